@@ -1,0 +1,48 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: demo test test-fast lint typecheck bench sample docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-runtime: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test]'
+	@touch $@ $(VENV)/.installed-runtime
+
+## demo: build the sample neighbourhood's maps into out/demo and print the index page's path
+demo: $(VENV)/.installed-runtime
+	$(BIN)/healthy-streets demo --output out/demo --overwrite
+
+## test: every test tier (unit, CLI, real data in ../shared/data, notebooks, browser)
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## test-fast: the default tier only (no real data, no browser)
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not realdata and not browser"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+## sample: regenerate data/sample (deterministic: the same bytes every time)
+sample: $(VENV)/.installed-runtime
+	$(BIN)/healthy-streets sample data/sample --overwrite
+
+## docs: regenerate docs/layers.md from the layer definitions
+docs: $(VENV)/.installed-runtime
+	$(BIN)/python -m healthy_streets.model > docs/layers.md
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

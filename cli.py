@@ -1,0 +1,6 @@
+"""Run the ``healthy-streets`` command line from a checkout: ``python cli.py --help``."""
+
+from healthy_streets.cli import main
+
+if __name__ == "__main__":
+    main()

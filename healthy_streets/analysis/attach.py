@@ -1,0 +1,203 @@
+"""Attaching things to places: zones to everything, streets to points.
+
+Pure functions: layers in, layers out (copies), no I/O. Spatial indexes throughout.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from healthy_streets import settings
+from healthy_streets.model.layers import STREETS, conform
+
+__all__ = ["assign_zones", "attach_to_streets", "cut_streets_at_zones", "disjoint_zones"]
+
+log = logging.getLogger(__name__)
+
+#: Pieces of street shorter than this (metres) left by cutting at a boundary are dropped.
+MIN_PIECE_M = 0.01
+
+
+def _check_crs(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, what: str) -> None:
+    if layer.crs != zones.crs:
+        from healthy_streets.errors import ConfigError
+
+        raise ConfigError(
+            f"The {what} are in {layer.crs} but the zones are in {zones.crs}; both must be in "
+            "the working CRS. Read them with the toolkit's importers, or call .to_crs()."
+        )
+
+
+def disjoint_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Zones with overlaps removed: where zones overlap, the earlier row keeps the area.
+
+    Councils rarely draw overlapping zones, but when they do every street and report must
+    still belong to one zone only.
+    """
+    geoms = list(zones.geometry.values)
+    taken = None
+    out = []
+    for geom in geoms:
+        piece = geom if taken is None else shapely.difference(geom, taken)
+        out.append(piece)
+        taken = geom if taken is None else shapely.union(taken, geom)
+    result = zones.copy()
+    result.geometry = gpd.GeoSeries(out, index=zones.index, crs=zones.crs)
+    return result
+
+
+def assign_zones(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Set ``zone_id`` on points (the zone containing them) or polygons (by their
+    representative point). Features outside every zone get an empty ``zone_id``.
+
+    Parameters
+    ----------
+    layer
+        ``assets`` or ``reports`` (any layer with point or polygon geometry).
+    zones
+        The ``zones`` layer, same CRS.
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``layer`` with ``zone_id`` filled.
+    """
+    _check_crs(layer, zones, "features")
+    out = layer.copy()
+    if out.empty or zones.empty:
+        out["zone_id"] = pd.Series([None] * len(out), index=out.index, dtype="str")
+        return out
+    points = out.geometry.representative_point()
+    flat = disjoint_zones(zones)
+    point_idx, zone_idx = flat.sindex.query(points, predicate="within")
+    zone_ids = pd.Series([None] * len(out), index=out.index, dtype="object")
+    first = pd.Series(zone_idx, index=point_idx).groupby(level=0).min()
+    zone_ids.iloc[first.index.to_numpy()] = flat["zone_id"].to_numpy()[first.to_numpy()]
+    out["zone_id"] = zone_ids.astype("str")
+    return out
+
+
+def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Cut street segments at zone boundaries and set ``zone_id`` on each piece.
+
+    A segment that crosses a boundary becomes one row per piece (its ``segment_id`` gains
+    ``-1``, ``-2``...), so that street length inside a zone is exact. Lengths are recomputed.
+
+    Parameters
+    ----------
+    streets
+        The ``streets`` layer.
+    zones
+        The ``zones`` layer, same CRS.
+
+    Returns
+    -------
+    GeoDataFrame
+        The ``streets`` layer, cut, with ``zone_id`` filled.
+    """
+    _check_crs(streets, zones, "streets")
+    if streets.empty or zones.empty:
+        return conform(streets.assign(zone_id=None), STREETS)
+    flat = disjoint_zones(zones)
+    zone_geoms = flat.geometry.values
+    zone_ids = flat["zone_id"].to_numpy()
+    street_geoms = streets.geometry.values
+
+    zone_idx, street_idx = streets.sindex.query(zone_geoms, predicate="intersects")
+    inside = shapely.intersection(street_geoms[street_idx], zone_geoms[zone_idx])
+    pieces_in = pd.DataFrame({"row": street_idx, "zone_id": zone_ids[zone_idx], "geometry": inside})
+
+    touched = np.unique(street_idx)
+    covered = shapely.union_all(zone_geoms)
+    outside = shapely.difference(street_geoms[touched], covered)
+    pieces_out = pd.DataFrame({"row": touched, "zone_id": None, "geometry": outside})
+    untouched = np.setdiff1d(np.arange(len(streets)), touched)
+    whole = pd.DataFrame({"row": untouched, "zone_id": None, "geometry": street_geoms[untouched]})
+
+    pieces = pd.concat([pieces_in, pieces_out], ignore_index=True)
+    pieces = gpd.GeoDataFrame(pieces, geometry="geometry", crs=streets.crs)
+    pieces = pieces.explode(index_parts=False, ignore_index=True)
+    pieces = pieces[pieces.geom_type == "LineString"]
+    pieces = pieces[pieces.length >= MIN_PIECE_M]
+    pieces = pieces.sort_values(["row"], kind="stable")
+    pieces["part"] = pieces.groupby("row").cumcount() + 1
+    parts = pieces.groupby("row")["part"].transform("size")
+
+    attrs = streets.drop(columns=["geometry", "zone_id"]).reset_index(drop=True)
+    cut = attrs.iloc[pieces["row"].to_numpy()].reset_index(drop=True)
+    cut["zone_id"] = pieces["zone_id"].to_numpy()
+    suffix = np.where(parts.to_numpy() > 1, "-" + pieces["part"].astype("str").to_numpy(), "")
+    cut["segment_id"] = cut["segment_id"].astype("str").to_numpy() + suffix
+    cut = gpd.GeoDataFrame(cut, geometry=pieces.geometry.to_numpy(), crs=streets.crs)
+
+    kept_whole = attrs.iloc[whole["row"].to_numpy()].reset_index(drop=True)
+    kept_whole["zone_id"] = None
+    kept_whole = gpd.GeoDataFrame(
+        kept_whole, geometry=whole["geometry"].to_numpy(), crs=streets.crs
+    )
+    result = pd.concat([cut, kept_whole], ignore_index=True)
+    result["length_m"] = result.geometry.length.round(2)
+    result = gpd.GeoDataFrame(result, geometry="geometry", crs=streets.crs)
+    return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
+
+
+def attach_to_streets(
+    layer: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    *,
+    max_distance_m: float | None = None,
+) -> gpd.GeoDataFrame:
+    """Attach each point to the nearest street segment within ``max_distance_m``.
+
+    Every segment is a candidate, footpaths included: dog fouling reported on a footpath
+    belongs to that footpath. Polygons (parks, allotments) are not attached.
+
+    Parameters
+    ----------
+    layer
+        ``reports`` or ``assets``.
+    streets
+        The ``streets`` layer (ideally cut at zones), same CRS.
+    max_distance_m
+        Points further than this from every segment are left unattached (default
+        :data:`settings.attach_distance_m`).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of ``layer`` with ``segment_id``, ``street_name`` and ``street_distance_m``.
+    """
+    _check_crs(layer, streets, "features")
+    distance = settings.attach_distance_m if max_distance_m is None else max_distance_m
+    out = layer.copy()
+    out["segment_id"] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    out["street_name"] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    out["street_distance_m"] = np.nan
+    is_point = (out.geom_type == "Point").to_numpy()
+    if not is_point.any() or streets.empty:
+        return _street_link_dtypes(out)
+    points = out.geometry.values[is_point]
+    point_idx, street_idx = streets.sindex.nearest(points, max_distance=distance, return_all=False)
+    dists = shapely.distance(points[point_idx], streets.geometry.values[street_idx])
+    rows = np.flatnonzero(is_point)[point_idx]
+    out.iloc[rows, out.columns.get_loc("segment_id")] = streets["segment_id"].to_numpy()[street_idx]
+    out.iloc[rows, out.columns.get_loc("street_name")] = streets["name"].to_numpy()[street_idx]
+    out.iloc[rows, out.columns.get_loc("street_distance_m")] = np.round(dists, 1)
+    return _street_link_dtypes(out)
+
+
+def _street_link_dtypes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    frame["segment_id"] = frame["segment_id"].astype("str")
+    frame["street_name"] = (
+        frame["street_name"]
+        .astype("object")
+        .where(frame["street_name"].notna(), None)
+        .astype("str")
+    )
+    frame["street_distance_m"] = frame["street_distance_m"].astype("float64")
+    return frame

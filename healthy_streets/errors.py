@@ -1,0 +1,99 @@
+"""The toolkit's errors: one hierarchy, messages as full sentences.
+
+Every error the toolkit raises on purpose derives from :class:`HealthyStreetsError`, and
+also from the builtin that best describes it, so that callers who do not know this module
+can still catch ``ValueError`` or ``FileExistsError``. A message names the file, the row or
+field and the value where there is one, and says what to do about it; the command line
+prints it as one line and exits with status 1.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+
+class HealthyStreetsError(Exception):
+    """Root of every error the toolkit raises on purpose."""
+
+
+class InputFileError(HealthyStreetsError, ValueError):
+    """An input file cannot be read or makes no sense.
+
+    Parameters
+    ----------
+    path
+        The file at fault.
+    problem
+        What is wrong, as a sentence.
+    row
+        The row at fault (as a spreadsheet numbers it: the header is row 1), if any.
+    field
+        The column or property at fault, if any.
+    fix
+        What the user can do about it, as a sentence.
+    """
+
+    def __init__(
+        self,
+        path: str | PathLike[str],
+        problem: str,
+        *,
+        row: int | None = None,
+        field: str | None = None,
+        fix: str | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.row = row
+        self.field = field
+        self.fix = fix
+        where = [self.path]
+        if row is not None:
+            where.append(f"row {row}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        message = f"{', '.join(where)}: {_sentence(problem)}"
+        if fix:
+            message += f" {_sentence(fix)}"
+        super().__init__(message)
+
+
+class MissingCRSError(InputFileError):
+    """A spatial file declares no coordinate reference system and none was named."""
+
+
+class OutputExistsError(HealthyStreetsError, FileExistsError):
+    """An output file exists and overwriting was not allowed."""
+
+    def __init__(self, path: str | PathLike[str]) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"{self.path} already exists. Choose another output or pass --overwrite "
+            "(overwrite=True in Python) to replace it."
+        )
+
+
+class OutputIsInputError(HealthyStreetsError, ValueError):
+    """An output path is one of the inputs; writing it would destroy the data."""
+
+    def __init__(self, path: str | PathLike[str]) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"{self.path} is one of the inputs; refusing to write an output over it. "
+            "Choose another output path."
+        )
+
+
+class NetworkUnavailableError(HealthyStreetsError, ConnectionError):
+    """An online source (Overpass, Nominatim) could not be reached."""
+
+
+class ConfigError(HealthyStreetsError, ValueError):
+    """A setting or an argument has a value the toolkit cannot use."""
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if text and text[-1] not in ".!?":
+        text += "."
+    return text

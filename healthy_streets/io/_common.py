@@ -1,0 +1,276 @@
+"""Helpers shared by the importers: checking files, text encodings, headers, CRS on entry."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from healthy_streets import settings
+from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
+
+log = logging.getLogger("healthy_streets")
+
+#: Encodings tried, in order, for text files: Excel on Windows writes UTF-8 with a BOM or cp1252.
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+#: Where British National Grid coordinates can lie (metres), with a margin.
+BNG_BOUNDS = (-10_000.0, -10_000.0, 710_000.0, 1_260_000.0)
+
+
+def check_input(path: str | Path) -> Path:
+    """Return ``path`` as a Path if it is a readable, non-empty file; else raise."""
+    p = Path(path)
+    if not p.exists():
+        raise InputFileError(p, "The file does not exist.", fix="Check the path and spelling.")
+    if p.is_dir() and p.suffix.lower() not in {".gdb"}:
+        raise InputFileError(p, "This is a folder, not a file.", fix="Name the file inside it.")
+    if p.is_file() and p.stat().st_size == 0:
+        raise InputFileError(p, "The file is empty.", fix="Export it again from its source.")
+    return p
+
+
+def read_text(path: Path) -> str:
+    """Read a text file as UTF-8 (with or without a BOM), else as cp1252."""
+    data = path.read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte sequence decodes; cp1252 already failed
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV file into a frame of strings (empty cells as missing).
+
+    The encoding is found by :func:`read_text`; the delimiter is sniffed among comma,
+    semicolon, tab and pipe. The index holds spreadsheet row numbers (the header is row 1).
+    """
+    text = read_text(path)
+    if not text.strip():
+        raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
+    sample = text[:20_000]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype="str",
+            keep_default_na=False,
+            na_values=[""],
+            skipinitialspace=True,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputFileError(
+            path,
+            f"This is not a readable CSV file ({_first_line(exc)})",
+            fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def fold_name(name: str) -> str:
+    """Fold a column name for matching: lower case, letters and digits only."""
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+def find_column(
+    columns: Iterable[str],
+    candidates: Sequence[str],
+    *,
+    truncated: bool = True,
+) -> str | None:
+    """Find the column among ``columns`` that matches one of ``candidates``.
+
+    Matching ignores case, spaces and punctuation. With ``truncated``, a column name of 6 or
+    more characters that is the start of a candidate also matches (shapefiles cut field
+    names at 10 characters: ``IMPLEMENTA`` for ``implementation_date``). Candidates are
+    tried in order, so put the most specific first.
+    """
+    folded = {fold_name(c): c for c in columns}
+    for candidate in candidates:
+        key = fold_name(candidate)
+        if key in folded:
+            return folded[key]
+    if truncated:
+        for candidate in candidates:
+            key = fold_name(candidate)
+            for name, original in folded.items():
+                if len(name) >= 6 and key.startswith(name):
+                    return original
+    return None
+
+
+def resolve_fields(
+    path: Path,
+    columns: Sequence[str],
+    candidates: Mapping[str, Sequence[str]],
+    given: Mapping[str, str] | None,
+) -> dict[str, str | None]:
+    """Map each role (``name``, ``status``...) to a column of the file.
+
+    ``given`` (from the user) wins and must name real columns; other roles are found among
+    ``candidates``. Raises :class:`ConfigError` for an unknown role or a missing column.
+    """
+    given = dict(given or {})
+    unknown = sorted(set(given) - set(candidates))
+    if unknown:
+        raise ConfigError(
+            f"Unknown field role(s) {', '.join(map(repr, unknown))}; "
+            f"the roles are {', '.join(candidates)}."
+        )
+    resolved: dict[str, str | None] = {}
+    for role, names in candidates.items():
+        if role in given:
+            match = find_column(columns, [given[role]], truncated=False)
+            if match is None:
+                raise InputFileError(
+                    path,
+                    f"There is no column {given[role]!r} for the {role}",
+                    fix=f"Use one of: {', '.join(map(repr, columns))}.",
+                )
+            resolved[role] = match
+        else:
+            resolved[role] = find_column(columns, names)
+    return resolved
+
+
+def parse_crs(value: object, *, what: str = "--crs") -> CRS:
+    """Read a CRS the user named (``EPSG:27700``, ``27700``, a WKT or PROJ string)."""
+    try:
+        return CRS.from_user_input(value)
+    except CRSError:
+        raise ConfigError(
+            f"{what} {value!r} is not a coordinate reference system I know. "
+            "Use an EPSG code such as EPSG:27700 (British National Grid) or EPSG:4326."
+        ) from None
+
+
+def looks_like_bng(bounds: Sequence[float]) -> bool:
+    """True when bounds can only be British National Grid metres (not degrees)."""
+    minx, miny, maxx, maxy = bounds
+    in_bng = (
+        BNG_BOUNDS[0] <= minx
+        and maxx <= BNG_BOUNDS[2]
+        and BNG_BOUNDS[1] <= miny
+        and maxy <= BNG_BOUNDS[3]
+    )
+    return in_bng and (abs(maxx) > 1000 or abs(maxy) > 1000)
+
+
+def to_working_crs(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    *,
+    crs: object = None,
+    assume_bng: bool = False,
+    working_crs: str | None = None,
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Give ``frame`` a CRS and convert it to the working CRS.
+
+    Parameters
+    ----------
+    frame
+        As read from ``path``.
+    path
+        For messages.
+    crs
+        The CRS the user named for the file; overrides what the file declares.
+    assume_bng
+        Allow a file with no CRS whose coordinates can only be British National Grid to be
+        read as EPSG:27700.
+    working_crs
+        Target CRS; defaults to :data:`settings.working_crs`.
+
+    Returns
+    -------
+    (frame, note)
+        The converted frame and a note describing an assumption made, if any.
+    """
+    target = working_crs or settings.working_crs
+    note = None
+    valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    bounds = valid.total_bounds if len(valid) else np.array([0.0, 0.0, 0.0, 0.0])
+    if crs is not None:
+        frame = frame.set_crs(parse_crs(crs), allow_override=True)
+    elif frame.crs is None:
+        if assume_bng and len(valid) and looks_like_bng(bounds):
+            frame = frame.set_crs("EPSG:27700")
+            note = (
+                "No CRS declared; the coordinates can only be British National Grid (EPSG:27700)."
+            )
+        else:
+            hint = (
+                " The coordinates look like British National Grid metres: --crs EPSG:27700."
+                if len(valid) and looks_like_bng(bounds)
+                else " For longitude/latitude use --crs EPSG:4326."
+            )
+            raise MissingCRSError(
+                path,
+                "The file does not say which coordinate reference system it uses",
+                fix="Name it with --crs (crs= in Python)." + hint,
+            )
+    in_degrees = (
+        bounds[0] >= -180.5 and bounds[2] <= 180.5 and bounds[1] >= -90.5 and bounds[3] <= 90.5
+    )
+    if frame.crs is not None and frame.crs.is_geographic and len(valid) and not in_degrees:
+        hint = " They look like British National Grid metres." if looks_like_bng(bounds) else ""
+        raise InputFileError(
+            path,
+            f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
+            f"they run to {bounds[2]:.0f}, {bounds[3]:.0f}, which are not degrees.{hint}",
+            fix="Name the real CRS with --crs, for example --crs EPSG:27700.",
+        )
+    return frame.to_crs(target), note
+
+
+def require_columns(
+    path: Path, columns: Sequence[str], needed: Mapping[str, Sequence[str]]
+) -> dict[str, str]:
+    """Find required columns (role -> candidates); one error listing every missing role."""
+    found: dict[str, str] = {}
+    missing: list[str] = []
+    for role, names in needed.items():
+        column = find_column(columns, names, truncated=False)
+        if column is None:
+            missing.append(f"{role} (one of {', '.join(map(repr, names[:4]))})")
+        else:
+            found[role] = column
+    if missing:
+        raise InputFileError(
+            path,
+            f"Required columns are missing: {'; '.join(missing)}",
+            fix=f"The file has: {', '.join(map(repr, columns))}. Rename a column, or map it "
+            "with --field ROLE=COLUMN.",
+        )
+    return found
+
+
+def check_working_crs(working_crs: object) -> str:
+    """Refuse a geographic working CRS: lengths and areas need a projected one."""
+    crs = parse_crs(working_crs, what="The working CRS")
+    if not crs.is_projected:
+        raise ConfigError(
+            f"The working CRS {working_crs!r} is not projected, so lengths and areas would be "
+            "in degrees. Use a projected CRS such as EPSG:27700."
+        )
+    return str(working_crs)

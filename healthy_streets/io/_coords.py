@@ -1,0 +1,227 @@
+"""Coordinates in spreadsheets: latitude/longitude, easting/northing, OS grid references.
+
+Columns are found by name in any case. Each row's point comes from the first system that
+gives one (latitude/longitude, then easting/northing, then a grid reference). Rows whose
+values cannot be read, whose latitude and longitude look swapped, or that lie outside Great
+Britain (or outside the project area, when one is given) are rejected with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from healthy_streets.io._common import find_column
+from healthy_streets.model.account import AccountBook
+
+__all__ = ["COORDINATE_COLUMNS", "grid_ref_to_bng", "points_from_table"]
+
+#: Column names recognised for each coordinate, most specific first.
+COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "lat": ("latitude", "lat", "y_lat", "wgs84_lat", "lat_wgs84", "decimal_latitude"),
+    "lon": (
+        "longitude",
+        "lon",
+        "long",
+        "lng",
+        "x_lon",
+        "wgs84_lon",
+        "lon_wgs84",
+        "decimal_longitude",
+    ),
+    "easting": ("easting", "eastings", "east", "x_bng", "bng_x", "os_x", "x_coordinate"),
+    "northing": ("northing", "northings", "north", "y_bng", "bng_y", "os_y", "y_coordinate"),
+    "grid_ref": (
+        "grid_ref",
+        "grid reference",
+        "gridref",
+        "os_grid_ref",
+        "os_grid_reference",
+        "ngr",
+        "national_grid_reference",
+        "os_ref",
+        "grid",
+    ),
+}
+
+#: Latitude/longitude box of Great Britain and Northern Ireland (with a margin).
+GB_LONLAT = (-8.9, 49.8, 2.0, 61.0)
+#: Easting/northing box of the National Grid.
+GB_BNG = (0.0, 0.0, 700_000.0, 1_250_000.0)
+
+_LETTERS = "ABCDEFGHJKLMNOPQRSTUVWXYZ"  # the grid skips I
+_GRID_REF = re.compile(r"^\s*([A-HJ-Z]{2})\s*(\d+)\s*(\d*)\s*$", re.IGNORECASE)
+
+_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+
+def grid_ref_to_bng(text: str) -> tuple[float, float] | None:
+    """An OS grid reference to the easting and northing of the centre of its square.
+
+    Any precision, with or without spaces: ``"SD 58323 17512"``, ``"SD5832317512"``,
+    ``"SD5817"``. The point returned is the centre of the square the reference names (a
+    4-figure reference names a 1 km square). Returns ``None`` for text that is not a grid
+    reference.
+
+    >>> grid_ref_to_bng("SD 58323 17512")
+    (358323.5, 417512.5)
+    >>> grid_ref_to_bng("SD5817")
+    (358500.0, 417500.0)
+    """
+    match = _GRID_REF.match(str(text))
+    if not match:
+        return None
+    letters, first, second = match[1].upper(), match[2], match[3]
+    digits = first + second
+    if second and len(first) != len(second):
+        return None
+    if len(digits) % 2 or len(digits) > 10:
+        return None
+    half = len(digits) // 2
+    i1, i2 = _LETTERS.index(letters[0]), _LETTERS.index(letters[1])
+    # the 100 km square, counted from the grid's false origin (SV is square 0, 0)
+    e100 = ((i1 - 2) % 5) * 5 + i2 % 5
+    n100 = (19 - (i1 // 5) * 5) - i2 // 5
+    unit = 10 ** (5 - half)
+    easting = e100 * 100_000 + int(digits[:half] or 0) * unit + unit / 2
+    northing = n100 * 100_000 + int(digits[half:] or 0) * unit + unit / 2
+    if not (GB_BNG[0] <= easting <= GB_BNG[2] and GB_BNG[1] <= northing <= GB_BNG[3]):
+        return None
+    return float(easting), float(northing)
+
+
+@dataclass(frozen=True)
+class CoordinateColumns:
+    """The coordinate columns found in a table."""
+
+    lat: str | None = None
+    lon: str | None = None
+    easting: str | None = None
+    northing: str | None = None
+    grid_ref: str | None = None
+
+    @property
+    def any(self) -> bool:
+        """True when the table has at least one usable coordinate system."""
+        return bool((self.lat and self.lon) or (self.easting and self.northing) or self.grid_ref)
+
+    def describe(self) -> str:
+        """The columns, as a phrase for messages."""
+        found = [c for c in (self.lat, self.lon, self.easting, self.northing, self.grid_ref) if c]
+        return ", ".join(map(repr, found)) or "none"
+
+
+def find_coordinate_columns(
+    columns: list[str], given: dict[str, str] | None = None
+) -> CoordinateColumns:
+    """Find the coordinate columns of a table; ``given`` (role -> column) wins."""
+    given = given or {}
+    found = {
+        role: given.get(role) or find_column(columns, names, truncated=False)
+        for role, names in COORDINATE_COLUMNS.items()
+    }
+    return CoordinateColumns(**found)
+
+
+def _numbers(table: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series(np.nan, index=table.index)
+    text = table[column].astype("str").str.strip().str.replace(",", "", regex=False)
+    text = text.str.replace(r"[°'\"NnEe]$", "", regex=True)
+    return pd.to_numeric(text, errors="coerce")
+
+
+def points_from_table(
+    table: pd.DataFrame,
+    columns: CoordinateColumns,
+    book: AccountBook,
+    *,
+    area: shapely.Geometry | None = None,
+    working_crs: str,
+) -> gpd.GeoSeries:
+    """One point per row of ``table`` in ``working_crs``; rows without one are rejected.
+
+    The returned series is indexed like ``table`` and holds only the rows kept.
+    """
+    lat, lon = _numbers(table, columns.lat), _numbers(table, columns.lon)
+    east, north = _numbers(table, columns.easting), _numbers(table, columns.northing)
+    x = pd.Series(np.nan, index=table.index)
+    y = pd.Series(np.nan, index=table.index)
+    reason = pd.Series("", index=table.index, dtype="object")
+
+    has_ll = lat.notna() & lon.notna()
+    swapped = has_ll & _in_box(lat, lon, GB_LONLAT) & ~_in_box(lon, lat, GB_LONLAT)
+    outside_ll = has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped
+    good_ll = has_ll & ~swapped & ~outside_ll
+    if good_ll.any():
+        ex, ny = _TO_BNG.transform(lon[good_ll].to_numpy(), lat[good_ll].to_numpy())
+        x[good_ll], y[good_ll] = ex, ny
+    reason[swapped] = (
+        "Latitude and longitude look swapped (latitude should be about 50 to 60 in Britain, "
+        "longitude about -8 to 2). Swap the two columns' values."
+    )
+    reason[outside_ll] = "Latitude/longitude lie outside Great Britain."
+
+    todo = ~has_ll
+    has_en = todo & east.notna() & north.notna()
+    good_en = has_en & _in_box(east, north, GB_BNG)
+    x[good_en], y[good_en] = east[good_en], north[good_en]
+    reason[has_en & ~good_en] = "Easting/northing lie outside the National Grid."
+
+    todo = todo & ~has_en
+    if columns.grid_ref:
+        refs = table[columns.grid_ref].where(todo)
+        for row, text in refs.dropna().items():
+            point = grid_ref_to_bng(text)
+            if point is None:
+                reason[row] = f"{text!r} is not an OS grid reference (like 'SD 58323 17512')."
+            else:
+                x[row], y[row] = point
+    missing = x.isna() & (reason == "")
+    reason[missing & _partly_filled(table, columns)] = (
+        "The coordinates are incomplete or not numbers."
+    )
+    reason[missing & (reason == "")] = (
+        f"The row has no coordinates (looked in {columns.describe()})."
+    )
+
+    points = gpd.GeoSeries(gpd.points_from_xy(x, y), index=table.index, crs="EPSG:27700")
+    points = points[x.notna()].to_crs(working_crs)
+    if area is not None and len(points):
+        outside = ~points.within(area)
+        reason[outside[outside].index] = (
+            "The point lies far outside the project area (the zones and the buffer around "
+            "them); check the coordinates."
+        )
+        points = points[~outside]
+    rejected = reason[reason != ""]
+    for row, why in rejected.items():
+        book.reject(row, why, field=columns.describe(), value=_row_coordinates(table, columns, row))
+    return points
+
+
+def _in_box(x: pd.Series, y: pd.Series, box: tuple[float, float, float, float]) -> pd.Series:
+    return x.between(box[0], box[2]) & y.between(box[1], box[3])
+
+
+def _partly_filled(table: pd.DataFrame, columns: CoordinateColumns) -> pd.Series:
+    names = [c for c in (columns.lat, columns.lon, columns.easting, columns.northing) if c]
+    if not names:
+        return pd.Series(False, index=table.index)
+    return table[names].notna().any(axis=1)
+
+
+def _row_coordinates(table: pd.DataFrame, columns: CoordinateColumns, row: object) -> str:
+    names = [
+        c
+        for c in (columns.lat, columns.lon, columns.easting, columns.northing, columns.grid_ref)
+        if c
+    ]
+    values = [str(table.at[row, c]) for c in names if pd.notna(table.at[row, c])]
+    return ", ".join(values)

@@ -1,0 +1,454 @@
+"""OpenStreetMap street networks: from local files (``.osm``, ``.osm.bz2``, ``.osm.pbf``).
+
+Only ``highway=*`` ways become streets. Railways, rivers, buildings and other ways are never
+streets even when they carry ``maxspeed``; highway *areas* (``area=yes`` pedestrian squares)
+and roads that do not exist yet or any more (``proposed``, ``construction``, ``abandoned``...)
+are left out too, and counted.
+
+The file is read with pyosmium (which reads all three formats), the ways become an osmnx
+graph (a ``networkx.MultiDiGraph`` with ``x``/``y`` nodes, as osmnx makes them), and osmnx
+simplifies it into segments between intersections and dead ends, never merging two ways, so
+that a segment's name and speed limit are those of its one way and no column holds a list.
+
+A clipped extract may reference nodes that are not in the file. Such a way keeps its
+longest run of nodes that are present (repaired), or is rejected when fewer than two remain.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import osmnx as ox
+import pandas as pd
+import shapely
+
+from healthy_streets import settings
+from healthy_streets.errors import InputFileError
+from healthy_streets.io._common import check_input
+from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.layers import STREETS, conform
+from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
+
+__all__ = [
+    "NOT_STREET_HIGHWAYS",
+    "ROAD_CLASSES",
+    "STREET_TAGS",
+    "street_network_from_osm_file",
+    "streets_from_graph",
+]
+
+log = logging.getLogger(__name__)
+
+#: Way tags kept on street segments.
+STREET_TAGS = (
+    "highway",
+    "name",
+    "ref",
+    "maxspeed",
+    "maxspeed:type",
+    "zone:maxspeed",
+    "source:maxspeed",
+    "maxspeed:forward",
+    "maxspeed:backward",
+    "oneway",
+    "service",
+    "access",
+    "junction",
+)
+
+#: ``highway=*`` values that are not streets people use today.
+NOT_STREET_HIGHWAYS = frozenset(
+    {
+        "proposed",
+        "planned",
+        "construction",
+        "abandoned",
+        "disused",
+        "razed",
+        "platform",
+        "rest_area",
+        "services",
+        "elevator",
+        "emergency_bay",
+        "no",
+    }
+)
+
+#: ``highway`` -> road class (see the ``streets.road_class`` column). Unlisted values are
+#: ``local``.
+ROAD_CLASSES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "motorway",
+            "motorway_link",
+            "trunk",
+            "trunk_link",
+            "primary",
+            "primary_link",
+            "secondary",
+            "secondary_link",
+        ],
+        "main",
+    ),
+    **dict.fromkeys(
+        [
+            "footway",
+            "cycleway",
+            "path",
+            "steps",
+            "pedestrian",
+            "bridleway",
+            "track",
+            "corridor",
+            "sidewalk",
+            "crossing",
+            "via_ferrata",
+            "busway",
+            "bus_guideway",
+        ],
+        "path",
+    ),
+}
+
+#: Marks the coordinates of a node the file does not hold (NaN).
+_MISSING = float("nan")
+
+OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".osm.xml", ".xml")
+
+
+@dataclass
+class _Ways:
+    """What a pass over an OSM file found."""
+
+    streets: list[tuple[int, dict[str, str], list[tuple[int, float, float]]]] = field(
+        default_factory=list
+    )
+    not_streets: Counter[str] = field(default_factory=Counter)
+    not_streets_with_maxspeed: int = 0
+    highway_left_out: Counter[str] = field(default_factory=Counter)
+
+
+def street_network_from_osm_file(
+    path: str | Path,
+    *,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    buffer_m: float | None = None,
+    nation: str | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Build the ``streets`` layer from an OpenStreetMap file.
+
+    Parameters
+    ----------
+    path
+        ``.osm`` (XML), ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf``.
+    clip_to
+        Keep only segments within ``buffer_m`` of this area (in the working CRS), usually
+        the zones. ``None`` keeps everything.
+    buffer_m
+        Distance around ``clip_to`` to keep, in metres (default
+        :data:`settings.street_buffer_m`).
+    nation
+        Decides ``GB:nsl_restricted`` (see :func:`healthy_streets.model.speed_from_tags`).
+    working_crs
+        The CRS of the layer (default :data:`settings.working_crs`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``streets`` layer (one row per segment); rows of the account are
+        OSM ways: ``.repaired`` lists ways with nodes missing from the file, ``.rejected``
+        ways that could not be drawn at all; ``.notes`` counts ways that are not streets.
+
+    Examples
+    --------
+    >>> result = street_network_from_osm_file("data/sample/yarrowside.osm")  # doctest: +SKIP
+    >>> result.layer.groupby("speed_mph").length_m.sum()  # doctest: +SKIP
+    """
+    path = check_input(path)
+    book = AccountBook(path.name)
+    ways = _read_ways(path)
+    graph = _graph_from_ways(ways, book)
+    notes = _notes(ways)
+    if graph.number_of_edges() == 0:
+        raise InputFileError(
+            path,
+            "The file holds no streets (no usable highway=* ways)",
+            fix="Check it is an OpenStreetMap extract of the right area.",
+        )
+    streets = streets_from_graph(graph, nation=nation, working_crs=working_crs)
+    streets = _clip(streets, clip_to, buffer_m, notes)
+    kept_ways = len(ways.streets) - book_rejected(book)
+    log.info("%s: %d street ways, %d segments", path.name, kept_ways, len(streets))
+    return book.result(
+        streets, len(ways.streets), notes=notes, unit="highway ways", rows_kept=kept_ways
+    )
+
+
+def book_rejected(book: AccountBook) -> int:
+    """How many rows ``book`` has rejected so far."""
+    return len(book.rejected_rows)
+
+
+def _read_ways(path: Path) -> _Ways:
+    import osmium  # imported here: only the file reader needs it
+
+    found = _Ways()
+    try:
+        processor = (
+            osmium.FileProcessor(str(path))
+            .with_locations()
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
+        )
+        for way in processor:
+            tags = dict(way.tags)
+            highway = tags.get("highway")
+            if highway is None:
+                kind = next(
+                    (
+                        k
+                        for k in (
+                            "railway",
+                            "waterway",
+                            "building",
+                            "landuse",
+                            "natural",
+                            "leisure",
+                            "amenity",
+                            "barrier",
+                            "power",
+                        )
+                        if k in tags
+                    ),
+                    "other",
+                )
+                found.not_streets[kind] += 1
+                found.not_streets_with_maxspeed += "maxspeed" in tags
+                continue
+            if highway in NOT_STREET_HIGHWAYS or tags.get("area") == "yes":
+                found.highway_left_out["area" if tags.get("area") == "yes" else highway] += 1
+                continue
+            nodes = [
+                (n.ref, n.location.lon, n.location.lat)
+                if n.location.valid()
+                else (n.ref, _MISSING, _MISSING)
+                for n in way.nodes
+            ]
+            kept_tags = {k: tags[k] for k in STREET_TAGS if k in tags}
+            found.streets.append((way.id, kept_tags, nodes))
+    except RuntimeError as exc:
+        raise InputFileError(
+            path,
+            f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
+            fix="It may be damaged or incomplete: download or export it again.",
+        ) from None
+    return found
+
+
+def _graph_from_ways(ways: _Ways, book: AccountBook) -> nx.MultiDiGraph:
+    """An osmnx-style graph (unsimplified) of the street ways; records missing nodes."""
+    graph = nx.MultiDiGraph(crs="epsg:4326")
+    for way_id, tags, nodes in ways.streets:
+        run = _longest_present_run(nodes)
+        missing = sum(1 for _, lon, _ in nodes if lon != lon)
+        if len(run) < 2:
+            book.reject(
+                way_id,
+                "Fewer than two of the way's nodes are in the file (a clipped "
+                "extract); it cannot be drawn.",
+                field="nodes",
+                value=f"{missing} of {len(nodes)} missing",
+            )
+            continue
+        if missing:
+            book.repair(
+                way_id,
+                f"{missing} of its {len(nodes)} nodes are not in the file "
+                f"(a clipped extract); kept the longest run of {len(run)} nodes.",
+                field="nodes",
+                value=f"{missing} missing",
+            )
+        for ref, lon, lat in run:
+            graph.add_node(ref, x=lon, y=lat)
+        for (u, *_), (v, *_) in itertools.pairwise(run):
+            if u != v:
+                graph.add_edge(u, v, osmid=way_id, **tags)
+    return graph
+
+
+def _longest_present_run(
+    nodes: list[tuple[int, float, float]],
+) -> list[tuple[int, float, float]]:
+    best: list[tuple[int, float, float]] = []
+    current: list[tuple[int, float, float]] = []
+    for node in nodes:
+        if node[1] == node[1]:  # the node is in the file
+            current.append(node)
+            if len(current) > len(best):
+                best = list(current)
+        else:
+            current = []
+    return best
+
+
+def streets_from_graph(
+    graph: nx.MultiDiGraph,
+    *,
+    nation: str | None = None,
+    working_crs: str | None = None,
+    simplify: bool = True,
+) -> gpd.GeoDataFrame:
+    """The ``streets`` layer from an osmnx graph (from a file, GraphML or Overpass).
+
+    The graph is simplified with osmnx, keeping every node where two ways meet, then made
+    undirected so that a two-way street is one row, and projected to the working CRS.
+
+    Parameters
+    ----------
+    graph
+        An osmnx ``MultiDiGraph`` in EPSG:4326 (or with a ``crs`` graph attribute).
+    nation
+        For ``GB:nsl_restricted``.
+    working_crs
+        The CRS of the layer.
+    simplify
+        Simplify the graph first (skip for graphs osmnx already simplified).
+    """
+    if simplify and not graph.graph.get("simplified"):
+        if not all("length" in d for *_, d in graph.edges(data=True)):
+            graph = ox.distance.add_edge_lengths(graph)
+        graph = ox.simplify_graph(graph, edge_attrs_differ=["osmid"], remove_rings=False)
+    undirected = ox.convert.to_undirected(graph)
+    edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
+    edges = edges.reset_index()
+    edges = edges.to_crs(working_crs or settings.working_crs)
+    return _street_columns(edges, nation=nation)
+
+
+def _street_columns(edges: gpd.GeoDataFrame, *, nation: str | None) -> gpd.GeoDataFrame:
+    def text(column: str) -> pd.Series:
+        if column not in edges:
+            return pd.Series([None] * len(edges), index=edges.index, dtype="object")
+        return edges[column].map(_flatten_text)
+
+    way_ids = edges["osmid"].map(lambda v: min(v) if isinstance(v, list) else v).astype("int64")
+    highway = text("highway").map(lambda v: v.split(";")[0] if isinstance(v, str) else v)
+    tag_frame = pd.DataFrame(
+        {
+            "highway": highway,
+            "maxspeed": text("maxspeed"),
+            "maxspeed:type": text("maxspeed:type"),
+            "zone:maxspeed": text("zone:maxspeed"),
+            "source:maxspeed": text("source:maxspeed"),
+            "maxspeed:forward": text("maxspeed:forward"),
+            "maxspeed:backward": text("maxspeed:backward"),
+        }
+    )
+    speeds = _speeds(tag_frame, nation=nation)
+    maxspeed_type = (
+        tag_frame["maxspeed:type"]
+        .fillna(tag_frame["zone:maxspeed"])
+        .fillna(tag_frame["source:maxspeed"])
+    )
+    u = edges["u"].astype("int64").astype("str")
+    v = edges["v"].astype("int64").astype("str")
+    streets = gpd.GeoDataFrame(
+        {
+            "segment_id": way_ids.astype("str") + "-" + u + "-" + v,
+            "osm_way_id": way_ids,
+            "name": text("name"),
+            "highway": highway,
+            "road_class": highway.map(lambda h: ROAD_CLASSES.get(h, "local")),
+            "speed_mph": speeds["speed_mph"],
+            "speed_source": speeds["speed_source"],
+            "maxspeed": tag_frame["maxspeed"],
+            "maxspeed_type": maxspeed_type,
+            "signed_20mph_zone": speeds["signed_20mph_zone"],
+            "length_m": edges.geometry.length.round(2),
+            "zone_id": None,
+        },
+        geometry=edges.geometry,
+        crs=edges.crs,
+    )
+    streets = streets.sort_values(["osm_way_id", "segment_id"], kind="stable")
+    return conform(streets, STREETS)
+
+
+def _speeds(tags: pd.DataFrame, *, nation: str | None) -> pd.DataFrame:
+    """Speed and signed-zone flag per row, computed once per distinct combination of tags."""
+    key_columns = list(tags.columns)
+    distinct = tags.drop_duplicates().reset_index(drop=True)
+    results = []
+    for row in distinct.itertuples(index=False):
+        row_tags = {k: v for k, v in zip(key_columns, row, strict=True) if isinstance(v, str)}
+        speed = speed_from_tags(row_tags, nation=nation)
+        results.append((speed.mph, speed.source, is_signed_20mph_zone(row_tags)))
+    distinct[["speed_mph", "speed_source", "signed_20mph_zone"]] = pd.DataFrame(
+        results, columns=["speed_mph", "speed_source", "signed_20mph_zone"], index=distinct.index
+    )
+    merged = tags.merge(distinct, on=key_columns, how="left")
+    merged.index = tags.index
+    return merged
+
+
+def _flatten_text(value: object) -> str | None:
+    """A tag value as text: lists (osmnx merges) joined with ``;``, NaN as None."""
+    if isinstance(value, list | tuple | set):
+        parts = sorted({str(v) for v in value if v is not None and v == v})
+        return ";".join(parts) if parts else None
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return str(value)
+
+
+def _clip(
+    streets: gpd.GeoDataFrame,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+    notes: list[str],
+) -> gpd.GeoDataFrame:
+    if clip_to is None:
+        return streets
+    if isinstance(clip_to, gpd.GeoDataFrame | gpd.GeoSeries):
+        area = clip_to.to_crs(streets.crs).union_all()
+    else:
+        area = clip_to
+    distance = settings.street_buffer_m if buffer_m is None else buffer_m
+    area = area.buffer(distance)
+    keep = streets.intersects(area)
+    dropped = int((~keep).sum())
+    if dropped:
+        notes.append(
+            f"{dropped} segments lie more than {distance:g} m from the zones and were left out."
+        )
+    return streets[keep].reset_index(drop=True)
+
+
+def _notes(ways: _Ways) -> list[str]:
+    notes = []
+    if ways.not_streets:
+        kinds = ", ".join(f"{n} {k}" for k, n in ways.not_streets.most_common())
+        total = sum(ways.not_streets.values())
+        note = f"{total} ways are not streets and were left out ({kinds})"
+        if ways.not_streets_with_maxspeed:
+            note += f"; {ways.not_streets_with_maxspeed} of them carry maxspeed"
+        notes.append(note + ".")
+    if ways.highway_left_out:
+        kinds = ", ".join(f"{n} {k}" for k, n in ways.highway_left_out.most_common())
+        notes.append(
+            f"{sum(ways.highway_left_out.values())} highway ways are areas or not "
+            f"roads in use and were left out ({kinds})."
+        )
+    return notes
+
+
+def is_osm_file(path: str | Path) -> bool:
+    """True for a file name an OpenStreetMap extract would have."""
+    name = Path(path).name.lower()
+    return name.endswith(OSM_SUFFIXES)

@@ -1,0 +1,558 @@
+"""Resident reports: FixMyStreet CSV exports, Open311 GeoReport v2, council CRM exports.
+
+Columns are matched by header name, never by position, so older exports missing columns and
+council exports with extra ones both load. Names, emails, phone numbers and staff names
+never leave this module: only the columns of the ``reports`` layer are kept, and emails and
+phone numbers written inside titles and descriptions are redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from xml.etree import ElementTree
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from healthy_streets import settings
+from healthy_streets.errors import InputFileError
+from healthy_streets.io._common import check_input, find_column, read_table, read_text
+from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.layers import REPORTS, conform
+from healthy_streets.model.privacy import redact_series
+from healthy_streets.model.taxonomy import RESPONSIBLE_TIER, Taxonomy, report_taxonomy
+
+__all__ = [
+    "FIXMYSTREET_COLUMNS",
+    "OPEN311_COLUMNS",
+    "REPORT_STATUSES",
+    "drop_duplicate_reports",
+    "read_reports",
+    "reports_from_csv",
+    "reports_from_fixmystreet",
+    "reports_from_open311",
+    "status_from_text",
+]
+
+TIMEZONE = "Europe/London"
+
+#: Report status text (folded to lower case) -> ``open``, ``fixed`` or ``closed``.
+REPORT_STATUSES: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "open",
+            "confirmed",
+            "investigating",
+            "in progress",
+            "planned",
+            "action scheduled",
+            "acknowledged",
+            "reported",
+            "new",
+            "submitted",
+            "received",
+            "assigned",
+            "under investigation",
+            "awaiting action",
+            "in hand",
+        ],
+        "open",
+    ),
+    **dict.fromkeys(
+        [
+            "fixed",
+            "fixed - user",
+            "fixed - council",
+            "fixed by user",
+            "fixed by council",
+            "resolved",
+            "completed",
+            "complete",
+            "done",
+            "cleared",
+            "removed",
+        ],
+        "fixed",
+    ),
+    **dict.fromkeys(
+        [
+            "closed",
+            "unable to fix",
+            "not responsible",
+            "duplicate",
+            "internal referral",
+            "not councils responsibility",
+            "no further action",
+            "nfa",
+            "withdrawn",
+            "rejected",
+            "cancelled",
+            "no action required",
+        ],
+        "closed",
+    ),
+}
+
+#: Roles of a report table -> the FixMyStreet CSV export's header names.
+FIXMYSTREET_COLUMNS: dict[str, tuple[str, ...]] = {
+    "report_id": ("Report ID", "id"),
+    "title": ("Title",),
+    "detail": ("Detail", "Details", "Description"),
+    "category": ("Category",),
+    "subcategory": ("Subcategory", "Sub-category", "Sub category"),
+    "created": ("Created",),
+    "confirmed": ("Confirmed",),
+    "fixed": ("Fixed",),
+    "status": ("Status", "State"),
+}
+
+#: Roles -> Open311 GeoReport v2 field names (FixMyStreet's extras included).
+OPEN311_COLUMNS: dict[str, tuple[str, ...]] = {
+    "report_id": ("service_request_id",),
+    "title": ("title",),
+    "detail": ("detail", "description"),
+    "category": ("service_name", "service_code"),
+    "subcategory": ("group",),
+    "created": ("requested_datetime",),
+    "confirmed": (),
+    "fixed": (),
+    "status": ("status",),
+}
+
+#: Roles a council CRM CSV can map (``--map ROLE=COLUMN``), with names tried when unmapped.
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "report_id": (
+        "report_id",
+        "reference",
+        "ref",
+        "case_ref",
+        "case_number",
+        "case_id",
+        "enquiry_number",
+        "id",
+    ),
+    "title": ("title", "summary", "subject"),
+    "detail": ("detail", "details", "description", "notes", "comments"),
+    "category": ("category", "type", "enquiry_type", "service", "issue", "problem"),
+    "subcategory": ("subcategory", "sub_category", "sub_type", "subtype"),
+    "created": (
+        "created",
+        "date_created",
+        "reported",
+        "date_reported",
+        "received",
+        "date_received",
+        "logged",
+        "date",
+    ),
+    "confirmed": ("confirmed",),
+    "fixed": (
+        "fixed",
+        "date_fixed",
+        "resolved",
+        "date_resolved",
+        "completed",
+        "date_completed",
+        "closed_date",
+    ),
+    "status": ("status", "state", "case_status"),
+}
+
+_ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+_OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$")
+_UK_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+)
+
+
+def status_from_text(text: object) -> str | None:
+    """``open``, ``fixed`` or ``closed`` from a report's status text; None if unknown.
+
+    >>> status_from_text("Fixed - Council"), status_from_text("action scheduled")
+    ('fixed', 'open')
+    """
+    if not isinstance(text, str):
+        return None
+    folded = re.sub(r"\s+", " ", text.strip().lower().replace("’", "").replace("'", ""))
+    if folded in REPORT_STATUSES:
+        return REPORT_STATUSES[folded]
+    for prefix, status in (("fixed", "fixed"), ("closed", "closed"), ("open", "open")):
+        if folded.startswith(prefix):
+            return status
+    return None
+
+
+def parse_report_dates(values: pd.Series) -> pd.Series:
+    """Dates as ISO 8601 or UK day-first text, with or without a time, in Europe/London.
+
+    Text without an offset is London local time (at the autumn change, the repeated hour
+    is read as GMT); text with an offset is converted. Unreadable text gives NaT.
+    """
+    text = values.astype("str").str.strip()
+    out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
+    present = values.notna() & (text != "")
+    iso = present & text.str.match(_ISO_LIKE)
+    aware = iso & text.str.contains(_OFFSET)
+    if aware.any():
+        parsed = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
+        out[aware] = parsed.dt.tz_convert(TIMEZONE)
+    naive = iso & ~aware
+    if naive.any():
+        out[naive] = _localise(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
+    rest = present & ~iso
+    for fmt in _UK_FORMATS:
+        if not rest.any():
+            break
+        parsed = pd.to_datetime(text[rest], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        if ok.any():
+            out[parsed.index[ok]] = _localise(parsed[ok])
+            rest = rest & ~rest.index.isin(parsed.index[ok])
+    return out
+
+
+def _localise(parsed: pd.Series) -> pd.Series:
+    """Naive London times to aware ones (the repeated autumn hour read as GMT)."""
+    return parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="shift_forward")
+
+
+def reports_from_fixmystreet(path: str | Path, **options: object) -> ImportResult:
+    """Read a FixMyStreet CSV export into the ``reports`` layer.
+
+    Columns are found by header name (``Report ID``, ``Category``, ``Subcategory``,
+    ``Created``, ``Confirmed``, ``Fixed``, ``Status``, ``Title``, ``Detail``, ``Latitude``/
+    ``Longitude``, else ``Easting``/``Northing``); others (``User Name``, ``Staff User``...)
+    are never read. ``reported_at`` is Confirmed, else Created. Takes the options of
+    :func:`reports_from_csv`.
+
+    Examples
+    --------
+    >>> result = reports_from_fixmystreet("data/sample/reports_fixmystreet.csv")  # doctest: +SKIP
+    >>> result.layer.groupby(["category", "status"]).size()  # doctest: +SKIP
+    """
+    path = check_input(path)
+    return _reports_from_table(path, read_table(path), FIXMYSTREET_COLUMNS, **options)
+
+
+def reports_from_csv(
+    path: str | Path,
+    *,
+    columns: Mapping[str, str] | None = None,
+    **options: object,
+) -> ImportResult:
+    """Read any council CSV of reports, with a column mapping.
+
+    Parameters
+    ----------
+    path
+        The CSV file.
+    columns
+        Role -> column name, for the roles ``report_id``, ``title``, ``detail``, ``category``,
+        ``subcategory``, ``created``, ``confirmed``, ``fixed``, ``status`` and the
+        coordinates ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref``. Roles not
+        given are looked for under common names.
+    **options
+        ``area``, ``taxonomy``, ``tiers``, ``working_crs``, as for every reports importer:
+        ``area`` (project area; points outside are rejected), ``taxonomy`` (the report
+        taxonomy), ``tiers`` (category -> ``county``/``district`` overrides).
+    """
+    path = check_input(path)
+    table = read_table(path)
+    mapping = {role: tuple(names) for role, names in CSV_COLUMNS.items()}
+    coordinates: dict[str, str] = {}
+    for role, column in (columns or {}).items():
+        if role in ("lat", "lon", "easting", "northing", "grid_ref"):
+            coordinates[role] = column
+        elif role in mapping:
+            if find_column(table.columns, [column], truncated=False) is None:
+                raise InputFileError(
+                    path,
+                    f"There is no column {column!r} for {role}",
+                    fix=f"The columns are: {', '.join(map(repr, table.columns))}.",
+                )
+            mapping[role] = (column,)
+        else:
+            from healthy_streets.errors import ConfigError
+
+            raise ConfigError(
+                f"Unknown role {role!r} in the column mapping; the roles are "
+                f"{', '.join([*CSV_COLUMNS, 'lat', 'lon', 'easting', 'northing', 'grid_ref'])}."
+            )
+    return _reports_from_table(path, table, mapping, coordinates=coordinates, **options)
+
+
+def reports_from_open311(path: str | Path, **options: object) -> ImportResult:
+    """Read Open311 GeoReport v2 service requests (JSON or XML) into the ``reports`` layer.
+
+    JSON may be a bare list or an object with ``service_requests``; XML has
+    ``<service_requests><request>...``. ``requestor_name`` and other personal fields are
+    never read.
+    """
+    path = check_input(path)
+    records = _open311_records(path)
+    table = pd.DataFrame.from_records(records).astype("object")
+    table = table.where(table.notna(), None).map(
+        lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v)
+    )
+    table.index = pd.RangeIndex(1, len(table) + 1)
+    return _reports_from_table(
+        path, table, OPEN311_COLUMNS, coordinates={"lat": "lat", "lon": "long"}, **options
+    )
+
+
+def read_reports(path: str | Path, *, format: str | None = None, **options: object) -> ImportResult:
+    """Read reports, choosing the reader by ``format`` or by the file.
+
+    ``format`` is ``fixmystreet``, ``open311`` or ``csv``; by default ``.json``/``.xml``
+    files are Open311 and CSV files with a ``Report ID`` column FixMyStreet.
+    """
+    path = check_input(path)
+    if format is None:
+        if path.suffix.lower() in (".json", ".xml"):
+            format = "open311"
+        else:
+            header = read_table(path).columns
+            format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
+    readers = {
+        "fixmystreet": reports_from_fixmystreet,
+        "open311": reports_from_open311,
+        "csv": reports_from_csv,
+    }
+    if format not in readers:
+        from healthy_streets.errors import ConfigError
+
+        raise ConfigError(f"Unknown reports format {format!r}; use fixmystreet, open311 or csv.")
+    return readers[format](path, **options)
+
+
+def _open311_records(path: Path) -> list[dict[str, object]]:
+    text = read_text(path).strip()
+    if not text:
+        raise InputFileError(path, "The file is empty.", fix="Export it again.")
+    if text.startswith("<"):
+        try:
+            root = ElementTree.fromstring(text)  # noqa: S314 - a local file the user chose
+        except ElementTree.ParseError as exc:
+            raise InputFileError(
+                path, f"The XML cannot be read ({exc})", fix="Download the Open311 feed again."
+            ) from None
+        requests = root.findall(".//request")
+        return [
+            {child.tag: (child.text or "").strip() for child in request} for request in requests
+        ]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputFileError(
+            path,
+            f"The JSON cannot be read (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            fix="Download the Open311 feed again; the file may be cut short.",
+        ) from None
+    if isinstance(data, dict):
+        data = data.get("service_requests", data.get("requests"))
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise InputFileError(
+            path,
+            "This is not an Open311 list of service requests",
+            fix="Expected a JSON list of requests or an object with 'service_requests'.",
+        )
+    if not data:
+        raise InputFileError(
+            path, "The file holds no service requests.", fix="Check the feed's date range."
+        )
+    return data
+
+
+def _reports_from_table(
+    path: Path,
+    table: pd.DataFrame,
+    names: Mapping[str, Sequence[str]],
+    *,
+    coordinates: Mapping[str, str] | None = None,
+    area: shapely.Geometry | None = None,
+    taxonomy: Taxonomy | None = None,
+    tiers: Mapping[str, str] | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    working = working_crs or settings.working_crs
+    taxonomy = taxonomy or report_taxonomy()
+    book = AccountBook(path.name)
+    rows_in = len(table)
+    if rows_in == 0:
+        raise InputFileError(path, "The file holds no reports.", fix="Check the export's dates.")
+    roles = {
+        role: find_column(table.columns, list(candidates), truncated=False)
+        for role, candidates in names.items()
+    }
+    missing = [role for role in ("category",) if roles[role] is None]
+    if roles["created"] is None and roles["confirmed"] is None:
+        missing.append("created (a date)")
+    coords = find_coordinate_columns(list(table.columns), dict(coordinates or {}))
+    if not coords.any:
+        missing.append("coordinates (Latitude/Longitude or Easting/Northing)")
+    if missing:
+        raise InputFileError(
+            path,
+            f"Columns needed for reports are missing: {', '.join(missing)}",
+            fix=f"The file has: {', '.join(map(repr, table.columns))}. For a council export, "
+            "map the columns with --map ROLE=COLUMN.",
+        )
+
+    def column(role: str) -> pd.Series:
+        name = roles.get(role)
+        if name is None:
+            return pd.Series([None] * len(table), index=table.index, dtype="object")
+        return table[name]
+
+    ids = column("report_id").astype("object")
+    no_id = ids.isna()
+    ids[no_id] = [f"{path.stem}-{row}" for row in table.index[no_id]]
+    ids = ids.astype("str").str.strip()
+    duplicate = ids.duplicated(keep="first")
+    if duplicate.any():
+        first = {rid: row for row, rid in ids[~duplicate].items()}
+        for row in ids.index[duplicate]:
+            book.reject(
+                row,
+                f"Duplicate of row {first[ids[row]]} (same report id).",
+                field=roles["report_id"] or "report_id",
+                value=ids[row],
+            )
+
+    created = parse_report_dates(column("created"))
+    confirmed = parse_report_dates(column("confirmed"))
+    reported_at = confirmed.fillna(created)
+    undated = reported_at.isna() & ~duplicate
+    raw_confirmed = column("confirmed")
+    for row in table.index[undated]:
+        use_confirmed = roles["confirmed"] is not None and pd.notna(raw_confirmed[row])
+        date_field = roles["confirmed"] if use_confirmed else roles["created"]
+        book.reject(
+            row,
+            "The date cannot be read (expected ISO 2025-11-25 14:03 or UK 25/11/2025 14:03).",
+            field=str(date_field),
+            value=table.at[row, date_field] if date_field else "",
+        )
+
+    candidates = table[~duplicate & ~undated]
+    points = points_from_table(candidates, coords, book, area=area, working_crs=working)
+    keep = points.index
+
+    category, category_text = _categories(column("category"), column("subcategory"), taxonomy, book)
+    status_text = column("status")
+    status = status_text.map(status_from_text)
+    if roles["status"] is None:
+        book.note("The file has no status column; every report is counted as open.")
+    else:
+        unknown = status.isna() & table.index.isin(keep)
+        for row in table.index[unknown]:
+            book.repair(
+                row,
+                "The status is not one the toolkit knows; counted as open.",
+                field=roles["status"],
+                value=status_text[row],
+            )
+    status = status.fillna("open")
+    tier_table = {**RESPONSIBLE_TIER, **(tiers or {})}
+    reports = gpd.GeoDataFrame(
+        {
+            "report_id": ids[keep],
+            "category": category[keep],
+            "category_text": category_text[keep],
+            "status": status[keep],
+            "status_text": status_text[keep],
+            "reported_at": reported_at[keep],
+            "fixed_at": parse_report_dates(column("fixed"))[keep],
+            "title": redact_series(column("title")[keep]),
+            "detail": redact_series(column("detail")[keep]),
+            "source": path.name,
+            "responsible_tier": category[keep].map(tier_table).fillna("district"),
+            "zone_id": None,
+        },
+        geometry=points,
+        crs=working,
+        index=keep,
+    )
+    return book.result(conform(reports, REPORTS), rows_in)
+
+
+def _categories(
+    category: pd.Series, subcategory: pd.Series, taxonomy: Taxonomy, book: AccountBook
+) -> tuple[pd.Series, pd.Series]:
+    """Category keys (subcategory first when it names one) and the original text."""
+    text = category.astype("object").where(category.notna(), None)
+    sub = subcategory.astype("object").where(subcategory.notna(), None)
+    keys = []
+    for main, detail in zip(text, sub, strict=True):
+        match = taxonomy.match(detail) if detail else None
+        if match is None or match.how == "unmatched":
+            match = taxonomy.match(main)
+        keys.append(match.category)
+    keys_series = pd.Series(keys, index=category.index, dtype="object")
+    combined = pd.Series(
+        [f"{m} / {d}" if m and d else (m or d) for m, d in zip(text, sub, strict=True)],
+        index=category.index,
+        dtype="object",
+    )
+    unmatched = combined[(keys_series == "other") & combined.notna()]
+    unmatched = unmatched[unmatched.map(lambda t: taxonomy.match(t).how == "unmatched")]
+    if len(unmatched):
+        listed = ", ".join(f"{t!r} ({n})" for t, n in unmatched.value_counts().head(12).items())
+        book.note(
+            f"{len(unmatched)} report categories match nothing and became 'other': "
+            f"{listed}. Add them to the project's report synonyms."
+        )
+    return keys_series, combined
+
+
+def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult]:
+    """Count a report once across files: later files lose reports seen in earlier ones.
+
+    A FixMyStreet report has the same id in the CSV export and the Open311 feed. Reports
+    dropped are moved to the later file's ``rejected`` table with the reason.
+    """
+    seen: dict[str, str] = {}
+    out = []
+    for result in results:
+        layer = result.layer
+        again = layer["report_id"].isin(list(seen))
+        if again.any():
+            extra = pd.DataFrame(
+                {
+                    "source": result.source,
+                    "row": layer.loc[again, "report_id"].astype("str"),
+                    "field": "report_id",
+                    "value": layer.loc[again, "report_id"].astype("str"),
+                    "reason": [
+                        f"Already imported from {seen[r]}." for r in layer.loc[again, "report_id"]
+                    ],
+                }
+            )
+            result = type(result)(
+                layer=layer[~again].reset_index(drop=True),
+                source=result.source,
+                rows_in=result.rows_in,
+                repaired=result.repaired,
+                rejected=pd.concat([result.rejected, extra], ignore_index=True),
+                notes=result.notes,
+                unit=result.unit,
+                rows_kept=result.rows_kept,
+            )
+            result.layer.attrs["layer"] = "reports"
+        for rid in result.layer["report_id"]:
+            seen.setdefault(rid, result.source)
+        out.append(result)
+    return out

@@ -1,0 +1,302 @@
+"""Council 20mph zones from whatever the council's GIS exported.
+
+Formats: GeoJSON (including the legacy ``crs`` member older tools write), Shapefile (``.shp``
+with its side files, or a ``.zip``), GeoPackage (``layer=``), KML/KMZ and CSV with a WKT
+column. Attribute names differ between councils; the common ones are recognised in any case
+(including names shapefiles cut to 10 characters) and ``fields=`` names the rest.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from healthy_streets.io._common import check_input, resolve_fields, to_working_crs
+from healthy_streets.io._spatial import read_spatial
+from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.layers import ZONES, conform
+
+__all__ = ["ZONE_FIELDS", "read_zones", "status_from_text"]
+
+log = logging.getLogger(__name__)
+
+#: Column names recognised for each role, most specific first (matched ignoring case,
+#: spaces and punctuation).
+ZONE_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": (
+        "zone_name",
+        "zonename",
+        "zone name",
+        "scheme_name",
+        "scheme",
+        "site_name",
+        "area_name",
+        "name",
+        "zone",
+        "title",
+        "location",
+        "description",
+    ),
+    "status": ("status", "zone_status", "scheme_status", "state", "stage", "mapkey", "map_key"),
+    "date": (
+        "impl_date",
+        "implementation_date",
+        "implemented_date",
+        "date_implemented",
+        "implemented",
+        "implementation",
+        "date_built",
+        "datebuilt",
+        "built",
+        "start_date",
+        "date_live",
+        "live_date",
+        "in_force",
+        "date_in_force",
+        "operational",
+        "commenced",
+        "date",
+    ),
+    "tro_ref": (
+        "tro_ref",
+        "tro_reference",
+        "troref",
+        "tro",
+        "tro_no",
+        "tro_number",
+        "order_ref",
+        "traffic_order",
+        "traffic_regulation_order",
+        "order",
+    ),
+}
+
+_IMPLEMENTED = re.compile(
+    r"\b(implemented|existing|live|in force|complete|completed|installed|built|operational|"
+    r"active|in place|made|sealed)\b",
+    re.IGNORECASE,
+)
+_PROPOSED = re.compile(
+    r"\b(proposed|proposal|planned|potential|future|consultation|draft|design|candidate|"
+    r"programmed|advertised|scheme)\b",
+    re.IGNORECASE,
+)
+
+
+def status_from_text(text: object) -> str:
+    """``implemented``, ``proposed`` or ``unknown`` from a council's status text.
+
+    >>> status_from_text("Existing 20mph zone"), status_from_text("Potential future 20mph")
+    ('implemented', 'proposed')
+    >>> status_from_text("unconfirmed")
+    'unknown'
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return "unknown"
+    value = str(text)
+    if _PROPOSED.search(value):
+        return "proposed"
+    if _IMPLEMENTED.search(value):
+        return "implemented"
+    return "unknown"
+
+
+def read_zones(
+    path: str | Path,
+    *,
+    crs: object = None,
+    layer: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    assume_bng: bool = False,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Read council 20mph zone polygons into the ``zones`` layer.
+
+    Parameters
+    ----------
+    path
+        GeoJSON, Shapefile (``.shp`` or ``.zip``), GeoPackage, KML/KMZ or CSV with WKT.
+    crs
+        The file's CRS when it declares none (or declares a wrong one).
+    layer
+        The layer to read from a GeoPackage or KML holding several.
+    fields
+        Columns for the roles ``name``, ``status``, ``date`` and ``tro_ref`` where the
+        file's names are not recognised, e.g. ``{"name": "SCHEME", "date": "GO_LIVE"}``.
+    assume_bng
+        Read a file with no CRS as British National Grid when its coordinates can only be
+        that.
+    working_crs
+        The CRS of the layer returned (default :data:`settings.working_crs`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``zones`` layer (see ``docs/layers.md``); ``.repaired`` says which
+        geometries were mended and how, ``.rejected`` which rows were left out and why.
+
+    Examples
+    --------
+    >>> result = read_zones("data/sample/zones.geojson")  # doctest: +SKIP
+    >>> result.layer[["zone_id", "name", "status", "implemented_on"]]  # doctest: +SKIP
+    """
+    path = check_input(path)
+    frame, _ = read_spatial(path, layer=layer)
+    book = AccountBook(path.name)
+    rows_in = len(frame)
+    if rows_in == 0:
+        from healthy_streets.errors import InputFileError
+
+        raise InputFileError(
+            path,
+            "The file holds no zones.",
+            fix="Check it is the right export, with features in it.",
+        )
+    frame = _usable_polygons(frame, book, path)
+    frame, note = to_working_crs(
+        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
+    )
+    if note:
+        book.repair("all", note, field="crs")
+    columns = resolve_fields(
+        path, [c for c in frame.columns if c != "geometry"], ZONE_FIELDS, fields
+    )
+    zones = _attributes(frame, columns, book, path.name)
+    return book.result(conform(zones, ZONES), rows_in, unit="features")
+
+
+def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
+    """Drop rows without a polygon (rejected), mend the rest (repaired)."""
+    geoms = frame.geometry
+    empty = geoms.isna() | geoms.is_empty
+    book.reject_many(frame.index[empty].to_series(), "The row has no geometry.", field="geometry")
+    frame = frame[~empty].copy()
+    if len(frame) and shapely.has_z(frame.geometry.values).any():
+        has_z = shapely.has_z(frame.geometry.values)
+        book.repair_many(
+            frame.index[has_z].to_series(), "Dropped the Z (height) coordinates.", field="geometry"
+        )
+        frame.geometry = shapely.force_2d(frame.geometry.values)
+    invalid = ~frame.geometry.is_valid
+    if invalid.any():
+        reasons = [shapely.is_valid_reason(g) for g in frame.geometry[invalid]]
+        book.repair_many(
+            frame.index[invalid].to_series(),
+            "Repaired an invalid polygon with make_valid.",
+            field="geometry",
+            values=pd.Series(reasons, index=frame.index[invalid]),
+        )
+        frame.loc[invalid, "geometry"] = shapely.make_valid(frame.geometry[invalid].values)
+    polygons = frame.geometry.apply(_polygonal)
+    not_polygon = polygons.isna()
+    if not_polygon.any():
+        kinds = frame.geometry[not_polygon].geom_type
+        book.reject_many(
+            frame.index[not_polygon].to_series(),
+            "The geometry is not a polygon; zones are areas (council speed-limit lines are "
+            "read with read_speed_limit_lines).",
+            field="geometry",
+            values=kinds,
+        )
+    frame = frame[~not_polygon].copy()
+    frame.geometry = polygons[~not_polygon]
+    if frame.empty:
+        from healthy_streets.errors import InputFileError
+
+        raise InputFileError(
+            path,
+            "No row has a usable zone polygon",
+            fix="Check the export holds the zone areas (polygons), not points or lines.",
+        )
+    return frame
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
+    """The polygon or multipolygon part of ``geom``; None when it has none."""
+    if geom is None:
+        return None
+    if geom.geom_type in {"Polygon", "MultiPolygon"}:
+        return geom
+    if geom.geom_type == "GeometryCollection":
+        parts = [g for g in shapely.get_parts(geom) if g.geom_type in {"Polygon", "MultiPolygon"}]
+        if parts:
+            return shapely.union_all(parts)
+    return None
+
+
+def _attributes(
+    frame: gpd.GeoDataFrame, columns: Mapping[str, str | None], book: AccountBook, source: str
+) -> gpd.GeoDataFrame:
+    def column(role: str) -> pd.Series:
+        name = columns.get(role)
+        if name is None:
+            return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+        return frame[name].astype("object").where(frame[name].notna(), None)
+
+    names = column("name").map(lambda v: str(v).strip() if v is not None else None)
+    unnamed = names.isna() | (names == "")
+    if unnamed.any():
+        book.note(
+            f"{int(unnamed.sum())} zone(s) have no name; each is named after its row "
+            "('Zone 3'). Name the column with fields={'name': ...} (--field name=COLUMN)."
+        )
+    names = names.where(~unnamed, [f"Zone {row}" for row in frame.index])
+    dates = column("date").map(parse_council_date)
+    status_text = column("status")
+    out = gpd.GeoDataFrame(
+        {
+            "zone_id": _zone_ids(names),
+            "name": names,
+            "status": status_text.map(status_from_text),
+            "status_text": status_text,
+            "implemented_on": pd.to_datetime([d.date for d in dates]).astype("datetime64[ms]"),
+            "implemented_precision": [d.precision for d in dates],
+            "implemented_text": [d.text or None for d in dates],
+            "tro_ref": column("tro_ref"),
+            "source": source,
+        },
+        geometry=frame.geometry,
+        crs=frame.crs,
+        index=frame.index,
+    )
+    date_field = columns.get("date") or "date"
+    for row, d in zip(frame.index, dates, strict=True):
+        if d.text and d.precision == "unknown":
+            book.repair(
+                row,
+                "The date could not be read as a UK date; implemented_on is left empty.",
+                field=date_field,
+                value=d.text,
+            )
+    vague = pd.Series(
+        [d.precision for d in dates if d.text and d.precision not in ("day", "unknown")]
+    ).value_counts()
+    for precision, count in vague.items():
+        book.note(
+            f"{count} implementation date(s) are only known to the {precision}: "
+            "implemented_on holds the first day and implemented_precision says so."
+        )
+    return out
+
+
+def slugify(text: str) -> str:
+    """A file-name-safe identifier: ``"Church Fields (North)"`` -> ``"church-fields-north"``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug or "zone"
+
+
+def _zone_ids(names: pd.Series) -> list[str]:
+    ids: list[str] = []
+    seen: dict[str, int] = {}
+    for name in names:
+        base = slugify(str(name))
+        seen[base] = seen.get(base, 0) + 1
+        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return ids

@@ -1,0 +1,306 @@
+"""Folium elements for the meeting map: one element per class, its JavaScript in a template.
+
+Every text that comes from a data file reaches the page in one of two ways only: as JSON
+inside a script (with ``<``, ``>``, ``&`` and the line separators escaped, so that no text can
+close the script), shown by the browser through ``textContent``; or as HTML escaped by
+:func:`markupsafe.escape`. No data text is ever given to ``innerHTML``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from folium.map import Layer
+from folium.template import Template
+from markupsafe import Markup, escape
+
+from healthy_streets.errors import HealthyStreetsError
+from healthy_streets.maps._resources import (
+    DROPPED,
+    INLINE_CSS,
+    INLINE_JS,
+    inline_css,
+    inline_js,
+    own_asset,
+)
+
+__all__ = [
+    "GeoJsonLayer",
+    "OfflineFigure",
+    "PanelHtml",
+    "PointLayer",
+    "ToolkitAssets",
+    "safe_json",
+]
+
+
+def safe_json(value: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>``: no text in it can end the script.
+
+    >>> safe_json({"t": "</script><img src=x onerror=alert(1)>"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    return (
+        json.dumps(
+            value,
+            ensure_ascii=False,
+            separators=(",", ":") if _compact(value) else None,
+            allow_nan=False,
+        )
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _compact(value: Any) -> bool:
+    return isinstance(value, dict | list) and len(json.dumps(value, default=str)) > 200
+
+
+class OfflineFigure(Figure):
+    """A folium Figure whose page fetches nothing: every script and style inlined.
+
+    Folium elements add links to CDNs as they render; this figure swaps each, by name, for
+    the same library from an installed package (see :mod:`healthy_streets.maps._resources`).
+    """
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8" />\n'
+        "{% if this.title %}<title>{{ this.title|e }}</title>{% endif %}\n"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n"
+    )
+
+    def render(self, **kwargs: Any) -> str:
+        """Render the page with every resource inlined."""
+        for child in list(self._children.values()):
+            child.render(**kwargs)
+        self._inline_resources()
+        return str(self._template.render(this=self, kwargs=kwargs))
+
+    def _inline_resources(self) -> None:
+        children = self.header._children
+        for name, child in list(children.items()):
+            if isinstance(child, JavascriptLink):
+                replacement: Element | None = self._replacement(name, child, INLINE_JS, "script")
+            elif isinstance(child, CssLink):
+                replacement = self._replacement(name, child, INLINE_CSS, "style")
+            else:
+                continue
+            if replacement is None:
+                del children[name]
+            else:
+                replacement._parent = self.header
+                children[name] = replacement
+
+    @staticmethod
+    def _replacement(
+        name: str, link: Element, table: Mapping[str, object], tag: str
+    ) -> Element | None:
+        if name in DROPPED:
+            return None
+        if name not in table:
+            raise HealthyStreetsError(
+                f"A map element wants {name!r} from {getattr(link, 'url', '?')}, which the "
+                "toolkit does not inline; the map would not work offline. Add it to "
+                "healthy_streets/maps/_resources.py from a pinned package."
+            )
+        code = inline_js(name) if tag == "script" else inline_css(name)
+        return Element(f"<{tag}>\n{code}\n</{tag}>")
+
+
+class ToolkitAssets(MacroElement):
+    """The toolkit's own stylesheet and script helpers (``HS``), once per page."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        <script>{{ this.js }}</script>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ToolkitAssets"
+        self.css = Markup(own_asset("map.css"))
+        self.js = Markup(own_asset("healthy_streets.js"))
+
+
+class GeoJsonLayer(Layer):
+    """Lines or polygons with styles looked up by a property, and safe popups.
+
+    Parameters
+    ----------
+    data
+        A GeoJSON FeatureCollection (EPSG:4326).
+    name
+        The layer's name in the layer control (escaped).
+    style_property
+        The feature property whose value picks a style from ``styles``.
+    styles
+        Property value -> Leaflet path options; ``"*"`` is the fallback.
+    popup
+        ``(label, property)`` pairs shown in the popup, in order; the first is the title.
+    tooltip
+        A property shown on hover.
+    show
+        Whether the layer starts visible.
+    interactive
+        Whether features react to the mouse.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.geoJsonLayer({{ this.data_json }}, {
+            styleProperty: {{ this.style_property_json }},
+            styles: {{ this.styles_json }},
+            popup: {{ this.popup_json }},
+            tooltip: {{ this.tooltip_json }},
+            interactive: {{ this.interactive_json }}
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        *,
+        name: str,
+        style_property: str | None = None,
+        styles: Mapping[str, Mapping[str, Any]] | None = None,
+        popup: Sequence[tuple[str, str]] = (),
+        tooltip: str | None = None,
+        show: bool = True,
+        interactive: bool = True,
+    ) -> None:
+        super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
+        self._name = "GeoJsonLayer"
+        self.data_json = Markup(safe_json(data))
+        self.style_property_json = Markup(safe_json(style_property))
+        self.styles_json = Markup(safe_json(dict(styles or {})))
+        self.popup_json = Markup(safe_json([list(p) for p in popup]))
+        self.tooltip_json = Markup(safe_json(tooltip))
+        self.interactive_json = Markup(safe_json(interactive))
+
+
+class PointLayer(Layer):
+    """Many points as compact column arrays, drawn as symbols; popups built on click.
+
+    One folium Marker per point makes pages of tens of megabytes; here the page holds a
+    handful of arrays and the browser makes each popup when it is opened.
+
+    Parameters
+    ----------
+    columns
+        Column name -> list of values, all the same length; must include ``lat``, ``lon``
+        and ``cat`` (an index into ``categories``).
+    categories
+        One entry per category: ``key``, ``label``, ``colour``, ``symbol`` (SVG path data).
+    name
+        The layer's name in the layer control.
+    popup
+        ``(label, column)`` pairs shown in the popup (``cat`` shows the category label).
+    cluster
+        Cluster markers when zoomed out (Leaflet.markercluster).
+    radius
+        Symbol size in pixels.
+    show
+        Whether the layer starts visible.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.pointLayer({{ this.columns_json }}, {
+            categories: {{ this.categories_json }},
+            popup: {{ this.popup_json }},
+            cluster: {{ this.cluster_json }},
+            radius: {{ this.radius }}
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        columns: Mapping[str, Sequence[Any]],
+        *,
+        categories: Sequence[Mapping[str, Any]],
+        name: str,
+        popup: Sequence[tuple[str, str]] = (),
+        cluster: bool = False,
+        radius: int = 9,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
+        self._name = "PointLayer"
+        lengths = {len(v) for v in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError("Every column of a PointLayer must have the same length.")
+        self.columns_json = Markup(safe_json({k: list(v) for k, v in columns.items()}))
+        self.categories_json = Markup(safe_json([dict(c) for c in categories]))
+        self.popup_json = Markup(safe_json([list(p) for p in popup]))
+        self.cluster_json = Markup(safe_json(cluster))
+        self.radius = int(radius)
+        self._links_js: list[tuple[str, str]] = []
+        self._links_css: list[tuple[str, str]] = []
+        if cluster:
+            from folium.plugins import MarkerCluster
+
+            self._links_js = list(MarkerCluster.default_js)
+            self._links_css = list(MarkerCluster.default_css)
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the clustering library's links (inlined by the figure) when clustering."""
+        figure = self.get_root()
+        for name, url in self._links_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self._links_css:
+            figure.header.add_child(CssLink(url), name=name)
+        super().render(**kwargs)
+
+
+class PanelHtml(MacroElement):
+    """A block of HTML placed over the map (title block, legend). The HTML given must be
+    built with :func:`markupsafe.escape` for every data text."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        {{ this.markup }}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, markup: Markup) -> None:
+        super().__init__()
+        self._name = "PanelHtml"
+        if not isinstance(markup, Markup):
+            raise TypeError("PanelHtml takes markupsafe.Markup, built with escape() for data.")
+        self.markup = markup
+
+
+def html(template: str, **values: Any) -> Markup:
+    """Format ``template`` with every value escaped (``Markup`` values pass as they are)."""
+    return Markup(template).format(
+        **{k: v if isinstance(v, Markup) else escape(v) for k, v in values.items()}
+    )

@@ -1,0 +1,183 @@
+"""The account every import gives of its rows: kept, repaired or rejected.
+
+Nothing is lost silently. An importer returns an :class:`ImportResult`: the kept rows as a
+normalised layer, plus a table of the rows it repaired (and what it did) and a table of the
+rows it rejected (and why). ``rows_in == kept + rejected`` always holds; a repaired row is
+also a kept row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = ["ACCOUNT_COLUMNS", "AccountBook", "ImportResult"]
+
+#: Columns of the ``repaired`` and ``rejected`` tables.
+ACCOUNT_COLUMNS = ["source", "row", "field", "value", "reason"]
+
+
+@dataclass
+class ImportResult:
+    """What an importer kept, repaired and rejected.
+
+    Attributes
+    ----------
+    layer
+        The kept rows, as a normalised layer (see :mod:`healthy_streets.model.layers`).
+    source
+        The file (or online source) read.
+    rows_in
+        How many rows (features, ways, records) the source held.
+    repaired
+        One row per repair: ``source``, ``row`` (as the source numbers it: spreadsheet row,
+        feature number from 1, or OSM id), ``field``, ``value`` and ``reason`` (what was done).
+    rejected
+        One row per rejected row, same columns, ``reason`` saying why.
+    notes
+        Further facts worth telling the user (things skipped that were not rows of the
+        layer, such as railways in an OSM file).
+    unit
+        What a row of the source is ("rows", "features", "ways").
+    rows_kept
+        Source rows kept, when that differs from the layer's length (an OSM way becomes
+        several street segments); ``None`` means ``len(layer)``.
+    """
+
+    layer: gpd.GeoDataFrame
+    source: str
+    rows_in: int
+    repaired: pd.DataFrame = field(default_factory=lambda: _empty_account())
+    rejected: pd.DataFrame = field(default_factory=lambda: _empty_account())
+    notes: list[str] = field(default_factory=list)
+    unit: str = "rows"
+    rows_kept: int | None = None
+
+    @property
+    def kept(self) -> int:
+        """Source rows kept (including repaired ones)."""
+        return len(self.layer) if self.rows_kept is None else self.rows_kept
+
+    @property
+    def n_repaired(self) -> int:
+        """Distinct rows repaired."""
+        return int(self.repaired["row"].nunique()) if len(self.repaired) else 0
+
+    @property
+    def n_rejected(self) -> int:
+        """Rows rejected."""
+        return len(self.rejected)
+
+    def summary(self) -> str:
+        """One line: ``<source>: N rows: K kept (R repaired), J rejected.``"""
+        name = Path(self.source).name or self.source
+        text = (
+            f"{name}: {self.rows_in} {self.unit}: {self.kept} kept "
+            f"({self.n_repaired} repaired), {self.n_rejected} rejected"
+        )
+        if self.rows_kept is not None:
+            text += f"; {len(self.layer)} {self.layer_name} rows"
+        return text + "."
+
+    @property
+    def layer_name(self) -> str:
+        """The name of the layer held (from ``layer.attrs``), else ``layer``."""
+        return str(self.layer.attrs.get("layer", "layer"))
+
+    def __repr__(self) -> str:
+        return f"<ImportResult {self.summary()}>"
+
+
+class AccountBook:
+    """Collects repairs and rejections while an importer works.
+
+    Parameters
+    ----------
+    source
+        The file being read; written into every account row.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._repaired: list[dict[str, object]] = []
+        self._rejected: list[dict[str, object]] = []
+        self.notes: list[str] = []
+
+    def note(self, text: str) -> None:
+        """Record a fact about the whole import (not about one row)."""
+        self.notes.append(text)
+
+    def repair(self, row: object, reason: str, *, field: str = "", value: object = "") -> None:
+        """Record that ``row`` was kept after ``reason`` (what was done)."""
+        self._repaired.append(self._entry(row, reason, field, value))
+
+    def reject(self, row: object, reason: str, *, field: str = "", value: object = "") -> None:
+        """Record that ``row`` was not kept, because ``reason``."""
+        self._rejected.append(self._entry(row, reason, field, value))
+
+    def reject_many(
+        self, rows: pd.Series, reason: str, *, field: str = "", values: pd.Series | None = None
+    ) -> None:
+        """Record several rejections with one reason (vectorised importers)."""
+        vals = values if values is not None else pd.Series([""] * len(rows), index=rows.index)
+        for row, value in zip(rows, vals, strict=True):
+            self.reject(row, reason, field=field, value=value)
+
+    def repair_many(
+        self, rows: pd.Series, reason: str, *, field: str = "", values: pd.Series | None = None
+    ) -> None:
+        """Record several repairs with one reason."""
+        vals = values if values is not None else pd.Series([""] * len(rows), index=rows.index)
+        for row, value in zip(rows, vals, strict=True):
+            self.repair(row, reason, field=field, value=value)
+
+    @property
+    def rejected_rows(self) -> set[object]:
+        """The rows rejected so far."""
+        return {entry["row"] for entry in self._rejected}
+
+    def result(
+        self,
+        layer: gpd.GeoDataFrame,
+        rows_in: int,
+        *,
+        notes: list[str] | None = None,
+        unit: str = "rows",
+        rows_kept: int | None = None,
+    ) -> ImportResult:
+        """Close the book: the :class:`ImportResult` for ``layer``."""
+        return ImportResult(
+            layer=layer,
+            source=self.source,
+            rows_in=rows_in,
+            repaired=_frame(self._repaired),
+            rejected=_frame(self._rejected),
+            notes=self.notes + list(notes or []),
+            unit=unit,
+            rows_kept=rows_kept,
+        )
+
+    def _entry(self, row: object, reason: str, field: str, value: object) -> dict[str, object]:
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
+        return {
+            "source": self.source,
+            "row": row,
+            "field": field,
+            "value": str(text)[:200],
+            "reason": reason,
+        }
+
+
+def _frame(entries: list[dict[str, object]]) -> pd.DataFrame:
+    if not entries:
+        return _empty_account()
+    frame = pd.DataFrame(entries, columns=ACCOUNT_COLUMNS)
+    frame["row"] = frame["row"].astype("str")
+    return frame
+
+
+def _empty_account() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="str") for c in ACCOUNT_COLUMNS})

@@ -1,0 +1,313 @@
+"""The four normalised layers and their columns: the one place they are defined.
+
+Every importer returns one of these layers, every analysis function takes them, and the
+project store writes them. Their columns are stable: add columns at the end, never
+rename or drop one. ``docs/layers.md`` is generated from the definitions below
+(``make docs``, which runs ``python -m healthy_streets.model``) and a test keeps the two
+in step.
+
+All layers are GeoDataFrames in the working CRS (:data:`healthy_streets.settings.working_crs`,
+British National Grid by default); maps convert to EPSG:4326 at the very end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = [
+    "ASSETS",
+    "LAYERS",
+    "REPORTS",
+    "STREETS",
+    "ZONES",
+    "Column",
+    "Layer",
+    "conform",
+    "empty_layer",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a normalised layer.
+
+    Attributes
+    ----------
+    name
+        The column name.
+    dtype
+        The pandas dtype the column is held in.
+    description
+        What the column means, in plain words.
+    """
+
+    name: str
+    dtype: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A normalised layer: its name, geometry types and columns (geometry last)."""
+
+    name: str
+    geometry_types: tuple[str, ...]
+    columns: tuple[Column, ...]
+    description: str
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in order, geometry last."""
+        return [c.name for c in self.columns] + ["geometry"]
+
+
+_ZONE_ID = Column(
+    "zone_id",
+    "str",
+    "The zone the feature lies in (see `zones.zone_id`); empty when it lies outside every zone.",
+)
+
+_STREET_LINK = (
+    Column(
+        "segment_id",
+        "str",
+        "The nearest street segment within the attach distance (see "
+        "`analysis.attach_to_streets`); empty for polygons, far points, or before attaching.",
+    ),
+    Column("street_name", "str", "That segment's street name."),
+    Column("street_distance_m", "float64", "Distance to that segment in metres."),
+)
+
+ZONES = Layer(
+    "zones",
+    ("Polygon", "MultiPolygon"),
+    (
+        Column(
+            "zone_id",
+            "str",
+            "Stable identifier: a slug of the zone name (numbered when names repeat), else "
+            "`zone-<row>`. Used in file names of maps.",
+        ),
+        Column("name", "str", "The zone's name as the council gives it."),
+        Column("status", "str", "`implemented`, `proposed` or `unknown`."),
+        Column("status_text", "str", "The status exactly as written in the source file."),
+        Column(
+            "implemented_on",
+            "datetime64[ms]",
+            "When the zone came into force, as a date (the first day of the month, season or "
+            "year when the source is that vague); empty when unknown.",
+        ),
+        Column(
+            "implemented_precision",
+            "str",
+            "How precise `implemented_on` is: `day`, `month`, `season`, `year` or `unknown`.",
+        ),
+        Column("implemented_text", "str", "The implementation date exactly as written."),
+        Column("tro_ref", "str", "Traffic Regulation Order reference, if given."),
+        Column("source", "str", "The file the zone came from."),
+    ),
+    "Council 20mph zones, one row per zone; multipart zones stay one row.",
+)
+
+STREETS = Layer(
+    "streets",
+    ("LineString",),
+    (
+        Column(
+            "segment_id",
+            "str",
+            "Identifier of the segment: `<way>-<first node>-<last node>`, with `-<n>` added "
+            "when a zone boundary cuts it.",
+        ),
+        Column(
+            "osm_way_id",
+            "int64",
+            "The OpenStreetMap way the segment belongs to (a segment never spans two ways).",
+        ),
+        Column("name", "str", "Street name (`name=*`), empty when the way has none."),
+        Column("highway", "str", "OpenStreetMap `highway=*` class (residential, primary...)."),
+        Column(
+            "road_class",
+            "str",
+            "`main` (motorway, trunk, primary, secondary and their links), `local` (tertiary, "
+            "unclassified, residential, living_street, service, road) or `path` (footway, "
+            "cycleway, path, steps, pedestrian, bridleway, track...). Street lengths in tables "
+            "count `main` and `local` only.",
+        ),
+        Column(
+            "speed_mph",
+            "float64",
+            "Speed limit in mph (5 to 70); empty when unknown or not applicable (paths).",
+        ),
+        Column(
+            "speed_source",
+            "str",
+            "Where `speed_mph` came from; see `healthy_streets.model.speed` for the vocabulary "
+            "(`maxspeed`, `maxspeed_kmh`, `maxspeed_lowest`, `maxspeed_type`, `zone_maxspeed`, "
+            "`source_maxspeed`, `national_limit`, `default`, `unknown`).",
+        ),
+        Column("maxspeed", "str", "The raw `maxspeed=*` text (lists joined with `;`)."),
+        Column(
+            "maxspeed_type",
+            "str",
+            "The raw `maxspeed:type=*`, else `zone:maxspeed=*`, else `source:maxspeed=*` text.",
+        ),
+        Column(
+            "signed_20mph_zone",
+            "bool",
+            "OSM says the street is in a signed 20mph zone (`GB:zone20` or `GB:20`).",
+        ),
+        Column("length_m", "float64", "Length in metres, measured in the working CRS."),
+        _ZONE_ID,
+    ),
+    "OpenStreetMap street segments (`highway=*` ways only), split at intersections.",
+)
+
+ASSETS = Layer(
+    "assets",
+    ("Point", "Polygon", "MultiPolygon"),
+    (
+        Column("asset_id", "str", "Identifier: `<source slug>-<row or OSM id>`."),
+        Column("name", "str", "The asset's name; may be empty."),
+        Column(
+            "category",
+            "str",
+            "Category key from the asset taxonomy (`healthy_streets.model.taxonomy`).",
+        ),
+        Column("category_text", "str", "The category exactly as written in the source."),
+        Column("source", "str", "Where the record came from: a file name, or `OpenStreetMap`."),
+        Column("source_ref", "str", "Row number in the source file, or the OSM element id."),
+        Column("notes", "str", "Free-text notes, with emails and phone numbers redacted."),
+        _ZONE_ID,
+        *_STREET_LINK,
+    ),
+    "Community assets: points, or polygons for sites such as parks and allotments.",
+)
+
+REPORTS = Layer(
+    "reports",
+    ("Point",),
+    (
+        Column(
+            "report_id",
+            "str",
+            "The report's identifier in its source (a FixMyStreet report id is the same in its "
+            "CSV export and its Open311 feed, so one report is counted once).",
+        ),
+        Column("category", "str", "Category key from the report taxonomy (`model.taxonomy`)."),
+        Column(
+            "category_text",
+            "str",
+            "Category (and subcategory, after ` / `) exactly as written in the source.",
+        ),
+        Column("status", "str", "`open`, `fixed` or `closed`."),
+        Column("status_text", "str", "The status exactly as written in the source."),
+        Column(
+            "reported_at",
+            "datetime64[ms, Europe/London]",
+            "When the report was made (FixMyStreet: Confirmed, else Created).",
+        ),
+        Column(
+            "fixed_at",
+            "datetime64[ms, Europe/London]",
+            "When it was marked fixed, where known.",
+        ),
+        Column("title", "str", "Title, with emails and phone numbers redacted."),
+        Column("detail", "str", "Description, with emails and phone numbers redacted."),
+        Column("source", "str", "The file the report came from."),
+        Column(
+            "responsible_tier",
+            "str",
+            "`county` or `district`: which tier of local government handles the category.",
+        ),
+        _ZONE_ID,
+        *_STREET_LINK,
+    ),
+    "Resident reports (FixMyStreet, Open311, council CRM). Never holds names, emails or phones.",
+)
+
+LAYERS: dict[str, Layer] = {layer.name: layer for layer in (ZONES, STREETS, ASSETS, REPORTS)}
+
+
+def empty_layer(layer: Layer, *, crs: str | None = None) -> gpd.GeoDataFrame:
+    """Return an empty GeoDataFrame with ``layer``'s columns and dtypes.
+
+    Parameters
+    ----------
+    layer
+        One of :data:`ZONES`, :data:`STREETS`, :data:`ASSETS`, :data:`REPORTS`.
+    crs
+        The CRS; defaults to the working CRS.
+    """
+    from healthy_streets import settings
+
+    frame = pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in layer.columns})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs or settings.working_crs))
+
+
+def conform(frame: gpd.GeoDataFrame, layer: Layer) -> gpd.GeoDataFrame:
+    """Return ``frame`` with exactly ``layer``'s columns, in order, in their dtypes.
+
+    Missing columns are added empty; extra columns are dropped. Raises ``KeyError`` if the
+    frame has no geometry. This is how every importer hands back its layer.
+    """
+    out = {}
+    n = len(frame)
+    for column in layer.columns:
+        if column.name in frame.columns:
+            values = frame[column.name]
+        else:
+            values = pd.Series([None] * n, index=frame.index, dtype="object")
+        out[column.name] = _cast(values, column)
+    result = gpd.GeoDataFrame(
+        pd.DataFrame(out, index=frame.index),
+        geometry=frame.geometry.values,
+        crs=frame.crs,
+    )
+    result = result.reset_index(drop=True)
+    result.attrs["layer"] = layer.name
+    return result
+
+
+def _cast(values: pd.Series, column: Column) -> pd.Series:
+    if column.dtype == "str":
+        text = values.astype("object")
+        text = text.where(text.notna() & (text.astype("str") != ""), None)
+        return text.astype("str")
+    if column.dtype == "bool":
+        return values.fillna(False).astype("bool")
+    if column.dtype.startswith("datetime64"):
+        if values.isna().all():
+            return pd.Series(pd.NaT, index=values.index, dtype=column.dtype)
+        return values.astype(column.dtype)
+    return values.astype(column.dtype)
+
+
+def markdown(layers: Iterable[Layer] = LAYERS.values()) -> str:
+    """The column reference as Markdown (the text of ``docs/layers.md``)."""
+    lines = [
+        "# The normalised layers",
+        "",
+        "Generated from `healthy_streets/model/layers.py` by `make docs` "
+        "(`python -m healthy_streets.model`); do not edit by hand.",
+        "",
+        "Every layer is a GeoDataFrame in the working CRS (EPSG:27700, British National Grid, "
+        "unless the project names another), with exactly these columns in this order and a "
+        "`geometry` column last. Empty text is an empty value, not an empty string.",
+    ]
+    for layer in layers:
+        lines += [
+            "",
+            f"## `{layer.name}`",
+            "",
+            f"{layer.description} Geometry: {', '.join(layer.geometry_types)}.",
+            "",
+            "| column | dtype | meaning |",
+            "|---|---|---|",
+        ]
+        lines += [f"| `{c.name}` | `{c.dtype}` | {c.description} |" for c in layer.columns]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,474 @@
+"""One taxonomy for assets and one for reports, and how free text maps onto them.
+
+Categories are short keys (``bench``, ``dog_fouling``) with a plain-English label for maps and
+tables. Free text is matched in this order:
+
+1. the synonym table (exact, after folding case, punctuation, plurals and spacing), which
+   users extend in their project settings (``extra_synonyms``);
+2. keywords contained in the text ("SC-Fly-Tip Defect" contains "fly tip");
+3. a close spelling ("Comunity Centre");
+4. otherwise ``other``; the caller lists unmatched texts so someone can extend the table.
+
+The original text is always kept beside the key (``category_text``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "ASSET_CATEGORIES",
+    "OSM_ASSET_PRESETS",
+    "REPORT_CATEGORIES",
+    "RESPONSIBLE_TIER",
+    "Taxonomy",
+    "asset_taxonomy",
+    "report_taxonomy",
+]
+
+#: Asset categories: key -> label.
+ASSET_CATEGORIES: dict[str, str] = {
+    "bench": "Benches and places to rest",
+    "park": "Parks and green spaces",
+    "playground": "Playgrounds",
+    "school": "Schools",
+    "community_centre": "Community centres and halls",
+    "library": "Libraries",
+    "place_of_worship": "Places of worship",
+    "health": "Health services",
+    "shop_cafe": "Shops and cafes",
+    "allotment": "Allotments",
+    "sport_leisure": "Sports and leisure",
+    "bin": "Dog-waste and litter bins",
+    "tree": "Trees",
+    "crossing": "Crossings",
+    "bus_stop": "Bus stops",
+    "toilets": "Public toilets",
+    "community_group": "Community groups and people who help",
+    "other": "Other",
+}
+
+#: Report categories: key -> label.
+REPORT_CATEGORIES: dict[str, str] = {
+    "dog_fouling": "Dog fouling",
+    "litter": "Litter and street cleaning",
+    "fly_tipping": "Fly-tipping",
+    "speeding": "Speeding and traffic",
+    "potholes": "Potholes and road surface",
+    "street_lighting": "Street lighting",
+    "graffiti": "Graffiti",
+    "vegetation": "Overgrown vegetation",
+    "abandoned_vehicle": "Abandoned vehicles",
+    "other": "Other",
+}
+
+#: Which tier of a two-tier area handles each report category. Districts collect waste and
+#: keep streets clean; the county is the highway authority. Override per project.
+RESPONSIBLE_TIER: dict[str, str] = {
+    "dog_fouling": "district",
+    "litter": "district",
+    "fly_tipping": "district",
+    "graffiti": "district",
+    "abandoned_vehicle": "district",
+    "speeding": "county",
+    "potholes": "county",
+    "street_lighting": "county",
+    "vegetation": "county",
+    "other": "district",
+}
+
+_ASSET_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "bench": ("bench", "seat", "seating", "picnic table", "perch", "resting place", "place to sit"),
+    "park": (
+        "park",
+        "green space",
+        "greenspace",
+        "green",
+        "open space",
+        "recreation ground",
+        "rec",
+        "nature reserve",
+        "garden",
+        "public garden",
+        "village green",
+        "meadow",
+        "woodland",
+    ),
+    "playground": ("playground", "play area", "play park", "childrens play area", "swings"),
+    "school": ("school", "primary school", "secondary school", "academy", "nursery", "college"),
+    "community_centre": (
+        "community centre",
+        "community center",
+        "village hall",
+        "church hall",
+        "hall",
+        "community hall",
+        "community building",
+        "social centre",
+        "community hub",
+    ),
+    "library": ("library", "community library", "mobile library"),
+    "place_of_worship": (
+        "church",
+        "chapel",
+        "mosque",
+        "temple",
+        "gurdwara",
+        "synagogue",
+        "place of worship",
+        "cathedral",
+        "meeting house",
+    ),
+    "health": (
+        "gp",
+        "gp surgery",
+        "surgery",
+        "doctors",
+        "health centre",
+        "clinic",
+        "pharmacy",
+        "chemist",
+        "dentist",
+        "hospital",
+        "medical centre",
+    ),
+    "shop_cafe": (
+        "shop",
+        "cafe",
+        "café",
+        "coffee shop",
+        "corner shop",
+        "post office",
+        "newsagent",
+        "pub",
+        "market",
+        "supermarket",
+        "tea room",
+        "takeaway",
+    ),
+    "allotment": ("allotment", "allotments", "community garden", "growing space"),
+    "sport_leisure": (
+        "leisure centre",
+        "sports centre",
+        "sports ground",
+        "playing field",
+        "pitch",
+        "football pitch",
+        "gym",
+        "swimming pool",
+        "tennis court",
+        "bowling green",
+        "multi use games area",
+        "muga",
+        "skate park",
+    ),
+    "bin": (
+        "bin",
+        "dog bin",
+        "poo bin",
+        "dog waste bin",
+        "dog poo bin",
+        "litter bin",
+        "waste bin",
+        "rubbish bin",
+        "dog excrement bin",
+    ),
+    "tree": ("tree", "street tree", "oak", "orchard"),
+    "crossing": (
+        "crossing",
+        "zebra crossing",
+        "pelican crossing",
+        "puffin crossing",
+        "toucan crossing",
+        "pedestrian crossing",
+        "dropped kerb",
+    ),
+    "bus_stop": ("bus stop", "bus shelter", "shelter"),
+    "toilets": ("toilet", "toilets", "public toilet", "public toilets", "wc", "loo"),
+    "community_group": (
+        "community group",
+        "group",
+        "club",
+        "lunch club",
+        "youth club",
+        "mens shed",
+        "mens sheds",
+        "volunteer",
+        "volunteers",
+        "good neighbour",
+        "friends of",
+        "residents association",
+        "walking group",
+        "choir",
+        "food bank",
+        "foodbank",
+        "toddler group",
+        "luncheon club",
+        "helper",
+    ),
+}
+
+_ASSET_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "library": ("library",),
+    "bin": ("bin",),
+    "bench": ("bench", "seat"),
+    "playground": ("play",),
+    "school": ("school",),
+    "community_centre": ("hall", "community centre", "community center"),
+    "park": ("park", "green space", "field"),
+    "allotment": ("allotment",),
+    "community_group": ("club", "group", "shed", "volunteer"),
+    "health": ("surgery", "pharmacy", "health", "doctor", "gp "),
+    "bus_stop": ("bus",),
+    "crossing": ("crossing",),
+    "tree": ("tree",),
+    "place_of_worship": ("church", "chapel", "mosque"),
+}
+
+_REPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "dog_fouling": (
+        "dog fouling",
+        "dog mess",
+        "dog poo",
+        "dog waste",
+        "dog excrement",
+        "dog foul",
+        "fouling",
+    ),
+    "litter": (
+        "litter",
+        "street cleaning",
+        "street cleansing",
+        "rubbish",
+        "overflowing bin",
+        "bins",
+        "litter bin",
+        "sweeping",
+        "broken glass",
+        "needles",
+        "syringes",
+    ),
+    "fly_tipping": (
+        "flytipping",
+        "fly tipping",
+        "fly tip",
+        "flytip",
+        "dumped rubbish",
+        "illegal dumping",
+    ),
+    "speeding": (
+        "speeding",
+        "speed",
+        "traffic",
+        "road safety",
+        "dangerous driving",
+        "speeding traffic",
+        "traffic calming",
+        "parking",
+        "pavement parking",
+    ),
+    "potholes": (
+        "pothole",
+        "potholes",
+        "road surface",
+        "pavement",
+        "pavements",
+        "footway",
+        "road defect",
+        "carriageway",
+        "kerb",
+        "drain",
+        "drainage",
+        "flooding",
+    ),
+    "street_lighting": (
+        "street lighting",
+        "street light",
+        "street lights",
+        "lighting",
+        "lamp",
+        "lamp post",
+        "streetlight",
+    ),
+    "graffiti": ("graffiti", "vandalism", "fly posting", "flyposting"),
+    "vegetation": (
+        "overgrown vegetation",
+        "vegetation",
+        "overgrown",
+        "hedges",
+        "hedge",
+        "trees",
+        "tree",
+        "weeds",
+        "grass cutting",
+        "grass verge",
+    ),
+    "abandoned_vehicle": (
+        "abandoned vehicle",
+        "abandoned vehicles",
+        "abandoned car",
+        "untaxed vehicle",
+        "abandoned",
+    ),
+}
+
+_REPORT_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "dog_fouling": ("dog", "fouling"),
+    "fly_tipping": ("fly tip", "flytip", "tipping", "tipped"),
+    "litter": ("litter", "clean", "rubbish", "bin"),
+    "speeding": ("speed", "traffic"),
+    "potholes": ("pothole", "surface", "pavement", "road"),
+    "street_lighting": ("light", "lamp"),
+    "graffiti": ("graffiti",),
+    "vegetation": ("vegetation", "overgrown", "hedge", "tree", "weed", "grass"),
+    "abandoned_vehicle": ("abandoned", "vehicle"),
+}
+
+#: OpenStreetMap tags that make an element a community asset: ((key, value, extra), category),
+#: checked in order. ``extra`` is an additional (key, value) the element must also carry.
+OSM_ASSET_PRESETS: tuple[tuple[str, str, tuple[str, str] | None, str], ...] = (
+    ("amenity", "waste_basket", ("waste", "dog_excrement"), "bin"),
+    ("amenity", "waste_basket", None, "bin"),
+    ("amenity", "bench", None, "bench"),
+    ("leisure", "picnic_table", None, "bench"),
+    ("leisure", "park", None, "park"),
+    ("leisure", "garden", None, "park"),
+    ("leisure", "nature_reserve", None, "park"),
+    ("landuse", "village_green", None, "park"),
+    ("leisure", "playground", None, "playground"),
+    ("amenity", "school", None, "school"),
+    ("amenity", "kindergarten", None, "school"),
+    ("amenity", "college", None, "school"),
+    ("amenity", "community_centre", None, "community_centre"),
+    ("amenity", "social_centre", None, "community_centre"),
+    ("amenity", "library", None, "library"),
+    ("amenity", "place_of_worship", None, "place_of_worship"),
+    ("amenity", "doctors", None, "health"),
+    ("amenity", "pharmacy", None, "health"),
+    ("amenity", "dentist", None, "health"),
+    ("amenity", "clinic", None, "health"),
+    ("healthcare", "*", None, "health"),
+    ("amenity", "cafe", None, "shop_cafe"),
+    ("amenity", "pub", None, "shop_cafe"),
+    ("amenity", "post_office", None, "shop_cafe"),
+    ("shop", "*", None, "shop_cafe"),
+    ("landuse", "allotments", None, "allotment"),
+    ("leisure", "sports_centre", None, "sport_leisure"),
+    ("leisure", "pitch", None, "sport_leisure"),
+    ("leisure", "fitness_centre", None, "sport_leisure"),
+    ("leisure", "swimming_pool", None, "sport_leisure"),
+    ("natural", "tree", None, "tree"),
+    ("highway", "crossing", None, "crossing"),
+    ("highway", "bus_stop", None, "bus_stop"),
+    ("amenity", "shelter", None, "bus_stop"),
+    ("amenity", "toilets", None, "toilets"),
+)
+
+
+def fold(text: object) -> str:
+    """Fold free text for matching: lower case, letters and digits only, singular words.
+
+    >>> fold("  Dog-Waste BINS! ")
+    'dog waste bin'
+    """
+    if text is None:
+        return ""
+    value = str(text).lower().replace("&", " and ").replace("'", "").replace("’", "")
+    words = re.sub(r"[^0-9a-zé]+", " ", value).split()
+    return " ".join(_singular(w) for w in words)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Match:
+    """The category free text maps to and how it was matched."""
+
+    category: str
+    how: str  # "synonym", "keyword", "spelling" or "unmatched"
+
+
+class Taxonomy:
+    """A set of categories with the synonyms and keywords that lead to them.
+
+    Parameters
+    ----------
+    labels
+        Category key -> plain-English label. Must include ``"other"``.
+    synonyms
+        Category key -> texts that mean it.
+    keywords
+        Category key -> words whose presence suggests it (checked in order).
+    extra_synonyms
+        Further text -> category key pairs (a project's own vocabulary); these win.
+    """
+
+    def __init__(
+        self,
+        labels: Mapping[str, str],
+        synonyms: Mapping[str, tuple[str, ...]],
+        keywords: Mapping[str, tuple[str, ...]],
+        extra_synonyms: Mapping[str, str] | None = None,
+    ) -> None:
+        self.labels = dict(labels)
+        self._keywords = {k: tuple(fold(w) for w in ws) for k, ws in keywords.items()}
+        table: dict[str, str] = {}
+        for key, texts in synonyms.items():
+            for text in (key.replace("_", " "), *texts):
+                table.setdefault(fold(text), key)
+        for key in self.labels:
+            table.setdefault(fold(self.labels[key]), key)
+        for text, key in (extra_synonyms or {}).items():
+            if key not in self.labels:
+                from healthy_streets.errors import ConfigError
+
+                known = ", ".join(sorted(self.labels))
+                raise ConfigError(
+                    f"The synonym {text!r} points to the category {key!r}, which does not exist. "
+                    f"Use one of: {known}."
+                )
+            table[fold(text)] = key
+        self._table = table
+
+    def match(self, text: object) -> Match:
+        """Map free text to a category, saying how."""
+        folded = fold(text)
+        if not folded:
+            return Match("other", "unmatched")
+        if folded in self._table:
+            return Match(self._table[folded], "synonym")
+        padded = f" {folded} "
+        for key, words in self._keywords.items():
+            if any(f" {w}" in padded for w in words if w):
+                return Match(key, "keyword")
+        close = difflib.get_close_matches(folded, list(self._table), n=1, cutoff=0.85)
+        if close:
+            return Match(self._table[close[0]], "spelling")
+        return Match("other", "unmatched")
+
+    def categorise(self, text: object) -> str:
+        """The category key for free text (``other`` when nothing matches)."""
+        return self.match(text).category
+
+    def label(self, key: str) -> str:
+        """The plain-English label of a category key."""
+        return self.labels.get(key, key)
+
+
+def asset_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy:
+    """The asset taxonomy, optionally extended with a project's own synonyms."""
+    return Taxonomy(ASSET_CATEGORIES, _ASSET_SYNONYMS, _ASSET_KEYWORDS, extra_synonyms)
+
+
+def report_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy:
+    """The report taxonomy, optionally extended with a project's own synonyms."""
+    return Taxonomy(REPORT_CATEGORIES, _REPORT_SYNONYMS, _REPORT_KEYWORDS, extra_synonyms)

@@ -1,0 +1,46 @@
+"""Global settings, read at call time (as in osmnx).
+
+Change them for a session by assigning to the module attribute::
+
+    import healthy_streets as hs
+    hs.settings.nation = "wales"
+    hs.settings.street_buffer_m = 500
+
+Every function that uses a setting also takes it as a keyword argument, which wins.
+
+Attributes
+----------
+working_crs : str
+    The projected CRS every normalised layer is held in. British National Grid for
+    Great Britain. Lengths and areas are measured in it.
+map_crs : str
+    The CRS maps are drawn in (Leaflet's longitude/latitude).
+nation : str
+    The UK nation whose rules apply to ``GB:nsl_restricted`` (restricted roads): 30 mph
+    in ``"england"``, ``"scotland"`` and ``"northern_ireland"``; 20 mph in ``"wales"``
+    from 17 September 2023.
+street_buffer_m : float
+    How far beyond the zones the street network reaches, in metres.
+attach_distance_m : float
+    Reports and point assets further than this from every street are not attached to a
+    street (they keep their zone).
+osm_cache_folder : str
+    Where osmnx caches Overpass and Nominatim answers (the online street network).
+    Relative paths are resolved against the current directory.
+requests_timeout : float
+    Seconds before an online request to Overpass or Nominatim is given up.
+overpass_url, nominatim_url : str
+    The online services used for the street network by place name, bounding box or polygon.
+"""
+
+from __future__ import annotations
+
+working_crs: str = "EPSG:27700"
+map_crs: str = "EPSG:4326"
+nation: str = "england"
+street_buffer_m: float = 300.0
+attach_distance_m: float = 50.0
+osm_cache_folder: str = "cache/osm"
+requests_timeout: float = 20.0
+overpass_url: str = "https://overpass-api.de/api"
+nominatim_url: str = "https://nominatim.openstreetmap.org/"

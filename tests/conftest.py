@@ -1,0 +1,66 @@
+"""Shared fixtures: small layers built in code, the sample, the real-data folder, Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from healthy_streets.model.layers import ZONES, conform
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "sample"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def _unavailable(reason: str) -> None:
+    """Skip outside CI; fail in CI, where every tier must run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI is set: this tier must run in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public files in ../shared/data (the realdata tier)."""
+    if not SHARED_DATA.is_dir():
+        _unavailable(f"the real-data folder {SHARED_DATA} is not here")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, for Playwright."""
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    found = shutil.which("chromium")
+    if not found:
+        _unavailable("Chromium is not installed (apt-get install chromium)")
+    return str(found)
+
+
+def square(x: float, y: float, size: float) -> shapely.Polygon:
+    """A square with its south-west corner at (x, y), in metres."""
+    return shapely.box(x, y, x + size, y + size)
+
+
+@pytest.fixture
+def two_zones() -> gpd.GeoDataFrame:
+    """Two 100 m square zones side by side near Chorley, in EPSG:27700."""
+    frame = gpd.GeoDataFrame(
+        {
+            "zone_id": ["west", "east"],
+            "name": ["West", "East"],
+            "status": ["implemented", "proposed"],
+            "implemented_precision": ["day", "unknown"],
+        },
+        geometry=[square(358000, 417000, 100), square(358100, 417000, 100)],
+        crs="EPSG:27700",
+    )
+    return conform(frame, ZONES)

@@ -1,0 +1,143 @@
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from conftest import square
+
+from healthy_streets.analysis.attach import (
+    assign_zones,
+    attach_to_streets,
+    cut_streets_at_zones,
+    disjoint_zones,
+)
+from healthy_streets.analysis.summary import OUTSIDE, key_figures
+from healthy_streets.errors import ConfigError
+from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
+
+
+def streets_layer(rows):
+    """rows: (segment_id, name, speed_mph, road_class, coordinates)."""
+    frame = gpd.GeoDataFrame(
+        {
+            "segment_id": [r[0] for r in rows],
+            "osm_way_id": np.arange(1, len(rows) + 1),
+            "name": [r[1] for r in rows],
+            "highway": ["residential"] * len(rows),
+            "road_class": [r[3] for r in rows],
+            "speed_mph": [r[2] for r in rows],
+            "speed_source": ["maxspeed"] * len(rows),
+        },
+        geometry=[shapely.LineString(r[4]) for r in rows],
+        crs="EPSG:27700",
+    )
+    frame["length_m"] = frame.length
+    return conform(frame, STREETS)
+
+
+@pytest.fixture
+def streets():
+    y = 417050
+    return streets_layer(
+        [
+            # 50 m outside, 100 m in West, 50 m in East
+            ("a", "Long Street", 20.0, "local", [(357950, y), (358150, y)]),
+            # wholly outside
+            ("b", "Far Road", 30.0, "local", [(359000, y), (359100, y)]),
+            # a footpath inside West
+            ("c", None, None, "path", [(358010, 417010), (358010, 417090)]),
+        ]
+    )
+
+
+def points(layer_spec, xy, **columns):
+    frame = gpd.GeoDataFrame(columns, geometry=[shapely.Point(p) for p in xy], crs="EPSG:27700")
+    return conform(frame, layer_spec)
+
+
+def test_streets_are_cut_at_zone_boundaries(streets, two_zones):
+    cut = cut_streets_at_zones(streets, two_zones)
+    lengths = cut.groupby(cut["zone_id"].fillna(OUTSIDE))["length_m"].sum()
+    assert lengths["west"] == pytest.approx(100 + 80)  # Long Street's 100 m + the path's 80 m
+    assert lengths["east"] == pytest.approx(50)
+    assert lengths[OUTSIDE] == pytest.approx(50 + 100)
+    assert cut["length_m"].sum() == pytest.approx(streets["length_m"].sum())
+    long_street = cut[cut["osm_way_id"] == 1].set_index("segment_id")
+    assert sorted(long_street.index) == ["a-1", "a-2", "a-3"]
+    assert list(cut.columns) == STREETS.column_names
+
+
+def test_overlapping_zones_give_each_place_one_zone(two_zones):
+    overlapping = two_zones.copy()
+    overlapping.loc[1, "geometry"] = shapely.box(358050, 417000, 358200, 417100)  # 50 m over West
+    flat = disjoint_zones(overlapping)
+    assert flat.geometry.area.tolist() == pytest.approx([10_000, 10_000])
+    y = 417050
+    cut = cut_streets_at_zones(
+        streets_layer([("a", "x", 20, "local", [(358000, y), (358200, y)])]), overlapping
+    )
+    assert cut.groupby("zone_id")["length_m"].sum().to_dict() == pytest.approx(
+        {"west": 100, "east": 100}
+    )
+
+
+def test_assign_zones_to_points_and_polygons(two_zones):
+    reports = points(
+        REPORTS, [(358050, 417050), (358150, 417050), (359000, 417050)], report_id=["1", "2", "3"]
+    )
+    assigned = assign_zones(reports, two_zones)
+    assert assigned["zone_id"].tolist()[:2] == ["west", "east"]
+    assert pd.isna(assigned["zone_id"].iloc[2])
+    park = gpd.GeoDataFrame(
+        {"asset_id": ["p"], "category": ["park"]},
+        geometry=[square(358110, 417010, 50)],
+        crs="EPSG:27700",
+    )
+    assert assign_zones(conform(park, ASSETS), two_zones)["zone_id"].tolist() == ["east"]
+
+
+def test_layers_in_another_crs_are_refused(two_zones):
+    reports = points(REPORTS, [(358050, 417050)], report_id=["1"]).to_crs("EPSG:4326")
+    with pytest.raises(ConfigError, match="EPSG:4326.*working CRS"):
+        assign_zones(reports, two_zones)
+
+
+def test_attach_to_the_nearest_street_within_the_distance(streets):
+    reports = points(
+        REPORTS,
+        [(358060, 417058), (358011, 417030), (358500, 417500)],
+        report_id=["near", "path", "far"],
+    )
+    attached = attach_to_streets(reports, streets, max_distance_m=50).set_index("report_id")
+    assert attached.loc["near", "segment_id"] == "a"
+    assert attached.loc["near", "street_name"] == "Long Street"
+    assert attached.loc["near", "street_distance_m"] == pytest.approx(8.0)
+    assert attached.loc["path", "segment_id"] == "c"
+    assert attached.loc["path", "street_distance_m"] == pytest.approx(1.0)
+    assert pd.isna(attached.loc["far", "segment_id"])
+    assert np.isnan(attached.loc["far", "street_distance_m"])
+
+
+def test_key_figures(streets, two_zones):
+    cut = cut_streets_at_zones(streets, two_zones)
+    reports = assign_zones(
+        points(
+            REPORTS,
+            [(358050, 417050), (358060, 417050), (359000, 417050)],
+            report_id=["1", "2", "3"],
+            reported_at=pd.to_datetime(["2020-01-01", "2024-06-01", "2024-06-30"]).tz_localize(
+                "Europe/London"
+            ),
+        ),
+        two_zones,
+    )
+    assets = assign_zones(points(ASSETS, [(358150, 417050)], asset_id=["x"]), two_zones)
+    table = key_figures(two_zones, cut, assets, reports)
+    assert table.index.tolist() == ["west", "east", OUTSIDE]
+    assert table.loc["west", "street_km"] == pytest.approx(0.1)  # the path does not count
+    assert table.loc["west", "share_20mph"] == 1.0
+    assert table.loc[OUTSIDE, "street_km"] == pytest.approx(0.15)
+    assert table.loc[OUTSIDE, "share_20mph"] == pytest.approx(0.333, abs=1e-3)
+    assert table["assets"].tolist() == [0, 1, 0]
+    assert table["reports"].tolist() == [2, 0, 1]
+    assert table["reports_past_year"].tolist() == [1, 0, 1]

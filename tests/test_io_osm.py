@@ -1,0 +1,149 @@
+import bz2
+
+import osmium
+import pytest
+
+from healthy_streets.errors import InputFileError
+from healthy_streets.io.osm import street_network_from_osm_file
+
+# A tiny neighbourhood near Chorley. Nodes 1-3 run east along Mill Lane; node 2 is where
+# Church Street leaves it to the north (nodes 2, 4, 5). A railway and a river carry tags a
+# careless loader would take for streets. Way 40 references node 99, which the file lacks.
+NODES = {
+    1: (53.6500, -2.6300),
+    2: (53.6500, -2.6290),
+    3: (53.6500, -2.6280),
+    4: (53.6510, -2.6290),
+    5: (53.6520, -2.6290),
+    6: (53.6530, -2.6300),
+    7: (53.6530, -2.6280),
+    8: (53.6540, -2.6300),
+    9: (53.6540, -2.6280),
+    10: (53.6505, -2.6270),
+    11: (53.6515, -2.6270),
+}
+WAYS = [
+    (
+        10,
+        [1, 2, 3],
+        {
+            "highway": "residential",
+            "name": "Mill Lane",
+            "maxspeed": "20 mph",
+            "maxspeed:type": "GB:zone20",
+        },
+    ),
+    (11, [2, 4, 5], {"highway": "tertiary", "name": "Church Street", "maxspeed": "30"}),
+    (20, [6, 7], {"railway": "rail", "maxspeed": "75 mph", "name": "Main Line"}),
+    (21, [8, 9], {"waterway": "river", "name": "River Yarrow"}),
+    (22, [6, 7, 9, 8, 6], {"highway": "pedestrian", "area": "yes", "name": "Market Square"}),
+    (23, [10, 11], {"highway": "proposed", "name": "New Road"}),
+    (40, [3, 99, 10, 11], {"highway": "service"}),
+]
+
+
+def osm_xml(ways=WAYS) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
+    for nid, (lat, lon) in NODES.items():
+        lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
+    for wid, refs, tags in ways:
+        lines.append(f'<way id="{wid}" version="1">')
+        lines += [f'<nd ref="{r}"/>' for r in refs]
+        lines += [f'<tag k="{k}" v="{v}"/>' for k, v in tags.items()]
+        lines.append("</way>")
+    lines.append("</osm>")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def osm_file(tmp_path):
+    path = tmp_path / "tiny.osm"
+    path.write_text(osm_xml())
+    return path
+
+
+def test_only_highway_ways_become_streets(osm_file):
+    result = street_network_from_osm_file(osm_file)
+    streets = result.layer
+    assert set(streets["osm_way_id"]) == {10, 11, 40}
+    assert "Main Line" not in set(streets["name"]) and "River Yarrow" not in set(streets["name"])
+    assert "Market Square" not in set(streets["name"])  # an area, not a street
+    note = " ".join(result.notes)
+    assert "1 railway" in note and "1 waterway" in note and "1 of them carry maxspeed" in note
+    assert "1 area" in note and "1 proposed" in note
+
+
+def test_segments_split_at_junctions_with_speeds(osm_file):
+    streets = street_network_from_osm_file(osm_file).layer.set_index("segment_id")
+    # Mill Lane is cut where Church Street leaves it; Church Street is one segment
+    assert sorted(streets.index) == ["10-1-2", "10-2-3", "11-2-5", "40-10-11"]
+    mill = streets.loc["10-1-2"]
+    assert (mill["speed_mph"], mill["speed_source"], mill["signed_20mph_zone"]) == (
+        20.0,
+        "maxspeed",
+        True,
+    )
+    church = streets.loc["11-2-5"]
+    assert (church["speed_mph"], church["speed_source"]) == (18.6, "maxspeed_kmh")
+    assert church["maxspeed"] == "30"
+    assert church["road_class"] == "local"
+    # 0.001 degrees of longitude at 53.65 N is about 66 m; 0.002 of latitude about 222 m
+    assert mill["length_m"] == pytest.approx(66.1, abs=1.0)
+    assert church["length_m"] == pytest.approx(222.4, abs=1.5)
+    assert streets.crs == "EPSG:27700"
+
+
+def test_missing_nodes_are_counted_and_the_longest_run_kept(osm_file):
+    result = street_network_from_osm_file(osm_file)
+    assert (result.rows_in, result.kept, result.n_repaired, result.n_rejected) == (3, 3, 1, 0)
+    assert result.repaired.iloc[0]["row"] == "40"
+    assert "1 of its 4 nodes are not in the file" in result.repaired.iloc[0]["reason"]
+
+
+def test_a_way_with_no_nodes_in_the_file_is_rejected(tmp_path):
+    path = tmp_path / "clipped.osm"
+    path.write_text(osm_xml([*WAYS, (41, [97, 98], {"highway": "residential"})]))
+    result = street_network_from_osm_file(path)
+    assert result.rejected["row"].tolist() == ["41"]
+    assert result.rows_in == result.kept + result.n_rejected
+
+
+def test_bz2_and_pbf_give_the_same_streets(osm_file, tmp_path):
+    xml = street_network_from_osm_file(osm_file).layer
+    bz = tmp_path / "tiny.osm.bz2"
+    bz.write_bytes(bz2.compress(osm_file.read_bytes()))
+    pbf = tmp_path / "tiny.osm.pbf"
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(osm_file)):
+            writer.add(obj)
+    for other in (bz, pbf):
+        layer = street_network_from_osm_file(other).layer
+        assert layer["segment_id"].tolist() == xml["segment_id"].tolist()
+        assert layer["length_m"].tolist() == pytest.approx(xml["length_m"].tolist())
+
+
+def test_clip_to_an_area(osm_file):
+    import shapely
+
+    full = street_network_from_osm_file(osm_file).layer
+    around_mill_lane = full[full["osm_way_id"] == 10].union_all().buffer(5)
+    result = street_network_from_osm_file(osm_file, clip_to=around_mill_lane, buffer_m=0)
+    assert set(result.layer["osm_way_id"]) == {10, 11}  # Church Street touches it at node 2
+    assert any("left out" in n for n in result.notes)
+    assert isinstance(around_mill_lane, shapely.Polygon)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("<osm version='0.6'><node id='1' lat='53' lon='-2'/></osm>", "no streets"),
+        ("<osm version='0.6'><way id='1'", "cannot be read"),
+        ("not xml at all", "cannot be read"),
+    ],
+)
+def test_bad_osm_files(tmp_path, content, message):
+    path = tmp_path / "bad.osm"
+    path.write_text(content)
+    with pytest.raises(InputFileError, match=message) as info:
+        street_network_from_osm_file(path)
+    assert "bad.osm" in str(info.value)

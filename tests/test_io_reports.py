@@ -1,0 +1,242 @@
+import json
+
+import pandas as pd
+import pytest
+
+from healthy_streets.errors import InputFileError
+from healthy_streets.io.reports import (
+    drop_duplicate_reports,
+    parse_report_dates,
+    read_reports,
+    reports_from_csv,
+    reports_from_fixmystreet,
+    reports_from_open311,
+    status_from_text,
+)
+from healthy_streets.model.layers import REPORTS
+
+FMS_HEADER = (
+    "Report ID,Title,Detail,User Name,Category,Subcategory,Created,Confirmed,"
+    "Acknowledged,Fixed,Closed,Status,Latitude,Longitude,Query,Ward,Easting,Northing,"
+    "Report URL,Device Type,Site Used,Reported As,Staff User"
+)
+FMS_ROWS = [
+    '101,Dog mess,"Lots, call 07700 900123",Jo Bloggs,Dog Fouling,,2021-03-04T09:15:00,'
+    "2021-03-04T09:16:00,,,,confirmed,53.651,-2.628,,Chorley East,,,https://fms/101,mobile,"
+    "fixmystreet,user,Sam Staff",
+    "102,Tipping,email me at a.b@example.com,(anonymous),SC-Fly-Tip Defect,,25/11/2022 14:03,,,"
+    "26/11/2022 10:00,,Fixed - Council,,,,,358500,417400,,,,,",
+    "103,Light out,,(anonymous),Street lighting,,garbage,,,,,fixed,53.651,-2.628,,,,,,,,,",
+    "101,Again,,,Dog Fouling,,2021-03-04T09:15:00,,,,,confirmed,53.651,-2.628,,,,,,,,,",
+    "104,Swapped,,,Litter,,2021-03-04,,,,,investigating,-2.628,53.651,,,,,,,,,",
+]
+
+
+@pytest.fixture
+def fms(tmp_path):
+    path = tmp_path / "fms.csv"
+    path.write_text("\n".join([FMS_HEADER, *FMS_ROWS]) + "\n")
+    return path
+
+
+def test_fixmystreet_export(fms):
+    result = reports_from_fixmystreet(fms)
+    reports = result.layer.set_index("report_id")
+    assert list(result.layer.columns) == REPORTS.column_names
+    assert sorted(reports.index) == ["101", "102"]
+    assert reports.loc["101", "category"] == "dog_fouling"
+    assert reports.loc["101", "status"] == "open"
+    assert reports.loc["101", "reported_at"] == pd.Timestamp("2021-03-04 09:16", tz="Europe/London")
+    assert reports.loc["101", "detail"] == "Lots, call [phone removed]"
+    assert reports.loc["102", "category"] == "fly_tipping"
+    assert reports.loc["102", "category_text"] == "SC-Fly-Tip Defect"
+    assert reports.loc["102", "status"] == "fixed"
+    assert reports.loc["102", "fixed_at"] == pd.Timestamp("2022-11-26 10:00", tz="Europe/London")
+    assert reports.loc["102"].geometry.coords[0] == (358500.0, 417400.0)  # from E/N
+    assert reports.loc["102", "responsible_tier"] == "district"
+    text = result.layer.to_csv()
+    for personal in ("Jo Bloggs", "Sam Staff", "a.b@example.com", "07700 900123"):
+        assert personal not in text
+
+
+def test_fixmystreet_account(fms):
+    result = reports_from_fixmystreet(fms)
+    assert result.rows_in == 5 == result.kept + result.n_rejected
+    reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert "cannot be read" in reasons["4"]
+    assert "Duplicate of row 2" in reasons["5"]
+    assert "swapped" in reasons["6"]
+
+
+def test_columns_in_another_order_and_missing_ones(tmp_path):
+    path = tmp_path / "old_export.csv"
+    path.write_text(
+        "Longitude,Latitude,Category,Created,Report ID\n-2.628,53.651,Dog Mess,2020-01-02 10:00,7\n"
+    )
+    result = reports_from_fixmystreet(path)
+    assert result.layer.loc[0, "category"] == "dog_fouling"
+    assert result.layer.loc[0, "status"] == "open"
+    assert any("no status column" in n for n in result.notes)
+
+
+def test_cp1252_and_bom_files(tmp_path):
+    row = "1,Caf\u00e9 litter,,,Litter,,01/02/2023 10:00,,,,,closed,53.651,-2.628"
+    header = (
+        "Report ID,Title,Detail,User Name,Category,Subcategory,Created,Confirmed,"
+        "Acknowledged,Fixed,Closed,Status,Latitude,Longitude"
+    )
+    for name, data in (
+        ("cp.csv", (header + "\n" + row).encode("cp1252")),
+        ("bom.csv", ("\ufeff" + header + "\n" + row).encode("utf-8")),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        layer = reports_from_fixmystreet(path).layer
+        assert layer.loc[0, "title"] == "Caf\u00e9 litter"
+        assert layer.loc[0, "reported_at"] == pd.Timestamp("2023-02-01 10:00", tz="Europe/London")
+
+
+def test_open311_json_and_xml(tmp_path):
+    requests = [
+        {
+            "service_request_id": "101",
+            "status": "open",
+            "service_name": "Dog fouling",
+            "requested_datetime": "2021-03-04T09:16:00+00:00",
+            "lat": "53.651",
+            "long": "-2.628",
+            "description": "Mess",
+            "requestor_name": "Jo Bloggs",
+            "title": "Dog mess",
+        },
+        {
+            "service_request_id": "900",
+            "status": "closed",
+            "service_name": "Potholes",
+            "requested_datetime": "2024-07-01T08:00:00+01:00",
+            "lat": 53.652,
+            "long": -2.627,
+        },
+    ]
+    bare = tmp_path / "bare.json"
+    bare.write_text(json.dumps(requests))
+    wrapped = tmp_path / "wrapped.json"
+    wrapped.write_text(json.dumps({"service_requests": requests}))
+    xml = tmp_path / "feed.xml"
+    xml.write_text(
+        "<service_requests>"
+        + "".join(
+            "<request>" + "".join(f"<{k}>{v}</{k}>" for k, v in r.items()) + "</request>"
+            for r in requests
+        )
+        + "</service_requests>"
+    )
+    for path in (bare, wrapped, xml):
+        layer = reports_from_open311(path).layer.set_index("report_id")
+        assert layer.loc["101", "category"] == "dog_fouling"
+        assert layer.loc["900", "status"] == "closed"
+        assert layer.loc["900", "reported_at"] == pd.Timestamp(
+            "2024-07-01 08:00", tz="Europe/London"
+        )
+        assert layer.loc["101", "detail"] == "Mess"
+        assert "Jo Bloggs" not in layer.to_csv()
+
+
+def test_one_report_in_two_files_counts_once(fms, tmp_path):
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        json.dumps(
+            [
+                {
+                    "service_request_id": "101",
+                    "status": "open",
+                    "service_name": "Dog fouling",
+                    "requested_datetime": "2021-03-04T09:16:00Z",
+                    "lat": 53.651,
+                    "long": -2.628,
+                },
+                {
+                    "service_request_id": "555",
+                    "status": "open",
+                    "service_name": "Graffiti",
+                    "requested_datetime": "2021-03-05T09:16:00Z",
+                    "lat": 53.651,
+                    "long": -2.628,
+                },
+            ]
+        )
+    )
+    _first, second = drop_duplicate_reports([read_reports(fms), read_reports(feed)])
+    assert second.layer["report_id"].tolist() == ["555"]
+    assert second.rejected["reason"].tolist() == ["Already imported from fms.csv."]
+    assert second.rows_in == second.kept + second.n_rejected
+
+
+def test_council_csv_with_a_column_mapping(tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Case Ref,Enquiry,Logged On,X,Y,Case State\n"
+        "C-1,Dog Fouling - Pavement,03/04/2024 09:00,358500,417400,Completed\n"
+    )
+    result = reports_from_csv(
+        path,
+        columns={
+            "report_id": "Case Ref",
+            "category": "Enquiry",
+            "created": "Logged On",
+            "easting": "X",
+            "northing": "Y",
+            "status": "Case State",
+        },
+    )
+    row = result.layer.iloc[0]
+    assert (row["report_id"], row["category"], row["status"]) == ("C-1", "dog_fouling", "fixed")
+    assert row["reported_at"] == pd.Timestamp("2024-04-03 09:00", tz="Europe/London")
+
+
+def test_missing_columns_are_named_in_one_message(tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("Ref,What\n1,Dog\n")
+    with pytest.raises(InputFileError, match="category.*created.*coordinates"):
+        reports_from_fixmystreet(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("confirmed", "open"),
+        ("Investigating", "open"),
+        ("in progress", "open"),
+        ("action scheduled", "open"),
+        ("fixed - user", "fixed"),
+        ("Fixed - Council", "fixed"),
+        ("unable to fix", "closed"),
+        ("not responsible", "closed"),
+        ("duplicate", "closed"),
+        ("internal referral", "closed"),
+        ("who knows", None),
+    ],
+)
+def test_status_from_text(text, status):
+    assert status_from_text(text) == status
+
+
+def test_dates_iso_and_uk_in_london_time():
+    dates = parse_report_dates(
+        pd.Series(
+            [
+                "2023-07-01T12:00:00",
+                "01/07/2023 12:00",
+                "2023-07-01T11:00:00Z",
+                "01/07/2023",
+                "31/02/2023",
+                None,
+            ]
+        )
+    )
+    summer_noon = pd.Timestamp("2023-07-01 12:00", tz="Europe/London")
+    assert dates.iloc[0] == summer_noon
+    assert dates.iloc[1] == summer_noon
+    assert dates.iloc[2] == summer_noon  # 11:00 UTC is noon in British Summer Time
+    assert dates.iloc[3] == pd.Timestamp("2023-07-01", tz="Europe/London")
+    assert dates.iloc[4:].isna().all()

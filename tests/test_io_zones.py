@@ -1,0 +1,196 @@
+import json
+import zipfile
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from conftest import square
+
+from healthy_streets.errors import InputFileError, MissingCRSError
+from healthy_streets.io.zones import read_zones, status_from_text
+from healthy_streets.model.layers import ZONES
+
+
+def council_zones(crs="EPSG:27700"):
+    """Three zones as a council GIS exports them: upper-case fields, vague dates."""
+    return gpd.GeoDataFrame(
+        {
+            "ZONE_NAME": ["Church Fields", "Mill Lane", None],
+            "TRO_REF": ["LCC/TRO/2021/117", "LCC/TRO/2022/009", None],
+            "STATUS": ["Implemented", "Proposed", "unconfirmed"],
+            "IMPL_DATE": ["Zone 2, 6 Sep 2021", "Autumn 2026?", "07/31/2016"],
+        },
+        geometry=[
+            square(358000, 417000, 300),
+            square(358400, 417000, 300),
+            square(358800, 417000, 300),
+        ],
+        crs=crs,
+    )
+
+
+def legacy_geojson(path, frame):
+    """GeoJSON in British National Grid with the legacy `crs` member older tools write."""
+    data = json.loads(frame.to_json())
+    data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", council_zones()))
+    zones = result.layer
+    assert list(zones.columns) == ZONES.column_names
+    assert zones.crs == "EPSG:27700"
+    assert list(zones["zone_id"]) == ["church-fields", "mill-lane", "zone-3"]
+    assert list(zones["status"]) == ["implemented", "proposed", "unknown"]
+    assert zones.loc[0, "implemented_on"] == pd.Timestamp("2021-09-06")
+    assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
+    assert list(zones["implemented_precision"]) == ["day", "season", "unknown"]
+    assert zones.loc[0, "tro_ref"] == "LCC/TRO/2021/117"
+    assert zones.loc[0].geometry.area == pytest.approx(90_000)
+    assert (result.rows_in, result.kept, result.n_rejected) == (3, 3, 0)
+    # the unreadable US-style date is not guessed, and the account says so
+    assert result.repaired.iloc[0]["value"] == "07/31/2016"
+    assert any("no name" in note for note in result.notes)
+
+
+def test_lon_lat_geojson_is_converted_to_british_national_grid(tmp_path):
+    path = tmp_path / "zones.geojson"
+    council_zones().to_crs("EPSG:4326").to_file(path)
+    zones = read_zones(path).layer
+    assert zones.crs == "EPSG:27700"
+    assert zones.geometry.area.round(-1).tolist() == [90_000, 90_000, 90_000]
+
+
+@pytest.mark.parametrize(
+    ("driver", "suffix"), [("GPKG", ".gpkg"), ("ESRI Shapefile", ".shp"), ("KML", ".kml")]
+)
+def test_other_formats(tmp_path, driver, suffix):
+    path = tmp_path / f"zones{suffix}"
+    frame = council_zones()
+    if driver == "KML":
+        frame = frame.rename(columns={"ZONE_NAME": "Name"}).to_crs("EPSG:4326")
+    frame.to_file(path, driver=driver)
+    zones = read_zones(path).layer
+    assert zones.loc[0, "name"] == "Church Fields"
+    assert zones.geometry.area.sum() == pytest.approx(270_000, rel=1e-3)
+
+
+def test_zipped_shapefile(tmp_path):
+    council_zones().to_file(tmp_path / "zones.shp")
+    archive = tmp_path / "zones.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in tmp_path.glob("zones.*"):
+            if part.suffix != ".zip":
+                zf.write(part, part.name)
+    assert read_zones(archive).layer["status"].tolist() == ["implemented", "proposed", "unknown"]
+
+
+def test_csv_with_wkt_needs_a_crs(tmp_path):
+    frame = council_zones()
+    table = pd.DataFrame(frame.drop(columns="geometry"))
+    table["WKT"] = frame.geometry.to_wkt()
+    path = tmp_path / "zones.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(MissingCRSError, match=r"zones\.csv.*--crs EPSG:27700"):
+        read_zones(path)
+    assert len(read_zones(path, crs="EPSG:27700").layer) == 3
+    # or allowed to guess when the numbers can only be British National Grid
+    result = read_zones(path, assume_bng=True)
+    assert result.layer.crs == "EPSG:27700"
+    assert "British National Grid" in result.repaired.iloc[0]["reason"]
+
+
+def test_a_geopackage_with_several_layers_lists_them(tmp_path):
+    path = tmp_path / "council.gpkg"
+    council_zones().to_file(path, layer="zones_2021")
+    council_zones().iloc[:1].to_file(path, layer="zones_2023")
+    with pytest.raises(InputFileError, match="'zones_2021', 'zones_2023'.*--layer"):
+        read_zones(path)
+    assert len(read_zones(path, layer="zones_2023").layer) == 1
+
+
+def test_invalid_3d_and_empty_geometries_are_repaired_or_rejected(tmp_path):
+    bowtie = shapely.Polygon(
+        [(358000, 417000), (358100, 417100), (358100, 417000), (358000, 417100)]
+    )
+    with_z = shapely.force_3d(square(358300, 417000, 100))
+    frame = gpd.GeoDataFrame(
+        {"name": ["Bowtie", "Hilly", "Nothing", "Line"]},
+        geometry=[bowtie, with_z, None, shapely.LineString([(0, 0), (1, 1)])],
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "messy.gpkg"
+    frame.to_file(path)
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["Bowtie", "Hilly"]
+    assert result.layer.geometry.is_valid.all()
+    assert not shapely.has_z(result.layer.geometry.values).any()
+    reasons = dict(zip(result.repaired["row"], result.repaired["reason"], strict=True))
+    assert "make_valid" in reasons["1"] and "Z" in reasons["2"]
+    rejected = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert set(rejected) == {"3", "4"}
+    assert "no geometry" in rejected["3"] and "not a polygon" in rejected["4"]
+    assert result.rows_in == result.kept + result.n_rejected
+
+
+def test_fields_named_by_the_user(tmp_path):
+    frame = council_zones().rename(columns={"ZONE_NAME": "SCHEME_TITLE", "IMPL_DATE": "GO_LIVE"})
+    path = legacy_geojson(tmp_path / "z.geojson", frame)
+    zones = read_zones(path, fields={"name": "scheme_title", "date": "GO_LIVE"}).layer
+    assert zones.loc[0, "name"] == "Church Fields"
+    assert zones.loc[0, "implemented_precision"] == "day"
+    with pytest.raises(InputFileError, match="no column 'nope'"):
+        read_zones(path, fields={"name": "nope"})
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b'{"type": "FeatureCollection", "features": [', "cannot be read"),
+        (b"\x00\x01garbage", "cannot tell what format"),
+        (b'<?xml version="1.0"?><osm version="0.6"></osm>', "OpenStreetMap file"),
+    ],
+)
+def test_bad_files_get_one_clear_message(tmp_path, content, message):
+    suffix = ".geojson" if content.startswith(b"{") or not content else ".dat"
+    path = tmp_path / f"zones{suffix}"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message) as info:
+        read_zones(path)
+    assert str(path) in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_file_with_no_usable_geometry(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"name": ["a"]}, geometry=[shapely.Point(358000, 417000)], crs="EPSG:27700"
+    )
+    path = tmp_path / "points.geojson"
+    frame.to_file(path)
+    with pytest.raises(InputFileError, match="No row has a usable zone polygon"):
+        read_zones(path)
+
+
+def test_a_missing_file():
+    with pytest.raises(InputFileError, match="does not exist"):
+        read_zones("no/such/zones.geojson")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Implemented", "implemented"),
+        ("Existing 20mph zone", "implemented"),
+        ("LIVE", "implemented"),
+        ("Proposed", "proposed"),
+        ("Potential future 20mph", "proposed"),
+        ("unconfirmed", "unknown"),
+        (None, "unknown"),
+    ],
+)
+def test_status_from_text(text, status):
+    assert status_from_text(text) == status

@@ -1,0 +1,184 @@
+import datetime as dt
+import re
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from healthy_streets.analysis.summary import key_figures
+from healthy_streets.errors import ConfigError, OutputExistsError
+from healthy_streets.maps._resources import INLINE_CSS, INLINE_JS
+from healthy_streets.maps.elements import safe_json
+from healthy_streets.maps.index import index_page
+from healthy_streets.maps.meeting import meeting_map, save_map
+from healthy_streets.maps.style import speed_band
+from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
+
+XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
+
+
+@pytest.fixture
+def layers(two_zones):
+    y = 417050
+    streets = conform(
+        gpd.GeoDataFrame(
+            {
+                "segment_id": ["a", "b"],
+                "osm_way_id": [1, 2],
+                "name": [XSS, "Quiet Lane"],
+                "highway": ["residential", "footway"],
+                "road_class": ["local", "path"],
+                "speed_mph": [20.0, None],
+                "zone_id": ["west", "west"],
+            },
+            geometry=[
+                shapely.LineString([(358010, y), (358090, y)]),
+                shapely.LineString([(358020, 417010), (358020, 417090)]),
+            ],
+            crs="EPSG:27700",
+        ).assign(length_m=[80.0, 80.0]),
+        STREETS,
+    )
+    reports = conform(
+        gpd.GeoDataFrame(
+            {
+                "report_id": ["1", "2"],
+                "category": ["dog_fouling", "litter"],
+                "status": ["open", "fixed"],
+                "title": [XSS, "Crisp packets"],
+                "detail": [XSS, None],
+                "reported_at": pd.to_datetime(["2024-01-02 10:00", "2024-02-03 11:00"]).tz_localize(
+                    "Europe/London"
+                ),
+                "zone_id": ["west", "west"],
+            },
+            geometry=[shapely.Point(358030, 417040), shapely.Point(358060, 417060)],
+            crs="EPSG:27700",
+        ),
+        REPORTS,
+    )
+    assets = conform(
+        gpd.GeoDataFrame(
+            {
+                "asset_id": ["b1"],
+                "name": [XSS],
+                "category": ["bench"],
+                "notes": ["Sunny"],
+                "source": ["walkabout.csv"],
+                "zone_id": ["west"],
+            },
+            geometry=[shapely.Point(358050, 417020)],
+            crs="EPSG:27700",
+        ),
+        ASSETS,
+    )
+    zones = two_zones.copy()
+    zones.loc[0, "name"] = f"West {XSS}"
+    return zones, streets, assets, reports
+
+
+def render(layers, zone="west"):
+    zones, streets, assets, reports = layers
+    fmap = meeting_map(
+        zone,
+        zones=zones,
+        streets=streets,
+        assets=assets,
+        reports=reports,
+        made_on=dt.date(2026, 11, 25),
+    )
+    return fmap.get_root().render()
+
+
+def test_the_page_fetches_nothing_from_elsewhere(layers):
+    page = render(layers)
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "code.jquery" not in page
+    assert "url(images/" not in page  # Leaflet's images are data: URIs
+    assert not re.search(r"url\(\s*['\"]?https?:", page) and "@import" not in page
+    # the one thing fetched when online is the OpenStreetMap tile layer
+    assert re.findall(r'"(https://[^"]*\{z\}[^"]*)"', page) == [
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    ]
+
+
+def test_leaflet_and_plugins_are_inlined_whole(layers):
+    page = render(layers)
+    leaflet = INLINE_JS["leaflet"].read_text(encoding="utf-8")
+    assert leaflet[-2000:] in page
+    assert "L.MarkerClusterGroup" in page
+    assert INLINE_CSS["leaflet_css"].exists()
+
+
+def test_data_text_cannot_become_markup(layers):
+    page = render(layers)
+    assert XSS not in page
+    assert "<img src=x" not in page
+    assert page.count("<script>alert(2)") == 0
+    # as JSON inside scripts, '<' is escaped; in HTML panels it is an entity
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page
+    assert "West &lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_title_block_and_legend_say_what_is_drawn(layers):
+    page = render(layers)
+    assert "In force" in page and "25 November 2026" in page
+    assert "Reports from Jan 2024 to Feb 2024" in page
+    legend = page[page.index('class="hs-panel hs-legend"') :]
+    assert "20 mph or less" in legend and "0.1 km" in legend
+    assert "30 mph" not in legend  # no 30 mph streets here, so not in the legend
+    assert "Dog fouling" in legend and "Litter and street cleaning" in legend
+    assert "Benches and places to rest" in legend
+
+
+def test_an_unknown_zone(layers):
+    zones, streets, _assets, _reports = layers
+    with pytest.raises(ConfigError, match="no zone 'nowhere'.*west, east"):
+        meeting_map("nowhere", zones=zones, streets=streets)
+
+
+def test_save_map_is_atomic_and_refuses_to_overwrite(layers, tmp_path):
+    zones, streets, _assets, _reports = layers
+    fmap = meeting_map("west", zones=zones, streets=streets)
+    target = tmp_path / "west.html"
+    save_map(fmap, target)
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputExistsError, match="--overwrite"):
+        save_map(fmap, target)
+    save_map(fmap, target, overwrite=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["west.html"]  # no temporary files left
+
+
+def test_index_page_escapes_and_links(layers):
+    zones, streets, assets, reports = layers
+    figures = key_figures(zones, streets, assets, reports)
+    page = index_page(figures, zones, {"west": "maps/west.html"}, made_on=dt.date(2026, 1, 5))
+    assert '<a href="maps/west.html">West &lt;img' in page
+    assert XSS not in page
+    assert "5 January 2026" in page
+    assert "100%" in page  # the share at 20 mph of West's streets
+
+
+def test_safe_json_cannot_close_a_script():
+    text = safe_json(["</script>", "a & b", "\u2028"])
+    assert "</" not in text and "&" not in text and "\u2028" not in text
+
+
+@pytest.mark.parametrize(
+    ("mph", "band"),
+    [
+        (5, "20"),
+        (20, "20"),
+        (18.6, "20"),
+        (25, "30"),
+        (30, "30"),
+        (40, "40"),
+        (70, "40"),
+        (None, "unknown"),
+        (float("nan"), "unknown"),
+    ],
+)
+def test_speed_bands(mph, band):
+    assert speed_band(mph) == band
