@@ -1,8 +1,120 @@
-"""healthy_streets: 20mph zones, streets, community assets and resident reports, mapped offline."""
+"""healthy_streets: 20mph zones, streets, community assets and resident reports, mapped offline.
 
+The main entry points, importable from the top level:
+
+>>> import healthy_streets as hs
+>>> zones = hs.read_zones("data/sample/zones.geojson").layer  # doctest: +SKIP
+>>> streets = hs.street_network_from_osm_file("data/sample/yarrowside.osm").layer  # doctest: +SKIP
+
+Reading (each returns an :class:`~healthy_streets.model.ImportResult`: ``.layer`` plus what
+was repaired and rejected): :func:`read_zones`, :func:`street_network_from_osm_file`,
+:func:`read_assets`, :func:`reports_from_fixmystreet`, :func:`reports_from_open311`,
+:func:`reports_from_csv`, :func:`read_reports`. Attaching and analysis:
+:func:`cut_streets_at_zones`, :func:`assign_zones`, :func:`attach_to_streets`,
+:func:`key_figures`. Maps: :func:`meeting_map`, :func:`save_map`. The whole build:
+:func:`load_layers`, :func:`write_outputs`, :func:`sample_inputs`. Settings:
+:mod:`healthy_streets.settings`. The layers' columns: ``docs/layers.md``.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+from healthy_streets import settings
 
 try:
     __version__ = version("healthy-streets")
 except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0.0.0+unknown"
+
+# Public name -> module. Loaded on first use, so `import healthy_streets` (and the command
+# line's --help) stays quick.
+_EXPORTS = {
+    "read_zones": "healthy_streets.io.zones",
+    "street_network_from_osm_file": "healthy_streets.io.osm",
+    "streets_from_graph": "healthy_streets.io.osm",
+    "read_assets": "healthy_streets.io.assets",
+    "read_reports": "healthy_streets.io.reports",
+    "reports_from_csv": "healthy_streets.io.reports",
+    "reports_from_fixmystreet": "healthy_streets.io.reports",
+    "reports_from_open311": "healthy_streets.io.reports",
+    "drop_duplicate_reports": "healthy_streets.io.reports",
+    "assign_zones": "healthy_streets.analysis.attach",
+    "attach_to_streets": "healthy_streets.analysis.attach",
+    "cut_streets_at_zones": "healthy_streets.analysis.attach",
+    "key_figures": "healthy_streets.analysis.summary",
+    "meeting_map": "healthy_streets.maps.meeting",
+    "save_map": "healthy_streets.maps.meeting",
+    "load_layers": "healthy_streets.pipeline",
+    "write_outputs": "healthy_streets.pipeline",
+    "sample_inputs": "healthy_streets.pipeline",
+    "Inputs": "healthy_streets.pipeline",
+    "ImportResult": "healthy_streets.model.account",
+    "speed_from_tags": "healthy_streets.model.speed",
+    "parse_council_date": "healthy_streets.model.dates",
+}
+
+__all__ = [
+    "ImportResult",
+    "Inputs",
+    "__version__",
+    "assign_zones",
+    "attach_to_streets",
+    "cut_streets_at_zones",
+    "drop_duplicate_reports",
+    "key_figures",
+    "load_layers",
+    "meeting_map",
+    "parse_council_date",
+    "read_assets",
+    "read_reports",
+    "read_zones",
+    "reports_from_csv",
+    "reports_from_fixmystreet",
+    "reports_from_open311",
+    "sample_inputs",
+    "save_map",
+    "settings",
+    "speed_from_tags",
+    "street_network_from_osm_file",
+    "streets_from_graph",
+    "write_outputs",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'healthy_streets' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from healthy_streets.analysis.attach import (
+        assign_zones,
+        attach_to_streets,
+        cut_streets_at_zones,
+    )
+    from healthy_streets.analysis.summary import key_figures
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.io.osm import street_network_from_osm_file, streets_from_graph
+    from healthy_streets.io.reports import (
+        drop_duplicate_reports,
+        read_reports,
+        reports_from_csv,
+        reports_from_fixmystreet,
+        reports_from_open311,
+    )
+    from healthy_streets.io.zones import read_zones
+    from healthy_streets.maps.meeting import meeting_map, save_map
+    from healthy_streets.model.account import ImportResult
+    from healthy_streets.model.dates import parse_council_date
+    from healthy_streets.model.speed import speed_from_tags
+    from healthy_streets.pipeline import Inputs, load_layers, sample_inputs, write_outputs

@@ -207,25 +207,27 @@ def sample_inputs(directory: str | Path | None = None) -> Inputs:
     ``directory`` defaults to the checkout's ``data/sample``; where that does not exist (an
     installed package), the sample is generated into a cache folder first.
     """
+    from healthy_streets.sample import FILES
+
     folder = Path(directory) if directory is not None else _sample_folder()
     return Inputs(
-        zones=folder / "zones.geojson",
-        osm=folder / "yarrowside.osm",
-        assets=[folder / "assets_walkabout.csv"],
+        zones=folder / FILES["zones"],
+        osm=folder / FILES["osm"],
+        assets=[folder / FILES["assets"]],
         reports=[
-            (folder / "reports_fixmystreet.csv", "fixmystreet"),
-            (folder / "reports_open311.json", "open311"),
+            (folder / FILES["reports_fixmystreet"], "fixmystreet"),
+            (folder / FILES["reports_open311"], "open311"),
         ],
     )
 
 
 def _sample_folder() -> Path:
-    checkout = Path(__file__).resolve().parents[1] / "data" / "sample"
-    if (checkout / "zones.geojson").is_file():
-        return checkout
-    from healthy_streets.sample import generate_sample
+    from healthy_streets.sample import FILES, generate_sample
 
+    checkout = Path(__file__).resolve().parents[1] / "data" / "sample"
+    if all((checkout / name).is_file() for name in FILES.values()):
+        return checkout
     cache = Path.home() / ".cache" / "healthy_streets" / "sample"
-    if not (cache / "zones.geojson").is_file():
+    if not all((cache / name).is_file() for name in FILES.values()):
         generate_sample(cache)
     return cache

@@ -64,3 +64,16 @@ def two_zones() -> gpd.GeoDataFrame:
         crs="EPSG:27700",
     )
     return conform(frame, ZONES)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory) -> Path:
+    """The demo's outputs, built once per test session through the command line."""
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(main, ["-q", "demo", "--output", str(out), "--overwrite"])
+    assert result.exit_code == 0, result.output
+    return out

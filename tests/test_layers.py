@@ -32,3 +32,11 @@ def test_conform_orders_columns_casts_and_blanks_empty_text():
     assert pd.isna(out.loc[0, "name"])  # empty text is a missing value
     assert out["signed_20mph_zone"].dtype == "bool" and not out.loc[0, "signed_20mph_zone"]
     assert out.attrs["layer"] == "streets"
+
+
+def test_every_public_name_is_exported():
+    import healthy_streets as hs
+
+    assert set(hs.__all__) == {"__version__", "settings", *hs._EXPORTS}
+    for name in hs._EXPORTS:
+        assert callable(getattr(hs, name)), name

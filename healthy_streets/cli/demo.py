@@ -8,7 +8,6 @@ import click
 
 from healthy_streets.cli._report import print_imports, progress_printer
 from healthy_streets.cli.options import output_dir_opt, overwrite_opt
-from healthy_streets.pipeline import load_layers, sample_inputs, write_outputs
 
 
 @click.command("demo")
@@ -27,6 +26,8 @@ def command(ctx: click.Context, output: str, overwrite: bool) -> None:
       healthy-streets demo
       healthy-streets demo --output /tmp/maps --overwrite
     """
+    from healthy_streets.pipeline import load_layers, sample_inputs, write_outputs
+
     quiet = ctx.obj.get("quiet", False)
     progress = progress_printer(quiet=quiet)
     inputs = sample_inputs()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 overwrite_opt = click.option(
     "--overwrite",
@@ -12,7 +17,7 @@ overwrite_opt = click.option(
 )
 
 
-def output_dir_opt(default: str) -> click.Option:
+def output_dir_opt(default: str) -> Callable[[F], F]:
     """``--output DIR``, a folder for outputs."""
     return click.option(
         "--output",

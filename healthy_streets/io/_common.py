@@ -165,7 +165,7 @@ def parse_crs(value: object, *, what: str = "--crs") -> CRS:
         ) from None
 
 
-def looks_like_bng(bounds: Sequence[float]) -> bool:
+def looks_like_bng(bounds: Sequence[float] | np.ndarray) -> bool:
     """True when bounds can only be British National Grid metres (not degrees)."""
     minx, miny, maxx, maxy = bounds
     in_bng = (

@@ -172,7 +172,7 @@ def frame_from_wkt_table(path: Path, table: pd.DataFrame) -> gpd.GeoDataFrame | 
     column = find_column(table.columns, _WKT_COLUMNS, truncated=False)
     if column is None:
         return None
-    geoms = []
+    geoms: list[shapely.Geometry | None] = []
     for row, text in table[column].items():
         if pd.isna(text):
             geoms.append(None)

@@ -207,6 +207,7 @@ def _read_ways(path: Path) -> _Ways:
             .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
         )
         for way in processor:
+            assert isinstance(way, osmium.osm.Way)  # the filter lets only ways through
             tags = dict(way.tags)
             highway = tags.get("highway")
             if highway is None:

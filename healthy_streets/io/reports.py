@@ -12,11 +12,13 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypedDict
 from xml.etree import ElementTree
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from typing_extensions import Unpack
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
@@ -178,6 +180,27 @@ _UK_FORMATS = (
 )
 
 
+class ReportOptions(TypedDict, total=False):
+    """Options every reports importer takes.
+
+    Attributes
+    ----------
+    area
+        The project area in the working CRS; reports outside it are rejected.
+    taxonomy
+        The report taxonomy (with a project's own synonyms); default the standard one.
+    tiers
+        Category key -> ``county`` or ``district``, overriding :data:`RESPONSIBLE_TIER`.
+    working_crs
+        The CRS of the layer (default :data:`settings.working_crs`).
+    """
+
+    area: shapely.Geometry | None
+    taxonomy: Taxonomy | None
+    tiers: Mapping[str, str] | None
+    working_crs: str | None
+
+
 def status_from_text(text: object) -> str | None:
     """``open``, ``fixed`` or ``closed`` from a report's status text; None if unknown.
 
@@ -229,7 +252,7 @@ def _localise(parsed: pd.Series) -> pd.Series:
     return parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="shift_forward")
 
 
-def reports_from_fixmystreet(path: str | Path, **options: object) -> ImportResult:
+def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions]) -> ImportResult:
     """Read a FixMyStreet CSV export into the ``reports`` layer.
 
     Columns are found by header name (``Report ID``, ``Category``, ``Subcategory``,
@@ -251,7 +274,7 @@ def reports_from_csv(
     path: str | Path,
     *,
     columns: Mapping[str, str] | None = None,
-    **options: object,
+    **options: Unpack[ReportOptions],
 ) -> ImportResult:
     """Read any council CSV of reports, with a column mapping.
 
@@ -265,9 +288,7 @@ def reports_from_csv(
         coordinates ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref``. Roles not
         given are looked for under common names.
     **options
-        ``area``, ``taxonomy``, ``tiers``, ``working_crs``, as for every reports importer:
-        ``area`` (project area; points outside are rejected), ``taxonomy`` (the report
-        taxonomy), ``tiers`` (category -> ``county``/``district`` overrides).
+        ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
     """
     path = check_input(path)
     table = read_table(path)
@@ -294,7 +315,7 @@ def reports_from_csv(
     return _reports_from_table(path, table, mapping, coordinates=coordinates, **options)
 
 
-def reports_from_open311(path: str | Path, **options: object) -> ImportResult:
+def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> ImportResult:
     """Read Open311 GeoReport v2 service requests (JSON or XML) into the ``reports`` layer.
 
     JSON may be a bare list or an object with ``service_requests``; XML has
@@ -313,7 +334,9 @@ def reports_from_open311(path: str | Path, **options: object) -> ImportResult:
     )
 
 
-def read_reports(path: str | Path, *, format: str | None = None, **options: object) -> ImportResult:
+def read_reports(
+    path: str | Path, *, format: str | None = None, **options: Unpack[ReportOptions]
+) -> ImportResult:
     """Read reports, choosing the reader by ``format`` or by the file.
 
     ``format`` is ``fixmystreet``, ``open311`` or ``csv``; by default ``.json``/``.xml``
@@ -326,16 +349,15 @@ def read_reports(path: str | Path, *, format: str | None = None, **options: obje
         else:
             header = read_table(path).columns
             format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
-    readers = {
-        "fixmystreet": reports_from_fixmystreet,
-        "open311": reports_from_open311,
-        "csv": reports_from_csv,
-    }
-    if format not in readers:
-        from healthy_streets.errors import ConfigError
+    if format == "fixmystreet":
+        return reports_from_fixmystreet(path, **options)
+    if format == "open311":
+        return reports_from_open311(path, **options)
+    if format == "csv":
+        return reports_from_csv(path, **options)
+    from healthy_streets.errors import ConfigError
 
-        raise ConfigError(f"Unknown reports format {format!r}; use fixmystreet, open311 or csv.")
-    return readers[format](path, **options)
+    raise ConfigError(f"Unknown reports format {format!r}; use fixmystreet, open311 or csv.")
 
 
 def _open311_records(path: Path) -> list[dict[str, object]]:

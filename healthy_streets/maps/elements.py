@@ -164,6 +164,8 @@ class GeoJsonLayer(Layer):
         Whether the layer starts visible.
     interactive
         Whether features react to the mouse.
+    key
+        A short identifier the page's scripts (and tests) find the layer by.
     """
 
     _template = Template(
@@ -176,6 +178,7 @@ class GeoJsonLayer(Layer):
             tooltip: {{ this.tooltip_json }},
             interactive: {{ this.interactive_json }}
         });
+        HS.register({{ this.key_json }}, {{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -191,6 +194,7 @@ class GeoJsonLayer(Layer):
         tooltip: str | None = None,
         show: bool = True,
         interactive: bool = True,
+        key: str = "",
     ) -> None:
         super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
         self._name = "GeoJsonLayer"
@@ -200,6 +204,7 @@ class GeoJsonLayer(Layer):
         self.popup_json = Markup(safe_json([list(p) for p in popup]))
         self.tooltip_json = Markup(safe_json(tooltip))
         self.interactive_json = Markup(safe_json(interactive))
+        self.key_json = Markup(safe_json(key or name))
 
 
 class PointLayer(Layer):
@@ -225,6 +230,8 @@ class PointLayer(Layer):
         Symbol size in pixels.
     show
         Whether the layer starts visible.
+    key
+        A short identifier the page's scripts (and tests) find the layer by.
     """
 
     _template = Template(
@@ -236,6 +243,7 @@ class PointLayer(Layer):
             cluster: {{ this.cluster_json }},
             radius: {{ this.radius }}
         });
+        HS.register({{ this.key_json }}, {{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -250,6 +258,7 @@ class PointLayer(Layer):
         cluster: bool = False,
         radius: int = 9,
         show: bool = True,
+        key: str = "",
     ) -> None:
         super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
         self._name = "PointLayer"
@@ -260,6 +269,7 @@ class PointLayer(Layer):
         self.categories_json = Markup(safe_json([dict(c) for c in categories]))
         self.popup_json = Markup(safe_json([list(p) for p in popup]))
         self.cluster_json = Markup(safe_json(cluster))
+        self.key_json = Markup(safe_json(key or name))
         self.radius = int(radius)
         self._links_js: list[tuple[str, str]] = []
         self._links_css: list[tuple[str, str]] = []
@@ -269,9 +279,10 @@ class PointLayer(Layer):
             self._links_js = list(MarkerCluster.default_js)
             self._links_css = list(MarkerCluster.default_css)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the clustering library's links (inlined by the figure) when clustering."""
         figure = self.get_root()
+        assert isinstance(figure, Figure)
         for name, url in self._links_js:
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self._links_css:

@@ -153,12 +153,14 @@ def meeting_map(
                 name="Other 20mph zones",
                 styles=NEIGHBOUR_STYLE,
                 tooltip="name",
+                key="other_zones",
             )
         )
     fmap.add_child(
         GeoJsonLayer(
             _geojson(matches, ["name", "status"]),
             name="This 20mph zone",
+            key="zone",
             style_property="status",
             styles=ZONE_STYLES,
             interactive=False,
@@ -250,6 +252,7 @@ def _add_streets(fmap: folium.Map, streets: gpd.GeoDataFrame) -> dict[str, float
         GeoJsonLayer(
             data,
             name="Streets by speed limit",
+            key="streets",
             style_property="band",
             styles=styles,
             popup=[("Street", "street"), ("Speed limit", "limit"), ("Type", "highway")],
@@ -303,6 +306,7 @@ def _add_points(fmap: folium.Map, layer: gpd.GeoDataFrame, *, kind: str) -> dict
             columns,
             categories=categories,
             name=name,
+            key=kind,
             popup=popup,
             cluster=kind == "reports",
             radius=8 if kind == "assets" else 6,

@@ -84,6 +84,15 @@ var HS = (function () {
     return group;
   }
 
+  /* Layers by key, so that controls on the page (and tests) can find them. */
+  var layers = {};
+  var map = null;
+  function register(key, layer, onMap) {
+    layers[key] = layer;
+    map = onMap;
+  }
+
   return { el: el, shorten: shorten, popupBox: popupBox, geoJsonLayer: geoJsonLayer,
-           pointLayer: pointLayer };
+           pointLayer: pointLayer, register: register, layers: layers,
+           map: function () { return map; } };
 })();
