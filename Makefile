@@ -21,8 +21,8 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 demo: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets demo --output out/demo --overwrite
 
-## test: every test tier (unit, CLI, real data in ../shared/data, notebooks, browser)
-test: $(VENV)/.installed-test
+## test: lint and type checks, then every test tier (unit, CLI, real data, notebooks, browser)
+test: $(VENV)/.installed-test lint typecheck
 	$(BIN)/python -m pytest
 
 ## test-fast: the default tier only (no real data, no browser)
