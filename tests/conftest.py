@@ -14,7 +14,7 @@ from healthy_streets.model.layers import ZONES, conform
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("HEALTHY_STREETS_SHARED_DATA", ROOT.parent / "shared" / "data"))
 IN_CI = bool(os.environ.get("CI"))
 
 
