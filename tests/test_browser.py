@@ -4,6 +4,7 @@ data: may load, so these tests show the maps work in a hall with no wifi."""
 from __future__ import annotations
 
 import pytest
+from conftest import _unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -12,8 +13,11 @@ TILE_HOST = "tile.openstreetmap.org"
 
 @pytest.fixture(scope="module")
 def browser(chromium_path):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path,
             args=[

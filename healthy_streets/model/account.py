@@ -122,17 +122,19 @@ class AccountBook:
         self, rows: pd.Series, reason: str, *, field: str = "", values: pd.Series | None = None
     ) -> None:
         """Record several rejections with one reason (vectorised importers)."""
-        vals = values if values is not None else pd.Series([""] * len(rows), index=rows.index)
-        for row, value in zip(rows, vals, strict=True):
-            self.reject(row, reason, field=field, value=value)
+        self._rejected += self._entries(rows, reason, field, values)
 
     def repair_many(
         self, rows: pd.Series, reason: str, *, field: str = "", values: pd.Series | None = None
     ) -> None:
         """Record several repairs with one reason."""
-        vals = values if values is not None else pd.Series([""] * len(rows), index=rows.index)
-        for row, value in zip(rows, vals, strict=True):
-            self.repair(row, reason, field=field, value=value)
+        self._repaired += self._entries(rows, reason, field, values)
+
+    def _entries(
+        self, rows: pd.Series, reason: str, field: str, values: pd.Series | None
+    ) -> list[dict[str, object]]:
+        vals = [""] * len(rows) if values is None else list(values)
+        return [self._entry(row, reason, field, v) for row, v in zip(rows, vals, strict=True)]
 
     @property
     def rejected_rows(self) -> set[object]:
