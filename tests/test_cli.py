@@ -75,3 +75,107 @@ def test_cli_py_shim_runs_the_same_group():
 
     namespace = runpy.run_path(str(ROOT / "cli.py"), run_name="not_main")
     assert namespace["main"] is main
+
+
+def test_zones_command_writes_the_zones_layer(tmp_path):
+    import pyogrio
+    from conftest import SAMPLE
+
+    from healthy_streets.model.layers import ZONES
+
+    out = tmp_path / "project.gpkg"
+    result = run("zones", str(SAMPLE / "zones.geojson"), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "zones.geojson" in result.output and "features" in result.output
+    assert "yarrowside-north" in result.output
+    info = pyogrio.read_info(out, layer="zones")
+    assert info["crs"] == "EPSG:27700"
+    assert info["features"] == 4
+    assert list(info["fields"]) == [c for c in ZONES.column_names if c != "geometry"]
+    # the layer is not replaced without --overwrite
+    again = run("zones", str(SAMPLE / "zones.geojson"), "--output", str(out))
+    assert again.exit_code == 1
+    assert "layer 'zones'" in again.output and "--overwrite" in again.output
+
+
+def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    lines = gpd.GeoDataFrame(
+        {"LAYER": ["20mph streets", "20mph streets", "30mph"], "ZONE": ["North", "North", None]},
+        geometry=[
+            shapely.LineString([(358000, 417000), (358300, 417000)]),
+            shapely.LineString([(358000, 417100), (358300, 417100)]),
+            shapely.LineString([(358000, 417300), (358300, 417300)]),
+        ],
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "limits.shp"
+    lines.to_file(path)
+    out = tmp_path / "p.gpkg"
+    result = run("zones", str(path), "--group-by", "ZONE", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "20 mph: 0.6 km" in result.output
+    assert "30 mph: 0.3 km" in result.output
+    assert "north" in result.output
+    assert sorted(gpd.list_layers(out)["name"]) == ["speed_limits", "zones"]
+
+
+def test_zones_command_with_a_bad_file_says_one_thing(tmp_path):
+    bad = tmp_path / "zones.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [')
+    out = tmp_path / "out.gpkg"
+    result = run("zones", str(bad), "--output", str(out))
+    assert result.exit_code == 1
+    assert not out.exists()  # no half-written output
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"Error: {bad}: The file cannot be read as GeoJSON")
+    missing_crs = tmp_path / "z.csv"
+    missing_crs.write_text(
+        'name,wkt\nA,"POLYGON ((358000 417000, 358100 417000, 358100 417100, 358000 417000))"\n'
+    )
+    result = run("zones", str(missing_crs))
+    assert result.exit_code == 1
+    assert "--crs" in result.output
+    assert run("zones", str(missing_crs), "--crs", "EPSG:27700").exit_code == 0
+    assert run("zones", str(missing_crs), "--crs", "EPSG:99999").exit_code == 2
+
+
+def test_network_command(tmp_path):
+    import geopandas as gpd
+    from conftest import SAMPLE
+
+    out = tmp_path / "p.gpkg"
+    result = run(
+        "network",
+        "--osm-file",
+        str(SAMPLE / "yarrowside.osm"),
+        "--zones",
+        str(SAMPLE / "zones.geojson"),
+        "--buffer",
+        "100",
+        "--derive-zones",
+        "--output",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "highway ways" in result.output
+    assert "3 of them carry maxspeed" in result.output  # the railway, left out
+    assert re.search(r"20 mph: \d+\.\d+ km", result.output)
+    streets = gpd.read_file(out, layer="streets")
+    assert streets.crs == "EPSG:27700"
+    assert set(streets["highway"]) >= {"residential", "primary"}
+    assert "rail" not in set(streets["highway"])
+    assert len(gpd.read_file(out, layer="zones")) >= 3
+
+
+def test_network_command_usage_errors(tmp_path):
+    assert run("network").exit_code == 2
+    assert run("network", "--osm-file", "a.osm", "--place", "Chorley").exit_code == 2
+    bad_box = run("network", "--bbox", "west,south")
+    assert bad_box.exit_code == 2
+    assert "WEST,SOUTH,EAST,NORTH" in bad_box.output
+    missing = run("network", "--osm-file", str(tmp_path / "nope.osm"))
+    assert missing.exit_code == 1
+    assert "does not exist" in missing.output

@@ -147,3 +147,53 @@ def test_bad_osm_files(tmp_path, content, message):
     with pytest.raises(InputFileError, match=message) as info:
         street_network_from_osm_file(path)
     assert "bad.osm" in str(info.value)
+
+
+def test_graphml_saved_by_osmnx(tmp_path, monkeypatch):
+    import osmnx as ox
+
+    from healthy_streets.io.osm import STREET_TAGS, street_network_from_graphml
+
+    # a graph saved with the speed tags (osmnx's default list lacks maxspeed:type)
+    monkeypatch.setattr(
+        ox.settings, "useful_tags_way", [*STREET_TAGS, "area", "railway", "waterway"]
+    )
+
+    # osmnx cannot read a file whose ways lack nodes (way 40): save one without it
+    whole = tmp_path / "whole.osm"
+    whole.write_text(osm_xml([w for w in WAYS if w[0] != 40]))
+    graph = ox.graph_from_xml(whole, simplify=False, retain_all=True)
+    path = tmp_path / "tiny.graphml"
+    ox.save_graphml(graph, path)
+    result = street_network_from_graphml(path)
+    streets = result.layer
+    # graph_from_xml keeps the railway and the river: they are left out here
+    assert set(streets["osm_way_id"]) == {10, 11}
+    assert "not streets" in " ".join(result.notes)
+    mill = streets.set_index("segment_id").loc["10-1-2"]
+    assert (mill["speed_mph"], mill["signed_20mph_zone"]) == (20.0, True)
+
+
+def test_derived_zones_from_osm_20mph_streets():
+    from conftest import SAMPLE
+
+    from healthy_streets.analysis.zones import zones_from_osm_20mph
+    from healthy_streets.io.zones import read_zones
+
+    streets = street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
+    derived = zones_from_osm_20mph(streets)
+    council = read_zones(SAMPLE / "zones.geojson").layer.set_index("zone_id")
+    assert derived["zone_id"].tolist()[:2] == ["osm-20mph-1", "osm-20mph-2"]
+    assert (derived["source"] == "OpenStreetMap (derived)").all()
+    assert derived.geometry.area.is_monotonic_decreasing
+    # the estates on either side of the main road stay apart; each derived area lies mostly
+    # inside one council zone, and the largest covers most of Yarrowside North
+    for area in derived.geometry:
+        shares = council.geometry.intersection(area).area / area.area
+        assert shares.max() > 0.8
+    biggest = derived.geometry.iloc[0]
+    north = council.loc["yarrowside-north"].geometry
+    assert biggest.intersection(north).area / north.area > 0.8
+    # the proposed zone, whose streets are 30 mph, gets no derived area
+    kestrel = council.loc["kestrel-park"].geometry
+    assert derived.geometry.intersection(kestrel).area.sum() / kestrel.area < 0.05

@@ -194,3 +194,111 @@ def test_a_missing_file():
 )
 def test_status_from_text(text, status):
     assert status_from_text(text) == status
+
+
+def test_kmz(tmp_path):
+    kml = tmp_path / "doc.kml"
+    council_zones().rename(columns={"ZONE_NAME": "Name"}).to_crs("EPSG:4326").to_file(
+        kml, driver="KML"
+    )
+    kmz = tmp_path / "zones.kmz"
+    with zipfile.ZipFile(kmz, "w") as zf:
+        zf.write(kml, "doc.kml")
+    zones = read_zones(kmz).layer
+    assert zones["name"].tolist() == ["Church Fields", "Mill Lane", "Zone 3"]
+    assert zones.geometry.area.sum() == pytest.approx(270_000, rel=1e-3)
+
+
+def test_shapefile_truncated_field_names(tmp_path):
+    frame = council_zones().rename(columns={"IMPL_DATE": "IMPLEMENTA", "TRO_REF": "TRO_REFERE"})
+    path = tmp_path / "zones.shp"
+    frame.to_file(path)
+    zones = read_zones(path).layer
+    assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
+    assert zones.loc[0, "tro_ref"] == "LCC/TRO/2021/117"
+
+
+def test_zone_ids_are_stable_and_unique(tmp_path):
+    frame = council_zones()
+    frame["ZONE_NAME"] = ["Church Fields", "Church Fields", "Mill Lane"]
+    path = legacy_geojson(tmp_path / "z.geojson", frame)
+    first = read_zones(path).layer["zone_id"].tolist()
+    assert first == ["church-fields", "church-fields-2", "mill-lane"]
+    assert read_zones(path).layer["zone_id"].tolist() == first
+
+
+def council_lines():
+    """Street lines as a council publishes a 20mph scheme: a LAYER field per street."""
+    y = [417050, 417150, 417250]
+    return gpd.GeoDataFrame(
+        {
+            "LAYER": ["20mph streets", "20mph streets", "Part time 20mph", "30mph", "??"],
+            "ZONE": ["Church Fields", "Church Fields", None, None, None],
+        },
+        geometry=[
+            shapely.LineString([(358000, y[0]), (358300, y[0])]),
+            shapely.LineString([(358000, y[1]), (358300, y[1])]),
+            shapely.LineString([(359000, y[0]), (359100, y[0])]),
+            shapely.LineString([(358000, y[2]), (358300, y[2])]),
+            shapely.LineString([(358000, 417400), (358300, 417400)]),
+        ],
+        crs="EPSG:27700",
+    )
+
+
+def test_speed_limit_lines(tmp_path):
+    from healthy_streets.io.zones import LinesNotZonesError, read_speed_limit_lines
+
+    path = tmp_path / "limits.gpkg"
+    council_lines().to_file(path)
+    with pytest.raises(LinesNotZonesError, match="street lines with speed limits"):
+        read_zones(path)
+    result = read_speed_limit_lines(path, fields={"group": "ZONE"})
+    lines = result.layer
+    assert lines["speed_mph"].tolist() == [20.0, 20.0, 20.0, 30.0]
+    assert lines["part_time"].tolist() == [False, False, True, False]
+    assert lines["group"].tolist()[:2] == ["Church Fields", "Church Fields"]
+    assert result.rejected["value"].tolist() == ["??"]
+    assert result.rows_in == result.kept + result.n_rejected
+
+
+def test_zones_drawn_from_speed_limit_lines(tmp_path):
+    from healthy_streets.analysis.zones import zones_from_speed_limit_lines
+    from healthy_streets.io.zones import read_speed_limit_lines
+
+    path = tmp_path / "limits.geojson"
+    council_lines().to_crs("EPSG:4326").to_file(path)
+    lines = read_speed_limit_lines(path, fields={"group": "ZONE"}).layer
+    zones = zones_from_speed_limit_lines(lines)
+    assert zones["name"].tolist() == ["Church Fields"]  # part-time and 30mph lines make none
+    zone = zones.iloc[0]
+    assert zone["status"] == "implemented"
+    assert "outline from street lines" in zone["source"]
+    # two 300 m streets 100 m apart, widened by 25 m and the block between them filled
+    assert zone.geometry.area == pytest.approx(350 * 150, rel=0.05)
+    assert zone.geometry.contains(shapely.Point(358150, 417100))  # the block between them
+    with_part_time = zones_from_speed_limit_lines(lines, include_part_time=True)
+    assert len(with_part_time) == 2
+
+
+def test_limit_from_text():
+    from healthy_streets.io.zones import limit_from_text
+
+    assert limit_from_text("20mph streets") == (20.0, False)
+    assert limit_from_text("Part time 20mph") == (20.0, True)
+    assert limit_from_text("30") == (30.0, False)  # councils speak mph
+    assert limit_from_text("20 MPH (school times)") == (20.0, True)
+    assert limit_from_text("National speed limit") == (None, False)
+    assert limit_from_text(None) == (None, False)
+
+
+def test_format_chosen_by_content_when_the_extension_says_nothing(tmp_path):
+    geojson = legacy_geojson(tmp_path / "zones.geojson", council_zones())
+    export = tmp_path / "zones_export.dat"
+    export.write_bytes(geojson.read_bytes())
+    assert len(read_zones(export).layer) == 3
+    gpkg = tmp_path / "zones.gpkg"
+    council_zones().to_file(gpkg)
+    renamed = tmp_path / "zones_from_gis"
+    renamed.write_bytes(gpkg.read_bytes())
+    assert len(read_zones(renamed).layer) == 3

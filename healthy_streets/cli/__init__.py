@@ -62,6 +62,8 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
     Examples:
       healthy-streets demo
       healthy-streets demo --output out/demo --overwrite
+      healthy-streets zones council_zones.geojson --output project.gpkg
+      healthy-streets network --osm-file area.osm.pbf --zones council_zones.geojson
       healthy-streets sample data/sample
     """
     ctx.ensure_object(dict)
@@ -70,9 +72,9 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 def _register() -> None:
-    from healthy_streets.cli import demo, sample
+    from healthy_streets.cli import demo, network, sample, zones
 
-    for module in (demo, sample):
+    for module in (demo, zones, network, sample):
         main.add_command(module.command)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
 from typing import IO
 
 import click
 
 from healthy_streets.model.account import ImportResult
+
+#: Rejection reasons listed per input before "and N more".
+MAX_REASONS = 8
 
 
 def progress_printer(*, quiet: bool) -> Callable[[str], None]:
@@ -22,18 +24,27 @@ def progress_printer(*, quiet: bool) -> Callable[[str], None]:
 
 
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:
-    """A table of each input: rows in, kept, repaired, rejected; then its notes."""
+    """A table of each input: rows in, kept, repaired, rejected; then notes and reasons."""
     results = list(results)
-    out = file or sys.stdout
     header = f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9}"
-    click.echo(header, file=out)
+    click.echo(header, file=file)
     for r in results:
         name = r.source if len(r.source) <= 34 else "…" + r.source[-33:]
         click.echo(
             f"{name:<34} {r.unit:<14} {r.rows_in:>7} {r.kept:>7} {r.n_repaired:>9} "
             f"{r.n_rejected:>9}",
-            file=out,
+            file=file,
         )
     for r in results:
         for note in r.notes:
-            click.echo(f"  {r.source}: {note}", file=out)
+            click.echo(f"  {r.source}: {note}", file=file)
+        for kind, table in (("repaired", r.repaired), ("rejected", r.rejected)):
+            if table.empty:
+                continue
+            counts = table.groupby("reason", sort=False).size().sort_values(ascending=False)
+            for reason, count in counts.head(MAX_REASONS).items():
+                rows = table.loc[table["reason"] == reason, "row"].head(5).tolist()
+                where = ", ".join(map(str, rows)) + (", …" if count > len(rows) else "")
+                click.echo(f"  {r.source}: {count} {kind}: {reason} (row {where})", file=file)
+            if len(counts) > MAX_REASONS:
+                click.echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)

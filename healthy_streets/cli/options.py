@@ -16,6 +16,55 @@ overwrite_opt = click.option(
     help="Replace outputs that already exist.",
 )
 
+crs_opt = click.option(
+    "--crs",
+    metavar="CRS",
+    default=None,
+    help="The file's coordinate reference system when it declares none (e.g. EPSG:27700).",
+)
+
+layer_opt = click.option(
+    "--layer",
+    metavar="NAME",
+    default=None,
+    help="The layer to read from a GeoPackage or KML file that holds several.",
+)
+
+gpkg_output_opt = click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="GeoPackage (.gpkg) to write the normalised layer into; other layers are kept.",
+)
+
+
+def _parse_pairs(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for value in values:
+        role, sep, column = value.partition("=")
+        if not sep or not role.strip() or not column.strip():
+            raise click.BadParameter(
+                f"{value!r} should be ROLE=COLUMN, e.g. name=SCHEME_NAME.", ctx=ctx, param=param
+            )
+        pairs[role.strip()] = column.strip()
+    return pairs
+
+
+def pairs_opt(name: str, help_text: str) -> Callable[[F], F]:
+    """A repeatable ``--NAME ROLE=COLUMN`` option, parsed into a dict."""
+    return click.option(
+        f"--{name}",
+        "fields",
+        metavar="ROLE=COLUMN",
+        multiple=True,
+        callback=_parse_pairs,
+        help=help_text,
+    )
+
 
 def output_dir_opt(default: str) -> Callable[[F], F]:
     """``--output DIR``, a folder for outputs."""

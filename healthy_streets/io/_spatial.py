@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +38,20 @@ CSV_WKT = Format("CSV with a WKT column", (".csv", ".txt"))
 
 #: The formats, chosen by extension first (the geopandas way), then by content.
 FORMATS = (GEOJSON, SHAPEFILE, ZIPPED_SHAPEFILE, GEOPACKAGE, KML, KMZ, CSV_WKT)
+
+log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def gdal_notes() -> Iterator[None]:
+    """GDAL's warnings (a GeoPackage without the .gpkg extension...) go to the log, not to
+    the user's screen: what matters about a file is said in the import's account."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        yield
+    for warning in caught:
+        log.debug("GDAL: %s", warning.message)
+
 
 _WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "geometry_wkt")
 
@@ -71,7 +89,8 @@ def detect_format(path: Path) -> Format:
 def list_layers(path: Path) -> list[str]:
     """The layers of a multi-layer file (GeoPackage, KML)."""
     try:
-        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+        with gdal_notes():
+            return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
     except (DataSourceError, DataLayerError) as exc:
         raise _unreadable(path, exc) from None
 
@@ -88,10 +107,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     fmt = detect_format(path)
     if fmt is CSV_WKT:
         return _read_csv_wkt(path), fmt
-    source: str = str(path)
-    if fmt is KMZ or (fmt is ZIPPED_SHAPEFILE and path.suffix.lower() == ".kmz"):
-        source = f"/vsizip/{path}"
-    elif fmt is ZIPPED_SHAPEFILE:
+    source: str = str(path)  # GDAL's LIBKML driver reads .kmz itself
+    if fmt is ZIPPED_SHAPEFILE:
         source = _zip_source(path)
     layers = list_layers(Path(source)) if fmt in (GEOPACKAGE, KML, KMZ) else []
     if layer is None and len(layers) > 1:
@@ -111,7 +128,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
             fix="Choose one of them with --layer.",
         )
     try:
-        frame = gpd.read_file(source, layer=layer, engine="pyogrio")
+        with gdal_notes():
+            frame = gpd.read_file(source, layer=layer, engine="pyogrio")
     except (DataSourceError, DataLayerError, FieldError, GeometryError, ValueError) as exc:
         raise _unreadable(path, exc, fmt) from None
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
@@ -124,7 +142,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
 
 def _feature_count(source: str, layer: str) -> int:
     try:
-        return int(pyogrio.read_info(source, layer=layer)["features"])
+        with gdal_notes():
+            return int(pyogrio.read_info(source, layer=layer)["features"])
     except (DataSourceError, DataLayerError):
         return 0
 

@@ -39,6 +39,8 @@ __all__ = [
     "NOT_STREET_HIGHWAYS",
     "ROAD_CLASSES",
     "STREET_TAGS",
+    "finish_network",
+    "street_network_from_graphml",
     "street_network_from_osm_file",
     "streets_from_graph",
 ]
@@ -175,25 +177,110 @@ def street_network_from_osm_file(
     book = AccountBook(path.name)
     ways = _read_ways(path)
     graph = _graph_from_ways(ways, book)
-    notes = _notes(ways)
     if graph.number_of_edges() == 0:
         raise InputFileError(
             path,
             "The file holds no streets (no usable highway=* ways)",
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
-    streets = streets_from_graph(graph, nation=nation, working_crs=working_crs)
-    streets = _clip(streets, clip_to, buffer_m, notes)
-    kept_ways = len(ways.streets) - book_rejected(book)
-    log.info("%s: %d street ways, %d segments", path.name, kept_ways, len(streets))
-    return book.result(
-        streets, len(ways.streets), notes=notes, unit="highway ways", rows_kept=kept_ways
+    return finish_network(
+        graph,
+        book,
+        rows_in=len(ways.streets),
+        notes=_notes(ways),
+        clip_to=clip_to,
+        buffer_m=buffer_m,
+        nation=nation,
+        working_crs=working_crs,
     )
 
 
-def book_rejected(book: AccountBook) -> int:
-    """How many rows ``book`` has rejected so far."""
-    return len(book.rejected_rows)
+def street_network_from_graphml(
+    path: str | Path,
+    *,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None = None,
+    buffer_m: float | None = None,
+    nation: str | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Build the ``streets`` layer from a GraphML file saved by osmnx (``ox.save_graphml``).
+
+    Edges whose ``highway`` is missing or not a street in use are left out and counted. A
+    graph osmnx already simplified may hold segments that span several ways; their
+    ``osm_way_id`` is the lowest of them and list-valued tags are joined with ``;``.
+    """
+    path = check_input(path)
+    try:
+        graph = ox.load_graphml(path)
+    except Exception as exc:
+        raise InputFileError(
+            path,
+            f"The file cannot be read as an osmnx GraphML graph ({str(exc).splitlines()[0]})",
+            fix="Save the graph again with osmnx.save_graphml, or use the .osm file.",
+        ) from None
+    book = AccountBook(path.name)
+    placeless = [n for n, data in graph.nodes(data=True) if "x" not in data or "y" not in data]
+    graph.remove_nodes_from(placeless)  # osmnx keeps nodes a clipped extract lacked
+    not_streets = [
+        (u, v, k)
+        for u, v, k, data in graph.edges(keys=True, data=True)
+        if not _is_street(data.get("highway")) or "yes" in map(str, _as_list(data.get("area")))
+    ]
+    graph.remove_edges_from(not_streets)
+    graph.remove_nodes_from([n for n, degree in dict(graph.degree()).items() if degree == 0])
+    if graph.number_of_edges() == 0:
+        raise InputFileError(
+            path,
+            "The graph holds no streets (no highway=* edges)",
+            fix="Check it is a street network graph.",
+        )
+    ways = {w for *_, d in graph.edges(data=True) for w in _as_list(d.get("osmid"))}
+    notes = [f"{len(not_streets)} edges are not streets and were left out."] if not_streets else []
+    if placeless:
+        notes.append(
+            f"{len(placeless)} nodes have no coordinates (a clipped extract); the "
+            "edges that reach them were left out."
+        )
+    return finish_network(
+        graph,
+        book,
+        rows_in=len(ways),
+        notes=notes,
+        clip_to=clip_to,
+        buffer_m=buffer_m,
+        nation=nation,
+        working_crs=working_crs,
+    )
+
+
+def _is_street(highway: object) -> bool:
+    values = [str(v) for v in _as_list(highway)]
+    return bool(values) and any(v not in NOT_STREET_HIGHWAYS for v in values)
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def finish_network(
+    graph: nx.MultiDiGraph,
+    book: AccountBook,
+    *,
+    rows_in: int,
+    notes: list[str],
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+    nation: str | None,
+    working_crs: str | None,
+) -> ImportResult:
+    """From a street graph to the import result: segments, speeds, clipping, the account."""
+    streets = streets_from_graph(graph, nation=nation, working_crs=working_crs)
+    streets = _clip(streets, clip_to, buffer_m, notes)
+    kept_ways = rows_in - len(book.rejected_rows)
+    log.info("%s: %d street ways, %d segments", book.source, kept_ways, len(streets))
+    return book.result(streets, rows_in, notes=notes, unit="highway ways", rows_kept=kept_ways)
 
 
 def _read_ways(path: Path) -> _Ways:

@@ -17,13 +17,22 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_input, resolve_fields, to_working_crs
 from healthy_streets.io._spatial import read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import parse_council_date
-from healthy_streets.model.layers import ZONES, conform
+from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
 
-__all__ = ["ZONE_FIELDS", "read_zones", "status_from_text"]
+__all__ = [
+    "LIMIT_FIELDS",
+    "ZONE_FIELDS",
+    "LinesNotZonesError",
+    "limit_from_text",
+    "read_speed_limit_lines",
+    "read_zones",
+    "status_from_text",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +86,43 @@ ZONE_FIELDS: dict[str, tuple[str, ...]] = {
         "order",
     ),
 }
+
+#: Column names recognised for council speed-limit lines.
+LIMIT_FIELDS: dict[str, tuple[str, ...]] = {
+    "limit": (
+        "layer",
+        "speed_limit",
+        "speedlimit",
+        "speed",
+        "limit",
+        "mph",
+        "restriction",
+        "speed_lim",
+        "spd_limit",
+        "type",
+        "description",
+        "name",
+    ),
+    "group": (
+        "zone_name",
+        "zone",
+        "scheme_name",
+        "scheme",
+        "area_name",
+        "area",
+        "group",
+        "tro_ref",
+        "tro",
+    ),
+}
+
+_LIMIT_NUMBER = re.compile(r"(\d{1,2})\s*(?:mph|m\.p\.h)?", re.IGNORECASE)
+_PART_TIME = re.compile(r"part[\s-]*time|school|advisory|variable|timed|when lights", re.IGNORECASE)
+
+
+class LinesNotZonesError(InputFileError):
+    """The file holds street lines with speed limits, not zone polygons."""
+
 
 _IMPLEMENTED = re.compile(
     r"\b(implemented|existing|live|in force|complete|completed|installed|built|operational|"
@@ -196,20 +242,26 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
         frame.loc[invalid, "geometry"] = shapely.make_valid(frame.geometry[invalid].values)
     polygons = frame.geometry.apply(_polygonal)
     not_polygon = polygons.isna()
+    kinds = frame.geometry.geom_type
     if not_polygon.any():
-        kinds = frame.geometry[not_polygon].geom_type
         book.reject_many(
             frame.index[not_polygon].to_series(),
             "The geometry is not a polygon; zones are areas (council speed-limit lines are "
             "read with read_speed_limit_lines).",
             field="geometry",
-            values=kinds,
+            values=kinds[not_polygon],
         )
     frame = frame[~not_polygon].copy()
     frame.geometry = polygons[~not_polygon]
     if frame.empty:
-        from healthy_streets.errors import InputFileError
-
+        lines = not_polygon & kinds.reindex(not_polygon.index).fillna("").str.contains("Line")
+        if lines.any():
+            raise LinesNotZonesError(
+                path,
+                "The file holds street lines with speed limits, not zone polygons",
+                fix="Read it as council speed-limit lines: healthy-streets zones FILE does so "
+                "(read_speed_limit_lines in Python); --group-by FIELD builds zones from them.",
+            )
         raise InputFileError(
             path,
             "No row has a usable zone polygon",
@@ -252,7 +304,7 @@ def _attributes(
     status_text = column("status")
     out = gpd.GeoDataFrame(
         {
-            "zone_id": _zone_ids(names),
+            "zone_id": zone_ids_from_names(names),
             "name": names,
             "status": status_text.map(status_from_text),
             "status_text": status_text,
@@ -292,7 +344,8 @@ def slugify(text: str) -> str:
     return slug or "zone"
 
 
-def _zone_ids(names: pd.Series) -> list[str]:
+def zone_ids_from_names(names: pd.Series) -> list[str]:
+    """Stable ids from zone names: slugs, numbered ``-2``, ``-3`` when names repeat."""
     ids: list[str] = []
     seen: dict[str, int] = {}
     for name in names:
@@ -300,3 +353,113 @@ def _zone_ids(names: pd.Series) -> list[str]:
         seen[base] = seen.get(base, 0) + 1
         ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
     return ids
+
+
+def limit_from_text(text: object) -> tuple[float | None, bool]:
+    """A council's speed-limit text to ``(mph, part_time)``.
+
+    Council files speak mph: a bare number is mph here (unlike OpenStreetMap).
+
+    >>> limit_from_text("20mph streets"), limit_from_text("Part time 20mph")
+    ((20.0, False), (20.0, True))
+    >>> limit_from_text("National speed limit")
+    (None, False)
+    """
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return None, False
+    value = str(text)
+    match = _LIMIT_NUMBER.search(value)
+    mph = float(match[1]) if match and 5 <= int(match[1]) <= 70 else None
+    return mph, bool(_PART_TIME.search(value))
+
+
+def read_speed_limit_lines(
+    path: str | Path,
+    *,
+    crs: object = None,
+    layer: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    assume_bng: bool = False,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Read council street lines that carry a speed limit into the ``speed_limits`` layer.
+
+    Some councils publish their 20mph scheme as streets rather than zones: a line per street
+    with a field such as ``LAYER`` = "20mph streets", "Part time 20mph" or "30mph".
+
+    Parameters
+    ----------
+    path
+        Any format :func:`read_zones` reads.
+    fields
+        Columns for the roles ``limit`` (the speed-limit text) and ``group`` (a zone or
+        scheme name, used by :func:`healthy_streets.analysis.zones_from_speed_limit_lines`).
+    crs, layer, assume_bng, working_crs
+        As for :func:`read_zones`.
+    """
+    path = check_input(path)
+    frame, _ = read_spatial(path, layer=layer)
+    book = AccountBook(path.name)
+    rows_in = len(frame)
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    book.reject_many(frame.index[empty].to_series(), "The row has no geometry.", field="geometry")
+    frame = frame[~empty].copy()
+    frame.geometry = shapely.force_2d(frame.geometry.values)
+    is_line = frame.geom_type.isin(["LineString", "MultiLineString"])
+    book.reject_many(
+        frame.index[~is_line].to_series(),
+        "The geometry is not a line.",
+        field="geometry",
+        values=frame.geom_type[~is_line],
+    )
+    frame = frame[is_line]
+    if frame.empty:
+        raise InputFileError(
+            path,
+            "No row has a usable street line",
+            fix="Check the export holds the speed-limit lines.",
+        )
+    frame, note = to_working_crs(
+        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
+    )
+    if note:
+        book.repair("all", note, field="crs")
+    columns = resolve_fields(
+        path, [c for c in frame.columns if c != "geometry"], LIMIT_FIELDS, fields
+    )
+    if columns["limit"] is None:
+        raise InputFileError(
+            path,
+            "No column holds the speed limit",
+            fix="Name it with --field limit=COLUMN (fields={'limit': ...} in Python).",
+        )
+    limits = frame[columns["limit"]].map(limit_from_text)
+    mph = limits.map(lambda pair: pair[0])
+    unreadable = mph.isna()
+    book.reject_many(
+        frame.index[unreadable].to_series(),
+        "No speed limit could be read.",
+        field=columns["limit"],
+        values=frame.loc[unreadable, columns["limit"]],
+    )
+    frame = frame[~unreadable]
+    group = (
+        frame[columns["group"]]
+        if columns["group"]
+        else pd.Series([None] * len(frame), index=frame.index, dtype="object")
+    )
+    lines = gpd.GeoDataFrame(
+        {
+            "line_id": [f"{slugify(path.stem)}-{row}" for row in frame.index],
+            "speed_mph": mph[~unreadable],
+            "part_time": limits[~unreadable].map(lambda pair: pair[1]),
+            "limit_text": frame[columns["limit"]],
+            "group": group,
+            "source": path.name,
+            "zone_id": None,
+        },
+        geometry=frame.geometry,
+        crs=frame.crs,
+        index=frame.index,
+    )
+    return book.result(conform(lines, SPEED_LIMITS), rows_in, unit="features")

@@ -22,6 +22,7 @@ __all__ = [
     "ASSETS",
     "LAYERS",
     "REPORTS",
+    "SPEED_LIMITS",
     "STREETS",
     "ZONES",
     "Column",
@@ -230,7 +231,28 @@ REPORTS = Layer(
     "Resident reports (FixMyStreet, Open311, council CRM). Never holds names, emails or phones.",
 )
 
-LAYERS: dict[str, Layer] = {layer.name: layer for layer in (ZONES, STREETS, ASSETS, REPORTS)}
+SPEED_LIMITS = Layer(
+    "speed_limits",
+    ("LineString", "MultiLineString"),
+    (
+        Column("line_id", "str", "Identifier: `<source slug>-<row>`."),
+        Column("speed_mph", "float64", "The council's speed limit in mph."),
+        Column(
+            "part_time",
+            "bool",
+            "The limit applies at some times only (part-time 20mph outside schools, advisory).",
+        ),
+        Column("limit_text", "str", "The limit exactly as written (`20mph streets`...)."),
+        Column("group", "str", "The value of the grouping field (a zone or scheme name), if any."),
+        Column("source", "str", "The file the line came from."),
+        _ZONE_ID,
+    ),
+    "Council speed-limit lines (streets with a limit), compared with OpenStreetMap's limits.",
+)
+
+LAYERS: dict[str, Layer] = {
+    layer.name: layer for layer in (ZONES, STREETS, ASSETS, REPORTS, SPEED_LIMITS)
+}
 
 
 def empty_layer(layer: Layer, *, crs: str | None = None) -> gpd.GeoDataFrame:

@@ -1,0 +1,187 @@
+"""Zones where a council publishes no zone polygons: outlines drawn from 20 mph streets.
+
+Both functions draw an area around a set of street lines the same way, documented here once:
+
+1. every line is widened by ``corridor_m`` on each side (the street and its frontages);
+2. gaps between the widened streets narrower than ``2 * close_m`` are filled (a
+   morphological closing: widen by ``close_m`` more, then shrink by ``close_m``), so that the
+   blocks enclosed by 20 mph streets belong to the zone;
+3. holes left smaller than ``min_hole_m2`` are filled, and pieces smaller than
+   ``min_area_m2`` dropped.
+
+The result is an outline, not a legal boundary: maps say where a zone came from
+(``source`` and ``status_text``).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from healthy_streets.io.zones import zone_ids_from_names
+from healthy_streets.model.layers import ZONES, conform
+
+__all__ = ["outline_from_lines", "zones_from_osm_20mph", "zones_from_speed_limit_lines"]
+
+
+def outline_from_lines(
+    lines: gpd.GeoSeries,
+    *,
+    corridor_m: float = 25.0,
+    close_m: float = 60.0,
+    min_hole_m2: float = 20_000.0,
+) -> shapely.Geometry:
+    """The area around street lines (see the module's description of the method)."""
+    if lines.empty:
+        return shapely.Polygon()
+    widened = shapely.union_all(lines.buffer(corridor_m + close_m).values)
+    closed = widened.buffer(-close_m)
+    parts = []
+    for polygon in shapely.get_parts(closed):
+        keep = [ring for ring in polygon.interiors if shapely.Polygon(ring).area >= min_hole_m2]
+        parts.append(shapely.Polygon(polygon.exterior, keep))
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def zones_from_speed_limit_lines(
+    lines: gpd.GeoDataFrame,
+    *,
+    max_mph: float = 20.0,
+    include_part_time: bool = False,
+    corridor_m: float = 25.0,
+    close_m: float = 60.0,
+    min_area_m2: float = 5_000.0,
+) -> gpd.GeoDataFrame:
+    """Zones from council speed-limit lines: one zone per ``group`` (or per connected area).
+
+    Parameters
+    ----------
+    lines
+        The ``speed_limits`` layer.
+    max_mph
+        Lines with a limit at or below this make zones.
+    include_part_time
+        Part-time limits (outside schools) make zones too.
+    corridor_m, close_m, min_area_m2
+        See the module's description.
+
+    Returns
+    -------
+    GeoDataFrame
+        The ``zones`` layer: status ``implemented`` (the lines are limits in force),
+        ``source`` naming the lines' file and "outline from street lines".
+    """
+    chosen = lines[lines["speed_mph"] <= max_mph]
+    if not include_part_time:
+        chosen = chosen[~chosen["part_time"]]
+    rows: list[tuple[str | None, shapely.Geometry, gpd.GeoDataFrame]] = []
+    groups = chosen.groupby(chosen["group"].fillna(""), sort=True) if len(chosen) else []
+    for group, members in groups:
+        outline = outline_from_lines(members.geometry, corridor_m=corridor_m, close_m=close_m)
+        pieces = [p for p in shapely.get_parts(outline) if p.area >= min_area_m2]
+        if group:
+            if pieces:
+                rows.append((str(group), shapely.union_all(pieces), members))
+        else:
+            rows += [(None, piece, members) for piece in pieces]
+    records = []
+    for number, (name, geometry, members) in enumerate(rows, start=1):
+        source = ", ".join(sorted(set(members["source"].astype("str"))))
+        records.append(
+            {
+                "name": name or f"20mph area {number}",
+                "status": "implemented",
+                "status_text": f"outline from {max_mph:g} mph street lines",
+                "implemented_precision": "unknown",
+                "source": f"{source} (outline from street lines)",
+                "geometry": geometry,
+            }
+        )
+    return _zones(records, lines.crs)
+
+
+def zones_from_osm_20mph(
+    streets: gpd.GeoDataFrame,
+    *,
+    corridor_m: float = 25.0,
+    close_m: float = 40.0,
+    min_area_m2: float = 20_000.0,
+) -> gpd.GeoDataFrame:
+    """Candidate 20mph zones from OpenStreetMap streets tagged 20 mph.
+
+    The streets are roads (not paths) with ``maxspeed:type=GB:zone20`` (or
+    ``zone:maxspeed=GB:20``) or a ``maxspeed`` of 20 mph or less. They are grouped into
+    networks: two such streets belong together when they meet at a junction that no faster
+    road reaches, so estates on either side of a 30 mph main road become separate zones.
+    Each group is drawn into an area (see the module's description); where two areas would
+    overlap, the larger keeps the ground.
+
+    Returns
+    -------
+    GeoDataFrame
+        The ``zones`` layer, largest first: ``zone_id`` ``osm-20mph-<n>``, status
+        ``unknown``, ``source`` "OpenStreetMap (derived)".
+    """
+    roads = streets[streets["road_class"] != "path"]
+    slow = roads["signed_20mph_zone"] | (
+        (roads["speed_mph"] <= 20) & roads["speed_source"].str.startswith("maxspeed")
+    )
+    tagged, faster = roads[slow], roads[~slow]
+    outlines = [
+        outline_from_lines(tagged.geometry.iloc[group], corridor_m=corridor_m, close_m=close_m)
+        for group in _street_groups(tagged, faster)
+    ]
+    pieces = sorted((o for o in outlines if o.area >= min_area_m2), key=lambda p: -p.area)
+    taken = shapely.Polygon()
+    disjoint = []
+    for piece in pieces:
+        disjoint.append(piece.difference(taken))
+        taken = taken.union(piece)
+    records = [
+        {
+            "zone_id": f"osm-20mph-{number}",
+            "name": f"OSM 20mph area {number}",
+            "status": "unknown",
+            "status_text": "derived from OpenStreetMap streets tagged 20 mph",
+            "implemented_precision": "unknown",
+            "source": "OpenStreetMap (derived)",
+            "geometry": piece,
+        }
+        for number, piece in enumerate(disjoint, start=1)
+    ]
+    return _zones(records, streets.crs)
+
+
+def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[list[int]]:
+    """Positions of ``tagged`` streets grouped by junctions no faster road reaches."""
+    import networkx as nx
+
+    def ends(frame: gpd.GeoDataFrame) -> tuple[list[tuple[float, float]], ...]:
+        first = shapely.get_point(frame.geometry.values, 0)
+        last = shapely.get_point(frame.geometry.values, -1)
+        key = lambda p: (round(p.x, 1), round(p.y, 1))  # noqa: E731
+        return [key(p) for p in first], [key(p) for p in last]
+
+    fast_a, fast_b = ends(faster) if len(faster) else ([], [])
+    fast = set(fast_a) | set(fast_b)
+    graph = nx.Graph()
+    starts, finishes = ends(tagged) if len(tagged) else ([], [])
+    for position, (a, b) in enumerate(zip(starts, finishes, strict=True)):
+        node_a = ("own", position, 0) if a in fast else a
+        node_b = ("own", position, 1) if b in fast else b
+        graph.add_edge(node_a, node_b, position=position)
+    groups = []
+    for component in nx.connected_components(graph):
+        positions = {d["position"] for *_, d in graph.subgraph(component).edges(data=True)}
+        groups.append(sorted(positions))
+    return groups
+
+
+def _zones(records: list[dict[str, object]], crs: object) -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(records, columns=[*ZONES.column_names]), geometry="geometry", crs=crs
+    )
+    if frame["zone_id"].isna().all():
+        frame["zone_id"] = zone_ids_from_names(frame["name"])
+    return conform(frame, ZONES)

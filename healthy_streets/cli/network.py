@@ -1,0 +1,183 @@
+"""``healthy-streets network``: build the street network from OpenStreetMap."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from healthy_streets.cli._report import print_imports
+from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from healthy_streets.model.account import ImportResult
+
+
+def _bbox(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[float, float, float, float] | None:
+    if value is None:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} should be four numbers WEST,SOUTH,EAST,NORTH in degrees, e.g. "
+            "-2.66,53.63,-2.60,53.67.",
+            ctx=ctx,
+            param=param,
+        ) from None
+    return west, south, east, north
+
+
+@click.command("network")
+@click.option(
+    "--osm-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A local OpenStreetMap extract: .osm, .osm.bz2, .osm.pbf, or .graphml.",
+)
+@click.option(
+    "--place",
+    default=None,
+    metavar="NAME",
+    help="Download the streets of a place (needs internet), e.g. 'Chorley'.",
+)
+@click.option(
+    "--bbox",
+    default=None,
+    callback=_bbox,
+    metavar="W,S,E,N",
+    help="Download the streets in a box of longitudes and latitudes (needs internet).",
+)
+@click.option(
+    "--zones",
+    "zones_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Zones file: keep streets within --buffer of them; with no other source, "
+    "download the streets around them.",
+)
+@crs_opt
+@click.option(
+    "--buffer",
+    "buffer_m",
+    type=float,
+    default=None,
+    show_default="300",
+    help="Metres around the zones to keep.",
+)
+@click.option(
+    "--nation",
+    type=click.Choice(["england", "wales", "scotland", "northern_ireland"]),
+    default=None,
+    help="Whose rules apply to GB:nsl_restricted (Wales: 20 mph since Sept 2023).",
+)
+@click.option(
+    "--derive-zones",
+    is_flag=True,
+    default=False,
+    help="Also draw candidate 20mph zones from streets OSM tags 20 mph.",
+)
+@gpkg_output_opt
+@overwrite_opt
+def command(
+    osm_file: str | None,
+    place: str | None,
+    bbox: tuple[float, float, float, float] | None,
+    zones_file: str | None,
+    crs: str | None,
+    buffer_m: float | None,
+    nation: str | None,
+    derive_zones: bool,
+    output: str | None,
+    overwrite: bool,
+) -> None:
+    """Build the street network: highway ways only, each segment with its speed limit.
+
+    From a local file (--osm-file), or downloaded through osmnx by --place, --bbox or the
+    area around --zones (cached in cache/osm). Railways, rivers and other ways are never
+    streets, even when they carry maxspeed. With --output the `streets` layer (and with
+    --derive-zones a `zones` layer) is written into a GeoPackage.
+
+    \b
+    Examples:
+      healthy-streets network --osm-file data/sample/yarrowside.osm
+      healthy-streets network --osm-file lancashire.osm.pbf --zones zones.geojson \\
+          --output project.gpkg
+      healthy-streets network --place "Chorley, Lancashire" --output chorley.gpkg
+      healthy-streets network --bbox -2.66,53.63,-2.60,53.67
+    """
+    from healthy_streets.analysis.zones import zones_from_osm_20mph
+    from healthy_streets.io.write import write_layer
+
+    sources = [s for s in (osm_file, place, bbox) if s is not None]
+    if len(sources) > 1:
+        raise click.UsageError("Give one source: --osm-file, --place or --bbox.")
+    if not sources and not zones_file:
+        raise click.UsageError(
+            "Give a source: --osm-file FILE, --place NAME, --bbox W,S,E,N, "
+            "or --zones FILE to download the streets around the zones."
+        )
+    zones = None
+    if zones_file:
+        from healthy_streets.io.zones import read_zones
+
+        zones = read_zones(zones_file, crs=crs).layer
+    result = _streets(osm_file, place, bbox, zones, buffer_m=buffer_m, nation=nation)
+    print_imports([result])
+    streets = result.layer
+    roads = streets[streets["road_class"] != "path"]
+    click.echo(
+        f"{len(streets)} segments, {roads['length_m'].sum() / 1000:.1f} km of road "
+        f"(and {(streets['length_m'].sum() - roads['length_m'].sum()) / 1000:.1f} km "
+        "of paths):"
+    )
+    summary = roads.groupby(roads["speed_mph"].fillna(-1))["length_m"].sum() / 1000
+    for mph, km in summary.items():
+        label = "unknown" if mph < 0 else f"{mph:g} mph"
+        click.echo(f"  {label:>10}: {km:.2f} km")
+    layers = {"streets": streets}
+    if derive_zones:
+        layers["zones"] = zones_from_osm_20mph(streets)
+        click.echo(f"{len(layers['zones'])} candidate 20mph zones drawn from OSM.")
+    if output:
+        inputs = [p for p in (osm_file, zones_file) if p]
+        for name, frame in layers.items():
+            write_layer(frame, output, name, overwrite=overwrite, inputs=inputs)
+            click.echo(f"Wrote layer {name!r} to {output}")
+
+
+def _streets(
+    osm_file: str | None,
+    place: str | None,
+    bbox: tuple[float, float, float, float] | None,
+    zones: gpd.GeoDataFrame | None,
+    *,
+    buffer_m: float | None,
+    nation: str | None,
+) -> ImportResult:
+    """The import result from whichever source was given."""
+    options = {"nation": nation}
+    if osm_file:
+        from pathlib import Path
+
+        from healthy_streets.io.osm import street_network_from_graphml, street_network_from_osm_file
+
+        reader = (
+            street_network_from_graphml
+            if Path(osm_file).suffix.lower() == ".graphml"
+            else street_network_from_osm_file
+        )
+        return reader(osm_file, clip_to=zones, buffer_m=buffer_m, **options)
+    from healthy_streets.io import overpass
+
+    if place:
+        return overpass.street_network_from_place(
+            place, clip_to=zones, buffer_m=buffer_m, **options
+        )
+    if bbox:
+        return overpass.street_network_from_bbox(bbox, **options)
+    return overpass.street_network_from_polygon(zones, buffer_m=buffer_m, **options)

@@ -1,0 +1,100 @@
+"""``healthy-streets zones``: read a council's 20mph zones (or speed-limit lines)."""
+
+from __future__ import annotations
+
+import click
+
+from healthy_streets.cli._report import print_imports
+from healthy_streets.cli.options import (
+    crs_opt,
+    gpkg_output_opt,
+    layer_opt,
+    overwrite_opt,
+    pairs_opt,
+)
+
+
+@click.command("zones")
+@click.argument("file", type=click.Path(dir_okay=False))
+@crs_opt
+@layer_opt
+@pairs_opt(
+    "field",
+    "Name the column for a role: name, status, date, tro_ref (polygons); "
+    "limit, group (speed-limit lines). Repeatable.",
+)
+@click.option(
+    "--assume-bng",
+    is_flag=True,
+    default=False,
+    help="Read a file with no CRS as British National Grid when its coordinates can only be that.",
+)
+@click.option(
+    "--group-by",
+    metavar="FIELD",
+    default=None,
+    help="For speed-limit lines: build a zone per value of FIELD from the 20 mph lines.",
+)
+@gpkg_output_opt
+@overwrite_opt
+def command(
+    file: str,
+    crs: str | None,
+    layer: str | None,
+    fields: dict[str, str],
+    assume_bng: bool,
+    group_by: str | None,
+    output: str | None,
+    overwrite: bool,
+) -> None:
+    """Read a council's 20mph zones from FILE and say what was kept.
+
+    FILE is GeoJSON, Shapefile (.shp or .zip), GeoPackage, KML/KMZ or CSV with a WKT column.
+    Zone polygons become the `zones` layer. A file of street lines with a speed limit
+    (a LAYER field such as "20mph streets") becomes the `speed_limits` layer, and with
+    --group-by also zones drawn around its 20 mph streets. With --output the layers are
+    written into a GeoPackage.
+
+    \b
+    Examples:
+      healthy-streets zones data/sample/zones.geojson
+      healthy-streets zones council_zones.csv --crs EPSG:27700 --output project.gpkg
+      healthy-streets zones zones.gpkg --layer zones_2024 --field name=SCHEME
+      healthy-streets zones speed_limits.shp --group-by ZONE_NAME --output project.gpkg
+    """
+    from healthy_streets.analysis.zones import zones_from_speed_limit_lines
+    from healthy_streets.io.write import write_layer
+    from healthy_streets.io.zones import LinesNotZonesError, read_speed_limit_lines, read_zones
+
+    try:
+        result = read_zones(file, fields=fields, crs=crs, layer=layer, assume_bng=assume_bng)
+        layers = {"zones": result.layer}
+    except LinesNotZonesError:
+        line_fields = dict(fields)
+        if group_by:
+            line_fields["group"] = group_by
+        result = read_speed_limit_lines(
+            file, fields=line_fields, crs=crs, layer=layer, assume_bng=assume_bng
+        )
+        layers = {"speed_limits": result.layer}
+        if group_by:
+            layers["zones"] = zones_from_speed_limit_lines(result.layer)
+    print_imports([result])
+    if "zones" in layers:
+        zones = layers["zones"]
+        click.echo(f"{len(zones)} zones:")
+        for zone in zones.itertuples():
+            when = zone.implemented_text if isinstance(zone.implemented_text, str) else ""
+            click.echo(f"  {zone.zone_id:<28} {zone.status:<12} {when:<24} {zone.name}")
+    if "speed_limits" in layers:
+        limits = layers["speed_limits"]
+        km = (
+            limits.groupby(["speed_mph", "part_time"]).geometry.apply(lambda g: g.length.sum())
+            / 1000
+        ).round(2)
+        for (mph, part_time), length in km.items():
+            click.echo(f"  {mph:g} mph{' (part time)' if part_time else ''}: {length} km")
+    if output:
+        for name, frame in layers.items():
+            write_layer(frame, output, name, overwrite=overwrite, inputs=[file])
+            click.echo(f"Wrote layer {name!r} to {output}")

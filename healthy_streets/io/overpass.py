@@ -1,0 +1,257 @@
+"""OpenStreetMap street networks downloaded through osmnx: by place name, bounding box or area.
+
+A convenience for a laptop that is online; everything else in the toolkit works from local
+files. Answers are cached by osmnx in :data:`settings.osm_cache_folder` (``cache/osm`` below
+the current folder by default), so the same download again needs no network. The services
+are :data:`settings.overpass_url` and :data:`settings.nominatim_url`.
+
+With no internet, osmnx would wait 60 seconds for Overpass's rate-limit status before
+failing. So the Overpass host is first tried with a short connection: when it cannot be
+reached, osmnx's rate-limit check is switched off, a cached answer is still used, and
+otherwise the user hears within seconds, in one line that points to ``--osm-file``. When the
+host can be reached, osmnx keeps Overpass's rate limits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import networkx as nx
+import osmnx as ox
+import requests
+import shapely
+
+from healthy_streets import settings
+from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
+from healthy_streets.io.osm import NOT_STREET_HIGHWAYS, STREET_TAGS, finish_network
+from healthy_streets.model.account import AccountBook, ImportResult
+
+__all__ = [
+    "PlaceNotFoundError",
+    "street_network_from_bbox",
+    "street_network_from_place",
+    "street_network_from_polygon",
+]
+
+log = logging.getLogger(__name__)
+
+#: The Overpass filter: highway ways that are streets in use, not areas.
+STREET_FILTER = (
+    f'["highway"]["area"!~"yes"]["highway"!~"^({"|".join(sorted(NOT_STREET_HIGHWAYS))})$"]'
+)
+
+
+class PlaceNotFoundError(HealthyStreetsError, LookupError):
+    """Nominatim found no area for a place name."""
+
+
+def street_network_from_place(
+    query: str,
+    *,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | None = None,
+    buffer_m: float | None = None,
+    nation: str | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Download the streets within a place's boundary (geocoded by Nominatim).
+
+    Parameters
+    ----------
+    query
+        A place name OpenStreetMap has a boundary for, e.g. ``"Chorley, Lancashire"``.
+    clip_to, buffer_m, nation, working_crs
+        As for :func:`healthy_streets.io.osm.street_network_from_osm_file`.
+
+    Raises
+    ------
+    NetworkUnavailableError
+        No connection to the services (one line that points to ``--osm-file``).
+    PlaceNotFoundError
+        Nominatim knows no area by that name.
+    """
+    return _download(
+        f"OpenStreetMap ({query})",
+        lambda: ox.graph_from_place(query, **_GRAPH_OPTIONS),
+        query=query,
+        clip_to=clip_to,
+        buffer_m=buffer_m,
+        nation=nation,
+        working_crs=working_crs,
+    )
+
+
+def street_network_from_bbox(
+    bbox: tuple[float, float, float, float],
+    *,
+    nation: str | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Download the streets in a bounding box ``(west, south, east, north)`` in degrees."""
+    west, south, east, north = bbox
+    if not (
+        west < east
+        and south < north
+        and west >= -180
+        and east <= 180
+        and south >= -90
+        and north <= 90
+    ):
+        from healthy_streets.errors import ConfigError
+
+        raise ConfigError(
+            f"The bounding box {bbox!r} is not west,south,east,north in degrees "
+            "(for Chorley: -2.66,53.63,-2.60,53.67)."
+        )
+    return _download(
+        f"OpenStreetMap (bbox {west},{south},{east},{north})",
+        lambda: ox.graph_from_bbox((west, south, east, north), **_GRAPH_OPTIONS),
+        nation=nation,
+        working_crs=working_crs,
+    )
+
+
+def street_network_from_polygon(
+    area: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries,
+    *,
+    buffer_m: float | None = None,
+    crs: str | None = None,
+    nation: str | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Download the streets within an area plus a buffer, usually the zones.
+
+    Parameters
+    ----------
+    area
+        The zones (a GeoDataFrame) or a polygon in ``crs`` (default the working CRS).
+    buffer_m
+        Metres around the area (default :data:`settings.street_buffer_m`).
+    """
+    working = working_crs or settings.working_crs
+    if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
+        shape = area.to_crs(working).union_all()
+    else:
+        shape = gpd.GeoSeries([area], crs=crs or working).to_crs(working).iloc[0]
+    distance = settings.street_buffer_m if buffer_m is None else buffer_m
+    polygon = gpd.GeoSeries([shape.buffer(distance)], crs=working).to_crs("EPSG:4326").iloc[0]
+    return _download(
+        f"OpenStreetMap (the zones plus {distance:g} m)",
+        lambda: ox.graph_from_polygon(polygon, **_GRAPH_OPTIONS),
+        nation=nation,
+        working_crs=working,
+    )
+
+
+_GRAPH_OPTIONS: dict[str, Any] = {
+    "custom_filter": STREET_FILTER,
+    "simplify": False,
+    "retain_all": True,
+    "truncate_by_edge": True,
+}
+
+
+def _download(
+    source: str,
+    fetch: Callable[[], nx.MultiDiGraph],
+    *,
+    query: str | None = None,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | None = None,
+    buffer_m: float | None = None,
+    nation: str | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    with osmnx_settings(rate_limit=can_connect(settings.overpass_url)):
+        try:
+            graph = fetch()
+        except requests.RequestException as exc:
+            raise _offline(exc) from None
+        except (ox._errors.InsufficientResponseError, TypeError, ValueError) as exc:
+            if query is None:
+                raise HealthyStreetsError(
+                    f"OpenStreetMap returned no streets for {source} ({exc}). Check the area, "
+                    "or use a local extract with --osm-file."
+                ) from None
+            raise PlaceNotFoundError(
+                f"Nominatim found no area called {query!r} ({exc}). Check the spelling, add "
+                "the county ('Chorley, Lancashire'), or give --bbox or --osm-file instead."
+            ) from None
+    book = AccountBook(source)
+    ways = {
+        w
+        for *_, d in graph.edges(data=True)
+        for w in (d["osmid"] if isinstance(d["osmid"], list) else [d["osmid"]])
+    }
+    notes = [f"Downloaded through osmnx; cached in {Path(settings.osm_cache_folder).resolve()}."]
+    return finish_network(
+        graph,
+        book,
+        rows_in=len(ways),
+        notes=notes,
+        clip_to=clip_to,
+        buffer_m=buffer_m,
+        nation=nation,
+        working_crs=working_crs,
+    )
+
+
+@contextlib.contextmanager
+def osmnx_settings(*, rate_limit: bool = True) -> Iterator[None]:
+    """osmnx's settings as the toolkit needs them, for the duration of a download.
+
+    The toolkit's own settings give the services, the cache folder and the timeout; way tags
+    are the street tags; no lookup of the server's address through Google's DNS service.
+    ``rate_limit`` keeps osmnx's check of Overpass's status (and its pauses).
+    """
+    wanted = {
+        "overpass_rate_limit": rate_limit,
+        "overpass_url": settings.overpass_url,
+        "nominatim_url": settings.nominatim_url,
+        "requests_timeout": settings.requests_timeout,
+        "cache_folder": settings.osm_cache_folder,
+        "use_cache": True,
+        "useful_tags_way": list(STREET_TAGS),
+        "doh_url_template": None,
+        "log_console": False,
+    }
+    saved = {name: getattr(ox.settings, name) for name in wanted}
+    for name, value in wanted.items():
+        setattr(ox.settings, name, value)
+    original_getaddrinfo = socket.getaddrinfo  # osmnx pins the Overpass host's address
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = original_getaddrinfo
+        for name, value in saved.items():
+            setattr(ox.settings, name, value)
+
+
+def can_connect(url: str, *, timeout: float | None = None) -> bool:
+    """True when a connection to ``url``'s host opens within ``timeout`` seconds (default:
+    the smaller of 5 and :data:`settings.requests_timeout`)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    limit = min(5.0, settings.requests_timeout) if timeout is None else timeout
+    try:
+        with socket.create_connection((host, port), timeout=limit):
+            return True
+    except OSError:
+        log.info("Cannot connect to %s:%s; osmnx will use its cache or fail fast", host, port)
+        return False
+
+
+def _offline(exc: requests.RequestException) -> NetworkUnavailableError:
+    request = getattr(exc, "request", None)
+    host = urlsplit(str(getattr(request, "url", None) or settings.overpass_url)).hostname
+    reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+    return NetworkUnavailableError(
+        f"Cannot reach {host or 'OpenStreetMap'} to download the streets (no internet? "
+        f"{reason}). Use a local OpenStreetMap extract instead: --osm-file FILE (.osm, .osm.pbf)."
+    )

@@ -1,0 +1,67 @@
+"""Writing normalised layers to a GeoPackage the council's GIS team can open in QGIS."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from healthy_streets._files import atomic_path, check_output
+from healthy_streets.errors import OutputExistsError
+
+__all__ = ["gpkg_layers", "write_layer"]
+
+
+def gpkg_layers(path: str | Path) -> list[str]:
+    """The layers of a GeoPackage (an empty list if the file does not exist)."""
+    p = Path(path)
+    if not p.exists():
+        return []
+    return [str(name) for name in pyogrio.list_layers(p)[:, 0]]
+
+
+def write_layer(
+    frame: gpd.GeoDataFrame | pd.DataFrame,
+    path: str | Path,
+    layer: str,
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write ``frame`` as ``layer`` of the GeoPackage ``path``, atomically.
+
+    Other layers of an existing GeoPackage are kept. The file is copied beside itself, the
+    layer written into the copy, and the copy renamed over the original: an error part way
+    leaves the GeoPackage as it was.
+
+    Parameters
+    ----------
+    frame
+        A layer (GeoDataFrame), or a table without geometry (written as an attribute table).
+    path
+        The ``.gpkg`` file.
+    layer
+        The layer name.
+    overwrite
+        Replace a layer of that name if the file has one (otherwise refused).
+    inputs
+        Input files; ``path`` may not be one of them.
+    """
+    target = check_output(path, overwrite=True, inputs=inputs)
+    if target.suffix.lower() != ".gpkg":
+        from healthy_streets.errors import ConfigError
+
+        raise ConfigError(f"{target} should be a GeoPackage: give it the extension .gpkg.")
+    if layer in gpkg_layers(target) and not overwrite:
+        raise OutputExistsError(f"{target} (layer {layer!r})")
+    with atomic_path(target) as tmp:
+        if target.exists():
+            shutil.copyfile(target, tmp)
+        else:
+            tmp.unlink()
+        pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
+    return target

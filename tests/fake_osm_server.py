@@ -1,0 +1,130 @@
+"""A small local HTTP server that answers like Nominatim and Overpass, for the online path.
+
+It serves the sample neighbourhood's streets: Nominatim knows one place ("Yarrowside"),
+and Overpass answers every query with the sample's highway ways and their nodes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import osmium
+
+
+def overpass_elements(osm_file: Path) -> list[dict]:
+    """The highway ways of an OSM file and their nodes, as Overpass JSON elements."""
+    nodes: dict[int, dict] = {}
+    ways: list[dict] = []
+    for obj in osmium.FileProcessor(str(osm_file)):
+        if obj.is_node():
+            nodes[obj.id] = {
+                "type": "node",
+                "id": obj.id,
+                "lat": obj.location.lat,
+                "lon": obj.location.lon,
+            }
+        elif obj.is_way() and "highway" in obj.tags and obj.tags.get("area") != "yes":
+            ways.append(
+                {
+                    "type": "way",
+                    "id": obj.id,
+                    "nodes": [n.ref for n in obj.nodes],
+                    "tags": dict(obj.tags),
+                }
+            )
+    used = {ref for way in ways for ref in way["nodes"]}
+    return [nodes[ref] for ref in sorted(used)] + ways
+
+
+class FakeOSM:
+    """Start with ``with FakeOSM(osm_file) as server:``; ``server.url`` is its base URL."""
+
+    def __init__(self, osm_file: Path, place_polygon: dict) -> None:
+        self.elements = overpass_elements(osm_file)
+        self.place_polygon = place_polygon
+        self.requests: list[str] = []
+        handler = self._handler()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeOSM:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                return None
+
+            def _send(self, body: str, content_type: str = "application/json") -> None:
+                data = body.encode("utf-8")
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                server.requests.append(f"GET {parts.path}")
+                if parts.path.endswith("/status"):
+                    self._send(
+                        "Connected as: 1\nCurrent time: 2026-11-25T00:00:00Z\n"
+                        "Announced endpoint: none\nRate limit: 2\n2 slots available now.\n"
+                        "Currently running queries (pid, space limit, time limit, start time):\n",
+                        "text/plain",
+                    )
+                elif parts.path.endswith("/search"):
+                    query = parse_qs(parts.query).get("q", [""])[0]
+                    self._send(json.dumps(server._nominatim(query)))
+                else:
+                    self.send_error(404)
+
+            def do_POST(self) -> None:
+                server.requests.append(f"POST {urlsplit(self.path).path}")
+                length = int(self.headers.get("Content-Length", 0))
+                self.rfile.read(length)
+                self._send(
+                    json.dumps(
+                        {"version": 0.6, "generator": "fake overpass", "elements": server.elements}
+                    )
+                )
+
+        return Handler
+
+    def _nominatim(self, query: str) -> list[dict]:
+        if "yarrowside" not in query.lower():
+            return []
+        ring = self.place_polygon["coordinates"][0]
+        lons = [p[0] for p in ring]
+        lats = [p[1] for p in ring]
+        return [
+            {
+                "place_id": 1,
+                "osm_type": "relation",
+                "osm_id": 1,
+                "licence": "ODbL",
+                "boundingbox": [str(min(lats)), str(max(lats)), str(min(lons)), str(max(lons))],
+                "lat": str(sum(lats) / len(lats)),
+                "lon": str(sum(lons) / len(lons)),
+                "display_name": "Yarrowside, Chorley, Lancashire, England",
+                "class": "boundary",
+                "type": "administrative",
+                "place_rank": 20,
+                "importance": 0.5,
+                "addresstype": "suburb",
+                "name": "Yarrowside",
+                "geojson": self.place_polygon,
+            }
+        ]

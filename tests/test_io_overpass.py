@@ -1,0 +1,125 @@
+"""The online street network, against a local server that answers like Overpass and
+Nominatim (nothing here reaches the internet)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import geopandas as gpd
+import pytest
+import shapely
+from click.testing import CliRunner
+from conftest import SAMPLE
+from fake_osm_server import FakeOSM
+
+from healthy_streets import settings
+from healthy_streets.cli import main
+from healthy_streets.errors import NetworkUnavailableError
+from healthy_streets.io.osm import street_network_from_osm_file
+from healthy_streets.io.overpass import (
+    PlaceNotFoundError,
+    street_network_from_bbox,
+    street_network_from_place,
+    street_network_from_polygon,
+)
+from healthy_streets.io.zones import read_zones
+
+OSM_FILE = SAMPLE / "yarrowside.osm"
+
+
+@pytest.fixture(scope="module")
+def sample_extent():
+    streets = street_network_from_osm_file(OSM_FILE).layer
+    return streets.to_crs("EPSG:4326").total_bounds
+
+
+@pytest.fixture
+def server(sample_extent, tmp_path, monkeypatch):
+    west, south, east, north = sample_extent
+    polygon = shapely.geometry.mapping(
+        shapely.box(west - 0.01, south - 0.01, east + 0.01, north + 0.01)
+    )
+    polygon = {"type": "Polygon", "coordinates": [list(map(list, polygon["coordinates"][0]))]}
+    with FakeOSM(OSM_FILE, polygon) as fake:
+        monkeypatch.setattr(settings, "overpass_url", f"{fake.url}/api")
+        monkeypatch.setattr(settings, "nominatim_url", f"{fake.url}/")
+        monkeypatch.setattr(settings, "osm_cache_folder", str(tmp_path / "cache"))
+        yield fake
+
+
+@pytest.fixture
+def offline(tmp_path, monkeypatch):
+    """Services at a local port where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(settings, "overpass_url", f"http://127.0.0.1:{port}/api")
+    monkeypatch.setattr(settings, "nominatim_url", f"http://127.0.0.1:{port}/")
+    monkeypatch.setattr(settings, "osm_cache_folder", str(tmp_path / "cache"))
+
+
+def test_by_place_name_gives_the_same_streets_as_the_file(server):
+    online = street_network_from_place("Yarrowside, Chorley")
+    local = street_network_from_osm_file(OSM_FILE)
+    assert len(online.layer) == len(local.layer)
+    assert online.layer["length_m"].sum() == pytest.approx(local.layer["length_m"].sum(), rel=1e-6)
+    assert sorted(online.layer["segment_id"]) == sorted(local.layer["segment_id"])
+    assert online.kept == local.kept
+    assert "GET /search" in server.requests
+    assert "GET /api/status" in server.requests  # osmnx keeps Overpass's rate limits
+    assert "POST /api/interpreter" in server.requests
+
+
+def test_answers_are_cached(server, tmp_path):
+    street_network_from_place("Yarrowside, Chorley")
+    asked = len(server.requests)
+    again = street_network_from_place("Yarrowside, Chorley")
+    assert len(server.requests) == asked  # the cache answered
+    assert len(again.layer) > 400
+    assert any((tmp_path / "cache").iterdir())
+    assert any("cached in" in note for note in again.notes)
+
+
+def test_by_bbox_and_around_the_zones(server, sample_extent):
+    west, south, east, north = sample_extent
+    boxed = street_network_from_bbox((west, south, east, north))
+    assert len(boxed.layer) > 400
+    zones = read_zones(SAMPLE / "zones.geojson").layer
+    around = street_network_from_polygon(zones, buffer_m=100)
+    assert 0 < len(around.layer) <= len(boxed.layer)
+    reach = zones.union_all().buffer(100 + 1)
+    assert around.layer.intersects(reach).all()
+
+
+def test_an_unknown_place(server):
+    with pytest.raises(PlaceNotFoundError, match="no area called 'Atlantis'"):
+        street_network_from_place("Atlantis")
+
+
+def test_offline_fails_in_seconds_with_one_line_pointing_to_osm_file(offline):
+    started = time.monotonic()
+    with pytest.raises(NetworkUnavailableError) as info:
+        street_network_from_bbox((-2.63, 53.64, -2.61, 53.66))
+    assert time.monotonic() - started < 10
+    message = str(info.value)
+    assert "--osm-file" in message
+    assert "\n" not in message
+
+
+def test_offline_place_name_through_the_cli(offline):
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["network", "--place", "Yarrowside"])
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Error: Cannot reach 127.0.0.1")
+    assert "--osm-file" in lines[0]
+
+
+def test_online_place_through_the_cli(server, tmp_path):
+    out = tmp_path / "chorley.gpkg"
+    result = CliRunner().invoke(main, ["network", "--place", "Yarrowside", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(gpd.read_file(out, layer="streets")) > 400

@@ -1,0 +1,53 @@
+import geopandas as gpd
+import pytest
+import shapely
+
+from healthy_streets.errors import OutputExistsError, OutputIsInputError
+from healthy_streets.io.write import gpkg_layers, write_layer
+
+
+def frame(n=1):
+    return gpd.GeoDataFrame(
+        {"a": list(range(n))},
+        geometry=[shapely.Point(358000 + i, 417000) for i in range(n)],
+        crs="EPSG:27700",
+    )
+
+
+def test_layers_are_added_and_replaced_only_when_asked(tmp_path):
+    path = tmp_path / "store.gpkg"
+    write_layer(frame(), path, "one")
+    write_layer(frame(2), path, "two")
+    assert sorted(gpkg_layers(path)) == ["one", "two"]
+    with pytest.raises(OutputExistsError, match="layer 'one'"):
+        write_layer(frame(3), path, "one")
+    write_layer(frame(3), path, "one", overwrite=True)
+    assert len(gpd.read_file(path, layer="one")) == 3
+    assert len(gpd.read_file(path, layer="two")) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.gpkg"]
+
+
+def test_a_failed_write_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    import pyogrio
+
+    path = tmp_path / "store.gpkg"
+    write_layer(frame(), path, "one")
+    before = path.read_bytes()
+    real_write = pyogrio.write_dataframe
+
+    def write_then_fail(*args, **kwargs):
+        real_write(*args, **kwargs)  # the layer is written into the temporary copy...
+        raise OSError("disk full")  # ...and then the write fails
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", write_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_layer(frame(5), path, "two")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.gpkg"]
+
+
+def test_an_input_is_never_an_output(tmp_path):
+    path = tmp_path / "in.gpkg"
+    write_layer(frame(), path, "one")
+    with pytest.raises(OutputIsInputError):
+        write_layer(frame(), path, "two", inputs=[path])
