@@ -21,8 +21,9 @@ from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
 from healthy_streets.analysis.summary import key_figures
-from healthy_streets.io.assets import read_assets
+from healthy_streets.io.assets import drop_duplicate_assets, read_assets
 from healthy_streets.io.osm import street_network_from_osm_file
+from healthy_streets.io.osm_features import assets_from_osm_file
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports
 from healthy_streets.io.zones import read_zones
 from healthy_streets.maps.index import index_page
@@ -57,6 +58,9 @@ class Inputs:
         The CRS of the zones file when it declares none.
     buffer_m
         How far beyond the zones streets, assets and reports are kept, in metres.
+    osm_assets
+        Also take the community assets OpenStreetMap maps in ``osm`` (benches, parks,
+        schools, bins...). Assets the community's own files already hold are counted once.
     """
 
     zones: Path
@@ -65,6 +69,7 @@ class Inputs:
     reports: list[tuple[Path, str | None]] = field(default_factory=list)
     zones_crs: str | None = None
     buffer_m: float | None = None
+    osm_assets: bool = True
 
     def paths(self) -> list[Path]:
         """Every input file (outputs may never be one of them)."""
@@ -122,12 +127,15 @@ def load_layers(inputs: Inputs, *, progress: Progress = _noop) -> Layers:
     streets_result = street_network_from_osm_file(inputs.osm, clip_to=zones, buffer_m=buffer_m)
     imports = [zones_result, streets_result]
 
-    asset_layers = []
+    asset_results = []
     for path in inputs.assets:
         progress(f"Reading assets from {path.name}")
-        result = read_assets(path, area=area)
-        imports.append(result)
-        asset_layers.append(result.layer)
+        asset_results.append(read_assets(path, area=area))
+    if inputs.osm_assets:
+        progress("Reading the assets OpenStreetMap maps")
+        asset_results.append(assets_from_osm_file(inputs.osm, area=area))
+    asset_results = drop_duplicate_assets(asset_results)
+    imports.extend(asset_results)
     report_results = []
     for path, fmt in inputs.reports:
         progress(f"Reading reports from {path.name}")
@@ -137,7 +145,7 @@ def load_layers(inputs: Inputs, *, progress: Progress = _noop) -> Layers:
 
     progress("Attaching streets, assets and reports to zones")
     streets = cut_streets_at_zones(streets_result.layer, zones)
-    assets = _concat([*asset_layers], ASSETS)
+    assets = _concat([r.layer for r in asset_results], ASSETS)
     reports = _concat([r.layer for r in report_results], REPORTS)
     assets = attach_to_streets(assign_zones(assets, zones), streets)
     reports = attach_to_streets(assign_zones(reports, zones), streets)

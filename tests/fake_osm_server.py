@@ -15,10 +15,12 @@ from urllib.parse import parse_qs, urlsplit
 import osmium
 
 
-def overpass_elements(osm_file: Path) -> list[dict]:
-    """The highway ways of an OSM file and their nodes, as Overpass JSON elements."""
+def overpass_elements(osm_file: Path, *, features: bool = False) -> list[dict]:
+    """Overpass JSON elements of an OSM file: its highway ways and their nodes, or (with
+    ``features``) every tagged node and way that is not a street, and the ways' nodes."""
     nodes: dict[int, dict] = {}
     ways: list[dict] = []
+    tagged_nodes: list[int] = []
     for obj in osmium.FileProcessor(str(osm_file)):
         if obj.is_node():
             nodes[obj.id] = {
@@ -27,16 +29,23 @@ def overpass_elements(osm_file: Path) -> list[dict]:
                 "lat": obj.location.lat,
                 "lon": obj.location.lon,
             }
-        elif obj.is_way() and "highway" in obj.tags and obj.tags.get("area") != "yes":
-            ways.append(
-                {
-                    "type": "way",
-                    "id": obj.id,
-                    "nodes": [n.ref for n in obj.nodes],
-                    "tags": dict(obj.tags),
-                }
-            )
+            if len(obj.tags):
+                nodes[obj.id]["tags"] = dict(obj.tags)
+                tagged_nodes.append(obj.id)
+        elif obj.is_way():
+            street = "highway" in obj.tags and obj.tags.get("area") != "yes"
+            if street != features and len(obj.tags):
+                ways.append(
+                    {
+                        "type": "way",
+                        "id": obj.id,
+                        "nodes": [n.ref for n in obj.nodes],
+                        "tags": dict(obj.tags),
+                    }
+                )
     used = {ref for way in ways for ref in way["nodes"]}
+    if features:
+        used |= set(tagged_nodes)
     return [nodes[ref] for ref in sorted(used)] + ways
 
 
@@ -45,6 +54,7 @@ class FakeOSM:
 
     def __init__(self, osm_file: Path, place_polygon: dict) -> None:
         self.elements = overpass_elements(osm_file)
+        self.features = overpass_elements(osm_file, features=True)
         self.place_polygon = place_polygon
         self.requests: list[str] = []
         handler = self._handler()
@@ -94,12 +104,11 @@ class FakeOSM:
             def do_POST(self) -> None:
                 server.requests.append(f"POST {urlsplit(self.path).path}")
                 length = int(self.headers.get("Content-Length", 0))
-                self.rfile.read(length)
-                self._send(
-                    json.dumps(
-                        {"version": 0.6, "generator": "fake overpass", "elements": server.elements}
-                    )
-                )
+                query = parse_qs(self.rfile.read(length).decode("utf-8")).get("data", [""])[0]
+                # osmnx asks for features node by node; for streets it asks for ways only
+                elements = server.features if "node[" in query else server.elements
+                body = {"version": 0.6, "generator": "fake overpass", "elements": elements}
+                self._send(json.dumps(body))
 
         return Handler
 

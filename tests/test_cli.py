@@ -179,3 +179,83 @@ def test_network_command_usage_errors(tmp_path):
     missing = run("network", "--osm-file", str(tmp_path / "nope.osm"))
     assert missing.exit_code == 1
     assert "does not exist" in missing.output
+
+
+def test_assets_command(tmp_path):
+    import geopandas as gpd
+    from conftest import SAMPLE
+
+    out = tmp_path / "p.gpkg"
+    result = run(
+        "assets",
+        str(SAMPLE / "assets_walkabout.csv"),
+        "--synonym",
+        "Thingy by the wall=other",
+        "--output",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "assets_walkabout.csv" in result.output
+    assert re.search(r"bench\s+\d+", result.output)
+    assets = gpd.read_file(out, layer="assets")
+    assert len(assets) == 70
+    assert "Added By" not in assets.columns
+    osm = run("assets", str(SAMPLE / "yarrowside.osm"))
+    assert osm.exit_code == 0
+    assert re.search(r"tree\s+60", osm.output)
+    assert run("assets").exit_code == 2
+    bad = run("assets", str(SAMPLE / "assets_walkabout.csv"), "--synonym", "x=nonsense")
+    assert bad.exit_code == 2
+    assert "nonsense" in bad.output
+
+
+def test_reports_command(tmp_path):
+    import geopandas as gpd
+    from conftest import SAMPLE
+
+    out = tmp_path / "p.gpkg"
+    result = run(
+        "reports",
+        str(SAMPLE / "reports_fixmystreet.csv"),
+        "--tier",
+        "dog_fouling=county",
+        "--output",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"dog_fouling\s+\d+\s+\d+\s+\d+", result.output)
+    reports = gpd.read_file(out, layer="reports")
+    assert len(reports) == 2682
+    assert set(reports.loc[reports["category"] == "dog_fouling", "responsible_tier"]) == {"county"}
+    assert "User Name" not in reports.columns
+    open311 = run("reports", str(SAMPLE / "reports_open311.json"))
+    assert open311.exit_code == 0
+    assert run("reports", str(SAMPLE / "reports_open311.json"), "--tier", "x=y").exit_code == 2
+
+
+def test_reports_command_with_a_column_mapping(tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Case Ref,Enquiry,Logged On,X,Y\nC-1,Dog Fouling,03/04/2024 09:00,358500,417400\n"
+    )
+    result = run(
+        "reports",
+        str(path),
+        "--format",
+        "csv",
+        "--map",
+        "report_id=Case Ref",
+        "--map",
+        "category=Enquiry",
+        "--map",
+        "created=Logged On",
+        "--map",
+        "easting=X",
+        "--map",
+        "northing=Y",
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"dog_fouling\s+0\s+0\s+1|dog_fouling\s+1", result.output)
+    broken = run("reports", str(path), "--map", "category")
+    assert broken.exit_code == 2
+    assert "ROLE=COLUMN" in broken.output

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 
 from healthy_streets.errors import InputFileError
@@ -63,3 +65,142 @@ def test_a_spreadsheet_without_coordinates(tmp_path):
     path.write_text("Name,Category\nBench,Bench\n")
     with pytest.raises(InputFileError, match="No coordinate columns"):
         read_assets(path)
+
+
+def test_excel_workbook(tmp_path):
+    import pandas as pd
+
+    table = pd.read_csv(io.StringIO(WALKABOUT))
+    path = tmp_path / "walkabout.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        table.to_excel(writer, sheet_name="Assets", index=False)
+    result = read_assets(path)
+    assert (result.rows_in, result.kept) == (8, 4)  # as from the CSV: four rows rejected
+    assert result.layer.set_index("source_ref").loc["4", "category"] == "community_centre"
+    with pd.ExcelWriter(path) as writer:
+        table.to_excel(writer, sheet_name="North", index=False)
+        table.to_excel(writer, sheet_name="South", index=False)
+    with pytest.raises(InputFileError, match="'North', 'South'.*--layer"):
+        read_assets(path)
+    assert read_assets(path, layer="South").kept == 4
+
+
+def test_postcodes_from_a_lookup_file_however_written(tmp_path):
+    sheet = tmp_path / "hall.csv"
+    sheet.write_text("Name,Category,Postcode\nThe hall,Village hall,pr7  1ab\nLost,Bench,ZZ9 9ZZ\n")
+    onspd = tmp_path / "onspd.csv"
+    onspd.write_text("pcd,pcds,oseast1m,osnrth1m\nPR7 1AB,PR7 1AB,358600,417700\n")
+    result = read_assets(sheet, postcodes=onspd)
+    assert result.layer.geometry.iloc[0].coords[0] == (358600.0, 417700.0)
+    assert "centre of the postcode" in result.repaired.iloc[0]["reason"]
+    assert "not in onspd.csv" in result.rejected.iloc[0]["reason"]
+    codepoint = tmp_path / "pr.csv"  # Code-Point Open: no header
+    codepoint.write_text(
+        '"PR7 1AB",10,358601,417701,"E92000001","","E10000017","","E07000118","E05005001"\n'
+    )
+    moved = read_assets(sheet, postcodes=codepoint).layer.geometry.iloc[0]
+    assert moved.coords[0] == (358601.0, 417701.0)
+    without = read_assets(sheet)
+    assert "--postcodes" in without.rejected.iloc[0]["reason"]
+    assert without.kept == 0
+
+
+def test_google_my_maps_kml_layers_are_categories(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    path = tmp_path / "my_maps.kml"
+    for layer, name in (("Benches", "Bench by the pond"), ("Dog bins", "Bin at the gate")):
+        frame = gpd.GeoDataFrame(
+            {"Name": [name], "Description": ["Seen on the walkabout"]},
+            geometry=[shapely.Point(-2.6255, 53.6512)],
+            crs="EPSG:4326",
+        )
+        pyogrio.write_dataframe(frame, path, layer=layer, driver="LIBKML", append=path.exists())
+    result = read_assets(path)
+    assets = result.layer.sort_values("name")
+    assert assets["name"].tolist() == ["Bench by the pond", "Bin at the gate"]
+    assert assets["category"].tolist() == ["bench", "bin"]
+    assert assets["category_text"].tolist() == ["Benches", "Dog bins"]
+    assert assets["notes"].tolist() == ["Seen on the walkabout"] * 2
+
+
+def test_a_community_map_download_imports_back(tmp_path):
+    import json
+
+    path = tmp_path / "community-additions.geojson"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "healthy_streets": {
+                    "kind": "community-map additions",
+                    "version": 1,
+                    "map": "Yarrowside North",
+                },
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [-2.6255, 53.6512]},
+                        "properties": {
+                            "name": "Chatty bench",
+                            "category": "bench",
+                            "notes": "Good for a natter; ring 07700 900123",
+                            "added_at": "2026-11-25T19:00:00Z",
+                        },
+                    }
+                ],
+            }
+        )
+    )
+    asset = read_assets(path).layer.iloc[0]
+    assert (asset["name"], asset["category"]) == ("Chatty bench", "bench")
+    assert asset["source"] == "community-additions.geojson (community map)"
+    assert asset["notes"] == "Good for a natter; ring [phone removed]"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", b"", "empty"),
+        ("a.xlsx", b"PK\x03\x04 not really a workbook", "cannot be read as an Excel workbook"),
+        ("a.geojson", b'{"type": "FeatureCollection", "features": [{"type"', "cannot be read"),
+        ("a.kml", b"<kml><Document><Placemark>", "cannot be read"),
+        ("a.csv", b"Name,Category\nBench,Bench\n", "No coordinate columns"),
+    ],
+)
+def test_malformed_asset_files(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message) as info:
+        read_assets(path)
+    assert name in str(info.value)
+
+
+def test_an_asset_in_two_sources_counts_once(walkabout, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    from healthy_streets.io.assets import drop_duplicate_assets
+
+    # OSM has the pond bench (5 m away), the same spot as a tree, and a bench far off
+    osm = tmp_path / "osm.geojson"
+    first = read_assets(walkabout).layer.set_index("source_ref").loc["2"].geometry
+    gpd.GeoDataFrame(
+        {"name": ["Pond bench", "Oak", "Far bench"], "category": ["bench", "tree", "bench"]},
+        geometry=[
+            shapely.Point(first.x + 5, first.y),
+            shapely.Point(first.x, first.y),
+            shapely.Point(first.x + 100, first.y),
+        ],
+        crs="EPSG:27700",
+    ).to_file(osm)
+    community, second = drop_duplicate_assets([read_assets(walkabout), read_assets(osm)])
+    assert community.kept == 4
+    assert second.layer["name"].tolist() == ["Oak", "Far bench"]
+    assert second.rejected["reason"].tolist() == [
+        "Already in walkabout.csv: the same category within 15 m (counted once)."
+    ]
+    assert second.rejected["value"].tolist() == ["walkabout-2"]
+    assert second.rows_in == second.kept + second.n_rejected

@@ -123,3 +123,14 @@ def test_online_place_through_the_cli(server, tmp_path):
     result = CliRunner().invoke(main, ["network", "--place", "Yarrowside", "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert len(gpd.read_file(out, layer="streets")) > 400
+
+
+def test_assets_downloaded_by_place(server):
+    from healthy_streets.io.osm_features import assets_from_osm_file, assets_from_osm_place
+
+    online = assets_from_osm_place("Yarrowside")
+    local = assets_from_osm_file(OSM_FILE)
+    assert online.layer["category"].value_counts().to_dict() == (
+        local.layer["category"].value_counts().to_dict()
+    )
+    assert online.layer["source_ref"].str.match(r"^(node|way|relation)/\d+$").all()

@@ -240,3 +240,38 @@ def test_dates_iso_and_uk_in_london_time():
     assert dates.iloc[2] == summer_noon  # 11:00 UTC is noon in British Summer Time
     assert dates.iloc[3] == pd.Timestamp("2023-07-01", tz="Europe/London")
     assert dates.iloc[4:].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("feed.json", '{"service_requests": [', "JSON cannot be read \\(line 1"),
+        ("feed.json", '{"error": "rate limited"}', "not an Open311 list"),
+        ("feed.json", "[]", "no service requests"),
+        ("feed.xml", "<service_requests><request>", "XML cannot be read"),
+        ("fms.csv", "", "empty"),
+        ("fms.csv", 'Report ID,Category\n1,"unterminated\n', "not a readable CSV"),
+    ],
+)
+def test_malformed_report_files(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(InputFileError, match=message) as info:
+        read_reports(path)
+    assert name in str(info.value)
+
+
+def test_a_column_mapping_that_names_no_column(tmp_path):
+    from healthy_streets.errors import ConfigError
+
+    path = tmp_path / "crm.csv"
+    path.write_text("Case Ref,Enquiry\nC-1,Dog\n")
+    with pytest.raises(InputFileError, match="no column 'Nope' for category"):
+        reports_from_csv(path, columns={"category": "Nope"})
+    with pytest.raises(ConfigError, match="Unknown role 'colour'"):
+        reports_from_csv(path, columns={"colour": "Enquiry"})
+
+
+def test_tiers_can_be_overridden(fms):
+    layer = reports_from_fixmystreet(fms, tiers={"dog_fouling": "county"}).layer
+    assert layer.set_index("report_id").loc["101", "responsible_tier"] == "county"

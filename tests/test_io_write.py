@@ -51,3 +51,15 @@ def test_an_input_is_never_an_output(tmp_path):
     write_layer(frame(), path, "one")
     with pytest.raises(OutputIsInputError):
         write_layer(frame(), path, "two", inputs=[path])
+
+
+def test_times_keep_their_instant(tmp_path):
+    import pandas as pd
+
+    summer = pd.Timestamp("2024-07-01 12:00", tz="Europe/London")
+    layer = frame().assign(reported_at=[summer])
+    path = tmp_path / "store.gpkg"
+    write_layer(layer, path, "reports")
+    back = gpd.read_file(path, layer="reports")["reported_at"].iloc[0]
+    assert back == summer  # 11:00 UTC, the same instant
+    assert str(layer["reported_at"].dt.tz) == "Europe/London"  # the caller's frame is untouched

@@ -76,6 +76,7 @@ def test_trafford_assets(shared_data, name, rows, category):
     minx, miny, maxx, maxy = assets.total_bounds
     assert minx > 365_000 and maxx < 390_000
     assert miny > 380_000 and maxy < 400_000
+    assert assets["name"].notna().all()
     if category:
         assert (assets["category"] == category).all()
 

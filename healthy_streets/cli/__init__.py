@@ -72,9 +72,9 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 def _register() -> None:
-    from healthy_streets.cli import demo, network, sample, zones
+    from healthy_streets.cli import assets, demo, network, reports, sample, zones
 
-    for module in (demo, zones, network, sample):
+    for module in (demo, zones, network, assets, reports, sample):
         main.add_command(module.command)
 
 

@@ -66,6 +66,16 @@ def pairs_opt(name: str, help_text: str) -> Callable[[F], F]:
     )
 
 
+synonyms_opt = click.option(
+    "--synonym",
+    "synonyms",
+    metavar="TEXT=CATEGORY",
+    multiple=True,
+    callback=_parse_pairs,
+    help="Map a text of this file to a category key (see docs/taxonomy.md). Repeatable.",
+)
+
+
 def output_dir_opt(default: str) -> Callable[[F], F]:
     """``--output DIR``, a folder for outputs."""
     return click.option(

@@ -1,7 +1,8 @@
 """Coordinates in spreadsheets: latitude/longitude, easting/northing, OS grid references.
 
 Columns are found by name in any case. Each row's point comes from the first system that
-gives one (latitude/longitude, then easting/northing, then a grid reference). Rows whose
+gives one (latitude/longitude, then easting/northing, then a grid reference, then a postcode
+looked up in a file the user supplies, placed at the postcode's centre). Rows whose
 values cannot be read, whose latitude and longitude look swapped, or that lie outside Great
 Britain (or outside the project area, when one is given) are rejected with the reason.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -48,6 +50,7 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "os_ref",
         "grid",
     ),
+    "postcode": ("postcode", "post_code", "postal_code", "pcd", "pcds", "pcd2"),
 }
 
 #: Latitude/longitude box of Great Britain and Northern Ireland (with a margin).
@@ -105,16 +108,30 @@ class CoordinateColumns:
     easting: str | None = None
     northing: str | None = None
     grid_ref: str | None = None
+    postcode: str | None = None
 
     @property
     def any(self) -> bool:
-        """True when the table has at least one usable coordinate system."""
-        return bool((self.lat and self.lon) or (self.easting and self.northing) or self.grid_ref)
+        """True when the table has at least one column that can place a row."""
+        return bool(
+            (self.lat and self.lon)
+            or (self.easting and self.northing)
+            or self.grid_ref
+            or self.postcode
+        )
+
+    @property
+    def names(self) -> list[str]:
+        """The columns found."""
+        return [
+            c
+            for c in (self.lat, self.lon, self.easting, self.northing, self.grid_ref, self.postcode)
+            if c
+        ]
 
     def describe(self) -> str:
         """The columns, as a phrase for messages."""
-        found = [c for c in (self.lat, self.lon, self.easting, self.northing, self.grid_ref) if c]
-        return ", ".join(map(repr, found)) or "none"
+        return ", ".join(map(repr, self.names)) or "none"
 
 
 def find_coordinate_columns(
@@ -137,6 +154,71 @@ def _numbers(table: pd.DataFrame, column: str | None) -> pd.Series:
     return pd.to_numeric(text, errors="coerce")
 
 
+class PostcodeLookup:
+    """Postcode -> easting and northing of its centre, from a file the user supplies.
+
+    Reads the ONS Postcode Directory and similar CSVs (a header with ``pcds``/``postcode``
+    and ``oseast1m``/``easting`` and ``osnrth1m``/``northing``) and Code-Point Open's
+    headerless CSVs (postcode, quality, easting, northing, ...). Postcodes match however
+    they are spaced or cased.
+    """
+
+    def __init__(self, centres: dict[str, tuple[float, float]], source: str) -> None:
+        self.centres = centres
+        self.source = source
+
+    @staticmethod
+    def key(postcode: object) -> str:
+        """``" pr7  1ab"`` -> ``"PR71AB"``."""
+        return re.sub(r"\s+", "", str(postcode)).upper()
+
+    def find(self, postcode: object) -> tuple[float, float] | None:
+        """The centre of ``postcode``, or None when the file does not hold it."""
+        return self.centres.get(self.key(postcode))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PostcodeLookup:
+        """Read a postcode file (see the class description)."""
+        from healthy_streets.errors import InputFileError
+        from healthy_streets.io._common import check_input, read_table
+
+        path = check_input(path)
+        table = read_table(path)
+        postcode = find_column(
+            table.columns, ("pcds", "pcd", "pcd2", "postcode", "post_code"), truncated=False
+        )
+        east = find_column(
+            table.columns, ("oseast1m", "easting", "eastings", "east"), truncated=False
+        )
+        north = find_column(
+            table.columns, ("osnrth1m", "northing", "northings", "north"), truncated=False
+        )
+        if not (postcode and east and north):
+            header = list(table.columns)
+            if len(header) >= 4 and _POSTCODE.match(str(header[0])):  # Code-Point Open
+                table = pd.read_csv(path, header=None, dtype="str", usecols=[0, 2, 3])
+                table.columns = ["postcode", "easting", "northing"]
+                postcode, east, north = "postcode", "easting", "northing"
+            else:
+                raise InputFileError(
+                    path,
+                    "This is not a postcode file: it needs columns for the postcode, easting "
+                    "and northing",
+                    fix="Use the ONS Postcode Directory or Code-Point Open (CSV).",
+                )
+        eastings = pd.to_numeric(table[east], errors="coerce")
+        northings = pd.to_numeric(table[north], errors="coerce")
+        ok = eastings.notna() & northings.notna() & table[postcode].notna()
+        centres = {
+            cls.key(p): (float(e), float(n))
+            for p, e, n in zip(table.loc[ok, postcode], eastings[ok], northings[ok], strict=True)
+        }
+        return cls(centres, path.name)
+
+
+_POSTCODE = re.compile(r"^\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
+
+
 def points_from_table(
     table: pd.DataFrame,
     columns: CoordinateColumns,
@@ -144,6 +226,7 @@ def points_from_table(
     *,
     area: shapely.Geometry | None = None,
     working_crs: str,
+    postcodes: PostcodeLookup | None = None,
 ) -> gpd.GeoSeries:
     """One point per row of ``table`` in ``working_crs``; rows without one are rejected.
 
@@ -183,6 +266,16 @@ def points_from_table(
                 reason[row] = f"{text!r} is not an OS grid reference (like 'SD 58323 17512')."
             else:
                 x[row], y[row] = point
+    if columns.postcode:
+        _place_by_postcode(
+            table[columns.postcode].where(x.isna() & (reason == "")),
+            postcodes,
+            x,
+            y,
+            reason,
+            book,
+            columns.postcode,
+        )
     missing = x.isna() & (reason == "")
     reason[missing & _partly_filled(table, columns)] = (
         "The coordinates are incomplete or not numbers."
@@ -206,6 +299,35 @@ def points_from_table(
     return points
 
 
+def _place_by_postcode(
+    codes: pd.Series,
+    postcodes: PostcodeLookup | None,
+    x: pd.Series,
+    y: pd.Series,
+    reason: pd.Series,
+    book: AccountBook,
+    field: str,
+) -> None:
+    for row, code in codes.dropna().items():
+        if postcodes is None:
+            reason[row] = (
+                "Only a postcode is given; name a postcode file (--postcodes FILE, "
+                "postcodes= in Python) to place it."
+            )
+            continue
+        centre = postcodes.find(code)
+        if centre is None:
+            reason[row] = f"The postcode {code!r} is not in {postcodes.source}."
+            continue
+        x[row], y[row] = centre
+        book.repair(
+            row,
+            f"Placed at the centre of the postcode (from {postcodes.source}).",
+            field=field,
+            value=code,
+        )
+
+
 def _in_box(x: pd.Series, y: pd.Series, box: tuple[float, float, float, float]) -> pd.Series:
     return x.between(box[0], box[2]) & y.between(box[1], box[3])
 
@@ -218,10 +340,5 @@ def _partly_filled(table: pd.DataFrame, columns: CoordinateColumns) -> pd.Series
 
 
 def _row_coordinates(table: pd.DataFrame, columns: CoordinateColumns, row: object) -> str:
-    names = [
-        c
-        for c in (columns.lat, columns.lon, columns.easting, columns.northing, columns.grid_ref)
-        if c
-    ]
-    values = [str(table.at[row, c]) for c in names if pd.notna(table.at[row, c])]
+    values = [str(table.at[row, c]) for c in columns.names if pd.notna(table.at[row, c])]
     return ", ".join(values)

@@ -1,15 +1,27 @@
-"""Community assets: walkabout spreadsheets and council open data.
+"""Community assets: walkabout spreadsheets, council open data, community maps, OpenStreetMap.
 
-A spreadsheet (CSV) gives each asset's place as latitude/longitude, easting/northing or an
-OS grid reference, found by column name. Spatial files (GeoJSON, KML, GeoPackage,
-Shapefile) give points or polygons (parks, allotments). Free-text categories are mapped to the
-asset taxonomy (:mod:`healthy_streets.model.taxonomy`), the original text kept; texts that
-match nothing become ``other`` and are listed in the import's notes.
+Sources, chosen by the file:
+
+- spreadsheets (CSV, Excel ``.xlsx``) typed up after walkabouts: each asset's place from
+  latitude/longitude, easting/northing, an OS grid reference or a postcode (with a postcode
+  file), columns found by name in any case;
+- spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile): points, or polygons for sites
+  such as parks and allotments. A KML from Google My Maps keeps each category in its own
+  layer: every layer is read and its name is the category where the rows give none;
+- the GeoJSON residents download from a meeting map's "Add a place" tool;
+- OpenStreetMap extracts (``.osm``, ``.osm.pbf``): see :mod:`healthy_streets.io.osm_features`.
+
+Free-text categories map to the asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with
+the original kept; texts that match nothing become ``other`` and are listed in the notes.
+Columns that hold people (``Added By``, emails, phones) are never read; emails and phone
+numbers written in notes are redacted.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,11 +31,14 @@ import shapely
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_input, read_table, resolve_fields, to_working_crs
-from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+from healthy_streets.io._coords import PostcodeLookup, find_coordinate_columns, points_from_table
 from healthy_streets.io._spatial import (
     CSV_WKT,
+    KML,
+    KMZ,
     detect_format,
     frame_from_wkt_table,
+    list_layers,
     read_spatial,
 )
 from healthy_streets.io.zones import slugify
@@ -32,11 +47,28 @@ from healthy_streets.model.layers import ASSETS, conform
 from healthy_streets.model.privacy import is_personal_column, redact_series
 from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy
 
-__all__ = ["ASSET_FIELDS", "read_assets"]
+__all__ = [
+    "ASSET_FIELDS",
+    "COMMUNITY_MAP_KIND",
+    "drop_duplicate_assets",
+    "read_assets",
+    "read_excel_table",
+]
 
 #: Column names recognised for each role.
 ASSET_FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "asset_name", "asset", "title", "site_name", "site", "place", "venue"),
+    "name": (
+        "name",
+        "asset_name",
+        "asset",
+        "title",
+        "site_name",
+        "site",
+        "place",
+        "venue",
+        "community_hub",
+        "hub",
+    ),
     "category": (
         "category",
         "asset_category",
@@ -48,6 +80,7 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
         "feature",
         "classification",
         "class",
+        "layer",
     ),
     "notes": (
         "notes",
@@ -63,6 +96,12 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The ``healthy_streets.kind`` a meeting map writes into its "Download my additions" file.
+COMMUNITY_MAP_KIND = "community-map additions"
+
+_COORDINATE_ROLES = ("lat", "lon", "easting", "northing", "grid_ref", "postcode")
+_EXCEL = (".xlsx", ".xlsm")
+
 
 def read_assets(
     path: str | Path,
@@ -73,6 +112,7 @@ def read_assets(
     area: shapely.Geometry | None = None,
     taxonomy: Taxonomy | None = None,
     category: str | None = None,
+    postcodes: str | Path | PostcodeLookup | None = None,
     working_crs: str | None = None,
 ) -> ImportResult:
     """Read community assets into the ``assets`` layer.
@@ -80,21 +120,25 @@ def read_assets(
     Parameters
     ----------
     path
-        A CSV spreadsheet, or a GeoJSON, KML, GeoPackage or Shapefile.
+        A CSV or Excel spreadsheet; a GeoJSON, KML/KMZ, GeoPackage or Shapefile; a meeting
+        map's additions file; or an OpenStreetMap extract.
     fields
-        Columns for the roles ``name``, ``category`` and ``notes``, and for coordinates
-        (``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref``) where the file's names are
-        not recognised.
+        Columns for the roles ``name``, ``category`` and ``notes``, and for the coordinates
+        ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref`` and ``postcode``, where the
+        file's names are not recognised.
     crs
         For spatial files that declare no CRS.
     layer
-        The layer of a multi-layer file.
+        The layer of a multi-layer file, or the sheet of a workbook.
     area
-        The project area in the working CRS; points outside it are rejected.
+        The project area in the working CRS; assets outside it are rejected.
     taxonomy
         The asset taxonomy (a project's own synonyms added); default the standard one.
     category
-        Category text for every row, for files of one kind (a file of libraries).
+        Category text for rows that give none (a file of libraries).
+    postcodes
+        A postcode file (ONS Postcode Directory or Code-Point Open CSV) to place rows that
+        give only a postcode.
     working_crs
         The CRS of the layer.
 
@@ -102,34 +146,67 @@ def read_assets(
     -------
     ImportResult
         ``.layer`` is the ``assets`` layer.
+
+    Examples
+    --------
+    >>> result = read_assets("data/sample/assets_walkabout.csv")  # doctest: +SKIP
+    >>> result.layer.category.value_counts()  # doctest: +SKIP
     """
     path = check_input(path)
+    from healthy_streets.io.osm import is_osm_file
+
+    if is_osm_file(path):
+        from healthy_streets.io.osm_features import assets_from_osm_file
+
+        return assets_from_osm_file(path, area=area, working_crs=working_crs)
     working = working_crs or settings.working_crs
     book = AccountBook(path.name)
     taxonomy = taxonomy or asset_taxonomy()
-    fields = dict(fields or {})
-    coordinate_fields = {
-        k: fields.pop(k)
-        for k in list(fields)
-        if k in ("lat", "lon", "easting", "northing", "grid_ref")
-    }
-    table = read_table(path) if detect_format(path) is CSV_WKT else None
+    roles = dict(fields or {})
+    coordinate_fields = {k: roles.pop(k) for k in list(roles) if k in _COORDINATE_ROLES}
+    source = path.name
+    if path.suffix.lower() in _EXCEL:
+        table = read_excel_table(path, sheet=layer)
+    elif detect_format(path) is CSV_WKT:
+        table = read_table(path)
+    else:
+        table = None
     spatial = frame_from_wkt_table(path, table) if table is not None else None
     if table is not None and spatial is None:
         rows_in = len(table)
+        if rows_in == 0:
+            raise InputFileError(
+                path, "The spreadsheet holds no rows.", fix="Check it is the right file."
+            )
         columns = find_coordinate_columns(list(table.columns), coordinate_fields)
         if not columns.any:
             raise InputFileError(
                 path,
                 "No coordinate columns were found",
-                fix="Name them Latitude/Longitude, Easting/Northing or Grid Ref, or map them "
-                "with --field lat=COLUMN --field lon=COLUMN.",
+                fix="Name them Latitude/Longitude, Easting/Northing, Grid Ref or Postcode, or "
+                "map them with --field lat=COLUMN --field lon=COLUMN.",
             )
-        points = points_from_table(table, columns, book, area=area, working_crs=working)
+        lookup = (
+            PostcodeLookup.from_file(postcodes)
+            if postcodes is not None and not isinstance(postcodes, PostcodeLookup)
+            else postcodes
+        )
+        points = points_from_table(
+            table, columns, book, area=area, working_crs=working, postcodes=lookup
+        )
         frame = gpd.GeoDataFrame(table.loc[points.index], geometry=points, crs=working)
     else:
-        frame = spatial if spatial is not None else read_spatial(path, layer=layer)[0]
+        if spatial is not None:
+            frame = spatial
+        else:
+            frame = _read_spatial_assets(path, layer)
+            if _is_community_map(path):
+                source = f"{path.name} (community map)"
         rows_in = len(frame)
+        if rows_in == 0:
+            raise InputFileError(
+                path, "The file holds no features.", fix="Check it is the right file."
+            )
         empty = frame.geometry.isna() | frame.geometry.is_empty
         book.reject_many(
             frame.index[empty].to_series(), "The row has no geometry.", field="geometry"
@@ -144,13 +221,87 @@ def read_assets(
                 field="geometry",
             )
             frame = frame[~outside]
-    if rows_in == 0:
-        raise InputFileError(path, "The file holds no rows.", fix="Check it is the right file.")
-    roles = resolve_fields(
-        path, [c for c in frame.columns if c != "geometry"], ASSET_FIELDS, fields
+    names = [c for c in frame.columns if c not in ("geometry", "_layer")]
+    resolved = resolve_fields(path, names, ASSET_FIELDS, roles)
+    assets = _asset_columns(
+        frame, resolved, book, taxonomy, category=category, source=source, slug=slugify(path.stem)
     )
-    assets = _asset_columns(frame, roles, book, taxonomy, category=category, source=path)
     return book.result(conform(assets, ASSETS), rows_in)
+
+
+def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """A worksheet as a frame of strings, indexed by spreadsheet row (the header is row 1).
+
+    With no ``sheet``, the workbook's only sheet with data is read; several are an error that
+    lists them.
+    """
+    try:
+        sheets = pd.read_excel(
+            path,
+            sheet_name=None,
+            dtype="str",
+            keep_default_na=False,
+            na_values=[""],
+            engine="openpyxl",
+        )
+    except Exception as exc:
+        raise InputFileError(
+            path,
+            f"The file cannot be read as an Excel workbook ({str(exc).splitlines()[0][:120]})",
+            fix="Open it in Excel and save it again as .xlsx, or save the sheet as CSV.",
+        ) from None
+    if sheet is not None:
+        if sheet not in sheets:
+            raise InputFileError(
+                path,
+                f"There is no sheet {sheet!r}; the sheets are {', '.join(map(repr, sheets))}",
+                fix="Choose one with --layer.",
+            )
+        chosen = sheets[sheet]
+    else:
+        filled = {name: frame for name, frame in sheets.items() if not frame.empty}
+        if len(filled) > 1:
+            raise InputFileError(
+                path,
+                f"The workbook has {len(filled)} sheets with data: {', '.join(map(repr, filled))}",
+                fix="Choose one with --layer SHEET.",
+            )
+        chosen = next(iter(filled.values()), next(iter(sheets.values())))
+    chosen.columns = [str(c).strip() for c in chosen.columns]
+    chosen.index = pd.RangeIndex(2, 2 + len(chosen))
+    return chosen
+
+
+def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """A spatial file; every layer of a KML/KMZ (its name kept in ``_layer``) unless one is
+    chosen."""
+    fmt = detect_format(path)
+    layers = list_layers(path) if fmt in (KML, KMZ) and layer is None else []
+    if len(layers) <= 1:
+        frame, _ = read_spatial(path, layer=layer or (layers[0] if layers else None))
+        if layers:
+            frame["_layer"] = layers[0]
+        return frame
+    frames = []
+    for name in layers:
+        part, _ = read_spatial(path, layer=name)
+        part["_layer"] = name
+        frames.append(part)
+    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def _is_community_map(path: Path) -> bool:
+    """True for the GeoJSON a meeting map's "Download my additions" writes."""
+    if path.suffix.lower() not in (".geojson", ".json"):
+        return False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    meta = data.get("healthy_streets") if isinstance(data, dict) else None
+    return isinstance(meta, dict) and meta.get("kind") == COMMUNITY_MAP_KIND
 
 
 def _asset_columns(
@@ -160,7 +311,8 @@ def _asset_columns(
     taxonomy: Taxonomy,
     *,
     category: str | None,
-    source: Path,
+    source: str,
+    slug: str,
 ) -> gpd.GeoDataFrame:
     def column(role: str) -> pd.Series:
         name = roles.get(role)
@@ -169,6 +321,8 @@ def _asset_columns(
         return frame[name].astype("object").where(frame[name].notna(), None)
 
     category_text = column("category")
+    if "_layer" in frame:  # a My Maps layer name is the category of the rows in it
+        category_text = category_text.fillna(frame["_layer"])
     if category is not None:
         category_text = category_text.fillna(category)
     matches = category_text.map(taxonomy.match)
@@ -181,14 +335,19 @@ def _asset_columns(
             f"{len(unmatched)} categories match nothing in the taxonomy and became "
             f"'other': {listed}. Add them to the project's asset synonyms."
         )
-    slug = slugify(source.stem)
+    missing = category_text.isna()
+    if missing.any():
+        book.note(
+            f"{int(missing.sum())} rows give no category and became 'other'; name one "
+            "for the file with --category (category= in Python)."
+        )
     return gpd.GeoDataFrame(
         {
             "asset_id": [f"{slug}-{row}" for row in frame.index],
             "name": column("name"),
             "category": keys,
             "category_text": category_text,
-            "source": source.name,
+            "source": source,
             "source_ref": [str(row) for row in frame.index],
             "notes": redact_series(column("notes")),
             "zone_id": None,
@@ -197,3 +356,61 @@ def _asset_columns(
         crs=frame.crs,
         index=frame.index,
     )
+
+
+def drop_duplicate_assets(
+    results: list[ImportResult], *, within_m: float = 15.0
+) -> list[ImportResult]:
+    """Count an asset once across sources: a later source loses assets that an earlier one
+    already has (same category, points within ``within_m`` metres).
+
+    Put the community's own files first and OpenStreetMap last, so that the residents'
+    record (with their notes) is the one kept. Assets dropped are moved to the later
+    result's ``rejected`` table with the reason.
+    """
+    kept: list[gpd.GeoDataFrame] = []
+    out = []
+    for result in results:
+        layer = result.layer
+        again = pd.Series(False, index=layer.index)
+        reasons = pd.Series("", index=layer.index, dtype="object")
+        matched = pd.Series("", index=layer.index, dtype="object")
+        points = layer.geom_type == "Point"
+        for earlier in kept:
+            if layer.empty or earlier.empty:
+                continue
+            pairs = gpd.sjoin_nearest(
+                layer[points & ~again][["category", "geometry"]],
+                earlier[earlier.geom_type == "Point"][
+                    ["category", "asset_id", "source", "geometry"]
+                ],
+                max_distance=within_m,
+                how="inner",
+            )
+            pairs = pairs[pairs["category_left"] == pairs["category_right"]]
+            pairs = pairs[~pairs.index.duplicated()]
+            again[pairs.index] = True
+            reasons[pairs.index] = [
+                f"Already in {src}: the same category within {within_m:g} m (counted once)."
+                for src in pairs["source"]
+            ]
+            matched[pairs.index] = pairs["asset_id"]
+        if again.any():
+            extra = pd.DataFrame(
+                {
+                    "source": result.source,
+                    "row": layer.loc[again, "source_ref"].astype("str"),
+                    "field": "geometry",
+                    "value": matched[again],
+                    "reason": reasons[again],
+                }
+            )
+            result = replace(
+                result,
+                layer=layer[~again].reset_index(drop=True),
+                rejected=pd.concat([result.rejected, extra], ignore_index=True),
+            )
+            result.layer.attrs["layer"] = "assets"
+        kept.append(result.layer)
+        out.append(result)
+    return out

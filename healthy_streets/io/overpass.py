@@ -19,7 +19,7 @@ import logging
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import geopandas as gpd
@@ -167,21 +167,7 @@ def _download(
     nation: str | None = None,
     working_crs: str | None = None,
 ) -> ImportResult:
-    with osmnx_settings(rate_limit=can_connect(settings.overpass_url)):
-        try:
-            graph = fetch()
-        except requests.RequestException as exc:
-            raise _offline(exc) from None
-        except (ox._errors.InsufficientResponseError, TypeError, ValueError) as exc:
-            if query is None:
-                raise HealthyStreetsError(
-                    f"OpenStreetMap returned no streets for {source} ({exc}). Check the area, "
-                    "or use a local extract with --osm-file."
-                ) from None
-            raise PlaceNotFoundError(
-                f"Nominatim found no area called {query!r} ({exc}). Check the spelling, add "
-                "the county ('Chorley, Lancashire'), or give --bbox or --osm-file instead."
-            ) from None
+    graph = _download_with(fetch, what=f"streets for {source}", query=query)
     book = AccountBook(source)
     ways = {
         w
@@ -199,6 +185,28 @@ def _download(
         nation=nation,
         working_crs=working_crs,
     )
+
+
+T = TypeVar("T")
+
+
+def _download_with(fetch: Callable[[], T], *, what: str, query: str | None = None) -> T:
+    """Run an osmnx download with the toolkit's settings, its errors made plain."""
+    with osmnx_settings(rate_limit=can_connect(settings.overpass_url)):
+        try:
+            return fetch()
+        except requests.RequestException as exc:
+            raise _offline(exc) from None
+        except (ox._errors.InsufficientResponseError, TypeError, ValueError) as exc:
+            if query is None:
+                raise HealthyStreetsError(
+                    f"OpenStreetMap returned no {what} ({exc}). Check the area, or use a "
+                    "local extract with --osm-file."
+                ) from None
+            raise PlaceNotFoundError(
+                f"Nominatim found no area called {query!r} ({exc}). Check the spelling, add "
+                "the county ('Chorley, Lancashire'), or give --bbox or --osm-file instead."
+            ) from None
 
 
 @contextlib.contextmanager

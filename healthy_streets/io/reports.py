@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
 from xml.etree import ElementTree
@@ -563,15 +564,10 @@ def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult
                     ],
                 }
             )
-            result = type(result)(
+            result = replace(
+                result,
                 layer=layer[~again].reset_index(drop=True),
-                source=result.source,
-                rows_in=result.rows_in,
-                repaired=result.repaired,
                 rejected=pd.concat([result.rejected, extra], ignore_index=True),
-                notes=result.notes,
-                unit=result.unit,
-                rows_kept=result.rows_kept,
             )
             result.layer.attrs["layer"] = "reports"
         for rid in result.layer["report_id"]:

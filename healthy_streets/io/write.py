@@ -63,5 +63,17 @@ def write_layer(
             shutil.copyfile(target, tmp)
         else:
             tmp.unlink()
-        pyogrio.write_dataframe(frame, tmp, layer=layer, driver="GPKG")
+        pyogrio.write_dataframe(_gpkg_ready(frame), tmp, layer=layer, driver="GPKG")
     return target
+
+
+def _gpkg_ready(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Times with a zone in UTC, as the GeoPackage standard stores them (QGIS shows them in
+    local time); the same instants, so nothing is lost."""
+    aware = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    if not aware:
+        return frame
+    out = frame.copy()
+    for column in aware:
+        out[column] = out[column].dt.tz_convert("UTC")
+    return out

@@ -472,3 +472,51 @@ def asset_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy:
 def report_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy:
     """The report taxonomy, optionally extended with a project's own synonyms."""
     return Taxonomy(REPORT_CATEGORIES, _REPORT_SYNONYMS, _REPORT_KEYWORDS, extra_synonyms)
+
+
+def markdown() -> str:
+    """The taxonomy reference as Markdown (the text of ``docs/taxonomy.md``)."""
+    lines = [
+        "# Categories: the asset and report taxonomies",
+        "",
+        "Generated from `healthy_streets/model/taxonomy.py` by `make docs`; do not edit by hand.",
+        "",
+        "Free text is matched by the synonyms below (ignoring case, punctuation, plurals and",
+        "spacing), then by keywords, then by close spelling; what matches nothing becomes",
+        "`other` and is listed by the import. A project adds its own synonyms (text -> key).",
+        "",
+        "## Assets",
+        "",
+        "| key | label | synonyms |",
+        "|---|---|---|",
+    ]
+    for key, label in ASSET_CATEGORIES.items():
+        words = ", ".join(_ASSET_SYNONYMS.get(key, ()))
+        lines.append(f"| `{key}` | {label} | {words} |")
+    lines += [
+        "",
+        "## OpenStreetMap tags",
+        "",
+        "Checked in this order; the first that matches decides.",
+        "",
+        "| tag | also needs | asset category |",
+        "|---|---|---|",
+    ]
+    for key, value, extra, category in OSM_ASSET_PRESETS:
+        also = f"`{extra[0]}={extra[1]}`" if extra else ""
+        lines.append(f"| `{key}={value}` | {also} | `{category}` |")
+    lines += [
+        "",
+        "## Reports",
+        "",
+        "`responsible tier` is which tier of a two-tier area handles the category (districts",
+        "clean streets and collect waste; the county is the highway authority); a project can",
+        "override it.",
+        "",
+        "| key | label | responsible tier | synonyms |",
+        "|---|---|---|---|",
+    ]
+    for key, label in REPORT_CATEGORIES.items():
+        words = ", ".join(_REPORT_SYNONYMS.get(key, ()))
+        lines.append(f"| `{key}` | {label} | {RESPONSIBLE_TIER[key]} | {words} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,106 @@
+"""``healthy-streets assets``: read community assets."""
+
+from __future__ import annotations
+
+import click
+
+from healthy_streets.cli._report import print_imports
+from healthy_streets.cli.options import (
+    crs_opt,
+    gpkg_output_opt,
+    layer_opt,
+    overwrite_opt,
+    pairs_opt,
+    synonyms_opt,
+)
+
+
+@click.command("assets")
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.option(
+    "--place",
+    default=None,
+    metavar="NAME",
+    help="Download the assets OpenStreetMap maps in a place (needs internet).",
+)
+@crs_opt
+@layer_opt
+@pairs_opt(
+    "field",
+    "Name the column for a role: name, category, notes, lat, lon, easting, "
+    "northing, grid_ref, postcode. Repeatable.",
+)
+@click.option(
+    "--category",
+    default=None,
+    metavar="TEXT",
+    help="Category for rows that give none (a file of libraries: --category Library).",
+)
+@click.option(
+    "--postcodes",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Postcode file (ONS Postcode Directory or Code-Point Open CSV) to place rows "
+    "that give only a postcode.",
+)
+@synonyms_opt
+@gpkg_output_opt
+@overwrite_opt
+def command(
+    file: str | None,
+    place: str | None,
+    crs: str | None,
+    layer: str | None,
+    fields: dict[str, str],
+    category: str | None,
+    postcodes: str | None,
+    synonyms: dict[str, str],
+    output: str | None,
+    overwrite: bool,
+) -> None:
+    """Read community assets from FILE and say what was kept.
+
+    FILE is a walkabout spreadsheet (CSV or .xlsx with latitude/longitude, easting/northing,
+    OS grid references or postcodes), a GeoJSON, KML/KMZ (Google My Maps), GeoPackage or
+    Shapefile, the file residents download from a meeting map's "Add a place" tool, or an
+    OpenStreetMap extract (benches, parks, schools, bins... by their tags). Categories are
+    mapped to the asset taxonomy; what matches nothing becomes "other" and is listed.
+
+    \b
+    Examples:
+      healthy-streets assets data/sample/assets_walkabout.csv
+      healthy-streets assets walkabout.xlsx --postcodes ONSPD_NOV_2025.csv --output project.gpkg
+      healthy-streets assets my_maps_export.kmz --synonym "Chatty bench=bench"
+      healthy-streets assets community-additions.geojson --output project.gpkg
+      healthy-streets assets data/sample/yarrowside.osm
+    """
+    from healthy_streets.io.write import write_layer
+    from healthy_streets.model.taxonomy import asset_taxonomy
+
+    if (file is None) == (place is None):
+        raise click.UsageError("Give a FILE or --place NAME (one of them).")
+    if file is None:
+        from healthy_streets.io.osm_features import assets_from_osm_place
+
+        result = assets_from_osm_place(str(place))
+    else:
+        from healthy_streets.io.assets import read_assets
+
+        result = read_assets(
+            file,
+            fields=fields,
+            crs=crs,
+            layer=layer,
+            category=category,
+            postcodes=postcodes,
+            taxonomy=asset_taxonomy(synonyms),
+        )
+    print_imports([result])
+    counts = result.layer["category"].value_counts()
+    for key, n in counts.items():
+        click.echo(f"  {key:<18} {n:>6}")
+    if output:
+        write_layer(
+            result.layer, output, "assets", overwrite=overwrite, inputs=[file] if file else []
+        )
+        click.echo(f"Wrote layer 'assets' to {output}")

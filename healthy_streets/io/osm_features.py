@@ -1,0 +1,223 @@
+"""Community assets from OpenStreetMap: benches, parks, schools, bins, trees, crossings...
+
+OpenStreetMap tags map to the asset taxonomy through one documented table,
+:data:`healthy_streets.model.taxonomy.OSM_ASSET_PRESETS` (also listed in
+``docs/taxonomy.md``). Nodes become points; closed ways and multipolygons with area tags
+(parks, school grounds, allotments) become polygons. From a local extract (the same file as
+the street network) with pyosmium, or downloaded through osmnx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from healthy_streets import settings
+from healthy_streets.errors import InputFileError
+from healthy_streets.io._common import check_input
+from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.layers import ASSETS, conform
+from healthy_streets.model.taxonomy import OSM_ASSET_PRESETS
+
+__all__ = [
+    "assets_from_osm_file",
+    "assets_from_osm_place",
+    "assets_from_osm_polygon",
+    "category_from_osm_tags",
+]
+
+#: OSM keys any preset looks at (what a download asks Overpass for).
+PRESET_KEYS = tuple(dict.fromkeys(key for key, *_ in OSM_ASSET_PRESETS))
+
+#: Tags whose text becomes the asset's notes.
+NOTE_TAGS = ("description", "opening_hours", "operator")
+
+
+def category_from_osm_tags(tags: Mapping[str, object]) -> tuple[str, str] | None:
+    """The asset category for an element's tags, and the tag that decided it.
+
+    >>> category_from_osm_tags({"amenity": "waste_basket", "waste": "dog_excrement"})
+    ('bin', 'amenity=waste_basket')
+    >>> category_from_osm_tags({"highway": "residential"}) is None
+    True
+    """
+    for key, value, extra, category in OSM_ASSET_PRESETS:
+        found = tags.get(key)
+        if not isinstance(found, str):
+            continue
+        if value != "*" and found != value:
+            continue
+        if extra is not None and tags.get(extra[0]) != extra[1]:
+            continue
+        return category, f"{key}={found}"
+    return None
+
+
+def assets_from_osm_file(
+    path: str | Path,
+    *,
+    area: shapely.Geometry | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Read the community assets OpenStreetMap maps in an extract (XML, bz2 or PBF).
+
+    Parameters
+    ----------
+    path
+        The extract (the same file as the street network will do).
+    area
+        The project area in the working CRS; assets outside it are left out (counted).
+    working_crs
+        The CRS of the layer.
+
+    Returns
+    -------
+    ImportResult
+        Rows are the tagged elements that match a preset; ``source`` is ``OpenStreetMap``
+        and ``source_ref`` the element (``node/123``, ``way/45``, ``relation/6``).
+    """
+    import osmium
+
+    path = check_input(path)
+    records = []
+    wkb = osmium.geom.WKBFactory()
+    try:
+        processor = (
+            osmium.FileProcessor(str(path))
+            .with_locations()
+            .with_areas(osmium.filter.KeyFilter(*PRESET_KEYS))
+            .with_filter(osmium.filter.KeyFilter(*PRESET_KEYS))
+        )
+        for obj in processor:
+            tags = dict(obj.tags)
+            if category_from_osm_tags(tags) is None:
+                continue
+            if isinstance(obj, osmium.osm.Node):
+                geometry = shapely.from_wkb(wkb.create_point(obj.location))
+                ref = f"node/{obj.id}"
+            elif isinstance(obj, osmium.osm.Area):
+                try:
+                    geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+                except RuntimeError:  # an area whose ways the extract cut off
+                    continue
+                kind = "way" if obj.from_way() else "relation"
+                ref = f"{kind}/{obj.orig_id()}"
+                if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
+                    geometry = geometry.geoms[0]
+            else:
+                continue  # ways: their area (if any) comes as an area
+            records.append((ref, tags, geometry))
+    except RuntimeError as exc:
+        raise InputFileError(
+            path,
+            f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
+            fix="It may be damaged or incomplete: download or export it again.",
+        ) from None
+    return _assets_result(records, AccountBook(path.name), area=area, working_crs=working_crs)
+
+
+def assets_from_osm_polygon(
+    polygon: shapely.Geometry,
+    *,
+    crs: str | None = None,
+    area: shapely.Geometry | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Download the assets OpenStreetMap maps within a polygon (through osmnx, cached)."""
+    import osmnx as ox
+
+    from healthy_streets.io.overpass import _download_with
+
+    working = working_crs or settings.working_crs
+    lonlat = gpd.GeoSeries([polygon], crs=crs or working).to_crs("EPSG:4326").iloc[0]
+    tags: dict[str, bool | str | list[str]] = dict.fromkeys(PRESET_KEYS, True)
+    features = _download_with(
+        lambda: ox.features_from_polygon(lonlat, tags=tags), what="OpenStreetMap features"
+    )
+    return _from_features(features, "OpenStreetMap (download)", area=area, working_crs=working)
+
+
+def assets_from_osm_place(
+    query: str,
+    *,
+    area: shapely.Geometry | None = None,
+    working_crs: str | None = None,
+) -> ImportResult:
+    """Download the assets OpenStreetMap maps within a place's boundary."""
+    import osmnx as ox
+
+    from healthy_streets.io.overpass import _download_with
+
+    tags: dict[str, bool | str | list[str]] = dict.fromkeys(PRESET_KEYS, True)
+    features = _download_with(
+        lambda: ox.features_from_place(query, tags=tags),
+        what=f"OpenStreetMap features of {query!r}",
+        query=query,
+    )
+    return _from_features(features, f"OpenStreetMap ({query})", area=area, working_crs=working_crs)
+
+
+def _from_features(
+    features: gpd.GeoDataFrame,
+    source: str,
+    *,
+    area: shapely.Geometry | None,
+    working_crs: str | None,
+) -> ImportResult:
+    records = []
+    tag_columns = [c for c in features.columns if c != "geometry"]
+    for (element, osm_id), row in features.iterrows():
+        tags = {
+            k: v for k, v in zip(tag_columns, row[tag_columns], strict=True) if isinstance(v, str)
+        }
+        if category_from_osm_tags(tags) is not None:
+            records.append((f"{element}/{osm_id}", tags, row.geometry))
+    return _assets_result(records, AccountBook(source), area=area, working_crs=working_crs)
+
+
+def _assets_result(
+    records: Iterable[tuple[str, dict[str, str], shapely.Geometry]],
+    book: AccountBook,
+    *,
+    area: shapely.Geometry | None,
+    working_crs: str | None,
+) -> ImportResult:
+    rows = []
+    for ref, tags, geometry in records:
+        category, tag = category_from_osm_tags(tags) or ("other", "")
+        notes = "; ".join(tags[k] for k in NOTE_TAGS if k in tags) or None
+        if tags.get("waste") == "dog_excrement":
+            notes = "Dog waste bin" + (f"; {notes}" if notes else "")
+        rows.append(
+            {
+                "asset_id": "osm-" + ref.replace("/", "-"),
+                "name": tags.get("name"),
+                "category": category,
+                "category_text": tag,
+                "source": "OpenStreetMap",
+                "source_ref": ref,
+                "notes": notes,
+                "geometry": geometry,
+            }
+        )
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=[*ASSETS.column_names[:7], "geometry"]),
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    frame = frame.to_crs(working_crs or settings.working_crs)
+    rows_in = len(frame)
+    if area is not None and len(frame):
+        inside = frame.intersects(area)
+        if (~inside).any():
+            book.note(
+                f"{int((~inside).sum())} OpenStreetMap features lie outside the project "
+                "area and were left out."
+            )
+        frame = frame[inside]
+        rows_in = len(frame)
+    return book.result(conform(frame, ASSETS), rows_in, unit="OSM elements")

@@ -1,0 +1,51 @@
+import json
+
+import pytest
+from conftest import SAMPLE
+
+from healthy_streets.io.assets import read_assets
+from healthy_streets.io.osm_features import assets_from_osm_file, category_from_osm_tags
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads((SAMPLE / "truth.json").read_text())
+
+
+def test_sample_osm_features_become_assets(truth):
+    result = assets_from_osm_file(SAMPLE / "yarrowside.osm")
+    assets = result.layer
+    counts = assets["category"].value_counts()
+    points = truth["osm"]["point_features"]
+    assert counts["bench"] == points["amenity=bench"]
+    assert counts["tree"] == points["natural=tree"]
+    assert counts["bin"] == points["amenity=waste_basket"]
+    assert counts["crossing"] == truth["osm"]["crossing_nodes"]
+    assert counts["bus_stop"] == points["highway=bus_stop"]
+    assert (assets["source"] == "OpenStreetMap").all()
+    # parks, school grounds and allotments are polygons
+    polygons = assets[assets.geom_type.isin(["Polygon", "MultiPolygon"])]
+    assert set(polygons["category"]) >= {"park", "school", "allotment"}
+    dog_bins = assets["notes"].fillna("").str.startswith("Dog waste bin")
+    assert dog_bins.sum() == points["dog_waste_bins"]
+    assert assets["source_ref"].str.match(r"^(node|way|relation)/\d+$").all()
+
+
+def test_read_assets_knows_an_osm_file():
+    assert read_assets(SAMPLE / "yarrowside.osm").kept > 100
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ({"amenity": "bench"}, ("bench", "amenity=bench")),
+        ({"leisure": "park", "name": "Lapwing Park"}, ("park", "leisure=park")),
+        ({"amenity": "waste_basket", "waste": "dog_excrement"}, ("bin", "amenity=waste_basket")),
+        ({"shop": "convenience"}, ("shop_cafe", "shop=convenience")),
+        ({"highway": "crossing", "crossing": "zebra"}, ("crossing", "highway=crossing")),
+        ({"highway": "residential"}, None),
+        ({"building": "yes"}, None),
+    ],
+)
+def test_osm_presets(tags, expected):
+    assert category_from_osm_tags(tags) == expected
