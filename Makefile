@@ -40,10 +40,10 @@ typecheck: $(VENV)/.installed-test
 sample: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets sample data/sample --overwrite
 
-## docs: regenerate docs/layers.md and docs/taxonomy.md from the code
+## docs: regenerate docs/layers.md, taxonomy.md and scorecard.md from the code
 docs: $(VENV)/.installed-runtime
-	$(BIN)/python -m healthy_streets.model layers > docs/layers.md
-	$(BIN)/python -m healthy_streets.model taxonomy > docs/taxonomy.md
+	for page in layers taxonomy scorecard; do \
+		$(BIN)/python -m healthy_streets._docs $$page > docs/$$page.md; done
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

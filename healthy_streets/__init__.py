@@ -44,7 +44,30 @@ _EXPORTS = {
     "assign_zones": "healthy_streets.analysis.attach",
     "attach_to_streets": "healthy_streets.analysis.attach",
     "cut_streets_at_zones": "healthy_streets.analysis.attach",
-    "key_figures": "healthy_streets.analysis.summary",
+    "key_figures": "healthy_streets.analysis.tables",
+    "summarise_zones": "healthy_streets.analysis.tables",
+    "street_lengths": "healthy_streets.analysis.tables",
+    "asset_counts": "healthy_streets.analysis.tables",
+    "report_counts": "healthy_streets.analysis.tables",
+    "hotspot_streets": "healthy_streets.analysis.tables",
+    "twenty_mph_gaps": "healthy_streets.analysis.gaps",
+    "schools_outside_zones": "healthy_streets.analysis.gaps",
+    "compare_speed_limits": "healthy_streets.analysis.gaps",
+    "before_after": "healthy_streets.analysis.evaluation",
+    "monthly_counts": "healthy_streets.analysis.evaluation",
+    "scorecard": "healthy_streets.analysis.scorecard",
+    "zones_from_osm_20mph": "healthy_streets.analysis.zones",
+    "zones_from_speed_limit_lines": "healthy_streets.analysis.zones",
+    "read_speed_limit_lines": "healthy_streets.io.zones",
+    "street_network_from_graphml": "healthy_streets.io.osm",
+    "street_network_from_place": "healthy_streets.io.overpass",
+    "street_network_from_bbox": "healthy_streets.io.overpass",
+    "street_network_from_polygon": "healthy_streets.io.overpass",
+    "assets_from_osm_file": "healthy_streets.io.osm_features",
+    "assets_from_osm_place": "healthy_streets.io.osm_features",
+    "plot_monthly": "healthy_streets.figures",
+    "plot_scorecard": "healthy_streets.figures",
+    "plot_speed_bands": "healthy_streets.figures",
     "meeting_map": "healthy_streets.maps.meeting",
     "save_map": "healthy_streets.maps.meeting",
     "load_layers": "healthy_streets.pipeline",
@@ -60,27 +83,50 @@ __all__ = [
     "ImportResult",
     "Inputs",
     "__version__",
+    "asset_counts",
+    "assets_from_osm_file",
+    "assets_from_osm_place",
     "assign_zones",
     "attach_to_streets",
+    "before_after",
+    "compare_speed_limits",
     "cut_streets_at_zones",
     "drop_duplicate_reports",
+    "hotspot_streets",
     "key_figures",
     "load_layers",
     "meeting_map",
+    "monthly_counts",
     "parse_council_date",
+    "plot_monthly",
+    "plot_scorecard",
+    "plot_speed_bands",
     "read_assets",
     "read_reports",
+    "read_speed_limit_lines",
     "read_zones",
+    "report_counts",
     "reports_from_csv",
     "reports_from_fixmystreet",
     "reports_from_open311",
     "sample_inputs",
     "save_map",
+    "schools_outside_zones",
+    "scorecard",
     "settings",
     "speed_from_tags",
+    "street_lengths",
+    "street_network_from_bbox",
+    "street_network_from_graphml",
     "street_network_from_osm_file",
+    "street_network_from_place",
+    "street_network_from_polygon",
     "streets_from_graph",
+    "summarise_zones",
+    "twenty_mph_gaps",
     "write_outputs",
+    "zones_from_osm_20mph",
+    "zones_from_speed_limit_lines",
 ]
 
 
@@ -102,9 +148,13 @@ if TYPE_CHECKING:
         attach_to_streets,
         cut_streets_at_zones,
     )
-    from healthy_streets.analysis.summary import key_figures
+    from healthy_streets.analysis.tables import key_figures
     from healthy_streets.io.assets import read_assets
-    from healthy_streets.io.osm import street_network_from_osm_file, streets_from_graph
+    from healthy_streets.io.osm import (
+        street_network_from_graphml,
+        street_network_from_osm_file,
+        streets_from_graph,
+    )
     from healthy_streets.io.reports import (
         drop_duplicate_reports,
         read_reports,
@@ -112,7 +162,7 @@ if TYPE_CHECKING:
         reports_from_fixmystreet,
         reports_from_open311,
     )
-    from healthy_streets.io.zones import read_zones
+    from healthy_streets.io.zones import read_speed_limit_lines, read_zones
     from healthy_streets.maps.meeting import meeting_map, save_map
     from healthy_streets.model.account import ImportResult
     from healthy_streets.model.dates import parse_council_date

@@ -20,7 +20,7 @@ import pandas as pd
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
-from healthy_streets.analysis.summary import key_figures
+from healthy_streets.analysis.tables import key_figures
 from healthy_streets.io.assets import drop_duplicate_assets, read_assets
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.io.osm_features import assets_from_osm_file

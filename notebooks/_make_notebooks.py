@@ -63,6 +63,113 @@ QUICKSTART = [
 ]
 
 
+BEFORE_AFTER = [
+    new_markdown_cell(
+        "# Before and after: dog fouling around each 20mph zone\n\n"
+        "Did dog fouling reports change when each zone came in? For every zone in force with "
+        "a date, reports are counted month by month for 12 months before and after, in the "
+        "zone and on the streets outside all zones (the control). The ratio of the two rate "
+        "ratios is a difference-in-differences on the rate scale; its 95% interval comes "
+        "from a Poisson regression (statsmodels). The sample has a planted effect: dog "
+        "fouling falls after Yarrowside North came in, and not in Cowslip."
+    ),
+    new_code_cell(
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "%matplotlib inline\n"
+        "import healthy_streets as hs\n\n"
+        "layers = hs.load_layers(hs.sample_inputs())\n"
+        "layers.zones[['zone_id', 'name', 'status', 'implemented_on', 'implemented_precision']]"
+    ),
+    new_markdown_cell("## The evaluation, against the streets outside all zones"),
+    new_code_cell(
+        "evaluation = hs.before_after(layers.zones, layers.reports, category='dog_fouling')\n"
+        "evaluation[['zone_before', 'zone_after', 'control_before', 'control_after',\n"
+        "            'ratio_of_ratios', 'ci_low', 'ci_high', 'p_value']]"
+    ),
+    new_code_cell("for zone_id, row in evaluation.iterrows():\n"
+                  "    print(f\"{row['name']}: {row['verdict']}\")"),
+    new_markdown_cell(
+        "## The monthly series\n\nThe zone (solid) beside the control (dashed), the date the "
+        "zone began marked and the windows shaded."
+    ),
+    new_code_cell("hs.plot_monthly(layers.zones, layers.reports, 'yarrowside-north');"),
+    new_code_cell("hs.plot_monthly(layers.zones, layers.reports, 'cowslip');"),
+    new_markdown_cell(
+        "## A different control: a ring around each zone\n\n"
+        "Streets within 400 m of the zone but outside every zone. Closer to the zone, but "
+        "with fewer reports, so the interval is wider."
+    ),
+    new_code_cell(
+        "ring = hs.before_after(layers.zones, layers.reports, control='ring', ring_m=400)\n"
+        "ring[['zone_before', 'zone_after', 'control_before', 'control_after',\n"
+        "      'ratio_of_ratios', 'ci_low', 'ci_high', 'verdict']]"
+    ),
+    new_markdown_cell(
+        "## Checks\n\nThe planted effect is found, in the right direction, with an interval "
+        "that excludes no change; the zone with no planted effect gets an interval that "
+        "includes it."
+    ),
+    new_code_cell(
+        "north = evaluation.loc['yarrowside-north']\n"
+        "cowslip = evaluation.loc['cowslip']\n"
+        "assert north['ratio_of_ratios'] < 1 and north['ci_high'] < 1\n"
+        "assert cowslip['ci_low'] < 1 < cowslip['ci_high']\n"
+        "print('planted effect found')"
+    ),
+]
+
+SCORECARD_AND_GAPS = [
+    new_markdown_cell(
+        "# The Healthy Streets scorecard and the 20mph gaps\n\n"
+        "Each zone scored against TfL's ten Healthy Streets Indicators from open-data "
+        "proxies (see `docs/scorecard.md` for every proxy and its limits), and the places "
+        "where the council's zones and OpenStreetMap disagree."
+    ),
+    new_code_cell(
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        "%matplotlib inline\n"
+        "import healthy_streets as hs\n\n"
+        "layers = hs.load_layers(hs.sample_inputs())"
+    ),
+    new_markdown_cell("## Street length by speed limit"),
+    new_code_cell(
+        "lengths = hs.street_lengths(layers.zones, layers.streets)\n"
+        "hs.plot_speed_bands(lengths)\n"
+        "lengths[['street_km', 'km_20', 'km_30', 'km_40', 'km_unknown', 'share_20mph']]"
+    ),
+    new_markdown_cell("## The scorecard"),
+    new_code_cell(
+        "card = hs.scorecard(layers.zones, layers.streets, layers.assets, layers.reports)\n"
+        "card.pivot(index='indicator', columns='zone_id', values='score')"
+    ),
+    new_code_cell("hs.plot_scorecard(card, 'yarrowside-north');"),
+    new_code_cell(
+        "card[card.zone_id == 'yarrowside-north'][['indicator', 'measure', 'value', 'unit',\n"
+        "                                          'score', 'thresholds']]"
+    ),
+    new_markdown_cell(
+        "## 20mph gaps\n\nStreets in a zone in force that OpenStreetMap tags faster than "
+        "20 mph, and streets tagged 20 mph outside every zone: for the council to check the "
+        "signs, or to correct the map."
+    ),
+    new_code_cell(
+        "gaps = hs.twenty_mph_gaps(layers.zones, layers.streets)\n"
+        "gaps.drop(columns='geometry')"
+    ),
+    new_markdown_cell("## Schools outside every 20mph zone"),
+    new_code_cell(
+        "hs.schools_outside_zones(layers.assets, layers.zones).drop(columns='geometry')"
+    ),
+    new_markdown_cell("## Hotspot streets for dog fouling"),
+    new_code_cell(
+        "hotspots = hs.hotspot_streets(layers.streets, layers.reports, category='dog_fouling')\n"
+        "hotspots.drop(columns='geometry').head(10)"
+    ),
+]
+
+
 def write(name: str, cells: list) -> None:
     notebook = new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -70,5 +177,12 @@ def write(name: str, cells: list) -> None:
     nbformat.write(notebook, HERE / name)
 
 
+NOTEBOOKS = {
+    "01_quickstart.ipynb": QUICKSTART,
+    "02_before_after_dog_fouling.ipynb": BEFORE_AFTER,
+    "03_scorecard_and_gaps.ipynb": SCORECARD_AND_GAPS,
+}
+
 if __name__ == "__main__":
-    write("01_quickstart.ipynb", QUICKSTART)
+    for name, cells in NOTEBOOKS.items():
+        write(name, cells)

@@ -11,7 +11,7 @@ from healthy_streets.analysis.attach import (
     cut_streets_at_zones,
     disjoint_zones,
 )
-from healthy_streets.analysis.summary import OUTSIDE, key_figures
+from healthy_streets.analysis.tables import OUTSIDE, key_figures
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
 

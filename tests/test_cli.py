@@ -259,3 +259,58 @@ def test_reports_command_with_a_column_mapping(tmp_path):
     broken = run("reports", str(path), "--map", "category")
     assert broken.exit_code == 2
     assert "ROLE=COLUMN" in broken.output
+
+
+def test_analysis_commands_write_csv_tables(tmp_path):
+    import pandas as pd
+
+    expected = {
+        "summary": [
+            "zone_id",
+            "name",
+            "status",
+            "street_km",
+            "share_20mph",
+            "reports_per_street_km_per_year",
+            "median_days_to_fix",
+        ],
+        "hotspots": ["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"],
+        "gaps": ["kind", "zone_id", "street", "length_m", "speed_mph", "maxspeed"],
+        "evaluate": [
+            "zone_id",
+            "zone_before",
+            "zone_after",
+            "ratio_of_ratios",
+            "ci_low",
+            "ci_high",
+            "verdict",
+        ],
+        "scorecard": ["zone_id", "indicator", "measure", "value", "unit", "score"],
+    }
+    for command, columns in expected.items():
+        out = tmp_path / f"{command}.csv"
+        result = run("-q", command, "--sample", "--output", str(out))
+        assert result.exit_code == 0, (command, result.output)
+        table = pd.read_csv(out, encoding="utf-8-sig")
+        assert set(columns) <= set(table.columns), command
+        assert len(table) > 0, command
+    evaluation = pd.read_csv(tmp_path / "evaluate.csv", encoding="utf-8-sig").set_index("zone_id")
+    assert evaluation.loc["yarrowside-north", "ci_high"] < 1
+    gaps = pd.read_csv(tmp_path / "gaps.csv", encoding="utf-8-sig")
+    assert set(gaps["street"]) >= {"Siskin Street", "Heapey Gardens", "Withnell Primary School"}
+
+
+def test_analysis_commands_need_inputs():
+    result = run("summary")
+    assert result.exit_code == 2
+    assert "--sample" in result.output
+    assert run("evaluate", "--sample", "--category", "dogs").exit_code == 2
+
+
+def test_evaluate_saves_figures(tmp_path):
+    result = run("-q", "evaluate", "--sample", "--figures", str(tmp_path / "figs"))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "figs").iterdir()) == [
+        "cowslip_dog_fouling.png",
+        "yarrowside-north_dog_fouling.png",
+    ]

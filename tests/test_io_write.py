@@ -63,3 +63,27 @@ def test_times_keep_their_instant(tmp_path):
     back = gpd.read_file(path, layer="reports")["reported_at"].iloc[0]
     assert back == summer  # 11:00 UTC, the same instant
     assert str(layer["reported_at"].dt.tz) == "Europe/London"  # the caller's frame is untouched
+
+
+def test_csv_cells_never_run_as_formulas(tmp_path):
+    import pandas as pd
+
+    from healthy_streets.io.write import write_csv
+
+    table = pd.DataFrame(
+        {
+            "title": ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "plain", None],
+            "count": [-5, 1, 2, 3, 4, 5],
+        }
+    )
+    path = write_csv(table, tmp_path / "t.csv")
+    back = pd.read_csv(path, encoding="utf-8-sig")
+    assert back["title"].tolist()[:5] == [
+        '\'=HYPERLINK("http://x")',
+        "'+1+1",
+        "'-2",
+        "'@SUM(A1)",
+        "plain",
+    ]
+    assert back["count"].tolist()[0] == -5  # numbers are not formulas
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8

@@ -1,15 +1,8 @@
 import geopandas as gpd
 import pandas as pd
 import shapely
-from conftest import ROOT
 
-from healthy_streets.model.layers import LAYERS, STREETS, conform, empty_layer, markdown
-
-
-def test_docs_layers_md_is_generated_from_the_code():
-    assert (ROOT / "docs" / "layers.md").read_text(encoding="utf-8") == markdown(), (
-        "docs/layers.md is out of date: run `make docs`"
-    )
+from healthy_streets.model.layers import LAYERS, STREETS, conform, empty_layer
 
 
 def test_empty_layers_have_every_column_in_the_working_crs():

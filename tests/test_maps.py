@@ -6,14 +6,14 @@ import pandas as pd
 import pytest
 import shapely
 
-from healthy_streets.analysis.summary import key_figures
+from healthy_streets.analysis.tables import key_figures
 from healthy_streets.errors import ConfigError, OutputExistsError
 from healthy_streets.maps._resources import INLINE_CSS, INLINE_JS
 from healthy_streets.maps.elements import safe_json
 from healthy_streets.maps.index import index_page
 from healthy_streets.maps.meeting import meeting_map, save_map
-from healthy_streets.maps.style import speed_band
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
+from healthy_streets.model.speed import speed_band
 
 XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
 

@@ -87,13 +87,3 @@ def test_every_report_category_has_a_tier_and_every_preset_a_category():
 def test_fold():
     assert fold("  Dog-Waste BINS! ") == "dog waste bin"
     assert fold("Men's Sheds") == "men shed"
-
-
-def test_docs_taxonomy_md_is_generated_from_the_code():
-    from conftest import ROOT
-
-    from healthy_streets.model.taxonomy import markdown
-
-    assert (ROOT / "docs" / "taxonomy.md").read_text(encoding="utf-8") == markdown(), (
-        "docs/taxonomy.md is out of date: run `make docs`"
-    )

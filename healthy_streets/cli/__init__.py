@@ -72,9 +72,33 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 def _register() -> None:
-    from healthy_streets.cli import assets, demo, network, reports, sample, zones
+    from healthy_streets.cli import (
+        assets,
+        demo,
+        evaluate,
+        gaps,
+        hotspots,
+        network,
+        reports,
+        sample,
+        scorecard,
+        summary,
+        zones,
+    )
 
-    for module in (demo, zones, network, assets, reports, sample):
+    for module in (
+        demo,
+        zones,
+        network,
+        assets,
+        reports,
+        summary,
+        hotspots,
+        gaps,
+        evaluate,
+        scorecard,
+        sample,
+    ):
         main.add_command(module.command)
 
 

@@ -13,7 +13,10 @@ import pyogrio
 from healthy_streets._files import atomic_path, check_output
 from healthy_streets.errors import OutputExistsError
 
-__all__ = ["gpkg_layers", "write_layer"]
+__all__ = ["gpkg_layers", "neutralise_formulas", "write_csv", "write_layer"]
+
+#: A cell that starts with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def gpkg_layers(path: str | Path) -> list[str]:
@@ -77,3 +80,38 @@ def _gpkg_ready(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd
     for column in aware:
         out[column] = out[column].dt.tz_convert("UTC")
     return out
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+
+    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading ``'`` (the OWASP advice for CSV injection), so that Excel shows it as text.
+    Numbers are left alone: a negative number is not a formula.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            text = values.astype("object")
+            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            out[column] = text.where(~risky, "'" + text.astype("str"))
+    return out
+
+
+def write_csv(
+    frame: pd.DataFrame,
+    path: str | Path,
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[str | Path] = (),
+    index: bool = False,
+) -> Path:
+    """Write a table as UTF-8 CSV (with a BOM, so Excel reads it right), atomically, with
+    formulas neutralised and geometry columns left out."""
+    from healthy_streets._files import write_bytes_atomic
+
+    target = check_output(path, overwrite=overwrite, inputs=inputs)
+    table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+    text = neutralise_formulas(table).to_csv(index=index, lineterminator="\n")
+    return write_bytes_atomic(target, text.encode("utf-8-sig"))

@@ -7,8 +7,9 @@ map still reads in greyscale print or on a washed-out projector.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
     "ASSET_COLOURS",
@@ -32,31 +33,15 @@ class SpeedBand:
 
 #: Speed bands, slowest first. Colours: Okabe–Ito blue, orange, vermillion; grey for unknown.
 SPEED_BANDS: tuple[SpeedBand, ...] = (
-    SpeedBand("20", "20 mph or less", "#0072B2", 6.0, None),
-    SpeedBand("30", "30 mph", "#E69F00", 4.0, "10 5"),
-    SpeedBand("40", "40 mph and over", "#D55E00", 4.0, "2 6"),
-    SpeedBand("unknown", "Limit unknown", "#7f7f7f", 2.5, "1 4"),
+    SpeedBand("20", BANDS["20"], "#0072B2", 6.0, None),
+    SpeedBand("30", BANDS["30"], "#E69F00", 4.0, "10 5"),
+    SpeedBand("40", BANDS["40"], "#D55E00", 4.0, "2 6"),
+    SpeedBand("unknown", BANDS["unknown"], "#7f7f7f", 2.5, "1 4"),
 )
 _BANDS = {band.key: band for band in SPEED_BANDS}
 
 #: Paths (footways, cycleways) are drawn thin and neutral, whatever their speed.
 PATH_STYLE = {"color": "#6b6b6b", "weight": 1.5, "dashArray": "3 3", "opacity": 0.8}
-
-
-def speed_band(mph: float | None) -> str:
-    """The band key for a speed: ``"20"`` (20 or less), ``"30"`` (above 20 up to 30),
-    ``"40"`` (above 30) or ``"unknown"``.
-
-    >>> speed_band(20), speed_band(18.6), speed_band(30), speed_band(40), speed_band(None)
-    ('20', '20', '30', '40', 'unknown')
-    """
-    if mph is None or (isinstance(mph, float) and math.isnan(mph)):
-        return "unknown"
-    if mph <= 20:
-        return "20"
-    if mph <= 30:
-        return "30"
-    return "40"
 
 
 def band(key: str) -> SpeedBand:

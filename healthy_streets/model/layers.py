@@ -3,8 +3,7 @@
 Every importer returns one of these layers, every analysis function takes them, and the
 project store writes them. Their columns are stable: add columns at the end, never
 rename or drop one. ``docs/layers.md`` is generated from the definitions below
-(``make docs``, which runs ``python -m healthy_streets.model``) and a test keeps the two
-in step.
+(``make docs``) and a test keeps the two in step.
 
 All layers are GeoDataFrames in the working CRS (:data:`healthy_streets.settings.working_crs`,
 British National Grid by default); maps convert to EPSG:4326 at the very end.
@@ -314,8 +313,7 @@ def markdown(layers: Iterable[Layer] = LAYERS.values()) -> str:
     lines = [
         "# The normalised layers",
         "",
-        "Generated from `healthy_streets/model/layers.py` by `make docs` "
-        "(`python -m healthy_streets.model`); do not edit by hand.",
+        "Generated from `healthy_streets/model/layers.py` by `make docs`; do not edit by hand.",
         "",
         "Every layer is a GeoDataFrame in the working CRS (EPSG:27700, British National Grid, "
         "unless the project names another), with exactly these columns in this order and a "

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 __all__ = [
+    "BANDS",
     "DEFAULT_MPH",
     "KMH_PER_MPH",
     "NATIONS",
@@ -43,6 +44,7 @@ __all__ = [
     "WALES_20MPH_FROM",
     "Speed",
     "restricted_road_mph",
+    "speed_band",
     "speed_from_tags",
 ]
 
@@ -275,3 +277,28 @@ def is_signed_20mph_zone(tags: Mapping[str, object]) -> bool:
             if code in {"gb:zone20", "gb:20", "uk:zone20", "uk:20"}:
                 return True
     return False
+
+
+#: Speed bands used in tables and maps, slowest first: key -> label.
+BANDS: dict[str, str] = {
+    "20": "20 mph or less",
+    "30": "30 mph",
+    "40": "40 mph and over",
+    "unknown": "Limit unknown",
+}
+
+
+def speed_band(mph: float | None) -> str:
+    """The band key for a speed: ``"20"`` (20 or less), ``"30"`` (above 20 up to 30),
+    ``"40"`` (above 30) or ``"unknown"``.
+
+    >>> speed_band(20), speed_band(18.6), speed_band(30), speed_band(40), speed_band(None)
+    ('20', '20', '30', '40', 'unknown')
+    """
+    if mph is None or (isinstance(mph, float) and math.isnan(mph)):
+        return "unknown"
+    if mph <= 20:
+        return "20"
+    if mph <= 30:
+        return "30"
+    return "40"

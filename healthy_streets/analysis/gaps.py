@@ -1,0 +1,260 @@
+"""20mph gaps: where the council's zones and OpenStreetMap disagree, and schools left out.
+
+Pure functions; each list is ready for the council to check signage or fix the map.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from healthy_streets.analysis.tables import OUTSIDE
+
+__all__ = ["compare_speed_limits", "schools_outside_zones", "twenty_mph_gaps"]
+
+#: Kinds of gap in :func:`twenty_mph_gaps`.
+FASTER_IN_ZONE = "faster in zone"
+TWENTY_OUTSIDE = "20 mph outside zones"
+
+
+def twenty_mph_gaps(
+    zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, *, edge_tolerance_m: float = 25.0
+) -> gpd.GeoDataFrame:
+    """Streets where the council's zones and OpenStreetMap's speed limits disagree.
+
+    Two kinds, roads only (not paths):
+
+    - ``faster in zone``: inside an *implemented* council zone, OSM gives a limit above
+      20 mph (check the signs, or correct the map);
+    - ``20 mph outside zones``: OSM gives 20 mph or less (from a ``maxspeed`` or zone tag, not
+      a default) outside every council zone (a zone the council's file lacks, or a map
+      error).
+
+    Streets must be cut at zone boundaries (``zone_id`` set). Pieces lying wholly within
+    ``edge_tolerance_m`` of a zone's edge are not gaps: a council draws its boundary along
+    the main road while OSM's streets run to the road's centre line, so every street
+    entering a zone has a few metres on the other side. Segments of one street (same name,
+    same zone, same tags) are joined into one row.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``kind``, ``zone_id`` (the zone, or ``"(outside zones)"``), ``street``, ``highway``,
+        ``length_m``, ``speed_mph``, ``maxspeed`` and ``maxspeed_type`` (the raw tags),
+        ``speed_source``, ``osm_way_ids`` (``;``-joined), geometry; longest first in each
+        kind.
+    """
+    roads = streets[streets["road_class"] != "path"].copy()
+    implemented = set(zones.loc[zones["status"] == "implemented", "zone_id"].astype("str"))
+    in_zone = roads["zone_id"].isin(implemented)
+    tagged_20 = (roads["speed_mph"] <= 20) & (
+        roads["speed_source"].str.startswith(("maxspeed", "zone_maxspeed", "source_maxspeed"))
+        | roads["signed_20mph_zone"]
+    )
+    at_edge = _near_edges(roads, zones, edge_tolerance_m)
+    faster = roads[in_zone & (roads["speed_mph"] > 20) & ~at_edge].assign(kind=FASTER_IN_ZONE)
+    outside = roads[roads["zone_id"].isna() & tagged_20 & ~at_edge].assign(kind=TWENTY_OUTSIDE)
+    gaps = pd.concat([faster, outside], ignore_index=True)
+    if gaps.empty:
+        return gpd.GeoDataFrame(
+            columns=[
+                "kind",
+                "zone_id",
+                "street",
+                "highway",
+                "length_m",
+                "speed_mph",
+                "maxspeed",
+                "maxspeed_type",
+                "speed_source",
+                "osm_way_ids",
+                "geometry",
+            ],
+            geometry="geometry",
+            crs=streets.crs,
+        )
+    gaps["zone_id"] = gaps["zone_id"].astype("object").where(gaps["zone_id"].notna(), OUTSIDE)
+    gaps["street"] = gaps["name"].astype("object").where(gaps["name"].notna(), "(unnamed)")
+    keys = [
+        "kind",
+        "zone_id",
+        "street",
+        "highway",
+        "speed_mph",
+        "maxspeed",
+        "maxspeed_type",
+        "speed_source",
+    ]
+    for key in keys:
+        gaps[key] = gaps[key].astype("object").where(gaps[key].notna(), "")
+    gaps["osm_way_ids"] = gaps["osm_way_id"].astype("str")
+    grouped = (
+        gpd.GeoDataFrame(gaps, geometry="geometry", crs=streets.crs)
+        .dissolve(
+            by=keys,
+            aggfunc={
+                "length_m": "sum",
+                "osm_way_ids": lambda ids: ";".join(sorted(set(ids), key=int)),
+            },
+        )
+        .reset_index()
+    )
+    grouped = grouped.replace({"": None})
+    grouped["length_m"] = grouped["length_m"].round(1)
+    grouped["speed_mph"] = pd.to_numeric(grouped["speed_mph"])
+    order = {FASTER_IN_ZONE: 0, TWENTY_OUTSIDE: 1}
+    grouped = grouped.sort_values(
+        ["kind", "length_m"],
+        ascending=[True, False],
+        key=lambda s: s.map(order) if s.name == "kind" else s,
+    )
+    columns = [
+        "kind",
+        "zone_id",
+        "street",
+        "highway",
+        "length_m",
+        "speed_mph",
+        "maxspeed",
+        "maxspeed_type",
+        "speed_source",
+        "osm_way_ids",
+        "geometry",
+    ]
+    return gpd.GeoDataFrame(
+        grouped[columns].reset_index(drop=True), geometry="geometry", crs=streets.crs
+    )
+
+
+def _near_edges(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, tolerance_m: float) -> pd.Series:
+    """True for roads lying wholly within ``tolerance_m`` of a zone's edge."""
+    if zones.empty or tolerance_m <= 0:
+        return pd.Series(False, index=roads.index)
+    band = shapely.union_all(zones.geometry.boundary.buffer(tolerance_m).values)
+    return pd.Series(shapely.within(roads.geometry.values, band), index=roads.index)
+
+
+def schools_outside_zones(
+    assets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, implemented_only: bool = True
+) -> gpd.GeoDataFrame:
+    """Schools outside every 20mph zone, with the distance to the nearest zone.
+
+    Parameters
+    ----------
+    assets
+        The ``assets`` layer (schools from walkabouts, council data or OpenStreetMap).
+    zones
+        The ``zones`` layer.
+    implemented_only
+        Count only zones in force (a school in a proposed zone is still outside).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``asset_id``, ``name``, ``source``, ``distance_m`` (to the nearest zone's edge),
+        ``nearest_zone_id``, the school's geometry; nearest first.
+    """
+    schools = assets[assets["category"] == "school"]
+    covering = zones[zones["status"] == "implemented"] if implemented_only else zones
+    if schools.empty:
+        return gpd.GeoDataFrame(
+            columns=["asset_id", "name", "source", "distance_m", "nearest_zone_id", "geometry"],
+            geometry="geometry",
+            crs=assets.crs,
+        )
+    if covering.empty:
+        inside = np.zeros(len(schools), dtype=bool)
+    else:
+        union = shapely.union_all(covering.geometry.values)
+        inside = shapely.intersects(schools.geometry.values, union)
+    outside = schools[~inside]
+    if covering.empty:
+        nearest = pd.Series([None] * len(outside), index=outside.index, dtype="object")
+        distance = pd.Series(np.nan, index=outside.index)
+    else:
+        left, right = covering.sindex.nearest(outside.geometry.values, return_all=False)
+        nearest = pd.Series(covering["zone_id"].to_numpy()[right], index=outside.index[left])
+        distance = pd.Series(
+            shapely.distance(outside.geometry.values[left], covering.geometry.values[right]),
+            index=outside.index[left],
+        )
+    result = gpd.GeoDataFrame(
+        {
+            "asset_id": outside["asset_id"],
+            "name": outside["name"],
+            "source": outside["source"],
+            "distance_m": distance.reindex(outside.index).round(1),
+            "nearest_zone_id": nearest.reindex(outside.index),
+        },
+        geometry=outside.geometry,
+        crs=assets.crs,
+    )
+    return result.sort_values("distance_m").reset_index(drop=True)
+
+
+def compare_speed_limits(
+    speed_limits: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    *,
+    match_m: float = 10.0,
+    min_overlap: float = 0.5,
+) -> gpd.GeoDataFrame:
+    """Council speed-limit lines against OpenStreetMap's limits on the same street.
+
+    Each OSM road segment is matched to the council line it runs along: at least
+    ``min_overlap`` of its length within ``match_m`` metres of the line. Segments whose
+    limits differ are listed.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``segment_id``, ``street``, ``length_m``, ``osm_mph``, ``osm_source``,
+        ``council_mph``, ``council_part_time``, ``limit_text``, ``line_id``, geometry (the
+        OSM segment); longest first.
+    """
+    roads = streets[streets["road_class"] != "path"]
+    columns = [
+        "segment_id",
+        "street",
+        "length_m",
+        "osm_mph",
+        "osm_source",
+        "council_mph",
+        "council_part_time",
+        "limit_text",
+        "line_id",
+        "geometry",
+    ]
+    if roads.empty or speed_limits.empty:
+        return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=streets.crs)
+    corridors = speed_limits.geometry.buffer(match_m, cap_style="flat")
+    road_idx, line_idx = corridors.sindex.query(roads.geometry.values, predicate="intersects")
+    overlap = shapely.length(
+        shapely.intersection(roads.geometry.values[road_idx], corridors.values[line_idx])
+    )
+    share = overlap / np.maximum(roads["length_m"].to_numpy()[road_idx], 1e-9)
+    pairs = pd.DataFrame({"road": road_idx, "line": line_idx, "share": share})
+    pairs = pairs[pairs["share"] >= min_overlap].sort_values("share", ascending=False)
+    pairs = pairs.drop_duplicates("road")
+    matched_roads = roads.iloc[pairs["road"].to_numpy()]
+    matched_lines = speed_limits.iloc[pairs["line"].to_numpy()]
+    table = gpd.GeoDataFrame(
+        {
+            "segment_id": matched_roads["segment_id"].to_numpy(),
+            "street": matched_roads["name"].to_numpy(),
+            "length_m": matched_roads["length_m"].to_numpy(),
+            "osm_mph": matched_roads["speed_mph"].to_numpy(),
+            "osm_source": matched_roads["speed_source"].to_numpy(),
+            "council_mph": matched_lines["speed_mph"].to_numpy(),
+            "council_part_time": matched_lines["part_time"].to_numpy(),
+            "limit_text": matched_lines["limit_text"].to_numpy(),
+            "line_id": matched_lines["line_id"].to_numpy(),
+        },
+        geometry=matched_roads.geometry.to_numpy(),
+        crs=streets.crs,
+    )
+    differ = ~np.isclose(table["osm_mph"].astype(float), table["council_mph"].astype(float))
+    table = table[differ | table["osm_mph"].isna()]
+    return table.sort_values("length_m", ascending=False).reset_index(drop=True)[columns]

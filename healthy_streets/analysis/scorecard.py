@@ -1,0 +1,322 @@
+"""A Healthy Streets scorecard per zone, from transparent open-data proxies.
+
+Transport for London's Healthy Streets Approach judges a street by ten indicators. Most are
+about how a street *feels* and are properly measured on foot with TfL's check. Here each
+indicator gets a proxy from the data the toolkit holds (OpenStreetMap, the council's zones,
+community assets, resident reports) where a defensible one exists, scored 0 to 3 against
+thresholds written below, with the raw value beside the score. An indicator without a usable
+proxy says so rather than invent one. ``docs/scorecard.md`` (generated from :data:`PROXIES`
+by ``make docs``) explains each proxy and its limits.
+
+Scores compare zones with each other and with the area outside them; they are not TfL's
+Healthy Streets Check scores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from healthy_streets.analysis.tables import (
+    OUTSIDE,
+    asset_counts,
+    report_counts,
+    report_period,
+    street_lengths,
+)
+
+__all__ = ["INDICATORS", "PROXIES", "Proxy", "markdown", "scorecard"]
+
+#: TfL's ten Healthy Streets Indicators, in TfL's order.
+INDICATORS = (
+    "Pedestrians from all walks of life",
+    "Easy to cross",
+    "Shade and shelter",
+    "Places to stop and rest",
+    "Not too noisy",
+    "People choose to walk, cycle and use public transport",
+    "People feel safe",
+    "Things to see and do",
+    "People feel relaxed",
+    "Clean air",
+)
+
+#: Asset categories that count as "things to see and do".
+THINGS_TO_DO = (
+    "park",
+    "playground",
+    "community_centre",
+    "library",
+    "place_of_worship",
+    "shop_cafe",
+    "allotment",
+    "sport_leisure",
+    "community_group",
+    "health",
+)
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """How one indicator is scored.
+
+    Attributes
+    ----------
+    indicator
+        TfL's indicator.
+    measure
+        What is measured, in plain words (``None``: no usable proxy).
+    unit
+        The raw value's unit.
+    thresholds
+        Three cut points: a raw value at or above the first scores 1, the second 2, the
+        third 3 (or at or below them, when ``higher_is_better`` is false).
+    higher_is_better
+        Whether a bigger raw value is better.
+    limits
+        What the proxy misses, in plain words.
+    """
+
+    indicator: str
+    measure: str | None
+    unit: str
+    thresholds: tuple[float, float, float]
+    higher_is_better: bool
+    limits: str
+
+    def score(self, value: float) -> float:
+        """0 to 3 against the thresholds; NaN when the value is unknown."""
+        if value is None or np.isnan(value):
+            return np.nan
+        if self.higher_is_better:
+            return float(sum(value >= t for t in self.thresholds))
+        return float(sum(value <= t for t in self.thresholds))
+
+
+PROXIES: tuple[Proxy, ...] = (
+    Proxy(
+        "Pedestrians from all walks of life",
+        None,
+        "",
+        (0, 0, 0),
+        True,
+        "Who uses a street needs counting people on it; no open data says so. Left "
+        "unscored rather than guessed.",
+    ),
+    Proxy(
+        "Easy to cross",
+        "Mapped crossings (zebra, signals, uncontrolled) per km of road",
+        "per km",
+        (0.5, 1.5, 3.0),
+        True,
+        "Counts only crossings mapped in OpenStreetMap; says nothing of kerb heights, "
+        "waiting times or how wide the road is.",
+    ),
+    Proxy(
+        "Shade and shelter",
+        "Trees and bus shelters per km of road",
+        "per km",
+        (5.0, 15.0, 30.0),
+        True,
+        "Street trees are patchily mapped in OpenStreetMap and by walkabouts; canopy, "
+        "awnings and building shade are not counted.",
+    ),
+    Proxy(
+        "Places to stop and rest",
+        "Benches and other seats per km of road",
+        "per km",
+        (1.0, 3.0, 6.0),
+        True,
+        "Only mapped seats count; their condition, and walls or steps people sit on, do not.",
+    ),
+    Proxy(
+        "Not too noisy",
+        "Share of road length on main roads (motorway to secondary)",
+        "share",
+        (0.30, 0.15, 0.05),
+        False,
+        "Main roads stand for traffic noise; traffic volumes, speeds and surfaces are not "
+        "known. The same proxy as clean air.",
+    ),
+    Proxy(
+        "People choose to walk, cycle and use public transport",
+        "Bus stops per square kilometre",
+        "per km2",
+        (2.0, 5.0, 10.0),
+        True,
+        "Stops are only a chance to use buses; how often they run, cycle routes and how "
+        "people actually travel are not known.",
+    ),
+    Proxy(
+        "People feel safe",
+        "Share of road length with a limit of 20 mph or less",
+        "share",
+        (0.25, 0.50, 0.80),
+        True,
+        "A signed limit is not the speed driven; crime, lighting and collisions are not counted.",
+    ),
+    Proxy(
+        "Things to see and do",
+        "Community assets (parks, play areas, halls, libraries, shops and cafes, places of "
+        "worship, allotments, groups, health services) per square kilometre",
+        "per km2",
+        (5.0, 15.0, 30.0),
+        True,
+        "As complete as the community's and OpenStreetMap's mapping; a busy high street "
+        "and a quiet lane with a library can score alike.",
+    ),
+    Proxy(
+        "People feel relaxed",
+        "Dog fouling and litter reports per km of road per year (a clean, cared-for street)",
+        "per km per year",
+        (10.0, 5.0, 2.0),
+        False,
+        "Reports measure residents' willingness to report as well as the mess; clutter, "
+        "noise and crowding are not counted.",
+    ),
+    Proxy(
+        "Clean air",
+        "Share of road length on main roads (motorway to secondary)",
+        "share",
+        (0.30, 0.15, 0.05),
+        False,
+        "Main roads stand for traffic emissions; no air-quality measurements are used. "
+        "The same proxy as not too noisy.",
+    ),
+)
+
+
+def scorecard(
+    zones: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+) -> pd.DataFrame:
+    """The Healthy Streets scorecard: one row per zone (and outside) and indicator.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``zone_id``, ``indicator``, ``measure``, ``value`` (raw), ``unit``,
+        ``score`` (0 to 3; empty without a proxy or a value), ``thresholds`` (the cut points
+        for 1, 2 and 3, in words).
+    """
+    lengths = street_lengths(zones, streets)
+    index = lengths.index
+    area = pd.Series(
+        zones.geometry.area.to_numpy() / 1e6, index=zones["zone_id"].astype("str").to_numpy()
+    ).reindex(index)
+    counts = (
+        asset_counts(zones, streets, assets)
+        .pivot_table(
+            index="zone_id", columns="category", values="count", aggfunc="sum", fill_value=0
+        )
+        .reindex(index, fill_value=0)
+    )
+
+    def assets_of(*categories: str) -> pd.Series:
+        present = [c for c in categories if c in counts]
+        return counts[present].sum(axis=1) if present else pd.Series(0, index=index)
+
+    km = lengths["street_km"].where(lengths["street_km"] > 0)
+    roads = streets[streets["road_class"] != "path"]
+    main_km = (
+        (roads.loc[roads["road_class"] == "main", "length_m"] / 1000)
+        .groupby(roads["zone_id"].astype("object").where(roads["zone_id"].notna(), OUTSIDE))
+        .sum()
+    )
+    shelters = _shelters(assets)
+    cleanliness = report_counts(zones, streets, reports)
+    clean = cleanliness[cleanliness["category"].isin(["dog_fouling", "litter"])]
+    years = report_period(reports).years
+    mess = clean.groupby("zone_id")["count"].sum().reindex(index, fill_value=0)
+    values = {
+        "Easy to cross": assets_of("crossing") / km,
+        "Shade and shelter": (assets_of("tree") + shelters.reindex(index, fill_value=0)) / km,
+        "Places to stop and rest": assets_of("bench") / km,
+        "Not too noisy": main_km.reindex(index, fill_value=0.0) / km,
+        "People choose to walk, cycle and use public transport": assets_of("bus_stop") / area,
+        "People feel safe": lengths["share_20mph"],
+        "Things to see and do": assets_of(*THINGS_TO_DO) / area,
+        "People feel relaxed": mess / km / years if years > 0 else mess * np.nan,
+        "Clean air": main_km.reindex(index, fill_value=0.0) / km,
+    }
+    rows = []
+    for zone_id in index:
+        for proxy in PROXIES:
+            value = values[proxy.indicator][zone_id] if proxy.measure else np.nan
+            rows.append(
+                {
+                    "zone_id": zone_id,
+                    "indicator": proxy.indicator,
+                    "measure": proxy.measure or "No usable proxy in open data",
+                    "value": round(float(value), 3) if pd.notna(value) else np.nan,
+                    "unit": proxy.unit,
+                    "score": proxy.score(float(value)) if proxy.measure else np.nan,
+                    "thresholds": _thresholds_text(proxy),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _shelters(assets: gpd.GeoDataFrame) -> pd.Series:
+    """Bus shelters per zone (bus stops noted or tagged as shelters)."""
+    text = (
+        assets["category_text"].fillna("")
+        + " "
+        + assets["name"].fillna("")
+        + " "
+        + assets["notes"].fillna("")
+    ).str.lower()
+    shelter = text.str.contains("shelter") | (assets["category_text"] == "amenity=shelter")
+    zone = assets["zone_id"].astype("object").where(assets["zone_id"].notna(), OUTSIDE)
+    return assets[shelter].groupby(zone[shelter]).size()
+
+
+def _thresholds_text(proxy: Proxy) -> str:
+    if not proxy.measure:
+        return ""
+    sign = ">=" if proxy.higher_is_better else "<="
+    return "; ".join(
+        f"{score}: {sign} {t:g}" for score, t in zip((1, 2, 3), proxy.thresholds, strict=True)
+    )
+
+
+def markdown() -> str:
+    """The scorecard reference as Markdown (the text of ``docs/scorecard.md``)."""
+    lines = [
+        "# The Healthy Streets scorecard",
+        "",
+        "Generated from `healthy_streets/analysis/scorecard.py` by `make docs`; do not edit "
+        "by hand.",
+        "",
+        "Transport for London's Healthy Streets Approach judges streets by ten indicators, "
+        "properly assessed on foot with TfL's Healthy Streets Check. The toolkit's scorecard "
+        "gives each indicator a *proxy* from open data where a defensible one exists, scored "
+        "0 to 3 against the thresholds below, and shows the raw value beside the score. It "
+        "compares zones with each other and with the area outside them; it is not a Healthy "
+        'Streets Check score. "Road" means streets that are not footways or paths.',
+        "",
+        "| indicator | proxy | unit | score 1 / 2 / 3 at | limits |",
+        "|---|---|---|---|---|",
+    ]
+    for proxy in PROXIES:
+        if proxy.measure is None:
+            lines.append(f"| {proxy.indicator} | *no usable proxy* | | | {proxy.limits} |")
+            continue
+        sign = "at least" if proxy.higher_is_better else "at most"
+        cuts = " / ".join(f"{t:g}" for t in proxy.thresholds)
+        lines.append(
+            f"| {proxy.indicator} | {proxy.measure} | {proxy.unit} | {sign} {cuts} | "
+            f"{proxy.limits} |"
+        )
+    lines += [
+        "",
+        "A proxy scores 0 below the first threshold (above it, when lower is better). An "
+        "indicator whose value cannot be computed has no score: a zone with no roads, or a "
+        "per-square-kilometre proxy for the area outside all zones, which has no set area.",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,422 @@
+"""Per-zone tables and hotspot streets: what officers and analysts read first.
+
+Pure functions over the normalised layers: GeoDataFrames in, DataFrames out, no printing,
+no I/O. Streets must be cut at zone boundaries and carry ``zone_id``
+(:func:`~healthy_streets.analysis.attach.cut_streets_at_zones`); assets and reports must
+carry ``zone_id`` (:func:`~healthy_streets.analysis.attach.assign_zones`) and, for hotspots,
+``segment_id`` (:func:`~healthy_streets.analysis.attach.attach_to_streets`).
+
+"Street length" everywhere means roads: ``road_class`` ``main`` or ``local``, not paths.
+The area outside all zones is a row of every per-zone table (``zone_id`` ``"(outside
+zones)"``), so each zone has a comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from healthy_streets.model.speed import BANDS, speed_band
+
+__all__ = [
+    "OUTSIDE",
+    "Period",
+    "asset_counts",
+    "hotspot_streets",
+    "key_figures",
+    "report_counts",
+    "report_period",
+    "street_lengths",
+    "summarise_zones",
+]
+
+#: The ``zone_id`` of the area outside every zone in tables.
+OUTSIDE = "(outside zones)"
+
+TIMEZONE = "Europe/London"
+DAYS_PER_YEAR = 365.25
+
+
+class Period(NamedTuple):
+    """A date range ``[start, end)`` and its length in years."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    @property
+    def years(self) -> float:
+        """The period's length in years (of 365.25 days)."""
+        return max((self.end - self.start).total_seconds() / 86_400 / DAYS_PER_YEAR, 0.0)
+
+
+def report_period(
+    reports: gpd.GeoDataFrame,
+    *,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> Period:
+    """The period reports are counted over: ``start`` (inclusive) to ``end`` (exclusive),
+    each defaulting to the first day and the day after the last day with a report."""
+    dates = reports["reported_at"].dropna()
+    first = dates.min() if len(dates) else pd.Timestamp("2000-01-01", tz=TIMEZONE)
+    last = dates.max() if len(dates) else first
+    return Period(
+        _day(start) if start is not None else first.normalize(),
+        _day(end) if end is not None else last.normalize() + pd.Timedelta(days=1),
+    )
+
+
+def _day(value: dt.date | str) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize(TIMEZONE) if stamp.tzinfo is None else stamp.tz_convert(TIMEZONE)
+
+
+def _zone_index(zones: gpd.GeoDataFrame) -> pd.Index:
+    return pd.Index([*zones["zone_id"].astype("str"), OUTSIDE], name="zone_id")
+
+
+def _zone_of(layer: pd.DataFrame) -> pd.Series:
+    return layer["zone_id"].astype("object").where(layer["zone_id"].notna(), OUTSIDE)
+
+
+def _roads(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return streets[streets["road_class"] != "path"]
+
+
+def street_lengths(zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Street length per zone, by speed band.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``zone_id`` (zones in order, then outside), with:
+
+        ``street_km``
+            Road length (not paths), km.
+        ``km_20``, ``km_30``, ``km_40``, ``km_unknown``
+            Of that, km with a limit of 20 mph or less, over 20 up to 30, over 30, unknown.
+        ``share_20mph``
+            ``km_20 / street_km``: the share OSM gives a limit of 20 mph or less.
+        ``share_signed_20mph_zone``
+            The share OSM tags as a signed 20mph zone (``GB:zone20``).
+        ``path_km``
+            Footways, cycleways and other paths, km (not in ``street_km``).
+    """
+    index = _zone_index(zones)
+    roads = _roads(streets)
+    zone = _zone_of(roads)
+    km = roads["length_m"] / 1000
+    band = roads["speed_mph"].map(speed_band)
+    table = pd.DataFrame(index=index)
+    table["street_km"] = km.groupby(zone).sum().reindex(index, fill_value=0.0)
+    for key in BANDS:
+        table[f"km_{key}"] = (
+            km[band == key].groupby(zone[band == key]).sum().reindex(index, fill_value=0.0)
+        )
+    signed = roads["signed_20mph_zone"].astype(bool)
+    table["share_20mph"] = _share(table["km_20"], table["street_km"])
+    table["share_signed_20mph_zone"] = _share(
+        km[signed].groupby(zone[signed]).sum().reindex(index, fill_value=0.0), table["street_km"]
+    )
+    paths = streets[streets["road_class"] == "path"]
+    table["path_km"] = (
+        (paths["length_m"] / 1000).groupby(_zone_of(paths)).sum().reindex(index, fill_value=0.0)
+    )
+    return table.round(4)
+
+
+def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
+    return (part / whole).where(whole > 0)
+
+
+def asset_counts(
+    zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Community assets per zone and category, with their density.
+
+    Returns
+    -------
+    DataFrame
+        One row per zone (and outside) and asset category present, with ``zone_id``,
+        ``category``, ``count``, ``per_street_km`` (count per km of road) and ``per_km2``
+        (count per square kilometre of zone; empty outside zones).
+    """
+    index = _zone_index(zones)
+    lengths = street_lengths(zones, streets)["street_km"]
+    area = _areas_km2(zones)
+    counts = assets.groupby([_zone_of(assets), assets["category"]]).size()
+    table = counts.rename("count").reset_index()
+    table.columns = ["zone_id", "category", "count"]
+    table = table[table["zone_id"].isin(index)]
+    table["per_street_km"] = (
+        (table["count"] / table["zone_id"].map(lengths))
+        .where(table["zone_id"].map(lengths) > 0)
+        .round(3)
+    )
+    table["per_km2"] = (table["count"] / table["zone_id"].map(area)).round(3)
+    order = {z: i for i, z in enumerate(index)}
+    return table.sort_values(
+        ["zone_id", "category"], key=lambda s: s.map(order) if s.name == "zone_id" else s
+    ).reset_index(drop=True)
+
+
+def _areas_km2(zones: gpd.GeoDataFrame) -> pd.Series:
+    return pd.Series(
+        zones.geometry.area.to_numpy() / 1e6, index=zones["zone_id"].astype("str").to_numpy()
+    )
+
+
+def report_counts(
+    zones: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    *,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> pd.DataFrame:
+    """Resident reports per zone and category over a period.
+
+    Parameters
+    ----------
+    start, end
+        The period ``[start, end)``; by default the first to the last report's day.
+
+    Returns
+    -------
+    DataFrame
+        One row per zone (and outside) and report category present, with ``zone_id``,
+        ``category``, ``count``, ``per_street_km_per_year`` (count per km of road per year of
+        the period), ``open``, ``fixed``, ``closed`` (counts by status now) and
+        ``median_days_to_fix`` (from report to fix, for fixed reports with both dates).
+    """
+    period = report_period(reports, start=start, end=end)
+    chosen = _in_period(reports, period)
+    index = _zone_index(zones)
+    lengths = street_lengths(zones, streets)["street_km"]
+    keys = [_zone_of(chosen).rename("zone_id"), chosen["category"].rename("category")]
+    table = chosen.groupby(keys).size().rename("count").to_frame()
+    status = chosen.groupby([*keys, chosen["status"]]).size().unstack(fill_value=0)
+    for name in ("open", "fixed", "closed"):
+        table[name] = status.get(name, 0)
+    days = (chosen["fixed_at"] - chosen["reported_at"]).dt.total_seconds() / 86_400
+    fixed = (chosen["status"] == "fixed") & days.notna() & (days >= 0)
+    table["median_days_to_fix"] = days[fixed].groupby([k[fixed] for k in keys]).median()
+    table = table.reset_index()
+    table = table[table["zone_id"].isin(index)]
+    km = table["zone_id"].map(lengths)
+    table["per_street_km_per_year"] = (table["count"] / km / period.years).where(
+        (km > 0) & (period.years > 0)
+    )
+    table = table[
+        [
+            "zone_id",
+            "category",
+            "count",
+            "per_street_km_per_year",
+            "open",
+            "fixed",
+            "closed",
+            "median_days_to_fix",
+        ]
+    ]
+    order = {z: i for i, z in enumerate(index)}
+    table = table.sort_values(
+        ["zone_id", "category"], key=lambda s: s.map(order) if s.name == "zone_id" else s
+    )
+    return table.reset_index(drop=True).round(
+        {"per_street_km_per_year": 3, "median_days_to_fix": 1}
+    )
+
+
+def _in_period(reports: gpd.GeoDataFrame, period: Period) -> gpd.GeoDataFrame:
+    when = reports["reported_at"]
+    return reports[(when >= period.start) & (when < period.end)]
+
+
+def summarise_zones(
+    zones: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    *,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> pd.DataFrame:
+    """One row per zone (and the area outside all zones): the headline figures.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``zone_id``, with ``name``, ``status``, ``implemented_on``,
+        ``area_km2`` (empty outside zones), the columns of :func:`street_lengths`,
+        ``assets`` and ``assets_per_street_km``, ``reports`` (in the period) and
+        ``reports_per_street_km_per_year``, ``open``, ``fixed``, ``closed``,
+        ``median_days_to_fix``, and ``period_start``/``period_end`` (the period counted).
+
+    Examples
+    --------
+    >>> summarise_zones(layers.zones, layers.streets, layers.assets,
+    ...                 layers.reports)  # doctest: +SKIP
+    """
+    index = _zone_index(zones)
+    period = report_period(reports, start=start, end=end)
+    chosen = _in_period(reports, period)
+    table = pd.DataFrame(index=index)
+    table["name"] = [*zones["name"].astype("str"), "Outside all zones"]
+    table["status"] = [*zones["status"].astype("str"), None]
+    table["implemented_on"] = [*zones["implemented_on"], pd.NaT]
+    table["area_km2"] = _areas_km2(zones).reindex(index).round(4)
+    lengths = street_lengths(zones, streets)
+    table = table.join(lengths)
+    table["assets"] = assets.groupby(_zone_of(assets)).size().reindex(index, fill_value=0)
+    table["assets_per_street_km"] = (
+        (table["assets"] / table["street_km"]).where(table["street_km"] > 0).round(3)
+    )
+    zone = _zone_of(chosen)
+    table["reports"] = chosen.groupby(zone).size().reindex(index, fill_value=0)
+    table["reports_per_street_km_per_year"] = (
+        (table["reports"] / table["street_km"] / period.years)
+        .where((table["street_km"] > 0) & (period.years > 0))
+        .round(3)
+    )
+    status = chosen.groupby([zone, chosen["status"]]).size().unstack(fill_value=0)
+    for name in ("open", "fixed", "closed"):
+        column = status[name] if name in status else pd.Series(dtype="int64")
+        table[name] = column.reindex(index, fill_value=0).astype("int64")
+    days = (chosen["fixed_at"] - chosen["reported_at"]).dt.total_seconds() / 86_400
+    fixed = (chosen["status"] == "fixed") & days.notna() & (days >= 0)
+    table["median_days_to_fix"] = days[fixed].groupby(zone[fixed]).median().reindex(index).round(1)
+    table["period_start"] = period.start.date()
+    table["period_end"] = (period.end - pd.Timedelta(days=1)).date()
+    return table
+
+
+def hotspot_streets(
+    streets: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    *,
+    category: str | None = None,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+    min_length_m: float = 100.0,
+    min_reports: int = 3,
+) -> gpd.GeoDataFrame:
+    """Streets ranked by reports per 100 m per year.
+
+    Reports attached to a street segment (``segment_id``) count for the street the segment
+    belongs to: segments with the same name in the same zone are one street (an unnamed
+    segment is its own OSM way). Ranking whole streets, and only streets at least
+    ``min_length_m`` long with at least ``min_reports`` reports, keeps a 5 m segment with one
+    report from topping the list.
+
+    Parameters
+    ----------
+    category
+        Count one report category only (e.g. ``"dog_fouling"``); default all.
+    start, end
+        The period ``[start, end)``; by default the reports' whole range.
+    min_length_m
+        Shortest street ranked, in metres.
+    min_reports
+        Fewest reports for a street to be ranked.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per street, highest rate first: ``rank``, ``zone_id``, ``street``,
+        ``length_m``, ``reports``, ``per_100m_per_year`` and, per category,
+        ``reports_<category>``; the street's geometry (its segments joined).
+    """
+    period = report_period(reports, start=start, end=end)
+    chosen = _in_period(reports, period)
+    if category is not None:
+        chosen = chosen[chosen["category"] == category]
+    chosen = chosen[chosen["segment_id"].notna()]
+    frame = streets.copy()
+    frame["street"] = (
+        frame["name"]
+        .astype("object")
+        .where(
+            frame["name"].notna(),
+            "Unnamed "
+            + frame["highway"].astype("str")
+            + " (way "
+            + frame["osm_way_id"].astype("str")
+            + ")",
+        )
+    )
+    frame["zone"] = _zone_of(frame)
+    key = frame.set_index("segment_id")[["zone", "street"]]
+    attached = chosen.join(key, on="segment_id", how="inner")
+    per_street = attached.groupby(["zone", "street"]).size().rename("reports")
+    by_category = (
+        attached.groupby(["zone", "street", "category"])
+        .size()
+        .unstack(fill_value=0)
+        .add_prefix("reports_")
+    )
+    dissolved = frame.dissolve(by=["zone", "street"], aggfunc={"length_m": "sum"})
+    table = dissolved.join(per_street, how="inner").join(by_category)
+    table = table[(table["length_m"] >= min_length_m) & (table["reports"] >= min_reports)]
+    years = period.years if period.years > 0 else np.nan
+    table["per_100m_per_year"] = (table["reports"] / (table["length_m"] / 100) / years).round(3)
+    table = table.sort_values(["per_100m_per_year", "reports"], ascending=False).reset_index()
+    table = table.rename(columns={"zone": "zone_id"})
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table["length_m"] = table["length_m"].round(1)
+    columns = [
+        "rank",
+        "zone_id",
+        "street",
+        "length_m",
+        "reports",
+        "per_100m_per_year",
+        *[c for c in table.columns if c.startswith("reports_")],
+        "geometry",
+    ]
+    return gpd.GeoDataFrame(table[columns], geometry="geometry", crs=streets.crs)
+
+
+def key_figures(
+    zones: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    *,
+    year_ending: dt.date | None = None,
+) -> pd.DataFrame:
+    """The index page's figures per zone (and outside): name, status, street km, share at
+    20 mph, assets, reports in all and in the past year.
+
+    Parameters
+    ----------
+    year_ending
+        The last day of the "past year" (default: the day of the latest report).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``zone_id``: ``name``, ``status``, ``street_km``, ``share_20mph``,
+        ``assets``, ``reports`` (all dates) and ``reports_past_year`` (the 365 days up to
+        and including ``year_ending``).
+    """
+    summary = summarise_zones(zones, streets, assets, reports)
+    last = report_period(reports).end - pd.Timedelta(days=1)
+    end = _day(year_ending) if year_ending is not None else last
+    past_year = summarise_zones(
+        zones,
+        streets,
+        assets,
+        reports,
+        start=(end - pd.Timedelta(days=364)).date(),
+        end=(end + pd.Timedelta(days=1)).date(),
+    )
+    table = summary[["name", "status", "street_km", "share_20mph", "assets", "reports"]].copy()
+    table["street_km"] = table["street_km"].round(2)
+    table["share_20mph"] = table["share_20mph"].round(3)
+    table["reports_past_year"] = past_year["reports"]
+    return table

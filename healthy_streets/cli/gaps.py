@@ -1,0 +1,69 @@
+"""``healthy-streets gaps``: where zones and OpenStreetMap disagree; schools left out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli.options import overwrite_opt
+
+
+@click.command("gaps")
+@inputs_options
+@click.option(
+    "--edge-tolerance",
+    "edge_tolerance_m",
+    type=float,
+    default=25.0,
+    show_default=True,
+    help="Metres from a zone's edge within which a street piece is not a gap.",
+)
+@csv_output_opt
+@overwrite_opt
+@click.pass_context
+def command(
+    ctx: click.Context, edge_tolerance_m: float, output: str | None, overwrite: bool, **options: Any
+) -> None:
+    """List the 20mph gaps, ready for the council to check signs or fix the map.
+
+    Streets inside an implemented zone that OpenStreetMap gives a limit above 20 mph;
+    streets OSM tags 20 mph outside every zone; and schools outside every zone in force,
+    with the distance to the nearest zone.
+
+    \b
+    Examples:
+      healthy-streets gaps --sample
+      healthy-streets gaps --zones zones.geojson --osm-file area.osm.pbf -o gaps.csv
+    """
+    import pandas as pd
+
+    from healthy_streets.analysis.gaps import schools_outside_zones, twenty_mph_gaps
+    from healthy_streets.analysis.tables import OUTSIDE
+
+    inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
+    gaps = twenty_mph_gaps(layers.zones, layers.streets, edge_tolerance_m=edge_tolerance_m)
+    schools = schools_outside_zones(layers.assets, layers.zones)
+    school_rows = pd.DataFrame(
+        {
+            "kind": "school outside zones",
+            "zone_id": schools["nearest_zone_id"],
+            "street": schools["name"],
+            "distance_m": schools["distance_m"],
+            "osm_way_ids": schools["asset_id"],
+        }
+    )
+    table = pd.concat([gaps.drop(columns="geometry"), school_rows], ignore_index=True)
+    for kind, rows in table.groupby("kind", sort=False):
+        click.echo(f"{kind} ({len(rows)}):")
+        for row in rows.itertuples():
+            if kind == "school outside zones":
+                click.echo(f"  {row.street} - {row.distance_m:.0f} m from {row.zone_id}")
+            else:
+                tag = "; ".join(str(t) for t in (row.maxspeed, row.maxspeed_type) if pd.notna(t))
+                where = "outside zones" if row.zone_id == OUTSIDE else f"in {row.zone_id}"
+                click.echo(
+                    f"  {row.street} ({where}): {row.length_m:.0f} m, {row.speed_mph:g} mph [{tag}]"
+                )
+    table_output(table, output, overwrite=overwrite, inputs=inputs)

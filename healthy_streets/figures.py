@@ -1,0 +1,149 @@
+"""Matplotlib figures an analyst wants: a zone's monthly series, the scorecard, speed bands.
+
+Each function draws on the ``ax`` given (or a new figure) and returns the Axes; nothing is
+shown or saved here. Colours match the meeting maps and read in greyscale too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import pandas as pd
+
+from healthy_streets.analysis.evaluation import monthly_counts
+from healthy_streets.maps.style import SPEED_BANDS
+from healthy_streets.model.taxonomy import REPORT_CATEGORIES
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["plot_monthly", "plot_scorecard", "plot_speed_bands"]
+
+ZONE_COLOUR = "#0072B2"
+CONTROL_COLOUR = "#7f7f7f"
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, new = plt.subplots(figsize=size, layout="constrained")
+    return new
+
+
+def plot_monthly(
+    zones: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    zone_id: str,
+    *,
+    category: str = "dog_fouling",
+    control: str = "outside",
+    window_months: int = 12,
+    ax: Axes | None = None,
+) -> Axes:
+    """A zone's monthly report counts beside its control, the implementation date marked
+    and the before/after windows shaded.
+
+    Examples
+    --------
+    >>> plot_monthly(layers.zones, layers.reports, "yarrowside-north")  # doctest: +SKIP
+    """
+    counts = monthly_counts(zones, reports, zone_id, category=category, control=control)
+    zone = zones.loc[zones["zone_id"] == zone_id].iloc[0]
+    axes = _axes(ax, (9, 4))
+    axes.plot(
+        counts.index, counts["zone"], color=ZONE_COLOUR, linewidth=2, label=f"In {zone['name']}"
+    )
+    control_label = "Outside all zones" if control == "outside" else "Ring around the zone"
+    axes.plot(
+        counts.index,
+        counts["control"],
+        color=CONTROL_COLOUR,
+        linewidth=1.5,
+        linestyle="--",
+        label=control_label,
+    )
+    date = zone["implemented_on"]
+    if pd.notna(date):
+        start = pd.Timestamp(date)
+        axes.axvline(start, color="black", linewidth=1.2)
+        axes.axvspan(
+            start - pd.DateOffset(months=window_months),
+            start,
+            color="#E69F00",
+            alpha=0.12,
+            label="Before",
+        )
+        axes.axvspan(
+            start,
+            start + pd.DateOffset(months=window_months),
+            color="#009E73",
+            alpha=0.12,
+            label="After",
+        )
+        axes.annotate(
+            f"20mph zone from {start:%d %b %Y}",
+            (start, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -12),
+            textcoords="offset points",
+            fontsize=9,
+        )
+    axes.set_ylabel(f"{REPORT_CATEGORIES[category]} reports per month")
+    axes.set_title(f"{zone['name']}: {REPORT_CATEGORIES[category].lower()} before and after")
+    axes.set_ylim(bottom=0)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+    return axes
+
+
+def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) -> Axes:
+    """One zone's Healthy Streets scorecard: a bar per indicator (0 to 3), the raw value
+    written beside it; indicators without a proxy are marked as such."""
+    rows = card[card["zone_id"] == zone_id].iloc[::-1]
+    axes = _axes(ax, (8, 4.5))
+    scores = rows["score"].fillna(0)
+    colours = ["#cccccc" if pd.isna(s) else "#0072B2" for s in rows["score"]]
+    axes.barh(rows["indicator"], scores, color=colours)
+    for y, (_, row) in enumerate(rows.iterrows()):
+        if pd.isna(row["score"]):
+            text = "no proxy" if pd.isna(row["value"]) else "no value"
+        else:
+            text = f"{row['value']:g} {row['unit']}"
+        axes.text(
+            max(row["score"], 0) if pd.notna(row["score"]) else 0,
+            y,
+            f"  {text}",
+            va="center",
+            fontsize=8,
+        )
+    axes.set_xlim(0, 3.9)
+    axes.set_xticks([0, 1, 2, 3])
+    axes.set_xlabel("Score (0 to 3)")
+    axes.set_title(f"Healthy Streets scorecard: {zone_id}")
+    return axes
+
+
+def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Street length by speed band, one stacked bar per zone (from
+    :func:`healthy_streets.analysis.street_lengths`)."""
+    axes = _axes(ax, (8, 0.6 * len(lengths) + 1.5))
+    left = pd.Series(0.0, index=lengths.index)
+    for band in SPEED_BANDS:
+        values = lengths[f"km_{band.key}"]
+        axes.barh(
+            lengths.index,
+            values,
+            left=left,
+            color=band.colour,
+            label=band.label,
+            hatch=None if band.dash is None else "//",
+            edgecolor="white",
+        )
+        left = left + values
+    axes.invert_yaxis()
+    axes.set_xlabel("Street length (km)")
+    axes.set_title("Street length by speed limit")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+    return axes

@@ -1,0 +1,158 @@
+import json
+import math
+
+import layers_for_tests as t
+import pandas as pd
+import pytest
+from conftest import SAMPLE
+
+from healthy_streets.analysis.evaluation import before_after, monthly_counts
+from healthy_streets.errors import ConfigError
+
+X, Y = t.X0, t.Y0
+ZONE_POINT, OUTSIDE_POINT = (X + 50, Y + 50), (X + 500, Y + 500)
+
+
+def steady_reports(per_month, *, covering=(2021, 2022)):
+    """Reports on the 15th of each month of 2021 and 2022: ``per_month`` maps
+    (place, year) to how many each month, so the monthly counts do not vary. Two litter
+    reports mark the first and last day of the years ``covering``, so that the records
+    cover them whole."""
+    first, last = covering
+    rows = [
+        ("first", "litter", "open", f"{first}-01-01", None, None, None, OUTSIDE_POINT),
+        ("last", "litter", "open", f"{last}-12-31", None, None, None, OUTSIDE_POINT),
+    ]
+    n = 0
+    for (place, year), count in per_month.items():
+        for month in range(1, 13):
+            for _ in range(count):
+                n += 1
+                zone = "north" if place == "zone" else None
+                point = ZONE_POINT if place == "zone" else OUTSIDE_POINT
+                rows.append(
+                    (
+                        str(n),
+                        "dog_fouling",
+                        "open",
+                        f"{year}-{month:02d}-15",
+                        None,
+                        zone,
+                        None,
+                        point,
+                    )
+                )
+    return t.reports(rows)
+
+
+@pytest.fixture
+def zones():
+    return t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+
+
+def test_ratio_of_ratios_and_its_interval_by_hand(zones):
+    # zone: 5 a month before, 2 after; outside: 6 a month throughout
+    reports = steady_reports(
+        {("zone", 2021): 5, ("zone", 2022): 2, ("outside", 2021): 6, ("outside", 2022): 6}
+    )
+    row = before_after(zones, reports).loc["north"]
+    a, b, c, d = 60, 24, 72, 72
+    assert (row["zone_before"], row["zone_after"], row["control_before"], row["control_after"]) == (
+        a,
+        b,
+        c,
+        d,
+    )
+    assert row["zone_ratio"] == pytest.approx(0.4)
+    assert row["control_ratio"] == pytest.approx(1.0)
+    assert row["ratio_of_ratios"] == pytest.approx(0.4, abs=1e-4)
+    # months do not vary, so the Poisson interval stands: log-ratio +- 1.96 se
+    se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    assert row["dispersion"] == 1.0
+    assert row["ci_low"] == pytest.approx(0.4 * math.exp(-1.959964 * se), abs=1e-3)
+    assert row["ci_high"] == pytest.approx(0.4 * math.exp(1.959964 * se), abs=1e-3)
+    assert row["evaluated"]
+    assert row["verdict"].startswith("Dog fouling reports fell by 60% in the zone")
+
+
+def test_no_effect_gives_an_interval_that_includes_one(zones):
+    reports = steady_reports(
+        {("zone", 2021): 4, ("zone", 2022): 4, ("outside", 2021): 6, ("outside", 2022): 6}
+    )
+    row = before_after(zones, reports).loc["north"]
+    assert row["ratio_of_ratios"] == pytest.approx(1.0)
+    assert row["ci_low"] < 1 < row["ci_high"]
+    assert row["verdict"].startswith("No clear change")
+
+
+def test_too_few_reports_to_tell(zones):
+    reports = steady_reports({("outside", 2021): 6, ("outside", 2022): 6})
+    extra = t.reports(
+        [("z1", "dog_fouling", "open", "2021-05-01", None, "north", None, ZONE_POINT)]
+    )
+    row = before_after(zones, pd.concat([reports, extra])).loc["north"]
+    assert not row["evaluated"]
+    assert row["verdict"].startswith("Too few dog fouling reports to tell: 1 in the zone")
+
+
+def test_windows_shorten_when_the_records_start_late(zones):
+    late = steady_reports({("zone", 2022): 3, ("outside", 2022): 3}, covering=(2022, 2022))
+    start = t.reports([("x", "litter", "open", "2021-07-01", None, None, None, OUTSIDE_POINT)])
+    row = before_after(zones, pd.concat([late, start])).loc["north"]
+    assert row["window_months"] == 6
+    assert str(row["before_start"]) == "2021-07-01"
+    too_late = before_after(zones, late).loc["north"]
+    assert not too_late["evaluated"]
+    assert "do not cover 6 months" in too_late["verdict"]
+
+
+def test_zones_that_cannot_be_evaluated_say_why():
+    zones = t.zones(
+        [
+            ("planned", "proposed", None, (X, Y, X + 100, Y + 100)),
+            ("undated", "implemented", None, (X + 200, Y, X + 300, Y + 100)),
+        ]
+    )
+    reports = steady_reports({("outside", 2021): 1})
+    table = before_after(zones, reports)
+    assert table.loc["planned", "verdict"] == "Not evaluated: the zone is proposed, not in force."
+    assert "no implementation date" in table.loc["undated", "verdict"]
+    with pytest.raises(ConfigError, match="Unknown report category 'dogs'"):
+        before_after(zones, reports, category="dogs")
+
+
+def test_monthly_counts(zones):
+    reports = steady_reports({("zone", 2021): 2, ("outside", 2021): 3})
+    counts = monthly_counts(zones, reports, "north")
+    assert len(counts) == 24  # the records run from January 2021 to December 2022
+    assert counts["zone"].tolist() == [2] * 12 + [0] * 12
+    assert counts["control"].tolist() == [3] * 12 + [0] * 12
+
+
+def test_the_planted_effect_is_found_in_the_sample():
+    import healthy_streets as hs
+
+    truth = json.loads((SAMPLE / "truth.json").read_text())["before_after"]
+    layers = hs.load_layers(hs.sample_inputs())
+    table = before_after(layers.zones, layers.reports)
+    zone_a = table.loc["yarrowside-north"]
+    planted = truth["A"]
+    assert (
+        zone_a["zone_before"],
+        zone_a["zone_after"],
+        zone_a["control_before"],
+        zone_a["control_after"],
+    ) == (
+        planted["zone_before"],
+        planted["zone_after"],
+        planted["outside_before"],
+        planted["outside_after"],
+    )
+    assert zone_a["ratio_of_ratios"] < 1  # the right direction
+    assert zone_a["ci_high"] < 1  # excludes no effect
+    assert zone_a["ratio_of_ratios"] == pytest.approx(planted["ratio_of_ratios"], abs=1e-3)
+    zone_b = table.loc["cowslip"]
+    assert zone_b["ci_low"] < 1 < zone_b["ci_high"]  # no planted effect: includes it
+    assert "before the" not in zone_b["verdict"]
+    ring = before_after(layers.zones, layers.reports, control="ring")
+    assert ring.loc["yarrowside-north", "ci_high"] < 1

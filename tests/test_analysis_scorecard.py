@@ -1,0 +1,103 @@
+import layers_for_tests as t
+import numpy as np
+import pytest
+import shapely
+
+from healthy_streets.analysis.scorecard import INDICATORS, PROXIES, scorecard
+
+X, Y = t.X0, t.Y0
+
+
+def test_every_indicator_has_a_proxy_or_says_it_has_none():
+    assert [p.indicator for p in PROXIES] == list(INDICATORS)
+    assert sum(p.measure is None for p in PROXIES) == 1
+    for proxy in PROXIES:
+        if proxy.measure:
+            cuts = proxy.thresholds
+            assert list(cuts) == sorted(cuts, reverse=not proxy.higher_is_better)
+            assert proxy.limits
+
+
+@pytest.mark.parametrize(
+    ("value", "score"), [(0.0, 0), (0.99, 0), (1.0, 1), (2.9, 1), (3.0, 2), (6.0, 3), (60.0, 3)]
+)
+def test_benches_per_km_thresholds(value, score):
+    benches = next(p for p in PROXIES if p.indicator == "Places to stop and rest")
+    assert benches.score(value) == score
+
+
+def test_lower_is_better_thresholds():
+    main_roads = next(p for p in PROXIES if p.indicator == "Not too noisy")
+    assert [main_roads.score(v) for v in (0.5, 0.3, 0.2, 0.1, 0.0)] == [0, 1, 1, 2, 3]
+    assert np.isnan(main_roads.score(np.nan))
+
+
+def test_scorecard_values_by_hand():
+    zones = t.zones([("north", "implemented", "2022-01-10", (X, Y, X + 1000, Y + 1000))])
+    streets = t.streets(
+        [
+            (
+                "a",
+                "Oak Road",
+                "residential",
+                "local",
+                20.0,
+                "maxspeed",
+                True,
+                "20 mph",
+                "north",
+                [(X, Y + 100), (X + 1000, Y + 100)],
+            ),
+            (
+                "b",
+                "Main Road",
+                "primary",
+                "main",
+                30.0,
+                "maxspeed",
+                False,
+                "30 mph",
+                "north",
+                [(X, Y + 500), (X + 1000, Y + 500)],
+            ),
+        ]
+    )
+    assets = t.assets(
+        [(f"bench{i}", "bench", "north", shapely.Point(X + 10 * i, Y + 110)) for i in range(7)]
+        + [
+            ("cross", "crossing", "north", shapely.Point(X, Y + 500)),
+            ("park", "park", "north", shapely.box(X, Y, X + 10, Y + 10)),
+        ]
+    )
+    reports = t.reports(
+        [
+            (
+                str(i),
+                "dog_fouling",
+                "open",
+                f"2023-{m:02d}-01",
+                None,
+                "north",
+                "a",
+                (X + 5, Y + 100),
+            )
+            for i, m in enumerate(range(1, 13))
+        ]
+    )
+    card = scorecard(zones, streets, assets, reports).set_index(["zone_id", "indicator"])
+    north = card.loc["north"]
+    assert north.loc["Places to stop and rest", "value"] == pytest.approx(3.5)  # 7 over 2 km
+    assert north.loc["Places to stop and rest", "score"] == 2
+    assert north.loc["Easy to cross", "value"] == pytest.approx(0.5)
+    assert north.loc["People feel safe", "value"] == pytest.approx(0.5)
+    assert north.loc["People feel safe", "score"] == 2
+    assert north.loc["Not too noisy", "value"] == pytest.approx(0.5)
+    assert north.loc["Not too noisy", "score"] == 0
+    assert north.loc["Things to see and do", "value"] == pytest.approx(1.0)  # 1 park per km2
+    # 12 reports over 2 km in the 335 days from the first to the last report's day
+    relaxed = north.loc["People feel relaxed", "value"]
+    assert relaxed == pytest.approx(12 / 2 / (335 / 365.25), abs=1e-2)
+    assert np.isnan(north.loc["Pedestrians from all walks of life", "score"])
+    assert north.loc["Pedestrians from all walks of life", "measure"] == (
+        "No usable proxy in open data"
+    )

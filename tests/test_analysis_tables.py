@@ -1,0 +1,239 @@
+import layers_for_tests as t
+import pandas as pd
+import pytest
+import shapely
+
+from healthy_streets.analysis.tables import (
+    OUTSIDE,
+    asset_counts,
+    hotspot_streets,
+    key_figures,
+    report_counts,
+    street_lengths,
+    summarise_zones,
+)
+
+X, Y = t.X0, t.Y0
+
+
+@pytest.fixture
+def zones():
+    # a 1 km x 0.5 km zone (0.5 km2) in force, and a proposed one beside it
+    return t.zones(
+        [
+            ("north", "implemented", "2022-01-10", (X, Y, X + 1000, Y + 500)),
+            ("south", "proposed", None, (X, Y - 500, X + 1000, Y)),
+        ]
+    )
+
+
+@pytest.fixture
+def streets():
+    line = lambda y, x0=X, x1=X + 1000: [(x0, y), (x1, y)]  # noqa: E731
+    return t.streets(
+        [
+            # north: 1 km at 20 mph (signed), 500 m at 30 mph, 200 m of footway
+            (
+                "n1",
+                "Oak Road",
+                "residential",
+                "local",
+                20.0,
+                "maxspeed",
+                True,
+                "20 mph",
+                "north",
+                line(Y + 100),
+            ),
+            (
+                "n2",
+                "Elm Road",
+                "residential",
+                "local",
+                30.0,
+                "maxspeed",
+                False,
+                "30 mph",
+                "north",
+                line(Y + 200, X, X + 500),
+            ),
+            (
+                "n3",
+                None,
+                "footway",
+                "path",
+                None,
+                "unknown",
+                False,
+                None,
+                "north",
+                line(Y + 300, X, X + 200),
+            ),
+            # south: 1 km of unknown limit
+            (
+                "s1",
+                "Ash Lane",
+                "service",
+                "local",
+                None,
+                "unknown",
+                False,
+                None,
+                "south",
+                line(Y - 100),
+            ),
+            # outside: 2 km, half 40 mph, half 20 mph from a default
+            (
+                "o1",
+                "Main Road",
+                "primary",
+                "main",
+                40.0,
+                "maxspeed",
+                False,
+                "40 mph",
+                None,
+                line(Y + 800, X, X + 1000),
+            ),
+            (
+                "o2",
+                "Back Lane",
+                "living_street",
+                "local",
+                20.0,
+                "default",
+                False,
+                None,
+                None,
+                line(Y + 900, X, X + 1000),
+            ),
+            # a 5 m stub of Oak Road, which must not top a hotspot list
+            (
+                "n4",
+                "Stub Close",
+                "residential",
+                "local",
+                20.0,
+                "maxspeed",
+                True,
+                "20 mph",
+                "north",
+                line(Y + 400, X, X + 5),
+            ),
+        ]
+    )
+
+
+def test_street_lengths_by_band(zones, streets):
+    table = street_lengths(zones, streets)
+    assert table.index.tolist() == ["north", "south", OUTSIDE]
+    north = table.loc["north"]
+    assert north["street_km"] == pytest.approx(1.505)
+    assert north["km_20"] == pytest.approx(1.005)
+    assert north["km_30"] == pytest.approx(0.5)
+    assert north["share_20mph"] == pytest.approx(1.005 / 1.505, abs=1e-4)
+    assert north["share_signed_20mph_zone"] == pytest.approx(1.005 / 1.505, abs=1e-4)
+    assert north["path_km"] == pytest.approx(0.2)
+    assert table.loc["south", "km_unknown"] == pytest.approx(1.0)
+    assert table.loc["south", "share_20mph"] == 0
+    outside = table.loc[OUTSIDE]
+    assert (outside["km_40"], outside["km_20"]) == pytest.approx((1.0, 1.0))
+    assert outside["share_signed_20mph_zone"] == 0
+
+
+@pytest.fixture
+def reports():
+    north = (X + 300, Y + 101)
+    return t.reports(
+        [
+            # three dog fouling reports in north over 2023 (two fixed: after 10 and 30 days)
+            ("1", "dog_fouling", "fixed", "2023-01-01", "2023-01-11", "north", "n1", north),
+            ("2", "dog_fouling", "fixed", "2023-06-01", "2023-07-01", "north", "n1", north),
+            ("3", "dog_fouling", "open", "2023-12-31", None, "north", "n1", north),
+            ("4", "litter", "closed", "2023-03-01", None, "north", "n2", (X + 100, Y + 201)),
+            # two on the stub: the most per metre, but too short to rank
+            ("5", "dog_fouling", "open", "2023-05-01", None, "north", "n4", (X + 2, Y + 401)),
+            ("6", "dog_fouling", "open", "2023-05-02", None, "north", "n4", (X + 2, Y + 401)),
+            ("7", "fly_tipping", "open", "2023-07-01", None, None, "o1", (X + 500, Y + 801)),
+        ]
+    )
+
+
+def test_report_counts_per_km_per_year(zones, streets, reports):
+    table = report_counts(zones, streets, reports, start="2023-01-01", end="2024-01-01")
+    dog = table[(table["zone_id"] == "north") & (table["category"] == "dog_fouling")].iloc[0]
+    assert dog["count"] == 5
+    # 5 reports over 1.505 km of road in one year (365 days of 365.25)
+    assert dog["per_street_km_per_year"] == pytest.approx(5 / 1.505 / (365 / 365.25), abs=1e-3)
+    assert (dog["open"], dog["fixed"], dog["closed"]) == (3, 2, 0)
+    assert dog["median_days_to_fix"] == pytest.approx(20.0)
+    outside = table[table["zone_id"] == OUTSIDE].iloc[0]
+    assert (outside["category"], outside["count"]) == ("fly_tipping", 1)
+
+
+def test_summarise_zones(zones, streets, reports):
+    assets = t.assets(
+        [
+            ("b1", "bench", "north", shapely.Point(X + 10, Y + 10)),
+            ("b2", "bench", "north", shapely.Point(X + 20, Y + 10)),
+            ("t1", "tree", None, shapely.Point(X + 20, Y + 850)),
+        ]
+    )
+    table = summarise_zones(zones, streets, assets, reports, start="2023-01-01", end="2024-01-01")
+    north = table.loc["north"]
+    assert north["area_km2"] == pytest.approx(0.5)
+    assert north["assets"] == 2
+    assert north["assets_per_street_km"] == pytest.approx(2 / 1.505, abs=1e-3)
+    assert north["reports"] == 6
+    assert (north["open"], north["fixed"], north["closed"]) == (3, 2, 1)
+    assert north["median_days_to_fix"] == pytest.approx(20.0)
+    assert pd.isna(table.loc[OUTSIDE, "area_km2"])
+    assert table.loc[OUTSIDE, "assets"] == 1
+    assert table.loc["south", "reports"] == 0
+    assert str(table.loc["north", "period_end"]) == "2023-12-31"
+    counts = asset_counts(zones, streets, assets)
+    benches = counts[(counts["zone_id"] == "north") & (counts["category"] == "bench")].iloc[0]
+    assert benches["count"] == 2
+    assert benches["per_km2"] == pytest.approx(4.0)
+
+
+def test_hotspots_rank_whole_streets_not_stubs(streets, reports):
+    table = hotspot_streets(
+        streets,
+        reports,
+        category="dog_fouling",
+        start="2023-01-01",
+        end="2024-01-01",
+        min_length_m=100,
+        min_reports=2,
+    )
+    assert table["street"].tolist() == ["Oak Road"]  # Stub Close is 5 m: not ranked
+    oak = table.iloc[0]
+    assert oak["rank"] == 1
+    assert oak["reports"] == 3
+    assert oak["per_100m_per_year"] == pytest.approx(3 / 10 / (365 / 365.25), abs=1e-3)
+    loose = hotspot_streets(
+        streets,
+        reports,
+        category="dog_fouling",
+        start="2023-01-01",
+        end="2024-01-01",
+        min_length_m=0,
+        min_reports=1,
+    )
+    assert loose["street"].tolist()[0] == "Stub Close"  # what the minimum length prevents
+    everything = hotspot_streets(streets, reports, min_length_m=0, min_reports=1)
+    assert {"reports_litter", "reports_fly_tipping"} <= set(everything.columns)
+
+
+def test_key_figures_past_year(zones, streets, reports):
+    assets = t.assets([])
+    table = key_figures(zones, streets, assets, reports, year_ending="2023-12-31")
+    assert table.loc["north", "reports"] == 6
+    assert table.loc["north", "reports_past_year"] == 6
+    assert (
+        key_figures(zones, streets, assets, reports, year_ending="2023-06-30").loc[
+            "north", "reports_past_year"
+        ]
+        == 5
+    )
