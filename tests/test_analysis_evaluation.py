@@ -1,13 +1,14 @@
 import json
 import math
 
-import layers_for_tests as t
 import pandas as pd
 import pytest
-from conftest import SAMPLE
 
 from healthy_streets.analysis.evaluation import before_after, monthly_counts
 from healthy_streets.errors import ConfigError
+
+import layers_for_tests as t
+from conftest import SAMPLE
 
 X, Y = t.X0, t.Y0
 ZONE_POINT, OUTSIDE_POINT = (X + 50, Y + 50), (X + 500, Y + 500)

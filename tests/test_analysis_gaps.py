@@ -1,4 +1,3 @@
-import layers_for_tests as t
 import pytest
 import shapely
 
@@ -8,6 +7,8 @@ from healthy_streets.analysis.gaps import (
     twenty_mph_gaps,
 )
 from healthy_streets.analysis.tables import OUTSIDE
+
+import layers_for_tests as t
 
 X, Y = t.X0, t.Y0
 

@@ -1,9 +1,10 @@
-import layers_for_tests as t
 import numpy as np
 import pytest
 import shapely
 
 from healthy_streets.analysis.scorecard import INDICATORS, PROXIES, scorecard
+
+import layers_for_tests as t
 
 X, Y = t.X0, t.Y0
 

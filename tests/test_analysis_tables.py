@@ -1,4 +1,3 @@
-import layers_for_tests as t
 import pandas as pd
 import pytest
 import shapely
@@ -12,6 +11,8 @@ from healthy_streets.analysis.tables import (
     street_lengths,
     summarise_zones,
 )
+
+import layers_for_tests as t
 
 X, Y = t.X0, t.Y0
 

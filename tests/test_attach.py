@@ -3,7 +3,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
-from conftest import square
 
 from healthy_streets.analysis.attach import (
     assign_zones,
@@ -14,6 +13,8 @@ from healthy_streets.analysis.attach import (
 from healthy_streets.analysis.tables import OUTSIDE, key_figures
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
+
+from conftest import square
 
 
 def streets_layer(rows):

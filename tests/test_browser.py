@@ -4,6 +4,7 @@ data: may load, so these tests show the maps work in a hall with no wifi."""
 from __future__ import annotations
 
 import pytest
+
 from conftest import _unavailable
 
 pytestmark = pytest.mark.browser

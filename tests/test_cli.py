@@ -79,9 +79,10 @@ def test_cli_py_shim_runs_the_same_group():
 
 def test_zones_command_writes_the_zones_layer(tmp_path):
     import pyogrio
-    from conftest import SAMPLE
 
     from healthy_streets.model.layers import ZONES
+
+    from conftest import SAMPLE
 
     out = tmp_path / "project.gpkg"
     result = run("zones", str(SAMPLE / "zones.geojson"), "--output", str(out))
@@ -144,6 +145,7 @@ def test_zones_command_with_a_bad_file_says_one_thing(tmp_path):
 
 def test_network_command(tmp_path):
     import geopandas as gpd
+
     from conftest import SAMPLE
 
     out = tmp_path / "p.gpkg"
@@ -183,6 +185,7 @@ def test_network_command_usage_errors(tmp_path):
 
 def test_assets_command(tmp_path):
     import geopandas as gpd
+
     from conftest import SAMPLE
 
     out = tmp_path / "p.gpkg"
@@ -211,6 +214,7 @@ def test_assets_command(tmp_path):
 
 def test_reports_command(tmp_path):
     import geopandas as gpd
+
     from conftest import SAMPLE
 
     out = tmp_path / "p.gpkg"
@@ -314,3 +318,22 @@ def test_evaluate_saves_figures(tmp_path):
         "cowslip_dog_fouling.png",
         "yarrowside-north_dog_fouling.png",
     ]
+
+
+def test_gaps_with_council_speed_limit_lines(tmp_path):
+    import geopandas as gpd
+
+    import healthy_streets as hs
+
+    from conftest import SAMPLE
+
+    streets = hs.street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
+    siskin = streets[streets["name"] == "Siskin Street"].union_all()
+    lines = gpd.GeoDataFrame({"LAYER": ["20mph streets"]}, geometry=[siskin], crs=streets.crs)
+    path = tmp_path / "limits.geojson"
+    lines.to_crs("EPSG:4326").to_file(path)
+    result = run("-q", "gaps", "--sample", "--speed-limits", str(path))
+    assert result.exit_code == 0, result.output
+    assert "council limit differs" in result.output
+    assert "Siskin Street" in result.output.split("council limit differs")[1]
+    assert "OSM 30 mph, council 20 mph" in result.output

@@ -1,9 +1,10 @@
 """Generated reference pages are up to date with the code (run `make docs`)."""
 
 import pytest
-from conftest import ROOT
 
 from healthy_streets._docs import pages
+
+from conftest import ROOT
 
 
 @pytest.mark.parametrize("page", ["layers", "taxonomy", "scorecard"])

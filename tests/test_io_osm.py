@@ -175,10 +175,10 @@ def test_graphml_saved_by_osmnx(tmp_path, monkeypatch):
 
 
 def test_derived_zones_from_osm_20mph_streets():
-    from conftest import SAMPLE
-
     from healthy_streets.analysis.zones import zones_from_osm_20mph
     from healthy_streets.io.zones import read_zones
+
+    from conftest import SAMPLE
 
     streets = street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
     derived = zones_from_osm_20mph(streets)

@@ -1,10 +1,11 @@
 import json
 
 import pytest
-from conftest import SAMPLE
 
 from healthy_streets.io.assets import read_assets
 from healthy_streets.io.osm_features import assets_from_osm_file, category_from_osm_tags
+
+from conftest import SAMPLE
 
 
 @pytest.fixture(scope="module")

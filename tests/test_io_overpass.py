@@ -10,8 +10,6 @@ import geopandas as gpd
 import pytest
 import shapely
 from click.testing import CliRunner
-from conftest import SAMPLE
-from fake_osm_server import FakeOSM
 
 from healthy_streets import settings
 from healthy_streets.cli import main
@@ -24,6 +22,9 @@ from healthy_streets.io.overpass import (
     street_network_from_polygon,
 )
 from healthy_streets.io.zones import read_zones
+
+from conftest import SAMPLE
+from fake_osm_server import FakeOSM
 
 OSM_FILE = SAMPLE / "yarrowside.osm"
 

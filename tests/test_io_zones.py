@@ -5,11 +5,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
-from conftest import square
 
 from healthy_streets.errors import InputFileError, MissingCRSError
 from healthy_streets.io.zones import read_zones, status_from_text
 from healthy_streets.model.layers import ZONES
+
+from conftest import square
 
 
 def council_zones(crs="EPSG:27700"):

@@ -64,9 +64,9 @@ def test_personal_data_never_reaches_a_map_or_a_table(tmp_path):
     import json
     import shutil
 
-    from conftest import SAMPLE
-
     from healthy_streets.pipeline import Inputs, load_layers, write_outputs
+
+    from conftest import SAMPLE
 
     for name in ("zones.geojson", "yarrowside.osm"):
         shutil.copy(SAMPLE / name, tmp_path / name)

@@ -20,22 +20,36 @@ from healthy_streets.cli.options import overwrite_opt
     show_default=True,
     help="Metres from a zone's edge within which a street piece is not a gap.",
 )
+@click.option(
+    "--speed-limits",
+    "limits_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Council speed-limit lines: also list streets where OSM's limit differs.",
+)
 @csv_output_opt
 @overwrite_opt
 @click.pass_context
 def command(
-    ctx: click.Context, edge_tolerance_m: float, output: str | None, overwrite: bool, **options: Any
+    ctx: click.Context,
+    edge_tolerance_m: float,
+    limits_file: str | None,
+    output: str | None,
+    overwrite: bool,
+    **options: Any,
 ) -> None:
     """List the 20mph gaps, ready for the council to check signs or fix the map.
 
     Streets inside an implemented zone that OpenStreetMap gives a limit above 20 mph;
-    streets OSM tags 20 mph outside every zone; and schools outside every zone in force,
-    with the distance to the nearest zone.
+    streets OSM tags 20 mph outside every zone; schools outside every zone in force, with
+    the distance to the nearest zone; and with --speed-limits, streets where the council's
+    speed-limit lines and OSM give different limits.
 
     \b
     Examples:
       healthy-streets gaps --sample
       healthy-streets gaps --zones zones.geojson --osm-file area.osm.pbf -o gaps.csv
+      healthy-streets gaps --sample --speed-limits council_limits.shp
     """
     import pandas as pd
 
@@ -54,12 +68,37 @@ def command(
             "osm_way_ids": schools["asset_id"],
         }
     )
-    table = pd.concat([gaps.drop(columns="geometry"), school_rows], ignore_index=True)
+    parts = [gaps.drop(columns="geometry"), school_rows]
+    if limits_file:
+        from healthy_streets.analysis.gaps import compare_speed_limits
+        from healthy_streets.io.zones import read_speed_limit_lines
+
+        lines = read_speed_limit_lines(limits_file).layer
+        differ = compare_speed_limits(lines, layers.streets)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kind": "council limit differs",
+                    "street": differ["street"],
+                    "length_m": differ["length_m"].round(1),
+                    "speed_mph": differ["osm_mph"],
+                    "council_mph": differ["council_mph"],
+                    "maxspeed": differ["limit_text"],
+                    "osm_way_ids": differ["segment_id"],
+                }
+            )
+        )
+    table = pd.concat(parts, ignore_index=True)
     for kind, rows in table.groupby("kind", sort=False):
         click.echo(f"{kind} ({len(rows)}):")
         for row in rows.itertuples():
             if kind == "school outside zones":
                 click.echo(f"  {row.street} - {row.distance_m:.0f} m from {row.zone_id}")
+            elif kind == "council limit differs":
+                click.echo(
+                    f"  {row.street}: {row.length_m:.0f} m, OSM {row.speed_mph:g} mph, "
+                    f"council {row.council_mph:g} mph [{row.maxspeed}]"
+                )
             else:
                 tag = "; ".join(str(t) for t in (row.maxspeed, row.maxspeed_type) if pd.notna(t))
                 where = "outside zones" if row.zone_id == OUTSIDE else f"in {row.zone_id}"
