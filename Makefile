@@ -36,6 +36,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+## bench: the meeting map with 100,000 reports against folium's MarkerCluster, in one run
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_map.py --out out/bench
+
 ## sample: regenerate data/sample (deterministic: the same bytes every time)
 sample: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets sample data/sample --overwrite

@@ -23,7 +23,7 @@ from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut
 from healthy_streets.analysis.tables import key_figures
 from healthy_streets.io.assets import drop_duplicate_assets, read_assets
 from healthy_streets.io.osm import street_network_from_osm_file
-from healthy_streets.io.osm_features import assets_from_osm_file
+from healthy_streets.io.osm_features import assets_from_osm_file, basemap_from_osm_file
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports
 from healthy_streets.io.zones import read_zones
 from healthy_streets.maps.index import index_page
@@ -78,13 +78,18 @@ class Inputs:
 
 @dataclass
 class Layers:
-    """The normalised layers of a build, attached to each other, and how each import went."""
+    """The normalised layers of a build, attached to each other, and how each import went.
+
+    ``basemap`` is not a normalised layer: it is what the maps draw under everything (green
+    spaces, water, railways from the OSM file).
+    """
 
     zones: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
     assets: gpd.GeoDataFrame
     reports: gpd.GeoDataFrame
     imports: list[ImportResult]
+    basemap: gpd.GeoDataFrame | None = None
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""
@@ -149,7 +154,15 @@ def load_layers(inputs: Inputs, *, progress: Progress = _noop) -> Layers:
     reports = _concat([r.layer for r in report_results], REPORTS)
     assets = attach_to_streets(assign_zones(assets, zones), streets)
     reports = attach_to_streets(assign_zones(reports, zones), streets)
-    return Layers(zones=zones, streets=streets, assets=assets, reports=reports, imports=imports)
+    basemap = basemap_from_osm_file(inputs.osm, area=area)
+    return Layers(
+        zones=zones,
+        streets=streets,
+        assets=assets,
+        reports=reports,
+        imports=imports,
+        basemap=basemap,
+    )
 
 
 def _concat(layers: Sequence[gpd.GeoDataFrame], spec: object) -> gpd.GeoDataFrame:
@@ -190,6 +203,7 @@ def write_outputs(
             streets=layers.streets,
             assets=layers.assets,
             reports=layers.reports,
+            basemap=layers.basemap,
             made_on=made_on,
         )
         written[zid] = save_map(fmap, path, overwrite=True)

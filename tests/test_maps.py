@@ -108,8 +108,76 @@ def test_leaflet_and_plugins_are_inlined_whole(layers):
     page = render(layers)
     leaflet = INLINE_JS["leaflet"].read_text(encoding="utf-8")
     assert leaflet[-2000:] in page
-    assert "L.MarkerClusterGroup" in page
+    assert "simpleheat" in page  # Leaflet.heat, for the reports' heat map
+    assert "L.MarkerClusterGroup" not in page  # one asset: nothing to cluster, nothing added
     assert INLINE_CSS["leaflet_css"].exists()
+
+
+def test_many_assets_are_clustered(layers):
+    zones, streets, assets, _reports = layers
+    many = pd.concat([assets] * 80, ignore_index=True)
+    page = meeting_map("west", zones=zones, streets=streets, assets=many).get_root().render()
+    assert "L.MarkerClusterGroup" in page
+    assert "cluster:true" in page.replace(" ", "")
+
+
+def test_a_hundred_thousand_reports_stay_under_8_mb(two_zones):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    n = 100_000
+    reports = conform(
+        gpd.GeoDataFrame(
+            {
+                "report_id": [str(i) for i in range(n)],
+                "category": rng.choice(["dog_fouling", "litter", "fly_tipping"], n),
+                "status": rng.choice(["open", "fixed", "closed"], n),
+                "reported_at": pd.Timestamp("2019-01-01", tz="Europe/London")
+                + pd.to_timedelta(rng.uniform(0, 2500, n), unit="D"),
+                "title": rng.choice(["Dog mess", "Litter", "Sofa dumped"], n),
+                "detail": [
+                    f"Seen again near number {i % 400}, please clear it soon" for i in range(n)
+                ],
+                "zone_id": "west",
+            },
+            geometry=gpd.points_from_xy(
+                rng.uniform(358000, 358100, n), rng.uniform(417000, 417100, n)
+            ),
+            crs="EPSG:27700",
+        ),
+        REPORTS,
+    )
+    page = (
+        meeting_map("west", zones=two_zones, streets=layers_streets(), reports=reports)
+        .get_root()
+        .render()
+    )
+    assert len(page.encode("utf-8")) < 8_000_000
+    # no Marker per report: the page draws them itself (only the toolkit's script says L.marker)
+    from healthy_streets.maps._resources import own_asset
+
+    assert page.count("L.marker(") == own_asset("healthy_streets.js").count("L.marker(")
+
+
+def layers_streets():
+    y = 417050
+    return conform(
+        gpd.GeoDataFrame(
+            {
+                "segment_id": ["a"],
+                "osm_way_id": [1],
+                "name": ["Quiet Lane"],
+                "highway": ["residential"],
+                "road_class": ["local"],
+                "speed_mph": [20.0],
+                "zone_id": ["west"],
+                "length_m": [80.0],
+            },
+            geometry=[shapely.LineString([(358010, y), (358090, y)])],
+            crs="EPSG:27700",
+        ),
+        STREETS,
+    )
 
 
 def test_data_text_cannot_become_markup(layers):

@@ -24,9 +24,11 @@ from healthy_streets.model.layers import ASSETS, conform
 from healthy_streets.model.taxonomy import OSM_ASSET_PRESETS
 
 __all__ = [
+    "BASEMAP_TAGS",
     "assets_from_osm_file",
     "assets_from_osm_place",
     "assets_from_osm_polygon",
+    "basemap_from_osm_file",
     "category_from_osm_tags",
 ]
 
@@ -221,3 +223,123 @@ def _assets_result(
         frame = frame[inside]
         rows_in = len(frame)
     return book.result(conform(frame, ASSETS), rows_in, unit="OSM elements")
+
+
+#: What the drawn background shows, by OSM tag: (key, values) -> kind.
+BASEMAP_TAGS: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("natural", frozenset({"water"}), "water"),
+    ("waterway", frozenset({"riverbank", "dock"}), "water"),
+    ("landuse", frozenset({"reservoir", "basin"}), "water"),
+    (
+        "leisure",
+        frozenset(
+            {
+                "park",
+                "garden",
+                "playground",
+                "pitch",
+                "nature_reserve",
+                "recreation_ground",
+                "common",
+                "golf_course",
+            }
+        ),
+        "green",
+    ),
+    (
+        "landuse",
+        frozenset(
+            {
+                "grass",
+                "recreation_ground",
+                "village_green",
+                "meadow",
+                "allotments",
+                "cemetery",
+                "forest",
+            }
+        ),
+        "green",
+    ),
+    ("natural", frozenset({"wood", "scrub", "grassland", "heath"}), "green"),
+    ("amenity", frozenset({"grave_yard"}), "green"),
+)
+BASEMAP_LINES: tuple[tuple[str, frozenset[str], str], ...] = (
+    ("waterway", frozenset({"river", "stream", "canal", "drain", "brook"}), "waterway"),
+    ("railway", frozenset({"rail", "light_rail", "tram", "narrow_gauge", "subway"}), "railway"),
+)
+
+
+def basemap_from_osm_file(
+    path: str | Path,
+    *,
+    area: shapely.Geometry | None = None,
+    working_crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The background a meeting map draws from the OSM data itself, so that it makes sense
+    with no tiles: green spaces and water (polygons), rivers, streams and railways (lines).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``kind`` (``green``, ``water``, ``waterway``, ``railway``), ``name``, geometry, in
+        the working CRS; clipped to ``area`` when given.
+    """
+    import osmium
+
+    path = check_input(path)
+    keys = sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES})
+    wkb = osmium.geom.WKBFactory()
+    rows = []
+    try:
+        processor = (
+            osmium.FileProcessor(str(path))
+            .with_locations()
+            .with_areas(osmium.filter.KeyFilter(*keys))
+            .with_filter(osmium.filter.KeyFilter(*keys))
+        )
+        for obj in processor:
+            tags = dict(obj.tags)
+            if isinstance(obj, osmium.osm.Area):
+                kind = _kind(tags, BASEMAP_TAGS)
+                if kind is None:
+                    continue
+                try:
+                    geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+                except RuntimeError:
+                    continue
+            elif isinstance(obj, osmium.osm.Way):
+                kind = _kind(tags, BASEMAP_LINES)
+                if kind is None or tags.get("area") == "yes":
+                    continue
+                try:
+                    geometry = shapely.from_wkb(wkb.create_linestring(obj))
+                except RuntimeError:  # nodes missing from a clipped extract
+                    continue
+            else:
+                continue
+            rows.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
+    except RuntimeError as exc:
+        raise InputFileError(
+            path,
+            f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
+            fix="It may be damaged or incomplete: download or export it again.",
+        ) from None
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=["kind", "name", "geometry"]),
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
+    frame = frame.to_crs(working_crs or settings.working_crs)
+    if area is not None and len(frame):
+        frame = frame[frame.intersects(area)]
+    return frame.reset_index(drop=True)
+
+
+def _kind(
+    tags: Mapping[str, str], table: tuple[tuple[str, frozenset[str], str], ...]
+) -> str | None:
+    for key, values, kind in table:
+        if tags.get(key) in values:
+            return kind
+    return None

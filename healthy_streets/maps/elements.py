@@ -28,10 +28,16 @@ from healthy_streets.maps._resources import (
 )
 
 __all__ = [
+    "AddPlaces",
+    "AssetLayer",
     "GeoJsonLayer",
     "OfflineFigure",
+    "PageReady",
     "PanelHtml",
-    "PointLayer",
+    "ReportData",
+    "ReportFilter",
+    "ReportHeat",
+    "ReportPoints",
     "ToolkitAssets",
     "safe_json",
 ]
@@ -207,17 +213,29 @@ class GeoJsonLayer(Layer):
         self.key_json = Markup(safe_json(key or name))
 
 
-class PointLayer(Layer):
-    """Many points as compact column arrays, drawn as symbols; popups built on click.
+class _PluginLinks:
+    """Adds the links of folium plugins an element needs; the figure inlines them."""
 
-    One folium Marker per point makes pages of tens of megabytes; here the page holds a
-    handful of arrays and the browser makes each popup when it is opened.
+    links_js: tuple[tuple[str, str], ...] = ()
+    links_css: tuple[tuple[str, str], ...] = ()
+
+    def _add_links(self) -> None:
+        figure = self.get_root()  # type: ignore[attr-defined]
+        assert isinstance(figure, Figure)
+        for name, url in self.links_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.links_css:
+            figure.header.add_child(CssLink(url), name=name)
+
+
+class AssetLayer(_PluginLinks, Layer):
+    """Community assets as pictogram markers (inline SVG), clustered when there are many.
 
     Parameters
     ----------
     columns
-        Column name -> list of values, all the same length; must include ``lat``, ``lon``
-        and ``cat`` (an index into ``categories``).
+        Column name -> values, all the same length; must include ``lat``, ``lon`` and
+        ``cat`` (an index into ``categories``).
     categories
         One entry per category: ``key``, ``label``, ``colour``, ``symbol`` (SVG path data).
     name
@@ -226,10 +244,8 @@ class PointLayer(Layer):
         ``(label, column)`` pairs shown in the popup (``cat`` shows the category label).
     cluster
         Cluster markers when zoomed out (Leaflet.markercluster).
-    radius
-        Symbol size in pixels.
-    show
-        Whether the layer starts visible.
+    size
+        Pictogram size in pixels.
     key
         A short identifier the page's scripts (and tests) find the layer by.
     """
@@ -237,11 +253,11 @@ class PointLayer(Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = HS.pointLayer({{ this.columns_json }}, {
+        var {{ this.get_name() }} = HS.assetLayer({{ this.columns_json }}, {
             categories: {{ this.categories_json }},
             popup: {{ this.popup_json }},
             cluster: {{ this.cluster_json }},
-            radius: {{ this.radius }}
+            size: {{ this.size }}
         });
         HS.register({{ this.key_json }}, {{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
@@ -256,38 +272,186 @@ class PointLayer(Layer):
         name: str,
         popup: Sequence[tuple[str, str]] = (),
         cluster: bool = False,
-        radius: int = 9,
+        size: int = 28,
         show: bool = True,
-        key: str = "",
+        key: str = "assets",
     ) -> None:
         super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
-        self._name = "PointLayer"
-        lengths = {len(v) for v in columns.values()}
-        if len(lengths) > 1:
-            raise ValueError("Every column of a PointLayer must have the same length.")
+        self._name = "AssetLayer"
+        _same_lengths(columns)
         self.columns_json = Markup(safe_json({k: list(v) for k, v in columns.items()}))
         self.categories_json = Markup(safe_json([dict(c) for c in categories]))
         self.popup_json = Markup(safe_json([list(p) for p in popup]))
         self.cluster_json = Markup(safe_json(cluster))
-        self.key_json = Markup(safe_json(key or name))
-        self.radius = int(radius)
-        self._links_js: list[tuple[str, str]] = []
-        self._links_css: list[tuple[str, str]] = []
+        self.size = int(size)
+        self.key_json = Markup(safe_json(key))
         if cluster:
             from folium.plugins import MarkerCluster
 
-            self._links_js = list(MarkerCluster.default_js)
-            self._links_css = list(MarkerCluster.default_css)
+            self.links_js = tuple(MarkerCluster.default_js)
+            self.links_css = tuple(MarkerCluster.default_css)
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
         """Add the clustering library's links (inlined by the figure) when clustering."""
-        figure = self.get_root()
-        assert isinstance(figure, Figure)
-        for name, url in self._links_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self._links_css:
-            figure.header.add_child(CssLink(url), name=name)
+        self._add_links()
         super().render(**kwargs)
+
+
+def _same_lengths(columns: Mapping[str, Sequence[Any]]) -> None:
+    if len({len(v) for v in columns.values()}) > 1:
+        raise ValueError("Every column of a point layer must have the same length.")
+
+
+class ReportData(MacroElement):
+    """Resident reports as compact columns, filtered in the browser.
+
+    ``data`` holds: ``origin`` (lat, lon) and ``scale``, with ``lat``/``lon`` as integer
+    offsets from it; ``cat``, ``status``, ``title``, ``street``, ``detail`` as indexes into
+    ``categories``, ``statuses``, ``titles``, ``streets`` and ``details`` (-1 for none);
+    ``day`` as days since ``day0``, with ``dayMin``/``dayMax``; ``statusLabels``. The
+    :class:`ReportHeat`, :class:`ReportPoints` and :class:`ReportFilter` elements share it.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.reportData({{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "ReportData"
+        self.count = len(data["lat"])
+        self.data_json = Markup(safe_json(dict(data)))
+
+
+class ReportHeat(_PluginLinks, Layer):
+    """A heat map of the reports the filter shows (Leaflet.heat, shipped with folium)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.reportHeat({{ this.data.get_name() }},
+                                                  {{ this.options_json }});
+        HS.register("reports_heat", {{ this.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, data: ReportData, *, name: str = "Reports: heat map", show: bool = True
+    ) -> None:
+        from folium.plugins import HeatMap
+
+        super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
+        self._name = "ReportHeat"
+        self.data = data
+        self.links_js = tuple(HeatMap.default_js)
+        self.options_json = Markup(
+            safe_json({"radius": 22, "blur": 18, "minOpacity": 0.25, "maxZoom": 17})
+        )
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Add Leaflet.heat's link (inlined by the figure)."""
+        self._add_links()
+        super().render(**kwargs)
+
+
+class ReportPoints(Layer):
+    """The reports the filter shows, as points on one canvas; a click opens the nearest."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.reportPoints({{ this.data.get_name() }},
+                                                    {radius: {{ this.radius }}});
+        HS.register("reports", {{ this.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, data: ReportData, *, name: str = "Reports: points", radius: int = 6, show: bool = True
+    ) -> None:
+        super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
+        self._name = "ReportPoints"
+        self.data = data
+        self.radius = int(radius)
+
+
+class ReportFilter(MacroElement):
+    """The control that filters reports by category, status and date."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.reportFilter({{ this.data.get_name() }}, {});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        HS.register("report_filter", {{ this.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: ReportData) -> None:
+        super().__init__()
+        self._name = "ReportFilter"
+        self.data = data
+
+
+class AddPlaces(MacroElement):
+    """The "Add a place" tool: residents mark places they know; kept in the browser
+    (surviving a reload) and downloaded as GeoJSON the toolkit imports back."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = HS.addPlaces({{ this._parent.get_name() }},
+                                                 {{ this.options_json }});
+        HS.register("additions", {{ this.get_name() }}.layer, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        *,
+        zone_id: str,
+        zone_name: str,
+        kind: str,
+        categories: Sequence[Mapping[str, Any]],
+        size: int = 30,
+    ) -> None:
+        super().__init__()
+        self._name = "AddPlaces"
+        self.options_json = Markup(
+            safe_json(
+                {
+                    "zoneId": zone_id,
+                    "zoneName": zone_name,
+                    "kind": kind,
+                    "categories": [dict(c) for c in categories],
+                    "size": size,
+                }
+            )
+        )
+
+
+class PageReady(MacroElement):
+    """Marks the page ready (``data-map-ready`` on the body) once every layer is drawn."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        HS.ready({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PageReady"
 
 
 class PanelHtml(MacroElement):

@@ -1,9 +1,16 @@
 """The meeting map: one self-contained HTML page per zone, for a community meeting.
 
-Layers: the zone (implemented solid, proposed dashed) with neighbouring zones faint; streets
-coloured by speed limit with a second cue in width and dash; community assets; resident
-reports. A title block and a legend that lists exactly what is drawn. Everything the page
-needs is inside it: it works with no internet, and OpenStreetMap tiles appear when online.
+What it shows, bottom to top: OpenStreetMap tiles when the laptop is online; the
+neighbourhood drawn from the OSM data itself (green spaces, water, railways) so the map makes
+sense with no tiles; neighbouring zones faintly and this zone's outline (implemented solid,
+proposed dashed); the 20mph gaps highlighted; streets coloured by speed limit with a second
+cue in width and dash; community assets as pictograms; resident reports as a heat map and
+as points, with a filter by category, status and date. A title block, a legend that lists
+exactly what is drawn, and an "Add a place" tool for residents.
+
+Everything the page needs is inside it: no script, style, font or icon is fetched. Reports
+go into the page as compact columns and are drawn on one canvas, so a zone with 100,000
+reports stays a few megabytes and opens quickly.
 """
 
 from __future__ import annotations
@@ -17,21 +24,32 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.maps.elements import (
+    AddPlaces,
+    AssetLayer,
     GeoJsonLayer,
     OfflineFigure,
+    PageReady,
     PanelHtml,
-    PointLayer,
+    ReportData,
+    ReportFilter,
+    ReportHeat,
+    ReportPoints,
     ToolkitAssets,
     html,
 )
 from healthy_streets.maps.style import (
     ASSET_COLOURS,
+    ASSET_SYMBOLS,
+    BASEMAP_STYLES,
+    GAP_STYLE,
     PATH_STYLE,
     REPORT_COLOURS,
+    REPORT_STATUSES,
     SPEED_BANDS,
     leaflet_style,
     speed_band,
@@ -42,6 +60,17 @@ __all__ = ["meeting_map", "save_map"]
 
 #: Decimal places of longitude/latitude written into maps (6 is about 0.1 m).
 COORD_DECIMALS = 6
+#: Reports are placed to 1/100,000 of a degree (about a metre).
+REPORT_SCALE = 100_000
+#: More assets than this are clustered when zoomed out.
+CLUSTER_ASSETS_OVER = 60
+#: Reports' descriptions share this many characters of the page between them.
+DETAIL_BUDGET_CHARS = 2_000_000
+#: Longest description shown in a report's popup.
+DETAIL_MAX_CHARS = 160
+#: With more reports than this near a zone, the map opens on the heat map alone (the points
+#: are one click away in the layer control).
+POINTS_SHOWN_UP_TO = 400
 
 ZONE_STYLES = {
     "implemented": {
@@ -69,10 +98,15 @@ ZONE_STYLES = {
     },
 }
 NEIGHBOUR_STYLE = {
-    "*": {"color": "#555555", "weight": 2, "opacity": 0.5, "dashArray": "2 6", "fill": False}
+    "*": {"color": "#555555", "weight": 2, "opacity": 0.6, "dashArray": "2 6", "fill": False}
 }
-
 STATUS_WORDS = {"implemented": "In force", "proposed": "Proposed", "unknown": "Status unknown"}
+BASEMAP_LABELS = {
+    "green": "Parks and green spaces",
+    "water": "Water",
+    "waterway": "Rivers and streams",
+    "railway": "Railway",
+}
 
 
 def meeting_map(
@@ -82,9 +116,11 @@ def meeting_map(
     streets: gpd.GeoDataFrame,
     assets: gpd.GeoDataFrame | None = None,
     reports: gpd.GeoDataFrame | None = None,
+    basemap: gpd.GeoDataFrame | None = None,
     margin_m: float = 250.0,
     made_on: dt.date | None = None,
     tiles: bool = True,
+    add_places: bool = True,
 ) -> folium.Map:
     """Build the meeting map for one zone.
 
@@ -93,14 +129,20 @@ def meeting_map(
     zone_id
         The zone, by its ``zone_id``.
     zones, streets, assets, reports
-        The normalised layers (in the working CRS); streets, assets and reports are shown
-        within ``margin_m`` of the zone.
+        The normalised layers (in the working CRS). Streets, assets and reports within
+        ``margin_m`` of the zone are shown. Streets cut at zone boundaries give the 20mph
+        gaps; reports attached to streets show their street.
+    basemap
+        The background drawn from OSM (:func:`healthy_streets.io.osm_features.
+        basemap_from_osm_file`): green spaces, water, railways.
     margin_m
         How far around the zone the map shows things, in metres.
     made_on
         The date printed as "made on" (default today).
     tiles
         Add OpenStreetMap tiles (shown when the laptop is online).
+    add_places
+        Include the "Add a place" tool.
 
     Returns
     -------
@@ -109,9 +151,9 @@ def meeting_map(
 
     Examples
     --------
-    >>> m = meeting_map("church-fields", zones=zones, streets=streets,
-    ...                 assets=assets, reports=reports)  # doctest: +SKIP
-    >>> save_map(m, "church-fields.html", overwrite=True)  # doctest: +SKIP
+    >>> m = meeting_map("yarrowside-north", zones=layers.zones, streets=layers.streets,
+    ...                 assets=layers.assets, reports=layers.reports)  # doctest: +SKIP
+    >>> save_map(m, "yarrowside-north.html", overwrite=True)  # doctest: +SKIP
     """
     matches = zones[zones["zone_id"] == zone_id]
     if matches.empty:
@@ -121,9 +163,10 @@ def meeting_map(
         raise ConfigError(f"There is no zone {zone_id!r}; the zones are: {known}.")
     zone = matches.iloc[0]
     area = zone.geometry.buffer(margin_m)
-    nearby = _within(streets, area)
+    near_streets = _within(streets, area)
     near_assets = _within(assets, area)
     near_reports = _within(reports, area)
+    near_basemap = _within(basemap, area)
 
     bounds = gpd.GeoSeries([zone.geometry], crs=zones.crs).to_crs(settings.map_crs).total_bounds
     figure = OfflineFigure(title=f"{zone['name']} – healthy streets map")
@@ -144,36 +187,29 @@ def meeting_map(
             attr="© OpenStreetMap contributors",
             max_zoom=19,
         ).add_to(fmap)
-
-    others = zones[zones["zone_id"] != zone_id]
-    if not others.empty:
-        fmap.add_child(
-            GeoJsonLayer(
-                _geojson(others, ["name"]),
-                name="Other 20mph zones",
-                styles=NEIGHBOUR_STYLE,
-                tooltip="name",
-                key="other_zones",
-            )
-        )
-    fmap.add_child(
-        GeoJsonLayer(
-            _geojson(matches, ["name", "status"]),
-            name="This 20mph zone",
-            key="zone",
-            style_property="status",
-            styles=ZONE_STYLES,
-            interactive=False,
-        )
-    )
-    street_counts = _add_streets(fmap, nearby)
-    asset_counts = _add_points(fmap, near_assets, kind="assets")
-    report_counts = _add_points(fmap, near_reports, kind="reports")
-
-    folium.LayerControl(collapsed=False).add_to(fmap)
+    legend = _Legend()
+    _add_basemap(fmap, near_basemap, legend)
+    _add_zones(fmap, zones, zone, legend)
+    _add_gaps(fmap, zones, near_streets, legend)
+    _add_streets(fmap, near_streets, legend)
+    _add_assets(fmap, near_assets, legend)
+    _add_reports(fmap, near_reports, legend)
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     fmap.add_child(PanelHtml(_title_block(zone, near_reports, made_on or dt.date.today())))
-    fmap.add_child(PanelHtml(_legend(street_counts, asset_counts, report_counts)))
+    fmap.add_child(PanelHtml(legend.markup()))
+    if add_places:
+        from healthy_streets.io.assets import COMMUNITY_MAP_KIND
+
+        fmap.add_child(
+            AddPlaces(
+                zone_id=str(zone_id),
+                zone_name=str(zone["name"]),
+                kind=COMMUNITY_MAP_KIND,
+                categories=_asset_categories(),
+            )
+        )
+    fmap.add_child(PageReady())
     return fmap
 
 
@@ -198,8 +234,7 @@ def save_map(
         Input files, which are never overwritten.
     """
     target = check_output(path, overwrite=overwrite, inputs=inputs)
-    root = fmap.get_root()
-    return write_text_atomic(target, root.render())
+    return write_text_atomic(target, fmap.get_root().render())
 
 
 def _within(layer: gpd.GeoDataFrame | None, area: Any) -> gpd.GeoDataFrame:
@@ -210,116 +245,388 @@ def _within(layer: gpd.GeoDataFrame | None, area: Any) -> gpd.GeoDataFrame:
 
 
 def _geojson(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> dict[str, Any]:
-    """GeoJSON in EPSG:4326 with only ``properties`` (missing values as null)."""
+    """GeoJSON in EPSG:4326 with only ``properties`` (missing values as null), coordinates
+    rounded to :data:`COORD_DECIMALS`."""
     out = frame[[*properties, "geometry"]].to_crs(settings.map_crs)
     out = out.astype(dict.fromkeys(properties, "object"))
     out[list(properties)] = out[list(properties)].where(out[list(properties)].notna(), None)
-    return out.__geo_interface__ if len(out) else {"type": "FeatureCollection", "features": []}
-
-
-def _round_coords(data: dict[str, Any]) -> dict[str, Any]:
-    def walk(value: Any) -> Any:
-        if isinstance(value, list | tuple):
-            if value and isinstance(value[0], float | int):
-                return [round(float(v), COORD_DECIMALS) for v in value]
-            return [walk(v) for v in value]
-        return value
-
-    for feature in data.get("features", []):
-        geometry = feature.get("geometry")
-        if geometry:
-            geometry["coordinates"] = walk(geometry["coordinates"])
+    if not len(out):
+        return {"type": "FeatureCollection", "features": []}
+    data = out.__geo_interface__
+    for feature in data["features"]:
+        feature["geometry"]["coordinates"] = _round(feature["geometry"]["coordinates"])
         feature.pop("bbox", None)
         feature.pop("id", None)
     data.pop("bbox", None)
     return data
 
 
-def _add_streets(fmap: folium.Map, streets: gpd.GeoDataFrame) -> dict[str, float]:
-    """Streets by speed band; returns km of street per band key."""
+def _round(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        if value and isinstance(value[0], float | int):
+            return [round(float(v), COORD_DECIMALS) for v in value]
+        return [_round(v) for v in value]
+    return value
+
+
+class _Legend:
+    """Collects what the map draws, to list exactly that."""
+
+    def __init__(self) -> None:
+        self.sections: list[tuple[str, list[Markup]]] = []
+
+    def add(self, title: str, items: list[Markup]) -> None:
+        if items:
+            self.sections.append((title, items))
+
+    def markup(self) -> Markup:
+        parts = [
+            html(
+                '<div class="hs-panel hs-legend" role="complementary" '
+                'aria-label="Legend"><h2>Legend</h2>'
+            )
+        ]
+        for title, items in self.sections:
+            parts.append(html("<h3>{title}</h3><ul>", title=title))
+            parts += items
+            parts.append(html("</ul>"))
+        parts.append(html("</div>"))
+        return Markup("").join(parts)
+
+
+_LINE = (
+    '<li><svg width="34" height="14" aria-hidden="true"><line x1="2" y1="7" x2="32" y2="7" '
+    'stroke="{colour}" stroke-width="{weight}" stroke-dasharray="{dash}" '
+    'stroke-opacity="{opacity}" stroke-linecap="{cap}"/></svg>{label}'
+    '<span class="hs-count">{amount}</span></li>'
+)
+_AREA = (
+    '<li><svg width="34" height="16" aria-hidden="true"><rect x="2" y="2" width="30" '
+    'height="12" fill="{fill}" fill-opacity="{opacity}" stroke="{colour}" stroke-width="{weight}" '
+    'stroke-dasharray="{dash}"/></svg>{label}<span class="hs-count">{amount}</span></li>'
+)
+_DOT = (
+    '<li><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="6.5" '
+    'fill="{colour}" stroke="#fff" stroke-width="2"/></svg>{label}'
+    '<span class="hs-count">{amount}</span></li>'
+)
+_PICTOGRAM = (
+    '<li><svg width="24" height="24" viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" '
+    'cy="16" r="14.5" fill="{colour}" stroke="#fff" stroke-width="2.5"/><path d="{symbol}" '
+    'fill="#fff" fill-rule="evenodd" transform="translate(4 4)"/></svg>{label}'
+    '<span class="hs-count">{amount}</span></li>'
+)
+
+
+def _line_item(style: dict[str, Any], label: str, amount: str = "") -> Markup:
+    return html(
+        _LINE,
+        colour=style.get("color", "#000"),
+        weight=style.get("weight", 2),
+        dash=style.get("dashArray") or "none",
+        opacity=style.get("opacity", 1),
+        cap=style.get("lineCap", "butt"),
+        label=label,
+        amount=amount,
+    )
+
+
+def _area_item(style: dict[str, Any], label: str, amount: str = "") -> Markup:
+    return html(
+        _AREA,
+        fill=style.get("fillColor", "none"),
+        opacity=style.get("fillOpacity", 1),
+        colour=style.get("color", "#000"),
+        weight=style.get("weight", 1),
+        dash=style.get("dashArray") or "none",
+        label=label,
+        amount=amount,
+    )
+
+
+def _add_basemap(fmap: folium.Map, basemap: gpd.GeoDataFrame, legend: _Legend) -> None:
+    if basemap.empty:
+        return
+    fmap.add_child(
+        GeoJsonLayer(
+            _geojson(basemap, ["kind", "name"]),
+            name="Drawn background (works offline)",
+            style_property="kind",
+            styles=BASEMAP_STYLES,
+            tooltip="name",
+            key="basemap",
+        )
+    )
+    present = set(basemap["kind"])
+    items = []
+    for kind, label in BASEMAP_LABELS.items():
+        if kind in present:
+            style = BASEMAP_STYLES[kind]
+            items.append(
+                _area_item(style, label) if "fillColor" in style else _line_item(style, label)
+            )
+    legend.add("Background", items)
+
+
+def _add_zones(fmap: folium.Map, zones: gpd.GeoDataFrame, zone: pd.Series, legend: _Legend) -> None:
+    others = zones[zones["zone_id"] != zone["zone_id"]]
+    if not others.empty:
+        fmap.add_child(
+            GeoJsonLayer(
+                _geojson(others, ["name"]),
+                name="Other 20mph zones",
+                styles=NEIGHBOUR_STYLE,
+                tooltip="name",
+                key="other_zones",
+            )
+        )
+    this = zones[zones["zone_id"] == zone["zone_id"]]
+    fmap.add_child(
+        GeoJsonLayer(
+            _geojson(this, ["name", "status"]),
+            name="This 20mph zone",
+            style_property="status",
+            styles=ZONE_STYLES,
+            interactive=False,
+            key="zone",
+        )
+    )
+    status = str(zone["status"])
+    items = [
+        _area_item(
+            ZONE_STYLES.get(status, ZONE_STYLES["*"]),
+            f"This zone ({STATUS_WORDS.get(status, 'status unknown').lower()})",
+        )
+    ]
+    if not others.empty:
+        items.append(_line_item(NEIGHBOUR_STYLE["*"], "Other 20mph zones", str(len(others))))
+    legend.add("20mph zones", items)
+
+
+def _add_gaps(
+    fmap: folium.Map, zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, legend: _Legend
+) -> None:
+    from healthy_streets.analysis.gaps import twenty_mph_gaps
+
     if streets.empty:
-        return {}
+        return
+    gaps = twenty_mph_gaps(zones, streets)
+    if gaps.empty:
+        return
+    frame = gaps.assign(
+        limit=gaps["speed_mph"].map(lambda v: f"{v:g} mph"), tag=gaps["maxspeed"].fillna("(none)")
+    )
+    fmap.add_child(
+        GeoJsonLayer(
+            _geojson(frame, ["street", "kind", "limit", "tag"]),
+            name="20mph gaps to check",
+            styles={"*": GAP_STYLE},
+            popup=[
+                ("Street", "street"),
+                ("To check", "kind"),
+                ("OpenStreetMap says", "limit"),
+                ("Tag", "tag"),
+            ],
+            key="gaps",
+        )
+    )
+    legend.add(
+        "To check", [_line_item(GAP_STYLE, "20mph gap (zone and map disagree)", str(len(gaps)))]
+    )
+
+
+def _add_streets(fmap: folium.Map, streets: gpd.GeoDataFrame, legend: _Legend) -> None:
+    if streets.empty:
+        return
     frame = streets.copy()
     frame["band"] = np.where(
         frame["road_class"] == "path", "path", frame["speed_mph"].map(speed_band)
     )
     frame["limit"] = frame["speed_mph"].map(lambda v: f"{v:g} mph" if pd.notna(v) else "Not known")
-    frame["street"] = frame["name"].fillna("Unnamed " + frame["highway"].astype("str"))
+    frame["street"] = (
+        frame["name"]
+        .astype("object")
+        .where(frame["name"].notna(), "Unnamed " + frame["highway"].astype("str"))
+    )
     styles = {band.key: leaflet_style(band.key) for band in SPEED_BANDS}
     styles["path"] = PATH_STYLE
-    data = _round_coords(_geojson(frame, ["street", "limit", "band", "highway"]))
     fmap.add_child(
         GeoJsonLayer(
-            data,
+            _geojson(frame, ["street", "limit", "band", "highway"]),
             name="Streets by speed limit",
-            key="streets",
             style_property="band",
             styles=styles,
             popup=[("Street", "street"), ("Speed limit", "limit"), ("Type", "highway")],
             tooltip="street",
+            key="streets",
         )
     )
     roads = frame[frame["band"] != "path"]
-    return (roads.groupby("band")["length_m"].sum() / 1000).round(2).to_dict()
+    km = roads.groupby("band")["length_m"].sum() / 1000
+    items = [
+        _line_item(leaflet_style(b.key), b.label, f"{km[b.key]:.1f} km")
+        for b in SPEED_BANDS
+        if b.key in km
+    ]
+    paths = frame[frame["band"] == "path"]
+    if len(paths):
+        items.append(
+            _line_item(
+                PATH_STYLE, "Footpaths and cycle paths", f"{paths['length_m'].sum() / 1000:.1f} km"
+            )
+        )
+    legend.add("Speed limit", items)
 
 
-def _add_points(fmap: folium.Map, layer: gpd.GeoDataFrame, *, kind: str) -> dict[str, int]:
-    """Assets or reports as a point layer; returns counts per category key."""
-    if layer.empty:
-        return {}
-    labels = ASSET_CATEGORIES if kind == "assets" else REPORT_CATEGORIES
-    colours = ASSET_COLOURS if kind == "assets" else REPORT_COLOURS
-    frame = layer.copy()
+def _asset_categories() -> list[dict[str, str]]:
+    return [
+        {"key": k, "label": label, "colour": ASSET_COLOURS[k], "symbol": ASSET_SYMBOLS[k]}
+        for k, label in ASSET_CATEGORIES.items()
+    ]
+
+
+def _add_assets(fmap: folium.Map, assets: gpd.GeoDataFrame, legend: _Legend) -> None:
+    if assets.empty:
+        return
+    frame = assets.copy()
     frame.geometry = frame.geometry.representative_point()
     frame = frame.to_crs(settings.map_crs)
-    keys = [k for k in labels if k in set(frame["category"])]
+    keys = [k for k in ASSET_CATEGORIES if k in set(frame["category"])]
     index = {k: i for i, k in enumerate(keys)}
-    categories = [{"key": k, "label": labels[k], "colour": colours[k]} for k in keys]
+    every = {c["key"]: c for c in _asset_categories()}
     columns: dict[str, list[Any]] = {
         "lat": frame.geometry.y.round(COORD_DECIMALS).tolist(),
         "lon": frame.geometry.x.round(COORD_DECIMALS).tolist(),
         "cat": frame["category"].map(index).astype("int64").tolist(),
+        "name": _texts(frame["name"]),
+        "notes": _texts(frame["notes"]),
+        "source": _texts(frame["source"]),
     }
-    if kind == "assets":
-        columns["name"] = _texts(frame["name"])
-        columns["notes"] = _texts(frame["notes"])
-        columns["source"] = _texts(frame["source"])
-        popup = [("Name", "name"), ("Category", "cat"), ("Notes", "notes"), ("Source", "source")]
-        name = "Community assets"
-    else:
-        columns["title"] = _texts(frame["title"])
-        columns["date"] = frame["reported_at"].dt.strftime("%d %b %Y").tolist()
-        columns["status"] = _texts(frame["status"].str.capitalize())
-        columns["street"] = _texts(frame.get("street_name", pd.Series(index=frame.index)))
-        columns["detail"] = _texts(frame["detail"].str.slice(0, 280))
-        popup = [
-            ("Report", "title"),
-            ("Category", "cat"),
-            ("Date", "date"),
-            ("Status", "status"),
-            ("Street", "street"),
-            ("Details", "detail"),
-        ]
-        name = "Resident reports"
     fmap.add_child(
-        PointLayer(
+        AssetLayer(
             columns,
-            categories=categories,
-            name=name,
-            key=kind,
-            popup=popup,
-            cluster=kind == "reports",
-            radius=8 if kind == "assets" else 6,
+            categories=[every[k] for k in keys],
+            name="Community assets",
+            popup=[("Name", "name"), ("Category", "cat"), ("Notes", "notes"), ("Source", "source")],
+            cluster=len(frame) > CLUSTER_ASSETS_OVER,
         )
     )
-    return frame["category"].value_counts().to_dict()
+    counts = frame["category"].value_counts()
+    legend.add(
+        "Community assets",
+        [
+            html(
+                _PICTOGRAM,
+                colour=every[k]["colour"],
+                symbol=every[k]["symbol"],
+                label=every[k]["label"],
+                amount=int(counts[k]),
+            )
+            for k in keys
+        ],
+    )
+
+
+def _add_reports(fmap: folium.Map, reports: gpd.GeoDataFrame, legend: _Legend) -> None:
+    if reports.empty or reports["reported_at"].isna().all():
+        return
+    data = ReportData(report_columns(reports))
+    fmap.add_child(data)
+    fmap.add_child(ReportHeat(data))
+    fmap.add_child(ReportPoints(data, show=len(reports) <= POINTS_SHOWN_UP_TO))
+    fmap.add_child(ReportFilter(data))
+    counts = reports["category"].value_counts()
+    legend.add(
+        "Resident reports",
+        [
+            html(_DOT, colour=REPORT_COLOURS[k], label=label, amount=int(counts[k]))
+            for k, label in REPORT_CATEGORIES.items()
+            if k in counts
+        ]
+        + [
+            html(
+                '<li class="hs-note">Faded: fixed or closed. The heat map shows where reports '
+                "gather.</li>"
+            )
+        ],
+    )
+
+
+def report_columns(reports: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Reports as the compact columns :class:`~healthy_streets.maps.elements.ReportData`
+    holds: positions as integer offsets, texts as indexes into lists of distinct texts,
+    descriptions shortened so that all of them together stay within
+    :data:`DETAIL_BUDGET_CHARS`."""
+    frame = reports[reports["reported_at"].notna()].copy()
+    frame.geometry = frame.geometry.representative_point()
+    frame = frame.to_crs(settings.map_crs)
+    lat, lon = frame.geometry.y.to_numpy(), frame.geometry.x.to_numpy()
+    origin = [float(np.floor(lat.min() * 1000) / 1000), float(np.floor(lon.min() * 1000) / 1000)]
+    keys = [k for k in REPORT_CATEGORIES if k in set(frame["category"])]
+    statuses = list(REPORT_STATUSES)
+    local = frame["reported_at"].dt.tz_convert("Europe/London").dt.tz_localize(None)
+    days = local.dt.normalize()
+    day0 = days.min()
+    day = ((days - day0).dt.days).astype("int64")
+    n = len(frame)
+    limit = min(DETAIL_MAX_CHARS, DETAIL_BUDGET_CHARS // max(n, 1))
+    details = frame["detail"].astype("object")
+    if limit < 20:
+        details = pd.Series([None] * n, index=frame.index, dtype="object")
+    else:
+        details = details.map(lambda t: _shorten(t, limit) if isinstance(t, str) else None)
+    street_codes, street_list = _codes(frame.get("street_name", pd.Series(index=frame.index)))
+    title_codes, title_list = _codes(frame["title"])
+    detail_codes, detail_list = _codes(details)
+    return {
+        "origin": origin,
+        "scale": REPORT_SCALE,
+        "lat": np.rint((lat - origin[0]) * REPORT_SCALE).astype("int64").tolist(),
+        "lon": np.rint((lon - origin[1]) * REPORT_SCALE).astype("int64").tolist(),
+        "cat": frame["category"].map({k: i for i, k in enumerate(keys)}).astype("int64").tolist(),
+        "categories": [
+            {"key": k, "label": REPORT_CATEGORIES[k], "colour": REPORT_COLOURS[k]} for k in keys
+        ],
+        "status": frame["status"]
+        .map({s: i for i, s in enumerate(statuses)})
+        .fillna(0)
+        .astype("int64")
+        .tolist(),
+        "statuses": statuses,
+        "statusLabels": [REPORT_STATUSES[s] for s in statuses],
+        "day0": day0.strftime("%Y-%m-%d"),
+        "day": day.tolist(),
+        "dayMin": int(day.min()),
+        "dayMax": int(day.max()),
+        "street": street_codes,
+        "streets": street_list,
+        "title": title_codes,
+        "titles": title_list,
+        "detail": detail_codes,
+        "details": detail_list,
+    }
+
+
+def _codes(values: pd.Series) -> tuple[list[int], list[str]]:
+    """Each value's index into the list of distinct values (-1 for none)."""
+    text = values.astype("object").where(values.notna(), None)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    return codes.astype("int64").tolist(), [str(u) for u in uniques]
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return (cut if len(cut) > limit // 2 else text[: limit - 1]) + "…"
 
 
 def _texts(values: pd.Series) -> list[str | None]:
     return [None if pd.isna(v) else str(v) for v in values]
 
 
-def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -> Any:
+def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -> Markup:
     status = STATUS_WORDS.get(str(zone["status"]), "Status unknown")
     when = _implemented_phrase(zone)
     if not reports.empty and reports["reported_at"].notna().any():
@@ -328,17 +635,20 @@ def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -
         data_range = f"Reports from {first} to {last}"
     else:
         data_range = "No resident reports in this area"
+    tro = zone.get("tro_ref")
     return html(
         '<div class="hs-panel hs-title" role="banner">'
         "<h1>{name}</h1>"
-        "<p><strong>20mph zone:</strong> {status}{when}</p>"
+        "<p><strong>20mph zone:</strong> {status}{when}{tro}</p>"
         "<p>{data_range}. Map made {made}.</p>"
         '<p class="hs-sources">Streets and places © OpenStreetMap contributors (ODbL); '
-        "zones from the council; reports from FixMyStreet and the council.</p>"
+        "zones from the council; reports from FixMyStreet and the council; community assets "
+        "from residents' walkabouts.</p>"
         "</div>",
         name=zone["name"],
         status=status,
         when=when,
+        tro=f" (order {tro})" if isinstance(tro, str) and tro else "",
         data_range=data_range,
         made=made_on.strftime("%d %B %Y").lstrip("0"),
     )
@@ -349,66 +659,9 @@ def _implemented_phrase(zone: pd.Series) -> str:
     precision = zone.get("implemented_precision")
     if date is None or pd.isna(date):
         return ""
-    formats = {"day": "%d %B %Y", "month": "%B %Y", "year": "%Y"}
     if precision == "season":
         seasons = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
         return f", from {seasons.get(date.month, 'about')} {date.year}"
+    formats = {"day": "%d %B %Y", "month": "%B %Y", "year": "%Y"}
     text = date.strftime(formats.get(str(precision), "%d %B %Y")).lstrip("0")
     return f", from {text}"
-
-
-_LINE_ITEM = (
-    '<li><svg width="34" height="12" aria-hidden="true"><line x1="1" y1="6" x2="33" y2="6" '
-    'stroke="{colour}" stroke-width="{weight}" stroke-dasharray="{dash}"/></svg>{label}'
-    '<span class="hs-count">{amount}</span></li>'
-)
-_DOT_ITEM = (
-    '<li><svg width="16" height="16" aria-hidden="true"><circle cx="8" cy="8" r="6" '
-    'fill="{colour}" stroke="#fff" stroke-width="2"/></svg>{label}'
-    '<span class="hs-count">{amount}</span></li>'
-)
-
-
-def _legend(streets: dict[str, float], assets: dict[str, int], reports: dict[str, int]) -> Any:
-    """The legend: exactly the bands and categories drawn, with their amounts."""
-    parts = [
-        html(
-            '<div class="hs-panel hs-legend" role="complementary" aria-label="Legend">'
-            "<h2>Legend</h2>"
-        )
-    ]
-    if streets:
-        parts.append(html("<h3>Speed limit</h3><ul>"))
-        parts += [
-            html(
-                _LINE_ITEM,
-                colour=b.colour,
-                weight=b.weight,
-                dash=b.dash or "none",
-                label=b.label,
-                amount=f"{streets[b.key]:.1f} km",
-            )
-            for b in SPEED_BANDS
-            if b.key in streets
-        ]
-        parts.append(html("</ul>"))
-    for title, counts, labels, colours in (
-        ("Community assets", assets, ASSET_CATEGORIES, ASSET_COLOURS),
-        ("Resident reports", reports, REPORT_CATEGORIES, REPORT_COLOURS),
-    ):
-        if counts:
-            parts.append(html("<h3>{title}</h3><ul>", title=title))
-            parts += [
-                html(_DOT_ITEM, colour=colours[key], label=label, amount=counts[key])
-                for key, label in labels.items()
-                if key in counts
-            ]
-            parts.append(html("</ul>"))
-    parts.append(html("</div>"))
-    return _markup("").join(parts)
-
-
-def _markup(text: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup(text)

@@ -92,3 +92,50 @@ REPORT_COLOURS: dict[str, str] = {
     "abandoned_vehicle": "#999933",
     "other": "#7f7f7f",
 }
+
+#: Pictograms drawn white on each asset category's colour: SVG path data in a 24 x 24 box.
+#: Shapes differ as well as colours, so categories can be told apart without colour.
+ASSET_SYMBOLS: dict[str, str] = {
+    "bench": "M3 8h18v2.5H3zM3 12h18v2.5H3zM5 14h2.2v6H5zM16.8 14H19v6h-2.2z",
+    "park": "M12 2C8 2 5 5 5 9c0 3 2 5.3 5 6v7h4v-7c3-.7 5-3 5-6 0-4-3-7-7-7z",
+    "playground": "M3 4h18v2h-1.5L22 21h-2.3L17.3 6H6.7L4.3 21H2L4.5 6H3zM8 14h8v2H8zM9 8h1.5"
+    "v6H9zM13.5 8H15v6h-1.5z",
+    "school": "M12 3 1 9l11 6 9-4.9V17h2V9zM5 13.2v4L12 21l7-3.8v-4L12 17z",
+    "community_centre": "M12 3 2 12h3v9h5v-6h4v6h5v-9h3z",
+    "library": "M3 5c3.3 0 6.3.8 8 2.6V21c-1.7-1.6-4.7-2.4-8-2.4zM21 5c-3.3 0-6.3.8-8 2.6V21"
+    "c1.7-1.6 4.7-2.4 8-2.4z",
+    "place_of_worship": "M12 2l-2.5 3v3L5 11.5V22h5v-5a2 2 0 0 1 4 0v5h5V11.5L14.5 8V5z",
+    "health": "M9 3h6v6h6v6h-6v6H9v-6H3V9h6z",
+    "shop_cafe": "M3 8h13v6a5 5 0 0 1-5 5H8a5 5 0 0 1-5-5zM16 9h2a3 3 0 0 1 0 6h-2v-2h2a1 1 0 0"
+    " 0 0-2h-2zM3 20.5h14V22H3z",
+    "allotment": "M11 22v-8.5C7 13.5 4 11 4 6c4 0 7 2.5 7 6.5C11 7.5 14 3 20 3c0 6-3 9.5-7 9.5V22z",
+    "sport_leisure": "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 3.2 3.4 2.5-1.3 4H9.9l-1.3-4z"
+    "M4.6 10.3l2.6-.9 1.3 4-2 2.8-2.3-.4a7.8 7.8 0 0 1 .4-5.5zm14.8 0a7.8 7.8"
+    " 0 0 1 .4 5.5l-2.3.4-2-2.8 1.3-4z",
+    "bin": "M6 7h12l-1.2 14H7.2zM4 4h16v2H4zM9 2h6v2H9z",
+    "tree": "M12 1.5 4.5 13h4L5.5 18h5.5v4.5h2V18h5.5l-3-5h4z",
+    "crossing": "M2.5 4h4v16h-4zM10 4h4v16h-4zM17.5 4h4v16h-4z",
+    "bus_stop": "M5 3h14a2 2 0 0 1 2 2v12h-2v3h-3v-3H8v3H5v-3H3V5a2 2 0 0 1 2-2zm0 3v6h14V6zM6"
+    " 14h3v2H6zm9 0h3v2h-3z",
+    "toilets": "M7 1.5a2.2 2.2 0 1 1 0 4.4 2.2 2.2 0 0 1 0-4.4zM4.5 7h5L11 15H9v7.5H5V15H3zM17"
+    " 1.5a2.2 2.2 0 1 1 0 4.4 2.2 2.2 0 0 1 0-4.4zM14.5 7h5l.5 8h-1.5v7.5h-4V15H13z",
+    "community_group": "M8 3a3.2 3.2 0 1 1 0 6.4A3.2 3.2 0 0 1 8 3zm8.5 1a2.8 2.8 0 1 1 0 5.6 2.8"
+    " 2.8 0 0 1 0-5.6zM1.5 21c0-5 3-9.5 6.5-9.5s6.5 4.5 6.5 9.5zm13.5 0c0-2.8"
+    "-.7-5.5-2-7.4 1-1 2.2-1.6 3.5-1.6 3.5 0 6 4 6 9z",
+    "other": "M12 6.5a5.5 5.5 0 1 1 0 11 5.5 5.5 0 0 1 0-11z",
+}
+
+#: Report statuses in the order the map encodes them, with their plain words.
+REPORT_STATUSES: dict[str, str] = {"open": "Open", "fixed": "Fixed", "closed": "Closed"}
+
+#: The highlight drawn under streets where the council's zones and OSM disagree.
+GAP_STYLE = {"color": "#CC79A7", "weight": 14, "opacity": 0.55, "lineCap": "round"}
+
+#: The drawn background: OpenStreetMap's green spaces, water and railways.
+BASEMAP_STYLES: dict[str, dict[str, object]] = {
+    "green": {"color": "#8fbf7a", "weight": 1, "fillColor": "#cfe8c0", "fillOpacity": 0.9},
+    "water": {"color": "#6fa8d6", "weight": 1, "fillColor": "#b7d8f2", "fillOpacity": 0.95},
+    "waterway": {"color": "#6fa8d6", "weight": 4, "opacity": 0.9},
+    "railway": {"color": "#555555", "weight": 3, "dashArray": "8 6", "opacity": 0.8},
+    "*": {"color": "#bbbbbb", "weight": 1},
+}
