@@ -1,79 +1,171 @@
-"""From input files to maps: the steps every build runs, in order.
+"""From input files to maps, tables and the store: the steps every build runs, in order.
 
 :func:`load_layers` imports every input and attaches the layers to each other;
-:func:`write_outputs` writes one map per zone, the index page and the rejected rows. The
-command line's ``demo`` (and later ``build``) is these two calls; a notebook can make them
-too, or stop after the first and analyse the layers.
+:func:`write_outputs` writes one map per zone, the index page, the tables and the rejected
+rows; :func:`build` runs both for a project and updates its store. The command line's
+``build`` and ``demo`` are :func:`build`; a notebook can call any step, or stop after the
+first and analyse the layers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
 
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
-from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
-from healthy_streets.analysis.tables import key_figures
-from healthy_streets.io.assets import drop_duplicate_assets, read_assets
-from healthy_streets.io.osm import street_network_from_osm_file
-from healthy_streets.io.osm_features import assets_from_osm_file, basemap_from_osm_file
-from healthy_streets.io.reports import drop_duplicate_reports, read_reports
-from healthy_streets.io.zones import read_zones
-from healthy_streets.maps.index import index_page
-from healthy_streets.maps.meeting import meeting_map, save_map
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
 
-__all__ = ["BuildOutputs", "Inputs", "Layers", "load_layers", "sample_inputs", "write_outputs"]
+if TYPE_CHECKING:
+    from healthy_streets.project import Project
+
+__all__ = [
+    "BuildOutputs",
+    "Inputs",
+    "Layers",
+    "Progress",
+    "Source",
+    "build",
+    "load_layers",
+    "sample_inputs",
+    "write_outputs",
+]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-#: Called as each step starts, with a short description (the CLI shows it as progress).
-Progress = Callable[[str], None]
+
+class Progress:
+    """How a build reports its steps. The library logs them; the command line shows a
+    progress bar on a terminal (see :mod:`healthy_streets.cli._report`)."""
+
+    def step(self, text: str) -> None:
+        """A step starts."""
+        log.info("%s", text)
+
+    def items(self, items: Sequence[T], text: str) -> Iterable[T]:
+        """Go through ``items``, reporting each."""
+        for number, item in enumerate(items, start=1):
+            log.info("%s (%d of %d)", text, number, len(items))
+            yield item
+
+
+@dataclass
+class Source:
+    """One input file and how to read it.
+
+    Attributes
+    ----------
+    path
+        The file.
+    format
+        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file.
+    options
+        Keyword arguments for the reader (``crs``, ``layer``, ``fields``, ``category``,
+        ``postcodes``, ``columns``...).
+    """
+
+    path: Path
+    format: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _source(value: Source | Path | str | tuple[Path, str | None]) -> Source:
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, tuple):
+        return Source(Path(value[0]), value[1])
+    return Source(Path(value))
 
 
 @dataclass
 class Inputs:
-    """The files a build reads.
+    """What a build reads.
 
     Attributes
     ----------
     zones
-        Council 20mph zones.
+        The council's 20mph zones (a path, or a :class:`Source` with reader options).
     osm
-        The OpenStreetMap extract for the street network.
+        An OpenStreetMap extract for the street network (``.osm``, ``.osm.bz2``,
+        ``.osm.pbf``, ``.graphml``).
+    place
+        Instead of ``osm``: a place name whose streets are downloaded (needs internet).
     assets
         Community asset files.
     reports
-        Report files, each with its format (``fixmystreet``, ``open311``, ``csv`` or
-        ``None`` to decide by the file).
+        Report files (paths, ``(path, format)`` pairs or :class:`Source`).
+    speed_limits
+        Council speed-limit lines, compared with OSM (optional).
     zones_crs
-        The CRS of the zones file when it declares none.
+        The zones file's CRS when it declares none.
     buffer_m
         How far beyond the zones streets, assets and reports are kept, in metres.
     osm_assets
-        Also take the community assets OpenStreetMap maps in ``osm`` (benches, parks,
-        schools, bins...). Assets the community's own files already hold are counted once.
+        Also take the community assets OpenStreetMap maps (benches, parks, schools, bins...).
+        Assets the community's own files already hold are counted once.
+    nation
+        For restricted roads (see :func:`healthy_streets.speed_from_tags`).
+    asset_synonyms, report_synonyms
+        The project's own words for categories: text -> category key.
+    tiers
+        Report category -> ``county`` or ``district``, overriding the defaults.
     """
 
-    zones: Path
-    osm: Path
-    assets: list[Path] = field(default_factory=list)
-    reports: list[tuple[Path, str | None]] = field(default_factory=list)
+    zones: Source | Path
+    osm: Path | None = None
+    place: str | None = None
+    assets: list[Any] = field(default_factory=list)
+    reports: list[Any] = field(default_factory=list)
+    speed_limits: Source | Path | None = None
     zones_crs: str | None = None
     buffer_m: float | None = None
     osm_assets: bool = True
+    nation: str | None = None
+    asset_synonyms: dict[str, str] = field(default_factory=dict)
+    report_synonyms: dict[str, str] = field(default_factory=dict)
+    tiers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.zones = _source(self.zones)
+        if self.zones_crs and "crs" not in self.zones.options:
+            self.zones.options["crs"] = self.zones_crs
+        self.osm = Path(self.osm) if self.osm is not None else None
+        self.assets = [_source(a) for a in self.assets]
+        self.reports = [_source(r) for r in self.reports]
+        self.speed_limits = _source(self.speed_limits) if self.speed_limits else None
+        if (self.osm is None) == (self.place is None):
+            from healthy_streets.errors import ConfigError
+
+            raise ConfigError(
+                "Give the street network as an OpenStreetMap file or as a place "
+                "name to download (one of them)."
+            )
+
+    def sources(self) -> list[Source]:
+        """Every input file with its options."""
+        zones = self.zones if isinstance(self.zones, Source) else _source(self.zones)
+        out = [zones, *self.assets, *self.reports]
+        if isinstance(self.speed_limits, Source):
+            out.append(self.speed_limits)
+        if self.osm is not None:
+            out.append(Source(self.osm))
+        return out
 
     def paths(self) -> list[Path]:
         """Every input file (outputs may never be one of them)."""
-        return [self.zones, self.osm, *self.assets, *(p for p, _ in self.reports)]
+        return [s.path for s in self.sources()]
 
 
 @dataclass
@@ -81,7 +173,8 @@ class Layers:
     """The normalised layers of a build, attached to each other, and how each import went.
 
     ``basemap`` is not a normalised layer: it is what the maps draw under everything (green
-    spaces, water, railways from the OSM file).
+    spaces, water, railways from the OSM file). ``speed_limits`` holds council speed-limit
+    lines when the project has them.
     """
 
     zones: gpd.GeoDataFrame
@@ -90,6 +183,7 @@ class Layers:
     reports: gpd.GeoDataFrame
     imports: list[ImportResult]
     basemap: gpd.GeoDataFrame | None = None
+    speed_limits: gpd.GeoDataFrame | None = None
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""
@@ -101,60 +195,102 @@ class Layers:
 
 @dataclass
 class BuildOutputs:
-    """What :func:`write_outputs` wrote."""
+    """What a build wrote."""
 
     index: Path
     maps: dict[str, Path]
     rejected: Path
+    tables: dict[str, Path] = field(default_factory=dict)
+    workbook: Path | None = None
+    store: str | None = None
+
+    def paths(self) -> list[Path]:
+        """Every file written."""
+        files = [self.index, *self.maps.values(), self.rejected, *self.tables.values()]
+        return files + ([self.workbook] if self.workbook else [])
 
 
-def _noop(_: str) -> None:
-    return None
-
-
-def load_layers(inputs: Inputs, *, progress: Progress = _noop) -> Layers:
+def load_layers(
+    inputs: Inputs, *, progress: Progress | Callable[[str], None] | None = None
+) -> Layers:
     """Import every input and attach the layers: streets cut at zones, ``zone_id`` on all,
     reports and assets attached to their nearest street.
 
     Parameters
     ----------
     inputs
-        The files.
+        What to read.
     progress
-        Told the name of each step as it starts.
+        Told each step as it starts (a :class:`Progress`, or a function of one string).
     """
+    from healthy_streets.analysis.attach import (
+        assign_zones,
+        attach_to_streets,
+        cut_streets_at_zones,
+    )
+    from healthy_streets.io.assets import drop_duplicate_assets, read_assets
+    from healthy_streets.io.osm_features import basemap_from_osm_file
+    from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
+    from healthy_streets.io.zones import read_speed_limit_lines, read_zones
+    from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
+
+    step = _stepper(progress)
     buffer_m = settings.street_buffer_m if inputs.buffer_m is None else inputs.buffer_m
-    progress("Reading the zones")
-    zones_result = read_zones(inputs.zones, crs=inputs.zones_crs)
+    zones_source = _source(inputs.zones)
+    step("Reading the zones")
+    zones_result = read_zones(zones_source.path, **zones_source.options)
     zones = zones_result.layer
     area = zones.union_all().buffer(buffer_m)
-    progress("Building the street network")
-    streets_result = street_network_from_osm_file(inputs.osm, clip_to=zones, buffer_m=buffer_m)
-    imports = [zones_result, streets_result]
+    imports = [zones_result]
+    speed_limits = None
+    if isinstance(inputs.speed_limits, Source):
+        step("Reading the council's speed-limit lines")
+        limits = read_speed_limit_lines(inputs.speed_limits.path, **inputs.speed_limits.options)
+        imports.append(limits)
+        speed_limits = limits.layer
 
+    step("Building the street network")
+    streets_result = _streets(inputs, zones, buffer_m)
+    imports.append(streets_result)
+
+    taxonomy = asset_taxonomy(inputs.asset_synonyms)
     asset_results = []
-    for path in inputs.assets:
-        progress(f"Reading assets from {path.name}")
-        asset_results.append(read_assets(path, area=area))
+    for source in inputs.assets:
+        step(f"Reading assets from {source.path.name}")
+        asset_results.append(
+            read_assets(source.path, area=area, taxonomy=taxonomy, **source.options)
+        )
     if inputs.osm_assets:
-        progress("Reading the assets OpenStreetMap maps")
-        asset_results.append(assets_from_osm_file(inputs.osm, area=area))
+        step("Reading the assets OpenStreetMap maps")
+        asset_results.append(_osm_assets(inputs, area))
     asset_results = drop_duplicate_assets(asset_results)
     imports.extend(asset_results)
+
+    report_taxonomy_ = report_taxonomy(inputs.report_synonyms)
     report_results = []
-    for path, fmt in inputs.reports:
-        progress(f"Reading reports from {path.name}")
-        report_results.append(read_reports(path, format=fmt, area=area))
+    for source in inputs.reports:
+        step(f"Reading reports from {source.path.name}")
+        options: dict[str, Any] = {
+            "area": area,
+            "taxonomy": report_taxonomy_,
+            "tiers": inputs.tiers,
+        }
+        if "columns" in source.options:
+            report_results.append(
+                reports_from_csv(source.path, columns=source.options["columns"], **options)
+            )
+        else:
+            report_results.append(read_reports(source.path, format=source.format, **options))
     report_results = drop_duplicate_reports(report_results)
     imports.extend(report_results)
 
-    progress("Attaching streets, assets and reports to zones")
+    step("Attaching streets, assets and reports to zones")
     streets = cut_streets_at_zones(streets_result.layer, zones)
     assets = _concat([r.layer for r in asset_results], ASSETS)
     reports = _concat([r.layer for r in report_results], REPORTS)
     assets = attach_to_streets(assign_zones(assets, zones), streets)
     reports = attach_to_streets(assign_zones(reports, zones), streets)
-    basemap = basemap_from_osm_file(inputs.osm, area=area)
+    basemap = basemap_from_osm_file(inputs.osm, area=area) if inputs.osm else None
     return Layers(
         zones=zones,
         streets=streets,
@@ -162,14 +298,84 @@ def load_layers(inputs: Inputs, *, progress: Progress = _noop) -> Layers:
         reports=reports,
         imports=imports,
         basemap=basemap,
+        speed_limits=speed_limits,
     )
 
 
-def _concat(layers: Sequence[gpd.GeoDataFrame], spec: object) -> gpd.GeoDataFrame:
+def _streets(inputs: Inputs, zones: gpd.GeoDataFrame, buffer_m: float) -> ImportResult:
+    if inputs.osm is None:
+        from healthy_streets.io.overpass import street_network_from_place
+
+        return street_network_from_place(
+            str(inputs.place), clip_to=zones, buffer_m=buffer_m, nation=inputs.nation
+        )
+    from healthy_streets.io.osm import street_network_from_graphml, street_network_from_osm_file
+
+    reader = (
+        street_network_from_graphml
+        if inputs.osm.suffix.lower() == ".graphml"
+        else street_network_from_osm_file
+    )
+    return reader(inputs.osm, clip_to=zones, buffer_m=buffer_m, nation=inputs.nation)
+
+
+def _osm_assets(inputs: Inputs, area: Any) -> ImportResult:
+    from healthy_streets.io.osm_features import assets_from_osm_file, assets_from_osm_polygon
+
+    if inputs.osm is not None and inputs.osm.suffix.lower() != ".graphml":
+        return assets_from_osm_file(inputs.osm, area=area)
+    return assets_from_osm_polygon(area, area=area)
+
+
+def _stepper(progress: Progress | Callable[[str], None] | None) -> Callable[[str], None]:
+    if progress is None:
+        return Progress().step
+    if isinstance(progress, Progress):
+        return progress.step
+    return progress
+
+
+def _concat(layers: Sequence[gpd.GeoDataFrame], spec: Any) -> gpd.GeoDataFrame:
     layers = [layer for layer in layers if len(layer)]
     if not layers:
-        return empty_layer(spec)  # type: ignore[arg-type]
+        return empty_layer(spec)
     return gpd.GeoDataFrame(pd.concat(layers, ignore_index=True), crs=layers[0].crs)
+
+
+def analysis_tables(
+    layers: Layers, *, evaluation: dict[str, Any] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every table a build writes, by name (the CSV's and the workbook sheet's name)."""
+    from healthy_streets.analysis.evaluation import before_after
+    from healthy_streets.analysis.gaps import (
+        compare_speed_limits,
+        schools_outside_zones,
+        twenty_mph_gaps,
+    )
+    from healthy_streets.analysis.scorecard import scorecard
+    from healthy_streets.analysis.tables import (
+        asset_counts,
+        hotspot_streets,
+        report_counts,
+        summarise_zones,
+    )
+
+    zones, streets, assets, reports = layers.zones, layers.streets, layers.assets, layers.reports
+    tables = {
+        "summary": summarise_zones(zones, streets, assets, reports).reset_index(),
+        "reports_by_category": report_counts(zones, streets, reports),
+        "assets_by_category": asset_counts(zones, streets, assets),
+        "hotspots": hotspot_streets(streets, reports).drop(columns="geometry"),
+        "gaps": twenty_mph_gaps(zones, streets).drop(columns="geometry"),
+        "schools_outside_zones": schools_outside_zones(assets, zones).drop(columns="geometry"),
+        "evaluation": before_after(zones, reports, **(evaluation or {})).reset_index(),
+        "scorecard": scorecard(zones, streets, assets, reports),
+    }
+    if layers.speed_limits is not None:
+        tables["council_limits_differ"] = compare_speed_limits(layers.speed_limits, streets).drop(
+            columns="geometry"
+        )
+    return tables
 
 
 def write_outputs(
@@ -180,47 +386,166 @@ def write_outputs(
     inputs: Sequence[Path] = (),
     zone_ids: Sequence[str] | None = None,
     made_on: dt.date | None = None,
-    progress: Progress = _noop,
+    title: str = "Healthy streets: 20mph zone maps",
+    tables: dict[str, pd.DataFrame] | None = None,
+    progress: Progress | Callable[[str], None] | None = None,
 ) -> BuildOutputs:
-    """Write one meeting map per zone, the index page, and the rejected rows.
+    """Write one meeting map per zone, the index page, the tables and the rejected rows.
 
-    Layout: ``OUT/index.html``, ``OUT/maps/<zone_id>.html``, ``OUT/rejected.csv``. Every
-    file is written atomically; an existing file is refused unless ``overwrite``.
+    Layout: ``OUT/index.html``, ``OUT/maps/<zone_id>.html``, ``OUT/rejected.csv``, and with
+    ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. Everything is written into
+    a staging folder first and moved into place at the end: a build that fails or is
+    interrupted leaves the previous outputs as they were. An existing file is refused unless
+    ``overwrite``.
     """
+    from healthy_streets.analysis.tables import key_figures
+    from healthy_streets.maps.index import index_page
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
     out = Path(out_dir)
     chosen = list(layers.zones["zone_id"]) if zone_ids is None else list(zone_ids)
-    targets = {zid: out / "maps" / f"{zid}.html" for zid in chosen}
-    index_path, rejected_path = out / "index.html", out / "rejected.csv"
-    for path in [*targets.values(), index_path, rejected_path]:
-        check_output(path, overwrite=overwrite, inputs=inputs)
+    relative = {
+        "index": Path("index.html"),
+        "rejected": Path("rejected.csv"),
+        **{f"map:{zid}": Path("maps") / f"{zid}.html" for zid in chosen},
+    }
+    if tables:
+        relative.update({f"table:{name}": Path("tables") / f"{name}.csv" for name in tables})
+        relative["workbook"] = Path("tables.xlsx")
+    for path in relative.values():
+        check_output(out / path, overwrite=overwrite, inputs=inputs)
 
-    written: dict[str, Path] = {}
-    for zid, path in targets.items():
-        progress(f"Drawing the map of {zid}")
-        fmap = meeting_map(
-            zid,
-            zones=layers.zones,
-            streets=layers.streets,
-            assets=layers.assets,
-            reports=layers.reports,
-            basemap=layers.basemap,
-            made_on=made_on,
+    reporter = progress if isinstance(progress, Progress) else Progress()
+    out.mkdir(parents=True, exist_ok=True)
+    with _staging(out) as stage:
+        for zid in reporter.items(chosen, "Drawing the zone maps"):
+            fmap = meeting_map(
+                zid,
+                zones=layers.zones,
+                streets=layers.streets,
+                assets=layers.assets,
+                reports=layers.reports,
+                basemap=layers.basemap,
+                made_on=made_on,
+            )
+            save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
+        figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)
+        links = {
+            zid: f"maps/{zid}.html"
+            for zid in layers.zones["zone_id"]
+            if zid in chosen or (out / "maps" / f"{zid}.html").exists()
+        }
+        write_text_atomic(
+            stage / relative["index"],
+            index_page(
+                figures,
+                layers.zones,
+                links,
+                made_on=made_on,
+                title=title,
+                data_range=_data_range(layers.reports),
+            ),
         )
-        written[zid] = save_map(fmap, path, overwrite=True)
-    figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)
-    links = {zid: f"maps/{p.name}" for zid, p in written.items()}
-    reports = layers.reports
-    data_range = None
-    if len(reports) and reports["reported_at"].notna().any():
-        data_range = (
-            f"Reports from {reports['reported_at'].min():%d %b %Y} to "
-            f"{reports['reported_at'].max():%d %b %Y}"
-        )
-    write_text_atomic(
-        index_path, index_page(figures, layers.zones, links, made_on=made_on, data_range=data_range)
+        from healthy_streets.io.write import write_csv, write_workbook
+
+        write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
+        if tables:
+            for name, table in tables.items():
+                write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
+            write_workbook(tables, stage / relative["workbook"], overwrite=True)
+        for path in relative.values():  # all written: now replace the old outputs
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (stage / path).replace(target)
+    return BuildOutputs(
+        index=out / relative["index"],
+        maps={zid: out / relative[f"map:{zid}"] for zid in chosen},
+        rejected=out / relative["rejected"],
+        tables={name: out / relative[f"table:{name}"] for name in tables or {}},
+        workbook=out / relative["workbook"] if tables else None,
     )
-    write_text_atomic(rejected_path, layers.rejected().to_csv(index=False))
-    return BuildOutputs(index=index_path, maps=written, rejected=rejected_path)
+
+
+@contextlib.contextmanager
+def _staging(out: Path) -> Iterator[Path]:
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _data_range(reports: gpd.GeoDataFrame) -> str | None:
+    if not len(reports) or not reports["reported_at"].notna().any():
+        return None
+    return (
+        f"Reports from {reports['reported_at'].min():%d %b %Y} to "
+        f"{reports['reported_at'].max():%d %b %Y}"
+    )
+
+
+def build(
+    project: Project,
+    *,
+    zone: str | None = None,
+    output: str | Path | None = None,
+    store: str | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> tuple[Layers, BuildOutputs]:
+    """Run a whole project: imports, the store, the tables, the maps and the index.
+
+    Parameters
+    ----------
+    project
+        From :func:`healthy_streets.project.load_project`.
+    zone
+        Draw this zone's map only (its ``zone_id`` or name); tables cover every zone.
+    output
+        The output folder, instead of the project's.
+    store
+        A PostgreSQL URL, or a ``.gpkg`` path, instead of the project's store.
+    overwrite
+        Replace existing maps and tables (the store is updated in place: a file imported
+        again replaces its own rows).
+    progress
+        Told each step.
+    """
+    from healthy_streets.store import open_store, store_update
+
+    reporter = progress or Progress()
+    out = Path(output) if output is not None else project.output
+    layers = load_layers(project.inputs, progress=reporter)
+    zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
+    reporter.step("Updating the store")
+    target = store or project.store or str(out / "healthy-streets.gpkg")
+    if not str(target).startswith("postgres"):
+        check_output(target, overwrite=True, inputs=project.inputs.paths())
+    open_store(target, schema=project.store_schema).update(store_update(layers, project.inputs))
+    reporter.step("Working out the tables")
+    tables = analysis_tables(layers, evaluation=project.evaluation)
+    outputs = write_outputs(
+        layers,
+        out,
+        overwrite=overwrite,
+        inputs=project.inputs.paths(),
+        zone_ids=zone_ids,
+        title=project.name,
+        tables=tables,
+        progress=reporter,
+    )
+    outputs.store = target
+    return layers, outputs
+
+
+def _zone_id(zones: gpd.GeoDataFrame, wanted: str) -> str:
+    for zone in zones.itertuples():
+        if wanted in (zone.zone_id, str(zone.name)) or wanted.lower() == str(zone.name).lower():
+            return str(zone.zone_id)
+    from healthy_streets.errors import ConfigError
+
+    known = ", ".join(f"{z.zone_id} ({z.name})" for z in zones.itertuples())
+    raise ConfigError(f"There is no zone {wanted!r}; the zones are: {known}.")
 
 
 def sample_inputs(directory: str | Path | None = None) -> Inputs:

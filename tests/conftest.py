@@ -77,3 +77,30 @@ def demo_dir(tmp_path_factory) -> Path:
     result = CliRunner().invoke(main, ["-q", "demo", "--output", str(out), "--overwrite"])
     assert result.exit_code == 0, result.output
     return out
+
+
+#: Where the PostGIS tests find a server (``.ci/run`` starts one and sets this).
+POSTGIS_URL = os.environ.get(
+    "HEALTHY_STREETS_POSTGIS_URL",
+    "postgresql://postgres:postgres@127.0.0.1:5432/healthy_streets_test",
+)
+
+
+@pytest.fixture(scope="session")
+def postgis_url() -> str:
+    """A PostGIS database to write stores into (the PostGIS tier)."""
+    try:
+        import psycopg
+    except ImportError:
+        _unavailable("psycopg is not installed (pip install -e '.[test]')")
+    try:
+        with psycopg.connect(
+            POSTGIS_URL.replace("postgresql+psycopg", "postgresql"), connect_timeout=3
+        ) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+    except psycopg.Error as exc:
+        _unavailable(
+            f"no PostGIS server at {POSTGIS_URL.split('@')[-1]} "
+            f"({str(exc).strip().splitlines()[0]}); .ci/run starts one"
+        )
+    return POSTGIS_URL

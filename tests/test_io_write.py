@@ -87,3 +87,24 @@ def test_csv_cells_never_run_as_formulas(tmp_path):
     ]
     assert back["count"].tolist()[0] == -5  # numbers are not formulas
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads the BOM as UTF-8
+
+
+def test_one_workbook_a_sheet_per_table(tmp_path):
+    import pandas as pd
+
+    from healthy_streets.io.write import write_workbook
+
+    tables = {
+        "summary": pd.DataFrame({"zone": ["North"], "reports": [3]}),
+        "reports_by_category_and_a_very_long_name": pd.DataFrame(
+            {"title": ["=1+1"], "when": [pd.Timestamp("2024-07-01 12:00", tz="Europe/London")]}
+        ),
+    }
+    path = write_workbook(tables, tmp_path / "tables.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == ["summary", "reports_by_category_and_a_very_"]  # 31 characters
+    long = sheets["reports_by_category_and_a_very_"]
+    assert long.loc[0, "title"] == "'=1+1"
+    assert long.loc[0, "when"] == pd.Timestamp("2024-07-01 12:00")  # UK local time
+    with pytest.raises(OutputExistsError):
+        write_workbook(tables, path)

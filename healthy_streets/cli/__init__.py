@@ -60,6 +60,8 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 
     \b
     Examples:
+      healthy-streets init my-project
+      healthy-streets build my-project/healthy-streets.toml
       healthy-streets demo
       healthy-streets demo --output out/demo --overwrite
       healthy-streets zones council_zones.geojson --output project.gpkg
@@ -74,10 +76,12 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
 def _register() -> None:
     from healthy_streets.cli import (
         assets,
+        build,
         demo,
         evaluate,
         gaps,
         hotspots,
+        init,
         network,
         reports,
         sample,
@@ -87,6 +91,8 @@ def _register() -> None:
     )
 
     for module in (
+        init,
+        build,
         demo,
         zones,
         network,

@@ -2,25 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import IO
+import sys
+from collections.abc import Iterable, Sequence
+from typing import IO, TypeVar
 
 import click
 
 from healthy_streets.model.account import ImportResult
+from healthy_streets.pipeline import Progress
+
+T = TypeVar("T")
 
 #: Rejection reasons listed per input before "and N more".
 MAX_REASONS = 8
 
 
-def progress_printer(*, quiet: bool) -> Callable[[str], None]:
-    """A progress callback: a line per step on stderr (none when quiet)."""
+class CliProgress(Progress):
+    """Progress on stderr: a bar for long loops on a terminal, plain lines otherwise (a log
+    file, CI), nothing when quiet."""
 
-    def show(step: str) -> None:
-        if not quiet:
-            click.echo(f"… {step}", err=True)
+    def __init__(self, *, quiet: bool = False, terminal: bool | None = None) -> None:
+        self.quiet = quiet
+        self.terminal = sys.stderr.isatty() if terminal is None else terminal
 
-    return show
+    def step(self, text: str) -> None:
+        if not self.quiet:
+            click.echo(f"… {text}", err=True)
+
+    def items(self, items: Sequence[T], text: str) -> Iterable[T]:
+        if self.quiet:
+            yield from items
+        elif self.terminal:
+            with click.progressbar(items, label=text, file=sys.stderr, show_pos=True) as bar:
+                yield from bar
+        else:
+            for number, item in enumerate(items, start=1):
+                click.echo(f"… {text} ({number} of {len(items)})", err=True)
+                yield item
+
+
+def progress_printer(*, quiet: bool) -> CliProgress:
+    """The progress reporter for a command."""
+    return CliProgress(quiet=quiet)
 
 
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:

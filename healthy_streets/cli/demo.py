@@ -1,12 +1,10 @@
-"""``healthy-streets demo``: build the maps of the bundled sample neighbourhood."""
+"""``healthy-streets demo``: build the bundled sample neighbourhood."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from healthy_streets.cli._report import print_imports, progress_printer
+from healthy_streets.cli.build import run_build
 from healthy_streets.cli.options import output_dir_opt, overwrite_opt
 
 
@@ -15,28 +13,18 @@ from healthy_streets.cli.options import output_dir_opt, overwrite_opt
 @overwrite_opt
 @click.pass_context
 def command(ctx: click.Context, output: str, overwrite: bool) -> None:
-    """Build the meeting maps of the bundled sample neighbourhood.
+    """Build the bundled sample neighbourhood: its maps, tables and store.
 
     Yarrowside is a fictional neighbourhood at real coordinates near Chorley town
     centre, with council 20mph zones, OpenStreetMap streets, community assets and
-    FixMyStreet reports. The maps open in any browser with no internet.
+    FixMyStreet reports. This is `build` on the sample; the maps open in any browser with
+    no internet.
 
     \b
     Examples:
       healthy-streets demo
       healthy-streets demo --output /tmp/maps --overwrite
     """
-    from healthy_streets.pipeline import load_layers, sample_inputs, write_outputs
+    from healthy_streets.project import sample_project
 
-    quiet = ctx.obj.get("quiet", False)
-    progress = progress_printer(quiet=quiet)
-    inputs = sample_inputs()
-    layers = load_layers(inputs, progress=progress)
-    outputs = write_outputs(
-        layers, Path(output), overwrite=overwrite, inputs=inputs.paths(), progress=progress
-    )
-    if not quiet:
-        print_imports(layers.imports)
-        click.echo(f"Wrote {len(outputs.maps)} zone maps and the index page.")
-        click.echo(f"Rejected rows and their reasons: {outputs.rejected}")
-    click.echo(str(outputs.index.resolve()))
+    run_build(ctx, sample_project(output), zone=None, output=None, store=None, overwrite=overwrite)

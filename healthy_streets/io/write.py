@@ -13,7 +13,7 @@ import pyogrio
 from healthy_streets._files import atomic_path, check_output
 from healthy_streets.errors import OutputExistsError
 
-__all__ = ["gpkg_layers", "neutralise_formulas", "write_csv", "write_layer"]
+__all__ = ["gpkg_layers", "neutralise_formulas", "write_csv", "write_layer", "write_workbook"]
 
 #: A cell that starts with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,3 +115,35 @@ def write_csv(
     table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
     text = neutralise_formulas(table).to_csv(index=index, lineterminator="\n")
     return write_bytes_atomic(target, text.encode("utf-8-sig"))
+
+
+def write_workbook(
+    tables: dict[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[str | Path] = (),
+) -> Path:
+    """Write tables as one Excel workbook, a sheet per table, atomically.
+
+    Text cells that a spreadsheet would run as formulas are neutralised, times are written
+    in UK local time (Excel has no time zones), geometry columns are left out.
+    """
+    target = check_output(path, overwrite=overwrite, inputs=inputs)
+    with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        used: set[str] = set()
+        for name, table in tables.items():
+            sheet = name[:31]
+            while sheet in used:
+                sheet = sheet[:29] + f"{len(used):02d}"
+            used.add(sheet)
+            frame = neutralise_formulas(
+                pd.DataFrame(table).drop(columns=["geometry"], errors="ignore")
+            )
+            for column in frame.columns:
+                if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+                    frame[column] = (
+                        frame[column].dt.tz_convert("Europe/London").dt.tz_localize(None)
+                    )
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+    return target

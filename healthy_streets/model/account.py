@@ -45,6 +45,9 @@ class ImportResult:
     rows_kept
         Source rows kept, when that differs from the layer's length (an OSM way becomes
         several street segments); ``None`` means ``len(layer)``.
+    kind
+        The layer's name (``zones``, ``streets``, ``assets``, ``reports``,
+        ``speed_limits``); taken from the layer when not given.
     """
 
     layer: gpd.GeoDataFrame
@@ -55,6 +58,11 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     unit: str = "rows"
     rows_kept: int | None = None
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            self.kind = str(self.layer.attrs.get("layer", ""))
 
     @property
     def kept(self) -> int:
@@ -84,8 +92,8 @@ class ImportResult:
 
     @property
     def layer_name(self) -> str:
-        """The name of the layer held (from ``layer.attrs``), else ``layer``."""
-        return str(self.layer.attrs.get("layer", "layer"))
+        """The name of the layer held, else ``layer``."""
+        return self.kind or "layer"
 
     def __repr__(self) -> str:
         return f"<ImportResult {self.summary()}>"

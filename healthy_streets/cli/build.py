@@ -1,0 +1,91 @@
+"""``healthy-streets build``: run a project: imports, store, tables, maps and index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from healthy_streets.cli._report import print_imports, progress_printer
+from healthy_streets.cli.options import overwrite_opt
+
+
+def run_build(
+    ctx: click.Context,
+    project: Any,
+    *,
+    zone: str | None,
+    output: str | None,
+    store: str | None,
+    overwrite: bool,
+) -> None:
+    """Build ``project`` and print the summary: each input's account, then the outputs."""
+    from healthy_streets.pipeline import build
+
+    quiet = ctx.obj.get("quiet", False)
+    layers, outputs = build(
+        project,
+        zone=zone,
+        output=output,
+        store=store,
+        overwrite=overwrite,
+        progress=progress_printer(quiet=quiet),
+    )
+    if not quiet:
+        print_imports(layers.imports)
+        click.echo("Outputs:")
+        click.echo(f"  {len(outputs.maps)} zone map(s) in {outputs.index.parent / 'maps'}")
+        click.echo(
+            f"  {len(outputs.tables)} tables in {outputs.index.parent / 'tables'} "
+            f"and {outputs.workbook}"
+        )
+        click.echo(f"  rejected rows and their reasons: {outputs.rejected}")
+        click.echo(f"  store: {outputs.store}")
+    click.echo(str(outputs.index.resolve()))
+
+
+@click.command("build")
+@click.argument("config", type=click.Path(), default="healthy-streets.toml", required=False)
+@click.option("--zone", default=None, metavar="NAME", help="Draw one zone's map only.")
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Output folder, instead of the project's.",
+)
+@click.option(
+    "--store",
+    default=None,
+    metavar="URL|FILE",
+    help="postgresql://... for a shared PostGIS store, or a .gpkg file.",
+)
+@overwrite_opt
+@click.pass_context
+def command(
+    ctx: click.Context,
+    config: str,
+    zone: str | None,
+    output: str | None,
+    store: str | None,
+    overwrite: bool,
+) -> None:
+    """Build a project: imports, the store, the tables, the maps and the index.
+
+    CONFIG is the project's healthy-streets.toml (or its folder). At the end it prints each
+    input's rows kept, repaired and rejected, then the outputs written; rejected rows and
+    their reasons go to rejected.csv beside the maps. Existing maps and tables are never
+    replaced without --overwrite; a file imported again replaces its own rows in the store.
+
+    \b
+    Examples:
+      healthy-streets build
+      healthy-streets build chorley-east/healthy-streets.toml --overwrite
+      healthy-streets build chorley-east --zone "Church Fields" --overwrite
+      healthy-streets build --store postgresql://gis@dbserver/healthy_streets
+    """
+    from healthy_streets.project import load_project
+
+    project = load_project(Path(config))
+    run_build(ctx, project, zone=zone, output=output, store=store, overwrite=overwrite)

@@ -1,0 +1,371 @@
+"""A project folder: one ``healthy-streets.toml`` saying where everything is.
+
+An officer sets a zone project up once (``healthy-streets init DIR``), edits the file, and
+rebuilds the maps before every meeting with ``healthy-streets build``. Paths in the file are
+relative to the file's folder. Every problem in the file is reported at once, each naming
+the key and what to do.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from healthy_streets.errors import ConfigError
+from healthy_streets.pipeline import Inputs, Source
+
+__all__ = ["CONFIG_NAME", "Project", "init_project", "load_project", "sample_project"]
+
+CONFIG_NAME = "healthy-streets.toml"
+
+
+@dataclass
+class Project:
+    """A project: its inputs, where outputs go, the store, and the evaluation's settings.
+
+    Attributes
+    ----------
+    name
+        Shown on the index page.
+    inputs
+        The files (and how to read each).
+    output
+        The folder for maps, tables and the GeoPackage store.
+    store
+        A PostgreSQL URL (``postgresql://...``) for a shared PostGIS store, or ``None`` for
+        the GeoPackage ``<output>/healthy-streets.gpkg``.
+    store_schema
+        The PostGIS schema.
+    evaluation
+        Keyword arguments for :func:`healthy_streets.analysis.before_after`.
+    path
+        The TOML file, when the project came from one.
+    """
+
+    name: str
+    inputs: Inputs
+    output: Path
+    store: str | None = None
+    store_schema: str = "healthy_streets"
+    evaluation: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+
+# The file's layout: table -> key -> (type, meaning). Tables in _LISTS are arrays of tables.
+_SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
+    "project": {
+        "name": (str, "a title for the index page"),
+        "output": (str, "the folder for maps, tables and the store"),
+        "nation": (str, "england, wales, scotland or northern_ireland"),
+        "buffer_m": ((int, float), "metres around the zones to keep"),
+    },
+    "zones": {
+        "file": (str, "the council's zones file"),
+        "crs": (str, "the file's CRS when it declares none"),
+        "layer": (str, "the layer of a GeoPackage or KML"),
+        "assume_bng": (bool, "read a file with no CRS as British National Grid"),
+        "fields": (dict, "role = column, for name, status, date, tro_ref"),
+        "speed_limits": (str, "council speed-limit lines (optional)"),
+    },
+    "streets": {
+        "osm_file": (str, "an OpenStreetMap extract (.osm, .osm.pbf, .graphml)"),
+        "place": (str, "a place name to download (needs internet)"),
+        "osm_assets": (bool, "also take the assets OpenStreetMap maps"),
+    },
+    "assets": {
+        "file": (str, "an asset file"),
+        "category": (str, "category for rows that give none"),
+        "layer": (str, "the layer or sheet"),
+        "crs": (str, "the file's CRS when it declares none"),
+        "postcodes": (str, "a postcode file for rows with only a postcode"),
+        "fields": (dict, "role = column"),
+    },
+    "reports": {
+        "file": (str, "a report file"),
+        "format": (str, "fixmystreet, open311 or csv"),
+        "columns": (dict, "role = column, for a council CSV"),
+    },
+    "taxonomy": {
+        "assets": (dict, "extra asset synonyms: text = category key"),
+        "reports": (dict, "extra report synonyms: text = category key"),
+        "tiers": (dict, "report category = county or district"),
+    },
+    "store": {
+        "url": (str, "postgresql://... for a shared PostGIS database"),
+        "schema": (str, "the PostGIS schema"),
+    },
+    "evaluation": {
+        "category": (str, "the report category to evaluate"),
+        "window_months": (int, "months before and after"),
+        "control": (str, "outside or ring"),
+        "ring_m": ((int, float), "the ring's width in metres"),
+    },
+}
+_LISTS = {"assets", "reports"}
+
+
+def load_project(path: str | Path) -> Project:
+    """Read a ``healthy-streets.toml`` (or the one in a folder).
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem in the file, each with the key and the fix.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / CONFIG_NAME
+    if not file.is_file():
+        raise ConfigError(
+            f"{file} does not exist. Create a project with: healthy-streets init FOLDER."
+        )
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: the file is not valid TOML ({exc}).") from None
+    problems: list[str] = []
+    _check_layout(data, problems)
+    base = file.parent
+
+    def resolve(value: str | None) -> Path | None:
+        return None if value is None else (base / value).resolve()
+
+    def path_of(value: str) -> Path:
+        return (base / value).resolve()
+
+    project_table = data.get("project", {})
+    zones_table = data.get("zones", {})
+    streets_table = data.get("streets", {})
+    if "file" not in zones_table:
+        problems.append("[zones] file is missing: give the council's zones file.")
+    if not streets_table.get("osm_file") and not streets_table.get("place"):
+        problems.append(
+            "[streets] needs osm_file (an OpenStreetMap extract) or place (a name to download)."
+        )
+    if streets_table.get("osm_file") and streets_table.get("place"):
+        problems.append("[streets] has both osm_file and place: keep one.")
+    for i, entry in enumerate(data.get("assets", []), start=1):
+        if "file" not in entry:
+            problems.append(f"[[assets]] number {i} has no file.")
+    for i, entry in enumerate(data.get("reports", []), start=1):
+        if "file" not in entry:
+            problems.append(f"[[reports]] number {i} has no file.")
+        if entry.get("format") not in (None, "fixmystreet", "open311", "csv"):
+            problems.append(
+                f"[[reports]] number {i}: format {entry['format']!r} should be "
+                "fixmystreet, open311 or csv."
+            )
+    nation = project_table.get("nation")
+    if nation not in (None, "england", "wales", "scotland", "northern_ireland"):
+        problems.append(
+            f"[project] nation {nation!r} should be england, wales, scotland or northern_ireland."
+        )
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise ConfigError(f"{file} has {len(problems)} problem(s):\n{listed}")
+
+    zones_options = {
+        k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
+    }
+    inputs = Inputs(
+        zones=Source(path_of(zones_table["file"]), options=zones_options),
+        osm=resolve(streets_table.get("osm_file")),
+        place=streets_table.get("place"),
+        assets=[
+            Source(
+                path_of(entry["file"]),
+                options={
+                    k: (str(resolve(v)) if k == "postcodes" else v)
+                    for k, v in entry.items()
+                    if k != "file"
+                },
+            )
+            for entry in data.get("assets", [])
+        ],
+        reports=[
+            Source(
+                path_of(entry["file"]),
+                entry.get("format"),
+                options={"columns": entry["columns"]} if "columns" in entry else {},
+            )
+            for entry in data.get("reports", [])
+        ],
+        speed_limits=(
+            Source(path_of(zones_table["speed_limits"]))
+            if zones_table.get("speed_limits")
+            else None
+        ),
+        buffer_m=project_table.get("buffer_m"),
+        osm_assets=streets_table.get("osm_assets", True),
+        nation=nation,
+        asset_synonyms=data.get("taxonomy", {}).get("assets", {}),
+        report_synonyms=data.get("taxonomy", {}).get("reports", {}),
+        tiers=data.get("taxonomy", {}).get("tiers", {}),
+    )
+    store_table = data.get("store", {})
+    return Project(
+        name=project_table.get("name", base.resolve().name),
+        inputs=inputs,
+        output=path_of(project_table.get("output", "out")),
+        store=store_table.get("url"),
+        store_schema=store_table.get("schema", "healthy_streets"),
+        evaluation=dict(data.get("evaluation", {})),
+        path=file,
+    )
+
+
+def _check_layout(data: dict[str, Any], problems: list[str]) -> None:
+    for table, value in data.items():
+        if table not in _SCHEMA:
+            problems.append(
+                f"[{table}] is not a table the toolkit knows; the tables are {', '.join(_SCHEMA)}."
+            )
+            continue
+        entries = value if table in _LISTS else [value]
+        if table in _LISTS and not isinstance(value, list):
+            problems.append(f"{table} should be written [[{table}]], one per file.")
+            continue
+        for entry in entries:
+            if not isinstance(entry, dict):
+                problems.append(f"[{table}] should be a table of keys.")
+                continue
+            for key, item in entry.items():
+                spec = _SCHEMA[table].get(key)
+                if spec is None:
+                    known = ", ".join(_SCHEMA[table])
+                    problems.append(
+                        f"[{table}] {key} is not a setting the toolkit knows; the "
+                        f"settings are {known}."
+                    )
+                elif not isinstance(item, spec[0]) or (spec[0] is int and isinstance(item, bool)):
+                    problems.append(f"[{table}] {key} = {item!r} should be {spec[1]}.")
+
+
+def sample_project(output: str | Path = "out/demo") -> Project:
+    """The bundled sample as a project (what ``healthy-streets demo`` builds)."""
+    from healthy_streets.pipeline import sample_inputs
+
+    return Project(
+        name="Yarrowside (sample): 20mph zone maps", inputs=sample_inputs(), output=Path(output)
+    )
+
+
+TEMPLATE = """# healthy-streets project file. Paths are relative to this file's folder.
+# Build the maps, tables and the store with:  healthy-streets build {config}
+# Every setting is described in README.md beside this file.
+
+[project]
+name = "{name}"
+output = "out"                  # maps, tables and the GeoPackage store go here
+nation = "england"              # england, wales, scotland or northern_ireland
+buffer_m = 300                  # metres around the zones to keep streets, assets, reports
+
+[zones]
+file = "zones.geojson"          # GeoJSON, Shapefile (.shp/.zip), GeoPackage, KML/KMZ, CSV+WKT
+# crs = "EPSG:27700"            # only when the file declares no CRS
+# layer = "zones_2025"          # a GeoPackage or KML with several layers
+# speed_limits = "council_speed_limits.shp"   # council street lines, compared with OSM
+# [zones.fields]                # when the file's column names are not recognised
+# name = "SCHEME_NAME"
+# date = "GO_LIVE"
+
+[streets]
+osm_file = "area.osm.pbf"       # an OpenStreetMap extract (.osm, .osm.bz2, .osm.pbf, .graphml)
+# place = "Chorley, Lancashire" # instead of osm_file: download (needs internet; cached)
+osm_assets = true               # also take benches, parks, schools... mapped in OpenStreetMap
+
+[[assets]]
+file = "walkabout.csv"          # CSV/.xlsx (lat/lon, easting/northing, grid ref, postcode),
+                                # GeoJSON, KML/KMZ, or a meeting map's additions file
+# postcodes = "ONSPD.csv"       # to place rows that give only a postcode
+# category = "Library"          # for a file of one kind
+
+# [[assets]]                    # one [[assets]] table per file
+# file = "community-additions.geojson"
+
+[[reports]]
+file = "fixmystreet.csv"
+format = "fixmystreet"          # fixmystreet, open311 or csv
+
+# [[reports]]                   # a council CRM export, with its columns named
+# file = "crm.csv"
+# format = "csv"
+# [reports.columns]
+# report_id = "Case Ref"
+# category = "Enquiry Type"
+# created = "Logged On"
+# easting = "X"
+# northing = "Y"
+
+[taxonomy.assets]               # the project's own words: text = category key (docs/taxonomy.md)
+# "chatty bench" = "bench"
+
+[taxonomy.reports]
+# "dog poo" = "dog_fouling"
+
+[taxonomy.tiers]                # which tier handles a report category here
+# graffiti = "county"
+
+[store]
+# url = "postgresql://user@host/database"   # a shared PostGIS database instead of the GeoPackage
+# schema = "healthy_streets"
+
+[evaluation]
+category = "dog_fouling"
+window_months = 12
+control = "outside"             # outside (streets outside all zones) or ring (around each zone)
+"""
+
+README_TEMPLATE = """# {name}
+
+A healthy-streets project. Put the input files in this folder, say where they are in
+`{config}`, and build everything with:
+
+    healthy-streets build {config}
+
+That writes, into the output folder (`out/` by default):
+
+- `index.html` and `maps/<zone>.html`: meeting maps that open with no internet;
+- `tables/*.csv` and `tables.xlsx`: the per-zone summary, reports and assets by category,
+  hotspot streets, 20mph gaps, the before/after evaluation and the scorecard;
+- `healthy-streets.gpkg`: every layer for QGIS (British National Grid), the rejected rows
+  with their reasons, and where each layer came from;
+- `rejected.csv`: every input row not used, and why.
+
+Rebuild before each meeting with `healthy-streets build {config} --overwrite`; one zone
+only with `--zone NAME`. Existing outputs are never replaced without `--overwrite`.
+
+## The settings
+
+`[project]` name, output folder, nation (for restricted roads: 20 mph in Wales), and the
+buffer in metres kept around the zones. `[zones]` the council's zones file (with `crs`,
+`layer` and `[zones.fields]` when needed) and optional council speed-limit lines.
+`[streets]` an OpenStreetMap extract (`osm_file`) or a `place` to download. One
+`[[assets]]` and one `[[reports]]` table per file. `[taxonomy.assets]` and
+`[taxonomy.reports]` add the project's own words for categories; `[taxonomy.tiers]` says
+which tier handles a report category. `[store]` names a shared PostGIS database instead of
+the GeoPackage. `[evaluation]` sets the before/after evaluation.
+"""
+
+
+def init_project(
+    directory: str | Path, *, name: str | None = None, overwrite: bool = False
+) -> list[Path]:
+    """Write a commented ``healthy-streets.toml`` and a short README into ``directory``.
+
+    Returns the paths written. Existing files are refused unless ``overwrite``.
+    """
+    from healthy_streets._files import check_output, write_text_atomic
+
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    title = name or folder.resolve().name.replace("-", " ").replace("_", " ").title()
+    files = {
+        folder / CONFIG_NAME: TEMPLATE.format(name=title.replace('"', "'"), config=CONFIG_NAME),
+        folder / "README.md": README_TEMPLATE.format(name=title, config=CONFIG_NAME),
+    }
+    for path in files:
+        check_output(path, overwrite=overwrite)
+    return [write_text_atomic(path, text) for path, text in files.items()]
