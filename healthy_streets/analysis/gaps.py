@@ -16,6 +16,20 @@ __all__ = ["compare_speed_limits", "schools_outside_zones", "twenty_mph_gaps"]
 
 #: Kinds of gap in :func:`twenty_mph_gaps`.
 FASTER_IN_ZONE = "faster in zone"
+#: Columns of :func:`twenty_mph_gaps`.
+GAP_COLUMNS = [
+    "kind",
+    "zone_id",
+    "street",
+    "highway",
+    "length_m",
+    "speed_mph",
+    "maxspeed",
+    "maxspeed_type",
+    "speed_source",
+    "osm_way_ids",
+    "geometry",
+]
 TWENTY_OUTSIDE = "20 mph outside zones"
 
 
@@ -59,19 +73,7 @@ def twenty_mph_gaps(
     gaps = pd.concat([faster, outside], ignore_index=True)
     if gaps.empty:
         return gpd.GeoDataFrame(
-            columns=[
-                "kind",
-                "zone_id",
-                "street",
-                "highway",
-                "length_m",
-                "speed_mph",
-                "maxspeed",
-                "maxspeed_type",
-                "speed_source",
-                "osm_way_ids",
-                "geometry",
-            ],
+            columns=GAP_COLUMNS,
             geometry="geometry",
             crs=streets.crs,
         )
@@ -110,21 +112,8 @@ def twenty_mph_gaps(
         ascending=[True, False],
         key=lambda s: s.map(order) if s.name == "kind" else s,
     )
-    columns = [
-        "kind",
-        "zone_id",
-        "street",
-        "highway",
-        "length_m",
-        "speed_mph",
-        "maxspeed",
-        "maxspeed_type",
-        "speed_source",
-        "osm_way_ids",
-        "geometry",
-    ]
     return gpd.GeoDataFrame(
-        grouped[columns].reset_index(drop=True), geometry="geometry", crs=streets.crs
+        grouped[GAP_COLUMNS].reset_index(drop=True), geometry="geometry", crs=streets.crs
     )
 
 

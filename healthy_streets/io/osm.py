@@ -19,8 +19,10 @@ from __future__ import annotations
 import itertools
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -283,59 +285,66 @@ def finish_network(
     return book.result(streets, rows_in, notes=notes, unit="highway ways", rows_kept=kept_ways)
 
 
-def _read_ways(path: Path) -> _Ways:
-    import osmium  # imported here: only the file reader needs it
+def osm_elements(path: Path, filter_: Any, *, areas: Any = None) -> Iterator[Any]:
+    """The elements of an OSM file that pass ``filter_`` (a pyosmium filter), with node
+    locations on ways and, with ``areas`` (a filter), the areas assembled from closed ways
+    and multipolygons. A damaged file raises :class:`InputFileError`."""
+    import osmium
 
-    found = _Ways()
+    processor = osmium.FileProcessor(str(path)).with_locations()
+    if areas is not None:
+        processor = processor.with_areas(areas)
     try:
-        processor = (
-            osmium.FileProcessor(str(path))
-            .with_locations()
-            .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY))
-        )
-        for way in processor:
-            assert isinstance(way, osmium.osm.Way)  # the filter lets only ways through
-            tags = dict(way.tags)
-            highway = tags.get("highway")
-            if highway is None:
-                kind = next(
-                    (
-                        k
-                        for k in (
-                            "railway",
-                            "waterway",
-                            "building",
-                            "landuse",
-                            "natural",
-                            "leisure",
-                            "amenity",
-                            "barrier",
-                            "power",
-                        )
-                        if k in tags
-                    ),
-                    "other",
-                )
-                found.not_streets[kind] += 1
-                found.not_streets_with_maxspeed += "maxspeed" in tags
-                continue
-            if highway in NOT_STREET_HIGHWAYS or tags.get("area") == "yes":
-                found.highway_left_out["area" if tags.get("area") == "yes" else highway] += 1
-                continue
-            nodes = [
-                (n.ref, n.location.lon, n.location.lat)
-                if n.location.valid()
-                else (n.ref, _MISSING, _MISSING)
-                for n in way.nodes
-            ]
-            kept_tags = {k: tags[k] for k in STREET_TAGS if k in tags}
-            found.streets.append((way.id, kept_tags, nodes))
+        yield from processor.with_filter(filter_)
     except RuntimeError as exc:
         raise InputFileError(
             path,
             f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
             fix="It may be damaged or incomplete: download or export it again.",
         ) from None
+
+
+def _read_ways(path: Path) -> _Ways:
+    import osmium  # imported here: only the file readers need it
+
+    found = _Ways()
+    for way in osm_elements(path, osmium.filter.EntityFilter(osmium.osm.WAY)):
+        assert isinstance(way, osmium.osm.Way)  # the filter lets only ways through
+        tags = dict(way.tags)
+        highway = tags.get("highway")
+        if highway is None:
+            kind = next(
+                (
+                    k
+                    for k in (
+                        "railway",
+                        "waterway",
+                        "building",
+                        "landuse",
+                        "natural",
+                        "leisure",
+                        "amenity",
+                        "barrier",
+                        "power",
+                    )
+                    if k in tags
+                ),
+                "other",
+            )
+            found.not_streets[kind] += 1
+            found.not_streets_with_maxspeed += "maxspeed" in tags
+            continue
+        if highway in NOT_STREET_HIGHWAYS or tags.get("area") == "yes":
+            found.highway_left_out["area" if tags.get("area") == "yes" else highway] += 1
+            continue
+        nodes = [
+            (n.ref, n.location.lon, n.location.lat)
+            if n.location.valid()
+            else (n.ref, _MISSING, _MISSING)
+            for n in way.nodes
+        ]
+        kept_tags = {k: tags[k] for k in STREET_TAGS if k in tags}
+        found.streets.append((way.id, kept_tags, nodes))
     return found
 
 

@@ -17,8 +17,8 @@ import pandas as pd
 import shapely
 
 from healthy_streets import settings
-from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_input
+from healthy_streets.io.osm import osm_elements
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
 from healthy_streets.model.taxonomy import OSM_ASSET_PRESETS
@@ -87,38 +87,26 @@ def assets_from_osm_file(
     path = check_input(path)
     records = []
     wkb = osmium.geom.WKBFactory()
-    try:
-        processor = (
-            osmium.FileProcessor(str(path))
-            .with_locations()
-            .with_areas(osmium.filter.KeyFilter(*PRESET_KEYS))
-            .with_filter(osmium.filter.KeyFilter(*PRESET_KEYS))
-        )
-        for obj in processor:
-            tags = dict(obj.tags)
-            if category_from_osm_tags(tags) is None:
+    presets = osmium.filter.KeyFilter(*PRESET_KEYS)
+    for obj in osm_elements(path, presets, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
+        tags = dict(obj.tags)
+        if category_from_osm_tags(tags) is None:
+            continue
+        if isinstance(obj, osmium.osm.Node):
+            geometry = shapely.from_wkb(wkb.create_point(obj.location))
+            ref = f"node/{obj.id}"
+        elif isinstance(obj, osmium.osm.Area):
+            try:
+                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+            except RuntimeError:  # an area whose ways the extract cut off
                 continue
-            if isinstance(obj, osmium.osm.Node):
-                geometry = shapely.from_wkb(wkb.create_point(obj.location))
-                ref = f"node/{obj.id}"
-            elif isinstance(obj, osmium.osm.Area):
-                try:
-                    geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
-                except RuntimeError:  # an area whose ways the extract cut off
-                    continue
-                kind = "way" if obj.from_way() else "relation"
-                ref = f"{kind}/{obj.orig_id()}"
-                if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
-                    geometry = geometry.geoms[0]
-            else:
-                continue  # ways: their area (if any) comes as an area
-            records.append((ref, tags, geometry))
-    except RuntimeError as exc:
-        raise InputFileError(
-            path,
-            f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
-            fix="It may be damaged or incomplete: download or export it again.",
-        ) from None
+            kind = "way" if obj.from_way() else "relation"
+            ref = f"{kind}/{obj.orig_id()}"
+            if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
+                geometry = geometry.geoms[0]
+        else:
+            continue  # ways: their area (if any) comes as an area
+        records.append((ref, tags, geometry))
     return _assets_result(records, AccountBook(path.name), area=area, working_crs=working_crs)
 
 
@@ -291,40 +279,29 @@ def basemap_from_osm_file(
     keys = sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES})
     wkb = osmium.geom.WKBFactory()
     rows = []
-    try:
-        processor = (
-            osmium.FileProcessor(str(path))
-            .with_locations()
-            .with_areas(osmium.filter.KeyFilter(*keys))
-            .with_filter(osmium.filter.KeyFilter(*keys))
-        )
-        for obj in processor:
-            tags = dict(obj.tags)
-            if isinstance(obj, osmium.osm.Area):
-                kind = _kind(tags, BASEMAP_TAGS)
-                if kind is None:
-                    continue
-                try:
-                    geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
-                except RuntimeError:
-                    continue
-            elif isinstance(obj, osmium.osm.Way):
-                kind = _kind(tags, BASEMAP_LINES)
-                if kind is None or tags.get("area") == "yes":
-                    continue
-                try:
-                    geometry = shapely.from_wkb(wkb.create_linestring(obj))
-                except RuntimeError:  # nodes missing from a clipped extract
-                    continue
-            else:
+    for obj in osm_elements(
+        path, osmium.filter.KeyFilter(*keys), areas=osmium.filter.KeyFilter(*keys)
+    ):
+        tags = dict(obj.tags)
+        if isinstance(obj, osmium.osm.Area):
+            kind = _kind(tags, BASEMAP_TAGS)
+            if kind is None:
                 continue
-            rows.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
-    except RuntimeError as exc:
-        raise InputFileError(
-            path,
-            f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
-            fix="It may be damaged or incomplete: download or export it again.",
-        ) from None
+            try:
+                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+            except RuntimeError:
+                continue
+        elif isinstance(obj, osmium.osm.Way):
+            kind = _kind(tags, BASEMAP_LINES)
+            if kind is None or tags.get("area") == "yes":
+                continue
+            try:
+                geometry = shapely.from_wkb(wkb.create_linestring(obj))
+            except RuntimeError:  # nodes missing from a clipped extract
+                continue
+        else:
+            continue
+        rows.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
     frame = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=["kind", "name", "geometry"]),
         geometry="geometry",
