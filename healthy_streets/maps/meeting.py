@@ -106,6 +106,9 @@ BASEMAP_LABELS = {
     "water": "Water",
     "waterway": "Rivers and streams",
     "railway": "Railway",
+    "street_main": "Main roads",
+    "street_local": "Streets",
+    "street_path": "Paths",
 }
 
 
@@ -188,7 +191,7 @@ def meeting_map(
             max_zoom=19,
         ).add_to(fmap)
     legend = _Legend()
-    _add_basemap(fmap, near_basemap, legend)
+    _add_basemap(fmap, near_basemap, near_streets, legend)
     _add_zones(fmap, zones, zone, legend)
     _add_gaps(fmap, zones, near_streets, legend)
     _add_streets(fmap, near_streets, legend)
@@ -344,20 +347,33 @@ def _area_item(style: dict[str, Any], label: str, amount: str = "") -> Markup:
     )
 
 
-def _add_basemap(fmap: folium.Map, basemap: gpd.GeoDataFrame, legend: _Legend) -> None:
-    if basemap.empty:
+def _add_basemap(
+    fmap: folium.Map, basemap: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, legend: _Legend
+) -> None:
+    """The drawn background: OSM's green spaces, water and railways, and every street by
+    its class in grey, beneath the coloured layers (so the map reads with no tiles, and
+    with the speed layer turned off)."""
+    parts = [basemap[["kind", "name", "geometry"]]] if not basemap.empty else []
+    if not streets.empty:
+        roads = streets[["road_class", "name", "geometry"]].rename(columns={"road_class": "kind"})
+        roads = roads.assign(kind="street_" + roads["kind"].astype("str"))
+        parts.append(roads)
+    if not parts:
         return
+    frame = gpd.GeoDataFrame(
+        pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs
+    )
     fmap.add_child(
         GeoJsonLayer(
-            _geojson(basemap, ["kind", "name"]),
+            _geojson(frame, ["kind", "name"]),
             name="Drawn background (works offline)",
             style_property="kind",
             styles=BASEMAP_STYLES,
-            tooltip="name",
+            interactive=False,
             key="basemap",
         )
     )
-    present = set(basemap["kind"])
+    present = set(frame["kind"])
     items = []
     for kind, label in BASEMAP_LABELS.items():
         if kind in present:

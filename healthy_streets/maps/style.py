@@ -137,5 +137,8 @@ BASEMAP_STYLES: dict[str, dict[str, object]] = {
     "water": {"color": "#6fa8d6", "weight": 1, "fillColor": "#b7d8f2", "fillOpacity": 0.95},
     "waterway": {"color": "#6fa8d6", "weight": 4, "opacity": 0.9},
     "railway": {"color": "#555555", "weight": 3, "dashArray": "8 6", "opacity": 0.8},
+    "street_main": {"color": "#b5b0a8", "weight": 11, "opacity": 0.9, "lineCap": "round"},
+    "street_local": {"color": "#c9c4bc", "weight": 8, "opacity": 0.9, "lineCap": "round"},
+    "street_path": {"color": "#c9c4bc", "weight": 3, "opacity": 0.9},
     "*": {"color": "#bbbbbb", "weight": 1},
 }
