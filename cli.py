@@ -1,6 +1,6 @@
 """Run the ``healthy-streets`` command line from a checkout: ``python cli.py --help``."""
 
-from healthy_streets.cli import main
+from healthy_streets.cli import entry, main
 
 if __name__ == "__main__":
-    main()
+    entry()

@@ -92,6 +92,10 @@ class ConfigError(HealthyStreetsError, ValueError):
     """A setting or an argument has a value the toolkit cannot use."""
 
 
+class ProjectFileError(HealthyStreetsError, ValueError):
+    """A project's ``healthy-streets.toml`` has problems (all of them are listed)."""
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     if text and text[-1] not in ".!?":

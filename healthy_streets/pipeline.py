@@ -79,6 +79,24 @@ class Source:
     path: Path
     format: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""
+
+    def read(self, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``reader`` on this file; an error about it says where the project names it."""
+        from healthy_streets.errors import InputFileError
+
+        try:
+            return reader(self.path, *args, **kwargs)
+        except InputFileError as exc:
+            if not self.origin:
+                raise
+            fix = (exc.fix or "") + (
+                f" (The project names this file in {self.origin}; its "
+                "settings, such as crs, layer or fields, go there.)"
+            )
+            raise InputFileError(
+                exc.path, exc.problem, row=exc.row, field=exc.field, fix=fix.strip()
+            ) from None
 
 
 def _source(value: Source | Path | str | tuple[Path, str | None]) -> Source:
@@ -238,14 +256,14 @@ def load_layers(
     buffer_m = settings.street_buffer_m if inputs.buffer_m is None else inputs.buffer_m
     zones_source = _source(inputs.zones)
     step("Reading the zones")
-    zones_result = read_zones(zones_source.path, **zones_source.options)
+    zones_result = zones_source.read(read_zones, **zones_source.options)
     zones = zones_result.layer
     area = zones.union_all().buffer(buffer_m)
     imports = [zones_result]
     speed_limits = None
     if isinstance(inputs.speed_limits, Source):
         step("Reading the council's speed-limit lines")
-        limits = read_speed_limit_lines(inputs.speed_limits.path, **inputs.speed_limits.options)
+        limits = inputs.speed_limits.read(read_speed_limit_lines, **inputs.speed_limits.options)
         imports.append(limits)
         speed_limits = limits.layer
 
@@ -258,7 +276,7 @@ def load_layers(
     for source in inputs.assets:
         step(f"Reading assets from {source.path.name}")
         asset_results.append(
-            read_assets(source.path, area=area, taxonomy=taxonomy, **source.options)
+            source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
         )
     if inputs.osm_assets:
         step("Reading the assets OpenStreetMap maps")
@@ -277,10 +295,10 @@ def load_layers(
         }
         if "columns" in source.options:
             report_results.append(
-                reports_from_csv(source.path, columns=source.options["columns"], **options)
+                source.read(reports_from_csv, columns=source.options["columns"], **options)
             )
         else:
-            report_results.append(read_reports(source.path, format=source.format, **options))
+            report_results.append(source.read(read_reports, format=source.format, **options))
     report_results = drop_duplicate_reports(report_results)
     imports.extend(report_results)
 

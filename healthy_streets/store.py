@@ -10,8 +10,11 @@ project has council speed-limit lines), in the working CRS, columns as in
 ``provenance`` (each input's path, size, SHA-256, modification time, when it was imported,
 rows in, kept, repaired, rejected, and the toolkit's version).
 
-Importing the same file again replaces its rows instead of doubling them: rows are keyed by
-their ``source`` (the file's name); the street network, one per project, is replaced whole.
+A project build replaces the store's contents whole, so that the store mirrors the files the
+project names (nothing lingers from a file since removed). A file imported alone
+(``healthy-streets reports FILE --output store.gpkg``) replaces only its own earlier rows:
+rows are keyed by their ``source`` (the file's name), so importing the same file again
+never doubles them, and files add up; a street network replaces the ``streets`` layer.
 An update happens all at once or not at all: the GeoPackage is updated in a copy that
 replaces it at the end; PostGIS in one transaction.
 """
@@ -34,6 +37,7 @@ from healthy_streets.model.account import ACCOUNT_COLUMNS
 from healthy_streets.model.layers import LAYERS, conform
 
 if TYPE_CHECKING:
+    from healthy_streets.model.account import ImportResult
     from healthy_streets.pipeline import Inputs, Layers
 
 __all__ = [
@@ -41,7 +45,9 @@ __all__ = [
     "GeoPackageStore",
     "PostGISStore",
     "StoreUpdate",
+    "import_update",
     "open_store",
+    "provenance_row",
     "store_update",
 ]
 
@@ -76,11 +82,15 @@ class StoreUpdate:
         sources.
     provenance
         One row per input, replacing earlier rows of the same input.
+    whole
+        Replace every layer and table entirely (a project build: the store then mirrors the
+        project's files, with nothing left from files the project no longer names).
     """
 
     layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]]
     rejected: pd.DataFrame
     provenance: pd.DataFrame
+    whole: bool = False
 
     @property
     def sources(self) -> set[str]:
@@ -88,66 +98,88 @@ class StoreUpdate:
         return set(self.provenance["input"].astype("str"))
 
 
-def store_update(layers: Layers, inputs: Inputs) -> StoreUpdate:
-    """The :class:`StoreUpdate` for a build's layers."""
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> StoreUpdate:
+    """The :class:`StoreUpdate` for a build's layers (by default replacing the store's
+    contents whole, so that it mirrors the project)."""
     paths = {s.path.name: s.path for s in inputs.sources()}
-    rows = []
-    rejected = []
-    for result in layers.imports:
-        role = result.kind
-        path = paths.get(result.source)
-        rows.append(
-            {
-                "input": result.source,
-                "role": role,
-                "path": str(path.resolve()) if path else result.source,
-                "size_bytes": path.stat().st_size if path and path.is_file() else None,
-                "sha256": sha256(path) if path and path.is_file() else None,
-                "modified_at": (
-                    dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-                    .replace(microsecond=0)
-                    .isoformat()
-                    if path and path.is_file()
-                    else None
-                ),
-                "imported_at": now,
-                "unit": result.unit,
-                "rows_in": result.rows_in,
-                "kept": result.kept,
-                "repaired": result.n_repaired,
-                "rejected": result.n_rejected,
-                "toolkit_version": __version__,
-            }
-        )
-        if len(result.rejected):
-            rejected.append(result.rejected.assign(layer=role))
+    rows = [provenance_row(result, paths.get(result.source)) for result in layers.imports]
+    rejected = [r.rejected.assign(layer=r.kind) for r in layers.imports if len(r.rejected)]
     sources: dict[str, set[str]] = {}
     for result in layers.imports:
-        kind = result.kind
-        if kind in ("zones", "assets", "reports", "speed_limits"):
-            found = (
-                set(result.layer["source"].dropna().astype("str")) if len(result.layer) else set()
-            )
-            sources.setdefault(kind, set()).update(found | {result.source})
+        if result.kind in ("zones", "assets", "reports", "speed_limits"):
+            sources.setdefault(result.kind, set()).update(_sources_of(result))
     update_layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]] = {
-        "zones": (layers.zones, sources.get("zones", set())),
+        "zones": (layers.zones, None if whole else sources.get("zones", set())),
         "streets": (layers.streets, None),
-        "assets": (layers.assets, sources.get("assets", set())),
-        "reports": (layers.reports, sources.get("reports", set())),
+        "assets": (layers.assets, None if whole else sources.get("assets", set())),
+        "reports": (layers.reports, None if whole else sources.get("reports", set())),
     }
     if layers.speed_limits is not None:
-        update_layers["speed_limits"] = (layers.speed_limits, sources.get("speed_limits", set()))
-    rejected_frame = (
-        pd.concat(rejected, ignore_index=True)[REJECTED_COLUMNS]
-        if rejected
-        else pd.DataFrame(columns=REJECTED_COLUMNS)
-    )
+        update_layers["speed_limits"] = (
+            layers.speed_limits,
+            None if whole else sources.get("speed_limits", set()),
+        )
     return StoreUpdate(
         layers=update_layers,
-        rejected=rejected_frame,
+        rejected=_rejected_frame(rejected),
         provenance=pd.DataFrame(rows, columns=PROVENANCE_COLUMNS),
+        whole=whole,
     )
+
+
+def import_update(result: ImportResult, path: Path | None) -> StoreUpdate:
+    """The :class:`StoreUpdate` for one file imported alone (``healthy-streets reports FILE
+    --output store.gpkg``): its rows replace that file's earlier rows; the rest stay. A
+    street network replaces the whole ``streets`` layer."""
+    replaces = None if result.kind == "streets" else _sources_of(result)
+    rejected = [result.rejected.assign(layer=result.kind)] if len(result.rejected) else []
+    return StoreUpdate(
+        layers={result.kind: (result.layer, replaces)},
+        rejected=_rejected_frame(rejected),
+        provenance=pd.DataFrame([provenance_row(result, path)], columns=PROVENANCE_COLUMNS),
+    )
+
+
+def _sources_of(result: ImportResult) -> set[str]:
+    found = (
+        set(result.layer["source"].dropna().astype("str"))
+        if (len(result.layer) and "source" in result.layer)
+        else set()
+    )
+    return found | {result.source}
+
+
+def _rejected_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=REJECTED_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[REJECTED_COLUMNS]
+
+
+def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
+    """Where a layer came from: the file, its size, checksum and times, and the account."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    is_file = path is not None and path.is_file()
+    return {
+        "input": result.source,
+        "role": result.kind,
+        "path": str(path.resolve()) if path is not None else result.source,
+        "size_bytes": path.stat().st_size if is_file else None,  # type: ignore[union-attr]
+        "sha256": sha256(path) if is_file else None,  # type: ignore[arg-type]
+        "modified_at": (
+            dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)  # type: ignore[union-attr]
+            .replace(microsecond=0)
+            .isoformat()
+            if is_file
+            else None
+        ),
+        "imported_at": now,
+        "unit": result.unit,
+        "rows_in": result.rows_in,
+        "kept": result.kept,
+        "repaired": result.n_repaired,
+        "rejected": result.n_rejected,
+        "toolkit_version": __version__,
+    }
 
 
 def open_store(target: str | Path, *, schema: str = "healthy_streets") -> Any:
@@ -181,7 +213,7 @@ class GeoPackageStore:
             present = _gpkg_layers(tmp)
             for name, (frame, sources) in update.layers.items():
                 merged = frame
-                if name in present and sources is not None:
+                if name in present and sources is not None and not update.whole:
                     old = conform(gpd.read_file(tmp, layer=name), LAYERS[name])
                     merged = pd.concat(
                         [old[~old["source"].isin(sources)], frame], ignore_index=True
@@ -192,7 +224,7 @@ class GeoPackageStore:
                 ("rejected", update.rejected, "source"),
                 ("provenance", update.provenance, "input"),
             ):
-                if name in present:
+                if name in present and not update.whole:
                     old = pyogrio.read_dataframe(tmp, layer=name, read_geometry=False)
                     frame = pd.concat(
                         [old[~old[key].astype("str").isin(update.sources)], frame],
@@ -250,7 +282,7 @@ class PostGISStore:
                 conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
                 inspector = inspect(conn)
                 for name, (frame, sources) in update.layers.items():
-                    self._clear(conn, inspector, name, "source", sources)
+                    self._clear(conn, inspector, name, "source", None if update.whole else sources)
                     if len(frame):
                         frame.to_postgis(
                             name, conn, schema=self.schema, if_exists="append", index=False
@@ -259,7 +291,9 @@ class PostGISStore:
                     ("rejected", update.rejected, "source"),
                     ("provenance", update.provenance, "input"),
                 ):
-                    self._clear(conn, inspector, name, key, update.sources)
+                    self._clear(
+                        conn, inspector, name, key, None if update.whole else update.sources
+                    )
                     if len(frame):
                         frame.to_sql(
                             name, conn, schema=self.schema, if_exists="append", index=False

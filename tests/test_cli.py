@@ -93,10 +93,31 @@ def test_zones_command_writes_the_zones_layer(tmp_path):
     assert info["crs"] == "EPSG:27700"
     assert info["features"] == 4
     assert list(info["fields"]) == [c for c in ZONES.column_names if c != "geometry"]
-    # the layer is not replaced without --overwrite
-    again = run("zones", str(SAMPLE / "zones.geojson"), "--output", str(out))
-    assert again.exit_code == 1
-    assert "layer 'zones'" in again.output and "--overwrite" in again.output
+    # importing the same file again replaces its rows instead of doubling them
+    assert run("zones", str(SAMPLE / "zones.geojson"), "--output", str(out)).exit_code == 0
+    assert pyogrio.read_info(out, layer="zones")["features"] == 4
+    provenance = pyogrio.read_dataframe(out, layer="provenance", read_geometry=False)
+    assert provenance["input"].tolist() == ["zones.geojson"]
+
+
+def test_files_imported_one_by_one_add_up_in_the_store(tmp_path):
+    import json
+
+    import pyogrio
+
+    from conftest import SAMPLE
+
+    out = tmp_path / "store.gpkg"
+    assert run("reports", str(SAMPLE / "reports_fixmystreet.csv"), "-o", str(out)).exit_code == 0
+    extra = tmp_path / "more.json"
+    extra.write_text(json.dumps([{"service_request_id": "x1", "status": "open",
+                                  "service_name": "Graffiti", "lat": 53.651, "long": -2.62,
+                                  "requested_datetime": "2025-01-02T10:00:00Z"}]))
+    assert run("reports", str(extra), "-o", str(out)).exit_code == 0
+    assert run("reports", str(extra), "-o", str(out)).exit_code == 0  # again: no double
+    reports = pyogrio.read_dataframe(out, layer="reports", read_geometry=False)
+    assert reports["source"].value_counts().to_dict() == {"reports_fixmystreet.csv": 2682,
+                                                          "more.json": 1}
 
 
 def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
@@ -120,7 +141,7 @@ def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
     assert "20 mph: 0.6 km" in result.output
     assert "30 mph: 0.3 km" in result.output
     assert "north" in result.output
-    assert sorted(gpd.list_layers(out)["name"]) == ["speed_limits", "zones"]
+    assert sorted(gpd.list_layers(out)["name"]) == ["provenance", "rejected", "speed_limits", "zones"]
 
 
 def test_zones_command_with_a_bad_file_says_one_thing(tmp_path):
@@ -332,7 +353,7 @@ def test_gaps_with_council_speed_limit_lines(tmp_path):
     lines = gpd.GeoDataFrame({"LAYER": ["20mph streets"]}, geometry=[siskin], crs=streets.crs)
     path = tmp_path / "limits.geojson"
     lines.to_crs("EPSG:4326").to_file(path)
-    result = run("-q", "gaps", "--sample", "--speed-limits", str(path))
+    result = run("gaps", "--sample", "--speed-limits", str(path))
     assert result.exit_code == 0, result.output
     assert "council limit differs" in result.output
     assert "Siskin Street" in result.output.split("council limit differs")[1]

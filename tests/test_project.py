@@ -151,9 +151,7 @@ def test_an_output_that_is_an_input_is_refused(project):
     result = run("build", str(project), "--store", str(project / "zones.gpkg"))
     assert result.exit_code == 1
     assert "is one of the inputs" in result.output
-    alone = run(
-        "zones", str(project / "zones.gpkg"), "--output", str(project / "zones.gpkg"), "--overwrite"
-    )
+    alone = run("zones", str(project / "zones.gpkg"), "--output", str(project / "zones.gpkg"))
     assert alone.exit_code == 1
     assert "is one of the inputs" in alone.output
 

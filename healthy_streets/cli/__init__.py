@@ -15,26 +15,54 @@ import click
 from healthy_streets import __version__
 from healthy_streets.errors import ConfigError, HealthyStreetsError
 
-__all__ = ["main"]
+__all__ = ["entry", "main"]
 
 log = logging.getLogger("healthy_streets")
 
 
 class _Group(click.Group):
-    """Turns the toolkit's errors into one clear line each."""
+    """Turns the toolkit's errors into one clear line each: bad arguments exit 2, problems
+    with data, files or the system exit 1; never a traceback (``-vv`` logs one)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            raise click.UsageError(str(exc), ctx) from None
+            raise click.UsageError(str(exc)) from None  # no usage banner: the message says it
         except HealthyStreetsError as exc:
             raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             raise click.ClickException(
-                "Interrupted; outputs already written are whole, "
-                "the one being written was not kept."
+                "Interrupted: earlier outputs are as they were; nothing half-written was kept."
             ) from None
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader (head, less) has gone: stop quietly
+            ctx.exit(0)
+        except OSError as exc:
+            log.debug("The system refused", exc_info=True)
+            raise click.ClickException(_system_message(exc)) from None
+
+
+def _system_message(exc: OSError) -> str:
+    """One line for a file the system would not let us read or write."""
+    where = exc.filename or "a file"
+    reason = exc.strerror or str(exc)
+    fixes = {
+        "PermissionError": "Choose a folder you can write to, with --output.",
+        "FileNotFoundError": "Check the folder exists, or choose another with --output.",
+        "IsADirectoryError": "Give a file name, not a folder.",
+    }
+    fix = fixes.get(type(exc).__name__, "Check the path and that the disk has room.")
+    return f"Cannot use {where}: {reason}. {fix}"
+
+
+def entry() -> None:
+    """The ``healthy-streets`` console script."""
+    import signal
+
+    if hasattr(signal, "SIGPIPE"):  # `healthy-streets ... | head` ends quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    main()
 
 
 def _configure_logging(verbosity: int) -> None:

@@ -107,10 +107,18 @@ def table_output(
         table = frame.drop(columns=["geometry"], errors="ignore")
         click.echo(neutralise_formulas(table).to_csv(index=index), nl=False)
         return
+    from healthy_streets.cli._report import say
     from healthy_streets.io.write import write_csv
 
-    write_csv(frame, output, overwrite=overwrite, inputs=inputs.paths(), index=index)
-    click.echo(f"Wrote {output}", err=True)
+    if output.lower().endswith(".xlsx"):
+        from healthy_streets.io.write import write_workbook
+
+        name = Path(output).stem[:31]
+        table = frame.reset_index() if index else frame
+        write_workbook({name: table}, output, overwrite=overwrite, inputs=inputs.paths())
+    else:
+        write_csv(frame, output, overwrite=overwrite, inputs=inputs.paths(), index=index)
+    say(f"Wrote {output}", err=True)
 
 
 csv_output_opt = click.option(
@@ -119,5 +127,6 @@ csv_output_opt = click.option(
     "output",
     default=None,
     metavar="FILE.csv",
-    help="Write the table as CSV (- for standard output).",
+    help="Write the table as CSV (or an Excel workbook, for a name ending .xlsx; - for "
+    "standard output).",
 )

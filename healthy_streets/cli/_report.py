@@ -46,8 +46,23 @@ def progress_printer(*, quiet: bool) -> CliProgress:
     return CliProgress(quiet=quiet)
 
 
+def quiet() -> bool:
+    """Whether the user asked for errors only (``healthy-streets -q ...``)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and (ctx.find_root().obj or {}).get("quiet"))
+
+
+def say(message: str = "", *, err: bool = False) -> None:
+    """Print a message unless the user asked for errors only."""
+    if not quiet():
+        click.echo(message, err=err)
+
+
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:
-    """A table of each input: rows in, kept, repaired, rejected; then notes and reasons."""
+    """A table of each input: rows in, kept, repaired, rejected; then notes and reasons.
+    An input whose every row was rejected is called out. Nothing when quiet."""
+    if quiet():
+        return
     results = list(results)
     header = f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9}"
     click.echo(header, file=file)
@@ -71,3 +86,25 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
                 click.echo(f"  {r.source}: {count} {kind}: {reason} (row {where})", file=file)
             if len(counts) > MAX_REASONS:
                 click.echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)
+
+
+def store_import(
+    result: ImportResult, output: str, source: str | None, extra: dict[str, object] | None = None
+) -> None:
+    """Put one import (and layers derived from it) into the store at ``output``: its rows
+    replace that file's earlier rows; other files' rows stay."""
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    from healthy_streets._files import check_output
+    from healthy_streets.store import import_update, open_store
+
+    if not output.startswith("postgres"):
+        check_output(output, overwrite=True, inputs=[source] if source else [])
+    update = import_update(result, Path(source) if source else None)
+    for name, frame in (extra or {}).items():
+        assert isinstance(frame, gpd.GeoDataFrame)
+        update.layers[name] = (frame, set(frame["source"].dropna().astype("str")))
+    open_store(output).update(update)
+    say(f"Stored {', '.join(update.layers)} in {output}", err=True)

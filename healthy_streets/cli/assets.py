@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._report import print_imports
+from healthy_streets.cli._report import print_imports, say, store_import
 from healthy_streets.cli.options import (
     crs_opt,
     gpkg_output_opt,
     layer_opt,
-    overwrite_opt,
     pairs_opt,
     synonyms_opt,
 )
@@ -45,7 +44,6 @@ from healthy_streets.cli.options import (
 )
 @synonyms_opt
 @gpkg_output_opt
-@overwrite_opt
 def command(
     file: str | None,
     place: str | None,
@@ -56,7 +54,6 @@ def command(
     postcodes: str | None,
     synonyms: dict[str, str],
     output: str | None,
-    overwrite: bool,
 ) -> None:
     """Read community assets from FILE and say what was kept.
 
@@ -74,7 +71,6 @@ def command(
       healthy-streets assets community-additions.geojson --output project.gpkg
       healthy-streets assets data/sample/yarrowside.osm
     """
-    from healthy_streets.io.write import write_layer
     from healthy_streets.model.taxonomy import asset_taxonomy
 
     if (file is None) == (place is None):
@@ -98,9 +94,6 @@ def command(
     print_imports([result])
     counts = result.layer["category"].value_counts()
     for key, n in counts.items():
-        click.echo(f"  {key:<18} {n:>6}")
+        say(f"  {key:<18} {n:>6}")
     if output:
-        write_layer(
-            result.layer, output, "assets", overwrite=overwrite, inputs=[file] if file else []
-        )
-        click.echo(f"Wrote layer 'assets' to {output}")
+        store_import(result, output, file)

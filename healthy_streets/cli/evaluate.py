@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._report import say
 from healthy_streets.cli.options import overwrite_opt
 
 
@@ -94,7 +95,7 @@ def command(
         ring_m=ring_m,
     )
     for zone_id, row in table.iterrows():
-        click.echo(f"{row['name']} ({zone_id}): {row['verdict']}")
+        say(f"{row['name']} ({zone_id}): {row['verdict']}")
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
     if figures_dir:
         _figures(
@@ -142,4 +143,4 @@ def _figures(
         with atomic_path(target) as tmp:
             figure.savefig(tmp, dpi=120, format="png")
         plt.close(figure)
-        click.echo(f"Wrote {target}", err=True)
+        say(f"Wrote {target}", err=True)

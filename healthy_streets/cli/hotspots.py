@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._report import say
 from healthy_streets.cli.options import overwrite_opt
 
 
@@ -80,5 +81,5 @@ def command(
         min_reports=min_reports,
     )
     shown = table[["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"]]
-    click.echo(shown.head(top).to_string(index=False))
+    say(shown.head(top).to_string(index=False))
     table_output(table, output, overwrite=overwrite, inputs=inputs)

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from healthy_streets.cli._report import print_imports
-from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
+from healthy_streets.cli._report import print_imports, say, store_import
+from healthy_streets.cli.options import crs_opt, gpkg_output_opt
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -82,7 +82,6 @@ def _bbox(
     help="Also draw candidate 20mph zones from streets OSM tags 20 mph.",
 )
 @gpkg_output_opt
-@overwrite_opt
 def command(
     osm_file: str | None,
     place: str | None,
@@ -93,7 +92,6 @@ def command(
     nation: str | None,
     derive_zones: bool,
     output: str | None,
-    overwrite: bool,
 ) -> None:
     """Build the street network: highway ways only, each segment with its speed limit.
 
@@ -111,7 +109,6 @@ def command(
       healthy-streets network --bbox -2.66,53.63,-2.60,53.67
     """
     from healthy_streets.analysis.zones import zones_from_osm_20mph
-    from healthy_streets.io.write import write_layer
 
     sources = [s for s in (osm_file, place, bbox) if s is not None]
     if len(sources) > 1:
@@ -130,7 +127,7 @@ def command(
     print_imports([result])
     streets = result.layer
     roads = streets[streets["road_class"] != "path"]
-    click.echo(
+    say(
         f"{len(streets)} segments, {roads['length_m'].sum() / 1000:.1f} km of road "
         f"(and {(streets['length_m'].sum() - roads['length_m'].sum()) / 1000:.1f} km "
         "of paths):"
@@ -138,16 +135,18 @@ def command(
     summary = roads.groupby(roads["speed_mph"].fillna(-1))["length_m"].sum() / 1000
     for mph, km in summary.items():
         label = "unknown" if mph < 0 else f"{mph:g} mph"
-        click.echo(f"  {label:>10}: {km:.2f} km")
+        say(f"  {label:>10}: {km:.2f} km")
     layers = {"streets": streets}
     if derive_zones:
         layers["zones"] = zones_from_osm_20mph(streets)
-        click.echo(f"{len(layers['zones'])} candidate 20mph zones drawn from OSM.")
+        say(f"{len(layers['zones'])} candidate 20mph zones drawn from OSM.")
     if output:
-        inputs = [p for p in (osm_file, zones_file) if p]
-        for name, frame in layers.items():
-            write_layer(frame, output, name, overwrite=overwrite, inputs=inputs)
-            click.echo(f"Wrote layer {name!r} to {output}")
+        if zones_file and not output.startswith("postgres"):
+            from healthy_streets._files import check_output
+
+            check_output(output, overwrite=True, inputs=[zones_file])
+        extra = {name: frame for name, frame in layers.items() if name != "streets"}
+        store_import(result, output, osm_file, extra)
 
 
 def _streets(

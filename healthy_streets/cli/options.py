@@ -36,7 +36,8 @@ gpkg_output_opt = click.option(
     "output",
     type=click.Path(dir_okay=False, writable=True),
     default=None,
-    help="GeoPackage (.gpkg) to write the normalised layer into; other layers are kept.",
+    help="Store to put the normalised layer in: a .gpkg file (or postgresql://...). Rows from "
+    "this file replace its earlier rows; other files' rows stay.",
 )
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._report import print_imports
-from healthy_streets.cli.options import gpkg_output_opt, overwrite_opt, pairs_opt, synonyms_opt
+from healthy_streets.cli._report import print_imports, say, store_import
+from healthy_streets.cli.options import gpkg_output_opt, pairs_opt, synonyms_opt
 
 
 def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -50,7 +50,6 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 )
 @synonyms_opt
 @gpkg_output_opt
-@overwrite_opt
 def command(
     file: str,
     fmt: str | None,
@@ -58,7 +57,6 @@ def command(
     tiers: dict[str, str],
     synonyms: dict[str, str],
     output: str | None,
-    overwrite: bool,
 ) -> None:
     """Read resident reports from FILE and say what was kept.
 
@@ -75,7 +73,6 @@ def command(
           --map category=EnquiryType --map created=LoggedOn --map easting=X --map northing=Y
     """
     from healthy_streets.io.reports import read_reports
-    from healthy_streets.io.write import write_layer
     from healthy_streets.model.taxonomy import report_taxonomy
 
     taxonomy = report_taxonomy(synonyms)
@@ -89,7 +86,6 @@ def command(
         result = read_reports(file, format=fmt, taxonomy=taxonomy, tiers=tiers)
     print_imports([result])
     table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)
-    click.echo(table.to_string())
+    say(table.to_string())
     if output:
-        write_layer(result.layer, output, "reports", overwrite=overwrite, inputs=[file])
-        click.echo(f"Wrote layer 'reports' to {output}")
+        store_import(result, output, file)

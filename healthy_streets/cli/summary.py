@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._report import say
 from healthy_streets.cli.options import overwrite_opt
 
 
@@ -54,7 +55,7 @@ def command(
         ).assign(kind="reports")
         assets = asset_counts(layers.zones, layers.streets, layers.assets).assign(kind="assets")
         table = reports.merge(assets, how="outer")
-        click.echo(table.to_string(index=False))
+        say(table.to_string(index=False))
         table_output(table, output, overwrite=overwrite, inputs=inputs)
         return
     table = summarise_zones(
@@ -72,5 +73,5 @@ def command(
             "median_days_to_fix",
         ]
     ]
-    click.echo(shown.to_string())
+    say(shown.to_string())
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._report import print_imports
+from healthy_streets.cli._report import print_imports, say, store_import
 from healthy_streets.cli.options import (
     crs_opt,
     gpkg_output_opt,
     layer_opt,
-    overwrite_opt,
     pairs_opt,
 )
 
@@ -36,7 +35,6 @@ from healthy_streets.cli.options import (
     help="For speed-limit lines: build a zone per value of FIELD from the 20 mph lines.",
 )
 @gpkg_output_opt
-@overwrite_opt
 def command(
     file: str,
     crs: str | None,
@@ -45,7 +43,6 @@ def command(
     assume_bng: bool,
     group_by: str | None,
     output: str | None,
-    overwrite: bool,
 ) -> None:
     """Read a council's 20mph zones from FILE and say what was kept.
 
@@ -63,7 +60,6 @@ def command(
       healthy-streets zones speed_limits.shp --group-by ZONE_NAME --output project.gpkg
     """
     from healthy_streets.analysis.zones import zones_from_speed_limit_lines
-    from healthy_streets.io.write import write_layer
     from healthy_streets.io.zones import LinesNotZonesError, read_speed_limit_lines, read_zones
 
     try:
@@ -82,10 +78,10 @@ def command(
     print_imports([result])
     if "zones" in layers:
         zones = layers["zones"]
-        click.echo(f"{len(zones)} zones:")
+        say(f"{len(zones)} zones:")
         for zone in zones.itertuples():
             when = zone.implemented_text if isinstance(zone.implemented_text, str) else ""
-            click.echo(f"  {zone.zone_id:<28} {zone.status:<12} {when:<24} {zone.name}")
+            say(f"  {zone.zone_id:<28} {zone.status:<12} {when:<24} {zone.name}")
     if "speed_limits" in layers:
         limits = layers["speed_limits"]
         km = (
@@ -93,8 +89,7 @@ def command(
             / 1000
         ).round(2)
         for (mph, part_time), length in km.items():
-            click.echo(f"  {mph:g} mph{' (part time)' if part_time else ''}: {length} km")
+            say(f"  {mph:g} mph{' (part time)' if part_time else ''}: {length} km")
     if output:
-        for name, frame in layers.items():
-            write_layer(frame, output, name, overwrite=overwrite, inputs=[file])
-            click.echo(f"Wrote layer {name!r} to {output}")
+        extra = {name: frame for name, frame in layers.items() if name != result.kind}
+        store_import(result, output, file, extra)
