@@ -142,3 +142,15 @@ def test_key_figures(streets, two_zones):
     assert table["assets"].tolist() == [0, 1, 0]
     assert table["reports"].tolist() == [2, 0, 1]
     assert table["reports_past_year"].tolist() == [1, 0, 1]
+
+
+def test_a_street_along_a_shared_boundary_counts_once(two_zones):
+    # Main Road runs along the edge West and East share, then on into East
+    main = streets_layer(
+        [("m", "Main Road", 30.0, "local", [(358100, 416950), (358100, 417100), (358180, 417100)])]
+    )
+    cut = cut_streets_at_zones(main, two_zones)
+    assert cut["length_m"].sum() == pytest.approx(main["length_m"].sum())
+    by_zone = cut.groupby(cut["zone_id"].fillna(OUTSIDE))["length_m"].sum()
+    assert by_zone.sum() == pytest.approx(150 + 80)
+    assert by_zone[OUTSIDE] == pytest.approx(50)

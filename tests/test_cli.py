@@ -110,14 +110,27 @@ def test_files_imported_one_by_one_add_up_in_the_store(tmp_path):
     out = tmp_path / "store.gpkg"
     assert run("reports", str(SAMPLE / "reports_fixmystreet.csv"), "-o", str(out)).exit_code == 0
     extra = tmp_path / "more.json"
-    extra.write_text(json.dumps([{"service_request_id": "x1", "status": "open",
-                                  "service_name": "Graffiti", "lat": 53.651, "long": -2.62,
-                                  "requested_datetime": "2025-01-02T10:00:00Z"}]))
+    extra.write_text(
+        json.dumps(
+            [
+                {
+                    "service_request_id": "x1",
+                    "status": "open",
+                    "service_name": "Graffiti",
+                    "lat": 53.651,
+                    "long": -2.62,
+                    "requested_datetime": "2025-01-02T10:00:00Z",
+                }
+            ]
+        )
+    )
     assert run("reports", str(extra), "-o", str(out)).exit_code == 0
     assert run("reports", str(extra), "-o", str(out)).exit_code == 0  # again: no double
     reports = pyogrio.read_dataframe(out, layer="reports", read_geometry=False)
-    assert reports["source"].value_counts().to_dict() == {"reports_fixmystreet.csv": 2682,
-                                                          "more.json": 1}
+    assert reports["source"].value_counts().to_dict() == {
+        "reports_fixmystreet.csv": 2682,
+        "more.json": 1,
+    }
 
 
 def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
@@ -141,7 +154,12 @@ def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
     assert "20 mph: 0.6 km" in result.output
     assert "30 mph: 0.3 km" in result.output
     assert "north" in result.output
-    assert sorted(gpd.list_layers(out)["name"]) == ["provenance", "rejected", "speed_limits", "zones"]
+    assert sorted(gpd.list_layers(out)["name"]) == [
+        "provenance",
+        "rejected",
+        "speed_limits",
+        "zones",
+    ]
 
 
 def test_zones_command_with_a_bad_file_says_one_thing(tmp_path):

@@ -197,3 +197,18 @@ def test_derived_zones_from_osm_20mph_streets():
     # the proposed zone, whose streets are 30 mph, gets no derived area
     kestrel = council.loc["kestrel-park"].geometry
     assert derived.geometry.intersection(kestrel).area.sum() / kestrel.area < 0.05
+
+
+def test_a_roundabout_gives_unique_segment_ids(tmp_path):
+    # a closed way through two junctions: two segments between the same two nodes
+    ring = [
+        (50, [1, 2, 3, 4, 1], {"highway": "primary", "junction": "roundabout"}),
+        (51, [5, 1], {"highway": "residential", "name": "In"}),
+        (52, [3, 6], {"highway": "residential", "name": "Out"}),
+    ]
+    path = tmp_path / "ring.osm"
+    path.write_text(osm_xml(ring))
+    streets = street_network_from_osm_file(path).layer
+    assert streets["segment_id"].is_unique
+    ring_ids = sorted(streets.loc[streets["osm_way_id"] == 50, "segment_id"])
+    assert ring_ids == ["50-1-3", "50-1-3-2"] or ring_ids == ["50-1-3", "50-3-1"]

@@ -275,3 +275,16 @@ def test_a_column_mapping_that_names_no_column(tmp_path):
 def test_tiers_can_be_overridden(fms):
     layer = reports_from_fixmystreet(fms, tiers={"dog_fouling": "county"}).layer
     assert layer.set_index("report_id").loc["101", "responsible_tier"] == "county"
+
+
+def test_a_subcategory_of_other_keeps_the_category(tmp_path):
+    path = tmp_path / "fms.csv"
+    path.write_text(
+        "Report ID,Category,Subcategory,Created,Latitude,Longitude\n"
+        "1,Dog fouling,Other,2024-01-01,53.651,-2.628\n"
+        "2,Street cleaning,Dog fouling,2024-01-01,53.651,-2.628\n"
+    )
+    layer = reports_from_fixmystreet(path).layer.set_index("report_id")
+    assert layer.loc["1", "category"] == "dog_fouling"
+    assert layer.loc["1", "category_text"] == "Dog fouling / Other"
+    assert layer.loc["2", "category"] == "dog_fouling"  # the subcategory says more

@@ -187,6 +187,10 @@ def test_a_missing_file():
         ("Implemented", "implemented"),
         ("Existing 20mph zone", "implemented"),
         ("LIVE", "implemented"),
+        ("Implemented scheme", "implemented"),
+        ("Scheme complete", "implemented"),
+        ("Not implemented", "unknown"),
+        ("Not yet in force", "proposed"),
         ("Proposed", "proposed"),
         ("Potential future 20mph", "proposed"),
         ("unconfirmed", "unknown"),
@@ -288,6 +292,9 @@ def test_limit_from_text():
     assert limit_from_text("20mph streets") == (20.0, False)
     assert limit_from_text("Part time 20mph") == (20.0, True)
     assert limit_from_text("30") == (30.0, False)  # councils speak mph
+    assert limit_from_text("A6 30mph") == (30.0, False)  # not the road number
+    assert limit_from_text("B5256 - 30 mph") == (30.0, False)
+    assert limit_from_text("Zone 1, 20mph") == (20.0, False)
     assert limit_from_text("20 MPH (school times)") == (20.0, True)
     assert limit_from_text("National speed limit") == (None, False)
     assert limit_from_text(None) == (None, False)

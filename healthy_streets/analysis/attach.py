@@ -110,6 +110,7 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
 
     zone_idx, street_idx = streets.sindex.query(zone_geoms, predicate="intersects")
     inside = shapely.intersection(street_geoms[street_idx], zone_geoms[zone_idx])
+    inside = _one_zone_each(street_idx, zone_idx, inside)
     pieces_in = pd.DataFrame({"row": street_idx, "zone_id": zone_ids[zone_idx], "geometry": inside})
 
     touched = np.unique(street_idx)
@@ -144,6 +145,28 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
     result["length_m"] = result.geometry.length.round(2)
     result = gpd.GeoDataFrame(result, geometry="geometry", crs=streets.crs)
     return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
+
+
+def _one_zone_each(street_idx: np.ndarray, zone_idx: np.ndarray, pieces: np.ndarray
+                   ) -> np.ndarray:
+    """Give a street running along a boundary two zones share to the first zone only.
+
+    Intersecting a line with a polygon keeps the part lying on its edge, so a street along
+    the boundary between two zones would count in both. For the (few) streets that meet
+    more than one zone, each zone's piece loses what an earlier zone already has.
+    """
+    out = pieces.copy()
+    order = np.lexsort((zone_idx, street_idx))
+    shared = pd.Series(street_idx).duplicated(keep=False).to_numpy()
+    taken: dict[int, shapely.Geometry] = {}
+    for k in order[shared[order]]:
+        street = int(street_idx[k])
+        if street in taken:
+            out[k] = shapely.difference(out[k], taken[street])
+            taken[street] = shapely.union(taken[street], pieces[k])
+        else:
+            taken[street] = pieces[k]
+    return out
 
 
 def attach_to_streets(

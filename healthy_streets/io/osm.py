@@ -448,16 +448,16 @@ def _street_columns(edges: gpd.GeoDataFrame, *, nation: str | None) -> gpd.GeoDa
         }
     )
     speeds = _speeds(tag_frame, nation=nation)
-    maxspeed_type = (
-        tag_frame["maxspeed:type"]
-        .fillna(tag_frame["zone:maxspeed"])
-        .fillna(tag_frame["source:maxspeed"])
-    )
+    maxspeed_type = tag_frame["maxspeed:type"].fillna(tag_frame["zone:maxspeed"])
     u = edges["u"].astype("int64").astype("str")
     v = edges["v"].astype("int64").astype("str")
+    segment_ids = way_ids.astype("str") + "-" + u + "-" + v
+    # a closed way (a roundabout) can run twice between the same two junctions
+    repeat = segment_ids.groupby(segment_ids).cumcount()
+    segment_ids = segment_ids.where(repeat == 0, segment_ids + "-" + (repeat + 1).astype("str"))
     streets = gpd.GeoDataFrame(
         {
-            "segment_id": way_ids.astype("str") + "-" + u + "-" + v,
+            "segment_id": segment_ids,
             "osm_way_id": way_ids,
             "name": text("name"),
             "highway": highway,

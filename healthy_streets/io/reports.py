@@ -521,7 +521,7 @@ def _categories(
     keys = []
     for main, detail in zip(text, sub, strict=True):
         match = taxonomy.match(detail) if detail else None
-        if match is None or match.how == "unmatched":
+        if match is None or match.category == "other":  # "Other" says less than the category
             match = taxonomy.match(main)
         keys.append(match.category)
     keys_series = pd.Series(keys, index=category.index, dtype="object")

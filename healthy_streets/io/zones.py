@@ -116,7 +116,8 @@ LIMIT_FIELDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_LIMIT_NUMBER = re.compile(r"(\d{1,2})\s*(?:mph|m\.p\.h)?", re.IGNORECASE)
+_LIMIT_MPH = re.compile(r"(?<![\w.])(\d{1,2})\s*(?:mph|m\.p\.h\.?)(?![a-z])", re.IGNORECASE)
+_LIMIT_BARE = re.compile(r"^\s*(\d{1,2})\s*$")
 _PART_TIME = re.compile(r"part[\s-]*time|school|advisory|variable|timed|when lights", re.IGNORECASE)
 
 
@@ -124,14 +125,16 @@ class LinesNotZonesError(InputFileError):
     """The file holds street lines with speed limits, not zone polygons."""
 
 
-_IMPLEMENTED = re.compile(
-    r"\b(implemented|existing|live|in force|complete|completed|installed|built|operational|"
-    r"active|in place|made|sealed)\b",
-    re.IGNORECASE,
+_IMPLEMENTED_WORDS = (
+    r"implemented|existing|live|in force|complete|completed|installed|built|operational|"
+    r"active|in place|made|sealed"
 )
+_IMPLEMENTED = re.compile(rf"\b({_IMPLEMENTED_WORDS})\b", re.IGNORECASE)
+_NEGATED = re.compile(rf"\b(not|no longer|never)\b(\s+\w+){{0,2}}?\s+({_IMPLEMENTED_WORDS})\b",
+                      re.IGNORECASE)
 _PROPOSED = re.compile(
-    r"\b(proposed|proposal|planned|potential|future|consultation|draft|design|candidate|"
-    r"programmed|advertised|scheme)\b",
+    r"\b(proposed|proposal|planned|potential|future|consultation|draft|candidate|"
+    r"programmed|advertised)\b",
     re.IGNORECASE,
 )
 
@@ -147,6 +150,8 @@ def status_from_text(text: object) -> str:
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return "unknown"
     value = str(text)
+    if _NEGATED.search(value):  # "Not implemented", "Not yet in force"
+        return "proposed" if re.search(r"\byet\b", value, re.IGNORECASE) else "unknown"
     if _PROPOSED.search(value):
         return "proposed"
     if _IMPLEMENTED.search(value):
@@ -358,7 +363,9 @@ def zone_ids_from_names(names: pd.Series) -> list[str]:
 def limit_from_text(text: object) -> tuple[float | None, bool]:
     """A council's speed-limit text to ``(mph, part_time)``.
 
-    Council files speak mph: a bare number is mph here (unlike OpenStreetMap).
+    Council files speak mph: a number followed by "mph", or a text that is only a number
+    (unlike OpenStreetMap, where a bare number is km/h). Other numbers (road numbers,
+    zone numbers) are not limits.
 
     >>> limit_from_text("20mph streets"), limit_from_text("Part time 20mph")
     ((20.0, False), (20.0, True))
@@ -368,7 +375,7 @@ def limit_from_text(text: object) -> tuple[float | None, bool]:
     if text is None or (isinstance(text, float) and pd.isna(text)):
         return None, False
     value = str(text)
-    match = _LIMIT_NUMBER.search(value)
+    match = _LIMIT_MPH.search(value) or _LIMIT_BARE.match(value)
     mph = float(match[1]) if match and 5 <= int(match[1]) <= 70 else None
     return mph, bool(_PART_TIME.search(value))
 

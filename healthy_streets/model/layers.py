@@ -120,8 +120,9 @@ STREETS = Layer(
         Column(
             "segment_id",
             "str",
-            "Identifier of the segment: `<way>-<first node>-<last node>`, with `-<n>` added "
-            "when a zone boundary cuts it.",
+            "Identifier of the segment, unique in the layer: `<way>-<first node>-<last node>` "
+            "(`-2` added for a second segment between the same nodes, as on a roundabout), "
+            "with `-<n>` added when a zone boundary cuts it.",
         ),
         Column(
             "osm_way_id",
@@ -154,7 +155,7 @@ STREETS = Layer(
         Column(
             "maxspeed_type",
             "str",
-            "The raw `maxspeed:type=*`, else `zone:maxspeed=*`, else `source:maxspeed=*` text.",
+            "The raw `maxspeed:type=*` text, else `zone:maxspeed=*`.",
         ),
         Column(
             "signed_20mph_zone",
