@@ -2,5 +2,7 @@
 
 from healthy_streets.cli import entry, main
 
+__all__ = ["entry", "main"]
+
 if __name__ == "__main__":
     entry()

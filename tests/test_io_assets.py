@@ -202,5 +202,5 @@ def test_an_asset_in_two_sources_counts_once(walkabout, tmp_path):
     assert second.rejected["reason"].tolist() == [
         "Already in walkabout.csv: the same category within 15 m (counted once)."
     ]
-    assert second.rejected["value"].tolist() == ["walkabout-2"]
+    assert second.rejected["value"].tolist() == ["walkabout-csv-2"]
     assert second.rows_in == second.kept + second.n_rejected

@@ -288,3 +288,23 @@ def test_a_subcategory_of_other_keeps_the_category(tmp_path):
     assert layer.loc["1", "category"] == "dog_fouling"
     assert layer.loc["1", "category_text"] == "Dog fouling / Other"
     assert layer.loc["2", "category"] == "dog_fouling"  # the subcategory says more
+
+
+def test_reports_without_ids_from_two_files_named_alike(tmp_path):
+    rows_2023 = "Category,Created,Easting,Northing\nLitter,01/02/2023,358500,417400\n"
+    rows_2024 = "Category,Created,Easting,Northing\nLitter,01/02/2024,358500,417400\n"
+    (tmp_path / "y2023").mkdir()
+    (tmp_path / "y2024").mkdir()
+    (tmp_path / "y2023" / "crm.csv").write_text(rows_2023)
+    (tmp_path / "y2024" / "crm.csv").write_text(rows_2024 + "Litter,01/02/2024,358500,417400\n")
+    first, second = drop_duplicate_reports(
+        [
+            reports_from_csv(tmp_path / "y2023" / "crm.csv"),
+            reports_from_csv(tmp_path / "y2024" / "crm.csv"),
+        ]
+    )
+    assert first.kept == 1
+    assert second.kept == 1  # a different report, although both files are called crm.csv
+    assert "same category, date, place and text" in second.rejected["reason"].iloc[0]
+    again = reports_from_csv(tmp_path / "y2023" / "crm.csv")
+    assert again.layer["report_id"].tolist() == first.layer["report_id"].tolist()  # stable

@@ -31,6 +31,9 @@ from healthy_streets.model.taxonomy import (
         ("Overgrown vegetation", "vegetation"),
         ("Abandoned vehicles", "abandoned_vehicle"),
         ("Something unheard of", "other"),
+        ("Dog fouling near the bin", "dog_fouling"),
+        ("Overflowing dog bin", "litter"),
+        ("Traffic lights not working", "street_lighting"),
     ],
 )
 def test_report_categories(text, category):
@@ -61,10 +64,34 @@ def test_report_categories(text, category):
         ("Local authority run library", "library"),
         ("Thingy by the wall", "other"),
         (None, "other"),
+        ("Car park", "other"),  # not a park
+        ("Parking by the shops", "other"),
+        ("Lapwing Park", "park"),
+        ("School crossing", "crossing"),
+        ("People who help", "community_group"),
     ],
 )
 def test_asset_categories(text, category):
     assert asset_taxonomy().categorise(text) == category
+
+
+def test_project_synonyms_take_keys_in_any_case():
+    assert asset_taxonomy({"chatty bench": "Bench"}).categorise("chatty bench") == "bench"
+    assert report_taxonomy({"poo": "Dog fouling"}).categorise("poo") == "dog_fouling"
+
+
+def test_import_notes_list_the_unmatched_and_the_guessed():
+    from healthy_streets.model.taxonomy import match_notes
+
+    notes = match_notes(
+        ["Bench", "Comunity Centre", "Thingy", "Thingy", None],
+        asset_taxonomy(),
+        what="asset",
+        settings_table="[taxonomy.assets]",
+    )
+    assert notes[0].startswith("2 asset categories matched nothing")
+    assert "'Thingy' (2)" in notes[0]
+    assert "'Comunity Centre' -> Community centres and halls (1)" in notes[1]
 
 
 def test_project_synonyms_extend_and_win():

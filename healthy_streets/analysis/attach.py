@@ -147,8 +147,7 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
     return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
 
 
-def _one_zone_each(street_idx: np.ndarray, zone_idx: np.ndarray, pieces: np.ndarray
-                   ) -> np.ndarray:
+def _one_zone_each(street_idx: np.ndarray, zone_idx: np.ndarray, pieces: np.ndarray) -> np.ndarray:
     """Give a street running along a boundary two zones share to the first zone only.
 
     Intersecting a line with a polygon keeps the part lying on its edge, so a street along

@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -45,7 +46,7 @@ from healthy_streets.io.zones import slugify
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
 from healthy_streets.model.privacy import is_personal_column, redact_series
-from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy
+from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
 
 __all__ = [
     "ASSET_FIELDS",
@@ -224,7 +225,7 @@ def read_assets(
     names = [c for c in frame.columns if c not in ("geometry", "_layer")]
     resolved = resolve_fields(path, names, ASSET_FIELDS, roles)
     assets = _asset_columns(
-        frame, resolved, book, taxonomy, category=category, source=source, slug=slugify(path.stem)
+        frame, resolved, book, taxonomy, category=category, source=source, slug=slugify(path.name)
     )
     return book.result(conform(assets, ASSETS), rows_in)
 
@@ -325,16 +326,11 @@ def _asset_columns(
         category_text = category_text.fillna(frame["_layer"])
     if category is not None:
         category_text = category_text.fillna(category)
-    matches = category_text.map(taxonomy.match)
-    keys = matches.map(lambda m: m.category)
-    unmatched = category_text[matches.map(lambda m: m.how == "unmatched")].dropna()
-    if len(unmatched):
-        counts = unmatched.value_counts()
-        listed = ", ".join(f"{text!r} ({n})" for text, n in counts.head(12).items())
-        book.note(
-            f"{len(unmatched)} categories match nothing in the taxonomy and became "
-            f"'other': {listed}. Add them to the project's asset synonyms."
-        )
+    keys = category_text.map(taxonomy.categorise)
+    for note in match_notes(
+        category_text, taxonomy, what="asset", settings_table="[taxonomy.assets]"
+    ):
+        book.note(note)
     missing = category_text.isna()
     if missing.any():
         book.note(
@@ -361,48 +357,38 @@ def _asset_columns(
 def drop_duplicate_assets(
     results: list[ImportResult], *, within_m: float = 15.0
 ) -> list[ImportResult]:
-    """Count an asset once across sources: a later source loses assets that an earlier one
-    already has (same category, points within ``within_m`` metres).
+    """Count an asset once across sources: a later source loses the assets an earlier one
+    already has.
 
-    Put the community's own files first and OpenStreetMap last, so that the residents'
-    record (with their notes) is the one kept. Assets dropped are moved to the later
-    result's ``rejected`` table with the reason.
+    Two records are the same asset when they share a category and lie within ``within_m``
+    metres of each other (a point inside a park's outline is at 0 m). Records are paired
+    one to one, nearest first, so two benches side by side in one file and one bench in
+    another make one duplicate, not two. Put the community's own files first and
+    OpenStreetMap last, so that the residents' record (with their notes) is the one kept.
+    Assets dropped move to the later result's ``rejected`` table, with the asset they
+    duplicate as the value.
     """
     kept: list[gpd.GeoDataFrame] = []
     out = []
     for result in results:
         layer = result.layer
-        again = pd.Series(False, index=layer.index)
-        reasons = pd.Series("", index=layer.index, dtype="object")
-        matched = pd.Series("", index=layer.index, dtype="object")
-        points = layer.geom_type == "Point"
-        for earlier in kept:
-            if layer.empty or earlier.empty:
-                continue
-            pairs = gpd.sjoin_nearest(
-                layer[points & ~again][["category", "geometry"]],
-                earlier[earlier.geom_type == "Point"][
-                    ["category", "asset_id", "source", "geometry"]
-                ],
-                max_distance=within_m,
-                how="inner",
-            )
-            pairs = pairs[pairs["category_left"] == pairs["category_right"]]
-            pairs = pairs[~pairs.index.duplicated()]
-            again[pairs.index] = True
-            reasons[pairs.index] = [
-                f"Already in {src}: the same category within {within_m:g} m (counted once)."
-                for src in pairs["source"]
-            ]
-            matched[pairs.index] = pairs["asset_id"]
-        if again.any():
+        earlier = (
+            gpd.GeoDataFrame(pd.concat(kept, ignore_index=True), crs=layer.crs) if kept else None
+        )
+        matched = _pair_duplicates(layer, earlier, within_m) if earlier is not None else {}
+        if matched:
+            again = layer.index.isin(list(matched))
             extra = pd.DataFrame(
                 {
                     "source": result.source,
                     "row": layer.loc[again, "source_ref"].astype("str"),
                     "field": "geometry",
-                    "value": matched[again],
-                    "reason": reasons[again],
+                    "value": [earlier.at[matched[i], "asset_id"] for i in layer.index[again]],
+                    "reason": [
+                        f"Already in {earlier.at[matched[i], 'source']}: the same "
+                        f"category within {within_m:g} m (counted once)."
+                        for i in layer.index[again]
+                    ],
                 }
             )
             result = replace(
@@ -414,3 +400,26 @@ def drop_duplicate_assets(
         kept.append(result.layer)
         out.append(result)
     return out
+
+
+def _pair_duplicates(
+    layer: gpd.GeoDataFrame, earlier: gpd.GeoDataFrame, within_m: float
+) -> dict[object, object]:
+    """Index in ``layer`` -> index in ``earlier`` of the same asset, one to one."""
+    if layer.empty or earlier.empty:
+        return {}
+    left, right = earlier.sindex.query(
+        layer.geometry.values, predicate="dwithin", distance=within_m
+    )
+    same = layer["category"].to_numpy()[left] == earlier["category"].to_numpy()[right]
+    left, right = left[same], right[same]
+    distance = shapely.distance(layer.geometry.values[left], earlier.geometry.values[right])
+    matched: dict[object, object] = {}
+    used: set[int] = set()
+    for k in np.argsort(distance, kind="stable"):
+        a, b = int(left[k]), int(right[k])
+        if layer.index[a] in matched or b in used:
+            continue
+        matched[layer.index[a]] = earlier.index[b]
+        used.add(b)
+    return matched

@@ -28,7 +28,12 @@ from healthy_streets.io._coords import find_coordinate_columns, points_from_tabl
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import redact_series
-from healthy_streets.model.taxonomy import RESPONSIBLE_TIER, Taxonomy, report_taxonomy
+from healthy_streets.model.taxonomy import (
+    RESPONSIBLE_TIER,
+    Taxonomy,
+    match_notes,
+    report_taxonomy,
+)
 
 __all__ = [
     "FIXMYSTREET_COLUMNS",
@@ -442,15 +447,17 @@ def _reports_from_table(
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
-    ids[no_id] = [f"{path.stem}-{row}" for row in table.index[no_id]]
+    if no_id.any():
+        ids[no_id] = _content_ids(table[no_id], path.stem)
     ids = ids.astype("str").str.strip()
     duplicate = ids.duplicated(keep="first")
     if duplicate.any():
         first = {rid: row for row, rid in ids[~duplicate].items()}
         for row in ids.index[duplicate]:
+            same = "same report id" if not no_id[row] else "same category, date, place and text"
             book.reject(
                 row,
-                f"Duplicate of row {first[ids[row]]} (same report id).",
+                f"Duplicate of row {first[ids[row]]} ({same}).",
                 field=roles["report_id"] or "report_id",
                 value=ids[row],
             )
@@ -512,6 +519,18 @@ def _reports_from_table(
     return book.result(conform(reports, REPORTS), rows_in)
 
 
+def _content_ids(rows: pd.DataFrame, stem: str) -> list[str]:
+    """Ids for reports a file gives none: ``<file stem>-<hash of the row's content>``.
+
+    The same report in two exports (a council's monthly CRM files overlap) gets the same id
+    and is counted once; different reports never share one, whatever their files are called.
+    """
+    import hashlib
+
+    text = rows.astype("str").agg("|".join, axis=1)
+    return [f"{stem}-{hashlib.blake2b(t.encode('utf-8'), digest_size=6).hexdigest()}" for t in text]
+
+
 def _categories(
     category: pd.Series, subcategory: pd.Series, taxonomy: Taxonomy, book: AccountBook
 ) -> tuple[pd.Series, pd.Series]:
@@ -530,14 +549,8 @@ def _categories(
         index=category.index,
         dtype="object",
     )
-    unmatched = combined[(keys_series == "other") & combined.notna()]
-    unmatched = unmatched[unmatched.map(lambda t: taxonomy.match(t).how == "unmatched")]
-    if len(unmatched):
-        listed = ", ".join(f"{t!r} ({n})" for t, n in unmatched.value_counts().head(12).items())
-        book.note(
-            f"{len(unmatched)} report categories match nothing and became 'other': "
-            f"{listed}. Add them to the project's report synonyms."
-        )
+    for note in match_notes(text, taxonomy, what="report", settings_table="[taxonomy.reports]"):
+        book.note(note)
     return keys_series, combined
 
 

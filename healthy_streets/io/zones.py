@@ -130,8 +130,9 @@ _IMPLEMENTED_WORDS = (
     r"active|in place|made|sealed"
 )
 _IMPLEMENTED = re.compile(rf"\b({_IMPLEMENTED_WORDS})\b", re.IGNORECASE)
-_NEGATED = re.compile(rf"\b(not|no longer|never)\b(\s+\w+){{0,2}}?\s+({_IMPLEMENTED_WORDS})\b",
-                      re.IGNORECASE)
+_NEGATED = re.compile(
+    rf"\b(not|no longer|never)\b(\s+\w+){{0,2}}?\s+({_IMPLEMENTED_WORDS})\b", re.IGNORECASE
+)
 _PROPOSED = re.compile(
     r"\b(proposed|proposal|planned|potential|future|consultation|draft|candidate|"
     r"programmed|advertised)\b",

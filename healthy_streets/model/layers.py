@@ -172,7 +172,11 @@ ASSETS = Layer(
     "assets",
     ("Point", "Polygon", "MultiPolygon"),
     (
-        Column("asset_id", "str", "Identifier: `<source slug>-<row or OSM id>`."),
+        Column(
+            "asset_id",
+            "str",
+            "Identifier: `<file name slug>-<row>` (`walkabout-csv-12`), or `osm-<element>-<id>`.",
+        ),
         Column("name", "str", "The asset's name; may be empty."),
         Column(
             "category",
@@ -197,7 +201,8 @@ REPORTS = Layer(
             "report_id",
             "str",
             "The report's identifier in its source (a FixMyStreet report id is the same in its "
-            "CSV export and its Open311 feed, so one report is counted once).",
+            "CSV export and its Open311 feed, so one report is counted once); for a file "
+            "with no ids, `<file stem>-<hash of the row>`, the same for the same report.",
         ),
         Column("category", "str", "Category key from the report taxonomy (`model.taxonomy`)."),
         Column(

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -208,7 +209,11 @@ _ASSET_SYNONYMS: dict[str, tuple[str, ...]] = {
         "toddler group",
         "luncheon club",
         "helper",
+        "people who help",
+        "person who helps",
+        "good neighbour scheme",
     ),
+    "other": ("car park", "car parking", "parking", "park and ride", "garage"),
 }
 
 _ASSET_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -216,6 +221,7 @@ _ASSET_KEYWORDS: dict[str, tuple[str, ...]] = {
     "bin": ("bin",),
     "bench": ("bench", "seat"),
     "playground": ("play",),
+    "crossing": ("crossing",),
     "school": ("school",),
     "community_centre": ("hall", "community centre", "community center"),
     "park": ("park", "green space", "field"),
@@ -223,9 +229,13 @@ _ASSET_KEYWORDS: dict[str, tuple[str, ...]] = {
     "community_group": ("club", "group", "shed", "volunteer"),
     "health": ("surgery", "pharmacy", "health", "doctor", "gp "),
     "bus_stop": ("bus",),
-    "crossing": ("crossing",),
     "tree": ("tree",),
     "place_of_worship": ("church", "chapel", "mosque"),
+}
+
+#: Phrases that stop a keyword from counting: a car park is not a park.
+_ASSET_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "park": ("car park", "park and ride", "parking"),
 }
 
 _REPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -314,6 +324,15 @@ _REPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
         "abandoned",
     ),
 }
+# Bins that are full or broken are street cleaning, whatever goes in them.
+_REPORT_SYNONYMS["litter"] += (
+    "dog bin",
+    "dog bin full",
+    "overflowing dog bin",
+    "dog waste bin",
+    "full dog bin",
+    "broken dog bin",
+)
 
 _REPORT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "dog_fouling": ("dog", "fouling"),
@@ -325,6 +344,11 @@ _REPORT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "graffiti": ("graffiti",),
     "vegetation": ("vegetation", "overgrown", "hedge", "tree", "weed", "grass"),
     "abandoned_vehicle": ("abandoned", "vehicle"),
+}
+
+_REPORT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
+    "dog_fouling": ("dog bin", "dog waste bin", "dog poo bin"),
+    "speeding": ("traffic light",),
 }
 
 #: OpenStreetMap tags that make an element a community asset: ((key, value, extra), category),
@@ -384,6 +408,8 @@ def fold(text: object) -> str:
 def _singular(word: str) -> str:
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
@@ -409,7 +435,11 @@ class Taxonomy:
     keywords
         Category key -> words whose presence suggests it (checked in order).
     extra_synonyms
-        Further text -> category key pairs (a project's own vocabulary); these win.
+        Further text -> category key pairs (a project's own vocabulary); these win. Keys
+        are read in any case, with spaces for underscores ("Dog fouling" is
+        ``dog_fouling``).
+    exclusions
+        Category key -> phrases whose presence stops that category's keywords counting.
     """
 
     def __init__(
@@ -418,23 +448,26 @@ class Taxonomy:
         synonyms: Mapping[str, tuple[str, ...]],
         keywords: Mapping[str, tuple[str, ...]],
         extra_synonyms: Mapping[str, str] | None = None,
+        exclusions: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.labels = dict(labels)
         self._keywords = {k: tuple(fold(w) for w in ws) for k, ws in keywords.items()}
+        self._exclusions = {k: tuple(fold(w) for w in ws) for k, ws in (exclusions or {}).items()}
         table: dict[str, str] = {}
         for key, texts in synonyms.items():
             for text in (key.replace("_", " "), *texts):
                 table.setdefault(fold(text), key)
         for key in self.labels:
             table.setdefault(fold(self.labels[key]), key)
-        for text, key in (extra_synonyms or {}).items():
+        for text, given in (extra_synonyms or {}).items():
+            key = self.key(given)
             if key not in self.labels:
                 from healthy_streets.errors import ConfigError
 
                 known = ", ".join(sorted(self.labels))
                 raise ConfigError(
-                    f"The synonym {text!r} points to the category {key!r}, which does not exist. "
-                    f"Use one of: {known}."
+                    f"The synonym {text!r} points to the category {given!r}, which does not "
+                    f"exist. Use one of: {known}."
                 )
             table[fold(text)] = key
         self._table = table
@@ -448,12 +481,24 @@ class Taxonomy:
             return Match(self._table[folded], "synonym")
         padded = f" {folded} "
         for key, words in self._keywords.items():
+            if any(f" {w} " in padded for w in self._exclusions.get(key, ())):
+                continue
             if any(f" {w}" in padded for w in words if w):
                 return Match(key, "keyword")
         close = difflib.get_close_matches(folded, list(self._table), n=1, cutoff=0.85)
         if close:
             return Match(self._table[close[0]], "spelling")
         return Match("other", "unmatched")
+
+    def key(self, text: str) -> str:
+        """A category key as a user may write it: ``"Dog fouling"`` -> ``dog_fouling``."""
+        candidate = "_".join(str(text).strip().lower().replace("-", " ").split())
+        if candidate in self.labels:
+            return candidate
+        for key, label in self.labels.items():
+            if fold(label) == fold(text):
+                return key
+        return candidate
 
     def categorise(self, text: object) -> str:
         """The category key for free text (``other`` when nothing matches)."""
@@ -466,12 +511,16 @@ class Taxonomy:
 
 def asset_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy:
     """The asset taxonomy, optionally extended with a project's own synonyms."""
-    return Taxonomy(ASSET_CATEGORIES, _ASSET_SYNONYMS, _ASSET_KEYWORDS, extra_synonyms)
+    return Taxonomy(
+        ASSET_CATEGORIES, _ASSET_SYNONYMS, _ASSET_KEYWORDS, extra_synonyms, _ASSET_EXCLUSIONS
+    )
 
 
 def report_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy:
     """The report taxonomy, optionally extended with a project's own synonyms."""
-    return Taxonomy(REPORT_CATEGORIES, _REPORT_SYNONYMS, _REPORT_KEYWORDS, extra_synonyms)
+    return Taxonomy(
+        REPORT_CATEGORIES, _REPORT_SYNONYMS, _REPORT_KEYWORDS, extra_synonyms, _REPORT_EXCLUSIONS
+    )
 
 
 def markdown() -> str:
@@ -520,3 +569,53 @@ def markdown() -> str:
         words = ", ".join(_REPORT_SYNONYMS.get(key, ()))
         lines.append(f"| `{key}` | {label} | {RESPONSIBLE_TIER[key]} | {words} |")
     return "\n".join(lines) + "\n"
+
+
+def match_notes(
+    texts: Iterable[object], taxonomy: Taxonomy, *, what: str, settings_table: str
+) -> list[str]:
+    """Notes for an import: texts that matched nothing (now ``other``), and texts matched
+    only by a keyword or a close spelling (worth a look), each with its count.
+
+    Parameters
+    ----------
+    texts
+        The category texts as written.
+    taxonomy
+        The taxonomy they were matched with.
+    what
+        "asset" or "report", for the wording.
+    settings_table
+        Where a project adds its own words (``[taxonomy.assets]``).
+    """
+    counts = Counter(str(t) for t in texts if t is not None and t == t and str(t).strip())
+    unmatched: list[tuple[str, int]] = []
+    guessed: list[tuple[str, str, int]] = []
+    for text, n in counts.most_common():
+        match = taxonomy.match(text)
+        if match.how == "unmatched":
+            unmatched.append((text, n))
+        elif match.how in ("keyword", "spelling"):
+            guessed.append((text, taxonomy.label(match.category), n))
+    notes = []
+    if unmatched:
+        listed = ", ".join(f"{t!r} ({n})" for t, n in unmatched[:12])
+        total = sum(n for _, n in unmatched)
+        notes.append(
+            f"{total} {what} {_plural(total, 'category')} matched nothing and became "
+            f"'Other': {listed}. Add them under {settings_table} in the project file."
+        )
+    if guessed:
+        listed = ", ".join(f"{t!r} -> {label} ({n})" for t, label, n in guessed[:12])
+        total = sum(n for *_, n in guessed)
+        notes.append(
+            f"{total} {what} {_plural(total, 'category')} were placed by a keyword or "
+            f"a close spelling; check them: {listed}."
+        )
+    return notes
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return word
+    return word[:-1] + "ies" if word.endswith("y") else word + "s"
