@@ -376,7 +376,7 @@ def drop_duplicate_assets(
             gpd.GeoDataFrame(pd.concat(kept, ignore_index=True), crs=layer.crs) if kept else None
         )
         matched = _pair_duplicates(layer, earlier, within_m) if earlier is not None else {}
-        if matched:
+        if matched and earlier is not None:
             again = layer.index.isin(list(matched))
             extra = pd.DataFrame(
                 {
