@@ -229,3 +229,25 @@ def test_council_limits_against_osm():
     table = compare_speed_limits(lines, streets)
     assert table["segment_id"].tolist() == ["differ"]
     assert (table.iloc[0]["osm_mph"], table.iloc[0]["council_mph"]) == (30.0, 20.0)
+
+
+def test_a_limit_without_a_unit_is_its_own_kind(zones):
+    streets = t.streets(
+        [
+            (
+                "k",
+                "Wheelton Gardens",
+                "residential",
+                "local",
+                18.6,
+                "maxspeed_kmh",
+                False,
+                "30",
+                None,
+                [(X + 100, Y + 900), (X + 300, Y + 900)],
+            ),
+        ]
+    )
+    gaps = twenty_mph_gaps(zones, streets)
+    assert gaps["kind"].tolist() == ["limit tagged without a unit"]
+    assert gaps["maxspeed"].tolist() == ["30"]

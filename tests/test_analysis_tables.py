@@ -238,3 +238,58 @@ def test_key_figures_past_year(zones, streets, reports):
         ]
         == 5
     )
+
+
+def test_two_streets_of_one_name_are_two_stretches():
+    line = lambda x0, x1, y: [(x0, y), (x1, y)]  # noqa: E731
+    streets = t.streets(
+        [
+            (
+                "a",
+                "Church Lane",
+                "residential",
+                "local",
+                30.0,
+                "maxspeed",
+                False,
+                None,
+                None,
+                line(X, X + 200, Y),
+            ),
+            (
+                "b",
+                "Church Lane",
+                "residential",
+                "local",
+                30.0,
+                "maxspeed",
+                False,
+                None,
+                None,
+                line(X + 200, X + 400, Y),
+            ),
+            (
+                "c",
+                "Church Lane",
+                "residential",
+                "local",
+                30.0,
+                "maxspeed",
+                False,
+                None,
+                None,
+                line(X + 5000, X + 5300, Y),
+            ),
+        ]
+    )
+    reports = t.reports(
+        [
+            (str(i), "litter", "open", "2023-06-01", None, None, seg, (X, Y))
+            for i, seg in enumerate(["a", "b", "c", "c"])
+        ]
+    )
+    table = hotspot_streets(streets, reports, min_length_m=0, min_reports=1)
+    rows = table.set_index("stretch")
+    assert sorted(table["stretch"]) == [1, 2]
+    assert sorted(rows["length_m"]) == [300.0, 400.0]
+    assert rows.loc[rows["length_m"] == 400.0, "reports"].iloc[0] == 2

@@ -31,6 +31,7 @@ GAP_COLUMNS = [
     "geometry",
 ]
 TWENTY_OUTSIDE = "20 mph outside zones"
+NO_UNIT = "limit tagged without a unit"
 
 
 def twenty_mph_gaps(
@@ -44,7 +45,10 @@ def twenty_mph_gaps(
       20 mph (check the signs, or correct the map);
     - ``20 mph outside zones``: OSM gives 20 mph or less (from a ``maxspeed`` or zone tag, not
       a default) outside every council zone (a zone the council's file lacks, or a map
-      error).
+      error);
+    - ``limit tagged without a unit``: ``maxspeed=30`` with no unit, anywhere. By OSM's
+      rules that is 30 km/h (18.6 mph); in Britain it is almost surely a slip for mph, so
+      the map, not the street, needs fixing.
 
     Streets must be cut at zone boundaries (``zone_id`` set). Pieces lying wholly within
     ``edge_tolerance_m`` of a zone's edge are not gaps: a council draws its boundary along
@@ -63,14 +67,20 @@ def twenty_mph_gaps(
     roads = streets[streets["road_class"] != "path"].copy()
     implemented = set(zones.loc[zones["status"] == "implemented", "zone_id"].astype("str"))
     in_zone = roads["zone_id"].isin(implemented)
-    tagged_20 = (roads["speed_mph"] <= 20) & (
-        roads["speed_source"].str.startswith(("maxspeed", "zone_maxspeed", "source_maxspeed"))
-        | roads["signed_20mph_zone"]
+    no_unit = roads["speed_source"] == "maxspeed_kmh"
+    tagged_20 = (
+        (roads["speed_mph"] <= 20)
+        & ~no_unit
+        & (
+            roads["speed_source"].str.startswith(("maxspeed", "zone_maxspeed", "source_maxspeed"))
+            | roads["signed_20mph_zone"]
+        )
     )
     at_edge = _near_edges(roads, zones, edge_tolerance_m)
     faster = roads[in_zone & (roads["speed_mph"] > 20) & ~at_edge].assign(kind=FASTER_IN_ZONE)
     outside = roads[roads["zone_id"].isna() & tagged_20 & ~at_edge].assign(kind=TWENTY_OUTSIDE)
-    gaps = pd.concat([faster, outside], ignore_index=True)
+    unitless = roads[no_unit].assign(kind=NO_UNIT)
+    gaps = pd.concat([faster, outside, unitless], ignore_index=True)
     if gaps.empty:
         return gpd.GeoDataFrame(
             columns=GAP_COLUMNS,
@@ -106,7 +116,7 @@ def twenty_mph_gaps(
     grouped = grouped.replace({"": None})
     grouped["length_m"] = grouped["length_m"].round(1)
     grouped["speed_mph"] = pd.to_numeric(grouped["speed_mph"])
-    order = {FASTER_IN_ZONE: 0, TWENTY_OUTSIDE: 1}
+    order = {FASTER_IN_ZONE: 0, TWENTY_OUTSIDE: 1, NO_UNIT: 2}
     grouped = grouped.sort_values(
         ["kind", "length_m"],
         ascending=[True, False],

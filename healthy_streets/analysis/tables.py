@@ -308,8 +308,9 @@ def hotspot_streets(
     """Streets ranked by reports per 100 m per year.
 
     Reports attached to a street segment (``segment_id``) count for the street the segment
-    belongs to: segments with the same name in the same zone are one street (an unnamed
-    segment is its own OSM way). Ranking whole streets, and only streets at least
+    belongs to: connected segments with the same name in the same zone are one street (an
+    unnamed segment is its own OSM way; two unconnected streets of one name are two
+    stretches). Ranking whole streets, and only streets at least
     ``min_length_m`` long with at least ``min_reports`` reports, keeps a 5 m segment with one
     report from topping the list.
 
@@ -328,8 +329,9 @@ def hotspot_streets(
     -------
     GeoDataFrame
         One row per street, highest rate first: ``rank``, ``zone_id``, ``street``,
-        ``length_m``, ``reports``, ``per_100m_per_year`` and, per category,
-        ``reports_<category>``; the street's geometry (its segments joined).
+        ``stretch`` (1, 2... for unconnected streets of one name), ``length_m``,
+        ``reports``, ``per_100m_per_year`` and, per category, ``reports_<category>``; the
+        street's geometry (its segments joined).
     """
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
@@ -350,16 +352,15 @@ def hotspot_streets(
         )
     )
     frame["zone"] = _zone_of(frame)
-    key = frame.set_index("segment_id")[["zone", "street"]]
+    frame["stretch"] = _stretches(frame)
+    keys = ["zone", "street", "stretch"]
+    key = frame.set_index("segment_id")[keys]
     attached = chosen.join(key, on="segment_id", how="inner")
-    per_street = attached.groupby(["zone", "street"]).size().rename("reports")
+    per_street = attached.groupby(keys).size().rename("reports")
     by_category = (
-        attached.groupby(["zone", "street", "category"])
-        .size()
-        .unstack(fill_value=0)
-        .add_prefix("reports_")
+        attached.groupby([*keys, "category"]).size().unstack(fill_value=0).add_prefix("reports_")
     )
-    dissolved = frame.dissolve(by=["zone", "street"], aggfunc={"length_m": "sum"})
+    dissolved = frame.dissolve(by=keys, aggfunc={"length_m": "sum"})
     table = dissolved.join(per_street, how="inner").join(by_category)
     table = table[(table["length_m"] >= min_length_m) & (table["reports"] >= min_reports)]
     years = period.years if period.years > 0 else np.nan
@@ -372,6 +373,7 @@ def hotspot_streets(
         "rank",
         "zone_id",
         "street",
+        "stretch",
         "length_m",
         "reports",
         "per_100m_per_year",
@@ -379,6 +381,29 @@ def hotspot_streets(
         "geometry",
     ]
     return gpd.GeoDataFrame(table[columns], geometry="geometry", crs=streets.crs)
+
+
+def _stretches(frame: gpd.GeoDataFrame) -> pd.Series:
+    """Number the connected stretches of each street within a zone (1, 2...): two
+    Church Lanes at either end of the area outside the zones are two streets."""
+    import networkx as nx
+    import shapely
+
+    first = shapely.get_coordinates(shapely.get_point(frame.geometry.values, 0)).round(1)
+    last = shapely.get_coordinates(shapely.get_point(frame.geometry.values, -1)).round(1)
+    graph = nx.Graph()
+    for position, (zone, street, a, b) in enumerate(
+        zip(frame["zone"], frame["street"], map(tuple, first), map(tuple, last), strict=True)
+    ):
+        graph.add_edge((zone, street, a), (zone, street, b), position=position)
+    stretch = np.zeros(len(frame), dtype="int64")
+    numbers: dict[tuple[object, object], int] = {}
+    for component in nx.connected_components(graph):
+        zone, street, _ = next(iter(component))
+        numbers[(zone, street)] = numbers.get((zone, street), 0) + 1
+        for *_, data in graph.subgraph(component).edges(data=True):
+            stretch[data["position"]] = numbers[(zone, street)]
+    return pd.Series(stretch, index=frame.index)
 
 
 def key_figures(

@@ -125,7 +125,7 @@ def zones_from_osm_20mph(
     """
     roads = streets[streets["road_class"] != "path"]
     slow = roads["signed_20mph_zone"] | (
-        (roads["speed_mph"] <= 20) & roads["speed_source"].str.startswith("maxspeed")
+        (roads["speed_mph"] <= 20) & roads["speed_source"].isin(["maxspeed", "maxspeed_lowest"])
     )
     tagged, faster = roads[slow], roads[~slow]
     outlines = [
