@@ -45,7 +45,7 @@ from healthy_streets.io._spatial import (
 from healthy_streets.io.zones import slugify
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
-from healthy_streets.model.privacy import is_personal_column, redact_series
+from healthy_streets.model.privacy import is_personal_column, redact_series, remove_names
 from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
 
 __all__ = [
@@ -93,7 +93,6 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
         "remarks",
         "info",
         "opening_hours",
-        "address",
     ),
 }
 
@@ -321,6 +320,7 @@ def _asset_columns(
             return pd.Series([None] * len(frame), index=frame.index, dtype="object")
         return frame[name].astype("object").where(frame[name].notna(), None)
 
+    people = frame[[c for c in frame.columns if c != "geometry" and is_personal_column(str(c))]]
     category_text = column("category")
     if "_layer" in frame:  # a My Maps layer name is the category of the rows in it
         category_text = category_text.fillna(frame["_layer"])
@@ -340,12 +340,12 @@ def _asset_columns(
     return gpd.GeoDataFrame(
         {
             "asset_id": [f"{slug}-{row}" for row in frame.index],
-            "name": column("name"),
+            "name": redact_series(remove_names(column("name"), people)),
             "category": keys,
-            "category_text": category_text,
+            "category_text": redact_series(category_text),
             "source": source,
             "source_ref": [str(row) for row in frame.index],
-            "notes": redact_series(column("notes")),
+            "notes": redact_series(remove_names(column("notes"), people)),
             "zone_id": None,
         },
         geometry=frame.geometry,

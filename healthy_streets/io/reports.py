@@ -27,7 +27,7 @@ from healthy_streets.io._common import check_input, find_column, read_table, rea
 from healthy_streets.io._coords import find_coordinate_columns, points_from_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
-from healthy_streets.model.privacy import redact_series
+from healthy_streets.model.privacy import is_personal_column, redact_series, remove_names
 from healthy_streets.model.taxonomy import (
     RESPONSIBLE_TIER,
     Taxonomy,
@@ -497,17 +497,18 @@ def _reports_from_table(
             )
     status = status.fillna("open")
     tier_table = {**RESPONSIBLE_TIER, **(tiers or {})}
+    people = table[[c for c in table.columns if is_personal_column(c)]]
     reports = gpd.GeoDataFrame(
         {
             "report_id": ids[keep],
             "category": category[keep],
-            "category_text": category_text[keep],
+            "category_text": redact_series(category_text[keep]),
             "status": status[keep],
-            "status_text": status_text[keep],
+            "status_text": redact_series(status_text[keep]),
             "reported_at": reported_at[keep],
             "fixed_at": parse_report_dates(column("fixed"))[keep],
-            "title": redact_series(column("title")[keep]),
-            "detail": redact_series(column("detail")[keep]),
+            "title": redact_series(remove_names(column("title")[keep], people.loc[keep])),
+            "detail": redact_series(remove_names(column("detail")[keep], people.loc[keep])),
             "source": path.name,
             "responsible_tier": category[keep].map(tier_table).fillna("district"),
             "zone_id": None,

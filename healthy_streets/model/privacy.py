@@ -12,22 +12,27 @@ import re
 
 import pandas as pd
 
-__all__ = ["is_personal_column", "redact", "redact_series"]
+__all__ = ["is_personal_column", "redact", "redact_series", "remove_names"]
 
 _PERSONAL_COLUMN = re.compile(
     r"(^|[^a-z])(user ?name|username|name of reporter|reporter|requestor|requester|"
     r"staff|officer|e-?mail|phone|telephone|tel|mobile|contact|added by|recorded by|"
     r"submitted by|volunteer|author|first ?name|surname|last ?name|full ?name|"
-    r"address line|house ?number)([^a-z]|$)",
+    r"address|address line|house ?number|home)([^a-z]|$)",
     re.IGNORECASE,
 )
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # UK numbers: 07700 900123, 01257 515151, +44 7700 900123, (01257) 515 151, 0800 123 4567.
-_PHONE = re.compile(r"(?<![\w/])(?:\+44\s?\(?0?\)?\s?|\(?0)\d{2,4}\)?(?:[\s.-]?\d){6,8}(?![\w/])")
+_PHONE = re.compile(
+    r"(?<![\w/])(?:(?:\+|00)44\s*\(?0?\)?\s*|\(?0)\d{2,4}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
+)
 
 EMAIL_MARK = "[email removed]"
 PHONE_MARK = "[phone removed]"
+NAME_MARK = "[name removed]"
+#: Values of a name column that are not names.
+NOT_NAMES = frozenset({"anonymous", "(anonymous)", "anon", "n/a", "none", "unknown", "-"})
 
 
 def is_personal_column(name: str) -> bool:
@@ -58,3 +63,26 @@ def redact_series(values: pd.Series) -> pd.Series:
     text = text.str.replace(_EMAIL, EMAIL_MARK, regex=True)
     text = text.str.replace(_PHONE, PHONE_MARK, regex=True)
     return text.where(values.notna(), None)
+
+
+def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
+    """Replace, in each row's text, the names that row's personal columns hold.
+
+    FixMyStreet's "User Name" is dropped, but people write their own (or a neighbour's)
+    name into the title or details too: "Anne Sharples reported this". Each name of the
+    row (three letters or more, not "(anonymous)") becomes ``[name removed]``, in any case.
+    """
+    out = texts.astype("object").copy()
+    if names.empty:
+        return out
+    for row, values in names.iterrows():
+        text = out.get(row)
+        if not isinstance(text, str):
+            continue
+        for value in values.dropna().astype("str"):
+            name = value.strip()
+            if len(name) < 3 or name.lower() in NOT_NAMES or "@" in name:
+                continue
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_MARK, text, flags=re.IGNORECASE)
+        out[row] = text
+    return out
