@@ -100,8 +100,9 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
     import pyogrio
     from click.testing import CliRunner
 
-    from conftest import SAMPLE
     from healthy_streets.cli import main
+
+    from conftest import SAMPLE
 
     for name in ("zones.geojson", "yarrowside.osm"):
         shutil.copy(SAMPLE / name, tmp_path / name)
