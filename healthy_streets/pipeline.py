@@ -529,17 +529,24 @@ def build(
     progress
         Told each step.
     """
+    from healthy_streets.analysis.evaluation import check_settings
     from healthy_streets.store import open_store, store_update
 
     reporter = progress or Progress()
     out = Path(output) if output is not None else project.output
-    layers = load_layers(project.inputs, progress=reporter)
-    zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
-    reporter.step("Updating the store")
+    # everything that can be refused is refused before any work is done
+    check_settings(**project.evaluation)
+    if not overwrite:
+        refuse_existing_outputs(out)
     target = store or project.store or str(out / "healthy-streets.gpkg")
     if not str(target).startswith("postgres"):
         check_output(target, overwrite=True, inputs=project.inputs.paths())
-    open_store(target, schema=project.store_schema).update(store_update(layers, project.inputs))
+    for path in (out / "index.html", out / "rejected.csv"):
+        check_output(path, overwrite=True, inputs=project.inputs.paths())
+    store_at = open_store(target, schema=project.store_schema)
+
+    layers = load_layers(project.inputs, progress=reporter)
+    zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
     reporter.step("Working out the tables")
     tables = analysis_tables(layers, evaluation=project.evaluation)
     outputs = write_outputs(
@@ -552,8 +559,24 @@ def build(
         tables=tables,
         progress=reporter,
     )
+    reporter.step("Updating the store")
+    store_at.update(store_update(layers, project.inputs))
     outputs.store = target
     return layers, outputs
+
+
+def refuse_existing_outputs(out: Path) -> None:
+    """Raise :class:`OutputExistsError` for the first build output already in ``out``
+    (a build without ``overwrite`` stops before doing any work)."""
+    from healthy_streets.errors import OutputExistsError
+
+    candidates = [out / "index.html", out / "rejected.csv", out / "tables.xlsx"]
+    for folder, pattern in ((out / "maps", "*.html"), (out / "tables", "*.csv")):
+        if folder.is_dir():
+            candidates += sorted(folder.glob(pattern))
+    for path in candidates:
+        if path.exists():
+            raise OutputExistsError(path)
 
 
 def _zone_id(zones: gpd.GeoDataFrame, wanted: str) -> str:

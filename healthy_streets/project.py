@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthy_streets.errors import ConfigError
+from healthy_streets.errors import ProjectFileError
 from healthy_streets.pipeline import Inputs, Source
 
 __all__ = ["CONFIG_NAME", "Project", "init_project", "load_project", "sample_project"]
@@ -111,22 +111,24 @@ def load_project(path: str | Path) -> Project:
 
     Raises
     ------
-    ConfigError
+    ProjectFileError
         Listing every problem in the file, each with the key and the fix.
     """
     file = Path(path)
     if file.is_dir():
         file = file / CONFIG_NAME
     if not file.is_file():
-        raise ConfigError(
-            f"{file} does not exist. Create a project with: healthy-streets init FOLDER."
+        raise ProjectFileError(
+            f"{file} does not exist. Create a project with: healthy-streets init FOLDER, or "
+            "name the project file: healthy-streets build path/to/healthy-streets.toml."
         )
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{file}: the file is not valid TOML ({exc}).") from None
+        raise ProjectFileError(f"{file}: the file is not valid TOML ({exc}).") from None
     problems: list[str] = []
     _check_layout(data, problems)
+    _normalise_values(data, problems)
     base = file.parent
 
     def resolve(value: str | None) -> Path | None:
@@ -152,19 +154,11 @@ def load_project(path: str | Path) -> Project:
     for i, entry in enumerate(data.get("reports", []), start=1):
         if "file" not in entry:
             problems.append(f"[[reports]] number {i} has no file.")
-        if entry.get("format") not in (None, "fixmystreet", "open311", "csv"):
-            problems.append(
-                f"[[reports]] number {i}: format {entry['format']!r} should be "
-                "fixmystreet, open311 or csv."
-            )
     nation = project_table.get("nation")
-    if nation not in (None, "england", "wales", "scotland", "northern_ireland"):
-        problems.append(
-            f"[project] nation {nation!r} should be england, wales, scotland or northern_ireland."
-        )
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems)
-        raise ConfigError(f"{file} has {len(problems)} problem(s):\n{listed}")
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise ProjectFileError(f"{file} has {count}:\n{listed}")
 
     zones_options = {
         k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
@@ -214,6 +208,75 @@ def load_project(path: str | Path) -> Project:
         evaluation=dict(data.get("evaluation", {})),
         path=file,
     )
+
+
+def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
+    """Read choices in any case ("Wales", "FixMyStreet", "Dog fouling") and check them."""
+    from healthy_streets.analysis.evaluation import check_settings
+    from healthy_streets.errors import ConfigError as Refused
+    from healthy_streets.model.taxonomy import (
+        ASSET_CATEGORIES,
+        REPORT_CATEGORIES,
+        asset_taxonomy,
+        report_taxonomy,
+    )
+
+    def choose(where: str, value: object, allowed: tuple[str, ...]) -> str:
+        chosen = str(value).strip().lower().replace(" ", "_")
+        if chosen not in allowed:
+            problems.append(f"{where} = {value!r} should be one of {', '.join(allowed)}.")
+        return chosen
+
+    def table(value: object) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    project_table = table(data.get("project"))
+    if "nation" in project_table:
+        project_table["nation"] = choose(
+            "[project] nation",
+            project_table["nation"],
+            ("england", "wales", "scotland", "northern_ireland"),
+        )
+    entries = data.get("reports", [])
+    for i, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+        if isinstance(entry, dict) and "format" in entry:
+            entry["format"] = choose(
+                f"[[reports]] number {i} format", entry["format"], ("fixmystreet", "open311", "csv")
+            )
+    taxonomy = table(data.get("taxonomy"))
+    reports_keys, assets_keys = report_taxonomy(), asset_taxonomy()
+    for kind, keys, known in (
+        ("assets", assets_keys, ASSET_CATEGORIES),
+        ("reports", reports_keys, REPORT_CATEGORIES),
+    ):
+        words = taxonomy.get(kind, {})
+        words = words if isinstance(words, dict) else {}
+        for text, key in list(words.items()):
+            words[text] = keys.key(str(key))
+            if words[text] not in known:
+                problems.append(
+                    f"[taxonomy.{kind}] {text!r} = {key!r}: there is no such "
+                    f"category; use one of {', '.join(known)}."
+                )
+    tiers = table(taxonomy.get("tiers"))
+    for key, tier in list(tiers.items()):
+        del tiers[key]
+        category = reports_keys.key(str(key))
+        if category not in REPORT_CATEGORIES:
+            problems.append(
+                f"[taxonomy.tiers] {key!r}: there is no such report category; use "
+                f"one of {', '.join(REPORT_CATEGORIES)}."
+            )
+        tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), ("county", "district"))
+    evaluation = table(data.get("evaluation"))
+    if "category" in evaluation:
+        evaluation["category"] = reports_keys.key(str(evaluation["category"]))
+    if "control" in evaluation:
+        evaluation["control"] = str(evaluation["control"]).strip().lower()
+    try:
+        check_settings(**evaluation)
+    except (Refused, TypeError) as exc:
+        problems.append(f"[evaluation] {exc}")
 
 
 def _check_layout(data: dict[str, Any], problems: list[str]) -> None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from healthy_streets.cli import main
-from healthy_streets.errors import ConfigError
+from healthy_streets.errors import ProjectFileError
 from healthy_streets.project import init_project, load_project
 
 from conftest import SAMPLE
@@ -137,7 +137,7 @@ def test_one_zone_only(project):
     index = (project / "out" / "index.html").read_text()
     assert 'href="maps/cowslip.html"' in index
     assert 'href="maps/kestrel-park.html"' not in index
-    unknown = run("build", str(project), "--zone", "Atlantis")
+    unknown = run("build", str(project), "--zone", "Atlantis", "--overwrite")
     assert unknown.exit_code == 2
     assert "cowslip (Cowslip)" in unknown.output
 
@@ -162,22 +162,23 @@ def test_every_problem_in_the_toml_at_once(tmp_path):
         '[project]\nnation = "mars"\ncolour = "blue"\n[streets]\nosm_file = 3\n'
         '[[reports]]\nformat = "fax"\n[weather]\nrain = true\n'
     )
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ProjectFileError) as info:
         load_project(config)
     message = str(info.value)
     for problem in (
-        "nation 'mars'",
+        "nation = 'mars'",
         "[project] colour",
         "[streets] osm_file = 3",
         "[[reports]] number 1 has no file",
-        "format 'fax'",
+        "format = 'fax'",
         "[weather]",
         "[zones] file is missing",
     ):
         assert problem in message, problem
     result = run("build", str(config))
-    assert result.exit_code == 2
-    assert "problem(s)" in result.output
+    assert result.exit_code == 1  # a problem with a file, not with how the command was typed
+    assert "has 7 problems:" in result.output
+    assert "Usage:" not in result.output
 
 
 def test_progress_is_plain_lines_when_not_a_terminal(project):

@@ -30,7 +30,7 @@ import shapely
 
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 
-__all__ = ["CONTROLS", "before_after", "monthly_counts"]
+__all__ = ["CONTROLS", "before_after", "check_settings", "monthly_counts"]
 
 TIMEZONE = "Europe/London"
 #: Control areas: the streets outside all zones, or a ring around the zone (outside zones).
@@ -142,7 +142,7 @@ def before_after(
     --------
     >>> before_after(layers.zones, layers.reports)[["verdict"]]  # doctest: +SKIP
     """
-    _check(category, control)
+    check_settings(category, window_months, control, ring_m, min_reports, min_window_months)
     label = REPORT_CATEGORIES[category]
     coverage = _coverage(reports)
     rows = []
@@ -237,6 +237,33 @@ def _anchored_counts(
         chosen = month[mask & of_category].dropna().astype("int64")
         table[column] = chosen.value_counts().reindex(table.index, fill_value=0)
     return table.astype("int64")
+
+
+def check_settings(
+    category: str = "dog_fouling",
+    window_months: int = 12,
+    control: str = "outside",
+    ring_m: float = 400.0,
+    min_reports: int = 10,
+    min_window_months: int = 6,
+) -> None:
+    """Refuse settings :func:`before_after` cannot use, saying which values it can."""
+    from healthy_streets.errors import ConfigError
+
+    _check(category, control)
+    if isinstance(window_months, bool) or not isinstance(window_months, int) or (window_months < 1):
+        raise ConfigError(
+            f"The window must be a whole number of months, 1 or more, not {window_months!r}."
+        )
+    if not ring_m > 0:
+        raise ConfigError(f"The ring must be wider than 0 m, not {ring_m!r}.")
+    if min_window_months > window_months:
+        raise ConfigError(
+            f"A window of {window_months} months is shorter than the shortest worth "
+            f"evaluating ({min_window_months}); make it longer."
+        )
+    if min_reports < 1:
+        raise ConfigError(f"min_reports must be 1 or more, not {min_reports!r}.")
 
 
 def _check(category: str, control: str) -> None:
