@@ -293,3 +293,15 @@ def test_two_streets_of_one_name_are_two_stretches():
     assert sorted(table["stretch"]) == [1, 2]
     assert sorted(rows["length_m"]) == [300.0, 400.0]
     assert rows.loc[rows["length_m"] == 400.0, "reports"].iloc[0] == 2
+
+
+def test_a_period_that_is_not_one_is_refused(zones, streets, reports):
+    from healthy_streets.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="start = 'last spring' is not a date"):
+        report_counts(zones, streets, reports, start="last spring")
+    with pytest.raises(ConfigError, match="end 2023-01-01 is not after start 2023-06-01"):
+        summarise_zones(zones, streets, t.assets([]), reports, start="2023-06-01", end="2023-01-01")
+    # one bound after every report is a period with no reports, not a mistake
+    later = summarise_zones(zones, streets, t.assets([]), reports, start="2099-01-01")
+    assert later["reports"].sum() == 0

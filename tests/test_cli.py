@@ -376,3 +376,45 @@ def test_gaps_with_council_speed_limit_lines(tmp_path):
     assert "council limit differs" in result.output
     assert "Siskin Street" in result.output.split("council limit differs")[1]
     assert "OSM 30 mph, council 20 mph" in result.output
+
+
+def test_dates_and_categories_are_read_or_refused_before_any_work():
+    bad_date = run("summary", "--sample", "--start", "31/01/2024")
+    assert bad_date.exit_code == 2
+    assert "'31/01/2024' is not a date; write it as 2024-01-31" in bad_date.output
+    backwards = run("hotspots", "--sample", "--start", "2025-01-01", "--end", "2024-01-01")
+    assert backwards.exit_code == 2
+    assert "is not after --start 2025-01-01" in backwards.output
+    assert "Traceback" not in bad_date.output + backwards.output
+    unknown = run("evaluate", "--sample", "--category", "Dog mess")
+    assert unknown.exit_code == 2
+    assert "'Dog mess' is not a report category; use one of dog_fouling" in unknown.output
+
+
+def test_quiet_still_prints_the_result():
+    # a category written as the label reads as its key; -q drops chatter, not the table
+    spoken = run("-q", "hotspots", "--sample", "--category", "Dog fouling", "--top", "3")
+    keyed = run("-q", "hotspots", "--sample", "--category", "dog_fouling", "--top", "3")
+    assert spoken.exit_code == 0, spoken.output
+    lines = spoken.output.strip().splitlines()
+    assert lines[0].split() == [
+        "rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year",
+    ]  # fmt: skip
+    assert len(lines) == 4
+    assert spoken.output == keyed.output
+    whole = run("hotspots", "--sample", "--top", "3")
+    assert "Reading the zones" in whole.output  # progress is chatter: gone when quiet
+    assert "Reading the zones" not in spoken.output
+    assert whole.output.strip().splitlines()[-4:] != lines  # all categories rank differently
+
+
+def test_reports_with_every_row_rejected_say_so_plainly(tmp_path):
+    rejected = tmp_path / "reports.csv"
+    rejected.write_text(
+        "id,latitude,longitude,category,created,state\n1,,,Litter,2024-01-01,open\n"
+    )
+    result = run("reports", str(rejected))
+    assert result.exit_code == 0, result.output
+    assert "Empty DataFrame" not in result.output
+    assert "1 rejected: The row has no coordinates" in result.output
+    assert "Warning: nothing was kept from reports.csv" in result.output

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from healthy_streets.errors import ConfigError
 from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
@@ -64,14 +65,23 @@ def report_period(
     dates = reports["reported_at"].dropna()
     first = dates.min() if len(dates) else pd.Timestamp("2000-01-01", tz=TIMEZONE)
     last = dates.max() if len(dates) else first
-    return Period(
-        _day(start) if start is not None else first.normalize(),
-        _day(end) if end is not None else last.normalize() + pd.Timedelta(days=1),
+    period = Period(
+        _day(start, "start") if start is not None else first.normalize(),
+        _day(end, "end") if end is not None else last.normalize() + pd.Timedelta(days=1),
     )
+    if start is not None and end is not None and period.end <= period.start:
+        raise ConfigError(
+            f"end {period.end.date()} is not after start {period.start.date()}; reports are "
+            "counted from start up to the day before end."
+        )
+    return period
 
 
-def _day(value: dt.date | str) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
+def _day(value: dt.date | str, name: str) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise ConfigError(f"{name} = {value!r} is not a date; write it as 2024-01-31.") from None
     return stamp.tz_localize(TIMEZONE) if stamp.tzinfo is None else stamp.tz_convert(TIMEZONE)
 
 
@@ -431,7 +441,7 @@ def key_figures(
     """
     summary = summarise_zones(zones, streets, assets, reports)
     last = report_period(reports).end - pd.Timedelta(days=1)
-    end = _day(year_ending) if year_ending is not None else last
+    end = _day(year_ending, "year_ending") if year_ending is not None else last
     past_year = summarise_zones(
         zones,
         streets,

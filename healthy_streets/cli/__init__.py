@@ -78,7 +78,7 @@ def _configure_logging(verbosity: int) -> None:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="healthy-streets")
 @click.option("-v", "--verbose", "verbose", count=True, help="Say more (repeat for debug).")
-@click.option("-q", "--quiet", "quiet", count=True, help="Say less: errors only.")
+@click.option("-q", "--quiet", "quiet", count=True, help="Say less: only results and errors.")
 @click.pass_context
 def main(ctx: click.Context, verbose: int, quiet: int) -> None:
     """Maps and evaluations for 20mph zones ("healthy streets").

@@ -53,17 +53,30 @@ def quiet() -> bool:
 
 
 def say(message: str = "", *, err: bool = False) -> None:
-    """Print a message unless the user asked for errors only."""
+    """Print a message unless the user asked for results and errors only."""
     if not quiet():
         click.echo(message, err=err)
 
 
+def show(result: str) -> None:
+    """Print a command's result (its table, its list): always, even when quiet."""
+    click.echo(result)
+
+
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:
     """A table of each input: rows in, kept, repaired, rejected; then notes and reasons.
-    An input whose every row was rejected is called out. Nothing when quiet."""
+    An input whose every row was rejected is called out on stderr, even when quiet."""
+    results = list(results)
+    for r in results:
+        if r.rows_in > 0 and r.kept == 0:
+            which = f"all {r.rows_in} {r.unit} were" if r.rows_in > 1 else "its only one was"
+            click.echo(
+                f"Warning: nothing was kept from {r.source}: {which} rejected "
+                "(the reasons follow; -q hides them).",
+                err=True,
+            )
     if quiet():
         return
-    results = list(results)
     header = f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9}"
     click.echo(header, file=file)
     for r in results:

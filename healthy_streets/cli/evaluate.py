@@ -8,19 +8,13 @@ from typing import Any
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
-from healthy_streets.cli._report import say
-from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.cli._report import say, show
+from healthy_streets.cli.options import category_opt, overwrite_opt
 
 
 @click.command("evaluate")
 @inputs_options
-@click.option(
-    "--category",
-    default="dog_fouling",
-    show_default=True,
-    metavar="KEY",
-    help="The report category to evaluate.",
-)
+@category_opt("dog_fouling", "The report category to evaluate.")
 @click.option(
     "--window-months",
     type=int,
@@ -79,12 +73,7 @@ def command(
       healthy-streets evaluate --sample --category litter --figures out/figures
     """
     from healthy_streets.analysis.evaluation import before_after
-    from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 
-    if category not in REPORT_CATEGORIES:
-        raise click.BadParameter(
-            f"use one of {', '.join(REPORT_CATEGORIES)}", param_hint="--category"
-        )
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = before_after(
         layers.zones,
@@ -95,7 +84,7 @@ def command(
         ring_m=ring_m,
     )
     for zone_id, row in table.iterrows():
-        say(f"{row['name']} ({zone_id}): {row['verdict']}")
+        show(f"{row['name']} ({zone_id}): {row['verdict']}")
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
     if figures_dir:
         _figures(

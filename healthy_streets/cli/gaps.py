@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
-from healthy_streets.cli._report import say
+from healthy_streets.cli._report import show
 from healthy_streets.cli.options import overwrite_opt
 
 
@@ -91,19 +91,19 @@ def command(
         )
     table = pd.concat(parts, ignore_index=True)
     for kind, rows in table.groupby("kind", sort=False):
-        say(f"{kind} ({len(rows)}):")
+        show(f"{kind} ({len(rows)}):")
         for row in rows.itertuples():
             if kind == "school outside zones":
-                say(f"  {row.street} - {row.distance_m:.0f} m from {row.zone_id}")
+                show(f"  {row.street} - {row.distance_m:.0f} m from {row.zone_id}")
             elif kind == "council limit differs":
-                say(
+                show(
                     f"  {row.street}: {row.length_m:.0f} m, OSM {row.speed_mph:g} mph, "
                     f"council {row.council_mph:g} mph [{row.maxspeed}]"
                 )
             else:
                 tag = "; ".join(str(t) for t in (row.maxspeed, row.maxspeed_type) if pd.notna(t))
                 where = "outside zones" if row.zone_id == OUTSIDE else f"in {row.zone_id}"
-                say(
+                show(
                     f"  {row.street} ({where}): {row.length_m:.0f} m, {row.speed_mph:g} mph [{tag}]"
                 )
     table_output(table, output, overwrite=overwrite, inputs=inputs)

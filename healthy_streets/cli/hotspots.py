@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
-from healthy_streets.cli._report import say
-from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.cli._report import show
+from healthy_streets.cli.options import category_opt, overwrite_opt, period_opts
 
 
 @click.command("hotspots")
 @inputs_options
-@click.option(
-    "--category",
-    default=None,
-    metavar="KEY",
-    help="One report category (e.g. dog_fouling); default all.",
-)
-@click.option("--start", default=None, metavar="DATE", help="Count reports from this day.")
-@click.option("--end", default=None, metavar="DATE", help="Count reports before this day.")
+@category_opt(None, "One report category (e.g. dog_fouling); default all.")
+@period_opts
 @click.option(
     "--min-length",
     "min_length_m",
@@ -43,8 +38,8 @@ from healthy_streets.cli.options import overwrite_opt
 def command(
     ctx: click.Context,
     category: str | None,
-    start: str | None,
-    end: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
     min_length_m: float,
     min_reports: int,
     top: int,
@@ -64,12 +59,7 @@ def command(
       healthy-streets hotspots --sample --start 2025-01-01 --output hotspots.csv
     """
     from healthy_streets.analysis.tables import hotspot_streets
-    from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 
-    if category is not None and category not in REPORT_CATEGORIES:
-        raise click.BadParameter(
-            f"use one of {', '.join(REPORT_CATEGORIES)}", param_hint="--category"
-        )
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = hotspot_streets(
         layers.streets,
@@ -81,5 +71,5 @@ def command(
         min_reports=min_reports,
     )
     shown = table[["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"]]
-    say(shown.head(top).to_string(index=False))
+    show(shown.head(top).to_string(index=False))
     table_output(table, output, overwrite=overwrite, inputs=inputs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -87,4 +88,77 @@ def output_dir_opt(default: str) -> Callable[[F], F]:
         default=default,
         show_default=True,
         help="Folder to write the outputs into.",
+    )
+
+
+class _Day(click.ParamType):
+    """A day written 2024-01-31 (ISO), as every table the toolkit writes uses."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as 2024-01-31.", param, ctx)
+
+
+def period_opts(f: F) -> F:
+    """``--start`` and ``--end``: the days reports are counted from and before."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: dt.date | None) -> Any:
+        start = ctx.params.get("start")
+        if value is not None and start is not None and value <= start:
+            raise click.BadParameter(
+                f"{value} is not after --start {start}; reports are counted from --start "
+                "up to the day before --end.",
+                ctx=ctx,
+                param=param,
+            )
+        return value
+
+    f = click.option(
+        "--end",
+        type=_Day(),
+        default=None,
+        metavar="DATE",
+        callback=check,
+        help="Count reports before this day (e.g. 2025-01-01).",
+    )(f)
+    return click.option(
+        "--start",
+        type=_Day(),
+        default=None,
+        metavar="DATE",
+        is_eager=True,
+        help="Count reports from this day (e.g. 2024-01-01).",
+    )(f)
+
+
+def category_opt(default: str | None, help_text: str) -> Callable[[F], F]:
+    """``--category``: a report category, read in any case ("Dog fouling", "dog_fouling")."""
+
+    def read(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_taxonomy
+
+        if value is None:
+            return None
+        key = report_taxonomy().key(value)
+        if key not in REPORT_CATEGORIES:
+            raise click.BadParameter(
+                f"{value!r} is not a report category; use one of {', '.join(REPORT_CATEGORIES)}.",
+                ctx=ctx,
+                param=param,
+            )
+        return key
+
+    return click.option(
+        "--category",
+        default=default,
+        show_default=default is not None,
+        metavar="KEY",
+        callback=read,
+        help=help_text,
     )

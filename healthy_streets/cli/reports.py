@@ -85,7 +85,8 @@ def command(
     else:
         result = read_reports(file, format=fmt, taxonomy=taxonomy, tiers=tiers)
     print_imports([result])
-    table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)
-    say(table.to_string())
+    if len(result.layer):
+        table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)
+        say(table.to_string())
     if output:
         store_import(result, output, file)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
-from healthy_streets.cli._report import say
+from healthy_streets.cli._report import show
 from healthy_streets.cli.options import overwrite_opt
 
 
@@ -33,5 +33,5 @@ def command(ctx: click.Context, output: str | None, overwrite: bool, **options: 
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = scorecard(layers.zones, layers.streets, layers.assets, layers.reports)
     wide = table.pivot(index="indicator", columns="zone_id", values="score")
-    say(wide.reindex(table["indicator"].unique()).to_string())
+    show(wide.reindex(table["indicator"].unique()).to_string())
     table_output(table, output, overwrite=overwrite, inputs=inputs)

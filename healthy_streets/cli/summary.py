@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import click
 
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
-from healthy_streets.cli._report import say
-from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.cli._report import show
+from healthy_streets.cli.options import overwrite_opt, period_opts
 
 
 @click.command("summary")
 @inputs_options
-@click.option("--start", default=None, metavar="DATE", help="Count reports from this day.")
-@click.option("--end", default=None, metavar="DATE", help="Count reports before this day.")
+@period_opts
 @click.option(
     "--by-category",
     is_flag=True,
@@ -26,8 +26,8 @@ from healthy_streets.cli.options import overwrite_opt
 @click.pass_context
 def command(
     ctx: click.Context,
-    start: str | None,
-    end: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
     by_category: bool,
     output: str | None,
     overwrite: bool,
@@ -55,7 +55,7 @@ def command(
         ).assign(kind="reports")
         assets = asset_counts(layers.zones, layers.streets, layers.assets).assign(kind="assets")
         table = reports.merge(assets, how="outer")
-        say(table.to_string(index=False))
+        show(table.to_string(index=False))
         table_output(table, output, overwrite=overwrite, inputs=inputs)
         return
     table = summarise_zones(
@@ -73,5 +73,5 @@ def command(
             "median_days_to_fix",
         ]
     ]
-    say(shown.to_string())
+    show(shown.to_string())
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
