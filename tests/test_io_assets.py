@@ -83,6 +83,30 @@ def test_excel_workbook(tmp_path):
     with pytest.raises(InputFileError, match="'North', 'South'.*--layer"):
         read_assets(path)
     assert read_assets(path, layer="South").kept == 4
+    assert read_assets(path, layer="south ").kept == 4  # sheet names read in any case
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "cp1252"])
+def test_spreadsheet_text_in_any_encoding_excel_saves(tmp_path, encoding):
+    path = tmp_path / "walkabout.csv"
+    text = WALKABOUT.replace("The hall", "Café hall")
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data  # Excel's "Unicode text" carries a byte-order mark
+    path.write_bytes(data)
+    result = read_assets(path)
+    assert (result.rows_in, result.kept) == (8, 4)
+    assert "Café hall" in set(result.layer["name"])
+
+
+def test_title_lines_above_the_header_are_skipped_and_said(tmp_path):
+    path = tmp_path / "walkabout.csv"
+    path.write_text("Walkabout export,,,,\nPrinted 12/03/2025,,,,\n" + WALKABOUT)
+    result = read_assets(path)
+    assert (result.rows_in, result.kept) == (8, 4)
+    assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
+    # rows are numbered as the spreadsheet numbers them: the first data row is row 4
+    assert set(result.rejected["row"]) == {"8", "9", "10", "11"}
 
 
 def test_postcodes_from_a_lookup_file_however_written(tmp_path):
@@ -168,6 +192,10 @@ def test_a_community_map_download_imports_back(tmp_path):
         ("a.geojson", b'{"type": "FeatureCollection", "features": [{"type"', "cannot be read"),
         ("a.kml", b"<kml><Document><Placemark>", "cannot be read"),
         ("a.csv", b"Name,Category\nBench,Bench\n", "No coordinate columns"),
+        ("a.csv", b"<!DOCTYPE html>\n<html><body>Sign in</body></html>", "This is a web page"),
+        ("a.geojson", b"\n<html><head><title>404</title></head></html>", "This is a web page"),
+        ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "save it as .xlsx"),
+        ("a.dat", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old Excel workbook"),
     ],
 )
 def test_malformed_asset_files(tmp_path, name, content, message):

@@ -88,12 +88,26 @@ def test_cp1252_and_bom_files(tmp_path):
     for name, data in (
         ("cp.csv", (header + "\n" + row).encode("cp1252")),
         ("bom.csv", ("\ufeff" + header + "\n" + row).encode("utf-8")),
+        ("unicode.txt", (header + "\n" + row).replace(",", "\t").encode("utf-16")),
     ):
         path = tmp_path / name
         path.write_bytes(data)
         layer = reports_from_fixmystreet(path).layer
         assert layer.loc[0, "title"] == "Caf\u00e9 litter"
         assert layer.loc[0, "reported_at"] == pd.Timestamp("2023-02-01 10:00", tz="Europe/London")
+
+
+def test_a_council_export_with_a_title_line(tmp_path):
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Enquiries logged 01/01/2024 - 31/03/2024,,,,\n"
+        "Ref,Type,Logged,Easting,Northing\n"
+        "E1,Dog fouling,02/01/2024,358500,417400\n"
+        "E2,Litter,03/01/2024,358510,417410\n"
+    )
+    result = read_reports(path, format="csv")
+    assert list(result.layer["category"]) == ["dog_fouling", "litter"]
+    assert "The header is on row 2: the title line above it was skipped." in result.notes
 
 
 def test_open311_json_and_xml(tmp_path):

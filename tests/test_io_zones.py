@@ -111,6 +111,7 @@ def test_a_geopackage_with_several_layers_lists_them(tmp_path):
     with pytest.raises(InputFileError, match="'zones_2021', 'zones_2023'.*--layer"):
         read_zones(path)
     assert len(read_zones(path, layer="zones_2023").layer) == 1
+    assert len(read_zones(path, layer="Zones_2023").layer) == 1  # layer names in any case
 
 
 def test_invalid_3d_and_empty_geometries_are_repaired_or_rejected(tmp_path):
@@ -221,6 +222,17 @@ def test_shapefile_truncated_field_names(tmp_path):
     zones = read_zones(path).layer
     assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
     assert zones.loc[0, "tro_ref"] == "LCC/TRO/2021/117"
+
+
+def test_a_shapefile_missing_its_other_parts_says_which(tmp_path):
+    path = tmp_path / "Zones.shp"
+    council_zones().to_file(path)
+    (tmp_path / "Zones.dbf").unlink()
+    with pytest.raises(InputFileError, match=r"Zones\.dbf is missing.*Copy every Zones\.\*"):
+        read_zones(path)
+    (tmp_path / "Zones.shx").unlink()
+    with pytest.raises(InputFileError, match=r"Zones\.shx and Zones\.dbf are missing"):
+        read_zones(path)
 
 
 def test_zone_ids_are_stable_and_unique(tmp_path):

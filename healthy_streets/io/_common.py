@@ -17,6 +17,7 @@ from pyproj.exceptions import CRSError
 
 from healthy_streets import settings
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
+from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
 
@@ -39,9 +40,56 @@ def check_input(path: str | Path) -> Path:
     return p
 
 
+def refuse_non_data(path: Path, head: bytes) -> None:
+    """Refuse, with the fix, the files people save by mistake in place of data: a web page
+    (a sign-in or error page saved by a download) and an old Excel ``.xls`` workbook."""
+    text = _decode_head(head).lstrip("\ufeff \t\r\n").lower()
+    if text.startswith(("<!doctype html", "<html")):
+        raise InputFileError(
+            path,
+            "This is a web page (HTML), not a data file: the download probably saved a "
+            "sign-in or error page instead of the data",
+            fix="Download the file again (signed in, if the site asks) and check it opens "
+            "in a spreadsheet or GIS before using it.",
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0") or path.suffix.lower() == ".xls":
+        raise InputFileError(
+            path,
+            "This is an old Excel workbook (.xls), which the toolkit does not read",
+            fix="Open it in Excel and save it as .xlsx, or save the sheet as CSV.",
+        )
+
+
+def note_title_lines(table: pd.DataFrame, book: AccountBook) -> None:
+    """Say in the import's account that title lines above the header were skipped."""
+    skipped = int(table.attrs.get("title_lines", 0))
+    if skipped:
+        lines = (
+            "title line above it was" if skipped == 1 else f"{skipped} title lines above it were"
+        )
+        book.note(f"The header is on row {skipped + 1}: the {lines} skipped.")
+
+
+def _decode_head(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode("latin-1")
+
+
 def read_text(path: Path) -> str:
-    """Read a text file as UTF-8 (with or without a BOM), else as cp1252."""
+    """Read a text file as UTF-8 (with or without a BOM), UTF-16 (with a BOM, as Excel's
+    "Unicode text" writes), else as cp1252."""
     data = path.read_bytes()
+    refuse_non_data(path, data[:512])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputFileError(
+                path,
+                "The file says it is UTF-16 text but is not",
+                fix="Save it again from the spreadsheet as CSV UTF-8.",
+            ) from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
@@ -54,7 +102,9 @@ def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV file into a frame of strings (empty cells as missing).
 
     The encoding is found by :func:`read_text`; the delimiter is sniffed among comma,
-    semicolon, tab and pipe. The index holds spreadsheet row numbers (the header is row 1).
+    semicolon, tab and pipe. Title lines above the header (a report name, an export date)
+    are skipped. The index holds spreadsheet row numbers (the header is row 1 unless title
+    lines come first); ``frame.attrs["title_lines"]`` counts the lines skipped.
     """
     text = read_text(path)
     if not text.strip():
@@ -64,10 +114,12 @@ def read_table(path: Path) -> pd.DataFrame:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
+    header = _header_line(sample, delimiter)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            skiprows=header,
             dtype="str",
             keep_default_na=False,
             na_values=[""],
@@ -80,8 +132,29 @@ def read_table(path: Path) -> pd.DataFrame:
             fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
+    frame.attrs["title_lines"] = header
     return frame
+
+
+def _header_line(sample: str, delimiter: str) -> int:
+    """How many title lines come before the header: the header is the first of the opening
+    lines with at least half as many filled cells as the fullest line near the top."""
+    lines = sample.splitlines()[:30]
+    if len(lines) < 3:
+        return 0
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        return 0
+    filled = [sum(1 for cell in row if cell.strip()) for row in rows]
+    most = max(filled)
+    if most < 2 or filled[0] * 2 >= most:
+        return 0
+    for number, count in enumerate(filled[:10]):
+        if count * 2 >= most:
+            return number
+    return 0
 
 
 def _first_line(exc: BaseException) -> str:

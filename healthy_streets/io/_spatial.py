@@ -8,6 +8,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from glob import escape as glob_escape
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,7 +18,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import find_column, read_table
+from healthy_streets.io._common import find_column, read_table, refuse_non_data
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,11 @@ _WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "geo
 def detect_format(path: Path) -> Format:
     """The format of ``path``, from its extension, else from its first bytes."""
     suffix = path.suffix.lower()
+    head = _head(path)
+    refuse_non_data(path, head)
     for fmt in FORMATS:
         if suffix in fmt.extensions:
             return fmt
-    head = path.read_bytes()[:512] if path.is_file() else b""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"SQLite format 3"):
         return GEOPACKAGE
@@ -84,6 +86,32 @@ def detect_format(path: Path) -> Format:
         f"The toolkit cannot tell what format this file is (extension {suffix or 'none'!r})",
         fix=f"Export it as GeoJSON, Shapefile, GeoPackage, KML or CSV with WKT ({names}).",
     )
+
+
+def _head(path: Path) -> bytes:
+    if not path.is_file():
+        return b""
+    with path.open("rb") as f:
+        return f.read(512)
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    """A Shapefile is several files side by side; say which are missing (the .prj is left
+    to the CRS check, which names the fix)."""
+    present = {p.name.lower() for p in path.parent.glob(f"{glob_escape(path.stem)}.*")}
+    missing = [
+        f"{path.stem}{ext}"
+        for ext in (".shx", ".dbf")
+        if f"{path.stem}{ext}".lower() not in present
+    ]
+    if missing:
+        raise InputFileError(
+            path,
+            f"A Shapefile is several files side by side, and {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing",
+            fix=f"Copy every {path.stem}.* file (.shp, .shx, .dbf, .prj) into one folder, "
+            "or send them as one .zip.",
+        )
 
 
 def list_layers(path: Path) -> list[str]:
@@ -108,6 +136,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     if fmt is CSV_WKT:
         return _read_csv_wkt(path), fmt
     source: str = str(path)  # GDAL's LIBKML driver reads .kmz itself
+    if fmt is SHAPEFILE:
+        _check_shapefile_parts(path)
     if fmt is ZIPPED_SHAPEFILE:
         source = _zip_source(path)
     layers = list_layers(Path(source)) if fmt in (GEOPACKAGE, KML, KMZ) else []
@@ -122,11 +152,14 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
                 fix="Choose one with --layer NAME (layer= in Python).",
             )
     if layer is not None and layers and layer not in layers:
-        raise InputFileError(
-            path,
-            f"There is no layer {layer!r}; the layers are {', '.join(map(repr, layers))}",
-            fix="Choose one of them with --layer.",
-        )
+        named = {name.strip().casefold(): name for name in layers}
+        if layer.strip().casefold() not in named:
+            raise InputFileError(
+                path,
+                f"There is no layer {layer!r}; the layers are {', '.join(map(repr, layers))}",
+                fix="Choose one of them with --layer.",
+            )
+        layer = named[layer.strip().casefold()]
     try:
         with gdal_notes():
             frame = gpd.read_file(source, layer=layer, engine="pyogrio")

@@ -31,7 +31,13 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, read_table, resolve_fields, to_working_crs
+from healthy_streets.io._common import (
+    check_input,
+    note_title_lines,
+    read_table,
+    resolve_fields,
+    to_working_crs,
+)
 from healthy_streets.io._coords import PostcodeLookup, find_coordinate_columns, points_from_table
 from healthy_streets.io._spatial import (
     CSV_WKT,
@@ -173,6 +179,7 @@ def read_assets(
         table = None
     spatial = frame_from_wkt_table(path, table) if table is not None else None
     if table is not None and spatial is None:
+        note_title_lines(table, book)
         rows_in = len(table)
         if rows_in == 0:
             raise InputFileError(
@@ -251,13 +258,14 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
             fix="Open it in Excel and save it again as .xlsx, or save the sheet as CSV.",
         ) from None
     if sheet is not None:
-        if sheet not in sheets:
+        named = {str(name).strip().casefold(): name for name in sheets}
+        if sheet.strip().casefold() not in named:
             raise InputFileError(
                 path,
                 f"There is no sheet {sheet!r}; the sheets are {', '.join(map(repr, sheets))}",
                 fix="Choose one with --layer.",
             )
-        chosen = sheets[sheet]
+        chosen = sheets[named[sheet.strip().casefold()]]
     else:
         filled = {name: frame for name, frame in sheets.items() if not frame.empty}
         if len(filled) > 1:

@@ -23,7 +23,13 @@ from typing_extensions import Unpack
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, find_column, read_table, read_text
+from healthy_streets.io._common import (
+    check_input,
+    find_column,
+    note_title_lines,
+    read_table,
+    read_text,
+)
 from healthy_streets.io._coords import find_coordinate_columns, points_from_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
@@ -418,6 +424,7 @@ def _reports_from_table(
     working = working_crs or settings.working_crs
     taxonomy = taxonomy or report_taxonomy()
     book = AccountBook(path.name)
+    note_title_lines(table, book)
     rows_in = len(table)
     if rows_in == 0:
         raise InputFileError(path, "The file holds no reports.", fix="Check the export's dates.")
