@@ -1,6 +1,8 @@
 import io
 
 import pytest
+import shapely
+from pyproj import Transformer
 
 from healthy_streets.errors import InputFileError
 from healthy_streets.io.assets import read_assets
@@ -232,3 +234,23 @@ def test_an_asset_in_two_sources_counts_once(walkabout, tmp_path):
     ]
     assert second.rejected["value"].tolist() == ["walkabout-csv-2"]
     assert second.rows_in == second.kept + second.n_rejected
+
+
+def test_latitude_and_longitude_headed_the_wrong_way_round(tmp_path):
+    path = tmp_path / "walkabout.csv"
+    path.write_text(
+        "Name,Category,Latitude,Longitude\n"
+        "Bench by the pond,Bench,-2.6255,53.6512\n"
+        "Poo bin,Dog bin,-2.6270,53.6520\n"
+        "Nowhere,Bench,,\n"
+    )
+    result = read_assets(path)
+    assert (result.rows_in, result.kept, result.n_repaired) == (3, 2, 2)
+    assert "wrong way round in every row" in result.repaired.iloc[0]["reason"]
+    bench = result.layer.set_index("name").loc["Bench by the pond", "geometry"]
+    expected = Transformer.from_crs(4326, 27700, always_xy=True).transform(-2.6255, 53.6512)
+    assert bench.distance(shapely.Point(expected)) < 0.01  # lat 53.65, lon -2.63: Chorley
+    # one swapped row among good ones is a slip, not a heading: rejected, not guessed
+    path.write_text(WALKABOUT)
+    swapped = read_assets(path).rejected.set_index("row").loc["6", "reason"]
+    assert "look swapped" in swapped

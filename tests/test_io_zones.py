@@ -104,6 +104,21 @@ def test_csv_with_wkt_needs_a_crs(tmp_path):
     assert "British National Grid" in result.repaired.iloc[0]["reason"]
 
 
+def test_geojson_in_metres_without_the_legacy_crs_member(tmp_path):
+    # GeoJSON without a `crs` member is longitude/latitude by definition; councils still
+    # write British National Grid metres into it
+    path = tmp_path / "zones.geojson"
+    data = json.loads(council_zones().to_json())
+    del data["crs"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(InputFileError, match=r"not degrees.*--crs EPSG:27700 \(or --assume-bng\)"):
+        read_zones(path)
+    result = read_zones(path, assume_bng=True)
+    assert result.layer.crs == "EPSG:27700"
+    assert result.layer.geometry.iloc[0].equals_exact(council_zones().geometry.iloc[0], 1e-6)
+    assert "can only be British National Grid metres" in result.repaired.iloc[0]["reason"]
+
+
 def test_a_geopackage_with_several_layers_lists_them(tmp_path):
     path = tmp_path / "council.gpkg"
     council_zones().to_file(path, layer="zones_2021")

@@ -26,7 +26,8 @@ from healthy_streets.cli.options import (
     "--assume-bng",
     is_flag=True,
     default=False,
-    help="Read a file with no CRS as British National Grid when its coordinates can only be that.",
+    help="Read a file with no CRS, or GeoJSON in metres, as British National Grid when its "
+    "coordinates can only be that.",
 )
 @click.option(
     "--group-by",

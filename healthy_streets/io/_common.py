@@ -269,8 +269,9 @@ def to_working_crs(
     crs
         The CRS the user named for the file; overrides what the file declares.
     assume_bng
-        Allow a file with no CRS whose coordinates can only be British National Grid to be
-        read as EPSG:27700.
+        Allow a file with no CRS, or one that declares longitude/latitude (as GeoJSON
+        always does), whose coordinates can only be British National Grid to be read as
+        EPSG:27700.
     working_crs
         Target CRS; defaults to :data:`settings.working_crs`.
 
@@ -306,12 +307,19 @@ def to_working_crs(
         bounds[0] >= -180.5 and bounds[2] <= 180.5 and bounds[1] >= -90.5 and bounds[3] <= 90.5
     )
     if frame.crs is not None and frame.crs.is_geographic and len(valid) and not in_degrees:
+        if assume_bng and crs is None and looks_like_bng(bounds):
+            note = (
+                f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
+                "they can only be British National Grid metres: read as EPSG:27700."
+            )
+            return frame.set_crs("EPSG:27700", allow_override=True).to_crs(target), note
         hint = " They look like British National Grid metres." if looks_like_bng(bounds) else ""
         raise InputFileError(
             path,
             f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
             f"they run to {bounds[2]:.0f}, {bounds[3]:.0f}, which are not degrees.{hint}",
-            fix="Name the real CRS with --crs, for example --crs EPSG:27700.",
+            fix="Name the real CRS with --crs, for example --crs EPSG:27700"
+            + (" (or --assume-bng)." if looks_like_bng(bounds) else "."),
         )
     return frame.to_crs(target), note
 

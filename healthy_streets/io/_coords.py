@@ -4,7 +4,9 @@ Columns are found by name in any case. Each row's point comes from the first sys
 gives one (latitude/longitude, then easting/northing, then a grid reference, then a postcode
 looked up in a file the user supplies, placed at the postcode's centre). Rows whose
 values cannot be read, whose latitude and longitude look swapped, or that lie outside Great
-Britain (or outside the project area, when one is given) are rejected with the reason.
+Britain (or outside the project area, when one is given) are rejected with the reason. A
+file whose every row has latitude and longitude swapped has its two columns headed the
+wrong way round: its rows are read swapped and each is counted as repaired.
 """
 
 from __future__ import annotations
@@ -240,6 +242,16 @@ def points_from_table(
 
     has_ll = lat.notna() & lon.notna()
     swapped = has_ll & _in_box(lat, lon, GB_LONLAT) & ~_in_box(lon, lat, GB_LONLAT)
+    if swapped.any() and not (has_ll & _in_box(lon, lat, GB_LONLAT)).any():
+        # every row the wrong way round: the columns' headings are swapped, not the values
+        book.repair_many(
+            swapped[swapped].index.to_series(),
+            f"The {columns.lat!r} and {columns.lon!r} columns are the wrong way round in "
+            "every row, so each row was read with them swapped.",
+            field=f"{columns.lat}, {columns.lon}",
+        )
+        lat, lon = lat.where(~swapped, lon), lon.where(~swapped, lat)
+        swapped = pd.Series(False, index=table.index)
     outside_ll = has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped
     good_ll = has_ll & ~swapped & ~outside_ll
     if good_ll.any():
