@@ -157,3 +157,30 @@ def test_the_planted_effect_is_found_in_the_sample():
     assert "before the" not in zone_b["verdict"]
     ring = before_after(layers.zones, layers.reports, control="ring")
     assert ring.loc["yarrowside-north", "ci_high"] < 1
+
+
+def test_a_month_precision_date_leaves_its_own_month_out():
+    # "January 2022": the zone came in some time that month, so January is in neither window
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    zones["implemented_precision"] = "month"
+    reports = steady_reports(
+        {("zone", 2021): 5, ("zone", 2022): 2, ("outside", 2021): 6, ("outside", 2022): 6},
+        covering=(2021, 2023),
+    )
+    transition = t.reports(
+        [(f"jan{i}", "dog_fouling", "open", "2022-01-20", None, "north", None, ZONE_POINT)
+         for i in range(40)]
+    )  # fmt: skip
+    row = before_after(zones, pd.concat([reports, transition])).loc["north"]
+    assert (str(row["before_start"]), str(row["after_start"]), str(row["after_end"])) == (
+        "2021-01-01",
+        "2022-02-01",
+        "2023-01-31",
+    )
+    # twelve months each side; none of January's 40 (nor its 2 steady) reports counted
+    assert (row["zone_before"], row["zone_after"]) == (60, 22)
+    day = before_after(
+        t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))]), reports
+    ).loc["north"]
+    assert str(day["after_start"]) == "2022-01-01"  # a date to the day has no gap
+    assert day["zone_after"] == 24

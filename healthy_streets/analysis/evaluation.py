@@ -12,6 +12,10 @@ ratios. Its standard error is widened when the months vary more than a Poisson c
 (quasi-Poisson: the Pearson dispersion, never below 1). A plain-language verdict says
 whether the interval excludes "no change", and says when there are too few reports to tell.
 
+A zone whose date is known only to the month ("July 2016") came in some time in that
+month: the month is left out of both windows, so the before window ends when the month
+begins and the after window starts the month after. A zone dated to the day has no gap.
+
 The windows are shortened, both alike, when the reports do not cover them (a zone that came
 in soon after the records start); a zone whose windows would be shorter than
 ``min_window_months`` is not evaluated, and its verdict says why.
@@ -40,9 +44,10 @@ Z95 = 1.959963984540054
 
 @dataclass(frozen=True)
 class _Windows:
-    start: pd.Timestamp
-    date: pd.Timestamp
-    end: pd.Timestamp
+    start: pd.Timestamp  # the before window's first day
+    date: pd.Timestamp  # the day the before window ends (exclusive)
+    after: pd.Timestamp  # the after window's first day: the date, or a month later
+    end: pd.Timestamp  # the after window's end (exclusive)
     months: int
 
 
@@ -123,8 +128,10 @@ def before_after(
             The zone.
         ``category``, ``control``, ``window_months``
             What was compared (``window_months`` as used, after shortening).
-        ``before_start``, ``after_end``
-            The first and last day counted.
+        ``before_start``, ``after_start``, ``after_end``
+            The first day counted, the after window's first day (a month after the date
+            when it is known only to the month; the date itself otherwise) and the last
+            day counted.
         ``zone_before``, ``zone_after``, ``control_before``, ``control_after``
             Report counts.
         ``zone_ratio``, ``control_ratio``
@@ -160,7 +167,7 @@ def before_after(
             rows.append({**row, "evaluated": False, "verdict": reason})
             continue
         assert coverage is not None  # _not_evaluable said so otherwise
-        windows = _windows(zone.implemented_on, coverage, window_months)
+        windows = _windows(zone.implemented_on, coverage, window_months, zone.implemented_precision)
         counts = _anchored_counts(
             zones,
             reports,
@@ -175,6 +182,7 @@ def before_after(
             {
                 "window_months": windows.months,
                 "before_start": windows.start.date(),
+                "after_start": windows.after.date(),
                 "after_end": (windows.end - pd.Timedelta(days=1)).date(),
                 "zone_before": int(counts.loc[~after, "zone"].sum()),
                 "zone_after": int(counts.loc[after, "zone"].sum()),
@@ -194,6 +202,7 @@ def before_after(
         "control",
         "window_months",
         "before_start",
+        "after_start",
         "after_end",
         "zone_before",
         "zone_after",
@@ -212,6 +221,9 @@ def before_after(
     return table.reindex(columns=columns)
 
 
+_GAP = -(10**6)  # the label of a month-precision date's own month, counted in neither window
+
+
 def _anchored_counts(
     zones: gpd.GeoDataFrame,
     reports: gpd.GeoDataFrame,
@@ -223,18 +235,23 @@ def _anchored_counts(
     ring_m: float,
 ) -> pd.DataFrame:
     """Counts per month counted from the zone's date: month -1 is the month before it,
-    month 0 the month that starts on it."""
+    month 0 the first month of the after window (a month-precision date's own month, between
+    the two, is counted in neither)."""
     zone_mask, control_mask = _masks(zones, reports, zone_id, control, ring_m)
     of_category = reports["category"] == category
-    edges = [
-        windows.date + pd.DateOffset(months=k) for k in range(-windows.months, windows.months + 1)
-    ]
+    before = [windows.date + pd.DateOffset(months=k) for k in range(-windows.months, 0)]
+    after = [windows.after + pd.DateOffset(months=k) for k in range(windows.months + 1)]
+    gap = [windows.date] if windows.after > windows.date else []
     labels = list(range(-windows.months, windows.months))
+    bin_labels = labels[: windows.months] + ([_GAP] if gap else []) + labels[windows.months :]
     when = reports["reported_at"].dt.tz_convert(TIMEZONE)
-    month = pd.cut(when, bins=pd.DatetimeIndex(edges), right=False, labels=labels)
+    month = pd.cut(
+        when, bins=pd.DatetimeIndex(before + gap + after), right=False, labels=bin_labels
+    )
     table = pd.DataFrame(index=pd.Index(labels, name="month"))
     for column, mask in (("zone", zone_mask), ("control", control_mask)):
         chosen = month[mask & of_category].dropna().astype("int64")
+        chosen = chosen[chosen != _GAP]
         table[column] = chosen.value_counts().reindex(table.index, fill_value=0)
     return table.astype("int64")
 
@@ -335,7 +352,7 @@ def _not_evaluable(
         )
     if coverage is None:
         return "Not evaluated: there are no reports."
-    windows = _windows(date, coverage, window_months)
+    windows = _windows(date, coverage, window_months, precision)
     if windows.months < min_window_months:
         first, end = coverage
         return (
@@ -346,16 +363,23 @@ def _not_evaluable(
     return None
 
 
-def _windows(date: object, coverage: tuple[pd.Timestamp, pd.Timestamp], months: int) -> _Windows:
+def _windows(
+    date: object,
+    coverage: tuple[pd.Timestamp, pd.Timestamp],
+    months: int,
+    precision: str = "day",
+) -> _Windows:
     start_date = _day_start(date)
+    after_start = start_date + pd.DateOffset(months=1) if precision == "month" else start_date
     first, end = coverage
     before = _whole_months(first, start_date)
-    after = _whole_months(start_date, end)
+    after = _whole_months(after_start, end)
     used = max(0, min(months, before, after))
     return _Windows(
         start_date - pd.DateOffset(months=used),
         start_date,
-        start_date + pd.DateOffset(months=used),
+        after_start,
+        after_start + pd.DateOffset(months=used),
         used,
     )
 

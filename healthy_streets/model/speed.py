@@ -30,10 +30,13 @@ the raw text stays in the ``maxspeed`` column for anyone checking the map.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
+
+log = logging.getLogger("healthy_streets")
 
 __all__ = [
     "BANDS",
@@ -170,7 +173,9 @@ def speed_from_tags(
     """
     try:
         return _speed_from_tags(tags, nation=nation, on=on)
-    except Exception:
+    except Exception:  # a tag shape no mapper has written yet must not stop a county import
+        log.warning("Speed limit unreadable from tags %r; counted as unknown", dict(tags))
+        log.debug("Unreadable speed tags", exc_info=True)
         return Speed(None, "unknown")
 
 
