@@ -69,7 +69,7 @@ def test_only_highway_ways_become_streets(osm_file):
     assert "Main Line" not in set(streets["name"]) and "River Yarrow" not in set(streets["name"])
     assert "Market Square" not in set(streets["name"])  # an area, not a street
     note = " ".join(result.notes)
-    assert "1 railway" in note and "1 waterway" in note and "1 of them carry maxspeed" in note
+    assert "1 railway" in note and "1 waterway" in note and "1 of them carries maxspeed" in note
     assert "1 area" in note and "1 proposed" in note
 
 
@@ -129,8 +129,34 @@ def test_clip_to_an_area(osm_file):
     around_mill_lane = full[full["osm_way_id"] == 10].union_all().buffer(5)
     result = street_network_from_osm_file(osm_file, clip_to=around_mill_lane, buffer_m=0)
     assert set(result.layer["osm_way_id"]) == {10, 11}  # Church Street touches it at node 2
-    assert any("left out" in n for n in result.notes)
+    assert "Left out: 1 segment more than 0 m from the zones." in result.notes
     assert isinstance(around_mill_lane, shapely.Polygon)
+
+
+def test_ways_far_beyond_the_area_are_not_read(tmp_path, osm_file):
+    # a county extract: a street in Lancaster, 45 km north, is skipped as the file is read;
+    # a long way whose two nodes lie far either side of the zone still crosses it, and stays
+    NODES.update(
+        {50: (54.05, -2.80), 51: (54.05, -2.79), 52: (53.6502, -2.70), 53: (53.6502, -2.55)}
+    )
+    try:
+        ways = [
+            *WAYS,
+            (60, [50, 51], {"highway": "residential", "name": "Lancaster Road"}),
+            (61, [52, 53], {"highway": "primary", "name": "Long Straight"}),
+        ]
+        path = tmp_path / "county.osm"
+        path.write_text(osm_xml(ways))
+    finally:
+        for node in (50, 51, 52, 53):
+            del NODES[node]
+    full = street_network_from_osm_file(osm_file).layer
+    around_mill_lane = full[full["osm_way_id"] == 10].union_all().buffer(5)
+    result = street_network_from_osm_file(path, clip_to=around_mill_lane, buffer_m=50)
+    assert "Lancaster Road" not in set(result.layer["name"])
+    assert "Long Straight" in set(result.layer["name"])
+    assert "Not read: 1 street way wholly beyond the area around the zones." in result.notes
+    assert result.rows_in == street_network_from_osm_file(path).rows_in  # every way accounted
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from healthy_streets.io._common import check_input
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import STREETS, conform
 from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
+from healthy_streets.model.words import counted
 
 __all__ = [
     "NOT_STREET_HIGHWAYS",
@@ -136,6 +138,7 @@ class _Ways:
     not_streets: Counter[str] = field(default_factory=Counter)
     not_streets_with_maxspeed: int = 0
     highway_left_out: Counter[str] = field(default_factory=Counter)
+    beyond_area: int = 0
 
 
 def street_network_from_osm_file(
@@ -177,18 +180,24 @@ def street_network_from_osm_file(
     """
     path = check_input(path)
     book = AccountBook(path.name)
-    ways = _read_ways(path)
+    window = _lonlat_window(clip_to, buffer_m, working_crs)
+    ways = _read_ways(path, window)
     graph = _graph_from_ways(ways, book)
     if graph.number_of_edges() == 0:
+        beyond = (
+            f"; {counted(ways.beyond_area, 'street way')} beyond the zones"
+            if ways.beyond_area
+            else ""
+        )
         raise InputFileError(
             path,
-            "The file holds no streets (no usable highway=* ways)",
+            f"The file holds no streets (no usable highway=* ways){beyond}",
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
     return finish_network(
         graph,
         book,
-        rows_in=len(ways.streets),
+        rows_in=len(ways.streets) + ways.beyond_area,
         notes=_notes(ways),
         clip_to=clip_to,
         buffer_m=buffer_m,
@@ -237,11 +246,15 @@ def street_network_from_graphml(
             fix="Check it is a street network graph.",
         )
     ways = {w for *_, d in graph.edges(data=True) for w in _as_list(d.get("osmid"))}
-    notes = [f"{len(not_streets)} edges are not streets and were left out."] if not_streets else []
+    notes = (
+        [f"Left out: {counted(len(not_streets), 'edge')} that are not streets."]
+        if not_streets
+        else []
+    )
     if placeless:
         notes.append(
-            f"{len(placeless)} nodes have no coordinates (a clipped extract); the "
-            "edges that reach them were left out."
+            f"Left out: the edges that reach {counted(len(placeless), 'node')} without "
+            "coordinates (a clipped extract)."
         )
     return finish_network(
         graph,
@@ -304,7 +317,29 @@ def osm_elements(path: Path, filter_: Any, *, areas: Any = None) -> Iterator[Any
         ) from None
 
 
-def _read_ways(path: Path) -> _Ways:
+def _lonlat_window(
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+    working_crs: str | None,
+) -> tuple[float, float, float, float] | None:
+    """The longitude/latitude box around ``clip_to`` and its buffer (with a margin), so that
+    ways far beyond the zones in a county extract are skipped as the file is read."""
+    if clip_to is None:
+        return None
+    if isinstance(clip_to, gpd.GeoDataFrame | gpd.GeoSeries):
+        area = clip_to.geometry if isinstance(clip_to, gpd.GeoDataFrame) else clip_to
+    else:
+        area = gpd.GeoSeries([clip_to], crs=working_crs or settings.working_crs)
+    if area.crs is None or area.is_empty.all():
+        return None
+    distance = settings.street_buffer_m if buffer_m is None else buffer_m
+    projected = area.to_crs(working_crs or settings.working_crs)
+    box = shapely.box(*projected.total_bounds).buffer(distance + 100, join_style="mitre")
+    minx, miny, maxx, maxy = gpd.GeoSeries([box], crs=projected.crs).to_crs(4326).total_bounds
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def _read_ways(path: Path, window: tuple[float, float, float, float] | None = None) -> _Ways:
     import osmium  # imported here: only the file readers need it
 
     found = _Ways()
@@ -343,9 +378,25 @@ def _read_ways(path: Path) -> _Ways:
             else (n.ref, _MISSING, _MISSING)
             for n in way.nodes
         ]
+        if window is not None and _beyond(nodes, window):
+            found.beyond_area += 1
+            continue
         kept_tags = {k: tags[k] for k in STREET_TAGS if k in tags}
         found.streets.append((way.id, kept_tags, nodes))
     return found
+
+
+def _beyond(
+    nodes: list[tuple[int, float, float]], window: tuple[float, float, float, float]
+) -> bool:
+    """True when the box around a way's placed nodes misses ``window`` (a way with no
+    placed node is left to the account, which rejects it with its reason)."""
+    placed = [(lon, lat) for _, lon, lat in nodes if not math.isnan(lon)]
+    if not placed:
+        return False
+    lons, lats = [p[0] for p in placed], [p[1] for p in placed]
+    minx, miny, maxx, maxy = window
+    return max(lons) < minx or min(lons) > maxx or max(lats) < miny or min(lats) > maxy
 
 
 def _graph_from_ways(ways: _Ways, book: AccountBook) -> nx.MultiDiGraph:
@@ -522,7 +573,7 @@ def _clip(
     dropped = int((~keep).sum())
     if dropped:
         notes.append(
-            f"{dropped} segments lie more than {distance:g} m from the zones and were left out."
+            f"Left out: {counted(dropped, 'segment')} more than {distance:g} m from the zones."
         )
     return streets[keep].reset_index(drop=True)
 
@@ -532,15 +583,19 @@ def _notes(ways: _Ways) -> list[str]:
     if ways.not_streets:
         kinds = ", ".join(f"{n} {k}" for k, n in ways.not_streets.most_common())
         total = sum(ways.not_streets.values())
-        note = f"{total} ways are not streets and were left out ({kinds})"
+        note = f"Left out: {counted(total, 'way')} that are not streets ({kinds})"
         if ways.not_streets_with_maxspeed:
-            note += f"; {ways.not_streets_with_maxspeed} of them carry maxspeed"
+            n = ways.not_streets_with_maxspeed
+            note += f"; {n} of them {'carries' if n == 1 else 'carry'} maxspeed"
         notes.append(note + ".")
     if ways.highway_left_out:
         kinds = ", ".join(f"{n} {k}" for k, n in ways.highway_left_out.most_common())
+        left_out = counted(sum(ways.highway_left_out.values()), "highway way")
+        notes.append(f"Left out: {left_out} that are areas or not roads in use ({kinds}).")
+    if ways.beyond_area:
         notes.append(
-            f"{sum(ways.highway_left_out.values())} highway ways are areas or not "
-            f"roads in use and were left out ({kinds})."
+            f"Not read: {counted(ways.beyond_area, 'street way')} wholly beyond the area "
+            "around the zones."
         )
     return notes
 

@@ -616,6 +616,6 @@ def match_notes(
 
 
 def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
+    from healthy_streets.model.words import counted
+
+    return counted(n, word).split(" ", 1)[1]
