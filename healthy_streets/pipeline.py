@@ -445,6 +445,7 @@ def write_outputs(
                 reports=layers.reports,
                 basemap=layers.basemap,
                 made_on=made_on,
+                project=title,
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
         figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)

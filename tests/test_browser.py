@@ -3,6 +3,8 @@ data: may load, so these tests show the maps work in a hall with no wifi."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import _unavailable
@@ -354,6 +356,23 @@ def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, tmp_path):
     page.reload()
     page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
     assert page.evaluate("HS.layers.additions.getLayers().length") == 1
+    # every map opened from disk shares one browser store: another project's map of a zone
+    # with the same id must not show this project's additions
+    keys = page.evaluate("Object.keys(window.localStorage)")
+    assert (
+        len(keys) == 1
+        and keys[0].endswith(":kestrel-park")
+        and keys[0] != ("hs-additions:kestrel-park")
+    )
+    html = (demo_dir / "maps" / "kestrel-park.html").read_text(encoding="utf-8")
+    project = json.dumps(keys[0].split(":", 1)[1].rsplit(":", 1)[0])
+    assert f'"project":{project}' in html
+    other = tmp_path / "other-project-kestrel-park.html"
+    other.write_text(html.replace(f'"project":{project}', '"project":"Another council"'))
+    elsewhere = OfflinePage(context)
+    assert elsewhere.open(other).evaluate("HS.layers.additions.getLayers().length") == 0
+    assert elsewhere.console_errors == [] and elsewhere.non_tile_failures() == []
+    elsewhere.page.close()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download my additions (1)").click()
     download = download_info.value

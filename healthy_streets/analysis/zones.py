@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from healthy_streets.io.zones import zone_ids_from_names
+from healthy_streets.model.ids import zone_ids_from_names
 from healthy_streets.model.layers import ZONES, conform
 
 __all__ = ["outline_from_lines", "zones_from_osm_20mph", "zones_from_speed_limit_lines"]

@@ -48,15 +48,14 @@ from healthy_streets.io._spatial import (
     list_layers,
     read_spatial,
 )
-from healthy_streets.io.zones import slugify
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.layers import ASSETS, conform
+from healthy_streets.model.ids import slugify
+from healthy_streets.model.layers import ASSETS, COMMUNITY_MAP_KIND, conform
 from healthy_streets.model.privacy import is_personal_column, redact_series, remove_names
 from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
 
 __all__ = [
     "ASSET_FIELDS",
-    "COMMUNITY_MAP_KIND",
     "drop_duplicate_assets",
     "read_assets",
     "read_excel_table",
@@ -103,7 +102,6 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 #: The ``healthy_streets.kind`` a meeting map writes into its "Download my additions" file.
-COMMUNITY_MAP_KIND = "community-map additions"
 
 _COORDINATE_ROLES = ("lat", "lon", "easting", "northing", "grid_ref", "postcode")
 _EXCEL = (".xlsx", ".xlsm")

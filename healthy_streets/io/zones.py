@@ -22,6 +22,7 @@ from healthy_streets.io._common import check_input, resolve_fields, to_working_c
 from healthy_streets.io._spatial import read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.ids import slugify, zone_ids_from_names
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
 
 __all__ = [
@@ -342,23 +343,6 @@ def _attributes(
             "implemented_on holds the first day and implemented_precision says so."
         )
     return out
-
-
-def slugify(text: str) -> str:
-    """A file-name-safe identifier: ``"Church Fields (North)"`` -> ``"church-fields-north"``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug or "zone"
-
-
-def zone_ids_from_names(names: pd.Series) -> list[str]:
-    """Stable ids from zone names: slugs, numbered ``-2``, ``-3`` when names repeat."""
-    ids: list[str] = []
-    seen: dict[str, int] = {}
-    for name in names:
-        base = slugify(str(name))
-        seen[base] = seen.get(base, 0) + 1
-        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return ids
 
 
 def limit_from_text(text: object) -> tuple[float | None, bool]:

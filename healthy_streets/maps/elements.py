@@ -421,6 +421,7 @@ class AddPlaces(MacroElement):
         zone_name: str,
         kind: str,
         categories: Sequence[Mapping[str, Any]],
+        project: str = "",
         size: int = 30,
     ) -> None:
         super().__init__()
@@ -430,6 +431,7 @@ class AddPlaces(MacroElement):
                 {
                     "zoneId": zone_id,
                     "zoneName": zone_name,
+                    "project": project,
                     "kind": kind,
                     "categories": [dict(c) for c in categories],
                     "size": size,

@@ -54,6 +54,7 @@ from healthy_streets.maps.style import (
     leaflet_style,
     speed_band,
 )
+from healthy_streets.model.layers import COMMUNITY_MAP_KIND
 from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES
 
 __all__ = ["meeting_map", "save_map"]
@@ -124,6 +125,7 @@ def meeting_map(
     made_on: dt.date | None = None,
     tiles: bool = True,
     add_places: bool = True,
+    project: str | None = None,
 ) -> folium.Map:
     """Build the meeting map for one zone.
 
@@ -146,6 +148,10 @@ def meeting_map(
         Add OpenStreetMap tiles (shown when the laptop is online).
     add_places
         Include the "Add a place" tool.
+    project
+        The project's name. Browsers keep every map opened from disk in one store, so
+        residents' additions are kept under the project and the zone: two projects with a
+        zone of the same name keep theirs apart.
 
     Returns
     -------
@@ -202,11 +208,10 @@ def meeting_map(
     fmap.add_child(PanelHtml(_title_block(zone, near_reports, made_on or dt.date.today())))
     fmap.add_child(PanelHtml(legend.markup()))
     if add_places:
-        from healthy_streets.io.assets import COMMUNITY_MAP_KIND
-
         fmap.add_child(
             AddPlaces(
                 zone_id=str(zone_id),
+                project=project or "",
                 zone_name=str(zone["name"]),
                 kind=COMMUNITY_MAP_KIND,
                 categories=_asset_categories(),

@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = [
     "ASSETS",
+    "COMMUNITY_MAP_KIND",
     "LAYERS",
     "REPORTS",
     "SPEED_LIMITS",
@@ -192,6 +193,10 @@ ASSETS = Layer(
     ),
     "Community assets: points, or polygons for sites such as parks and allotments.",
 )
+
+#: The ``healthy_streets.kind`` of the GeoJSON a meeting map's "Download my additions"
+#: writes; the asset reader knows such a file by it.
+COMMUNITY_MAP_KIND = "community-map additions"
 
 REPORTS = Layer(
     "reports",

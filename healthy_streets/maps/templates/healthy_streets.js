@@ -384,7 +384,8 @@ var HS = (function () {
   /* ---- Residents add what they know ---- */
 
   function addPlaces(map, opts) {
-    var key = "hs-additions:" + opts.zoneId;
+    // one store serves every map opened from disk: keep each project's zones apart
+    var key = "hs-additions:" + (opts.project ? opts.project + ":" : "") + opts.zoneId;
     var layer = L.featureGroup().addTo(map);
     var byKey = {};
     opts.categories.forEach(function (c) { byKey[c.key] = c; });
