@@ -344,6 +344,10 @@ file = "walkabout.csv"          # CSV/.xlsx (lat/lon, easting/northing, grid ref
                                 # GeoJSON, KML/KMZ, or a meeting map's additions file
 # postcodes = "ONSPD.csv"       # to place rows that give only a postcode
 # category = "Library"          # for a file of one kind
+# layer = "Assets"              # the sheet of a workbook, or the layer of a GeoPackage/KML
+# [assets.fields]               # when the file's column names are not recognised
+# name = "Site"
+# category = "Type"
 
 # [[assets]]                    # one [[assets]] table per file
 # file = "community-additions.geojson"
@@ -402,15 +406,22 @@ only with `--zone NAME`. Existing outputs are never replaced without `--overwrit
 
 ## The settings
 
-`[project]` name, output folder, nation (for restricted roads: 20 mph in Wales), and the
-buffer in metres kept around the zones. `[zones]` the council's zones file (with `crs`,
-`layer` and `[zones.fields]` when needed) and optional council speed-limit lines.
-`[streets]` an OpenStreetMap extract (`osm_file`) or a `place` to download. One
-`[[assets]]` and one `[[reports]]` table per file. `[taxonomy.assets]` and
-`[taxonomy.reports]` add the project's own words for categories; `[taxonomy.tiers]` says
-which tier handles a report category. `[store]` names a shared PostGIS database instead of
-the GeoPackage. `[evaluation]` sets the before/after evaluation.
+Every table and key the project file may hold (paths are relative to the file). Category
+keys for `[taxonomy]` and `[evaluation]` are listed by `healthy-streets categories`.
+
+{settings}
 """
+
+
+def settings_markdown() -> str:
+    """Every table and key of the project file with its meaning, as Markdown."""
+    lines: list[str] = []
+    for table, keys in _SCHEMA.items():
+        heading = f"[[{table}]]" if table in _LISTS else f"[{table}]"
+        once = " (one table per file)" if table in _LISTS else ""
+        lines.append(f"- `{heading}`{once}:")
+        lines += [f"  - `{key}`: {meaning}" for key, (_, meaning) in keys.items()]
+    return "\n".join(lines)
 
 
 def init_project(
@@ -427,7 +438,9 @@ def init_project(
     title = name or folder.resolve().name.replace("-", " ").replace("_", " ").title()
     files = {
         folder / CONFIG_NAME: TEMPLATE.format(name=title.replace('"', "'"), config=CONFIG_NAME),
-        folder / "README.md": README_TEMPLATE.format(name=title, config=CONFIG_NAME),
+        folder / "README.md": README_TEMPLATE.format(
+            name=title, config=CONFIG_NAME, settings=settings_markdown()
+        ),
     }
     for path in files:
         check_output(path, overwrite=overwrite)

@@ -418,3 +418,28 @@ def test_reports_with_every_row_rejected_say_so_plainly(tmp_path):
     assert "Empty DataFrame" not in result.output
     assert "1 rejected: The row has no coordinates" in result.output
     assert "Warning: nothing was kept from reports.csv" in result.output
+
+
+def test_categories_list_the_keys_and_try_texts(tmp_path):
+    listed = run("categories", "reports")
+    assert listed.exit_code == 0, listed.output
+    assert re.search(r"^  dog_fouling\s+Dog fouling  \[district\]$", listed.output, re.M)
+    assert re.search(r"^  potholes\s+Potholes and road surface  \[county\]$", listed.output, re.M)
+    assert "Assets:" not in listed.output
+    tried = run("categories", "reports", "--try", "Dog mess", "--try", "Chatty bench")
+    assert tried.output.splitlines() == [
+        "'Dog mess' -> report category dog_fouling (a known word for it)",
+        "'Chatty bench' -> report category other (nothing matched)",
+    ]
+    # a project's own words and tiers count
+    project = tmp_path / "healthy-streets.toml"
+    project.write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        '[taxonomy.assets]\n"Chatty bench" = "bench"\n'
+        '[taxonomy.tiers]\n"Dog fouling" = "county"\n'
+    )
+    own = run("categories", "--project", str(project), "--try", "Chatty bench")
+    assert own.exit_code == 0, own.output
+    assert "'Chatty bench' -> asset category bench (a known word for it)" in own.output
+    tiers = run("categories", "reports", "--project", str(project))
+    assert re.search(r"^  dog_fouling\s+Dog fouling  \[county\]$", tiers.output, re.M)

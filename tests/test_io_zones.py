@@ -54,7 +54,11 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     assert (result.rows_in, result.kept, result.n_rejected) == (3, 3, 0)
     # the unreadable US-style date is not guessed, and the account says so
     assert result.repaired.iloc[0]["value"] == "07/31/2016"
-    assert any("no name" in note for note in result.notes)
+    assert any(note.startswith("1 zone without a name") for note in result.notes)
+    assert any(
+        note.startswith("1 implementation date known only to the season") and "too vague" in note
+        for note in result.notes
+    )
 
 
 def test_lon_lat_geojson_is_converted_to_british_national_grid(tmp_path):
@@ -146,7 +150,8 @@ def test_invalid_3d_and_empty_geometries_are_repaired_or_rejected(tmp_path):
     assert result.layer.geometry.is_valid.all()
     assert not shapely.has_z(result.layer.geometry.values).any()
     reasons = dict(zip(result.repaired["row"], result.repaired["reason"], strict=True))
-    assert "make_valid" in reasons["1"] and "Z" in reasons["2"]
+    assert "crosses itself" in reasons["1"] and "Z" in reasons["2"]
+    assert "Self-intersection" in result.repaired.set_index("row").loc["1", "value"]
     rejected = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
     assert set(rejected) == {"3", "4"}
     assert "no geometry" in rejected["3"] and "not a polygon" in rejected["4"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pyogrio
@@ -53,7 +54,22 @@ def test_init_writes_a_commented_toml_and_a_readme(tmp_path):
     text = paths[0].read_text()
     assert text.count("#") > 30  # every setting explained
     assert "[[reports]]" in text
-    assert "healthy-streets build" in paths[1].read_text()
+    readme = paths[1].read_text()
+    assert "healthy-streets build" in readme
+    # the README names every setting the file may hold, with its meaning
+    from healthy_streets.project import _SCHEMA
+
+    for table, keys in _SCHEMA.items():
+        for key, (_, meaning) in keys.items():
+            assert f"  - `{key}`: {meaning}" in readme, (table, key)
+    assert "- `[[assets]]` (one table per file):" in readme
+    # and every setting the TOML mentions, commented or not, is one the toolkit knows
+    commented = "\n".join(line.lstrip("# ") for line in text.splitlines())
+    for key in re.findall(r"^([a-z_]+) = ", commented, re.M):
+        assert any(key in keys for keys in _SCHEMA.values()) or key in (
+            "report_id", "category", "created", "easting", "northing", "name", "date",
+            "graffiti",
+        ), key  # fmt: skip
     with pytest.raises(FileExistsError):
         init_project(tmp_path / "p")
 

@@ -105,6 +105,7 @@ def _register() -> None:
     from healthy_streets.cli import (
         assets,
         build,
+        categories,
         demo,
         evaluate,
         gaps,
@@ -131,6 +132,7 @@ def _register() -> None:
         gaps,
         evaluate,
         scorecard,
+        categories,
         sample,
     ):
         main.add_command(module.command)

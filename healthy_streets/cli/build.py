@@ -9,6 +9,7 @@ import click
 
 from healthy_streets.cli._report import print_imports, progress_printer
 from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.model.words import counted
 
 
 def run_build(
@@ -35,7 +36,8 @@ def run_build(
     if not quiet:
         print_imports(layers.imports)
         click.echo("Outputs:")
-        click.echo(f"  {len(outputs.maps)} zone map(s) in {outputs.index.parent / 'maps'}")
+        maps = counted(len(outputs.maps), "zone map")
+        click.echo(f"  {maps} in {outputs.index.parent / 'maps'}")
         click.echo(
             f"  {len(outputs.tables)} tables in {outputs.index.parent / 'tables'} "
             f"and {outputs.workbook}"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli.options import overwrite_opt
-
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--name", default=None, help="The project's title (default: the folder's name).")
-@overwrite_opt
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    default=False,
+    help="Replace the folder's healthy-streets.toml and README.md if they exist.",
+)
 def command(directory: str, name: str | None, overwrite: bool) -> None:
     """Set up a project in DIRECTORY: a commented healthy-streets.toml and a README.
 

@@ -24,6 +24,7 @@ from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import parse_council_date
 from healthy_streets.model.ids import slugify, zone_ids_from_names
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
+from healthy_streets.model.words import counted
 
 __all__ = [
     "LIMIT_FIELDS",
@@ -242,7 +243,8 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
         reasons = [shapely.is_valid_reason(g) for g in frame.geometry[invalid]]
         book.repair_many(
             frame.index[invalid].to_series(),
-            "Repaired an invalid polygon with make_valid.",
+            "The outline crosses itself or is otherwise not a valid polygon; it was mended "
+            "(the value says where). Check the zone's shape in the GIS.",
             field="geometry",
             values=pd.Series(reasons, index=frame.index[invalid]),
         )
@@ -303,8 +305,9 @@ def _attributes(
     unnamed = names.isna() | (names == "")
     if unnamed.any():
         book.note(
-            f"{int(unnamed.sum())} zone(s) have no name; each is named after its row "
-            "('Zone 3'). Name the column with fields={'name': ...} (--field name=COLUMN)."
+            f"{counted(int(unnamed.sum()), 'zone')} without a name, so each is named after "
+            "its row ('Zone 3'). Name the column with --field name=COLUMN "
+            "(fields={'name': ...} in Python)."
         )
     names = names.where(~unnamed, [f"Zone {row}" for row in frame.index])
     dates = column("date").map(parse_council_date)
@@ -338,10 +341,17 @@ def _attributes(
         [d.precision for d in dates if d.text and d.precision not in ("day", "unknown")]
     ).value_counts()
     for precision, count in vague.items():
-        book.note(
-            f"{count} implementation date(s) are only known to the {precision}: "
-            "implemented_on holds the first day and implemented_precision says so."
-        )
+        dates_known = f"{counted(int(count), 'implementation date')} known only to the {precision}"
+        if precision == "month":
+            book.note(
+                f"{dates_known}: each stands for the month's first day, and before-and-after "
+                "evaluations leave that month out."
+            )
+        else:
+            book.note(
+                f"{dates_known}: each stands for the {precision}'s first day, too vague for "
+                "a before-and-after evaluation. Give the day or the month in the zones file."
+            )
     return out
 
 
