@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from healthy_streets.analysis.evaluation import monthly_counts
+from healthy_streets.analysis.evaluation import monthly_counts, windows_for
 from healthy_streets.maps.style import SPEED_BANDS
+from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 
 if TYPE_CHECKING:
@@ -40,17 +41,21 @@ def plot_monthly(
     *,
     category: str = "dog_fouling",
     control: str = "outside",
+    ring_m: float = 400.0,
     window_months: int = 12,
     ax: Axes | None = None,
 ) -> Axes:
     """A zone's monthly report counts beside its control, the implementation date marked
-    and the before/after windows shaded.
+    and the before/after windows shaded as :func:`~healthy_streets.analysis.before_after`
+    uses them (shortened to the records; a month-precision date's own month left out).
 
     Examples
     --------
     >>> plot_monthly(layers.zones, layers.reports, "yarrowside-north")  # doctest: +SKIP
     """
-    counts = monthly_counts(zones, reports, zone_id, category=category, control=control)
+    counts = monthly_counts(
+        zones, reports, zone_id, category=category, control=control, ring_m=ring_m
+    )
     zone = zones.loc[zones["zone_id"] == zone_id].iloc[0]
     axes = _axes(ax, (9, 4))
     axes.plot(
@@ -65,26 +70,28 @@ def plot_monthly(
         linestyle="--",
         label=control_label,
     )
-    date = zone["implemented_on"]
-    if pd.notna(date):
-        start = pd.Timestamp(date)
+    windows = windows_for(zone, reports, window_months=window_months)
+    if windows is not None:
+
+        def naive(day: pd.Timestamp) -> pd.Timestamp:
+            return day.tz_localize(None)  # the monthly index is in local days, unzoned
+
+        start = naive(windows.date)
         axes.axvline(start, color="black", linewidth=1.2)
+        axes.axvspan(naive(windows.start), start, color="#E69F00", alpha=0.12, label="Before")
+        if windows.after > windows.date:
+            axes.axvspan(
+                start,
+                naive(windows.after),
+                color="#999999",
+                alpha=0.15,
+                label="Month it came in (not counted)",
+            )
         axes.axvspan(
-            start - pd.DateOffset(months=window_months),
-            start,
-            color="#E69F00",
-            alpha=0.12,
-            label="Before",
-        )
-        axes.axvspan(
-            start,
-            start + pd.DateOffset(months=window_months),
-            color="#009E73",
-            alpha=0.12,
-            label="After",
+            naive(windows.after), naive(windows.end), color="#009E73", alpha=0.12, label="After"
         )
         axes.annotate(
-            f"20mph zone from {start:%d %b %Y}",
+            f"20mph zone from {date_as_known(start, zone['implemented_precision'])}",
             (start, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(4, -12),

@@ -273,6 +273,8 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
         evaluation["category"] = reports_keys.key(str(evaluation["category"]))
     if "control" in evaluation:
         evaluation["control"] = str(evaluation["control"]).strip().lower()
+    if any(p.startswith("[evaluation]") for p in problems):
+        return  # a key of the wrong type is already listed; checking values would repeat it
     try:
         check_settings(**evaluation)
     except (Refused, TypeError) as exc:

@@ -1,5 +1,6 @@
 import json
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -184,3 +185,38 @@ def test_a_month_precision_date_leaves_its_own_month_out():
     ).loc["north"]
     assert str(day["after_start"]) == "2022-01-01"  # a date to the day has no gap
     assert day["zone_after"] == 24
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"ring_m": math.inf}, "The ring must be a width in metres above 0, not inf"),
+        ({"ring_m": "400"}, "The ring must be a width in metres above 0, not '400'"),
+        ({"ring_m": 0}, "above 0, not 0"),
+        ({"window_months": 6.5}, "whole number of months, 1 or more, not 6.5"),
+        ({"window_months": True}, "whole number of months, 1 or more, not True"),
+        ({"window_months": 3}, "A window of 3 months is shorter than the shortest worth"),
+        ({"min_reports": 0}, "min_reports must be a whole number, 1 or more, not 0"),
+        ({"control": "county"}, "county"),
+    ],
+)
+def test_settings_an_evaluation_cannot_use_are_refused(settings, message):
+    from healthy_streets.analysis.evaluation import check_settings
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_settings(**settings)
+
+
+def test_a_project_with_a_ring_width_as_text_is_told_once(tmp_path):
+    from healthy_streets.errors import ProjectFileError
+    from healthy_streets.project import load_project
+
+    path = tmp_path / "healthy-streets.toml"
+    path.write_text(
+        '[zones]\nfile = "z.geojson"\n[streets]\nosm_file = "a.osm"\n'
+        '[evaluation]\ncontrol = "Ring"\nring_m = "400"\n'
+    )
+    with pytest.raises(ProjectFileError) as info:
+        load_project(path)
+    assert str(info.value).count("[evaluation]") == 1
+    assert "[evaluation] ring_m = '400' should be" in str(info.value)

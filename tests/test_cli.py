@@ -443,3 +443,25 @@ def test_categories_list_the_keys_and_try_texts(tmp_path):
     assert "'Chatty bench' -> asset category bench (a known word for it)" in own.output
     tiers = run("categories", "reports", "--project", str(project))
     assert re.search(r"^  dog_fouling\s+Dog fouling  \[county\]$", tiers.output, re.M)
+
+
+def test_csv_to_standard_output_stays_clean():
+    import io
+
+    import pandas as pd
+
+    for quiet in ((), ("-q",)):
+        result = CliRunner().invoke(main, [*quiet, "hotspots", "--sample", "--output", "-"])
+        assert result.exit_code == 0, result.output
+        table = pd.read_csv(io.StringIO(result.stdout))
+        assert list(table.columns[:3]) == ["rank", "zone_id", "street"]
+        assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert "per_100m_per_year" in result.stdout.splitlines()[0]
+
+
+def test_no_hotspots_is_said_in_words():
+    result = run("-q", "hotspots", "--sample", "--min-reports", "100000")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "No street of 100 m or more has 100000 or more reports in the period.\n"
+    )

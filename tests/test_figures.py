@@ -28,6 +28,32 @@ def test_monthly_series_marks_the_date_and_the_control(layers, tmp_path):
     plt.close("all")
 
 
+def test_the_shaded_windows_are_the_windows_evaluated(layers):
+    import matplotlib.dates as mdates
+
+    from healthy_streets.analysis.evaluation import before_after
+
+    zones = layers.zones.copy()
+    zones.loc[zones["zone_id"] == "yarrowside-north", "implemented_precision"] = "month"
+    row = before_after(zones, layers.reports, window_months=18).loc["yarrowside-north"]
+    axes = plot_monthly(zones, layers.reports, "yarrowside-north", window_months=18)
+    spans = {}
+    for patch in axes.patches:
+        left, right = patch.get_x(), patch.get_x() + patch.get_width()
+        spans[patch.get_label()] = tuple(mdates.num2date(v).date() for v in (left, right))
+    before, gap, after = (
+        spans["Before"],
+        spans["Month it came in (not counted)"],
+        spans["After"],
+    )
+    assert before[0] == row["before_start"] and before[1] == gap[0]
+    assert gap[1] == after[0] == row["after_start"]
+    assert (after[1] - row["after_end"]).days == 1  # the window ends the day after its last
+    expected = f"20mph zone from {row['implemented_on']:%b %Y}"  # the month, no day
+    assert expected in [t.get_text() for t in axes.texts]
+    plt.close("all")
+
+
 def test_scorecard_and_speed_band_charts(layers):
     card = scorecard(layers.zones, layers.streets, layers.assets, layers.reports)
     axes = plot_scorecard(card, "yarrowside-north")

@@ -254,3 +254,33 @@ def test_latitude_and_longitude_headed_the_wrong_way_round(tmp_path):
     path.write_text(WALKABOUT)
     swapped = read_assets(path).rejected.set_index("row").loc["6", "reason"]
     assert "look swapped" in swapped
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "header_row", "columns"),
+    [
+        # a header with blank column names is still the header
+        ("blank.csv", "Latitude,Longitude,Category,,\n53.65,-2.61,Bench,x,y\n", 1, 5),
+        # exports that leave out trailing empty cells
+        ("ragged.csv", "Name,Category,Latitude,Longitude,Notes\nA,Bench,53.65,-2.61\n", 1, 5),
+        # a title above a tab-separated table (Excel's "Text (Tab delimited)")
+        ("tab.tsv", "Assets export\nName\tLatitude\tLongitude\nA\t53.65\t-2.61\n", 2, 3),
+        # a title with commas in it above a semicolon-separated table
+        ("semi.csv", "Report: Yarrowside, Chorley, 2024\nName;Lat;Lon\nA;53,65;-2,61\n", 2, 3),
+        # Excel pads a title row with empty cells to the table's width
+        ("padded.csv", "Walkabout export,,\n,,\nName,Latitude,Longitude\nA,53.65,-2.61\n", 3, 3),
+        # a title and a header with no rows yet
+        ("empty.csv", "Walkabout,,\nName,Latitude,Longitude\n", 2, 3),
+        # one column only
+        ("one.csv", "Postcode\nPR7 1AB\nPR7 2CD\n", 1, 1),
+    ],
+)
+def test_the_header_is_found_in_the_layouts_exports_take(tmp_path, name, text, header_row, columns):
+    from healthy_streets.io._common import read_table
+
+    path = tmp_path / name
+    path.write_text(text)
+    table = read_table(path)
+    assert len(table.columns) == columns
+    assert table.attrs["title_lines"] == header_row - 1
+    assert table.index[0:1].tolist() in ([], [header_row + 1])  # rows numbered as in Excel

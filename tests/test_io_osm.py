@@ -156,7 +156,8 @@ def test_ways_far_beyond_the_area_are_not_read(tmp_path, osm_file):
     assert "Lancaster Road" not in set(result.layer["name"])
     assert "Long Straight" in set(result.layer["name"])
     assert "Not read: 1 street way wholly beyond the area around the zones." in result.notes
-    assert result.rows_in == street_network_from_osm_file(path).rows_in  # every way accounted
+    # the account covers the ways read, the note the one that was not
+    assert result.rows_in + 1 == street_network_from_osm_file(path).rows_in
 
 
 @pytest.mark.parametrize(
@@ -238,3 +239,31 @@ def test_a_roundabout_gives_unique_segment_ids(tmp_path):
     assert streets["segment_id"].is_unique
     ring_ids = sorted(streets.loc[streets["osm_way_id"] == 50, "segment_id"])
     assert ring_ids == ["50-1-3", "50-1-3-2"] or ring_ids == ["50-1-3", "50-3-1"]
+
+
+@pytest.mark.parametrize("buffer_m", [50, 200])
+def test_skipping_far_ways_changes_no_street(monkeypatch, buffer_m):
+    # ways beyond the zones are skipped while reading, but the streets near the zones must
+    # be split at exactly the junctions the whole file gives them
+    import healthy_streets.io.osm as osm
+    from healthy_streets.io.zones import read_zones
+
+    from conftest import SAMPLE
+
+    zones = read_zones(SAMPLE / "zones.geojson").layer
+    path = SAMPLE / "yarrowside.osm"
+    for zone in zones.itertuples():
+        area = zone.geometry
+        fast = street_network_from_osm_file(path, clip_to=area, buffer_m=buffer_m)
+        with monkeypatch.context() as patch:
+            patch.setattr(osm, "_lonlat_window", lambda *args: None)
+            whole = street_network_from_osm_file(path, clip_to=area, buffer_m=buffer_m)
+        assert any(note.startswith("Not read: ") for note in fast.notes), zone.zone_id
+        columns = ["segment_id", "osm_way_id", "name", "speed_mph", "length_m"]
+        key = ["segment_id"]
+        a = fast.layer[columns].sort_values(key).reset_index(drop=True)
+        b = whole.layer[columns].sort_values(key).reset_index(drop=True)
+        assert a.equals(b), zone.zone_id
+        assert fast.layer.geometry.union_all().equals(whole.layer.geometry.union_all())
+        # the account covers the ways read; the rest are counted in the note
+        assert fast.rows_in == fast.kept + fast.n_rejected

@@ -26,15 +26,24 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 
-__all__ = ["CONTROLS", "before_after", "check_settings", "monthly_counts"]
+__all__ = [
+    "CONTROLS",
+    "Windows",
+    "before_after",
+    "check_settings",
+    "monthly_counts",
+    "windows_for",
+]
 
 TIMEZONE = "Europe/London"
 #: Control areas: the streets outside all zones, or a ring around the zone (outside zones).
@@ -43,12 +52,39 @@ Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)
-class _Windows:
-    start: pd.Timestamp  # the before window's first day
-    date: pd.Timestamp  # the day the before window ends (exclusive)
-    after: pd.Timestamp  # the after window's first day: the date, or a month later
-    end: pd.Timestamp  # the after window's end (exclusive)
+class Windows:
+    """The before and after windows of a zone's evaluation (days in Europe/London).
+
+    Attributes
+    ----------
+    start
+        The before window's first day.
+    date
+        The day the before window ends (exclusive): the implementation date.
+    after
+        The after window's first day: the date, or the next month's first day when the
+        date is known only to the month (that month is counted in neither window).
+    end
+        The after window's end (exclusive).
+    months
+        Each window's length in months, after shortening to the records.
+    """
+
+    start: pd.Timestamp
+    date: pd.Timestamp
+    after: pd.Timestamp
+    end: pd.Timestamp
     months: int
+
+
+def windows_for(zone: Any, reports: gpd.GeoDataFrame, *, window_months: int = 12) -> Windows | None:
+    """The windows :func:`before_after` uses for ``zone`` (a row of the zones layer), or
+    ``None`` when it has no date or there are no reports."""
+    date = zone["implemented_on"]
+    coverage = _coverage(reports)
+    if date is None or pd.isna(date) or coverage is None:
+        return None
+    return _windows(date, coverage, window_months, zone["implemented_precision"])
 
 
 def monthly_counts(
@@ -228,7 +264,7 @@ def _anchored_counts(
     zones: gpd.GeoDataFrame,
     reports: gpd.GeoDataFrame,
     zone_id: str,
-    windows: _Windows,
+    windows: Windows,
     *,
     category: str,
     control: str,
@@ -267,20 +303,28 @@ def check_settings(
     """Refuse settings :func:`before_after` cannot use, saying which values it can."""
     from healthy_streets.errors import ConfigError
 
+    def whole(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
     _check(category, control)
-    if isinstance(window_months, bool) or not isinstance(window_months, int) or (window_months < 1):
+    if not whole(window_months) or window_months < 1:
         raise ConfigError(
             f"The window must be a whole number of months, 1 or more, not {window_months!r}."
         )
-    if not ring_m > 0:
-        raise ConfigError(f"The ring must be wider than 0 m, not {ring_m!r}.")
+    if not (whole(ring_m) or isinstance(ring_m, float)) or not 0 < ring_m < math.inf:
+        raise ConfigError(f"The ring must be a width in metres above 0, not {ring_m!r}.")
+    if not whole(min_window_months) or min_window_months < 1:
+        raise ConfigError(
+            f"min_window_months must be a whole number of months, 1 or more, not "
+            f"{min_window_months!r}."
+        )
     if min_window_months > window_months:
         raise ConfigError(
             f"A window of {window_months} months is shorter than the shortest worth "
             f"evaluating ({min_window_months}); make it longer."
         )
-    if min_reports < 1:
-        raise ConfigError(f"min_reports must be 1 or more, not {min_reports!r}.")
+    if not whole(min_reports) or min_reports < 1:
+        raise ConfigError(f"min_reports must be a whole number, 1 or more, not {min_reports!r}.")
 
 
 def _check(category: str, control: str) -> None:
@@ -358,7 +402,7 @@ def _not_evaluable(
         return (
             f"Not evaluated: the reports ({first:%b %Y} to "
             f"{end - pd.Timedelta(days=1):%b %Y}) do not cover {min_window_months} months "
-            f"either side of {pd.Timestamp(date):%d %b %Y}."
+            f"either side of {date_as_known(pd.Timestamp(date), precision)}."
         )
     return None
 
@@ -368,14 +412,14 @@ def _windows(
     coverage: tuple[pd.Timestamp, pd.Timestamp],
     months: int,
     precision: str = "day",
-) -> _Windows:
+) -> Windows:
     start_date = _day_start(date)
     after_start = start_date + pd.DateOffset(months=1) if precision == "month" else start_date
     first, end = coverage
     before = _whole_months(first, start_date)
     after = _whole_months(after_start, end)
     used = max(0, min(months, before, after))
-    return _Windows(
+    return Windows(
         start_date - pd.DateOffset(months=used),
         start_date,
         after_start,

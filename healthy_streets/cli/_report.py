@@ -59,8 +59,14 @@ def say(message: str = "", *, err: bool = False) -> None:
 
 
 def show(result: str) -> None:
-    """Print a command's result (its table, its list): always, even when quiet."""
-    click.echo(result)
+    """Print a command's result (its table, its list): always, even when quiet. When the
+    command writes its CSV to standard output (``--output -``), the result goes to standard
+    error instead (unless quiet), so that the CSV stays clean."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.params.get("output") == "-":
+        say(result, err=True)
+    else:
+        click.echo(result)
 
 
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:

@@ -72,8 +72,9 @@ def command(
       healthy-streets evaluate --sample --control ring --window-months 18 -o evaluation.csv
       healthy-streets evaluate --sample --category litter --figures out/figures
     """
-    from healthy_streets.analysis.evaluation import before_after
+    from healthy_streets.analysis.evaluation import before_after, check_settings
 
+    check_settings(category, window_months, control, ring_m)  # before any slow work
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = before_after(
         layers.zones,
@@ -93,6 +94,7 @@ def command(
             Path(figures_dir),
             category=category,
             control=control,
+            ring_m=ring_m,
             window_months=window_months,
             overwrite=overwrite,
         )
@@ -105,6 +107,7 @@ def _figures(
     *,
     category: str,
     control: str,
+    ring_m: float,
     window_months: int,
     overwrite: bool,
 ) -> None:
@@ -126,6 +129,7 @@ def _figures(
             zone_id,
             category=category,
             control=control,
+            ring_m=ring_m,
             window_months=window_months,
             ax=axes,
         )

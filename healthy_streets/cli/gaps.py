@@ -90,6 +90,8 @@ def command(
             )
         )
     table = pd.concat(parts, ignore_index=True)
+    if table.empty:
+        show("No gaps found: no faster street in a zone, no 20 mph street or school outside.")
     for kind, rows in table.groupby("kind", sort=False):
         show(f"{kind} ({len(rows)}):")
         for row in rows.itertuples():

@@ -71,5 +71,11 @@ def command(
         min_reports=min_reports,
     )
     shown = table[["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"]]
-    show(shown.head(top).to_string(index=False))
+    if shown.empty:
+        show(
+            f"No street of {min_length_m:g} m or more has {min_reports} or more reports"
+            f"{' of ' + category if category else ''} in the period."
+        )
+    else:
+        show(shown.head(top).to_string(index=False))
     table_output(table, output, overwrite=overwrite, inputs=inputs)

@@ -6,6 +6,7 @@ import csv
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -109,12 +110,7 @@ def read_table(path: Path) -> pd.DataFrame:
     text = read_text(path)
     if not text.strip():
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
-    sample = text[:20_000]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    header = _header_line(sample, delimiter)
+    delimiter, header = _layout(text[:20_000])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -137,24 +133,47 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
-def _header_line(sample: str, delimiter: str) -> int:
-    """How many title lines come before the header: the header is the first of the opening
-    lines with at least half as many filled cells as the fullest line near the top."""
+def _layout(sample: str) -> tuple[str, int]:
+    """The delimiter, and how many title lines come before the header.
+
+    The delimiter is sniffed among comma, semicolon, tab and pipe, from the top or, when
+    title lines above the header confuse the sniffer, from a few lines further down. The
+    header is the first line with at least as many cells as most lines have and at least
+    two of them filled: a title ("Walkabout export", even padded with empty cells as Excel
+    saves it) has one filled, and a narrower line is not the table's.
+    """
     lines = sample.splitlines()[:30]
-    if len(lines) < 3:
-        return 0
+    if len(sample) == 20_000 and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample may be cut short
+    for start in range(min(10, max(len(lines) - 1, 1))):
+        try:
+            delimiter = csv.Sniffer().sniff("\n".join(lines[start:]), delimiters=",;\t|").delimiter
+        except csv.Error:
+            continue
+        header = _header_line(lines, delimiter)
+        if header is not None:
+            return delimiter, header
+    return ",", _header_line(lines, ",") or 0
+
+
+def _header_line(lines: list[str], delimiter: str) -> int | None:
+    """The index of the header among ``lines``; ``None`` when no line looks like one."""
     try:
         rows = list(csv.reader(lines, delimiter=delimiter))
     except csv.Error:
+        return None
+    widths = Counter(len(row) for row in rows if row)
+    if not widths:
+        return None
+    # the table's width: the commonest, the wider on a tie (a title and a header alone)
+    width = max(widths, key=lambda n: (widths[n], n))
+    if width < 2:
         return 0
-    filled = [sum(1 for cell in row if cell.strip()) for row in rows]
-    most = max(filled)
-    if most < 2 or filled[0] * 2 >= most:
-        return 0
-    for number, count in enumerate(filled[:10]):
-        if count * 2 >= most:
+    for number, row in enumerate(rows[:10]):
+        # at least as wide: exports that leave out trailing empty cells make rows narrower
+        if len(row) >= width and sum(1 for cell in row if cell.strip()) >= 2:
             return number
-    return 0
+    return None
 
 
 def _first_line(exc: BaseException) -> str:

@@ -35,7 +35,7 @@ ZIPPED_SHAPEFILE = Format("zipped Shapefile", (".zip",))
 GEOPACKAGE = Format("GeoPackage", (".gpkg",))
 KML = Format("KML", (".kml",))
 KMZ = Format("KMZ", (".kmz",))
-CSV_WKT = Format("CSV with a WKT column", (".csv", ".txt"))
+CSV_WKT = Format("CSV with a WKT column", (".csv", ".txt", ".tsv"))
 
 #: The formats, chosen by extension first (the geopandas way), then by content.
 FORMATS = (GEOJSON, SHAPEFILE, ZIPPED_SHAPEFILE, GEOPACKAGE, KML, KMZ, CSV_WKT)

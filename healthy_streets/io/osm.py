@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -139,6 +140,9 @@ class _Ways:
     not_streets_with_maxspeed: int = 0
     highway_left_out: Counter[str] = field(default_factory=Counter)
     beyond_area: int = 0
+    #: street ways beyond the window, compactly, until the pass shows which touch a street
+    #: within it: (way id, tags, node refs, longitudes, latitudes)
+    beyond: list[tuple[int, dict[str, str], array, array, array]] = field(default_factory=list)
 
 
 def street_network_from_osm_file(
@@ -197,7 +201,7 @@ def street_network_from_osm_file(
     return finish_network(
         graph,
         book,
-        rows_in=len(ways.streets) + ways.beyond_area,
+        rows_in=len(ways.streets),
         notes=_notes(ways),
         clip_to=clip_to,
         buffer_m=buffer_m,
@@ -378,12 +382,30 @@ def _read_ways(path: Path, window: tuple[float, float, float, float] | None = No
             else (n.ref, _MISSING, _MISSING)
             for n in way.nodes
         ]
-        if window is not None and _beyond(nodes, window):
-            found.beyond_area += 1
-            continue
         kept_tags = {k: tags[k] for k in STREET_TAGS if k in tags}
+        if window is not None and _beyond(nodes, window):
+            refs, lons, lats = zip(*nodes, strict=True) if nodes else ((), (), ())
+            found.beyond.append(
+                (way.id, kept_tags, array("q", refs), array("d", lons), array("d", lats))
+            )
+            continue
         found.streets.append((way.id, kept_tags, nodes))
+    _keep_ways_that_touch(found)
     return found
+
+
+def _keep_ways_that_touch(found: _Ways) -> None:
+    """Keep the ways beyond the window that share a node with a street within it: they
+    make its junctions, so the streets are split exactly as from the whole file."""
+    if not found.beyond:
+        return
+    near = {ref for _, _, nodes in found.streets for ref, _, _ in nodes}
+    for way_id, tags, refs, lons, lats in found.beyond:
+        if near.intersection(refs):
+            found.streets.append((way_id, tags, list(zip(refs, lons, lats, strict=True))))
+        else:
+            found.beyond_area += 1
+    found.beyond = []
 
 
 def _beyond(

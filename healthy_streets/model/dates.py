@@ -14,7 +14,7 @@ import math
 import re
 from typing import NamedTuple
 
-__all__ = ["PRECISIONS", "CouncilDate", "parse_council_date"]
+__all__ = ["PRECISIONS", "CouncilDate", "date_as_known", "parse_council_date"]
 
 PRECISIONS = ("day", "month", "season", "year", "unknown")
 
@@ -147,3 +147,9 @@ def _first_of(year: int, month: int, precision: str) -> tuple[dt.date | None, st
         return dt.date(year, month, 1), precision
     except ValueError:
         return None, "unknown"
+
+
+def date_as_known(date: dt.date, precision: str) -> str:
+    """A date written as precisely as it is known: "06 Sep 2021", or "Jul 2016" for a
+    month-precision date (which stands for the month's first day)."""
+    return date.strftime("%b %Y" if precision == "month" else "%d %b %Y")
