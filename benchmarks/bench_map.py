@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -154,15 +155,18 @@ def _open_once(browser, path: Path, *, ready: str | None, timeout_s: float) -> f
             route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
         ),
     )
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     try:
-        page.goto(path.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+        page.goto(path.resolve().as_uri(), wait_until="load", timeout=timeout_s * 1000)
         if ready:
             page.wait_for_selector(ready, timeout=timeout_s * 1000)
         return page.evaluate(
             "() => (performance.getEntriesByType('navigation')[0].loadEventEnd) / 1000"
         )
-    except Exception:
-        return None
+    except PlaywrightTimeout:
+        print(f"{path}: not open within {timeout_s:g} s", file=sys.stderr)
+        return None  # too slow to open is a result (recorded as null), not a crash
     finally:
         page.close()
 

@@ -446,3 +446,27 @@ def test_additions_kept_by_an_older_map_are_taken_over(browser, demo_dir):
     assert len(keys) == 1 and keys[0].endswith(":cowslip") and keys[0] != "hs-additions:cowslip"
     assert view.console_errors == []
     context.close()
+
+
+def test_the_benchmark_measures_both_maps_opening(tmp_path, chromium_path):
+    # a small run of `make bench`: it must measure, not record a failure to open as "null"
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = tmp_path / "bench"
+    script = ROOT / "benchmarks" / "bench_map.py"
+    done = subprocess.run(  # --out relative, as `make bench` gives it
+        [sys.executable, str(script), "--reports", "300", "--out", "bench"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads((out / "results.json").read_text())
+    assert results["reports"] == 300
+    for side in ("ours", "baseline"):
+        assert results[side]["open_s"] is not None, (side, done.stderr[-2000:])
+        assert results[side]["open_s"] > 0 and results[side]["html_mb"] > 0
