@@ -428,26 +428,6 @@ def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, tmp_path):
     page.close()
 
 
-def test_additions_kept_by_an_older_map_are_taken_over(browser, demo_dir):
-    # maps made before additions were kept per project stored them under the zone alone
-    context = browser.new_context()
-    view = OfflinePage(context)
-    page = view.open(demo_dir / "maps" / "cowslip.html")
-    older = [{"lat": 53.65, "lon": -2.62, "category": "bench", "name": "Old bench",
-              "notes": "", "added_at": "2026-01-01T10:00:00Z"}]  # fmt: skip
-    page.evaluate(
-        "(older) => window.localStorage.setItem('hs-additions:cowslip', JSON.stringify(older))",
-        older,
-    )
-    page.reload()
-    page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
-    assert page.evaluate("HS.layers.additions.getLayers().length") == 1
-    keys = page.evaluate("Object.keys(window.localStorage)")
-    assert len(keys) == 1 and keys[0].endswith(":cowslip") and keys[0] != "hs-additions:cowslip"
-    assert view.console_errors == []
-    context.close()
-
-
 def test_the_benchmark_measures_both_maps_opening(tmp_path, chromium_path):
     # a small run of `make bench`: it must measure, not record a failure to open as "null"
     import subprocess

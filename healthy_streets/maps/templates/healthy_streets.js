@@ -392,15 +392,7 @@ var HS = (function () {
 
     function load() {
       try {
-        var store = window.localStorage;
-        // maps made before additions were kept per project stored them under the zone
-        // alone: the first project's map to open this zone takes them over
-        var legacy = "hs-additions:" + opts.zoneId;
-        if (store.getItem(key) === null && key !== legacy && store.getItem(legacy) !== null) {
-          store.setItem(key, store.getItem(legacy));
-          store.removeItem(legacy);
-        }
-        var stored = JSON.parse(store.getItem(key) || "[]");
+        var stored = JSON.parse(window.localStorage.getItem(key) || "[]");
         return Array.isArray(stored) ? stored : [];
       } catch (err) {
         return [];
