@@ -333,6 +333,84 @@ def test_text_from_data_files_never_runs(browser, hostile_map):
     page.close()
 
 
+@pytest.fixture(scope="module")
+def hostile_build_dir(tmp_path_factory):
+    """A whole project built from files whose every text field is hostile."""
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    from hostile import hostile_project
+
+    project = hostile_project(tmp_path_factory.mktemp("hostile-project"))
+    result = CliRunner().invoke(main, ["-q", "build", str(project["config"])])
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_a_hostile_projects_pages_show_every_text_and_run_none(browser, hostile_build_dir):
+    import pandas as pd
+
+    texts = set(hostile_build_dir["texts"])
+    hostile_build_dir = hostile_build_dir["config"].parent / "out"
+    summary = pd.read_csv(hostile_build_dir / "tables" / "summary.csv", encoding="utf-8-sig")
+    names = dict(zip(summary["zone_id"], summary["name"], strict=True))
+    for path in [hostile_build_dir / "index.html", *sorted(hostile_build_dir.glob("maps/*"))]:
+        view = OfflinePage(browser)
+        view.page.goto(path.as_uri())
+        page = view.page
+        if path.parent.name == "maps":
+            page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
+            assert page.locator(".hs-title h1").inner_text() == names[path.stem]
+            # open every street's, asset's and addition's popup: each shows its text as text
+            shown = page.evaluate("""() => {
+              const out = [];
+              for (const key of ["streets", "assets", "gaps"]) {
+                const layer = HS.layers[key];
+                if (!layer) { continue; }
+                const each = (l) => { if (l.getLayers) { l.getLayers().forEach(each); }
+                  else if (l.getPopup && l.getPopup()) { l.openPopup();
+                    const box = document.querySelector(".leaflet-popup-content");
+                    if (box) { out.push(box.innerText); } l.closePopup(); } };
+                each(layer);
+              }
+              return out;
+            }""")
+            titles = {text.split("\n")[0] for text in shown}
+            assert titles & texts  # street and asset names, exactly as typed
+            assert not {"Bins 49 overflowing", "looplooploop by the shops"} & titles
+        page.wait_for_timeout(200)
+        assert page.evaluate("window.__hsPwned === undefined"), path.name
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+        assert view.dialogs == [], path.name
+        assert view.console_errors == [], path.name
+        page.close()
+
+
+def test_malformed_additions_in_the_browser_never_stop_the_map(browser, demo_dir):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    view = OfflinePage(context)
+    page = view.open(demo_dir / "maps" / "kestrel-park.html")
+    page.evaluate("""() => {
+      const good = {lat: 53.6500, lon: -2.6200, category: "bench", name: "Kept bench"};
+      const stored = [good, null, 5, "text", {lat: "north", lon: 2}, {lat: 91, lon: 0},
+                      {lat: 53.65, lon: -2.62, category: "no-such", name: {nested: 1}},
+                      {lat: 53.65}];
+      for (const key of Object.keys(localStorage)) { localStorage.removeItem(key); }
+      // the key the page uses: ask the map's own tool
+      HS.layers.additions; // registered
+      const project = document.documentElement.innerHTML.match(/"project":("[^"]*")/)[1];
+      localStorage.setItem("hs-additions:" + JSON.parse(project) + ":kestrel-park",
+                           JSON.stringify(stored));
+    }""")
+    page.reload()
+    page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
+    assert page.evaluate("document.body.getAttribute('data-map-ready')") == "1"
+    assert page.evaluate("HS.layers.additions.getLayers().length") == 2
+    assert view.console_errors == []
+    context.close()
+
+
 def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, tmp_path):
     import geopandas as gpd
     import pandas as pd

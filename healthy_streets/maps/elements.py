@@ -4,6 +4,13 @@ Every text that comes from a data file reaches the page in one of two ways only:
 inside a script (with ``<``, ``>``, ``&`` and the line separators escaped, so that no text can
 close the script), shown by the browser through ``textContent``; or as HTML escaped by
 :func:`markupsafe.escape`. No data text is ever given to ``innerHTML``.
+
+No data text is ever template source either. branca renders an element's macros and then
+wraps the output in a new ``Element``, which compiles it as a Jinja2 template and renders it
+a second time: a report titled ``{{ ... }}`` would run as template code on the machine that
+builds the map. The toolkit's elements therefore place their rendered output into the page
+as :class:`PageText`, which is never parsed again, and :class:`OfflineFigure` does the same
+for the output of folium's own elements before the page is put together.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ __all__ = [
     "GeoJsonLayer",
     "OfflineFigure",
     "PageReady",
+    "PageText",
     "PanelHtml",
     "ReportData",
     "ReportFilter",
@@ -44,18 +52,14 @@ __all__ = [
 
 
 def safe_json(value: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>``: no text in it can end the script.
+    """Compact JSON that is safe inside an HTML ``<script>``: no text in it can end the
+    script, and it is never read as template code.
 
     >>> safe_json({"t": "</script><img src=x onerror=alert(1)>"})
-    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
     return (
-        json.dumps(
-            value,
-            ensure_ascii=False,
-            separators=(",", ":") if _compact(value) else None,
-            allow_nan=False,
-        )
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         .replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
@@ -64,8 +68,44 @@ def safe_json(value: Any) -> str:
     )
 
 
-def _compact(value: Any) -> bool:
-    return isinstance(value, dict | list) and len(json.dumps(value, default=str)) > 200
+class PageText(Element):
+    """Finished text for the page (rendered markup or script), placed as it is.
+
+    branca's own elements are Jinja2 templates; this one is not: its text is never parsed
+    or rendered again, whatever braces it holds.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "PageText"
+        self.text = str(text)
+
+    def render(self, **kwargs: Any) -> str:
+        """The text, unchanged."""
+        return self.text
+
+
+class _RenderedOnce(MacroElement):
+    """A macro element whose rendered ``header``, ``html`` and ``script`` go into the page
+    as :class:`PageText`: rendered once, with data only ever as values, never re-parsed
+    (branca's :meth:`MacroElement.render` compiles each output as a new template)."""
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Render the macros once into the page, then the children."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise HealthyStreetsError("A map element can only be rendered inside its page.")
+        module = self._template.module
+        for part, container in (
+            ("header", figure.header),
+            ("html", figure.html),
+            ("script", figure.script),
+        ):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                container.add_child(PageText(macro(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 class OfflineFigure(Figure):
@@ -97,7 +137,19 @@ class OfflineFigure(Figure):
         for child in list(self._children.values()):
             child.render(**kwargs)
         self._inline_resources()
+        self._freeze()
         return str(self._template.render(this=self, kwargs=kwargs))
+
+    def _freeze(self) -> None:
+        """Replace the outputs folium's own elements left as templates (see the module's
+        docstring) by the text they hold, so nothing in the page is rendered twice."""
+        for container in (self.header, self.html, self.script):
+            children = container._children
+            for name, child in list(children.items()):
+                if type(child) is Element and child._template_str is not None:
+                    frozen = PageText(child._template_str)
+                    frozen._parent = container
+                    children[name] = frozen
 
     def _inline_resources(self) -> None:
         children = self.header._children
@@ -127,10 +179,10 @@ class OfflineFigure(Figure):
                 "healthy_streets/maps/_resources.py from a pinned package."
             )
         code = inline_js(name) if tag == "script" else inline_css(name)
-        return Element(f"<{tag}>\n{code}\n</{tag}>")
+        return PageText(f"<{tag}>\n{code}\n</{tag}>")
 
 
-class ToolkitAssets(MacroElement):
+class ToolkitAssets(_RenderedOnce):
     """The toolkit's own stylesheet and script helpers (``HS``), once per page."""
 
     _template = Template(
@@ -149,7 +201,7 @@ class ToolkitAssets(MacroElement):
         self.js = Markup(own_asset("healthy_streets.js"))
 
 
-class GeoJsonLayer(Layer):
+class GeoJsonLayer(Layer, _RenderedOnce):
     """Lines or polygons with styles looked up by a property, and safe popups.
 
     Parameters
@@ -228,7 +280,7 @@ class _PluginLinks:
             figure.header.add_child(CssLink(url), name=name)
 
 
-class AssetLayer(_PluginLinks, Layer):
+class AssetLayer(_PluginLinks, Layer, _RenderedOnce):
     """Community assets as pictogram markers (inline SVG), clustered when there are many.
 
     Parameters
@@ -302,7 +354,7 @@ def _same_lengths(columns: Mapping[str, Sequence[Any]]) -> None:
         raise ValueError("Every column of a point layer must have the same length.")
 
 
-class ReportData(MacroElement):
+class ReportData(_RenderedOnce):
     """Resident reports as compact columns, filtered in the browser.
 
     ``data`` holds: ``origin`` (lat, lon) and ``scale``, with ``lat``/``lon`` as integer
@@ -327,7 +379,7 @@ class ReportData(MacroElement):
         self.data_json = Markup(safe_json(dict(data)))
 
 
-class ReportHeat(_PluginLinks, Layer):
+class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
     """A heat map of the reports the filter shows (Leaflet.heat, shipped with folium)."""
 
     _template = Template(
@@ -359,7 +411,7 @@ class ReportHeat(_PluginLinks, Layer):
         super().render(**kwargs)
 
 
-class ReportPoints(Layer):
+class ReportPoints(Layer, _RenderedOnce):
     """The reports the filter shows, as points on one canvas; a click opens the nearest."""
 
     _template = Template(
@@ -381,7 +433,7 @@ class ReportPoints(Layer):
         self.radius = int(radius)
 
 
-class ReportFilter(MacroElement):
+class ReportFilter(_RenderedOnce):
     """The control that filters reports by category, status and date."""
 
     _template = Template(
@@ -400,7 +452,7 @@ class ReportFilter(MacroElement):
         self.data = data
 
 
-class AddPlaces(MacroElement):
+class AddPlaces(_RenderedOnce):
     """The "Add a place" tool: residents mark places they know; kept in the browser
     (surviving a reload) and downloaded as GeoJSON the toolkit imports back."""
 
@@ -440,7 +492,7 @@ class AddPlaces(MacroElement):
         )
 
 
-class PageReady(MacroElement):
+class PageReady(_RenderedOnce):
     """Marks the page ready (``data-map-ready`` on the body) once every layer is drawn."""
 
     _template = Template(
@@ -456,7 +508,7 @@ class PageReady(MacroElement):
         self._name = "PageReady"
 
 
-class PanelHtml(MacroElement):
+class PanelHtml(_RenderedOnce):
     """A block of HTML placed over the map (title block, legend). The HTML given must be
     built with :func:`markupsafe.escape` for every data text."""
 

@@ -390,13 +390,30 @@ var HS = (function () {
     var byKey = {};
     opts.categories.forEach(function (c) { byKey[c.key] = c; });
 
+    /* The browser's store is shared by every page opened from disk and can hold anything:
+       keep only well-formed additions, so one bad entry never stops the map drawing. */
+    function text(value, limit) {
+      return typeof value === "string" ? value.slice(0, limit) : "";
+    }
+    function wellFormed(a) {
+      if (!a || typeof a !== "object") { return null; }
+      var lat = Number(a.lat), lon = Number(a.lon);
+      if (!isFinite(lat) || !isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+        return null;
+      }
+      return { lat: lat, lon: lon,
+               category: byKey.hasOwnProperty(a.category) ? a.category : "other",
+               name: text(a.name, 120), notes: text(a.notes, 500),
+               added_at: text(a.added_at, 40) };
+    }
     function load() {
+      var stored;
       try {
-        var stored = JSON.parse(window.localStorage.getItem(key) || "[]");
-        return Array.isArray(stored) ? stored : [];
+        stored = JSON.parse(window.localStorage.getItem(key) || "[]");
       } catch (err) {
         return [];
       }
+      return Array.isArray(stored) ? stored.map(wellFormed).filter(Boolean) : [];
     }
     var additions = load();
     function save() {
