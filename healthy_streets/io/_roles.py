@@ -1,0 +1,455 @@
+"""Which column is which: roles found by header and by content, every guess said.
+
+Councils and open-data portals name their columns every way there is (``Location``,
+``Site name``, ``What is it``, ``SCHEME_NAM``, ``GO_LIVE``, ``Implemen_1``...). An importer
+describes the roles it needs (:class:`Role`: header synonyms and a test of the values), and
+:func:`find_roles` gives each role a column:
+
+1. a column the user named (``--field ROLE=COLUMN``, ``fields =`` in a project file);
+2. a column whose header is a synonym of the role, in any case and punctuation, or a
+   synonym cut short as Shapefiles cut field names to 10 characters (``Implementa``,
+   ``Implemen_1``), unless its values plainly contradict the role (a "date" column with no
+   dates in it);
+3. a column already chosen that holds two roles at once ("Zone 4, 16 Aug 2017": a name and
+   a date) gives the other role too, split;
+4. otherwise the column whose values fit the role best (dates that parse, categories the
+   taxonomy knows, mostly distinct short texts for a name), when enough of them do.
+
+The result says how each column was chosen, in words an officer can check
+(:meth:`Roles.describe`), so that no guess is silent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from healthy_streets.errors import ConfigError, InputFileError
+from healthy_streets.model.dates import parse_council_date
+
+__all__ = [
+    "MISSING_TEXTS",
+    "Guess",
+    "Role",
+    "Roles",
+    "blank_missing",
+    "date_after_name",
+    "find_roles",
+    "fold_header",
+    "header_matches",
+    "looks_like_date",
+    "looks_like_name",
+    "looks_like_plain_date",
+    "name_before_date",
+]
+
+#: Cell texts that mean "no value" in council and open-data files (R's NA, Excel's #N/A...).
+MISSING_TEXTS = frozenset(
+    {"", "na", "n/a", "n.a.", "#n/a", "null", "none", "nil", "-", "--", "nan", "(blank)"}
+)
+
+#: Why a role has no column, when nothing suggested one.
+NOTHING_LIKE_IT = "nothing in the header or the values looked like it"
+
+#: Values looked at to judge a column's content.
+SAMPLE_VALUES = 400
+
+
+def fold_header(name: object) -> str:
+    """A header folded for matching: lower case, letters and digits only.
+
+    >>> fold_header(" Site Name "), fold_header("IMPL_DATE")
+    ('sitename', 'impldate')
+    """
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+_SHAPEFILE_SUFFIX = re.compile(r"_\d{1,2}$")
+
+
+def header_matches(header: str, synonym: str) -> str | None:
+    """How ``header`` matches ``synonym``: ``"exact"``, ``"cut"`` (a Shapefile's 10-character
+    cut of it) or ``None``.
+
+    >>> header_matches("Site name", "site_name"), header_matches("Implemen_1", "implemented")
+    ('exact', 'cut')
+    >>> header_matches("Implementa", "implementation_date"), header_matches("Name", "names")
+    ('cut', None)
+    """
+    folded, wanted = fold_header(header), fold_header(synonym)
+    if not folded:
+        return None
+    if folded == wanted:
+        return "exact"
+    # Shapefiles keep 10 characters, and number repeats: "Implemen_1"
+    stem = fold_header(_SHAPEFILE_SUFFIX.sub("", str(header).strip()))
+    if len(str(header).strip()) in (9, 10) and len(stem) >= 6 and wanted.startswith(stem):
+        return "cut"
+    return None
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a column can play in an import.
+
+    Attributes
+    ----------
+    name
+        The role (``name``, ``date``, ``status``, ``category``...), as ``--field`` names it.
+    headers
+        Header synonyms, most specific first.
+    content
+        A test of one value: does it look like this role? ``None`` when only the header can
+        tell (notes, references).
+    share
+        The share of a column's values that must pass ``content`` for the column to be
+        chosen by its values alone.
+    what
+        What a passing value is, for the summary ("read as dates").
+    contradicts_below
+        A header match is refused when fewer than this share of the values pass ``content``
+        (its values plainly are something else). 0 never refuses.
+    distinct
+        Only a column of mostly distinct values can play the role by its values (a name).
+    split
+        For a role found inside a column that holds two ("Zone 4, 16 Aug 2017"): a function
+        giving this role's part of a value, or ``None`` when the value is not of that form.
+    what_split
+        What such a value holds, for the summary ("a name and then a date").
+    """
+
+    name: str
+    headers: tuple[str, ...]
+    content: Callable[[str], bool] | None = None
+    share: float = 0.8
+    what: str = ""
+    contradicts_below: float = 0.0
+    distinct: bool = False
+    split: Callable[[str], str | None] | None = None
+    what_split: str = ""
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The column a role was given, and why."""
+
+    role: str
+    column: str | None
+    how: str
+    share: float | None = None
+    split: bool = False
+
+    def describe(self) -> str:
+        """One phrase: ``name <- 'Location' (header)``."""
+        if self.column is None:
+            return f"{self.role}: no column ({self.how})"
+        return f"{self.role} <- {self.column!r} ({self.how})"
+
+
+@dataclass
+class Roles(Mapping[str, str | None]):
+    """Each role's column (``None`` when no column plays it), with how each was chosen."""
+
+    guesses: dict[str, Guess] = field(default_factory=dict)
+
+    def __getitem__(self, role: str) -> str | None:
+        return self.guesses[role].column
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.guesses)
+
+    def __len__(self) -> int:
+        return len(self.guesses)
+
+    def column_values(self, frame: pd.DataFrame, role: Role) -> pd.Series:
+        """``role``'s values in ``frame``: its column, or its part of each value when it is
+        split from a column holding two roles; missing where no column plays it."""
+        guess = self.guesses.get(role.name)
+        if guess is None or guess.column is None:
+            return pd.Series([None] * len(frame), index=frame.index, dtype="object")
+        column = frame[guess.column].astype("object").where(frame[guess.column].notna(), None)
+        if not guess.split or role.split is None:
+            return column
+        split = role.split
+        return column.map(lambda v: split(str(v)) if v is not None else None)
+
+    def describe(self) -> str:
+        """Every role's column and why, as one sentence for an import's summary."""
+        found = [g.describe() for g in self.guesses.values() if g.column is not None]
+        missing = [
+            g.role if g.how == NOTHING_LIKE_IT else f"{g.role} ({g.how})"
+            for g in self.guesses.values()
+            if g.column is None
+        ]
+        text = "Columns: " + ("; ".join(found) if found else "none recognised")
+        if missing:
+            text += f"; no column for {', '.join(missing)}"
+        return text + "."
+
+    def as_record(self) -> dict[str, dict[str, object]]:
+        """The guesses as plain data (for the store's provenance)."""
+        return {
+            g.role: {"column": g.column, "how": g.how, "share": g.share}
+            for g in self.guesses.values()
+        }
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells meaning "no value" (:data:`MISSING_TEXTS`, in any
+    case, with spaces around) are missing."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            text = values.astype("object")
+            folded = text.map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+            out[column] = text.where(~folded.isin(MISSING_TEXTS), None)
+    return out
+
+
+def find_roles(
+    path: str | Path,
+    frame: pd.DataFrame,
+    roles: Sequence[Role],
+    given: Mapping[str, str] | None = None,
+    *,
+    exclude: Sequence[str] = (),
+) -> Roles:
+    """Give each role a column of ``frame``, by the user's word, the header or the values.
+
+    Parameters
+    ----------
+    path
+        The file (for messages).
+    frame
+        The table as read (text cells; missing values as missing).
+    roles
+        The roles wanted, in order of precedence: an earlier role takes a column first.
+    given
+        Role -> column named by the user; these win and must exist.
+    exclude
+        Columns that play no role here (geometry, coordinates already used).
+
+    Raises
+    ------
+    ConfigError
+        For a role in ``given`` that is not one of ``roles``.
+    InputFileError
+        For a column in ``given`` that the file does not have.
+    """
+    wanted = {role.name: role for role in roles}
+    given = dict(given or {})
+    unknown = sorted(set(given) - set(wanted))
+    if unknown:
+        raise ConfigError(
+            f"Unknown field role(s) {', '.join(map(repr, unknown))}; "
+            f"the roles are {', '.join(wanted)}."
+        )
+    columns = [c for c in frame.columns if c not in exclude and c != "geometry"]
+    values = {c: _sample(frame[c]) for c in columns}
+    out = Roles()
+    used: set[str] = set()
+    for role_name, column in given.items():
+        match = next((c for c in columns if fold_header(c) == fold_header(column)), None)
+        if match is None:
+            raise InputFileError(
+                path,
+                f"There is no column {column!r} for the {role_name}",
+                fix=f"Use one of: {', '.join(map(repr, columns))}.",
+            )
+        out.guesses[role_name] = Guess(role_name, match, "named by you")
+        used.add(match)
+    refused: dict[str, str] = {}
+    for role in roles:
+        if role.name in out.guesses:
+            continue
+        guess = _by_header(role, columns, used, values, refused)
+        if guess is not None:
+            out.guesses[role.name] = guess
+            used.add(str(guess.column))
+    for role in roles:  # a column holding two roles is surer than a column that might
+        if role.name not in out.guesses:
+            guess = _by_split(role, columns, used, values)
+            if guess is not None:
+                out.guesses[role.name] = guess
+    for role in roles:
+        if role.name in out.guesses or role.content is None:
+            continue
+        guess = _by_content(role, columns, used, values)
+        if guess is not None:
+            out.guesses[role.name] = guess
+            used.add(str(guess.column))
+    for role in roles:
+        if role.name not in out.guesses:
+            why = refused.get(role.name, NOTHING_LIKE_IT)
+            out.guesses[role.name] = Guess(role.name, None, why)
+    _split_shared_columns(roles, out, values)
+    out.guesses = {r.name: out.guesses[r.name] for r in roles}
+    return out
+
+
+def _sample(values: pd.Series) -> list[str]:
+    present = values.dropna()
+    text = present.astype("str").str.strip()
+    return text[text != ""].head(SAMPLE_VALUES).tolist()
+
+
+def _passing(role: Role, sample: list[str]) -> float | None:
+    if role.content is None or not sample:
+        return None
+    distinct = list(dict.fromkeys(sample))
+    verdicts = {v: bool(role.content(v)) for v in distinct}
+    return sum(verdicts[v] for v in sample) / len(sample)
+
+
+def _by_header(
+    role: Role,
+    columns: list[str],
+    used: set[str],
+    values: Mapping[str, list[str]],
+    refused: dict[str, str],
+) -> Guess | None:
+    for synonym in role.headers:
+        for how in ("exact", "cut"):
+            for column in columns:
+                if column in used or header_matches(column, synonym) != how:
+                    continue
+                share = _passing(role, values[column])
+                if share is not None and share < role.contradicts_below:
+                    refused.setdefault(
+                        role.name,
+                        f"the header {column!r} suggested it, but only {share:.0%} of its "
+                        f"values {role.what or 'fit'}",
+                    )
+                    continue
+                why = "header" if how == "exact" else "header, cut to 10 characters"
+                return Guess(role.name, column, why, share)
+    return None
+
+
+def _by_content(
+    role: Role, columns: list[str], used: set[str], values: Mapping[str, list[str]]
+) -> Guess | None:
+    best: tuple[float, str] | None = None
+    for column in columns:
+        sample = values[column]
+        if column in used or len(sample) < 2:
+            continue
+        if role.distinct and len(set(sample)) < 0.5 * len(sample):
+            continue
+        share = _passing(role, sample)
+        if share is not None and share >= role.share and (best is None or share > best[0]):
+            best = (share, column)
+    if best is None:
+        return None
+    share, column = best
+    return Guess(role.name, column, f"content: {share:.0%} of its values {role.what}", share)
+
+
+def _split_shared_columns(
+    roles: Sequence[Role], out: Roles, values: Mapping[str, list[str]]
+) -> None:
+    """A column split for one role and taken whole by another gives that one its own part
+    too: a name column holding "Zone 4, 16 Aug 2017" names the zone "Zone 4"."""
+    split_columns = {g.column for g in out.guesses.values() if g.split}
+    for role in roles:
+        guess = out.guesses[role.name]
+        if guess.split or guess.column not in split_columns or role.split is None:
+            continue
+        sample = values[str(guess.column)]
+        share = sum(bool(role.split(v)) for v in sample) / max(len(sample), 1)
+        if share >= role.share:
+            out.guesses[role.name] = Guess(
+                role.name,
+                guess.column,
+                f"{guess.how}; its part of values holding {role.what_split}",
+                share,
+                True,
+            )
+
+
+def _by_split(
+    role: Role, columns: list[str], used: set[str], values: Mapping[str, list[str]]
+) -> Guess | None:
+    if role.split is None:
+        return None
+    best: tuple[float, str] | None = None
+    for column in columns:
+        sample = values[column]
+        if not sample:
+            continue
+        share = sum(bool(role.split(v)) for v in sample) / len(sample)
+        if share >= role.share and (best is None or share > best[0]):
+            best = (share, column)
+    if best is None:
+        return None
+    share, column = best
+    return Guess(
+        role.name, column, f"split: {share:.0%} of its values hold {role.what_split}", share, True
+    )
+
+
+# ---- tests of one value, shared by the importers' roles ----
+
+_LETTER = re.compile(r"[^\W\d_]")
+_NOT_A_NAME = re.compile(r"^(https?://|www\.)|@|^[\d\s.,:/-]+$", re.IGNORECASE)
+
+
+def looks_like_date(value: str) -> bool:
+    """A date as councils write them ("31 Jul 2016", "2016-07-31", "Autumn 2015?").
+
+    >>> looks_like_date("31/07/2016"), looks_like_date("Church Fields")
+    (True, False)
+    """
+    return parse_council_date(value).precision != "unknown"
+
+
+def looks_like_name(value: str) -> bool:
+    """A short text with letters that is not a number, a date, a link or an email.
+
+    >>> looks_like_name("Church Fields"), looks_like_name("2016-07-31"), looks_like_name("17")
+    (True, False, False)
+    """
+    text = value.strip()
+    if not 2 <= len(text) <= 80 or not _LETTER.search(text) or _NOT_A_NAME.search(text):
+        return False
+    return not (looks_like_date(text) and len(_LETTER.findall(text)) <= 9)
+
+
+_DATE_TAIL = re.compile(r"^(?P<name>.*?[^\W_].*?)\s*[,;:(\-–]\s*(?P<date>[^,;:(]+?)\)?\s*$")
+
+
+def looks_like_plain_date(value: str) -> bool:
+    """A date, and nothing else: not a name followed by a date ("Zone 4, 16 Aug 2017").
+
+    >>> looks_like_plain_date("16 Aug 2017"), looks_like_plain_date("Zone 4, 16 Aug 2017")
+    (True, False)
+    """
+    return looks_like_date(value) and name_before_date(value) is None
+
+
+def date_after_name(value: str) -> str | None:
+    """The date in a value that holds a name and then a date: "Zone 4, 16 Aug 2017" ->
+    "16 Aug 2017"; ``None`` when the value is not of that form."""
+    if name_before_date(value) is None:
+        return None
+    match = _DATE_TAIL.match(value.strip())
+    return match["date"].strip() if match else None
+
+
+def name_before_date(value: str) -> str | None:
+    """The name in a value that holds a name and then a date: "Zone 4, 16 Aug 2017" ->
+    "Zone 4"; ``None`` when the value is not of that form.
+
+    >>> name_before_date("Zone 4,  16 Aug 2017"), name_before_date("16 Aug 2017")
+    ('Zone 4', None)
+    """
+    match = _DATE_TAIL.match(value.strip())
+    if match is None or not looks_like_date(match["date"]):
+        return None
+    name = match["name"].strip()
+    return name if looks_like_name(name) and not looks_like_date(name) else None
