@@ -25,6 +25,16 @@ ZONE_COLOUR = "#0072B2"
 CONTROL_COLOUR = "#7f7f7f"
 
 
+def plain(text: object) -> str:
+    """Text from a data file, shown as it is: matplotlib reads text between ``$`` signs
+    as a math formula, so each ``$`` is escaped.
+
+    >>> plain("Zone $5 $x^2$")
+    'Zone \\\\$5 \\\\$x^2\\\\$'
+    """
+    return str(text).replace("$", r"\$")
+
+
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
     if ax is not None:
         return ax
@@ -59,7 +69,11 @@ def plot_monthly(
     zone = zones.loc[zones["zone_id"] == zone_id].iloc[0]
     axes = _axes(ax, (9, 4))
     axes.plot(
-        counts.index, counts["zone"], color=ZONE_COLOUR, linewidth=2, label=f"In {zone['name']}"
+        counts.index,
+        counts["zone"],
+        color=ZONE_COLOUR,
+        linewidth=2,
+        label=f"In {plain(zone['name'])}",
     )
     control_label = "Outside all zones" if control == "outside" else "Ring around the zone"
     axes.plot(
@@ -99,7 +113,7 @@ def plot_monthly(
             fontsize=9,
         )
     axes.set_ylabel(f"{REPORT_CATEGORIES[category]} reports per month")
-    axes.set_title(f"{zone['name']}: {REPORT_CATEGORIES[category].lower()} before and after")
+    axes.set_title(f"{plain(zone['name'])}: {REPORT_CATEGORIES[category].lower()} before and after")
     axes.set_ylim(bottom=0)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return axes
@@ -128,7 +142,7 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     axes.set_xlim(0, 3.9)
     axes.set_xticks([0, 1, 2, 3])
     axes.set_xlabel("Score (0 to 3)")
-    axes.set_title(f"Healthy Streets scorecard: {zone_id}")
+    axes.set_title(f"Healthy Streets scorecard: {plain(zone_id)}")
     return axes
 
 

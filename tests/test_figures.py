@@ -67,3 +67,14 @@ def test_scorecard_and_speed_band_charts(layers):
         "Limit unknown",
     ]
     plt.close("all")
+
+
+def test_dollar_signs_in_a_zone_name_are_text_not_a_formula(layers, tmp_path):
+    zones = layers.zones.copy()
+    zones.loc[zones["zone_id"] == "yarrowside-north", "name"] = r"Zone $\undefined{ and $x^2$"
+    axes = plot_monthly(zones, layers.reports, "yarrowside-north")
+    axes.figure.savefig(tmp_path / "dollars.png")  # a formula would fail to parse here
+    label = axes.get_lines()[0].get_label()
+    assert label == r"In Zone \$\undefined{ and \$x^2\$"
+    assert "$" in axes.get_title()
+    plt.close("all")
