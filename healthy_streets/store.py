@@ -844,7 +844,7 @@ def markdown() -> str:
                 "",
                 "## The project store",
                 "",
-                "The store (a GeoPackage, `healthy-streets.gpkg` by default, or a PostGIS schema) "
+                "(Generated from `healthy_streets/store.py`.) The store (a GeoPackage, `healthy-streets.gpkg` by default, or a PostGIS schema) "
                 "holds each layer above with one more column, after the others:",
                 "",
                 "| column | dtype | meaning |",
