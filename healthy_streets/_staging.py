@@ -21,7 +21,8 @@ A lock file, ``OUT/.healthy-streets.lock``, held (``flock``) for the whole build
 second build into the same folder while one runs; a killed build's lock dies with it.
 
 The environment variable ``HEALTHY_STREETS_TEST_STOP_AT`` is for tests only: set to a stage
-name (``loaded``, ``staged``, ``store-staged``, ``commit``, ``committed``, ``moved-<n>``),
+name (``loaded``, ``staged``, ``store-staged``, ``commit``, ``store-committed``,
+``committed``, ``moved-<n>``),
 the build sends itself SIGKILL there (``<stage>:TERM`` sends SIGTERM, ``<stage>:INT``
 SIGINT), so that a test can stop a build at an exact point.
 """
@@ -203,6 +204,7 @@ class OutputStaging:
             checkpoint("commit")
             if store_commit is not None:
                 store_commit()
+                checkpoint("store-committed")
             (self.root / PLAN).replace(self.root / COMMITTED)
             _sync(self.root)
             self.committed = True

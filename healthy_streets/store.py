@@ -844,8 +844,9 @@ def markdown() -> str:
                 "",
                 "## The project store",
                 "",
-                "(Generated from `healthy_streets/store.py`.) The store (a GeoPackage, `healthy-streets.gpkg` by default, or a PostGIS schema) "
-                "holds each layer above with one more column, after the others:",
+                "(Generated from `healthy_streets/store.py`.) The store (a GeoPackage, "
+                "`healthy-streets.gpkg` by default, or a PostGIS schema) holds each layer "
+                "above with one more column, after the others:",
                 "",
                 "| column | dtype | meaning |",
                 "|---|---|---|",
