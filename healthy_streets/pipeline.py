@@ -9,9 +9,10 @@ first and analyse the layers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -459,6 +460,22 @@ def _output_paths(
     return relative
 
 
+@contextlib.contextmanager
+def _write_errors(out: Path) -> Iterator[None]:
+    """A failure to write a staged output becomes one clear error: nothing was changed."""
+    try:
+        yield
+    except OSError as exc:
+        from healthy_streets._files import write_fix
+        from healthy_streets.errors import OutputWriteError
+
+        fix = write_fix(exc, otherwise="Check the folder and that the disk has room.")
+        raise OutputWriteError(
+            f"The build could not write its outputs into {out} ({exc.strerror or exc}); "
+            f"nothing was changed: the earlier maps, tables and store are as they were. {fix}"
+        ) from None
+
+
 def _stage_outputs(
     layers: Layers,
     staging: OutputStaging,
@@ -471,88 +488,49 @@ def _stage_outputs(
 ) -> None:
     """Write every output into the staging folder (a failure to write is one clear error,
     with nothing changed)."""
-    try:
-        _write_staged(
-            layers,
-            staging,
-            relative,
-            made_on=made_on,
-            title=title,
-            tables=tables,
-            progress=progress,
-        )
-    except OSError as exc:
-        from healthy_streets.errors import OutputWriteError
-
-        raise OutputWriteError(
-            f"The build could not write its outputs into {staging.out} "
-            f"({exc.strerror or exc}); nothing was changed: the earlier maps, tables and "
-            f"store are as they were. {_write_fix(exc)}"
-        ) from None
-
-
-def _write_fix(exc: OSError) -> str:
-    import errno
-
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "Free some space on the disk, then build again."
-    if isinstance(exc, PermissionError):
-        return "Choose a folder you can write to, with --output."
-    return "Check the folder and that the disk has room, then build again."
-
-
-def _write_staged(
-    layers: Layers,
-    staging: OutputStaging,
-    relative: dict[str, Path],
-    *,
-    made_on: dt.date | None,
-    title: str,
-    tables: dict[str, pd.DataFrame] | None,
-    progress: Progress | Callable[[str], None] | None,
-) -> None:
     from healthy_streets.analysis.tables import key_figures
     from healthy_streets.io.write import write_csv, write_workbook
     from healthy_streets.maps.index import index_page
     from healthy_streets.maps.meeting import meeting_map, save_map
 
     stage, out = staging.files, staging.out
-    reporter = progress if isinstance(progress, Progress) else Progress()
-    chosen = [key.removeprefix("map:") for key in relative if key.startswith("map:")]
-    for zid in reporter.items(chosen, "Drawing the zone maps"):
-        fmap = meeting_map(
-            zid,
-            zones=layers.zones,
-            streets=layers.streets,
-            assets=layers.assets,
-            reports=layers.reports,
-            basemap=layers.basemap,
-            made_on=made_on,
-            project=title,
+    with _write_errors(out):
+        reporter = progress if isinstance(progress, Progress) else Progress()
+        chosen = [key.removeprefix("map:") for key in relative if key.startswith("map:")]
+        for zid in reporter.items(chosen, "Drawing the zone maps"):
+            fmap = meeting_map(
+                zid,
+                zones=layers.zones,
+                streets=layers.streets,
+                assets=layers.assets,
+                reports=layers.reports,
+                basemap=layers.basemap,
+                made_on=made_on,
+                project=title,
+            )
+            save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
+        figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)
+        links = {
+            zid: f"maps/{zid}.html"
+            for zid in layers.zones["zone_id"]
+            if zid in chosen or (out / "maps" / f"{zid}.html").exists()
+        }
+        write_text_atomic(
+            stage / relative["index"],
+            index_page(
+                figures,
+                layers.zones,
+                links,
+                made_on=made_on,
+                title=title,
+                data_range=_data_range(layers.reports),
+            ),
         )
-        save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
-    figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)
-    links = {
-        zid: f"maps/{zid}.html"
-        for zid in layers.zones["zone_id"]
-        if zid in chosen or (out / "maps" / f"{zid}.html").exists()
-    }
-    write_text_atomic(
-        stage / relative["index"],
-        index_page(
-            figures,
-            layers.zones,
-            links,
-            made_on=made_on,
-            title=title,
-            data_range=_data_range(layers.reports),
-        ),
-    )
-    write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
-    if tables:
-        for name, table in tables.items():
-            write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
-        write_workbook(tables, stage / relative["workbook"], overwrite=True)
+        write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
+        if tables:
+            for name, table in tables.items():
+                write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
+            write_workbook(tables, stage / relative["workbook"], overwrite=True)
 
 
 def _moves(staging: OutputStaging, out: Path, relative: dict[str, Path]) -> list[tuple[Path, Path]]:

@@ -61,7 +61,7 @@ import pandas as pd
 import pyogrio
 
 from healthy_streets import __version__
-from healthy_streets._files import sha256
+from healthy_streets._files import sha256, write_fix
 from healthy_streets.errors import (
     ConfigError,
     ForeignLayerError,
@@ -388,6 +388,16 @@ class PreparedUpdate:
     discard: Callable[[], None] = lambda: None
     key: str | None = None
 
+    def apply(self) -> None:
+        """Make the update real on its own (outside a build): commit, then move."""
+        try:
+            if self.commit is not None:
+                self.commit()
+            for source, target in self.moves:
+                source.replace(target)
+        finally:
+            self.discard()
+
 
 def open_store(target: str | Path, *, schema: str = "healthy_streets") -> Any:
     """A :class:`GeoPackageStore` for a ``.gpkg`` path, a :class:`PostGISStore` for a
@@ -401,6 +411,7 @@ def open_store(target: str | Path, *, schema: str = "healthy_streets") -> Any:
     return GeoPackageStore(path)
 
 
+_GPKG_FIX = "Check the disk has room and the file is not open in another program."
 #: What a GeoPackage store's failures raise from (GDAL through pyogrio, the file system).
 _GPKG_ERRORS = (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
 
@@ -423,12 +434,7 @@ class GeoPackageStore:
 
     def update(self, update: StoreUpdate, *, overwrite: bool = False) -> None:
         """Apply ``update`` all at once (in a copy that replaces the file at the end)."""
-        prepared = self.prepare(update, overwrite=overwrite)
-        try:
-            for source, target in prepared.moves:
-                source.replace(target)
-        finally:
-            prepared.discard()
+        self.prepare(update, overwrite=overwrite).apply()
 
     def prepare(
         self,
@@ -462,7 +468,7 @@ class GeoPackageStore:
             copy.unlink(missing_ok=True)
             raise StoreError(
                 f"The store {self.path} could not be updated ({_first_line(exc)}); nothing was "
-                f"changed. {_fix(exc)}"
+                f"changed. {write_fix(exc, otherwise=_GPKG_FIX)}"
             ) from None
         except BaseException:
             copy.unlink(missing_ok=True)
@@ -564,16 +570,6 @@ def _first_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:200]
 
 
-def _fix(exc: BaseException) -> str:
-    import errno
-
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "Free some space on the disk, then try again."
-    if isinstance(exc, PermissionError):
-        return "Choose a store you can write to."
-    return "Check the disk has room and the file is not open in another program."
-
-
 def _write(frame: pd.DataFrame, path: Path, layer: str) -> None:
     from healthy_streets.io.write import _gpkg_ready
 
@@ -655,12 +651,7 @@ class PostGISStore:
 
     def update(self, update: StoreUpdate, *, overwrite: bool = False) -> None:
         """Apply ``update`` in one transaction."""
-        prepared = self.prepare(update, overwrite=overwrite)
-        try:
-            assert prepared.commit is not None
-            prepared.commit()
-        finally:
-            prepared.discard()
+        self.prepare(update, overwrite=overwrite).apply()
 
     def prepare(
         self,
