@@ -18,7 +18,9 @@ toolkit's. Anything else (the council's own ``zones`` layer, a ``reports`` table
 kind, a file that is not a GeoPackage) is never written over, merged into or dropped unless
 the caller passes ``overwrite`` (``--overwrite``): the update is refused with
 :class:`~healthy_streets.errors.ForeignLayerError`, naming the store and the layers. Other
-layers of the file or schema are never touched.
+layers of the file or schema are never touched. (A store written by a development version
+from before ``healthy_streets_meta`` existed is refused the same way: rebuild it with
+``--overwrite``.)
 
 **Rows keyed by the input's full identity.** Every row of a layer, and every rejected row,
 carries ``source_path``: the resolved path of the file it came from (or, for an online
