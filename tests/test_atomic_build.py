@@ -340,7 +340,7 @@ def titles(out: Path) -> set[tuple[str, ...]]:
 
 
 @pytest.mark.postgis
-def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url):
+def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url, monkeypatch):
     from sqlalchemy import text
 
     from healthy_streets.store import META_TABLE, open_store
@@ -364,6 +364,20 @@ def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url):
         old = contents()
         assert len(old[0]) == 1 and titles(builds.out) == {(OLD,)}
         make_project(builds.project, title=NEW, reports=14, store=in_postgis)
+
+        # interrupted with the transaction open: rolled back, and the message says so
+        import healthy_streets.pipeline as pipeline
+
+        def interrupt(stage: str) -> None:
+            if stage == "store-staged":
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(pipeline, "checkpoint", interrupt)
+        result = CliRunner().invoke(main, ["-q", "build", str(builds.project), "--overwrite"])
+        monkeypatch.undo()
+        assert result.exit_code == 1 and "nothing was changed" in result.output
+        assert titles(builds.out) == {(OLD,)}
+        assert contents() == old
 
         # killed with its plan written, before the database commit: nothing changed
         start(builds.project, stop_at="commit").communicate(timeout=60)
