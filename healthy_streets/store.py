@@ -429,10 +429,25 @@ class GeoPackageStore:
         not write, unless ``overwrite``."""
         if overwrite:
             return
-        found = self._found(self.path)
-        foreign = _foreign(found, _ours(found, lambda: self._table(self.path, META_TABLE)), names)
+        with self._failures():
+            found = self._found(self.path)
+            ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+        foreign = _foreign(found, ours, names)
         if foreign:
             raise ForeignLayerError(self.path, foreign)
+
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """GDAL's and the file system's failures become one :class:`StoreError`."""
+        try:
+            yield
+        except HealthyStreetsError:
+            raise
+        except _GPKG_ERRORS as exc:
+            raise StoreError(
+                f"The store {self.path} could not be updated ({_first_line(exc)}); nothing was "
+                f"changed. {write_fix(exc, otherwise=_GPKG_FIX)}"
+            ) from None
 
     def update(self, update: StoreUpdate, *, overwrite: bool = False) -> None:
         """Apply ``update`` all at once (in a copy that replaces the file at the end)."""
@@ -459,22 +474,14 @@ class GeoPackageStore:
         build_id
             The build's id, recorded in ``healthy_streets_meta``.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        copy = place(self.path) if place else _beside(self.path)
-        try:
-            self._write_copy(update, copy, overwrite=overwrite, build_id=build_id)
-        except ForeignLayerError:
-            copy.unlink(missing_ok=True)
-            raise
-        except _GPKG_ERRORS as exc:
-            copy.unlink(missing_ok=True)
-            raise StoreError(
-                f"The store {self.path} could not be updated ({_first_line(exc)}); nothing was "
-                f"changed. {write_fix(exc, otherwise=_GPKG_FIX)}"
-            ) from None
-        except BaseException:
-            copy.unlink(missing_ok=True)
-            raise
+        with self._failures():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            copy = place(self.path) if place else _beside(self.path)
+            try:
+                self._write_copy(update, copy, overwrite=overwrite, build_id=build_id)
+            except BaseException:
+                copy.unlink(missing_ok=True)
+                raise
         return PreparedUpdate(
             moves=[(copy, self.path)], discard=lambda: copy.unlink(missing_ok=True)
         )
