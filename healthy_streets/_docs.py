@@ -15,8 +15,13 @@ def pages() -> dict[str, Callable[[], str]]:
     from healthy_streets.analysis.scorecard import markdown as scorecard_page
     from healthy_streets.model.layers import markdown as layers_page
     from healthy_streets.model.taxonomy import markdown as taxonomy_page
+    from healthy_streets.store import markdown as store_page
 
-    return {"layers": layers_page, "taxonomy": taxonomy_page, "scorecard": scorecard_page}
+    return {
+        "layers": lambda: layers_page() + store_page(),
+        "taxonomy": taxonomy_page,
+        "scorecard": scorecard_page,
+    }
 
 
 if __name__ == "__main__":

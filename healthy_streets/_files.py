@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -11,7 +12,14 @@ from pathlib import Path
 
 from healthy_streets.errors import OutputExistsError, OutputIsInputError
 
-__all__ = ["atomic_path", "check_output", "sha256", "write_bytes_atomic", "write_text_atomic"]
+__all__ = [
+    "atomic_path",
+    "check_output",
+    "sha256",
+    "write_bytes_atomic",
+    "write_fix",
+    "write_text_atomic",
+]
 
 
 def check_output(path: str | Path, *, overwrite: bool, inputs: Iterable[str | Path] = ()) -> Path:
@@ -70,3 +78,13 @@ def sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
         while block := handle.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+def write_fix(exc: BaseException, *, otherwise: str) -> str:
+    """What to do about a failed write: free space on a full disk, choose a place one may
+    write to, else ``otherwise``."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Free some space on the disk, then try again."
+    if isinstance(exc, PermissionError):
+        return "Choose a place you can write to."
+    return otherwise

@@ -84,6 +84,69 @@ class OutputIsInputError(HealthyStreetsError, ValueError):
         )
 
 
+class ForeignLayerError(OutputExistsError):
+    """A store holds a layer or table of a name the toolkit writes, which the toolkit did not
+    write (or whose columns are not the toolkit's): it is never replaced unasked.
+
+    Parameters
+    ----------
+    path
+        The store (a GeoPackage, or a PostGIS URL without its password).
+    found
+        Each such layer's name -> what is wrong with it, as a phrase.
+    """
+
+    def __init__(self, path: str | PathLike[str], found: dict[str, str]) -> None:
+        self.path = str(path)
+        self.found = dict(found)
+        what = "; ".join(f"{name!r} ({why})" for name, why in self.found.items())
+        kind = "a layer" if len(self.found) == 1 else f"{len(self.found)} layers"
+        it = "it" if len(self.found) == 1 else "them"
+        super(OutputExistsError, self).__init__(
+            f"{self.path} holds {kind} that healthy-streets did not write: {what}. The toolkit "
+            f"never replaces such a layer unasked: pass --overwrite (overwrite=True in Python) "
+            f"to replace {it}, or choose another store."
+        )
+
+
+class StoreError(HealthyStreetsError, OSError):
+    """The project store could not be read or updated (a full disk, a database that cannot
+    be reached); nothing in it was changed."""
+
+
+class OutputWriteError(HealthyStreetsError, OSError):
+    """A build's outputs could not be written (a full disk, a folder not writable); nothing
+    was changed."""
+
+
+class BuildLockedError(HealthyStreetsError, BlockingIOError):
+    """Another build is writing into the same output folder."""
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """A build was interrupted (Ctrl-C, SIGTERM); the message says what was changed.
+
+    Attributes
+    ----------
+    changed
+        Whether the new outputs and store were already in place when it stopped.
+    """
+
+    def __init__(self, *, changed: bool) -> None:
+        self.changed = changed
+        if changed:
+            message = (
+                "Interrupted as the build finished: its new maps, tables and store were "
+                "already all in place."
+            )
+        else:
+            message = (
+                "Interrupted: nothing was changed; the earlier maps, tables and store are as "
+                "they were."
+            )
+        super().__init__(message)
+
+
 class NetworkUnavailableError(HealthyStreetsError, ConnectionError):
     """An online source (Overpass, Nominatim) could not be reached."""
 

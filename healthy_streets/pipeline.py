@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +22,7 @@ import pandas as pd
 
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets._staging import OutputStaging, checkpoint
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
 
@@ -192,7 +191,8 @@ class Layers:
 
     ``basemap`` is not a normalised layer: it is what the maps draw under everything (green
     spaces, water, railways from the OSM file). ``speed_limits`` holds council speed-limit
-    lines when the project has them.
+    lines when the project has them. ``import_paths`` holds the file each import read, in
+    the order of ``imports`` (``None`` for an online source); the store keys rows by it.
     """
 
     zones: gpd.GeoDataFrame
@@ -202,6 +202,7 @@ class Layers:
     imports: list[ImportResult]
     basemap: gpd.GeoDataFrame | None = None
     speed_limits: gpd.GeoDataFrame | None = None
+    import_paths: list[Path | None] = field(default_factory=list)
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""
@@ -260,16 +261,19 @@ def load_layers(
     zones = zones_result.layer
     area = zones.union_all().buffer(buffer_m)
     imports = [zones_result]
+    paths: list[Path | None] = [zones_source.path]
     speed_limits = None
     if isinstance(inputs.speed_limits, Source):
         step("Reading the council's speed-limit lines")
         limits = inputs.speed_limits.read(read_speed_limit_lines, **inputs.speed_limits.options)
         imports.append(limits)
+        paths.append(inputs.speed_limits.path)
         speed_limits = limits.layer
 
     step("Building the street network")
     streets_result = _streets(inputs, zones, buffer_m)
     imports.append(streets_result)
+    paths.append(inputs.osm)
 
     taxonomy = asset_taxonomy(inputs.asset_synonyms)
     asset_results = []
@@ -278,9 +282,12 @@ def load_layers(
         asset_results.append(
             source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
         )
+    paths += [source.path for source in inputs.assets]
     if inputs.osm_assets:
         step("Reading the assets OpenStreetMap maps")
         asset_results.append(_osm_assets(inputs, area))
+        from_file = inputs.osm is not None and inputs.osm.suffix.lower() != ".graphml"
+        paths.append(inputs.osm if from_file else None)
     asset_results = drop_duplicate_assets(asset_results)
     imports.extend(asset_results)
 
@@ -301,6 +308,7 @@ def load_layers(
             report_results.append(source.read(read_reports, format=source.format, **options))
     report_results = drop_duplicate_reports(report_results)
     imports.extend(report_results)
+    paths += [source.path for source in inputs.reports]
 
     step("Attaching streets, assets and reports to zones")
     streets = cut_streets_at_zones(streets_result.layer, zones)
@@ -317,6 +325,7 @@ def load_layers(
         imports=imports,
         basemap=basemap,
         speed_limits=speed_limits,
+        import_paths=paths,
     )
 
 
@@ -412,15 +421,33 @@ def write_outputs(
 
     Layout: ``OUT/index.html``, ``OUT/maps/<zone_id>.html``, ``OUT/rejected.csv``, and with
     ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. Everything is written into
-    a staging folder first and moved into place at the end: a build that fails or is
-    interrupted leaves the previous outputs as they were. An existing file is refused unless
-    ``overwrite``.
+    a staging folder first and moved into place together at the end (see
+    :mod:`healthy_streets._staging`): a build that fails or is interrupted leaves the
+    previous outputs as they were, and a second build into the same folder at the same time
+    is refused. An existing file is refused unless ``overwrite``.
     """
-    from healthy_streets.analysis.tables import key_figures
-    from healthy_streets.maps.index import index_page
-    from healthy_streets.maps.meeting import meeting_map, save_map
-
     out = Path(out_dir)
+    relative = _output_paths(layers, zone_ids, tables)
+    for path in relative.values():
+        check_output(out / path, overwrite=overwrite, inputs=inputs)
+    with OutputStaging(out) as staging:
+        _stage_outputs(
+            layers,
+            staging,
+            relative,
+            made_on=made_on,
+            title=title,
+            tables=tables,
+            progress=progress,
+        )
+        staging.commit(_moves(staging, out, relative))
+    return _build_outputs(out, relative, tables)
+
+
+def _output_paths(
+    layers: Layers, zone_ids: Sequence[str] | None, tables: dict[str, pd.DataFrame] | None
+) -> dict[str, Path]:
+    """Each output's name -> its path inside the output folder."""
     chosen = list(layers.zones["zone_id"]) if zone_ids is None else list(zone_ids)
     relative = {
         "index": Path("index.html"),
@@ -430,12 +457,46 @@ def write_outputs(
     if tables:
         relative.update({f"table:{name}": Path("tables") / f"{name}.csv" for name in tables})
         relative["workbook"] = Path("tables.xlsx")
-    for path in relative.values():
-        check_output(out / path, overwrite=overwrite, inputs=inputs)
+    return relative
 
-    reporter = progress if isinstance(progress, Progress) else Progress()
-    out.mkdir(parents=True, exist_ok=True)
-    with _staging(out) as stage:
+
+@contextlib.contextmanager
+def _write_errors(out: Path) -> Iterator[None]:
+    """A failure to write a staged output becomes one clear error: nothing was changed."""
+    try:
+        yield
+    except OSError as exc:
+        from healthy_streets._files import write_fix
+        from healthy_streets.errors import OutputWriteError
+
+        fix = write_fix(exc, otherwise="Check the folder and that the disk has room.")
+        raise OutputWriteError(
+            f"The build could not write its outputs into {out} ({exc.strerror or exc}); "
+            f"nothing was changed: the earlier maps, tables and store are as they were. {fix}"
+        ) from None
+
+
+def _stage_outputs(
+    layers: Layers,
+    staging: OutputStaging,
+    relative: dict[str, Path],
+    *,
+    made_on: dt.date | None,
+    title: str,
+    tables: dict[str, pd.DataFrame] | None,
+    progress: Progress | Callable[[str], None] | None,
+) -> None:
+    """Write every output into the staging folder (a failure to write is one clear error,
+    with nothing changed)."""
+    from healthy_streets.analysis.tables import key_figures
+    from healthy_streets.io.write import write_csv, write_workbook
+    from healthy_streets.maps.index import index_page
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
+    stage, out = staging.files, staging.out
+    with _write_errors(out):
+        reporter = progress if isinstance(progress, Progress) else Progress()
+        chosen = [key.removeprefix("map:") for key in relative if key.startswith("map:")]
         for zid in reporter.items(chosen, "Drawing the zone maps"):
             fmap = meeting_map(
                 zid,
@@ -465,33 +526,29 @@ def write_outputs(
                 data_range=_data_range(layers.reports),
             ),
         )
-        from healthy_streets.io.write import write_csv, write_workbook
-
         write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
         if tables:
             for name, table in tables.items():
                 write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
             write_workbook(tables, stage / relative["workbook"], overwrite=True)
-        for path in relative.values():  # all written: now replace the old outputs
-            target = out / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            (stage / path).replace(target)
+
+
+def _moves(staging: OutputStaging, out: Path, relative: dict[str, Path]) -> list[tuple[Path, Path]]:
+    """(staged file, output) pairs, the index page last."""
+    order = sorted(relative.values(), key=lambda p: p == Path("index.html"))
+    return [(staging.files / path, out / path) for path in order]
+
+
+def _build_outputs(
+    out: Path, relative: dict[str, Path], tables: dict[str, pd.DataFrame] | None
+) -> BuildOutputs:
     return BuildOutputs(
         index=out / relative["index"],
-        maps={zid: out / relative[f"map:{zid}"] for zid in chosen},
+        maps={key[4:]: out / path for key, path in relative.items() if key.startswith("map:")},
         rejected=out / relative["rejected"],
-        tables={name: out / relative[f"table:{name}"] for name in tables or {}},
+        tables={key[6:]: out / path for key, path in relative.items() if key.startswith("table:")},
         workbook=out / relative["workbook"] if tables else None,
     )
-
-
-@contextlib.contextmanager
-def _staging(out: Path) -> Iterator[Path]:
-    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _data_range(reports: gpd.GeoDataFrame) -> str | None:
@@ -514,6 +571,13 @@ def build(
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
+    The maps, tables, index, rejected rows and store change together or not at all: all
+    are prepared first (the outputs in a staging folder, a GeoPackage store in a copy, a
+    PostGIS store in a transaction not yet committed), then made real in one step at the end
+    (see :mod:`healthy_streets._staging`). A build that fails, or is interrupted before that
+    step, changes nothing. A second build into the same folder at the same time is refused
+    (:class:`~healthy_streets.errors.BuildLockedError`).
+
     Parameters
     ----------
     project
@@ -525,15 +589,22 @@ def build(
     store
         A PostgreSQL URL, or a ``.gpkg`` path, instead of the project's store.
     overwrite
-        Replace existing maps and tables (the store is updated in place: a file imported
-        again replaces its own rows).
+        Replace existing maps and tables, and layers of the store's names that the toolkit
+        did not write (the council's own ``zones`` layer, say). Without it the store's own
+        layers are still replaced: the store mirrors the project.
     progress
         Told each step.
+
+    Raises
+    ------
+    BuildInterrupted
+        On Ctrl-C (or SIGTERM, from the command line); its message says whether anything
+        changed.
     """
     from healthy_streets.analysis.evaluation import check_settings
-    from healthy_streets.store import open_store, store_update
+    from healthy_streets.errors import BuildInterrupted
+    from healthy_streets.store import open_store
 
-    reporter = progress or Progress()
     out = Path(output) if output is not None else project.output
     # everything that can be refused is refused before any work is done
     check_settings(**project.evaluation)
@@ -545,25 +616,76 @@ def build(
     for path in (out / "index.html", out / "rejected.csv"):
         check_output(path, overwrite=True, inputs=project.inputs.paths())
     store_at = open_store(target, schema=project.store_schema)
+    staging = OutputStaging(out, decide=store_at.build_committed)
+    try:
+        with staging:
+            layers, outputs = _build_staged(
+                project,
+                staging,
+                store_at,
+                zone=zone,
+                overwrite=overwrite,
+                reporter=progress or Progress(),
+            )
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, BuildInterrupted):
+            raise
+        raise BuildInterrupted(changed=staging.committed) from None
+    outputs.store = str(target)
+    return layers, outputs
 
+
+def _build_staged(
+    project: Project,
+    staging: OutputStaging,
+    store_at: Any,
+    *,
+    zone: str | None,
+    overwrite: bool,
+    reporter: Progress,
+) -> tuple[Layers, BuildOutputs]:
+    """The build inside its staging folder: check the store, import, stage the outputs and
+    the store, then commit them together."""
+    from healthy_streets.store import store_names, store_update
+
+    kinds = ["zones", "streets", "assets", "reports"]
+    kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
+    store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
     layers = load_layers(project.inputs, progress=reporter)
+    checkpoint("loaded")
     zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
     reporter.step("Working out the tables")
     tables = analysis_tables(layers, evaluation=project.evaluation)
-    outputs = write_outputs(
+    relative = _output_paths(layers, zone_ids, tables)
+    for path in relative.values():
+        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
+    _stage_outputs(
         layers,
-        out,
-        overwrite=overwrite,
-        inputs=project.inputs.paths(),
-        zone_ids=zone_ids,
+        staging,
+        relative,
+        made_on=None,
         title=project.name,
         tables=tables,
         progress=reporter,
     )
+    checkpoint("staged")
     reporter.step("Updating the store")
-    store_at.update(store_update(layers, project.inputs))
-    outputs.store = target
-    return layers, outputs
+    prepared = store_at.prepare(
+        store_update(layers, project.inputs),
+        overwrite=overwrite,
+        place=staging.place,
+        build_id=staging.id,
+    )
+    try:
+        checkpoint("store-staged")
+        staging.commit(
+            [*_moves(staging, staging.out, relative), *prepared.moves],
+            store_commit=prepared.commit,
+            store_key=prepared.key,
+        )
+    finally:
+        prepared.discard()
+    return layers, _build_outputs(staging.out, relative, tables)
 
 
 def refuse_existing_outputs(out: Path) -> None:

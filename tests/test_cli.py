@@ -92,7 +92,9 @@ def test_zones_command_writes_the_zones_layer(tmp_path):
     info = pyogrio.read_info(out, layer="zones")
     assert info["crs"] == "EPSG:27700"
     assert info["features"] == 4
-    assert list(info["fields"]) == [c for c in ZONES.column_names if c != "geometry"]
+    assert list(info["fields"]) == [c for c in ZONES.column_names if c != "geometry"] + [
+        "source_path"
+    ]
     # importing the same file again replaces its rows instead of doubling them
     assert run("zones", str(SAMPLE / "zones.geojson"), "--output", str(out)).exit_code == 0
     assert pyogrio.read_info(out, layer="zones")["features"] == 4
@@ -155,6 +157,7 @@ def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
     assert "30 mph: 0.3 km" in result.output
     assert "north" in result.output
     assert sorted(gpd.list_layers(out)["name"]) == [
+        "healthy_streets_meta",
         "provenance",
         "rejected",
         "speed_limits",

@@ -108,3 +108,73 @@ def test_one_workbook_a_sheet_per_table(tmp_path):
     assert long.loc[0, "when"] == pd.Timestamp("2024-07-01 12:00")  # UK local time
     with pytest.raises(OutputExistsError):
         write_workbook(tables, path)
+
+
+HOSTILE = [
+    " =1+2",
+    "\r=1+3 Kestrel Road",
+    "\t@SUM(A1)",
+    "\n+cmd|' /C calc'!A0",
+    "\u200b-2+3",  # a zero-width space first
+    '\u00a0=HYPERLINK("http://x")',  # a no-break space first
+    "\x00\x1f=1",
+    "Kestrel Road\rNorth",  # a lone carriage return inside: must not split the row
+    "two\nlines",
+    "crlf\r\ninside",
+    'a "quoted", comma',
+    "plain",
+]
+
+
+def test_csv_cells_never_split_rows_nor_run_as_formulas(tmp_path):
+    import csv
+    import io
+
+    import pandas as pd
+
+    from healthy_streets.io.write import write_csv
+
+    table = pd.DataFrame({"street": HOSTILE, "reports": range(len(HOSTILE)), "note": HOSTILE[::-1]})
+    path = write_csv(table, tmp_path / "hotspots.csv")
+    text = path.read_bytes().decode("utf-8-sig")
+    with io.StringIO(text, newline="") as handle:
+        rows = list(csv.reader(handle))
+    by_pandas = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert rows[0] == ["street", "reports", "note"]
+    assert len(rows) == len(HOSTILE) + 1  # same rows: no cell split one
+    assert by_pandas.values.tolist() == rows[1:]  # both readers see the same cells
+    for original, row in zip(HOSTILE, rows[1:], strict=True):
+        cell = row[0]
+        assert cell.lstrip("'") == original  # the same text, at most a leading quote added
+        visible = cell.lstrip("".join(chr(c) for c in range(33)) + "\u200b\u00a0")
+        assert not visible.startswith(("=", "+", "-", "@")), repr(cell)
+    assert [row[1] for row in rows[1:]] == [str(n) for n in range(len(HOSTILE))]
+    assert rows[1][0] == "' =1+2" and rows[2][0] == "'\r=1+3 Kestrel Road"
+    assert rows[8][0] == "Kestrel Road\rNorth"  # harmless text is left as it was
+
+
+def test_csv_to_standard_output_is_the_same_text():
+    import pandas as pd
+
+    from healthy_streets.io.write import csv_text
+
+    table = pd.DataFrame({"street": ["\r=1+3 Kestrel Road"], "geometry": [None]})
+    assert csv_text(table) == 'street\r\n"\'\r=1+3 Kestrel Road"\r\n'
+
+
+def test_every_csv_writer_goes_through_write_csv():
+    import re
+
+    from conftest import ROOT
+
+    found = []
+    for path in sorted((ROOT / "healthy_streets").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"\.to_csv\(|csv\.(writer|DictWriter)\(", text):
+            line = text[: match.start()].count("\n") + 1
+            found.append(f"{path.relative_to(ROOT)}:{line}")
+    # the one call is csv_text's; the sample generator writes test inputs, not outputs
+    assert [f.split(":")[0] for f in found] == [
+        "healthy_streets/io/write.py",
+        "healthy_streets/sample/_writers.py",
+    ], found

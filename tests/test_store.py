@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import uuid
 
+import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
+from click.testing import CliRunner
 
 import healthy_streets as hs
+from healthy_streets.cli import main
+from healthy_streets.errors import ForeignLayerError, StoreError
 from healthy_streets.model.layers import LAYERS
-from healthy_streets.store import PROVENANCE_COLUMNS, open_store, store_update
+from healthy_streets.store import (
+    META_TABLE,
+    PROVENANCE_COLUMNS,
+    import_update,
+    open_store,
+    store_update,
+)
+
+from conftest import SAMPLE
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")
@@ -23,42 +42,95 @@ def update(layers):
     return store_update(layers, hs.sample_inputs())
 
 
+def open311(path, *ids, lat=53.651):
+    """A small Open311 file of graffiti reports with these ids."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "service_request_id": rid,
+                    "status": "open",
+                    "service_name": "Graffiti",
+                    "lat": lat,
+                    "long": -2.62,
+                    "requested_datetime": "2025-01-02T10:00:00Z",
+                }
+                for rid in ids
+            ]
+        )
+    )
+    return path
+
+
+def council_zones(path, layer="zones"):
+    """A GeoPackage of the council's own, with a zones layer of other columns."""
+    frame = gpd.GeoDataFrame(
+        {"SCHEME": ["Old Town"], "WARD": ["Chorley East"]},
+        geometry=[shapely.box(358000, 417000, 358500, 417500)],
+        crs="EPSG:27700",
+    )
+    frame.to_file(path, layer=layer, driver="GPKG")
+    frame.assign(KIND="park").to_file(path, layer="parks", driver="GPKG")
+    return path
+
+
+def table(path, layer):
+    return pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+
+
 def test_the_geopackage_holds_every_layer_in_british_national_grid(tmp_path, layers, update):
     path = tmp_path / "store.gpkg"
     open_store(path).update(update)
     listed = dict(pyogrio.list_layers(path))
-    assert set(listed) == {"zones", "streets", "assets", "reports", "rejected", "provenance"}
+    assert set(listed) == {
+        "zones", "streets", "assets", "reports", "rejected", "provenance", META_TABLE,
+    }  # fmt: skip
     for name in ("zones", "streets", "assets", "reports"):
         info = pyogrio.read_info(path, layer=name)
         assert info["crs"] == "EPSG:27700", name
-        assert list(info["fields"]) == [c for c in LAYERS[name].column_names if c != "geometry"]
+        spec = [c for c in LAYERS[name].column_names if c != "geometry"]
+        assert list(info["fields"]) == [*spec, "source_path"]
         assert info["features"] == len(getattr(layers, name))
-    provenance = pyogrio.read_dataframe(path, layer="provenance", read_geometry=False)
+    provenance = table(path, "provenance")
     assert list(provenance.columns) == PROVENANCE_COLUMNS
     zones_row = provenance.set_index("input").loc["zones.geojson"]
     assert zones_row["role"] == "zones"
+    assert zones_row["path"] == str((SAMPLE / "zones.geojson").resolve())
     assert len(zones_row["sha256"]) == 64
     assert zones_row["size_bytes"] > 1000
     assert (zones_row["rows_in"], zones_row["kept"]) == (4, 4)
     assert zones_row["toolkit_version"] == hs.__version__
-    rejected = pyogrio.read_dataframe(path, layer="rejected", read_geometry=False)
+    rejected = table(path, "rejected")
     assert set(rejected["source"]) == {"yarrowside.osm", "reports_open311.json"}
     assert rejected["reason"].notna().all()
+    # every row says which file it came from, by the file's resolved path
+    reports = table(path, "reports")
+    by_name = reports.groupby("source")["source_path"].unique().map(list).to_dict()
+    assert by_name == {
+        "reports_fixmystreet.csv": [str((SAMPLE / "reports_fixmystreet.csv").resolve())],
+        "reports_open311.json": [str((SAMPLE / "reports_open311.json").resolve())],
+    }
+    assets = table(path, "assets")
+    assert set(assets["source_path"]) == {
+        str((SAMPLE / "assets_walkabout.csv").resolve()),
+        str((SAMPLE / "yarrowside.osm").resolve()),
+    }
+    meta = table(path, META_TABLE)
+    assert set(meta["layer"]) == set(listed)
+    assert set(meta["toolkit_version"]) == {hs.__version__}
 
 
 def test_importing_again_replaces_instead_of_doubling(tmp_path, update):
     store = open_store(tmp_path / "store.gpkg")
     store.update(update)
-    before = {
-        name: len(store.read(name))
-        for name in ("zones", "streets", "assets", "reports", "rejected", "provenance")
-    }
+    names = ("zones", "streets", "assets", "reports", "rejected", "provenance", META_TABLE)
+    before = {name: len(store.read(name)) for name in names}
     store.update(update)
-    after = {name: len(store.read(name)) for name in before}
-    assert after == before
+    assert {name: len(store.read(name)) for name in names} == before
 
 
-def test_a_failed_import_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
+def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
     path = tmp_path / "store.gpkg"
     store = open_store(path)
     store.update(update)
@@ -71,31 +143,177 @@ def test_a_failed_import_leaves_the_store_as_it_was(tmp_path, update, monkeypatc
     def fail_on_third(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(module, "_write", fail_on_third)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StoreError) as info:
         store.update(update)
+    message = str(info.value)
+    assert str(path) in message
+    assert "No space left on device" in message
+    assert "nothing was changed" in message
+    assert "Free some space on the disk" in message
     assert path.read_bytes() == saved
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store.gpkg"]
 
 
-def test_a_reports_file_imported_alone_replaces_only_its_rows(tmp_path, layers, update):
-    from healthy_streets.store import StoreUpdate
+def test_a_council_layer_is_never_written_over_without_overwrite(tmp_path):
+    path = council_zones(tmp_path / "council.gpkg")
+    saved = path.read_bytes()
+    result = run("zones", SAMPLE / "zones.geojson", "--output", path)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    message = result.output.strip().splitlines()[-1]  # one line, after the import's account
+    assert message.startswith("Error: ")
+    assert str(path) in message
+    assert "'zones'" in message
+    assert "SCHEME, WARD" in message  # what the layer holds, so the officer recognises it
+    assert "--overwrite" in message
+    assert path.read_bytes() == saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["council.gpkg"]
 
+    assert run("zones", SAMPLE / "zones.geojson", "-o", path, "--overwrite").exit_code == 0
+    zones = pyogrio.read_dataframe(path, layer="zones")
+    assert len(zones) == 4 and "SCHEME" not in zones
+    parks = pyogrio.read_dataframe(path, layer="parks")  # the council's other layer: untouched
+    assert parks["KIND"].tolist() == ["park"]
+
+
+def test_a_table_of_another_kind_is_never_merged_into(tmp_path):
+    path = tmp_path / "council.gpkg"
+    # the council's own "reports" table, of another kind, and a provenance table too
+    pd.DataFrame({"case": ["C1"], "officer": ["J. Bloggs"]}).pipe(
+        lambda f: pyogrio.write_dataframe(f, path, layer="reports", driver="GPKG")
+    )
+    saved = path.read_bytes()
+    result = run("reports", open311(tmp_path / "r.json", "x1"), "--output", path)
+    assert result.exit_code == 1
+    assert "'reports'" in result.output and "case, officer" in result.output
+    assert path.read_bytes() == saved
+
+
+def test_a_toolkit_layer_whose_columns_were_changed_is_foreign(tmp_path):
+    path = tmp_path / "store.gpkg"
+    reports = open311(tmp_path / "r.json", "x1")
+    assert run("reports", reports, "--output", path).exit_code == 0
+    # someone adds a column in QGIS
+    edited = gpd.read_file(path, layer="reports").assign(checked_by="GIS team")
+    pyogrio.write_dataframe(edited, path, layer="reports", driver="GPKG")
+    saved = path.read_bytes()
+    result = run("reports", reports, "--output", path)
+    assert result.exit_code == 1
+    assert "its columns are not the toolkit's reports: extra checked_by" in result.output
+    assert path.read_bytes() == saved
+
+
+def test_a_file_that_is_not_a_geopackage_is_never_replaced(tmp_path):
+    path = tmp_path / "notes.gpkg"
+    path.write_text("the council's notes, saved with the wrong extension")
+    result = run("reports", open311(tmp_path / "r.json", "x1"), "--output", path)
+    assert result.exit_code == 1
+    assert "not a GeoPackage" in result.output and "--overwrite" in result.output
+    assert path.read_text().startswith("the council's notes")
+
+
+def test_every_import_command_refuses_a_foreign_layer(tmp_path):
+    osm = SAMPLE / "yarrowside.osm"
+    for command, layer, args in (
+        ("zones", "zones", [SAMPLE / "zones.geojson"]),
+        ("assets", "assets", [SAMPLE / "assets_walkabout.csv"]),
+        ("reports", "reports", [SAMPLE / "reports_open311.json"]),
+        ("network", "streets", ["--osm-file", osm]),
+        ("network", "zones", ["--osm-file", osm, "--derive-zones"]),
+    ):
+        path = council_zones(tmp_path / f"{command}-{layer}.gpkg", layer=layer)
+        saved = path.read_bytes()
+        result = run(command, *args, "--output", path)
+        assert result.exit_code == 1, (command, result.output)
+        assert f"'{layer}'" in result.output and "--overwrite" in result.output, command
+        assert path.read_bytes() == saved, command
+
+
+def test_rows_are_keyed_by_the_file_not_its_name(tmp_path):
+    store = tmp_path / "store.gpkg"
+    a = open311(tmp_path / "a" / "reports.json", "a1", "a2")
+    b = open311(tmp_path / "b" / "reports.json", "b1")
+    assert run("reports", a, "-o", store).exit_code == 0
+    assert run("reports", b, "-o", store).exit_code == 0  # another file of the same name adds
+    reports = table(store, "reports")
+    assert sorted(reports["report_id"]) == ["a1", "a2", "b1"]
+    assert set(reports["source"]) == {"reports.json"}  # for people to read
+    paths = reports.set_index("report_id")["source_path"]
+    assert paths["a1"] == str(a.resolve()) and paths["b1"] == str(b.resolve())
+    provenance = table(store, "provenance").set_index("path")
+    assert sorted(provenance.index) == sorted([str(a.resolve()), str(b.resolve())])
+    from healthy_streets._files import sha256
+
+    assert provenance.loc[str(a.resolve()), "sha256"] == sha256(a)
+    assert provenance.loc[str(b.resolve()), "sha256"] == sha256(b)
+
+    # the same file with new content replaces its own earlier rows, and only those
+    open311(a, "a3")
+    assert run("reports", a, "-o", store).exit_code == 0
+    reports = table(store, "reports")
+    assert sorted(reports["report_id"]) == ["a3", "b1"]
+    provenance = table(store, "provenance").set_index("path")
+    assert len(provenance) == 2
+    assert provenance.loc[str(a.resolve()), "sha256"] == sha256(a)
+
+    # the same content from another path (the file was moved) replaces, never doubles
+    moved = tmp_path / "archive" / "b-reports.json"
+    moved.parent.mkdir()
+    moved.write_bytes(b.read_bytes())
+    assert run("reports", moved, "-o", store).exit_code == 0
+    reports = table(store, "reports")
+    assert sorted(reports["report_id"]) == ["a3", "b1"]
+    assert reports.set_index("report_id").loc["b1", "source_path"] == str(moved.resolve())
+    assert sorted(table(store, "provenance")["path"]) == sorted(
+        [str(a.resolve()), str(moved.resolve())]
+    )
+
+
+def test_rejected_rows_are_keyed_by_the_file_too(tmp_path):
+    store = tmp_path / "store.gpkg"
+    a = open311(tmp_path / "a" / "reports.json", "a1", "a2", lat=float("nan"))
+    b = open311(tmp_path / "b" / "reports.json", "b1", lat=float("nan"))
+    for path in (a, b, a):
+        assert run("reports", path, "-o", store).exit_code == 0
+    rejected = table(store, "rejected")
+    counts = rejected["source_path"].value_counts().to_dict()
+    assert counts == {str(a.resolve()): 2, str(b.resolve()): 1}
+
+
+def test_a_build_with_two_files_of_one_name_keeps_both(tmp_path):
+    from healthy_streets.pipeline import Inputs
+
+    a = open311(tmp_path / "a" / "reports.json", "a1", "a2")
+    b = open311(tmp_path / "b" / "reports.json", "b1")
+    inputs = Inputs(
+        zones=SAMPLE / "zones.geojson", osm=SAMPLE / "yarrowside.osm", reports=[a, b],
+        osm_assets=False,
+    )  # fmt: skip
+    built = hs.load_layers(inputs)
+    path = tmp_path / "store.gpkg"
+    open_store(path).update(store_update(built, inputs))
+    reports = table(path, "reports").set_index("report_id")
+    assert reports["source_path"].to_dict() == {
+        "a1": str(a.resolve()), "a2": str(a.resolve()), "b1": str(b.resolve()),
+    }  # fmt: skip
+    provenance = table(path, "provenance")
+    rows = provenance[provenance["role"] == "reports"].set_index("path")
+    assert set(rows.index) == {str(a.resolve()), str(b.resolve())}
+    assert rows.loc[str(a.resolve()), "rows_in"] == 2
+    assert rows.loc[str(b.resolve()), "rows_in"] == 1
+
+
+def test_a_reports_file_imported_alone_replaces_only_its_rows(tmp_path, layers, update):
     store = open_store(tmp_path / "store.gpkg")
     store.update(update)
-    fms = layers.reports[layers.reports["source"] == "reports_fixmystreet.csv"].head(10)
-    store.update(
-        StoreUpdate(
-            layers={"reports": (fms, {"reports_fixmystreet.csv"})},
-            rejected=pd.DataFrame(columns=["layer", "source", "row", "field", "value", "reason"]),
-            provenance=pd.DataFrame(
-                [{"input": "reports_fixmystreet.csv"}], columns=PROVENANCE_COLUMNS
-            ),
-        )
-    )
+    fms = SAMPLE / "reports_fixmystreet.csv"
+    result = hs.read_reports(fms)
+    result.layer = result.layer.head(10)
+    store.update(import_update(result, fms))
     reports = store.read("reports")
     assert (reports["source"] == "reports_fixmystreet.csv").sum() == 10
     assert (reports["source"] == "reports_open311.json").sum() == (
@@ -110,41 +328,91 @@ def test_a_store_must_be_a_geopackage_or_postgresql(tmp_path):
         open_store(tmp_path / "store.sqlite")
 
 
-@pytest.mark.postgis
-def test_postgis_round_trip(postgis_url, layers, update):
-    schema = f"hs_test_{uuid.uuid4().hex[:8]}"
-    store = open_store(postgis_url, schema=schema)
-    try:
-        store.update(update)
-        store.update(update)  # again: nothing doubles
-        for name in ("zones", "streets", "assets", "reports"):
-            back = store.read(name)
-            assert len(back) == len(getattr(layers, name)), name
-            assert back.crs == "EPSG:27700"
-            assert list(back.columns) == LAYERS[name].column_names
-        zones = store.read("zones").set_index("zone_id")
-        assert zones.loc["yarrowside-north", "implemented_text"] == "06/09/2021"
-        reports = store.read("reports")
-        original = layers.reports.set_index("report_id")
-        first = reports.iloc[0]
-        assert first["reported_at"] == original.loc[first["report_id"], "reported_at"]
-        assert first.geometry.equals_exact(original.loc[first["report_id"]].geometry, 1e-6)
-        provenance = store.read("provenance")
-        assert len(provenance) == len(update.provenance)
-    finally:
-        from sqlalchemy import text
+def test_write_layer_refuses_a_file_that_is_not_a_geopackage(tmp_path):
+    from healthy_streets.io.write import write_layer
 
-        engine = store.engine()
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+    path = tmp_path / "x.gpkg"
+    path.write_text("not a GeoPackage")
+    frame = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(0, 0)], crs="EPSG:27700")
+    with pytest.raises(ForeignLayerError, match="not a GeoPackage"):
+        write_layer(frame, path, "one")
+    assert path.read_text() == "not a GeoPackage"
+    write_layer(frame, path, "one", overwrite=True)
+    assert pyogrio.list_layers(path)[:, 0].tolist() == ["one"]
+
+
+@pytest.fixture
+def schema(postgis_url):
+    name = f"hs_test_{uuid.uuid4().hex[:8]}"
+    yield name
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgis_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.mark.postgis
+def test_postgis_round_trip(postgis_url, schema, layers, update):
+    store = open_store(postgis_url, schema=schema)
+    store.update(update)
+    store.update(update)  # again: nothing doubles
+    for name in ("zones", "streets", "assets", "reports"):
+        back = store.read(name)
+        assert len(back) == len(getattr(layers, name)), name
+        assert back.crs == "EPSG:27700"
+        assert list(back.columns) == LAYERS[name].column_names
+    zones = store.read("zones").set_index("zone_id")
+    assert zones.loc["yarrowside-north", "implemented_text"] == "06/09/2021"
+    reports = store.read("reports")
+    original = layers.reports.set_index("report_id")
+    first = reports.iloc[0]
+    assert first["reported_at"] == original.loc[first["report_id"], "reported_at"]
+    assert first.geometry.equals_exact(original.loc[first["report_id"]].geometry, 1e-6)
+    provenance = store.read("provenance")
+    assert len(provenance) == len(update.provenance)
+    assert set(store.read(META_TABLE)["layer"]) == set(update.names())
+
+
+@pytest.mark.postgis
+def test_postgis_rows_are_keyed_by_the_file_and_foreign_tables_refused(
+    postgis_url, schema, tmp_path
+):
+    a = open311(tmp_path / "a" / "reports.json", "a1", "a2")
+    b = open311(tmp_path / "b" / "reports.json", "b1")
+    store = open_store(postgis_url, schema=schema)
+    for path in (a, b):
+        store.update(import_update(hs.read_reports(path), path))
+    assert sorted(store.read("reports")["report_id"]) == ["a1", "a2", "b1"]
+    open311(a, "a3")
+    store.update(import_update(hs.read_reports(a), a))
+    assert sorted(store.read("reports")["report_id"]) == ["a3", "b1"]
+    assert sorted(store.read("provenance")["path"]) == sorted([str(a.resolve()), str(b.resolve())])
+
+    from sqlalchemy import text
+
+    engine = store.engine()
+    with engine.begin() as conn:  # the council's own zones table in the schema
+        conn.execute(text(f'CREATE TABLE "{schema}".zones (scheme text, ward text)'))
+        conn.execute(text(f"INSERT INTO \"{schema}\".zones VALUES ('Old Town', 'East')"))
+    engine.dispose()
+    zones = SAMPLE / "zones.geojson"
+    with pytest.raises(ForeignLayerError, match=r"'zones'.*scheme, ward.*--overwrite") as info:
+        store.update(import_update(hs.read_zones(zones), zones))
+    assert "postgres:postgres" not in str(info.value)  # no password in messages
+    assert sorted(store.read("reports")["report_id"]) == ["a3", "b1"]  # nothing changed
+    engine = store.engine()
+    with engine.connect() as conn:
+        assert conn.execute(text(f'SELECT count(*) FROM "{schema}".zones')).scalar() == 1
+    engine.dispose()
+    store.update(import_update(hs.read_zones(zones), zones), overwrite=True)
+    assert len(store.read("zones")) == 4
 
 
 @pytest.mark.postgis
 def test_postgis_failure_changes_nothing(postgis_url, update):
-    from healthy_streets.errors import HealthyStreetsError
-
     broken = open_store(postgis_url.replace("5432", "1"), schema="hs_nowhere")
-    with pytest.raises(HealthyStreetsError, match="nothing was changed") as info:
+    with pytest.raises(StoreError, match="nothing was changed") as info:
         broken.update(update)
     assert "postgres:postgres" not in str(info.value)  # no password in messages

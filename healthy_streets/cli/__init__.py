@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from healthy_streets import __version__
-from healthy_streets.errors import ConfigError, HealthyStreetsError
+from healthy_streets.errors import BuildInterrupted, ConfigError, HealthyStreetsError
 
 __all__ = ["entry", "main"]
 
@@ -31,16 +31,27 @@ class _Group(click.Group):
             raise click.UsageError(str(exc)) from None  # no usage banner: the message says it
         except HealthyStreetsError as exc:
             raise click.ClickException(str(exc)) from None
-        except KeyboardInterrupt:
-            raise click.ClickException(
-                "Interrupted: earlier outputs are as they were; nothing half-written was kept."
-            ) from None
+        except KeyboardInterrupt as exc:
+            raise click.ClickException(_interrupted(exc)) from None
         except BrokenPipeError:
             sys.stderr.close()  # the reader (head, less) has gone: stop quietly
             ctx.exit(0)
         except OSError as exc:
             log.debug("The system refused", exc_info=True)
             raise click.ClickException(_system_message(exc)) from None
+
+
+def _interrupted(exc: KeyboardInterrupt) -> str:
+    """One line that tells the truth about what an interruption changed."""
+    if isinstance(exc, BuildInterrupted):
+        return str(exc)
+    # outside a build, every write is one atomic rename: a file is whole, old or new
+    return "Interrupted: no file was left half-written."
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a service stopping, ``kill``) stops a command the way Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def _system_message(exc: OSError) -> str:
@@ -62,6 +73,7 @@ def entry() -> None:
 
     if hasattr(signal, "SIGPIPE"):  # `healthy-streets ... | head` ends quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _terminate)
     main()
 
 

@@ -1,8 +1,10 @@
-"""The input options analysis commands share: the sample, or the files of a project."""
+"""What commands share about inputs and outputs: the input options of the analysis
+commands (the sample, or the files of a project), a table's ``--output``, and the store an
+import's ``--output`` names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,10 +104,9 @@ def table_output(
     if not output:
         return
     if output == "-":
-        from healthy_streets.io.write import neutralise_formulas
+        from healthy_streets.io.write import csv_text
 
-        table = frame.drop(columns=["geometry"], errors="ignore")
-        click.echo(neutralise_formulas(table).to_csv(index=index), nl=False)
+        click.echo(csv_text(frame, index=index), nl=False)
         return
     from healthy_streets.cli._report import say
     from healthy_streets.io.write import write_csv
@@ -130,3 +131,55 @@ csv_output_opt = click.option(
     help="Write the table as CSV (or an Excel workbook, for a name ending .xlsx; - for "
     "standard output).",
 )
+
+
+def store_output(
+    result: Any,
+    output: str,
+    *,
+    source: str | None,
+    inputs: Sequence[str | None] = (),
+    extra: dict[str, Any] | None = None,
+    overwrite: bool = False,
+) -> None:
+    """Put one import (and layers derived from it) into the store ``--output`` names: its
+    rows replace the rows of earlier imports of the same file; other files' rows stay.
+
+    Every command's ``--output`` store goes through here: an input is never the store, and
+    a layer the toolkit did not write is never replaced without ``--overwrite``.
+
+    Parameters
+    ----------
+    result
+        The :class:`~healthy_streets.model.account.ImportResult`.
+    output
+        A ``.gpkg`` path or a ``postgresql://`` URL.
+    source
+        The file read (``None`` for an online source).
+    inputs
+        Other files the command read (the store may not be one of them either).
+    extra
+        Layers derived from the import, by name.
+    overwrite
+        Replace layers of those names that the toolkit did not write.
+    """
+    from healthy_streets._files import check_output
+    from healthy_streets.cli._report import say
+    from healthy_streets.store import import_update, open_store
+
+    if not output.startswith("postgres"):
+        read = [p for p in (source, *inputs) if p]
+        check_output(output, overwrite=True, inputs=read)
+    update = import_update(result, source, extra=extra)
+    open_store(output).update(update, overwrite=overwrite)
+    say(f"Stored {', '.join(update.layers)} in {output}", err=True)
+
+
+def check_store_output(output: str | None, layers: Sequence[str], *, overwrite: bool) -> None:
+    """Refuse, before any work, a ``--output`` store that holds layers of these names that
+    the toolkit did not write (or a PostGIS store that cannot be reached)."""
+    if not output or overwrite:
+        return
+    from healthy_streets.store import open_store, store_names
+
+    open_store(output).check(store_names(layers))

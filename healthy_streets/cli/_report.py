@@ -105,25 +105,3 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
                 click.echo(f"  {r.source}: {count} {kind}: {reason} (row {where})", file=file)
             if len(counts) > MAX_REASONS:
                 click.echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)
-
-
-def store_import(
-    result: ImportResult, output: str, source: str | None, extra: dict[str, object] | None = None
-) -> None:
-    """Put one import (and layers derived from it) into the store at ``output``: its rows
-    replace that file's earlier rows; other files' rows stay."""
-    from pathlib import Path
-
-    import geopandas as gpd
-
-    from healthy_streets._files import check_output
-    from healthy_streets.store import import_update, open_store
-
-    if not output.startswith("postgres"):
-        check_output(output, overwrite=True, inputs=[source] if source else [])
-    update = import_update(result, Path(source) if source else None)
-    for name, frame in (extra or {}).items():
-        assert isinstance(frame, gpd.GeoDataFrame)
-        update.layers[name] = (frame, set(frame["source"].dropna().astype("str")))
-    open_store(output).update(update)
-    say(f"Stored {', '.join(update.layers)} in {output}", err=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._report import print_imports, say, store_import
+from healthy_streets.cli._inputs import check_store_output, store_output
+from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
     crs_opt,
     gpkg_output_opt,
     layer_opt,
+    overwrite_opt,
     pairs_opt,
     synonyms_opt,
 )
@@ -44,6 +46,7 @@ from healthy_streets.cli.options import (
 )
 @synonyms_opt
 @gpkg_output_opt
+@overwrite_opt
 def command(
     file: str | None,
     place: str | None,
@@ -54,6 +57,7 @@ def command(
     postcodes: str | None,
     synonyms: dict[str, str],
     output: str | None,
+    overwrite: bool,
 ) -> None:
     """Read community assets from FILE and say what was kept.
 
@@ -75,6 +79,7 @@ def command(
 
     if (file is None) == (place is None):
         raise click.UsageError("Give a FILE or --place NAME (one of them).")
+    check_store_output(output, ["assets"], overwrite=overwrite)
     if file is None:
         from healthy_streets.io.osm_features import assets_from_osm_place
 
@@ -96,4 +101,4 @@ def command(
     for key, n in counts.items():
         say(f"  {key:<18} {n:>6}")
     if output:
-        store_import(result, output, file)
+        store_output(result, output, source=file, inputs=[postcodes], overwrite=overwrite)

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from healthy_streets.cli._report import print_imports, say, store_import
-from healthy_streets.cli.options import crs_opt, gpkg_output_opt
+from healthy_streets.cli._inputs import check_store_output, store_output
+from healthy_streets.cli._report import print_imports, say
+from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -82,6 +83,7 @@ def _bbox(
     help="Also draw candidate 20mph zones from streets OSM tags 20 mph.",
 )
 @gpkg_output_opt
+@overwrite_opt
 def command(
     osm_file: str | None,
     place: str | None,
@@ -92,6 +94,7 @@ def command(
     nation: str | None,
     derive_zones: bool,
     output: str | None,
+    overwrite: bool,
 ) -> None:
     """Build the street network: highway ways only, each segment with its speed limit.
 
@@ -118,6 +121,9 @@ def command(
             "Give a source: --osm-file FILE, --place NAME, --bbox W,S,E,N, "
             "or --zones FILE to download the streets around the zones."
         )
+    check_store_output(
+        output, ["streets", *(["zones"] if derive_zones else [])], overwrite=overwrite
+    )
     zones = None
     if zones_file:
         from healthy_streets.io.zones import read_zones
@@ -141,12 +147,10 @@ def command(
         layers["zones"] = zones_from_osm_20mph(streets)
         say(f"{len(layers['zones'])} candidate 20mph zones drawn from OSM.")
     if output:
-        if zones_file and not output.startswith("postgres"):
-            from healthy_streets._files import check_output
-
-            check_output(output, overwrite=True, inputs=[zones_file])
         extra = {name: frame for name, frame in layers.items() if name != "streets"}
-        store_import(result, output, osm_file, extra)
+        store_output(
+            result, output, source=osm_file, inputs=[zones_file], extra=extra, overwrite=overwrite
+        )
 
 
 def _streets(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._report import print_imports, say, store_import
-from healthy_streets.cli.options import gpkg_output_opt, pairs_opt, synonyms_opt
+from healthy_streets.cli._inputs import check_store_output, store_output
+from healthy_streets.cli._report import print_imports, say
+from healthy_streets.cli.options import gpkg_output_opt, overwrite_opt, pairs_opt, synonyms_opt
 
 
 def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -50,6 +51,7 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 )
 @synonyms_opt
 @gpkg_output_opt
+@overwrite_opt
 def command(
     file: str,
     fmt: str | None,
@@ -57,6 +59,7 @@ def command(
     tiers: dict[str, str],
     synonyms: dict[str, str],
     output: str | None,
+    overwrite: bool,
 ) -> None:
     """Read resident reports from FILE and say what was kept.
 
@@ -78,6 +81,7 @@ def command(
     taxonomy = report_taxonomy(synonyms)
     if fields and fmt not in (None, "csv"):
         raise click.UsageError("--map is for council CSVs (--format csv).")
+    check_store_output(output, ["reports"], overwrite=overwrite)
     if fields:
         from healthy_streets.io.reports import reports_from_csv
 
@@ -89,4 +93,4 @@ def command(
         table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)
         say(table.to_string())
     if output:
-        store_import(result, output, file)
+        store_output(result, output, source=file, overwrite=overwrite)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._report import print_imports, say, store_import
+from healthy_streets.cli._inputs import store_output
+from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
     crs_opt,
     gpkg_output_opt,
     layer_opt,
+    overwrite_opt,
     pairs_opt,
 )
 
@@ -36,6 +38,7 @@ from healthy_streets.cli.options import (
     help="For speed-limit lines: build a zone per value of FIELD from the 20 mph lines.",
 )
 @gpkg_output_opt
+@overwrite_opt
 def command(
     file: str,
     crs: str | None,
@@ -44,6 +47,7 @@ def command(
     assume_bng: bool,
     group_by: str | None,
     output: str | None,
+    overwrite: bool,
 ) -> None:
     """Read a council's 20mph zones from FILE and say what was kept.
 
@@ -51,7 +55,8 @@ def command(
     Zone polygons become the `zones` layer. A file of street lines with a speed limit
     (a LAYER field such as "20mph streets") becomes the `speed_limits` layer, and with
     --group-by also zones drawn around its 20 mph streets. With --output the layers are
-    written into a GeoPackage.
+    written into a GeoPackage (or PostGIS); a layer of the same name that healthy-streets
+    did not write is never replaced without --overwrite.
 
     \b
     Examples:
@@ -93,4 +98,4 @@ def command(
             say(f"  {mph:g} mph{' (part time)' if part_time else ''}: {length} km")
     if output:
         extra = {name: frame for name, frame in layers.items() if name != result.kind}
-        store_import(result, output, file, extra)
+        store_output(result, output, source=file, extra=extra, overwrite=overwrite)

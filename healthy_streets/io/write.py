@@ -1,8 +1,11 @@
-"""Writing normalised layers to a GeoPackage the council's GIS team can open in QGIS."""
+"""Writing outputs: layers to a GeoPackage the council's GIS team opens in QGIS, tables as
+CSV and Excel workbooks whose cells never run as formulas. Every write is atomic."""
 
 from __future__ import annotations
 
+import csv
 import shutil
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,9 +14,17 @@ import pandas as pd
 import pyogrio
 
 from healthy_streets._files import atomic_path, check_output
-from healthy_streets.errors import OutputExistsError
+from healthy_streets.errors import ForeignLayerError, OutputExistsError
 
-__all__ = ["gpkg_layers", "neutralise_formulas", "write_csv", "write_layer", "write_workbook"]
+__all__ = [
+    "csv_text",
+    "gpkg_layers",
+    "is_formula",
+    "neutralise_formulas",
+    "write_csv",
+    "write_layer",
+    "write_workbook",
+]
 
 #: A cell that starts with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,9 +48,11 @@ def write_layer(
 ) -> Path:
     """Write ``frame`` as ``layer`` of the GeoPackage ``path``, atomically.
 
-    Other layers of an existing GeoPackage are kept. The file is copied beside itself, the
-    layer written into the copy, and the copy renamed over the original: an error part way
-    leaves the GeoPackage as it was.
+    Other layers of an existing GeoPackage are kept, and no layer is ever written over
+    without ``overwrite``; nor is a file that is not a GeoPackage
+    (:class:`~healthy_streets.errors.ForeignLayerError`). The file is copied beside itself,
+    the layer written into the copy, and the copy renamed over the original: an error part
+    way leaves the GeoPackage as it was.
 
     Parameters
     ----------
@@ -50,7 +63,8 @@ def write_layer(
     layer
         The layer name.
     overwrite
-        Replace a layer of that name if the file has one (otherwise refused).
+        Replace a layer of that name if the file has one (otherwise refused), or a file
+        that is not a GeoPackage.
     inputs
         Input files; ``path`` may not be one of them.
     """
@@ -59,10 +73,19 @@ def write_layer(
         from healthy_streets.errors import ConfigError
 
         raise ConfigError(f"{target} should be a GeoPackage: give it the extension .gpkg.")
-    if layer in gpkg_layers(target) and not overwrite:
+    try:
+        present = gpkg_layers(target)
+    except pyogrio.errors.DataSourceError as exc:
+        if not overwrite:
+            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "unreadable"
+            raise ForeignLayerError(
+                target, {"the whole file": f"not a GeoPackage ({reason})"}
+            ) from None
+        present = None  # replaced by a new GeoPackage
+    if present is not None and layer in present and not overwrite:
         raise OutputExistsError(f"{target} (layer {layer!r})")
     with atomic_path(target) as tmp:
-        if target.exists():
+        if present is not None and target.exists():
             shutil.copyfile(target, tmp)
         else:
             tmp.unlink()
@@ -85,18 +108,52 @@ def _gpkg_ready(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
 
-    A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
-    leading ``'`` (the OWASP advice for CSV injection), so that Excel shows it as text.
-    Numbers are left alone: a negative number is not a formula.
+    A text cell whose first character that is not white space or a control character
+    (spaces, tabs, carriage returns, zero-width spaces...) is ``=``, ``+``, ``-`` or ``@``
+    gets a leading ``'`` (the OWASP advice for CSV injection), so that a spreadsheet shows
+    it as text: ``" =1+2"``, ``"\r=1+3 Kestrel Road"`` and ``"\t@SUM(A1)"`` are all
+    neutralised, and so is a cell that starts with a tab or carriage return. Numbers are
+    left alone: a negative number is not a formula.
     """
     out = frame.copy()
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
             text = values.astype("object")
-            risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            risky = text.map(is_formula)
             out[column] = text.where(~risky, "'" + text.astype("str"))
     return out
+
+
+def is_formula(value: object) -> bool:
+    """Whether a spreadsheet could run ``value`` as a formula (see
+    :func:`neutralise_formulas`)."""
+    if not isinstance(value, str) or not value:
+        return False
+    if value[0] in FORMULA_STARTS:
+        return True
+    return _visible(value).startswith(FORMULA_STARTS)
+
+
+def _visible(text: str) -> str:
+    """``text`` without its leading white space and control or format characters."""
+    for index, char in enumerate(text):
+        if not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs")):
+            return text[index:]
+    return ""
+
+
+def csv_text(frame: pd.DataFrame, *, index: bool = False) -> str:
+    """A table as CSV text, formulas neutralised and geometry columns left out.
+
+    Records end with CRLF (RFC 4180), so that the ``csv`` writer quotes every cell holding
+    a line break, a lone carriage return included: a cell never splits a row, whichever
+    reader opens the file.
+    """
+    table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
+    return neutralise_formulas(table).to_csv(
+        index=index, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL
+    )
 
 
 def write_csv(
@@ -108,13 +165,12 @@ def write_csv(
     index: bool = False,
 ) -> Path:
     """Write a table as UTF-8 CSV (with a BOM, so Excel reads it right), atomically, with
-    formulas neutralised and geometry columns left out."""
+    formulas neutralised, cells holding line breaks quoted, and geometry columns left out
+    (see :func:`csv_text`). Every CSV the toolkit writes goes through here."""
     from healthy_streets._files import write_bytes_atomic
 
     target = check_output(path, overwrite=overwrite, inputs=inputs)
-    table = pd.DataFrame(frame).drop(columns=["geometry"], errors="ignore")
-    text = neutralise_formulas(table).to_csv(index=index, lineterminator="\n")
-    return write_bytes_atomic(target, text.encode("utf-8-sig"))
+    return write_bytes_atomic(target, csv_text(frame, index=index).encode("utf-8-sig"))
 
 
 def write_workbook(

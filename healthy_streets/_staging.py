@@ -1,0 +1,298 @@
+"""Builds that change their outputs all at once, or not at all.
+
+A build writes everything new (maps, tables, the index, the rejected rows, the updated
+GeoPackage store) into a staging folder inside the output folder, ``OUT/.staging-<id>/``.
+Nothing the officer sees changes until the end, when :meth:`OutputStaging.commit`:
+
+1. writes the plan of moves (``plan.json``: each staged file and where it goes);
+2. for a PostGIS store, commits the database transaction (the update is recorded in the
+   store's ``healthy_streets_meta`` under the build's id);
+3. renames ``plan.json`` to ``commit.json``: from here the build has happened;
+4. renames each staged file over its output, then removes the staging folder.
+
+Ctrl-C and SIGTERM are held back from step 1 to step 4 (a few milliseconds of renames, and a
+database commit), then delivered: a build either stops before it changed anything, or is
+complete. A build killed outright (SIGKILL, a power cut of the process) can still stop in
+step 4; the next build into the folder finishes the moves first (the folder's state was
+decided in step 3, or for PostGIS by whether the store holds the build's id) and removes
+staging folders of builds that never got that far.
+
+A lock file, ``OUT/.healthy-streets.lock``, held (``flock``) for the whole build, refuses a
+second build into the same folder while one runs; a killed build's lock dies with it.
+
+The environment variable ``HEALTHY_STREETS_TEST_STOP_AT`` is for tests only: set to a stage
+name (``loaded``, ``staged``, ``store-staged``, ``commit``, ``store-committed``,
+``committed``, ``moved-<n>``),
+the build sends itself SIGKILL there (``<stage>:TERM`` sends SIGTERM, ``<stage>:INT``
+SIGINT), so that a test can stop a build at an exact point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from healthy_streets.errors import BuildLockedError, HealthyStreetsError
+
+__all__ = ["LOCK_NAME", "STAGING_PREFIX", "OutputStaging", "checkpoint", "deferred_signals"]
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = ".healthy-streets.lock"
+STAGING_PREFIX = ".staging-"
+STOP_AT = "HEALTHY_STREETS_TEST_STOP_AT"
+PLAN, COMMITTED = "plan.json", "commit.json"
+
+#: Asked about a stale build whose store commit decides it: (build id, store key) ->
+#: committed, not committed, or ``None`` when this store cannot tell.
+Decider = Callable[[str, str], bool | None]
+
+
+def checkpoint(stage: str) -> None:
+    """A point where tests may stop the build (see the module's notes); else nothing."""
+    wanted = os.environ.get(STOP_AT)
+    if not wanted:
+        return
+    name, _, sig = wanted.partition(":")
+    if name == stage:
+        os.kill(os.getpid(), getattr(signal, f"SIG{sig or 'KILL'}"))
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back until the block ends, then deliver them.
+
+    Outside the main thread (where Python cannot set handlers) the block runs unprotected.
+    If the block raises, signals held back are dropped: the error is what the caller sees.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def remember(signum: int, frame: Any) -> None:
+        received.append(signum)
+
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    before = {s: signal.signal(s, remember) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+    for signum in dict.fromkeys(received):
+        signal.raise_signal(signum)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[Path]:
+    """Hold ``folder``'s lock file, or raise :class:`BuildLockedError` if another process
+    holds it. The lock goes with the process: a killed build's lock is no lock."""
+    path = folder / LOCK_NAME
+    with path.open("a+b") as handle:
+        if not _try_lock(handle):
+            raise BuildLockedError(
+                f"Another build is writing into {folder} right now (it holds {path}). Wait for "
+                "it to finish, or build into another folder with --output."
+            )
+        yield path
+
+
+def _try_lock(handle: IO[bytes]) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+class OutputStaging:
+    """A build's next outputs, staged inside the output folder and moved into place
+    together (see the module's notes).
+
+    Parameters
+    ----------
+    out
+        The output folder.
+    decide
+        For stale builds whose store commit decides them (PostGIS): whether it committed.
+
+    Attributes
+    ----------
+    files
+        Where the outputs are staged, laid out as in ``out``.
+    id
+        The build's id (also in the staging folder's name and the store's meta table).
+    committed
+        Whether the build has happened (the outputs may still be moving into place).
+    """
+
+    def __init__(self, out: str | Path, *, decide: Decider | None = None) -> None:
+        self.out = Path(out)
+        self.decide = decide
+        self.id = uuid.uuid4().hex[:12]
+        self.root = self.out / f"{STAGING_PREFIX}{self.id}"
+        self.files = self.root / "files"
+        self.committed = False
+        self._temps: list[Path] = []
+        self._lock: contextlib.ExitStack | None = None
+
+    def __enter__(self) -> OutputStaging:
+        self.out.mkdir(parents=True, exist_ok=True)
+        stack = contextlib.ExitStack()
+        stack.enter_context(folder_lock(self.out))
+        try:
+            for stale in sorted(self.out.glob(f"{STAGING_PREFIX}*")):
+                if stale.is_dir():
+                    _recover(stale, self.decide)
+            self.files.mkdir(parents=True)
+            self._write_plan(None)
+        except BaseException:
+            stack.close()
+            raise
+        self._lock = stack
+        return self
+
+    def place(self, target: Path) -> Path:
+        """Where to write the new version of ``target`` so that it can be renamed over it:
+        inside the staging folder when ``target`` is in the output folder, else a hidden file
+        beside ``target`` (listed in the plan, so that it never outlives the build)."""
+        target = Path(target)
+        if target.resolve().parent == self.out.resolve():
+            (self.root / "store").mkdir(exist_ok=True)
+            return self.root / "store" / target.name
+        temp = target.parent / f".{target.name}.{self.id}.part{target.suffix}"
+        self._temps.append(temp)
+        self._write_plan(None)
+        return temp
+
+    def commit(
+        self,
+        moves: Sequence[tuple[Path, Path]],
+        *,
+        store_commit: Callable[[], None] | None = None,
+        store_key: str | None = None,
+    ) -> None:
+        """Make the build real: commit the store, then move every staged file into place.
+
+        ``moves`` are (staged file, output) pairs. Signals are held back throughout and
+        delivered once everything is in place.
+        """
+        with deferred_signals():
+            store = {"key": store_key} if store_commit is not None else None
+            self._write_plan([(str(a), str(b)) for a, b in moves], store=store)
+            checkpoint("commit")
+            if store_commit is not None:
+                store_commit()
+                checkpoint("store-committed")
+            (self.root / PLAN).replace(self.root / COMMITTED)
+            _sync(self.root)
+            self.committed = True
+            checkpoint("committed")
+            try:
+                _move(moves)
+            except OSError as exc:
+                raise HealthyStreetsError(
+                    f"The build was complete, but moving its outputs into {self.out} stopped "
+                    f"({exc.strerror or exc}: {exc.filename}). The next build into this folder "
+                    "finishes the move; check the folder is writable."
+                ) from None
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def _write_plan(
+        self, moves: list[tuple[str, str]] | None, *, store: dict[str, Any] | None = None
+    ) -> None:
+        plan = {
+            "build_id": self.id,
+            "moves": moves or [],
+            "temps": [str(t) for t in self._temps],
+            "store": store,
+        }
+        tmp = self.root / f"{PLAN}.part"
+        with tmp.open("w", encoding="utf-8") as handle:
+            json.dump(plan, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(self.root / PLAN)
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            if not self.committed:
+                for temp in self._temps:
+                    temp.unlink(missing_ok=True)
+                shutil.rmtree(self.root, ignore_errors=True)
+        finally:
+            if self._lock is not None:
+                self._lock.close()
+
+
+def _move(moves: Sequence[tuple[Path | str, Path | str]]) -> None:
+    """Rename each staged file over its output (those already moved are skipped)."""
+    for number, (source, target) in enumerate(moves, start=1):
+        source, target = Path(source), Path(target)
+        if source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.replace(target)
+        checkpoint(f"moved-{number}")
+
+
+def _recover(stale: Path, decide: Decider | None) -> None:
+    """Finish a build that was killed after it happened; throw away one that was not."""
+    plan_path = stale / COMMITTED
+    committed = plan_path.exists()
+    if not committed:
+        plan_path = stale / PLAN
+    plan = _read_plan(plan_path)
+    store = plan.get("store") or {}
+    if not committed and store.get("key") and decide is not None:
+        committed = bool(decide(str(plan.get("build_id", "")), str(store["key"])))
+    if committed:
+        log.warning("Finishing a build into %s that was interrupted as it ended.", stale.parent)
+        _move([(Path(a), Path(b)) for a, b in plan.get("moves", [])])
+    else:
+        for temp in plan.get("temps", []):
+            Path(temp).unlink(missing_ok=True)
+    shutil.rmtree(stale, ignore_errors=True)
+
+
+def _read_plan(path: Path) -> dict[str, Any]:
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return plan if isinstance(plan, dict) else {}
+
+
+def _sync(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system allows)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
