@@ -1,7 +1,19 @@
+import random
+import re
+import sys
+import time
+
 import pandas as pd
 import pytest
 
-from healthy_streets.model.privacy import is_personal_column, redact, redact_series
+from healthy_streets.model.account import AccountBook
+from healthy_streets.model.privacy import (
+    is_person_column,
+    is_personal_column,
+    redact,
+    redact_series,
+    remove_names,
+)
 
 
 @pytest.mark.parametrize(
@@ -74,6 +86,8 @@ PEOPLE = [
     "Olu Requestor",
     "Kezia Volunteer",
     "Jean Smith",
+    "Jane Doe",
+    "Priya Sharples",
 ]
 CONTACTS = [
     "margaret.t@example.org",
@@ -84,6 +98,10 @@ CONTACTS = [
     "0044 7700 900789",
     "07700  900123",
     "12 Acacia Avenue",
+    "PR7 1AA",
+    "JOHN.SMITH",
+    "jo.bloggs",
+    "4a Mill Lane",
 ]
 
 
@@ -119,6 +137,13 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
         ",,,,,,,,Devinder Staffmember,kez@example.net,+44 7700 900999\n"
         '9004,Bins,"ring 0044 7700 900789 or 07700  900123",Jean Smith,Litter,,2024-03-02,,,,,'
         "open,53.6535,-2.6180,,,,,,,,,,,\n"
+        '9005,"Dog mess outside 12 Acacia Avenue, PR7 1AA, reported by Jane Doe",'
+        '"Write to JOHN.SMITH AT EXAMPLE DOT COM.\nKind regards\nPriya Sharples",,Dog fouling,,'
+        "2024-03-03,,,,,open,53.6535,-2.6180,,,,,,,,,,,\n"
+        "9006,Glass,,,Litter,,2024-03-03,,,,,open,see jo.bloggs@example.com,-2.6180,"
+        ",,,,,,,,,,\n"
+        "9007,Glass,,,Litter,,seen by Jane Doe at 4a Mill Lane,,,,,open,53.6535,-2.6180,"
+        ",,,,,,,,,,\n"
     )
     (tmp_path / "open311.json").write_text(
         json.dumps(
@@ -145,6 +170,7 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
         "Kezia Volunteer,kez@example.net,01257 515151,12 Acacia Avenue\n"
         "Shopping helper 07700 900461,People who help,53.6536,-2.6181,"
         "Kezia Volunteer knows her,Kezia Volunteer,,,12 Acacia Avenue\n"
+        "Leyland United Football Club,Defibrillator,53.6537,-2.6182,,,,,Leyland\n"
     )
     (tmp_path / "healthy-streets.toml").write_text(
         '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "yarrowside.osm"\n'
@@ -170,6 +196,458 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
     assert {"index.html", "tables.xlsx", "rejected.csv", "summary.csv"} <= set(texts)
     assert any(name.endswith(":reports") for name in texts)
     assert any("9004" in text for name, text in texts.items() if name.endswith(":reports"))
+    for rejected in ("rejected.csv", *(n for n in texts if n.endswith(":rejected"))):
+        assert "see [email removed], -2.618" in texts[rejected]
+        assert "seen by [name removed] at [address removed]" in texts[rejected]
+    assert any(":rejected" in name for name in texts)
+    stored_assets = next(text for name, text in texts.items() if name.endswith(":assets"))
+    assert "Leyland United Football Club" in stored_assets
     for name, text in texts.items():
         for secret in PEOPLE + CONTACTS:
             assert secret not in text, f"{secret!r} reached {name}"
+
+
+# --- which columns name persons ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["User Name", "Staff User", "requestor_name", "Reporter", "Added By", "Volunteer", "Surname"],
+)
+def test_person_columns(name):
+    assert is_person_column(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Reporter Email",
+        "Contact Number",
+        "Address",
+        "Postcode",
+        "Website",
+        "Telephone",
+        "E-Mail",
+        "Staff ID",
+        "Location",
+        "Name",
+    ],
+)
+def test_contact_details_and_places_are_not_person_columns(name):
+    assert not is_person_column(name)
+
+
+# --- free text: the planted corpus, both ways ----------------------------------------------
+
+PERSONAL_TEXT = [
+    ("Dog mess again, reported by Jane Doe", "Dog mess again, reported by [name removed]"),
+    (
+        "Fly-tipping outside 12 Acacia Avenue, PR7 1AA",
+        "Fly-tipping outside [address removed], [postcode removed]",
+    ),
+    ("Contact john.smith at example dot com for photos", "Contact [email removed] for photos"),
+    ("JOHN.SMITH AT EXAMPLE DOT COM", "[email removed]"),
+    ("email jo [at] example [dot] co [dot] uk", "email [email removed]"),
+    ("jo(at)example(dot)com", "[email removed]"),
+    ("write to jo { at } example { dot } com", "write to [email removed]"),
+    ("Email ANNE.LEE@EXAMPLE.CO.UK", "Email [email removed]"),
+    (
+        "my name is John Smith and the bins are full",
+        "my name is [name removed] and the bins are full",
+    ),
+    ("Complaint from Mrs Patel about the hedge", "Complaint from [name removed] about the hedge"),
+    ("I'm Anne and I walk my dog here", "I'm [name removed] and I walk my dog here"),
+    ("I am Daniel Okafor, a resident", "I am [name removed], a resident"),
+    ("Dear Mr Jones,\nThe path is blocked.", "Dear [name removed],\nThe path is blocked."),
+    ("Dear Mrs Ahmed", "Dear [name removed]"),
+    ("Hi Sarah,\nthe light is out again", "Hi [name removed],\nthe light is out again"),
+    ("Hello Gary\nBins again", "Hello [name removed]\nBins again"),
+    (
+        "Good morning Priya, the drain is blocked",
+        "Good morning [name removed], the drain is blocked",
+    ),
+    ("Please empty the bin. Thanks, Jane", "Please empty the bin. Thanks, [name removed]"),
+    ("Thank you, Mohammed", "Thank you, [name removed]"),
+    ("Still not fixed.\nRegards, John Smith", "Still not fixed.\nRegards, [name removed]"),
+    (
+        "Glass on the path.\nKind regards\nJo Bloggs",
+        "Glass on the path.\nKind regards\n[name removed]",
+    ),
+    ("Yours sincerely\nMargaret Thistlethwaite", "Yours sincerely\n[name removed]"),
+    ("Best wishes, Tom", "Best wishes, [name removed]"),
+    ("Sofa dumped again. Cheers Dave", "Sofa dumped again. Cheers [name removed]"),
+    ("Regards, Jo 07700 900461", "Regards, [name removed] [phone removed]"),
+    ("Dr Amir Khan slipped on the ice", "[name removed] slipped on the ice"),
+    ("Miss Olivia Brown says the lamp flickers", "[name removed] says the lamp flickers"),
+    ("Ms O'Brien's car was hit", "[name removed]'s car was hit"),
+    ("Mr J. Smith-Jones rang about it", "[name removed] rang about it"),
+    ("Prof Hughes noticed the crack", "[name removed] noticed the crack"),
+    ("Spotted by Zoë Ellis", "Spotted by [name removed]"),
+    ("logged by Siobhan McDonald on Monday", "logged by [name removed] on Monday"),
+    (
+        "Reported by Mr Patel of 8 Kestrel Close",
+        "Reported by [name removed] of [address removed]",
+    ),
+    (
+        "Name: Jane Doe\nEmail: jane.doe@example.org",
+        "Name: [name removed]\nEmail: [email removed]",
+    ),
+    ("Flat 3, 27 Church Road has rubbish piled up", "[address removed] has rubbish piled up"),
+    ("Bags left at 4a Mill Lane", "Bags left at [address removed]"),
+    (
+        "My neighbour at 33 Meadow Croft keeps dumping",
+        "My neighbour at [address removed] keeps dumping",
+    ),
+    ("2-4 Victoria Terrace have no lights", "[address removed] have no lights"),
+    ("Outside 101 Station Road, Chorley", "Outside [address removed], Chorley"),
+    ("bin outside 12 acacia avenue", "bin outside [address removed]"),
+    ("postcode pr71aa", "postcode [postcode removed]"),
+    ("Near PR7 1AA", "Near [postcode removed]"),
+    ("Call 07700 900123 after 5", "Call [phone removed] after 5"),
+    ("ring +44 1257 515151", "ring [phone removed]"),
+]
+
+PUBLIC_TEXT = [
+    "Leyland United Football Club",
+    "Fishergate Mall",
+    "Chorley Library",
+    "St Mary's Church Hall",
+    "Astley Park",
+    "Preston Road Surgery",
+    "The Red Lion",
+    "bins overflowing on Church Road",
+    "Market Street",
+    "Dog fouling on Acacia Avenue near the school",
+    "Fly-tipping by 3 garages",
+    "Report 12345 at 10:30 on 25/11/2026",
+    "case ref 12345678",
+    "Defibrillator outside Leyland Cricket Club",
+    "Bench in Worden Park by the maze",
+    "Litter bins at Chorley Bus Station",
+    "Reported by Chorley Council street cleaning",
+    "Reported by Preston Road Surgery staff",
+    "Sent by Leyland Town Council",
+    "Reported by The Friends of Astley Park",
+    "Thanks Chorley Council for the quick fix",
+    "Thanks to Leyland United volunteers",
+    "Kind regards, Chorley Council",
+    "Dear Sir or Madam, the streetlight is out",
+    "Hello Council team,",
+    "Hi-vis jackets dumped on Moss Lane",
+    "More info at www.chorley.gov.uk/bins",
+    "Leaflets at www.lancashire.gov.uk",
+    "Meeting at 10.30 Market Street",
+    "Road closed from 12 March to 14 April",
+    "Potholes on the A6 near junction 28 of the M6",
+    "3 bags of rubbish by the 2 benches",
+    "Over 20 cars parked on the verge",
+    "Overflowing bin, 2nd time this week",
+    "Collected on 25 Nov 2024",
+    "Fixed on 12/03/2024 at 14:03",
+    "Dog Waste Bin No. 42",
+    "5 Pancras Square Leisure Centre & Library",
+    "St John's Centre, St John's Road",
+    "Age UK Trafford, The Sharples Building",
+    "Astley Hall Museum and Art Gallery",
+    "Tesco Extra car park, Buckshaw Village",
+    "Broken glass near the Black Horse pub",
+    "Graffiti on Bridge Street underpass",
+    "Yarrow Valley Country Park",
+    "Hollinshead Street Allotments",
+    "Speeding on Wigan Road, 40 in a 30",
+    "Bins emptied every 2 weeks on Thursday",
+    "I'm Fed up with dog mess",
+    "My name is on the petition",
+    "St Mary's Primary School, 3 classes walked here",
+    "Unit 4 Leyland Business Park",
+    "Ward: Chorley East",
+    "Fixed - council",
+    "PR7 area",
+    "Open311 service request 4567",
+    "Dr Who themed bench",
+    "Junction of the M6 2nd exit",
+    "SC-Fly-Tip Defect",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PERSONAL_TEXT)
+def test_personal_data_in_free_text_is_removed(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", PUBLIC_TEXT)
+def test_places_organisations_dates_and_references_stay(text):
+    assert redact(text) == text
+
+
+def test_a_column_is_scrubbed_as_each_of_its_cells():
+    """The column is scrubbed in one pass over its cells joined together: the result is the
+    same as one cell at a time, cells never run into each other, and a cell holding the
+    joining character itself is still scrubbed."""
+    cells = [text for pair in PERSONAL_TEXT for text in pair] + PUBLIC_TEXT
+    rng = random.Random(7)
+    rng.shuffle(cells)
+    cells += ["Thanks,", "Jane", "12", "Acacia Avenue", "jo at example", "dot com", "Hi", "Sam,"]
+    out = redact_series(pd.Series(cells))
+    assert out.tolist() == [redact(cell) for cell in cells]
+    assert out.iloc[-8:].tolist() == cells[-8:]
+    odd = redact_series(pd.Series(["Regards, Jo\x00", "ok"]))
+    assert odd.tolist() == ["Regards, [name removed]\x00", "ok"]
+
+
+# --- linear time ---------------------------------------------------------------------------
+
+
+def _seconds(function, *args):
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+REPORT_TEXT = (
+    "Dog fouling on Church Road near the school gates again, the bins are overflowing. "
+    "Reported by Jane Doe of 12 Acacia Avenue, PR7 1AA; call 07700 900123 or write to "
+    "john.smith at example dot com.\nKind regards\nJo Bloggs\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a" * 20_000_000, id="letters"),
+        pytest.param(REPORT_TEXT * (20_000_000 // len(REPORT_TEXT)), id="reports"),
+    ],
+)
+def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
+    """A quadratic pattern took 3.6 s for 40,000 characters: 20 MB would take days."""
+    assert _seconds(redact, text) < 20
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "a@",
+        "a at ",
+        "a dot ",
+        "jo(at)x",
+        "0",
+        "+44 ",
+        "1 ",
+        "12 Aa ",
+        "Mr ",
+        "Thanks ",
+        "Hi\n",
+        " ",
+        "by ",
+        "a.",
+        "Aa ",
+    ],
+)
+def test_every_pattern_is_linear_on_hostile_text(unit):
+    """Text made to make each pattern try hard at every character: 2 MB in well under the
+    time a quadratic pattern needs for 40 kB."""
+    text = unit * (2_000_000 // len(unit))
+    assert _seconds(redact, text) < 5
+
+
+def test_a_county_of_reports_is_scrubbed_quickly():
+    rng = random.Random(3)
+    texts = [
+        "Dog fouling on Church Road",
+        "Fly-tipping by 3 garages",
+        "Overflowing bin outside 12 Market Street",
+        "Reported by Jane Doe again",
+        "Pothole at the junction with Mill Lane",
+        "Dog mess everywhere, please send someone. Thanks, Jo",
+        "Abandoned sofa, call 07700 900123",
+        "Litter near the school gates",
+    ]
+    titles = pd.Series([f"{rng.choice(texts)} ({i})" for i in range(250_000)])
+    people = pd.DataFrame(
+        {"User Name": rng.choices(["Jane Doe", "(anonymous)", "Jo Bloggs"], k=250_000)}
+    )
+    assert _seconds(redact_series, titles) < 15
+    assert _seconds(remove_names, titles, people) < 10
+
+
+# --- the row's own names -------------------------------------------------------------------
+
+
+def _remove_names_row_by_row(texts, names):
+    """``remove_names`` as it was: one row, one name, one regular expression at a time."""
+    out = texts.astype("object").copy()
+    if names.empty:
+        return out
+    for row, values in names.iterrows():
+        text = out.get(row)
+        if not isinstance(text, str):
+            continue
+        for value in values.dropna().astype("str"):
+            name = value.strip()
+            if (
+                len(name) < 3
+                or name.lower()
+                in {
+                    "anonymous",
+                    "(anonymous)",
+                    "anon",
+                    "n/a",
+                    "none",
+                    "unknown",
+                    "-",
+                }
+                or "@" in name
+            ):
+                continue
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "[name removed]", text, flags=re.I)
+        out[row] = text
+    return out
+
+
+def test_remove_names_gives_what_row_by_row_removal_gave():
+    """Random rows, names in every case and in letters whose case folding is unusual (the
+    dotted and dotless i, the long s, the Kelvin sign), names inside other names, names that
+    are regular-expression syntax, missing values, numbers, names that are "name": the
+    substring pre-filter never changes the result."""
+    rng = random.Random(11)
+    people = [
+        "Jane Doe",
+        "Ann",
+        "Ann Lee",
+        "Jo",
+        "(anonymous)",
+        "O'Brien (Jr.)",
+        "İlkay Şahin",
+        "Kirk",
+        "Rosa",
+        "Strauß",
+        "name",
+        "Anne-Marie",
+        " Sam Hill ",
+        "a+b",
+        "ıvan",
+    ]
+    variants = {
+        "Kirk": ["KIRK", "\u212airk"],
+        "Rosa": ["ROSA", "Ro\u017fa"],
+        "İlkay Şahin": ["ilkay şahin", "İLKAY ŞAHİN"],
+        "ıvan": ["Ivan", "IVAN", "ivan"],
+        "Strauß": ["STRAUSS", "strauß", "STRAUẞ"],
+    }
+    texts, rows = [], []
+    for _ in range(3000):
+        row = [rng.choice([*people, None, float("nan"), 12345, 7.5]) for _ in range(3)]
+        words = ["bins", "on", "Church", "Road", "[name removed]", "x"]
+        for person in row:
+            if isinstance(person, str):
+                words += [person, person.upper(), person.lower(), *variants.get(person, [])]
+        rng.shuffle(words)
+        texts.append(rng.choice([" ".join(words[: rng.randint(0, len(words))]), None, 42]))
+        rows.append(row)
+    index = pd.Index(rng.sample(range(10_000), 3000))
+    texts = pd.Series(texts, index=index)
+    names = pd.DataFrame(rows, columns=["User Name", "Staff User", "requestor_name"], index=index)
+    names = names.iloc[rng.sample(range(3000), 2500)]  # some rows have no names
+    expected = _remove_names_row_by_row(texts, names)
+    got = remove_names(texts, names)
+    assert got.index.equals(expected.index)
+    assert got.tolist() == expected.tolist()
+    assert (got != texts).sum() > 1000  # the test exercised the removal
+
+
+def test_the_substring_prefilter_sees_every_case_insensitive_match():
+    """Two characters that a case-insensitive regular expression matches to each other fold
+    to the same text, for every character of Unicode."""
+    import _sre
+    from re import _casefix
+
+    from healthy_streets.model.privacy import _fold
+
+    groups: dict[int, set[int]] = {}
+    for code in range(sys.maxunicode + 1):
+        if not 0xD800 <= code <= 0xDFFF:
+            groups.setdefault(_sre.unicode_tolower(code), set()).add(code)
+    for lower, members in groups.items():
+        same = set(members)
+        for extra in _casefix._EXTRA_CASES.get(lower, ()):
+            same |= groups.get(_sre.unicode_tolower(extra), {extra})
+        if len(same) > 1:
+            first = chr(min(same))
+            assert all(re.fullmatch(re.escape(first), chr(c), re.IGNORECASE) for c in same)
+            assert len({_fold(chr(c)) for c in same}) == 1, sorted(map(hex, same))
+
+
+def test_public_names_keep_their_words_whatever_the_venue_columns_hold(tmp_path):
+    """A defibrillator list: the Address column holds the town, which is in many public
+    names; the Telephone and Postcode are the venue's. Only the person who added the row
+    counts as a name."""
+    from healthy_streets.io.assets import read_assets
+
+    path = tmp_path / "defibrillators.csv"
+    path.write_text(
+        "Name,Category,Latitude,Longitude,Address,Postcode,Telephone,Website,Added By\n"
+        "Leyland United Football Club,Defibrillator,53.6535,-2.6180,Leyland,PR25 2XX,"
+        "01772 421000,https://leylandunited.example,Jane Doe\n"
+        "Fishergate Mall,Defibrillator,53.6536,-2.6181,Fishergate Mall,PR1 8HJ,,,\n"
+        "Bench given by Jane Doe,Bench,53.6537,-2.6182,Leyland,,,,Jane Doe\n"
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == [
+        "Leyland United Football Club",
+        "Fishergate Mall",
+        "Bench given by [name removed]",
+    ]
+
+
+# --- rejected and repaired rows ------------------------------------------------------------
+
+
+def test_the_account_scrubs_values_reasons_and_notes():
+    book = AccountBook("walkabout.csv")
+    book.hide_names(pd.DataFrame({"Added By": ["Kezia Volunteer", "Olu Requestor"]}, index=[2, 3]))
+    book.reject(2, "The row has no coordinates.", field="Latitude", value="ask Kezia Volunteer")
+    book.reject(3, "'07700 900461' is not an OS grid reference.", value="07700 900461")
+    book.repair(3, "Placed at the centre of the postcode.", value="12 Acacia Avenue, PR7 1AA")
+    book.reject_many(pd.Series([4]), "No date.", values=pd.Series(["JO AT EXAMPLE DOT COM"]))
+    book.note("Category 'ring 01257 515151' matched nothing.")
+    long_value = "x" * 190 + " jo.bloggs@example.com " + "y" * 500
+    book.reject(5, "Too long.", value=long_value)
+    result = book.result(pd.DataFrame(), rows_in=5)
+    assert result.rejected["value"].tolist() == [
+        "ask [name removed]",
+        "[phone removed]",
+        "[email removed]",
+        ("x" * 190 + " [email removed] " + "y" * 500)[:200],
+    ]
+    assert result.rejected["reason"].iloc[1] == "'[phone removed]' is not an OS grid reference."
+    assert result.repaired["value"].tolist() == ["[address removed], [postcode removed]"]
+    assert result.notes == ["Category 'ring [phone removed]' matched nothing."]
+
+
+def test_rejected_reports_carry_no_personal_data(tmp_path):
+    """Rows of a FixMyStreet export rejected for their coordinates or date, or repaired for
+    their status, with personal data in the cells the account records."""
+    from healthy_streets.io.reports import reports_from_fixmystreet
+
+    path = tmp_path / "fms.csv"
+    path.write_text(
+        "Report ID,Title,Detail,User Name,Category,Created,Status,Latitude,Longitude\n"
+        "1,Sofa ring 07700 900123,jo@example.com,Jane Doe,Fly tipping,2024-03-01,open,"
+        "call 07700 900123,-2.618\n"
+        "2,Reported by Jane Doe,,Anne Sharples,Litter,ask Anne Sharples,open,53.6535,-2.618\n"
+        "3,Bags,,,Litter,2024-03-01,passed to Mr Smith 07700 900461,53.6535,-2.618\n"
+        "4,Glass,,,Litter,2024-03-01,open,JOHN.SMITH AT EXAMPLE DOT COM,12 Acacia Avenue\n"
+    )
+    result = reports_from_fixmystreet(path)
+    assert result.rows_in == 4 == result.kept + result.n_rejected
+    rejected = dict(zip(result.rejected["row"], result.rejected["value"], strict=True))
+    repaired = dict(zip(result.repaired["row"], result.repaired["value"], strict=True))
+    assert rejected == {
+        "2": "call [phone removed], -2.618",
+        "3": "ask [name removed]",
+        "5": "[email removed], [address removed]",
+    }
+    assert repaired == {"4": "passed to [name removed] [phone removed]"}
+    published = result.rejected.to_csv() + result.repaired.to_csv()
+    for secret in ("07700", "Anne Sharples", "Smith", "JOHN", "Acacia", "jo@"):
+        assert secret not in published

@@ -13,8 +13,9 @@ Sources, chosen by the file:
 
 Free-text categories map to the asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with
 the original kept; texts that match nothing become ``other`` and are listed in the notes.
-Columns that hold people (``Added By``, emails, phones) are never read; emails and phone
-numbers written in notes are redacted.
+Columns that hold people (``Added By``, emails, phones) are never read; emails, phone numbers,
+home addresses and people's names written in names and notes are removed
+(:mod:`healthy_streets.model.privacy`).
 """
 
 from __future__ import annotations
@@ -51,7 +52,12 @@ from healthy_streets.io._spatial import (
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.ids import slugify
 from healthy_streets.model.layers import ASSETS, COMMUNITY_MAP_KIND, conform
-from healthy_streets.model.privacy import is_personal_column, redact_series, remove_names
+from healthy_streets.model.privacy import (
+    is_personal_column,
+    person_columns,
+    redact_series,
+    remove_names,
+)
 from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
 
 __all__ = [
@@ -178,6 +184,7 @@ def read_assets(
     spatial = frame_from_wkt_table(path, table) if table is not None else None
     if table is not None and spatial is None:
         note_title_lines(table, book)
+        book.hide_names(person_columns(table))
         rows_in = len(table)
         if rows_in == 0:
             raise InputFileError(
@@ -326,7 +333,7 @@ def _asset_columns(
             return pd.Series([None] * len(frame), index=frame.index, dtype="object")
         return frame[name].astype("object").where(frame[name].notna(), None)
 
-    people = frame[[c for c in frame.columns if c != "geometry" and is_personal_column(str(c))]]
+    people = person_columns(frame)
     category_text = column("category")
     if "_layer" in frame:  # a My Maps layer name is the category of the rows in it
         category_text = category_text.fillna(frame["_layer"])

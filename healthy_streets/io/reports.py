@@ -2,8 +2,9 @@
 
 Columns are matched by header name, never by position, so older exports missing columns and
 council exports with extra ones both load. Names, emails, phone numbers and staff names
-never leave this module: only the columns of the ``reports`` layer are kept, and emails and
-phone numbers written inside titles and descriptions are redacted.
+never leave this module: only the columns of the ``reports`` layer are kept, and emails, phone
+numbers, home addresses and people's names written inside titles and descriptions are removed
+(:mod:`healthy_streets.model.privacy`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from healthy_streets.io._common import (
 from healthy_streets.io._coords import find_coordinate_columns, points_from_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
-from healthy_streets.model.privacy import is_personal_column, redact_series, remove_names
+from healthy_streets.model.privacy import person_columns, redact_series, remove_names
 from healthy_streets.model.taxonomy import (
     RESPONSIBLE_TIER,
     Taxonomy,
@@ -504,7 +505,8 @@ def _reports_from_table(
             )
     status = status.fillna("open")
     tier_table = {**RESPONSIBLE_TIER, **(tiers or {})}
-    people = table[[c for c in table.columns if is_personal_column(c)]]
+    people = person_columns(table)
+    book.hide_names(people)
     reports = gpd.GeoDataFrame(
         {
             "report_id": ids[keep],

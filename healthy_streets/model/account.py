@@ -4,6 +4,10 @@ Nothing is lost silently. An importer returns an :class:`ImportResult`: the kept
 normalised layer, plus a table of the rows it repaired (and what it did) and a table of the
 rows it rejected (and why). ``rows_in == kept + rejected`` always holds; a repaired row is
 also a kept row.
+
+The values and reasons recorded are scrubbed of personal data like the kept rows' text
+(:func:`healthy_streets.model.privacy.redact`), so the rejected rows of a file may be
+published (``rejected.csv``, the store's ``rejected`` table) as they are.
 """
 
 from __future__ import annotations
@@ -14,10 +18,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from healthy_streets.model.privacy import redact, redact_series, remove_names
+
 __all__ = ["ACCOUNT_COLUMNS", "AccountBook", "ImportResult"]
 
 #: Columns of the ``repaired`` and ``rejected`` tables.
 ACCOUNT_COLUMNS = ["source", "row", "field", "value", "reason"]
+#: Characters of a value kept in the account.
+VALUE_LENGTH = 200
+# Characters of a value scrubbed before it is cut to VALUE_LENGTH: more than any email,
+# phone, address or name that may start within the part kept.
+_SCRUBBED_LENGTH = 1000
 
 
 @dataclass
@@ -34,7 +45,8 @@ class ImportResult:
         How many rows (features, ways, records) the source held.
     repaired
         One row per repair: ``source``, ``row`` (as the source numbers it: spreadsheet row,
-        feature number from 1, or OSM id), ``field``, ``value`` and ``reason`` (what was done).
+        feature number from 1, or OSM id), ``field``, ``value`` (its first 200 characters,
+        personal data removed) and ``reason`` (what was done).
     rejected
         One row per rejected row, same columns, ``reason`` saying why.
     notes
@@ -106,13 +118,28 @@ class AccountBook:
     ----------
     source
         The file being read; written into every account row.
+
+    Every value, reason and note recorded is scrubbed of personal data when the book is
+    closed (:meth:`result`): emails, phones, postcodes, home addresses and names after a
+    cue, plus the names the row itself holds once :meth:`hide_names` is told them.
     """
 
     def __init__(self, source: str) -> None:
         self.source = source
         self._repaired: list[dict[str, object]] = []
         self._rejected: list[dict[str, object]] = []
+        self._names: pd.DataFrame | None = None
         self.notes: list[str] = []
+
+    def hide_names(self, names: pd.DataFrame) -> None:
+        """Remove, from the values recorded for each row, the names of the persons that row
+        holds.
+
+        ``names`` holds the source's person columns
+        (:func:`~healthy_streets.model.privacy.person_columns`), its rows labelled as the
+        rows are recorded.
+        """
+        self._names = names
 
     def note(self, text: str) -> None:
         """Record a fact about the whole import (not about one row)."""
@@ -163,9 +190,9 @@ class AccountBook:
             layer=layer,
             source=self.source,
             rows_in=rows_in,
-            repaired=_frame(self._repaired),
-            rejected=_frame(self._rejected),
-            notes=self.notes + list(notes or []),
+            repaired=_frame(self._repaired, self._names),
+            rejected=_frame(self._rejected, self._names),
+            notes=[str(redact(note)) for note in self.notes + list(notes or [])],
             unit=unit,
             rows_kept=rows_kept,
         )
@@ -176,17 +203,32 @@ class AccountBook:
             "source": self.source,
             "row": row,
             "field": field,
-            "value": str(text)[:200],
+            "value": str(text)[:_SCRUBBED_LENGTH],
             "reason": reason,
         }
 
 
-def _frame(entries: list[dict[str, object]]) -> pd.DataFrame:
+def _frame(entries: list[dict[str, object]], names: pd.DataFrame | None) -> pd.DataFrame:
     if not entries:
         return _empty_account()
     frame = pd.DataFrame(entries, columns=ACCOUNT_COLUMNS)
+    frame["value"] = _scrubbed_values(frame, names)
+    reasons = frame["reason"].astype("str")
+    unique = reasons.drop_duplicates()
+    frame["reason"] = reasons.map(dict(zip(unique, redact_series(unique), strict=True)))
     frame["row"] = frame["row"].astype("str")
     return frame
+
+
+def _scrubbed_values(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.Series:
+    """The recorded values without personal data, cut to :data:`VALUE_LENGTH`."""
+    values = frame["value"].astype("object").reset_index(drop=True)
+    if names is not None and len(names.columns):
+        unique = names[~names.index.duplicated()]
+        rows = unique.reindex(pd.Index(frame["row"].tolist(), dtype="object"))
+        values = remove_names(values, rows.reset_index(drop=True))
+    scrubbed = redact_series(values).str.slice(0, VALUE_LENGTH).fillna("")
+    return pd.Series(scrubbed.to_numpy(dtype=object), index=frame.index, dtype="str")
 
 
 def _empty_account() -> pd.DataFrame:

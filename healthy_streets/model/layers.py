@@ -66,6 +66,13 @@ class Layer:
         return [c.name for c in self.columns] + ["geometry"]
 
 
+# Free text from residents, as the importers leave it (healthy_streets.model.privacy).
+_SCRUBBED = (
+    "emails, phone numbers, postcodes, home addresses and people's names replaced by "
+    "`[email removed]`, `[phone removed]`, `[postcode removed]`, `[address removed]` and "
+    "`[name removed]`; places and organisations kept"
+)
+
 _ZONE_ID = Column(
     "zone_id",
     "str",
@@ -178,16 +185,28 @@ ASSETS = Layer(
             "str",
             "Identifier: `<file name slug>-<row>` (`walkabout-csv-12`), or `osm-<element>-<id>`.",
         ),
-        Column("name", "str", "The asset's name; may be empty."),
+        Column(
+            "name",
+            "str",
+            "The asset's name; may be empty. From a file (not OpenStreetMap), personal data "
+            "removed as in `notes`.",
+        ),
         Column(
             "category",
             "str",
             "Category key from the asset taxonomy (`healthy_streets.model.taxonomy`).",
         ),
-        Column("category_text", "str", "The category exactly as written in the source."),
+        Column(
+            "category_text",
+            "str",
+            "The category as written in the source; from a file, personal data removed as in "
+            "`notes`.",
+        ),
         Column("source", "str", "Where the record came from: a file name, or `OpenStreetMap`."),
         Column("source_ref", "str", "Row number in the source file, or the OSM element id."),
-        Column("notes", "str", "Free-text notes, with emails and phone numbers redacted."),
+        Column(
+            "notes", "str", f"Free-text notes; from a file (not OpenStreetMap), with {_SCRUBBED}."
+        ),
         _ZONE_ID,
         *_STREET_LINK,
     ),
@@ -213,10 +232,15 @@ REPORTS = Layer(
         Column(
             "category_text",
             "str",
-            "Category (and subcategory, after ` / `) exactly as written in the source.",
+            "Category (and subcategory, after ` / `) as written in the source, personal data "
+            "removed as in `detail`.",
         ),
         Column("status", "str", "`open`, `fixed` or `closed`."),
-        Column("status_text", "str", "The status exactly as written in the source."),
+        Column(
+            "status_text",
+            "str",
+            "The status as written in the source, personal data removed as in `detail`.",
+        ),
         Column(
             "reported_at",
             "datetime64[ms, Europe/London]",
@@ -227,8 +251,8 @@ REPORTS = Layer(
             "datetime64[ms, Europe/London]",
             "When it was marked fixed, where known.",
         ),
-        Column("title", "str", "Title, with emails and phone numbers redacted."),
-        Column("detail", "str", "Description, with emails and phone numbers redacted."),
+        Column("title", "str", f"Title, with {_SCRUBBED}."),
+        Column("detail", "str", f"Description, with {_SCRUBBED}."),
         Column("source", "str", "The file the report came from."),
         Column(
             "responsible_tier",
