@@ -50,6 +50,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -108,6 +109,8 @@ PROVENANCE_COLUMNS = [
     "kept",
     "repaired",
     "rejected",
+    "outside",
+    "columns",
     "toolkit_version",
 ]
 #: The column every stored row has beyond its layer's: the input's resolved path.
@@ -312,6 +315,8 @@ def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
         "kept": result.kept,
         "repaired": result.n_repaired,
         "rejected": result.n_rejected,
+        "outside": result.n_outside,
+        "columns": json.dumps(result.columns, ensure_ascii=False) if result.columns else None,
         "toolkit_version": __version__,
     }
 

@@ -83,13 +83,16 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             )
     if quiet():
         return
-    header = f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9}"
+    header = (
+        f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9} "
+        f"{'elsewhere':>9}"
+    )
     click.echo(header, file=file)
     for r in results:
         name = r.source if len(r.source) <= 34 else "…" + r.source[-33:]
         click.echo(
             f"{name:<34} {r.unit:<14} {r.rows_in:>7} {r.kept:>7} {r.n_repaired:>9} "
-            f"{r.n_rejected:>9}",
+            f"{r.n_rejected:>9} {r.n_outside:>9}",
             file=file,
         )
     for r in results:

@@ -1,9 +1,11 @@
-"""The account every import gives of its rows: kept, repaired or rejected.
+"""The account every import gives of its rows: kept, repaired, rejected or elsewhere.
 
 Nothing is lost silently. An importer returns an :class:`ImportResult`: the kept rows as a
-normalised layer, plus a table of the rows it repaired (and what it did) and a table of the
-rows it rejected (and why). ``rows_in == kept + rejected`` always holds; a repaired row is
-also a kept row.
+normalised layer, plus a table of the rows it repaired (and what it did), a table of the
+rows it rejected (and why), and a count of the rows that lie outside the project area
+(with how far): a county-wide export read for one neighbourhood has many, and they are not
+errors. ``rows_in == kept + rejected + outside`` always holds; a repaired row is also a
+kept row. It also says which column played which role, and why (the toolkit's guesses).
 
 The values and reasons recorded are scrubbed of personal data like the kept rows' text
 (:func:`healthy_streets.model.privacy.redact`), so the rejected rows of a file may be
@@ -60,6 +62,12 @@ class ImportResult:
     kind
         The layer's name (``zones``, ``streets``, ``assets``, ``reports``,
         ``speed_limits``); taken from the layer when not given.
+    outside
+        One row per source row outside the project area: ``row`` and ``distance_m``
+        (how far beyond the area it lies). Not rejected: left out as elsewhere.
+    columns
+        Role -> ``{"column", "how", "share"}``: the column that played each role and why
+        (named by the user, its header, its values, or split from a column holding two).
     """
 
     layer: gpd.GeoDataFrame
@@ -71,6 +79,8 @@ class ImportResult:
     unit: str = "rows"
     rows_kept: int | None = None
     kind: str = ""
+    outside: pd.DataFrame = field(default_factory=lambda: _empty_outside())
+    columns: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -91,13 +101,21 @@ class ImportResult:
         """Rows rejected."""
         return len(self.rejected)
 
+    @property
+    def n_outside(self) -> int:
+        """Rows left out because they lie outside the project area (not rejected)."""
+        return len(self.outside)
+
     def summary(self) -> str:
-        """One line: ``<source>: N rows: K kept (R repaired), J rejected.``"""
+        """One line: ``<source>: N rows: K kept (R repaired), J rejected, O outside the
+        project area.``"""
         name = Path(self.source).name or self.source
         text = (
             f"{name}: {self.rows_in} {self.unit}: {self.kept} kept "
             f"({self.n_repaired} repaired), {self.n_rejected} rejected"
         )
+        if self.n_outside:
+            text += f", {self.n_outside} outside the project area"
         if self.rows_kept is not None:
             text += f"; {len(self.layer)} {self.layer_name} rows"
         return text + "."
@@ -128,6 +146,8 @@ class AccountBook:
         self.source = source
         self._repaired: list[dict[str, object]] = []
         self._rejected: list[dict[str, object]] = []
+        self._outside: list[pd.DataFrame] = []
+        self._columns: dict[str, dict[str, object]] = {}
         self._names: pd.DataFrame | None = None
         self.notes: list[str] = []
 
@@ -176,6 +196,20 @@ class AccountBook:
         """The rows rejected so far."""
         return {entry["row"] for entry in self._rejected}
 
+    def outside_area(self, rows: pd.Series | pd.Index, distances_m: object) -> None:
+        """Record that ``rows`` lie outside the project area, ``distances_m`` beyond it
+        (left out as elsewhere, not rejected: a county's file read for one town)."""
+        frame = pd.DataFrame(
+            {"row": pd.Index(rows).astype("str"), "distance_m": pd.Series(distances_m).to_numpy()}
+        )
+        self._outside.append(frame)
+
+    def record_columns(self, columns: dict[str, dict[str, object]], description: str) -> None:
+        """Record which column played which role and why (``description`` is said to the
+        user among the notes)."""
+        self._columns = dict(columns)
+        self.note(description)
+
     def result(
         self,
         layer: gpd.GeoDataFrame,
@@ -186,15 +220,19 @@ class AccountBook:
         rows_kept: int | None = None,
     ) -> ImportResult:
         """Close the book: the :class:`ImportResult` for ``layer``."""
+        outside = pd.concat(self._outside, ignore_index=True) if self._outside else _empty_outside()
+        extra = [outside_note(outside, unit)] if len(outside) else []
         return ImportResult(
             layer=layer,
             source=self.source,
             rows_in=rows_in,
             repaired=_frame(self._repaired, self._names),
             rejected=_frame(self._rejected, self._names),
-            notes=[str(redact(note)) for note in self.notes + list(notes or [])],
+            notes=[str(redact(note)) for note in self.notes + extra + list(notes or [])],
             unit=unit,
             rows_kept=rows_kept,
+            outside=outside,
+            columns=self._columns,
         )
 
     def _entry(self, row: object, reason: str, field: str, value: object) -> dict[str, object]:
@@ -233,3 +271,32 @@ def _scrubbed_values(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.Seri
 
 def _empty_account() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="str") for c in ACCOUNT_COLUMNS})
+
+
+def outside_note(outside: pd.DataFrame, unit: str) -> str:
+    """One sentence on the rows outside the project area: how many and how far."""
+    distances = pd.to_numeric(outside["distance_m"], errors="coerce").dropna()
+    count = len(outside)
+    what = f"{count} {unit}" if count != 1 else f"1 {unit.removesuffix('s')}"
+    lie = "lie" if count != 1 else "lies"
+    text = f"{what} {lie} outside the project area"
+    if len(distances):
+        nearest, farthest = _distance(distances.min()), _distance(distances.max())
+        text += (
+            f" ({farthest} beyond it)"
+            if nearest == farthest
+            else f" (from {nearest} to {farthest} beyond it)"
+        )
+    return text + ": left out, not rejected."
+
+
+def _distance(metres: float) -> str:
+    if metres < 1000:
+        return f"{metres:.0f} m"
+    return f"{metres / 1000:.1f} km" if metres < 10_000 else f"{metres / 1000:.0f} km"
+
+
+def _empty_outside() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"row": pd.Series([], dtype="str"), "distance_m": pd.Series([], dtype=float)}
+    )
