@@ -22,7 +22,7 @@ from healthy_streets.io._common import check_input, resolve_fields, to_working_c
 from healthy_streets.io._spatial import read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import parse_council_date
-from healthy_streets.model.ids import slugify, zone_ids_from_names
+from healthy_streets.model.ids import slugify, zone_ids
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
 from healthy_streets.model.words import counted
 
@@ -310,11 +310,12 @@ def _attributes(
             "(fields={'name': ...} in Python)."
         )
     names = names.where(~unnamed, [f"Zone {row}" for row in frame.index])
+    ids = _zone_ids(names, book, columns.get("name") or "name")
     dates = column("date").map(parse_council_date)
     status_text = column("status")
     out = gpd.GeoDataFrame(
         {
-            "zone_id": zone_ids_from_names(names),
+            "zone_id": ids,
             "name": names,
             "status": status_text.map(status_from_text),
             "status_text": status_text,
@@ -353,6 +354,36 @@ def _attributes(
                 "a before-and-after evaluation. Give the day or the month in the zones file."
             )
     return out
+
+
+def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
+    """Unique ids, safe as file names; a zone whose id differs from its name's is repaired."""
+    ids = zone_ids(names)
+    first: dict[str, object] = {}
+    for row, name, zone in zip(names.index, names, ids, strict=True):
+        same = slugify(str(name))
+        first.setdefault(same, row)
+        if zone.why is None:
+            continue
+        what = []
+        if "shortened" in zone.why:
+            what.append(
+                f"The name is {len(str(name))} characters long, too long for the file name "
+                "of the zone's map"
+            )
+        if "repeated" in zone.why:
+            what.append(
+                f"Another zone (row {first[same]}) has the same name, or one that "
+                f"gives the same id {same!r}"
+            )
+        book.repair(
+            row,
+            f"{'; '.join(what)}: this zone's id is {zone.id!r}. Give each zone its own "
+            "short name in the zones file to choose the ids.",
+            field=field,
+            value=name,
+        )
+    return [zone.id for zone in ids]
 
 
 def limit_from_text(text: object) -> tuple[float | None, bool]:
