@@ -97,7 +97,10 @@ def test_missing_nodes_are_counted_and_the_longest_run_kept(osm_file):
     result = street_network_from_osm_file(osm_file)
     assert (result.rows_in, result.kept, result.n_repaired, result.n_rejected) == (3, 3, 1, 0)
     assert result.repaired.iloc[0]["row"] == "40"
-    assert "1 of its 4 nodes are not in the file" in result.repaired.iloc[0]["reason"]
+    assert (
+        "1 of its 4 nodes have no place (they are not in the file: a clipped extract)"
+        in (result.repaired.iloc[0]["reason"])
+    )
 
 
 def test_a_way_with_no_nodes_in_the_file_is_rejected(tmp_path):

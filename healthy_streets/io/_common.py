@@ -8,7 +8,9 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import geopandas as gpd
 import numpy as np
@@ -22,9 +24,6 @@ from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
 
-#: Encodings tried, in order, for text files: Excel on Windows writes UTF-8 with a BOM or cp1252.
-ENCODINGS = ("utf-8-sig", "cp1252")
-
 #: Where British National Grid coordinates can lie (metres), with a margin.
 BNG_BOUNDS = (-10_000.0, -10_000.0, 710_000.0, 1_260_000.0)
 
@@ -36,9 +35,21 @@ def check_input(path: str | Path) -> Path:
         raise InputFileError(p, "The file does not exist.", fix="Check the path and spelling.")
     if p.is_dir() and p.suffix.lower() not in {".gdb"}:
         raise InputFileError(p, "This is a folder, not a file.", fix="Name the file inside it.")
+    if not p.is_dir() and not p.is_file():
+        raise_special_file(p)
     if p.is_file() and p.stat().st_size == 0:
         raise InputFileError(p, "The file is empty.", fix="Export it again from its source.")
     return p
+
+
+def raise_special_file(path: Path) -> NoReturn:
+    """Refuse a named pipe, a device or a socket: reading one could wait for ever."""
+    raise InputFileError(
+        path,
+        "This is not a regular file but a named pipe, a device or a socket, which the "
+        "toolkit does not read",
+        fix="Name the data file itself (save the data to a file first).",
+    )
 
 
 def refuse_non_data(path: Path, head: bytes) -> None:
@@ -61,14 +72,22 @@ def refuse_non_data(path: Path, head: bytes) -> None:
         )
 
 
-def note_title_lines(table: pd.DataFrame, book: AccountBook) -> None:
-    """Say in the import's account that title lines above the header were skipped."""
+def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[object]) -> None:
+    """Say in the import's account how the table was read: the title lines above the header
+    that were skipped (a note) and the ``kept`` rows whose text was repaired (a repair each:
+    bytes in another encoding, NUL bytes removed)."""
     skipped = int(table.attrs.get("title_lines", 0))
     if skipped:
         lines = (
             "title line above it was" if skipped == 1 else f"{skipped} title lines above it were"
         )
         book.note(f"The header is on row {skipped + 1}: the {lines} skipped.")
+    repairs: dict[object, str] = table.attrs.get("text_repairs", {})
+    for row in kept:
+        if row in repairs:
+            book.repair(row, repairs[row], field="text")
+    for note in table.attrs.get("text_notes", []):
+        book.note(note)
 
 
 def _decode_head(head: bytes) -> str:
@@ -77,37 +96,137 @@ def _decode_head(head: bytes) -> str:
     return head.decode("latin-1")
 
 
-def read_text(path: Path) -> str:
-    """Read a text file as UTF-8 (with or without a BOM), UTF-16 (with a BOM, as Excel's
-    "Unicode text" writes), else as cp1252."""
+@dataclass(frozen=True)
+class Text:
+    """A text file's content, and what was done to the lines that were not clean text.
+
+    Attributes
+    ----------
+    text
+        The content.
+    repairs
+        Line number (from 1, counting ``\\n``) -> what was done to it.
+    """
+
+    text: str
+    repairs: dict[int, str] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        """The repairs as notes about the whole file (for files that are not tables)."""
+        by_reason: dict[str, list[int]] = {}
+        for line, reason in self.repairs.items():
+            by_reason.setdefault(reason, []).append(line)
+        return [
+            f"{_lines(lines)}: {reason[0].lower()}{reason[1:]}"
+            for reason, lines in by_reason.items()
+        ]
+
+
+_MIXED = (
+    "Bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 "
+    "(cp1252); check the text of this row."
+)
+_NUL = "NUL bytes (a damaged or binary file) were removed from the text of this row."
+
+
+def decode_text(path: Path) -> Text:
+    """Read a text file line by line, repairing what can be repaired and saying so.
+
+    The file is UTF-8 (with or without a BOM), UTF-16 (with a BOM, as Excel's "Unicode text"
+    writes, or without one), else Windows-1252 as Excel on Windows saves CSV. A file that
+    mixes UTF-8 lines with Windows-1252 lines (rows pasted from two sources) has each line
+    read in its own encoding. NUL bytes are removed: they would cut the text short. Every
+    line repaired is listed in :attr:`Text.repairs`.
+    """
     data = path.read_bytes()
     refuse_non_data(path, data[:512])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    codec = _utf16(data)
+    repairs: dict[int, str] = {}
+    if codec is not None:
         try:
-            return data.decode("utf-16")
+            text = data.decode(codec).removeprefix("\ufeff")
         except UnicodeDecodeError:
             raise InputFileError(
                 path,
                 "The file says it is UTF-16 text but is not",
                 fix="Save it again from the spreadsheet as CSV UTF-8.",
             ) from None
-    for encoding in ENCODINGS:
+    else:
+        data = data.removeprefix(b"\xef\xbb\xbf")
         try:
-            return data.decode(encoding)
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte sequence decodes; cp1252 already failed
+            text, repairs = _decode_lines(data.split(b"\n"))
+    if "\x00" in text:
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
+            if "\x00" in line:
+                lines[number - 1] = line.replace("\x00", "")
+                repairs[number] = f"{repairs[number]} {_NUL}" if number in repairs else _NUL
+        text = "\n".join(lines)
+    return Text(text, repairs)
+
+
+def _utf16(data: bytes) -> str | None:
+    """The codec for UTF-16 text (with a BOM, or without one and mostly ASCII), else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:2000]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+            if zeros.count(0) > 0.9 * len(zeros):
+                return codec
+    return None
+
+
+def _decode_lines(raw: list[bytes]) -> tuple[str, dict[int, str]]:
+    """Each line as UTF-8 where it is; else Windows-1252: the whole file when no line is
+    UTF-8 beyond plain ASCII (an Excel CSV), a repair on each line that is not when others
+    are (a mixed file)."""
+    utf8: list[str | None] = []
+    for line in raw:
+        try:
+            utf8.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            utf8.append(None)
+    mixed = any(text is not None and not text.isascii() for text in utf8)
+    lines = [
+        text if text is not None else _cp1252(line) for text, line in zip(utf8, raw, strict=True)
+    ]
+    if not mixed:
+        return "\n".join(lines), {}
+    return "\n".join(lines), {n: _MIXED for n, text in enumerate(utf8, start=1) if text is None}
+
+
+def _cp1252(line: bytes) -> str:
+    try:
+        return line.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return line.decode("latin-1")
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+    return f"Line {shown}" if len(numbers) == 1 else f"Lines {shown}"
+
+
+def read_text(path: Path) -> str:
+    """The text of a file, decoded as :func:`decode_text` does (repairs not reported)."""
+    return decode_text(path).text
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV file into a frame of strings (empty cells as missing).
 
-    The encoding is found by :func:`read_text`; the delimiter is sniffed among comma,
+    The encoding is found by :func:`decode_text`; the delimiter is sniffed among comma,
     semicolon, tab and pipe. Title lines above the header (a report name, an export date)
     are skipped. The index holds spreadsheet row numbers (the header is row 1 unless title
-    lines come first); ``frame.attrs["title_lines"]`` counts the lines skipped.
+    lines come first); ``frame.attrs["title_lines"]`` counts the lines skipped and
+    ``frame.attrs["text_repairs"]`` maps the rows whose text was repaired to what was done
+    (see :func:`note_reading`).
     """
-    text = read_text(path)
+    decoded = decode_text(path)
+    text = decoded.text
     if not text.strip():
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
     delimiter, header = _layout(text[:20_000])
@@ -130,7 +249,45 @@ def read_table(path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame.attrs["title_lines"] = header
+    frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
+        decoded, delimiter, header, frame.index
+    )
     return frame
+
+
+def _row_repairs(
+    decoded: Text, delimiter: str, header: int, rows: pd.Index
+) -> tuple[dict[object, str], list[str]]:
+    """The repairs of :func:`decode_text`, by the row of the table (a row may span lines);
+    a repair of a line outside any row (the header, a title) becomes a note."""
+    if not decoded.repairs:
+        return {}, []
+    spans = _record_lines(decoded.text, delimiter, header)
+    by_row: dict[object, str] = {}
+    left = dict(decoded.repairs)
+    if len(spans) == len(rows) + 1:  # the header and every row found: name the rows
+        for row, (first, last) in zip(rows, spans[1:], strict=True):
+            reasons = [left.pop(n) for n in range(first, last + 1) if n in left]
+            if reasons:
+                by_row[row] = " ".join(dict.fromkeys(reasons))
+    notes = Text(decoded.text, left).notes() if left else []
+    return by_row, notes
+
+
+def _record_lines(text: str, delimiter: str, header: int) -> list[tuple[int, int]]:
+    """The first and last line of each record from the header on, as pandas reads them
+    (blank lines skipped)."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    spans: list[tuple[int, int]] = []
+    last = 0
+    try:
+        for record in reader:
+            first, last = last + 1, reader.line_num
+            if first > header and any(cell.strip() for cell in record):
+                spans.append((first, last))
+    except csv.Error:
+        return []
+    return spans
 
 
 def _layout(sample: str) -> tuple[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -12,13 +13,15 @@ from glob import escape as glob_escape
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import find_column, read_table, refuse_non_data
+from healthy_streets.io._common import find_column, raise_special_file, read_table, refuse_non_data
+from healthy_streets.model.account import AccountBook
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,11 @@ def _head(path: Path) -> bytes:
 def _check_shapefile_parts(path: Path) -> None:
     """A Shapefile is several files side by side; say which are missing (the .prj is left
     to the CRS check, which names the fix)."""
-    present = {p.name.lower() for p in path.parent.glob(f"{glob_escape(path.stem)}.*")}
+    parts = list(path.parent.glob(f"{glob_escape(path.stem)}.*"))
+    for part in parts:  # GDAL opens the side files too: a named pipe would never answer
+        if not part.is_file() and not part.is_dir():
+            raise_special_file(part)
+    present = {p.name.lower() for p in parts}
     missing = [
         f"{path.stem}{ext}"
         for ext in (".shx", ".dbf")
@@ -220,26 +227,98 @@ def _read_csv_wkt(path: Path) -> gpd.GeoDataFrame:
 
 
 def frame_from_wkt_table(path: Path, table: pd.DataFrame) -> gpd.GeoDataFrame | None:
-    """A GeoDataFrame (no CRS) from a table with a WKT column; None when it has none."""
+    """A GeoDataFrame (no CRS) from a table with a WKT column; None when it has none.
+
+    A row whose text is not WKT has no geometry, and ``frame.attrs["geometry_problems"]``
+    says why (see :func:`unusable_geometries`); the table's other ``attrs`` are kept.
+    """
     column = find_column(table.columns, _WKT_COLUMNS, truncated=False)
     if column is None:
         return None
     geoms: list[shapely.Geometry | None] = []
+    problems: dict[object, str] = {}
     for row, text in table[column].items():
-        if pd.isna(text):
-            geoms.append(None)
-            continue
-        try:
-            geoms.append(shapely.from_wkt(text))
-        except shapely.errors.GEOSException:
-            raise InputFileError(
-                path,
-                f"The geometry is not valid WKT: {str(text)[:60]!r}",
-                row=int(row),
-                field=column,
-                fix="Fix the WKT text (it should start POLYGON or MULTIPOLYGON).",
-            ) from None
-    return gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geoms, crs=None)
+        geometry = None
+        if pd.notna(text):
+            try:
+                geometry = shapely.from_wkt(text)
+            except shapely.errors.GEOSException as exc:
+                problems[row] = (
+                    f"The {column!r} text is not valid WKT ({_wkt_problem(exc)}); fix it in "
+                    "the file (it should read like POLYGON ((x y, x y, ...)))."
+                )
+        geoms.append(geometry)
+    frame = gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geoms, crs=None)
+    frame.attrs = {**table.attrs, "geometry_problems": problems, "geometry_field": column}
+    return frame
+
+
+def _wkt_problem(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = re.sub(r"^(ParseException|IllegalArgumentException):\s*", "", text)
+    return text[:120]
+
+
+def unusable_geometries(frame: gpd.GeoDataFrame) -> pd.Series:
+    """Why each row's geometry cannot be used, or ``""`` when it can.
+
+    A geometry is unusable when it is missing or empty, has a coordinate that is not a
+    finite number (NaN or Infinity), or has a polygon ring of fewer than four points or a
+    line of fewer than two. Reasons a reader found earlier (text that is not WKT) are kept
+    from ``frame.attrs["geometry_problems"]``.
+    """
+    geoms = frame.geometry.values
+    reasons = pd.Series("", index=frame.index, dtype="object")
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    reasons[missing] = "The row has no geometry."
+    present = ~missing
+    if present.any():
+        reasons[present] = [_geometry_problem(g) for g in geoms[present]]
+    for row, reason in frame.attrs.get("geometry_problems", {}).items():
+        if row in reasons.index:
+            reasons[row] = reason
+    return reasons
+
+
+def _geometry_problem(geometry: shapely.Geometry) -> str:
+    coordinates = shapely.get_coordinates(geometry)
+    if not np.isfinite(coordinates).all():
+        return (
+            "A coordinate is not a finite number (NaN or Infinity); fix the shape in the GIS "
+            "and export it again."
+        )
+    parts = shapely.get_parts(geometry)
+    rings = shapely.get_rings(parts[shapely.get_type_id(parts) == 3])
+    if len(rings) and (shapely.get_num_coordinates(rings) < 4).any():
+        return (
+            "A ring of the outline has fewer than four points (a closed ring needs at least "
+            "three corners and the first point again at the end); fix the shape in the GIS."
+        )
+    lines = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+    if len(lines) and (shapely.get_num_coordinates(lines) < 2).any():
+        return "A line has fewer than two points; fix the shape in the GIS."
+    return ""
+
+
+def drop_unusable_geometries(
+    frame: gpd.GeoDataFrame, book: AccountBook
+) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """``frame`` without the rows :func:`unusable_geometries` finds, each rejected with
+    its reason; and those reasons, by row."""
+    reasons = unusable_geometries(frame)
+    bad = reasons != ""
+    field = str(frame.attrs.get("geometry_field", "geometry"))
+    for row, reason in reasons[bad].items():
+        book.reject(row, reason, field=field)
+    return frame[~bad.to_numpy()].copy(), reasons[bad]
+
+
+def first_reason(reasons: pd.Series) -> str:
+    """`` (row 3: The row has no geometry.)`` for a message about a file nothing of which
+    was kept; empty when there is no reason."""
+    if reasons.empty:
+        return ""
+    return f" (row {reasons.index[0]}: {str(reasons.iloc[0]).rstrip('.')})"
 
 
 def _unreadable(path: Path, exc: Exception, fmt: Format | None = None) -> InputFileError:

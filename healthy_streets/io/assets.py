@@ -33,7 +33,7 @@ from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     check_input,
-    note_title_lines,
+    note_reading,
     read_table,
     resolve_fields,
     to_working_crs,
@@ -44,6 +44,7 @@ from healthy_streets.io._spatial import (
     KML,
     KMZ,
     detect_format,
+    drop_unusable_geometries,
     frame_from_wkt_table,
     list_layers,
     read_spatial,
@@ -177,7 +178,6 @@ def read_assets(
         table = None
     spatial = frame_from_wkt_table(path, table) if table is not None else None
     if table is not None and spatial is None:
-        note_title_lines(table, book)
         rows_in = len(table)
         if rows_in == 0:
             raise InputFileError(
@@ -212,11 +212,7 @@ def read_assets(
             raise InputFileError(
                 path, "The file holds no features.", fix="Check it is the right file."
             )
-        empty = frame.geometry.isna() | frame.geometry.is_empty
-        book.reject_many(
-            frame.index[empty].to_series(), "The row has no geometry.", field="geometry"
-        )
-        frame = frame[~empty]
+        frame, _ = drop_unusable_geometries(frame, book)
         frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working)
         if area is not None and len(frame):
             outside = ~frame.intersects(area)
@@ -231,6 +227,8 @@ def read_assets(
     assets = _asset_columns(
         frame, resolved, book, taxonomy, category=category, source=source, slug=slugify(path.name)
     )
+    if table is not None:
+        note_reading(table, book, kept=assets.index)
     return book.result(conform(assets, ASSETS), rows_in)
 
 

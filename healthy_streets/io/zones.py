@@ -18,8 +18,8 @@ import pandas as pd
 import shapely
 
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, resolve_fields, to_working_crs
-from healthy_streets.io._spatial import read_spatial
+from healthy_streets.io._common import check_input, note_reading, resolve_fields, to_working_crs
+from healthy_streets.io._spatial import drop_unusable_geometries, first_reason, read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import parse_council_date
 from healthy_streets.model.ids import slugify, zone_ids
@@ -206,13 +206,12 @@ def read_zones(
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:
-        from healthy_streets.errors import InputFileError
-
         raise InputFileError(
             path,
             "The file holds no zones.",
             fix="Check it is the right export, with features in it.",
         )
+    read = frame
     frame = _usable_polygons(frame, book, path)
     frame, note = to_working_crs(
         frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
@@ -223,15 +222,13 @@ def read_zones(
         path, [c for c in frame.columns if c != "geometry"], ZONE_FIELDS, fields
     )
     zones = _attributes(frame, columns, book, path.name)
+    note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
 
 
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
     """Drop rows without a polygon (rejected), mend the rest (repaired)."""
-    geoms = frame.geometry
-    empty = geoms.isna() | geoms.is_empty
-    book.reject_many(frame.index[empty].to_series(), "The row has no geometry.", field="geometry")
-    frame = frame[~empty].copy()
+    frame, unusable = drop_unusable_geometries(frame, book)
     if len(frame) and shapely.has_z(frame.geometry.values).any():
         has_z = shapely.has_z(frame.geometry.values)
         book.repair_many(
@@ -273,7 +270,7 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
             )
         raise InputFileError(
             path,
-            "No row has a usable zone polygon",
+            f"No row has a usable zone polygon{first_reason(unusable)}",
             fix="Check the export holds the zone areas (polygons), not points or lines.",
         )
     return frame
@@ -433,10 +430,8 @@ def read_speed_limit_lines(
     path = check_input(path)
     frame, _ = read_spatial(path, layer=layer)
     book = AccountBook(path.name)
-    rows_in = len(frame)
-    empty = frame.geometry.isna() | frame.geometry.is_empty
-    book.reject_many(frame.index[empty].to_series(), "The row has no geometry.", field="geometry")
-    frame = frame[~empty].copy()
+    rows_in, read = len(frame), frame
+    frame, unusable = drop_unusable_geometries(frame, book)
     frame.geometry = shapely.force_2d(frame.geometry.values)
     is_line = frame.geom_type.isin(["LineString", "MultiLineString"])
     book.reject_many(
@@ -449,7 +444,7 @@ def read_speed_limit_lines(
     if frame.empty:
         raise InputFileError(
             path,
-            "No row has a usable street line",
+            f"No row has a usable street line{first_reason(unusable)}",
             fix="Check the export holds the speed-limit lines.",
         )
     frame, note = to_working_crs(
@@ -495,4 +490,5 @@ def read_speed_limit_lines(
         crs=frame.crs,
         index=frame.index,
     )
+    note_reading(read, book, kept=lines.index)
     return book.result(conform(lines, SPEED_LIMITS), rows_in, unit="features")
