@@ -270,3 +270,39 @@ def test_skipping_far_ways_changes_no_street(monkeypatch, buffer_m):
         assert fast.layer.geometry.union_all().equals(whole.layer.geometry.union_all())
         # the account covers the ways read; the rest are counted in the note
         assert fast.rows_in == fast.kept + fast.n_rejected
+
+
+def test_a_node_whose_coordinates_are_not_numbers_is_read_as_having_no_place(tmp_path):
+    # libosmium refuses a whole file for lat="nan"; the toolkit reads the rest
+    text = osm_xml().replace(
+        '<node id="2" version="1" lat="53.65" lon="-2.629"/>',
+        '<node id="2" version="1" lat="nan" lon="-2.629"/>',
+    )
+    assert 'lat="nan"' in text
+    for name, data in (("nan.osm", text.encode()), ("nan.osm.bz2", bz2.compress(text.encode()))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = street_network_from_osm_file(path)
+        # Mill Lane (nodes 1, 2, 3) falls apart without node 2; Church Street (2, 4, 5) keeps
+        # the run 4, 5
+        rejected = result.rejected.set_index("row")
+        assert rejected.loc["10", "reason"] == (
+            "Fewer than two of the way's nodes have a place (their coordinates are not "
+            "numbers in range: OSM node 2: lat 'nan', lon '-2.629'); it cannot be drawn."
+        )
+        assert result.repaired.set_index("row").loc["11", "reason"] == (
+            "1 of its 3 nodes have no place (their coordinates are not numbers in range: OSM "
+            "node 2: lat 'nan', lon '-2.629'); kept the longest run of 2 nodes."
+        )
+        assert any(
+            note.startswith("1 OSM node had coordinates that are not numbers in range (OSM node 2")
+            for note in result.notes
+        )
+        assert result.rows_in == result.kept + result.n_rejected
+
+
+def test_an_element_libosmium_cannot_read_is_one_clear_message(tmp_path):
+    path = tmp_path / "bad.osm"
+    path.write_text(osm_xml().replace('<node id="3"', '<node id="three"'))
+    with pytest.raises(InputFileError, match=r"cannot be read as OpenStreetMap data \(illegal id"):
+        street_network_from_osm_file(path)

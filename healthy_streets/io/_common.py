@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import logging
 import re
 from collections import Counter
@@ -241,11 +242,15 @@ def read_table(path: Path) -> pd.DataFrame:
             skipinitialspace=True,
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputFileError(
-            path,
-            f"This is not a readable CSV file ({_first_line(exc)})",
-            fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
-        ) from None
+        # rows of too many cells are set apart; a quote left open spoils the rest of the file
+        too_many = re.search(r"Expected \d+ fields in line \d+, saw \d+", str(exc))
+        frame = _read_ragged(text, delimiter, header) if too_many else None
+        if frame is None:
+            raise InputFileError(
+                path,
+                f"This is not a readable CSV file ({_first_line(exc)})",
+                fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
+            ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame.attrs["title_lines"] = header
@@ -253,6 +258,69 @@ def read_table(path: Path) -> pd.DataFrame:
         decoded, delimiter, header, frame.index
     )
     return frame
+
+
+def _read_ragged(text: str, delimiter: str, header: int) -> pd.DataFrame | None:
+    """The table of a CSV file some of whose rows have more cells than the header (a comma
+    or a quote out of place), read with the csv module: each such row is kept empty and
+    ``attrs["bad_rows"]`` says why (see :func:`reject_bad_rows`). None when the file has no
+    header at all."""
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    records: list[tuple[list[str], str]] = []  # the cells, and the row as written
+    start = 0
+    try:
+        for number, record in enumerate(reader):
+            raw = "".join(lines[start : reader.line_num]).rstrip("\r\n")
+            start = reader.line_num
+            if number >= header and any(cell.strip() for cell in record):
+                records.append((record, raw))
+    except csv.Error:
+        return None
+    if not records:
+        return None
+    names = _column_names(records[0][0])
+    rows: list[list[str | None]] = []
+    bad: dict[int, tuple[str, str]] = {}
+    for position, (record, raw) in enumerate(records[1:]):
+        if len(record) > len(names):
+            bad[header + 2 + position] = (
+                f"The row has {len(record)} cells but the header has {len(names)} columns (a "
+                f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} or a quote out of place?); "
+                "fix the row in a spreadsheet.",
+                raw,
+            )
+            record = []
+        cells: list[str | None] = [cell if cell != "" else None for cell in record]
+        rows.append(cells + [None] * (len(names) - len(cells)))
+    frame = pd.DataFrame(rows, columns=names, dtype="str")
+    frame.attrs["bad_rows"] = bad
+    return frame
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """Header cells as pandas names them: blanks ``Unnamed: N``, repeats ``name.1``."""
+    names: list[str] = []
+    for number, cell in enumerate(header):
+        name = cell if cell.strip() else f"Unnamed: {number}"
+        base, count = name, 0
+        while name in names:
+            count += 1
+            name = f"{base}.{count}"
+        names.append(name)
+    return names
+
+
+def reject_bad_rows(table: pd.DataFrame, book: AccountBook) -> pd.DataFrame:
+    """``table`` without the rows :func:`read_table` could not split into its columns,
+    each rejected in ``book`` with the reason and the row's text."""
+    bad: dict[object, tuple[str, str]] = table.attrs.get("bad_rows", {})
+    for row, (reason, text) in bad.items():
+        book.reject(row, reason, field="(the whole row)", value=text)
+    return table.drop(index=[row for row in bad if row in table.index]) if bad else table
 
 
 def _row_repairs(
@@ -275,16 +343,19 @@ def _row_repairs(
 
 
 def _record_lines(text: str, delimiter: str, header: int) -> list[tuple[int, int]]:
-    """The first and last line of each record from the header on, as pandas reads them
-    (blank lines skipped)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    """The first and last line (counted by ``\\n``, as :func:`decode_text` counts them) of
+    each record from the header on, as pandas reads them (blank lines skipped; a lone
+    carriage return ends a record, as it does for pandas)."""
+    lines = io.StringIO(text, newline="").readlines()
+    numbers = list(itertools.accumulate((line.count("\n") for line in lines), initial=1))
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
     spans: list[tuple[int, int]] = []
     last = 0
     try:
         for record in reader:
             first, last = last + 1, reader.line_num
             if first > header and any(cell.strip() for cell in record):
-                spans.append((first, last))
+                spans.append((numbers[first - 1], numbers[last - 1]))
     except csv.Error:
         return []
     return spans
@@ -433,6 +504,7 @@ def to_working_crs(
     crs: object = None,
     assume_bng: bool = False,
     working_crs: str | None = None,
+    book: AccountBook | None = None,
 ) -> tuple[gpd.GeoDataFrame, str | None]:
     """Give ``frame`` a CRS and convert it to the working CRS.
 
@@ -450,6 +522,10 @@ def to_working_crs(
         EPSG:27700.
     working_crs
         Target CRS; defaults to :data:`settings.working_crs`.
+    book
+        Where to reject the rows of a longitude/latitude file whose coordinates are not
+        degrees when most rows' are (without it, such rows make the whole file an error), and
+        rows whose coordinates cannot be converted to the working CRS.
 
     Returns
     -------
@@ -458,6 +534,8 @@ def to_working_crs(
     """
     target = working_crs or settings.working_crs
     note = None
+    if book is not None:
+        frame = _reject_stray_degrees(frame, book, crs)
     valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     bounds = valid.total_bounds if len(valid) else np.array([0.0, 0.0, 0.0, 0.0])
     if crs is not None:
@@ -493,11 +571,53 @@ def to_working_crs(
         raise InputFileError(
             path,
             f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
-            f"they run to {bounds[2]:.0f}, {bounds[3]:.0f}, which are not degrees.{hint}",
+            f"they run to {bounds[2]:.10g}, {bounds[3]:.10g}, which are not degrees.{hint}",
             fix="Name the real CRS with --crs, for example --crs EPSG:27700"
             + (" (or --assume-bng)." if looks_like_bng(bounds) else "."),
         )
-    return frame.to_crs(target), note
+    converted = frame.to_crs(target)
+    if book is not None and len(converted):
+        lost = ~np.isfinite(converted.geometry.bounds.to_numpy()).all(axis=1)
+        lost &= ~(converted.geometry.isna() | converted.geometry.is_empty).to_numpy()
+        for row in converted.index[lost]:
+            book.reject(
+                row,
+                f"The coordinates cannot be converted to the working CRS ({target}): they lie "
+                "far outside the area it covers. Check them.",
+                field="geometry",
+            )
+        converted = converted[~lost]
+    return converted, note
+
+
+def _reject_stray_degrees(
+    frame: gpd.GeoDataFrame, book: AccountBook, crs: object
+) -> gpd.GeoDataFrame:
+    """In a file of longitude/latitude, reject the few rows whose coordinates are not
+    degrees; when most are not, the file's CRS is wrong, which :func:`to_working_crs` says."""
+    declared = parse_crs(crs) if crs is not None else frame.crs
+    if declared is None or not declared.is_geographic or frame.empty:
+        return frame
+    bounds = frame.geometry.bounds
+    present = bounds.notna().all(axis=1)
+    degrees = (
+        (bounds["minx"] >= -180.5)
+        & (bounds["maxx"] <= 180.5)
+        & (bounds["miny"] >= -90.5)
+        & (bounds["maxy"] <= 90.5)
+    )
+    stray = present & ~degrees
+    if not stray.any() or stray.sum() * 2 >= present.sum():
+        return frame
+    for row in frame.index[stray]:
+        box = bounds.loc[row]
+        book.reject(
+            row,
+            f"The coordinates ({box['maxx']:.10g}, {box['maxy']:.10g}) are not longitude and "
+            "latitude in degrees, as the rest of the file's are. Check them.",
+            field="geometry",
+        )
+    return frame[~stray]
 
 
 def require_columns(

@@ -35,6 +35,8 @@ from healthy_streets.io._common import (
     check_input,
     note_reading,
     read_table,
+    refuse_non_data,
+    reject_bad_rows,
     resolve_fields,
     to_working_crs,
 )
@@ -183,6 +185,7 @@ def read_assets(
             raise InputFileError(
                 path, "The spreadsheet holds no rows.", fix="Check it is the right file."
             )
+        table = reject_bad_rows(table, book)
         columns = find_coordinate_columns(list(table.columns), coordinate_fields)
         if not columns.any:
             raise InputFileError(
@@ -213,7 +216,7 @@ def read_assets(
                 path, "The file holds no features.", fix="Check it is the right file."
             )
         frame, _ = drop_unusable_geometries(frame, book)
-        frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working)
+        frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working, book=book)
         if area is not None and len(frame):
             outside = ~frame.intersects(area)
             book.reject_many(
@@ -238,6 +241,8 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     With no ``sheet``, the workbook's only sheet with data is read; several are an error that
     lists them.
     """
+    with path.open("rb") as head:
+        refuse_non_data(path, head.read(512))  # a sign-in page saved as .xlsx
     try:
         sheets = pd.read_excel(
             path,

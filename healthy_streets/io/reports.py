@@ -29,6 +29,7 @@ from healthy_streets.io._common import (
     find_column,
     note_reading,
     read_table,
+    reject_bad_rows,
 )
 from healthy_streets.io._coords import find_coordinate_columns, points_from_table
 from healthy_streets.model.account import AccountBook, ImportResult
@@ -429,6 +430,7 @@ def _reports_from_table(
     rows_in = len(table)
     if rows_in == 0:
         raise InputFileError(path, "The file holds no reports.", fix="Check the export's dates.")
+    table = reject_bad_rows(table, book)
     roles = {
         role: find_column(table.columns, list(candidates), truncated=False)
         for role, candidates in names.items()

@@ -214,7 +214,7 @@ def read_zones(
     read = frame
     frame = _usable_polygons(frame, book, path)
     frame, note = to_working_crs(
-        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
+        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
     if note:
         book.repair("all", note, field="crs")
@@ -229,6 +229,12 @@ def read_zones(
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
     """Drop rows without a polygon (rejected), mend the rest (repaired)."""
     frame, unusable = drop_unusable_geometries(frame, book)
+    if frame.empty:
+        raise InputFileError(
+            path,
+            f"No row has a usable zone polygon{first_reason(unusable)}",
+            fix="Check the export holds the zone areas (polygons) and export it again.",
+        )
     if len(frame) and shapely.has_z(frame.geometry.values).any():
         has_z = shapely.has_z(frame.geometry.values)
         book.repair_many(
@@ -270,7 +276,7 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
             )
         raise InputFileError(
             path,
-            f"No row has a usable zone polygon{first_reason(unusable)}",
+            "No row has a usable zone polygon",
             fix="Check the export holds the zone areas (polygons), not points or lines.",
         )
     return frame
@@ -369,9 +375,10 @@ def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
                 "of the zone's map"
             )
         if "repeated" in zone.why:
+            another = "another" if what else "Another"
             what.append(
-                f"Another zone (row {first[same]}) has the same name, or one that "
-                f"gives the same id {same!r}"
+                f"{another} zone (row {first[same]}) has the same name, or one that gives the "
+                f"same id {same!r}"
             )
         book.repair(
             row,
@@ -444,11 +451,12 @@ def read_speed_limit_lines(
     if frame.empty:
         raise InputFileError(
             path,
-            f"No row has a usable street line{first_reason(unusable)}",
+            "No row has a usable street line"
+            + (first_reason(unusable) if len(unusable) == rows_in else ""),
             fix="Check the export holds the speed-limit lines.",
         )
     frame, note = to_working_crs(
-        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
+        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
     if note:
         book.repair("all", note, field="crs")
