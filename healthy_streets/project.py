@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from healthy_streets.errors import ProjectFileError
+from healthy_streets.io._common import BUFFER_RANGE_M
 from healthy_streets.pipeline import Inputs, Source
 
 __all__ = ["CONFIG_NAME", "Project", "init_project", "load_project", "sample_project"]
@@ -109,7 +110,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
 _LISTS = {"assets", "reports"}
 #: The numbers a key may take: (table, key) -> (lowest, highest). The evaluation's own
 #: settings are checked by :func:`healthy_streets.analysis.evaluation.check_settings`.
-_RANGES: dict[tuple[str, str], tuple[float, float]] = {("project", "buffer_m"): (0, 10_000)}
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {("project", "buffer_m"): BUFFER_RANGE_M}
 #: Keys holding a table whose values must be text (role = column, text = category...).
 _TEXT_TABLES = {"fields", "columns", "assets", "reports", "tiers"}
 

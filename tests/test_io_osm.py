@@ -306,3 +306,11 @@ def test_an_element_libosmium_cannot_read_is_one_clear_message(tmp_path):
     path.write_text(osm_xml().replace('<node id="3"', '<node id="three"'))
     with pytest.raises(InputFileError, match=r"cannot be read as OpenStreetMap data \(illegal id"):
         street_network_from_osm_file(path)
+
+
+@pytest.mark.parametrize("buffer_m", [float("nan"), float("inf"), -500, 1e9, True])
+def test_a_buffer_that_is_not_a_distance_is_refused(osm_file, buffer_m):
+    from healthy_streets.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"buffer_m = .* should be the metres around the zones"):
+        street_network_from_osm_file(osm_file, buffer_m=buffer_m)

@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +25,9 @@ from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
 from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
+
+#: The distances around the zones the toolkit takes (``buffer_m``), in metres.
+BUFFER_RANGE_M = (0.0, 10_000.0)
 
 #: Where British National Grid coordinates can lie (metres), with a margin.
 BNG_BOUNDS = (-10_000.0, -10_000.0, 710_000.0, 1_260_000.0)
@@ -640,6 +644,24 @@ def require_columns(
             "with --field ROLE=COLUMN.",
         )
     return found
+
+
+def check_buffer_m(value: object, *, what: str = "buffer_m") -> float | None:
+    """``value`` as a distance around the zones in metres (``None`` stays ``None``).
+
+    Raises :class:`ConfigError`, naming ``what`` and the range, for a value that is not a
+    number, is NaN or infinite, or lies outside :data:`BUFFER_RANGE_M`.
+    """
+    if value is None:
+        return None
+    low, high = BUFFER_RANGE_M
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not low <= number <= high:
+        raise ConfigError(
+            f"{what} = {value!r} should be the metres around the zones to keep: a number "
+            f"from {low:g} to {high:g}."
+        )
+    return float(number)
 
 
 def check_working_crs(working_crs: object) -> str:

@@ -35,7 +35,7 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input
+from healthy_streets.io._common import check_buffer_m, check_input
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import STREETS, conform
 from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
@@ -186,6 +186,7 @@ def street_network_from_osm_file(
     >>> result.layer.groupby("speed_mph").length_m.sum()  # doctest: +SKIP
     """
     path = check_input(path)
+    buffer_m = check_buffer_m(buffer_m)
     book = AccountBook(path.name)
     window = _lonlat_window(clip_to, buffer_m, working_crs)
     ways, source = read_osm_file(path, lambda source: _read_ways(source, window))
@@ -228,6 +229,7 @@ def street_network_from_graphml(
     ``osm_way_id`` is the lowest of them and list-valued tags are joined with ``;``.
     """
     path = check_input(path)
+    buffer_m = check_buffer_m(buffer_m)
     try:
         graph = ox.load_graphml(path)
     except Exception as exc:
