@@ -523,6 +523,29 @@ def test_mixed_encodings_and_nul_bytes_are_repaired_row_by_row_and_said(tmp_path
     assert result.rejected["row"].tolist() == ["7"]
 
 
+def test_open311_json_with_a_cp1252_line_is_read_and_the_line_noted(tmp_path):
+    from healthy_streets.io.reports import reports_from_open311
+
+    record = (
+        '{{"service_request_id": "{i}", "service_name": "Dog fouling", "lat": 53.65, '
+        '"long": -2.63, "requested_datetime": "2025-11-25T14:03:00Z", "description": "{d}"}}'
+    )
+    path = tmp_path / "open311.json"
+    path.write_bytes(
+        b"[\n"
+        + (record.format(i=1, d="Café") + ",\n").encode()
+        + (record.format(i=2, d="Café\x00") + "\n").encode("cp1252")
+        + b"]"
+    )
+    result = reports_from_open311(path)
+    assert result.layer["detail"].tolist() == ["Café", "Café"]
+    assert (
+        "Line 3: bytes that are not UTF-8, unlike the rest of the file, were read as "
+        "Windows-1252 (cp1252); NUL bytes (a damaged or binary file) were removed; check the "
+        "text there."
+    ) in result.notes
+
+
 def test_an_excel_csv_in_cp1252_throughout_is_read_without_a_repair(tmp_path):
     path = tmp_path / "walkabout.csv"
     path.write_bytes("Name,Lat,Lon\nCafé,53.65,-2.63\nTea rooms £2,53.65,-2.63\n".encode("cp1252"))

@@ -122,16 +122,21 @@ class Text:
         for line, reason in self.repairs.items():
             by_reason.setdefault(reason, []).append(line)
         return [
-            f"{_lines(lines)}: {reason[0].lower()}{reason[1:]}"
+            f"{_lines(lines)}: {reason}; check the text there."
             for reason, lines in by_reason.items()
         ]
 
 
-_MIXED = (
-    "Bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 "
-    "(cp1252); check the text of this row."
-)
-_NUL = "NUL bytes (a damaged or binary file) were removed from the text of this row."
+#: What :func:`decode_text` does to a line (joined with "; " when it does both).
+_MIXED = "bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 (cp1252)"
+_NUL = "NUL bytes (a damaged or binary file) were removed"
+
+
+def _row_reason(reasons: list[str]) -> str:
+    """The repairs of a row's lines as one sentence."""
+    parts = dict.fromkeys(part for reason in reasons for part in reason.split("; "))
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}; check the row's text."
 
 
 def decode_text(path: Path) -> Text:
@@ -167,7 +172,7 @@ def decode_text(path: Path) -> Text:
         for number, line in enumerate(lines, start=1):
             if "\x00" in line:
                 lines[number - 1] = line.replace("\x00", "")
-                repairs[number] = f"{repairs[number]} {_NUL}" if number in repairs else _NUL
+                repairs[number] = f"{repairs[number]}; {_NUL}" if number in repairs else _NUL
         text = "\n".join(lines)
     return Text(text, repairs)
 
@@ -341,7 +346,7 @@ def _row_repairs(
         for row, (first, last) in zip(rows, spans[1:], strict=True):
             reasons = [left.pop(n) for n in range(first, last + 1) if n in left]
             if reasons:
-                by_row[row] = " ".join(dict.fromkeys(reasons))
+                by_row[row] = _row_reason(reasons)
     notes = Text(decoded.text, left).notes() if left else []
     return by_row, notes
 
