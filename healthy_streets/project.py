@@ -8,12 +8,15 @@ the key and what to do.
 
 from __future__ import annotations
 
+import math
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from healthy_streets.errors import ProjectFileError
+from healthy_streets.io._common import BUFFER_RANGE_M
 from healthy_streets.pipeline import Inputs, Source
 
 __all__ = ["CONFIG_NAME", "Project", "init_project", "load_project", "sample_project"]
@@ -60,6 +63,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "output": (str, "the folder for maps, tables and the store"),
         "nation": (str, "england, wales, scotland or northern_ireland"),
         "buffer_m": ((int, float), "metres around the zones to keep"),
+        "allow_outside": (bool, "true to read input files from outside the project folder"),
     },
     "zones": {
         "file": (str, "the council's zones file"),
@@ -104,10 +108,19 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
 }
 _LISTS = {"assets", "reports"}
+#: The numbers a key may take: (table, key) -> (lowest, highest). The evaluation's own
+#: settings are checked by :func:`healthy_streets.analysis.evaluation.check_settings`.
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {("project", "buffer_m"): BUFFER_RANGE_M}
+#: Keys holding a table whose values must be text (role = column, text = category...).
+_TEXT_TABLES = {"fields", "columns", "assets", "reports", "tiers"}
 
 
 def load_project(path: str | Path) -> Project:
     """Read a ``healthy-streets.toml`` (or the one in a folder).
+
+    Input files must lie inside the project's folder (the file's folder) unless the file
+    says ``allow_outside = true`` under ``[project]``; a path that leads elsewhere, through
+    ``..``, an absolute path or a link, is refused, and so is a named pipe or a device.
 
     Raises
     ------
@@ -117,6 +130,11 @@ def load_project(path: str | Path) -> Project:
     file = Path(path)
     if file.is_dir():
         file = file / CONFIG_NAME
+    if file.exists() and not file.is_file():
+        raise ProjectFileError(
+            f"{file} is not a regular file (it is a named pipe, a device or a socket). "
+            "Name the project's healthy-streets.toml itself."
+        )
     if not file.is_file():
         raise ProjectFileError(
             f"{file} does not exist. Create a project with: healthy-streets init FOLDER, or "
@@ -129,6 +147,81 @@ def load_project(path: str | Path) -> Project:
     problems: list[str] = []
     _check_layout(data, problems)
     _normalise_values(data, problems)
+    _check_required(data, problems)
+    base = file.parent
+    _check_paths(data, base, problems)
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+        raise ProjectFileError(f"{file} has {count}:\n{listed}")
+    return _project(data, file)
+
+
+def _check_required(data: dict[str, Any], problems: list[str]) -> None:
+    """The keys a build cannot do without."""
+    zones_table, streets_table = _table(data.get("zones")), _table(data.get("streets"))
+    if "file" not in zones_table:
+        problems.append("[zones] file is missing: give the council's zones file.")
+    if not streets_table.get("osm_file") and not streets_table.get("place"):
+        problems.append(
+            "[streets] needs osm_file (an OpenStreetMap extract) or place (a name to download)."
+        )
+    if streets_table.get("osm_file") and streets_table.get("place"):
+        problems.append("[streets] has both osm_file and place: keep one.")
+    for kind in ("assets", "reports"):
+        for i, entry in enumerate(_entries(data, kind), start=1):
+            if "file" not in entry:
+                problems.append(f"[[{kind}]] number {i} has no file.")
+
+
+def _table(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _entries(data: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    value = data.get(kind, [])
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _input_paths(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every input path the file names: (where, as written)."""
+    zones_table, streets_table = _table(data.get("zones")), _table(data.get("streets"))
+    named = [
+        ("[zones] file", zones_table.get("file")),
+        ("[zones] speed_limits", zones_table.get("speed_limits")),
+        ("[streets] osm_file", streets_table.get("osm_file")),
+    ]
+    for kind, keys in (("assets", ("file", "postcodes")), ("reports", ("file",))):
+        for i, entry in enumerate(_entries(data, kind), start=1):
+            named += [(f"[[{kind}]] number {i} {key}", entry.get(key)) for key in keys]
+    return [(where, value) for where, value in named if isinstance(value, str) and value]
+
+
+def _check_paths(data: dict[str, Any], base: Path, problems: list[str]) -> None:
+    """Inputs stay inside the project folder (unless allowed out) and are ordinary files."""
+    allow_outside = _table(data.get("project")).get("allow_outside") is True
+    folder = base.resolve()
+    for where, value in _input_paths(data):
+        written = base / value
+        resolved = written.resolve()
+        if not allow_outside and not resolved.is_relative_to(folder):
+            as_written = Path(os.path.normpath(written.absolute()))
+            inside = as_written.is_relative_to(os.path.normpath(base.absolute()))
+            link = f" (a link to {resolved})" if inside else ""
+            problems.append(
+                f"{where} = {value!r} is outside the project folder {folder}{link}. Copy "
+                "the file into the folder, or allow files outside it with "
+                "allow_outside = true under [project]."
+            )
+        elif resolved.exists() and not resolved.is_file() and not resolved.is_dir():
+            problems.append(
+                f"{where} = {value!r} is not a regular file (a named pipe, a device or a "
+                "socket). Name the data file itself."
+            )
+
+
+def _project(data: dict[str, Any], file: Path) -> Project:
+    """The :class:`Project` a checked file describes."""
     base = file.parent
 
     def resolve(value: str | None) -> Path | None:
@@ -140,26 +233,7 @@ def load_project(path: str | Path) -> Project:
     project_table = data.get("project", {})
     zones_table = data.get("zones", {})
     streets_table = data.get("streets", {})
-    if "file" not in zones_table:
-        problems.append("[zones] file is missing: give the council's zones file.")
-    if not streets_table.get("osm_file") and not streets_table.get("place"):
-        problems.append(
-            "[streets] needs osm_file (an OpenStreetMap extract) or place (a name to download)."
-        )
-    if streets_table.get("osm_file") and streets_table.get("place"):
-        problems.append("[streets] has both osm_file and place: keep one.")
-    for i, entry in enumerate(data.get("assets", []), start=1):
-        if "file" not in entry:
-            problems.append(f"[[assets]] number {i} has no file.")
-    for i, entry in enumerate(data.get("reports", []), start=1):
-        if "file" not in entry:
-            problems.append(f"[[reports]] number {i} has no file.")
     nation = project_table.get("nation")
-    if problems:
-        listed = "\n".join(f"  - {p}" for p in problems)
-        count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
-        raise ProjectFileError(f"{file} has {count}:\n{listed}")
-
     zones_options = {
         k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
     }
@@ -227,10 +301,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
             problems.append(f"{where} = {value!r} should be one of {', '.join(allowed)}.")
         return chosen
 
-    def table(value: object) -> dict[str, Any]:
-        return value if isinstance(value, dict) else {}
-
-    project_table = table(data.get("project"))
+    project_table = _table(data.get("project"))
     if "nation" in project_table:
         project_table["nation"] = choose(
             "[project] nation",
@@ -243,7 +314,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
             entry["format"] = choose(
                 f"[[reports]] number {i} format", entry["format"], ("fixmystreet", "open311", "csv")
             )
-    taxonomy = table(data.get("taxonomy"))
+    taxonomy = _table(data.get("taxonomy"))
     reports_keys, assets_keys = report_taxonomy(), asset_taxonomy()
     for kind, keys, known in (
         ("assets", assets_keys, ASSET_CATEGORIES),
@@ -258,7 +329,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
                     f"[taxonomy.{kind}] {text!r} = {key!r}: there is no such "
                     f"category; use one of {', '.join(known)}."
                 )
-    tiers = table(taxonomy.get("tiers"))
+    tiers = _table(taxonomy.get("tiers"))
     for key, tier in list(tiers.items()):
         del tiers[key]
         category = reports_keys.key(str(key))
@@ -268,7 +339,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
                 f"one of {', '.join(REPORT_CATEGORIES)}."
             )
         tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), ("county", "district"))
-    evaluation = table(data.get("evaluation"))
+    evaluation = _table(data.get("evaluation"))
     if "category" in evaluation:
         evaluation["category"] = reports_keys.key(str(evaluation["category"]))
     if "control" in evaluation:
@@ -297,15 +368,34 @@ def _check_layout(data: dict[str, Any], problems: list[str]) -> None:
                 problems.append(f"[{table}] should be a table of keys.")
                 continue
             for key, item in entry.items():
-                spec = _SCHEMA[table].get(key)
-                if spec is None:
-                    known = ", ".join(_SCHEMA[table])
-                    problems.append(
-                        f"[{table}] {key} is not a setting the toolkit knows; the "
-                        f"settings are {known}."
-                    )
-                elif not isinstance(item, spec[0]) or (spec[0] is int and isinstance(item, bool)):
-                    problems.append(f"[{table}] {key} = {item!r} should be {spec[1]}.")
+                _check_setting(table, key, item, problems)
+
+
+def _check_setting(table: str, key: str, item: object, problems: list[str]) -> None:
+    """One key's type, and its range for a number."""
+    spec = _SCHEMA[table].get(key)
+    if spec is None:
+        known = ", ".join(_SCHEMA[table])
+        problems.append(
+            f"[{table}] {key} is not a setting the toolkit knows; the settings are {known}."
+        )
+        return
+    types, meaning = spec
+    allowed = types if isinstance(types, tuple) else (types,)
+    if not isinstance(item, allowed) or (isinstance(item, bool) and bool not in allowed):
+        problems.append(f"[{table}] {key} = {item!r} should be {meaning}.")
+        return
+    if (table, key) in _RANGES:
+        low, high = _RANGES[(table, key)]
+        if not (isinstance(item, int | float) and math.isfinite(item) and low <= item <= high):
+            problems.append(
+                f"[{table}] {key} = {item!r} should be {meaning}: a number from {low:g} "
+                f"to {high:g}."
+            )
+    if isinstance(item, dict) and key in _TEXT_TABLES:
+        for name, value in item.items():
+            if not isinstance(value, str):
+                problems.append(f"[{table}.{key}] {name} = {value!r} should be text, in quotes.")
 
 
 def sample_project(output: str | Path = "out/demo") -> Project:
@@ -326,6 +416,7 @@ name = "{name}"
 output = "out"                  # maps, tables and the GeoPackage store go here
 nation = "england"              # england, wales, scotland or northern_ireland
 buffer_m = 300                  # metres around the zones to keep streets, assets, reports
+# allow_outside = true          # read input files from outside this folder too
 
 [zones]
 file = "zones.geojson"          # GeoJSON, Shapefile (.shp/.zip), GeoPackage, KML/KMZ, CSV+WKT

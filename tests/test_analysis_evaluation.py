@@ -190,9 +190,13 @@ def test_a_month_precision_date_leaves_its_own_month_out():
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"ring_m": math.inf}, "The ring must be a width in metres above 0, not inf"),
-        ({"ring_m": "400"}, "The ring must be a width in metres above 0, not '400'"),
-        ({"ring_m": 0}, "above 0, not 0"),
+        ({"ring_m": math.inf}, "ring_m (the ring) must be a width in metres above 0 and at"),
+        ({"ring_m": "400"}, "above 0 and at most 10000, not '400'"),
+        ({"ring_m": 0}, "above 0 and at most 10000, not 0"),
+        ({"ring_m": -1}, "not -1"),
+        ({"ring_m": math.nan}, "not nan"),
+        ({"ring_m": 1e9}, "not 1000000000.0"),
+        ({"window_months": 0}, "window_months (the window) must be a whole number"),
         ({"window_months": 6.5}, "whole number of months, 1 or more, not 6.5"),
         ({"window_months": True}, "whole number of months, 1 or more, not True"),
         ({"window_months": 3}, "A window of 3 months is shorter than the shortest worth"),

@@ -97,7 +97,10 @@ def test_missing_nodes_are_counted_and_the_longest_run_kept(osm_file):
     result = street_network_from_osm_file(osm_file)
     assert (result.rows_in, result.kept, result.n_repaired, result.n_rejected) == (3, 3, 1, 0)
     assert result.repaired.iloc[0]["row"] == "40"
-    assert "1 of its 4 nodes are not in the file" in result.repaired.iloc[0]["reason"]
+    assert (
+        "1 of its 4 nodes have no place (they are not in the file: a clipped extract)"
+        in (result.repaired.iloc[0]["reason"])
+    )
 
 
 def test_a_way_with_no_nodes_in_the_file_is_rejected(tmp_path):
@@ -267,3 +270,47 @@ def test_skipping_far_ways_changes_no_street(monkeypatch, buffer_m):
         assert fast.layer.geometry.union_all().equals(whole.layer.geometry.union_all())
         # the account covers the ways read; the rest are counted in the note
         assert fast.rows_in == fast.kept + fast.n_rejected
+
+
+def test_a_node_whose_coordinates_are_not_numbers_is_read_as_having_no_place(tmp_path):
+    # libosmium refuses a whole file for lat="nan"; the toolkit reads the rest
+    text = osm_xml().replace(
+        '<node id="2" version="1" lat="53.65" lon="-2.629"/>',
+        '<node id="2" version="1" lat="nan" lon="-2.629"/>',
+    )
+    assert 'lat="nan"' in text
+    for name, data in (("nan.osm", text.encode()), ("nan.osm.bz2", bz2.compress(text.encode()))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = street_network_from_osm_file(path)
+        # Mill Lane (nodes 1, 2, 3) falls apart without node 2; Church Street (2, 4, 5) keeps
+        # the run 4, 5
+        rejected = result.rejected.set_index("row")
+        assert rejected.loc["10", "reason"] == (
+            "Fewer than two of the way's nodes have a place (their coordinates are not "
+            "numbers in range: OSM node 2: lat 'nan', lon '-2.629'); it cannot be drawn."
+        )
+        assert result.repaired.set_index("row").loc["11", "reason"] == (
+            "1 of its 3 nodes have no place (their coordinates are not numbers in range: OSM "
+            "node 2: lat 'nan', lon '-2.629'); kept the longest run of 2 nodes."
+        )
+        assert any(
+            note.startswith("1 OSM node had coordinates that are not numbers in range (OSM node 2")
+            for note in result.notes
+        )
+        assert result.rows_in == result.kept + result.n_rejected
+
+
+def test_an_element_libosmium_cannot_read_is_one_clear_message(tmp_path):
+    path = tmp_path / "bad.osm"
+    path.write_text(osm_xml().replace('<node id="3"', '<node id="three"'))
+    with pytest.raises(InputFileError, match=r"cannot be read as OpenStreetMap data \(illegal id"):
+        street_network_from_osm_file(path)
+
+
+@pytest.mark.parametrize("buffer_m", [float("nan"), float("inf"), -500, 1e9, True])
+def test_a_buffer_that_is_not_a_distance_is_refused(osm_file, buffer_m):
+    from healthy_streets.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"buffer_m = .* should be the metres around the zones"):
+        street_network_from_osm_file(osm_file, buffer_m=buffer_m)

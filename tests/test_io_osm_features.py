@@ -50,3 +50,23 @@ def test_read_assets_knows_an_osm_file():
 )
 def test_osm_presets(tags, expected):
     assert category_from_osm_tags(tags) == expected
+
+
+def test_a_bench_whose_coordinates_are_not_numbers_is_rejected_the_rest_read(tmp_path):
+    path = tmp_path / "benches.osm"
+    path.write_text(
+        '<?xml version="1.0"?><osm version="0.6">'
+        '<node id="1" lat="53.65" lon="-2.63"><tag k="amenity" v="bench"/></node>'
+        '<node id="2" lat="nan" lon="-2.63"><tag k="amenity" v="bench"/></node>'
+        '<node id="3" lat="53.651" lon="Infinity"><tag k="amenity" v="bench"/></node>'
+        "</osm>"
+    )
+    result = assets_from_osm_file(path)
+    assert result.layer["source_ref"].tolist() == ["node/1"]
+    rejected = result.rejected.set_index("row")
+    assert rejected.loc["node/2", "reason"] == (
+        "The OSM node has no usable coordinates (not numbers, or out of range)."
+    )
+    assert rejected.loc["node/3", "value"] == "lat '53.651', lon 'Infinity'"
+    assert (result.rows_in, result.kept, result.n_rejected) == (3, 1, 2)
+    assert any("2 OSM nodes had coordinates that are not numbers" in n for n in result.notes)

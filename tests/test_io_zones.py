@@ -264,6 +264,40 @@ def test_zone_ids_are_stable_and_unique(tmp_path):
     assert read_zones(path).layer["zone_id"].tolist() == first
 
 
+def test_repeated_names_never_share_an_id_and_the_account_says_so(tmp_path):
+    frame = council_zones()
+    # the second "Church Fields" must not take the id the third zone's own name gives
+    frame["ZONE_NAME"] = ["Church Fields", "Church Fields", "Church Fields 2"]
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    assert result.layer["zone_id"].tolist() == [
+        "church-fields",
+        "church-fields-3",
+        "church-fields-2",
+    ]
+    ids = result.repaired[result.repaired["field"] == "ZONE_NAME"]
+    assert ids["row"].tolist() == ["2"]
+    reason = ids.iloc[0]["reason"]
+    assert "Another zone (row 1) has the same name" in reason
+    assert "this zone's id is 'church-fields-3'" in reason
+
+
+def test_a_very_long_name_gives_a_short_unique_id(tmp_path):
+    frame = council_zones()
+    long_a, long_b = "Church Fields " + "a" * 300, "Church Fields " + "b" * 300
+    frame["ZONE_NAME"] = [long_a, long_b, long_a]
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    ids = result.layer["zone_id"].tolist()
+    assert len(set(ids)) == 3
+    assert all(i.startswith("church-fields-") and len(i) <= 70 for i in ids)
+    assert ids[2] == ids[0] + "-2"
+    assert result.layer["name"].tolist() == [long_a, long_b, long_a]  # the name itself is kept
+    ids = result.repaired[result.repaired["field"] == "ZONE_NAME"]
+    reasons = dict(zip(ids["row"], ids["reason"], strict=True))
+    assert set(reasons) == {"1", "2", "3"}
+    assert "314 characters long, too long for the file name of the zone's map" in reasons["1"]
+    assert "same name" in reasons["3"] and "too long" in reasons["3"]
+
+
 def council_lines():
     """Street lines as a council publishes a 20mph scheme: a LAYER field per street."""
     y = [417050, 417150, 417250]

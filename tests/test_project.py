@@ -211,3 +211,113 @@ def test_the_readme_shows_the_project_file_in_full():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = TEMPLATE.format(name="Chorley East 20mph zones", config="healthy-streets.toml")
     assert example in readme, "README's TOML example is out of date with project.TEMPLATE"
+
+
+def minimal_project(folder, extra=""):
+    """A project file naming a zones file and an OSM file, with ``extra`` TOML after it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "healthy-streets.toml"
+    config.write_text(f'[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n{extra}')
+    return config
+
+
+def test_input_files_outside_the_project_folder_are_refused(tmp_path):
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("a,b\n1,2\n")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "linked.csv").symlink_to(outside)
+    config = minimal_project(
+        folder,
+        '[[reports]]\nfile = "/etc/shadow"\nformat = "csv"\n'
+        '[[reports]]\nfile = "../../../etc/passwd"\n'
+        '[[assets]]\nfile = "linked.csv"\npostcodes = "../elsewhere.csv"\n'
+        '[[assets]]\nfile = "sub/../walkabout.csv"\n',  # inside, however written
+    )
+    with pytest.raises(ProjectFileError) as info:
+        load_project(config)
+    message = str(info.value)
+    assert "has 4 problems:" in message  # every one listed at once
+    assert "[[reports]] number 1 file = '/etc/shadow' is outside the project folder" in message
+    assert "[[reports]] number 2 file = '../../../etc/passwd' is outside" in message
+    assert f"[[assets]] number 1 file = 'linked.csv' is outside the project folder {folder}" in (
+        message
+    )
+    assert f"(a link to {outside})" in message
+    assert "[[assets]] number 1 postcodes = '../elsewhere.csv' is outside" in message
+    assert "allow_outside = true under [project]" in message
+    # the build says the same, in one message with exit status 1
+    result = run("build", str(config))
+    assert result.exit_code == 1 and "is outside the project folder" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_input_files_outside_are_read_when_the_project_allows_it(tmp_path):
+    outside = tmp_path / "shared" / "zones.geojson"
+    config = minimal_project(tmp_path / "project", "[project]\nallow_outside = true\n")
+    config.write_text(config.read_text().replace('"zones.geojson"', f'"{outside}"'))
+    assert load_project(config).inputs.zones.path == outside
+    # allow_outside is a yes or no
+    config.write_text(config.read_text().replace("allow_outside = true", 'allow_outside = "yes"'))
+    with pytest.raises(ProjectFileError, match=r"allow_outside = 'yes' should be true to read"):
+        load_project(config)
+
+
+def test_a_named_pipe_is_refused_as_an_input(tmp_path):
+    import os
+
+    folder = tmp_path / "project"
+    config = minimal_project(folder)
+    os.mkfifo(folder / "zones.geojson")
+    with pytest.raises(
+        ProjectFileError, match=r"\[zones\] file = 'zones.geojson' is not a regular"
+    ):
+        load_project(config)
+    os.mkfifo(tmp_path / "pipe.toml")
+    with pytest.raises(ProjectFileError, match="is not a regular file"):
+        load_project(tmp_path / "pipe.toml")
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "[project]\nbuffer_m = -500",
+            "[project] buffer_m = -500 should be metres around the zones to keep: a number "
+            "from 0 to 10000.",
+        ),
+        ("[project]\nbuffer_m = nan", "[project] buffer_m = nan should be metres around"),
+        ("[project]\nbuffer_m = inf", "[project] buffer_m = inf should be metres around"),
+        ("[project]\nbuffer_m = 1e9", "buffer_m = 1000000000.0 should be metres around the"),
+        ("[project]\nbuffer_m = true", "[project] buffer_m = True should be metres around"),
+        ("[project]\nbuffer_m = '300'", "[project] buffer_m = '300' should be metres around"),
+        (
+            "[evaluation]\nwindow_months = 0",
+            "[evaluation] window_months (the window) must be a whole number of months, 1 or more",
+        ),
+        (
+            "[evaluation]\nring_m = -1",
+            "[evaluation] ring_m (the ring) must be a width in metres above 0 and at most "
+            "10000, not -1",
+        ),
+        ("[evaluation]\nring_m = true", "[evaluation] ring_m = True should be the ring's width"),
+        ("[zones.fields]\nname = 3", "[zones.fields] name = 3 should be text, in quotes."),
+    ],
+)
+def test_numbers_in_the_project_file_are_checked_for_type_and_range(tmp_path, setting, message):
+    config = minimal_project(tmp_path, setting + "\n")
+    with pytest.raises(ProjectFileError) as info:
+        load_project(config)
+    assert message in str(info.value)
+    assert "has 1 problem:" in str(info.value)
+
+
+def test_a_table_where_a_key_should_be_is_listed_not_a_crash(tmp_path):
+    config = tmp_path / "healthy-streets.toml"
+    config.write_text('zones = 3\nstreets = "x"\nassets = [1, 2]\n[evaluation]\nring_m = []\n')
+    with pytest.raises(ProjectFileError) as info:
+        load_project(config)
+    message = str(info.value)
+    for problem in ("[zones] should be a table of keys", "[assets] should be a table of keys"):
+        assert problem in message
+    assert "[zones] file is missing" in message

@@ -49,6 +49,8 @@ TIMEZONE = "Europe/London"
 #: Control areas: the streets outside all zones, or a ring around the zone (outside zones).
 CONTROLS = ("outside", "ring")
 Z95 = 1.959963984540054
+#: The widest control ring, in metres: wider would reach far beyond a zone's neighbourhood.
+MAX_RING_M = 10_000.0
 
 
 @dataclass(frozen=True)
@@ -309,10 +311,14 @@ def check_settings(
     _check(category, control)
     if not whole(window_months) or window_months < 1:
         raise ConfigError(
-            f"The window must be a whole number of months, 1 or more, not {window_months!r}."
+            f"window_months (the window) must be a whole number of months, 1 or more, not "
+            f"{window_months!r}."
         )
-    if not (whole(ring_m) or isinstance(ring_m, float)) or not 0 < ring_m < math.inf:
-        raise ConfigError(f"The ring must be a width in metres above 0, not {ring_m!r}.")
+    if not (whole(ring_m) or isinstance(ring_m, float)) or not 0 < ring_m <= MAX_RING_M:
+        raise ConfigError(
+            f"ring_m (the ring) must be a width in metres above 0 and at most {MAX_RING_M:g}, "
+            f"not {ring_m!r}."
+        )
     if not whole(min_window_months) or min_window_months < 1:
         raise ConfigError(
             f"min_window_months must be a whole number of months, 1 or more, not "

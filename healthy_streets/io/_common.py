@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import geopandas as gpd
 import numpy as np
@@ -22,8 +26,8 @@ from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
 
-#: Encodings tried, in order, for text files: Excel on Windows writes UTF-8 with a BOM or cp1252.
-ENCODINGS = ("utf-8-sig", "cp1252")
+#: The distances around the zones the toolkit takes (``buffer_m``), in metres.
+BUFFER_RANGE_M = (0.0, 10_000.0)
 
 #: Where British National Grid coordinates can lie (metres), with a margin.
 BNG_BOUNDS = (-10_000.0, -10_000.0, 710_000.0, 1_260_000.0)
@@ -36,9 +40,21 @@ def check_input(path: str | Path) -> Path:
         raise InputFileError(p, "The file does not exist.", fix="Check the path and spelling.")
     if p.is_dir() and p.suffix.lower() not in {".gdb"}:
         raise InputFileError(p, "This is a folder, not a file.", fix="Name the file inside it.")
+    if not p.is_dir() and not p.is_file():
+        raise_special_file(p)
     if p.is_file() and p.stat().st_size == 0:
         raise InputFileError(p, "The file is empty.", fix="Export it again from its source.")
     return p
+
+
+def raise_special_file(path: Path) -> NoReturn:
+    """Refuse a named pipe, a device or a socket: reading one could wait for ever."""
+    raise InputFileError(
+        path,
+        "This is not a regular file but a named pipe, a device or a socket, which the "
+        "toolkit does not read",
+        fix="Name the data file itself (save the data to a file first).",
+    )
 
 
 def refuse_non_data(path: Path, head: bytes) -> None:
@@ -61,14 +77,22 @@ def refuse_non_data(path: Path, head: bytes) -> None:
         )
 
 
-def note_title_lines(table: pd.DataFrame, book: AccountBook) -> None:
-    """Say in the import's account that title lines above the header were skipped."""
+def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[object]) -> None:
+    """Say in the import's account how the table was read: the title lines above the header
+    that were skipped (a note) and the ``kept`` rows whose text was repaired (a repair each:
+    bytes in another encoding, NUL bytes removed)."""
     skipped = int(table.attrs.get("title_lines", 0))
     if skipped:
         lines = (
             "title line above it was" if skipped == 1 else f"{skipped} title lines above it were"
         )
         book.note(f"The header is on row {skipped + 1}: the {lines} skipped.")
+    repairs: dict[object, str] = table.attrs.get("text_repairs", {})
+    for row in kept:
+        if row in repairs:
+            book.repair(row, repairs[row], field="text")
+    for note in table.attrs.get("text_notes", []):
+        book.note(note)
 
 
 def _decode_head(head: bytes) -> str:
@@ -77,37 +101,142 @@ def _decode_head(head: bytes) -> str:
     return head.decode("latin-1")
 
 
-def read_text(path: Path) -> str:
-    """Read a text file as UTF-8 (with or without a BOM), UTF-16 (with a BOM, as Excel's
-    "Unicode text" writes), else as cp1252."""
+@dataclass(frozen=True)
+class Text:
+    """A text file's content, and what was done to the lines that were not clean text.
+
+    Attributes
+    ----------
+    text
+        The content.
+    repairs
+        Line number (from 1, counting ``\\n``) -> what was done to it.
+    """
+
+    text: str
+    repairs: dict[int, str] = field(default_factory=dict)
+
+    def notes(self) -> list[str]:
+        """The repairs as notes about the whole file (for files that are not tables)."""
+        by_reason: dict[str, list[int]] = {}
+        for line, reason in self.repairs.items():
+            by_reason.setdefault(reason, []).append(line)
+        return [
+            f"{_lines(lines)}: {reason}; check the text there."
+            for reason, lines in by_reason.items()
+        ]
+
+
+#: What :func:`decode_text` does to a line (joined with "; " when it does both).
+_MIXED = "bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 (cp1252)"
+_NUL = "NUL bytes (a damaged or binary file) were removed"
+
+
+def _row_reason(reasons: list[str]) -> str:
+    """The repairs of a row's lines as one sentence."""
+    parts = dict.fromkeys(part for reason in reasons for part in reason.split("; "))
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]}; check the row's text."
+
+
+def decode_text(path: Path) -> Text:
+    """Read a text file line by line, repairing what can be repaired and saying so.
+
+    The file is UTF-8 (with or without a BOM), UTF-16 (with a BOM, as Excel's "Unicode text"
+    writes, or without one), else Windows-1252 as Excel on Windows saves CSV. A file that
+    mixes UTF-8 lines with Windows-1252 lines (rows pasted from two sources) has each line
+    read in its own encoding. NUL bytes are removed: they would cut the text short. Every
+    line repaired is listed in :attr:`Text.repairs`.
+    """
     data = path.read_bytes()
     refuse_non_data(path, data[:512])
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    codec = _utf16(data)
+    repairs: dict[int, str] = {}
+    if codec is not None:
         try:
-            return data.decode("utf-16")
+            text = data.decode(codec).removeprefix("\ufeff")
         except UnicodeDecodeError:
             raise InputFileError(
                 path,
                 "The file says it is UTF-16 text but is not",
                 fix="Save it again from the spreadsheet as CSV UTF-8.",
             ) from None
-    for encoding in ENCODINGS:
+    else:
+        data = data.removeprefix(b"\xef\xbb\xbf")
         try:
-            return data.decode(encoding)
+            text = data.decode("utf-8")
         except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")  # every byte sequence decodes; cp1252 already failed
+            text, repairs = _decode_lines(data.split(b"\n"))
+    if "\x00" in text:
+        lines = text.split("\n")
+        for number, line in enumerate(lines, start=1):
+            if "\x00" in line:
+                lines[number - 1] = line.replace("\x00", "")
+                repairs[number] = f"{repairs[number]}; {_NUL}" if number in repairs else _NUL
+        text = "\n".join(lines)
+    return Text(text, repairs)
+
+
+def _utf16(data: bytes) -> str | None:
+    """The codec for UTF-16 text (with a BOM, or without one and mostly ASCII), else None."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:2000]
+    if len(head) >= 8 and len(head) % 2 == 0:
+        for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+            if zeros.count(0) > 0.9 * len(zeros):
+                return codec
+    return None
+
+
+def _decode_lines(raw: list[bytes]) -> tuple[str, dict[int, str]]:
+    """Each line as UTF-8 where it is; else Windows-1252: the whole file when no line is
+    UTF-8 beyond plain ASCII (an Excel CSV), a repair on each line that is not when others
+    are (a mixed file)."""
+    utf8: list[str | None] = []
+    for line in raw:
+        try:
+            utf8.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            utf8.append(None)
+    mixed = any(text is not None and not text.isascii() for text in utf8)
+    lines = [
+        text if text is not None else _cp1252(line) for text, line in zip(utf8, raw, strict=True)
+    ]
+    if not mixed:
+        return "\n".join(lines), {}
+    return "\n".join(lines), {n: _MIXED for n, text in enumerate(utf8, start=1) if text is None}
+
+
+def _cp1252(line: bytes) -> str:
+    try:
+        return line.decode("cp1252")
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return line.decode("latin-1")
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+    return f"Line {shown}" if len(numbers) == 1 else f"Lines {shown}"
+
+
+def read_text(path: Path) -> str:
+    """The text of a file, decoded as :func:`decode_text` does (repairs not reported)."""
+    return decode_text(path).text
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV file into a frame of strings (empty cells as missing).
 
-    The encoding is found by :func:`read_text`; the delimiter is sniffed among comma,
+    The encoding is found by :func:`decode_text`; the delimiter is sniffed among comma,
     semicolon, tab and pipe. Title lines above the header (a report name, an export date)
     are skipped. The index holds spreadsheet row numbers (the header is row 1 unless title
-    lines come first); ``frame.attrs["title_lines"]`` counts the lines skipped.
+    lines come first); ``frame.attrs["title_lines"]`` counts the lines skipped and
+    ``frame.attrs["text_repairs"]`` maps the rows whose text was repaired to what was done
+    (see :func:`note_reading`).
     """
-    text = read_text(path)
+    decoded = decode_text(path)
+    text = decoded.text
     if not text.strip():
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
     delimiter, header = _layout(text[:20_000])
@@ -122,15 +251,123 @@ def read_table(path: Path) -> pd.DataFrame:
             skipinitialspace=True,
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputFileError(
-            path,
-            f"This is not a readable CSV file ({_first_line(exc)})",
-            fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
-        ) from None
+        # rows of too many cells are set apart; a quote left open spoils the rest of the file
+        too_many = re.search(r"Expected \d+ fields in line \d+, saw \d+", str(exc))
+        frame = _read_ragged(text, delimiter, header) if too_many else None
+        if frame is None:
+            raise InputFileError(
+                path,
+                f"This is not a readable CSV file ({_first_line(exc)})",
+                fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
+            ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame.attrs["title_lines"] = header
+    frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
+        decoded, delimiter, header, frame.index
+    )
     return frame
+
+
+def _read_ragged(text: str, delimiter: str, header: int) -> pd.DataFrame | None:
+    """The table of a CSV file some of whose rows have more cells than the header (a comma
+    or a quote out of place), read with the csv module: each such row is kept empty and
+    ``attrs["bad_rows"]`` says why (see :func:`reject_bad_rows`). None when the file has no
+    header at all."""
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    records: list[tuple[list[str], str]] = []  # the cells, and the row as written
+    start = 0
+    try:
+        for number, record in enumerate(reader):
+            raw = "".join(lines[start : reader.line_num]).rstrip("\r\n")
+            start = reader.line_num
+            if number >= header and any(cell.strip() for cell in record):
+                records.append((record, raw))
+    except csv.Error:
+        return None
+    if not records:
+        return None
+    names = _column_names(records[0][0])
+    rows: list[list[str | None]] = []
+    bad: dict[int, tuple[str, str]] = {}
+    for position, (record, raw) in enumerate(records[1:]):
+        if len(record) > len(names):
+            bad[header + 2 + position] = (
+                f"The row has {len(record)} cells but the header has {len(names)} columns (a "
+                f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} or a quote out of place?); "
+                "fix the row in a spreadsheet.",
+                raw,
+            )
+            record = []
+        cells: list[str | None] = [cell if cell != "" else None for cell in record]
+        rows.append(cells + [None] * (len(names) - len(cells)))
+    frame = pd.DataFrame(rows, columns=names, dtype="str")
+    frame.attrs["bad_rows"] = bad
+    return frame
+
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _column_names(header: list[str]) -> list[str]:
+    """Header cells as pandas names them: blanks ``Unnamed: N``, repeats ``name.1``."""
+    names: list[str] = []
+    for number, cell in enumerate(header):
+        name = cell if cell.strip() else f"Unnamed: {number}"
+        base, count = name, 0
+        while name in names:
+            count += 1
+            name = f"{base}.{count}"
+        names.append(name)
+    return names
+
+
+def reject_bad_rows(table: pd.DataFrame, book: AccountBook) -> pd.DataFrame:
+    """``table`` without the rows :func:`read_table` could not split into its columns,
+    each rejected in ``book`` with the reason and the row's text."""
+    bad: dict[object, tuple[str, str]] = table.attrs.get("bad_rows", {})
+    for row, (reason, text) in bad.items():
+        book.reject(row, reason, field="(the whole row)", value=text)
+    return table.drop(index=[row for row in bad if row in table.index]) if bad else table
+
+
+def _row_repairs(
+    decoded: Text, delimiter: str, header: int, rows: pd.Index
+) -> tuple[dict[object, str], list[str]]:
+    """The repairs of :func:`decode_text`, by the row of the table (a row may span lines);
+    a repair of a line outside any row (the header, a title) becomes a note."""
+    if not decoded.repairs:
+        return {}, []
+    spans = _record_lines(decoded.text, delimiter, header)
+    by_row: dict[object, str] = {}
+    left = dict(decoded.repairs)
+    if len(spans) == len(rows) + 1:  # the header and every row found: name the rows
+        for row, (first, last) in zip(rows, spans[1:], strict=True):
+            reasons = [left.pop(n) for n in range(first, last + 1) if n in left]
+            if reasons:
+                by_row[row] = _row_reason(reasons)
+    notes = Text(decoded.text, left).notes() if left else []
+    return by_row, notes
+
+
+def _record_lines(text: str, delimiter: str, header: int) -> list[tuple[int, int]]:
+    """The first and last line (counted by ``\\n``, as :func:`decode_text` counts them) of
+    each record from the header on, as pandas reads them (blank lines skipped; a lone
+    carriage return ends a record, as it does for pandas)."""
+    lines = io.StringIO(text, newline="").readlines()
+    numbers = list(itertools.accumulate((line.count("\n") for line in lines), initial=1))
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    spans: list[tuple[int, int]] = []
+    last = 0
+    try:
+        for record in reader:
+            first, last = last + 1, reader.line_num
+            if first > header and any(cell.strip() for cell in record):
+                spans.append((numbers[first - 1], numbers[last - 1]))
+    except csv.Error:
+        return []
+    return spans
 
 
 def _layout(sample: str) -> tuple[str, int]:
@@ -276,6 +513,7 @@ def to_working_crs(
     crs: object = None,
     assume_bng: bool = False,
     working_crs: str | None = None,
+    book: AccountBook | None = None,
 ) -> tuple[gpd.GeoDataFrame, str | None]:
     """Give ``frame`` a CRS and convert it to the working CRS.
 
@@ -293,6 +531,10 @@ def to_working_crs(
         EPSG:27700.
     working_crs
         Target CRS; defaults to :data:`settings.working_crs`.
+    book
+        Where to reject the rows of a longitude/latitude file whose coordinates are not
+        degrees when most rows' are (without it, such rows make the whole file an error), and
+        rows whose coordinates cannot be converted to the working CRS.
 
     Returns
     -------
@@ -301,6 +543,8 @@ def to_working_crs(
     """
     target = working_crs or settings.working_crs
     note = None
+    if book is not None:
+        frame = _reject_stray_degrees(frame, book, crs)
     valid = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     bounds = valid.total_bounds if len(valid) else np.array([0.0, 0.0, 0.0, 0.0])
     if crs is not None:
@@ -336,11 +580,53 @@ def to_working_crs(
         raise InputFileError(
             path,
             f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
-            f"they run to {bounds[2]:.0f}, {bounds[3]:.0f}, which are not degrees.{hint}",
+            f"they run to {bounds[2]:.10g}, {bounds[3]:.10g}, which are not degrees.{hint}",
             fix="Name the real CRS with --crs, for example --crs EPSG:27700"
             + (" (or --assume-bng)." if looks_like_bng(bounds) else "."),
         )
-    return frame.to_crs(target), note
+    converted = frame.to_crs(target)
+    if book is not None and len(converted):
+        lost = ~np.isfinite(converted.geometry.bounds.to_numpy()).all(axis=1)
+        lost &= ~(converted.geometry.isna() | converted.geometry.is_empty).to_numpy()
+        for row in converted.index[lost]:
+            book.reject(
+                row,
+                f"The coordinates cannot be converted to the working CRS ({target}): they lie "
+                "far outside the area it covers. Check them.",
+                field="geometry",
+            )
+        converted = converted[~lost]
+    return converted, note
+
+
+def _reject_stray_degrees(
+    frame: gpd.GeoDataFrame, book: AccountBook, crs: object
+) -> gpd.GeoDataFrame:
+    """In a file of longitude/latitude, reject the few rows whose coordinates are not
+    degrees; when most are not, the file's CRS is wrong, which :func:`to_working_crs` says."""
+    declared = parse_crs(crs) if crs is not None else frame.crs
+    if declared is None or not declared.is_geographic or frame.empty:
+        return frame
+    bounds = frame.geometry.bounds
+    present = bounds.notna().all(axis=1)
+    degrees = (
+        (bounds["minx"] >= -180.5)
+        & (bounds["maxx"] <= 180.5)
+        & (bounds["miny"] >= -90.5)
+        & (bounds["maxy"] <= 90.5)
+    )
+    stray = present & ~degrees
+    if not stray.any() or stray.sum() * 2 >= present.sum():
+        return frame
+    for row in frame.index[stray]:
+        box = bounds.loc[row]
+        book.reject(
+            row,
+            f"The coordinates ({box['maxx']:.10g}, {box['maxy']:.10g}) are not longitude and "
+            "latitude in degrees, as the rest of the file's are. Check them.",
+            field="geometry",
+        )
+    return frame[~stray]
 
 
 def require_columns(
@@ -363,6 +649,24 @@ def require_columns(
             "with --field ROLE=COLUMN.",
         )
     return found
+
+
+def check_buffer_m(value: object, *, what: str = "buffer_m") -> float | None:
+    """``value`` as a distance around the zones in metres (``None`` stays ``None``).
+
+    Raises :class:`ConfigError`, naming ``what`` and the range, for a value that is not a
+    number, is NaN or infinite, or lies outside :data:`BUFFER_RANGE_M`.
+    """
+    if value is None:
+        return None
+    low, high = BUFFER_RANGE_M
+    number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if number is None or not math.isfinite(number) or not low <= number <= high:
+        raise ConfigError(
+            f"{what} = {value!r} should be the metres around the zones to keep: a number "
+            f"from {low:g} to {high:g}."
+        )
+    return float(number)
 
 
 def check_working_crs(working_crs: object) -> str:

@@ -11,6 +11,7 @@ wrong way round: its rows are read swapped and each is counted as repaired.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +154,20 @@ def _numbers(table: pd.DataFrame, column: str | None) -> pd.Series:
         return pd.Series(np.nan, index=table.index)
     text = table[column].astype("str").str.strip().str.replace(",", "", regex=False)
     text = text.str.replace(r"[°'\"NnEe]$", "", regex=True)
-    return pd.to_numeric(text, errors="coerce")
+    numbers = pd.to_numeric(text, errors="coerce")
+    return numbers.where(np.isfinite(numbers))  # Infinity is no more a place than NaN
+
+
+_NOT_FINITE = r"\s*[+-]?(?:nan|inf|infinity)\s*"
+
+
+def _not_finite(table: pd.DataFrame, columns: CoordinateColumns) -> pd.Series:
+    """Rows with NaN or Infinity written in a coordinate column."""
+    names = [c for c in (columns.lat, columns.lon, columns.easting, columns.northing) if c]
+    found = pd.Series(False, index=table.index)
+    for name in names:
+        found |= table[name].astype("str").str.fullmatch(_NOT_FINITE, case=False)
+    return found
 
 
 class PostcodeLookup:
@@ -198,7 +212,7 @@ class PostcodeLookup:
         if not (postcode and east and north):
             header = list(table.columns)
             if len(header) >= 4 and _POSTCODE.match(str(header[0])):  # Code-Point Open
-                table = pd.read_csv(path, header=None, dtype="str", usecols=[0, 2, 3])
+                table = _headerless(path)
                 table.columns = ["postcode", "easting", "northing"]
                 postcode, east, north = "postcode", "easting", "northing"
             else:
@@ -210,12 +224,29 @@ class PostcodeLookup:
                 )
         eastings = pd.to_numeric(table[east], errors="coerce")
         northings = pd.to_numeric(table[north], errors="coerce")
-        ok = eastings.notna() & northings.notna() & table[postcode].notna()
+        ok = np.isfinite(eastings) & np.isfinite(northings) & table[postcode].notna()
         centres = {
             cls.key(p): (float(e), float(n))
             for p, e, n in zip(table.loc[ok, postcode], eastings[ok], northings[ok], strict=True)
         }
         return cls(centres, path.name)
+
+
+def _headerless(path: Path) -> pd.DataFrame:
+    """Code-Point Open's columns 1, 3 and 4 (postcode, easting, northing): no header."""
+    from healthy_streets.errors import InputFileError
+    from healthy_streets.io._common import read_text
+
+    try:
+        return pd.read_csv(
+            io.StringIO(read_text(path)), header=None, dtype="str", usecols=[0, 2, 3]
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputFileError(
+            path,
+            f"This is not a readable postcode file ({str(exc).strip().splitlines()[0][:120]})",
+            fix="Use the ONS Postcode Directory or Code-Point Open (CSV) as published.",
+        ) from None
 
 
 _POSTCODE = re.compile(r"^\s*[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\s*$", re.IGNORECASE)
@@ -289,6 +320,10 @@ def points_from_table(
             columns.postcode,
         )
     missing = x.isna() & (reason == "")
+    reason[missing & _not_finite(table, columns)] = (
+        "A coordinate is NaN or Infinity, which is not a number; fix the row's coordinates."
+    )
+    missing = missing & (reason == "")
     reason[missing & _partly_filled(table, columns)] = (
         "The coordinates are incomplete or not numbers."
     )

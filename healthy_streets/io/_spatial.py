@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
+import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -12,13 +14,15 @@ from glob import escape as glob_escape
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import find_column, read_table, refuse_non_data
+from healthy_streets.io._common import find_column, raise_special_file, read_table, refuse_non_data
+from healthy_streets.model.account import AccountBook
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,11 @@ log = logging.getLogger(__name__)
 
 @contextlib.contextmanager
 def gdal_notes() -> Iterator[None]:
-    """GDAL's warnings (a GeoPackage without the .gpkg extension...) go to the log, not to
-    the user's screen: what matters about a file is said in the import's account."""
+    """GDAL's and pyogrio's warnings (a GeoPackage without the .gpkg extension, a column of
+    JSON that is not JSON...) go to the log, not to the user's screen: what matters about a
+    file is said in the import's account."""
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RuntimeWarning)
+        warnings.simplefilter("always")
         yield
     for warning in caught:
         log.debug("GDAL: %s", warning.message)
@@ -98,7 +103,11 @@ def _head(path: Path) -> bytes:
 def _check_shapefile_parts(path: Path) -> None:
     """A Shapefile is several files side by side; say which are missing (the .prj is left
     to the CRS check, which names the fix)."""
-    present = {p.name.lower() for p in path.parent.glob(f"{glob_escape(path.stem)}.*")}
+    parts = list(path.parent.glob(f"{glob_escape(path.stem)}.*"))
+    for part in parts:  # GDAL opens the side files too: a named pipe would never answer
+        if not part.is_file() and not part.is_dir():
+            raise_special_file(part)
+    present = {p.name.lower() for p in parts}
     missing = [
         f"{path.stem}{ext}"
         for ext in (".shx", ".dbf")
@@ -162,15 +171,84 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
         layer = named[layer.strip().casefold()]
     try:
         with gdal_notes():
-            frame = gpd.read_file(source, layer=layer, engine="pyogrio")
+            try:
+                frame = gpd.read_file(source, layer=layer, engine="pyogrio")
+            except shapely.errors.GEOSException:  # a shape GEOS cannot hold: read the rest
+                frame = _read_past_broken_shapes(source, layer)
     except (DataSourceError, DataLayerError, FieldError, GeometryError, ValueError) as exc:
         raise _unreadable(path, exc, fmt) from None
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
         raise InputFileError(
             path, "The file has no geometry column.", fix="Export it again with its shapes."
         )
+    problems = frame.attrs.get("geometry_problems", {})
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # features numbered as a GIS numbers them
+    frame.attrs["geometry_problems"] = {position + 1: why for position, why in problems.items()}
     return frame, fmt
+
+
+def _read_past_broken_shapes(source: str, layer: str | None) -> gpd.GeoDataFrame:
+    """Read a file some of whose shapes GEOS refuses (a line of one point): those rows get
+    no geometry, and ``attrs["geometry_problems"]`` says why (by position from 0)."""
+    frame = gpd.read_file(source, layer=layer, engine="pyogrio", on_invalid="ignore")
+    _, _, shapes, _ = pyogrio.raw.read(source, layer=layer, columns=[])
+    geometries = list(frame.geometry.values)
+    problems: dict[int, str] = {}
+    for position, wkb in enumerate(shapes):
+        if wkb is None or geometries[position] is not None:
+            continue
+        try:
+            geometries[position] = shapely.from_wkb(wkb)
+        except shapely.errors.GEOSException as exc:
+            problems[position] = (
+                _NOT_FINITE
+                if _wkb_has_non_finite(bytes(wkb))
+                else f"The shape cannot be read ({_wkt_problem(exc)}); fix it in the GIS."
+            )
+    frame = frame.set_geometry(gpd.GeoSeries(geometries, index=frame.index, crs=frame.crs))
+    frame.attrs["geometry_problems"] = problems
+    return frame
+
+
+def _wkb_has_non_finite(wkb: bytes) -> bool:
+    """True when a coordinate of the (ISO or extended) WKB shape is NaN or infinite: GEOS
+    refuses such a ring as not closed, which hides the cause."""
+    numbers: list[float] = []
+
+    def walk(offset: int) -> int:
+        order = "<" if wkb[offset] == 1 else ">"
+        (code,) = struct.unpack_from(order + "I", wkb, offset + 1)
+        offset += 5 + (4 if code & 0x20000000 else 0)  # an EWKB SRID
+        iso = (code & 0x0FFFFFFF) // 1000
+        dims = (
+            2
+            + (bool(code & 0x80000000) or iso in (1, 3))
+            + (bool(code & 0x40000000) or iso in (2, 3))
+        )
+        kind = (code & 0x0FFFFFFF) % 1000
+        if kind == 1:
+            numbers.extend(struct.unpack_from(f"{order}{dims}d", wkb, offset))
+            return offset + 8 * dims
+        (count,) = struct.unpack_from(order + "I", wkb, offset)
+        offset += 4
+        if kind == 2:
+            numbers.extend(struct.unpack_from(f"{order}{dims * count}d", wkb, offset))
+            return offset + 8 * dims * count
+        if kind == 3:
+            for _ in range(count):
+                (points,) = struct.unpack_from(order + "I", wkb, offset)
+                numbers.extend(struct.unpack_from(f"{order}{dims * points}d", wkb, offset + 4))
+                offset += 4 + 8 * dims * points
+            return offset
+        for _ in range(count):  # multi-part shapes and collections
+            offset = walk(offset)
+        return offset
+
+    try:
+        walk(0)
+    except (struct.error, IndexError, RecursionError):
+        return False
+    return not np.isfinite(numbers).all()
 
 
 def _feature_count(source: str, layer: str) -> int:
@@ -220,32 +298,116 @@ def _read_csv_wkt(path: Path) -> gpd.GeoDataFrame:
 
 
 def frame_from_wkt_table(path: Path, table: pd.DataFrame) -> gpd.GeoDataFrame | None:
-    """A GeoDataFrame (no CRS) from a table with a WKT column; None when it has none."""
+    """A GeoDataFrame (no CRS) from a table with a WKT column; None when it has none.
+
+    A row whose text is not WKT has no geometry, and ``frame.attrs["geometry_problems"]``
+    says why (see :func:`unusable_geometries`); the table's other ``attrs`` are kept.
+    """
     column = find_column(table.columns, _WKT_COLUMNS, truncated=False)
     if column is None:
         return None
     geoms: list[shapely.Geometry | None] = []
+    problems: dict[object, str] = {}
     for row, text in table[column].items():
-        if pd.isna(text):
-            geoms.append(None)
-            continue
-        try:
-            geoms.append(shapely.from_wkt(text))
-        except shapely.errors.GEOSException:
-            raise InputFileError(
-                path,
-                f"The geometry is not valid WKT: {str(text)[:60]!r}",
-                row=int(row),
-                field=column,
-                fix="Fix the WKT text (it should start POLYGON or MULTIPOLYGON).",
-            ) from None
-    return gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geoms, crs=None)
+        geometry = None
+        if pd.notna(text):
+            try:
+                geometry = shapely.from_wkt(text)
+            except shapely.errors.GEOSException as exc:
+                problems[row] = (
+                    f"The {column!r} text is not valid WKT ({_wkt_problem(exc)}); fix it in "
+                    "the file (it should read like POLYGON ((x y, x y, ...)))."
+                )
+        geoms.append(geometry)
+    for row, (reason, _) in table.attrs.get("bad_rows", {}).items():
+        problems[row] = reason
+    frame = gpd.GeoDataFrame(table.drop(columns=[column]), geometry=geoms, crs=None)
+    frame.attrs = {**table.attrs, "geometry_problems": problems, "geometry_field": column}
+    return frame
+
+
+def _wkt_problem(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = re.sub(r"^(ParseException|IllegalArgumentException):\s*", "", text)
+    return text[:120]
+
+
+def unusable_geometries(frame: gpd.GeoDataFrame) -> pd.Series:
+    """Why each row's geometry cannot be used, or ``""`` when it can.
+
+    A geometry is unusable when it is missing or empty, has a coordinate that is not a
+    finite number (NaN or Infinity), or has a polygon ring of fewer than four points or a
+    line of fewer than two. Reasons a reader found earlier (text that is not WKT) are kept
+    from ``frame.attrs["geometry_problems"]``.
+    """
+    geoms = frame.geometry.values
+    reasons = pd.Series("", index=frame.index, dtype="object")
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    reasons[missing] = "The row has no geometry."
+    present = ~missing
+    if present.any():
+        reasons[present] = [_geometry_problem(g) for g in geoms[present]]
+    for row, reason in frame.attrs.get("geometry_problems", {}).items():
+        if row in reasons.index:
+            reasons[row] = reason
+    return reasons
+
+
+_NOT_FINITE = (
+    "A coordinate is not a finite number (NaN or Infinity); fix the shape in the GIS and "
+    "export it again."
+)
+
+
+def _geometry_problem(geometry: shapely.Geometry) -> str:
+    coordinates = shapely.get_coordinates(geometry)
+    if not np.isfinite(coordinates).all():
+        return _NOT_FINITE
+    parts = shapely.get_parts(geometry)
+    rings = shapely.get_rings(parts[shapely.get_type_id(parts) == 3])
+    if len(rings) and (shapely.get_num_coordinates(rings) < 4).any():
+        return (
+            "A ring of the outline has fewer than four points (a closed ring needs at least "
+            "three corners and the first point again at the end); fix the shape in the GIS."
+        )
+    lines = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+    if len(lines) and (shapely.get_num_coordinates(lines) < 2).any():
+        return "A line has fewer than two points; fix the shape in the GIS."
+    return ""
+
+
+def drop_unusable_geometries(
+    frame: gpd.GeoDataFrame, book: AccountBook
+) -> tuple[gpd.GeoDataFrame, pd.Series]:
+    """``frame`` without the rows :func:`unusable_geometries` finds, each rejected with
+    its reason; and those reasons, by row."""
+    reasons = unusable_geometries(frame)
+    bad = reasons != ""
+    field = str(frame.attrs.get("geometry_field", "geometry"))
+    for row, reason in reasons[bad].items():
+        book.reject(row, reason, field=field)
+    return frame[~bad.to_numpy()].copy(), reasons[bad]
+
+
+def first_reason(reasons: pd.Series) -> str:
+    """`` (row 3: The row has no geometry.)`` for a message about a file nothing of which
+    was kept; empty when there is no reason."""
+    if reasons.empty:
+        return ""
+    return f" (row {reasons.index[0]}: {str(reasons.iloc[0]).rstrip('.')})"
 
 
 def _unreadable(path: Path, exc: Exception, fmt: Format | None = None) -> InputFileError:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     detail = detail.replace(str(path), "the file")
     kind = fmt.name if fmt else "spatial"
+    # GDAL's own words, where they say more than they help: the SQL it ran, the driver prefix
+    if "sqlite" in detail.lower() and "failed:" in detail:
+        detail = detail.rsplit("failed:", 1)[1].split(";")[0].strip()
+    elif "not recognized as being in a supported file format" in detail:
+        detail = "GDAL does not recognise its content"
+        if fmt is GEOJSON:
+            detail += '; GeoJSON is an object such as {"type": "FeatureCollection", ...}'
     return InputFileError(
         path,
         f"The file cannot be read as {kind} ({detail[:160]})",

@@ -34,8 +34,10 @@ from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     check_input,
-    note_title_lines,
+    note_reading,
     read_table,
+    refuse_non_data,
+    reject_bad_rows,
     resolve_fields,
     to_working_crs,
 )
@@ -45,6 +47,7 @@ from healthy_streets.io._spatial import (
     KML,
     KMZ,
     detect_format,
+    drop_unusable_geometries,
     frame_from_wkt_table,
     list_layers,
     read_spatial,
@@ -183,13 +186,13 @@ def read_assets(
         table = None
     spatial = frame_from_wkt_table(path, table) if table is not None else None
     if table is not None and spatial is None:
-        note_title_lines(table, book)
         book.hide_names(person_columns(table))
         rows_in = len(table)
         if rows_in == 0:
             raise InputFileError(
                 path, "The spreadsheet holds no rows.", fix="Check it is the right file."
             )
+        table = reject_bad_rows(table, book)
         columns = find_coordinate_columns(list(table.columns), coordinate_fields)
         if not columns.any:
             raise InputFileError(
@@ -219,12 +222,8 @@ def read_assets(
             raise InputFileError(
                 path, "The file holds no features.", fix="Check it is the right file."
             )
-        empty = frame.geometry.isna() | frame.geometry.is_empty
-        book.reject_many(
-            frame.index[empty].to_series(), "The row has no geometry.", field="geometry"
-        )
-        frame = frame[~empty]
-        frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working)
+        frame, _ = drop_unusable_geometries(frame, book)
+        frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working, book=book)
         if area is not None and len(frame):
             outside = ~frame.intersects(area)
             book.reject_many(
@@ -238,6 +237,8 @@ def read_assets(
     assets = _asset_columns(
         frame, resolved, book, taxonomy, category=category, source=source, slug=slugify(path.name)
     )
+    if table is not None:
+        note_reading(table, book, kept=assets.index)
     return book.result(conform(assets, ASSETS), rows_in)
 
 
@@ -247,6 +248,8 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     With no ``sheet``, the workbook's only sheet with data is read; several are an error that
     lists them.
     """
+    with path.open("rb") as head:
+        refuse_non_data(path, head.read(512))  # a sign-in page saved as .xlsx
     try:
         sheets = pd.read_excel(
             path,

@@ -19,12 +19,13 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import networkx as nx
@@ -34,7 +35,7 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input
+from healthy_streets.io._common import check_buffer_m, check_input
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import STREETS, conform
 from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
@@ -51,6 +52,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Way tags kept on street segments.
 STREET_TAGS = (
@@ -183,10 +186,11 @@ def street_network_from_osm_file(
     >>> result.layer.groupby("speed_mph").length_m.sum()  # doctest: +SKIP
     """
     path = check_input(path)
+    buffer_m = check_buffer_m(buffer_m)
     book = AccountBook(path.name)
     window = _lonlat_window(clip_to, buffer_m, working_crs)
-    ways = _read_ways(path, window)
-    graph = _graph_from_ways(ways, book)
+    ways, source = read_osm_file(path, lambda source: _read_ways(source, window))
+    graph = _graph_from_ways(ways, book, source.bad_nodes)
     if graph.number_of_edges() == 0:
         beyond = (
             f"; {counted(ways.beyond_area, 'street way')} beyond the zones"
@@ -202,7 +206,7 @@ def street_network_from_osm_file(
         graph,
         book,
         rows_in=len(ways.streets),
-        notes=_notes(ways),
+        notes=_notes(ways) + [note for note in [source.note()] if note],
         clip_to=clip_to,
         buffer_m=buffer_m,
         nation=nation,
@@ -225,6 +229,7 @@ def street_network_from_graphml(
     ``osm_way_id`` is the lowest of them and list-valued tags are joined with ``;``.
     """
     path = check_input(path)
+    buffer_m = check_buffer_m(buffer_m)
     try:
         graph = ox.load_graphml(path)
     except Exception as exc:
@@ -302,23 +307,138 @@ def finish_network(
     return book.result(streets, rows_in, notes=notes, unit="highway ways", rows_kept=kept_ways)
 
 
-def osm_elements(path: Path, filter_: Any, *, areas: Any = None) -> Iterator[Any]:
+@dataclass
+class OsmSource:
+    """An OpenStreetMap file to read, or a copy of it with unreadable coordinates removed.
+
+    Attributes
+    ----------
+    path
+        The file.
+    data
+        The XML with the ``lat``/``lon`` of :attr:`bad_nodes` removed, or ``None`` to read
+        the file as it is.
+    bad_nodes
+        Node id -> the coordinates it had (``lat 'nan'``): libosmium refuses the whole file
+        for one of these, so these nodes are read as having no place.
+    """
+
+    path: Path
+    data: bytes | None = None
+    bad_nodes: dict[int, str] = field(default_factory=dict)
+
+    def note(self) -> str | None:
+        """A note naming the nodes read with no place, if any."""
+        if not self.bad_nodes:
+            return None
+        shown = "; ".join(f"OSM node {n}: {v}" for n, v in list(self.bad_nodes.items())[:5])
+        more = ", …" if len(self.bad_nodes) > 5 else ""
+        return (
+            f"{counted(len(self.bad_nodes), 'OSM node')} had coordinates that are not numbers "
+            f"in range ({shown}{more}) and were read as having no place: what runs through "
+            "them is repaired or left out, as the account says."
+        )
+
+
+class _UnreadableCoordinatesError(Exception):
+    """libosmium refused a node's coordinates; the file is read again without them."""
+
+
+def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSource]:
+    """Run ``read`` over an OSM file; when libosmium refuses the file for a node's
+    coordinates (``lat="nan"``), run it again over a copy whose such nodes have none.
+
+    Returns ``read``'s result and the source it read (its ``bad_nodes`` say which nodes
+    lost their coordinates).
+    """
+    try:
+        source = OsmSource(path)
+        return read(source), source
+    except _UnreadableCoordinatesError:
+        source = _without_bad_coordinates(path)
+        return read(source), source
+
+
+def osm_elements(source: OsmSource, filter_: Any, *, areas: Any = None) -> Iterator[Any]:
     """The elements of an OSM file that pass ``filter_`` (a pyosmium filter), with node
     locations on ways and, with ``areas`` (a filter), the areas assembled from closed ways
-    and multipolygons. A damaged file raises :class:`InputFileError`."""
+    and multipolygons. A damaged file raises :class:`InputFileError`. Read the file through
+    :func:`read_osm_file`, which mends coordinates libosmium cannot read."""
     import osmium
 
-    processor = osmium.FileProcessor(str(path)).with_locations()
+    indata = (
+        osmium.io.FileBuffer(source.data, "osm") if source.data is not None else str(source.path)
+    )
+    processor = osmium.FileProcessor(indata).with_locations()
     if areas is not None:
         processor = processor.with_areas(areas)
     try:
         yield from processor.with_filter(filter_)
-    except RuntimeError as exc:
-        raise InputFileError(
-            path,
-            f"The file cannot be read as OpenStreetMap data ({str(exc).splitlines()[0][:160]})",
-            fix="It may be damaged or incomplete: download or export it again.",
-        ) from None
+    except osmium.InvalidLocationError as exc:
+        if source.data is None and _is_xml(source.path):
+            raise _UnreadableCoordinatesError from None
+        raise _unreadable_osm(source.path, exc) from None
+    except (RuntimeError, ValueError) as exc:  # libosmium: damaged data, an id that is text
+        raise _unreadable_osm(source.path, exc) from None
+
+
+def _unreadable_osm(path: Path, exc: Exception) -> InputFileError:
+    detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+    fix = (
+        "Sort it first, for example: osmium sort FILE -o sorted.osm.pbf."
+        if "out of order" in detail
+        else "It may be damaged or incomplete: download or export it again."
+    )
+    return InputFileError(
+        path, f"The file cannot be read as OpenStreetMap data ({detail})", fix=fix
+    )
+
+
+def _is_xml(path: Path) -> bool:
+    name = path.name.lower()
+    return not name.endswith(".pbf") and name.endswith(OSM_SUFFIXES)
+
+
+_NODE_TAG = re.compile(rb"""<node\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_COORDINATE = re.compile(rb"""\s(lat|lon)\s*=\s*("[^"]*"|'[^']*')""")
+_NODE_ID = re.compile(rb"""\sid\s*=\s*["']\s*(-?\d{1,19})\s*["']""")
+_NUMBER = re.compile(rb"-?(?:\d{1,3}(?:\.\d{0,15})?|\.\d{1,15})")
+
+
+def _without_bad_coordinates(path: Path) -> OsmSource:
+    """The XML of ``path`` with the coordinates libosmium cannot read taken off their
+    nodes (not numbers, or beyond -180 to 180), and which nodes those were."""
+    import bz2
+    import gzip
+
+    raw = path.read_bytes()
+    try:
+        if raw.startswith(b"BZh"):
+            raw = bz2.decompress(raw)
+        elif raw.startswith(b"\x1f\x8b"):
+            raw = gzip.decompress(raw)
+    except (OSError, ValueError, EOFError) as exc:
+        raise _unreadable_osm(path, exc) from None
+    bad: dict[int, str] = {}
+
+    def mend(match: re.Match[bytes]) -> bytes:
+        tag = match[0]
+        values = {m[1].decode(): m[2][1:-1] for m in _COORDINATE.finditer(tag)}
+        if all(_readable(v) for v in values.values()):
+            return tag
+        node = _NODE_ID.search(tag)
+        if node is not None:
+            bad[int(node[1])] = ", ".join(
+                f"{k} {v.decode('utf-8', 'replace')[:40]!r}" for k, v in values.items()
+            )
+        return _COORDINATE.sub(b"", tag)
+
+    data = _NODE_TAG.sub(mend, raw)
+    return OsmSource(path, data, bad)
+
+
+def _readable(value: bytes) -> bool:
+    return _NUMBER.fullmatch(value) is not None and abs(float(value)) <= 180
 
 
 def _lonlat_window(
@@ -343,11 +463,11 @@ def _lonlat_window(
     return float(minx), float(miny), float(maxx), float(maxy)
 
 
-def _read_ways(path: Path, window: tuple[float, float, float, float] | None = None) -> _Ways:
+def _read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> _Ways:
     import osmium  # imported here: only the file readers need it
 
     found = _Ways()
-    for way in osm_elements(path, osmium.filter.EntityFilter(osmium.osm.WAY)):
+    for way in osm_elements(source, osmium.filter.EntityFilter(osmium.osm.WAY)):
         assert isinstance(way, osmium.osm.Way)  # the filter lets only ways through
         tags = dict(way.tags)
         highway = tags.get("highway")
@@ -421,28 +541,32 @@ def _beyond(
     return max(lons) < minx or min(lons) > maxx or max(lats) < miny or min(lats) > maxy
 
 
-def _graph_from_ways(ways: _Ways, book: AccountBook) -> nx.MultiDiGraph:
-    """An osmnx-style graph (unsimplified) of the street ways; records missing nodes."""
+def _graph_from_ways(
+    ways: _Ways, book: AccountBook, bad_nodes: dict[int, str] | None = None
+) -> nx.MultiDiGraph:
+    """An osmnx-style graph (unsimplified) of the street ways; records missing nodes (not
+    in the file, or in ``bad_nodes``: their coordinates could not be read)."""
     graph = nx.MultiDiGraph(crs="epsg:4326")
+    bad_nodes = bad_nodes or {}
     for way_id, tags, nodes in ways.streets:
         run = _longest_present_run(nodes)
-        missing = sum(1 for _, lon, _ in nodes if lon != lon)
+        missing = [ref for ref, lon, _ in nodes if lon != lon]
+        why = _why_missing(missing, bad_nodes)
         if len(run) < 2:
             book.reject(
                 way_id,
-                "Fewer than two of the way's nodes are in the file (a clipped "
-                "extract); it cannot be drawn.",
+                f"Fewer than two of the way's nodes have a place {why}; it cannot be drawn.",
                 field="nodes",
-                value=f"{missing} of {len(nodes)} missing",
+                value=f"{len(missing)} of {len(nodes)} missing",
             )
             continue
         if missing:
             book.repair(
                 way_id,
-                f"{missing} of its {len(nodes)} nodes are not in the file "
-                f"(a clipped extract); kept the longest run of {len(run)} nodes.",
+                f"{len(missing)} of its {len(nodes)} nodes have no place {why}; kept the "
+                f"longest run of {len(run)} nodes.",
                 field="nodes",
-                value=f"{missing} missing",
+                value=f"{len(missing)} missing",
             )
         for ref, lon, lat in run:
             graph.add_node(ref, x=lon, y=lat)
@@ -450,6 +574,15 @@ def _graph_from_ways(ways: _Ways, book: AccountBook) -> nx.MultiDiGraph:
             if u != v:
                 graph.add_edge(u, v, osmid=way_id, **tags)
     return graph
+
+
+def _why_missing(missing: list[int], bad_nodes: dict[int, str]) -> str:
+    """Why a way's nodes have no place: not in the file, or coordinates not readable."""
+    unreadable = [ref for ref in missing if ref in bad_nodes]
+    if not unreadable:
+        return "(they are not in the file: a clipped extract)"
+    shown = "; ".join(f"OSM node {ref}: {bad_nodes[ref]}" for ref in unreadable[:3])
+    return f"(their coordinates are not numbers in range: {shown})"
 
 
 def _longest_present_run(

@@ -18,7 +18,7 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.io._common import check_input
-from healthy_streets.io.osm import osm_elements
+from healthy_streets.io.osm import OsmSource, osm_elements, read_osm_file
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
 from healthy_streets.model.taxonomy import OSM_ASSET_PRESETS
@@ -82,23 +82,40 @@ def assets_from_osm_file(
         Rows are the tagged elements that match a preset; ``source`` is ``OpenStreetMap``
         and ``source_ref`` the element (``node/123``, ``way/45``, ``relation/6``).
     """
+    path = check_input(path)
+    book = AccountBook(path.name)
+    records, source = read_osm_file(path, lambda source: _preset_elements(source, book))
+    if source.note():
+        book.note(str(source.note()))
+    return _assets_result(records, book, area=area, working_crs=working_crs)
+
+
+def _preset_elements(
+    source: OsmSource, book: AccountBook
+) -> list[tuple[str, dict[str, str], shapely.Geometry]]:
+    """(ref, tags, geometry) of the elements a preset takes; a node with no usable place
+    is rejected in ``book``."""
     import osmium
 
-    path = check_input(path)
     records = []
+    rejected: list[tuple[str, str]] = []
     wkb = osmium.geom.WKBFactory()
     presets = osmium.filter.KeyFilter(*PRESET_KEYS)
-    for obj in osm_elements(path, presets, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
+    for obj in osm_elements(source, presets, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
         tags = dict(obj.tags)
         if category_from_osm_tags(tags) is None:
             continue
         if isinstance(obj, osmium.osm.Node):
-            geometry = shapely.from_wkb(wkb.create_point(obj.location))
             ref = f"node/{obj.id}"
+            if not obj.location.valid():
+                place = source.bad_nodes.get(obj.id, "none")
+                rejected.append((ref, place))
+                continue
+            geometry = shapely.from_wkb(wkb.create_point(obj.location))
         elif isinstance(obj, osmium.osm.Area):
             try:
                 geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
-            except RuntimeError:  # an area whose ways the extract cut off
+            except (RuntimeError, osmium.InvalidLocationError):  # ways the extract cut off
                 continue
             kind = "way" if obj.from_way() else "relation"
             ref = f"{kind}/{obj.orig_id()}"
@@ -107,7 +124,14 @@ def assets_from_osm_file(
         else:
             continue  # ways: their area (if any) comes as an area
         records.append((ref, tags, geometry))
-    return _assets_result(records, AccountBook(path.name), area=area, working_crs=working_crs)
+    for ref, place in rejected:  # after the pass: a pass read again starts a fresh list
+        book.reject(
+            ref,
+            "The OSM node has no usable coordinates (not numbers, or out of range).",
+            field="lat, lon",
+            value=place,
+        )
+    return records
 
 
 def assets_from_osm_polygon(
@@ -177,6 +201,7 @@ def _assets_result(
     working_crs: str | None,
 ) -> ImportResult:
     rows = []
+    rejected = len(book.rejected_rows)
     for ref, tags, geometry in records:
         category, tag = category_from_osm_tags(tags) or ("other", "")
         notes = "; ".join(tags[k] for k in NOTE_TAGS if k in tags) or None
@@ -210,7 +235,7 @@ def _assets_result(
             )
         frame = frame[inside]
         rows_in = len(frame)
-    return book.result(conform(frame, ASSETS), rows_in, unit="OSM elements")
+    return book.result(conform(frame, ASSETS), rows_in + rejected, unit="OSM elements")
 
 
 #: What the drawn background shows, by OSM tag: (key, values) -> kind.
@@ -273,35 +298,9 @@ def basemap_from_osm_file(
         ``kind`` (``green``, ``water``, ``waterway``, ``railway``), ``name``, geometry, in
         the working CRS; clipped to ``area`` when given.
     """
-    import osmium
 
     path = check_input(path)
-    keys = sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES})
-    wkb = osmium.geom.WKBFactory()
-    rows = []
-    for obj in osm_elements(
-        path, osmium.filter.KeyFilter(*keys), areas=osmium.filter.KeyFilter(*keys)
-    ):
-        tags = dict(obj.tags)
-        if isinstance(obj, osmium.osm.Area):
-            kind = _kind(tags, BASEMAP_TAGS)
-            if kind is None:
-                continue
-            try:
-                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
-            except RuntimeError:
-                continue
-        elif isinstance(obj, osmium.osm.Way):
-            kind = _kind(tags, BASEMAP_LINES)
-            if kind is None or tags.get("area") == "yes":
-                continue
-            try:
-                geometry = shapely.from_wkb(wkb.create_linestring(obj))
-            except RuntimeError:  # nodes missing from a clipped extract
-                continue
-        else:
-            continue
-        rows.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
+    rows, _ = read_osm_file(path, _basemap_rows)
     frame = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=["kind", "name", "geometry"]),
         geometry="geometry",
@@ -311,6 +310,38 @@ def basemap_from_osm_file(
     if area is not None and len(frame):
         frame = frame[frame.intersects(area)]
     return frame.reset_index(drop=True)
+
+
+def _basemap_rows(source: OsmSource) -> list[dict[str, object]]:
+    import osmium
+
+    keys = sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES})
+    wkb = osmium.geom.WKBFactory()
+    rows: list[dict[str, object]] = []
+    for obj in osm_elements(
+        source, osmium.filter.KeyFilter(*keys), areas=osmium.filter.KeyFilter(*keys)
+    ):
+        tags = dict(obj.tags)
+        if isinstance(obj, osmium.osm.Area):
+            kind = _kind(tags, BASEMAP_TAGS)
+            if kind is None:
+                continue
+            try:
+                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+            except (RuntimeError, osmium.InvalidLocationError):
+                continue
+        elif isinstance(obj, osmium.osm.Way):
+            kind = _kind(tags, BASEMAP_LINES)
+            if kind is None or tags.get("area") == "yes":
+                continue
+            try:
+                geometry = shapely.from_wkb(wkb.create_linestring(obj))
+            except (RuntimeError, osmium.InvalidLocationError):  # nodes with no place
+                continue
+        else:
+            continue
+        rows.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
+    return rows
 
 
 def _kind(

@@ -26,10 +26,11 @@ from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     check_input,
+    decode_text,
     find_column,
-    note_title_lines,
+    note_reading,
     read_table,
-    read_text,
+    reject_bad_rows,
 )
 from healthy_streets.io._coords import find_coordinate_columns, points_from_table
 from healthy_streets.model.account import AccountBook, ImportResult
@@ -336,12 +337,14 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     never read.
     """
     path = check_input(path)
-    records = _open311_records(path)
+    decoded = decode_text(path)
+    records = _open311_records(path, decoded.text)
     table = pd.DataFrame.from_records(records).astype("object")
     table = table.where(table.notna(), None).map(
         lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v)
     )
     table.index = pd.RangeIndex(1, len(table) + 1)
+    table.attrs["text_notes"] = decoded.notes()
     return _reports_from_table(
         path, table, OPEN311_COLUMNS, coordinates={"lat": "lat", "lon": "long"}, **options
     )
@@ -373,8 +376,8 @@ def read_reports(
     raise ConfigError(f"Unknown reports format {format!r}; use fixmystreet, open311 or csv.")
 
 
-def _open311_records(path: Path) -> list[dict[str, object]]:
-    text = read_text(path).strip()
+def _open311_records(path: Path, text: str) -> list[dict[str, object]]:
+    text = text.strip()
     if not text:
         raise InputFileError(path, "The file is empty.", fix="Export it again.")
     if text.startswith("<"):
@@ -425,10 +428,10 @@ def _reports_from_table(
     working = working_crs or settings.working_crs
     taxonomy = taxonomy or report_taxonomy()
     book = AccountBook(path.name)
-    note_title_lines(table, book)
     rows_in = len(table)
     if rows_in == 0:
         raise InputFileError(path, "The file holds no reports.", fix="Check the export's dates.")
+    table = reject_bad_rows(table, book)
     roles = {
         role: find_column(table.columns, list(candidates), truncated=False)
         for role, candidates in names.items()
@@ -526,6 +529,7 @@ def _reports_from_table(
         crs=working,
         index=keep,
     )
+    note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in)
 
 
@@ -537,7 +541,7 @@ def _content_ids(rows: pd.DataFrame, stem: str) -> list[str]:
     """
     import hashlib
 
-    text = rows.astype("str").agg("|".join, axis=1)
+    text = rows.astype("object").fillna("").astype("str").agg("|".join, axis=1)
     return [f"{stem}-{hashlib.blake2b(t.encode('utf-8'), digest_size=6).hexdigest()}" for t in text]
 
 

@@ -18,11 +18,11 @@ import pandas as pd
 import shapely
 
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, resolve_fields, to_working_crs
-from healthy_streets.io._spatial import read_spatial
+from healthy_streets.io._common import check_input, note_reading, resolve_fields, to_working_crs
+from healthy_streets.io._spatial import drop_unusable_geometries, first_reason, read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import parse_council_date
-from healthy_streets.model.ids import slugify, zone_ids_from_names
+from healthy_streets.model.ids import slugify, zone_ids
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
 from healthy_streets.model.words import counted
 
@@ -206,16 +206,15 @@ def read_zones(
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:
-        from healthy_streets.errors import InputFileError
-
         raise InputFileError(
             path,
             "The file holds no zones.",
             fix="Check it is the right export, with features in it.",
         )
+    read = frame
     frame = _usable_polygons(frame, book, path)
     frame, note = to_working_crs(
-        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
+        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
     if note:
         book.repair("all", note, field="crs")
@@ -223,15 +222,19 @@ def read_zones(
         path, [c for c in frame.columns if c != "geometry"], ZONE_FIELDS, fields
     )
     zones = _attributes(frame, columns, book, path.name)
+    note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
 
 
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
     """Drop rows without a polygon (rejected), mend the rest (repaired)."""
-    geoms = frame.geometry
-    empty = geoms.isna() | geoms.is_empty
-    book.reject_many(frame.index[empty].to_series(), "The row has no geometry.", field="geometry")
-    frame = frame[~empty].copy()
+    frame, unusable = drop_unusable_geometries(frame, book)
+    if frame.empty:
+        raise InputFileError(
+            path,
+            f"No row has a usable zone polygon{first_reason(unusable)}",
+            fix="Check the export holds the zone areas (polygons) and export it again.",
+        )
     if len(frame) and shapely.has_z(frame.geometry.values).any():
         has_z = shapely.has_z(frame.geometry.values)
         book.repair_many(
@@ -310,11 +313,12 @@ def _attributes(
             "(fields={'name': ...} in Python)."
         )
     names = names.where(~unnamed, [f"Zone {row}" for row in frame.index])
+    ids = _zone_ids(names, book, columns.get("name") or "name")
     dates = column("date").map(parse_council_date)
     status_text = column("status")
     out = gpd.GeoDataFrame(
         {
-            "zone_id": zone_ids_from_names(names),
+            "zone_id": ids,
             "name": names,
             "status": status_text.map(status_from_text),
             "status_text": status_text,
@@ -353,6 +357,37 @@ def _attributes(
                 "a before-and-after evaluation. Give the day or the month in the zones file."
             )
     return out
+
+
+def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
+    """Unique ids, safe as file names; a zone whose id differs from its name's is repaired."""
+    ids = zone_ids(names)
+    first: dict[str, object] = {}
+    for row, name, zone in zip(names.index, names, ids, strict=True):
+        same = slugify(str(name))
+        first.setdefault(same, row)
+        if zone.why is None:
+            continue
+        what = []
+        if "shortened" in zone.why:
+            what.append(
+                f"The name is {len(str(name))} characters long, too long for the file name "
+                "of the zone's map"
+            )
+        if "repeated" in zone.why:
+            another = "another" if what else "Another"
+            what.append(
+                f"{another} zone (row {first[same]}) has the same name, or one that gives the "
+                f"same id {same!r}"
+            )
+        book.repair(
+            row,
+            f"{'; '.join(what)}: this zone's id is {zone.id!r}. Give each zone its own "
+            "short name in the zones file to choose the ids.",
+            field=field,
+            value=name,
+        )
+    return [zone.id for zone in ids]
 
 
 def limit_from_text(text: object) -> tuple[float | None, bool]:
@@ -402,10 +437,8 @@ def read_speed_limit_lines(
     path = check_input(path)
     frame, _ = read_spatial(path, layer=layer)
     book = AccountBook(path.name)
-    rows_in = len(frame)
-    empty = frame.geometry.isna() | frame.geometry.is_empty
-    book.reject_many(frame.index[empty].to_series(), "The row has no geometry.", field="geometry")
-    frame = frame[~empty].copy()
+    rows_in, read = len(frame), frame
+    frame, unusable = drop_unusable_geometries(frame, book)
     frame.geometry = shapely.force_2d(frame.geometry.values)
     is_line = frame.geom_type.isin(["LineString", "MultiLineString"])
     book.reject_many(
@@ -418,11 +451,12 @@ def read_speed_limit_lines(
     if frame.empty:
         raise InputFileError(
             path,
-            "No row has a usable street line",
+            "No row has a usable street line"
+            + (first_reason(unusable) if len(unusable) == rows_in else ""),
             fix="Check the export holds the speed-limit lines.",
         )
     frame, note = to_working_crs(
-        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs
+        frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
     if note:
         book.repair("all", note, field="crs")
@@ -464,4 +498,5 @@ def read_speed_limit_lines(
         crs=frame.crs,
         index=frame.index,
     )
+    note_reading(read, book, kept=lines.index)
     return book.result(conform(lines, SPEED_LIMITS), rows_in, unit="features")
