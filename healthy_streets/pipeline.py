@@ -254,7 +254,10 @@ def load_layers(
     from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
 
     step = _stepper(progress)
-    buffer_m = settings.street_buffer_m if inputs.buffer_m is None else inputs.buffer_m
+    from healthy_streets.io._common import check_buffer_m
+
+    given = check_buffer_m(inputs.buffer_m)
+    buffer_m = settings.street_buffer_m if given is None else given
     zones_source = _source(inputs.zones)
     step("Reading the zones")
     zones_result = zones_source.read(read_zones, **zones_source.options)

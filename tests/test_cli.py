@@ -468,3 +468,28 @@ def test_no_hotspots_is_said_in_words():
     assert result.output == (
         "No street of 100 m or more has 100000 or more reports in the period.\n"
     )
+
+
+def test_control_characters_from_a_file_never_reach_the_terminal(tmp_path):
+    import json
+
+    from conftest import SAMPLE
+
+    data = json.loads((SAMPLE / "zones.geojson").read_text(encoding="utf-8"))
+    data["features"][0]["properties"]["ZONE_NAME"] = "Evil\x1b]0;owned\x07\x1b[2J zone \u202eabc"
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = run("zones", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Evil\\x1b]0;owned\\x07\\x1b[2J zone \\u202eabc" in result.output
+    assert not {"\x1b", "\x07", "\u202e"} & set(result.output)
+    missing = run("zones", str(tmp_path / "gone\x1b[2J.geojson"))
+    assert missing.exit_code == 1
+    assert "gone\\x1b[2J.geojson" in missing.output and "\x1b" not in missing.output
+
+
+def test_a_buffer_that_is_not_a_distance_is_refused_before_any_work():
+    for value in ("nan", "-5", "1e9"):
+        result = run("summary", "--sample", "--buffer", value)
+        assert result.exit_code == 2, value
+        assert "--buffer" in result.output and "Traceback" not in result.output

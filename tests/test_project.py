@@ -321,3 +321,15 @@ def test_a_table_where_a_key_should_be_is_listed_not_a_crash(tmp_path):
     for problem in ("[zones] should be a table of keys", "[assets] should be a table of keys"):
         assert problem in message
     assert "[zones] file is missing" in message
+
+
+def test_inputs_with_a_buffer_that_is_not_a_distance_are_refused():
+    import math
+
+    import healthy_streets as hs
+    from healthy_streets.errors import ConfigError
+
+    inputs = hs.sample_inputs()
+    inputs.buffer_m = math.nan
+    with pytest.raises(ConfigError, match="buffer_m = nan should be the metres"):
+        hs.load_layers(inputs)

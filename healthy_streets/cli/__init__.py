@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from healthy_streets import __version__
+from healthy_streets.cli._report import printable
 from healthy_streets.errors import BuildInterrupted, ConfigError, HealthyStreetsError
 
 __all__ = ["entry", "main"]
@@ -28,9 +29,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigError as exc:
-            raise click.UsageError(str(exc)) from None  # no usage banner: the message says it
+            # no usage banner: the message says it
+            raise click.UsageError(printable(exc)) from None
         except HealthyStreetsError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(exc)) from None
         except KeyboardInterrupt as exc:
             raise click.ClickException(_interrupted(exc)) from None
         except BrokenPipeError:
@@ -38,7 +40,7 @@ class _Group(click.Group):
             ctx.exit(0)
         except OSError as exc:
             log.debug("The system refused", exc_info=True)
-            raise click.ClickException(_system_message(exc)) from None
+            raise click.ClickException(printable(_system_message(exc))) from None
 
 
 def _interrupted(exc: KeyboardInterrupt) -> str:

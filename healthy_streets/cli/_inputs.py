@@ -4,6 +4,8 @@ import's ``--output`` names."""
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -56,7 +58,8 @@ def inputs_options(func: F) -> F:
         click.option(
             "--buffer",
             "buffer_m",
-            type=float,
+            type=click.FloatRange(0, 10_000),
+            callback=_a_number,
             default=None,
             help="Metres around the zones to keep streets, assets and reports [default: 300].",
         ),
@@ -64,6 +67,13 @@ def inputs_options(func: F) -> F:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN, which every range lets through."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("give a number of metres, not 'nan'.")
+    return value
 
 
 def inputs_from(options: dict[str, Any]) -> Any:
@@ -104,9 +114,13 @@ def table_output(
     if not output:
         return
     if output == "-":
+        from healthy_streets.cli._report import printable
         from healthy_streets.io.write import csv_text
 
-        click.echo(csv_text(frame, index=index), nl=False)
+        text = csv_text(frame, index=index)
+        if sys.stdout.isatty():  # read by a person: data never drives the terminal
+            text = printable(text.replace("\r\n", "\n"))
+        click.echo(text, nl=False)
         return
     from healthy_streets.cli._report import say
     from healthy_streets.io.write import write_csv

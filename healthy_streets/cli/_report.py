@@ -1,7 +1,14 @@
-"""How the command line shows progress and the account of each import."""
+"""How the command line shows progress and the account of each import.
+
+Everything the command line prints goes through :func:`echo`, which shows control
+characters from data files (a zone named with a terminal escape sequence, a bidirectional
+override in a report's title) as visible escapes, so text from a file never drives the
+officer's terminal.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import IO, TypeVar
@@ -16,6 +23,25 @@ T = TypeVar("T")
 #: Rejection reasons listed per input before "and N more".
 MAX_REASONS = 8
 
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), not obeyed.
+
+    >>> printable("Zone\x1b[2J 1")
+    'Zone\\\\x1b[2J 1'
+    """
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], str(text))
+
+
+def echo(
+    message: object = "", *, err: bool = False, nl: bool = True, file: IO[str] | None = None
+) -> None:
+    """:func:`click.echo` for text that may hold data: control characters made visible."""
+    click.echo(printable(message), err=err, nl=nl, file=file)
+
 
 class CliProgress(Progress):
     """Progress on stderr: a bar for long loops on a terminal, plain lines otherwise (a log
@@ -27,7 +53,7 @@ class CliProgress(Progress):
 
     def step(self, text: str) -> None:
         if not self.quiet:
-            click.echo(f"… {text}", err=True)
+            echo(f"… {text}", err=True)
 
     def items(self, items: Sequence[T], text: str) -> Iterable[T]:
         if self.quiet:
@@ -37,7 +63,7 @@ class CliProgress(Progress):
                 yield from bar
         else:
             for number, item in enumerate(items, start=1):
-                click.echo(f"… {text} ({number} of {len(items)})", err=True)
+                echo(f"… {text} ({number} of {len(items)})", err=True)
                 yield item
 
 
@@ -55,7 +81,7 @@ def quiet() -> bool:
 def say(message: str = "", *, err: bool = False) -> None:
     """Print a message unless the user asked for results and errors only."""
     if not quiet():
-        click.echo(message, err=err)
+        echo(message, err=err)
 
 
 def show(result: str) -> None:
@@ -66,7 +92,7 @@ def show(result: str) -> None:
     if ctx is not None and ctx.params.get("output") == "-":
         say(result, err=True)
     else:
-        click.echo(result)
+        echo(result)
 
 
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:
@@ -76,7 +102,7 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
     for r in results:
         if r.rows_in > 0 and r.kept == 0:
             which = f"all {r.rows_in} {r.unit} were" if r.rows_in > 1 else "its only one was"
-            click.echo(
+            echo(
                 f"Warning: nothing was kept from {r.source}: {which} rejected "
                 "(the reasons follow; -q hides them).",
                 err=True,
@@ -85,19 +111,19 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
         return
     header = (
         f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9} "
-        f"{'elsewhere':>9}"
+        f"{'outside':>9}"
     )
-    click.echo(header, file=file)
+    echo(header, file=file)
     for r in results:
         name = r.source if len(r.source) <= 34 else "…" + r.source[-33:]
-        click.echo(
+        echo(
             f"{name:<34} {r.unit:<14} {r.rows_in:>7} {r.kept:>7} {r.n_repaired:>9} "
             f"{r.n_rejected:>9} {r.n_outside:>9}",
             file=file,
         )
     for r in results:
         for note in r.notes:
-            click.echo(f"  {r.source}: {note}", file=file)
+            echo(f"  {r.source}: {note}", file=file)
         for kind, table in (("repaired", r.repaired), ("rejected", r.rejected)):
             if table.empty:
                 continue
@@ -105,6 +131,6 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             for reason, count in counts.head(MAX_REASONS).items():
                 rows = table.loc[table["reason"] == reason, "row"].head(5).tolist()
                 where = ", ".join(map(str, rows)) + (", …" if count > len(rows) else "")
-                click.echo(f"  {r.source}: {count} {kind}: {reason} (row {where})", file=file)
+                echo(f"  {r.source}: {count} {kind}: {reason} (row {where})", file=file)
             if len(counts) > MAX_REASONS:
-                click.echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)
+                echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)

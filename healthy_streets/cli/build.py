@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from healthy_streets.cli._report import print_imports, progress_printer
+from healthy_streets.cli._report import echo, print_imports, progress_printer
 from healthy_streets.cli.options import overwrite_opt
 from healthy_streets.model.words import counted
 
@@ -35,16 +35,16 @@ def run_build(
     )
     if not quiet:
         print_imports(layers.imports)
-        click.echo("Outputs:")
+        echo("Outputs:")
         maps = counted(len(outputs.maps), "zone map")
-        click.echo(f"  {maps} in {outputs.index.parent / 'maps'}")
-        click.echo(
+        echo(f"  {maps} in {outputs.index.parent / 'maps'}")
+        echo(
             f"  {len(outputs.tables)} tables in {outputs.index.parent / 'tables'} "
             f"and {outputs.workbook}"
         )
-        click.echo(f"  rejected rows and their reasons: {outputs.rejected}")
-        click.echo(f"  store: {outputs.store}")
-    click.echo(str(outputs.index.resolve()))
+        echo(f"  rejected rows and their reasons: {outputs.rejected}")
+        echo(f"  store: {outputs.store}")
+    echo(str(outputs.index.resolve()))
 
 
 @click.command("build")

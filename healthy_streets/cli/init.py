@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from healthy_streets.cli._report import echo
+
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False))
@@ -28,8 +30,8 @@ def command(directory: str, name: str | None, overwrite: bool) -> None:
     from healthy_streets.project import init_project
 
     for path in init_project(directory, name=name, overwrite=overwrite):
-        click.echo(f"Wrote {path}")
-    click.echo(
+        echo(f"Wrote {path}")
+    echo(
         f"Next: edit {directory}/healthy-streets.toml, then run "
         f"healthy-streets build {directory}/healthy-streets.toml"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from healthy_streets.cli._report import echo
 from healthy_streets.cli.options import overwrite_opt
 
 
@@ -31,4 +32,4 @@ def command(directory: str, seed: int | None, overwrite: bool) -> None:
         raise OutputExistsError(folder)
     paths = generate_sample(folder) if seed is None else generate_sample(folder, seed=seed)
     for role, path in paths.items():
-        click.echo(f"{role}: {path}")
+        echo(f"{role}: {path}")
