@@ -78,6 +78,7 @@ ZONE_FIELDS: dict[str, tuple[str, ...]] = {
     "status": ("status", "zone_status", "scheme_status", "state", "stage", "mapkey", "map_key"),
     "date": (
         "impl_date",
+        "implemented_on",
         "implementation_date",
         "implemented_date",
         "date_implemented",

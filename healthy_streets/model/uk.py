@@ -17,7 +17,13 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-__all__ = ["UK_AREA", "outside_uk_note", "share_in_uk", "suggested_crs"]
+__all__ = [
+    "UK_AREA",
+    "lonlat_outside_uk_note",
+    "outside_uk_note",
+    "share_in_uk",
+    "suggested_crs",
+]
 
 #: Great Britain, Northern Ireland and the Isle of Man, coarsely (longitude, latitude).
 UK_AREA = shapely.Polygon(
@@ -103,14 +109,23 @@ def outside_uk_note(
         The working CRS (default :data:`settings.working_crs`): the warning says to name
         another when it is British National Grid.
     """
-    from healthy_streets import settings
-
     series = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     series = series[~(series.is_empty | series.isna())]
     if series.empty or series.crs is None:
         return None
     lonlat = series.representative_point().to_crs(4326)
-    lon, lat = lonlat.x.to_numpy(), lonlat.y.to_numpy()
+    return lonlat_outside_uk_note(
+        lonlat.x.to_numpy(), lonlat.y.to_numpy(), what=what, working_crs=working_crs
+    )
+
+
+def lonlat_outside_uk_note(
+    lon: np.ndarray, lat: np.ndarray, *, what: str, working_crs: str | None = None
+) -> str | None:
+    """:func:`outside_uk_note` for points given as longitudes and latitudes."""
+    from healthy_streets import settings
+
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     finite = np.isfinite(lon) & np.isfinite(lat)
     if not finite.any() or share_in_uk(lon[finite], lat[finite]) >= 0.5:
         return None
