@@ -544,3 +544,21 @@ def test_zones_command_reads_a_file_geodatabase_folder(tmp_path):
     assert "1 in force (the date has passed), 1 proposed (the date is to come)" in result.output
     assert re.search(r"church-fields\s+implemented", result.output)
     assert re.search(r"mill-lane\s+proposed", result.output)
+
+
+def test_osm_ways_are_named_as_osm_ways_not_rows(tmp_path):
+    path = tmp_path / "clipped.osm"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n'
+        '<node id="1" version="1" lat="53.65" lon="-2.63"/>\n'
+        '<node id="2" version="1" lat="53.65" lon="-2.629"/>\n'
+        '<way id="26427724" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+        '<tag k="highway" v="residential"/></way>\n'
+        '<way id="26427725" version="1"><nd ref="8"/><nd ref="9"/>'
+        '<tag k="highway" v="residential"/></way>\n</osm>\n'
+    )
+    result = run("network", "--osm-file", str(path))
+    assert result.exit_code == 0, result.output
+    assert "kept the longest run of 2 nodes. (OSM way 26427724)" in result.output
+    assert "it cannot be drawn. (OSM way 26427725)" in result.output
+    assert "(row 264" not in result.output
