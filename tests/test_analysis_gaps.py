@@ -389,3 +389,18 @@ def test_a_council_band_of_20_mph_lines_makes_no_zone():
         SPEED_LIMITS,
     )
     assert zones_from_speed_limit_lines(lines)["name"].tolist() == ["A"]
+
+
+def test_both_halves_of_a_20mph_loop_lie_in_its_zone():
+    from healthy_streets.analysis.zones import zones_from_osm_20mph
+
+    def half(segment, y):
+        coordinates = [(X, Y), (X, Y + y), (X + 300, Y + y), (X + 300, Y)]
+        return (segment, "Wellington Square", "residential", "local", 20.0, "maxspeed", False,
+                "20 mph", None, coordinates)  # fmt: skip
+
+    # one closed way, cut into two segments between the same two junctions
+    streets = t.streets([half("north", 200), half("south", -200)])
+    zones = zones_from_osm_20mph(streets)
+    assert len(zones) == 1
+    assert streets.geometry.within(zones.geometry.iloc[0]).all()

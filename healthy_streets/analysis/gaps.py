@@ -127,7 +127,9 @@ def _near_edges(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, tolerance_m: f
     """True for roads lying wholly within ``tolerance_m`` of a zone's edge."""
     if zones.empty or tolerance_m <= 0:
         return pd.Series(False, index=roads.index)
-    band = shapely.union_all(zones.geometry.boundary.buffer(tolerance_m).values)
+    # GEOS may buffer an intricate outline into an invalid shape: mend it before the union
+    bands = shapely.make_valid(zones.geometry.boundary.buffer(tolerance_m).values)
+    band = shapely.union_all(bands)
     return pd.Series(shapely.within(roads.geometry.values, band), index=roads.index)
 
 

@@ -231,7 +231,7 @@ def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[l
 
     fast_a, fast_b = ends(faster) if len(faster) else ([], [])
     fast = set(fast_a) | set(fast_b)
-    graph = nx.Graph()
+    graph = nx.MultiGraph()  # two streets may join the same two junctions (a loop)
     starts, finishes = ends(tagged) if len(tagged) else ([], [])
     for position, (a, b) in enumerate(zip(starts, finishes, strict=True)):
         node_a = ("own", position, 0) if a in fast else a
@@ -239,7 +239,9 @@ def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[l
         graph.add_edge(node_a, node_b, position=position)
     groups = []
     for component in nx.connected_components(graph):
-        positions = {d["position"] for *_, d in graph.subgraph(component).edges(data=True)}
+        positions = {
+            d["position"] for *_, d in graph.subgraph(component).edges(keys=True, data=True)
+        }
         groups.append(sorted(positions))
     return groups
 
