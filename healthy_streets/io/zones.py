@@ -485,7 +485,9 @@ def _attributes(
             "--field date=COLUMN (fields={'date': ...} in Python) if the file has one."
         )
     status_text = column("status").map(lambda v: str(v).strip() if v is not None else None)
-    status = _status(status_text, dates, book, given=roles["status"] is not None)
+    status = _status(
+        status_text, dates, book, given=roles["status"] is not None, dated=roles["date"] is not None
+    )
     out = gpd.GeoDataFrame(
         {
             "zone_id": ids,
@@ -543,32 +545,45 @@ def _zone_number(value: object) -> str | None:
     return text or None
 
 
-def _status(text: pd.Series, dates: pd.Series, book: AccountBook, *, given: bool) -> pd.Series:
+def _status(
+    text: pd.Series, dates: pd.Series, book: AccountBook, *, given: bool, dated: bool
+) -> pd.Series:
     """The status written, else the one the date gives (said in the notes)."""
     written = text.notna()
     status = text.map(status_from_text)
     if written.all():
         return status
     today = dt.date.today()
+    undated = dates.map(lambda d: d.date is None)
     from_date = dates[~written].map(lambda d: status_from_date(d, today=today))
+    missing = int((~written).sum())
+    one = missing == 1 or not given
+    who = (
+        f"{counted(missing, 'zone')} with no status"
+        if given
+        else "No column gives the status, so each zone"
+    )
+    if not dated:
+        book.note(
+            f"{who} {'has' if one else 'have'} an unknown status: no column gives the "
+            "implementation date either."
+        )
+        return status.where(written, from_date)
     counts = from_date.value_counts()
+    vague = int(((from_date == "unknown") & ~undated[~written]).sum())
     parts = [
-        f"{counts[key]} {words}"
-        for key, words in (
-            ("implemented", "in force (the date has passed)"),
-            ("proposed", "proposed (the date is to come)"),
-            ("unknown", "unknown (no date, or one too vague to tell)"),
+        f"{count} {words}"
+        for count, words in (
+            (counts.get("implemented", 0), "in force (the date has passed)"),
+            (counts.get("proposed", 0), "proposed (the date is to come)"),
+            (counts.get("unknown", 0) - vague, "unknown (no date)"),
+            (vague, "unknown (a vague date whose period holds today)"),
         )
-        if counts.get(key, 0)
+        if count
     ]
-    if given:
-        missing = int((~written).sum())
-        opening = (
-            f"{counted(missing, 'zone')} with no status {'takes' if missing == 1 else 'take'} it"
-        )
-    else:
-        opening = "No column gives the status, so each zone takes it"
-    book.note(f"{opening} from the implementation date: {', '.join(parts)}.")
+    book.note(
+        f"{who} {'takes' if one else 'take'} it from the implementation date: {', '.join(parts)}."
+    )
     return status.where(written, from_date)
 
 
