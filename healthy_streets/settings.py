@@ -12,7 +12,9 @@ Attributes
 ----------
 working_crs : str
     The projected CRS every normalised layer is held in. British National Grid for
-    Great Britain. Lengths and areas are measured in it.
+    Great Britain (the default); outside Great Britain and Northern Ireland, a projected
+    CRS of the area (its UTM zone, say). Lengths and areas are measured in it. The
+    environment variable ``HEALTHY_STREETS_WORKING_CRS`` sets it for the command line.
 map_crs : str
     The CRS maps are drawn in (Leaflet's longitude/latitude).
 nation : str
@@ -35,7 +37,9 @@ overpass_url, nominatim_url : str
 
 from __future__ import annotations
 
-working_crs: str = "EPSG:27700"
+import os
+
+working_crs: str = os.environ.get("HEALTHY_STREETS_WORKING_CRS", "").strip() or "EPSG:27700"
 map_crs: str = "EPSG:4326"
 nation: str = "england"
 street_buffer_m: float = 300.0

@@ -493,3 +493,72 @@ def test_a_buffer_that_is_not_a_distance_is_refused_before_any_work():
         result = run("summary", "--sample", "--buffer", value)
         assert result.exit_code == 2, value
         assert "--buffer" in result.output and "Traceback" not in result.output
+
+
+def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(tmp_path):
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    store = tmp_path / "derived.gpkg"
+    made = run("network", "--osm-file", osm, "--derive-zones", "--output", str(store))
+    assert made.exit_code == 0, made.output
+    assert "5 candidate 20mph zones drawn from OSM. 2 OSM ways tagged 20 mph" in made.output
+    # the store holds several layers: the analysis commands ask which, and take --zones-layer
+    asked = run("gaps", "--zones", str(store), "--osm-file", osm)
+    assert asked.exit_code == 1 and "'streets', 'zones'" in asked.output
+    out = tmp_path / "gaps.csv"
+    result = run("gaps", "--zones", str(store), "--zones-layer", "zones", "--osm-file", osm,
+                 "-o", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    gaps = pd.read_csv(out)
+    # no street inside a derived zone is a gap: only the two lone 20 mph cul-de-sacs
+    outside = gaps[gaps["kind"] == "20 mph outside zones"]
+    assert sorted(outside["street"]) == ["Maple Close", "Withnell Croft"]
+    # derived zones are not in force: schools are listed without a made-up distance
+    assert "no zone in force to measure from" in result.output
+    assert "nan m" not in result.output
+    # --layer says the same for the summary
+    summary = run("summary", "--zones", str(store), "--layer", "zones", "--osm-file", osm)
+    assert summary.exit_code == 0, summary.output
+    assert "OSM 20mph area 1" in summary.output
+
+
+def test_zones_command_reads_a_file_geodatabase_folder(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    gdb = tmp_path / "council.gdb"
+    gpd.GeoDataFrame(
+        {"SCHEME_NAME": ["Church Fields", "Mill Lane"], "GO_LIVE": ["31/07/2016", "01/04/2099"]},
+        geometry=[
+            shapely.box(358000, 417000, 358300, 417300),
+            shapely.box(358400, 417000, 358700, 417300),
+        ],
+        crs="EPSG:27700",
+    ).to_file(gdb, driver="OpenFileGDB", layer="Zones20mph")
+    result = run("zones", str(gdb))
+    assert result.exit_code == 0, result.output
+    assert "name <- 'SCHEME_NAME' (header); date <- 'GO_LIVE' (header)" in result.output
+    assert "1 in force (the date has passed), 1 proposed (the date is to come)" in result.output
+    assert re.search(r"church-fields\s+implemented", result.output)
+    assert re.search(r"mill-lane\s+proposed", result.output)
+
+
+def test_osm_ways_are_named_as_osm_ways_not_rows(tmp_path):
+    path = tmp_path / "clipped.osm"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n'
+        '<node id="1" version="1" lat="53.65" lon="-2.63"/>\n'
+        '<node id="2" version="1" lat="53.65" lon="-2.629"/>\n'
+        '<way id="26427724" version="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
+        '<tag k="highway" v="residential"/></way>\n'
+        '<way id="26427725" version="1"><nd ref="8"/><nd ref="9"/>'
+        '<tag k="highway" v="residential"/></way>\n</osm>\n'
+    )
+    result = run("network", "--osm-file", str(path))
+    assert result.exit_code == 0, result.output
+    assert "kept the longest run of 2 nodes. (OSM way 26427724)" in result.output
+    assert "it cannot be drawn. (OSM way 26427725)" in result.output
+    assert "(row 264" not in result.output

@@ -1,6 +1,7 @@
 import bz2
 
 import osmium
+import pandas as pd
 import pytest
 
 from healthy_streets.errors import InputFileError
@@ -42,9 +43,9 @@ WAYS = [
 ]
 
 
-def osm_xml(ways=WAYS) -> str:
+def osm_xml(ways=WAYS, nodes=NODES) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
-    for nid, (lat, lon) in NODES.items():
+    for nid, (lat, lon) in nodes.items():
         lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
     for wid, refs, tags in ways:
         lines.append(f'<way id="{wid}" version="1">')
@@ -314,3 +315,31 @@ def test_a_buffer_that_is_not_a_distance_is_refused(osm_file, buffer_m):
 
     with pytest.raises(ConfigError, match=r"buffer_m = .* should be the metres around the zones"):
         street_network_from_osm_file(osm_file, buffer_m=buffer_m)
+
+
+def test_an_extract_outside_great_britain_gets_a_warning_and_no_uk_defaults(tmp_path):
+    untagged = (12, [4, 10], {"highway": "residential", "name": "Rue des Rosiers"})
+    paris = {n: (lat - 53.65 + 48.857, lon + 2.63 + 2.36) for n, (lat, lon) in NODES.items()}
+    chorley_file, paris_file = tmp_path / "chorley.osm", tmp_path / "paris.osm"
+    chorley_file.write_text(osm_xml([*WAYS, untagged]))
+    paris_file.write_text(osm_xml([*WAYS, untagged], nodes=paris))
+
+    def speeds(result):
+        frame = result.layer.drop_duplicates("osm_way_id").set_index("osm_way_id")
+        return frame[["speed_mph", "speed_source"]].astype("object").to_dict("index")
+
+    at_home = street_network_from_osm_file(chorley_file)
+    assert speeds(at_home)[12] == {"speed_mph": 30.0, "speed_source": "default"}
+    assert not any("outside Great Britain" in note for note in at_home.notes)
+    abroad = street_network_from_osm_file(paris_file)
+    found = speeds(abroad)
+    assert found[12]["speed_source"] == "unknown" and pd.isna(found[12]["speed_mph"])
+    # tags still count: a bare number is km/h anywhere
+    assert found[11] == {"speed_mph": 18.6, "speed_source": "maxspeed_kmh"}
+    warning = abroad.notes[0]
+    assert warning.startswith("The streets lie outside Great Britain and Northern Ireland")
+    assert "EPSG:32631" in warning
+    # with a working CRS for the place, the CRS part of the warning is not needed
+    local = street_network_from_osm_file(paris_file, working_crs="EPSG:32631")
+    assert local.layer.crs == "EPSG:32631"
+    assert "UK speed defaults" in local.notes[0] and "EPSG:32631" not in local.notes[0]

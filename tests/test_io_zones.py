@@ -1,4 +1,5 @@
 import json
+import warnings
 import zipfile
 
 import geopandas as gpd
@@ -326,11 +327,38 @@ def test_speed_limit_lines(tmp_path):
         read_zones(path)
     result = read_speed_limit_lines(path, fields={"group": "ZONE"})
     lines = result.layer
-    assert lines["speed_mph"].tolist() == [20.0, 20.0, 20.0, 30.0]
-    assert lines["part_time"].tolist() == [False, False, True, False]
+    assert lines["speed_mph"].tolist()[:4] == [20.0, 20.0, 20.0, 30.0]
+    assert lines["part_time"].tolist() == [False, False, True, False, False]
     assert lines["group"].tolist()[:2] == ["Church Fields", "Church Fields"]
-    assert result.rejected["value"].tolist() == ["??"]
-    assert result.rows_in == result.kept + result.n_rejected
+    # a limit that cannot be read is kept as unknown, shown in the account, not rejected
+    assert lines.loc[4, "limit_kind"] == "unknown" and pd.isna(lines.loc[4, "speed_mph"])
+    assert result.n_rejected == 0 and result.kept == result.rows_in == 5
+    assert result.repaired["value"].tolist() == ["??"]
+    assert any("1 line with no speed limit that could be read" in n for n in result.notes)
+    assert any("limit <- 'LAYER' (header)" in n for n in result.notes)
+    assert result.columns["group"]["how"] == "named by you"
+
+
+def test_bands_are_kept_as_bands_and_lines_with_no_limit_are_kept(tmp_path):
+    from healthy_streets.io.zones import read_speed_limit_lines
+
+    lines = council_lines().iloc[:4].copy()
+    lines["LAYER"] = ["50, 60 or 70mph", "30/40", None, "20mph"]
+    lines["ROAD"] = ["A59", "B5256", "A6 trunk road", "Mill Lane"]
+    path = tmp_path / "limits.shp"
+    lines.to_file(path)
+    result = read_speed_limit_lines(path)
+    layer = result.layer
+    assert layer["limit_kind"].tolist() == ["band", "band", "unknown", "single"]
+    assert layer["speed_mph_low"].tolist()[:2] == [50.0, 30.0]
+    assert layer["speed_mph_high"].tolist()[:2] == [70.0, 40.0]
+    # a band is never stored as its top value
+    assert layer["speed_mph"].isna().tolist() == [True, True, True, False]
+    assert layer.loc[3, "speed_mph"] == 20.0
+    assert result.n_rejected == 0 and result.kept == 4
+    notes = " ".join(result.notes)
+    assert "2 lines with a band of limits ('50, 60 or 70mph', '30/40')" in notes
+    assert "1 line with no speed limit that could be read (1 blank, 0 unreadable)" in notes
 
 
 def test_zones_drawn_from_speed_limit_lines(tmp_path):
@@ -352,18 +380,32 @@ def test_zones_drawn_from_speed_limit_lines(tmp_path):
     assert len(with_part_time) == 2
 
 
-def test_limit_from_text():
+@pytest.mark.parametrize(
+    ("text", "low", "high", "part_time"),
+    [
+        ("20mph streets", 20, 20, False),
+        ("Part time 20mph", 20, 20, True),
+        ("30", 30, 30, False),  # councils speak mph
+        ("A6 30mph", 30, 30, False),  # not the road number
+        ("B5256 - 30 mph", 30, 30, False),
+        ("Zone 1, 20mph", 20, 20, False),  # not the zone number
+        ("20 MPH (school times)", 20, 20, True),
+        ("50, 60 or 70mph", 50, 70, False),
+        ("30/40", 30, 40, False),
+        ("20-30 mph", 20, 30, False),
+        ("20 mph / 30 mph", 20, 30, False),
+        ("National speed limit", 60, 70, False),
+        ("Trunk road", None, None, False),
+        ("??", None, None, False),
+        (None, None, None, False),
+    ],
+)
+def test_limit_from_text(text, low, high, part_time):
     from healthy_streets.io.zones import limit_from_text
 
-    assert limit_from_text("20mph streets") == (20.0, False)
-    assert limit_from_text("Part time 20mph") == (20.0, True)
-    assert limit_from_text("30") == (30.0, False)  # councils speak mph
-    assert limit_from_text("A6 30mph") == (30.0, False)  # not the road number
-    assert limit_from_text("B5256 - 30 mph") == (30.0, False)
-    assert limit_from_text("Zone 1, 20mph") == (20.0, False)
-    assert limit_from_text("20 MPH (school times)") == (20.0, True)
-    assert limit_from_text("National speed limit") == (None, False)
-    assert limit_from_text(None) == (None, False)
+    limit = limit_from_text(text)
+    assert (limit.low, limit.high, limit.part_time) == (low, high, part_time)
+    assert limit.mph == (low if low == high else None)
 
 
 def test_format_chosen_by_content_when_the_extension_says_nothing(tmp_path):
@@ -376,3 +418,213 @@ def test_format_chosen_by_content_when_the_extension_says_nothing(tmp_path):
     renamed = tmp_path / "zones_from_gis"
     renamed.write_bytes(gpkg.read_bytes())
     assert len(read_zones(renamed).layer) == 3
+
+
+def three_squares():
+    return [square(358000 + 400 * i, 417000, 300) for i in range(3)]
+
+
+def test_a_shapefiles_cut_field_names_give_the_name_the_date_and_the_number(tmp_path):
+    # GDAL cuts long field names to 10 characters, as council exports have them:
+    # Implementation -> Implementa, Implementation_Date -> Implemen_1
+    frame = gpd.GeoDataFrame(
+        {
+            "ZONE_NO": [4, 5, 6],
+            "Implementation": ["Zone 4,  16 Aug 2017", "Zone 5, 1 Sep 2018", "Zone 6, 2 May 2019"],
+            "Implementation_Date": ["16/08/2017", "01/09/2018", "02/05/2019"],
+        },
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "zones.shp"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame.to_file(path)
+    assert any("'Implementation_Date' to 'Implemen_1'" in str(w.message) for w in caught)
+    result = read_zones(path)
+    zones = result.layer
+    assert zones["name"].tolist() == ["Zone 4", "Zone 5", "Zone 6"]
+    assert zones["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-08-16",
+        "2018-09-01",
+        "2019-05-02",
+    ]
+    assert zones["status"].tolist() == ["implemented"] * 3
+    guesses = result.notes[0]
+    assert "date <- 'Implemen_1' (header, cut to 10 characters)" in guesses
+    assert "name <- 'Implementa' (split: 100% of its values hold a name and then a date)" in guesses
+    assert result.columns["date"]["column"] == "Implemen_1"
+
+
+def test_an_integer_zone_number_names_the_zones_in_a_geopackage(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ZONE": [4, 7, 9], "GO_LIVE": ["2017-08-16", "2018-09-01", None]},
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "zones.gpkg"
+    frame.to_file(path)
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["Zone 4", "Zone 7", "Zone 9"]
+    assert result.layer["zone_id"].tolist() == ["zone-4", "zone-7", "zone-9"]
+    notes = " ".join(result.notes)
+    assert "zone_number <- 'ZONE' (header)" in notes
+    # the header suggested a name, but the values are numbers: said, not silently taken
+    assert "the header 'ZONE' suggested it, but only 0% of its values are short texts" in notes
+    assert "named after its number in 'ZONE' ('Zone 4')" in notes
+
+
+def test_the_status_comes_from_the_date_when_no_column_gives_it(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"SCHEME_NAM": ["Church Fields", "Mill Lane", "Kestrel Park"]},
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    frame["DATE_LIVE"] = ["31 Jul 2016", "Spring 2099", None]
+    path = tmp_path / "zones.shp"
+    frame.to_file(path)
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["Church Fields", "Mill Lane", "Kestrel Park"]
+    assert result.layer["status"].tolist() == ["implemented", "proposed", "unknown"]
+    assert result.layer["status_text"].isna().all()  # nothing was written: nothing shown
+    assert (
+        "No column gives the status, so each zone takes it from the implementation date: "
+        "1 in force (the date has passed), 1 proposed (the date is to come), 1 unknown"
+    ) in " ".join(result.notes)
+
+
+def test_a_written_status_always_wins_over_the_date(tmp_path):
+    frame = council_zones()
+    frame["STATUS"] = ["Proposed", None, "unconfirmed"]
+    frame["IMPL_DATE"] = ["31 Jul 2016", "31 Jul 2016", "31 Jul 2016"]
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    assert result.layer["status"].tolist() == ["proposed", "implemented", "unknown"]
+    assert "1 zone with no status takes it from the implementation date: 1 in force" in (
+        " ".join(result.notes)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("31 Jul 2016", "implemented"),
+        ("1 Dec 2026", "implemented"),  # the day itself counts
+        ("2 Dec 2026", "proposed"),
+        ("Dec 2026", "unknown"),  # the month holds today: too vague to tell
+        ("Nov 2026", "implemented"),
+        ("Autumn 2026", "implemented"),  # September to November
+        ("Winter 2026", "unknown"),
+        ("2027", "proposed"),
+        ("07/31/2016", "unknown"),  # not a UK date
+        (None, "unknown"),
+    ],
+)
+def test_status_from_date(text, status):
+    import datetime as dt
+
+    from healthy_streets.io.zones import status_from_date
+    from healthy_streets.model.dates import parse_council_date
+
+    assert status_from_date(parse_council_date(text), today=dt.date(2026, 12, 1)) == status
+
+
+def test_no_date_column_is_said_in_one_line(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"sub_zone_name": ["CA-B", "CA-C", "CA-D/E"], "control_saturday": ["08:30-13:30"] * 3},
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "cpz.geojson", frame))
+    assert result.layer["name"].tolist() == ["CA-B", "CA-C", "CA-D/E"]
+    assert result.layer["implemented_on"].isna().all()
+    said = [n for n in result.notes if n.startswith("No column looks like an implementation date")]
+    assert len(said) == 1 and "--field date=COLUMN" in said[0]
+    assert result.layer["status"].tolist() == ["unknown"] * 3
+
+
+def test_columns_with_headers_that_say_nothing_are_found_by_their_values(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {
+            "F1": ["Church Fields", "Mill Lane", "Kestrel Park"],
+            "F2": ["2016-07-31", "2017-01-02", "2099-03-04"],
+            "F3": ["Implemented", "Implemented", "Proposed"],
+            "F4": ["LCC/TRO/2016/1", "LCC/TRO/2017/2", "LCC/TRO/2099/3"],  # a year, not a date
+        },
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    zones = result.layer
+    assert zones["name"].tolist() == ["Church Fields", "Mill Lane", "Kestrel Park"]
+    assert zones["implemented_precision"].tolist() == ["day"] * 3
+    assert zones["status"].tolist() == ["implemented", "implemented", "proposed"]
+    assert result.columns["date"] == {
+        "column": "F2",
+        "how": "content: 100% of its values read as dates",
+        "share": 1.0,
+    }
+    assert "status <- 'F3' (content: 100% of its values are status words" in result.notes[0]
+
+
+def test_a_few_codes_in_an_empty_column_are_not_taken_for_names(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"sccId": ["SE07", "E02", None, None, None], "Status": ["unconfirmed"] * 5},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(5)],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    assert result.layer["name"].tolist() == [f"Zone {n}" for n in range(1, 6)]
+    assert "'sccId' looked like it but is empty in 3 of 5 rows" in result.notes[0]
+
+
+def test_a_file_geodatabase_folder_or_zipped(tmp_path):
+    import pyogrio
+
+    assert "w" in pyogrio.list_drivers()["OpenFileGDB"]  # GDAL writes File Geodatabases
+    gdb = tmp_path / "council.gdb"
+    frame = council_zones().rename(columns={"ZONE_NAME": "SCHEME_NAME", "IMPL_DATE": "GO_LIVE"})
+    frame.to_file(gdb, driver="OpenFileGDB", layer="Zones20mph")
+    frame.iloc[:1].to_file(gdb, driver="OpenFileGDB", layer="Proposed")
+    with pytest.raises(InputFileError, match="2 layers: 'Zones20mph', 'Proposed'.*--layer"):
+        read_zones(gdb)
+    zones = read_zones(gdb, layer="Zones20mph").layer
+    assert zones["name"].tolist()[:2] == ["Church Fields", "Mill Lane"]
+    assert zones["implemented_precision"].tolist() == ["day", "season", "unknown"]
+    archive = tmp_path / "council.gdb.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in gdb.iterdir():
+            zf.write(part, f"council.gdb/{part.name}")
+    assert read_zones(archive, layer="proposed").layer["name"].tolist() == ["Church Fields"]
+
+
+def test_a_zip_of_several_shapefiles_is_read_by_layer(tmp_path):
+    council_zones().to_file(tmp_path / "zones_2021.shp")
+    council_zones().iloc[:1].to_file(tmp_path / "zones_2023.shp")
+    archive = tmp_path / "zones.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(tmp_path.glob("zones_*.*")):
+            zf.write(part, f"export/{part.name}")
+    with pytest.raises(InputFileError, match="2 shapefiles: 'zones_2021', 'zones_2023'.*--layer"):
+        read_zones(archive)
+    assert len(read_zones(archive, layer="zones_2021").layer) == 3
+    assert len(read_zones(archive, layer="ZONES_2023").layer) == 1
+    with pytest.raises(InputFileError, match="no shapefile 'zones_2022'.*'zones_2021'"):
+        read_zones(archive, layer="zones_2022")
+
+
+def test_zones_outside_great_britain_are_warned_about(tmp_path):
+    paris = gpd.GeoDataFrame(
+        {"name": ["Marais", "Bastille"]},
+        geometry=[shapely.box(2.35, 48.85, 2.36, 48.86), shapely.box(2.37, 48.85, 2.38, 48.86)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "paris.geojson"
+    paris.to_file(path)
+    result = read_zones(path)
+    warning = next(n for n in result.notes if "outside Great Britain" in n)
+    assert "UK speed defaults" in warning and "EPSG:32631" in warning
+    assert "HEALTHY_STREETS_WORKING_CRS=EPSG:32631" in warning
+    assert not any(
+        "outside Great Britain" in n
+        for n in read_zones(legacy_geojson(tmp_path / "z.geojson", council_zones())).notes
+    )

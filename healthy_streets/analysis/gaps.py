@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets.analysis.tables import OUTSIDE
+from healthy_streets.analysis.zones import council_limits, tagged_20mph
 
 __all__ = ["compare_speed_limits", "schools_outside_zones", "twenty_mph_gaps"]
 
@@ -44,8 +45,10 @@ def twenty_mph_gaps(
     - ``faster in zone``: inside an *implemented* council zone, OSM gives a limit above
       20 mph (check the signs, or correct the map);
     - ``20 mph outside zones``: OSM gives 20 mph or less (from a ``maxspeed`` or zone tag, not
-      a default) outside every council zone (a zone the council's file lacks, or a map
-      error);
+      a default: :func:`~healthy_streets.analysis.zones.tagged_20mph`) outside every council
+      zone (a zone the council's file lacks, or a map error). Zones drawn from OSM's
+      tagging (:func:`~healthy_streets.analysis.zones_from_osm_20mph`) hold every street
+      they were drawn from, so none of those is listed;
     - ``limit tagged without a unit``: ``maxspeed=30`` with no unit, anywhere. By OSM's
       rules that is 30 km/h (18.6 mph); in Britain it is almost surely a slip for mph, so
       the map, not the street, needs fixing.
@@ -68,14 +71,7 @@ def twenty_mph_gaps(
     implemented = set(zones.loc[zones["status"] == "implemented", "zone_id"].astype("str"))
     in_zone = roads["zone_id"].isin(implemented)
     no_unit = roads["speed_source"] == "maxspeed_kmh"
-    tagged_20 = (
-        (roads["speed_mph"] <= 20)
-        & ~no_unit
-        & (
-            roads["speed_source"].str.startswith(("maxspeed", "zone_maxspeed", "source_maxspeed"))
-            | roads["signed_20mph_zone"]
-        )
-    )
+    tagged_20 = tagged_20mph(roads) & ~no_unit
     at_edge = _near_edges(roads, zones, edge_tolerance_m)
     faster = roads[in_zone & (roads["speed_mph"] > 20) & ~at_edge].assign(kind=FASTER_IN_ZONE)
     outside = roads[roads["zone_id"].isna() & tagged_20 & ~at_edge].assign(kind=TWENTY_OUTSIDE)
@@ -131,7 +127,9 @@ def _near_edges(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, tolerance_m: f
     """True for roads lying wholly within ``tolerance_m`` of a zone's edge."""
     if zones.empty or tolerance_m <= 0:
         return pd.Series(False, index=roads.index)
-    band = shapely.union_all(zones.geometry.boundary.buffer(tolerance_m).values)
+    # GEOS may buffer an intricate outline into an invalid shape: mend it before the union
+    bands = shapely.make_valid(zones.geometry.boundary.buffer(tolerance_m).values)
+    band = shapely.union_all(bands)
     return pd.Series(shapely.within(roads.geometry.values, band), index=roads.index)
 
 
@@ -204,14 +202,18 @@ def compare_speed_limits(
 
     Each OSM road segment is matched to the council line it runs along: at least
     ``min_overlap`` of its length within ``match_m`` metres of the line. Segments whose
-    limits differ are listed.
+    limits differ are listed: OSM's limit is not the council's, or lies outside the
+    council's band ("50, 60 or 70mph" agrees with 50, 60 and 70). A council line of
+    unknown limit is never a difference (there is nothing to compare); a segment OSM gives
+    no limit is one.
 
     Returns
     -------
     GeoDataFrame
         ``segment_id``, ``street``, ``length_m``, ``osm_mph``, ``osm_source``,
-        ``council_mph``, ``council_part_time``, ``limit_text``, ``line_id``, geometry (the
-        OSM segment); longest first.
+        ``council_mph`` (empty for a band), ``council_part_time``, ``limit_text``,
+        ``line_id``, ``council_mph_low`` and ``council_mph_high`` (the band's ends; both
+        ``council_mph`` for one limit), geometry (the OSM segment); longest first.
     """
     roads = streets[streets["road_class"] != "path"]
     columns = [
@@ -224,8 +226,12 @@ def compare_speed_limits(
         "council_part_time",
         "limit_text",
         "line_id",
+        "council_mph_low",
+        "council_mph_high",
         "geometry",
     ]
+    low, high = council_limits(speed_limits)
+    speed_limits = speed_limits.assign(_low=low, _high=high)[low.notna()]
     if roads.empty or speed_limits.empty:
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs=streets.crs)
     corridors = speed_limits.geometry.buffer(match_m, cap_style="flat")
@@ -250,10 +256,16 @@ def compare_speed_limits(
             "council_part_time": matched_lines["part_time"].to_numpy(),
             "limit_text": matched_lines["limit_text"].to_numpy(),
             "line_id": matched_lines["line_id"].to_numpy(),
+            "council_mph_low": matched_lines["_low"].to_numpy(),
+            "council_mph_high": matched_lines["_high"].to_numpy(),
         },
         geometry=matched_roads.geometry.to_numpy(),
         crs=streets.crs,
     )
-    differ = ~np.isclose(table["osm_mph"].astype(float), table["council_mph"].astype(float))
-    table = table[differ | table["osm_mph"].isna()]
+    osm = table["osm_mph"].astype(float)
+    tolerance = 0.05  # km/h converted to mph and rounded to 0.1
+    within = (osm >= table["council_mph_low"] - tolerance) & (
+        osm <= table["council_mph_high"] + tolerance
+    )
+    table = table[~within | table["osm_mph"].isna()]
     return table.sort_values("length_m", ascending=False).reset_index(drop=True)[columns]

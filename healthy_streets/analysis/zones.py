@@ -22,7 +22,26 @@ import shapely
 from healthy_streets.model.ids import zone_ids_from_names
 from healthy_streets.model.layers import ZONES, conform
 
-__all__ = ["outline_from_lines", "zones_from_osm_20mph", "zones_from_speed_limit_lines"]
+__all__ = [
+    "council_limits",
+    "outline_from_lines",
+    "tagged_20mph",
+    "zones_from_osm_20mph",
+    "zones_from_speed_limit_lines",
+]
+
+
+def council_limits(lines: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
+    """The lowest and highest limit of each council speed-limit line, in mph (the same for
+    one limit; NaN when unknown). Lines stored before bands were kept have only
+    ``speed_mph``."""
+    mph = pd.to_numeric(lines["speed_mph"], errors="coerce")
+    low = lines.get("speed_mph_low", mph)
+    high = lines.get("speed_mph_high", mph)
+    return (
+        pd.to_numeric(low, errors="coerce").fillna(mph),
+        pd.to_numeric(high, errors="coerce").fillna(mph),
+    )
 
 
 def outline_from_lines(
@@ -60,7 +79,8 @@ def zones_from_speed_limit_lines(
     lines
         The ``speed_limits`` layer.
     max_mph
-        Lines with a limit at or below this make zones.
+        Lines with a limit at or below this make zones (a band, all of it: "20-30 mph"
+        makes none; lines of unknown limit make none).
     include_part_time
         Part-time limits (outside schools) make zones too.
     corridor_m, close_m, min_area_m2
@@ -72,7 +92,7 @@ def zones_from_speed_limit_lines(
         The ``zones`` layer: status ``implemented`` (the lines are limits in force),
         ``source`` naming the lines' file and "outline from street lines".
     """
-    chosen = lines[lines["speed_mph"] <= max_mph]
+    chosen = lines[council_limits(lines)[1] <= max_mph]  # a band counts by its top
     if not include_part_time:
         chosen = chosen[~chosen["part_time"]]
     rows: list[tuple[str | None, shapely.Geometry, gpd.GeoDataFrame]] = []
@@ -101,6 +121,35 @@ def zones_from_speed_limit_lines(
     return _zones(records, lines.crs)
 
 
+#: ``speed_source`` values that come from a speed tag on the street (not a default, not a
+#: bare number OpenStreetMap reads as km/h).
+TAGGED_SOURCES = (
+    "maxspeed",
+    "maxspeed_lowest",
+    "maxspeed_type",
+    "zone_maxspeed",
+    "source_maxspeed",
+)
+
+
+def tagged_20mph(streets: gpd.GeoDataFrame) -> pd.Series:
+    """True for roads (not paths) OpenStreetMap tags 20 mph or less: a signed 20mph zone
+    (``GB:zone20``, ``GB:20``) or a speed tag of 20 mph or less (not a default, not a bare
+    number, which OSM reads as km/h). The one definition used to draw zones from OSM
+    (:func:`zones_from_osm_20mph`) and to find 20 mph streets outside zones
+    (:func:`healthy_streets.analysis.twenty_mph_gaps`), so that the two agree.
+
+    Returns
+    -------
+    Series
+        Booleans indexed like ``streets``.
+    """
+    roads = streets["road_class"] != "path"
+    speed = pd.to_numeric(streets["speed_mph"], errors="coerce")
+    by_tag = (speed <= 20) & streets["speed_source"].isin(TAGGED_SOURCES)
+    return roads & (by_tag | streets["signed_20mph_zone"].fillna(False).astype(bool))
+
+
 def zones_from_osm_20mph(
     streets: gpd.GeoDataFrame,
     *,
@@ -110,12 +159,15 @@ def zones_from_osm_20mph(
 ) -> gpd.GeoDataFrame:
     """Candidate 20mph zones from OpenStreetMap streets tagged 20 mph.
 
-    The streets are roads (not paths) with ``maxspeed:type=GB:zone20`` (or
-    ``zone:maxspeed=GB:20``) or a ``maxspeed`` of 20 mph or less. They are grouped into
-    networks: two such streets belong together when they meet at a junction that no faster
-    road reaches, so estates on either side of a 30 mph main road become separate zones.
-    Each group is drawn into an area (see the module's description); where two areas would
-    overlap, the larger keeps the ground.
+    The streets are those :func:`tagged_20mph` finds. They are grouped into networks: two
+    such streets belong together when they meet at a junction that no faster road reaches
+    (a road OSM gives more than 20 mph; roads of unknown limit do not part them), so estates
+    on either side of a 30 mph main road become separate zones. Each group is drawn into an
+    area (see the module's description). A group whose area is under ``min_area_m2`` joins
+    the zone it touches (a short 20 mph street between two junctions of a main road), or is
+    left out when it touches none (a lone 20 mph cul-de-sac). Where two areas would overlap,
+    the larger keeps the ground. Every street of a zone lies inside the zones, so
+    :func:`~healthy_streets.analysis.twenty_mph_gaps` never lists it as outside them.
 
     Returns
     -------
@@ -124,15 +176,14 @@ def zones_from_osm_20mph(
         ``unknown``, ``source`` "OpenStreetMap (derived)".
     """
     roads = streets[streets["road_class"] != "path"]
-    slow = roads["signed_20mph_zone"] | (
-        (roads["speed_mph"] <= 20) & roads["speed_source"].isin(["maxspeed", "maxspeed_lowest"])
-    )
-    tagged, faster = roads[slow], roads[~slow]
+    slow = tagged_20mph(roads)
+    speed = pd.to_numeric(roads["speed_mph"], errors="coerce")
+    tagged, faster = roads[slow], roads[~slow & (speed > 20)]
     outlines = [
         outline_from_lines(tagged.geometry.iloc[group], corridor_m=corridor_m, close_m=close_m)
         for group in _street_groups(tagged, faster)
     ]
-    pieces = sorted((o for o in outlines if o.area >= min_area_m2), key=lambda p: -p.area)
+    pieces = _join_small_pieces(outlines, min_area_m2)
     taken = shapely.Polygon()
     disjoint = []
     for piece in pieces:
@@ -153,6 +204,21 @@ def zones_from_osm_20mph(
     return _zones(records, streets.crs)
 
 
+def _join_small_pieces(
+    outlines: list[shapely.Geometry], min_area_m2: float
+) -> list[shapely.Geometry]:
+    """The outlines large enough to be zones, largest first, each with the small outlines
+    that touch it joined to it (a small one touching several joins the largest)."""
+    large = sorted((o for o in outlines if o.area >= min_area_m2), key=lambda p: -p.area)
+    small = [o for o in outlines if 0 < o.area < min_area_m2]
+    for outline in small:
+        for number, piece in enumerate(large):
+            if piece.intersects(outline):
+                large[number] = piece.union(outline)
+                break
+    return large
+
+
 def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[list[int]]:
     """Positions of ``tagged`` streets grouped by junctions no faster road reaches."""
     import networkx as nx
@@ -165,7 +231,7 @@ def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[l
 
     fast_a, fast_b = ends(faster) if len(faster) else ([], [])
     fast = set(fast_a) | set(fast_b)
-    graph = nx.Graph()
+    graph = nx.MultiGraph()  # two streets may join the same two junctions (a loop)
     starts, finishes = ends(tagged) if len(tagged) else ([], [])
     for position, (a, b) in enumerate(zip(starts, finishes, strict=True)):
         node_a = ("own", position, 0) if a in fast else a
@@ -173,7 +239,9 @@ def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[l
         graph.add_edge(node_a, node_b, position=position)
     groups = []
     for component in nx.connected_components(graph):
-        positions = {d["position"] for *_, d in graph.subgraph(component).edges(data=True)}
+        positions = {
+            d["position"] for *_, d in graph.subgraph(component).edges(keys=True, data=True)
+        }
         groups.append(sorted(positions))
     return groups
 

@@ -15,8 +15,20 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+zones_layer_opt = click.option(
+    "--zones-layer",
+    "--layer",
+    "zones_layer",
+    metavar="NAME",
+    default=None,
+    help="The layer of the zones file to read, when it holds several (a GeoPackage such as "
+    "network --derive-zones writes, a File Geodatabase, a zip of several shapefiles).",
+)
+
+
 def inputs_options(func: F) -> F:
-    """Add --sample, --zones, --osm-file, --assets, --reports, --crs and --buffer."""
+    """Add --sample, --zones, --zones-layer, --osm-file, --assets, --reports, --crs and
+    --buffer."""
     options = [
         click.option(
             "--sample", is_flag=True, default=False, help="Use the bundled sample neighbourhood."
@@ -24,10 +36,11 @@ def inputs_options(func: F) -> F:
         click.option(
             "--zones",
             "zones_file",
-            type=click.Path(dir_okay=False),
+            type=click.Path(),
             default=None,
-            help="Council 20mph zones file.",
+            help="Council 20mph zones file (a .gdb folder too).",
         ),
+        zones_layer_opt,
         click.option(
             "--osm-file",
             type=click.Path(dir_okay=False),
@@ -78,17 +91,18 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 
 def inputs_from(options: dict[str, Any]) -> Any:
     """The :class:`~healthy_streets.pipeline.Inputs` the options name."""
-    from healthy_streets.pipeline import Inputs, sample_inputs
+    from healthy_streets.pipeline import Inputs, Source, sample_inputs
 
     if options["sample"]:
-        if options["zones_file"] or options["osm_file"]:
+        if options["zones_file"] or options["osm_file"] or options.get("zones_layer"):
             raise click.UsageError("Give --sample or --zones/--osm-file, not both.")
         inputs = sample_inputs()
     else:
         if not (options["zones_file"] and options["osm_file"]):
             raise click.UsageError("Give --zones FILE and --osm-file FILE (or --sample).")
+        layer = options.get("zones_layer")
         inputs = Inputs(
-            zones=Path(options["zones_file"]),
+            zones=Source(Path(options["zones_file"]), options={"layer": layer} if layer else {}),
             osm=Path(options["osm_file"]),
             assets=[Path(p) for p in options["asset_files"]],
             reports=[(Path(p), None) for p in options["report_files"]],

@@ -131,6 +131,28 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             for reason, count in counts.head(MAX_REASONS).items():
                 rows = table.loc[table["reason"] == reason, "row"].head(5).tolist()
                 where = ", ".join(map(str, rows)) + (", …" if count > len(rows) else "")
-                echo(f"  {r.source}: {count} {kind}: {reason} (row {where})", file=file)
+                echo(
+                    f"  {r.source}: {count} {kind}: {reason} ({row_word(r.unit, count)} {where})",
+                    file=file,
+                )
             if len(counts) > MAX_REASONS:
                 echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)
+
+
+#: How a row of the account is named, by the unit of its source: an OSM way's id is not a
+#: row number.
+_ROW_WORDS = {
+    "highway ways": ("OSM way", "OSM ways"),
+    "OSM elements": ("OSM element", "OSM elements"),
+}
+
+
+def row_word(unit: str, count: int) -> str:
+    """``row`` for a file's rows; ``OSM way`` (``OSM ways``) or ``OSM element`` for
+    OpenStreetMap, whose rows are named by their id.
+
+    >>> row_word("features", 3), row_word("highway ways", 1), row_word("highway ways", 2)
+    ('row', 'OSM way', 'OSM ways')
+    """
+    one, many = _ROW_WORDS.get(unit, ("row", "row"))
+    return one if count == 1 else many

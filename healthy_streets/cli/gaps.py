@@ -84,6 +84,8 @@ def command(
                     "length_m": differ["length_m"].round(1),
                     "speed_mph": differ["osm_mph"],
                     "council_mph": differ["council_mph"],
+                    "council_mph_low": differ["council_mph_low"],
+                    "council_mph_high": differ["council_mph_high"],
                     "maxspeed": differ["limit_text"],
                     "osm_way_ids": differ["segment_id"],
                 }
@@ -92,15 +94,21 @@ def command(
     table = pd.concat(parts, ignore_index=True)
     if table.empty:
         show("No gaps found: no faster street in a zone, no 20 mph street or school outside.")
+    if len(schools) and not (layers.zones["status"] == "implemented").any():
+        show(
+            "No zone is in force (status implemented), so every school is outside one; "
+            "check the zones' status or implementation dates."
+        )
     for kind, rows in table.groupby("kind", sort=False):
         show(f"{kind} ({len(rows)}):")
         for row in rows.itertuples():
             if kind == "school outside zones":
-                show(f"  {row.street} - {row.distance_m:.0f} m from {row.zone_id}")
+                show(f"  {row.street} - {_school_distance(row.distance_m, row.zone_id)}")
             elif kind == "council limit differs":
                 show(
-                    f"  {row.street}: {row.length_m:.0f} m, OSM {row.speed_mph:g} mph, "
-                    f"council {row.council_mph:g} mph [{row.maxspeed}]"
+                    f"  {row.street}: {row.length_m:.0f} m, OSM {_mph(row.speed_mph)}, "
+                    f"council {_mph(row.council_mph_low, row.council_mph_high)} "
+                    f"[{row.maxspeed}]"
                 )
             else:
                 tag = "; ".join(str(t) for t in (row.maxspeed, row.maxspeed_type) if pd.notna(t))
@@ -109,3 +117,23 @@ def command(
                     f"  {row.street} ({where}): {row.length_m:.0f} m, {row.speed_mph:g} mph [{tag}]"
                 )
     table_output(table, output, overwrite=overwrite, inputs=inputs)
+
+
+def _school_distance(distance_m: float, zone_id: object) -> str:
+    """How far a school lies from the nearest zone in force, or that there is none."""
+    import pandas as pd
+
+    if pd.isna(distance_m) or pd.isna(zone_id):
+        return "no zone in force to measure from"
+    return f"{distance_m:.0f} m from {zone_id}"
+
+
+def _mph(low: float, high: float | None = None) -> str:
+    """``20 mph``, ``50-70 mph`` for a band, ``limit unknown``."""
+    import pandas as pd
+
+    if pd.isna(low):
+        return "limit unknown"
+    if high is None or pd.isna(high) or high == low:
+        return f"{low:g} mph"
+    return f"{low:g}-{high:g} mph"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from healthy_streets.cli._inputs import check_store_output, store_output
+from healthy_streets.cli._inputs import check_store_output, store_output, zones_layer_opt
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
 
@@ -56,11 +56,12 @@ def _bbox(
 @click.option(
     "--zones",
     "zones_file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     default=None,
     help="Zones file: keep streets within --buffer of them; with no other source, "
     "download the streets around them.",
 )
+@zones_layer_opt
 @crs_opt
 @click.option(
     "--buffer",
@@ -89,6 +90,7 @@ def command(
     place: str | None,
     bbox: tuple[float, float, float, float] | None,
     zones_file: str | None,
+    zones_layer: str | None,
     crs: str | None,
     buffer_m: float | None,
     nation: str | None,
@@ -110,6 +112,8 @@ def command(
           --output project.gpkg
       healthy-streets network --place "Chorley, Lancashire" --output chorley.gpkg
       healthy-streets network --bbox -2.66,53.63,-2.60,53.67
+      healthy-streets network --osm-file area.osm.pbf --derive-zones --output derived.gpkg
+      healthy-streets gaps --zones derived.gpkg --zones-layer zones --osm-file area.osm.pbf
     """
     from healthy_streets.analysis.zones import zones_from_osm_20mph
 
@@ -128,7 +132,7 @@ def command(
     if zones_file:
         from healthy_streets.io.zones import read_zones
 
-        zones = read_zones(zones_file, crs=crs).layer
+        zones = read_zones(zones_file, crs=crs, layer=zones_layer).layer
     result = _streets(osm_file, place, bbox, zones, buffer_m=buffer_m, nation=nation)
     print_imports([result])
     streets = result.layer
@@ -145,7 +149,7 @@ def command(
     layers = {"streets": streets}
     if derive_zones:
         layers["zones"] = zones_from_osm_20mph(streets)
-        say(f"{len(layers['zones'])} candidate 20mph zones drawn from OSM.")
+        say(_derived_summary(streets, layers["zones"]))
     if output:
         extra = {name: frame for name, frame in layers.items() if name != "streets"}
         store_output(
@@ -184,3 +188,28 @@ def _streets(
     if bbox:
         return overpass.street_network_from_bbox(bbox, **options)
     return overpass.street_network_from_polygon(zones, buffer_m=buffer_m, **options)
+
+
+def _derived_summary(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> str:
+    """How many zones were drawn, and the 20 mph streets left out of them (lone streets
+    too small for a zone of their own)."""
+    from healthy_streets.analysis.zones import tagged_20mph
+
+    text = f"{len(zones)} candidate 20mph zones drawn from OSM."
+    tagged = streets[tagged_20mph(streets)]
+    if tagged.empty:
+        return text
+    left_out = (
+        ~tagged.within(zones.union_all().buffer(0.01))
+        if len(zones)
+        else tagged["segment_id"].notna()
+    )
+    if left_out.any():
+        ways = tagged.loc[left_out, "osm_way_id"].nunique()
+        metres = tagged.loc[left_out, "length_m"].sum()
+        text += (
+            f" {ways} OSM {'way' if ways == 1 else 'ways'} tagged 20 mph ({metres:.0f} m) "
+            "lie apart from the others, in groups too small for a zone: not drawn, and "
+            "listed by gaps as 20 mph streets outside zones."
+        )
+    return text

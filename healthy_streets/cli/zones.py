@@ -16,13 +16,13 @@ from healthy_streets.cli.options import (
 
 
 @click.command("zones")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @crs_opt
 @layer_opt
 @pairs_opt(
     "field",
-    "Name the column for a role: name, status, date, tro_ref (polygons); "
-    "limit, group (speed-limit lines). Repeatable.",
+    "Name the column for a role where the guess is wrong: name, status, date, tro_ref, "
+    "zone_number (polygons); limit, group (speed-limit lines). Repeatable.",
 )
 @click.option(
     "--assume-bng",
@@ -51,7 +51,10 @@ def command(
 ) -> None:
     """Read a council's 20mph zones from FILE and say what was kept.
 
-    FILE is GeoJSON, Shapefile (.shp or .zip), GeoPackage, KML/KMZ or CSV with a WKT column.
+    FILE is GeoJSON, Shapefile (.shp, or .zip of one or several), GeoPackage, File
+    Geodatabase (a .gdb folder, or zipped), KML/KMZ or CSV with a WKT column. Which column
+    holds the name, the status, the date... is guessed from its header and its values, and
+    every guess is said; --field corrects one. A zone with no status takes it from its date.
     Zone polygons become the `zones` layer. A file of street lines with a speed limit
     (a LAYER field such as "20mph streets") becomes the `speed_limits` layer, and with
     --group-by also zones drawn around its 20 mph streets. With --output the layers are
@@ -63,8 +66,11 @@ def command(
       healthy-streets zones data/sample/zones.geojson
       healthy-streets zones council_zones.csv --crs EPSG:27700 --output project.gpkg
       healthy-streets zones zones.gpkg --layer zones_2024 --field name=SCHEME
+      healthy-streets zones council.gdb --layer Zones20mph
       healthy-streets zones speed_limits.shp --group-by ZONE_NAME --output project.gpkg
     """
+    import pandas as pd
+
     from healthy_streets.analysis.zones import zones_from_speed_limit_lines
     from healthy_streets.io.zones import LinesNotZonesError, read_speed_limit_lines, read_zones
 
@@ -90,12 +96,31 @@ def command(
             say(f"  {zone.zone_id:<28} {zone.status:<12} {when:<24} {zone.name}")
     if "speed_limits" in layers:
         limits = layers["speed_limits"]
-        km = (
-            limits.groupby(["speed_mph", "part_time"]).geometry.apply(lambda g: g.length.sum())
-            / 1000
-        ).round(2)
-        for (mph, part_time), length in km.items():
-            say(f"  {mph:g} mph{' (part time)' if part_time else ''}: {length} km")
+        labels = [
+            _limit_label(low, high, part_time)
+            for low, high, part_time in zip(
+                limits["speed_mph_low"], limits["speed_mph_high"], limits["part_time"], strict=True
+            )
+        ]
+        by_label = pd.DataFrame(
+            {"low": limits["speed_mph_low"], "km": limits.geometry.length / 1000}
+        ).groupby(pd.Series(labels, index=limits.index))
+        table = by_label.agg(low=("low", "min"), km=("km", "sum")).sort_values("low")
+        for label, row in table.iterrows():
+            say(f"  {label}: {round(row['km'], 2)} km")
     if output:
         extra = {name: frame for name, frame in layers.items() if name != result.kind}
         store_output(result, output, source=file, extra=extra, overwrite=overwrite)
+
+
+def _limit_label(low: float, high: float, part_time: bool) -> str:
+    """``20 mph``, ``50-70 mph (band)``, ``limit unknown``, with `` (part time)``."""
+    import pandas as pd
+
+    if pd.isna(low):
+        label = "limit unknown"
+    elif low == high:
+        label = f"{low:g} mph"
+    else:
+        label = f"{low:g}-{high:g} mph (band)"
+    return label + (" (part time)" if part_time else "")

@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from glob import escape as glob_escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import numpy as np
@@ -37,12 +37,15 @@ GEOJSON = Format("GeoJSON", (".geojson", ".json"))
 SHAPEFILE = Format("Shapefile", (".shp",))
 ZIPPED_SHAPEFILE = Format("zipped Shapefile", (".zip",))
 GEOPACKAGE = Format("GeoPackage", (".gpkg",))
+FILE_GDB = Format("File Geodatabase", (".gdb",))
 KML = Format("KML", (".kml",))
 KMZ = Format("KMZ", (".kmz",))
 CSV_WKT = Format("CSV with a WKT column", (".csv", ".txt", ".tsv"))
 
 #: The formats, chosen by extension first (the geopandas way), then by content.
-FORMATS = (GEOJSON, SHAPEFILE, ZIPPED_SHAPEFILE, GEOPACKAGE, KML, KMZ, CSV_WKT)
+FORMATS = (GEOJSON, SHAPEFILE, ZIPPED_SHAPEFILE, GEOPACKAGE, FILE_GDB, KML, KMZ, CSV_WKT)
+#: Formats that hold several layers, one chosen with ``layer=``.
+MULTI_LAYER = (GEOPACKAGE, FILE_GDB, KML, KMZ)
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +92,8 @@ def detect_format(path: Path) -> Format:
     raise InputFileError(
         path,
         f"The toolkit cannot tell what format this file is (extension {suffix or 'none'!r})",
-        fix=f"Export it as GeoJSON, Shapefile, GeoPackage, KML or CSV with WKT ({names}).",
+        fix=f"Export it as GeoJSON, Shapefile, GeoPackage, File Geodatabase, KML or CSV with "
+        f"WKT ({names}).",
     )
 
 
@@ -123,11 +127,15 @@ def _check_shapefile_parts(path: Path) -> None:
         )
 
 
-def list_layers(path: Path) -> list[str]:
-    """The layers of a multi-layer file (GeoPackage, KML)."""
+def list_layers(path: Path, *, source: str | None = None) -> list[str]:
+    """The layers of a multi-layer file (GeoPackage, File Geodatabase, KML), or the
+    shapefiles of a zip that holds several. ``source`` is what GDAL opens, when not
+    ``path`` itself (a File Geodatabase inside a zip)."""
+    if source is None and path.suffix.lower() == ".zip" and path.is_file():
+        return list(_zip_shapefiles(path))
     try:
         with gdal_notes():
-            return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+            return [str(name) for name in pyogrio.list_layers(source or path)[:, 0]]
     except (DataSourceError, DataLayerError) as exc:
         raise _unreadable(path, exc) from None
 
@@ -147,9 +155,15 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     source: str = str(path)  # GDAL's LIBKML driver reads .kmz itself
     if fmt is SHAPEFILE:
         _check_shapefile_parts(path)
+    layers: list[str] = []
     if fmt is ZIPPED_SHAPEFILE:
-        source = _zip_source(path)
-    layers = list_layers(Path(source)) if fmt in (GEOPACKAGE, KML, KMZ) else []
+        source, inner = _zip_source(path, layer)
+        if inner is FILE_GDB:
+            layers = list_layers(path, source=source)
+        else:
+            layer = None  # the shapefile chosen is the zip's layer
+    elif fmt in MULTI_LAYER:
+        layers = list_layers(path)
     if layer is None and len(layers) > 1:
         non_empty = [name for name in layers if _feature_count(source, name) > 0]
         if len(non_empty) == 1:
@@ -259,30 +273,67 @@ def _feature_count(source: str, layer: str) -> int:
         return 0
 
 
-def _zip_source(path: Path) -> str:
+def _zip_names(path: Path) -> list[str]:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
+            return archive.namelist()
     except zipfile.BadZipFile:
         raise InputFileError(
             path, "This is not a readable zip file", fix="Zip the shapefile's files again."
         ) from None
-    shps = [n for n in names if n.lower().endswith(".shp")]
+
+
+def _zip_shapefiles(path: Path) -> dict[str, str]:
+    """The shapefiles of a zip: layer name (the file's stem) -> its path in the zip."""
+    shps = [n for n in _zip_names(path) if n.lower().endswith(".shp")]
+    return {PurePosixPath(name).stem: name for name in shps}
+
+
+def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
+    """What GDAL reads in a zip: the one shapefile (or the one named ``layer``), a File
+    Geodatabase, or a KML; and which of those it is."""
+    names = _zip_names(path)
+    shapefiles = _zip_shapefiles(path)
+    gdbs = sorted(
+        {
+            part
+            for n in names
+            for part in PurePosixPath(n).parts[:-1]
+            if part.lower().endswith(".gdb")
+        }
+    )
     kmls = [n for n in names if n.lower().endswith(".kml")]
-    if len(shps) == 1:
-        return f"/vsizip/{path}/{shps[0]}"
-    if not shps and len(kmls) == 1:
-        return f"/vsizip/{path}/{kmls[0]}"
-    if not shps:
+    if not shapefiles and gdbs:
+        root = next(
+            str(PurePosixPath(n).parent)
+            for n in names
+            if PurePosixPath(n).parent.name.lower().endswith(".gdb")
+        )
+        return f"/vsizip/{path}/{root}", FILE_GDB
+    if not shapefiles and len(kmls) == 1:
+        return f"/vsizip/{path}/{kmls[0]}", KML
+    if not shapefiles:
         raise InputFileError(
             path,
-            "The zip file holds no shapefile (.shp)",
+            "The zip file holds no shapefile (.shp) and no File Geodatabase (.gdb)",
             fix="Zip the .shp with its .shx, .dbf and .prj files.",
         )
+    listed = ", ".join(map(repr, shapefiles))
+    if layer is not None:
+        named = {name.strip().casefold(): inner for name, inner in shapefiles.items()}
+        if layer.strip().casefold() not in named:
+            raise InputFileError(
+                path,
+                f"There is no shapefile {layer!r} in the zip file; its shapefiles are {listed}",
+                fix="Choose one of them with --layer.",
+            )
+        return f"/vsizip/{path}/{named[layer.strip().casefold()]}", SHAPEFILE
+    if len(shapefiles) == 1:
+        return f"/vsizip/{path}/{next(iter(shapefiles.values()))}", SHAPEFILE
     raise InputFileError(
         path,
-        f"The zip file holds {len(shps)} shapefiles: {', '.join(shps)}",
-        fix="Zip one shapefile (with its side files) per file.",
+        f"The zip file holds {len(shapefiles)} shapefiles: {listed}",
+        fix="Choose one with --layer NAME (layer= in Python).",
     )
 
 

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import osmnx as ox
 import pandas as pd
 import shapely
@@ -39,6 +40,7 @@ from healthy_streets.io._common import check_buffer_m, check_input
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import STREETS, conform
 from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
+from healthy_streets.model.uk import lonlat_outside_uk_note
 from healthy_streets.model.words import counted
 
 __all__ = [
@@ -299,12 +301,35 @@ def finish_network(
     nation: str | None,
     working_crs: str | None,
 ) -> ImportResult:
-    """From a street graph to the import result: segments, speeds, clipping, the account."""
-    streets = streets_from_graph(graph, nation=nation, working_crs=working_crs)
+    """From a street graph to the import result: segments, speeds, clipping, the account.
+
+    Streets outside Great Britain and Northern Ireland get no UK default speed, and the
+    account warns that UK rules and British National Grid do not apply there."""
+    warning = _outside_uk(graph, working_crs)
+    if warning:
+        notes = [warning, *notes]
+    streets = streets_from_graph(
+        graph, nation=nation, working_crs=working_crs, uk_defaults=warning is None
+    )
     streets = _clip(streets, clip_to, buffer_m, notes)
     kept_ways = rows_in - len(book.rejected_rows)
     log.info("%s: %d street ways, %d segments", book.source, kept_ways, len(streets))
     return book.result(streets, rows_in, notes=notes, unit="highway ways", rows_kept=kept_ways)
+
+
+#: Nodes looked at to tell where a network lies.
+_PLACE_SAMPLE = 20_000
+
+
+def _outside_uk(graph: nx.MultiDiGraph, working_crs: str | None) -> str | None:
+    """The warning for a network outside Great Britain and Northern Ireland, else None."""
+    nodes = list(graph.nodes(data=True))
+    step = max(1, len(nodes) // _PLACE_SAMPLE)
+    lon = [data["x"] for _, data in nodes[::step] if "x" in data]
+    lat = [data["y"] for _, data in nodes[::step] if "y" in data]
+    return lonlat_outside_uk_note(
+        np.asarray(lon), np.asarray(lat), what="The streets", working_crs=working_crs
+    )
 
 
 @dataclass
@@ -606,6 +631,7 @@ def streets_from_graph(
     nation: str | None = None,
     working_crs: str | None = None,
     simplify: bool = True,
+    uk_defaults: bool = True,
 ) -> gpd.GeoDataFrame:
     """The ``streets`` layer from an osmnx graph (from a file, GraphML or Overpass).
 
@@ -622,6 +648,9 @@ def streets_from_graph(
         The CRS of the layer.
     simplify
         Simplify the graph first (skip for graphs osmnx already simplified).
+    uk_defaults
+        Give roads with no speed tag the UK default of their class (see
+        :func:`~healthy_streets.model.speed.speed_from_tags`); ``False`` outside the UK.
     """
     if simplify and not graph.graph.get("simplified"):
         if not all("length" in d for *_, d in graph.edges(data=True)):
@@ -631,10 +660,12 @@ def streets_from_graph(
     edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
     edges = edges.reset_index()
     edges = edges.to_crs(working_crs or settings.working_crs)
-    return _street_columns(edges, nation=nation)
+    return _street_columns(edges, nation=nation, uk_defaults=uk_defaults)
 
 
-def _street_columns(edges: gpd.GeoDataFrame, *, nation: str | None) -> gpd.GeoDataFrame:
+def _street_columns(
+    edges: gpd.GeoDataFrame, *, nation: str | None, uk_defaults: bool = True
+) -> gpd.GeoDataFrame:
     def text(column: str) -> pd.Series:
         if column not in edges:
             return pd.Series([None] * len(edges), index=edges.index, dtype="object")
@@ -653,7 +684,7 @@ def _street_columns(edges: gpd.GeoDataFrame, *, nation: str | None) -> gpd.GeoDa
             "maxspeed:backward": text("maxspeed:backward"),
         }
     )
-    speeds = _speeds(tag_frame, nation=nation)
+    speeds = _speeds(tag_frame, nation=nation, uk_defaults=uk_defaults)
     maxspeed_type = tag_frame["maxspeed:type"].fillna(tag_frame["zone:maxspeed"])
     u = edges["u"].astype("int64").astype("str")
     v = edges["v"].astype("int64").astype("str")
@@ -683,14 +714,14 @@ def _street_columns(edges: gpd.GeoDataFrame, *, nation: str | None) -> gpd.GeoDa
     return conform(streets, STREETS)
 
 
-def _speeds(tags: pd.DataFrame, *, nation: str | None) -> pd.DataFrame:
+def _speeds(tags: pd.DataFrame, *, nation: str | None, uk_defaults: bool) -> pd.DataFrame:
     """Speed and signed-zone flag per row, computed once per distinct combination of tags."""
     key_columns = list(tags.columns)
     distinct = tags.drop_duplicates().reset_index(drop=True)
     results = []
     for row in distinct.itertuples(index=False):
         row_tags = {k: v for k, v in zip(key_columns, row, strict=True) if isinstance(v, str)}
-        speed = speed_from_tags(row_tags, nation=nation)
+        speed = speed_from_tags(row_tags, nation=nation, uk_defaults=uk_defaults)
         results.append((speed.mph, speed.source, is_signed_20mph_zone(row_tags)))
     distinct[["speed_mph", "speed_source", "signed_20mph_zone"]] = pd.DataFrame(
         results, columns=["speed_mph", "speed_source", "signed_20mph_zone"], index=distinct.index

@@ -1,50 +1,70 @@
 """Council 20mph zones from whatever the council's GIS exported.
 
 Formats: GeoJSON (including the legacy ``crs`` member older tools write), Shapefile (``.shp``
-with its side files, or a ``.zip``), GeoPackage (``layer=``), KML/KMZ and CSV with a WKT
-column. Attribute names differ between councils; the common ones are recognised in any case
-(including names shapefiles cut to 10 characters) and ``fields=`` names the rest.
+with its side files, or a ``.zip``), GeoPackage and File Geodatabase (``layer=``), KML/KMZ
+and CSV with a WKT column. Which column is the name, the status, the date... is found by its
+header (in any case, including names Shapefiles cut to 10 characters) and by its values
+(:mod:`healthy_streets.io._roles`); every guess is said in the import's notes, and
+``fields=`` names the rest.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, note_reading, resolve_fields, to_working_crs
+from healthy_streets.io._common import check_input, note_reading, to_working_crs
+from healthy_streets.io._roles import (
+    Role,
+    Roles,
+    blank_missing,
+    date_after_name,
+    find_roles,
+    looks_like_name,
+    looks_like_plain_date,
+    name_before_date,
+)
 from healthy_streets.io._spatial import drop_unusable_geometries, first_reason, read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.dates import CouncilDate, parse_council_date
 from healthy_streets.model.ids import slugify, zone_ids
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
+from healthy_streets.model.uk import outside_uk_note
 from healthy_streets.model.words import counted
 
 __all__ = [
     "LIMIT_FIELDS",
+    "LIMIT_ROLES",
     "ZONE_FIELDS",
+    "ZONE_ROLES",
+    "CouncilLimit",
     "LinesNotZonesError",
     "limit_from_text",
     "read_speed_limit_lines",
     "read_zones",
+    "status_from_date",
     "status_from_text",
 ]
 
 log = logging.getLogger(__name__)
 
 #: Column names recognised for each role, most specific first (matched ignoring case,
-#: spaces and punctuation).
+#: spaces and punctuation, and cut to 10 characters as Shapefiles cut them).
 ZONE_FIELDS: dict[str, tuple[str, ...]] = {
     "name": (
         "zone_name",
         "zonename",
         "zone name",
+        "sub_zone_name",
         "scheme_name",
         "scheme",
         "site_name",
@@ -58,6 +78,7 @@ ZONE_FIELDS: dict[str, tuple[str, ...]] = {
     "status": ("status", "zone_status", "scheme_status", "state", "stage", "mapkey", "map_key"),
     "date": (
         "impl_date",
+        "implemented_on",
         "implementation_date",
         "implemented_date",
         "date_implemented",
@@ -66,13 +87,19 @@ ZONE_FIELDS: dict[str, tuple[str, ...]] = {
         "date_built",
         "datebuilt",
         "built",
-        "start_date",
-        "date_live",
+        "go_live",
+        "golive",
+        "go_live_date",
         "live_date",
+        "date_live",
+        "start_date",
         "in_force",
         "date_in_force",
         "operational",
         "commenced",
+        "commencement_date",
+        "completed",
+        "completion_date",
         "date",
     ),
     "tro_ref": (
@@ -86,6 +113,16 @@ ZONE_FIELDS: dict[str, tuple[str, ...]] = {
         "traffic_order",
         "traffic_regulation_order",
         "order",
+    ),
+    "zone_number": (
+        "zone_no",
+        "zone_number",
+        "zone_num",
+        "zoneno",
+        "zone_nr",
+        "zone_id",
+        "number",
+        "zone",
     ),
 }
 
@@ -118,10 +155,6 @@ LIMIT_FIELDS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_LIMIT_MPH = re.compile(r"(?<![\w.])(\d{1,2})\s*(?:mph|m\.p\.h\.?)(?![a-z])", re.IGNORECASE)
-_LIMIT_BARE = re.compile(r"^\s*(\d{1,2})\s*$")
-_PART_TIME = re.compile(r"part[\s-]*time|school|advisory|variable|timed|when lights", re.IGNORECASE)
-
 
 class LinesNotZonesError(InputFileError):
     """The file holds street lines with speed limits, not zone polygons."""
@@ -137,7 +170,12 @@ _NEGATED = re.compile(
 )
 _PROPOSED = re.compile(
     r"\b(proposed|proposal|planned|potential|future|consultation|draft|candidate|"
-    r"programmed|advertised)\b",
+    r"programmed|programme|advertised|provisional)\b",
+    re.IGNORECASE,
+)
+#: Status words that say the status is not known (a status all the same, not a name).
+_UNDECIDED = re.compile(
+    r"^\s*(unconfirmed|unknown|not known|tbc|tbd|to be confirmed|under review|on hold)\s*$",
     re.IGNORECASE,
 )
 
@@ -162,6 +200,108 @@ def status_from_text(text: object) -> str:
     return "unknown"
 
 
+def status_from_date(date: CouncilDate, *, today: dt.date | None = None) -> str:
+    """``implemented`` when the implementation date has passed, ``proposed`` when it is to
+    come, ``unknown`` without a date (or when a vague date's period holds today).
+
+    >>> status_from_date(parse_council_date("31 Jul 2016"), today=dt.date(2026, 1, 1))
+    'implemented'
+    >>> status_from_date(parse_council_date("Autumn 2030"), today=dt.date(2026, 1, 1))
+    'proposed'
+    >>> status_from_date(parse_council_date("2026"), today=dt.date(2026, 6, 1))
+    'unknown'
+    """
+    if date.date is None:
+        return "unknown"
+    today = today or dt.date.today()
+    if _period_end(date) <= today:
+        return "implemented"
+    if date.date > today:
+        return "proposed"
+    return "unknown"
+
+
+_PERIOD_MONTHS = {"day": 0, "month": 1, "season": 3, "year": 12}
+
+
+def _period_end(date: CouncilDate) -> dt.date:
+    """The last day of the period a vague date stands for (the day itself for a day)."""
+    assert date.date is not None
+    months = _PERIOD_MONTHS.get(date.precision, 0)
+    if months == 0:
+        return date.date
+    month = date.date.month - 1 + months
+    first_after = dt.date(date.date.year + month // 12, month % 12 + 1, 1)
+    return first_after - dt.timedelta(days=1)
+
+
+def _looks_like_zone_date(value: str) -> bool:
+    """A date and nothing else; a year alone only when no other number is there (a TRO
+    reference "LCC/TRO/2021/117" holds a year but is not a date)."""
+    if not looks_like_plain_date(value):
+        return False
+    return parse_council_date(value).precision != "year" or len(re.findall(r"\d+", value)) == 1
+
+
+def _looks_like_zone_name(value: str) -> bool:
+    """A name (a long one too: some councils describe the zone in its name)."""
+    return looks_like_name(value[:80])
+
+
+def _looks_like_status(value: str) -> bool:
+    return status_from_text(value) != "unknown" or bool(_UNDECIDED.match(value))
+
+
+def _looks_like_zone_number(value: str) -> bool:
+    return re.fullmatch(r"\d{1,4}(\.0+)?", value.strip()) is not None
+
+
+_NAME_AND_DATE = "a name and then a date"
+
+#: The roles of a zones file's columns, in order of precedence.
+ZONE_ROLES: tuple[Role, ...] = (
+    Role(
+        "name",
+        ZONE_FIELDS["name"],
+        _looks_like_zone_name,
+        share=0.8,
+        what="are short texts, mostly distinct",
+        contradicts_below=0.5,
+        distinct=True,
+        split=name_before_date,
+        what_split=_NAME_AND_DATE,
+    ),
+    Role(
+        "date",
+        ZONE_FIELDS["date"],
+        _looks_like_zone_date,
+        share=0.8,
+        what="read as dates",
+        # a column of "Zone 4, 16 Aug 2017" is a name holding a date, not the date column;
+        # a date column may still hold a few such values
+        contradicts_below=0.3,
+        split=date_after_name,
+        what_split=_NAME_AND_DATE,
+    ),
+    Role(
+        "status",
+        ZONE_FIELDS["status"],
+        _looks_like_status,
+        share=0.8,
+        what="are status words (implemented, proposed, unconfirmed...)",
+    ),
+    Role("tro_ref", ZONE_FIELDS["tro_ref"]),
+    Role(
+        "zone_number",
+        ZONE_FIELDS["zone_number"],
+        _looks_like_zone_number,
+        share=1.1,  # by its header only: every table has a column of whole numbers
+        what="are whole numbers",
+        contradicts_below=0.8,
+    ),
+)
+
+
 def read_zones(
     path: str | Path,
     *,
@@ -173,17 +313,26 @@ def read_zones(
 ) -> ImportResult:
     """Read council 20mph zone polygons into the ``zones`` layer.
 
+    Each column's role (name, date, status, TRO reference, zone number) is found by its
+    header and by its values, and the guesses are said in ``.notes`` and kept in
+    ``.columns``. A value holding a name and a date ("Zone 4, 16 Aug 2017") gives both.
+    Zones with no name but a zone number are named "Zone 4". A zone with no status takes it
+    from its date: in force once the date has passed, proposed before.
+
     Parameters
     ----------
     path
-        GeoJSON, Shapefile (``.shp`` or ``.zip``), GeoPackage, KML/KMZ or CSV with WKT.
+        GeoJSON, Shapefile (``.shp`` or ``.zip``), GeoPackage, File Geodatabase (a ``.gdb``
+        folder or a zip of one), KML/KMZ or CSV with WKT.
     crs
         The file's CRS when it declares none (or declares a wrong one).
     layer
-        The layer to read from a GeoPackage or KML holding several.
+        The layer to read from a file holding several (GeoPackage, File Geodatabase, KML,
+        a zip of several shapefiles).
     fields
-        Columns for the roles ``name``, ``status``, ``date`` and ``tro_ref`` where the
-        file's names are not recognised, e.g. ``{"name": "SCHEME", "date": "GO_LIVE"}``.
+        Columns for the roles ``name``, ``status``, ``date``, ``tro_ref`` and
+        ``zone_number`` where the guesses are wrong, e.g.
+        ``{"name": "SCHEME", "date": "GO_LIVE"}``.
     assume_bng
         Read a file with no CRS as British National Grid when its coordinates can only be
         that.
@@ -218,12 +367,34 @@ def read_zones(
     )
     if note:
         book.repair("all", note, field="crs")
-    columns = resolve_fields(
-        path, [c for c in frame.columns if c != "geometry"], ZONE_FIELDS, fields
-    )
-    zones = _attributes(frame, columns, book, path.name)
+    warning = outside_uk_note(frame.geometry.representative_point(), what="The zones")
+    if warning:
+        book.note(warning)
+    frame = blank_missing(frame)
+    roles = _sure_roles(find_roles(path, frame, ZONE_ROLES, fields), frame)
+    book.record_columns(roles.as_record(), roles.describe())
+    zones = _attributes(frame, roles, book, path.name)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
+
+
+def _sure_roles(roles: Roles, frame: pd.DataFrame) -> Roles:
+    """Drop a guess made from the values of a column that is mostly empty: a few codes in
+    a column of blanks are too little to call it the zones' names."""
+    from healthy_streets.io._roles import Guess
+
+    for role, guess in list(roles.guesses.items()):
+        if guess.column is None or not guess.how.startswith("content"):
+            continue
+        filled = int(frame[guess.column].notna().sum())
+        if filled * 2 < len(frame):
+            roles.guesses[role] = Guess(
+                role,
+                None,
+                f"{guess.column!r} looked like it but is empty in {len(frame) - filled} of "
+                f"{len(frame)} rows",
+            )
+    return roles
 
 
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
@@ -295,32 +466,33 @@ def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
     return None
 
 
+def _role(name: str) -> Role:
+    return next(role for role in ZONE_ROLES if role.name == name)
+
+
 def _attributes(
-    frame: gpd.GeoDataFrame, columns: Mapping[str, str | None], book: AccountBook, source: str
+    frame: gpd.GeoDataFrame, roles: Roles, book: AccountBook, source: str
 ) -> gpd.GeoDataFrame:
     def column(role: str) -> pd.Series:
-        name = columns.get(role)
-        if name is None:
-            return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-        return frame[name].astype("object").where(frame[name].notna(), None)
+        return roles.column_values(frame, _role(role))
 
-    names = column("name").map(lambda v: str(v).strip() if v is not None else None)
-    unnamed = names.isna() | (names == "")
-    if unnamed.any():
-        book.note(
-            f"{counted(int(unnamed.sum()), 'zone')} without a name, so each is named after "
-            "its row ('Zone 3'). Name the column with --field name=COLUMN "
-            "(fields={'name': ...} in Python)."
-        )
-    names = names.where(~unnamed, [f"Zone {row}" for row in frame.index])
-    ids = _zone_ids(names, book, columns.get("name") or "name")
+    names = _names(frame, roles, column, book)
+    ids = _zone_ids(names, book, roles["name"] or roles["zone_number"] or "name")
     dates = column("date").map(parse_council_date)
-    status_text = column("status")
+    if roles["date"] is None:
+        book.note(
+            "No column looks like an implementation date, so no zone has one; name it with "
+            "--field date=COLUMN (fields={'date': ...} in Python) if the file has one."
+        )
+    status_text = column("status").map(lambda v: str(v).strip() if v is not None else None)
+    status = _status(
+        status_text, dates, book, given=roles["status"] is not None, dated=roles["date"] is not None
+    )
     out = gpd.GeoDataFrame(
         {
             "zone_id": ids,
             "name": names,
-            "status": status_text.map(status_from_text),
+            "status": status,
             "status_text": status_text,
             "implemented_on": pd.to_datetime([d.date for d in dates]).astype("datetime64[ms]"),
             "implemented_precision": [d.precision for d in dates],
@@ -332,8 +504,92 @@ def _attributes(
         crs=frame.crs,
         index=frame.index,
     )
-    date_field = columns.get("date") or "date"
-    for row, d in zip(frame.index, dates, strict=True):
+    _account_dates(dates, frame.index, book, roles["date"] or "date")
+    return out
+
+
+def _names(
+    frame: gpd.GeoDataFrame,
+    roles: Roles,
+    column: Callable[[str], pd.Series],
+    book: AccountBook,
+) -> pd.Series:
+    """Each zone's name: the name column, else "Zone 4" from a zone number, else the row."""
+    names = column("name").map(lambda v: str(v).strip() if v is not None else None)
+    names = names.where(names != "", None)
+    if roles["name"] is None and roles["zone_number"] is not None:
+        numbers = column("zone_number").map(_zone_number)
+        names = numbers.map(lambda n: f"Zone {n}" if n is not None else None)
+        example = numbers.dropna().iloc[0] if numbers.notna().any() else "4"
+        book.note(
+            "No column holds names, so each zone is named after its number in "
+            f"{roles['zone_number']!r} ('Zone {example}')."
+        )
+    unnamed = names.isna()
+    if unnamed.any():
+        book.note(
+            f"{counted(int(unnamed.sum()), 'zone')} without a name, so each is named after "
+            "its row ('Zone 3'). Name the column with --field name=COLUMN "
+            "(fields={'name': ...} in Python)."
+        )
+    return names.where(~unnamed, [f"Zone {row}" for row in frame.index])
+
+
+def _zone_number(value: object) -> str | None:
+    """A zone number as written for a name: 4, 4.0 and "4" give "4"."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    return text or None
+
+
+def _status(
+    text: pd.Series, dates: pd.Series, book: AccountBook, *, given: bool, dated: bool
+) -> pd.Series:
+    """The status written, else the one the date gives (said in the notes)."""
+    written = text.notna()
+    status = text.map(status_from_text)
+    if written.all():
+        return status
+    today = dt.date.today()
+    undated = dates.map(lambda d: d.date is None)
+    from_date = dates[~written].map(lambda d: status_from_date(d, today=today))
+    missing = int((~written).sum())
+    one = missing == 1 or not given
+    who = (
+        f"{counted(missing, 'zone')} with no status"
+        if given
+        else "No column gives the status, so each zone"
+    )
+    if not dated:
+        book.note(
+            f"{who} {'has' if one else 'have'} an unknown status: no column gives the "
+            "implementation date either."
+        )
+        return status.where(written, from_date)
+    counts = from_date.value_counts()
+    vague = int(((from_date == "unknown") & ~undated[~written]).sum())
+    parts = [
+        f"{count} {words}"
+        for count, words in (
+            (counts.get("implemented", 0), "in force (the date has passed)"),
+            (counts.get("proposed", 0), "proposed (the date is to come)"),
+            (counts.get("unknown", 0) - vague, "unknown (no date)"),
+            (vague, "unknown (a vague date whose period holds today)"),
+        )
+        if count
+    ]
+    book.note(
+        f"{who} {'takes' if one else 'take'} it from the implementation date: {', '.join(parts)}."
+    )
+    return status.where(written, from_date)
+
+
+def _account_dates(dates: pd.Series, rows: pd.Index, book: AccountBook, date_field: str) -> None:
+    """Dates that could not be read are repaired; vague ones are noted."""
+    for row, d in zip(rows, dates, strict=True):
         if d.text and d.precision == "unknown":
             book.repair(
                 row,
@@ -356,7 +612,6 @@ def _attributes(
                 f"{dates_known}: each stands for the {precision}'s first day, too vague for "
                 "a before-and-after evaluation. Give the day or the month in the zones file."
             )
-    return out
 
 
 def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
@@ -390,24 +645,121 @@ def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
     return [zone.id for zone in ids]
 
 
-def limit_from_text(text: object) -> tuple[float | None, bool]:
-    """A council's speed-limit text to ``(mph, part_time)``.
+class CouncilLimit(NamedTuple):
+    """A council's speed-limit text, read.
 
-    Council files speak mph: a number followed by "mph", or a text that is only a number
-    (unlike OpenStreetMap, where a bare number is km/h). Other numbers (road numbers,
+    Attributes
+    ----------
+    low, high
+        The lowest and highest limit the text gives, in mph: the same for one limit
+        ("20mph streets"), different for a band or a list ("50, 60 or 70mph", "30/40",
+        "National speed limit": 60 or 70); ``None`` when no limit can be read.
+    part_time
+        The limit applies at some times only (school times, advisory, variable).
+    """
+
+    low: float | None
+    high: float | None
+    part_time: bool
+
+    @property
+    def mph(self) -> float | None:
+        """The one limit; ``None`` for a band or when unknown (never a band's top)."""
+        return self.low if self.low is not None and self.low == self.high else None
+
+    @property
+    def kind(self) -> str:
+        """``single``, ``band`` or ``unknown``."""
+        if self.low is None:
+            return "unknown"
+        return "single" if self.low == self.high else "band"
+
+
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,2})(?![\d.])")
+_MPH_NEXT = re.compile(r"^\s*(?:mph|m\.p\.h\.?)(?![a-z])", re.IGNORECASE)
+_LIST_GLUE = re.compile(
+    r"^\s*(?:mph|m\.p\.h\.?)?\s*(?:[,/&+]|-|–|\bto\b|\bor\b|\band\b)\s*(?:\bor\b|\band\b)?\s*$",
+    re.IGNORECASE,
+)
+_PART_TIME = re.compile(r"part[\s-]*time|school|advisory|variable|timed|when lights", re.IGNORECASE)
+_NATIONAL = re.compile(r"\bnational\b|\bnsl\b", re.IGNORECASE)
+#: The national speed limit for cars: 60 mph on single carriageways, 70 on dual ones.
+NATIONAL_LIMIT_MPH = (60.0, 70.0)
+
+
+def limit_from_text(text: object) -> CouncilLimit:
+    """A council's speed-limit text to the limit or band it gives.
+
+    Council files speak mph: a number followed by "mph", or a text that is only numbers
+    (unlike OpenStreetMap, where a bare number is km/h). A list or a range of limits
+    ("50, 60 or 70mph", "30/40", "20-30 mph") is a band, from its lowest to its highest
+    limit; "National speed limit" is the band 60 to 70 mph. Other numbers (road numbers,
     zone numbers) are not limits.
 
-    >>> limit_from_text("20mph streets"), limit_from_text("Part time 20mph")
-    ((20.0, False), (20.0, True))
-    >>> limit_from_text("National speed limit")
-    (None, False)
+    >>> limit_from_text("20mph streets")
+    CouncilLimit(low=20.0, high=20.0, part_time=False)
+    >>> limit_from_text("50, 60 or 70mph").kind, limit_from_text("50, 60 or 70mph").mph
+    ('band', None)
+    >>> limit_from_text("Trunk road").kind
+    'unknown'
     """
     if text is None or (isinstance(text, float) and pd.isna(text)):
-        return None, False
+        return CouncilLimit(None, None, False)
     value = str(text)
-    match = _LIMIT_MPH.search(value) or _LIMIT_BARE.match(value)
-    mph = float(match[1]) if match and 5 <= int(match[1]) <= 70 else None
-    return mph, bool(_PART_TIME.search(value))
+    part_time = bool(_PART_TIME.search(value))
+    limits = _listed_limits(value)
+    if limits:
+        return CouncilLimit(min(limits), max(limits), part_time)
+    if _NATIONAL.search(value):
+        return CouncilLimit(*NATIONAL_LIMIT_MPH, part_time)
+    return CouncilLimit(None, None, part_time)
+
+
+def _listed_limits(value: str) -> list[float]:
+    """The limits of the first run of numbers that speaks mph (or of a text that is only
+    numbers), from the number nearest "mph" back while each is a limit."""
+    numbers = list(_NUMBER.finditer(value))
+    groups: list[list[re.Match[str]]] = []
+    for number in numbers:
+        if groups and _LIST_GLUE.match(value[groups[-1][-1].end() : number.start()]):
+            groups[-1].append(number)
+        else:
+            groups.append([number])
+    bare = len(groups) == 1 and not re.sub(
+        r"[\s,/&+\-–]|\bto\b|\bor\b|\band\b", "", _NUMBER.sub("", value), flags=re.IGNORECASE
+    )
+    for group in groups:
+        if not (bare or any(_MPH_NEXT.match(value[n.end() :]) for n in group)):
+            continue
+        first = int(group[-1][1])
+        if not 5 <= first <= 70:
+            continue
+        limits = [float(first)]
+        for number in reversed(group[:-1]):
+            mph = int(number[1])
+            if not (5 <= mph <= 70 and mph % 5 == 0):
+                break
+            limits.append(float(mph))
+        return limits
+    return []
+
+
+def _looks_like_limit(value: str) -> bool:
+    return limit_from_text(value).kind != "unknown"
+
+
+#: The roles of a speed-limit lines file's columns.
+LIMIT_ROLES: tuple[Role, ...] = (
+    Role(
+        "limit",
+        LIMIT_FIELDS["limit"],
+        _looks_like_limit,
+        share=0.8,
+        what="read as speed limits",
+        contradicts_below=0.5,
+    ),
+    Role("group", LIMIT_FIELDS["group"]),
+)
 
 
 def read_speed_limit_lines(
@@ -422,7 +774,10 @@ def read_speed_limit_lines(
     """Read council street lines that carry a speed limit into the ``speed_limits`` layer.
 
     Some councils publish their 20mph scheme as streets rather than zones: a line per street
-    with a field such as ``LAYER`` = "20mph streets", "Part time 20mph" or "30mph".
+    with a field such as ``LAYER`` = "20mph streets", "Part time 20mph" or "30mph". A band
+    ("50, 60 or 70mph") is kept as a band (``speed_mph_low`` to ``speed_mph_high``, with
+    ``speed_mph`` empty); a line whose limit cannot be read (a trunk road with no limit
+    text) is kept with an unknown limit, and counted in the notes.
 
     Parameters
     ----------
@@ -460,39 +815,33 @@ def read_speed_limit_lines(
     )
     if note:
         book.repair("all", note, field="crs")
-    columns = resolve_fields(
-        path, [c for c in frame.columns if c != "geometry"], LIMIT_FIELDS, fields
-    )
-    if columns["limit"] is None:
+    warning = outside_uk_note(frame.geometry.representative_point(), what="The lines")
+    if warning:
+        book.note(warning)
+    frame = blank_missing(frame)
+    roles = find_roles(path, frame, LIMIT_ROLES, fields)
+    book.record_columns(roles.as_record(), roles.describe())
+    if roles["limit"] is None:
         raise InputFileError(
             path,
             "No column holds the speed limit",
             fix="Name it with --field limit=COLUMN (fields={'limit': ...} in Python).",
         )
-    limits = frame[columns["limit"]].map(limit_from_text)
-    mph = limits.map(lambda pair: pair[0])
-    unreadable = mph.isna()
-    book.reject_many(
-        frame.index[unreadable].to_series(),
-        "No speed limit could be read.",
-        field=columns["limit"],
-        values=frame.loc[unreadable, columns["limit"]],
-    )
-    frame = frame[~unreadable]
-    group = (
-        frame[columns["group"]]
-        if columns["group"]
-        else pd.Series([None] * len(frame), index=frame.index, dtype="object")
-    )
+    text = roles.column_values(frame, LIMIT_ROLES[0])
+    limits = text.map(limit_from_text)
+    _account_limits(text, limits, book, str(roles["limit"]))
     lines = gpd.GeoDataFrame(
         {
             "line_id": [f"{slugify(path.stem)}-{row}" for row in frame.index],
-            "speed_mph": mph[~unreadable],
-            "part_time": limits[~unreadable].map(lambda pair: pair[1]),
-            "limit_text": frame[columns["limit"]],
-            "group": group,
+            "speed_mph": limits.map(lambda limit: limit.mph),
+            "part_time": limits.map(lambda limit: limit.part_time),
+            "limit_text": text,
+            "group": roles.column_values(frame, LIMIT_ROLES[1]),
             "source": path.name,
             "zone_id": None,
+            "speed_mph_low": limits.map(lambda limit: limit.low),
+            "speed_mph_high": limits.map(lambda limit: limit.high),
+            "limit_kind": limits.map(lambda limit: limit.kind),
         },
         geometry=frame.geometry,
         crs=frame.crs,
@@ -500,3 +849,31 @@ def read_speed_limit_lines(
     )
     note_reading(read, book, kept=lines.index)
     return book.result(conform(lines, SPEED_LIMITS), rows_in, unit="features")
+
+
+def _account_limits(text: pd.Series, limits: pd.Series, book: AccountBook, field: str) -> None:
+    """Bands and unknown limits are kept, and said: the notes count them, and a text that
+    could not be read is a repair showing it."""
+    kinds = limits.map(lambda limit: limit.kind)
+    bands = kinds == "band"
+    if bands.any():
+        shown = ", ".join(repr(t) for t in text[bands].drop_duplicates().head(3))
+        book.note(
+            f"{counted(int(bands.sum()), 'line')} with a band of limits ({shown}): kept as a "
+            "band from its lowest to its highest limit (speed_mph_low, speed_mph_high), with "
+            "no single speed_mph."
+        )
+    unknown = kinds == "unknown"
+    unreadable = unknown & text.notna()
+    book.repair_many(
+        text.index[unreadable].to_series(),
+        "No speed limit could be read; the line is kept with an unknown limit.",
+        field=field,
+        values=text[unreadable],
+    )
+    if unknown.any():
+        blank = int((unknown & text.isna()).sum())
+        book.note(
+            f"{counted(int(unknown.sum()), 'line')} with no speed limit that could be read "
+            f"({blank} blank, {int(unreadable.sum())} unreadable): kept with an unknown limit."
+        )

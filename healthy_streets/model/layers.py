@@ -101,8 +101,19 @@ ZONES = Layer(
             "`zone-<row>`. Used in file names of maps.",
         ),
         Column("name", "str", "The zone's name as the council gives it."),
-        Column("status", "str", "`implemented`, `proposed` or `unknown`."),
-        Column("status_text", "str", "The status exactly as written in the source file."),
+        Column(
+            "status",
+            "str",
+            "`implemented`, `proposed` or `unknown`: from the status as written; for a zone "
+            "with none, from `implemented_on` (`implemented` once the date has passed, "
+            "`proposed` before it, `unknown` without a date).",
+        ),
+        Column(
+            "status_text",
+            "str",
+            "The status exactly as written in the source file; empty when the status came "
+            "from the date.",
+        ),
         Column(
             "implemented_on",
             "datetime64[ms]",
@@ -270,7 +281,12 @@ SPEED_LIMITS = Layer(
     ("LineString", "MultiLineString"),
     (
         Column("line_id", "str", "Identifier: `<source slug>-<row>`."),
-        Column("speed_mph", "float64", "The council's speed limit in mph."),
+        Column(
+            "speed_mph",
+            "float64",
+            "The council's speed limit in mph, when the line has one limit; empty for a band "
+            "(see `speed_mph_low`) or an unknown limit (never a band's top value).",
+        ),
         Column(
             "part_time",
             "bool",
@@ -280,6 +296,25 @@ SPEED_LIMITS = Layer(
         Column("group", "str", "The value of the grouping field (a zone or scheme name), if any."),
         Column("source", "str", "The file the line came from."),
         _ZONE_ID,
+        Column(
+            "speed_mph_low",
+            "float64",
+            "The lowest limit the text gives, in mph: `speed_mph` for one limit, the band's "
+            "lowest for a band or list (`50, 60 or 70mph` gives 50; `National speed limit` "
+            "60); empty when unknown.",
+        ),
+        Column(
+            "speed_mph_high",
+            "float64",
+            "The highest limit the text gives, in mph (70 for `50, 60 or 70mph`); empty when "
+            "unknown.",
+        ),
+        Column(
+            "limit_kind",
+            "str",
+            "`single` (one limit), `band` (a range or list of limits: `speed_mph` is empty) "
+            "or `unknown` (no limit could be read: the line is kept all the same).",
+        ),
     ),
     "Council speed-limit lines (streets with a limit), compared with OpenStreetMap's limits.",
 )

@@ -18,7 +18,8 @@ Rules, in order (the first that gives a usable speed wins)
    ``zone_maxspeed``, ``source_maxspeed``).
 3. A default by ``highway`` class (source ``default``): see :data:`DEFAULT_MPH`. Roads in
    towns without a signed limit are "restricted roads": 30 mph, or 20 mph in Wales from
-   17 September 2023.
+   17 September 2023. These are UK defaults: for streets outside Great Britain and
+   Northern Ireland (``uk_defaults=False``) this rule is skipped.
 4. Otherwise unknown (``speed_mph`` is ``None``, source ``unknown``): paths and service
    roads with no tag that gives a limit.
 
@@ -140,6 +141,7 @@ def speed_from_tags(
     *,
     nation: str | None = None,
     on: dt.date | None = None,
+    uk_defaults: bool = True,
 ) -> Speed:
     """Turn a way's OpenStreetMap tags into a speed limit in mph and its source.
 
@@ -154,6 +156,9 @@ def speed_from_tags(
     on
         The date the limits apply on (Welsh restricted roads became 20 mph on
         17 September 2023). Defaults to today.
+    uk_defaults
+        Give a road with no speed tag the UK default of its class (rule 3). ``False`` for
+        streets outside Great Britain and Northern Ireland: their limit is then unknown.
 
     Returns
     -------
@@ -172,7 +177,7 @@ def speed_from_tags(
     Speed(mph=None, source='unknown')
     """
     try:
-        return _speed_from_tags(tags, nation=nation, on=on)
+        return _speed_from_tags(tags, nation=nation, on=on, uk_defaults=uk_defaults)
     except Exception:  # a tag shape no mapper has written yet must not stop a county import
         log.warning("Speed limit unreadable from tags %r; counted as unknown", dict(tags))
         log.debug("Unreadable speed tags", exc_info=True)
@@ -180,7 +185,11 @@ def speed_from_tags(
 
 
 def _speed_from_tags(
-    tags: Mapping[str, object], *, nation: str | None, on: dt.date | None
+    tags: Mapping[str, object],
+    *,
+    nation: str | None,
+    on: dt.date | None,
+    uk_defaults: bool = True,
 ) -> Speed:
     if nation is None:
         from healthy_streets import settings
@@ -204,7 +213,7 @@ def _speed_from_tags(
         if mphs:
             return Speed(min(mphs), source)
 
-    for highway in _values(tags.get("highway")):
+    for highway in _values(tags.get("highway")) if uk_defaults else []:
         default = DEFAULT_MPH.get(highway.strip().lower())
         if default is not None:
             return Speed(restricted if default == "restricted" else float(default), "default")

@@ -1,0 +1,149 @@
+"""Where UK rules apply: Great Britain and Northern Ireland, coarsely.
+
+The toolkit's speed defaults (restricted roads at 30 mph, the national speed limit, the
+``GB:`` codes of OpenStreetMap) and its working CRS (British National Grid) are British.
+Data from elsewhere is read all the same, but with a warning, and with no UK default
+invented for its streets (:func:`outside_uk_note`).
+
+:data:`UK_AREA` is a hand-drawn outline in longitude and latitude: generous at sea, it
+takes in the islands (Scilly to Shetland) and the Isle of Man, and keeps out France, the
+Channel Islands and Ireland; along the land border in Ireland it is right to within a few
+kilometres. It decides a warning, never a row.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+__all__ = [
+    "UK_AREA",
+    "lonlat_outside_uk_note",
+    "outside_uk_note",
+    "share_in_uk",
+    "suggested_crs",
+]
+
+#: Great Britain, Northern Ireland and the Isle of Man, coarsely (longitude, latitude).
+UK_AREA = shapely.Polygon(
+    [
+        (-6.6, 49.8),  # south-west of Scilly
+        (-5.0, 49.85),  # south of the Lizard
+        (-2.0, 50.45),  # between Portland and Alderney
+        (-1.3, 50.5),  # south of the Isle of Wight
+        (0.2, 50.65),  # Beachy Head
+        (1.0, 50.85),  # Dungeness
+        (1.45, 51.08),  # the Strait of Dover, off the South Foreland
+        (1.6, 51.3),  # off the North Foreland
+        (2.0, 52.0),
+        (2.0, 52.8),  # off Lowestoft
+        (1.0, 53.2),  # off north Norfolk
+        (0.5, 53.7),  # off Spurn Head
+        (0.0, 54.3),  # off Flamborough Head
+        (-1.0, 55.0),
+        (-1.5, 55.9),  # off Berwick
+        (-1.3, 57.6),  # off Peterhead
+        (-0.4, 60.5),  # east of Shetland
+        (-0.5, 61.0),
+        (-2.5, 61.0),  # north-west of Shetland
+        (-7.0, 59.3),  # north of the Butt of Lewis and North Rona
+        (-9.0, 57.9),  # west of St Kilda
+        (-8.0, 56.4),  # west of Barra Head and Tiree
+        (-6.8, 55.5),  # between Islay and Donegal
+        (-6.9, 55.2),  # the mouth of Lough Foyle
+        (-7.4, 55.05),  # west of Derry
+        (-7.5, 54.85),  # Strabane
+        (-7.75, 54.6),
+        (-8.15, 54.45),  # Belleek
+        (-7.85, 54.25),  # Belcoo
+        (-7.4, 54.15),  # Newtownbutler
+        (-7.05, 54.35),  # north of Clones and Monaghan
+        (-6.75, 54.25),
+        (-6.65, 54.05),  # Crossmaglen
+        (-6.3, 54.1),  # north of Dundalk
+        (-6.1, 54.06),  # Carlingford Lough
+        (-5.9, 53.95),
+        (-5.3, 53.7),  # the Irish Sea, well off Dublin
+        (-4.9, 53.3),  # west of Holy Island
+        (-5.0, 52.8),  # west of Bardsey
+        (-5.8, 51.7),  # west of the Smalls
+        (-6.8, 50.3),
+    ]
+)
+
+_BNG = "EPSG:27700"
+
+
+def share_in_uk(lon: np.ndarray, lat: np.ndarray) -> float:
+    """The share of the points (degrees) that lie in Great Britain or Northern Ireland;
+    1.0 for no points."""
+    if len(lon) == 0:
+        return 1.0
+    return float(shapely.contains_xy(UK_AREA, np.asarray(lon), np.asarray(lat)).mean())
+
+
+def suggested_crs(lon: float, lat: float) -> str:
+    """The UTM zone's CRS for a place (a projected CRS that suits it).
+
+    >>> suggested_crs(2.35, 48.86), suggested_crs(-70.6, -33.4)
+    ('EPSG:32631', 'EPSG:32719')
+    """
+    zone = min(int((lon + 180) // 6) + 1, 60)
+    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def outside_uk_note(
+    points: gpd.GeoSeries | gpd.GeoDataFrame, *, what: str, working_crs: str | None = None
+) -> str | None:
+    """A warning when most of ``points`` lie outside Great Britain and Northern Ireland;
+    ``None`` when they lie there (or cannot be placed).
+
+    Parameters
+    ----------
+    points
+        Points (or any shapes: their representative points are used) with a CRS.
+    what
+        What they are, for the sentence ("The zones", "The streets").
+    working_crs
+        The working CRS (default :data:`settings.working_crs`): the warning says to name
+        another when it is British National Grid.
+    """
+    series = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
+    series = series[~(series.is_empty | series.isna())]
+    if series.empty or series.crs is None:
+        return None
+    lonlat = series.representative_point().to_crs(4326)
+    return lonlat_outside_uk_note(
+        lonlat.x.to_numpy(), lonlat.y.to_numpy(), what=what, working_crs=working_crs
+    )
+
+
+def lonlat_outside_uk_note(
+    lon: np.ndarray, lat: np.ndarray, *, what: str, working_crs: str | None = None
+) -> str | None:
+    """:func:`outside_uk_note` for points given as longitudes and latitudes."""
+    from healthy_streets import settings
+
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    finite = np.isfinite(lon) & np.isfinite(lat)
+    if not finite.any() or share_in_uk(lon[finite], lat[finite]) >= 0.5:
+        return None
+    centre_lon, centre_lat = float(np.median(lon[finite])), float(np.median(lat[finite]))
+    where = f"around {abs(centre_lat):.2f}° {'N' if centre_lat >= 0 else 'S'}, " + (
+        f"{abs(centre_lon):.2f}° {'E' if centre_lon >= 0 else 'W'}"
+    )
+    text = (
+        f"{what} lie outside Great Britain and Northern Ireland ({where}): UK speed "
+        "defaults (restricted roads at 30 mph, the national speed limit) do not apply there, "
+        "so none are assumed and a street with no speed tag has an unknown limit."
+    )
+    if (working_crs or settings.working_crs).upper() == _BNG:
+        crs = suggested_crs(centre_lon, centre_lat)
+        text += (
+            " British National Grid (EPSG:27700, the working CRS) does not apply there either: "
+            f"lengths and areas are distorted. Name a projected CRS for the area, such as "
+            f"{crs} (its UTM zone): HEALTHY_STREETS_WORKING_CRS={crs} for the command line, "
+            f"or hs.settings.working_crs = {crs!r} in Python."
+        )
+    return text
