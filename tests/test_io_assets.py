@@ -53,13 +53,21 @@ def test_every_row_is_kept_or_rejected_with_a_reason(walkabout):
     assert "not an OS grid reference" in reasons["9"]
 
 
-def test_points_outside_the_project_area_are_rejected(walkabout):
-    import shapely
-
+def test_points_outside_the_project_area_are_set_apart_not_rejected(walkabout):
     area = shapely.box(358800, 417400, 358900, 417500)
     result = read_assets(walkabout, area=area)
     assert result.layer["source_ref"].tolist() == ["3"]
-    assert result.rejected["reason"].str.contains("outside the project area").sum() == 3
+    # the bench, the hall and the mystery lie in Chorley, 55 to 477 m away
+    assert sorted(result.outside["row"]) == ["2", "4", "5"]
+    assert sorted(result.outside["distance_m"]) == [55, 55, 477]
+    assert not result.rejected["reason"].str.contains("project area").any()
+    assert set(result.rejected["row"]) == {"6", "7", "8", "9"}  # as without an area
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside
+    note = next(n for n in result.notes if "outside the project area" in n)
+    assert note == (
+        "3 rows lie outside the project area (from 55 m to 477 m beyond it): left out, "
+        "not rejected."
+    )
 
 
 def test_a_spreadsheet_without_coordinates(tmp_path):

@@ -448,7 +448,7 @@ _ASSET_KEYWORDS: dict[str, tuple[str, ...]] = {
     "playground": ("play",),
     "crossing": ("crossing",),
     "school": ("school",),
-    "community_centre": ("hall", "community centre", "community center"),
+    "community_centre": ("hall", "community centre", "community center", "hub"),
     "park": ("park", "green space", "field"),
     "allotment": ("allotment",),
     "community_group": ("club", "group", "shed", "volunteer"),
@@ -736,12 +736,18 @@ class Taxonomy:
                 )
             table[fold(text)] = key
         self._table = table
+        self._matched: dict[str, Match] = {}
 
     def match(self, text: object) -> Match:
         """Map free text to a category, saying how."""
         folded = fold(text)
         if not folded:
             return Match("other", "unmatched")
+        if folded not in self._matched:  # a file repeats its categories many times over
+            self._matched[folded] = self._match(folded)
+        return self._matched[folded]
+
+    def _match(self, folded: str) -> Match:
         if folded in self._table:
             return Match(self._table[folded], "synonym")
         padded = f" {folded} "
