@@ -532,8 +532,9 @@ def _place_by_postcode(
     for row, code in codes.dropna().items():
         if postcodes is None:
             reason[row] = (
-                "Only a postcode is given; name a postcode file (--postcodes FILE, "
-                "postcodes= in Python) to place it."
+                "Only a postcode is given; name a postcode file (ONS Postcode Directory or "
+                "Code-Point Open) to place it: --postcodes FILE, postcodes = in the project "
+                "file's [[assets]], postcodes= in Python."
             )
             continue
         centre = postcodes.find(code)

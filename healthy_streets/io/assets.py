@@ -20,7 +20,9 @@ home addresses and people's names written in names and notes are removed
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -239,6 +241,14 @@ def read_assets(
     book = AccountBook(path.name)
     taxonomy = taxonomy or asset_taxonomy()
     given = dict(fields or {})
+    for role, column in given.items():
+        if is_personal_column(str(column)):
+            raise InputFileError(
+                path,
+                f"The column {column!r} (named for the {role}) holds personal data "
+                "(people's names, addresses or contact details), which the toolkit never reads",
+                fix="Name another column with --field, or leave the role to be guessed.",
+            )
     coordinate_fields = {k: given.pop(k) for k in list(given) if k in _COORDINATE_ROLES}
     source = path.name
     if path.suffix.lower() in _EXCEL:
@@ -495,22 +505,44 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
 
 def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     """A spatial file; every layer of a KML/KMZ (its name kept in ``_layer``) unless one is
-    chosen."""
+    chosen. A KML's descriptions are HTML: read as text (see :func:`html_to_text`)."""
     fmt = detect_format(path)
     layers = list_layers(path) if fmt in (KML, KMZ) and layer is None else []
     if len(layers) <= 1:
         frame, _ = read_spatial(path, layer=layer or (layers[0] if layers else None))
         if layers:
             frame["_layer"] = layers[0]
-        return frame
-    frames = []
-    for name in layers:
-        part, _ = read_spatial(path, layer=name)
-        part["_layer"] = name
-        frames.append(part)
-    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    else:
+        frames = []
+        for name in layers:
+            part, _ = read_spatial(path, layer=name)
+            part["_layer"] = name
+            frames.append(part)
+        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+    if fmt in (KML, KMZ):
+        for column in [c for c in frame.columns if str(c).lower() == "description"]:
+            frame[column] = frame[column].map(html_to_text, na_action="ignore")
     return frame
+
+
+_LINE_BREAK = re.compile(r"\s*<\s*(?:br|/p|/div|/li)\s*/?\s*>\s*", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]{0,500}>")
+
+
+def html_to_text(value: object) -> object:
+    """The text of a KML description written in HTML: line breaks (``<br>``, paragraphs)
+    become "; ", other tags go, entities are read ("&amp;" is "&").
+
+    >>> html_to_text("Balham High Road<br>Disabled Access")
+    'Balham High Road; Disabled Access'
+    """
+    if not isinstance(value, str) or ("<" not in value and "&" not in value):
+        return value
+    text = _TAG.sub(" ", _LINE_BREAK.sub("; ", value))
+    text = html.unescape(text)
+    parts = [" ".join(part.split()) for part in text.split(";")]
+    return "; ".join(part for part in parts if part)
 
 
 def _is_community_map(path: Path) -> bool:
