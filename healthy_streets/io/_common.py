@@ -289,7 +289,11 @@ def blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         values = frame[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            said_nan = values.map(lambda v: isinstance(v, str) and v.strip().lower() == "nan")
+            try:
+                folded = values.astype("object").str.strip().str.lower()
+            except AttributeError:  # no text in the column at all
+                continue
+            said_nan = (folded == "nan").fillna(False)
             if said_nan.any():
                 nan_cells[str(column)] = frame.index[said_nan.to_numpy(dtype=bool)].tolist()
     out = blank_missing(frame)
@@ -482,11 +486,15 @@ def resolve_fields(
     columns: Sequence[str],
     candidates: Mapping[str, Sequence[str]],
     given: Mapping[str, str] | None,
+    *,
+    truncated: bool = True,
 ) -> dict[str, str | None]:
     """Map each role (``name``, ``status``...) to a column of the file.
 
     ``given`` (from the user) wins and must name real columns; other roles are found among
-    ``candidates``. Raises :class:`ConfigError` for an unknown role or a missing column.
+    ``candidates`` (cut to 10 characters too, with ``truncated``: see :func:`find_column`).
+    Raises :class:`ConfigError` for an unknown role and :class:`InputFileError` for a
+    missing column.
     """
     given = dict(given or {})
     unknown = sorted(set(given) - set(candidates))
@@ -507,7 +515,7 @@ def resolve_fields(
                 )
             resolved[role] = match
         else:
-            resolved[role] = find_column(columns, names)
+            resolved[role] = find_column(columns, names, truncated=truncated)
     return resolved
 
 

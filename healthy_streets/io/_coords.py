@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from healthy_streets.io._common import NAN_CELLS, find_column
+from healthy_streets.io._common import NAN_CELLS, find_column, resolve_fields
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
 
@@ -193,22 +193,9 @@ def find_coordinate_columns(
     InputFileError
         For a column in ``given`` that the table does not have (``path`` names the file).
     """
-    from healthy_streets.errors import InputFileError
-
-    given = given or {}
-    found: dict[str, str | None] = {}
-    for role, names in COORDINATE_COLUMNS.items():
-        if role in given:
-            match = find_column(columns, [given[role]], truncated=False)
-            if match is None:
-                raise InputFileError(
-                    path or Path("the file"),
-                    f"There is no column {given[role]!r} for the {role}",
-                    fix=f"Use one of: {', '.join(map(repr, columns))}.",
-                )
-            found[role] = match
-        else:
-            found[role] = find_column(columns, names, truncated=False)
+    found = resolve_fields(
+        path or Path("the file"), columns, COORDINATE_COLUMNS, given, truncated=False
+    )
     return CoordinateColumns(**found)
 
 

@@ -14,6 +14,7 @@ Reports outside the project area are set apart with their distance, not rejected
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -333,7 +334,21 @@ def looks_like_report_date(value: str) -> bool:
     >>> looks_like_report_date("19/03/2018 11:56:00 AM"), looks_like_report_date("Noise")
     (True, False)
     """
-    return bool(parse_report_dates(pd.Series([value])).notna().iloc[0])
+    text = value.strip()
+    if not _DATE_SHAPE.match(text):  # most values of most columns: quickly not dates
+        return False
+    if _ISO_LIKE.match(text):
+        return bool(parse_report_dates(pd.Series([text])).notna().iloc[0])
+    for fmt in _UK_FORMATS:
+        try:
+            dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
 
 
 _FMS_LINK = re.compile(r"^\s*https?://[^\s]*/report/(\d+)\b")
