@@ -4,15 +4,21 @@ Sources, chosen by the file:
 
 - spreadsheets (CSV, Excel ``.xlsx``) typed up after walkabouts: each asset's place from
   latitude/longitude, easting/northing, an OS grid reference or a postcode (with a postcode
-  file), columns found by name in any case;
-- spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile): points, or polygons for sites
-  such as parks and allotments. A KML from Google My Maps keeps each category in its own
-  layer: every layer is read and its name is the category where the rows give none;
+  file);
+- spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile, CSV with a WKT column): points, or
+  polygons for sites such as parks and allotments. A KML from Google My Maps keeps each
+  category in its own layer: every layer is read and its name is the category where the
+  rows give none (a default name such as "Untitled layer" is none);
 - the GeoJSON residents download from a meeting map's "Add a place" tool;
 - OpenStreetMap extracts (``.osm``, ``.osm.pbf``): see :mod:`healthy_streets.io.osm_features`.
 
-Free-text categories map to the asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with
-the original kept; texts that match nothing become ``other`` and are listed in the notes.
+Each column's role is found by its header or, where no header says, by its values
+(:mod:`healthy_streets.io._roles`), and every guess is said in the import's notes. Cells
+such as ``NA``, ``N/A``, ``null`` or ``-`` are no value. Free-text categories map to the
+asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with the original kept; texts that
+match nothing become ``other`` and are listed in the notes. Assets outside the project
+area are set apart with their distance from it, not rejected; places that cannot be right
+(outside Great Britain, ``0, 0``) are rejected with the reason.
 Columns that hold people (``Added By``, emails, phones) are never read; emails, phone numbers,
 home addresses and people's names written in names and notes are removed
 (:mod:`healthy_streets.model.privacy`).
@@ -192,7 +198,8 @@ def read_assets(
     column whose values the taxonomy knows is the category. Every guess is said in the
     result's notes and kept in ``result.columns``. Rows that give no category take the
     KML layer's name (not a default one such as "Untitled layer"), then ``category``, then
-    the file's name when it names one ("defibrillators.csv"), each said in the notes.
+    the file's name when it names one ("defibrillators.csv"), each said in the notes; so do
+    all rows when the category column names nothing the taxonomy knows.
 
     Parameters
     ----------
