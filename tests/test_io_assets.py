@@ -53,13 +53,21 @@ def test_every_row_is_kept_or_rejected_with_a_reason(walkabout):
     assert "not an OS grid reference" in reasons["9"]
 
 
-def test_points_outside_the_project_area_are_rejected(walkabout):
-    import shapely
-
+def test_points_outside_the_project_area_are_set_apart_not_rejected(walkabout):
     area = shapely.box(358800, 417400, 358900, 417500)
     result = read_assets(walkabout, area=area)
     assert result.layer["source_ref"].tolist() == ["3"]
-    assert result.rejected["reason"].str.contains("outside the project area").sum() == 3
+    # the bench, the hall and the mystery lie in Chorley, 55 to 477 m away
+    assert sorted(result.outside["row"]) == ["2", "4", "5"]
+    assert sorted(result.outside["distance_m"]) == [55, 55, 477]
+    assert not result.rejected["reason"].str.contains("project area").any()
+    assert set(result.rejected["row"]) == {"6", "7", "8", "9"}  # as without an area
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside
+    note = next(n for n in result.notes if "outside the project area" in n)
+    assert note == (
+        "3 rows lie outside the project area (from 55 m to 477 m beyond it): left out, "
+        "not rejected."
+    )
 
 
 def test_a_spreadsheet_without_coordinates(tmp_path):
@@ -284,3 +292,267 @@ def test_the_header_is_found_in_the_layouts_exports_take(tmp_path, name, text, h
     assert len(table.columns) == columns
     assert table.attrs["title_lines"] == header_row - 1
     assert table.index[0:1].tolist() in ([], [header_row + 1])  # rows numbered as in Excel
+
+
+# ---- columns found by header and by content, every guess said ---------------------------
+
+DEFIBRILLATORS = """Location,Address,Postcode,Latitude,Longitude,Access,Installed,Contact Name,Notes
+Leyland United Football Club,"Dunkirk Lane, Leyland",PR25 1BZ,53.6911,-2.7002,24/7,NA,\
+Margaret Holt,Cabinet by the clubhouse door; code from Margaret Holt on 07700 900123
+Chorley Mall,"Market Street, Chorley",PR7 1DE,53.6530,-2.6290,Shop hours,N/A,NA,NA
+Euxton Village Hall,"Wigan Road, Euxton",PR7 6JH,53.6640,-2.6740,24/7,12/05/2019,,
+Whittle-le-Woods Post Office,"Preston Road, Whittle-le-Woods",PR6 7PN,53.6860,-2.6420,NA,null,-,-
+"""
+
+
+def test_a_defibrillator_list_read_right_with_no_field(tmp_path):
+    path = tmp_path / "chorley_defibrillators.csv"
+    path.write_text(DEFIBRILLATORS)
+    result = read_assets(path)
+    assets = result.layer.set_index("source_ref")
+    # "Location" holds the names; public names keep their town names whole
+    assert assets["name"].tolist() == [
+        "Leyland United Football Club",
+        "Chorley Mall",
+        "Euxton Village Hall",
+        "Whittle-le-Woods Post Office",
+    ]
+    # no column names the kind: the file's name does, and the summary says so
+    assert (assets["category"] == "defibrillator").all()
+    assert assets["category_text"].isna().all()
+    # NA, N/A, null and - are no value, not text
+    # ...but the persons in a row are not: the contact's name and phone are removed
+    assert assets.loc["2", "notes"] == (
+        "Cabinet by the clubhouse door; code from [name removed] on [phone removed]"
+    )
+    assert assets[["notes"]].loc[["3", "5"]].isna().all().all()
+    columns = next(n for n in result.notes if n.startswith("Columns:"))
+    assert "name <- 'Location' (header)" in columns
+    assert "lat <- 'Latitude' (header); lon <- 'Longitude' (header)" in columns
+    assert "no column for category (the file's name says 'Defibrillators' for every row)" in (
+        columns
+    )
+    assert any("were given 'Defibrillators' (defibrillator)" in n for n in result.notes)
+    assert result.columns["name"] == {"column": "Location", "how": "header", "share": 1.0}
+
+
+def test_the_users_field_wins_over_a_guess(tmp_path):
+    path = tmp_path / "chorley_defibrillators.csv"
+    path.write_text(DEFIBRILLATORS)
+    result = read_assets(path, fields={"name": "Notes", "category": "Installed"})
+    assert result.layer["name"].iloc[0].startswith("Cabinet by the clubhouse door; code from")
+    assert result.columns["category"]["how"] == "named by you"
+    # the column names nothing the taxonomy knows: the file's name speaks for every row
+    assert set(result.layer["category"]) == {"defibrillator"}
+    assert result.layer["category_text"].fillna("").tolist() == ["", "", "12/05/2019", ""]
+    # a column of personal data is never read, even when named
+    with pytest.raises(
+        InputFileError, match="'Address' \\(named for the name\\) holds personal data"
+    ):
+        read_assets(path, fields={"name": "Address"})
+
+
+def test_a_greenspace_file_with_site_type(tmp_path):
+    import geopandas as gpd
+
+    types = [
+        "Public Park Or Garden",
+        "Play Space",
+        "Playing Field",
+        "Allotments Or Community Growing Spaces",
+        "Religious Grounds",
+        "Cemetery",
+        "Golf Course",
+        "Bowling Green",
+        "Tennis Court",
+        "Other Sports Facility",
+        "Public Park Or Garden",
+        "Play Space",
+    ]
+    path = tmp_path / "open_spaces.geojson"
+    gpd.GeoDataFrame(
+        {
+            "site_name": [f"Site {n}" for n in range(len(types))],
+            "site_type": types,
+            "area_ha": [f"{n}.5" for n in range(len(types))],
+        },
+        geometry=[
+            shapely.box(358000 + 200 * n, 417000, 358100 + 200 * n, 417100) for n in range(12)
+        ],
+        crs="EPSG:27700",
+    ).to_file(path)
+    result = read_assets(path)
+    assert result.layer["category"].tolist() == [
+        "park",
+        "playground",
+        "sport_leisure",
+        "allotment",
+        "place_of_worship",
+        "park",
+        "sport_leisure",
+        "sport_leisure",
+        "sport_leisure",
+        "sport_leisure",
+        "park",
+        "playground",
+    ]
+    assert result.layer["category_text"].iloc[0] == "Public Park Or Garden"
+    assert "category <- 'site_type' (header)" in result.notes[-1]
+
+
+WALKABOUT_SHEET = """Place,What is it,Grid ref,Notes
+The pond,Bench,SD 58323 17512,Slats loose
+Lapwing Park gate,Dog bin,SD 5840 1760,
+St Mary's,Church hall,SD5817,Tea on Tuesdays
+"""
+
+
+def test_a_walkabout_sheet_with_unusual_headings(tmp_path):
+    path = tmp_path / "walkabout.csv"
+    path.write_text(WALKABOUT_SHEET)
+    result = read_assets(path)
+    assets = result.layer
+    assert assets["name"].tolist() == ["The pond", "Lapwing Park gate", "St Mary's"]
+    assert assets["category"].tolist() == ["bench", "bin", "community_centre"]
+    assert assets["notes"].fillna("").tolist() == ["Slats loose", "", "Tea on Tuesdays"]
+    assert result.notes[-1] == (
+        "Columns: name <- 'Place' (header); category <- 'What is it' (header); "
+        "notes <- 'Notes' (header); grid_ref <- 'Grid ref' (header)."
+    )
+
+
+def test_columns_with_no_telling_header_are_judged_by_their_values(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "F1,F2,F3,Lat,Lon\n"
+        "Kestrel Park bench,Bench,17,53.6512,-2.6255\n"
+        "Cowslip Lane bin,Dog bin,4,53.6513,-2.6256\n"
+        "Old school bench,Bench,9,53.6514,-2.6257\n"
+        "Mill Lane bin,Litter bin,12,53.6515,-2.6258\n"
+        "Church Fields seat,Seat,3,53.6516,-2.6259\n"
+    )
+    result = read_assets(path)
+    assert result.layer["name"].iloc[0] == "Kestrel Park bench"
+    assert result.layer["category"].tolist() == ["bench", "bin", "bench", "bin", "bench"]
+    columns = result.notes[-1]
+    assert "name <- 'F1' (content: 100% of its values are short distinct texts)" in columns
+    assert "category <- 'F2' (content: 100% of its values are categories the toolkit knows)" in (
+        columns
+    )
+
+
+def test_a_my_maps_untitled_layer_is_not_a_category_and_the_name_holding_types_is(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+
+    names = ["Community Toilet"] * 5 + ["Automatic Public Convenience"] * 3 + ["Tesco Clapham"]
+    path = tmp_path / "toilets.kml"
+    frame = gpd.GeoDataFrame(
+        {"Name": names, "Description": [f"High Street {n}<br>Disabled Access" for n in range(9)]},
+        geometry=[shapely.Point(-0.16 + n / 1000, 51.46) for n in range(9)],
+        crs="EPSG:4326",
+    )
+    pyogrio.write_dataframe(frame, path, layer="Untitled layer", driver="LIBKML")
+    result = read_assets(path)
+    assert result.layer["category"].value_counts().to_dict() == {"toilets": 8, "other": 1}
+    assert result.layer["category_text"].iloc[0] == "Community Toilet"  # not "Untitled layer"
+    assert result.layer["notes"].iloc[0] == "High Street 0; Disabled Access"  # HTML read as text
+    assert "category <- 'Name' (content: 89% of its values are categories" in result.notes[-1]
+
+
+def test_wkt_in_degrees_beside_eastings_and_northings(tmp_path):
+    from pyproj import Transformer
+
+    to_lonlat = Transformer.from_crs(27700, 4326, always_xy=True)
+    rows = []
+    for n, (east, north) in enumerate([(364766, 158692), (364748, 158449), (365000, 158000)]):
+        lon, lat = to_lonlat.transform(east + (80 if n == 2 else 0), north)
+        rows.append(f"GBIN: LANE {n},POINT ({lon} {lat}),GBIN,{east},{north}")
+    path = tmp_path / "grit.csv"
+    path.write_text(
+        "FEATURE_LOCATION,the_geom,FEATURE_TYPE_CODE,EASTING,NORTHING\n" + "\n".join(rows)
+    )
+    result = read_assets(path)
+    assert result.kept == 3
+    assert set(result.layer["category"]) == {"grit_bin"}
+    third = result.layer.geometry.iloc[2]
+    assert third.distance(shapely.Point(365080, 158000)) < 0.5  # the WKT point is used
+    assert (
+        "geometry <- 'the_geom' (WKT in longitude/latitude degrees, read as EPSG:4326; used "
+        "rather than 'EASTING', 'NORTHING', which agree within 50 m in 2 of 3 rows)"
+    ) in result.notes[-1]
+    assert any(
+        n.startswith("1 rows' WKT point and 'EASTING', 'NORTHING' disagree")
+        and "80 to 80 m; rows 4)" in n
+        for n in result.notes
+    )
+
+
+def test_x_and_y_columns_in_degrees_are_read_as_longitude_and_latitude(tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("Name,Category,X,Y\nBench,Bench,-2.6255,53.6512\nBin,Dog bin,-2.6256,53.6513\n")
+    result = read_assets(path)
+    assert result.kept == 2
+    assert result.layer.geometry.iloc[0].distance(shapely.Point(358700, 417240)) < 300
+    assert any("hold longitude and latitude in degrees" in n for n in result.notes)
+
+
+def test_places_that_cannot_be_right_are_rejected_and_places_elsewhere_set_apart(tmp_path):
+    area = shapely.box(358000, 417000, 359000, 418000)
+    path = tmp_path / "walkabout.csv"
+    path.write_text(
+        "Name,Category,Easting,Northing\n"
+        "In the zone,Bench,358500,417500\n"
+        "Zeros,Bench,0,0\n"
+        "Swapped,Bench,417500,358500\n"
+        "Next town,Bench,352000,420000\n"
+        "Far away,Bench,530000,180000\n"
+    )
+    result = read_assets(path, area=area)
+    assert result.layer["name"].tolist() == ["In the zone"]
+    reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert "0, 0, which is not a real place" in reasons["3"]
+    assert "Easting and northing look swapped" in reasons["4"]
+    outside = dict(zip(result.outside["row"], result.outside["distance_m"], strict=True))
+    assert outside == {"5": pytest.approx(6325, abs=1), "6": pytest.approx(292_250, abs=1)}
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside
+
+
+def test_a_spatial_feature_outside_great_britain_is_rejected_not_set_apart(tmp_path):
+    import geopandas as gpd
+
+    path = tmp_path / "parks.geojson"
+    gpd.GeoDataFrame(
+        {"name": ["Astley Park", "Parc Monceau", "Haigh Hall"], "type": ["Park"] * 3},
+        geometry=[
+            shapely.Point(-2.64, 53.65),
+            shapely.Point(2.31, 48.88),
+            shapely.Point(-2.60, 53.57),
+        ],
+        crs="EPSG:4326",
+    ).to_file(path)
+    area = shapely.Point(358500, 417500).buffer(3000)
+    result = read_assets(path, area=area)
+    assert result.layer["name"].tolist() == ["Astley Park"]
+    assert result.rejected["row"].tolist() == ["2"]
+    assert "outside Great Britain" in result.rejected["reason"].iloc[0]
+    assert result.outside["row"].tolist() == ["3"]  # Haigh Hall is in Wigan: elsewhere
+
+
+def test_missing_value_texts_in_an_excel_sheet(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "sheet.xlsx"
+    pd.DataFrame(
+        {
+            "Site name": ["Kestrel Park", "Mill Lane"],
+            "Asset type": ["Play area", "NA"],
+            "Latitude": ["53.6512", "53.6513"],
+            "Longitude": ["-2.6255", "-2.6256"],
+            "Comments": ["None", " n/a "],
+        }
+    ).to_excel(path, index=False)
+    result = read_assets(path)
+    assert result.layer["category"].tolist() == ["playground", "other"]
+    assert result.layer["category_text"].isna().tolist() == [False, True]
+    assert result.layer["notes"].isna().all()

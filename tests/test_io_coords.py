@@ -23,3 +23,55 @@ def test_grid_refs_at_any_precision(ref, expected):
 @pytest.mark.parametrize("ref", ["SD", "SD 583 17512", "SI 1 2", "12345", "", "SD 1234567890123"])
 def test_not_grid_refs(ref):
     assert grid_ref_to_bng(ref) is None
+
+
+def test_rows_outside_the_area_are_set_apart_with_their_distance():
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    table = pd.DataFrame(
+        {
+            "Latitude": ["53.6512", "0", "53.6512", "48.8566"],
+            "Longitude": ["-2.6255", "0", "-2.5", "2.3522"],
+        },
+        index=[2, 3, 4, 5],
+    )
+    book = AccountBook("walkabout.csv")
+    columns = find_coordinate_columns(list(table.columns))
+    area = gpd.GeoSeries.from_xy([-2.6255], [53.6512], crs=4326).to_crs(27700).iloc[0].buffer(100)
+    points = points_from_table(table, columns, book, area=area, working_crs="EPSG:27700")
+    assert points.index.tolist() == [2]
+    result = book.result(gpd.GeoDataFrame(geometry=points), 4)
+    reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert "not a real place" in reasons["3"]  # 0, 0: a blank written as zeros
+    assert "outside Great Britain" in reasons["5"]  # Paris: no place in this project
+    assert result.outside["row"].tolist() == ["4"]  # 8 km east: elsewhere, no error
+    assert result.outside["distance_m"].iloc[0] == pytest.approx(8200, rel=0.05)
+    assert shapely.Point(points.iloc[0].coords[0]).within(area)
+
+
+def test_outside_great_britain():
+    import geopandas as gpd
+
+    from healthy_streets.io._coords import outside_great_britain
+
+    places = gpd.GeoSeries.from_xy(
+        [-2.63, 2.35, -6.26, -1.2], [53.65, 48.86, 53.35, 60.3], crs=4326
+    )
+    # Chorley, Paris, Dublin (Ireland shares the box with Northern Ireland), Shetland
+    assert outside_great_britain(places.to_crs(27700)).tolist() == [False, True, False, False]
+
+
+def test_nan_written_in_a_cell_is_missing_but_remembered(tmp_path):
+    from healthy_streets.io._common import NAN_CELLS, read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text("Name,Lat,Notes\nA,nan,NA\nB,53.6,n/a\nC, - ,None\nD,,Slats loose\n")
+    table = read_table(path)
+    assert table.isna().sum().to_dict() == {"Name": 0, "Lat": 3, "Notes": 3}
+    assert table["Notes"].dropna().tolist() == ["Slats loose"]
+    assert table.attrs[NAN_CELLS] == {"Lat": [2]}  # said "nan": not a number, not blank

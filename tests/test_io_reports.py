@@ -322,3 +322,151 @@ def test_reports_without_ids_from_two_files_named_alike(tmp_path):
     assert "same category, date, place and text" in second.rejected["reason"].iloc[0]
     again = reports_from_csv(tmp_path / "y2023" / "crm.csv")
     assert again.layer["report_id"].tolist() == first.layer["report_id"].tolist()  # stable
+
+
+# ---- a council's own export read with no mapping; reports elsewhere in the county -------
+
+CRM = """Ref,Kind,Type,Status,ReceivedDate,ClosedDate,ReceivedHow,Latitude,Longitude,Ward
+a1f3,Noise Request,Noise complaint,Closed,19/03/2018 11:56:00 AM,21/03/2018 12:00:00 AM,\
+Telephone,51.3736,-2.4004,27
+b2e4,General Request,Accumulations (including refuse & litter,Under Investigation,\
+07/10/2019 09:38:00 PM,NA,Email,51.3986,-2.3892,20
+c3d5,General Request,Rat Complaint,Resolution Target Passed,01/11/2019 08:00:00 AM,,Web,\
+51.3801,-2.3600,4
+d4c6,General Request,,Closed,02/11/2019 10:15:00 AM,05/11/2019 12:00:00 AM,Web,51.3802,-2.3601,4
+e5b7,General Request,Nuisance (excluding noise & pollution),Closed,03/11/2019 10:15:00 AM,,\
+Web,51.3803,-2.3602,4
+"""
+
+
+def test_a_council_export_read_with_no_mapping(tmp_path):
+    path = tmp_path / "environmental_requests.csv"
+    path.write_text(CRM)
+    result = read_reports(path)
+    reports = result.layer.set_index("report_id")
+    assert reports["category"].to_dict() == {
+        "a1f3": "noise",
+        "b2e4": "litter",
+        "c3d5": "pests",
+        "d4c6": "other",
+        "e5b7": "other",
+    }
+    assert reports.loc["a1f3", "category_text"] == "Noise Request / Noise complaint"
+    # day-first, with AM/PM
+    assert reports.loc["b2e4", "reported_at"] == pd.Timestamp(
+        "2019-10-07 21:38", tz="Europe/London"
+    )
+    assert reports.loc["a1f3", "fixed_at"] == pd.Timestamp("2018-03-21 00:00", tz="Europe/London")
+    assert reports["status"].to_dict() == {
+        "a1f3": "closed",
+        "b2e4": "open",
+        "c3d5": "open",
+        "d4c6": "closed",
+        "e5b7": "closed",
+    }
+    assert result.notes[0] == (
+        "Columns: report_id <- 'Ref' (header); category <- 'Kind' (header); "
+        "subcategory <- 'Type' (header); created <- 'ReceivedDate' (header); "
+        "fixed <- 'ClosedDate' (header); status <- 'Status' (header); "
+        "lat <- 'Latitude' (header); lon <- 'Longitude' (header); "
+        "no column for confirmed, title, detail."
+    )
+    assert any(
+        "'General Request / Nuisance (excluding noise & pollution)' (1)" in n for n in result.notes
+    )
+    assert result.columns["created"]["column"] == "ReceivedDate"
+
+
+def test_a_council_export_whose_headers_say_nothing(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Col1,Col2,Col3,Easting,Northing\n"
+        "Dog fouling,03/04/2024 09:00,Completed,358500,417400\n"
+        "Litter,04/04/2024 10:00,In progress,358510,417410\n"
+        "Dog fouling,05/04/2024 11:00,Completed,358520,417420\n"
+    )
+    result = reports_from_csv(path)
+    assert result.layer["category"].tolist() == ["dog_fouling", "litter", "dog_fouling"]
+    assert result.layer["status"].tolist() == ["fixed", "open", "fixed"]
+    notes = result.notes[0]
+    assert "category <- 'Col1' (content: 100% of its values are categories the toolkit knows)" in (
+        notes
+    )
+    assert "created <- 'Col2' (content: 100% of its values read as dates)" in notes
+    assert "status <- 'Col3' (content: 100% of its values are statuses the toolkit knows)" in notes
+
+
+FMS_SAMPLE = """title,url,created,state,whensent,category,latitude,longitude,ward,Location,Ward
+Caravan,https://www.fixmystreet.com/report/122878,2010-07-04 19:00:35 UTC,confirmed,\
+2010-07-04 19:05:02 UTC,Other,51.40058458,-2.351277417,Lambridge,"(51.40058458, -2.351277417)",23
+Potholes,https://www.fixmystreet.com/report/969969,2017-02-01 09:13:42 UTC,fixed - user,,\
+Roads/highways,51.357334,-2.315411,Monkton Combe,"(51.357334, -2.315411)",10
+Dumped sofa,https://www.fixmystreet.com/report/970001,2017-07-01 11:00:00 UTC,hidden,NA,\
+Flytipping,51.3801,-2.3600,Widcombe,"(51.3801, -2.36)",4
+"""
+
+
+def test_a_council_published_fixmystreet_sample(tmp_path):
+    path = tmp_path / "fms_sample.csv"
+    path.write_text(FMS_SAMPLE)
+    result = read_reports(path)
+    reports = result.layer.set_index("report_id")
+    # the id comes from the report's link, so the same report in an Open311 feed is one
+    assert list(reports.index) == ["122878", "969969", "970001"]
+    # "UTC" after the time: 19:00 UTC is 20:00 in British Summer Time
+    assert reports.loc["122878", "reported_at"] == pd.Timestamp(
+        "2010-07-04 20:00:35", tz="Europe/London"
+    )
+    assert reports["status"].tolist() == ["open", "fixed", "closed"]
+    assert reports["category"].tolist() == ["other", "potholes", "fly_tipping"]
+    assert (
+        "report_id <- 'url' (split: 100% of its values hold a FixMyStreet report link)"
+        in (result.notes[0])
+    )
+
+
+def test_a_county_wide_export_read_for_a_small_project(tmp_path):
+    import numpy as np
+    import shapely
+
+    rng = np.random.default_rng(11)
+    east = rng.uniform(340_000, 380_000, 60)  # a county 40 km across
+    north = rng.uniform(400_000, 440_000, 60)
+    rows = [
+        f"{n},Dog fouling,2024-01-{1 + n % 28:02d},{e:.0f},{nn:.0f}"
+        for n, (e, nn) in enumerate(zip(east, north, strict=True))
+    ]
+    rows.append("60,Litter,2024-02-01,0,0")  # a blank place exported as zeros
+    rows.append("61,Litter,2024-02-01,358500,417500")  # in the project
+    path = tmp_path / "county.csv"
+    path.write_text("Report ID,Category,Created,Easting,Northing\n" + "\n".join(rows) + "\n")
+    area = shapely.Point(358500, 417500).buffer(2000)
+    result = read_reports(path, area=area)
+    inside = [
+        str(n)
+        for n, (e, nn) in enumerate(zip(east, north, strict=True))
+        if shapely.Point(e, nn).within(area)
+    ]
+    assert sorted(result.layer["report_id"]) == sorted([*inside, "61"])
+    assert result.rejected["row"].tolist() == ["62"]  # only the place that is no place
+    assert "not a real place" in result.rejected["reason"].iloc[0]
+    assert result.n_outside == 60 - len(inside)
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside
+    far = result.outside["distance_m"]
+    assert far.min() > 0 and far.max() < 40_000
+    note = next(n for n in result.notes if "outside the project area" in n)
+    assert note.startswith(f"{result.n_outside} rows lie outside the project area (from ")
+    assert "km beyond it): left out, not rejected." in note
+
+
+def test_the_reports_command_shows_its_guesses(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "environmental_requests.csv"
+    path.write_text(CRM)
+    result = CliRunner().invoke(main, ["reports", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "category <- 'Kind' (header); subcategory <- 'Type' (header)" in result.output
+    assert "created <- 'ReceivedDate' (header)" in result.output

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
 from healthy_streets.analysis.attach import cut_streets_at_zones
-from healthy_streets.io.assets import read_assets
+from healthy_streets.io.assets import read_assets, read_excel_table
 from healthy_streets.io.osm import street_network_from_osm_file
+from healthy_streets.io.reports import read_reports
 from healthy_streets.io.zones import read_zones
 from healthy_streets.maps.meeting import meeting_map
 from healthy_streets.model.layers import ZONES, conform
@@ -62,9 +64,10 @@ def test_sheffield_strategy_map_statuses(shared_data):
 @pytest.mark.parametrize(
     ("name", "rows", "category"),
     [
-        ("trafford_community_hubs.csv", 6, None),
+        # no column names the kind: the file's name does, and the summary says so
+        ("trafford_community_hubs.csv", 6, "community_centre"),
         ("trafford_libraries.geojson", 13, "library"),
-        ("trafford_leisure_centres.geojson", 9, None),
+        ("trafford_leisure_centres.geojson", 9, "sport_leisure"),
     ],
 )
 def test_trafford_assets(shared_data, name, rows, category):
@@ -77,17 +80,205 @@ def test_trafford_assets(shared_data, name, rows, category):
     assert minx > 365_000 and maxx < 390_000
     assert miny > 380_000 and maxy < 400_000
     assert assets["name"].notna().all()
-    if category:
-        assert (assets["category"] == category).all()
+    assert (assets["category"] == category).all()
 
 
 def test_trafford_allotments_are_polygons(shared_data):
-    result = read_assets(
-        shared_data / "assets" / "trafford_allotments.geojson", category="Allotments"
-    )
+    result = read_assets(shared_data / "assets" / "trafford_allotments.geojson")
     assert result.kept == 35
     assert set(result.layer.geom_type) <= {"Polygon", "MultiPolygon"}
     assert (result.layer["category"] == "allotment").all()
+    assert "the file's name says 'Allotments' for every row" in columns_note(result)
+
+
+# ---- every asset and report file, read with no --field -----------------------------------
+
+ASSET_FILES = [
+    "barking_toilets.csv",
+    "bath_grit_bins.csv",
+    "camden_toilets.csv",
+    "sutton_toilets.xlsx",
+    "trafford_allotments.geojson",
+    "trafford_community_hubs.csv",
+    "trafford_leisure_centres.geojson",
+    "trafford_libraries.geojson",
+    "wandsworth_toilets.kml",
+    "wales_pois/gis_osm_pois_free_1.shp",
+]
+REPORT_FILES = ["bath_fms_sample.csv", "bath_env_requests.csv"]
+
+
+def columns_note(result) -> str:
+    """The summary's line of guesses."""
+    return next(note for note in result.notes if note.startswith("Columns: "))
+
+
+@pytest.mark.parametrize("name", ASSET_FILES)
+def test_every_asset_file_imports_with_its_guesses_said(shared_data, name):
+    result = read_assets(shared_data / "assets" / name)
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside
+    assert "name <- " in columns_note(result)  # each names its places in some column
+    assets = result.layer
+    if len(assets):
+        assert assets["name"].notna().mean() > 0.4  # the Geofabrik layer leaves half blank
+        assert (assets["category"] == "other").mean() <= 0.2
+        assert not assets["category_text"].isin(["Untitled layer"]).any()
+
+
+@pytest.mark.parametrize("name", REPORT_FILES)
+def test_every_report_file_imports_with_its_guesses_said(shared_data, name):
+    result = read_reports(shared_data / "reports" / name)
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside
+    assert result.n_rejected == 0
+    reports = result.layer
+    assert reports["reported_at"].notna().all()
+    assert reports["report_id"].is_unique
+    assert (reports["category"] == "other").mean() <= 0.2
+    # Bath and North East Somerset: E 355-380 km, N 150-170 km
+    minx, miny, maxx, maxy = reports.total_bounds
+    assert minx > 350_000 and maxx < 385_000
+    assert miny > 145_000 and maxy < 175_000
+    assert "lat <- 'Latitude' (header); lon <- 'Longitude' (header)" in columns_note(result) or (
+        "lat <- 'latitude' (header); lon <- 'longitude' (header)" in columns_note(result)
+    )
+
+
+def test_bath_fixmystreet_sample(shared_data):
+    result = read_reports(shared_data / "reports" / "bath_fms_sample.csv")
+    reports = result.layer.set_index("report_id")
+    assert result.kept == 1576
+    # dates like "2010-07-04 19:00:35 UTC"; the id from the report's link
+    assert reports.loc["122878", "reported_at"] == pd.Timestamp(
+        "2010-07-04 20:00:35", tz="Europe/London"
+    )
+    assert reports["reported_at"].min().year == 2007
+    assert reports["status"].value_counts().to_dict() == {"open": 1020, "fixed": 552, "closed": 4}
+    assert "report_id <- 'url' (split: 100% of its values hold a FixMyStreet report link)" in (
+        columns_note(result)
+    )
+    assert "status <- 'state' (header)" in columns_note(result)
+
+
+def test_bath_environmental_requests_need_no_mapping(shared_data):
+    result = read_reports(shared_data / "reports" / "bath_env_requests.csv")
+    assert result.kept == 5000
+    counts = result.layer["category"].value_counts()
+    assert counts["noise"] > 3000  # noise complaints, and noise requests that name no type
+    assert counts["pests"] == 336  # "Rat Complaint"
+    assert columns_note(result) == (
+        "Columns: report_id <- 'Ref' (header); category <- 'Kind' (header); subcategory <- "
+        "'Type' (header); created <- 'ReceivedDate' (header); fixed <- 'ClosedDate' (header); "
+        "status <- 'Status' (header); lat <- 'Latitude' (header); lon <- 'Longitude' "
+        "(header); no column for confirmed, title, detail."
+    )
+    received = result.layer["reported_at"]
+    assert received.min().year == 2015 and received.max().year == 2019
+    assert (received.dt.hour >= 12).any()  # PM read as PM
+
+
+def test_a_bath_wide_export_read_for_one_neighbourhood(shared_data):
+    # about 1 km around Bath Abbey: most reports lie elsewhere in B&NES, which is no error
+    area = shapely.Point(375_100, 164_700).buffer(1000)
+    result = read_reports(shared_data / "reports" / "bath_fms_sample.csv", area=area)
+    assert result.n_rejected == 0
+    assert 100 < result.kept < 800
+    assert result.n_outside == 1576 - result.kept
+    assert result.outside["distance_m"].max() < 25_000  # all within the council's area
+    note = next(n for n in result.notes if "outside the project area" in n)
+    assert note.startswith(f"{result.n_outside} rows lie outside the project area (from ")
+
+
+def test_bath_grit_bins_from_their_wkt(shared_data):
+    result = read_assets(shared_data / "assets" / "bath_grit_bins.csv")
+    assert result.kept == 439
+    assert (result.layer["category"] == "grit_bin").all()
+    names = result.layer["name"]
+    assert names.notna().all() and names.str.startswith("GBIN").sum() == 438  # one "GINB:"
+    note = columns_note(result)
+    assert "geometry <- 'the_geom' (WKT in longitude/latitude degrees, read as EPSG:4326" in note
+    assert "which agree within 50 m in 436 of 439 rows" in note
+    assert any(
+        n.startswith("3 rows' WKT point and 'EASTING', 'NORTHING' disagree by more than 50 m")
+        for n in result.notes
+    )
+
+
+def test_wandsworth_my_maps_kml(shared_data):
+    result = read_assets(shared_data / "assets" / "wandsworth_toilets.kml")
+    assert result.kept == 94
+    assert (result.layer["category"] == "toilets").sum() == 84  # the shops' toilets: other
+    assert "category <- 'Name' (content: 89% of its values are categories" in (columns_note(result))
+    assert "<br>" not in "".join(result.layer["notes"].dropna())
+
+
+def test_barking_toilets_by_their_grid_references(shared_data):
+    result = read_assets(shared_data / "assets" / "barking_toilets.csv")
+    assert result.kept == 10
+    assert (result.layer["category"] == "toilets").all()
+    minx, miny, maxx, maxy = result.layer.total_bounds  # Barking and Dagenham
+    assert minx > 543_000 and maxx < 553_000
+    assert miny > 181_000 and maxy < 191_000
+    assert "easting <- 'Grid Ref X' (header); northing <- 'Grid Ref Y' (header)" in (
+        columns_note(result)
+    )
+    assert result.layer["name"].iloc[0].startswith("Barking Park")
+
+
+def test_camden_toilets(shared_data):
+    result = read_assets(shared_data / "assets" / "camden_toilets.csv")
+    assert result.kept == 47
+    assert (result.layer["category"] == "toilets").all()
+    assert "Holborn Library" in set(result.layer["name"])
+    assert "name <- 'Name' (header)" in columns_note(result)
+
+
+def test_sutton_toilets_placed_by_their_postcodes(shared_data, tmp_path):
+    path = shared_data / "assets" / "sutton_toilets.xlsx"
+    without = read_assets(path)
+    assert without.kept == 0
+    assert without.rejected["reason"].str.contains("postcodes = in the project file").all()
+    assert "name <- 'Area' (content: 100% of its values are short distinct texts)" in (
+        columns_note(without)
+    )
+    # a lookup written here (centres near Sutton, not the real ones) to see the rows read
+    codes = sorted({str(c).strip().upper() for c in read_excel_table(path)["Post-code"]})
+    lookup = tmp_path / "postcodes.csv"
+    lookup.write_text(
+        "pcds,oseast1m,osnrth1m\n"
+        + "".join(f"{c},{526000 + 100 * n},{164000 + 50 * n}\n" for n, c in enumerate(codes))
+    )
+    result = read_assets(path, postcodes=lookup)
+    assert result.kept == 23
+    assert (result.layer["category"] == "toilets").all()
+    assert result.layer["name"].tolist()[:3] == [
+        "Beddington Park",
+        "Cheam Recreation Ground",
+        "Grove Park",
+    ]
+
+
+def test_wales_points_of_interest(shared_data):
+    result = read_assets(shared_data / "assets" / "wales_pois" / "gis_osm_pois_free_1.shp")
+    assert result.kept == 21_933
+    counts = result.layer["category"].value_counts()
+    assert counts["bench"] == 2441 + 126  # benches and picnic sites
+    assert counts["bin"] == 572
+    assert counts["toilets"] == 450
+    assert counts["drinking_water"] == 78
+    assert counts["other"] / result.kept < 0.1
+    assert "category <- 'fclass' (header)" in columns_note(result)
+
+
+def test_wales_points_of_interest_read_for_cardiff(shared_data):
+    area = shapely.Point(318_500, 176_500).buffer(3000)  # Cardiff city centre
+    result = read_assets(
+        shared_data / "assets" / "wales_pois" / "gis_osm_pois_free_1.shp", area=area
+    )
+    assert result.n_rejected == 0
+    assert 200 < result.kept < 3000
+    assert result.rows_in == result.kept + result.n_outside
+    # the farthest: a stray point in North Yorkshire, about 300 km away
+    assert 250_000 < result.outside["distance_m"].max() < 400_000
 
 
 def test_a_meeting_map_over_leeds(shared_data):

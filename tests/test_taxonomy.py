@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from healthy_streets.errors import ConfigError
@@ -34,6 +36,15 @@ from healthy_streets.model.taxonomy import (
         ("Dog fouling near the bin", "dog_fouling"),
         ("Overflowing dog bin", "litter"),
         ("Traffic lights not working", "street_lighting"),
+        # a council's environmental-protection requests
+        ("Noise complaint", "noise"),
+        ("Rat Complaint", "pests"),
+        ("Bonfires", "pollution"),
+        ("Odour/Fumes", "pollution"),
+        ("Accumulations (including refuse & litter", "litter"),
+        ("Drainage Complaint", "potholes"),
+        ("Nuisance (excluding noise & pollution)", "other"),  # says what it is not
+        ("General (non-noise) complaint", "other"),
     ],
 )
 def test_report_categories(text, category):
@@ -69,10 +80,56 @@ def test_report_categories(text, category):
         ("Lapwing Park", "park"),
         ("School crossing", "crossing"),
         ("People who help", "community_group"),
+        # OS Open Greenspace's functions
+        ("Public Park Or Garden", "park"),
+        ("Play Space", "playground"),
+        ("Playing Field", "sport_leisure"),
+        ("Allotments Or Community Growing Spaces", "allotment"),
+        ("Religious Grounds", "place_of_worship"),
+        ("Cemetery", "park"),
+        ("Golf Course", "sport_leisure"),
+        ("Bowling Green", "sport_leisure"),
+        ("Tennis Court", "sport_leisure"),
+        ("Other Sports Facility", "sport_leisure"),
+        # council open data
+        ("Defibrillator", "defibrillator"),
+        ("Public Access Defibrillator (AED)", "defibrillator"),
+        ("Automatic Public Convenience", "toilets"),
+        ("Community Toilet", "toilets"),
+        ("Grit bin", "grit_bin"),
+        ("GBIN", "grit_bin"),  # a council asset register's feature code
+        ("Grit bin at the top of the hill", "grit_bin"),  # not a litter bin
+        ("Community hub", "community_centre"),
+        ("Leisure centre", "sport_leisure"),
+        ("Untitled layer", "other"),  # Google My Maps' default layer name
+        # Geofabrik's OpenStreetMap classes (fclass)
+        ("waste_basket", "bin"),
+        ("drinking_water", "drinking_water"),
+        ("community_centre", "community_centre"),
+        ("toilet", "toilets"),
+        ("fast_food", "shop_cafe"),
+        ("convenience", "shop_cafe"),  # a shop, not a public convenience
+        ("post_box", "street_service"),
+        ("tourist_info", "heritage"),
+        ("fire_station", "public_service"),
+        ("hotel", "other"),
     ],
 )
 def test_asset_categories(text, category):
     assert asset_taxonomy().categorise(text) == category
+
+
+def test_every_category_can_be_drawn():
+    from healthy_streets.maps.style import ASSET_COLOURS, ASSET_SYMBOLS, REPORT_COLOURS
+
+    assert set(ASSET_COLOURS) == set(ASSET_SYMBOLS) == set(ASSET_CATEGORIES)
+    assert set(REPORT_COLOURS) == set(REPORT_CATEGORIES)
+    for colours in (ASSET_COLOURS, REPORT_COLOURS):
+        assert len(set(colours.values())) == len(colours)  # no two categories alike
+    for key, path in ASSET_SYMBOLS.items():
+        assert path.startswith("M") and path.rstrip().endswith("z"), key
+        numbers = [float(n) for n in re.findall(r"-?\d*\.?\d+", path)]
+        assert numbers and all(abs(n) <= 24 for n in numbers), key  # drawn in a 24 x 24 box
 
 
 def test_project_synonyms_take_keys_in_any_case():

@@ -28,8 +28,8 @@ from healthy_streets.cli.options import (
 @layer_opt
 @pairs_opt(
     "field",
-    "Name the column for a role: name, category, notes, lat, lon, easting, "
-    "northing, grid_ref, postcode. Repeatable.",
+    "Name the column for a role when the guess is wrong: name, category, notes, lat, "
+    "lon, easting, northing, grid_ref, postcode. Repeatable.",
 )
 @click.option(
     "--category",
@@ -64,12 +64,19 @@ def command(
     FILE is a walkabout spreadsheet (CSV or .xlsx with latitude/longitude, easting/northing,
     OS grid references or postcodes), a GeoJSON, KML/KMZ (Google My Maps), GeoPackage or
     Shapefile, the file residents download from a meeting map's "Add a place" tool, or an
-    OpenStreetMap extract (benches, parks, schools, bins... by their tags). Categories are
-    mapped to the asset taxonomy; what matches nothing becomes "other" and is listed.
+    OpenStreetMap extract (benches, parks, schools, bins... by their tags).
+
+    Each column's role is found by its header (Name, Site name, Location, What is it,
+    site_type, fclass...) or by its values (distinct short texts are the name, texts the
+    taxonomy knows the category); the summary says which column plays which role and why,
+    and --field overrides any guess. Categories are mapped to the asset taxonomy; rows that
+    give none take the file's name when it names one (defibrillators.csv); what matches
+    nothing becomes "other" and is listed.
 
     \b
     Examples:
       healthy-streets assets data/sample/assets_walkabout.csv
+      healthy-streets assets defibrillators.csv --field name=Site --field category=Type
       healthy-streets assets walkabout.xlsx --postcodes ONSPD_NOV_2025.csv --output project.gpkg
       healthy-streets assets my_maps_export.kmz --synonym "Chatty bench=bench"
       healthy-streets assets community-additions.geojson --output project.gpkg

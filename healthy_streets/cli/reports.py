@@ -37,8 +37,8 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 )
 @pairs_opt(
     "map",
-    "For a council CSV: the column for a role (report_id, category, "
-    "subcategory, created, fixed, status, title, detail, lat, lon, easting, "
+    "For a council CSV, when the guess is wrong: the column for a role (report_id, "
+    "category, subcategory, created, fixed, status, title, detail, lat, lon, easting, "
     "northing). Repeatable.",
 )
 @click.option(
@@ -64,14 +64,19 @@ def command(
     """Read resident reports from FILE and say what was kept.
 
     FILE is a FixMyStreet CSV export (columns matched by name), Open311 GeoReport v2
-    (JSON or XML), or any council CSV with --map ROLE=COLUMN. Names, emails and phone
-    numbers never leave the importer. Categories are mapped to one report taxonomy and
-    each report says which tier of local government handles it.
+    (JSON or XML), or any council CSV: its columns are found by header (Ref, Kind, Type,
+    ReceivedDate...) or by their values (dates, categories the taxonomy knows, statuses),
+    and the summary says which column plays which role; --map ROLE=COLUMN overrides a
+    guess. Names, emails and phone numbers never leave the importer. Categories are
+    mapped to one report taxonomy and each report says which tier of local government
+    handles it. Reports outside the project area (in a build) are counted apart, not
+    rejected.
 
     \b
     Examples:
       healthy-streets reports data/sample/reports_fixmystreet.csv --output project.gpkg
       healthy-streets reports open311_requests.json
+      healthy-streets reports environmental_requests.csv
       healthy-streets reports crm_export.csv --format csv --map report_id=CaseRef \\
           --map category=EnquiryType --map created=LoggedOn --map easting=X --map northing=Y
     """

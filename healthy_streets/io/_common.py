@@ -22,6 +22,7 @@ from pyproj.exceptions import CRSError
 
 from healthy_streets import settings
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
+from healthy_streets.io._roles import blank_missing
 from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
@@ -226,12 +227,14 @@ def read_text(path: Path) -> str:
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV file into a frame of strings (empty cells as missing).
+    """Read a CSV file into a frame of strings (cells that mean "no value" as missing).
 
     The encoding is found by :func:`decode_text`; the delimiter is sniffed among comma,
     semicolon, tab and pipe. Title lines above the header (a report name, an export date)
-    are skipped. The index holds spreadsheet row numbers (the header is row 1 unless title
-    lines come first); ``frame.attrs["title_lines"]`` counts the lines skipped and
+    are skipped. Cells that mean "no value" (empty, ``NA``, ``N/A``, ``null``, ``-``...: see
+    :func:`blank_cells`) are missing. The index holds spreadsheet row numbers (the header is
+    row 1 unless title lines come first); ``frame.attrs["title_lines"]`` counts the lines
+    skipped and
     ``frame.attrs["text_repairs"]`` maps the rows whose text was repaired to what was done
     (see :func:`note_reading`).
     """
@@ -262,11 +265,40 @@ def read_table(path: Path) -> pd.DataFrame:
             ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
+    frame = blank_cells(frame)
     frame.attrs["title_lines"] = header
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
     )
     return frame
+
+
+#: Attribute of a table read by :func:`blank_cells`: column -> rows whose cell said "NaN".
+NAN_CELLS = "nan_cells"
+
+
+def blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the cells that mean "no value" missing
+    (:data:`~healthy_streets.io._roles.MISSING_TEXTS`: empty, white space, ``NA``, ``N/A``,
+    ``null``, ``None``, ``-``...), in every column.
+
+    Cells that said ``NaN`` are listed in ``attrs["nan_cells"]`` (column -> rows), so that a
+    coordinate written as NaN can be called not a number rather than missing.
+    """
+    nan_cells: dict[str, list[object]] = {}
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            try:
+                folded = values.astype("object").str.strip().str.lower()
+            except AttributeError:  # no text in the column at all
+                continue
+            said_nan = (folded == "nan").fillna(False)
+            if said_nan.any():
+                nan_cells[str(column)] = frame.index[said_nan.to_numpy(dtype=bool)].tolist()
+    out = blank_missing(frame)
+    out.attrs = {**frame.attrs, NAN_CELLS: nan_cells}
+    return out
 
 
 def _read_ragged(text: str, delimiter: str, header: int) -> pd.DataFrame | None:
@@ -454,11 +486,15 @@ def resolve_fields(
     columns: Sequence[str],
     candidates: Mapping[str, Sequence[str]],
     given: Mapping[str, str] | None,
+    *,
+    truncated: bool = True,
 ) -> dict[str, str | None]:
     """Map each role (``name``, ``status``...) to a column of the file.
 
     ``given`` (from the user) wins and must name real columns; other roles are found among
-    ``candidates``. Raises :class:`ConfigError` for an unknown role or a missing column.
+    ``candidates`` (cut to 10 characters too, with ``truncated``: see :func:`find_column`).
+    Raises :class:`ConfigError` for an unknown role and :class:`InputFileError` for a
+    missing column.
     """
     given = dict(given or {})
     unknown = sorted(set(given) - set(candidates))
@@ -479,7 +515,7 @@ def resolve_fields(
                 )
             resolved[role] = match
         else:
-            resolved[role] = find_column(columns, names)
+            resolved[role] = find_column(columns, names, truncated=truncated)
     return resolved
 
 

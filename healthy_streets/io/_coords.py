@@ -1,19 +1,27 @@
 """Coordinates in spreadsheets: latitude/longitude, easting/northing, OS grid references.
 
-Columns are found by name in any case. Each row's point comes from the first system that
-gives one (latitude/longitude, then easting/northing, then a grid reference, then a postcode
-looked up in a file the user supplies, placed at the postcode's centre). Rows whose
-values cannot be read, whose latitude and longitude look swapped, or that lie outside Great
-Britain (or outside the project area, when one is given) are rejected with the reason. A
-file whose every row has latitude and longitude swapped has its two columns headed the
-wrong way round: its rows are read swapped and each is counted as repaired.
+Columns are found by name in any case (``Grid Ref X``/``Grid Ref Y`` and ``X``/``Y`` too:
+read as longitude and latitude when their values are degrees). Each row's point comes
+from the first system that gives one (latitude/longitude, then easting/northing, then a
+grid reference, then a postcode looked up in a file the user supplies, placed at the
+postcode's centre).
+
+Rows whose place cannot be right are rejected with the reason: values that cannot be read,
+latitude and longitude that look swapped, ``0, 0`` (a blank exported as zeros), a point
+outside Great Britain, easting and northing that land in the project area only when read
+the other way round. A row in Great Britain but outside the project area is not an error (a
+county's file read for one town): it is set apart, counted with its distance from the area
+(:meth:`~healthy_streets.model.account.AccountBook.outside_area`), and not rejected. A file
+whose every row has latitude and longitude swapped has its two columns headed the wrong
+way round: its rows are read swapped and each is counted as repaired.
 """
 
 from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,10 +30,20 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from healthy_streets.io._common import find_column
+from healthy_streets.io._common import NAN_CELLS, find_column, resolve_fields
+from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
 
-__all__ = ["COORDINATE_COLUMNS", "grid_ref_to_bng", "points_from_table"]
+__all__ = [
+    "COORDINATE_COLUMNS",
+    "coordinate_guesses",
+    "find_coordinate_columns",
+    "grid_ref_to_bng",
+    "outside_great_britain",
+    "points_from_table",
+    "set_apart_outside",
+    "working_is_british",
+]
 
 #: Column names recognised for each coordinate, most specific first.
 COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -40,8 +58,36 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "lon_wgs84",
         "decimal_longitude",
     ),
-    "easting": ("easting", "eastings", "east", "x_bng", "bng_x", "os_x", "x_coordinate"),
-    "northing": ("northing", "northings", "north", "y_bng", "bng_y", "os_y", "y_coordinate"),
+    "easting": (
+        "easting",
+        "eastings",
+        "east",
+        "x_bng",
+        "bng_x",
+        "os_x",
+        "x_coordinate",
+        "grid_ref_x",
+        "grid_reference_x",
+        "grid_x",
+        "xcoord",
+        "x_coord",
+        "x",
+    ),
+    "northing": (
+        "northing",
+        "northings",
+        "north",
+        "y_bng",
+        "bng_y",
+        "os_y",
+        "y_coordinate",
+        "grid_ref_y",
+        "grid_reference_y",
+        "grid_y",
+        "ycoord",
+        "y_coord",
+        "y",
+    ),
     "grid_ref": (
         "grid_ref",
         "grid reference",
@@ -138,15 +184,33 @@ class CoordinateColumns:
 
 
 def find_coordinate_columns(
-    columns: list[str], given: dict[str, str] | None = None
+    columns: list[str], given: Mapping[str, str] | None = None, *, path: Path | None = None
 ) -> CoordinateColumns:
-    """Find the coordinate columns of a table; ``given`` (role -> column) wins."""
-    given = given or {}
-    found = {
-        role: given.get(role) or find_column(columns, names, truncated=False)
-        for role, names in COORDINATE_COLUMNS.items()
-    }
+    """Find the coordinate columns of a table; ``given`` (role -> column) wins.
+
+    Raises
+    ------
+    InputFileError
+        For a column in ``given`` that the table does not have (``path`` names the file).
+    """
+    found = resolve_fields(
+        path or Path("the file"), columns, COORDINATE_COLUMNS, given, truncated=False
+    )
     return CoordinateColumns(**found)
+
+
+def coordinate_guesses(
+    columns: CoordinateColumns, given: Mapping[str, str] | None = None
+) -> dict[str, Guess]:
+    """The coordinate columns used, as guesses for an import's summary (role -> guess)."""
+    given = given or {}
+    guesses = {}
+    for role in COORDINATE_COLUMNS:
+        column = getattr(columns, role)
+        if column is not None:
+            how = "named by you" if role in given else "header"
+            guesses[role] = Guess(role, column, how)
+    return guesses
 
 
 def _numbers(table: pd.DataFrame, column: str | None) -> pd.Series:
@@ -162,11 +226,14 @@ _NOT_FINITE = r"\s*[+-]?(?:nan|inf|infinity)\s*"
 
 
 def _not_finite(table: pd.DataFrame, columns: CoordinateColumns) -> pd.Series:
-    """Rows with NaN or Infinity written in a coordinate column."""
+    """Rows with NaN or Infinity written in a coordinate column (a NaN the table reader
+    read as missing is listed in the table's ``nan_cells``)."""
     names = [c for c in (columns.lat, columns.lon, columns.easting, columns.northing) if c]
+    said_nan: dict[str, list[object]] = table.attrs.get(NAN_CELLS, {})
     found = pd.Series(False, index=table.index)
     for name in names:
         found |= table[name].astype("str").str.fullmatch(_NOT_FINITE, case=False)
+        found |= table.index.isin(said_nan.get(name, []))
     return found
 
 
@@ -261,10 +328,12 @@ def points_from_table(
     working_crs: str,
     postcodes: PostcodeLookup | None = None,
 ) -> gpd.GeoSeries:
-    """One point per row of ``table`` in ``working_crs``; rows without one are rejected.
+    """One point per row of ``table`` in ``working_crs``; rows without one are rejected, and
+    rows outside ``area`` are set apart with their distance from it (see the module).
 
     The returned series is indexed like ``table`` and holds only the rows kept.
     """
+    columns = _degrees_in_xy(table, columns, book)
     lat, lon = _numbers(table, columns.lat), _numbers(table, columns.lon)
     east, north = _numbers(table, columns.easting), _numbers(table, columns.northing)
     x = pd.Series(np.nan, index=table.index)
@@ -283,8 +352,9 @@ def points_from_table(
         )
         lat, lon = lat.where(~swapped, lon), lon.where(~swapped, lat)
         swapped = pd.Series(False, index=table.index)
-    outside_ll = has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped
-    good_ll = has_ll & ~swapped & ~outside_ll
+    zeros_ll = has_ll & (lat == 0) & (lon == 0)
+    outside_ll = has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped & ~zeros_ll
+    good_ll = has_ll & ~swapped & ~outside_ll & ~zeros_ll
     if good_ll.any():
         ex, ny = _TO_BNG.transform(lon[good_ll].to_numpy(), lat[good_ll].to_numpy())
         x[good_ll], y[good_ll] = ex, ny
@@ -292,13 +362,22 @@ def points_from_table(
         "Latitude and longitude look swapped (latitude should be about 50 to 60 in Britain, "
         "longitude about -8 to 2). Swap the two columns' values."
     )
-    reason[outside_ll] = "Latitude/longitude lie outside Great Britain."
+    reason[zeros_ll] = NOT_A_PLACE
+    reason[outside_ll] = (
+        "Latitude/longitude lie outside Great Britain, so they are not a place in this "
+        "project (not merely outside its area); check the coordinates."
+    )
 
     todo = ~has_ll
     has_en = todo & east.notna() & north.notna()
-    good_en = has_en & _in_box(east, north, GB_BNG)
+    zeros_en = has_en & (east == 0) & (north == 0)
+    good_en = has_en & _in_box(east, north, GB_BNG) & ~zeros_en
     x[good_en], y[good_en] = east[good_en], north[good_en]
-    reason[has_en & ~good_en] = "Easting/northing lie outside the National Grid."
+    reason[has_en & ~good_en & ~zeros_en] = (
+        "Easting/northing lie outside the National Grid, so they are not a place in "
+        "Great Britain; check the coordinates."
+    )
+    reason[zeros_en] = NOT_A_PLACE
 
     todo = todo & ~has_en
     if columns.grid_ref:
@@ -334,16 +413,98 @@ def points_from_table(
     points = gpd.GeoSeries(gpd.points_from_xy(x, y), index=table.index, crs="EPSG:27700")
     points = points[x.notna()].to_crs(working_crs)
     if area is not None and len(points):
-        outside = ~points.within(area)
-        reason[outside[outside].index] = (
-            "The point lies far outside the project area (the zones and the buffer around "
-            "them); check the coordinates."
+        turned = _swapped_into_area(east, north, good_en, points, area, working_crs)
+        reason[turned] = (
+            "Easting and northing look swapped: read the other way round, the point lies in "
+            "the project area. Swap the two values."
         )
-        points = points[~outside]
+        points = points.drop(index=turned)
+        points = points[set_apart_outside(points, area, book)]
     rejected = reason[reason != ""]
     for row, why in rejected.items():
         book.reject(row, why, field=columns.describe(), value=_row_coordinates(table, columns, row))
     return points
+
+
+#: Why a row at 0, 0 is rejected.
+NOT_A_PLACE = (
+    "The coordinates are 0, 0, which is not a real place (a blank exported as zeros); "
+    "fix the row's coordinates."
+)
+
+
+def set_apart_outside(
+    geometries: gpd.GeoSeries | gpd.GeoDataFrame, area: shapely.Geometry, book: AccountBook
+) -> pd.Series:
+    """Which of ``geometries`` touch ``area`` (a boolean series to keep them by); those that
+    do not are recorded in ``book`` as outside the project area, with their distance from
+    it in metres (not rejected)."""
+    series = geometries.geometry if isinstance(geometries, gpd.GeoDataFrame) else geometries
+    inside = pd.Series(series.intersects(area), index=series.index)
+    if not inside.all():
+        distances = series[~inside].distance(area).round(0)
+        book.outside_area(series.index[~inside], distances.to_numpy())
+    return inside
+
+
+def working_is_british(working_crs: object) -> bool:
+    """True when the working CRS is the British National Grid: the project is in Britain."""
+    from pyproj import CRS
+
+    return CRS.from_user_input(working_crs).to_epsg() == 27700
+
+
+def outside_great_britain(geometries: gpd.GeoSeries) -> pd.Series:
+    """Which of ``geometries`` (any CRS) lie wholly outside Great Britain and Northern
+    Ireland: not places in a project in Britain."""
+    if geometries.crs is None or not len(geometries):
+        return pd.Series(False, index=geometries.index)
+    bounds = geometries.to_crs("EPSG:4326").bounds
+    west, south, east, north = GB_LONLAT
+    return (
+        (bounds["maxx"] < west)
+        | (bounds["minx"] > east)
+        | (bounds["maxy"] < south)
+        | (bounds["miny"] > north)
+    ).fillna(False)
+
+
+def _swapped_into_area(
+    east: pd.Series,
+    north: pd.Series,
+    from_en: pd.Series,
+    points: gpd.GeoSeries,
+    area: shapely.Geometry,
+    working_crs: str,
+) -> pd.Index:
+    """Rows placed by easting/northing outside ``area`` that lie in it read the other way
+    round (easting and northing swapped)."""
+    rows = points.index[from_en.reindex(points.index, fill_value=False).to_numpy(dtype=bool)]
+    rows = rows[~points.loc[rows].intersects(area).to_numpy(dtype=bool)]
+    if not len(rows):
+        return rows
+    turned = gpd.GeoSeries(
+        gpd.points_from_xy(north[rows], east[rows]), index=rows, crs="EPSG:27700"
+    ).to_crs(working_crs)
+    return rows[turned.intersects(area).to_numpy(dtype=bool)]
+
+
+def _degrees_in_xy(
+    table: pd.DataFrame, columns: CoordinateColumns, book: AccountBook
+) -> CoordinateColumns:
+    """``X``/``Y`` columns found as easting/northing that hold longitude/latitude degrees
+    in Britain (and no latitude/longitude columns): read as longitude and latitude."""
+    if columns.lat or columns.lon or not (columns.easting and columns.northing):
+        return columns
+    xs, ys = _numbers(table, columns.easting), _numbers(table, columns.northing)
+    both = xs.notna() & ys.notna()
+    if not both.any() or not _in_box(xs[both], ys[both], GB_LONLAT).all():
+        return columns
+    book.note(
+        f"The {columns.easting!r} and {columns.northing!r} columns hold longitude and "
+        "latitude in degrees, not metres: read as longitude and latitude (EPSG:4326)."
+    )
+    return replace(columns, lon=columns.easting, lat=columns.northing, easting=None, northing=None)
 
 
 def _place_by_postcode(
@@ -358,8 +519,9 @@ def _place_by_postcode(
     for row, code in codes.dropna().items():
         if postcodes is None:
             reason[row] = (
-                "Only a postcode is given; name a postcode file (--postcodes FILE, "
-                "postcodes= in Python) to place it."
+                "Only a postcode is given; name a postcode file (ONS Postcode Directory or "
+                "Code-Point Open) to place it: --postcodes FILE, postcodes = in the project "
+                "file's [[assets]], postcodes= in Python."
             )
             continue
         centre = postcodes.find(code)

@@ -4,15 +4,21 @@ Sources, chosen by the file:
 
 - spreadsheets (CSV, Excel ``.xlsx``) typed up after walkabouts: each asset's place from
   latitude/longitude, easting/northing, an OS grid reference or a postcode (with a postcode
-  file), columns found by name in any case;
-- spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile): points, or polygons for sites
-  such as parks and allotments. A KML from Google My Maps keeps each category in its own
-  layer: every layer is read and its name is the category where the rows give none;
+  file);
+- spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile, CSV with a WKT column): points, or
+  polygons for sites such as parks and allotments. A KML from Google My Maps keeps each
+  category in its own layer: every layer is read and its name is the category where the
+  rows give none (a default name such as "Untitled layer" is none);
 - the GeoJSON residents download from a meeting map's "Add a place" tool;
 - OpenStreetMap extracts (``.osm``, ``.osm.pbf``): see :mod:`healthy_streets.io.osm_features`.
 
-Free-text categories map to the asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with
-the original kept; texts that match nothing become ``other`` and are listed in the notes.
+Each column's role is found by its header or, where no header says, by its values
+(:mod:`healthy_streets.io._roles`), and every guess is said in the import's notes. Cells
+such as ``NA``, ``N/A``, ``null`` or ``-`` are no value. Free-text categories map to the
+asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with the original kept; texts that
+match nothing become ``other`` and are listed in the notes. Assets outside the project
+area are set apart with their distance from it, not rejected; places that cannot be right
+(outside Great Britain, ``0, 0``) are rejected with the reason.
 Columns that hold people (``Added By``, emails, phones) are never read; emails, phone numbers,
 home addresses and people's names written in names and notes are removed
 (:mod:`healthy_streets.model.privacy`).
@@ -20,7 +26,9 @@ home addresses and people's names written in names and notes are removed
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -32,16 +40,33 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
+from healthy_streets.io._columns import (
+    category_by_values,
+    category_from_file_name,
+    is_default_layer_name,
+    record_guesses,
+)
 from healthy_streets.io._common import (
+    blank_cells,
     check_input,
+    looks_like_bng,
     note_reading,
     read_table,
     refuse_non_data,
     reject_bad_rows,
-    resolve_fields,
     to_working_crs,
 )
-from healthy_streets.io._coords import PostcodeLookup, find_coordinate_columns, points_from_table
+from healthy_streets.io._coords import (
+    GB_LONLAT,
+    PostcodeLookup,
+    coordinate_guesses,
+    find_coordinate_columns,
+    outside_great_britain,
+    points_from_table,
+    set_apart_outside,
+    working_is_british,
+)
+from healthy_streets.io._roles import Guess, Role, Roles, find_roles, looks_like_name
 from healthy_streets.io._spatial import (
     CSV_WKT,
     KML,
@@ -65,37 +90,54 @@ from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
 
 __all__ = [
     "ASSET_FIELDS",
+    "ASSET_ROLES",
     "drop_duplicate_assets",
     "read_assets",
     "read_excel_table",
 ]
 
-#: Column names recognised for each role.
+#: Header synonyms for each role, most specific first (council and open-data headings).
 ASSET_FIELDS: dict[str, tuple[str, ...]] = {
     "name": (
         "name",
         "asset_name",
-        "asset",
-        "title",
         "site_name",
+        "place_name",
+        "feature_name",
+        "facility_name",
+        "location_name",
+        "title",
         "site",
         "place",
         "venue",
+        "facility",
         "community_hub",
         "hub",
+        "asset",
+        "feature_location",
+        "location",
     ),
     "category": (
         "category",
         "asset_category",
         "asset_type",
+        "site_type",
+        "type_of_site",
+        "facility_type",
+        "feature_type",
+        "feature_type_code",
+        "what_is_it",
         "type",
         "kind",
         "what",
         "amenity",
+        "fclass",
+        "function",
+        "primary_function",
+        "typology",
         "feature",
         "classification",
         "class",
-        "layer",
     ),
     "notes": (
         "notes",
@@ -106,11 +148,31 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
         "description",
         "remarks",
         "info",
+        "information",
         "opening_hours",
     ),
 }
 
-#: The ``healthy_streets.kind`` a meeting map writes into its "Download my additions" file.
+
+def _looks_like_asset_name(value: str) -> bool:
+    """A name (:func:`looks_like_name`), or a single letter ("Bench A" typed as "A")."""
+    text = value.strip()
+    return looks_like_name(text) or (len(text) == 1 and text.isalpha())
+
+
+_NAME = Role(
+    "name",
+    ASSET_FIELDS["name"],
+    _looks_like_asset_name,
+    share=0.8,
+    what="are short distinct texts",
+    contradicts_below=0.5,
+    distinct=True,
+)
+_CATEGORY = Role("category", ASSET_FIELDS["category"])  # values judged by the taxonomy
+_NOTES = Role("notes", ASSET_FIELDS["notes"])
+#: The roles an asset file's columns play, in order of precedence.
+ASSET_ROLES = (_NAME, _CATEGORY, _NOTES)
 
 _COORDINATE_ROLES = ("lat", "lon", "easting", "northing", "grid_ref", "postcode")
 _EXCEL = (".xlsx", ".xlsm")
@@ -130,6 +192,15 @@ def read_assets(
 ) -> ImportResult:
     """Read community assets into the ``assets`` layer.
 
+    Each column's role (name, category, notes, coordinates) is found by its header
+    (``Name``, ``Site name``, ``Location``, ``What is it``, ``site_type``, ``fclass``...)
+    or, when no header says, by its values: mostly distinct short texts are the name, a
+    column whose values the taxonomy knows is the category. Every guess is said in the
+    result's notes and kept in ``result.columns``. Rows that give no category take the
+    KML layer's name (not a default one such as "Untitled layer"), then ``category``, then
+    the file's name when it names one ("defibrillators.csv"), each said in the notes; so do
+    all rows when the category column names nothing the taxonomy knows.
+
     Parameters
     ----------
     path
@@ -137,14 +208,15 @@ def read_assets(
         map's additions file; or an OpenStreetMap extract.
     fields
         Columns for the roles ``name``, ``category`` and ``notes``, and for the coordinates
-        ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref`` and ``postcode``, where the
-        file's names are not recognised.
+        ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref`` and ``postcode``: these
+        win over the guesses.
     crs
         For spatial files that declare no CRS.
     layer
         The layer of a multi-layer file, or the sheet of a workbook.
     area
-        The project area in the working CRS; assets outside it are rejected.
+        The project area in the working CRS; assets outside it are set apart (counted in
+        ``result.outside`` with their distance), not rejected.
     taxonomy
         The asset taxonomy (a project's own synonyms added); default the standard one.
     category
@@ -175,8 +247,16 @@ def read_assets(
     working = working_crs or settings.working_crs
     book = AccountBook(path.name)
     taxonomy = taxonomy or asset_taxonomy()
-    roles = dict(fields or {})
-    coordinate_fields = {k: roles.pop(k) for k in list(roles) if k in _COORDINATE_ROLES}
+    given = dict(fields or {})
+    for role, column in given.items():
+        if is_personal_column(str(column)):
+            raise InputFileError(
+                path,
+                f"The column {column!r} (named for the {role}) holds personal data "
+                "(people's names, addresses or contact details), which the toolkit never reads",
+                fix="Name another column with --field, or leave the role to be guessed.",
+            )
+    coordinate_fields = {k: given.pop(k) for k in list(given) if k in _COORDINATE_ROLES}
     source = path.name
     if path.suffix.lower() in _EXCEL:
         table = read_excel_table(path, sheet=layer)
@@ -186,30 +266,14 @@ def read_assets(
         table = None
     spatial = frame_from_wkt_table(path, table) if table is not None else None
     if table is not None and spatial is None:
-        book.hide_names(person_columns(table))
         rows_in = len(table)
         if rows_in == 0:
             raise InputFileError(
                 path, "The spreadsheet holds no rows.", fix="Check it is the right file."
             )
-        table = reject_bad_rows(table, book)
-        columns = find_coordinate_columns(list(table.columns), coordinate_fields)
-        if not columns.any:
-            raise InputFileError(
-                path,
-                "No coordinate columns were found",
-                fix="Name them Latitude/Longitude, Easting/Northing, Grid Ref or Postcode, or "
-                "map them with --field lat=COLUMN --field lon=COLUMN.",
-            )
-        lookup = (
-            PostcodeLookup.from_file(postcodes)
-            if postcodes is not None and not isinstance(postcodes, PostcodeLookup)
-            else postcodes
+        frame, read, coordinates = _assets_from_table(
+            path, table, book, coordinate_fields, area=area, working=working, postcodes=postcodes
         )
-        points = points_from_table(
-            table, columns, book, area=area, working_crs=working, postcodes=lookup
-        )
-        frame = gpd.GeoDataFrame(table.loc[points.index], geometry=points, crs=working)
     else:
         if spatial is not None:
             frame = spatial
@@ -222,24 +286,182 @@ def read_assets(
             raise InputFileError(
                 path, "The file holds no features.", fix="Check it is the right file."
             )
-        frame, _ = drop_unusable_geometries(frame, book)
-        frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working, book=book)
-        if area is not None and len(frame):
-            outside = ~frame.intersects(area)
-            book.reject_many(
-                frame.index[outside].to_series(),
-                "The asset lies far outside the project area; check the coordinates.",
-                field="geometry",
-            )
-            frame = frame[~outside]
-    names = [c for c in frame.columns if c not in ("geometry", "_layer")]
-    resolved = resolve_fields(path, names, ASSET_FIELDS, roles)
-    assets = _asset_columns(
-        frame, resolved, book, taxonomy, category=category, source=source, slug=slugify(path.name)
+        frame = blank_cells(frame)
+        read = frame
+        frame, coordinates = _place_features(
+            path, frame, table, book, crs=crs, area=area, working=working
+        )
+    book.hide_names(person_columns(read))
+    skip = [*(g.column for g in coordinates.values() if g.column), "_layer"]
+    roles = find_roles(
+        path,
+        read,
+        ASSET_ROLES,
+        given,
+        exclude=[c for c in read.columns if c in skip or is_personal_column(str(c))],
     )
+    if "category" not in given:
+        _find_category_by_values(read, roles, taxonomy, skip)
+    assets = _asset_columns(
+        frame,
+        roles,
+        book,
+        taxonomy,
+        category=category,
+        source=source,
+        slug=slugify(path.name),
+        path=path,
+    )
+    record_guesses(book, roles, coordinates)
     if table is not None:
         note_reading(table, book, kept=assets.index)
     return book.result(conform(assets, ASSETS), rows_in)
+
+
+def _assets_from_table(
+    path: Path,
+    table: pd.DataFrame,
+    book: AccountBook,
+    coordinate_fields: Mapping[str, str],
+    *,
+    area: shapely.Geometry | None,
+    working: str,
+    postcodes: str | Path | PostcodeLookup | None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Guess]]:
+    """The rows of a spreadsheet placed by their coordinates; the table as read (to judge
+    its columns by); the coordinate columns used."""
+    table = reject_bad_rows(table, book)
+    columns = find_coordinate_columns(list(table.columns), coordinate_fields, path=path)
+    if not columns.any:
+        raise InputFileError(
+            path,
+            "No coordinate columns were found",
+            fix="Name them Latitude/Longitude, Easting/Northing, Grid Ref or Postcode, or "
+            "map them with --field lat=COLUMN --field lon=COLUMN.",
+        )
+    lookup = (
+        PostcodeLookup.from_file(postcodes)
+        if postcodes is not None and not isinstance(postcodes, PostcodeLookup)
+        else postcodes
+    )
+    points = points_from_table(
+        table, columns, book, area=area, working_crs=working, postcodes=lookup
+    )
+    frame = gpd.GeoDataFrame(table.loc[points.index], geometry=points, crs=working)
+    return frame, table, coordinate_guesses(columns, coordinate_fields)
+
+
+def _place_features(
+    path: Path,
+    frame: gpd.GeoDataFrame,
+    table: pd.DataFrame | None,
+    book: AccountBook,
+    *,
+    crs: object,
+    area: shapely.Geometry | None,
+    working: str,
+) -> tuple[gpd.GeoDataFrame, dict[str, Guess]]:
+    """A spatial file's features in the working CRS, those that cannot be places rejected
+    and those outside ``area`` set apart; the guess of the geometry column, if any."""
+    frame, _ = drop_unusable_geometries(frame, book)
+    guesses: dict[str, Guess] = {}
+    if table is not None and crs is None and frame.crs is None:  # a CSV with a WKT column
+        crs, guess = _wkt_crs(table, frame)
+        if guess is not None:
+            guesses["geometry"] = guess
+    frame, _ = to_working_crs(frame, path, crs=crs, working_crs=working, book=book)
+    if table is not None and guesses:
+        _compare_wkt_with_columns(table, frame, book, guesses)
+    if working_is_british(working) and len(frame):
+        abroad = outside_great_britain(frame.geometry)
+        book.reject_many(
+            frame.index[abroad].to_series(),
+            "The feature lies outside Great Britain, so it is not a place in this project "
+            "(not merely outside its area); check its coordinates or the file's CRS.",
+            field="geometry",
+        )
+        frame = frame[~abroad]
+    if area is not None and len(frame):
+        frame = frame[set_apart_outside(frame, area, book)]
+    return frame, guesses
+
+
+def _wkt_crs(table: pd.DataFrame, frame: gpd.GeoDataFrame) -> tuple[str | None, Guess | None]:
+    """The CRS of a WKT column the file does not name, from its numbers: longitude and
+    latitude in degrees in Britain are EPSG:4326, metres on the National Grid EPSG:27700."""
+    column = str(frame.attrs.get("geometry_field", "geometry"))
+    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if not len(present):
+        return None, None
+    west, south, east, north = present.total_bounds
+    if (
+        GB_LONLAT[0] <= west
+        and east <= GB_LONLAT[2]
+        and GB_LONLAT[1] <= south
+        and north <= GB_LONLAT[3]
+    ):
+        how = "WKT in longitude/latitude degrees, read as EPSG:4326"
+        return "EPSG:4326", Guess("geometry", column, how)
+    if looks_like_bng(present.total_bounds):
+        how = "WKT in National Grid metres, read as EPSG:27700"
+        return "EPSG:27700", Guess("geometry", column, how)
+    return None, None
+
+
+#: Metres apart beyond which a WKT point and the row's own coordinates disagree.
+AGREE_WITHIN_M = 50.0
+
+
+def _compare_wkt_with_columns(
+    table: pd.DataFrame, frame: gpd.GeoDataFrame, book: AccountBook, guesses: dict[str, Guess]
+) -> None:
+    """Check the WKT points against the row's easting/northing (or latitude/longitude)
+    columns, and say which rows disagree by more than :data:`AGREE_WITHIN_M`."""
+    columns = find_coordinate_columns(list(table.columns))
+    if not ((columns.easting and columns.northing) or (columns.lat and columns.lon)):
+        return
+    check = AccountBook(book.source)  # the columns' own verdicts are not this import's
+    own = points_from_table(table.loc[frame.index], columns, check, working_crs=str(frame.crs))
+    points = frame.geometry.loc[own.index]
+    is_point = points.geom_type == "Point"
+    apart = points[is_point].distance(own[is_point]).round(0)
+    far = apart[apart > AGREE_WITHIN_M]
+    names = ", ".join(map(repr, columns.names[:2]))
+    guesses["geometry"] = replace(
+        guesses["geometry"],
+        how=f"{guesses['geometry'].how}; used rather than {names}, which agree within "
+        f"{AGREE_WITHIN_M:g} m in {len(apart) - len(far)} of {len(apart)} rows",
+    )
+    if len(far):
+        rows = ", ".join(map(str, far.index[:10])) + (", …" if len(far) > 10 else "")
+        book.note(
+            f"{len(far)} rows' WKT point and {names} disagree by more than "
+            f"{AGREE_WITHIN_M:g} m ({far.min():.0f} to {far.max():.0f} m; rows {rows}): "
+            "the WKT point was used; check them."
+        )
+
+
+def _find_category_by_values(
+    frame: pd.DataFrame, roles: Roles, taxonomy: Taxonomy, skip: list[str]
+) -> None:
+    """When no header named the category, the column whose values the taxonomy knows
+    (the name column too, when it repeats a few values: the type, as My Maps writes it)."""
+    if roles["category"] is not None:
+        return
+    taken = {roles["name"], roles["notes"], *skip}
+    candidates = [
+        c
+        for c in frame.columns
+        if c not in taken and c != "geometry" and not is_personal_column(str(c))
+    ]
+    name = roles["name"]
+    if name is not None:
+        candidates.append(name)
+    guess = category_by_values(
+        frame, candidates, taxonomy, repeated=[name] if name is not None else []
+    )
+    if guess is not None:
+        roles.guesses["category"] = guess
 
 
 def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
@@ -285,27 +507,49 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
         chosen = next(iter(filled.values()), next(iter(sheets.values())))
     chosen.columns = [str(c).strip() for c in chosen.columns]
     chosen.index = pd.RangeIndex(2, 2 + len(chosen))
-    return chosen
+    return blank_cells(chosen)
 
 
 def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     """A spatial file; every layer of a KML/KMZ (its name kept in ``_layer``) unless one is
-    chosen."""
+    chosen. A KML's descriptions are HTML: read as text (see :func:`html_to_text`)."""
     fmt = detect_format(path)
     layers = list_layers(path) if fmt in (KML, KMZ) and layer is None else []
     if len(layers) <= 1:
         frame, _ = read_spatial(path, layer=layer or (layers[0] if layers else None))
         if layers:
             frame["_layer"] = layers[0]
-        return frame
-    frames = []
-    for name in layers:
-        part, _ = read_spatial(path, layer=name)
-        part["_layer"] = name
-        frames.append(part)
-    frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    else:
+        frames = []
+        for name in layers:
+            part, _ = read_spatial(path, layer=name)
+            part["_layer"] = name
+            frames.append(part)
+        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+    if fmt in (KML, KMZ):
+        for column in [c for c in frame.columns if str(c).lower() == "description"]:
+            frame[column] = frame[column].map(html_to_text, na_action="ignore")
     return frame
+
+
+_LINE_BREAK = re.compile(r"\s*<\s*(?:br|/p|/div|/li)\s*/?\s*>\s*", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]{0,500}>")
+
+
+def html_to_text(value: object) -> object:
+    """The text of a KML description written in HTML: line breaks (``<br>``, paragraphs)
+    become "; ", other tags go, entities are read ("&amp;" is "&").
+
+    >>> html_to_text("Balham High Road<br>Disabled Access")
+    'Balham High Road; Disabled Access'
+    """
+    if not isinstance(value, str) or ("<" not in value and "&" not in value):
+        return value
+    text = _TAG.sub(" ", _LINE_BREAK.sub("; ", value))
+    text = html.unescape(text)
+    parts = [" ".join(part.split()) for part in text.split(";")]
+    return "; ".join(part for part in parts if part)
 
 
 def _is_community_map(path: Path) -> bool:
@@ -322,24 +566,20 @@ def _is_community_map(path: Path) -> bool:
 
 def _asset_columns(
     frame: gpd.GeoDataFrame,
-    roles: Mapping[str, str | None],
+    roles: Roles,
     book: AccountBook,
     taxonomy: Taxonomy,
     *,
     category: str | None,
     source: str,
     slug: str,
+    path: Path,
 ) -> gpd.GeoDataFrame:
-    def column(role: str) -> pd.Series:
-        name = roles.get(role)
-        if name is None or is_personal_column(name):
-            return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-        return frame[name].astype("object").where(frame[name].notna(), None)
-
     people = person_columns(frame)
-    category_text = column("category")
+    category_text = roles.column_values(frame, _CATEGORY)
     if "_layer" in frame:  # a My Maps layer name is the category of the rows in it
-        category_text = category_text.fillna(frame["_layer"])
+        named = frame["_layer"].where(~frame["_layer"].map(is_default_layer_name))
+        category_text = category_text.fillna(named)
     if category is not None:
         category_text = category_text.fillna(category)
     keys = category_text.map(taxonomy.categorise)
@@ -347,7 +587,8 @@ def _asset_columns(
         category_text, taxonomy, what="asset", settings_table="[taxonomy.assets]"
     ):
         book.note(note)
-    missing = category_text.isna()
+    keys = _category_from_file(path, keys, category_text, roles, book, taxonomy)
+    missing = category_text.isna() & (keys == "other")
     if missing.any():
         book.note(
             f"{int(missing.sum())} rows give no category and became 'other'; name one "
@@ -356,18 +597,48 @@ def _asset_columns(
     return gpd.GeoDataFrame(
         {
             "asset_id": [f"{slug}-{row}" for row in frame.index],
-            "name": redact_series(remove_names(column("name"), people)),
+            "name": redact_series(remove_names(roles.column_values(frame, _NAME), people)),
             "category": keys,
             "category_text": redact_series(category_text),
             "source": source,
             "source_ref": [str(row) for row in frame.index],
-            "notes": redact_series(remove_names(column("notes"), people)),
+            "notes": redact_series(remove_names(roles.column_values(frame, _NOTES), people)),
             "zone_id": None,
         },
         geometry=frame.geometry,
         crs=frame.crs,
         index=frame.index,
     )
+
+
+def _category_from_file(
+    path: Path,
+    keys: pd.Series,
+    text: pd.Series,
+    roles: Roles,
+    book: AccountBook,
+    taxonomy: Taxonomy,
+) -> pd.Series:
+    """Rows that give no category (or whose category column names nothing the taxonomy
+    knows) take the category the file's name gives, said in the notes."""
+    from_name = category_from_file_name(path, taxonomy)
+    if from_name is None:
+        return keys
+    nothing_known = bool(text.notna().any()) and bool((keys[text.notna()] == "other").all())
+    todo = text.isna() | (nothing_known & (keys == "other"))
+    if not todo.any():
+        return keys
+    label = taxonomy.label(from_name)
+    book.note(
+        f"{int(todo.sum())} rows that give no category the toolkit knows were given "
+        f"{label!r} ({from_name}), as the file's name {path.name!r} says; name another "
+        "with --category (category= in Python)."
+    )
+    if roles["category"] is None:
+        roles.guesses["category"] = replace(
+            roles.guesses["category"], how=f"the file's name says {label!r} for every row"
+        )
+    return keys.where(~todo, from_name)
 
 
 def drop_duplicate_assets(

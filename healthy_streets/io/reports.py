@@ -1,14 +1,20 @@
 """Resident reports: FixMyStreet CSV exports, Open311 GeoReport v2, council CRM exports.
 
 Columns are matched by header name, never by position, so older exports missing columns and
-council exports with extra ones both load. Names, emails, phone numbers and staff names
-never leave this module: only the columns of the ``reports`` layer are kept, and emails, phone
-numbers, home addresses and people's names written inside titles and descriptions are removed
-(:mod:`healthy_streets.model.privacy`).
+council exports with extra ones both load. A council's own CSV has its columns found by
+header (``Ref``, ``Kind``, ``Type``, ``ReceivedDate``...) and, where no header says, by
+content (dates that read, categories the taxonomy knows, statuses, a FixMyStreet report
+link that holds the report's id); every guess is said in the import's notes.
+
+Names, emails, phone numbers and staff names never leave this module: only the columns of
+the ``reports`` layer are kept, and emails, phone numbers, home addresses and people's names
+written inside titles and descriptions are removed (:mod:`healthy_streets.model.privacy`).
+Reports outside the project area are set apart with their distance, not rejected.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,7 +30,9 @@ from typing_extensions import Unpack
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
+from healthy_streets.io._columns import category_by_values, record_guesses
 from healthy_streets.io._common import (
+    blank_cells,
     check_input,
     decode_text,
     find_column,
@@ -32,10 +40,20 @@ from healthy_streets.io._common import (
     read_table,
     reject_bad_rows,
 )
-from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+from healthy_streets.io._coords import (
+    coordinate_guesses,
+    find_coordinate_columns,
+    points_from_table,
+)
+from healthy_streets.io._roles import Role, find_roles
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
-from healthy_streets.model.privacy import person_columns, redact_series, remove_names
+from healthy_streets.model.privacy import (
+    is_personal_column,
+    person_columns,
+    redact_series,
+    remove_names,
+)
 from healthy_streets.model.taxonomy import (
     RESPONSIBLE_TIER,
     Taxonomy,
@@ -44,6 +62,8 @@ from healthy_streets.model.taxonomy import (
 )
 
 __all__ = [
+    "CSV_COLUMNS",
+    "CSV_ROLES",
     "FIXMYSTREET_COLUMNS",
     "OPEN311_COLUMNS",
     "REPORT_STATUSES",
@@ -76,6 +96,9 @@ REPORT_STATUSES: dict[str, str] = {
             "under investigation",
             "awaiting action",
             "in hand",
+            "unconfirmed",
+            "response target passed",
+            "resolution target passed",
         ],
         "open",
     ),
@@ -109,6 +132,7 @@ REPORT_STATUSES: dict[str, str] = {
             "rejected",
             "cancelled",
             "no action required",
+            "hidden",
         ],
         "closed",
     ),
@@ -140,30 +164,61 @@ OPEN311_COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
 }
 
-#: Roles a council CRM CSV can map (``--map ROLE=COLUMN``), with names tried when unmapped.
+#: Roles a council CRM CSV can map (``--map ROLE=COLUMN``), with the headers tried when
+#: unmapped (council and open-data headings), most specific first.
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "report_id": (
         "report_id",
         "reference",
         "ref",
         "case_ref",
+        "case_reference",
         "case_number",
+        "case_no",
         "case_id",
         "enquiry_number",
+        "enquiry_ref",
+        "request_id",
+        "service_request_id",
+        "incident_id",
         "id",
     ),
     "title": ("title", "summary", "subject"),
     "detail": ("detail", "details", "description", "notes", "comments"),
-    "category": ("category", "type", "enquiry_type", "service", "issue", "problem"),
-    "subcategory": ("subcategory", "sub_category", "sub_type", "subtype"),
+    "category": (
+        "category",
+        "service",
+        "service_name",
+        "enquiry_type",
+        "request_type",
+        "complaint_type",
+        "problem_type",
+        "issue_type",
+        "kind",
+        "type",
+        "issue",
+        "problem",
+    ),
+    "subcategory": ("subcategory", "sub_category", "sub_type", "subtype", "type", "detail_type"),
     "created": (
         "created",
         "date_created",
+        "created_date",
+        "created_at",
+        "creation_date",
         "reported",
         "date_reported",
+        "reported_date",
         "received",
+        "received_date",
         "date_received",
         "logged",
+        "date_logged",
+        "logged_date",
+        "logged_on",
+        "opened",
+        "date_opened",
+        "requested_datetime",
         "date",
     ),
     "confirmed": ("confirmed",),
@@ -175,15 +230,19 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "completed",
         "date_completed",
         "closed_date",
+        "date_closed",
     ),
-    "status": ("status", "state", "case_status"),
+    "status": ("status", "state", "case_status", "current_status"),
 }
 
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$")
+_UTC_WORD = re.compile(r"\s*\b(?:UTC|GMT)\s*$", re.IGNORECASE)
 _UK_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %I:%M:%S %p",
+    "%d/%m/%Y %I:%M %p",
     "%d/%m/%Y",
     "%d-%m-%Y %H:%M",
     "%d-%m-%Y",
@@ -236,9 +295,12 @@ def parse_report_dates(values: pd.Series) -> pd.Series:
     """Dates as ISO 8601 or UK day-first text, with or without a time, in Europe/London.
 
     Text without an offset is London local time (at the autumn change, the repeated hour
-    is read as GMT); text with an offset is converted. Unreadable text gives NaT.
+    is read as GMT); text with an offset (``+01:00``, ``Z``, or ``UTC`` written after it:
+    "2010-07-04 19:00:35 UTC") is converted. UK times may be written with AM/PM
+    ("19/03/2018 11:56:00 AM"). Unreadable text gives NaT.
     """
     text = values.astype("str").str.strip()
+    text = text.str.replace(_UTC_WORD, "+00:00", regex=True)
     out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
     present = values.notna() & (text != "")
     iso = present & text.str.match(_ISO_LIKE)
@@ -266,6 +328,78 @@ def _localise(parsed: pd.Series) -> pd.Series:
     return parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="shift_forward")
 
 
+def looks_like_report_date(value: str) -> bool:
+    """A date as :func:`parse_report_dates` reads it.
+
+    >>> looks_like_report_date("19/03/2018 11:56:00 AM"), looks_like_report_date("Noise")
+    (True, False)
+    """
+    text = value.strip()
+    if not _DATE_SHAPE.match(text):  # most values of most columns: quickly not dates
+        return False
+    if _ISO_LIKE.match(text):
+        return bool(parse_report_dates(pd.Series([text])).notna().iloc[0])
+    for fmt in _UK_FORMATS:
+        try:
+            dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
+
+
+_FMS_LINK = re.compile(r"^\s*https?://[^\s]*/report/(\d+)\b")
+
+
+def report_id_from_link(value: str) -> str | None:
+    """The report's id in a FixMyStreet report link, else ``None``.
+
+    >>> report_id_from_link("https://www.fixmystreet.com/report/122878")
+    '122878'
+    """
+    match = _FMS_LINK.match(value)
+    return match[1] if match else None
+
+
+def _header_roles(columns: Mapping[str, Sequence[str]]) -> tuple[Role, ...]:
+    return tuple(Role(role, tuple(names)) for role, names in columns.items())
+
+
+#: The roles of a council CSV: found by header, else by content.
+CSV_ROLES: tuple[Role, ...] = (
+    Role(
+        "report_id",
+        CSV_COLUMNS["report_id"],
+        split=report_id_from_link,
+        what_split="a FixMyStreet report link",
+    ),
+    Role("category", CSV_COLUMNS["category"]),  # values judged by the taxonomy
+    Role("subcategory", CSV_COLUMNS["subcategory"]),
+    Role(
+        "created",
+        CSV_COLUMNS["created"],
+        looks_like_report_date,
+        share=0.8,
+        what="read as dates",
+        contradicts_below=0.5,
+    ),
+    Role("confirmed", CSV_COLUMNS["confirmed"]),
+    Role("fixed", CSV_COLUMNS["fixed"]),
+    Role(
+        "status",
+        CSV_COLUMNS["status"],
+        lambda v: status_from_text(v) is not None,
+        share=0.8,
+        what="are statuses the toolkit knows",
+    ),
+    Role("title", CSV_COLUMNS["title"]),
+    Role("detail", CSV_COLUMNS["detail"]),
+)
+
+
 def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions]) -> ImportResult:
     """Read a FixMyStreet CSV export into the ``reports`` layer.
 
@@ -281,7 +415,8 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     >>> result.layer.groupby(["category", "status"]).size()  # doctest: +SKIP
     """
     path = check_input(path)
-    return _reports_from_table(path, read_table(path), FIXMYSTREET_COLUMNS, **options)
+    roles = _header_roles(FIXMYSTREET_COLUMNS)
+    return _reports_from_table(path, read_table(path), roles, **options)
 
 
 def reports_from_csv(
@@ -290,7 +425,13 @@ def reports_from_csv(
     columns: Mapping[str, str] | None = None,
     **options: Unpack[ReportOptions],
 ) -> ImportResult:
-    """Read any council CSV of reports, with a column mapping.
+    """Read any council CSV of reports, its columns found by header and content.
+
+    Roles not given in ``columns`` are found by the header (council and open-data headings:
+    ``Ref``, ``Kind``, ``Type``, ``ReceivedDate``...) or, where no header says, by the
+    values: dates that read are the date, a column whose values the report taxonomy knows
+    the category, known statuses the status, a FixMyStreet report link the id. Every guess
+    is said in the result's notes and kept in ``result.columns``.
 
     Parameters
     ----------
@@ -299,26 +440,26 @@ def reports_from_csv(
     columns
         Role -> column name, for the roles ``report_id``, ``title``, ``detail``, ``category``,
         ``subcategory``, ``created``, ``confirmed``, ``fixed``, ``status`` and the
-        coordinates ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref``. Roles not
-        given are looked for under common names.
+        coordinates ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref``: these win over
+        the guesses.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
     """
     path = check_input(path)
     table = read_table(path)
-    mapping = {role: tuple(names) for role, names in CSV_COLUMNS.items()}
+    given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
     for role, column in (columns or {}).items():
         if role in ("lat", "lon", "easting", "northing", "grid_ref"):
             coordinates[role] = column
-        elif role in mapping:
+        elif role in CSV_COLUMNS:
             if find_column(table.columns, [column], truncated=False) is None:
                 raise InputFileError(
                     path,
                     f"There is no column {column!r} for {role}",
                     fix=f"The columns are: {', '.join(map(repr, table.columns))}.",
                 )
-            mapping[role] = (column,)
+            given[role] = column
         else:
             from healthy_streets.errors import ConfigError
 
@@ -326,7 +467,9 @@ def reports_from_csv(
                 f"Unknown role {role!r} in the column mapping; the roles are "
                 f"{', '.join([*CSV_COLUMNS, 'lat', 'lon', 'easting', 'northing', 'grid_ref'])}."
             )
-    return _reports_from_table(path, table, mapping, coordinates=coordinates, **options)
+    return _reports_from_table(
+        path, table, CSV_ROLES, given=given, coordinates=coordinates, by_content=True, **options
+    )
 
 
 def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> ImportResult:
@@ -340,14 +483,11 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     decoded = decode_text(path)
     records = _open311_records(path, decoded.text)
     table = pd.DataFrame.from_records(records).astype("object")
-    table = table.where(table.notna(), None).map(
-        lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(v)
-    )
+    table = table.where(table.notna(), None).map(lambda v: None if v is None else str(v))
     table.index = pd.RangeIndex(1, len(table) + 1)
+    table = blank_cells(table)
     table.attrs["text_notes"] = decoded.notes()
-    return _reports_from_table(
-        path, table, OPEN311_COLUMNS, coordinates={"lat": "lat", "lon": "long"}, **options
-    )
+    return _reports_from_table(path, table, _header_roles(OPEN311_COLUMNS), **options)
 
 
 def read_reports(
@@ -356,7 +496,9 @@ def read_reports(
     """Read reports, choosing the reader by ``format`` or by the file.
 
     ``format`` is ``fixmystreet``, ``open311`` or ``csv``; by default ``.json``/``.xml``
-    files are Open311 and CSV files with a ``Report ID`` column FixMyStreet.
+    files are Open311, CSV files with a ``Report ID`` column FixMyStreet, and other CSV
+    files a council's own export, read by :func:`reports_from_csv` with its columns found
+    by header and content.
     """
     path = check_input(path)
     if format is None:
@@ -417,9 +559,11 @@ def _open311_records(path: Path, text: str) -> list[dict[str, object]]:
 def _reports_from_table(
     path: Path,
     table: pd.DataFrame,
-    names: Mapping[str, Sequence[str]],
+    role_list: Sequence[Role],
     *,
+    given: Mapping[str, str] | None = None,
     coordinates: Mapping[str, str] | None = None,
+    by_content: bool = False,
     area: shapely.Geometry | None = None,
     taxonomy: Taxonomy | None = None,
     tiers: Mapping[str, str] | None = None,
@@ -432,14 +576,18 @@ def _reports_from_table(
     if rows_in == 0:
         raise InputFileError(path, "The file holds no reports.", fix="Check the export's dates.")
     table = reject_bad_rows(table, book)
-    roles = {
-        role: find_column(table.columns, list(candidates), truncated=False)
-        for role, candidates in names.items()
-    }
-    missing = [role for role in ("category",) if roles[role] is None]
+    coords = find_coordinate_columns(list(table.columns), coordinates, path=path)
+    personal = [c for c in table.columns if is_personal_column(str(c))]
+    found = find_roles(path, table, role_list, given, exclude=[*coords.names, *personal])
+    if by_content and found["category"] is None and "category" not in (given or {}):
+        taken = {g.column for g in found.guesses.values()} | set(coords.names) | set(personal)
+        guess = category_by_values(table, [c for c in table.columns if c not in taken], taxonomy)
+        if guess is not None:
+            found.guesses["category"] = guess
+    roles: dict[str, str | None] = dict(found)
+    missing = [role for role in ("category",) if roles["category"] is None]
     if roles["created"] is None and roles["confirmed"] is None:
         missing.append("created (a date)")
-    coords = find_coordinate_columns(list(table.columns), dict(coordinates or {}))
     if not coords.any:
         missing.append("coordinates (Latitude/Longitude or Easting/Northing)")
     if missing:
@@ -449,12 +597,11 @@ def _reports_from_table(
             fix=f"The file has: {', '.join(map(repr, table.columns))}. For a council export, "
             "map the columns with --map ROLE=COLUMN.",
         )
+    record_guesses(book, found, coordinate_guesses(coords, coordinates))
+    by_role = {role.name: role for role in role_list}
 
     def column(role: str) -> pd.Series:
-        name = roles.get(role)
-        if name is None:
-            return pd.Series([None] * len(table), index=table.index, dtype="object")
-        return table[name]
+        return found.column_values(table, by_role[role])
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
@@ -548,22 +695,32 @@ def _content_ids(rows: pd.DataFrame, stem: str) -> list[str]:
 def _categories(
     category: pd.Series, subcategory: pd.Series, taxonomy: Taxonomy, book: AccountBook
 ) -> tuple[pd.Series, pd.Series]:
-    """Category keys (subcategory first when it names one) and the original text."""
+    """Category keys (subcategory first when it names one) and the original text.
+
+    The import's notes list the text that decided each category: the subcategory or the
+    category that named one, or both as written ("General Request / Nuisance") when
+    neither did.
+    """
     text = category.astype("object").where(category.notna(), None)
     sub = subcategory.astype("object").where(subcategory.notna(), None)
     keys = []
+    deciding: list[object] = []
     for main, detail in zip(text, sub, strict=True):
         match = taxonomy.match(detail) if detail else None
+        said = detail
         if match is None or match.category == "other":  # "Other" says less than the category
-            match = taxonomy.match(main)
+            match, said = taxonomy.match(main), main
+        if match.how == "unmatched" and main and detail:
+            said = f"{main} / {detail}"
         keys.append(match.category)
+        deciding.append(said)
     keys_series = pd.Series(keys, index=category.index, dtype="object")
     combined = pd.Series(
         [f"{m} / {d}" if m and d else (m or d) for m, d in zip(text, sub, strict=True)],
         index=category.index,
         dtype="object",
     )
-    for note in match_notes(text, taxonomy, what="report", settings_table="[taxonomy.reports]"):
+    for note in match_notes(deciding, taxonomy, what="report", settings_table="[taxonomy.reports]"):
         book.note(note)
     return keys_series, combined
 

@@ -77,6 +77,12 @@ ASSET_COLOURS: dict[str, str] = {
     "bus_stop": "#d6604d",
     "toilets": "#4393c3",
     "community_group": "#9970ab",
+    "defibrillator": "#d7191c",
+    "drinking_water": "#2c7fb8",
+    "grit_bin": "#b8860b",
+    "heritage": "#7b3294",
+    "public_service": "#053061",
+    "street_service": "#a50026",
     "other": "#878787",
 }
 
@@ -90,6 +96,9 @@ REPORT_COLOURS: dict[str, str] = {
     "graffiti": "#56B4E9",
     "vegetation": "#009E73",
     "abandoned_vehicle": "#999933",
+    "noise": "#882255",
+    "pests": "#332288",
+    "pollution": "#DDCC77",
     "other": "#7f7f7f",
 }
 
@@ -122,6 +131,17 @@ ASSET_SYMBOLS: dict[str, str] = {
     "community_group": "M8 3a3.2 3.2 0 1 1 0 6.4A3.2 3.2 0 0 1 8 3zm8.5 1a2.8 2.8 0 1 1 0 5.6 2.8"
     " 2.8 0 0 1 0-5.6zM1.5 21c0-5 3-9.5 6.5-9.5s6.5 4.5 6.5 9.5zm13.5 0c0-2.8"
     "-.7-5.5-2-7.4 1-1 2.2-1.6 3.5-1.6 3.5 0 6 4 6 9z",
+    # a heart with a lightning bolt cut out of it
+    "defibrillator": "M12 21 3.2 12.6C.9 10.3.9 6.6 3.2 4.3s6-2.3 8.3 0l.5.5.5-.5c2.3-2.3 6-2.3"
+    " 8.3 0s2.3 6 0 8.3zM13 6.5 8 13h3.2l-1.2 5 5-6.8h-3.2z",
+    "drinking_water": "M12 2.5S5 10.4 5 15a7 7 0 0 0 14 0c0-4.6-7-12.5-7-12.5z",
+    # a grit box: a sloping lid over a box with a slot
+    "grit_bin": "M3 8.5 12 4l9 4.5zM4 10h16v10H4zM7 13h10v1.6H7z",
+    # a portico: pediment, three columns, a step
+    "heritage": "M12 2 2 7v2h20V7zM4 10h3v8H4zM10.5 10h3v8h-3zM17 10h3v8h-3zM2 19h20v3H2z",
+    "public_service": "M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5z",
+    # a pillar box with its slot
+    "street_service": "M6 9a6 6 0 0 1 12 0v11h1.5v2h-15v-2H6zM8.5 10h7v1.6h-7z",
     "other": "M12 6.5a5.5 5.5 0 1 1 0 11 5.5 5.5 0 0 1 0-11z",
 }
 
