@@ -449,7 +449,7 @@ file = "walkabout.csv"          # CSV/.xlsx (lat/lon, easting/northing, grid ref
 file = "fixmystreet.csv"
 format = "fixmystreet"          # fixmystreet, open311 or csv
 
-# [[reports]]                   # a council CRM export, with its columns named
+# [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"
 # format = "csv"
 # [reports.columns]

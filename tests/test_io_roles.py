@@ -143,3 +143,10 @@ def test_missing_value_texts_are_missing(text):
 def test_a_name_and_a_date_in_one_value(value, name, date):
     assert name_before_date(value) == name
     assert date_after_name(value) == date
+
+
+def test_a_mostly_empty_column_is_not_chosen_by_its_values():
+    frame = pd.DataFrame({"sccId": ["Kestrel Park", "Cowslip", "Heapey", *[None] * 9]})
+    roles = find_roles("zones.geojson", frame, (NAME,))
+    assert roles["name"] is None
+    assert "'sccId' looked like it but is filled in only 3 of 12 rows" in roles.describe()

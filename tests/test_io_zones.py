@@ -574,7 +574,7 @@ def test_a_few_codes_in_an_empty_column_are_not_taken_for_names(tmp_path):
     )
     result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
     assert result.layer["name"].tolist() == [f"Zone {n}" for n in range(1, 6)]
-    assert "'sccId' looked like it but is empty in 3 of 5 rows" in result.notes[0]
+    assert "'sccId' looked like it but is filled in only 2 of 5 rows" in result.notes[0]
 
 
 def test_a_file_geodatabase_folder_or_zipped(tmp_path):

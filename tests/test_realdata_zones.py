@@ -63,7 +63,7 @@ def test_sheffield_dates_are_read_and_unconfirmed_stays_unknown(shared_data, nam
     assert "date <- 'DateBuilt' (header)" in note
     assert "status <- 'Status' (header)" in note
     # sccId holds three codes in 57 rows: not taken for names, and the summary says why
-    assert "no column for name ('sccId' looked like it but is empty in 54 of 57 rows" in note
+    assert "no column for name ('sccId' looked like it but is filled in only 3 of 57 rows" in note
     assert zones["name"].tolist() == [f"Zone {n}" for n in range(1, 58)]
     dated = zones[zones["implemented_text"].notna()]
     assert len(dated) == 41

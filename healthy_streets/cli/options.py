@@ -28,7 +28,8 @@ layer_opt = click.option(
     "--layer",
     metavar="NAME",
     default=None,
-    help="The layer to read from a GeoPackage or KML file that holds several.",
+    help="The layer to read from a file that holds several (GeoPackage, KML, File "
+    "Geodatabase, a zip of shapefiles).",
 )
 
 gpkg_output_opt = click.option(

@@ -22,7 +22,7 @@ from pyproj.exceptions import CRSError
 
 from healthy_streets import settings
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
-from healthy_streets.io._roles import blank_missing
+from healthy_streets.io._roles import blank_missing, folded_text
 from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
@@ -289,9 +289,8 @@ def blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         values = frame[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            try:
-                folded = values.astype("object").str.strip().str.lower()
-            except AttributeError:  # no text in the column at all
+            folded = folded_text(values)
+            if folded is None:  # no text in the column at all
                 continue
             said_nan = (folded == "nan").fillna(False)
             if said_nan.any():

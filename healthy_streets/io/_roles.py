@@ -40,6 +40,7 @@ __all__ = [
     "date_after_name",
     "find_roles",
     "fold_header",
+    "folded_text",
     "header_matches",
     "looks_like_date",
     "looks_like_name",
@@ -205,10 +206,19 @@ def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            text = values.astype("object")
-            folded = text.map(lambda v: v.strip().lower() if isinstance(v, str) else v)
-            out[column] = text.where(~folded.isin(MISSING_TEXTS), None)
+            folded = folded_text(values)
+            if folded is not None:
+                out[column] = values.astype("object").where(~folded.isin(MISSING_TEXTS), None)
     return out
+
+
+def folded_text(values: pd.Series) -> pd.Series | None:
+    """Each text cell stripped and in lower case (other cells missing), vectorised; ``None``
+    for a column with no text in it."""
+    try:
+        return values.astype("object").str.strip().str.lower()
+    except AttributeError:
+        return None
 
 
 def find_roles(
@@ -251,6 +261,7 @@ def find_roles(
         )
     columns = [c for c in frame.columns if c not in exclude and c != "geometry"]
     values = {c: _sample(frame[c]) for c in columns}
+    filled = {c: int(frame[c].notna().sum()) for c in columns}
     out = Roles()
     used: set[str] = set()
     for role_name, column in given.items():
@@ -279,7 +290,7 @@ def find_roles(
     for role in roles:
         if role.name in out.guesses or role.content is None:
             continue
-        guess = _by_content(role, columns, used, values)
+        guess = _by_content(role, columns, used, values, (filled, len(frame)), refused)
         if guess is not None:
             out.guesses[role.name] = guess
             used.add(str(guess.column))
@@ -332,9 +343,17 @@ def _by_header(
 
 
 def _by_content(
-    role: Role, columns: list[str], used: set[str], values: Mapping[str, list[str]]
+    role: Role,
+    columns: list[str],
+    used: set[str],
+    values: Mapping[str, list[str]],
+    fill: tuple[Mapping[str, int], int],
+    refused: dict[str, str],
 ) -> Guess | None:
+    """The column whose values fit ``role`` best, if enough do. A column empty in most rows
+    is never chosen by its values: a few codes among blanks are too little to go on."""
     best: tuple[float, str] | None = None
+    filled, rows = fill
     for column in columns:
         sample = values[column]
         if column in used or len(sample) < 2:
@@ -342,7 +361,15 @@ def _by_content(
         if role.distinct and len(set(sample)) < 0.5 * len(sample):
             continue
         share = _passing(role, sample)
-        if share is not None and share >= role.share and (best is None or share > best[0]):
+        if share is None or share < role.share:
+            continue
+        if 2 * filled[column] < rows:
+            refused.setdefault(
+                role.name,
+                f"{column!r} looked like it but is filled in only {filled[column]} of {rows} rows",
+            )
+            continue
+        if best is None or share > best[0]:
             best = (share, column)
     if best is None:
         return None

@@ -18,6 +18,7 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.io._common import check_input
+from healthy_streets.io._coords import set_apart_outside
 from healthy_streets.io.osm import OsmSource, osm_elements, read_osm_file
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
@@ -227,14 +228,9 @@ def _assets_result(
     frame = frame.to_crs(working_crs or settings.working_crs)
     rows_in = len(frame)
     if area is not None and len(frame):
-        inside = frame.intersects(area)
-        if (~inside).any():
-            book.note(
-                f"{int((~inside).sum())} OpenStreetMap features lie outside the project "
-                "area and were left out."
-            )
-        frame = frame[inside]
-        rows_in = len(frame)
+        # counted apart as elsewhere, by their OSM ids: an extract is wider than a project
+        by_ref = frame.geometry.set_axis(frame["source_ref"].to_numpy())
+        frame = frame[set_apart_outside(by_ref, area, book).to_numpy()]
     return book.result(conform(frame, ASSETS), rows_in + rejected, unit="OSM elements")
 
 

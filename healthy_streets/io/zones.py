@@ -371,30 +371,11 @@ def read_zones(
     if warning:
         book.note(warning)
     frame = blank_missing(frame)
-    roles = _sure_roles(find_roles(path, frame, ZONE_ROLES, fields), frame)
+    roles = find_roles(path, frame, ZONE_ROLES, fields)
     book.record_columns(roles.as_record(), roles.describe())
     zones = _attributes(frame, roles, book, path.name)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
-
-
-def _sure_roles(roles: Roles, frame: pd.DataFrame) -> Roles:
-    """Drop a guess made from the values of a column that is mostly empty: a few codes in
-    a column of blanks are too little to call it the zones' names."""
-    from healthy_streets.io._roles import Guess
-
-    for role, guess in list(roles.guesses.items()):
-        if guess.column is None or not guess.how.startswith("content"):
-            continue
-        filled = int(frame[guess.column].notna().sum())
-        if filled * 2 < len(frame):
-            roles.guesses[role] = Guess(
-                role,
-                None,
-                f"{guess.column!r} looked like it but is empty in {len(frame) - filled} of "
-                f"{len(frame)} rows",
-            )
-    return roles
 
 
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
