@@ -419,8 +419,10 @@ REPORT_TEXT = (
     ],
 )
 def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
-    """A quadratic pattern took 3.6 s for 40,000 characters: 20 MB would take days."""
-    assert _seconds(redact, text) < 20
+    """A quadratic pattern took 3.6 s for 40,000 characters: 20 MB would take days. The
+    bound only tells linear from quadratic, with room for a busy machine (speed itself is
+    measured in ``make bench``, not here)."""
+    assert _seconds(redact, text) < 60
 
 
 @pytest.mark.parametrize(
@@ -445,9 +447,9 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):
     """Text made to make each pattern try hard at every character: 2 MB in well under the
-    time a quadratic pattern needs for 40 kB."""
+    time a quadratic pattern needs for 40 kB (which would take hours here)."""
     text = unit * (2_000_000 // len(unit))
-    assert _seconds(redact, text) < 5
+    assert _seconds(redact, text) < 30
 
 
 def test_a_county_of_reports_is_scrubbed_quickly():
@@ -466,8 +468,9 @@ def test_a_county_of_reports_is_scrubbed_quickly():
     people = pd.DataFrame(
         {"User Name": rng.choices(["Jane Doe", "(anonymous)", "Jo Bloggs"], k=250_000)}
     )
-    assert _seconds(redact_series, titles) < 15
-    assert _seconds(remove_names, titles, people) < 10
+    # row by row, names alone took 70 s; the bounds tell that apart on a busy machine
+    assert _seconds(redact_series, titles) < 45
+    assert _seconds(remove_names, titles, people) < 30
 
 
 # --- the row's own names -------------------------------------------------------------------
