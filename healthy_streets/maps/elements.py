@@ -397,13 +397,14 @@ class ReportData(_RenderedOnce):
 
 class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
     """A heat map of the reports the filter shows (Leaflet.heat, shipped with folium), in
-    the colours of ``gradient`` (stop between 0 and 1 -> colour)."""
+    the colours of ``gradient`` (stop between 0 and 1 -> colour), beneath the streets."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = HS.reportHeat({{ this.data.get_name() }},
-                                                  {{ this.options_json }});
+                                                  {{ this.options_json }},
+                                                  {{ this._parent.get_name() }});
         HS.register("reports_heat", {{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -213,7 +213,7 @@ def meeting_map(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         zoom_start=16,
         tiles=None,
-        prefer_canvas=True,
+        prefer_canvas=False,  # streets as SVG: sharp on paper (the reports have a canvas)
         control_scale=True,
         max_zoom=19,
     )
@@ -256,7 +256,7 @@ def meeting_map(
                     "Places added on this computer",
                     Markup('<span data-hs-additions-count="">0</span>'),
                     layer="additions",
-                    attrs=Markup(" data-hs-additions-row hidden"),
+                    attrs=Markup(' data-hs-additions-row=""'),
                 )
             ],
         )
@@ -351,16 +351,22 @@ class _Legend:
         else:
             head = html('<section class="hs-section"><h3>{title}</h3>', title=title)
         self.sections.append(
-            head + Markup("<ul>") + Markup("").join(items) + Markup("</ul>") + after
+            head
+            + Markup("<ul>")
+            + Markup("").join(items)
+            + Markup("</ul>")
+            + after
+            + Markup("</section>")
         )
 
     def markup(self) -> Markup:
+        """The legend, the layers drawn on top first."""
         return (
             html(
                 '<div class="hs-legend"><h2>Legend</h2><p class="hs-note">Tick a box to show '
                 "or hide what it names.</p>"
             )
-            + Markup("").join(self.sections)
+            + Markup("").join(reversed(self.sections))
             + Markup("</div>")
         )
 

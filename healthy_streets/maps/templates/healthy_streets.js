@@ -259,12 +259,17 @@ var HS = (function () {
       map.off("click", this._click, this);
       this._map = null;
     },
+    /* The canvas only ever grows, and starts big enough for a printed page's map:
+       Chromium prints a canvas resized while it prepares to print as an opaque sheet,
+       which would hide the streets beneath. */
     _reset: function () {
-      var map = this._map, size = map.getSize();
-      var topLeft = map.containerPointToLayerPoint([0, 0]);
-      L.DomUtil.setPosition(this._canvas, topLeft);
-      this._canvas.width = size.x;
-      this._canvas.height = size.y;
+      var map = this._map, size = map.getSize(), canvas = this._canvas;
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      var width = Math.max(size.x, 1100), height = Math.max(size.y, 1100);
+      if (canvas.width < width || canvas.height < height) {
+        canvas.width = Math.max(canvas.width, width);
+        canvas.height = Math.max(canvas.height, height);
+      }
       this._redraw();
     },
     _animateZoom: function (e) {
@@ -276,8 +281,8 @@ var HS = (function () {
     _redraw: function () {
       if (!this._map) { return; }
       var data = this._data, raw = data.raw, ctx = this._canvas.getContext("2d");
-      var map = this._map, size = map.getSize(), r = this.options.radius;
-      ctx.clearRect(0, 0, size.x, size.y);
+      var map = this._map, r = this.options.radius;
+      ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
       var bounds = map.getBounds().pad(0.05);
       var south = bounds.getSouth(), north = bounds.getNorth();
       var west = bounds.getWest(), east = bounds.getEast();
@@ -324,12 +329,67 @@ var HS = (function () {
           .setContent(data.popupFor(hit)).openOn(this._map);
       }
     },
-    shownCount: function () { return this._data.count; }
+    shownCount: function () { return this._data.count; },
+    /* For print: the drawn reports as SVG (sharp on paper; Chromium prints a canvas drawn
+       while it prepares to print as an opaque sheet, which would hide the streets). */
+    printCopy: function () {
+      this.clearPrintCopy();
+      if (!this._map) { return; }
+      var data = this._data, raw = data.raw, map = this._map, r = this.options.radius;
+      var size = map.getSize(), groups = {};
+      for (var i = 0; i < data.n; i++) {
+        if (!data.shown[i]) { continue; }
+        var p = map.latLngToContainerPoint([data.lat[i], data.lon[i]]);
+        if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) { continue; }
+        var key = raw.cat[i] + (raw.status[i] === 0 ? ":open" : ":done");
+        (groups[key] = groups[key] || []).push(shapePath(raw.categories[raw.cat[i]].shape || [],
+                                                         p.x, p.y, r));
+      }
+      var svg = document.createElementNS(SVG_NS, "svg");
+      svg.setAttribute("class", "hs-points-print");
+      svg.setAttribute("width", size.x);
+      svg.setAttribute("height", size.y);
+      svg.setAttribute("aria-hidden", "true");
+      Object.keys(groups).forEach(function (key) {
+        var parts = key.split(":"), open = parts[1] === "open";
+        var path = document.createElementNS(SVG_NS, "path");
+        path.setAttribute("d", groups[key].join(""));
+        path.setAttribute("fill", raw.categories[+parts[0]].colour);
+        path.setAttribute("fill-opacity", open ? "1" : "0.5");
+        path.setAttribute("stroke", open ? "#1a1a1a" : "#555555");
+        path.setAttribute("stroke-width", "1.5");
+        path.setAttribute("stroke-linejoin", "round");
+        svg.appendChild(path);
+      });
+      L.DomUtil.setPosition(svg, map.containerPointToLayerPoint([0, 0]));
+      map.getPanes().overlayPane.appendChild(svg);
+      this._printCopy = svg;
+    },
+    clearPrintCopy: function () {
+      if (this._printCopy) { L.DomUtil.remove(this._printCopy); this._printCopy = null; }
+    }
   });
+
+  /* A category's shape as SVG path data at x, y, r pixels. */
+  function shapePath(corners, x, y, r) {
+    function n(v) { return Math.round(v * 10) / 10; }
+    if (!corners.length) {
+      return "M" + n(x + r) + " " + n(y) + "a" + r + " " + r + " 0 1 0 " + (-2 * r) + " 0a" +
+        r + " " + r + " 0 1 0 " + (2 * r) + " 0Z";
+    }
+    var out = "M" + n(x + corners[0][0] * r) + " " + n(y + corners[0][1] * r);
+    for (var k = 1; k < corners.length; k++) {
+      out += "L" + n(x + corners[k][0] * r) + " " + n(y + corners[k][1] * r);
+    }
+    return out + "Z";
+  }
 
   function reportPoints(data, opts) { return new CanvasPoints(data, opts); }
 
-  function reportHeat(data, opts) {
+  /* The heat map lies beneath the streets (and a canvas under the others prints well). */
+  function reportHeat(data, opts, onMap) {
+    if (!onMap.getPane("hsHeat")) { onMap.createPane("hsHeat").style.zIndex = 350; }
+    opts.pane = "hsHeat";
     function points() {
       var out = [];
       for (var i = 0; i < data.n; i++) {
@@ -697,7 +757,12 @@ var HS = (function () {
       row.classList.toggle("hs-off", !drawn);
     });
     each("[data-hs-additions-row]", function (row) {
-      row.hidden = !layers.additions || layers.additions.getLayers().length === 0;
+      row.closest("section").hidden = !layers.additions ||
+        layers.additions.getLayers().length === 0;
+    });
+    each(".hs-section", function (section) {
+      var drawn = section.querySelector('[data-hs-row][data-drawn="1"]') !== null;
+      section.setAttribute("data-drawn", drawn ? "1" : "0");
     });
   }
 
@@ -785,12 +850,19 @@ var HS = (function () {
       map.fitBounds(zoneBounds, { padding: [14, 14], animate: false });
       map.options.zoomSnap = snap;
     }
+    if (layers.reports && map.hasLayer(layers.reports)) { layers.reports.printCopy(); }
     return new Promise(function (done) {
       requestAnimationFrame(function () { requestAnimationFrame(function () { done(true); }); });
     });
   }
+  /* Chromium may paint the printed pages after "afterprint": restore the screen's view
+     once it has. */
   function afterPrint() {
+    setTimeout(restoreScreen, 0);
+  }
+  function restoreScreen() {
     if (!printing) { return; }
+    if (layers.reports) { layers.reports.clearPrintCopy(); }
     var root = document.documentElement;
     root.classList.remove("hs-print", "hs-print-dense");
     var side = document.getElementById("hs-side");
@@ -822,7 +894,7 @@ var HS = (function () {
     assetLayer: assetLayer, reportData: reportData, reportPoints: reportPoints,
     reportHeat: reportHeat, reportFilter: reportFilter, addPlaces: addPlaces,
     register: register, ready: ready, layers: layers, refreshLegend: refreshLegend,
-    preparePrint: preparePrint, afterPrint: afterPrint,
+    preparePrint: preparePrint, afterPrint: restoreScreen,
     picking: function () { return state.picking; },
     map: function () { return map; }
   };
