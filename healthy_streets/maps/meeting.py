@@ -260,9 +260,10 @@ def meeting_map(
                 )
             ],
         )
-    fmap.add_child(
-        PanelHtml(_side_panel(zone, near_reports, made_on or dt.date.today(), legend), first=True)
+    side = _side_panel(
+        zone, near_reports, made_on or dt.date.today(), legend, map_id=fmap.get_name()
     )
+    fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
     return fmap
 
@@ -912,18 +913,26 @@ def _texts(values: pd.Series) -> list[str | None]:
 
 
 def _side_panel(
-    zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date, legend: _Legend
+    zone: pd.Series,
+    reports: gpd.GeoDataFrame,
+    made_on: dt.date,
+    legend: _Legend,
+    *,
+    map_id: str,
 ) -> Markup:
     """The title and the legend, beside the map (below it on a phone, as a sheet that
-    folds away). The legend scrolls by itself and can be reached from the keyboard."""
+    folds away). The legend scrolls by itself and can be reached from the keyboard; a
+    link that shows when tabbed to skips it, to the map and its controls."""
     return html(
         '<aside class="hs-side" id="hs-side" data-open="true" aria-label="Title and legend">'
+        '<a class="hs-skip" href="#{map_id}">Skip to the map</a>'
         '<div class="hs-side-bar"><h1>{name}</h1>'
         '<button type="button" class="hs-side-toggle" aria-controls="hs-side-body" '
         'aria-expanded="true">Hide the legend</button></div>'
         '<div class="hs-side-body" id="hs-side-body" tabindex="0" role="region" '
         'aria-label="About this map, and its legend">{title}{legend}</div></aside>',
         name=zone["name"],
+        map_id=map_id,
         title=_title_block(zone, reports, made_on),
         legend=legend.markup(),
     )

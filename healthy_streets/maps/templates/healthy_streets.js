@@ -717,6 +717,13 @@ var HS = (function () {
     return !!(map && layers[key] && map.hasLayer(layers[key]));
   }
 
+  /* Whether the thing a layer's box names is on the map: the tiles only once one has
+     loaded (there are none with no internet). */
+  var tilesLoaded = false;
+  function drawn(key) {
+    return onMap(key) && (key !== "tiles" || tilesLoaded);
+  }
+
   /* Whether a legend row's thing is drawn now. */
   function rowDrawn(row) {
     var own = row.querySelector("input[data-hs-layer]");
@@ -725,7 +732,7 @@ var HS = (function () {
       if (row.hasAttribute("data-hs-additions-row")) {
         return onMap(key) && layers.additions.getLayers().length > 0;
       }
-      return onMap(key);
+      return drawn(key);
     }
     var report = row.getAttribute("data-hs-report-row");
     if (report !== null) {
@@ -799,6 +806,11 @@ var HS = (function () {
     map.on("layeradd layerremove", function (e) {
       if (isRegistered(e.layer)) { refreshLegend(); }
     });
+    if (layers.tiles) {
+      layers.tiles.on("tileload", function () {
+        if (!tilesLoaded) { tilesLoaded = true; refreshLegend(); }
+      });
+    }
     refreshLegend();
   }
 
