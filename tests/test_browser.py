@@ -397,6 +397,9 @@ def test_no_control_is_covered_by_another(browser, demo_dir, screen):
     assert side["x"] >= 0 and side["x"] + side["width"] <= SIZES[screen][0] + 0.5
     mapbox = page.locator(".folium-map").bounding_box()
     assert mapbox["width"] * mapbox["height"] > 0.35 * SIZES[screen][0] * SIZES[screen][1]
+    if screen != "phone":  # beside the map, and never taller than it
+        assert side["height"] <= mapbox["height"] + 0.5
+        assert side["x"] >= mapbox["x"] + mapbox["width"] - 0.5
     assert view.console_errors == []
     page.close()
 
