@@ -147,6 +147,11 @@ class BuildInterrupted(KeyboardInterrupt):
         super().__init__(message)
 
 
+class PrintError(HealthyStreetsError, RuntimeError):
+    """Maps could not be printed to PDF: the ``pdf`` extra or Chromium is missing, or the
+    browser failed."""
+
+
 class NetworkUnavailableError(HealthyStreetsError, ConnectionError):
     """An online source (Overpass, Nominatim) could not be reached."""
 

@@ -222,10 +222,13 @@ class BuildOutputs:
     tables: dict[str, Path] = field(default_factory=dict)
     workbook: Path | None = None
     store: str | None = None
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    atlas: Path | None = None
 
     def paths(self) -> list[Path]:
         """Every file written."""
         files = [self.index, *self.maps.values(), self.rejected, *self.tables.values()]
+        files += [*self.pdfs.values(), *([self.atlas] if self.atlas else [])]
         return files + ([self.workbook] if self.workbook else [])
 
 
@@ -419,18 +422,28 @@ def write_outputs(
     title: str = "Healthy streets: 20mph zone maps",
     tables: dict[str, pd.DataFrame] | None = None,
     progress: Progress | Callable[[str], None] | None = None,
+    focus: str | None = "dog_fouling",
+    pdf: bool = False,
 ) -> BuildOutputs:
     """Write one meeting map per zone, the index page, the tables and the rejected rows.
 
     Layout: ``OUT/index.html``, ``OUT/maps/<zone_id>.html``, ``OUT/rejected.csv``, and with
-    ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. Everything is written into
+    ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. The maps open on the
+    ``focus`` report category. With ``pdf`` (the ``pdf`` extra and Chromium, see
+    :mod:`healthy_streets.maps.pdf`), each map is also printed to ``OUT/maps/<zone_id>.pdf``,
+    and every zone's page into ``OUT/atlas.pdf`` when all zones are drawn. Everything is
+    written into
     a staging folder first and moved into place together at the end (see
     :mod:`healthy_streets._staging`): a build that fails or is interrupted leaves the
     previous outputs as they were, and a second build into the same folder at the same time
     is refused. An existing file is refused unless ``overwrite``.
     """
     out = Path(out_dir)
-    relative = _output_paths(layers, zone_ids, tables)
+    if pdf:
+        from healthy_streets.maps.pdf import check_printing
+
+        check_printing()
+    relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
     for path in relative.values():
         check_output(out / path, overwrite=overwrite, inputs=inputs)
     with OutputStaging(out) as staging:
@@ -442,13 +455,18 @@ def write_outputs(
             title=title,
             tables=tables,
             progress=progress,
+            focus=focus,
         )
         staging.commit(_moves(staging, out, relative))
     return _build_outputs(out, relative, tables)
 
 
 def _output_paths(
-    layers: Layers, zone_ids: Sequence[str] | None, tables: dict[str, pd.DataFrame] | None
+    layers: Layers,
+    zone_ids: Sequence[str] | None,
+    tables: dict[str, pd.DataFrame] | None,
+    *,
+    pdf: bool = False,
 ) -> dict[str, Path]:
     """Each output's name -> its path inside the output folder."""
     chosen = list(layers.zones["zone_id"]) if zone_ids is None else list(zone_ids)
@@ -457,6 +475,10 @@ def _output_paths(
         "rejected": Path("rejected.csv"),
         **{f"map:{zid}": Path("maps") / f"{zid}.html" for zid in chosen},
     }
+    if pdf:
+        relative.update({f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in chosen})
+        if zone_ids is None:
+            relative["atlas"] = Path("atlas.pdf")
     if tables:
         relative.update({f"table:{name}": Path("tables") / f"{name}.csv" for name in tables})
         relative["workbook"] = Path("tables.xlsx")
@@ -488,9 +510,10 @@ def _stage_outputs(
     title: str,
     tables: dict[str, pd.DataFrame] | None,
     progress: Progress | Callable[[str], None] | None,
+    focus: str | None = "dog_fouling",
 ) -> None:
     """Write every output into the staging folder (a failure to write is one clear error,
-    with nothing changed)."""
+    with nothing changed); the maps' PDFs when ``relative`` names them."""
     from healthy_streets.analysis.tables import key_figures
     from healthy_streets.io.write import write_csv, write_workbook
     from healthy_streets.maps.index import index_page
@@ -510,8 +533,10 @@ def _stage_outputs(
                 basemap=layers.basemap,
                 made_on=made_on,
                 project=title,
+                focus=focus,
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
+        _stage_pdfs(stage, relative, chosen, reporter)
         figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)
         links = {
             zid: f"maps/{zid}.html"
@@ -536,6 +561,20 @@ def _stage_outputs(
             write_workbook(tables, stage / relative["workbook"], overwrite=True)
 
 
+def _stage_pdfs(
+    stage: Path, relative: dict[str, Path], chosen: Sequence[str], reporter: Progress
+) -> None:
+    """Print the staged maps that ``relative`` asks PDFs of, and the atlas."""
+    wanted = [zid for zid in chosen if f"pdf:{zid}" in relative]
+    if not wanted:
+        return
+    from healthy_streets.maps.pdf import maps_to_pdf
+
+    reporter.step("Printing the maps to PDF")
+    atlas = stage / relative["atlas"] if "atlas" in relative else None
+    maps_to_pdf([stage / relative[f"map:{zid}"] for zid in wanted], atlas=atlas)
+
+
 def _moves(staging: OutputStaging, out: Path, relative: dict[str, Path]) -> list[tuple[Path, Path]]:
     """(staged file, output) pairs, the index page last."""
     order = sorted(relative.values(), key=lambda p: p == Path("index.html"))
@@ -551,6 +590,8 @@ def _build_outputs(
         rejected=out / relative["rejected"],
         tables={key[6:]: out / path for key, path in relative.items() if key.startswith("table:")},
         workbook=out / relative["workbook"] if tables else None,
+        pdfs={key[4:]: out / path for key, path in relative.items() if key.startswith("pdf:")},
+        atlas=out / relative["atlas"] if "atlas" in relative else None,
     )
 
 
@@ -571,6 +612,7 @@ def build(
     store: str | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
+    pdf: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
@@ -597,6 +639,9 @@ def build(
         layers are still replaced: the store mirrors the project.
     progress
         Told each step.
+    pdf
+        Also print each zone's map to an A4 PDF, and all of them into ``atlas.pdf`` (the
+        ``pdf`` extra and Chromium; see :mod:`healthy_streets.maps.pdf`).
 
     Raises
     ------
@@ -611,6 +656,10 @@ def build(
     out = Path(output) if output is not None else project.output
     # everything that can be refused is refused before any work is done
     check_settings(**project.evaluation)
+    if pdf:
+        from healthy_streets.maps.pdf import check_printing
+
+        check_printing()
     if not overwrite:
         refuse_existing_outputs(out)
     target = store or project.store or str(out / "healthy-streets.gpkg")
@@ -629,6 +678,7 @@ def build(
                 zone=zone,
                 overwrite=overwrite,
                 reporter=progress or Progress(),
+                pdf=pdf,
             )
     except KeyboardInterrupt as exc:
         if isinstance(exc, BuildInterrupted):
@@ -646,6 +696,7 @@ def _build_staged(
     zone: str | None,
     overwrite: bool,
     reporter: Progress,
+    pdf: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
@@ -659,7 +710,7 @@ def _build_staged(
     zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
     reporter.step("Working out the tables")
     tables = analysis_tables(layers, evaluation=project.evaluation)
-    relative = _output_paths(layers, zone_ids, tables)
+    relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
     for path in relative.values():
         check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
     _stage_outputs(
@@ -670,6 +721,7 @@ def _build_staged(
         title=project.name,
         tables=tables,
         progress=reporter,
+        focus=project.evaluation.get("category", "dog_fouling"),
     )
     checkpoint("staged")
     reporter.step("Updating the store")
@@ -696,8 +748,12 @@ def refuse_existing_outputs(out: Path) -> None:
     (a build without ``overwrite`` stops before doing any work)."""
     from healthy_streets.errors import OutputExistsError
 
-    candidates = [out / "index.html", out / "rejected.csv", out / "tables.xlsx"]
-    for folder, pattern in ((out / "maps", "*.html"), (out / "tables", "*.csv")):
+    candidates = [out / "index.html", out / "rejected.csv", out / "tables.xlsx", out / "atlas.pdf"]
+    for folder, pattern in (
+        (out / "maps", "*.html"),
+        (out / "maps", "*.pdf"),
+        (out / "tables", "*.csv"),
+    ):
         if folder.is_dir():
             candidates += sorted(folder.glob(pattern))
     for path in candidates:

@@ -33,6 +33,10 @@ requests_timeout : float
     Seconds before an online request to Overpass or Nominatim is given up.
 overpass_url, nominatim_url : str
     The online services used for the street network by place name, bounding box or polygon.
+chromium : str or None
+    The Chromium (or Chrome) that prints maps to PDF (``build --pdf``). ``None``: the
+    environment variable ``HEALTHY_STREETS_CHROMIUM``, else ``chromium``,
+    ``chromium-browser`` or ``google-chrome`` on the PATH. No browser is ever downloaded.
 """
 
 from __future__ import annotations
@@ -48,3 +52,4 @@ osm_cache_folder: str = "cache/osm"
 requests_timeout: float = 20.0
 overpass_url: str = "https://overpass-api.de/api"
 nominatim_url: str = "https://nominatim.openstreetmap.org/"
+chromium: str | None = None

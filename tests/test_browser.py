@@ -7,11 +7,20 @@ import json
 
 import pytest
 
+from healthy_streets.maps.style import REPORT_COLOURS
+
 from conftest import _unavailable
 
 pytestmark = pytest.mark.browser
 
 TILE_HOST = "tile.openstreetmap.org"
+
+
+def _rgb(colour: str) -> list[int]:
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+
+
+DOG_FOULING_RGB = _rgb(REPORT_COLOURS["dog_fouling"])
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +112,94 @@ LAYER_COUNTS = """() => {
 }"""
 
 
+#: The three screens the maps are made for: a phone, a laptop, a projector.
+SIZES = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
+
+#: Every row of the legend against what the map draws now, worked out from the layers
+#: themselves (not from the legend's own bookkeeping).
+LEGEND_AGAINST_MAP = """() => {
+  const map = HS.map(), L_ = HS.layers, on = (k) => !!L_[k] && map.hasLayer(L_[k]);
+  const data = L_.reports ? L_.reports._data : null;
+  const out = [];
+  for (const row of document.querySelectorAll("[data-hs-row]")) {
+    if (row.closest("section").hidden) { continue; }
+    const own = row.querySelector("input[data-hs-layer]");
+    const report = row.getAttribute("data-hs-report-row");
+    const asset = row.getAttribute("data-hs-asset-row");
+    let truth;
+    if (own) {
+      const key = own.getAttribute("data-hs-layer");
+      truth = on(key) && (key !== "tiles" ||
+        document.querySelectorAll(".leaflet-tile-loaded").length > 0);
+      if (own.checked !== on(key)) { out.push(["box", key, own.checked, on(key)]); }
+    } else if (report !== null) {
+      const k = data.keys.indexOf(report);
+      truth = data.filter.categories[k] && (on("reports") || on("reports_heat"));
+      const box = row.querySelector("input[data-hs-report-cat]");
+      if (box.checked !== data.filter.categories[k]) { out.push(["box", report]); }
+    } else if (asset !== null) {
+      const keys = new Set(L_.assets.getLayers().map((m) => m.options.title));
+      const label = row.querySelector("label").innerText.trim();
+      truth = on("assets") && keys.has(label);
+    } else {
+      const section = row.closest("[data-hs-section-layer]");
+      truth = section ? on(section.getAttribute("data-hs-section-layer")) : true;
+    }
+    const said = row.getAttribute("data-drawn") === "1";
+    if (said !== truth) { out.push([row.innerText.trim().split("\\n")[0], said, truth]); }
+  }
+  return out;
+}"""
+
+#: For every control: a few points of its box where something else is on top (the
+#: element hit-testing there is neither the control nor inside it), and whether it lies
+#: outside the screen.
+COVERED_CONTROLS = """() => {
+  const W = innerWidth, H = innerHeight, found = [];
+  const body = document.querySelector(".hs-side-body");
+  const controls = [
+    ...document.querySelectorAll(".leaflet-control-zoom a, .hs-add button, " +
+      ".leaflet-control-scale, .leaflet-control-attribution, .hs-side-toggle")];
+  const inLegend = body && getComputedStyle(body).display !== "none"
+    ? [...body.querySelectorAll("input, button, summary")].filter((e) => e.checkVisibility())
+    : [];
+  const view = body ? body.getBoundingClientRect() : null;
+  const boxes = [];
+  for (const el of controls) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) { continue; }
+    if (r.left < 0 || r.top < 0 || r.right > W + 0.5 || r.bottom > H + 0.5) {
+      found.push(["off screen", el.className || el.tagName, [r.left, r.top, r.right, r.bottom]]);
+    }
+    boxes.push([el, r.left, r.top, r.right, r.bottom]);
+  }
+  for (const el of inLegend) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) { continue; }
+    const box = [el, Math.max(r.left, view.left), Math.max(r.top, view.top),
+                 Math.min(r.right, view.right), Math.min(r.bottom, view.bottom)];
+    if (box[3] - box[1] > 2 && box[4] - box[2] > 2) { boxes.push(box); }
+  }
+  for (const [el, x0, y0, x1, y1] of boxes) {
+    for (const [fx, fy] of [[0.5, 0.5], [0.2, 0.2], [0.8, 0.2], [0.2, 0.8], [0.8, 0.8]]) {
+      const x = x0 + (x1 - x0) * fx, y = y0 + (y1 - y0) * fy;
+      const hit = document.elementFromPoint(x, y);
+      if (hit !== el && !el.contains(hit)) {
+        found.push([el.className || el.tagName, el.innerText || el.getAttribute("aria-label"),
+                    hit ? hit.className || hit.tagName : null, [Math.round(x), Math.round(y)]]);
+        break;
+      }
+    }
+  }
+  return {found: found, checked: boxes.length};
+}"""
+
+
+def ready(page):
+    page.wait_for_selector("body[data-map-ready='1']", state="attached")
+    return page
+
+
 def test_a_demo_map_draws_every_layer_offline(browser, demo_dir, tmp_path):
     view = OfflinePage(browser)
     page = view.open(demo_dir / "maps" / "yarrowside-north.html")
@@ -113,16 +210,25 @@ def test_a_demo_map_draws_every_layer_offline(browser, demo_dir, tmp_path):
     assert layers["streets"]["features"] > 100
     assert layers["gaps"]["features"] >= 2  # Siskin Street and Heapey Gardens
     assert layers["assets"]["features"] > 20
-    assert layers["reports_heat"]["features"] > 500
-    assert layers["reports"]["features"] == layers["reports_heat"]["features"]
-    for key in ("zone", "other_zones", "basemap", "streets", "gaps", "assets", "reports_heat"):
+    for key in ("zone", "other_zones", "basemap", "streets", "gaps", "assets", "reports"):
         assert layers[key]["onMap"], key
-    # many reports: the points start hidden behind the heat map, one click away
-    assert layers["reports"]["onMap"] is False
-    # Leaflet drew them: canvases hold the vector layers and the heat map
-    assert page.evaluate("document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 2
+    # the map opens on the focus category, dog fouling, as points; the heat map (of the
+    # same reports: it follows the filter) is one click away
+    dogs = page.evaluate("""() => { const d = HS.layers.reports._data;
+      return d.raw.cat.filter((c) => d.keys[c] === "dog_fouling").length; }""")
+    assert dogs > 100
+    assert layers["reports"]["features"] == layers["reports_heat"]["features"] == dogs
+    assert layers["reports_heat"]["onMap"] is False
+    assert page.evaluate("HS.layers.reports._data.raw.lat.length") > dogs  # the others
+    # Leaflet drew the vector layers as SVG, the reports on a canvas
+    assert page.evaluate("document.querySelectorAll('.leaflet-overlay-pane svg path').length") > 100
     assert page.locator(".hs-legend").is_visible()
-    assert "Yarrowside North" in page.locator(".hs-title h1").inner_text()
+    assert "Yarrowside North" in page.locator(".hs-side h1").inner_text()
+    # a phone may zoom the page with two fingers
+    viewport = page.evaluate(
+        "[...document.querySelectorAll('meta[name=viewport]')].map((m) => m.content)"
+    )
+    assert viewport == ["width=device-width, initial-scale=1"]
     assert view.console_errors == []
     assert view.non_tile_failures() == []
     assert view.dialogs == []
@@ -131,8 +237,54 @@ def test_a_demo_map_draws_every_layer_offline(browser, demo_dir, tmp_path):
     page.close()
 
 
-def test_the_legend_lists_exactly_what_is_drawn(browser, demo_dir):
+def test_the_focus_category_is_on_the_map_at_first_paint(browser, demo_dir):
     view = OfflinePage(browser)
+    page = view.page
+    page.goto((demo_dir / "maps" / "yarrowside-north.html").as_uri())
+    ready(page)
+    # the pixels under the open dog-fouling reports in view are the category's colour;
+    # where only other categories' reports lie, nothing is drawn
+    found = page.evaluate(
+        """(colour) => {
+      const points = HS.layers.reports, d = points._data, map = HS.map();
+      const size = map.getSize();
+      const ctx = document.querySelector("canvas.hs-points").getContext("2d");
+      const out = {dogs: 0, dogColour: 0, others: 0, othersBlank: 0};
+      for (let i = 0; i < d.n; i++) {
+        const p = map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+        if (p.x < 20 || p.y < 20 || p.x > size.x - 20 || p.y > size.y - 20) { continue; }
+        const px = ctx.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data;
+        if (d.shown[i] && d.raw.status[i] === 0) {
+          out.dogs += 1;
+          if (px[0] === colour[0] && px[1] === colour[1] && px[2] === colour[2] &&
+              px[3] === 255) {
+            out.dogColour += 1;
+          }
+        } else if (!d.shown[i] && points.hitAt(p) < 0) {
+          out.others += 1;
+          if (px[3] === 0) { out.othersBlank += 1; }
+        }
+      }
+      return out;
+    }""",
+        DOG_FOULING_RGB,
+    )
+    assert page.evaluate(
+        "HS.layers.reports._data.keys.filter((k, j) => "
+        "HS.layers.reports._data.filter.categories[j])"
+    ) == ["dog_fouling"]
+    assert found["dogs"] > 10 and found["dogColour"] >= 0.8 * found["dogs"], found
+    assert found["others"] > 10 and found["othersBlank"] == found["others"], found
+    legend = page.locator("[data-hs-report-row=dog_fouling] input")
+    assert legend.is_checked()
+    assert not page.locator("[data-hs-report-row=litter] input").is_checked()
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    assert view.console_errors == []
+    page.close()
+
+
+def test_the_legend_lists_exactly_what_is_drawn(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
     page = view.open(demo_dir / "maps" / "yarrowside-north.html")
     legend = page.locator(".hs-legend").inner_text()
     for drawn in (
@@ -147,71 +299,439 @@ def test_the_legend_lists_exactly_what_is_drawn(browser, demo_dir):
     ):
         assert drawn in legend, drawn
     assert "40 mph and over" not in legend  # no such street near this zone
-    page.close()
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    # offline, the tiles' box is ticked but no tile is drawn: the row says so
+    assert page.locator("li:has(input[data-hs-layer=tiles])").get_attribute("data-drawn") == "0"
 
+    def tick(selector):
+        page.locator(selector).click()
+        return page.evaluate(LEGEND_AGAINST_MAP)
 
-def test_toggles_and_filters_change_what_is_drawn(browser, demo_dir):
-    view = OfflinePage(browser)
-    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
-    total = page.evaluate(LAYER_COUNTS)["reports_heat"]["features"]
-    page.locator(".hs-filter summary").click()
-    dog = page.locator(".hs-filter input[name=category][value=dog_fouling]")
-    dog_count = int(dog.locator("xpath=..").locator(".hs-count").inner_text())
-    dog.uncheck()
-    after = page.evaluate(LAYER_COUNTS)
-    assert after["reports_heat"]["features"] == total - dog_count
-    assert after["reports"]["features"] == total - dog_count
-    assert page.locator(".hs-filter-count").inner_text() == f"{total - dog_count} of {total}"
-    dog.check()
-    page.locator(".hs-filter input[name=status][value=open]").uncheck()
-    no_open = page.evaluate(LAYER_COUNTS)["reports_heat"]["features"]
-    assert 0 < no_open < total
-    page.locator(".hs-filter input[name=status][value=open]").check()
-    page.locator(".hs-filter input[name=from]").fill("2024-01-01")
-    page.locator(".hs-filter input[name=from]").dispatch_event("change")
-    recent = page.evaluate(LAYER_COUNTS)["reports_heat"]["features"]
-    assert 0 < recent < total / 2
-    # the layer control turns layers off and on
-    page.locator(".hs-filter summary").click()  # fold the filter away again
-    page.locator(".leaflet-control-layers").hover()
-    overlays = page.locator(".leaflet-control-layers-overlays label")
-    overlays.filter(has_text="Streets by speed limit").click()
+    assert tick("input[data-hs-layer=streets]") == []
     assert page.evaluate(LAYER_COUNTS)["streets"]["onMap"] is False
-    overlays.filter(has_text="Reports: points").click()
-    assert page.evaluate(LAYER_COUNTS)["reports"]["onMap"] is True
+    assert tick("input[data-hs-layer=reports_heat]") == []
+    assert page.evaluate(LAYER_COUNTS)["reports_heat"]["onMap"] is True
+    assert tick("input[data-hs-layer=reports]") == []  # points off, heat still on
+    assert tick("input[data-hs-report-cat=litter]") == []
+    assert tick("input[data-hs-layer=reports_heat]") == []  # nothing of the reports drawn
+    rows = page.locator("[data-hs-report-row]")
+    assert all(rows.nth(i).get_attribute("data-drawn") == "0" for i in range(rows.count()))
+    # "only this" shows that one category (as points, since nothing of the reports was on)
+    assert tick("button[data-hs-only-report=fly_tipping]") == []
+    counts = page.evaluate(LAYER_COUNTS)
+    assert counts["reports"]["onMap"] is True
+    flies = int(page.locator("[data-hs-report-count=fly_tipping]").inner_text())
+    assert counts["reports"]["features"] == flies > 0
+    drawn = page.locator("[data-hs-report-row][data-drawn='1']")
+    assert drawn.count() == 1 and "Fly-tipping" in drawn.inner_text()
+    # assets, a category at a time and the whole layer
+    assets = counts["assets"]["features"]
+    benches = int(page.locator("[data-hs-asset-row=bench] .hs-count").inner_text())
+    assert tick("input[data-hs-asset-cat=bench]") == []
+    assert page.evaluate(LAYER_COUNTS)["assets"]["features"] == assets - benches
+    assert tick("button[data-hs-only-asset=tree]") == []
+    trees = int(page.locator("[data-hs-asset-row=tree] .hs-count").inner_text())
+    assert page.evaluate(LAYER_COUNTS)["assets"]["features"] == trees
+    assert tick("input[data-hs-layer=assets]") == []
+    assert tick("input[data-hs-layer=basemap]") == []
+    assert tick("input[data-hs-layer=zone]") == []
+    assert page.evaluate(LAYER_COUNTS)["zone"]["onMap"] is False
     assert view.console_errors == []
     page.close()
 
 
-def test_the_map_prints_on_one_a4_page(browser, demo_dir, tmp_path):
-    import re
-
-    view = OfflinePage(browser)
-    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
-    pdf = tmp_path / "map.pdf"
-    page.pdf(
-        path=str(pdf), format="A4", landscape=True, print_background=True, prefer_css_page_size=True
+def test_every_layer_can_be_turned_off_and_on_from_the_keyboard(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "kestrel-park.html")
+    keys = page.evaluate("Object.keys(HS.layers)")
+    boxes = page.evaluate(
+        "[...document.querySelectorAll('input[data-hs-layer]')]"
+        ".map((b) => b.getAttribute('data-hs-layer'))"
     )
-    data = pdf.read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page(?![a-z])", data)) == 1
-    page.emulate_media(media="print")
-    assert page.locator(".hs-legend").is_visible()
-    assert page.locator(".hs-title").is_visible()
-    assert not page.locator(".leaflet-control-zoom").is_visible()
-    assert not page.locator(".hs-filter").is_visible()
-    assert not page.locator(".hs-add").is_visible()
+    assert set(keys) == set(boxes)  # every layer has its box in the legend
+    for key in boxes:
+        box = page.locator(f"input[data-hs-layer={key}]")
+        if not box.is_visible():
+            assert key == "additions"  # listed once a resident has added a place
+            continue
+        before = page.evaluate(LAYER_COUNTS)[key]["onMap"]
+        box.focus()
+        page.keyboard.press("Space")
+        assert page.evaluate(LAYER_COUNTS)[key]["onMap"] is (not before), key
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
     page.close()
 
 
-def test_a_phone_sees_the_title_and_the_legend(browser, demo_dir, tmp_path):
-    view = OfflinePage(browser, viewport=(390, 844))
+def test_filters_by_status_and_date_follow_through_to_both_views(browser, demo_dir):
+    view = OfflinePage(browser)
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    page.locator("button[data-hs-only-report=litter]").click()
+    page.locator("input[data-hs-layer=reports_heat]").click()
+    litter = int(page.locator("[data-hs-report-count=litter]").inner_text())
+    counts = page.evaluate(LAYER_COUNTS)
+    assert counts["reports"]["features"] == counts["reports_heat"]["features"] == litter
+    assert page.locator("[data-hs-report-shown]").inner_text() == str(litter)
+    page.locator(".hs-more summary").click()
+    page.locator("input[data-hs-status=open]").uncheck()
+    no_open = page.evaluate(LAYER_COUNTS)["reports_heat"]["features"]
+    assert 0 < no_open < litter
+    assert page.locator("[data-hs-report-count=litter]").inner_text() == str(no_open)
+    page.locator("input[data-hs-status=open]").check()
+    page.get_by_label("From", exact=True).fill("2024-01-01")
+    page.get_by_label("From", exact=True).dispatch_event("change")
+    recent = page.evaluate(LAYER_COUNTS)
+    assert 0 < recent["reports"]["features"] == recent["reports_heat"]["features"] < litter
+    assert view.console_errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("screen", list(SIZES))
+def test_no_control_is_covered_by_another(browser, demo_dir, screen):
+    view = OfflinePage(browser, viewport=SIZES[screen])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    states = {}
+    states["as opened"] = page.evaluate(COVERED_CONTROLS)
+    page.locator(".hs-side-toggle").click()  # a phone opens the sheet; a laptop folds it
+    page.wait_for_timeout(200)
+    states["legend toggled"] = page.evaluate(COVERED_CONTROLS)
+    if page.locator(".hs-side-body").is_hidden():
+        page.locator(".hs-side-toggle").click()
+        page.wait_for_timeout(200)
+    page.locator(".hs-more summary").click()
+    page.locator(".hs-more").scroll_into_view_if_needed()
+    states["filter open"] = page.evaluate(COVERED_CONTROLS)
+    page.get_by_role("button", name="Add a place").click()
+    states["adding a place"] = page.evaluate(COVERED_CONTROLS)
+    for state, result in states.items():
+        assert result["found"] == [], (screen, state)
+        assert result["checked"] >= 6, (screen, state)
+    # the side panel is never wider than the screen, and the map keeps most of it
+    side = page.locator(".hs-side").bounding_box()
+    assert side["x"] >= 0 and side["x"] + side["width"] <= SIZES[screen][0] + 0.5
+    mapbox = page.locator(".folium-map").bounding_box()
+    assert mapbox["width"] * mapbox["height"] > 0.35 * SIZES[screen][0] * SIZES[screen][1]
+    if screen != "phone":  # beside the map, and never taller than it
+        assert side["height"] <= mapbox["height"] + 0.5
+        assert side["x"] >= mapbox["x"] + mapbox["width"] - 0.5
+    assert view.console_errors == []
+    page.close()
+
+
+def test_a_phone_sees_the_title_and_opens_the_legend(browser, demo_dir, tmp_path):
+    view = OfflinePage(browser, viewport=SIZES["phone"])
     page = view.open(demo_dir / "maps" / "cowslip.html")
-    assert page.locator(".hs-title h1").is_visible()
+    title = page.locator(".hs-side h1")
+    assert title.is_visible() and title.inner_text() == "Cowslip"
+    box = title.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    assert page.locator(".hs-legend").is_hidden()  # folded into the sheet's bar
+    toggle = page.locator(".hs-side-toggle")
+    assert toggle.get_attribute("aria-expanded") == "false"
+    height = page.locator(".folium-map").bounding_box()["height"]
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
     assert page.locator(".hs-legend").is_visible()
-    title = page.locator(".hs-title").bounding_box()
-    assert title["x"] + title["width"] <= 390
+    # the sheet takes room from the map, never lies over it
+    page.wait_for_timeout(200)
+    smaller = page.locator(".folium-map").bounding_box()
+    sheet = page.locator(".hs-side").bounding_box()
+    assert smaller["height"] < height
+    assert smaller["y"] + smaller["height"] <= sheet["y"] + 0.5
+    assert page.evaluate("HS.map().getSize().y") == round(smaller["height"])
     page.screenshot(path=str(tmp_path / "phone.png"))
     assert view.console_errors == []
+    page.close()
+
+
+def test_a_street_click_opens_the_street_and_a_report_click_the_report(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    # a point of a named 20 mph street, away from every report drawn (and from markers)
+    street = page.evaluate("""() => {
+      const map = HS.map(), box = map.getContainer().getBoundingClientRect();
+      const points = HS.layers.reports, size = map.getSize();
+      for (const line of HS.layers.streets.getLayers()) {
+        const p = line.feature.properties;
+        if (!p.street || p.street.startsWith("Unnamed") || p.band !== "20") { continue; }
+        const ll = line.getLatLngs();
+        const a = map.latLngToContainerPoint(ll[0]), b = map.latLngToContainerPoint(ll[1]);
+        const c = L.point((a.x + b.x) / 2, (a.y + b.y) / 2);
+        if (c.x < 60 || c.y < 60 || c.x > size.x - 240 || c.y > size.y - 60) { continue; }
+        let clear = true;
+        for (let dx = -20; dx <= 20 && clear; dx += 4) {
+          for (let dy = -20; dy <= 20 && clear; dy += 4) {
+            if (points.hitAt(L.point(c.x + dx, c.y + dy)) >= 0) { clear = false; }
+          }
+        }
+        const x = box.left + c.x, y = box.top + c.y;
+        if (clear && document.elementFromPoint(x, y) === line.getElement()) {
+          return {x: x, y: y, name: p.street};
+        }
+      }
+      return null;
+    }""")
+    assert street is not None
+    page.mouse.click(street["x"], street["y"])
+    popup = page.locator(".leaflet-popup-content .hs-popup")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert text.startswith(street["name"])
+    assert "20 mph" in text and "Limit from" in text and "OpenStreetMap" in text
+    page.evaluate("HS.map().closePopup()")
+    # a drawn report, clicked, opens the report, even on a street
+    report = page.evaluate("""() => {
+      const map = HS.map(), box = map.getContainer().getBoundingClientRect();
+      const d = HS.layers.reports._data, size = map.getSize();
+      for (let i = 0; i < d.n; i++) {
+        if (!d.shown[i]) { continue; }
+        const c = map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+        if (c.x < 60 || c.y < 60 || c.x > size.x - 240 || c.y > size.y - 60) { continue; }
+        if (HS.layers.reports.hitAt(c) === i) {
+          return {x: box.left + c.x, y: box.top + c.y,
+                  title: d.raw.titles[d.raw.title[i]]};
+        }
+      }
+      return null;
+    }""")
+    page.mouse.click(report["x"], report["y"])
+    popup.wait_for()
+    text = page.locator(".leaflet-popup-content .hs-popup").inner_text()
+    assert "Dog fouling" in text and "Status" in text
+    assert view.console_errors == []
+    page.close()
+
+
+def test_clusters_and_markers_are_not_tab_stops_before_the_controls(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    assert page.locator(".marker-cluster").count() > 5  # the demo clusters its assets
+    assert page.locator(".leaflet-marker-pane [tabindex]").count() == 0
+
+    def focused():
+        return page.evaluate("""() => { const e = document.activeElement;
+          return e.getAttribute("aria-label") || e.innerText.trim().split("\\n")[0]
+                 || e.className; }""")
+
+    # the first stop skips the legend, to the map; its own controls come next
+    page.keyboard.press("Tab")
+    assert focused() == "Skip to the map"
+    assert page.locator(".hs-skip").is_visible()
+    page.keyboard.press("Enter")
+    assert focused().startswith("Map:")
+    stops = []
+    for _ in range(3):
+        page.keyboard.press("Tab")
+        stops.append(focused())
+    assert stops == ["Zoom in", "Zoom out", "Add a place"]
+    # and no marker or cluster bubble is ever a tab stop, all the way round the page
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            "document.activeElement.closest('.leaflet-marker-pane, .marker-cluster') === null"
+        )
+    page.close()
+
+
+def test_a_place_is_added_with_the_keyboard_alone(browser, tmp_path):
+    import shapely
+
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = t.zones([("west", "implemented", "2022-01-10", (x, y, x + 300, y + 300))])
+    assets = t.assets([("Bench", "bench", "west", shapely.Point(x + 100, y + 100))])
+    streets = t.streets(
+        [
+            (
+                "a",
+                "Long Lane",
+                "residential",
+                "local",
+                20.0,
+                "maxspeed",
+                True,
+                "20 mph",
+                "west",
+                [(x + 10, y + 150), (x + 290, y + 150)],
+            )
+        ]
+    )
+    path = tmp_path / "west.html"
+    save_map(
+        meeting_map(
+            "west",
+            zones=zones,
+            streets=streets,
+            assets=assets,
+            additions_contact="healthy.streets@example.gov.uk",
+        ),
+        path,
+    )
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    view = OfflinePage(context)
+    page = view.open(path)
+    assert "send the file to healthy.streets@example.gov.uk" in page.locator(".hs-add").inner_text()
+    centre = page.evaluate("[HS.map().getCenter().lat, HS.map().getCenter().lng]")
+    add = page.get_by_role("button", name="Add a place")
+    add.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".hs-hint").is_visible() and page.locator(".hs-cross").is_visible()
+    assert page.evaluate("document.activeElement === HS.map().getContainer()")
+    for key in ("ArrowRight", "ArrowRight", "ArrowDown"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(350)  # Leaflet pans a step per key
+    moved = page.evaluate("[HS.map().getCenter().lat, HS.map().getCenter().lng]")
+    assert moved[1] > centre[1] and moved[0] < centre[0]  # east and south of the start
+    page.keyboard.press("Enter")
+    form = page.locator(".hs-add-form")
+    form.wait_for()
+    assert page.evaluate("document.activeElement.name") == "category"
+    page.keyboard.press("End")  # the last category: Other
+    page.keyboard.press("Tab")
+    page.keyboard.type("Friendly wall")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Nice for sitting")
+    page.keyboard.press("Tab")  # to "Save this place"
+    page.keyboard.press("Enter")
+    saved = page.evaluate("HS.layers.additions.getLayers().map((m) => m.getLatLng())")
+    assert len(saved) == 1
+    assert saved[0]["lat"] == pytest.approx(moved[0], abs=1e-5)
+    assert saved[0]["lng"] == pytest.approx(moved[1], abs=1e-5)
+    assert page.evaluate("document.activeElement.innerText") == "Add a place"
+    # the legend shows the addition now that there is one
+    row = page.locator("[data-hs-additions-row]")
+    assert row.is_visible() and row.locator(".hs-count").inner_text() == "1"
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    # Escape gives up without adding
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    assert page.locator(".hs-hint").is_hidden()
+    assert page.evaluate("HS.layers.additions.getLayers().length") == 1
+    assert view.console_errors == []
+    context.close()
+
+
+AXE_SERIOUS = ("critical", "serious")
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return sorted((v["id"], v["impact"], len(v["nodes"])) for v in found)
+
+
+@pytest.mark.parametrize("screen", list(SIZES))
+def test_axe_finds_no_serious_problem_on_a_map(browser, demo_dir, screen):
+    view = OfflinePage(browser, viewport=SIZES[screen])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    found = {"as opened": axe_violations(page)}
+    if page.locator(".hs-side-body").is_hidden():
+        page.locator(".hs-side-toggle").click()
+    page.locator(".hs-more summary").click()
+    found["legend and filter open"] = axe_violations(page)
+    page.get_by_role("button", name="Add a place").click()
+    page.keyboard.press("Enter")
+    page.locator(".hs-add-form").wait_for()
+    # once the popup has faded in (half-faded text would fail its contrast)
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
+    found["adding a place"] = axe_violations(page)
+    serious = {state: [v for v in vs if v[1] in AXE_SERIOUS] for state, vs in found.items()}
+    assert serious == {state: [] for state in found}, found
+    page.close()
+
+
+@pytest.mark.parametrize("screen", list(SIZES))
+def test_axe_finds_no_serious_problem_on_the_index(browser, demo_dir, screen):
+    view = OfflinePage(browser, viewport=SIZES[screen])
+    view.page.goto((demo_dir / "index.html").as_uri())
+    found = axe_violations(view.page)
+    assert [v for v in found if v[1] in AXE_SERIOUS] == [], found
+    view.page.close()
+
+
+def test_axe_runs_from_the_installed_package():
+    # the tests must never fetch axe-core: it comes inside the pinned package
+    from axe_playwright_python import base
+
+    script = base.AXE_SCRIPT
+    assert script.startswith("/*! axe v4.") and len(script) > 100_000
+
+
+def test_the_map_prints_the_whole_zone_on_one_a4_page(browser, demo_dir, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    for name in ("yarrowside-north", "cowslip"):
+        view = OfflinePage(browser)
+        page = view.open(demo_dir / "maps" / f"{name}.html")
+        pdf = page.pdf(format="A4", landscape=True, prefer_css_page_size=True)
+        reader = PdfReader(io.BytesIO(pdf))
+        assert len(reader.pages) == 1
+        width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+        text = reader.pages[0].extract_text()
+        for words in ("Map made", "OpenStreetMap contributors", "Legend", "20 mph or less"):
+            assert words in text, (name, words)
+        # what the browser lays out for print: the zone inside the map's box, the legend
+        # beside it, nothing of the screen's controls
+        page.emulate_media(media="print")
+        page.evaluate("HS.preparePrint()")
+        layout = page.evaluate("""() => {
+          const map = HS.map(), box = map.getContainer().getBoundingClientRect();
+          const z = HS.layers.zone.getBounds();
+          const a = map.latLngToContainerPoint(z.getNorthWest());
+          const b = map.latLngToContainerPoint(z.getSouthEast());
+          const side = document.querySelector(".hs-side").getBoundingClientRect();
+          const body = document.querySelector(".hs-side-body");
+          return {map: [box.left, box.top, box.right, box.bottom],
+                  zone: [box.left + a.x, box.top + a.y, box.left + b.x, box.top + b.y],
+                  side: [side.left, side.top, side.right, side.bottom],
+                  legendFits: body.scrollHeight <= body.clientHeight + 1};
+        }""")
+        m, z, s = layout["map"], layout["zone"], layout["side"]
+        assert m[0] <= z[0] and m[1] <= z[1] and z[2] <= m[2] and z[3] <= m[3], name
+        # the zone fills the box one way or the other (fitted, not lost in a corner)
+        assert max((z[2] - z[0]) / (m[2] - m[0]), (z[3] - z[1]) / (m[3] - m[1])) > 0.9, name
+        assert s[0] >= m[2] - 0.5, name  # beside the map, not on it
+        assert layout["legendFits"], name
+        for hidden in (".leaflet-control-zoom", ".hs-add", ".hs-side-toggle", ".hs-only"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+        assert page.locator(".hs-side h1").is_visible()
+        # cluster bubbles keep a dark ring (a border, printed with or without background
+        # colours), never a blank disc
+        ring = page.evaluate("""() => { const c = document.querySelector(".marker-cluster div");
+          const s = getComputedStyle(c); return [s.borderTopWidth, s.borderTopColor]; }""")
+        assert ring == ["3px", "rgb(26, 26, 26)"]
+        page.evaluate("HS.afterPrint()")
+        page.emulate_media(media="screen")
+        assert page.evaluate("document.documentElement.classList.contains('hs-print')") is False
+        assert view.console_errors == []
+        page.close()
+
+
+def test_the_index_reflows_on_a_phone(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["phone"])
+    view.page.goto((demo_dir / "index.html").as_uri())
+    page = view.page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first = page.locator("tbody tr").first
+    assert first.bounding_box()["width"] <= 390
+    # each figure is named beside it
+    names = page.evaluate("""() => [...document.querySelectorAll("tbody tr:first-child td")]
+      .map((td) => getComputedStyle(td, "::before").content)""")
+    assert names[1:] == [
+        '"Status"',
+        '"Street km"',
+        '"Share at 20 mph"',
+        '"Assets"',
+        '"Reports, past year"',
+    ]
     page.close()
 
 
@@ -309,7 +829,7 @@ def hostile_map(tmp_path_factory):
 def test_text_from_data_files_never_runs(browser, hostile_map):
     view = OfflinePage(browser)
     page = view.open(hostile_map)
-    assert "West <img src=x onerror=alert(1)>" in page.locator(".hs-title h1").inner_text()
+    assert "West <img src=x onerror=alert(1)>" in page.locator(".hs-side h1").inner_text()
     # open the report's popup by clicking it on the map
     point = page.evaluate("""() => {
       const data = HS.layers.reports._data;
@@ -361,7 +881,7 @@ def test_a_hostile_projects_pages_show_every_text_and_run_none(browser, hostile_
         page = view.page
         if path.parent.name == "maps":
             page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
-            assert page.locator(".hs-title h1").inner_text() == names[path.stem]
+            assert page.locator(".hs-side h1").inner_text() == names[path.stem]
             # open every street's, asset's and addition's popup: each shows its text as text
             shown = page.evaluate("""() => {
               const out = [];

@@ -30,6 +30,7 @@ def layers(two_zones):
                 "highway": ["residential", "footway"],
                 "road_class": ["local", "path"],
                 "speed_mph": [20.0, None],
+                "speed_source": ["maxspeed", "unknown"],
                 "zone_id": ["west", "west"],
             },
             geometry=[
@@ -194,11 +195,76 @@ def test_title_block_and_legend_say_what_is_drawn(layers):
     page = render(layers)
     assert "In force" in page and "25 November 2026" in page
     assert "Reports from Jan 2024 to Feb 2024" in page
-    legend = page[page.index('class="hs-panel hs-legend"') :]
+    legend = page[page.index('class="hs-legend"') :]
     assert "20 mph or less" in legend and "0.1 km" in legend
     assert "30 mph" not in legend  # no 30 mph streets here, so not in the legend
     assert "Dog fouling" in legend and "Litter and street cleaning" in legend
     assert "Benches and places to rest" in legend
+
+
+def test_the_map_opens_on_the_focus_category(layers):
+    zones, streets, _assets, reports = layers
+
+    def opened(**options):
+        fmap = meeting_map("west", zones=zones, streets=streets, reports=reports, **options)
+        page = fmap.get_root().render()
+        data = next(c for c in fmap._children.values() if type(c).__name__ == "ReportData")
+        heat = next(c for c in fmap._children.values() if type(c).__name__ == "ReportHeat")
+        points = next(c for c in fmap._children.values() if type(c).__name__ == "ReportPoints")
+        return data.shown, points.show, heat.show, page
+
+    # dog fouling by default: its points from the start, litter one click away
+    shown, points, heat, page = opened()
+    assert (shown, points, heat) == (["dog_fouling"], True, False)
+    assert 'data-hs-report-cat="dog_fouling" checked>' in page
+    assert 'data-hs-report-cat="litter">' in page
+    assert opened(focus="litter")[:3] == (["litter"], True, False)
+    # a focus with no report here, or none: every category
+    assert opened(focus="graffiti")[:3] == (["dog_fouling", "litter"], True, False)
+    assert opened(focus=None)[:3] == (["dog_fouling", "litter"], True, False)
+    with pytest.raises(ConfigError, match="'dog_mess' is not a report category.*dog_fouling"):
+        opened(focus="dog_mess")
+
+
+def test_each_report_category_has_its_shape_in_the_legend_and_on_the_map(layers):
+    from healthy_streets.maps.meeting import report_columns
+    from healthy_streets.maps.style import REPORT_COLOURS, REPORT_SHAPES, SHAPES
+
+    page = render(layers)
+    columns = report_columns(layers[3])
+    for category in columns["categories"]:
+        corners = SHAPES[REPORT_SHAPES[category["key"]]]
+        assert category["shape"] == [list(c) for c in corners]
+        assert category["colour"] == REPORT_COLOURS[category["key"]]
+    # litter is a square in the legend, dog fouling a circle
+    square = " ".join(f"{x:g},{y:g}" for x, y in SHAPES["square"])
+    assert f'<polygon points="{square}" fill="{REPORT_COLOURS["litter"]}"' in page
+    assert f'<circle cx="0" cy="0" r="1" fill="{REPORT_COLOURS["dog_fouling"]}"' in page
+
+
+def test_a_phone_may_zoom_the_page(layers):
+    page = render(layers)
+    assert "user-scalable=no" not in page and "maximum-scale" not in page
+    assert page.count('name="viewport"') == 1
+
+
+def test_a_street_says_where_its_limit_comes_from(layers):
+    page = render(layers)
+    assert '["Limit from","limit_from"]' in page
+    assert '"limit_from":"OpenStreetMap: the signed limit (maxspeed)"' in page
+
+
+def test_the_additions_tool_says_where_to_send_the_file(layers):
+    zones, streets, _assets, _reports = layers
+    page = (
+        meeting_map("west", zones=zones, streets=streets, additions_contact=f"the office {XSS}")
+        .get_root()
+        .render()
+    )
+    assert '"contact":"the office \\u003cimg src=x onerror=alert(1)\\u003e' in page
+    assert XSS not in page
+    plain = meeting_map("west", zones=zones, streets=streets).get_root().render()
+    assert '"contact":""' in plain
 
 
 def test_an_unknown_zone(layers):

@@ -20,6 +20,7 @@ def run_build(
     output: str | None,
     store: str | None,
     overwrite: bool,
+    pdf: bool = False,
 ) -> None:
     """Build ``project`` and print the summary: each input's account, then the outputs."""
     from healthy_streets.pipeline import build
@@ -32,12 +33,17 @@ def run_build(
         store=store,
         overwrite=overwrite,
         progress=progress_printer(quiet=quiet),
+        pdf=pdf,
     )
     if not quiet:
         print_imports(layers.imports)
         echo("Outputs:")
         maps = counted(len(outputs.maps), "zone map")
         echo(f"  {maps} in {outputs.index.parent / 'maps'}")
+        if outputs.pdfs:
+            pdfs = counted(len(outputs.pdfs), "A4 PDF")
+            atlas = f", and all of them in {outputs.atlas}" if outputs.atlas else ""
+            echo(f"  {pdfs} beside them{atlas}")
         echo(
             f"  {len(outputs.tables)} tables in {outputs.index.parent / 'tables'} "
             f"and {outputs.workbook}"
@@ -63,6 +69,12 @@ def run_build(
     metavar="URL|FILE",
     help="postgresql://... for a shared PostGIS store, or a .gpkg file.",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Also print each zone's map to an A4 PDF, and all of them into atlas.pdf (needs "
+    "pip install 'healthy-streets[pdf]' and Chromium).",
+)
 @overwrite_opt
 @click.pass_context
 def command(
@@ -71,6 +83,7 @@ def command(
     zone: str | None,
     output: str | None,
     store: str | None,
+    pdf: bool,
     overwrite: bool,
 ) -> None:
     """Build a project: imports, the store, the tables, the maps and the index.
@@ -81,11 +94,14 @@ def command(
     replaced without --overwrite, nor are layers in the store that healthy-streets did not
     write. The maps, tables and store change together at the very end: a build that fails
     or is stopped (Ctrl-C) changes nothing, and says so. One build at a time may write into
-    an output folder.
+    an output folder. With --pdf each map is also printed on an A4 page (maps/<zone>.pdf)
+    and all of them into atlas.pdf, through the machine's Chromium (HEALTHY_STREETS_CHROMIUM
+    names another).
 
     \b
     Examples:
       healthy-streets build
+      healthy-streets build --pdf --overwrite
       healthy-streets build chorley-east/healthy-streets.toml --overwrite
       healthy-streets build chorley-east --zone "Church Fields" --overwrite
       healthy-streets build --store postgresql://gis@dbserver/healthy_streets
@@ -93,4 +109,4 @@ def command(
     from healthy_streets.project import load_project
 
     project = load_project(Path(config))
-    run_build(ctx, project, zone=zone, output=output, store=store, overwrite=overwrite)
+    run_build(ctx, project, zone=zone, output=output, store=store, overwrite=overwrite, pdf=pdf)

@@ -16,6 +16,7 @@ for the output of folium's own elements before the page is put together.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "PageReady",
     "PageText",
     "PanelHtml",
+    "RegisterLayer",
     "ReportData",
     "ReportFilter",
     "ReportHeat",
@@ -108,11 +110,16 @@ class _RenderedOnce(MacroElement):
             child.render(**kwargs)
 
 
+#: folium's viewport, which turns pinch zoom off (``user-scalable=no``).
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
 class OfflineFigure(Figure):
     """A folium Figure whose page fetches nothing: every script and style inlined.
 
     Folium elements add links to CDNs as they render; this figure swaps each, by name, for
     the same library from an installed package (see :mod:`healthy_streets.maps._resources`).
+    Its viewport lets a phone zoom the page with two fingers (folium's forbids it).
     """
 
     _template = Template(
@@ -120,6 +127,7 @@ class OfflineFigure(Figure):
         '<html lang="en">\n'
         "<head>\n"
         '<meta charset="utf-8" />\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
         "{% if this.title %}<title>{{ this.title|e }}</title>{% endif %}\n"
         "    {{this.header.render(**kwargs)}}\n"
         "</head>\n"
@@ -142,12 +150,16 @@ class OfflineFigure(Figure):
 
     def _freeze(self) -> None:
         """Replace the outputs folium's own elements left as templates (see the module's
-        docstring) by the text they hold, so nothing in the page is rendered twice."""
+        docstring) by the text they hold, so nothing in the page is rendered twice; drop
+        folium's viewport, which the page replaces."""
         for container in (self.header, self.html, self.script):
             children = container._children
             for name, child in list(children.items()):
                 if type(child) is Element and child._template_str is not None:
-                    frozen = PageText(child._template_str)
+                    text = child._template_str
+                    if container is self.header:  # folium's markup only: never data
+                        text = _FOLIUM_VIEWPORT.sub("", text)
+                    frozen = PageText(text)
                     frozen._parent = container
                     children[name] = frozen
 
@@ -362,38 +374,49 @@ class ReportData(_RenderedOnce):
     ``categories``, ``statuses``, ``titles``, ``streets`` and ``details`` (-1 for none);
     ``day`` as days since ``day0``, with ``dayMin``/``dayMax``; ``statusLabels``. The
     :class:`ReportHeat`, :class:`ReportPoints` and :class:`ReportFilter` elements share it.
+    ``shown`` are the category keys the map opens with (default all).
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = HS.reportData({{ this.data_json }});
+        var {{ this.get_name() }} = HS.reportData({{ this.data_json }}, {{ this.shown_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], *, shown: Sequence[str] | None = None) -> None:
         super().__init__()
         self._name = "ReportData"
         self.count = len(data["lat"])
         self.data_json = Markup(safe_json(dict(data)))
+        keys = [c["key"] for c in data["categories"]]
+        self.shown = keys if shown is None else [k for k in keys if k in set(shown)]
+        self.shown_json = Markup(safe_json(self.shown))
 
 
 class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
-    """A heat map of the reports the filter shows (Leaflet.heat, shipped with folium)."""
+    """A heat map of the reports the filter shows (Leaflet.heat, shipped with folium), in
+    the colours of ``gradient`` (stop between 0 and 1 -> colour), beneath the streets."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = HS.reportHeat({{ this.data.get_name() }},
-                                                  {{ this.options_json }});
+                                                  {{ this.options_json }},
+                                                  {{ this._parent.get_name() }});
         HS.register("reports_heat", {{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
     def __init__(
-        self, data: ReportData, *, name: str = "Reports: heat map", show: bool = True
+        self,
+        data: ReportData,
+        *,
+        gradient: Mapping[float, str],
+        name: str = "Reports: heat map",
+        show: bool = True,
     ) -> None:
         from folium.plugins import HeatMap
 
@@ -402,7 +425,15 @@ class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
         self.data = data
         self.links_js = tuple(HeatMap.default_js)
         self.options_json = Markup(
-            safe_json({"radius": 22, "blur": 18, "minOpacity": 0.25, "maxZoom": 17})
+            safe_json(
+                {
+                    "radius": 22,
+                    "blur": 18,
+                    "minOpacity": 0.25,
+                    "maxZoom": 17,
+                    "gradient": {str(k): v for k, v in gradient.items()},
+                }
+            )
         )
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
@@ -412,7 +443,8 @@ class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
 
 
 class ReportPoints(Layer, _RenderedOnce):
-    """The reports the filter shows, as points on one canvas; a click opens the nearest."""
+    """The reports the filter shows, as shapes on one canvas (each category's colour and
+    shape); a click on one opens it, a click beside them reaches the layers beneath."""
 
     _template = Template(
         """
@@ -425,7 +457,7 @@ class ReportPoints(Layer, _RenderedOnce):
     )
 
     def __init__(
-        self, data: ReportData, *, name: str = "Reports: points", radius: int = 6, show: bool = True
+        self, data: ReportData, *, name: str = "Reports: points", radius: int = 7, show: bool = True
     ) -> None:
         super().__init__(name=str(escape(name)), overlay=True, control=True, show=show)
         self._name = "ReportPoints"
@@ -434,14 +466,13 @@ class ReportPoints(Layer, _RenderedOnce):
 
 
 class ReportFilter(_RenderedOnce):
-    """The control that filters reports by category, status and date."""
+    """Filters reports by category, status and date: binds the legend's report rows
+    (``data-hs-report-*`` inputs, built by :mod:`healthy_streets.maps.meeting`)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = HS.reportFilter({{ this.data.get_name() }}, {});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        HS.register("report_filter", {{ this.get_name() }}, {{ this._parent.get_name() }});
+        var {{ this.get_name() }} = HS.reportFilter({{ this.data.get_name() }});
         {% endmacro %}
         """
     )
@@ -453,8 +484,9 @@ class ReportFilter(_RenderedOnce):
 
 
 class AddPlaces(_RenderedOnce):
-    """The "Add a place" tool: residents mark places they know; kept in the browser
-    (surviving a reload) and downloaded as GeoJSON the toolkit imports back."""
+    """The "Add a place" tool: residents mark places they know, with the mouse or the
+    keyboard; kept in the browser (surviving a reload) and downloaded as GeoJSON the toolkit
+    imports back. ``contact``, when given, says where to send the file."""
 
     _template = Template(
         """
@@ -474,6 +506,7 @@ class AddPlaces(_RenderedOnce):
         kind: str,
         categories: Sequence[Mapping[str, Any]],
         project: str = "",
+        contact: str = "",
         size: int = 30,
     ) -> None:
         super().__init__()
@@ -484,6 +517,7 @@ class AddPlaces(_RenderedOnce):
                     "zoneId": zone_id,
                     "zoneName": zone_name,
                     "project": project,
+                    "contact": contact,
                     "kind": kind,
                     "categories": [dict(c) for c in categories],
                     "size": size,
@@ -493,24 +527,49 @@ class AddPlaces(_RenderedOnce):
 
 
 class PageReady(_RenderedOnce):
-    """Marks the page ready (``data-map-ready`` on the body) once every layer is drawn."""
+    """Binds the legend and the side panel to the map, sets up printing (the zone,
+    ``[[south, west], [north, east]]``, fitted to the page), and marks the page ready
+    (``data-map-ready`` on the body) once every layer is drawn."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        HS.ready({{ this._parent.get_name() }});
+        HS.ready({{ this._parent.get_name() }}, {{ this.options_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self) -> None:
+    def __init__(self, *, zone_bounds: Sequence[Sequence[float]] | None = None) -> None:
         super().__init__()
         self._name = "PageReady"
+        bounds = [[float(v) for v in corner] for corner in zone_bounds] if zone_bounds else None
+        self.options_json = Markup(safe_json({"zone": bounds}))
+
+
+class RegisterLayer(_RenderedOnce):
+    """Makes one of folium's own layers (the tiles) known to the page's scripts by ``key``,
+    so that the legend can turn it on and off."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        HS.register({{ this.key_json }}, {{ this.layer.get_name() }},
+                    {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer: Layer, *, key: str) -> None:
+        super().__init__()
+        self._name = "RegisterLayer"
+        self.layer = layer
+        self.key_json = Markup(safe_json(key))
 
 
 class PanelHtml(_RenderedOnce):
-    """A block of HTML placed over the map (title block, legend). The HTML given must be
-    built with :func:`markupsafe.escape` for every data text."""
+    """A block of HTML in the page beside the map (the title and the legend). The HTML
+    given must be built with :func:`markupsafe.escape` for every data text. With ``first``
+    it comes before the map in the page, so that it is read and tabbed to first."""
 
     _template = Template(
         """
@@ -520,12 +579,20 @@ class PanelHtml(_RenderedOnce):
         """
     )
 
-    def __init__(self, markup: Markup) -> None:
+    def __init__(self, markup: Markup, *, first: bool = False) -> None:
         super().__init__()
         self._name = "PanelHtml"
         if not isinstance(markup, Markup):
             raise TypeError("PanelHtml takes markupsafe.Markup, built with escape() for data.")
         self.markup = markup
+        self.first = first
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Place the markup in the page (before the map with ``first``)."""
+        super().render(**kwargs)
+        figure = self.get_root()
+        if self.first and isinstance(figure, Figure):
+            figure.html._children.move_to_end(self.get_name(), last=False)
 
 
 def html(template: str, **values: Any) -> Markup:

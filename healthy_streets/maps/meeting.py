@@ -35,6 +35,7 @@ from healthy_streets.maps.elements import (
     OfflineFigure,
     PageReady,
     PanelHtml,
+    RegisterLayer,
     ReportData,
     ReportFilter,
     ReportHeat,
@@ -47,9 +48,12 @@ from healthy_streets.maps.style import (
     ASSET_SYMBOLS,
     BASEMAP_STYLES,
     GAP_STYLE,
+    HEAT_GRADIENT,
     PATH_STYLE,
     REPORT_COLOURS,
+    REPORT_SHAPES,
     REPORT_STATUSES,
+    SHAPES,
     SPEED_BANDS,
     leaflet_style,
     speed_band,
@@ -69,8 +73,8 @@ CLUSTER_ASSETS_OVER = 60
 DETAIL_BUDGET_CHARS = 2_000_000
 #: Longest description shown in a report's popup.
 DETAIL_MAX_CHARS = 160
-#: With more reports than this near a zone, the map opens on the heat map alone (the points
-#: are one click away in the layer control).
+#: When the focus category has no report near a zone and there are more reports than this,
+#: the map opens on the heat map of every category (the points are one click away).
 POINTS_SHOWN_UP_TO = 400
 
 ZONE_STYLES = {
@@ -102,6 +106,18 @@ NEIGHBOUR_STYLE = {
     "*": {"color": "#555555", "weight": 2, "opacity": 0.6, "dashArray": "2 6", "fill": False}
 }
 STATUS_WORDS = {"implemented": "In force", "proposed": "Proposed", "unknown": "Status unknown"}
+#: Where a street's speed limit came from (``speed_source``), in plain words.
+SPEED_SOURCE_WORDS = {
+    "maxspeed": "OpenStreetMap: the signed limit (maxspeed)",
+    "maxspeed_kmh": "OpenStreetMap: the signed limit, given in km/h",
+    "maxspeed_lowest": "OpenStreetMap: the lowest of the limits tagged",
+    "national_limit": "OpenStreetMap: the national speed limit",
+    "maxspeed_type": "OpenStreetMap: the type of limit (maxspeed:type)",
+    "zone_maxspeed": "OpenStreetMap: the zone's limit (zone:maxspeed)",
+    "source_maxspeed": "OpenStreetMap: the source of the limit (source:maxspeed)",
+    "default": "Assumed from the type of road: no limit is tagged",
+    "unknown": "Not known",
+}
 BASEMAP_LABELS = {
     "green": "Parks and green spaces",
     "water": "Water",
@@ -126,6 +142,8 @@ def meeting_map(
     tiles: bool = True,
     add_places: bool = True,
     project: str | None = None,
+    focus: str | None = "dog_fouling",
+    additions_contact: str | None = None,
 ) -> folium.Map:
     """Build the meeting map for one zone.
 
@@ -152,6 +170,13 @@ def meeting_map(
         The project's name. Browsers keep every map opened from disk in one store, so
         residents' additions are kept under the project and the zone: two projects with a
         zone of the same name keep theirs apart.
+    focus
+        The report category the map opens on, as points (a key of the report taxonomy;
+        the project's evaluation category): the other categories are one click away in
+        the legend. ``None`` opens on every category.
+    additions_contact
+        Where residents send the file of places they added (an email address, an office):
+        shown under "Download my additions".
 
     Returns
     -------
@@ -164,12 +189,17 @@ def meeting_map(
     ...                 assets=layers.assets, reports=layers.reports)  # doctest: +SKIP
     >>> save_map(m, "yarrowside-north.html", overwrite=True)  # doctest: +SKIP
     """
+    from healthy_streets.errors import ConfigError
+
     matches = zones[zones["zone_id"] == zone_id]
     if matches.empty:
-        from healthy_streets.errors import ConfigError
-
         known = ", ".join(zones["zone_id"].astype("str"))
         raise ConfigError(f"There is no zone {zone_id!r}; the zones are: {known}.")
+    if focus is not None and focus not in REPORT_CATEGORIES:
+        raise ConfigError(
+            f"The map's focus {focus!r} is not a report category; use one of "
+            f"{', '.join(REPORT_CATEGORIES)}."
+        )
     zone = matches.iloc[0]
     area = zone.geometry.buffer(margin_m)
     near_streets = _within(streets, area)
@@ -183,41 +213,58 @@ def meeting_map(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         zoom_start=16,
         tiles=None,
-        prefer_canvas=True,
+        prefer_canvas=False,  # streets as SVG: sharp on paper (the reports have a canvas)
         control_scale=True,
         max_zoom=19,
     )
     figure.add_child(fmap)
     fmap.add_child(ToolkitAssets())
+    legend = _Legend()
     if tiles:
-        folium.TileLayer(
+        tile_layer = folium.TileLayer(
             "OpenStreetMap",
             name="Background map (needs internet)",
             attr="© OpenStreetMap contributors",
             max_zoom=19,
-        ).add_to(fmap)
-    legend = _Legend()
-    _add_basemap(fmap, near_basemap, near_streets, legend)
+        )
+        fmap.add_child(tile_layer)
+        fmap.add_child(RegisterLayer(tile_layer, key="tiles"))
+    _add_basemap(fmap, near_basemap, near_streets, legend, tiles=tiles)
     _add_zones(fmap, zones, zone, legend)
     _add_gaps(fmap, zones, near_streets, legend)
     _add_streets(fmap, near_streets, legend)
     _add_assets(fmap, near_assets, legend)
-    _add_reports(fmap, near_reports, legend)
-    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    fmap.add_child(PanelHtml(_title_block(zone, near_reports, made_on or dt.date.today())))
-    fmap.add_child(PanelHtml(legend.markup()))
+    _add_reports(fmap, near_reports, legend, focus=focus)
+    zone_bounds = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
+    fmap.fit_bounds(zone_bounds)
     if add_places:
         fmap.add_child(
             AddPlaces(
                 zone_id=str(zone_id),
                 project=project or "",
+                contact=additions_contact or "",
                 zone_name=str(zone["name"]),
                 kind=COMMUNITY_MAP_KIND,
                 categories=_asset_categories(),
             )
         )
-    fmap.add_child(PageReady())
+        legend.add(
+            "Added at this meeting",
+            [
+                _row(
+                    _pictogram_symbol(ASSET_COLOURS["other"], ASSET_SYMBOLS["other"], dashed=True),
+                    "Places added on this computer",
+                    Markup('<span data-hs-additions-count="">0</span>'),
+                    layer="additions",
+                    attrs=Markup(' data-hs-additions-row=""'),
+                )
+            ],
+        )
+    side = _side_panel(
+        zone, near_reports, made_on or dt.date.today(), legend, map_id=fmap.get_name()
+    )
+    fmap.add_child(PanelHtml(side, first=True))
+    fmap.add_child(PageReady(zone_bounds=zone_bounds))
     return fmap
 
 
@@ -277,93 +324,188 @@ def _round(value: Any) -> Any:
     return value
 
 
+_NOTHING = Markup("")
+
+
 class _Legend:
-    """Collects what the map draws, to list exactly that."""
+    """Collects what the map draws, to list exactly that: a section per kind of thing,
+    a row per thing, each with the box that shows or hides it (``data-hs-*`` attributes
+    the page's script binds; see ``templates/healthy_streets.js``)."""
 
     def __init__(self) -> None:
-        self.sections: list[tuple[str, list[Markup]]] = []
+        self.sections: list[Markup] = []
 
-    def add(self, title: str, items: list[Markup]) -> None:
-        if items:
-            self.sections.append((title, items))
+    def add(
+        self, title: str, items: list[Markup], *, layer: str = "", after: Markup = _NOTHING
+    ) -> None:
+        """A section of ``items``; with ``layer``, its heading's box shows or hides that
+        layer, and rows without a box of their own are drawn with it."""
+        if not items:
+            return
+        if layer:
+            head = html(
+                '<section class="hs-section" data-hs-section-layer="{layer}"><h3><label>'
+                '<input type="checkbox" data-hs-layer="{layer}" checked>{title}</label></h3>',
+                layer=layer,
+                title=title,
+            )
+        else:
+            head = html('<section class="hs-section"><h3>{title}</h3>', title=title)
+        self.sections.append(
+            head
+            + Markup("<ul>")
+            + Markup("").join(items)
+            + Markup("</ul>")
+            + after
+            + Markup("</section>")
+        )
 
     def markup(self) -> Markup:
-        parts = [
+        """The legend, the layers drawn on top first."""
+        return (
             html(
-                '<div class="hs-panel hs-legend" role="complementary" '
-                'aria-label="Legend"><h2>Legend</h2>'
+                '<div class="hs-legend"><h2>Legend</h2><p class="hs-note">Tick a box to show '
+                "or hide what it names.</p>"
             )
-        ]
-        for title, items in self.sections:
-            parts.append(html("<h3>{title}</h3><ul>", title=title))
-            parts += items
-            parts.append(html("</ul>"))
-        parts.append(html("</div>"))
-        return Markup("").join(parts)
+            + Markup("").join(reversed(self.sections))
+            + Markup("</div>")
+        )
 
 
-_LINE = (
-    '<li><svg width="34" height="14" aria-hidden="true"><line x1="2" y1="7" x2="32" y2="7" '
-    'stroke="{colour}" stroke-width="{weight}" stroke-dasharray="{dash}" '
-    'stroke-opacity="{opacity}" stroke-linecap="{cap}"/></svg>{label}'
-    '<span class="hs-count">{amount}</span></li>'
-)
-_AREA = (
-    '<li><svg width="34" height="16" aria-hidden="true"><rect x="2" y="2" width="30" '
-    'height="12" fill="{fill}" fill-opacity="{opacity}" stroke="{colour}" stroke-width="{weight}" '
-    'stroke-dasharray="{dash}"/></svg>{label}<span class="hs-count">{amount}</span></li>'
-)
-_DOT = (
-    '<li><svg width="18" height="18" aria-hidden="true"><circle cx="9" cy="9" r="6.5" '
-    'fill="{colour}" stroke="#fff" stroke-width="2"/></svg>{label}'
-    '<span class="hs-count">{amount}</span></li>'
-)
-_PICTOGRAM = (
-    '<li><svg width="24" height="24" viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" '
-    'cy="16" r="14.5" fill="{colour}" stroke="#fff" stroke-width="2.5"/><path d="{symbol}" '
-    'fill="#fff" fill-rule="evenodd" transform="translate(4 4)"/></svg>{label}'
-    '<span class="hs-count">{amount}</span></li>'
-)
-
-
-def _line_item(style: dict[str, Any], label: str, amount: str = "") -> Markup:
+def _row(
+    symbol: Markup,
+    label: str,
+    amount: str | Markup = "",
+    *,
+    layer: str = "",
+    checked: bool = True,
+    attrs: Markup = _NOTHING,
+    extra: Markup = _NOTHING,
+) -> Markup:
+    """A legend row: its symbol, its words and how many; with ``layer``, a box that shows
+    or hides that layer."""
+    box = (
+        html(
+            '<input type="checkbox" data-hs-layer="{layer}"{checked}>',
+            layer=layer,
+            checked=Markup(" checked") if checked else _NOTHING,
+        )
+        if layer
+        else _NOTHING
+    )
+    words = html('<span class="hs-symbol">{symbol}</span>{label}', symbol=symbol, label=label)
+    body = html("<label>{box}{words}</label>", box=box, words=words) if layer else words
     return html(
-        _LINE,
+        '<li data-hs-row=""{attrs}>{body}<span class="hs-count">{amount}</span>{extra}</li>',
+        attrs=attrs,
+        body=body,
+        amount=amount,
+        extra=extra,
+    )
+
+
+def _line_symbol(style: dict[str, Any]) -> Markup:
+    return html(
+        '<svg width="34" height="14" aria-hidden="true"><line x1="2" y1="7" x2="32" y2="7" '
+        'stroke="{colour}" stroke-width="{weight}" stroke-dasharray="{dash}" '
+        'stroke-opacity="{opacity}" stroke-linecap="{cap}"/></svg>',
         colour=style.get("color", "#000"),
         weight=style.get("weight", 2),
         dash=style.get("dashArray") or "none",
         opacity=style.get("opacity", 1),
         cap=style.get("lineCap", "butt"),
-        label=label,
-        amount=amount,
     )
 
 
-def _area_item(style: dict[str, Any], label: str, amount: str = "") -> Markup:
+def _area_symbol(style: dict[str, Any]) -> Markup:
     return html(
-        _AREA,
+        '<svg width="34" height="16" aria-hidden="true"><rect x="2" y="2" width="30" '
+        'height="12" fill="{fill}" fill-opacity="{opacity}" stroke="{colour}" '
+        'stroke-width="{weight}" stroke-dasharray="{dash}"/></svg>',
         fill=style.get("fillColor", "none"),
         opacity=style.get("fillOpacity", 1),
         colour=style.get("color", "#000"),
         weight=style.get("weight", 1),
         dash=style.get("dashArray") or "none",
+    )
+
+
+def _shape_symbol(colour: str, shape: str, size: int = 20) -> Markup:
+    """A report category's marker as SVG: the same corners the map's canvas draws."""
+    corners = SHAPES[shape]
+    if corners:
+        points = " ".join(f"{x:g},{y:g}" for x, y in corners)
+        figure = html('<polygon points="{points}"', points=points)
+    else:
+        figure = html('<circle cx="0" cy="0" r="1"')
+    return html(
+        '<svg width="{size}" height="{size}" viewBox="-1.45 -1.45 2.9 2.9" aria-hidden="true">'
+        '{figure} fill="{colour}" stroke="#1a1a1a" stroke-width="0.2" '
+        'stroke-linejoin="round"/></svg>',
+        size=size,
+        figure=figure,
+        colour=colour,
+    )
+
+
+def _pictogram_symbol(colour: str, symbol: str, *, dashed: bool = False) -> Markup:
+    return html(
+        '<svg width="24" height="24" viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" '
+        'cy="16" r="14.5" fill="{colour}" stroke="{ring}" stroke-width="2.5"{dash}/>'
+        '<path d="{symbol}" fill="#fff" fill-rule="evenodd" transform="translate(4 4)"/></svg>',
+        colour=colour,
+        ring="#000" if dashed else "#fff",
+        dash=Markup(' stroke-dasharray="4 3"') if dashed else Markup(""),
+        symbol=symbol,
+    )
+
+
+def _ramp_symbol() -> Markup:
+    stops = Markup("").join(
+        html('<stop offset="{at}" stop-color="{colour}"/>', at=at, colour=colour)
+        for at, colour in sorted(HEAT_GRADIENT.items())
+    )
+    return html(
+        '<svg width="34" height="14" aria-hidden="true"><defs><linearGradient id="hs-heat">'
+        '{stops}</linearGradient></defs><rect x="1" y="2" width="32" height="10" '
+        'fill="url(#hs-heat)" stroke="#1a1a1a" stroke-width="0.8"/></svg>',
+        stops=stops,
+    )
+
+
+def _only(kind: str, key: str, label: str) -> Markup:
+    return html(
+        '<button type="button" class="hs-only" data-hs-only-{kind}="{key}" '
+        'aria-label="Show only {label}">only</button>',
+        kind=kind,
+        key=key,
         label=label,
-        amount=amount,
     )
 
 
 def _add_basemap(
-    fmap: folium.Map, basemap: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, legend: _Legend
+    fmap: folium.Map,
+    basemap: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    legend: _Legend,
+    *,
+    tiles: bool,
 ) -> None:
     """The drawn background: OSM's green spaces, water and railways, and every street by
     its class in grey, beneath the coloured layers (so the map reads with no tiles, and
     with the speed layer turned off)."""
+    tile_row = (
+        [_row(Markup(""), "Map tiles from OpenStreetMap (need internet)", layer="tiles")]
+        if tiles
+        else []
+    )
     parts = [basemap[["kind", "name", "geometry"]]] if not basemap.empty else []
     if not streets.empty:
         roads = streets[["road_class", "name", "geometry"]].rename(columns={"road_class": "kind"})
         roads = roads.assign(kind="street_" + roads["kind"].astype("str"))
         parts.append(roads)
     if not parts:
+        legend.add("Background", tile_row)
         return
     frame = gpd.GeoDataFrame(
         pd.concat(parts, ignore_index=True), geometry="geometry", crs=parts[0].crs
@@ -383,10 +525,9 @@ def _add_basemap(
     for kind, label in BASEMAP_LABELS.items():
         if kind in present:
             style = BASEMAP_STYLES[kind]
-            items.append(
-                _area_item(style, label) if "fillColor" in style else _line_item(style, label)
-            )
-    legend.add("Background", items)
+            symbol = _area_symbol(style) if "fillColor" in style else _line_symbol(style)
+            items.append(_row(symbol, label))
+    legend.add("Background drawn from OpenStreetMap", items + tile_row, layer="basemap")
 
 
 def _add_zones(fmap: folium.Map, zones: gpd.GeoDataFrame, zone: pd.Series, legend: _Legend) -> None:
@@ -414,13 +555,21 @@ def _add_zones(fmap: folium.Map, zones: gpd.GeoDataFrame, zone: pd.Series, legen
     )
     status = str(zone["status"])
     items = [
-        _area_item(
-            ZONE_STYLES.get(status, ZONE_STYLES["*"]),
+        _row(
+            _area_symbol(ZONE_STYLES.get(status, ZONE_STYLES["*"])),
             f"This zone ({STATUS_WORDS.get(status, 'status unknown').lower()})",
+            layer="zone",
         )
     ]
     if not others.empty:
-        items.append(_line_item(NEIGHBOUR_STYLE["*"], "Other 20mph zones", str(len(others))))
+        items.append(
+            _row(
+                _line_symbol(NEIGHBOUR_STYLE["*"]),
+                "Other 20mph zones",
+                str(len(others)),
+                layer="other_zones",
+            )
+        )
     legend.add("20mph zones", items)
 
 
@@ -452,7 +601,15 @@ def _add_gaps(
         )
     )
     legend.add(
-        "To check", [_line_item(GAP_STYLE, "20mph gap (zone and map disagree)", str(len(gaps)))]
+        "To check",
+        [
+            _row(
+                _line_symbol(GAP_STYLE),
+                "20mph gap (zone and map disagree)",
+                str(len(gaps)),
+                layer="gaps",
+            )
+        ],
     )
 
 
@@ -469,15 +626,21 @@ def _add_streets(fmap: folium.Map, streets: gpd.GeoDataFrame, legend: _Legend) -
         .astype("object")
         .where(frame["name"].notna(), "Unnamed " + frame["highway"].astype("str"))
     )
+    frame["limit_from"] = frame["speed_source"].map(SPEED_SOURCE_WORDS).astype("object")
     styles = {band.key: leaflet_style(band.key) for band in SPEED_BANDS}
     styles["path"] = PATH_STYLE
     fmap.add_child(
         GeoJsonLayer(
-            _geojson(frame, ["street", "limit", "band", "highway"]),
+            _geojson(frame, ["street", "limit", "limit_from", "band", "highway"]),
             name="Streets by speed limit",
             style_property="band",
             styles=styles,
-            popup=[("Street", "street"), ("Speed limit", "limit"), ("Type", "highway")],
+            popup=[
+                ("Street", "street"),
+                ("Speed limit", "limit"),
+                ("Limit from", "limit_from"),
+                ("Type", "highway"),
+            ],
             tooltip="street",
             key="streets",
         )
@@ -485,18 +648,20 @@ def _add_streets(fmap: folium.Map, streets: gpd.GeoDataFrame, legend: _Legend) -
     roads = frame[frame["band"] != "path"]
     km = roads.groupby("band")["length_m"].sum() / 1000
     items = [
-        _line_item(leaflet_style(b.key), b.label, f"{km[b.key]:.1f} km")
+        _row(_line_symbol(leaflet_style(b.key)), b.label, f"{km[b.key]:.1f} km")
         for b in SPEED_BANDS
         if b.key in km
     ]
     paths = frame[frame["band"] == "path"]
     if len(paths):
         items.append(
-            _line_item(
-                PATH_STYLE, "Footpaths and cycle paths", f"{paths['length_m'].sum() / 1000:.1f} km"
+            _row(
+                _line_symbol(PATH_STYLE),
+                "Footpaths and cycle paths",
+                f"{paths['length_m'].sum() / 1000:.1f} km",
             )
         )
-    legend.add("Speed limit", items)
+    legend.add("Streets by speed limit", items, layer="streets")
 
 
 def _asset_categories() -> list[dict[str, str]]:
@@ -536,40 +701,134 @@ def _add_assets(fmap: folium.Map, assets: gpd.GeoDataFrame, legend: _Legend) -> 
     legend.add(
         "Community assets",
         [
-            html(
-                _PICTOGRAM,
-                colour=every[k]["colour"],
-                symbol=every[k]["symbol"],
-                label=every[k]["label"],
-                amount=int(counts[k]),
+            _category_row(
+                _pictogram_symbol(every[k]["colour"], every[k]["symbol"]),
+                "asset",
+                k,
+                every[k]["label"],
+                str(int(counts[k])),
             )
             for k in keys
         ],
+        layer="assets",
     )
 
 
-def _add_reports(fmap: folium.Map, reports: gpd.GeoDataFrame, legend: _Legend) -> None:
+def _category_row(
+    symbol: Markup,
+    kind: str,
+    key: str,
+    label: str,
+    amount: Markup | str,
+    *,
+    checked: bool = True,
+) -> Markup:
+    """A category's row: its box (show or hide the category) and "only this"."""
+    box = html(
+        '<input type="checkbox" data-hs-{kind}-cat="{key}"{checked}>',
+        kind=kind,
+        key=key,
+        checked=Markup(" checked") if checked else _NOTHING,
+    )
+    words = html('<span class="hs-symbol">{symbol}</span>{label}', symbol=symbol, label=label)
+    return html(
+        '<li data-hs-row="" data-hs-{kind}-row="{key}"><label>{box}{words}</label>'
+        '<span class="hs-count">{amount}</span>{only}</li>',
+        kind=kind,
+        key=key,
+        box=box,
+        words=words,
+        amount=amount,
+        only=_only(kind, key, label),
+    )
+
+
+def _add_reports(
+    fmap: folium.Map, reports: gpd.GeoDataFrame, legend: _Legend, *, focus: str | None
+) -> None:
+    """Reports as points and as a heat map, both following the legend's filter. The map
+    opens on the focus category's points; without any near the zone, on every category
+    (as the heat map alone when there are many)."""
     if reports.empty or reports["reported_at"].isna().all():
         return
-    data = ReportData(report_columns(reports))
+    columns = report_columns(reports)
+    keys = [c["key"] for c in columns["categories"]]
+    shown: list[str]
+    if focus is not None and focus in keys:
+        shown, points = [focus], True
+    else:
+        shown, points = keys, len(columns["lat"]) <= POINTS_SHOWN_UP_TO
+    data = ReportData(columns, shown=shown)
     fmap.add_child(data)
-    fmap.add_child(ReportHeat(data))
-    fmap.add_child(ReportPoints(data, show=len(reports) <= POINTS_SHOWN_UP_TO))
+    fmap.add_child(ReportHeat(data, gradient=HEAT_GRADIENT, show=not points))
+    fmap.add_child(ReportPoints(data, show=points))
     fmap.add_child(ReportFilter(data))
-    counts = reports["category"].value_counts()
-    legend.add(
-        "Resident reports",
-        [
-            html(_DOT, colour=REPORT_COLOURS[k], label=label, amount=int(counts[k]))
-            for k, label in REPORT_CATEGORIES.items()
-            if k in counts
-        ]
-        + [
+    counts = pd.Series(columns["cat"]).value_counts()
+    rows = [
+        _row(
+            Markup(""),
+            "As points: a shape and colour per category",
+            layer="reports",
+            checked=points,
+        ),
+        _row(
+            _ramp_symbol(),
+            "As a heat map: where reports gather",
+            layer="reports_heat",
+            checked=not points,
+        ),
+    ]
+    for k, category in enumerate(columns["categories"]):
+        row = _category_row(
+            _shape_symbol(category["colour"], REPORT_SHAPES[category["key"]]),
+            "report",
+            category["key"],
+            category["label"],
             html(
-                '<li class="hs-note">Faded: fixed or closed. The heat map shows where reports '
-                "gather.</li>"
-            )
-        ],
+                '<span data-hs-report-count="{key}">{n}</span>',
+                key=category["key"],
+                n=int(counts.get(k, 0)),
+            ),
+            checked=category["key"] in shown,
+        )
+        rows.append(row)
+    legend.add("Resident reports", rows, after=_report_filter(columns))
+
+
+def _report_filter(columns: dict[str, Any]) -> Markup:
+    """The reports' status and date filter, and how many are shown."""
+    statuses = Markup("").join(
+        html(
+            '<label><input type="checkbox" data-hs-status="{key}" checked>{label}</label>',
+            key=key,
+            label=label,
+        )
+        for key, label in zip(columns["statuses"], columns["statusLabels"], strict=True)
+    )
+    day0 = dt.date.fromisoformat(columns["day0"])
+    first = (day0 + dt.timedelta(days=columns["dayMin"])).isoformat()
+    last = (day0 + dt.timedelta(days=columns["dayMax"])).isoformat()
+    dates = Markup("").join(
+        html(
+            '<label class="hs-date">{words}<input type="date" data-hs-date="{which}" '
+            'min="{first}" max="{last}" value="{value}"></label>',
+            words=words,
+            which=which,
+            first=first,
+            last=last,
+            value=first if which == "from" else last,
+        )
+        for which, words in (("from", "From"), ("to", "To"))
+    )
+    return html(
+        '<p class="hs-note"><span data-hs-report-shown="">{n}</span> of {n} reports shown. '
+        "Faded: fixed or closed.</p>"
+        '<details class="hs-more"><summary>Filter by status and date</summary>'
+        "<fieldset><legend>Status</legend>{statuses}</fieldset>"
+        "<fieldset><legend>Reported between</legend>{dates}</fieldset></details>",
+        n=len(columns["lat"]),
+        statuses=statuses,
+        dates=dates,
     )
 
 
@@ -606,7 +865,13 @@ def report_columns(reports: gpd.GeoDataFrame) -> dict[str, Any]:
         "lon": np.rint((lon - origin[1]) * REPORT_SCALE).astype("int64").tolist(),
         "cat": frame["category"].map({k: i for i, k in enumerate(keys)}).astype("int64").tolist(),
         "categories": [
-            {"key": k, "label": REPORT_CATEGORIES[k], "colour": REPORT_COLOURS[k]} for k in keys
+            {
+                "key": k,
+                "label": REPORT_CATEGORIES[k],
+                "colour": REPORT_COLOURS[k],
+                "shape": [list(corner) for corner in SHAPES[REPORT_SHAPES[k]]],
+            }
+            for k in keys
         ],
         "status": frame["status"]
         .map({s: i for i, s in enumerate(statuses)})
@@ -647,6 +912,32 @@ def _texts(values: pd.Series) -> list[str | None]:
     return [None if pd.isna(v) else str(v) for v in values]
 
 
+def _side_panel(
+    zone: pd.Series,
+    reports: gpd.GeoDataFrame,
+    made_on: dt.date,
+    legend: _Legend,
+    *,
+    map_id: str,
+) -> Markup:
+    """The title and the legend, beside the map (below it on a phone, as a sheet that
+    folds away). The legend scrolls by itself and can be reached from the keyboard; a
+    link that shows when tabbed to skips it, to the map and its controls."""
+    return html(
+        '<aside class="hs-side" id="hs-side" data-open="true" aria-label="Title and legend">'
+        '<a class="hs-skip" href="#{map_id}">Skip to the map</a>'
+        '<div class="hs-side-bar"><h1>{name}</h1>'
+        '<button type="button" class="hs-side-toggle" aria-controls="hs-side-body" '
+        'aria-expanded="true">Hide the legend</button></div>'
+        '<div class="hs-side-body" id="hs-side-body" tabindex="0" role="region" '
+        'aria-label="About this map, and its legend">{title}{legend}</div></aside>',
+        name=zone["name"],
+        map_id=map_id,
+        title=_title_block(zone, reports, made_on),
+        legend=legend.markup(),
+    )
+
+
 def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -> Markup:
     status = STATUS_WORDS.get(str(zone["status"]), "Status unknown")
     when = _implemented_phrase(zone)
@@ -658,15 +949,13 @@ def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -
         data_range = "No resident reports in this area"
     tro = zone.get("tro_ref")
     return html(
-        '<div class="hs-panel hs-title" role="banner">'
-        "<h1>{name}</h1>"
+        '<div class="hs-title">'
         "<p><strong>20mph zone:</strong> {status}{when}{tro}</p>"
         "<p>{data_range}. Map made {made}.</p>"
         '<p class="hs-sources">Streets and places © OpenStreetMap contributors (ODbL); '
         "zones from the council; reports from FixMyStreet and the council; community assets "
         "from residents' walkabouts.</p>"
         "</div>",
-        name=zone["name"],
         status=status,
         when=when,
         tro=f" (order {tro})" if isinstance(tro, str) and tro else "",

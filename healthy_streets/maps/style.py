@@ -7,13 +7,17 @@ map still reads in greyscale print or on a washed-out projector.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
     "ASSET_COLOURS",
+    "HEAT_GRADIENT",
     "REPORT_COLOURS",
+    "REPORT_SHAPES",
+    "SHAPES",
     "SPEED_BANDS",
     "SpeedBand",
     "speed_band",
@@ -86,20 +90,110 @@ ASSET_COLOURS: dict[str, str] = {
     "other": "#878787",
 }
 
+#: Report categories' colours, chosen so that every pair, and every category against every
+#: speed colour, stays at least as far apart (CIEDE2000) as the speed palette's own closest
+#: pair under simulated deuteranopia, protanopia and tritanopia (``tests/test_style.py``
+#: measures it). Each category also has its own shape (:data:`REPORT_SHAPES`).
 REPORT_COLOURS: dict[str, str] = {
-    "dog_fouling": "#8c510a",
-    "litter": "#CC79A7",
-    "fly_tipping": "#D55E00",
-    "speeding": "#0072B2",
-    "potholes": "#000000",
-    "street_lighting": "#E69F00",
-    "graffiti": "#56B4E9",
-    "vegetation": "#009E73",
-    "abandoned_vehicle": "#999933",
-    "noise": "#882255",
-    "pests": "#332288",
-    "pollution": "#DDCC77",
-    "other": "#7f7f7f",
+    "dog_fouling": "#22ffbb",
+    "litter": "#eeccff",
+    "fly_tipping": "#3300cc",
+    "speeding": "#bb1100",
+    "potholes": "#440022",
+    "street_lighting": "#ccff66",
+    "graffiti": "#8899ff",
+    "vegetation": "#00bb88",
+    "abandoned_vehicle": "#bb99bb",
+    "noise": "#004455",
+    "pests": "#770011",
+    "pollution": "#000055",
+    "other": "#665555",
+}
+
+#: Each report category's marker shape (see :data:`SHAPES`): the second cue, so that no
+#: category depends on colour alone.
+REPORT_SHAPES: dict[str, str] = {
+    "dog_fouling": "circle",
+    "litter": "square",
+    "fly_tipping": "triangle",
+    "speeding": "diamond",
+    "potholes": "hexagon",
+    "street_lighting": "star",
+    "graffiti": "triangle_down",
+    "vegetation": "pentagon",
+    "abandoned_vehicle": "plus",
+    "noise": "octagon",
+    "pests": "bar",
+    "pollution": "arrow",
+    "other": "cross",
+}
+
+
+def _regular(sides: int, radius: float, turn: float = 0.0) -> tuple[tuple[float, float], ...]:
+    step = 2 * math.pi / sides
+    return tuple(
+        (
+            round(radius * math.sin(turn + i * step), 3) + 0.0,
+            round(-radius * math.cos(turn + i * step), 3) + 0.0,
+        )
+        for i in range(sides)
+    )
+
+
+def _star(points: int, outer: float, inner: float) -> tuple[tuple[float, float], ...]:
+    corners = []
+    for i in range(points * 2):
+        r = outer if i % 2 == 0 else inner
+        angle = i * math.pi / points
+        corners.append((round(r * math.sin(angle), 3) + 0.0, round(-r * math.cos(angle), 3) + 0.0))
+    return tuple(corners)
+
+
+def _plus(arm: float, half: float, turn: float = 0.0) -> tuple[tuple[float, float], ...]:
+    quarter = [(half, -arm), (half, -half), (arm, -half)]
+    corners: list[tuple[float, float]] = []
+    for k in range(4):
+        angle = turn + k * math.pi / 2
+        cos, sin = math.cos(angle), math.sin(angle)
+        corners += [(x * cos - y * sin, x * sin + y * cos) for x, y in quarter]
+    return tuple((round(x, 3) + 0.0, round(y, 3) + 0.0) for x, y in corners)
+
+
+#: Marker shapes as polygon corners around (0, 0), y downwards, about one unit across from
+#: the centre (a circle has none). The map's canvas and the legend's SVG draw the same.
+SHAPES: dict[str, tuple[tuple[float, float], ...]] = {
+    "circle": (),
+    "square": ((-0.85, -0.85), (0.85, -0.85), (0.85, 0.85), (-0.85, 0.85)),
+    "triangle": _regular(3, 1.2),
+    "triangle_down": _regular(3, 1.2, math.pi),
+    "diamond": _regular(4, 1.2),
+    "pentagon": _regular(5, 1.05),
+    "hexagon": _regular(6, 1.0, math.pi / 6),
+    "star": _star(5, 1.3, 0.55),
+    "plus": _plus(1.1, 0.4),
+    "cross": _plus(1.15, 0.38, math.pi / 4),
+    "octagon": _regular(8, 1.05, math.pi / 8),
+    "bar": ((-1.2, -0.55), (1.2, -0.55), (1.2, 0.55), (-1.2, 0.55)),
+    "arrow": (
+        (0.0, -1.25),
+        (1.1, 0.0),
+        (0.45, 0.0),
+        (0.45, 1.1),
+        (-0.45, 1.1),
+        (-0.45, 0.0),
+        (-1.1, 0.0),
+    ),
+}
+
+#: The heat map's colour ramp (Leaflet.heat gradient stops): lavender to plum, a hue no
+#: street is drawn in, and far from every speed colour under the common colour-vision
+#: deficiencies (``tests/test_style.py``).
+HEAT_GRADIENT: dict[float, str] = {
+    0.2: "#ddddff",
+    0.4: "#ccaaff",
+    0.6: "#997799",
+    0.8: "#664466",
+    1.0: "#441122",
 }
 
 #: Pictograms drawn white on each asset category's colour: SVG path data in a 24 x 24 box.

@@ -2,17 +2,26 @@
  *
  * Every text that comes from a data file is shown through textContent (never innerHTML),
  * so a report whose title is markup shows the markup's characters. Icons are SVG path
- * data written by the toolkit, not by data files. */
+ * data written by the toolkit, not by data files. The legend is written by the toolkit
+ * (maps/meeting.py) with data-hs-* attributes; this script binds it to the layers. */
 var HS = (function () {
   "use strict";
 
   var SVG_NS = "http://www.w3.org/2000/svg";
+  /* Layers and controls by key, so that the page's scripts (and tests) can find them. */
+  var layers = {};
+  var map = null;
+  var state = { picking: false };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
     if (className) { node.className = className; }
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
+  }
+
+  function each(selector, fn, root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(selector), fn);
   }
 
   function shorten(text, limit) {
@@ -103,14 +112,19 @@ var HS = (function () {
     });
   }
 
-  /* Assets: a pictogram marker each; clustered when there are many. */
+  /* Assets: a pictogram marker each; clustered when there are many. Categories can be
+     shown and hidden one by one (the legend's rows). Neither markers nor cluster bubbles
+     are tab stops: the keyboard reaches the controls first, and the legend lists all. */
   function assetLayer(cols, opts) {
     var clustered = opts.cluster && typeof L.markerClusterGroup === "function";
+    if (clustered && L.MarkerCluster) { L.MarkerCluster.mergeOptions({ keyboard: false }); }
     var group = clustered
       ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 35,
                                disableClusteringAtZoom: 18, chunkedLoading: true })
       : L.featureGroup();
     var icons = opts.categories.map(function (c) { return iconFor(c, opts.size, false); });
+    var byCategory = opts.categories.map(function () { return []; });
+    var hidden = {};
     function popupFor(layer) {
       var i = layer.hsIndex;
       var cat = opts.categories[cols.cat[i]];
@@ -127,29 +141,45 @@ var HS = (function () {
       marker.hsIndex = i;
       marker.bindPopup(popupFor);
       markers.push(marker);
+      byCategory[cols.cat[i]].push(marker);
     }
     if (clustered) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+    var keys = opts.categories.map(function (c) { return c.key; });
     group.hsColumns = cols;
     group.hsCategories = opts.categories;
+    group.hsCategoryShown = function (key) { return keys.indexOf(key) >= 0 && !hidden[key]; };
+    group.hsShowCategory = function (key, on) {
+      var k = keys.indexOf(key);
+      if (k < 0 || on === !hidden[key]) { return; }
+      hidden[key] = !on;
+      if (clustered) {
+        if (on) { group.addLayers(byCategory[k]); } else { group.removeLayers(byCategory[k]); }
+      } else {
+        byCategory[k].forEach(function (m) {
+          if (on) { group.addLayer(m); } else { group.removeLayer(m); }
+        });
+      }
+    };
     return group;
   }
 
   /* ---- Reports: compact columns, filtered in the browser, drawn as heat and points ---- */
 
-  function reportData(raw) {
+  function reportData(raw, shownKeys) {
     var n = raw.lat.length;
     var lat = new Float64Array(n), lon = new Float64Array(n);
     for (var i = 0; i < n; i++) {
       lat[i] = raw.origin[0] + raw.lat[i] / raw.scale;
       lon[i] = raw.origin[1] + raw.lon[i] / raw.scale;
     }
+    var keys = raw.categories.map(function (c) { return c.key; });
     var data = {
-      raw: raw, n: n, lat: lat, lon: lon,
+      raw: raw, n: n, lat: lat, lon: lon, keys: keys,
       day0: Date.parse(raw.day0 + "T00:00:00Z") / 86400000,
       shown: new Uint8Array(n),
       listeners: [],
       filter: {
-        categories: raw.categories.map(function () { return true; }),
+        categories: keys.map(function (k) { return !shownKeys || shownKeys.indexOf(k) >= 0; }),
         statuses: raw.statuses.map(function () { return true; }),
         from: raw.dayMin, to: raw.dayMax
       }
@@ -157,14 +187,17 @@ var HS = (function () {
     data.dateOf = function (i) {
       return new Date((data.day0 + raw.day[i]) * 86400000);
     };
+    /* perCategory: reports of each category the status and dates let through, whether
+       or not the category itself is shown; count: the reports drawn. */
     data.apply = function () {
       var f = data.filter, shown = data.shown, count = 0;
       var perCategory = raw.categories.map(function () { return 0; });
       for (var i = 0; i < n; i++) {
-        var ok = f.categories[raw.cat[i]] && f.statuses[raw.status[i]] &&
-                 raw.day[i] >= f.from && raw.day[i] <= f.to;
+        var ok = f.statuses[raw.status[i]] && raw.day[i] >= f.from && raw.day[i] <= f.to;
+        if (ok) { perCategory[raw.cat[i]]++; }
+        ok = ok && f.categories[raw.cat[i]];
         shown[i] = ok ? 1 : 0;
-        if (ok) { count++; perCategory[raw.cat[i]]++; }
+        if (ok) { count++; }
       }
       data.count = count;
       data.perCategory = perCategory;
@@ -188,11 +221,27 @@ var HS = (function () {
     return data;
   }
 
-  /* Points drawn on one canvas: fast with 100,000 reports; a click finds the nearest. */
+  /* A category's shape (corners around 0, 0; none for a circle), at x, y, r pixels. */
+  function tracePath(ctx, corners, x, y, r) {
+    if (!corners.length) {
+      ctx.moveTo(x + r, y);
+      ctx.arc(x, y, r, 0, 6.2832);
+      return;
+    }
+    ctx.moveTo(x + corners[0][0] * r, y + corners[0][1] * r);
+    for (var k = 1; k < corners.length; k++) {
+      ctx.lineTo(x + corners[k][0] * r, y + corners[k][1] * r);
+    }
+    ctx.closePath();
+  }
+
+  /* Points drawn on one canvas: fast with 100,000 reports. The canvas lets the mouse
+     through (a click on a street reaches the street); a click on a drawn report opens it. */
   var CanvasPoints = L.Layer.extend({
     initialize: function (data, options) {
       this._data = data;
       L.setOptions(this, options);
+      data.onChange(L.bind(this._redraw, this));
     },
     onAdd: function (map) {
       this._map = map;
@@ -201,7 +250,6 @@ var HS = (function () {
       map.on("moveend zoomend resize viewreset", this._reset, this);
       map.on("zoomanim", this._animateZoom, this);
       map.on("click", this._click, this);
-      this._data.onChange(L.bind(this._redraw, this));
       this._reset();
     },
     onRemove: function (map) {
@@ -209,13 +257,19 @@ var HS = (function () {
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
       map.off("click", this._click, this);
+      this._map = null;
     },
+    /* The canvas only ever grows, and starts big enough for a printed page's map:
+       Chromium prints a canvas resized while it prepares to print as an opaque sheet,
+       which would hide the streets beneath. */
     _reset: function () {
-      var map = this._map, size = map.getSize();
-      var topLeft = map.containerPointToLayerPoint([0, 0]);
-      L.DomUtil.setPosition(this._canvas, topLeft);
-      this._canvas.width = size.x;
-      this._canvas.height = size.y;
+      var map = this._map, size = map.getSize(), canvas = this._canvas;
+      L.DomUtil.setPosition(canvas, map.containerPointToLayerPoint([0, 0]));
+      var width = Math.max(size.x, 1100), height = Math.max(size.y, 1100);
+      if (canvas.width < width || canvas.height < height) {
+        canvas.width = Math.max(canvas.width, width);
+        canvas.height = Math.max(canvas.height, height);
+      }
       this._redraw();
     },
     _animateZoom: function (e) {
@@ -227,48 +281,115 @@ var HS = (function () {
     _redraw: function () {
       if (!this._map) { return; }
       var data = this._data, raw = data.raw, ctx = this._canvas.getContext("2d");
-      var map = this._map, size = map.getSize(), r = this.options.radius;
-      ctx.clearRect(0, 0, size.x, size.y);
+      var map = this._map, r = this.options.radius;
+      ctx.clearRect(0, 0, this._canvas.width, this._canvas.height);
       var bounds = map.getBounds().pad(0.05);
       var south = bounds.getSouth(), north = bounds.getNorth();
       var west = bounds.getWest(), east = bounds.getEast();
       var colours = raw.categories.map(function (c) { return c.colour; });
+      var shapes = raw.categories.map(function (c) { return c.shape || []; });
       ctx.lineWidth = 1.5;
+      ctx.lineJoin = "round";
       for (var i = 0; i < data.n; i++) {
         if (!data.shown[i]) { continue; }
         var la = data.lat[i], lo = data.lon[i];
         if (la < south || la > north || lo < west || lo > east) { continue; }
         var p = map.latLngToContainerPoint([la, lo]);
+        var open = raw.status[i] === 0;
         ctx.beginPath();
-        ctx.arc(p.x, p.y, r, 0, 6.2832);
-        ctx.globalAlpha = raw.status[i] === 0 ? 0.95 : 0.55;
+        tracePath(ctx, shapes[raw.cat[i]], p.x, p.y, r);
+        ctx.globalAlpha = open ? 1 : 0.5;
         ctx.fillStyle = colours[raw.cat[i]];
         ctx.fill();
         ctx.globalAlpha = 1;
-        ctx.strokeStyle = raw.status[i] === 0 ? "#ffffff" : "#333333";
+        ctx.strokeStyle = open ? "#1a1a1a" : "#555555";
         ctx.stroke();
       }
     },
-    _click: function (e) {
-      var data = this._data, map = this._map, best = -1, bestD = Infinity;
-      var p = e.containerPoint, r = this.options.radius + 4;
+    /* The drawn report under a container point, or -1. */
+    hitAt: function (point) {
+      var data = this._data, map = this._map, best = -1;
+      var reach = this.options.radius + 3, bestD = reach * reach;
       for (var i = 0; i < data.n; i++) {
         if (!data.shown[i]) { continue; }
         var q = map.latLngToContainerPoint([data.lat[i], data.lon[i]]);
-        var d = (q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y);
-        if (d < bestD) { bestD = d; best = i; }
+        var dx = q.x - point.x, dy = q.y - point.y;
+        if (dx > reach || dx < -reach || dy > reach || dy < -reach) { continue; }
+        var d = dx * dx + dy * dy;
+        if (d <= bestD) { bestD = d; best = i; }
       }
-      if (best >= 0 && bestD <= r * r) {
-        L.popup().setLatLng([data.lat[best], data.lon[best]])
-          .setContent(data.popupFor(best)).openOn(map);
+      return best;
+    },
+    _click: function (e) {
+      if (state.picking) { return; }
+      var hit = this.hitAt(e.containerPoint);
+      if (hit >= 0) {
+        var data = this._data;
+        L.popup().setLatLng([data.lat[hit], data.lon[hit]])
+          .setContent(data.popupFor(hit)).openOn(this._map);
       }
     },
-    shownCount: function () { return this._data.count; }
+    shownCount: function () { return this._data.count; },
+    /* For print: the drawn reports as SVG (sharp on paper; Chromium prints a canvas drawn
+       while it prepares to print as an opaque sheet, which would hide the streets). */
+    printCopy: function () {
+      this.clearPrintCopy();
+      if (!this._map) { return; }
+      var data = this._data, raw = data.raw, map = this._map, r = this.options.radius;
+      var size = map.getSize(), groups = {};
+      for (var i = 0; i < data.n; i++) {
+        if (!data.shown[i]) { continue; }
+        var p = map.latLngToContainerPoint([data.lat[i], data.lon[i]]);
+        if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) { continue; }
+        var key = raw.cat[i] + (raw.status[i] === 0 ? ":open" : ":done");
+        (groups[key] = groups[key] || []).push(shapePath(raw.categories[raw.cat[i]].shape || [],
+                                                         p.x, p.y, r));
+      }
+      var svg = document.createElementNS(SVG_NS, "svg");
+      svg.setAttribute("class", "hs-points-print");
+      svg.setAttribute("width", size.x);
+      svg.setAttribute("height", size.y);
+      svg.setAttribute("aria-hidden", "true");
+      Object.keys(groups).forEach(function (key) {
+        var parts = key.split(":"), open = parts[1] === "open";
+        var path = document.createElementNS(SVG_NS, "path");
+        path.setAttribute("d", groups[key].join(""));
+        path.setAttribute("fill", raw.categories[+parts[0]].colour);
+        path.setAttribute("fill-opacity", open ? "1" : "0.5");
+        path.setAttribute("stroke", open ? "#1a1a1a" : "#555555");
+        path.setAttribute("stroke-width", "1.5");
+        path.setAttribute("stroke-linejoin", "round");
+        svg.appendChild(path);
+      });
+      L.DomUtil.setPosition(svg, map.containerPointToLayerPoint([0, 0]));
+      map.getPanes().overlayPane.appendChild(svg);
+      this._printCopy = svg;
+    },
+    clearPrintCopy: function () {
+      if (this._printCopy) { L.DomUtil.remove(this._printCopy); this._printCopy = null; }
+    }
   });
+
+  /* A category's shape as SVG path data at x, y, r pixels. */
+  function shapePath(corners, x, y, r) {
+    function n(v) { return Math.round(v * 10) / 10; }
+    if (!corners.length) {
+      return "M" + n(x + r) + " " + n(y) + "a" + r + " " + r + " 0 1 0 " + (-2 * r) + " 0a" +
+        r + " " + r + " 0 1 0 " + (2 * r) + " 0Z";
+    }
+    var out = "M" + n(x + corners[0][0] * r) + " " + n(y + corners[0][1] * r);
+    for (var k = 1; k < corners.length; k++) {
+      out += "L" + n(x + corners[k][0] * r) + " " + n(y + corners[k][1] * r);
+    }
+    return out + "Z";
+  }
 
   function reportPoints(data, opts) { return new CanvasPoints(data, opts); }
 
-  function reportHeat(data, opts) {
+  /* The heat map lies beneath the streets (and a canvas under the others prints well). */
+  function reportHeat(data, opts, onMap) {
+    if (!onMap.getPane("hsHeat")) { onMap.createPane("hsHeat").style.zIndex = 350; }
+    opts.pane = "hsHeat";
     function points() {
       var out = [];
       for (var i = 0; i < data.n; i++) {
@@ -281,104 +402,73 @@ var HS = (function () {
     return heat;
   }
 
-  /* The report filter: a toggle per category, the status, and a date range. */
-  function reportFilter(data, opts) {
+  /* Show the reports (as points) if neither points nor the heat map is on. */
+  function showReports() {
+    if (!map) { return; }
+    var points = layers.reports, heat = layers.reports_heat;
+    if (points && !map.hasLayer(points) && !(heat && map.hasLayer(heat))) {
+      map.addLayer(points);
+    }
+  }
+
+  /* The report filter: binds the legend's category rows ("only this" too), the status
+     boxes and the dates. */
+  function reportFilter(data) {
     var raw = data.raw;
-    var Control = L.Control.extend({
-      options: { position: "topright" },
-      onAdd: function () {
-        var box = el("details", "hs-filter hs-panel-control");
-        L.DomEvent.disableClickPropagation(box);
-        L.DomEvent.disableScrollPropagation(box);
-        var head = el("summary", "hs-filter-head");
-        head.appendChild(el("strong", null, "Filter reports"));
-        head.appendChild(el("span", null, " \u2014 shown: "));
-        var shown = el("span", "hs-filter-count");
-        head.appendChild(shown);
-        box.appendChild(head);
-        var form = el("form");
-        form.setAttribute("aria-label", "Filter the reports");
-        box.appendChild(form);
-        var cats = el("fieldset");
-        cats.appendChild(el("legend", null, "Category"));
-        var counts = [];
-        raw.categories.forEach(function (c, k) {
-          var label = el("label", "hs-check");
-          var input = el("input");
-          input.type = "checkbox";
-          input.checked = true;
-          input.name = "category";
-          input.value = c.key;
-          input.addEventListener("change", function () {
-            data.filter.categories[k] = input.checked;
-            data.apply();
-          });
-          var swatch = el("span", "hs-swatch");
-          swatch.style.background = c.colour;
-          label.appendChild(input);
-          label.appendChild(swatch);
-          label.appendChild(el("span", null, c.label));
-          var count = el("span", "hs-count");
-          counts.push(count);
-          label.appendChild(count);
-          cats.appendChild(label);
-        });
-        form.appendChild(cats);
-
-        var statuses = el("fieldset");
-        statuses.appendChild(el("legend", null, "Status"));
-        raw.statuses.forEach(function (s, k) {
-          var label = el("label", "hs-check");
-          var input = el("input");
-          input.type = "checkbox";
-          input.checked = true;
-          input.name = "status";
-          input.value = s;
-          input.addEventListener("change", function () {
-            data.filter.statuses[k] = input.checked;
-            data.apply();
-          });
-          label.appendChild(input);
-          label.appendChild(el("span", null, raw.statusLabels[k]));
-          statuses.appendChild(label);
-        });
-        form.appendChild(statuses);
-
-        var dates = el("fieldset", "hs-dates");
-        dates.appendChild(el("legend", null, "Reported between"));
-        function dayInput(name, value) {
-          var input = el("input");
-          input.type = "date";
-          input.name = name;
-          input.min = isoDay(raw.dayMin);
-          input.max = isoDay(raw.dayMax);
-          input.value = isoDay(value);
-          input.addEventListener("change", function () {
-            var day = Date.parse(input.value + "T00:00:00Z") / 86400000 - data.day0;
-            if (isNaN(day)) { return; }
-            if (name === "from") { data.filter.from = day; } else { data.filter.to = day; }
-            data.apply();
-          });
-          return input;
-        }
-        function isoDay(day) {
-          return new Date((data.day0 + day) * 86400000).toISOString().slice(0, 10);
-        }
-        dates.appendChild(dayInput("from", raw.dayMin));
-        dates.appendChild(el("span", null, " and "));
-        dates.appendChild(dayInput("to", raw.dayMax));
-        form.appendChild(dates);
-
-        function update() {
-          shown.textContent = data.count + " of " + data.n;
-          counts.forEach(function (node, k) { node.textContent = String(data.perCategory[k]); });
-        }
-        data.onChange(update);
-        update();
-        return box;
-      }
+    function syncBoxes() {
+      each("input[data-hs-report-cat]", function (input) {
+        var k = data.keys.indexOf(input.getAttribute("data-hs-report-cat"));
+        input.checked = k >= 0 && data.filter.categories[k];
+      });
+    }
+    each("input[data-hs-report-cat]", function (input) {
+      var k = data.keys.indexOf(input.getAttribute("data-hs-report-cat"));
+      if (k < 0) { return; }
+      input.addEventListener("change", function () {
+        data.filter.categories[k] = input.checked;
+        if (input.checked) { showReports(); }
+        data.apply();
+      });
     });
-    return new Control(opts);
+    each("button[data-hs-only-report]", function (button) {
+      var k = data.keys.indexOf(button.getAttribute("data-hs-only-report"));
+      if (k < 0) { return; }
+      button.addEventListener("click", function () {
+        data.keys.forEach(function (key, j) { data.filter.categories[j] = j === k; });
+        syncBoxes();
+        showReports();
+        data.apply();
+      });
+    });
+    each("input[data-hs-status]", function (input) {
+      var k = raw.statuses.indexOf(input.getAttribute("data-hs-status"));
+      if (k < 0) { return; }
+      input.addEventListener("change", function () {
+        data.filter.statuses[k] = input.checked;
+        data.apply();
+      });
+    });
+    each("input[data-hs-date]", function (input) {
+      input.addEventListener("change", function () {
+        var day = Date.parse(input.value + "T00:00:00Z") / 86400000 - data.day0;
+        if (isNaN(day)) { return; }
+        if (input.getAttribute("data-hs-date") === "from") { data.filter.from = day; }
+        else { data.filter.to = day; }
+        data.apply();
+      });
+    });
+    function update() {
+      each("[data-hs-report-shown]", function (node) { node.textContent = String(data.count); });
+      each("[data-hs-report-count]", function (node) {
+        var k = data.keys.indexOf(node.getAttribute("data-hs-report-count"));
+        if (k >= 0) { node.textContent = String(data.perCategory[k]); }
+      });
+      refreshLegend();
+    }
+    syncBoxes();
+    data.onChange(update);
+    update();
+    return { update: update };
   }
 
   /* ---- Residents add what they know ---- */
@@ -445,11 +535,16 @@ var HS = (function () {
         downloadButton.textContent = "Download my additions (" + additions.length + ")";
         downloadButton.disabled = additions.length === 0;
       }
+      each("[data-hs-additions-count]", function (node) {
+        node.textContent = String(additions.length);
+      });
+      refreshLegend();
     }
 
-    var picking = false, downloadButton = null, hint = null;
+    var downloadButton = null, hint = null, addButton = null, cross = null;
     function form(latlng) {
       var box = el("form", "hs-add-form");
+      box.setAttribute("aria-label", "Add a place");
       box.appendChild(el("div", "hs-popup-title", "Add a place"));
       var catLabel = el("label", null, "What is it?");
       var select = el("select");
@@ -488,20 +583,58 @@ var HS = (function () {
         });
         map.closePopup();
         save();
+        if (addButton) { addButton.focus(); }
       });
-      cancel.addEventListener("click", function () { map.closePopup(); });
-      return box;
+      cancel.addEventListener("click", function () {
+        map.closePopup();
+        if (addButton) { addButton.focus(); }
+      });
+      box.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape") { map.closePopup(); if (addButton) { addButton.focus(); } }
+      });
+      return { box: box, first: select };
+    }
+    function openForm(latlng) {
+      var made = form(latlng);
+      L.popup({ maxWidth: 320, minWidth: 240 }).setLatLng(latlng)
+        .setContent(made.box).openOn(map);
+      made.first.focus();
+    }
+    function startPicking() {
+      state.picking = true;
+      var container = map.getContainer();
+      L.DomUtil.addClass(container, "hs-picking");
+      hint.hidden = false;
+      cross.hidden = false;
+      container.setAttribute("aria-describedby", hint.id);
+      container.focus();
     }
     function stopPicking() {
-      picking = false;
-      L.DomUtil.removeClass(map.getContainer(), "hs-picking");
-      if (hint) { hint.style.display = "none"; }
+      state.picking = false;
+      var container = map.getContainer();
+      L.DomUtil.removeClass(container, "hs-picking");
+      hint.hidden = true;
+      cross.hidden = true;
+      container.removeAttribute("aria-describedby");
     }
     map.on("click", function (e) {
-      if (!picking) { return; }
+      if (!state.picking) { return; }
       stopPicking();
-      L.popup({ maxWidth: 320, minWidth: 240 }).setLatLng(e.latlng)
-        .setContent(form(e.latlng)).openOn(map);
+      openForm(e.latlng);
+    });
+    /* From the keyboard: the arrow keys move the map under the cross at its centre
+       (Leaflet's own keys), Enter places it there, Escape gives up. */
+    map.getContainer().addEventListener("keydown", function (ev) {
+      if (!state.picking) { return; }
+      if (ev.key === "Enter") {
+        ev.preventDefault();
+        stopPicking();
+        openForm(map.getCenter());
+      } else if (ev.key === "Escape") {
+        ev.preventDefault();
+        stopPicking();
+        addButton.focus();
+      }
     });
 
     function download() {
@@ -531,45 +664,239 @@ var HS = (function () {
     }
 
     var Control = L.Control.extend({
-      options: { position: "bottomleft" },
+      options: { position: "topright" },
       onAdd: function () {
         var box = el("div", "hs-add hs-panel-control");
         L.DomEvent.disableClickPropagation(box);
-        var add = el("button", "hs-button", "Add a place");
-        add.type = "button";
-        add.addEventListener("click", function () {
-          picking = true;
-          L.DomUtil.addClass(map.getContainer(), "hs-picking");
-          hint.style.display = "block";
-        });
-        hint = el("div", "hs-hint", "Click the map where the place is.");
-        hint.style.display = "none";
+        addButton = el("button", "hs-button", "Add a place");
+        addButton.type = "button";
+        addButton.addEventListener("click", startPicking);
+        hint = el("div", "hs-hint", "Click the map where the place is. With the keyboard: " +
+                  "move the map with the arrow keys until the cross is on the place, then " +
+                  "press Enter (Escape to stop).");
+        hint.id = "hs-add-hint";
+        hint.setAttribute("role", "status");
+        hint.hidden = true;
         downloadButton = el("button", "hs-button hs-secondary", "Download my additions (0)");
         downloadButton.type = "button";
         downloadButton.addEventListener("click", download);
-        box.appendChild(add);
+        box.appendChild(addButton);
         box.appendChild(hint);
         box.appendChild(downloadButton);
+        if (opts.contact) {
+          box.appendChild(el("p", "hs-contact", "Then send the file to " + opts.contact + "."));
+        }
         return box;
       }
     });
     new Control().addTo(map);
+    cross = el("div", "hs-cross");
+    cross.setAttribute("aria-hidden", "true");
+    cross.hidden = true;
+    map.getContainer().appendChild(cross);
     draw();
     return { layer: layer, additions: function () { return additions.slice(); },
-             download: download };
+             download: download, start: startPicking };
   }
 
-  /* Layers and controls by key, so that the page's scripts (and tests) can find them. */
-  var layers = {};
-  var map = null;
   function register(key, layer, onMap) {
     layers[key] = layer;
     map = onMap;
   }
 
-  function ready(onMap) {
+  /* ---- The legend is the control ---- */
+
+  function isRegistered(layer) {
+    for (var key in layers) {
+      if (layers.hasOwnProperty(key) && layers[key] === layer) { return true; }
+    }
+    return false;
+  }
+
+  function onMap(key) {
+    return !!(map && layers[key] && map.hasLayer(layers[key]));
+  }
+
+  /* Whether the thing a layer's box names is on the map: the tiles only once one has
+     loaded (there are none with no internet). */
+  var tilesLoaded = false;
+  function drawn(key) {
+    return onMap(key) && (key !== "tiles" || tilesLoaded);
+  }
+
+  /* Whether a legend row's thing is drawn now. */
+  function rowDrawn(row) {
+    var own = row.querySelector("input[data-hs-layer]");
+    if (own) {
+      var key = own.getAttribute("data-hs-layer");
+      if (row.hasAttribute("data-hs-additions-row")) {
+        return onMap(key) && layers.additions.getLayers().length > 0;
+      }
+      return drawn(key);
+    }
+    var report = row.getAttribute("data-hs-report-row");
+    if (report !== null) {
+      var data = layers.reports ? layers.reports._data : null;
+      var k = data ? data.keys.indexOf(report) : -1;
+      return k >= 0 && data.filter.categories[k] &&
+        (onMap("reports") || onMap("reports_heat"));
+    }
+    var asset = row.getAttribute("data-hs-asset-row");
+    if (asset !== null) {
+      return onMap("assets") && layers.assets.hsCategoryShown(asset);
+    }
+    var section = row.closest("[data-hs-section-layer]");
+    return section ? onMap(section.getAttribute("data-hs-section-layer")) : true;
+  }
+
+  function refreshLegend() {
+    if (!map) { return; }
+    each("input[data-hs-layer]", function (input) {
+      input.checked = onMap(input.getAttribute("data-hs-layer"));
+    });
+    each("input[data-hs-asset-cat]", function (input) {
+      input.checked = !!layers.assets && layers.assets.hsCategoryShown(
+        input.getAttribute("data-hs-asset-cat"));
+    });
+    each("[data-hs-row]", function (row) {
+      var drawn = rowDrawn(row);
+      row.setAttribute("data-drawn", drawn ? "1" : "0");
+      row.classList.toggle("hs-off", !drawn);
+    });
+    each("[data-hs-additions-row]", function (row) {
+      row.closest("section").hidden = !layers.additions ||
+        layers.additions.getLayers().length === 0;
+    });
+    each(".hs-section", function (section) {
+      var drawn = section.querySelector('[data-hs-row][data-drawn="1"]') !== null;
+      section.setAttribute("data-drawn", drawn ? "1" : "0");
+    });
+  }
+
+  function bindLegend() {
+    each("input[data-hs-layer]", function (input) {
+      var key = input.getAttribute("data-hs-layer");
+      if (!layers[key]) { input.disabled = true; return; }
+      input.addEventListener("change", function () {
+        if (input.checked) { map.addLayer(layers[key]); } else { map.removeLayer(layers[key]); }
+        refreshLegend();
+      });
+    });
+    function showAssets() {
+      if (layers.assets && !map.hasLayer(layers.assets)) { map.addLayer(layers.assets); }
+    }
+    each("input[data-hs-asset-cat]", function (input) {
+      input.addEventListener("change", function () {
+        if (!layers.assets) { return; }
+        layers.assets.hsShowCategory(input.getAttribute("data-hs-asset-cat"), input.checked);
+        if (input.checked) { showAssets(); }
+        refreshLegend();
+      });
+    });
+    each("button[data-hs-only-asset]", function (button) {
+      button.addEventListener("click", function () {
+        var group = layers.assets;
+        if (!group) { return; }
+        var only = button.getAttribute("data-hs-only-asset");
+        group.hsCategories.forEach(function (c) { group.hsShowCategory(c.key, c.key === only); });
+        showAssets();
+        refreshLegend();
+      });
+    });
+    map.on("layeradd layerremove", function (e) {
+      if (isRegistered(e.layer)) { refreshLegend(); }
+    });
+    if (layers.tiles) {
+      layers.tiles.on("tileload", function () {
+        if (!tilesLoaded) { tilesLoaded = true; refreshLegend(); }
+      });
+    }
+    refreshLegend();
+  }
+
+  /* The title and legend beside the map (a bottom sheet on a phone), folded by its button. */
+  function bindSide() {
+    var side = document.getElementById("hs-side");
+    if (!side) { return; }
+    var button = side.querySelector(".hs-side-toggle");
+    var narrow = window.matchMedia("(max-width: 760px)");
+    function set(open) {
+      side.setAttribute("data-open", open ? "true" : "false");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      button.textContent = open ? "Hide the legend" : "Legend";
+    }
+    set(!narrow.matches);
+    button.addEventListener("click", function () {
+      set(side.getAttribute("data-open") !== "true");
+    });
+    if (narrow.addEventListener) {
+      narrow.addEventListener("change", function (e) { set(!e.matches); });
+    }
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () { map.invalidateSize({ animate: false }); })
+        .observe(map.getContainer());
+    }
+  }
+
+  /* ---- Print: the zone fitted to the page's map box, the legend beside it ---- */
+
+  var printing = null, zoneBounds = null;
+  function preparePrint() {
+    var root = document.documentElement;
+    if (!printing) {
+      printing = { center: map.getCenter(), zoom: map.getZoom(),
+                   open: (document.getElementById("hs-side") || root).getAttribute("data-open") };
+    }
+    root.classList.add("hs-print");
+    var side = document.getElementById("hs-side");
+    if (side) { side.setAttribute("data-open", "true"); }
+    var legend = document.querySelector(".hs-side-body");
+    root.classList.remove("hs-print-dense");
+    if (legend && legend.scrollHeight > legend.clientHeight + 1) {
+      root.classList.add("hs-print-dense");
+    }
+    map.invalidateSize({ animate: false, pan: false });
+    if (zoneBounds) {
+      var snap = map.options.zoomSnap;
+      map.options.zoomSnap = 0;
+      map.fitBounds(zoneBounds, { padding: [14, 14], animate: false });
+      map.options.zoomSnap = snap;
+    }
+    if (layers.reports && map.hasLayer(layers.reports)) { layers.reports.printCopy(); }
+    return new Promise(function (done) {
+      requestAnimationFrame(function () { requestAnimationFrame(function () { done(true); }); });
+    });
+  }
+  /* Chromium may paint the printed pages after "afterprint": restore the screen's view
+     once it has. */
+  function afterPrint() {
+    setTimeout(restoreScreen, 0);
+  }
+  function restoreScreen() {
+    if (!printing) { return; }
+    if (layers.reports) { layers.reports.clearPrintCopy(); }
+    var root = document.documentElement;
+    root.classList.remove("hs-print", "hs-print-dense");
+    var side = document.getElementById("hs-side");
+    if (side && printing.open) { side.setAttribute("data-open", printing.open); }
+    map.invalidateSize({ animate: false, pan: false });
+    map.setView(printing.center, printing.zoom, { animate: false });
+    printing = null;
+  }
+
+  function ready(onMap, opts) {
     map = onMap;
-    window.addEventListener("beforeprint", function () { onMap.invalidateSize(); });
+    opts = opts || {};
+    zoneBounds = opts.zone ? L.latLngBounds(opts.zone) : null;
+    var container = map.getContainer();
+    container.setAttribute("role", "main");
+    container.setAttribute("aria-label", "Map: arrow keys move it, + and - zoom");
+    // the controls come before the map's markers when tabbing
+    if (map._controlContainer) { container.insertBefore(map._controlContainer, container.firstChild); }
+    bindLegend();
+    bindSide();
+    window.addEventListener("beforeprint", preparePrint);
+    window.addEventListener("afterprint", afterPrint);
     document.body.setAttribute("data-map-ready", "1");
     if (window.performance && performance.mark) { performance.mark("hs-ready"); }
   }
@@ -578,7 +905,9 @@ var HS = (function () {
     el: el, shorten: shorten, popupBox: popupBox, geoJsonLayer: geoJsonLayer,
     assetLayer: assetLayer, reportData: reportData, reportPoints: reportPoints,
     reportHeat: reportHeat, reportFilter: reportFilter, addPlaces: addPlaces,
-    register: register, ready: ready, layers: layers,
+    register: register, ready: ready, layers: layers, refreshLegend: refreshLegend,
+    preparePrint: preparePrint, afterPrint: restoreScreen,
+    picking: function () { return state.picking; },
     map: function () { return map; }
   };
 })();
