@@ -190,17 +190,23 @@ class OutputStaging:
         self,
         moves: Sequence[tuple[Path, Path]],
         *,
+        removes: Sequence[Path] = (),
         store_commit: Callable[[], None] | None = None,
         store_key: str | None = None,
     ) -> None:
-        """Make the build real: commit the store, then move every staged file into place.
+        """Make the build real: commit the store, move every staged file into place, then
+        remove the outputs the build no longer makes (the map of a zone since removed).
 
         ``moves`` are (staged file, output) pairs. Signals are held back throughout and
         delivered once everything is in place.
         """
         with deferred_signals():
             store = {"key": store_key} if store_commit is not None else None
-            self._write_plan([(str(a), str(b)) for a, b in moves], store=store)
+            self._write_plan(
+                [(str(a), str(b)) for a, b in moves],
+                store=store,
+                removes=[str(p) for p in removes],
+            )
             checkpoint("commit")
             if store_commit is not None:
                 store_commit()
@@ -211,6 +217,7 @@ class OutputStaging:
             checkpoint("committed")
             try:
                 _move(moves)
+                _remove(removes)
             except OSError as exc:
                 raise HealthyStreetsError(
                     f"The build was complete, but moving its outputs into {self.out} stopped "
@@ -220,11 +227,16 @@ class OutputStaging:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def _write_plan(
-        self, moves: list[tuple[str, str]] | None, *, store: dict[str, Any] | None = None
+        self,
+        moves: list[tuple[str, str]] | None,
+        *,
+        store: dict[str, Any] | None = None,
+        removes: list[str] | None = None,
     ) -> None:
         plan = {
             "build_id": self.id,
             "moves": moves or [],
+            "removes": removes or [],
             "temps": [str(t) for t in self._temps],
             "store": store,
         }
@@ -261,6 +273,12 @@ def _move(moves: Sequence[tuple[Path | str, Path | str]]) -> None:
         checkpoint(f"moved-{number}")
 
 
+def _remove(paths: Sequence[Path | str]) -> None:
+    """Remove outputs the build no longer makes (those already gone are skipped)."""
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+
+
 def _recover(stale: Path, decide: Decider | None) -> None:
     """Finish a build that was killed after it happened; throw away one that was not."""
     plan_path = stale / COMMITTED
@@ -274,6 +292,7 @@ def _recover(stale: Path, decide: Decider | None) -> None:
     if committed:
         log.warning("Finishing a build into %s that was interrupted as it ended.", stale.parent)
         _move([(Path(a), Path(b)) for a, b in plan.get("moves", [])])
+        _remove(plan.get("removes", []))
     else:
         for temp in plan.get("temps", []):
             Path(temp).unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets._staging import OutputStaging, checkpoint
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
+from healthy_streets.model.words import counted
 
 if TYPE_CHECKING:
     from healthy_streets.project import Project
@@ -224,6 +225,7 @@ class BuildOutputs:
     store: str | None = None
     pdfs: dict[str, Path] = field(default_factory=dict)
     atlas: Path | None = None
+    removed: list[Path] = field(default_factory=list)
 
     def paths(self) -> list[Path]:
         """Every file written."""
@@ -318,6 +320,7 @@ def load_layers(
 
     step("Attaching streets, assets and reports to zones")
     streets = cut_streets_at_zones(streets_result.layer, zones)
+    _note_zones_without_streets(zones, streets, streets_result)
     assets = _concat([r.layer for r in asset_results], ASSETS)
     reports = _concat([r.layer for r in report_results], REPORTS)
     assets = attach_to_streets(assign_zones(assets, zones), streets)
@@ -333,6 +336,22 @@ def load_layers(
         speed_limits=speed_limits,
         import_paths=paths,
     )
+
+
+def _note_zones_without_streets(
+    zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, result: ImportResult
+) -> None:
+    """Say, among the street network's notes, which zones got no street at all: an extract
+    that does not cover them (their maps say so too)."""
+    bare = zones.loc[~zones["zone_id"].isin(set(streets["zone_id"].dropna())), "name"]
+    if len(bare):
+        names = ", ".join(map(repr, bare.astype("str").head(10)))
+        more = f" and {len(bare) - 10} more" if len(bare) > 10 else ""
+        result.notes.append(
+            f"Warning: {counted(len(bare), 'zone has', 'zones have')} no street from the "
+            f"network ({names}{more}): the extract may not cover them. Their maps say so; "
+            "check the extract's area."
+        )
 
 
 def _streets(inputs: Inputs, zones: gpd.GeoDataFrame, buffer_m: float) -> ImportResult:
@@ -731,16 +750,45 @@ def _build_staged(
         place=staging.place,
         build_id=staging.id,
     )
+    stale = _stale_maps(staging.out, set(layers.zones["zone_id"])) if overwrite else []
     try:
         checkpoint("store-staged")
         staging.commit(
             [*_moves(staging, staging.out, relative), *prepared.moves],
+            removes=stale,
             store_commit=prepared.commit,
             store_key=prepared.key,
         )
     finally:
         prepared.discard()
-    return layers, _build_outputs(staging.out, relative, tables)
+    outputs = _build_outputs(staging.out, relative, tables)
+    outputs.removed = stale
+    return layers, outputs
+
+
+def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:
+    """The maps the toolkit made (and their PDFs) of zones no longer in the zones file: an
+    ``--overwrite`` build removes them with the rest of its changes."""
+    folder = out / "maps"
+    if not folder.is_dir():
+        return []
+    stale = []
+    for page in sorted(folder.glob("*.html")):
+        if page.stem in zone_ids or not _made_by_toolkit(page):
+            continue
+        stale.append(page)
+        if page.with_suffix(".pdf").is_file():
+            stale.append(page.with_suffix(".pdf"))
+    return stale
+
+
+def _made_by_toolkit(page: Path) -> bool:
+    """Whether ``page`` is a meeting map the toolkit wrote (its ``generator``, in its head)."""
+    from healthy_streets.maps.elements import GENERATOR
+
+    with page.open("rb") as handle:
+        head = handle.read(4096)
+    return f'<meta name="generator" content="{GENERATOR}'.encode() in head
 
 
 def refuse_existing_outputs(out: Path) -> None:

@@ -333,3 +333,50 @@ def test_inputs_with_a_buffer_that_is_not_a_distance_are_refused():
     inputs.buffer_m = math.nan
     with pytest.raises(ConfigError, match="buffer_m = nan should be the metres"):
         hs.load_layers(inputs)
+
+
+def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
+    import json
+
+    config = str(project / "healthy-streets.toml")
+    assert run("-q", "build", config).exit_code == 0
+    maps = project / "out" / "maps"
+    assert (maps / "cowslip.html").is_file()
+    (maps / "council-notes.html").write_text("<p>the council's own page</p>")
+    zones = json.loads((project / "zones.geojson").read_text())
+    zones["features"] = [f for f in zones["features"] if f["properties"]["ZONE_NAME"] != "Cowslip"]
+    (project / "zones.geojson").write_text(json.dumps(zones))
+    result = run("build", config, "--overwrite")
+    assert result.exit_code == 0, result.output
+    assert "removed, as their zones are no longer in the zones file: cowslip.html" in (
+        result.output
+    )
+    assert sorted(p.name for p in maps.iterdir()) == [
+        "council-notes.html",  # not the toolkit's: never touched
+        "kestrel-park.html",
+        "yarrow-meadows.html",
+        "yarrowside-north.html",
+    ]
+    assert "cowslip" not in (project / "out" / "index.html").read_text()
+
+
+def test_a_zone_the_extract_does_not_cover_is_said_and_its_map_says_so(project):
+    import json
+
+    zones = json.loads((project / "zones.geojson").read_text())
+    far = zones["features"][1]
+    name = far["properties"]["ZONE_NAME"]
+    far["geometry"] = {  # a square in Preston, 10 km from the extract
+        "type": "Polygon",
+        "coordinates": [[[353000, 429000], [353400, 429000], [353400, 429400], [353000, 429000]]],
+    }
+    (project / "zones.geojson").write_text(json.dumps(zones))
+    result = run("build", str(project / "healthy-streets.toml"))
+    assert result.exit_code == 0, result.output
+    assert f"Warning: 1 zone has no street from the network ('{name}')" in result.output
+    from healthy_streets.model.ids import slugify
+
+    page = (project / "out" / "maps" / f"{slugify(name)}.html").read_text(encoding="utf-8")
+    assert "No streets:</strong> the OpenStreetMap extract holds no streets for this zone" in page
+    other = (project / "out" / "maps" / "yarrowside-north.html").read_text(encoding="utf-8")
+    assert "No streets:" not in other

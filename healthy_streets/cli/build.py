@@ -50,6 +50,9 @@ def run_build(
         )
         echo(f"  rejected rows and their reasons: {outputs.rejected}")
         echo(f"  store: {outputs.store}")
+        if outputs.removed:
+            names = ", ".join(p.name for p in outputs.removed)
+            echo(f"  removed, as their zones are no longer in the zones file: {names}")
     echo(str(outputs.index.resolve()))
 
 

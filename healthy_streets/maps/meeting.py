@@ -261,7 +261,12 @@ def meeting_map(
             ],
         )
     side = _side_panel(
-        zone, near_reports, made_on or dt.date.today(), legend, map_id=fmap.get_name()
+        zone,
+        near_reports,
+        made_on or dt.date.today(),
+        legend,
+        map_id=fmap.get_name(),
+        streets=not near_streets.empty,
     )
     fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
@@ -919,6 +924,7 @@ def _side_panel(
     legend: _Legend,
     *,
     map_id: str,
+    streets: bool = True,
 ) -> Markup:
     """The title and the legend, beside the map (below it on a phone, as a sheet that
     folds away). The legend scrolls by itself and can be reached from the keyboard; a
@@ -933,12 +939,14 @@ def _side_panel(
         'aria-label="About this map, and its legend">{title}{legend}</div></aside>',
         name=zone["name"],
         map_id=map_id,
-        title=_title_block(zone, reports, made_on),
+        title=_title_block(zone, reports, made_on, streets=streets),
         legend=legend.markup(),
     )
 
 
-def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -> Markup:
+def _title_block(
+    zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date, *, streets: bool = True
+) -> Markup:
     status = STATUS_WORDS.get(str(zone["status"]), "Status unknown")
     when = _implemented_phrase(zone)
     if not reports.empty and reports["reported_at"].notna().any():
@@ -952,6 +960,7 @@ def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -
         '<div class="hs-title">'
         "<p><strong>20mph zone:</strong> {status}{when}{tro}</p>"
         "<p>{data_range}. Map made {made}.</p>"
+        "{no_streets}"
         '<p class="hs-sources">Streets and places © OpenStreetMap contributors (ODbL); '
         "zones from the council; reports from FixMyStreet and the council; community assets "
         "from residents' walkabouts.</p>"
@@ -961,6 +970,12 @@ def _title_block(zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date) -
         tro=f" (order {tro})" if isinstance(tro, str) and tro else "",
         data_range=data_range,
         made=made_on.strftime("%d %B %Y").lstrip("0"),
+        no_streets=Markup("")
+        if streets
+        else html(
+            '<p class="hs-warning"><strong>No streets:</strong> the OpenStreetMap extract '
+            "holds no streets for this zone. Check that it covers the zone.</p>"
+        ),
     )
 
 
