@@ -194,6 +194,9 @@ class Layers:
     spaces, water, railways from the OSM file). ``speed_limits`` holds council speed-limit
     lines when the project has them. ``import_paths`` holds the file each import read, in
     the order of ``imports`` (``None`` for an online source); the store keys rows by it.
+    ``changes`` lists what residents' additions would change in places already mapped (a
+    rename, a move): set aside for an officer, never applied
+    (:class:`healthy_streets.io.assets.MergedAssets`).
     """
 
     zones: gpd.GeoDataFrame
@@ -204,6 +207,7 @@ class Layers:
     basemap: gpd.GeoDataFrame | None = None
     speed_limits: gpd.GeoDataFrame | None = None
     import_paths: list[Path | None] = field(default_factory=list)
+    changes: pd.DataFrame | None = None
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""
@@ -235,7 +239,10 @@ class BuildOutputs:
 
 
 def load_layers(
-    inputs: Inputs, *, progress: Progress | Callable[[str], None] | None = None
+    inputs: Inputs,
+    *,
+    progress: Progress | Callable[[str], None] | None = None,
+    kept: Sequence[tuple[ImportResult, Path | None]] = (),
 ) -> Layers:
     """Import every input and attach the layers: streets cut at zones, ``zone_id`` on all,
     reports and assets attached to their nearest street.
@@ -246,13 +253,18 @@ def load_layers(
         What to read.
     progress
         Told each step as it starts (a :class:`Progress`, or a function of one string).
+    kept
+        Asset imports that come from elsewhere than the inputs' files, with the file each
+        came from: residents' additions a store already holds
+        (:func:`healthy_streets.store.kept_additions`). They count after the project's asset
+        files and before OpenStreetMap's.
     """
     from healthy_streets.analysis.attach import (
         assign_zones,
         attach_to_streets,
         cut_streets_at_zones,
     )
-    from healthy_streets.io.assets import drop_duplicate_assets, read_assets
+    from healthy_streets.io.assets import merge_assets, read_assets
     from healthy_streets.io.osm_features import basemap_from_osm_file
     from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
     from healthy_streets.io.zones import read_speed_limit_lines, read_zones
@@ -291,12 +303,15 @@ def load_layers(
             source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
         )
     paths += [source.path for source in inputs.assets]
+    asset_results += [result for result, _ in kept]
+    paths += [path for _, path in kept]
     if inputs.osm_assets:
         step("Reading the assets OpenStreetMap maps")
         asset_results.append(_osm_assets(inputs, area))
         from_file = inputs.osm is not None and inputs.osm.suffix.lower() != ".graphml"
         paths.append(inputs.osm if from_file else None)
-    asset_results = drop_duplicate_assets(asset_results)
+    merged = merge_assets(asset_results)
+    asset_results = merged.results
     imports.extend(asset_results)
 
     report_taxonomy_ = report_taxonomy(inputs.report_synonyms)
@@ -335,6 +350,7 @@ def load_layers(
         basemap=basemap,
         speed_limits=speed_limits,
         import_paths=paths,
+        changes=merged.changes,
     )
 
 
@@ -427,7 +443,22 @@ def analysis_tables(
         tables["council_limits_differ"] = compare_speed_limits(layers.speed_limits, streets).drop(
             columns="geometry"
         )
+    if layers.changes is not None and len(layers.changes):
+        tables["additions_to_review"] = additions_to_review(layers)
     return tables
+
+
+def additions_to_review(layers: Layers) -> pd.DataFrame:
+    """The changes residents' additions would make to places already mapped (a rename, a
+    move), with the zone of the place, for an officer to accept by editing the place in
+    the file that has it (``in_file``); empty when there are none."""
+    changes = layers.changes if layers.changes is not None else pd.DataFrame()
+    if changes.empty:
+        return changes
+    zone_of = layers.assets.drop_duplicates("asset_id").set_index("asset_id")["zone_id"]
+    return changes.assign(zone_id=changes["asset_id"].map(zone_of)).sort_values(
+        ["zone_id", "asset_id"], na_position="last", kind="stable"
+    )
 
 
 def write_outputs(
@@ -443,6 +474,7 @@ def write_outputs(
     progress: Progress | Callable[[str], None] | None = None,
     focus: str | None = "dog_fouling",
     pdf: bool = False,
+    additions_contact: str | None = None,
 ) -> BuildOutputs:
     """Write one meeting map per zone, the index page, the tables and the rejected rows.
 
@@ -450,8 +482,9 @@ def write_outputs(
     ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. The maps open on the
     ``focus`` report category. With ``pdf`` (the ``pdf`` extra and Chromium, see
     :mod:`healthy_streets.maps.pdf`), each map is also printed to ``OUT/maps/<zone_id>.pdf``,
-    and every zone's page into ``OUT/atlas.pdf`` when all zones are drawn. Everything is
-    written into
+    and every zone's page into ``OUT/atlas.pdf`` when all zones are drawn. Each map's
+    "Download my additions" says ``additions_contact`` (where residents send the file).
+    Everything is written into
     a staging folder first and moved into place together at the end (see
     :mod:`healthy_streets._staging`): a build that fails or is interrupted leaves the
     previous outputs as they were, and a second build into the same folder at the same time
@@ -475,6 +508,7 @@ def write_outputs(
             tables=tables,
             progress=progress,
             focus=focus,
+            additions_contact=additions_contact,
         )
         staging.commit(_moves(staging, out, relative))
     return _build_outputs(out, relative, tables)
@@ -530,6 +564,7 @@ def _stage_outputs(
     tables: dict[str, pd.DataFrame] | None,
     progress: Progress | Callable[[str], None] | None,
     focus: str | None = "dog_fouling",
+    additions_contact: str | None = None,
 ) -> None:
     """Write every output into the staging folder (a failure to write is one clear error,
     with nothing changed); the maps' PDFs when ``relative`` names them."""
@@ -553,6 +588,7 @@ def _stage_outputs(
                 made_on=made_on,
                 project=title,
                 focus=focus,
+                additions_contact=additions_contact,
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
         _stage_pdfs(stage, relative, chosen, reporter)
@@ -719,12 +755,13 @@ def _build_staged(
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
-    from healthy_streets.store import store_names, store_update
+    from healthy_streets.store import kept_additions, store_names, store_update
 
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
-    layers = load_layers(project.inputs, progress=reporter)
+    kept = kept_additions(store_at, inputs=project.inputs.paths())
+    layers = load_layers(project.inputs, progress=reporter, kept=kept)
     checkpoint("loaded")
     zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
     reporter.step("Working out the tables")
@@ -741,6 +778,7 @@ def _build_staged(
         tables=tables,
         progress=reporter,
         focus=project.evaluation.get("category", "dog_fouling"),
+        additions_contact=project.additions_contact,
     )
     checkpoint("staged")
     reporter.step("Updating the store")

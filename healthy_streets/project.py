@@ -8,6 +8,7 @@ the key and what to do.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import tomllib
@@ -45,6 +46,9 @@ class Project:
         Keyword arguments for :func:`healthy_streets.analysis.before_after`.
     path
         The TOML file, when the project came from one.
+    additions_contact
+        Where residents send the additions they download from a meeting map (each map
+        says it).
     """
 
     name: str
@@ -54,6 +58,7 @@ class Project:
     store_schema: str = "healthy_streets"
     evaluation: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    additions_contact: str | None = None
 
 
 # The file's layout: table -> key -> (type, meaning). Tables in _LISTS are arrays of tables.
@@ -64,6 +69,8 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "nation": (str, "england, wales, scotland or northern_ireland"),
         "buffer_m": ((int, float), "metres around the zones to keep"),
         "allow_outside": (bool, "true to read input files from outside the project folder"),
+        "additions": (str, "a folder of residents' additions files, read by every build"),
+        "additions_contact": (str, "where residents send their additions (on each map)"),
     },
     "zones": {
         "file": (str, "the council's zones file"),
@@ -187,6 +194,7 @@ def _input_paths(data: dict[str, Any]) -> list[tuple[str, str]]:
     """Every input path the file names: (where, as written)."""
     zones_table, streets_table = _table(data.get("zones")), _table(data.get("streets"))
     named = [
+        ("[project] additions", _table(data.get("project")).get("additions")),
         ("[zones] file", zones_table.get("file")),
         ("[zones] speed_limits", zones_table.get("speed_limits")),
         ("[streets] osm_file", streets_table.get("osm_file")),
@@ -201,7 +209,14 @@ def _check_paths(data: dict[str, Any], base: Path, problems: list[str]) -> None:
     """Inputs stay inside the project folder (unless allowed out) and are ordinary files."""
     allow_outside = _table(data.get("project")).get("allow_outside") is True
     folder = base.resolve()
-    for where, value in _input_paths(data):
+    named = _input_paths(data)
+    additions = _table(data.get("project")).get("additions")
+    if isinstance(additions, str) and additions:
+        named += [
+            (f"[project] additions, file {p.name!r}", str(p.relative_to(base)))
+            for p in _addition_files(base / additions)
+        ]
+    for where, value in named:
         written = base / value
         resolved = written.resolve()
         if not allow_outside and not resolved.is_relative_to(folder):
@@ -251,7 +266,8 @@ def _project(data: dict[str, Any], file: Path) -> Project:
                 },
             )
             for entry in data.get("assets", [])
-        ],
+        ]
+        + _addition_sources(resolve(project_table.get("additions"))),
         reports=[
             Source(
                 path_of(entry["file"]),
@@ -281,7 +297,30 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         store_schema=store_table.get("schema", "healthy_streets"),
         evaluation=dict(data.get("evaluation", {})),
         path=file,
+        additions_contact=project_table.get("additions_contact"),
     )
+
+
+#: Files in a project's additions folder that a build reads (a meeting map's downloads).
+ADDITION_SUFFIXES = (".geojson", ".json")
+
+
+def _addition_files(folder: Path | None) -> list[Path]:
+    """The additions files in the project's additions folder, in name order."""
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in ADDITION_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def _addition_sources(folder: Path | None) -> list[Source]:
+    """Every additions file in the project's additions folder, as assets to read after the
+    project's own asset files (so a resident's addition never replaces a place the
+    council's files hold: it is counted once, or set aside as a change)."""
+    return [Source(p.resolve(), origin="[project] additions") for p in _addition_files(folder)]
 
 
 def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
@@ -412,11 +451,14 @@ TEMPLATE = """# healthy-streets project file. Paths are relative to this file's 
 # Every setting is described in README.md beside this file.
 
 [project]
-name = "{name}"
+name = {name}
 output = "out"                  # maps, tables and the GeoPackage store go here
 nation = "england"              # england, wales, scotland or northern_ireland
 buffer_m = 300                  # metres around the zones to keep streets, assets, reports
 # allow_outside = true          # read input files from outside this folder too
+additions = "additions"         # residents' additions files from the meeting maps: every
+                                # build reads them (put each downloaded file in it)
+# additions_contact = "healthy.streets@example.gov.uk"   # "Then send the file to ..." on each map
 
 [zones]
 file = "zones.geojson"          # GeoJSON, Shapefile (.shp/.zip), GeoPackage, KML/KMZ, CSV+WKT
@@ -530,11 +572,12 @@ def init_project(
     folder.mkdir(parents=True, exist_ok=True)
     title = name or folder.resolve().name.replace("-", " ").replace("_", " ").title()
     files = {
-        folder / CONFIG_NAME: TEMPLATE.format(name=title.replace('"', "'"), config=CONFIG_NAME),
+        folder / CONFIG_NAME: TEMPLATE.format(name=json.dumps(title), config=CONFIG_NAME),
         folder / "README.md": README_TEMPLATE.format(
             name=title, config=CONFIG_NAME, settings=settings_markdown()
         ),
     }
     for path in files:
         check_output(path, overwrite=overwrite)
+    (folder / "additions").mkdir(exist_ok=True)
     return [write_text_atomic(path, text) for path, text in files.items()]

@@ -71,8 +71,8 @@ from healthy_streets.errors import (
     HealthyStreetsError,
     StoreError,
 )
-from healthy_streets.model.account import ACCOUNT_COLUMNS
-from healthy_streets.model.layers import LAYERS, conform
+from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook
+from healthy_streets.model.layers import ASSETS, LAYERS, conform
 
 if TYPE_CHECKING:
     from healthy_streets.model.account import ImportResult
@@ -89,6 +89,7 @@ __all__ = [
     "PreparedUpdate",
     "StoreUpdate",
     "import_update",
+    "kept_additions",
     "markdown",
     "open_store",
     "provenance_row",
@@ -549,11 +550,19 @@ class GeoPackageStore:
     def _table(path: Path, name: str) -> pd.DataFrame:
         return pyogrio.read_dataframe(path, layer=name, read_geometry=False)
 
-    def read(self, layer: str) -> pd.DataFrame:
-        """A layer (or table) of the store."""
+    def read(self, layer: str, *, with_paths: bool = False) -> pd.DataFrame:
+        """A layer (or table) of the store; ``with_paths`` keeps each row's
+        ``source_path``."""
         if layer in LAYERS:
-            return conform(gpd.read_file(self.path, layer=layer), LAYERS[layer])
+            frame = gpd.read_file(self.path, layer=layer)
+            return _read_back(frame, layer, with_paths=with_paths)
         return self._table(self.path, layer)
+
+    def has(self, layer: str) -> bool:
+        """Whether the store holds ``layer``."""
+        if not self.path.is_file():
+            return False
+        return layer in {str(n) for n in pyogrio.list_layers(self.path)[:, 0]}
 
     def build_committed(self, build_id: str, key: str | None) -> bool | None:
         """A GeoPackage store's update is committed by its move: nothing to ask."""
@@ -811,8 +820,20 @@ class PostGISStore:
 
         return bool(inspect(conn).has_table(META_TABLE, schema=self.schema))
 
-    def read(self, layer: str) -> pd.DataFrame:
-        """A layer (or table) of the store."""
+    def has(self, layer: str) -> bool:
+        """Whether the store holds ``layer``."""
+        from sqlalchemy import inspect
+
+        engine = self.engine()
+        try:
+            with engine.connect() as conn:
+                return bool(inspect(conn).has_table(layer, schema=self.schema))
+        finally:
+            engine.dispose()
+
+    def read(self, layer: str, *, with_paths: bool = False) -> pd.DataFrame:
+        """A layer (or table) of the store; ``with_paths`` keeps each row's
+        ``source_path``."""
         engine = self.engine()
         try:
             if layer in LAYERS:
@@ -821,10 +842,44 @@ class PostGISStore:
                     engine,
                     geom_col="geometry",
                 )
-                return conform(frame, LAYERS[layer])
+                return _read_back(frame, layer, with_paths=with_paths)
             return pd.read_sql(f'SELECT * FROM "{self.schema}"."{layer}"', engine)  # noqa: S608
         finally:
             engine.dispose()
+
+
+def _read_back(frame: gpd.GeoDataFrame, layer: str, *, with_paths: bool) -> gpd.GeoDataFrame:
+    """A stored layer as the toolkit's layer, with ``source_path`` when asked."""
+    out = conform(frame, LAYERS[layer])
+    if with_paths:
+        paths = frame[SOURCE_PATH] if SOURCE_PATH in frame else pd.Series(None, index=out.index)
+        out[SOURCE_PATH] = paths.to_numpy()
+    return out
+
+
+def kept_additions(store: Any, *, inputs: Iterable[Path]) -> list[tuple[ImportResult, Path]]:
+    """Residents' additions imported into ``store`` by hand (``healthy-streets assets
+    additions.geojson --output store.gpkg``) from files the project does not name: each
+    file's rows as an import of its own, so that a build, which replaces the store's
+    contents with what the project names, keeps them. Empty when the store holds none."""
+    if not store.has("assets"):
+        return []
+    frame = store.read("assets", with_paths=True)
+    named = {str(Path(p).resolve()) for p in inputs}
+    additions = frame[
+        frame["source"].astype("str").str.endswith("(community map)")
+        & ~frame[SOURCE_PATH].astype("str").isin(named)
+    ]
+    out = []
+    for path, rows in additions.groupby(SOURCE_PATH, sort=True):
+        layer = conform(rows.drop(columns=SOURCE_PATH).reset_index(drop=True), ASSETS)
+        book = AccountBook(str(rows["source"].iloc[0]))
+        book.note(
+            f"Kept from the store, where it was imported by hand from {path}: put the file in "
+            "the project's additions folder to keep it with the project."
+        )
+        out.append((book.result(layer, len(layer)), Path(str(path))))
+    return out
 
 
 def _sqlalchemy_url(url: str) -> str:

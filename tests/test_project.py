@@ -209,7 +209,7 @@ def test_the_readme_shows_the_project_file_in_full():
     from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = TEMPLATE.format(name="Chorley East 20mph zones", config="healthy-streets.toml")
+    example = TEMPLATE.format(name='"Chorley East 20mph zones"', config="healthy-streets.toml")
     assert example in readme, "README's TOML example is out of date with project.TEMPLATE"
 
 
@@ -380,3 +380,91 @@ def test_a_zone_the_extract_does_not_cover_is_said_and_its_map_says_so(project):
     assert "No streets:</strong> the OpenStreetMap extract holds no streets for this zone" in page
     other = (project / "out" / "maps" / "yarrowside-north.html").read_text(encoding="utf-8")
     assert "No streets:" not in other
+
+
+def _additions_file(path, places):
+    """A meeting map's "Download my additions" file: (name, category, lon, lat) each."""
+    import json
+
+    from healthy_streets.model.layers import COMMUNITY_MAP_KIND
+
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "healthy_streets": {"kind": COMMUNITY_MAP_KIND, "version": 1, "zone_id": "x"},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                        "properties": {"name": name, "category": category, "notes": ""},
+                    }
+                    for name, category, lon, lat in places
+                ],
+            }
+        )
+    )
+
+
+def test_additions_in_the_project_folder_are_read_by_every_build(project):
+    import pandas as pd
+
+    config = project / "healthy-streets.toml"
+    config.write_text(
+        config.read_text().replace(
+            "# additions_contact = ", 'additions_contact = "Kim at the library" # '
+        )
+    )
+    _additions_file(
+        project / "additions" / "additions-kestrel-park-2026-11-20.geojson",
+        [
+            ("Friendship bench", "bench", -2.61800, 53.64950),  # new
+            ("School gate bin", "bin", -2.6126753, 53.6522663),  # renames a walkabout bin
+            ("Bench at the top of the hill", "bench", -2.6200924, 53.6468817),  # 61 m away
+        ],
+    )
+    result = run("build", str(config))
+    assert result.exit_code == 0, result.output
+    assert "2 changes residents' additions would make to places already mapped" in result.output
+    out = project / "out"
+    assets = pyogrio.read_dataframe(out / "healthy-streets.gpkg", layer="assets")
+    assert "Friendship bench" in set(assets["name"])
+    assert "School gate bin" not in set(assets["name"])  # never applied silently
+    assert "Litter bin by the school gates" in set(assets["name"])
+    review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
+    assert sorted(review["change"]) == [
+        "moves 'Bench at the top of the hill' 61 m",
+        "renames 'Litter bin by the school gates' to 'School gate bin'",
+    ]
+    assert set(review["in_file"]) == {"assets_walkabout.csv"}
+    page = "".join(p.read_text(encoding="utf-8") for p in (out / "maps").glob("*.html"))
+    assert "Friendship bench" in page
+    assert "Kim at the library" in page
+    # again: still there, and still only proposed
+    again = run("build", str(config), "--overwrite")
+    assert again.exit_code == 0, again.output
+    assets = pyogrio.read_dataframe(out / "healthy-streets.gpkg", layer="assets")
+    assert (assets["name"] == "Friendship bench").sum() == 1
+
+
+def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tmp_path):
+    config = str(project / "healthy-streets.toml")
+    assert run("-q", "build", config).exit_code == 0
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    _additions_file(
+        downloads / "additions-cowslip.geojson",
+        [("Bench by the pond", "bench", -2.6300, 53.6500)],
+    )
+    store = project / "out" / "healthy-streets.gpkg"
+    imported = run("assets", str(downloads / "additions-cowslip.geojson"), "--output", str(store))
+    assert imported.exit_code == 0, imported.output
+    rebuilt = run("build", config, "--overwrite")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "Kept from the store, where it was imported by hand from" in rebuilt.output
+    assets = pyogrio.read_dataframe(store, layer="assets")
+    assert (assets["name"] == "Bench by the pond").sum() == 1
+    assert any(
+        "Bench by the pond" in p.read_text(encoding="utf-8")
+        for p in (project / "out" / "maps").glob("*.html")
+    )

@@ -50,6 +50,11 @@ def run_build(
         )
         echo(f"  rejected rows and their reasons: {outputs.rejected}")
         echo(f"  store: {outputs.store}")
+        review = outputs.tables.get("additions_to_review")
+        if review is not None and layers.changes is not None:
+            changes = counted(len(layers.changes), "change")
+            echo(f"  {changes} residents' additions would make to places already mapped, for")
+            echo(f"    you to accept by editing the place in its file: {review}")
         if outputs.removed:
             names = ", ".join(p.name for p in outputs.removed)
             echo(f"  removed, as their zones are no longer in the zones file: {names}")

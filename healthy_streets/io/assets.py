@@ -30,7 +30,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -91,7 +91,10 @@ from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
 __all__ = [
     "ASSET_FIELDS",
     "ASSET_ROLES",
+    "CHANGE_COLUMNS",
+    "MergedAssets",
     "drop_duplicate_assets",
+    "merge_assets",
     "read_assets",
     "read_excel_table",
 ]
@@ -641,9 +644,52 @@ def _category_from_file(
     return keys.where(~todo, from_name)
 
 
+#: A meeting map's additions file, as an import's ``source`` says it.
+COMMUNITY_MAP = "(community map)"
+#: The start of the reason given to an addition that would change a place already mapped.
+CHANGE_REASON = "A change to a place already mapped, for an officer to check"
+#: Columns of :attr:`MergedAssets.changes`.
+CHANGE_COLUMNS = [
+    "source",
+    "row",
+    "change",
+    "asset_id",
+    "category",
+    "name_now",
+    "name_proposed",
+    "moved_m",
+    "in_file",
+]
+
+
+@dataclass
+class MergedAssets:
+    """Asset imports with each asset counted once, and the changes set aside.
+
+    Attributes
+    ----------
+    results
+        The imports, each without the assets an earlier one already has.
+    changes
+        The changes meeting-map additions propose to places already mapped (a rename or a
+        move), one row each (:data:`CHANGE_COLUMNS`): never applied, listed for an officer
+        to accept by editing the place in the file that has it (``in_file``).
+    """
+
+    results: list[ImportResult]
+    changes: pd.DataFrame
+
+
 def drop_duplicate_assets(
-    results: list[ImportResult], *, within_m: float = 15.0
+    results: list[ImportResult], *, within_m: float = 15.0, moved_within_m: float = 150.0
 ) -> list[ImportResult]:
+    """The imports of :func:`merge_assets` (without the list of changes)."""
+    return merge_assets(results, within_m=within_m, moved_within_m=moved_within_m).results
+
+
+def merge_assets(
+    results: list[ImportResult], *, within_m: float = 15.0, moved_within_m: float = 150.0
+) -> MergedAssets:
     """Count an asset once across sources: a later source loses the assets an earlier one
     already has.
 
@@ -654,39 +700,119 @@ def drop_duplicate_assets(
     OpenStreetMap last, so that the residents' record (with their notes) is the one kept.
     Assets dropped move to the later result's ``rejected`` table, with the asset they
     duplicate as the value.
+
+    An addition from a meeting map that would change a place already mapped is never
+    applied silently: one of the same category within ``within_m`` under another name (a
+    rename), or one of the same category and name from ``within_m`` to ``moved_within_m``
+    away (a move), is left out (its reason starts with :data:`CHANGE_REASON`) and listed in
+    :attr:`MergedAssets.changes`.
     """
     kept: list[gpd.GeoDataFrame] = []
     out = []
+    changes: list[dict[str, object]] = []
     for result in results:
         layer = result.layer
         earlier = (
             gpd.GeoDataFrame(pd.concat(kept, ignore_index=True), crs=layer.crs) if kept else None
         )
-        matched = _pair_duplicates(layer, earlier, within_m) if earlier is not None else {}
-        if matched and earlier is not None:
-            again = layer.index.isin(list(matched))
-            extra = pd.DataFrame(
-                {
-                    "source": result.source,
-                    "row": layer.loc[again, "source_ref"].astype("str"),
-                    "field": "geometry",
-                    "value": [earlier.at[matched[i], "asset_id"] for i in layer.index[again]],
-                    "reason": [
-                        f"Already in {earlier.at[matched[i], 'source']}: the same "
-                        f"category within {within_m:g} m (counted once)."
-                        for i in layer.index[again]
-                    ],
-                }
-            )
-            result = replace(
-                result,
-                layer=layer[~again].reset_index(drop=True),
-                rejected=pd.concat([result.rejected, extra], ignore_index=True),
-            )
+        if earlier is not None and not layer.empty and not earlier.empty:
+            result = _set_aside(result, earlier, within_m, moved_within_m, changes)
             result.layer.attrs["layer"] = "assets"
         kept.append(result.layer)
         out.append(result)
-    return out
+    return MergedAssets(out, pd.DataFrame(changes, columns=CHANGE_COLUMNS))
+
+
+def _set_aside(
+    result: ImportResult,
+    earlier: gpd.GeoDataFrame,
+    within_m: float,
+    moved_within_m: float,
+    changes: list[dict[str, object]],
+) -> ImportResult:
+    """``result`` without its duplicates of ``earlier`` and, for a meeting map's additions,
+    without the changes it proposes to them (each recorded, and added to ``changes``)."""
+    layer = result.layer
+    additions = layer["source"].astype("str").str.endswith(COMMUNITY_MAP)
+    matched = _pair_duplicates(layer, earlier, within_m)
+    moved = _moves(
+        layer[additions].drop(index=list(matched), errors="ignore"), earlier, moved_within_m
+    )
+    rows: list[dict[str, object]] = []
+    for i, j in [*matched.items(), *((i, j) for i, (j, _) in moved.items())]:
+        old, new = _text(earlier.at[j, "name"]), _text(layer.at[i, "name"])
+        renames = bool(additions[i]) and i in matched and new and new.casefold() != old.casefold()
+        change = ""
+        if renames:
+            change = f"renames {old or 'a place with no name'!r} to {new!r}"
+        elif i in moved:
+            change = f"moves {old!r} {moved[i][1]:.0f} m"
+        if change:
+            why = f"{CHANGE_REASON}: {change}; accept it by editing the place in "
+            why += f"{earlier.at[j, 'source']}."
+            changes.append(
+                {
+                    "source": result.source,
+                    "row": str(layer.at[i, "source_ref"]),
+                    "change": change,
+                    "asset_id": earlier.at[j, "asset_id"],
+                    "category": earlier.at[j, "category"],
+                    "name_now": old or None,
+                    "name_proposed": new if renames else None,
+                    "moved_m": round(moved[i][1]) if i in moved else None,
+                    "in_file": earlier.at[j, "source"],
+                }
+            )
+        else:
+            why = f"Already in {earlier.at[j, 'source']}: the same category within "
+            why += f"{within_m:g} m (counted once)."
+        rows.append(
+            {
+                "source": result.source,
+                "row": str(layer.at[i, "source_ref"]),
+                "field": "name" if renames else "geometry",
+                "value": str(earlier.at[j, "asset_id"]),
+                "reason": why,
+            }
+        )
+    if not rows:
+        return result
+    gone = layer.index.isin([*matched, *moved])
+    return replace(
+        result,
+        layer=layer[~gone].reset_index(drop=True),
+        rejected=pd.concat([result.rejected, pd.DataFrame(rows)], ignore_index=True),
+    )
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _moves(
+    layer: gpd.GeoDataFrame, earlier: gpd.GeoDataFrame, within_m: float
+) -> dict[object, tuple[object, float]]:
+    """Row of ``layer`` -> (row of ``earlier``, metres) for each place of the same category
+    and name lying farther than a duplicate but within ``within_m``: moved."""
+    if layer.empty:
+        return {}
+    left, right = earlier.sindex.query(
+        layer.geometry.values, predicate="dwithin", distance=within_m
+    )
+    found: dict[object, tuple[object, float]] = {}
+    for a, b in zip(left, right, strict=True):
+        i, j = layer.index[a], earlier.index[b]
+        name = _text(layer.at[i, "name"]).casefold()
+        if not name or layer.at[i, "category"] != earlier.at[j, "category"]:
+            continue
+        if name != _text(earlier.at[j, "name"]).casefold():
+            continue
+        metres = float(shapely.distance(layer.geometry.values[a], earlier.geometry.values[b]))
+        if i not in found or metres < found[i][1]:
+            found[i] = (j, metres)
+    return found
 
 
 def _pair_duplicates(
