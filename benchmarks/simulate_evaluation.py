@@ -486,7 +486,9 @@ def replicate(args: tuple[Scenario, int]) -> dict[str, Any]:
         (table["pretrend_p"] < 0.05).fillna(False).to_numpy(bool) if "pretrend_p" in table else None
     )
     falls = (table["ci_high"] < 1).to_numpy() & claims(table).to_numpy()
+    cautioned = table["verdict"].str.contains("regression to the mean", regex=False).to_numpy()
     result = {
+        "cautioned": (cautioned & claims(table).to_numpy()).tolist(),
         "claims": claims(table).to_numpy(bool).tolist(),
         "falls": falls.tolist(),
         "treated": (truth != 1).tolist(),
@@ -528,6 +530,8 @@ def summarise(scenario: Scenario, results: list[dict[str, Any]]) -> dict[str, An
     }
     if results[0]["rtm"] is not None:
         summary["rtm_flagged"] = float(np.mean(np.concatenate([r["rtm"] for r in results])))
+        cautioned = np.concatenate([r["cautioned"] for r in results]).astype(bool)
+        summary["claims_with_rtm_caution"] = float(cautioned.sum() / max(claim.sum(), 1))
     if results[0]["pretrend"] is not None:
         summary["pretrend_flagged"] = float(
             np.mean(np.concatenate([r["pretrend"] for r in results]))
@@ -580,6 +584,8 @@ def markdown(summaries: list[dict[str, Any]]) -> str:
         extra = []
         if "rtm_flagged" in s:
             extra.append(f"RTM flagged {pct(s['rtm_flagged'])}")
+            if s["claims_with_rtm_caution"]:
+                extra.append(f"claims cautioned for RTM {pct(s['claims_with_rtm_caution'])}")
         if "pretrend_flagged" in s:
             extra.append(f"pre-trend flagged {pct(s['pretrend_flagged'])}")
         if s["zones_judged"] > s["replicates"]:

@@ -266,10 +266,11 @@ def analyse(series: Series) -> Analysis | None:
         inflation = 1.0
     df_total = model_df + placebo_df
 
-    def estimate(contrast: _Contrast) -> Estimate:
-        variance = max(contrast.variance * inflation, contrast.poisson)
+    def estimate(contrast: _Contrast, pooled: bool = True) -> Estimate:
+        variance = max(contrast.variance * (inflation if pooled else 1.0), contrast.poisson)
         extra = variance - contrast.poisson
-        df = df_total * (variance / extra) ** 2 if extra > 1e-12 * variance else math.inf
+        degrees = df_total if pooled else model_df
+        df = degrees * (variance / extra) ** 2 if extra > 1e-12 * variance else math.inf
         se = math.sqrt(variance)
         p = 2 * _t_sf(abs(contrast.log_ratio) / se, df) if se > 0 else 1.0
         return Estimate(contrast.log_ratio, se, df, min(1.0, p))
@@ -281,8 +282,9 @@ def analyse(series: Series) -> Analysis | None:
         pretrend = estimate(trend) if trend is not None else None
     rtm = None
     if int((pre & ~series.before).sum()) >= min(6, months):
+        # not pooled with the placebos: the latest of them is this very contrast
         high = _contrast(series, pre, series.before.astype(float), dispersion, rho)
-        rtm = estimate(high) if high is not None else None
+        rtm = estimate(high, pooled=False) if high is not None else None
     latest = placebos[0] if placebos and placebos[0][0] == int(pre.sum()) - months else None
     return Analysis(
         effect=estimate(main),

@@ -76,8 +76,9 @@ ALPHA = 0.05
 #: An interval within a fall and a rise of this much is narrow enough to say that no larger
 #: change is likely.
 NARROW = 0.25
-#: A before window this unlikely (one-sided) against the zone's history is flagged.
-RTM_LEVEL = 0.10
+#: A before window above the zone's history by more than chance gives this often (one-sided)
+#: is flagged: a deliberately sensitive screen (see docs/evaluation.md).
+RTM_LEVEL = 0.20
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
@@ -295,10 +296,11 @@ def before_after(
             The same evaluation with the date ``window_months`` earlier, when no zone was
             in force.
         ``rtm_ratio``, ``rtm_p``, ``rtm_flag``
-            The before window against the zone's earlier history (above 1: unusually high,
-            relative to the comparison), the one-sided chance of a difference this large,
-            and whether it is below 10% (regression to the mean is likely to move the
-            next months back).
+            The before window against the zone's earlier history, relative to the
+            comparison (above 1: higher than before), the one-sided chance of a difference
+            this large, and the flag: the before window was higher than chance would make
+            it 4 times in 5 (``rtm_p`` below 0.2), so a fall after it may be partly
+            regression to the mean, the usual fate of a zone chosen after a bad year.
         ``evaluated``
             Whether the zone had an estimate.
         ``verdict_kind``
@@ -620,7 +622,7 @@ def _analysis_columns(analysis: _its.Analysis) -> dict[str, object]:
     if analysis.rtm is not None:
         out["rtm_ratio"] = round(analysis.rtm.ratio, 4)
         out["rtm_p"] = round(analysis.rtm.one_sided_p(), 5)
-        out["rtm_flag"] = bool(out["rtm_p"] < RTM_LEVEL)  # type: ignore[operator]
+        out["rtm_flag"] = bool(analysis.rtm.ratio > 1 and out["rtm_p"] < RTM_LEVEL)  # type: ignore[operator]
     return out
 
 
@@ -706,7 +708,7 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
             f"{_p_text(row, count, adjust, what)})."
         )
         rtm = row["rtm_ratio"]
-        if row["rtm_flag"] is True and (rtm > 1) == fell:
+        if pd.notna(row["rtm_p"]) and row["rtm_p"] < RTM_LEVEL and (rtm > 1) == fell:
             level = "above" if rtm > 1 else "below"
             text += (
                 f" Caution: the before window was {abs(rtm - 1):.0%} {level} the zone's "
