@@ -184,8 +184,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "kinds_quiet_zone",
-        "No effect; a quiet zone (4 reports a year)",
-        zone_per_year=4.0,
+        "No effect; a quiet zone (3 reports a year)",
+        zone_per_year=3.0,
     ),
     Scenario(
         "kinds_large_fall",
@@ -428,26 +428,28 @@ def claims(table: pd.DataFrame) -> pd.Series:
 
 
 def reference_models(world: World, rows: np.ndarray) -> dict[str, np.ndarray]:
-    """The previous 2x2 quasi-Poisson and a month-of-year fixed-effects quasi-Poisson on the
-    same window counts: (claims, covers) per zone in ``rows``."""
+    """Quasi-Poisson models on the same monthly counts, (claims, covers) per zone in
+    ``rows``: the previous 2x2 model and a month-of-year fixed-effects model on 12 months
+    either side, and the month-of-year model on the default windows of ``before_after``
+    (24 months before, 12 after)."""
     import statsmodels.api as sm
 
     w = world.date_index
-    window = slice(w - 12, w + 12)
-    t = np.arange(world.months)[window]
-    after = (t >= w).astype(float)
-    calendar = (START.month - 1 + t) % 12
-    season = (calendar[:, None] == np.arange(1, 12)[None, :]).astype(float)
-    out: dict[str, list[tuple[bool, bool]]] = {"previous": [], "month FE": []}
-    for i in rows:
-        y = np.concatenate([world.zone_counts[i, window], world.comparison_counts[i, window]])
-        zone = np.r_[np.ones(24), np.zeros(24)]
+    out: dict[str, list[tuple[bool, bool]]] = {"previous": [], "month FE": [], "month FE 24/12": []}
+    for name, before in (("previous", 12), ("month FE", 12), ("month FE 24/12", 24)):
+        window = slice(w - before, w + 12)
+        t = np.arange(world.months)[window]
+        n = len(t)
+        after = (t >= w).astype(float)
+        calendar = (START.month - 1 + t) % 12
+        season = (calendar[:, None] == np.arange(1, 12)[None, :]).astype(float)
+        zone = np.r_[np.ones(n), np.zeros(n)]
         later = np.r_[after, after]
-        base = np.column_stack([np.ones(48), zone, later, zone * later])
-        for name, design in (
-            ("previous", base),
-            ("month FE", np.column_stack([base, np.vstack([season, season])])),
-        ):
+        design = np.column_stack([np.ones(2 * n), zone, later, zone * later])
+        if name != "previous":
+            design = np.column_stack([design, np.vstack([season, season])])
+        for i in rows:
+            y = np.concatenate([world.zone_counts[i, window], world.comparison_counts[i, window]])
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 fit = sm.GLM(y, design, family=sm.families.Poisson()).fit()

@@ -11,15 +11,23 @@ of the ``after`` term.
 Its variance allows for months that run high or low together. The Pearson residuals of the
 zone's share over all the months used (the history, the before window and the after window)
 give a dispersion (never below 1, the Poisson variance) and a lag-1 autocorrelation
-(corrected for its small-sample bias, kept between 0 and 0.95), and the variance is the
-sandwich of a working AR(1) correlation. It is then checked against the same comparison at
-every earlier date the months allow (placebo dates, which had no zone): the squared
-standardised placebo estimates are pooled with the model's own variance estimate, each
-weighted by the information it carries. The interval uses a t distribution whose degrees of
-freedom (Satterthwaite) come from how much of the variance had to be estimated: when the
-months look Poisson, the interval is the Poisson one; when they vary more, fewer effective
-months estimated that variation and the interval widens. ``docs/evaluation.md`` has the
-reasoning and the simulation results.
+(corrected for its small-sample bias). A month's residual is Poisson noise, which does not
+persist, plus extra variation (the part of the dispersion above 1: a prolific reporter, a
+cleansing round), which may: the working correlation of two months ``k`` apart is
+``share * phi**k``, with ``share`` the extra variation's part of the dispersion and
+``phi`` (at most 0.95) what makes the lag-1 autocorrelation come out as measured. (Fitting a
+plain AR(1) to the residuals instead dilutes a persistent extra variation with the Poisson
+noise and underestimates how long it lasts.) The variance is the sandwich of that
+correlation.
+
+It is then checked against the same comparison at every earlier date the months allow
+(placebo dates, which had no zone): the squared standardised placebo estimates are pooled
+with the model's own variance estimate, each weighted by the information it carries. The
+placebos can widen the interval, never narrow it: they test the model. The interval uses a
+t distribution whose degrees of freedom (Satterthwaite) come from how much of the variance
+had to be estimated: when the months look Poisson, the interval is the Poisson one; when
+they vary more, few effective months estimated that variation and the interval widens.
+``docs/evaluation.md`` has the reasoning and the simulation results.
 """
 
 from __future__ import annotations
@@ -117,7 +125,7 @@ class Analysis:
     placebo_dates: int
     pretrend: Estimate | None  # log ratio per year
     placebo: Estimate | None  # the latest placebo date
-    rtm: Estimate | None  # before window against the history
+    rtm: Estimate | None  # the latest months before the date against the earlier ones
 
     @property
     def detectable_fall(self) -> float:
@@ -174,36 +182,64 @@ def _fit(zone: np.ndarray, total: np.ndarray, design: np.ndarray) -> _Fit | None
     return _Fit(beta, weight, residual, np.linalg.inv(information))
 
 
-def _noise(series: Series) -> tuple[float, float, int]:
-    """Dispersion, lag-1 autocorrelation (bias-corrected) and the number of months behind
-    them, from every month's residual around ``share ~ zone + after``."""
-    total = series.zone + series.comparison
-    design = np.column_stack([np.ones(len(total)), series.after.astype(float)])
-    fit = _fit(series.zone, total, design)
+@dataclass(frozen=True)
+class _Noise:
+    """How the months vary beyond Poisson, from the residuals of all the months used."""
+
+    dispersion: float  # Pearson, never below 1
+    share: float  # the part of a month's variance that may persist
+    phi: float  # its lag-1 correlation
+    months: int
+
+    @property
+    def autocorrelation(self) -> float:
+        """The lag-1 autocorrelation of the months (share x phi)."""
+        return self.share * self.phi
+
+    def correlation(self, position: np.ndarray) -> np.ndarray:
+        lag = np.abs(position[:, None] - position[None, :])
+        corr = self.share * self.phi**lag
+        np.fill_diagonal(corr, 1.0)
+        return corr
+
+
+def _noise(
+    series: Series, bins: np.ndarray | None = None, regressor: np.ndarray | None = None
+) -> _Noise:
+    """The dispersion and persistence of the months, from each month's residual around
+    ``share ~ zone + regressor`` (by default: every month, and the after window)."""
+    bins = np.ones(len(series.zone), dtype=bool) if bins is None else bins
+    regressor = series.after.astype(float) if regressor is None else regressor
+    total = (series.zone + series.comparison)[bins]
+    design = np.column_stack([np.ones(len(total)), regressor[bins]])
+    fit = _fit(series.zone[bins], total, design)
     if fit is None:
-        return 1.0, 0.0, 0
+        return _Noise(1.0, 0.0, 0.0, 0)
     used = fit.weight > 0
     months = int(used.sum())
     if months <= 2:
-        return 1.0, 0.0, months
+        return _Noise(1.0, 0.0, 0.0, months)
     r = fit.residual
     dispersion = max(1.0, float((r[used] ** 2).sum() / (months - 2)))
-    adjacent = used[1:] & used[:-1] & (np.diff(series.position) == 1)
+    adjacent = used[1:] & used[:-1] & (np.diff(series.position[bins]) == 1)
     # relative to the variance used (never below Poisson), so that months steadier than
     # Poisson do not make a correlation out of rounding
     squares = max(float((r[used] ** 2).sum()), months - 2.0)
     rho = float((r[1:] * r[:-1])[adjacent].sum() / squares)
     if rho > 1e-9:  # (not rounding error)
         rho += (1 + 3 * rho) / months  # the Marriott-Pope small-sample bias of the estimate
-    return dispersion, min(max(rho, 0.0), MAX_RHO), months
+    rho = min(max(rho, 0.0), MAX_RHO)
+    if rho == 0:
+        return _Noise(dispersion, 0.0, 0.0, months)
+    share = max(1 - 1 / dispersion, rho)
+    return _Noise(dispersion, share, min(MAX_RHO, rho / share), months)
 
 
-def _sandwich(fit: _Fit, design: np.ndarray, position: np.ndarray, rho: float) -> np.ndarray:
-    """The covariance of the estimates under a working AR(1) correlation of the residuals
-    (before multiplying by the dispersion)."""
-    lag = np.abs(position[:, None] - position[None, :])
+def _sandwich(fit: _Fit, design: np.ndarray, position: np.ndarray, noise: _Noise) -> np.ndarray:
+    """The covariance of the estimates under the working correlation of the months (before
+    multiplying by the dispersion)."""
     scaled = design * np.sqrt(fit.weight)[:, None]
-    meat = scaled.T @ (rho**lag) @ scaled
+    meat = scaled.T @ noise.correlation(position) @ scaled
     return fit.cov @ meat @ fit.cov
 
 
@@ -212,35 +248,37 @@ class _Contrast:
     """A two-parameter fit on some bins: its estimate, and its variance before pooling."""
 
     log_ratio: float
-    variance: float  # dispersion x AR(1) sandwich
+    variance: float  # dispersion x sandwich
     poisson: float  # the Poisson (binomial) variance alone
 
 
 def _contrast(
-    series: Series, bins: np.ndarray, regressor: np.ndarray, dispersion: float, rho: float
+    series: Series, bins: np.ndarray, regressor: np.ndarray, noise: _Noise
 ) -> _Contrast | None:
     zone, total = series.zone[bins], (series.zone + series.comparison)[bins]
     design = np.column_stack([np.ones(int(bins.sum())), regressor[bins]])
     fit = _fit(zone, total, design)
     if fit is None:
         return None
-    variance = dispersion * float(_sandwich(fit, design, series.position[bins], rho)[1, 1])
+    sandwich = _sandwich(fit, design, series.position[bins], noise)
+    variance = noise.dispersion * float(sandwich[1, 1])
     return _Contrast(float(fit.beta[1]), variance, float(fit.cov[1, 1]))
 
 
 def _placebos(
-    series: Series, months: int, dispersion: float, rho: float
+    series: Series, before: int, after: int, noise: _Noise
 ) -> list[tuple[int, _Contrast]]:
     """The same contrast at every earlier split of the months before the date that leaves
-    ``months`` whole months either side: (split, contrast), the latest first."""
+    ``before`` whole months before it and ``after`` after it: (split, contrast), the latest
+    first."""
     pre = np.flatnonzero(series.pre)
     out = []
-    for split in range(len(pre) - months, months - 1, -1):
+    for split in range(len(pre) - after, before - 1, -1):
         bins = np.zeros(len(series.zone), dtype=bool)
-        bins[pre[split - months : split + months]] = True
+        bins[pre[split - before : split + after]] = True
         later = np.zeros(len(series.zone))
-        later[pre[split : split + months]] = 1.0
-        found = _contrast(series, bins, later, dispersion, rho)
+        later[pre[split : split + after]] = 1.0
+        found = _contrast(series, bins, later, noise)
         if found is not None and found.variance > 0:
             out.append((split, found))
     return out
@@ -250,52 +288,67 @@ def analyse(series: Series) -> Analysis | None:
     """Estimate the ratio of ratios and run the checks; ``None`` when the counts cannot
     identify it."""
     months = int(series.before.sum())
+    after = int(series.after.sum())
     window = series.before | series.after
-    dispersion, rho, used = _noise(series)
-    main = _contrast(series, window, series.after.astype(float), dispersion, rho)
+    noise = _noise(series)
+    main = _contrast(series, window, series.after.astype(float), noise)
     if main is None:
         return None
-    placebos = _placebos(series, months, dispersion, rho)
-    model_df = max(1.0, used / (BLOCK * months) - 1)
+    placebos = _placebos(series, months, after, noise)
+    model_df = max(1.0, noise.months / (BLOCK * after) - 1)
     count = len(placebos)
-    placebo_df = max(1.0, PLACEBO_WEIGHT * count / months) if count else 0.0
+    placebo_df = max(1.0, PLACEBO_WEIGHT * count / after) if count else 0.0
+    inflation = 1.0
     if count:
         mean_square = float(np.mean([c.log_ratio**2 / c.variance for _, c in placebos]))
-        inflation = (model_df + placebo_df * mean_square) / (model_df + placebo_df)
-    else:
-        inflation = 1.0
+        pooled = (model_df + placebo_df * mean_square) / (model_df + placebo_df)
+        inflation = max(1.0, pooled)
     df_total = model_df + placebo_df
 
-    def estimate(contrast: _Contrast, pooled: bool = True) -> Estimate:
-        variance = max(contrast.variance * (inflation if pooled else 1.0), contrast.poisson)
-        extra = variance - contrast.poisson
-        degrees = df_total if pooled else model_df
-        df = degrees * (variance / extra) ** 2 if extra > 1e-12 * variance else math.inf
-        se = math.sqrt(variance)
-        p = 2 * _t_sf(abs(contrast.log_ratio) / se, df) if se > 0 else 1.0
-        return Estimate(contrast.log_ratio, se, df, min(1.0, p))
+    def estimate(contrast: _Contrast) -> Estimate:
+        return _estimate(contrast, df_total, inflation)
 
     pre = series.pre
     pretrend = None
     if int(pre.sum()) >= 6:
-        trend = _contrast(series, pre, series.position / 12.0, dispersion, rho)
-        pretrend = estimate(trend) if trend is not None else None
+        # its own noise: a drift left in the residuals would look like persistent noise
+        years = series.position / 12.0
+        drift = _noise(series, pre, years)
+        trend = _contrast(series, pre, years, drift)
+        if trend is not None:
+            pretrend = _estimate(trend, max(1.0, drift.months / after - 1))
     rtm = None
-    if int((pre & ~series.before).sum()) >= min(6, months):
-        # not pooled with the placebos: the latest of them is this very contrast
-        high = _contrast(series, pre, series.before.astype(float), dispersion, rho)
-        rtm = estimate(high, pooled=False) if high is not None else None
-    latest = placebos[0] if placebos and placebos[0][0] == int(pre.sum()) - months else None
+    if int(pre.sum()) - after >= min(6, after):
+        # the last after-window's length of months before the date (the year a zone is
+        # chosen after) against all the earlier months; not pooled with the placebos, the
+        # latest of which is much the same contrast
+        latest_months = np.zeros(len(series.zone))
+        latest_months[np.flatnonzero(pre)[-after:]] = 1.0
+        high = _contrast(series, pre, latest_months, noise)
+        rtm = _estimate(high, model_df) if high is not None else None
+    latest = placebos[0] if placebos and placebos[0][0] == int(pre.sum()) - after else None
     return Analysis(
         effect=estimate(main),
-        dispersion=dispersion,
-        autocorrelation=rho,
+        dispersion=noise.dispersion,
+        autocorrelation=noise.autocorrelation,
         inflation=inflation,
         placebo_dates=count,
         pretrend=pretrend,
         placebo=estimate(latest[1]) if latest else None,
         rtm=rtm,
     )
+
+
+def _estimate(contrast: _Contrast, degrees: float, inflation: float = 1.0) -> Estimate:
+    """The contrast with its variance (times ``inflation``) and Satterthwaite degrees of
+    freedom: ``degrees`` for the part of the variance beyond Poisson, infinite for the
+    Poisson part, which is known."""
+    variance = max(contrast.variance * inflation, contrast.poisson)
+    extra = variance - contrast.poisson
+    df = degrees * (variance / extra) ** 2 if extra > 1e-12 * variance else math.inf
+    se = math.sqrt(variance)
+    p = 2 * _t_sf(abs(contrast.log_ratio) / se, df) if se > 0 else 1.0
+    return Estimate(contrast.log_ratio, se, df, min(1.0, p))
 
 
 def detectable_fall(zone: float, comparison: float) -> float:

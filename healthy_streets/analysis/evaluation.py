@@ -14,8 +14,8 @@ placebo dates before the zone came in (:mod:`healthy_streets.analysis._its`). Th
 ratio of the four window counts stands beside it as a readable cross-check.
 
 Before a verdict, three checks: the trend of the zone against its comparison before the date
-(a change that only continues it is not the zone's doing); the same contrast 12 months
-earlier (a placebo); and whether the before window was unusually high or low against the
+(a change that only continues it is not the zone's doing); the same contrast a window
+earlier (a placebo); and whether the year before the date was unusually high against the
 zone's longer history (regression to the mean; ``decided_on`` takes the baseline from
 before the decision to make the zone). With several zones or categories, the p-values are
 adjusted (Holm by default) and the verdict says so. Verdicts come in four honest kinds: a
@@ -98,13 +98,15 @@ class Windows:
     end
         The after window's end (exclusive).
     months
-        Each window's length in months, after shortening to the records.
+        The after window's length in months, after shortening to the records.
     base
         The before window's end (exclusive): the date, or the decision date when the
         baseline is taken from before the decision.
     history
         Months before the before window used for the checks and the noise (at most
         ``history_months``, as far as the records go).
+    before_months
+        The before window's length in months (the baseline), after shortening.
     """
 
     start: pd.Timestamp
@@ -114,6 +116,12 @@ class Windows:
     months: int
     base: pd.Timestamp | None = None
     history: int = 0
+    before_months: int | None = None
+
+    @property
+    def before(self) -> int:
+        """The before window's length in months (the baseline)."""
+        return self.months if self.before_months is None else self.before_months
 
     @property
     def before_end(self) -> pd.Timestamp:
@@ -126,6 +134,7 @@ def windows_for(
     reports: gpd.GeoDataFrame,
     *,
     window_months: int = 12,
+    baseline_months: int | None = None,
     history_months: int = 36,
     decided_on: object = None,
 ) -> Windows | None:
@@ -142,6 +151,7 @@ def windows_for(
         zone["implemented_precision"],
         base=decided_on,
         history_months=history_months,
+        before_months=2 * window_months if baseline_months is None else baseline_months,
     )
 
 
@@ -213,6 +223,7 @@ def before_after(
     gap_m: float = 100.0,
     min_reports: int = 10,
     min_window_months: int = 6,
+    baseline_months: int | None = None,
     history_months: int = 36,
     decided_on: Mapping[str, object] | None = None,
     adjust: str = "holm",
@@ -227,7 +238,7 @@ def before_after(
         The report category (a key of the report taxonomy), or several: one row per zone
         and category, all adjusted together.
     window_months
-        Months before and after the zone's date.
+        Months after the zone's date (the after window).
     control
         The comparison area: ``"outside"`` (reports outside every zone), ``"ring"`` (from
         ``gap_m`` to ``gap_m + ring_m`` beyond the zone, outside every zone) or
@@ -242,7 +253,11 @@ def before_after(
         Fewer reports than this in the zone (or the comparison) over both windows: not
         enough to tell.
     min_window_months
-        Shortest window worth evaluating.
+        Shortest window worth evaluating (before and after).
+    baseline_months
+        Months before the date (the before window, or baseline); by default twice
+        ``window_months``. A longer baseline is steadier and less swayed by one unusual year
+        (safety-camera evaluations use three years); each window is shortened to the records.
     history_months
         Months before the before window used, where the records have them, to gauge how
         much the counts vary, to test the trend before the date, for placebo dates and to
@@ -264,9 +279,10 @@ def before_after(
 
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone.
-        ``category``, ``control``, ``comparison``, ``window_months``, ``history_months``
-            What was compared (``comparison`` in words; the months as used, after
-            shortening to the records).
+        ``category``, ``control``, ``comparison``, ``before_months``, ``window_months``,
+        ``history_months``
+            What was compared (``comparison`` in words; the months of the before window,
+            the after window and the history as used, after shortening to the records).
         ``before_start``, ``before_end``, ``after_start``, ``after_end``
             The first and last day of each window.
         ``zone_before``, ``zone_after``, ``control_before``, ``control_after``
@@ -296,10 +312,11 @@ def before_after(
             The same evaluation with the date ``window_months`` earlier, when no zone was
             in force.
         ``rtm_ratio``, ``rtm_p``, ``rtm_flag``
-            The before window against the zone's earlier history, relative to the
+            The last ``window_months`` before the baseline's end (the year a zone is
+            usually chosen after) against the zone's earlier months, relative to the
             comparison (above 1: higher than before), the one-sided chance of a difference
-            this large, and the flag: the before window was higher than chance would make
-            it 4 times in 5 (``rtm_p`` below 0.2), so a fall after it may be partly
+            this large, and the flag: those months were higher than chance would make them
+            4 times in 5 (``rtm_p`` below 0.2), so a fall after them may be partly
             regression to the mean, the usual fate of a zone chosen after a bad year.
         ``evaluated``
             Whether the zone had an estimate.
@@ -319,6 +336,7 @@ def before_after(
         ring_m,
         min_reports,
         min_window_months,
+        baseline_months=baseline_months,
         gap_m=gap_m,
         history_months=history_months,
         adjust=adjust,
@@ -327,7 +345,14 @@ def before_after(
     decisions = _decisions(zones, decided_on)
     coverage = _coverage(reports)
     settings = _Settings(
-        window_months, control, ring_m, gap_m, min_reports, min_window_months, history_months
+        window_months,
+        control,
+        ring_m,
+        gap_m,
+        min_reports,
+        min_window_months,
+        history_months,
+        2 * window_months if baseline_months is None else baseline_months,
     )
     rows = []
     for key in [category] if isinstance(category, str) else list(category):
@@ -352,6 +377,7 @@ _COLUMNS: dict[str, str] = {
     "category": "object",
     "control": "object",
     "comparison": "object",
+    "before_months": "float64",
     "window_months": "float64",
     "history_months": "float64",
     "before_start": "object",
@@ -398,6 +424,7 @@ class _Settings:
     min_reports: int
     min_window_months: int
     history_months: int
+    baseline_months: int
 
 
 class _Daily:
@@ -523,6 +550,7 @@ def _zone_row(
         zone.implemented_precision,
         base=decided,
         history_months=settings.history_months,
+        before_months=settings.baseline_months,
     )
     zone_cum, control_cum, comparison = daily.series(str(zone.zone_id), windows.end)
     if control_cum is None:
@@ -542,6 +570,7 @@ def _zone_row(
     row.update(
         {
             "comparison": comparison,
+            "before_months": windows.before,
             "window_months": windows.months,
             "history_months": windows.history,
             "before_start": windows.start.date(),
@@ -578,7 +607,7 @@ def _binned(daily: _Daily, zone: np.ndarray, control: np.ndarray, windows: Windo
     """The zone's and comparison's counts per month of the history, the before window
     (months counted back from its end) and the after window (counted on from its start)."""
     base = windows.before_end
-    back = windows.months + windows.history
+    back = windows.before + windows.history
     pre_edges = [base + pd.DateOffset(months=k) for k in range(-back, 1)]
     post_edges = [windows.after + pd.DateOffset(months=k) for k in range(windows.months + 1)]
     pre_days = np.array([_day_number(e) for e in pre_edges])
@@ -586,7 +615,7 @@ def _binned(daily: _Daily, zone: np.ndarray, control: np.ndarray, windows: Windo
     gap = (windows.after - base).days / (365.25 / 12)
     position = np.concatenate([np.arange(-back, 0), gap + np.arange(windows.months)])
     after = np.r_[np.zeros(back, bool), np.ones(windows.months, bool)]
-    before = np.r_[np.zeros(windows.history, bool), np.ones(windows.months, bool)]
+    before = np.r_[np.zeros(windows.history, bool), np.ones(windows.before, bool)]
     return _its.Series(
         zone=np.concatenate([daily.between(zone, pre_days), daily.between(zone, post_days)]),
         comparison=np.concatenate(
@@ -711,9 +740,10 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
         if pd.notna(row["rtm_p"]) and row["rtm_p"] < RTM_LEVEL and (rtm > 1) == fell:
             level = "above" if rtm > 1 else "below"
             text += (
-                f" Caution: the before window was {abs(rtm - 1):.0%} {level} the zone's "
-                "earlier level, so part of the change may be regression to the mean; give "
-                "decided_on to take the baseline from before the zone was chosen."
+                f" Caution: the {int(row['window_months'])} months before the date were "
+                f"{abs(rtm - 1):.0%} {level} the zone's earlier level, so part of the change "
+                "may be regression to the mean; give decided_on to take the baseline from "
+                "before the zone was chosen."
             )
         return ("fall" if fell else "rise"), text
     if significant:
@@ -784,6 +814,7 @@ def check_settings(
     min_reports: int = 10,
     min_window_months: int = 6,
     *,
+    baseline_months: int | None = None,
     gap_m: float = 100.0,
     history_months: int = 36,
     adjust: str = "holm",
@@ -814,6 +845,13 @@ def check_settings(
         )
     if not whole(min_reports) or min_reports < 1:
         raise ConfigError(f"min_reports must be a whole number, 1 or more, not {min_reports!r}.")
+    if baseline_months is not None and (
+        not whole(baseline_months) or baseline_months < min_window_months
+    ):
+        raise ConfigError(
+            f"baseline_months must be a whole number of months, at least min_window_months "
+            f"({min_window_months}), not {baseline_months!r}."
+        )
     _check_more(gap_m, history_months, adjust, decided_on)
 
 
@@ -949,9 +987,14 @@ def _not_evaluable(
     if coverage is None:
         return "Not evaluated: there are no reports."
     windows = _windows(
-        date, coverage, settings.window_months, precision, base=decided, history_months=0
+        date,
+        coverage,
+        settings.window_months,
+        precision,
+        base=decided,
+        before_months=settings.baseline_months,
     )
-    if windows.months < settings.min_window_months:
+    if min(windows.months, windows.before) < settings.min_window_months:
         first, end = coverage
         baseline = (
             f"before {decided:%d %b %Y} and after " if decided is not None else "either side of "
@@ -972,24 +1015,28 @@ def _windows(
     *,
     base: object = None,
     history_months: int = 0,
+    before_months: int | None = None,
 ) -> Windows:
+    """The windows, each shortened to the records on its own (a rate per month is
+    comparable whatever the window's length)."""
     start_date = _day_start(date)
     after_start = start_date + pd.DateOffset(months=1) if precision == "month" else start_date
     end_of_base = _day_start(base) if base is not None else start_date
     first, end = coverage
-    before = _whole_months(first, end_of_base)
-    after = _whole_months(after_start, end)
-    used = max(0, min(months, before, after))
-    start = end_of_base - pd.DateOffset(months=used)
+    wanted = months if before_months is None else before_months
+    before = max(0, min(wanted, _whole_months(first, end_of_base)))
+    after = max(0, min(months, _whole_months(after_start, end)))
+    start = end_of_base - pd.DateOffset(months=before)
     history = max(0, min(history_months, _whole_months(first, start)))
     return Windows(
         start,
         start_date,
         after_start,
-        after_start + pd.DateOffset(months=used),
-        used,
+        after_start + pd.DateOffset(months=after),
+        after,
         end_of_base if base is not None else None,
         history,
+        before,
     )
 
 

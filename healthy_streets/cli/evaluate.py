@@ -33,7 +33,13 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
     type=int,
     default=12,
     show_default=True,
-    help="Months before and after each zone's date.",
+    help="Months after each zone's date.",
+)
+@click.option(
+    "--baseline-months",
+    type=int,
+    default=None,
+    help="Months before each zone's date to compare with [default: twice --window-months].",
 )
 @click.option(
     "--control",
@@ -98,6 +104,7 @@ def command(
     ctx: click.Context,
     category: str,
     window_months: int,
+    baseline_months: int | None,
     control: str,
     ring_m: float,
     gap_m: float,
@@ -135,6 +142,7 @@ def command(
     )
 
     settings: dict[str, Any] = {
+        "baseline_months": baseline_months,
         "gap_m": gap_m,
         "history_months": history_months,
         "adjust": adjust,
