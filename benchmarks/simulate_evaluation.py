@@ -570,6 +570,98 @@ def run(
     return summaries
 
 
+def real_data(path: Path) -> dict[str, Any]:
+    """Placebo evaluations on real reports: Bath and North East Somerset's environmental
+    protection requests (2015-2019; see ../shared/data/SOURCES.md). Every 1 km square with
+    at least 20 requests a year is made a zone, in turn, "in force" from dates when none
+    was (1 Jan and 1 Jul of 2017 and 2018), against every request outside it. No effect is
+    there to find: every claim is false, and the previous and month-of-year models run on
+    the same monthly counts."""
+    import statsmodels.api as sm
+
+    frame = pd.read_csv(path)
+    when = pd.to_datetime(
+        frame["ReceivedDate"], dayfirst=True, format="%d/%m/%Y %I:%M:%S %p", errors="coerce"
+    )
+    points = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(frame["Longitude"], frame["Latitude"]), crs="EPSG:4326"
+    ).to_crs(CRS)
+    keep = when.notna().to_numpy() & ~points.geometry.is_empty.to_numpy()
+    when, points = when[keep], points[keep].reset_index(drop=True)
+    cell = (points.geometry.x // 1000).astype(int) * 1000 + (points.geometry.y // 1000).astype(int)
+    years = (when.max() - when.min()).days / 365.25
+    busy = [c for c, n in cell.value_counts().items() if n / years >= 20]
+    local = pd.DatetimeIndex(when).tz_localize("Europe/London", nonexistent="shift_forward")
+    month = pd.DatetimeIndex(when).to_period("M")
+    outcomes: dict[str, list[bool]] = {"method": [], "previous": [], "month FE": []}
+    for code in busy:
+        x0, y0 = (code // 1000) * 1000.0, (code % 1000) * 1000.0
+        zone = conform(
+            gpd.GeoDataFrame(
+                {
+                    "zone_id": ["square"],
+                    "name": ["Square"],
+                    "status": ["implemented"],
+                    "implemented_precision": ["day"],
+                },
+                geometry=[shapely.box(x0, y0, x0 + 1000, y0 + 1000)],
+                crs=CRS,
+            ),
+            ZONES,
+        )
+        inside = (cell == code).to_numpy()
+        reports = conform(
+            gpd.GeoDataFrame(
+                {
+                    "report_id": [str(i) for i in range(len(points))],
+                    "category": "other",
+                    "status": "closed",
+                    "reported_at": local,
+                    "zone_id": np.where(inside, "square", None),
+                },
+                geometry=points.geometry.to_numpy(),
+                crs=CRS,
+            ),
+            REPORTS,
+        )
+        for date in ("2017-01-01", "2017-07-01", "2018-01-01", "2018-07-01"):
+            zone["implemented_on"] = pd.Timestamp(date)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                table = before_after(zone, reports, category="other")
+            outcomes["method"].append(bool(claims(table).iloc[0]))
+            start = pd.Period(date, freq="M")
+            for name, before in (("previous", 12), ("month FE", 12)):
+                span = pd.period_range(start - before, start + 11, freq="M")
+                z = pd.Series(month[inside]).value_counts().reindex(span, fill_value=0)
+                c = pd.Series(month[~inside]).value_counts().reindex(span, fill_value=0)
+                n = len(span)
+                later = (span >= start).astype(float)
+                design = np.column_stack(
+                    [np.ones(2 * n), np.r_[np.ones(n), np.zeros(n)], np.r_[later, later]]
+                )
+                design = np.column_stack([design, design[:, 1] * design[:, 2]])
+                if name == "month FE":
+                    moy = (np.array([p.month for p in span])[:, None] == np.arange(2, 13)).astype(
+                        float
+                    )
+                    design = np.column_stack([design, np.vstack([moy, moy])])
+                y = np.concatenate([z.to_numpy(), c.to_numpy()])
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    fit = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+                se = float(fit.bse[3]) * math.sqrt(max(1.0, fit.pearson_chi2 / fit.df_resid))
+                outcomes[name].append(abs(float(fit.params[3])) > 1.959964 * se)
+    return {
+        "scenario": "real_bath_placebos",
+        "description": "Real requests (Bath and North East Somerset, 2015-2019): each busy "
+        "1 km square at four dates when no zone was in force",
+        "squares": len(busy),
+        "evaluations": len(outcomes["method"]),
+        **{f"{k}: false_claims": float(np.mean(v)) for k, v in outcomes.items()},
+    }
+
+
 def markdown(summaries: list[dict[str, Any]]) -> str:
     """The results as a Markdown table."""
 
@@ -581,6 +673,13 @@ def markdown(summaries: list[dict[str, Any]]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for s in summaries:
+        if s["scenario"] == "real_bath_placebos":
+            lines.append(
+                f"| {s['scenario']} | {s['evaluations']} | {pct(s['method: false_claims'])} | "
+                f"| | {pct(s['month FE: false_claims'])} | {pct(s['previous: false_claims'])} | "
+                f"{s['squares']} squares x 4 dates |"
+            )
+            continue
         key = "found" if s["found"] is not None else "false_claims"
         kinds = ", ".join(f"{k} {pct(v)}" for k, v in s["kinds"].items())
         extra = []
@@ -608,6 +707,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261130)
     parser.add_argument("--only", nargs="*", default=None, help="scenario names")
     parser.add_argument("--out", type=Path, default=Path("out/bench"))
+    parser.add_argument(
+        "--real-data",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared/data/reports/bath_env_requests.csv",
+        help="real requests for placebo evaluations (skipped when the file is absent)",
+    )
     args = parser.parse_args()
     chosen = tuple(s for s in SCENARIOS if not args.only or s.name in args.only)
     if "history_months" not in inspect.signature(before_after).parameters:
@@ -615,6 +720,9 @@ def main() -> None:
         chosen = tuple(s for s in chosen if s.comparison != "not_yet_treated")
     started = time.perf_counter()
     summaries = run(chosen, replicates=args.replicates, workers=args.workers, seed=args.seed)
+    if args.real_data.is_file() and not args.only:
+        summaries.append(real_data(args.real_data))
+        print(json.dumps(summaries[-1]), file=sys.stderr, flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     payload = {
         "command": " ".join(["python", *sys.argv]),

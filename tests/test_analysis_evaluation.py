@@ -75,10 +75,30 @@ def test_ratio_of_ratios_and_its_interval_by_hand(zones):
     assert row["ci_low"] == pytest.approx(0.4 * math.exp(-1.959964 * se), abs=1e-3)
     assert row["ci_high"] == pytest.approx(0.4 * math.exp(1.959964 * se), abs=1e-3)
     assert row["evaluated"]
-    assert row["verdict_kind"] == "fall"
-    assert row["verdict"].startswith("Dog fouling reports fell by 60% in the zone")
     # the estimate is the ratio of the four counts, the readable cross-check
     assert row["ratio_of_ratios"] == pytest.approx(row["zone_ratio"] / row["control_ratio"])
+    # the records start with the baseline: nothing before it to check the fall against
+    assert row["verdict_kind"] == "uncertain"
+    assert row["verdict"].startswith(
+        "Too uncertain to tell: dog fouling reports fell by 60% in the zone relative to "
+        "streets outside all zones"
+    )
+    assert "do not reach far enough before the baseline" in row["verdict"]
+    # with a year of records before the baseline, a placebo date checks it: a clear fall
+    longer = steady_reports(
+        {
+            ("zone", 2020): 5,
+            ("zone", 2021): 5,
+            ("zone", 2022): 2,
+            **{("outside", year): 6 for year in (2020, 2021, 2022)},
+        },
+        covering=(2020, 2022),
+    )
+    checked = before_after(zones, longer, baseline_months=12).loc["north"]
+    assert checked["placebo_dates"] == 1
+    assert checked["placebo_ratio"] == pytest.approx(1.0)
+    assert checked["verdict_kind"] == "fall"
+    assert checked["verdict"].startswith("Dog fouling reports fell by 60% in the zone")
 
 
 def test_no_effect_gives_an_interval_that_includes_one(zones):
@@ -311,21 +331,21 @@ def test_zones_tested_together_are_adjusted_and_the_verdict_says_so():
     # three zones, each with p = 0.022 alone: Holm makes each 0.066, not a claim
     boxes = {f"z{i}": (X + 1000 * i, Y, X + 1000 * i + 100, Y + 100) for i in range(3)}
     zones = t.zones([(z, "implemented", "2022-01-01", box) for z, box in boxes.items()])
-    series = {z: [9] * 12 + [6] * 12 for z in boxes} | {None: [20] * 24}
+    series = {z: [9] * 24 + [6] * 12 for z in boxes} | {None: [20] * 36}
     points = {z: (box[0] + 50, box[1] + 50) for z, box in boxes.items()}
-    reports = monthly(series, start="2021-01", points=points)
-    holm = before_after(zones, reports)
+    reports = monthly(series, start="2020-01", points=points)
+    holm = before_after(zones, reports, baseline_months=12)
     assert holm["p_value"].tolist() == pytest.approx([0.022] * 3, abs=1e-3)
     assert holm["p_adjusted"].tolist() == pytest.approx([0.066] * 3, abs=2e-3)
     assert set(holm["verdict_kind"]) == {"uncertain"}
     assert "with 3 zones tested together it is not clear enough to claim" in holm["verdict"].iloc[0]
     assert holm["adjustment"].iloc[0] == "Holm over 3 zones"
-    bh = before_after(zones, reports, adjust="bh")
+    bh = before_after(zones, reports, baseline_months=12, adjust="bh")
     assert set(bh["verdict_kind"]) == {"fall"}
     assert "Benjamini-Hochberg-adjusted p = 0.022 over 3 zones" in bh["verdict"].iloc[0]
-    alone = before_after(zones, reports, adjust="none")
+    alone = before_after(zones, reports, baseline_months=12, adjust="none")
     assert "not adjusted for the 3 zones tested" in alone["verdict"].iloc[0]
-    both = before_after(zones, reports, category=["dog_fouling", "litter"])
+    both = before_after(zones, reports, baseline_months=12, category=["dog_fouling", "litter"])
     assert len(both) == 6
     assert both["adjustment"].dropna().unique().tolist() == ["Holm over 3 zones"]  # no litter
 

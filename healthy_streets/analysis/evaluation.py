@@ -151,7 +151,7 @@ def windows_for(
         zone["implemented_precision"],
         base=decided_on,
         history_months=history_months,
-        before_months=2 * window_months if baseline_months is None else baseline_months,
+        before_months=baseline_months,
     )
 
 
@@ -255,9 +255,12 @@ def before_after(
     min_window_months
         Shortest window worth evaluating (before and after).
     baseline_months
-        Months before the date (the before window, or baseline); by default twice
-        ``window_months``. A longer baseline is steadier and less swayed by one unusual year
-        (safety-camera evaluations use three years); each window is shortened to the records.
+        Months before the date (the before window, or baseline). By default twice
+        ``window_months`` where the records reach a window further back (room for a placebo
+        date), else as long as leaves that room, and never shorter than ``window_months``
+        where the records allow it. A longer baseline is steadier and less swayed by one
+        unusual year (safety-camera evaluations use three years); each window is shortened
+        to the records.
     history_months
         Months before the before window used, where the records have them, to gauge how
         much the counts vary, to test the trend before the date, for placebo dates and to
@@ -352,7 +355,7 @@ def before_after(
         min_reports,
         min_window_months,
         history_months,
-        2 * window_months if baseline_months is None else baseline_months,
+        baseline_months,
     )
     rows = []
     for key in [category] if isinstance(category, str) else list(category):
@@ -424,7 +427,7 @@ class _Settings:
     min_reports: int
     min_window_months: int
     history_months: int
-    baseline_months: int
+    baseline_months: int | None
 
 
 class _Daily:
@@ -717,6 +720,15 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
             if fell
             else f"95% CI {low - 1:.0%} to {high - 1:.0%} more"
         )
+        if not row["placebo_dates"] > 0:
+            reach = int(row["before_months"]) + int(row["window_months"])
+            return "uncertain", (
+                f"Too uncertain to tell: {label.lower()} reports {moved} in the zone relative "
+                f"to {where} ({interval}), but the records do not reach far enough before "
+                f"the baseline to check the change against a placebo date ({reach} months "
+                "before its end are needed): a shift in reporting near the date would look "
+                "the same. Give older records, or a shorter baseline_months."
+            )
         trend = row["pretrend_ratio_per_year"]
         if (
             pd.notna(row["pretrend_p"])
@@ -1018,13 +1030,17 @@ def _windows(
     before_months: int | None = None,
 ) -> Windows:
     """The windows, each shortened to the records on its own (a rate per month is
-    comparable whatever the window's length)."""
+    comparable whatever the window's length). ``before_months`` ``None``: the default
+    baseline (see :func:`before_after`)."""
     start_date = _day_start(date)
     after_start = start_date + pd.DateOffset(months=1) if precision == "month" else start_date
     end_of_base = _day_start(base) if base is not None else start_date
     first, end = coverage
-    wanted = months if before_months is None else before_months
-    before = max(0, min(wanted, _whole_months(first, end_of_base)))
+    reach = _whole_months(first, end_of_base)
+    if before_months is None:  # twice the window, leaving a window's room for a placebo
+        before = max(min(months, reach), min(2 * months, reach - months))
+    else:
+        before = max(0, min(before_months, reach))
     after = max(0, min(months, _whole_months(after_start, end)))
     start = end_of_base - pd.DateOffset(months=before)
     history = max(0, min(history_months, _whole_months(first, start)))
