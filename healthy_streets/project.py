@@ -110,8 +110,14 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "evaluation": {
         "category": (str, "the report category to evaluate"),
         "window_months": (int, "months before and after"),
-        "control": (str, "outside or ring"),
+        "control": (str, "outside, ring or not_yet_treated"),
         "ring_m": ((int, float), "the ring's width in metres"),
+        "baseline_months": (int, "months before the date (default: twice window_months)"),
+        "gap_m": ((int, float), "metres next to each zone left out of the ring"),
+        "history_months": (int, "months before the before window used for the checks"),
+        "min_reports": (int, "fewest reports in a zone (and its comparison) to evaluate it"),
+        "adjust": (str, "holm, bh or none: the adjustment for zones tested together"),
+        "decided_on": (dict, "zone = the day it was decided on: its baseline ends there"),
     },
 }
 _LISTS = {"assets", "reports"}

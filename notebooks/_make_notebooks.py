@@ -67,11 +67,14 @@ BEFORE_AFTER = [
     new_markdown_cell(
         "# Before and after: dog fouling around each 20mph zone\n\n"
         "Did dog fouling reports change when each zone came in? For every zone in force with "
-        "a date, reports are counted month by month for 12 months before and after, in the "
-        "zone and on the streets outside all zones (the control). The ratio of the two rate "
-        "ratios is a difference-in-differences on the rate scale; its 95% interval comes "
-        "from a Poisson regression (statsmodels). The sample has a planted effect: dog "
-        "fouling falls after Yarrowside North came in, and not in Cowslip."
+        "a date, reports are counted month by month for 24 months before (the baseline) and "
+        "12 months after, in the zone and in a comparison area (here the streets outside all "
+        "zones). The change in the zone divided by the change in the comparison is a "
+        "difference-in-differences on the rate scale, the *ratio of ratios*. Its 95% interval "
+        "allows for months that run high or low together, and three checks come before any "
+        "verdict: the trend before the date, a placebo date, and regression to the mean. "
+        "`docs/evaluation.md` explains the method and what it cannot tell. The sample has a "
+        "planted effect: dog fouling falls after Yarrowside North came in, and not in Cowslip."
     ),
     new_code_cell(
         "import matplotlib\n"
@@ -85,25 +88,47 @@ BEFORE_AFTER = [
     new_code_cell(
         "evaluation = hs.before_after(layers.zones, layers.reports, category='dog_fouling')\n"
         "evaluation[['zone_before', 'zone_after', 'control_before', 'control_after',\n"
-        "            'ratio_of_ratios', 'ci_low', 'ci_high', 'p_value']]"
+        "            'ratio_of_ratios', 'ci_low', 'ci_high', 'p_adjusted', 'verdict_kind']]"
+    ),
+    new_markdown_cell(
+        "The verdicts come in four kinds: a clear fall or rise; *no change larger than X% is "
+        "likely* when the interval is narrow; *too uncertain to tell* when it is wide; and "
+        "*not enough reports*. With two zones tested together, the p-values are adjusted "
+        "(Holm) and the verdict says so."
     ),
     new_code_cell("for zone_id, row in evaluation.iterrows():\n"
                   "    print(f\"{row['name']}: {row['verdict']}\")"),
     new_markdown_cell(
-        "## The monthly series\n\nThe zone (solid) beside the control (dashed), the date the "
-        "zone began marked and the windows shaded."
+        "## The checks\n\n"
+        "How the zone moved against its comparison before the date (`pretrend_ratio_per_year`), "
+        "the same evaluation a year earlier when no zone was in force (`placebo_ratio`), and "
+        "whether the year before the date was unusually high against the zone's earlier "
+        "months (`rtm_ratio`, `rtm_flag`). `detectable_fall` is the smallest fall these "
+        "counts would find 4 times in 5: for a proposed zone, it says before a scheme whether "
+        "reports could ever show its effect."
+    ),
+    new_code_cell(
+        "evaluation[['before_months', 'history_months', 'pretrend_ratio_per_year', 'pretrend_p',\n"
+        "            'placebo_ratio', 'placebo_p', 'rtm_ratio', 'rtm_flag', 'detectable_fall']]"
+    ),
+    new_markdown_cell(
+        "## The monthly series\n\nThe zone (solid) beside the comparison (dashed), the date "
+        "the zone began marked and the windows shaded."
     ),
     new_code_cell("hs.plot_monthly(layers.zones, layers.reports, 'yarrowside-north');"),
     new_code_cell("hs.plot_monthly(layers.zones, layers.reports, 'cowslip');"),
     new_markdown_cell(
-        "## A different control: a ring around each zone\n\n"
-        "Streets within 400 m of the zone but outside every zone. Closer to the zone, but "
-        "with fewer reports, so the interval is wider."
+        "## Other comparison areas\n\n"
+        "A ring around each zone, leaving out the first 100 m where reports displaced from "
+        "the zone would land, out to 500 m (closer to the zone, but with fewer reports, and "
+        "cut here where the sample's reports stop, 300 m out; the command line imports as far "
+        "as the ring reaches); and the zones not yet in force (here the proposed Kestrel Park)."
     ),
     new_code_cell(
-        "ring = hs.before_after(layers.zones, layers.reports, control='ring', ring_m=400)\n"
-        "ring[['zone_before', 'zone_after', 'control_before', 'control_after',\n"
-        "      'ratio_of_ratios', 'ci_low', 'ci_high', 'verdict']]"
+        "for control in ('ring', 'not_yet_treated'):\n"
+        "    other = hs.before_after(layers.zones, layers.reports, control=control)\n"
+        "    row = other.loc['yarrowside-north']\n"
+        "    print(f\"{row['comparison']}: {row['verdict']}\")"
     ),
     new_markdown_cell(
         "## Checks\n\nThe planted effect is found, in the right direction, with an interval "
@@ -114,6 +139,7 @@ BEFORE_AFTER = [
         "north = evaluation.loc['yarrowside-north']\n"
         "cowslip = evaluation.loc['cowslip']\n"
         "assert north['ratio_of_ratios'] < 1 and north['ci_high'] < 1\n"
+        "assert north['verdict_kind'] == 'fall'\n"
         "assert cowslip['ci_low'] < 1 < cowslip['ci_high']\n"
         "print('planted effect found')"
     ),
@@ -162,10 +188,18 @@ SCORECARD_AND_GAPS = [
     new_code_cell(
         "hs.schools_outside_zones(layers.assets, layers.zones).drop(columns='geometry')"
     ),
-    new_markdown_cell("## Hotspot streets for dog fouling"),
+    new_markdown_cell(
+        "## Hotspot streets for dog fouling\n\n"
+        "Each street's rate has a 95% interval; `stands_out` marks only the streets whose "
+        "reports are beyond chance against the rest of their area (adjusted for every street "
+        "tested). With `smooth=True` the ranking uses Empirical Bayes rates, so a short "
+        "street with a few reports does not top the list by luck."
+    ),
     new_code_cell(
-        "hotspots = hs.hotspot_streets(layers.streets, layers.reports, category='dog_fouling')\n"
-        "hotspots.drop(columns='geometry').head(10)"
+        "hotspots = hs.hotspot_streets(layers.streets, layers.reports, category='dog_fouling',\n"
+        "                              smooth=True)\n"
+        "hotspots[['rank', 'zone_id', 'street', 'length_m', 'reports', 'per_100m_per_year',\n"
+        "          'rate_low', 'rate_high', 'smoothed_per_100m_per_year', 'stands_out']].head(10)"
     ),
 ]
 

@@ -2,10 +2,11 @@ import json
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from healthy_streets.analysis.evaluation import before_after, monthly_counts
+from healthy_streets.analysis.evaluation import before_after, evaluation_buffer_m, monthly_counts
 from healthy_streets.errors import ConfigError
 
 import layers_for_tests as t
@@ -74,7 +75,30 @@ def test_ratio_of_ratios_and_its_interval_by_hand(zones):
     assert row["ci_low"] == pytest.approx(0.4 * math.exp(-1.959964 * se), abs=1e-3)
     assert row["ci_high"] == pytest.approx(0.4 * math.exp(1.959964 * se), abs=1e-3)
     assert row["evaluated"]
-    assert row["verdict"].startswith("Dog fouling reports fell by 60% in the zone")
+    # the estimate is the ratio of the four counts, the readable cross-check
+    assert row["ratio_of_ratios"] == pytest.approx(row["zone_ratio"] / row["control_ratio"])
+    # the records start with the baseline: nothing before it to check the fall against
+    assert row["verdict_kind"] == "uncertain"
+    assert row["verdict"].startswith(
+        "Too uncertain to tell: dog fouling reports fell by 60% in the zone relative to "
+        "streets outside all zones"
+    )
+    assert "do not reach far enough before the baseline" in row["verdict"]
+    # with a year of records before the baseline, a placebo date checks it: a clear fall
+    longer = steady_reports(
+        {
+            ("zone", 2020): 5,
+            ("zone", 2021): 5,
+            ("zone", 2022): 2,
+            **{("outside", year): 6 for year in (2020, 2021, 2022)},
+        },
+        covering=(2020, 2022),
+    )
+    checked = before_after(zones, longer, baseline_months=12).loc["north"]
+    assert checked["placebo_dates"] == 1
+    assert checked["placebo_ratio"] == pytest.approx(1.0)
+    assert checked["verdict_kind"] == "fall"
+    assert checked["verdict"].startswith("Dog fouling reports fell by 60% in the zone")
 
 
 def test_no_effect_gives_an_interval_that_includes_one(zones):
@@ -84,7 +108,13 @@ def test_no_effect_gives_an_interval_that_includes_one(zones):
     row = before_after(zones, reports).loc["north"]
     assert row["ratio_of_ratios"] == pytest.approx(1.0)
     assert row["ci_low"] < 1 < row["ci_high"]
-    assert row["verdict"].startswith("No clear change")
+    # 48 reports a window in the zone, 72 outside: exp(+-1.96 sqrt(2/48 + 2/72)) = 0.60, 1.68
+    assert row["verdict_kind"] == "uncertain"
+    assert row["verdict"].startswith(
+        "Too uncertain to tell: dog fouling reports in the zone changed by between a fall of "
+        "40% and a rise of 68%"
+    )
+    assert "could only show a fall of 52% or more" in row["verdict"]
 
 
 def test_too_few_reports_to_tell(zones):
@@ -94,14 +124,19 @@ def test_too_few_reports_to_tell(zones):
     )
     row = before_after(zones, pd.concat([reports, extra])).loc["north"]
     assert not row["evaluated"]
-    assert row["verdict"].startswith("Too few dog fouling reports to tell: 1 in the zone")
+    assert row["verdict_kind"] == "not_enough_reports"
+    assert row["verdict"].startswith(
+        "Not enough reports to tell: 1 dog fouling report in the zone and 144 on streets "
+        "outside all zones"
+    )
 
 
 def test_windows_shorten_when_the_records_start_late(zones):
     late = steady_reports({("zone", 2022): 3, ("outside", 2022): 3}, covering=(2022, 2022))
     start = t.reports([("x", "litter", "open", "2021-07-01", None, None, None, OUTSIDE_POINT)])
     row = before_after(zones, pd.concat([late, start])).loc["north"]
-    assert row["window_months"] == 6
+    # the baseline would be 24 months; the records give 6 before the date, and 12 after
+    assert (row["before_months"], row["window_months"]) == (6, 12)
     assert str(row["before_start"]) == "2021-07-01"
     too_late = before_after(zones, late).loc["north"]
     assert not too_late["evaluated"]
@@ -136,7 +171,8 @@ def test_the_planted_effect_is_found_in_the_sample():
 
     truth = json.loads((SAMPLE / "truth.json").read_text())["before_after"]
     layers = hs.load_layers(hs.sample_inputs())
-    table = before_after(layers.zones, layers.reports)
+    # the truth counts 12 months either side
+    table = before_after(layers.zones, layers.reports, baseline_months=12)
     zone_a = table.loc["yarrowside-north"]
     planted = truth["A"]
     assert (
@@ -156,8 +192,18 @@ def test_the_planted_effect_is_found_in_the_sample():
     zone_b = table.loc["cowslip"]
     assert zone_b["ci_low"] < 1 < zone_b["ci_high"]  # no planted effect: includes it
     assert "before the" not in zone_b["verdict"]
-    ring = before_after(layers.zones, layers.reports, control="ring")
-    assert ring.loc["yarrowside-north", "ci_high"] < 1
+    assert zone_a["verdict_kind"] == "fall"
+    assert zone_b["verdict_kind"] == "uncertain"
+    kinds = {}
+    for control in ("outside", "ring", "not_yet_treated"):
+        other = before_after(layers.zones, layers.reports, control=control)
+        north = other.loc["yarrowside-north"]
+        assert north["ratio_of_ratios"] < 1 and north["ci_high"] < 1, control
+        assert other.loc["cowslip", "verdict_kind"] == "uncertain", control
+        kinds[control] = north["verdict_kind"]
+    # the ring (cut at the sample's 300 m import) has few reports: with the two zones
+    # tested together (Holm), its fall is not clear enough to claim
+    assert kinds == {"outside": "fall", "ring": "uncertain", "not_yet_treated": "fall"}
 
 
 def test_a_month_precision_date_leaves_its_own_month_out():
@@ -224,3 +270,204 @@ def test_a_project_with_a_ring_width_as_text_is_told_once(tmp_path):
         load_project(path)
     assert str(info.value).count("[evaluation]") == 1
     assert "[evaluation] ring_m = '400' should be" in str(info.value)
+
+
+def monthly(series, *, start="2019-01", points=None):
+    """Reports from monthly counts: ``series`` maps a place (a zone id, or ``None`` for
+    outside every zone) to its count each month from ``start``. Reports fall on days spread
+    through each month; ``points`` gives each place's location. Two litter reports mark the
+    first and last day, so that the records cover every month whole."""
+    points = points or {}
+    length = max(len(counts) for counts in series.values())
+    last = (pd.Period(start, freq="M") + length - 1).end_time.date()
+    rows = [
+        ("first", "litter", "open", f"{start}-01 09:00", None, None, None, OUTSIDE_POINT),
+        ("last", "litter", "open", f"{last} 18:00", None, None, None, OUTSIDE_POINT),
+    ]
+    for place, counts in series.items():
+        months = pd.period_range(start, periods=len(counts), freq="M")
+        for month, count in zip(months, counts, strict=True):
+            for k in range(int(count)):
+                day = 1 + (k * 27) // int(count)
+                rows.append(
+                    (
+                        f"{place}-{month}-{k}",
+                        "dog_fouling",
+                        "open",
+                        f"{month.year}-{month.month:02d}-{day:02d} 12:00",
+                        None,
+                        place,
+                        None,
+                        points.get(place, ZONE_POINT if place else OUTSIDE_POINT),
+                    )
+                )
+    return t.reports(rows)
+
+
+def test_the_estimate_is_a_poisson_regression_with_a_term_for_every_month(zones):
+    # the same ratio as statsmodels' Poisson GLM of both series with month fixed effects
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    zone, outside = rng.poisson(6, 24), rng.poisson(15, 24)
+    row = before_after(zones, monthly({"north": zone, None: outside}, start="2021-01")).loc["north"]
+    y = np.concatenate([zone, outside])
+    month = np.tile(np.eye(24), (2, 1))
+    in_zone = np.r_[np.ones(24), np.zeros(24)]
+    after = np.r_[np.zeros(12), np.ones(12), np.zeros(24)]
+    fit = sm.GLM(y, np.column_stack([month, in_zone, after]), family=sm.families.Poisson()).fit()
+    assert row["ratio_of_ratios"] == pytest.approx(math.exp(fit.params[-1]), abs=1e-4)
+    assert row["ratio_of_ratios"] == pytest.approx(
+        (zone[12:].sum() / zone[:12].sum()) / (outside[12:].sum() / outside[:12].sum()), abs=1e-4
+    )
+
+
+def test_a_busy_zone_with_no_change_says_no_larger_change_is_likely(zones):
+    reports = monthly({"north": [100] * 24, None: [200] * 24}, start="2021-01")
+    row = before_after(zones, reports).loc["north"]
+    # se = sqrt(2/1200 + 2/2400) = 0.05: 95% CI 0.906 to 1.104
+    assert row["verdict_kind"] == "no_change"
+    assert row["verdict"].startswith("No change larger than 11% is likely")
+    assert row["detectable_fall"] == pytest.approx(1 - math.exp(-2.8016 * 0.05), abs=1e-3)
+
+
+def test_zones_tested_together_are_adjusted_and_the_verdict_says_so():
+    # three zones, each with p = 0.022 alone: Holm makes each 0.066, not a claim
+    boxes = {f"z{i}": (X + 1000 * i, Y, X + 1000 * i + 100, Y + 100) for i in range(3)}
+    zones = t.zones([(z, "implemented", "2022-01-01", box) for z, box in boxes.items()])
+    series = {z: [9] * 24 + [6] * 12 for z in boxes} | {None: [20] * 36}
+    points = {z: (box[0] + 50, box[1] + 50) for z, box in boxes.items()}
+    reports = monthly(series, start="2020-01", points=points)
+    holm = before_after(zones, reports, baseline_months=12)
+    assert holm["p_value"].tolist() == pytest.approx([0.022] * 3, abs=1e-3)
+    assert holm["p_adjusted"].tolist() == pytest.approx([0.066] * 3, abs=2e-3)
+    assert set(holm["verdict_kind"]) == {"uncertain"}
+    assert "with 3 zones tested together it is not clear enough to claim" in holm["verdict"].iloc[0]
+    assert holm["adjustment"].iloc[0] == "Holm over 3 zones"
+    bh = before_after(zones, reports, baseline_months=12, adjust="bh")
+    assert set(bh["verdict_kind"]) == {"fall"}
+    assert "Benjamini-Hochberg-adjusted p = 0.022 over 3 zones" in bh["verdict"].iloc[0]
+    alone = before_after(zones, reports, baseline_months=12, adjust="none")
+    assert "not adjusted for the 3 zones tested" in alone["verdict"].iloc[0]
+    both = before_after(zones, reports, baseline_months=12, category=["dog_fouling", "litter"])
+    assert len(both) == 6
+    assert both["adjustment"].dropna().unique().tolist() == ["Holm over 3 zones"]  # no litter
+
+
+def test_a_high_before_window_is_flagged_and_a_decision_date_moves_the_baseline(zones):
+    # two years at 5 a month, a bad year at 9 (when the zone was chosen), then 5 again
+    reports = monthly({"north": [5] * 24 + [9] * 12 + [5] * 13, None: [20] * 49})
+    year = before_after(zones, reports, baseline_months=12).loc["north"]
+    assert year["rtm_ratio"] == pytest.approx(9 / 5, abs=1e-3)
+    assert year["rtm_flag"] is True
+    assert year["ratio_of_ratios"] == pytest.approx(5 / 9, abs=1e-3)
+    assert year["verdict_kind"] != "fall"  # the placebo dates see the bad year too
+    # the default two-year baseline halves the bad year's weight
+    two_years = before_after(zones, reports).loc["north"]
+    assert two_years["ratio_of_ratios"] == pytest.approx(5 / 7, abs=1e-3)
+    decided = before_after(
+        zones, reports, baseline_months=12, decided_on={"North": "2021-01-01"}
+    ).loc["north"]
+    assert str(decided["decided_on"]) == "2021-01-01"
+    assert (str(decided["before_start"]), str(decided["before_end"])) == (
+        "2020-01-01",
+        "2020-12-31",
+    )
+    assert decided["ratio_of_ratios"] == pytest.approx(1.0)
+    assert decided["rtm_flag"] is False
+
+
+def test_a_trend_before_the_date_is_measured():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    # falling 2.5% a month (26% a year) from 2019, through the date and after
+    falling = [round(40 * 0.975**k) for k in range(48)]
+    row = before_after(zones, monthly({"north": falling, None: [30] * 48})).loc["north"]
+    assert row["pretrend_ratio_per_year"] == pytest.approx(0.975**12, abs=0.03)
+    assert row["pretrend_p"] < 0.01
+    assert row["verdict_kind"] != "fall"
+    if row["p_value"] < 0.05:
+        assert "already falling by 26% a year" in row["verdict"]
+
+
+def test_the_ring_leaves_a_gap_and_is_as_wide_as_asked():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    at = {"gap": (X + 150, Y + 50), "ring": (X + 400, Y + 50), "far": (X + 1000, Y + 50)}
+    reports = monthly(
+        {"north": [5] * 24, "gap": [7] * 24, "ring": [11] * 24, "far": [13] * 24},
+        start="2021-01",
+        points=at,
+    )
+    reports["zone_id"] = reports["zone_id"].where(reports["zone_id"] == "north")
+    near = before_after(zones, reports, control="ring").loc["north"]
+    assert near["comparison"] == "a ring 100-500 m beyond the zone"
+    assert near["control_before"] == 11 * 12  # 50 m out is in the gap, 900 m beyond the ring
+    wide = before_after(zones, reports, control="ring", ring_m=2000, gap_m=0).loc["north"]
+    assert wide["control_before"] == (7 + 11 + 13) * 12  # no cap on the width
+    assert evaluation_buffer_m(control="ring", ring_m=2000, gap_m=0) == 2000
+
+
+def test_zones_not_yet_in_force_are_the_comparison():
+    zones = t.zones(
+        [
+            ("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100)),
+            ("later", "implemented", "2024-06-01", (X + 1000, Y, X + 1100, Y + 100)),
+            ("soon", "implemented", "2022-06-01", (X + 2000, Y, X + 2100, Y + 100)),
+            ("planned", "proposed", None, (X + 3000, Y, X + 3100, Y + 100)),
+        ]
+    )
+    points = {z: (X + 1000 * i + 50, Y + 50) for i, z in enumerate(zones["zone_id"])}
+    reports = monthly(
+        {"north": [6] * 24, "later": [3] * 24, "soon": [100] * 24, "planned": [4] * 24},
+        start="2021-01",
+        points=points,
+    )
+    table = before_after(zones, reports, control="not_yet_treated")
+    north = table.loc["north"]
+    # "soon" came in during north's after window; "later" after it: still untreated
+    assert north["comparison"] == "2 zones not yet in force (later, planned)"
+    assert north["control_before"] == (3 + 4) * 12
+    assert table.loc["later", "verdict_kind"] == "not_evaluated"  # records end before it
+    assert table.loc["planned", "detectable_fall"] > 0  # planning figure for a proposal
+
+
+def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
+    zones = t.zones(
+        [
+            ("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100)),
+            ("planned", "proposed", None, (X + 1000, Y, X + 1100, Y + 100)),
+        ]
+    )
+    reports = monthly(
+        {"north": [5] * 24, "planned": [2] * 24, None: [50] * 24},
+        start="2021-01",
+        points={"planned": (X + 1050, Y + 50)},
+    )
+    planned = before_after(zones, reports).loc["planned"]
+    assert planned["verdict_kind"] == "not_evaluated"
+    # 24 reports in the latest 12 months, 600 outside: Poisson floor for 80% power
+    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 24 + 2 / 600))
+    assert planned["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"gap_m": -5}, "The gap before the ring must be a distance in metres, 0 or more"),
+        ({"history_months": 2.5}, "history_months must be a whole number of months"),
+        ({"adjust": "bonferroni"}, "Unknown adjustment 'bonferroni'"),
+        ({"decided_on": "2020-01-01"}, "decided_on must map zone ids or names to dates"),
+        ({"decided_on": {"north": "soon"}}, "decided_on for 'north' is 'soon'"),
+        ({"category": ["dog_fouling", "dogs"]}, "Unknown report category 'dogs'"),
+    ],
+)
+def test_new_settings_an_evaluation_cannot_use_are_refused(settings, message):
+    from healthy_streets.analysis.evaluation import check_settings
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        check_settings(**settings)
+
+
+def test_a_decision_date_for_an_unknown_zone_is_refused(zones):
+    reports = monthly({"north": [5] * 24, None: [9] * 24}, start="2021-01")
+    with pytest.raises(ConfigError, match="decided_on names 'south', which is not a zone"):
+        before_after(zones, reports, decided_on={"south": "2021-01-01"})

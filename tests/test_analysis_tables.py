@@ -305,3 +305,64 @@ def test_a_period_that_is_not_one_is_refused(zones, streets, reports):
     # one bound after every report is a period with no reports, not a mistake
     later = summarise_zones(zones, streets, t.assets([]), reports, start="2099-01-01")
     assert later["reports"].sum() == 0
+
+
+def hotspot_layers(reports_per_street):
+    """Six streets in one zone (name -> (length in m, reports in 2023))."""
+    rows, reports, y = [], [], Y + 10
+    for i, (name, (length, count)) in enumerate(reports_per_street.items()):
+        segment = f"s{i}"
+        rows.append(
+            (segment, name, "residential", "local", 20.0, "maxspeed", False, "20 mph", "north",
+             [(X, y), (X + length, y)])
+        )  # fmt: skip
+        for k in range(count):
+            day = f"2023-{1 + k % 12:02d}-{1 + k // 12:02d}"
+            reports.append(
+                (f"{segment}-{k}", "dog_fouling", "open", day, None, "north", segment, (X, y))
+            )
+        y += 40
+    return t.streets(rows), t.reports(reports)
+
+
+def test_hotspots_say_which_streets_stand_out_beyond_chance():
+    streets, reports = hotspot_layers(
+        {
+            "Short Close": (100, 4),
+            "Busy Road": (500, 40),
+            **{f"Quiet Lane {i}": (500, 5) for i in range(4)},
+        }
+    )
+    table = hotspot_streets(
+        streets, reports, start="2023-01-01", end="2024-01-01", min_reports=1
+    ).set_index("street")
+    years = 365 / 365.25
+    busy, short = table.loc["Busy Road"], table.loc["Short Close"]
+    assert busy["per_100m_per_year"] == pytest.approx(40 / 5 / years, abs=1e-3)
+    # exact Poisson interval of 4 reports in 1 hundred-metre-year
+    assert (short["rate_low"], short["rate_high"]) == pytest.approx(
+        (1.0899 / years, 10.2416 / years), abs=1e-3
+    )
+    # the rest of the zone: 24 reports over 21 hundred-metre-years
+    assert busy["area_rate"] == pytest.approx(24 / 21 / years, abs=1e-3)
+    assert busy["stands_out"]
+    assert not short["stands_out"]  # 4 where the rest of the zone gives 2.4: chance
+    assert busy["adjustment"] == "Benjamini-Hochberg over 6 streets"
+
+
+def test_empirical_bayes_keeps_a_short_street_with_few_reports_off_the_top():
+    streets, reports = hotspot_layers(
+        {
+            "Short Close": (100, 4),
+            "Long Road": (500, 15),
+            **{f"Quiet Lane {i}": (500, 5) for i in range(4)},
+        }
+    )
+    period = {"start": "2023-01-01", "end": "2024-01-01", "min_reports": 1}
+    raw = hotspot_streets(streets, reports, **period)
+    assert raw["street"].tolist()[:2] == ["Short Close", "Long Road"]
+    smoothed = hotspot_streets(streets, reports, smooth=True, **period)
+    assert smoothed["street"].tolist()[:2] == ["Long Road", "Short Close"]
+    # rates pulled towards the zone's 39 reports per 26 hundred-metre-years
+    short = smoothed.set_index("street").loc["Short Close"]
+    assert 39 / 26 < short["smoothed_per_100m_per_year"] < short["per_100m_per_year"]

@@ -71,15 +71,40 @@ def test_streets_are_cut_at_zone_boundaries(streets, two_zones):
 def test_overlapping_zones_give_each_place_one_zone(two_zones):
     overlapping = two_zones.copy()
     overlapping.loc[1, "geometry"] = shapely.box(358050, 417000, 358200, 417100)  # 50 m over West
-    flat = disjoint_zones(overlapping)
-    assert flat.geometry.area.tolist() == pytest.approx([10_000, 10_000])
+    # the overlap goes to the zone first by zone_id ("east"), in whatever order the file is
     y = 417050
-    cut = cut_streets_at_zones(
-        streets_layer([("a", "x", 20, "local", [(358000, y), (358200, y)])]), overlapping
-    )
-    assert cut.groupby("zone_id")["length_m"].sum().to_dict() == pytest.approx(
-        {"west": 100, "east": 100}
-    )
+    street = streets_layer([("a", "x", 20, "local", [(358000, y), (358200, y)])])
+    for zones in (overlapping, overlapping.iloc[::-1]):
+        flat = disjoint_zones(zones).set_index("zone_id")
+        assert flat.geometry.area.to_dict() == pytest.approx({"west": 5_000, "east": 15_000})
+        cut = cut_streets_at_zones(street, zones)
+        assert cut.groupby("zone_id")["length_m"].sum().to_dict() == pytest.approx(
+            {"west": 50, "east": 150}
+        )
+        inside_both = points(REPORTS, [(358075, y)], report_id=["1"])
+        assert assign_zones(inside_both, zones)["zone_id"].tolist() == ["east"]
+
+
+def test_a_point_on_a_boundary_is_in_the_zone_and_a_shared_edge_follows_zone_id(two_zones):
+    # (358000, y): West's outer edge; (358100, y): the edge West and East share
+    y = 417050
+    reports = points(REPORTS, [(358000, y), (358100, y), (358100, 417000)], report_id=list("abc"))
+    for zones in (two_zones, two_zones.iloc[::-1]):
+        assert assign_zones(reports, zones)["zone_id"].tolist() == ["west", "east", "east"]
+
+
+def test_the_area_outside_is_cut_at_the_import_buffer(two_zones):
+    # 300 m from West's edge to 500 m away: only the first 100 m lies within 200 m of the zones
+    y = 417050
+    far = streets_layer([("f", "Far Lane", 30.0, "local", [(357700, y), (357500, y)])])
+    whole = cut_streets_at_zones(far, two_zones)
+    assert whole["length_m"].sum() == pytest.approx(200)
+    near = cut_streets_at_zones(far, two_zones, outside_within_m=200)
+    assert near["length_m"].sum() == pytest.approx(0)
+    crossing = streets_layer([("g", "Long Lane", 30.0, "local", [(358050, y), (357500, y)])])
+    cut = cut_streets_at_zones(crossing, two_zones, outside_within_m=200)
+    by_zone = cut.groupby(cut["zone_id"].fillna(OUTSIDE))["length_m"].sum()
+    assert by_zone.to_dict() == pytest.approx({"west": 50, OUTSIDE: 200})
 
 
 def test_assign_zones_to_points_and_polygons(two_zones):
@@ -149,8 +174,9 @@ def test_a_street_along_a_shared_boundary_counts_once(two_zones):
     main = streets_layer(
         [("m", "Main Road", 30.0, "local", [(358100, 416950), (358100, 417100), (358180, 417100)])]
     )
-    cut = cut_streets_at_zones(main, two_zones)
-    assert cut["length_m"].sum() == pytest.approx(main["length_m"].sum())
-    by_zone = cut.groupby(cut["zone_id"].fillna(OUTSIDE))["length_m"].sum()
-    assert by_zone.sum() == pytest.approx(150 + 80)
-    assert by_zone[OUTSIDE] == pytest.approx(50)
+    for zones in (two_zones, two_zones.iloc[::-1]):
+        cut = cut_streets_at_zones(main, zones)
+        assert cut["length_m"].sum() == pytest.approx(main["length_m"].sum())
+        by_zone = cut.groupby(cut["zone_id"].fillna(OUTSIDE))["length_m"].sum()
+        # the 100 m along the shared edge and the 80 m on into East: East, first by zone_id
+        assert by_zone.to_dict() == pytest.approx({"east": 180, OUTSIDE: 50})

@@ -401,14 +401,16 @@ def test_quiet_still_prints_the_result():
     assert spoken.exit_code == 0, spoken.output
     lines = spoken.output.strip().splitlines()
     assert lines[0].split() == [
-        "rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year",
+        "rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year", "rate_low",
+        "rate_high", "stands_out",
     ]  # fmt: skip
-    assert len(lines) == 4
+    assert len(lines) == 5  # the header, three streets, how many stand out beyond chance
+    assert "stand out from their area beyond chance" in lines[-1]
     assert spoken.output == keyed.output
     whole = run("hotspots", "--sample", "--top", "3")
     assert "Reading the zones" in whole.output  # progress is chatter: gone when quiet
     assert "Reading the zones" not in spoken.output
-    assert whole.output.strip().splitlines()[-4:] != lines  # all categories rank differently
+    assert whole.output.strip().splitlines()[-5:] != lines  # all categories rank differently
 
 
 def test_reports_with_every_row_rejected_say_so_plainly(tmp_path):

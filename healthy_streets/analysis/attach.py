@@ -1,6 +1,12 @@
 """Attaching things to places: zones to everything, streets to points.
 
 Pure functions: layers in, layers out (copies), no I/O. Spatial indexes throughout.
+
+One rule settles every place two zones could both claim, whatever order the zones file
+lists them in: **zones are ranked by** ``zone_id`` **(in text order), and where zones
+overlap or share an edge, the overlap, the edge and any point on it belong to the first
+zone in that ranking.** A zone's boundary is part of the zone: a report exactly on it is in
+the zone, never in the area outside all zones.
 """
 
 from __future__ import annotations
@@ -15,7 +21,13 @@ import shapely
 from healthy_streets import settings
 from healthy_streets.model.layers import STREETS, conform
 
-__all__ = ["assign_zones", "attach_to_streets", "cut_streets_at_zones", "disjoint_zones"]
+__all__ = [
+    "assign_zones",
+    "attach_to_streets",
+    "cut_streets_at_zones",
+    "disjoint_zones",
+    "zone_ranks",
+]
 
 log = logging.getLogger(__name__)
 
@@ -33,27 +45,41 @@ def _check_crs(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, what: str) -> N
         )
 
 
+def zone_ranks(zones: gpd.GeoDataFrame) -> np.ndarray:
+    """Each zone's rank (0 first) for places two zones share: by ``zone_id`` in text order,
+    never by the order of the file."""
+    ids = zones["zone_id"].astype("str").to_numpy()
+    order = np.argsort(ids, kind="stable")
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[order] = np.arange(len(ids))
+    return ranks
+
+
 def disjoint_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Zones with overlaps removed: where zones overlap, the earlier row keeps the area.
+    """Zones with overlaps removed: where zones overlap, the zone ranked first (by
+    ``zone_id``, see :func:`zone_ranks`) keeps the area.
 
     Councils rarely draw overlapping zones, but when they do every street and report must
-    still belong to one zone only.
+    still belong to one zone only. Rows stay in their order.
     """
-    geoms = list(zones.geometry.values)
+    geoms = zones.geometry.to_numpy()
+    out = np.empty(len(geoms), dtype=object)
     taken = None
-    out = []
-    for geom in geoms:
-        piece = geom if taken is None else shapely.difference(geom, taken)
-        out.append(piece)
+    for i in np.argsort(zone_ranks(zones)):
+        geom = geoms[i]
+        out[i] = geom if taken is None else shapely.difference(geom, taken)
         taken = geom if taken is None else shapely.union(taken, geom)
     result = zones.copy()
-    result.geometry = gpd.GeoSeries(out, index=zones.index, crs=zones.crs)
+    result.geometry = gpd.GeoSeries(list(out), index=zones.index, crs=zones.crs)
     return result
 
 
 def assign_zones(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Set ``zone_id`` on points (the zone containing them) or polygons (by their
     representative point). Features outside every zone get an empty ``zone_id``.
+
+    A point on a zone's boundary is in the zone; on an edge two zones share, or in their
+    overlap, it is in the zone ranked first by ``zone_id`` (see the module's rule).
 
     Parameters
     ----------
@@ -74,19 +100,28 @@ def assign_zones(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDat
         return out
     points = out.geometry.representative_point()
     flat = disjoint_zones(zones)
-    point_idx, zone_idx = flat.sindex.query(points, predicate="within")
+    point_idx, zone_idx = flat.sindex.query(points, predicate="intersects")
     zone_ids = pd.Series([None] * len(out), index=out.index, dtype="object")
-    first = pd.Series(zone_idx, index=point_idx).groupby(level=0).min()
-    zone_ids.iloc[first.index.to_numpy()] = flat["zone_id"].to_numpy()[first.to_numpy()]
+    ranks = zone_ranks(flat)
+    first = pd.Series(ranks[zone_idx], index=point_idx).groupby(level=0).min()
+    by_rank = flat["zone_id"].to_numpy()[np.argsort(ranks)]
+    zone_ids.iloc[first.index.to_numpy()] = by_rank[first.to_numpy()]
     out["zone_id"] = zone_ids.astype("str")
     return out
 
 
-def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def cut_streets_at_zones(
+    streets: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    outside_within_m: float | None = None,
+) -> gpd.GeoDataFrame:
     """Cut street segments at zone boundaries and set ``zone_id`` on each piece.
 
     A segment that crosses a boundary becomes one row per piece (its ``segment_id`` gains
     ``-1``, ``-2``...), so that street length inside a zone is exact. Lengths are recomputed.
+    A street along an edge two zones share belongs to the zone ranked first by ``zone_id``
+    (see the module's rule).
 
     Parameters
     ----------
@@ -94,6 +129,11 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
         The ``streets`` layer.
     zones
         The ``zones`` layer, same CRS.
+    outside_within_m
+        Also cut the streets outside all zones where they pass this distance from the
+        zones (the buffer reports were imported within), so that the area outside has the
+        same extent for its street length as for its reports; pieces beyond are dropped.
+        ``None`` keeps every segment whole.
 
     Returns
     -------
@@ -101,6 +141,8 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
         The ``streets`` layer, cut, with ``zone_id`` filled.
     """
     _check_crs(streets, zones, "streets")
+    if outside_within_m is not None and not streets.empty and not zones.empty:
+        streets = _within(streets, zones, outside_within_m)
     if streets.empty or zones.empty:
         return conform(streets.assign(zone_id=None), STREETS)
     flat = disjoint_zones(zones)
@@ -110,7 +152,7 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
 
     zone_idx, street_idx = streets.sindex.query(zone_geoms, predicate="intersects")
     inside = shapely.intersection(street_geoms[street_idx], zone_geoms[zone_idx])
-    inside = _one_zone_each(street_idx, zone_idx, inside)
+    inside = _one_zone_each(street_idx, zone_ranks(flat)[zone_idx], inside)
     pieces_in = pd.DataFrame({"row": street_idx, "zone_id": zone_ids[zone_idx], "geometry": inside})
 
     touched = np.unique(street_idx)
@@ -147,15 +189,38 @@ def cut_streets_at_zones(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> 
     return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
 
 
-def _one_zone_each(street_idx: np.ndarray, zone_idx: np.ndarray, pieces: np.ndarray) -> np.ndarray:
-    """Give a street running along a boundary two zones share to the first zone only.
+def _within(
+    streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, distance: float
+) -> gpd.GeoDataFrame:
+    """The streets cut where they leave ``distance`` around the zones (pieces beyond
+    dropped; a segment cut in two keeps its ``segment_id`` for the part within)."""
+    area = shapely.union_all(zones.geometry.values).buffer(distance)
+    clipped = shapely.intersection(streets.geometry.values, area)
+    out = streets.copy()
+    out.geometry = gpd.GeoSeries(clipped, index=streets.index, crs=streets.crs)
+    out = out[~out.geometry.is_empty]
+    out = out.explode(index_parts=False)
+    out = out[(out.geom_type == "LineString") & (out.length >= MIN_PIECE_M)]
+    parts = out.groupby(level=0).cumcount() + 1
+    several = out.groupby(level=0)["segment_id"].transform("size") > 1
+    out["segment_id"] = (
+        out["segment_id"]
+        .astype("str")
+        .where(~several, out["segment_id"].astype("str") + "-w" + parts.astype("str"))
+    )
+    out["length_m"] = out.geometry.length
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=streets.crs)
+
+
+def _one_zone_each(street_idx: np.ndarray, zone_rank: np.ndarray, pieces: np.ndarray) -> np.ndarray:
+    """Give a street running along a boundary two zones share to the zone ranked first.
 
     Intersecting a line with a polygon keeps the part lying on its edge, so a street along
     the boundary between two zones would count in both. For the (few) streets that meet
-    more than one zone, each zone's piece loses what an earlier zone already has.
+    more than one zone, each zone's piece loses what a zone ranked before it already has.
     """
     out = pieces.copy()
-    order = np.lexsort((zone_idx, street_idx))
+    order = np.lexsort((zone_rank, street_idx))
     shared = pd.Series(street_idx).duplicated(keep=False).to_numpy()
     taken: dict[int, shapely.Geometry] = {}
     for k in order[shared[order]]:

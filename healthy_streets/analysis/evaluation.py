@@ -1,16 +1,28 @@
 """Before and after: did reports change when a 20mph zone came in?
 
 For each implemented zone with a date, reports of one category (dog fouling by default) are
-counted month by month in a window before and after the date, in the zone and in a control
-area: the streets outside all zones, or a ring around the zone. The rate ratio after/before
-in the zone, divided by the same ratio in the control, is a difference-in-differences on the
-rate scale: below 1, reports fell in the zone relative to the control.
+counted month by month in a window before and after the date, in the zone and in a
+comparison area: the streets outside all zones, a ring around the zone beyond a gap (where
+displaced reports would land), or the zones not yet in force. The change in the zone, divided
+by the change in the comparison, is a difference-in-differences on the rate scale (the
+"ratio of ratios"): below 1, reports fell in the zone relative to the comparison.
 
-The ratio and its 95% confidence interval come from a Poisson regression of the monthly
-counts (statsmodels), ``count ~ zone + after + zone:after``; the interaction is the ratio of
-ratios. Its standard error is widened when the months vary more than a Poisson count would
-(quasi-Poisson: the Pearson dispersion, never below 1). A plain-language verdict says
-whether the interval excludes "no change", and says when there are too few reports to tell.
+The ratio comes from a regression of both monthly series with a term for every month they
+share (the season, the trend and any event that moved reporting everywhere that month), and
+its interval allows for months that run high or low together and is checked against
+placebo dates before the zone came in (:mod:`healthy_streets.analysis._its`). The simple
+ratio of the four window counts stands beside it as a readable cross-check.
+
+Before a verdict, three checks: the trend of the zone against its comparison before the date
+(a change that only continues it is not the zone's doing); the same contrast a window
+earlier (a placebo); and whether the year before the date was unusually high against the
+zone's longer history (regression to the mean; ``decided_on`` takes the baseline from
+before the decision to make the zone). With several zones or categories, the p-values are
+adjusted (Holm by default) and the verdict says so. Verdicts come in four honest kinds: a
+clear fall or rise; "no change larger than X% is likely" when the interval is narrow; "too
+uncertain to tell" when it is wide; and "not enough reports". Every zone also gets the
+smallest fall its counts could detect. ``docs/evaluation.md`` explains the method, its
+assumptions and what it cannot tell, with simulation results.
 
 A zone whose date is known only to the month ("July 2016") came in some time in that
 month: the month is left out of both windows, so the before window ends when the month
@@ -23,8 +35,9 @@ in soon after the records start); a zone whose windows would be shorter than
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,24 +46,42 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from healthy_streets.analysis import _its
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 
 __all__ = [
+    "ADJUSTMENTS",
     "CONTROLS",
+    "KINDS",
     "Windows",
     "before_after",
     "check_settings",
+    "evaluation_buffer_m",
     "monthly_counts",
     "windows_for",
 ]
 
 TIMEZONE = "Europe/London"
-#: Control areas: the streets outside all zones, or a ring around the zone (outside zones).
-CONTROLS = ("outside", "ring")
+#: Comparison areas: the streets outside all zones, a ring around the zone (beyond a gap,
+#: outside every zone), or the zones not yet in force (proposed, or in force only after the
+#: evaluated zone's after window).
+CONTROLS = ("outside", "ring", "not_yet_treated")
+#: How p-values are adjusted for the number of zones and categories tested together.
+ADJUSTMENTS = ("holm", "bh", "none")
+#: The kinds of verdict, in ``verdict_kind``.
+KINDS = ("fall", "rise", "no_change", "uncertain", "not_enough_reports", "not_evaluated")
 Z95 = 1.959963984540054
 #: The widest control ring, in metres: wider would reach far beyond a zone's neighbourhood.
 MAX_RING_M = 10_000.0
+ALPHA = 0.05
+#: An interval within a fall and a rise of this much is narrow enough to say that no larger
+#: change is likely.
+NARROW = 0.25
+#: A before window above the zone's history by more than chance gives this often (one-sided)
+#: is flagged: a deliberately sensitive screen (see docs/evaluation.md).
+RTM_LEVEL = 0.20
+_EPOCH = pd.Timestamp("1970-01-01")
 
 
 @dataclass(frozen=True)
@@ -62,14 +93,22 @@ class Windows:
     start
         The before window's first day.
     date
-        The day the before window ends (exclusive): the implementation date.
+        The implementation date.
     after
         The after window's first day: the date, or the next month's first day when the
         date is known only to the month (that month is counted in neither window).
     end
         The after window's end (exclusive).
     months
-        Each window's length in months, after shortening to the records.
+        The after window's length in months, after shortening to the records.
+    base
+        The before window's end (exclusive): the date, or the decision date when the
+        baseline is taken from before the decision.
+    history
+        Months before the before window used for the checks and the noise (at most
+        ``history_months``, as far as the records go).
+    before_months
+        The before window's length in months (the baseline), after shortening.
     """
 
     start: pd.Timestamp
@@ -77,16 +116,58 @@ class Windows:
     after: pd.Timestamp
     end: pd.Timestamp
     months: int
+    base: pd.Timestamp | None = None
+    history: int = 0
+    before_months: int | None = None
+
+    @property
+    def before(self) -> int:
+        """The before window's length in months (the baseline)."""
+        return self.months if self.before_months is None else self.before_months
+
+    @property
+    def before_end(self) -> pd.Timestamp:
+        """The before window's end (exclusive)."""
+        return self.base if self.base is not None else self.date
 
 
-def windows_for(zone: Any, reports: gpd.GeoDataFrame, *, window_months: int = 12) -> Windows | None:
+def windows_for(
+    zone: Any,
+    reports: gpd.GeoDataFrame,
+    *,
+    window_months: int = 12,
+    baseline_months: int | None = None,
+    history_months: int = 36,
+    decided_on: object = None,
+) -> Windows | None:
     """The windows :func:`before_after` uses for ``zone`` (a row of the zones layer), or
     ``None`` when it has no date or there are no reports."""
     date = zone["implemented_on"]
     coverage = _coverage(reports)
     if date is None or pd.isna(date) or coverage is None:
         return None
-    return _windows(date, coverage, window_months, zone["implemented_precision"])
+    return _windows(
+        date,
+        coverage,
+        window_months,
+        zone["implemented_precision"],
+        base=decided_on,
+        history_months=history_months,
+        before_months=baseline_months,
+    )
+
+
+def evaluation_buffer_m(
+    *, control: str = "outside", ring_m: float = 400.0, gap_m: float = 100.0, **_: object
+) -> float:
+    """How far beyond the zones reports must be imported for the comparison the settings
+    ask for (metres; 0 when the comparison lies within the zones or outside them all).
+
+    A ring reaches ``gap_m + ring_m`` beyond its zone: import reports at least that far
+    (``buffer_m`` in the project file, ``--buffer`` on the command line), or the ring is cut
+    short where the import stopped.
+    """
+    return float(gap_m + ring_m) if control == "ring" else 0.0
 
 
 def monthly_counts(
@@ -97,11 +178,15 @@ def monthly_counts(
     category: str = "dog_fouling",
     control: str = "outside",
     ring_m: float = 400.0,
+    gap_m: float = 100.0,
+    window_months: int = 12,
 ) -> pd.DataFrame:
-    """Reports of ``category`` per calendar month in a zone and in its control area.
+    """Reports of ``category`` per calendar month in a zone and in its comparison area.
 
     Months run over the whole range of the reports (any category), so a month with no
     report of this category counts 0 and a month before the records began does not appear.
+    For ``control="not_yet_treated"`` the comparison is the zones not in force by the end of
+    the zone's after window (``window_months``).
 
     Returns
     -------
@@ -110,18 +195,22 @@ def monthly_counts(
         (counts).
     """
     _check(category, control)
-    zone_mask, control_mask = _masks(zones, reports, zone_id, control, ring_m)
-    of_category = reports["category"] == category
     months = _months(reports["reported_at"])
-    dates = reports["reported_at"].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
-    month_of = dates.dt.to_period("M").dt.to_timestamp()
+    daily = _Daily(zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m)
+    row = zones.loc[zones["zone_id"].astype("str") == str(zone_id)].iloc[0]
+    end = None
+    if control == "not_yet_treated":
+        windows = windows_for(row, reports, window_months=window_months)
+        end = windows.end if windows is not None else None
+    zone_series, control_series, _ = daily.series(str(zone_id), end)
     table = pd.DataFrame(index=pd.Index(months, name="month"))
-    table["zone"] = (
-        month_of[zone_mask & of_category].value_counts().reindex(table.index, fill_value=0)
-    )
-    table["control"] = (
-        month_of[control_mask & of_category].value_counts().reindex(table.index, fill_value=0)
-    )
+    if len(months):
+        edges = [*months, months[-1] + pd.DateOffset(months=1)]
+        days = np.array([_day_number(e) for e in edges])
+        table["zone"] = daily.between(zone_series, days)
+        table["control"] = daily.between(control_series, days) if control_series is not None else 0
+    else:
+        table["zone"], table["control"] = [], []
     return table.astype("int64")
 
 
@@ -129,57 +218,115 @@ def before_after(
     zones: gpd.GeoDataFrame,
     reports: gpd.GeoDataFrame,
     *,
-    category: str = "dog_fouling",
+    category: str | Sequence[str] = "dog_fouling",
     window_months: int = 12,
     control: str = "outside",
     ring_m: float = 400.0,
+    gap_m: float = 100.0,
     min_reports: int = 10,
     min_window_months: int = 6,
+    baseline_months: int | None = None,
+    history_months: int = 36,
+    decided_on: Mapping[str, object] | None = None,
+    adjust: str = "holm",
 ) -> pd.DataFrame:
-    """Evaluate every zone: reports before and after it came in, against a control.
+    """Evaluate every zone: reports before and after it came in, against a comparison.
 
     Parameters
     ----------
     zones, reports
         The normalised layers; reports must carry ``zone_id``.
     category
-        The report category (a key of the report taxonomy).
+        The report category (a key of the report taxonomy), or several: one row per zone
+        and category, all adjusted together.
     window_months
-        Months before and after the zone's date.
+        Months after the zone's date (the after window).
     control
-        ``"outside"`` (reports outside every zone) or ``"ring"`` (within ``ring_m`` of the
-        zone, outside every zone).
+        The comparison area: ``"outside"`` (reports outside every zone), ``"ring"`` (from
+        ``gap_m`` to ``gap_m + ring_m`` beyond the zone, outside every zone) or
+        ``"not_yet_treated"`` (the zones proposed, or in force only after the zone's after
+        window).
     ring_m
         The ring's width, in metres.
+    gap_m
+        The band next to the zone left out of the ring, in metres, where reports displaced
+        from the zone would land.
     min_reports
-        Fewer reports than this in the zone (or the control) over both windows: too few to
-        tell.
+        Fewer reports than this in the zone (or the comparison) over both windows: not
+        enough to tell.
     min_window_months
-        Shortest window worth evaluating.
+        Shortest window worth evaluating (before and after).
+    baseline_months
+        Months before the date (the before window, or baseline). By default twice
+        ``window_months`` where the records reach a window further back (room for a placebo
+        date), else as long as leaves that room, and never shorter than ``window_months``
+        where the records allow it. A longer baseline is steadier and less swayed by one
+        unusual year (safety-camera evaluations use three years); each window is shortened
+        to the records.
+    history_months
+        Months before the before window used, where the records have them, to gauge how
+        much the counts vary, to test the trend before the date, for placebo dates and to
+        judge whether the before window was unusual (regression to the mean).
+    decided_on
+        Zone id or name -> the day the zone was decided on (chosen, consulted on): the
+        before window then ends there, so that a zone chosen after a bad year is not
+        judged against that year. The months between the decision and the date are in
+        neither window.
+    adjust
+        ``"holm"`` (the chance of any false claim among the zones and categories tested is
+        at most 5%), ``"bh"`` (Benjamini-Hochberg: at most 5% of the claims are expected to
+        be false; for many zones) or ``"none"``.
 
     Returns
     -------
     DataFrame
-        One row per zone, indexed by ``zone_id``:
+        One row per zone (and category), indexed by ``zone_id``:
 
-        ``name``, ``implemented_on``, ``implemented_precision``
+        ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone.
-        ``category``, ``control``, ``window_months``
-            What was compared (``window_months`` as used, after shortening).
-        ``before_start``, ``after_start``, ``after_end``
-            The first day counted, the after window's first day (a month after the date
-            when it is known only to the month; the date itself otherwise) and the last
-            day counted.
+        ``category``, ``control``, ``comparison``, ``before_months``, ``window_months``,
+        ``history_months``
+            What was compared (``comparison`` in words; the months of the before window,
+            the after window and the history as used, after shortening to the records).
+        ``before_start``, ``before_end``, ``after_start``, ``after_end``
+            The first and last day of each window.
         ``zone_before``, ``zone_after``, ``control_before``, ``control_after``
             Report counts.
         ``zone_ratio``, ``control_ratio``
             Rate ratios after/before.
         ``ratio_of_ratios``, ``ci_low``, ``ci_high``, ``p_value``
-            The difference-in-differences on the rate scale and its 95% interval.
-        ``dispersion``
-            The Pearson dispersion used to widen the interval (1 = Poisson).
+            The difference-in-differences on the rate scale and its 95% interval. With a
+            term for every month, the estimate is exactly ``zone_ratio / control_ratio``
+            (the readable cross-check); the monthly model gives the interval.
+        ``p_adjusted``, ``adjustment``
+            The p-value adjusted for the tests made together, and how.
+        ``dispersion``, ``autocorrelation``, ``variance_inflation``, ``placebo_dates``,
+        ``df``
+            How the interval was widened: the Pearson dispersion (1 = Poisson), the lag-1
+            autocorrelation of the months, the factor the placebo dates added, how many
+            there were, and the t distribution's degrees of freedom (inf: normal).
+        ``detectable_fall``
+            The smallest fall (0.3 = 30%) these counts would find 4 times in 5. For a zone
+            not evaluated (proposed, too few reports), from the zone's and the comparison's
+            reports in the latest ``window_months`` of the records, as if counts were
+            Poisson: a floor, for planning.
+        ``pretrend_ratio_per_year``, ``pretrend_p``
+            How the zone changed against its comparison per year before the date (1: in
+            step), and the chance of a trend this steep by chance.
+        ``placebo_ratio``, ``placebo_p``
+            The same evaluation with the date ``window_months`` earlier, when no zone was
+            in force.
+        ``rtm_ratio``, ``rtm_p``, ``rtm_flag``
+            The last ``window_months`` before the baseline's end (the year a zone is
+            usually chosen after) against the zone's earlier months, relative to the
+            comparison (above 1: higher than before), the one-sided chance of a difference
+            this large, and the flag: those months were higher than chance would make them
+            4 times in 5 (``rtm_p`` below 0.2), so a fall after them may be partly
+            regression to the mean, the usual fate of a zone chosen after a bad year.
         ``evaluated``
-            Whether the zone could be evaluated.
+            Whether the zone had an estimate.
+        ``verdict_kind``
+            One of :data:`KINDS`.
         ``verdict``
             In plain words.
 
@@ -187,120 +334,505 @@ def before_after(
     --------
     >>> before_after(layers.zones, layers.reports)[["verdict"]]  # doctest: +SKIP
     """
-    check_settings(category, window_months, control, ring_m, min_reports, min_window_months)
-    label = REPORT_CATEGORIES[category]
-    coverage = _coverage(reports)
-    rows = []
-    for zone in zones.itertuples(index=False):
-        row: dict[str, object] = {
-            "zone_id": zone.zone_id,
-            "name": zone.name,
-            "implemented_on": zone.implemented_on,
-            "implemented_precision": zone.implemented_precision,
-            "category": category,
-            "control": control,
-        }
-        reason = _not_evaluable(zone, coverage, window_months, min_window_months)
-        if reason:
-            rows.append({**row, "evaluated": False, "verdict": reason})
-            continue
-        assert coverage is not None  # _not_evaluable said so otherwise
-        windows = _windows(zone.implemented_on, coverage, window_months, zone.implemented_precision)
-        counts = _anchored_counts(
-            zones,
-            reports,
-            str(zone.zone_id),
-            windows,
-            category=category,
-            control=control,
-            ring_m=ring_m,
-        )
-        after = counts.index >= 0
-        row.update(
-            {
-                "window_months": windows.months,
-                "before_start": windows.start.date(),
-                "after_start": windows.after.date(),
-                "after_end": (windows.end - pd.Timedelta(days=1)).date(),
-                "zone_before": int(counts.loc[~after, "zone"].sum()),
-                "zone_after": int(counts.loc[after, "zone"].sum()),
-                "control_before": int(counts.loc[~after, "control"].sum()),
-                "control_after": int(counts.loc[after, "control"].sum()),
-            }
-        )
-        row.update(_ratios(row))
-        row.update(_fit(counts, after, row, min_reports, label, control))
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("zone_id")
-    columns = [
-        "name",
-        "implemented_on",
-        "implemented_precision",
-        "category",
-        "control",
-        "window_months",
-        "before_start",
-        "after_start",
-        "after_end",
-        "zone_before",
-        "zone_after",
-        "control_before",
-        "control_after",
-        "zone_ratio",
-        "control_ratio",
-        "ratio_of_ratios",
-        "ci_low",
-        "ci_high",
-        "p_value",
-        "dispersion",
-        "evaluated",
-        "verdict",
-    ]
-    return table.reindex(columns=columns)
-
-
-_GAP = -(10**6)  # the label of a month-precision date's own month, counted in neither window
-
-
-def _anchored_counts(
-    zones: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
-    zone_id: str,
-    windows: Windows,
-    *,
-    category: str,
-    control: str,
-    ring_m: float,
-) -> pd.DataFrame:
-    """Counts per month counted from the zone's date: month -1 is the month before it,
-    month 0 the first month of the after window (a month-precision date's own month, between
-    the two, is counted in neither)."""
-    zone_mask, control_mask = _masks(zones, reports, zone_id, control, ring_m)
-    of_category = reports["category"] == category
-    before = [windows.date + pd.DateOffset(months=k) for k in range(-windows.months, 0)]
-    after = [windows.after + pd.DateOffset(months=k) for k in range(windows.months + 1)]
-    gap = [windows.date] if windows.after > windows.date else []
-    labels = list(range(-windows.months, windows.months))
-    bin_labels = labels[: windows.months] + ([_GAP] if gap else []) + labels[windows.months :]
-    when = reports["reported_at"].dt.tz_convert(TIMEZONE)
-    month = pd.cut(
-        when, bins=pd.DatetimeIndex(before + gap + after), right=False, labels=bin_labels
+    check_settings(
+        category,
+        window_months,
+        control,
+        ring_m,
+        min_reports,
+        min_window_months,
+        baseline_months=baseline_months,
+        gap_m=gap_m,
+        history_months=history_months,
+        adjust=adjust,
+        decided_on=decided_on,
     )
-    table = pd.DataFrame(index=pd.Index(labels, name="month"))
-    for column, mask in (("zone", zone_mask), ("control", control_mask)):
-        chosen = month[mask & of_category].dropna().astype("int64")
-        chosen = chosen[chosen != _GAP]
-        table[column] = chosen.value_counts().reindex(table.index, fill_value=0)
-    return table.astype("int64")
+    decisions = _decisions(zones, decided_on)
+    coverage = _coverage(reports)
+    settings = _Settings(
+        window_months,
+        control,
+        ring_m,
+        gap_m,
+        min_reports,
+        min_window_months,
+        history_months,
+        baseline_months,
+    )
+    rows = []
+    for key in [category] if isinstance(category, str) else list(category):
+        daily = _Daily(zones, reports, key, control=control, ring_m=ring_m, gap_m=gap_m)
+        for zone in zones.itertuples(index=False):
+            decided = decisions.get(str(zone.zone_id))
+            rows.append(_zone_row(zone, key, daily, coverage, settings, decided))
+    table = pd.DataFrame(rows, columns=list(_COLUMNS))
+    for column, dtype in _COLUMNS.items():
+        if dtype == "object":
+            table[column] = table[column].astype("object").where(table[column].notna(), None)
+    _adjust_and_judge(table, adjust)
+    return table.set_index("zone_id")
+
+
+_COLUMNS: dict[str, str] = {
+    "zone_id": "object",
+    "name": "object",
+    "implemented_on": "object",
+    "implemented_precision": "object",
+    "decided_on": "object",
+    "category": "object",
+    "control": "object",
+    "comparison": "object",
+    "before_months": "float64",
+    "window_months": "float64",
+    "history_months": "float64",
+    "before_start": "object",
+    "before_end": "object",
+    "after_start": "object",
+    "after_end": "object",
+    "zone_before": "float64",
+    "zone_after": "float64",
+    "control_before": "float64",
+    "control_after": "float64",
+    "zone_ratio": "float64",
+    "control_ratio": "float64",
+    "ratio_of_ratios": "float64",
+    "ci_low": "float64",
+    "ci_high": "float64",
+    "p_value": "float64",
+    "p_adjusted": "float64",
+    "adjustment": "object",
+    "dispersion": "float64",
+    "autocorrelation": "float64",
+    "variance_inflation": "float64",
+    "placebo_dates": "float64",
+    "df": "float64",
+    "detectable_fall": "float64",
+    "pretrend_ratio_per_year": "float64",
+    "pretrend_p": "float64",
+    "placebo_ratio": "float64",
+    "placebo_p": "float64",
+    "rtm_ratio": "float64",
+    "rtm_p": "float64",
+    "rtm_flag": "object",
+    "evaluated": "bool",
+    "verdict_kind": "object",
+    "verdict": "object",
+}
+
+
+@dataclass(frozen=True)
+class _Settings:
+    window_months: int
+    control: str
+    ring_m: float
+    gap_m: float
+    min_reports: int
+    min_window_months: int
+    history_months: int
+    baseline_months: int | None
+
+
+class _Daily:
+    """Reports of one category per local day, in each zone and in the comparison areas,
+    as cumulative sums: any window's count is a difference of two of them."""
+
+    def __init__(
+        self,
+        zones: gpd.GeoDataFrame,
+        reports: gpd.GeoDataFrame,
+        category: str,
+        *,
+        control: str,
+        ring_m: float,
+        gap_m: float,
+    ) -> None:
+        self.zones = zones
+        self.control = control
+        self.ring = (gap_m, ring_m)
+        chosen = reports[(reports["category"] == category) & reports["reported_at"].notna()]
+        self.days = _day_numbers(chosen["reported_at"])
+        all_days = _day_numbers(reports["reported_at"].dropna())
+        self.first = int(all_days.min()) if len(all_days) else 0
+        self.length = (int(all_days.max()) - self.first + 2) if len(all_days) else 1
+        self.zone_of = chosen["zone_id"].astype("object").where(chosen["zone_id"].notna(), None)
+        self.outside = self.zone_of.isna().to_numpy()
+        self.geometry = chosen.geometry.to_numpy()
+        ids = zones["zone_id"].astype("str").tolist()
+        self.index = {zone_id: i for i, zone_id in enumerate(ids)}
+        codes = self.zone_of.map(self.index).astype("float64").fillna(-1).to_numpy().astype("int64")
+        counts = np.zeros((len(ids), self.length), dtype=np.int64)
+        keep = codes >= 0
+        np.add.at(counts, (codes[keep], self.days[keep] - self.first), 1)
+        self.by_zone = np.concatenate(
+            [np.zeros((len(ids), 1), np.int64), counts.cumsum(axis=1)], axis=1
+        )
+        self.outside_cum = self._cumulative(self.outside)
+
+    def _cumulative(self, mask: np.ndarray) -> np.ndarray:
+        per_day = np.bincount(self.days[mask] - self.first, minlength=self.length)
+        return np.concatenate([[0], per_day.cumsum()])
+
+    def series(
+        self, zone_id: str, end: pd.Timestamp | None
+    ) -> tuple[np.ndarray, np.ndarray | None, str]:
+        """Cumulative daily counts of the zone and of its comparison (``None``: there is
+        none), and the comparison in words (``end``: the after window's end, for the
+        not-yet-treated zones)."""
+        zone = self.by_zone[self.index[zone_id]]
+        if self.control == "outside":
+            return zone, self.outside_cum, "streets outside all zones"
+        if self.control == "ring":
+            gap, width = self.ring
+            geometry = self.zones.geometry.iloc[self.index[zone_id]]
+            ring = shapely.difference(geometry.buffer(gap + width), geometry.buffer(gap))
+            near = self.outside & shapely.intersects(self.geometry, ring)
+            return zone, self._cumulative(near), f"a ring {gap:g}-{gap + width:g} m beyond the zone"
+        chosen = [z for z in self._untreated(end) if z != zone_id]
+        if not chosen:
+            return zone, None, "no zone not yet in force"
+        rows = [self.index[z] for z in chosen]
+        shown = ", ".join(chosen[:5]) + (f" and {len(chosen) - 5} more" if len(chosen) > 5 else "")
+        noun = "zone" if len(chosen) == 1 else "zones"
+        words = f"{len(chosen)} {noun} not yet in force ({shown})"
+        return zone, self.by_zone[rows].sum(axis=0), words
+
+    def _untreated(self, end: pd.Timestamp | None) -> list[str]:
+        out = []
+        for zone in self.zones.itertuples(index=False):
+            later = (
+                zone.status == "implemented"
+                and pd.notna(zone.implemented_on)
+                and end is not None
+                and _day_start(zone.implemented_on) >= end
+            )
+            if zone.status == "proposed" or later:
+                out.append(str(zone.zone_id))
+        return out
+
+    def between(self, cumulative: np.ndarray, edges: np.ndarray) -> np.ndarray:
+        """Counts between consecutive day numbers ``edges`` (each bin [edge, next edge))."""
+        at = np.clip(edges - self.first, 0, self.length)
+        return np.diff(cumulative[at])
+
+
+def _day_number(stamp: pd.Timestamp) -> int:
+    local = stamp.tz_convert(TIMEZONE) if stamp.tzinfo is not None else stamp
+    return int((local.tz_localize(None).normalize() - _EPOCH).days)
+
+
+def _day_numbers(times: pd.Series) -> np.ndarray:
+    local = times.dt.tz_convert(TIMEZONE).dt.tz_localize(None).dt.normalize()
+    return ((local - _EPOCH).dt.days).to_numpy("int64")
+
+
+def _zone_row(
+    zone: Any,
+    category: str,
+    daily: _Daily,
+    coverage: tuple[pd.Timestamp, pd.Timestamp] | None,
+    settings: _Settings,
+    decided: pd.Timestamp | None,
+) -> dict[str, object]:
+    row: dict[str, object] = {
+        "zone_id": zone.zone_id,
+        "name": zone.name,
+        "implemented_on": zone.implemented_on,
+        "implemented_precision": zone.implemented_precision,
+        "decided_on": decided.date() if decided is not None else None,
+        "category": category,
+        "control": settings.control,
+        "evaluated": False,
+    }
+    reason = _not_evaluable(zone, coverage, settings, decided)
+    if reason:
+        row.update(_planning_row(zone, daily, coverage, settings))
+        return {**row, "verdict_kind": "not_evaluated", "verdict": reason}
+    assert coverage is not None  # _not_evaluable said so otherwise
+    windows = _windows(
+        zone.implemented_on,
+        coverage,
+        settings.window_months,
+        zone.implemented_precision,
+        base=decided,
+        history_months=settings.history_months,
+        before_months=settings.baseline_months,
+    )
+    zone_cum, control_cum, comparison = daily.series(str(zone.zone_id), windows.end)
+    if control_cum is None:
+        return {**row, "comparison": comparison, "verdict_kind": "not_evaluated", "verdict": (
+            "Not evaluated: no other zone is still to come in after this zone's after window, "
+            "so there is no zone not yet in force to compare with; use the control 'outside' "
+            "or 'ring'."
+        )}  # fmt: skip
+    series = _binned(daily, zone_cum, control_cum, windows)
+    before, after = series.before, series.after
+    counts = {
+        "zone_before": int(series.zone[before].sum()),
+        "zone_after": int(series.zone[after].sum()),
+        "control_before": int(series.comparison[before].sum()),
+        "control_after": int(series.comparison[after].sum()),
+    }
+    row.update(
+        {
+            "comparison": comparison,
+            "before_months": windows.before,
+            "window_months": windows.months,
+            "history_months": windows.history,
+            "before_start": windows.start.date(),
+            "before_end": (windows.before_end - pd.Timedelta(days=1)).date(),
+            "after_start": windows.after.date(),
+            "after_end": (windows.end - pd.Timedelta(days=1)).date(),
+            **counts,
+            **_simple_ratios(counts),
+        }
+    )
+    label = REPORT_CATEGORIES[category]
+    zone_total = counts["zone_before"] + counts["zone_after"]
+    control_total = counts["control_before"] + counts["control_after"]
+    floor = _its.detectable_fall(counts["zone_before"], counts["control_before"])
+    row["detectable_fall"] = round(floor, 4) if math.isfinite(floor) else math.nan
+    if (
+        zone_total < settings.min_reports
+        or control_total < settings.min_reports
+        or min(counts.values()) == 0
+    ):
+        return {**row, "verdict_kind": "not_enough_reports", "verdict": _too_few(
+            label, zone_total, control_total, comparison, settings.min_reports, floor
+        )}  # fmt: skip
+    analysis = _its.analyse(series)
+    if analysis is None:
+        return {**row, "verdict_kind": "not_enough_reports", "verdict": _too_few(
+            label, zone_total, control_total, comparison, settings.min_reports, floor
+        )}  # fmt: skip
+    row.update(_analysis_columns(analysis))
+    return {**row, "evaluated": True}
+
+
+def _binned(daily: _Daily, zone: np.ndarray, control: np.ndarray, windows: Windows) -> _its.Series:
+    """The zone's and comparison's counts per month of the history, the before window
+    (months counted back from its end) and the after window (counted on from its start)."""
+    base = windows.before_end
+    back = windows.before + windows.history
+    pre_edges = [base + pd.DateOffset(months=k) for k in range(-back, 1)]
+    post_edges = [windows.after + pd.DateOffset(months=k) for k in range(windows.months + 1)]
+    pre_days = np.array([_day_number(e) for e in pre_edges])
+    post_days = np.array([_day_number(e) for e in post_edges])
+    gap = (windows.after - base).days / (365.25 / 12)
+    position = np.concatenate([np.arange(-back, 0), gap + np.arange(windows.months)])
+    after = np.r_[np.zeros(back, bool), np.ones(windows.months, bool)]
+    before = np.r_[np.zeros(windows.history, bool), np.ones(windows.before, bool)]
+    return _its.Series(
+        zone=np.concatenate([daily.between(zone, pre_days), daily.between(zone, post_days)]),
+        comparison=np.concatenate(
+            [daily.between(control, pre_days), daily.between(control, post_days)]
+        ),
+        position=position.astype(float),
+        after=after,
+        before=np.r_[before, np.zeros(windows.months, bool)],
+    )
+
+
+def _analysis_columns(analysis: _its.Analysis) -> dict[str, object]:
+    effect = analysis.effect
+    low, high = effect.interval()
+    out: dict[str, object] = {
+        "ratio_of_ratios": round(effect.ratio, 4),
+        "ci_low": round(low, 4),
+        "ci_high": round(high, 4),
+        "p_value": round(effect.p_value, 5),
+        "dispersion": round(analysis.dispersion, 3),
+        "autocorrelation": round(analysis.autocorrelation, 3),
+        "variance_inflation": round(analysis.inflation, 3),
+        "placebo_dates": analysis.placebo_dates,
+        "df": round(effect.df, 1) if math.isfinite(effect.df) else math.inf,
+        "detectable_fall": round(analysis.detectable_fall, 4),
+    }
+    if analysis.pretrend is not None:
+        out["pretrend_ratio_per_year"] = round(analysis.pretrend.ratio, 4)
+        out["pretrend_p"] = round(analysis.pretrend.p_value, 5)
+    if analysis.placebo is not None:
+        out["placebo_ratio"] = round(analysis.placebo.ratio, 4)
+        out["placebo_p"] = round(analysis.placebo.p_value, 5)
+    if analysis.rtm is not None:
+        out["rtm_ratio"] = round(analysis.rtm.ratio, 4)
+        out["rtm_p"] = round(analysis.rtm.one_sided_p(), 5)
+        out["rtm_flag"] = bool(analysis.rtm.ratio > 1 and out["rtm_p"] < RTM_LEVEL)  # type: ignore[operator]
+    return out
+
+
+def _planning_row(
+    zone: Any,
+    daily: _Daily,
+    coverage: tuple[pd.Timestamp, pd.Timestamp] | None,
+    settings: _Settings,
+) -> dict[str, object]:
+    """For a zone not evaluated: the smallest fall its recent counts could show, so that an
+    officer knows before a scheme whether reports can ever show its effect."""
+    if coverage is None or str(zone.zone_id) not in daily.index:
+        return {}
+    end = coverage[1]
+    start = max(coverage[0], end - pd.DateOffset(months=settings.window_months))
+    zone_cum, control_cum, comparison = daily.series(str(zone.zone_id), end)
+    if control_cum is None:
+        control_cum, comparison = daily.outside_cum, "streets outside all zones"
+    days = np.array([_day_number(start), _day_number(end)])
+    floor = _its.detectable_fall(
+        float(daily.between(zone_cum, days)[0]), float(daily.between(control_cum, days)[0])
+    )
+    return {
+        "comparison": comparison,
+        "detectable_fall": round(floor, 4) if math.isfinite(floor) else math.nan,
+    }
+
+
+def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
+    """Adjust the p-values of every evaluated row together; write each verdict."""
+    tested = table["evaluated"].to_numpy(bool)
+    count = int(tested.sum())
+    p = table["p_value"].to_numpy(float)
+    table["p_adjusted"] = np.round(_its.adjust_p(np.where(tested, p, np.nan), adjust), 5)
+    method = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "not adjusted"}[adjust]
+    categories = table.loc[tested, "category"].nunique()
+    what = "zones and categories" if categories > 1 else "zones"
+    note = f"{method} over {count} {what}" if adjust != "none" else f"not adjusted ({count} tested)"
+    table["adjustment"] = pd.Series(tested, index=table.index).map({True: note, False: None})
+    for i in np.flatnonzero(tested):
+        kind, text = _verdict(table.iloc[i], count, adjust, what)
+        table.iloc[i, table.columns.get_loc("verdict_kind")] = kind
+        table.iloc[i, table.columns.get_loc("verdict")] = text
+    for column, dtype in _COLUMNS.items():
+        if dtype == "float64":
+            table[column] = pd.to_numeric(table[column], errors="coerce").astype("float64")
+    table["evaluated"] = table["evaluated"].astype(bool)
+
+
+def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, str]:
+    label = REPORT_CATEGORIES[str(row["category"])]
+    where = str(row["comparison"])
+    low, high, ratio = float(row["ci_low"]), float(row["ci_high"]), float(row["ratio_of_ratios"])
+    span = f"between {_change(low)} and {_change(high)}"
+    detectable = float(row["detectable_fall"])
+    significant = row["p_value"] < ALPHA
+    claimable = row["p_adjusted"] < ALPHA
+    if claimable:
+        fell = ratio < 1
+        moved = f"fell by {1 - ratio:.0%}" if fell else f"rose by {ratio - 1:.0%}"
+        interval = (
+            f"95% CI {1 - high:.0%} to {1 - low:.0%} fewer"
+            if fell
+            else f"95% CI {low - 1:.0%} to {high - 1:.0%} more"
+        )
+        if not row["placebo_dates"] > 0:
+            reach = int(row["before_months"]) + int(row["window_months"])
+            return "uncertain", (
+                f"Too uncertain to tell: {label.lower()} reports {moved} in the zone relative "
+                f"to {where} ({interval}), but the records do not reach far enough before "
+                f"the baseline to check the change against a placebo date ({reach} months "
+                "before its end are needed): a shift in reporting near the date would look "
+                "the same. Give older records, or a shorter baseline_months."
+            )
+        trend = row["pretrend_ratio_per_year"]
+        if (
+            pd.notna(row["pretrend_p"])
+            and row["pretrend_p"] < ALPHA
+            and (trend < 1) == fell
+            and trend != 1
+        ):
+            direction = "falling" if trend < 1 else "rising"
+            return "uncertain", (
+                f"Too uncertain to tell: {label.lower()} reports {moved} in the zone relative "
+                f"to {where} ({interval}), but they were already {direction} by "
+                f"{abs(trend - 1):.0%} a year relative to it before the date (p = "
+                f"{row['pretrend_p']:.2g}): the change may continue that trend rather than "
+                "be the zone's doing."
+            )
+        text = (
+            f"{label} reports {moved} in the zone relative to {where} ({interval}; "
+            f"{_p_text(row, count, adjust, what)})."
+        )
+        rtm = row["rtm_ratio"]
+        if pd.notna(row["rtm_p"]) and row["rtm_p"] < RTM_LEVEL and (rtm > 1) == fell:
+            level = "above" if rtm > 1 else "below"
+            text += (
+                f" Caution: the {int(row['window_months'])} months before the date were "
+                f"{abs(rtm - 1):.0%} {level} the zone's earlier level, so part of the change "
+                "may be regression to the mean; give decided_on to take the baseline from "
+                "before the zone was chosen."
+            )
+        return ("fall" if fell else "rise"), text
+    if significant:
+        return "uncertain", (
+            f"Too uncertain to tell: {label.lower()} reports in the zone changed by {span} "
+            f"relative to {where} (95% CI). The interval excludes no change, but with "
+            f"{count} {what} tested together it is not clear enough to claim "
+            f"({_p_text(row, count, adjust, what)})."
+        )
+    if max(1 - low, high - 1) <= NARROW:
+        largest = max(1 - low, high - 1)
+        return "no_change", (
+            f"No change larger than {math.ceil(largest * 100)}% is likely: {label.lower()} "
+            f"reports in the zone changed by {span} relative to {where} (95% CI)."
+        )
+    return "uncertain", (
+        f"Too uncertain to tell: {label.lower()} reports in the zone changed by {span} "
+        f"relative to {where} (95% CI); these counts could only show a fall of "
+        f"{detectable:.0%} or more."
+    )
+
+
+def _p_text(row: pd.Series, count: int, adjust: str, what: str) -> str:
+    if count <= 1 or adjust == "none":
+        extra = f", not adjusted for the {count} {what} tested" if count > 1 else ""
+        return f"p = {row['p_value']:.2g}{extra}"
+    method = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
+    return f"{method}-adjusted p = {row['p_adjusted']:.2g} over {count} {what}"
+
+
+def _change(ratio: float) -> str:
+    if ratio < 1:
+        return f"a fall of {1 - ratio:.0%}"
+    if ratio > 1:
+        return f"a rise of {ratio - 1:.0%}"
+    return "no change"
+
+
+def _too_few(
+    label: str, zone_total: int, control_total: int, where: str, minimum: int, floor: float
+) -> str:
+    text = (
+        f"Not enough reports to tell: {zone_total} {label.lower()} "
+        f"{'report' if zone_total == 1 else 'reports'} in the zone and {control_total} on "
+        f"{where} over both windows (at least {minimum} each, and some in every window, are "
+        "needed)."
+    )
+    if math.isfinite(floor):
+        text += f" At the rate before the date, only a fall of {floor:.0%} or more could show."
+    return text
+
+
+def _simple_ratios(counts: dict[str, int]) -> dict[str, float]:
+    def ratio(after: float, before: float) -> float:
+        return round(after / before, 4) if before > 0 else math.nan
+
+    return {
+        "zone_ratio": ratio(counts["zone_after"], counts["zone_before"]),
+        "control_ratio": ratio(counts["control_after"], counts["control_before"]),
+    }
 
 
 def check_settings(
-    category: str = "dog_fouling",
+    category: str | Sequence[str] = "dog_fouling",
     window_months: int = 12,
     control: str = "outside",
     ring_m: float = 400.0,
     min_reports: int = 10,
     min_window_months: int = 6,
+    *,
+    baseline_months: int | None = None,
+    gap_m: float = 100.0,
+    history_months: int = 36,
+    adjust: str = "holm",
+    decided_on: Mapping[str, object] | None = None,
 ) -> None:
     """Refuse settings :func:`before_after` cannot use, saying which values it can."""
     from healthy_streets.errors import ConfigError
@@ -331,30 +863,95 @@ def check_settings(
         )
     if not whole(min_reports) or min_reports < 1:
         raise ConfigError(f"min_reports must be a whole number, 1 or more, not {min_reports!r}.")
+    if baseline_months is not None and (
+        not whole(baseline_months) or baseline_months < min_window_months
+    ):
+        raise ConfigError(
+            f"baseline_months must be a whole number of months, at least min_window_months "
+            f"({min_window_months}), not {baseline_months!r}."
+        )
+    _check_more(gap_m, history_months, adjust, decided_on)
 
 
-def _check(category: str, control: str) -> None:
+def _check_more(gap_m: object, history_months: object, adjust: object, decided_on: object) -> None:
     from healthy_streets.errors import ConfigError
 
-    if category not in REPORT_CATEGORIES:
+    number = isinstance(gap_m, int | float) and not isinstance(gap_m, bool)
+    if not number or not 0 <= gap_m < math.inf:  # type: ignore[operator]
         raise ConfigError(
-            f"Unknown report category {category!r}; use one of {', '.join(REPORT_CATEGORIES)}."
+            f"The gap before the ring must be a distance in metres, 0 or more, not {gap_m!r}."
         )
+    if (
+        not isinstance(history_months, int)
+        or isinstance(history_months, bool)
+        or (history_months < 0)
+    ):
+        raise ConfigError(
+            f"history_months must be a whole number of months, 0 or more, not {history_months!r}."
+        )
+    if adjust not in ADJUSTMENTS:
+        raise ConfigError(
+            f"Unknown adjustment {adjust!r}; use 'holm', 'bh' (Benjamini-Hochberg) or 'none'."
+        )
+    if decided_on is None:
+        return
+    if not isinstance(decided_on, Mapping):
+        raise ConfigError(
+            f"decided_on must map zone ids or names to dates, not {decided_on!r}; for "
+            'example {"north" = 2020-06-01}.'
+        )
+    for zone, day in decided_on.items():
+        _decision_day(zone, day)
+
+
+def _decision_day(zone: object, day: object) -> pd.Timestamp:
+    from healthy_streets.errors import ConfigError
+
+    try:
+        stamp = pd.Timestamp(day)
+    except (TypeError, ValueError):
+        stamp = pd.NaT
+    if not isinstance(day, str | dt.date) or pd.isna(stamp):
+        raise ConfigError(
+            f"decided_on for {zone!r} is {day!r}, which is not a date; write it as 2020-06-01."
+        )
+    return _day_start(stamp)
+
+
+def _decisions(
+    zones: gpd.GeoDataFrame, decided_on: Mapping[str, object] | None
+) -> dict[str, pd.Timestamp]:
+    """decided_on by zone id (given by id or name)."""
+    from healthy_streets.errors import ConfigError
+
+    if not decided_on:
+        return {}
+    ids = zones["zone_id"].astype("str").tolist()
+    names = dict(zip(zones["name"].astype("str"), ids, strict=True))
+    out = {}
+    for key, day in decided_on.items():
+        zone_id = str(key) if str(key) in ids else names.get(str(key))
+        if zone_id is None:
+            raise ConfigError(
+                f"decided_on names {key!r}, which is not a zone; use a zone id or name: "
+                f"{', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}."
+            )
+        out[zone_id] = _decision_day(key, day)
+    return out
+
+
+def _check(category: str | Sequence[str], control: str) -> None:
+    from healthy_streets.errors import ConfigError
+
+    for key in [category] if isinstance(category, str) else list(category):
+        if key not in REPORT_CATEGORIES:
+            raise ConfigError(
+                f"Unknown report category {key!r}; use one of {', '.join(REPORT_CATEGORIES)}."
+            )
     if control not in CONTROLS:
-        raise ConfigError(f"Unknown control {control!r}; use 'outside' or 'ring'.")
-
-
-def _masks(
-    zones: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, zone_id: str, control: str, ring_m: float
-) -> tuple[pd.Series, pd.Series]:
-    in_zone = reports["zone_id"] == zone_id
-    outside = reports["zone_id"].isna()
-    if control == "outside":
-        return in_zone, outside
-    geometry = zones.loc[zones["zone_id"] == zone_id].geometry.union_all()
-    ring = shapely.difference(geometry.buffer(ring_m), geometry)
-    near = pd.Series(shapely.intersects(reports.geometry.values, ring), index=reports.index)
-    return in_zone, outside & near
+        raise ConfigError(
+            f"Unknown control {control!r}; use 'outside', 'ring' or 'not_yet_treated'."
+        )
 
 
 def _months(dates: pd.Series) -> pd.DatetimeIndex:
@@ -384,8 +981,8 @@ def _day_start(value: object) -> pd.Timestamp:
 def _not_evaluable(
     zone: object,
     coverage: tuple[pd.Timestamp, pd.Timestamp] | None,
-    window_months: int,
-    min_window_months: int,
+    settings: _Settings,
+    decided: pd.Timestamp | None,
 ) -> str | None:
     status = getattr(zone, "status", "unknown")
     if status != "implemented":
@@ -400,15 +997,30 @@ def _not_evaluable(
             f"Not evaluated: the implementation date is known only to the {precision} "
             f"({text!r}); give the day or month in the zones file."
         )
+    if decided is not None and decided > _day_start(date):
+        return (
+            f"Not evaluated: decided_on ({decided:%d %b %Y}) is after the zone came in "
+            f"({date_as_known(pd.Timestamp(date), precision)}); give the day it was decided."
+        )
     if coverage is None:
         return "Not evaluated: there are no reports."
-    windows = _windows(date, coverage, window_months, precision)
-    if windows.months < min_window_months:
+    windows = _windows(
+        date,
+        coverage,
+        settings.window_months,
+        precision,
+        base=decided,
+        before_months=settings.baseline_months,
+    )
+    if min(windows.months, windows.before) < settings.min_window_months:
         first, end = coverage
+        baseline = (
+            f"before {decided:%d %b %Y} and after " if decided is not None else "either side of "
+        )
         return (
             f"Not evaluated: the reports ({first:%b %Y} to "
-            f"{end - pd.Timedelta(days=1):%b %Y}) do not cover {min_window_months} months "
-            f"either side of {date_as_known(pd.Timestamp(date), precision)}."
+            f"{end - pd.Timedelta(days=1):%b %Y}) do not cover {settings.min_window_months} "
+            f"months {baseline}{date_as_known(pd.Timestamp(date), precision)}."
         )
     return None
 
@@ -418,19 +1030,35 @@ def _windows(
     coverage: tuple[pd.Timestamp, pd.Timestamp],
     months: int,
     precision: str = "day",
+    *,
+    base: object = None,
+    history_months: int = 0,
+    before_months: int | None = None,
 ) -> Windows:
+    """The windows, each shortened to the records on its own (a rate per month is
+    comparable whatever the window's length). ``before_months`` ``None``: the default
+    baseline (see :func:`before_after`)."""
     start_date = _day_start(date)
     after_start = start_date + pd.DateOffset(months=1) if precision == "month" else start_date
+    end_of_base = _day_start(base) if base is not None else start_date
     first, end = coverage
-    before = _whole_months(first, start_date)
-    after = _whole_months(after_start, end)
-    used = max(0, min(months, before, after))
+    reach = _whole_months(first, end_of_base)
+    if before_months is None:  # twice the window, leaving a window's room for a placebo
+        before = max(min(months, reach), min(2 * months, reach - months))
+    else:
+        before = max(0, min(before_months, reach))
+    after = max(0, min(months, _whole_months(after_start, end)))
+    start = end_of_base - pd.DateOffset(months=before)
+    history = max(0, min(history_months, _whole_months(first, start)))
     return Windows(
-        start_date - pd.DateOffset(months=used),
+        start,
         start_date,
         after_start,
-        after_start + pd.DateOffset(months=used),
-        used,
+        after_start + pd.DateOffset(months=after),
+        after,
+        end_of_base if base is not None else None,
+        history,
+        before,
     )
 
 
@@ -441,81 +1069,3 @@ def _whole_months(a: pd.Timestamp, b: pd.Timestamp) -> int:
     if a + pd.DateOffset(months=count) > b:
         count -= 1
     return count
-
-
-def _ratios(row: dict[str, object]) -> dict[str, float]:
-    def ratio(after: object, before: object) -> float:
-        a, b = float(after), float(before)  # type: ignore[arg-type]
-        return a / b if b > 0 else math.nan
-
-    return {
-        "zone_ratio": round(ratio(row["zone_after"], row["zone_before"]), 4),
-        "control_ratio": round(ratio(row["control_after"], row["control_before"]), 4),
-    }
-
-
-def _fit(
-    counts: pd.DataFrame,
-    after: np.ndarray,
-    row: dict[str, object],
-    min_reports: int,
-    label: str,
-    control: str,
-) -> dict[str, object]:
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
-
-    zone_total = int(row["zone_before"]) + int(row["zone_after"])  # type: ignore[call-overload]
-    control_total = int(row["control_before"]) + int(row["control_after"])  # type: ignore[call-overload]
-    cells = [row["zone_before"], row["zone_after"], row["control_before"], row["control_after"]]
-    where = "streets outside all zones" if control == "outside" else "a ring around the zone"
-    if zone_total < min_reports or control_total < min_reports or min(cells) == 0:  # type: ignore[type-var]
-        return {
-            "evaluated": False,
-            "verdict": (
-                f"Too few {label.lower()} reports to tell: {zone_total} in the zone and "
-                f"{control_total} on {where} over both windows (at least "
-                f"{min_reports} each, and some in every window, are needed)."
-            ),
-        }
-    n = len(counts)
-    y = np.concatenate([counts["zone"].to_numpy(), counts["control"].to_numpy()])
-    in_zone = np.concatenate([np.ones(n), np.zeros(n)])
-    later = np.concatenate([after, after]).astype(float)
-    design = np.column_stack([np.ones(2 * n), in_zone, later, in_zone * later])
-    with warnings.catch_warnings():
-        # months that repeat one count exactly fit "perfectly"; the estimates stand
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        result = sm.GLM(y, design, family=sm.families.Poisson()).fit()
-    dispersion = max(1.0, float(result.pearson_chi2 / result.df_resid)) if result.df_resid else 1.0
-    coef = float(result.params[3])
-    se = float(result.bse[3]) * math.sqrt(dispersion)
-    low, high = math.exp(coef - Z95 * se), math.exp(coef + Z95 * se)
-    from scipy import stats
-
-    p_value = float(2 * stats.norm.sf(abs(coef / se)))
-    ratio = math.exp(coef)
-    if high < 1:
-        verdict = (
-            f"{label} reports fell by {1 - ratio:.0%} in the zone relative to {where} "
-            f"(95% CI {1 - high:.0%} to {1 - low:.0%} fewer)."
-        )
-    elif low > 1:
-        verdict = (
-            f"{label} reports rose by {ratio - 1:.0%} in the zone relative to {where} "
-            f"(95% CI {low - 1:.0%} to {high - 1:.0%} more)."
-        )
-    else:
-        verdict = (
-            f"No clear change in {label.lower()} reports relative to {where}: the ratio "
-            f"is {ratio:.2f} but the 95% CI ({low:.2f} to {high:.2f}) includes no change."
-        )
-    return {
-        "ratio_of_ratios": round(ratio, 4),
-        "ci_low": round(low, 4),
-        "ci_high": round(high, 4),
-        "p_value": round(p_value, 5),
-        "dispersion": round(dispersion, 3),
-        "evaluated": True,
-        "verdict": verdict,
-    }

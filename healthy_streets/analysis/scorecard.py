@@ -4,9 +4,12 @@ Transport for London's Healthy Streets Approach judges a street by ten indicator
 about how a street *feels* and are properly measured on foot with TfL's check. Here each
 indicator gets a proxy from the data the toolkit holds (OpenStreetMap, the council's zones,
 community assets, resident reports) where a defensible one exists, scored 0 to 3 against
-thresholds written below, with the raw value beside the score. An indicator without a usable
-proxy says so rather than invent one. ``docs/scorecard.md`` (generated from :data:`PROXIES`
-by ``make docs``) explains each proxy and its limits.
+thresholds written below, with the raw value beside the score, where each threshold comes
+from (a cited source, or the toolkit's own judgement, said as such) and what the proxy
+misses. An indicator without a usable proxy says so rather than invent one: "people feel
+safe" is not scored by the share of 20 mph streets, which is what the evaluation tests, and
+"clean air" is not scored by the same number as "not too noisy". ``docs/scorecard.md``
+(generated from :data:`PROXIES` by ``make docs``) explains each proxy and its limits.
 
 Scores compare zones with each other and with the area outside them; they are not TfL's
 Healthy Streets Check scores.
@@ -78,6 +81,9 @@ class Proxy:
         Whether a bigger raw value is better.
     limits
         What the proxy misses, in plain words.
+    source
+        Where the thresholds come from: a cited source, or :data:`OWN` with any guidance
+        they were set against.
     """
 
     indicator: str
@@ -86,6 +92,7 @@ class Proxy:
     thresholds: tuple[float, float, float]
     higher_is_better: bool
     limits: str
+    source: str = ""
 
     def score(self, value: float) -> float:
         """0 to 3 against the thresholds; NaN when the value is unknown."""
@@ -95,6 +102,9 @@ class Proxy:
             return float(sum(value >= t for t in self.thresholds))
         return float(sum(value <= t for t in self.thresholds))
 
+
+#: How a threshold set by the toolkit itself is marked.
+OWN = "The toolkit's own judgement, not a published standard"
 
 PROXIES: tuple[Proxy, ...] = (
     Proxy(
@@ -114,15 +124,19 @@ PROXIES: tuple[Proxy, ...] = (
         True,
         "Counts only crossings mapped in OpenStreetMap; says nothing of kerb heights, "
         "waiting times or how wide the road is.",
+        f"{OWN}.",
     ),
     Proxy(
         "Shade and shelter",
-        "Trees and bus shelters per km of road",
+        "Trees, and bus stops with a shelter, per km of road",
         "per km",
         (5.0, 15.0, 30.0),
         True,
         "Street trees are patchily mapped in OpenStreetMap and by walkabouts; canopy, "
-        "awnings and building shade are not counted.",
+        "awnings and building shade are not counted. A bus stop counts as a shelter when "
+        "OpenStreetMap tags it shelter=yes (or it is an amenity=shelter), or its notes or "
+        "name say so.",
+        f"{OWN}.",
     ),
     Proxy(
         "Places to stop and rest",
@@ -131,6 +145,9 @@ PROXIES: tuple[Proxy, ...] = (
         (1.0, 3.0, 6.0),
         True,
         "Only mapped seats count; their condition, and walls or steps people sit on, do not.",
+        f"{OWN}, for residential streets. For comparison, DfT's Inclusive Mobility (2005, "
+        "section 3.4) asks for seats at intervals of no more than 50 m (20 per km) in "
+        "commonly used pedestrian areas.",
     ),
     Proxy(
         "Not too noisy",
@@ -139,7 +156,8 @@ PROXIES: tuple[Proxy, ...] = (
         (0.30, 0.15, 0.05),
         False,
         "Main roads stand for traffic noise; traffic volumes, speeds and surfaces are not "
-        "known. The same proxy as clean air.",
+        "known. Defra's strategic noise maps model road noise where they cover a street.",
+        f"{OWN}.",
     ),
     Proxy(
         "People choose to walk, cycle and use public transport",
@@ -149,14 +167,20 @@ PROXIES: tuple[Proxy, ...] = (
         True,
         "Stops are only a chance to use buses; how often they run, cycle routes and how "
         "people actually travel are not known.",
+        f"{OWN}. For comparison, highway design guides ask for homes within 400 m of a "
+        "stop in towns (for example the Leicestershire Highway Design Guide: at most "
+        "400 m, preferably 250 m).",
     ),
     Proxy(
         "People feel safe",
-        "Share of road length with a limit of 20 mph or less",
-        "share",
-        (0.25, 0.50, 0.80),
+        None,
+        "",
+        (0, 0, 0),
         True,
-        "A signed limit is not the speed driven; crime, lighting and collisions are not counted.",
+        "Not scored. The share of streets at 20 mph is what the before/after evaluation "
+        "tests, so scoring safety by it would assume the answer; a signed limit is not the "
+        "speed driven either. Feeling safe needs residents' surveys, or collision records "
+        "(STATS19) and measured speeds, which the toolkit does not hold.",
     ),
     Proxy(
         "Things to see and do",
@@ -167,6 +191,7 @@ PROXIES: tuple[Proxy, ...] = (
         True,
         "As complete as the community's and OpenStreetMap's mapping; a busy high street "
         "and a quiet lane with a library can score alike.",
+        f"{OWN}.",
     ),
     Proxy(
         "People feel relaxed",
@@ -174,17 +199,21 @@ PROXIES: tuple[Proxy, ...] = (
         "per km per year",
         (10.0, 5.0, 2.0),
         False,
-        "Reports measure residents' willingness to report as well as the mess; clutter, "
-        "noise and crowding are not counted.",
+        "Reports measure residents' willingness to report as well as the mess, and a "
+        "meeting about a zone changes how much people report; clutter, noise and crowding "
+        "are not counted.",
+        f"{OWN}.",
     ),
     Proxy(
         "Clean air",
-        "Share of road length on main roads (motorway to secondary)",
-        "share",
-        (0.30, 0.15, 0.05),
-        False,
-        "Main roads stand for traffic emissions; no air-quality measurements are used. "
-        "The same proxy as not too noisy.",
+        None,
+        "",
+        (0, 0, 0),
+        True,
+        "Not scored. Air quality needs measurements (the council's diffusion tubes and "
+        "Air Quality Management Areas, or Defra's background pollution maps); the share "
+        "of main roads measures traffic, which 'not too noisy' already scores, and "
+        "scoring it twice would count one number as two indicators.",
     ),
 )
 
@@ -202,7 +231,8 @@ def scorecard(
     DataFrame
         Columns ``zone_id``, ``indicator``, ``measure``, ``value`` (raw), ``unit``,
         ``score`` (0 to 3; empty without a proxy or a value), ``thresholds`` (the cut points
-        for 1, 2 and 3, in words).
+        for 1, 2 and 3, in words), ``threshold_source`` (a cited source, or the toolkit's
+        own judgement) and ``limits`` (what the proxy misses, or why there is none).
     """
     lengths = street_lengths(zones, streets)
     index = lengths.index
@@ -239,10 +269,8 @@ def scorecard(
         "Places to stop and rest": assets_of("bench") / km,
         "Not too noisy": main_km.reindex(index, fill_value=0.0) / km,
         "People choose to walk, cycle and use public transport": assets_of("bus_stop") / area,
-        "People feel safe": lengths["share_20mph"],
         "Things to see and do": assets_of(*THINGS_TO_DO) / area,
         "People feel relaxed": mess / km / years if years > 0 else mess * np.nan,
-        "Clean air": main_km.reindex(index, fill_value=0.0) / km,
     }
     rows = []
     for zone_id in index:
@@ -257,13 +285,17 @@ def scorecard(
                     "unit": proxy.unit,
                     "score": proxy.score(float(value)) if proxy.measure else np.nan,
                     "thresholds": _thresholds_text(proxy),
+                    "threshold_source": proxy.source,
+                    "limits": proxy.limits,
                 }
             )
     return pd.DataFrame(rows)
 
 
 def _shelters(assets: gpd.GeoDataFrame) -> pd.Series:
-    """Bus shelters per zone (bus stops noted or tagged as shelters)."""
+    """Bus shelters per zone: amenity=shelter, and bus stops OpenStreetMap tags
+    shelter=yes (its importer notes "Shelter") or whose name or notes say shelter (but not
+    "no shelter")."""
     text = (
         assets["category_text"].fillna("")
         + " "
@@ -271,7 +303,8 @@ def _shelters(assets: gpd.GeoDataFrame) -> pd.Series:
         + " "
         + assets["notes"].fillna("")
     ).str.lower()
-    shelter = text.str.contains("shelter") | (assets["category_text"] == "amenity=shelter")
+    said = text.str.contains("shelter") & ~text.str.contains(r"\b(?:no|without)\s+shelter")
+    shelter = said | (assets["category_text"] == "amenity=shelter")
     zone = assets["zone_id"].astype("object").where(assets["zone_id"].notna(), OUTSIDE)
     return assets[shelter].groupby(zone[shelter]).size()
 
@@ -300,23 +333,29 @@ def markdown() -> str:
         "compares zones with each other and with the area outside them; it is not a Healthy "
         'Streets Check score. "Road" means streets that are not footways or paths.',
         "",
-        "| indicator | proxy | unit | score 1 / 2 / 3 at | limits |",
-        "|---|---|---|---|---|",
+        "| indicator | proxy | unit | score 1 / 2 / 3 at | thresholds from | limits |",
+        "|---|---|---|---|---|---|",
     ]
     for proxy in PROXIES:
         if proxy.measure is None:
-            lines.append(f"| {proxy.indicator} | *no usable proxy* | | | {proxy.limits} |")
+            lines.append(f"| {proxy.indicator} | *no usable proxy* | | | | {proxy.limits} |")
             continue
         sign = "at least" if proxy.higher_is_better else "at most"
         cuts = " / ".join(f"{t:g}" for t in proxy.thresholds)
         lines.append(
             f"| {proxy.indicator} | {proxy.measure} | {proxy.unit} | {sign} {cuts} | "
-            f"{proxy.limits} |"
+            f"{proxy.source} | {proxy.limits} |"
         )
     lines += [
         "",
         "A proxy scores 0 below the first threshold (above it, when lower is better). An "
         "indicator whose value cannot be computed has no score: a zone with no roads, or a "
         "per-square-kilometre proxy for the area outside all zones, which has no set area.",
+        "",
+        "No threshold here is a published standard for these proxies: each is the toolkit's "
+        "own judgement, set to spread real neighbourhoods across the scores, and where "
+        "guidance bears on it, the guidance is named for comparison. The scorecard table "
+        "(CSV and workbook) carries each row's threshold source and limits beside its "
+        "score.",
     ]
     return "\n".join(lines) + "\n"

@@ -314,8 +314,10 @@ def hotspot_streets(
     end: dt.date | str | None = None,
     min_length_m: float = 100.0,
     min_reports: int = 3,
+    smooth: bool = False,
+    adjust: str = "bh",
 ) -> gpd.GeoDataFrame:
-    """Streets ranked by reports per 100 m per year.
+    """Streets ranked by reports per 100 m per year, with how sure that ranking is.
 
     Reports attached to a street segment (``segment_id``) count for the street the segment
     belongs to: connected segments with the same name in the same zone are one street (an
@@ -324,6 +326,13 @@ def hotspot_streets(
     ``min_length_m`` long with at least ``min_reports`` reports, keeps a 5 m segment with one
     report from topping the list.
 
+    A street's rate carries a 95% Poisson interval. Whether it **stands out** from its area
+    (its zone, or the area outside all zones) is a one-sided Poisson test of its reports
+    against what the rest of the area's streets would give it for its length, adjusted for
+    every street of at least ``min_length_m`` tested (Benjamini-Hochberg by default: of the
+    streets that stand out, at most 5% are expected to do so by chance). Most differences
+    between streets with a handful of reports are chance; ``stands_out`` says which are not.
+
     Parameters
     ----------
     category
@@ -331,18 +340,30 @@ def hotspot_streets(
     start, end
         The period ``[start, end)``; by default the reports' whole range.
     min_length_m
-        Shortest street ranked, in metres.
+        Shortest street ranked (and tested), in metres.
     min_reports
-        Fewest reports for a street to be ranked.
+        Fewest reports for a street to be listed.
+    smooth
+        Rank by the Empirical Bayes rate instead: each street's rate pulled towards its
+        area's by as much as its few reports warrant (a gamma-Poisson model), so that a
+        short street with three reports does not top the list by luck.
+    adjust
+        ``"bh"`` (Benjamini-Hochberg), ``"holm"`` or ``"none"``.
 
     Returns
     -------
     GeoDataFrame
         One row per street, highest rate first: ``rank``, ``zone_id``, ``street``,
         ``stretch`` (1, 2... for unconnected streets of one name), ``length_m``,
-        ``reports``, ``per_100m_per_year`` and, per category, ``reports_<category>``; the
-        street's geometry (its segments joined).
+        ``reports``, ``per_100m_per_year`` with its 95% interval ``rate_low`` and
+        ``rate_high``, ``smoothed_per_100m_per_year`` (Empirical Bayes), ``area_rate`` (the
+        rest of the area's reports per 100 m per year), ``expected`` (reports at that rate),
+        ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how many streets were
+        tested together, and how) and, per category, ``reports_<category>``; the street's
+        geometry (its segments joined).
     """
+    if adjust not in ("holm", "bh", "none"):
+        raise ConfigError(f"Unknown adjustment {adjust!r}; use 'bh', 'holm' or 'none'.")
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     if category is not None:
@@ -371,11 +392,17 @@ def hotspot_streets(
         attached.groupby([*keys, "category"]).size().unstack(fill_value=0).add_prefix("reports_")
     )
     dissolved = frame.dissolve(by=keys, aggfunc={"length_m": "sum"})
-    table = dissolved.join(per_street, how="inner").join(by_category)
-    table = table[(table["length_m"] >= min_length_m) & (table["reports"] >= min_reports)]
+    table = dissolved.join(per_street, how="left").join(by_category)
+    table["reports"] = table["reports"].fillna(0).astype("int64")
+    for column in by_category.columns:
+        table[column] = table[column].fillna(0).astype("int64")
     years = period.years if period.years > 0 else np.nan
     table["per_100m_per_year"] = (table["reports"] / (table["length_m"] / 100) / years).round(3)
-    table = table.sort_values(["per_100m_per_year", "reports"], ascending=False).reset_index()
+    tested = table[table["length_m"] >= min_length_m].copy()
+    tested = _uncertainty(tested, years=years, adjust=adjust)
+    table = tested[tested["reports"] >= min_reports]
+    order = "smoothed_per_100m_per_year" if smooth else "per_100m_per_year"
+    table = table.sort_values([order, "reports"], ascending=False).reset_index()
     table = table.rename(columns={"zone": "zone_id"})
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table["length_m"] = table["length_m"].round(1)
@@ -387,10 +414,82 @@ def hotspot_streets(
         "length_m",
         "reports",
         "per_100m_per_year",
+        "rate_low",
+        "rate_high",
+        "smoothed_per_100m_per_year",
+        "area_rate",
+        "expected",
+        "p_value",
+        "p_adjusted",
+        "stands_out",
+        "adjustment",
         *[c for c in table.columns if c.startswith("reports_")],
         "geometry",
     ]
     return gpd.GeoDataFrame(table[columns], geometry="geometry", crs=streets.crs)
+
+
+def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFrame:
+    """Add each street's Poisson interval, its area's rate without it, the one-sided test
+    of standing out, and the Empirical Bayes rate (``table``: every street tested)."""
+    from scipy import stats
+
+    from healthy_streets.analysis._its import adjust_p
+
+    out = table.copy()
+    exposure = out["length_m"].to_numpy(float) / 100 * years  # 100 m-years
+    count = out["reports"].to_numpy(float)
+    scale = 1 / np.where(exposure > 0, exposure, np.nan)
+    out["rate_low"] = np.round(
+        np.where(count > 0, stats.chi2.ppf(0.025, 2 * count) / 2, 0) * scale, 3
+    )
+    out["rate_high"] = np.round(stats.chi2.ppf(0.975, 2 * count + 2) / 2 * scale, 3)
+    area = out.index.get_level_values("zone")
+    area_count = pd.Series(count, index=area).groupby(level=0).transform("sum").to_numpy()
+    area_exposure = pd.Series(exposure, index=area).groupby(level=0).transform("sum").to_numpy()
+    rest = np.divide(
+        area_count - count,
+        area_exposure - exposure,
+        out=np.full(len(out), np.nan),
+        where=(area_exposure - exposure) > 0,
+    )
+    out["area_rate"] = np.round(rest, 3)
+    expected = rest * exposure
+    out["expected"] = np.round(expected, 2)
+    p = np.where(
+        np.isfinite(expected), stats.poisson.sf(count - 1, np.nan_to_num(expected)), np.nan
+    )
+    p = np.where(count == 0, 1.0, p)
+    out["p_value"] = np.round(p, 5)
+    adjusted = adjust_p(p, adjust)
+    out["p_adjusted"] = np.round(adjusted, 5)
+    out["stands_out"] = adjusted < 0.05
+    method = {"bh": "Benjamini-Hochberg", "holm": "Holm", "none": "not adjusted"}[adjust]
+    out["adjustment"] = f"{method} over {int(np.isfinite(p).sum())} streets"
+    out["smoothed_per_100m_per_year"] = np.round(_empirical_bayes(count, exposure, area), 3)
+    return out
+
+
+def _empirical_bayes(count: np.ndarray, exposure: np.ndarray, area: pd.Index) -> np.ndarray:
+    """Rates pulled towards their area's: a gamma-Poisson model whose spread of true street
+    rates is estimated by the method of moments from all the streets (Clayton and Kaldor)."""
+    frame = pd.DataFrame({"count": count, "exposure": exposure, "area": area})
+    sums = frame.groupby("area")[["count", "exposure"]].transform("sum")
+    mean = (sums["count"] / sums["exposure"]).to_numpy()
+    usable = exposure > 0
+    if not usable.any():
+        return np.full(len(count), np.nan)
+    rate = np.divide(count, exposure, out=np.zeros_like(count), where=usable)
+    spread = (exposure[usable] * (rate[usable] - mean[usable]) ** 2).sum() / exposure[usable].sum()
+    noise = mean[usable].sum() / exposure[usable].sum()
+    between = max(0.0, spread - noise)
+    weight = np.divide(
+        between,
+        between + mean / np.where(usable, exposure, np.inf),
+        out=np.zeros_like(rate),
+        where=(between + mean) > 0,
+    )
+    return weight * rate + (1 - weight) * mean
 
 
 def _stretches(frame: gpd.GeoDataFrame) -> pd.Series:

@@ -12,6 +12,19 @@ from healthy_streets.cli._report import say, show
 from healthy_streets.cli.options import category_opt, overwrite_opt
 
 
+def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    """``ZONE=DATE`` pairs as a dict."""
+    pairs: dict[str, str] = {}
+    for value in values:
+        zone, sep, day = value.partition("=")
+        if not sep or not zone.strip() or not day.strip():
+            raise click.BadParameter(
+                f"{value!r} should be ZONE=DATE, e.g. north=2020-06-01.", ctx=ctx, param=param
+            )
+        pairs[zone.strip()] = day.strip()
+    return pairs
+
+
 @click.command("evaluate")
 @inputs_options
 @category_opt("dog_fouling", "The report category to evaluate.")
@@ -20,14 +33,21 @@ from healthy_streets.cli.options import category_opt, overwrite_opt
     type=int,
     default=12,
     show_default=True,
-    help="Months before and after each zone's date.",
+    help="Months after each zone's date.",
+)
+@click.option(
+    "--baseline-months",
+    type=int,
+    default=None,
+    help="Months before each zone's date to compare with [default: twice --window-months].",
 )
 @click.option(
     "--control",
-    type=click.Choice(["outside", "ring"]),
+    type=click.Choice(["outside", "ring", "not_yet_treated"]),
     default="outside",
     show_default=True,
-    help="Compare with streets outside all zones, or a ring around each zone.",
+    help="Compare with streets outside all zones, a ring around each zone, or the zones not "
+    "yet in force (proposed, or in force only after the zone's after window).",
 )
 @click.option(
     "--ring",
@@ -35,7 +55,40 @@ from healthy_streets.cli.options import category_opt, overwrite_opt
     type=float,
     default=400.0,
     show_default=True,
-    help="The ring's width in metres (--control ring).",
+    help="The ring's width in metres (--control ring); reports are imported as far out as "
+    "the ring reaches.",
+)
+@click.option(
+    "--gap",
+    "gap_m",
+    type=float,
+    default=100.0,
+    show_default=True,
+    help="Metres next to the zone left out of the ring, where displaced reports land.",
+)
+@click.option(
+    "--history-months",
+    type=int,
+    default=36,
+    show_default=True,
+    help="Months before the before window used for the checks and to gauge the noise.",
+)
+@click.option(
+    "--decided-on",
+    "decided_on",
+    metavar="ZONE=DATE",
+    multiple=True,
+    callback=_decisions,
+    help="Take ZONE's baseline from before the day it was decided on (e.g. "
+    "north=2020-06-01), not from the year that got it chosen. Repeatable.",
+)
+@click.option(
+    "--adjust",
+    type=click.Choice(["holm", "bh", "none"]),
+    default="holm",
+    show_default=True,
+    help="Adjust for the zones (and categories) tested together: Holm, Benjamini-Hochberg "
+    "(for many zones), or none.",
 )
 @click.option(
     "--figures",
@@ -51,30 +104,58 @@ def command(
     ctx: click.Context,
     category: str,
     window_months: int,
+    baseline_months: int | None,
     control: str,
     ring_m: float,
+    gap_m: float,
+    history_months: int,
+    decided_on: dict[str, str],
+    adjust: str,
     figures_dir: str | None,
     output: str | None,
     overwrite: bool,
     **options: Any,
 ) -> None:
-    """Evaluate each zone: reports before and after it came in, against a control area.
+    """Evaluate each zone: reports before and after it came in, against a comparison area.
 
     For each zone in force with a date (to the day or month), monthly counts of one report
-    category in a window before and after, in the zone and in the control; the rate ratio
-    after/before in each; their ratio (difference-in-differences on the rate scale) with a
-    95% confidence interval from a Poisson regression; and a verdict in plain words that
-    says when there are too few reports to tell.
+    category in a window before and after, in the zone and in the comparison; the rate
+    ratio after/before in each and their ratio (difference-in-differences on the rate
+    scale), with a 95% interval that allows for months that run high or low together;
+    checks of the trend before the date, a placebo date and regression to the mean; an
+    adjustment for the zones tested together; and a verdict in plain words: a clear fall or
+    rise, no change larger than X% likely, too uncertain to tell, or not enough reports.
+    docs/evaluation.md explains the method and what it cannot tell.
 
     \b
     Examples:
       healthy-streets evaluate --sample
       healthy-streets evaluate --sample --control ring --window-months 18 -o evaluation.csv
+      healthy-streets evaluate --sample --control not_yet_treated --adjust bh
+      healthy-streets evaluate --sample --decided-on yarrowside-north=2020-06-01
       healthy-streets evaluate --sample --category litter --figures out/figures
     """
-    from healthy_streets.analysis.evaluation import before_after, check_settings
+    from healthy_streets.analysis.evaluation import (
+        before_after,
+        check_settings,
+        evaluation_buffer_m,
+    )
 
-    check_settings(category, window_months, control, ring_m)  # before any slow work
+    settings: dict[str, Any] = {
+        "baseline_months": baseline_months,
+        "gap_m": gap_m,
+        "history_months": history_months,
+        "adjust": adjust,
+        "decided_on": decided_on or None,
+    }
+    check_settings(category, window_months, control, ring_m, **settings)  # before slow work
+    reach = evaluation_buffer_m(control=control, ring_m=ring_m, gap_m=gap_m)
+    if reach and (options["buffer_m"] is None or options["buffer_m"] < reach):
+        options = {**options, "buffer_m": max(reach, options["buffer_m"] or 0.0)}
+        say(
+            f"Importing reports within {reach:g} m of the zones, as far as the ring reaches.",
+            err=True,
+        )
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = before_after(
         layers.zones,
@@ -83,6 +164,7 @@ def command(
         window_months=window_months,
         control=control,
         ring_m=ring_m,
+        **settings,
     )
     for zone_id, row in table.iterrows():
         show(f"{row['name']} ({zone_id}): {row['verdict']}")

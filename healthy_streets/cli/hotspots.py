@@ -31,6 +31,21 @@ from healthy_streets.cli.options import category_opt, overwrite_opt, period_opts
     show_default=True,
     help="Fewest reports for a street to be ranked.",
 )
+@click.option(
+    "--smooth",
+    is_flag=True,
+    default=False,
+    help="Rank by Empirical Bayes rates: a street's rate pulled towards its area's as far as "
+    "its few reports warrant, so that short streets with a few reports do not top the list.",
+)
+@click.option(
+    "--adjust",
+    type=click.Choice(["bh", "holm", "none"]),
+    default="bh",
+    show_default=True,
+    help="Adjust the test of standing out for the streets tested together: "
+    "Benjamini-Hochberg, Holm, or none.",
+)
 @click.option("--top", type=int, default=15, show_default=True, help="Rows shown on screen.")
 @csv_output_opt
 @overwrite_opt
@@ -42,20 +57,26 @@ def command(
     end: dt.date | None,
     min_length_m: float,
     min_reports: int,
+    smooth: bool,
+    adjust: str,
     top: int,
     output: str | None,
     overwrite: bool,
     **options: Any,
 ) -> None:
-    """Rank streets by resident reports per 100 m per year.
+    """Rank streets by resident reports per 100 m per year, saying which stand out.
 
     Reports count for the street they are nearest (within 50 m). Segments of a named street
     within a zone are one street, so a short segment cannot top the list; streets shorter
-    than --min-length or with fewer than --min-reports reports are not ranked.
+    than --min-length or with fewer than --min-reports reports are not ranked. Each rate
+    has a 95% interval; a street "stands out" only where its reports are beyond chance
+    against the rest of its area (zone, or outside all zones), adjusted for every street
+    tested. Most differences between streets with a handful of reports are chance.
 
     \b
     Examples:
       healthy-streets hotspots --sample --category dog_fouling
+      healthy-streets hotspots --sample --category dog_fouling --smooth
       healthy-streets hotspots --sample --start 2025-01-01 --output hotspots.csv
     """
     from healthy_streets.analysis.tables import hotspot_streets
@@ -69,8 +90,13 @@ def command(
         end=end,
         min_length_m=min_length_m,
         min_reports=min_reports,
+        smooth=smooth,
+        adjust=adjust,
     )
-    shown = table[["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"]]
+    columns = ["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"]
+    columns += ["rate_low", "rate_high"]
+    columns += ["smoothed_per_100m_per_year"] if smooth else []
+    shown = table[[*columns, "stands_out"]]
     if shown.empty:
         show(
             f"No street of {min_length_m:g} m or more has {min_reports} or more reports"
@@ -78,4 +104,10 @@ def command(
         )
     else:
         show(shown.head(top).to_string(index=False))
+        show(
+            f"{int(table['stands_out'].sum())} of the {len(table)} streets listed stand out "
+            "from their area "
+            f"beyond chance (one-sided Poisson test against the rest of the area; "
+            f"{table['adjustment'].iloc[0]} of {min_length_m:g} m or more)."
+        )
     table_output(table, output, overwrite=overwrite, inputs=inputs)

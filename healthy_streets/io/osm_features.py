@@ -208,6 +208,8 @@ def _assets_result(
         notes = "; ".join(tags[k] for k in NOTE_TAGS if k in tags) or None
         if tags.get("waste") == "dog_excrement":
             notes = "Dog waste bin" + (f"; {notes}" if notes else "")
+        if category == "bus_stop" and tags.get("shelter") == "yes":
+            notes = "Shelter" + (f"; {notes}" if notes else "")
         rows.append(
             {
                 "asset_id": "osm-" + ref.replace("/", "-"),

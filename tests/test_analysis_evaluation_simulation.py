@@ -1,0 +1,94 @@
+"""Known effects fed through ``before_after``: a small, seeded run of the simulation in
+``benchmarks/simulate_evaluation.py`` (``make bench`` runs it at 500 replicates a scenario;
+docs/evaluation.md has those results).
+
+Each test draws its own replicates with fixed seeds, so the figures are the same on every
+run; the bounds leave room for the few replicates drawn here, and fail if the method slips
+back to what the previous 2x2 model did (13-17% false claims under this noise, a true 40%
+fall found 6% of the time with seasonality, every interval useless at county scale).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import simulate_evaluation as sim
+
+SCENARIOS = {s.name: s for s in sim.SCENARIOS}
+
+
+def run(name, replicates, **changes):
+    """The scenario's tables, one per replicate (zone rows only), with the worlds."""
+    scenario = replace(SCENARIOS[name], **changes)
+    out = []
+    for seed in range(replicates):
+        world = sim.make_world(scenario, 7919 * seed + 11)
+        out.append((world, sim.evaluate(world, scenario)))
+    return scenario, out
+
+
+def test_no_false_changes_under_autocorrelated_noise_and_zone_only_shocks():
+    _, runs = run("null_autocorrelated_and_shocks", 120)
+    rows = [table.iloc[0] for _, table in runs]
+    claims = np.mean([row["verdict_kind"] in ("fall", "rise") for row in rows])
+    covers = np.mean([row["ci_low"] <= 1 <= row["ci_high"] for row in rows])
+    assert claims <= 0.09
+    assert covers >= 0.91
+
+
+def test_a_true_forty_percent_fall_at_fifty_reports_a_year_is_found_despite_the_season():
+    _, runs = run("power_seasonal_40", 80)
+    found = [table.iloc[0]["verdict_kind"] == "fall" for _, table in runs]
+    month_fe = [sim.reference_models(world, np.array([0]))["month FE"][0, 0] for world, _ in runs]
+    assert np.mean(found) >= 0.45
+    assert np.mean(found) >= np.mean(month_fe)  # the same counts, 12 months either side
+
+
+def test_regression_to_the_mean_is_flagged_in_most_worst_of_ten_draws():
+    _, runs = run("rtm_worst_of_ten", 40)
+    flagged = []
+    for world, table in runs:
+        before = world.zone_counts[:, world.date_index - 12 : world.date_index].sum(axis=1)
+        worst = table.iloc[int(np.argmax(before))]
+        flagged.append(worst["rtm_flag"] is True)
+    assert np.mean(flagged) >= 0.5
+
+
+def test_eight_zones_together_rarely_give_any_false_claim():
+    _, holm = run("eight_zones_holm", 40)
+    any_claim = [table["verdict_kind"].isin(["fall", "rise"]).any() for _, table in holm]
+    assert np.mean(any_claim) <= 0.1
+    assert holm[0][1]["adjustment"].iloc[0] == "Holm over 8 zones"
+
+
+@pytest.mark.parametrize(
+    ("name", "replicates", "kind", "share"),
+    [
+        ("kinds_busy_no_effect", 6, "no_change", 1.0),
+        ("kinds_quiet_zone", 30, "not_enough_reports", 0.6),
+        ("kinds_large_fall", 30, "fall", 0.9),
+        ("null_poisson", 30, "uncertain", 0.85),
+    ],
+)
+def test_the_verdict_kinds_are_chosen_as_specified(name, replicates, kind, share):
+    _, runs = run(name, replicates)
+    kinds = Counter(table.iloc[0]["verdict_kind"] for _, table in runs)
+    assert kinds[kind] / replicates >= share, kinds
+
+
+def test_three_hundred_zones_against_the_pooled_outside_area():
+    _, runs = run("county_300_zones", 1)
+    world, table = runs[0]
+    treated = world.truth[[int(z[1:]) for z in table.index]] < 1
+    assert table["dispersion"].median() < 1.3  # the season is in the model, not the noise
+    assert (table.loc[treated, "verdict_kind"] == "fall").mean() >= 0.35
+    assert table.loc[~treated, "verdict_kind"].isin(["fall", "rise"]).mean() <= 0.03
+    assert table["adjustment"].iloc[0] == "Benjamini-Hochberg over 300 zones"
