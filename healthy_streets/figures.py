@@ -52,19 +52,25 @@ def plot_monthly(
     category: str = "dog_fouling",
     control: str = "outside",
     ring_m: float = 400.0,
+    gap_m: float = 100.0,
     window_months: int = 12,
+    baseline_months: int | None = None,
+    history_months: int = 36,
+    decided_on: object = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """A zone's monthly report counts beside its control, the implementation date marked
-    and the before/after windows shaded as :func:`~healthy_streets.analysis.before_after`
-    uses them (shortened to the records; a month-precision date's own month left out).
+    """A zone's monthly report counts beside its comparison, the implementation date
+    marked and the before/after windows shaded as
+    :func:`~healthy_streets.analysis.before_after` uses them with the same settings
+    (shortened to the records; a month-precision date's own month left out).
+    ``decided_on`` is this zone's decision date, when the baseline is taken from before it.
 
     Examples
     --------
     >>> plot_monthly(layers.zones, layers.reports, "yarrowside-north")  # doctest: +SKIP
     """
     counts = monthly_counts(
-        zones, reports, zone_id, category=category, control=control, ring_m=ring_m
+        zones, reports, zone_id, category=category, control=control, ring_m=ring_m, gap_m=gap_m
     )
     zone = zones.loc[zones["zone_id"] == zone_id].iloc[0]
     axes = _axes(ax, (9, 4))
@@ -75,7 +81,11 @@ def plot_monthly(
         linewidth=2,
         label=f"In {plain(zone['name'])}",
     )
-    control_label = "Outside all zones" if control == "outside" else "Ring around the zone"
+    control_label = {
+        "outside": "Outside all zones",
+        "ring": "Ring around the zone",
+        "not_yet_treated": "Zones not yet in force",
+    }.get(control, "Comparison")
     axes.plot(
         counts.index,
         counts["control"],
@@ -84,7 +94,14 @@ def plot_monthly(
         linestyle="--",
         label=control_label,
     )
-    windows = windows_for(zone, reports, window_months=window_months)
+    windows = windows_for(
+        zone,
+        reports,
+        window_months=window_months,
+        baseline_months=baseline_months,
+        history_months=history_months,
+        decided_on=decided_on,
+    )
     if windows is not None:
 
         def naive(day: pd.Timestamp) -> pd.Timestamp:

@@ -243,6 +243,7 @@ def load_layers(
     *,
     progress: Progress | Callable[[str], None] | None = None,
     kept: Sequence[tuple[ImportResult, Path | None]] = (),
+    reports_within_m: float = 0.0,
 ) -> Layers:
     """Import every input and attach the layers: streets cut at zones, ``zone_id`` on all,
     reports and assets attached to their nearest street.
@@ -258,6 +259,10 @@ def load_layers(
         came from: residents' additions a store already holds
         (:func:`healthy_streets.store.kept_additions`). They count after the project's asset
         files and before OpenStreetMap's.
+    reports_within_m
+        Read reports this far beyond the zones when it is farther than the buffer: the
+        ring an evaluation compares with
+        (:func:`healthy_streets.analysis.evaluation_buffer_m`).
     """
     from healthy_streets.analysis.attach import (
         assign_zones,
@@ -315,11 +320,13 @@ def load_layers(
     imports.extend(asset_results)
 
     report_taxonomy_ = report_taxonomy(inputs.report_synonyms)
+    wider = reports_within_m > buffer_m
+    report_area = zones.union_all().buffer(reports_within_m) if wider else area
     report_results = []
     for source in inputs.reports:
         step(f"Reading reports from {source.path.name}")
         options: dict[str, Any] = {
-            "area": area,
+            "area": report_area,
             "taxonomy": report_taxonomy_,
             "tiers": inputs.tiers,
         }
@@ -334,7 +341,7 @@ def load_layers(
     paths += [source.path for source in inputs.reports]
 
     step("Attaching streets, assets and reports to zones")
-    streets = cut_streets_at_zones(streets_result.layer, zones)
+    streets = cut_streets_at_zones(streets_result.layer, zones, outside_within_m=buffer_m)
     _note_zones_without_streets(zones, streets, streets_result)
     assets = _concat([r.layer for r in asset_results], ASSETS)
     reports = _concat([r.layer for r in report_results], REPORTS)
@@ -755,13 +762,19 @@ def _build_staged(
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
+    from healthy_streets.analysis.evaluation import evaluation_buffer_m
     from healthy_streets.store import kept_additions, store_names, store_update
 
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
     kept = kept_additions(store_at, inputs=project.inputs.paths())
-    layers = load_layers(project.inputs, progress=reporter, kept=kept)
+    layers = load_layers(
+        project.inputs,
+        progress=reporter,
+        kept=kept,
+        reports_within_m=evaluation_buffer_m(**project.evaluation),
+    )
     checkpoint("loaded")
     zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
     reporter.step("Working out the tables")

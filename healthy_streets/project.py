@@ -523,7 +523,8 @@ format = "fixmystreet"          # fixmystreet, open311 or csv
 [evaluation]
 category = "dog_fouling"
 window_months = 12
-control = "outside"             # outside (streets outside all zones) or ring (around each zone)
+control = "outside"             # outside (all zones), ring (around each zone, beyond a gap)
+                                # or not_yet_treated (zones not yet in force)
 """
 
 README_TEMPLATE = """# {name}

@@ -468,3 +468,37 @@ def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tm
         "Bench by the pond" in p.read_text(encoding="utf-8")
         for p in (project / "out" / "maps").glob("*.html")
     )
+
+
+def test_a_wide_ring_imports_the_reports_it_compares_with(project):
+    import csv
+
+    import geopandas as gpd
+    from pyproj import Transformer
+
+    zones = gpd.read_file(project / "zones.geojson").to_crs("EPSG:27700")
+    top = zones.total_bounds[3]
+    x = float(zones.geometry.union_all().centroid.x)
+    lon, lat = Transformer.from_crs(27700, 4326, always_xy=True).transform(x, top + 600)
+    path = project / "reports_fixmystreet.csv"
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    far = dict(rows[0], **{"Report ID": "990001", "Latitude": f"{lat:.7f}"})
+    far.update({"Longitude": f"{lon:.7f}", "Easting": "", "Northing": ""})
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=list(rows[0])).writerow(far)
+    config = project / "healthy-streets.toml"
+    narrow = run("build", str(config))
+    assert narrow.exit_code == 0, narrow.output
+    reports = gpd.read_file(project / "out" / "healthy-streets.gpkg", layer="reports")
+    assert "990001" not in set(reports["report_id"])  # 600 m out: beyond the 300 m buffer
+    text = config.read_text().replace('control = "outside"', 'control = "ring"\nring_m = 800')
+    config.write_text(text)
+    wide = run("build", str(config), "--overwrite")
+    assert wide.exit_code == 0, wide.output
+    reports = gpd.read_file(project / "out" / "healthy-streets.gpkg", layer="reports")
+    assert "990001" in set(reports["report_id"])  # the ring reaches 100 + 800 m
+    streets = gpd.read_file(project / "out" / "healthy-streets.gpkg", layer="streets")
+    outside = streets[streets["zone_id"].isna()]
+    reach = outside.distance(zones.geometry.union_all()).max()
+    assert reach <= 300.5  # the outside area ends at the buffer, for streets as for reports

@@ -15,7 +15,11 @@ from healthy_streets.analysis.attach import (
     cut_streets_at_zones,
     disjoint_zones,
 )
-from healthy_streets.analysis.evaluation import before_after, monthly_counts
+from healthy_streets.analysis.evaluation import (
+    before_after,
+    evaluation_buffer_m,
+    monthly_counts,
+)
 from healthy_streets.analysis.gaps import (
     compare_speed_limits,
     schools_outside_zones,
@@ -42,6 +46,7 @@ __all__ = [
     "compare_speed_limits",
     "cut_streets_at_zones",
     "disjoint_zones",
+    "evaluation_buffer_m",
     "hotspot_streets",
     "key_figures",
     "monthly_counts",

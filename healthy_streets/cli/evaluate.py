@@ -179,6 +179,9 @@ def command(
             ring_m=ring_m,
             window_months=window_months,
             overwrite=overwrite,
+            gap_m=gap_m,
+            baseline_months=baseline_months,
+            history_months=history_months,
         )
 
 
@@ -192,6 +195,9 @@ def _figures(
     ring_m: float,
     window_months: int,
     overwrite: bool,
+    gap_m: float,
+    baseline_months: int | None,
+    history_months: int,
 ) -> None:
     import matplotlib
 
@@ -212,7 +218,11 @@ def _figures(
             category=category,
             control=control,
             ring_m=ring_m,
+            gap_m=gap_m,
             window_months=window_months,
+            baseline_months=baseline_months,
+            history_months=history_months,
+            decided_on=table.loc[zone_id, "decided_on"],
             ax=axes,
         )
         with atomic_path(target) as tmp:
