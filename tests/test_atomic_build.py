@@ -402,3 +402,22 @@ def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url, monkeypat
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
         make_project(builds.project, title=NEW, reports=14)
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_a_writer_abandoned_by_an_interruption_adds_no_traceback(tmp_path, interrupted):
+    """A workbook's zip stopped mid-save complains when collected; after the one-line
+    interruption message, that complaint is not printed (without the interruption, it is)."""
+    code = f"""
+import sys, zipfile
+from healthy_streets.cli import _interrupted
+handle = open({str(tmp_path / "tables.xlsx")!r}, "wb")
+archive = zipfile.ZipFile(handle, "w")
+archive.writestr("sheet.xml", "<x/>")
+handle.close()
+if {interrupted}:
+    print(_interrupted(KeyboardInterrupt()), file=sys.stderr)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert ("Traceback" in done.stderr) is not interrupted, done.stderr
+    assert ("Interrupted: no file was left half-written." in done.stderr) is interrupted

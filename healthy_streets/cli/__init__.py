@@ -44,11 +44,22 @@ class _Group(click.Group):
 
 
 def _interrupted(exc: KeyboardInterrupt) -> str:
-    """One line that tells the truth about what an interruption changed."""
+    """One line that tells the truth about what an interruption changed.
+
+    A writer stopped mid-file (a workbook's zip, say) is left for the garbage collector,
+    whose complaint about its closed file would follow the message as a traceback: the
+    staged file has already been removed, so those complaints are silenced.
+    """
+    sys.unraisablehook = _abandoned
     if isinstance(exc, BuildInterrupted):
         return str(exc)
     # outside a build, every write is one atomic rename: a file is whole, old or new
     return "Interrupted: no file was left half-written."
+
+
+def _abandoned(unraisable: Any) -> None:
+    """After an interruption, a half-written object's finaliser has nothing to report."""
+    log.debug("After the interruption: %s", unraisable.exc_value)
 
 
 def _terminate(signum: int, frame: object) -> None:
