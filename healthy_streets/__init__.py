@@ -19,15 +19,10 @@ was repaired and rejected): :func:`read_zones`, :func:`street_network_from_osm_f
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from healthy_streets import settings
-
-try:
-    __version__ = version("healthy-streets")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0.0.0+unknown"
+from healthy_streets._version import __version__
 
 # Public name -> module. Loaded on first use, so `import healthy_streets` (and the command
 # line's --help) stays quick.
@@ -73,8 +68,13 @@ _EXPORTS = {
     "save_map": "healthy_streets.maps.meeting",
     "load_layers": "healthy_streets.pipeline",
     "write_outputs": "healthy_streets.pipeline",
-    "sample_inputs": "healthy_streets.pipeline",
-    "Inputs": "healthy_streets.pipeline",
+    "sample_inputs": "healthy_streets.project",
+    "build": "healthy_streets.pipeline",
+    "Inputs": "healthy_streets.model.build",
+    "Layers": "healthy_streets.model.build",
+    "Source": "healthy_streets.model.build",
+    "Project": "healthy_streets.project",
+    "load_project": "healthy_streets.project",
     "ImportResult": "healthy_streets.model.account",
     "speed_from_tags": "healthy_streets.model.speed",
     "parse_council_date": "healthy_streets.model.dates",
@@ -83,6 +83,9 @@ _EXPORTS = {
 __all__ = [
     "ImportResult",
     "Inputs",
+    "Layers",
+    "Project",
+    "Source",
     "__version__",
     "asset_counts",
     "assets_from_osm_file",
@@ -90,6 +93,7 @@ __all__ = [
     "assign_zones",
     "attach_to_streets",
     "before_after",
+    "build",
     "compare_speed_limits",
     "cut_streets_at_zones",
     "drop_duplicate_reports",
@@ -97,6 +101,7 @@ __all__ = [
     "hotspot_streets",
     "key_figures",
     "load_layers",
+    "load_project",
     "meeting_map",
     "monthly_counts",
     "parse_council_date",
@@ -169,4 +174,6 @@ if TYPE_CHECKING:
     from healthy_streets.model.account import ImportResult
     from healthy_streets.model.dates import parse_council_date
     from healthy_streets.model.speed import speed_from_tags
-    from healthy_streets.pipeline import Inputs, load_layers, sample_inputs, write_outputs
+    from healthy_streets.model.build import Inputs, Layers, Source
+    from healthy_streets.pipeline import build, load_layers, write_outputs
+    from healthy_streets.project import Project, load_project, sample_inputs

@@ -13,9 +13,8 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -23,12 +22,18 @@ import pandas as pd
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets._staging import OutputStaging, checkpoint
-from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
+from healthy_streets.model.account import ImportResult
+from healthy_streets.model.build import (
+    BuildOutputs,
+    Inputs,
+    Layers,
+    Progress,
+    Source,
+    source_of,
+)
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
 from healthy_streets.model.words import counted
-
-if TYPE_CHECKING:
-    from healthy_streets.project import Project
+from healthy_streets.project import Project, sample_inputs
 
 __all__ = [
     "BuildOutputs",
@@ -44,198 +49,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class Progress:
-    """How a build reports its steps. The library logs them; the command line shows a
-    progress bar on a terminal (see :mod:`healthy_streets.cli._report`)."""
-
-    def step(self, text: str) -> None:
-        """A step starts."""
-        log.info("%s", text)
-
-    def items(self, items: Sequence[T], text: str) -> Iterable[T]:
-        """Go through ``items``, reporting each."""
-        for number, item in enumerate(items, start=1):
-            log.info("%s (%d of %d)", text, number, len(items))
-            yield item
-
-
-@dataclass
-class Source:
-    """One input file and how to read it.
-
-    Attributes
-    ----------
-    path
-        The file.
-    format
-        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file.
-    options
-        Keyword arguments for the reader (``crs``, ``layer``, ``fields``, ``category``,
-        ``postcodes``, ``columns``...).
-    """
-
-    path: Path
-    format: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-    origin: str = ""
-
-    def read(self, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call ``reader`` on this file; an error about it says where the project names it."""
-        from healthy_streets.errors import InputFileError
-
-        try:
-            return reader(self.path, *args, **kwargs)
-        except InputFileError as exc:
-            if not self.origin:
-                raise
-            fix = (exc.fix or "") + (
-                f" (The project names this file in {self.origin}; its "
-                "settings, such as crs, layer or fields, go there.)"
-            )
-            raise InputFileError(
-                exc.path, exc.problem, row=exc.row, field=exc.field, fix=fix.strip()
-            ) from None
-
-
-def _source(value: Source | Path | str | tuple[Path, str | None]) -> Source:
-    if isinstance(value, Source):
-        return value
-    if isinstance(value, tuple):
-        return Source(Path(value[0]), value[1])
-    return Source(Path(value))
-
-
-@dataclass
-class Inputs:
-    """What a build reads.
-
-    Attributes
-    ----------
-    zones
-        The council's 20mph zones (a path, or a :class:`Source` with reader options).
-    osm
-        An OpenStreetMap extract for the street network (``.osm``, ``.osm.bz2``,
-        ``.osm.pbf``, ``.graphml``).
-    place
-        Instead of ``osm``: a place name whose streets are downloaded (needs internet).
-    assets
-        Community asset files.
-    reports
-        Report files (paths, ``(path, format)`` pairs or :class:`Source`).
-    speed_limits
-        Council speed-limit lines, compared with OSM (optional).
-    zones_crs
-        The zones file's CRS when it declares none.
-    buffer_m
-        How far beyond the zones streets, assets and reports are kept, in metres.
-    osm_assets
-        Also take the community assets OpenStreetMap maps (benches, parks, schools, bins...).
-        Assets the community's own files already hold are counted once.
-    nation
-        For restricted roads (see :func:`healthy_streets.speed_from_tags`).
-    asset_synonyms, report_synonyms
-        The project's own words for categories: text -> category key.
-    tiers
-        Report category -> ``county`` or ``district``, overriding the defaults.
-    """
-
-    zones: Source | Path
-    osm: Path | None = None
-    place: str | None = None
-    assets: list[Any] = field(default_factory=list)
-    reports: list[Any] = field(default_factory=list)
-    speed_limits: Source | Path | None = None
-    zones_crs: str | None = None
-    buffer_m: float | None = None
-    osm_assets: bool = True
-    nation: str | None = None
-    asset_synonyms: dict[str, str] = field(default_factory=dict)
-    report_synonyms: dict[str, str] = field(default_factory=dict)
-    tiers: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.zones = _source(self.zones)
-        if self.zones_crs and "crs" not in self.zones.options:
-            self.zones.options["crs"] = self.zones_crs
-        self.osm = Path(self.osm) if self.osm is not None else None
-        self.assets = [_source(a) for a in self.assets]
-        self.reports = [_source(r) for r in self.reports]
-        self.speed_limits = _source(self.speed_limits) if self.speed_limits else None
-        if (self.osm is None) == (self.place is None):
-            from healthy_streets.errors import ConfigError
-
-            raise ConfigError(
-                "Give the street network as an OpenStreetMap file or as a place "
-                "name to download (one of them)."
-            )
-
-    def sources(self) -> list[Source]:
-        """Every input file with its options."""
-        zones = self.zones if isinstance(self.zones, Source) else _source(self.zones)
-        out = [zones, *self.assets, *self.reports]
-        if isinstance(self.speed_limits, Source):
-            out.append(self.speed_limits)
-        if self.osm is not None:
-            out.append(Source(self.osm))
-        return out
-
-    def paths(self) -> list[Path]:
-        """Every input file (outputs may never be one of them)."""
-        return [s.path for s in self.sources()]
-
-
-@dataclass
-class Layers:
-    """The normalised layers of a build, attached to each other, and how each import went.
-
-    ``basemap`` is not a normalised layer: it is what the maps draw under everything (green
-    spaces, water, railways from the OSM file). ``speed_limits`` holds council speed-limit
-    lines when the project has them. ``import_paths`` holds the file each import read, in
-    the order of ``imports`` (``None`` for an online source); the store keys rows by it.
-    ``changes`` lists what residents' additions would change in places already mapped (a
-    rename, a move): set aside for an officer, never applied
-    (:class:`healthy_streets.io.assets.MergedAssets`).
-    """
-
-    zones: gpd.GeoDataFrame
-    streets: gpd.GeoDataFrame
-    assets: gpd.GeoDataFrame
-    reports: gpd.GeoDataFrame
-    imports: list[ImportResult]
-    basemap: gpd.GeoDataFrame | None = None
-    speed_limits: gpd.GeoDataFrame | None = None
-    import_paths: list[Path | None] = field(default_factory=list)
-    changes: pd.DataFrame | None = None
-
-    def rejected(self) -> pd.DataFrame:
-        """Every rejected row of every import, with its source and reason."""
-        frames = [r.rejected for r in self.imports if len(r.rejected)]
-        if not frames:
-            return pd.DataFrame(columns=ACCOUNT_COLUMNS)
-        return pd.concat(frames, ignore_index=True)
-
-
-@dataclass
-class BuildOutputs:
-    """What a build wrote."""
-
-    index: Path
-    maps: dict[str, Path]
-    rejected: Path
-    tables: dict[str, Path] = field(default_factory=dict)
-    workbook: Path | None = None
-    store: str | None = None
-    pdfs: dict[str, Path] = field(default_factory=dict)
-    atlas: Path | None = None
-    removed: list[Path] = field(default_factory=list)
-
-    def paths(self) -> list[Path]:
-        """Every file written."""
-        files = [self.index, *self.maps.values(), self.rejected, *self.tables.values()]
-        files += [*self.pdfs.values(), *([self.atlas] if self.atlas else [])]
-        return files + ([self.workbook] if self.workbook else [])
 
 
 def load_layers(
@@ -280,7 +93,7 @@ def load_layers(
 
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
-    zones_source = _source(inputs.zones)
+    zones_source = source_of(inputs.zones)
     step("Reading the zones")
     zones_result = zones_source.read(read_zones, **zones_source.options)
     zones = zones_result.layer
@@ -868,35 +681,3 @@ def _zone_id(zones: gpd.GeoDataFrame, wanted: str) -> str:
 
     known = ", ".join(f"{z.zone_id} ({z.name})" for z in zones.itertuples())
     raise ConfigError(f"There is no zone {wanted!r}; the zones are: {known}.")
-
-
-def sample_inputs(directory: str | Path | None = None) -> Inputs:
-    """The bundled sample neighbourhood's inputs.
-
-    ``directory`` defaults to the checkout's ``data/sample``; where that does not exist (an
-    installed package), the sample is generated into a cache folder first.
-    """
-    from healthy_streets.sample import FILES
-
-    folder = Path(directory) if directory is not None else _sample_folder()
-    return Inputs(
-        zones=folder / FILES["zones"],
-        osm=folder / FILES["osm"],
-        assets=[folder / FILES["assets"]],
-        reports=[
-            (folder / FILES["reports_fixmystreet"], "fixmystreet"),
-            (folder / FILES["reports_open311"], "open311"),
-        ],
-    )
-
-
-def _sample_folder() -> Path:
-    from healthy_streets.sample import FILES, generate_sample
-
-    checkout = Path(__file__).resolve().parents[1] / "data" / "sample"
-    if all((checkout / name).is_file() for name in FILES.values()):
-        return checkout
-    cache = Path.home() / ".cache" / "healthy_streets" / "sample"
-    if not all((cache / name).is_file() for name in FILES.values()):
-        generate_sample(cache)
-    return cache

@@ -18,9 +18,17 @@ from typing import Any
 
 from healthy_streets.errors import ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M
-from healthy_streets.pipeline import Inputs, Source
+from healthy_streets.model.build import Inputs, Source
+from healthy_streets.sample import FILES, generate_sample
 
-__all__ = ["CONFIG_NAME", "Project", "init_project", "load_project", "sample_project"]
+__all__ = [
+    "CONFIG_NAME",
+    "Project",
+    "init_project",
+    "load_project",
+    "sample_inputs",
+    "sample_project",
+]
 
 CONFIG_NAME = "healthy-streets.toml"
 
@@ -259,7 +267,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
     }
     inputs = Inputs(
-        zones=Source(path_of(zones_table["file"]), options=zones_options),
+        Source(path_of(zones_table["file"]), options=zones_options, origin="[zones] file"),
         osm=resolve(streets_table.get("osm_file")),
         place=streets_table.get("place"),
         assets=[
@@ -270,8 +278,9 @@ def _project(data: dict[str, Any], file: Path) -> Project:
                     for k, v in entry.items()
                     if k != "file"
                 },
+                origin=f"[[assets]] number {number}",
             )
-            for entry in data.get("assets", [])
+            for number, entry in enumerate(data.get("assets", []), start=1)
         ]
         + _addition_sources(resolve(project_table.get("additions"))),
         reports=[
@@ -279,11 +288,12 @@ def _project(data: dict[str, Any], file: Path) -> Project:
                 path_of(entry["file"]),
                 entry.get("format"),
                 options={"columns": entry["columns"]} if "columns" in entry else {},
+                origin=f"[[reports]] number {number}",
             )
-            for entry in data.get("reports", [])
+            for number, entry in enumerate(data.get("reports", []), start=1)
         ],
         speed_limits=(
-            Source(path_of(zones_table["speed_limits"]))
+            Source(path_of(zones_table["speed_limits"]), origin="[zones] speed_limits")
             if zones_table.get("speed_limits")
             else None
         ),
@@ -443,10 +453,51 @@ def _check_setting(table: str, key: str, item: object, problems: list[str]) -> N
                 problems.append(f"[{table}.{key}] {name} = {value!r} should be text, in quotes.")
 
 
-def sample_project(output: str | Path = "out/demo") -> Project:
-    """The bundled sample as a project (what ``healthy-streets demo`` builds)."""
-    from healthy_streets.pipeline import sample_inputs
+def sample_inputs(directory: str | Path | None = None) -> Inputs:
+    """The bundled sample neighbourhood's inputs.
 
+    Parameters
+    ----------
+    directory
+        Where the sample's files are. By default the checkout's ``data/sample``; where
+        that does not exist (an installed package), the sample is generated into a cache
+        folder first.
+
+    Examples
+    --------
+    >>> import healthy_streets as hs
+    >>> layers = hs.load_layers(hs.sample_inputs())  # doctest: +SKIP
+    """
+    folder = Path(directory) if directory is not None else _sample_folder()
+    return Inputs(
+        folder / FILES["zones"],
+        osm=folder / FILES["osm"],
+        assets=[folder / FILES["assets"]],
+        reports=[
+            (folder / FILES["reports_fixmystreet"], "fixmystreet"),
+            (folder / FILES["reports_open311"], "open311"),
+        ],
+    )
+
+
+def _sample_folder() -> Path:
+    checkout = Path(__file__).resolve().parents[1] / "data" / "sample"
+    if all((checkout / name).is_file() for name in FILES.values()):
+        return checkout
+    cache = Path.home() / ".cache" / "healthy_streets" / "sample"
+    if not all((cache / name).is_file() for name in FILES.values()):
+        generate_sample(cache)
+    return cache
+
+
+def sample_project(output: str | Path = "out/demo") -> Project:
+    """The bundled sample as a project (what ``healthy-streets demo`` builds).
+
+    Parameters
+    ----------
+    output
+        The output folder.
+    """
     return Project(
         name="Yarrowside (sample): 20mph zone maps", inputs=sample_inputs(), output=Path(output)
     )

@@ -279,7 +279,7 @@ def test_save_map_is_atomic_and_refuses_to_overwrite(layers, tmp_path):
     target = tmp_path / "west.html"
     save_map(fmap, target)
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    with pytest.raises(OutputExistsError, match="--overwrite"):
+    with pytest.raises(OutputExistsError, match="overwrite=True"):  # Python's word for it
         save_map(fmap, target)
     save_map(fmap, target, overwrite=True)
     assert [p.name for p in tmp_path.iterdir()] == ["west.html"]  # no temporary files left

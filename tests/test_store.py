@@ -398,7 +398,7 @@ def test_postgis_rows_are_keyed_by_the_file_and_foreign_tables_refused(
         conn.execute(text(f"INSERT INTO \"{schema}\".zones VALUES ('Old Town', 'East')"))
     engine.dispose()
     zones = SAMPLE / "zones.geojson"
-    with pytest.raises(ForeignLayerError, match=r"'zones'.*scheme, ward.*--overwrite") as info:
+    with pytest.raises(ForeignLayerError, match=r"'zones'.*scheme, ward.*overwrite=True") as info:
         store.update(import_update(hs.read_zones(zones), zones))
     assert "postgres:postgres" not in str(info.value)  # no password in messages
     assert sorted(store.read("reports")["report_id"]) == ["a3", "b1"]  # nothing changed

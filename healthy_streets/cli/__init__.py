@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from healthy_streets import __version__
+from healthy_streets._audience import speaking_to
+from healthy_streets._version import __version__
 from healthy_streets.cli._report import printable
 from healthy_streets.errors import BuildInterrupted, ConfigError, HealthyStreetsError
 
@@ -27,7 +28,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with speaking_to("cli"):  # messages name --flags, not Python keywords
+                return super().invoke(ctx)
         except ConfigError as exc:
             # no usage banner: the message says it
             raise click.UsageError(printable(exc)) from None
