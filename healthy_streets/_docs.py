@@ -15,7 +15,7 @@ def pages() -> dict[str, Callable[[], str]]:
     from healthy_streets.analysis.scorecard import markdown as scorecard_page
     from healthy_streets.model.layers import markdown as layers_page
     from healthy_streets.model.taxonomy import markdown as taxonomy_page
-    from healthy_streets.store import markdown as store_page
+    from healthy_streets.io.store import markdown as store_page
 
     return {
         "layers": lambda: layers_page() + store_page(),

@@ -70,7 +70,7 @@ def load_layers(
     kept
         Asset imports that come from elsewhere than the inputs' files, with the file each
         came from: residents' additions a store already holds
-        (:func:`healthy_streets.store.kept_additions`). They count after the project's asset
+        (:func:`healthy_streets.io.store.kept_additions`). They count after the project's asset
         files and before OpenStreetMap's.
     reports_within_m
         Read reports this far beyond the zones when it is farther than the buffer: the
@@ -526,7 +526,7 @@ def build(
     """
     from healthy_streets.analysis.evaluation import check_settings
     from healthy_streets.errors import BuildInterrupted
-    from healthy_streets.store import open_store
+    from healthy_streets.io.store import open_store
 
     out = Path(output) if output is not None else project.output
     # everything that can be refused is refused before any work is done
@@ -576,7 +576,7 @@ def _build_staged(
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
     from healthy_streets.analysis.evaluation import evaluation_buffer_m
-    from healthy_streets.store import kept_additions, store_names, store_update
+    from healthy_streets.io.store import kept_additions, store_names, store_update
 
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []

@@ -17,7 +17,7 @@ import healthy_streets as hs
 from healthy_streets.cli import main
 from healthy_streets.errors import ForeignLayerError, StoreError
 from healthy_streets.model.layers import LAYERS
-from healthy_streets.store import (
+from healthy_streets.io.store import (
     META_TABLE,
     PROVENANCE_COLUMNS,
     import_update,
@@ -135,10 +135,10 @@ def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
     store = open_store(path)
     store.update(update)
     saved = path.read_bytes()
-    import healthy_streets.store as module
+    import healthy_streets.io.store as module
 
     calls = {"n": 0}
-    real_write = module._write
+    real_write = module.write_gpkg
 
     def fail_on_third(*args, **kwargs):
         calls["n"] += 1
@@ -146,7 +146,7 @@ def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(module, "_write", fail_on_third)
+    monkeypatch.setattr(module, "write_gpkg", fail_on_third)
     with pytest.raises(StoreError) as info:
         store.update(update)
     message = str(info.value)

@@ -193,7 +193,7 @@ def store_output(
     """
     from healthy_streets._files import check_output
     from healthy_streets.cli._report import say
-    from healthy_streets.store import import_update, open_store
+    from healthy_streets.io.store import import_update, open_store
 
     if not output.startswith("postgres"):
         read = [p for p in (source, *inputs) if p]
@@ -208,6 +208,6 @@ def check_store_output(output: str | None, layers: Sequence[str], *, overwrite: 
     the toolkit did not write (or a PostGIS store that cannot be reached)."""
     if not output or overwrite:
         return
-    from healthy_streets.store import open_store, store_names
+    from healthy_streets.io.store import open_store, store_names
 
     open_store(output).check(store_names(layers))
