@@ -172,8 +172,8 @@ if TYPE_CHECKING:
     from healthy_streets.io.zones import read_speed_limit_lines, read_zones
     from healthy_streets.maps.meeting import meeting_map, save_map
     from healthy_streets.model.account import ImportResult
+    from healthy_streets.model.build import Inputs, Layers, Source
     from healthy_streets.model.dates import parse_council_date
     from healthy_streets.model.speed import speed_from_tags
-    from healthy_streets.model.build import Inputs, Layers, Source
     from healthy_streets.pipeline import build, load_layers, write_outputs
     from healthy_streets.project import Project, load_project, sample_inputs

@@ -100,12 +100,13 @@ class Speaker:
     outer: str = "python"
 
 
-_SPEAKER: ContextVar[Speaker] = ContextVar("healthy_streets_speaker", default=Speaker())
+_PYTHON = Speaker()
+_SPEAKER: ContextVar[Speaker | None] = ContextVar("healthy_streets_speaker", default=None)
 
 
 def audience() -> Speaker:
     """Who is listening now."""
-    return _SPEAKER.get()
+    return _SPEAKER.get() or _PYTHON
 
 
 @contextlib.contextmanager
@@ -116,11 +117,12 @@ def speaking_to(who: str, *, table: str = "") -> Iterator[Speaker]:
     """
     if who not in AUDIENCES:
         raise ValueError(f"Unknown audience {who!r}; use one of {', '.join(AUDIENCES)}.")
-    now = _SPEAKER.get()
+    now = audience()
     outer = now.outer if now.audience == "project" else now.audience
-    token = _SPEAKER.set(Speaker(who, table, outer))
+    speaker = Speaker(who, table, outer)
+    token = _SPEAKER.set(speaker)
     try:
-        yield _SPEAKER.get()
+        yield speaker
     finally:
         _SPEAKER.reset(token)
 
@@ -148,7 +150,7 @@ def option(name: str, value: object = None, *, role: str | None = None) -> str:
     '--field name=SCHEME'
     """
     spec = OPTIONS[name]
-    speaker = _SPEAKER.get()
+    speaker = audience()
     who = speaker.audience
     if who == "project" and spec.project is None:
         who = speaker.outer

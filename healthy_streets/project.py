@@ -16,9 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthy_streets.errors import ProjectFileError
+from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets.analysis.evaluation import check_settings
+from healthy_streets.errors import ConfigError, ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M
 from healthy_streets.model.build import Inputs, Source
+from healthy_streets.model.taxonomy import (
+    ASSET_CATEGORIES,
+    REPORT_CATEGORIES,
+    asset_taxonomy,
+    report_taxonomy,
+)
+from healthy_streets.model.vocabulary import (
+    ADJUSTMENTS,
+    CONTROLS,
+    NATIONS,
+    REPORT_FORMATS,
+    TIERS,
+    words,
+)
 from healthy_streets.sample import FILES, generate_sample
 
 __all__ = [
@@ -74,7 +90,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "project": {
         "name": (str, "a title for the index page"),
         "output": (str, "the folder for maps, tables and the store"),
-        "nation": (str, "england, wales, scotland or northern_ireland"),
+        "nation": (str, words(NATIONS)),
         "buffer_m": ((int, float), "metres around the zones to keep"),
         "allow_outside": (bool, "true to read input files from outside the project folder"),
         "additions": (str, "a folder of residents' additions files, read by every build"),
@@ -103,13 +119,13 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
     "reports": {
         "file": (str, "a report file"),
-        "format": (str, "fixmystreet, open311 or csv"),
+        "format": (str, words(REPORT_FORMATS)),
         "columns": (dict, "role = column, for a council CSV"),
     },
     "taxonomy": {
         "assets": (dict, "extra asset synonyms: text = category key"),
         "reports": (dict, "extra report synonyms: text = category key"),
-        "tiers": (dict, "report category = county or district"),
+        "tiers": (dict, f"report category = {words(TIERS)}"),
     },
     "store": {
         "url": (str, "postgresql://... for a shared PostGIS database"),
@@ -118,13 +134,13 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "evaluation": {
         "category": (str, "the report category to evaluate"),
         "window_months": (int, "months before and after"),
-        "control": (str, "outside, ring or not_yet_treated"),
+        "control": (str, words(CONTROLS)),
         "ring_m": ((int, float), "the ring's width in metres"),
         "baseline_months": (int, "months before the date (default: twice window_months)"),
         "gap_m": ((int, float), "metres next to each zone left out of the ring"),
         "history_months": (int, "months before the before window used for the checks"),
         "min_reports": (int, "fewest reports in a zone (and its comparison) to evaluate it"),
-        "adjust": (str, "holm, bh or none: the adjustment for zones tested together"),
+        "adjust": (str, f"{words(ADJUSTMENTS)}: the adjustment for zones tested together"),
         "decided_on": (dict, "zone = the day it was decided on: its baseline ends there"),
     },
 }
@@ -341,33 +357,21 @@ def _addition_sources(folder: Path | None) -> list[Source]:
 
 def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
     """Read choices in any case ("Wales", "FixMyStreet", "Dog fouling") and check them."""
-    from healthy_streets.analysis.evaluation import check_settings
-    from healthy_streets.errors import ConfigError as Refused
-    from healthy_streets.model.taxonomy import (
-        ASSET_CATEGORIES,
-        REPORT_CATEGORIES,
-        asset_taxonomy,
-        report_taxonomy,
-    )
 
     def choose(where: str, value: object, allowed: tuple[str, ...]) -> str:
-        chosen = str(value).strip().lower().replace(" ", "_")
+        chosen = "_".join(str(value).strip().lower().split())
         if chosen not in allowed:
-            problems.append(f"{where} = {value!r} should be one of {', '.join(allowed)}.")
+            problems.append(f"{where} = {value!r} should be one of {words(allowed)}.")
         return chosen
 
     project_table = _table(data.get("project"))
     if "nation" in project_table:
-        project_table["nation"] = choose(
-            "[project] nation",
-            project_table["nation"],
-            ("england", "wales", "scotland", "northern_ireland"),
-        )
+        project_table["nation"] = choose("[project] nation", project_table["nation"], NATIONS)
     entries = data.get("reports", [])
     for i, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
         if isinstance(entry, dict) and "format" in entry:
             entry["format"] = choose(
-                f"[[reports]] number {i} format", entry["format"], ("fixmystreet", "open311", "csv")
+                f"[[reports]] number {i} format", entry["format"], REPORT_FORMATS
             )
     taxonomy = _table(data.get("taxonomy"))
     reports_keys, assets_keys = report_taxonomy(), asset_taxonomy()
@@ -375,11 +379,11 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
         ("assets", assets_keys, ASSET_CATEGORIES),
         ("reports", reports_keys, REPORT_CATEGORIES),
     ):
-        words = taxonomy.get(kind, {})
-        words = words if isinstance(words, dict) else {}
-        for text, key in list(words.items()):
-            words[text] = keys.key(str(key))
-            if words[text] not in known:
+        own = taxonomy.get(kind, {})
+        own = own if isinstance(own, dict) else {}
+        for text, key in list(own.items()):
+            own[text] = keys.key(str(key))
+            if own[text] not in known:
                 problems.append(
                     f"[taxonomy.{kind}] {text!r} = {key!r}: there is no such "
                     f"category; use one of {', '.join(known)}."
@@ -393,7 +397,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
                 f"[taxonomy.tiers] {key!r}: there is no such report category; use "
                 f"one of {', '.join(REPORT_CATEGORIES)}."
             )
-        tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), ("county", "district"))
+        tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), TIERS)
     evaluation = _table(data.get("evaluation"))
     if "category" in evaluation:
         evaluation["category"] = reports_keys.key(str(evaluation["category"]))
@@ -403,7 +407,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
         return  # a key of the wrong type is already listed; checking values would repeat it
     try:
         check_settings(**evaluation)
-    except (Refused, TypeError) as exc:
+    except (ConfigError, TypeError) as exc:
         problems.append(f"[evaluation] {exc}")
 
 
@@ -503,14 +507,14 @@ def sample_project(output: str | Path = "out/demo") -> Project:
     )
 
 
-TEMPLATE = """# healthy-streets project file. Paths are relative to this file's folder.
-# Build the maps, tables and the store with:  healthy-streets build {config}
+TEMPLATE = f"""# healthy-streets project file. Paths are relative to this file's folder.
+# Build the maps, tables and the store with:  healthy-streets build {{config}}
 # Every setting is described in README.md beside this file.
 
 [project]
-name = {name}
+name = {{name}}
 output = "out"                  # maps, tables and the GeoPackage store go here
-nation = "england"              # england, wales, scotland or northern_ireland
+nation = "england"              # {words(NATIONS)}
 buffer_m = 300                  # metres around the zones to keep streets, assets, reports
 # allow_outside = true          # read input files from outside this folder too
 additions = "additions"         # residents' additions files from the meeting maps: every
@@ -546,7 +550,7 @@ file = "walkabout.csv"          # CSV/.xlsx (lat/lon, easting/northing, grid ref
 
 [[reports]]
 file = "fixmystreet.csv"
-format = "fixmystreet"          # fixmystreet, open311 or csv
+format = "fixmystreet"          # {words(REPORT_FORMATS)}
 
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"
@@ -624,7 +628,6 @@ def init_project(
 
     Returns the paths written. Existing files are refused unless ``overwrite``.
     """
-    from healthy_streets._files import check_output, write_text_atomic
 
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

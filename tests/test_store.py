@@ -16,7 +16,6 @@ from click.testing import CliRunner
 import healthy_streets as hs
 from healthy_streets.cli import main
 from healthy_streets.errors import ForeignLayerError, StoreError
-from healthy_streets.model.layers import LAYERS
 from healthy_streets.io.store import (
     META_TABLE,
     PROVENANCE_COLUMNS,
@@ -24,6 +23,7 @@ from healthy_streets.io.store import (
     open_store,
     store_update,
 )
+from healthy_streets.model.layers import LAYERS
 
 from conftest import SAMPLE
 

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets import settings
+from healthy_streets.errors import ConfigError
 from healthy_streets.model.layers import STREETS, conform
 
 __all__ = [
@@ -37,8 +38,6 @@ MIN_PIECE_M = 0.01
 
 def _check_crs(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, what: str) -> None:
     if layer.crs != zones.crs:
-        from healthy_streets.errors import ConfigError
-
         raise ConfigError(
             f"The {what} are in {layer.crs} but the zones are in {zones.crs}; both must be in "
             "the working CRS. Read them with the toolkit's importers, or call .to_crs()."

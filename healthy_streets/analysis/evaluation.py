@@ -47,8 +47,10 @@ import pandas as pd
 import shapely
 
 from healthy_streets.analysis import _its
+from healthy_streets.errors import ConfigError
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES
+from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, CONTROLS, words
 
 __all__ = [
     "ADJUSTMENTS",
@@ -66,9 +68,7 @@ TIMEZONE = "Europe/London"
 #: Comparison areas: the streets outside all zones, a ring around the zone (beyond a gap,
 #: outside every zone), or the zones not yet in force (proposed, or in force only after the
 #: evaluated zone's after window).
-CONTROLS = ("outside", "ring", "not_yet_treated")
 #: How p-values are adjusted for the number of zones and categories tested together.
-ADJUSTMENTS = ("holm", "bh", "none")
 #: The kinds of verdict, in ``verdict_kind``.
 KINDS = ("fall", "rise", "no_change", "uncertain", "not_enough_reports", "not_evaluated")
 Z95 = 1.959963984540054
@@ -691,7 +691,7 @@ def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
     count = int(tested.sum())
     p = table["p_value"].to_numpy(float)
     table["p_adjusted"] = np.round(_its.adjust_p(np.where(tested, p, np.nan), adjust), 5)
-    method = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "not adjusted"}[adjust]
+    method = ADJUSTMENT_NAMES[adjust]
     categories = table.loc[tested, "category"].nunique()
     what = "zones and categories" if categories > 1 else "zones"
     note = f"{method} over {count} {what}" if adjust != "none" else f"not adjusted ({count} tested)"
@@ -835,7 +835,6 @@ def check_settings(
     decided_on: Mapping[str, object] | None = None,
 ) -> None:
     """Refuse settings :func:`before_after` cannot use, saying which values it can."""
-    from healthy_streets.errors import ConfigError
 
     def whole(value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -874,7 +873,6 @@ def check_settings(
 
 
 def _check_more(gap_m: object, history_months: object, adjust: object, decided_on: object) -> None:
-    from healthy_streets.errors import ConfigError
 
     number = isinstance(gap_m, int | float) and not isinstance(gap_m, bool)
     if not number or not 0 <= gap_m < math.inf:  # type: ignore[operator]
@@ -891,7 +889,8 @@ def _check_more(gap_m: object, history_months: object, adjust: object, decided_o
         )
     if adjust not in ADJUSTMENTS:
         raise ConfigError(
-            f"Unknown adjustment {adjust!r}; use 'holm', 'bh' (Benjamini-Hochberg) or 'none'."
+            f"Unknown adjustment {adjust!r}; use {words(ADJUSTMENTS)} (holm: Holm, bh: "
+            "Benjamini-Hochberg)."
         )
     if decided_on is None:
         return
@@ -905,7 +904,6 @@ def _check_more(gap_m: object, history_months: object, adjust: object, decided_o
 
 
 def _decision_day(zone: object, day: object) -> pd.Timestamp:
-    from healthy_streets.errors import ConfigError
 
     try:
         stamp = pd.Timestamp(day)
@@ -922,7 +920,6 @@ def _decisions(
     zones: gpd.GeoDataFrame, decided_on: Mapping[str, object] | None
 ) -> dict[str, pd.Timestamp]:
     """decided_on by zone id (given by id or name)."""
-    from healthy_streets.errors import ConfigError
 
     if not decided_on:
         return {}
@@ -941,7 +938,6 @@ def _decisions(
 
 
 def _check(category: str | Sequence[str], control: str) -> None:
-    from healthy_streets.errors import ConfigError
 
     for key in [category] if isinstance(category, str) else list(category):
         if key not in REPORT_CATEGORIES:
@@ -949,9 +945,7 @@ def _check(category: str | Sequence[str], control: str) -> None:
                 f"Unknown report category {key!r}; use one of {', '.join(REPORT_CATEGORIES)}."
             )
     if control not in CONTROLS:
-        raise ConfigError(
-            f"Unknown control {control!r}; use 'outside', 'ring' or 'not_yet_treated'."
-        )
+        raise ConfigError(f"Unknown control {control!r}; use {words(CONTROLS)}.")
 
 
 def _months(dates: pd.Series) -> pd.DatetimeIndex:

@@ -20,8 +20,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from healthy_streets.analysis._its import adjust_p
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.speed import BANDS, speed_band
+from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, words
 
 __all__ = [
     "OUTSIDE",
@@ -362,8 +364,8 @@ def hotspot_streets(
         tested together, and how) and, per category, ``reports_<category>``; the street's
         geometry (its segments joined).
     """
-    if adjust not in ("holm", "bh", "none"):
-        raise ConfigError(f"Unknown adjustment {adjust!r}; use 'bh', 'holm' or 'none'.")
+    if adjust not in ADJUSTMENTS:
+        raise ConfigError(f"Unknown adjustment {adjust!r}; use {words(ADJUSTMENTS)}.")
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     if category is not None:
@@ -434,8 +436,6 @@ def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFr
     of standing out, and the Empirical Bayes rate (``table``: every street tested)."""
     from scipy import stats
 
-    from healthy_streets.analysis._its import adjust_p
-
     out = table.copy()
     exposure = out["length_m"].to_numpy(float) / 100 * years  # 100 m-years
     count = out["reports"].to_numpy(float)
@@ -464,7 +464,7 @@ def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFr
     adjusted = adjust_p(p, adjust)
     out["p_adjusted"] = np.round(adjusted, 5)
     out["stands_out"] = adjusted < 0.05
-    method = {"bh": "Benjamini-Hochberg", "holm": "Holm", "none": "not adjusted"}[adjust]
+    method = ADJUSTMENT_NAMES[adjust]
     out["adjustment"] = f"{method} over {int(np.isfinite(p).sum())} streets"
     out["smoothed_per_100m_per_year"] = np.round(_empirical_bayes(count, exposure, area), 3)
     return out

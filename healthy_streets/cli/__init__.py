@@ -81,6 +81,38 @@ def entry() -> None:
     main()
 
 
+def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """``-v``/``-q`` given after the command: the same as before it (they add up)."""
+    if not value:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    step = value if param.name == "verbose" else -value
+    obj["verbosity"] = obj.get("verbosity", 0) + step
+    if param.name == "quiet":
+        obj["quiet"] = True
+    _configure_logging(obj["verbosity"])
+
+
+def _verbosity_options() -> list[click.Parameter]:
+    """``-v`` and ``-q`` for every command, so that they work after its name too."""
+    return [
+        click.Option(
+            ["-v", "--verbose", "verbose"],
+            count=True,
+            expose_value=False,
+            callback=_verbosity,
+            help="Say more (repeat for debug); as before the command.",
+        ),
+        click.Option(
+            ["-q", "--quiet", "quiet"],
+            count=True,
+            expose_value=False,
+            callback=_verbosity,
+            help="Say less: only results and errors; as before the command.",
+        ),
+    ]
+
+
 def _configure_logging(verbosity: int) -> None:
     level = max(logging.DEBUG, logging.WARNING - 10 * verbosity)
     handler = logging.StreamHandler(sys.stderr)
@@ -113,6 +145,7 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
       healthy-streets sample data/sample
     """
     ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = verbose - quiet
     _configure_logging(verbose - quiet)
     ctx.obj["quiet"] = quiet > 0
 
@@ -151,6 +184,7 @@ def _register() -> None:
         categories,
         sample,
     ):
+        module.command.params.extend(_verbosity_options())
         main.add_command(module.command)
 
 

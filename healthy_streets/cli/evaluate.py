@@ -10,6 +10,7 @@ import click
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
 from healthy_streets.cli._report import say, show
 from healthy_streets.cli.options import category_opt, overwrite_opt
+from healthy_streets.model.vocabulary import ADJUSTMENTS, CONTROLS
 
 
 def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
@@ -43,7 +44,7 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 )
 @click.option(
     "--control",
-    type=click.Choice(["outside", "ring", "not_yet_treated"]),
+    type=click.Choice(CONTROLS),
     default="outside",
     show_default=True,
     help="Compare with streets outside all zones, a ring around each zone, or the zones not "
@@ -84,7 +85,7 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 )
 @click.option(
     "--adjust",
-    type=click.Choice(["holm", "bh", "none"]),
+    type=click.Choice(ADJUSTMENTS),
     default="holm",
     show_default=True,
     help="Adjust for the zones (and categories) tested together: Holm, Benjamini-Hochberg "

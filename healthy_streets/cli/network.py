@@ -9,6 +9,7 @@ import click
 from healthy_streets.cli._inputs import check_store_output, store_output, zones_layer_opt
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
+from healthy_streets.model.vocabulary import NATIONS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -73,7 +74,7 @@ def _bbox(
 )
 @click.option(
     "--nation",
-    type=click.Choice(["england", "wales", "scotland", "northern_ireland"]),
+    type=click.Choice(NATIONS),
     default=None,
     help="Whose rules apply to GB:nsl_restricted (Wales: 20 mph since Sept 2023).",
 )

@@ -77,6 +77,8 @@ from healthy_streets.io._spatial import (
     list_layers,
     read_spatial,
 )
+from healthy_streets.io.osm import is_osm_file
+from healthy_streets.io.osm_features import assets_from_osm_file
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.ids import slugify
 from healthy_streets.model.layers import ASSETS, COMMUNITY_MAP_KIND, conform
@@ -241,11 +243,8 @@ def read_assets(
     >>> result.layer.category.value_counts()  # doctest: +SKIP
     """
     path = check_input(path)
-    from healthy_streets.io.osm import is_osm_file
 
     if is_osm_file(path):
-        from healthy_streets.io.osm_features import assets_from_osm_file
-
         return assets_from_osm_file(path, area=area, working_crs=working_crs)
     working = working_crs or settings.working_crs
     book = AccountBook(path.name)

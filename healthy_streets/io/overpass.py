@@ -29,7 +29,7 @@ import requests
 import shapely
 
 from healthy_streets import settings
-from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
+from healthy_streets.errors import ConfigError, HealthyStreetsError, NetworkUnavailableError
 from healthy_streets.io.osm import NOT_STREET_HIGHWAYS, STREET_TAGS, finish_network
 from healthy_streets.model.account import AccountBook, ImportResult
 
@@ -103,8 +103,6 @@ def street_network_from_bbox(
         and south >= -90
         and north <= 90
     ):
-        from healthy_streets.errors import ConfigError
-
         raise ConfigError(
             f"The bounding box {bbox!r} is not west,south,east,north in degrees "
             "(for Chorley: -2.66,53.63,-2.60,53.67)."

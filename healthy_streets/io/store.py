@@ -63,8 +63,8 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from healthy_streets._version import __version__
 from healthy_streets._files import sha256, write_fix
+from healthy_streets._version import __version__
 from healthy_streets.errors import (
     ConfigError,
     ForeignLayerError,

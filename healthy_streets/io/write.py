@@ -23,10 +23,10 @@ from healthy_streets.errors import ConfigError, ForeignLayerError, OutputExistsE
 __all__ = [
     "csv_text",
     "gpkg_layers",
-    "write_gpkg",
     "is_formula",
     "neutralise_formulas",
     "write_csv",
+    "write_gpkg",
     "write_layer",
     "write_workbook",
 ]

@@ -28,6 +28,8 @@ from markupsafe import Markup
 
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets.analysis.gaps import twenty_mph_gaps
+from healthy_streets.errors import ConfigError
 from healthy_streets.maps.elements import (
     AddPlaces,
     AssetLayer,
@@ -189,7 +191,6 @@ def meeting_map(
     ...                 assets=layers.assets, reports=layers.reports)  # doctest: +SKIP
     >>> save_map(m, "yarrowside-north.html", overwrite=True)  # doctest: +SKIP
     """
-    from healthy_streets.errors import ConfigError
 
     matches = zones[zones["zone_id"] == zone_id]
     if matches.empty:
@@ -581,7 +582,6 @@ def _add_zones(fmap: folium.Map, zones: gpd.GeoDataFrame, zone: pd.Series, legen
 def _add_gaps(
     fmap: folium.Map, zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, legend: _Legend
 ) -> None:
-    from healthy_streets.analysis.gaps import twenty_mph_gaps
 
     if streets.empty:
         return

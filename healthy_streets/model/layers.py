@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from healthy_streets import settings
+
 __all__ = [
     "ASSETS",
     "COMMUNITY_MAP_KIND",
@@ -334,7 +336,6 @@ def empty_layer(layer: Layer, *, crs: str | None = None) -> gpd.GeoDataFrame:
     crs
         The CRS; defaults to the working CRS.
     """
-    from healthy_streets import settings
 
     frame = pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in layer.columns})
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs or settings.working_crs))

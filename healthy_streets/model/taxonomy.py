@@ -20,6 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from healthy_streets.errors import ConfigError
+from healthy_streets.model.words import counted
+
 __all__ = [
     "ASSET_CATEGORIES",
     "OSM_ASSET_PRESETS",
@@ -727,8 +730,6 @@ class Taxonomy:
         for text, given in (extra_synonyms or {}).items():
             key = self.key(given)
             if key not in self.labels:
-                from healthy_streets.errors import ConfigError
-
                 known = ", ".join(sorted(self.labels))
                 raise ConfigError(
                     f"The synonym {text!r} points to the category {given!r}, which does not "
@@ -890,6 +891,5 @@ def match_notes(
 
 
 def _plural(n: int, word: str) -> str:
-    from healthy_streets.model.words import counted
 
     return counted(n, word).split(" ", 1)[1]

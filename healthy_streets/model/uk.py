@@ -17,6 +17,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from healthy_streets import settings
+
 __all__ = [
     "UK_AREA",
     "lonlat_outside_uk_note",
@@ -123,7 +125,6 @@ def lonlat_outside_uk_note(
     lon: np.ndarray, lat: np.ndarray, *, what: str, working_crs: str | None = None
 ) -> str | None:
     """:func:`outside_uk_note` for points given as longitudes and latitudes."""
-    from healthy_streets import settings
 
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     finite = np.isfinite(lon) & np.isfinite(lat)
