@@ -319,6 +319,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         asset_synonyms=data.get("taxonomy", {}).get("assets", {}),
         report_synonyms=data.get("taxonomy", {}).get("reports", {}),
         tiers=data.get("taxonomy", {}).get("tiers", {}),
+        origin=str(file),
     )
     store_table = data.get("store", {})
     return Project(

@@ -389,9 +389,10 @@ def test_dates_and_categories_are_read_or_refused_before_any_work():
     assert backwards.exit_code == 2
     assert "is not after --start 2025-01-01" in backwards.output
     assert "Traceback" not in bad_date.output + backwards.output
-    unknown = run("evaluate", "--sample", "--category", "Dog mess")
+    unknown = run("evaluate", "--sample", "--category", "Dog messes everywhere")
     assert unknown.exit_code == 2
-    assert "'Dog mess' is not a report category; use one of dog_fouling" in unknown.output
+    assert "'Dog messes everywhere' is not a report category" in unknown.output
+    assert "Did you mean dog_fouling" in unknown.output
 
 
 def test_quiet_still_prints_the_result():

@@ -47,9 +47,11 @@ import pandas as pd
 import shapely
 
 from healthy_streets.analysis import _its
+from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.dates import date_as_known
-from healthy_streets.model.taxonomy import REPORT_CATEGORIES
+from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, CONTROLS, words
 
 __all__ = [
@@ -171,9 +173,9 @@ def evaluation_buffer_m(
 
 
 def monthly_counts(
-    zones: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
-    zone_id: str,
+    zones: Any,
+    reports: Any = None,
+    zone_id: str | None = None,
     *,
     category: str = "dog_fouling",
     control: str = "outside",
@@ -188,12 +190,32 @@ def monthly_counts(
     For ``control="not_yet_treated"`` the comparison is the zones not in force by the end of
     the zone's after window (``window_months``).
 
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers`, whose reports are used
+        when none are given (``monthly_counts(layers, "Cowslip")``).
+    reports
+        The ``reports`` layer.
+    zone_id
+        The zone: its ``zone_id`` or its name.
+    category
+        The report category: its key, label or a word for it.
+    control, ring_m, gap_m, window_months
+        As for :func:`before_after`.
+
     Returns
     -------
     DataFrame
         Indexed by ``month`` (the month's first day), with columns ``zone`` and ``control``
         (counts).
     """
+    if isinstance(reports, str):  # monthly_counts(layers, "Cowslip")
+        reports, zone_id = None, reports
+    given = given_layers(zones, reports, roles=("zones", "reports"), caller="monthly_counts")
+    zones, reports = given["zones"], given["reports"]
+    zone_id = zone_id_of(zones, zone_id)
+    category = report_category(category)
     _check(category, control)
     months = _months(reports["reported_at"])
     daily = _Daily(zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m)
@@ -215,8 +237,8 @@ def monthly_counts(
 
 
 def before_after(
-    zones: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    zones: Any,
+    reports: Any = None,
     *,
     category: str | Sequence[str] = "dog_fouling",
     window_months: int = 12,
@@ -234,11 +256,15 @@ def before_after(
 
     Parameters
     ----------
-    zones, reports
-        The normalised layers; reports must carry ``zone_id``.
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose reports are used when none are given.
+    reports
+        The ``reports`` layer (reports not yet placed in zones are placed in ``zones``).
     category
-        The report category (a key of the report taxonomy), or several: one row per zone
-        and category, all adjusted together.
+        The report category (its key, label or a word for it: ``"dog_fouling"``,
+        ``"Dog fouling"``, ``"dog mess"``), or several: one row per zone and category, all
+        adjusted together.
     window_months
         Months after the zone's date (the after window).
     control
@@ -332,8 +358,11 @@ def before_after(
 
     Examples
     --------
-    >>> before_after(layers.zones, layers.reports)[["verdict"]]  # doctest: +SKIP
+    >>> before_after(layers, category="Dog fouling")[["verdict"]]  # doctest: +SKIP
     """
+    given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
+    zones, reports = given["zones"], given["reports"]
+    category = report_categories(category)
     check_settings(
         category,
         window_months,
@@ -923,27 +952,18 @@ def _decisions(
 
     if not decided_on:
         return {}
-    ids = zones["zone_id"].astype("str").tolist()
-    names = dict(zip(zones["name"].astype("str"), ids, strict=True))
     out = {}
     for key, day in decided_on.items():
-        zone_id = str(key) if str(key) in ids else names.get(str(key))
-        if zone_id is None:
-            raise ConfigError(
-                f"decided_on names {key!r}, which is not a zone; use a zone id or name: "
-                f"{', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}."
-            )
+        try:
+            zone_id = zone_id_of(zones, key)
+        except ConfigError as exc:
+            raise ConfigError(f"decided_on names a zone that is not one: {exc}") from None
         out[zone_id] = _decision_day(key, day)
     return out
 
 
 def _check(category: str | Sequence[str], control: str) -> None:
-
-    for key in [category] if isinstance(category, str) else list(category):
-        if key not in REPORT_CATEGORIES:
-            raise ConfigError(
-                f"Unknown report category {key!r}; use one of {', '.join(REPORT_CATEGORIES)}."
-            )
+    report_categories(category)  # a key, label or word for one, else refused
     if control not in CONTROLS:
         raise ConfigError(f"Unknown control {control!r}; use {words(CONTROLS)}.")
 

@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     NAN_CELLS,
@@ -524,8 +525,7 @@ def _place_by_postcode(
         if postcodes is None:
             reason[row] = (
                 "Only a postcode is given; name a postcode file (ONS Postcode Directory or "
-                "Code-Point Open) to place it: --postcodes FILE, postcodes = in the project "
-                "file's [[assets]], postcodes= in Python."
+                f"Code-Point Open) to place it: {option('postcodes', 'FILE')}."
             )
             continue
         centre = postcodes.find(code)

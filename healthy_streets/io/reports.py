@@ -29,6 +29,7 @@ import shapely
 from typing_extensions import Unpack
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io._columns import category_by_values, record_guesses
 from healthy_streets.io._common import (
@@ -592,7 +593,7 @@ def _reports_from_table(
             path,
             f"Columns needed for reports are missing: {', '.join(missing)}",
             fix=f"The file has: {', '.join(map(repr, table.columns))}. For a council export, "
-            "map the columns with --map ROLE=COLUMN.",
+            f"map the columns with {option('columns')}.",
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))
     by_role = {role.name: role for role in role_list}

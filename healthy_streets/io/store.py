@@ -195,7 +195,7 @@ def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> Store
     :func:`~healthy_streets.pipeline.load_layers`), else through the file names of
     ``inputs``.
     """
-    by_name = {s.path.name: s.path for s in inputs.sources()}
+    by_name = {s.path.name: s.path for s in inputs.sources() if s.path is not None}
     paths = list(getattr(layers, "import_paths", []) or [])
     if len(paths) != len(layers.imports):
         paths = [by_name.get(r.source) for r in layers.imports]
@@ -348,7 +348,7 @@ def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) 
         columns, expected = found[name], stored_columns(name)
         if name != META_TABLE and name not in ours:
             out[name] = f"not listed in {META_TABLE}; its columns: {_few(columns)}"
-        elif columns != expected:
+        elif columns != expected and not earlier_version(name, columns):
             extra = [c for c in columns if c not in expected]
             missing = [c for c in expected if c not in columns]
             parts = [f"extra {_few(extra)}"] if extra else []
@@ -357,6 +357,17 @@ def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) 
                 "; ".join(parts) or "another order"
             )
     return out
+
+
+def earlier_version(name: str, columns: list[str]) -> bool:
+    """Whether ``columns`` are those an earlier version of the toolkit stored layer ``name``
+    with: its columns then (a layer only gains columns, at its end), then ``source_path``.
+    Such a layer is the toolkit's: an update rewrites it with today's columns."""
+    if name not in LAYERS or not columns or columns[-1] != SOURCE_PATH:
+        return False
+    now = stored_columns(name)[:-1]
+    then = columns[:-1]
+    return len(then) < len(now) and now[: len(then)] == then
 
 
 def _few(columns: list[str], limit: int = 6) -> str:
@@ -725,10 +736,28 @@ class PostGISStore:
             else None
         )
         replaced = update.replaced(old_provenance)
+        inspector = inspect(conn)
         for name, (frame, _) in update.layers.items():
-            if name in present:
-                self._delete(conn, name, SOURCE_PATH, replaced[name])
             stored = _stored(frame, name)
+            columns = [
+                str(c["name"])
+                for c in (
+                    inspector.get_columns(name, schema=self.schema) if name in present else []
+                )
+                if c["name"] != "geometry"
+            ]
+            if name in present and earlier_version(name, columns):
+                # a layer an earlier version wrote: rewritten with today's columns
+                kept = self._kept_rows(conn, name, replaced[name])
+                conn.execute(text(f'DROP TABLE "{self.schema}"."{name}"'))
+                if len(kept):
+                    stored = gpd.GeoDataFrame(
+                        pd.concat([kept, stored], ignore_index=True),
+                        geometry="geometry",
+                        crs=stored.crs,
+                    )
+            elif name in present:
+                self._delete(conn, name, SOURCE_PATH, replaced[name])
             if len(stored):
                 stored.to_postgis(name, conn, schema=self.schema, if_exists="append", index=False)
         for name, frame, (role, path) in (
@@ -749,6 +778,18 @@ class PostGISStore:
         _meta_rows(update.names(), build_id).to_sql(
             META_TABLE, conn, schema=self.schema, if_exists="append", index=False
         )
+
+    def _kept_rows(self, conn: Any, name: str, replaced: set[str] | None) -> gpd.GeoDataFrame:
+        """The rows of layer ``name`` an update keeps (none when it replaces them all), in
+        today's columns."""
+        if replaced is None:
+            return gpd.GeoDataFrame()
+        old = gpd.read_postgis(
+            f'SELECT * FROM "{self.schema}"."{name}"',  # noqa: S608
+            conn,
+            geom_col="geometry",
+        )
+        return _stored(old[~old[SOURCE_PATH].astype("str").isin(replaced)], name)
 
     def _delete(
         self,

@@ -93,10 +93,12 @@ class Source:
             with speaking_to("project", table=table):
                 return reader(what, *args, **kwargs)
         except InputFileError as exc:
-            fix = f"{exc.fix or ''} (The project names this file in {self.origin}.)"
-            raise InputFileError(
-                exc.path, exc.problem, row=exc.row, field=exc.field, fix=fix.strip()
-            ) from None
+            fix = f"{exc.fix or ''} The project names this file in {self.origin}."
+            said = type(exc).__new__(type(exc))  # the same kind of error, with the note
+            InputFileError.__init__(
+                said, exc.path, exc.problem, row=exc.row, field=exc.field, fix=fix.strip()
+            )
+            raise said from None
 
 
 def source_of(value: Any) -> Source:
@@ -159,6 +161,9 @@ class Inputs:
         The project's own words for categories: text -> category key.
     tiers
         Report category -> ``county`` or ``district``, overriding the defaults.
+    origin
+        The project file these inputs come from, if any: messages about the street
+        network then name its keys (``[streets] osm_file``).
 
     Examples
     --------
@@ -183,6 +188,7 @@ class Inputs:
     asset_synonyms: dict[str, str] = field(default_factory=dict)
     report_synonyms: dict[str, str] = field(default_factory=dict)
     tiers: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
 
     def __post_init__(self) -> None:
         self.zones = source_of(self.zones)

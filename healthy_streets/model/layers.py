@@ -185,6 +185,21 @@ STREETS = Layer(
         ),
         Column("length_m", "float64", "Length in metres, measured in the working CRS."),
         _ZONE_ID,
+        Column(
+            "u",
+            "Int64",
+            "The OpenStreetMap node at the segment's first end: with `v` and `key`, the "
+            "segment's edge in the osmnx graph it came from, `G.edges[u, v, key]` (or "
+            "`G.edges[v, u, key]`, the other way along a two-way street). Empty for streets "
+            "not from OpenStreetMap.",
+        ),
+        Column("v", "Int64", "The OpenStreetMap node at the segment's other end (see `u`)."),
+        Column(
+            "key",
+            "Int64",
+            "osmnx's key of the edge between `u` and `v` (0, or 1, 2... where several run "
+            "between the same two nodes).",
+        ),
     ),
     "OpenStreetMap street segments (`highway=*` ways only), split at intersections.",
 )

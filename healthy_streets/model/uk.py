@@ -18,6 +18,7 @@ import numpy as np
 import shapely
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 
 __all__ = [
     "UK_AREA",
@@ -144,7 +145,6 @@ def lonlat_outside_uk_note(
         text += (
             " British National Grid (EPSG:27700, the working CRS) does not apply there either: "
             f"lengths and areas are distorted. Name a projected CRS for the area, such as "
-            f"{crs} (its UTM zone): HEALTHY_STREETS_WORKING_CRS={crs} for the command line, "
-            f"or hs.settings.working_crs = {crs!r} in Python."
+            f"{crs} (its UTM zone): {option('working_crs', crs)}."
         )
     return text
