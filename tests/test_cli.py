@@ -389,9 +389,9 @@ def test_dates_and_categories_are_read_or_refused_before_any_work():
     assert backwards.exit_code == 2
     assert "is not after --start 2025-01-01" in backwards.output
     assert "Traceback" not in bad_date.output + backwards.output
-    unknown = run("evaluate", "--sample", "--category", "Dog messes everywhere")
+    unknown = run("evaluate", "--sample", "--category", "Dog fowl")
     assert unknown.exit_code == 2
-    assert "'Dog messes everywhere' is not a report category" in unknown.output
+    assert "'Dog fowl' is not a report category" in unknown.output
     assert "Did you mean dog_fouling" in unknown.output
 
 
