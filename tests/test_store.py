@@ -416,3 +416,23 @@ def test_postgis_failure_changes_nothing(postgis_url, update):
     with pytest.raises(StoreError, match="nothing was changed") as info:
         broken.update(update)
     assert "postgres:postgres" not in str(info.value)  # no password in messages
+
+
+def test_a_layer_an_earlier_version_wrote_is_the_toolkits(tmp_path, update):
+    """A layer gains columns at its end (streets gained u, v and key): a store written before
+    is still the toolkit's, and the next update rewrites the layer with today's columns."""
+    from healthy_streets.io.store import earlier_version, stored_columns
+    from healthy_streets.io.write import write_gpkg
+
+    path = tmp_path / "store.gpkg"
+    store = open_store(path)
+    store.update(update)
+    older = gpd.read_file(path, layer="streets").drop(columns=["u", "v", "key"])
+    write_gpkg(older, path, "streets")  # as a version before u, v and key wrote it
+    columns = list(pyogrio.read_info(path, layer="streets")["fields"])
+    assert earlier_version("streets", columns)
+    assert not earlier_version("streets", ["segment_id", "WARD", "source_path"])
+    store.check(["streets"])  # not refused as another's layer
+    store.update(update)
+    assert list(pyogrio.read_info(path, layer="streets")["fields"]) == stored_columns("streets")
+    assert gpd.read_file(path, layer="streets")["u"].notna().all()
