@@ -36,9 +36,11 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-## bench: the meeting map with 100,000 reports against folium's MarkerCluster, in one run;
+## bench: --help timings (median of 5 fresh processes); the meeting map with 100,000 reports
+## against folium's MarkerCluster, in one run;
 ## and the evaluation's simulation at 500 replicates a scenario (about an hour on 2 cores)
 bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_help.py --out out/bench
 	$(BIN)/python benchmarks/bench_map.py --out out/bench
 	$(BIN)/python benchmarks/simulate_evaluation.py --out out/bench
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from healthy_streets.analysis.scorecard import markdown as scorecard_page
+from healthy_streets.io.store import markdown as store_page
+from healthy_streets.model.layers import markdown as layers_page
+from healthy_streets.model.taxonomy import markdown as taxonomy_page
+
 
 def pages() -> dict[str, Callable[[], str]]:
     """Page name -> the function that writes it."""
-    from healthy_streets.analysis.scorecard import markdown as scorecard_page
-    from healthy_streets.model.layers import markdown as layers_page
-    from healthy_streets.model.taxonomy import markdown as taxonomy_page
-    from healthy_streets.store import markdown as store_page
 
     return {
         "layers": lambda: layers_page() + store_page(),

@@ -42,6 +42,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from healthy_streets._audience import option
 from healthy_streets.errors import BuildLockedError, HealthyStreetsError
 
 __all__ = ["LOCK_NAME", "STAGING_PREFIX", "OutputStaging", "checkpoint", "deferred_signals"]
@@ -103,7 +104,7 @@ def folder_lock(folder: Path) -> Iterator[Path]:
         if not _try_lock(handle):
             raise BuildLockedError(
                 f"Another build is writing into {folder} right now (it holds {path}). Wait for "
-                "it to finish, or build into another folder with --output."
+                f"it to finish, or build into another folder with {option('output')}."
             )
         yield path
 

@@ -3,13 +3,17 @@
 Every error the toolkit raises on purpose derives from :class:`HealthyStreetsError`, and
 also from the builtin that best describes it, so that callers who do not know this module
 can still catch ``ValueError`` or ``FileExistsError``. A message names the file, the row or
-field and the value where there is one, and says what to do about it; the command line
-prints it as one line and exits with status 1.
+field and the value where there is one, and says what to do about it, naming each setting
+as the caller writes it (:func:`healthy_streets._audience.option`: ``crs=`` in Python,
+``--crs`` on the command line, ``[zones] crs`` in a project file); the command line prints
+it as one line and exits with status 1.
 """
 
 from __future__ import annotations
 
 from os import PathLike
+
+from healthy_streets._audience import option
 
 
 class HealthyStreetsError(Exception):
@@ -68,8 +72,8 @@ class OutputExistsError(HealthyStreetsError, FileExistsError):
     def __init__(self, path: str | PathLike[str]) -> None:
         self.path = str(path)
         super().__init__(
-            f"{self.path} already exists. Choose another output or pass --overwrite "
-            "(overwrite=True in Python) to replace it."
+            f"{self.path} already exists. Choose another output, or replace it with "
+            f"{option('overwrite')}."
         )
 
 
@@ -104,8 +108,8 @@ class ForeignLayerError(OutputExistsError):
         it = "it" if len(self.found) == 1 else "them"
         super(OutputExistsError, self).__init__(
             f"{self.path} holds {kind} that healthy-streets did not write: {what}. The toolkit "
-            f"never replaces such a layer unasked: pass --overwrite (overwrite=True in Python) "
-            f"to replace {it}, or choose another store."
+            f"never replaces such a layer unasked: replace {it} with {option('overwrite')}, or "
+            "choose another store."
         )
 
 

@@ -6,20 +6,23 @@ shown or saved here. Colours match the meeting maps and read in greyscale too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import pandas as pd
 
+from healthy_streets._files import atomic_path, check_output
+from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.evaluation import monthly_counts, windows_for
 from healthy_streets.maps.style import SPEED_BANDS
 from healthy_streets.model.dates import date_as_known
-from healthy_streets.model.taxonomy import REPORT_CATEGORIES
+from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_category
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_monthly", "plot_scorecard", "plot_speed_bands"]
+__all__ = ["plot_monthly", "plot_scorecard", "plot_speed_bands", "save_monthly_plots"]
 
 ZONE_COLOUR = "#0072B2"
 CONTROL_COLOUR = "#7f7f7f"
@@ -45,9 +48,9 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 
 def plot_monthly(
-    zones: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
-    zone_id: str,
+    zones: Any,
+    reports: Any = None,
+    zone_id: str | None = None,
     *,
     category: str = "dog_fouling",
     control: str = "outside",
@@ -65,10 +68,39 @@ def plot_monthly(
     (shortened to the records; a month-precision date's own month left out).
     ``decided_on`` is this zone's decision date, when the baseline is taken from before it.
 
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers`, whose reports are used
+        when none are given (``plot_monthly(layers, "Cowslip")``).
+    reports
+        The ``reports`` layer.
+    zone_id
+        The zone: its ``zone_id`` or its name.
+    category
+        The report category: its key, label or a word for it.
+    control, ring_m, gap_m, window_months, baseline_months, history_months
+        As for :func:`~healthy_streets.analysis.before_after`.
+    decided_on
+        This zone's decision date, when the baseline is taken from before it.
+    ax
+        The axes to draw on (default: a new figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
     Examples
     --------
-    >>> plot_monthly(layers.zones, layers.reports, "yarrowside-north")  # doctest: +SKIP
+    >>> plot_monthly(layers, "Yarrowside North")  # doctest: +SKIP
     """
+    if isinstance(reports, str):  # plot_monthly(layers, "Cowslip")
+        reports, zone_id = None, reports
+    given = given_layers(zones, reports, roles=("zones", "reports"), caller="plot_monthly")
+    zones, reports = given["zones"], given["reports"]
+    zone_id = zone_id_of(zones, zone_id)
+    category = report_category(category)
     counts = monthly_counts(
         zones, reports, zone_id, category=category, control=control, ring_m=ring_m, gap_m=gap_m
     )
@@ -185,3 +217,70 @@ def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     axes.set_title("Street length by speed limit")
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return axes
+
+
+def save_monthly_plots(
+    layers: Any,
+    evaluation: pd.DataFrame,
+    folder: str | Path,
+    *,
+    overwrite: bool = False,
+    **settings: Any,
+) -> list[Path]:
+    """Save each evaluated zone's :func:`plot_monthly` as a PNG, ``<zone_id>_<category>.png``.
+
+    Parameters
+    ----------
+    layers
+        A :class:`~healthy_streets.Layers` (or anything with ``zones`` and ``reports``).
+    evaluation
+        From :func:`~healthy_streets.analysis.before_after` with ``settings``: the zones it
+        evaluated are drawn, each with its decision date.
+    folder
+        Where the files go (made if missing).
+    overwrite
+        Replace files that exist (otherwise refused before any is written over).
+    **settings
+        The evaluation's settings (``category``, ``control``, ``ring_m``, ``gap_m``,
+        ``window_months``, ``baseline_months``, ``history_months``; others are not
+        drawn), so that the windows drawn are the ones evaluated.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    import matplotlib  # heavy, and only for figures
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    category = report_category(settings.pop("category", "dog_fouling"))
+    drawn = ("control", "ring_m", "gap_m", "window_months", "baseline_months", "history_months")
+    settings = {k: v for k, v in settings.items() if k in drawn}  # min_reports, adjust: not
+    chosen = evaluation.index[evaluation["evaluated"].fillna(False).astype(bool)]
+    targets = {
+        zone_id: check_output(out / f"{zone_id}_{category}.png", overwrite=overwrite)
+        for zone_id in chosen
+    }
+    written = []
+    for zone_id, target in targets.items():
+        figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+        try:
+            plot_monthly(
+                layers.zones,
+                layers.reports,
+                zone_id,
+                category=category,
+                decided_on=evaluation.loc[zone_id, "decided_on"],
+                ax=axes,
+                **settings,
+            )
+            with atomic_path(target) as tmp:
+                figure.savefig(tmp, dpi=120, format="png")
+        finally:
+            plt.close(figure)
+        written.append(target)
+    return written

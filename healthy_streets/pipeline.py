@@ -5,6 +5,9 @@
 rows; :func:`build` runs both for a project and updates its store. The command line's
 ``build`` and ``demo`` are :func:`build`; a notebook can call any step, or stop after the
 first and analyse the layers.
+
+The records these steps pass along (:class:`Inputs`, :class:`Layers`, :class:`BuildOutputs`)
+are defined in :mod:`healthy_streets.model.build` and importable from here too.
 """
 
 from __future__ import annotations
@@ -12,23 +15,67 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from healthy_streets import settings
-from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets._audience import speaking_to
+from healthy_streets._files import check_output, write_fix
 from healthy_streets._staging import OutputStaging, checkpoint
-from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
+from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
+from healthy_streets.analysis.evaluation import before_after, check_settings, evaluation_buffer_m
+from healthy_streets.analysis.gaps import (
+    compare_speed_limits,
+    schools_outside_zones,
+    twenty_mph_gaps,
+)
+from healthy_streets.analysis.scorecard import scorecard
+from healthy_streets.analysis.tables import (
+    asset_counts,
+    hotspot_streets,
+    key_figures,
+    report_counts,
+    summarise_zones,
+)
+from healthy_streets.errors import (
+    BuildInterrupted,
+    OutputExistsError,
+    OutputWriteError,
+)
+from healthy_streets.io._common import check_buffer_m
+from healthy_streets.io.assets import merge_assets, read_assets
+from healthy_streets.io.osm_features import (
+    assets_from_osm_file,
+    assets_from_osm_polygon,
+    basemap_from_osm_file,
+)
+from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
+from healthy_streets.io.store import kept_additions, open_store, store_names, store_update
+from healthy_streets.io.streets import is_graphml, read_street_network
+from healthy_streets.io.write import write_csv, write_workbook
+from healthy_streets.io.zones import read_speed_limit_lines, read_zones
+from healthy_streets.maps.elements import GENERATOR
+from healthy_streets.maps.index import index_page, save_index
+from healthy_streets.maps.meeting import meeting_map, save_map
+from healthy_streets.maps.pdf import check_printing, maps_to_pdf
+from healthy_streets.model.account import ImportResult
+from healthy_streets.model.build import (
+    BuildOutputs,
+    Inputs,
+    Layers,
+    Progress,
+    Source,
+    as_progress,
+)
+from healthy_streets.model.ids import zone_id_of, zone_ids_of
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
+from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
 from healthy_streets.model.words import counted
-
-if TYPE_CHECKING:
-    from healthy_streets.project import Project
+from healthy_streets.project import Project, sample_inputs
 
 __all__ = [
     "BuildOutputs",
@@ -36,206 +83,16 @@ __all__ = [
     "Layers",
     "Progress",
     "Source",
+    "additions_to_review",
+    "analysis_tables",
     "build",
     "load_layers",
+    "refuse_existing_outputs",
     "sample_inputs",
     "write_outputs",
 ]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-class Progress:
-    """How a build reports its steps. The library logs them; the command line shows a
-    progress bar on a terminal (see :mod:`healthy_streets.cli._report`)."""
-
-    def step(self, text: str) -> None:
-        """A step starts."""
-        log.info("%s", text)
-
-    def items(self, items: Sequence[T], text: str) -> Iterable[T]:
-        """Go through ``items``, reporting each."""
-        for number, item in enumerate(items, start=1):
-            log.info("%s (%d of %d)", text, number, len(items))
-            yield item
-
-
-@dataclass
-class Source:
-    """One input file and how to read it.
-
-    Attributes
-    ----------
-    path
-        The file.
-    format
-        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file.
-    options
-        Keyword arguments for the reader (``crs``, ``layer``, ``fields``, ``category``,
-        ``postcodes``, ``columns``...).
-    """
-
-    path: Path
-    format: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-    origin: str = ""
-
-    def read(self, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Call ``reader`` on this file; an error about it says where the project names it."""
-        from healthy_streets.errors import InputFileError
-
-        try:
-            return reader(self.path, *args, **kwargs)
-        except InputFileError as exc:
-            if not self.origin:
-                raise
-            fix = (exc.fix or "") + (
-                f" (The project names this file in {self.origin}; its "
-                "settings, such as crs, layer or fields, go there.)"
-            )
-            raise InputFileError(
-                exc.path, exc.problem, row=exc.row, field=exc.field, fix=fix.strip()
-            ) from None
-
-
-def _source(value: Source | Path | str | tuple[Path, str | None]) -> Source:
-    if isinstance(value, Source):
-        return value
-    if isinstance(value, tuple):
-        return Source(Path(value[0]), value[1])
-    return Source(Path(value))
-
-
-@dataclass
-class Inputs:
-    """What a build reads.
-
-    Attributes
-    ----------
-    zones
-        The council's 20mph zones (a path, or a :class:`Source` with reader options).
-    osm
-        An OpenStreetMap extract for the street network (``.osm``, ``.osm.bz2``,
-        ``.osm.pbf``, ``.graphml``).
-    place
-        Instead of ``osm``: a place name whose streets are downloaded (needs internet).
-    assets
-        Community asset files.
-    reports
-        Report files (paths, ``(path, format)`` pairs or :class:`Source`).
-    speed_limits
-        Council speed-limit lines, compared with OSM (optional).
-    zones_crs
-        The zones file's CRS when it declares none.
-    buffer_m
-        How far beyond the zones streets, assets and reports are kept, in metres.
-    osm_assets
-        Also take the community assets OpenStreetMap maps (benches, parks, schools, bins...).
-        Assets the community's own files already hold are counted once.
-    nation
-        For restricted roads (see :func:`healthy_streets.speed_from_tags`).
-    asset_synonyms, report_synonyms
-        The project's own words for categories: text -> category key.
-    tiers
-        Report category -> ``county`` or ``district``, overriding the defaults.
-    """
-
-    zones: Source | Path
-    osm: Path | None = None
-    place: str | None = None
-    assets: list[Any] = field(default_factory=list)
-    reports: list[Any] = field(default_factory=list)
-    speed_limits: Source | Path | None = None
-    zones_crs: str | None = None
-    buffer_m: float | None = None
-    osm_assets: bool = True
-    nation: str | None = None
-    asset_synonyms: dict[str, str] = field(default_factory=dict)
-    report_synonyms: dict[str, str] = field(default_factory=dict)
-    tiers: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.zones = _source(self.zones)
-        if self.zones_crs and "crs" not in self.zones.options:
-            self.zones.options["crs"] = self.zones_crs
-        self.osm = Path(self.osm) if self.osm is not None else None
-        self.assets = [_source(a) for a in self.assets]
-        self.reports = [_source(r) for r in self.reports]
-        self.speed_limits = _source(self.speed_limits) if self.speed_limits else None
-        if (self.osm is None) == (self.place is None):
-            from healthy_streets.errors import ConfigError
-
-            raise ConfigError(
-                "Give the street network as an OpenStreetMap file or as a place "
-                "name to download (one of them)."
-            )
-
-    def sources(self) -> list[Source]:
-        """Every input file with its options."""
-        zones = self.zones if isinstance(self.zones, Source) else _source(self.zones)
-        out = [zones, *self.assets, *self.reports]
-        if isinstance(self.speed_limits, Source):
-            out.append(self.speed_limits)
-        if self.osm is not None:
-            out.append(Source(self.osm))
-        return out
-
-    def paths(self) -> list[Path]:
-        """Every input file (outputs may never be one of them)."""
-        return [s.path for s in self.sources()]
-
-
-@dataclass
-class Layers:
-    """The normalised layers of a build, attached to each other, and how each import went.
-
-    ``basemap`` is not a normalised layer: it is what the maps draw under everything (green
-    spaces, water, railways from the OSM file). ``speed_limits`` holds council speed-limit
-    lines when the project has them. ``import_paths`` holds the file each import read, in
-    the order of ``imports`` (``None`` for an online source); the store keys rows by it.
-    ``changes`` lists what residents' additions would change in places already mapped (a
-    rename, a move): set aside for an officer, never applied
-    (:class:`healthy_streets.io.assets.MergedAssets`).
-    """
-
-    zones: gpd.GeoDataFrame
-    streets: gpd.GeoDataFrame
-    assets: gpd.GeoDataFrame
-    reports: gpd.GeoDataFrame
-    imports: list[ImportResult]
-    basemap: gpd.GeoDataFrame | None = None
-    speed_limits: gpd.GeoDataFrame | None = None
-    import_paths: list[Path | None] = field(default_factory=list)
-    changes: pd.DataFrame | None = None
-
-    def rejected(self) -> pd.DataFrame:
-        """Every rejected row of every import, with its source and reason."""
-        frames = [r.rejected for r in self.imports if len(r.rejected)]
-        if not frames:
-            return pd.DataFrame(columns=ACCOUNT_COLUMNS)
-        return pd.concat(frames, ignore_index=True)
-
-
-@dataclass
-class BuildOutputs:
-    """What a build wrote."""
-
-    index: Path
-    maps: dict[str, Path]
-    rejected: Path
-    tables: dict[str, Path] = field(default_factory=dict)
-    workbook: Path | None = None
-    store: str | None = None
-    pdfs: dict[str, Path] = field(default_factory=dict)
-    atlas: Path | None = None
-    removed: list[Path] = field(default_factory=list)
-
-    def paths(self) -> list[Path]:
-        """Every file written."""
-        files = [self.index, *self.maps.values(), self.rejected, *self.tables.values()]
-        files += [*self.pdfs.values(), *([self.atlas] if self.atlas else [])]
-        return files + ([self.workbook] if self.workbook else [])
 
 
 def load_layers(
@@ -251,42 +108,40 @@ def load_layers(
     Parameters
     ----------
     inputs
-        What to read.
+        What to read: files, or layers in memory (zones of the analyst's own, an osmnx
+        graph for the streets).
     progress
         Told each step as it starts (a :class:`Progress`, or a function of one string).
     kept
         Asset imports that come from elsewhere than the inputs' files, with the file each
         came from: residents' additions a store already holds
-        (:func:`healthy_streets.store.kept_additions`). They count after the project's asset
-        files and before OpenStreetMap's.
+        (:func:`healthy_streets.io.store.kept_additions`). They count after the project's
+        asset files and before OpenStreetMap's.
     reports_within_m
         Read reports this far beyond the zones when it is farther than the buffer: the
         ring an evaluation compares with
         (:func:`healthy_streets.analysis.evaluation_buffer_m`).
+
+    Returns
+    -------
+    Layers
+        The layers, how each import went, and the background the maps draw.
+
+    Examples
+    --------
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm")  # doctest: +SKIP
+    >>> layers = load_layers(Inputs(my_zones, streets=G, reports=["fms.csv"]))  # doctest: +SKIP
     """
-    from healthy_streets.analysis.attach import (
-        assign_zones,
-        attach_to_streets,
-        cut_streets_at_zones,
-    )
-    from healthy_streets.io.assets import merge_assets, read_assets
-    from healthy_streets.io.osm_features import basemap_from_osm_file
-    from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
-    from healthy_streets.io.zones import read_speed_limit_lines, read_zones
-    from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
-
-    step = _stepper(progress)
-    from healthy_streets.io._common import check_buffer_m
-
+    step = as_progress(progress).step
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
-    zones_source = _source(inputs.zones)
     step("Reading the zones")
-    zones_result = zones_source.read(read_zones, **zones_source.options)
+    zones_result = inputs.zones.read(read_zones, **inputs.zones.options)
     zones = zones_result.layer
     area = zones.union_all().buffer(buffer_m)
     imports = [zones_result]
-    paths: list[Path | None] = [zones_source.path]
+    paths: list[Path | None] = [inputs.zones.path]
     speed_limits = None
     if isinstance(inputs.speed_limits, Source):
         step("Reading the council's speed-limit lines")
@@ -296,47 +151,40 @@ def load_layers(
         speed_limits = limits.layer
 
     step("Building the street network")
-    streets_result = _streets(inputs, zones, buffer_m)
+    with _streets_speaker(inputs):
+        streets_result = read_street_network(
+            osm_file=inputs.osm,
+            place=inputs.place,
+            streets=inputs.streets,
+            clip_to=zones,
+            buffer_m=buffer_m,
+            nation=inputs.nation,
+        )
     imports.append(streets_result)
     paths.append(inputs.osm)
 
     taxonomy = asset_taxonomy(inputs.asset_synonyms)
     asset_results = []
     for source in inputs.assets:
-        step(f"Reading assets from {source.path.name}")
+        step(f"Reading assets from {source.name}")
         asset_results.append(
             source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
         )
     paths += [source.path for source in inputs.assets]
     asset_results += [result for result, _ in kept]
     paths += [path for _, path in kept]
-    if inputs.osm_assets:
+    if inputs.osm_assets and _has_osm_assets(inputs):
         step("Reading the assets OpenStreetMap maps")
-        asset_results.append(_osm_assets(inputs, area))
-        from_file = inputs.osm is not None and inputs.osm.suffix.lower() != ".graphml"
-        paths.append(inputs.osm if from_file else None)
+        with _streets_speaker(inputs):
+            asset_results.append(_osm_assets(inputs, area))
+        paths.append(inputs.osm)
+    elif inputs.osm_assets:
+        streets_result.notes.append(_no_osm_assets(inputs))
     merged = merge_assets(asset_results)
     asset_results = merged.results
     imports.extend(asset_results)
 
-    report_taxonomy_ = report_taxonomy(inputs.report_synonyms)
-    wider = reports_within_m > buffer_m
-    report_area = zones.union_all().buffer(reports_within_m) if wider else area
-    report_results = []
-    for source in inputs.reports:
-        step(f"Reading reports from {source.path.name}")
-        options: dict[str, Any] = {
-            "area": report_area,
-            "taxonomy": report_taxonomy_,
-            "tiers": inputs.tiers,
-        }
-        if "columns" in source.options:
-            report_results.append(
-                source.read(reports_from_csv, columns=source.options["columns"], **options)
-            )
-        else:
-            report_results.append(source.read(read_reports, format=source.format, **options))
-    report_results = drop_duplicate_reports(report_results)
+    report_results = _read_reports(inputs, zones, area, reports_within_m, buffer_m, step)
     imports.extend(report_results)
     paths += [source.path for source in inputs.reports]
 
@@ -347,7 +195,8 @@ def load_layers(
     reports = _concat([r.layer for r in report_results], REPORTS)
     assets = attach_to_streets(assign_zones(assets, zones), streets)
     reports = attach_to_streets(assign_zones(reports, zones), streets)
-    basemap = basemap_from_osm_file(inputs.osm, area=area) if inputs.osm else None
+    from_file = inputs.osm is not None and not is_graphml(inputs.osm)
+    basemap = basemap_from_osm_file(inputs.osm, area=area) if from_file else None
     return Layers(
         zones=zones,
         streets=streets,
@@ -359,6 +208,66 @@ def load_layers(
         import_paths=paths,
         changes=merged.changes,
     )
+
+
+def _streets_speaker(inputs: Inputs) -> contextlib.AbstractContextManager[Any]:
+    """While the street network of a project is read, messages name ``[streets]``'s keys."""
+    if not inputs.origin:
+        return contextlib.nullcontext()
+    return speaking_to("project", table="[streets]")
+
+
+def _has_osm_assets(inputs: Inputs) -> bool:
+    """Whether the street network's source holds OpenStreetMap's assets: an OpenStreetMap
+    file (not osmnx's GraphML, which holds streets only), or a place to download."""
+    if inputs.osm is not None:
+        return not is_graphml(inputs.osm)
+    return inputs.place is not None
+
+
+def _no_osm_assets(inputs: Inputs) -> str:
+    what = (
+        f"{inputs.osm.name} is osmnx's GraphML"
+        if inputs.osm is not None
+        else "the street network was given in memory"
+    )
+    return (
+        f"No assets were read from OpenStreetMap: {what}, which holds streets only. To "
+        "have OpenStreetMap's benches, parks and schools, give an OpenStreetMap extract "
+        "(.osm, .osm.pbf) instead."
+    )
+
+
+def _osm_assets(inputs: Inputs, area: Any) -> ImportResult:
+    if inputs.osm is not None:
+        return assets_from_osm_file(inputs.osm, area=area)
+    return assets_from_osm_polygon(area, area=area)
+
+
+def _read_reports(
+    inputs: Inputs,
+    zones: gpd.GeoDataFrame,
+    area: Any,
+    reports_within_m: float,
+    buffer_m: float,
+    step: Callable[[str], None],
+) -> list[ImportResult]:
+    """Every report file, within the area (or the wider ring an evaluation needs), each
+    report counted once."""
+    taxonomy = report_taxonomy(inputs.report_synonyms)
+    wider = reports_within_m > buffer_m
+    report_area = zones.union_all().buffer(reports_within_m) if wider else area
+    results = []
+    for source in inputs.reports:
+        step(f"Reading reports from {source.name}")
+        options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
+        if "columns" in source.options:
+            results.append(
+                source.read(reports_from_csv, columns=source.options["columns"], **options)
+            )
+        else:
+            results.append(source.read(read_reports, format=source.format, **options))
+    return drop_duplicate_reports(results)
 
 
 def _note_zones_without_streets(
@@ -377,39 +286,6 @@ def _note_zones_without_streets(
         )
 
 
-def _streets(inputs: Inputs, zones: gpd.GeoDataFrame, buffer_m: float) -> ImportResult:
-    if inputs.osm is None:
-        from healthy_streets.io.overpass import street_network_from_place
-
-        return street_network_from_place(
-            str(inputs.place), clip_to=zones, buffer_m=buffer_m, nation=inputs.nation
-        )
-    from healthy_streets.io.osm import street_network_from_graphml, street_network_from_osm_file
-
-    reader = (
-        street_network_from_graphml
-        if inputs.osm.suffix.lower() == ".graphml"
-        else street_network_from_osm_file
-    )
-    return reader(inputs.osm, clip_to=zones, buffer_m=buffer_m, nation=inputs.nation)
-
-
-def _osm_assets(inputs: Inputs, area: Any) -> ImportResult:
-    from healthy_streets.io.osm_features import assets_from_osm_file, assets_from_osm_polygon
-
-    if inputs.osm is not None and inputs.osm.suffix.lower() != ".graphml":
-        return assets_from_osm_file(inputs.osm, area=area)
-    return assets_from_osm_polygon(area, area=area)
-
-
-def _stepper(progress: Progress | Callable[[str], None] | None) -> Callable[[str], None]:
-    if progress is None:
-        return Progress().step
-    if isinstance(progress, Progress):
-        return progress.step
-    return progress
-
-
 def _concat(layers: Sequence[gpd.GeoDataFrame], spec: Any) -> gpd.GeoDataFrame:
     layers = [layer for layer in layers if len(layer)]
     if not layers:
@@ -418,38 +294,45 @@ def _concat(layers: Sequence[gpd.GeoDataFrame], spec: Any) -> gpd.GeoDataFrame:
 
 
 def analysis_tables(
-    layers: Layers, *, evaluation: dict[str, Any] | None = None
+    layers: Layers,
+    *,
+    evaluation: dict[str, Any] | None = None,
+    gaps: gpd.GeoDataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Every table a build writes, by name (the CSV's and the workbook sheet's name)."""
-    from healthy_streets.analysis.evaluation import before_after
-    from healthy_streets.analysis.gaps import (
-        compare_speed_limits,
-        schools_outside_zones,
-        twenty_mph_gaps,
-    )
-    from healthy_streets.analysis.scorecard import scorecard
-    from healthy_streets.analysis.tables import (
-        asset_counts,
-        hotspot_streets,
-        report_counts,
-        summarise_zones,
-    )
+    """Every table a build writes, by name (the CSV's and the workbook sheet's name).
 
-    zones, streets, assets, reports = layers.zones, layers.streets, layers.assets, layers.reports
+    Parameters
+    ----------
+    layers
+        From :func:`load_layers`.
+    evaluation
+        Keyword arguments for :func:`~healthy_streets.analysis.before_after`.
+    gaps
+        :func:`~healthy_streets.analysis.twenty_mph_gaps` of the layers, when worked out
+        already (the maps draw them too).
+
+    Returns
+    -------
+    dict
+        Table name -> table: ``summary``, ``reports_by_category``, ``assets_by_category``,
+        ``hotspots``, ``gaps``, ``schools_outside_zones``, ``evaluation``, ``scorecard``;
+        ``council_limits_differ`` with speed-limit lines, ``additions_to_review`` when
+        residents' additions would change places already mapped.
+    """
+    if gaps is None:
+        gaps = twenty_mph_gaps(layers)
     tables = {
-        "summary": summarise_zones(zones, streets, assets, reports).reset_index(),
-        "reports_by_category": report_counts(zones, streets, reports),
-        "assets_by_category": asset_counts(zones, streets, assets),
-        "hotspots": hotspot_streets(streets, reports).drop(columns="geometry"),
-        "gaps": twenty_mph_gaps(zones, streets).drop(columns="geometry"),
-        "schools_outside_zones": schools_outside_zones(assets, zones).drop(columns="geometry"),
-        "evaluation": before_after(zones, reports, **(evaluation or {})).reset_index(),
-        "scorecard": scorecard(zones, streets, assets, reports),
+        "summary": summarise_zones(layers).reset_index(),
+        "reports_by_category": report_counts(layers),
+        "assets_by_category": asset_counts(layers),
+        "hotspots": hotspot_streets(layers).drop(columns="geometry"),
+        "gaps": gaps.drop(columns="geometry"),
+        "schools_outside_zones": schools_outside_zones(layers).drop(columns="geometry"),
+        "evaluation": before_after(layers, **(evaluation or {})).reset_index(),
+        "scorecard": scorecard(layers),
     }
     if layers.speed_limits is not None:
-        tables["council_limits_differ"] = compare_speed_limits(layers.speed_limits, streets).drop(
-            columns="geometry"
-        )
+        tables["council_limits_differ"] = compare_speed_limits(layers).drop(columns="geometry")
     if layers.changes is not None and len(layers.changes):
         tables["additions_to_review"] = additions_to_review(layers)
     return tables
@@ -486,23 +369,55 @@ def write_outputs(
     """Write one meeting map per zone, the index page, the tables and the rejected rows.
 
     Layout: ``OUT/index.html``, ``OUT/maps/<zone_id>.html``, ``OUT/rejected.csv``, and with
-    ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. The maps open on the
-    ``focus`` report category. With ``pdf`` (the ``pdf`` extra and Chromium, see
-    :mod:`healthy_streets.maps.pdf`), each map is also printed to ``OUT/maps/<zone_id>.pdf``,
-    and every zone's page into ``OUT/atlas.pdf`` when all zones are drawn. Each map's
-    "Download my additions" says ``additions_contact`` (where residents send the file).
-    Everything is written into
+    ``tables`` ``OUT/tables/<name>.csv`` and ``OUT/tables.xlsx``. Everything is written into
     a staging folder first and moved into place together at the end (see
     :mod:`healthy_streets._staging`): a build that fails or is interrupted leaves the
     previous outputs as they were, and a second build into the same folder at the same time
-    is refused. An existing file is refused unless ``overwrite``.
+    is refused.
+
+    Parameters
+    ----------
+    layers
+        From :func:`load_layers`.
+    out_dir
+        The output folder.
+    overwrite
+        Replace outputs that exist (otherwise refused, before anything is written).
+    inputs
+        Input files, which are never written over.
+    zone_ids
+        Draw these zones' maps only: each by its ``zone_id`` or its name. Default: all.
+    made_on
+        The date the maps say they were made (default today).
+    title
+        The index page's title.
+    tables
+        Tables to write (:func:`analysis_tables`), if any.
+    progress
+        Told each step.
+    focus
+        The report category the maps open on (its key, label or a word for it).
+    pdf
+        Also print each map to ``OUT/maps/<zone_id>.pdf``, and every zone's page into
+        ``OUT/atlas.pdf`` when all zones are drawn (the ``pdf`` extra and Chromium, see
+        :mod:`healthy_streets.maps.pdf`).
+    additions_contact
+        Where residents send the additions they download from a map (each map says it).
+
+    Returns
+    -------
+    BuildOutputs
+        What was written.
+
+    Examples
+    --------
+    >>> write_outputs(layers, "out", zone_ids=["Cowslip"], overwrite=True)  # doctest: +SKIP
     """
     out = Path(out_dir)
+    chosen = None if zone_ids is None else zone_ids_of(layers.zones, zone_ids)
     if pdf:
-        from healthy_streets.maps.pdf import check_printing
-
         check_printing()
-    relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
+    relative = _output_paths(layers, chosen, tables, pdf=pdf)
     for path in relative.values():
         check_output(out / path, overwrite=overwrite, inputs=inputs)
     with OutputStaging(out) as staging:
@@ -551,9 +466,6 @@ def _write_errors(out: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        from healthy_streets._files import write_fix
-        from healthy_streets.errors import OutputWriteError
-
         fix = write_fix(exc, otherwise="Check the folder and that the disk has room.")
         raise OutputWriteError(
             f"The build could not write its outputs into {out} ({exc.strerror or exc}); "
@@ -572,26 +484,22 @@ def _stage_outputs(
     progress: Progress | Callable[[str], None] | None,
     focus: str | None = "dog_fouling",
     additions_contact: str | None = None,
+    gaps: gpd.GeoDataFrame | None = None,
 ) -> None:
     """Write every output into the staging folder (a failure to write is one clear error,
-    with nothing changed); the maps' PDFs when ``relative`` names them."""
-    from healthy_streets.analysis.tables import key_figures
-    from healthy_streets.io.write import write_csv, write_workbook
-    from healthy_streets.maps.index import index_page
-    from healthy_streets.maps.meeting import meeting_map, save_map
-
+    with nothing changed); the maps' PDFs when ``relative`` names them. The 20mph gaps are
+    worked out once for every map (``gaps``, when the tables already did)."""
     stage, out = staging.files, staging.out
     with _write_errors(out):
-        reporter = progress if isinstance(progress, Progress) else Progress()
+        reporter = as_progress(progress)
         chosen = [key.removeprefix("map:") for key in relative if key.startswith("map:")]
+        if gaps is None and chosen:
+            gaps = twenty_mph_gaps(layers)
         for zid in reporter.items(chosen, "Drawing the zone maps"):
             fmap = meeting_map(
+                layers,
                 zid,
-                zones=layers.zones,
-                streets=layers.streets,
-                assets=layers.assets,
-                reports=layers.reports,
-                basemap=layers.basemap,
+                gaps=gaps,
                 made_on=made_on,
                 project=title,
                 focus=focus,
@@ -599,23 +507,21 @@ def _stage_outputs(
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
         _stage_pdfs(stage, relative, chosen, reporter)
-        figures = key_figures(layers.zones, layers.streets, layers.assets, layers.reports)
+        figures = key_figures(layers)
         links = {
             zid: f"maps/{zid}.html"
             for zid in layers.zones["zone_id"]
             if zid in chosen or (out / "maps" / f"{zid}.html").exists()
         }
-        write_text_atomic(
-            stage / relative["index"],
-            index_page(
-                figures,
-                layers.zones,
-                links,
-                made_on=made_on,
-                title=title,
-                data_range=_data_range(layers.reports),
-            ),
+        page = index_page(
+            figures,
+            layers.zones,
+            links,
+            made_on=made_on,
+            title=title,
+            data_range=_data_range(layers.reports),
         )
+        save_index(page, stage / relative["index"], overwrite=True)
         write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
         if tables:
             for name, table in tables.items():
@@ -630,8 +536,6 @@ def _stage_pdfs(
     wanted = [zid for zid in chosen if f"pdf:{zid}" in relative]
     if not wanted:
         return
-    from healthy_streets.maps.pdf import maps_to_pdf
-
     reporter.step("Printing the maps to PDF")
     atlas = stage / relative["atlas"] if "atlas" in relative else None
     maps_to_pdf([stage / relative[f"map:{zid}"] for zid in wanted], atlas=atlas)
@@ -705,22 +609,26 @@ def build(
         Also print each zone's map to an A4 PDF, and all of them into ``atlas.pdf`` (the
         ``pdf`` extra and Chromium; see :mod:`healthy_streets.maps.pdf`).
 
+    Returns
+    -------
+    (Layers, BuildOutputs)
+        The layers the build made, and what it wrote.
+
     Raises
     ------
     BuildInterrupted
         On Ctrl-C (or SIGTERM, from the command line); its message says whether anything
         changed.
-    """
-    from healthy_streets.analysis.evaluation import check_settings
-    from healthy_streets.errors import BuildInterrupted
-    from healthy_streets.store import open_store
 
+    Examples
+    --------
+    >>> layers, outputs = build(load_project("my-project"), zone="Cowslip")  # doctest: +SKIP
+    """
     out = Path(output) if output is not None else project.output
     # everything that can be refused is refused before any work is done
     check_settings(**project.evaluation)
+    zone_ids = None if zone is None else [_chosen_zone(project.inputs, zone)]
     if pdf:
-        from healthy_streets.maps.pdf import check_printing
-
         check_printing()
     if not overwrite:
         refuse_existing_outputs(out)
@@ -737,7 +645,7 @@ def build(
                 project,
                 staging,
                 store_at,
-                zone=zone,
+                zone_ids=zone_ids,
                 overwrite=overwrite,
                 reporter=progress or Progress(),
                 pdf=pdf,
@@ -755,16 +663,13 @@ def _build_staged(
     staging: OutputStaging,
     store_at: Any,
     *,
-    zone: str | None,
+    zone_ids: list[str] | None,
     overwrite: bool,
     reporter: Progress,
     pdf: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
-    from healthy_streets.analysis.evaluation import evaluation_buffer_m
-    from healthy_streets.store import kept_additions, store_names, store_update
-
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
@@ -776,9 +681,9 @@ def _build_staged(
         reports_within_m=evaluation_buffer_m(**project.evaluation),
     )
     checkpoint("loaded")
-    zone_ids = None if zone is None else [_zone_id(layers.zones, zone)]
     reporter.step("Working out the tables")
-    tables = analysis_tables(layers, evaluation=project.evaluation)
+    gaps = twenty_mph_gaps(layers)  # once, for the table and every map
+    tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
     relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
     for path in relative.values():
         check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
@@ -792,6 +697,7 @@ def _build_staged(
         progress=reporter,
         focus=project.evaluation.get("category", "dog_fouling"),
         additions_contact=project.additions_contact,
+        gaps=gaps,
     )
     checkpoint("staged")
     reporter.step("Updating the store")
@@ -835,8 +741,6 @@ def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:
 
 def _made_by_toolkit(page: Path) -> bool:
     """Whether ``page`` is a meeting map the toolkit wrote (its ``generator``, in its head)."""
-    from healthy_streets.maps.elements import GENERATOR
-
     with page.open("rb") as handle:
         head = handle.read(4096)
     return f'<meta name="generator" content="{GENERATOR}'.encode() in head
@@ -845,8 +749,6 @@ def _made_by_toolkit(page: Path) -> bool:
 def refuse_existing_outputs(out: Path) -> None:
     """Raise :class:`OutputExistsError` for the first build output already in ``out``
     (a build without ``overwrite`` stops before doing any work)."""
-    from healthy_streets.errors import OutputExistsError
-
     candidates = [out / "index.html", out / "rejected.csv", out / "tables.xlsx", out / "atlas.pdf"]
     for folder, pattern in (
         (out / "maps", "*.html"),
@@ -860,43 +762,8 @@ def refuse_existing_outputs(out: Path) -> None:
             raise OutputExistsError(path)
 
 
-def _zone_id(zones: gpd.GeoDataFrame, wanted: str) -> str:
-    for zone in zones.itertuples():
-        if wanted in (zone.zone_id, str(zone.name)) or wanted.lower() == str(zone.name).lower():
-            return str(zone.zone_id)
-    from healthy_streets.errors import ConfigError
-
-    known = ", ".join(f"{z.zone_id} ({z.name})" for z in zones.itertuples())
-    raise ConfigError(f"There is no zone {wanted!r}; the zones are: {known}.")
-
-
-def sample_inputs(directory: str | Path | None = None) -> Inputs:
-    """The bundled sample neighbourhood's inputs.
-
-    ``directory`` defaults to the checkout's ``data/sample``; where that does not exist (an
-    installed package), the sample is generated into a cache folder first.
-    """
-    from healthy_streets.sample import FILES
-
-    folder = Path(directory) if directory is not None else _sample_folder()
-    return Inputs(
-        zones=folder / FILES["zones"],
-        osm=folder / FILES["osm"],
-        assets=[folder / FILES["assets"]],
-        reports=[
-            (folder / FILES["reports_fixmystreet"], "fixmystreet"),
-            (folder / FILES["reports_open311"], "open311"),
-        ],
-    )
-
-
-def _sample_folder() -> Path:
-    from healthy_streets.sample import FILES, generate_sample
-
-    checkout = Path(__file__).resolve().parents[1] / "data" / "sample"
-    if all((checkout / name).is_file() for name in FILES.values()):
-        return checkout
-    cache = Path.home() / ".cache" / "healthy_streets" / "sample"
-    if not all((cache / name).is_file() for name in FILES.values()):
-        generate_sample(cache)
-    return cache
+def _chosen_zone(inputs: Inputs, wanted: str) -> str:
+    """The ``zone_id`` of the zone a build draws alone, checked against the zones file
+    before any other input is read (a zone not in it is refused, with the closest names)."""
+    zones = inputs.zones.read(read_zones, **inputs.zones.options).layer
+    return zone_id_of(zones, wanted)

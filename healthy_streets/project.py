@@ -16,11 +16,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthy_streets.errors import ProjectFileError
+from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets.analysis.evaluation import check_settings
+from healthy_streets.errors import ConfigError, ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M
-from healthy_streets.pipeline import Inputs, Source
+from healthy_streets.model.build import Inputs, Source
+from healthy_streets.model.taxonomy import (
+    ASSET_CATEGORIES,
+    REPORT_CATEGORIES,
+    asset_taxonomy,
+    report_taxonomy,
+)
+from healthy_streets.model.vocabulary import (
+    ADJUSTMENTS,
+    CONTROLS,
+    NATIONS,
+    REPORT_FORMATS,
+    TIERS,
+    words,
+)
+from healthy_streets.sample import FILES, generate_sample
 
-__all__ = ["CONFIG_NAME", "Project", "init_project", "load_project", "sample_project"]
+__all__ = [
+    "CONFIG_NAME",
+    "Project",
+    "init_project",
+    "load_project",
+    "sample_inputs",
+    "sample_project",
+]
 
 CONFIG_NAME = "healthy-streets.toml"
 
@@ -66,7 +90,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "project": {
         "name": (str, "a title for the index page"),
         "output": (str, "the folder for maps, tables and the store"),
-        "nation": (str, "england, wales, scotland or northern_ireland"),
+        "nation": (str, words(NATIONS)),
         "buffer_m": ((int, float), "metres around the zones to keep"),
         "allow_outside": (bool, "true to read input files from outside the project folder"),
         "additions": (str, "a folder of residents' additions files, read by every build"),
@@ -95,13 +119,13 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     },
     "reports": {
         "file": (str, "a report file"),
-        "format": (str, "fixmystreet, open311 or csv"),
+        "format": (str, words(REPORT_FORMATS)),
         "columns": (dict, "role = column, for a council CSV"),
     },
     "taxonomy": {
         "assets": (dict, "extra asset synonyms: text = category key"),
         "reports": (dict, "extra report synonyms: text = category key"),
-        "tiers": (dict, "report category = county or district"),
+        "tiers": (dict, f"report category = {words(TIERS)}"),
     },
     "store": {
         "url": (str, "postgresql://... for a shared PostGIS database"),
@@ -110,13 +134,13 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "evaluation": {
         "category": (str, "the report category to evaluate"),
         "window_months": (int, "months before and after"),
-        "control": (str, "outside, ring or not_yet_treated"),
+        "control": (str, words(CONTROLS)),
         "ring_m": ((int, float), "the ring's width in metres"),
         "baseline_months": (int, "months before the date (default: twice window_months)"),
         "gap_m": ((int, float), "metres next to each zone left out of the ring"),
         "history_months": (int, "months before the before window used for the checks"),
         "min_reports": (int, "fewest reports in a zone (and its comparison) to evaluate it"),
-        "adjust": (str, "holm, bh or none: the adjustment for zones tested together"),
+        "adjust": (str, f"{words(ADJUSTMENTS)}: the adjustment for zones tested together"),
         "decided_on": (dict, "zone = the day it was decided on: its baseline ends there"),
     },
 }
@@ -259,7 +283,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
     }
     inputs = Inputs(
-        zones=Source(path_of(zones_table["file"]), options=zones_options),
+        Source(path_of(zones_table["file"]), options=zones_options, origin="[zones] file"),
         osm=resolve(streets_table.get("osm_file")),
         place=streets_table.get("place"),
         assets=[
@@ -270,8 +294,9 @@ def _project(data: dict[str, Any], file: Path) -> Project:
                     for k, v in entry.items()
                     if k != "file"
                 },
+                origin=f"[[assets]] number {number}",
             )
-            for entry in data.get("assets", [])
+            for number, entry in enumerate(data.get("assets", []), start=1)
         ]
         + _addition_sources(resolve(project_table.get("additions"))),
         reports=[
@@ -279,11 +304,12 @@ def _project(data: dict[str, Any], file: Path) -> Project:
                 path_of(entry["file"]),
                 entry.get("format"),
                 options={"columns": entry["columns"]} if "columns" in entry else {},
+                origin=f"[[reports]] number {number}",
             )
-            for entry in data.get("reports", [])
+            for number, entry in enumerate(data.get("reports", []), start=1)
         ],
         speed_limits=(
-            Source(path_of(zones_table["speed_limits"]))
+            Source(path_of(zones_table["speed_limits"]), origin="[zones] speed_limits")
             if zones_table.get("speed_limits")
             else None
         ),
@@ -293,6 +319,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         asset_synonyms=data.get("taxonomy", {}).get("assets", {}),
         report_synonyms=data.get("taxonomy", {}).get("reports", {}),
         tiers=data.get("taxonomy", {}).get("tiers", {}),
+        origin=str(file),
     )
     store_table = data.get("store", {})
     return Project(
@@ -331,33 +358,21 @@ def _addition_sources(folder: Path | None) -> list[Source]:
 
 def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
     """Read choices in any case ("Wales", "FixMyStreet", "Dog fouling") and check them."""
-    from healthy_streets.analysis.evaluation import check_settings
-    from healthy_streets.errors import ConfigError as Refused
-    from healthy_streets.model.taxonomy import (
-        ASSET_CATEGORIES,
-        REPORT_CATEGORIES,
-        asset_taxonomy,
-        report_taxonomy,
-    )
 
     def choose(where: str, value: object, allowed: tuple[str, ...]) -> str:
-        chosen = str(value).strip().lower().replace(" ", "_")
+        chosen = "_".join(str(value).strip().lower().split())
         if chosen not in allowed:
-            problems.append(f"{where} = {value!r} should be one of {', '.join(allowed)}.")
+            problems.append(f"{where} = {value!r} should be one of {words(allowed)}.")
         return chosen
 
     project_table = _table(data.get("project"))
     if "nation" in project_table:
-        project_table["nation"] = choose(
-            "[project] nation",
-            project_table["nation"],
-            ("england", "wales", "scotland", "northern_ireland"),
-        )
+        project_table["nation"] = choose("[project] nation", project_table["nation"], NATIONS)
     entries = data.get("reports", [])
     for i, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
         if isinstance(entry, dict) and "format" in entry:
             entry["format"] = choose(
-                f"[[reports]] number {i} format", entry["format"], ("fixmystreet", "open311", "csv")
+                f"[[reports]] number {i} format", entry["format"], REPORT_FORMATS
             )
     taxonomy = _table(data.get("taxonomy"))
     reports_keys, assets_keys = report_taxonomy(), asset_taxonomy()
@@ -365,11 +380,11 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
         ("assets", assets_keys, ASSET_CATEGORIES),
         ("reports", reports_keys, REPORT_CATEGORIES),
     ):
-        words = taxonomy.get(kind, {})
-        words = words if isinstance(words, dict) else {}
-        for text, key in list(words.items()):
-            words[text] = keys.key(str(key))
-            if words[text] not in known:
+        own = taxonomy.get(kind, {})
+        own = own if isinstance(own, dict) else {}
+        for text, key in list(own.items()):
+            own[text] = keys.key(str(key))
+            if own[text] not in known:
                 problems.append(
                     f"[taxonomy.{kind}] {text!r} = {key!r}: there is no such "
                     f"category; use one of {', '.join(known)}."
@@ -383,7 +398,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
                 f"[taxonomy.tiers] {key!r}: there is no such report category; use "
                 f"one of {', '.join(REPORT_CATEGORIES)}."
             )
-        tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), ("county", "district"))
+        tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), TIERS)
     evaluation = _table(data.get("evaluation"))
     if "category" in evaluation:
         evaluation["category"] = reports_keys.key(str(evaluation["category"]))
@@ -393,7 +408,7 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
         return  # a key of the wrong type is already listed; checking values would repeat it
     try:
         check_settings(**evaluation)
-    except (Refused, TypeError) as exc:
+    except (ConfigError, TypeError) as exc:
         problems.append(f"[evaluation] {exc}")
 
 
@@ -443,23 +458,64 @@ def _check_setting(table: str, key: str, item: object, problems: list[str]) -> N
                 problems.append(f"[{table}.{key}] {name} = {value!r} should be text, in quotes.")
 
 
-def sample_project(output: str | Path = "out/demo") -> Project:
-    """The bundled sample as a project (what ``healthy-streets demo`` builds)."""
-    from healthy_streets.pipeline import sample_inputs
+def sample_inputs(directory: str | Path | None = None) -> Inputs:
+    """The bundled sample neighbourhood's inputs.
 
+    Parameters
+    ----------
+    directory
+        Where the sample's files are. By default the checkout's ``data/sample``; where
+        that does not exist (an installed package), the sample is generated into a cache
+        folder first.
+
+    Examples
+    --------
+    >>> import healthy_streets as hs
+    >>> layers = hs.load_layers(hs.sample_inputs())  # doctest: +SKIP
+    """
+    folder = Path(directory) if directory is not None else _sample_folder()
+    return Inputs(
+        folder / FILES["zones"],
+        osm=folder / FILES["osm"],
+        assets=[folder / FILES["assets"]],
+        reports=[
+            (folder / FILES["reports_fixmystreet"], "fixmystreet"),
+            (folder / FILES["reports_open311"], "open311"),
+        ],
+    )
+
+
+def _sample_folder() -> Path:
+    checkout = Path(__file__).resolve().parents[1] / "data" / "sample"
+    if all((checkout / name).is_file() for name in FILES.values()):
+        return checkout
+    cache = Path.home() / ".cache" / "healthy_streets" / "sample"
+    if not all((cache / name).is_file() for name in FILES.values()):
+        generate_sample(cache)
+    return cache
+
+
+def sample_project(output: str | Path = "out/demo") -> Project:
+    """The bundled sample as a project (what ``healthy-streets demo`` builds).
+
+    Parameters
+    ----------
+    output
+        The output folder.
+    """
     return Project(
         name="Yarrowside (sample): 20mph zone maps", inputs=sample_inputs(), output=Path(output)
     )
 
 
-TEMPLATE = """# healthy-streets project file. Paths are relative to this file's folder.
-# Build the maps, tables and the store with:  healthy-streets build {config}
+TEMPLATE = f"""# healthy-streets project file. Paths are relative to this file's folder.
+# Build the maps, tables and the store with:  healthy-streets build {{config}}
 # Every setting is described in README.md beside this file.
 
 [project]
-name = {name}
+name = {{name}}
 output = "out"                  # maps, tables and the GeoPackage store go here
-nation = "england"              # england, wales, scotland or northern_ireland
+nation = "england"              # {words(NATIONS)}
 buffer_m = 300                  # metres around the zones to keep streets, assets, reports
 # allow_outside = true          # read input files from outside this folder too
 additions = "additions"         # residents' additions files from the meeting maps: every
@@ -495,7 +551,7 @@ file = "walkabout.csv"          # CSV/.xlsx (lat/lon, easting/northing, grid ref
 
 [[reports]]
 file = "fixmystreet.csv"
-format = "fixmystreet"          # fixmystreet, open311 or csv
+format = "fixmystreet"          # {words(REPORT_FORMATS)}
 
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"
@@ -573,7 +629,6 @@ def init_project(
 
     Returns the paths written. Existing files are refused unless ``overwrite``.
     """
-    from healthy_streets._files import check_output, write_text_atomic
 
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)

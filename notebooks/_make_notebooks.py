@@ -44,7 +44,7 @@ QUICKSTART = [
     new_code_cell('streets.speed_source.value_counts()'),
     new_markdown_cell("## Key figures per zone, with the area outside all zones as a comparison"),
     new_code_cell(
-        "figures = hs.key_figures(layers.zones, layers.streets, layers.assets, layers.reports)\n"
+        "figures = hs.key_figures(layers)\n"
         "figures"
     ),
     new_markdown_cell("## Reports and assets"),
@@ -56,8 +56,7 @@ QUICKSTART = [
         "## A meeting map\n\nThe same map the command line writes: it works with no internet."
     ),
     new_code_cell(
-        'm = hs.meeting_map("yarrowside-north", zones=layers.zones, streets=layers.streets,\n'
-        "                   assets=layers.assets, reports=layers.reports)\n"
+        'm = hs.meeting_map(layers, "Yarrowside North")\n'
         "m"
     ),
 ]
@@ -86,7 +85,7 @@ BEFORE_AFTER = [
     ),
     new_markdown_cell("## The evaluation, against the streets outside all zones"),
     new_code_cell(
-        "evaluation = hs.before_after(layers.zones, layers.reports, category='dog_fouling')\n"
+        "evaluation = hs.before_after(layers, category='dog_fouling')\n"
         "evaluation[['zone_before', 'zone_after', 'control_before', 'control_after',\n"
         "            'ratio_of_ratios', 'ci_low', 'ci_high', 'p_adjusted', 'verdict_kind']]"
     ),
@@ -115,8 +114,8 @@ BEFORE_AFTER = [
         "## The monthly series\n\nThe zone (solid) beside the comparison (dashed), the date "
         "the zone began marked and the windows shaded."
     ),
-    new_code_cell("hs.plot_monthly(layers.zones, layers.reports, 'yarrowside-north');"),
-    new_code_cell("hs.plot_monthly(layers.zones, layers.reports, 'cowslip');"),
+    new_code_cell("hs.plot_monthly(layers, 'Yarrowside North');"),
+    new_code_cell("hs.plot_monthly(layers, 'Cowslip');"),
     new_markdown_cell(
         "## Other comparison areas\n\n"
         "A ring around each zone, leaving out the first 100 m where reports displaced from "
@@ -126,7 +125,7 @@ BEFORE_AFTER = [
     ),
     new_code_cell(
         "for control in ('ring', 'not_yet_treated'):\n"
-        "    other = hs.before_after(layers.zones, layers.reports, control=control)\n"
+        "    other = hs.before_after(layers, control=control)\n"
         "    row = other.loc['yarrowside-north']\n"
         "    print(f\"{row['comparison']}: {row['verdict']}\")"
     ),
@@ -161,13 +160,13 @@ SCORECARD_AND_GAPS = [
     ),
     new_markdown_cell("## Street length by speed limit"),
     new_code_cell(
-        "lengths = hs.street_lengths(layers.zones, layers.streets)\n"
+        "lengths = hs.street_lengths(layers)\n"
         "hs.plot_speed_bands(lengths)\n"
         "lengths[['street_km', 'km_20', 'km_30', 'km_40', 'km_unknown', 'share_20mph']]"
     ),
     new_markdown_cell("## The scorecard"),
     new_code_cell(
-        "card = hs.scorecard(layers.zones, layers.streets, layers.assets, layers.reports)\n"
+        "card = hs.scorecard(layers)\n"
         "card.pivot(index='indicator', columns='zone_id', values='score')"
     ),
     new_code_cell("hs.plot_scorecard(card, 'yarrowside-north');"),
@@ -181,12 +180,12 @@ SCORECARD_AND_GAPS = [
         "signs, or to correct the map."
     ),
     new_code_cell(
-        "gaps = hs.twenty_mph_gaps(layers.zones, layers.streets)\n"
+        "gaps = hs.twenty_mph_gaps(layers)\n"
         "gaps.drop(columns='geometry')"
     ),
     new_markdown_cell("## Schools outside every 20mph zone"),
     new_code_cell(
-        "hs.schools_outside_zones(layers.assets, layers.zones).drop(columns='geometry')"
+        "hs.schools_outside_zones(layers).drop(columns='geometry')"
     ),
     new_markdown_cell(
         "## Hotspot streets for dog fouling\n\n"
@@ -196,10 +195,110 @@ SCORECARD_AND_GAPS = [
         "street with a few reports does not top the list by luck."
     ),
     new_code_cell(
-        "hotspots = hs.hotspot_streets(layers.streets, layers.reports, category='dog_fouling',\n"
-        "                              smooth=True)\n"
+        "hotspots = hs.hotspot_streets(layers, category='Dog fouling', smooth=True)\n"
         "hotspots[['rank', 'zone_id', 'street', 'length_m', 'reports', 'per_100m_per_year',\n"
         "          'rate_low', 'rate_high', 'smoothed_per_100m_per_year', 'stands_out']].head(10)"
+    ),
+]
+
+OWN_GRAPH_AND_ZONES = [
+    new_markdown_cell(
+        "# Your own osmnx graph and your own zones\n\n"
+        "The toolkit takes what an analyst already has: an osmnx street graph, and zones "
+        "drawn in a GeoDataFrame of your own, in longitude and latitude. Nothing is converted "
+        "by hand: the graph becomes the `streets` layer (keeping osmnx's `u`, `v` and `key`, "
+        "so every result joins back to the graph), your zones are read as a zones file "
+        "would be (name, status and date found by their columns), and every analysis "
+        "function takes the result whole. Everything runs offline, on the sample "
+        "neighbourhood's OpenStreetMap file and reports."
+    ),
+    new_code_cell(
+        "import geopandas as gpd\n"
+        "import osmnx as ox\n"
+        "from shapely.geometry import box\n\n"
+        "import healthy_streets as hs\n\n"
+        "sample = hs.sample_inputs()  # the sample's files: an OSM extract and resident reports\n"
+        "# keep the UK's 20mph zone tags too (osmnx keeps maxspeed by default)\n"
+        "ox.settings.useful_tags_way = [*ox.settings.useful_tags_way, 'maxspeed:type',\n"
+        "                               'zone:maxspeed']\n"
+        "G = ox.graph_from_xml(sample.osm)\n"
+        "G"
+    ),
+    new_markdown_cell(
+        "## Zones drawn in code\n\nTwo zones as a council officer might sketch them, in "
+        "longitude and latitude (EPSG:4326), with a status and a date written as people "
+        "write them."
+    ),
+    new_code_cell(
+        "my_zones = gpd.GeoDataFrame(\n"
+        "    {\n"
+        "        'name': ['Church Fields', 'Mill Brow'],\n"
+        "        'status': ['Implemented', 'Proposed'],\n"
+        "        'go_live': ['6 Sep 2021', None],\n"
+        "    },\n"
+        "    geometry=[box(-2.6345, 53.6505, -2.6230, 53.6565),\n"
+        "              box(-2.6220, 53.6515, -2.6090, 53.6545)],\n"
+        "    crs='EPSG:4326',\n"
+        ")\n"
+        "my_zones"
+    ),
+    new_markdown_cell(
+        "## The layers\n\n`Inputs` takes the zones and the graph as they are; "
+        "`load_layers` reads the reports, cuts the streets at the zones and attaches "
+        "everything. Each import says what it kept."
+    ),
+    new_code_cell(
+        "layers = hs.load_layers(hs.Inputs(my_zones, streets=G, reports=sample.reports))\n"
+        "for result in layers.imports:\n"
+        "    print(result.summary())\n"
+        "layers.zones[['zone_id', 'name', 'status', 'implemented_on']]"
+    ),
+    new_code_cell("layers.zones.explore(column='status', tooltip='name')"),
+    new_markdown_cell(
+        "## The summary\n\nEvery analysis function takes the `Layers` whole; zones and "
+        "categories by the names people use."
+    ),
+    new_code_cell(
+        "summary = hs.summarise_zones(layers)\n"
+        "summary[['name', 'status', 'street_km', 'share_20mph', 'reports',\n"
+        "         'reports_per_street_km_per_year']]"
+    ),
+    new_markdown_cell(
+        "## Hotspot streets\n\nThe graph itself can be the streets too: here the "
+        "ranking of streets by dog fouling reports, straight from `G`."
+    ),
+    new_code_cell(
+        "hotspots = hs.hotspot_streets(G, layers.reports, category='dog fouling')\n"
+        "hotspots[['rank', 'zone_id', 'street', 'length_m', 'reports', 'per_100m_per_year',\n"
+        "          'stands_out']].head(8)"
+    ),
+    new_markdown_cell(
+        "Each street segment keeps osmnx's `u`, `v` and `key`: back to the graph with no "
+        "parsing of ids."
+    ),
+    new_code_cell(
+        "segment = layers.streets.dropna(subset=['name']).iloc[0]\n"
+        "edge = G.get_edge_data(segment.u, segment.v, segment.key) or G.get_edge_data(\n"
+        "    segment.v, segment.u, segment.key)\n"
+        "segment['name'], edge['name']"
+    ),
+    new_markdown_cell("## Before and after, for the zone in force"),
+    new_code_cell(
+        "evaluation = hs.before_after(layers, category='Dog fouling')\n"
+        "evaluation[['name', 'zone_before', 'zone_after', 'control_before', 'control_after',\n"
+        "            'ratio_of_ratios', 'verdict']]"
+    ),
+    new_markdown_cell("## The meeting map, by the zone's name"),
+    new_code_cell("hs.meeting_map(layers, 'Church Fields')"),
+    new_markdown_cell("## Checks"),
+    new_code_cell(
+        "assert layers.zones.crs == 'EPSG:27700'  # your degrees, read into the working CRS\n"
+        "assert list(summary.index) == ['church-fields', 'mill-brow', '(outside zones)']\n"
+        "assert summary.loc['church-fields', 'reports'] > 0\n"
+        "assert len(hotspots) > 0 and hotspots['reports'].sum() > 0\n"
+        "assert evaluation.loc['church-fields', 'evaluated']\n"
+        "assert not evaluation.loc['mill-brow', 'evaluated']  # proposed: nothing to evaluate\n"
+        "print('your graph and your zones, analysed')"
     ),
 ]
 
@@ -215,6 +314,7 @@ NOTEBOOKS = {
     "01_quickstart.ipynb": QUICKSTART,
     "02_before_after_dog_fouling.ipynb": BEFORE_AFTER,
     "03_scorecard_and_gaps.ipynb": SCORECARD_AND_GAPS,
+    "04_your_own_graph_and_zones.ipynb": OWN_GRAPH_AND_ZONES,
 }
 
 if __name__ == "__main__":

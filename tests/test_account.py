@@ -7,8 +7,8 @@ import json
 import geopandas as gpd
 import pandas as pd
 
+from healthy_streets.io.store import provenance_row
 from healthy_streets.model.account import AccountBook
-from healthy_streets.store import provenance_row
 
 
 def _result():

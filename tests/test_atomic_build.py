@@ -292,21 +292,21 @@ def test_stale_staging_folders_are_removed_or_finished(tmp_path):
 
 
 def test_a_full_disk_leaves_every_output_whole(builds, monkeypatch):
-    import healthy_streets._files as files
-    import healthy_streets.store as store
+    import healthy_streets.io.store as store
+    import healthy_streets.io.write as files  # where the CSVs are written
 
-    real_bytes, real_write = files.write_bytes_atomic, store._write
+    real_bytes, real_write = files.write_bytes_atomic, store.write_gpkg
 
     def disk_full(path, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    for module, name in ((files, "write_bytes_atomic"), (store, "_write")):
+    for module, name in ((files, "write_bytes_atomic"), (store, "write_gpkg")):
         builds.restore_old()
         before = {p: p.read_bytes() for p in builds.out.rglob("*") if p.is_file()}
         monkeypatch.setattr(module, name, disk_full)
         result = CliRunner().invoke(main, ["-q", "build", str(builds.project), "--overwrite"])
         monkeypatch.setattr(files, "write_bytes_atomic", real_bytes)
-        monkeypatch.setattr(store, "_write", real_write)
+        monkeypatch.setattr(store, "write_gpkg", real_write)
         assert result.exit_code == 1, name
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in result.output, result.output
@@ -344,7 +344,7 @@ def titles(out: Path) -> set[tuple[str, ...]]:
 def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url, monkeypatch):
     from sqlalchemy import text
 
-    from healthy_streets.store import META_TABLE, open_store
+    from healthy_streets.io.store import META_TABLE, open_store
 
     schema = f"hs_test_{uuid.uuid4().hex[:8]}"
     store = open_store(postgis_url, schema=schema)

@@ -389,9 +389,10 @@ def test_dates_and_categories_are_read_or_refused_before_any_work():
     assert backwards.exit_code == 2
     assert "is not after --start 2025-01-01" in backwards.output
     assert "Traceback" not in bad_date.output + backwards.output
-    unknown = run("evaluate", "--sample", "--category", "Dog mess")
+    unknown = run("evaluate", "--sample", "--category", "Dog fowl")
     assert unknown.exit_code == 2
-    assert "'Dog mess' is not a report category; use one of dog_fouling" in unknown.output
+    assert "'Dog fowl' is not a report category" in unknown.output
+    assert "Did you mean dog_fouling" in unknown.output
 
 
 def test_quiet_still_prints_the_result():
@@ -564,3 +565,37 @@ def test_osm_ways_are_named_as_osm_ways_not_rows(tmp_path):
     assert "kept the longest run of 2 nodes. (OSM way 26427724)" in result.output
     assert "it cannot be drawn. (OSM way 26427725)" in result.output
     assert "(row 264" not in result.output
+
+
+def test_verbosity_after_the_command_too(tmp_path):
+    """``-q`` and ``-v`` work after the command's name as before it."""
+    from conftest import SAMPLE
+
+    zones = str(SAMPLE / "zones.geojson")
+    before = run("-q", "zones", zones)
+    after = run("zones", zones, "-q")
+    assert before.exit_code == after.exit_code == 0
+    assert before.output == after.output == ""  # the account and the list are chatter
+    chatty = run("zones", zones)
+    assert "zones.geojson" in chatty.output
+    assert "-q, --quiet" in run("zones", "--help").output
+
+
+def test_a_zone_is_checked_before_anything_else_is_read(tmp_path):
+    """``build --zone`` reads the zones file first: a zone not in it is refused, with the
+    closest names, before the street network (missing here) is even looked at."""
+    import shutil
+
+    from conftest import SAMPLE
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    shutil.copy(SAMPLE / "zones.geojson", folder / "zones.geojson")
+    (folder / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n\n[streets]\nosm_file = "missing.osm"\n'
+    )
+    result = run("build", str(folder), "--zone", "Cowslp")
+    assert result.exit_code == 2
+    assert "There is no zone 'Cowslp'. Did you mean 'Cowslip' (cowslip)?" in result.output
+    assert "missing.osm" not in result.output
+    assert not (folder / "out" / "maps").exists()

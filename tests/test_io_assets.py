@@ -90,7 +90,7 @@ def test_excel_workbook(tmp_path):
     with pd.ExcelWriter(path) as writer:
         table.to_excel(writer, sheet_name="North", index=False)
         table.to_excel(writer, sheet_name="South", index=False)
-    with pytest.raises(InputFileError, match="'North', 'South'.*--layer"):
+    with pytest.raises(InputFileError, match="'North', 'South'.*layer=\"SHEET\""):
         read_assets(path)
     assert read_assets(path, layer="South").kept == 4
     assert read_assets(path, layer="south ").kept == 4  # sheet names read in any case
@@ -135,7 +135,7 @@ def test_postcodes_from_a_lookup_file_however_written(tmp_path):
     moved = read_assets(sheet, postcodes=codepoint).layer.geometry.iloc[0]
     assert moved.coords[0] == (358601.0, 417701.0)
     without = read_assets(sheet)
-    assert "--postcodes" in without.rejected.iloc[0]["reason"]
+    assert 'postcodes="FILE"' in without.rejected.iloc[0]["reason"]  # as Python names it
     assert without.kept == 0
 
 

@@ -14,6 +14,7 @@ def test_there_are_notebooks():
         "01_quickstart.ipynb",
         "02_before_after_dog_fouling.ipynb",
         "03_scorecard_and_gaps.ipynb",
+        "04_your_own_graph_and_zones.ipynb",
     ]
 
 

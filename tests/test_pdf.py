@@ -117,7 +117,7 @@ def test_one_zone_prints_its_page_and_no_atlas(tmp_path, chromium):
 
 @pytest.mark.browser
 def test_a_printing_failure_changes_nothing(tmp_path, chromium, monkeypatch):
-    import healthy_streets.maps.pdf as pdf_module
+    import healthy_streets.pipeline as pdf_module  # where the build prints its maps
     from healthy_streets.pipeline import build
     from healthy_streets.project import load_project
 

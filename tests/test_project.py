@@ -126,9 +126,9 @@ def test_an_interrupted_build_leaves_the_previous_outputs_whole(project, monkeyp
     assert run("build", str(project)).exit_code == 0
     out = project / "out"
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    import healthy_streets.maps.meeting as meeting
+    import healthy_streets.pipeline as pipeline  # where the build draws each map
 
-    real = meeting.meeting_map
+    real = pipeline.meeting_map
     calls = {"n": 0}
 
     def interrupted(*args, **kwargs):
@@ -137,7 +137,7 @@ def test_an_interrupted_build_leaves_the_previous_outputs_whole(project, monkeyp
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(meeting, "meeting_map", interrupted)
+    monkeypatch.setattr(pipeline, "meeting_map", interrupted)
     result = run("build", str(project), "--overwrite")
     assert result.exit_code == 1
     assert "Interrupted" in result.output

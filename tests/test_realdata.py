@@ -236,7 +236,7 @@ def test_sutton_toilets_placed_by_their_postcodes(shared_data, tmp_path):
     path = shared_data / "assets" / "sutton_toilets.xlsx"
     without = read_assets(path)
     assert without.kept == 0
-    assert without.rejected["reason"].str.contains("postcodes = in the project file").all()
+    assert without.rejected["reason"].str.contains('postcodes="FILE"').all()
     assert "name <- 'Area' (content: 100% of its values are short distinct texts)" in (
         columns_note(without)
     )

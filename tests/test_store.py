@@ -16,14 +16,14 @@ from click.testing import CliRunner
 import healthy_streets as hs
 from healthy_streets.cli import main
 from healthy_streets.errors import ForeignLayerError, StoreError
-from healthy_streets.model.layers import LAYERS
-from healthy_streets.store import (
+from healthy_streets.io.store import (
     META_TABLE,
     PROVENANCE_COLUMNS,
     import_update,
     open_store,
     store_update,
 )
+from healthy_streets.model.layers import LAYERS
 
 from conftest import SAMPLE
 
@@ -135,10 +135,10 @@ def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
     store = open_store(path)
     store.update(update)
     saved = path.read_bytes()
-    import healthy_streets.store as module
+    import healthy_streets.io.store as module
 
     calls = {"n": 0}
-    real_write = module._write
+    real_write = module.write_gpkg
 
     def fail_on_third(*args, **kwargs):
         calls["n"] += 1
@@ -146,7 +146,7 @@ def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(module, "_write", fail_on_third)
+    monkeypatch.setattr(module, "write_gpkg", fail_on_third)
     with pytest.raises(StoreError) as info:
         store.update(update)
     message = str(info.value)
@@ -398,7 +398,7 @@ def test_postgis_rows_are_keyed_by_the_file_and_foreign_tables_refused(
         conn.execute(text(f"INSERT INTO \"{schema}\".zones VALUES ('Old Town', 'East')"))
     engine.dispose()
     zones = SAMPLE / "zones.geojson"
-    with pytest.raises(ForeignLayerError, match=r"'zones'.*scheme, ward.*--overwrite") as info:
+    with pytest.raises(ForeignLayerError, match=r"'zones'.*scheme, ward.*overwrite=True") as info:
         store.update(import_update(hs.read_zones(zones), zones))
     assert "postgres:postgres" not in str(info.value)  # no password in messages
     assert sorted(store.read("reports")["report_id"]) == ["a3", "b1"]  # nothing changed
@@ -416,3 +416,23 @@ def test_postgis_failure_changes_nothing(postgis_url, update):
     with pytest.raises(StoreError, match="nothing was changed") as info:
         broken.update(update)
     assert "postgres:postgres" not in str(info.value)  # no password in messages
+
+
+def test_a_layer_an_earlier_version_wrote_is_the_toolkits(tmp_path, update):
+    """A layer gains columns at its end (streets gained u, v and key): a store written before
+    is still the toolkit's, and the next update rewrites the layer with today's columns."""
+    from healthy_streets.io.store import earlier_version, stored_columns
+    from healthy_streets.io.write import write_gpkg
+
+    path = tmp_path / "store.gpkg"
+    store = open_store(path)
+    store.update(update)
+    older = gpd.read_file(path, layer="streets").drop(columns=["u", "v", "key"])
+    write_gpkg(older, path, "streets")  # as a version before u, v and key wrote it
+    columns = list(pyogrio.read_info(path, layer="streets")["fields"])
+    assert earlier_version("streets", columns)
+    assert not earlier_version("streets", ["segment_id", "WARD", "source_path"])
+    store.check(["streets"])  # not refused as another's layer
+    store.update(update)
+    assert list(pyogrio.read_info(path, layer="streets")["fields"]) == stored_columns("streets")
+    assert gpd.read_file(path, layer="streets")["u"].notna().all()

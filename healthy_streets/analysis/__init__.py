@@ -22,6 +22,7 @@ from healthy_streets.analysis.evaluation import (
 )
 from healthy_streets.analysis.gaps import (
     compare_speed_limits,
+    gaps_table,
     schools_outside_zones,
     twenty_mph_gaps,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "cut_streets_at_zones",
     "disjoint_zones",
     "evaluation_buffer_m",
+    "gaps_table",
     "hotspot_streets",
     "key_figures",
     "monthly_counts",

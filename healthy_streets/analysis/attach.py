@@ -12,6 +12,8 @@ the zone, never in the area outside all zones.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -19,6 +21,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets import settings
+from healthy_streets.analysis._validate import Given, gather
 from healthy_streets.model.layers import STREETS, conform
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "attach_to_streets",
     "cut_streets_at_zones",
     "disjoint_zones",
+    "given_layers",
     "zone_ranks",
 ]
 
@@ -35,14 +39,43 @@ log = logging.getLogger(__name__)
 MIN_PIECE_M = 0.01
 
 
-def _check_crs(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, what: str) -> None:
-    if layer.crs != zones.crs:
-        from healthy_streets.errors import ConfigError
+def given_layers(
+    first: Any,
+    *rest: Any,
+    roles: Sequence[str],
+    caller: str,
+    optional: Sequence[str] = (),
+) -> Given:
+    """The layers a call was given, checked (:func:`~healthy_streets.analysis._validate.
+    gather`) and attached to each other where they are not yet.
 
-        raise ConfigError(
-            f"The {what} are in {layer.crs} but the zones are in {zones.crs}; both must be in "
-            "the working CRS. Read them with the toolkit's importers, or call .to_crs()."
-        )
+    Streets given as a graph or osmnx's edges, or never cut at zones (``zone_id`` empty
+    throughout), are cut at the call's zones; assets and reports not yet placed in zones
+    (``zone_id`` empty throughout) are placed in them, and those not yet attached to the
+    streets (or attached to other streets: a graph was given) are attached to them; all as
+    :func:`healthy_streets.load_layers` does. Layers already attached are used as they are.
+    """
+    given = gather(first, *rest, roles=roles, caller=caller, optional=optional)
+    zones, streets = given["zones"], given["streets"]
+    recut = (
+        zones is not None
+        and streets is not None
+        and len(zones) > 0
+        and (given.converted or bool(streets["zone_id"].isna().all()))
+    )
+    if recut:
+        given.layers["streets"] = streets = _cut(streets, zones)
+    for role in ("assets", "reports"):
+        layer = given[role]
+        if layer is None:
+            continue
+        if zones is not None and len(zones) and bool(layer["zone_id"].isna().all()):
+            layer = _assign(layer, zones)
+        unattached = bool(layer["segment_id"].isna().all())
+        if streets is not None and (given.converted or recut or unattached):
+            layer = _attach(layer, streets, None)
+        given.layers[role] = layer
+    return given
 
 
 def zone_ranks(zones: gpd.GeoDataFrame) -> np.ndarray:
@@ -74,7 +107,7 @@ def disjoint_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return result
 
 
-def assign_zones(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def assign_zones(layer: gpd.GeoDataFrame, zones: Any = None) -> gpd.GeoDataFrame:
     """Set ``zone_id`` on points (the zone containing them) or polygons (by their
     representative point). Features outside every zone get an empty ``zone_id``.
 
@@ -93,7 +126,11 @@ def assign_zones(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDat
     GeoDataFrame
         A copy of ``layer`` with ``zone_id`` filled.
     """
-    _check_crs(layer, zones, "features")
+    given = gather(layer, zones, roles=("layer", "zones"), caller="assign_zones")
+    return _assign(given["layer"], given["zones"])
+
+
+def _assign(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = layer.copy()
     if out.empty or zones.empty:
         out["zone_id"] = pd.Series([None] * len(out), index=out.index, dtype="str")
@@ -111,8 +148,8 @@ def assign_zones(layer: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> gpd.GeoDat
 
 
 def cut_streets_at_zones(
-    streets: gpd.GeoDataFrame,
-    zones: gpd.GeoDataFrame,
+    streets: Any,
+    zones: Any = None,
     *,
     outside_within_m: float | None = None,
 ) -> gpd.GeoDataFrame:
@@ -126,7 +163,9 @@ def cut_streets_at_zones(
     Parameters
     ----------
     streets
-        The ``streets`` layer.
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.model.streets.as_streets`); or a ``Layers``, whose streets
+        are cut at its zones.
     zones
         The ``zones`` layer, same CRS.
     outside_within_m
@@ -139,8 +178,21 @@ def cut_streets_at_zones(
     -------
     GeoDataFrame
         The ``streets`` layer, cut, with ``zone_id`` filled.
+
+    Examples
+    --------
+    >>> cut = cut_streets_at_zones(G, zones)  # doctest: +SKIP
     """
-    _check_crs(streets, zones, "streets")
+    given = gather(streets, zones, roles=("streets", "zones"), caller="cut_streets_at_zones")
+    return _cut(given["streets"], given["zones"], outside_within_m=outside_within_m)
+
+
+def _cut(
+    streets: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    *,
+    outside_within_m: float | None = None,
+) -> gpd.GeoDataFrame:
     if outside_within_m is not None and not streets.empty and not zones.empty:
         streets = _within(streets, zones, outside_within_m)
     if streets.empty or zones.empty:
@@ -235,7 +287,7 @@ def _one_zone_each(street_idx: np.ndarray, zone_rank: np.ndarray, pieces: np.nda
 
 def attach_to_streets(
     layer: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
+    streets: Any,
     *,
     max_distance_m: float | None = None,
 ) -> gpd.GeoDataFrame:
@@ -249,7 +301,8 @@ def attach_to_streets(
     layer
         ``reports`` or ``assets``.
     streets
-        The ``streets`` layer (ideally cut at zones), same CRS.
+        The ``streets`` layer (ideally cut at zones), same CRS; or an osmnx graph or
+        osmnx's edges (:func:`~healthy_streets.model.streets.as_streets`).
     max_distance_m
         Points further than this from every segment are left unattached (default
         :data:`settings.attach_distance_m`).
@@ -259,7 +312,13 @@ def attach_to_streets(
     GeoDataFrame
         A copy of ``layer`` with ``segment_id``, ``street_name`` and ``street_distance_m``.
     """
-    _check_crs(layer, streets, "features")
+    given = gather(layer, streets, roles=("layer", "streets"), caller="attach_to_streets")
+    return _attach(given["layer"], given["streets"], max_distance_m)
+
+
+def _attach(
+    layer: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, max_distance_m: float | None
+) -> gpd.GeoDataFrame:
     distance = settings.attach_distance_m if max_distance_m is None else max_distance_m
     out = layer.copy()
     out["segment_id"] = pd.Series([None] * len(out), index=out.index, dtype="object")

@@ -47,8 +47,12 @@ import pandas as pd
 import shapely
 
 from healthy_streets.analysis import _its
+from healthy_streets.analysis.attach import given_layers
+from healthy_streets.errors import ConfigError
 from healthy_streets.model.dates import date_as_known
-from healthy_streets.model.taxonomy import REPORT_CATEGORIES
+from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
+from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, CONTROLS, words
 
 __all__ = [
     "ADJUSTMENTS",
@@ -66,9 +70,7 @@ TIMEZONE = "Europe/London"
 #: Comparison areas: the streets outside all zones, a ring around the zone (beyond a gap,
 #: outside every zone), or the zones not yet in force (proposed, or in force only after the
 #: evaluated zone's after window).
-CONTROLS = ("outside", "ring", "not_yet_treated")
 #: How p-values are adjusted for the number of zones and categories tested together.
-ADJUSTMENTS = ("holm", "bh", "none")
 #: The kinds of verdict, in ``verdict_kind``.
 KINDS = ("fall", "rise", "no_change", "uncertain", "not_enough_reports", "not_evaluated")
 Z95 = 1.959963984540054
@@ -171,9 +173,9 @@ def evaluation_buffer_m(
 
 
 def monthly_counts(
-    zones: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
-    zone_id: str,
+    zones: Any,
+    reports: Any = None,
+    zone_id: str | None = None,
     *,
     category: str = "dog_fouling",
     control: str = "outside",
@@ -188,12 +190,32 @@ def monthly_counts(
     For ``control="not_yet_treated"`` the comparison is the zones not in force by the end of
     the zone's after window (``window_months``).
 
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers`, whose reports are used
+        when none are given (``monthly_counts(layers, "Cowslip")``).
+    reports
+        The ``reports`` layer.
+    zone_id
+        The zone: its ``zone_id`` or its name.
+    category
+        The report category: its key, label or a word for it.
+    control, ring_m, gap_m, window_months
+        As for :func:`before_after`.
+
     Returns
     -------
     DataFrame
         Indexed by ``month`` (the month's first day), with columns ``zone`` and ``control``
         (counts).
     """
+    if isinstance(reports, str):  # monthly_counts(layers, "Cowslip")
+        reports, zone_id = None, reports
+    given = given_layers(zones, reports, roles=("zones", "reports"), caller="monthly_counts")
+    zones, reports = given["zones"], given["reports"]
+    zone_id = zone_id_of(zones, zone_id)
+    category = report_category(category)
     _check(category, control)
     months = _months(reports["reported_at"])
     daily = _Daily(zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m)
@@ -215,8 +237,8 @@ def monthly_counts(
 
 
 def before_after(
-    zones: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    zones: Any,
+    reports: Any = None,
     *,
     category: str | Sequence[str] = "dog_fouling",
     window_months: int = 12,
@@ -234,11 +256,15 @@ def before_after(
 
     Parameters
     ----------
-    zones, reports
-        The normalised layers; reports must carry ``zone_id``.
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose reports are used when none are given.
+    reports
+        The ``reports`` layer (reports not yet placed in zones are placed in ``zones``).
     category
-        The report category (a key of the report taxonomy), or several: one row per zone
-        and category, all adjusted together.
+        The report category (its key, label or a word for it: ``"dog_fouling"``,
+        ``"Dog fouling"``, ``"dog mess"``), or several: one row per zone and category, all
+        adjusted together.
     window_months
         Months after the zone's date (the after window).
     control
@@ -332,8 +358,11 @@ def before_after(
 
     Examples
     --------
-    >>> before_after(layers.zones, layers.reports)[["verdict"]]  # doctest: +SKIP
+    >>> before_after(layers, category="Dog fouling")[["verdict"]]  # doctest: +SKIP
     """
+    given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
+    zones, reports = given["zones"], given["reports"]
+    category = report_categories(category)
     check_settings(
         category,
         window_months,
@@ -691,7 +720,7 @@ def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
     count = int(tested.sum())
     p = table["p_value"].to_numpy(float)
     table["p_adjusted"] = np.round(_its.adjust_p(np.where(tested, p, np.nan), adjust), 5)
-    method = {"holm": "Holm", "bh": "Benjamini-Hochberg", "none": "not adjusted"}[adjust]
+    method = ADJUSTMENT_NAMES[adjust]
     categories = table.loc[tested, "category"].nunique()
     what = "zones and categories" if categories > 1 else "zones"
     note = f"{method} over {count} {what}" if adjust != "none" else f"not adjusted ({count} tested)"
@@ -835,7 +864,6 @@ def check_settings(
     decided_on: Mapping[str, object] | None = None,
 ) -> None:
     """Refuse settings :func:`before_after` cannot use, saying which values it can."""
-    from healthy_streets.errors import ConfigError
 
     def whole(value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
@@ -874,7 +902,6 @@ def check_settings(
 
 
 def _check_more(gap_m: object, history_months: object, adjust: object, decided_on: object) -> None:
-    from healthy_streets.errors import ConfigError
 
     number = isinstance(gap_m, int | float) and not isinstance(gap_m, bool)
     if not number or not 0 <= gap_m < math.inf:  # type: ignore[operator]
@@ -891,7 +918,8 @@ def _check_more(gap_m: object, history_months: object, adjust: object, decided_o
         )
     if adjust not in ADJUSTMENTS:
         raise ConfigError(
-            f"Unknown adjustment {adjust!r}; use 'holm', 'bh' (Benjamini-Hochberg) or 'none'."
+            f"Unknown adjustment {adjust!r}; use {words(ADJUSTMENTS)} (holm: Holm, bh: "
+            "Benjamini-Hochberg)."
         )
     if decided_on is None:
         return
@@ -905,7 +933,6 @@ def _check_more(gap_m: object, history_months: object, adjust: object, decided_o
 
 
 def _decision_day(zone: object, day: object) -> pd.Timestamp:
-    from healthy_streets.errors import ConfigError
 
     try:
         stamp = pd.Timestamp(day)
@@ -922,36 +949,23 @@ def _decisions(
     zones: gpd.GeoDataFrame, decided_on: Mapping[str, object] | None
 ) -> dict[str, pd.Timestamp]:
     """decided_on by zone id (given by id or name)."""
-    from healthy_streets.errors import ConfigError
 
     if not decided_on:
         return {}
-    ids = zones["zone_id"].astype("str").tolist()
-    names = dict(zip(zones["name"].astype("str"), ids, strict=True))
     out = {}
     for key, day in decided_on.items():
-        zone_id = str(key) if str(key) in ids else names.get(str(key))
-        if zone_id is None:
-            raise ConfigError(
-                f"decided_on names {key!r}, which is not a zone; use a zone id or name: "
-                f"{', '.join(ids[:10])}{' ...' if len(ids) > 10 else ''}."
-            )
+        try:
+            zone_id = zone_id_of(zones, key)
+        except ConfigError as exc:
+            raise ConfigError(f"decided_on names a zone that is not one: {exc}") from None
         out[zone_id] = _decision_day(key, day)
     return out
 
 
 def _check(category: str | Sequence[str], control: str) -> None:
-    from healthy_streets.errors import ConfigError
-
-    for key in [category] if isinstance(category, str) else list(category):
-        if key not in REPORT_CATEGORIES:
-            raise ConfigError(
-                f"Unknown report category {key!r}; use one of {', '.join(REPORT_CATEGORIES)}."
-            )
+    report_categories(category)  # a key, label or word for one, else refused
     if control not in CONTROLS:
-        raise ConfigError(
-            f"Unknown control {control!r}; use 'outside', 'ring' or 'not_yet_treated'."
-        )
+        raise ConfigError(f"Unknown control {control!r}; use {words(CONTROLS)}.")
 
 
 def _months(dates: pd.Series) -> pd.DatetimeIndex:

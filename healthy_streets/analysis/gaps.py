@@ -5,15 +5,18 @@ Pure functions; each list is ready for the council to check signage or fix the m
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.tables import OUTSIDE
 from healthy_streets.analysis.zones import council_limits, tagged_20mph
 
-__all__ = ["compare_speed_limits", "schools_outside_zones", "twenty_mph_gaps"]
+__all__ = ["compare_speed_limits", "gaps_table", "schools_outside_zones", "twenty_mph_gaps"]
 
 #: Kinds of gap in :func:`twenty_mph_gaps`.
 FASTER_IN_ZONE = "faster in zone"
@@ -36,7 +39,7 @@ NO_UNIT = "limit tagged without a unit"
 
 
 def twenty_mph_gaps(
-    zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, *, edge_tolerance_m: float = 25.0
+    zones: Any, streets: Any = None, *, edge_tolerance_m: float = 25.0
 ) -> gpd.GeoDataFrame:
     """Streets where the council's zones and OpenStreetMap's speed limits disagree.
 
@@ -53,11 +56,23 @@ def twenty_mph_gaps(
       rules that is 30 km/h (18.6 mph); in Britain it is almost surely a slip for mph, so
       the map, not the street, needs fixing.
 
-    Streets must be cut at zone boundaries (``zone_id`` set). Pieces lying wholly within
+    Streets not yet cut at the zones (a graph, say) are cut first. Pieces lying wholly within
     ``edge_tolerance_m`` of a zone's edge are not gaps: a council draws its boundary along
     the main road while OSM's streets run to the road's centre line, so every street
     entering a zone has a few metres on the other side. Segments of one street (same name,
     same zone, same tags) are joined into one row.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    edge_tolerance_m
+        Metres from a zone's edge within which a street piece is not a gap.
 
     Returns
     -------
@@ -67,6 +82,8 @@ def twenty_mph_gaps(
         ``speed_source``, ``osm_way_ids`` (``;``-joined), geometry; longest first in each
         kind.
     """
+    given = given_layers(zones, streets, roles=("zones", "streets"), caller="twenty_mph_gaps")
+    zones, streets = given["zones"], given["streets"]
     roads = streets[streets["road_class"] != "path"].copy()
     implemented = set(zones.loc[zones["status"] == "implemented", "zone_id"].astype("str"))
     in_zone = roads["zone_id"].isin(implemented)
@@ -134,14 +151,16 @@ def _near_edges(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, tolerance_m: f
 
 
 def schools_outside_zones(
-    assets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, implemented_only: bool = True
+    assets: Any, zones: Any = None, *, implemented_only: bool = True
 ) -> gpd.GeoDataFrame:
     """Schools outside every 20mph zone, with the distance to the nearest zone.
 
     Parameters
     ----------
     assets
-        The ``assets`` layer (schools from walkabouts, council data or OpenStreetMap).
+        The ``assets`` layer (schools from walkabouts, council data or OpenStreetMap); or a
+        :class:`~healthy_streets.Layers`, whose layers are used where the others are not
+        given.
     zones
         The ``zones`` layer.
     implemented_only
@@ -153,6 +172,8 @@ def schools_outside_zones(
         ``asset_id``, ``name``, ``source``, ``distance_m`` (to the nearest zone's edge),
         ``nearest_zone_id``, the school's geometry; nearest first.
     """
+    given = given_layers(assets, zones, roles=("assets", "zones"), caller="schools_outside_zones")
+    assets, zones = given["assets"], given["zones"]
     schools = assets[assets["category"] == "school"]
     covering = zones[zones["status"] == "implemented"] if implemented_only else zones
     if schools.empty:
@@ -192,8 +213,8 @@ def schools_outside_zones(
 
 
 def compare_speed_limits(
-    speed_limits: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
+    speed_limits: Any,
+    streets: Any = None,
     *,
     match_m: float = 10.0,
     min_overlap: float = 0.5,
@@ -207,6 +228,20 @@ def compare_speed_limits(
     unknown limit is never a difference (there is nothing to compare); a segment OSM gives
     no limit is one.
 
+    Parameters
+    ----------
+    speed_limits
+        The council's ``speed_limits`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    match_m
+        How far a segment may lie from a council line and run along it, in metres.
+    min_overlap
+        The share of a segment's length that must lie within ``match_m`` of the line.
+
     Returns
     -------
     GeoDataFrame
@@ -215,6 +250,10 @@ def compare_speed_limits(
         ``line_id``, ``council_mph_low`` and ``council_mph_high`` (the band's ends; both
         ``council_mph`` for one limit), geometry (the OSM segment); longest first.
     """
+    given = given_layers(
+        speed_limits, streets, roles=("speed_limits", "streets"), caller="compare_speed_limits"
+    )
+    speed_limits, streets = given["speed_limits"], given["streets"]
     roads = streets[streets["road_class"] != "path"]
     columns = [
         "segment_id",
@@ -269,3 +308,99 @@ def compare_speed_limits(
     )
     table = table[~within | table["osm_mph"].isna()]
     return table.sort_values("length_m", ascending=False).reset_index(drop=True)[columns]
+
+
+#: The kind of a row of :func:`gaps_table` for a school, and for a council limit.
+SCHOOL_OUTSIDE = "school outside zones"
+COUNCIL_DIFFERS = "council limit differs"
+
+
+def gaps_table(
+    zones: Any,
+    streets: Any = None,
+    assets: Any = None,
+    speed_limits: Any = None,
+    *,
+    edge_tolerance_m: float = 25.0,
+    gaps: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
+    """Every gap in one table, for the council to check signs or fix the map: the 20mph
+    gaps, the schools outside every zone in force and, with council speed-limit lines, the
+    streets whose limits differ.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers`, whose layers (its
+        speed-limit lines too) are used where the others are not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    assets
+        The ``assets`` layer (its schools).
+    speed_limits
+        The council's ``speed_limits`` layer (optional).
+    edge_tolerance_m
+        As for :func:`twenty_mph_gaps`.
+    gaps
+        :func:`twenty_mph_gaps` already worked out (not worked out again).
+
+    Returns
+    -------
+    DataFrame
+        One row per gap: ``kind`` (the kinds of :func:`twenty_mph_gaps`, ``"school outside
+        zones"`` or ``"council limit differs"``), ``zone_id`` (for a school: the nearest
+        zone in force), ``street`` (for a school: its name), ``highway``, ``length_m``,
+        ``speed_mph`` (OpenStreetMap's), ``maxspeed``, ``maxspeed_type``,
+        ``speed_source``, ``osm_way_ids`` (for a school: its ``asset_id``; for a council
+        limit: the segment), ``distance_m`` (a school's, to the nearest zone in force),
+        ``council_mph``, ``council_mph_low`` and ``council_mph_high``.
+    """
+    given = given_layers(
+        zones,
+        streets,
+        assets,
+        speed_limits,
+        roles=("zones", "streets", "assets", "speed_limits"),
+        caller="gaps_table",
+        optional=("speed_limits",),
+    )
+    zones, streets, assets = given["zones"], given["streets"], given["assets"]
+    if gaps is None:
+        gaps = twenty_mph_gaps(zones, streets, edge_tolerance_m=edge_tolerance_m)
+    schools = schools_outside_zones(assets, zones)
+    parts = [
+        pd.DataFrame(gaps.drop(columns="geometry")),
+        pd.DataFrame(
+            {
+                "kind": SCHOOL_OUTSIDE,
+                "zone_id": schools["nearest_zone_id"],
+                "street": schools["name"],
+                "distance_m": schools["distance_m"],
+                "osm_way_ids": schools["asset_id"],
+            }
+        ),
+    ]
+    if given["speed_limits"] is not None:
+        differ = compare_speed_limits(given["speed_limits"], streets)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kind": COUNCIL_DIFFERS,
+                    "street": differ["street"],
+                    "length_m": differ["length_m"].round(1),
+                    "speed_mph": differ["osm_mph"],
+                    "council_mph": differ["council_mph"],
+                    "council_mph_low": differ["council_mph_low"],
+                    "council_mph_high": differ["council_mph_high"],
+                    "maxspeed": differ["limit_text"],
+                    "osm_way_ids": differ["segment_id"],
+                }
+            )
+        )
+    parts = [part for part in parts if len(part)]
+    columns = [c for c in GAP_COLUMNS if c != "geometry"]
+    columns += ["distance_m", "council_mph", "council_mph_low", "council_mph_high"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True).reindex(columns=columns)

@@ -18,11 +18,13 @@ Healthy Streets Check scores.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.tables import (
     OUTSIDE,
     asset_counts,
@@ -219,12 +221,26 @@ PROXIES: tuple[Proxy, ...] = (
 
 
 def scorecard(
-    zones: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
-    assets: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    zones: Any,
+    streets: Any = None,
+    assets: Any = None,
+    reports: Any = None,
 ) -> pd.DataFrame:
     """The Healthy Streets scorecard: one row per zone (and outside) and indicator.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    assets
+        The ``assets`` layer.
+    reports
+        The ``reports`` layer.
 
     Returns
     -------
@@ -234,6 +250,20 @@ def scorecard(
         for 1, 2 and 3, in words), ``threshold_source`` (a cited source, or the toolkit's
         own judgement) and ``limits`` (what the proxy misses, or why there is none).
     """
+    given = given_layers(
+        zones,
+        streets,
+        assets,
+        reports,
+        roles=("zones", "streets", "assets", "reports"),
+        caller="scorecard",
+    )
+    zones, streets, assets, reports = (
+        given["zones"],
+        given["streets"],
+        given["assets"],
+        given["reports"],
+    )
     lengths = street_lengths(zones, streets)
     index = lengths.index
     area = pd.Series(

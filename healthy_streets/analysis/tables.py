@@ -14,14 +14,18 @@ zones)"``), so each zone has a comparison.
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from healthy_streets.analysis._its import adjust_p
+from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.speed import BANDS, speed_band
+from healthy_streets.model.taxonomy import report_category
+from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, words
 
 __all__ = [
     "OUTSIDE",
@@ -97,8 +101,21 @@ def _roads(streets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return streets[streets["road_class"] != "path"]
 
 
-def street_lengths(zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> pd.DataFrame:
+def street_lengths(
+    zones: Any,
+    streets: Any = None,
+) -> pd.DataFrame:
     """Street length per zone, by speed band.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
 
     Returns
     -------
@@ -116,6 +133,8 @@ def street_lengths(zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> pd.Dat
         ``path_km``
             Footways, cycleways and other paths, km (not in ``street_km``).
     """
+    given = given_layers(zones, streets, roles=("zones", "streets"), caller="street_lengths")
+    zones, streets = given["zones"], given["streets"]
     index = _zone_index(zones)
     roads = _roads(streets)
     zone = _zone_of(roads)
@@ -144,9 +163,23 @@ def _share(part: pd.Series, whole: pd.Series) -> pd.Series:
 
 
 def asset_counts(
-    zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+    zones: Any,
+    streets: Any = None,
+    assets: Any = None,
 ) -> pd.DataFrame:
     """Community assets per zone and category, with their density.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    assets
+        The ``assets`` layer.
 
     Returns
     -------
@@ -155,6 +188,10 @@ def asset_counts(
         ``category``, ``count``, ``per_street_km`` (count per km of road) and ``per_km2``
         (count per square kilometre of zone; empty outside zones).
     """
+    given = given_layers(
+        zones, streets, assets, roles=("zones", "streets", "assets"), caller="asset_counts"
+    )
+    zones, streets, assets = given["zones"], given["streets"], given["assets"]
     index = _zone_index(zones)
     lengths = street_lengths(zones, streets)["street_km"]
     area = _areas_km2(zones)
@@ -181,9 +218,9 @@ def _areas_km2(zones: gpd.GeoDataFrame) -> pd.Series:
 
 
 def report_counts(
-    zones: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    zones: Any,
+    streets: Any = None,
+    reports: Any = None,
     *,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
@@ -192,6 +229,15 @@ def report_counts(
 
     Parameters
     ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    reports
+        The ``reports`` layer.
     start, end
         The period ``[start, end)``; by default the first to the last report's day.
 
@@ -203,6 +249,10 @@ def report_counts(
         the period), ``open``, ``fixed``, ``closed`` (counts by status now) and
         ``median_days_to_fix`` (from report to fix, for fixed reports with both dates).
     """
+    given = given_layers(
+        zones, streets, reports, roles=("zones", "streets", "reports"), caller="report_counts"
+    )
+    zones, streets, reports = given["zones"], given["streets"], given["reports"]
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     index = _zone_index(zones)
@@ -248,15 +298,29 @@ def _in_period(reports: gpd.GeoDataFrame, period: Period) -> gpd.GeoDataFrame:
 
 
 def summarise_zones(
-    zones: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
-    assets: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    zones: Any,
+    streets: Any = None,
+    assets: Any = None,
+    reports: Any = None,
     *,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
 ) -> pd.DataFrame:
     """One row per zone (and the area outside all zones): the headline figures.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    assets
+        The ``assets`` layer.
+    reports
+        The ``reports`` layer.
 
     Returns
     -------
@@ -272,6 +336,20 @@ def summarise_zones(
     >>> summarise_zones(layers.zones, layers.streets, layers.assets,
     ...                 layers.reports)  # doctest: +SKIP
     """
+    given = given_layers(
+        zones,
+        streets,
+        assets,
+        reports,
+        roles=("zones", "streets", "assets", "reports"),
+        caller="summarise_zones",
+    )
+    zones, streets, assets, reports = (
+        given["zones"],
+        given["streets"],
+        given["assets"],
+        given["reports"],
+    )
     index = _zone_index(zones)
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
@@ -306,8 +384,8 @@ def summarise_zones(
 
 
 def hotspot_streets(
-    streets: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    streets: Any,
+    reports: Any = None,
     *,
     category: str | None = None,
     start: dt.date | str | None = None,
@@ -335,8 +413,16 @@ def hotspot_streets(
 
     Parameters
     ----------
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`); or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    reports
+        The ``reports`` layer.
     category
-        Count one report category only (e.g. ``"dog_fouling"``); default all.
+        Count one report category only: its key, label or a word for it (``"dog_fouling"``,
+        ``"Dog fouling"``, ``"dog mess"``); default all.
     start, end
         The period ``[start, end)``; by default the reports' whole range.
     min_length_m
@@ -362,12 +448,14 @@ def hotspot_streets(
         tested together, and how) and, per category, ``reports_<category>``; the street's
         geometry (its segments joined).
     """
-    if adjust not in ("holm", "bh", "none"):
-        raise ConfigError(f"Unknown adjustment {adjust!r}; use 'bh', 'holm' or 'none'.")
+    given = given_layers(streets, reports, roles=("streets", "reports"), caller="hotspot_streets")
+    streets, reports = given["streets"], given["reports"]
+    if adjust not in ADJUSTMENTS:
+        raise ConfigError(f"Unknown adjustment {adjust!r}; use {words(ADJUSTMENTS)}.")
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     if category is not None:
-        chosen = chosen[chosen["category"] == category]
+        chosen = chosen[chosen["category"] == report_category(category)]
     chosen = chosen[chosen["segment_id"].notna()]
     frame = streets.copy()
     frame["street"] = (
@@ -434,8 +522,6 @@ def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFr
     of standing out, and the Empirical Bayes rate (``table``: every street tested)."""
     from scipy import stats
 
-    from healthy_streets.analysis._its import adjust_p
-
     out = table.copy()
     exposure = out["length_m"].to_numpy(float) / 100 * years  # 100 m-years
     count = out["reports"].to_numpy(float)
@@ -464,7 +550,7 @@ def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFr
     adjusted = adjust_p(p, adjust)
     out["p_adjusted"] = np.round(adjusted, 5)
     out["stands_out"] = adjusted < 0.05
-    method = {"bh": "Benjamini-Hochberg", "holm": "Holm", "none": "not adjusted"}[adjust]
+    method = ADJUSTMENT_NAMES[adjust]
     out["adjustment"] = f"{method} over {int(np.isfinite(p).sum())} streets"
     out["smoothed_per_100m_per_year"] = np.round(_empirical_bayes(count, exposure, area), 3)
     return out
@@ -516,10 +602,10 @@ def _stretches(frame: gpd.GeoDataFrame) -> pd.Series:
 
 
 def key_figures(
-    zones: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
-    assets: gpd.GeoDataFrame,
-    reports: gpd.GeoDataFrame,
+    zones: Any,
+    streets: Any = None,
+    assets: Any = None,
+    reports: Any = None,
     *,
     year_ending: dt.date | None = None,
 ) -> pd.DataFrame:
@@ -528,6 +614,17 @@ def key_figures(
 
     Parameters
     ----------
+    zones
+        The ``zones`` layer; or a :class:`~healthy_streets.Layers` (from
+        :func:`~healthy_streets.load_layers`), whose layers are used where the others are
+        not given.
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges
+        (:func:`~healthy_streets.as_streets`).
+    assets
+        The ``assets`` layer.
+    reports
+        The ``reports`` layer.
     year_ending
         The last day of the "past year" (default: the day of the latest report).
 
@@ -538,6 +635,20 @@ def key_figures(
         ``assets``, ``reports`` (all dates) and ``reports_past_year`` (the 365 days up to
         and including ``year_ending``).
     """
+    given = given_layers(
+        zones,
+        streets,
+        assets,
+        reports,
+        roles=("zones", "streets", "assets", "reports"),
+        caller="key_figures",
+    )
+    zones, streets, assets, reports = (
+        given["zones"],
+        given["streets"],
+        given["assets"],
+        given["reports"],
+    )
     summary = summarise_zones(zones, streets, assets, reports)
     last = report_period(reports).end - pd.Timedelta(days=1)
     end = _day(year_ending, "year_ending") if year_ending is not None else last

@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from healthy_streets import __version__
+from healthy_streets._audience import speaking_to
+from healthy_streets._version import __version__
 from healthy_streets.cli._report import printable
 from healthy_streets.errors import BuildInterrupted, ConfigError, HealthyStreetsError
 
@@ -27,7 +28,8 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with speaking_to("cli"):  # messages name --flags, not Python keywords
+                return super().invoke(ctx)
         except ConfigError as exc:
             # no usage banner: the message says it
             raise click.UsageError(printable(exc)) from None
@@ -90,6 +92,38 @@ def entry() -> None:
     main()
 
 
+def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
+    """``-v``/``-q`` given after the command: the same as before it (they add up)."""
+    if not value:
+        return
+    obj = ctx.find_root().ensure_object(dict)
+    step = value if param.name == "verbose" else -value
+    obj["verbosity"] = obj.get("verbosity", 0) + step
+    if param.name == "quiet":
+        obj["quiet"] = True
+    _configure_logging(obj["verbosity"])
+
+
+def _verbosity_options() -> list[click.Parameter]:
+    """``-v`` and ``-q`` for every command, so that they work after its name too."""
+    return [
+        click.Option(
+            ["-v", "--verbose", "verbose"],
+            count=True,
+            expose_value=False,
+            callback=_verbosity,
+            help="Say more (repeat for debug); as before the command.",
+        ),
+        click.Option(
+            ["-q", "--quiet", "quiet"],
+            count=True,
+            expose_value=False,
+            callback=_verbosity,
+            help="Say less: only results and errors; as before the command.",
+        ),
+    ]
+
+
 def _configure_logging(verbosity: int) -> None:
     level = max(logging.DEBUG, logging.WARNING - 10 * verbosity)
     handler = logging.StreamHandler(sys.stderr)
@@ -122,6 +156,7 @@ def main(ctx: click.Context, verbose: int, quiet: int) -> None:
       healthy-streets sample data/sample
     """
     ctx.ensure_object(dict)
+    ctx.obj["verbosity"] = verbose - quiet
     _configure_logging(verbose - quiet)
     ctx.obj["quiet"] = quiet > 0
 
@@ -160,6 +195,7 @@ def _register() -> None:
         categories,
         sample,
     ):
+        module.command.params.extend(_verbosity_options())
         main.add_command(module.command)
 
 

@@ -45,7 +45,7 @@ def inputs_options(func: F) -> F:
             "--osm-file",
             type=click.Path(dir_okay=False),
             default=None,
-            help="OpenStreetMap extract (.osm, .osm.bz2, .osm.pbf).",
+            help="OpenStreetMap extract (.osm, .osm.bz2, .osm.pbf), or osmnx's .graphml.",
         ),
         click.option(
             "--assets",
@@ -90,26 +90,27 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
 
 
 def inputs_from(options: dict[str, Any]) -> Any:
-    """The :class:`~healthy_streets.pipeline.Inputs` the options name."""
-    from healthy_streets.pipeline import Inputs, Source, sample_inputs
+    """The :class:`~healthy_streets.model.build.Inputs` the options name."""
+    from healthy_streets.model.build import Inputs
+    from healthy_streets.project import sample_inputs
 
     if options["sample"]:
         if options["zones_file"] or options["osm_file"] or options.get("zones_layer"):
             raise click.UsageError("Give --sample or --zones/--osm-file, not both.")
         inputs = sample_inputs()
-    else:
-        if not (options["zones_file"] and options["osm_file"]):
-            raise click.UsageError("Give --zones FILE and --osm-file FILE (or --sample).")
-        layer = options.get("zones_layer")
-        inputs = Inputs(
-            zones=Source(Path(options["zones_file"]), options={"layer": layer} if layer else {}),
-            osm=Path(options["osm_file"]),
-            assets=[Path(p) for p in options["asset_files"]],
-            reports=[(Path(p), None) for p in options["report_files"]],
-            zones_crs=options["zones_crs"],
-        )
-    inputs.buffer_m = options["buffer_m"]
-    return inputs
+        inputs.buffer_m = options["buffer_m"]
+        return inputs
+    if not (options["zones_file"] and options["osm_file"]):
+        raise click.UsageError("Give --zones FILE and --osm-file FILE (or --sample).")
+    return Inputs(
+        options["zones_file"],
+        osm=options["osm_file"],
+        assets=list(options["asset_files"]),
+        reports=list(options["report_files"]),
+        zones_crs=options["zones_crs"],
+        zones_layer=options.get("zones_layer"),
+        buffer_m=options["buffer_m"],
+    )
 
 
 def load(options: dict[str, Any], *, quiet: bool = False) -> Any:
@@ -193,7 +194,7 @@ def store_output(
     """
     from healthy_streets._files import check_output
     from healthy_streets.cli._report import say
-    from healthy_streets.store import import_update, open_store
+    from healthy_streets.io.store import import_update, open_store
 
     if not output.startswith("postgres"):
         read = [p for p in (source, *inputs) if p]
@@ -208,6 +209,6 @@ def check_store_output(output: str | None, layers: Sequence[str], *, overwrite: 
     the toolkit did not write (or a PostGIS store that cannot be reached)."""
     if not output or overwrite:
         return
-    from healthy_streets.store import open_store, store_names
+    from healthy_streets.io.store import open_store, store_names
 
     open_store(output).check(store_names(layers))

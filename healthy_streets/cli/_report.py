@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from typing import IO, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import click
 
-from healthy_streets.model.account import ImportResult
-from healthy_streets.pipeline import Progress
+from healthy_streets.model.progress import Progress
+
+if TYPE_CHECKING:
+    from healthy_streets.model.account import ImportResult
 
 T = TypeVar("T")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import click
@@ -10,6 +9,7 @@ import click
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
 from healthy_streets.cli._report import say, show
 from healthy_streets.cli.options import category_opt, overwrite_opt
+from healthy_streets.model.vocabulary import ADJUSTMENTS, CONTROLS
 
 
 def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
@@ -43,7 +43,7 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 )
 @click.option(
     "--control",
-    type=click.Choice(["outside", "ring", "not_yet_treated"]),
+    type=click.Choice(CONTROLS),
     default="outside",
     show_default=True,
     help="Compare with streets outside all zones, a ring around each zone, or the zones not "
@@ -84,7 +84,7 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 )
 @click.option(
     "--adjust",
-    type=click.Choice(["holm", "bh", "none"]),
+    type=click.Choice(ADJUSTMENTS),
     default="holm",
     show_default=True,
     help="Adjust for the zones (and categories) tested together: Holm, Benjamini-Hochberg "
@@ -170,62 +170,20 @@ def command(
         show(f"{row['name']} ({zone_id}): {row['verdict']}")
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
     if figures_dir:
-        _figures(
+        from healthy_streets.figures import save_monthly_plots
+
+        written = save_monthly_plots(
             layers,
             table,
-            Path(figures_dir),
-            category=category,
-            control=control,
-            ring_m=ring_m,
-            window_months=window_months,
+            figures_dir,
             overwrite=overwrite,
-            gap_m=gap_m,
-            baseline_months=baseline_months,
-            history_months=history_months,
-        )
-
-
-def _figures(
-    layers: Any,
-    table: Any,
-    folder: Path,
-    *,
-    category: str,
-    control: str,
-    ring_m: float,
-    window_months: int,
-    overwrite: bool,
-    gap_m: float,
-    baseline_months: int | None,
-    history_months: int,
-) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from healthy_streets._files import atomic_path, check_output
-    from healthy_streets.figures import plot_monthly
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for zone_id in table.index[table["evaluated"].fillna(False).astype(bool)]:
-        target = check_output(folder / f"{zone_id}_{category}.png", overwrite=overwrite)
-        figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
-        plot_monthly(
-            layers.zones,
-            layers.reports,
-            zone_id,
             category=category,
             control=control,
             ring_m=ring_m,
-            gap_m=gap_m,
             window_months=window_months,
+            gap_m=gap_m,
             baseline_months=baseline_months,
             history_months=history_months,
-            decided_on=table.loc[zone_id, "decided_on"],
-            ax=axes,
         )
-        with atomic_path(target) as tmp:
-            figure.savefig(tmp, dpi=120, format="png")
-        plt.close(figure)
-        say(f"Wrote {target}", err=True)
+        for path in written:
+            say(f"Wrote {path}", err=True)

@@ -54,47 +54,17 @@ def command(
     """
     import pandas as pd
 
-    from healthy_streets.analysis.gaps import schools_outside_zones, twenty_mph_gaps
+    from healthy_streets.analysis.gaps import COUNCIL_DIFFERS, SCHOOL_OUTSIDE, gaps_table
     from healthy_streets.analysis.tables import OUTSIDE
+    from healthy_streets.io.zones import read_speed_limit_lines
 
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
-    gaps = twenty_mph_gaps(layers.zones, layers.streets, edge_tolerance_m=edge_tolerance_m)
-    schools = schools_outside_zones(layers.assets, layers.zones)
-    school_rows = pd.DataFrame(
-        {
-            "kind": "school outside zones",
-            "zone_id": schools["nearest_zone_id"],
-            "street": schools["name"],
-            "distance_m": schools["distance_m"],
-            "osm_way_ids": schools["asset_id"],
-        }
-    )
-    parts = [gaps.drop(columns="geometry"), school_rows]
-    if limits_file:
-        from healthy_streets.analysis.gaps import compare_speed_limits
-        from healthy_streets.io.zones import read_speed_limit_lines
-
-        lines = read_speed_limit_lines(limits_file).layer
-        differ = compare_speed_limits(lines, layers.streets)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "kind": "council limit differs",
-                    "street": differ["street"],
-                    "length_m": differ["length_m"].round(1),
-                    "speed_mph": differ["osm_mph"],
-                    "council_mph": differ["council_mph"],
-                    "council_mph_low": differ["council_mph_low"],
-                    "council_mph_high": differ["council_mph_high"],
-                    "maxspeed": differ["limit_text"],
-                    "osm_way_ids": differ["segment_id"],
-                }
-            )
-        )
-    table = pd.concat(parts, ignore_index=True)
+    lines = read_speed_limit_lines(limits_file).layer if limits_file else None
+    table = gaps_table(layers, speed_limits=lines, edge_tolerance_m=edge_tolerance_m)
     if table.empty:
         show("No gaps found: no faster street in a zone, no 20 mph street or school outside.")
-    if len(schools) and not (layers.zones["status"] == "implemented").any():
+    schools = table["kind"] == SCHOOL_OUTSIDE
+    if schools.any() and not (layers.zones["status"] == "implemented").any():
         show(
             "No zone is in force (status implemented), so every school is outside one; "
             "check the zones' status or implementation dates."
@@ -102,9 +72,9 @@ def command(
     for kind, rows in table.groupby("kind", sort=False):
         show(f"{kind} ({len(rows)}):")
         for row in rows.itertuples():
-            if kind == "school outside zones":
+            if kind == SCHOOL_OUTSIDE:
                 show(f"  {row.street} - {_school_distance(row.distance_m, row.zone_id)}")
-            elif kind == "council limit differs":
+            elif kind == COUNCIL_DIFFERS:
                 show(
                     f"  {row.street}: {row.length_m:.0f} m, OSM {_mph(row.speed_mph)}, "
                     f"council {_mph(row.council_mph_low, row.council_mph_high)} "

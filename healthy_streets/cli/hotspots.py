@@ -10,6 +10,7 @@ import click
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
 from healthy_streets.cli._report import show
 from healthy_streets.cli.options import category_opt, overwrite_opt, period_opts
+from healthy_streets.model.vocabulary import ADJUSTMENTS
 
 
 @click.command("hotspots")
@@ -40,7 +41,7 @@ from healthy_streets.cli.options import category_opt, overwrite_opt, period_opts
 )
 @click.option(
     "--adjust",
-    type=click.Choice(["bh", "holm", "none"]),
+    type=click.Choice(ADJUSTMENTS),
     default="bh",
     show_default=True,
     help="Adjust the test of standing out for the streets tested together: "

@@ -9,11 +9,10 @@ import click
 from healthy_streets.cli._inputs import check_store_output, store_output, zones_layer_opt
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
+from healthy_streets.model.vocabulary import NATIONS
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from healthy_streets.model.account import ImportResult
 
 
 def _bbox(
@@ -73,7 +72,7 @@ def _bbox(
 )
 @click.option(
     "--nation",
-    type=click.Choice(["england", "wales", "scotland", "northern_ireland"]),
+    type=click.Choice(NATIONS),
     default=None,
     help="Whose rules apply to GB:nsl_restricted (Wales: 20 mph since Sept 2023).",
 )
@@ -116,6 +115,8 @@ def command(
       healthy-streets gaps --zones derived.gpkg --zones-layer zones --osm-file area.osm.pbf
     """
     from healthy_streets.analysis.zones import zones_from_osm_20mph
+    from healthy_streets.io.streets import read_street_network
+    from healthy_streets.io.zones import read_zones
 
     sources = [s for s in (osm_file, place, bbox) if s is not None]
     if len(sources) > 1:
@@ -128,12 +129,16 @@ def command(
     check_store_output(
         output, ["streets", *(["zones"] if derive_zones else [])], overwrite=overwrite
     )
-    zones = None
-    if zones_file:
-        from healthy_streets.io.zones import read_zones
-
-        zones = read_zones(zones_file, crs=crs, layer=zones_layer).layer
-    result = _streets(osm_file, place, bbox, zones, buffer_m=buffer_m, nation=nation)
+    zones = read_zones(zones_file, crs=crs, layer=zones_layer).layer if zones_file else None
+    result = read_street_network(
+        osm_file=osm_file,
+        place=place,
+        bbox=bbox,
+        around=zones if not (osm_file or place or bbox) else None,
+        clip_to=zones,
+        buffer_m=buffer_m,
+        nation=nation,
+    )
     print_imports([result])
     streets = result.layer
     roads = streets[streets["road_class"] != "path"]
@@ -155,39 +160,6 @@ def command(
         store_output(
             result, output, source=osm_file, inputs=[zones_file], extra=extra, overwrite=overwrite
         )
-
-
-def _streets(
-    osm_file: str | None,
-    place: str | None,
-    bbox: tuple[float, float, float, float] | None,
-    zones: gpd.GeoDataFrame | None,
-    *,
-    buffer_m: float | None,
-    nation: str | None,
-) -> ImportResult:
-    """The import result from whichever source was given."""
-    options = {"nation": nation}
-    if osm_file:
-        from pathlib import Path
-
-        from healthy_streets.io.osm import street_network_from_graphml, street_network_from_osm_file
-
-        reader = (
-            street_network_from_graphml
-            if Path(osm_file).suffix.lower() == ".graphml"
-            else street_network_from_osm_file
-        )
-        return reader(osm_file, clip_to=zones, buffer_m=buffer_m, **options)
-    from healthy_streets.io import overpass
-
-    if place:
-        return overpass.street_network_from_place(
-            place, clip_to=zones, buffer_m=buffer_m, **options
-        )
-    if bbox:
-        return overpass.street_network_from_bbox(bbox, **options)
-    return overpass.street_network_from_polygon(zones, buffer_m=buffer_m, **options)
 
 
 def _derived_summary(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> str:

@@ -139,21 +139,19 @@ def period_opts(f: F) -> F:
 
 
 def category_opt(default: str | None, help_text: str) -> Callable[[F], F]:
-    """``--category``: a report category, read in any case ("Dog fouling", "dog_fouling")."""
+    """``--category``: a report category by its key, label or a word for it ("Dog fouling",
+    "dog_fouling", "dog mess"), as every function's ``category=`` reads it."""
 
     def read(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-        from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_taxonomy
+        from healthy_streets.errors import ConfigError
+        from healthy_streets.model.taxonomy import report_category
 
         if value is None:
             return None
-        key = report_taxonomy().key(value)
-        if key not in REPORT_CATEGORIES:
-            raise click.BadParameter(
-                f"{value!r} is not a report category; use one of {', '.join(REPORT_CATEGORIES)}.",
-                ctx=ctx,
-                param=param,
-            )
-        return key
+        try:
+            return report_category(value)
+        except ConfigError as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
     return click.option(
         "--category",

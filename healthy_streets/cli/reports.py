@@ -7,6 +7,7 @@ import click
 from healthy_streets.cli._inputs import check_store_output, store_output
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import gpkg_output_opt, overwrite_opt, pairs_opt, synonyms_opt
+from healthy_streets.model.vocabulary import REPORT_FORMATS, TIERS, words
 
 
 def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
@@ -15,9 +16,9 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     tiers: dict[str, str] = {}
     for value in values:
         key, _, tier = value.partition("=")
-        if key not in REPORT_CATEGORIES or tier not in ("county", "district"):
+        if key not in REPORT_CATEGORIES or tier not in TIERS:
             raise click.BadParameter(
-                f"{value!r} should be CATEGORY=county or CATEGORY=district, with CATEGORY one "
+                f"{value!r} should be CATEGORY=TIER, with TIER {words(TIERS)} and CATEGORY one "
                 f"of {', '.join(REPORT_CATEGORIES)}.",
                 ctx=ctx,
                 param=param,
@@ -31,7 +32,7 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["fixmystreet", "open311", "csv"]),
+    type=click.Choice(REPORT_FORMATS),
     default=None,
     help="The file's kind (default: decided by the file).",
 )

@@ -21,6 +21,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
 from healthy_streets.io._roles import blank_missing, folded_text
 from healthy_streets.model.account import AccountBook
@@ -509,7 +510,8 @@ def resolve_fields(
             if match is None:
                 raise InputFileError(
                     path,
-                    f"There is no column {given[role]!r} for the {role}",
+                    f"There is no column {given[role]!r} for the {role} "
+                    f"({option('fields', given[role], role=role)})",
                     fix=f"Use one of: {', '.join(map(repr, columns))}.",
                 )
             resolved[role] = match
@@ -592,14 +594,15 @@ def to_working_crs(
             )
         else:
             hint = (
-                " The coordinates look like British National Grid metres: --crs EPSG:27700."
+                " The coordinates look like British National Grid metres: "
+                f"{option('crs', 'EPSG:27700')}."
                 if len(valid) and looks_like_bng(bounds)
-                else " For longitude/latitude use --crs EPSG:4326."
+                else f" For longitude/latitude use {option('crs', 'EPSG:4326')}."
             )
             raise MissingCRSError(
                 path,
                 "The file does not say which coordinate reference system it uses",
-                fix="Name it with --crs (crs= in Python)." + hint,
+                fix=f"Name it with {option('crs')}." + hint,
             )
     in_degrees = (
         bounds[0] >= -180.5 and bounds[2] <= 180.5 and bounds[1] >= -90.5 and bounds[3] <= 90.5
@@ -616,8 +619,8 @@ def to_working_crs(
             path,
             f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
             f"they run to {bounds[2]:.10g}, {bounds[3]:.10g}, which are not degrees.{hint}",
-            fix="Name the real CRS with --crs, for example --crs EPSG:27700"
-            + (" (or --assume-bng)." if looks_like_bng(bounds) else "."),
+            fix=f"Name the real CRS, for example {option('crs', 'EPSG:27700')}"
+            + (f" (or {option('assume_bng')})." if looks_like_bng(bounds) else "."),
         )
     converted = frame.to_crs(target)
     if book is not None and len(converted):
@@ -681,7 +684,7 @@ def require_columns(
             path,
             f"Required columns are missing: {'; '.join(missing)}",
             fix=f"The file has: {', '.join(map(repr, columns))}. Rename a column, or map it "
-            "with --field ROLE=COLUMN.",
+            f"with {option('fields')}.",
         )
     return found
 

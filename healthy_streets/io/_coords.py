@@ -30,7 +30,16 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
-from healthy_streets.io._common import NAN_CELLS, find_column, resolve_fields
+from healthy_streets._audience import option
+from healthy_streets.errors import InputFileError
+from healthy_streets.io._common import (
+    NAN_CELLS,
+    check_input,
+    find_column,
+    read_table,
+    read_text,
+    resolve_fields,
+)
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
 
@@ -262,8 +271,6 @@ class PostcodeLookup:
     @classmethod
     def from_file(cls, path: str | Path) -> PostcodeLookup:
         """Read a postcode file (see the class description)."""
-        from healthy_streets.errors import InputFileError
-        from healthy_streets.io._common import check_input, read_table
 
         path = check_input(path)
         table = read_table(path)
@@ -301,8 +308,6 @@ class PostcodeLookup:
 
 def _headerless(path: Path) -> pd.DataFrame:
     """Code-Point Open's columns 1, 3 and 4 (postcode, easting, northing): no header."""
-    from healthy_streets.errors import InputFileError
-    from healthy_streets.io._common import read_text
 
     try:
         return pd.read_csv(
@@ -520,8 +525,7 @@ def _place_by_postcode(
         if postcodes is None:
             reason[row] = (
                 "Only a postcode is given; name a postcode file (ONS Postcode Directory or "
-                "Code-Point Open) to place it: --postcodes FILE, postcodes = in the project "
-                "file's [[assets]], postcodes= in Python."
+                f"Code-Point Open) to place it: {option('postcodes', 'FILE')}."
             )
             continue
         centre = postcodes.find(code)

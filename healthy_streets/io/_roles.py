@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.model.dates import parse_council_date
 
@@ -269,7 +270,8 @@ def find_roles(
         if match is None:
             raise InputFileError(
                 path,
-                f"There is no column {column!r} for the {role_name}",
+                f"There is no column {column!r} for the {role_name} "
+                f"({option('fields', column, role=role_name)})",
                 fix=f"Use one of: {', '.join(map(repr, columns))}.",
             )
         out.guesses[role_name] = Guess(role_name, match, "named by you")

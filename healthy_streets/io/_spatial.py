@@ -20,6 +20,7 @@ import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
+from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import find_column, raise_special_file, read_table, refuse_non_data
 from healthy_streets.model.account import AccountBook
@@ -86,7 +87,7 @@ def detect_format(path: Path) -> Format:
         raise InputFileError(
             path,
             "This is an OpenStreetMap file, not a zones file",
-            fix="Load it as the street network: healthy-streets network --osm-file FILE.",
+            fix=f"Load it as the street network: {option('osm_file')}.",
         )
     names = ", ".join(ext for fmt in FORMATS for ext in fmt.extensions)
     raise InputFileError(
@@ -172,7 +173,7 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
             raise InputFileError(
                 path,
                 f"The file holds {len(layers)} layers: {', '.join(map(repr, layers))}",
-                fix="Choose one with --layer NAME (layer= in Python).",
+                fix=f"Choose one with {option('layer', 'NAME')}.",
             )
     if layer is not None and layers and layer not in layers:
         named = {name.strip().casefold(): name for name in layers}
@@ -180,7 +181,7 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
             raise InputFileError(
                 path,
                 f"There is no layer {layer!r}; the layers are {', '.join(map(repr, layers))}",
-                fix="Choose one of them with --layer.",
+                fix=f"Choose one of them with {option('layer')}.",
             )
         layer = named[layer.strip().casefold()]
     try:
@@ -325,7 +326,7 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
             raise InputFileError(
                 path,
                 f"There is no shapefile {layer!r} in the zip file; its shapefiles are {listed}",
-                fix="Choose one of them with --layer.",
+                fix=f"Choose one of them with {option('layer')}.",
             )
         return f"/vsizip/{path}/{named[layer.strip().casefold()]}", SHAPEFILE
     if len(shapefiles) == 1:
@@ -333,7 +334,7 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
     raise InputFileError(
         path,
         f"The zip file holds {len(shapefiles)} shapefiles: {listed}",
-        fix="Choose one with --layer NAME (layer= in Python).",
+        fix=f"Choose one with {option('layer', 'NAME')}.",
     )
 
 

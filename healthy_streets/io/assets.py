@@ -39,6 +39,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._columns import (
     category_by_values,
@@ -77,6 +78,8 @@ from healthy_streets.io._spatial import (
     list_layers,
     read_spatial,
 )
+from healthy_streets.io.osm import is_osm_file
+from healthy_streets.io.osm_features import assets_from_osm_file
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.ids import slugify
 from healthy_streets.model.layers import ASSETS, COMMUNITY_MAP_KIND, conform
@@ -241,11 +244,8 @@ def read_assets(
     >>> result.layer.category.value_counts()  # doctest: +SKIP
     """
     path = check_input(path)
-    from healthy_streets.io.osm import is_osm_file
 
     if is_osm_file(path):
-        from healthy_streets.io.osm_features import assets_from_osm_file
-
         return assets_from_osm_file(path, area=area, working_crs=working_crs)
     working = working_crs or settings.working_crs
     book = AccountBook(path.name)
@@ -257,7 +257,8 @@ def read_assets(
                 path,
                 f"The column {column!r} (named for the {role}) holds personal data "
                 "(people's names, addresses or contact details), which the toolkit never reads",
-                fix="Name another column with --field, or leave the role to be guessed.",
+                fix=f"Name another column with {option('fields', role=role)}, or leave the "
+                "role to be guessed.",
             )
     coordinate_fields = {k: given.pop(k) for k in list(given) if k in _COORDINATE_ROLES}
     source = path.name
@@ -340,7 +341,7 @@ def _assets_from_table(
             path,
             "No coordinate columns were found",
             fix="Name them Latitude/Longitude, Easting/Northing, Grid Ref or Postcode, or "
-            "map them with --field lat=COLUMN --field lon=COLUMN.",
+            f"map them with {option('fields', role='lat')} and {option('fields', role='lon')}.",
         )
     lookup = (
         PostcodeLookup.from_file(postcodes)
@@ -496,7 +497,7 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
             raise InputFileError(
                 path,
                 f"There is no sheet {sheet!r}; the sheets are {', '.join(map(repr, sheets))}",
-                fix="Choose one with --layer.",
+                fix=f"Choose one with {option('layer')}.",
             )
         chosen = sheets[named[sheet.strip().casefold()]]
     else:
@@ -505,7 +506,7 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
             raise InputFileError(
                 path,
                 f"The workbook has {len(filled)} sheets with data: {', '.join(map(repr, filled))}",
-                fix="Choose one with --layer SHEET.",
+                fix=f"Choose one with {option('layer', 'SHEET')}.",
             )
         chosen = next(iter(filled.values()), next(iter(sheets.values())))
     chosen.columns = [str(c).strip() for c in chosen.columns]
@@ -595,7 +596,7 @@ def _asset_columns(
     if missing.any():
         book.note(
             f"{int(missing.sum())} rows give no category and became 'other'; name one "
-            "for the file with --category (category= in Python)."
+            f"for the file with {option('category')}."
         )
     return gpd.GeoDataFrame(
         {
@@ -635,7 +636,7 @@ def _category_from_file(
     book.note(
         f"{int(todo.sum())} rows that give no category the toolkit knows were given "
         f"{label!r} ({from_name}), as the file's name {path.name!r} says; name another "
-        "with --category (category= in Python)."
+        f"with {option('category')}."
     )
     if roles["category"] is None:
         roles.guesses["category"] = replace(

@@ -31,22 +31,26 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import osmnx as ox
-import pandas as pd
 import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_buffer_m, check_input
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.layers import STREETS, conform
-from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
+from healthy_streets.model.streets import (
+    NOT_STREET_HIGHWAYS,
+    ROAD_CLASSES,
+    drop_non_streets,
+    streets_from_graph,
+)
 from healthy_streets.model.uk import lonlat_outside_uk_note
 from healthy_streets.model.words import counted
 
 __all__ = [
-    "NOT_STREET_HIGHWAYS",
+    "NOT_STREET_HIGHWAYS",  # defined in healthy_streets.model.streets
     "ROAD_CLASSES",
     "STREET_TAGS",
+    "clip_streets",
     "finish_network",
     "street_network_from_graphml",
     "street_network_from_osm_file",
@@ -73,60 +77,6 @@ STREET_TAGS = (
     "access",
     "junction",
 )
-
-#: ``highway=*`` values that are not streets people use today.
-NOT_STREET_HIGHWAYS = frozenset(
-    {
-        "proposed",
-        "planned",
-        "construction",
-        "abandoned",
-        "disused",
-        "razed",
-        "platform",
-        "rest_area",
-        "services",
-        "elevator",
-        "emergency_bay",
-        "no",
-    }
-)
-
-#: ``highway`` -> road class (see the ``streets.road_class`` column). Unlisted values are
-#: ``local``.
-ROAD_CLASSES: dict[str, str] = {
-    **dict.fromkeys(
-        [
-            "motorway",
-            "motorway_link",
-            "trunk",
-            "trunk_link",
-            "primary",
-            "primary_link",
-            "secondary",
-            "secondary_link",
-        ],
-        "main",
-    ),
-    **dict.fromkeys(
-        [
-            "footway",
-            "cycleway",
-            "path",
-            "steps",
-            "pedestrian",
-            "bridleway",
-            "track",
-            "corridor",
-            "sidewalk",
-            "crossing",
-            "via_ferrata",
-            "busway",
-            "bus_guideway",
-        ],
-        "path",
-    ),
-}
 
 #: Marks the coordinates of a node the file does not hold (NaN).
 _MISSING = float("nan")
@@ -241,30 +191,25 @@ def street_network_from_graphml(
             fix="Save the graph again with osmnx.save_graphml, or use the .osm file.",
         ) from None
     book = AccountBook(path.name)
-    placeless = [n for n, data in graph.nodes(data=True) if "x" not in data or "y" not in data]
-    graph.remove_nodes_from(placeless)  # osmnx keeps nodes a clipped extract lacked
-    not_streets = [
-        (u, v, k)
-        for u, v, k, data in graph.edges(keys=True, data=True)
-        if not _is_street(data.get("highway")) or "yes" in map(str, _as_list(data.get("area")))
-    ]
-    graph.remove_edges_from(not_streets)
-    graph.remove_nodes_from([n for n, degree in dict(graph.degree()).items() if degree == 0])
+    # osmnx keeps nodes a clipped extract lacked, and every way it was asked for
+    graph, not_streets, placeless = drop_non_streets(graph)
     if graph.number_of_edges() == 0:
         raise InputFileError(
             path,
             "The graph holds no streets (no highway=* edges)",
             fix="Check it is a street network graph.",
         )
-    ways = {w for *_, d in graph.edges(data=True) for w in _as_list(d.get("osmid"))}
-    notes = (
-        [f"Left out: {counted(len(not_streets), 'edge')} that are not streets."]
-        if not_streets
-        else []
-    )
+    ways = {
+        w
+        for *_, d in graph.edges(data=True)
+        for w in (d["osmid"] if isinstance(d.get("osmid"), list) else [d.get("osmid")])
+    }
+    notes = []
+    if not_streets:
+        notes.append(f"Left out: {counted(not_streets, 'edge')} that are not streets.")
     if placeless:
         notes.append(
-            f"Left out: the edges that reach {counted(len(placeless), 'node')} without "
+            f"Left out: the edges that reach {counted(placeless, 'node')} without "
             "coordinates (a clipped extract)."
         )
     return finish_network(
@@ -277,17 +222,6 @@ def street_network_from_graphml(
         nation=nation,
         working_crs=working_crs,
     )
-
-
-def _is_street(highway: object) -> bool:
-    values = [str(v) for v in _as_list(highway)]
-    return bool(values) and any(v not in NOT_STREET_HIGHWAYS for v in values)
-
-
-def _as_list(value: object) -> list[object]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
 def finish_network(
@@ -311,7 +245,7 @@ def finish_network(
     streets = streets_from_graph(
         graph, nation=nation, working_crs=working_crs, uk_defaults=warning is None
     )
-    streets = _clip(streets, clip_to, buffer_m, notes)
+    streets = clip_streets(streets, clip_to, buffer_m, notes)
     kept_ways = rows_in - len(book.rejected_rows)
     log.info("%s: %d street ways, %d segments", book.source, kept_ways, len(streets))
     return book.result(streets, rows_in, notes=notes, unit="highway ways", rows_kept=kept_ways)
@@ -625,128 +559,14 @@ def _longest_present_run(
     return best
 
 
-def streets_from_graph(
-    graph: nx.MultiDiGraph,
-    *,
-    nation: str | None = None,
-    working_crs: str | None = None,
-    simplify: bool = True,
-    uk_defaults: bool = True,
-) -> gpd.GeoDataFrame:
-    """The ``streets`` layer from an osmnx graph (from a file, GraphML or Overpass).
-
-    The graph is simplified with osmnx, keeping every node where two ways meet, then made
-    undirected so that a two-way street is one row, and projected to the working CRS.
-
-    Parameters
-    ----------
-    graph
-        An osmnx ``MultiDiGraph`` in EPSG:4326 (or with a ``crs`` graph attribute).
-    nation
-        For ``GB:nsl_restricted``.
-    working_crs
-        The CRS of the layer.
-    simplify
-        Simplify the graph first (skip for graphs osmnx already simplified).
-    uk_defaults
-        Give roads with no speed tag the UK default of their class (see
-        :func:`~healthy_streets.model.speed.speed_from_tags`); ``False`` outside the UK.
-    """
-    if simplify and not graph.graph.get("simplified"):
-        if not all("length" in d for *_, d in graph.edges(data=True)):
-            graph = ox.distance.add_edge_lengths(graph)
-        graph = ox.simplify_graph(graph, edge_attrs_differ=["osmid"], remove_rings=False)
-    undirected = ox.convert.to_undirected(graph)
-    edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
-    edges = edges.reset_index()
-    edges = edges.to_crs(working_crs or settings.working_crs)
-    return _street_columns(edges, nation=nation, uk_defaults=uk_defaults)
-
-
-def _street_columns(
-    edges: gpd.GeoDataFrame, *, nation: str | None, uk_defaults: bool = True
-) -> gpd.GeoDataFrame:
-    def text(column: str) -> pd.Series:
-        if column not in edges:
-            return pd.Series([None] * len(edges), index=edges.index, dtype="object")
-        return edges[column].map(_flatten_text)
-
-    way_ids = edges["osmid"].map(lambda v: min(v) if isinstance(v, list) else v).astype("int64")
-    highway = text("highway").map(lambda v: v.split(";")[0] if isinstance(v, str) else v)
-    tag_frame = pd.DataFrame(
-        {
-            "highway": highway,
-            "maxspeed": text("maxspeed"),
-            "maxspeed:type": text("maxspeed:type"),
-            "zone:maxspeed": text("zone:maxspeed"),
-            "source:maxspeed": text("source:maxspeed"),
-            "maxspeed:forward": text("maxspeed:forward"),
-            "maxspeed:backward": text("maxspeed:backward"),
-        }
-    )
-    speeds = _speeds(tag_frame, nation=nation, uk_defaults=uk_defaults)
-    maxspeed_type = tag_frame["maxspeed:type"].fillna(tag_frame["zone:maxspeed"])
-    u = edges["u"].astype("int64").astype("str")
-    v = edges["v"].astype("int64").astype("str")
-    segment_ids = way_ids.astype("str") + "-" + u + "-" + v
-    # a closed way (a roundabout) can run twice between the same two junctions
-    repeat = segment_ids.groupby(segment_ids).cumcount()
-    segment_ids = segment_ids.where(repeat == 0, segment_ids + "-" + (repeat + 1).astype("str"))
-    streets = gpd.GeoDataFrame(
-        {
-            "segment_id": segment_ids,
-            "osm_way_id": way_ids,
-            "name": text("name"),
-            "highway": highway,
-            "road_class": highway.map(lambda h: ROAD_CLASSES.get(h, "local")),
-            "speed_mph": speeds["speed_mph"],
-            "speed_source": speeds["speed_source"],
-            "maxspeed": tag_frame["maxspeed"],
-            "maxspeed_type": maxspeed_type,
-            "signed_20mph_zone": speeds["signed_20mph_zone"],
-            "length_m": edges.geometry.length.round(2),
-            "zone_id": None,
-        },
-        geometry=edges.geometry,
-        crs=edges.crs,
-    )
-    streets = streets.sort_values(["osm_way_id", "segment_id"], kind="stable")
-    return conform(streets, STREETS)
-
-
-def _speeds(tags: pd.DataFrame, *, nation: str | None, uk_defaults: bool) -> pd.DataFrame:
-    """Speed and signed-zone flag per row, computed once per distinct combination of tags."""
-    key_columns = list(tags.columns)
-    distinct = tags.drop_duplicates().reset_index(drop=True)
-    results = []
-    for row in distinct.itertuples(index=False):
-        row_tags = {k: v for k, v in zip(key_columns, row, strict=True) if isinstance(v, str)}
-        speed = speed_from_tags(row_tags, nation=nation, uk_defaults=uk_defaults)
-        results.append((speed.mph, speed.source, is_signed_20mph_zone(row_tags)))
-    distinct[["speed_mph", "speed_source", "signed_20mph_zone"]] = pd.DataFrame(
-        results, columns=["speed_mph", "speed_source", "signed_20mph_zone"], index=distinct.index
-    )
-    merged = tags.merge(distinct, on=key_columns, how="left")
-    merged.index = tags.index
-    return merged
-
-
-def _flatten_text(value: object) -> str | None:
-    """A tag value as text: lists (osmnx merges) joined with ``;``, NaN as None."""
-    if isinstance(value, list | tuple | set):
-        parts = sorted({str(v) for v in value if v is not None and v == v})
-        return ";".join(parts) if parts else None
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return str(value)
-
-
-def _clip(
+def clip_streets(
     streets: gpd.GeoDataFrame,
     clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
     buffer_m: float | None,
     notes: list[str],
 ) -> gpd.GeoDataFrame:
+    """The streets within ``buffer_m`` of ``clip_to`` (all of them when it is ``None``);
+    how many were left out is added to ``notes``."""
     if clip_to is None:
         return streets
     if isinstance(clip_to, gpd.GeoDataFrame | gpd.GeoSeries):

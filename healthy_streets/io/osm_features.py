@@ -20,6 +20,7 @@ from healthy_streets import settings
 from healthy_streets.io._common import check_input
 from healthy_streets.io._coords import set_apart_outside
 from healthy_streets.io.osm import OsmSource, osm_elements, read_osm_file
+from healthy_streets.io.overpass import _download_with
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
 from healthy_streets.model.taxonomy import OSM_ASSET_PRESETS
@@ -145,8 +146,6 @@ def assets_from_osm_polygon(
     """Download the assets OpenStreetMap maps within a polygon (through osmnx, cached)."""
     import osmnx as ox
 
-    from healthy_streets.io.overpass import _download_with
-
     working = working_crs or settings.working_crs
     lonlat = gpd.GeoSeries([polygon], crs=crs or working).to_crs("EPSG:4326").iloc[0]
     tags: dict[str, bool | str | list[str]] = dict.fromkeys(PRESET_KEYS, True)
@@ -164,8 +163,6 @@ def assets_from_osm_place(
 ) -> ImportResult:
     """Download the assets OpenStreetMap maps within a place's boundary."""
     import osmnx as ox
-
-    from healthy_streets.io.overpass import _download_with
 
     tags: dict[str, bool | str | list[str]] = dict.fromkeys(PRESET_KEYS, True)
     features = _download_with(

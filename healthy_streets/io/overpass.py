@@ -8,7 +8,8 @@ are :data:`settings.overpass_url` and :data:`settings.nominatim_url`.
 With no internet, osmnx would wait 60 seconds for Overpass's rate-limit status before
 failing. So the Overpass host is first tried with a short connection: when it cannot be
 reached, osmnx's rate-limit check is switched off, a cached answer is still used, and
-otherwise the user hears within seconds, in one line that points to ``--osm-file``. When the
+otherwise the user hears within seconds, in one line that points to a local extract
+(``--osm-file`` on the command line, ``[streets] osm_file`` in a project). When the
 host can be reached, osmnx keeps Overpass's rate limits.
 """
 
@@ -29,7 +30,8 @@ import requests
 import shapely
 
 from healthy_streets import settings
-from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
+from healthy_streets._audience import option
+from healthy_streets.errors import ConfigError, HealthyStreetsError, NetworkUnavailableError
 from healthy_streets.io.osm import NOT_STREET_HIGHWAYS, STREET_TAGS, finish_network
 from healthy_streets.model.account import AccountBook, ImportResult
 
@@ -72,7 +74,7 @@ def street_network_from_place(
     Raises
     ------
     NetworkUnavailableError
-        No connection to the services (one line that points to ``--osm-file``).
+        No connection to the services (one line that points to a local extract).
     PlaceNotFoundError
         Nominatim knows no area by that name.
     """
@@ -103,8 +105,6 @@ def street_network_from_bbox(
         and south >= -90
         and north <= 90
     ):
-        from healthy_streets.errors import ConfigError
-
         raise ConfigError(
             f"The bounding box {bbox!r} is not west,south,east,north in degrees "
             "(for Chorley: -2.66,53.63,-2.60,53.67)."
@@ -201,11 +201,12 @@ def _download_with(fetch: Callable[[], T], *, what: str, query: str | None = Non
             if query is None:
                 raise HealthyStreetsError(
                     f"OpenStreetMap returned no {what} ({exc}). Check the area, or use a "
-                    "local extract with --osm-file."
+                    f"local extract: {option('osm_file')}."
                 ) from None
             raise PlaceNotFoundError(
                 f"Nominatim found no area called {query!r} ({exc}). Check the spelling, add "
-                "the county ('Chorley, Lancashire'), or give --bbox or --osm-file instead."
+                "the county ('Chorley, Lancashire'), or give a local extract instead: "
+                f"{option('osm_file')}."
             ) from None
 
 
@@ -261,5 +262,6 @@ def _offline(exc: requests.RequestException) -> NetworkUnavailableError:
     reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
     return NetworkUnavailableError(
         f"Cannot reach {host or 'OpenStreetMap'} to download the streets (no internet? "
-        f"{reason}). Use a local OpenStreetMap extract instead: --osm-file FILE (.osm, .osm.pbf)."
+        f"{reason}). Use a local OpenStreetMap extract instead (.osm, .osm.pbf): "
+        f"{option('osm_file', 'FILE')}."
     )

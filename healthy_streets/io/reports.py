@@ -29,7 +29,8 @@ import shapely
 from typing_extensions import Unpack
 
 from healthy_streets import settings
-from healthy_streets.errors import InputFileError
+from healthy_streets._audience import option
+from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io._columns import category_by_values, record_guesses
 from healthy_streets.io._common import (
     blank_cells,
@@ -60,6 +61,7 @@ from healthy_streets.model.taxonomy import (
     match_notes,
     report_taxonomy,
 )
+from healthy_streets.model.vocabulary import REPORT_FORMATS, words
 
 __all__ = [
     "CSV_COLUMNS",
@@ -461,8 +463,6 @@ def reports_from_csv(
                 )
             given[role] = column
         else:
-            from healthy_streets.errors import ConfigError
-
             raise ConfigError(
                 f"Unknown role {role!r} in the column mapping; the roles are "
                 f"{', '.join([*CSV_COLUMNS, 'lat', 'lon', 'easting', 'northing', 'grid_ref'])}."
@@ -513,9 +513,7 @@ def read_reports(
         return reports_from_open311(path, **options)
     if format == "csv":
         return reports_from_csv(path, **options)
-    from healthy_streets.errors import ConfigError
-
-    raise ConfigError(f"Unknown reports format {format!r}; use fixmystreet, open311 or csv.")
+    raise ConfigError(f"Unknown reports format {format!r}; use {words(REPORT_FORMATS)}.")
 
 
 def _open311_records(path: Path, text: str) -> list[dict[str, object]]:
@@ -595,7 +593,7 @@ def _reports_from_table(
             path,
             f"Columns needed for reports are missing: {', '.join(missing)}",
             fix=f"The file has: {', '.join(map(repr, table.columns))}. For a council export, "
-            "map the columns with --map ROLE=COLUMN.",
+            f"map the columns with {option('columns')}.",
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))
     by_role = {role.name: role for role in role_list}

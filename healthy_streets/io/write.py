@@ -1,5 +1,8 @@
 """Writing outputs: layers to a GeoPackage the council's GIS team opens in QGIS, tables as
-CSV and Excel workbooks whose cells never run as formulas. Every write is atomic."""
+CSV and Excel workbooks whose cells never run as formulas. Every write is atomic.
+
+:func:`write_gpkg` is the one place a GeoPackage layer is written: :func:`write_layer` and
+the project store (:mod:`healthy_streets.io.store`) both write through it."""
 
 from __future__ import annotations
 
@@ -8,13 +11,14 @@ import shutil
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from healthy_streets._files import atomic_path, check_output
-from healthy_streets.errors import ForeignLayerError, OutputExistsError
+from healthy_streets._files import atomic_path, check_output, write_bytes_atomic
+from healthy_streets.errors import ConfigError, ForeignLayerError, OutputExistsError
 
 __all__ = [
     "csv_text",
@@ -22,6 +26,7 @@ __all__ = [
     "is_formula",
     "neutralise_formulas",
     "write_csv",
+    "write_gpkg",
     "write_layer",
     "write_workbook",
 ]
@@ -70,8 +75,6 @@ def write_layer(
     """
     target = check_output(path, overwrite=True, inputs=inputs)
     if target.suffix.lower() != ".gpkg":
-        from healthy_streets.errors import ConfigError
-
         raise ConfigError(f"{target} should be a GeoPackage: give it the extension .gpkg.")
     try:
         present = gpkg_layers(target)
@@ -89,8 +92,36 @@ def write_layer(
             shutil.copyfile(target, tmp)
         else:
             tmp.unlink()
-        pyogrio.write_dataframe(_gpkg_ready(frame), tmp, layer=layer, driver="GPKG")
+        write_gpkg(frame, tmp, layer)
     return target
+
+
+def write_gpkg(frame: gpd.GeoDataFrame | pd.DataFrame, path: str | Path, layer: str) -> None:
+    """Write ``frame`` as ``layer`` of the GeoPackage file ``path`` as it stands: no checks,
+    not atomic (callers write into a copy: :func:`write_layer`, the store).
+
+    Times with a zone are written in UTC, as the GeoPackage standard stores them; a layer
+    of one geometry type declares it (polygons and multipolygons together as
+    ``MultiPolygon``), any other mix ``Unknown``.
+
+    Parameters
+    ----------
+    frame
+        A layer (GeoDataFrame), or a table without geometry.
+    path
+        The ``.gpkg`` file, created if it does not exist.
+    layer
+        The layer's name; a layer of that name is replaced.
+    """
+    options: dict[str, Any] = {}
+    if isinstance(frame, gpd.GeoDataFrame):
+        kinds = set(frame.geom_type.dropna())
+        if not kinds or len(kinds) > 1:
+            options["geometry_type"] = "Unknown" if len(kinds) != 1 else kinds.pop()
+        if kinds <= {"Polygon", "MultiPolygon"} and kinds:
+            options["geometry_type"] = "MultiPolygon"
+            options["promote_to_multi"] = True
+    pyogrio.write_dataframe(_gpkg_ready(frame), path, layer=layer, driver="GPKG", **options)
 
 
 def _gpkg_ready(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -167,8 +198,6 @@ def write_csv(
     """Write a table as UTF-8 CSV (with a BOM, so Excel reads it right), atomically, with
     formulas neutralised, cells holding line breaks quoted, and geometry columns left out
     (see :func:`csv_text`). Every CSV the toolkit writes goes through here."""
-    from healthy_streets._files import write_bytes_atomic
-
     target = check_output(path, overwrite=overwrite, inputs=inputs)
     return write_bytes_atomic(target, csv_text(frame, index=index).encode("utf-8-sig"))
 

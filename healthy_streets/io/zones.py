@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_input, note_reading, to_working_crs
 from healthy_streets.io._roles import (
@@ -56,6 +57,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: How zones given as a GeoDataFrame (not a file) are named in the account and messages.
+IN_MEMORY = "zones (a GeoDataFrame)"
 
 #: Column names recognised for each role, most specific first (matched ignoring case,
 #: spaces and punctuation, and cut to 10 characters as Shapefiles cut them).
@@ -303,7 +307,7 @@ ZONE_ROLES: tuple[Role, ...] = (
 
 
 def read_zones(
-    path: str | Path,
+    path: str | Path | gpd.GeoDataFrame,
     *,
     crs: object = None,
     layer: str | None = None,
@@ -323,7 +327,8 @@ def read_zones(
     ----------
     path
         GeoJSON, Shapefile (``.shp`` or ``.zip``), GeoPackage, File Geodatabase (a ``.gdb``
-        folder or a zip of one), KML/KMZ or CSV with WKT.
+        folder or a zip of one), KML/KMZ or CSV with WKT; or a GeoDataFrame of zones of
+        the analyst's own (in any CRS it declares), read as a file would be.
     crs
         The file's CRS when it declares none (or declares a wrong one).
     layer
@@ -349,9 +354,18 @@ def read_zones(
     --------
     >>> result = read_zones("data/sample/zones.geojson")  # doctest: +SKIP
     >>> result.layer[["zone_id", "name", "status", "implemented_on"]]  # doctest: +SKIP
+
+    Zones drawn in a notebook, in longitude and latitude:
+
+    >>> mine = gpd.GeoDataFrame({"name": ["Church Fields"], "status": ["proposed"]},
+    ...                         geometry=[polygon], crs="EPSG:4326")  # doctest: +SKIP
+    >>> zones = read_zones(mine).layer  # doctest: +SKIP
     """
-    path = check_input(path)
-    frame, _ = read_spatial(path, layer=layer)
+    if isinstance(path, gpd.GeoDataFrame):
+        frame, path = path.copy(), Path(IN_MEMORY)
+    else:
+        path = check_input(path)
+        frame, _ = read_spatial(path, layer=layer)
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:
@@ -423,8 +437,9 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
             raise LinesNotZonesError(
                 path,
                 "The file holds street lines with speed limits, not zone polygons",
-                fix="Read it as council speed-limit lines: healthy-streets zones FILE does so "
-                "(read_speed_limit_lines in Python); --group-by FIELD builds zones from them.",
+                fix="Read it as council speed-limit lines: read_speed_limit_lines(path) in "
+                "Python, or healthy-streets zones FILE (--group-by FIELD builds zones from "
+                "them).",
             )
         raise InputFileError(
             path,
@@ -463,7 +478,7 @@ def _attributes(
     if roles["date"] is None:
         book.note(
             "No column looks like an implementation date, so no zone has one; name it with "
-            "--field date=COLUMN (fields={'date': ...} in Python) if the file has one."
+            f"{option('fields', role='date')} if the file has one."
         )
     status_text = column("status").map(lambda v: str(v).strip() if v is not None else None)
     status = _status(
@@ -510,8 +525,7 @@ def _names(
     if unnamed.any():
         book.note(
             f"{counted(int(unnamed.sum()), 'zone')} without a name, so each is named after "
-            "its row ('Zone 3'). Name the column with --field name=COLUMN "
-            "(fields={'name': ...} in Python)."
+            f"its row ('Zone 3'). Name the column with {option('fields', role='name')}."
         )
     return names.where(~unnamed, [f"Zone {row}" for row in frame.index])
 
@@ -806,7 +820,7 @@ def read_speed_limit_lines(
         raise InputFileError(
             path,
             "No column holds the speed limit",
-            fix="Name it with --field limit=COLUMN (fields={'limit': ...} in Python).",
+            fix=f"Name it with {option('fields', role='limit')}.",
         )
     text = roles.column_values(frame, LIMIT_ROLES[0])
     limits = text.map(limit_from_text)

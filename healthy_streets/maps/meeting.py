@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,9 @@ from markupsafe import Markup
 
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets.analysis.attach import given_layers
+from healthy_streets.analysis.gaps import twenty_mph_gaps
+from healthy_streets.errors import ConfigError
 from healthy_streets.maps.elements import (
     AddPlaces,
     AssetLayer,
@@ -58,8 +62,10 @@ from healthy_streets.maps.style import (
     leaflet_style,
     speed_band,
 )
+from healthy_streets.model.build import Layers
+from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.layers import COMMUNITY_MAP_KIND
-from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES
+from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES, report_category
 
 __all__ = ["meeting_map", "save_map"]
 
@@ -130,13 +136,15 @@ BASEMAP_LABELS = {
 
 
 def meeting_map(
-    zone_id: str,
+    layers: Layers | str | None = None,
+    zone: str | None = None,
     *,
-    zones: gpd.GeoDataFrame,
-    streets: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame | None = None,
+    streets: Any = None,
     assets: gpd.GeoDataFrame | None = None,
     reports: gpd.GeoDataFrame | None = None,
     basemap: gpd.GeoDataFrame | None = None,
+    gaps: gpd.GeoDataFrame | None = None,
     margin_m: float = 250.0,
     made_on: dt.date | None = None,
     tiles: bool = True,
@@ -149,15 +157,24 @@ def meeting_map(
 
     Parameters
     ----------
-    zone_id
-        The zone, by its ``zone_id``.
+    layers
+        A :class:`~healthy_streets.Layers` (from :func:`~healthy_streets.load_layers`), its
+        layers used where the keywords below give none. (A zone here instead, with the
+        layers as keywords, is the older way to call it, and works too.)
+    zone
+        The zone: its ``zone_id`` or its name (``"Yarrowside North"``), in any case.
     zones, streets, assets, reports
-        The normalised layers (in the working CRS). Streets, assets and reports within
-        ``margin_m`` of the zone are shown. Streets cut at zone boundaries give the 20mph
-        gaps; reports attached to streets show their street.
+        The normalised layers (in the working CRS); the streets may be an osmnx graph or
+        osmnx's edges (:func:`~healthy_streets.as_streets`). Streets, assets and reports
+        within ``margin_m`` of the zone are shown. Streets not yet cut at the zones are cut
+        (they give the 20mph gaps); reports attached to streets show their street.
     basemap
         The background drawn from OSM (:func:`healthy_streets.io.osm_features.
         basemap_from_osm_file`): green spaces, water, railways.
+    gaps
+        The 20mph gaps (:func:`~healthy_streets.analysis.twenty_mph_gaps`), when worked out
+        already: a build works them out once for all its maps. By default those of the
+        streets near the zone.
     margin_m
         How far around the zone the map shows things, in metres.
     made_on
@@ -171,7 +188,7 @@ def meeting_map(
         residents' additions are kept under the project and the zone: two projects with a
         zone of the same name keep theirs apart.
     focus
-        The report category the map opens on, as points (a key of the report taxonomy;
+        The report category the map opens on, as points (its key, label or a word for it;
         the project's evaluation category): the other categories are one click away in
         the legend. ``None`` opens on every category.
     additions_contact
@@ -185,30 +202,41 @@ def meeting_map(
 
     Examples
     --------
-    >>> m = meeting_map("yarrowside-north", zones=layers.zones, streets=layers.streets,
-    ...                 assets=layers.assets, reports=layers.reports)  # doctest: +SKIP
+    >>> m = meeting_map(layers, "Yarrowside North")  # doctest: +SKIP
     >>> save_map(m, "yarrowside-north.html", overwrite=True)  # doctest: +SKIP
     """
-    from healthy_streets.errors import ConfigError
-
-    matches = zones[zones["zone_id"] == zone_id]
-    if matches.empty:
-        known = ", ".join(zones["zone_id"].astype("str"))
-        raise ConfigError(f"There is no zone {zone_id!r}; the zones are: {known}.")
-    if focus is not None and focus not in REPORT_CATEGORIES:
-        raise ConfigError(
-            f"The map's focus {focus!r} is not a report category; use one of "
-            f"{', '.join(REPORT_CATEGORIES)}."
-        )
-    zone = matches.iloc[0]
-    area = zone.geometry.buffer(margin_m)
+    if isinstance(layers, str):  # meeting_map(zone, zones=..., streets=...)
+        layers, zone = None, layers
+    if isinstance(layers, Layers) and zones is not None:
+        layers = replace(layers, zones=zones)
+    given = given_layers(
+        layers if layers is not None else zones,
+        streets,
+        assets,
+        reports,
+        roles=("zones", "streets", "assets", "reports"),
+        caller="meeting_map",
+        optional=("assets", "reports"),
+    )
+    zones, streets = given["zones"], given["streets"]
+    assets, reports = given["assets"], given["reports"]
+    if basemap is None and isinstance(layers, Layers):
+        basemap = layers.basemap
+    if zone is None:
+        raise ConfigError("meeting_map needs the zone to draw: its zone_id or its name.")
+    zone_id = zone_id_of(zones, zone)
+    if focus is not None:
+        focus = report_category(focus)
+    zone_row = zones[zones["zone_id"] == zone_id].iloc[0]
+    area = zone_row.geometry.buffer(margin_m)
     near_streets = _within(streets, area)
     near_assets = _within(assets, area)
     near_reports = _within(reports, area)
     near_basemap = _within(basemap, area)
 
-    bounds = gpd.GeoSeries([zone.geometry], crs=zones.crs).to_crs(settings.map_crs).total_bounds
-    figure = OfflineFigure(title=f"{zone['name']} – healthy streets map")
+    outline = gpd.GeoSeries([zone_row.geometry], crs=zones.crs)
+    bounds = outline.to_crs(settings.map_crs).total_bounds
+    figure = OfflineFigure(title=f"{zone_row['name']} – healthy streets map")
     fmap = folium.Map(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         zoom_start=16,
@@ -230,8 +258,9 @@ def meeting_map(
         fmap.add_child(tile_layer)
         fmap.add_child(RegisterLayer(tile_layer, key="tiles"))
     _add_basemap(fmap, near_basemap, near_streets, legend, tiles=tiles)
-    _add_zones(fmap, zones, zone, legend)
-    _add_gaps(fmap, zones, near_streets, legend)
+    _add_zones(fmap, zones, zone_row, legend)
+    near_gaps = twenty_mph_gaps(zones, near_streets) if gaps is None else _within(gaps, area)
+    _add_gaps(fmap, near_gaps, legend)
     _add_streets(fmap, near_streets, legend)
     _add_assets(fmap, near_assets, legend)
     _add_reports(fmap, near_reports, legend, focus=focus)
@@ -243,7 +272,7 @@ def meeting_map(
                 zone_id=str(zone_id),
                 project=project or "",
                 contact=additions_contact or "",
-                zone_name=str(zone["name"]),
+                zone_name=str(zone_row["name"]),
                 kind=COMMUNITY_MAP_KIND,
                 categories=_asset_categories(),
             )
@@ -261,7 +290,7 @@ def meeting_map(
             ],
         )
     side = _side_panel(
-        zone,
+        zone_row,
         near_reports,
         made_on or dt.date.today(),
         legend,
@@ -578,14 +607,8 @@ def _add_zones(fmap: folium.Map, zones: gpd.GeoDataFrame, zone: pd.Series, legen
     legend.add("20mph zones", items)
 
 
-def _add_gaps(
-    fmap: folium.Map, zones: gpd.GeoDataFrame, streets: gpd.GeoDataFrame, legend: _Legend
-) -> None:
-    from healthy_streets.analysis.gaps import twenty_mph_gaps
-
-    if streets.empty:
-        return
-    gaps = twenty_mph_gaps(zones, streets)
+def _add_gaps(fmap: folium.Map, gaps: gpd.GeoDataFrame, legend: _Legend) -> None:
+    """The 20mph gaps near the zone, to check."""
     if gaps.empty:
         return
     frame = gaps.assign(

@@ -9,13 +9,25 @@ long names that start alike still differ), never a name Windows reserves (``con`
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["MAX_ID_LENGTH", "ZoneId", "slugify", "zone_ids", "zone_ids_from_names"]
+from healthy_streets.errors import ConfigError
+
+__all__ = [
+    "MAX_ID_LENGTH",
+    "ZoneId",
+    "slugify",
+    "zone_id_of",
+    "zone_ids",
+    "zone_ids_from_names",
+    "zone_ids_of",
+]
 
 #: The longest id: far below any file system's limit on a file name (255 bytes), with room
 #: for a ``-2`` and the ``.html`` of a map's file name.
@@ -103,3 +115,65 @@ def zone_ids(names: Iterable[object]) -> list[ZoneId]:
 def zone_ids_from_names(names: Iterable[object]) -> list[str]:
     """Stable, unique ids from zone names (see :func:`zone_ids`)."""
     return [zone.id for zone in zone_ids(names)]
+
+
+def zone_id_of(zones: Any, wanted: object) -> str:
+    """The ``zone_id`` of the zone ``wanted`` names: its id, or its name in any case.
+
+    The command line's ``--zone``, a build's ``zone``, ``meeting_map``'s zone and
+    ``write_outputs``' ``zone_ids`` all name zones through here.
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer (any table with ``zone_id`` and ``name``).
+    wanted
+        A ``zone_id`` (``"yarrowside-north"``) or a name (``"Yarrowside North"``).
+
+    Raises
+    ------
+    ConfigError
+        When no zone has that id or name, suggesting the closest ones.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> zones = pd.DataFrame({"zone_id": ["cowslip"], "name": ["Cowslip"]})
+    >>> zone_id_of(zones, "COWSLIP")
+    'cowslip'
+    >>> zone_id_of(zones, "Cowslp")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    healthy_streets.errors.ConfigError: There is no zone 'Cowslp'. Did you mean 'Cowslip' ...
+    """
+    ids = [str(z) for z in zones["zone_id"]]
+    names = [str(n) for n in zones["name"]]
+    text = str(wanted).strip()
+    if text in ids:
+        return text
+    folded = text.casefold()
+    for zone_id, name in zip(ids, names, strict=True):
+        if folded in (name.casefold(), zone_id.casefold(), slugify(name)):
+            return zone_id
+    raise ConfigError(_no_such_zone(text, ids, names))
+
+
+def zone_ids_of(zones: Any, wanted: Iterable[object]) -> list[str]:
+    """:func:`zone_id_of` for each of ``wanted``, in order, once each."""
+    return list(dict.fromkeys(zone_id_of(zones, w) for w in wanted))
+
+
+def _no_such_zone(text: str, ids: list[str], names: list[str]) -> str:
+    by_word = {name.casefold(): (zone_id, name) for zone_id, name in zip(ids, names, strict=True)}
+    by_word |= {
+        zone_id.casefold(): (zone_id, name) for zone_id, name in zip(ids, names, strict=True)
+    }
+    close = difflib.get_close_matches(text.casefold(), list(by_word), n=3, cutoff=0.6)
+    suggested = list(dict.fromkeys(by_word[c] for c in close))
+    guess = ""
+    if suggested:
+        shown = " or ".join(f"{name!r} ({zone_id})" for zone_id, name in suggested)
+        guess = f" Did you mean {shown}?"
+    listed = ", ".join(f"{z} ({n})" for z, n in list(zip(ids, names, strict=True))[:20])
+    more = f" and {len(ids) - 20} more" if len(ids) > 20 else ""
+    return f"There is no zone {text!r}.{guess} The zones are: {listed or 'none'}{more}."

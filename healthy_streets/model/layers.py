@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from healthy_streets import settings
+
 __all__ = [
     "ASSETS",
     "COMMUNITY_MAP_KIND",
@@ -183,6 +185,21 @@ STREETS = Layer(
         ),
         Column("length_m", "float64", "Length in metres, measured in the working CRS."),
         _ZONE_ID,
+        Column(
+            "u",
+            "Int64",
+            "The OpenStreetMap node at the segment's first end: with `v` and `key`, the "
+            "segment's edge in the osmnx graph it came from, `G.edges[u, v, key]` (or "
+            "`G.edges[v, u, key]`, the other way along a two-way street). Empty for streets "
+            "not from OpenStreetMap.",
+        ),
+        Column("v", "Int64", "The OpenStreetMap node at the segment's other end (see `u`)."),
+        Column(
+            "key",
+            "Int64",
+            "osmnx's key of the edge between `u` and `v` (0, or 1, 2... where several run "
+            "between the same two nodes).",
+        ),
     ),
     "OpenStreetMap street segments (`highway=*` ways only), split at intersections.",
 )
@@ -334,7 +351,6 @@ def empty_layer(layer: Layer, *, crs: str | None = None) -> gpd.GeoDataFrame:
     crs
         The CRS; defaults to the working CRS.
     """
-    from healthy_streets import settings
 
     frame = pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in layer.columns})
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs or settings.working_crs))

@@ -37,6 +37,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
+from healthy_streets import settings
+from healthy_streets.model.vocabulary import NATIONS
+
 log = logging.getLogger("healthy_streets")
 
 __all__ = [
@@ -56,7 +59,6 @@ KMH_PER_MPH = 1.609344
 MIN_MPH = 5.0
 MAX_MPH = 70.0
 WALES_20MPH_FROM = dt.date(2023, 9, 17)
-NATIONS = ("england", "scotland", "wales", "northern_ireland")
 
 #: Every value ``speed_source`` can take.
 SOURCES = (
@@ -151,7 +153,8 @@ def speed_from_tags(
         The way's tags. Values may be strings, numbers, ``None``/NaN, or lists (as osmnx
         leaves them after merging ways).
     nation
-        ``"england"``, ``"scotland"``, ``"wales"`` or ``"northern_ireland"``; decides
+        One of :data:`~healthy_streets.model.vocabulary.NATIONS` (``"england"``,
+        ``"wales"``, ``"scotland"``, ``"northern_ireland"``); decides
         ``GB:nsl_restricted``. Defaults to :data:`healthy_streets.settings.nation`.
     on
         The date the limits apply on (Welsh restricted roads became 20 mph on
@@ -192,8 +195,6 @@ def _speed_from_tags(
     uk_defaults: bool = True,
 ) -> Speed:
     if nation is None:
-        from healthy_streets import settings
-
         nation = settings.nation
     restricted = restricted_road_mph(nation, on)
 

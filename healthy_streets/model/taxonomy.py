@@ -20,6 +20,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from healthy_streets.errors import ConfigError
+from healthy_streets.model.words import counted
+
 __all__ = [
     "ASSET_CATEGORIES",
     "OSM_ASSET_PRESETS",
@@ -27,6 +30,8 @@ __all__ = [
     "RESPONSIBLE_TIER",
     "Taxonomy",
     "asset_taxonomy",
+    "report_categories",
+    "report_category",
     "report_taxonomy",
 ]
 
@@ -727,8 +732,6 @@ class Taxonomy:
         for text, given in (extra_synonyms or {}).items():
             key = self.key(given)
             if key not in self.labels:
-                from healthy_streets.errors import ConfigError
-
                 known = ", ".join(sorted(self.labels))
                 raise ConfigError(
                     f"The synonym {text!r} points to the category {given!r}, which does not "
@@ -771,6 +774,38 @@ class Taxonomy:
                 return key
         return candidate
 
+    def resolve(self, text: object, *, what: str = "category") -> str:
+        """The category key a user means by ``text``: a key (``dog_fouling``), a label
+        (``"Dog fouling"``), a synonym (``"dog mess"``, or the project's own words) or a
+        close spelling of one, in any case.
+
+        Parameters
+        ----------
+        text
+            As the user wrote it.
+        what
+            What is chosen, for the message ("report category").
+
+        Raises
+        ------
+        ConfigError
+            When ``text`` means no category (a keyword inside a longer text is not enough),
+            listing the keys and the closest ones.
+        """
+        key = self.key(str(text))
+        if key in self.labels:
+            return key
+        match = self.match(text)
+        if match.how in ("synonym", "spelling") and match.category != "other":
+            return match.category
+        close = difflib.get_close_matches(fold(text), list(self._table), n=3, cutoff=0.6)
+        guesses = list(dict.fromkeys(self._table[c] for c in close))
+        hint = f" Did you mean {' or '.join(guesses)}?" if guesses else ""
+        raise ConfigError(
+            f"{text!r} is not a {what}.{hint} Use a key, its label or a word for it: "
+            f"{', '.join(self.labels)} (healthy-streets categories lists them)."
+        )
+
     def categorise(self, text: object) -> str:
         """The category key for free text (``other`` when nothing matches)."""
         return self.match(text).category
@@ -792,6 +827,40 @@ def report_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy
     return Taxonomy(
         REPORT_CATEGORIES, _REPORT_SYNONYMS, _REPORT_KEYWORDS, extra_synonyms, _REPORT_EXCLUSIONS
     )
+
+
+def report_category(text: object, *, synonyms: Mapping[str, str] | None = None) -> str:
+    """The report category key ``text`` means: a key, a label or a synonym, in any case
+    (the command line's ``--category`` and every function's ``category=`` read it so).
+
+    Parameters
+    ----------
+    text
+        ``"dog_fouling"``, ``"Dog fouling"``, ``"dog mess"``...
+    synonyms
+        A project's own words: text -> category key.
+
+    Raises
+    ------
+    ConfigError
+        When ``text`` means no report category.
+
+    Examples
+    --------
+    >>> report_category("Dog mess"), report_category("Fly Tipping")
+    ('dog_fouling', 'fly_tipping')
+    """
+    return report_taxonomy(synonyms).resolve(text, what="report category")
+
+
+def report_categories(
+    value: str | Iterable[str], *, synonyms: Mapping[str, str] | None = None
+) -> str | list[str]:
+    """:func:`report_category` for one text, or for each of several (a list back)."""
+    taxonomy = report_taxonomy(synonyms)
+    if isinstance(value, str):
+        return taxonomy.resolve(value, what="report category")
+    return [taxonomy.resolve(v, what="report category") for v in value]
 
 
 def markdown() -> str:
@@ -890,6 +959,4 @@ def match_notes(
 
 
 def _plural(n: int, word: str) -> str:
-    from healthy_streets.model.words import counted
-
     return counted(n, word).split(" ", 1)[1]

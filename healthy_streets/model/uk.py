@@ -17,6 +17,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from healthy_streets import settings
+from healthy_streets._audience import option
+
 __all__ = [
     "UK_AREA",
     "lonlat_outside_uk_note",
@@ -123,7 +126,6 @@ def lonlat_outside_uk_note(
     lon: np.ndarray, lat: np.ndarray, *, what: str, working_crs: str | None = None
 ) -> str | None:
     """:func:`outside_uk_note` for points given as longitudes and latitudes."""
-    from healthy_streets import settings
 
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     finite = np.isfinite(lon) & np.isfinite(lat)
@@ -143,7 +145,6 @@ def lonlat_outside_uk_note(
         text += (
             " British National Grid (EPSG:27700, the working CRS) does not apply there either: "
             f"lengths and areas are distorted. Name a projected CRS for the area, such as "
-            f"{crs} (its UTM zone): HEALTHY_STREETS_WORKING_CRS={crs} for the command line, "
-            f"or hs.settings.working_crs = {crs!r} in Python."
+            f"{crs} (its UTM zone): {option('working_crs', crs)}."
         )
     return text

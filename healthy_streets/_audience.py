@@ -1,0 +1,204 @@
+"""Messages in the caller's language: a setting named as the caller writes it.
+
+The same setting has three names: a keyword in Python (``crs=``), a flag on the command line
+(``--crs``) and a key in a project file (``[zones] crs``). An error that tells the user how
+to fix something names the setting with :func:`option`, which asks who is listening: the
+command line says so for the whole of a command (:func:`speaking_to`), and a project's input
+file says so while it is read (:meth:`healthy_streets.model.build.Source.read`, with the
+table that names the file). Python is the default.
+
+>>> option("crs", "EPSG:27700")
+'crs="EPSG:27700"'
+>>> with speaking_to("cli"):
+...     option("crs", "EPSG:27700")
+'--crs EPSG:27700'
+>>> with speaking_to("project", table="[zones]"):
+...     option("crs", "EPSG:27700")
+'[zones] crs = "EPSG:27700"'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+__all__ = ["AUDIENCES", "OPTIONS", "Option", "Speaker", "audience", "option", "speaking_to"]
+
+#: Who may be listening.
+AUDIENCES = ("python", "cli", "project")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting's three names.
+
+    Attributes
+    ----------
+    python
+        The keyword (``crs``), or a phrase for Python when it is no keyword.
+    cli
+        The flag (``--crs``).
+    project
+        The key in the project file's table (``crs``), or a whole phrase starting with
+        ``[`` for a key of a fixed table (``[streets] osm_file``); ``None`` when the project
+        file has no such key (the setting is then named as the command line or Python names
+        it, whichever runs the project).
+    kind
+        ``"value"`` (``crs="EPSG:27700"``), ``"flag"`` (on or off: ``overwrite=True``,
+        ``--overwrite``) or ``"mapping"`` (role = column: ``fields={"name": "SCHEME"}``).
+    """
+
+    python: str
+    cli: str
+    project: str | None
+    kind: str = "value"
+
+
+OPTIONS: dict[str, Option] = {
+    "crs": Option("crs", "--crs", "crs"),
+    "layer": Option("layer", "--layer", "layer"),
+    "assume_bng": Option("assume_bng", "--assume-bng", "assume_bng", kind="flag"),
+    "fields": Option("fields", "--field", "fields", kind="mapping"),
+    "columns": Option("columns", "--map", "columns", kind="mapping"),
+    "category": Option("category", "--category", "category"),
+    "postcodes": Option("postcodes", "--postcodes", "postcodes"),
+    "overwrite": Option("overwrite", "--overwrite", None, kind="flag"),
+    "output": Option("output", "--output", None),
+    "osm_file": Option(
+        "street_network_from_osm_file(path) (or Inputs(osm=path))",
+        "--osm-file",
+        "[streets] osm_file",
+    ),
+    "buffer_m": Option("buffer_m", "--buffer", "[project] buffer_m"),
+    "working_crs": Option(
+        "hs.settings.working_crs", "HEALTHY_STREETS_WORKING_CRS", None, kind="setting"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who is listening.
+
+    Attributes
+    ----------
+    audience
+        ``"python"``, ``"cli"`` or ``"project"``.
+    table
+        For a project: the table that names the file being read (``[zones]``,
+        ``[[assets]] number 2``).
+    outer
+        For a project: who runs it (``"cli"`` or ``"python"``), for settings the project
+        file does not hold (``overwrite``).
+    """
+
+    audience: str = "python"
+    table: str = ""
+    outer: str = "python"
+
+
+_PYTHON = Speaker()
+_SPEAKER: ContextVar[Speaker | None] = ContextVar("healthy_streets_speaker", default=None)
+
+
+def audience() -> Speaker:
+    """Who is listening now."""
+    return _SPEAKER.get() or _PYTHON
+
+
+@contextlib.contextmanager
+def speaking_to(who: str, *, table: str = "") -> Iterator[Speaker]:
+    """Name settings for ``who`` (``"python"``, ``"cli"`` or ``"project"``) in the block.
+
+    A project's ``table`` is the table naming the file read in the block (``[zones]``).
+    """
+    if who not in AUDIENCES:
+        raise ValueError(f"Unknown audience {who!r}; use one of {', '.join(AUDIENCES)}.")
+    now = audience()
+    outer = now.outer if now.audience == "project" else now.audience
+    speaker = Speaker(who, table, outer)
+    token = _SPEAKER.set(speaker)
+    try:
+        yield speaker
+    finally:
+        _SPEAKER.reset(token)
+
+
+def option(name: str, value: object = None, *, role: str | None = None) -> str:
+    """The setting ``name`` as the listener writes it, with ``value`` if given.
+
+    Parameters
+    ----------
+    name
+        A key of :data:`OPTIONS` (``"crs"``, ``"overwrite"``, ``"fields"``...).
+    value
+        The value to show (``"EPSG:27700"``); for a flag, ignored.
+    role
+        For a mapping (``fields``, ``columns``): the role whose column ``value`` is.
+
+    Examples
+    --------
+    >>> option("overwrite")
+    'overwrite=True'
+    >>> option("fields", "SCHEME", role="name")
+    'fields={"name": "SCHEME"}'
+    >>> with speaking_to("cli"):
+    ...     option("fields", "SCHEME", role="name")
+    '--field name=SCHEME'
+    """
+    spec = OPTIONS[name]
+    speaker = audience()
+    who = speaker.audience
+    if who == "project" and spec.project is None:
+        who = speaker.outer
+    if who == "cli":
+        return _cli(spec, value, role)
+    if who == "project":
+        return _project(spec, value, role, speaker.table)
+    return _python(spec, value, role)
+
+
+def _shown(value: object) -> str:
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _python(spec: Option, value: object, role: str | None) -> str:
+    if spec.kind == "setting":
+        return spec.python if value is None else f"{spec.python} = {_shown(value)}"
+    if spec.kind == "flag":
+        return f"{spec.python}=True"
+    if not spec.python.isidentifier():
+        return spec.python
+    if spec.kind == "mapping":
+        pair = f"{_shown(role or 'ROLE')}: {_shown(value if value is not None else 'COLUMN')}"
+        return f"{spec.python}={{{pair}}}"
+    return f"{spec.python}=" if value is None else f"{spec.python}={_shown(value)}"
+
+
+def _cli(spec: Option, value: object, role: str | None) -> str:
+    if spec.kind == "setting":
+        return spec.cli if value is None else f"{spec.cli}={value}"
+    if spec.kind == "flag":
+        return spec.cli
+    if spec.kind == "mapping":
+        return f"{spec.cli} {role or 'ROLE'}={value if value is not None else 'COLUMN'}"
+    return spec.cli if value is None else f"{spec.cli} {value}"
+
+
+def _project(spec: Option, value: object, role: str | None, table: str) -> str:
+    key = str(spec.project)
+    if key.startswith("["):
+        where = key
+    elif spec.kind == "mapping":
+        kind = table.strip("[]").split("]")[0].strip("[ ") or "zones"
+        where = f"[{kind}.{key}]" + (f" (of {table})" if table.startswith("[[") else "")
+        column = _shown(value if value is not None else "COLUMN")
+        return f"{where} {role or 'ROLE'} = {column}"
+    else:
+        where = f"{table} {key}" if table else key
+    if spec.kind == "flag":
+        return f"{where} = true"
+    return where if value is None else f"{where} = {_shown(value)}"

@@ -1,0 +1,197 @@
+"""The one guard at every analysis entry point: what the layers may be, checked once.
+
+Every analysis function (and the meeting map) takes its layers one by one, or a whole
+:class:`~healthy_streets.model.build.Layers` as its first argument; its streets as a
+``streets`` layer, an osmnx graph or osmnx's edges (converted by
+:func:`~healthy_streets.model.streets.as_streets`). :func:`gather` puts what a call was
+given in order and refuses, in one message naming the layer and the fix:
+
+- anything that is not a GeoDataFrame (a file name: read it first);
+- a layer with no CRS, in degrees (EPSG:4326: lengths and areas would be in degrees), in
+  units other than metres, or in another CRS than the other layers;
+- a layer lacking the columns of its normalised layer (``docs/layers.md``).
+
+The attaching that a graph needs (streets cut at the zones, points attached to them) is
+:func:`healthy_streets.analysis.attach.given_layers`, which builds on this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+
+from healthy_streets import settings
+from healthy_streets.errors import ConfigError
+from healthy_streets.model.build import Layers
+from healthy_streets.model.layers import ASSETS, REPORTS, SPEED_LIMITS, STREETS, ZONES, Layer
+from healthy_streets.model.streets import as_streets, is_streets_layer
+
+__all__ = ["Given", "gather"]
+
+#: The normalised layer each role holds (``layer``: any layer of points or areas).
+SPECS: dict[str, Layer | None] = {
+    "layer": None,
+    "zones": ZONES,
+    "streets": STREETS,
+    "assets": ASSETS,
+    "reports": REPORTS,
+    "speed_limits": SPEED_LIMITS,
+}
+#: How an analyst turns a file or a GeoDataFrame of their own into each layer.
+READERS = {
+    "layer": "healthy_streets.read_assets(path).layer or read_reports(path).layer",
+    "zones": "healthy_streets.read_zones(path or GeoDataFrame).layer",
+    "streets": "healthy_streets.as_streets(graph), or street_network_from_osm_file(path).layer",
+    "assets": "healthy_streets.read_assets(path).layer",
+    "reports": "healthy_streets.read_reports(path).layer",
+    "speed_limits": "healthy_streets.read_speed_limit_lines(path).layer",
+}
+
+
+@dataclass
+class Given:
+    """The layers a call was given, checked.
+
+    Attributes
+    ----------
+    layers
+        Role (``zones``, ``streets``...) -> the layer, or ``None`` when not given.
+    converted
+        Whether the streets came as a graph or osmnx's edges (converted here: not yet cut
+        at any zones, nothing attached to them).
+    """
+
+    layers: dict[str, gpd.GeoDataFrame | None] = field(default_factory=dict)
+    converted: bool = False
+
+    def __getitem__(self, role: str) -> Any:
+        return self.layers.get(role)
+
+
+def gather(
+    first: Any,
+    *rest: Any,
+    roles: Sequence[str],
+    caller: str,
+    optional: Sequence[str] = (),
+) -> Given:
+    """Put the layers a call was given in order, convert its streets, and check them all.
+
+    Parameters
+    ----------
+    first
+        The call's first argument: a :class:`~healthy_streets.model.build.Layers`, or the
+        layer of the first role.
+    *rest
+        The layers of the other roles, in the order of ``roles`` (``None`` where not given:
+        from ``first`` when it is a ``Layers``).
+    roles
+        The roles the call takes, in the order of its arguments.
+    caller
+        The function's name, for messages.
+    optional
+        Roles the call can do without.
+
+    Raises
+    ------
+    ConfigError
+        For a layer missing, not a GeoDataFrame, in a wrong CRS or lacking columns.
+    """
+    values = dict(zip(roles, (first, *rest), strict=False))
+    if isinstance(first, Layers):
+        values[roles[0]] = None
+        for role in roles:
+            if values.get(role) is None:
+                values[role] = getattr(first, role, None)
+    given = Given()
+    target = _target_crs(values.get("zones"))
+    for role in roles:
+        value = values.get(role)
+        if value is None:
+            if role not in optional:
+                raise ConfigError(
+                    f"{caller} needs the {role}: give them (the normalised {role} layer), or "
+                    "give a Layers from load_layers as the first argument."
+                )
+            given.layers[role] = None
+            continue
+        if role == "streets" and not is_streets_layer(value):
+            value = as_streets(value, working_crs=target, what=f"streets given to {caller}")
+            given.converted = True
+        given.layers[role] = check_layer(value, role, caller)
+    _same_crs(given, caller)
+    return given
+
+
+def _target_crs(zones: object) -> str | None:
+    """The CRS a graph is converted to: the zones', when they are projected (the two must
+    agree), else the working CRS."""
+    crs = getattr(zones, "crs", None)
+    if crs is not None and getattr(crs, "is_projected", False):
+        return str(crs.to_string())
+    return None
+
+
+def check_layer(frame: Any, role: str, caller: str) -> gpd.GeoDataFrame:
+    """``frame`` if it can be the ``role`` layer of a call to ``caller``; else the error
+    that says why not and what to do."""
+    spec = SPECS[role]
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ConfigError(
+            f"The {role} given to {caller} should be a GeoDataFrame (the {role} layer), not "
+            f"a {type(frame).__name__}; read it first: {READERS[role]}."
+        )
+    _check_crs(frame, role, caller)
+    missing = [c for c in spec.column_names if c not in frame.columns] if spec else []
+    if missing:
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        shown = ", ".join(missing[:8]) + more
+        raise ConfigError(
+            f"The {role} given to {caller} lack the column(s) {shown} of the normalised "
+            f"{role} layer (docs/layers.md). Read them with {READERS[role]}, which finds "
+            "the columns a file or GeoDataFrame of your own holds."
+        )
+    return frame
+
+
+def _check_crs(frame: gpd.GeoDataFrame, role: str, caller: str) -> None:
+    working = settings.working_crs
+    if frame.crs is None:
+        raise ConfigError(
+            f"The {role} given to {caller} have no CRS, so their lengths and areas cannot be "
+            f"measured. Name the CRS their coordinates are in ({role}.set_crs(...)), then "
+            f"convert them to the working CRS: {role}.to_crs({working!r}); or read them with "
+            f"{READERS[role]}."
+        )
+    if frame.crs.is_geographic:
+        raise ConfigError(
+            f"The {role} given to {caller} are in {frame.crs.to_string()} (longitude and "
+            "latitude, in degrees): lengths and areas would come out in degrees. Convert "
+            f"them to the working CRS: {role}.to_crs({working!r}); or read them with "
+            f"{READERS[role]}, which does."
+        )
+    units = {axis.unit_name for axis in frame.crs.axis_info}
+    if units and not units <= {"metre", "meter"}:
+        raise ConfigError(
+            f"The {role} given to {caller} are in {frame.crs.to_string()}, measured in "
+            f"{', '.join(sorted(units))}: lengths and areas are in metres. Convert them to "
+            f"the working CRS: {role}.to_crs({working!r})."
+        )
+
+
+def _same_crs(given: Given, caller: str) -> None:
+    present = [(role, frame) for role, frame in given.layers.items() if frame is not None]
+    if not present:
+        return
+    first_role, first = present[0]
+    for role, frame in present[1:]:
+        if frame.crs != first.crs:
+            raise ConfigError(
+                f"The {role} given to {caller} are in {frame.crs.to_string()} but the "
+                f"{first_role} in {first.crs.to_string()}; all must be in the working CRS "
+                f"({settings.working_crs}). Convert them with .to_crs(), or read them with "
+                "the toolkit's readers."
+            )

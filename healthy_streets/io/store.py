@@ -1,0 +1,960 @@
+"""The project store: every normalised layer, the rejected rows, and where each came from.
+
+By default a GeoPackage in the output folder (``healthy-streets.gpkg``), which the council's
+GIS team opens in QGIS; or a PostGIS database shared by a team (``postgresql://...``),
+written through SQLAlchemy, GeoAlchemy2 and psycopg into one schema.
+
+Layers: ``zones``, ``streets``, ``assets``, ``reports`` (and ``speed_limits`` where a
+project has council speed-limit lines), in the working CRS, with the columns of
+``docs/layers.md`` and one more, ``source_path``. Tables: ``rejected`` (every row not used,
+with the reason), ``provenance`` (each input's name, path, size, SHA-256, modification time,
+when it was imported, rows in, kept, repaired, rejected, and the toolkit's version) and
+``healthy_streets_meta`` (each layer and table the toolkit wrote, with its version and the
+build that wrote it).
+
+**What the toolkit wrote, and nothing else.** A layer or table of one of those names is the
+toolkit's only when ``healthy_streets_meta`` lists it and its columns are exactly the
+toolkit's. Anything else (the council's own ``zones`` layer, a ``reports`` table of another
+kind, a file that is not a GeoPackage) is never written over, merged into or dropped unless
+the caller passes ``overwrite`` (``--overwrite``): the update is refused with
+:class:`~healthy_streets.errors.ForeignLayerError`, naming the store and the layers. Other
+layers of the file or schema are never touched. (A store written by a development version
+from before ``healthy_streets_meta`` existed is refused the same way: rebuild it with
+``--overwrite``.)
+
+**Rows keyed by the input's full identity.** Every row of a layer, and every rejected row,
+carries ``source_path``: the resolved path of the file it came from (or, for an online
+source, its name). ``source`` stays the file's name, for people to read. The provenance row
+of that input has the same ``path``, with the file's SHA-256: ``path`` and ``sha256``
+together identify what was imported. A project build replaces the store's contents whole, so
+that the store mirrors the files the project names (nothing lingers from a file since
+removed). A file imported alone (``healthy-streets reports FILE --output store.gpkg``)
+replaces the rows of earlier imports of the same layer from the same path (the same file,
+perhaps with new content), or with the same SHA-256 (the same content, moved): importing a
+file again never doubles its rows, while another file of the same name (``a/reports.json``
+and ``b/reports.json``) adds its own. A street network replaces the ``streets`` layer.
+
+**All at once or not at all.** An update is prepared first (:meth:`GeoPackageStore.prepare`:
+the GeoPackage updated in a copy; :meth:`PostGISStore.prepare`: one transaction, not yet
+committed) and made real in one step (the copy renamed over the file; the transaction
+committed). A build prepares the store next to its staged maps and tables, and commits both
+together (see :mod:`healthy_streets._staging`); the build's id is recorded in
+``healthy_streets_meta``, which lets the next build tell whether a PostGIS commit happened
+before a build was killed. A store that cannot be read or written (a full disk, a database
+that cannot be reached) raises :class:`~healthy_streets.errors.StoreError` and is left as it
+was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from healthy_streets._files import sha256, write_fix
+from healthy_streets._version import __version__
+from healthy_streets.errors import (
+    ConfigError,
+    ForeignLayerError,
+    HealthyStreetsError,
+    StoreError,
+)
+from healthy_streets.io.write import write_gpkg
+from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult
+from healthy_streets.model.build import Inputs, Layers
+from healthy_streets.model.layers import ASSETS, LAYERS, conform
+
+__all__ = [
+    "META_COLUMNS",
+    "META_TABLE",
+    "PROVENANCE_COLUMNS",
+    "REJECTED_COLUMNS",
+    "SOURCE_PATH",
+    "GeoPackageStore",
+    "PostGISStore",
+    "PreparedUpdate",
+    "StoreUpdate",
+    "import_update",
+    "kept_additions",
+    "markdown",
+    "open_store",
+    "provenance_row",
+    "store_names",
+    "store_update",
+]
+
+PROVENANCE_COLUMNS = [
+    "input",
+    "role",
+    "path",
+    "size_bytes",
+    "sha256",
+    "modified_at",
+    "imported_at",
+    "unit",
+    "rows_in",
+    "kept",
+    "repaired",
+    "rejected",
+    "outside",
+    "columns",
+    "toolkit_version",
+]
+#: The column every stored row has beyond its layer's: the input's resolved path.
+SOURCE_PATH = "source_path"
+REJECTED_COLUMNS = ["layer", *ACCOUNT_COLUMNS, SOURCE_PATH]
+#: The table listing what the toolkit wrote.
+META_TABLE = "healthy_streets_meta"
+META_COLUMNS = ["layer", "toolkit_version", "written_at", "build_id"]
+_TABLES = {"rejected": REJECTED_COLUMNS, "provenance": PROVENANCE_COLUMNS, META_TABLE: META_COLUMNS}
+
+
+def stored_columns(name: str) -> list[str]:
+    """The columns (geometry aside) of a layer or table as the store holds it."""
+    if name in LAYERS:
+        return [c for c in LAYERS[name].column_names if c != "geometry"] + [SOURCE_PATH]
+    return list(_TABLES[name])
+
+
+def store_names(layers: Iterable[str]) -> list[str]:
+    """Every layer and table an update of ``layers`` writes."""
+    return [*layers, "rejected", "provenance", META_TABLE]
+
+
+@dataclass
+class StoreUpdate:
+    """What one build or import puts in the store.
+
+    Attributes
+    ----------
+    layers
+        Layer name -> (its rows, the ``source_path`` values whose rows they replace;
+        ``None`` replaces all). Rows without a ``source_path`` column take their
+        ``source``.
+    rejected
+        Rejected rows (:data:`REJECTED_COLUMNS`), replacing those of the same layer and
+        paths.
+    provenance
+        One row per input (:data:`PROVENANCE_COLUMNS`), replacing earlier rows of the same
+        role and path (or SHA-256).
+    whole
+        Replace every layer and table entirely (a project build: the store then mirrors the
+        project's files, with nothing left from files the project no longer names).
+    """
+
+    layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]]
+    rejected: pd.DataFrame
+    provenance: pd.DataFrame
+    whole: bool = False
+
+    def names(self) -> list[str]:
+        """Every layer and table this update writes."""
+        return store_names(self.layers)
+
+    def replaced(self, old_provenance: pd.DataFrame | None) -> dict[str, set[str] | None]:
+        """Layer -> the ``source_path`` values whose rows this update replaces (``None``:
+        every row).
+
+        Besides the paths named, rows of an earlier import of the same content (the same
+        SHA-256 for the same role, from another path: the file was moved) are replaced too.
+        """
+        if self.whole:
+            return dict.fromkeys(self.layers)
+        moved: dict[str, set[str]] = {}
+        if old_provenance is not None and len(old_provenance) and len(self.provenance):
+            old = old_provenance.dropna(subset=["sha256"])
+            for row in self.provenance.dropna(subset=["sha256"]).itertuples():
+                same = old[(old["role"] == row.role) & (old["sha256"] == row.sha256)]
+                moved.setdefault(str(row.path), set()).update(same["path"].astype("str"))
+        out: dict[str, set[str] | None] = {}
+        for name, (_, paths) in self.layers.items():
+            if paths is None:
+                out[name] = None
+                continue
+            out[name] = set(paths).union(*(moved.get(p, set()) for p in paths))
+        return out
+
+
+def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> StoreUpdate:
+    """The :class:`StoreUpdate` for a build's layers (by default replacing the store's
+    contents whole, so that it mirrors the project).
+
+    Each import is matched with its file through ``layers.import_paths`` (set by
+    :func:`~healthy_streets.pipeline.load_layers`), else through the file names of
+    ``inputs``.
+    """
+    by_name = {s.path.name: s.path for s in inputs.sources() if s.path is not None}
+    paths = list(getattr(layers, "import_paths", []) or [])
+    if len(paths) != len(layers.imports):
+        paths = [by_name.get(r.source) for r in layers.imports]
+    identities = [_identity(r, p) for r, p in zip(layers.imports, paths, strict=True)]
+    rows = [provenance_row(r, p) for r, p in zip(layers.imports, paths, strict=True)]
+    rejected = [
+        _rejected(r, identity)
+        for r, identity in zip(layers.imports, identities, strict=True)
+        if len(r.rejected)
+    ]
+    frames = {"zones": layers.zones, "streets": layers.streets}
+    frames |= {"assets": layers.assets, "reports": layers.reports}
+    if layers.speed_limits is not None:
+        frames["speed_limits"] = layers.speed_limits
+    update_layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]] = {}
+    for name, frame in frames.items():
+        mine = [(r, i) for r, i in zip(layers.imports, identities, strict=True) if r.kind == name]
+        replaces = None if whole or name == "streets" else {i for _, i in mine}
+        update_layers[name] = (_with_source_paths(frame, mine), replaces)
+    return StoreUpdate(
+        layers=update_layers,
+        rejected=_rejected_frame(rejected),
+        provenance=pd.DataFrame(rows, columns=PROVENANCE_COLUMNS),
+        whole=whole,
+    )
+
+
+def import_update(
+    result: ImportResult,
+    path: str | Path | None,
+    *,
+    extra: dict[str, gpd.GeoDataFrame] | None = None,
+) -> StoreUpdate:
+    """The :class:`StoreUpdate` for one file imported alone (``healthy-streets reports FILE
+    --output store.gpkg``): its rows replace the rows of earlier imports of that file; the
+    rest stay. A street network replaces the whole ``streets`` layer.
+
+    Parameters
+    ----------
+    result
+        The import.
+    path
+        The file read (``None`` for an online source).
+    extra
+        Layers derived from the import (zones drawn from speed-limit lines), stored with
+        the same ``source_path``.
+    """
+    path = Path(path) if path is not None else None
+    identity = _identity(result, path)
+    replaces = None if result.kind == "streets" else {identity}
+    layers = {result.kind: (result.layer.assign(**{SOURCE_PATH: identity}), replaces)}
+    for name, frame in (extra or {}).items():
+        layers[name] = (frame.assign(**{SOURCE_PATH: identity}), {identity})
+    rejected = [_rejected(result, identity)] if len(result.rejected) else []
+    return StoreUpdate(
+        layers=layers,
+        rejected=_rejected_frame(rejected),
+        provenance=pd.DataFrame([provenance_row(result, path)], columns=PROVENANCE_COLUMNS),
+    )
+
+
+def _identity(result: ImportResult, path: Path | None) -> str:
+    """How the store names an input: its resolved path, else the online source's name."""
+    return str(path.resolve()) if path is not None else result.source
+
+
+def _with_source_paths(
+    frame: gpd.GeoDataFrame, imports: list[tuple[ImportResult, str]]
+) -> gpd.GeoDataFrame:
+    """``frame`` with each row's ``source_path``: the one import's, or (for a layer made of
+    several imports, concatenated in order) each row's own import's; where the counts do
+    not match (a layer built by hand), the path of the import of the row's ``source``."""
+    if len(imports) == 1:
+        return frame.assign(**{SOURCE_PATH: imports[0][1]})
+    sizes = [len(r.layer) for r, _ in imports]
+    if sum(sizes) == len(frame):
+        values = [i for (_, i), n in zip(imports, sizes, strict=True) for _ in range(n)]
+        return frame.assign(**{SOURCE_PATH: values})
+    by_source = {r.source: i for r, i in imports}
+    if "source" not in frame:
+        return frame.assign(**{SOURCE_PATH: None})
+    paths = frame["source"].map(lambda s: by_source.get(s, s))
+    return frame.assign(**{SOURCE_PATH: paths})
+
+
+def _rejected(result: ImportResult, identity: str) -> pd.DataFrame:
+    return result.rejected.assign(layer=result.kind, **{SOURCE_PATH: identity})
+
+
+def _rejected_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=REJECTED_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[REJECTED_COLUMNS]
+
+
+def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
+    """Where a layer came from: the file's name and resolved path, its size, checksum and
+    times, and the account."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    is_file = path is not None and path.is_file()
+    stat = path.stat() if is_file else None  # type: ignore[union-attr]
+    return {
+        "input": result.source,
+        "role": result.kind,
+        "path": _identity(result, path),
+        "size_bytes": stat.st_size if stat else None,
+        "sha256": sha256(path) if is_file else None,  # type: ignore[arg-type]
+        "modified_at": (
+            dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(microsecond=0).isoformat()
+            if stat
+            else None
+        ),
+        "imported_at": now,
+        "unit": result.unit,
+        "rows_in": result.rows_in,
+        "kept": result.kept,
+        "repaired": result.n_repaired,
+        "rejected": result.n_rejected,
+        "outside": result.n_outside,
+        "columns": json.dumps(result.columns, ensure_ascii=False) if result.columns else None,
+        "toolkit_version": __version__,
+    }
+
+
+def _stored(frame: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
+    """A layer as the store holds it: the layer's columns, then ``source_path``."""
+    out = conform(frame, LAYERS[name])
+    if SOURCE_PATH in frame:
+        values = frame[SOURCE_PATH].to_numpy()
+    else:
+        values = frame["source"].to_numpy() if "source" in frame else [None] * len(frame)
+    paths = pd.Series(values, index=out.index, dtype="object")
+    out.insert(len(LAYERS[name].columns), SOURCE_PATH, paths.where(paths.notna(), None))
+    return out
+
+
+def _meta_rows(names: Iterable[str], build_id: str) -> pd.DataFrame:
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    rows = [[name, __version__, now, build_id] for name in names]
+    return pd.DataFrame(rows, columns=META_COLUMNS)
+
+
+def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) -> dict[str, str]:
+    """Of ``names``, those present (``found``: name -> columns) that are not the toolkit's,
+    each with why."""
+    out = {}
+    for name in names:
+        if name not in found:
+            continue
+        columns, expected = found[name], stored_columns(name)
+        if name != META_TABLE and name not in ours:
+            out[name] = f"not listed in {META_TABLE}; its columns: {_few(columns)}"
+        elif columns != expected and not earlier_version(name, columns):
+            extra = [c for c in columns if c not in expected]
+            missing = [c for c in expected if c not in columns]
+            parts = [f"extra {_few(extra)}"] if extra else []
+            parts += [f"missing {_few(missing)}"] if missing else []
+            out[name] = f"its columns are not the toolkit's {name}: " + (
+                "; ".join(parts) or "another order"
+            )
+    return out
+
+
+def earlier_version(name: str, columns: list[str]) -> bool:
+    """Whether ``columns`` are those an earlier version of the toolkit stored layer ``name``
+    with: its columns then (a layer only gains columns, at its end), then ``source_path``.
+    Such a layer is the toolkit's: an update rewrites it with today's columns."""
+    if name not in LAYERS or not columns or columns[-1] != SOURCE_PATH:
+        return False
+    now = stored_columns(name)[:-1]
+    then = columns[:-1]
+    return len(then) < len(now) and now[: len(then)] == then
+
+
+def _few(columns: list[str], limit: int = 6) -> str:
+    shown = ", ".join(columns[:limit]) or "none"
+    return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
+
+
+def _ours(found: dict[str, list[str]], meta: Callable[[], pd.DataFrame]) -> set[str]:
+    """The names ``healthy_streets_meta`` lists (nothing, if there is no such table of the
+    toolkit's)."""
+    if found.get(META_TABLE) != META_COLUMNS:
+        return set()
+    return set(meta()["layer"].dropna().astype("str"))
+
+
+@dataclass
+class PreparedUpdate:
+    """A store update ready to be made real in one step.
+
+    Attributes
+    ----------
+    moves
+        Files to rename into place (a GeoPackage's updated copy, and the file it replaces).
+    commit
+        What makes the update real besides the moves (a PostGIS commit), if anything.
+    discard
+        Throws the prepared update away (safe to call after ``commit``: it does nothing then).
+    key
+        For a store whose commit is not a move: which store it is (``build_committed`` asks
+        it), else ``None``.
+    """
+
+    moves: list[tuple[Path, Path]] = field(default_factory=list)
+    commit: Callable[[], None] | None = None
+    discard: Callable[[], None] = lambda: None
+    key: str | None = None
+
+    def apply(self) -> None:
+        """Make the update real on its own (outside a build): commit, then move."""
+        try:
+            if self.commit is not None:
+                self.commit()
+            for source, target in self.moves:
+                source.replace(target)
+        finally:
+            self.discard()
+
+
+def open_store(target: str | Path, *, schema: str = "healthy_streets") -> Any:
+    """A :class:`GeoPackageStore` for a ``.gpkg`` path, a :class:`PostGISStore` for a
+    ``postgresql://`` URL."""
+    text = str(target)
+    if text.startswith(("postgresql:", "postgresql+psycopg:", "postgres:")):
+        return PostGISStore(text, schema=schema)
+    path = Path(text)
+    if path.suffix.lower() != ".gpkg":
+        raise ConfigError(f"The store {text!r} should be a .gpkg file or a postgresql:// URL.")
+    return GeoPackageStore(path)
+
+
+_GPKG_FIX = "Check the disk has room and the file is not open in another program."
+#: What a GeoPackage store's failures raise from (GDAL through pyogrio, the file system).
+_GPKG_ERRORS = (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
+
+
+class GeoPackageStore:
+    """The store as one GeoPackage."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def check(self, names: Iterable[str], *, overwrite: bool = False) -> None:
+        """Refuse (:class:`ForeignLayerError`) to write ``names`` over layers the toolkit did
+        not write, unless ``overwrite``."""
+        if overwrite:
+            return
+        with self._failures():
+            found = self._found(self.path)
+            ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+        foreign = _foreign(found, ours, names)
+        if foreign:
+            raise ForeignLayerError(self.path, foreign)
+
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """GDAL's and the file system's failures become one :class:`StoreError`."""
+        try:
+            yield
+        except HealthyStreetsError:
+            raise
+        except _GPKG_ERRORS as exc:
+            raise StoreError(
+                f"The store {self.path} could not be updated ({_first_line(exc)}); nothing was "
+                f"changed. {write_fix(exc, otherwise=_GPKG_FIX)}"
+            ) from None
+
+    def update(self, update: StoreUpdate, *, overwrite: bool = False) -> None:
+        """Apply ``update`` all at once (in a copy that replaces the file at the end)."""
+        self.prepare(update, overwrite=overwrite).apply()
+
+    def prepare(
+        self,
+        update: StoreUpdate,
+        *,
+        overwrite: bool = False,
+        place: Callable[[Path], Path] | None = None,
+        build_id: str = "",
+    ) -> PreparedUpdate:
+        """Write the updated store into a copy, ready to replace the file.
+
+        Parameters
+        ----------
+        update
+            What to write.
+        overwrite
+            Replace layers of the same names that the toolkit did not write.
+        place
+            Where to write the copy, given the file (by default a hidden file beside it).
+        build_id
+            The build's id, recorded in ``healthy_streets_meta``.
+        """
+        with self._failures():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            copy = place(self.path) if place else _beside(self.path)
+            try:
+                self._write_copy(update, copy, overwrite=overwrite, build_id=build_id)
+            except BaseException:
+                copy.unlink(missing_ok=True)
+                raise
+        return PreparedUpdate(
+            moves=[(copy, self.path)], discard=lambda: copy.unlink(missing_ok=True)
+        )
+
+    def _write_copy(
+        self, update: StoreUpdate, copy: Path, *, overwrite: bool, build_id: str
+    ) -> None:
+        copy.unlink(missing_ok=True)
+        found = self._found(self.path, overwrite=overwrite)
+        ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+        foreign = _foreign(found, ours, update.names())
+        if foreign and not overwrite:
+            raise ForeignLayerError(self.path, foreign)
+        if found:
+            shutil.copyfile(self.path, copy)
+            shutil.copymode(self.path, copy)
+        mine = {name for name in found if name not in foreign}
+        old_provenance = self._table(copy, "provenance") if "provenance" in mine else None
+        replaced = update.replaced(old_provenance)
+        for name, (frame, _) in update.layers.items():
+            new = _stored(frame, name)
+            paths = replaced[name]
+            if name in mine and paths is not None:
+                old = _stored(gpd.read_file(copy, layer=name), name)
+                kept = old[~old[SOURCE_PATH].isin(paths)]
+                new = gpd.GeoDataFrame(
+                    pd.concat([kept, new], ignore_index=True), geometry="geometry", crs=new.crs
+                )
+            write_gpkg(new, copy, name)
+        for name, frame in (("rejected", update.rejected), ("provenance", update.provenance)):
+            if name in mine and not update.whole:
+                old = self._table(copy, name)
+                frame = pd.concat([_unreplaced(old, name, replaced), frame], ignore_index=True)
+            write_gpkg(frame[stored_columns(name)], copy, name)
+        meta = _meta_rows(update.names(), build_id)
+        if META_TABLE in mine:
+            old = self._table(copy, META_TABLE)
+            meta = pd.concat([old[~old["layer"].isin(update.names())], meta], ignore_index=True)
+        write_gpkg(meta, copy, META_TABLE)
+        if not found:
+            copy.chmod(0o644)  # a new store is for sharing
+
+    @staticmethod
+    def _found(path: Path, *, overwrite: bool = False) -> dict[str, list[str]]:
+        """Each layer of the file -> its columns (nothing if there is no file). A file GDAL
+        cannot open as a GeoPackage is refused, or with ``overwrite`` treated as empty."""
+        if not path.exists():
+            return {}
+        try:
+            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+            return {n: list(pyogrio.read_info(path, layer=n)["fields"]) for n in names}
+        except pyogrio.errors.DataSourceError as exc:
+            if overwrite:
+                return {}
+            raise ForeignLayerError(
+                path, {"the whole file": f"not a GeoPackage ({_first_line(exc)})"}
+            ) from None
+
+    @staticmethod
+    def _table(path: Path, name: str) -> pd.DataFrame:
+        return pyogrio.read_dataframe(path, layer=name, read_geometry=False)
+
+    def read(self, layer: str, *, with_paths: bool = False) -> pd.DataFrame:
+        """A layer (or table) of the store; ``with_paths`` keeps each row's
+        ``source_path``."""
+        if layer in LAYERS:
+            frame = gpd.read_file(self.path, layer=layer)
+            return _read_back(frame, layer, with_paths=with_paths)
+        return self._table(self.path, layer)
+
+    def has(self, layer: str) -> bool:
+        """Whether the store holds ``layer``."""
+        if not self.path.is_file():
+            return False
+        return layer in {str(n) for n in pyogrio.list_layers(self.path)[:, 0]}
+
+    def build_committed(self, build_id: str, key: str | None) -> bool | None:
+        """A GeoPackage store's update is committed by its move: nothing to ask."""
+        return None
+
+
+def _unreplaced(old: pd.DataFrame, name: str, replaced: dict[str, set[str] | None]) -> pd.DataFrame:
+    """Rows of the ``rejected`` or ``provenance`` table that an update keeps."""
+    role, path = ("layer", SOURCE_PATH) if name == "rejected" else ("role", "path")
+    gone = pd.Series(False, index=old.index)
+    for layer, paths in replaced.items():
+        mine = old[role].astype("str") == layer
+        gone |= mine if paths is None else mine & old[path].astype("str").isin(paths)
+    return old[~gone]
+
+
+def _beside(path: Path) -> Path:
+    """A new hidden file name beside ``path``, with its extension (GDAL reads it)."""
+    fd, name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent
+    )
+    os.close(fd)
+    return Path(name)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+class PostGISStore:
+    """The store as one schema of a PostGIS database, shared by a team."""
+
+    def __init__(self, url: str, *, schema: str = "healthy_streets") -> None:
+        self.url = _sqlalchemy_url(url)
+        self.schema = schema
+        self.key = hashlib.sha256(f"{_safe_url(self.url)}|{schema}".encode()).hexdigest()[:16]
+
+    def engine(self) -> Any:
+        """A SQLAlchemy engine (psycopg 3)."""
+        from sqlalchemy import create_engine
+
+        return create_engine(self.url, connect_args={"connect_timeout": 10})
+
+    @contextlib.contextmanager
+    def _failures(self) -> Iterator[None]:
+        """Database and network failures become one :class:`StoreError`."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            yield
+        except HealthyStreetsError:
+            raise
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreError(
+                f"The PostGIS store at {_safe_url(self.url)} could not be updated "
+                f"({_first_line(exc)}); nothing was changed. Check the server is running and "
+                "the URL, user and password are right."
+            ) from None
+
+    def check(self, names: Iterable[str], *, overwrite: bool = False) -> None:
+        """Connect, and refuse (:class:`ForeignLayerError`) to write ``names`` over tables
+        the toolkit did not write, unless ``overwrite``."""
+        with self._failures():
+            engine = self.engine()
+            try:
+                with engine.connect() as conn:
+                    foreign = self._foreign(conn, names)
+            finally:
+                engine.dispose()
+        if foreign and not overwrite:
+            raise ForeignLayerError(_safe_url(self.url) + f" (schema {self.schema})", foreign)
+
+    def _foreign(self, conn: Any, names: Iterable[str]) -> dict[str, str]:
+        from sqlalchemy import inspect
+
+        inspector = inspect(conn)
+        present = (
+            set(inspector.get_table_names(schema=self.schema))
+            if (inspector.has_schema(self.schema))
+            else set()
+        )
+        found = {
+            name: [
+                str(c["name"])
+                for c in inspector.get_columns(name, schema=self.schema)
+                if not (name in LAYERS and c["name"] == "geometry")
+            ]
+            for name in {*names, META_TABLE} & present
+        }
+        return _foreign(found, _ours(found, lambda: self._select(conn, META_TABLE)), names)
+
+    def _select(self, conn: Any, table: str) -> pd.DataFrame:
+        return pd.read_sql(f'SELECT * FROM "{self.schema}"."{table}"', conn)  # noqa: S608
+
+    def update(self, update: StoreUpdate, *, overwrite: bool = False) -> None:
+        """Apply ``update`` in one transaction."""
+        self.prepare(update, overwrite=overwrite).apply()
+
+    def prepare(
+        self,
+        update: StoreUpdate,
+        *,
+        overwrite: bool = False,
+        place: Callable[[Path], Path] | None = None,
+        build_id: str = "",
+    ) -> PreparedUpdate:
+        """Apply ``update`` in a transaction that is left open: :attr:`PreparedUpdate.commit`
+        commits it, :attr:`PreparedUpdate.discard` rolls it back. ``place`` is not used (a
+        database needs no file)."""
+        with self._failures():
+            engine = self.engine()
+            try:
+                conn = engine.connect()
+            except BaseException:
+                engine.dispose()
+                raise
+            transaction = conn.begin()
+            state = {"open": True}
+
+            def close(*, commit: bool) -> None:
+                if not state["open"]:
+                    return
+                state["open"] = False
+                try:
+                    (transaction.commit if commit else transaction.rollback)()
+                finally:
+                    conn.close()
+                    engine.dispose()
+
+            try:
+                self._apply(conn, update, overwrite=overwrite, build_id=build_id)
+            except BaseException:
+                close(commit=False)
+                raise
+
+        def commit() -> None:
+            with self._failures():
+                close(commit=True)
+
+        def discard() -> None:
+            with contextlib.suppress(Exception), self._failures():
+                close(commit=False)
+
+        return PreparedUpdate(commit=commit, discard=discard, key=self.key)
+
+    def _apply(self, conn: Any, update: StoreUpdate, *, overwrite: bool, build_id: str) -> None:
+        from sqlalchemy import text
+
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+        foreign = self._foreign(conn, update.names())
+        if foreign and not overwrite:
+            raise ForeignLayerError(_safe_url(self.url) + f" (schema {self.schema})", foreign)
+        for name in foreign:
+            conn.execute(text(f'DROP TABLE "{self.schema}"."{name}"'))
+        from sqlalchemy import inspect
+
+        present = set(inspect(conn).get_table_names(schema=self.schema))
+        old_provenance = (
+            self._select(conn, "provenance")
+            if "provenance" in present and not update.whole
+            else None
+        )
+        replaced = update.replaced(old_provenance)
+        inspector = inspect(conn)
+        for name, (frame, _) in update.layers.items():
+            stored = _stored(frame, name)
+            columns = [
+                str(c["name"])
+                for c in (
+                    inspector.get_columns(name, schema=self.schema) if name in present else []
+                )
+                if c["name"] != "geometry"
+            ]
+            if name in present and earlier_version(name, columns):
+                # a layer an earlier version wrote: rewritten with today's columns
+                kept = self._kept_rows(conn, name, replaced[name])
+                conn.execute(text(f'DROP TABLE "{self.schema}"."{name}"'))
+                if len(kept):
+                    stored = gpd.GeoDataFrame(
+                        pd.concat([kept, stored], ignore_index=True),
+                        geometry="geometry",
+                        crs=stored.crs,
+                    )
+            elif name in present:
+                self._delete(conn, name, SOURCE_PATH, replaced[name])
+            if len(stored):
+                stored.to_postgis(name, conn, schema=self.schema, if_exists="append", index=False)
+        for name, frame, (role, path) in (
+            ("rejected", update.rejected, ("layer", SOURCE_PATH)),
+            ("provenance", update.provenance, ("role", "path")),
+        ):
+            if name in present and update.whole:
+                self._delete(conn, name, path, None)
+            elif name in present:
+                for layer, paths in replaced.items():
+                    self._delete(conn, name, path, paths, where=(role, layer))
+            if len(frame):
+                frame[stored_columns(name)].to_sql(
+                    name, conn, schema=self.schema, if_exists="append", index=False
+                )
+        if META_TABLE in present:
+            self._delete(conn, META_TABLE, "layer", set(update.names()))
+        _meta_rows(update.names(), build_id).to_sql(
+            META_TABLE, conn, schema=self.schema, if_exists="append", index=False
+        )
+
+    def _kept_rows(self, conn: Any, name: str, replaced: set[str] | None) -> gpd.GeoDataFrame:
+        """The rows of layer ``name`` an update keeps (none when it replaces them all), in
+        today's columns."""
+        if replaced is None:
+            return gpd.GeoDataFrame()
+        old = gpd.read_postgis(
+            f'SELECT * FROM "{self.schema}"."{name}"',  # noqa: S608
+            conn,
+            geom_col="geometry",
+        )
+        return _stored(old[~old[SOURCE_PATH].astype("str").isin(replaced)], name)
+
+    def _delete(
+        self,
+        conn: Any,
+        table: str,
+        key: str,
+        values: set[str] | None,
+        *,
+        where: tuple[str, str] | None = None,
+    ) -> None:
+        from sqlalchemy import text
+
+        qualified = f'"{self.schema}"."{table}"'
+        clauses: list[str] = []
+        params: dict[str, Any] = {}
+        if where is not None:
+            clauses.append(f'"{where[0]}" = :where')
+            params["where"] = where[1]
+        if values is not None:
+            if not values:
+                return
+            clauses.append(f'"{key}" = ANY(:values)')
+            params["values"] = sorted(values)
+        condition = " WHERE " + " AND ".join(clauses) if clauses else ""
+        conn.execute(text(f"DELETE FROM {qualified}{condition}"), params)  # noqa: S608
+
+    def build_committed(self, build_id: str, key: str | None) -> bool | None:
+        """Whether the build ``build_id`` committed its update to this store (``None`` when
+        ``key`` names another store)."""
+        from sqlalchemy import text
+
+        if key != self.key:
+            return None
+        with self._failures():
+            engine = self.engine()
+            try:
+                with engine.connect() as conn:
+                    if not self._has_meta(conn):
+                        return False
+                    found = conn.execute(
+                        text(
+                            f'SELECT 1 FROM "{self.schema}"."{META_TABLE}" '  # noqa: S608
+                            "WHERE build_id = :id LIMIT 1"
+                        ),
+                        {"id": build_id},
+                    ).first()
+                    return found is not None
+            finally:
+                engine.dispose()
+
+    def _has_meta(self, conn: Any) -> bool:
+        from sqlalchemy import inspect
+
+        return bool(inspect(conn).has_table(META_TABLE, schema=self.schema))
+
+    def has(self, layer: str) -> bool:
+        """Whether the store holds ``layer``."""
+        from sqlalchemy import inspect
+
+        engine = self.engine()
+        try:
+            with engine.connect() as conn:
+                return bool(inspect(conn).has_table(layer, schema=self.schema))
+        finally:
+            engine.dispose()
+
+    def read(self, layer: str, *, with_paths: bool = False) -> pd.DataFrame:
+        """A layer (or table) of the store; ``with_paths`` keeps each row's
+        ``source_path``."""
+        engine = self.engine()
+        try:
+            if layer in LAYERS:
+                frame = gpd.read_postgis(
+                    f'SELECT * FROM "{self.schema}"."{layer}"',  # noqa: S608
+                    engine,
+                    geom_col="geometry",
+                )
+                return _read_back(frame, layer, with_paths=with_paths)
+            return pd.read_sql(f'SELECT * FROM "{self.schema}"."{layer}"', engine)  # noqa: S608
+        finally:
+            engine.dispose()
+
+
+def _read_back(frame: gpd.GeoDataFrame, layer: str, *, with_paths: bool) -> gpd.GeoDataFrame:
+    """A stored layer as the toolkit's layer, with ``source_path`` when asked."""
+    out = conform(frame, LAYERS[layer])
+    if with_paths:
+        paths = frame[SOURCE_PATH] if SOURCE_PATH in frame else pd.Series(None, index=out.index)
+        out[SOURCE_PATH] = paths.to_numpy()
+    return out
+
+
+def kept_additions(store: Any, *, inputs: Iterable[Path]) -> list[tuple[ImportResult, Path]]:
+    """Residents' additions imported into ``store`` by hand (``healthy-streets assets
+    additions.geojson --output store.gpkg``) from files the project does not name: each
+    file's rows as an import of its own, so that a build, which replaces the store's
+    contents with what the project names, keeps them. Empty when the store holds none."""
+    if not store.has("assets"):
+        return []
+    frame = store.read("assets", with_paths=True)
+    named = {str(Path(p).resolve()) for p in inputs}
+    additions = frame[
+        frame["source"].astype("str").str.endswith("(community map)")
+        & ~frame[SOURCE_PATH].astype("str").isin(named)
+    ]
+    out = []
+    for path, rows in additions.groupby(SOURCE_PATH, sort=True):
+        layer = conform(rows.drop(columns=SOURCE_PATH).reset_index(drop=True), ASSETS)
+        book = AccountBook(str(rows["source"].iloc[0]))
+        book.note(
+            f"Kept from the store, where it was imported by hand from {path}: put the file in "
+            "the project's additions folder to keep it with the project."
+        )
+        out.append((book.result(layer, len(layer)), Path(str(path))))
+    return out
+
+
+def _sqlalchemy_url(url: str) -> str:
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def markdown() -> str:
+    """The store's part of ``docs/layers.md``: what it adds to the layers, and its tables."""
+    return (
+        "\n".join(
+            [
+                "",
+                "## The project store",
+                "",
+                "(Generated from `healthy_streets/io/store.py`.) The store (a GeoPackage, "
+                "`healthy-streets.gpkg` by default, or a PostGIS schema) holds each layer "
+                "above with one more column, after the others:",
+                "",
+                "| column | dtype | meaning |",
+                "|---|---|---|",
+                f"| `{SOURCE_PATH}` | `str` | The input the row came from: the file's resolved "
+                "path (an online source's name), the same as its `provenance.path`. `source` "
+                "stays the file's name, for people to read. |",
+                "",
+                "Rows are keyed by the input's full identity, not its name: importing a file "
+                "again (the same path, or the same SHA-256 from another path) replaces its earlier "
+                "rows, while another file of the same name adds its own. A project build replaces "
+                "the store's contents whole.",
+                "",
+                "Tables:",
+                "",
+                f"- `rejected`: {', '.join(f'`{c}`' for c in REJECTED_COLUMNS)}: every row not "
+                "used, with the reason.",
+                f"- `provenance`: {', '.join(f'`{c}`' for c in PROVENANCE_COLUMNS)}: one row per "
+                "input and role; `input` is the file's name, `path` and `sha256` identify it.",
+                f"- `{META_TABLE}`: {', '.join(f'`{c}`' for c in META_COLUMNS)}: each layer and "
+                "table the toolkit wrote. A layer of one of these names that this table does not "
+                "list, or whose columns differ from the ones above, is the council's own: the "
+                "toolkit never writes over it without `--overwrite`.",
+            ]
+        )
+        + "\n"
+    )

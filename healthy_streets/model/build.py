@@ -1,0 +1,317 @@
+"""What a build reads and what it makes: :class:`Inputs` (with a :class:`Source` per file),
+:class:`Layers` (the normalised layers, attached to each other) and :class:`BuildOutputs`.
+
+These are plain records: reading them is :func:`healthy_streets.pipeline.load_layers`,
+writing them :func:`healthy_streets.pipeline.write_outputs`, and a project file
+(:func:`healthy_streets.project.load_project`) fills an :class:`Inputs` in.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
+
+from healthy_streets._audience import speaking_to
+from healthy_streets.errors import ConfigError, InputFileError
+from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
+from healthy_streets.model.progress import Progress, as_progress
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "BuildOutputs",
+    "Inputs",
+    "Layers",
+    "Progress",
+    "Source",
+    "as_progress",
+    "source_of",
+]
+
+T = TypeVar("T")
+
+
+@dataclass
+class Source:
+    """One input and how to read it: a file, or a layer already in memory.
+
+    Attributes
+    ----------
+    path
+        The file (``None`` for a layer in memory).
+    format
+        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file.
+    options
+        Keyword arguments for the reader (``crs``, ``layer``, ``fields``, ``category``,
+        ``postcodes``, ``columns``...).
+    origin
+        Where a project file names it (``[zones] file``, ``[[assets]] number 2``): while it
+        is read, messages name its settings as that file writes them (``[zones] crs``).
+    data
+        A layer in memory (a GeoDataFrame of the analyst's own), read instead of a file.
+    """
+
+    path: Path | None
+    format: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""
+    data: Any = None
+
+    @property
+    def name(self) -> str:
+        """The file's name, or what the layer in memory is."""
+        if self.path is not None:
+            return self.path.name
+        return f"a {type(self.data).__name__} in memory"
+
+    def read(self, reader: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``reader`` on this file (or layer in memory).
+
+        Parameters
+        ----------
+        reader
+            A reader such as :func:`healthy_streets.read_zones`.
+        *args, **kwargs
+            Passed on to ``reader``.
+
+        Returns
+        -------
+        What ``reader`` returns. An error about a file a project names names the project
+        file's settings (``[zones] crs``), and says which entry names the file.
+        """
+        what = self.data if self.data is not None else self.path
+        if not self.origin:
+            return reader(what, *args, **kwargs)
+        table = self.origin.removesuffix(" file").strip()
+        try:
+            with speaking_to("project", table=table):
+                return reader(what, *args, **kwargs)
+        except InputFileError as exc:
+            fix = f"{exc.fix or ''} The project names this file in {self.origin}."
+            said = type(exc).__new__(type(exc))  # the same kind of error, with the note
+            InputFileError.__init__(
+                said, exc.path, exc.problem, row=exc.row, field=exc.field, fix=fix.strip()
+            )
+            raise said from None
+
+
+def source_of(value: Any) -> Source:
+    """A :class:`Source` from a path, a ``(path, format)`` pair, a layer in memory, or a
+    :class:`Source`."""
+    if isinstance(value, Source):
+        return value
+    if isinstance(value, tuple):
+        return Source(Path(value[0]), value[1])
+    if isinstance(value, str | os.PathLike):
+        return Source(Path(value))
+    return Source(None, data=value)
+
+
+def _is_path(value: object) -> bool:
+    return isinstance(value, str | os.PathLike)
+
+
+@dataclass
+class Inputs:
+    """What a build reads.
+
+    Every attribute but ``zones`` is keyword-only.
+
+    Attributes
+    ----------
+    zones
+        The council's 20mph zones: a file (a path, or a :class:`Source` with reader
+        options), or a GeoDataFrame of the analyst's own (any CRS it declares; read with
+        :func:`healthy_streets.read_zones`, which finds its name, status and date columns).
+    osm
+        An OpenStreetMap file for the street network (``.osm``, ``.osm.bz2``, ``.osm.pbf``,
+        or an osmnx ``.graphml``). An osmnx graph in memory is taken as ``streets``.
+    place
+        Instead of ``osm``: a place name whose streets are downloaded (needs internet).
+    streets
+        Instead of ``osm``: a street network in memory: an osmnx/NetworkX ``MultiDiGraph``,
+        osmnx's edge GeoDataFrame, or a ``streets`` layer (see
+        :func:`healthy_streets.as_streets`).
+    assets
+        Community asset files.
+    reports
+        Report files (paths, ``(path, format)`` pairs or :class:`Source`).
+    speed_limits
+        Council speed-limit lines, compared with OSM (optional).
+    zones_crs
+        The zones file's CRS when it declares none.
+    zones_layer
+        The layer of the zones file to read, when it holds several.
+    buffer_m
+        How far beyond the zones streets, assets and reports are kept, in metres.
+    osm_assets
+        Also take the community assets OpenStreetMap maps (benches, parks, schools, bins...)
+        from the OpenStreetMap file (or, for ``place``, downloaded). A GraphML file or a
+        network in memory holds streets only: no assets are read from it, and the streets'
+        account says so. Assets the community's own files already hold are counted once.
+    nation
+        For restricted roads (see :func:`healthy_streets.speed_from_tags`).
+    asset_synonyms, report_synonyms
+        The project's own words for categories: text -> category key.
+    tiers
+        Report category -> ``county`` or ``district``, overriding the defaults.
+    origin
+        The project file these inputs come from, if any: messages about the street
+        network then name its keys (``[streets] osm_file``).
+
+    Examples
+    --------
+    >>> inputs = Inputs("zones.geojson", osm="area.osm.pbf", reports=["fixmystreet.csv"])
+    >>> inputs.paths()
+    [PosixPath('zones.geojson'), PosixPath('fixmystreet.csv'), PosixPath('area.osm.pbf')]
+    """
+
+    zones: Any
+    _: KW_ONLY
+    osm: Any = None
+    place: str | None = None
+    streets: Any = None
+    assets: list[Any] = field(default_factory=list)
+    reports: list[Any] = field(default_factory=list)
+    speed_limits: Any = None
+    zones_crs: str | None = None
+    zones_layer: str | None = None
+    buffer_m: float | None = None
+    osm_assets: bool = True
+    nation: str | None = None
+    asset_synonyms: dict[str, str] = field(default_factory=dict)
+    report_synonyms: dict[str, str] = field(default_factory=dict)
+    tiers: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        self.zones = source_of(self.zones)
+        for key, value in (("crs", self.zones_crs), ("layer", self.zones_layer)):
+            if value and key not in self.zones.options:
+                self.zones.options[key] = value
+        if self.osm is not None and not _is_path(self.osm):
+            if self.streets is not None:
+                raise ConfigError(
+                    "Inputs got a street network in memory as both osm= and streets=; give "
+                    "it once, as streets=."
+                )
+            self.osm, self.streets = None, self.osm  # a graph is OpenStreetMap's streets
+        self.osm = Path(self.osm) if self.osm is not None else None
+        self.assets = [source_of(a) for a in self.assets]
+        self.reports = [source_of(r) for r in self.reports]
+        self.speed_limits = source_of(self.speed_limits) if self.speed_limits else None
+        given = [self.osm is not None, self.place is not None, self.streets is not None]
+        if sum(given) != 1:
+            raise ConfigError(
+                "Give the street network once: an OpenStreetMap file (osm=path), a place name "
+                "to download (place=), or a network in memory (streets= an osmnx graph, its "
+                f"edge GeoDataFrame or a streets layer); {sum(given)} were given."
+            )
+
+    def sources(self) -> list[Source]:
+        """Every input file with its options (layers in memory are not files)."""
+        out = [self.zones, *self.assets, *self.reports]
+        if self.speed_limits is not None:
+            out.append(self.speed_limits)
+        if self.osm is not None:
+            out.append(Source(self.osm))
+        return [s for s in out if s.path is not None]
+
+    def paths(self) -> list[Path]:
+        """Every input file (outputs may never be one of them)."""
+        return [s.path for s in self.sources() if s.path is not None]
+
+
+@dataclass
+class Layers:
+    """The normalised layers of a build, attached to each other, and how each import went.
+
+    Every analysis function and the meeting map take one whole
+    (``summarise_zones(layers)``, ``meeting_map(layers, "Cowslip")``).
+
+    Attributes
+    ----------
+    zones, streets, assets, reports
+        The normalised layers (``docs/layers.md``): streets cut at the zones, ``zone_id``
+        on every layer, assets and reports attached to their nearest street.
+    imports
+        How each import went (rows kept, repaired, rejected).
+    basemap
+        Not a normalised layer: what the maps draw under everything (green spaces, water,
+        railways from the OSM file).
+    speed_limits
+        Council speed-limit lines, when the project has them.
+    import_paths
+        The file each import read, in the order of ``imports`` (``None`` for an online
+        source or a layer in memory); the store keys rows by it.
+    changes
+        What residents' additions would change in places already mapped (a rename, a
+        move): set aside for an officer, never applied
+        (:class:`healthy_streets.io.assets.MergedAssets`).
+    """
+
+    zones: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    assets: gpd.GeoDataFrame
+    reports: gpd.GeoDataFrame
+    imports: list[ImportResult] = field(default_factory=list)
+    basemap: gpd.GeoDataFrame | None = None
+    speed_limits: gpd.GeoDataFrame | None = None
+    import_paths: list[Path | None] = field(default_factory=list)
+    changes: pd.DataFrame | None = None
+
+    def rejected(self) -> pd.DataFrame:
+        """Every rejected row of every import, with its source and reason."""
+        frames = [r.rejected for r in self.imports if len(r.rejected)]
+        if not frames:
+            return pd.DataFrame(columns=ACCOUNT_COLUMNS)
+        return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class BuildOutputs:
+    """What a build wrote.
+
+    Attributes
+    ----------
+    index
+        The index page.
+    maps
+        ``zone_id`` -> its meeting map.
+    rejected
+        The rejected rows, with their reasons (CSV).
+    tables
+        Table name -> its CSV.
+    workbook
+        Every table in one Excel workbook.
+    store
+        The store updated (a GeoPackage path or a PostGIS URL).
+    pdfs
+        ``zone_id`` -> its map printed on A4.
+    atlas
+        Every zone's printed map in one PDF.
+    removed
+        Maps of zones no longer in the zones file, removed by an ``overwrite`` build.
+    """
+
+    index: Path
+    maps: dict[str, Path]
+    rejected: Path
+    tables: dict[str, Path] = field(default_factory=dict)
+    workbook: Path | None = None
+    store: str | None = None
+    pdfs: dict[str, Path] = field(default_factory=dict)
+    atlas: Path | None = None
+    removed: list[Path] = field(default_factory=list)
+
+    def paths(self) -> list[Path]:
+        """Every file written."""
+        files = [self.index, *self.maps.values(), self.rejected, *self.tables.values()]
+        files += [*self.pdfs.values(), *([self.atlas] if self.atlas else [])]
+        return files + ([self.workbook] if self.workbook else [])

@@ -1,0 +1,108 @@
+"""The streets layer from what an analyst has: an osmnx graph, its edges, or the layer."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import osmnx as ox
+import pytest
+import shapely
+
+import healthy_streets as hs
+from healthy_streets.errors import ConfigError
+from healthy_streets.model.layers import STREETS
+from healthy_streets.model.streets import as_streets
+
+from conftest import SAMPLE
+
+OSM_FILE = SAMPLE / "yarrowside.osm"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    """The sample as osmnx reads it (simplified the osmnx way, ways merged)."""
+    return ox.graph_from_xml(OSM_FILE)
+
+
+@pytest.fixture(scope="module")
+def from_graph(graph):
+    return as_streets(graph)
+
+
+def _pair(u, v, key):
+    return (min(u, v), max(u, v), key)
+
+
+def test_a_graph_becomes_the_streets_layer(graph, from_graph):
+    streets = from_graph
+    assert list(streets.columns) == STREETS.column_names
+    assert streets.crs == "EPSG:27700"
+    assert streets["segment_id"].is_unique
+    # a two-way street is one row: fewer rows than the graph's directed edges
+    assert 0 < len(streets) < graph.number_of_edges()
+    # u, v and key join each row back to its edge, with no parsing of segment_id
+    for row in streets.sample(25, random_state=1).itertuples():
+        edge = graph.get_edge_data(row.u, row.v, row.key) or graph.get_edge_data(
+            row.v, row.u, row.key
+        )
+        assert edge is not None
+        name = edge.get("name")
+        expected = ";".join(sorted(set(name))) if isinstance(name, list) else name
+        assert (row.name if isinstance(row.name, str) else None) == (
+            expected if isinstance(expected, str) else None
+        )
+    # speeds from the tags osmnx kept: the sample's residential streets are 20 mph
+    assert streets.loc[streets["maxspeed"] == "20 mph", "speed_mph"].eq(20).all()
+    assert streets["speed_mph"].eq(20).sum() > 100
+
+
+def test_ways_osmnx_merged_take_the_most_road_like_class(graph, from_graph):
+    merged = [
+        (u, v, k)
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if isinstance(d.get("highway"), list) and "residential" in d["highway"]
+    ]
+    assert merged  # the sample has residential streets merged with footways
+    keys = {_pair(*e) for e in merged}
+    rows = from_graph[[_pair(u, v, k) in keys for u, v, k in from_graph[["u", "v", "key"]].values]]
+    assert len(rows) and set(rows["highway"]) == {"residential"}
+    assert set(rows["road_class"]) == {"local"}
+
+
+def test_osmnx_edges_become_the_same_streets(graph, from_graph):
+    edges = ox.graph_to_gdfs(graph, nodes=False)
+    for frame in (edges, edges.reset_index()):  # u, v, key in the index, or as columns
+        streets = as_streets(frame)
+        assert len(streets) == len(from_graph)
+        assert streets["length_m"].sum() == pytest.approx(from_graph["length_m"].sum())
+        pairs = {_pair(*t) for t in streets[["u", "v", "key"]].itertuples(index=False)}
+        assert pairs == {_pair(*t) for t in from_graph[["u", "v", "key"]].itertuples(index=False)}
+
+
+def test_a_projected_graph_gives_the_same_streets(graph, from_graph):
+    streets = as_streets(ox.project_graph(graph))
+    assert streets.crs == "EPSG:27700"
+    assert streets["length_m"].sum() == pytest.approx(from_graph["length_m"].sum(), rel=1e-3)
+
+
+def test_a_streets_layer_is_taken_as_it_is():
+    layer = hs.street_network_from_osm_file(OSM_FILE).layer
+    assert as_streets(layer) is layer
+    older = layer.drop(columns=["u", "v", "key"])  # a layer saved before u, v and key
+    again = as_streets(older)
+    assert list(again.columns) == STREETS.column_names
+    assert again["u"].isna().all()
+
+
+def test_the_file_readers_keep_u_v_key():
+    streets = hs.street_network_from_osm_file(OSM_FILE).layer
+    assert streets[["u", "v", "key"]].notna().all().all()
+    first, last = streets["segment_id"].str.split("-", expand=True)[[1, 2]].astype("int64").T.values
+    assert (first == streets["u"].to_numpy()).all() and (last == streets["v"].to_numpy()).all()
+
+
+def test_what_is_not_streets_is_refused_saying_what_is():
+    with pytest.raises(ConfigError, match="not a str.*street_network_from_osm_file"):
+        as_streets(str(OSM_FILE))
+    points = gpd.GeoDataFrame({"x": [1]}, geometry=[shapely.Point(0, 0)], crs="EPSG:27700")
+    with pytest.raises(ConfigError, match="lacks segment_id.*u, v, key, osmid, highway"):
+        as_streets(points)

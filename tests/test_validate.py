@@ -1,0 +1,147 @@
+"""Every analysis door: a Layers whole, an osmnx graph or its edges for the streets, zones
+by name, categories by label, and one guard that refuses a layer in a wrong CRS or lacking
+columns with a message naming the layer and the fix."""
+
+from __future__ import annotations
+
+import osmnx as ox
+import pandas as pd
+import pytest
+
+import healthy_streets as hs
+from healthy_streets.errors import ConfigError
+
+from conftest import SAMPLE
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return hs.load_layers(hs.sample_inputs())
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return ox.graph_from_xml(SAMPLE / "yarrowside.osm")
+
+
+def test_a_layers_is_the_same_as_its_layers_one_by_one(layers):
+    z, s, a, r = layers.zones, layers.streets, layers.assets, layers.reports
+    pd.testing.assert_frame_equal(hs.summarise_zones(layers), hs.summarise_zones(z, s, a, r))
+    pd.testing.assert_frame_equal(hs.scorecard(layers), hs.scorecard(z, s, a, r))
+    pd.testing.assert_frame_equal(hs.key_figures(layers), hs.key_figures(z, s, a, r))
+    pd.testing.assert_frame_equal(
+        hs.twenty_mph_gaps(layers).drop(columns="geometry"),
+        hs.twenty_mph_gaps(z, s).drop(columns="geometry"),
+    )
+    pd.testing.assert_frame_equal(hs.street_lengths(layers), hs.street_lengths(z, s))
+    # a layer given beside the Layers wins: the summary of two zones' reports only
+    fewer = r[r["zone_id"].isin(["cowslip", "kestrel-park"])]
+    counted = hs.summarise_zones(layers, reports=fewer)["reports"]
+    assert counted["cowslip"] > 0 and counted["yarrowside-north"] == 0
+
+
+def test_categories_by_key_label_or_word_everywhere(layers):
+    by_key = hs.hotspot_streets(layers, category="dog_fouling")
+    assert len(by_key) > 10 and by_key["reports"].sum() > 100
+    for text in ("dog fouling", "Dog Fouling", "dog mess"):
+        pd.testing.assert_frame_equal(hs.hotspot_streets(layers, category=text), by_key)
+    pd.testing.assert_frame_equal(
+        hs.before_after(layers, category="Dog fouling"),
+        hs.before_after(layers.zones, layers.reports, category="dog_fouling"),
+    )
+    with pytest.raises(ConfigError, match="'dog fowl' is not a report category.*dog_fouling"):
+        hs.hotspot_streets(layers, category="dog fowl")
+
+
+def test_zones_by_id_or_name_everywhere(layers, tmp_path):
+    by_name = hs.monthly_counts(layers, "Yarrowside North")
+    by_id = hs.monthly_counts(layers.zones, layers.reports, "yarrowside-north")
+    pd.testing.assert_frame_equal(by_name, by_id)
+    assert by_name["zone"].sum() > 0
+    page = hs.meeting_map(layers, "Yarrowside North").get_root().render()
+    assert "Yarrowside North – healthy streets map" in page
+    old_way = hs.meeting_map("cowslip", zones=layers.zones, streets=layers.streets)
+    assert "Cowslip – healthy streets map" in old_way.get_root().render()
+    outputs = hs.write_outputs(layers, tmp_path / "out", zone_ids=["Cowslip"])
+    assert list(outputs.maps) == ["cowslip"]
+    assert [p.name for p in (tmp_path / "out" / "maps").iterdir()] == ["cowslip.html"]
+    with pytest.raises(ConfigError, match="no zone 'Cowslp'. Did you mean 'Cowslip' \\(cowslip\\)"):
+        hs.meeting_map(layers, "Cowslp")
+    with pytest.raises(ConfigError, match="decided_on names a zone"):
+        hs.before_after(layers, decided_on={"Yarowside Nort": "2020-01-01"})
+    decided = hs.before_after(layers, decided_on={"Yarrowside North": "2021-01-01"})
+    assert str(decided.loc["yarrowside-north", "decided_on"]).startswith("2021-01-01")
+
+
+def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
+    # converted, cut at the zones, and the reports attached to it: as load_layers would
+    summary = hs.summarise_zones(layers.zones, graph, layers.assets, layers.reports)
+    expected = hs.summarise_zones(layers)
+    zones = list(layers.zones["zone_id"])
+    assert (summary.loc[zones, "reports"] == expected.loc[zones, "reports"]).all()
+    ratio = summary.loc[zones, "street_km"] / expected.loc[zones, "street_km"]
+    assert ratio.between(0.9, 1.15).all(), ratio  # the same streets, merged the osmnx way
+    hotspots = hs.hotspot_streets(graph, layers.reports, category="Dog fouling")
+    assert len(hotspots) > 10 and hotspots["reports"].sum() > 100
+    gaps = hs.twenty_mph_gaps(layers.zones, graph)
+    assert set(gaps["kind"]) <= {
+        "faster in zone",
+        "20 mph outside zones",
+        "limit tagged without a unit",
+    }
+    cut = hs.cut_streets_at_zones(graph, layers.zones)
+    assert set(cut["zone_id"].dropna()) == set(zones)
+
+
+def test_osmnx_edges_are_the_streets_and_drawn_with_their_speeds(layers, graph):
+    edges = ox.graph_to_gdfs(graph, nodes=False)
+    page = (
+        hs.meeting_map("Cowslip", zones=layers.zones, streets=edges, reports=layers.reports)
+        .get_root()
+        .render()
+    )
+    assert "Streets by speed limit" in page and "20 mph" in page  # the speed legend
+    card = hs.scorecard(layers.zones, edges, layers.assets, layers.reports)
+    assert set(card["zone_id"]) >= set(layers.zones["zone_id"])
+
+
+def test_zones_in_degrees_are_refused_naming_the_fix(layers):
+    degrees = layers.zones.to_crs("EPSG:4326")
+    with pytest.raises(ConfigError) as info:
+        hs.summarise_zones(degrees, layers.streets, layers.assets, layers.reports)
+    message = str(info.value)
+    assert "The zones given to summarise_zones are in EPSG:4326" in message
+    assert "degrees" in message
+    assert "zones.to_crs('EPSG:27700')" in message and "read_zones" in message
+
+
+def test_layers_in_two_crs_or_none_are_refused(layers):
+    with pytest.raises(ConfigError, match="reports given to hotspot_streets are in EPSG:3857"):
+        hs.hotspot_streets(layers.streets, layers.reports.to_crs("EPSG:3857"))
+    with pytest.raises(ConfigError, match="The assets given to scorecard have no CRS"):
+        hs.scorecard(layers, assets=layers.assets.set_crs(None, allow_override=True))
+    feet = layers.zones.to_crs("EPSG:2249")  # Massachusetts, in US feet
+    with pytest.raises(ConfigError, match="measured in US survey foot"):
+        hs.street_lengths(feet, layers.streets.to_crs("EPSG:2249"))
+
+
+def test_a_layer_lacking_columns_is_refused_naming_them(layers):
+    own = layers.zones[["name", "geometry"]]  # the analyst's own zones, not read
+    with pytest.raises(ConfigError) as info:
+        hs.before_after(own, layers.reports)
+    message = str(info.value)
+    assert "The zones given to before_after lack the column(s) zone_id, status" in message
+    assert "read_zones(path or GeoDataFrame)" in message
+    with pytest.raises(ConfigError, match="should be a GeoDataFrame .* not a str; read it first"):
+        hs.summarise_zones(str(SAMPLE / "zones.geojson"), layers.streets)
+    with pytest.raises(ConfigError, match="summarise_zones needs the streets"):
+        hs.summarise_zones(layers.zones)
+
+
+def test_an_analysts_own_zones_are_read_from_a_geodataframe(layers):
+    own = layers.zones[["name", "status", "implemented_text", "geometry"]].to_crs("EPSG:4326")
+    result = hs.read_zones(own)
+    assert result.layer.crs == "EPSG:27700"
+    assert list(result.layer["zone_id"]) == list(layers.zones["zone_id"])
+    assert list(result.layer["status"]) == list(layers.zones["status"])
+    assert result.source == "zones (a GeoDataFrame)"
