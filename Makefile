@@ -15,6 +15,10 @@ $(VENV)/.installed-runtime: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[test]'
+	@touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-docs
+
+$(VENV)/.installed-docs: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[docs]'
 	@touch $@ $(VENV)/.installed-runtime
 
 ## demo: build the sample neighbourhood's maps into out/demo and print the index page's path
@@ -46,10 +50,14 @@ bench: $(VENV)/.installed-test
 sample: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets sample data/sample --overwrite
 
-## docs: regenerate docs/layers.md, taxonomy.md and scorecard.md from the code
-docs: $(VENV)/.installed-runtime
+## docs: regenerate docs/layers.md, taxonomy.md and scorecard.md from the code, then build the
+## documentation site (the README, the guides and the API reference) into out/site, offline,
+## with warnings as errors
+docs: $(VENV)/.installed-docs
 	for page in layers taxonomy scorecard; do \
 		$(BIN)/python -m healthy_streets._docs $$page > docs/$$page.md; done
+	$(BIN)/python -m sphinx -W --keep-going -q -E -b html -d out/site-doctrees docs out/site
+	@echo "$(CURDIR)/out/site/index.html"
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
