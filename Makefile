@@ -25,13 +25,19 @@ $(VENV)/.installed-docs: pyproject.toml constraints.txt | $(BIN)/python
 demo: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets demo --output out/demo --overwrite
 
-## test: lint and type checks, then every test tier (unit, CLI, real data, notebooks, browser)
-test: $(VENV)/.installed-test lint typecheck
-	$(BIN)/python -m pytest
+# Tests run on two workers (pytest-xdist; the machines have two cores). A module's tests that
+# share a module-scoped fixture stay on one worker (tests/conftest.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
-## test-fast: the default tier only (no real data, no browser)
+## test: lint and type checks, then every test tier (unit, doctests, CLI, real data, notebooks,
+## browser, PostGIS, the docs site)
+test: $(VENV)/.installed-test lint typecheck
+	$(PYTEST)
+
+## test-fast: the default tier only (no real data, no browser, no docs site)
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not realdata and not browser"
+	$(PYTEST) -m "not realdata and not browser and not docs"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
