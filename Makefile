@@ -15,19 +15,29 @@ $(VENV)/.installed-runtime: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[test]'
+	@touch $@ $(VENV)/.installed-runtime $(VENV)/.installed-docs
+
+$(VENV)/.installed-docs: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[docs]'
 	@touch $@ $(VENV)/.installed-runtime
 
 ## demo: build the sample neighbourhood's maps into out/demo and print the index page's path
 demo: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets demo --output out/demo --overwrite
 
-## test: lint and type checks, then every test tier (unit, CLI, real data, notebooks, browser)
-test: $(VENV)/.installed-test lint typecheck
-	$(BIN)/python -m pytest
+# Tests run on two workers (pytest-xdist; the machines have two cores). A module's tests that
+# share a module-scoped fixture stay on one worker (tests/conftest.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
-## test-fast: the default tier only (no real data, no browser)
+## test: lint and type checks, then every test tier (unit, doctests, CLI, real data, notebooks,
+## browser, PostGIS, the docs site)
+test: $(VENV)/.installed-test lint typecheck
+	$(PYTEST)
+
+## test-fast: the default tier only (no real data, no browser, no docs site)
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not realdata and not browser"
+	$(PYTEST) -m "not realdata and not browser and not docs"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -48,10 +58,14 @@ bench: $(VENV)/.installed-test
 sample: $(VENV)/.installed-runtime
 	$(BIN)/healthy-streets sample data/sample --overwrite
 
-## docs: regenerate docs/layers.md, taxonomy.md and scorecard.md from the code
-docs: $(VENV)/.installed-runtime
+## docs: regenerate docs/layers.md, taxonomy.md and scorecard.md from the code, then build the
+## documentation site (the README, the guides and the API reference) into out/site, offline,
+## with warnings as errors
+docs: $(VENV)/.installed-docs
 	for page in layers taxonomy scorecard; do \
 		$(BIN)/python -m healthy_streets._docs $$page > docs/$$page.md; done
+	$(BIN)/python -m sphinx -W --keep-going -q -E -b html -d out/site-doctrees docs out/site
+	@echo "$(CURDIR)/out/site/index.html"
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

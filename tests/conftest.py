@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
+from click.testing import Result
 
 from healthy_streets.model.layers import ZONES, conform
 
@@ -66,17 +69,48 @@ def two_zones() -> gpd.GeoDataFrame:
     return conform(frame, ZONES)
 
 
+@dataclass(frozen=True)
+class DemoRun:
+    """``healthy-streets demo`` run once: the folder it wrote and what the command said."""
+
+    folder: Path
+    result: Result
+
+
 @pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory) -> Path:
-    """The demo's outputs, built once per test session through the command line."""
+def demo_run(tmp_path_factory) -> DemoRun:
+    """The demo, built once per test session (per worker) through the command line, into
+    a folder that did not exist."""
     from click.testing import CliRunner
 
     from healthy_streets.cli import main
 
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(main, ["-q", "demo", "--output", str(out), "--overwrite"])
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    result = CliRunner().invoke(main, ["demo", "--output", str(out)])
     assert result.exit_code == 0, result.output
-    return out
+    return DemoRun(out, result)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(demo_run) -> Path:
+    """The demo's outputs (read them; never write into this folder)."""
+    return demo_run.folder
+
+
+@pytest.fixture(scope="session")
+def shared_sample_layers():
+    """``hs.load_layers(hs.sample_inputs())``, loaded once per session (per worker): never
+    change it; module fixtures copy it, tests take ``sample_layers``."""
+    import healthy_streets as hs
+
+    return hs.load_layers(hs.sample_inputs())
+
+
+@pytest.fixture
+def sample_layers(shared_sample_layers):
+    """``hs.load_layers(hs.sample_inputs())``, loaded once per session; each test gets its
+    own deep copy, free to change."""
+    return copy.deepcopy(shared_sample_layers)
 
 
 #: Where the PostGIS tests find a server (``.ci/run`` starts one and sets this).
@@ -104,3 +138,18 @@ def postgis_url() -> str:
             f"({str(exc).strip().splitlines()[0]}); .ci/run starts one"
         )
     return POSTGIS_URL
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep a module's tests that share a module-scoped fixture on one pytest-xdist worker.
+
+    `make test` runs two workers with ``--dist loadgroup``: every other test goes to whichever
+    worker is free, and a module fixture (a build, a browser, the docs site) is made once.
+    """
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        if any(d.scope in ("class", "module", "package") for defs in definitions for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

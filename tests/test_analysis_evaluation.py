@@ -166,11 +166,9 @@ def test_monthly_counts(zones):
     assert counts["control"].tolist() == [3] * 12 + [0] * 12
 
 
-def test_the_planted_effect_is_found_in_the_sample():
-    import healthy_streets as hs
-
+def test_the_planted_effect_is_found_in_the_sample(sample_layers):
     truth = json.loads((SAMPLE / "truth.json").read_text())["before_after"]
-    layers = hs.load_layers(hs.sample_inputs())
+    layers = sample_layers
     # the truth counts 12 months either side
     table = before_after(layers.zones, layers.reports, baseline_months=12)
     zone_a = table.loc["yarrowside-north"]

@@ -130,11 +130,10 @@ def test_a_bus_stop_tagged_with_a_shelter_counts_as_shelter():
     assert card.loc[("north", "Shade and shelter"), "value"] == pytest.approx(2.0)
 
 
-def test_the_sample_bus_stops_tagged_shelter_yes_are_shelters():
-    import healthy_streets as hs
+def test_the_sample_bus_stops_tagged_shelter_yes_are_shelters(sample_layers):
     from healthy_streets.analysis.scorecard import _shelters
 
-    layers = hs.load_layers(hs.sample_inputs())
+    layers = sample_layers
     stops = layers.assets[layers.assets["category_text"] == "highway=bus_stop"]
     sheltered = stops[stops["notes"].fillna("").str.startswith("Shelter")]
     assert len(sheltered) >= 1

@@ -931,7 +931,7 @@ def test_malformed_additions_in_the_browser_never_stop_the_map(browser, demo_dir
     context.close()
 
 
-def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, tmp_path):
+def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, sample_layers, tmp_path):
     import geopandas as gpd
     import pandas as pd
     from click.testing import CliRunner
@@ -993,7 +993,7 @@ def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, tmp_path):
     import healthy_streets as hs
     from healthy_streets.io.assets import read_assets
 
-    layers = hs.load_layers(hs.sample_inputs())
+    layers = sample_layers
     extra = hs.assign_zones(read_assets(saved).layer, layers.zones)
     both = gpd.GeoDataFrame(pd.concat([layers.assets, extra]), crs=layers.assets.crs)
     next_map = tmp_path / "next.html"

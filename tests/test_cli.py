@@ -10,9 +10,8 @@ def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
-def test_demo_builds_a_map_per_zone_and_the_index(tmp_path):
-    out = tmp_path / "demo"
-    result = run("demo", "--output", str(out))
+def test_demo_builds_a_map_per_zone_and_the_index(demo_run):
+    out, result = demo_run.folder, demo_run.result  # `healthy-streets demo --output out`
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1] == str((out / "index.html").resolve())
     maps = sorted(p.name for p in (out / "maps").iterdir())

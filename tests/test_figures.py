@@ -1,3 +1,5 @@
+import copy
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -5,15 +7,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-import healthy_streets as hs
 from healthy_streets.analysis.scorecard import scorecard
 from healthy_streets.analysis.tables import street_lengths
 from healthy_streets.figures import plot_monthly, plot_scorecard, plot_speed_bands
 
 
 @pytest.fixture(scope="module")
-def layers():
-    return hs.load_layers(hs.sample_inputs())
+def layers(shared_sample_layers):
+    return copy.deepcopy(shared_sample_layers)
 
 
 def test_monthly_series_marks_the_date_and_the_control(layers, tmp_path):

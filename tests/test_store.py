@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import errno
 import json
 import uuid
@@ -33,8 +34,8 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def layers():
-    return hs.load_layers(hs.sample_inputs())
+def layers(shared_sample_layers):
+    return copy.deepcopy(shared_sample_layers)
 
 
 @pytest.fixture(scope="module")

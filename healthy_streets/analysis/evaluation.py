@@ -310,10 +310,11 @@ def before_after(
 
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone.
-        ``category``, ``control``, ``comparison``, ``before_months``, ``window_months``,
-        ``history_months``
-            What was compared (``comparison`` in words; the months of the before window,
-            the after window and the history as used, after shortening to the records).
+        ``category``, ``control``, ``comparison``
+            What was compared (``comparison`` in words).
+        ``before_months``, ``window_months``, ``history_months``
+            The months of the before window, the after window and the history as used,
+            after shortening to the records.
         ``before_start``, ``before_end``, ``after_start``, ``after_end``
             The first and last day of each window.
         ``zone_before``, ``zone_after``, ``control_before``, ``control_after``
@@ -326,8 +327,7 @@ def before_after(
             (the readable cross-check); the monthly model gives the interval.
         ``p_adjusted``, ``adjustment``
             The p-value adjusted for the tests made together, and how.
-        ``dispersion``, ``autocorrelation``, ``variance_inflation``, ``placebo_dates``,
-        ``df``
+        ``dispersion``, ``autocorrelation``, ``variance_inflation``, ``placebo_dates``, ``df``
             How the interval was widened: the Pearson dispersion (1 = Poisson), the lag-1
             autocorrelation of the months, the factor the placebo dates added, how many
             there were, and the t distribution's degrees of freedom (inf: normal).

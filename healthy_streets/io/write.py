@@ -137,7 +137,7 @@ def _gpkg_ready(frame: gpd.GeoDataFrame | pd.DataFrame) -> gpd.GeoDataFrame | pd
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
+    r"""A copy of ``frame`` whose text cells cannot run as spreadsheet formulas.
 
     A text cell whose first character that is not white space or a control character
     (spaces, tabs, carriage returns, zero-width spaces...) is ``=``, ``+``, ``-`` or ``@``
