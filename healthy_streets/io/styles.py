@@ -140,7 +140,7 @@ class _Rule:
     rule takes) and its symbol."""
 
     label: str
-    where: tuple[str, str, object] | tuple[str, ...] | None
+    where: tuple[Any, ...] | None
     symbol: _Line | _Fill | _Marker
 
 
@@ -237,7 +237,7 @@ def _area_rules(rules: list[_Rule]) -> list[_Rule]:
     """Fills of each category's colour, for the areas of a layer of points and areas."""
     out = []
     for rule in rules:
-        colour = rule.symbol.colour  # type: ignore[union-attr]
+        colour = rule.symbol.colour
         fill = _Fill(colour, 0.35, _Line(colour, 2.0))
         out.append(_Rule(rule.label, rule.where, fill))
     return out
