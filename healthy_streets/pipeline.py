@@ -70,7 +70,10 @@ class Source:
     path
         The file.
     format
-        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file.
+        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file;
+        ``open311-server`` for an Open311 service (``path`` is its cache folder, ``options``
+        its ``url``, ``jurisdiction_id`` and ``since``: see
+        :func:`healthy_streets.io.open311.reports_from_open311_server`).
     options
         Keyword arguments for the reader (``crs``, ``layer``, ``fields``, ``category``,
         ``postcodes``, ``columns``...).
@@ -324,12 +327,20 @@ def load_layers(
     report_area = zones.union_all().buffer(reports_within_m) if wider else area
     report_results = []
     for source in inputs.reports:
-        step(f"Reading reports from {source.path.name}")
         options: dict[str, Any] = {
             "area": report_area,
             "taxonomy": report_taxonomy_,
             "tiers": inputs.tiers,
         }
+        if source.format == "open311-server":  # live Open311 (healthy_streets/io/open311.py)
+            from healthy_streets.io.open311 import reports_from_open311_server
+
+            step(f"Fetching reports from {source.options['url']}")
+            report_results.append(
+                reports_from_open311_server(cache_folder=source.path, **source.options, **options)
+            )
+            continue
+        step(f"Reading reports from {source.path.name}")
         if "columns" in source.options:
             report_results.append(
                 source.read(reports_from_csv, columns=source.options["columns"], **options)
