@@ -41,7 +41,6 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from healthy_streets import __version__
-from healthy_streets.maps.meeting import STATUS_WORDS, ZONE_STYLES
 from healthy_streets.maps.style import (
     ASSET_COLOURS,
     PATH_STYLE,
@@ -201,6 +200,10 @@ def _path_line() -> _Line:
 
 
 def _zone_rules() -> list[_Rule]:
+    # here, not at the top: the meeting map's module brings folium, which a store that is
+    # only written (not drawn) need not load
+    from healthy_streets.maps.meeting import STATUS_WORDS
+
     rules = []
     for status in ("implemented", "proposed"):
         rules.append(_Rule(STATUS_WORDS[status], ("equals", "status", status), _zone(status)))
@@ -209,6 +212,8 @@ def _zone_rules() -> list[_Rule]:
 
 
 def _zone(status: str) -> _Fill:
+    from healthy_streets.maps.meeting import ZONE_STYLES
+
     style = ZONE_STYLES[status]
     outline = _Line(
         str(style["color"]),
