@@ -244,6 +244,23 @@ def test_offline_the_cache_is_used_and_its_age_said(tmp_path):
     assert sum("Offline" in note for note in result.notes) == 1  # one line
 
 
+def test_a_connection_that_fails_is_tried_again_then_the_cache_used(tmp_path, monkeypatch):
+    with FakeOpen311(twelve()) as server:
+        fetch(server, tmp_path)
+    # a proxy that does not answer: every request fails after the connection check
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    waits = []
+    client = Open311Client(server.url, jurisdiction_id="chorley", sleep=waits.append)
+    result = fetch(server, tmp_path, client=client)
+    assert len(client.requests_made) == open311.RETRIES + 1
+    assert waits == [0.01 * 2**n for n in range(open311.RETRIES)]  # 2, 4, 8... in seconds
+    assert len(result.layer) == 12
+    assert result.notes[0].startswith("Offline (no connection to 127.0.0.1:")
+    assert "ProxyError" in result.notes[0]
+
+
 def test_offline_with_nothing_cached_points_to_a_file_export(tmp_path):
     url = f"http://127.0.0.1:{closed_port()}/open311/v2/requests.json"
     with pytest.raises(NetworkUnavailableError) as caught:

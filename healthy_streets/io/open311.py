@@ -315,7 +315,11 @@ class Open311Client:
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if last:
-                    raise _UnreachableError(_first_line(exc)) from None
+                    what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
+                    raise _UnreachableError(
+                        f"{what} to {self.endpoint.host} after {RETRIES + 1} tries: "
+                        f"{type(exc).__name__}"
+                    ) from None
                 self._pause(BACKOFF_S * 2**attempt)
                 continue
             if response.status_code == 429 or response.status_code >= 500:
@@ -775,7 +779,8 @@ def fetch_open311(
     sent = len(client.requests_made)
     from healthy_streets.io.overpass import can_connect
 
-    if not can_connect(client.endpoint.url):
+    proxied = bool(requests.utils.get_environ_proxies(client.endpoint.url))
+    if not proxied and not can_connect(client.endpoint.url):  # behind a proxy: ask through it
         return _offline(cache, host, f"cannot connect to {host}")
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     state = dict(cache.state)
