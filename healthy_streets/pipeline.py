@@ -53,6 +53,7 @@ from healthy_streets.io.osm_features import (
     assets_from_osm_polygon,
     basemap_from_osm_file,
 )
+from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
 from healthy_streets.io.store import kept_additions, open_store, store_names, store_update
 from healthy_streets.io.streets import is_graphml, read_street_network
@@ -259,8 +260,14 @@ def _read_reports(
     report_area = zones.union_all().buffer(reports_within_m) if wider else area
     results = []
     for source in inputs.reports:
-        step(f"Reading reports from {source.name}")
         options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
+        if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
+            step(f"Fetching reports from {source.options['url']}")
+            results.append(
+                reports_from_open311_server(cache_folder=source.path, **source.options, **options)
+            )
+            continue
+        step(f"Reading reports from {source.name}")
         if "columns" in source.options:
             results.append(
                 source.read(reports_from_csv, columns=source.options["columns"], **options)

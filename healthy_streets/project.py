@@ -8,6 +8,7 @@ the key and what to do.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -20,6 +21,8 @@ from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M
+from healthy_streets.io.open311 import OPEN311_SERVER, endpoint_folder
+from healthy_streets.io.open311 import check_settings as check_open311
 from healthy_streets.model.build import Inputs, Source
 from healthy_streets.model.taxonomy import (
     ASSET_CATEGORIES,
@@ -121,6 +124,9 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "file": (str, "a report file"),
         "format": (str, words(REPORT_FORMATS)),
         "columns": (dict, "role = column, for a council CSV"),
+        "open311": (str, "instead of file: an Open311 service's URL, asked by every build"),
+        "jurisdiction_id": (str, "the council's id on that service (FixMyStreet needs one)"),
+        "since": ((str, dt.date), "the first day of reports fetched from open311 (YYYY-MM-DD)"),
     },
     "taxonomy": {
         "assets": (dict, "extra asset synonyms: text = category key"),
@@ -207,8 +213,24 @@ def _check_required(data: dict[str, Any], problems: list[str]) -> None:
         problems.append("[streets] has both osm_file and place: keep one.")
     for kind in ("assets", "reports"):
         for i, entry in enumerate(_entries(data, kind), start=1):
-            if "file" not in entry:
+            if kind == "reports" and "open311" in entry:  # live Open311: io/open311.py
+                problems += _open311_problems(entry, i)
+            elif "file" not in entry:
                 problems.append(f"[[{kind}]] number {i} has no file.")
+
+
+def _open311_problems(entry: dict[str, Any], number: int) -> list[str]:
+    """What is wrong with a ``[[reports]]`` entry that names an Open311 service."""
+    where = f"[[reports]] number {number}"
+    if "file" in entry:
+        return [f"{where} has both file and open311: keep one (one [[reports]] per source)."]
+    if not isinstance(entry["open311"], str):
+        return []  # said by the layout check
+    try:
+        check_open311(entry["open311"], since=entry.get("since"))
+    except ConfigError as exc:
+        return [f"{where}: {exc}"]
+    return []
 
 
 def _table(value: object) -> dict[str, Any]:
@@ -300,7 +322,9 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         ]
         + _addition_sources(resolve(project_table.get("additions"))),
         reports=[
-            Source(
+            _open311_source(entry, base)
+            if "open311" in entry
+            else Source(
                 path_of(entry["file"]),
                 entry.get("format"),
                 options={"columns": entry["columns"]} if "columns" in entry else {},
@@ -332,6 +356,19 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         path=file,
         additions_contact=project_table.get("additions_contact"),
     )
+
+
+def _open311_source(entry: dict[str, Any], base: Path) -> Source:
+    """A ``[[reports]] open311 = URL`` entry: fetched into ``<project>/cache/open311/``
+    by every build (:mod:`healthy_streets.io.open311`)."""
+    options = {"url": entry["open311"]}
+    options |= {key: entry[key] for key in ("jurisdiction_id", "since") if key in entry}
+    folder = endpoint_folder(
+        base.resolve() / "cache" / "open311",
+        entry["open311"],
+        jurisdiction_id=entry.get("jurisdiction_id"),
+    )
+    return Source(folder, OPEN311_SERVER, options=options, origin="[[reports]] open311")
 
 
 #: Files in a project's additions folder that a build reads (a meeting map's downloads).
@@ -552,6 +589,11 @@ file = "walkabout.csv"          # CSV/.xlsx (lat/lon, easting/northing, grid ref
 [[reports]]
 file = "fixmystreet.csv"
 format = "fixmystreet"          # {words(REPORT_FORMATS)}
+
+# [[reports]]                   # straight from the council's Open311 service: every build
+# open311 = "https://www.fixmystreet.com/open311/v2/requests.json"   # asks only for changes
+# jurisdiction_id = "fixmystreet.com"
+# since = 2024-04-01            # the first day of reports to fetch (default: two years ago)
 
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"

@@ -157,6 +157,7 @@ def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
     assert "north" in result.output
     assert sorted(gpd.list_layers(out)["name"]) == [
         "healthy_streets_meta",
+        "layer_styles",  # each layer's QGIS style
         "provenance",
         "rejected",
         "speed_limits",

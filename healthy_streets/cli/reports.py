@@ -28,7 +28,35 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 
 
 @click.command("reports")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.option(
+    "--open311",
+    "open311_url",
+    metavar="URL",
+    default=None,
+    help="Instead of FILE: fetch from an Open311 service (its requests.json address); the "
+    "answers are cached and the next fetch asks only for what changed.",
+)
+@click.option(
+    "--since",
+    metavar="DATE",
+    default=None,
+    help="With --open311: the first day of reports, YYYY-MM-DD [default: two years ago].",
+)
+@click.option(
+    "--jurisdiction-id",
+    metavar="ID",
+    default=None,
+    help="With --open311: the council's id on the service (FixMyStreet needs one).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False),
+    default="cache/open311",
+    show_default=True,
+    help="With --open311: the folder of cached answers.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -54,7 +82,11 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
 @gpkg_output_opt
 @overwrite_opt
 def command(
-    file: str,
+    file: str | None,
+    open311_url: str | None,
+    since: str | None,
+    jurisdiction_id: str | None,
+    cache_dir: str,
     fmt: str | None,
     fields: dict[str, str],
     tiers: dict[str, str],
@@ -73,9 +105,16 @@ def command(
     handles it. Reports outside the project area (in a build) are counted apart, not
     rejected.
 
+    With --open311 URL instead of FILE, the reports come straight from a council's Open311
+    service (FixMyStreet's is https://SITE/open311/v2/requests.json): politely, a page at a
+    time, cached in --cache; the next run asks only for what changed, and with no internet
+    uses the cache and says how old it is.
+
     \b
     Examples:
       healthy-streets reports data/sample/reports_fixmystreet.csv --output project.gpkg
+      healthy-streets reports --open311 https://www.fixmystreet.com/open311/v2/requests.json \\
+          --jurisdiction-id fixmystreet.com --since 2025-01-01
       healthy-streets reports open311_requests.json
       healthy-streets reports environmental_requests.csv
       healthy-streets reports crm_export.csv --format csv --map report_id=CaseRef \\
@@ -88,12 +127,27 @@ def command(
     if fields and fmt not in (None, "csv"):
         raise click.UsageError("--map is for council CSVs (--format csv).")
     check_store_output(output, ["reports"], overwrite=overwrite)
-    if fields:
+    if (file is None) == (open311_url is None):
+        raise click.UsageError("Give a report FILE or --open311 URL (one of them).")
+    if open311_url is not None:  # live Open311 (healthy_streets/io/open311.py)
+        from healthy_streets.io.open311 import endpoint_folder, reports_from_open311_server
+
+        if fmt or fields:
+            raise click.UsageError("--format and --map are for files, not --open311.")
+        result = reports_from_open311_server(
+            open311_url,
+            cache_folder=endpoint_folder(cache_dir, open311_url, jurisdiction_id=jurisdiction_id),
+            since=since,
+            jurisdiction_id=jurisdiction_id,
+            taxonomy=taxonomy,
+            tiers=tiers,
+        )
+    elif fields:
         from healthy_streets.io.reports import reports_from_csv
 
-        result = reports_from_csv(file, columns=fields, taxonomy=taxonomy, tiers=tiers)
+        result = reports_from_csv(str(file), columns=fields, taxonomy=taxonomy, tiers=tiers)
     else:
-        result = read_reports(file, format=fmt, taxonomy=taxonomy, tiers=tiers)
+        result = read_reports(str(file), format=fmt, taxonomy=taxonomy, tiers=tiers)
     print_imports([result])
     if len(result.layer):
         table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)

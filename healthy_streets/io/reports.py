@@ -517,12 +517,33 @@ def read_reports(
 
 
 def _open311_records(path: Path, text: str) -> list[dict[str, object]]:
+    items = _open311_items(path, text)
+    if not all(isinstance(r, dict) for r in items):
+        raise InputFileError(
+            path,
+            "This is not an Open311 list of service requests",
+            fix="Expected a JSON list of requests or an object with 'service_requests'.",
+        )
+    if not items:
+        raise InputFileError(
+            path, "The file holds no service requests.", fix="Check the feed's date range."
+        )
+    return items  # type: ignore[return-value]
+
+
+def _open311_items(path: Path | str, text: str) -> list[object]:
+    """The service requests of an Open311 answer (JSON or XML), each as it came.
+
+    JSON is a bare list, an object with ``service_requests`` (or ``requests``), or
+    FixMyStreet's ``{"requests": [{"request": [...]}]}``; XML is ``<service_requests>`` or
+    ``<requests>`` of ``<request>`` elements. ``path`` names the file (or the URL) in errors.
+    """
     text = text.strip()
     if not text:
         raise InputFileError(path, "The file is empty.", fix="Export it again.")
     if text.startswith("<"):
         try:
-            root = ElementTree.fromstring(text)  # noqa: S314 - a local file the user chose
+            root = ElementTree.fromstring(text)  # noqa: S314 - expat expands no external entities
         except ElementTree.ParseError as exc:
             raise InputFileError(
                 path, f"The XML cannot be read ({exc})", fix="Download the Open311 feed again."
@@ -541,15 +562,19 @@ def _open311_records(path: Path, text: str) -> list[dict[str, object]]:
         ) from None
     if isinstance(data, dict):
         data = data.get("service_requests", data.get("requests"))
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+    if (
+        isinstance(data, list)
+        and len(data) == 1
+        and isinstance(data[0], dict)
+        and set(data[0]) == {"request"}
+        and isinstance(data[0]["request"], list)
+    ):
+        data = data[0]["request"]  # FixMyStreet's JSON, shaped like its XML
+    if not isinstance(data, list):
         raise InputFileError(
             path,
             "This is not an Open311 list of service requests",
             fix="Expected a JSON list of requests or an object with 'service_requests'.",
-        )
-    if not data:
-        raise InputFileError(
-            path, "The file holds no service requests.", fix="Check the feed's date range."
         )
     return data
 

@@ -71,6 +71,7 @@ from healthy_streets.errors import (
     HealthyStreetsError,
     StoreError,
 )
+from healthy_streets.io.styles import write_styles
 from healthy_streets.io.write import write_gpkg
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult
 from healthy_streets.model.build import Inputs, Layers
@@ -536,6 +537,7 @@ class GeoPackageStore:
             old = self._table(copy, META_TABLE)
             meta = pd.concat([old[~old["layer"].isin(update.names())], meta], ignore_index=True)
         write_gpkg(meta, copy, META_TABLE)
+        write_styles(copy, update.layers)  # QGIS's default styles (healthy_streets/io/styles.py)
         if not found:
             copy.chmod(0o644)  # a new store is for sharing
 
@@ -778,6 +780,7 @@ class PostGISStore:
         _meta_rows(update.names(), build_id).to_sql(
             META_TABLE, conn, schema=self.schema, if_exists="append", index=False
         )
+        write_styles(conn, update.layers, schema=self.schema)  # QGIS's default styles
 
     def _kept_rows(self, conn: Any, name: str, replaced: set[str] | None) -> gpd.GeoDataFrame:
         """The rows of layer ``name`` an update keeps (none when it replaces them all), in

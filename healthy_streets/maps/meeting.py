@@ -59,6 +59,8 @@ from healthy_streets.maps.style import (
     REPORT_STATUSES,
     SHAPES,
     SPEED_BANDS,
+    STATUS_WORDS,
+    ZONE_STYLES,
     leaflet_style,
     speed_band,
 )
@@ -83,35 +85,9 @@ DETAIL_MAX_CHARS = 160
 #: the map opens on the heat map of every category (the points are one click away).
 POINTS_SHOWN_UP_TO = 400
 
-ZONE_STYLES = {
-    "implemented": {
-        "color": "#1a1a1a",
-        "weight": 4,
-        "fill": True,
-        "fillColor": "#0072B2",
-        "fillOpacity": 0.06,
-    },
-    "proposed": {
-        "color": "#1a1a1a",
-        "weight": 4,
-        "dashArray": "12 8",
-        "fill": True,
-        "fillColor": "#E69F00",
-        "fillOpacity": 0.05,
-    },
-    "*": {
-        "color": "#1a1a1a",
-        "weight": 3,
-        "dashArray": "4 6",
-        "fill": True,
-        "fillColor": "#999999",
-        "fillOpacity": 0.05,
-    },
-}
 NEIGHBOUR_STYLE = {
     "*": {"color": "#555555", "weight": 2, "opacity": 0.6, "dashArray": "2 6", "fill": False}
 }
-STATUS_WORDS = {"implemented": "In force", "proposed": "Proposed", "unknown": "Status unknown"}
 #: Where a street's speed limit came from (``speed_source``), in plain words.
 SPEED_SOURCE_WORDS = {
     "maxspeed": "OpenStreetMap: the signed limit (maxspeed)",

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
+    "STATUS_WORDS",
+    "ZONE_STYLES",
     "ASSET_COLOURS",
     "HEAT_GRADIENT",
     "REPORT_COLOURS",
@@ -256,3 +258,34 @@ BASEMAP_STYLES: dict[str, dict[str, object]] = {
     "street_path": {"color": "#c9c4bc", "weight": 3, "opacity": 0.9},
     "*": {"color": "#bbbbbb", "weight": 1},
 }
+
+
+#: How a zone is outlined, by its status (``*``: status unknown).
+ZONE_STYLES = {
+    "implemented": {
+        "color": "#1a1a1a",
+        "weight": 4,
+        "fill": True,
+        "fillColor": "#0072B2",
+        "fillOpacity": 0.06,
+    },
+    "proposed": {
+        "color": "#1a1a1a",
+        "weight": 4,
+        "dashArray": "12 8",
+        "fill": True,
+        "fillColor": "#E69F00",
+        "fillOpacity": 0.05,
+    },
+    "*": {
+        "color": "#1a1a1a",
+        "weight": 3,
+        "dashArray": "4 6",
+        "fill": True,
+        "fillColor": "#999999",
+        "fillOpacity": 0.05,
+    },
+}
+
+#: A zone's status in plain words.
+STATUS_WORDS = {"implemented": "In force", "proposed": "Proposed", "unknown": "Status unknown"}

@@ -46,7 +46,10 @@ class Source:
     path
         The file (``None`` for a layer in memory).
     format
-        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file.
+        For reports: ``fixmystreet``, ``open311``, ``csv``, or ``None`` to decide by the file;
+        ``open311-server`` for an Open311 service (``path`` is its cache folder, ``options``
+        its ``url``, ``jurisdiction_id`` and ``since``: see
+        :func:`healthy_streets.io.open311.reports_from_open311_server`).
     options
         Keyword arguments for the reader (``crs``, ``layer``, ``fields``, ``category``,
         ``postcodes``, ``columns``...).

@@ -1,0 +1,1121 @@
+"""Resident reports straight from an Open311 GeoReport v2 service, cached in the project.
+
+FixMyStreet (``https://<site>/open311/v2/requests.json``) and many council systems publish
+their reports as GeoReport v2. :func:`reports_from_open311_server` asks such a service for
+the reports made since a date, keeps them in a cache folder, and reads the cache with the
+same reader as an Open311 file (:func:`healthy_streets.io.reports.reports_from_open311`):
+the same categories, statuses, privacy rules and account of every row.
+
+**Politely.** One request at a time, at least :data:`MIN_INTERVAL_S` apart; a server error
+(5xx) or a dropped connection is tried again after 2, 4, 8... seconds (:data:`RETRIES`
+times); a ``429 Too Many Requests`` is waited out as its ``Retry-After`` says; every request
+names the toolkit and its version in its ``User-Agent`` and gives up after
+:data:`healthy_streets.settings.requests_timeout` seconds.
+
+**What the standard offers, and FixMyStreet.** GeoReport v2 filters by the date a report
+was made (``start_date``, ``end_date``: at most 90 days apart), by ``status`` and by
+``service_code``; ``jurisdiction_id`` names the council on a service that serves several
+(FixMyStreet requires one). It has no area filter, no paging and no "updated since". Some
+services page (``page``/``page_size``, an extension the Open311 wiki lists for Chicago,
+Boston, Toronto...); FixMyStreet does not: it answers at most 1000 requests (or
+``max_requests``), newest first, and says to walk the dates. So this client asks for a
+window of dates; a full answer is followed by the next page where the service pages, else
+by the window before the oldest report returned (or, for a service that does not answer
+newest first, by the two halves of the window).
+
+**Only what changed.** The cache remembers when it was fetched and the latest
+``updated_datetime`` it holds. The next fetch asks for reports updated since then
+(``updated_after``, an extension some services honour); a service that answers with older
+reports too (FixMyStreet does) is remembered as not honouring it, and asked instead for the
+reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
+longer: new reports, and the status of recent ones. An updated report replaces its earlier
+version (by ``service_request_id``).
+
+**Offline.** When the service cannot be reached, the build uses the cache and says, in one
+line, how old it is; with no cache, one error says to export the reports as a file instead.
+
+**Privacy.** The cache keeps only the fields a report needs (see :data:`KEPT_FIELDS`):
+``requestor_name``, addresses and every other field are dropped before anything is
+written, and the reporter's name, emails, phone numbers and home addresses written in the
+text are removed first (:mod:`healthy_streets.model.privacy`), as for a file.
+
+**The area.** GeoReport v2 cannot be asked for an area, so reports are fetched by date and
+those whose coordinates lie outside the project's area (its lat/long bounds) are not kept:
+they are counted outside the area, like the reports of a county-wide file read for one town.
+
+The cache folder (``<project>/cache/open311/<host>-<hash>/`` in a project) holds
+``requests.json`` (the reports kept, as GeoReport v2 JSON: a file the toolkit reads like any
+other), ``elsewhere.json`` (ids of the reports outside the area, with their coordinates, and
+the items rejected when fetched, with the reason) and ``state.json`` (when it was fetched,
+the latest update it holds, what the service supports).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+import itertools
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pandas as pd
+import requests
+import shapely
+from typing_extensions import Unpack
+
+from healthy_streets import settings
+from healthy_streets._version import __version__
+from healthy_streets._files import write_text_atomic
+from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
+from healthy_streets.io.overpass import can_connect
+from healthy_streets.io.reports import ReportOptions, _open311_items, reports_from_open311
+from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult, outside_note
+from healthy_streets.model.layers import REPORTS, empty_layer
+from healthy_streets.model.privacy import is_personal_column, person_columns, redact, remove_names
+from healthy_streets.model.privacy import redact_series as _redact_series
+
+__all__ = [
+    "KEPT_FIELDS",
+    "OPEN311_SERVER",
+    "USER_AGENT",
+    "Fetch",
+    "Open311Client",
+    "check_settings",
+    "endpoint_folder",
+    "fetch_open311",
+    "read_open311_cache",
+    "reports_from_open311_server",
+]
+
+log = logging.getLogger(__name__)
+
+#: The ``format`` of a report :class:`~healthy_streets.pipeline.Source` that is an Open311
+#: service: its ``path`` is the cache folder, its options the URL, ``jurisdiction_id`` and
+#: ``since``.
+OPEN311_SERVER = "open311-server"
+#: Names the toolkit to the services it asks.
+USER_AGENT = f"healthy-streets/{__version__} (20mph zone maps for councils; python-requests)"
+
+# Politeness, read at each call (a test makes them short).
+#: Seconds between the start of one request and the next.
+MIN_INTERVAL_S = 1.0
+#: Times a request is tried again after a server error or a dropped connection.
+RETRIES = 4
+#: The first wait before trying again, in seconds; doubled each time.
+BACKOFF_S = 2.0
+#: The longest ``Retry-After`` waited out, in seconds; a longer one ends the fetch.
+MAX_WAIT_S = 300.0
+#: Reports asked for at once (``page_size`` and ``max_requests``): FixMyStreet's limit.
+PAGE_SIZE = 1000
+#: The widest window of dates asked at once (GeoReport v2 allows 90 days).
+WINDOW_DAYS = 90
+#: Without ``updated_after``, reports made this many days back are asked again for their
+#: status.
+REFRESH_DAYS = 90
+#: Reports made this many days back are fetched when no ``since`` is given.
+DEFAULT_SINCE_DAYS = 730
+#: Asked again before the last mark, for clocks that differ and reports saved late.
+_OVERLAP = dt.timedelta(hours=1)
+
+#: The fields the cache keeps of each service request: the ones a report needs. Free text
+#: among them (:data:`_TEXT_FIELDS`) has personal data removed first.
+KEPT_FIELDS = (
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "group",
+    "description",
+    "title",
+    "detail",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "agency_responsible",
+    "interface_used",
+    "lat",
+    "long",
+)
+_TEXT_FIELDS = ("title", "detail", "description", "status_notes", "service_name", "group")
+_CACHE_FILES = ("requests.json", "elsewhere.json", "state.json")
+
+
+# --- the service ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    """A GeoReport v2 ``requests`` resource and the filters every request carries."""
+
+    url: str
+    jurisdiction_id: str | None = None
+    service_code: str | None = None
+    status: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    def base_params(self) -> dict[str, str]:
+        params = dict(self.params)
+        for name in ("jurisdiction_id", "service_code", "status"):
+            value = getattr(self, name)
+            if value:
+                params[name] = value
+        return params
+
+
+def _endpoint(
+    url: str,
+    *,
+    jurisdiction_id: str | None = None,
+    service_code: str | None = None,
+    status: str | None = None,
+    params: Mapping[str, str] | None = None,
+) -> _Endpoint:
+    """The ``requests.json`` (or ``.xml``) resource of ``url``, which may name the service's
+    base (``https://site/open311/v2``) or the resource itself."""
+    parts = urlsplit(str(url).strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"The Open311 address {url!r} is not a web address; give the service's "
+            "requests URL, e.g. https://www.fixmystreet.com/open311/v2/requests.json."
+        )
+    if status not in (None, "open", "closed"):
+        raise ConfigError(f"The Open311 status {status!r} should be open or closed.")
+    path = parts.path.rstrip("/")
+    if not path.endswith(("/requests.json", "/requests.xml")):
+        path += "/requests.json"
+    resource = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    extra = tuple(sorted((str(k), str(v)) for k, v in (params or {}).items()))
+    return _Endpoint(resource, jurisdiction_id or None, service_code or None, status, extra)
+
+
+def check_settings(
+    url: str, *, since: dt.date | str | None = None, status: str | None = None
+) -> None:
+    """Refuse (:class:`~healthy_streets.errors.ConfigError`) an address that is not a web
+    address, a ``since`` that is not a date, a ``status`` other than open or closed."""
+    _endpoint(url, status=status)
+    _since(since)
+
+
+def endpoint_folder(
+    cache: str | Path,
+    url: str,
+    *,
+    jurisdiction_id: str | None = None,
+    service_code: str | None = None,
+    status: str | None = None,
+) -> Path:
+    """The folder below ``cache`` for one service and filters: ``<host>-<hash>``.
+
+    >>> endpoint_folder("cache/open311", "https://www.fixmystreet.com/open311/v2").parent
+    PosixPath('cache/open311')
+    """
+    point = _endpoint(
+        url, jurisdiction_id=jurisdiction_id, service_code=service_code, status=status
+    )
+    key = json.dumps([point.url, point.jurisdiction_id, point.service_code, point.status])
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    host = "".join(c if c.isalnum() or c in ".-" else "-" for c in point.host)
+    return Path(cache) / f"{host}-{digest}"
+
+
+class _BusyError(Exception):
+    """The service asks to wait longer than :data:`MAX_WAIT_S`, or keeps failing."""
+
+
+class _UnreachableError(Exception):
+    """The service cannot be reached (no connection, no name)."""
+
+
+class Open311Client:
+    """A polite client of one GeoReport v2 service (see the module for what polite means).
+
+    Parameters
+    ----------
+    url
+        The service's ``requests.json`` (or ``.xml``) address, or its base.
+    jurisdiction_id, service_code, status
+        Filters every request carries.
+    params
+        Further query parameters every request carries (a service's own filters, such as
+        FixMyStreet's ``agency_responsible``).
+    session
+        The :class:`requests.Session` to use (default: a new one).
+    sleep, clock
+        How to wait and what time it is (monotonic seconds): tests make them instant.
+
+    Attributes
+    ----------
+    requests_made
+        The query of each request sent, in order.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        jurisdiction_id: str | None = None,
+        service_code: str | None = None,
+        status: str | None = None,
+        params: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.endpoint = _endpoint(
+            url,
+            jurisdiction_id=jurisdiction_id,
+            service_code=service_code,
+            status=status,
+            params=params,
+        )
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.sleep = sleep
+        self.clock = clock
+        self.requests_made: list[dict[str, str]] = []
+        self.waits: list[float] = []
+        self._last: float | None = None
+
+    def get(self, params: Mapping[str, str]) -> list[object]:
+        """One answer of the service: its service requests, as they came.
+
+        Raises
+        ------
+        NetworkUnavailableError
+            The service cannot be reached, or keeps failing.
+        InputFileError
+            The service answers with an error, or with something that is not GeoReport.
+        """
+        query = {**self.endpoint.base_params(), **params}
+        response = self._answer(query)
+        return _items_of(response, self.endpoint.url)
+
+    def _answer(self, query: dict[str, str]) -> requests.Response:
+        for attempt in range(RETRIES + 1):
+            if self._last is not None:
+                self._pause(MIN_INTERVAL_S - (self.clock() - self._last))
+            self._last = self.clock()
+            self.requests_made.append(dict(query))
+            last = attempt == RETRIES
+            try:
+                response = self.session.get(
+                    self.endpoint.url, params=query, timeout=settings.requests_timeout
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                if last:
+                    what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
+                    raise _UnreachableError(
+                        f"{what} to {self.endpoint.host} after {RETRIES + 1} tries: "
+                        f"{type(exc).__name__}"
+                    ) from None
+                self._pause(BACKOFF_S * 2**attempt)
+                continue
+            if response.status_code == 429 or response.status_code >= 500:
+                wait = _retry_after(response)
+                if last or (wait is not None and wait > MAX_WAIT_S):
+                    raise _BusyError(_status_text(response, wait))
+                self._pause(wait if wait is not None else BACKOFF_S * 2**attempt)
+                continue
+            if response.status_code >= 400:
+                raise InputFileError(
+                    self.endpoint.url,
+                    f"The Open311 service answered {_status_text(response, None)}",
+                    fix=_fix_for(response.text, self.endpoint),
+                )
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self.waits.append(seconds)
+            self.sleep(seconds)
+
+
+def _items_of(response: requests.Response, url: str) -> list[object]:
+    text = response.content.decode("utf-8", errors="replace")
+    head = text.lstrip()[:300].lower()
+    if head.startswith(("<!doctype html", "<html")):
+        raise InputFileError(
+            url,
+            "The service answered with a web page, not Open311 data",
+            fix=_fix_for(text, None),
+        )
+    return _open311_items(url, text)
+
+
+def _fix_for(text: str, endpoint: _Endpoint | None) -> str:
+    if "jurisdiction_id" in text and not (endpoint and endpoint.jurisdiction_id):
+        return (
+            'The service asks for a jurisdiction id: add jurisdiction_id = "..." to the '
+            "[[reports]] entry (--jurisdiction-id), e.g. the site's name, fixmystreet.com."
+        )
+    return (
+        "Check the address ends in /open311/v2/requests.json (or the service's own), and "
+        "that the service is up; or export the reports as a file and name it instead."
+    )
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    """Seconds the service asks to wait (``Retry-After``: seconds or an HTTP date)."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _status_text(response: requests.Response, wait: float | None) -> str:
+    text = f"{response.status_code} {response.reason or ''}".strip()
+    if wait is not None and wait > MAX_WAIT_S:
+        text += f" and asks to wait {wait:.0f} seconds"
+    return text
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:160]
+
+
+# --- walking the dates ---------------------------------------------------------------------
+
+
+def _w3c(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _moment(value: object) -> dt.datetime | None:
+    """A W3C date-time as an aware datetime (UTC when it gives no offset), else None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _id_of(item: object) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    value = item.get("service_request_id")
+    if value is None or isinstance(value, dict | list) or not str(value).strip():
+        return None
+    return str(value).strip()
+
+
+@dataclass
+class _Walk:
+    """What asking the service gave: its items, and facts worth telling."""
+
+    items: list[object] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Walker:
+    """Asks for windows of dates until every report in them is in hand."""
+
+    def __init__(self, client: Open311Client, state: dict[str, Any]) -> None:
+        self.client = client
+        self.state = state
+        self.walk = _Walk()
+        self.seen: set[str | None] = set()
+
+    def window(self, start: dt.datetime, end: dt.datetime) -> None:
+        """Every report made from ``start`` (included) to ``end`` (excluded).
+
+        An answer may hold fewer reports than the window does, even below the page size
+        asked (FixMyStreet's own limit may be lower), so an answer newest first is followed
+        by the dates before its oldest report, until an answer brings nothing new.
+        """
+        pending = [(start, end)]
+        while pending:
+            low, high = pending.pop()
+            query = {"start_date": _w3c(low), "end_date": _w3c(high)}
+            items, how = self.pages(query)
+            new = [i for i in items if _id_of(i) not in self.seen]
+            self.seen |= {_id_of(i) for i in items}
+            self.walk.items += items
+            if how == "complete" or not new:
+                continue
+            oldest = _oldest(items)
+            before = oldest + dt.timedelta(seconds=1) if oldest is not None else high
+            if oldest is not None and low < oldest and before < high and _newest_first(items):
+                pending.append((low, before))  # FixMyStreet's way: the dates before these
+            elif how != "full":
+                continue
+            elif high - low > dt.timedelta(seconds=2):
+                middle = low + (high - low) / 2
+                pending += [(low, middle), (middle, high)]
+            else:
+                self.walk.notes.append(
+                    f"The service holds more than {len(items)} reports made between "
+                    f"{_w3c(low)} and {_w3c(high)}; some of them may be missing."
+                )
+
+    def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
+        """The answer to ``query``, page after page where the service pages, and how it
+        ended: ``complete`` (a short last page of a service that pages), ``full`` (as many
+        as asked, from a service that does not page) or ``short`` (fewer than asked: all,
+        unless the service has a lower limit of its own)."""
+        size = {"page_size": str(PAGE_SIZE), "max_requests": str(PAGE_SIZE)}
+        items = self.client.get({**query, **size})
+        if len(items) < PAGE_SIZE:
+            return items, "complete" if self.state.get("paging") is True else "short"
+        if self.state.get("paging") is False:
+            return items, "full"
+        seen = {_id_of(i) for i in items}
+        page = 2
+        while True:
+            more = self.client.get({**query, **size, "page": str(page)})
+            new = [i for i in more if _id_of(i) not in seen]
+            if more and not new and page == 2:  # the same answer again: no paging here
+                self.state["paging"] = False
+                return items, "full"
+            self.state["paging"] = True
+            items += new
+            seen |= {_id_of(i) for i in new}
+            if len(more) < PAGE_SIZE or not new:
+                return items, "complete"
+            page += 1
+
+
+def _oldest(items: Iterable[object]) -> dt.datetime | None:
+    moments = [_moment(i.get("requested_datetime")) for i in items if isinstance(i, dict)]
+    known = [m for m in moments if m is not None]
+    return min(known) if known else None
+
+
+def _newest_first(items: list[object]) -> bool:
+    moments = [_moment(i.get("requested_datetime")) for i in items if isinstance(i, dict)]
+    known = [m for m in moments if m is not None]
+    return len(known) > 1 and all(a >= b for a, b in itertools.pairwise(known))
+
+
+def _windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    out = []
+    step = dt.timedelta(days=WINDOW_DAYS)
+    while start < end:
+        out.append((start, min(start + step, end)))
+        start += step
+    return out
+
+
+# --- the cache -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Cache:
+    """A service's cache: the reports kept, those elsewhere, and the state."""
+
+    folder: Path
+    records: dict[str, dict[str, object]] = field(default_factory=dict)
+    outside: dict[str, list[float]] = field(default_factory=dict)
+    rejected: dict[str, dict[str, str]] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> _Cache:
+        cache = cls(folder)
+        if not all((folder / name).is_file() for name in _CACHE_FILES):
+            return cache
+        try:
+            records = json.loads((folder / "requests.json").read_text(encoding="utf-8"))
+            elsewhere = json.loads((folder / "elsewhere.json").read_text(encoding="utf-8"))
+            state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+            cache.records = {str(r["service_request_id"]): r for r in records}
+            cache.outside = {str(k): list(v) for k, v in elsewhere["outside"].items()}
+            cache.rejected = {str(k): dict(v) for k, v in elsewhere["rejected"].items()}
+            cache.state = dict(state)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("The Open311 cache in %s cannot be read (%s); fetching again", folder, exc)
+            return cls(folder)
+        return cache
+
+    @property
+    def fetched_at(self) -> dt.datetime | None:
+        return _moment(self.state.get("fetched_at"))
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        records = sorted(self.records.values(), key=lambda r: _sort_key(r["service_request_id"]))
+        write_text_atomic(self.folder / "requests.json", _json(records))
+        elsewhere = {"outside": self.outside, "rejected": self.rejected}
+        write_text_atomic(self.folder / "elsewhere.json", _json(elsewhere))
+        write_text_atomic(self.folder / "state.json", _json(self.state))  # last: the mark
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _sort_key(value: object) -> tuple[int, str]:
+    text = str(value)
+    return (0, f"{int(text):020d}") if text.isdigit() else (1, text)
+
+
+def _clean(
+    items: list[object], *, where: str
+) -> tuple[list[dict[str, object]], dict[str, dict[str, str]]]:
+    """The items as the cache keeps them (see :data:`KEPT_FIELDS`), and those rejected
+    (keyed by their id, else by their content), each with the reason."""
+    good: list[dict[str, object]] = []
+    rejected: dict[str, dict[str, str]] = {}
+    dicts = [i for i in items if isinstance(i, dict)]
+    frame = pd.DataFrame.from_records(dicts) if dicts else pd.DataFrame()
+    people = person_columns(frame)
+    cleaned = {
+        name: _redact(remove_names(frame[name].astype("object"), people))
+        for name in _TEXT_FIELDS
+        if name in frame
+    }
+    position = 0
+    for item in items:
+        if not isinstance(item, dict):
+            key = "item-" + hashlib.sha256(repr(item).encode()).hexdigest()[:12]
+            rejected[key] = _rejection(
+                key, "", item, f"Not a service request (a {type(item).__name__}, {where})."
+            )
+            continue
+        row = position
+        position += 1
+        rid = _id_of(item)
+        if rid is None:
+            key = (
+                "item-"
+                + hashlib.sha256(repr(sorted(item.items(), key=str)).encode()).hexdigest()[:12]
+            )
+            value = item.get("service_request_id", "")
+            rejected[key] = _rejection(
+                key,
+                "service_request_id",
+                value,
+                f"The service request has no service_request_id ({where}), so its updates "
+                "could not be told from it.",
+            )
+            continue
+        record: dict[str, object] = {}
+        for name in KEPT_FIELDS:
+            if name not in item or is_personal_column(name):
+                continue
+            value = cleaned[name].iloc[row] if name in cleaned else item[name]
+            record[name] = _scalar(name, value)
+        record["service_request_id"] = rid
+        good.append(record)
+    return good, rejected
+
+
+def _redact(values: pd.Series) -> pd.Series:
+    text = values.where(values.map(lambda v: isinstance(v, str)), None)
+    return _redact_series(text).where(text.notna(), values).astype("object")
+
+
+def _scalar(name: str, value: object) -> object:
+    if name == "agency_responsible" and isinstance(value, dict):
+        value = value.get("recipient", "")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value if not isinstance(v, dict | list))
+    if isinstance(value, dict):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _rejection(key: str, name: str, value: object, reason: str) -> dict[str, str]:
+    text = value if isinstance(value, str) else json.dumps(value, default=str)[:1000]
+    return {"row": key, "field": name, "value": str(redact(text))[:200], "reason": reason}
+
+
+# --- the area ------------------------------------------------------------------------------
+
+
+def _bounds(area: shapely.Geometry | None, working_crs: str) -> list[float] | None:
+    """The area's bounds in longitude/latitude, a little wider (about 100 m)."""
+    if area is None:
+        return None
+    import geopandas as gpd
+
+    west, south, east, north = gpd.GeoSeries([area], crs=working_crs).to_crs(4326).total_bounds
+    margin = 0.001
+    return [
+        float(west) - margin,
+        float(south) - margin,
+        float(east) + margin,
+        float(north) + margin,
+    ]
+
+
+def _inside(bounds: list[float] | None, record: Mapping[str, object]) -> bool | None:
+    """Whether the record's coordinates lie in ``bounds`` (``None``: they cannot be read,
+    and the reader says so)."""
+    if bounds is None:
+        return True
+    try:
+        lat, lon = float(record["lat"]), float(record["long"])  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    west, south, east, north = bounds
+    return bool(west <= lon <= east and south <= lat <= north)
+
+
+def _covers(outer: list[float] | None, inner: list[float] | None) -> bool:
+    if outer is None:
+        return True
+    if inner is None:
+        return False
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and outer[2] >= inner[2]
+        and outer[3] >= inner[3]
+    )
+
+
+# --- fetching ------------------------------------------------------------------------------
+
+
+@dataclass
+class Fetch:
+    """What one fetch did.
+
+    Attributes
+    ----------
+    folder
+        The cache folder.
+    online
+        Whether the service answered (else the cache was used as it was).
+    requests
+        Requests sent.
+    new, updated
+        Reports not in the cache before, and reports whose newer version replaced the one
+        cached.
+    notes
+        What to tell the user (one line each).
+    """
+
+    folder: Path
+    online: bool
+    requests: int = 0
+    new: int = 0
+    updated: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def fetch_open311(
+    url: str,
+    *,
+    cache_folder: str | Path,
+    since: dt.date | str | None = None,
+    jurisdiction_id: str | None = None,
+    service_code: str | None = None,
+    status: str | None = None,
+    params: Mapping[str, str] | None = None,
+    area: shapely.Geometry | None = None,
+    working_crs: str | None = None,
+    client: Open311Client | None = None,
+) -> Fetch:
+    """Bring the cache of an Open311 service up to date: the whole period the first time,
+    then only what changed (see the module).
+
+    Parameters
+    ----------
+    url
+        The service's ``requests.json`` address (or its base, ``.../open311/v2``).
+    cache_folder
+        This service's cache folder (:func:`endpoint_folder` names one).
+    since
+        The first day of reports to fetch (default: :data:`DEFAULT_SINCE_DAYS` ago).
+    jurisdiction_id, service_code, status, params
+        Filters every request carries (see :class:`Open311Client`).
+    area
+        The project's area in ``working_crs``: reports outside its bounds are not kept.
+    client
+        The client to ask with (default: a new :class:`Open311Client`).
+
+    Raises
+    ------
+    NetworkUnavailableError
+        The service cannot be reached (or keeps failing) and nothing is cached.
+    """
+    folder = Path(cache_folder)
+    client = client or Open311Client(
+        url,
+        jurisdiction_id=jurisdiction_id,
+        service_code=service_code,
+        status=status,
+        params=params,
+    )
+    start = _since(since)
+    bounds = _bounds(area, working_crs or settings.working_crs)
+    cache = _Cache.load(folder)
+    host = client.endpoint.host
+    asked = (client.endpoint.url, client.endpoint.jurisdiction_id)
+    if cache.state and (cache.state.get("endpoint"), cache.state.get("jurisdiction_id")) != asked:
+        cache = _Cache(folder)  # another service's, or another council's: start again
+    sent = len(client.requests_made)
+    proxied = bool(requests.utils.get_environ_proxies(client.endpoint.url))
+    if not proxied and not can_connect(client.endpoint.url):  # behind a proxy: ask through it
+        return _offline(cache, host, f"cannot connect to {host}")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    state = dict(cache.state)
+    walker = _Walker(client, state)
+    try:
+        plan = _ask(walker, cache, state, start=start, bounds=bounds, now=now)
+    except (_UnreachableError, _BusyError) as exc:
+        return _offline(cache, host, str(exc))
+    fetch = Fetch(folder, online=True, requests=len(client.requests_made) - sent)
+    fetch.notes.append(plan)
+    _merge(cache, walker.walk.items, bounds=bounds, start=start, fetch=fetch, host=host)
+    fetch.notes += walker.walk.notes
+    state.update(
+        endpoint=client.endpoint.url,
+        jurisdiction_id=client.endpoint.jurisdiction_id,
+        since=start.date().isoformat(),
+        bounds=bounds,
+        fetched_at=_w3c(now),
+        mark=_w3c(_mark(cache, now)),
+        toolkit_version=__version__,
+    )
+    cache.state = state
+    cache.save()
+    return fetch
+
+
+def _since(since: dt.date | str | None) -> dt.datetime:
+    if since is None:
+        day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=DEFAULT_SINCE_DAYS)
+    elif isinstance(since, dt.datetime):
+        day = since.date()
+    elif isinstance(since, dt.date):
+        day = since
+    else:
+        try:
+            day = dt.date.fromisoformat(str(since).strip())
+        except ValueError:
+            raise ConfigError(
+                f"The date {since!r} to fetch reports since is not a date; write it "
+                "YYYY-MM-DD, e.g. 2024-04-01."
+            ) from None
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _ask(
+    walker: _Walker,
+    cache: _Cache,
+    state: dict[str, Any],
+    *,
+    start: dt.datetime,
+    bounds: list[float] | None,
+    now: dt.datetime,
+) -> str:
+    """Ask the service for what the cache lacks; say what was asked."""
+    fetched, mark = cache.fetched_at, _moment(state.get("mark"))
+    cached_since = _moment(f"{state.get('since')}T00:00:00Z")
+    whole = fetched is None or mark is None or cached_since is None
+    if not whole and not _covers(state.get("bounds"), bounds):
+        whole = True
+        walker.walk.notes.append("The project's area reaches beyond what was fetched before.")
+    if whole:
+        cache.records, cache.outside, cache.rejected = {}, {}, {}
+        for low, high in _windows(start, now + dt.timedelta(minutes=1)):
+            walker.window(low, high)
+        return f"Fetched every report made since {start:%d %b %Y}."
+    assert fetched is not None and mark is not None and cached_since is not None
+    if start < cached_since:  # an earlier start: the months before, and the changes
+        for low, high in _windows(start, cached_since):
+            walker.window(low, high)
+    threshold = mark - _OVERLAP
+    if state.get("updated_after") is not False:
+        items, how = walker.pages({"updated_after": _w3c(threshold)})
+        walker.walk.items += items  # current versions, whatever the service did with the ask
+        honoured = all(
+            (m := _moment(i.get("updated_datetime"))) is None or m >= threshold
+            for i in items
+            if isinstance(i, dict)
+        )
+        if honoured and how != "full":
+            if items:
+                state["updated_after"] = True
+            return f"Asked only for reports updated since {threshold:%d %b %Y %H:%M} UTC."
+        if not honoured:
+            state["updated_after"] = False
+    refresh = max(start, min(fetched - _OVERLAP, now - dt.timedelta(days=REFRESH_DAYS)))
+    for low, high in _windows(refresh, now + dt.timedelta(minutes=1)):
+        walker.window(low, high)
+    return (
+        f"Asked for the reports made since {refresh:%d %b %Y} (the service cannot be asked "
+        "for reports updated since the last fetch); older reports keep the status they had "
+        "then."
+    )
+
+
+def _merge(
+    cache: _Cache,
+    items: list[object],
+    *,
+    bounds: list[float] | None,
+    start: dt.datetime,
+    fetch: Fetch,
+    host: str,
+) -> None:
+    """Put the answers into the cache: an updated report replaces its earlier version."""
+    records, rejected = _clean(items, where=f"from {host}")
+    for key, entry in rejected.items():
+        cache.rejected[key] = entry
+    counted: set[str] = set()
+    for record in records:
+        rid = str(record["service_request_id"])
+        old = cache.records.get(rid)
+        if old is not None and _older(record, old):
+            continue  # the same report, asked twice: keep the newer version
+        cache.rejected.pop(rid, None)
+        if rid not in counted and old is None and rid not in cache.outside:
+            fetch.new += 1
+        elif rid not in counted and old is not None and old != record:
+            fetch.updated += 1
+        counted.add(rid)
+        if _inside(bounds, record) is False:
+            cache.records.pop(rid, None)
+            cache.outside[rid] = [float(record["long"]), float(record["lat"])]  # type: ignore[arg-type]
+        else:
+            cache.outside.pop(rid, None)
+            cache.records[rid] = record
+    for rid, record in list(cache.records.items()):
+        made = _moment(record.get("requested_datetime"))
+        if made is not None and made < start:  # a later start than before: drop the earlier
+            del cache.records[rid]
+    if bounds is not None:  # a smaller area than before: fewer kept
+        for rid, record in list(cache.records.items()):
+            if _inside(bounds, record) is False:
+                del cache.records[rid]
+                cache.outside[rid] = [float(record["long"]), float(record["lat"])]  # type: ignore[arg-type]
+    fetch.notes.append(
+        f"{fetch.requests} request{'s' if fetch.requests != 1 else ''}: "
+        f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated."
+    )
+
+
+def _older(record: Mapping[str, object], old: Mapping[str, object]) -> bool:
+    new_time, old_time = (
+        _moment(record.get("updated_datetime")),
+        _moment(old.get("updated_datetime")),
+    )
+    return new_time is not None and old_time is not None and new_time < old_time
+
+
+def _mark(cache: _Cache, now: dt.datetime) -> dt.datetime:
+    """The latest update the cache holds (the service's clock), else now."""
+    moments = [_moment(r.get("updated_datetime")) for r in cache.records.values()]
+    known = [m for m in moments if m is not None and m <= now + dt.timedelta(days=1)]
+    old = _moment(cache.state.get("mark"))
+    candidates = known + ([old] if old else [])
+    return max(candidates) if candidates else now
+
+
+def _offline(cache: _Cache, host: str, why: str) -> Fetch:
+    fetched = cache.fetched_at
+    if fetched is None:
+        raise NetworkUnavailableError(
+            f"Cannot fetch the reports from {host} ({why}), and none are cached in "
+            f"{cache.folder} from an earlier build. Export the reports from the service as a "
+            "file (FixMyStreet's CSV export, or the Open311 JSON saved from a browser) and "
+            "name it with [[reports]] file = ... (--reports FILE), or build again when online."
+        )
+    age = _age(dt.datetime.now(dt.UTC) - fetched)
+    line = (
+        f"Offline ({why}): using the reports fetched from {host} {age} ago, on "
+        f"{fetched:%d %b %Y at %H:%M} UTC."
+    )
+    log.info("%s", line)  # said first among the import's notes
+    return Fetch(cache.folder, online=False, notes=[line])
+
+
+def _age(delta: dt.timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "less than a minute"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def reports_from_open311_server(
+    url: str,
+    *,
+    cache_folder: str | Path | None = None,
+    since: dt.date | str | None = None,
+    jurisdiction_id: str | None = None,
+    service_code: str | None = None,
+    status: str | None = None,
+    params: Mapping[str, str] | None = None,
+    client: Open311Client | None = None,
+    **options: Unpack[ReportOptions],
+) -> ImportResult:
+    """Fetch a service's reports (only what changed, after the first time) and read them
+    into the ``reports`` layer.
+
+    Parameters
+    ----------
+    url
+        The service's ``requests.json`` (or ``.xml``) address, or its base
+        (``https://www.fixmystreet.com/open311/v2``).
+    cache_folder
+        This service's cache folder (default: :func:`endpoint_folder` below
+        ``cache/open311`` in the current folder; a project keeps it in its own folder).
+    since
+        The first day of reports (a date or ``YYYY-MM-DD``; default two years ago).
+    jurisdiction_id, service_code, status, params
+        Filters every request carries: the council on a service of several (FixMyStreet
+        needs one), one category, ``open`` or ``closed``, and the service's own parameters.
+    client
+        The client to ask with (default: a polite :class:`Open311Client`).
+    **options
+        ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see
+        :class:`~healthy_streets.io.reports.ReportOptions`. Reports outside ``area`` are
+        counted outside the project area.
+
+    Returns
+    -------
+    ImportResult
+        The reports, with their account: the items the service sent that are not service
+        requests are rejected with the reason; the fetch (or, offline, the cache's age) is
+        said in the notes.
+
+    Examples
+    --------
+    >>> result = reports_from_open311_server(  # doctest: +SKIP
+    ...     "https://www.fixmystreet.com/open311/v2/requests.json",
+    ...     jurisdiction_id="fixmystreet.com",
+    ...     since="2025-01-01",
+    ... )
+    """
+    folder = Path(cache_folder) if cache_folder is not None else None
+    if folder is None:
+        folder = endpoint_folder(
+            "cache/open311",
+            url,
+            jurisdiction_id=jurisdiction_id,
+            service_code=service_code,
+            status=status,
+        )
+    fetch = fetch_open311(
+        url,
+        cache_folder=folder,
+        since=since,
+        jurisdiction_id=jurisdiction_id,
+        service_code=service_code,
+        status=status,
+        params=params,
+        area=options.get("area"),
+        working_crs=options.get("working_crs"),
+        client=client,
+    )
+    return read_open311_cache(folder, notes=fetch.notes, **options)
+
+
+def read_open311_cache(
+    folder: str | Path, *, notes: Iterable[str] = (), **options: Unpack[ReportOptions]
+) -> ImportResult:
+    """Read a service's cache folder (see the module) into the ``reports`` layer, with the
+    account of every report the service sent: kept, rejected, or outside the area."""
+    cache = _Cache.load(Path(folder))
+    endpoint = str(cache.state.get("endpoint") or folder)
+    name = f"Open311 {urlsplit(endpoint).netloc or Path(folder).name}"
+    if cache.records:
+        try:
+            result = reports_from_open311(cache.folder / "requests.json", **options)
+        except InputFileError as exc:
+            raise InputFileError(endpoint, exc.problem, fix=exc.fix) from None
+    else:
+        result = AccountBook(name).result(empty_layer(REPORTS, crs=options.get("working_crs")), 0)
+    return _with_elsewhere(
+        result,
+        cache,
+        name=name,
+        notes=list(notes),
+        area=options.get("area"),
+        working_crs=options.get("working_crs") or settings.working_crs,
+    )
+
+
+def _with_elsewhere(
+    result: ImportResult,
+    cache: _Cache,
+    *,
+    name: str,
+    notes: list[str],
+    area: shapely.Geometry | None,
+    working_crs: str,
+) -> ImportResult:
+    """The reader's result, named for the service, with the items rejected when fetched and
+    the reports outside the area's bounds added to its account."""
+    layer = result.layer.assign(source=name) if len(result.layer) else result.layer
+    layer.attrs.update(result.layer.attrs)
+    rejected = pd.DataFrame(
+        [{"source": name, **entry} for entry in cache.rejected.values()], columns=ACCOUNT_COLUMNS
+    )
+    old_rejected = result.rejected.assign(source=name)
+    outside = result.outside
+    if cache.outside:
+        far = pd.DataFrame(
+            {
+                "row": list(cache.outside),
+                "distance_m": _distances(list(cache.outside.values()), area, working_crs),
+            }
+        )
+        outside = pd.concat([outside, far], ignore_index=True)
+    said = outside_note(result.outside, result.unit) if result.n_outside else None
+    extra = [n for n in result.notes if n != said]
+    if len(outside):
+        extra.append(outside_note(outside, result.unit))
+    return replace(
+        result,
+        layer=layer,
+        source=name,
+        rows_in=result.rows_in + len(cache.rejected) + len(cache.outside),
+        repaired=result.repaired.assign(source=name),
+        rejected=pd.concat([old_rejected, rejected], ignore_index=True).astype("str"),
+        outside=outside,
+        notes=[*notes, *extra],
+    )
+
+
+def _distances(
+    points: list[list[float]], area: shapely.Geometry | None, working_crs: str
+) -> list[float]:
+    if area is None or not points:
+        return [math.nan] * len(points)
+    import geopandas as gpd
+
+    lonlat = gpd.GeoSeries(gpd.points_from_xy(*zip(*points, strict=True)), crs=4326)
+    working = lonlat.to_crs(working_crs)
+    return [round(float(d), 1) for d in working.distance(area)]

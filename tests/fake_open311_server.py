@@ -1,0 +1,163 @@
+"""A small local HTTP server that answers like FixMyStreet's Open311 (GeoReport v2).
+
+As FixMyStreet's does (``perllib/FixMyStreet/App/Controller/Open311.pm``): a
+``jurisdiction_id`` is required (without one, a web page saying so), ``start_date`` and
+``end_date`` filter the date a report was made (``>=`` and ``<``), ``status`` is ``open`` or
+``closed``, answers hold at most ``limit`` requests (fewer with ``max_requests``), newest
+first, and there is neither paging nor ``updated_after``. Switches make it page
+(``page``/``page_size``) or honour ``updated_after``, as some other services do; ``script``
+queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape
+
+
+def moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@dataclass
+class Failure:
+    """One scripted answer: a status, its headers and body."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+class FakeOpen311:
+    """Start with ``with FakeOpen311(reports) as server:``; ``server.url`` is the
+    ``requests.json`` address. ``server.reports`` (id -> request) may be changed between
+    fetches; ``server.requests`` holds the query of every request received."""
+
+    def __init__(
+        self,
+        reports: list[dict[str, object]],
+        *,
+        limit: int = 1000,
+        pages: bool = False,
+        updated_after: bool = False,
+        needs_jurisdiction: bool = True,
+    ) -> None:
+        self.reports = {str(r["service_request_id"]): dict(r) for r in reports}
+        self.limit = limit
+        self.pages = pages
+        self.updated_after = updated_after
+        self.needs_jurisdiction = needs_jurisdiction
+        self.script: list[Failure] = []
+        self.junk: list[object] = []  # malformed items, sent once with the next answer
+        self.requests: list[dict[str, str]] = []
+        self.user_agents: list[str] = []
+        self.lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/open311/v2"
+        self.url = f"{self.base}/requests.json"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeOpen311:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop answering: the port is closed (as when the laptop is offline)."""
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def since(self, count: int) -> list[dict[str, str]]:
+        """The queries of the requests after the first ``count``."""
+        return self.requests[count:]
+
+    def answer(self, query: dict[str, str]) -> list[object]:
+        chosen = list(self.reports.values())
+        made = {id(r): moment(r["requested_datetime"]) for r in chosen}
+        if "start_date" in query:
+            chosen = [r for r in chosen if made[id(r)] >= moment(query["start_date"])]
+        if "end_date" in query:
+            chosen = [r for r in chosen if made[id(r)] < moment(query["end_date"])]
+        if "status" in query:
+            chosen = [r for r in chosen if r["status"] == query["status"]]
+        if "service_code" in query:
+            chosen = [r for r in chosen if r.get("service_code") == query["service_code"]]
+        if self.updated_after and "updated_after" in query:
+            after = moment(query["updated_after"])
+            chosen = [r for r in chosen if moment(r["updated_datetime"]) >= after]
+        chosen.sort(key=lambda r: moment(r["requested_datetime"]), reverse=True)
+        size = min(self.limit, int(query.get("max_requests") or self.limit))
+        if self.pages and "page_size" in query:
+            size = min(self.limit, int(query["page_size"]))
+            page = int(query.get("page", 1))
+            items: list[object] = chosen[(page - 1) * size : page * size]
+        else:
+            items = chosen[:size]
+        if self.junk:
+            items, self.junk = [*items, *self.junk], []
+        return items
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                return None
+
+            def _send(self, status: int, body: str, content_type: str, **headers: str) -> None:
+                data = body.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                parts = urlsplit(self.path)
+                query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+                with server.lock:
+                    server.requests.append(query)
+                    server.user_agents.append(self.headers.get("User-Agent", ""))
+                    failure = server.script.pop(0) if server.script else None
+                if failure is not None:
+                    self._send(failure.status, failure.body, "text/plain", **failure.headers)
+                    return
+                if not parts.path.endswith(("/requests.json", "/requests.xml")):
+                    self.send_error(404)
+                    return
+                if server.needs_jurisdiction and not query.get("jurisdiction_id"):
+                    page = "<html><body><p>Note: ERROR: Missing jurisdiction_id</p></body></html>"
+                    self._send(200, page, "text/html; charset=utf-8")
+                    return
+                with server.lock:
+                    items = server.answer(query)
+                if parts.path.endswith(".xml"):
+                    self._send(200, as_xml(items), "application/xml; charset=utf-8")
+                else:
+                    body = json.dumps({"requests": [{"request": items}]})
+                    self._send(200, body, "application/json; charset=utf-8")
+
+        return Handler
+
+
+def as_xml(items: list[object]) -> str:
+    """FixMyStreet's XML: ``<requests><request>`` with one element per field."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', "<requests>"]
+    for item in items:
+        if not isinstance(item, dict):
+            out.append(f"<request>{escape(str(item))}</request>")
+            continue
+        fields = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in item.items())
+        out.append(f"<request>{fields}</request>")
+    out.append("</requests>")
+    return "\n".join(out)

@@ -1,0 +1,381 @@
+"""Reports straight from an Open311 service, against a local server that answers like
+FixMyStreet's (nothing here reaches the internet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import shutil
+import socket
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from healthy_streets.cli import main
+from healthy_streets.errors import InputFileError, NetworkUnavailableError, ProjectFileError
+from healthy_streets.io import open311
+from healthy_streets.io.open311 import Open311Client, endpoint_folder, reports_from_open311_server
+from healthy_streets.project import load_project
+
+from conftest import SAMPLE
+from fake_open311_server import Failure, FakeOpen311
+
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+SINCE = (NOW - dt.timedelta(days=200)).date()
+#: Inside the sample's zones (Yarrowside, Chorley), and far away (Westminster).
+HERE = (53.6505, -2.6215)
+ELSEWHERE = (51.5007, -0.1246)
+
+
+def w3c(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def report(number, days_ago, *, status="open", category="Dog Fouling", where=HERE, **extra):
+    made = NOW - dt.timedelta(days=days_ago)
+    return {
+        "service_request_id": number,
+        "status": status,
+        "service_name": category,
+        "service_code": category[:2].upper(),
+        "title": f"{category} report {number}",
+        "detail": "Near the bench by the shops.",
+        "description": f"{category} report {number}: Near the bench by the shops.",
+        "requested_datetime": w3c(made),
+        "updated_datetime": w3c(made),
+        "lat": where[0] + number % 7 * 0.0003,
+        "long": where[1] + number % 5 * 0.0003,
+        "interface_used": "Web interface",
+        "agency_responsible": {"recipient": ["Chorley Borough Council"]},
+        **extra,
+    }
+
+
+def twelve():
+    return [report(100 + i, 3 + 15 * i) for i in range(12)]
+
+
+@pytest.fixture(autouse=True)
+def quick(monkeypatch):
+    """Politeness in milliseconds, not seconds (the waits themselves are tested below)."""
+    monkeypatch.setattr(open311, "MIN_INTERVAL_S", 0.0)
+    monkeypatch.setattr(open311, "BACKOFF_S", 0.01)
+
+
+def fetch(server, cache, *, since=SINCE, **options):
+    return reports_from_open311_server(
+        server.url, cache_folder=cache, jurisdiction_id="chorley", since=since, **options
+    )
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_service_that_pages_is_read_page_by_page(tmp_path, monkeypatch):
+    monkeypatch.setattr(open311, "PAGE_SIZE", 5)
+    recent = [report(100 + i, 1 + 4 * i) for i in range(12)]  # the last 45 days: one window
+    with FakeOpen311(recent, pages=True) as server:
+        result = fetch(server, tmp_path, since=(NOW - dt.timedelta(days=60)).date())
+    assert sorted(result.layer["report_id"].astype(int)) == list(range(100, 112))
+    assert [q.get("page", "1") for q in server.requests] == ["1", "2", "3"]  # 5, 5 and 2
+    assert result.rows_in == result.kept == 12
+
+
+def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
+    with FakeOpen311(twelve(), limit=5) as server:  # no paging; newest 5 only
+        result = fetch(server, tmp_path)
+    assert sorted(result.layer["report_id"].astype(int)) == list(range(100, 112))
+    assert all(q["jurisdiction_id"] == "chorley" for q in server.requests)
+    ends = [q["end_date"] for q in server.requests]
+    windows = [(q["start_date"], q["end_date"]) for q in server.requests]
+    assert len(windows) == len(set(windows))  # no window asked twice
+    assert any(a > b for a, b in itertools.pairwise(ends))  # earlier and earlier
+    starts = {
+        dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00")) for q in server.requests
+    }
+    assert min(starts).date() == SINCE
+    assert max(
+        dt.datetime.fromisoformat(q["end_date"].replace("Z", "+00:00"))
+        - dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00"))
+        for q in server.requests
+    ) <= dt.timedelta(days=90)  # GeoReport v2's widest span
+    assert server.user_agents[0].startswith("healthy-streets/")
+
+
+def test_429_is_waited_out_as_retry_after_says_and_a_500_tried_again():
+    waits = []
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(429, {"Retry-After": "7"}), Failure(500)]
+        client = Open311Client(server.url, jurisdiction_id="chorley", sleep=waits.append)
+        items = client.get({"start_date": w3c(NOW - dt.timedelta(days=30))})
+    assert len(server.requests) == 3  # 429, 500, then the answer
+    assert 7.0 in waits  # Retry-After
+    assert any(0 < w < 7.0 for w in waits)  # the backoff after the 500
+    assert {i["service_request_id"] for i in items} == {100, 101}
+
+
+def test_the_minimum_interval_between_requests_is_kept(monkeypatch):
+    monkeypatch.setattr(open311, "MIN_INTERVAL_S", 1.5)
+    waits = []
+    clock = iter([0.0, 0.25, 1.5, 6.25, 6.25])  # asked before and after each pause
+    with FakeOpen311(twelve()) as server:
+        client = Open311Client(
+            server.url, jurisdiction_id="chorley", sleep=waits.append, clock=lambda: next(clock)
+        )
+        for _ in range(3):
+            client.get({})
+    assert waits == [1.25]  # the second came 0.25 s after the first; the third long after
+
+
+def test_a_service_that_keeps_failing_with_nothing_cached_says_to_export_a_file(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(503)] * (open311.RETRIES + 1)
+        with pytest.raises(NetworkUnavailableError, match="Export the reports") as caught:
+            fetch(server, tmp_path)
+    assert "503" in str(caught.value)
+    assert len(server.requests) == open311.RETRIES + 1
+
+
+def test_a_missing_jurisdiction_id_is_one_clear_error(tmp_path):
+    with FakeOpen311(twelve()) as server, pytest.raises(InputFileError) as caught:
+        reports_from_open311_server(server.url, cache_folder=tmp_path, since=SINCE)
+    assert "jurisdiction_id" in str(caught.value)
+    assert server.url in str(caught.value)
+
+
+def test_malformed_items_are_rejected_with_reasons_and_the_rest_kept(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        server.junk = [
+            "not a request",
+            {"status": "open", "service_name": "Litter", "lat": HERE[0], "long": HERE[1]},
+            report(900, 5, lat="north"),
+            report(901, 5, requested_datetime="last Tuesday"),
+        ]
+        result = fetch(server, tmp_path)
+    assert len(result.layer) == 12
+    reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert len(reasons) == 4
+    assert result.rows_in == result.kept + result.n_rejected + result.n_outside == 16
+    joined = " ".join(reasons.values())
+    assert "Not a service request (a str" in joined
+    assert "no service_request_id" in joined
+    assert "date cannot be read" in joined
+    assert set(result.rejected["source"]) == {result.source}
+
+
+def test_names_and_emails_never_reach_the_layer_or_the_cache(tmp_path):
+    person = report(
+        500,
+        4,
+        requestor_name="Jane Smithson",
+        detail="Jane Smithson here: email jane.smithson@example.com or ring 07700 900123.",
+        address="12 Acacia Avenue",
+    )
+    with FakeOpen311([person]) as server:
+        result = fetch(server, tmp_path)
+    detail = result.layer["detail"].iloc[0]
+    assert "Smithson" not in detail and "@" not in detail and "07700" not in detail
+    assert "[name removed]" in detail and "[email removed]" in detail
+    cached = "".join(p.read_text() for p in tmp_path.iterdir())
+    for secret in ("Smithson", "jane.smithson", "900123", "requestor_name", "Acacia"):
+        assert secret not in cached, secret
+
+
+def test_the_next_fetch_asks_only_for_updates_and_merges_them(tmp_path):
+    with FakeOpen311(twelve(), updated_after=True) as server:
+        first = fetch(server, tmp_path)
+        assert set(first.layer["status"]) == {"open"}
+        asked = len(server.requests)
+        fixed = server.reports["101"]
+        fixed.update(status="closed", updated_datetime=w3c(NOW + dt.timedelta(minutes=1)))
+        server.reports["200"] = report(200, 0)
+        second = fetch(server, tmp_path)
+    again = server.since(asked)
+    assert len(again) == 1
+    assert "start_date" not in again[0]
+    mark = dt.datetime.fromisoformat(again[0]["updated_after"].replace("Z", "+00:00"))
+    assert NOW - dt.timedelta(days=4) < mark < NOW  # the latest update held, less an hour
+    statuses = dict(zip(second.layer["report_id"], second.layer["status"], strict=True))
+    assert statuses["101"] == "closed" and statuses["200"] == "open"
+    assert len(second.layer) == 13  # replaced, not doubled
+    assert "1 new report, 1 updated." in " ".join(second.notes)
+    assert "updated since" in second.notes[0]
+
+
+def test_fixmystreet_that_ignores_updated_after_is_asked_for_recent_reports(tmp_path):
+    with FakeOpen311(twelve()) as server:  # like FixMyStreet: updated_after means nothing
+        fetch(server, tmp_path)
+        first = len(server.requests)
+        server.reports["100"].update(status="closed", updated_datetime=w3c(NOW))
+        second = fetch(server, tmp_path)
+        probe, *rest = server.since(first)
+        third_from = len(server.requests)
+        fetch(server, tmp_path)
+        third = server.since(third_from)
+    assert "updated_after" in probe  # asked once, and found out
+    assert all("updated_after" not in q for q in [*rest, *third])
+    refresh = min(q["start_date"] for q in rest)
+    assert refresh > str(SINCE)  # not the whole period again
+    assert dict(zip(second.layer["report_id"], second.layer["status"], strict=True))["100"] == (
+        "closed"
+    )
+    state = json.loads((tmp_path / "state.json").read_text())
+    assert state["updated_after"] is False
+
+
+def test_offline_the_cache_is_used_and_its_age_said(tmp_path):
+    server = FakeOpen311(twelve())
+    with server:
+        fetch(server, tmp_path)
+    state = tmp_path / "state.json"
+    saved = json.loads(state.read_text())
+    saved["fetched_at"] = w3c(NOW - dt.timedelta(days=3, hours=2))
+    state.write_text(json.dumps(saved))
+    result = fetch(server, tmp_path)  # the server has gone: its port is closed
+    assert len(result.layer) == 12
+    line = result.notes[0]
+    assert line.startswith("Offline (cannot connect to 127.0.0.1:")
+    assert "3 days ago" in line
+    assert sum("Offline" in note for note in result.notes) == 1  # one line
+
+
+def test_a_connection_that_fails_is_tried_again_then_the_cache_used(tmp_path, monkeypatch):
+    with FakeOpen311(twelve()) as server:
+        fetch(server, tmp_path)
+    # a proxy that does not answer: every request fails after the connection check
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    waits = []
+    client = Open311Client(server.url, jurisdiction_id="chorley", sleep=waits.append)
+    result = fetch(server, tmp_path, client=client)
+    assert len(client.requests_made) == open311.RETRIES + 1
+    assert waits == [0.01 * 2**n for n in range(open311.RETRIES)]  # 2, 4, 8... in seconds
+    assert len(result.layer) == 12
+    assert result.notes[0].startswith("Offline (no connection to 127.0.0.1:")
+    assert "ProxyError" in result.notes[0]
+
+
+def test_offline_with_nothing_cached_points_to_a_file_export(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/open311/v2/requests.json"
+    with pytest.raises(NetworkUnavailableError) as caught:
+        reports_from_open311_server(url, cache_folder=tmp_path, since=SINCE)
+    message = str(caught.value)
+    assert "cannot connect" in message and "[[reports]] file" in message
+    assert "\n" not in message
+
+
+def test_xml_answers_are_read_too(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        result = reports_from_open311_server(
+            server.url.replace(".json", ".xml"),
+            cache_folder=tmp_path,
+            jurisdiction_id="chorley",
+            since=SINCE,
+        )
+    assert sorted(result.layer["report_id"].astype(int)) == list(range(100, 112))
+    assert set(result.layer["category"]) == {"dog_fouling"}
+
+
+def test_reports_outside_the_area_are_counted_not_kept(tmp_path):
+    from healthy_streets.io.zones import read_zones
+
+    zones = read_zones(SAMPLE / "zones.geojson").layer
+    area = zones.union_all().buffer(300)
+    far = [report(300 + i, 2 + i, where=ELSEWHERE) for i in range(3)]
+    with FakeOpen311([*twelve(), *far]) as server:
+        result = fetch(server, tmp_path, area=area)
+    assert len(result.layer) == 12
+    assert result.n_outside == 3
+    assert result.outside["distance_m"].min() > 200_000  # London is far from Chorley
+    assert any("outside the project area" in note for note in result.notes)
+    cached = json.loads((tmp_path / "requests.json").read_text())
+    assert len(cached) == 12
+
+
+def test_the_command_fetches_with_since_and_a_cache(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        args = ["reports", "--open311", server.url, "--since", str(SINCE)]
+        args += ["--jurisdiction-id", "chorley", "--cache", str(tmp_path)]
+        result = CliRunner().invoke(main, args)
+        bad = CliRunner().invoke(main, [*args[:3], "--since", "last spring"])
+    assert result.exit_code == 0, result.output
+    assert "dog_fouling" in result.output
+    assert "12 new reports" in result.output
+    folder = endpoint_folder(tmp_path, server.url, jurisdiction_id="chorley")
+    assert (folder / "state.json").is_file()
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output  # a bad argument
+
+
+def test_the_project_file_checks_open311_entries(tmp_path):
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        '[[reports]]\nopen311 = "ftp://example"\n'
+        '[[reports]]\nopen311 = "https://example.org/open311/v2"\nsince = "yesterday"\n'
+        '[[reports]]\nopen311 = "https://example.org/open311/v2"\nfile = "r.csv"\n'
+    )
+    with pytest.raises(ProjectFileError) as caught:
+        load_project(tmp_path)
+    message = str(caught.value)
+    assert "[[reports]] number 1: The Open311 address 'ftp://example' is not a web" in message
+    assert "[[reports]] number 2: The date 'yesterday'" in message
+    assert "[[reports]] number 3 has both file and open311" in message
+
+
+@pytest.fixture
+def live_project(tmp_path):
+    folder = tmp_path / "yarrowside"
+    assert CliRunner().invoke(main, ["init", str(folder)]).exit_code == 0
+    for name in ("zones.geojson", "yarrowside.osm", "assets_walkabout.csv"):
+        shutil.copy(SAMPLE / name, folder / name)
+    return folder
+
+
+def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_changes(
+    live_project,
+):
+    reports = [*twelve(), report(400, 10, where=ELSEWHERE)]
+    with FakeOpen311(reports) as server:
+        config = live_project / "healthy-streets.toml"
+        text = config.read_text()
+        text = text.replace('osm_file = "area.osm.pbf"', 'osm_file = "yarrowside.osm"')
+        text = text.replace('file = "walkabout.csv"', 'file = "assets_walkabout.csv"')
+        text = text.replace(
+            'file = "fixmystreet.csv"\nformat = "fixmystreet"',
+            f'open311 = "{server.base}"\njurisdiction_id = "chorley"\nsince = {SINCE}',
+        )
+        config.write_text(text)
+        project = load_project(config)
+        cache = project.inputs.reports[0].path
+        assert cache.parent == (live_project / "cache" / "open311").resolve()
+
+        first = CliRunner().invoke(main, ["build", str(config)])
+        assert first.exit_code == 0, first.output
+        asked = len(server.requests)
+        server.reports["102"].update(status="closed", updated_datetime=w3c(NOW))
+        server.reports["401"] = report(401, 1)
+        second = CliRunner().invoke(main, ["build", str(config), "--overwrite"])
+        assert second.exit_code == 0, second.output
+        again = server.since(asked)
+    assert "Fetching reports from" in second.output
+    assert "1 new report, 1 updated." in second.output
+    first_starts = {q["start_date"] for q in server.requests[:asked]}
+    assert min(first_starts).startswith(str(SINCE))
+    assert all(q.get("start_date", "9") > str(SINCE) for q in again)  # not the whole period
+    assert len(again) < asked
+    store = live_project / "out" / "healthy-streets.gpkg"
+    stored = pyogrio.read_dataframe(store, layer="reports")
+    statuses = dict(zip(stored["report_id"], stored["status"], strict=True))
+    assert statuses["102"] == "closed" and statuses["401"] == "open"
+    assert "400" not in statuses  # in Westminster: outside the project area
+    provenance = pyogrio.read_dataframe(store, layer="provenance", read_geometry=False)
+    row = provenance.set_index("role").loc["reports"]
+    assert (row["rows_in"], row["kept"], row["outside"]) == (14, 13, 1)
+    assert row["path"] == str(cache)
+    styled = pyogrio.read_dataframe(store, layer="layer_styles", read_geometry=False)
+    assert "reports" in set(styled["f_table_name"])

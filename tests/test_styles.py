@@ -1,0 +1,258 @@
+"""QGIS styles in the store: a default style per layer, matching the meeting map."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from xml.etree import ElementTree as ET
+
+import pyogrio
+import pytest
+
+import healthy_streets as hs
+from healthy_streets.io.styles import STYLE_NAME, STYLED_LAYERS, qml_style, sld_style
+from healthy_streets.maps.meeting import ZONE_STYLES
+from healthy_streets.maps.style import ASSET_COLOURS, REPORT_COLOURS, SPEED_BANDS
+from healthy_streets.store import open_store, store_update
+
+SLD = "{http://www.opengis.net/sld}"
+SE = "{http://www.opengis.net/se}"
+OGC = "{http://www.opengis.net/ogc}"
+
+
+@pytest.fixture(scope="module")
+def update():
+    return store_update(hs.load_layers(hs.sample_inputs()), hs.sample_inputs())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, update):
+    path = tmp_path_factory.mktemp("styled") / "store.gpkg"
+    open_store(path).update(update)
+    return path
+
+
+@pytest.fixture
+def store(built, tmp_path):
+    path = tmp_path / "store.gpkg"
+    shutil.copyfile(built, path)
+    return path
+
+
+def rows(path, where="1"):
+    with sqlite3.connect(path) as db:
+        db.row_factory = sqlite3.Row
+        found = db.execute(f"SELECT * FROM layer_styles WHERE {where} ORDER BY id").fetchall()
+    return [dict(r) for r in found]
+
+
+def rgba(colour, alpha=255):
+    text = colour.lstrip("#")
+    return ",".join(str(int(text[i : i + 2], 16)) for i in (0, 2, 4)) + f",{alpha}"
+
+
+def test_every_layer_opens_with_a_default_style_gdal_reads(built, update):
+    with sqlite3.connect(built) as db:
+        geometry = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"))
+        contents = db.execute(
+            "SELECT data_type, identifier FROM gpkg_contents WHERE table_name = 'layer_styles'"
+        ).fetchone()
+    assert contents == ("attributes", "layer_styles")  # a table GeoPackage readers know
+    table = pyogrio.read_dataframe(built, layer="layer_styles", read_geometry=False)
+    assert (
+        set(table["f_table_name"])
+        == set(update.layers)
+        == {
+            "zones",
+            "streets",
+            "assets",
+            "reports",
+        }
+    )
+    for _, row in table.iterrows():
+        # what QGIS asks for when it opens the layer (QgsOgrUtils::loadStoredStyle)
+        assert row["f_table_schema"] == ""
+        assert row["f_geometry_column"] == geometry[row["f_table_name"]] == "geom"
+        assert row["styleName"] == STYLE_NAME
+        assert bool(row["useAsDefault"]) is True
+        assert ET.fromstring(row["styleQML"]).tag == "qgis"
+        assert ET.fromstring(row["styleSLD"]).tag == f"{SLD}StyledLayerDescriptor"
+    assert table["f_table_name"].is_unique
+    info = pyogrio.read_info(built, layer="layer_styles")
+    assert list(info["fields"][:5]) == [
+        "f_table_catalog",
+        "f_table_schema",
+        "f_table_name",
+        "f_geometry_column",
+        "styleName",
+    ]
+
+
+def qml_filters(qml):
+    return [rule.get("filter") for rule in ET.fromstring(qml).iter("rule")]
+
+
+def qml_options(qml, name):
+    return [o.get("value") for o in ET.fromstring(qml).iter("Option") if o.get("name") == name]
+
+
+def test_streets_keep_the_maps_speed_colours_widths_and_dashes(built):
+    (row,) = rows(built, "f_table_name = 'streets'")
+    qml, sld = row["styleQML"], row["styleSLD"]
+    filters = qml_filters(qml)
+    assert "\"road_class\" = 'path'" in filters
+    assert "coalesce(\"road_class\", '') <> 'path' AND \"speed_mph\" <= 20" in filters
+    assert filters[-1] == "ELSE"  # limit unknown
+    colours = qml_options(qml, "line_color")
+    assert [rgba(b.colour, 242) for b in SPEED_BANDS] == colours[1:]
+    widths = [float(w) for w in qml_options(qml, "line_width")[1:]]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1]  # 20 mph widest
+    dashes = qml_options(qml, "use_custom_dash")[1:]
+    assert dashes == ["0" if b.dash is None else "1" for b in SPEED_BANDS]
+    root = ET.fromstring(sld)
+    names = {p.text for p in root.iter(f"{OGC}PropertyName")}
+    assert names == {"speed_mph", "road_class"}
+    strokes = [p.text for p in root.iter(f"{SE}SvgParameter") if p.get("name") == "stroke"]
+    assert {b.colour.lower() for b in SPEED_BANDS} <= set(strokes)
+    dasharrays = [
+        p.text for p in root.iter(f"{SE}SvgParameter") if p.get("name") == "stroke-dasharray"
+    ]
+    assert [b.dash for b in SPEED_BANDS if b.dash] == dasharrays[1:]  # after the paths'
+
+
+def test_zones_are_solid_when_in_force_and_dashed_when_proposed(built):
+    (row,) = rows(built, "f_table_name = 'zones'")
+    qml = row["styleQML"]
+    assert qml_filters(qml) == ["\"status\" = 'implemented'", "\"status\" = 'proposed'", "ELSE"]
+    assert qml_options(qml, "use_custom_dash") == ["0", "1", "1"]
+    fills = qml_options(qml, "color")
+    assert fills[0] == rgba(ZONE_STYLES["implemented"]["fillColor"], 15)
+    labels = [rule.get("label") for rule in ET.fromstring(qml).iter("rule")]
+    assert labels == ["In force", "Proposed", "Status unknown"]
+    sld = ET.fromstring(row["styleSLD"])
+    literals = [p.text for p in sld.iter(f"{OGC}Literal")]
+    assert literals == ["implemented", "proposed"]
+    assert len(list(sld.iter(f"{SE}ElseFilter"))) == 1
+
+
+def test_reports_have_their_categorys_colour_and_shape(built):
+    (row,) = rows(built, "f_table_name = 'reports'")
+    root = ET.fromstring(row["styleQML"])
+    symbols = {s.get("name"): s for s in root.iter("symbol")}
+    by_filter = {rule.get("filter"): symbols[rule.get("symbol")] for rule in root.iter("rule")}
+
+    def look(category):
+        symbol = by_filter[f"\"category\" = '{category}'"]
+        options = {o.get("name"): o.get("value") for o in symbol.iter("Option")}
+        return options["color"], options["name"], options["angle"]
+
+    assert look("dog_fouling") == (rgba(REPORT_COLOURS["dog_fouling"]), "circle", "0")
+    assert look("street_lighting") == (rgba(REPORT_COLOURS["street_lighting"]), "star", "0")
+    assert look("graffiti") == (rgba(REPORT_COLOURS["graffiti"]), "triangle", "180")
+    shapes = {look(c)[1:] for c in REPORT_COLOURS if c != "other"}
+    assert len(shapes) == len(REPORT_COLOURS) - 1  # no two categories share a shape
+    sld = ET.fromstring(row["styleSLD"])
+    fills = {p.text for p in sld.iter(f"{SE}SvgParameter") if p.get("name") == "fill"}
+    assert fills == {c.lower() for c in REPORT_COLOURS.values()}
+
+
+def test_assets_of_points_and_areas_get_markers_and_fills():
+    qml = qml_style("assets", geometry_type="GEOMETRY")
+    root = ET.fromstring(qml)
+    groups = root.find("renderer-v2/rules").findall("rule")
+    assert [g.get("filter") for g in groups] == [
+        "geometry_type($geometry) = 'Point'",
+        "geometry_type($geometry) = 'Polygon'",
+    ]
+    for group in groups:  # "Other" in each group takes only the rest of its own kind
+        assert [r.get("filter") for r in group.findall("rule")][-1] == "ELSE"
+    kinds = {s.get("type") for s in root.iter("symbol")}
+    assert kinds == {"marker", "fill"}
+    only_points = ET.fromstring(qml_style("assets", geometry_type="POINT"))
+    assert {s.get("type") for s in only_points.iter("symbol")} == {"marker"}
+    colours = set(qml_options(qml, "color"))
+    assert rgba(ASSET_COLOURS["park"]) in colours and rgba(ASSET_COLOURS["park"], 89) in colours
+
+
+@pytest.mark.parametrize("layer", STYLED_LAYERS)
+def test_each_style_parses_and_names_its_columns(layer):
+    column = {"streets": "speed_mph", "speed_limits": "speed_mph", "zones": "status"}.get(
+        layer, "category"
+    )
+    qml, sld = qml_style(layer), sld_style(layer)
+    assert f'"{column}"' in " ".join(qml_filters(qml))
+    assert column in {p.text for p in ET.fromstring(sld).iter(f"{OGC}PropertyName")}
+
+
+def test_a_councils_own_styles_survive_an_update(store, update):
+    with sqlite3.connect(store) as db:
+        db.execute(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+            "f_geometry_column, styleName, styleQML, useAsDefault) VALUES "
+            "('', '', 'parks', 'geom', 'parks', '<qgis/>', 1), "
+            "('', '', 'streets', 'geom', 'gritting routes', '<qgis/>', 0)"
+        )
+    open_store(store).update(update)
+    found = rows(store)
+    council = [(r["f_table_name"], r["styleName"]) for r in found if r["styleName"] != STYLE_NAME]
+    assert council == [("parks", "parks"), ("streets", "gritting routes")]
+    ours = [r["f_table_name"] for r in found if r["styleName"] == STYLE_NAME]
+    assert sorted(ours) == ["assets", "reports", "streets", "zones"]  # replaced, not doubled
+    assert all(r["useAsDefault"] for r in found if r["styleName"] == STYLE_NAME)
+
+
+def test_a_councils_default_for_one_of_our_layers_stays_the_default(store, update):
+    with sqlite3.connect(store) as db:
+        db.execute(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+            "f_geometry_column, styleName, styleQML, useAsDefault) VALUES "
+            "('', '', 'zones', 'geom', 'cabinet map', '<qgis/>', 1)"
+        )
+    open_store(store).update(update)
+    zones = {r["styleName"]: r["useAsDefault"] for r in rows(store, "f_table_name = 'zones'")}
+    assert zones == {"cabinet map": 1, STYLE_NAME: 0}
+    streets = rows(store, "f_table_name = 'streets'")
+    assert [r["useAsDefault"] for r in streets] == [1]
+
+
+@pytest.mark.postgis
+def test_postgis_store_gets_qgis_layer_styles(postgis_url, update):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"hs_styles_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(postgis_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        store = open_store(postgis_url, schema=schema)
+        store.update(update)
+        store.update(update)  # again: the toolkit's rows are replaced, not doubled
+        with engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT f_table_catalog, f_table_name, f_geometry_column, stylename, "
+                    "useasdefault, styleqml::text, stylesld::text, type "
+                    "FROM public.layer_styles WHERE f_table_schema = :schema "
+                    "ORDER BY f_table_name"
+                ),
+                {"schema": schema},
+            ).fetchall()
+            database = conn.execute(text("SELECT current_database()")).scalar()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                text("DELETE FROM public.layer_styles WHERE f_table_schema = :s"), {"s": schema}
+            )
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+    assert [r[1] for r in found] == ["assets", "reports", "streets", "zones"]
+    for catalog, _, geometry, name, default, qml, sld, kind in found:
+        assert (catalog, geometry, name, default, kind) == (
+            database,
+            "geometry",
+            STYLE_NAME,
+            True,
+            "vector",
+        )
+        assert ET.fromstring(qml).tag == "qgis"
+        assert ET.fromstring(sld).tag == f"{SLD}StyledLayerDescriptor"
