@@ -48,12 +48,12 @@ from healthy_streets.errors import (
 )
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
+from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
 from healthy_streets.io.osm_features import (
     assets_from_osm_file,
     assets_from_osm_polygon,
     basemap_from_osm_file,
 )
-from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
 from healthy_streets.io.store import kept_additions, open_store, store_names, store_update
 from healthy_streets.io.streets import is_graphml, read_street_network

@@ -72,8 +72,8 @@ import shapely
 from typing_extensions import Unpack
 
 from healthy_streets import settings
-from healthy_streets._version import __version__
 from healthy_streets._files import write_text_atomic
+from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
 from healthy_streets.io.overpass import can_connect
 from healthy_streets.io.reports import ReportOptions, _open311_items, reports_from_open311

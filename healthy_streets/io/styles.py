@@ -42,13 +42,13 @@ from xml.etree import ElementTree as ET
 
 from healthy_streets._version import __version__
 from healthy_streets.maps.style import (
-    STATUS_WORDS,
-    ZONE_STYLES,
     ASSET_COLOURS,
     PATH_STYLE,
     REPORT_COLOURS,
     REPORT_SHAPES,
     SPEED_BANDS,
+    STATUS_WORDS,
+    ZONE_STYLES,
 )
 from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES
 

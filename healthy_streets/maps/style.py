@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
-    "STATUS_WORDS",
-    "ZONE_STYLES",
     "ASSET_COLOURS",
     "HEAT_GRADIENT",
     "REPORT_COLOURS",
     "REPORT_SHAPES",
     "SHAPES",
     "SPEED_BANDS",
+    "STATUS_WORDS",
+    "ZONE_STYLES",
     "SpeedBand",
     "speed_band",
 ]
