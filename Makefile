@@ -36,9 +36,16 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-## bench: the meeting map with 100,000 reports against folium's MarkerCluster, in one run
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed-runtime
+
+## bench: the meeting map with 100,000 reports against folium's MarkerCluster, then the
+## county benchmark at each SCALE (default quarter half whole; e.g. make bench SCALE=quarter)
+SCALE ?= quarter half whole
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_map.py --out out/bench
+	$(BIN)/python benchmarks/bench_county.py $(foreach s,$(SCALE),--scale $(s)) --out out/bench
 
 ## sample: regenerate data/sample (deterministic: the same bytes every time)
 sample: $(VENV)/.installed-runtime

@@ -175,7 +175,10 @@ def run_stage(
     if process.returncode != 0 or not result.is_file():
         tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
         return {"status": "error", "returncode": process.returncode, "stderr": tail}
-    return {"status": "ok", "process_s": wall} | json.loads(result.read_text(encoding="utf-8"))
+    found = json.loads(result.read_text(encoding="utf-8"))
+    if "unavailable" in found:
+        return {"status": "unavailable", "reason": found["unavailable"]}
+    return {"status": "ok", "process_s": wall} | found
 
 
 def _say(scale: str, name: str, stage: dict[str, Any]) -> None:

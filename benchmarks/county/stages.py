@@ -521,8 +521,18 @@ NEEDS = {
 }
 
 
+#: Baselines' libraries, in the ``bench`` extra: a stage without its library is recorded as
+#: unavailable, not as a failure.
+OPTIONAL = frozenset({"pyrosm"})
+
+
 def run_worker(name: str, county: Path, work: Path, result: Path, **options: Any) -> None:
     """Run one stage in this process and write its result as JSON."""
     stage = Stage(county, work, **options)
-    out = STAGES[name](stage)
+    try:
+        out = STAGES[name](stage)
+    except ModuleNotFoundError as exc:
+        if exc.name not in OPTIONAL:
+            raise
+        out = {"unavailable": f"{exc.name} is not installed (pip install -e '.[bench]')"}
     result.write_text(json.dumps(out, indent=1), encoding="utf-8")
