@@ -333,9 +333,14 @@ def attach_ours(stage: Stage) -> dict[str, Any]:
     stage.save("attach_ours.pkl", {k: v[["zone_id", "street_name"]] for k, v in out.items()})
     return clock.result(
         pieces=len(streets),
-        reports_in_zones=int((out["reports"]["zone_id"] != "None").sum()),
-        reports_on_streets=int(out["reports"]["street_name"].notna().sum()),
+        reports_in_zones=_filled(out["reports"]["zone_id"]),
+        reports_on_streets=_filled(out["reports"]["street_name"]),
     )
+
+
+def _filled(values: Any) -> int:
+    """How many values are set (the layers write a missing text as NaN or "None")."""
+    return int((values.notna() & (values.astype("object") != "None")).sum())
 
 
 def attach_geopandas(stage: Stage) -> dict[str, Any]:
@@ -371,7 +376,12 @@ def attach_geopandas(stage: Stage) -> dict[str, Any]:
                 )
                 out[kind] = near[~near.index.duplicated()]
     agreement = _agreement(stage, out)
-    return clock.result(pieces=len(pieces), agreement=agreement)
+    return clock.result(
+        pieces=len(pieces),
+        reports_in_zones=_filled(out["reports"]["zone_id"]),
+        reports_on_streets=_filled(out["reports"]["street_name"]),
+        agreement=agreement,
+    )
 
 
 def _agreement(stage: Stage, theirs: dict[str, Any]) -> dict[str, float] | None:
@@ -433,9 +443,26 @@ def maps_ours(stage: Stage) -> dict[str, Any]:
                     "draw_s": round(drawn - started, 3),
                     "save_s": round(time.perf_counter() - drawn, 3),
                     "mb": round(Path(path).stat().st_size / 1e6, 3),
+                    "layers_mb": _layer_sizes(fmap),
                 }
             )
     return clock.result(maps=per_map, **_map_summary(per_map))
+
+
+def _layer_sizes(fmap: Any) -> dict[str, float]:
+    """Megabytes of data each of the map's layers carries in the page, by the layer's key
+    (the JSON its element holds; the page's scripts and styles are the rest)."""
+    sizes: dict[str, float] = {}
+    for child in fmap._children.values():
+        payload = sum(
+            len(str(getattr(child, attr, "")).encode("utf-8"))
+            for attr in ("data_json", "columns_json")
+        )
+        if payload:
+            key = str(getattr(child, "key_json", child.get_name())).strip('"')
+            key = re.sub(r"_[0-9a-f]{32}$", "", key)  # folium's own names end in a hash
+            sizes[key] = round(sizes.get(key, 0.0) + payload / 1e6, 4)
+    return sizes
 
 
 def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
@@ -443,7 +470,14 @@ def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
 
     seconds = np.array([m["draw_s"] + m["save_s"] for m in per_map])
     sizes = np.array([m["mb"] for m in per_map])
+    layers: dict[str, float] = {}
+    for m in per_map:
+        for key, mb in m["layers_mb"].items():
+            layers[key] = layers.get(key, 0.0) + mb
+    busiest = max(per_map, key=lambda m: m["reports"])
     return {
+        "layers_total_mb": {k: round(v, 1) for k, v in sorted(layers.items())},
+        "busiest": busiest,
         "count": len(per_map),
         "per_map_s": {
             "mean": round(float(seconds.mean()), 3),
