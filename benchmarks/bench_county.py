@@ -87,6 +87,9 @@ def main() -> None:
         for scale in args.scale or ["quarter", "half", "whole"]:
             entry = run_scale(scale, args)
             if not args.profile:
+                earlier = results["scales"].get(scale)
+                if args.only and earlier:  # the stages run again replace theirs only
+                    entry["stages"] = earlier["stages"] | entry["stages"]
                 results["scales"][scale] = entry
                 results["machine"] = machine()
                 results_path.parent.mkdir(parents=True, exist_ok=True)
