@@ -111,6 +111,8 @@ class TimedProgress:
     def steps(self, end: float) -> tuple[dict[str, float], list[float]]:
         """Seconds per step (zone maps summed) and each zone map's seconds."""
         totals: dict[str, float] = {}
+        if self.events and self.events[0][0] > 0:
+            totals["Before the first step (the store, the outputs)"] = self.events[0][0]
         maps: list[float] = []
         ends = [t for t, _ in self.events[1:]] + [end]
         for (start, text), finish in zip(self.events, ends, strict=True):
