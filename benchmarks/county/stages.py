@@ -25,14 +25,22 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import pickle
 import re
+import resource
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process (all its threads) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _status_mb(field: str) -> float:
@@ -48,6 +56,8 @@ class Clock:
     def __init__(self, profile: Path | None = None) -> None:
         self.profile = profile
         self.seconds = 0.0
+        self.cpu_s = 0.0
+        self.load_avg: list[float] = []
         self.peak_mb = 0.0
         self.rss_start_mb = 0.0
         self.parts: dict[str, float] = {}
@@ -61,10 +71,14 @@ class Clock:
             profiler = Profiler(interval=0.005)
             profiler.start()
         self.rss_start_mb = _status_mb("VmRSS")
+        self.load_avg = [os.getloadavg()[0]]
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         yield self
         self.seconds = time.perf_counter() - started
+        self.cpu_s = _cpu_seconds() - cpu
         self.peak_mb = _status_mb("VmHWM")
+        self.load_avg.append(os.getloadavg()[0])
         if profiler is not None and self.profile is not None:
             profiler.stop()
             self.profile.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +95,8 @@ class Clock:
     def result(self, **extra: Any) -> dict[str, Any]:
         out = {
             "seconds": round(self.seconds, 3),
+            "cpu_s": round(self.cpu_s, 3),
+            "load_avg": [round(v, 2) for v in self.load_avg],
             "peak_mb": round(self.peak_mb, 1),
             "rss_start_mb": round(self.rss_start_mb, 1),
         }
