@@ -87,6 +87,7 @@ def main() -> None:
         for scale in args.scale or ["quarter", "half", "whole"]:
             entry = run_scale(scale, args)
             if not args.profile:
+                results = _load(results_path)  # again: another run may have written since
                 earlier = results["scales"].get(scale)
                 if args.only and earlier:  # the stages run again replace theirs only
                     entry["stages"] = earlier["stages"] | entry["stages"]
