@@ -443,6 +443,25 @@ def growth(results: dict[str, Any]) -> list[list[str]]:
     return table
 
 
+def build_steps(results: dict[str, Any]) -> list[list[str]]:
+    """Each step of the fresh build at each scale (wall seconds, as the build reported
+    them to its progress), and the maps' seconds per map."""
+    scales = [s for s in ("quarter", "half", "whole") if s in results["scales"]]
+    builds = {s: _ok(results["scales"][s]["stages"], "build") for s in scales}
+    names = list(dict.fromkeys(n for b in builds.values() if b for n in b.get("steps", {})))
+    table = [[n, *[_step(builds[s], n) for s in scales]] for n in names]
+    per_map = [
+        f"{b['per_map_s']['mean']:.2f}" if b and "per_map_s" in b else "—" for b in builds.values()
+    ]
+    return [*table, ["seconds a map (mean)", *per_map]] if names else []
+
+
+def _step(build: dict[str, Any] | None, name: str) -> str:
+    if build is None or name not in build.get("steps", {}):
+        return "—"
+    return f"{build['steps'][name]:.1f}"
+
+
 def _short(scales: dict[str, Any], scale: str, name: str) -> str:
     stage = scales.get(scale, {}).get("stages", {}).get(name)
     if stage is None:
@@ -482,6 +501,11 @@ def print_report(results: dict[str, Any], *, markdown: bool = False) -> None:
             print("(ratios and targets are on CPU seconds; wall seconds are shown beside them)\n")
         header = ["work", "ours", "baseline", "ratio", "target", "met?"]
         print(_table(header, rows(scale, entry["stages"]), markdown=markdown))
+    steps = build_steps(results)
+    if steps:
+        print("\ninside the builds (wall seconds by step, fresh build)\n")
+        header = ["step", *[s for s in ("quarter", "half", "whole") if s in results["scales"]]]
+        print(_table(header, steps, markdown=markdown))
     if any(s in results["scales"] for s in ("half", "whole")):
         print("\ngrowth curve (CPU seconds; linear is 2x at half and 4x at whole)\n")
         header = ["stage", "quarter", "half", "whole", "half/quarter", "whole/quarter"]
