@@ -46,13 +46,21 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+$(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test,bench]'
+	@touch $@ $(VENV)/.installed-test $(VENV)/.installed-runtime
+
 ## bench: --help timings (median of 5 fresh processes); the meeting map with 100,000 reports
-## against folium's MarkerCluster, in one run;
-## and the evaluation's simulation at 500 replicates a scenario (about an hour on 2 cores)
-bench: $(VENV)/.installed-test
+## against folium's MarkerCluster; the county benchmark at each SCALE (default quarter half
+## whole; e.g. make bench SCALE=quarter); the evaluation's simulation at 500 replicates a
+## scenario (about an hour on 2 cores; skipped with SIMULATE=no)
+SCALE ?= quarter half whole
+SIMULATE ?= yes
+bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_help.py --out out/bench
 	$(BIN)/python benchmarks/bench_map.py --out out/bench
-	$(BIN)/python benchmarks/simulate_evaluation.py --out out/bench
+	$(BIN)/python benchmarks/bench_county.py $(foreach s,$(SCALE),--scale $(s)) --out out/bench
+	$(if $(filter yes,$(SIMULATE)),$(BIN)/python benchmarks/simulate_evaluation.py --out out/bench)
 
 ## sample: regenerate data/sample (deterministic: the same bytes every time)
 sample: $(VENV)/.installed-runtime

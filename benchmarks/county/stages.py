@@ -1,0 +1,621 @@
+"""The measured stages of the county benchmark, each run in a fresh process.
+
+A stage loads what it needs (a pickle an earlier stage left, or the county's files)
+before its clock starts, then times its work and reads the process's peak resident memory
+(``VmHWM``) when the work is done, before anything is saved: so each stage's memory is its
+own, not the sum of the run. ``rss_start_mb`` is what the process held when the clock
+started (the interpreter, the libraries and the stage's inputs).
+
+Ours and the baselines do the same work on the same files:
+
+- ``network_*``: the whole street network of the PBF (ours, pyrosm ``get_network("all")``),
+  or of the XML (osmnx ``graph_from_xml``);
+- ``reports_*`` / ``assets_*``: the FixMyStreet export and the walkabout sheet (ours with
+  the project area and taxonomy as a build reads them; pandas ``read_csv``; pyogrio with the
+  coordinates made into points);
+- ``attach_*``: streets cut at zones, zones on assets and reports, each point to its nearest
+  street within the attach distance (ours; geopandas ``overlay``, ``sjoin`` and
+  ``sjoin_nearest``), from the inputs a build hands these steps (captured by ``load``);
+- ``tables_ours``, ``maps_ours``: every table, every zone's map, from the attached layers;
+- ``build``, ``build_zone``, ``rebuild``: :func:`healthy_streets.pipeline.build` as the
+  command line runs it (fresh, one zone on the built county, again with nothing changed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import pickle
+import re
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU seconds of this process (all its threads) so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"/proc/self/status has no {field}.")
+
+
+class Clock:
+    """Times the work of a stage and reads its peak memory at the end."""
+
+    def __init__(self, profile: Path | None = None) -> None:
+        self.profile = profile
+        self.seconds = 0.0
+        self.cpu_s = 0.0
+        self.load_avg: list[float] = []
+        self.peak_mb = 0.0
+        self.rss_start_mb = 0.0
+        self.parts: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def work(self) -> Iterator[Clock]:
+        profiler = None
+        if self.profile is not None:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.005)
+            profiler.start()
+        self.rss_start_mb = _status_mb("VmRSS")
+        self.load_avg = [os.getloadavg()[0]]
+        cpu = _cpu_seconds()
+        started = time.perf_counter()
+        yield self
+        self.seconds = time.perf_counter() - started
+        self.cpu_s = _cpu_seconds() - cpu
+        self.peak_mb = _status_mb("VmHWM")
+        self.load_avg.append(os.getloadavg()[0])
+        if profiler is not None and self.profile is not None:
+            profiler.stop()
+            self.profile.parent.mkdir(parents=True, exist_ok=True)
+            self.profile.write_text(profiler.output_text(show_all=False), encoding="utf-8")
+            flat = profiler.output_text(flat=True)
+            self.profile.with_suffix(".flat.txt").write_text(flat, encoding="utf-8")
+
+    @contextlib.contextmanager
+    def part(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.parts[name] = self.parts.get(name, 0.0) + time.perf_counter() - started
+
+    def result(self, **extra: Any) -> dict[str, Any]:
+        out = {
+            "seconds": round(self.seconds, 3),
+            "cpu_s": round(self.cpu_s, 3),
+            "load_avg": [round(v, 2) for v in self.load_avg],
+            "peak_mb": round(self.peak_mb, 1),
+            "rss_start_mb": round(self.rss_start_mb, 1),
+        }
+        if self.parts:
+            out["parts"] = {k: round(v, 3) for k, v in self.parts.items()}
+        return out | extra
+
+
+class TimedProgress:
+    """A build's progress that notes when each step (and each zone map) starts."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.events: list[tuple[float, str]] = []
+
+    def _note(self, text: str) -> None:
+        self.events.append((time.perf_counter() - self.started, text))
+
+    def step(self, text: str) -> None:
+        self._note(text)
+
+    def items(self, items: Sequence[T], text: str) -> Iterable[T]:
+        for number, item in enumerate(items, start=1):
+            self._note(f"{text} ({number} of {len(items)})")
+            yield item
+        self._note("Writing the index, tables, workbook and rejected rows")
+
+    def steps(self, end: float) -> tuple[dict[str, float], list[float]]:
+        """Seconds per step (zone maps summed) and each zone map's seconds."""
+        totals: dict[str, float] = {}
+        if self.events and self.events[0][0] > 0:
+            totals["Before the first step (the store, the outputs)"] = self.events[0][0]
+        maps: list[float] = []
+        ends = [t for t, _ in self.events[1:]] + [end]
+        for (start, text), finish in zip(self.events, ends, strict=True):
+            name = re.sub(r" \(\d+ of \d+\)$", "", text)
+            totals[name] = totals.get(name, 0.0) + finish - start
+            if name != text and name.startswith("Drawing"):
+                maps.append(round(finish - start, 3))
+        return {k: round(v, 3) for k, v in totals.items()}, maps
+
+
+def _progress_class() -> type:
+    """:class:`TimedProgress` as a subclass of the pipeline's Progress (the build checks)."""
+    from healthy_streets.pipeline import Progress
+
+    return type("TimedBuildProgress", (TimedProgress, Progress), {})
+
+
+#: The toolkit's modules, imported before any clock starts: a reader that imports osmnx
+#: on first use would otherwise count two seconds of imports as reading (a build imports
+#: them once; the baselines' libraries are imported before their clocks too).
+TOOLKIT_MODULES = (
+    "healthy_streets.io.osm",
+    "healthy_streets.io.osm_features",
+    "healthy_streets.io.zones",
+    "healthy_streets.io.assets",
+    "healthy_streets.io.reports",
+    "healthy_streets.io.write",
+    "healthy_streets.analysis.attach",
+    "healthy_streets.analysis.tables",
+    "healthy_streets.analysis.gaps",
+    "healthy_streets.analysis.evaluation",
+    "healthy_streets.analysis.scorecard",
+    "healthy_streets.maps.meeting",
+    "healthy_streets.maps.index",
+    "healthy_streets.pipeline",
+    "healthy_streets.project",
+    "healthy_streets.store",
+)
+
+
+def _import_everything() -> None:
+    import importlib
+
+    for name in TOOLKIT_MODULES:
+        importlib.import_module(name)
+
+
+class Stage:
+    """What a stage worker is given."""
+
+    def __init__(
+        self, county: Path, work: Path, *, zone: str | None = None, profile: Path | None = None
+    ) -> None:
+        self.county, self.work, self.zone = county, work, zone
+        self.clock = Clock(profile)
+        _import_everything()
+
+    def file(self, key: str) -> Path:
+        from county import FILES
+
+        return self.county / FILES[key]
+
+    def project(self) -> Any:
+        from healthy_streets.project import load_project
+
+        return load_project(self.file("project"))
+
+    def area(self) -> Any:
+        from healthy_streets import settings
+        from healthy_streets.io.zones import read_zones
+
+        zones = read_zones(self.file("zones")).layer
+        return zones.union_all().buffer(settings.street_buffer_m)
+
+    def load(self, name: str) -> Any:
+        with (self.work / name).open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (the benchmark's own files)
+
+    def save(self, name: str, value: Any) -> None:
+        with (self.work / name).open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# ---------------------------------------------------------------- the import, captured
+
+
+def load(stage: Stage) -> dict[str, Any]:
+    """``load_layers`` as a build runs it, with the attaching steps' inputs kept for the
+    attach stages and each step timed."""
+    import healthy_streets.analysis.attach as attach
+    import healthy_streets.io.osm_features as osm_features
+    from healthy_streets.pipeline import load_layers
+
+    captured: dict[str, Any] = {}
+    clock = stage.clock
+
+    def timed(name: str, function: Callable[..., Any], keep: Callable[..., None]) -> Callable:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            keep(*args)
+            with clock.part(name):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    def keep_cut(streets: Any, zones: Any) -> None:
+        captured.update(streets=streets, zones=zones)
+
+    def keep_assign(layer: Any, zones: Any) -> None:
+        captured["reports" if "assets" in captured else "assets"] = layer
+
+    attach.cut_streets_at_zones = timed(
+        "cut_streets_at_zones", attach.cut_streets_at_zones, keep_cut
+    )
+    attach.assign_zones = timed("assign_zones", attach.assign_zones, keep_assign)
+    attach.attach_to_streets = timed("attach_to_streets", attach.attach_to_streets, lambda *a: None)
+    osm_features.basemap_from_osm_file = timed(
+        "basemap_from_osm_file", osm_features.basemap_from_osm_file, lambda *a: None
+    )
+    project = stage.project()
+    progress = _progress_class()()
+    with clock.work():
+        layers = load_layers(project.inputs, progress=progress)
+    missing = {"streets", "zones", "assets", "reports"} - set(captured)
+    if missing:
+        raise RuntimeError(
+            f"load_layers no longer calls the attaching functions this benchmark watches "
+            f"(nothing captured for {sorted(missing)}): update benchmarks/county/stages.py."
+        )
+    steps, _ = progress.steps(clock.seconds)
+    stage.save("attach_inputs.pkl", captured)
+    stage.save("layers.pkl", layers)
+    counts = {k: len(getattr(layers, k)) for k in ("zones", "streets", "assets", "reports")}
+    busiest = layers.reports["zone_id"].value_counts()
+    names = layers.zones.set_index("zone_id")["name"]
+    top = str(busiest.index[0]) if len(busiest) else str(layers.zones["zone_id"].iloc[0])
+    return clock.result(
+        steps=steps, counts=counts, busiest_zone=str(names[top]), busiest_reports=int(busiest.max())
+    )
+
+
+# ---------------------------------------------------------------- street networks
+
+
+def network_ours(stage: Stage) -> dict[str, Any]:
+    from healthy_streets.io.osm import street_network_from_osm_file
+
+    with stage.clock.work():
+        result = street_network_from_osm_file(stage.file("pbf"))
+    return stage.clock.result(segments=len(result.layer), ways=result.rows_kept)
+
+
+def network_pyrosm(stage: Stage) -> dict[str, Any]:
+    import pyrosm
+
+    with stage.clock.work():
+        ways = pyrosm.OSM(str(stage.file("pbf"))).get_network(network_type="all")
+    return stage.clock.result(ways=len(ways))
+
+
+def network_osmnx(stage: Stage) -> dict[str, Any]:
+    import osmnx as ox
+
+    with stage.clock.work():
+        graph = ox.graph_from_xml(stage.file("xml"), simplify=True, retain_all=True)
+    return stage.clock.result(edges=graph.number_of_edges(), nodes=graph.number_of_nodes())
+
+
+# ---------------------------------------------------------------- reading the tables
+
+
+def reports_ours(stage: Stage) -> dict[str, Any]:
+    from healthy_streets.io.reports import read_reports
+    from healthy_streets.model.taxonomy import report_taxonomy
+
+    area, taxonomy = stage.area(), report_taxonomy()
+    with stage.clock.work():
+        result = read_reports(
+            stage.file("reports"), format="fixmystreet", area=area, taxonomy=taxonomy, tiers={}
+        )
+    return stage.clock.result(rows=result.rows_in, kept=len(result.layer))
+
+
+def assets_ours(stage: Stage) -> dict[str, Any]:
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.model.taxonomy import asset_taxonomy
+
+    area, taxonomy = stage.area(), asset_taxonomy()
+    with stage.clock.work():
+        result = read_assets(stage.file("assets"), area=area, taxonomy=taxonomy)
+    return stage.clock.result(rows=result.rows_in, kept=len(result.layer))
+
+
+def _pandas(stage: Stage, key: str) -> dict[str, Any]:
+    import pandas as pd
+
+    with stage.clock.work():
+        frame = pd.read_csv(stage.file(key))
+    return stage.clock.result(rows=len(frame))
+
+
+def _pyogrio(stage: Stage, key: str) -> dict[str, Any]:
+    import pyogrio
+
+    with stage.clock.work():
+        frame = pyogrio.read_dataframe(
+            stage.file(key),
+            X_POSSIBLE_NAMES="Longitude",
+            Y_POSSIBLE_NAMES="Latitude",
+            KEEP_GEOM_COLUMNS="NO",
+        )
+    return stage.clock.result(rows=len(frame), points=int(frame.geometry.notna().sum()))
+
+
+def reports_pandas(stage: Stage) -> dict[str, Any]:
+    return _pandas(stage, "reports")
+
+
+def reports_pyogrio(stage: Stage) -> dict[str, Any]:
+    return _pyogrio(stage, "reports")
+
+
+def assets_pandas(stage: Stage) -> dict[str, Any]:
+    return _pandas(stage, "assets")
+
+
+def assets_pyogrio(stage: Stage) -> dict[str, Any]:
+    return _pyogrio(stage, "assets")
+
+
+# ---------------------------------------------------------------- attaching
+
+
+def attach_ours(stage: Stage) -> dict[str, Any]:
+    from healthy_streets.analysis.attach import (
+        assign_zones,
+        attach_to_streets,
+        cut_streets_at_zones,
+    )
+
+    given = stage.load("attach_inputs.pkl")
+    zones, clock = given["zones"], stage.clock
+    with clock.work():
+        with clock.part("cut_streets_at_zones"):
+            streets = cut_streets_at_zones(given["streets"], zones)
+        out = {}
+        for kind in ("assets", "reports"):
+            with clock.part(f"assign_zones ({kind})"):
+                layer = assign_zones(given[kind], zones)
+            with clock.part(f"attach_to_streets ({kind})"):
+                out[kind] = attach_to_streets(layer, streets)
+    stage.save("attach_ours.pkl", {k: v[["zone_id", "street_name"]] for k, v in out.items()})
+    return clock.result(
+        pieces=len(streets),
+        reports_in_zones=_filled(out["reports"]["zone_id"]),
+        reports_on_streets=_filled(out["reports"]["street_name"]),
+    )
+
+
+def _filled(values: Any) -> int:
+    """How many values are set (the layers write a missing text as NaN or "None")."""
+    return int((values.notna() & (values.astype("object") != "None")).sum())
+
+
+def attach_geopandas(stage: Stage) -> dict[str, Any]:
+    """The same attachment with geopandas: ``overlay`` (identity) cuts the streets at the
+    zones, ``sjoin`` (within) puts points in zones, ``sjoin_nearest`` finds each point's
+    nearest street within the attach distance."""
+    import geopandas as gpd
+
+    from healthy_streets import settings
+
+    given = stage.load("attach_inputs.pkl")
+    zones = given["zones"][["zone_id", "geometry"]]
+    link = ["zone_id", "segment_id", "street_name", "street_distance_m"]
+    clock = stage.clock
+    with clock.work():
+        with clock.part("overlay (identity)"):
+            streets = given["streets"].drop(columns=["zone_id"], errors="ignore")
+            pieces = gpd.overlay(streets, zones, how="identity", keep_geom_type=True)
+        out = {}
+        for kind in ("assets", "reports"):
+            layer = given[kind].drop(columns=link, errors="ignore")
+            points = layer.set_geometry(layer.geometry.representative_point())
+            with clock.part(f"sjoin ({kind})"):
+                placed = gpd.sjoin(points, zones, how="left", predicate="within")
+                placed = placed[~placed.index.duplicated()].drop(columns="index_right")
+            with clock.part(f"sjoin_nearest ({kind})"):
+                near = gpd.sjoin_nearest(
+                    placed,
+                    pieces[["name", "geometry"]].rename(columns={"name": "street_name"}),
+                    how="left",
+                    max_distance=settings.attach_distance_m,
+                    distance_col="street_distance_m",
+                )
+                out[kind] = near[~near.index.duplicated()]
+    agreement = _agreement(stage, out)
+    return clock.result(
+        pieces=len(pieces),
+        reports_in_zones=_filled(out["reports"]["zone_id"]),
+        reports_on_streets=_filled(out["reports"]["street_name"]),
+        agreement=agreement,
+    )
+
+
+def _agreement(stage: Stage, theirs: dict[str, Any]) -> dict[str, float] | None:
+    """Shares of reports on which geopandas and ours agree (zone, street name)."""
+    path = stage.work / "attach_ours.pkl"
+    if not path.is_file():
+        return None
+    ours = stage.load("attach_ours.pkl")["reports"]
+    other = theirs["reports"].reindex(ours.index)
+    zone_ours = ours["zone_id"].where(ours["zone_id"] != "None")
+    same_zone = (zone_ours.fillna("-") == other["zone_id"].fillna("-")).mean()
+    name_ours = ours["street_name"].where(ours["street_name"] != "None")
+    same_name = (name_ours.fillna("-") == other["street_name"].fillna("-")).mean()
+    return {"zone": round(float(same_zone), 4), "street_name": round(float(same_name), 4)}
+
+
+# ---------------------------------------------------------------- tables and maps
+
+
+def tables_ours(stage: Stage) -> dict[str, Any]:
+    from healthy_streets.pipeline import analysis_tables
+
+    layers, project = stage.load("layers.pkl"), stage.project()
+    with stage.clock.work():
+        tables = analysis_tables(layers, evaluation=project.evaluation)
+    return stage.clock.result(tables={k: len(v) for k, v in tables.items()})
+
+
+def maps_ours(stage: Stage) -> dict[str, Any]:
+    """Every zone's map, one after another as a build draws them today."""
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
+    layers, project = stage.load("layers.pkl"), stage.project()
+    folder = stage.work / "maps"
+    folder.mkdir(exist_ok=True)
+    per_map: list[dict[str, Any]] = []
+    reports = layers.reports["zone_id"].value_counts()
+    clock = stage.clock
+    with clock.work():
+        for zid in layers.zones["zone_id"]:
+            started = time.perf_counter()
+            fmap = meeting_map(
+                zid,
+                zones=layers.zones,
+                streets=layers.streets,
+                assets=layers.assets,
+                reports=layers.reports,
+                basemap=layers.basemap,
+                project=project.name,
+                focus=project.evaluation.get("category", "dog_fouling"),
+                additions_contact=project.additions_contact,
+            )
+            drawn = time.perf_counter()
+            path = save_map(fmap, folder / f"{zid}.html", overwrite=True)
+            per_map.append(
+                {
+                    "zone_id": str(zid),
+                    "reports": int(reports.get(zid, 0)),
+                    "draw_s": round(drawn - started, 3),
+                    "save_s": round(time.perf_counter() - drawn, 3),
+                    "mb": round(Path(path).stat().st_size / 1e6, 3),
+                    "layers_mb": _layer_sizes(fmap),
+                }
+            )
+    return clock.result(maps=per_map, **_map_summary(per_map))
+
+
+def _layer_sizes(fmap: Any) -> dict[str, float]:
+    """Megabytes of data each of the map's layers carries in the page, by the layer's key
+    (the JSON its element holds; the page's scripts and styles are the rest)."""
+    sizes: dict[str, float] = {}
+    for child in fmap._children.values():
+        payload = sum(
+            len(str(getattr(child, attr, "")).encode("utf-8"))
+            for attr in ("data_json", "columns_json")
+        )
+        if payload:
+            key = str(getattr(child, "key_json", child.get_name())).strip('"')
+            key = re.sub(r"_[0-9a-f]{32}$", "", key)  # folium's own names end in a hash
+            sizes[key] = round(sizes.get(key, 0.0) + payload / 1e6, 4)
+    return sizes
+
+
+def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
+    import numpy as np
+
+    seconds = np.array([m["draw_s"] + m["save_s"] for m in per_map])
+    sizes = np.array([m["mb"] for m in per_map])
+    layers: dict[str, float] = {}
+    for m in per_map:
+        for key, mb in m["layers_mb"].items():
+            layers[key] = layers.get(key, 0.0) + mb
+    busiest = max(per_map, key=lambda m: m["reports"])
+    return {
+        "layers_total_mb": {k: round(v, 1) for k, v in sorted(layers.items())},
+        "busiest": busiest,
+        "count": len(per_map),
+        "per_map_s": {
+            "mean": round(float(seconds.mean()), 3),
+            "median": round(float(np.median(seconds)), 3),
+            "max": round(float(seconds.max()), 3),
+        },
+        "mb": {
+            "mean": round(float(sizes.mean()), 3),
+            "max": round(float(sizes.max()), 3),
+            "total": round(float(sizes.sum()), 1),
+            "over_2mb": int((sizes > 2).sum()),
+        },
+    }
+
+
+# ---------------------------------------------------------------- whole builds
+
+
+def _build(stage: Stage, **options: Any) -> dict[str, Any]:
+    from healthy_streets.pipeline import build
+
+    project = stage.project()
+    progress = _progress_class()()
+    out = stage.work / "build"
+    with stage.clock.work():
+        _, outputs = build(project, output=out, overwrite=True, progress=progress, **options)
+    steps, maps = progress.steps(stage.clock.seconds)
+    sizes = [p.stat().st_size / 1e6 for p in outputs.maps.values()]
+    extra: dict[str, Any] = {"steps": steps, "maps": len(outputs.maps)}
+    if maps:
+        extra["per_map_s"] = {"mean": round(sum(maps) / len(maps), 3), "max": max(maps)}
+        extra["mb"] = {"max": round(max(sizes), 3), "total": round(sum(sizes), 1)}
+    return stage.clock.result(**extra)
+
+
+def build_fresh(stage: Stage) -> dict[str, Any]:
+    return _build(stage)
+
+
+def build_zone(stage: Stage) -> dict[str, Any]:
+    return _build(stage, zone=stage.zone) | {"zone": stage.zone}
+
+
+def rebuild(stage: Stage) -> dict[str, Any]:
+    return _build(stage)
+
+
+STAGES: dict[str, Callable[[Stage], dict[str, Any]]] = {
+    "load": load,
+    "network_ours": network_ours,
+    "network_pyrosm": network_pyrosm,
+    "network_osmnx": network_osmnx,
+    "reports_ours": reports_ours,
+    "reports_pandas": reports_pandas,
+    "reports_pyogrio": reports_pyogrio,
+    "assets_ours": assets_ours,
+    "assets_pandas": assets_pandas,
+    "assets_pyogrio": assets_pyogrio,
+    "attach_ours": attach_ours,
+    "attach_geopandas": attach_geopandas,
+    "tables_ours": tables_ours,
+    "maps_ours": maps_ours,
+    "build": build_fresh,
+    "build_zone": build_zone,
+    "rebuild": rebuild,
+}
+#: Stages that need another's output: stage -> the stage it needs.
+NEEDS = {
+    "attach_ours": "load",
+    "attach_geopandas": "load",
+    "tables_ours": "load",
+    "maps_ours": "load",
+    "build_zone": "build",
+    "rebuild": "build",
+}
+
+
+#: Baselines' libraries, in the ``bench`` extra: a stage without its library is recorded as
+#: unavailable, not as a failure.
+OPTIONAL = frozenset({"pyrosm"})
+
+
+def run_worker(name: str, county: Path, work: Path, result: Path, **options: Any) -> None:
+    """Run one stage in this process and write its result as JSON."""
+    stage = Stage(county, work, **options)
+    try:
+        out = STAGES[name](stage)
+    except ModuleNotFoundError as exc:
+        if exc.name not in OPTIONAL:
+            raise
+        out = {"unavailable": f"{exc.name} is not installed (pip install -e '.[bench]')"}
+    result.write_text(json.dumps(out, indent=1), encoding="utf-8")
