@@ -27,6 +27,7 @@ from healthy_streets._audience import speaking_to
 from healthy_streets._files import check_output, write_fix
 from healthy_streets._staging import OutputStaging, checkpoint
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
+from healthy_streets.analysis.changes import Changes, changes_since
 from healthy_streets.analysis.evaluation import before_after, check_settings, evaluation_buffer_m
 from healthy_streets.analysis.gaps import (
     compare_speed_limits,
@@ -46,6 +47,7 @@ from healthy_streets.errors import (
     OutputExistsError,
     OutputWriteError,
 )
+from healthy_streets.history import build_record, describe_earlier, with_changes
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
@@ -492,10 +494,12 @@ def _stage_outputs(
     focus: str | None = "dog_fouling",
     additions_contact: str | None = None,
     gaps: gpd.GeoDataFrame | None = None,
+    since_last: Changes | None = None,
 ) -> None:
     """Write every output into the staging folder (a failure to write is one clear error,
     with nothing changed); the maps' PDFs when ``relative`` names them. The 20mph gaps are
-    worked out once for every map (``gaps``, when the tables already did)."""
+    worked out once for every map (``gaps``, when the tables already did); the changes
+    ``since_last`` build are marked on the maps and the index."""
     stage, out = staging.files, staging.out
     with _write_errors(out):
         reporter = as_progress(progress)
@@ -511,6 +515,7 @@ def _stage_outputs(
                 project=title,
                 focus=focus,
                 additions_contact=additions_contact,
+                since_last=since_last,
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
         _stage_pdfs(stage, relative, chosen, reporter)
@@ -527,6 +532,7 @@ def _stage_outputs(
             made_on=made_on,
             title=title,
             data_range=_data_range(layers.reports),
+            since_last=since_last,
         )
         save_index(page, stage / relative["index"], overwrite=True)
         write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
@@ -586,6 +592,7 @@ def build(
     overwrite: bool = False,
     progress: Progress | None = None,
     pdf: bool = False,
+    since_last: bool | None = None,
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
@@ -615,6 +622,11 @@ def build(
     pdf
         Also print each zone's map to an A4 PDF, and all of them into ``atlas.pdf`` (the
         ``pdf`` extra and Chromium; see :mod:`healthy_streets.maps.pdf`).
+    since_last
+        Show what changed since the last build (new reports, reports fixed or closed,
+        places added or removed) on the index, every map, the summary and
+        ``tables/changes.csv`` (:mod:`healthy_streets.history`). Default: the project's
+        ``compare`` setting. Every build is recorded in the store either way.
 
     Returns
     -------
@@ -656,6 +668,7 @@ def build(
                 overwrite=overwrite,
                 reporter=progress or Progress(),
                 pdf=pdf,
+                compare=project.compare == "last" if since_last is None else since_last,
             )
     except KeyboardInterrupt as exc:
         if isinstance(exc, BuildInterrupted):
@@ -674,13 +687,15 @@ def _build_staged(
     overwrite: bool,
     reporter: Progress,
     pdf: bool = False,
+    compare: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
-    store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
+    store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
     kept = kept_additions(store_at, inputs=project.inputs.paths())
+    earlier = store_at.earlier_build() if compare else None
     layers = load_layers(
         project.inputs,
         progress=reporter,
@@ -691,6 +706,9 @@ def _build_staged(
     reporter.step("Working out the tables")
     gaps = twenty_mph_gaps(layers)  # once, for the table and every map
     tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
+    changes = changes_since(earlier, layers) if earlier is not None else None
+    if changes is not None:
+        tables = with_changes(tables, changes, layers.zones)
     relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
     for path in relative.values():
         check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
@@ -705,11 +723,20 @@ def _build_staged(
         focus=project.evaluation.get("category", "dog_fouling"),
         additions_contact=project.additions_contact,
         gaps=gaps,
+        since_last=changes,
     )
     checkpoint("staged")
     reporter.step("Updating the store")
+    update = store_update(layers, project.inputs)
+    update.history = build_record(
+        layers,
+        build_id=staging.id,
+        project=project.name,
+        provenance=update.provenance,
+        changes=changes,
+    )
     prepared = store_at.prepare(
-        store_update(layers, project.inputs),
+        update,
         overwrite=overwrite,
         place=staging.place,
         build_id=staging.id,
@@ -727,6 +754,7 @@ def _build_staged(
         prepared.discard()
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed = stale
+    outputs.since_last = describe_earlier(changes, wanted=compare)
     return layers, outputs
 
 

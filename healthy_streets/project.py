@@ -76,6 +76,9 @@ class Project:
     additions_contact
         Where residents send the additions they download from a meeting map (each map
         says it).
+    compare
+        ``"last"``: every build shows what changed since the last one (``build
+        --since-last``); ``None``: builds do not compare.
     """
 
     name: str
@@ -86,6 +89,7 @@ class Project:
     evaluation: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     additions_contact: str | None = None
+    compare: str | None = None
 
 
 # The file's layout: table -> key -> (type, meaning). Tables in _LISTS are arrays of tables.
@@ -98,6 +102,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "allow_outside": (bool, "true to read input files from outside the project folder"),
         "additions": (str, "a folder of residents' additions files, read by every build"),
         "additions_contact": (str, "where residents send their additions (on each map)"),
+        "compare": (str, '"last": show what changed since the last build on every map'),
     },
     "zones": {
         "file": (str, "the council's zones file"),
@@ -211,6 +216,12 @@ def _check_required(data: dict[str, Any], problems: list[str]) -> None:
         )
     if streets_table.get("osm_file") and streets_table.get("place"):
         problems.append("[streets] has both osm_file and place: keep one.")
+    compare = _table(data.get("project")).get("compare")
+    if isinstance(compare, str) and compare != "last":
+        problems.append(
+            f'[project] compare is "{compare}": write compare = "last" to show what changed '
+            "since the last build, or remove the key."
+        )
     for kind in ("assets", "reports"):
         for i, entry in enumerate(_entries(data, kind), start=1):
             if kind == "reports" and "open311" in entry:  # live Open311: io/open311.py
@@ -355,6 +366,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         evaluation=dict(data.get("evaluation", {})),
         path=file,
         additions_contact=project_table.get("additions_contact"),
+        compare=project_table.get("compare"),
     )
 
 
@@ -558,6 +570,7 @@ buffer_m = 300                  # metres around the zones to keep streets, asset
 additions = "additions"         # residents' additions files from the meeting maps: every
                                 # build reads them (put each downloaded file in it)
 # additions_contact = "healthy.streets@example.gov.uk"   # "Then send the file to ..." on each map
+# compare = "last"              # every build shows what changed since the last one
 
 [zones]
 file = "zones.geojson"          # GeoJSON, Shapefile (.shp/.zip), GeoPackage, KML/KMZ, CSV+WKT

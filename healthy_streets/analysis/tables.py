@@ -41,6 +41,8 @@ __all__ = [
 
 #: The ``zone_id`` of the area outside every zone in tables.
 OUTSIDE = "(outside zones)"
+#: The name tables give the rows of :data:`OUTSIDE`.
+OUTSIDE_NAME = "Outside all zones"
 
 TIMEZONE = "Europe/London"
 DAYS_PER_YEAR = 365.25
@@ -354,7 +356,7 @@ def summarise_zones(
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     table = pd.DataFrame(index=index)
-    table["name"] = [*zones["name"].astype("str"), "Outside all zones"]
+    table["name"] = [*zones["name"].astype("str"), OUTSIDE_NAME]
     table["status"] = [*zones["status"].astype("str"), None]
     table["implemented_on"] = [*zones["implemented_on"], pd.NaT]
     table["area_km2"] = _areas_km2(zones).reindex(index).round(4)

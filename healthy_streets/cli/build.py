@@ -21,6 +21,7 @@ def run_build(
     store: str | None,
     overwrite: bool,
     pdf: bool = False,
+    since_last: bool | None = None,
 ) -> None:
     """Build ``project`` and print the summary: each input's account, then the outputs."""
     from healthy_streets.pipeline import build
@@ -34,6 +35,7 @@ def run_build(
         overwrite=overwrite,
         progress=progress_printer(quiet=quiet),
         pdf=pdf,
+        since_last=since_last,
     )
     if not quiet:
         print_imports(layers.imports)
@@ -58,6 +60,8 @@ def run_build(
         if outputs.removed:
             names = ", ".join(p.name for p in outputs.removed)
             echo(f"  removed, as their zones are no longer in the zones file: {names}")
+        for sentence in outputs.since_last:
+            echo(sentence)
     echo(str(outputs.index.resolve()))
 
 
@@ -83,6 +87,14 @@ def run_build(
     help="Also print each zone's map to an A4 PDF, and all of them into atlas.pdf (needs "
     "pip install 'healthy-streets[pdf]' and Chromium).",
 )
+@click.option(
+    "--since-last/--no-since-last",
+    "since_last",
+    default=None,
+    help="Show what changed since the last build (new reports, reports fixed or closed, "
+    "places added or removed) on the index, every map and tables/changes.csv. Default: the "
+    'project\'s compare = "last" setting.',
+)
 @overwrite_opt
 @click.pass_context
 def command(
@@ -92,6 +104,7 @@ def command(
     output: str | None,
     store: str | None,
     pdf: bool,
+    since_last: bool | None,
     overwrite: bool,
 ) -> None:
     """Build a project: imports, the store, the tables, the maps and the index.
@@ -104,12 +117,14 @@ def command(
     or is stopped (Ctrl-C) changes nothing, and says so. One build at a time may write into
     an output folder. With --pdf each map is also printed on an A4 page (maps/<zone>.pdf)
     and all of them into atlas.pdf, through the machine's Chromium (HEALTHY_STREETS_CHROMIUM
-    names another).
+    names another). Every build is recorded in the store; with --since-last the index, each
+    map and tables/changes.csv show what changed since the previous one.
 
     \b
     Examples:
       healthy-streets build
       healthy-streets build --pdf --overwrite
+      healthy-streets build --since-last --overwrite
       healthy-streets build chorley-east/healthy-streets.toml --overwrite
       healthy-streets build chorley-east --zone "Church Fields" --overwrite
       healthy-streets build --store postgresql://gis@dbserver/healthy_streets
@@ -117,4 +132,13 @@ def command(
     from healthy_streets.project import load_project
 
     project = load_project(Path(config))
-    run_build(ctx, project, zone=zone, output=output, store=store, overwrite=overwrite, pdf=pdf)
+    run_build(
+        ctx,
+        project,
+        zone=zone,
+        output=output,
+        store=store,
+        overwrite=overwrite,
+        pdf=pdf,
+        since_last=since_last,
+    )

@@ -75,6 +75,13 @@ from healthy_streets.io.styles import write_styles
 from healthy_streets.io.write import write_gpkg
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult
 from healthy_streets.model.build import Inputs, Layers
+from healthy_streets.model.history import (
+    BUILD_ZONES_COLUMNS,
+    BUILDS_COLUMNS,
+    EARLIER_ASSET_COLUMNS,
+    EARLIER_REPORT_COLUMNS,
+    EarlierBuild,
+)
 from healthy_streets.model.layers import ASSETS, LAYERS, conform
 
 __all__ = [
@@ -119,7 +126,14 @@ REJECTED_COLUMNS = ["layer", *ACCOUNT_COLUMNS, SOURCE_PATH]
 #: The table listing what the toolkit wrote.
 META_TABLE = "healthy_streets_meta"
 META_COLUMNS = ["layer", "toolkit_version", "written_at", "build_id"]
-_TABLES = {"rejected": REJECTED_COLUMNS, "provenance": PROVENANCE_COLUMNS, META_TABLE: META_COLUMNS}
+#: The build records: appended to by every build, never replaced (model/history.py).
+HISTORY_TABLES = {"builds": BUILDS_COLUMNS, "build_zones": BUILD_ZONES_COLUMNS}
+_TABLES = {
+    "rejected": REJECTED_COLUMNS,
+    "provenance": PROVENANCE_COLUMNS,
+    META_TABLE: META_COLUMNS,
+    **HISTORY_TABLES,
+}
 
 
 def stored_columns(name: str) -> list[str]:
@@ -129,9 +143,10 @@ def stored_columns(name: str) -> list[str]:
     return list(_TABLES[name])
 
 
-def store_names(layers: Iterable[str]) -> list[str]:
-    """Every layer and table an update of ``layers`` writes."""
-    return [*layers, "rejected", "provenance", META_TABLE]
+def store_names(layers: Iterable[str], *, history: bool = False) -> list[str]:
+    """Every layer and table an update of ``layers`` writes (and with ``history``, a
+    build's, the build records)."""
+    return [*layers, "rejected", "provenance", *(HISTORY_TABLES if history else ()), META_TABLE]
 
 
 @dataclass
@@ -153,16 +168,19 @@ class StoreUpdate:
     whole
         Replace every layer and table entirely (a project build: the store then mirrors the
         project's files, with nothing left from files the project no longer names).
+    history
+        A build's record: table name (``builds``, ``build_zones``) -> rows appended to it.
     """
 
     layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]]
     rejected: pd.DataFrame
     provenance: pd.DataFrame
     whole: bool = False
+    history: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         """Every layer and table this update writes."""
-        return store_names(self.layers)
+        return store_names(self.layers, history=bool(self.history))
 
     def replaced(self, old_provenance: pd.DataFrame | None) -> dict[str, set[str] | None]:
         """Layer -> the ``source_path`` values whose rows this update replaces (``None``:
@@ -532,6 +550,10 @@ class GeoPackageStore:
                 old = self._table(copy, name)
                 frame = pd.concat([_unreplaced(old, name, replaced), frame], ignore_index=True)
             write_gpkg(frame[stored_columns(name)], copy, name)
+        for name, rows in update.history.items():
+            if name in mine:
+                rows = pd.concat([self._table(copy, name), rows], ignore_index=True)
+            write_gpkg(rows[stored_columns(name)], copy, name)
         meta = _meta_rows(update.names(), build_id)
         if META_TABLE in mine:
             old = self._table(copy, META_TABLE)
@@ -574,6 +596,27 @@ class GeoPackageStore:
         if not self.path.is_file():
             return False
         return layer in {str(n) for n in pyogrio.list_layers(self.path)[:, 0]}
+
+    def earlier_build(self) -> EarlierBuild | None:
+        """The last build as this store holds it (``None`` when it holds no build's
+        reports or places)."""
+        with self._failures():
+            found = self._found(self.path)
+            ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+            tables = {
+                name: self._table(self.path, name)
+                for name in ("builds", META_TABLE)
+                if name in ours and found[name] == stored_columns(name)
+            }
+            reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
+            if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
+                reports = pyogrio.read_dataframe(
+                    self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS, read_geometry=False
+                )
+            assets = None
+            if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
+                assets = gpd.read_file(self.path, layer="assets", columns=EARLIER_ASSET_COLUMNS)
+        return _earlier(tables, reports, assets)
 
     def build_committed(self, build_id: str, key: str | None) -> bool | None:
         """A GeoPackage store's update is committed by its move: nothing to ask."""
@@ -775,6 +818,10 @@ class PostGISStore:
                 frame[stored_columns(name)].to_sql(
                     name, conn, schema=self.schema, if_exists="append", index=False
                 )
+        for name, rows in update.history.items():
+            rows[stored_columns(name)].to_sql(
+                name, conn, schema=self.schema, if_exists="append", index=False
+            )
         if META_TABLE in present:
             self._delete(conn, META_TABLE, "layer", set(update.names()))
         _meta_rows(update.names(), build_id).to_sql(
@@ -843,6 +890,47 @@ class PostGISStore:
             finally:
                 engine.dispose()
 
+    def earlier_build(self) -> EarlierBuild | None:
+        """The last build as this store holds it (``None`` when it holds no build's
+        reports or places)."""
+        from sqlalchemy import inspect
+
+        with self._failures():
+            engine = self.engine()
+            try:
+                with engine.connect() as conn:
+                    inspector = inspect(conn)
+                    if not inspector.has_schema(self.schema):
+                        return None
+                    present = set(inspector.get_table_names(schema=self.schema))
+                    found = {
+                        name: [str(c["name"]) for c in inspector.get_columns(name, self.schema)]
+                        for name in present & {"builds", META_TABLE, "reports", "assets"}
+                    }
+                    ours = _ours(found, lambda: self._select(conn, META_TABLE))
+                    tables = {
+                        name: self._select(conn, name)
+                        for name in ("builds", META_TABLE)
+                        if name in ours and found[name] == stored_columns(name)
+                    }
+                    reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
+                    if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
+                        reports = pd.read_sql(
+                            _columns_of("reports", EARLIER_REPORT_COLUMNS, self.schema), conn
+                        )
+                    assets = None
+                    if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
+                        assets = gpd.read_postgis(
+                            _columns_of(
+                                "assets", [*EARLIER_ASSET_COLUMNS, "geometry"], self.schema
+                            ),
+                            conn,
+                            geom_col="geometry",
+                        )
+            finally:
+                engine.dispose()
+        return _earlier(tables, reports, assets)
+
     def _has_meta(self, conn: Any) -> bool:
         from sqlalchemy import inspect
 
@@ -874,6 +962,61 @@ class PostGISStore:
             return pd.read_sql(f'SELECT * FROM "{self.schema}"."{layer}"', engine)  # noqa: S608
         finally:
             engine.dispose()
+
+
+def _holds(found: dict[str, list[str]], ours: set[str], layer: str, columns: list[str]) -> bool:
+    """Whether the store holds the toolkit's ``layer`` with ``columns``."""
+    return layer in ours and set(columns) <= set(found.get(layer, ()))
+
+
+def _columns_of(table: str, columns: list[str], schema: str) -> str:
+    """``SELECT`` of the toolkit's own column names (constants, never data) from a table."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'SELECT {names} FROM "{schema}"."{table}"'  # noqa: S608
+
+
+def _empty_earlier(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def _earlier(
+    tables: dict[str, pd.DataFrame], reports: pd.DataFrame, assets: gpd.GeoDataFrame | None
+) -> EarlierBuild | None:
+    """The last build from the store's records, or, in a store written before builds were
+    recorded, from when its reports were written."""
+    meta = tables.get(META_TABLE, pd.DataFrame(columns=META_COLUMNS))
+    written = meta.set_index("layer")
+    layers = [name for name in ("reports", "assets") if name in written.index]
+    if not layers:
+        return None
+    if assets is None:
+        assets = gpd.GeoDataFrame(_empty_earlier(EARLIER_ASSET_COLUMNS), geometry=[])
+    builds = tables.get("builds")
+    note = None
+    if builds is not None and len(builds):
+        last = builds.sort_values("built_at", kind="stable").iloc[-1]
+        build_id, built_at = str(last["build_id"]), str(last["built_at"])
+        later = [name for name in layers if str(written.at[name, "build_id"]) != build_id]
+        if later:
+            note = (
+                f"The store's {' and '.join(later)} were changed after that build (imported "
+                "into the store by hand): the comparison is with the store as it is now."
+            )
+    else:
+        build_id, built_at = "", str(written.loc[layers, "written_at"].max())
+        note = (
+            "This store was written before builds were recorded: the comparison is with its "
+            "reports and places as they were written then."
+        )
+    when = pd.Timestamp(built_at)
+    when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+    return EarlierBuild(
+        build_id=build_id,
+        built_at=when.to_pydatetime(),
+        reports=reports,
+        assets=assets,
+        note=note,
+    )
 
 
 def _read_back(frame: gpd.GeoDataFrame, layer: str, *, with_paths: bool) -> gpd.GeoDataFrame:

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets.analysis.changes import Changes
 
 __all__ = ["index_page", "save_index"]
 
@@ -32,6 +33,7 @@ def index_page(
     title: str = "Healthy streets: 20mph zone maps",
     made_on: dt.date | None = None,
     data_range: str | None = None,
+    since_last: Changes | None = None,
 ) -> str:
     """The HTML of the index page.
 
@@ -45,7 +47,11 @@ def index_page(
         ``zone_id`` -> relative link to the zone's map.
     title, made_on, data_range
         Shown at the top.
+    since_last
+        What changed since the last build: said at the top, with a column of each zone's
+        changes.
     """
+    counts = since_last.counts() if since_last is not None else None
     rows = []
     for zone_id, row in figures.iterrows():
         share = row["share_20mph"]
@@ -58,6 +64,7 @@ def index_page(
                 "share_20mph": "" if pd.isna(share) else f"{share:.0%}",
                 "assets": int(row["assets"]),
                 "reports_past_year": int(row["reports_past_year"]),
+                "since": _since_cell(counts, str(zone_id)) if counts is not None else None,
             }
         )
     outlines, viewbox = _outlines(zones, links)
@@ -69,7 +76,23 @@ def index_page(
         rows=rows,
         outlines=outlines,
         viewbox=viewbox,
+        since_day=since_last.since.day if since_last is not None else None,
+        since_sentence=since_last.sentence() if since_last is not None else None,
+        since_note=since_last.since.note if since_last is not None else None,
     )
+
+
+def _since_cell(counts: pd.DataFrame, zone_id: str) -> str:
+    """A zone's changes in a few words: ``3 new, 1 fixed or closed; places +2 -1``."""
+    if zone_id not in counts.index:
+        return "No change"
+    row = counts.loc[zone_id]
+    parts = []
+    if row["new_reports"] or row["reports_fixed_or_closed"]:
+        parts.append(f"{row['new_reports']} new, {row['reports_fixed_or_closed']} fixed or closed")
+    if row["assets_added"] or row["assets_removed"]:
+        parts.append(f"places +{row['assets_added']} −{row['assets_removed']}")
+    return "; ".join(parts) or "No change"
 
 
 def save_index(html: str, path: str | Path, *, overwrite: bool = False) -> Path:

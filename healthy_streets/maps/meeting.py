@@ -30,6 +30,7 @@ from markupsafe import Markup
 from healthy_streets import settings
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.attach import given_layers
+from healthy_streets.analysis.changes import Changes
 from healthy_streets.analysis.gaps import twenty_mph_gaps
 from healthy_streets.errors import ConfigError
 from healthy_streets.maps.elements import (
@@ -47,6 +48,7 @@ from healthy_streets.maps.elements import (
     ToolkitAssets,
     html,
 )
+from healthy_streets.maps.since_last import since_last_layer
 from healthy_streets.maps.style import (
     ASSET_COLOURS,
     ASSET_SYMBOLS,
@@ -128,6 +130,7 @@ def meeting_map(
     project: str | None = None,
     focus: str | None = "dog_fouling",
     additions_contact: str | None = None,
+    since_last: Changes | None = None,
 ) -> folium.Map:
     """Build the meeting map for one zone.
 
@@ -170,6 +173,11 @@ def meeting_map(
     additions_contact
         Where residents send the file of places they added (an email address, an office):
         shown under "Download my additions".
+    since_last
+        What changed since the last build
+        (:func:`~healthy_streets.analysis.changes.changes_since`): marked on the map (new reports and places ringed, reports fixed
+        or closed in a dashed ring, places removed shown where they were), counted in the
+        legend and said under the title.
 
     Returns
     -------
@@ -240,6 +248,8 @@ def meeting_map(
     _add_streets(fmap, near_streets, legend)
     _add_assets(fmap, near_assets, legend)
     _add_reports(fmap, near_reports, legend, focus=focus)
+    if since_last is not None:
+        _add_since_last(fmap, since_last, area, zones.crs, legend)
     zone_bounds = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
     fmap.fit_bounds(zone_bounds)
     if add_places:
@@ -272,6 +282,7 @@ def meeting_map(
         legend,
         map_id=fmap.get_name(),
         streets=not near_streets.empty,
+        since=since_last.sentence(zone_id=str(zone_id)) if since_last is not None else None,
     )
     fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
@@ -490,6 +501,21 @@ def _only(kind: str, key: str, label: str) -> Markup:
         kind=kind,
         key=key,
         label=label,
+    )
+
+
+def _add_since_last(
+    fmap: folium.Map, changes: Changes, area: Any, crs: Any, legend: _Legend
+) -> None:
+    """Rings around what changed since the last build, near the zone."""
+    layer, rows = since_last_layer(changes, area, crs)
+    if layer is None:
+        return
+    fmap.add_child(layer)
+    legend.add(
+        f"Since the last build ({changes.since.day})",
+        [_row(symbol, words, str(n)) for symbol, words, n in rows],
+        layer="since_last",
     )
 
 
@@ -924,6 +950,7 @@ def _side_panel(
     *,
     map_id: str,
     streets: bool = True,
+    since: str | None = None,
 ) -> Markup:
     """The title and the legend, beside the map (below it on a phone, as a sheet that
     folds away). The legend scrolls by itself and can be reached from the keyboard; a
@@ -938,13 +965,18 @@ def _side_panel(
         'aria-label="About this map, and its legend">{title}{legend}</div></aside>',
         name=zone["name"],
         map_id=map_id,
-        title=_title_block(zone, reports, made_on, streets=streets),
+        title=_title_block(zone, reports, made_on, streets=streets, since=since),
         legend=legend.markup(),
     )
 
 
 def _title_block(
-    zone: pd.Series, reports: gpd.GeoDataFrame, made_on: dt.date, *, streets: bool = True
+    zone: pd.Series,
+    reports: gpd.GeoDataFrame,
+    made_on: dt.date,
+    *,
+    streets: bool = True,
+    since: str | None = None,
 ) -> Markup:
     status = STATUS_WORDS.get(str(zone["status"]), "Status unknown")
     when = _implemented_phrase(zone)
@@ -959,6 +991,7 @@ def _title_block(
         '<div class="hs-title">'
         "<p><strong>20mph zone:</strong> {status}{when}{tro}</p>"
         "<p>{data_range}. Map made {made}.</p>"
+        "{since}"
         "{no_streets}"
         '<p class="hs-sources">Streets and places © OpenStreetMap contributors (ODbL); '
         "zones from the council; reports from FixMyStreet and the council; community assets "
@@ -969,6 +1002,7 @@ def _title_block(
         tro=f" (order {tro})" if isinstance(tro, str) and tro else "",
         data_range=data_range,
         made=made_on.strftime("%d %B %Y").lstrip("0"),
+        since=html('<p class="hs-since">{since}</p>', since=since) if since else _NOTHING,
         no_streets=Markup("")
         if streets
         else html(

@@ -301,6 +301,8 @@ class BuildOutputs:
         Every zone's printed map in one PDF.
     removed
         Maps of zones no longer in the zones file, removed by an ``overwrite`` build.
+    since_last
+        What the build found changed since the last one (when it compared), in sentences.
     """
 
     index: Path
@@ -312,6 +314,7 @@ class BuildOutputs:
     pdfs: dict[str, Path] = field(default_factory=dict)
     atlas: Path | None = None
     removed: list[Path] = field(default_factory=list)
+    since_last: list[str] = field(default_factory=list)
 
     def paths(self) -> list[Path]:
         """Every file written."""

@@ -90,11 +90,16 @@ var HS = (function () {
   }
 
   function geoJsonLayer(data, opts) {
+    function featureStyle(feature) {
+      var key = opts.styleProperty ? feature.properties[opts.styleProperty] : "*";
+      return styleFor(opts.styles, key);
+    }
     return L.geoJSON(data, {
       interactive: opts.interactive,
-      style: function (feature) {
-        var key = opts.styleProperty ? feature.properties[opts.styleProperty] : "*";
-        return styleFor(opts.styles, key);
+      style: featureStyle,
+      /* points as rings (a circle marker's radius is in its style), never image markers */
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, featureStyle(feature));
       },
       onEachFeature: function (feature, layer) {
         if (!opts.interactive) { return; }

@@ -1,0 +1,136 @@
+"""A build's record in the store, and what it changed since the last one.
+
+Every build appends itself to the store's ``builds`` table (when, the toolkit's version,
+each input's path and SHA-256, how many zones, streets, places and reports) and one row per
+zone to ``build_zones`` (its reports, open reports and places, and with a comparison what
+changed). A build that compares (``build --since-last``, ``compare = "last"``) reads the
+last build back from the store
+(:meth:`~healthy_streets.io.store.GeoPackageStore.earlier_build`), finds what changed
+(:func:`~healthy_streets.analysis.changes.changes_since`), and adds it to the outputs:
+``tables/changes.csv``, the summary's ``*_since_last`` columns, the index and every map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+
+from healthy_streets._version import __version__
+from healthy_streets.analysis.changes import COUNT_COLUMNS, Changes
+from healthy_streets.analysis.tables import OUTSIDE, OUTSIDE_NAME
+from healthy_streets.model.build import Layers
+from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS
+
+__all__ = ["SINCE_LAST_SUFFIX", "build_record", "with_changes"]
+
+#: The summary's change columns are its counts' names with this ending.
+SINCE_LAST_SUFFIX = "_since_last"
+
+
+def build_record(
+    layers: Layers,
+    *,
+    build_id: str,
+    project: str,
+    provenance: pd.DataFrame,
+    changes: Changes | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The rows a build appends to the store's ``builds`` and ``build_zones`` tables.
+
+    Parameters
+    ----------
+    layers
+        The build's layers.
+    build_id
+        Its id (the staging folder's).
+    project
+        The project's name.
+    provenance
+        The store update's provenance rows (each input's role, path and SHA-256).
+    changes
+        What changed since the last build, when the build compared.
+    """
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    inputs = [
+        {"role": str(r.role), "path": str(r.path), "sha256": _text(r.sha256)}
+        for r in provenance.itertuples()
+    ]
+    build = pd.DataFrame(
+        [
+            [
+                build_id,
+                now,
+                __version__,
+                project,
+                len(layers.zones),
+                len(layers.streets),
+                len(layers.assets),
+                len(layers.reports),
+                json.dumps(inputs),
+                changes.since.build_id if changes is not None else "",
+            ]
+        ],
+        columns=BUILDS_COLUMNS,
+    )
+    zones = layers.zones[["zone_id", "name"]].set_index("zone_id")
+    reports = layers.reports.groupby("zone_id").size()
+    open_reports = layers.reports[layers.reports["status"] == "open"].groupby("zone_id").size()
+    counts = pd.DataFrame(
+        {
+            "name": zones["name"],
+            "reports": reports.reindex(zones.index, fill_value=0),
+            "open_reports": open_reports.reindex(zones.index, fill_value=0),
+            "assets": layers.assets.groupby("zone_id").size().reindex(zones.index, fill_value=0),
+        }
+    )
+    for column in COUNT_COLUMNS:
+        if changes is None:
+            counts[column] = pd.array([pd.NA] * len(counts), dtype="Int64")
+        else:
+            counts[column] = changes.counts()[column].reindex(zones.index, fill_value=0)
+    per_zone = counts.reset_index().assign(build_id=build_id)
+    return {"builds": build, "build_zones": per_zone[BUILD_ZONES_COLUMNS]}
+
+
+def _text(value: Any) -> str | None:
+    return None if pd.isna(value) else str(value)
+
+
+def with_changes(
+    tables: dict[str, pd.DataFrame], changes: Changes, zones: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """The build's tables with ``changes`` (``changes.csv``, each change with its zone's
+    name, or :data:`~healthy_streets.analysis.tables.OUTSIDE`; and the summary's counts of
+    each zone's changes since the last build)."""
+    out = dict(tables)
+    listed = changes.table.assign(zone_id=changes.table["zone_id"].fillna(OUTSIDE))
+    names = zones.set_index("zone_id")["name"]
+    listed.insert(1, "zone", listed["zone_id"].map(names).fillna(OUTSIDE_NAME))
+    out["changes"] = listed
+    summary = out.get("summary")
+    if summary is not None and "zone_id" in summary:
+        per_zone = Changes(since=changes.since, table=listed).counts()
+        per_zone = per_zone.add_suffix(SINCE_LAST_SUFFIX)
+        merged = summary.merge(per_zone, left_on="zone_id", right_index=True, how="left")
+        for column in per_zone.columns:
+            merged[column] = merged[column].fillna(0).astype("int64")
+        out["summary"] = merged
+    return out
+
+
+def describe_earlier(changes: Changes | None, *, wanted: bool) -> list[str]:
+    """What a build says about its comparison (nothing when it was not asked for)."""
+    if not wanted:
+        return []
+    if changes is None:
+        return [
+            "No earlier build in the store to compare with: this build is the first, and "
+            "the next one (with --since-last) will show what changed since it."
+        ]
+    notes: list[Any] = [changes.sentence() + " Listed in tables/changes.csv."]
+    if changes.since.note:
+        notes.append(changes.since.note)
+    return notes

@@ -1,0 +1,96 @@
+"""What the store remembers of the builds before this one.
+
+Every build records itself in the store (``builds``: when, which inputs, how many of each
+layer; ``build_zones``: the counts per zone). A build asked to compare (``build
+--since-last``, or ``compare = "last"`` in the project file) reads back the last build's
+record and the reports and places it left in the store, as an :class:`EarlierBuild`;
+:func:`healthy_streets.analysis.changes.changes_since` compares them with the new layers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = [
+    "BUILDS_COLUMNS",
+    "BUILD_ZONES_COLUMNS",
+    "EARLIER_ASSET_COLUMNS",
+    "EARLIER_REPORT_COLUMNS",
+    "EarlierBuild",
+]
+
+#: One row per build: ``inputs`` is a JSON list of each input's role, path and SHA-256;
+#: ``compared_with`` the build it was compared with (empty when it was not).
+BUILDS_COLUMNS = [
+    "build_id",
+    "built_at",
+    "toolkit_version",
+    "project",
+    "zones",
+    "streets",
+    "assets",
+    "reports",
+    "inputs",
+    "compared_with",
+]
+#: One row per zone per build; the change counts are empty when the build did not compare.
+BUILD_ZONES_COLUMNS = [
+    "build_id",
+    "zone_id",
+    "name",
+    "reports",
+    "open_reports",
+    "assets",
+    "new_reports",
+    "reports_fixed_or_closed",
+    "assets_added",
+    "assets_removed",
+]
+#: The reports' columns a comparison reads back from the store.
+EARLIER_REPORT_COLUMNS = [
+    "report_id",
+    "category",
+    "status",
+    "reported_at",
+    "zone_id",
+    "street_name",
+]
+#: The places' columns a comparison reads back (with their geometry).
+EARLIER_ASSET_COLUMNS = ["asset_id", "name", "category", "zone_id"]
+
+
+@dataclass
+class EarlierBuild:
+    """The last build as the store holds it.
+
+    Attributes
+    ----------
+    build_id
+        Its id (empty for a store written before builds were recorded).
+    built_at
+        When it was made (UTC).
+    reports
+        Its reports (:data:`EARLIER_REPORT_COLUMNS`).
+    assets
+        Its places (:data:`EARLIER_ASSET_COLUMNS` and geometry, in the store's CRS).
+    note
+        What the comparison should say about how far the store still holds that build
+        (a layer imported into the store by hand since, say); ``None`` when it holds it
+        exactly.
+    """
+
+    build_id: str
+    built_at: dt.datetime
+    reports: pd.DataFrame
+    assets: gpd.GeoDataFrame
+    note: str | None = None
+
+    @property
+    def day(self) -> str:
+        """The build's date as people write it (``12 October 2026``)."""
+        local = pd.Timestamp(self.built_at).tz_convert("Europe/London")
+        return f"{local:%d %B %Y}".lstrip("0")

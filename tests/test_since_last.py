@@ -1,0 +1,337 @@
+"""What changed since the last meeting: every build recorded in the store, and a build with
+``--since-last`` (or ``compare = "last"``) marking what is new, fixed, added or removed.
+
+A small project (the sample's zones, its walkabout and part of its Open311 reports) is built
+once, then its files change as they would between meetings: new reports arrive, one open
+report is fixed, one report disappears, a place is added, one is renamed, one removed, and
+the walkabout's rows shift (a row inserted at the top). The second build must list exactly
+those changes, and nothing for the places that only moved down the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from healthy_streets.analysis.changes import SAME_PLACE_M, changes_since
+from healthy_streets.cli import main
+from healthy_streets.model.build import Layers
+from healthy_streets.model.history import EarlierBuild
+
+from conftest import SAMPLE
+
+TOML = """[project]
+name = "Since the last meeting"
+output = "out"
+{compare}
+[zones]
+file = "zones.geojson"
+
+[streets]
+osm_file = "yarrowside.osm"
+osm_assets = false
+
+[[assets]]
+file = "assets_walkabout.csv"
+
+[[reports]]
+file = "reports_open311.json"
+format = "open311"
+{store}"""
+HOSTILE_NAME = "=1+2 <img src=x onerror=alert(1)> {{7*7}}"
+
+
+def write_project(folder: Path, *, compare: str = "", store: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("yarrowside.osm", "zones.geojson"):
+        shutil.copy(SAMPLE / name, folder / name)
+    (folder / "healthy-streets.toml").write_text(TOML.format(compare=compare, store=store))
+
+
+def sample_reports() -> list[dict]:
+    return json.loads((SAMPLE / "reports_open311.json").read_text())
+
+
+def sample_places() -> list[dict[str, str]]:
+    with (SAMPLE / "assets_walkabout.csv").open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_places(folder: Path, rows: list[dict[str, str]]) -> None:
+    with (folder / "assets_walkabout.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def build(folder: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["build", str(folder), "--overwrite", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@dataclass
+class Meeting:
+    """Two builds of one project, with what changed between them."""
+
+    folder: Path
+    first: str  # what the first build printed
+    second: str  # what the second printed
+    new: set[str]  # report ids that arrived
+    fixed: str  # the report fixed since
+    gone: str  # the report no longer in the file
+    added: str  # the name of the place added
+    renamed: tuple[str, str]  # (old name, new name)
+    removed: str  # the name of the place removed
+
+    def changes(self) -> pd.DataFrame:
+        return pd.read_csv(
+            self.folder / "out" / "tables" / "changes.csv", dtype="str", encoding="utf-8-sig"
+        )
+
+
+def two_builds(folder: Path, *, store: str = "", compare: str = "") -> Meeting:
+    write_project(folder, store=store, compare=compare)
+    reports, places = sample_reports(), sample_places()
+    before = reports[:12]
+    open_ones = [r for r in before if r["status"] == "open"]
+    (folder / "reports_open311.json").write_text(json.dumps(before))
+    write_places(folder, places)
+    first = build(folder, *([] if compare else ["--since-last"]))
+
+    # between the meetings
+    after = [dict(r) for r in reports]
+    fixed = next(r for r in after if r["service_request_id"] == open_ones[0]["service_request_id"])
+    fixed["status"] = "fixed"
+    gone = after.pop(1)  # no longer in the export
+    (folder / "reports_open311.json").write_text(json.dumps(after))
+    renamed = places[5]
+    new_name = "Bench by the pond (repainted)"
+    removed = places[7]
+    added = dict(places[3], Name=HOSTILE_NAME, Latitude="53.6501", Longitude="-2.6190")
+    changed = [added] + [dict(p) for p in places if p is not removed]  # every row shifts
+    next(p for p in changed if p["Name"] == renamed["Name"])["Name"] = new_name
+    write_places(folder, changed)
+    second = build(folder, *([] if compare else ["--since-last"]))
+    return Meeting(
+        folder=folder,
+        first=first,
+        second=second,
+        new={str(r["service_request_id"]) for r in reports[12:]},
+        fixed=str(fixed["service_request_id"]),
+        gone=str(gone["service_request_id"]),
+        added=HOSTILE_NAME,
+        renamed=(renamed["Name"], new_name),
+        removed=removed["Name"],
+    )
+
+
+@pytest.fixture(scope="module")
+def meeting(tmp_path_factory) -> Meeting:
+    return two_builds(tmp_path_factory.mktemp("since") / "project")
+
+
+def test_the_first_build_says_there_is_nothing_to_compare_with(meeting):
+    assert "No earlier build in the store to compare with" in meeting.first
+
+
+def test_changes_csv_lists_exactly_what_changed(meeting):
+    changes = meeting.changes()
+    by_kind = changes.groupby("change")["id"].apply(set).to_dict()
+    # every report that arrived and was read is new (a report outside the area is not kept)
+    assert by_kind["new_report"] <= meeting.new and len(by_kind["new_report"]) >= 6
+    assert by_kind["report_fixed"] == {meeting.fixed}
+    assert by_kind["report_gone"] == {meeting.gone}
+    places = changes[changes["change"].str.startswith("asset")]
+    assert set(places["change"]) == {"asset_added", "asset_renamed", "asset_removed"}
+    assert len(places) == 3, "places that only moved down the file are not changes"
+    what = dict(zip(places["change"], places["what"], strict=True))
+    assert meeting.removed in what["asset_removed"]
+    assert meeting.renamed[1] in what["asset_renamed"]
+    assert what["asset_renamed"].endswith(f"{meeting.renamed[1]} (was {meeting.renamed[0]})")
+    # a formula typed into a place's name is neutralised in the CSV
+    assert what["asset_added"].startswith("Benches") or not what["asset_added"].startswith("=")
+
+
+def test_changes_carry_no_report_text_and_say_where(meeting):
+    changes = meeting.changes()
+    texts = [r[key] for r in sample_reports() for key in ("title", "detail")]
+    titles = {t for t in texts if len(t.split()) >= 3}  # not a bare category ("Dog fouling")
+    assert not set(changes.columns) & {"title", "detail", "description"}
+    assert not titles & set(changes.stack())
+    located = changes[changes["change"] != "report_gone"]
+    lat, lon = located["lat"].astype(float), located["lon"].astype(float)
+    assert lat.between(53.6, 53.7).all() and lon.between(-2.7, -2.5).all()
+    summary = pd.read_csv(meeting.folder / "out" / "tables" / "summary.csv", encoding="utf-8-sig")
+    names = dict(zip(summary["zone_id"], summary["name"], strict=True))
+    assert all(names[z] == n for z, n in zip(changes["zone_id"], changes["zone"], strict=True))
+
+
+def test_the_build_prints_the_counts(meeting):
+    changes = meeting.changes()
+    new = (changes["change"] == "new_report").sum()
+    assert f"{new} new reports, 1 fixed or closed, 1 place added, 1 removed" in meeting.second
+
+
+def test_the_summary_counts_each_zones_changes(meeting):
+    summary = pd.read_csv(meeting.folder / "out" / "tables" / "summary.csv", encoding="utf-8-sig")
+    changes = meeting.changes()
+    new = changes[changes["change"] == "new_report"].groupby("zone_id").size()
+    got = summary.set_index("zone_id")["new_reports_since_last"]
+    assert got.sum() == len(changes[changes["change"] == "new_report"])
+    for zone_id, count in new.items():
+        assert got[zone_id] == count
+
+
+def test_the_index_and_each_map_mark_the_changes(meeting):
+    out = meeting.folder / "out"
+    changes = meeting.changes()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Since the build of" in index and "tables/changes.csv" in index
+    in_zones = changes[changes["zone_id"] != "(outside zones)"]
+    zone_id = in_zones[in_zones["change"] == "new_report"]["zone_id"].value_counts().index[0]
+    mine = changes[changes["zone_id"] == zone_id]
+    new = (mine["change"] == "new_report").sum()
+    page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
+    assert f"{new} new report" in page
+    assert '"since_last"' in page and "New reports" in page
+    # the hostile place name is data: never markup, never a template
+    assert "<img src=x" not in page and "49" not in page.split("onerror")[0][-20:]
+
+
+def test_every_build_is_recorded_in_the_store(meeting):
+    with sqlite3.connect(meeting.folder / "out" / "healthy-streets.gpkg") as db:
+        builds = pd.read_sql("SELECT * FROM builds ORDER BY built_at", db)
+        zones = pd.read_sql("SELECT * FROM build_zones", db)
+    assert len(builds) == 2
+    assert builds["compared_with"].iloc[1] == builds["build_id"].iloc[0]
+    inputs = json.loads(builds["inputs"].iloc[1])
+    assert {i["role"] for i in inputs} >= {"zones", "streets", "assets", "reports"}
+    assert all(len(i["sha256"] or "") == 64 for i in inputs if i["role"] != "streets")
+    second = zones[zones["build_id"] == builds["build_id"].iloc[1]].set_index("zone_id")
+    changes = meeting.changes()
+    new = changes[changes["change"] == "new_report"].groupby("zone_id").size()
+    new = new.drop("(outside zones)", errors="ignore")
+    assert len(new) and (second["new_reports"].reindex(new.index) == new).all()
+    first = zones[zones["build_id"] == builds["build_id"].iloc[0]]
+    assert first["new_reports"].isna().all(), "the first build compared with nothing"
+
+
+def test_compare_last_in_the_project_file(tmp_path):
+    meeting = two_builds(tmp_path / "project", compare='compare = "last"\n')
+    assert "No earlier build" in meeting.first
+    assert "1 fixed or closed" in meeting.second
+
+
+def test_compare_with_another_word_is_refused(tmp_path):
+    write_project(tmp_path, compare='compare = "yesterday"\n')
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 1
+    assert '[project] compare is "yesterday": write compare = "last"' in result.output
+
+
+@pytest.mark.postgis
+def test_a_postgis_store_remembers_its_builds_too(tmp_path, postgis_url):
+    from sqlalchemy import text
+
+    from healthy_streets.io.store import open_store
+
+    schema = f"hs_since_{uuid.uuid4().hex[:8]}"
+    store = f'[store]\nurl = "{postgis_url}"\nschema = "{schema}"\n'
+    try:
+        meeting = two_builds(tmp_path / "project", store=store)
+        kinds = meeting.changes()["change"].value_counts()
+        assert kinds["report_fixed"] == 1 and kinds["asset_removed"] == 1
+        assert len(open_store(postgis_url, schema=schema).read("builds")) == 2
+    finally:
+        engine = open_store(postgis_url, schema=schema).engine()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
+# the comparison itself, on layers made in code
+
+
+def _earlier(reports: pd.DataFrame, assets: gpd.GeoDataFrame) -> EarlierBuild:
+    return EarlierBuild(
+        build_id="b1",
+        built_at=pd.Timestamp("2026-10-12 18:00", tz="UTC").to_pydatetime(),
+        reports=reports,
+        assets=assets,
+    )
+
+
+def _places(rows: list[tuple[str, str, float, float]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "asset_id": [f"walkabout-{i}" for i in range(len(rows))],
+            "name": [r[0] for r in rows],
+            "category": [r[1] for r in rows],
+            "zone_id": "z",
+        },
+        geometry=[shapely.Point(r[2], r[3]) for r in rows],
+        crs="EPSG:27700",
+    )
+
+
+def _layers(assets: gpd.GeoDataFrame, reports: gpd.GeoDataFrame) -> Layers:
+    zones = gpd.GeoDataFrame({"zone_id": ["z"], "name": ["Z"]}, geometry=[None], crs=assets.crs)
+    return Layers(zones=zones, streets=zones.iloc[:0], assets=assets, reports=reports)
+
+
+def _reports(rows: list[tuple[str, str]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "report_id": [r[0] for r in rows],
+            "category": "litter",
+            "status": [r[1] for r in rows],
+            "reported_at": pd.Timestamp("2026-09-01", tz="Europe/London"),
+            "zone_id": "z",
+            "street_name": "Kestrel Road",
+        },
+        geometry=[shapely.Point(354000, 418000)] * len(rows),
+        crs="EPSG:27700",
+    )
+
+
+def test_status_changes_are_read_as_a_council_would():
+    before = _reports([("1", "open"), ("2", "open"), ("3", "fixed"), ("4", "open")])
+    now = _reports([("1", "fixed"), ("2", "closed"), ("3", "open"), ("4", "open"), ("5", "open")])
+    places = _places([])
+    changes = changes_since(_earlier(pd.DataFrame(before), places), _layers(places, now))
+    got = dict(zip(changes.table["id"], changes.table["change"], strict=True))
+    # a reopened report is not "fixed"; one still open is not a change
+    assert got == {"5": "new_report", "1": "report_fixed", "2": "report_closed"}
+    assert changes.sentence().startswith("Since the build of 12 October 2026: 1 new report, 2 ")
+
+
+@pytest.mark.parametrize(
+    ("moved_m", "expected"),
+    [(0.0, []), (SAME_PLACE_M - 1, []), (SAME_PLACE_M + 5, ["asset_added", "asset_removed"])],
+)
+def test_a_place_is_the_same_place_within_a_few_metres(moved_m, expected):
+    before = _places([("Bench", "bench", 0, 0), ("Bench", "bench", 0, 0), ("Bin", "bin", 50, 0)])
+    now = _places([("Bin", "bin", 50, 0), ("Bench", "bench", moved_m, 0), ("Bench", "bench", 0, 0)])
+    reports = _reports([])
+    changes = changes_since(_earlier(pd.DataFrame(reports), before), _layers(now, reports))
+    assert sorted(changes.table["change"]) == expected
+
+
+def test_two_places_where_one_was_leave_one_added():
+    before = _places([("Bench", "bench", 0, 0)])
+    now = _places([("Bench", "bench", 0, 0), ("Bench", "bench", 0.5, 0)])
+    reports = _reports([])
+    changes = changes_since(_earlier(pd.DataFrame(reports), before), _layers(now, reports))
+    assert list(changes.table["change"]) == ["asset_added"]
