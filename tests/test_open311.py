@@ -9,6 +9,7 @@ import json
 import shutil
 import socket
 
+import pandas as pd
 import pyogrio
 import pytest
 from click.testing import CliRunner
@@ -359,7 +360,7 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
         asked = len(server.requests)
         server.reports["102"].update(status="closed", updated_datetime=w3c(NOW))
         server.reports["401"] = report(401, 1)
-        second = CliRunner().invoke(main, ["build", str(config), "--overwrite"])
+        second = CliRunner().invoke(main, ["build", str(config), "--overwrite", "--since-last"])
         assert second.exit_code == 0, second.output
         again = server.since(asked)
     assert "Fetching reports from" in second.output
@@ -379,3 +380,15 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     assert row["path"] == str(cache)
     styled = pyogrio.read_dataframe(store, layer="layer_styles", read_geometry=False)
     assert "reports" in set(styled["f_table_name"])
+    # the second build marks what is new and what was fixed or closed since the first
+    out = live_project / "out"
+    said = "1 new report, 1 fixed or closed, no places added, none removed"
+    assert said in second.output and said in (out / "index.html").read_text(encoding="utf-8")
+    changes = pd.read_csv(out / "tables" / "changes.csv", dtype="str", encoding="utf-8-sig")
+    assert dict(zip(changes["id"], changes["change"], strict=True)) == {
+        "401": "new_report",
+        "102": "report_closed",
+    }
+    for zone_id in set(changes["zone_id"]) - {"(outside zones)"}:
+        page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
+        assert '"since_last"' in page
