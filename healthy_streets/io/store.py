@@ -10,7 +10,8 @@ project has council speed-limit lines), in the working CRS, with the columns of
 with the reason), ``provenance`` (each input's name, path, size, SHA-256, modification time,
 when it was imported, rows in, kept, repaired, rejected, and the toolkit's version) and
 ``healthy_streets_meta`` (each layer and table the toolkit wrote, with its version and the
-build that wrote it).
+build that wrote it); and from builds, ``builds`` and ``build_zones``, appended to by every
+build and never replaced (:mod:`healthy_streets.model.history`).
 
 **What the toolkit wrote, and nothing else.** A layer or table of one of those names is the
 toolkit's only when ``healthy_streets_meta`` lists it and its columns are exactly the
