@@ -102,9 +102,19 @@ def module_section(name: str) -> list[str]:
     if package and not module.__doc__:
         return []
     title = f"``{name}``"
-    return [title, "=" * len(title), "", f".. automodule:: {name}"] + (
-        ["   :no-members:", ""] if package else [""]
-    )
+    options = ["   :no-members:"] if package else _reexports(module)
+    return [title, "=" * len(title), "", f".. automodule:: {name}", *options, ""]
+
+
+def _reexports(module: ModuleType) -> list[str]:
+    """The option leaving out the classes and functions a module's ``__all__`` takes from
+    another module: each is documented once, where it is defined."""
+    names = [
+        n
+        for n in getattr(module, "__all__", ())
+        if getattr(getattr(module, n, None), "__module__", module.__name__) != module.__name__
+    ]
+    return [f"   :exclude-members: {', '.join(names)}"] if names else []
 
 
 class Exports(SphinxDirective):

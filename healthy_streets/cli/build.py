@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,20 @@ import click
 
 from healthy_streets.cli._report import echo, print_imports, progress_printer
 from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.errors import BuildInterrupted
 from healthy_streets.model.words import counted
+
+
+@contextlib.contextmanager
+def _nothing_changed_if_interrupted() -> Iterator[None]:
+    """Ctrl-C or SIGTERM before the build has started (while the library loads, or the
+    project file is read) has changed nothing, and the message says so as a build's does."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, BuildInterrupted):
+            raise
+        raise BuildInterrupted(changed=False) from None
 
 
 def run_build(
@@ -24,19 +39,20 @@ def run_build(
     since_last: bool | None = None,
 ) -> None:
     """Build ``project`` and print the summary: each input's account, then the outputs."""
-    from healthy_streets.pipeline import build
-
     quiet = ctx.obj.get("quiet", False)
-    layers, outputs = build(
-        project,
-        zone=zone,
-        output=output,
-        store=store,
-        overwrite=overwrite,
-        progress=progress_printer(quiet=quiet),
-        pdf=pdf,
-        since_last=since_last,
-    )
+    with _nothing_changed_if_interrupted():
+        from healthy_streets.pipeline import build
+
+        layers, outputs = build(
+            project,
+            zone=zone,
+            output=output,
+            store=store,
+            overwrite=overwrite,
+            progress=progress_printer(quiet=quiet),
+            pdf=pdf,
+            since_last=since_last,
+        )
     if not quiet:
         print_imports(layers.imports)
         echo("Outputs:")
@@ -129,9 +145,10 @@ def command(
       healthy-streets build chorley-east --zone "Church Fields" --overwrite
       healthy-streets build --store postgresql://gis@dbserver/healthy_streets
     """
-    from healthy_streets.project import load_project
+    with _nothing_changed_if_interrupted():
+        from healthy_streets.project import load_project
 
-    project = load_project(Path(config))
+        project = load_project(Path(config))
     run_build(
         ctx,
         project,
