@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fixture)
 
 from healthy_streets.analysis.changes import SAME_PLACE_M, changes_since
 from healthy_streets.cli import main
@@ -335,3 +336,25 @@ def test_two_places_where_one_was_leave_one_added():
     reports = _reports([])
     changes = changes_since(_earlier(pd.DataFrame(reports), before), _layers(now, reports))
     assert list(changes.table["change"]) == ["asset_added"]
+
+
+@pytest.mark.browser
+def test_the_rings_are_drawn_offline_and_a_popup_shows_the_name_as_text(meeting, browser):  # noqa: F811
+    changes = meeting.changes()
+    added = changes[changes["change"] == "asset_added"].iloc[0]
+    view = OfflinePage(browser)
+    page = view.open(meeting.folder / "out" / "maps" / f"{added['zone_id']}.html")
+    layers = page.evaluate(LAYER_COUNTS)
+    mine = changes[(changes["zone_id"] == added["zone_id"]) & changes["lat"].notna()]
+    assert layers["since_last"]["onMap"] and layers["since_last"]["features"] >= len(mine)
+    text = page.evaluate("""() => {
+      const ring = HS.layers.since_last.getLayers().find(
+        (l) => l.feature.properties.change === "asset_added");
+      ring.openPopup();
+      return document.querySelector('.leaflet-popup-content .hs-popup').innerText;
+    }""")
+    assert "Place added" in text and HOSTILE_NAME in text
+    assert page.locator(".hs-legend").inner_text().count("Places added or renamed") == 1
+    assert view.console_errors == [] and view.non_tile_failures() == []
+    assert view.dialogs == []  # the name's onerror never ran
+    page.close()
