@@ -220,6 +220,7 @@ def load(stage: Stage) -> dict[str, Any]:
     attach stages and each step timed."""
     import healthy_streets.analysis.attach as attach
     import healthy_streets.io.osm_features as osm_features
+    import healthy_streets.pipeline as pipeline
     from healthy_streets.pipeline import load_layers
 
     captured: dict[str, Any] = {}
@@ -239,14 +240,18 @@ def load(stage: Stage) -> dict[str, Any]:
     def keep_assign(layer: Any, zones: Any) -> None:
         captured["reports" if "assets" in captured else "assets"] = layer
 
-    attach.cut_streets_at_zones = timed(
-        "cut_streets_at_zones", attach.cut_streets_at_zones, keep_cut
+    watched = (
+        (attach, "cut_streets_at_zones", keep_cut),
+        (attach, "assign_zones", keep_assign),
+        (attach, "attach_to_streets", lambda *a: None),
+        (osm_features, "basemap_from_osm_file", lambda *a: None),
     )
-    attach.assign_zones = timed("assign_zones", attach.assign_zones, keep_assign)
-    attach.attach_to_streets = timed("attach_to_streets", attach.attach_to_streets, lambda *a: None)
-    osm_features.basemap_from_osm_file = timed(
-        "basemap_from_osm_file", osm_features.basemap_from_osm_file, lambda *a: None
-    )
+    for module, name, keep in watched:
+        wrapped = timed(name, getattr(module, name), keep)
+        # the pipeline may hold the function by its own name (imported at its top)
+        for holder in (module, pipeline):
+            if hasattr(holder, name):
+                setattr(holder, name, wrapped)
     project = stage.project()
     progress = _progress_class()()
     with clock.work():
