@@ -491,9 +491,10 @@ def redact_series(values: pd.Series) -> pd.Series:
     Values that are not text become text; missing values stay missing.
     """
     present = values.notna().to_numpy()
-    texts = values[present].astype("str").tolist()
+    codes, texts = pd.factorize(values[present].astype("str"))  # each text scrubbed once
+    scrubbed = np.array([*_scrub_all(texts.tolist()), None], dtype=object)
     out = np.full(len(values), None, dtype=object)
-    out[present] = _scrub_all(texts)
+    out[present] = scrubbed[codes]
     return pd.Series(out, index=values.index, dtype="str")
 
 
@@ -507,6 +508,8 @@ def _fold(text: str) -> str:
     """``text`` with every two characters that a case-insensitive pattern treats as the same
     made equal, so that ``_fold(name) in _fold(text)`` holds whenever ``name`` matches
     somewhere in ``text`` ignoring case (checked over all of Unicode in the tests)."""
+    if text.isascii():  # the same, quicker
+        return text.lower()
     return text.translate(_FOLD_TABLE).casefold()
 
 
@@ -540,17 +543,21 @@ def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
     where = out.index.get_indexer(names.index)
     values, where = values[where >= 0], where[where >= 0]
     current = out.to_numpy(dtype=object)[where]
-    folded: list[str | None] = [_fold(t) if isinstance(t, str) else None for t in current]
+    folded: dict[int, str] = {}  # each text folded when a name is looked for in it
     for column in range(values.shape[1]):
         cells = pd.Series(values[:, column])
         present = cells.notna().to_numpy()
         as_text = cells.astype("str").to_numpy(dtype=object)
-        for i in np.flatnonzero(present):
-            text = folded[i]
-            if text is None:
+        names = _names_folded(as_text[present])
+        for i in np.flatnonzero(present).tolist():
+            if not isinstance(current[i], str):
                 continue
-            name = str(as_text[i]).strip()
-            if not _is_name(name) or _fold(name) not in text:
+            name, folded_name = names[as_text[i]]
+            if folded_name is None:
+                continue
+            if i not in folded:
+                folded[i] = _fold(current[i])
+            if folded_name not in folded[i]:
                 continue
             changed = _cut_name(current[i], name)
             if changed != current[i]:
@@ -559,6 +566,16 @@ def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
     result = out.to_numpy(dtype=object, copy=True)
     result[where] = current
     return pd.Series(result, index=out.index, dtype="object", name=out.name)
+
+
+def _names_folded(cells: np.ndarray) -> dict[object, tuple[str, str | None]]:
+    """Each distinct cell of a person column -> the name it holds (stripped) and that name
+    folded, or ``None`` in its place when it is no name (:func:`_is_name`)."""
+    out: dict[object, tuple[str, str | None]] = {}
+    for cell in pd.unique(cells):
+        name = str(cell).strip()
+        out[cell] = (name, _fold(name) if _is_name(name) else None)
+    return out
 
 
 def _remove_names_by_row(out: pd.Series, names: pd.DataFrame) -> pd.Series:

@@ -662,6 +662,10 @@ OSM_ASSET_PRESETS: tuple[tuple[str, str, tuple[str, str] | None, str], ...] = (
 )
 
 
+#: Texts a taxonomy remembers the match of, as written (beyond them, each is folded again).
+_TEXTS_REMEMBERED = 100_000
+
+
 def fold(text: object) -> str:
     """Fold free text for matching: lower case, letters and digits only, singular words.
 
@@ -740,10 +744,18 @@ class Taxonomy:
             table[fold(text)] = key
         self._table = table
         self._matched: dict[str, Match] = {}
+        self._by_text: dict[str, Match] = {}
 
     def match(self, text: object) -> Match:
         """Map free text to a category, saying how."""
-        folded = fold(text)
+        if isinstance(text, str) and text in self._by_text:  # a file repeats its texts
+            return self._by_text[text]
+        found = self._match_folded(fold(text))
+        if isinstance(text, str) and len(self._by_text) < _TEXTS_REMEMBERED:
+            self._by_text[text] = found
+        return found
+
+    def _match_folded(self, folded: str) -> Match:
         if not folded:
             return Match("other", "unmatched")
         if folded not in self._matched:  # a file repeats its categories many times over
