@@ -12,7 +12,7 @@ the zone, never in the area outside all zones.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -93,18 +93,33 @@ def disjoint_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ``zone_id``, see :func:`zone_ranks`) keeps the area.
 
     Councils rarely draw overlapping zones, but when they do every street and report must
-    still belong to one zone only. Rows stay in their order.
+    still belong to one zone only. Rows stay in their order. Each zone loses only what the
+    zones ranked before it that meet it cover (found with a spatial index), so the cost
+    grows with the zones, not with their square; a zone no earlier zone meets is kept as
+    it is.
     """
     geoms = zones.geometry.to_numpy()
-    out = np.empty(len(geoms), dtype=object)
-    taken = None
-    for i in np.argsort(zone_ranks(zones)):
-        geom = geoms[i]
-        out[i] = geom if taken is None else shapely.difference(geom, taken)
-        taken = geom if taken is None else shapely.union(taken, geom)
+    out = geoms.copy()
+    for i, earlier in _earlier_zones(zones, geoms):
+        out[i] = shapely.difference(geoms[i], shapely.union_all(geoms[earlier]))
     result = zones.copy()
     result.geometry = gpd.GeoSeries(list(out), index=zones.index, crs=zones.crs)
     return result
+
+
+def _earlier_zones(zones: gpd.GeoDataFrame, geoms: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """Each zone that meets zones ranked before it, with those zones (positions)."""
+    ranks = zone_ranks(zones)
+    later, earlier = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = ranks[earlier] < ranks[later]
+    later, earlier = later[keep], earlier[keep]
+    if not len(later):
+        return
+    order = np.lexsort((ranks[earlier], later))
+    later, earlier = later[order], earlier[order]
+    starts = np.flatnonzero(np.r_[True, later[1:] != later[:-1]])
+    for start, group in zip(starts, np.split(earlier, starts[1:]), strict=True):
+        yield int(later[start]), group
 
 
 def assign_zones(layer: gpd.GeoDataFrame, zones: Any = None) -> gpd.GeoDataFrame:
@@ -207,9 +222,7 @@ def _cut(
     inside = _one_zone_each(street_idx, zone_ranks(flat)[zone_idx], inside)
     pieces_in = pd.DataFrame({"row": street_idx, "zone_id": zone_ids[zone_idx], "geometry": inside})
 
-    touched = np.unique(street_idx)
-    covered = shapely.union_all(zone_geoms)
-    outside = shapely.difference(street_geoms[touched], covered)
+    touched, outside = _outside_zones(street_geoms, street_idx, zone_geoms, zone_idx)
     pieces_out = pd.DataFrame({"row": touched, "zone_id": None, "geometry": outside})
     untouched = np.setdiff1d(np.arange(len(streets)), touched)
     whole = pd.DataFrame({"row": untouched, "zone_id": None, "geometry": street_geoms[untouched]})
@@ -239,6 +252,25 @@ def _cut(
     result["length_m"] = result.geometry.length.round(2)
     result = gpd.GeoDataFrame(result, geometry="geometry", crs=streets.crs)
     return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
+
+
+def _outside_zones(
+    street_geoms: np.ndarray, street_idx: np.ndarray, zone_geoms: np.ndarray, zone_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The streets that meet zones (positions) and their parts outside every zone: each
+    street less the zones it meets (most meet one), never less the union of every zone,
+    whose cost would grow with the whole county for each street."""
+    if not len(street_idx):
+        return street_idx, np.empty(0, dtype=object)
+    order = np.argsort(street_idx, kind="stable")
+    streets, zones_met = street_idx[order], zone_idx[order]
+    starts = np.flatnonzero(np.r_[True, streets[1:] != streets[:-1]])
+    touched = streets[starts]
+    counts = np.diff(np.r_[starts, len(streets)])
+    cover = zone_geoms[zones_met[starts]]
+    for k in np.flatnonzero(counts > 1):
+        cover[k] = shapely.union_all(zone_geoms[zones_met[starts[k] : starts[k] + counts[k]]])
+    return touched, shapely.difference(street_geoms[touched], cover)
 
 
 def _within(
