@@ -254,22 +254,30 @@ def _cut(
     return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
 
 
+def _by_street(
+    street_idx: np.ndarray, other_idx: np.ndarray, others: np.ndarray, combine: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The streets of the pairs ``street_idx``/``other_idx`` (positions, each once), and
+    for each the one polygon it meets, or those it meets put together by ``combine``."""
+    if not len(street_idx):
+        return street_idx, np.empty(0, dtype=object)
+    order = np.argsort(street_idx, kind="stable")
+    streets, met = street_idx[order], other_idx[order]
+    starts = np.flatnonzero(np.r_[True, streets[1:] != streets[:-1]])
+    counts = np.diff(np.r_[starts, len(streets)])
+    cover = np.asarray(others, dtype=object)[met[starts]]
+    for k in np.flatnonzero(counts > 1):
+        cover[k] = combine(others[met[starts[k] : starts[k] + counts[k]]])
+    return streets[starts], cover
+
+
 def _outside_zones(
     street_geoms: np.ndarray, street_idx: np.ndarray, zone_geoms: np.ndarray, zone_idx: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The streets that meet zones (positions) and their parts outside every zone: each
     street less the zones it meets (most meet one), never less the union of every zone,
     whose cost would grow with the whole county for each street."""
-    if not len(street_idx):
-        return street_idx, np.empty(0, dtype=object)
-    order = np.argsort(street_idx, kind="stable")
-    streets, zones_met = street_idx[order], zone_idx[order]
-    starts = np.flatnonzero(np.r_[True, streets[1:] != streets[:-1]])
-    touched = streets[starts]
-    counts = np.diff(np.r_[starts, len(streets)])
-    cover = zone_geoms[zones_met[starts]]
-    for k in np.flatnonzero(counts > 1):
-        cover[k] = shapely.union_all(zone_geoms[zones_met[starts[k] : starts[k] + counts[k]]])
+    touched, cover = _by_street(street_idx, zone_idx, zone_geoms, shapely.union_all)
     return touched, shapely.difference(street_geoms[touched], cover)
 
 
@@ -279,7 +287,7 @@ def _within(
     """The streets cut where they leave ``distance`` around the zones (pieces beyond
     dropped; a segment cut in two keeps its ``segment_id`` for the part within)."""
     area = shapely.union_all(zones.geometry.values).buffer(distance)
-    clipped = shapely.intersection(streets.geometry.values, area)
+    clipped = _clipped(np.asarray(streets.geometry.values), shapely.get_parts(area))
     out = streets.copy()
     out.geometry = gpd.GeoSeries(clipped, index=streets.index, crs=streets.crs)
     out = out[~out.geometry.is_empty]
@@ -294,6 +302,20 @@ def _within(
     )
     out["length_m"] = out.geometry.length
     return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=streets.crs)
+
+
+def _clipped(lines: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Each line's part within the polygons ``parts`` (empty where it meets none): each line
+    clipped by the polygons it meets, and kept whole where one holds it (the same lines as
+    clipping each by all of them, which costs the whole county for each line)."""
+    out = np.array([shapely.LineString()] * len(lines), dtype=object)
+    shapely.prepare(parts)
+    line_idx, part_idx = shapely.STRtree(parts).query(lines, predicate="intersects")
+    met, cover = _by_street(line_idx, part_idx, parts, shapely.multipolygons)
+    whole = shapely.contains_properly(cover, lines[met])
+    out[met[whole]] = lines[met[whole]]
+    out[met[~whole]] = shapely.intersection(lines[met[~whole]], cover[~whole])
+    return out
 
 
 def _one_zone_each(street_idx: np.ndarray, zone_rank: np.ndarray, pieces: np.ndarray) -> np.ndarray:
