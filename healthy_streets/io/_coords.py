@@ -223,9 +223,12 @@ def coordinate_guesses(
     return guesses
 
 
-def _numbers(table: pd.DataFrame, column: str | None) -> pd.Series:
+def _numbers(table: pd.DataFrame, column: str | None, rows: pd.Series | None = None) -> pd.Series:
+    """The numbers of a column (NaN where there is none), of the ``rows`` (a mask) only."""
     if column is None:
         return pd.Series(np.nan, index=table.index)
+    if rows is not None:
+        return _numbers(table[[column]][rows.to_numpy(dtype=bool)], column).reindex(table.index)
     values = table[column]
     text = values.astype("str")
     if not all_match(values[values.notna()], _PLAIN_NUMBER):  # else nothing to take off
@@ -348,7 +351,6 @@ def points_from_table(
     """
     columns = _degrees_in_xy(table, columns, book)
     lat, lon = _numbers(table, columns.lat), _numbers(table, columns.lon)
-    east, north = _numbers(table, columns.easting), _numbers(table, columns.northing)
     x = pd.Series(np.nan, index=table.index)
     y = pd.Series(np.nan, index=table.index)
     reason = pd.Series("", index=table.index, dtype="object")
@@ -382,6 +384,7 @@ def points_from_table(
     )
 
     todo = ~has_ll
+    east, north = (_numbers(table, c, todo) for c in (columns.easting, columns.northing))
     has_en = todo & east.notna() & north.notna()
     zeros_en = has_en & (east == 0) & (north == 0)
     good_en = has_en & _in_box(east, north, GB_BNG) & ~zeros_en

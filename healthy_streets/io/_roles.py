@@ -245,15 +245,21 @@ def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | Non
     cells = values.to_numpy(dtype=object)
     missing = np.zeros(len(cells), dtype=bool)
     nan = np.zeros(len(cells), dtype=bool)
-    for k in _maybe_missing(cells):
-        folded = cells[k].strip().lower()
-        missing[k] = folded in MISSING_TEXTS
-        nan[k] = folded == "nan"
+    maybe = _maybe_missing(cells)
+    codes, distinct = pd.factorize(cells[maybe])  # the few texts they are, folded once each
+    folded = [text.strip().lower() for text in distinct]
+    missing[maybe] = np.array([f in MISSING_TEXTS for f in folded] + [False])[codes]
+    nan[maybe] = np.array([f == "nan" for f in folded] + [False])[codes]
     return missing, nan
 
 
 #: The characters ``str.strip`` takes off (all below U+3001).
 _SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+#: The plain characters that :data:`MISSING_TEXTS` begin with, in either case.
+_FIRSTS = np.array(
+    sorted({ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())}),
+    dtype=np.uint32,
+)
 
 
 def _maybe_missing(cells: np.ndarray) -> np.ndarray:
@@ -270,9 +276,12 @@ def _maybe_missing(cells: np.ndarray) -> np.ndarray:
     if len(apart) != len(texts) + 1:  # a cell holds a NUL itself
         return np.flatnonzero(present)
     first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last character
-    short = last - first + 1 <= _LONGEST_MISSING
+    length = last - first + 1
+    # a short cell may be one, if it starts as one does (in any case: a letter beyond ASCII
+    # may fold to anything); a cell with spaces at an end may be one once they are gone
+    starts = np.isin(points[first], _FIRSTS) | (points[first] > 127) | (length == 0)
     spaced = np.isin(points[first], _SPACES) | np.isin(points[last], _SPACES)
-    return np.flatnonzero(present)[short | spaced]
+    return np.flatnonzero(present)[((length <= _LONGEST_MISSING) & starts) | spaced]
 
 
 def folded_text(values: pd.Series) -> pd.Series | None:

@@ -737,9 +737,14 @@ def _categories(
     """
     text = category.astype("object").where(category.notna(), None)
     sub = subcategory.astype("object").where(subcategory.notna(), None)
+    pairs = pd.DataFrame({"main": text.to_numpy(), "detail": sub.to_numpy()})
+    pair = pairs.groupby(["main", "detail"], sort=False, dropna=False).ngroup().to_numpy()
+    distinct = pairs.drop_duplicates()  # in the order of ngroup's numbers
     keys = []
     deciding: list[object] = []
-    for main, detail in zip(text, sub, strict=True):
+    combined = []
+    for main, detail in zip(distinct["main"], distinct["detail"], strict=True):
+        main, detail = (None if pd.isna(v) else v for v in (main, detail))
         match = taxonomy.match(detail) if detail else None
         said = detail
         if match is None or match.category == "other":  # "Other" says less than the category
@@ -748,15 +753,21 @@ def _categories(
             said = f"{main} / {detail}"
         keys.append(match.category)
         deciding.append(said)
-    keys_series = pd.Series(keys, index=category.index, dtype="object")
-    combined = pd.Series(
-        [f"{m} / {d}" if m and d else (m or d) for m, d in zip(text, sub, strict=True)],
-        index=category.index,
-        dtype="object",
+        combined.append(f"{main} / {detail}" if main and detail else (main or detail))
+    by_row = {
+        name: pd.Series(np.array(values, dtype=object)[pair], index=category.index, dtype="object")
+        for name, values in (("key", keys), ("text", combined))
+    }
+    notes = match_notes(
+        deciding,
+        taxonomy,
+        what="report",
+        settings_table="[taxonomy.reports]",
+        times=np.bincount(pair, minlength=len(deciding)).tolist(),
     )
-    for note in match_notes(deciding, taxonomy, what="report", settings_table="[taxonomy.reports]"):
+    for note in notes:
         book.note(note)
-    return keys_series, combined
+    return by_row["key"], by_row["text"]
 
 
 def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult]:

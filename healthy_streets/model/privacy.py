@@ -543,29 +543,29 @@ def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
     where = out.index.get_indexer(names.index)
     values, where = values[where >= 0], where[where >= 0]
     current = out.to_numpy(dtype=object)[where]
-    folded: dict[int, str] = {}  # each text folded when a name is looked for in it
     for column in range(values.shape[1]):
         cells = pd.Series(values[:, column])
         present = cells.notna().to_numpy()
         as_text = cells.astype("str").to_numpy(dtype=object)
-        names = _names_folded(as_text[present])
-        for i in np.flatnonzero(present).tolist():
-            if not isinstance(current[i], str):
-                continue
-            name, folded_name = names[as_text[i]]
-            if folded_name is None:
-                continue
-            if i not in folded:
-                folded[i] = _fold(current[i])
-            if folded_name not in folded[i]:
-                continue
-            changed = _cut_name(current[i], name)
-            if changed != current[i]:
-                current[i] = changed
-                folded[i] = _fold(changed)
+        found = _names_folded(as_text[present])
+        names = [
+            found[cell] if there else _NO_NAME for cell, there in zip(as_text, present, strict=True)
+        ]
+        # the substring test over the column: the rows whose text holds their name
+        hits = [
+            i
+            for i, (text, (_, name)) in enumerate(zip(current, names, strict=True))
+            if name is not None and isinstance(text, str) and name in _fold(text)
+        ]
+        for i in hits:
+            current[i] = _cut_name(current[i], names[i][0])
     result = out.to_numpy(dtype=object, copy=True)
     result[where] = current
     return pd.Series(result, index=out.index, dtype="object", name=out.name)
+
+
+#: What :func:`_names_folded` gives a cell that holds no name.
+_NO_NAME: tuple[str, str | None] = ("", None)
 
 
 def _names_folded(cells: np.ndarray) -> dict[object, tuple[str, str | None]]:

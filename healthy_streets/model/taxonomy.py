@@ -927,7 +927,12 @@ def markdown() -> str:
 
 
 def match_notes(
-    texts: Iterable[object], taxonomy: Taxonomy, *, what: str, settings_table: str
+    texts: Iterable[object],
+    taxonomy: Taxonomy,
+    *,
+    what: str,
+    settings_table: str,
+    times: Iterable[int] | None = None,
 ) -> list[str]:
     """Notes for an import: texts that matched nothing (now ``other``), and texts matched
     only by a keyword or a close spelling (worth a look), each with its count.
@@ -942,8 +947,15 @@ def match_notes(
         "asset" or "report", for the wording.
     settings_table
         Where a project adds its own words (``[taxonomy.assets]``).
+    times
+        How many rows wrote each of ``texts`` (default one each): a file's distinct texts
+        with their counts give the notes of all its rows.
     """
-    counts = Counter(str(t) for t in texts if t is not None and t == t and str(t).strip())
+    counts: Counter[str] = Counter()
+    written = ((t, 1) for t in texts) if times is None else zip(texts, times, strict=True)
+    for t, n in written:
+        if t is not None and t == t and str(t).strip():
+            counts[str(t)] += n
     unmatched: list[tuple[str, int]] = []
     guessed: list[tuple[str, str, int]] = []
     for text, n in counts.most_common():
