@@ -312,7 +312,13 @@ def _clipped(lines: np.ndarray, parts: np.ndarray) -> np.ndarray:
     shapely.prepare(parts)
     line_idx, part_idx = shapely.STRtree(parts).query(lines, predicate="intersects")
     met, cover = _by_street(line_idx, part_idx, parts, shapely.multipolygons)
-    whole = shapely.contains_properly(cover, lines[met])
+    # clipping nodes a line that crosses itself and drops a point repeated: such lines
+    # are clipped, not kept as they are
+    plain = shapely.is_simple(lines[met]) & (
+        shapely.get_num_coordinates(shapely.remove_repeated_points(lines[met]))
+        == shapely.get_num_coordinates(lines[met])
+    )
+    whole = shapely.contains_properly(cover, lines[met]) & plain
     out[met[whole]] = lines[met[whole]]
     out[met[~whole]] = shapely.intersection(lines[met[~whole]], cover[~whole])
     return out
