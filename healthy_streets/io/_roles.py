@@ -25,6 +25,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -332,8 +333,8 @@ def find_roles(
             f"the roles are {', '.join(wanted)}."
         )
     columns = [c for c in frame.columns if c not in exclude and c != "geometry"]
-    values = {c: _sample(frame[c]) for c in columns}
-    filled = {c: int(frame[c].notna().sum()) for c in columns}
+    values = _ByColumn(lambda c: _sample(frame[c]))
+    filled = _ByColumn(lambda c: int(frame[c].notna().sum()))
     out = Roles()
     used: set[str] = set()
     for role_name, column in given.items():
@@ -376,15 +377,30 @@ def find_roles(
     return out
 
 
+class _ByColumn(dict[str, Any]):
+    """Column -> what ``work`` says of it, worked out when first asked for (a file's roles
+    found by their headers never look at most columns' values)."""
+
+    def __init__(self, work: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._work = work
+
+    def __missing__(self, column: str) -> Any:
+        self[column] = found = self._work(column)
+        return found
+
+
 def _sample(values: pd.Series) -> list[str]:
-    """The first :data:`SAMPLE_VALUES` values that are not blank, stripped."""
+    """The first :data:`SAMPLE_VALUES` values that are not blank, stripped (looked for a
+    few thousand rows at a time, not over the whole column)."""
     sample: list[str] = []
-    for value in values.dropna():
-        text = str(value).strip()
-        if text:
-            sample.append(text)
-            if len(sample) == SAMPLE_VALUES:
-                break
+    for start in range(0, len(values), 4 * SAMPLE_VALUES):
+        for value in values.iloc[start : start + 4 * SAMPLE_VALUES].dropna():
+            text = str(value).strip()
+            if text:
+                sample.append(text)
+                if len(sample) == SAMPLE_VALUES:
+                    return sample
     return sample
 
 
