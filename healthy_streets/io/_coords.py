@@ -516,14 +516,15 @@ def _swapped_into_area(
 ) -> pd.Index:
     """Rows placed by easting/northing outside ``area`` that lie in it read the other way
     round (easting and northing swapped)."""
+    shapely.prepare(area)  # tested against many points
     rows = points.index[from_en.reindex(points.index, fill_value=False).to_numpy(dtype=bool)]
-    rows = rows[~points.loc[rows].intersects(area).to_numpy(dtype=bool)]
+    rows = rows[~shapely.intersects(area, points.loc[rows].to_numpy())]
     if not len(rows):
         return rows
     turned = gpd.GeoSeries(
         gpd.points_from_xy(north[rows], east[rows]), index=rows, crs="EPSG:27700"
     ).to_crs(working_crs)
-    return rows[turned.intersects(area).to_numpy(dtype=bool)]
+    return rows[shapely.intersects(area, turned.to_numpy())]
 
 
 def _degrees_in_xy(
