@@ -246,7 +246,7 @@ def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | Non
     cells = values.to_numpy(dtype=object)
     missing = np.zeros(len(cells), dtype=bool)
     nan = np.zeros(len(cells), dtype=bool)
-    maybe = _maybe_missing(cells)
+    maybe = _maybe_missing(cells, values.notna().to_numpy(dtype=bool))
     codes, distinct = pd.factorize(cells[maybe])  # the few texts they are, folded once each
     folded = [text.strip().lower() for text in distinct]
     missing[maybe] = np.array([f in MISSING_TEXTS for f in folded] + [False])[codes]
@@ -263,10 +263,10 @@ _FIRSTS = np.array(
 )
 
 
-def _maybe_missing(cells: np.ndarray) -> np.ndarray:
-    """Positions of the text cells that may fold to one of :data:`MISSING_TEXTS`: the cells
-    are joined by NUL characters and looked at as an array of code points."""
-    present = pd.notna(cells)
+def _maybe_missing(cells: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Positions of the text cells (of those ``present``) that may fold to one of
+    :data:`MISSING_TEXTS`: the cells are joined by NUL characters and looked at as an array
+    of code points."""
     texts = cells[present].tolist()
     try:
         joined = "\x00" + "\x00".join(texts) + "\x00"
