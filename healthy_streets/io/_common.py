@@ -249,7 +249,7 @@ def read_table(path: Path) -> pd.DataFrame:
             _as_bytes(text),
             sep=delimiter,
             skiprows=header,
-            dtype="str",
+            dtype=object,  # text, as the cells are looked at in Python (blank_cells)
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=True,
