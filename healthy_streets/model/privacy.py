@@ -25,8 +25,8 @@ where a match may start). Each pattern begins with one character or a small set 
 so that the engine skips at once over text where no match can start, or (emails,
 postcodes) is tried only where a rarer part of it shows that one may (an "@" or an "at",
 a digit after a letter); and a pattern is not run at all over text that lacks its anchor
-(an "@", a digit, a cue word). A column is scrubbed in one pass over all its cells joined
-together: 250,000 report titles take a second or two, a 20 MB cell a few seconds.
+(an "@", a digit, a cue word). A column is scrubbed in one pass over its distinct cells
+joined together: 250,000 report titles take a second or two, a 20 MB cell a few seconds.
 """
 
 from __future__ import annotations
