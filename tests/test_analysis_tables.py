@@ -295,6 +295,96 @@ def test_two_streets_of_one_name_are_two_stretches():
     assert rows.loc[rows["length_m"] == 400.0, "reports"].iloc[0] == 2
 
 
+def _stretches_by_networkx(frame):
+    """The stretches as networkx numbers them (a graph of ends, its components in turn; a
+    multigraph, so that two segments between the same two ends both count)."""
+    import networkx as nx
+    import numpy as np
+
+    first = shapely.get_coordinates(shapely.get_point(frame.geometry.values, 0)).round(1)
+    last = shapely.get_coordinates(shapely.get_point(frame.geometry.values, -1)).round(1)
+    graph = nx.MultiGraph()
+    for position, (zone, street, a, b) in enumerate(
+        zip(frame["zone"], frame["street"], map(tuple, first), map(tuple, last), strict=True)
+    ):
+        graph.add_edge((zone, street, a), (zone, street, b), position=position)
+    stretch = np.zeros(len(frame), dtype="int64")
+    numbers: dict = {}
+    for component in nx.connected_components(graph):
+        zone, street, _ = next(iter(component))
+        numbers[(zone, street)] = numbers.get((zone, street), 0) + 1
+        for *_, data in graph.subgraph(component).edges(data=True):
+            stretch[data["position"]] = numbers[(zone, street)]
+    return stretch
+
+
+def test_stretches_are_numbered_as_a_graph_of_their_ends_numbers_them():
+    """Segments of a few names and zones on a small grid (so that many share ends, some
+    form loops, some are one point): the sparse components number each street's stretches
+    as networkx's graph did, in the order of their first segment."""
+    import geopandas as gpd
+    import numpy as np
+
+    from healthy_streets.analysis.tables import _stretches
+
+    rng = np.random.default_rng(2)
+    count = 3000
+    a = rng.integers(0, 30, (count, 2)) * 10.0
+    b = a + rng.integers(-1, 2, (count, 2)) * 10.0
+    frame = gpd.GeoDataFrame(
+        {
+            "zone": rng.choice(["Z1", "Z2", "(outside)"], count),
+            "street": rng.choice(["Church Lane", "Mill Road", "Unnamed (way 7)"], count),
+        },
+        geometry=shapely.linestrings(np.stack([a, b], axis=1)),
+        index=rng.permutation(count),
+    )
+    got = _stretches(frame)
+    assert got.index.equals(frame.index)
+    assert got.tolist() == _stretches_by_networkx(frame).tolist()
+    assert got.max() > 5
+    assert got.min() == 1
+
+
+def test_the_two_halves_of_a_loop_are_one_stretch():
+    """Two segments between the same two ends (a loop cut in two) are one stretch: a
+    graph of ends that kept one edge per pair of ends left the other half in none."""
+    import geopandas as gpd
+
+    from healthy_streets.analysis.tables import _stretches
+
+    halves = [
+        shapely.LineString([(0, 0), (50, 50), (100, 0)]),
+        shapely.LineString([(100, 0), (50, -50), (0, 0)]),
+        shapely.LineString([(500, 0), (600, 0)]),
+    ]
+    frame = gpd.GeoDataFrame(
+        {"zone": ["Z1"] * 3, "street": ["Mill Close"] * 3}, geometry=halves, crs="EPSG:27700"
+    )
+    assert _stretches(frame).tolist() == [1, 1, 2]
+
+
+def test_a_hotspot_street_is_its_segments_joined(shared_sample_layers):
+    """Only the streets listed have their segments joined: each is, point for point, what
+    dissolving every street of the sample gave it, with the length summed over them."""
+    from healthy_streets.analysis.tables import _stretches, _zone_of
+
+    layers = shared_sample_layers
+    table = hotspot_streets(layers, min_length_m=0, min_reports=1)
+    frame = layers.streets.copy()
+    unnamed = "Unnamed " + frame["highway"] + " (way " + frame["osm_way_id"].astype("str") + ")"
+    frame["street"] = frame["name"].astype("object").where(frame["name"].notna(), unnamed)
+    frame["zone"] = _zone_of(frame)
+    frame["stretch"] = _stretches(frame)
+    every = frame.dissolve(by=["zone", "street", "stretch"], aggfunc={"length_m": "sum"})
+    expected = every.loc[
+        list(zip(table["zone_id"], table["street"], table["stretch"], strict=True))
+    ]
+    assert len(table) > 20
+    assert (table.geometry.to_wkb().to_numpy() == expected.geometry.to_wkb().to_numpy()).all()
+    assert table["length_m"].tolist() == expected["length_m"].round(1).tolist()
+
+
 def test_a_period_that_is_not_one_is_refused(zones, streets, reports):
     from healthy_streets.errors import ConfigError
 

@@ -180,3 +180,63 @@ def test_a_street_along_a_shared_boundary_counts_once(two_zones):
         by_zone = cut.groupby(cut["zone_id"].fillna(OUTSIDE))["length_m"].sum()
         # the 100 m along the shared edge and the 80 m on into East: East, first by zone_id
         assert by_zone.to_dict() == pytest.approx({"east": 180, OUTSIDE: 50})
+
+
+def _random_lines(rng, count, extent, *, step=60.0):
+    starts = rng.uniform(0, extent, (count, 2))
+    turns = rng.normal(0, step, (count, 3, 2)).cumsum(axis=1)
+    return shapely.linestrings(np.concatenate([starts[:, None], starts[:, None] + turns], axis=1))
+
+
+def test_overlaps_are_removed_between_the_zones_that_meet_only():
+    """Zones in a random order, overlapping and sharing edges: each keeps what no zone
+    ranked before it covers, the same area as taking away the union of every zone before
+    it (as the zones were done one after another)."""
+    rng = np.random.default_rng(4)
+    boxes = [square(*rng.uniform(0, 2000, 2), rng.uniform(100, 500)) for _ in range(60)]
+    boxes += [square(0, 0, 100), square(100, 0, 100)]  # an edge shared
+    ids = rng.permutation([f"Z{i:03d}" for i in range(len(boxes))])
+    zones = gpd.GeoDataFrame({"zone_id": ids}, geometry=boxes, crs="EPSG:27700")
+    flat = disjoint_zones(zones).geometry.to_numpy()
+    taken = shapely.Polygon()
+    for i in np.argsort(ids):
+        expected = shapely.difference(boxes[i], taken)
+        assert abs(shapely.area(flat[i]) - shapely.area(expected)) < 1e-6
+        assert shapely.area(shapely.symmetric_difference(flat[i], expected)) < 1e-6
+        taken = shapely.union(taken, boxes[i])
+    assert sum(shapely.area(flat)) == pytest.approx(shapely.area(taken))
+
+
+def test_streets_clipped_by_the_parts_they_meet_are_those_clipped_by_the_whole_area():
+    """The buffer around the zones is many polygons (with holes): each street clipped by
+    the ones it meets, or kept whole where one holds it, is the same line, point for point,
+    as the street clipped by all of them."""
+    from healthy_streets.analysis.attach import _clipped
+
+    rng = np.random.default_rng(8)
+    rings = [square(*rng.uniform(0, 3000, 2), rng.uniform(50, 400)) for _ in range(40)]
+    area = shapely.union_all(rings).buffer(20)
+    area = shapely.difference(area, square(1000, 1000, 150))  # a hole, if it falls inside
+    lines = _random_lines(rng, 3000, 3000)  # some cross themselves
+    lines[:50] = shapely.linestrings(  # some repeat a point
+        np.repeat(shapely.get_coordinates(lines[:50]).reshape(50, 4, 2), 2, axis=1)
+    )
+    got = _clipped(lines, shapely.get_parts(area))
+    expected = shapely.intersection(lines, area)
+    assert (shapely.to_wkb(got) == shapely.to_wkb(expected)).all()
+    assert 100 < int((~shapely.is_empty(got)).sum()) < len(lines)  # some in, some out
+
+
+def test_streets_cut_against_their_own_zones_have_the_lengths_the_whole_union_gave():
+    """Each street less the zones it meets is the street less every zone."""
+    from healthy_streets.analysis.attach import _outside_zones
+
+    rng = np.random.default_rng(6)
+    zones = np.array([square(*rng.uniform(0, 3000, 2), rng.uniform(50, 400)) for _ in range(80)])
+    lines = _random_lines(rng, 2000, 3000)
+    zone_idx, street_idx = shapely.STRtree(lines).query(zones, predicate="intersects")
+    touched, outside = _outside_zones(lines, street_idx, zones, zone_idx)
+    expected = shapely.difference(lines[touched], shapely.union_all(zones))
+    assert shapely.length(outside) == pytest.approx(shapely.length(expected), abs=1e-9)
+    assert shapely.equals(outside, expected).all()
+    assert len(touched) > 200

@@ -470,3 +470,86 @@ def test_the_reports_command_shows_its_guesses(tmp_path):
     assert result.exit_code == 0, result.output
     assert "category <- 'Kind' (header); subcategory <- 'Type' (header)" in result.output
     assert "created <- 'ReceivedDate' (header)" in result.output
+
+
+def _hostile_export(path, texts):
+    """A FixMyStreet export whose text cells are hostile payloads, blanks written every way
+    ("N/A ", " null", "(blank)"), personal data and names; dates and numbers as exports
+    write them, with a few written otherwise."""
+    import csv
+    import random
+
+    rng = random.Random(9)
+    people = ["Jane Doe", "(anonymous)", "O'Brien", "{{7*7}}", "N/A ", ""]
+    blanks = ["", "N/A ", " null", "(blank)", "-", "NaN", " none\t"]
+    header = FMS_HEADER.split(",")
+    rows = []
+    for i in range(600):
+        person = rng.choice(people)
+        row = dict.fromkeys(header, "")
+        row.update(
+            {
+                "Report ID": str(1000 + i),
+                "Title": rng.choice([*texts, f"{person} says {rng.choice(texts)}", *blanks]),
+                "Detail": rng.choice(
+                    [*texts, f"Call 07700 900{i:03d} or {person.lower()}", *blanks]
+                ),
+                "User Name": person,
+                "Category": rng.choice(["Dog Fouling", "Litter", rng.choice(texts), *blanks]),
+                "Subcategory": rng.choice(["", "Other", "Dog bin", rng.choice(texts)]),
+                "Created": f"2021-03-{1 + i % 28:02d}T09:{i % 60:02d}:00",
+                "Confirmed": rng.choice(["", f"2021-03-{1 + i % 28:02d}T10:00:00"]),
+                "Fixed": rng.choice(["", "2021-04-01T12:00:00", "01/05/2021 10:00"]),
+                "Status": rng.choice(["confirmed", "Fixed - Council", rng.choice(texts), *blanks]),
+                "Latitude": f"{53.64 + rng.random() * 0.03:.7f}",
+                "Longitude": f"{-2.64 + rng.random() * 0.03:.7f}",
+                "Easting": "358500",
+                "Northing": "417400",
+            }
+        )
+        rows.append(row)
+    rows[3]["Fixed"] = " 2021-04-04 09:15 "  # written otherwise: read by the general paths
+    rows[4]["Latitude"] = "53.651°N"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_hostile_export_read_on_columns_gives_what_cell_by_cell_reading_gave(
+    tmp_path, monkeypatch
+):
+    """Blank cells found over a column, dates and numbers read in one call, texts scrubbed
+    once per distinct text, categories and statuses matched once per distinct value: the
+    layer, the account and the notes are those of reading every cell by itself."""
+    import numpy as np
+
+    import healthy_streets.io._coords as coords
+    import healthy_streets.io._roles as roles
+    import healthy_streets.io.reports as reports
+
+    from hostile import payloads
+
+    texts = payloads(tmp_path)
+    path = tmp_path / "fms.csv"
+    _hostile_export(path, texts)
+    fast = reports_from_fixmystreet(path)
+    with monkeypatch.context() as patch:
+        never = __import__("re").compile(r"(?!)")
+        patch.setattr(reports, "_PLAIN_ISO", never)
+        patch.setattr(coords, "_PLAIN_NUMBER", never)
+        patch.setattr(
+            roles,
+            "_maybe_missing",
+            lambda cells, present: np.flatnonzero([isinstance(c, str) for c in cells]),
+        )
+        slow = reports_from_fixmystreet(path)
+    pd.testing.assert_frame_equal(fast.layer, slow.layer, check_exact=True)
+    for table in ("rejected", "repaired", "outside"):
+        pd.testing.assert_frame_equal(getattr(fast, table), getattr(slow, table))
+    assert fast.notes == slow.notes
+    layer = fast.layer
+    assert layer["title"].isin(texts).sum() > 50  # payloads kept as the text they are
+    assert not layer["title"].dropna().str.contains("Jane Doe|07700", regex=True).any()
+    assert not layer["detail"].dropna().str.contains("jane doe|07700", regex=True).any()
+    assert not layer["category_text"].dropna().isin(["N/A ", "(blank)", "NaN"]).any()

@@ -7,13 +7,16 @@ import pytest
 
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io._roles import (
+    MISSING_TEXTS,
     Role,
     blank_missing,
     date_after_name,
     find_roles,
+    folded_text,
     header_matches,
     looks_like_name,
     looks_like_plain_date,
+    missing_text_cells,
     name_before_date,
 )
 
@@ -128,6 +131,47 @@ def test_missing_value_texts_are_missing(text):
     frame = blank_missing(pd.DataFrame({"a": [text, "Kestrel"], "n": [1, 2]}))
     assert frame["a"].isna().tolist() == [True, False]
     assert frame["n"].tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_blank_cells_found_over_a_column_are_those_folding_each_cell_finds(dtype):
+    """Only short cells that start as a missing word does (or cells with spaces at an end)
+    are folded: on cells made to confuse that (white space of every kind, letters whose
+    case folds oddly, NUL, surrogates, numbers among the text), the cells found missing and
+    those that said NaN are the ones folding every cell finds."""
+    import random
+
+    rng = random.Random(3)
+    atoms = [
+        *("", " ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\ud800", "\U0001f600"),
+        *("NA", "n/a", "NaN", "nan", "None", "-", "--", "(blank)", "NULL", "#N/A", "n.a."),
+        *("nil", "N", "(", "#", "x", "Dog bin", "İ", "\u212a", "é", "a" * 9),
+    ]
+    checked = 0
+    for _ in range(1000):
+        cells: list[object] = [
+            "".join(rng.choice(atoms) for _ in range(rng.randint(0, 3)))
+            for _ in range(rng.randint(0, 8))
+        ]
+        cells = [None if rng.random() < 0.1 else c for c in cells]
+        if cells and rng.random() < 0.1:
+            cells[0] = 3.5
+        if cells and rng.random() < 0.05:
+            cells[-1] = "a\x00b"
+        try:
+            values = pd.Series(cells, dtype=dtype)
+        except (TypeError, ValueError):
+            continue
+        folded = folded_text(values)
+        found = missing_text_cells(values)
+        if folded is None:
+            assert found is None
+            continue
+        assert found is not None
+        assert found[0].tolist() == folded.isin(MISSING_TEXTS).tolist(), cells
+        assert found[1].tolist() == (folded == "nan").fillna(False).tolist(), cells
+        checked += int(found[0].any())
+    assert checked > 250
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ the zone, never in the area outside all zones.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -93,18 +93,33 @@ def disjoint_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ``zone_id``, see :func:`zone_ranks`) keeps the area.
 
     Councils rarely draw overlapping zones, but when they do every street and report must
-    still belong to one zone only. Rows stay in their order.
+    still belong to one zone only. Rows stay in their order. Each zone loses only what the
+    zones ranked before it that meet it cover (found with a spatial index), so the cost
+    grows with the zones, not with their square; a zone no earlier zone meets is kept as
+    it is.
     """
     geoms = zones.geometry.to_numpy()
-    out = np.empty(len(geoms), dtype=object)
-    taken = None
-    for i in np.argsort(zone_ranks(zones)):
-        geom = geoms[i]
-        out[i] = geom if taken is None else shapely.difference(geom, taken)
-        taken = geom if taken is None else shapely.union(taken, geom)
+    out = geoms.copy()
+    for i, earlier in _earlier_zones(zones, geoms):
+        out[i] = shapely.difference(geoms[i], shapely.union_all(geoms[earlier]))
     result = zones.copy()
     result.geometry = gpd.GeoSeries(list(out), index=zones.index, crs=zones.crs)
     return result
+
+
+def _earlier_zones(zones: gpd.GeoDataFrame, geoms: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """Each zone that meets zones ranked before it, with those zones (positions)."""
+    ranks = zone_ranks(zones)
+    later, earlier = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = ranks[earlier] < ranks[later]
+    later, earlier = later[keep], earlier[keep]
+    if not len(later):
+        return
+    order = np.lexsort((ranks[earlier], later))
+    later, earlier = later[order], earlier[order]
+    starts = np.flatnonzero(np.r_[True, later[1:] != later[:-1]])
+    for start, group in zip(starts, np.split(earlier, starts[1:]), strict=True):
+        yield int(later[start]), group
 
 
 def assign_zones(layer: gpd.GeoDataFrame, zones: Any = None) -> gpd.GeoDataFrame:
@@ -207,9 +222,7 @@ def _cut(
     inside = _one_zone_each(street_idx, zone_ranks(flat)[zone_idx], inside)
     pieces_in = pd.DataFrame({"row": street_idx, "zone_id": zone_ids[zone_idx], "geometry": inside})
 
-    touched = np.unique(street_idx)
-    covered = shapely.union_all(zone_geoms)
-    outside = shapely.difference(street_geoms[touched], covered)
+    touched, outside = _outside_zones(street_geoms, street_idx, zone_geoms, zone_idx)
     pieces_out = pd.DataFrame({"row": touched, "zone_id": None, "geometry": outside})
     untouched = np.setdiff1d(np.arange(len(streets)), touched)
     whole = pd.DataFrame({"row": untouched, "zone_id": None, "geometry": street_geoms[untouched]})
@@ -241,13 +254,40 @@ def _cut(
     return conform(result.sort_values(["osm_way_id", "segment_id"], kind="stable"), STREETS)
 
 
+def _by_street(
+    street_idx: np.ndarray, other_idx: np.ndarray, others: np.ndarray, combine: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """The streets of the pairs ``street_idx``/``other_idx`` (positions, each once), and
+    for each the one polygon it meets, or those it meets put together by ``combine``."""
+    if not len(street_idx):
+        return street_idx, np.empty(0, dtype=object)
+    order = np.argsort(street_idx, kind="stable")
+    streets, met = street_idx[order], other_idx[order]
+    starts = np.flatnonzero(np.r_[True, streets[1:] != streets[:-1]])
+    counts = np.diff(np.r_[starts, len(streets)])
+    cover = np.asarray(others, dtype=object)[met[starts]]
+    for k in np.flatnonzero(counts > 1):
+        cover[k] = combine(others[met[starts[k] : starts[k] + counts[k]]])
+    return streets[starts], cover
+
+
+def _outside_zones(
+    street_geoms: np.ndarray, street_idx: np.ndarray, zone_geoms: np.ndarray, zone_idx: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The streets that meet zones (positions) and their parts outside every zone: each
+    street less the zones it meets (most meet one), never less the union of every zone,
+    whose cost would grow with the whole county for each street."""
+    touched, cover = _by_street(street_idx, zone_idx, zone_geoms, shapely.union_all)
+    return touched, shapely.difference(street_geoms[touched], cover)
+
+
 def _within(
     streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, distance: float
 ) -> gpd.GeoDataFrame:
     """The streets cut where they leave ``distance`` around the zones (pieces beyond
     dropped; a segment cut in two keeps its ``segment_id`` for the part within)."""
     area = shapely.union_all(zones.geometry.values).buffer(distance)
-    clipped = shapely.intersection(streets.geometry.values, area)
+    clipped = _clipped(np.asarray(streets.geometry.values), shapely.get_parts(area))
     out = streets.copy()
     out.geometry = gpd.GeoSeries(clipped, index=streets.index, crs=streets.crs)
     out = out[~out.geometry.is_empty]
@@ -262,6 +302,26 @@ def _within(
     )
     out["length_m"] = out.geometry.length
     return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=streets.crs)
+
+
+def _clipped(lines: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Each line's part within the polygons ``parts`` (empty where it meets none): each line
+    clipped by the polygons it meets, and kept whole where one holds it (the same lines as
+    clipping each by all of them, which costs the whole county for each line)."""
+    out = np.array([shapely.LineString()] * len(lines), dtype=object)
+    shapely.prepare(parts)
+    line_idx, part_idx = shapely.STRtree(parts).query(lines, predicate="intersects")
+    met, cover = _by_street(line_idx, part_idx, parts, shapely.multipolygons)
+    # clipping nodes a line that crosses itself and drops a point repeated: such lines
+    # are clipped, not kept as they are
+    plain = shapely.is_simple(lines[met]) & (
+        shapely.get_num_coordinates(shapely.remove_repeated_points(lines[met]))
+        == shapely.get_num_coordinates(lines[met])
+    )
+    whole = shapely.contains_properly(cover, lines[met]) & plain
+    out[met[whole]] = lines[met[whole]]
+    out[met[~whole]] = shapely.intersection(lines[met[~whole]], cover[~whole])
+    return out
 
 
 def _one_zone_each(street_idx: np.ndarray, zone_rank: np.ndarray, pieces: np.ndarray) -> np.ndarray:

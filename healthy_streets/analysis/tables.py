@@ -481,8 +481,8 @@ def hotspot_streets(
     by_category = (
         attached.groupby([*keys, "category"]).size().unstack(fill_value=0).add_prefix("reports_")
     )
-    dissolved = frame.dissolve(by=keys, aggfunc={"length_m": "sum"})
-    table = dissolved.join(per_street, how="left").join(by_category)
+    lengths = frame.groupby(keys)[["length_m"]].sum()  # as dissolve sums them
+    table = lengths.join(per_street, how="left").join(by_category)
     table["reports"] = table["reports"].fillna(0).astype("int64")
     for column in by_category.columns:
         table[column] = table[column].fillna(0).astype("int64")
@@ -493,6 +493,7 @@ def hotspot_streets(
     table = tested[tested["reports"] >= min_reports]
     order = "smoothed_per_100m_per_year" if smooth else "per_100m_per_year"
     table = table.sort_values([order, "reports"], ascending=False).reset_index()
+    table["geometry"] = _joined_segments(frame, keys, table[keys])
     table = table.rename(columns={"zone": "zone_id"})
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     table["length_m"] = table["length_m"].round(1)
@@ -517,6 +518,28 @@ def hotspot_streets(
         "geometry",
     ]
     return gpd.GeoDataFrame(table[columns], geometry="geometry", crs=streets.crs)
+
+
+def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFrame) -> Any:
+    """The geometry of each street of ``wanted`` (its ``keys``, in its order): its segments
+    joined as ``dissolve`` joins them (the union of the street's segments, in their order),
+    for the streets listed only, and the streets with as many segments joined together in
+    one call (joining every street of a county one at a time costs more than all the rest).
+    """
+    import shapely
+
+    street = pd.MultiIndex.from_frame(wanted).get_indexer(pd.MultiIndex.from_frame(frame[keys]))
+    rows = np.flatnonzero(street >= 0)
+    rows = rows[np.argsort(street[rows], kind="stable")]  # by street, in frame order
+    segments = np.asarray(frame.geometry.values, dtype=object)[rows]
+    sizes = np.bincount(street[rows], minlength=len(wanted))
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    out = np.full(len(wanted), None, dtype=object)
+    for size in np.unique(sizes[sizes > 0]):
+        streets = np.flatnonzero(sizes == size)
+        block = segments[starts[streets][:, None] + np.arange(size)]
+        out[streets] = shapely.union_all(block, axis=1)
+    return out
 
 
 def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFrame:
@@ -582,25 +605,42 @@ def _empirical_bayes(count: np.ndarray, exposure: np.ndarray, area: pd.Index) ->
 
 def _stretches(frame: gpd.GeoDataFrame) -> pd.Series:
     """Number the connected stretches of each street within a zone (1, 2...): two
-    Church Lanes at either end of the area outside the zones are two streets."""
-    import networkx as nx
-    import shapely
+    Church Lanes at either end of the area outside the zones are two streets.
 
-    first = shapely.get_coordinates(shapely.get_point(frame.geometry.values, 0)).round(1)
-    last = shapely.get_coordinates(shapely.get_point(frame.geometry.values, -1)).round(1)
-    graph = nx.Graph()
-    for position, (zone, street, a, b) in enumerate(
-        zip(frame["zone"], frame["street"], map(tuple, first), map(tuple, last), strict=True)
-    ):
-        graph.add_edge((zone, street, a), (zone, street, b), position=position)
-    stretch = np.zeros(len(frame), dtype="int64")
-    numbers: dict[tuple[object, object], int] = {}
-    for component in nx.connected_components(graph):
-        zone, street, _ = next(iter(component))
-        numbers[(zone, street)] = numbers.get((zone, street), 0) + 1
-        for *_, data in graph.subgraph(component).edges(data=True):
-            stretch[data["position"]] = numbers[(zone, street)]
-    return pd.Series(stretch, index=frame.index)
+    Segments of one street in one zone that share an end (to 0.1 m) are connected. The
+    stretches of a street are numbered in the order of their first segment in ``frame``.
+    """
+    import shapely
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    if frame.empty:
+        return pd.Series(np.zeros(0, dtype="int64"), index=frame.index)
+    ends = [
+        shapely.get_coordinates(shapely.get_point(frame.geometry.values, at)).round(1)
+        for at in (0, -1)
+    ]
+    # each segment's two ends as nodes (zone, street, x, y), numbered as they first appear
+    zone, street = frame["zone"].to_numpy(dtype=object), frame["street"].to_numpy(dtype=object)
+    nodes = pd.DataFrame(
+        {
+            "zone": np.repeat(zone, 2),
+            "street": np.repeat(street, 2),
+            "x": np.column_stack([ends[0][:, 0], ends[1][:, 0]]).ravel(),
+            "y": np.column_stack([ends[0][:, 1], ends[1][:, 1]]).ravel(),
+        }
+    )
+    node = nodes.groupby(list(nodes.columns), sort=False, dropna=False).ngroup().to_numpy()
+    a, b = node[0::2], node[1::2]
+    count = int(node.max()) + 1
+    links = coo_matrix((np.ones(len(a)), (a, b)), shape=(count, count))
+    # components come numbered in the order of their first node
+    _, component = connected_components(links, directed=False)
+    first = pd.DataFrame({"component": component[a], "zone": zone, "street": street})
+    first = first.drop_duplicates("component").sort_values("component")
+    number = first.groupby(["zone", "street"], sort=False, dropna=False).cumcount() + 1
+    by_component = pd.Series(number.to_numpy(), index=first["component"].to_numpy())
+    return pd.Series(by_component.reindex(component[a]).to_numpy(dtype="int64"), index=frame.index)
 
 
 def key_figures(

@@ -23,7 +23,7 @@ from pyproj.exceptions import CRSError
 from healthy_streets import settings
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
-from healthy_streets.io._roles import blank_missing, folded_text
+from healthy_streets.io._roles import blank_missing
 from healthy_streets.model.account import AccountBook
 
 log = logging.getLogger("healthy_streets")
@@ -246,10 +246,10 @@ def read_table(path: Path) -> pd.DataFrame:
     delimiter, header = _layout(text[:20_000])
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            _as_bytes(text),
             sep=delimiter,
             skiprows=header,
-            dtype="str",
+            dtype=object,  # text, as the cells are looked at in Python (blank_cells)
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=True,
@@ -274,6 +274,40 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
+def _as_bytes(text: str) -> io.BytesIO | io.StringIO:
+    """The text for pandas' CSV reader: as UTF-8 bytes, which it reads about twice as fast
+    as a string (a string it encodes again in pieces); a text that cannot be encoded (a
+    lone surrogate) as it is."""
+    try:
+        return io.BytesIO(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return io.StringIO(text)
+
+
+#: Joins cells to be matched in one pass: no cell of a table read holds it (NUL bytes are
+#: removed when a file is read), and no pattern this is used with matches it.
+_CELLS_APART = "\x00"
+
+
+def all_match(values: pd.Series, pattern: re.Pattern[str]) -> bool:
+    """True when every cell of ``values`` is text that ``pattern`` matches in full (and
+    there is at least one cell), for a fast path's test: the cells are joined and matched
+    in one pass, far faster than one by one. ``pattern`` must not match the NUL character
+    that joins them (no cell holds one: they are removed when a file is read)."""
+    cells = values.tolist()
+    try:
+        joined = _CELLS_APART.join(cells) + _CELLS_APART
+    except TypeError:  # a cell that is not text
+        return False
+    if not cells:
+        return False
+    if joined.count(_CELLS_APART) != len(cells):
+        return False
+    # the repetition gives nothing back: each cell is matched up to its NUL, once
+    every = re.compile(f"(?:(?:{pattern.pattern}){_CELLS_APART})*+", pattern.flags)
+    return every.fullmatch(joined) is not None
+
+
 #: Attribute of a table read by :func:`blank_cells`: column -> rows whose cell said "NaN".
 NAN_CELLS = "nan_cells"
 
@@ -287,16 +321,7 @@ def blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
     coordinate written as NaN can be called not a number rather than missing.
     """
     nan_cells: dict[str, list[object]] = {}
-    for column in frame.columns:
-        values = frame[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            folded = folded_text(values)
-            if folded is None:  # no text in the column at all
-                continue
-            said_nan = (folded == "nan").fillna(False)
-            if said_nan.any():
-                nan_cells[str(column)] = frame.index[said_nan.to_numpy(dtype=bool)].tolist()
-    out = blank_missing(frame)
+    out = blank_missing(frame, said_nan=nan_cells)
     out.attrs = {**frame.attrs, NAN_CELLS: nan_cells}
     return out
 

@@ -34,6 +34,7 @@ from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     NAN_CELLS,
+    all_match,
     check_input,
     find_column,
     read_table,
@@ -222,28 +223,38 @@ def coordinate_guesses(
     return guesses
 
 
-def _numbers(table: pd.DataFrame, column: str | None) -> pd.Series:
+def _numbers(table: pd.DataFrame, column: str | None, rows: pd.Series | None = None) -> pd.Series:
+    """The numbers of a column (NaN where there is none), of the ``rows`` (a mask) only."""
     if column is None:
         return pd.Series(np.nan, index=table.index)
-    text = table[column].astype("str").str.strip().str.replace(",", "", regex=False)
-    text = text.str.replace(r"[°'\"NnEe]$", "", regex=True)
+    if rows is not None:
+        return _numbers(table[[column]][rows.to_numpy(dtype=bool)], column).reindex(table.index)
+    values = table[column]
+    text = values.astype("str")
+    if not all_match(values[values.notna()], _PLAIN_NUMBER):  # else nothing to take off
+        text = text.str.strip().str.replace(",", "", regex=False)
+        text = text.str.replace(r"[°'\"NnEe]$", "", regex=True)
     numbers = pd.to_numeric(text, errors="coerce")
     return numbers.where(np.isfinite(numbers))  # Infinity is no more a place than NaN
 
 
 _NOT_FINITE = r"\s*[+-]?(?:nan|inf|infinity)\s*"
+#: A number as most files write it, which :func:`_numbers` reads as it is.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d++(?:\.\d*+)?+")
 
 
-def _not_finite(table: pd.DataFrame, columns: CoordinateColumns) -> pd.Series:
-    """Rows with NaN or Infinity written in a coordinate column (a NaN the table reader
-    read as missing is listed in the table's ``nan_cells``)."""
+def _not_finite(table: pd.DataFrame, columns: CoordinateColumns, rows: pd.Series) -> pd.Series:
+    """Which of ``rows`` (a mask) have NaN or Infinity written in a coordinate column (a NaN
+    the table reader read as missing is listed in the table's ``nan_cells``)."""
     names = [c for c in (columns.lat, columns.lon, columns.easting, columns.northing) if c]
     said_nan: dict[str, list[object]] = table.attrs.get(NAN_CELLS, {})
     found = pd.Series(False, index=table.index)
+    looked = rows.to_numpy(dtype=bool)
     for name in names:
-        found |= table[name].astype("str").str.fullmatch(_NOT_FINITE, case=False)
+        cells = table[name][looked].astype("str")
+        found[looked] |= cells.str.fullmatch(_NOT_FINITE, case=False).to_numpy(dtype=bool)
         found |= table.index.isin(said_nan.get(name, []))
-    return found
+    return found & rows
 
 
 class PostcodeLookup:
@@ -340,7 +351,6 @@ def points_from_table(
     """
     columns = _degrees_in_xy(table, columns, book)
     lat, lon = _numbers(table, columns.lat), _numbers(table, columns.lon)
-    east, north = _numbers(table, columns.easting), _numbers(table, columns.northing)
     x = pd.Series(np.nan, index=table.index)
     y = pd.Series(np.nan, index=table.index)
     reason = pd.Series("", index=table.index, dtype="object")
@@ -374,6 +384,7 @@ def points_from_table(
     )
 
     todo = ~has_ll
+    east, north = (_numbers(table, c, todo) for c in (columns.easting, columns.northing))
     has_en = todo & east.notna() & north.notna()
     zeros_en = has_en & (east == 0) & (north == 0)
     good_en = has_en & _in_box(east, north, GB_BNG) & ~zeros_en
@@ -404,7 +415,7 @@ def points_from_table(
             columns.postcode,
         )
     missing = x.isna() & (reason == "")
-    reason[missing & _not_finite(table, columns)] = (
+    reason[_not_finite(table, columns, missing)] = (
         "A coordinate is NaN or Infinity, which is not a number; fix the row's coordinates."
     )
     missing = missing & (reason == "")
@@ -445,11 +456,32 @@ def set_apart_outside(
     do not are recorded in ``book`` as outside the project area, with their distance from
     it in metres (not rejected)."""
     series = geometries.geometry if isinstance(geometries, gpd.GeoDataFrame) else geometries
-    inside = pd.Series(series.intersects(area), index=series.index)
+    values = series.to_numpy()
+    shapely.prepare(area)  # the area is tested against every row
+    inside = pd.Series(shapely.intersects(area, values), index=series.index)
     if not inside.all():
-        distances = series[~inside].distance(area).round(0)
-        book.outside_area(series.index[~inside], distances.to_numpy())
+        distances = np.round(_distances(values[~inside.to_numpy()], area), 0)
+        book.outside_area(series.index[~inside], distances)
     return inside
+
+
+def _distances(geometries: np.ndarray, area: shapely.Geometry) -> np.ndarray:
+    """Each geometry's distance from ``area``, none of them touching it: the distance to the
+    nearest edge of the area's polygons, found with a spatial index of the edges (the same
+    distance as to the whole area, without measuring to every edge of a county of zones)."""
+    parts = shapely.get_parts(area)
+    polygonal = len(parts) and bool(np.all(shapely.get_type_id(parts) == 3))
+    if not polygonal:
+        return np.asarray(shapely.distance(geometries, area), dtype=float)
+    coords, ring = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
+    same = ring[1:] == ring[:-1]
+    edges = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
+    out = np.full(len(geometries), np.nan)
+    (which, _), distance = shapely.STRtree(edges).query_nearest(
+        geometries, return_distance=True, all_matches=False
+    )
+    out[which] = distance
+    return out
 
 
 def working_is_british(working_crs: object) -> bool:
@@ -484,14 +516,15 @@ def _swapped_into_area(
 ) -> pd.Index:
     """Rows placed by easting/northing outside ``area`` that lie in it read the other way
     round (easting and northing swapped)."""
+    shapely.prepare(area)  # tested against many points
     rows = points.index[from_en.reindex(points.index, fill_value=False).to_numpy(dtype=bool)]
-    rows = rows[~points.loc[rows].intersects(area).to_numpy(dtype=bool)]
+    rows = rows[~shapely.intersects(area, points.loc[rows].to_numpy())]
     if not len(rows):
         return rows
     turned = gpd.GeoSeries(
         gpd.points_from_xy(north[rows], east[rows]), index=rows, crs="EPSG:27700"
     ).to_crs(working_crs)
-    return rows[turned.intersects(area).to_numpy(dtype=bool)]
+    return rows[shapely.intersects(area, turned.to_numpy())]
 
 
 def _degrees_in_xy(

@@ -25,7 +25,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from healthy_streets._audience import option
@@ -46,6 +48,7 @@ __all__ = [
     "looks_like_date",
     "looks_like_name",
     "looks_like_plain_date",
+    "missing_text_cells",
     "name_before_date",
 ]
 
@@ -200,17 +203,86 @@ class Roles(Mapping[str, str | None]):
         }
 
 
-def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+def blank_missing(
+    frame: pd.DataFrame, *, said_nan: dict[str, list[object]] | None = None
+) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells meaning "no value" (:data:`MISSING_TEXTS`, in any
-    case, with spaces around) are missing."""
+    case, with spaces around) are missing.
+
+    ``said_nan``, when given, is filled with the rows whose cell said ``NaN``, by column.
+    """
     out = frame.copy()
     for column in out.columns:
         values = out[column]
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            folded = folded_text(values)
-            if folded is not None:
-                out[column] = values.astype("object").where(~folded.isin(MISSING_TEXTS), None)
+        cells = missing_text_cells(values)
+        if cells is None:
+            continue
+        missing, nan = cells
+        out[column] = values.astype("object").where(~missing, None)
+        if said_nan is not None and nan.any():
+            said_nan[str(column)] = frame.index[nan].tolist()
     return out
+
+
+#: The longest of :data:`MISSING_TEXTS`: a longer text without spaces around is none of them.
+_LONGEST_MISSING = max(map(len, MISSING_TEXTS))
+
+
+def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Which cells of a column of text mean "no value" (their :func:`folded_text` is one of
+    :data:`MISSING_TEXTS`), and which of those said ``NaN``; ``None`` for a column with no
+    text in it, as :func:`folded_text` says.
+
+    Only the cells that may be one of those words are folded: the short ones and those with
+    white space at an end (folding never shortens a text, so no other cell is one), found
+    over the whole column at once.
+    """
+    if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+        return None
+    try:
+        values.astype("object").str  # noqa: B018 (refuses a column without text, as folded_text)
+    except AttributeError:
+        return None
+    cells = values.to_numpy(dtype=object)
+    missing = np.zeros(len(cells), dtype=bool)
+    nan = np.zeros(len(cells), dtype=bool)
+    maybe = _maybe_missing(cells, values.notna().to_numpy(dtype=bool))
+    codes, distinct = pd.factorize(cells[maybe])  # the few texts they are, folded once each
+    folded = [text.strip().lower() for text in distinct]
+    missing[maybe] = np.array([f in MISSING_TEXTS for f in folded] + [False])[codes]
+    nan[maybe] = np.array([f == "nan" for f in folded] + [False])[codes]
+    return missing, nan
+
+
+#: The characters ``str.strip`` takes off (all below U+3001).
+_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+#: The plain characters that :data:`MISSING_TEXTS` begin with, in either case.
+_FIRSTS = np.array(
+    sorted({ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())}),
+    dtype=np.uint32,
+)
+
+
+def _maybe_missing(cells: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """Positions of the text cells (of those ``present``) that may fold to one of
+    :data:`MISSING_TEXTS`: the cells are joined by NUL characters and looked at as an array
+    of code points."""
+    texts = cells[present].tolist()
+    try:
+        joined = "\x00" + "\x00".join(texts) + "\x00"
+    except TypeError:  # not all text: look at each cell
+        return np.flatnonzero([isinstance(cell, str) for cell in cells])
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    apart = np.flatnonzero(points == 0)
+    if len(apart) != len(texts) + 1:  # a cell holds a NUL itself
+        return np.flatnonzero(present)
+    first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last character
+    length = last - first + 1
+    # a short cell may be one, if it starts as one does (in any case: a letter beyond ASCII
+    # may fold to anything); a cell with spaces at an end may be one once they are gone
+    starts = np.isin(points[first], _FIRSTS) | (points[first] > 127) | (length == 0)
+    spaced = np.isin(points[first], _SPACES) | np.isin(points[last], _SPACES)
+    return np.flatnonzero(present)[((length <= _LONGEST_MISSING) & starts) | spaced]
 
 
 def folded_text(values: pd.Series) -> pd.Series | None:
@@ -261,8 +333,8 @@ def find_roles(
             f"the roles are {', '.join(wanted)}."
         )
     columns = [c for c in frame.columns if c not in exclude and c != "geometry"]
-    values = {c: _sample(frame[c]) for c in columns}
-    filled = {c: int(frame[c].notna().sum()) for c in columns}
+    values = _ByColumn(lambda c: _sample(frame[c]))
+    filled = _ByColumn(lambda c: int(frame[c].notna().sum()))
     out = Roles()
     used: set[str] = set()
     for role_name, column in given.items():
@@ -305,10 +377,31 @@ def find_roles(
     return out
 
 
+class _ByColumn(dict[str, Any]):
+    """Column -> what ``work`` says of it, worked out when first asked for (a file's roles
+    found by their headers never look at most columns' values)."""
+
+    def __init__(self, work: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._work = work
+
+    def __missing__(self, column: str) -> Any:
+        self[column] = found = self._work(column)
+        return found
+
+
 def _sample(values: pd.Series) -> list[str]:
-    present = values.dropna()
-    text = present.astype("str").str.strip()
-    return text[text != ""].head(SAMPLE_VALUES).tolist()
+    """The first :data:`SAMPLE_VALUES` values that are not blank, stripped (looked for a
+    few thousand rows at a time, not over the whole column)."""
+    sample: list[str] = []
+    for start in range(0, len(values), 4 * SAMPLE_VALUES):
+        for value in values.iloc[start : start + 4 * SAMPLE_VALUES].dropna():
+            text = str(value).strip()
+            if text:
+                sample.append(text)
+                if len(sample) == SAMPLE_VALUES:
+                    return sample
+    return sample
 
 
 def _passing(role: Role, sample: list[str]) -> float | None:

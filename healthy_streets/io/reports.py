@@ -24,6 +24,7 @@ from typing import TypedDict
 from xml.etree import ElementTree
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from typing_extensions import Unpack
@@ -33,6 +34,7 @@ from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io._columns import category_by_values, record_guesses
 from healthy_streets.io._common import (
+    all_match,
     blank_cells,
     check_input,
     decode_text,
@@ -240,6 +242,9 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$")
 _UTC_WORD = re.compile(r"\s*\b(?:UTC|GMT)\s*$", re.IGNORECASE)
+#: ISO 8601 local times as exports write them ("2019-11-01T00:01:00"): no spaces around,
+#: no offset; a column of only these is read in one call.
+_PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?+)?+)?+")
 _UK_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
@@ -301,9 +306,13 @@ def parse_report_dates(values: pd.Series) -> pd.Series:
     "2010-07-04 19:00:35 UTC") is converted. UK times may be written with AM/PM
     ("19/03/2018 11:56:00 AM"). Unreadable text gives NaT.
     """
+    out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
+    present = values.notna()
+    if all_match(values[present], _PLAIN_ISO):  # the common export: read at once
+        out[present] = _localise(pd.to_datetime(values[present], format="ISO8601", errors="coerce"))
+        return out
     text = values.astype("str").str.strip()
     text = text.str.replace(_UTC_WORD, "+00:00", regex=True)
-    out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
     present = values.notna() & (text != "")
     iso = present & text.str.match(_ISO_LIKE)
     aware = iso & text.str.contains(_OFFSET)
@@ -664,7 +673,9 @@ def _reports_from_table(
 
     category, category_text = _categories(column("category"), column("subcategory"), taxonomy, book)
     status_text = column("status")
-    status = status_text.map(status_from_text)
+    codes, distinct = pd.factorize(status_text)  # each status text read once
+    statuses = np.array([*map(status_from_text, distinct), None], dtype=object)
+    status = pd.Series(statuses[codes], index=status_text.index, dtype="object")
     if roles["status"] is None:
         book.note("The file has no status column; every report is counted as open.")
     else:
@@ -726,9 +737,14 @@ def _categories(
     """
     text = category.astype("object").where(category.notna(), None)
     sub = subcategory.astype("object").where(subcategory.notna(), None)
+    pairs = pd.DataFrame({"main": text.to_numpy(), "detail": sub.to_numpy()})
+    pair = pairs.groupby(["main", "detail"], sort=False, dropna=False).ngroup().to_numpy()
+    distinct = pairs.drop_duplicates()  # in the order of ngroup's numbers
     keys = []
     deciding: list[object] = []
-    for main, detail in zip(text, sub, strict=True):
+    combined = []
+    for main, detail in zip(distinct["main"], distinct["detail"], strict=True):
+        main, detail = (None if pd.isna(v) else v for v in (main, detail))
         match = taxonomy.match(detail) if detail else None
         said = detail
         if match is None or match.category == "other":  # "Other" says less than the category
@@ -737,15 +753,21 @@ def _categories(
             said = f"{main} / {detail}"
         keys.append(match.category)
         deciding.append(said)
-    keys_series = pd.Series(keys, index=category.index, dtype="object")
-    combined = pd.Series(
-        [f"{m} / {d}" if m and d else (m or d) for m, d in zip(text, sub, strict=True)],
-        index=category.index,
-        dtype="object",
+        combined.append(f"{main} / {detail}" if main and detail else (main or detail))
+    by_row = {
+        name: pd.Series(np.array(values, dtype=object)[pair], index=category.index, dtype="object")
+        for name, values in (("key", keys), ("text", combined))
+    }
+    notes = match_notes(
+        deciding,
+        taxonomy,
+        what="report",
+        settings_table="[taxonomy.reports]",
+        times=np.bincount(pair, minlength=len(deciding)).tolist(),
     )
-    for note in match_notes(deciding, taxonomy, what="report", settings_table="[taxonomy.reports]"):
+    for note in notes:
         book.note(note)
-    return keys_series, combined
+    return by_row["key"], by_row["text"]
 
 
 def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult]:

@@ -662,6 +662,10 @@ OSM_ASSET_PRESETS: tuple[tuple[str, str, tuple[str, str] | None, str], ...] = (
 )
 
 
+#: Texts a taxonomy remembers the match of, as written (beyond them, each is folded again).
+_TEXTS_REMEMBERED = 100_000
+
+
 def fold(text: object) -> str:
     """Fold free text for matching: lower case, letters and digits only, singular words.
 
@@ -740,10 +744,18 @@ class Taxonomy:
             table[fold(text)] = key
         self._table = table
         self._matched: dict[str, Match] = {}
+        self._by_text: dict[str, Match] = {}
 
     def match(self, text: object) -> Match:
         """Map free text to a category, saying how."""
-        folded = fold(text)
+        if isinstance(text, str) and text in self._by_text:  # a file repeats its texts
+            return self._by_text[text]
+        found = self._match_folded(fold(text))
+        if isinstance(text, str) and len(self._by_text) < _TEXTS_REMEMBERED:
+            self._by_text[text] = found
+        return found
+
+    def _match_folded(self, folded: str) -> Match:
         if not folded:
             return Match("other", "unmatched")
         if folded not in self._matched:  # a file repeats its categories many times over
@@ -915,7 +927,12 @@ def markdown() -> str:
 
 
 def match_notes(
-    texts: Iterable[object], taxonomy: Taxonomy, *, what: str, settings_table: str
+    texts: Iterable[object],
+    taxonomy: Taxonomy,
+    *,
+    what: str,
+    settings_table: str,
+    times: Iterable[int] | None = None,
 ) -> list[str]:
     """Notes for an import: texts that matched nothing (now ``other``), and texts matched
     only by a keyword or a close spelling (worth a look), each with its count.
@@ -930,8 +947,15 @@ def match_notes(
         "asset" or "report", for the wording.
     settings_table
         Where a project adds its own words (``[taxonomy.assets]``).
+    times
+        How many rows wrote each of ``texts`` (default one each): a file's distinct texts
+        with their counts give the notes of all its rows.
     """
-    counts = Counter(str(t) for t in texts if t is not None and t == t and str(t).strip())
+    counts: Counter[str] = Counter()
+    written = ((t, 1) for t in texts) if times is None else zip(texts, times, strict=True)
+    for t, n in written:
+        if t is not None and t == t and str(t).strip():
+            counts[str(t)] += n
     unmatched: list[tuple[str, int]] = []
     guessed: list[tuple[str, str, int]] = []
     for text, n in counts.most_common():
