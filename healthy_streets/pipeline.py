@@ -25,6 +25,17 @@ import pandas as pd
 from healthy_streets import settings
 from healthy_streets._audience import speaking_to
 from healthy_streets._files import check_output, write_fix
+from healthy_streets._rebuild import (
+    RECORD_NAME,
+    Rebuild,
+    build_record,
+    input_fingerprint,
+    layers_from_store,
+    plan_rebuild,
+    reused_outputs,
+    store_entry,
+    write_record,
+)
 from healthy_streets._staging import OutputStaging, checkpoint
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
 from healthy_streets.analysis.evaluation import before_after, check_settings, evaluation_buffer_m
@@ -514,26 +525,41 @@ def _stage_outputs(
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
         _stage_pdfs(stage, relative, chosen, reporter)
-        figures = key_figures(layers)
-        links = {
-            zid: f"maps/{zid}.html"
-            for zid in layers.zones["zone_id"]
-            if zid in chosen or (out / "maps" / f"{zid}.html").exists()
-        }
-        page = index_page(
-            figures,
-            layers.zones,
-            links,
-            made_on=made_on,
-            title=title,
-            data_range=_data_range(layers.reports),
-        )
-        save_index(page, stage / relative["index"], overwrite=True)
-        write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
+        if "index" in relative:
+            _stage_index(layers, staging, relative, chosen, made_on=made_on, title=title)
+        if "rejected" in relative:
+            write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
         if tables:
             for name, table in tables.items():
                 write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
             write_workbook(tables, stage / relative["workbook"], overwrite=True)
+
+
+def _stage_index(
+    layers: Layers,
+    staging: OutputStaging,
+    relative: dict[str, Path],
+    chosen: Sequence[str],
+    *,
+    made_on: dt.date | None,
+    title: str,
+) -> None:
+    """The index page, linking every zone whose map is drawn now or was before."""
+    out = staging.out
+    links = {
+        zid: f"maps/{zid}.html"
+        for zid in layers.zones["zone_id"]
+        if zid in chosen or (out / "maps" / f"{zid}.html").exists()
+    }
+    page = index_page(
+        key_figures(layers),
+        layers.zones,
+        links,
+        made_on=made_on,
+        title=title,
+        data_range=_data_range(layers.reports),
+    )
+    save_index(page, staging.files / relative["index"], overwrite=True)
 
 
 def _stage_pdfs(
@@ -646,17 +672,35 @@ def build(
         check_output(path, overwrite=True, inputs=project.inputs.paths())
     store_at = open_store(target, schema=project.store_schema)
     staging = OutputStaging(out, decide=store_at.build_committed)
+    reporter = progress or Progress()
     try:
-        with staging:
-            layers, outputs = _build_staged(
-                project,
-                staging,
-                store_at,
-                zone_ids=zone_ids,
-                overwrite=overwrite,
-                reporter=progress or Progress(),
-                pdf=pdf,
-            )
+        with staging:  # the folder's lock held, and any build killed as it ended finished
+            fingerprint = input_fingerprint(project)
+            zone_id = zone_ids[0] if zone_ids else None
+            plan, why = plan_rebuild(fingerprint, out, str(target), zone_id=zone_id, pdf=pdf)
+            if plan is not None:
+                layers, outputs = _rebuild_staged(
+                    project,
+                    staging,
+                    store_at,
+                    plan,
+                    overwrite=overwrite,
+                    reporter=reporter,
+                    pdf=pdf,
+                )
+            else:
+                reporter.step(why)
+                layers, outputs = _build_staged(
+                    project,
+                    staging,
+                    store_at,
+                    zone_ids=zone_ids,
+                    overwrite=overwrite,
+                    reporter=reporter,
+                    pdf=pdf,
+                    fingerprint=fingerprint,
+                )
+                outputs.notes.append(why)
     except KeyboardInterrupt as exc:
         if isinstance(exc, BuildInterrupted):
             raise
@@ -674,9 +718,11 @@ def _build_staged(
     overwrite: bool,
     reporter: Progress,
     pdf: bool = False,
+    fingerprint: dict[str, Any] | None = None,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
-    the store, then commit them together."""
+    the store, then commit them together, with the build's record
+    (:mod:`healthy_streets._rebuild`) when ``fingerprint`` describes its inputs."""
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
@@ -715,10 +761,22 @@ def _build_staged(
         build_id=staging.id,
     )
     stale = _stale_maps(staging.out, set(layers.zones["zone_id"])) if overwrite else []
+    moves = _moves(staging, staging.out, relative)
     try:
+        if fingerprint is not None:
+            copy = prepared.moves[0][0] if prepared.moves else None
+            record = build_record(
+                fingerprint=fingerprint,
+                build_id=staging.id,
+                store=store_entry(str(prepared.moves[0][1]) if copy else "", copy),
+                staged={str(path): staging.files / path for path in relative.values()},
+                zone_ids=[str(z) for z in layers.zones["zone_id"]],
+                layers=layers,
+            )
+            moves.append(_staged_record(staging, record))
         checkpoint("store-staged")
         staging.commit(
-            [*_moves(staging, staging.out, relative), *prepared.moves],
+            [*moves, *prepared.moves],
             removes=stale,
             store_commit=prepared.commit,
             store_key=prepared.key,
@@ -728,6 +786,97 @@ def _build_staged(
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed = stale
     return layers, outputs
+
+
+def _rebuild_staged(
+    project: Project,
+    staging: OutputStaging,
+    store_at: Any,
+    plan: Rebuild,
+    *,
+    overwrite: bool,
+    reporter: Progress,
+    pdf: bool = False,
+) -> tuple[Layers, BuildOutputs]:
+    """A build that reuses the last one (see :mod:`healthy_streets._rebuild`): the layers
+    from the store, only the maps ``plan`` names drawn again, the tables, store and other
+    maps left as they are (nothing at all changes when there is no map to draw)."""
+    reporter.step(plan.said)
+    around = None if plan.whole else plan.redraw
+    layers = layers_from_store(store_at, plan.record, around=around)
+    osm = project.inputs.osm
+    if plan.redraw and osm is not None and not is_graphml(osm):
+        area = layers.zones.union_all().buffer(
+            check_buffer_m(project.inputs.buffer_m) or settings.street_buffer_m
+        )
+        layers.basemap = basemap_from_osm_file(osm, area=area)
+    checkpoint("loaded")
+    out = staging.out
+    zone_ids = [str(z) for z in plan.record.get("zone_ids", [])]
+    stale = _stale_maps(out, set(zone_ids)) if overwrite else []
+    relative = {f"map:{zid}": Path("maps") / f"{zid}.html" for zid in plan.redraw}
+    if pdf:
+        relative |= {f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in plan.redraw}
+    if plan.whole:
+        relative["index"] = Path("index.html")  # maps drawn for the first time: new links
+    for path in relative.values():
+        check_output(out / path, overwrite=overwrite, inputs=project.inputs.paths())
+    if not relative and not stale:
+        outputs = reused_outputs(out, plan.record, [])
+        outputs.notes += [plan.said, _nothing_changed(plan)]
+        return layers, outputs
+    _stage_outputs(
+        layers,
+        staging,
+        relative,
+        made_on=None,
+        title=project.name,
+        tables=None,
+        progress=reporter,
+        focus=project.evaluation.get("category", "dog_fouling"),
+        additions_contact=project.additions_contact,
+    )
+    checkpoint("staged")
+    record = build_record(
+        fingerprint=plan.record["inputs"],
+        build_id=staging.id,
+        store=plan.record["store"],
+        staged={str(path): staging.files / path for path in relative.values()},
+        zone_ids=zone_ids,
+        layers=layers,
+        previous=plan.record,
+    )
+    staging.commit(
+        [*_moves(staging, out, relative), _staged_record(staging, record)], removes=stale
+    )
+    outputs = reused_outputs(out, plan.record, plan.redraw)
+    outputs.removed = stale
+    outputs.notes += [plan.said, _redrawn(plan, layers)]
+    return layers, outputs
+
+
+def _nothing_changed(plan: Rebuild) -> str:
+    return (
+        f"Nothing changed since the build of {plan.built_on}: the maps, tables, index and "
+        "store are as they were."
+    )
+
+
+def _redrawn(plan: Rebuild, layers: Layers) -> str:
+    names = layers.zones.set_index("zone_id")["name"].astype("str")
+    drawn = ", ".join(repr(names.get(zid, zid)) for zid in plan.redraw[:10])
+    more = f" and {len(plan.redraw) - 10} more" if len(plan.redraw) > 10 else ""
+    return (
+        f"Drawn again from the store: the map of {drawn}{more}; the other maps, the tables "
+        "and the store are as the build of " + plan.built_on + " left them."
+    )
+
+
+def _staged_record(staging: OutputStaging, record: dict[str, Any]) -> tuple[Path, Path]:
+    """Write the build's record into the staging folder: (staged file, its place)."""
+    staged = staging.files / RECORD_NAME
+    write_record(record, staged)
+    return staged, staging.out / RECORD_NAME
 
 
 def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:

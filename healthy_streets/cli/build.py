@@ -37,6 +37,8 @@ def run_build(
     )
     if not quiet:
         print_imports(layers.imports)
+        for note in outputs.notes:
+            echo(note)
         echo("Outputs:")
         maps = counted(len(outputs.maps), "zone map")
         echo(f"  {maps} in {outputs.index.parent / 'maps'}")

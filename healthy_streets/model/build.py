@@ -301,6 +301,9 @@ class BuildOutputs:
         Every zone's printed map in one PDF.
     removed
         Maps of zones no longer in the zones file, removed by an ``overwrite`` build.
+    notes
+        What the build reused from the last one, or why it read every input again
+        (sentences for the officer).
     """
 
     index: Path
@@ -312,6 +315,7 @@ class BuildOutputs:
     pdfs: dict[str, Path] = field(default_factory=dict)
     atlas: Path | None = None
     removed: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def paths(self) -> list[Path]:
         """Every file written."""
