@@ -250,13 +250,17 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> str:
     said = []
     before = {(f["role"], f["path"]): f for f in old.get("files", [])}
     after = {(f["role"], f["path"]): f for f in new.get("files", [])}
+    gone = {(f["role"], f["sha256"]): f for k, f in before.items() if k not in after}
     for key, entry in after.items():
-        if key not in before:
+        moved = gone.pop((entry["role"], entry["sha256"]), None) if key not in before else None
+        if moved is not None:
+            said.append(f"{entry['name']} moved (from {Path(moved['path']).parent})")
+        elif key not in before:
             said.append(f"{entry['name']} was added")
         elif before[key] != entry:
             same = before[key]["sha256"] == entry["sha256"]
             said.append(f"{entry['name']}'s {'settings' if same else 'content'} changed")
-    said += [f"{entry['name']} was removed" for key, entry in before.items() if key not in after]
+    said += [f"{entry['name']} was removed" for entry in gone.values()]
     old_settings, new_settings = old.get("settings", {}), new.get("settings", {})
     keys = sorted(
         k for k in {*old_settings, *new_settings} if old_settings.get(k) != new_settings.get(k)
@@ -396,8 +400,8 @@ def layers_from_store(
     record
         The build's record (its imports' accounts go with the layers).
     around
-        Read only the rows around these zones (what their maps show, and more); every zone
-        is read. Default: every row.
+        Read only the assets and reports around these zones (what their maps show, and
+        more); every zone and street is read. Default: every row.
     margin_m
         How far around a zone its map shows things, in metres.
     """
@@ -415,7 +419,9 @@ def layers_from_store(
         chosen = zones[zones["zone_id"].astype("str").isin(around)]
         grown = chosen.geometry.buffer(margin_m + _SLACK_M)
         bbox = tuple(grown.total_bounds) if len(chosen) else None
-    frames = {name: store.read(name, bbox=bbox) for name in ("streets", "assets", "reports")}
+    # the streets whole: a 20mph gap joins a street's every piece, near the zone or not
+    frames = {name: store.read(name, bbox=bbox) for name in ("assets", "reports")}
+    frames["streets"] = store.read("streets")
     speed_limits = store.read("speed_limits") if store.has("speed_limits") else None
     return Layers(
         zones=zones,
@@ -456,4 +462,5 @@ def reused_outputs(out: Path, record: dict[str, Any], drawn: list[str]) -> Build
         tables=tables,
         workbook=out / "tables.xlsx" if "tables.xlsx" in outputs else None,
         pdfs={zid: out / "maps" / f"{zid}.pdf" for zid in drawn if f"maps/{zid}.pdf" in outputs},
+        reused=True,
     )

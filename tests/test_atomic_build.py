@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from healthy_streets._rebuild import RECORD_NAME
 from healthy_streets._staging import LOCK_NAME, STAGING_PREFIX, STOP_AT, OutputStaging
 from healthy_streets.cli import main
 
@@ -77,6 +78,9 @@ def fingerprint(out: Path) -> dict[str, object]:
         relative = path.relative_to(out)
         if path.is_dir() or relative.parts[0].startswith(STAGING_PREFIX) or path.name == LOCK_NAME:
             continue
+        if path.name == RECORD_NAME:  # names its build: compared by the inputs it records
+            found[str(relative)] = record_inputs(path)
+            continue
         if path.suffix == ".html":
             text = path.read_text(encoding="utf-8")
             titles = [t for t in (OLD, NEW) if t in text]
@@ -89,6 +93,11 @@ def fingerprint(out: Path) -> dict[str, object]:
         else:
             found[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def record_inputs(path: Path) -> object:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return sorted(f["sha256"] for f in record["inputs"]["files"]), sorted(record["outputs"])
 
 
 def store_contents(path: Path) -> object:
@@ -232,7 +241,8 @@ def test_stopped_at_each_stage_the_folder_holds_one_whole_build(builds, stop_at,
 
 
 def test_a_second_build_into_the_same_folder_is_refused(builds):
-    from healthy_streets._staging import folder_lock
+    from healthy_streets._rebuild import RECORD_NAME
+from healthy_streets._staging import folder_lock
 
     builds.restore_old()
     with folder_lock(builds.out):
@@ -244,12 +254,14 @@ def test_a_second_build_into_the_same_folder_is_refused(builds):
 
 
 def test_a_killed_build_leaves_no_lock_behind(tmp_path):
-    from healthy_streets._staging import folder_lock
+    from healthy_streets._rebuild import RECORD_NAME
+from healthy_streets._staging import folder_lock
     from healthy_streets.errors import BuildLockedError
 
     code = (
         "import sys, time; from pathlib import Path; "
-        "from healthy_streets._staging import folder_lock\n"
+        "from healthy_streets._rebuild import RECORD_NAME
+from healthy_streets._staging import folder_lock\n"
         "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)"
     )
     holder = subprocess.Popen(
