@@ -78,7 +78,7 @@ def fingerprint(out: Path) -> dict[str, object]:
         relative = path.relative_to(out)
         if path.is_dir() or relative.parts[0].startswith(STAGING_PREFIX) or path.name == LOCK_NAME:
             continue
-        if path.name == RECORD_NAME:  # names its build: compared by the inputs it records
+        if path.name == RECORD_NAME:  # names its build: compared by what it records
             found[str(relative)] = record_inputs(path)
             continue
         if path.suffix == ".html":
@@ -241,8 +241,7 @@ def test_stopped_at_each_stage_the_folder_holds_one_whole_build(builds, stop_at,
 
 
 def test_a_second_build_into_the_same_folder_is_refused(builds):
-    from healthy_streets._rebuild import RECORD_NAME
-from healthy_streets._staging import folder_lock
+    from healthy_streets._staging import folder_lock
 
     builds.restore_old()
     with folder_lock(builds.out):
@@ -254,14 +253,12 @@ from healthy_streets._staging import folder_lock
 
 
 def test_a_killed_build_leaves_no_lock_behind(tmp_path):
-    from healthy_streets._rebuild import RECORD_NAME
-from healthy_streets._staging import folder_lock
+    from healthy_streets._staging import folder_lock
     from healthy_streets.errors import BuildLockedError
 
     code = (
         "import sys, time; from pathlib import Path; "
-        "from healthy_streets._rebuild import RECORD_NAME
-from healthy_streets._staging import folder_lock\n"
+        "from healthy_streets._staging import folder_lock\n"
         "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)"
     )
     holder = subprocess.Popen(
