@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ import shapely
 from healthy_streets import settings
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
+from healthy_streets.io.store import SOURCE_PATH
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.build import BuildOutputs, Layers
 from healthy_streets.model.layers import LAYERS, empty_layer
@@ -43,6 +44,7 @@ __all__ = [
     "RECORD_NAME",
     "Rebuild",
     "build_record",
+    "layers_but_reports",
     "layers_from_store",
     "plan_rebuild",
 ]
@@ -128,13 +130,16 @@ class Rebuild:
     whole
         Whether the store's layers are read whole (many maps to draw, or an index page
         whose links change), else around each map's zone only.
+    reread
+        Only report files changed: the reports are read again and everything is made
+        again from them and the store's other layers.
     """
 
     record: dict[str, Any]
     redraw: list[str]
     said: str
     whole: bool = False
-    notes: list[str] = field(default_factory=list)
+    reread: bool = False
 
     @property
     def built_on(self) -> str:
@@ -188,7 +193,8 @@ def plan_rebuild(
         return None, f"Reading every input: {why}."
     when = _when(record)
     changed = changes(record.get("inputs", {}), fingerprint)
-    if changed:
+    reread = changed and _only_reports(record, fingerprint)
+    if changed and not reread:
         return None, f"Reading every input: {changed} since the build of {when}."
     store = record.get("store") or {}
     if str(store_target).startswith("postgres"):
@@ -203,6 +209,12 @@ def plan_rebuild(
             f"Reading every input: the store {path} was changed since the build of {when} (by "
             "an import, or in QGIS); it is written anew from the project's files."
         )
+    if reread:
+        said = (
+            f"Zones, streets and assets unchanged since the build of {when}: read from the "
+            f"store {path}; {changed}: the reports are read again."
+        )
+        return Rebuild(record=record, redraw=[], said=said, reread=True), ""
     outputs: dict[str, str] = record.get("outputs", {})
     for relative, digest in outputs.items():
         if relative.startswith("maps/"):
@@ -227,6 +239,20 @@ def plan_rebuild(
     )
     whole = links_change or len(redraw) > ZONE_READS
     return Rebuild(record=record, redraw=redraw, said=said, whole=whole), ""
+
+
+def _only_reports(record: dict[str, Any], fingerprint: dict[str, Any]) -> bool:
+    """Whether only report files changed (their content, or which there are) since the
+    build ``record`` describes, which set aside no residents' changes to review: the
+    reports are then read again, and the other layers taken from the store."""
+    old = record.get("inputs", {})
+    if old.get("toolkit_version") != fingerprint.get("toolkit_version"):
+        return False
+    if old.get("settings") != fingerprint.get("settings") or record.get("changes_to_review"):
+        return False
+    before = [f for f in old.get("files", []) if f["role"] != "reports"]
+    after = [f for f in fingerprint.get("files", []) if f["role"] != "reports"]
+    return before == after
 
 
 def _changed(out: Path, zid: str, outputs: dict[str, str], *, pdf: bool) -> bool:
@@ -314,6 +340,7 @@ def build_record(
         "single_polygons": [
             str(z) for z in layers.zones.loc[layers.zones.geom_type == "Polygon", "zone_id"]
         ],
+        "changes_to_review": bool(layers.changes is not None and len(layers.changes)),
         "imports": [_account(r) for r in layers.imports],
         "import_paths": [str(p) if p is not None else None for p in layers.import_paths],
     }
@@ -431,6 +458,38 @@ def layers_from_store(
         imports=imports_of(record),
         speed_limits=speed_limits,
         import_paths=[Path(p) if p else None for p in record.get("import_paths", [])],
+    )
+
+
+def layers_but_reports(store: Any, record: dict[str, Any]) -> Layers:
+    """Every layer of the build but the reports, as the store holds them, with each
+    import's account (the reports' left out) and its rows: what a build whose report files
+    alone changed starts from."""
+    frames = {name: store.read(name, with_paths=True) for name in ("zones", "streets", "assets")}
+    if store.has("speed_limits"):
+        frames["speed_limits"] = store.read("speed_limits", with_paths=True)
+    frames["zones"] = _as_built(frames["zones"], record)
+    imports, paths = [], []
+    recorded = record.get("import_paths", [])
+    for result, path in zip(imports_of(record), recorded, strict=True):
+        if result.kind == "reports":
+            continue
+        identity = str(Path(path).resolve()) if path else result.source
+        frame = frames.get(result.kind)
+        if frame is not None:
+            mine = frame[frame[SOURCE_PATH].astype("str") == identity]
+            result.layer = mine.drop(columns=SOURCE_PATH).reset_index(drop=True)
+        imports.append(result)
+        paths.append(Path(path) if path else None)
+    plain = {name: frame.drop(columns=SOURCE_PATH) for name, frame in frames.items()}
+    return Layers(
+        zones=plain["zones"],
+        streets=plain["streets"],
+        assets=plain["assets"],
+        reports=empty_layer(LAYERS["reports"]),
+        imports=imports,
+        speed_limits=plain.get("speed_limits"),
+        import_paths=paths,
     )
 
 

@@ -30,6 +30,7 @@ from healthy_streets._rebuild import (
     Rebuild,
     build_record,
     input_fingerprint,
+    layers_but_reports,
     layers_from_store,
     plan_rebuild,
     reused_outputs,
@@ -678,7 +679,7 @@ def build(
             fingerprint = input_fingerprint(project)
             zone_id = zone_ids[0] if zone_ids else None
             plan, why = plan_rebuild(fingerprint, out, str(target), zone_id=zone_id, pdf=pdf)
-            if plan is not None:
+            if plan is not None and not plan.reread:
                 layers, outputs = _rebuild_staged(
                     project,
                     staging,
@@ -689,6 +690,7 @@ def build(
                     pdf=pdf,
                 )
             else:
+                why = plan.said if plan is not None else why
                 reporter.step(why)
                 layers, outputs = _build_staged(
                     project,
@@ -699,6 +701,7 @@ def build(
                     reporter=reporter,
                     pdf=pdf,
                     fingerprint=fingerprint,
+                    reread=plan,
                 )
                 outputs.notes.append(why)
     except KeyboardInterrupt as exc:
@@ -719,20 +722,26 @@ def _build_staged(
     reporter: Progress,
     pdf: bool = False,
     fingerprint: dict[str, Any] | None = None,
+    reread: Rebuild | None = None,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together, with the build's record
-    (:mod:`healthy_streets._rebuild`) when ``fingerprint`` describes its inputs."""
+    (:mod:`healthy_streets._rebuild`) when ``fingerprint`` describes its inputs. With
+    ``reread``, only the reports are read from their files, the other layers from the
+    store."""
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds), overwrite=overwrite)  # before the long work
-    kept = kept_additions(store_at, inputs=project.inputs.paths())
-    layers = load_layers(
-        project.inputs,
-        progress=reporter,
-        kept=kept,
-        reports_within_m=evaluation_buffer_m(**project.evaluation),
-    )
+    if reread is not None:
+        layers = _reading_reports_again(project, store_at, reread, reporter)
+    else:
+        kept = kept_additions(store_at, inputs=project.inputs.paths())
+        layers = load_layers(
+            project.inputs,
+            progress=reporter,
+            kept=kept,
+            reports_within_m=evaluation_buffer_m(**project.evaluation),
+        )
     checkpoint("loaded")
     reporter.step("Working out the tables")
     gaps = twenty_mph_gaps(layers)  # once, for the table and every map
@@ -788,6 +797,37 @@ def _build_staged(
     return layers, outputs
 
 
+def _reading_reports_again(
+    project: Project, store_at: Any, plan: Rebuild, reporter: Progress
+) -> Layers:
+    """The layers of a build whose report files alone changed: zones, streets and assets
+    from the store, the reports read again and attached to them."""
+    inputs = project.inputs
+    layers = layers_but_reports(store_at, plan.record)
+    given = check_buffer_m(inputs.buffer_m)
+    buffer_m = settings.street_buffer_m if given is None else given
+    area = layers.zones.union_all().buffer(buffer_m)
+    within_m = evaluation_buffer_m(**project.evaluation)
+    results = _read_reports(inputs, layers.zones, area, within_m, buffer_m, reporter.step)
+    reporter.step("Attaching the reports to zones and streets")
+    reports = _concat([r.layer for r in results], REPORTS)
+    layers.reports = attach_to_streets(assign_zones(reports, layers.zones), layers.streets)
+    layers.imports += results
+    layers.import_paths += [source.path for source in inputs.reports]
+    layers.basemap = _basemap(project, layers)
+    return layers
+
+
+def _basemap(project: Project, layers: Layers) -> gpd.GeoDataFrame | None:
+    """The maps' background from the project's OpenStreetMap file, around the zones."""
+    osm = project.inputs.osm
+    if osm is None or is_graphml(osm):
+        return None
+    given = check_buffer_m(project.inputs.buffer_m)
+    area = layers.zones.union_all().buffer(settings.street_buffer_m if given is None else given)
+    return basemap_from_osm_file(osm, area=area)
+
+
 def _rebuild_staged(
     project: Project,
     staging: OutputStaging,
@@ -804,12 +844,8 @@ def _rebuild_staged(
     reporter.step(plan.said)
     around = None if plan.whole else plan.redraw
     layers = layers_from_store(store_at, plan.record, around=around)
-    osm = project.inputs.osm
-    if plan.redraw and osm is not None and not is_graphml(osm):
-        area = layers.zones.union_all().buffer(
-            check_buffer_m(project.inputs.buffer_m) or settings.street_buffer_m
-        )
-        layers.basemap = basemap_from_osm_file(osm, area=area)
+    if plan.redraw:
+        layers.basemap = _basemap(project, layers)
     checkpoint("loaded")
     out = staging.out
     zone_ids = [str(z) for z in plan.record.get("zone_ids", [])]

@@ -151,16 +151,34 @@ def test_a_missing_map_is_drawn_again_from_the_store(built):
     assert {k: v for k, v in hashes(built.out).items() if k != f"maps/{gone.name}"} == before
 
 
-def test_a_changed_report_file_is_read_again(built):
+def test_a_changed_report_file_is_read_again_alone(built):
     reports = built.project / "reports_fixmystreet.csv"
     lines = reports.read_text(encoding="utf-8").splitlines(keepends=True)
     reports.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
     before = reports_in_summary(built.out)
     said = build(built.project)
-    assert "reports_fixmystreet.csv's content changed since the build of" in said
-    assert "unchanged since" not in said
+    assert "Zones, streets and assets unchanged since the build of" in said
+    assert "reports_fixmystreet.csv's content changed: the reports are read again" in said
     assert 0 < reports_in_summary(built.out) < before
+    # the same tables, rejected rows, index and maps as a build reading every file
+    fresh = built.project / "fresh"
+    assert "no earlier build is recorded" in build(built.project, "--output", str(fresh))
+    mine, theirs = hashes(built.out), hashes(fresh)
+    for name in theirs:
+        if name.endswith(".csv") or name == "index.html":
+            assert mine[name] == theirs[name], name
+    for zone in built.zone_maps:
+        assert same_map(built.out / "maps" / f"{zone}.html", fresh / "maps" / f"{zone}.html")
     assert "Nothing changed" in build(built.project)  # and the next build reuses that
+
+
+def test_a_changed_asset_file_reads_every_input_again(built):
+    assets = built.project / "assets_walkabout.csv"
+    lines = assets.read_text(encoding="utf-8").splitlines(keepends=True)
+    assets.write_text("".join(lines[:-5]), encoding="utf-8")
+    said = build(built.project)
+    assert "Reading every input: assets_walkabout.csv's content changed since the build" in said
+    assert "unchanged since" not in said
 
 
 def test_a_changed_project_setting_reads_everything_again(built):
