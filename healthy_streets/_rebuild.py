@@ -133,6 +133,8 @@ class Rebuild:
     reread
         Only report files changed: the reports are read again and everything is made
         again from them and the store's other layers.
+    index
+        Whether the index page is made again: maps drawn for the first time need links.
     """
 
     record: dict[str, Any]
@@ -140,6 +142,7 @@ class Rebuild:
     said: str
     whole: bool = False
     reread: bool = False
+    index: bool = False
 
     @property
     def built_on(self) -> str:
@@ -238,7 +241,7 @@ def plan_rebuild(
         f"store {path}."
     )
     whole = links_change or len(redraw) > ZONE_READS
-    return Rebuild(record=record, redraw=redraw, said=said, whole=whole), ""
+    return Rebuild(record=record, redraw=redraw, said=said, whole=whole, index=links_change), ""
 
 
 def _only_reports(record: dict[str, Any], fingerprint: dict[str, Any]) -> bool:

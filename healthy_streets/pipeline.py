@@ -613,8 +613,16 @@ def build(
     overwrite: bool = False,
     progress: Progress | None = None,
     pdf: bool = False,
+    reuse: bool = True,
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
+
+    A build whose input files, project settings and toolkit version are those of the last
+    build into the output folder, with its GeoPackage store as that build left it, reuses
+    it (see :mod:`healthy_streets._rebuild`): the layers come from the store, only the maps
+    that are missing or were changed (or ``zone``'s) are drawn again, and the rest is left
+    as it was. When only report files changed, only they are read again. The outputs'
+    ``notes`` say what was reused, or why every input was read.
 
     The maps, tables, index, rejected rows and store change together or not at all: all
     are prepared first (the outputs in a staging folder, a GeoPackage store in a copy, a
@@ -642,11 +650,16 @@ def build(
     pdf
         Also print each zone's map to an A4 PDF, and all of them into ``atlas.pdf`` (the
         ``pdf`` extra and Chromium; see :mod:`healthy_streets.maps.pdf`).
+    reuse
+        Reuse the last build when nothing it read has changed; ``False`` reads every input.
 
     Returns
     -------
     (Layers, BuildOutputs)
-        The layers the build made, and what it wrote.
+        The layers the build made, and what it wrote. A build that reused the last one
+        (``BuildOutputs.reused``) returns what it read from the store: every zone, and the
+        streets, assets and reports of the maps it drew (none when it drew none); pass
+        ``reuse=False`` for every layer whole.
 
     Raises
     ------
@@ -679,6 +692,8 @@ def build(
             fingerprint = input_fingerprint(project)
             zone_id = zone_ids[0] if zone_ids else None
             plan, why = plan_rebuild(fingerprint, out, str(target), zone_id=zone_id, pdf=pdf)
+            if not reuse:
+                plan, why = None, "Reading every input, as asked."
             if plan is not None and not plan.reread:
                 layers, outputs = _rebuild_staged(
                     project,
@@ -853,7 +868,7 @@ def _rebuild_staged(
     relative = {f"map:{zid}": Path("maps") / f"{zid}.html" for zid in plan.redraw}
     if pdf:
         relative |= {f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in plan.redraw}
-    if plan.whole:
+    if plan.index:
         relative["index"] = Path("index.html")  # maps drawn for the first time: new links
     for path in relative.values():
         check_output(out / path, overwrite=overwrite, inputs=project.inputs.paths())

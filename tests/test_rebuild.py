@@ -234,3 +234,16 @@ def test_a_rebuild_still_refuses_to_replace_outputs_without_overwrite(built):
     assert result.exit_code == 1
     assert "--overwrite" in result.output
     assert hashes(built.out) == before
+
+
+def test_maps_a_zone_build_left_out_are_drawn_from_the_store_with_their_links(tmp_path):
+    project = write_project(tmp_path / "project")
+    first = build(project, "--zone", "Cowslip")
+    assert "no earlier build is recorded" in first
+    index = project / "out" / "index.html"
+    assert 'href="maps/yarrowside-north.html"' not in index.read_text(encoding="utf-8")
+    said = build(project)
+    assert "Drawn again from the store: the map of 'Yarrowside North'" in said
+    assert (project / "out" / "maps" / "yarrowside-north.html").is_file()
+    assert 'href="maps/yarrowside-north.html"' in index.read_text(encoding="utf-8")
+    assert "Nothing changed" in build(project)
