@@ -13,16 +13,23 @@ The next build of the project compares (:func:`plan_rebuild`):
   (already attached to each other, read from it instead of the files). Only the maps that
   are missing, or differ from what the build wrote, are drawn again (with ``--zone``, that
   zone's map), from the stored rows around each zone; with none to draw, nothing changes;
-- anything else (an input changed, added or removed, a setting or the toolkit's version
+- only report files changed (their content, or which there are): the reports are read
+  again and attached to the zones, streets and assets of the store, and everything is
+  made again from them (the same outputs as a build reading every file);
+- anything else (another input changed, added or removed, a setting or the toolkit
   changed, the store changed or missing, an output table edited, a PostGIS store, an input
   read online) is a full build, and the reason is said.
+
+The toolkit counts as changed when its version does, or any file of the installed package
+(a development install between versions).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +51,14 @@ __all__ = [
     "RECORD_NAME",
     "Rebuild",
     "build_record",
+    "input_fingerprint",
     "layers_but_reports",
     "layers_from_store",
     "plan_rebuild",
+    "reused_outputs",
+    "store_entry",
+    "write_record",
 ]
-
-log = logging.getLogger(__name__)
 
 #: The record of the last build, in the output folder.
 RECORD_NAME = ".healthy-streets-build.json"
@@ -96,10 +105,23 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
     }
     return {
         "toolkit_version": __version__,
+        "toolkit_files": toolkit_digest(),
         "files": files,
         "settings": json.loads(json.dumps(project_settings, default=str, sort_keys=True)),
         "unusable": why,
     }
+
+
+@functools.cache
+def toolkit_digest() -> str:
+    """The SHA-256 of the toolkit's own files (its code, templates and map assets)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _file_entry(
@@ -249,8 +271,9 @@ def _only_reports(record: dict[str, Any], fingerprint: dict[str, Any]) -> bool:
     build ``record`` describes, which set aside no residents' changes to review: the
     reports are then read again, and the other layers taken from the store."""
     old = record.get("inputs", {})
-    if old.get("toolkit_version") != fingerprint.get("toolkit_version"):
-        return False
+    for key in ("toolkit_version", "toolkit_files"):
+        if old.get(key) != fingerprint.get(key):
+            return False
     if old.get("settings") != fingerprint.get("settings") or record.get("changes_to_review"):
         return False
     before = [f for f in old.get("files", []) if f["role"] != "reports"]
@@ -276,6 +299,8 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> str:
             f"the toolkit's version changed ({old.get('toolkit_version')} to "
             f"{new.get('toolkit_version')})"
         )
+    if old.get("toolkit_files") != new.get("toolkit_files"):
+        return f"the toolkit's files changed (version {new.get('toolkit_version')})"
     said = []
     before = {(f["role"], f["path"]): f for f in old.get("files", [])}
     after = {(f["role"], f["path"]): f for f in new.get("files", [])}

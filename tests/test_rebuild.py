@@ -200,6 +200,15 @@ def test_another_toolkit_version_reads_everything_again(built, monkeypatch):
     assert record["inputs"]["toolkit_version"] == "99.0"
 
 
+def test_other_toolkit_files_read_everything_again(built, monkeypatch):
+    import healthy_streets._rebuild as rebuild
+
+    monkeypatch.setattr(rebuild, "toolkit_digest", lambda: "a development install, edited")
+    said = build(built.project)
+    assert "the toolkit's files changed" in said
+    assert "Nothing changed" not in said
+
+
 def test_a_store_changed_outside_the_build_is_written_anew(built):
     store = built.out / "healthy-streets.gpkg"
     with sqlite3.connect(store) as db:
