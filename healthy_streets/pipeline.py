@@ -762,21 +762,16 @@ def _build_staged(
     gaps = twenty_mph_gaps(layers)  # once, for the table and every map
     tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
     relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
-    for path in relative.values():
-        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
-    _stage_outputs(
+    _stage_project_outputs(
+        project,
         layers,
         staging,
         relative,
-        made_on=None,
-        title=project.name,
+        overwrite=overwrite,
         tables=tables,
-        progress=reporter,
-        focus=project.evaluation.get("category", "dog_fouling"),
-        additions_contact=project.additions_contact,
         gaps=gaps,
+        progress=reporter,
     )
-    checkpoint("staged")
     reporter.step("Updating the store")
     prepared = store_at.prepare(
         store_update(layers, project.inputs),
@@ -810,6 +805,36 @@ def _build_staged(
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed = stale
     return layers, outputs
+
+
+def _stage_project_outputs(
+    project: Project,
+    layers: Layers,
+    staging: OutputStaging,
+    relative: dict[str, Path],
+    *,
+    overwrite: bool,
+    tables: dict[str, pd.DataFrame] | None,
+    progress: Progress,
+    gaps: gpd.GeoDataFrame | None = None,
+) -> None:
+    """Stage the outputs ``relative`` names, as the project draws them (its title, focus
+    and contact), once each is known to be one a build may write."""
+    for path in relative.values():
+        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
+    _stage_outputs(
+        layers,
+        staging,
+        relative,
+        made_on=None,
+        title=project.name,
+        tables=tables,
+        progress=progress,
+        focus=project.evaluation.get("category", "dog_fouling"),
+        additions_contact=project.additions_contact,
+        gaps=gaps,
+    )
+    checkpoint("staged")
 
 
 def _reading_reports_again(
@@ -870,24 +895,13 @@ def _rebuild_staged(
         relative |= {f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in plan.redraw}
     if plan.index:
         relative["index"] = Path("index.html")  # maps drawn for the first time: new links
-    for path in relative.values():
-        check_output(out / path, overwrite=overwrite, inputs=project.inputs.paths())
     if not relative and not stale:
         outputs = reused_outputs(out, plan.record, [])
         outputs.notes += [plan.said, _nothing_changed(plan)]
         return layers, outputs
-    _stage_outputs(
-        layers,
-        staging,
-        relative,
-        made_on=None,
-        title=project.name,
-        tables=None,
-        progress=reporter,
-        focus=project.evaluation.get("category", "dog_fouling"),
-        additions_contact=project.additions_contact,
+    _stage_project_outputs(
+        project, layers, staging, relative, overwrite=overwrite, tables=None, progress=reporter
     )
-    checkpoint("staged")
     record = build_record(
         fingerprint=plan.record["inputs"],
         build_id=staging.id,
@@ -917,9 +931,10 @@ def _redrawn(plan: Rebuild, layers: Layers) -> str:
     names = layers.zones.set_index("zone_id")["name"].astype("str")
     drawn = ", ".join(repr(names.get(zid, zid)) for zid in plan.redraw[:10])
     more = f" and {len(plan.redraw) - 10} more" if len(plan.redraw) > 10 else ""
+    which = "map" if len(plan.redraw) == 1 else "maps"
     return (
-        f"Drawn again from the store: the map of {drawn}{more}; the other maps, the tables "
-        "and the store are as the build of " + plan.built_on + " left them."
+        f"Drawn again from the store: the {which} of {drawn}{more}; the other maps, the "
+        f"tables and the store are as the build of {plan.built_on} left them."
     )
 
 
