@@ -657,9 +657,9 @@ def build(
     -------
     (Layers, BuildOutputs)
         The layers the build made, and what it wrote. A build that reused the last one
-        (``BuildOutputs.reused``) returns what it read from the store: every zone, and the
-        streets, assets and reports of the maps it drew (none when it drew none); pass
-        ``reuse=False`` for every layer whole.
+        (``BuildOutputs.reused``) returns what it read from the store: every zone; when it
+        drew maps, every street and the assets and reports around those maps (all of them
+        when it drew many); pass ``reuse=False`` for every layer whole.
 
     Raises
     ------
