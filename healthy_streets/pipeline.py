@@ -22,9 +22,21 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from healthy_streets import settings
+from healthy_streets import history, settings
 from healthy_streets._audience import speaking_to
 from healthy_streets._files import check_output, write_fix
+from healthy_streets._rebuild import (
+    RECORD_NAME,
+    Rebuild,
+    build_record,
+    input_fingerprint,
+    layers_but_reports,
+    layers_from_store,
+    plan_rebuild,
+    reused_outputs,
+    store_entry,
+    write_record,
+)
 from healthy_streets._staging import OutputStaging, checkpoint
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets, cut_streets_at_zones
 from healthy_streets.analysis.changes import Changes, changes_since
@@ -47,7 +59,6 @@ from healthy_streets.errors import (
     OutputExistsError,
     OutputWriteError,
 )
-from healthy_streets.history import build_record, describe_earlier, with_changes
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
@@ -519,27 +530,51 @@ def _stage_outputs(
             )
             save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
         _stage_pdfs(stage, relative, chosen, reporter)
-        figures = key_figures(layers)
-        links = {
-            zid: f"maps/{zid}.html"
-            for zid in layers.zones["zone_id"]
-            if zid in chosen or (out / "maps" / f"{zid}.html").exists()
-        }
-        page = index_page(
-            figures,
-            layers.zones,
-            links,
-            made_on=made_on,
-            title=title,
-            data_range=_data_range(layers.reports),
-            since_last=since_last,
-        )
-        save_index(page, stage / relative["index"], overwrite=True)
-        write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
+        if "index" in relative:
+            _stage_index(
+                layers,
+                staging,
+                relative,
+                chosen,
+                made_on=made_on,
+                title=title,
+                since_last=since_last,
+            )
+        if "rejected" in relative:
+            write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
         if tables:
             for name, table in tables.items():
                 write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
             write_workbook(tables, stage / relative["workbook"], overwrite=True)
+
+
+def _stage_index(
+    layers: Layers,
+    staging: OutputStaging,
+    relative: dict[str, Path],
+    chosen: Sequence[str],
+    *,
+    made_on: dt.date | None,
+    title: str,
+    since_last: Changes | None = None,
+) -> None:
+    """The index page, linking every zone whose map is drawn now or was before."""
+    out = staging.out
+    links = {
+        zid: f"maps/{zid}.html"
+        for zid in layers.zones["zone_id"]
+        if zid in chosen or (out / "maps" / f"{zid}.html").exists()
+    }
+    page = index_page(
+        key_figures(layers),
+        layers.zones,
+        links,
+        made_on=made_on,
+        title=title,
+        data_range=_data_range(layers.reports),
+        since_last=since_last,
+    )
+    save_index(page, staging.files / relative["index"], overwrite=True)
 
 
 def _stage_pdfs(
@@ -592,9 +627,17 @@ def build(
     overwrite: bool = False,
     progress: Progress | None = None,
     pdf: bool = False,
+    reuse: bool = True,
     since_last: bool | None = None,
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
+
+    A build whose input files, project settings and toolkit version are those of the last
+    build into the output folder, with its GeoPackage store as that build left it, reuses
+    it (see :mod:`healthy_streets._rebuild`): the layers come from the store, only the maps
+    that are missing or were changed (or ``zone``'s) are drawn again, and the rest is left
+    as it was. When only report files changed, only they are read again. The outputs'
+    ``notes`` say what was reused, or why every input was read.
 
     The maps, tables, index, rejected rows and store change together or not at all: all
     are prepared first (the outputs in a staging folder, a GeoPackage store in a copy, a
@@ -622,16 +665,23 @@ def build(
     pdf
         Also print each zone's map to an A4 PDF, and all of them into ``atlas.pdf`` (the
         ``pdf`` extra and Chromium; see :mod:`healthy_streets.maps.pdf`).
+    reuse
+        Reuse the last build when nothing it read has changed; ``False`` reads every input.
     since_last
         Show what changed since the last build (new reports, reports fixed or closed,
         places added or removed) on the index, every map, the summary and
         ``tables/changes.csv`` (:mod:`healthy_streets.history`). Default: the project's
-        ``compare`` setting. Every build is recorded in the store either way.
+        ``compare`` setting. Every build is recorded in the store either way. A build that
+        compares and has maps to draw reads every input (or, when only reports changed,
+        the reports), as what it marks is worked out from every layer.
 
     Returns
     -------
     (Layers, BuildOutputs)
-        The layers the build made, and what it wrote.
+        The layers the build made, and what it wrote. A build that reused the last one
+        (``BuildOutputs.reused``) returns what it read from the store: every zone; when it
+        drew maps, every street and the assets and reports around those maps (all of them
+        when it drew many); pass ``reuse=False`` for every layer whole.
 
     Raises
     ------
@@ -658,18 +708,43 @@ def build(
         check_output(path, overwrite=True, inputs=project.inputs.paths())
     store_at = open_store(target, schema=project.store_schema)
     staging = OutputStaging(out, decide=store_at.build_committed)
+    reporter = progress or Progress()
     try:
-        with staging:
-            layers, outputs = _build_staged(
-                project,
-                staging,
-                store_at,
-                zone_ids=zone_ids,
-                overwrite=overwrite,
-                reporter=progress or Progress(),
-                pdf=pdf,
-                compare=project.compare == "last" if since_last is None else since_last,
-            )
+        with staging:  # the folder's lock held, and any build killed as it ended finished
+            fingerprint = input_fingerprint(project)
+            zone_id = zone_ids[0] if zone_ids else None
+            plan, why = plan_rebuild(fingerprint, out, str(target), zone_id=zone_id, pdf=pdf)
+            compare = project.compare == "last" if since_last is None else since_last
+            if not reuse:
+                plan, why = None, "Reading every input, as asked."
+            elif compare and plan is not None and not plan.reread and plan.redraw:
+                plan, why = None, _COMPARING
+            if plan is not None and not plan.reread:
+                layers, outputs = _rebuild_staged(
+                    project,
+                    staging,
+                    store_at,
+                    plan,
+                    overwrite=overwrite,
+                    reporter=reporter,
+                    pdf=pdf,
+                )
+            else:
+                why = plan.said if plan is not None else why
+                reporter.step(why)
+                layers, outputs = _build_staged(
+                    project,
+                    staging,
+                    store_at,
+                    zone_ids=zone_ids,
+                    overwrite=overwrite,
+                    reporter=reporter,
+                    pdf=pdf,
+                    fingerprint=fingerprint,
+                    reread=plan,
+                    compare=compare,
+                )
+                outputs.notes.append(why)
     except KeyboardInterrupt as exc:
         if isinstance(exc, BuildInterrupted):
             raise
@@ -687,48 +762,52 @@ def _build_staged(
     overwrite: bool,
     reporter: Progress,
     pdf: bool = False,
+    fingerprint: dict[str, Any] | None = None,
+    reread: Rebuild | None = None,
     compare: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
-    the store, then commit them together."""
+    the store, then commit them together, with the build's record
+    (:mod:`healthy_streets._rebuild`) when ``fingerprint`` describes its inputs. With
+    ``reread``, only the reports are read from their files, the other layers from the
+    store. With ``compare``, what changed since the last build the store holds is marked
+    (:mod:`healthy_streets.history`); the build is recorded in the store either way."""
     kinds = ["zones", "streets", "assets", "reports"]
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
-    kept = kept_additions(store_at, inputs=project.inputs.paths())
     earlier = store_at.earlier_build() if compare else None
-    layers = load_layers(
-        project.inputs,
-        progress=reporter,
-        kept=kept,
-        reports_within_m=evaluation_buffer_m(**project.evaluation),
-    )
+    if reread is not None:
+        layers = _reading_reports_again(project, store_at, reread, reporter)
+    else:
+        kept = kept_additions(store_at, inputs=project.inputs.paths())
+        layers = load_layers(
+            project.inputs,
+            progress=reporter,
+            kept=kept,
+            reports_within_m=evaluation_buffer_m(**project.evaluation),
+        )
     checkpoint("loaded")
     reporter.step("Working out the tables")
     gaps = twenty_mph_gaps(layers)  # once, for the table and every map
     tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
     changes = changes_since(earlier, layers) if earlier is not None else None
     if changes is not None:
-        tables = with_changes(tables, changes, layers.zones)
+        tables = history.with_changes(tables, changes, layers.zones)
     relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
-    for path in relative.values():
-        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
-    _stage_outputs(
+    _stage_project_outputs(
+        project,
         layers,
         staging,
         relative,
-        made_on=None,
-        title=project.name,
+        overwrite=overwrite,
         tables=tables,
-        progress=reporter,
-        focus=project.evaluation.get("category", "dog_fouling"),
-        additions_contact=project.additions_contact,
         gaps=gaps,
+        progress=reporter,
         since_last=changes,
     )
-    checkpoint("staged")
     reporter.step("Updating the store")
     update = store_update(layers, project.inputs)
-    update.history = build_record(
+    update.history = history.build_record(
         layers,
         build_id=staging.id,
         project=project.name,
@@ -742,10 +821,22 @@ def _build_staged(
         build_id=staging.id,
     )
     stale = _stale_maps(staging.out, set(layers.zones["zone_id"])) if overwrite else []
+    moves = _moves(staging, staging.out, relative)
     try:
+        if fingerprint is not None:
+            copy = prepared.moves[0][0] if prepared.moves else None
+            record = build_record(
+                fingerprint=fingerprint,
+                build_id=staging.id,
+                store=store_entry(str(prepared.moves[0][1]) if copy else "", copy),
+                staged={str(path): staging.files / path for path in relative.values()},
+                zone_ids=[str(z) for z in layers.zones["zone_id"]],
+                layers=layers,
+            )
+            moves.append(_staged_record(staging, record))
         checkpoint("store-staged")
         staging.commit(
-            [*_moves(staging, staging.out, relative), *prepared.moves],
+            [*moves, *prepared.moves],
             removes=stale,
             store_commit=prepared.commit,
             store_key=prepared.key,
@@ -754,8 +845,155 @@ def _build_staged(
         prepared.discard()
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed = stale
-    outputs.since_last = describe_earlier(changes, wanted=compare)
+    outputs.since_last = history.describe_earlier(changes, wanted=compare)
     return layers, outputs
+
+
+#: Why a build that would reuse the last one reads every input instead.
+_COMPARING = (
+    "Reading every input: a build that shows what changed since the last one works it out "
+    "from every layer."
+)
+
+
+def _stage_project_outputs(
+    project: Project,
+    layers: Layers,
+    staging: OutputStaging,
+    relative: dict[str, Path],
+    *,
+    overwrite: bool,
+    tables: dict[str, pd.DataFrame] | None,
+    progress: Progress,
+    gaps: gpd.GeoDataFrame | None = None,
+    since_last: Changes | None = None,
+) -> None:
+    """Stage the outputs ``relative`` names, as the project draws them (its title, focus
+    and contact), once each is known to be one a build may write."""
+    for path in relative.values():
+        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
+    _stage_outputs(
+        layers,
+        staging,
+        relative,
+        made_on=None,
+        title=project.name,
+        tables=tables,
+        progress=progress,
+        focus=project.evaluation.get("category", "dog_fouling"),
+        additions_contact=project.additions_contact,
+        gaps=gaps,
+        since_last=since_last,
+    )
+    checkpoint("staged")
+
+
+def _reading_reports_again(
+    project: Project, store_at: Any, plan: Rebuild, reporter: Progress
+) -> Layers:
+    """The layers of a build whose report files alone changed: zones, streets and assets
+    from the store, the reports read again and attached to them."""
+    inputs = project.inputs
+    layers = layers_but_reports(store_at, plan.record)
+    given = check_buffer_m(inputs.buffer_m)
+    buffer_m = settings.street_buffer_m if given is None else given
+    area = layers.zones.union_all().buffer(buffer_m)
+    within_m = evaluation_buffer_m(**project.evaluation)
+    results = _read_reports(inputs, layers.zones, area, within_m, buffer_m, reporter.step)
+    reporter.step("Attaching the reports to zones and streets")
+    reports = _concat([r.layer for r in results], REPORTS)
+    layers.reports = attach_to_streets(assign_zones(reports, layers.zones), layers.streets)
+    layers.imports += results
+    layers.import_paths += [source.path for source in inputs.reports]
+    layers.basemap = _basemap(project, layers)
+    return layers
+
+
+def _basemap(project: Project, layers: Layers) -> gpd.GeoDataFrame | None:
+    """The maps' background from the project's OpenStreetMap file, around the zones."""
+    osm = project.inputs.osm
+    if osm is None or is_graphml(osm):
+        return None
+    given = check_buffer_m(project.inputs.buffer_m)
+    area = layers.zones.union_all().buffer(settings.street_buffer_m if given is None else given)
+    return basemap_from_osm_file(osm, area=area)
+
+
+def _rebuild_staged(
+    project: Project,
+    staging: OutputStaging,
+    store_at: Any,
+    plan: Rebuild,
+    *,
+    overwrite: bool,
+    reporter: Progress,
+    pdf: bool = False,
+) -> tuple[Layers, BuildOutputs]:
+    """A build that reuses the last one (see :mod:`healthy_streets._rebuild`): the layers
+    from the store, only the maps ``plan`` names drawn again, the tables, store and other
+    maps left as they are (nothing at all changes when there is no map to draw)."""
+    reporter.step(plan.said)
+    around = None if plan.whole else plan.redraw
+    layers = layers_from_store(store_at, plan.record, around=around)
+    if plan.redraw:
+        layers.basemap = _basemap(project, layers)
+    checkpoint("loaded")
+    out = staging.out
+    zone_ids = [str(z) for z in plan.record.get("zone_ids", [])]
+    stale = _stale_maps(out, set(zone_ids)) if overwrite else []
+    relative = {f"map:{zid}": Path("maps") / f"{zid}.html" for zid in plan.redraw}
+    if pdf:
+        relative |= {f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in plan.redraw}
+    if plan.index:
+        relative["index"] = Path("index.html")  # maps drawn for the first time: new links
+    if not relative and not stale:
+        outputs = reused_outputs(out, plan.record, [])
+        outputs.notes += [plan.said, _nothing_changed(plan)]
+        return layers, outputs
+    _stage_project_outputs(
+        project, layers, staging, relative, overwrite=overwrite, tables=None, progress=reporter
+    )
+    record = build_record(
+        fingerprint=plan.record["inputs"],
+        build_id=staging.id,
+        store=plan.record["store"],
+        staged={str(path): staging.files / path for path in relative.values()},
+        zone_ids=zone_ids,
+        layers=layers,
+        previous=plan.record,
+    )
+    staging.commit(
+        [*_moves(staging, out, relative), _staged_record(staging, record)], removes=stale
+    )
+    outputs = reused_outputs(out, plan.record, plan.redraw)
+    outputs.removed = stale
+    outputs.notes += [plan.said, _redrawn(plan, layers)]
+    return layers, outputs
+
+
+def _nothing_changed(plan: Rebuild) -> str:
+    return (
+        f"Nothing changed since the build of {plan.built_on}: the maps, tables, index and "
+        "store are as they were."
+    )
+
+
+def _redrawn(plan: Rebuild, layers: Layers) -> str:
+    names = layers.zones.set_index("zone_id")["name"].astype("str")
+    drawn = ", ".join(repr(names.get(zid, zid)) for zid in plan.redraw[:10])
+    more = f" and {len(plan.redraw) - 10} more" if len(plan.redraw) > 10 else ""
+    which = "map" if len(plan.redraw) == 1 else "maps"
+    return (
+        f"Drawn again from the store: the {which} of {drawn}{more}; the other maps, the "
+        f"tables and the store are as the build of {plan.built_on} left them."
+    )
+
+
+def _staged_record(staging: OutputStaging, record: dict[str, Any]) -> tuple[Path, Path]:
+    """Write the build's record into the staging folder: (staged file, its place)."""
+    staged = staging.files / RECORD_NAME
+    write_record(record, staged)
+    return staged, staging.out / RECORD_NAME
 
 
 def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:

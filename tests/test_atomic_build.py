@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from healthy_streets._rebuild import RECORD_NAME
 from healthy_streets._staging import LOCK_NAME, STAGING_PREFIX, STOP_AT, OutputStaging
 from healthy_streets.cli import main
 
@@ -77,6 +78,9 @@ def fingerprint(out: Path) -> dict[str, object]:
         relative = path.relative_to(out)
         if path.is_dir() or relative.parts[0].startswith(STAGING_PREFIX) or path.name == LOCK_NAME:
             continue
+        if path.name == RECORD_NAME:  # names its build: compared by what it records
+            found[str(relative)] = record_inputs(path)
+            continue
         if path.suffix == ".html":
             text = path.read_text(encoding="utf-8")
             titles = [t for t in (OLD, NEW) if t in text]
@@ -89,6 +93,11 @@ def fingerprint(out: Path) -> dict[str, object]:
         else:
             found[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def record_inputs(path: Path) -> object:
+    record = json.loads(path.read_text(encoding="utf-8"))
+    return sorted(f["sha256"] for f in record["inputs"]["files"]), sorted(record["outputs"])
 
 
 def store_contents(path: Path) -> object:

@@ -55,16 +55,19 @@ def run_build(
         )
     if not quiet:
         print_imports(layers.imports)
+        for note in outputs.notes:
+            echo(note)
         echo("Outputs:")
         maps = counted(len(outputs.maps), "zone map")
-        echo(f"  {maps} in {outputs.index.parent / 'maps'}")
+        again = " drawn again; the others as they were," if outputs.reused else ""
+        echo(f"  {maps}{again} in {outputs.index.parent / 'maps'}")
         if outputs.pdfs:
             pdfs = counted(len(outputs.pdfs), "A4 PDF")
             atlas = f", and all of them in {outputs.atlas}" if outputs.atlas else ""
             echo(f"  {pdfs} beside them{atlas}")
         echo(
             f"  {len(outputs.tables)} tables in {outputs.index.parent / 'tables'} "
-            f"and {outputs.workbook}"
+            f"and {outputs.workbook}" + (", as they were" if outputs.reused else "")
         )
         echo(f"  rejected rows and their reasons: {outputs.rejected}")
         echo(f"  store: {outputs.store}")
@@ -135,6 +138,12 @@ def command(
     and all of them into atlas.pdf, through the machine's Chromium (HEALTHY_STREETS_CHROMIUM
     names another). Every build is recorded in the store; with --since-last the index, each
     map and tables/changes.csv show what changed since the previous one.
+
+    A build whose input files, project settings and toolkit version are those of the last
+    build into the folder, with its GeoPackage store unchanged, reads the layers from the
+    store instead of the files: it draws again only the maps that are missing or were
+    changed (with --zone, that zone's map) and leaves the rest as it was, saying so.
+    Anything else changed, and every input is read again, with the reason.
 
     \b
     Examples:

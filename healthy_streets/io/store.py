@@ -584,11 +584,19 @@ class GeoPackageStore:
     def _table(path: Path, name: str) -> pd.DataFrame:
         return pyogrio.read_dataframe(path, layer=name, read_geometry=False)
 
-    def read(self, layer: str, *, with_paths: bool = False) -> pd.DataFrame:
+    def read(
+        self,
+        layer: str,
+        *,
+        with_paths: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> pd.DataFrame:
         """A layer (or table) of the store; ``with_paths`` keeps each row's
-        ``source_path``."""
+        ``source_path``; ``bbox`` (in the layer's CRS) reads only the rows that cross it,
+        through the GeoPackage's spatial index."""
         if layer in LAYERS:
-            frame = gpd.read_file(self.path, layer=layer)
+            frame = gpd.read_file(self.path, layer=layer, bbox=bbox, fid_as_index=True)
+            frame = frame.sort_index()  # the spatial index gives rows in its own order
             return _read_back(frame, layer, with_paths=with_paths)
         return self._table(self.path, layer)
 

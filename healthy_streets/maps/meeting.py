@@ -175,9 +175,9 @@ def meeting_map(
         shown under "Download my additions".
     since_last
         What changed since the last build
-        (:func:`~healthy_streets.analysis.changes.changes_since`): marked on the map (new reports and places ringed, reports fixed
-        or closed in a dashed ring, places removed shown where they were), counted in the
-        legend and said under the title.
+        (:func:`~healthy_streets.analysis.changes.changes_since`): marked on the map (new
+        reports and places ringed, reports fixed or closed in a dashed ring, places removed
+        shown where they were), counted in the legend and said under the title.
 
     Returns
     -------

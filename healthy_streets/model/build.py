@@ -303,6 +303,13 @@ class BuildOutputs:
         Maps of zones no longer in the zones file, removed by an ``overwrite`` build.
     since_last
         What the build found changed since the last one (when it compared), in sentences.
+    notes
+        What the build reused from the last one, or why it read every input again
+        (sentences for the officer).
+    reused
+        Whether the build reused the last one's layers from the store: ``maps`` are then
+        the maps drawn again, and the tables, index and rejected rows are as the last
+        build wrote them.
     """
 
     index: Path
@@ -315,6 +322,8 @@ class BuildOutputs:
     atlas: Path | None = None
     removed: list[Path] = field(default_factory=list)
     since_last: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    reused: bool = False
 
     def paths(self) -> list[Path]:
         """Every file written."""

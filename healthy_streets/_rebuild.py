@@ -1,0 +1,553 @@
+"""Rebuilds that reuse what the last build made, when its inputs have not changed.
+
+Every project build leaves a record beside its outputs, ``OUT/.healthy-streets-build.json``
+(moved into place with them, so it always describes the outputs it sits beside): the
+fingerprint of what the build read (each input file's role, resolved path, SHA-256 and reader
+options; the project's settings; the toolkit's version), the SHA-256 of the GeoPackage
+store it wrote and of every output, and how each import went.
+
+The next build of the project compares (:func:`plan_rebuild`):
+
+- the inputs' fingerprint is the same, the store's SHA-256 is the one recorded, and the
+  tables, index and rejected rows are as the build wrote them: the layers are the store's
+  (already attached to each other, read from it instead of the files). Only the maps that
+  are missing, or differ from what the build wrote, are drawn again (with ``--zone``, that
+  zone's map), from the stored rows around each zone; with none to draw, nothing changes;
+- only report files changed (their content, or which there are): the reports are read
+  again and attached to the zones, streets and assets of the store, and everything is
+  made again from them (the same outputs as a build reading every file);
+- anything else (another input changed, added or removed, a setting or the toolkit
+  changed, the store changed or missing, an output table edited, a PostGIS store, an input
+  read online) is a full build, and the reason is said.
+
+The toolkit counts as changed when its version does, or any file of the installed package
+(a development install between versions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from healthy_streets import settings
+from healthy_streets._files import sha256
+from healthy_streets._version import __version__
+from healthy_streets.io.store import SOURCE_PATH
+from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
+from healthy_streets.model.build import BuildOutputs, Layers
+from healthy_streets.model.layers import LAYERS, empty_layer
+from healthy_streets.project import Project
+
+__all__ = [
+    "RECORD_NAME",
+    "Rebuild",
+    "build_record",
+    "input_fingerprint",
+    "layers_but_reports",
+    "layers_from_store",
+    "plan_rebuild",
+    "reused_outputs",
+    "store_entry",
+    "write_record",
+]
+
+#: The record of the last build, in the output folder.
+RECORD_NAME = ".healthy-streets-build.json"
+#: The record's layout; a record of another is not reused.
+RECORD_FORMAT = 1
+#: Past this many maps to draw again, the store's layers are read whole, once.
+ZONE_READS = 8
+#: Metres read around a zone beyond what its map shows: streets entering the view whole.
+_SLACK_M = 500.0
+
+
+def input_fingerprint(project: Project) -> dict[str, Any]:
+    """What a build of ``project`` reads and the settings it reads it with; ``unusable``
+    says why a build of them cannot be reused (inputs in memory or online never are)."""
+    inputs = project.inputs
+    why = ""
+    if inputs.streets is not None or inputs.place is not None:
+        why = "the street network is not a file (it is downloaded, or given in memory)"
+    roles: list[tuple[str, Any]] = [("zones", inputs.zones)]
+    roles += [("assets", s) for s in inputs.assets] + [("reports", s) for s in inputs.reports]
+    roles += [("speed_limits", inputs.speed_limits)] if inputs.speed_limits is not None else []
+    files = []
+    for role, source in roles:
+        if source.path is None or not source.path.is_file():
+            why = why or f"{source.name} is not a file (a service, or a layer in memory)"
+            continue
+        files.append(_file_entry(role, source.path, source.format, source.options))
+    if inputs.osm is not None and inputs.osm.is_file():
+        files.append(_file_entry("streets", inputs.osm, None, {}))
+    project_settings = {
+        "title": project.name,
+        "evaluation": project.evaluation,
+        "additions_contact": project.additions_contact,
+        "buffer_m": inputs.buffer_m,
+        "osm_assets": inputs.osm_assets,
+        "nation": inputs.nation,
+        "asset_synonyms": inputs.asset_synonyms,
+        "report_synonyms": inputs.report_synonyms,
+        "tiers": inputs.tiers,
+        "toolkit_settings": {
+            key: getattr(settings, key)
+            for key in ("working_crs", "nation", "street_buffer_m", "attach_distance_m")
+        },
+    }
+    return {
+        "toolkit_version": __version__,
+        "toolkit_files": toolkit_digest(),
+        "files": files,
+        "settings": json.loads(json.dumps(project_settings, default=str, sort_keys=True)),
+        "unusable": why,
+    }
+
+
+@functools.cache
+def toolkit_digest() -> str:
+    """The SHA-256 of the toolkit's own files (its code, templates and map assets)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _file_entry(
+    role: str, path: Path, format: str | None, options: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "role": role,
+        "name": path.name,
+        "path": str(path.resolve()),
+        "sha256": sha256(path),
+        "format": format,
+        "options": json.loads(json.dumps(options, default=str, sort_keys=True)),
+    }
+
+
+@dataclass
+class Rebuild:
+    """A build that reuses the last one: what it found and what it draws again.
+
+    Attributes
+    ----------
+    record
+        The last build's record (see the module's notes).
+    redraw
+        The ``zone_id`` of each map to draw again.
+    said
+        What is reused, in a sentence for the officer.
+    whole
+        Whether the store's layers are read whole (many maps to draw, or an index page
+        whose links change), else around each map's zone only.
+    reread
+        Only report files changed: the reports are read again and everything is made
+        again from them and the store's other layers.
+    index
+        Whether the index page is made again: maps drawn for the first time need links.
+    """
+
+    record: dict[str, Any]
+    redraw: list[str]
+    said: str
+    whole: bool = False
+    reread: bool = False
+    index: bool = False
+
+    @property
+    def built_on(self) -> str:
+        """The last build's date and time, as an officer reads it."""
+        return _when(self.record)
+
+
+def _when(record: dict[str, Any]) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(str(record.get("built_at")))
+    except ValueError:
+        return "an earlier build"
+    return f"{moment.astimezone():%d %b %Y %H:%M}"
+
+
+def read_record(out: Path) -> tuple[dict[str, Any] | None, str]:
+    """The last build's record in ``out``, or ``None`` and why there is none to use."""
+    path = out / RECORD_NAME
+    if not path.is_file():
+        return None, f"no earlier build is recorded in {out}"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, f"the record of the last build, {path}, could not be read ({exc})"
+    if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+        return None, f"the record of the last build, {path}, is of another version"
+    return record, ""
+
+
+def plan_rebuild(
+    fingerprint: dict[str, Any],
+    out: Path,
+    store_target: str,
+    *,
+    zone_id: str | None,
+    pdf: bool,
+) -> tuple[Rebuild | None, str]:
+    """Whether a build of the inputs ``fingerprint`` describes (:func:`input_fingerprint`)
+    into ``out`` can reuse the last one.
+
+    Returns
+    -------
+    (Rebuild or None, str)
+        The rebuild, or ``None`` and why every input is read again (a sentence).
+    """
+    why = str(fingerprint.get("unusable", ""))
+    if why:
+        return None, f"Reading every input: {why}."
+    record, why = read_record(out)
+    if record is None:
+        return None, f"Reading every input: {why}."
+    when = _when(record)
+    changed = changes(record.get("inputs", {}), fingerprint)
+    reread = changed and _only_reports(record, fingerprint)
+    if changed and not reread:
+        return None, f"Reading every input: {changed} since the build of {when}."
+    store = record.get("store") or {}
+    if str(store_target).startswith("postgres"):
+        return None, "Reading every input: a PostGIS store is not read back by a build yet."
+    path = Path(store_target)
+    if store.get("target") != str(path.resolve()):
+        return None, f"Reading every input: the build of {when} wrote another store."
+    if not path.is_file():
+        return None, f"Reading every input: the store {path} is missing; it is written anew."
+    if sha256(path) != store.get("sha256"):
+        return None, (
+            f"Reading every input: the store {path} was changed since the build of {when} (by "
+            "an import, or in QGIS); it is written anew from the project's files."
+        )
+    if reread:
+        said = (
+            f"Zones, streets and assets unchanged since the build of {when}: read from the "
+            f"store {path}; {changed}: the reports are read again."
+        )
+        return Rebuild(record=record, redraw=[], said=said, reread=True), ""
+    outputs: dict[str, str] = record.get("outputs", {})
+    for relative, digest in outputs.items():
+        if relative.startswith("maps/"):
+            continue
+        if not (out / relative).is_file() or sha256(out / relative) != digest:
+            return None, (
+                f"Reading every input: {relative} was changed or removed since the build of "
+                f"{when}; everything is built again."
+            )
+    zone_ids = [str(z) for z in record.get("zone_ids", [])]
+    wanted = zone_ids if zone_id is None else [zone_id]
+    redraw = [zid for zid in wanted if zid == zone_id or _changed(out, zid, outputs, pdf=pdf)]
+    if pdf and zone_id is None and (redraw or "atlas.pdf" not in outputs):
+        return None, (
+            f"Reading every input: the atlas of the build of {when} lacks maps drawn since; "
+            "everything is built and printed again."
+        )
+    links_change = any(f"maps/{zid}.html" not in outputs for zid in redraw)
+    said = (
+        f"Streets, assets and reports unchanged since the build of {when}: read from the "
+        f"store {path}."
+    )
+    whole = links_change or len(redraw) > ZONE_READS
+    return Rebuild(record=record, redraw=redraw, said=said, whole=whole, index=links_change), ""
+
+
+def _only_reports(record: dict[str, Any], fingerprint: dict[str, Any]) -> bool:
+    """Whether only report files changed (their content, or which there are) since the
+    build ``record`` describes, which set aside no residents' changes to review: the
+    reports are then read again, and the other layers taken from the store."""
+    old = record.get("inputs", {})
+    for key in ("toolkit_version", "toolkit_files"):
+        if old.get(key) != fingerprint.get(key):
+            return False
+    if old.get("settings") != fingerprint.get("settings") or record.get("changes_to_review"):
+        return False
+    before = [f for f in old.get("files", []) if f["role"] != "reports"]
+    after = [f for f in fingerprint.get("files", []) if f["role"] != "reports"]
+    return before == after
+
+
+def _changed(out: Path, zid: str, outputs: dict[str, str], *, pdf: bool) -> bool:
+    """Whether the map of ``zid`` (and its PDF) is missing or not what the build wrote."""
+    names = [f"maps/{zid}.html"] + ([f"maps/{zid}.pdf"] if pdf else [])
+    for name in names:
+        if name not in outputs or not (out / name).is_file():
+            return True
+        if sha256(out / name) != outputs[name]:
+            return True
+    return False
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """What differs between two fingerprints, in words (``""``: nothing)."""
+    if old.get("toolkit_version") != new.get("toolkit_version"):
+        return (
+            f"the toolkit's version changed ({old.get('toolkit_version')} to "
+            f"{new.get('toolkit_version')})"
+        )
+    if old.get("toolkit_files") != new.get("toolkit_files"):
+        return f"the toolkit's files changed (version {new.get('toolkit_version')})"
+    said = []
+    before = {(f["role"], f["path"]): f for f in old.get("files", [])}
+    after = {(f["role"], f["path"]): f for f in new.get("files", [])}
+    gone = {(f["role"], f["sha256"]): f for k, f in before.items() if k not in after}
+    for key, entry in after.items():
+        moved = gone.pop((entry["role"], entry["sha256"]), None) if key not in before else None
+        if moved is not None:
+            said.append(f"{entry['name']} moved (from {Path(moved['path']).parent})")
+        elif key not in before:
+            said.append(f"{entry['name']} was added")
+        elif before[key] != entry:
+            same = before[key]["sha256"] == entry["sha256"]
+            said.append(f"{entry['name']}'s {'settings' if same else 'content'} changed")
+    said += [f"{entry['name']} was removed" for entry in gone.values()]
+    old_settings, new_settings = old.get("settings", {}), new.get("settings", {})
+    keys = sorted(
+        k for k in {*old_settings, *new_settings} if old_settings.get(k) != new_settings.get(k)
+    )
+    if keys:
+        said.append("the project's settings changed (" + ", ".join(keys) + ")")
+    return "; ".join(said)
+
+
+def build_record(
+    *,
+    fingerprint: dict[str, Any],
+    build_id: str,
+    store: dict[str, Any],
+    staged: dict[str, Path],
+    zone_ids: list[str],
+    layers: Layers,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The record a build leaves beside its outputs.
+
+    Parameters
+    ----------
+    fingerprint
+        :func:`input_fingerprint`.
+    build_id
+        The build's id.
+    store
+        The store written (:func:`store_entry`).
+    staged
+        Output path (relative to the output folder) -> the staged file: each one's
+        SHA-256 is recorded.
+    zone_ids
+        Every zone of the build.
+    layers
+        Its layers (their imports' accounts are recorded).
+    previous
+        The record of the build reused: its outputs not staged this time keep their entry.
+    """
+    outputs = dict((previous or {}).get("outputs", {}))
+    outputs.update({str(rel): sha256(path) for rel, path in staged.items()})
+    return {
+        "format": RECORD_FORMAT,
+        "build_id": build_id,
+        "built_at": (previous or {}).get("built_at")
+        or dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "inputs": fingerprint,
+        "store": store,
+        "outputs": dict(sorted(outputs.items())),
+        "zone_ids": zone_ids,
+        "single_polygons": [
+            str(z) for z in layers.zones.loc[layers.zones.geom_type == "Polygon", "zone_id"]
+        ],
+        "changes_to_review": bool(layers.changes is not None and len(layers.changes)),
+        "imports": [_account(r) for r in layers.imports],
+        "import_paths": [str(p) if p is not None else None for p in layers.import_paths],
+    }
+
+
+def store_entry(store_target: str, store_copy: Path | None) -> dict[str, Any]:
+    """How the record names the store a build wrote: its path and, for a GeoPackage, the
+    SHA-256 of the copy the build staged (the file it becomes)."""
+    if store_copy is None:
+        return {"target": str(store_target), "sha256": None}
+    return {"target": str(Path(store_target).resolve()), "sha256": sha256(store_copy)}
+
+
+def write_record(record: dict[str, Any], path: Path) -> None:
+    """Write the record (into the staging folder)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+def _account(result: ImportResult) -> dict[str, Any]:
+    return {
+        "source": result.source,
+        "kind": result.kind,
+        "unit": result.unit,
+        "rows_in": result.rows_in,
+        "kept": result.kept,
+        "notes": list(result.notes),
+        "columns": result.columns,
+        "repaired": _records(result.repaired),
+        "rejected": _records(result.rejected),
+        "outside": _records(result.outside),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(frame.to_json(orient="records", date_format="iso", default_handler=str))
+
+
+def imports_of(record: dict[str, Any]) -> list[ImportResult]:
+    """The imports' accounts as the last build recorded them."""
+    out = []
+    for entry in record.get("imports", []):
+        kind = str(entry.get("kind", ""))
+        spec = LAYERS.get(kind)
+        layer = empty_layer(spec) if spec is not None else gpd.GeoDataFrame()
+        outside = pd.DataFrame(entry.get("outside") or [], columns=["row", "distance_m"])
+        out.append(
+            ImportResult(
+                layer=layer,
+                source=str(entry.get("source", "")),
+                rows_in=int(entry.get("rows_in", 0)),
+                repaired=_account_frame(entry.get("repaired")),
+                rejected=_account_frame(entry.get("rejected")),
+                notes=list(entry.get("notes", [])),
+                unit=str(entry.get("unit", "rows")),
+                rows_kept=int(entry.get("kept", 0)),
+                kind=kind,
+                outside=outside.astype({"row": "str"}),
+                columns=dict(entry.get("columns") or {}),
+            )
+        )
+    return out
+
+
+def _account_frame(rows: Any) -> pd.DataFrame:
+    frame = pd.DataFrame(rows or [], columns=ACCOUNT_COLUMNS)
+    return frame.astype(dict.fromkeys(ACCOUNT_COLUMNS, "str")) if len(frame) else frame
+
+
+def layers_from_store(
+    store: Any,
+    record: dict[str, Any],
+    *,
+    around: list[str] | None = None,
+    margin_m: float = 250.0,
+) -> Layers:
+    """The build's layers as the store holds them: zones, streets (cut at the zones),
+    assets and reports (attached), and speed-limit lines where the project has them.
+
+    Parameters
+    ----------
+    store
+        A :class:`~healthy_streets.io.store.GeoPackageStore`.
+    record
+        The build's record (its imports' accounts go with the layers).
+    around
+        Read only the assets and reports around these zones (what their maps show, and
+        more); every zone and street is read. Default: every row.
+    margin_m
+        How far around a zone its map shows things, in metres.
+    """
+    zones = _as_built(store.read("zones"), record)
+    bbox = None
+    if around is not None and not around:  # nothing to draw: the zones only
+        return Layers(
+            zones=zones,
+            streets=empty_layer(LAYERS["streets"]),
+            assets=empty_layer(LAYERS["assets"]),
+            reports=empty_layer(LAYERS["reports"]),
+            imports=imports_of(record),
+        )
+    if around is not None:
+        chosen = zones[zones["zone_id"].astype("str").isin(around)]
+        grown = chosen.geometry.buffer(margin_m + _SLACK_M)
+        bbox = tuple(grown.total_bounds) if len(chosen) else None
+    # the streets whole: a 20mph gap joins a street's every piece, near the zone or not
+    frames = {name: store.read(name, bbox=bbox) for name in ("assets", "reports")}
+    frames["streets"] = store.read("streets")
+    speed_limits = store.read("speed_limits") if store.has("speed_limits") else None
+    return Layers(
+        zones=zones,
+        streets=frames["streets"],
+        assets=frames["assets"],
+        reports=frames["reports"],
+        imports=imports_of(record),
+        speed_limits=speed_limits,
+        import_paths=[Path(p) if p else None for p in record.get("import_paths", [])],
+    )
+
+
+def layers_but_reports(store: Any, record: dict[str, Any]) -> Layers:
+    """Every layer of the build but the reports, as the store holds them, with each
+    import's account (the reports' left out) and its rows: what a build whose report files
+    alone changed starts from."""
+    frames = {name: store.read(name, with_paths=True) for name in ("zones", "streets", "assets")}
+    if store.has("speed_limits"):
+        frames["speed_limits"] = store.read("speed_limits", with_paths=True)
+    frames["zones"] = _as_built(frames["zones"], record)
+    imports, paths = [], []
+    recorded = record.get("import_paths", [])
+    for result, path in zip(imports_of(record), recorded, strict=True):
+        if result.kind == "reports":
+            continue
+        identity = str(Path(path).resolve()) if path else result.source
+        frame = frames.get(result.kind)
+        if frame is not None:
+            mine = frame[frame[SOURCE_PATH].astype("str") == identity]
+            result.layer = mine.drop(columns=SOURCE_PATH).reset_index(drop=True)
+        imports.append(result)
+        paths.append(Path(path) if path else None)
+    plain = {name: frame.drop(columns=SOURCE_PATH) for name, frame in frames.items()}
+    return Layers(
+        zones=plain["zones"],
+        streets=plain["streets"],
+        assets=plain["assets"],
+        reports=empty_layer(LAYERS["reports"]),
+        imports=imports,
+        speed_limits=plain.get("speed_limits"),
+        import_paths=paths,
+    )
+
+
+def _as_built(zones: gpd.GeoDataFrame, record: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The zones with the shapes the build had: the store keeps every zone as a
+    MultiPolygon (one geometry type per layer, for QGIS), a zone that was one polygon is
+    one again (its map draws it the same either way, and now writes it the same)."""
+    single = zones["zone_id"].astype("str").isin(record.get("single_polygons", []))
+    single &= zones.geom_type.eq("MultiPolygon") & (shapely.get_num_geometries(zones.geometry) == 1)
+    if single.any():
+        zones = zones.copy()
+        zones.loc[single, "geometry"] = shapely.get_geometry(zones.geometry[single], 0)
+    return zones
+
+
+def reused_outputs(out: Path, record: dict[str, Any], drawn: list[str]) -> BuildOutputs:
+    """The outputs of a build that reused the last one: the maps drawn again, the rest as
+    the last build wrote them."""
+    outputs: dict[str, str] = record.get("outputs", {})
+    tables = {
+        Path(rel).stem: out / rel
+        for rel in outputs
+        if rel.startswith("tables/") and rel.endswith(".csv")
+    }
+    return BuildOutputs(
+        index=out / "index.html",
+        maps={zid: out / "maps" / f"{zid}.html" for zid in drawn},
+        rejected=out / "rejected.csv",
+        tables=tables,
+        workbook=out / "tables.xlsx" if "tables.xlsx" in outputs else None,
+        pdfs={zid: out / "maps" / f"{zid}.pdf" for zid in drawn if f"maps/{zid}.pdf" in outputs},
+        reused=True,
+    )
