@@ -37,6 +37,7 @@ from typing import Any
 import geopandas as gpd
 
 from healthy_streets import settings
+from healthy_streets._staging import checkpoint
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.gaps import twenty_mph_gaps
 from healthy_streets.errors import ConfigError
@@ -193,6 +194,7 @@ def save_maps(
 
 
 def _tick(ticks: Iterator[str], done: _Done) -> None:
+    checkpoint("map-drawn")
     next(ticks, None)
     log.debug(
         "Drew the map of %s in %.2f s (%.2f s of CPU).", done.zone_id, done.seconds, done.cpu_s
