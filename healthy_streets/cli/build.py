@@ -9,6 +9,7 @@ import click
 
 from healthy_streets.cli._report import echo, print_imports, progress_printer
 from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.errors import BuildInterrupted
 from healthy_streets.model.words import counted
 
 
@@ -23,7 +24,10 @@ def run_build(
     pdf: bool = False,
 ) -> None:
     """Build ``project`` and print the summary: each input's account, then the outputs."""
-    from healthy_streets.pipeline import build
+    try:  # the libraries take a few seconds to load: a Ctrl-C then has changed nothing
+        from healthy_streets.pipeline import build
+    except KeyboardInterrupt:
+        raise BuildInterrupted(changed=False) from None
 
     quiet = ctx.obj.get("quiet", False)
     layers, outputs = build(
@@ -114,7 +118,10 @@ def command(
       healthy-streets build chorley-east --zone "Church Fields" --overwrite
       healthy-streets build --store postgresql://gis@dbserver/healthy_streets
     """
-    from healthy_streets.project import load_project
+    try:  # as in run_build: an interruption before the build starts has changed nothing
+        from healthy_streets.project import load_project
 
-    project = load_project(Path(config))
+        project = load_project(Path(config))
+    except KeyboardInterrupt:
+        raise BuildInterrupted(changed=False) from None
     run_build(ctx, project, zone=zone, output=output, store=store, overwrite=overwrite, pdf=pdf)
