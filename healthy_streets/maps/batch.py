@@ -178,7 +178,7 @@ def save_maps(
     count = map_workers(workers, maps=len(jobs))
     if not _can_fork():
         count = 1
-    ticks = as_progress(progress).items([z for z, _ in jobs], "Drawing the zone maps")
+    ticks = iter(as_progress(progress).items([z for z, _ in jobs], "Drawing the zone maps"))
     _SHARED.update(zones=zones, layers=layer_of, margin_m=margin_m, options=options)
     try:
         if count == 1:

@@ -246,7 +246,7 @@ class MapView:
     @property
     def box(self) -> tuple[float, float, float, float]:
         """The view's rectangle (the area's bounds): what the map's drawings are clipped to."""
-        return tuple(self.area.bounds)  # type: ignore[return-value]
+        return tuple(self.area.bounds)
 
 
 def map_view(
