@@ -153,7 +153,10 @@ def meeting_map(
         already: a build works them out once for all its maps. By default those of the
         streets near the zone.
     margin_m
-        How far around the zone the map shows things, in metres.
+        How far around the zone the map shows things, in metres. Lines and areas (streets,
+        the background, gaps, the outlines of the other zones there) are cut at the
+        rectangle around the zone and its margin: the page holds the zone's view only, so
+        its size and the time it takes follow the zone's own data, not the county's.
     made_on
         The date printed as "made on" (default today).
     tiles
