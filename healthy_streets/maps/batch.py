@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -179,6 +180,7 @@ def save_maps(
     if not _can_fork():
         count = 1
     ticks = iter(as_progress(progress).items([z for z, _ in jobs], "Drawing the zone maps"))
+    next(ticks, None)  # the first map starts; each map done moves the progress on
     _SHARED.update(zones=zones, layers=layer_of, margin_m=margin_m, options=options)
     try:
         if count == 1:
@@ -213,6 +215,13 @@ def _draw(zone_id: str, target: Path) -> _Done:
 def _pooled(jobs: list[tuple[str, Path]], count: int, finished: Callable[[_Done], None]) -> None:
     """Draw the jobs in ``count`` forked workers; ``finished`` is told of each map done.
     Anything that stops the drawing early stops the workers first."""
+    with _pipes_may_break():
+        _pool_draws(jobs, count, finished)
+
+
+def _pool_draws(
+    jobs: list[tuple[str, Path]], count: int, finished: Callable[[_Done], None]
+) -> None:
     pool = ProcessPoolExecutor(
         max_workers=count, mp_context=multiprocessing.get_context("fork"), initializer=_start
     )
@@ -233,6 +242,23 @@ def _pooled(jobs: list[tuple[str, Path]], count: int, finished: Callable[[_Done]
         _stop(pool)
         raise
     pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def _pipes_may_break() -> Iterator[None]:
+    """While the pool runs, a write into a pipe nobody reads any more (a stopped worker's)
+    raises an error in the thread that writes, which the pool handles, instead of ending
+    this process: the command line has the system's default for SIGPIPE (quiet ends of
+    ``| head``), which would kill the build mid-way with no message."""
+    sigpipe = getattr(signal, "SIGPIPE", None)
+    if sigpipe is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(sigpipe, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(sigpipe, before)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
