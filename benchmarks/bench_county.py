@@ -358,7 +358,7 @@ def rows(scale: str, stages: dict[str, Any]) -> list[list[str]]:
     if maps:
         out.append(
             [
-                f"all {maps['count']} maps (one process)",
+                f"all {maps['count']} maps ({maps.get('workers', 1)} processes)",
                 _cell(stages, "maps_ours"),
                 "—",
                 f"{maps['per_map_s']['mean']:.2f} s a map (max {maps['per_map_s']['max']:.2f})",
@@ -369,7 +369,7 @@ def rows(scale: str, stages: dict[str, Any]) -> list[list[str]]:
         out.append(
             [
                 "map size",
-                f"max {maps['mb']['max']:.2f} MB, mean {maps['mb']['mean']:.2f} MB",
+                f"max {maps['mb']['max']:.2f} MB, median {maps['mb'].get('median', 0):.2f} MB",
                 "—",
                 f"{maps['mb']['over_2mb']} maps over 2 MB; all {maps['mb']['total']:.0f} MB",
                 "none over 2 MB",

@@ -21,8 +21,8 @@ A lock file, ``OUT/.healthy-streets.lock``, held (``flock``) for the whole build
 second build into the same folder while one runs; a killed build's lock dies with it.
 
 The environment variable ``HEALTHY_STREETS_TEST_STOP_AT`` is for tests only: set to a stage
-name (``loaded``, ``staged``, ``store-staged``, ``commit``, ``store-committed``,
-``committed``, ``moved-<n>``),
+name (``loaded``, ``map-drawn`` (each map, as it is done), ``staged``, ``store-staged``,
+``commit``, ``store-committed``, ``committed``, ``moved-<n>``),
 the build sends itself SIGKILL there (``<stage>:TERM`` sends SIGTERM, ``<stage>:INT``
 SIGINT), so that a test can stop a build at an exact point.
 """

@@ -72,9 +72,9 @@ from healthy_streets.io.store import kept_additions, open_store, store_names, st
 from healthy_streets.io.streets import is_graphml, read_street_network
 from healthy_streets.io.write import write_csv, write_workbook
 from healthy_streets.io.zones import read_speed_limit_lines, read_zones
+from healthy_streets.maps.batch import save_maps
 from healthy_streets.maps.elements import GENERATOR
 from healthy_streets.maps.index import index_page, save_index
-from healthy_streets.maps.meeting import meeting_map, save_map
 from healthy_streets.maps.pdf import check_printing, maps_to_pdf
 from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
@@ -517,18 +517,17 @@ def _stage_outputs(
         chosen = [key.removeprefix("map:") for key in relative if key.startswith("map:")]
         if gaps is None and chosen:
             gaps = twenty_mph_gaps(layers)
-        for zid in reporter.items(chosen, "Drawing the zone maps"):
-            fmap = meeting_map(
-                layers,
-                zid,
-                gaps=gaps,
-                made_on=made_on,
-                project=title,
-                focus=focus,
-                additions_contact=additions_contact,
-                since_last=since_last,
-            )
-            save_map(fmap, stage / relative[f"map:{zid}"], overwrite=True)
+        save_maps(  # in a pool of processes, one per core (settings.map_workers)
+            layers,
+            {zid: stage / relative[f"map:{zid}"] for zid in chosen},
+            gaps=gaps,
+            progress=reporter,
+            made_on=made_on,
+            project=title,
+            focus=focus,
+            additions_contact=additions_contact,
+            since_last=since_last,
+        )
         _stage_pdfs(stage, relative, chosen, reporter)
         if "index" in relative:
             _stage_index(

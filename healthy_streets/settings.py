@@ -33,6 +33,10 @@ requests_timeout : float
     Seconds before an online request to Overpass or Nominatim is given up.
 overpass_url, nominatim_url : str
     The online services used for the street network by place name, bounding box or polygon.
+map_workers : int or None
+    How many processes draw a build's maps (:func:`healthy_streets.maps.batch.save_maps`).
+    ``None``: the environment variable ``HEALTHY_STREETS_MAP_WORKERS`` if set, else one per
+    core (``os.cpu_count()``). 1 draws them one after another in the build's own process.
 chromium : str or None
     The Chromium (or Chrome) that prints maps to PDF (``build --pdf``). ``None``: the
     environment variable ``HEALTHY_STREETS_CHROMIUM``, else ``chromium``,
@@ -53,3 +57,4 @@ requests_timeout: float = 20.0
 overpass_url: str = "https://overpass-api.de/api"
 nominatim_url: str = "https://nominatim.openstreetmap.org/"
 chromium: str | None = None
+map_workers: int | None = None

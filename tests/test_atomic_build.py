@@ -157,12 +157,18 @@ def builds(tmp_path_factory) -> Builds:
     return builds
 
 
-def start(project: Path, *args: object, stop_at: str | None = None) -> subprocess.Popen[str]:
-    """``healthy-streets -q build PROJECT --overwrite ARGS`` in a process of its own."""
+def start(
+    project: Path, *args: object, stop_at: str | None = None, workers: int | None = None
+) -> subprocess.Popen[str]:
+    """``healthy-streets -q build PROJECT --overwrite ARGS`` in a process of its own (and
+    process group of its own: its map workers' too), drawing the maps in ``workers``
+    processes if given."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop(STOP_AT, None)
     if stop_at:
         env[STOP_AT] = stop_at
+    if workers is not None:
+        env["HEALTHY_STREETS_MAP_WORKERS"] = str(workers)
     command = [sys.executable, "-c", ENTRY, "-q", "build", str(project), "--overwrite"]
     return subprocess.Popen(
         [*command, *map(str, args)],
@@ -170,7 +176,21 @@ def start(project: Path, *args: object, stop_at: str | None = None) -> subproces
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
+
+
+def still_running(group: int) -> list[int]:
+    """The processes of a process group that are still running (not zombies)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            running.append(int(stat.parent.name))
+    return running
 
 
 def committed_plans(out: Path) -> list[Path]:
@@ -238,6 +258,25 @@ def test_stopped_at_each_stage_the_folder_holds_one_whole_build(builds, stop_at,
     if stop_at == "moved-2":
         assert committed_plans(builds.out)
     assert check_whole(builds, stderr=stderr, returncode=process.returncode) == expected
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the maps are drawn in parallel on Linux")
+@pytest.mark.parametrize("stop_at", ["map-drawn:INT", "map-drawn"])
+def test_stopped_while_the_maps_are_drawn_in_parallel(builds, stop_at):
+    """Ctrl-C while two processes draw the maps, or the build killed outright: the folder
+    holds the old build, whole, the message says so, and no map worker is left behind."""
+    builds.restore_old()
+    process = start(builds.project, stop_at=stop_at, workers=2)
+    _, stderr = process.communicate(timeout=120)
+    if stop_at.endswith(":INT"):
+        assert process.returncode == 1, stderr
+    else:
+        assert process.returncode == -signal.SIGKILL, stderr
+    deadline = time.monotonic() + 10
+    while still_running(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not still_running(process.pid)
+    assert check_whole(builds, stderr=stderr, returncode=process.returncode) == "old"
 
 
 def test_a_second_build_into_the_same_folder_is_refused(builds):

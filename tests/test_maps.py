@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import re
 
 import geopandas as gpd
@@ -318,3 +319,154 @@ def test_safe_json_cannot_close_a_script():
 )
 def test_speed_bands(mph, band):
     assert speed_band(mph) == band
+
+
+# ---------------------------------------------------------------- each map draws its own view
+
+
+def _page_data(page: str, call: str) -> list:
+    """The first argument of every ``HS.<call>(...)`` in the page's script, as JSON."""
+    decoder = json.JSONDecoder()
+    found = []
+    for match in re.finditer(re.escape(f"HS.{call}("), page):
+        value, _ = decoder.raw_decode(page, match.end())
+        found.append(value)
+    return found
+
+
+def _positions(value) -> list[tuple[float, float]]:
+    """Every (longitude, latitude) in GeoJSON coordinates, however nested."""
+    if value and isinstance(value[0], float | int):
+        return [(float(value[0]), float(value[1]))]
+    return [p for part in value for p in _positions(part)]
+
+
+def _drawn(page: str) -> dict[str, list]:
+    """Each GeoJSON layer of the page by its key: its features."""
+    layers = {}
+    for match in re.finditer(r"HS\.geoJsonLayer\(", page):
+        data, end = json.JSONDecoder().raw_decode(page, match.end())
+        key = re.compile(r'HS\.register\("(\w+)"').search(page, end).group(1)
+        layers[key] = data["features"]
+    return layers
+
+
+@pytest.fixture
+def far_away(sample_layers):
+    """The sample, with one more zone 20 km east of the others."""
+    zones = sample_layers.zones
+    far = zones.iloc[[0]].assign(zone_id="far-away", name="Far Away Close")
+    far = far.set_geometry(far.geometry.translate(20_000, 0))
+    sample_layers.zones = gpd.GeoDataFrame(
+        pd.concat([zones, far], ignore_index=True), crs=zones.crs
+    )
+    return sample_layers
+
+
+def test_a_map_draws_nothing_beyond_its_view(far_away):
+    """A zone's page carries no outline of a zone far away, and every line, area and point
+    it draws lies within its view (the zone and 250 m around it, as a rectangle): streets
+    and the background running beyond it are cut at its edge."""
+    layers = far_away
+    zone = layers.zones.set_index("zone_id").loc["yarrowside-north"]
+    view = shapely.box(*zone.geometry.buffer(250).bounds)
+    near = layers.streets[layers.streets.intersects(view)]
+    assert not near.within(view).all()  # some streets run on beyond the view
+    page = (
+        meeting_map(layers, "yarrowside-north", made_on=dt.date(2026, 11, 25)).get_root().render()
+    )
+
+    assert "Far Away Close" not in page
+    drawn = _drawn(page)
+    neighbours = {f["properties"]["name"] for f in drawn["other_zones"]}
+    assert neighbours == {"Cowslip", "Yarrow Meadows", "Kestrel Park"}
+    assert re.search(r"Other 20mph zones</label>\s*<span class=\"hs-count\">3<", page)
+
+    points = [
+        p
+        for key in ("basemap", "streets", "gaps", "other_zones")
+        for feature in drawn.get(key, [])
+        for p in _positions(feature["geometry"]["coordinates"])
+    ]
+    (assets,) = _page_data(page, "assetLayer")
+    points += list(zip(assets["lon"], assets["lat"], strict=True))
+    (reports,) = _page_data(page, "reportData")
+    (lat0, lon0), scale = reports["origin"], reports["scale"]
+    points += [
+        (lon0 + x / scale, lat0 + y / scale)
+        for x, y in zip(reports["lon"], reports["lat"], strict=True)
+    ]
+    assert len(drawn["streets"]) > 50 and len(reports["lat"]) > 50 and len(assets["lat"]) > 5
+    # back on the British National Grid, every position lies in the view (to the 0.1 m the
+    # page's coordinates are rounded to)
+    where = gpd.GeoSeries(gpd.points_from_xy(*zip(*points, strict=True)), crs=4326)
+    x, y = where.to_crs(layers.zones.crs).x, where.to_crs(layers.zones.crs).y
+    west, south, east, north = view.bounds
+    assert west - 0.2 <= x.min() and x.max() <= east + 0.2
+    assert south - 0.2 <= y.min() and y.max() <= north + 0.2
+    assert x.max() > east - 0.2  # the streets reach the edge: cut there, not left out
+    # each street keeps its whole length and its popup
+    assert "Streets by speed limit" in page and '"Speed limit","limit"' in page
+
+
+def test_a_map_costs_its_own_zone_only(far_away, shared_sample_layers):
+    """A zone far away changes nothing in another zone's page (apart from folium's random
+    element names)."""
+    alone = meeting_map(shared_sample_layers, "cowslip", made_on=dt.date(2026, 11, 25))
+    with_far = meeting_map(far_away, "cowslip", made_on=dt.date(2026, 11, 25))
+    assert _normalised(with_far.get_root().render()) == _normalised(alone.get_root().render())
+
+
+def _normalised(page: str) -> str:
+    """A page with folium's random element names made alike."""
+    return re.sub(r"_[0-9a-f]{32}\b", "_X", page)
+
+
+def test_the_pool_draws_the_maps_meeting_map_draws(sample_layers, tmp_path):
+    """``save_maps`` in two processes writes every zone's page as ``meeting_map`` draws it
+    alone, and says so to its progress."""
+    from healthy_streets.maps.batch import save_maps
+    from healthy_streets.model.build import Progress
+
+    class Told(Progress):
+        def __init__(self) -> None:
+            self.told: list[str] = []
+
+        def items(self, items, text):
+            for item in items:
+                self.told.append(text)
+                yield item
+            self.told.append("done")
+
+    zone_ids = list(sample_layers.zones["zone_id"])
+    progress = Told()
+    written = save_maps(
+        sample_layers,
+        {zid: tmp_path / f"{zid}.html" for zid in zone_ids},
+        workers=2,
+        made_on=dt.date(2026, 11, 25),
+        project="Yarrowside",
+        progress=progress,
+    )
+    assert list(written) == zone_ids
+    assert progress.told == ["Drawing the zone maps"] * len(zone_ids) + ["done"]
+    for zid in zone_ids:
+        expected = (
+            meeting_map(sample_layers, zid, made_on=dt.date(2026, 11, 25), project="Yarrowside")
+            .get_root()
+            .render()
+        )
+        assert _normalised(written[zid].read_text(encoding="utf-8")) == _normalised(expected)
+
+
+@pytest.mark.parametrize("wanted", ["0", "two", "-1"])
+def test_a_worker_count_that_cannot_be(wanted, monkeypatch):
+    from healthy_streets.maps.batch import map_workers
+
+    monkeypatch.setenv("HEALTHY_STREETS_MAP_WORKERS", wanted)
+    with pytest.raises(
+        ConfigError, match=rf"HEALTHY_STREETS_MAP_WORKERS is '{wanted}'.*at least 1"
+    ):
+        map_workers()
+    monkeypatch.setenv("HEALTHY_STREETS_MAP_WORKERS", "3")
+    assert map_workers() == 3 and map_workers(maps=2) == 2 and map_workers(5) == 5

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import pickle
 import re
@@ -38,9 +39,11 @@ T = TypeVar("T")
 
 
 def _cpu_seconds() -> float:
-    """User and system CPU seconds of this process (all its threads) so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User and system CPU seconds of this process (all its threads) so far, and of the
+    processes it started that have ended (a build's map workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _status_mb(field: str) -> float:
@@ -59,6 +62,7 @@ class Clock:
         self.cpu_s = 0.0
         self.load_avg: list[float] = []
         self.peak_mb = 0.0
+        self.child_peak_mb = 0.0
         self.rss_start_mb = 0.0
         self.parts: dict[str, float] = {}
 
@@ -78,6 +82,9 @@ class Clock:
         self.seconds = time.perf_counter() - started
         self.cpu_s = _cpu_seconds() - cpu
         self.peak_mb = _status_mb("VmHWM")
+        # the largest of the processes it started (a build's map workers, which share
+        # most of their memory with it)
+        self.child_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         self.load_avg.append(os.getloadavg()[0])
         if profiler is not None and self.profile is not None:
             profiler.stop()
@@ -100,6 +107,8 @@ class Clock:
             "peak_mb": round(self.peak_mb, 1),
             "rss_start_mb": round(self.rss_start_mb, 1),
         }
+        if self.child_peak_mb:
+            out["child_peak_mb"] = round(self.child_peak_mb, 1)
         if self.parts:
             out["parts"] = {k: round(v, 3) for k, v in self.parts.items()}
         return out | extra
@@ -465,64 +474,86 @@ def tables_ours(stage: Stage) -> dict[str, Any]:
 
 
 def maps_ours(stage: Stage) -> dict[str, Any]:
-    """Every zone's map, one after another as a build draws them today."""
-    from healthy_streets.maps.meeting import meeting_map, save_map
+    """Every zone's map as a build draws them: the 20mph gaps once, then the maps in the
+    library's pool of processes (one per core)."""
+    from healthy_streets.analysis.gaps import twenty_mph_gaps
+    from healthy_streets.maps.batch import map_workers, save_maps
 
     layers, project = stage.load("layers.pkl"), stage.project()
     folder = stage.work / "maps"
     folder.mkdir(exist_ok=True)
-    per_map: list[dict[str, Any]] = []
-    reports = layers.reports["zone_id"].value_counts()
+    targets = {str(zid): folder / f"{zid}.html" for zid in layers.zones["zone_id"]}
+    drawn = _DrawnMaps()
+    logger = logging.getLogger("healthy_streets.maps.batch")
+    logger.addHandler(drawn)
+    logger.setLevel(logging.DEBUG)
     clock = stage.clock
     with clock.work():
-        for zid in layers.zones["zone_id"]:
-            started = time.perf_counter()
-            fmap = meeting_map(
-                zid,
-                zones=layers.zones,
-                streets=layers.streets,
-                assets=layers.assets,
-                reports=layers.reports,
-                basemap=layers.basemap,
-                project=project.name,
-                focus=project.evaluation.get("category", "dog_fouling"),
-                additions_contact=project.additions_contact,
-            )
-            drawn = time.perf_counter()
-            path = save_map(fmap, folder / f"{zid}.html", overwrite=True)
-            per_map.append(
-                {
-                    "zone_id": str(zid),
-                    "reports": int(reports.get(zid, 0)),
-                    "draw_s": round(drawn - started, 3),
-                    "save_s": round(time.perf_counter() - drawn, 3),
-                    "mb": round(Path(path).stat().st_size / 1e6, 3),
-                    "layers_mb": _layer_sizes(fmap),
-                }
-            )
-    return clock.result(maps=per_map, **_map_summary(per_map))
-
-
-def _layer_sizes(fmap: Any) -> dict[str, float]:
-    """Megabytes of data each of the map's layers carries in the page, by the layer's key
-    (the JSON its element holds; the page's scripts and styles are the rest)."""
-    sizes: dict[str, float] = {}
-    for child in fmap._children.values():
-        payload = sum(
-            len(str(getattr(child, attr, "")).encode("utf-8"))
-            for attr in ("data_json", "columns_json")
+        gaps = twenty_mph_gaps(layers)
+        written = save_maps(
+            layers,
+            targets,
+            gaps=gaps,
+            project=project.name,
+            focus=project.evaluation.get("category", "dog_fouling"),
+            additions_contact=project.additions_contact,
         )
-        if payload:
-            key = str(getattr(child, "key_json", child.get_name())).strip('"')
-            key = re.sub(r"_[0-9a-f]{32}$", "", key)  # folium's own names end in a hash
-            sizes[key] = round(sizes.get(key, 0.0) + payload / 1e6, 4)
+    logger.removeHandler(drawn)
+    reports = layers.reports["zone_id"].value_counts()
+    per_map = [
+        {
+            "zone_id": zid,
+            "reports": int(reports.get(zid, 0)),
+            "seconds": round(drawn.seconds.get(zid, (0.0, 0.0))[0], 3),
+            "cpu_s": round(drawn.seconds.get(zid, (0.0, 0.0))[1], 3),
+            "mb": round(path.stat().st_size / 1e6, 3),
+            "layers_mb": _layer_sizes(path.read_text(encoding="utf-8")),
+        }
+        for zid, path in written.items()
+    ]
+    workers = map_workers(maps=len(targets))
+    return clock.result(maps=per_map, workers=workers, **_map_summary(per_map))
+
+
+class _DrawnMaps(logging.Handler):
+    """Each map's wall and CPU seconds, as the library logs them when a map is done."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seconds: dict[str, tuple[float, float]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("Drew the map of") and isinstance(record.args, tuple):
+            zone_id, seconds, cpu_s = record.args
+            self.seconds[str(zone_id)] = (float(seconds), float(cpu_s))
+
+
+#: Where each element starts in a page's script: ``var <name> = HS.<kind>(``.
+_ELEMENT_START = re.compile(r"var (\w+) = HS\.(\w+)\(")
+#: The elements that carry data, and the layer key of those that register none.
+_DATA_ELEMENTS = {"geoJsonLayer": None, "assetLayer": None, "reportData": "report_data"}
+
+
+def _layer_sizes(page: str) -> dict[str, float]:
+    """Megabytes of data each of the map's layers carries in the page, by the layer's key
+    (its element's script, to the next element's; the page's libraries and styles are the
+    rest)."""
+    sizes: dict[str, float] = {}
+    starts = list(_ELEMENT_START.finditer(page))
+    for here, after in zip(starts, [*starts[1:], None], strict=True):
+        if here.group(2) not in _DATA_ELEMENTS:
+            continue
+        chunk = page[here.start() : after.start() if after else page.find("</script>", here.end())]
+        key = re.search(r'HS\.register\("(\w+)"', chunk)
+        name = _DATA_ELEMENTS[here.group(2)] or (key.group(1) if key else here.group(2))
+        sizes[name] = round(sizes.get(name, 0.0) + len(chunk.encode("utf-8")) / 1e6, 4)
     return sizes
 
 
 def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
     import numpy as np
 
-    seconds = np.array([m["draw_s"] + m["save_s"] for m in per_map])
+    seconds = np.array([m["seconds"] for m in per_map])
     sizes = np.array([m["mb"] for m in per_map])
     layers: dict[str, float] = {}
     for m in per_map:
@@ -540,6 +571,7 @@ def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "mb": {
             "mean": round(float(sizes.mean()), 3),
+            "median": round(float(np.median(sizes)), 3),
             "max": round(float(sizes.max()), 3),
             "total": round(float(sizes.sum()), 1),
             "over_2mb": int((sizes > 2).sum()),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from markupsafe import Markup
 
 from healthy_streets import settings
@@ -155,7 +156,10 @@ def meeting_map(
         already: a build works them out once for all its maps. By default those of the
         streets near the zone.
     margin_m
-        How far around the zone the map shows things, in metres.
+        How far around the zone the map shows things, in metres. Lines and areas (streets,
+        the background, gaps, the outlines of the other zones there) are cut at the
+        rectangle around the zone and its margin: the page holds the zone's view only, so
+        its size and the time it takes follow the zone's own data, not the county's.
     made_on
         The date printed as "made on" (default today).
     tiles
@@ -208,17 +212,109 @@ def meeting_map(
         basemap = layers.basemap
     if zone is None:
         raise ConfigError("meeting_map needs the zone to draw: its zone_id or its name.")
-    zone_id = zone_id_of(zones, zone)
+    view = map_view(
+        zones,
+        zone_id_of(zones, zone),
+        streets=streets,
+        assets=assets,
+        reports=reports,
+        basemap=basemap,
+        gaps=gaps,
+        margin_m=margin_m,
+    )
+    return draw_map(
+        view,
+        made_on=made_on,
+        tiles=tiles,
+        add_places=add_places,
+        project=project,
+        focus=focus,
+        additions_contact=additions_contact,
+        since_last=since_last,
+    )
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What one zone's map draws, picked from the layers: the zone, the zones in its view
+    (itself among them), and the streets, assets, reports, background and 20mph gaps within
+    ``margin_m`` of it (whole features; :func:`draw_map` clips them to the view). Small
+    enough to send to another process: a map's cost is its own zone's data only."""
+
+    zone: pd.Series
+    zones: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
+    assets: gpd.GeoDataFrame
+    reports: gpd.GeoDataFrame
+    basemap: gpd.GeoDataFrame
+    gaps: gpd.GeoDataFrame | None
+    margin_m: float
+
+    @property
+    def area(self) -> Any:
+        """The zone and its margin: what the map shows things within."""
+        return self.zone.geometry.buffer(self.margin_m)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """The view's rectangle (the area's bounds): what the map's drawings are clipped to."""
+        return tuple(self.area.bounds)
+
+
+def map_view(
+    zones: gpd.GeoDataFrame,
+    zone_id: str,
+    *,
+    streets: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame | None = None,
+    reports: gpd.GeoDataFrame | None = None,
+    basemap: gpd.GeoDataFrame | None = None,
+    gaps: gpd.GeoDataFrame | None = None,
+    margin_m: float = 250.0,
+    edge_tolerance_m: float = 25.0,
+) -> MapView:
+    """Pick what the map of ``zone_id`` draws from checked layers (by their spatial
+    indexes: a few milliseconds, whatever the size of the county). Without ``gaps``, the
+    zones near the view's streets come too (``edge_tolerance_m`` around them), which the
+    20mph gaps of those streets need."""
+    zone = zones[zones["zone_id"] == zone_id].iloc[0]
+    area = zone.geometry.buffer(margin_m)
+    near_streets = _within(streets, area)
+    reach = shapely.box(*area.bounds)
+    if gaps is None and not near_streets.empty:
+        reach = shapely.box(*near_streets.total_bounds).union(reach).buffer(edge_tolerance_m)
+    return MapView(
+        zone=zone,
+        zones=_within(zones, reach),
+        streets=near_streets,
+        assets=_within(assets, area),
+        reports=_within(reports, area),
+        basemap=_within(basemap, area),
+        gaps=None if gaps is None else _within(gaps, area),
+        margin_m=margin_m,
+    )
+
+
+def draw_map(
+    view: MapView,
+    *,
+    made_on: dt.date | None = None,
+    tiles: bool = True,
+    add_places: bool = True,
+    project: str | None = None,
+    focus: str | None = "dog_fouling",
+    additions_contact: str | None = None,
+    since_last: Changes | None = None,
+) -> folium.Map:
+    """The meeting map of a :class:`MapView` (the options as :func:`meeting_map`'s). Every
+    line and area is clipped to the view's rectangle first: a street, a park or a gap
+    running far beyond the zone is drawn as far as the view reaches."""
     if focus is not None:
         focus = report_category(focus)
-    zone_row = zones[zones["zone_id"] == zone_id].iloc[0]
-    area = zone_row.geometry.buffer(margin_m)
-    near_streets = _within(streets, area)
-    near_assets = _within(assets, area)
-    near_reports = _within(reports, area)
-    near_basemap = _within(basemap, area)
-
-    outline = gpd.GeoSeries([zone_row.geometry], crs=zones.crs)
+    zone_row, box = view.zone, view.box
+    streets = _clipped(view.streets, box)
+    gaps = twenty_mph_gaps(view.zones, view.streets) if view.gaps is None else view.gaps
+    outline = gpd.GeoSeries([zone_row.geometry], crs=view.zones.crs)
     bounds = outline.to_crs(settings.map_crs).total_bounds
     figure = OfflineFigure(title=f"{zone_row['name']} – healthy streets map")
     fmap = folium.Map(
@@ -241,21 +337,20 @@ def meeting_map(
         )
         fmap.add_child(tile_layer)
         fmap.add_child(RegisterLayer(tile_layer, key="tiles"))
-    _add_basemap(fmap, near_basemap, near_streets, legend, tiles=tiles)
-    _add_zones(fmap, zones, zone_row, legend)
-    near_gaps = twenty_mph_gaps(zones, near_streets) if gaps is None else _within(gaps, area)
-    _add_gaps(fmap, near_gaps, legend)
-    _add_streets(fmap, near_streets, legend)
-    _add_assets(fmap, near_assets, legend)
-    _add_reports(fmap, near_reports, legend, focus=focus)
+    _add_basemap(fmap, _clipped(view.basemap, box), streets, legend, tiles=tiles)
+    _add_zones(fmap, view.zones, zone_row, legend, box=box)
+    _add_gaps(fmap, _clipped(_within(gaps, view.area), box), legend)
+    _add_streets(fmap, streets, legend)
+    _add_assets(fmap, view.assets, legend)
+    _add_reports(fmap, view.reports, legend, focus=focus)
     if since_last is not None:
-        _add_since_last(fmap, since_last, area, zones.crs, legend)
+        _add_since_last(fmap, since_last, view.area, view.zones.crs, legend)
     zone_bounds = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
     fmap.fit_bounds(zone_bounds)
     if add_places:
         fmap.add_child(
             AddPlaces(
-                zone_id=str(zone_id),
+                zone_id=str(zone_row["zone_id"]),
                 project=project or "",
                 contact=additions_contact or "",
                 zone_name=str(zone_row["name"]),
@@ -277,12 +372,12 @@ def meeting_map(
         )
     side = _side_panel(
         zone_row,
-        near_reports,
+        view.reports,
         made_on or dt.date.today(),
         legend,
         map_id=fmap.get_name(),
-        streets=not near_streets.empty,
-        since=since_last.sentence(zone_id=str(zone_id)) if since_last is not None else None,
+        streets=not view.streets.empty,
+        since=None if since_last is None else since_last.sentence(zone_id=str(zone_row["zone_id"])),
     )
     fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
@@ -314,10 +409,23 @@ def save_map(
 
 
 def _within(layer: gpd.GeoDataFrame | None, area: Any) -> gpd.GeoDataFrame:
+    """The features of ``layer`` that touch ``area``, whole."""
     if layer is None or layer.empty:
         return gpd.GeoDataFrame(geometry=[], crs=settings.working_crs)
     hits = layer.sindex.query(area, predicate="intersects")
     return layer.iloc[np.sort(hits)]
+
+
+def _clipped(layer: gpd.GeoDataFrame, box: tuple[float, float, float, float]) -> gpd.GeoDataFrame:
+    """``layer`` with each geometry cut to the rectangle ``box`` (what lies outside it
+    dropped); its other columns (a street's whole length, say) as they were."""
+    if layer.empty:
+        return layer
+    geometry = shapely.clip_by_rect(layer.geometry.to_numpy(), *box)
+    keep = ~shapely.is_empty(geometry)
+    out = layer[keep].copy()
+    out[layer.geometry.name] = gpd.GeoSeries(geometry[keep], index=out.index, crs=layer.crs)
+    return out
 
 
 def _geojson(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> dict[str, Any]:
@@ -328,21 +436,17 @@ def _geojson(frame: gpd.GeoDataFrame, properties: Sequence[str]) -> dict[str, An
     out[list(properties)] = out[list(properties)].where(out[list(properties)].notna(), None)
     if not len(out):
         return {"type": "FeatureCollection", "features": []}
+    out["geometry"] = shapely.transform(out.geometry.to_numpy(), _rounded)
     data = out.__geo_interface__
     for feature in data["features"]:
-        feature["geometry"]["coordinates"] = _round(feature["geometry"]["coordinates"])
         feature.pop("bbox", None)
         feature.pop("id", None)
     data.pop("bbox", None)
     return data
 
 
-def _round(value: Any) -> Any:
-    if isinstance(value, list | tuple):
-        if value and isinstance(value[0], float | int):
-            return [round(float(v), COORD_DECIMALS) for v in value]
-        return [_round(v) for v in value]
-    return value
+def _rounded(coordinates: np.ndarray) -> np.ndarray:
+    return np.round(coordinates, COORD_DECIMALS)
 
 
 _NOTHING = Markup("")
@@ -566,8 +670,18 @@ def _add_basemap(
     legend.add("Background drawn from OpenStreetMap", items + tile_row, layer="basemap")
 
 
-def _add_zones(fmap: folium.Map, zones: gpd.GeoDataFrame, zone: pd.Series, legend: _Legend) -> None:
+def _add_zones(
+    fmap: folium.Map,
+    zones: gpd.GeoDataFrame,
+    zone: pd.Series,
+    legend: _Legend,
+    *,
+    box: tuple[float, float, float, float],
+) -> None:
+    """This zone, and the outlines of the other zones within the view's rectangle ``box``
+    (as far as they reach into it)."""
     others = zones[zones["zone_id"] != zone["zone_id"]]
+    others = _clipped(others.assign(geometry=others.geometry.boundary), box)
     if not others.empty:
         fmap.add_child(
             GeoJsonLayer(
