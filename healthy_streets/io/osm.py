@@ -37,6 +37,7 @@ from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_buffer_m, check_input
 from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.segments import NotSimpleError, StreetWays, streets_from_ways
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
@@ -142,8 +143,8 @@ def street_network_from_osm_file(
     book = AccountBook(path.name)
     window = _lonlat_window(clip_to, buffer_m, working_crs)
     ways, source = read_osm_file(path, lambda source: _read_ways(source, window))
-    graph = _graph_from_ways(ways, book, source.bad_nodes)
-    if graph.number_of_edges() == 0:
+    street_ways = _street_ways(ways, book, source.bad_nodes)
+    if not _has_edges(street_ways):
         beyond = (
             f"; {counted(ways.beyond_area, 'street way')} beyond the zones"
             if ways.beyond_area
@@ -154,15 +155,22 @@ def street_network_from_osm_file(
             f"The file holds no streets (no usable highway=* ways){beyond}",
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
-    return finish_network(
-        graph,
-        book,
-        rows_in=len(ways.streets),
-        notes=_notes(ways) + [note for note in [source.note()] if note],
-        clip_to=clip_to,
-        buffer_m=buffer_m,
-        nation=nation,
-        working_crs=working_crs,
+    notes = _notes(ways) + [note for note in [source.note()] if note]
+    warning = _outside_uk_nodes(street_ways, working_crs)
+    if warning:
+        notes = [warning, *notes]
+    uk_defaults = warning is None
+    try:
+        streets = streets_from_ways(
+            street_ways, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+        )
+    except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
+        graph = _graph_from_ways(ways, AccountBook(path.name), source.bad_nodes)
+        streets = streets_from_graph(
+            graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+        )
+    return _streets_result(
+        streets, book, rows_in=len(ways.streets), notes=notes, clip_to=clip_to, buffer_m=buffer_m
     )
 
 
@@ -245,6 +253,20 @@ def finish_network(
     streets = streets_from_graph(
         graph, nation=nation, working_crs=working_crs, uk_defaults=warning is None
     )
+    return _streets_result(
+        streets, book, rows_in=rows_in, notes=notes, clip_to=clip_to, buffer_m=buffer_m
+    )
+
+
+def _streets_result(
+    streets: gpd.GeoDataFrame,
+    book: AccountBook,
+    *,
+    rows_in: int,
+    notes: list[str],
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+) -> ImportResult:
     streets = clip_streets(streets, clip_to, buffer_m, notes)
     kept_ways = rows_in - len(book.rejected_rows)
     log.info("%s: %d street ways, %d segments", book.source, kept_ways, len(streets))
@@ -263,6 +285,17 @@ def _outside_uk(graph: nx.MultiDiGraph, working_crs: str | None) -> str | None:
     lat = [data["y"] for _, data in nodes[::step] if "y" in data]
     return lonlat_outside_uk_note(
         np.asarray(lon), np.asarray(lat), what="The streets", working_crs=working_crs
+    )
+
+
+def _outside_uk_nodes(ways: StreetWays, working_crs: str | None) -> str | None:
+    """:func:`_outside_uk` for street ways: the same nodes looked at, in the graph's order."""
+    _, first = np.unique(ways.refs, return_index=True)
+    first.sort()
+    step = max(1, len(first) // _PLACE_SAMPLE)
+    sample = first[::step]
+    return lonlat_outside_uk_note(
+        ways.lon[sample], ways.lat[sample], what="The streets", working_crs=working_crs
     )
 
 
@@ -533,6 +566,64 @@ def _graph_from_ways(
             if u != v:
                 graph.add_edge(u, v, osmid=way_id, **tags)
     return graph
+
+
+def _street_ways(
+    ways: _Ways, book: AccountBook, bad_nodes: dict[int, str] | None = None
+) -> StreetWays:
+    """The street ways as arrays, each cut to its longest run of placed nodes; records
+    missing nodes (not in the file, or in ``bad_nodes``: their coordinates could not be
+    read), as :func:`_graph_from_ways` does."""
+    bad_nodes = bad_nodes or {}
+    way_ids: list[int] = []
+    tags_of: list[dict[str, str]] = []
+    runs: list[list[tuple[int, float, float]]] = []
+    for way_id, tags, nodes in ways.streets:
+        run = _longest_present_run(nodes)
+        missing = [ref for ref, lon, _ in nodes if lon != lon]
+        if missing or len(run) < 2:
+            why = _why_missing(missing, bad_nodes)
+        if len(run) < 2:
+            book.reject(
+                way_id,
+                f"Fewer than two of the way's nodes have a place {why}; it cannot be drawn.",
+                field="nodes",
+                value=f"{len(missing)} of {len(nodes)} missing",
+            )
+            continue
+        if missing:
+            book.repair(
+                way_id,
+                f"{len(missing)} of its {len(nodes)} nodes have no place {why}; kept the "
+                f"longest run of {len(run)} nodes.",
+                field="nodes",
+                value=f"{len(missing)} missing",
+            )
+        way_ids.append(way_id)
+        tags_of.append(tags)
+        runs.append(run)
+    flat = [node for run in runs for node in run]
+    refs, lon, lat = zip(*flat, strict=True) if flat else ((), (), ())
+    offsets = np.zeros(len(runs) + 1, dtype=np.int64)
+    np.cumsum([len(run) for run in runs], out=offsets[1:])
+    return StreetWays(
+        way_ids=np.asarray(way_ids, dtype=np.int64),
+        tags=tags_of,
+        offsets=offsets,
+        refs=np.asarray(refs, dtype=np.int64),
+        lon=np.asarray(lon, dtype=np.float64),
+        lat=np.asarray(lat, dtype=np.float64),
+    )
+
+
+def _has_edges(ways: StreetWays) -> bool:
+    """Whether any way joins two different nodes (a graph of them has an edge)."""
+    if len(ways.refs) < 2:
+        return False
+    differ = ways.refs[1:] != ways.refs[:-1]
+    within = np.ones(len(ways.refs) - 1, dtype=bool)
+    within[ways.offsets[1:-1] - 1] = False
+    return bool((differ & within).any())
 
 
 def _why_missing(missing: list[int], bad_nodes: dict[int, str]) -> str:

@@ -310,7 +310,7 @@ def streets_from_graph(
     edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
     edges = edges.reset_index()
     edges = edges.to_crs(working_crs or settings.working_crs)
-    return _street_columns(edges, nation=nation, uk_defaults=uk_defaults)
+    return street_columns(edges, nation=nation, uk_defaults=uk_defaults)
 
 
 def _with_lengths(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -375,9 +375,12 @@ def streets_from_edges(
     return as_streets(graph, nation=nation, working_crs=working_crs)
 
 
-def _street_columns(
+def street_columns(
     edges: gpd.GeoDataFrame, *, nation: str | None, uk_defaults: bool = True
 ) -> gpd.GeoDataFrame:
+    """The ``streets`` layer of osmnx's undirected edges (``u``, ``v``, ``key`` and ``osmid``
+    as columns, tags as osmnx leaves them), in the working CRS."""
+
     def text(column: str) -> pd.Series:
         if column not in edges:
             return pd.Series([None] * len(edges), index=edges.index, dtype="object")
