@@ -138,13 +138,25 @@ def _endpoints(eu: np.ndarray, ev: np.ndarray, ew: np.ndarray, n_nodes: int) -> 
     in_degree = np.bincount(ev, minlength=n_nodes)
     degree = out_degree + in_degree
     ends = np.concatenate([eu, ev])
+    # exactly two neighbours: the lowest and the highest differ, and there is no other
     others = np.concatenate([ev, eu])
-    pairs = np.unique(ends * n_nodes + others)
-    neighbours = np.bincount(pairs // n_nodes, minlength=n_nodes)
-    way_pairs = np.unique(ends * (int(np.max(ew, initial=0)) + 1) + np.concatenate([ew, ew]))
-    ways = np.bincount(way_pairs // (int(np.max(ew, initial=0)) + 1), minlength=n_nodes)
-    through = (neighbours == 2) & ((degree == 2) | (degree == 4))
-    return (out_degree == 0) | (in_degree == 0) | ~through | (ways > 1)
+    low, high = _lowest_highest(ends, others, n_nodes)
+    third = (others != low[ends]) & (others != high[ends])
+    two_neighbours = (low != high) & (np.bincount(ends[third], minlength=n_nodes) == 0)
+    # rule 5: the edges belong to more than one way
+    way_low, way_high = _lowest_highest(ends, np.concatenate([ew, ew]), n_nodes)
+    through = two_neighbours & ((degree == 2) | (degree == 4)) & (way_low == way_high)
+    return (out_degree == 0) | (in_degree == 0) | ~through
+
+
+def _lowest_highest(at: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lowest and highest of ``values`` at each of ``n`` places (-1 where none)."""
+    low = np.full(n, np.iinfo(np.int64).max)
+    high = np.full(n, -1)
+    np.minimum.at(low, at, values)
+    np.maximum.at(high, at, values)
+    low[high < 0] = -1
+    return low, high
 
 
 def _pieces(

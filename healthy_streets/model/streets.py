@@ -384,10 +384,18 @@ def street_columns(
     def text(column: str) -> pd.Series:
         if column not in edges:
             return pd.Series([None] * len(edges), index=edges.index, dtype="object")
+        if _plain_text(edges[column]):
+            return edges[column].astype("object").where(edges[column].notna(), None)
         return edges[column].map(_flatten_text)
 
-    way_ids = edges["osmid"].map(lambda v: min(v) if isinstance(v, list) else v).astype("int64")
-    highway = edges["highway"].map(_main_highway) if "highway" in edges else text("highway")
+    osmid = edges["osmid"]
+    way_ids = (osmid if pd.api.types.is_integer_dtype(osmid) else osmid.map(_lowest_id)).astype(
+        "int64"
+    )
+    if "highway" not in edges or _plain_text(edges["highway"]):
+        highway = text("highway")  # one value each: the value itself
+    else:
+        highway = edges["highway"].map(_main_highway)
     tag_frame = pd.DataFrame(
         {
             "highway": highway,
@@ -413,7 +421,7 @@ def street_columns(
             "osm_way_id": way_ids,
             "name": text("name"),
             "highway": highway,
-            "road_class": highway.map(lambda h: ROAD_CLASSES.get(h, "local")),
+            "road_class": highway.map(ROAD_CLASSES).fillna("local"),
             "speed_mph": speeds["speed_mph"],
             "speed_source": speeds["speed_source"],
             "maxspeed": tag_frame["maxspeed"],
@@ -430,6 +438,16 @@ def street_columns(
     )
     streets = streets.sort_values(["osm_way_id", "segment_id"], kind="stable")
     return conform(streets, STREETS)
+
+
+def _plain_text(values: pd.Series) -> bool:
+    """Whether every value is text or missing (no lists osmnx left, no numbers)."""
+    return pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}
+
+
+def _lowest_id(value: object) -> object:
+    """The way id of an edge: of several (ways osmnx merged), the lowest."""
+    return min(value) if isinstance(value, list) else value
 
 
 def _main_highway(value: object) -> str | None:
