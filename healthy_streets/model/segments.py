@@ -15,7 +15,7 @@ between the same two junctions) go through the few lines of Python that settle o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -65,6 +65,7 @@ class Segments:
 
     way: np.ndarray
     piece: np.ndarray
+    piece_way: np.ndarray
     u: np.ndarray
     v: np.ndarray
     key: np.ndarray
@@ -73,6 +74,10 @@ class Segments:
     node_ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
+    #: piece -> the pieces osmnx's undirected graph laid under it: a way run the other way
+    #: over the same nodes by another way; the edge holds the later's id and line, and the
+    #: tags of both (the later's winning)
+    merged: dict[int, list[int]]
 
 
 class NotSimpleError(ValueError):
@@ -116,10 +121,11 @@ def segments_from_ways(ways: StreetWays) -> Segments:
     seq, seq_way = node[~repeat], way_of[~repeat]
     starts, pieces, piece_way, simplified = _pieces(seq, seq_way, endpoint, n_ways)
     rows = _undirected(starts, pieces, piece_way, simplified, eu, ev, endpoint, node_ids, lon, lat)
-    piece, u, v, key = rows
+    piece, u, v, key, merged = rows
     return Segments(
         way=piece_way[piece],
         piece=piece,
+        piece_way=piece_way,
         u=u,
         v=v,
         key=key,
@@ -128,6 +134,7 @@ def segments_from_ways(ways: StreetWays) -> Segments:
         node_ids=node_ids,
         lon=lon,
         lat=lat,
+        merged=merged,
     )
 
 
@@ -224,10 +231,11 @@ def _undirected(
     shared = size[group] > 1
     alone = np.flatnonzero(~shared)
     rows = [(alone, low[alone], high[alone], np.zeros(len(alone), dtype=np.int64))]
+    pieces = _SharedEnds(starts, nodes, piece_way, simplified, eu, ev, node_ids, lon, lat)
     if shared.any():
-        pieces = _SharedEnds(starts, nodes, piece_way, simplified, eu, ev, node_ids, lon, lat)
-        rows.append(pieces.edges(np.flatnonzero(shared), group, endpoint))
-    return tuple(np.concatenate([r[i] for r in rows]) for i in range(4))  # type: ignore[return-value]
+        rows.append(pieces.edges(np.flatnonzero(shared), endpoint))
+    piece, u, v, key = (np.concatenate([r[i] for r in rows]) for i in range(4))
+    return piece, u, v, key, pieces.merged
 
 
 @dataclass
@@ -243,6 +251,7 @@ class _SharedEnds:
     node_ids: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
+    merged: dict[int, list[int]] = field(default_factory=dict)
 
     def line(self, piece: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
         run = self.nodes[self.starts[piece] : self.starts[piece + 1]]
@@ -255,7 +264,7 @@ class _SharedEnds:
         return (xa, ya) == (xb, yb) or (xa[::-1], ya[::-1]) == (xb, yb)
 
     def edges(
-        self, shared: np.ndarray, group: np.ndarray, endpoint: np.ndarray
+        self, shared: np.ndarray, endpoint: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         first_edge = self._first_edges(shared)
         path_rank = self._path_ranks(endpoint)
@@ -295,8 +304,11 @@ class _SharedEnds:
         rows: list[tuple[int, int, int, int]] = []
         for (lo, hi), directed in by_pair.items():
             undirected: dict[int, int] = {}
+            laid: dict[int, list[int]] = {}
             for ends in [(lo, hi), (hi, lo)] if lo != hi else [(lo, lo)]:
                 for k, piece in directed.get(ends, {}).items():
+                    if k in undirected:  # the same key both ways round: one edge
+                        laid[piece] = [*laid.pop(undirected[k], []), undirected[k]]
                     undirected[k] = piece
             copies: set[int] = set()
             for k1, p1 in undirected.items():
@@ -306,6 +318,9 @@ class _SharedEnds:
                     if k1 != k2 and self.way[p1] == self.way[p2] and self.same_line(p1, p2):
                         copies.add(k2)
             rows += [(p, lo, hi, k) for k, p in undirected.items() if k not in copies]
+            self.merged.update(
+                {p: laid[p] for k, p in undirected.items() if k not in copies and p in laid}
+            )
         if not rows:
             empty = np.array([], dtype=np.int64)
             return empty, empty, empty, empty
@@ -378,7 +393,13 @@ def streets_from_ways(
         np.column_stack([np.asarray(x)[run], np.asarray(y)[run]]),
         indices=np.repeat(np.arange(len(counts)), counts),
     )
-    tags = pd.DataFrame.from_records(list(ways.tags)).iloc[segments.way].reset_index(drop=True)
+    tags_of = [ways.tags[w] for w in segments.way.tolist()]
+    if segments.merged:  # osmnx's edge holds the tags of both ways, the later's winning
+        row_of = {piece: row for row, piece in enumerate(segments.piece.tolist())}
+        for piece, under in segments.merged.items():
+            layers = [ways.tags[segments.piece_way[p]] for p in [*under, piece]]
+            tags_of[row_of[piece]] = {k: v for tags in layers for k, v in tags.items()}
+    tags = pd.DataFrame.from_records(tags_of)
     edges = gpd.GeoDataFrame(
         tags.assign(
             osmid=ways.way_ids[segments.way],
