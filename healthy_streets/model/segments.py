@@ -221,8 +221,9 @@ def _undirected(
     node_ids: np.ndarray,
     lon: np.ndarray,
     lat: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """osmnx's ``to_undirected``: (piece, u, v, key) of each edge. ``u`` is the end the
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, list[int]]]:
+    """osmnx's ``to_undirected``: (piece, u, v, key) of each edge, and the pieces laid
+    under others (see :attr:`Segments.merged`). ``u`` is the end the
     graph holds first; pieces that share both ends get osmnx's keys, and a line that
     repeats another of the same way is kept once."""
     src, dst = nodes[starts[:-1]], nodes[starts[1:] - 1]
