@@ -49,6 +49,8 @@ NOT_STREET_KINDS = (
     "power",
 )
 
+_KIND_PATTERNS = tuple((kind, f",{kind}=".encode()) for kind in NOT_STREET_KINDS)
+
 #: OPL writes characters that are not plain as ``%hex%``.
 _ESCAPE = re.compile(r"%([0-9a-fA-F]+)%")
 #: Node text to numbers: ``n1x-2.63y53.65`` -> ``1 -2.63 53.65``.
@@ -78,28 +80,38 @@ def parse_ways(opl: bytes, window: tuple[float, float, float, float] | None = No
     way_ids: list[int] = []
     tags_of: list[dict[str, str]] = []
     node_texts: list[bytes] = []
+    kinds: Counter[tuple[str, bool]] = Counter()
     for line in opl.split(b"\n"):
         if not line:
             continue
-        head, _, nodes = line.rpartition(b" N")
-        way_id, _, tag_text = head.partition(b" T")
-        marked = b"," + tag_text
+        way_id, marked, nodes = line.split(b" ")  # w1 Tk=v,k=v Nn1x..y..,n2x..y..
+        marked = b"," + marked[1:]
         if b",highway=" not in marked:
-            kind = next((k for k in NOT_STREET_KINDS if b"," + k.encode() + b"=" in marked), None)
-            found.not_streets[kind or "other"] += 1
-            found.not_streets_with_maxspeed += b",maxspeed=" in marked
+            kinds[_kind(marked)] += 1
             continue
-        tags = _tags(tag_text)
+        tags = _tags(marked[1:])
         highway, area = tags["highway"], tags.get("area") == "yes"
         if highway in NOT_STREET_HIGHWAYS or area:
             found.highway_left_out["area" if area else highway] += 1
             continue
         way_ids.append(int(way_id[1:]))
         tags_of.append({k: tags[k] for k in STREET_TAGS if k in tags})
-        node_texts.append(nodes)
+        node_texts.append(nodes[1:])
+    for (kind, maxspeed), n in kinds.items():
+        found.not_streets[kind] += n
+        found.not_streets_with_maxspeed += n * maxspeed
     streets = _street_arrays(way_ids, tags_of, node_texts)
     found.streets, found.beyond_area = _within(streets, window)
     return found
+
+
+def _kind(marked: bytes) -> tuple[str, bool]:
+    """What a way that is no street is (``marked`` is its tags after a comma), and
+    whether it carries ``maxspeed``."""
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern in marked:
+            return kind, b",maxspeed=" in marked
+    return "other", b",maxspeed=" in marked
 
 
 def _tags(text: bytes) -> dict[str, str]:
