@@ -321,8 +321,8 @@ def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSou
         return read(source), source
 
 
-def osm_elements(source: OsmSource, filter_: Any, *, areas: Any = None) -> Iterator[Any]:
-    """The elements of an OSM file that pass ``filter_`` (a pyosmium filter), with node
+def osm_elements(source: OsmSource, *filters: Any, areas: Any = None) -> Iterator[Any]:
+    """The elements of an OSM file that pass ``filters`` (pyosmium filters), with node
     locations on ways and, with ``areas`` (a filter), the areas assembled from closed ways
     and multipolygons. A damaged file raises :class:`InputFileError`. Read the file through
     :func:`read_osm_file`, which mends coordinates libosmium cannot read."""
@@ -331,8 +331,10 @@ def osm_elements(source: OsmSource, filter_: Any, *, areas: Any = None) -> Itera
     processor = osmium.FileProcessor(_osmium_input(source)).with_locations()
     if areas is not None:
         processor = processor.with_areas(areas)
+    for filter_ in filters:
+        processor = processor.with_filter(filter_)
     with _reading(source):
-        yield from processor.with_filter(filter_)
+        yield from processor
 
 
 def _osmium_input(source: OsmSource) -> Any:

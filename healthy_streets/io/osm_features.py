@@ -9,8 +9,9 @@ the street network) with pyosmium, or downloaded through osmnx.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -41,24 +42,43 @@ PRESET_KEYS = tuple(dict.fromkeys(key for key, *_ in OSM_ASSET_PRESETS))
 NOTE_TAGS = ("description", "opening_hours", "operator")
 
 
-def category_from_osm_tags(tags: Mapping[str, object]) -> tuple[str, str] | None:
-    """The asset category for an element's tags, and the tag that decided it.
+class TagLookup(Protocol):
+    """Tags to look up by key: a ``dict``, or pyosmium's ``TagList`` (no copy made)."""
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+
+def category_from_osm_tags(tags: TagLookup) -> tuple[str, str] | None:
+    """The asset category for an element's tags (a mapping, or pyosmium's tags), and the
+    tag that decided it.
 
     >>> category_from_osm_tags({"amenity": "waste_basket", "waste": "dog_excrement"})
     ('bin', 'amenity=waste_basket')
     >>> category_from_osm_tags({"highway": "residential"}) is None
     True
     """
-    for key, value, extra, category in OSM_ASSET_PRESETS:
+    best: tuple[int, str, str] | None = None
+    for key, by_value in _PRESETS_BY_KEY.items():
         found = tags.get(key)
         if not isinstance(found, str):
             continue
-        if value != "*" and found != value:
-            continue
-        if extra is not None and tags.get(extra[0]) != extra[1]:
-            continue
-        return category, f"{key}={found}"
-    return None
+        for index, extra, category in by_value.get(found, []) + by_value.get("*", []):
+            if best is not None and index > best[0]:
+                continue
+            if extra is None or tags.get(extra[0]) == extra[1]:
+                best = (index, category, f"{key}={found}")
+    return None if best is None else (best[1], best[2])
+
+
+def _presets_by_key() -> dict[str, dict[str, list[tuple[int, tuple[str, str] | None, str]]]]:
+    """The presets by key, then value: (place in the table, extra tag, category)."""
+    index: dict[str, dict[str, list[tuple[int, tuple[str, str] | None, str]]]] = {}
+    for place, (key, value, extra, category) in enumerate(OSM_ASSET_PRESETS):
+        index.setdefault(key, {}).setdefault(value, []).append((place, extra, category))
+    return index
+
+
+_PRESETS_BY_KEY = _presets_by_key()
 
 
 def assets_from_osm_file(
@@ -103,10 +123,12 @@ def _preset_elements(
     rejected: list[tuple[str, str]] = []
     wkb = osmium.geom.WKBFactory()
     presets = osmium.filter.KeyFilter(*PRESET_KEYS)
-    for obj in osm_elements(source, presets, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
-        tags = dict(obj.tags)
-        if category_from_osm_tags(tags) is None:
+    # ways are never assets themselves: their areas (if any) come as areas
+    not_ways = osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.AREA)
+    for obj in osm_elements(source, presets, not_ways, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
+        if category_from_osm_tags(obj.tags) is None:  # libosmium's tags: no copy yet
             continue
+        tags = dict(obj.tags)
         if isinstance(obj, osmium.osm.Node):
             ref = f"node/{obj.id}"
             if not obj.location.valid():
@@ -124,7 +146,7 @@ def _preset_elements(
             if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
                 geometry = geometry.geoms[0]
         else:
-            continue  # ways: their area (if any) comes as an area
+            continue
         records.append((ref, tags, geometry))
     for ref, place in rejected:  # after the pass: a pass read again starts a fresh list
         book.reject(
@@ -313,10 +335,14 @@ def _basemap_rows(source: OsmSource) -> list[dict[str, object]]:
     keys = sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES})
     wkb = osmium.geom.WKBFactory()
     rows: list[dict[str, object]] = []
+    lines_and_areas = osmium.filter.EntityFilter(osmium.osm.WAY | osmium.osm.AREA)
     for obj in osm_elements(
-        source, osmium.filter.KeyFilter(*keys), areas=osmium.filter.KeyFilter(*keys)
+        source,
+        osmium.filter.KeyFilter(*keys),
+        lines_and_areas,
+        areas=osmium.filter.KeyFilter(*keys),
     ):
-        tags = dict(obj.tags)
+        tags = obj.tags  # libosmium's: looked up, not copied
         if isinstance(obj, osmium.osm.Area):
             kind = _kind(tags, BASEMAP_TAGS)
             if kind is None:
@@ -339,9 +365,7 @@ def _basemap_rows(source: OsmSource) -> list[dict[str, object]]:
     return rows
 
 
-def _kind(
-    tags: Mapping[str, str], table: tuple[tuple[str, frozenset[str], str], ...]
-) -> str | None:
+def _kind(tags: TagLookup, table: tuple[tuple[str, frozenset[str], str], ...]) -> str | None:
     for key, values, kind in table:
         if tags.get(key) in values:
             return kind
