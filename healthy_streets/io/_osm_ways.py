@@ -49,6 +49,10 @@ NOT_STREET_KINDS = (
     "power",
 )
 
+#: The tags a street way keeps, and ``area`` (a highway area is no street), in OPL.
+_STREET_TAG = re.compile(
+    rb",(" + b"|".join(re.escape(k.encode()) for k in (*STREET_TAGS, "area")) + rb")=([^,]*)"
+)
 _KIND_PATTERNS = tuple((kind, f",{kind}=".encode()) for kind in NOT_STREET_KINDS)
 
 #: OPL writes characters that are not plain as ``%hex%``.
@@ -85,12 +89,12 @@ def parse_ways(opl: bytes, window: tuple[float, float, float, float] | None = No
         if not line:
             continue
         way_id, marked, nodes = line.split(b" ")  # w1 Tk=v,k=v Nn1x..y..,n2x..y..
-        marked = b"," + marked[1:]
+        marked = b"," + marked[1:]  # every tag after a comma
         if b",highway=" not in marked:
             kinds[_kind(marked)] += 1
             continue
-        tags = _tags(marked[1:])
-        highway, area = tags["highway"], tags.get("area") == "yes"
+        tags = {key.decode(): _text(value) for key, value in _STREET_TAG.findall(marked)}
+        highway, area = tags["highway"], tags.pop("area", None) == "yes"
         if highway in NOT_STREET_HIGHWAYS or area:
             found.highway_left_out["area" if area else highway] += 1
             continue
@@ -114,15 +118,9 @@ def _kind(marked: bytes) -> tuple[str, bool]:
     return "other", b",maxspeed=" in marked
 
 
-def _tags(text: bytes) -> dict[str, str]:
-    decoded = text.decode("utf-8", "replace")
-    tags = dict(pair.partition("=")[::2] for pair in decoded.split(",") if pair)
-    if "%" in decoded:
-        tags = {_unescape(k): _unescape(v) for k, v in tags.items()}
-    return tags
-
-
-def _unescape(text: str) -> str:
+def _text(value: bytes) -> str:
+    """An OPL tag value as text."""
+    text = value.decode("utf-8", "replace")
     return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "%" in text else text
 
 
