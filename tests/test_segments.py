@@ -1,4 +1,5 @@
-"""The file reader cuts ways into segments on arrays: the same layer as osmnx's graph gives.
+"""The file reader cuts ways into segments on arrays: the same layer as osmnx's graph gives;
+and one read of a file gives the streets, assets and background three readers give.
 
 The reference is the graph the toolkit used to build of an OSM file (one edge per pair of
 consecutive nodes, in the way's direction, with the way's id and tags), simplified and made
@@ -17,6 +18,7 @@ import networkx as nx
 import osmium
 import pandas as pd
 import pytest
+import shapely
 
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.model.streets import streets_from_graph
@@ -158,3 +160,23 @@ def test_a_way_through_a_node_twice_is_cut_by_the_graph(tmp_path):
     ours = street_network_from_osm_file(path).layer
     assert_same_layer(ours, streets_from_graph(graph_of(path)))
     assert (ours["osm_way_id"] == 40).any()
+
+
+def test_one_read_gives_the_streets_assets_and_background_of_three(tmp_path):
+    from healthy_streets.io.osm_features import assets_from_osm_file, basemap_from_osm_file
+    from healthy_streets.io.osm_layers import osm_layers_from_file
+
+    from conftest import SAMPLE
+
+    path = SAMPLE / "yarrowside.osm"
+    area = shapely.box(300_000, 400_000, 400_000, 500_000)  # around the sample, in BNG
+    together = osm_layers_from_file(path, area=area)
+    streets = street_network_from_osm_file(path)
+    assets = assets_from_osm_file(path, area=area)
+    basemap = basemap_from_osm_file(path, area=area)
+    assert_same_layer(together.streets.layer, streets.layer)
+    assert_same_layer(together.assets.layer, assets.layer)
+    assert_same_layer(together.basemap, basemap)
+    assert together.streets.notes == streets.notes
+    assert (together.assets.rows_in, together.assets.notes) == (assets.rows_in, assets.notes)
+    assert len(together.assets.layer) > 0 and set(together.basemap["kind"]) >= {"green", "waterway"}

@@ -103,9 +103,31 @@ def street_network_from_osm_file(
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
+    window = lonlat_window(clip_to, buffer_m, working_crs)
+    ways, source = read_osm_file(path, lambda source: read_ways(source, window))
+    return network_from_ways(
+        ways,
+        source,
+        clip_to=clip_to,
+        buffer_m=buffer_m,
+        nation=nation,
+        working_crs=working_crs,
+    )
+
+
+def network_from_ways(
+    ways: Ways,
+    source: OsmSource,
+    *,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+    nation: str | None,
+    working_crs: str | None,
+) -> ImportResult:
+    """The ``streets`` import of the ways a pass over ``source`` found (see
+    :func:`street_network_from_osm_file`, whose options these are)."""
+    path = source.path
     book = AccountBook(path.name)
-    window = _lonlat_window(clip_to, buffer_m, working_crs)
-    ways, source = read_osm_file(path, lambda source: _read_ways(source, window))
     street_ways = placed_runs(ways.streets, book, source.bad_nodes)
     if not _has_edges(street_ways):
         beyond = (
@@ -328,16 +350,16 @@ def osm_elements(source: OsmSource, *filters: Any, areas: Any = None) -> Iterato
     :func:`read_osm_file`, which mends coordinates libosmium cannot read."""
     import osmium
 
-    processor = osmium.FileProcessor(_osmium_input(source)).with_locations()
+    processor = osmium.FileProcessor(osmium_input(source)).with_locations()
     if areas is not None:
         processor = processor.with_areas(areas)
     for filter_ in filters:
         processor = processor.with_filter(filter_)
-    with _reading(source):
+    with reading(source):
         yield from processor
 
 
-def _osmium_input(source: OsmSource) -> Any:
+def osmium_input(source: OsmSource) -> Any:
     """What pyosmium reads: the file, or the mended copy of it."""
     import osmium
 
@@ -345,7 +367,7 @@ def _osmium_input(source: OsmSource) -> Any:
 
 
 @contextlib.contextmanager
-def _reading(source: OsmSource) -> Iterator[None]:
+def reading(source: OsmSource) -> Iterator[None]:
     """libosmium's errors as the toolkit's: a file refused for a node's coordinates is read
     again without them (:func:`read_osm_file`); anything else is a damaged file."""
     import osmium
@@ -419,7 +441,7 @@ def _readable(value: bytes) -> bool:
     return _NUMBER.fullmatch(value) is not None and abs(float(value)) <= 180
 
 
-def _lonlat_window(
+def lonlat_window(
     clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
     buffer_m: float | None,
     working_crs: str | None,
@@ -441,7 +463,7 @@ def _lonlat_window(
     return float(minx), float(miny), float(maxx), float(maxy)
 
 
-def _read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> Ways:
+def read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> Ways:
     """Every way of the file, with its nodes' places, written by libosmium as OPL and read
     back as arrays (see :mod:`healthy_streets.io._osm_ways`)."""
     import osmium
@@ -454,9 +476,9 @@ def _read_ways(source: OsmSource, window: tuple[float, float, float, float] | No
             osmium.io.File(str(opl), "opl,add_metadata=false,locations_on_ways=true")
         )
         try:
-            with _reading(source):
+            with reading(source):
                 osmium.apply(
-                    _osmium_input(source),
+                    osmium_input(source),
                     locations,
                     osmium.filter.EntityFilter(osmium.osm.WAY),
                     writer,
