@@ -260,7 +260,7 @@ def test_skipping_far_ways_changes_no_street(monkeypatch, buffer_m):
         area = zone.geometry
         fast = street_network_from_osm_file(path, clip_to=area, buffer_m=buffer_m)
         with monkeypatch.context() as patch:
-            patch.setattr(osm, "_lonlat_window", lambda *args: None)
+            patch.setattr(osm, "lonlat_window", lambda *args: None)
             whole = street_network_from_osm_file(path, clip_to=area, buffer_m=buffer_m)
         assert any(note.startswith("Not read: ") for note in fast.notes), zone.zone_id
         columns = ["segment_id", "osm_way_id", "name", "speed_mph", "length_m"]

@@ -16,12 +16,11 @@ longest run of nodes that are present (repaired), or is rejected when fewer than
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
-import math
 import re
-from array import array
-from collections import Counter
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,13 +29,14 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_buffer_m, check_input
+from healthy_streets.io._osm_ways import STREET_TAGS, Ways, parse_ways, placed_runs
 from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.segments import NotSimpleError, StreetWays, streets_from_ways
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
@@ -61,43 +61,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Way tags kept on street segments.
-STREET_TAGS = (
-    "highway",
-    "name",
-    "ref",
-    "maxspeed",
-    "maxspeed:type",
-    "zone:maxspeed",
-    "source:maxspeed",
-    "maxspeed:forward",
-    "maxspeed:backward",
-    "oneway",
-    "service",
-    "access",
-    "junction",
-)
-
-#: Marks the coordinates of a node the file does not hold (NaN).
-_MISSING = float("nan")
-
 OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".osm.xml", ".xml")
-
-
-@dataclass
-class _Ways:
-    """What a pass over an OSM file found."""
-
-    streets: list[tuple[int, dict[str, str], list[tuple[int, float, float]]]] = field(
-        default_factory=list
-    )
-    not_streets: Counter[str] = field(default_factory=Counter)
-    not_streets_with_maxspeed: int = 0
-    highway_left_out: Counter[str] = field(default_factory=Counter)
-    beyond_area: int = 0
-    #: street ways beyond the window, compactly, until the pass shows which touch a street
-    #: within it: (way id, tags, node refs, longitudes, latitudes)
-    beyond: list[tuple[int, dict[str, str], array, array, array]] = field(default_factory=list)
 
 
 def street_network_from_osm_file(
@@ -139,11 +103,33 @@ def street_network_from_osm_file(
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
+    window = lonlat_window(clip_to, buffer_m, working_crs)
+    ways, source = read_osm_file(path, lambda source: read_ways(source, window))
+    return network_from_ways(
+        ways,
+        source,
+        clip_to=clip_to,
+        buffer_m=buffer_m,
+        nation=nation,
+        working_crs=working_crs,
+    )
+
+
+def network_from_ways(
+    ways: Ways,
+    source: OsmSource,
+    *,
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+    nation: str | None,
+    working_crs: str | None,
+) -> ImportResult:
+    """The ``streets`` import of the ways a pass over ``source`` found (see
+    :func:`street_network_from_osm_file`, whose options these are)."""
+    path = source.path
     book = AccountBook(path.name)
-    window = _lonlat_window(clip_to, buffer_m, working_crs)
-    ways, source = read_osm_file(path, lambda source: _read_ways(source, window))
-    graph = _graph_from_ways(ways, book, source.bad_nodes)
-    if graph.number_of_edges() == 0:
+    street_ways = placed_runs(ways.streets, book, source.bad_nodes)
+    if not _has_edges(street_ways):
         beyond = (
             f"; {counted(ways.beyond_area, 'street way')} beyond the zones"
             if ways.beyond_area
@@ -154,15 +140,27 @@ def street_network_from_osm_file(
             f"The file holds no streets (no usable highway=* ways){beyond}",
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
-    return finish_network(
-        graph,
+    notes = _notes(ways) + [note for note in [source.note()] if note]
+    warning = _outside_uk_nodes(street_ways, working_crs)
+    if warning:
+        notes = [warning, *notes]
+    uk_defaults = warning is None
+    try:
+        streets = streets_from_ways(
+            street_ways, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+        )
+    except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
+        graph = _graph_from_ways(street_ways)
+        streets = streets_from_graph(
+            graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+        )
+    return _streets_result(
+        streets,
         book,
-        rows_in=len(ways.streets),
-        notes=_notes(ways) + [note for note in [source.note()] if note],
+        rows_in=len(ways.streets.way_ids),
+        notes=notes,
         clip_to=clip_to,
         buffer_m=buffer_m,
-        nation=nation,
-        working_crs=working_crs,
     )
 
 
@@ -182,6 +180,8 @@ def street_network_from_graphml(
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
+    import osmnx as ox  # heavy: only for GraphML
+
     try:
         graph = ox.load_graphml(path)
     except Exception as exc:
@@ -245,6 +245,20 @@ def finish_network(
     streets = streets_from_graph(
         graph, nation=nation, working_crs=working_crs, uk_defaults=warning is None
     )
+    return _streets_result(
+        streets, book, rows_in=rows_in, notes=notes, clip_to=clip_to, buffer_m=buffer_m
+    )
+
+
+def _streets_result(
+    streets: gpd.GeoDataFrame,
+    book: AccountBook,
+    *,
+    rows_in: int,
+    notes: list[str],
+    clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
+    buffer_m: float | None,
+) -> ImportResult:
     streets = clip_streets(streets, clip_to, buffer_m, notes)
     kept_ways = rows_in - len(book.rejected_rows)
     log.info("%s: %d street ways, %d segments", book.source, kept_ways, len(streets))
@@ -263,6 +277,17 @@ def _outside_uk(graph: nx.MultiDiGraph, working_crs: str | None) -> str | None:
     lat = [data["y"] for _, data in nodes[::step] if "y" in data]
     return lonlat_outside_uk_note(
         np.asarray(lon), np.asarray(lat), what="The streets", working_crs=working_crs
+    )
+
+
+def _outside_uk_nodes(ways: StreetWays, working_crs: str | None) -> str | None:
+    """:func:`_outside_uk` for street ways: the same nodes looked at, in the graph's order."""
+    _, first = np.unique(ways.refs, return_index=True)
+    first.sort()
+    step = max(1, len(first) // _PLACE_SAMPLE)
+    sample = first[::step]
+    return lonlat_outside_uk_note(
+        ways.lon[sample], ways.lat[sample], what="The streets", working_crs=working_crs
     )
 
 
@@ -318,21 +343,37 @@ def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSou
         return read(source), source
 
 
-def osm_elements(source: OsmSource, filter_: Any, *, areas: Any = None) -> Iterator[Any]:
-    """The elements of an OSM file that pass ``filter_`` (a pyosmium filter), with node
+def osm_elements(source: OsmSource, *filters: Any, areas: Any = None) -> Iterator[Any]:
+    """The elements of an OSM file that pass ``filters`` (pyosmium filters), with node
     locations on ways and, with ``areas`` (a filter), the areas assembled from closed ways
     and multipolygons. A damaged file raises :class:`InputFileError`. Read the file through
     :func:`read_osm_file`, which mends coordinates libosmium cannot read."""
     import osmium
 
-    indata = (
-        osmium.io.FileBuffer(source.data, "osm") if source.data is not None else str(source.path)
-    )
-    processor = osmium.FileProcessor(indata).with_locations()
+    processor = osmium.FileProcessor(osmium_input(source)).with_locations()
     if areas is not None:
         processor = processor.with_areas(areas)
+    for filter_ in filters:
+        processor = processor.with_filter(filter_)
+    with reading(source):
+        yield from processor
+
+
+def osmium_input(source: OsmSource) -> Any:
+    """What pyosmium reads: the file, or the mended copy of it."""
+    import osmium
+
+    return osmium.io.FileBuffer(source.data, "osm") if source.data is not None else str(source.path)
+
+
+@contextlib.contextmanager
+def reading(source: OsmSource) -> Iterator[None]:
+    """libosmium's errors as the toolkit's: a file refused for a node's coordinates is read
+    again without them (:func:`read_osm_file`); anything else is a damaged file."""
+    import osmium
+
     try:
-        yield from processor.with_filter(filter_)
+        yield
     except osmium.InvalidLocationError as exc:
         if source.data is None and _is_xml(source.path):
             raise _UnreadableCoordinatesError from None
@@ -400,7 +441,7 @@ def _readable(value: bytes) -> bool:
     return _NUMBER.fullmatch(value) is not None and abs(float(value)) <= 180
 
 
-def _lonlat_window(
+def lonlat_window(
     clip_to: shapely.Geometry | gpd.GeoDataFrame | gpd.GeoSeries | None,
     buffer_m: float | None,
     working_crs: str | None,
@@ -422,141 +463,55 @@ def _lonlat_window(
     return float(minx), float(miny), float(maxx), float(maxy)
 
 
-def _read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> _Ways:
-    import osmium  # imported here: only the file readers need it
+def read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> Ways:
+    """Every way of the file, with its nodes' places, written by libosmium as OPL and read
+    back as arrays (see :mod:`healthy_streets.io._osm_ways`)."""
+    import osmium
 
-    found = _Ways()
-    for way in osm_elements(source, osmium.filter.EntityFilter(osmium.osm.WAY)):
-        assert isinstance(way, osmium.osm.Way)  # the filter lets only ways through
-        tags = dict(way.tags)
-        highway = tags.get("highway")
-        if highway is None:
-            kind = next(
-                (
-                    k
-                    for k in (
-                        "railway",
-                        "waterway",
-                        "building",
-                        "landuse",
-                        "natural",
-                        "leisure",
-                        "amenity",
-                        "barrier",
-                        "power",
-                    )
-                    if k in tags
-                ),
-                "other",
-            )
-            found.not_streets[kind] += 1
-            found.not_streets_with_maxspeed += "maxspeed" in tags
-            continue
-        if highway in NOT_STREET_HIGHWAYS or tags.get("area") == "yes":
-            found.highway_left_out["area" if tags.get("area") == "yes" else highway] += 1
-            continue
-        nodes = [
-            (n.ref, n.location.lon, n.location.lat)
-            if n.location.valid()
-            else (n.ref, _MISSING, _MISSING)
-            for n in way.nodes
-        ]
-        kept_tags = {k: tags[k] for k in STREET_TAGS if k in tags}
-        if window is not None and _beyond(nodes, window):
-            refs, lons, lats = zip(*nodes, strict=True) if nodes else ((), (), ())
-            found.beyond.append(
-                (way.id, kept_tags, array("q", refs), array("d", lons), array("d", lats))
-            )
-            continue
-        found.streets.append((way.id, kept_tags, nodes))
-    _keep_ways_that_touch(found)
-    return found
+    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
+        opl = Path(folder) / "ways.opl"
+        locations = osmium.NodeLocationsForWays(osmium.index.create_map("flex_mem"))
+        locations.ignore_errors()  # a node the file lacks is a way's missing node
+        writer = osmium.SimpleWriter(
+            osmium.io.File(str(opl), "opl,add_metadata=false,locations_on_ways=true")
+        )
+        try:
+            with reading(source):
+                osmium.apply(
+                    osmium_input(source),
+                    locations,
+                    osmium.filter.EntityFilter(osmium.osm.WAY),
+                    writer,
+                )
+        finally:
+            writer.close()
+        return parse_ways(opl.read_bytes(), window)
 
 
-def _keep_ways_that_touch(found: _Ways) -> None:
-    """Keep the ways beyond the window that share a node with a street within it: they
-    make its junctions, so the streets are split exactly as from the whole file."""
-    if not found.beyond:
-        return
-    near = {ref for _, _, nodes in found.streets for ref, _, _ in nodes}
-    for way_id, tags, refs, lons, lats in found.beyond:
-        if near.intersection(refs):
-            found.streets.append((way_id, tags, list(zip(refs, lons, lats, strict=True))))
-        else:
-            found.beyond_area += 1
-    found.beyond = []
-
-
-def _beyond(
-    nodes: list[tuple[int, float, float]], window: tuple[float, float, float, float]
-) -> bool:
-    """True when the box around a way's placed nodes misses ``window`` (a way with no
-    placed node is left to the account, which rejects it with its reason)."""
-    placed = [(lon, lat) for _, lon, lat in nodes if not math.isnan(lon)]
-    if not placed:
-        return False
-    lons, lats = [p[0] for p in placed], [p[1] for p in placed]
-    minx, miny, maxx, maxy = window
-    return max(lons) < minx or min(lons) > maxx or max(lats) < miny or min(lats) > maxy
-
-
-def _graph_from_ways(
-    ways: _Ways, book: AccountBook, bad_nodes: dict[int, str] | None = None
-) -> nx.MultiDiGraph:
-    """An osmnx-style graph (unsimplified) of the street ways; records missing nodes (not
-    in the file, or in ``bad_nodes``: their coordinates could not be read)."""
+def _graph_from_ways(ways: StreetWays) -> nx.MultiDiGraph:
+    """An osmnx-style graph (unsimplified) of street ways whose nodes all have a place: one
+    edge per pair of consecutive nodes, in the way's direction."""
     graph = nx.MultiDiGraph(crs="epsg:4326")
-    bad_nodes = bad_nodes or {}
-    for way_id, tags, nodes in ways.streets:
-        run = _longest_present_run(nodes)
-        missing = [ref for ref, lon, _ in nodes if lon != lon]
-        why = _why_missing(missing, bad_nodes)
-        if len(run) < 2:
-            book.reject(
-                way_id,
-                f"Fewer than two of the way's nodes have a place {why}; it cannot be drawn.",
-                field="nodes",
-                value=f"{len(missing)} of {len(nodes)} missing",
-            )
-            continue
-        if missing:
-            book.repair(
-                way_id,
-                f"{len(missing)} of its {len(nodes)} nodes have no place {why}; kept the "
-                f"longest run of {len(run)} nodes.",
-                field="nodes",
-                value=f"{len(missing)} missing",
-            )
-        for ref, lon, lat in run:
-            graph.add_node(ref, x=lon, y=lat)
-        for (u, *_), (v, *_) in itertools.pairwise(run):
-            if u != v:
-                graph.add_edge(u, v, osmid=way_id, **tags)
+    refs, lon, lat = ways.refs.tolist(), ways.lon.tolist(), ways.lat.tolist()
+    offsets = ways.offsets.tolist()
+    for w, (way_id, tags) in enumerate(zip(ways.way_ids.tolist(), ways.tags, strict=True)):
+        run = range(offsets[w], offsets[w + 1])
+        for i in run:
+            graph.add_node(refs[i], x=lon[i], y=lat[i])
+        for i, j in itertools.pairwise(run):
+            if refs[i] != refs[j]:
+                graph.add_edge(refs[i], refs[j], osmid=way_id, **tags)
     return graph
 
 
-def _why_missing(missing: list[int], bad_nodes: dict[int, str]) -> str:
-    """Why a way's nodes have no place: not in the file, or coordinates not readable."""
-    unreadable = [ref for ref in missing if ref in bad_nodes]
-    if not unreadable:
-        return "(they are not in the file: a clipped extract)"
-    shown = "; ".join(f"OSM node {ref}: {bad_nodes[ref]}" for ref in unreadable[:3])
-    return f"(their coordinates are not numbers in range: {shown})"
-
-
-def _longest_present_run(
-    nodes: list[tuple[int, float, float]],
-) -> list[tuple[int, float, float]]:
-    best: list[tuple[int, float, float]] = []
-    current: list[tuple[int, float, float]] = []
-    for node in nodes:
-        if node[1] == node[1]:  # the node is in the file
-            current.append(node)
-            if len(current) > len(best):
-                best = list(current)
-        else:
-            current = []
-    return best
+def _has_edges(ways: StreetWays) -> bool:
+    """Whether any way joins two different nodes (a graph of them has an edge)."""
+    if len(ways.refs) < 2:
+        return False
+    differ = ways.refs[1:] != ways.refs[:-1]
+    within = np.ones(len(ways.refs) - 1, dtype=bool)
+    within[ways.offsets[1:-1] - 1] = False
+    return bool((differ & within).any())
 
 
 def clip_streets(
@@ -584,7 +539,7 @@ def clip_streets(
     return streets[keep].reset_index(drop=True)
 
 
-def _notes(ways: _Ways) -> list[str]:
+def _notes(ways: Ways) -> list[str]:
     notes = []
     if ways.not_streets:
         kinds = ", ".join(f"{n} {k}" for k, n in ways.not_streets.most_common())

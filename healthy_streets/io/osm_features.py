@@ -9,8 +9,10 @@ the street network) with pyosmium, or downloaded through osmnx.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -41,24 +43,43 @@ PRESET_KEYS = tuple(dict.fromkeys(key for key, *_ in OSM_ASSET_PRESETS))
 NOTE_TAGS = ("description", "opening_hours", "operator")
 
 
-def category_from_osm_tags(tags: Mapping[str, object]) -> tuple[str, str] | None:
-    """The asset category for an element's tags, and the tag that decided it.
+class TagLookup(Protocol):
+    """Tags to look up by key: a ``dict``, or pyosmium's ``TagList`` (no copy made)."""
+
+    def get(self, key: str, default: Any = None, /) -> Any: ...
+
+
+def category_from_osm_tags(tags: TagLookup) -> tuple[str, str] | None:
+    """The asset category for an element's tags (a mapping, or pyosmium's tags), and the
+    tag that decided it.
 
     >>> category_from_osm_tags({"amenity": "waste_basket", "waste": "dog_excrement"})
     ('bin', 'amenity=waste_basket')
     >>> category_from_osm_tags({"highway": "residential"}) is None
     True
     """
-    for key, value, extra, category in OSM_ASSET_PRESETS:
+    best: tuple[int, str, str] | None = None
+    for key, by_value in _PRESETS_BY_KEY.items():
         found = tags.get(key)
         if not isinstance(found, str):
             continue
-        if value != "*" and found != value:
-            continue
-        if extra is not None and tags.get(extra[0]) != extra[1]:
-            continue
-        return category, f"{key}={found}"
-    return None
+        for index, extra, category in by_value.get(found, []) + by_value.get("*", []):
+            if best is not None and index > best[0]:
+                continue
+            if extra is None or tags.get(extra[0]) == extra[1]:
+                best = (index, category, f"{key}={found}")
+    return None if best is None else (best[1], best[2])
+
+
+def _presets_by_key() -> dict[str, dict[str, list[tuple[int, tuple[str, str] | None, str]]]]:
+    """The presets by key, then value: (place in the table, extra tag, category)."""
+    index: dict[str, dict[str, list[tuple[int, tuple[str, str] | None, str]]]] = {}
+    for place, (key, value, extra, category) in enumerate(OSM_ASSET_PRESETS):
+        index.setdefault(key, {}).setdefault(value, []).append((place, extra, category))
+    return index
+
+
+_PRESETS_BY_KEY = _presets_by_key()
 
 
 def assets_from_osm_file(
@@ -85,55 +106,105 @@ def assets_from_osm_file(
         and ``source_ref`` the element (``node/123``, ``way/45``, ``relation/6``).
     """
     path = check_input(path)
-    book = AccountBook(path.name)
-    records, source = read_osm_file(path, lambda source: _preset_elements(source, book))
-    if source.note():
-        book.note(str(source.note()))
-    return _assets_result(records, book, area=area, working_crs=working_crs)
+    found, source = read_osm_file(path, _preset_elements)
+    return assets_found(found, source, area=area, working_crs=working_crs)
 
 
-def _preset_elements(
-    source: OsmSource, book: AccountBook
-) -> list[tuple[str, dict[str, str], shapely.Geometry]]:
-    """(ref, tags, geometry) of the elements a preset takes; a node with no usable place
-    is rejected in ``book``."""
-    import osmium
-
-    records = []
-    rejected: list[tuple[str, str]] = []
-    wkb = osmium.geom.WKBFactory()
-    presets = osmium.filter.KeyFilter(*PRESET_KEYS)
-    for obj in osm_elements(source, presets, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
-        tags = dict(obj.tags)
-        if category_from_osm_tags(tags) is None:
-            continue
-        if isinstance(obj, osmium.osm.Node):
-            ref = f"node/{obj.id}"
-            if not obj.location.valid():
-                place = source.bad_nodes.get(obj.id, "none")
-                rejected.append((ref, place))
-                continue
-            geometry = shapely.from_wkb(wkb.create_point(obj.location))
-        elif isinstance(obj, osmium.osm.Area):
-            try:
-                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
-            except (RuntimeError, osmium.InvalidLocationError):  # ways the extract cut off
-                continue
-            kind = "way" if obj.from_way() else "relation"
-            ref = f"{kind}/{obj.orig_id()}"
-            if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
-                geometry = geometry.geoms[0]
-        else:
-            continue  # ways: their area (if any) comes as an area
-        records.append((ref, tags, geometry))
-    for ref, place in rejected:  # after the pass: a pass read again starts a fresh list
+def assets_found(
+    found: Found,
+    source: OsmSource,
+    *,
+    area: shapely.Geometry | None,
+    working_crs: str | None,
+) -> ImportResult:
+    """The assets import of what a pass over ``source`` found."""
+    book = AccountBook(source.path.name)
+    for ref, place in found.placeless:
         book.reject(
             ref,
             "The OSM node has no usable coordinates (not numbers, or out of range).",
             field="lat, lon",
             value=place,
         )
-    return records
+    if source.note():
+        book.note(str(source.note()))
+    return _assets_result(found.assets, book, area=area, working_crs=working_crs)
+
+
+@dataclass
+class Found:
+    """What a pass over an OSM file found for the assets and the drawn background."""
+
+    #: (ref, tags, geometry) of the elements a preset takes
+    assets: list[tuple[str, dict[str, str], shapely.Geometry]] = field(default_factory=list)
+    #: (ref, coordinates) of asset nodes with no usable place
+    placeless: list[tuple[str, str]] = field(default_factory=list)
+    #: kind, name and geometry of the background's elements
+    basemap: list[dict[str, object]] = field(default_factory=list)
+
+    def take_asset(self, obj: Any, wkb: Any, source: OsmSource) -> None:
+        """Keep ``obj`` (a pyosmium node or area) if a preset takes it."""
+        import osmium
+
+        if category_from_osm_tags(obj.tags) is None:  # libosmium's tags: no copy yet
+            return
+        if isinstance(obj, osmium.osm.Node):
+            ref = f"node/{obj.id}"
+            if not obj.location.valid():
+                self.placeless.append((ref, source.bad_nodes.get(obj.id, "none")))
+                return
+            geometry = shapely.from_wkb(wkb.create_point(obj.location))
+        elif isinstance(obj, osmium.osm.Area):
+            try:
+                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+            except (RuntimeError, osmium.InvalidLocationError):  # ways the extract cut off
+                return
+            kind = "way" if obj.from_way() else "relation"
+            ref = f"{kind}/{obj.orig_id()}"
+            if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
+                geometry = geometry.geoms[0]
+        else:
+            return  # ways are never assets themselves: their areas come as areas
+        self.assets.append((ref, dict(obj.tags), geometry))
+
+    def take_basemap(self, obj: Any, wkb: Any) -> None:
+        """Keep ``obj`` (a pyosmium way or area) if the background draws it."""
+        import osmium
+
+        tags = obj.tags  # libosmium's: looked up, not copied
+        if isinstance(obj, osmium.osm.Area):
+            kind = _kind(tags, BASEMAP_TAGS)
+            if kind is None:
+                return
+            try:
+                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
+            except (RuntimeError, osmium.InvalidLocationError):
+                return
+        elif isinstance(obj, osmium.osm.Way):
+            kind = _kind(tags, BASEMAP_LINES)
+            if kind is None or tags.get("area") == "yes":
+                return
+            try:
+                geometry = shapely.from_wkb(wkb.create_linestring(obj))
+            except (RuntimeError, osmium.InvalidLocationError):  # nodes with no place
+                return
+        else:
+            return
+        self.basemap.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
+
+
+def _preset_elements(source: OsmSource) -> Found:
+    """The elements a preset takes."""
+    import osmium
+
+    found = Found()
+    wkb = osmium.geom.WKBFactory()
+    presets = osmium.filter.KeyFilter(*PRESET_KEYS)
+    # ways are never assets themselves: their areas (if any) come as areas
+    not_ways = osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.AREA)
+    for obj in osm_elements(source, presets, not_ways, areas=osmium.filter.KeyFilter(*PRESET_KEYS)):
+        found.take_asset(obj, wkb, source)
+    return found
 
 
 def assets_from_osm_polygon(
@@ -296,6 +367,13 @@ def basemap_from_osm_file(
 
     path = check_input(path)
     rows, _ = read_osm_file(path, _basemap_rows)
+    return basemap_frame(rows, area=area, working_crs=working_crs)
+
+
+def basemap_frame(
+    rows: list[dict[str, object]], *, area: shapely.Geometry | None, working_crs: str | None
+) -> gpd.GeoDataFrame:
+    """The background of the rows a pass found (see :func:`basemap_from_osm_file`)."""
     frame = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=["kind", "name", "geometry"]),
         geometry="geometry",
@@ -307,41 +385,27 @@ def basemap_from_osm_file(
     return frame.reset_index(drop=True)
 
 
+#: OSM keys the background looks at.
+BASEMAP_KEYS = tuple(sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES}))
+
+
 def _basemap_rows(source: OsmSource) -> list[dict[str, object]]:
     import osmium
 
-    keys = sorted({key for key, *_ in BASEMAP_TAGS + BASEMAP_LINES})
+    found = Found()
     wkb = osmium.geom.WKBFactory()
-    rows: list[dict[str, object]] = []
+    lines_and_areas = osmium.filter.EntityFilter(osmium.osm.WAY | osmium.osm.AREA)
     for obj in osm_elements(
-        source, osmium.filter.KeyFilter(*keys), areas=osmium.filter.KeyFilter(*keys)
+        source,
+        osmium.filter.KeyFilter(*BASEMAP_KEYS),
+        lines_and_areas,
+        areas=osmium.filter.KeyFilter(*BASEMAP_KEYS),
     ):
-        tags = dict(obj.tags)
-        if isinstance(obj, osmium.osm.Area):
-            kind = _kind(tags, BASEMAP_TAGS)
-            if kind is None:
-                continue
-            try:
-                geometry = shapely.from_wkb(wkb.create_multipolygon(obj))
-            except (RuntimeError, osmium.InvalidLocationError):
-                continue
-        elif isinstance(obj, osmium.osm.Way):
-            kind = _kind(tags, BASEMAP_LINES)
-            if kind is None or tags.get("area") == "yes":
-                continue
-            try:
-                geometry = shapely.from_wkb(wkb.create_linestring(obj))
-            except (RuntimeError, osmium.InvalidLocationError):  # nodes with no place
-                continue
-        else:
-            continue
-        rows.append({"kind": kind, "name": tags.get("name"), "geometry": geometry})
-    return rows
+        found.take_basemap(obj, wkb)
+    return found.basemap
 
 
-def _kind(
-    tags: Mapping[str, str], table: tuple[tuple[str, frozenset[str], str], ...]
-) -> str | None:
+def _kind(tags: TagLookup, table: tuple[tuple[str, frozenset[str], str], ...]) -> str | None:
     for key, values, kind in table:
         if tags.get(key) in values:
             return kind

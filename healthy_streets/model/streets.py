@@ -310,7 +310,7 @@ def streets_from_graph(
     edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
     edges = edges.reset_index()
     edges = edges.to_crs(working_crs or settings.working_crs)
-    return _street_columns(edges, nation=nation, uk_defaults=uk_defaults)
+    return street_columns(edges, nation=nation, uk_defaults=uk_defaults)
 
 
 def _with_lengths(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -375,16 +375,27 @@ def streets_from_edges(
     return as_streets(graph, nation=nation, working_crs=working_crs)
 
 
-def _street_columns(
+def street_columns(
     edges: gpd.GeoDataFrame, *, nation: str | None, uk_defaults: bool = True
 ) -> gpd.GeoDataFrame:
+    """The ``streets`` layer of osmnx's undirected edges (``u``, ``v``, ``key`` and ``osmid``
+    as columns, tags as osmnx leaves them), in the working CRS."""
+
     def text(column: str) -> pd.Series:
         if column not in edges:
             return pd.Series([None] * len(edges), index=edges.index, dtype="object")
+        if _plain_text(edges[column]):
+            return edges[column].astype("object").where(edges[column].notna(), None)
         return edges[column].map(_flatten_text)
 
-    way_ids = edges["osmid"].map(lambda v: min(v) if isinstance(v, list) else v).astype("int64")
-    highway = edges["highway"].map(_main_highway) if "highway" in edges else text("highway")
+    osmid = edges["osmid"]
+    way_ids = (osmid if pd.api.types.is_integer_dtype(osmid) else osmid.map(_lowest_id)).astype(
+        "int64"
+    )
+    if "highway" not in edges or _plain_text(edges["highway"]):
+        highway = text("highway")  # one value each: the value itself
+    else:
+        highway = edges["highway"].map(_main_highway)
     tag_frame = pd.DataFrame(
         {
             "highway": highway,
@@ -410,7 +421,7 @@ def _street_columns(
             "osm_way_id": way_ids,
             "name": text("name"),
             "highway": highway,
-            "road_class": highway.map(lambda h: ROAD_CLASSES.get(h, "local")),
+            "road_class": highway.map(ROAD_CLASSES).fillna("local"),
             "speed_mph": speeds["speed_mph"],
             "speed_source": speeds["speed_source"],
             "maxspeed": tag_frame["maxspeed"],
@@ -427,6 +438,16 @@ def _street_columns(
     )
     streets = streets.sort_values(["osm_way_id", "segment_id"], kind="stable")
     return conform(streets, STREETS)
+
+
+def _plain_text(values: pd.Series) -> bool:
+    """Whether every value is text or missing (no lists osmnx left, no numbers)."""
+    return pd.api.types.infer_dtype(values, skipna=True) in {"string", "empty"}
+
+
+def _lowest_id(value: object) -> object:
+    """The way id of an edge: of several (ways osmnx merged), the lowest."""
+    return min(value) if isinstance(value, list) else value
 
 
 def _main_highway(value: object) -> str | None:
