@@ -63,10 +63,10 @@ from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
 from healthy_streets.io.osm_features import (
-    assets_from_osm_file,
     assets_from_osm_polygon,
     basemap_from_osm_file,
 )
+from healthy_streets.io.osm_layers import osm_layers_from_file
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
 from healthy_streets.io.store import kept_additions, open_store, store_names, store_update
 from healthy_streets.io.streets import is_graphml, read_street_network
@@ -165,15 +165,23 @@ def load_layers(
         speed_limits = limits.layer
 
     step("Building the street network")
+    from_file = inputs.osm is not None and not is_graphml(inputs.osm)
+    osm = None
     with _streets_speaker(inputs):
-        streets_result = read_street_network(
-            osm_file=inputs.osm,
-            place=inputs.place,
-            streets=inputs.streets,
-            clip_to=zones,
-            buffer_m=buffer_m,
-            nation=inputs.nation,
-        )
+        if from_file:  # streets, OSM assets and the maps' background in one read
+            osm = osm_layers_from_file(
+                inputs.osm, clip_to=zones, buffer_m=buffer_m, nation=inputs.nation, area=area
+            )
+            streets_result = osm.streets
+        else:
+            streets_result = read_street_network(
+                osm_file=inputs.osm,
+                place=inputs.place,
+                streets=inputs.streets,
+                clip_to=zones,
+                buffer_m=buffer_m,
+                nation=inputs.nation,
+            )
     imports.append(streets_result)
     paths.append(inputs.osm)
 
@@ -189,8 +197,11 @@ def load_layers(
     paths += [path for _, path in kept]
     if inputs.osm_assets and _has_osm_assets(inputs):
         step("Reading the assets OpenStreetMap maps")
-        with _streets_speaker(inputs):
-            asset_results.append(_osm_assets(inputs, area))
+        if osm is not None:
+            asset_results.append(osm.assets)
+        else:
+            with _streets_speaker(inputs):
+                asset_results.append(_osm_assets(inputs, area))
         paths.append(inputs.osm)
     elif inputs.osm_assets:
         streets_result.notes.append(_no_osm_assets(inputs))
@@ -209,8 +220,7 @@ def load_layers(
     reports = _concat([r.layer for r in report_results], REPORTS)
     assets = attach_to_streets(assign_zones(assets, zones), streets)
     reports = attach_to_streets(assign_zones(reports, zones), streets)
-    from_file = inputs.osm is not None and not is_graphml(inputs.osm)
-    basemap = basemap_from_osm_file(inputs.osm, area=area) if from_file else None
+    basemap = osm.basemap if osm is not None else None
     return Layers(
         zones=zones,
         streets=streets,
@@ -253,8 +263,8 @@ def _no_osm_assets(inputs: Inputs) -> str:
 
 
 def _osm_assets(inputs: Inputs, area: Any) -> ImportResult:
-    if inputs.osm is not None:
-        return assets_from_osm_file(inputs.osm, area=area)
+    """OpenStreetMap's assets for a project whose streets are downloaded (a file's are
+    read with its streets, by :func:`~healthy_streets.io.osm_layers.osm_layers_from_file`)."""
     return assets_from_osm_polygon(area, area=area)
 
 
