@@ -177,7 +177,15 @@ def start(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A command started from a terminal takes Ctrl-C; one started by a process that ignores
+    it (a pytest-xdist worker does) would inherit that, and Python would then leave SIGINT
+    ignored too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def still_running(group: int) -> list[int]:
