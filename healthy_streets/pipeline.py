@@ -48,6 +48,11 @@ from healthy_streets.errors import (
     OutputWriteError,
 )
 from healthy_streets.history import build_record, describe_earlier, with_changes
+from healthy_streets.in_database import (
+    attached_in_database,
+    check_in_database,
+    with_database_counts,
+)
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
@@ -104,6 +109,7 @@ def load_layers(
     progress: Progress | Callable[[str], None] | None = None,
     kept: Sequence[tuple[ImportResult, Path | None]] = (),
     reports_within_m: float = 0.0,
+    attach: bool = True,
 ) -> Layers:
     """Import every input and attach the layers: streets cut at zones, ``zone_id`` on all,
     reports and assets attached to their nearest street.
@@ -124,6 +130,9 @@ def load_layers(
         Read reports this far beyond the zones when it is farther than the buffer: the
         ring an evaluation compares with
         (:func:`healthy_streets.analysis.evaluation_buffer_m`).
+    attach
+        Place assets and reports in zones and attach them to streets (``False``: leave that
+        to the database, :mod:`healthy_streets.in_database`).
 
     Returns
     -------
@@ -196,8 +205,9 @@ def load_layers(
     _note_zones_without_streets(zones, streets, streets_result)
     assets = _concat([r.layer for r in asset_results], ASSETS)
     reports = _concat([r.layer for r in report_results], REPORTS)
-    assets = attach_to_streets(assign_zones(assets, zones), streets)
-    reports = attach_to_streets(assign_zones(reports, zones), streets)
+    if attach:
+        assets = attach_to_streets(assign_zones(assets, zones), streets)
+        reports = attach_to_streets(assign_zones(reports, zones), streets)
     from_file = inputs.osm is not None and not is_graphml(inputs.osm)
     basemap = basemap_from_osm_file(inputs.osm, area=area) if from_file else None
     return Layers(
@@ -593,6 +603,7 @@ def build(
     progress: Progress | None = None,
     pdf: bool = False,
     since_last: bool | None = None,
+    in_database: bool | None = None,
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
@@ -627,6 +638,10 @@ def build(
         places added or removed) on the index, every map, the summary and
         ``tables/changes.csv`` (:mod:`healthy_streets.history`). Default: the project's
         ``compare`` setting. Every build is recorded in the store either way.
+    in_database
+        Attach assets and reports to zones and streets, and take the summary's counts, in
+        the PostGIS store's database (:mod:`healthy_streets.in_database`). Default: the
+        project's ``[store] in_database``.
 
     Returns
     -------
@@ -652,6 +667,9 @@ def build(
     if not overwrite:
         refuse_existing_outputs(out)
     target = store or project.store or str(out / "healthy-streets.gpkg")
+    in_database = project.in_database if in_database is None else in_database
+    if in_database:
+        check_in_database(str(target))
     if not str(target).startswith("postgres"):
         check_output(target, overwrite=True, inputs=project.inputs.paths())
     for path in (out / "index.html", out / "rejected.csv"):
@@ -669,6 +687,7 @@ def build(
                 reporter=progress or Progress(),
                 pdf=pdf,
                 compare=project.compare == "last" if since_last is None else since_last,
+                in_database=in_database,
             )
     except KeyboardInterrupt as exc:
         if isinstance(exc, BuildInterrupted):
@@ -688,6 +707,7 @@ def _build_staged(
     reporter: Progress,
     pdf: bool = False,
     compare: bool = False,
+    in_database: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together."""
@@ -701,11 +721,17 @@ def _build_staged(
         progress=reporter,
         kept=kept,
         reports_within_m=evaluation_buffer_m(**project.evaluation),
+        attach=not in_database,
     )
+    if in_database:  # zones and street links from the PostGIS database
+        reporter.step("Attaching assets and reports in the database")
+        layers, counts = attached_in_database(store_at, layers)
     checkpoint("loaded")
     reporter.step("Working out the tables")
     gaps = twenty_mph_gaps(layers)  # once, for the table and every map
     tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
+    if in_database:
+        tables = with_database_counts(tables, counts)
     changes = changes_since(earlier, layers) if earlier is not None else None
     if changes is not None:
         tables = with_changes(tables, changes, layers.zones)
