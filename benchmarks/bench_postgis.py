@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import statistics
 import time
 import uuid
@@ -51,6 +52,9 @@ def main() -> None:
     )
     store = PostGISStore(args.url, schema=f"bench_{uuid.uuid4().hex[:8]}")
     memory_s, database_s = [], []
+    steps = _Steps()
+    logging.getLogger("healthy_streets.io.postgis_analysis").addHandler(steps)
+    logging.getLogger("healthy_streets.io.postgis_analysis").setLevel(logging.INFO)
     for _ in range(args.runs):
         t = time.perf_counter()
         memory = {
@@ -75,9 +79,25 @@ def main() -> None:
         "in_database_s": [round(x, 2) for x in database_s],
         "in_memory_median_s": round(statistics.median(memory_s), 2),
         "in_database_median_s": round(statistics.median(database_s), 2),
+        "in_database_steps_median_s": {
+            step: round(statistics.median(times), 2) for step, times in steps.times.items()
+        },
         "rows_that_differ": differ,
     }
     print(json.dumps(result, indent=2))
+
+
+class _Steps(logging.Handler):
+    """Collects the in-database path's step times from its log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: dict[str, list[float]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        step = getattr(record, "step", None)
+        if step is not None:
+            self.times.setdefault(step, []).append(float(record.args[-1]))  # type: ignore[index]
 
 
 def _unattached(layer: pd.DataFrame) -> pd.DataFrame:

@@ -261,6 +261,14 @@ def test_in_database_needs_a_postgresql_store(tmp_path):
     with pytest.raises(ProjectFileError, match=r"in_database = true .* no PostgreSQL url"):
         hs.load_project(project)
 
+    from healthy_streets.pipeline import build
+    from healthy_streets.project import sample_project
+
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match="needs a PostGIS store"):
+        build(sample_project(out), in_database=True)
+    assert not out.exists()  # refused before any work
+
 
 @pytest.mark.postgis
 def test_a_build_in_the_database_gives_the_in_memory_zones_links_and_summary(

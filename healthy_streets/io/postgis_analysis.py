@@ -39,6 +39,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -66,6 +68,8 @@ __all__ = [
     "zone_counts_in_database",
     "zone_rows",
 ]
+
+log = logging.getLogger(__name__)
 
 #: The ``zone_id`` of the area outside every zone in the counts (as the tables name it).
 OUTSIDE = "(outside zones)"
@@ -385,18 +389,34 @@ def layers_attached_in_database(
         engine = store.engine()
         try:
             with engine.connect() as conn, _rolled_back(conn):
-                conn.execute(text(f"CREATE SCHEMA {_name(work)}"))
-                for name in ("zones", "streets", "assets", "reports"):
-                    _write_work(conn, getattr(layers, name), name, work)
-                ensure_spatial_indexes(conn, schema=work, tables=list(_WORK_COLUMNS))
+                with _timed("Wrote the working tables"):
+                    conn.execute(text(f"CREATE SCHEMA {_name(work)}"))
+                    for name in ("zones", "streets", "assets", "reports"):
+                        _write_work(conn, getattr(layers, name), name, work)
+                with _timed("Indexed the working tables"):
+                    ensure_spatial_indexes(conn, schema=work, tables=list(_WORK_COLUMNS))
                 for name in ("assets", "reports"):
-                    assign_zones_in_database(conn, schema=work, table=name)
-                    attach_in_database(conn, schema=work, table=name, max_distance_m=max_distance_m)
-                    attached[name] = _with_links(getattr(layers, name), conn, work, name)
-                counts = zone_counts_in_database(conn, schema=work, start=start, end=end)
+                    with _timed(f"Placed the {name} in zones"):
+                        assign_zones_in_database(conn, schema=work, table=name)
+                    with _timed(f"Attached the {name} to streets"):
+                        attach_in_database(
+                            conn, schema=work, table=name, max_distance_m=max_distance_m
+                        )
+                    with _timed(f"Read back the {name}' zones and streets"):
+                        attached[name] = _with_links(getattr(layers, name), conn, work, name)
+                with _timed("Counted per zone"):
+                    counts = zone_counts_in_database(conn, schema=work, start=start, end=end)
         finally:
             engine.dispose()
     return replace(layers, assets=attached["assets"], reports=attached["reports"]), counts
+
+
+@contextlib.contextmanager
+def _timed(what: str) -> Iterator[None]:
+    """Log how long a step took (``benchmarks/bench_postgis.py`` reads these)."""
+    started = time.perf_counter()
+    yield
+    log.info("%s in %.2f s", what, time.perf_counter() - started, extra={"step": what})
 
 
 @contextlib.contextmanager
