@@ -1,12 +1,10 @@
 """Attaching and counting in PostGIS give what the in-memory path gives (the PostGIS tier)."""
 
-import uuid
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
+from test_attach import points, streets_layer
 
 import healthy_streets as hs
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets
@@ -21,24 +19,11 @@ from healthy_streets.io.postgis_analysis import (
 )
 from healthy_streets.io.store import PostGISStore, open_store, store_update
 from healthy_streets.model.build import Layers
-from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
+from healthy_streets.model.layers import ASSETS, REPORTS, conform
 
 from conftest import square
 
 LINKS = ["zone_id", "segment_id", "street_name", "street_distance_m"]
-
-
-@pytest.fixture
-def schema(postgis_url):
-    """A schema of its own for the test, dropped after it."""
-    name = f"hs_test_{uuid.uuid4().hex[:8]}"
-    yield name
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(postgis_url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-    engine.dispose()
 
 
 def work_schemas(store):
@@ -65,9 +50,9 @@ def assert_same_links(memory, database):
 
 @pytest.mark.postgis
 def test_the_sample_attached_in_postgis_equals_the_in_memory_path(
-    postgis_url, schema, sample_layers
+    postgis_url, postgis_schema, sample_layers
 ):
-    store = PostGISStore(postgis_url, schema=schema)
+    store = PostGISStore(postgis_url, schema=postgis_schema)
     given = Layers(
         zones=sample_layers.zones,
         streets=sample_layers.streets,
@@ -114,31 +99,10 @@ def test_the_sample_attached_in_postgis_equals_the_in_memory_path(
         pd.testing.assert_frame_equal(mended[name], table, check_dtype=False)
 
 
-def streets_layer(rows):
-    """rows: (segment_id, name, coordinates)."""
-    frame = gpd.GeoDataFrame(
-        {
-            "segment_id": [r[0] for r in rows],
-            "osm_way_id": np.arange(1, len(rows) + 1),
-            "name": [r[1] for r in rows],
-            "highway": ["residential"] * len(rows),
-            "road_class": ["local"] * len(rows),
-            "speed_mph": [20.0] * len(rows),
-        },
-        geometry=[shapely.LineString(r[2]) for r in rows],
-        crs="EPSG:27700",
-    )
-    frame["length_m"] = frame.length
-    return conform(frame, STREETS)
-
-
-def points(spec, xy, **columns):
-    frame = gpd.GeoDataFrame(columns, geometry=[shapely.Point(p) for p in xy], crs="EPSG:27700")
-    return conform(frame, spec)
-
-
 @pytest.mark.postgis
-def test_shared_edges_and_equidistant_streets_are_settled_alike(postgis_url, schema, two_zones):
+def test_shared_edges_and_equidistant_streets_are_settled_alike(
+    postgis_url, postgis_schema, two_zones
+):
     """A point on the edge "west" and "east" share is in "east" (first by zone_id, though the
     file lists it second); a point as near two streets goes to the one first by segment_id
     ("s-10" before "s-9" in text order, where the spatial index alone finds "s-9"); a point exactly
@@ -146,8 +110,8 @@ def test_shared_edges_and_equidistant_streets_are_settled_alike(postgis_url, sch
     y = 417050
     streets = streets_layer(
         [
-            ("s-10", "South Lane", [(358000, y - 20), (358200, y - 20)]),
-            ("s-9", "North Lane", [(358000, y + 20), (358200, y + 20)]),
+            ("s-10", "South Lane", 20.0, "local", [(358000, y - 20), (358200, y - 20)]),
+            ("s-9", "North Lane", 20.0, "local", [(358000, y + 20), (358200, y + 20)]),
         ]
     )
     xy = [
@@ -177,7 +141,7 @@ def test_shared_edges_and_equidistant_streets_are_settled_alike(postgis_url, sch
         name: attach_to_streets(assign_zones(layer, two_zones), streets, max_distance_m=25)
         for name, layer in (("reports", reports), ("assets", assets))
     }
-    store = PostGISStore(postgis_url, schema=schema)
+    store = PostGISStore(postgis_url, schema=postgis_schema)
     given = Layers(zones=two_zones, streets=streets, assets=assets, reports=reports)
     from healthy_streets import settings
 
@@ -203,8 +167,10 @@ def test_shared_edges_and_equidistant_streets_are_settled_alike(postgis_url, sch
 
 
 @pytest.mark.postgis
-def test_counts_over_a_period_equal_the_summary_of_that_period(postgis_url, schema, sample_layers):
-    store = open_store(postgis_url, schema=schema)
+def test_counts_over_a_period_equal_the_summary_of_that_period(
+    postgis_url, postgis_schema, sample_layers
+):
+    store = open_store(postgis_url, schema=postgis_schema)
     store.update(store_update(sample_layers, hs.sample_inputs()))
     start, end = (
         pd.Timestamp("2021-01-01", tz="Europe/London"),
@@ -212,7 +178,7 @@ def test_counts_over_a_period_equal_the_summary_of_that_period(postgis_url, sche
     )
     engine = store.engine()
     with engine.connect() as conn:
-        counts = zone_counts_in_database(conn, schema=schema, start=start, end=end)
+        counts = zone_counts_in_database(conn, schema=postgis_schema, start=start, end=end)
     engine.dispose()
     summary = summarise_zones(sample_layers, start="2021-01-01", end="2022-01-01")
     by_zone = counts.reports.set_index("zone_id").reindex(summary.index, fill_value=0)
@@ -222,16 +188,16 @@ def test_counts_over_a_period_equal_the_summary_of_that_period(postgis_url, sche
 
 @pytest.mark.postgis
 def test_one_zones_rows_streamed_back_equal_the_layers_within_its_view(
-    postgis_url, schema, sample_layers
+    postgis_url, postgis_schema, sample_layers
 ):
-    store = open_store(postgis_url, schema=schema)
+    store = open_store(postgis_url, schema=postgis_schema)
     store.update(store_update(sample_layers, hs.sample_inputs()))
     zone = sample_layers.zones.set_index("zone_id").loc["cowslip"]
     view = zone.geometry.buffer(250)
     engine = store.engine()
     with engine.connect() as conn:
-        rows = zone_rows(conn, "cowslip", schema=schema, margin_m=250)
-        nowhere = zone_rows(conn, "no-such-zone", schema=schema)
+        rows = zone_rows(conn, "cowslip", schema=postgis_schema, margin_m=250)
+        nowhere = zone_rows(conn, "no-such-zone", schema=postgis_schema)
     engine.dispose()
 
     assert rows.zone["zone_id"].tolist() == ["cowslip"]
@@ -272,18 +238,18 @@ def test_in_database_needs_a_postgresql_store(tmp_path):
 
 @pytest.mark.postgis
 def test_a_build_in_the_database_gives_the_in_memory_zones_links_and_summary(
-    postgis_url, schema, sample_layers, tmp_path
+    postgis_url, postgis_schema, sample_layers, tmp_path
 ):
     from healthy_streets.pipeline import build
     from healthy_streets.project import sample_project
 
     project = sample_project(tmp_path / "out")
-    project.store, project.store_schema, project.in_database = postgis_url, schema, True
+    project.store, project.store_schema, project.in_database = postgis_url, postgis_schema, True
     layers, outputs = build(project, zone="cowslip")
 
     for name in ("assets", "reports"):
         assert_same_links(getattr(sample_layers, name), getattr(layers, name))
-    stored = open_store(postgis_url, schema=schema).read("reports")
+    stored = open_store(postgis_url, schema=postgis_schema).read("reports")
     memory = sample_layers.reports.set_index("report_id")["segment_id"]
     assert stored.set_index("report_id")["segment_id"].sort_index().equals(memory.sort_index())
     summary = pd.read_csv(outputs.tables["summary"]).set_index("zone_id")
