@@ -78,7 +78,7 @@ ROW = "_row"
 #: The layers the joins read, and the columns of each the working tables hold.
 _WORK_COLUMNS = {
     "zones": ["zone_id"],
-    "streets": ["segment_id", "name", "road_class"],
+    "streets": ["segment_id", "name"],
     "assets": ["category"],
     "reports": ["category", "status", "reported_at"],
 }
@@ -297,7 +297,14 @@ def zone_rows(conn: Any, zone_id: str, *, schema: str, margin_m: float = 250.0) 
     Returns
     -------
     ZoneRows
-        Each layer with the toolkit's columns, its rows in the order of their ids.
+        Each layer with the toolkit's columns, its rows in the order of their ids (all
+        empty for a zone the store does not hold).
+
+    Examples
+    --------
+    >>> store = open_store("postgresql://gis@dbserver/hs")  # doctest: +SKIP
+    >>> with store.engine().connect() as conn:  # doctest: +SKIP
+    ...     rows = zone_rows(conn, "cowslip", schema=store.schema)
     """
     zones = _read(conn, "zones", schema, "WHERE zone_id = :zone_id", {"zone_id": zone_id})
     if zones.empty:
@@ -380,6 +387,12 @@ def layers_attached_in_database(
     -------
     (Layers, ZoneCounts)
         A copy of ``layers`` with the assets and reports attached, and the counts.
+
+    Examples
+    --------
+    >>> store = open_store("postgresql://gis@dbserver/hs")  # doctest: +SKIP
+    >>> attached, counts = layers_attached_in_database(store, layers)  # doctest: +SKIP
+    >>> counts.reports_by_category.head()  # doctest: +SKIP
     """
     from sqlalchemy import text
 
