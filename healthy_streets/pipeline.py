@@ -59,6 +59,11 @@ from healthy_streets.errors import (
     OutputExistsError,
     OutputWriteError,
 )
+from healthy_streets.in_database import (
+    attached_in_database,
+    check_in_database,
+    with_database_counts,
+)
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
@@ -115,6 +120,7 @@ def load_layers(
     progress: Progress | Callable[[str], None] | None = None,
     kept: Sequence[tuple[ImportResult, Path | None]] = (),
     reports_within_m: float = 0.0,
+    attach: bool = True,
 ) -> Layers:
     """Import every input and attach the layers: streets cut at zones, ``zone_id`` on all,
     reports and assets attached to their nearest street.
@@ -135,6 +141,9 @@ def load_layers(
         Read reports this far beyond the zones when it is farther than the buffer: the
         ring an evaluation compares with
         (:func:`healthy_streets.analysis.evaluation_buffer_m`).
+    attach
+        Place assets and reports in zones and attach them to streets (``False``: leave that
+        to the database, :mod:`healthy_streets.in_database`).
 
     Returns
     -------
@@ -218,8 +227,9 @@ def load_layers(
     _note_zones_without_streets(zones, streets, streets_result)
     assets = _concat([r.layer for r in asset_results], ASSETS)
     reports = _concat([r.layer for r in report_results], REPORTS)
-    assets = attach_to_streets(assign_zones(assets, zones), streets)
-    reports = attach_to_streets(assign_zones(reports, zones), streets)
+    if attach:
+        assets = attach_to_streets(assign_zones(assets, zones), streets)
+        reports = attach_to_streets(assign_zones(reports, zones), streets)
     basemap = osm.basemap if osm is not None else None
     return Layers(
         zones=zones,
@@ -638,6 +648,7 @@ def build(
     pdf: bool = False,
     reuse: bool = True,
     since_last: bool | None = None,
+    in_database: bool | None = None,
 ) -> tuple[Layers, BuildOutputs]:
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
@@ -683,6 +694,10 @@ def build(
         ``compare`` setting. Every build is recorded in the store either way. A build that
         compares and has maps to draw reads every input (or, when only reports changed,
         the reports), as what it marks is worked out from every layer.
+    in_database
+        Attach assets and reports to zones and streets, and take the summary's counts, in
+        the PostGIS store's database (:mod:`healthy_streets.in_database`). Default: the
+        project's ``[store] in_database``.
 
     Returns
     -------
@@ -711,6 +726,9 @@ def build(
     if not overwrite:
         refuse_existing_outputs(out)
     target = store or project.store or str(out / "healthy-streets.gpkg")
+    in_database = project.in_database if in_database is None else in_database
+    if in_database:
+        check_in_database(str(target))
     if not str(target).startswith("postgres"):
         check_output(target, overwrite=True, inputs=project.inputs.paths())
     for path in (out / "index.html", out / "rejected.csv"):
@@ -752,6 +770,7 @@ def build(
                     fingerprint=fingerprint,
                     reread=plan,
                     compare=compare,
+                    in_database=in_database,
                 )
                 outputs.notes.append(why)
     except KeyboardInterrupt as exc:
@@ -774,6 +793,7 @@ def _build_staged(
     fingerprint: dict[str, Any] | None = None,
     reread: Rebuild | None = None,
     compare: bool = False,
+    in_database: bool = False,
 ) -> tuple[Layers, BuildOutputs]:
     """The build inside its staging folder: check the store, import, stage the outputs and
     the store, then commit them together, with the build's record
@@ -785,7 +805,7 @@ def _build_staged(
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
     earlier = store_at.earlier_build() if compare else None
-    if reread is not None:
+    if reread is not None:  # a GeoPackage store's: never in the database
         layers = _reading_reports_again(project, store_at, reread, reporter)
     else:
         kept = kept_additions(store_at, inputs=project.inputs.paths())
@@ -794,11 +814,17 @@ def _build_staged(
             progress=reporter,
             kept=kept,
             reports_within_m=evaluation_buffer_m(**project.evaluation),
+            attach=not in_database,
         )
+    if in_database:  # zones and street links from the PostGIS database
+        reporter.step("Attaching assets and reports in the database")
+        layers, counts = attached_in_database(store_at, layers)
     checkpoint("loaded")
     reporter.step("Working out the tables")
     gaps = twenty_mph_gaps(layers)  # once, for the table and every map
     tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
+    if in_database:
+        tables = with_database_counts(tables, counts)
     changes = changes_since(earlier, layers) if earlier is not None else None
     if changes is not None:
         tables = history.with_changes(tables, changes, layers.zones)

@@ -79,6 +79,9 @@ class Project:
     compare
         ``"last"``: every build shows what changed since the last one (``build
         --since-last``); ``None``: builds do not compare.
+    in_database
+        Attach assets and reports to zones and streets, and count them per zone, in the
+        PostGIS store's database (``build --in-database``; :mod:`healthy_streets.in_database`).
     """
 
     name: str
@@ -90,6 +93,7 @@ class Project:
     path: Path | None = None
     additions_contact: str | None = None
     compare: str | None = None
+    in_database: bool = False
 
 
 # The file's layout: table -> key -> (type, meaning). Tables in _LISTS are arrays of tables.
@@ -141,6 +145,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
     "store": {
         "url": (str, "postgresql://... for a shared PostGIS database"),
         "schema": (str, "the PostGIS schema"),
+        "in_database": (bool, "true to attach and count in the PostGIS database (needs url)"),
     },
     "evaluation": {
         "category": (str, "the report category to evaluate"),
@@ -221,6 +226,16 @@ def _check_required(data: dict[str, Any], problems: list[str]) -> None:
         problems.append(
             f'[project] compare is "{compare}": write compare = "last" to show what changed '
             "since the last build, or remove the key."
+        )
+    store_table = _table(data.get("store"))
+    url = store_table.get("url")
+    if store_table.get("in_database") is True and not (
+        isinstance(url, str) and url.startswith(("postgresql:", "postgres:"))
+    ):
+        problems.append(
+            "[store] in_database = true attaches in a PostGIS database, but [store] has no "
+            'PostgreSQL url: add url = "postgresql://user@host/database", or remove '
+            "in_database."
         )
     for kind in ("assets", "reports"):
         for i, entry in enumerate(_entries(data, kind), start=1):
@@ -367,6 +382,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         path=file,
         additions_contact=project_table.get("additions_contact"),
         compare=project_table.get("compare"),
+        in_database=bool(store_table.get("in_database", False)),
     )
 
 
@@ -630,6 +646,7 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 [store]
 # url = "postgresql://user@host/database"   # a shared PostGIS database instead of the GeoPackage
 # schema = "healthy_streets"
+# in_database = true                         # attach and count in that database (docs/postgis.md)
 
 [evaluation]
 category = "dog_fouling"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +139,19 @@ def postgis_url() -> str:
             f"({str(exc).strip().splitlines()[0]}); .ci/run starts one"
         )
     return POSTGIS_URL
+
+
+@pytest.fixture
+def postgis_schema(postgis_url):
+    """A schema of its own for one test in the PostGIS database, dropped after it."""
+    name = f"hs_test_{uuid.uuid4().hex[:8]}"
+    yield name
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgis_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    engine.dispose()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import errno
 import json
-import uuid
 
 import geopandas as gpd
 import pandas as pd
@@ -344,15 +343,8 @@ def test_write_layer_refuses_a_file_that_is_not_a_geopackage(tmp_path):
 
 
 @pytest.fixture
-def schema(postgis_url):
-    name = f"hs_test_{uuid.uuid4().hex[:8]}"
-    yield name
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(postgis_url.replace("postgresql://", "postgresql+psycopg://"))
-    with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-    engine.dispose()
+def schema(postgis_schema):
+    return postgis_schema
 
 
 @pytest.mark.postgis

@@ -354,7 +354,9 @@ def attach_to_streets(
     """Attach each point to the nearest street segment within ``max_distance_m``.
 
     Every segment is a candidate, footpaths included: dog fouling reported on a footpath
-    belongs to that footpath. Polygons (parks, allotments) are not attached.
+    belongs to that footpath. Polygons (parks, allotments) are not attached. Between
+    segments equally near, the point goes to the one first by ``segment_id`` (in text
+    order), whatever order the layer lists them in.
 
     Parameters
     ----------
@@ -388,13 +390,31 @@ def _attach(
     if not is_point.any() or streets.empty:
         return _street_link_dtypes(out)
     points = out.geometry.values[is_point]
-    point_idx, street_idx = streets.sindex.nearest(points, max_distance=distance, return_all=False)
+    point_idx, street_idx = streets.sindex.nearest(points, max_distance=distance, return_all=True)
+    point_idx, street_idx = _first_by_segment_id(point_idx, street_idx, streets)
     dists = shapely.distance(points[point_idx], streets.geometry.values[street_idx])
     rows = np.flatnonzero(is_point)[point_idx]
     out.iloc[rows, out.columns.get_loc("segment_id")] = streets["segment_id"].to_numpy()[street_idx]
     out.iloc[rows, out.columns.get_loc("street_name")] = streets["name"].to_numpy()[street_idx]
     out.iloc[rows, out.columns.get_loc("street_distance_m")] = np.round(dists, 1)
     return _street_link_dtypes(out)
+
+
+def _first_by_segment_id(
+    point_idx: np.ndarray, street_idx: np.ndarray, streets: gpd.GeoDataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Of each point's nearest segments (several when equidistant), the one first by
+    ``segment_id`` in text order: a tie settled by the data, never by the index's layout
+    (the rule :mod:`healthy_streets.io.postgis_analysis` follows in the database)."""
+    if not len(point_idx) or not (np.diff(np.sort(point_idx)) == 0).any():
+        return point_idx, street_idx
+    ids = streets["segment_id"].astype("str").to_numpy()
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    order = np.lexsort((rank[street_idx], point_idx))
+    point_idx, street_idx = point_idx[order], street_idx[order]
+    first = np.r_[True, point_idx[1:] != point_idx[:-1]]
+    return point_idx[first], street_idx[first]
 
 
 def _street_link_dtypes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -37,6 +37,7 @@ def run_build(
     overwrite: bool,
     pdf: bool = False,
     since_last: bool | None = None,
+    in_database: bool | None = None,
 ) -> None:
     """Build ``project`` and print the summary: each input's account, then the outputs."""
     quiet = ctx.obj.get("quiet", False)
@@ -52,6 +53,7 @@ def run_build(
             progress=progress_printer(quiet=quiet),
             pdf=pdf,
             since_last=since_last,
+            in_database=in_database,
         )
     if not quiet:
         print_imports(layers.imports)
@@ -114,6 +116,15 @@ def run_build(
     "places added or removed) on the index, every map and tables/changes.csv. Default: the "
     'project\'s compare = "last" setting.',
 )
+@click.option(
+    "--in-database",
+    "in_database",
+    is_flag=True,
+    default=None,
+    help="Attach assets and reports to zones and streets, and count them per zone, in the "
+    "PostGIS store's database (needs a postgresql:// store). Default: the project's [store] "
+    "in_database.",
+)
 @overwrite_opt
 @click.pass_context
 def command(
@@ -124,6 +135,7 @@ def command(
     store: str | None,
     pdf: bool,
     since_last: bool | None,
+    in_database: bool | None,
     overwrite: bool,
 ) -> None:
     """Build a project: imports, the store, the tables, the maps and the index.
@@ -153,6 +165,7 @@ def command(
       healthy-streets build chorley-east/healthy-streets.toml --overwrite
       healthy-streets build chorley-east --zone "Church Fields" --overwrite
       healthy-streets build --store postgresql://gis@dbserver/healthy_streets
+      healthy-streets build --store postgresql://gis@dbserver/hs --in-database
     """
     with _nothing_changed_if_interrupted():
         from healthy_streets.project import load_project
@@ -167,4 +180,5 @@ def command(
         overwrite=overwrite,
         pdf=pdf,
         since_last=since_last,
+        in_database=in_database,
     )
