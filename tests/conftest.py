@@ -22,6 +22,25 @@ SHARED_DATA = Path(os.environ.get("HEALTHY_STREETS_SHARED_DATA", ROOT.parent / "
 IN_CI = bool(os.environ.get("CI"))
 
 
+def sample_project(
+    name: str,
+    *,
+    reports: str = "reports_open311.json",
+    report_format: str = "open311",
+    project: str = "",
+    end: str = "",
+) -> str:
+    """A project file over the sample's files (streets without OSM's assets, the walkabout,
+    one report file): ``project`` adds lines to ``[project]``, ``end`` tables at the end."""
+    return (
+        f'[project]\nname = "{name}"\noutput = "out"\n{project}\n'
+        '[zones]\nfile = "zones.geojson"\n\n'
+        '[streets]\nosm_file = "yarrowside.osm"\nosm_assets = false\n\n'
+        '[[assets]]\nfile = "assets_walkabout.csv"\n\n'
+        f'[[reports]]\nfile = "{reports}"\nformat = "{report_format}"\n{end}'
+    )
+
+
 def _unavailable(reason: str) -> None:
     """Skip outside CI; fail in CI, where every tier must run."""
     if IN_CI:

@@ -31,27 +31,9 @@ from healthy_streets._rebuild import RECORD_NAME
 from healthy_streets._staging import LOCK_NAME, STAGING_PREFIX, STOP_AT, OutputStaging
 from healthy_streets.cli import main
 
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, sample_project
 
 OLD, NEW = "Old Yarrowside title", "New Yarrowside title"
-TOML = """[project]
-name = "{title}"
-output = "out"
-
-[zones]
-file = "zones.geojson"
-
-[streets]
-osm_file = "yarrowside.osm"
-osm_assets = false
-
-[[assets]]
-file = "assets_walkabout.csv"
-
-[[reports]]
-file = "reports_open311.json"
-format = "open311"
-"""
 ENTRY = "from healthy_streets.cli import entry; entry()"
 
 
@@ -66,7 +48,7 @@ def make_project(folder: Path, *, title: str, reports: int, store: str = "") -> 
     (folder / "zones.geojson").write_text(json.dumps(zones))
     requests = json.loads((SAMPLE / "reports_open311.json").read_text())[:reports]
     (folder / "reports_open311.json").write_text(json.dumps(requests))
-    (folder / "healthy-streets.toml").write_text(TOML.format(title=title) + store)
+    (folder / "healthy-streets.toml").write_text(sample_project(title, end=store))
     return folder
 
 

@@ -14,31 +14,11 @@ from healthy_streets.cli import main
 from healthy_streets.errors import PrintError
 from healthy_streets.maps.pdf import CHROMIUM_ENV, check_printing, find_chromium
 
-from conftest import SAMPLE
+from conftest import SAMPLE, sample_project
 
 pypdf = pytest.importorskip("pypdf")
 
-PROJECT = """[project]
-name = "Printed Yarrowside"
-output = "out"
-
-[zones]
-file = "zones.geojson"
-
-[streets]
-osm_file = "yarrowside.osm"
-osm_assets = false
-
-[[assets]]
-file = "assets_walkabout.csv"
-
-[[reports]]
-file = "reports_open311.json"
-format = "open311"
-
-[evaluation]
-category = "litter"
-"""
+PROJECT = sample_project("Printed Yarrowside", end='\n[evaluation]\ncategory = "litter"\n')
 
 
 def make_project(folder: Path, zones: int = 3) -> Path:
@@ -108,7 +88,7 @@ def test_one_zone_prints_its_page_and_no_atlas(tmp_path, chromium):
     from healthy_streets.project import load_project
 
     config = make_project(tmp_path / "project", zones=2)
-    _layers, outputs = hs.pipeline.build(load_project(config), zone="Yarrowside North", pdf=True)
+    _layers, outputs = hs.build(load_project(config), zone="Yarrowside North", pdf=True)
     assert list(outputs.pdfs) == ["yarrowside-north"]
     assert outputs.atlas is None and not (config.parent / "out" / "atlas.pdf").exists()
     assert len(pypdf.PdfReader(outputs.pdfs["yarrowside-north"]).pages) == 1

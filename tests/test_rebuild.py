@@ -22,26 +22,7 @@ from click.testing import CliRunner
 from healthy_streets._rebuild import RECORD_NAME
 from healthy_streets.cli import main
 
-from conftest import SAMPLE
-
-TOML = """[project]
-name = "Yarrowside rebuilds"
-output = "out"
-{extra}
-[zones]
-file = "zones.geojson"
-
-[streets]
-osm_file = "yarrowside.osm"
-osm_assets = false
-
-[[assets]]
-file = "assets_walkabout.csv"
-
-[[reports]]
-file = "reports_fixmystreet.csv"
-format = "fixmystreet"
-"""
+from conftest import SAMPLE, sample_project
 
 
 def write_project(folder: Path, *, extra: str = "") -> Path:
@@ -52,7 +33,14 @@ def write_project(folder: Path, *, extra: str = "") -> Path:
     zones = json.loads((SAMPLE / "zones.geojson").read_text())
     zones["features"] = zones["features"][:2]
     (folder / "zones.geojson").write_text(json.dumps(zones))
-    (folder / "healthy-streets.toml").write_text(TOML.format(extra=extra))
+    (folder / "healthy-streets.toml").write_text(
+        sample_project(
+            "Yarrowside rebuilds",
+            reports="reports_fixmystreet.csv",
+            report_format="fixmystreet",
+            project=extra,
+        )
+    )
     return folder
 
 
@@ -183,7 +171,14 @@ def test_a_changed_asset_file_reads_every_input_again(built):
 
 def test_a_changed_project_setting_reads_everything_again(built):
     toml = built.project / "healthy-streets.toml"
-    toml.write_text(TOML.format(extra="buffer_m = 150\n"))
+    toml.write_text(
+        sample_project(
+            "Yarrowside rebuilds",
+            reports="reports_fixmystreet.csv",
+            report_format="fixmystreet",
+            project="buffer_m = 150\n",
+        )
+    )
     said = build(built.project)
     assert "the project's settings changed (buffer_m)" in said
     assert "Nothing changed" not in said

@@ -30,26 +30,8 @@ from healthy_streets.cli import main
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import EarlierBuild
 
-from conftest import SAMPLE
+from conftest import SAMPLE, sample_project
 
-TOML = """[project]
-name = "Since the last meeting"
-output = "out"
-{compare}
-[zones]
-file = "zones.geojson"
-
-[streets]
-osm_file = "yarrowside.osm"
-osm_assets = false
-
-[[assets]]
-file = "assets_walkabout.csv"
-
-[[reports]]
-file = "reports_open311.json"
-format = "open311"
-{store}"""
 HOSTILE_NAME = "=1+2 <img src=x onerror=alert(1)> {{7*7}}"
 
 
@@ -57,7 +39,9 @@ def write_project(folder: Path, *, compare: str = "", store: str = "") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("yarrowside.osm", "zones.geojson"):
         shutil.copy(SAMPLE / name, folder / name)
-    (folder / "healthy-streets.toml").write_text(TOML.format(compare=compare, store=store))
+    (folder / "healthy-streets.toml").write_text(
+        sample_project("Since the last meeting", project=compare, end=store)
+    )
 
 
 def sample_reports() -> list[dict]:
