@@ -35,9 +35,9 @@ PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 test: $(VENV)/.installed-test lint typecheck
 	$(PYTEST)
 
-## test-fast: the default tier only (no real data, no browser, no docs site)
+## test-fast: the default tier only (no real data, no browser, no docs site, no benchmark)
 test-fast: $(VENV)/.installed-test
-	$(PYTEST) -m "not realdata and not browser and not docs"
+	$(PYTEST) -m "not realdata and not browser and not docs and not bench"
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
