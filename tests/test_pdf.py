@@ -7,6 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pypdf  # the test extra: a PDF is checked page by page
 import pytest
 from click.testing import CliRunner
 
@@ -15,8 +16,6 @@ from healthy_streets.errors import PrintError
 from healthy_streets.maps.pdf import CHROMIUM_ENV, check_printing, find_chromium
 
 from conftest import SAMPLE, sample_project
-
-pypdf = pytest.importorskip("pypdf")
 
 PROJECT = sample_project("Printed Yarrowside", end='\n[evaluation]\ncategory = "litter"\n')
 
