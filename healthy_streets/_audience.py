@@ -93,11 +93,16 @@ class Speaker:
     outer
         For a project: who runs it (``"cli"`` or ``"python"``), for settings the project
         file does not hold (``overwrite``).
+    flags
+        For the command line: settings that a command names with flags of its own, as
+        pairs (``("layer", "--speed-limits-layer")``) of a key of :data:`OPTIONS` and the
+        flag.
     """
 
     audience: str = "python"
     table: str = ""
     outer: str = "python"
+    flags: tuple[tuple[str, str], ...] = ()
 
 
 _PYTHON = Speaker()
@@ -110,16 +115,27 @@ def audience() -> Speaker:
 
 
 @contextlib.contextmanager
-def speaking_to(who: str, *, table: str = "") -> Iterator[Speaker]:
+def speaking_to(
+    who: str, *, table: str = "", flags: dict[str, str] | None = None
+) -> Iterator[Speaker]:
     """Name settings for ``who`` (``"python"``, ``"cli"`` or ``"project"``) in the block.
 
     A project's ``table`` is the table naming the file read in the block (``[zones]``).
+    On the command line, ``flags`` names the settings a command gives flags of its own for
+    the file read in the block (``{"layer": "--speed-limits-layer"}``).
+
+    >>> with speaking_to("cli", flags={"layer": "--speed-limits-layer"}):
+    ...     option("layer", "roads")
+    '--speed-limits-layer roads'
     """
     if who not in AUDIENCES:
         raise ValueError(f"Unknown audience {who!r}; use one of {', '.join(AUDIENCES)}.")
+    unknown = sorted(set(flags or {}) - set(OPTIONS))
+    if unknown:
+        raise ValueError(f"Unknown settings {unknown}; use keys of OPTIONS.")
     now = audience()
     outer = now.outer if now.audience == "project" else now.audience
-    speaker = Speaker(who, table, outer)
+    speaker = Speaker(who, table, outer, tuple((flags or {}).items()))
     token = _SPEAKER.set(speaker)
     try:
         yield speaker
@@ -155,6 +171,9 @@ def option(name: str, value: object = None, *, role: str | None = None) -> str:
     if who == "project" and spec.project is None:
         who = speaker.outer
     if who == "cli":
+        renamed = dict(speaker.flags).get(name)
+        if renamed is not None:
+            spec = Option(spec.python, renamed, spec.project, spec.kind)
         return _cli(spec, value, role)
     if who == "project":
         return _project(spec, value, role, speaker.table)

@@ -381,6 +381,50 @@ def test_gaps_with_council_speed_limit_lines(tmp_path):
     assert "OSM 30 mph, council 20 mph" in result.output
 
 
+def test_gaps_reads_a_chosen_layer_and_column_of_the_speed_limit_file(tmp_path):
+    import geopandas as gpd
+
+    import healthy_streets as hs
+
+    from conftest import SAMPLE
+
+    streets = hs.street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
+    siskin = streets[streets["name"] == "Siskin Street"].union_all()
+    lines = gpd.GeoDataFrame(
+        {"NOTES": ["30mph before 2021"], "SPEED_TXT": ["20mph streets"]},
+        geometry=[siskin],
+        crs=streets.crs,
+    ).to_crs("EPSG:4326")
+    path = tmp_path / "limits.gpkg"
+    lines.to_file(path, layer="roads")
+    lines.assign(SPEED_TXT="30mph").to_file(path, layer="old_roads")
+
+    which = run("gaps", "--sample", "--speed-limits", str(path))
+    assert which.exit_code == 1
+    assert "'roads', 'old_roads'. Choose one with --speed-limits-layer NAME." in which.output
+    assert "Reading the zones" not in which.output  # refused before the long work
+    column = run("gaps", "--sample", "--speed-limits", str(path), "--speed-limits-layer", "roads")
+    assert column.exit_code == 1
+    assert "--speed-limits-field limit=COLUMN" in column.output
+    wrong = ["--speed-limits-layer", "roads", "--speed-limits-field", "limit=SPEED"]
+    missing = run("gaps", "--sample", "--speed-limits", str(path), *wrong)
+    assert "no column 'SPEED' for the limit (--speed-limits-field limit=SPEED)" in missing.output
+    assert "Use one of: 'NOTES', 'SPEED_TXT'" in missing.output
+
+    chosen = ["--speed-limits-layer", "roads", "--speed-limits-field", "limit=SPEED_TXT"]
+    result = run("gaps", "--sample", "--speed-limits", str(path), *chosen)
+    assert result.exit_code == 0, result.output
+    assert "Columns: limit <- 'SPEED_TXT' (named by you)" in result.output
+    assert "OSM 30 mph, council 20 mph" in result.output.split("council limit differs")[1]
+    old = ["--speed-limits-layer", "old_roads", "--speed-limits-field", "limit=SPEED_TXT"]
+    agreeing = run("gaps", "--sample", "--speed-limits", str(path), *old)
+    assert agreeing.exit_code == 0, agreeing.output
+    assert "council limit differs" not in agreeing.output  # that layer says 30 mph, as OSM
+    alone = run("gaps", "--sample", "--speed-limits-layer", "roads")
+    assert alone.exit_code == 2
+    assert "need --speed-limits" in alone.output
+
+
 def test_dates_and_categories_are_read_or_refused_before_any_work():
     bad_date = run("summary", "--sample", "--start", "31/01/2024")
     assert bad_date.exit_code == 2

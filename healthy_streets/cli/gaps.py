@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
+from healthy_streets._audience import speaking_to
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
-from healthy_streets.cli._report import show
-from healthy_streets.cli.options import overwrite_opt
+from healthy_streets.cli._report import print_imports, show
+from healthy_streets.cli.options import overwrite_opt, pairs_opt
+
+#: The speed-limit file's own flags, named in its messages.
+_LIMITS_FLAGS = {"layer": "--speed-limits-layer", "fields": "--speed-limits-field"}
 
 
 @click.command("gaps")
@@ -28,6 +33,19 @@ from healthy_streets.cli.options import overwrite_opt
     default=None,
     help="Council speed-limit lines: also list streets where OSM's limit differs.",
 )
+@click.option(
+    "--speed-limits-layer",
+    "limits_layer",
+    metavar="NAME",
+    default=None,
+    help="The layer of the speed-limit file to read, when it holds several.",
+)
+@pairs_opt(
+    "speed-limits-field",
+    "Name the speed-limit file's column for a role where the guess is wrong: limit, group. "
+    "Repeatable.",
+    dest="limits_fields",
+)
 @csv_output_opt
 @overwrite_opt
 @click.pass_context
@@ -35,6 +53,8 @@ def command(
     ctx: click.Context,
     edge_tolerance_m: float,
     limits_file: str | None,
+    limits_layer: str | None,
+    limits_fields: dict[str, str],
     output: str | None,
     overwrite: bool,
     **options: Any,
@@ -51,6 +71,8 @@ def command(
       healthy-streets gaps --sample
       healthy-streets gaps --zones zones.geojson --osm-file area.osm.pbf -o gaps.csv
       healthy-streets gaps --sample --speed-limits council_limits.shp
+      healthy-streets gaps --sample --speed-limits limits.gpkg --speed-limits-layer roads \\
+          --speed-limits-field limit=SPEED_TXT
     """
     import pandas as pd
 
@@ -58,8 +80,15 @@ def command(
     from healthy_streets.analysis.tables import OUTSIDE
     from healthy_streets.io.zones import read_speed_limit_lines
 
+    if (limits_layer or limits_fields) and not limits_file:
+        raise click.UsageError("--speed-limits-layer and --speed-limits-field need --speed-limits.")
+    lines = None
+    if limits_file:  # read first: a wrong column is said before the long work
+        with speaking_to("cli", flags=_LIMITS_FLAGS):
+            limits = read_speed_limit_lines(limits_file, layer=limits_layer, fields=limits_fields)
+        print_imports([limits], file=sys.stderr)  # which column became the limit, and why
+        lines = limits.layer
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
-    lines = read_speed_limit_lines(limits_file).layer if limits_file else None
     table = gaps_table(layers, speed_limits=lines, edge_tolerance_m=edge_tolerance_m)
     if table.empty:
         show("No gaps found: no faster street in a zone, no 20 mph street or school outside.")

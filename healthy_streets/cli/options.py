@@ -57,11 +57,11 @@ def _parse_pairs(
     return pairs
 
 
-def pairs_opt(name: str, help_text: str) -> Callable[[F], F]:
-    """A repeatable ``--NAME ROLE=COLUMN`` option, parsed into a dict."""
+def pairs_opt(name: str, help_text: str, *, dest: str = "fields") -> Callable[[F], F]:
+    """A repeatable ``--NAME ROLE=COLUMN`` option, parsed into the dict ``dest``."""
     return click.option(
         f"--{name}",
-        "fields",
+        dest,
         metavar="ROLE=COLUMN",
         multiple=True,
         callback=_parse_pairs,
