@@ -630,3 +630,35 @@ def test_zones_outside_great_britain_are_warned_about(tmp_path):
         "outside Great Britain" in n
         for n in read_zones(legacy_geojson(tmp_path / "z.geojson", council_zones())).notes
     )
+
+
+def test_a_zones_layer_the_toolkit_wrote_keeps_its_ids_when_read_back(tmp_path):
+    import healthy_streets as hs
+    from healthy_streets.analysis.zones import zones_from_osm_20mph
+    from healthy_streets.io.write import write_gpkg
+
+    from conftest import SAMPLE
+
+    streets = hs.street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
+    derived = zones_from_osm_20mph(streets)
+    store = tmp_path / "project.gpkg"
+    write_gpkg(derived, store, "zones")
+    result = hs.read_zones(store, layer="zones")
+    # the names would give osm-20mph-area-1...: the maps and the history would be renamed
+    assert result.layer["zone_id"].tolist() == derived["zone_id"].tolist()
+    assert result.layer["name"].tolist() == derived["name"].tolist()
+    assert any("its ids are kept" in note for note in result.notes)
+
+    # a council's own file with a zone_id column is named from its names, as before
+    council = derived[["zone_id", "name", "geometry"]].assign(zone_id=["1", "2", "3", "4", "5"])
+    council.to_file(tmp_path / "council.gpkg", layer="zones")
+    named = hs.read_zones(tmp_path / "council.gpkg")
+    assert named.layer["zone_id"].tolist()[:2] == ["osm-20mph-area-1", "osm-20mph-area-2"]
+
+    # the toolkit's columns with ids that are no ids: made from the names, and said
+    broken = derived.assign(zone_id=["a", "a", "Zone B", "c", "d"])
+    write_gpkg(broken, tmp_path / "broken.gpkg", "zones")
+    remade = hs.read_zones(tmp_path / "broken.gpkg")
+    assert remade.layer["zone_id"].is_unique
+    assert remade.layer["zone_id"].iloc[0] == "osm-20mph-area-1"
+    assert any("not a set of unique ids" in note for note in remade.notes)

@@ -473,7 +473,9 @@ def _attributes(
         return roles.column_values(frame, _role(role))
 
     names = _names(frame, roles, column, book)
-    ids = _zone_ids(names, book, roles["name"] or roles["zone_number"] or "name")
+    ids = _own_zone_ids(frame, book) or _zone_ids(
+        names, book, roles["name"] or roles["zone_number"] or "name"
+    )
     dates = column("date").map(parse_council_date)
     if roles["date"] is None:
         book.note(
@@ -607,6 +609,37 @@ def _account_dates(dates: pd.Series, rows: pd.Index, book: AccountBook, date_fie
                 f"{dates_known}: each stands for the {precision}'s first day, too vague for "
                 "a before-and-after evaluation. Give the day or the month in the zones file."
             )
+
+
+#: The columns that mark a zones layer this toolkit wrote (a store's ``zones``).
+_OWN_ZONE_COLUMNS = ("zone_id", "name", "status", "implemented_precision", "source")
+
+
+def _own_zone_ids(frame: pd.DataFrame, book: AccountBook) -> list[str] | None:
+    """The ``zone_id`` of a zones layer this toolkit wrote, kept as it is (so a zone drawn
+    from OpenStreetMap stays ``osm-20mph-1`` and its map and history keep their names);
+    None for any other file, or when the ids are not usable ones (each unique, and an id as
+    :func:`~healthy_streets.model.ids.slugify` makes them)."""
+    if not all(name in frame.columns for name in _OWN_ZONE_COLUMNS):
+        return None
+    given = frame["zone_id"]
+    text = given.astype("string")
+    usable = (
+        given.notna().all()
+        and not text.duplicated().any()
+        and all(slugify(value) == value for value in text)
+    )
+    if not usable:
+        book.note(
+            "The file looks like a healthy-streets zones layer, but its zone_id column is "
+            "not a set of unique ids, so each zone's id is made from its name."
+        )
+        return None
+    book.note(
+        "zone_id <- 'zone_id' (a healthy-streets zones layer: its ids are kept, so each "
+        "zone's map and history keep their names)."
+    )
+    return list(text)
 
 
 def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
