@@ -96,6 +96,37 @@ def deferred_signals() -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def stops_remembered() -> Iterator[list[int]]:
+    """Remember each SIGINT and SIGTERM received in the block, and handle it as before.
+
+    Python raises Ctrl-C's :class:`KeyboardInterrupt` wherever the main thread happens to
+    be; when that is a finaliser or a weak reference's callback (a worker pool's, say), the
+    exception is printed as "ignored" and the work goes on. The list this yields keeps the
+    signal, so that a build can refuse to commit after it all the same. Outside the main
+    thread, or for a signal whose handler is not a Python function, nothing is remembered.
+    """
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    before: dict[int, Any] = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if callable(handler):
+
+            def remember(number: int, frame: Any, handler: Any = handler) -> None:
+                received.append(number)
+                handler(number, frame)
+
+            before[signum] = signal.signal(signum, remember)
+    try:
+        yield received
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[Path]:
     """Hold ``folder``'s lock file, or raise :class:`BuildLockedError` if another process
     holds it. The lock goes with the process: a killed build's lock is no lock."""
@@ -157,10 +188,12 @@ class OutputStaging:
         self.committed = False
         self._temps: list[Path] = []
         self._lock: contextlib.ExitStack | None = None
+        self._stops: list[int] = []
 
     def __enter__(self) -> OutputStaging:
         self.out.mkdir(parents=True, exist_ok=True)
         stack = contextlib.ExitStack()
+        self._stops = stack.enter_context(stops_remembered())
         stack.enter_context(folder_lock(self.out))
         try:
             for stale in sorted(self.out.glob(f"{STAGING_PREFIX}*")):
@@ -199,8 +232,12 @@ class OutputStaging:
         remove the outputs the build no longer makes (the map of a zone since removed).
 
         ``moves`` are (staged file, output) pairs. Signals are held back throughout and
-        delivered once everything is in place.
+        delivered once everything is in place. A build that received Ctrl-C or SIGTERM
+        before this point is not committed, even if the interruption was swallowed on its
+        way (see :func:`stops_remembered`).
         """
+        if self._stops:
+            raise KeyboardInterrupt
         with deferred_signals():
             store = {"key": store_key} if store_commit is not None else None
             self._write_plan(

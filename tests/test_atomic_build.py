@@ -459,3 +459,43 @@ if {interrupted}:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert ("Traceback" in done.stderr) is not interrupted, done.stderr
     assert ("Interrupted: no file was left half-written." in done.stderr) is interrupted
+
+
+def test_an_interruption_swallowed_on_its_way_still_stops_the_commit(tmp_path):
+    """Ctrl-C that lands in a finaliser is printed as "ignored" by Python and the work goes
+    on: the staging remembers it, and the build is not committed."""
+    import gc
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("old")
+
+    class Finalised:
+        def __del__(self) -> None:
+            signal.raise_signal(signal.SIGINT)  # Python runs the handler here, in __del__
+
+    swallowed = []
+    hook, sys.unraisablehook = sys.unraisablehook, lambda u: swallowed.append(u.exc_type)
+    ctrl_c = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        with OutputStaging(out) as staging:
+            staged = staging.files / "index.html"
+            staged.write_text("new")
+            Finalised()
+            gc.collect()
+            assert swallowed == [KeyboardInterrupt]  # the work went on
+            with pytest.raises(KeyboardInterrupt):
+                staging.commit([(staged, out / "index.html")])
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+    finally:
+        sys.unraisablehook = hook
+        signal.signal(signal.SIGINT, ctrl_c)
+    assert not staging.committed
+    assert (out / "index.html").read_text() == "old"
+    assert not list(out.glob(f"{STAGING_PREFIX}*"))
+
+    with OutputStaging(out) as staging:  # an earlier interruption is not held against it
+        staged = staging.files / "index.html"
+        staged.write_text("new")
+        staging.commit([(staged, out / "index.html")])
+    assert (out / "index.html").read_text() == "new"
