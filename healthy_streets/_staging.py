@@ -122,8 +122,8 @@ def stops_remembered() -> Iterator[list[int]]:
     try:
         yield received
     finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
