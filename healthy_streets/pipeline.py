@@ -658,11 +658,11 @@ def build(
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
     A build whose input files, project settings and toolkit version are those of the last
-    build into the output folder, with its GeoPackage store as that build left it, reuses
-    it (see :mod:`healthy_streets._rebuild`): the layers come from the store, only the maps
-    that are missing or were changed (or ``zone``'s) are drawn again, and the rest is left
-    as it was. When only report files changed, only they are read again. The outputs'
-    ``notes`` say what was reused, or why every input was read.
+    build into the output folder, with its store (a GeoPackage, or a PostGIS schema) as
+    that build left it, reuses it (see :mod:`healthy_streets._rebuild`): the layers come
+    from the store, only the maps that are missing or were changed (or ``zone``'s) are drawn
+    again, and the rest is left as it was. When only report files changed, only they are
+    read again. The outputs' ``notes`` say what was reused, or why every input was read.
 
     The maps, tables, index, rejected rows and store change together or not at all: all
     are prepared first (the outputs in a staging folder, a GeoPackage store in a copy, a
@@ -745,7 +745,9 @@ def build(
         with staging:  # the folder's lock held, and any build killed as it ended finished
             fingerprint = input_fingerprint(project)
             zone_id = zone_ids[0] if zone_ids else None
-            plan, why = plan_rebuild(fingerprint, out, str(target), zone_id=zone_id, pdf=pdf)
+            plan, why = plan_rebuild(
+                fingerprint, out, str(target), zone_id=zone_id, pdf=pdf, store=store_at
+            )
             compare = project.compare == "last" if since_last is None else since_last
             if not reuse:
                 plan, why = None, "Reading every input, as asked."
@@ -810,7 +812,7 @@ def _build_staged(
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
     earlier = store_at.earlier_build() if compare else None
-    if reread is not None:  # a GeoPackage store's: never in the database
+    if reread is not None:  # zones, streets and assets from the store
         layers = _reading_reports_again(project, store_at, reread, reporter)
     else:
         kept = kept_additions(store_at, inputs=project.inputs.paths())
@@ -873,7 +875,12 @@ def _build_staged(
             record = build_record(
                 fingerprint=fingerprint,
                 build_id=staging.id,
-                store=store_entry(str(prepared.moves[0][1]) if copy else "", copy),
+                store=store_entry(
+                    str(prepared.moves[0][1]) if copy else "",
+                    copy,
+                    store=store_at if prepared.digest is not None else None,
+                    digest=prepared.digest,
+                ),
                 staged={str(path): staging.files / path for path in relative.values()},
                 zone_ids=[str(z) for z in layers.zones["zone_id"]],
                 layers=layers,
