@@ -291,7 +291,7 @@ def test_an_in_database_build_draws_the_maps_the_in_memory_build_draws(
     with caplog.at_level(logging.DEBUG, logger="healthy_streets.maps.batch"):
         _, database = build(project)
 
-    read = {r.zone_id: r.rows_read for r in caplog.records if hasattr(r, "rows_read")}
+    read = {r.zone_id: r.rows_read for r in caplog.records if getattr(r, "rows_read", None)}
     assert set(read) == set(memory.maps) and all(n > 0 for n in read.values())
     assert len(memory.maps) == 4
     for zone_id, page in memory.maps.items():
@@ -342,7 +342,7 @@ def test_a_map_worker_reads_its_own_zones_rows_and_draws_them(
             )
         cowslip = work.reader()("cowslip")  # in this process, for a look at what is read
 
-    read = {r.zone_id: r.rows_read for r in caplog.records if hasattr(r, "rows_read")}
+    read = {r.zone_id: r.rows_read for r in caplog.records if getattr(r, "rows_read", None)}
     everything = (
         sum(
             len(layer)

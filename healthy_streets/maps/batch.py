@@ -226,14 +226,12 @@ def save_maps(
 def _tick(ticks: Iterator[str], done: _Done) -> None:
     checkpoint("map-drawn")
     next(ticks, None)
-    read = "" if done.rows is None else f" from {done.rows} rows read"
     log.debug(
-        "Drew the map of %s%s in %.2f s (%.2f s of CPU).",
+        "Drew the map of %s in %.2f s (%.2f s of CPU).",
         done.zone_id,
-        read,
         done.seconds,
         done.cpu_s,
-        extra={"zone_id": done.zone_id, "rows_read": done.rows},
+        extra={"zone_id": done.zone_id, "rows_read": done.rows},  # rows: read from its source
     )
 
 
