@@ -414,9 +414,13 @@ def _read(
     frame = gpd.read_postgis(sql, conn, geom_col="geometry", params=params)
     if frame.crs is None:
         frame = frame.set_crs(settings.working_crs)
-    out = conform(frame, spec)
-    if by_row and "street_distance_m" in out:  # exact in the database, rounded in the layer
+    if not by_row:
+        return conform(frame, spec)
+    # a working table's rows were conformed as they were written: only the dtypes to set
+    out = frame.astype({c.name: c.dtype for c in spec.columns})
+    if "street_distance_m" in out:  # exact in the database, rounded in the layer
         out["street_distance_m"] = np.round(out["street_distance_m"].to_numpy("float64"), 1)
+    out.attrs["layer"] = spec.name
     return out
 
 
