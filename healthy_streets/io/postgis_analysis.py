@@ -16,9 +16,10 @@ with the same rules and the same results:
   category) with how many are open, fixed and closed now, and assets per zone (and per zone
   and category), as SQL aggregates; the area outside every zone is the row
   :data:`OUTSIDE`.
-- **One zone's rows** (:func:`zone_rows`, :func:`iter_zone_rows`): the streets, assets and
-  reports a meeting map of that zone draws (those within ``margin_m`` of it), streamed back
-  as GeoDataFrames, one zone at a time.
+- **One zone's rows** (:func:`zone_rows`, :func:`iter_zone_rows`, :class:`ZoneRowsReader`):
+  the zones, streets, assets and reports (and from a build's working schema, the background
+  and the 20mph gaps) a meeting map of that zone draws (those within ``margin_m`` of it),
+  streamed back as GeoDataFrames, one zone at a time.
 
 The tables are the store's layout (:mod:`healthy_streets.io.store`): ``zones``,
 ``streets`` (cut at the zones), ``assets`` and ``reports`` in one schema, geometry column
@@ -28,11 +29,12 @@ missing (:func:`ensure_spatial_indexes`).
 SQL text is built only from the toolkit's own names (the schema, tables and columns, each
 quoted); every value (distances, dates, zone ids, areas) is a bound parameter.
 
-A build with ``[store] in_database = true`` (``build --in-database``) calls
-:func:`layers_attached_in_database`: it writes the layers into a working schema inside one
-transaction, attaches and counts there, reads back each row's zone and street, and rolls the
-transaction back, so that nothing is left in the database but what the build then commits
-to the store.
+A build with ``[store] in_database = true`` (``build --in-database``) opens a
+:func:`working_schema`: it writes the layers into a schema of their own, attaches and
+counts there, reads back each row's zone and street, adds the maps' background and gaps,
+and lets the map workers read each zone's rows (:meth:`WorkingSchema.reader`); the schema
+is dropped when the maps are drawn, so that nothing is left in the database but what the
+build then commits to the store. :func:`layers_attached_in_database` does the joins alone.
 """
 
 from __future__ import annotations
