@@ -8,7 +8,8 @@ store it wrote and of every output, and how each import went.
 
 The next build of the project compares (:func:`plan_rebuild`):
 
-- the inputs' fingerprint is the same, the store's SHA-256 is the one recorded, and the
+- the inputs' fingerprint is the same, the store's SHA-256 (a PostGIS store's content
+  digest) is the one recorded, and the
   tables, index and rejected rows are as the build wrote them: the layers are the store's
   (already attached to each other, read from it instead of the files). Only the maps that
   are missing, or differ from what the build wrote, are drawn again (with ``--zone``, that
@@ -17,8 +18,15 @@ The next build of the project compares (:func:`plan_rebuild`):
   again and attached to the zones, streets and assets of the store, and everything is
   made again from them (the same outputs as a build reading every file);
 - anything else (another input changed, added or removed, a setting or the toolkit
-  changed, the store changed or missing, an output table edited, a PostGIS store, an input
-  read online) is a full build, and the reason is said.
+  changed, the store changed or missing, an output table edited, an input read online) is
+  a full build, and the reason is said.
+
+A PostGIS store is reused as a GeoPackage is: in place of the file's SHA-256, the record
+keeps a digest of the store's content that the database works out as the build writes it
+(:meth:`~healthy_streets.io.store.PostGISStore.content_digest`), and the next build asks the
+database for it again: any row another user, an import or another build added, removed or
+edited since means every input is read again. The record names the database by its URL
+without the password.
 
 The toolkit counts as changed when its version does, or any file of the installed package
 (a development install between versions).
@@ -201,9 +209,11 @@ def plan_rebuild(
     *,
     zone_id: str | None,
     pdf: bool,
+    store: Any = None,
 ) -> tuple[Rebuild | None, str]:
     """Whether a build of the inputs ``fingerprint`` describes (:func:`input_fingerprint`)
-    into ``out`` can reuse the last one.
+    into ``out`` can reuse the last one; ``store`` is the opened store of ``store_target``
+    (a PostGIS store's content is checked through it).
 
     Returns
     -------
@@ -221,19 +231,9 @@ def plan_rebuild(
     reread = changed and _only_reports(record, fingerprint)
     if changed and not reread:
         return None, f"Reading every input: {changed} since the build of {when}."
-    store = record.get("store") or {}
-    if str(store_target).startswith("postgres"):
-        return None, "Reading every input: a PostGIS store is not read back by a build yet."
-    path = Path(store_target)
-    if store.get("target") != str(path.resolve()):
-        return None, f"Reading every input: the build of {when} wrote another store."
-    if not path.is_file():
-        return None, f"Reading every input: the store {path} is missing; it is written anew."
-    if sha256(path) != store.get("sha256"):
-        return None, (
-            f"Reading every input: the store {path} was changed since the build of {when} (by "
-            "an import, or in QGIS); it is written anew from the project's files."
-        )
+    path, why = _store_as_built(record, store_target, store, when)
+    if why:
+        return None, why
     if reread:
         said = (
             f"Zones, streets and assets unchanged since the build of {when}: read from the "
@@ -264,6 +264,41 @@ def plan_rebuild(
     )
     whole = links_change or len(redraw) > ZONE_READS
     return Rebuild(record=record, redraw=redraw, said=said, whole=whole, index=links_change), ""
+
+
+def _store_as_built(
+    record: dict[str, Any], store_target: str, store: Any, when: str
+) -> tuple[str, str]:
+    """The store for people to read, and why it cannot be reused (``""``: it can): it
+    must be the one the build of ``record`` wrote, holding what that build left in it.
+
+    A GeoPackage's SHA-256 is compared with the record's; a PostGIS store's content digest
+    (:meth:`~healthy_streets.io.store.PostGISStore.content_digest`, worked out by the
+    database) with the one the build took as it wrote, so that rows another user or an
+    import added, removed or edited since are seen.
+    """
+    entry = record.get("store") or {}
+    if str(store_target).startswith("postgres"):
+        if store is None or entry.get("key") != store.key:
+            return "", f"Reading every input: the build of {when} wrote another store."
+        where = store.name
+        digest = store.content_digest()
+        if digest is None:
+            return "", f"Reading every input: the store {where} is empty; it is written anew."
+    else:
+        path = Path(store_target)
+        where = str(path)
+        if entry.get("target") != str(path.resolve()):
+            return "", f"Reading every input: the build of {when} wrote another store."
+        if not path.is_file():
+            return "", f"Reading every input: the store {path} is missing; it is written anew."
+        digest = sha256(path)
+    if digest != entry.get("digest", entry.get("sha256")):
+        return "", (
+            f"Reading every input: the store {where} was changed since the build of {when} (by "
+            "an import, another build, or in QGIS); it is written anew from the project's files."
+        )
+    return where, ""
 
 
 def _only_reports(record: dict[str, Any], fingerprint: dict[str, Any]) -> bool:
@@ -374,9 +409,19 @@ def build_record(
     }
 
 
-def store_entry(store_target: str, store_copy: Path | None) -> dict[str, Any]:
-    """How the record names the store a build wrote: its path and, for a GeoPackage, the
-    SHA-256 of the copy the build staged (the file it becomes)."""
+def store_entry(
+    store_target: str,
+    store_copy: Path | None,
+    *,
+    store: Any = None,
+    digest: str | None = None,
+) -> dict[str, Any]:
+    """How the record names the store a build wrote: for a GeoPackage, its path and the
+    SHA-256 of the copy the build staged (the file it becomes); for a PostGIS ``store``,
+    its URL without the password, its schema, its key and the ``digest`` of its content
+    as the build left it."""
+    if store is not None and hasattr(store, "key"):
+        return {"target": store.name, "key": store.key, "sha256": None, "digest": digest}
     if store_copy is None:
         return {"target": str(store_target), "sha256": None}
     return {"target": str(Path(store_target).resolve()), "sha256": sha256(store_copy)}

@@ -1,25 +1,41 @@
-"""A build's attaching and per-zone counts done in its PostGIS store's database.
+"""A build's attaching, per-zone counts and maps' rows done in its PostGIS store's database.
 
 With ``[store] in_database = true`` (or ``build --in-database``) and a PostgreSQL store,
 a build reads its inputs and cuts the streets at the zones as always, then writes the layers
-into the database and takes from it each asset's and report's zone and nearest street
-(:func:`healthy_streets.io.postgis_analysis.layers_attached_in_database`), and the summary's
-and the category tables' counts (:func:`with_database_counts`). The results are those of
-the in-memory path (the tests compare them on the sample); ``docs/postgis.md`` says when
-the database is worth it.
+into a working schema of the database (:func:`layers_in_database`) and takes from it each asset's
+and report's zone and nearest street, and the summary's and the category tables' counts
+(:func:`with_database_counts`). The maps' background and 20mph gaps join them there
+(:func:`map_rows`), and each map worker reads its own zone's rows back from the database to
+draw its map. The results are those of the in-memory path (the tests compare them on the
+sample); ``docs/postgis.md`` says when the database is worth it.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from healthy_streets.errors import ConfigError
-from healthy_streets.io.postgis_analysis import ZoneCounts, layers_attached_in_database
+from healthy_streets.io.postgis_analysis import (
+    WorkingSchema,
+    ZoneCounts,
+    ZoneRowsReader,
+    layers_attached_in_database,
+    working_schema,
+)
 from healthy_streets.model.build import Layers
 
-__all__ = ["attached_in_database", "check_in_database", "with_database_counts"]
+__all__ = [
+    "attached_in_database",
+    "check_in_database",
+    "layers_in_database",
+    "map_rows",
+    "with_database_counts",
+]
 
 _STATUSES = ["open", "fixed", "closed"]
 
@@ -40,6 +56,27 @@ def attached_in_database(store: Any, layers: Layers) -> tuple[Layers, ZoneCounts
     and the per-zone counts (see
     :func:`~healthy_streets.io.postgis_analysis.layers_attached_in_database`)."""
     return layers_attached_in_database(store, layers)
+
+
+@contextlib.contextmanager
+def layers_in_database(store: Any, layers: Layers) -> Iterator[WorkingSchema]:
+    """The build's layers in a working schema of ``store``'s database, attached and
+    counted there, for the ``with`` block (then dropped): its ``layers`` are attached, its
+    ``counts`` the per-zone counts (see
+    :func:`~healthy_streets.io.postgis_analysis.working_schema`)."""
+    with working_schema(store, layers) as work:
+        yield work
+
+
+def map_rows(
+    work: WorkingSchema, *, gaps: gpd.GeoDataFrame | None, basemap: gpd.GeoDataFrame | None
+) -> ZoneRowsReader:
+    """Write the maps' 20mph ``gaps`` and ``basemap`` beside the layers of ``work``, and
+    return what the map workers read each zone's rows with
+    (:func:`healthy_streets.maps.batch.save_maps`'s ``rows``)."""
+    work.add("gaps", gaps)
+    work.add("basemap", basemap)
+    return work.reader()
 
 
 def with_database_counts(

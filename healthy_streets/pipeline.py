@@ -60,8 +60,9 @@ from healthy_streets.errors import (
     OutputWriteError,
 )
 from healthy_streets.in_database import (
-    attached_in_database,
     check_in_database,
+    layers_in_database,
+    map_rows,
     with_database_counts,
 )
 from healthy_streets.io._common import check_buffer_m
@@ -77,7 +78,7 @@ from healthy_streets.io.store import kept_additions, open_store, store_names, st
 from healthy_streets.io.streets import is_graphml, read_street_network
 from healthy_streets.io.write import write_csv, write_workbook
 from healthy_streets.io.zones import read_speed_limit_lines, read_zones
-from healthy_streets.maps.batch import save_maps
+from healthy_streets.maps.batch import RowsSource, save_maps
 from healthy_streets.maps.elements import GENERATOR
 from healthy_streets.maps.index import index_page, save_index
 from healthy_streets.maps.pdf import check_printing, maps_to_pdf
@@ -526,11 +527,14 @@ def _stage_outputs(
     additions_contact: str | None = None,
     gaps: gpd.GeoDataFrame | None = None,
     since_last: Changes | None = None,
+    rows: RowsSource | None = None,
 ) -> None:
     """Write every output into the staging folder (a failure to write is one clear error,
     with nothing changed); the maps' PDFs when ``relative`` names them. The 20mph gaps are
     worked out once for every map (``gaps``, when the tables already did); the changes
-    ``since_last`` build are marked on the maps and the index."""
+    ``since_last`` build are marked on the maps and the index. With ``rows``, each map is
+    drawn from its zone's rows read from there (see
+    :func:`~healthy_streets.maps.batch.save_maps`)."""
     stage, out = staging.files, staging.out
     with _write_errors(out):
         reporter = as_progress(progress)
@@ -547,6 +551,7 @@ def _stage_outputs(
             focus=focus,
             additions_contact=additions_contact,
             since_last=since_last,
+            rows=rows,
         )
         _stage_pdfs(stage, relative, chosen, reporter)
         if "index" in relative:
@@ -653,11 +658,11 @@ def build(
     """Run a whole project: imports, the store, the tables, the maps and the index.
 
     A build whose input files, project settings and toolkit version are those of the last
-    build into the output folder, with its GeoPackage store as that build left it, reuses
-    it (see :mod:`healthy_streets._rebuild`): the layers come from the store, only the maps
-    that are missing or were changed (or ``zone``'s) are drawn again, and the rest is left
-    as it was. When only report files changed, only they are read again. The outputs'
-    ``notes`` say what was reused, or why every input was read.
+    build into the output folder, with its store (a GeoPackage, or a PostGIS schema) as
+    that build left it, reuses it (see :mod:`healthy_streets._rebuild`): the layers come
+    from the store, only the maps that are missing or were changed (or ``zone``'s) are drawn
+    again, and the rest is left as it was. When only report files changed, only they are
+    read again. The outputs' ``notes`` say what was reused, or why every input was read.
 
     The maps, tables, index, rejected rows and store change together or not at all: all
     are prepared first (the outputs in a staging folder, a GeoPackage store in a copy, a
@@ -740,7 +745,9 @@ def build(
         with staging:  # the folder's lock held, and any build killed as it ended finished
             fingerprint = input_fingerprint(project)
             zone_id = zone_ids[0] if zone_ids else None
-            plan, why = plan_rebuild(fingerprint, out, str(target), zone_id=zone_id, pdf=pdf)
+            plan, why = plan_rebuild(
+                fingerprint, out, str(target), zone_id=zone_id, pdf=pdf, store=store_at
+            )
             compare = project.compare == "last" if since_last is None else since_last
             if not reuse:
                 plan, why = None, "Reading every input, as asked."
@@ -805,7 +812,7 @@ def _build_staged(
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
     earlier = store_at.earlier_build() if compare else None
-    if reread is not None:  # a GeoPackage store's: never in the database
+    if reread is not None:  # zones, streets and assets from the store
         layers = _reading_reports_again(project, store_at, reread, reporter)
     else:
         kept = kept_additions(store_at, inputs=project.inputs.paths())
@@ -816,30 +823,35 @@ def _build_staged(
             reports_within_m=evaluation_buffer_m(**project.evaluation),
             attach=not in_database,
         )
-    if in_database:  # zones and street links from the PostGIS database
-        reporter.step("Attaching assets and reports in the database")
-        layers, counts = attached_in_database(store_at, layers)
-    checkpoint("loaded")
-    reporter.step("Working out the tables")
-    gaps = twenty_mph_gaps(layers)  # once, for the table and every map
-    tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
-    if in_database:
-        tables = with_database_counts(tables, counts)
-    changes = changes_since(earlier, layers) if earlier is not None else None
-    if changes is not None:
-        tables = history.with_changes(tables, changes, layers.zones)
-    relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
-    _stage_project_outputs(
-        project,
-        layers,
-        staging,
-        relative,
-        overwrite=overwrite,
-        tables=tables,
-        gaps=gaps,
-        progress=reporter,
-        since_last=changes,
-    )
+    with contextlib.ExitStack() as database:
+        work = None
+        if in_database:  # zones and street links from the PostGIS database
+            reporter.step("Attaching assets and reports in the database")
+            work = database.enter_context(layers_in_database(store_at, layers))
+            layers = work.layers
+        checkpoint("loaded")
+        reporter.step("Working out the tables")
+        gaps = twenty_mph_gaps(layers)  # once, for the table and every map
+        tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
+        if work is not None:
+            tables = with_database_counts(tables, work.counts)
+        changes = changes_since(earlier, layers) if earlier is not None else None
+        if changes is not None:
+            tables = history.with_changes(tables, changes, layers.zones)
+        relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
+        _stage_project_outputs(
+            project,
+            layers,
+            staging,
+            relative,
+            overwrite=overwrite,
+            tables=tables,
+            gaps=gaps,
+            progress=reporter,
+            since_last=changes,
+            # each map drawn from its zone's rows, read back from the database
+            rows=map_rows(work, gaps=gaps, basemap=layers.basemap) if work else None,
+        )
     reporter.step("Updating the store")
     update = store_update(layers, project.inputs)
     update.history = history.build_record(
@@ -863,7 +875,12 @@ def _build_staged(
             record = build_record(
                 fingerprint=fingerprint,
                 build_id=staging.id,
-                store=store_entry(str(prepared.moves[0][1]) if copy else "", copy),
+                store=store_entry(
+                    str(prepared.moves[0][1]) if copy else "",
+                    copy,
+                    store=store_at if prepared.digest is not None else None,
+                    digest=prepared.digest,
+                ),
                 staged={str(path): staging.files / path for path in relative.values()},
                 zone_ids=[str(z) for z in layers.zones["zone_id"]],
                 layers=layers,
@@ -902,6 +919,7 @@ def _stage_project_outputs(
     progress: Progress,
     gaps: gpd.GeoDataFrame | None = None,
     since_last: Changes | None = None,
+    rows: RowsSource | None = None,
 ) -> None:
     """Stage the outputs ``relative`` names, as the project draws them (its title, focus
     and contact), once each is known to be one a build may write."""
@@ -919,6 +937,7 @@ def _stage_project_outputs(
         additions_contact=project.additions_contact,
         gaps=gaps,
         since_last=since_last,
+        rows=rows,
     )
     checkpoint("staged")
 

@@ -1,19 +1,26 @@
 """Attaching and counting in PostGIS give what the in-memory path gives (the PostGIS tier)."""
 
+import datetime as dt
+import logging
+import re
+from dataclasses import replace
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from test_attach import points, streets_layer
 
 import healthy_streets as hs
 from healthy_streets.analysis.attach import assign_zones, attach_to_streets
 from healthy_streets.analysis.tables import asset_counts, report_counts, summarise_zones
 from healthy_streets.errors import ConfigError, ProjectFileError
-from healthy_streets.in_database import check_in_database, with_database_counts
+from healthy_streets.in_database import check_in_database, map_rows, with_database_counts
 from healthy_streets.io.postgis_analysis import (
     OUTSIDE,
     layers_attached_in_database,
+    working_schema,
     zone_counts_in_database,
     zone_rows,
 )
@@ -256,3 +263,141 @@ def test_a_build_in_the_database_gives_the_in_memory_zones_links_and_summary(
     expected = summarise_zones(sample_layers)
     for column in ("assets", "reports", "open", "fixed", "closed"):
         assert summary[column].tolist() == expected[column].tolist(), column
+
+
+def same_map(a: str, b: str) -> bool:
+    """Whether two meeting maps draw the same (folium names its elements at random)."""
+
+    def plain(text: str) -> str:
+        seen: dict[str, str] = {}
+        return re.sub(r"_[0-9a-f]{32}", lambda m: seen.setdefault(m[0], f"_{len(seen)}"), text)
+
+    return plain(a) == plain(b)
+
+
+@pytest.mark.postgis
+def test_an_in_database_build_draws_the_maps_the_in_memory_build_draws(
+    postgis_url, postgis_schema, tmp_path, caplog
+):
+    """Every map of the sample built in the database, each drawn from its zone's rows read
+    back from it, is the in-memory build's page (folium's random names aside), and the
+    working tables are gone afterwards."""
+    from healthy_streets.pipeline import build
+    from healthy_streets.project import sample_project
+
+    _, memory = build(sample_project(tmp_path / "memory"))
+    project = sample_project(tmp_path / "database")
+    project.store, project.store_schema, project.in_database = postgis_url, postgis_schema, True
+    with caplog.at_level(logging.DEBUG, logger="healthy_streets.maps.batch"):
+        _, database = build(project)
+
+    read = {r.zone_id: r.rows_read for r in caplog.records if getattr(r, "rows_read", None)}
+    assert set(read) == set(memory.maps) and all(n > 0 for n in read.values())
+    assert len(memory.maps) == 4
+    for zone_id, page in memory.maps.items():
+        drawn = database.maps[zone_id].read_text(encoding="utf-8")
+        assert same_map(drawn, page.read_text(encoding="utf-8")), zone_id
+    assert work_schemas(open_store(postgis_url, schema=postgis_schema)) == []
+
+
+def rows_in_view(layers, gaps, zone_id, margin_m=250.0):
+    """How many rows the map of ``zone_id`` draws from the layers in memory."""
+    zones = layers.zones
+    zone = zones[zones["zone_id"] == zone_id].iloc[0]
+    area = zone.geometry.buffer(margin_m)
+    count = 1 + int(zones.intersects(shapely.box(*area.bounds)).sum())
+    for layer in (layers.streets, layers.assets, layers.reports, layers.basemap, gaps):
+        count += int(layer.intersects(area).sum())
+    return count
+
+
+@pytest.mark.postgis
+def test_a_map_worker_reads_its_own_zones_rows_and_draws_them(
+    postgis_url, postgis_schema, sample_layers, tmp_path, caplog
+):
+    """Drawn in two worker processes from the database, each map reads exactly the rows of
+    its own view (not the county's) and draws what ``meeting_map`` draws from the layers,
+    though the layers in memory the workers were forked with have no reports or assets."""
+    from healthy_streets.analysis.gaps import twenty_mph_gaps
+    from healthy_streets.maps.batch import save_maps
+    from healthy_streets.maps.meeting import meeting_map
+
+    store = PostGISStore(postgis_url, schema=postgis_schema)
+    gaps = twenty_mph_gaps(sample_layers)
+    emptied = replace(
+        sample_layers,
+        assets=sample_layers.assets.iloc[:0],
+        reports=sample_layers.reports.iloc[:0],
+    )
+    zone_ids = list(sample_layers.zones["zone_id"])
+    with working_schema(store, sample_layers) as work:
+        rows = map_rows(work, gaps=gaps, basemap=sample_layers.basemap)
+        with caplog.at_level(logging.DEBUG, logger="healthy_streets.maps.batch"):
+            written = save_maps(
+                emptied,
+                {zid: tmp_path / f"{zid}.html" for zid in zone_ids},
+                workers=2,
+                made_on=dt.date(2026, 11, 25),
+                rows=rows,
+            )
+        cowslip = work.reader()("cowslip")  # in this process, for a look at what is read
+
+    read = {r.zone_id: r.rows_read for r in caplog.records if getattr(r, "rows_read", None)}
+    everything = (
+        sum(
+            len(layer)
+            for layer in (*(getattr(sample_layers, n) for n in ("zones", "streets")), gaps)
+        )
+        + len(sample_layers.assets)
+        + len(sample_layers.reports)
+        + len(sample_layers.basemap)
+    )
+    for zid in zone_ids:
+        assert read[zid] == rows_in_view(sample_layers, gaps, zid), zid
+        assert read[zid] < everything / 1.5, zid
+        expected = meeting_map(sample_layers, zid, made_on=dt.date(2026, 11, 25))
+        drawn = written[zid].read_text(encoding="utf-8")
+        assert same_map(drawn, expected.get_root().render()), zid
+    assert (
+        len(cowslip.reports)
+        == int(
+            sample_layers.reports.intersects(
+                sample_layers.zones.set_index("zone_id").loc["cowslip"].geometry.buffer(250)
+            ).sum()
+        )
+        > 100
+    )
+    assert work_schemas(store) == []
+
+
+def fail_while_drawing(store, layers, seen):
+    with working_schema(store, layers) as work:
+        seen += [work_schemas(store), work.name]
+        raise RuntimeError("a map could not be drawn")
+
+
+@pytest.mark.postgis
+def test_working_tables_go_when_the_build_fails_or_was_killed(postgis_url, sample_layers):
+    """A build that fails drops its working schema; one killed outright leaves its schema
+    behind, unlocked, and the next build drops it; a schema whose build still runs (its
+    lock held) is left alone."""
+    from sqlalchemy import text
+
+    store = PostGISStore(postgis_url, schema="unused")
+    engine = store.engine()
+    killed, running = "healthy_streets_work_00000000dead", "healthy_streets_work_00000000beef"
+    with engine.connect() as other:
+        other.execute(text(f'CREATE SCHEMA "{killed}"; CREATE SCHEMA "{running}"'))
+        other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": int("beef", 16)})
+        other.commit()
+        try:
+            seen: list = []
+            with pytest.raises(RuntimeError, match="could not be drawn"):
+                fail_while_drawing(store, sample_layers, seen)
+            assert set(seen[0]) == {(running,), (seen[1],)}  # the killed build's schema dropped
+            assert work_schemas(store) == [(running,)]
+        finally:
+            other.execute(text(f'DROP SCHEMA IF EXISTS "{running}"'))
+            other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": int("beef", 16)})
+            other.commit()
+    engine.dispose()

@@ -251,3 +251,95 @@ def test_maps_a_zone_build_left_out_are_drawn_from_the_store_with_their_links(tm
     assert (project / "out" / "maps" / "yarrowside-north.html").is_file()
     assert 'href="maps/yarrowside-north.html"' in index.read_text(encoding="utf-8")
     assert "Nothing changed" in build(project)
+
+
+# ---------------------------------------------------------------- a PostGIS store
+
+
+@pytest.fixture
+def postgis_project(tmp_path, postgis_url, postgis_schema) -> Path:
+    """The small project with its store in a PostGIS schema of its own, built in the
+    database."""
+    project = write_project(tmp_path / "project")
+    toml = project / "healthy-streets.toml"
+    toml.write_text(
+        toml.read_text()
+        + f'\n[store]\nurl = "{postgis_url}"\nschema = "{postgis_schema}"\nin_database = true\n'
+    )
+    return project
+
+
+def in_store(url: str, sql: str) -> list:
+    """Run ``sql`` in the database as another user would (committed); its rows, if any."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        result = conn.execute(text(sql))
+        rows = [tuple(row) for row in result] if result.returns_rows else []
+    engine.dispose()
+    return rows
+
+
+@pytest.mark.postgis
+def test_a_postgis_store_is_reused_when_nothing_changed(
+    postgis_project, postgis_url, postgis_schema
+):
+    """Built twice with nothing changed, the second build reads the layers from the PostGIS
+    store and changes nothing (not even the store's build records); ``--zone`` draws that
+    map again from the store, as the first build drew it; the record names the database
+    without its password."""
+    out = postgis_project / "out"
+    assert "no earlier build is recorded" in build(postgis_project)
+    first = out.parent / "first"
+    shutil.copytree(out, first)
+    builds = in_store(postgis_url, f'SELECT count(*) FROM "{postgis_schema}".builds')
+    before = hashes(out)
+
+    said = build(postgis_project)
+    assert "Streets, assets and reports unchanged since the build of" in said
+    assert "read from the store postgresql+psycopg://postgres:***@" in said
+    assert f"(schema {postgis_schema})" in said
+    assert "Nothing changed since the build of" in said
+    assert hashes(out) == before
+    assert in_store(postgis_url, f'SELECT count(*) FROM "{postgis_schema}".builds') == builds
+    record = (out / RECORD_NAME).read_text(encoding="utf-8")
+    assert ":postgres@" not in record and "postgres:***@" in record
+
+    zone = "cowslip"
+    said = build(postgis_project, "--zone", "Cowslip")
+    assert "Drawn again from the store: the map of 'Cowslip'" in said
+    after = hashes(out)
+    assert {name for name in before if after.get(name) != before[name]} == {f"maps/{zone}.html"}
+    assert same_map(out / "maps" / f"{zone}.html", first / "maps" / f"{zone}.html")
+    assert "Nothing changed since the build of" in build(postgis_project)
+
+
+@pytest.mark.postgis
+def test_a_postgis_store_changed_since_the_build_is_written_anew(
+    postgis_project, postgis_url, postgis_schema
+):
+    """Rows another user removed, or one value edited (the rows' count unchanged), are
+    seen: the next build reads every input and writes the store anew."""
+    reports = f'"{postgis_schema}".reports'
+    build(postgis_project)
+    (kept,) = in_store(postgis_url, f"SELECT count(*) FROM {reports}")
+    in_store(
+        postgis_url,
+        f"DELETE FROM {reports} WHERE ctid IN (SELECT ctid FROM {reports} LIMIT 5)",
+    )
+    said = build(postgis_project)
+    assert "Reading every input: the store postgresql" in said
+    assert "was changed since the build of" in said
+    assert in_store(postgis_url, f"SELECT count(*) FROM {reports}") == [kept]
+    assert "Nothing changed since the build of" in build(postgis_project)
+
+    in_store(
+        postgis_url,
+        f"UPDATE {reports} SET title = 'Edited in QGIS' "
+        f"WHERE report_id = (SELECT min(report_id) FROM {reports})",
+    )
+    said = build(postgis_project)
+    assert "was changed since the build of" in said
+    edited = in_store(postgis_url, f"SELECT count(*) FROM {reports} WHERE title = 'Edited in QGIS'")
+    assert edited == [(0,)]

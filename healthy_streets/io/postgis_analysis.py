@@ -16,9 +16,10 @@ with the same rules and the same results:
   category) with how many are open, fixed and closed now, and assets per zone (and per zone
   and category), as SQL aggregates; the area outside every zone is the row
   :data:`OUTSIDE`.
-- **One zone's rows** (:func:`zone_rows`, :func:`iter_zone_rows`): the streets, assets and
-  reports a meeting map of that zone draws (those within ``margin_m`` of it), streamed back
-  as GeoDataFrames, one zone at a time.
+- **One zone's rows** (:func:`zone_rows`, :func:`iter_zone_rows`, :class:`ZoneRowsReader`):
+  the zones, streets, assets and reports (and from a build's working schema, the background
+  and the 20mph gaps) a meeting map of that zone draws (those within ``margin_m`` of it),
+  streamed back as GeoDataFrames, one zone at a time.
 
 The tables are the store's layout (:mod:`healthy_streets.io.store`): ``zones``,
 ``streets`` (cut at the zones), ``assets`` and ``reports`` in one schema, geometry column
@@ -28,11 +29,12 @@ missing (:func:`ensure_spatial_indexes`).
 SQL text is built only from the toolkit's own names (the schema, tables and columns, each
 quoted); every value (distances, dates, zone ids, areas) is a bound parameter.
 
-A build with ``[store] in_database = true`` (``build --in-database``) calls
-:func:`layers_attached_in_database`: it writes the layers into a working schema inside one
-transaction, attaches and counts there, reads back each row's zone and street, and rolls the
-transaction back, so that nothing is left in the database but what the build then commits
-to the store.
+A build with ``[store] in_database = true`` (``build --in-database``) opens a
+:func:`working_schema`: it writes the layers into a schema of their own, attaches and
+counts there, reads back each row's zone and street, adds the maps' background and gaps,
+and lets the map workers read each zone's rows (:meth:`WorkingSchema.reader`); the schema
+is dropped when the maps are drawn, so that nothing is left in the database but what the
+build then commits to the store. :func:`layers_attached_in_database` does the joins alone.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import multiprocessing
+import multiprocessing.util
+import os
+import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -58,13 +64,16 @@ from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, ZONES, confor
 
 __all__ = [
     "OUTSIDE",
+    "WorkingSchema",
     "ZoneCounts",
     "ZoneRows",
+    "ZoneRowsReader",
     "assign_zones_in_database",
     "attach_in_database",
     "ensure_spatial_indexes",
     "iter_zone_rows",
     "layers_attached_in_database",
+    "working_schema",
     "zone_counts_in_database",
     "zone_rows",
 ]
@@ -277,14 +286,26 @@ def zone_counts_in_database(
 
 @dataclass
 class ZoneRows:
-    """What one zone's map draws, read from the database: the zone, and the streets,
-    assets and reports within ``margin_m`` of it (whole features, as
-    :func:`~healthy_streets.maps.meeting.map_view` picks them from the layers)."""
+    """What one zone's map draws, read from the database: the zone, the zones in its view's
+    rectangle (itself among them: the neighbours' outlines), and the streets, assets and
+    reports within ``margin_m`` of it (whole features, as
+    :func:`~healthy_streets.maps.meeting.map_view` picks them from the layers); and, read
+    from a build's working schema (:func:`working_schema`), the background and the 20mph
+    gaps within ``margin_m`` (``None`` where the schema holds none)."""
 
     zone: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
     assets: gpd.GeoDataFrame
     reports: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame | None = None
+    basemap: gpd.GeoDataFrame | None = None
+    gaps: gpd.GeoDataFrame | None = None
+
+    @property
+    def rows_read(self) -> int:
+        """How many rows were read from the database (the zone's own row among them)."""
+        frames = (self.zone, self.zones, self.streets, self.assets, self.reports)
+        return sum(len(f) for f in (*frames, self.basemap, self.gaps) if f is not None)
 
 
 def zone_rows(conn: Any, zone_id: str, *, schema: str, margin_m: float = 250.0) -> ZoneRows:
@@ -300,7 +321,8 @@ def zone_rows(conn: Any, zone_id: str, *, schema: str, margin_m: float = 250.0) 
         The store's schema (its ``zones``, ``streets``, ``assets`` and ``reports``).
     margin_m
         The map's margin around the zone: features meeting the zone buffered by this much
-        are read (the buffer made by shapely, as the maps make it, and sent as a value).
+        are read (the buffer made by shapely, as the maps make it, and sent as a value);
+        zones meeting that area's bounding rectangle.
 
     Returns
     -------
@@ -314,16 +336,7 @@ def zone_rows(conn: Any, zone_id: str, *, schema: str, margin_m: float = 250.0) 
     >>> with store.engine().connect() as conn:  # doctest: +SKIP
     ...     rows = zone_rows(conn, "cowslip", schema=store.schema)
     """
-    zones = _read(conn, "zones", schema, "WHERE zone_id = :zone_id", {"zone_id": zone_id})
-    if zones.empty:
-        empty = {name: _read(conn, name, schema, "WHERE false", {}) for name in _MAP_LAYERS}
-        return ZoneRows(zone=zones, **empty)
-    crs = zones.crs
-    area = shapely.buffer(zones.geometry.iloc[0], margin_m)
-    params = {"area": shapely.to_wkb(area), "srid": int(crs.to_epsg() or 0)}
-    where = "WHERE ST_Intersects(geometry, ST_GeomFromWKB(:area, :srid))"
-    layers = {name: _read(conn, name, schema, where, params) for name in _MAP_LAYERS}
-    return ZoneRows(zone=zones, **layers)
+    return _zone_rows(conn, zone_id, schema=schema, margin_m=margin_m)
 
 
 def iter_zone_rows(
@@ -334,7 +347,7 @@ def iter_zone_rows(
         yield zone_id, zone_rows(conn, zone_id, schema=schema, margin_m=margin_m)
 
 
-#: The layers a map reads, with the columns their rows are ordered by.
+#: The layers a map reads, with the columns their rows are ordered by in a store.
 _MAP_LAYERS = {
     "streets": ("osm_way_id", "segment_id"),
     "assets": ("asset_id",),
@@ -343,22 +356,358 @@ _MAP_LAYERS = {
 _SPECS = {"zones": ZONES, "streets": STREETS, "assets": ASSETS, "reports": REPORTS}
 
 
+def _zone_rows(
+    conn: Any,
+    zone_id: str,
+    *,
+    schema: str,
+    margin_m: float,
+    extra: dict[str, dict[str, Any]] | None = None,
+    by_row: bool = False,
+) -> ZoneRows:
+    """:func:`zone_rows`, and the ``extra`` layers (name -> their columns' dtypes) a working
+    schema holds; ``by_row``: rows in their layer's order (the working tables' ``_row``)."""
+    extra = extra or {}
+
+    def read(name: str, where: str, params: dict[str, Any]) -> gpd.GeoDataFrame:
+        if name in extra:
+            return _read_extra(conn, name, schema, where, params, extra[name])
+        return _read(conn, name, schema, where, params, by_row=by_row)
+
+    zone = read("zones", "WHERE zone_id = :zone_id", {"zone_id": zone_id})
+    names = [*_MAP_LAYERS, *extra]
+    if zone.empty:
+        empty = {name: read(name, "WHERE false", {}) for name in ["zones", *names]}
+        return ZoneRows(zone=zone, **empty)
+    zone = zone.iloc[:1]  # as a map draws the first zone of that id
+    area = shapely.buffer(zone.geometry.iloc[0], margin_m)
+    srid = int(zone.crs.to_epsg() or 0)
+    where = "WHERE ST_Intersects(geometry, ST_GeomFromWKB(:area, :srid))"
+    frames = {
+        name: read(name, where, {"area": shapely.to_wkb(area), "srid": srid}) for name in names
+    }
+    box = {"area": shapely.to_wkb(shapely.box(*area.bounds)), "srid": srid}
+    return ZoneRows(zone=zone, zones=read("zones", where, box), **frames)
+
+
 def _read(
-    conn: Any, layer: str, schema: str, where: str, params: dict[str, Any]
+    conn: Any,
+    layer: str,
+    schema: str,
+    where: str,
+    params: dict[str, Any],
+    *,
+    by_row: bool = False,
 ) -> gpd.GeoDataFrame:
     from sqlalchemy import text
 
     spec = _SPECS[layer]
     columns = ", ".join(_name(c) for c in spec.column_names)
-    keys = _MAP_LAYERS.get(layer, ("zone_id",))
-    order = ", ".join(f'{_name(k)} COLLATE "C"' if k != "osm_way_id" else _name(k) for k in keys)
+    if by_row:
+        order = _name(ROW)
+    else:
+        keys = _MAP_LAYERS.get(layer, ("zone_id",))
+        order = ", ".join(
+            f'{_name(k)} COLLATE "C"' if k != "osm_way_id" else _name(k) for k in keys
+        )
     sql = text(
         f"SELECT {columns} FROM {_name(schema, layer)} {where} ORDER BY {order}"  # noqa: S608
     )
     frame = gpd.read_postgis(sql, conn, geom_col="geometry", params=params)
     if frame.crs is None:
         frame = frame.set_crs(settings.working_crs)
-    return conform(frame, spec)
+    if not by_row:
+        return conform(frame, spec)
+    # a working table's rows were conformed as they were written: only the dtypes to set
+    out = frame.astype({c.name: c.dtype for c in spec.columns})
+    if "street_distance_m" in out:  # exact in the database, rounded in the layer
+        out["street_distance_m"] = np.round(out["street_distance_m"].to_numpy("float64"), 1)
+    out.attrs["layer"] = spec.name
+    return out
+
+
+def _read_extra(
+    conn: Any,
+    layer: str,
+    schema: str,
+    where: str,
+    params: dict[str, Any],
+    dtypes: dict[str, Any],
+) -> gpd.GeoDataFrame:
+    """A layer of a working schema that has no spec of its own (the background, the gaps),
+    with its columns in the dtypes it had in memory."""
+    from sqlalchemy import text
+
+    columns = ", ".join(_name(c) for c in dtypes)
+    sql = text(
+        f"SELECT {columns}, geometry FROM {_name(schema, layer)} {where} "  # noqa: S608
+        f"ORDER BY {_name(ROW)}"
+    )
+    frame = gpd.read_postgis(sql, conn, geom_col="geometry", params=params)
+    frame = frame.set_crs(settings.working_crs, allow_override=True)
+    for column, dtype in dtypes.items():
+        frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+class ZoneRowsReader:
+    """Reads one zone's rows at a time (:class:`ZoneRows`) from a build's working schema
+    (:func:`working_schema`), on a connection of its own in each process that reads.
+
+    A map worker forked from the build's process opens its own engine on its first read
+    (an engine or connection is never used across a fork: one inherited from the parent is
+    let go of without touching the parent's connections), and closes it when the worker
+    ends. Call it as ``reader(zone_id, margin_m=250.0)``.
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        schema: str,
+        extra: dict[str, dict[str, Any]] | None = None,
+        inherited: Any = None,
+    ) -> None:
+        self.store = store
+        self.schema = schema
+        self.extra = dict(extra or {})
+        self._inherited = inherited
+        self._engine: Any = None
+        self._pid = os.getpid()
+
+    def __call__(self, zone_id: str, *, margin_m: float = 250.0) -> ZoneRows:
+        """The rows the map of ``zone_id`` draws, as :func:`zone_rows` reads them (with the
+        background and the gaps the working schema holds)."""
+        failures = _failures(store=self.store, doing="read a zone's rows for its map")
+        with failures, self._connected().connect() as conn:
+            return _zone_rows(
+                conn,
+                zone_id,
+                schema=self.schema,
+                margin_m=margin_m,
+                extra=self.extra,
+                by_row=True,
+            )
+
+    def _connected(self) -> Any:
+        if self._engine is not None and self._pid != os.getpid():
+            self._engine.dispose(close=False)  # the parent's: its connections are left to it
+            self._engine = None
+        if self._engine is None:
+            if self._inherited is not None and self._pid != os.getpid():
+                self._inherited.dispose(close=False)  # the parent's engine: left to it
+                self._inherited = None
+            self._engine, self._pid = self.store.engine(), os.getpid()
+            if multiprocessing.parent_process() is not None:  # a worker: close it as it ends
+                multiprocessing.util.Finalize(None, self._engine.dispose, exitpriority=10)
+        return self._engine
+
+    def close(self) -> None:
+        """Close this process's connection (a forked copy's is left to its own process)."""
+        if self._engine is not None and self._pid == os.getpid():
+            self._engine.dispose()
+        self._engine = None
+
+
+#: Working schemas are named this and 12 hexadecimal digits; those digits are the key of
+#: the advisory lock their build holds while it uses them.
+_WORK_PREFIX = "healthy_streets_work_"
+
+
+@dataclass
+class WorkingSchema:
+    """A build's working tables in the store's database (see :func:`working_schema`).
+
+    Attributes
+    ----------
+    name
+        The schema.
+    layers
+        The layers given, with each asset's and report's zone and street from the database.
+    counts
+        The per-zone counts.
+    """
+
+    store: Any
+    name: str
+    layers: Layers
+    counts: ZoneCounts
+    conn: Any
+    extra: dict[str, dict[str, Any]]
+    engine: Any = None
+
+    def add(self, name: str, frame: gpd.GeoDataFrame | None) -> None:
+        """Write another layer the maps draw (``basemap``, ``gaps``) into the schema, with
+        its GiST index (nothing for ``None``)."""
+        if frame is None:
+            return
+        columns = [c for c in frame.columns if c != frame.geometry.name]
+        with _failures(store=self.store, doing=f"write the maps' {name}"), self.conn.begin():
+            _write_work(self.conn, frame, name, self.name, columns=columns)
+            ensure_spatial_indexes(self.conn, schema=self.name, tables=[name])
+        self.extra[name] = {c: frame[c].dtype for c in columns}
+
+    def reader(self) -> ZoneRowsReader:
+        """A :class:`ZoneRowsReader` of this schema (for the map workers)."""
+        return ZoneRowsReader(self.store, schema=self.name, extra=self.extra, inherited=self.engine)
+
+
+@contextlib.contextmanager
+def working_schema(
+    store: Any,
+    layers: Layers,
+    *,
+    maps: bool = True,
+    max_distance_m: float | None = None,
+    start: dt.datetime | pd.Timestamp | None = None,
+    end: dt.datetime | pd.Timestamp | None = None,
+) -> Iterator[WorkingSchema]:
+    """The layers written into a working schema of ``store``'s database and attached and
+    counted there, for as long as the ``with`` block lasts; then the schema is dropped.
+
+    The zones, the streets (cut at the zones), and the assets and reports are written
+    (with every column of their layer when ``maps``, else only those the joins need);
+    :func:`assign_zones_in_database`, :func:`attach_in_database` and
+    :func:`zone_counts_in_database` run there, and each row's ``zone_id``, ``segment_id``,
+    ``street_name`` and ``street_distance_m`` are read back. The schema is committed, so
+    that other connections (the map workers', :meth:`WorkingSchema.reader`) read it, and
+    dropped at the end of the block, whatever happens in it. The build holds an advisory
+    lock named by the schema while it lasts: a schema left by a build that was killed
+    outright (its lock gone with its connection) is dropped by the next one.
+
+    Parameters
+    ----------
+    store
+        A :class:`~healthy_streets.io.store.PostGISStore`.
+    layers
+        From :func:`~healthy_streets.pipeline.load_layers` (with ``attach=False``, or
+        attached already: the database's results replace the layers' own).
+    maps
+        Write every column, for the maps to read back; ``False`` writes the joins' only.
+    max_distance_m
+        As :func:`attach_in_database`'s.
+    start, end
+        The period the report counts cover (see :func:`zone_counts_in_database`).
+    """
+    from sqlalchemy import text
+
+    key = uuid.uuid4().hex[:12]
+    work = _WORK_PREFIX + key
+    engine = store.engine()
+    try:
+        with _failures(store=store, doing="attach the layers"):
+            conn = engine.connect()
+            try:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": int(key, 16)})
+                conn.commit()
+                _drop_abandoned(conn)
+                with conn.begin():
+                    conn.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
+                    attached, counts = _attached(
+                        conn,
+                        layers,
+                        work,
+                        maps=maps,
+                        max_distance_m=max_distance_m,
+                        start=start,
+                        end=end,
+                    )
+            except BaseException:
+                _let_go(conn, work, key)
+                raise
+        try:
+            yield WorkingSchema(store, work, attached, counts, conn, {}, engine)
+        finally:
+            _let_go(conn, work, key)
+    finally:
+        engine.dispose()
+
+
+def _let_go(conn: Any, work: str, key: str) -> None:
+    """Drop the working schema, let go of its lock and close the connection; a failure
+    to is logged (the next build drops the schema) and never hides what went before."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        _drop(conn, work, key)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning(
+            "Could not drop the working schema %s (%s); the next build in the database drops it.",
+            work,
+            str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__,
+        )
+    finally:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+def _attached(
+    conn: Any,
+    layers: Layers,
+    work: str,
+    *,
+    maps: bool,
+    max_distance_m: float | None,
+    start: dt.datetime | pd.Timestamp | None,
+    end: dt.datetime | pd.Timestamp | None,
+) -> tuple[Layers, ZoneCounts]:
+    from sqlalchemy import text
+
+    with _timed("Wrote the working tables"):
+        conn.execute(text(f"CREATE SCHEMA {_name(work)}"))
+        for name in ("zones", "streets", "assets", "reports"):
+            columns = list(_SPECS[name].column_names) if maps else _WORK_COLUMNS[name]
+            columns = [c for c in columns if c != "geometry"]
+            _write_work(conn, getattr(layers, name), name, work, columns=columns)
+    with _timed("Indexed the working tables"):
+        ensure_spatial_indexes(conn, schema=work, tables=list(_WORK_COLUMNS))
+    attached: dict[str, gpd.GeoDataFrame] = {}
+    for name in ("assets", "reports"):
+        with _timed(f"Placed the {name} in zones"):
+            assign_zones_in_database(conn, schema=work, table=name)
+        with _timed(f"Attached the {name} to streets"):
+            attach_in_database(conn, schema=work, table=name, max_distance_m=max_distance_m)
+        with _timed(f"Read back the {name}' zones and streets"):
+            attached[name] = _with_links(getattr(layers, name), conn, work, name)
+    with _timed("Counted per zone"):
+        counts = zone_counts_in_database(conn, schema=work, start=start, end=end)
+    return replace(layers, assets=attached["assets"], reports=attached["reports"]), counts
+
+
+def _drop(conn: Any, work: str, key: str) -> None:
+    """Drop the working schema and let go of its lock (on a connection that may have
+    failed mid-transaction: rolled back first)."""
+    from sqlalchemy import text
+
+    with contextlib.suppress(Exception):
+        conn.rollback()
+    conn.execute(text(f"DROP SCHEMA IF EXISTS {_name(work)} CASCADE"))
+    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": int(key, 16)})
+    conn.commit()
+
+
+def _drop_abandoned(conn: Any) -> list[str]:
+    """Drop the working schemas whose build is gone (their advisory lock free): left by a
+    build killed outright. Returns their names."""
+    from sqlalchemy import text
+
+    found = conn.execute(
+        text("SELECT nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)"),
+        {"prefix": _WORK_PREFIX},
+    ).all()
+    dropped = []
+    for (name,) in found:
+        key = str(name)[len(_WORK_PREFIX) :]
+        if not re.fullmatch(r"[0-9a-f]{12}", key):
+            continue
+        taken = conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": int(key, 16)})
+        if not taken.scalar():
+            continue  # a build is using it
+        _drop(conn, str(name), key)
+        dropped.append(str(name))
+        log.info("Dropped the working schema %s, left by a build that was stopped.", name)
+    conn.commit()
+    return dropped
 
 
 def layers_attached_in_database(
@@ -373,11 +722,11 @@ def layers_attached_in_database(
     database, and the per-zone counts.
 
     The zones, the streets (cut at the zones) and the assets and reports (only the columns
-    the joins need) are written into a working schema of the store's database, inside one
-    transaction; :func:`assign_zones_in_database`, :func:`attach_in_database` and
+    the joins need) are written into a working schema of the store's database;
+    :func:`assign_zones_in_database`, :func:`attach_in_database` and
     :func:`zone_counts_in_database` run there; each row's ``zone_id``, ``segment_id``,
-    ``street_name`` and ``street_distance_m`` are read back; and the transaction is rolled
-    back, leaving the database as it was.
+    ``street_name`` and ``street_distance_m`` are read back; and the schema is dropped,
+    leaving the database as it was (:func:`working_schema`, without the maps' columns).
 
     Parameters
     ----------
@@ -402,35 +751,10 @@ def layers_attached_in_database(
     >>> attached, counts = layers_attached_in_database(store, layers)  # doctest: +SKIP
     >>> counts.reports_by_category.head()  # doctest: +SKIP
     """
-    from sqlalchemy import text
-
-    work = f"healthy_streets_work_{uuid.uuid4().hex[:12]}"
-    attached: dict[str, gpd.GeoDataFrame] = {}
-    with _failures(store):
-        engine = store.engine()
-        try:
-            with engine.connect() as conn, _rolled_back(conn):
-                conn.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves
-                with _timed("Wrote the working tables"):
-                    conn.execute(text(f"CREATE SCHEMA {_name(work)}"))
-                    for name in ("zones", "streets", "assets", "reports"):
-                        _write_work(conn, getattr(layers, name), name, work)
-                with _timed("Indexed the working tables"):
-                    ensure_spatial_indexes(conn, schema=work, tables=list(_WORK_COLUMNS))
-                for name in ("assets", "reports"):
-                    with _timed(f"Placed the {name} in zones"):
-                        assign_zones_in_database(conn, schema=work, table=name)
-                    with _timed(f"Attached the {name} to streets"):
-                        attach_in_database(
-                            conn, schema=work, table=name, max_distance_m=max_distance_m
-                        )
-                    with _timed(f"Read back the {name}' zones and streets"):
-                        attached[name] = _with_links(getattr(layers, name), conn, work, name)
-                with _timed("Counted per zone"):
-                    counts = zone_counts_in_database(conn, schema=work, start=start, end=end)
-        finally:
-            engine.dispose()
-    return replace(layers, assets=attached["assets"], reports=attached["reports"]), counts
+    with working_schema(
+        store, layers, maps=False, max_distance_m=max_distance_m, start=start, end=end
+    ) as work:
+        return work.layers, work.counts
 
 
 @contextlib.contextmanager
@@ -442,8 +766,9 @@ def _timed(what: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _failures(store: Any) -> Iterator[None]:
-    """Database and network failures become one :class:`StoreError`."""
+def _failures(*, store: Any, doing: str) -> Iterator[None]:
+    """Database and network failures become one :class:`StoreError` (``doing``: what the
+    database could not do, after "could not")."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -453,36 +778,30 @@ def _failures(store: Any) -> Iterator[None]:
         where = make_url(store.url).render_as_string(hide_password=True)
         lines = str(exc).strip().splitlines()
         raise StoreError(
-            f"The PostGIS database at {where} could not attach the layers "
+            f"The PostGIS database at {where} could not {doing} "
             f"({lines[0][:200] if lines else type(exc).__name__}); nothing was changed. Check "
             "the server is running, has PostGIS, and the URL, user and password are right; or "
             "build without in_database."
         ) from None
 
 
-@contextlib.contextmanager
-def _rolled_back(conn: Any) -> Iterator[None]:
-    """One transaction, always rolled back at the end."""
-    transaction = conn.begin()
-    try:
-        yield
-    finally:
-        transaction.rollback()
-
-
-def _write_work(conn: Any, layer: gpd.GeoDataFrame, name: str, schema: str) -> None:
-    """``layer``'s columns the joins need, with each row's position, as table ``name``."""
+def _write_work(
+    conn: Any, layer: gpd.GeoDataFrame, name: str, schema: str, *, columns: list[str]
+) -> None:
+    """``layer``'s ``columns``, with each row's position (``_row``), as table ``name``; an
+    asset's or report's zone and street left empty for the joins to fill."""
     from sqlalchemy import text
 
+    if name in _SPECS:
+        layer = conform(layer, _SPECS[name])
     frame = gpd.GeoDataFrame(
-        layer[_WORK_COLUMNS[name]].reset_index(drop=True),
+        layer[columns].reset_index(drop=True),
         geometry=gpd.GeoSeries(layer.geometry.to_numpy(), crs=layer.crs).rename("geometry"),
     )
     frame.insert(0, ROW, np.arange(len(frame), dtype="int64"))
     if name in ("assets", "reports"):
-        frame["zone_id"] = pd.Series([None] * len(frame), dtype="object")
-        frame["segment_id"] = pd.Series([None] * len(frame), dtype="object")
-        frame["street_name"] = pd.Series([None] * len(frame), dtype="object")
+        for column in ("zone_id", "segment_id", "street_name"):
+            frame[column] = pd.Series([None] * len(frame), dtype="object")
         frame["street_distance_m"] = np.nan
     frame.to_postgis(name, conn, schema=schema, index=False)
     conn.execute(text(f"CREATE INDEX ON {_name(schema, name)} ({_name(ROW)})"))

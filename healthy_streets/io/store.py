@@ -418,12 +418,16 @@ class PreparedUpdate:
     key
         For a store whose commit is not a move: which store it is (``build_committed`` asks
         it), else ``None``.
+    digest
+        For a PostGIS store, :meth:`PostGISStore.content_digest` of what the update leaves
+        (taken inside its transaction), else ``None``.
     """
 
     moves: list[tuple[Path, Path]] = field(default_factory=list)
     commit: Callable[[], None] | None = None
     discard: Callable[[], None] = lambda: None
     key: str | None = None
+    digest: str | None = None
 
     def apply(self) -> None:
         """Make the update real on its own (outside a build): commit, then move."""
@@ -758,6 +762,7 @@ class PostGISStore:
 
             try:
                 self._apply(conn, update, overwrite=overwrite, build_id=build_id)
+                digest = self._digest(conn)
             except BaseException:
                 close(commit=False)
                 raise
@@ -770,7 +775,7 @@ class PostGISStore:
             with contextlib.suppress(Exception), self._failures():
                 close(commit=False)
 
-        return PreparedUpdate(commit=commit, discard=discard, key=self.key)
+        return PreparedUpdate(commit=commit, discard=discard, key=self.key, digest=digest)
 
     def _apply(self, conn: Any, update: StoreUpdate, *, overwrite: bool, build_id: str) -> None:
         from sqlalchemy import text
@@ -940,6 +945,65 @@ class PostGISStore:
                 engine.dispose()
         return _earlier(tables, reports, assets)
 
+    @property
+    def name(self) -> str:
+        """The store for people to read: its URL without the password, and the schema."""
+        return f"{_safe_url(self.url)} (schema {self.schema})"
+
+    def content_digest(self) -> str | None:
+        """A SHA-256 of what the store holds: every row of its layers, ``rejected`` and
+        ``provenance``, with their columns and types (``None`` when it holds no zones).
+
+        Worked out by the database from each row's text, in an order of its own (the rows'
+        hashes sorted), so that it changes with any row added, removed or edited, by the
+        toolkit or anyone else, and not with the order the rows are stored in. A build
+        records it (:class:`PreparedUpdate`), and the next build reuses the store only
+        when it is still the same (:mod:`healthy_streets._rebuild`).
+        """
+        with self._failures():
+            engine = self.engine()
+            try:
+                with engine.connect() as conn, conn.begin():
+                    return self._digest(conn)
+            finally:
+                engine.dispose()
+
+    def _digest(self, conn: Any) -> str | None:
+        from sqlalchemy import text
+
+        # the text of timestamps and numbers the same whatever the session's settings
+        for setting, value in (
+            ("TimeZone", "UTC"),
+            ("DateStyle", "ISO, YMD"),
+            ("extra_float_digits", "1"),
+        ):
+            conn.execute(
+                text("SELECT set_config(:name, :value, true)"), {"name": setting, "value": value}
+            )
+        digest = hashlib.sha256()
+        for table in (*LAYERS, "rejected", "provenance"):
+            columns = conn.execute(
+                text(
+                    "SELECT string_agg(column_name || ' ' || udt_name, ', ' "
+                    "ORDER BY ordinal_position) FROM information_schema.columns "
+                    "WHERE table_schema = :schema AND table_name = :table"
+                ),
+                {"schema": self.schema, "table": table},
+            ).scalar()
+            if columns is None:
+                if table == "zones":
+                    return None
+                digest.update(f"{table}: none\n".encode())
+                continue
+            count, rows = conn.execute(
+                text(
+                    "SELECT count(*), md5(coalesce(string_agg(h, '' ORDER BY h), '')) "  # noqa: S608
+                    f'FROM (SELECT md5(t::text) AS h FROM "{self.schema}"."{table}" AS t) AS r'
+                )
+            ).one()
+            digest.update(f"{table}: {columns}; {count} rows; {rows}\n".encode())
+        return digest.hexdigest()
+
     def _has_meta(self, conn: Any) -> bool:
         from sqlalchemy import inspect
 
@@ -956,16 +1020,38 @@ class PostGISStore:
         finally:
             engine.dispose()
 
-    def read(self, layer: str, *, with_paths: bool = False) -> pd.DataFrame:
+    def read(
+        self,
+        layer: str,
+        *,
+        with_paths: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> pd.DataFrame:
         """A layer (or table) of the store; ``with_paths`` keeps each row's
-        ``source_path``."""
+        ``source_path``; ``bbox`` (in the layer's CRS) reads only the rows whose bounding
+        box crosses it, through the GiST index where there is one. Rows come in the order
+        they were written."""
+        from sqlalchemy import text
+
         engine = self.engine()
         try:
             if layer in LAYERS:
+                where, params = "", dict[str, Any]()
+                if bbox is not None:
+                    where = (
+                        "WHERE geometry && ST_SetSRID(ST_MakeEnvelope(:x0, :y0, :x1, :y1), "
+                        "Find_SRID(:schema, :layer, 'geometry'))"
+                    )
+                    params = dict(zip(("x0", "y0", "x1", "y1"), map(float, bbox), strict=True))
+                    params |= {"schema": self.schema, "layer": layer}
                 frame = gpd.read_postgis(
-                    f'SELECT * FROM "{self.schema}"."{layer}"',  # noqa: S608
+                    text(
+                        f'SELECT * FROM "{self.schema}"."{layer}" {where} '  # noqa: S608
+                        "ORDER BY ctid"
+                    ),
                     engine,
                     geom_col="geometry",
+                    params=params,
                 )
                 return _read_back(frame, layer, with_paths=with_paths)
             return pd.read_sql(f'SELECT * FROM "{self.schema}"."{layer}"', engine)  # noqa: S608

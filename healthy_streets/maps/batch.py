@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import geopandas as gpd
 
@@ -43,16 +43,31 @@ from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.changes import Changes
 from healthy_streets.analysis.gaps import twenty_mph_gaps
 from healthy_streets.errors import ConfigError
-from healthy_streets.maps.meeting import draw_map, map_view, save_map
+from healthy_streets.maps.meeting import ViewRows, draw_map, map_view, save_map, view_of_rows
 from healthy_streets.model.build import Layers, Progress, as_progress
 
-__all__ = ["map_workers", "save_maps"]
+__all__ = ["RowsSource", "map_workers", "save_maps"]
 
 log = logging.getLogger(__name__)
 
 #: The environment variable that says how many processes draw maps (when the setting is
 #: not set): for the command line.
 WORKERS_VARIABLE = "HEALTHY_STREETS_MAP_WORKERS"
+
+
+class RowsSource(Protocol):
+    """Where the map workers read each zone's rows instead of picking them from the layers
+    in memory (a database: :class:`healthy_streets.io.postgis_analysis.ZoneRowsReader`).
+
+    Called in the worker that draws the map (a process forked from this one, which must
+    open its own connection to wherever the rows are), as ``source(zone_id,
+    margin_m=...)``; it returns the rows of that zone's view (:class:`ViewRows`) and
+    counts what it read. ``close()`` is called in this process when every map is drawn.
+    """
+
+    def __call__(self, zone_id: str, *, margin_m: float) -> ViewRows: ...
+
+    def close(self) -> None: ...
 
 
 #: What the workers draw from, set in this process just before they are forked (so that
@@ -68,6 +83,7 @@ class _Done:
     target: Path
     seconds: float
     cpu_s: float
+    rows: int | None = None
 
 
 def map_workers(workers: int | None = None, *, maps: int | None = None) -> int:
@@ -115,6 +131,7 @@ def save_maps(
     focus: str | None = "dog_fouling",
     additions_contact: str | None = None,
     since_last: Changes | None = None,
+    rows: RowsSource | None = None,
 ) -> dict[str, Path]:
     """Draw the meeting map of each zone in ``targets`` and write it there, on every core.
 
@@ -138,6 +155,12 @@ def save_maps(
         Told as each map is done ("Drawing the zone maps").
     margin_m, made_on, tiles, add_places, project, focus, additions_contact, since_last
         As :func:`~healthy_streets.maps.meeting.meeting_map` takes them.
+    rows
+        Where each worker reads its zone's rows (the zone, its neighbours, the streets,
+        assets, reports, background and gaps of its view), instead of picking them from
+        ``layers`` (then neither ``layers`` nor ``gaps`` are drawn from, and no spatial
+        index is built): a database, so that a worker holds its own zone's rows only.
+        Closed when the maps are drawn.
 
     Returns
     -------
@@ -157,7 +180,7 @@ def save_maps(
         optional=("assets", "reports"),
     )
     zones, streets = given["zones"], given["streets"]
-    if gaps is None:
+    if gaps is None and rows is None:
         gaps = twenty_mph_gaps(zones, streets)
     options = {
         "made_on": made_on or dt.date.today(),
@@ -175,7 +198,7 @@ def save_maps(
         "basemap": layers.basemap,
         "gaps": gaps,
     }
-    for layer in (zones, *layer_of.values()):
+    for layer in (zones, *layer_of.values()) if rows is None else ():
         if layer is not None and not layer.empty:
             _ = layer.sindex  # built once, here, and shared with every worker
     jobs = [(str(zone_id), Path(target)) for zone_id, target in targets.items()]
@@ -184,7 +207,7 @@ def save_maps(
         count = 1
     ticks = iter(as_progress(progress).items([z for z, _ in jobs], "Drawing the zone maps"))
     next(ticks, None)  # the first map starts; each map done moves the progress on
-    _SHARED.update(zones=zones, layers=layer_of, margin_m=margin_m, options=options)
+    _SHARED.update(zones=zones, layers=layer_of, margin_m=margin_m, options=options, rows=rows)
     try:
         if count == 1:
             for zone_id, target in jobs:
@@ -193,6 +216,8 @@ def save_maps(
             _pooled(jobs, count, lambda done: _tick(ticks, done))
     finally:
         _SHARED.clear()
+        if rows is not None:
+            rows.close()
     for _ in ticks:  # the progress ends (its bar closes) once every map is done
         pass
     return dict(jobs)
@@ -202,17 +227,27 @@ def _tick(ticks: Iterator[str], done: _Done) -> None:
     checkpoint("map-drawn")
     next(ticks, None)
     log.debug(
-        "Drew the map of %s in %.2f s (%.2f s of CPU).", done.zone_id, done.seconds, done.cpu_s
+        "Drew the map of %s in %.2f s (%.2f s of CPU).",
+        done.zone_id,
+        done.seconds,
+        done.cpu_s,
+        extra={"zone_id": done.zone_id, "rows_read": done.rows},  # rows: read from its source
     )
 
 
 def _draw(zone_id: str, target: Path) -> _Done:
-    """Draw the map of ``zone_id`` from :data:`_SHARED` and write it to ``target`` (in a
-    worker, or in this process)."""
+    """Draw the map of ``zone_id`` from :data:`_SHARED` (the layers, or the rows its source
+    reads) and write it to ``target`` (in a worker, or in this process)."""
     started, cpu = time.perf_counter(), time.process_time()
-    view = map_view(_SHARED["zones"], zone_id, margin_m=_SHARED["margin_m"], **_SHARED["layers"])
+    margin_m, source, read = _SHARED["margin_m"], _SHARED["rows"], None
+    if source is not None:
+        rows = source(zone_id, margin_m=margin_m)
+        view, read = view_of_rows(rows, margin_m=margin_m), rows.rows_read
+    else:
+        view = map_view(_SHARED["zones"], zone_id, margin_m=margin_m, **_SHARED["layers"])
     save_map(draw_map(view, **_SHARED["options"]), target, overwrite=True)
-    return _Done(zone_id, target, time.perf_counter() - started, time.process_time() - cpu)
+    took = time.perf_counter() - started
+    return _Done(zone_id, target, took, time.process_time() - cpu, rows=read)
 
 
 def _pooled(jobs: list[tuple[str, Path]], count: int, finished: Callable[[_Done], None]) -> None:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import folium
 import geopandas as gpd
@@ -291,6 +291,51 @@ def map_view(
         reports=_within(reports, area),
         basemap=_within(basemap, area),
         gaps=None if gaps is None else _within(gaps, area),
+        margin_m=margin_m,
+    )
+
+
+class ViewRows(Protocol):
+    """One zone's rows read from somewhere other than the layers in memory (a database:
+    :class:`healthy_streets.io.postgis_analysis.ZoneRows`): the zone (one row), the zones
+    meeting its view's rectangle, and the streets, assets, reports, background and 20mph
+    gaps meeting the zone and its margin (``None`` for a layer there is none of)."""
+
+    @property
+    def zone(self) -> gpd.GeoDataFrame: ...
+    @property
+    def zones(self) -> gpd.GeoDataFrame | None: ...
+    @property
+    def streets(self) -> gpd.GeoDataFrame: ...
+    @property
+    def assets(self) -> gpd.GeoDataFrame: ...
+    @property
+    def reports(self) -> gpd.GeoDataFrame: ...
+    @property
+    def basemap(self) -> gpd.GeoDataFrame | None: ...
+    @property
+    def gaps(self) -> gpd.GeoDataFrame | None: ...
+    @property
+    def rows_read(self) -> int:
+        """How many rows were read (the zone's own among them)."""
+        ...
+
+
+def view_of_rows(rows: ViewRows, *, margin_m: float = 250.0) -> MapView:
+    """The :class:`MapView` of one zone's rows read elsewhere: what :func:`map_view` picks
+    from the layers, when ``rows`` are the layers' rows within ``margin_m`` of the zone (and
+    the zones within its view's rectangle), in the layers' order."""
+    if rows.zone.empty:
+        raise ConfigError("The rows of a map were read for a zone that is not in the zones.")
+    nothing = gpd.GeoDataFrame(geometry=[], crs=settings.working_crs)
+    return MapView(
+        zone=rows.zone.iloc[0],
+        zones=rows.zones if rows.zones is not None else rows.zone,
+        streets=rows.streets,
+        assets=rows.assets,
+        reports=rows.reports,
+        basemap=rows.basemap if rows.basemap is not None else nothing,
+        gaps=rows.gaps,
         margin_m=margin_m,
     )
 
