@@ -34,7 +34,13 @@ import shapely
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_buffer_m, check_input
-from healthy_streets.io._osm_ways import STREET_TAGS, Ways, parse_ways, placed_runs
+from healthy_streets.io._osm_ways import (
+    STREET_TAGS,
+    NodePlaces,
+    Ways,
+    parse_ways,
+    placed_runs,
+)
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.segments import NotSimpleError, StreetWays, streets_from_ways
 from healthy_streets.model.streets import (
@@ -464,28 +470,49 @@ def lonlat_window(
 
 
 def read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> Ways:
-    """Every way of the file, with its nodes' places, written by libosmium as OPL and read
-    back as arrays (see :mod:`healthy_streets.io._osm_ways`)."""
+    """Every way of the file, written by libosmium as OPL, and every node's place, kept by
+    libosmium in an index on disk, read back as arrays (see
+    :mod:`healthy_streets.io._osm_ways`)."""
     import osmium
 
     with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
         opl = Path(folder) / "ways.opl"
-        locations = osmium.NodeLocationsForWays(osmium.index.create_map("flex_mem"))
-        locations.ignore_errors()  # a node the file lacks is a way's missing node
-        writer = osmium.SimpleWriter(
-            osmium.io.File(str(opl), "opl,add_metadata=false,locations_on_ways=true")
-        )
+        index = NodeIndex(Path(folder))
+        writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
         try:
             with reading(source):
                 osmium.apply(
                     osmium_input(source),
-                    locations,
+                    index.handler,
                     osmium.filter.EntityFilter(osmium.osm.WAY),
                     writer,
                 )
         finally:
             writer.close()
-        return parse_ways(opl.read_bytes(), window)
+        return parse_ways(opl.read_bytes(), index.places(source), window)
+
+
+class NodeIndex:
+    """Every node's place, kept by libosmium in a ``sparse_file_array`` index in a folder
+    as :attr:`handler` sees the nodes, and read back as arrays by :meth:`places`."""
+
+    def __init__(self, folder: Path) -> None:
+        import osmium
+
+        self.path = folder / "nodes.index"
+        if "," in str(self.path):  # libosmium reads the file name up to a comma
+            raise ValueError(f"The temporary file {self.path} cannot have a comma in its name.")
+        self.table = osmium.index.create_map(f"sparse_file_array,{self.path}")
+        self.handler = osmium.NodeLocationsForWays(self.table)
+        self.handler.ignore_errors()  # a node the file lacks is a way's missing node
+        self.handler.apply_nodes_to_ways = False  # ways' nodes are looked up on arrays
+
+    def places(self, source: OsmSource) -> NodePlaces:
+        """The places kept; nodes whose coordinates are out of range have none, and are
+        added to ``source.bad_nodes``."""
+        places = NodePlaces.from_index(self.path, self.table)
+        source.bad_nodes.update(places.out_of_range())
+        return places
 
 
 def _graph_from_ways(ways: StreetWays) -> nx.MultiDiGraph:
@@ -494,7 +521,10 @@ def _graph_from_ways(ways: StreetWays) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(crs="epsg:4326")
     refs, lon, lat = ways.refs.tolist(), ways.lon.tolist(), ways.lat.tolist()
     offsets = ways.offsets.tolist()
-    for w, (way_id, tags) in enumerate(zip(ways.way_ids.tolist(), ways.tags, strict=True)):
+    tags_of = [
+        {k: v for k, v in row.items() if isinstance(v, str)} for row in ways.tags.to_dict("records")
+    ]
+    for w, (way_id, tags) in enumerate(zip(ways.way_ids.tolist(), tags_of, strict=True)):
         run = range(offsets[w], offsets[w + 1])
         for i in run:
             graph.add_node(refs[i], x=lon[i], y=lat[i])

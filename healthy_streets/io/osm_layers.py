@@ -22,6 +22,7 @@ import shapely
 from healthy_streets.io._common import check_buffer_m, check_input
 from healthy_streets.io._osm_ways import Ways, parse_ways
 from healthy_streets.io.osm import (
+    NodeIndex,
     OsmSource,
     lonlat_window,
     network_from_ways,
@@ -115,13 +116,13 @@ def _read_all(
     wkb = osmium.geom.WKBFactory()
     with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
         opl = Path(folder) / "elements.opl"
-        writer = osmium.SimpleWriter(
-            osmium.io.File(str(opl), "opl,add_metadata=false,locations_on_ways=true")
-        )
+        index = NodeIndex(Path(folder))
+        writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
         processor = (
             osmium.FileProcessor(osmium_input(source))
             .with_locations()
             .with_areas(osmium.filter.KeyFilter(*keys))
+            .with_filter(index.handler)  # lets everything pass
             .with_filter(osmium.filter.KeyFilter(*keys))
             .with_filter(background_ways)
             .handler_for_filtered(writer)  # the rest: to OPL, untouched by Python
@@ -139,7 +140,7 @@ def _read_all(
                         found.take_basemap(obj, wkb)
         finally:
             writer.close()
-        return parse_ways(_way_lines(opl.read_bytes()), window), found
+        return parse_ways(_way_lines(opl.read_bytes()), index.places(source), window), found
 
 
 def _way_lines(opl: bytes) -> bytes:

@@ -14,7 +14,6 @@ between the same two junctions) go through the few lines of Python that settle o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -38,7 +37,8 @@ class StreetWays:
     way_ids
         OSM way ids, one per way (int64).
     tags
-        Each way's tags.
+        Each way's tags, one row per way numbered from 0, a column per key (missing where
+        a way lacks the key).
     offsets
         Where each way's nodes start in the node arrays (int64, one more than the ways).
     refs, lon, lat
@@ -46,7 +46,7 @@ class StreetWays:
     """
 
     way_ids: np.ndarray
-    tags: Sequence[dict[str, str]]
+    tags: pd.DataFrame
     offsets: np.ndarray
     refs: np.ndarray
     lon: np.ndarray
@@ -394,13 +394,12 @@ def streets_from_ways(
         np.column_stack([np.asarray(x)[run], np.asarray(y)[run]]),
         indices=np.repeat(np.arange(len(counts)), counts),
     )
-    tags_of = [ways.tags[w] for w in segments.way.tolist()]
+    tags = ways.tags.take(segments.way).reset_index(drop=True)
     if segments.merged:  # osmnx's edge holds the tags of both ways, the later's winning
         row_of = {piece: row for row, piece in enumerate(segments.piece.tolist())}
         for piece, under in segments.merged.items():
-            layers = [ways.tags[segments.piece_way[p]] for p in [*under, piece]]
-            tags_of[row_of[piece]] = {k: v for tags in layers for k, v in tags.items()}
-    tags = pd.DataFrame.from_records(tags_of)
+            layers = ways.tags.take([segments.piece_way[p] for p in [*under, piece]])
+            tags.iloc[row_of[piece]] = [_last_given(layers[key]) for key in tags.columns]
     edges = gpd.GeoDataFrame(
         tags.assign(
             osmid=ways.way_ids[segments.way],
@@ -412,3 +411,9 @@ def streets_from_ways(
         crs=crs,
     )
     return street_columns(edges, nation=nation, uk_defaults=uk_defaults)
+
+
+def _last_given(values: pd.Series) -> object:
+    """The last value given (None if there is none)."""
+    given = values.dropna()
+    return given.iloc[-1] if len(given) else None
