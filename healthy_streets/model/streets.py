@@ -409,12 +409,7 @@ def street_columns(
     )
     speeds = _speeds(tag_frame, nation=nation, uk_defaults=uk_defaults)
     maxspeed_type = tag_frame["maxspeed:type"].fillna(tag_frame["zone:maxspeed"])
-    u = edges["u"].astype("int64").astype("str")
-    v = edges["v"].astype("int64").astype("str")
-    segment_ids = way_ids.astype("str") + "-" + u + "-" + v
-    # a closed way (a roundabout) can run twice between the same two junctions
-    repeat = segment_ids.groupby(segment_ids).cumcount()
-    segment_ids = segment_ids.where(repeat == 0, segment_ids + "-" + (repeat + 1).astype("str"))
+    segment_ids = _segment_ids(way_ids, edges["u"], edges["v"])
     streets = gpd.GeoDataFrame(
         {
             "segment_id": segment_ids,
@@ -436,8 +431,35 @@ def street_columns(
         geometry=edges.geometry,
         crs=edges.crs,
     )
-    streets = streets.sort_values(["osm_way_id", "segment_id"], kind="stable")
-    return conform(streets, STREETS)
+    return conform(streets.take(_by_way_and_id(way_ids, segment_ids)), STREETS)
+
+
+def _segment_ids(way_ids: pd.Series, u: pd.Series, v: pd.Series) -> pd.Series:
+    """``<way>-<u>-<v>`` of each edge; a second, third... edge of a way between the same
+    two nodes (a closed way, a roundabout, runs twice between two junctions) gets ``-2``,
+    ``-3``... added."""
+    ids = [
+        f"{w}-{a}-{b}"
+        for w, a, b in zip(
+            way_ids.tolist(),
+            u.astype("int64").tolist(),
+            v.astype("int64").tolist(),
+            strict=True,
+        )
+    ]
+    segment_ids = pd.Series(ids, index=way_ids.index, dtype="str")
+    if len(set(ids)) < len(ids):
+        again = segment_ids[segment_ids.duplicated(keep=False)]
+        repeat = again.groupby(again).cumcount()
+        later = repeat.index[repeat > 0]
+        segment_ids[later] = again[later] + "-" + (repeat[later] + 1).astype("str")
+    return segment_ids
+
+
+def _by_way_and_id(way_ids: pd.Series, segment_ids: pd.Series) -> np.ndarray:
+    """The positions of the rows in order of way, then of segment id as text."""
+    order = np.argsort(segment_ids.to_numpy(dtype=str), kind="stable")
+    return order[np.argsort(way_ids.to_numpy()[order], kind="stable")]
 
 
 def _plain_text(values: pd.Series) -> bool:
