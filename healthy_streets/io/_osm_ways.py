@@ -67,6 +67,9 @@ _ESCAPE = re.compile(r"%([0-9a-fA-F]+)%")
 #: Node ids in OPL to numbers: ``n1,n2`` -> `` 1  2``; way ids: ``w1w2`` -> `` 1 2``.
 _REF_SEPARATORS = bytes.maketrans(b"n,", b"  ")
 _ID_SEPARATORS = bytes.maketrans(b"w", b" ")
+#: Tag values parted by commas or spaces in OPL to lines.
+_TEXT_SEPARATORS = bytes.maketrans(b", ", b"\n\n")
+_HEX = re.compile(r"[0-9a-fA-F]+")
 
 #: A record of libosmium's ``sparse_file_array`` index of node places: the node id, then
 #: its place in 1e-7 degrees (``std::pair<unsigned_object_id_type, Location>``).
@@ -190,7 +193,7 @@ def parse_ways(
     kept = candidates[~left_out]
     streets = StreetWays(
         way_ids=lines.way_ids(kept),
-        tags=pd.DataFrame({key: column[~left_out] for key, column in values.items()}),
+        tags=pd.DataFrame({key: column[~left_out] for key, column in values.items()}, dtype=object),
         offsets=np.zeros(1, dtype=np.int64),
         refs=np.array([], dtype=np.int64),
         lon=np.array([], dtype=float),
@@ -214,54 +217,58 @@ class _Tags:
 
 
 class _OplLines:
-    """Where the parts of each line of OPL ways start and end: ``w<id> T<tags> N<nodes>``
-    (OPL escapes spaces, commas and ``=`` in keys and values, so these are the only
-    spaces, and a tag is ``key=value`` between commas)."""
+    """Where the parts of each line of OPL ways start and end: ``w<id> T<tags> N<nodes>``.
+
+    OPL escapes spaces, commas, ``=`` and line ends in keys and values, so the bytes that
+    are any of these (:attr:`marks`, their bytes :attr:`kind`) give every line its shape:
+    two spaces, between them tags ``key=value`` parted by commas, after them node ids
+    parted by commas, and a line end."""
 
     def __init__(self, opl: bytes) -> None:
         self.opl = opl
-        self.text = np.frombuffer(opl, dtype=np.uint8)
-        ends = np.flatnonzero(self.text == ord("\n"))
-        if not len(ends) or ends[-1] != len(opl) - 1:
-            ends = np.append(ends, len(opl))
-        self.ends = ends
-        self.count = len(ends)
-        self.starts = np.concatenate([[0], ends[:-1] + 1])
-        spaces = np.flatnonzero(self.text == ord(" "))
-        if len(spaces) == 2 * self.count:
-            self.id_end, self.tags_end = spaces[0::2], spaces[1::2]
+        self.text = text = np.frombuffer(opl, dtype=np.uint8)
+        marks = np.flatnonzero((text == 10) | (text == 32) | (text == 44) | (text == 61))
+        if text[-1] != ord("\n"):  # the last line's end
+            marks = np.append(marks, len(opl))
+        self.marks = marks
+        self.kind = np.append(text[marks[:-1]], np.uint8(10))
+        #: where, in the marks, each line ends and has its two spaces
+        self.end_at = np.flatnonzero(self.kind == ord("\n"))
+        spaces = np.flatnonzero(self.kind == ord(" "))
+        self.count = len(self.end_at)
+        self.starts = np.concatenate([[0], marks[self.end_at[:-1]] + 1])
+        self.ends = marks[self.end_at]
         if (
             len(spaces) != 2 * self.count
-            or (self.text[self.starts] != ord("w")).any()
-            or (self.id_end <= self.starts + 1).any()
-            or (self.text[self.id_end + 1] != ord("T")).any()
-            or (self.text[self.tags_end + 1] != ord("N")).any()
-            or (self.tags_end >= self.ends).any()
+            or (np.searchsorted(self.end_at, spaces) != np.arange(len(spaces)) // 2).any()
         ):
-            raise RuntimeError("libosmium's OPL of the ways is not laid out as expected.")
-        self.commas = np.flatnonzero(self.text == ord(","))
+            raise _unexpected()
+        self.id_at, self.tags_end_at = spaces[0::2], spaces[1::2]
+        self.id_end, self.tags_end = marks[self.id_at], marks[self.tags_end_at]
+        if (
+            (text[self.starts] != ord("w")).any()
+            or (self.id_end <= self.starts + 1).any()
+            or (text[self.id_end + 1] != ord("T")).any()
+            or (text[self.tags_end + 1] != ord("N")).any()
+        ):
+            raise _unexpected()
 
     def tags(self) -> _Tags:
         """Every tag, found from its ``=`` (the only one: OPL escapes the rest)."""
-        equals = np.flatnonzero(self.text == ord("="))
-        line = np.searchsorted(self.ends, equals)
-        tags_start = self.id_end[line] + 2
-        if ((equals < tags_start) | (equals >= self.tags_end[line])).any():
-            raise RuntimeError("libosmium's OPL of the ways is not laid out as expected.")
-        after = np.searchsorted(self.commas, equals)  # the first comma after each '='
-        before = self.commas[np.maximum(after - 1, 0)] + 1
-        key_start = np.where((after > 0) & (before > tags_start), before, tags_start)
-        following = self.commas[np.minimum(after, len(self.commas) - 1)] if len(self.commas) else 0
-        value_end = self.tags_end[line]
-        if len(self.commas):
-            value_end = np.where(
-                (after < len(self.commas)) & (following < value_end), following, value_end
-            )
+        equals = np.flatnonzero(self.kind == ord("="))
+        line = np.searchsorted(self.end_at, equals)
+        if ((equals < self.id_at[line]) | (equals > self.tags_end_at[line])).any():
+            raise _unexpected()
+        before, after = self.kind[equals - 1], self.kind[equals + 1]
+        if ((before == ord("=")) | (after == ord("="))).any():  # key=value parted by commas
+            raise _unexpected()
+        key_start = self.marks[equals - 1] + 1 + (before == ord(" "))  # after "," or " T"
+        key_end = self.marks[equals]
         return _Tags(
             line=line,
-            code=self.key_codes(key_start, equals - key_start),
-            value_start=equals + 1,
-            value_end=value_end,
+            code=self.key_codes(key_start, key_end - key_start),
+            value_start=key_end + 1,
+            value_end=self.marks[equals + 1],
         )
 
     def key_codes(self, start: np.ndarray, length: np.ndarray) -> np.ndarray:
@@ -305,7 +312,7 @@ class _OplLines:
     def node_refs(self, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The node ids of ``lines``, one after another, and where each line's start."""
         begin, end = self.tags_end[lines] + 2, self.ends[lines]
-        commas = np.searchsorted(self.commas, end) - np.searchsorted(self.commas, begin)
+        commas = self.end_at[lines] - self.tags_end_at[lines] - 1
         counts = np.where(end > begin, commas + 1, 0)
         offsets = np.zeros(len(lines) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
@@ -316,6 +323,35 @@ class _OplLines:
         """The bytes from each ``begin`` to its ``end``, one after another."""
         opl = self.opl
         return b"".join([opl[s:e] for s, e in zip(begin.tolist(), end.tolist(), strict=True)])
+
+    def texts(self, begin: np.ndarray, end: np.ndarray) -> list[str]:
+        """The text from each ``begin`` to its ``end`` (no line end, comma or space in
+        between), OPL's escapes undone."""
+        size = end - begin + 1  # with the comma or space after each
+        at = np.zeros(len(size), dtype=np.int64)
+        np.cumsum(size[:-1], out=at[1:])
+        where = np.repeat(begin - at, size) + np.arange(int(size.sum()))
+        joined = self.text[where].tobytes().translate(_TEXT_SEPARATORS)
+        return _unescaped(joined.decode("utf-8", "replace")).split("\n")[:-1]
+
+
+def _unexpected() -> RuntimeError:
+    return RuntimeError("libosmium's OPL of the ways is not laid out as expected.")
+
+
+def _unescaped(text: str) -> str:
+    """OPL's ``%hex%`` escapes in ``text`` undone (values parted by line ends, in which
+    every ``%`` is one end of an escape, as libosmium writes them)."""
+    if "%" not in text:
+        return text
+    parts = text.split("%")
+    codes = parts[1::2]
+    distinct = set(codes)
+    if len(parts) % 2 and all(map(_HEX.fullmatch, distinct)):
+        character = {code: chr(int(code, 16)) for code in distinct}
+        parts[1::2] = map(character.__getitem__, codes)
+        return "".join(parts)
+    return "\n".join(_text(value) for value in text.split("\n"))
 
 
 def _integers(text: bytes, count: int) -> np.ndarray:
@@ -355,19 +391,14 @@ def _street_tag_values(
     row = np.searchsorted(candidates, tags.line[wanted])
     code = tags.code[wanted].astype(np.int64)
     place = row * (_AREA + 1) + code
-    order = np.argsort(place, kind="stable")
-    last = np.ones(len(order), dtype=bool)
-    last[:-1] = place[order][1:] != place[order][:-1]
-    wanted, row, code = wanted[order[last]], row[order[last]], code[order[last]]
-    raw = [
-        lines.opl[s:e]
-        for s, e in zip(
-            tags.value_start[wanted].tolist(), tags.value_end[wanted].tolist(), strict=True
-        )
-    ]
-    text = {value: _text(value) for value in set(raw)}
-    decoded = np.empty(len(raw), dtype=object)
-    decoded[:] = [text[value] for value in raw]
+    if len(place) and np.bincount(place).max() > 1:  # a key given twice: the last
+        order = np.argsort(place, kind="stable")
+        last = np.ones(len(order), dtype=bool)
+        last[:-1] = place[order][1:] != place[order][:-1]
+        keep = np.sort(order[last])
+        wanted, row, code = wanted[keep], row[keep], code[keep]
+    decoded = np.empty(len(wanted), dtype=object)
+    decoded[:] = lines.texts(tags.value_start[wanted], tags.value_end[wanted])
     columns = {}
     for number, key in enumerate(_KEYS[: _AREA + 1]):
         column = np.full(len(candidates), None, dtype=object)
@@ -377,16 +408,15 @@ def _street_tag_values(
     return columns
 
 
-def _text(value: bytes) -> str:
-    """An OPL tag value as text."""
-    text = value.decode("utf-8", "replace")
-    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), text) if "%" in text else text
+def _text(value: str) -> str:
+    """An OPL tag value with its ``%hex%`` escapes undone."""
+    return _ESCAPE.sub(lambda m: chr(int(m[1], 16)), value) if "%" in value else value
 
 
 def _no_ways() -> StreetWays:
     return StreetWays(
         way_ids=np.array([], dtype=np.int64),
-        tags=pd.DataFrame({key: np.array([], dtype=object) for key in STREET_TAGS}),
+        tags=pd.DataFrame({key: [] for key in STREET_TAGS}, dtype=object),
         offsets=np.zeros(1, dtype=np.int64),
         refs=np.array([], dtype=np.int64),
         lon=np.array([], dtype=float),

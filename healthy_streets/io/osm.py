@@ -42,7 +42,13 @@ from healthy_streets.io._osm_ways import (
     placed_runs,
 )
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.segments import NotSimpleError, StreetWays, streets_from_ways
+from healthy_streets.model.segments import (
+    NotSimpleError,
+    Segments,
+    StreetWays,
+    segments_from_ways,
+    streets_from_ways,
+)
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
@@ -147,15 +153,23 @@ def network_from_ways(
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
     notes = _notes(ways) + [note for note in [source.note()] if note]
-    warning = _outside_uk_nodes(street_ways, working_crs)
+    try:
+        segments: Segments | None = segments_from_ways(street_ways)
+    except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
+        segments = None
+    warning = _outside_uk_nodes(street_ways, working_crs, segments)
     if warning:
         notes = [warning, *notes]
     uk_defaults = warning is None
-    try:
+    if segments is not None:
         streets = streets_from_ways(
-            street_ways, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+            street_ways,
+            nation=nation,
+            working_crs=working_crs,
+            uk_defaults=uk_defaults,
+            segments=segments,
         )
-    except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
+    else:
         graph = _graph_from_ways(street_ways)
         streets = streets_from_graph(
             graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
@@ -286,14 +300,20 @@ def _outside_uk(graph: nx.MultiDiGraph, working_crs: str | None) -> str | None:
     )
 
 
-def _outside_uk_nodes(ways: StreetWays, working_crs: str | None) -> str | None:
-    """:func:`_outside_uk` for street ways: the same nodes looked at, in the graph's order."""
-    _, first = np.unique(ways.refs, return_index=True)
-    first.sort()
-    step = max(1, len(first) // _PLACE_SAMPLE)
-    sample = first[::step]
+def _outside_uk_nodes(
+    ways: StreetWays, working_crs: str | None, segments: Segments | None = None
+) -> str | None:
+    """:func:`_outside_uk` for street ways: the same nodes looked at, in the graph's order
+    (the order ``segments`` holds them in, when given)."""
+    if segments is not None:
+        lon, lat = segments.lon, segments.lat
+    else:
+        _, first = np.unique(ways.refs, return_index=True)
+        first.sort()
+        lon, lat = ways.lon[first], ways.lat[first]
+    step = max(1, len(lon) // _PLACE_SAMPLE)
     return lonlat_outside_uk_note(
-        ways.lon[sample], ways.lat[sample], what="The streets", working_crs=working_crs
+        lon[::step], lat[::step], what="The streets", working_crs=working_crs
     )
 
 

@@ -37,8 +37,8 @@ class StreetWays:
     way_ids
         OSM way ids, one per way (int64).
     tags
-        Each way's tags, one row per way numbered from 0, a column per key (missing where
-        a way lacks the key).
+        Each way's tags, one row per way numbered from 0, a column per key (None where a
+        way lacks the key).
     offsets
         Where each way's nodes start in the node arrays (int64, one more than the ways).
     refs, lon, lat
@@ -366,6 +366,7 @@ def streets_from_ways(
     nation: str | None = None,
     working_crs: str | None = None,
     uk_defaults: bool = True,
+    segments: Segments | None = None,
 ) -> gpd.GeoDataFrame:
     """The ``streets`` layer of street ways: the layer
     :func:`~healthy_streets.model.streets.streets_from_graph` makes of their osmnx graph.
@@ -376,13 +377,15 @@ def streets_from_ways(
         The street ways, every node placed, in the order the file holds them.
     nation, working_crs, uk_defaults
         As for :func:`~healthy_streets.model.streets.streets_from_graph`.
+    segments
+        What :func:`segments_from_ways` made of ``ways``, if it was called already.
 
     Raises
     ------
     NotSimpleError
         When a way runs twice through a node that is not a junction (build the graph).
     """
-    segments = segments_from_ways(ways)
+    segments = segments_from_ways(ways) if segments is None else segments
     crs = working_crs or settings.working_crs
     to_working = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     x, y = to_working.transform(segments.lon, segments.lat)

@@ -484,18 +484,27 @@ def _main_highway(value: object) -> str | None:
 def _speeds(tags: pd.DataFrame, *, nation: str | None, uk_defaults: bool) -> pd.DataFrame:
     """Speed and signed-zone flag per row, computed once per distinct combination of tags."""
     key_columns = list(tags.columns)
-    distinct = tags.drop_duplicates().reset_index(drop=True)
+    combination = _combinations(tags)
+    _, first = np.unique(combination, return_index=True)
     results = []
-    for row in distinct.itertuples(index=False):
+    for row in tags.take(first).itertuples(index=False):
         row_tags = {k: v for k, v in zip(key_columns, row, strict=True) if isinstance(v, str)}
         speed = speed_from_tags(row_tags, nation=nation, uk_defaults=uk_defaults)
         results.append((speed.mph, speed.source, is_signed_20mph_zone(row_tags)))
-    distinct[["speed_mph", "speed_source", "signed_20mph_zone"]] = pd.DataFrame(
-        results, columns=["speed_mph", "speed_source", "signed_20mph_zone"], index=distinct.index
-    )
-    merged = tags.merge(distinct, on=key_columns, how="left")
-    merged.index = tags.index
-    return merged
+    speeds = pd.DataFrame(results, columns=["speed_mph", "speed_source", "signed_20mph_zone"])
+    speeds = speeds.take(combination)
+    speeds.index = tags.index
+    return speeds
+
+
+def _combinations(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's combination of values, numbered in the order they first come (missing
+    values all alike)."""
+    combination = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, values = pd.factorize(frame[column])
+        combination = pd.factorize(combination * (len(values) + 1) + codes + 1)[0]
+    return combination
 
 
 def _flatten_text(value: object) -> str | None:
