@@ -62,6 +62,32 @@ _MAXSPEED = _KEYS.index("maxspeed")
 _AREA = _KEYS.index("area")
 _FIRST_KIND = _KEYS.index(NOT_STREET_KINDS[0])
 
+
+def _key_number(words: list[np.ndarray], length: np.ndarray) -> np.ndarray:
+    """A number made of a key's 64-bit words and its length (the same for the same key)."""
+    number = length.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for word in words:
+        number = (number ^ word) * np.uint64(0xBF58476D1CE4E5B9)
+    return number
+
+
+def _key_table() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:data:`_KEYS` as 64-bit words (little-endian, zero past the key) and lengths, and
+    their :func:`_key_number` ascending with which key each is."""
+    width = -(-max(len(k) for k in _KEYS) // 8)
+    raw = [k.encode().ljust(8 * width, b"\0") for k in _KEYS]
+    words = np.array(
+        [[int.from_bytes(r[8 * i : 8 * i + 8], "little") for i in range(width)] for r in raw],
+        dtype=np.uint64,
+    )
+    lengths = np.array([len(k) for k in _KEYS], dtype=np.int64)
+    numbers = _key_number(list(words.T), lengths)
+    order = np.argsort(numbers)
+    return words, lengths, numbers[order], order
+
+
+_KEY_WORDS, _KEY_LENGTHS, _KEY_NUMBERS, _KEY_ORDER = _key_table()
+
 #: OPL writes characters that are not plain as ``%hex%``.
 _ESCAPE = re.compile(r"%([0-9a-fA-F]+)%")
 #: Node ids in OPL to numbers: ``n1,n2`` -> `` 1  2``; way ids: ``w1w2`` -> `` 1 2``.
@@ -238,12 +264,11 @@ class _OplLines:
         self.count = len(self.end_at)
         self.starts = np.concatenate([[0], marks[self.end_at[:-1]] + 1])
         self.ends = marks[self.end_at]
-        if (
-            len(spaces) != 2 * self.count
-            or (np.searchsorted(self.end_at, spaces) != np.arange(len(spaces)) // 2).any()
-        ):
+        if len(spaces) != 2 * self.count:
             raise _unexpected()
         self.id_at, self.tags_end_at = spaces[0::2], spaces[1::2]
+        if (self.tags_end_at > self.end_at).any() or (self.id_at[1:] < self.end_at[:-1]).any():
+            raise _unexpected()  # not two spaces in each line
         self.id_end, self.tags_end = marks[self.id_at], marks[self.tags_end_at]
         if (
             (text[self.starts] != ord("w")).any()
@@ -272,21 +297,19 @@ class _OplLines:
         )
 
     def key_codes(self, start: np.ndarray, length: np.ndarray) -> np.ndarray:
-        """Each key's number in :data:`_KEYS`, or -1: keys compared 8 bytes at a time."""
+        """Each key's number in :data:`_KEYS`, or -1: keys read as 64-bit words, looked up
+        by a number made of them and checked word by word."""
         codes = np.full(len(start), -1, dtype=np.int16)
-        maybe = np.flatnonzero(np.isin(length, [len(k) for k in _KEYS]))
+        width = _KEY_WORDS.shape[1]
+        maybe = np.flatnonzero((length > 0) & (length <= 8 * width))
         start, length = start[maybe], length[maybe]
-        words = [
-            self.word(start + 8 * i, length - 8 * i)
-            for i in range(-(-max(len(k) for k in _KEYS) // 8))
-        ]
-        for code, key in enumerate(_KEYS):
-            raw = key.encode()
-            hit = length == len(raw)
-            for i, word in enumerate(words):
-                if 8 * i < len(raw):
-                    hit &= word == int.from_bytes(raw[8 * i : 8 * i + 8], "little")
-            codes[maybe[hit]] = code
+        words = [self.word(start + 8 * i, length - 8 * i) for i in range(width)]
+        found = np.searchsorted(_KEY_NUMBERS, _key_number(words, length))
+        key = _KEY_ORDER[np.minimum(found, len(_KEY_ORDER) - 1)]
+        same = length == _KEY_LENGTHS[key]
+        for i, word in enumerate(words):
+            same &= word == _KEY_WORDS[key, i]
+        codes[maybe[same]] = key[same]
         return codes
 
     def word(self, at: np.ndarray, keep: np.ndarray) -> np.ndarray:
