@@ -513,8 +513,10 @@ def placed_runs(
     repaired in ``book``, one with fewer than two placed nodes rejected."""
     bad_nodes = bad_nodes or {}
     counts = np.diff(ways.offsets)
-    way_of = np.repeat(np.arange(len(counts)), counts)
     missing = np.isnan(ways.lon)
+    if not missing.any() and (counts >= 2).all():
+        return ways  # nothing to cut
+    way_of = np.repeat(np.arange(len(counts)), counts)
     keep = np.ones(len(ways.refs), dtype=bool)
     kept_ways = counts >= 2
     for w in np.union1d(np.unique(way_of[missing]), np.flatnonzero(counts < 2)).tolist():

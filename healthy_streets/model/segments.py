@@ -397,22 +397,20 @@ def streets_from_ways(
         np.column_stack([np.asarray(x)[run], np.asarray(y)[run]]),
         indices=np.repeat(np.arange(len(counts)), counts),
     )
-    tags = ways.tags.take(segments.way).reset_index(drop=True)
+    tags = {key: ways.tags[key].to_numpy()[segments.way] for key in ways.tags.columns}
     if segments.merged:  # osmnx's edge holds the tags of both ways, the later's winning
         row_of = {piece: row for row, piece in enumerate(segments.piece.tolist())}
         for piece, under in segments.merged.items():
             layers = ways.tags.take([segments.piece_way[p] for p in [*under, piece]])
-            tags.iloc[row_of[piece]] = [_last_given(layers[key]) for key in tags.columns]
-    edges = gpd.GeoDataFrame(
-        tags.assign(
-            osmid=ways.way_ids[segments.way],
-            u=segments.node_ids[segments.u],
-            v=segments.node_ids[segments.v],
-            key=segments.key,
-        ),
-        geometry=lines,
-        crs=crs,
+            for key in tags:
+                tags[key][row_of[piece]] = _last_given(layers[key])
+    edges = pd.DataFrame(tags, dtype=object).assign(
+        osmid=ways.way_ids[segments.way],
+        u=segments.node_ids[segments.u],
+        v=segments.node_ids[segments.v],
+        key=segments.key,
     )
+    edges = gpd.GeoDataFrame(edges, geometry=lines, crs=crs)
     return street_columns(edges, nation=nation, uk_defaults=uk_defaults)
 
 
