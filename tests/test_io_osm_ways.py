@@ -4,8 +4,8 @@ nodes and places, and the same count of what is no street, by kind.
 
 The reference reads every way as pyosmium hands it over (tags as a dict, each node's
 place if it has a valid one) and sorts it with a few lines of Python. The files hold what
-is awkward for the fast reader: tag values OPL escapes (spaces, commas, ``=``, ``%`` and
-text that looks like an escape), a key given twice, keys that share their first eight
+is awkward for the fast reader: tag values OPL escapes (spaces, commas, ``=``, ``%``, line
+ends, tabs and text that looks like an escape), a key given twice, keys that share their first eight
 letters, ways that are no street with several kinds or with ``maxspeed``, highway areas
 and roads not in use, a way with no tags, nodes the file lacks or numbers negatively,
 and a node whose coordinates are out of range.
@@ -20,7 +20,7 @@ import numpy as np
 import osmium
 import pytest
 
-from healthy_streets.io._osm_ways import NOT_STREET_KINDS, STREET_TAGS, Ways, _unescaped
+from healthy_streets.io._osm_ways import NOT_STREET_KINDS, STREET_TAGS, Ways
 from healthy_streets.io.osm import read_osm_file, read_ways, street_network_from_osm_file
 from healthy_streets.model.streets import NOT_STREET_HIGHWAYS
 
@@ -52,6 +52,7 @@ WAYS: list[tuple[int, list[int], list[tuple[str, str]]]] = [
         ],
     ),
     (6, [9, 10], [("highway", "living_street"), ("name", "Überweg Straße")]),
+    (14, [30, 31], [("highway", "path"), ("name", "First line\nsecond\tline, %a% and %0a%")]),
     (7, [10, 11], [("highway", "proposed")]),
     (8, [11, 12, 13, 11], [("highway", "pedestrian"), ("area", "yes")]),
     (9, [13, 14], [("highway", "footway"), ("area", "no")]),
@@ -181,6 +182,7 @@ def test_tags_that_opl_escapes_come_back_as_written(tmp_path):
     assert streets.loc[2, "name"] == "50% = fifty"
     assert streets.loc[3, "name"] == "100%20%off"
     assert streets.loc[6, "name"] == "Überweg Straße"
+    assert streets.loc[14, "name"] == "First line\nsecond\tline, %a% and %0a%"
     assert streets.loc[4, "maxspeed"] == "30 mph"  # the last of the two
     assert streets.loc[5, ["maxspeed_type", "name"]].isna().tolist() == [False, True]
 
@@ -209,23 +211,3 @@ def test_a_node_with_coordinates_out_of_range_has_no_place(tmp_path):
     rejected = result.rejected.set_index("row")  # its middle node numbered -5: no run of two
     assert "not in the file" in rejected.loc["12", "reason"]
     assert any("OSM node 38: lat 95.0, lon -2.62" in note for note in result.notes)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "plain\nMill%20%Lane\n",
-        "100%25%20%25%off\n50%25%%20%=%20%fifty\n",
-        "%c3%%bc%ber\n",
-        "odd%zz%escape\n%41%\n",
-        "half%escape\n",
-    ],
-)
-def test_escapes_are_undone_as_one_value_at_a_time_would_be(text):
-    import re
-
-    one_at_a_time = [
-        re.sub(r"%([0-9a-fA-F]+)%", lambda m: chr(int(m[1], 16)), value)
-        for value in text.split("\n")
-    ]
-    assert _unescaped(text).split("\n") == one_at_a_time

@@ -95,7 +95,6 @@ _REF_SEPARATORS = bytes.maketrans(b"n,", b"  ")
 _ID_SEPARATORS = bytes.maketrans(b"w", b" ")
 #: Tag values parted by commas or spaces in OPL to lines.
 _TEXT_SEPARATORS = bytes.maketrans(b", ", b"\n\n")
-_HEX = re.compile(r"[0-9a-fA-F]+")
 
 #: A record of libosmium's ``sparse_file_array`` index of node places: the node id, then
 #: its place in 1e-7 degrees (``std::pair<unsigned_object_id_type, Location>``).
@@ -349,32 +348,26 @@ class _OplLines:
 
     def texts(self, begin: np.ndarray, end: np.ndarray) -> list[str]:
         """The text from each ``begin`` to its ``end`` (no line end, comma or space in
-        between), OPL's escapes undone."""
+        between), OPL's escapes undone: decoded as one text, split, and the values with an
+        escape undone one distinct value at a time."""
         size = end - begin + 1  # with the comma or space after each
         at = np.zeros(len(size), dtype=np.int64)
         np.cumsum(size[:-1], out=at[1:])
-        where = np.repeat(begin - at, size) + np.arange(int(size.sum()))
-        joined = self.text[where].tobytes().translate(_TEXT_SEPARATORS)
-        return _unescaped(joined.decode("utf-8", "replace")).split("\n")[:-1]
+        chars = self.text[np.repeat(begin - at, size) + np.arange(int(size.sum()))]
+        joined = chars.tobytes().translate(_TEXT_SEPARATORS)
+        values = joined.decode("utf-8", "replace").split("\n")[:-1]
+        escaped = np.unique(np.searchsorted(at, np.flatnonzero(chars == ord("%")), "right") - 1)
+        undone: dict[str, str] = {}
+        for i in escaped.tolist():
+            value = values[i]
+            if value not in undone:
+                undone[value] = _text(value)
+            values[i] = undone[value]
+        return values
 
 
 def _unexpected() -> RuntimeError:
     return RuntimeError("libosmium's OPL of the ways is not laid out as expected.")
-
-
-def _unescaped(text: str) -> str:
-    """OPL's ``%hex%`` escapes in ``text`` undone (values parted by line ends, in which
-    every ``%`` is one end of an escape, as libosmium writes them)."""
-    if "%" not in text:
-        return text
-    parts = text.split("%")
-    codes = parts[1::2]
-    distinct = set(codes)
-    if len(parts) % 2 and all(map(_HEX.fullmatch, distinct)):
-        character = {code: chr(int(code, 16)) for code in distinct}
-        parts[1::2] = map(character.__getitem__, codes)
-        return "".join(parts)
-    return "\n".join(_text(value) for value in text.split("\n"))
 
 
 def _integers(text: bytes, count: int) -> np.ndarray:

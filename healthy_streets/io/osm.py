@@ -5,13 +5,16 @@ streets even when they carry ``maxspeed``; highway *areas* (``area=yes`` pedestr
 and roads that do not exist yet or any more (``proposed``, ``construction``, ``abandoned``...)
 are left out too, and counted.
 
-The file is read with pyosmium (which reads all three formats), the ways become an osmnx
-graph (a ``networkx.MultiDiGraph`` with ``x``/``y`` nodes, as osmnx makes them), and osmnx
-simplifies it into segments between intersections and dead ends, never merging two ways, so
-that a segment's name and speed limit are those of its one way and no column holds a list.
+The file is read by libosmium (through pyosmium, which reads all three formats) in one pass:
+it writes the ways as OPL text and keeps every node's place in an index on disk, and both
+are read back as arrays (:mod:`healthy_streets.io._osm_ways`). The ways are cut into
+segments between intersections and dead ends exactly as osmnx would simplify their graph
+(:mod:`healthy_streets.model.segments`), never merging two ways, so that a segment's name
+and speed limit are those of its one way and no column holds a list.
 
 A clipped extract may reference nodes that are not in the file. Such a way keeps its
-longest run of nodes that are present (repaired), or is rejected when fewer than two remain.
+longest run of nodes that are present (repaired), or is rejected when fewer than two remain;
+so does a way through a node whose coordinates are not numbers or out of range.
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 A build that takes all three from the same extract reads it once here (libosmium's pass
 over the relations that make areas aside): the elements an asset preset or the background
-looks at come to Python, and everything else goes straight to libosmium's OPL writer,
-whose ways the street network is made of as :func:`~healthy_streets.io.osm.read_ways`
-makes it. Each of the three is what its own reader gives
+looks at come to Python, everything else goes straight to libosmium's OPL writer and
+every node's place to libosmium's node index, of which the street network is made as
+:func:`~healthy_streets.io.osm.read_ways` makes it. Each of the three is what its own reader gives
 (:func:`~healthy_streets.io.osm.street_network_from_osm_file`,
 :func:`~healthy_streets.io.osm_features.assets_from_osm_file`,
 :func:`~healthy_streets.io.osm_features.basemap_from_osm_file`).
