@@ -252,7 +252,12 @@ class _OplLines:
     def __init__(self, opl: bytes) -> None:
         self.opl = opl
         self.text = text = np.frombuffer(opl, dtype=np.uint8)
-        marks = np.flatnonzero((text == 10) | (text == 32) | (text == 44) | (text == 61))
+        mark = text == ord("\n")
+        scratch = np.empty_like(mark)
+        for byte in b" ,=":
+            mark |= np.equal(text, byte, out=scratch)
+        marks = np.flatnonzero(mark)
+        del mark, scratch
         if text[-1] != ord("\n"):  # the last line's end
             marks = np.append(marks, len(opl))
         self.marks = marks

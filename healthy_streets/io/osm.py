@@ -36,7 +36,7 @@ import shapely
 
 from healthy_streets import settings
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_buffer_m, check_input
+from healthy_streets.io._common import check_buffer_m, check_input, no_cycle_collection
 from healthy_streets.io._osm_ways import (
     STREET_TAGS,
     NodePlaces,
@@ -119,15 +119,16 @@ def street_network_from_osm_file(
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
     window = lonlat_window(clip_to, buffer_m, working_crs)
-    ways, source = read_osm_file(path, lambda source: read_ways(source, window))
-    return network_from_ways(
-        ways,
-        source,
-        clip_to=clip_to,
-        buffer_m=buffer_m,
-        nation=nation,
-        working_crs=working_crs,
-    )
+    with no_cycle_collection():
+        ways, source = read_osm_file(path, lambda source: read_ways(source, window))
+        return network_from_ways(
+            ways,
+            source,
+            clip_to=clip_to,
+            buffer_m=buffer_m,
+            nation=nation,
+            working_crs=working_crs,
+        )
 
 
 def network_from_ways(

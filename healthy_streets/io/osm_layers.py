@@ -19,7 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
-from healthy_streets.io._common import check_buffer_m, check_input
+from healthy_streets.io._common import check_buffer_m, check_input, no_cycle_collection
 from healthy_streets.io._osm_ways import Ways, parse_ways
 from healthy_streets.io.osm import (
     NodeIndex,
@@ -92,15 +92,21 @@ def osm_layers_from_file(
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
     window = lonlat_window(clip_to, buffer_m, working_crs)
-    (ways, found), source = read_osm_file(path, lambda source: _read_all(source, window))
-    streets = network_from_ways(
-        ways, source, clip_to=clip_to, buffer_m=buffer_m, nation=nation, working_crs=working_crs
-    )
-    return OsmLayers(
-        streets=streets,
-        assets=assets_found(found, source, area=area, working_crs=working_crs),
-        basemap=basemap_frame(found.basemap, area=area, working_crs=working_crs),
-    )
+    with no_cycle_collection():
+        (ways, found), source = read_osm_file(path, lambda source: _read_all(source, window))
+        streets = network_from_ways(
+            ways,
+            source,
+            clip_to=clip_to,
+            buffer_m=buffer_m,
+            nation=nation,
+            working_crs=working_crs,
+        )
+        return OsmLayers(
+            streets=streets,
+            assets=assets_found(found, source, area=area, working_crs=working_crs),
+            basemap=basemap_frame(found.basemap, area=area, working_crs=working_crs),
+        )
 
 
 def _read_all(
