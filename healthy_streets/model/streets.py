@@ -408,19 +408,18 @@ def street_columns(
         }
     )
     speeds = _speeds(tag_frame, nation=nation, uk_defaults=uk_defaults)
-    maxspeed_type = tag_frame["maxspeed:type"].fillna(tag_frame["zone:maxspeed"])
     segment_ids = _segment_ids(way_ids, edges["u"], edges["v"])
     streets = gpd.GeoDataFrame(
         {
             "segment_id": segment_ids,
             "osm_way_id": way_ids,
             "name": text("name"),
-            "highway": highway,
-            "road_class": highway.map(ROAD_CLASSES).fillna("local"),
+            "highway": speeds["highway"],
+            "road_class": speeds["road_class"],
             "speed_mph": speeds["speed_mph"],
             "speed_source": speeds["speed_source"],
-            "maxspeed": tag_frame["maxspeed"],
-            "maxspeed_type": maxspeed_type,
+            "maxspeed": speeds["maxspeed"],
+            "maxspeed_type": speeds["maxspeed_type"],
             "signed_20mph_zone": speeds["signed_20mph_zone"],
             "length_m": edges.geometry.length.round(2),
             "zone_id": None,
@@ -482,16 +481,25 @@ def _main_highway(value: object) -> str | None:
 
 
 def _speeds(tags: pd.DataFrame, *, nation: str | None, uk_defaults: bool) -> pd.DataFrame:
-    """Speed and signed-zone flag per row, computed once per distinct combination of tags."""
+    """The columns of the layer that follow from a row's tags (``highway``, ``road_class``,
+    the speed, its source, ``maxspeed``, ``maxspeed_type`` and the signed-zone flag),
+    worked out once per distinct combination of tags."""
     key_columns = list(tags.columns)
     combination = _combinations(tags)
     _, first = np.unique(combination, return_index=True)
+    distinct = tags.take(first).reset_index(drop=True)
     results = []
-    for row in tags.take(first).itertuples(index=False):
+    for row in distinct.itertuples(index=False):
         row_tags = {k: v for k, v in zip(key_columns, row, strict=True) if isinstance(v, str)}
         speed = speed_from_tags(row_tags, nation=nation, uk_defaults=uk_defaults)
         results.append((speed.mph, speed.source, is_signed_20mph_zone(row_tags)))
     speeds = pd.DataFrame(results, columns=["speed_mph", "speed_source", "signed_20mph_zone"])
+    speeds["highway"] = distinct["highway"]
+    speeds["road_class"] = distinct["highway"].map(ROAD_CLASSES).fillna("local")
+    speeds["maxspeed"] = distinct["maxspeed"]
+    speeds["maxspeed_type"] = distinct["maxspeed:type"].fillna(distinct["zone:maxspeed"])
+    text = ["speed_source", "highway", "road_class", "maxspeed", "maxspeed_type"]
+    speeds[text] = speeds[text].astype("str")  # once per combination, not per row
     speeds = speeds.take(combination)
     speeds.index = tags.index
     return speeds
