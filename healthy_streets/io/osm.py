@@ -501,24 +501,27 @@ def read_ways(source: OsmSource, window: tuple[float, float, float, float] | Non
 
     with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
         opl = Path(folder) / "ways.opl"
-        index = NodeIndex(Path(folder))
-        writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
-        try:
-            with reading(source):
-                osmium.apply(
-                    osmium_input(source),
-                    index.handler,
-                    osmium.filter.EntityFilter(osmium.osm.WAY),
-                    writer,
-                )
-        finally:
-            writer.close()
-        return parse_ways(opl.read_bytes(), index.places(source), window)
+        with NodeIndex(Path(folder)) as index:
+            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+            try:
+                with reading(source):
+                    osmium.apply(
+                        osmium_input(source),
+                        index.handler,
+                        osmium.filter.EntityFilter(osmium.osm.WAY),
+                        writer,
+                    )
+            finally:
+                writer.close()
+            places = index.places(source)
+        return parse_ways(opl.read_bytes(), places, window)
 
 
 class NodeIndex:
     """Every node's place, kept by libosmium in a ``sparse_file_array`` index in a folder
-    as :attr:`handler` sees the nodes, and read back as arrays by :meth:`places`."""
+    as :attr:`handler` sees the nodes, and read back as arrays by :meth:`places`. Used as
+    a context manager, it lets libosmium close the file at the end (before the folder is
+    removed: Windows removes no file still open)."""
 
     def __init__(self, folder: Path) -> None:
         import osmium
@@ -526,10 +529,16 @@ class NodeIndex:
         self.path = folder / "nodes.index"
         if "," in str(self.path):  # libosmium reads the file name up to a comma
             raise ValueError(f"The temporary file {self.path} cannot have a comma in its name.")
-        self.table = osmium.index.create_map(f"sparse_file_array,{self.path}")
-        self.handler = osmium.NodeLocationsForWays(self.table)
+        self.table: Any = osmium.index.create_map(f"sparse_file_array,{self.path}")
+        self.handler: Any = osmium.NodeLocationsForWays(self.table)
         self.handler.ignore_errors()  # a node the file lacks is a way's missing node
         self.handler.apply_nodes_to_ways = False  # ways' nodes are looked up on arrays
+
+    def __enter__(self) -> NodeIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handler = self.table = None  # libosmium unmaps and closes the file
 
     def places(self, source: OsmSource) -> NodePlaces:
         """The places kept; nodes whose coordinates are out of range have none, and are

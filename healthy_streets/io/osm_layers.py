@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import shapely
@@ -114,39 +115,49 @@ def _read_all(
 ) -> tuple[Ways, Found]:
     import osmium
 
+    found = Found()
+    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
+        opl = Path(folder) / "elements.opl"
+        with NodeIndex(Path(folder)) as index:
+            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+            try:
+                _read_elements(source, index.handler, writer, found)
+            finally:
+                writer.close()
+            places = index.places(source)
+        return parse_ways(_way_lines(opl.read_bytes()), places, window), found
+
+
+def _read_elements(source: OsmSource, node_index: Any, writer: Any, found: Found) -> None:
+    """One pass over the file: what an asset preset or the background looks at into
+    ``found``, the rest to ``writer`` (every way to it), every node's place to the
+    ``node_index`` handler."""
+    import osmium
+
     keys = sorted({*PRESET_KEYS, *BASEMAP_KEYS})
     # ways come to Python only for the background's lines (their areas come as areas)
     background_ways = osmium.filter.KeyFilter(*BASEMAP_KEYS)
     background_ways.enable_for(osmium.osm.WAY)
-    found = Found()
     wkb = osmium.geom.WKBFactory()
-    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
-        opl = Path(folder) / "elements.opl"
-        index = NodeIndex(Path(folder))
-        writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
-        processor = (
-            osmium.FileProcessor(osmium_input(source))
-            .with_locations()
-            .with_areas(osmium.filter.KeyFilter(*keys))
-            .with_filter(index.handler)  # lets everything pass
-            .with_filter(osmium.filter.KeyFilter(*keys))
-            .with_filter(background_ways)
-            .handler_for_filtered(writer)  # the rest: to OPL, untouched by Python
-        )
-        try:
-            with reading(source):
-                for obj in processor:
-                    if isinstance(obj, osmium.osm.Way):
-                        writer.add_way(obj)  # every way is the street reader's
-                        found.take_basemap(obj, wkb)
-                    elif isinstance(obj, osmium.osm.Node):
-                        found.take_asset(obj, wkb, source)
-                    elif isinstance(obj, osmium.osm.Area):
-                        found.take_asset(obj, wkb, source)
-                        found.take_basemap(obj, wkb)
-        finally:
-            writer.close()
-        return parse_ways(_way_lines(opl.read_bytes()), index.places(source), window), found
+    processor = (
+        osmium.FileProcessor(osmium_input(source))
+        .with_locations()
+        .with_areas(osmium.filter.KeyFilter(*keys))
+        .with_filter(node_index)  # lets everything pass
+        .with_filter(osmium.filter.KeyFilter(*keys))
+        .with_filter(background_ways)
+        .handler_for_filtered(writer)  # the rest: to OPL, untouched by Python
+    )
+    with reading(source):
+        for obj in processor:
+            if isinstance(obj, osmium.osm.Way):
+                writer.add_way(obj)  # every way is the street reader's
+                found.take_basemap(obj, wkb)
+            elif isinstance(obj, osmium.osm.Node):
+                found.take_asset(obj, wkb, source)
+            elif isinstance(obj, osmium.osm.Area):
+                found.take_asset(obj, wkb, source)
+                found.take_basemap(obj, wkb)
 
 
 def _way_lines(opl: bytes) -> bytes:
