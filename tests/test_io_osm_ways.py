@@ -211,3 +211,16 @@ def test_a_node_with_coordinates_out_of_range_has_no_place(tmp_path):
     rejected = result.rejected.set_index("row")  # its middle node numbered -5: no run of two
     assert "not in the file" in rejected.loc["12", "reason"]
     assert any("OSM node 38: lat 95.0, lon -2.62" in note for note in result.notes)
+
+
+def test_a_temporary_folder_with_a_comma_is_refused_in_a_sentence(tmp_path, monkeypatch):
+    from healthy_streets.errors import ConfigError
+
+    folder = tmp_path / "a,b"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    path = tmp_path / "awkward.osm"
+    path.write_text(osm_xml(), encoding="utf-8")
+    with pytest.raises(ConfigError, match="has a comma in its name.*Set TMPDIR"):
+        street_network_from_osm_file(path)

@@ -35,7 +35,7 @@ import numpy as np
 import shapely
 
 from healthy_streets import settings
-from healthy_streets.errors import InputFileError
+from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io._common import check_buffer_m, check_input, no_cycle_collection
 from healthy_streets.io._osm_ways import (
     STREET_TAGS,
@@ -528,7 +528,11 @@ class NodeIndex:
 
         self.path = folder / "nodes.index"
         if "," in str(self.path):  # libosmium reads the file name up to a comma
-            raise ValueError(f"The temporary file {self.path} cannot have a comma in its name.")
+            raise ConfigError(
+                f"The temporary folder {str(folder)!r} has a comma in its name, which "
+                "libosmium cannot use for its node index. Set TMPDIR to a folder whose "
+                "path has no comma."
+            )
         self.table: Any = osmium.index.create_map(f"sparse_file_array,{self.path}")
         self.handler: Any = osmium.NodeLocationsForWays(self.table)
         self.handler.ignore_errors()  # a node the file lacks is a way's missing node
