@@ -3,10 +3,11 @@
 libosmium writes every way of the file as one line of OPL
 (``w12 Thighway=residential,name=Mill%20%Lane Nn1,n2``) and keeps every node's place in a
 ``sparse_file_array`` index: a file of (node id, x, y) records, x and y in 1e-7 degrees
-(the format libosmium documents for its on-disk indexes). Neither passes through Python one
-element at a time: the index is read as one array, and the OPL text is taken apart by numpy
-(where each line, tag, key and value starts), so that Python only touches the values of the
-tags a street keeps. What :func:`parse_ways` finds is what the file reader accounts for.
+(libosmium's ``SparseFileArray``, a vector of id and location pairs in a file). Neither
+passes through Python one element at a time: the index is read as one array, and the OPL
+text is taken apart by numpy (where each line, tag, key and value starts), so that Python
+only touches the values of the tags a street keeps. What :func:`parse_ways` finds is what
+the file reader accounts for.
 """
 
 from __future__ import annotations
