@@ -5,13 +5,16 @@ streets even when they carry ``maxspeed``; highway *areas* (``area=yes`` pedestr
 and roads that do not exist yet or any more (``proposed``, ``construction``, ``abandoned``...)
 are left out too, and counted.
 
-The file is read with pyosmium (which reads all three formats), the ways become an osmnx
-graph (a ``networkx.MultiDiGraph`` with ``x``/``y`` nodes, as osmnx makes them), and osmnx
-simplifies it into segments between intersections and dead ends, never merging two ways, so
-that a segment's name and speed limit are those of its one way and no column holds a list.
+The file is read by libosmium (through pyosmium, which reads all three formats) in one pass:
+it writes the ways as OPL text and keeps every node's place in an index on disk, and both
+are read back as arrays (:mod:`healthy_streets.io._osm_ways`). The ways are cut into
+segments between intersections and dead ends exactly as osmnx would simplify their graph
+(:mod:`healthy_streets.model.segments`), never merging two ways, so that a segment's name
+and speed limit are those of its one way and no column holds a list.
 
 A clipped extract may reference nodes that are not in the file. Such a way keeps its
-longest run of nodes that are present (repaired), or is rejected when fewer than two remain.
+longest run of nodes that are present (repaired), or is rejected when fewer than two remain;
+so does a way through a node whose coordinates are not numbers or out of range.
 """
 
 from __future__ import annotations
@@ -32,11 +35,23 @@ import numpy as np
 import shapely
 
 from healthy_streets import settings
-from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_buffer_m, check_input
-from healthy_streets.io._osm_ways import STREET_TAGS, Ways, parse_ways, placed_runs
+from healthy_streets.errors import ConfigError, InputFileError
+from healthy_streets.io._common import check_buffer_m, check_input, no_cycle_collection
+from healthy_streets.io._osm_ways import (
+    STREET_TAGS,
+    NodePlaces,
+    Ways,
+    parse_ways,
+    placed_runs,
+)
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.segments import NotSimpleError, StreetWays, streets_from_ways
+from healthy_streets.model.segments import (
+    NotSimpleError,
+    Segments,
+    StreetWays,
+    segments_from_ways,
+    streets_from_ways,
+)
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
@@ -104,15 +119,16 @@ def street_network_from_osm_file(
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
     window = lonlat_window(clip_to, buffer_m, working_crs)
-    ways, source = read_osm_file(path, lambda source: read_ways(source, window))
-    return network_from_ways(
-        ways,
-        source,
-        clip_to=clip_to,
-        buffer_m=buffer_m,
-        nation=nation,
-        working_crs=working_crs,
-    )
+    with no_cycle_collection():
+        ways, source = read_osm_file(path, lambda source: read_ways(source, window))
+        return network_from_ways(
+            ways,
+            source,
+            clip_to=clip_to,
+            buffer_m=buffer_m,
+            nation=nation,
+            working_crs=working_crs,
+        )
 
 
 def network_from_ways(
@@ -141,15 +157,23 @@ def network_from_ways(
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
     notes = _notes(ways) + [note for note in [source.note()] if note]
-    warning = _outside_uk_nodes(street_ways, working_crs)
+    try:
+        segments: Segments | None = segments_from_ways(street_ways)
+    except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
+        segments = None
+    warning = _outside_uk_nodes(street_ways, working_crs, segments)
     if warning:
         notes = [warning, *notes]
     uk_defaults = warning is None
-    try:
+    if segments is not None:
         streets = streets_from_ways(
-            street_ways, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+            street_ways,
+            nation=nation,
+            working_crs=working_crs,
+            uk_defaults=uk_defaults,
+            segments=segments,
         )
-    except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
+    else:
         graph = _graph_from_ways(street_ways)
         streets = streets_from_graph(
             graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
@@ -280,14 +304,20 @@ def _outside_uk(graph: nx.MultiDiGraph, working_crs: str | None) -> str | None:
     )
 
 
-def _outside_uk_nodes(ways: StreetWays, working_crs: str | None) -> str | None:
-    """:func:`_outside_uk` for street ways: the same nodes looked at, in the graph's order."""
-    _, first = np.unique(ways.refs, return_index=True)
-    first.sort()
-    step = max(1, len(first) // _PLACE_SAMPLE)
-    sample = first[::step]
+def _outside_uk_nodes(
+    ways: StreetWays, working_crs: str | None, segments: Segments | None = None
+) -> str | None:
+    """:func:`_outside_uk` for street ways: the same nodes looked at, in the graph's order
+    (the order ``segments`` holds them in, when given)."""
+    if segments is not None:
+        lon, lat = segments.lon, segments.lat
+    else:
+        _, first = np.unique(ways.refs, return_index=True)
+        first.sort()
+        lon, lat = ways.lon[first], ways.lat[first]
+    step = max(1, len(lon) // _PLACE_SAMPLE)
     return lonlat_outside_uk_note(
-        ways.lon[sample], ways.lat[sample], what="The streets", working_crs=working_crs
+        lon[::step], lat[::step], what="The streets", working_crs=working_crs
     )
 
 
@@ -464,28 +494,62 @@ def lonlat_window(
 
 
 def read_ways(source: OsmSource, window: tuple[float, float, float, float] | None = None) -> Ways:
-    """Every way of the file, with its nodes' places, written by libosmium as OPL and read
-    back as arrays (see :mod:`healthy_streets.io._osm_ways`)."""
+    """Every way of the file, written by libosmium as OPL, and every node's place, kept by
+    libosmium in an index on disk, read back as arrays (see
+    :mod:`healthy_streets.io._osm_ways`)."""
     import osmium
 
     with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
         opl = Path(folder) / "ways.opl"
-        locations = osmium.NodeLocationsForWays(osmium.index.create_map("flex_mem"))
-        locations.ignore_errors()  # a node the file lacks is a way's missing node
-        writer = osmium.SimpleWriter(
-            osmium.io.File(str(opl), "opl,add_metadata=false,locations_on_ways=true")
-        )
-        try:
-            with reading(source):
-                osmium.apply(
-                    osmium_input(source),
-                    locations,
-                    osmium.filter.EntityFilter(osmium.osm.WAY),
-                    writer,
-                )
-        finally:
-            writer.close()
-        return parse_ways(opl.read_bytes(), window)
+        with NodeIndex(Path(folder)) as index:
+            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+            try:
+                with reading(source):
+                    osmium.apply(
+                        osmium_input(source),
+                        index.handler,
+                        osmium.filter.EntityFilter(osmium.osm.WAY),
+                        writer,
+                    )
+            finally:
+                writer.close()
+            places = index.places(source)
+        return parse_ways(opl.read_bytes(), places, window)
+
+
+class NodeIndex:
+    """Every node's place, kept by libosmium in a ``sparse_file_array`` index in a folder
+    as :attr:`handler` sees the nodes, and read back as arrays by :meth:`places`. Used as
+    a context manager, it lets libosmium close the file at the end (before the folder is
+    removed: Windows removes no file still open)."""
+
+    def __init__(self, folder: Path) -> None:
+        import osmium
+
+        self.path = folder / "nodes.index"
+        if "," in str(self.path):  # libosmium reads the file name up to a comma
+            raise ConfigError(
+                f"The temporary folder {str(folder)!r} has a comma in its name, which "
+                "libosmium cannot use for its node index. Set TMPDIR to a folder whose "
+                "path has no comma."
+            )
+        self.table: Any = osmium.index.create_map(f"sparse_file_array,{self.path}")
+        self.handler: Any = osmium.NodeLocationsForWays(self.table)
+        self.handler.ignore_errors()  # a node the file lacks is a way's missing node
+        self.handler.apply_nodes_to_ways = False  # ways' nodes are looked up on arrays
+
+    def __enter__(self) -> NodeIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handler = self.table = None  # libosmium unmaps and closes the file
+
+    def places(self, source: OsmSource) -> NodePlaces:
+        """The places kept; nodes whose coordinates are out of range have none, and are
+        added to ``source.bad_nodes``."""
+        places = NodePlaces.from_index(self.path, self.table)
+        source.bad_nodes.update(places.out_of_range())
+        return places
 
 
 def _graph_from_ways(ways: StreetWays) -> nx.MultiDiGraph:
@@ -494,7 +558,10 @@ def _graph_from_ways(ways: StreetWays) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(crs="epsg:4326")
     refs, lon, lat = ways.refs.tolist(), ways.lon.tolist(), ways.lat.tolist()
     offsets = ways.offsets.tolist()
-    for w, (way_id, tags) in enumerate(zip(ways.way_ids.tolist(), ways.tags, strict=True)):
+    tags_of = [
+        {k: v for k, v in row.items() if isinstance(v, str)} for row in ways.tags.to_dict("records")
+    ]
+    for w, (way_id, tags) in enumerate(zip(ways.way_ids.tolist(), tags_of, strict=True)):
         run = range(offsets[w], offsets[w + 1])
         for i in run:
             graph.add_node(refs[i], x=lon[i], y=lat[i])

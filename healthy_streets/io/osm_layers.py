@@ -2,9 +2,9 @@
 
 A build that takes all three from the same extract reads it once here (libosmium's pass
 over the relations that make areas aside): the elements an asset preset or the background
-looks at come to Python, and everything else goes straight to libosmium's OPL writer,
-whose ways the street network is made of as :func:`~healthy_streets.io.osm.read_ways`
-makes it. Each of the three is what its own reader gives
+looks at come to Python, everything else goes straight to libosmium's OPL writer and
+every node's place to libosmium's node index, of which the street network is made as
+:func:`~healthy_streets.io.osm.read_ways` makes it. Each of the three is what its own reader gives
 (:func:`~healthy_streets.io.osm.street_network_from_osm_file`,
 :func:`~healthy_streets.io.osm_features.assets_from_osm_file`,
 :func:`~healthy_streets.io.osm_features.basemap_from_osm_file`).
@@ -15,13 +15,15 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import shapely
 
-from healthy_streets.io._common import check_buffer_m, check_input
+from healthy_streets.io._common import check_buffer_m, check_input, no_cycle_collection
 from healthy_streets.io._osm_ways import Ways, parse_ways
 from healthy_streets.io.osm import (
+    NodeIndex,
     OsmSource,
     lonlat_window,
     network_from_ways,
@@ -91,15 +93,21 @@ def osm_layers_from_file(
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
     window = lonlat_window(clip_to, buffer_m, working_crs)
-    (ways, found), source = read_osm_file(path, lambda source: _read_all(source, window))
-    streets = network_from_ways(
-        ways, source, clip_to=clip_to, buffer_m=buffer_m, nation=nation, working_crs=working_crs
-    )
-    return OsmLayers(
-        streets=streets,
-        assets=assets_found(found, source, area=area, working_crs=working_crs),
-        basemap=basemap_frame(found.basemap, area=area, working_crs=working_crs),
-    )
+    with no_cycle_collection():
+        (ways, found), source = read_osm_file(path, lambda source: _read_all(source, window))
+        streets = network_from_ways(
+            ways,
+            source,
+            clip_to=clip_to,
+            buffer_m=buffer_m,
+            nation=nation,
+            working_crs=working_crs,
+        )
+        return OsmLayers(
+            streets=streets,
+            assets=assets_found(found, source, area=area, working_crs=working_crs),
+            basemap=basemap_frame(found.basemap, area=area, working_crs=working_crs),
+        )
 
 
 def _read_all(
@@ -107,39 +115,49 @@ def _read_all(
 ) -> tuple[Ways, Found]:
     import osmium
 
+    found = Found()
+    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
+        opl = Path(folder) / "elements.opl"
+        with NodeIndex(Path(folder)) as index:
+            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+            try:
+                _read_elements(source, index.handler, writer, found)
+            finally:
+                writer.close()
+            places = index.places(source)
+        return parse_ways(_way_lines(opl.read_bytes()), places, window), found
+
+
+def _read_elements(source: OsmSource, node_index: Any, writer: Any, found: Found) -> None:
+    """One pass over the file: what an asset preset or the background looks at into
+    ``found``, the rest to ``writer`` (every way to it), every node's place to the
+    ``node_index`` handler."""
+    import osmium
+
     keys = sorted({*PRESET_KEYS, *BASEMAP_KEYS})
     # ways come to Python only for the background's lines (their areas come as areas)
     background_ways = osmium.filter.KeyFilter(*BASEMAP_KEYS)
     background_ways.enable_for(osmium.osm.WAY)
-    found = Found()
     wkb = osmium.geom.WKBFactory()
-    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
-        opl = Path(folder) / "elements.opl"
-        writer = osmium.SimpleWriter(
-            osmium.io.File(str(opl), "opl,add_metadata=false,locations_on_ways=true")
-        )
-        processor = (
-            osmium.FileProcessor(osmium_input(source))
-            .with_locations()
-            .with_areas(osmium.filter.KeyFilter(*keys))
-            .with_filter(osmium.filter.KeyFilter(*keys))
-            .with_filter(background_ways)
-            .handler_for_filtered(writer)  # the rest: to OPL, untouched by Python
-        )
-        try:
-            with reading(source):
-                for obj in processor:
-                    if isinstance(obj, osmium.osm.Way):
-                        writer.add_way(obj)  # every way is the street reader's
-                        found.take_basemap(obj, wkb)
-                    elif isinstance(obj, osmium.osm.Node):
-                        found.take_asset(obj, wkb, source)
-                    elif isinstance(obj, osmium.osm.Area):
-                        found.take_asset(obj, wkb, source)
-                        found.take_basemap(obj, wkb)
-        finally:
-            writer.close()
-        return parse_ways(_way_lines(opl.read_bytes()), window), found
+    processor = (
+        osmium.FileProcessor(osmium_input(source))
+        .with_locations()
+        .with_areas(osmium.filter.KeyFilter(*keys))
+        .with_filter(node_index)  # lets everything pass
+        .with_filter(osmium.filter.KeyFilter(*keys))
+        .with_filter(background_ways)
+        .handler_for_filtered(writer)  # the rest: to OPL, untouched by Python
+    )
+    with reading(source):
+        for obj in processor:
+            if isinstance(obj, osmium.osm.Way):
+                writer.add_way(obj)  # every way is the street reader's
+                found.take_basemap(obj, wkb)
+            elif isinstance(obj, osmium.osm.Node):
+                found.take_asset(obj, wkb, source)
+            elif isinstance(obj, osmium.osm.Area):
+                found.take_asset(obj, wkb, source)
+                found.take_basemap(obj, wkb)
 
 
 def _way_lines(opl: bytes) -> bytes:

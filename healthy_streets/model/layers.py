@@ -356,6 +356,10 @@ def empty_layer(layer: Layer, *, crs: str | None = None) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=crs or settings.working_crs))
 
 
+#: pandas' text dtype, the one ``astype("str")`` gives.
+_TEXT = pd.Series([], dtype="str").dtype
+
+
 def conform(frame: gpd.GeoDataFrame, layer: Layer) -> gpd.GeoDataFrame:
     """Return ``frame`` with exactly ``layer``'s columns, in order, in their dtypes.
 
@@ -382,6 +386,9 @@ def conform(frame: gpd.GeoDataFrame, layer: Layer) -> gpd.GeoDataFrame:
 
 def _cast(values: pd.Series, column: Column) -> pd.Series:
     if column.dtype == "str":
+        if values.dtype in (_TEXT, object):  # what astype("str") makes of each value
+            text = values if values.dtype == _TEXT else values.astype("str")
+            return text.where(text != "")
         text = values.astype("object")
         text = text.where(text.notna() & (text.astype("str") != ""), None)
         return text.astype("str")

@@ -14,7 +14,6 @@ between the same two junctions) go through the few lines of Python that settle o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -38,7 +37,8 @@ class StreetWays:
     way_ids
         OSM way ids, one per way (int64).
     tags
-        Each way's tags.
+        Each way's tags, one row per way numbered from 0, a column per key (None where a
+        way lacks the key).
     offsets
         Where each way's nodes start in the node arrays (int64, one more than the ways).
     refs, lon, lat
@@ -46,7 +46,7 @@ class StreetWays:
     """
 
     way_ids: np.ndarray
-    tags: Sequence[dict[str, str]]
+    tags: pd.DataFrame
     offsets: np.ndarray
     refs: np.ndarray
     lon: np.ndarray
@@ -366,6 +366,7 @@ def streets_from_ways(
     nation: str | None = None,
     working_crs: str | None = None,
     uk_defaults: bool = True,
+    segments: Segments | None = None,
 ) -> gpd.GeoDataFrame:
     """The ``streets`` layer of street ways: the layer
     :func:`~healthy_streets.model.streets.streets_from_graph` makes of their osmnx graph.
@@ -376,13 +377,15 @@ def streets_from_ways(
         The street ways, every node placed, in the order the file holds them.
     nation, working_crs, uk_defaults
         As for :func:`~healthy_streets.model.streets.streets_from_graph`.
+    segments
+        What :func:`segments_from_ways` made of ``ways``, if it was called already.
 
     Raises
     ------
     NotSimpleError
         When a way runs twice through a node that is not a junction (build the graph).
     """
-    segments = segments_from_ways(ways)
+    segments = segments_from_ways(ways) if segments is None else segments
     crs = working_crs or settings.working_crs
     to_working = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     x, y = to_working.transform(segments.lon, segments.lat)
@@ -394,21 +397,24 @@ def streets_from_ways(
         np.column_stack([np.asarray(x)[run], np.asarray(y)[run]]),
         indices=np.repeat(np.arange(len(counts)), counts),
     )
-    tags_of = [ways.tags[w] for w in segments.way.tolist()]
+    tags = {key: ways.tags[key].to_numpy()[segments.way] for key in ways.tags.columns}
     if segments.merged:  # osmnx's edge holds the tags of both ways, the later's winning
         row_of = {piece: row for row, piece in enumerate(segments.piece.tolist())}
         for piece, under in segments.merged.items():
-            layers = [ways.tags[segments.piece_way[p]] for p in [*under, piece]]
-            tags_of[row_of[piece]] = {k: v for tags in layers for k, v in tags.items()}
-    tags = pd.DataFrame.from_records(tags_of)
-    edges = gpd.GeoDataFrame(
-        tags.assign(
-            osmid=ways.way_ids[segments.way],
-            u=segments.node_ids[segments.u],
-            v=segments.node_ids[segments.v],
-            key=segments.key,
-        ),
-        geometry=lines,
-        crs=crs,
+            layers = ways.tags.take([segments.piece_way[p] for p in [*under, piece]])
+            for key in tags:
+                tags[key][row_of[piece]] = _last_given(layers[key])
+    edges = pd.DataFrame(tags, dtype=object).assign(
+        osmid=ways.way_ids[segments.way],
+        u=segments.node_ids[segments.u],
+        v=segments.node_ids[segments.v],
+        key=segments.key,
     )
+    edges = gpd.GeoDataFrame(edges, geometry=lines, crs=crs)
     return street_columns(edges, nation=nation, uk_defaults=uk_defaults)
+
+
+def _last_given(values: pd.Series) -> object:
+    """The last value given (None if there is none)."""
+    given = values.dropna()
+    return given.iloc[-1] if len(given) else None

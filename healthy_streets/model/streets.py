@@ -408,24 +408,18 @@ def street_columns(
         }
     )
     speeds = _speeds(tag_frame, nation=nation, uk_defaults=uk_defaults)
-    maxspeed_type = tag_frame["maxspeed:type"].fillna(tag_frame["zone:maxspeed"])
-    u = edges["u"].astype("int64").astype("str")
-    v = edges["v"].astype("int64").astype("str")
-    segment_ids = way_ids.astype("str") + "-" + u + "-" + v
-    # a closed way (a roundabout) can run twice between the same two junctions
-    repeat = segment_ids.groupby(segment_ids).cumcount()
-    segment_ids = segment_ids.where(repeat == 0, segment_ids + "-" + (repeat + 1).astype("str"))
+    segment_ids = _segment_ids(way_ids, edges["u"], edges["v"])
     streets = gpd.GeoDataFrame(
         {
             "segment_id": segment_ids,
             "osm_way_id": way_ids,
             "name": text("name"),
-            "highway": highway,
-            "road_class": highway.map(ROAD_CLASSES).fillna("local"),
+            "highway": speeds["highway"],
+            "road_class": speeds["road_class"],
             "speed_mph": speeds["speed_mph"],
             "speed_source": speeds["speed_source"],
-            "maxspeed": tag_frame["maxspeed"],
-            "maxspeed_type": maxspeed_type,
+            "maxspeed": speeds["maxspeed"],
+            "maxspeed_type": speeds["maxspeed_type"],
             "signed_20mph_zone": speeds["signed_20mph_zone"],
             "length_m": edges.geometry.length.round(2),
             "zone_id": None,
@@ -436,8 +430,35 @@ def street_columns(
         geometry=edges.geometry,
         crs=edges.crs,
     )
-    streets = streets.sort_values(["osm_way_id", "segment_id"], kind="stable")
-    return conform(streets, STREETS)
+    return conform(streets.take(_by_way_and_id(way_ids, segment_ids)), STREETS)
+
+
+def _segment_ids(way_ids: pd.Series, u: pd.Series, v: pd.Series) -> pd.Series:
+    """``<way>-<u>-<v>`` of each edge; a second, third... edge of a way between the same
+    two nodes (a closed way, a roundabout, runs twice between two junctions) gets ``-2``,
+    ``-3``... added."""
+    ids = [
+        f"{w}-{a}-{b}"
+        for w, a, b in zip(
+            way_ids.tolist(),
+            u.astype("int64").tolist(),
+            v.astype("int64").tolist(),
+            strict=True,
+        )
+    ]
+    segment_ids = pd.Series(ids, index=way_ids.index, dtype="str")
+    if len(set(ids)) < len(ids):
+        again = segment_ids[segment_ids.duplicated(keep=False)]
+        repeat = again.groupby(again).cumcount()
+        later = repeat.index[repeat > 0]
+        segment_ids[later] = again[later] + "-" + (repeat[later] + 1).astype("str")
+    return segment_ids
+
+
+def _by_way_and_id(way_ids: pd.Series, segment_ids: pd.Series) -> np.ndarray:
+    """The positions of the rows in order of way, then of segment id as text."""
+    order = np.argsort(segment_ids.to_numpy(dtype=str), kind="stable")
+    return order[np.argsort(way_ids.to_numpy()[order], kind="stable")]
 
 
 def _plain_text(values: pd.Series) -> bool:
@@ -460,20 +481,38 @@ def _main_highway(value: object) -> str | None:
 
 
 def _speeds(tags: pd.DataFrame, *, nation: str | None, uk_defaults: bool) -> pd.DataFrame:
-    """Speed and signed-zone flag per row, computed once per distinct combination of tags."""
+    """The columns of the layer that follow from a row's tags (``highway``, ``road_class``,
+    the speed, its source, ``maxspeed``, ``maxspeed_type`` and the signed-zone flag),
+    worked out once per distinct combination of tags."""
     key_columns = list(tags.columns)
-    distinct = tags.drop_duplicates().reset_index(drop=True)
+    combination = _combinations(tags)
+    _, first = np.unique(combination, return_index=True)
+    distinct = tags.take(first).reset_index(drop=True)
     results = []
     for row in distinct.itertuples(index=False):
         row_tags = {k: v for k, v in zip(key_columns, row, strict=True) if isinstance(v, str)}
         speed = speed_from_tags(row_tags, nation=nation, uk_defaults=uk_defaults)
         results.append((speed.mph, speed.source, is_signed_20mph_zone(row_tags)))
-    distinct[["speed_mph", "speed_source", "signed_20mph_zone"]] = pd.DataFrame(
-        results, columns=["speed_mph", "speed_source", "signed_20mph_zone"], index=distinct.index
-    )
-    merged = tags.merge(distinct, on=key_columns, how="left")
-    merged.index = tags.index
-    return merged
+    speeds = pd.DataFrame(results, columns=["speed_mph", "speed_source", "signed_20mph_zone"])
+    speeds["highway"] = distinct["highway"]
+    speeds["road_class"] = distinct["highway"].map(ROAD_CLASSES).fillna("local")
+    speeds["maxspeed"] = distinct["maxspeed"]
+    speeds["maxspeed_type"] = distinct["maxspeed:type"].fillna(distinct["zone:maxspeed"])
+    text = ["speed_source", "highway", "road_class", "maxspeed", "maxspeed_type"]
+    speeds[text] = speeds[text].astype("str")  # once per combination, not per row
+    speeds = speeds.take(combination)
+    speeds.index = tags.index
+    return speeds
+
+
+def _combinations(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's combination of values, numbered in the order they first come (missing
+    values all alike)."""
+    combination = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        codes, values = pd.factorize(frame[column])
+        combination = pd.factorize(combination * (len(values) + 1) + codes + 1)[0]
+    return combination
 
 
 def _flatten_text(value: object) -> str | None:
