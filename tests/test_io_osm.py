@@ -343,3 +343,21 @@ def test_an_extract_outside_great_britain_gets_a_warning_and_no_uk_defaults(tmp_
     local = street_network_from_osm_file(paris_file, working_crs="EPSG:32631")
     assert local.layer.crs == "EPSG:32631"
     assert "UK speed defaults" in local.notes[0] and "EPSG:32631" not in local.notes[0]
+
+
+def test_a_street_mapped_twice_the_other_way_round_is_one_segment_and_said(tmp_path):
+    # way 12 runs back over Mill Lane's nodes: osmnx's undirected graph has one edge there
+    twice = [*WAYS, (12, [3, 2, 1], {"highway": "footway", "name": "Mill Lane path"})]
+    path = tmp_path / "twice.osm"
+    path.write_text(osm_xml(ways=twice))
+    result = street_network_from_osm_file(path)
+    streets = result.layer
+    assert 10 not in set(streets["osm_way_id"]) and 12 in set(streets["osm_way_id"])
+    mill = streets[streets["osm_way_id"] == 12]
+    assert len(mill) == 2  # 3-2 and 2-1, each once, not twice
+    assert set(mill["highway"]) == {"footway"}  # the later way's tags win, as in osmnx
+    note = next(n for n in result.notes if "mapped twice" in n)
+    assert note.startswith("2 street segments of OSM ways 10 run over the same nodes")
+    once = tmp_path / "once.osm"
+    once.write_text(osm_xml())
+    assert not any("mapped twice" in n for n in street_network_from_osm_file(once).notes)

@@ -161,6 +161,8 @@ def network_from_ways(
         segments: Segments | None = segments_from_ways(street_ways)
     except NotSimpleError:  # osmnx's walk along a way through a node twice: its graph
         segments = None
+    if segments is not None and segments.merged:
+        notes.append(_merged_note(segments, street_ways))
     warning = _outside_uk_nodes(street_ways, working_crs, segments)
     if warning:
         notes = [warning, *notes]
@@ -185,6 +187,19 @@ def network_from_ways(
         notes=notes,
         clip_to=clip_to,
         buffer_m=buffer_m,
+    )
+
+
+def _merged_note(segments: Segments, ways: StreetWays) -> str:
+    """What became of street segments another way maps again, the other way round."""
+    laid = sorted({int(p) for under in segments.merged.values() for p in under})
+    way_ids = sorted({int(ways.way_ids[segments.piece_way[p]]) for p in laid})
+    shown = ", ".join(str(w) for w in way_ids[:5]) + (", ..." if len(way_ids) > 5 else "")
+    return (
+        f"{counted(len(laid), 'street segment')} of OSM ways {shown} run over the same nodes "
+        "as another way's, the other way round (the same street mapped twice): each pair is "
+        "one segment, with the later way's id and the tags of both, as osmnx's undirected "
+        "graph makes it."
     )
 
 
