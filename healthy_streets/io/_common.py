@@ -117,6 +117,9 @@ class Text:
 
     text: str
     repairs: dict[int, str] = field(default_factory=dict)
+    #: The file's bytes are this text in UTF-8 as it is (no byte order mark, nothing
+    #: repaired), so a reader may read the file itself.
+    as_in_file: bool = False
 
     def notes(self) -> list[str]:
         """The repairs as notes about the whole file (for files that are not tables)."""
@@ -154,6 +157,7 @@ def decode_text(path: Path) -> Text:
     refuse_non_data(path, data[:512])
     codec = _utf16(data)
     repairs: dict[int, str] = {}
+    as_in_file = False
     if codec is not None:
         try:
             text = data.decode(codec).removeprefix("\ufeff")
@@ -164,10 +168,12 @@ def decode_text(path: Path) -> Text:
                 fix="Save it again from the spreadsheet as CSV UTF-8.",
             ) from None
     else:
+        as_in_file = not data.startswith(b"\xef\xbb\xbf")
         data = data.removeprefix(b"\xef\xbb\xbf")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
+            as_in_file = False
             text, repairs = _decode_lines(data.split(b"\n"))
     if "\x00" in text:
         lines = text.split("\n")
@@ -176,7 +182,8 @@ def decode_text(path: Path) -> Text:
                 lines[number - 1] = line.replace("\x00", "")
                 repairs[number] = f"{repairs[number]}; {_NUL}" if number in repairs else _NUL
         text = "\n".join(lines)
-    return Text(text, repairs)
+        as_in_file = False
+    return Text(text, repairs, as_in_file)
 
 
 def _utf16(data: bytes) -> str | None:
@@ -246,7 +253,9 @@ def read_table(path: Path) -> pd.DataFrame:
     delimiter, header = _layout(text[:20_000])
     try:
         frame = pd.read_csv(
-            _as_bytes(text),
+            # the file itself when it is the text as it is: pandas reads a file faster
+            path if decoded.as_in_file else _as_bytes(text),
+            encoding="utf-8",
             sep=delimiter,
             skiprows=header,
             dtype=object,  # text, as the cells are looked at in Python (blank_cells)

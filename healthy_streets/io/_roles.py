@@ -218,7 +218,8 @@ def blank_missing(
         if cells is None:
             continue
         missing, nan = cells
-        out[column] = values.astype("object").where(~missing, None)
+        if missing.any() or values.dtype != object:  # else the column is as it would be
+            out[column] = values.astype("object").where(~missing, None)
         if said_nan is not None and nan.any():
             said_nan[str(column)] = frame.index[nan].tolist()
     return out
@@ -239,14 +240,24 @@ def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | Non
     """
     if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return None
-    try:
-        values.astype("object").str  # noqa: B018 (refuses a column without text, as folded_text)
-    except AttributeError:
-        return None
     cells = values.to_numpy(dtype=object)
+    present = ~pd.isna(cells)
+    texts = cells[present].tolist()
+    try:
+        joined = "\x00" + "\x00".join(texts) + "\x00"  # every cell present is text...
+    except TypeError:
+        joined = None
+    if joined is None or not texts:  # ...else the column is judged as folded_text does
+        try:
+            values.astype("object").str  # noqa: B018 (refuses a column without text)
+        except AttributeError:
+            return None
     missing = np.zeros(len(cells), dtype=bool)
     nan = np.zeros(len(cells), dtype=bool)
-    maybe = _maybe_missing(cells, values.notna().to_numpy(dtype=bool))
+    if joined is None:  # not all text: look at each cell
+        maybe = np.flatnonzero([isinstance(cell, str) for cell in cells])
+    else:
+        maybe = np.flatnonzero(present)[_maybe_missing(joined, len(texts))]
     codes, distinct = pd.factorize(cells[maybe])  # the few texts they are, folded once each
     folded = [text.strip().lower() for text in distinct]
     missing[maybe] = np.array([f in MISSING_TEXTS for f in folded] + [False])[codes]
@@ -254,35 +265,35 @@ def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | Non
     return missing, nan
 
 
-#: The characters ``str.strip`` takes off (all below U+3001).
-_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
-#: The plain characters that :data:`MISSING_TEXTS` begin with, in either case.
+#: The bytes that begin or end a UTF-8 text with white space that ``str.strip`` takes off:
+#: the ASCII ones, and any byte beyond ASCII (it may belong to white space such as U+00A0).
+_SPACE_BYTES = np.array(
+    [c for c in range(128) if chr(c).isspace()] + list(range(128, 256)), dtype=np.uint8
+)
+#: The first bytes of :data:`MISSING_TEXTS`, in either case.
 _FIRSTS = np.array(
     sorted({ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())}),
-    dtype=np.uint32,
+    dtype=np.uint8,
 )
 
 
-def _maybe_missing(cells: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Positions of the text cells (of those ``present``) that may fold to one of
-    :data:`MISSING_TEXTS`: the cells are joined by NUL characters and looked at as an array
-    of code points."""
-    texts = cells[present].tolist()
-    try:
-        joined = "\x00" + "\x00".join(texts) + "\x00"
-    except TypeError:  # not all text: look at each cell
-        return np.flatnonzero([isinstance(cell, str) for cell in cells])
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def _maybe_missing(joined: str, count: int) -> np.ndarray:
+    """Which of the ``count`` texts joined (each between NUL characters) may fold to one of
+    :data:`MISSING_TEXTS`, looked at as an array of UTF-8 bytes: those of at most
+    :data:`_LONGEST_MISSING` bytes that start as one does, and those with white space (or a
+    byte beyond ASCII) at an end. Every text of :data:`MISSING_TEXTS` is ASCII, and a
+    character beyond ASCII that is not white space never folds to ASCII that is in one, so
+    no other text is one of them."""
+    points = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     apart = np.flatnonzero(points == 0)
-    if len(apart) != len(texts) + 1:  # a cell holds a NUL itself
-        return np.flatnonzero(present)
-    first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last character
+    if len(apart) != count + 1:  # a cell holds a NUL itself
+        return np.ones(count, dtype=bool)
+    first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last byte
     length = last - first + 1
-    # a short cell may be one, if it starts as one does (in any case: a letter beyond ASCII
-    # may fold to anything); a cell with spaces at an end may be one once they are gone
-    starts = np.isin(points[first], _FIRSTS) | (points[first] > 127) | (length == 0)
-    spaced = np.isin(points[first], _SPACES) | np.isin(points[last], _SPACES)
-    return np.flatnonzero(present)[((length <= _LONGEST_MISSING) & starts) | spaced]
+    # an empty text's first and last bytes are the NULs around it: neither starts one
+    starts = np.isin(points[first], _FIRSTS) | (length == 0)
+    spaced = np.isin(points[first], _SPACE_BYTES) | np.isin(points[last], _SPACE_BYTES)
+    return ((length <= _LONGEST_MISSING) & starts) | spaced
 
 
 def folded_text(values: pd.Series) -> pd.Series | None:

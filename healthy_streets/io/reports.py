@@ -631,9 +631,12 @@ def _reports_from_table(
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))
     by_role = {role.name: role for role in role_list}
+    read: dict[str, pd.Series] = {}
 
     def column(role: str) -> pd.Series:
-        return found.column_values(table, by_role[role])
+        if role not in read:  # each column's values taken once (they are not changed)
+            read[role] = found.column_values(table, by_role[role])
+        return read[role]
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
@@ -667,7 +670,8 @@ def _reports_from_table(
             value=table.at[row, date_field] if date_field else "",
         )
 
-    candidates = table[~duplicate & ~undated]
+    usable = ~duplicate & ~undated
+    candidates = table if usable.all() else table[usable]
     points = points_from_table(candidates, coords, book, area=area, working_crs=working)
     keep = points.index
 
@@ -691,6 +695,7 @@ def _reports_from_table(
     tier_table = {**RESPONSIBLE_TIER, **(tiers or {})}
     people = person_columns(table)
     book.hide_names(people)
+    kept_people = people.loc[keep]
     reports = gpd.GeoDataFrame(
         {
             "report_id": ids[keep],
@@ -699,9 +704,9 @@ def _reports_from_table(
             "status": status[keep],
             "status_text": redact_series(status_text[keep]),
             "reported_at": reported_at[keep],
-            "fixed_at": parse_report_dates(column("fixed"))[keep],
-            "title": redact_series(remove_names(column("title")[keep], people.loc[keep])),
-            "detail": redact_series(remove_names(column("detail")[keep], people.loc[keep])),
+            "fixed_at": parse_report_dates(column("fixed")[keep]),
+            "title": redact_series(remove_names(column("title")[keep], kept_people)),
+            "detail": redact_series(remove_names(column("detail")[keep], kept_people)),
             "source": path.name,
             "responsible_tier": category[keep].map(tier_table).fillna("district"),
             "zone_id": None,
@@ -735,16 +740,17 @@ def _categories(
     category that named one, or both as written ("General Request / Nuisance") when
     neither did.
     """
-    text = category.astype("object").where(category.notna(), None)
-    sub = subcategory.astype("object").where(subcategory.notna(), None)
-    pairs = pd.DataFrame({"main": text.to_numpy(), "detail": sub.to_numpy()})
-    pair = pairs.groupby(["main", "detail"], sort=False, dropna=False).ngroup().to_numpy()
-    distinct = pairs.drop_duplicates()  # in the order of ngroup's numbers
+    main_codes, mains = pd.factorize(category.to_numpy(dtype=object))
+    detail_codes, details = pd.factorize(subcategory.to_numpy(dtype=object))
+    # each distinct pair of texts (either missing) numbered in the order it first comes
+    width = len(details) + 1
+    pair, pairs = pd.factorize((main_codes + 1) * width + detail_codes + 1)
     keys = []
     deciding: list[object] = []
     combined = []
-    for main, detail in zip(distinct["main"], distinct["detail"], strict=True):
-        main, detail = (None if pd.isna(v) else v for v in (main, detail))
+    for number in pairs.tolist():
+        main = mains[number // width - 1] if number // width else None
+        detail = details[number % width - 1] if number % width else None
         match = taxonomy.match(detail) if detail else None
         said = detail
         if match is None or match.category == "other":  # "Other" says less than the category

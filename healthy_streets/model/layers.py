@@ -380,7 +380,14 @@ def conform(frame: gpd.GeoDataFrame, layer: Layer) -> gpd.GeoDataFrame:
     return result
 
 
+#: The dtype of text columns.
+_TEXT = pd.api.types.pandas_dtype("str")
+
+
 def _cast(values: pd.Series, column: Column) -> pd.Series:
+    if column.dtype == "str" and values.dtype == _TEXT:  # text already: empty text to missing
+        empty = (values == "").to_numpy(dtype=bool)
+        return values.mask(empty) if empty.any() else values
     if column.dtype == "str":
         text = values.astype("object")
         text = text.where(text.notna() & (text.astype("str") != ""), None)
