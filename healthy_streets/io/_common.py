@@ -259,8 +259,7 @@ def read_table(path: Path) -> pd.DataFrame:
             sep=delimiter,
             skiprows=header,
             dtype=object,  # text, as the cells are looked at in Python (blank_cells)
-            keep_default_na=False,
-            na_values=[""],
+            na_filter=False,  # empty cells too: blank_cells makes them NaN
             skipinitialspace=True,
         )
     except (pd.errors.ParserError, ValueError) as exc:
@@ -275,7 +274,7 @@ def read_table(path: Path) -> pd.DataFrame:
             ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
-    frame = blank_cells(frame)
+    frame = blank_cells(frame, empty=np.nan)
     frame.attrs["title_lines"] = header
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
@@ -321,16 +320,17 @@ def all_match(values: pd.Series, pattern: re.Pattern[str]) -> bool:
 NAN_CELLS = "nan_cells"
 
 
-def blank_cells(frame: pd.DataFrame) -> pd.DataFrame:
+def blank_cells(frame: pd.DataFrame, *, empty: float | None = None) -> pd.DataFrame:
     """``frame`` with the cells that mean "no value" missing
     (:data:`~healthy_streets.io._roles.MISSING_TEXTS`: empty, white space, ``NA``, ``N/A``,
-    ``null``, ``None``, ``-``...), in every column.
+    ``null``, ``None``, ``-``...), in every column: ``None``, or ``empty`` for a cell
+    with no text at all.
 
     Cells that said ``NaN`` are listed in ``attrs["nan_cells"]`` (column -> rows), so that a
     coordinate written as NaN can be called not a number rather than missing.
     """
     nan_cells: dict[str, list[object]] = {}
-    out = blank_missing(frame, said_nan=nan_cells)
+    out = blank_missing(frame, said_nan=nan_cells, empty=empty)
     out.attrs = {**frame.attrs, NAN_CELLS: nan_cells}
     return out
 

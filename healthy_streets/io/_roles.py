@@ -204,22 +204,30 @@ class Roles(Mapping[str, str | None]):
 
 
 def blank_missing(
-    frame: pd.DataFrame, *, said_nan: dict[str, list[object]] | None = None
+    frame: pd.DataFrame,
+    *,
+    said_nan: dict[str, list[object]] | None = None,
+    empty: float | None = None,
 ) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells meaning "no value" (:data:`MISSING_TEXTS`, in any
-    case, with spaces around) are missing.
+    case, with spaces around) are missing: ``None``, and ``empty`` for a cell with no text
+    at all (NaN where the table came from pandas' reader, which makes an empty cell NaN).
 
     ``said_nan``, when given, is filled with the rows whose cell said ``NaN``, by column.
     """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
+    out = frame.copy(deep=False)  # the columns replaced below are new: frame is not changed
+    for column in frame.columns:
+        values = frame[column]
         cells = missing_text_cells(values)
         if cells is None:
             continue
-        missing, nan = cells
+        missing, nan, blank = cells
         if missing.any() or values.dtype != object:  # else the column is as it would be
-            out[column] = values.astype("object").where(~missing, None)
+            kept = values.to_numpy(dtype=object).copy()
+            kept[missing] = None
+            if empty is not None:
+                kept[blank] = empty
+            out[column] = pd.Series(kept, index=frame.index, name=values.name, dtype="object")
         if said_nan is not None and nan.any():
             said_nan[str(column)] = frame.index[nan].tolist()
     return out
@@ -229,10 +237,10 @@ def blank_missing(
 _LONGEST_MISSING = max(map(len, MISSING_TEXTS))
 
 
-def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Which cells of a column of text mean "no value" (their :func:`folded_text` is one of
-    :data:`MISSING_TEXTS`), and which of those said ``NaN``; ``None`` for a column with no
-    text in it, as :func:`folded_text` says.
+    :data:`MISSING_TEXTS`), which of those said ``NaN`` and which hold no text at all (``""``);
+    ``None`` for a column with no text in it, as :func:`folded_text` says.
 
     Only the cells that may be one of those words are folded: the short ones and those with
     white space at an end (folding never shortens a text, so no other cell is one), found
@@ -241,28 +249,40 @@ def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | Non
     if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return None
     cells = values.to_numpy(dtype=object)
-    present = ~pd.isna(cells)
-    texts = cells[present].tolist()
-    try:
-        joined = "\x00" + "\x00".join(texts) + "\x00"  # every cell present is text...
-    except TypeError:
-        joined = None
-    if joined is None or not texts:  # ...else the column is judged as folded_text does
+    present, joined = _joined_texts(cells)
+    if joined is None or not present.any():  # not all text: judged as folded_text does
         try:
             values.astype("object").str  # noqa: B018 (refuses a column without text)
         except AttributeError:
             return None
-    missing = np.zeros(len(cells), dtype=bool)
-    nan = np.zeros(len(cells), dtype=bool)
-    if joined is None:  # not all text: look at each cell
+    if joined is None:  # look at each cell
         maybe = np.flatnonzero([isinstance(cell, str) for cell in cells])
     else:
-        maybe = np.flatnonzero(present)[_maybe_missing(joined, len(texts))]
+        maybe = np.flatnonzero(present)[_maybe_missing(joined, int(present.sum()))]
     codes, distinct = pd.factorize(cells[maybe])  # the few texts they are, folded once each
     folded = [text.strip().lower() for text in distinct]
-    missing[maybe] = np.array([f in MISSING_TEXTS for f in folded] + [False])[codes]
-    nan[maybe] = np.array([f == "nan" for f in folded] + [False])[codes]
-    return missing, nan
+    found = []
+    for test in (lambda f, _: f in MISSING_TEXTS, lambda f, _: f == "nan", lambda _, t: t == ""):
+        cells_found = np.zeros(len(cells), dtype=bool)
+        verdicts = [test(f, t) for f, t in zip(folded, distinct, strict=True)]
+        cells_found[maybe] = np.array([*verdicts, False])[codes]
+        found.append(cells_found)
+    missing, nan, blank = found
+    return missing, nan, blank
+
+
+def _joined_texts(cells: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Which cells are present, and those cells joined, each between NUL characters (``None``
+    when one of them is not text)."""
+    texts = cells.tolist()
+    try:  # every cell text (a table as read): no need to look for missing cells
+        return np.ones(len(cells), dtype=bool), "\x00" + "\x00".join(texts) + "\x00"
+    except TypeError:
+        present = ~pd.isna(cells)
+    try:
+        return present, "\x00" + "\x00".join(cells[present].tolist()) + "\x00"
+    except TypeError:
+        return present, None
 
 
 #: The bytes that begin or end a UTF-8 text with white space that ``str.strip`` takes off:
