@@ -385,13 +385,10 @@ _TEXT = pd.api.types.pandas_dtype("str")
 
 
 def _cast(values: pd.Series, column: Column) -> pd.Series:
-    if column.dtype == "str" and values.dtype == _TEXT:  # text already: empty text to missing
-        empty = (values == "").to_numpy(dtype=bool)
-        return values.mask(empty) if empty.any() else values
-    if column.dtype == "str":
-        text = values.astype("object")
-        text = text.where(text.notna() & (text.astype("str") != ""), None)
-        return text.astype("str")
+    if column.dtype == "str":  # text, with empty text missing
+        text = values if values.dtype == _TEXT else values.astype("str")
+        empty = text.to_numpy(dtype=object) == ""
+        return text.mask(empty) if empty.any() else text
     if column.dtype == "bool":
         return values.fillna(False).astype("bool")
     if column.dtype.startswith("datetime64"):

@@ -490,12 +490,10 @@ def redact_series(values: pd.Series) -> pd.Series:
 
     Values that are not text become text; missing values stay missing.
     """
-    present = values.notna().to_numpy()
-    codes, texts = pd.factorize(values[present].astype("str"))  # each text scrubbed once
-    scrubbed = np.array([*_scrub_all(texts.tolist()), None], dtype=object)
-    out = np.full(len(values), None, dtype=object)
-    out[present] = scrubbed[codes]
-    return pd.Series(out, index=values.index, dtype="str")
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))  # each value scrubbed once
+    texts = pd.Series(distinct, dtype=object).astype("str").tolist()
+    scrubbed = np.array([*_scrub_all(texts), None], dtype=object)
+    return pd.Series(scrubbed[codes], index=values.index, dtype="str")
 
 
 # --- the row's own names -------------------------------------------------------------------
