@@ -230,11 +230,12 @@ def _numbers(table: pd.DataFrame, column: str | None, rows: np.ndarray | None = 
     if rows is not None:
         return _numbers(table[[column]][rows], column).reindex(table.index)
     values = table[column]
-    text = values.astype("str")
-    if not all_match(values[values.notna()], _PLAIN_NUMBER):  # else nothing to take off
-        text = text.str.strip().str.replace(",", "", regex=False)
+    if all_match(values[values.notna()], _PLAIN_NUMBER):  # text with nothing to take off
+        numbers = pd.to_numeric(values, errors="coerce")
+    else:
+        text = values.astype("str").str.strip().str.replace(",", "", regex=False)
         text = text.str.replace(r"[°'\"NnEe]$", "", regex=True)
-    numbers = pd.to_numeric(text, errors="coerce")
+        numbers = pd.to_numeric(text, errors="coerce")
     return numbers.where(np.isfinite(numbers))  # Infinity is no more a place than NaN
 
 
