@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import logging
@@ -248,7 +249,7 @@ def read_table(path: Path) -> pd.DataFrame:
     """
     decoded = decode_text(path)
     text = decoded.text
-    if not text.strip():
+    if _NOT_SPACE.search(text) is None:  # as text.strip() would say, without a copy
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
     delimiter, header = _layout(text[:20_000])
     try:
@@ -282,6 +283,10 @@ def read_table(path: Path) -> pd.DataFrame:
     return frame
 
 
+#: Any character ``str.strip`` keeps.
+_NOT_SPACE = re.compile(r"\S")
+
+
 def _as_bytes(text: str) -> io.BytesIO | io.StringIO:
     """The text for pandas' CSV reader: as UTF-8 bytes, which it reads about twice as fast
     as a string (a string it encodes again in pieces); a text that cannot be encoded (a
@@ -311,9 +316,25 @@ def all_match(values: pd.Series, pattern: re.Pattern[str]) -> bool:
         return False
     if joined.count(_CELLS_APART) != len(cells):
         return False
-    # the repetition gives nothing back: each cell is matched up to its NUL, once
-    every = re.compile(f"(?:(?:{pattern.pattern}){_CELLS_APART})*+", pattern.flags)
+    every, in_bytes = _every_cell(pattern)
+    if in_bytes is not None and joined.isascii():  # the same matches, a third quicker
+        return in_bytes.fullmatch(joined.encode("ascii")) is not None
     return every.fullmatch(joined) is not None
+
+
+@functools.lru_cache(maxsize=16)
+def _every_cell(
+    pattern: re.Pattern[str],
+) -> tuple[re.Pattern[str], re.Pattern[bytes] | None]:
+    """``pattern`` repeated over cells joined by NUL characters (the repetition gives
+    nothing back: each cell is matched up to its NUL, once), and the same for ASCII text
+    as bytes when it matches ASCII text alike that way (an ASCII pattern without ``\\s``,
+    which in text also matches four ASCII control characters)."""
+    repeated = f"(?:(?:{pattern.pattern}){_CELLS_APART})*+"
+    every = re.compile(repeated, pattern.flags)
+    if not repeated.isascii() or re.search(r"\\[sS]", pattern.pattern):
+        return every, None
+    return every, re.compile(repeated.encode("ascii"), pattern.flags & ~re.UNICODE)
 
 
 #: Attribute of a table read by :func:`blank_cells`: column -> rows whose cell said "NaN".

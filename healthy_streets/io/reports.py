@@ -696,10 +696,11 @@ def _reports_from_table(
     people = person_columns(table)
     book.hide_names(people)
     kept_people = people.loc[keep]
+    kept_category = category[keep]
     reports = gpd.GeoDataFrame(
         {
             "report_id": ids[keep],
-            "category": category[keep],
+            "category": kept_category,
             "category_text": redact_series(category_text[keep]),
             "status": status[keep],
             "status_text": redact_series(status_text[keep]),
@@ -708,7 +709,7 @@ def _reports_from_table(
             "title": redact_series(remove_names(column("title")[keep], kept_people)),
             "detail": redact_series(remove_names(column("detail")[keep], kept_people)),
             "source": path.name,
-            "responsible_tier": category[keep].map(tier_table).fillna("district"),
+            "responsible_tier": kept_category.map(tier_table).fillna("district"),
             "zone_id": None,
         },
         geometry=points,
