@@ -110,17 +110,36 @@ class Text:
 
     Attributes
     ----------
-    text
-        The content.
+    content
+        The text, or the bytes of a file of plain ASCII (no NUL byte), which are their
+        own text: decoded only when :attr:`text` is asked for.
     repairs
         Line number (from 1, counting ``\\n``) -> what was done to it.
+    as_in_file
+        The file's bytes are the text in UTF-8 as it is (no byte order mark, nothing
+        repaired), so a reader may read the file itself.
     """
 
-    text: str
+    content: str | bytes
     repairs: dict[int, str] = field(default_factory=dict)
-    #: The file's bytes are this text in UTF-8 as it is (no byte order mark, nothing
-    #: repaired), so a reader may read the file itself.
     as_in_file: bool = False
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The content as text."""
+        content = self.content
+        return content if isinstance(content, str) else content.decode("ascii")
+
+    def head(self, size: int) -> str:
+        """The first ``size`` characters."""
+        content = self.content
+        return content[:size] if isinstance(content, str) else content[:size].decode("ascii")
+
+    def is_blank(self) -> bool:
+        """True when the text is empty or white space only (as ``not text.strip()``)."""
+        if isinstance(self.content, str):
+            return _NOT_SPACE.search(self.content) is None
+        return _NOT_SPACE_ASCII.search(self.content) is None
 
     def notes(self) -> list[str]:
         """The repairs as notes about the whole file (for files that are not tables)."""
@@ -132,6 +151,10 @@ class Text:
             for reason, lines in by_reason.items()
         ]
 
+
+#: Any character ``str.strip`` keeps, in text and in ASCII bytes.
+_NOT_SPACE = re.compile(r"\S")
+_NOT_SPACE_ASCII = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
 
 #: What :func:`decode_text` does to a line (joined with "; " when it does both).
 _MIXED = "bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 (cp1252)"
@@ -156,6 +179,8 @@ def decode_text(path: Path) -> Text:
     """
     data = path.read_bytes()
     refuse_non_data(path, data[:512])
+    if data.isascii() and b"\x00" not in data:  # UTF-8 with nothing to repair
+        return Text(data, {}, as_in_file=True)
     codec = _utf16(data)
     repairs: dict[int, str] = {}
     as_in_file = False
@@ -248,14 +273,13 @@ def read_table(path: Path) -> pd.DataFrame:
     (see :func:`note_reading`).
     """
     decoded = decode_text(path)
-    text = decoded.text
-    if _NOT_SPACE.search(text) is None:  # as text.strip() would say, without a copy
+    if decoded.is_blank():
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
-    delimiter, header = _layout(text[:20_000])
+    delimiter, header = _layout(decoded.head(20_000))
     try:
         frame = pd.read_csv(
             # the file itself when it is the text as it is: pandas reads a file faster
-            path if decoded.as_in_file else _as_bytes(text),
+            path if decoded.as_in_file else _as_bytes(decoded.text),
             encoding="utf-8",
             sep=delimiter,
             skiprows=header,
@@ -266,7 +290,7 @@ def read_table(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, ValueError) as exc:
         # rows of too many cells are set apart; a quote left open spoils the rest of the file
         too_many = re.search(r"Expected \d+ fields in line \d+, saw \d+", str(exc))
-        frame = _read_ragged(text, delimiter, header) if too_many else None
+        frame = _read_ragged(decoded.text, delimiter, header) if too_many else None
         if frame is None:
             raise InputFileError(
                 path,
@@ -281,10 +305,6 @@ def read_table(path: Path) -> pd.DataFrame:
         decoded, delimiter, header, frame.index
     )
     return frame
-
-
-#: Any character ``str.strip`` keeps.
-_NOT_SPACE = re.compile(r"\S")
 
 
 def _as_bytes(text: str) -> io.BytesIO | io.StringIO:

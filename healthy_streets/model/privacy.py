@@ -490,8 +490,14 @@ def redact_series(values: pd.Series) -> pd.Series:
 
     Values that are not text become text; missing values stay missing.
     """
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object))  # each value scrubbed once
-    texts = pd.Series(distinct, dtype=object).astype("str").tolist()
+    cells = values.to_numpy(dtype=object)
+    try:
+        codes, distinct = pd.factorize(cells)  # each text scrubbed once
+    except TypeError:  # a value that cannot be hashed (a list)
+        distinct = np.array([0])
+    if not all(isinstance(text, str) for text in distinct):  # 1 and 1.0 are two texts
+        codes, distinct = pd.factorize(pd.Series(cells).astype("str").to_numpy(dtype=object))
+    texts = distinct.tolist()
     scrubbed = np.array([*_scrub_all(texts), None], dtype=object)
     return pd.Series(scrubbed[codes], index=values.index, dtype="str")
 
@@ -558,7 +564,11 @@ def _cut_column_names(texts: np.ndarray, cells: pd.Series) -> None:
     name_of = np.full(len(cells), -1)
     name_of[present] = codes
     rows = np.flatnonzero(np.array([f is not None for f in folded] + [False])[name_of])
-    text_of, written = pd.factorize(texts[rows])
+    try:
+        text_of, written = pd.factorize(texts[rows])
+    except TypeError:  # a value that cannot be hashed (a list) holds no name to cut
+        kept = [text if isinstance(text, str) else None for text in texts[rows]]
+        text_of, written = pd.factorize(np.array(kept, dtype=object))
     width = len(written) + 1  # each distinct text numbered from 1 (0: no text)
     pair_of, pairs = pd.factorize(name_of[rows] * width + text_of + 1)
     cut: list[str | None] = []
