@@ -415,12 +415,13 @@ def points_from_table(
         "A coordinate is NaN or Infinity, which is not a number; fix the row's coordinates."
     )
     missing = missing & (reason == "")
-    reason[missing & _partly_filled(table, columns)] = (
-        "The coordinates are incomplete or not numbers."
-    )
-    reason[missing & (reason == "")] = (
-        f"The row has no coordinates (looked in {columns.describe()})."
-    )
+    if missing.any():
+        reason[missing & _partly_filled(table, columns)] = (
+            "The coordinates are incomplete or not numbers."
+        )
+        reason[missing & (reason == "")] = (
+            f"The row has no coordinates (looked in {columns.describe()})."
+        )
 
     placed = np.flatnonzero(~np.isnan(x))
     xs, ys = _to_working(x[placed], y[placed], working_crs)

@@ -176,7 +176,12 @@ class Roles(Mapping[str, str | None]):
         guess = self.guesses.get(role.name)
         if guess is None or guess.column is None:
             return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-        column = frame[guess.column].astype("object").where(frame[guess.column].notna(), None)
+        cells = frame[guess.column].to_numpy(dtype=object)
+        missing = pd.isna(cells)
+        if missing.any():
+            cells = cells.copy()
+            cells[missing] = None
+        column = pd.Series(cells, index=frame.index, name=guess.column, dtype="object")
         if not guess.split or role.split is None:
             return column
         split = role.split
@@ -285,15 +290,13 @@ def _joined_texts(cells: np.ndarray) -> tuple[np.ndarray, str | None]:
         return present, None
 
 
-#: The bytes that begin or end a UTF-8 text with white space that ``str.strip`` takes off:
-#: the ASCII ones, and any byte beyond ASCII (it may belong to white space such as U+00A0).
-_SPACE_BYTES = np.array(
-    [c for c in range(128) if chr(c).isspace()] + list(range(128, 256)), dtype=np.uint8
-)
-#: The first bytes of :data:`MISSING_TEXTS`, in either case.
-_FIRSTS = np.array(
-    sorted({ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())}),
-    dtype=np.uint8,
+#: Byte -> True for the bytes that begin or end a UTF-8 text with white space that
+#: ``str.strip`` takes off: the ASCII ones, and any byte beyond ASCII (it may belong to
+#: white space such as U+00A0).
+_SPACE_BYTES = np.array([c >= 128 or chr(c).isspace() for c in range(256)])
+#: Byte -> True for the first bytes of :data:`MISSING_TEXTS`, in either case.
+_FIRSTS = np.isin(
+    np.arange(256), [ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())]
 )
 
 
@@ -311,8 +314,8 @@ def _maybe_missing(joined: str, count: int) -> np.ndarray:
     first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last byte
     length = last - first + 1
     # an empty text's first and last bytes are the NULs around it: neither starts one
-    starts = np.isin(points[first], _FIRSTS) | (length == 0)
-    spaced = np.isin(points[first], _SPACE_BYTES) | np.isin(points[last], _SPACE_BYTES)
+    starts = _FIRSTS[points[first]] | (length == 0)
+    spaced = _SPACE_BYTES[points[first]] | _SPACE_BYTES[points[last]]
     return ((length <= _LONGEST_MISSING) & starts) | spaced
 
 
