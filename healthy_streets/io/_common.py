@@ -92,8 +92,8 @@ def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[objec
         book.note(f"The header is on row {skipped + 1}: the {lines} skipped.")
     repairs: dict[object, str] = table.attrs.get("text_repairs", {})
     if repairs:
-        kept = pd.Index(kept)
-        for row in kept[kept.isin(list(repairs))]:
+        rows = pd.Index(kept)
+        for row in rows[rows.isin(list(repairs))]:
             book.repair(row, repairs[row], field="text")
     for note in table.attrs.get("text_notes", []):
         book.note(note)
