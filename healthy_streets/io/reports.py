@@ -642,7 +642,7 @@ def _reports_from_table(
     no_id = ids.isna()
     if no_id.any():
         ids[no_id] = _content_ids(table[no_id], path.stem)
-    ids = ids.astype("str").str.strip()
+    ids = pd.Series([rid.strip() for rid in ids.astype("str")], index=ids.index, dtype="str")
     duplicate = ids.duplicated(keep="first")
     if duplicate.any():
         first = {rid: row for row, rid in ids[~duplicate].items()}
@@ -655,9 +655,10 @@ def _reports_from_table(
                 value=ids[row],
             )
 
-    created = parse_report_dates(column("created"))
-    confirmed = parse_report_dates(column("confirmed"))
-    reported_at = confirmed.fillna(created)
+    reported_at = parse_report_dates(column("confirmed"))
+    unconfirmed = reported_at.isna()
+    if unconfirmed.any():  # the date created where no date confirmed reads
+        reported_at = reported_at.fillna(parse_report_dates(column("created")[unconfirmed]))
     undated = reported_at.isna() & ~duplicate
     raw_confirmed = column("confirmed")
     for row in table.index[undated]:
@@ -695,19 +696,20 @@ def _reports_from_table(
     tier_table = {**RESPONSIBLE_TIER, **(tiers or {})}
     people = person_columns(table)
     book.hide_names(people)
-    kept_people = people.loc[keep]
-    kept_category = category[keep]
+    at = table.index.get_indexer(keep)  # the kept rows' positions, looked up once
+    kept_people = people.take(at)
+    kept_category = category.take(at)
     reports = gpd.GeoDataFrame(
         {
-            "report_id": ids[keep],
+            "report_id": ids.take(at),
             "category": kept_category,
-            "category_text": redact_series(category_text[keep]),
-            "status": status[keep],
-            "status_text": redact_series(status_text[keep]),
-            "reported_at": reported_at[keep],
-            "fixed_at": parse_report_dates(column("fixed")[keep]),
-            "title": redact_series(remove_names(column("title")[keep], kept_people)),
-            "detail": redact_series(remove_names(column("detail")[keep], kept_people)),
+            "category_text": redact_series(category_text.take(at)),
+            "status": status.take(at),
+            "status_text": redact_series(status_text.take(at)),
+            "reported_at": reported_at.take(at),
+            "fixed_at": parse_report_dates(column("fixed").take(at)),
+            "title": redact_series(remove_names(column("title").take(at), kept_people)),
+            "detail": redact_series(remove_names(column("detail").take(at), kept_people)),
             "source": path.name,
             "responsible_tier": kept_category.map(tier_table).fillna("district"),
             "zone_id": None,
