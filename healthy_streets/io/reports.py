@@ -642,7 +642,9 @@ def _reports_from_table(
     no_id = ids.isna()
     if no_id.any():
         ids[no_id] = _content_ids(table[no_id], path.stem)
-    ids = pd.Series([rid.strip() for rid in ids.astype("str")], index=ids.index, dtype="str")
+    ids = pd.Series(
+        [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
+    )
     duplicate = ids.duplicated(keep="first")
     if duplicate.any():
         first = {rid: row for row, rid in ids[~duplicate].items()}
