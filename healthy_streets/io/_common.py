@@ -10,7 +10,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -261,7 +261,7 @@ def read_text(path: Path) -> str:
     return decode_text(path).text
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> pd.DataFrame:
     """Read a CSV file into a frame of strings (cells that mean "no value" as missing).
 
     The encoding is found by :func:`decode_text`; the delimiter is sniffed among comma,
@@ -272,11 +272,11 @@ def read_table(path: Path) -> pd.DataFrame:
     skipped and
     ``frame.attrs["text_repairs"]`` maps the rows whose text was repaired to what was done
     (see :func:`note_reading`).
+
+    With ``columns``, a test of a column's name, only the columns that pass it are kept
+    (the others' cells are not looked at); ``frame.attrs["all_columns"]`` lists them all.
     """
-    decoded = decode_text(path)
-    if decoded.is_blank():
-        raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
-    delimiter, header = _layout(decoded.head(20_000))
+    decoded, delimiter, header = _table_layout(path)
     try:
         frame = pd.read_csv(
             # the file itself when it is the text as it is: pandas reads a file faster
@@ -299,13 +299,44 @@ def read_table(path: Path) -> pd.DataFrame:
                 fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
             ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    every = list(frame.columns)
+    if columns is not None:
+        frame = frame[[c for c in every if columns(c)]]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame = blank_cells(frame, empty=np.nan)
     frame.attrs["title_lines"] = header
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
     )
+    if columns is not None:
+        frame.attrs["all_columns"] = every
     return frame
+
+
+def read_header(path: Path) -> list[str]:
+    """The column names of a CSV file as :func:`read_table` gives them, from its header
+    alone."""
+    decoded, delimiter, header = _table_layout(path)
+    try:
+        names = pd.read_csv(
+            io.StringIO(decoded.head(1_000_000)),
+            sep=delimiter,
+            skiprows=header,
+            nrows=0,
+            skipinitialspace=True,
+        ).columns
+    except (pd.errors.ParserError, ValueError):  # read_table says what is wrong
+        return list(read_table(path).columns)
+    return [str(c).strip() for c in names]
+
+
+def _table_layout(path: Path) -> tuple[Text, str, int]:
+    """A CSV file's text, delimiter and title lines above its header."""
+    decoded = decode_text(path)
+    if decoded.is_blank():
+        raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
+    delimiter, header = _layout(decoded.head(20_000))
+    return decoded, delimiter, header
 
 
 def _as_bytes(text: str) -> io.BytesIO | io.StringIO:

@@ -40,18 +40,21 @@ from healthy_streets.io._common import (
     decode_text,
     find_column,
     note_reading,
+    read_header,
     read_table,
     reject_bad_rows,
 )
 from healthy_streets.io._coords import (
+    COORDINATE_COLUMNS,
     coordinate_guesses,
     find_coordinate_columns,
     points_from_table,
 )
-from healthy_streets.io._roles import Role, find_roles
+from healthy_streets.io._roles import Role, find_roles, header_matches
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
+    is_person_column,
     is_personal_column,
     person_columns,
     redact_series,
@@ -427,7 +430,17 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     """
     path = check_input(path)
     roles = _header_roles(FIXMYSTREET_COLUMNS)
-    return _reports_from_table(path, read_table(path), roles, **options)
+    table = read_table(path, columns=_read_by_fixmystreet)
+    return _reports_from_table(path, table, roles, **options)
+
+
+def _read_by_fixmystreet(column: str) -> bool:
+    """Whether :func:`reports_from_fixmystreet` may read a column: one a header of its roles
+    or of coordinates names (the exports' other columns are never looked at), or one that
+    names a person (whose names are cut out of the reports' text)."""
+    synonyms = [*(h for names in FIXMYSTREET_COLUMNS.values() for h in names)]
+    synonyms += [h for names in COORDINATE_COLUMNS.values() for h in names]
+    return is_person_column(column) or any(header_matches(column, h) for h in synonyms)
 
 
 def reports_from_csv(
@@ -514,7 +527,7 @@ def read_reports(
         if path.suffix.lower() in (".json", ".xml"):
             format = "open311"
         else:
-            header = read_table(path).columns
+            header = read_header(path)
             format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
     if format == "fixmystreet":
         return reports_from_fixmystreet(path, **options)
@@ -626,7 +639,7 @@ def _reports_from_table(
         raise InputFileError(
             path,
             f"Columns needed for reports are missing: {', '.join(missing)}",
-            fix=f"The file has: {', '.join(map(repr, table.columns))}. For a council export, "
+            fix=f"The file has: {', '.join(map(repr, _all_columns(table)))}. For a council export, "
             f"map the columns with {option('columns')}.",
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))
@@ -640,8 +653,9 @@ def _reports_from_table(
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
-    if no_id.any():
-        ids[no_id] = _content_ids(table[no_id], path.stem)
+    if no_id.any():  # the row's whole text: every column, read again if some were left
+        whole = table if list(table.columns) == _all_columns(table) else read_table(path)
+        ids[no_id] = _content_ids(whole.loc[table.index[no_id]], path.stem)
     ids = pd.Series(
         [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
     )
@@ -722,6 +736,11 @@ def _reports_from_table(
     )
     note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in)
+
+
+def _all_columns(table: pd.DataFrame) -> list[str]:
+    """Every column of the file ``table`` was read from (some may have been left out)."""
+    return list(table.attrs.get("all_columns", table.columns))
 
 
 def _content_ids(rows: pd.DataFrame, stem: str) -> list[str]:
