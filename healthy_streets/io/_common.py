@@ -10,7 +10,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
@@ -112,8 +112,8 @@ class Text:
     Attributes
     ----------
     content
-        The text, or the bytes of a file of plain ASCII (no NUL byte), which are their
-        own text: decoded only when :attr:`text` is asked for.
+        The text; or, for a file of plain ASCII (no NUL byte), whose bytes are their own
+        text, the file itself: read only when :attr:`text` is asked for.
     repairs
         Line number (from 1, counting ``\\n``) -> what was done to it.
     as_in_file
@@ -121,7 +121,7 @@ class Text:
         repaired), so a reader may read the file itself.
     """
 
-    content: str | bytes
+    content: str | Path
     repairs: dict[int, str] = field(default_factory=dict)
     as_in_file: bool = False
 
@@ -129,18 +129,20 @@ class Text:
     def text(self) -> str:
         """The content as text."""
         content = self.content
-        return content if isinstance(content, str) else content.decode("ascii")
+        return content if isinstance(content, str) else content.read_bytes().decode("ascii")
 
     def head(self, size: int) -> str:
         """The first ``size`` characters."""
-        content = self.content
-        return content[:size] if isinstance(content, str) else content[:size].decode("ascii")
+        if isinstance(self.content, str):
+            return self.content[:size]
+        with self.content.open("rb") as handle:
+            return handle.read(size).decode("ascii")
 
     def is_blank(self) -> bool:
         """True when the text is empty or white space only (as ``not text.strip()``)."""
         if isinstance(self.content, str):
             return _NOT_SPACE.search(self.content) is None
-        return _NOT_SPACE_ASCII.search(self.content) is None
+        return not any(_NOT_SPACE_ASCII.search(block) for block in _blocks(self.content))
 
     def notes(self) -> list[str]:
         """The repairs as notes about the whole file (for files that are not tables)."""
@@ -178,10 +180,11 @@ def decode_text(path: Path) -> Text:
     read in its own encoding. NUL bytes are removed: they would cut the text short. Every
     line repaired is listed in :attr:`Text.repairs`.
     """
+    with path.open("rb") as handle:
+        refuse_non_data(path, handle.read(512))
+    if _plain_ascii(path):  # UTF-8 with nothing to repair: read when it is needed
+        return Text(path, {}, as_in_file=True)
     data = path.read_bytes()
-    refuse_non_data(path, data[:512])
-    if data.isascii() and b"\x00" not in data:  # UTF-8 with nothing to repair
-        return Text(data, {}, as_in_file=True)
     codec = _utf16(data)
     repairs: dict[int, str] = {}
     as_in_file = False
@@ -211,6 +214,19 @@ def decode_text(path: Path) -> Text:
         text = "\n".join(lines)
         as_in_file = False
     return Text(text, repairs, as_in_file)
+
+
+def _blocks(path: Path, size: int = 1 << 20) -> Iterator[bytearray]:
+    """The bytes of a file, a block at a time (one buffer, used again for every block)."""
+    block = bytearray(size)
+    with path.open("rb", buffering=0) as handle:
+        while count := handle.readinto(block):
+            yield block if count == size else block[:count]
+
+
+def _plain_ascii(path: Path) -> bool:
+    """True for a file of ASCII bytes without a NUL: text as it is, nothing to repair."""
+    return all(block.isascii() and block.find(0) < 0 for block in _blocks(path))
 
 
 def _utf16(data: bytes) -> str | None:
