@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -436,7 +436,7 @@ def points_from_table(
         )
         outside = ~inside & ~turned
         if outside.any():
-            distances = _distances(shapely.points(xs[outside], ys[outside]), area)
+            distances = _distances_xy(xs[outside], ys[outside], area)
             book.outside_area(table.index[placed[outside]], np.round(distances, 0))
         placed, xs, ys = placed[inside], xs[inside], ys[inside]
     for i in np.flatnonzero(reason != ""):
@@ -507,24 +507,54 @@ def _distances(geometries: np.ndarray, area: shapely.Geometry) -> np.ndarray:
     """Each geometry's distance from ``area``, none of them touching it: the distance to the
     nearest edge of the area's polygons, found with a spatial index of the edges (the same
     distance as to the whole area, without measuring to every edge of a county of zones)."""
-    parts = shapely.get_parts(area)
-    polygonal = len(parts) and bool(np.all(shapely.get_type_id(parts) == 3))
-    if not polygonal:
+    tree = _edge_tree(area)
+    if tree is None:
         return np.asarray(shapely.distance(geometries, area), dtype=float)
+    corner = shapely.bounds(geometries)[:, :2]
+    out = np.full(len(geometries), np.nan)
+    for rows in _nearby_blocks(corner[:, 0], corner[:, 1]):
+        (which, _), distance = tree.query_nearest(
+            geometries[rows], return_distance=True, all_matches=False
+        )
+        out[rows[which]] = distance
+    return out
+
+
+def _distances_xy(x: np.ndarray, y: np.ndarray, area: shapely.Geometry) -> np.ndarray:
+    """:func:`_distances` of the points ``x``, ``y``, each block of them made as a point
+    only while it is measured (the points are not kept)."""
+    tree = _edge_tree(area)
+    out = np.full(len(x), np.nan)
+    for rows in _nearby_blocks(x, y):
+        points = shapely.points(x[rows], y[rows])
+        if tree is None:
+            out[rows] = shapely.distance(points, area)
+            continue
+        (which, _), distance = tree.query_nearest(points, return_distance=True, all_matches=False)
+        out[rows[which]] = distance
+    return out
+
+
+def _edge_tree(area: shapely.Geometry) -> shapely.STRtree | None:
+    """A spatial index of the edges of ``area``'s polygons (``None`` when it is not made of
+    polygons), in small nodes, each search looking at fewer edges (40% quicker than nodes
+    of 10)."""
+    parts = shapely.get_parts(area)
+    if not len(parts) or not bool(np.all(shapely.get_type_id(parts) == 3)):
+        return None
     coords, ring = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
     same = ring[1:] == ring[:-1]
     edges = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
-    out = np.full(len(geometries), np.nan)
-    # searched in rows of 200 m squares, so that one search follows the last through the
-    # tree (a quarter quicker than in the file's order), in a tree of small nodes, each
-    # search looking at fewer edges (40% quicker than nodes of 10)
-    corner = shapely.bounds(geometries)[:, :2] // 200.0
-    order = np.lexsort((corner[:, 0], corner[:, 1]))
-    (which, _), distance = shapely.STRtree(edges, node_capacity=4).query_nearest(
-        geometries[order], return_distance=True, all_matches=False
-    )
-    out[order[which]] = distance
-    return out
+    return shapely.STRtree(edges, node_capacity=4)
+
+
+def _nearby_blocks(x: np.ndarray, y: np.ndarray, size: int = 512) -> Iterator[np.ndarray]:
+    """Positions of ``x``, ``y`` in blocks, in rows of 200 m squares: a search for the
+    nearest edge then follows the last through the tree (a quarter quicker than in the
+    file's order)."""
+    order = np.lexsort((x // 200.0, y // 200.0))
+    for start in range(0, len(order), size):
+        yield order[start : start + size]
 
 
 def working_is_british(working_crs: object) -> bool:
