@@ -56,9 +56,9 @@ from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
     is_person_column,
     is_personal_column,
+    names_remover,
     person_columns,
     redact_series,
-    remove_names,
 )
 from healthy_streets.model.taxonomy import (
     RESPONSIBLE_TIER,
@@ -713,7 +713,7 @@ def _reports_from_table(
     people = person_columns(table)
     book.hide_names(people)
     at = table.index.get_indexer(keep)  # the kept rows' positions, looked up once
-    kept_people = people.take(at)
+    cut_names = names_remover(people.take(at))  # the names in the text of each row kept
     kept_category = category.take(at)
     reports = gpd.GeoDataFrame(
         {
@@ -724,8 +724,8 @@ def _reports_from_table(
             "status_text": redact_series(status_text.take(at)),
             "reported_at": reported_at.take(at),
             "fixed_at": parse_report_dates(column("fixed").take(at)),
-            "title": redact_series(remove_names(column("title").take(at), kept_people)),
-            "detail": redact_series(remove_names(column("detail").take(at), kept_people)),
+            "title": redact_series(cut_names(column("title").take(at))),
+            "detail": redact_series(cut_names(column("detail").take(at))),
             "source": path.name,
             "responsible_tier": kept_category.map(tier_table).fillna("district"),
             "zone_id": None,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from healthy_streets import settings
@@ -386,6 +387,8 @@ _TEXT = pd.api.types.pandas_dtype("str")
 
 def _cast(values: pd.Series, column: Column) -> pd.Series:
     if column.dtype == "str":  # text, with empty text missing
+        if values.dtype == object and values.isna().all():  # quicker than each None cast
+            return pd.Series(np.nan, index=values.index, name=values.name, dtype=_TEXT)
         text = values if values.dtype == _TEXT else values.astype("str")
         empty = text.to_numpy(dtype=object) == ""
         return text.mask(empty) if empty.any() else text

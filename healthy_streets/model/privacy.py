@@ -47,6 +47,7 @@ __all__ = [
     "POSTCODE_MARK",
     "is_person_column",
     "is_personal_column",
+    "names_remover",
     "person_columns",
     "redact",
     "redact_series",
@@ -538,31 +539,53 @@ def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
     are searched with a regular expression, and each distinct pair of a name and a text is
     looked at once: the cost is one substring test per distinct pair, not per row.
     """
-    out = texts.astype("object").copy()
+    return names_remover(names)(texts)
+
+
+def names_remover(names: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
+    """:func:`remove_names` for several texts of the same rows (a title and a detail): the
+    rows' names are worked out once, for all of them."""
     if names.empty:
-        return out
-    if not (names.index.is_unique and out.index.is_unique):
-        return _remove_names_by_row(out, names)
+        return lambda texts: texts.astype("object").copy()
+    if not names.index.is_unique:
+        return lambda texts: _remove_names_by_row(texts.astype("object").copy(), names)
     values = names.to_numpy()  # one dtype for all columns, as a row of the frame has
-    where = out.index.get_indexer(names.index)
-    values, where = values[where >= 0], where[where >= 0]
-    current = out.to_numpy(dtype=object)[where]
-    for column in range(values.shape[1]):
-        _cut_column_names(current, pd.Series(values[:, column]))
-    result = out.to_numpy(dtype=object, copy=True)
-    result[where] = current
-    return pd.Series(result, index=out.index, dtype="object", name=out.name)
+    columns = [_row_names(pd.Series(values[:, column])) for column in range(values.shape[1])]
+
+    def remove(texts: pd.Series) -> pd.Series:
+        out = texts.astype("object").copy()
+        if not out.index.is_unique:
+            return _remove_names_by_row(out, names)
+        where = out.index.get_indexer(names.index)
+        found = where >= 0
+        current = out.to_numpy(dtype=object)[where[found]]
+        for name_of, written, folded in columns:
+            _cut_column_names(current, name_of[found], written, folded)
+        result = out.to_numpy(dtype=object, copy=True)
+        result[where[found]] = current
+        return pd.Series(result, index=out.index, dtype="object", name=out.name)
+
+    return remove
 
 
-def _cut_column_names(texts: np.ndarray, cells: pd.Series) -> None:
-    """Replace in ``texts`` (changed in place) the name each text's cell of a person column
-    holds (``cells``, in the same order): each distinct pair of a name and a text is tested
-    once, by a substring test ignoring case, and searched with a regular expression only
-    when it holds the name."""
+def _row_names(cells: pd.Series) -> tuple[np.ndarray, list[str], list[str | None]]:
+    """The name each cell of a person column holds, as its number among the column's
+    distinct names (-1: none), the names (stripped) and each name folded (``None``: it is
+    no name, as :func:`_is_name` says)."""
     present = cells.notna().to_numpy()
-    codes, names, folded = _names_folded(cells.astype("str").to_numpy(dtype=object)[present])
+    codes, written, folded = _names_folded(cells.astype("str").to_numpy(dtype=object)[present])
     name_of = np.full(len(cells), -1)
     name_of[present] = codes
+    return name_of, written, folded
+
+
+def _cut_column_names(
+    texts: np.ndarray, name_of: np.ndarray, names: list[str], folded: list[str | None]
+) -> None:
+    """Replace in ``texts`` (changed in place) the name each text's row holds (``name_of``,
+    in the same order, numbers into ``names`` and ``folded``: see :func:`_row_names`):
+    each distinct pair of a name and a text is tested once, by a substring test ignoring
+    case, and searched with a regular expression only when it holds the name."""
     rows = np.flatnonzero(np.array([f is not None for f in folded] + [False])[name_of])
     try:
         text_of, written = pd.factorize(texts[rows])
