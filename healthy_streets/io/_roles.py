@@ -21,6 +21,7 @@ The result says how each column was chosen, in words an officer can check
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,7 +71,14 @@ def fold_header(name: object) -> str:
     >>> fold_header(" Site Name "), fold_header("IMPL_DATE")
     ('sitename', 'impldate')
     """
-    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+    return _folded(str(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """:func:`fold_header` of a text (the same few headers and synonyms are folded over
+    and over when roles are found)."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 _SHAPEFILE_SUFFIX = re.compile(r"_\d{1,2}$")
