@@ -536,16 +536,24 @@ def _distances_xy(x: np.ndarray, y: np.ndarray, area: shapely.Geometry) -> np.nd
 
 
 def _edge_tree(area: shapely.Geometry) -> shapely.STRtree | None:
-    """A spatial index of the edges of ``area``'s polygons (``None`` when it is not made of
-    polygons), in small nodes, each search looking at fewer edges (40% quicker than nodes
-    of 10)."""
+    """A spatial index of the edges of ``area``'s polygons, four at a time along each ring
+    (``None`` when the area is not made of polygons), in small nodes: each search looks at
+    fewer edges (40% quicker than nodes of 10), and the lines are a quarter of the edges."""
     parts = shapely.get_parts(area)
     if not len(parts) or not bool(np.all(shapely.get_type_id(parts) == 3)):
         return None
     coords, ring = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
-    same = ring[1:] == ring[:-1]
-    edges = shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
-    return shapely.STRtree(edges, node_capacity=4)
+    starts = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])  # each ring's first point
+    ends = np.r_[starts[1:], len(coords)] - 1  # and its last
+    edges = np.flatnonzero(ring[1:] == ring[:-1])  # edge i runs from point i to point i + 1
+    first = edges[(edges - starts[np.searchsorted(starts, edges, side="right") - 1]) % 4 == 0]
+    last = np.minimum(first + 4, ends[np.searchsorted(starts, first, side="right") - 1])
+    count = last - first + 1
+    points = (
+        np.repeat(first, count) + np.arange(count.sum()) - np.repeat(count.cumsum() - count, count)
+    )
+    lines = shapely.linestrings(coords[points], indices=np.repeat(np.arange(len(first)), count))
+    return shapely.STRtree(lines, node_capacity=4)
 
 
 def _nearby_blocks(x: np.ndarray, y: np.ndarray, size: int = 512) -> Iterator[np.ndarray]:
