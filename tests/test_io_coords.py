@@ -111,3 +111,31 @@ def test_a_many_part_area_finds_the_places_in_it_and_their_distances_as_shapely_
     assert (
         measured.tolist() == shapely.distance(shapely.points(x[~inside], y[~inside]), area).tolist()
     )
+
+
+def test_places_in_another_working_crs_are_those_the_national_grid_converts_to():
+    """Coordinates converted on arrays to a working CRS other than the National Grid give
+    the points that converting the National Grid points gives, to the last digit."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    table = pd.DataFrame(
+        {
+            "Latitude": ["53.6512", None, "53.70001"],
+            "Longitude": ["-2.6255", None, "-2.70002"],
+            "Easting": [None, "358323", None],
+            "Northing": [None, "417512", None],
+        },
+        index=[2, 3, 4],
+    )
+    columns = find_coordinate_columns(list(table.columns))
+    grid = points_from_table(table, columns, AccountBook("a.csv"), working_crs="EPSG:27700")
+    utm = points_from_table(table, columns, AccountBook("a.csv"), working_crs="EPSG:32630")
+    assert utm.crs == "EPSG:32630" and utm.index.tolist() == [2, 3, 4]
+    expected = gpd.GeoSeries(grid).to_crs("EPSG:32630")
+    assert (
+        utm.get_coordinates().to_numpy().tolist() == expected.get_coordinates().to_numpy().tolist()
+    )
