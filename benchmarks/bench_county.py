@@ -59,6 +59,12 @@ def main() -> None:
     parser.add_argument("--scale", action="append", choices=list(SCALES))
     parser.add_argument("--out", type=Path, default=Path("out/bench"))
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds per stage")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run the stages this many times, interleaved, and keep each one's median run",
+    )
     parser.add_argument("--only", action="append", choices=list(STAGES), help="these stages")
     parser.add_argument("--skip", action="append", choices=list(STAGES), default=[])
     parser.add_argument("--profile", action="store_true", help="profile with pyinstrument")
@@ -118,23 +124,41 @@ def run_scale(scale: str, args: argparse.Namespace) -> dict[str, Any]:
         if needed not in names:
             names.insert(0, needed)
     names = [n for n in STAGES if n in names]
-    stages: dict[str, Any] = {}
-    for name in names:
-        if name in NEEDS and stages.get(NEEDS[name], {}).get("status") != "ok":
-            stages[name] = {"status": "skipped", "reason": f"{NEEDS[name]} did not finish"}
-            continue
-        zone = stages.get("load", {}).get("busiest_zone") if name == "build_zone" else None
-        profile = args.out / "county" / "profiles" / scale / f"{name}.txt" if args.profile else None
-        stages[name] = run_stage(
-            name, county, work, timeout=args.timeout, zone=zone, profile=profile
-        )
-        _say(scale, name, stages[name])
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+    for _ in range(max(1, args.repeat)):  # interleaved: ours and its baseline side by side
+        stages = {name: done[len(done) // 2] for name, done in runs.items() if done}
+        for name in names:
+            if name in NEEDS and stages.get(NEEDS[name], {}).get("status") != "ok":
+                stages[name] = {"status": "skipped", "reason": f"{NEEDS[name]} did not finish"}
+                runs[name].append(stages[name])
+                continue
+            zone = stages.get("load", {}).get("busiest_zone") if name == "build_zone" else None
+            profile = (
+                args.out / "county" / "profiles" / scale / f"{name}.txt" if args.profile else None
+            )
+            result = run_stage(name, county, work, timeout=args.timeout, zone=zone, profile=profile)
+            runs[name].append(result)
+            stages[name] = result
+            _say(scale, name, result)
+    stages = {name: _median_run(done) for name, done in runs.items()}
     return {
         "date": dt.date.today().isoformat(),
         "county": {k: manifest[k] for k in ("tiles", "counts")}
         | {"mb": {f: round(v["bytes"] / 1e6, 1) for f, v in manifest["files"].items()}},
         "stages": stages,
     }
+
+
+def _median_run(done: list[dict[str, Any]]) -> dict[str, Any]:
+    """Of a stage's runs, the one of median CPU time (with every run's CPU seconds), or the
+    first that did not finish."""
+    finished = [run for run in done if run.get("status") == "ok" and "cpu_s" in run]
+    if len(finished) < len(done) or not finished:
+        return next(run for run in done if run not in finished)
+    if len(finished) == 1:
+        return finished[0]
+    ordered = sorted(finished, key=lambda run: run["cpu_s"])
+    return ordered[len(ordered) // 2] | {"runs_cpu_s": [run["cpu_s"] for run in finished]}
 
 
 def run_stage(

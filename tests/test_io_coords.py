@@ -75,3 +75,67 @@ def test_nan_written_in_a_cell_is_missing_but_remembered(tmp_path):
     assert table.isna().sum().to_dict() == {"Name": 0, "Lat": 3, "Notes": 3}
     assert table["Notes"].dropna().tolist() == ["Slats loose"]
     assert table.attrs[NAN_CELLS] == {"Lat": [2]}  # said "nan": not a number, not blank
+
+
+def test_a_many_part_area_finds_the_places_in_it_and_their_distances_as_shapely_does():
+    """Places tested part by part against the points in each part's bounds, and distances
+    measured in blocks through an index of the area's edges: the same as testing and
+    measuring every point against the whole area, for points inside, outside, in a hole,
+    on a corner and a rounding either side of an edge."""
+    import numpy as np
+    import shapely
+
+    from healthy_streets.io._coords import _distances_xy, _inside
+
+    rng = np.random.default_rng(5)
+    parts = [shapely.Point(x, y).buffer(r) for x, y, r in rng.uniform(0, 3000, (40, 3)) / [1, 1, 6]]
+    area = shapely.union_all(parts).difference(shapely.box(1000, 1000, 1400, 1400))
+    assert (
+        len(shapely.get_parts(area)) > 5
+        and shapely.get_num_interior_rings(shapely.get_parts(area)).sum()
+    )
+    corners = shapely.get_coordinates(area)[::7]
+    # points near edges, a rounding either side of them
+    edges = shapely.get_coordinates(
+        shapely.line_interpolate_point(
+            shapely.get_exterior_ring(shapely.get_parts(area)), 0.3, normalized=True
+        )
+    )
+    x = np.concatenate([rng.uniform(-500, 3500, 20_000), corners[:, 0], edges[:, 0]])
+    y = np.concatenate([rng.uniform(-500, 3500, 20_000), corners[:, 1], edges[:, 1]])
+    inside = _inside(area, x, y)
+    assert inside.tolist() == shapely.intersects_xy(area, x, y).tolist()
+    corner_rows = slice(20_000, 20_000 + len(corners))
+    assert 0 < inside.sum() < len(x) and inside[corner_rows].all()  # a corner touches it
+    measured = _distances_xy(x[~inside], y[~inside], area)
+    assert (
+        measured.tolist() == shapely.distance(shapely.points(x[~inside], y[~inside]), area).tolist()
+    )
+
+
+def test_places_in_another_working_crs_are_those_the_national_grid_converts_to():
+    """Coordinates converted on arrays to a working CRS other than the National Grid give
+    the points that converting the National Grid points gives, to the last digit."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    table = pd.DataFrame(
+        {
+            "Latitude": ["53.6512", None, "53.70001"],
+            "Longitude": ["-2.6255", None, "-2.70002"],
+            "Easting": [None, "358323", None],
+            "Northing": [None, "417512", None],
+        },
+        index=[2, 3, 4],
+    )
+    columns = find_coordinate_columns(list(table.columns))
+    grid = points_from_table(table, columns, AccountBook("a.csv"), working_crs="EPSG:27700")
+    utm = points_from_table(table, columns, AccountBook("a.csv"), working_crs="EPSG:32630")
+    assert utm.crs == "EPSG:32630" and utm.index.tolist() == [2, 3, 4]
+    expected = gpd.GeoSeries(grid).to_crs("EPSG:32630")
+    assert (
+        utm.get_coordinates().to_numpy().tolist() == expected.get_coordinates().to_numpy().tolist()
+    )

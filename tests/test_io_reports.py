@@ -541,7 +541,7 @@ def test_a_hostile_export_read_on_columns_gives_what_cell_by_cell_reading_gave(
         patch.setattr(
             roles,
             "_maybe_missing",
-            lambda cells, present: np.flatnonzero([isinstance(c, str) for c in cells]),
+            lambda joined, count: np.ones(count, dtype=bool),
         )
         slow = reports_from_fixmystreet(path)
     pd.testing.assert_frame_equal(fast.layer, slow.layer, check_exact=True)
@@ -553,3 +553,52 @@ def test_a_hostile_export_read_on_columns_gives_what_cell_by_cell_reading_gave(
     assert not layer["title"].dropna().str.contains("Jane Doe|07700", regex=True).any()
     assert not layer["detail"].dropna().str.contains("jane doe|07700", regex=True).any()
     assert not layer["category_text"].dropna().isin(["N/A ", "(blank)", "NaN"]).any()
+
+
+def test_a_fixmystreet_report_without_an_id_is_named_by_all_its_row(tmp_path):
+    """Only the columns the reader uses are read from an export, but a report without an
+    id is named by the text of its whole row: two reports that differ only in a column the
+    reader never uses ("Ward") are two reports, and the same row twice is one."""
+    path = tmp_path / "fms.csv"
+    row = ",Dog mess,,,Dog Fouling,,2021-03-04T09:15:00,,,,,confirmed,53.651,-2.628,,{ward},,,,,,,"
+    rows = [row.format(ward="Chorley East"), row.format(ward="Chorley West")] * 2
+    path.write_text("\n".join([FMS_HEADER, *rows]) + "\n")
+    result = reports_from_fixmystreet(path)
+    assert len(result.layer) == 2 and result.layer["report_id"].nunique() == 2
+    assert result.layer["report_id"].str.startswith("fms-").all()
+    assert result.rejected["reason"].str.startswith("Duplicate of row").tolist() == [True, True]
+    whole = reports_from_csv(path, columns={"category": "Category", "created": "Created"})
+    assert whole.layer["report_id"].tolist() == result.layer["report_id"].tolist()
+
+
+def test_a_plain_text_file_of_white_space_is_empty(tmp_path):
+    from healthy_streets.io._common import read_header, read_table
+
+    path = tmp_path / "blank.csv"
+    path.write_bytes(b" \t\r\n\x1c\x1f\n")  # white space to str.strip, in plain ASCII
+    for read in (read_table, read_header):
+        with pytest.raises(InputFileError, match="The file is empty"):
+            read(path)
+
+
+def test_a_fast_path_matches_ascii_text_as_bytes_and_other_text_as_text():
+    import re
+
+    from healthy_streets.io._common import all_match
+
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}")
+    assert all_match(pd.Series(["2021-03-04", "1999-12-31"]), iso)
+    assert not all_match(pd.Series(["2021-03-04", "1999-12-3"]), iso)
+    assert all_match(pd.Series(["\u0662\u0660\u0662\u0661-03-04"]), iso)  # digits, as \\d says
+    assert not all_match(pd.Series(["2021-03-04", None]), iso)
+    spaced = re.compile(r"a\sb")
+    assert all_match(pd.Series(["a\x1cb"]), spaced)  # a separator is white space to text
+
+
+def test_the_header_alone_says_the_columns(tmp_path):
+    from healthy_streets.io._common import read_header, read_table
+
+    path = tmp_path / "export.csv"
+    path.write_text('Report export\n Report ID , "Title",,Title\n1,a,b,c,d\n2,e,f,g\n')
+    assert read_header(path) == list(read_table(path).columns)
+    assert read_header(path) == ["Report ID", "Title", "Unnamed: 2", "Title.1"]

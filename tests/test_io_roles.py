@@ -194,3 +194,19 @@ def test_a_mostly_empty_column_is_not_chosen_by_its_values():
     roles = find_roles("zones.geojson", frame, (NAME,))
     assert roles["name"] is None
     assert "'sccId' looked like it but is filled in only 3 of 12 rows" in roles.describe()
+
+
+def test_a_cell_with_no_text_is_what_the_table_reader_says_and_the_others_none():
+    import numpy as np
+
+    frame = pd.DataFrame({"a": ["", "NA", " n/a", "Kestrel", "\u3000-\u3000"]})
+    read = blank_missing(frame, empty=np.nan)
+    assert [type(v).__name__ for v in read["a"]] == [
+        "float",
+        "NoneType",
+        "NoneType",
+        "str",
+        "NoneType",
+    ]
+    assert blank_missing(frame)["a"].tolist() == [None, None, None, "Kestrel", None]
+    assert frame["a"].tolist()[0] == ""  # the frame given is not changed

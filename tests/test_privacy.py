@@ -683,3 +683,30 @@ def test_a_column_scrubbed_on_its_distinct_texts_gives_what_each_row_gave(tmp_pa
     assert [None if pd.isna(t) else t for t in got] == expected
     assert sum(NAME_MARK in t for t in got.dropna()) > 300  # names were found and cut
     assert got.dropna().isin(hostile).sum() > 100  # payloads pass as the text they are
+
+
+def test_values_of_any_kind_are_scrubbed_as_their_text():
+    """A column scrubbed once per distinct value: values that are equal but written
+    differently (1, 1.0 and True) stay apart, values that cannot be hashed (a list from a
+    GeoJSON property) are read as text, missing values stay missing."""
+    values = pd.Series(
+        [1, 1.0, True, "1", [1, 2], None, float("nan"), "Call 07700 900123", 1], dtype=object
+    )
+    scrubbed = redact_series(values)
+    assert scrubbed.tolist()[:5] == ["1", "1.0", "True", "1", "[1, 2]"]
+    assert scrubbed.isna().tolist()[5:7] == [True, True]
+    assert scrubbed.tolist()[7:] == ["Call [phone removed]", "1"]
+    assert str(scrubbed.dtype) == "str"
+
+
+def test_names_worked_out_once_are_cut_from_every_text_of_their_rows():
+    from healthy_streets.model.privacy import names_remover
+
+    names = pd.DataFrame({"User Name": ["Jo Bloggs", None, "Ann Lee"]}, index=[4, 5, 6])
+    titles = pd.Series(["Jo Bloggs saw it", "Jo Bloggs", ["a", "list"]], index=[4, 5, 6])
+    details = pd.Series(["by ann lee", "jo bloggs", "Ann Lee again"], index=[4, 5, 6])
+    cut = names_remover(names)
+    for texts in (titles, details):
+        assert cut(texts).tolist() == remove_names(texts, names).tolist()
+    assert cut(titles).tolist() == ["[name removed] saw it", "Jo Bloggs", ["a", "list"]]
+    assert cut(details).tolist() == ["by ann lee", "jo bloggs", "[name removed] again"]

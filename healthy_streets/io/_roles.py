@@ -21,6 +21,7 @@ The result says how each column was chosen, in words an officer can check
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,7 +71,14 @@ def fold_header(name: object) -> str:
     >>> fold_header(" Site Name "), fold_header("IMPL_DATE")
     ('sitename', 'impldate')
     """
-    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+    return _folded(str(name))
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """:func:`fold_header` of a text (the same few headers and synonyms are folded over
+    and over when roles are found)."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
 
 
 _SHAPEFILE_SUFFIX = re.compile(r"_\d{1,2}$")
@@ -176,7 +184,12 @@ class Roles(Mapping[str, str | None]):
         guess = self.guesses.get(role.name)
         if guess is None or guess.column is None:
             return pd.Series([None] * len(frame), index=frame.index, dtype="object")
-        column = frame[guess.column].astype("object").where(frame[guess.column].notna(), None)
+        cells = frame[guess.column].to_numpy(dtype=object)
+        missing = pd.isna(cells)
+        if missing.any():
+            cells = cells.copy()
+            cells[missing] = None
+        column = pd.Series(cells, index=frame.index, name=guess.column, dtype="object")
         if not guess.split or role.split is None:
             return column
         split = role.split
@@ -204,21 +217,30 @@ class Roles(Mapping[str, str | None]):
 
 
 def blank_missing(
-    frame: pd.DataFrame, *, said_nan: dict[str, list[object]] | None = None
+    frame: pd.DataFrame,
+    *,
+    said_nan: dict[str, list[object]] | None = None,
+    empty: float | None = None,
 ) -> pd.DataFrame:
     """A copy of ``frame`` whose text cells meaning "no value" (:data:`MISSING_TEXTS`, in any
-    case, with spaces around) are missing.
+    case, with spaces around) are missing: ``None``, and ``empty`` for a cell with no text
+    at all (NaN where the table came from pandas' reader, which makes an empty cell NaN).
 
     ``said_nan``, when given, is filled with the rows whose cell said ``NaN``, by column.
     """
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
+    out = frame.copy(deep=False)  # the columns replaced below are new: frame is not changed
+    for column in frame.columns:
+        values = frame[column]
         cells = missing_text_cells(values)
         if cells is None:
             continue
-        missing, nan = cells
-        out[column] = values.astype("object").where(~missing, None)
+        missing, nan, blank = cells
+        if missing.any() or values.dtype != object:  # else the column is as it would be
+            kept = values.to_numpy(dtype=object).copy()
+            kept[missing] = None
+            if empty is not None:
+                kept[blank] = empty
+            out[column] = pd.Series(kept, index=frame.index, name=values.name, dtype="object")
         if said_nan is not None and nan.any():
             said_nan[str(column)] = frame.index[nan].tolist()
     return out
@@ -228,10 +250,10 @@ def blank_missing(
 _LONGEST_MISSING = max(map(len, MISSING_TEXTS))
 
 
-def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Which cells of a column of text mean "no value" (their :func:`folded_text` is one of
-    :data:`MISSING_TEXTS`), and which of those said ``NaN``; ``None`` for a column with no
-    text in it, as :func:`folded_text` says.
+    :data:`MISSING_TEXTS`), which of those said ``NaN`` and which hold no text at all (``""``);
+    ``None`` for a column with no text in it, as :func:`folded_text` says.
 
     Only the cells that may be one of those words are folded: the short ones and those with
     white space at an end (folding never shortens a text, so no other cell is one), found
@@ -239,50 +261,70 @@ def missing_text_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray] | Non
     """
     if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
         return None
-    try:
-        values.astype("object").str  # noqa: B018 (refuses a column without text, as folded_text)
-    except AttributeError:
-        return None
     cells = values.to_numpy(dtype=object)
-    missing = np.zeros(len(cells), dtype=bool)
-    nan = np.zeros(len(cells), dtype=bool)
-    maybe = _maybe_missing(cells, values.notna().to_numpy(dtype=bool))
+    present, joined = _joined_texts(cells)
+    if joined is None or not present.any():  # not all text: judged as folded_text does
+        try:
+            values.astype("object").str  # noqa: B018 (refuses a column without text)
+        except AttributeError:
+            return None
+    if joined is None:  # look at each cell
+        maybe = np.flatnonzero([isinstance(cell, str) for cell in cells])
+    else:
+        maybe = np.flatnonzero(present)[_maybe_missing(joined, int(present.sum()))]
     codes, distinct = pd.factorize(cells[maybe])  # the few texts they are, folded once each
     folded = [text.strip().lower() for text in distinct]
-    missing[maybe] = np.array([f in MISSING_TEXTS for f in folded] + [False])[codes]
-    nan[maybe] = np.array([f == "nan" for f in folded] + [False])[codes]
-    return missing, nan
+    found = []
+    for test in (lambda f, _: f in MISSING_TEXTS, lambda f, _: f == "nan", lambda _, t: t == ""):
+        cells_found = np.zeros(len(cells), dtype=bool)
+        verdicts = [test(f, t) for f, t in zip(folded, distinct, strict=True)]
+        cells_found[maybe] = np.array([*verdicts, False])[codes]
+        found.append(cells_found)
+    missing, nan, blank = found
+    return missing, nan, blank
 
 
-#: The characters ``str.strip`` takes off (all below U+3001).
-_SPACES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
-#: The plain characters that :data:`MISSING_TEXTS` begin with, in either case.
-_FIRSTS = np.array(
-    sorted({ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())}),
-    dtype=np.uint32,
+def _joined_texts(cells: np.ndarray) -> tuple[np.ndarray, str | None]:
+    """Which cells are present, and those cells joined, each between NUL characters (``None``
+    when one of them is not text)."""
+    texts = cells.tolist()
+    try:  # every cell text (a table as read): no need to look for missing cells
+        return np.ones(len(cells), dtype=bool), "\x00" + "\x00".join(texts) + "\x00"
+    except TypeError:
+        present = ~pd.isna(cells)
+    try:
+        return present, "\x00" + "\x00".join(cells[present].tolist()) + "\x00"
+    except TypeError:
+        return present, None
+
+
+#: Byte -> True for the bytes that begin or end a UTF-8 text with white space that
+#: ``str.strip`` takes off: the ASCII ones, and any byte beyond ASCII (it may belong to
+#: white space such as U+00A0).
+_SPACE_BYTES = np.array([c >= 128 or chr(c).isspace() for c in range(256)])
+#: Byte -> True for the first bytes of :data:`MISSING_TEXTS`, in either case.
+_FIRSTS = np.isin(
+    np.arange(256), [ord(c) for text in MISSING_TEXTS if text for c in (text[0], text[0].upper())]
 )
 
 
-def _maybe_missing(cells: np.ndarray, present: np.ndarray) -> np.ndarray:
-    """Positions of the text cells (of those ``present``) that may fold to one of
-    :data:`MISSING_TEXTS`: the cells are joined by NUL characters and looked at as an array
-    of code points."""
-    texts = cells[present].tolist()
-    try:
-        joined = "\x00" + "\x00".join(texts) + "\x00"
-    except TypeError:  # not all text: look at each cell
-        return np.flatnonzero([isinstance(cell, str) for cell in cells])
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+def _maybe_missing(joined: str, count: int) -> np.ndarray:
+    """Which of the ``count`` texts joined (each between NUL characters) may fold to one of
+    :data:`MISSING_TEXTS`, looked at as an array of UTF-8 bytes: those of at most
+    :data:`_LONGEST_MISSING` bytes that start as one does, and those with white space (or a
+    byte beyond ASCII) at an end. Every text of :data:`MISSING_TEXTS` is ASCII, and a
+    character beyond ASCII that is not white space never folds to ASCII that is in one, so
+    no other text is one of them."""
+    points = np.frombuffer(joined.encode("utf-8", "surrogatepass"), dtype=np.uint8)
     apart = np.flatnonzero(points == 0)
-    if len(apart) != len(texts) + 1:  # a cell holds a NUL itself
-        return np.flatnonzero(present)
-    first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last character
+    if len(apart) != count + 1:  # a cell holds a NUL itself
+        return np.ones(count, dtype=bool)
+    first, last = apart[:-1] + 1, apart[1:] - 1  # each cell's first and last byte
     length = last - first + 1
-    # a short cell may be one, if it starts as one does (in any case: a letter beyond ASCII
-    # may fold to anything); a cell with spaces at an end may be one once they are gone
-    starts = np.isin(points[first], _FIRSTS) | (points[first] > 127) | (length == 0)
-    spaced = np.isin(points[first], _SPACES) | np.isin(points[last], _SPACES)
-    return np.flatnonzero(present)[((length <= _LONGEST_MISSING) & starts) | spaced]
+    # an empty text's first and last bytes are the NULs around it: neither starts one
+    starts = _FIRSTS[points[first]] | (length == 0)
+    spaced = _SPACE_BYTES[points[first]] | _SPACE_BYTES[points[last]]
+    return ((length <= _LONGEST_MISSING) & starts) | spaced
 
 
 def folded_text(values: pd.Series) -> pd.Series | None:

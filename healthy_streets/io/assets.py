@@ -586,9 +586,9 @@ def _asset_columns(
         category_text = category_text.fillna(named)
     if category is not None:
         category_text = category_text.fillna(category)
-    keys = category_text.map(taxonomy.categorise)
+    keys, texts, times = _categorise(category_text, taxonomy)
     for note in match_notes(
-        category_text, taxonomy, what="asset", settings_table="[taxonomy.assets]"
+        texts, taxonomy, what="asset", settings_table="[taxonomy.assets]", times=times
     ):
         book.note(note)
     keys = _category_from_file(path, keys, category_text, roles, book, taxonomy)
@@ -613,6 +613,22 @@ def _asset_columns(
         crs=frame.crs,
         index=frame.index,
     )
+
+
+def _categorise(texts: pd.Series, taxonomy: Taxonomy) -> tuple[pd.Series, list[object], list[int]]:
+    """Each row's category key (``taxonomy.categorise``, worked out once per distinct
+    text), and the distinct texts with how many rows give each (for the notes)."""
+    cells = texts.to_numpy(dtype=object)
+    try:
+        codes, distinct = pd.factorize(cells)  # missing values apart (-1)
+    except TypeError:  # a value that cannot be hashed (a list): each row by itself
+        codes, distinct = np.arange(len(cells)), cells
+    keys = np.array([*map(taxonomy.categorise, distinct), None], dtype=object)[codes]
+    missing = np.flatnonzero(codes < 0)
+    if len(missing):  # what a missing value gives depends on what it is (None, NaN)
+        keys[missing] = [taxonomy.categorise(cell) for cell in cells[missing]]
+    times = np.bincount(codes[codes >= 0], minlength=len(distinct)).tolist()
+    return pd.Series(keys, index=texts.index), list(distinct), times
 
 
 def _category_from_file(

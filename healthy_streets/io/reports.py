@@ -40,22 +40,25 @@ from healthy_streets.io._common import (
     decode_text,
     find_column,
     note_reading,
+    read_header,
     read_table,
     reject_bad_rows,
 )
 from healthy_streets.io._coords import (
+    COORDINATE_COLUMNS,
     coordinate_guesses,
     find_coordinate_columns,
     points_from_table,
 )
-from healthy_streets.io._roles import Role, find_roles
+from healthy_streets.io._roles import Role, find_roles, header_matches
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
+    is_person_column,
     is_personal_column,
+    names_remover,
     person_columns,
     redact_series,
-    remove_names,
 )
 from healthy_streets.model.taxonomy import (
     RESPONSIBLE_TIER,
@@ -427,7 +430,17 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     """
     path = check_input(path)
     roles = _header_roles(FIXMYSTREET_COLUMNS)
-    return _reports_from_table(path, read_table(path), roles, **options)
+    table = read_table(path, columns=_read_by_fixmystreet)
+    return _reports_from_table(path, table, roles, **options)
+
+
+def _read_by_fixmystreet(column: str) -> bool:
+    """Whether :func:`reports_from_fixmystreet` may read a column: one a header of its roles
+    or of coordinates names (the exports' other columns are never looked at), or one that
+    names a person (whose names are cut out of the reports' text)."""
+    synonyms = [*(h for names in FIXMYSTREET_COLUMNS.values() for h in names)]
+    synonyms += [h for names in COORDINATE_COLUMNS.values() for h in names]
+    return is_person_column(column) or any(header_matches(column, h) for h in synonyms)
 
 
 def reports_from_csv(
@@ -514,7 +527,7 @@ def read_reports(
         if path.suffix.lower() in (".json", ".xml"):
             format = "open311"
         else:
-            header = read_table(path).columns
+            header = read_header(path)
             format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
     if format == "fixmystreet":
         return reports_from_fixmystreet(path, **options)
@@ -626,20 +639,26 @@ def _reports_from_table(
         raise InputFileError(
             path,
             f"Columns needed for reports are missing: {', '.join(missing)}",
-            fix=f"The file has: {', '.join(map(repr, table.columns))}. For a council export, "
+            fix=f"The file has: {', '.join(map(repr, _all_columns(table)))}. For a council export, "
             f"map the columns with {option('columns')}.",
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))
     by_role = {role.name: role for role in role_list}
+    read: dict[str, pd.Series] = {}
 
     def column(role: str) -> pd.Series:
-        return found.column_values(table, by_role[role])
+        if role not in read:  # each column's values taken once (they are not changed)
+            read[role] = found.column_values(table, by_role[role])
+        return read[role]
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
-    if no_id.any():
-        ids[no_id] = _content_ids(table[no_id], path.stem)
-    ids = ids.astype("str").str.strip()
+    if no_id.any():  # the row's whole text: every column, read again if some were left
+        whole = table if list(table.columns) == _all_columns(table) else read_table(path)
+        ids[no_id] = _content_ids(whole.loc[table.index[no_id]], path.stem)
+    ids = pd.Series(
+        [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
+    )
     duplicate = ids.duplicated(keep="first")
     if duplicate.any():
         first = {rid: row for row, rid in ids[~duplicate].items()}
@@ -652,9 +671,10 @@ def _reports_from_table(
                 value=ids[row],
             )
 
-    created = parse_report_dates(column("created"))
-    confirmed = parse_report_dates(column("confirmed"))
-    reported_at = confirmed.fillna(created)
+    reported_at = parse_report_dates(column("confirmed"))
+    unconfirmed = reported_at.isna()
+    if unconfirmed.any():  # the date created where no date confirmed reads
+        reported_at = reported_at.fillna(parse_report_dates(column("created")[unconfirmed]))
     undated = reported_at.isna() & ~duplicate
     raw_confirmed = column("confirmed")
     for row in table.index[undated]:
@@ -667,7 +687,8 @@ def _reports_from_table(
             value=table.at[row, date_field] if date_field else "",
         )
 
-    candidates = table[~duplicate & ~undated]
+    usable = ~duplicate & ~undated
+    candidates = table if usable.all() else table[usable]
     points = points_from_table(candidates, coords, book, area=area, working_crs=working)
     keep = points.index
 
@@ -691,19 +712,22 @@ def _reports_from_table(
     tier_table = {**RESPONSIBLE_TIER, **(tiers or {})}
     people = person_columns(table)
     book.hide_names(people)
+    at = table.index.get_indexer(keep)  # the kept rows' positions, looked up once
+    cut_names = names_remover(people.take(at))  # the names in the text of each row kept
+    kept_category = category.take(at)
     reports = gpd.GeoDataFrame(
         {
-            "report_id": ids[keep],
-            "category": category[keep],
-            "category_text": redact_series(category_text[keep]),
-            "status": status[keep],
-            "status_text": redact_series(status_text[keep]),
-            "reported_at": reported_at[keep],
-            "fixed_at": parse_report_dates(column("fixed"))[keep],
-            "title": redact_series(remove_names(column("title")[keep], people.loc[keep])),
-            "detail": redact_series(remove_names(column("detail")[keep], people.loc[keep])),
+            "report_id": ids.take(at),
+            "category": kept_category,
+            "category_text": redact_series(category_text.take(at)),
+            "status": status.take(at),
+            "status_text": redact_series(status_text.take(at)),
+            "reported_at": reported_at.take(at),
+            "fixed_at": parse_report_dates(column("fixed").take(at)),
+            "title": redact_series(cut_names(column("title").take(at))),
+            "detail": redact_series(cut_names(column("detail").take(at))),
             "source": path.name,
-            "responsible_tier": category[keep].map(tier_table).fillna("district"),
+            "responsible_tier": kept_category.map(tier_table).fillna("district"),
             "zone_id": None,
         },
         geometry=points,
@@ -712,6 +736,11 @@ def _reports_from_table(
     )
     note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in)
+
+
+def _all_columns(table: pd.DataFrame) -> list[str]:
+    """Every column of the file ``table`` was read from (some may have been left out)."""
+    return list(table.attrs.get("all_columns", table.columns))
 
 
 def _content_ids(rows: pd.DataFrame, stem: str) -> list[str]:
@@ -735,16 +764,17 @@ def _categories(
     category that named one, or both as written ("General Request / Nuisance") when
     neither did.
     """
-    text = category.astype("object").where(category.notna(), None)
-    sub = subcategory.astype("object").where(subcategory.notna(), None)
-    pairs = pd.DataFrame({"main": text.to_numpy(), "detail": sub.to_numpy()})
-    pair = pairs.groupby(["main", "detail"], sort=False, dropna=False).ngroup().to_numpy()
-    distinct = pairs.drop_duplicates()  # in the order of ngroup's numbers
+    main_codes, mains = pd.factorize(category.to_numpy(dtype=object))
+    detail_codes, details = pd.factorize(subcategory.to_numpy(dtype=object))
+    # each distinct pair of texts (either missing) numbered in the order it first comes
+    width = len(details) + 1
+    pair, pairs = pd.factorize((main_codes + 1) * width + detail_codes + 1)
     keys = []
     deciding: list[object] = []
     combined = []
-    for main, detail in zip(distinct["main"], distinct["detail"], strict=True):
-        main, detail = (None if pd.isna(v) else v for v in (main, detail))
+    for number in pairs.tolist():
+        main = mains[number // width - 1] if number // width else None
+        detail = details[number % width - 1] if number % width else None
         match = taxonomy.match(detail) if detail else None
         said = detail
         if match is None or match.category == "other":  # "Other" says less than the category

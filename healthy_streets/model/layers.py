@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from healthy_streets import settings
@@ -385,10 +386,13 @@ def conform(frame: gpd.GeoDataFrame, layer: Layer) -> gpd.GeoDataFrame:
 
 
 def _cast(values: pd.Series, column: Column) -> pd.Series:
-    if column.dtype == "str":
+    if column.dtype == "str":  # text, with empty text missing
+        if values.dtype == object and values.isna().all():  # quicker than each None cast
+            return pd.Series(np.nan, index=values.index, name=values.name, dtype=_TEXT)
         if values.dtype in (_TEXT, object):  # what astype("str") makes of each value
             text = values if values.dtype == _TEXT else values.astype("str")
-            return text.where(text != "")
+            empty = text.to_numpy(dtype=object) == ""
+            return text.mask(empty) if empty.any() else text
         text = values.astype("object")
         text = text.where(text.notna() & (text.astype("str") != ""), None)
         return text.astype("str")

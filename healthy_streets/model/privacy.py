@@ -47,6 +47,7 @@ __all__ = [
     "POSTCODE_MARK",
     "is_person_column",
     "is_personal_column",
+    "names_remover",
     "person_columns",
     "redact",
     "redact_series",
@@ -490,12 +491,16 @@ def redact_series(values: pd.Series) -> pd.Series:
 
     Values that are not text become text; missing values stay missing.
     """
-    present = values.notna().to_numpy()
-    codes, texts = pd.factorize(values[present].astype("str"))  # each text scrubbed once
-    scrubbed = np.array([*_scrub_all(texts.tolist()), None], dtype=object)
-    out = np.full(len(values), None, dtype=object)
-    out[present] = scrubbed[codes]
-    return pd.Series(out, index=values.index, dtype="str")
+    cells = values.to_numpy(dtype=object)
+    try:
+        codes, distinct = pd.factorize(cells)  # each text scrubbed once
+    except TypeError:  # a value that cannot be hashed (a list)
+        distinct = np.array([0])
+    if not all(isinstance(text, str) for text in distinct):  # 1 and 1.0 are two texts
+        codes, distinct = pd.factorize(pd.Series(cells).astype("str").to_numpy(dtype=object))
+    texts = distinct.tolist()
+    scrubbed = np.array([*_scrub_all(texts), None], dtype=object)
+    return pd.Series(scrubbed[codes], index=values.index, dtype="str")
 
 
 # --- the row's own names -------------------------------------------------------------------
@@ -530,52 +535,82 @@ def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
     as a whole word. ``names`` holds the person columns only (:func:`person_columns`), with
     rows labelled like ``texts``.
 
-    Only the rows whose text contains one of their names (a plain substring test, ignoring
-    case) are searched with a regular expression, so the cost is one substring test per row
-    and name.
+    Only the texts that contain their row's name (a plain substring test, ignoring case)
+    are searched with a regular expression, and each distinct pair of a name and a text is
+    looked at once: the cost is one substring test per distinct pair, not per row.
     """
-    out = texts.astype("object").copy()
+    return names_remover(names)(texts)
+
+
+def names_remover(names: pd.DataFrame) -> Callable[[pd.Series], pd.Series]:
+    """:func:`remove_names` for several texts of the same rows (a title and a detail): the
+    rows' names are worked out once, for all of them."""
     if names.empty:
-        return out
-    if not (names.index.is_unique and out.index.is_unique):
-        return _remove_names_by_row(out, names)
+        return lambda texts: texts.astype("object").copy()
+    if not names.index.is_unique:
+        return lambda texts: _remove_names_by_row(texts.astype("object").copy(), names)
     values = names.to_numpy()  # one dtype for all columns, as a row of the frame has
-    where = out.index.get_indexer(names.index)
-    values, where = values[where >= 0], where[where >= 0]
-    current = out.to_numpy(dtype=object)[where]
-    for column in range(values.shape[1]):
-        cells = pd.Series(values[:, column])
-        present = cells.notna().to_numpy()
-        as_text = cells.astype("str").to_numpy(dtype=object)
-        found = _names_folded(as_text[present])
-        names = [
-            found[cell] if there else _NO_NAME for cell, there in zip(as_text, present, strict=True)
-        ]
-        # the substring test over the column: the rows whose text holds their name
-        hits = [
-            i
-            for i, (text, (_, name)) in enumerate(zip(current, names, strict=True))
-            if name is not None and isinstance(text, str) and name in _fold(text)
-        ]
-        for i in hits:
-            current[i] = _cut_name(current[i], names[i][0])
-    result = out.to_numpy(dtype=object, copy=True)
-    result[where] = current
-    return pd.Series(result, index=out.index, dtype="object", name=out.name)
+    columns = [_row_names(pd.Series(values[:, column])) for column in range(values.shape[1])]
+
+    def remove(texts: pd.Series) -> pd.Series:
+        out = texts.astype("object").copy()
+        if not out.index.is_unique:
+            return _remove_names_by_row(out, names)
+        where = out.index.get_indexer(names.index)
+        found = where >= 0
+        current = out.to_numpy(dtype=object)[where[found]]
+        for name_of, written, folded in columns:
+            _cut_column_names(current, name_of[found], written, folded)
+        result = out.to_numpy(dtype=object, copy=True)
+        result[where[found]] = current
+        return pd.Series(result, index=out.index, dtype="object", name=out.name)
+
+    return remove
 
 
-#: What :func:`_names_folded` gives a cell that holds no name.
-_NO_NAME: tuple[str, str | None] = ("", None)
+def _row_names(cells: pd.Series) -> tuple[np.ndarray, list[str], list[str | None]]:
+    """The name each cell of a person column holds, as its number among the column's
+    distinct names (-1: none), the names (stripped) and each name folded (``None``: it is
+    no name, as :func:`_is_name` says)."""
+    present = cells.notna().to_numpy()
+    codes, written, folded = _names_folded(cells.astype("str").to_numpy(dtype=object)[present])
+    name_of = np.full(len(cells), -1)
+    name_of[present] = codes
+    return name_of, written, folded
 
 
-def _names_folded(cells: np.ndarray) -> dict[object, tuple[str, str | None]]:
-    """Each distinct cell of a person column -> the name it holds (stripped) and that name
-    folded, or ``None`` in its place when it is no name (:func:`_is_name`)."""
-    out: dict[object, tuple[str, str | None]] = {}
-    for cell in pd.unique(cells):
-        name = str(cell).strip()
-        out[cell] = (name, _fold(name) if _is_name(name) else None)
-    return out
+def _cut_column_names(
+    texts: np.ndarray, name_of: np.ndarray, names: list[str], folded: list[str | None]
+) -> None:
+    """Replace in ``texts`` (changed in place) the name each text's row holds (``name_of``,
+    in the same order, numbers into ``names`` and ``folded``: see :func:`_row_names`):
+    each distinct pair of a name and a text is tested once, by a substring test ignoring
+    case, and searched with a regular expression only when it holds the name."""
+    rows = np.flatnonzero(np.array([f is not None for f in folded] + [False])[name_of])
+    try:
+        text_of, written = pd.factorize(texts[rows])
+    except TypeError:  # a value that cannot be hashed (a list) holds no name to cut
+        kept = [text if isinstance(text, str) else None for text in texts[rows]]
+        text_of, written = pd.factorize(np.array(kept, dtype=object))
+    width = len(written) + 1  # each distinct text numbered from 1 (0: no text)
+    pair_of, pairs = pd.factorize(name_of[rows] * width + text_of + 1)
+    cut: list[str | None] = []
+    for name, number in zip(*np.divmod(pairs, width), strict=True):
+        text = written[number - 1] if number else None
+        if isinstance(text, str) and str(folded[name]) in _fold(text):
+            cut.append(_cut_name(text, names[name]))
+        else:
+            cut.append(None)
+    hit = np.array([text is not None for text in cut], dtype=bool)[pair_of]
+    texts[rows[hit]] = np.array(cut, dtype=object)[pair_of[hit]]
+
+
+def _names_folded(cells: np.ndarray) -> tuple[np.ndarray, list[str], list[str | None]]:
+    """Each cell of a person column as the number of its distinct name, the names
+    (stripped), and each name folded, or ``None`` when it is no name (:func:`_is_name`)."""
+    codes, distinct = pd.factorize(cells)
+    names = [str(cell).strip() for cell in distinct]
+    return codes, names, [_fold(name) if _is_name(name) else None for name in names]
 
 
 def _remove_names_by_row(out: pd.Series, names: pd.DataFrame) -> pd.Series:
