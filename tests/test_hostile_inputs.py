@@ -723,11 +723,14 @@ from hypothesis import strategies as st  # noqa: E402
 )
 @given(cells=st.lists(st.text(max_size=40), min_size=4, max_size=4))
 def test_any_cells_give_an_account_or_a_clear_message(tmp_path, cells):
+    import csv
+    import io
+
     path = tmp_path / "walkabout.csv"
     rows = [["Bench", "bench", str(LAT), str(LON)], cells, ["Bin", "bin", str(LAT), str(LON)]]
-    path.write_bytes(
-        csv_text(["Name", "Category", "Lat", "Lon"], rows).encode("utf-8", "surrogatepass")
-    )
+    out = io.StringIO()  # as spreadsheets write CSV: a cell with a line break of any kind quoted
+    csv.writer(out, lineterminator="\r\n").writerows([["Name", "Category", "Lat", "Lon"], *rows])
+    path.write_bytes(out.getvalue().encode("utf-8", "surrogatepass"))
     try:
         result = read_assets(path)
     except InputFileError as exc:
