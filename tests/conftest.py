@@ -68,6 +68,24 @@ def chromium_path() -> str:
     return str(found)
 
 
+def osm_xml_of(ways, nodes) -> str:
+    """An OSM XML file of ``nodes`` (id -> (lat, lon)) and ``ways`` ((id, node ids, tags),
+    the tags a mapping or (key, value) pairs), every text quoted as XML quotes it."""
+    from xml.sax.saxutils import quoteattr
+
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
+    for nid, (lat, lon) in sorted(nodes.items()):
+        lines.append(f'<node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
+    for wid, refs, tags in ways:
+        pairs = tags.items() if hasattr(tags, "items") else tags
+        lines.append(f'<way id="{wid}" version="1">')
+        lines += [f'<nd ref="{r}"/>' for r in refs]
+        lines += [f"<tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in pairs]
+        lines.append("</way>")
+    lines.append("</osm>")
+    return "\n".join(lines)
+
+
 def square(x: float, y: float, size: float) -> shapely.Polygon:
     """A square with its south-west corner at (x, y), in metres."""
     return shapely.box(x, y, x + size, y + size)

@@ -24,7 +24,7 @@ from healthy_streets.io._osm_ways import NOT_STREET_KINDS, STREET_TAGS, Ways
 from healthy_streets.io.osm import read_osm_file, read_ways, street_network_from_osm_file
 from healthy_streets.model.streets import NOT_STREET_HIGHWAYS
 
-from conftest import SAMPLE
+from conftest import SAMPLE, osm_xml_of
 
 NODES = {n: (53.65 + 0.0005 * (n % 7), -2.63 + 0.0007 * (n // 7)) for n in range(1, 40)}
 NODES[-5] = (53.6512, -2.6111)  # as an editor numbers a node not yet uploaded
@@ -73,18 +73,7 @@ WAYS: list[tuple[int, list[int], list[tuple[str, str]]]] = [
 
 
 def osm_xml(ways=WAYS, nodes=NODES) -> str:
-    from xml.sax.saxutils import quoteattr
-
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
-    for nid, (lat, lon) in sorted(nodes.items()):
-        lines.append(f'<node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
-    for wid, refs, tags in ways:
-        lines.append(f'<way id="{wid}" version="1">')
-        lines += [f'<nd ref="{r}"/>' for r in refs]
-        lines += [f"<tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in tags]
-        lines.append("</way>")
-    lines.append("</osm>")
-    return "\n".join(lines)
+    return osm_xml_of(ways, nodes)
 
 
 @pytest.fixture(params=["osm", "osm.pbf", "sample"])

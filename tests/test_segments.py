@@ -23,6 +23,8 @@ import shapely
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.model.streets import streets_from_graph
 
+from conftest import osm_xml_of
+
 
 def _grid() -> dict[int, tuple[float, float]]:
     """Node id -> (lat, lon): a 10 x 10 grid about 70 m apart near Chorley."""
@@ -85,18 +87,7 @@ WAYS: list[tuple[int, list[int], dict[str, str]]] = [
 
 
 def osm_xml(ways=WAYS, nodes=NODES) -> str:
-    from xml.sax.saxutils import quoteattr
-
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
-    for nid, (lat, lon) in sorted(nodes.items()):
-        lines.append(f'<node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
-    for wid, refs, tags in ways:
-        lines.append(f'<way id="{wid}" version="1">')
-        lines += [f'<nd ref="{r}"/>' for r in refs]
-        lines += [f"<tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in tags.items()]
-        lines.append("</way>")
-    lines.append("</osm>")
-    return "\n".join(lines)
+    return osm_xml_of(ways, nodes)
 
 
 def graph_of(path) -> nx.MultiDiGraph:
