@@ -179,6 +179,19 @@ def postgis_url() -> str:
 
 
 @pytest.fixture
+def working_schemas_alone(tmp_path_factory):
+    """For a test that builds in the database or counts its working schemas
+    (``healthy_streets_work_*``, which every in-database build makes and drops): no other
+    such test runs meanwhile, on any pytest-xdist worker, so that none counts another's."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent  # the session's, above each worker's
+    with (shared / "postgis-working-schemas.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture
 def postgis_schema(postgis_url):
     """A schema of its own for one test in the PostGIS database, dropped after it."""
     name = f"hs_test_{uuid.uuid4().hex[:8]}"

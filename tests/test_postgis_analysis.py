@@ -30,6 +30,8 @@ from healthy_streets.model.layers import ASSETS, REPORTS, conform
 
 from conftest import square
 
+pytestmark = pytest.mark.usefixtures("working_schemas_alone")
+
 LINKS = ["zone_id", "segment_id", "street_name", "street_distance_m"]
 
 

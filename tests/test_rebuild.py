@@ -282,6 +282,7 @@ def in_store(url: str, sql: str) -> list:
 
 
 @pytest.mark.postgis
+@pytest.mark.usefixtures("working_schemas_alone")  # built in the database
 def test_a_postgis_store_is_reused_when_nothing_changed(
     postgis_project, postgis_url, postgis_schema
 ):
@@ -316,6 +317,7 @@ def test_a_postgis_store_is_reused_when_nothing_changed(
 
 
 @pytest.mark.postgis
+@pytest.mark.usefixtures("working_schemas_alone")  # built in the database
 def test_a_postgis_store_changed_since_the_build_is_written_anew(
     postgis_project, postgis_url, postgis_schema
 ):
