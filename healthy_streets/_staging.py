@@ -207,6 +207,11 @@ class OutputStaging:
         self._lock = stack
         return self
 
+    @property
+    def stopped(self) -> bool:
+        """Whether Ctrl-C or SIGTERM has reached the build (see :func:`stops_remembered`)."""
+        return bool(self._stops)
+
     def place(self, target: Path) -> Path:
         """Where to write the new version of ``target`` so that it can be renamed over it:
         inside the staging folder when ``target`` is in the output folder, else a hidden file

@@ -784,6 +784,13 @@ def build(
         if isinstance(exc, BuildInterrupted):
             raise
         raise BuildInterrupted(changed=staging.committed) from None
+    except Exception as exc:
+        if not staging.stopped:
+            raise
+        # a stop reached the build, and a writer failed as it unwound (a workbook with no
+        # sheets yet, say): the stop is the news, and the failure is only its echo
+        log.debug("After the interruption: %r", exc)
+        raise BuildInterrupted(changed=staging.committed) from None
     outputs.store = str(target)
     return layers, outputs
 

@@ -354,6 +354,33 @@ def test_a_full_disk_leaves_every_output_whole(builds, monkeypatch):
         assert after == before, name  # every file byte-identical, the store too
 
 
+def test_a_writer_failing_as_a_stop_unwinds_it_reports_the_stop(builds, monkeypatch):
+    """SIGTERM lands inside a writer, whose clean-up then fails with an error of its own (a
+    workbook with no sheet yet): the build says it was stopped and changed nothing, in one
+    line, and the folder holds the old build."""
+    import healthy_streets.pipeline as pipeline
+
+    builds.restore_old()
+
+    def stopped_then_failed(*args, **kwargs):
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            raise IndexError("At least one sheet must be visible") from None
+
+    ctrl_c = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    monkeypatch.setattr(pipeline, "write_workbook", stopped_then_failed)
+    try:
+        result = CliRunner().invoke(main, ["-q", "build", str(builds.project), "--overwrite"])
+    finally:
+        signal.signal(signal.SIGINT, ctrl_c)
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output, result.output
+    assert "nothing was changed" in lines[0].lower(), lines[0]
+    assert fingerprint(builds.out) == builds.fp_old
+
+
 def test_an_unreachable_postgis_store_changes_nothing(builds):
     builds.restore_old()
     before = {p: p.read_bytes() for p in builds.out.rglob("*") if p.is_file()}

@@ -110,6 +110,26 @@ def test_one_workbook_a_sheet_per_table(tmp_path):
         write_workbook(tables, path)
 
 
+def test_a_workbook_stopped_mid_write_leaves_the_old_one_whole(tmp_path, monkeypatch):
+    """Ctrl-C while the sheets are written: the interruption is what the caller sees (not
+    the writer's complaint that a workbook needs a sheet), and the old file is untouched."""
+    import pandas as pd
+
+    from healthy_streets.io.write import write_workbook
+
+    path = tmp_path / "tables.xlsx"
+    path.write_bytes(b"the old workbook")
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_excel", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        write_workbook({"summary": pd.DataFrame({"zone": ["North"]})}, path, overwrite=True)
+    assert path.read_bytes() == b"the old workbook"
+    assert [p.name for p in tmp_path.iterdir()] == ["tables.xlsx"]  # no temporary file left
+
+
 HOSTILE = [
     " =1+2",
     "\r=1+3 Kestrel Road",

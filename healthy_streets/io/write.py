@@ -7,6 +7,7 @@ the project store (:mod:`healthy_streets.io.store`) both write through it."""
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 import unicodedata
 from collections.abc import Iterable
@@ -215,20 +216,21 @@ def write_workbook(
     in UK local time (Excel has no time zones), geometry columns are left out.
     """
     target = check_output(path, overwrite=overwrite, inputs=inputs)
-    with atomic_path(target) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-        used: set[str] = set()
-        for name, table in tables.items():
-            sheet = name[:31]
-            while sheet in used:
-                sheet = sheet[:29] + f"{len(used):02d}"
-            used.add(sheet)
-            frame = neutralise_formulas(
-                pd.DataFrame(table).drop(columns=["geometry"], errors="ignore")
-            )
-            for column in frame.columns:
-                if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
-                    frame[column] = (
-                        frame[column].dt.tz_convert("Europe/London").dt.tz_localize(None)
-                    )
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-    return target
+    sheets: dict[str, pd.DataFrame] = {}
+    for name, table in tables.items():
+        sheet = name[:31]
+        while sheet in sheets:
+            sheet = sheet[:29] + f"{len(sheets):02d}"
+        frame = neutralise_formulas(pd.DataFrame(table).drop(columns=["geometry"], errors="ignore"))
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+                frame[column] = frame[column].dt.tz_convert("Europe/London").dt.tz_localize(None)
+        sheets[sheet] = frame
+    # built in memory and written once whole: a writer stopped part-way (Ctrl-C) is dropped
+    # unsaved, where its context manager would save a workbook with no sheets, and fail
+    buffer = io.BytesIO()
+    writer = pd.ExcelWriter(buffer, engine="openpyxl")
+    for sheet, frame in sheets.items():
+        frame.to_excel(writer, sheet_name=sheet, index=False)
+    writer.close()
+    return write_bytes_atomic(target, buffer.getvalue())
