@@ -119,6 +119,40 @@ def test_title_lines_above_the_header_are_skipped_and_said(tmp_path):
     assert set(result.rejected["row"]) == {"8", "9", "10", "11"}
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("name", ["Bench", "Café bench"])  # ASCII read in place, or decoded
+def test_a_lone_carriage_return_in_a_cell_splits_the_row_and_is_said(tmp_path, newline, name):
+    """A cell pasted with a carriage return in it, not quoted: read as a spreadsheet reads it
+    (two rows), and the note names both rows and the line, with the fix."""
+    path = tmp_path / "walkabout.csv"
+    lines = ["Name,Category,Lat,Lon", "Pond bench,Bench,53.65,-2.62"]
+    lines += [f"{name}\rby the gate,Bench,53.66,-2.63", "Hall,Village hall,53.67,-2.64"]
+    path.write_bytes(newline.join([*lines, ""]).encode("utf-8"))
+    result = read_assets(path)
+    assert (result.rows_in, result.kept) == (4, 3)
+    assert set(result.rejected["row"]) == {"3"}  # the row cut short has no coordinates
+    split = [n for n in result.notes if "carriage return" in n]
+    assert split == [
+        "Row 3 ends at a carriage return inside a cell that is not in quotes, and the rest of "
+        "line 3 of the file was read as row 4 (as a spreadsheet reads it): put that cell in "
+        "double quotes, or remove the carriage return, so the line is read as one row."
+    ]
+
+
+def test_a_quoted_carriage_return_and_old_mac_lines_are_read_as_they_are(tmp_path):
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes(b'Name,Category,Lat,Lon\n"Bench\rby the gate",Bench,53.66,-2.63\n')
+    result = read_assets(quoted)
+    assert (result.rows_in, result.kept) == (1, 1)
+    assert result.layer["name"].iloc[0].startswith("Bench")
+    assert not [n for n in result.notes if "carriage return" in n]
+    mac = tmp_path / "mac.csv"  # every line ends with a carriage return alone
+    mac.write_bytes(b"Name,Category,Lat,Lon\rBench,Bench,53.66,-2.63\rHall,Bench,53.67,-2.64\r")
+    result = read_assets(mac)
+    assert (result.rows_in, result.kept) == (2, 2)
+    assert not [n for n in result.notes if "carriage return" in n]
+
+
 def test_postcodes_from_a_lookup_file_however_written(tmp_path):
     sheet = tmp_path / "hall.csv"
     sheet.write_text("Name,Category,Postcode\nThe hall,Village hall,pr7  1ab\nLost,Bench,ZZ9 9ZZ\n")

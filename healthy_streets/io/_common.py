@@ -161,6 +161,13 @@ class Text:
             return _NOT_SPACE.search(self.content) is None
         return not any(_NOT_SPACE_ASCII.search(block) for block in _blocks(self.content))
 
+    def has_lone_return(self) -> bool:
+        """Whether a carriage return not followed by a line feed is in the text."""
+        if isinstance(self.content, str):
+            return _LONE_RETURN.search(self.content) is not None
+        # a block may end between "\r" and "\n": a false alarm, which the caller checks
+        return any(_LONE_RETURN_ASCII.search(block) for block in _blocks(self.content))
+
     def notes(self) -> list[str]:
         """The repairs as notes about the whole file (for files that are not tables)."""
         by_reason: dict[str, list[int]] = {}
@@ -175,6 +182,8 @@ class Text:
 #: Any character ``str.strip`` keeps, in text and in ASCII bytes.
 _NOT_SPACE = re.compile(r"\S")
 _NOT_SPACE_ASCII = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
+_LONE_RETURN = re.compile(r"\r(?!\n)")
+_LONE_RETURN_ASCII = re.compile(rb"\r(?!\n)")
 
 #: What :func:`decode_text` does to a line (joined with "; " when it does both).
 _MIXED = "bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 (cp1252)"
@@ -341,6 +350,7 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
     )
+    frame.attrs["text_notes"] += _lone_return_notes(decoded, delimiter, header, frame.index)
     if columns is not None:
         frame.attrs["all_columns"] = every
     return frame
@@ -521,6 +531,54 @@ def _row_repairs(
                 by_row[row] = _row_reason(reasons)
     notes = Text(decoded.text, left).notes() if left else []
     return by_row, notes
+
+
+def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Index) -> list[str]:
+    """A note for each row that a carriage return in a cell that is not quoted ended early.
+
+    Spreadsheets, pandas and Python's ``csv`` all end a row at a lone carriage return (one
+    not followed by a line feed) outside quotes: a cell ``Bench\rby the gate`` pasted from
+    another program becomes a row ending ``Bench`` and a row starting ``by the gate``, each
+    with the wrong cells. The rows are read as a spreadsheet shows them (so the row numbers
+    agree), and the note names them. A file whose every line ends with a carriage return
+    alone (old Mac text) has no line feeds, and nothing to say.
+    """
+    if not decoded.has_lone_return():
+        return []
+    text = decoded.text
+    if "\n" not in text:
+        return []
+    lines = io.StringIO(text, newline="").readlines()
+    numbers = list(itertools.accumulate((line.count("\n") for line in lines), initial=1))
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    ended: list[tuple[int, int]] = []  # (record, line of the file) ended by a lone return
+    records = 0
+    try:
+        for record in reader:
+            line = lines[reader.line_num - 1]
+            if reader.line_num > header and any(cell.strip() for cell in record):
+                records += 1
+                if line.endswith("\r"):
+                    ended.append((records, numbers[reader.line_num - 1]))
+    except csv.Error:
+        return []
+    if records != len(rows) + 1:  # the header and every row: only then can rows be named
+        return []
+    notes = []
+    for record, line in ended:
+        if record > len(rows):  # the last row, ended by a carriage return at the file's end
+            continue
+        row, after = (rows[record - 2], rows[record - 1]) if record > 1 else ("the header", None)
+        where = f"Row {row}" if record > 1 else "The header"
+        split = f"the rest of line {line} of the file was read as row {after}"
+        if after is None:
+            split = f"the rest of line {line} of the file was read as the first row"
+        notes.append(
+            f"{where} ends at a carriage return inside a cell that is not in quotes, and {split} "
+            "(as a spreadsheet reads it): put that cell in double quotes, or remove the "
+            "carriage return, so the line is read as one row."
+        )
+    return notes
 
 
 def _record_lines(text: str, delimiter: str, header: int) -> list[tuple[int, int]]:
