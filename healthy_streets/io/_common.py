@@ -565,18 +565,15 @@ def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Inde
     if records != len(rows) + 1:  # the header and every row: only then can rows be named
         return []
     notes = []
-    for record, line in ended:
-        if record > len(rows):  # the last row, ended by a carriage return at the file's end
+    for number, line in ended:
+        if number > len(rows):  # the last row, ended by a carriage return at the file's end
             continue
-        row, after = (rows[record - 2], rows[record - 1]) if record > 1 else ("the header", None)
-        where = f"Row {row}" if record > 1 else "The header"
-        split = f"the rest of line {line} of the file was read as row {after}"
-        if after is None:
-            split = f"the rest of line {line} of the file was read as the first row"
+        where = f"Row {rows[number - 2]}" if number > 1 else "The header"
         notes.append(
-            f"{where} ends at a carriage return inside a cell that is not in quotes, and {split} "
-            "(as a spreadsheet reads it): put that cell in double quotes, or remove the "
-            "carriage return, so the line is read as one row."
+            f"{where} ends at a carriage return inside a cell that is not in quotes, and the "
+            f"rest of line {line} of the file was read as row {rows[number - 1]} (as a "
+            "spreadsheet reads it): put that cell in double quotes, or remove the carriage "
+            "return, so the line is read as one row."
         )
     return notes
 
