@@ -565,13 +565,13 @@ def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Inde
     if records != len(rows) + 1:  # the header and every row: only then can rows be named
         return []
     notes = []
-    for number, line in ended:
+    for number, at in ended:
         if number > len(rows):  # the last row, ended by a carriage return at the file's end
             continue
         where = f"Row {rows[number - 2]}" if number > 1 else "The header"
         notes.append(
             f"{where} ends at a carriage return inside a cell that is not in quotes, and the "
-            f"rest of line {line} of the file was read as row {rows[number - 1]} (as a "
+            f"rest of line {at} of the file was read as row {rows[number - 1]} (as a "
             "spreadsheet reads it): put that cell in double quotes, or remove the carriage "
             "return, so the line is read as one row."
         )
