@@ -202,13 +202,47 @@ def test_a_node_with_coordinates_out_of_range_has_no_place(tmp_path):
     assert any("OSM node 38: lat 95.0, lon -2.62" in note for note in result.notes)
 
 
-def test_a_temporary_folder_with_a_comma_is_refused_in_a_sentence(tmp_path, monkeypatch):
+def test_a_temporary_folder_with_a_comma_is_passed_over_and_said(tmp_path, monkeypatch, caplog):
+    """libosmium reads an index's file name up to a comma: with TMPDIR=.../a,b the network is
+    read all the same, through another temporary folder, and the log says which."""
+    import logging
+
+    from healthy_streets.errors import ConfigError
+    from healthy_streets.io.osm import NodeIndex
+
+    folder = tmp_path / "a,b"
+    folder.mkdir()
+    path = tmp_path / "awkward.osm"
+    path.write_text(osm_xml(), encoding="utf-8")
+    expected = street_network_from_osm_file(path)
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    with caplog.at_level(logging.INFO, logger="healthy_streets"):
+        result = street_network_from_osm_file(path)
+    assert result.layer.to_wkt().equals(expected.layer.to_wkt())
+    assert any("has a comma in its name" in r.getMessage() for r in caplog.records)
+    assert list(folder.iterdir()) == []  # nothing was written there
+    with pytest.raises(ConfigError, match="has a comma in its name.*Set TMPDIR"):
+        NodeIndex(folder)  # the index itself refuses such a path, in a sentence
+
+
+def test_no_temporary_folder_without_a_comma_is_refused_in_a_sentence(tmp_path, monkeypatch):
+    import tempfile
+
     from healthy_streets.errors import ConfigError
 
     folder = tmp_path / "a,b"
     folder.mkdir()
     monkeypatch.setenv("TMPDIR", str(folder))
     monkeypatch.setattr("tempfile.tempdir", None)
+    real = tempfile.TemporaryDirectory
+
+    def read_only(*args, dir=None, **kwargs):
+        if "," not in str(dir):
+            raise PermissionError(13, "Permission denied", dir)
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr("healthy_streets.io.osm.tempfile.TemporaryDirectory", read_only)
     path = tmp_path / "awkward.osm"
     path.write_text(osm_xml(), encoding="utf-8")
     with pytest.raises(ConfigError, match="has a comma in its name.*Set TMPDIR"):

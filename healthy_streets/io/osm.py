@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -514,7 +515,7 @@ def read_ways(source: OsmSource, window: tuple[float, float, float, float] | Non
     :mod:`healthy_streets.io._osm_ways`)."""
     import osmium
 
-    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
+    with _scratch_folder() as folder:
         opl = Path(folder) / "ways.opl"
         with NodeIndex(Path(folder)) as index:
             writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
@@ -530,6 +531,38 @@ def read_ways(source: OsmSource, window: tuple[float, float, float, float] | Non
                 writer.close()
             places = index.places(source)
         return parse_ways(opl.read_bytes(), places, window)
+
+
+def _scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder for libosmium's node index, whose path has no comma (libosmium
+    reads an index's file name up to one): in the system's temporary folder, or, when that
+    path has a comma (``TMPDIR=/home/a,b/tmp``), in the first of the other folders Python
+    looks in (``TEMP``, ``TMP``, ``/tmp``, ``/var/tmp``, ``/usr/tmp``, the current folder)
+    that has none and can be written to (logged)."""
+    system = tempfile.gettempdir()
+    # the folders Python's tempfile looks in; each is used through mkdtemp (private, 0700)
+    named = [os.environ.get(name, "") for name in ("TMPDIR", "TEMP", "TMP")]
+    usual = ["/tmp", "/var/tmp", "/usr/tmp"]  # noqa: S108
+    for base in dict.fromkeys([system, *named, *usual, str(Path.cwd())]):
+        if not base or "," in base or not Path(base).is_dir():
+            continue
+        try:
+            folder = tempfile.TemporaryDirectory(prefix="healthy-streets-", dir=base)
+        except OSError:
+            continue
+        if base != system:
+            log.info(
+                "The temporary folder %s has a comma in its name, which libosmium cannot use "
+                "for its node index: using %s instead.",
+                system,
+                folder.name,
+            )
+        return folder
+    raise ConfigError(
+        f"The temporary folder {system!r} has a comma in its name, which libosmium cannot use "
+        "for its node index, and no other could be written to. Set TMPDIR to a folder whose "
+        "path has no comma."
+    )
 
 
 class NodeIndex:
