@@ -209,6 +209,7 @@ def test_a_temporary_folder_with_a_comma_is_passed_over_and_said(tmp_path, monke
 
     from healthy_streets.errors import ConfigError
     from healthy_streets.io.osm import NodeIndex
+    from healthy_streets.io.osm_layers import osm_layers_from_file
 
     folder = tmp_path / "a,b"
     folder.mkdir()
@@ -221,6 +222,8 @@ def test_a_temporary_folder_with_a_comma_is_passed_over_and_said(tmp_path, monke
         result = street_network_from_osm_file(path)
     assert result.layer.to_wkt().equals(expected.layer.to_wkt())
     assert any("has a comma in its name" in r.getMessage() for r in caplog.records)
+    layers = osm_layers_from_file(path)  # the build's one pass over the file, likewise
+    assert layers.streets.layer.to_wkt().equals(expected.layer.to_wkt())
     assert list(folder.iterdir()) == []  # nothing was written there
     with pytest.raises(ConfigError, match="has a comma in its name.*Set TMPDIR"):
         NodeIndex(folder)  # the index itself refuses such a path, in a sentence

@@ -515,7 +515,7 @@ def read_ways(source: OsmSource, window: tuple[float, float, float, float] | Non
     :mod:`healthy_streets.io._osm_ways`)."""
     import osmium
 
-    with _scratch_folder() as folder:
+    with scratch_folder() as folder:
         opl = Path(folder) / "ways.opl"
         with NodeIndex(Path(folder)) as index:
             writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
@@ -533,7 +533,7 @@ def read_ways(source: OsmSource, window: tuple[float, float, float, float] | Non
         return parse_ways(opl.read_bytes(), places, window)
 
 
-def _scratch_folder() -> tempfile.TemporaryDirectory[str]:
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
     """A temporary folder for libosmium's node index, whose path has no comma (libosmium
     reads an index's file name up to one): in the system's temporary folder, or, when that
     path has a comma (``TMPDIR=/home/a,b/tmp``), in the first of the other folders Python

@@ -12,7 +12,6 @@ every node's place to libosmium's node index, of which the street network is mad
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from healthy_streets.io.osm import (
     osmium_input,
     read_osm_file,
     reading,
+    scratch_folder,
 )
 from healthy_streets.io.osm_features import (
     BASEMAP_KEYS,
@@ -116,7 +116,7 @@ def _read_all(
     import osmium
 
     found = Found()
-    with tempfile.TemporaryDirectory(prefix="healthy-streets-") as folder:
+    with scratch_folder() as folder:
         opl = Path(folder) / "elements.opl"
         with NodeIndex(Path(folder)) as index:
             writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
