@@ -203,8 +203,9 @@ def test_a_node_with_coordinates_out_of_range_has_no_place(tmp_path):
 
 
 def test_a_temporary_folder_with_a_comma_is_passed_over_and_said(tmp_path, monkeypatch, caplog):
-    """libosmium reads an index's file name up to a comma: with TMPDIR=.../a,b the network is
-    read all the same, through another temporary folder, and the log says which."""
+    """libosmium reads an index's file name up to a comma: with TMPDIR=.../a,b the network
+    (and the build's one pass over the file) is read all the same, through another
+    temporary folder, and the log says which."""
     import logging
 
     from healthy_streets.errors import ConfigError
@@ -215,15 +216,17 @@ def test_a_temporary_folder_with_a_comma_is_passed_over_and_said(tmp_path, monke
     folder.mkdir()
     path = tmp_path / "awkward.osm"
     path.write_text(osm_xml(), encoding="utf-8")
-    expected = street_network_from_osm_file(path)
+    sample = SAMPLE / "yarrowside.osm"
+    expected = street_network_from_osm_file(path), osm_layers_from_file(sample)
     monkeypatch.setenv("TMPDIR", str(folder))
     monkeypatch.setattr("tempfile.tempdir", None)
     with caplog.at_level(logging.INFO, logger="healthy_streets"):
-        result = street_network_from_osm_file(path)
-    assert result.layer.to_wkt().equals(expected.layer.to_wkt())
-    assert any("has a comma in its name" in r.getMessage() for r in caplog.records)
-    layers = osm_layers_from_file(path)  # the build's one pass over the file, likewise
-    assert layers.streets.layer.to_wkt().equals(expected.layer.to_wkt())
+        streets, layers = street_network_from_osm_file(path), osm_layers_from_file(sample)
+    assert streets.layer.to_wkt().equals(expected[0].layer.to_wkt())
+    assert layers.streets.layer.to_wkt().equals(expected[1].streets.layer.to_wkt())
+    assert len(layers.assets.layer) == len(expected[1].assets.layer) > 0
+    said = [r.getMessage() for r in caplog.records if "has a comma in its name" in r.getMessage()]
+    assert len(said) == 2
     assert list(folder.iterdir()) == []  # nothing was written there
     with pytest.raises(ConfigError, match="has a comma in its name.*Set TMPDIR"):
         NodeIndex(folder)  # the index itself refuses such a path, in a sentence
