@@ -145,3 +145,29 @@ def test_an_analysts_own_zones_are_read_from_a_geodataframe(layers):
     assert list(result.layer["zone_id"]) == list(layers.zones["zone_id"])
     assert list(result.layer["status"]) == list(layers.zones["status"])
     assert result.source == "zones (a GeoDataFrame)"
+
+
+def test_zones_drawn_from_streets_take_any_streets_and_refuse_degrees(layers, graph):
+    """The two functions that draw zones from lines use the same guard as every analysis:
+    a graph or its edges are the streets; streets in degrees or a file name are refused."""
+    from healthy_streets.io.osm import street_network_from_osm_file
+
+    streets = street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
+    expected = hs.zones_from_osm_20mph(streets)
+    assert len(expected) >= 2
+    # a graph keeps fewer tags than the toolkit's reader (no zone:maxspeed), so it may
+    # find fewer 20 mph streets: what it draws lies within what the reader's streets draw
+    everywhere = expected.union_all()
+    for given in (graph, ox.graph_to_gdfs(graph, nodes=False)):
+        drawn = hs.zones_from_osm_20mph(given)
+        assert len(drawn) >= 2 and drawn.crs == expected.crs
+        assert drawn.geometry.intersection(everywhere).area.sum() > 0.9 * drawn.area.sum()
+    with pytest.raises(ConfigError, match="streets given to zones_from_osm_20mph are in EPSG:4326"):
+        hs.zones_from_osm_20mph(streets.to_crs("EPSG:4326"))
+    with pytest.raises(ConfigError, match="not a str. For a file, read it first"):
+        hs.zones_from_osm_20mph(str(SAMPLE / "yarrowside.osm"))
+    lines = streets.rename(columns={"street_id": "line_id"})
+    with pytest.raises(
+        ConfigError, match="speed_limits given to zones_from_speed_limit_lines lack"
+    ):
+        hs.zones_from_speed_limit_lines(lines)

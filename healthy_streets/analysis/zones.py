@@ -15,10 +15,13 @@ The result is an outline, not a legal boundary: maps say where a zone came from
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from healthy_streets.analysis._validate import gather
 from healthy_streets.model.ids import zone_ids_from_names
 from healthy_streets.model.layers import ZONES, conform
 
@@ -64,7 +67,7 @@ def outline_from_lines(
 
 
 def zones_from_speed_limit_lines(
-    lines: gpd.GeoDataFrame,
+    lines: Any,
     *,
     max_mph: float = 20.0,
     include_part_time: bool = False,
@@ -77,7 +80,8 @@ def zones_from_speed_limit_lines(
     Parameters
     ----------
     lines
-        The ``speed_limits`` layer.
+        The ``speed_limits`` layer (:func:`~healthy_streets.read_speed_limit_lines`), in
+        a projected CRS in metres, or a ``Layers`` that holds one.
     max_mph
         Lines with a limit at or below this make zones (a band, all of it: "20-30 mph"
         makes none; lines of unknown limit make none).
@@ -92,6 +96,9 @@ def zones_from_speed_limit_lines(
         The ``zones`` layer: status ``implemented`` (the lines are limits in force),
         ``source`` naming the lines' file and "outline from street lines".
     """
+    lines = gather(lines, roles=["speed_limits"], caller="zones_from_speed_limit_lines")[
+        "speed_limits"
+    ]
     chosen = lines[council_limits(lines)[1] <= max_mph]  # a band counts by its top
     if not include_part_time:
         chosen = chosen[~chosen["part_time"]]
@@ -151,7 +158,7 @@ def tagged_20mph(streets: gpd.GeoDataFrame) -> pd.Series:
 
 
 def zones_from_osm_20mph(
-    streets: gpd.GeoDataFrame,
+    streets: Any,
     *,
     corridor_m: float = 25.0,
     close_m: float = 40.0,
@@ -169,12 +176,21 @@ def zones_from_osm_20mph(
     the larger keeps the ground. Every street of a zone lies inside the zones, so
     :func:`~healthy_streets.analysis.twenty_mph_gaps` never lists it as outside them.
 
+    Parameters
+    ----------
+    streets
+        The ``streets`` layer, an osmnx graph or osmnx's edges (in a projected CRS in
+        metres: a layer in degrees is refused, naming the fix), or a ``Layers``.
+    corridor_m, close_m, min_area_m2
+        See the module's description.
+
     Returns
     -------
     GeoDataFrame
         The ``zones`` layer, largest first: ``zone_id`` ``osm-20mph-<n>``, status
         ``unknown``, ``source`` "OpenStreetMap (derived)".
     """
+    streets = gather(streets, roles=["streets"], caller="zones_from_osm_20mph")["streets"]
     roads = streets[streets["road_class"] != "path"]
     slow = tagged_20mph(roads)
     speed = pd.to_numeric(roads["speed_mph"], errors="coerce")
