@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from healthy_streets import history, settings
 from healthy_streets._audience import speaking_to
@@ -220,6 +222,7 @@ def load_layers(
     imports.extend(asset_results)
 
     report_results = _read_reports(inputs, zones, area, reports_within_m, buffer_m, step)
+    reports, ring_reports = _ring_apart(report_results, area, buffer_m, reports_within_m)
     imports.extend(report_results)
     paths += [source.path for source in inputs.reports]
 
@@ -227,7 +230,6 @@ def load_layers(
     streets = cut_streets_at_zones(streets_result.layer, zones, outside_within_m=buffer_m)
     _note_zones_without_streets(zones, streets, streets_result)
     assets = _concat([r.layer for r in asset_results], ASSETS)
-    reports = _concat([r.layer for r in report_results], REPORTS)
     if attach:
         assets = attach_to_streets(assign_zones(assets, zones), streets)
         reports = attach_to_streets(assign_zones(reports, zones), streets)
@@ -242,6 +244,8 @@ def load_layers(
         speed_limits=speed_limits,
         import_paths=paths,
         changes=merged.changes,
+        ring_reports=ring_reports,
+        reports_within_m=max(buffer_m, reports_within_m),
     )
 
 
@@ -309,6 +313,30 @@ def _read_reports(
         else:
             results.append(source.read(read_reports, format=source.format, **options))
     return drop_duplicate_reports(results)
+
+
+def _ring_apart(
+    results: Sequence[ImportResult], area: Any, buffer_m: float, within_m: float
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """The reports within the buffer, and those read beyond it for an evaluation's ring
+    (``None`` when none were read that far), each file's note saying how many."""
+    reports = _concat([r.layer for r in results], REPORTS)
+    if within_m <= buffer_m or reports.empty:
+        return reports, None
+    shapely.prepare(area)
+    parts = []
+    for result in results:
+        points = result.layer.geometry
+        beyond = ~shapely.intersects_xy(area, points.x.to_numpy(), points.y.to_numpy())
+        if beyond.any():
+            result.notes.append(
+                f"{counted(int(beyond.sum()), 'report lies', 'reports lie')} {buffer_m:g} to "
+                f"{within_m:g} m beyond the zones, read for the evaluation's ring only: the "
+                "tables, maps and store leave them out, as they leave out the streets there."
+            )
+        parts.append(beyond)
+    beyond = np.concatenate([p for p, r in zip(parts, results, strict=True) if len(r.layer)])
+    return reports[~beyond].reset_index(drop=True), reports[beyond].reset_index(drop=True)
 
 
 def _note_zones_without_streets(
@@ -961,8 +989,9 @@ def _reading_reports_again(
     area = layers.zones.union_all().buffer(buffer_m)
     within_m = evaluation_buffer_m(**project.evaluation)
     results = _read_reports(inputs, layers.zones, area, within_m, buffer_m, reporter.step)
+    reports, layers.ring_reports = _ring_apart(results, area, buffer_m, within_m)
+    layers.reports_within_m = max(buffer_m, within_m)
     reporter.step("Attaching the reports to zones and streets")
-    reports = _concat([r.layer for r in results], REPORTS)
     layers.reports = attach_to_streets(assign_zones(reports, layers.zones), layers.streets)
     layers.imports += results
     layers.import_paths += [source.path for source in inputs.reports]

@@ -404,6 +404,33 @@ def test_the_ring_leaves_a_gap_and_is_as_wide_as_asked():
     assert evaluation_buffer_m(control="ring", ring_m=2000, gap_m=0) == 2000
 
 
+def test_a_ring_beyond_where_the_reports_were_read_says_it_is_cut():
+    """Layers whose reports were read 300 m out cannot fill a ring 100-500 m: the
+    comparison says so and how to read farther; those read for the ring are counted."""
+    from healthy_streets.model.build import Layers
+    from healthy_streets.model.layers import ASSETS, STREETS, empty_layer
+
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    at = {"near": (X + 250, Y + 50), "far": (X + 450, Y + 50)}
+    reports = monthly(
+        {"north": [5] * 24, "near": [7] * 24, "far": [11] * 24}, start="2021-01", points=at
+    )
+    reports["zone_id"] = reports["zone_id"].where(reports["zone_id"] == "north")
+    far = reports.geometry.x > X + 400
+    bare = {"streets": empty_layer(STREETS), "assets": empty_layer(ASSETS)}
+    cut = Layers(zones=zones, reports=reports[~far], reports_within_m=300, **bare)
+    row = before_after(cut, control="ring").loc["north"]
+    assert row["comparison"].startswith("a ring 100-500 m beyond the zone, cut at 300 m")
+    assert "reports_within_m=500" in row["comparison"]
+    assert row["control_before"] == 7 * 12
+    whole = Layers(
+        zones=zones, reports=reports[~far], ring_reports=reports[far], reports_within_m=500, **bare
+    )
+    row = before_after(whole, control="ring").loc["north"]
+    assert row["comparison"] == "a ring 100-500 m beyond the zone"
+    assert row["control_before"] == (7 + 11) * 12
+
+
 def test_zones_not_yet_in_force_are_the_comparison():
     zones = t.zones(
         [

@@ -475,7 +475,10 @@ def test_a_wide_ring_imports_the_reports_it_compares_with(project):
     import csv
 
     import geopandas as gpd
+    import pandas as pd
     from pyproj import Transformer
+
+    import healthy_streets as hs
 
     zones = gpd.read_file(project / "zones.geojson").to_crs("EPSG:27700")
     top = zones.total_bounds[3]
@@ -491,15 +494,36 @@ def test_a_wide_ring_imports_the_reports_it_compares_with(project):
     config = project / "healthy-streets.toml"
     narrow = run("build", str(config))
     assert narrow.exit_code == 0, narrow.output
-    reports = gpd.read_file(project / "out" / "healthy-streets.gpkg", layer="reports")
+    out = project / "out"
+    reports = gpd.read_file(out / "healthy-streets.gpkg", layer="reports")
     assert "990001" not in set(reports["report_id"])  # 600 m out: beyond the 300 m buffer
+    before = pd.read_csv(out / "tables" / "summary.csv").set_index("zone_id")
     text = config.read_text().replace('control = "outside"', 'control = "ring"\nring_m = 800')
     config.write_text(text)
     wide = run("build", str(config), "--overwrite")
     assert wide.exit_code == 0, wide.output
-    reports = gpd.read_file(project / "out" / "healthy-streets.gpkg", layer="reports")
-    assert "990001" in set(reports["report_id"])  # the ring reaches 100 + 800 m
-    streets = gpd.read_file(project / "out" / "healthy-streets.gpkg", layer="streets")
+    assert "1 report lies 300 to 900 m beyond the zones, read for the evaluation's ring only" in (
+        " ".join(wide.output.split())
+    )
+    # the ring reaches 100 + 800 m, and its comparison counts the far report...
+    evaluation = pd.read_csv(out / "tables" / "evaluation.csv")
+    assert set(evaluation["comparison"]) == {"a ring 100-900 m beyond the zone"}
+    layers = hs.load_layers(load_project(project).inputs, reports_within_m=900)
+    assert "990001" in set(layers.ring_reports["report_id"])
+    assert "990001" not in set(layers.reports["report_id"])
+    near = zones.geometry.distance(layers.ring_reports.geometry.iloc[0]).idxmin()
+    zone_id, category = layers.zones["zone_id"].iloc[near], layers.ring_reports["category"].iloc[0]
+    ring = {"control": "ring", "ring_m": 800, "category": category}
+    counted = hs.monthly_counts(layers, zone_id, **ring)["control"].sum()
+    without = hs.monthly_counts(layers.zones, layers.reports, zone_id, **ring)["control"].sum()
+    assert counted == without + 1
+    # ...while the tables, maps and store keep the area outside the zones as it was: its
+    # reports as far out as its streets (the buffer), so its rates per km stay true
+    after = pd.read_csv(out / "tables" / "summary.csv").set_index("zone_id")
+    pd.testing.assert_frame_equal(after, before)
+    reports = gpd.read_file(out / "healthy-streets.gpkg", layer="reports")
+    assert "990001" not in set(reports["report_id"])
+    streets = gpd.read_file(out / "healthy-streets.gpkg", layer="streets")
     outside = streets[streets["zone_id"].isna()]
     reach = outside.distance(zones.geometry.union_all()).max()
     assert reach <= 300.5  # the outside area ends at the buffer, for streets as for reports

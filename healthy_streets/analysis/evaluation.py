@@ -49,6 +49,7 @@ import shapely
 from healthy_streets.analysis import _its
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
+from healthy_streets.model.build import Layers
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
@@ -212,13 +213,16 @@ def monthly_counts(
     """
     if isinstance(reports, str):  # monthly_counts(layers, "Cowslip")
         reports, zone_id = None, reports
+    reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="monthly_counts")
     zones, reports = given["zones"], given["reports"]
     zone_id = zone_id_of(zones, zone_id)
     category = report_category(category)
     _check(category, control)
     months = _months(reports["reported_at"])
-    daily = _Daily(zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m)
+    daily = _Daily(
+        zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m, reach=reach
+    )
     row = zones.loc[zones["zone_id"].astype("str") == str(zone_id)].iloc[0]
     end = None
     if control == "not_yet_treated":
@@ -360,6 +364,7 @@ def before_after(
     --------
     >>> before_after(layers, category="Dog fouling")[["verdict"]]  # doctest: +SKIP
     """
+    reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
     zones, reports = given["zones"], given["reports"]
     category = report_categories(category)
@@ -390,7 +395,9 @@ def before_after(
     )
     rows = []
     for key in [category] if isinstance(category, str) else list(category):
-        daily = _Daily(zones, reports, key, control=control, ring_m=ring_m, gap_m=gap_m)
+        daily = _Daily(
+            zones, reports, key, control=control, ring_m=ring_m, gap_m=gap_m, reach=reach
+        )
         for zone in zones.itertuples(index=False):
             decided = decisions.get(str(zone.zone_id))
             rows.append(_zone_row(zone, key, daily, coverage, settings, decided))
@@ -400,6 +407,15 @@ def before_after(
             table[column] = table[column].astype("object").where(table[column].notna(), None)
     _adjust_and_judge(table, adjust)
     return table.set_index("zone_id")
+
+
+def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, float | None]:
+    """The reports an evaluation of ``zones`` counts, and how far beyond the zones they
+    were read: for a ``Layers`` given alone, its reports with those read for the ring
+    (:meth:`~healthy_streets.Layers.evaluation_reports`) and its ``reports_within_m``."""
+    if isinstance(zones, Layers) and reports is None:
+        return zones.evaluation_reports(), zones.reports_within_m
+    return reports, None
 
 
 _COLUMNS: dict[str, str] = {
@@ -474,10 +490,12 @@ class _Daily:
         control: str,
         ring_m: float,
         gap_m: float,
+        reach: float | None = None,
     ) -> None:
         self.zones = zones
         self.control = control
         self.ring = (gap_m, ring_m)
+        self.reach = reach
         chosen = reports[(reports["category"] == category) & reports["reported_at"].notna()]
         self.days = _day_numbers(chosen["reported_at"])
         all_days = _day_numbers(reports["reported_at"].dropna())
@@ -515,7 +533,7 @@ class _Daily:
             geometry = self.zones.geometry.iloc[self.index[zone_id]]
             ring = shapely.difference(geometry.buffer(gap + width), geometry.buffer(gap))
             near = self.outside & shapely.intersects(self.geometry, ring)
-            return zone, self._cumulative(near), f"a ring {gap:g}-{gap + width:g} m beyond the zone"
+            return zone, self._cumulative(near), self._ring_words()
         chosen = [z for z in self._untreated(end) if z != zone_id]
         if not chosen:
             return zone, None, "no zone not yet in force"
@@ -524,6 +542,18 @@ class _Daily:
         noun = "zone" if len(chosen) == 1 else "zones"
         words = f"{len(chosen)} {noun} not yet in force ({shown})"
         return zone, self.by_zone[rows].sum(axis=0), words
+
+    def _ring_words(self) -> str:
+        """The ring in words; cut where the reports were read no farther, and said so."""
+        gap, width = self.ring
+        words = f"a ring {gap:g}-{gap + width:g} m beyond the zone"
+        if self.reach is None or self.reach >= gap + width:
+            return words
+        return (
+            f"{words}, cut at {self.reach:g} m: the reports were read no farther (read them "
+            f"{gap + width:g} m out: load_layers(..., reports_within_m={gap + width:g}), as a "
+            "build does)"
+        )
 
     def _untreated(self, end: pd.Timestamp | None) -> list[str]:
         out = []

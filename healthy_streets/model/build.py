@@ -257,6 +257,17 @@ class Layers:
         What residents' additions would change in places already mapped (a rename, a
         move): set aside for an officer, never applied
         (:class:`healthy_streets.io.assets.MergedAssets`).
+    ring_reports
+        Reports read beyond the buffer for an evaluation that compares each zone with a
+        ring around it (``load_layers(..., reports_within_m=...)``): only
+        :func:`~healthy_streets.analysis.before_after` and
+        :func:`~healthy_streets.analysis.monthly_counts` count them; the tables, maps and
+        store leave them out, so the area outside the zones has the same extent for its
+        reports as for its streets. ``None`` when none were read.
+    reports_within_m
+        How far beyond the zones reports were read (metres; ``None``: not known, for
+        layers not made by ``load_layers``). A ring reaching farther is cut there, and the
+        evaluation's comparison says so.
     """
 
     zones: gpd.GeoDataFrame
@@ -268,6 +279,15 @@ class Layers:
     speed_limits: gpd.GeoDataFrame | None = None
     import_paths: list[Path | None] = field(default_factory=list)
     changes: pd.DataFrame | None = None
+    ring_reports: gpd.GeoDataFrame | None = None
+    reports_within_m: float | None = None
+
+    def evaluation_reports(self) -> gpd.GeoDataFrame:
+        """The reports an evaluation counts: :attr:`reports` and :attr:`ring_reports`."""
+        if self.ring_reports is None or self.ring_reports.empty:
+            return self.reports
+        # GeoDataFrames in one CRS concatenate to a GeoDataFrame in that CRS
+        return pd.concat([self.reports, self.ring_reports], ignore_index=True)
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""
