@@ -62,8 +62,9 @@ def plot_monthly(
     decided_on: object = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """A zone's monthly report counts beside its comparison, the implementation date
-    marked and the before/after windows shaded as
+    """Plot a zone's monthly report counts beside its comparison's.
+
+    The implementation date is marked and the before/after windows shaded as
     :func:`~healthy_streets.analysis.before_after` uses them with the same settings
     (shortened to the records; a month-precision date's own month left out).
     ``decided_on`` is this zone's decision date, when the baseline is taken from before it.
@@ -91,9 +92,17 @@ def plot_monthly(
     matplotlib.axes.Axes
         The axes drawn on.
 
+    Raises
+    ------
+    ConfigError
+        When no zone has that id or name, ``category`` or ``control`` is unknown, or a
+        layer is missing, in degrees or lacks its columns.
+
     Examples
     --------
     >>> plot_monthly(layers, "Yarrowside North")  # doctest: +SKIP
+    >>> ax = plot_monthly(layers, "Cowslip", control="ring", window_months=18)  # doctest: +SKIP
+    >>> ax.figure.savefig("cowslip.png")  # doctest: +SKIP
     """
     if isinstance(reports, str):  # plot_monthly(layers, "Cowslip")
         reports, zone_id = None, reports
@@ -169,8 +178,32 @@ def plot_monthly(
 
 
 def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) -> Axes:
-    """One zone's Healthy Streets scorecard: a bar per indicator (0 to 3), the raw value
-    written beside it; indicators without a proxy are marked as such."""
+    """Plot one zone's Healthy Streets scorecard: a bar per indicator, scored 0 to 3.
+
+    The raw value is written beside each bar; indicators without a proxy, or without a
+    value in this zone, are marked as such.
+
+    Parameters
+    ----------
+    card
+        The scorecard, from :func:`~healthy_streets.analysis.scorecard`.
+    zone_id
+        The zone's ``zone_id`` as ``card`` has it (``"(outside zones)"`` for the area
+        outside all zones); not its name.
+    ax
+        The axes to draw on (default: a new figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> card = scorecard(layers)  # doctest: +SKIP
+    >>> ax = plot_scorecard(card, "cowslip")  # doctest: +SKIP
+    >>> ax.figure.savefig("cowslip-scorecard.png")  # doctest: +SKIP
+    """
     rows = card[card["zone_id"] == zone_id].iloc[::-1]
     axes = _axes(ax, (8, 4.5))
     scores = rows["score"].fillna(0)
@@ -196,8 +229,27 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
 
 
 def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
-    """Street length by speed band, one stacked bar per zone (from
-    :func:`healthy_streets.analysis.street_lengths`)."""
+    """Plot street length by speed band: one stacked bar per zone, slowest band first.
+
+    Parameters
+    ----------
+    lengths
+        From :func:`healthy_streets.analysis.street_lengths`: a row per zone (its index
+        labels the bars), with the km of each band in ``km_20``, ``km_30``, ``km_40`` and
+        ``km_unknown``.
+    ax
+        The axes to draw on (default: a new figure's).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> ax = plot_speed_bands(street_lengths(layers))  # doctest: +SKIP
+    >>> ax.figure.savefig("speed-bands.png")  # doctest: +SKIP
+    """
     axes = _axes(ax, (8, 0.6 * len(lengths) + 1.5))
     left = pd.Series(0.0, index=lengths.index)
     for band in SPEED_BANDS:
@@ -249,6 +301,19 @@ def save_monthly_plots(
     -------
     list of Path
         The files written.
+
+    Raises
+    ------
+    OutputExistsError
+        When a file exists and ``overwrite`` is false (before any file is written).
+    ConfigError
+        When ``category`` is unknown.
+
+    Examples
+    --------
+    >>> settings = {"category": "dog_fouling", "control": "ring", "window_months": 12}
+    >>> evaluation = before_after(layers, **settings)  # doctest: +SKIP
+    >>> save_monthly_plots(layers, evaluation, "out/figures", **settings)  # doctest: +SKIP
     """
     import matplotlib  # heavy, and only for figures
 

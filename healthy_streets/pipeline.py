@@ -125,8 +125,10 @@ def load_layers(
     reports_within_m: float = 0.0,
     attach: bool = True,
 ) -> Layers:
-    """Import every input and attach the layers: streets cut at zones, ``zone_id`` on all,
-    reports and assets attached to their nearest street.
+    """Import every input and attach the layers to each other.
+
+    Streets are cut at the zones, ``zone_id`` is set on every layer, and reports and assets
+    are attached to their nearest street.
 
     Parameters
     ----------
@@ -152,6 +154,17 @@ def load_layers(
     -------
     Layers
         The layers, how each import went, and the background the maps draw.
+
+    Raises
+    ------
+    InputFileError
+        When an input file cannot be read (the message names the file, the row or column,
+        and the fix).
+    ConfigError
+        When ``inputs.buffer_m`` is not a distance the toolkit accepts, or a reader's
+        option has a value it cannot use.
+    NetworkUnavailableError
+        When a place's streets must be downloaded and the services cannot be reached.
 
     Examples
     --------
@@ -478,6 +491,21 @@ def write_outputs(
     BuildOutputs
         What was written.
 
+    Raises
+    ------
+    OutputExistsError
+        When an output exists and ``overwrite`` is false (before anything is written).
+    OutputIsInputError
+        When an output would be one of ``inputs``.
+    ConfigError
+        When a zone of ``zone_ids`` is not in the zones.
+    PrintError
+        With ``pdf``, when the ``pdf`` extra or Chromium is missing.
+    BuildLockedError
+        When another build is writing into the same folder.
+    OutputWriteError
+        When the outputs cannot be written (a full disk); nothing was changed.
+
     Examples
     --------
     >>> write_outputs(layers, "out", zone_ids=["Cowslip"], overwrite=True)  # doctest: +SKIP
@@ -745,6 +773,19 @@ def build(
     BuildInterrupted
         On Ctrl-C (or SIGTERM, from the command line); its message says whether anything
         changed.
+    OutputExistsError
+        When outputs exist and ``overwrite`` is false (checked before the build starts).
+    ConfigError
+        When the evaluation's settings cannot be used, ``zone`` is not in the zones file,
+        or ``in_database`` is asked of a store that is not PostGIS.
+    PrintError
+        With ``pdf``, when the ``pdf`` extra or Chromium is missing.
+    BuildLockedError
+        When another build is writing into the same output folder.
+    InputFileError
+        When an input file cannot be read.
+    StoreError, OutputWriteError
+        When the store or the outputs cannot be written; nothing was changed.
 
     Examples
     --------

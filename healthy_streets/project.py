@@ -82,6 +82,17 @@ class Project:
     in_database
         Attach assets and reports to zones and streets, and count them per zone, in the
         PostGIS store's database (``build --in-database``; :mod:`healthy_streets.in_database`).
+
+    Examples
+    --------
+    Usually read from a project file by :func:`load_project`; made in Python, for the
+    sample with a ring as the evaluation's comparison:
+
+    >>> project = Project("Yarrowside", sample_inputs("data/sample"), Path("out/yarrowside"),
+    ...                   evaluation={"control": "ring", "ring_m": 400})
+    >>> project.store is None  # the GeoPackage in the output folder
+    True
+    >>> layers, outputs = build(project)  # doctest: +SKIP
     """
 
     name: str
@@ -175,10 +186,29 @@ def load_project(path: str | Path) -> Project:
     says ``allow_outside = true`` under ``[project]``; a path that leads elsewhere, through
     ``..``, an absolute path or a link, is refused, and so is a named pipe or a device.
 
+    Parameters
+    ----------
+    path
+        The project file, or the folder that holds its ``healthy-streets.toml``. Paths in
+        the file are relative to the file's folder.
+
+    Returns
+    -------
+    Project
+        The inputs (each file with how to read it), the output folder, the store and the
+        evaluation's settings, all checked.
+
     Raises
     ------
     ProjectFileError
-        Listing every problem in the file, each with the key and the fix.
+        Listing every problem in the file, each with the key and the fix; or when the file
+        does not exist, is not a regular file, or is not valid TOML.
+
+    Examples
+    --------
+    >>> project = load_project("my-project")  # doctest: +SKIP
+    >>> project.inputs.paths()  # doctest: +SKIP
+    >>> layers, outputs = build(project)  # doctest: +SKIP
     """
     file = Path(path)
     if file.is_dir():
@@ -533,10 +563,23 @@ def sample_inputs(directory: str | Path | None = None) -> Inputs:
         that does not exist (an installed package), the sample is generated into a cache
         folder first.
 
+    Returns
+    -------
+    Inputs
+        The zones, the OpenStreetMap extract (streets and OSM's assets), the walkabout's
+        assets, and the reports of the FixMyStreet export and the Open311 feed.
+
     Examples
     --------
     >>> import healthy_streets as hs
     >>> layers = hs.load_layers(hs.sample_inputs())  # doctest: +SKIP
+    >>> for path in hs.sample_inputs("data/sample").paths():
+    ...     print(path.name)
+    zones.geojson
+    assets_walkabout.csv
+    reports_fixmystreet.csv
+    reports_open311.json
+    yarrowside.osm
     """
     folder = Path(directory) if directory is not None else _sample_folder()
     return Inputs(

@@ -123,8 +123,10 @@ def _earlier_zones(zones: gpd.GeoDataFrame, geoms: np.ndarray) -> Iterator[tuple
 
 
 def assign_zones(layer: gpd.GeoDataFrame, zones: Any = None) -> gpd.GeoDataFrame:
-    """Set ``zone_id`` on points (the zone containing them) or polygons (by their
-    representative point). Features outside every zone get an empty ``zone_id``.
+    """Set ``zone_id`` on points or polygons: the zone that contains each.
+
+    A polygon is placed by its representative point. Features outside every zone get an
+    empty ``zone_id``.
 
     A point on a zone's boundary is in the zone; on an edge two zones share, or in their
     overlap, it is in the zone ranked first by ``zone_id`` (see the module's rule).
@@ -140,6 +142,27 @@ def assign_zones(layer: gpd.GeoDataFrame, zones: Any = None) -> gpd.GeoDataFrame
     -------
     GeoDataFrame
         A copy of ``layer`` with ``zone_id`` filled.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        other, or the zones lack their layer's columns.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely import Point, box
+    >>> from healthy_streets import read_zones
+    >>> drawn = gpd.GeoDataFrame({"name": ["Cowslip"]}, crs="EPSG:27700",
+    ...                          geometry=[box(352000, 430000, 352500, 430500)])
+    >>> zones = read_zones(drawn).layer
+    >>> places = gpd.GeoDataFrame({"name": ["Bench", "Bin"]}, crs="EPSG:27700",
+    ...                           geometry=[Point(352100, 430100), Point(353000, 430100)])
+    >>> assign_zones(places, zones)[["name", "zone_id"]]
+        name  zone_id
+    0  Bench  cowslip
+    1    Bin      NaN
     """
     given = gather(layer, zones, roles=("layer", "zones"), caller="assign_zones")
     return _assign(given["layer"], given["zones"])
@@ -194,9 +217,18 @@ def cut_streets_at_zones(
     GeoDataFrame
         The ``streets`` layer, cut, with ``zone_id`` filled.
 
+    Raises
+    ------
+    ConfigError
+        When the zones are missing, or a layer is in degrees, in another CRS than the
+        other, or lacks its layer's columns.
+
     Examples
     --------
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm")  # doctest: +SKIP
     >>> cut = cut_streets_at_zones(G, zones)  # doctest: +SKIP
+    >>> cut.groupby("zone_id", dropna=False)["length_m"].sum()  # doctest: +SKIP
     """
     given = gather(streets, zones, roles=("streets", "zones"), caller="cut_streets_at_zones")
     return _cut(given["streets"], given["zones"], outside_within_m=outside_within_m)
@@ -372,7 +404,20 @@ def attach_to_streets(
     Returns
     -------
     GeoDataFrame
-        A copy of ``layer`` with ``segment_id``, ``street_name`` and ``street_distance_m``.
+        A copy of ``layer`` with ``segment_id``, ``street_name`` and ``street_distance_m``
+        (metres, to 0.1 m); all three empty for a point left unattached and for polygons.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        other, or the streets lack their layer's columns.
+
+    Examples
+    --------
+    >>> reports = read_reports("data/sample/reports_fixmystreet.csv").layer  # doctest: +SKIP
+    >>> attached = attach_to_streets(reports, streets, max_distance_m=30)  # doctest: +SKIP
+    >>> attached["street_name"].value_counts().head()  # doctest: +SKIP
     """
     given = gather(layer, streets, roles=("layer", "streets"), caller="attach_to_streets")
     return _attach(given["layer"], given["streets"], max_distance_m)

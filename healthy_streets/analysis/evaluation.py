@@ -163,12 +163,37 @@ def windows_for(
 def evaluation_buffer_m(
     *, control: str = "outside", ring_m: float = 400.0, gap_m: float = 100.0, **_: object
 ) -> float:
-    """How far beyond the zones reports must be imported for the comparison the settings
-    ask for (metres; 0 when the comparison lies within the zones or outside them all).
+    """How far beyond the zones reports must be imported for an evaluation's comparison.
 
     A ring reaches ``gap_m + ring_m`` beyond its zone: import reports at least that far
     (``buffer_m`` in the project file, ``--buffer`` on the command line), or the ring is cut
-    short where the import stopped.
+    short where the import stopped. The other comparisons lie within the zones or anywhere
+    outside them, so need nothing beyond the usual buffer.
+
+    Parameters
+    ----------
+    control
+        The comparison, as for :func:`before_after`: ``"outside"``, ``"ring"`` or
+        ``"not_yet_treated"``.
+    ring_m
+        The ring's width, in metres.
+    gap_m
+        The band left out between the zone and the ring, in metres.
+    **_
+        The evaluation's other settings (``category``, ``window_months``...), ignored, so
+        that a project's whole ``[evaluation]`` table can be passed.
+
+    Returns
+    -------
+    float
+        Metres beyond the zones: ``gap_m + ring_m`` for a ring, else 0.
+
+    Examples
+    --------
+    >>> evaluation_buffer_m(control="ring", ring_m=400, gap_m=100)
+    500.0
+    >>> evaluation_buffer_m(control="outside", category="dog_fouling", window_months=12)
+    0.0
     """
     return float(gap_m + ring_m) if control == "ring" else 0.0
 
@@ -210,6 +235,17 @@ def monthly_counts(
     DataFrame
         Indexed by ``month`` (the month's first day), with columns ``zone`` and ``control``
         (counts).
+
+    Raises
+    ------
+    ConfigError
+        When no zone has that id or name, ``category`` or ``control`` is unknown, or a
+        layer is missing, in degrees or lacks its columns.
+
+    Examples
+    --------
+    >>> counts = monthly_counts(layers, "Cowslip", category="dog fouling")  # doctest: +SKIP
+    >>> counts.loc["2023"].sum()  # doctest: +SKIP
     """
     if isinstance(reports, str):  # monthly_counts(layers, "Cowslip")
         reports, zone_id = None, reports
@@ -360,9 +396,20 @@ def before_after(
         ``verdict``
             In plain words.
 
+    Raises
+    ------
+    ConfigError
+        When a setting has a value it cannot use (the message says which values it can), a
+        category is unknown, or a layer is missing, in degrees or lacks its columns.
+
     Examples
     --------
     >>> before_after(layers, category="Dog fouling")[["verdict"]]  # doctest: +SKIP
+
+    Against a ring around each zone (import reports as far as
+    :func:`evaluation_buffer_m` says):
+
+    >>> before_after(zones, reports, control="ring", ring_m=400, gap_m=100)  # doctest: +SKIP
     """
     reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")

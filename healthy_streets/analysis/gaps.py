@@ -81,6 +81,17 @@ def twenty_mph_gaps(
         ``length_m``, ``speed_mph``, ``maxspeed`` and ``maxspeed_type`` (the raw tags),
         ``speed_source``, ``osm_way_ids`` (``;``-joined), geometry; longest first in each
         kind.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> gaps = twenty_mph_gaps(layers)  # doctest: +SKIP
+    >>> gaps.groupby("kind")["length_m"].sum()  # doctest: +SKIP
     """
     given = given_layers(zones, streets, roles=("zones", "streets"), caller="twenty_mph_gaps")
     zones, streets = given["zones"], given["streets"]
@@ -169,8 +180,23 @@ def schools_outside_zones(
     Returns
     -------
     GeoDataFrame
-        ``asset_id``, ``name``, ``source``, ``distance_m`` (to the nearest zone's edge),
-        ``nearest_zone_id``, the school's geometry; nearest first.
+        ``asset_id``, ``name``, ``source``, ``distance_m`` (to the nearest zone's edge, in
+        metres; empty when no zone counts), ``nearest_zone_id``, the school's geometry;
+        nearest first.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> schools_outside_zones(layers)[["name", "distance_m"]]  # doctest: +SKIP
+
+    Counting proposed zones as covering their schools too:
+
+    >>> schools_outside_zones(layers, implemented_only=False)  # doctest: +SKIP
     """
     given = given_layers(assets, zones, roles=("assets", "zones"), caller="schools_outside_zones")
     assets, zones = given["assets"], given["zones"]
@@ -249,6 +275,18 @@ def compare_speed_limits(
         ``council_mph`` (empty for a band), ``council_part_time``, ``limit_text``,
         ``line_id``, ``council_mph_low`` and ``council_mph_high`` (the band's ends; both
         ``council_mph`` for one limit), geometry (the OSM segment); longest first.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> lines = read_speed_limit_lines("speed_limits.geojson").layer  # doctest: +SKIP
+    >>> differ = compare_speed_limits(lines, layers.streets)  # doctest: +SKIP
+    >>> differ[["street", "osm_mph", "council_mph"]]  # doctest: +SKIP
     """
     given = given_layers(
         speed_limits, streets, roles=("speed_limits", "streets"), caller="compare_speed_limits"
@@ -324,9 +362,10 @@ def gaps_table(
     edge_tolerance_m: float = 25.0,
     gaps: gpd.GeoDataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every gap in one table, for the council to check signs or fix the map: the 20mph
-    gaps, the schools outside every zone in force and, with council speed-limit lines, the
-    streets whose limits differ.
+    """Every gap in one table, for the council to check signs or fix the map.
+
+    The 20mph gaps, the schools outside every zone in force and, with council speed-limit
+    lines, the streets whose limits differ: the command line's ``gaps`` table.
 
     Parameters
     ----------
@@ -355,6 +394,17 @@ def gaps_table(
         ``speed_source``, ``osm_way_ids`` (for a school: its ``asset_id``; for a council
         limit: the segment), ``distance_m`` (a school's, to the nearest zone in force),
         ``council_mph``, ``council_mph_low`` and ``council_mph_high``.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> table = gaps_table(layers)  # doctest: +SKIP
+    >>> table["kind"].value_counts()  # doctest: +SKIP
     """
     given = given_layers(
         zones,

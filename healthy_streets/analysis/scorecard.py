@@ -248,7 +248,19 @@ def scorecard(
         Columns ``zone_id``, ``indicator``, ``measure``, ``value`` (raw), ``unit``,
         ``score`` (0 to 3; empty without a proxy or a value), ``thresholds`` (the cut points
         for 1, 2 and 3, in words), ``threshold_source`` (a cited source, or the toolkit's
-        own judgement) and ``limits`` (what the proxy misses, or why there is none).
+        own judgement) and ``limits`` (what the proxy misses, or why there is none). The
+        indicators and their thresholds are listed in ``docs/scorecard.md``.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> card = scorecard(layers)  # doctest: +SKIP
+    >>> card.pivot(index="indicator", columns="zone_id", values="score")  # doctest: +SKIP
     """
     given = given_layers(
         zones,

@@ -134,6 +134,21 @@ def street_lengths(
             The share OSM tags as a signed 20mph zone (``GB:zone20``).
         ``path_km``
             Footways, cycleways and other paths, km (not in ``street_km``).
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> lengths = street_lengths(layers)  # doctest: +SKIP
+    >>> lengths[["street_km", "share_20mph"]]  # doctest: +SKIP
+
+    Straight from an osmnx graph and the analyst's own zones:
+
+    >>> street_lengths(zones, G)  # doctest: +SKIP
     """
     given = given_layers(zones, streets, roles=("zones", "streets"), caller="street_lengths")
     zones, streets = given["zones"], given["streets"]
@@ -188,7 +203,19 @@ def asset_counts(
     DataFrame
         One row per zone (and outside) and asset category present, with ``zone_id``,
         ``category``, ``count``, ``per_street_km`` (count per km of road) and ``per_km2``
-        (count per square kilometre of zone; empty outside zones).
+        (count per square kilometre of zone; empty outside zones). The area outside all
+        zones has the ``zone_id`` ``"(outside zones)"``.
+
+    Raises
+    ------
+    ConfigError
+        When a layer is missing, not a GeoDataFrame, in degrees or another CRS than the
+        others, or lacks its layer's columns.
+
+    Examples
+    --------
+    >>> counts = asset_counts(layers)  # doctest: +SKIP
+    >>> counts[counts["category"] == "bench"]  # doctest: +SKIP
     """
     given = given_layers(
         zones, streets, assets, roles=("zones", "streets", "assets"), caller="asset_counts"
@@ -250,6 +277,16 @@ def report_counts(
         ``category``, ``count``, ``per_street_km_per_year`` (count per km of road per year of
         the period), ``open``, ``fixed``, ``closed`` (counts by status now) and
         ``median_days_to_fix`` (from report to fix, for fixed reports with both dates).
+
+    Raises
+    ------
+    ConfigError
+        When ``start`` or ``end`` is not a date, ``end`` is not after ``start``, or a layer
+        is missing, in degrees or lacks its columns.
+
+    Examples
+    --------
+    >>> report_counts(layers, start="2024-01-01", end="2025-01-01")  # doctest: +SKIP
     """
     given = given_layers(
         zones, streets, reports, roles=("zones", "streets", "reports"), caller="report_counts"
@@ -323,20 +360,33 @@ def summarise_zones(
         The ``assets`` layer.
     reports
         The ``reports`` layer.
+    start, end
+        The period reports are counted over, ``[start, end)``: dates (``datetime.date`` or
+        text such as ``"2024-01-01"``), in the council's local time. By default the first
+        report's day up to and including the last report's day.
 
     Returns
     -------
     DataFrame
-        Indexed by ``zone_id``, with ``name``, ``status``, ``implemented_on``,
+        Indexed by ``zone_id`` (the zones in order, then ``"(outside zones)"``), with
+        ``name``, ``status``, ``implemented_on``,
         ``area_km2`` (empty outside zones), the columns of :func:`street_lengths`,
         ``assets`` and ``assets_per_street_km``, ``reports`` (in the period) and
         ``reports_per_street_km_per_year``, ``open``, ``fixed``, ``closed``,
-        ``median_days_to_fix``, and ``period_start``/``period_end`` (the period counted).
+        ``median_days_to_fix``, and ``period_start``/``period_end`` (the first and last
+        day counted).
+
+    Raises
+    ------
+    ConfigError
+        When ``start`` or ``end`` is not a date, ``end`` is not after ``start``, or a layer
+        is missing, in degrees or lacks its columns.
 
     Examples
     --------
+    >>> summarise_zones(layers)  # doctest: +SKIP
     >>> summarise_zones(layers.zones, layers.streets, layers.assets,
-    ...                 layers.reports)  # doctest: +SKIP
+    ...                 layers.reports, start="2024-01-01")  # doctest: +SKIP
     """
     given = given_layers(
         zones,
@@ -397,7 +447,7 @@ def hotspot_streets(
     smooth: bool = False,
     adjust: str = "bh",
 ) -> gpd.GeoDataFrame:
-    """Streets ranked by reports per 100 m per year, with how sure that ranking is.
+    """Rank streets by reports per 100 m per year, with how sure that ranking is.
 
     Reports attached to a street segment (``segment_id``) count for the street the segment
     belongs to: connected segments with the same name in the same zone are one street (an
@@ -449,6 +499,17 @@ def hotspot_streets(
         ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how many streets were
         tested together, and how) and, per category, ``reports_<category>``; the street's
         geometry (its segments joined).
+
+    Raises
+    ------
+    ConfigError
+        When ``adjust``, ``category``, ``start`` or ``end`` has a value it cannot use, or a
+        layer is missing, in degrees or lacks its columns.
+
+    Examples
+    --------
+    >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)  # doctest: +SKIP
+    >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]  # doctest: +SKIP
     """
     given = given_layers(streets, reports, roles=("streets", "reports"), caller="hotspot_streets")
     streets, reports = given["streets"], given["reports"]
@@ -651,8 +712,10 @@ def key_figures(
     *,
     year_ending: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The index page's figures per zone (and outside): name, status, street km, share at
-    20 mph, assets, reports in all and in the past year.
+    """The index page's figures per zone (and outside all zones).
+
+    Name, status, street km, share at 20 mph, assets, and reports in all and in the past
+    year.
 
     Parameters
     ----------
@@ -676,6 +739,17 @@ def key_figures(
         Indexed by ``zone_id``: ``name``, ``status``, ``street_km``, ``share_20mph``,
         ``assets``, ``reports`` (all dates) and ``reports_past_year`` (the 365 days up to
         and including ``year_ending``).
+
+    Raises
+    ------
+    ConfigError
+        When ``year_ending`` is not a date, or a layer is missing, in degrees or lacks its
+        columns.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> key_figures(layers, year_ending=dt.date(2025, 3, 31))  # doctest: +SKIP
     """
     given = given_layers(
         zones,

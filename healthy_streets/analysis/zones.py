@@ -75,7 +75,7 @@ def zones_from_speed_limit_lines(
     close_m: float = 60.0,
     min_area_m2: float = 5_000.0,
 ) -> gpd.GeoDataFrame:
-    """Zones from council speed-limit lines: one zone per ``group`` (or per connected area).
+    """Draw zones from council speed-limit lines: one per ``group``, or per connected area.
 
     Parameters
     ----------
@@ -87,14 +87,32 @@ def zones_from_speed_limit_lines(
         makes none; lines of unknown limit make none).
     include_part_time
         Part-time limits (outside schools) make zones too.
-    corridor_m, close_m, min_area_m2
-        See the module's description.
+    corridor_m
+        Metres each line is widened by on each side (the street and its frontages).
+    close_m
+        Gaps between the widened lines narrower than twice this, in metres, are filled,
+        so that blocks enclosed by the streets belong to the zone.
+    min_area_m2
+        Pieces of outline smaller than this, in square metres, are left out.
 
     Returns
     -------
     GeoDataFrame
         The ``zones`` layer: status ``implemented`` (the lines are limits in force),
-        ``source`` naming the lines' file and "outline from street lines".
+        ``source`` naming the lines' file and "outline from street lines"; a zone with no
+        ``group`` is named "20mph area <n>".
+
+    Raises
+    ------
+    ConfigError
+        When the lines are not a GeoDataFrame, are in degrees, or lack the columns of the
+        ``speed_limits`` layer.
+
+    Examples
+    --------
+    >>> lines = read_speed_limit_lines("speed_limits.geojson").layer  # doctest: +SKIP
+    >>> zones = zones_from_speed_limit_lines(lines, include_part_time=True)  # doctest: +SKIP
+    >>> zones[["zone_id", "name", "source"]]  # doctest: +SKIP
     """
     lines = gather(lines, roles=["speed_limits"], caller="zones_from_speed_limit_lines")[
         "speed_limits"
@@ -181,14 +199,32 @@ def zones_from_osm_20mph(
     streets
         The ``streets`` layer, an osmnx graph or osmnx's edges (in a projected CRS in
         metres: a layer in degrees is refused, naming the fix), or a ``Layers``.
-    corridor_m, close_m, min_area_m2
-        See the module's description.
+    corridor_m
+        Metres each street is widened by on each side (the street and its frontages).
+    close_m
+        Gaps between the widened streets narrower than twice this, in metres, are filled,
+        so that blocks enclosed by 20 mph streets belong to the zone.
+    min_area_m2
+        Outlines smaller than this, in square metres, join the zone they touch, or are left
+        out.
 
     Returns
     -------
     GeoDataFrame
         The ``zones`` layer, largest first: ``zone_id`` ``osm-20mph-<n>``, status
         ``unknown``, ``source`` "OpenStreetMap (derived)".
+
+    Raises
+    ------
+    ConfigError
+        When the streets are not a streets layer, an osmnx graph or its edges, or are in
+        degrees.
+
+    Examples
+    --------
+    >>> streets = street_network_from_osm_file("area.osm.pbf").layer  # doctest: +SKIP
+    >>> candidates = zones_from_osm_20mph(streets, min_area_m2=50_000)  # doctest: +SKIP
+    >>> candidates[["zone_id", "name"]]  # doctest: +SKIP
     """
     streets = gather(streets, roles=["streets"], caller="zones_from_osm_20mph")["streets"]
     roads = streets[streets["road_class"] != "path"]

@@ -236,7 +236,17 @@ def read_assets(
     Returns
     -------
     ImportResult
-        ``.layer`` is the ``assets`` layer.
+        ``.layer`` is the ``assets`` layer (``docs/layers.md``); ``.columns`` says which
+        column played each role and why, ``.rejected`` which rows were left out and why.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty or cannot be read, ``fields`` names a column of
+        personal data, a spreadsheet has no coordinate columns, or a workbook has several
+        sheets with data and ``layer`` names none.
+    MissingCRSError
+        When a spatial file declares no CRS and ``crs`` names none.
 
     Examples
     --------

@@ -216,7 +216,46 @@ def street_network_from_graphml(
 
     Edges whose ``highway`` is missing or not a street in use are left out and counted. A
     graph osmnx already simplified may hold segments that span several ways; their
-    ``osm_way_id`` is the lowest of them and list-valued tags are joined with ``;``.
+    ``osm_way_id`` is the lowest of them and list-valued tags are joined with ``;``. A
+    GraphML file holds streets only: community assets and the maps' background come from
+    an OpenStreetMap file.
+
+    Parameters
+    ----------
+    path
+        The ``.graphml`` file.
+    clip_to
+        Keep only segments within ``buffer_m`` of this area (in the working CRS), usually
+        the zones. ``None`` keeps everything.
+    buffer_m
+        Distance around ``clip_to`` to keep, in metres (default
+        :data:`settings.street_buffer_m`).
+    nation
+        Decides ``GB:nsl_restricted`` (see :func:`healthy_streets.model.speed_from_tags`).
+    working_crs
+        The CRS of the layer (default :data:`settings.working_crs`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``streets`` layer, with the undirected graph's ``u``, ``v`` and
+        ``key``; rows of the account are OSM ways, and ``.notes`` counts the edges left
+        out.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing or empty, cannot be read as an osmnx GraphML graph, or
+        holds no streets.
+    ConfigError
+        When ``buffer_m`` is not a distance the toolkit accepts.
+
+    Examples
+    --------
+    >>> import osmnx as ox
+    >>> ox.save_graphml(G, "area.graphml")  # doctest: +SKIP
+    >>> result = street_network_from_graphml("area.graphml", clip_to=zones)  # doctest: +SKIP
+    >>> result.layer[["segment_id", "u", "v", "key", "speed_mph"]].head()  # doctest: +SKIP
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)

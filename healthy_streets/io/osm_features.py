@@ -104,6 +104,16 @@ def assets_from_osm_file(
     ImportResult
         Rows are the tagged elements that match a preset; ``source`` is ``OpenStreetMap``
         and ``source_ref`` the element (``node/123``, ``way/45``, ``relation/6``).
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty, or cannot be read as OpenStreetMap data.
+
+    Examples
+    --------
+    >>> result = assets_from_osm_file("data/sample/yarrowside.osm")  # doctest: +SKIP
+    >>> result.layer["category"].value_counts()  # doctest: +SKIP
     """
     path = check_input(path)
     found, source = read_osm_file(path, _preset_elements)
@@ -232,7 +242,39 @@ def assets_from_osm_place(
     area: shapely.Geometry | None = None,
     working_crs: str | None = None,
 ) -> ImportResult:
-    """Download the assets OpenStreetMap maps within a place's boundary."""
+    """Download the assets OpenStreetMap maps within a place's boundary.
+
+    Through osmnx (needs internet; answers are cached in
+    :data:`settings.osm_cache_folder`, so the same download again needs none).
+
+    Parameters
+    ----------
+    query
+        A place name OpenStreetMap has a boundary for, e.g. ``"Chorley, Lancashire"``.
+    area
+        The project area in the working CRS; assets outside it are left out (counted).
+    working_crs
+        The CRS of the layer (default :data:`settings.working_crs`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``assets`` layer: the elements that match a preset of
+        :data:`~healthy_streets.model.taxonomy.OSM_ASSET_PRESETS`, ``source_ref`` naming
+        each (``node/123``, ``way/45``).
+
+    Raises
+    ------
+    NetworkUnavailableError
+        When the services cannot be reached and no answer is cached.
+    PlaceNotFoundError
+        When Nominatim knows no area by that name.
+
+    Examples
+    --------
+    >>> result = assets_from_osm_place("Chorley, Lancashire")  # doctest: +SKIP
+    >>> result.layer.groupby("category").size()  # doctest: +SKIP
+    """
     import osmnx as ox
 
     tags: dict[str, bool | str | list[str]] = dict.fromkeys(PRESET_KEYS, True)

@@ -71,12 +71,23 @@ def street_network_from_place(
     clip_to, buffer_m, nation, working_crs
         As for :func:`healthy_streets.io.osm.street_network_from_osm_file`.
 
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``streets`` layer; rows of the account are OSM ways, and
+        ``.notes`` says where the download is cached.
+
     Raises
     ------
     NetworkUnavailableError
         No connection to the services (one line that points to a local extract).
     PlaceNotFoundError
         Nominatim knows no area by that name.
+
+    Examples
+    --------
+    >>> result = street_network_from_place("Chorley, Lancashire")  # doctest: +SKIP
+    >>> result.layer.groupby("speed_mph")["length_m"].sum()  # doctest: +SKIP
     """
     return _download(
         f"OpenStreetMap ({query})",
@@ -95,7 +106,37 @@ def street_network_from_bbox(
     nation: str | None = None,
     working_crs: str | None = None,
 ) -> ImportResult:
-    """Download the streets in a bounding box ``(west, south, east, north)`` in degrees."""
+    """Download the streets in a bounding box (through osmnx, cached).
+
+    Parameters
+    ----------
+    bbox
+        ``(west, south, east, north)``: longitudes and latitudes in degrees (EPSG:4326).
+    nation
+        Decides ``GB:nsl_restricted`` (see :func:`healthy_streets.speed_from_tags`).
+    working_crs
+        The CRS of the layer (default :data:`settings.working_crs`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``streets`` layer (streets crossing the box's edge kept whole);
+        rows of the account are OSM ways.
+
+    Raises
+    ------
+    ConfigError
+        When ``bbox`` is not west < east and south < north, in degrees.
+    NetworkUnavailableError
+        When the services cannot be reached and no answer is cached.
+    HealthyStreetsError
+        When OpenStreetMap returns no streets in the box.
+
+    Examples
+    --------
+    >>> result = street_network_from_bbox((-2.66, 53.63, -2.60, 53.67))  # doctest: +SKIP
+    >>> print(result.summary())  # doctest: +SKIP
+    """
     west, south, east, north = bbox
     if not (
         west < east
@@ -130,9 +171,35 @@ def street_network_from_polygon(
     Parameters
     ----------
     area
-        The zones (a GeoDataFrame) or a polygon in ``crs`` (default the working CRS).
+        The zones (a GeoDataFrame or GeoSeries, in the CRS they declare) or a polygon in
+        ``crs``.
     buffer_m
         Metres around the area (default :data:`settings.street_buffer_m`).
+    crs
+        The CRS of a bare polygon ``area`` (default the working CRS); ignored for a
+        GeoDataFrame.
+    nation
+        Decides ``GB:nsl_restricted`` (see :func:`healthy_streets.speed_from_tags`).
+    working_crs
+        The CRS of the layer (default :data:`settings.working_crs`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``streets`` layer (streets crossing the buffered area's edge kept
+        whole); rows of the account are OSM ways.
+
+    Raises
+    ------
+    NetworkUnavailableError
+        When the services cannot be reached and no answer is cached.
+    HealthyStreetsError
+        When OpenStreetMap returns no streets in the area.
+
+    Examples
+    --------
+    >>> zones = read_zones("data/sample/zones.geojson").layer  # doctest: +SKIP
+    >>> result = street_network_from_polygon(zones, buffer_m=300)  # doctest: +SKIP
     """
     working = working_crs or settings.working_crs
     if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):

@@ -269,7 +269,8 @@ class ReportOptions(TypedDict, total=False):
     Attributes
     ----------
     area
-        The project area in the working CRS; reports outside it are rejected.
+        The project area in the working CRS; reports outside it are set apart (counted in
+        ``result.outside`` with their distance), not rejected.
     taxonomy
         The report taxonomy (with a project's own synonyms); default the standard one.
     tiers
@@ -420,8 +421,27 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     Columns are found by header name (``Report ID``, ``Category``, ``Subcategory``,
     ``Created``, ``Confirmed``, ``Fixed``, ``Status``, ``Title``, ``Detail``, ``Latitude``/
     ``Longitude``, else ``Easting``/``Northing``); others (``User Name``, ``Staff User``...)
-    are never read. ``reported_at`` is Confirmed, else Created. Takes the options of
-    :func:`reports_from_csv`.
+    are never read. ``reported_at`` is Confirmed, else Created.
+
+    Parameters
+    ----------
+    path
+        The CSV file FixMyStreet exported (its dashboard's "Download as CSV").
+    **options
+        ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``reports`` layer (``docs/layers.md``); ``.rejected`` holds the
+        rows left out (a duplicate id, a date or a place that cannot be read) with the
+        reason, ``.outside`` the reports beyond ``area``.
+
+    Raises
+    ------
+    InputFileError
+        When the file is missing, empty or not a table, or lacks a category, a date or
+        coordinates (the message lists the columns it has).
 
     Examples
     --------
@@ -468,6 +488,30 @@ def reports_from_csv(
         the guesses.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``reports`` layer; ``.columns`` says which column played each
+        role and why, ``.rejected`` which rows were left out and why.
+
+    Raises
+    ------
+    InputFileError
+        When ``columns`` names a column the file lacks, or no column holds a category, a
+        date or coordinates (the message lists the columns it has).
+    ConfigError
+        When ``columns`` names a role that is not one of the above.
+
+    Examples
+    --------
+    >>> result = reports_from_csv("crm_export.csv")  # doctest: +SKIP
+    >>> result.columns["category"]  # doctest: +SKIP
+
+    Naming the columns the guesses got wrong:
+
+    >>> named = {"category": "Enquiry Type", "created": "Logged"}
+    >>> result = reports_from_csv("crm_export.csv", columns=named)  # doctest: +SKIP
     """
     path = check_input(path)
     table = read_table(path)
@@ -500,6 +544,31 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     JSON may be a bare list or an object with ``service_requests``; XML has
     ``<service_requests><request>...``. ``requestor_name`` and other personal fields are
     never read.
+
+    Parameters
+    ----------
+    path
+        The saved answer of an Open311 ``requests.json`` or ``requests.xml`` query; a live
+        service is queried by :func:`healthy_streets.io.open311.reports_from_open311_server`.
+    **options
+        ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``reports`` layer; ``.rejected`` holds the requests left out,
+        with the reason.
+
+    Raises
+    ------
+    InputFileError
+        When the file is empty, is not JSON or XML that reads, holds no list of service
+        requests, or its requests lack a category, a date or coordinates.
+
+    Examples
+    --------
+    >>> result = reports_from_open311("data/sample/reports_open311.json")  # doctest: +SKIP
+    >>> result.layer["status"].value_counts()  # doctest: +SKIP
     """
     path = check_input(path)
     decoded = decode_text(path)
@@ -517,10 +586,41 @@ def read_reports(
 ) -> ImportResult:
     """Read reports, choosing the reader by ``format`` or by the file.
 
-    ``format`` is ``fixmystreet``, ``open311`` or ``csv``; by default ``.json``/``.xml``
-    files are Open311, CSV files with a ``Report ID`` column FixMyStreet, and other CSV
-    files a council's own export, read by :func:`reports_from_csv` with its columns found
-    by header and content.
+    By default ``.json``/``.xml`` files are Open311, CSV files with a ``Report ID`` column
+    FixMyStreet, and other CSV files a council's own export, read by
+    :func:`reports_from_csv` with its columns found by header and content.
+
+    Parameters
+    ----------
+    path
+        A FixMyStreet CSV export, an Open311 GeoReport v2 answer (JSON or XML), or a
+        council's CSV of reports.
+    format
+        ``"fixmystreet"`` (:func:`reports_from_fixmystreet`), ``"open311"``
+        (:func:`reports_from_open311`) or ``"csv"`` (:func:`reports_from_csv`); ``None``
+        decides by the file as above.
+    **options
+        ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
+        With ``format="csv"`` also ``columns`` (see :func:`reports_from_csv`).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``reports`` layer (``docs/layers.md``); ``.rejected`` holds the
+        rows left out with the reason, ``.outside`` the reports beyond ``area``.
+
+    Raises
+    ------
+    ConfigError
+        When ``format`` is not one of the three.
+    InputFileError
+        When the file cannot be read as reports (see each reader).
+
+    Examples
+    --------
+    >>> result = read_reports("data/sample/reports_fixmystreet.csv")  # doctest: +SKIP
+    >>> print(result.summary())  # doctest: +SKIP
+    >>> result.layer.groupby("category").size()  # doctest: +SKIP
     """
     path = check_input(path)
     if format is None:
@@ -805,6 +905,28 @@ def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult
 
     A FixMyStreet report has the same id in the CSV export and the Open311 feed. Reports
     dropped are moved to the later file's ``rejected`` table with the reason.
+
+    Parameters
+    ----------
+    results
+        Reports imports (from :func:`read_reports` and the like), in order of precedence:
+        a report is kept in the first that holds its ``report_id``.
+
+    Returns
+    -------
+    list of ImportResult
+        The same imports in the same order, each later one without the reports an earlier
+        one holds: its ``rejected`` gains one row per report dropped (``field``
+        ``report_id``, ``reason`` "Already imported from <file>."). The inputs are not
+        changed.
+
+    Examples
+    --------
+    >>> fms, feed = drop_duplicate_reports([
+    ...     read_reports("data/sample/reports_fixmystreet.csv"),
+    ...     read_reports("data/sample/reports_open311.json"),
+    ... ])  # doctest: +SKIP
+    >>> feed.rejected["reason"].str.startswith("Already imported").sum()  # doctest: +SKIP
     """
     seen: dict[str, str] = {}
     out = []

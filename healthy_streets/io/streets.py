@@ -70,7 +70,19 @@ def read_street_network(
         A network in memory: an osmnx graph, osmnx's edges or a streets layer
         (:func:`~healthy_streets.as_streets`).
     clip_to, buffer_m, nation, working_crs
-        As for :func:`~healthy_streets.io.osm.street_network_from_osm_file`.
+        As for :func:`~healthy_streets.io.osm.street_network_from_osm_file` (a bounding
+        box is not clipped; zones to download around are buffered by ``buffer_m``).
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``streets`` layer, from the reader the source calls for:
+        :func:`~healthy_streets.io.osm.street_network_from_osm_file`,
+        :func:`~healthy_streets.io.osm.street_network_from_graphml`,
+        :func:`~healthy_streets.io.overpass.street_network_from_place`,
+        :func:`~healthy_streets.io.overpass.street_network_from_bbox`,
+        :func:`~healthy_streets.io.overpass.street_network_from_polygon` or
+        :func:`street_network_from_graph`.
 
     Raises
     ------
@@ -80,6 +92,7 @@ def read_street_network(
     Examples
     --------
     >>> result = read_street_network(osm_file="area.graphml", clip_to=zones)  # doctest: +SKIP
+    >>> result = read_street_network(streets=G, clip_to=zones, buffer_m=200)  # doctest: +SKIP
     """
     given = {
         "osm_file": osm_file,
@@ -117,8 +130,10 @@ def street_network_from_graph(
     nation: str | None = None,
     working_crs: str | None = None,
 ) -> ImportResult:
-    """The ``streets`` layer, with its account, from a network in memory: an osmnx graph,
-    osmnx's edges or a streets layer (converted by :func:`~healthy_streets.as_streets`).
+    """The ``streets`` layer, with its account, from a network in memory.
+
+    An osmnx graph, osmnx's edges or a streets layer, converted by
+    :func:`~healthy_streets.as_streets`.
 
     Parameters
     ----------
@@ -131,6 +146,19 @@ def street_network_from_graph(
     -------
     ImportResult
         ``.layer`` is the ``streets`` layer; rows of the account are its segments.
+
+    Raises
+    ------
+    ConfigError
+        When ``streets`` is none of the three kinds, or ``buffer_m`` is not a distance the
+        toolkit accepts.
+
+    Examples
+    --------
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm")  # doctest: +SKIP
+    >>> result = street_network_from_graph(G, clip_to=zones, buffer_m=200)  # doctest: +SKIP
+    >>> print(result.summary())  # doctest: +SKIP
     """
     buffer_m = check_buffer_m(buffer_m)
     layer = as_streets(streets, nation=nation, working_crs=working_crs)

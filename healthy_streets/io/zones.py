@@ -350,6 +350,17 @@ def read_zones(
         ``.layer`` is the ``zones`` layer (see ``docs/layers.md``); ``.repaired`` says which
         geometries were mended and how, ``.rejected`` which rows were left out and why.
 
+    Raises
+    ------
+    MissingCRSError
+        When the file declares no CRS and ``crs`` names none (nor ``assume_bng`` can).
+    LinesNotZonesError
+        When the file holds street lines with speed limits rather than zone polygons (read
+        those with :func:`read_speed_limit_lines`).
+    InputFileError
+        When the file is missing, empty or cannot be read, holds several layers and
+        ``layer`` names none, or has no row with a usable polygon.
+
     Examples
     --------
     >>> result = read_zones("data/sample/zones.geojson")  # doctest: +SKIP
@@ -810,12 +821,36 @@ def read_speed_limit_lines(
     Parameters
     ----------
     path
-        Any format :func:`read_zones` reads.
+        Any format :func:`read_zones` reads (a file; not a GeoDataFrame).
+    crs, layer
+        As for :func:`read_zones`.
     fields
         Columns for the roles ``limit`` (the speed-limit text) and ``group`` (a zone or
         scheme name, used by :func:`healthy_streets.analysis.zones_from_speed_limit_lines`).
-    crs, layer, assume_bng, working_crs
+    assume_bng, working_crs
         As for :func:`read_zones`.
+
+    Returns
+    -------
+    ImportResult
+        ``.layer`` is the ``speed_limits`` layer (``docs/layers.md``): ``line_id``,
+        ``speed_mph`` (empty for a band or an unknown limit), ``part_time``,
+        ``limit_text``, ``group``, ``source``, ``speed_mph_low``, ``speed_mph_high``,
+        ``limit_kind``; ``.rejected`` holds the rows that are not lines.
+
+    Raises
+    ------
+    MissingCRSError
+        When the file declares no CRS and ``crs`` names none (nor ``assume_bng`` can).
+    InputFileError
+        When the file is missing, empty or cannot be read, has no row with a usable line,
+        or no column holds the speed limit (name it in ``fields``).
+
+    Examples
+    --------
+    >>> named = {"limit": "LAYER", "group": "SCHEME"}
+    >>> result = read_speed_limit_lines("speed_limits.shp", fields=named)  # doctest: +SKIP
+    >>> result.layer.groupby("limit_text").size()  # doctest: +SKIP
     """
     path = check_input(path)
     frame, _ = read_spatial(path, layer=layer)

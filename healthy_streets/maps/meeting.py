@@ -139,8 +139,8 @@ def meeting_map(
     ----------
     layers
         A :class:`~healthy_streets.Layers` (from :func:`~healthy_streets.load_layers`), its
-        layers used where the keywords below give none. (A zone here instead, with the
-        layers as keywords, is the older way to call it, and works too.)
+        layers used where the keywords below give none. A zone here instead, with the
+        layers as keywords, is the older way to call it, and works too.
     zone
         The zone: its ``zone_id`` or its name (``"Yarrowside North"``), in any case.
     zones, streets, assets, reports
@@ -187,6 +187,13 @@ def meeting_map(
     -------
     folium.Map
         Display it in Jupyter, or write it with :func:`save_map`.
+
+    Raises
+    ------
+    ConfigError
+        When no zone is named, no zone has that id or name (the closest are suggested), or
+        a layer is missing, in degrees, in another CRS than the others or lacks its
+        columns.
 
     Examples
     --------
@@ -448,6 +455,25 @@ def save_map(
         Replace an existing file.
     inputs
         Input files, which are never overwritten.
+
+    Returns
+    -------
+    Path
+        The file written. The page needs no internet: Leaflet, the styles and the data are
+        inside it (only the background tiles, when the map has them, come from online).
+
+    Raises
+    ------
+    OutputExistsError
+        When ``path`` exists and ``overwrite`` is false.
+    OutputIsInputError
+        When ``path`` is one of ``inputs``.
+
+    Examples
+    --------
+    >>> m = meeting_map(layers, "Cowslip")  # doctest: +SKIP
+    >>> save_map(m, "out/cowslip.html", overwrite=True)  # doctest: +SKIP
+    PosixPath('out/cowslip.html')
     """
     target = check_output(path, overwrite=overwrite, inputs=inputs)
     return write_text_atomic(target, fmap.get_root().render())

@@ -68,6 +68,23 @@ class ImportResult:
     columns
         Role -> ``{"column", "how", "share"}``: the column that played each role and why
         (named by the user, its header, its values, or split from a column holding two).
+
+    Examples
+    --------
+    Zones of the analyst's own, one of them with no outline:
+
+    >>> import geopandas as gpd
+    >>> from shapely import box
+    >>> from healthy_streets import read_zones
+    >>> drawn = gpd.GeoDataFrame({"name": ["Cowslip", "Mill Lane"]}, crs="EPSG:27700",
+    ...                          geometry=[box(352000, 430000, 352500, 430500), None])
+    >>> result = read_zones(drawn)
+    >>> result
+    <ImportResult zones (a GeoDataFrame): 2 features: 1 kept (0 repaired), 1 rejected.>
+    >>> result.layer["name"].tolist()
+    ['Cowslip']
+    >>> result.rejected.loc[0, "reason"]
+    'The row has no geometry.'
     """
 
     layer: gpd.GeoDataFrame

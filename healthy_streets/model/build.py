@@ -58,6 +58,18 @@ class Source:
         is read, messages name its settings as that file writes them (``[zones] crs``).
     data
         A layer in memory (a GeoDataFrame of the analyst's own), read instead of a file.
+
+    Examples
+    --------
+    A zones file with no CRS, and a council's CSV of reports with a column the guesses
+    miss:
+
+    >>> zones = Source(Path("zones.shp"), options={"crs": "EPSG:27700"})
+    >>> crm = Source(Path("crm.csv"), format="csv",
+    ...              options={"columns": {"category": "Enquiry Type"}})
+    >>> inputs = Inputs(zones, osm="area.osm.pbf", reports=[crm])
+    >>> [source.name for source in inputs.sources()]
+    ['zones.shp', 'crm.csv', 'area.osm.pbf']
     """
 
     path: Path | None
@@ -268,6 +280,14 @@ class Layers:
         How far beyond the zones reports were read (metres; ``None``: not known, for
         layers not made by ``load_layers``). A ring reaching farther is cut there, and the
         evaluation's comparison says so.
+
+    Examples
+    --------
+    >>> import healthy_streets as hs
+    >>> layers = hs.load_layers(hs.sample_inputs())  # doctest: +SKIP
+    >>> [result.summary() for result in layers.imports]  # doctest: +SKIP
+    >>> layers.rejected()[["source", "reason"]]  # doctest: +SKIP
+    >>> hs.summarise_zones(layers)  # doctest: +SKIP
     """
 
     zones: gpd.GeoDataFrame

@@ -84,6 +84,11 @@ def parse_council_date(value: object) -> CouncilDate:
     Returns
     -------
     CouncilDate
+        ``(date, precision, text)``: the date (the first day of a vague date's period:
+        a month, a season, a year), how precise it is (``day``, ``month``, ``season``,
+        ``year``; ``unknown`` when it cannot be read, with ``date`` ``None``), and the text
+        as written. Day-first: a date such as ``07/31/2016`` that only reads month-first
+        is unknown, not guessed.
 
     Examples
     --------

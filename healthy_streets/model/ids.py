@@ -130,6 +130,11 @@ def zone_id_of(zones: Any, wanted: object) -> str:
     wanted
         A ``zone_id`` (``"yarrowside-north"``) or a name (``"Yarrowside North"``).
 
+    Returns
+    -------
+    str
+        The zone's ``zone_id``.
+
     Raises
     ------
     ConfigError

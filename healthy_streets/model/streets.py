@@ -273,10 +273,11 @@ def streets_from_graph(
     simplify: bool = True,
     uk_defaults: bool = True,
 ) -> gpd.GeoDataFrame:
-    """The ``streets`` layer from an osmnx graph of streets (from a file, GraphML or
-    Overpass; see :func:`as_streets` for a graph that may hold more than streets).
+    """The ``streets`` layer from an osmnx graph that holds streets only.
 
-    The graph is simplified with osmnx, keeping every node where two ways meet, then made
+    The graph may come from a file, GraphML or Overpass; see :func:`as_streets` for a
+    graph that may hold more than streets (footways' areas, roads not built yet). The
+    graph is simplified with osmnx, keeping every node where two ways meet, then made
     undirected so that a two-way street is one row, and projected to the working CRS.
 
     Parameters
@@ -298,6 +299,13 @@ def streets_from_graph(
     -------
     GeoDataFrame
         The ``streets`` layer, with the undirected graph's ``u``, ``v`` and ``key``.
+
+    Examples
+    --------
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_place("Chorley, Lancashire", network_type="drive")  # doctest: +SKIP
+    >>> streets = streets_from_graph(G, nation="england")  # doctest: +SKIP
+    >>> streets.groupby("speed_mph")["length_m"].sum()  # doctest: +SKIP
     """
     import osmnx as ox  # heavy: only when a graph is converted
 

@@ -842,8 +842,9 @@ def report_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy
 
 
 def report_category(text: object, *, synonyms: Mapping[str, str] | None = None) -> str:
-    """The report category key ``text`` means: a key, a label or a synonym, in any case
-    (the command line's ``--category`` and every function's ``category=`` read it so).
+    """The report category key ``text`` means: a key, a label or a synonym, in any case.
+
+    The command line's ``--category`` and every function's ``category=`` read it so.
 
     Parameters
     ----------
@@ -851,6 +852,11 @@ def report_category(text: object, *, synonyms: Mapping[str, str] | None = None) 
         ``"dog_fouling"``, ``"Dog fouling"``, ``"dog mess"``...
     synonyms
         A project's own words: text -> category key.
+
+    Returns
+    -------
+    str
+        The category's key (``docs/taxonomy.md`` lists them).
 
     Raises
     ------
