@@ -33,7 +33,8 @@ def sample_project(
     osm_assets: bool = False,
 ) -> str:
     """A project file over the sample's files (streets without OSM's assets, the walkabout,
-    one report file): ``project`` adds lines to ``[project]``, ``end`` tables at the end."""
+    one report file): ``project`` adds lines to ``[project]``, ``end`` tables at the end;
+    ``osm_file`` and ``osm_assets`` are ``[streets]``'s."""
     return (
         f'[project]\nname = "{name}"\noutput = "out"\n{project}\n'
         '[zones]\nfile = "zones.geojson"\n\n'
