@@ -29,13 +29,16 @@ def sample_project(
     report_format: str = "open311",
     project: str = "",
     end: str = "",
+    osm_file: str = "yarrowside.osm",
+    osm_assets: bool = False,
 ) -> str:
     """A project file over the sample's files (streets without OSM's assets, the walkabout,
-    one report file): ``project`` adds lines to ``[project]``, ``end`` tables at the end."""
+    one report file): ``project`` adds lines to ``[project]``, ``end`` tables at the end;
+    ``osm_file`` and ``osm_assets`` are ``[streets]``'s."""
     return (
         f'[project]\nname = "{name}"\noutput = "out"\n{project}\n'
         '[zones]\nfile = "zones.geojson"\n\n'
-        '[streets]\nosm_file = "yarrowside.osm"\nosm_assets = false\n\n'
+        f'[streets]\nosm_file = "{osm_file}"\nosm_assets = {str(osm_assets).lower()}\n\n'
         '[[assets]]\nfile = "assets_walkabout.csv"\n\n'
         f'[[reports]]\nfile = "{reports}"\nformat = "{report_format}"\n{end}'
     )

@@ -6,7 +6,8 @@ As FixMyStreet's does (``perllib/FixMyStreet/App/Controller/Open311.pm``): a
 ``closed``, answers hold at most ``limit`` requests (fewer with ``max_requests``), newest
 first, and there is neither paging nor ``updated_after``. Switches make it page
 (``page``/``page_size``) or honour ``updated_after``, as some other services do; ``script``
-queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests.
+queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests;
+``delay_s`` makes every answer wait (a service that hangs), until the server is closed.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class FakeOpen311:
         self.needs_jurisdiction = needs_jurisdiction
         self.script: list[Failure] = []
         self.junk: list[object] = []  # malformed items, sent once with the next answer
+        self.delay_s = 0.0  # seconds before each answer: a service that hangs
+        self.closing = threading.Event()  # set when closed: a waiting answer ends at once
         self.requests: list[dict[str, str]] = []
         self.user_agents: list[str] = []
         self.lock = threading.Lock()
@@ -71,6 +74,7 @@ class FakeOpen311:
 
     def close(self) -> None:
         """Stop answering: the port is closed (as when the laptop is offline)."""
+        self.closing.set()
         if self.thread.is_alive():
             self.httpd.shutdown()
         self.httpd.server_close()
@@ -114,13 +118,16 @@ class FakeOpen311:
 
             def _send(self, status: int, body: str, content_type: str, **headers: str) -> None:
                 data = body.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up waiting
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
@@ -129,6 +136,8 @@ class FakeOpen311:
                     server.requests.append(query)
                     server.user_agents.append(self.headers.get("User-Agent", ""))
                     failure = server.script.pop(0) if server.script else None
+                if server.delay_s and server.closing.wait(server.delay_s):
+                    return  # closed while the answer waited
                 if failure is not None:
                     self._send(failure.status, failure.body, "text/plain", **failure.headers)
                     return

@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from healthy_streets import __version__
@@ -611,6 +612,19 @@ def test_osm_ways_are_named_as_osm_ways_not_rows(tmp_path):
     assert "(row 264" not in result.output
 
 
+@pytest.fixture
+def toolkit_logging():
+    """The toolkit's logger as it was: a command given ``-v`` or ``-q`` sets it up for the
+    run, and the next test should not find it pointing at this test's streams."""
+    import logging
+
+    logger = logging.getLogger("healthy_streets")
+    kept = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = kept
+
+
+@pytest.mark.usefixtures("toolkit_logging")
 def test_verbosity_after_the_command_too(tmp_path):
     """``-q`` and ``-v`` work after the command's name as before it."""
     from conftest import SAMPLE
@@ -623,6 +637,26 @@ def test_verbosity_after_the_command_too(tmp_path):
     chatty = run("zones", zones)
     assert "zones.geojson" in chatty.output
     assert "-q, --quiet" in run("zones", "--help").output
+
+
+@pytest.mark.usefixtures("toolkit_logging")
+def test_verbose_after_the_command_says_more_as_before_it():
+    """``-v`` after the command's name logs the toolkit's progress (the count of streets
+    read) as it does before the name; without it, that line is not shown."""
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    line = re.compile(
+        r"^INFO healthy_streets\.io\.osm: yarrowside\.osm: \d+ street ways, \d+ segments$", re.M
+    )
+    plain = run("network", "--osm-file", osm)
+    after = run("network", "--osm-file", osm, "-v")
+    before = run("-v", "network", "--osm-file", osm)
+    assert plain.exit_code == after.exit_code == before.exit_code == 0
+    assert not line.search(plain.output)
+    assert line.search(after.output) and line.search(before.output)
+    assert line.search(after.output)[0] == line.search(before.output)[0]
+    assert "yarrowside.osm" in plain.output and "segments" in plain.output  # the summary
 
 
 def test_a_zone_is_checked_before_anything_else_is_read(tmp_path):

@@ -3,10 +3,17 @@ same everywhere a street file is accepted (a build, ``Inputs``, the command line
 
 from __future__ import annotations
 
+import json
+import shutil
 import socket
+from pathlib import Path
 
+import geopandas as gpd
 import osmnx as ox
+import pandas as pd
+import pyogrio
 import pytest
+import shapely
 from click.testing import CliRunner
 
 import healthy_streets as hs
@@ -15,7 +22,8 @@ from healthy_streets.cli import main
 from healthy_streets.errors import ConfigError
 from healthy_streets.io.streets import read_street_network
 
-from conftest import SAMPLE
+from conftest import SAMPLE, sample_project
+from map_pages import drawn
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +93,87 @@ def test_a_graphml_file_on_the_command_line(graphml):
     )
     assert result.exit_code == 0, result.output
     assert "faster in zone" in result.output or "20 mph outside zones" in result.output
+
+
+def test_the_street_file_is_named_never_given_by_position():
+    """Every option of ``Inputs`` but the zones is keyword-only: a street file given second
+    by position is refused, not taken for another field."""
+    with pytest.raises(TypeError, match="positional"):
+        hs.Inputs("zones.geojson", "area.osm")  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- a project on GraphML
+
+
+def _zone_of(lon: float, lat: float, zones) -> str | None:
+    """The zone a point lies in, worked out from the zones file itself."""
+    point = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(zones.crs).iloc[0]
+    found = zones[zones.contains(point)]
+    return str(found["zone_id"].iloc[0]) if len(found) else None
+
+
+def _background_kinds(page: Path) -> set[str]:
+    """What the map's drawn background shows (the kinds of its features)."""
+    features = drawn(page.read_text(encoding="utf-8")).get("basemap", [])
+    return {f["properties"]["kind"] for f in features}
+
+
+def _build(project: Path) -> str:
+    result = CliRunner().invoke(main, ["build", str(project), "--overwrite"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_graphml_project_builds_and_rebuilds_with_no_download(graphml, no_overpass, tmp_path):
+    """``osm_file = "….graphml"`` with ``osm_assets = true``: the build reads no assets from
+    OpenStreetMap (and downloads none), draws every zone's map with a background of streets
+    only (GraphML holds no parks, water or railways), counts the file's reports in the
+    summary; a rebuild after the reports file changes, and one redrawing a map from the
+    store, do the same."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(graphml, project / "yarrowside.graphml")
+    for name in ("zones.geojson", "assets_walkabout.csv", "reports_open311.json"):
+        shutil.copy(SAMPLE / name, project / name)
+    (project / "healthy-streets.toml").write_text(
+        sample_project("GraphML streets", osm_file="yarrowside.graphml", osm_assets=True)
+    )
+    zones = hs.read_zones(SAMPLE / "zones.geojson").layer
+    out = project / "out"
+
+    said = _build(project)
+    assert "No assets were read from OpenStreetMap: yarrowside.graphml is osmnx's GraphML" in said
+    maps = sorted(p.stem for p in (out / "maps").glob("*.html"))
+    assert maps == sorted(zones["zone_id"])
+    for zone_id in maps:
+        kinds = _background_kinds(out / "maps" / f"{zone_id}.html")
+        assert kinds and all(k.startswith("street_") for k in kinds), (zone_id, kinds)
+    store = out / "healthy-streets.gpkg"
+    assert set(pyogrio.read_dataframe(store, layer="assets")["source"]) == {"assets_walkabout.csv"}
+    summary = pd.read_csv(out / "tables" / "summary.csv").set_index("zone_id")
+    assert summary["assets"].sum() == 70  # the walkabout's rows, and no more
+    assert summary["reports"].sum() == 20  # the Open311 file's
+
+    # one report inside a zone leaves the file
+    reports = json.loads((project / "reports_open311.json").read_text())
+    gone = next(r for r in reports if _zone_of(r["long"], r["lat"], zones) is not None)
+    zone_id = _zone_of(gone["long"], gone["lat"], zones)
+    kept = [r for r in reports if r is not gone]
+    (project / "reports_open311.json").write_text(json.dumps(kept))
+    said = _build(project)
+    assert "reports_open311.json's content changed: the reports are read again" in said
+    again = pd.read_csv(out / "tables" / "summary.csv").set_index("zone_id")
+    expected = summary["reports"].copy()
+    expected[zone_id] -= 1
+    assert again["reports"].to_dict() == expected.to_dict()
+    assert again["assets"].to_dict() == summary["assets"].to_dict()
+    assert sorted(p.stem for p in (out / "maps").glob("*.html")) == maps
+    kinds = _background_kinds(out / "maps" / f"{zone_id}.html")
+    assert kinds and all(k.startswith("street_") for k in kinds), kinds
+
+    # a map removed is drawn again from the store
+    (out / "maps" / f"{zone_id}.html").unlink()
+    said = _build(project)
+    assert "Drawn again from the store" in said
+    kinds = _background_kinds(out / "maps" / f"{zone_id}.html")
+    assert kinds and all(k.startswith("street_") for k in kinds), kinds

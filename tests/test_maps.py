@@ -1,5 +1,4 @@
 import datetime as dt
-import json
 import re
 
 import geopandas as gpd
@@ -15,6 +14,8 @@ from healthy_streets.maps.index import index_page
 from healthy_streets.maps.meeting import meeting_map, save_map
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
 from healthy_streets.model.speed import speed_band
+
+from map_pages import drawn, page_data, positions
 
 XSS = "<img src=x onerror=alert(1)></script><script>alert(2)</script>"
 
@@ -324,33 +325,6 @@ def test_speed_bands(mph, band):
 # ---------------------------------------------------------------- each map draws its own view
 
 
-def _page_data(page: str, call: str) -> list:
-    """The first argument of every ``HS.<call>(...)`` in the page's script, as JSON."""
-    decoder = json.JSONDecoder()
-    found = []
-    for match in re.finditer(re.escape(f"HS.{call}("), page):
-        value, _ = decoder.raw_decode(page, match.end())
-        found.append(value)
-    return found
-
-
-def _positions(value) -> list[tuple[float, float]]:
-    """Every (longitude, latitude) in GeoJSON coordinates, however nested."""
-    if value and isinstance(value[0], float | int):
-        return [(float(value[0]), float(value[1]))]
-    return [p for part in value for p in _positions(part)]
-
-
-def _drawn(page: str) -> dict[str, list]:
-    """Each GeoJSON layer of the page by its key: its features."""
-    layers = {}
-    for match in re.finditer(r"HS\.geoJsonLayer\(", page):
-        data, end = json.JSONDecoder().raw_decode(page, match.end())
-        key = re.compile(r'HS\.register\("(\w+)"').search(page, end).group(1)
-        layers[key] = data["features"]
-    return layers
-
-
 @pytest.fixture
 def far_away(sample_layers):
     """The sample, with one more zone 20 km east of the others."""
@@ -377,26 +351,26 @@ def test_a_map_draws_nothing_beyond_its_view(far_away):
     )
 
     assert "Far Away Close" not in page
-    drawn = _drawn(page)
-    neighbours = {f["properties"]["name"] for f in drawn["other_zones"]}
+    layers_drawn = drawn(page)
+    neighbours = {f["properties"]["name"] for f in layers_drawn["other_zones"]}
     assert neighbours == {"Cowslip", "Yarrow Meadows", "Kestrel Park"}
     assert re.search(r"Other 20mph zones</label>\s*<span class=\"hs-count\">3<", page)
 
     points = [
         p
         for key in ("basemap", "streets", "gaps", "other_zones")
-        for feature in drawn.get(key, [])
-        for p in _positions(feature["geometry"]["coordinates"])
+        for feature in layers_drawn.get(key, [])
+        for p in positions(feature["geometry"]["coordinates"])
     ]
-    (assets,) = _page_data(page, "assetLayer")
+    (assets,) = page_data(page, "assetLayer")
     points += list(zip(assets["lon"], assets["lat"], strict=True))
-    (reports,) = _page_data(page, "reportData")
+    (reports,) = page_data(page, "reportData")
     (lat0, lon0), scale = reports["origin"], reports["scale"]
     points += [
         (lon0 + x / scale, lat0 + y / scale)
         for x, y in zip(reports["lon"], reports["lat"], strict=True)
     ]
-    assert len(drawn["streets"]) > 50 and len(reports["lat"]) > 50 and len(assets["lat"]) > 5
+    assert len(layers_drawn["streets"]) > 50 and len(reports["lat"]) > 50 and len(assets["lat"]) > 5
     # back on the British National Grid, every position lies in the view (to the 0.1 m the
     # page's coordinates are rounded to)
     where = gpd.GeoSeries(gpd.points_from_xy(*zip(*points, strict=True)), crs=4326)

@@ -8,12 +8,16 @@ import itertools
 import json
 import shutil
 import socket
+import sqlite3
+import time
+import zipfile
 
 import pandas as pd
 import pyogrio
 import pytest
 from click.testing import CliRunner
 
+from healthy_streets import settings
 from healthy_streets.cli import main
 from healthy_streets.errors import InputFileError, NetworkUnavailableError, ProjectFileError
 from healthy_streets.io import open311
@@ -187,6 +191,53 @@ def test_names_and_emails_never_reach_the_layer_or_the_cache(tmp_path):
         assert secret not in cached, secret
 
 
+#: A resident's details, as FixMyStreet's Open311 may carry them in each free-text field.
+SECRETS = ("Smithson", "jane.smithson", "Quince", "07700", "900123", "900456", "example.com")
+
+
+def personal_report(number, days_ago):
+    """A report whose every free-text field names the resident or their contact details."""
+    return report(
+        number,
+        days_ago,
+        requestor_name="Jane Smithson",
+        title="Dog mess outside Jane Smithson's gate, ring 07700 900123",
+        description="Reported by Peter Quince. Email jane.smithson@example.com or 07700 900456.",
+        status_notes="Officer rang Jane Smithson on 07700 900123; jane.smithson@example.com",
+        group="Jane Smithson jane.smithson@example.com",
+    )
+
+
+def text_of(frame):
+    """Every cell of a layer but its geometry, as one text."""
+    return frame.drop(columns="geometry").astype("str").to_csv()
+
+
+@pytest.mark.parametrize("answers", ["json", "xml"])
+def test_a_persons_details_are_removed_from_every_text_field_kept(tmp_path, answers):
+    """Title, description, status notes and group (and detail, above) lose the resident's
+    name, phone and email before the cache is written: neither the layer nor any cached
+    file holds them, whatever the service answers in."""
+    with FakeOpen311([personal_report(501, 4)]) as server:
+        result = reports_from_open311_server(
+            server.url.replace(".json", f".{answers}"),
+            cache_folder=tmp_path,
+            jurisdiction_id="chorley",
+            since=SINCE,
+        )
+    assert list(result.layer["report_id"]) == ["501"]
+    title = result.layer["title"].iloc[0]
+    assert title == "Dog mess outside [name removed]'s gate, ring [phone removed]"
+    layer = text_of(result.layer)
+    cached = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file())
+    (record,) = json.loads((tmp_path / "requests.json").read_text(encoding="utf-8"))
+    for name in ("title", "description", "status_notes", "group"):
+        assert "[name removed]" in record[name] or "[phone removed]" in record[name], name
+    for secret in SECRETS:
+        assert secret not in layer, secret
+        assert secret not in cached, secret
+
+
 def test_the_next_fetch_asks_only_for_updates_and_merges_them(tmp_path):
     with FakeOpen311(twelve(), updated_after=True) as server:
         first = fetch(server, tmp_path)
@@ -260,6 +311,46 @@ def test_a_connection_that_fails_is_tried_again_then_the_cache_used(tmp_path, mo
     assert len(result.layer) == 12
     assert result.notes[0].startswith("Offline (no connection to 127.0.0.1:")
     assert "ProxyError" in result.notes[0]
+
+
+@pytest.fixture
+def short_timeout(monkeypatch):
+    """Requests that give up after 0.3 s, tried twice."""
+    monkeypatch.setattr(settings, "requests_timeout", 0.3)
+    monkeypatch.setattr(open311, "RETRIES", 1)
+    return 0.3
+
+
+def test_a_service_that_hangs_is_given_up_after_the_timeout_and_the_cache_used(
+    tmp_path, short_timeout
+):
+    with FakeOpen311(twelve()) as server:
+        fetch(server, tmp_path)
+        server.delay_s = 10 * short_timeout  # connects, then answers nothing for 3 s
+        started = time.monotonic()
+        result = fetch(server, tmp_path)
+        took = time.monotonic() - started
+    tries = open311.RETRIES + 1
+    assert tries * short_timeout <= took < tries * short_timeout + 1.5  # not 2 x 3 s
+    assert len(result.layer) == 12  # the cache
+    line = result.notes[0]
+    assert line.startswith(f"Offline (timed out to 127.0.0.1:{server.httpd.server_address[1]} ")
+    assert f"after {tries} tries: ReadTimeout): using the reports fetched from" in line
+    assert sum("Offline" in note for note in result.notes) == 1 and "\n" not in line
+
+
+def test_a_service_that_hangs_with_nothing_cached_is_one_error(tmp_path, short_timeout):
+    with FakeOpen311(twelve()) as server:
+        server.delay_s = 10 * short_timeout
+        started = time.monotonic()
+        with pytest.raises(NetworkUnavailableError) as caught:
+            fetch(server, tmp_path)
+        took = time.monotonic() - started
+    assert took < (open311.RETRIES + 1) * short_timeout + 1.5
+    message = str(caught.value)
+    assert "timed out to 127.0.0.1:" in message and "Export the reports" in message
+    assert "\n" not in message
+    assert not (tmp_path / "requests.json").exists()
 
 
 def test_offline_with_nothing_cached_points_to_a_file_export(tmp_path):
@@ -340,7 +431,7 @@ def live_project(tmp_path):
 def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_changes(
     live_project,
 ):
-    reports = [*twelve(), report(400, 10, where=ELSEWHERE)]
+    reports = [*twelve(), report(400, 10, where=ELSEWHERE), personal_report(402, 6)]
     with FakeOpen311(reports) as server:
         config = live_project / "healthy-streets.toml"
         text = config.read_text()
@@ -376,7 +467,7 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     assert "400" not in statuses  # in Westminster: outside the project area
     provenance = pyogrio.read_dataframe(store, layer="provenance", read_geometry=False)
     row = provenance.set_index("role").loc["reports"]
-    assert (row["rows_in"], row["kept"], row["outside"]) == (14, 13, 1)
+    assert (row["rows_in"], row["kept"], row["outside"]) == (15, 14, 1)
     assert row["path"] == str(cache)
     styled = pyogrio.read_dataframe(store, layer="layer_styles", read_geometry=False)
     assert "reports" in set(styled["f_table_name"])
@@ -392,3 +483,29 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     for zone_id in set(changes["zone_id"]) - {"(outside zones)"}:
         page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
         assert '"since_last"' in page
+    # the resident's details reach nothing the build publishes
+    assert "402" in statuses
+    published = published_text(out)
+    assert "[name removed]" in published
+    for secret in SECRETS:
+        assert secret not in published, secret
+
+
+def published_text(out):
+    """Every text in the build's outputs: the maps, the tables (and the workbook's
+    sheets), the rejected rows and every text of the store."""
+    texts = []
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".html", ".csv", ".json"):
+            texts.append(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                texts += [book.read(n).decode("utf-8") for n in book.namelist()]
+        elif path.suffix == ".gpkg":
+            with sqlite3.connect(path) as db:
+                found = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                tables = [r[0] for r in found.fetchall()]
+                for table in tables:
+                    rows = db.execute(f'SELECT * FROM "{table}"').fetchall()
+                    texts += [v for row in rows for v in row if isinstance(v, str)]
+    return "\n".join(texts)

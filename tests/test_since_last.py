@@ -25,14 +25,18 @@ import shapely
 from click.testing import CliRunner
 from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fixture)
 
+import healthy_streets as hs
 from healthy_streets.analysis.changes import SAME_PLACE_M, changes_since
 from healthy_streets.cli import main
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import EarlierBuild
 
 from conftest import SAMPLE, sample_project
+from map_pages import drawn
 
 HOSTILE_NAME = "=1+2 <img src=x onerror=alert(1)> {{7*7}}"
+#: Where the place added between the meetings is (latitude, longitude, as the file has them).
+ADDED_AT = ("53.6501", "-2.6190")
 
 
 def write_project(folder: Path, *, compare: str = "", store: str = "") -> None:
@@ -104,7 +108,7 @@ def two_builds(folder: Path, *, store: str = "", compare: str = "") -> Meeting:
     renamed = places[5]
     new_name = "Bench by the pond (repainted)"
     removed = places[7]
-    added = dict(places[3], Name=HOSTILE_NAME, Latitude="53.6501", Longitude="-2.6190")
+    added = dict(places[3], Name=HOSTILE_NAME, Latitude=ADDED_AT[0], Longitude=ADDED_AT[1])
     changed = [added] + [dict(p) for p in places if p is not removed]  # every row shifts
     next(p for p in changed if p["Name"] == renamed["Name"])["Name"] = new_name
     write_places(folder, changed)
@@ -193,6 +197,55 @@ def test_the_index_and_each_map_mark_the_changes(meeting):
     assert '"since_last"' in page and "New reports" in page
     # the hostile place name is data: never markup, never a template
     assert "<img src=x" not in page and "49" not in page.split("onerror")[0][-20:]
+
+
+def _metres_apart(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """The distance between two (longitude, latitude) positions, on the National Grid."""
+    points = gpd.GeoSeries([shapely.Point(a), shapely.Point(b)], crs="EPSG:4326")
+    grid = points.to_crs("EPSG:27700")
+    return float(grid.iloc[0].distance(grid.iloc[1]))
+
+
+def test_each_change_is_marked_on_its_zones_map_and_counted_on_its_summary_row(meeting):
+    """The report fixed, the place added and the place removed are each drawn on the map of
+    the zone they lie in (found from the zones file, not from the build), where they are,
+    and counted on that zone's summary row, and on no other."""
+    zones = gpd.read_file(SAMPLE / "zones.geojson").to_crs("EPSG:27700")
+    names = hs.read_zones(SAMPLE / "zones.geojson").layer.set_index("name")["zone_id"]
+    fixed = next(r for r in sample_reports() if str(r["service_request_id"]) == meeting.fixed)
+    removed = next(p for p in sample_places() if p["Name"] == meeting.removed)
+    where = {  # (longitude, latitude) as the files give them
+        "report_fixed": (float(fixed["long"]), float(fixed["lat"])),
+        "asset_added": (float(ADDED_AT[1]), float(ADDED_AT[0])),
+        "asset_removed": (float(removed["Longitude"]), float(removed["Latitude"])),
+    }
+    zone_of = {}
+    for kind, (lon, lat) in where.items():
+        point = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326").to_crs(zones.crs)
+        (name,) = zones.loc[zones.contains(point.iloc[0]), "ZONE_NAME"]  # one zone each
+        zone_of[kind] = names[name]
+    out = meeting.folder / "out"
+    legend = {
+        "report_fixed": "Reports fixed or closed",
+        "asset_added": "Places added or renamed",
+        "asset_removed": "Places removed (where they were)",
+    }
+    for kind, position in where.items():
+        page = (out / "maps" / f"{zone_of[kind]}.html").read_text(encoding="utf-8")
+        marks = [f for f in drawn(page)["since_last"] if f["properties"]["change"] == kind]
+        nearest = min(_metres_apart(position, tuple(f["geometry"]["coordinates"])) for f in marks)
+        assert nearest < 2.0, (kind, zone_of[kind], nearest)
+        assert legend[kind] in page
+    summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
+    summary = summary.set_index("zone_id")
+    counted = {
+        "reports_fixed_or_closed_since_last": "report_fixed",
+        "assets_added_since_last": "asset_added",
+        "assets_removed_since_last": "asset_removed",
+    }
+    for column, kind in counted.items():
+        expected = {zone_id: int(zone_id == zone_of[kind]) for zone_id in summary.index}
+        assert summary[column].to_dict() == expected, column
 
 
 def test_every_build_is_recorded_in_the_store(meeting):

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 from xml.etree import ElementTree as ET
 
+import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
+from click.testing import CliRunner
 
 import healthy_streets as hs
+from healthy_streets.cli import main
 from healthy_streets.io.styles import STYLE_NAME, STYLED_LAYERS, qml_style, sld_style
 from healthy_streets.maps.meeting import ZONE_STYLES
 from healthy_streets.maps.style import ASSET_COLOURS, REPORT_COLOURS, SPEED_BANDS
 from healthy_streets.store import open_store, store_update
+
+from conftest import SAMPLE, sample_project
 
 SLD = "{http://www.opengis.net/sld}"
 SE = "{http://www.opengis.net/se}"
@@ -256,3 +263,76 @@ def test_postgis_store_gets_qgis_layer_styles(postgis_url, update):
         )
         assert ET.fromstring(qml).tag == "qgis"
         assert ET.fromstring(sld).tag == f"{SLD}StyledLayerDescriptor"
+
+
+# ---------------------------------------------------------------- styles name real columns
+
+
+@pytest.fixture(scope="module")
+def project_store(tmp_path_factory):
+    """The store of a project built with the council's speed-limit lines beside its zones
+    (a ``speed_limits`` layer, as well as zones, streets, assets and reports)."""
+    folder = tmp_path_factory.mktemp("limits") / "project"
+    folder.mkdir()
+    for name in ("zones.geojson", "yarrowside.osm", "assets_walkabout.csv", "reports_open311.json"):
+        shutil.copy(SAMPLE / name, folder / name)
+    limits = gpd.GeoDataFrame(
+        {"LAYER": ["20mph streets", "30mph", "Part time 20mph", "50, 60 or 70mph"]},
+        geometry=[
+            shapely.LineString([(358300, 417400 + 100 * i), (358700, 417400 + 100 * i)])
+            for i in range(4)
+        ],
+        crs="EPSG:27700",
+    )
+    limits.to_file(folder / "limits.gpkg")
+    text = sample_project("Styled store")
+    zones = '[zones]\nfile = "zones.geojson"\n'
+    assert zones in text
+    text = text.replace(zones, zones + 'speed_limits = "limits.gpkg"\n')
+    (folder / "healthy-streets.toml").write_text(text)
+    result = CliRunner().invoke(main, ["build", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder / "out" / "healthy-streets.gpkg"
+
+
+#: A QGIS expression's field reference: a name in double quotes.
+_FIELD = re.compile(r'"([^"]+)"')
+
+
+def qml_fields(qml):
+    """Every field a QML style names: in its expressions (rule filters, or any other
+    attribute or text) and as the field of a renderer (``attr``)."""
+    names = set()
+    for element in ET.fromstring(qml).iter():
+        for key, value in element.attrib.items():
+            names |= {value} if key == "attr" else set(_FIELD.findall(value))
+        names |= set(_FIELD.findall(element.text or ""))
+    return names
+
+
+def sld_fields(sld):
+    """Every ``PropertyName`` of an SLD style (in a filter, or a symbolizer's geometry)."""
+    return {e.text for e in ET.fromstring(sld).iter() if e.tag.endswith("}PropertyName")}
+
+
+@pytest.mark.parametrize("which", ["built", "project_store"])
+def test_every_style_names_only_columns_of_its_layer(which, request):
+    """Each ``layer_styles`` row of a built store names, in its QML expressions and its SLD
+    filters, only fields that its layer has (or its geometry column): a renamed or dropped
+    column would leave QGIS drawing every feature as "Other"."""
+    path = request.getfixturevalue(which)
+    styled = rows(path)
+    layers = {r["f_table_name"] for r in styled}
+    assert layers >= {"zones", "streets", "assets", "reports"}
+    if which == "project_store":
+        assert "speed_limits" in layers
+        assert pyogrio.read_info(path, layer="speed_limits")["features"] == 4
+    for row in styled:
+        info = pyogrio.read_info(path, layer=row["f_table_name"])
+        columns = {*info["fields"], info["geometry_name"]}
+        assert row["f_geometry_column"] == info["geometry_name"]
+        named = qml_fields(row["styleQML"])
+        in_sld = sld_fields(row["styleSLD"])
+        assert named and in_sld, row["f_table_name"]  # the styles do name their fields
+        assert named <= columns, (row["f_table_name"], named - columns)
+        assert in_sld <= columns, (row["f_table_name"], in_sld - columns)
