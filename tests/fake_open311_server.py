@@ -166,7 +166,17 @@ def as_xml(items: list[object]) -> str:
         if not isinstance(item, dict):
             out.append(f"<request>{escape(str(item))}</request>")
             continue
-        fields = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in item.items())
+        fields = "".join(_element(k, v) for k, v in item.items())
         out.append(f"<request>{fields}</request>")
     out.append("</requests>")
     return "\n".join(out)
+
+
+def _element(tag: str, value: object) -> str:
+    """One field as FixMyStreet writes it: a dict as elements inside it, a list as the
+    element repeated (``<recipient>`` for each of an agency's recipients)."""
+    if isinstance(value, dict):
+        return f"<{tag}>" + "".join(_element(k, v) for k, v in value.items()) + f"</{tag}>"
+    if isinstance(value, list):
+        return "".join(_element(tag, v) for v in value)
+    return f"<{tag}>{escape(str(value))}</{tag}>"

@@ -205,6 +205,8 @@ def personal_report(number, days_ago):
         description="Reported by Peter Quince. Email jane.smithson@example.com or 07700 900456.",
         status_notes="Officer rang Jane Smithson on 07700 900123; jane.smithson@example.com",
         group="Jane Smithson jane.smithson@example.com",
+        agency_responsible={"recipient": ["Chorley Council (officer: jane.smithson@example.com)"]},
+        interface_used="Reported by Peter Quince on 07700 900456",
     )
 
 
@@ -215,9 +217,10 @@ def text_of(frame):
 
 @pytest.mark.parametrize("answers", ["json", "xml"])
 def test_a_persons_details_are_removed_from_every_text_field_kept(tmp_path, answers):
-    """Title, description, status notes and group (and detail, above) lose the resident's
-    name, phone and email before the cache is written: neither the layer nor any cached
-    file holds them, whatever the service answers in."""
+    """Title, description, status notes, group, the agency and the interface (and detail,
+    above) lose the resident's name, phone and email before the cache is written: neither
+    the layer nor any cached file holds them, whatever the service answers in (FixMyStreet's
+    XML nests an agency's recipients in elements, its JSON in a list)."""
     with FakeOpen311([personal_report(501, 4)]) as server:
         result = reports_from_open311_server(
             server.url.replace(".json", f".{answers}"),
@@ -231,8 +234,9 @@ def test_a_persons_details_are_removed_from_every_text_field_kept(tmp_path, answ
     layer = text_of(result.layer)
     cached = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file())
     (record,) = json.loads((tmp_path / "requests.json").read_text(encoding="utf-8"))
-    for name in ("title", "description", "status_notes", "group"):
+    for name in ("title", "description", "status_notes", "group", "interface_used"):
         assert "[name removed]" in record[name] or "[phone removed]" in record[name], name
+    assert record["agency_responsible"] == "Chorley Council (officer: [email removed])"
     for secret in SECRETS:
         assert secret not in layer, secret
         assert secret not in cached, secret

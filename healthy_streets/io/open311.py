@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import itertools
 import json
@@ -145,7 +146,17 @@ KEPT_FIELDS = (
     "lat",
     "long",
 )
-_TEXT_FIELDS = ("title", "detail", "description", "status_notes", "service_name", "group")
+#: Every text field kept: a service may write an officer's address even into the agency's.
+_TEXT_FIELDS = (
+    "title",
+    "detail",
+    "description",
+    "status_notes",
+    "service_name",
+    "group",
+    "agency_responsible",
+    "interface_used",
+)
 _CACHE_FILES = ("requests.json", "elsewhere.json", "state.json")
 
 
@@ -587,8 +598,8 @@ def _clean(
     dicts = [i for i in items if isinstance(i, dict)]
     frame = pd.DataFrame.from_records(dicts) if dicts else pd.DataFrame()
     people = person_columns(frame)
-    cleaned = {
-        name: _redact(remove_names(frame[name].astype("object"), people))
+    cleaned = {  # flattened first (an agency's recipients), so that the text is scrubbed
+        name: _redact(remove_names(frame[name].map(functools.partial(_scalar, name)), people))
         for name in _TEXT_FIELDS
         if name in frame
     }

@@ -638,6 +638,15 @@ def read_reports(
     raise ConfigError(f"Unknown reports format {format!r}; use {words(REPORT_FORMATS)}.")
 
 
+def _element_text(element: ElementTree.Element) -> str:
+    """An XML field's text; for one holding elements (FixMyStreet's
+    ``<agency_responsible><recipient>...</recipient></agency_responsible>``), their texts
+    joined by "; ", as the JSON's lists are."""
+    if len(element) == 0:
+        return (element.text or "").strip()
+    return "; ".join(text.strip() for text in element.itertext() if text.strip())
+
+
 def _open311_records(path: Path, text: str) -> list[dict[str, object]]:
     items = _open311_items(path, text)
     if not all(isinstance(r, dict) for r in items):
@@ -671,9 +680,7 @@ def _open311_items(path: Path | str, text: str) -> list[object]:
                 path, f"The XML cannot be read ({exc})", fix="Download the Open311 feed again."
             ) from None
         requests = root.findall(".//request")
-        return [
-            {child.tag: (child.text or "").strip() for child in request} for request in requests
-        ]
+        return [{child.tag: _element_text(child) for child in request} for request in requests]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
