@@ -188,8 +188,8 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     card
         The scorecard, from :func:`~healthy_streets.analysis.scorecard`.
     zone_id
-        The zone's ``zone_id`` as ``card`` has it (``"(outside zones)"`` for the area
-        outside all zones); not its name.
+        The zone's ``zone_id`` as ``card`` has it, in any case (``"(outside zones)"`` for
+        the area outside all zones).
     ax
         The axes to draw on (default: a new figure's).
 
@@ -198,13 +198,20 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     matplotlib.axes.Axes
         The axes drawn on.
 
+    Raises
+    ------
+    ConfigError
+        When ``card`` has no such zone, naming the closest ones (never an empty plot).
+
     Examples
     --------
     >>> card = scorecard(layers)  # doctest: +SKIP
     >>> ax = plot_scorecard(card, "cowslip")  # doctest: +SKIP
     >>> ax.figure.savefig("cowslip-scorecard.png")  # doctest: +SKIP
     """
-    rows = card[card["zone_id"] == zone_id].iloc[::-1]
+    ids = pd.Series(card["zone_id"].astype("str").unique())
+    zone_id = zone_id_of(pd.DataFrame({"zone_id": ids, "name": ids}), zone_id)
+    rows = card[card["zone_id"].astype("str") == zone_id].iloc[::-1]
     axes = _axes(ax, (8, 4.5))
     scores = rows["score"].fillna(0)
     colours = ["#cccccc" if pd.isna(s) else "#0072B2" for s in rows["score"]]

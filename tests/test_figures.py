@@ -9,6 +9,7 @@ import pytest
 
 from healthy_streets.analysis.scorecard import scorecard
 from healthy_streets.analysis.tables import street_lengths
+from healthy_streets.errors import ConfigError
 from healthy_streets.figures import plot_monthly, plot_scorecard, plot_speed_bands
 
 
@@ -59,6 +60,9 @@ def test_scorecard_and_speed_band_charts(layers):
     card = scorecard(layers.zones, layers.streets, layers.assets, layers.reports)
     axes = plot_scorecard(card, "yarrowside-north")
     assert len(axes.patches) == 10
+    assert len(plot_scorecard(card, "COWSLIP").patches) == 10  # an id in any case
+    with pytest.raises(ConfigError, match="yarrowside-north"):  # never an empty chart
+        plot_scorecard(card, "yarrowside-nroth")
     assert any(text.get_text().strip() == "no proxy" for text in axes.texts)
     bands = plot_speed_bands(street_lengths(layers.zones, layers.streets))
     assert [t.get_text() for t in bands.get_legend().get_texts()] == [
