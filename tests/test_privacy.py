@@ -306,6 +306,16 @@ PERSONAL_TEXT = [
     ("Near PR7 1AA", "Near [postcode removed]"),
     ("Call 07700 900123 after 5", "Call [phone removed] after 5"),
     ("ring +44 1257 515151", "ring [phone removed]"),
+    # emails with "at" written out before real dots, with dots written out or spaced
+    ("jo.bloggs at gmail.com", "[email removed]"),
+    ("JO.BLOGGS AT GMAIL.COM please", "[email removed] please"),
+    ("write to jo at hotmail.co.uk", "write to [email removed]"),
+    ("jo_bloggs at chorley.gov.uk", "[email removed]"),
+    ("jo . bloggs @ gmail . com", "[email removed]"),
+    ("john dot smith at gmail dot com", "[email removed]"),
+    ("JOHN DOT SMITH AT EXAMPLE DOT CO DOT UK", "[email removed]"),
+    ("john dot smith at gmail.com", "[email removed]"),
+    ("jo [dot] bloggs [at] example [dot] com", "[email removed]"),
 ]
 
 PUBLIC_TEXT = [
@@ -368,6 +378,14 @@ PUBLIC_TEXT = [
     "Dr Who themed bench",
     "Junction of the M6 2nd exit",
     "SC-Fly-Tip Defect",
+    # an "at" before a web address, or a word before one, is no email
+    "See details at lancashire.gov.uk",
+    "More at chorley.gov.uk/bins",
+    "Leaflets at www.chorley.gov.uk",
+    "Updated form v2 at www.chorley.gov.uk",
+    "Report FMS1234 at fixmystreet.com/report/1234",
+    "Bins overflowing. Jo at home now.",
+    "contact me @ home. It is fine",
 ]
 
 
@@ -444,6 +462,9 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "by ",
         "a.",
         "Aa ",
+        "a dot a at ",
+        "a . a @ ",
+        "a.b at c.com ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):

@@ -6,7 +6,8 @@ Three rules keep it in:
   home addresses) are dropped by name (:func:`is_personal_column`);
 - free text (titles, details, notes, names of assets, category and status texts) is
   scrubbed (:func:`redact`, :func:`redact_series`): emails (also when written "jo at example
-  dot com"), UK phone numbers, full postcodes, home addresses (a house number and a street)
+  dot com", "john dot smith at gmail dot com", "jo.bloggs at gmail.com", "jo . bloggs @
+  gmail . com"), UK phone numbers, full postcodes, home addresses (a house number and a street)
   and people's names where the text says that a name follows ("reported by Jane Doe",
   "Dear Mr Jones", "Regards, Jo") become ``[email removed]``, ``[phone removed]``,
   ``[postcode removed]``, ``[address removed]`` and ``[name removed]``;
@@ -17,7 +18,9 @@ Public places and organisations are not personal data: "Leyland United Football 
 "St Mary's Church Hall", "The Red Lion" and "bins overflowing on Church Road" stay as
 written. A street is an address only with a house number in front of it, and a name is
 a name only after a cue; a venue's address or telephone number in an asset file never
-cuts words out of the asset's name.
+cuts words out of the asset's name. With "at" written as a word before real dots, only an
+address that looks like one ("jo.bloggs", "jo1") or a mail service's ("jo at gmail.com") is
+an email: "details at lancashire.gov.uk" stays.
 
 Every pattern is linear in the length of the text: no unbounded quantifier can give back
 what it took to a neighbouring one (they are possessive or bounded, and look-behinds check
@@ -242,14 +245,20 @@ _POSTCODE = re.compile(
 )
 
 # Emails: jo@example.com; jo [at] example [dot] co [dot] uk; jo(at)example(dot)com;
-# JOHN.SMITH AT EXAMPLE DOT COM. With "at" written as a word, every dot must be written as
-# one too ("leaflets at www.chorley.gov.uk" is a web address, not an email).
-_LOCAL = r"(?<![\w.+'’-])[\w.+'’-]++"
+# JOHN.SMITH AT EXAMPLE DOT COM; john dot smith at gmail dot com; jo . bloggs @ gmail . com.
+# With "at" written as a word and real dots ("jo.bloggs at gmail.com"), the address must
+# look like one (see :func:`_email_replacer`): "leaflets at www.chorley.gov.uk" and "details
+# at lancashire.gov.uk" are web addresses, not emails.
+_LOCAL_WORD = r"[\w.+'’-]++"
 _LABEL = r"[\w-]++"
 _AT_BRACKET = r"[ \t]*+[\[(<{][ \t]*+(?i:at)[ \t]*+[\])>}][ \t]*+"
 _AT_WORD = r"[ \t]++(?i:at)[ \t]++"
 _DOT_WORD = r"(?:[ \t]*+[\[(<{][ \t]*+(?i:dot)[ \t]*+[\])>}][ \t]*+|[ \t]++(?i:dot)[ \t]++)"
-_DOT = rf"(?:\.|{_DOT_WORD})"
+# A dot with a space on both sides ("gmail . com"; never the end of a sentence).
+_SPACED_DOT = r"[ \t]++\.[ \t]++"
+_DOT = rf"(?:\.|{_DOT_WORD}|{_SPACED_DOT})"
+# The name before the "@" or "at", its dots perhaps written out or spaced ("john dot smith").
+_LOCAL = rf"(?<![\w.+'’-])(?P<local>{_LOCAL_WORD}(?:(?:{_DOT_WORD}|{_SPACED_DOT}){_LOCAL_WORD})*+)"
 _TLD = (
     r"(?i:com|org|net|uk|co|gov|ac|nhs|sch|police|ltd|plc|edu|info|biz|io|me|eu|ie|de|fr|es|"
     r"it|nl|us|ca|au|nz|in|email|online|scot|wales|cymru|london|tv|app|dev)(?![\w-])"
@@ -258,7 +267,17 @@ _EMAIL = re.compile(
     rf"{_LOCAL}(?:"
     rf"@{_LABEL}(?:\.{_LABEL})++"
     rf"|(?:[ \t]?+@[ \t]?+|{_AT_BRACKET}){_LABEL}(?:{_DOT}{_LABEL}(?={_DOT}))*+{_DOT}{_TLD}"
-    rf"|{_AT_WORD}{_LABEL}(?:{_DOT_WORD}{_LABEL}(?={_DOT_WORD}))*+{_DOT_WORD}{_TLD})"
+    rf"|{_AT_WORD}(?:{_LABEL}(?:{_DOT_WORD}{_LABEL}(?={_DOT_WORD}))*+{_DOT_WORD}{_TLD}"
+    rf"|(?P<domain>{_LABEL}(?:\.{_LABEL}(?=\.))*+\.{_TLD})))"
+)
+# Mail services whose addresses are people's own ("jo at gmail.com").
+_MAIL_HOSTS = _word_set(
+    """gmail googlemail hotmail outlook live msn yahoo ymail aol icloud me mac btinternet
+    btopenworld sky talktalk virginmedia ntlworld blueyonder tiscali protonmail gmx"""
+)
+# The name of an address rather than a word: "jo.bloggs", "jo_b", "jo1", "john dot smith".
+_ADDRESS_LIKE = re.compile(
+    r"[^\W_][._+][^\W_]|[^\W\d_]\d|\d[^\W\d_]|[ \t](?i:dot)[ \t]|[\])>}]|[ \t]\.[ \t]"
 )
 # UK numbers: 07700 900123, 01257 515151, +44 7700 900123, (01257) 515 151, 0800 123 4567,
 # not after a letter, a digit or a slash.
@@ -370,10 +389,30 @@ def _address_replacer(match: re.Match[str]) -> str:
     return ADDRESS_MARK
 
 
+def _email_replacer(match: re.Match[str]) -> str:
+    """``[email removed]``; but for "at" written as a word before a domain with real dots,
+    only when the name before it looks like an address's ("jo.bloggs", "jo1") or the domain
+    is a mail service's ("jo at gmail.com"), and never for a web address ("www.", a path)."""
+    domain = match.group("domain")
+    if domain is None:
+        return EMAIL_MARK
+    web = domain[:4].lower() == "www." or match.string.startswith("/", match.end())
+    host = domain.split(".", 1)[0].lower()
+    if not web and (_ADDRESS_LIKE.search(match.group("local")) or host in _MAIL_HOSTS):
+        return EMAIL_MARK
+    return match.group(0)
+
+
 # Where an email may start: before an "@" or an "at" standing alone, the run of characters
-# of the part before it (read backwards, on the reversed text).
+# of the part before it (read backwards, on the reversed text); and, after a spaced "@" or
+# an "at", before the words joined to that run by dots written out or spaced ("john dot
+# smith at", "jo . bloggs @").
 _EMAIL_AT = re.compile(r"[@aA](?:(?<=@)|(?<![^\W\d_].)(?<=[aA])[tT](?![^\W\d_]))")
-_BEFORE_AT = re.compile(r"[ \t]*+[\[(<{]?+[ \t]*+[\w.+'’-]++")
+_BEFORE_AT = re.compile(r"(?P<gap>[ \t]*+[\[(<{]?+[ \t]*+)[\w.+'’-]++")
+_DOT_WORD_REVERSED = (
+    r"(?:[ \t]*+[\])>}][ \t]*+(?i:tod)[ \t]*+[\[(<{][ \t]*+|[ \t]++(?i:tod)[ \t]++)"
+)
+_MORE_BEFORE_AT = re.compile(rf"(?:(?:{_DOT_WORD_REVERSED}|{_SPACED_DOT})[\w.+'’-]++)*+")
 # Where a postcode may start: one or two letters before a digit that follows a letter.
 _POSTCODE_DIGIT = re.compile(r"\d(?<=[A-Za-z]\d)")
 
@@ -382,8 +421,13 @@ def _email_starts(text: str) -> Iterator[int]:
     reverse = text[::-1]
     for at in _EMAIL_AT.finditer(text):
         before = _BEFORE_AT.match(reverse, len(text) - at.start())
-        if before is not None:
-            yield len(text) - before.end()
+        if before is None:
+            continue
+        if before.group("gap") or at.group(0) != "@":
+            more = _MORE_BEFORE_AT.match(reverse, before.end())
+            if more is not None and more.end() > before.end():
+                yield len(text) - more.end()
+        yield len(text) - before.end()
 
 
 def _postcode_starts(text: str) -> Iterator[int]:
@@ -425,7 +469,7 @@ class _Rule:
 
 _DIGITS = tuple("0123456789")
 _RULES = (
-    _Rule(_EMAIL, EMAIL_MARK, ("@", "at"), _email_starts),
+    _Rule(_EMAIL, _email_replacer, ("@", "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
@@ -469,9 +513,10 @@ def _scrub_all(texts: list[str]) -> list[str]:
 def redact(text: object) -> object:
     """Replace the personal data written in ``text``; values other than text pass through.
 
-    Emails (also written "jo at example dot com" or "jo [at] example [dot] com"), UK phone
-    numbers, full postcodes, home addresses (a house number and a street) and names after a
-    cue ("reported by", "my name is", "Dear", "Regards,", "Mrs") become marks. Places,
+    Emails (also written "jo at example dot com", "jo [at] example [dot] com", "jo.bloggs at
+    gmail.com" or "jo . bloggs @ gmail . com"), UK phone numbers, full postcodes, home
+    addresses (a house number and a street) and names after a cue ("reported by", "my name
+    is", "Dear", "Regards,", "Mrs") become marks. Places,
     organisations and streets without a house number stay.
 
     >>> redact("Call me on 07700 900123 or jo@example.com")
