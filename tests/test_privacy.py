@@ -306,6 +306,39 @@ PERSONAL_TEXT = [
     ("Near PR7 1AA", "Near [postcode removed]"),
     ("Call 07700 900123 after 5", "Call [phone removed] after 5"),
     ("ring +44 1257 515151", "ring [phone removed]"),
+    # a plain "from" before two capitalised words that name no place
+    ("Email from Jane Doe about the bins", "Email from [name removed] about the bins"),
+    ("Got an email from Jane Doe yesterday", "Got an email from [name removed] yesterday"),
+    ("Complaint from Ann Lee: bins not emptied", "Complaint from [name removed]: bins not emptied"),
+    ("From Jane Doe. The bins again", "From [name removed]. The bins again"),
+    # names in small letters or capitals after a cue that says a name follows
+    ("reported by jane doe", "reported by [name removed]"),
+    ("REPORTED BY JANE DOE", "REPORTED BY [name removed]"),
+    ("Reported by JANE DOE", "Reported by [name removed]"),
+    ("Reported by Jane DOE on Monday", "Reported by [name removed] on Monday"),
+    ("reported by jane on monday", "reported by [name removed] on monday"),
+    ("REPORTED BY MR JONES", "REPORTED BY [name removed]"),
+    ("REPORTED BY J SMITH", "REPORTED BY [name removed]"),
+    ("seen by o'brien again", "seen by [name removed] again"),
+    ("My name is jane", "My name is [name removed]"),
+    ("MY NAME IS JANE DOE", "MY NAME IS [name removed]"),
+    ("name: jane doe", "name: [name removed]"),
+    ("From: jane doe <jane>", "From: [name removed] <jane>"),
+    ("Kind regards\njane doe", "Kind regards\n[name removed]"),
+    ("Regards, jo", "Regards, [name removed]"),
+    ("Thanks\njo", "Thanks\n[name removed]"),
+    ("hi sarah,\nthe light is out again", "hi [name removed],\nthe light is out again"),
+    ("dear mrs ahmed", "dear [name removed]"),
+    # emails with "at" written out before real dots, with dots written out or spaced
+    ("jo.bloggs at gmail.com", "[email removed]"),
+    ("JO.BLOGGS AT GMAIL.COM please", "[email removed] please"),
+    ("write to jo at hotmail.co.uk", "write to [email removed]"),
+    ("jo_bloggs at chorley.gov.uk", "[email removed]"),
+    ("jo . bloggs @ gmail . com", "[email removed]"),
+    ("john dot smith at gmail dot com", "[email removed]"),
+    ("JOHN DOT SMITH AT EXAMPLE DOT CO DOT UK", "[email removed]"),
+    ("john dot smith at gmail.com", "[email removed]"),
+    ("jo [dot] bloggs [at] example [dot] com", "[email removed]"),
 ]
 
 PUBLIC_TEXT = [
@@ -368,6 +401,65 @@ PUBLIC_TEXT = [
     "Dr Who themed bench",
     "Junction of the M6 2nd exit",
     "SC-Fly-Tip Defect",
+    # a plain "from" is a weak cue: places, organisations, times, ordinary words stay
+    "Complaint from Leyland Town Council",
+    "Rubbish blown from the park gate",
+    "Parking suspended from 9am",
+    "Traffic from School Lane",
+    "from the bins",
+    "Closed from Monday",
+    "Trolleys from Asda",
+    "Sent from my iPhone",
+    "Sent from Samsung Galaxy",
+    "Litter from Burger King",
+    "Water Leaking from Drain Cover",
+    "Water Leaking from Broken Hydrant",
+    "Rubbish Dumped From Garden Centre",
+    "Transferred from Building Control",
+    "Passed from Environmental Health",
+    "Letter from Royal Mail",
+    "Fans from Preston North End",
+    "Walked from Buckshaw Village",
+    "Pot hole on the approach from Sutton Wick. Noticed whilst cycling.",
+    "Bus from Stanton Drew",
+    "Traffic from Milton Keynes",
+    "Closed from Boxing Day",
+    "Complaint from Mr",
+    "from Chorley",
+    # names in small letters or capitals only after a strong cue, never ordinary words
+    "reported by the parish council",
+    "reported by a neighbour",
+    "Reported by residents",
+    "REPORTED BY PHONE",
+    "REPORTED BY CHORLEY COUNCIL",
+    "REPORTED BY RESIDENTS OF STATION ROAD",
+    "BINS OVERFLOWING ON STATION ROAD",
+    "reported by preston road surgery",
+    "reported by wheelchair users",
+    "spotted by dog walkers",
+    "sent by post",
+    "REPORTED BY A JOGGER",
+    "My name is on the petition",
+    "my name is withheld",
+    "I'm fed up with dog mess",
+    "I am writing to complain",
+    "I am annoyed by the noise",
+    "thanks, sorted.",
+    "Thanks, fixed",
+    "Thanks, brilliant!",
+    "we sincerely apologise.",
+    "Hi, help!",
+    "hello all,",
+    "Regards, the parks team",
+    "Dear Sir/Madam",
+    # an "at" before a web address, or a word before one, is no email
+    "See details at lancashire.gov.uk",
+    "More at chorley.gov.uk/bins",
+    "Leaflets at www.chorley.gov.uk",
+    "Updated form v2 at www.chorley.gov.uk",
+    "Report FMS1234 at fixmystreet.com/report/1234",
+    "Bins overflowing. Jo at home now.",
+    "contact me @ home. It is fine",
 ]
 
 
@@ -394,6 +486,10 @@ def test_a_column_is_scrubbed_as_each_of_its_cells():
     assert out.iloc[-8:].tolist() == cells[-8:]
     odd = redact_series(pd.Series(["Regards, Jo\x00", "ok"]))
     assert odd.tolist() == ["Regards, [name removed]\x00", "ok"]
+    # the words before a "from" are read in its own cell only ("Water Leaking" alone would
+    # make "Water Leaking from Jane Doe" a title in Title Case)
+    split = redact_series(pd.Series(["Water Leaking", "from Jane Doe"]))
+    assert split.tolist() == ["Water Leaking", "from [name removed]"]
 
 
 # --- linear time ---------------------------------------------------------------------------
@@ -444,6 +540,13 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "by ",
         "a.",
         "Aa ",
+        "from Aa Aa ",
+        "reported by aa ",
+        "REPORTED BY AA ",
+        "Regards,\n",
+        "a dot a at ",
+        "a . a @ ",
+        "a.b at c.com ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):

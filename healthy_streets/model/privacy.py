@@ -6,9 +6,11 @@ Three rules keep it in:
   home addresses) are dropped by name (:func:`is_personal_column`);
 - free text (titles, details, notes, names of assets, category and status texts) is
   scrubbed (:func:`redact`, :func:`redact_series`): emails (also when written "jo at example
-  dot com"), UK phone numbers, full postcodes, home addresses (a house number and a street)
-  and people's names where the text says that a name follows ("reported by Jane Doe",
-  "Dear Mr Jones", "Regards, Jo") become ``[email removed]``, ``[phone removed]``,
+  dot com", "john dot smith at gmail dot com", "jo.bloggs at gmail.com", "jo . bloggs @
+  gmail . com"), UK phone numbers, full postcodes, home addresses (a house number and a
+  street) and people's names where the text says that a name follows ("reported by Jane
+  Doe", "Email from Jane Doe", "Dear Mr Jones", "Regards, Jo") become ``[email removed]``,
+  ``[phone removed]``,
   ``[postcode removed]``, ``[address removed]`` and ``[name removed]``;
 - the names a row's person columns hold (:func:`is_person_column`: "User Name",
   "requestor_name", "Staff User"...) are removed from that row's text (:func:`remove_names`).
@@ -19,14 +21,31 @@ written. A street is an address only with a house number in front of it, and a n
 a name only after a cue; a venue's address or telephone number in an asset file never
 cuts words out of the asset's name.
 
+Cues differ in how sure they are. After one that says a name follows ("reported by", "my
+name is", "Name:", "From:", "Dear", "Hi", "Regards,", and "Thanks" ending its line),
+one or two words in small letters or capitals are a name too ("reported by jane doe",
+"REPORTED BY JANE DOE"), unless they are ordinary words ("reported by a neighbour",
+"REPORTED BY PHONE") or describe what follows ("reported by wheelchair users"). A plain
+"from" says less ("from Chorley", "from Asda", "from the bins"): only two or three
+capitalised words after it are a name ("Email from Jane Doe"), when none of them is part
+of a place's, a service's or a shop's name ("from Leyland Town Council", "from Royal Mail",
+"Litter from Burger King") and the text is not a title in Title Case ("Water Leaking from
+Broken Hydrant"), nor does the first end like a place's ("from Sutton Wick"). So a single
+name after "from" ("from Jane"), a name in small letters or capitals after "from" or "I
+am", and a first name with a place's ending ("from Clayton Smith") are kept, and a place
+named like a person after "from" ("from Charnock Richard") is removed. With "at" written as a
+word before real dots, only an address that looks like one ("jo.bloggs", "jo1") or a mail
+service's ("jo at gmail.com") is an email: "details at lancashire.gov.uk" stays.
+
 Every pattern is linear in the length of the text: no unbounded quantifier can give back
 what it took to a neighbouring one (they are possessive or bounded, and look-behinds check
 where a match may start). Each pattern begins with one character or a small set of them,
 so that the engine skips at once over text where no match can start, or (emails,
 postcodes) is tried only where a rarer part of it shows that one may (an "@" or an "at",
 a digit after a letter); and a pattern is not run at all over text that lacks its anchor
-(an "@", a digit, a cue word). A column is scrubbed in one pass over its distinct cells
-joined together: 250,000 report titles take a second or two, a 20 MB cell a few seconds.
+(an "@", a digit, a cue word); after a cue, three words at most are read. A column is
+scrubbed in one pass over its distinct cells joined together: 250,000 report titles take a
+second or two, a 20 MB cell a few seconds.
 """
 
 from __future__ import annotations
@@ -126,15 +145,16 @@ def person_columns(frame: pd.DataFrame) -> pd.DataFrame:
 # Capital and small letters (Latin-1 included: "Zoë", "José").
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
-# One word of a name: "Jane", "O'Brien", "McDonald", "Smith-Jones" (never "OK", "bins").
+# One word of a name written with a capital: "Jane", "O'Brien", "McDonald", "Smith-Jones"
+# (never "OK", "bins").
 _NAME_WORD = (
     rf"[{_UP}](?:['’][{_UP}])?[{_LOW}]++(?:[{_UP}][{_LOW}]++)?(?:-[{_UP}][{_LOW}]++)?(?![\w-])"
 )
+# One word in any case: "jane", "JANE", "O'Brien", "smith-jones"; "Jane's" is "Jane".
+_ANY_WORD = rf"[{_UP}{_LOW}](?:['’][{_UP}{_LOW}])?+[{_UP}{_LOW}]*+(?:-[{_UP}{_LOW}]++)*+(?![\w-])"
 _TITLES = ("Mrs", "Mr", "Ms", "Miss", "Mx", "Dr", "Prof")
 _TITLE = rf"(?:{'|'.join(_TITLES)})\.?+"
 _INITIAL = rf"[{_UP}]\.?+[ \t]++"
-# Up to three words, after a title or an initial: what a cue says is a name.
-_PERSON = rf"(?:{_TITLE}[ \t]++)?(?:{_INITIAL})?{_NAME_WORD}(?:[ \t]++{_NAME_WORD}){{0,2}}"
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -190,11 +210,94 @@ _PLACE_WORDS = _word_set(
     Business Enterprise Trading Motors Autos Tyres Hub Point"""
 )
 _NOT_NAME_WORDS = _COMMON_WORDS | _PLACE_WORDS
+# People and groups: a word in small letters or capitals before one of them describes it
+# ("reported by wheelchair users"), as a place word after a name makes it a place.
+_GROUP_NOUNS = _word_set(
+    """neighbour neighbours neighbor neighbors resident residents local locals villager
+    villagers member members public people person persons folk man men woman women lady ladies
+    gent gents gentleman gentlemen guy lad boy boys girl girls kid kids child children youth
+    youths teen teens teenager teenagers family families friend friends mum mums dad dads
+    mother father parent parents wife husband partner son sons daughter daughters brother
+    sister grandson granddaughter grandparents nan grandma grandad colleague colleagues staff
+    team teams crew crews worker workers workman workmen contractor contractors cleaner
+    cleaners collector collectors builder builders owner owners landlord landlords tenant
+    tenants occupier occupiers driver drivers motorist motorists cyclist cyclists rider riders
+    pedestrian pedestrians walker walkers jogger joggers runner runners user users visitor
+    visitors shopper shoppers customer customers commuter commuters passenger passengers
+    passerby passersby passer passers pupil pupils student students teacher teachers
+    headteacher volunteer volunteers councillor councillors cllr officer officers warden
+    wardens pcso pcsos police council councils committee group groups club clubs society
+    association community charity parish ward authority highways agency department operator
+    operators engineer engineers inspector inspectors surveyor surveyors manager managers
+    caretaker caretakers gardener gardeners"""
+)
+# Words in small letters or capitals that are not names ("reported by a neighbour",
+# "REPORTED BY PHONE", "Regards, the parks team"), besides the words above in any case.
+_ORDINARY_WORDS = _word_set(
+    """a an the this that these those my our your his her their its me us him them it i we
+    you they she he who whom whose which what whoever whatever someone somebody something
+    anyone anybody anything everyone everybody everything nobody nothing none no not all any
+    some each every both either neither several many much more most few lots lot loads plenty
+    various multiple numerous another other others same such own one two three four five six
+    seven eight nine ten dozens hundreds and or but nor so yet as at by for from in into of on
+    onto to with without via about above after against along among around before behind below
+    beside besides between beyond during except inside near nearby next off opposite out
+    outside over past per since than through throughout till until up upon within across
+    towards toward while whilst when where whenever because although though if unless whether
+    then is are was were be been being am has have had having do does did done will would
+    shall should can could may might must says said say saying tells asks again also too twice
+    once already recently previously earlier later today yesterday tonight tomorrow now here
+    there just only even still ever never always often sometimes repeatedly regularly daily
+    weekly last first morning afternoon evening night week month year years ago soon myself
+    yourself himself herself themselves ourselves itself yours mine ours theirs phone
+    telephone call calls email emails e-mail mail post letter letters text texts message
+    messages app website web online internet form portal cctv camera cameras drone dashcam
+    photo photos video videos footage report reports fixmystreet hand chance accident mistake
+    error withheld unknown anonymous redacted private confidential hi hey hello hiya oh ok
+    okay yes please mate mates sir madam folks guys lads help urgent sorted fixed resolved
+    completed cleared appreciated walking driving cycling running jogging passing going coming
+    leaving cleaning working doing"""
+)
+_LOOSE_NOT_NAMES = (
+    frozenset(word.casefold() for word in _NOT_NAME_WORDS) | _ORDINARY_WORDS | _GROUP_NOUNS
+)
+_LOOSE_PLACES = frozenset(word.casefold() for word in _PLACE_WORDS) | _GROUP_NOUNS
+# After a plain "from" (a weak cue: "from Chorley", "from Asda"), two capitalised words are
+# a name only if neither is a word above nor one of these: parts of place names, services,
+# things in the street, shops, devices and days that reports say something came "from"
+# ("from Preston North End", "from Royal Mail", "Leaking from Drain Cover", "Litter from
+# Burger King", "Sent from Samsung Galaxy", "from Boxing Day").
+_FROM_PUBLIC = _word_set(
+    """North South East West Northern Southern Eastern Western Upper Lower Great Little
+    Central Royal British English National International Regional End Side Cross Corner
+    Junction Roundabout Island Valley Springs Spring Parkway Flats Tower Towers Heights Quarter
+    Gateway Crossing Lights Subway Underpass Footbridge Footpath Path Pavement Verge Kerb Drain
+    Drains Cover Gully Manhole Grid Lamp Column Pole Sign Signs Tree Trees Hedge Hedges Wall
+    Fence Gutter Pipe Main Mains Sewer Water Gas Electric Electricity Energy Power Media
+    Telecom Mail Agency Constabulary Authority Department Dept Ministry Government Desk
+    Helpdesk Support Advice Concern Maintenance Planning Licensing Enforcement Environmental
+    Environment Housing Lighting Drainage Cleansing Building Control Parks Streets Roads Lanes
+    Love Clean Bereavement Cemeteries Bargains Foods Food Pizza Burger King Kebab Chicken Fried
+    Chippy Chip Fish Coffee Express Extra Metro Direct Solutions Marketplace Maps Google
+    Facebook Twitter Instagram Nextdoor News Guardian Times Radio Samsung Galaxy Huawei Android
+    Apple Microsoft Windows Outlook Yahoo Gmail Hotmail Pixel Day Christmas Easter Eve Boxing
+    Holiday Holidays Half Term Bonfire"""
+)
+# Endings of English place names: after a plain "from", a first word ending so names a
+# place ("from Sutton Wick", "from Stanton Drew", "from Milton Keynes"); few given names do
+# ("Clayton", "Clifford").
+_PLACE_ENDINGS = tuple(
+    sorted(
+        _word_set(
+            """ton wick worth bury borough stead thorpe mouth minster chester caster cester
+            field ford"""
+        )
+    )
+)
 # What may follow a name in a greeting or a sign-off: the end of a line or of the text,
 # punctuation, a number or a mark ("Regards, Jo [phone removed]").
 _NAME_ENDS = re.compile(r"[ \t]*+(?:$|[\r\n.,!?;:()\[\]<>+\d/|\x00–—-])")
 _FOLLOWING_WORD = re.compile(r"[ \t]*+(?:['’]s[ \t]++)?(\w+)")
-_INITIAL_WORD = re.compile(rf"[{_UP}]\.?")
 
 # UK streets: a house number and one to three capitalised words before one of these.
 _STREETS = (
@@ -242,14 +345,20 @@ _POSTCODE = re.compile(
 )
 
 # Emails: jo@example.com; jo [at] example [dot] co [dot] uk; jo(at)example(dot)com;
-# JOHN.SMITH AT EXAMPLE DOT COM. With "at" written as a word, every dot must be written as
-# one too ("leaflets at www.chorley.gov.uk" is a web address, not an email).
-_LOCAL = r"(?<![\w.+'’-])[\w.+'’-]++"
+# JOHN.SMITH AT EXAMPLE DOT COM; john dot smith at gmail dot com; jo . bloggs @ gmail . com.
+# With "at" written as a word and real dots ("jo.bloggs at gmail.com"), the address must
+# look like one (see :func:`_email_replacer`): "leaflets at www.chorley.gov.uk" and "details
+# at lancashire.gov.uk" are web addresses, not emails.
+_LOCAL_WORD = r"[\w.+'’-]++"
 _LABEL = r"[\w-]++"
 _AT_BRACKET = r"[ \t]*+[\[(<{][ \t]*+(?i:at)[ \t]*+[\])>}][ \t]*+"
 _AT_WORD = r"[ \t]++(?i:at)[ \t]++"
 _DOT_WORD = r"(?:[ \t]*+[\[(<{][ \t]*+(?i:dot)[ \t]*+[\])>}][ \t]*+|[ \t]++(?i:dot)[ \t]++)"
-_DOT = rf"(?:\.|{_DOT_WORD})"
+# A dot with a space on both sides ("gmail . com"; never the end of a sentence).
+_SPACED_DOT = r"[ \t]++\.[ \t]++"
+_DOT = rf"(?:\.|{_DOT_WORD}|{_SPACED_DOT})"
+# The name before the "@" or "at", its dots perhaps written out or spaced ("john dot smith").
+_LOCAL = rf"(?<![\w.+'’-])(?P<local>{_LOCAL_WORD}(?:(?:{_DOT_WORD}|{_SPACED_DOT}){_LOCAL_WORD})*+)"
 _TLD = (
     r"(?i:com|org|net|uk|co|gov|ac|nhs|sch|police|ltd|plc|edu|info|biz|io|me|eu|ie|de|fr|es|"
     r"it|nl|us|ca|au|nz|in|email|online|scot|wales|cymru|london|tv|app|dev)(?![\w-])"
@@ -258,7 +367,17 @@ _EMAIL = re.compile(
     rf"{_LOCAL}(?:"
     rf"@{_LABEL}(?:\.{_LABEL})++"
     rf"|(?:[ \t]?+@[ \t]?+|{_AT_BRACKET}){_LABEL}(?:{_DOT}{_LABEL}(?={_DOT}))*+{_DOT}{_TLD}"
-    rf"|{_AT_WORD}{_LABEL}(?:{_DOT_WORD}{_LABEL}(?={_DOT_WORD}))*+{_DOT_WORD}{_TLD})"
+    rf"|{_AT_WORD}(?:{_LABEL}(?:{_DOT_WORD}{_LABEL}(?={_DOT_WORD}))*+{_DOT_WORD}{_TLD}"
+    rf"|(?P<domain>{_LABEL}(?:\.{_LABEL}(?=\.))*+\.{_TLD})))"
+)
+# Mail services whose addresses are people's own ("jo at gmail.com").
+_MAIL_HOSTS = _word_set(
+    """gmail googlemail hotmail outlook live msn yahoo ymail aol icloud me mac btinternet
+    btopenworld sky talktalk virginmedia ntlworld blueyonder tiscali protonmail gmx"""
+)
+# The name of an address rather than a word: "jo.bloggs", "jo_b", "jo1", "john dot smith".
+_ADDRESS_LIKE = re.compile(
+    r"[^\W_][._+][^\W_]|[^\W\d_]\d|\d[^\W\d_]|[ \t](?i:dot)[ \t]|[\])>}]|[ \t]\.[ \t]"
 )
 # UK numbers: 07700 900123, 01257 515151, +44 7700 900123, (01257) 515 151, 0800 123 4567,
 # not after a letter, a digit or a slash.
@@ -267,7 +386,8 @@ _PHONE = re.compile(
     r"\d{2,4}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
 )
 
-# Cues after which a name follows.
+# Cues after which a name follows. Each pattern matches the cue up to where the name would
+# start; the words there are read by :class:`_Cue`.
 _BY_CUES = (
     "reported",
     "raised",
@@ -291,74 +411,171 @@ _BY_CUES = (
 )
 # Found by its "by" (a rare letter to start from), the cue word checked behind it.
 _BY = re.compile(
-    r"(?P<cue>[bB][yY](?i:"
-    + "|".join(rf"(?<=(?<!\w){cue}[ \t]by)" for cue in _BY_CUES)
-    + rf")[ \t]++)(?P<name>{_PERSON})"
+    r"[bB][yY](?i:" + "|".join(rf"(?<=(?<!\w){cue}[ \t]by)" for cue in _BY_CUES) + r")[ \t]++"
 )
-_SELF = re.compile(
-    r"(?P<cue>[mMI](?<!\w.)(?:(?<=[mM])(?i:y[ \t]++name(?:[ \t]++is|['’]s))|(?<=I)['’]m|"
-    rf"(?<=I)[ \t]++am)(?!\w)[ \t]++)(?P<name>{_PERSON})"
-)
+_MY_NAME = re.compile(r"[mM](?<!\w.)(?i:y[ \t]++name(?:[ \t]++is|['’]s))(?!\w)[ \t]*+:?+[ \t]*+")
+_I_AM = re.compile(r"I(?<!\w.)(?:['’]m|[ \t]++am)(?!\w)[ \t]++")
+# "Name: Jane Doe", "From: Jane Doe" at the start of a line.
 _NAME_FIELD = re.compile(
-    "(?P<cue>"
-    + _words(("name", r"full[ \t]++name", r"your[ \t]++name"), not_after=r"^\n\x00")
-    + rf"[ \t]*+:[ \t]*+)(?P<name>{_PERSON})"
+    _words(("name", r"full[ \t]++name", r"your[ \t]++name", "from"), not_after=r"^\n\x00")
+    + r"[ \t]*+:[ \t]*+"
 )
 _GREETING = re.compile(
-    "(?P<cue>"
-    + _words(
+    _words(
         ("dear", "hi", "hiya", "hello", r"good[ \t]++(?:morning|afternoon|evening)"),
         not_after=r"^\n\x00",
     )
-    + rf"[ \t]*+,?+[ \t]*+)(?P<name>{_PERSON})"
+    + r"[ \t]*+,?+[ \t]*+"
 )
-_SIGN_OFF = re.compile(
-    "(?P<cue>"
-    + _words(
-        ("thanks", r"thank[ \t]++you", "regards", "wishes", "cheers", "sincerely", "faithfully")
-    )
-    + rf"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+)(?P<name>{_PERSON})"
-)
-_TITLED = re.compile(
-    r"(?P<name>[MDP](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x)|(?<=D)r|(?<=P)rof)\.?+"
-    rf"[ \t]++(?:{_INITIAL})?{_NAME_WORD}(?:[ \t]++{_NAME_WORD}){{0,2}})"
-)
+_SIGN_OFF_END = r"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+"
+_REGARDS = re.compile(_words(("regards", "wishes", "sincerely", "faithfully")) + _SIGN_OFF_END)
+_THANKS = re.compile(_words(("thanks", r"thank[ \t]++you", "cheers")) + _SIGN_OFF_END)
+# A title: the title itself goes with the name ("Mrs Patel").
+_TITLED = re.compile(r"[MDP](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x)|(?<=D)r|(?<=P)rof)\.?+[ \t]++")
+_FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
+
+_NEXT_WORD = re.compile(rf"[ \t]*+({_ANY_WORD})")
+_CAPITALISED = re.compile(_NAME_WORD)
+_TITLE_AHEAD = re.compile(rf"{_TITLE}[ \t]++")
+_ANY_TITLE_AHEAD = re.compile(rf"(?i:{_TITLE})[ \t]++")
+_INITIAL_AHEAD = re.compile(_INITIAL)
+# Words and ends of sentences, to read what comes before a "from".
+_HEAD_TOKEN = re.compile(rf"[{_UP}{_LOW}][\w'’-]*+|[.!?:;\r\n\x00]")
 
 
-def _name_replacer(*, at_end: bool) -> Callable[[re.Match[str]], str]:
-    """The replacement for a cue and the words after it: the words up to the first one that
-    is not a name become ``[name removed]``, unless a place word follows them (then they name
-    a place) or, for greetings and sign-offs (``at_end``), the line goes on."""
+def _case(word: str) -> str:
+    """How a word is written: ``"title"`` ("Jane", "McDonald"), ``"upper"`` ("JANE"),
+    ``"lower"`` ("jane"), or ``"other"`` (one letter, "iPhone")."""
+    if _CAPITALISED.fullmatch(word):
+        return "title"
+    if len(word) > 1 and word.isupper():
+        return "upper"
+    if len(word) > 1 and word.islower():
+        return "lower"
+    return "other"
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
-        words = name.split()
-        first = 1 if words[0].rstrip(".") in _TITLES else 0
-        if first < len(words) and _INITIAL_WORD.fullmatch(words[first]):
-            first += 1
-        last = first
-        while last < len(words) and words[last] not in _NOT_NAME_WORDS:
-            last += 1
-        if last == first:
-            return match.group(0)
-        if last == len(words):
-            end = len(name)
-            following = _FOLLOWING_WORD.match(match.string, match.end())
-            ends_line = bool(_NAME_ENDS.match(match.string, match.end()))
-        else:  # the words after the name are part of the match
-            end = 0
-            for word in words[:last]:
-                end = name.index(word, end) + len(word)
-            following = _FOLLOWING_WORD.match(name, end)
-            ends_line = False
-        if following and following.group(1) in _PLACE_WORDS:
-            return match.group(0)
-        if at_end and not ends_line:
-            return match.group(0)
-        cue = match.group(0)[: match.start("name") - match.start()]
-        return cue + NAME_MARK + name[end:]
 
-    return replace
+def _always(cue: re.Match[str]) -> bool:
+    return True
+
+
+def _never(cue: re.Match[str]) -> bool:
+    return False
+
+
+def _on_its_own_line(cue: re.Match[str]) -> bool:
+    """True for a sign-off followed by a new line ("Thanks\njo"), where a word is a name."""
+    return "\n" in cue.group(0)
+
+
+def _after_comma_or_line(cue: re.Match[str]) -> bool:
+    """True for a sign-off followed by a comma or a new line ("Regards, jo"), not for the
+    word inside a sentence ("we sincerely apologise")."""
+    return "\n" in cue.group(0) or "," in cue.group(0)
+
+
+def _in_running_text(cue: re.Match[str]) -> bool:
+    """False when the two words before a "from" are capitalised, in one sentence: a title
+    written in Title Case ("Water Leaking from Drain Cover"), where capitals name no one."""
+    tokens = _HEAD_TOKEN.findall(cue.string, max(0, cue.start() - 60), cue.start())
+    return len(tokens) < 2 or not all(token[0].isupper() for token in tokens[-2:])
+
+
+@dataclass(frozen=True)
+class _Cue:
+    """Names after a cue: the words after each match of ``pattern`` that make a name (up to
+    the first that is not one) become ``[name removed]``.
+
+    Up to three capitalised words make a name ("Jane Mary Doe"), after a title or an initial.
+    After a cue that says a name follows (``loose``: "reported by", "my name is"), up to two
+    words in small letters or capitals do too ("jane doe", "JANE DOE"), unless they are
+    ordinary words ("a neighbour", "PHONE") or describe what follows ("wheelchair users").
+    """
+
+    pattern: re.Pattern[str]
+    #: Lower-case texts one of which every match contains: without them, the rule is skipped.
+    anchors: tuple[str, ...]
+    #: Whether words in small letters or capitals may be a name, after this match of the cue.
+    loose: Callable[[re.Match[str]], bool] = _never
+    #: Whether the name must end its line or be followed by punctuation (greetings, sign-offs).
+    at_end: bool = False
+    #: The fewest words that make a name.
+    fewest: int = 1
+    #: Capitalised words that are not names and end a name.
+    not_names: frozenset[str] = _NOT_NAME_WORDS
+    #: Words that make the capitalised words before them a place ("Preston Road Surgery").
+    places: frozenset[str] = _PLACE_WORDS
+    #: Endings that make a first word a place's ("Sutton Wick").
+    place_endings: tuple[str, ...] = ()
+    #: Whether the cue is a title, removed with the name.
+    titled: bool = False
+    #: A further test of the cue's match.
+    fits: Callable[[re.Match[str]], bool] = _always
+
+    def sub(self, text: str) -> str:
+        """The text with the names after each cue replaced."""
+        pieces = []
+        done = at = 0
+        while (cue := self.pattern.search(text, at)) is not None:
+            at = cue.end()
+            end = self._name_end(cue)
+            if end is not None:
+                pieces += [text[done : cue.start() if self.titled else cue.end()], NAME_MARK]
+                done = at = end
+        pieces.append(text[done:])
+        return "".join(pieces)
+
+    def _name_end(self, cue: re.Match[str]) -> int | None:
+        """Where the name after ``cue`` ends, or ``None`` when no name follows it."""
+        text = cue.string
+        loose = self.loose(cue)
+        first = {"title", "upper", "lower"} if loose else {"title"}
+        start = cue.end()
+        title = (_ANY_TITLE_AHEAD if loose else _TITLE_AHEAD).match(text, start)
+        if title is not None:
+            start = title.end()
+        initial = _INITIAL_AHEAD.match(text, start)
+        if initial is not None:  # "J. Smith", "J SMITH"; but "A JOGGER" is no initial
+            start = initial.end()
+            first &= {"title"} if initial.group(0)[0] in "AI" else {"title", "upper"}
+        end, cases = self._words(text, start, first=first, loose=loose)
+        if len(cases) < self.fewest or not self.fits(cue):
+            return None
+        following = _FOLLOWING_WORD.match(text, end)
+        if following is not None:
+            word = following.group(1)
+            if word in self.places if set(cases) == {"title"} else word.casefold() in _LOOSE_PLACES:
+                return None
+        if self.at_end and not _NAME_ENDS.match(text, end):
+            return None
+        return end
+
+    def _words(
+        self, text: str, start: int, *, first: set[str], loose: bool
+    ) -> tuple[int, list[str]]:
+        """The end of the words of a name from ``start``, and the case of each: capitalised
+        words (up to three), or up to two in small letters or capitals (not mixed)."""
+        end = start
+        cases: list[str] = []
+        while len(cases) < 3:
+            word = _NEXT_WORD.match(text, end)
+            if word is None:
+                break
+            name = word.group(1)
+            case = _case(name)
+            if not cases:
+                fits = case in first
+            elif len(cases) == 2:
+                fits = case == "title" and cases == ["title", "title"]
+            else:
+                fits = case == cases[0] or (loose and {case, cases[0]} == {"title", "upper"})
+            if not fits or (not cases and name.lower().endswith(self.place_endings)):
+                break
+            if name in self.not_names if case == "title" else name.casefold() in _LOOSE_NOT_NAMES:
+                break
+            cases.append(case)
+            end = word.end()
+        return end, cases
 
 
 def _address_replacer(match: re.Match[str]) -> str:
@@ -370,10 +587,30 @@ def _address_replacer(match: re.Match[str]) -> str:
     return ADDRESS_MARK
 
 
+def _email_replacer(match: re.Match[str]) -> str:
+    """``[email removed]``; but for "at" written as a word before a domain with real dots,
+    only when the name before it looks like an address's ("jo.bloggs", "jo1") or the domain
+    is a mail service's ("jo at gmail.com"), and never for a web address ("www.", a path)."""
+    domain = match.group("domain")
+    if domain is None:
+        return EMAIL_MARK
+    web = domain[:4].lower() == "www." or match.string.startswith("/", match.end())
+    host = domain.split(".", 1)[0].lower()
+    if not web and (_ADDRESS_LIKE.search(match.group("local")) or host in _MAIL_HOSTS):
+        return EMAIL_MARK
+    return match.group(0)
+
+
 # Where an email may start: before an "@" or an "at" standing alone, the run of characters
-# of the part before it (read backwards, on the reversed text).
+# of the part before it (read backwards, on the reversed text); and, after a spaced "@" or
+# an "at", before the words joined to that run by dots written out or spaced ("john dot
+# smith at", "jo . bloggs @").
 _EMAIL_AT = re.compile(r"[@aA](?:(?<=@)|(?<![^\W\d_].)(?<=[aA])[tT](?![^\W\d_]))")
-_BEFORE_AT = re.compile(r"[ \t]*+[\[(<{]?+[ \t]*+[\w.+'’-]++")
+_BEFORE_AT = re.compile(r"(?P<gap>[ \t]*+[\[(<{]?+[ \t]*+)[\w.+'’-]++")
+_DOT_WORD_REVERSED = (
+    r"(?:[ \t]*+[\])>}][ \t]*+(?i:tod)[ \t]*+[\[(<{][ \t]*+|[ \t]++(?i:tod)[ \t]++)"
+)
+_MORE_BEFORE_AT = re.compile(rf"(?:(?:{_DOT_WORD_REVERSED}|{_SPACED_DOT})[\w.+'’-]++)*+")
 # Where a postcode may start: one or two letters before a digit that follows a letter.
 _POSTCODE_DIGIT = re.compile(r"\d(?<=[A-Za-z]\d)")
 
@@ -382,8 +619,13 @@ def _email_starts(text: str) -> Iterator[int]:
     reverse = text[::-1]
     for at in _EMAIL_AT.finditer(text):
         before = _BEFORE_AT.match(reverse, len(text) - at.start())
-        if before is not None:
-            yield len(text) - before.end()
+        if before is None:
+            continue
+        if before.group("gap") or at.group(0) != "@":
+            more = _MORE_BEFORE_AT.match(reverse, before.end())
+            if more is not None and more.end() > before.end():
+                yield len(text) - more.end()
+        yield len(text) - before.end()
 
 
 def _postcode_starts(text: str) -> Iterator[int]:
@@ -424,22 +666,35 @@ class _Rule:
 
 
 _DIGITS = tuple("0123456789")
-_RULES = (
-    _Rule(_EMAIL, EMAIL_MARK, ("@", "at"), _email_starts),
+_RULES: tuple[_Rule | _Cue, ...] = (
+    _Rule(_EMAIL, _email_replacer, ("@", "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
     _Rule(_FLAT, ADDRESS_MARK, ("flat", "apartment", "apt", "unit")),
-    _Rule(_BY, _name_replacer(at_end=False), ("by",)),
-    _Rule(_SELF, _name_replacer(at_end=False), ("name", "i'm", "i’m", "am")),
-    _Rule(_NAME_FIELD, _name_replacer(at_end=False), ("name",)),
-    _Rule(_GREETING, _name_replacer(at_end=True), ("dear", "hi", "hello", "good")),
-    _Rule(
-        _SIGN_OFF,
-        _name_replacer(at_end=True),
-        ("thank", "regards", "wishes", "cheers", "sincerely", "faithfully"),
+    _Cue(_BY, ("by",), loose=_always),
+    _Cue(_MY_NAME, ("name",), loose=_always),
+    _Cue(_I_AM, ("i'm", "i’m", "am")),
+    _Cue(_NAME_FIELD, ("name", "from"), loose=_always),
+    _Cue(_GREETING, ("dear", "hi", "hello", "good"), loose=_always, at_end=True),
+    _Cue(
+        _REGARDS,
+        ("regards", "wishes", "sincerely", "faithfully"),
+        loose=_after_comma_or_line,
+        at_end=True,
     ),
-    _Rule(_TITLED, _name_replacer(at_end=False), ("mr", "ms", "miss", "mx", "dr", "prof")),
+    _Cue(_THANKS, ("thank", "cheers"), loose=_on_its_own_line, at_end=True),
+    _Cue(_TITLED, ("mr", "ms", "miss", "mx", "dr", "prof"), titled=True),
+    # A plain "from" is a weak cue: two capitalised words at least, none a place's.
+    _Cue(
+        _FROM,
+        ("from",),
+        fewest=2,
+        not_names=_NOT_NAME_WORDS | _FROM_PUBLIC,
+        places=_PLACE_WORDS | _FROM_PUBLIC,
+        place_endings=_PLACE_ENDINGS,
+        fits=_in_running_text,
+    ),
 )
 # Cells of a column are joined by this character to be scrubbed in one pass; no pattern
 # matches it, and every pattern treats it as the end of a text.
@@ -469,17 +724,22 @@ def _scrub_all(texts: list[str]) -> list[str]:
 def redact(text: object) -> object:
     """Replace the personal data written in ``text``; values other than text pass through.
 
-    Emails (also written "jo at example dot com" or "jo [at] example [dot] com"), UK phone
-    numbers, full postcodes, home addresses (a house number and a street) and names after a
-    cue ("reported by", "my name is", "Dear", "Regards,", "Mrs") become marks. Places,
-    organisations and streets without a house number stay.
+    Emails (also written "jo at example dot com", "jo [at] example [dot] com", "jo.bloggs at
+    gmail.com" or "jo . bloggs @ gmail . com"), UK phone numbers, full postcodes, home
+    addresses (a house number and a street) and names after a cue ("reported by", "my name
+    is", "Dear", "Regards,", "Mrs", "from" before two capitalised words) become marks.
+    Places, organisations and streets without a house number stay.
 
     >>> redact("Call me on 07700 900123 or jo@example.com")
     'Call me on [phone removed] or [email removed]'
     >>> redact("Reported by Jane Doe, 12 Acacia Avenue, PR7 1AA")
     'Reported by [name removed], [address removed], [postcode removed]'
+    >>> redact("REPORTED BY JANE DOE, email from Ann Lee: john dot smith at gmail dot com")
+    'REPORTED BY [name removed], email from [name removed]: [email removed]'
     >>> redact("Bins overflowing on Church Road by Leyland United Football Club")
     'Bins overflowing on Church Road by Leyland United Football Club'
+    >>> redact("Reported by a neighbour, trolleys from Asda and Leyland Town Council")
+    'Reported by a neighbour, trolleys from Asda and Leyland Town Council'
     """
     if not isinstance(text, str):
         return text
