@@ -636,3 +636,11 @@ def test_paris_reports_are_read_when_the_working_crs_is_paris_own(tmp_path, monk
         to_utm.transform(2.3522, 48.8566), abs=0.001
     )
     assert not any("outside Great Britain" in n for n in local.notes)
+
+
+def test_a_file_geodatabase_folder_is_no_reports_file(tmp_path):
+    folder = tmp_path / "reports.gdb"
+    folder.mkdir()
+    for reader in (read_reports, reports_from_fixmystreet, reports_from_csv, reports_from_open311):
+        with pytest.raises(InputFileError, match="File Geodatabase.*Export the reports as CSV"):
+            reader(folder)
