@@ -677,3 +677,84 @@ def test_a_zone_is_checked_before_anything_else_is_read(tmp_path):
     assert "There is no zone 'Cowslp'. Did you mean 'Cowslip' (cowslip)?" in result.output
     assert "missing.osm" not in result.output
     assert not (folder / "out" / "maps").exists()
+
+
+def _file_geodatabase(path, frame, layer):
+    """``frame`` written as a File Geodatabase folder (GDAL's OpenFileGDB writes them)."""
+    frame.to_file(path, driver="OpenFileGDB", layer=layer, engine="pyogrio", promote_to_multi=True)
+    assert path.is_dir()
+    return path
+
+
+def test_asset_and_zone_inputs_read_file_geodatabase_folders(tmp_path):
+    import geopandas as gpd
+    import pandas as pd
+
+    from conftest import SAMPLE
+
+    walkabout = pd.read_csv(SAMPLE / "assets_walkabout.csv").dropna(subset=["Latitude"])
+    parks = gpd.GeoDataFrame(
+        {"SITE_NAME": walkabout["Name"], "ASSET_TYPE": walkabout["Category"]},
+        geometry=gpd.points_from_xy(walkabout["Longitude"], walkabout["Latitude"]),
+        crs="EPSG:4326",
+    )
+    assets = _file_geodatabase(tmp_path / "assets.gdb", parks, "Assets")
+    imported = run("assets", str(assets))
+    assert imported.exit_code == 0, imported.output
+    counts = rf"assets.gdb\s+rows\s+{len(parks)}\s+{len(parks)}\s+0\s+0"
+    assert re.search(counts, imported.output)
+    assert "name <- 'SITE_NAME' (header); category <- 'ASSET_TYPE' (header)" in imported.output
+    # Bench 6, bench 2, Benches 2 and seat 1 are benches; Tree 7 are trees
+    assert re.search(r"bench\s+11\n", imported.output)
+    assert re.search(r"tree\s+7\n", imported.output)
+
+    sample = gpd.read_file(SAMPLE / "zones.geojson")
+    zones = _file_geodatabase(tmp_path / "zones.gdb", sample, "Zones20mph")
+    osm = str(SAMPLE / "yarrowside.osm")
+    out, expected = tmp_path / "summary.csv", tmp_path / "sample.csv"
+    summary = run("summary", "--zones", str(zones), "--osm-file", osm,
+                  "--assets", str(assets), "-o", str(out))  # fmt: skip
+    assert summary.exit_code == 0, summary.output
+    assert "Reading assets from assets.gdb" in summary.output
+    assert run("-q", "summary", "--sample", "-o", str(expected)).exit_code == 0
+    table = pd.read_csv(out, encoding="utf-8-sig").set_index("zone_id")
+    same = pd.read_csv(expected, encoding="utf-8-sig").set_index("zone_id")
+    assert table.index.tolist() == same.index.tolist()  # the zones read from the folder
+    assert table["street_km"].tolist() == same["street_km"].tolist()
+
+
+def test_gaps_reads_speed_limit_lines_from_a_file_geodatabase_folder(tmp_path):
+    import geopandas as gpd
+
+    import healthy_streets as hs
+
+    from conftest import SAMPLE
+
+    streets = hs.street_network_from_osm_file(SAMPLE / "yarrowside.osm").layer
+    siskin = streets[streets["name"] == "Siskin Street"].union_all()
+    lines = gpd.GeoDataFrame({"SPEEDLIMIT": ["20mph"]}, geometry=[siskin], crs=streets.crs)
+    gdb = _file_geodatabase(tmp_path / "limits.gdb", lines, "SpeedLimits")
+    result = run("gaps", "--sample", "--speed-limits", str(gdb))
+    assert result.exit_code == 0, result.output
+    assert "Siskin Street" in result.output.split("council limit differs")[1]
+    assert "OSM 30 mph, council 20 mph" in result.output
+
+
+def test_a_folder_that_is_no_file_geodatabase_is_refused_in_one_line(tmp_path):
+    from conftest import SAMPLE
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    osm = str(SAMPLE / "yarrowside.osm")
+    for args in (
+        ["assets", str(folder)],
+        ["zones", str(folder)],
+        ["network", "--osm-file", osm, "--zones", str(folder)],
+        ["summary", "--zones", str(folder), "--osm-file", osm],
+        ["hotspots", "--sample", "--assets", str(folder)],
+        ["gaps", "--sample", "--speed-limits", str(folder)],
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "is a folder, not a file: name the file inside it" in result.output, args
+        assert "ends .gdb" in result.output and "Traceback" not in result.output

@@ -590,3 +590,84 @@ def test_missing_value_texts_in_an_excel_sheet(tmp_path):
     assert result.layer["category"].tolist() == ["playground", "other"]
     assert result.layer["category_text"].isna().tolist() == [False, True]
     assert result.layer["notes"].isna().all()
+
+
+PARIS_ASSETS = """Name,Type,Latitude,Longitude
+Bibliothèque Forney,Library,48.8534,2.3600
+Square du Temple,Park,48.8648,2.3607
+École Saint-Merri,School,48.8590,2.3510
+Parc de la Tête d'Or,Park,45.7772,4.8554
+"""
+
+
+def _paris_utm(lon, lat):
+    return Transformer.from_crs("EPSG:4326", "EPSG:32631", always_xy=True).transform(lon, lat)
+
+
+def test_a_paris_spreadsheet_is_read_when_the_working_crs_is_paris_own(tmp_path, monkeypatch):
+    from healthy_streets import settings
+
+    path = tmp_path / "paris.csv"
+    path.write_text(PARIS_ASSETS)
+    monkeypatch.setattr(settings, "working_crs", "EPSG:32631")
+    result = read_assets(path)
+    assert result.layer.crs == "EPSG:32631" and result.n_rejected == 0
+    assets = result.layer.set_index("name")
+    assert assets.loc["Square du Temple", "category"] == "park"
+    assert assets.loc["Bibliothèque Forney"].geometry.coords[0] == pytest.approx(
+        _paris_utm(2.3600, 48.8534), abs=0.001
+    )
+    assert not any("outside Great Britain" in note for note in result.notes)
+    # the project area still sets apart what lies outside it: Lyon is 390 km away
+    area = shapely.Point(*_paris_utm(2.355, 48.86)).buffer(3000)
+    in_paris = read_assets(path, area=area)
+    assert in_paris.layer["source_ref"].tolist() == ["2", "3", "4"]
+    assert in_paris.outside["row"].tolist() == ["5"] and in_paris.n_rejected == 0
+    assert in_paris.outside["distance_m"].iloc[0] == pytest.approx(390_000, rel=0.02)
+
+
+def test_a_paris_spreadsheet_in_a_british_project_is_said_once_and_rejected(tmp_path):
+    path = tmp_path / "paris.csv"
+    path.write_text(PARIS_ASSETS)
+    result = read_assets(path)  # the working CRS is the National Grid
+    assert len(result.layer) == 0 and result.n_rejected == 4
+    assert result.rejected["reason"].str.contains("outside Great Britain").all()
+    [note] = [n for n in result.notes if "working CRS" in n]
+    assert note.startswith("4 of 4 rows with latitude/longitude lie outside Great Britain")
+    assert "48.86° N, 2.36° E" in note
+    assert 'hs.settings.working_crs = "EPSG:32631"' in note
+
+
+def test_a_british_file_with_a_stray_row_abroad_gets_no_note(walkabout):
+    result = read_assets(walkabout)
+    assert result.rejected["row"].tolist().count("8") == 1  # Paris, rejected by itself
+    assert not any("working CRS" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("name", ["paris.geojson", "paris_wkt.csv"])
+def test_paris_features_by_the_working_crs(tmp_path, monkeypatch, name):
+    import geopandas as gpd
+
+    from healthy_streets import settings
+
+    path = tmp_path / name
+    parks = gpd.GeoDataFrame(
+        {"name": ["Square du Temple", "Parc Monceau"], "type": ["Park", "Park"]},
+        geometry=[shapely.Point(2.3607, 48.8648), shapely.Point(2.3088, 48.8797)],
+        crs="EPSG:4326",
+    )
+    if path.suffix == ".csv":  # a WKT column that names no CRS
+        parks.assign(WKT=parks.geometry.to_wkt()).drop(columns="geometry").to_csv(path, index=False)
+    else:
+        parks.to_file(path)
+    british = read_assets(path)
+    assert british.n_rejected == 2
+    assert british.rejected["reason"].str.contains("outside Great Britain").all()
+    [note] = [n for n in british.notes if "working CRS" in n]
+    assert note.startswith("2 of 2 features lie outside Great Britain") and "EPSG:32631" in note
+    monkeypatch.setattr(settings, "working_crs", "EPSG:32631")
+    local = read_assets(path)
+    assert local.n_rejected == 0 and local.layer["category"].tolist() == ["park", "park"]
+    assert local.layer.geometry.iloc[1].coords[0] == pytest.approx(
+        _paris_utm(2.3088, 48.8797), abs=0.001
+    )

@@ -139,3 +139,36 @@ def test_places_in_another_working_crs_are_those_the_national_grid_converts_to()
     assert (
         utm.get_coordinates().to_numpy().tolist() == expected.get_coordinates().to_numpy().tolist()
     )
+
+
+def test_places_anywhere_when_the_working_crs_is_not_the_national_grid():
+    """With a working CRS of its own, a project abroad keeps its places; rows that are no
+    degrees are still rejected, and X/Y columns in degrees are read as such."""
+    import pandas as pd
+    from pyproj import Transformer
+
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    paris = Transformer.from_crs(4326, 32631, always_xy=True).transform(2.3522, 48.8566)
+    table = pd.DataFrame(
+        {"Latitude": ["48.8566", "120", "48.8566"], "Longitude": ["2.3522", "2.3522", "200"]},
+        index=[2, 3, 4],
+    )
+    book = AccountBook("paris.csv")
+    columns = find_coordinate_columns(list(table.columns))
+    points = points_from_table(table, columns, book, working_crs="EPSG:32631")
+    assert points.index.tolist() == [2]
+    assert points.iloc[0].coords[0] == pytest.approx(paris, abs=0.001)
+    result = book.result(pd.DataFrame(index=points.index), 3)
+    reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert "swapped" in reasons["3"] and "not degrees" in reasons["4"]
+    assert not result.notes
+
+    xy = pd.DataFrame({"X": ["2.3522"], "Y": ["48.8566"]}, index=[2])
+    book = AccountBook("paris_xy.csv")
+    columns = find_coordinate_columns(list(xy.columns))
+    points = points_from_table(xy, columns, book, working_crs="EPSG:32631")
+    assert points.iloc[0].coords[0] == pytest.approx(paris, abs=0.001)
+    notes = book.result(pd.DataFrame(index=points.index), 1).notes
+    assert any("longitude and latitude in degrees" in note for note in notes)

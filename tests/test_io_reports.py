@@ -602,3 +602,45 @@ def test_the_header_alone_says_the_columns(tmp_path):
     path.write_text('Report export\n Report ID , "Title",,Title\n1,a,b,c,d\n2,e,f,g\n')
     assert read_header(path) == list(read_table(path).columns)
     assert read_header(path) == ["Report ID", "Title", "Unnamed: 2", "Title.1"]
+
+
+PARIS_FMS = [
+    "201,Crottes de chien,,,Dog Fouling,,2024-05-02T09:15:00,,,,,confirmed,48.8566,2.3522",
+    "202,Dépôt sauvage,,,Fly tipping,,2024-05-03T10:00:00,,,,,confirmed,48.8530,2.3499",
+    "203,Lampadaire,,,Street lighting,,2024-05-04T18:30:00,,,,,confirmed,48.8606,2.3376",
+]
+PARIS_HEADER = ",".join(FMS_HEADER.split(",")[:14])
+
+
+def test_paris_reports_are_read_when_the_working_crs_is_paris_own(tmp_path, monkeypatch):
+    from pyproj import Transformer
+
+    from healthy_streets import settings
+
+    path = tmp_path / "paris_fms.csv"
+    path.write_text("\n".join([PARIS_HEADER, *PARIS_FMS]) + "\n")
+    british = reports_from_fixmystreet(path)
+    assert british.kept == 0 and british.n_rejected == 3
+    assert british.rejected["reason"].str.contains("outside Great Britain").all()
+    [note] = [n for n in british.notes if "working CRS" in n]
+    assert note.startswith("3 of 3 rows with latitude/longitude lie outside Great Britain")
+    assert 'hs.settings.working_crs = "EPSG:32631"' in note
+
+    monkeypatch.setattr(settings, "working_crs", "EPSG:32631")
+    local = reports_from_fixmystreet(path)
+    assert local.n_rejected == 0 and local.layer.crs == "EPSG:32631"
+    reports = local.layer.set_index("report_id")
+    assert reports.loc["202", "category"] == "fly_tipping"
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32631", always_xy=True)
+    assert reports.loc["201"].geometry.coords[0] == pytest.approx(
+        to_utm.transform(2.3522, 48.8566), abs=0.001
+    )
+    assert not any("outside Great Britain" in n for n in local.notes)
+
+
+def test_a_file_geodatabase_folder_is_no_reports_file(tmp_path):
+    folder = tmp_path / "reports.gdb"
+    folder.mkdir()
+    for reader in (read_reports, reports_from_fixmystreet, reports_from_csv, reports_from_open311):
+        with pytest.raises(InputFileError, match="File Geodatabase.*Export the reports as CSV"):
+            reader(folder)

@@ -341,6 +341,35 @@ def test_speed_limit_lines(tmp_path):
     assert result.columns["group"]["how"] == "named by you"
 
 
+def test_the_limit_column_of_speed_limit_lines_is_found_by_its_values(tmp_path):
+    """A GeoPackage whose columns are headed F1, F2, F3: the limits are the column whose
+    values read as speed limits, not the street names beside it, and the guess is shown."""
+    from healthy_streets.io.zones import read_speed_limit_lines
+
+    lines = council_lines().rename(columns={"LAYER": "F3", "ZONE": "F2"})
+    lines["F1"] = ["Mill Lane", "Church Street", "A59", "B5256 Station Road", "Moor Road"]
+    path = tmp_path / "limits.gpkg"
+    lines[["F1", "F2", "F3", "geometry"]].to_file(path)
+    result = read_speed_limit_lines(path)
+    layer = result.layer
+    assert layer["limit_text"].tolist()[:4] == [
+        "20mph streets",
+        "20mph streets",
+        "Part time 20mph",
+        "30mph",
+    ]
+    assert layer["speed_mph"].tolist()[:4] == [20.0, 20.0, 20.0, 30.0]
+    assert layer["part_time"].tolist() == [False, False, True, False, False]
+    assert layer.loc[4, "limit_kind"] == "unknown"  # '??' is kept, with no limit
+    assert result.columns["limit"] == {
+        "column": "F3",
+        "how": "content: 80% of its values read as speed limits",
+        "share": 0.8,
+    }
+    assert "limit <- 'F3' (content: 80% of its values read as speed limits)" in result.notes[0]
+    assert result.kept == result.rows_in == 5 and result.n_rejected == 0
+
+
 def test_bands_are_kept_as_bands_and_lines_with_no_limit_are_kept(tmp_path):
     from healthy_streets.io.zones import read_speed_limit_lines
 

@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from healthy_streets.cli.options import InputFile
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -36,7 +38,7 @@ def inputs_options(func: F) -> F:
         click.option(
             "--zones",
             "zones_file",
-            type=click.Path(),
+            type=InputFile(),
             default=None,
             help="Council 20mph zones file (a .gdb folder too).",
         ),
@@ -51,8 +53,8 @@ def inputs_options(func: F) -> F:
             "--assets",
             "asset_files",
             multiple=True,
-            type=click.Path(dir_okay=False),
-            help="Asset file. Repeatable.",
+            type=InputFile(),
+            help="Asset file (a .gdb folder too). Repeatable.",
         ),
         click.option(
             "--reports",

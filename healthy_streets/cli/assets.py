@@ -7,6 +7,7 @@ import click
 from healthy_streets.cli._inputs import check_store_output, store_output
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
+    InputFile,
     crs_opt,
     gpkg_output_opt,
     layer_opt,
@@ -17,7 +18,7 @@ from healthy_streets.cli.options import (
 
 
 @click.command("assets")
-@click.argument("file", type=click.Path(dir_okay=False), required=False)
+@click.argument("file", type=InputFile(), required=False)
 @click.option(
     "--place",
     default=None,
@@ -62,9 +63,10 @@ def command(
     """Read community assets from FILE and say what was kept.
 
     FILE is a walkabout spreadsheet (CSV or .xlsx with latitude/longitude, easting/northing,
-    OS grid references or postcodes), a GeoJSON, KML/KMZ (Google My Maps), GeoPackage or
-    Shapefile, the file residents download from a meeting map's "Add a place" tool, or an
-    OpenStreetMap extract (benches, parks, schools, bins... by their tags).
+    OS grid references or postcodes), a GeoJSON, KML/KMZ (Google My Maps), GeoPackage,
+    Shapefile or File Geodatabase (a .gdb folder, or zipped), the file residents download
+    from a meeting map's "Add a place" tool, or an OpenStreetMap extract (benches, parks,
+    schools, bins... by their tags).
 
     Each column's role is found by its header (Name, Site name, Location, What is it,
     site_type, fclass...) or by its values (distinct short texts are the name, texts the
@@ -80,6 +82,7 @@ def command(
       healthy-streets assets walkabout.xlsx --postcodes ONSPD_NOV_2025.csv --output project.gpkg
       healthy-streets assets my_maps_export.kmz --synonym "Chatty bench=bench"
       healthy-streets assets community-additions.geojson --output project.gpkg
+      healthy-streets assets council_assets.gdb --layer Defibrillators
       healthy-streets assets data/sample/yarrowside.osm
     """
     from healthy_streets.model.taxonomy import asset_taxonomy

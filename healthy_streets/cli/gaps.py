@@ -10,7 +10,7 @@ import click
 from healthy_streets._audience import speaking_to
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
 from healthy_streets.cli._report import print_imports, show
-from healthy_streets.cli.options import overwrite_opt, pairs_opt
+from healthy_streets.cli.options import InputFile, overwrite_opt, pairs_opt
 
 #: The speed-limit file's own flags, named in its messages.
 _LIMITS_FLAGS = {"layer": "--speed-limits-layer", "fields": "--speed-limits-field"}
@@ -29,9 +29,10 @@ _LIMITS_FLAGS = {"layer": "--speed-limits-layer", "fields": "--speed-limits-fiel
 @click.option(
     "--speed-limits",
     "limits_file",
-    type=click.Path(dir_okay=False),
+    type=InputFile(),
     default=None,
-    help="Council speed-limit lines: also list streets where OSM's limit differs.",
+    help="Council speed-limit lines (a .gdb folder too): also list streets where OSM's limit "
+    "differs.",
 )
 @click.option(
     "--speed-limits-layer",

@@ -8,7 +8,7 @@ import click
 
 from healthy_streets.cli._inputs import check_store_output, store_output, zones_layer_opt
 from healthy_streets.cli._report import print_imports, say
-from healthy_streets.cli.options import crs_opt, gpkg_output_opt, overwrite_opt
+from healthy_streets.cli.options import InputFile, crs_opt, gpkg_output_opt, overwrite_opt
 from healthy_streets.model.vocabulary import NATIONS
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def _bbox(
 @click.option(
     "--zones",
     "zones_file",
-    type=click.Path(),
+    type=InputFile(),
     default=None,
     help="Zones file: keep streets within --buffer of them; with no other source, "
     "download the streets around them.",

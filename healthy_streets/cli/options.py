@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class InputFile(click.Path):
+    """A data file to read, or a File Geodatabase: a folder whose name ends ``.gdb``. Any
+    other folder is refused in one line; whether the file exists is the reader's to say."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=True)
+        self.name = "file"  # FILE in the help
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = super().convert(value, param, ctx)
+        folder = Path(os.fsdecode(path))
+        if folder.is_dir() and folder.suffix.lower() != ".gdb":
+            self.fail(
+                f"{os.fsdecode(value)!r} is a folder, not a file: name the file inside it (a "
+                "folder is read only as a File Geodatabase, whose name ends .gdb).",
+                param,
+                ctx,
+            )
+        return path
+
 
 overwrite_opt = click.option(
     "--overwrite",

@@ -7,6 +7,7 @@ import click
 from healthy_streets.cli._inputs import store_output
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
+    InputFile,
     crs_opt,
     gpkg_output_opt,
     layer_opt,
@@ -16,7 +17,7 @@ from healthy_streets.cli.options import (
 
 
 @click.command("zones")
-@click.argument("file", type=click.Path())
+@click.argument("file", type=InputFile())
 @crs_opt
 @layer_opt
 @pairs_opt(

@@ -14,6 +14,13 @@ county's file read for one town): it is set apart, counted with its distance fro
 (:meth:`~healthy_streets.model.account.AccountBook.outside_area`), and not rejected. A file
 whose every row has latitude and longitude swapped has its two columns headed the wrong
 way round: its rows are read swapped and each is counted as repaired.
+
+Great Britain is the project's place when the working CRS is the British National Grid. A
+file most of whose places lie elsewhere then gets one note naming the working CRS to set
+(:func:`national_grid_note`) besides its rows' rejections. With another working CRS (a
+project in Paris, say), latitude and longitude are places anywhere on Earth, and only the
+project area sets rows apart; eastings, northings, grid references and postcodes are still
+the National Grid's.
 """
 
 from __future__ import annotations
@@ -43,12 +50,14 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
+from healthy_streets.model.uk import place_phrase, suggested_crs
 
 __all__ = [
     "COORDINATE_COLUMNS",
     "coordinate_guesses",
     "find_coordinate_columns",
     "grid_ref_to_bng",
+    "national_grid_note",
     "outside_great_britain",
     "points_from_table",
     "set_apart_outside",
@@ -114,6 +123,8 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: Latitude/longitude box of Great Britain and Northern Ireland (with a margin).
 GB_LONLAT = (-8.9, 49.8, 2.0, 61.0)
+#: Longitude/latitude of the whole world: the places of a project outside Britain.
+WORLD_LONLAT = (-180.0, -90.0, 180.0, 90.0)
 #: Easting/northing box of the National Grid.
 GB_BNG = (0.0, 0.0, 700_000.0, 1_250_000.0)
 
@@ -350,7 +361,8 @@ def points_from_table(
     The returned series is indexed like ``table`` and holds only the rows kept. The places
     are worked out on arrays of coordinates, and a point is made only for each row kept.
     """
-    columns = _degrees_in_xy(table, columns, book)
+    british = working_is_british(working_crs)
+    columns = _degrees_in_xy(table, columns, book, british=british)
     lat = _numbers(table, columns.lat).to_numpy(dtype=float)
     lon = _numbers(table, columns.lon).to_numpy(dtype=float)
     x = np.full(len(table), np.nan)
@@ -358,31 +370,31 @@ def points_from_table(
     reason = np.full(len(table), "", dtype=object)
 
     has_ll = ~np.isnan(lat) & ~np.isnan(lon)
-    swapped = has_ll & _in_box(lat, lon, GB_LONLAT) & ~_in_box(lon, lat, GB_LONLAT)
-    if swapped.any() and not (has_ll & _in_box(lon, lat, GB_LONLAT)).any():
-        # every row the wrong way round: the columns' headings are swapped, not the values
-        book.repair_many(
-            table.index[swapped].to_series(),
-            f"The {columns.lat!r} and {columns.lon!r} columns are the wrong way round in "
-            "every row, so each row was read with them swapped.",
-            field=f"{columns.lat}, {columns.lon}",
-        )
-        lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
-        swapped = np.zeros(len(table), dtype=bool)
+    lat, lon, swapped, outside_ll = _check_lonlat(
+        lat, lon, has_ll, columns, book, table=table, british=british
+    )
     zeros_ll = has_ll & (lat == 0) & (lon == 0)
-    outside_ll = has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped & ~zeros_ll
+    outside_ll &= ~zeros_ll
     good_ll = has_ll & ~swapped & ~outside_ll & ~zeros_ll
-    if good_ll.any():
-        x[good_ll], y[good_ll] = _TO_BNG.transform(lon[good_ll], lat[good_ll])
-    reason[swapped] = (
-        "Latitude and longitude look swapped (latitude should be about 50 to 60 in Britain, "
-        "longitude about -8 to 2). Swap the two columns' values."
-    )
+    # places in Britain go by the National Grid (as its eastings and northings do); others
+    # (with a working CRS of their own) are kept in degrees and converted from them
+    abroad = good_ll & ~_in_box(lon, lat, GB_LONLAT)
+    in_britain = good_ll & ~abroad
+    if in_britain.any():
+        x[in_britain], y[in_britain] = _TO_BNG.transform(lon[in_britain], lat[in_britain])
+    x[abroad], y[abroad] = lon[abroad], lat[abroad]
+    reason[swapped] = _SWAPPED[british]
+    reason[outside_ll] = _NO_PLACE[british]
+    if british and outside_ll.sum() * 2 > has_ll.sum():
+        book.note(
+            national_grid_note(
+                lon[outside_ll],
+                lat[outside_ll],
+                total=int(has_ll.sum()),
+                what="rows with latitude/longitude",
+            )
+        )
     reason[zeros_ll] = NOT_A_PLACE
-    reason[outside_ll] = (
-        "Latitude/longitude lie outside Great Britain, so they are not a place in this "
-        "project (not merely outside its area); check the coordinates."
-    )
 
     todo = ~has_ll
     east, north = (
@@ -424,7 +436,7 @@ def points_from_table(
         )
 
     placed = np.flatnonzero(~np.isnan(x))
-    xs, ys = _to_working(x[placed], y[placed], working_crs)
+    xs, ys = _to_working(x[placed], y[placed], working_crs, degrees=abroad[placed])
     if area is not None and len(placed):
         inside = _inside(area, xs, ys)
         turned = _swapped_into_area(
@@ -445,6 +457,53 @@ def points_from_table(
             row, reason[i], field=columns.describe(), value=_row_coordinates(table, columns, row)
         )
     return gpd.GeoSeries(shapely.points(xs, ys), index=table.index[placed], crs=working_crs)
+
+
+def _check_lonlat(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    has_ll: np.ndarray,
+    columns: CoordinateColumns,
+    book: AccountBook,
+    *,
+    table: pd.DataFrame,
+    british: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The latitudes and longitudes to use, and which rows look swapped and which are no
+    place: outside Great Britain in a project in Britain (``british``), not degrees in one
+    elsewhere. A British file whose every row is swapped has its columns headed the wrong
+    way round: its rows are read swapped, each counted as repaired."""
+    if not british:
+        swapped = has_ll & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
+        return lat, lon, swapped, has_ll & ~_in_box(lon, lat, WORLD_LONLAT) & ~swapped
+    swapped = has_ll & _in_box(lat, lon, GB_LONLAT) & ~_in_box(lon, lat, GB_LONLAT)
+    if swapped.any() and not (has_ll & _in_box(lon, lat, GB_LONLAT)).any():
+        # every row the wrong way round: the columns' headings are swapped, not the values
+        book.repair_many(
+            table.index[swapped].to_series(),
+            f"The {columns.lat!r} and {columns.lon!r} columns are the wrong way round in "
+            "every row, so each row was read with them swapped.",
+            field=f"{columns.lat}, {columns.lon}",
+        )
+        lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
+        swapped = np.zeros(len(table), dtype=bool)
+    return lat, lon, swapped, has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped
+
+
+def national_grid_note(lon: np.ndarray, lat: np.ndarray, *, total: int, what: str) -> str:
+    """The note for a file most of whose ``total`` places (``what`` they are: "features")
+    lie outside Great Britain (those places given, in degrees) while the working CRS is the
+    British National Grid: they are rejected, and the working CRS to name for a project
+    where they are."""
+    centre_lon, centre_lat = float(np.median(lon)), float(np.median(lat))
+    crs = suggested_crs(centre_lon, centre_lat)
+    return (
+        f"{len(lon)} of {total} {what} lie outside Great Britain (around "
+        f"{place_phrase(centre_lon, centre_lat)}), but the working CRS is British National "
+        "Grid (EPSG:27700), which is for a project in Britain, so each is rejected as no "
+        "place in this project. For a project there, name a projected CRS for the area, "
+        f"such as {crs} (its UTM zone): {option('working_crs', crs)}."
+    )
 
 
 def _inside(area: shapely.Geometry, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -468,10 +527,19 @@ def _inside(area: shapely.Geometry, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def _to_working(x: np.ndarray, y: np.ndarray, working_crs: str) -> tuple[np.ndarray, np.ndarray]:
+def _to_working(
+    x: np.ndarray, y: np.ndarray, working_crs: str, *, degrees: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """National Grid eastings and northings in ``working_crs``, as ``GeoSeries.to_crs``
-    converts them."""
+    converts them; the points ``degrees`` (a mask) are longitude and latitude instead."""
     working = CRS.from_user_input(working_crs)
+    if degrees is not None and degrees.any():
+        xs, ys = _to_working(x[~degrees], y[~degrees], working_crs)
+        x, y = x.copy(), y.copy()
+        x[~degrees], y[~degrees] = xs, ys
+        from_degrees = Transformer.from_crs("EPSG:4326", working, always_xy=True)
+        x[degrees], y[degrees] = from_degrees.transform(x[degrees], y[degrees])
+        return x, y
     if _BNG.is_exact_same(working):
         return x, y
     return Transformer.from_crs(_BNG, working, always_xy=True).transform(x, y)
@@ -480,6 +548,20 @@ def _to_working(x: np.ndarray, y: np.ndarray, working_crs: str) -> tuple[np.ndar
 _BNG = CRS.from_epsg(27700)
 
 
+#: Why a row's latitude and longitude look swapped: in a project in Britain (True) or not.
+_SWAPPED = {
+    True: "Latitude and longitude look swapped (latitude should be about 50 to 60 in Britain, "
+    "longitude about -8 to 2). Swap the two columns' values.",
+    False: "Latitude and longitude look swapped (a latitude lies between -90 and 90). Swap "
+    "the two columns' values.",
+}
+#: Why a row's latitude and longitude are no place: in a project in Britain (True) or not.
+_NO_PLACE = {
+    True: "Latitude/longitude lie outside Great Britain, so they are not a place in this "
+    "project (not merely outside its area); check the coordinates.",
+    False: "Latitude/longitude are not degrees (latitude -90 to 90, longitude -180 to 180); "
+    "check the coordinates.",
+}
 #: Why a row at 0, 0 is rejected.
 NOT_A_PLACE = (
     "The coordinates are 0, 0, which is not a real place (a blank exported as zeros); "
@@ -604,15 +686,17 @@ def _swapped_into_area(
 
 
 def _degrees_in_xy(
-    table: pd.DataFrame, columns: CoordinateColumns, book: AccountBook
+    table: pd.DataFrame, columns: CoordinateColumns, book: AccountBook, *, british: bool = True
 ) -> CoordinateColumns:
     """``X``/``Y`` columns found as easting/northing that hold longitude/latitude degrees
-    in Britain (and no latitude/longitude columns): read as longitude and latitude."""
+    in Britain, or anywhere when the project is not (``british``), and no
+    latitude/longitude columns: read as longitude and latitude."""
     if columns.lat or columns.lon or not (columns.easting and columns.northing):
         return columns
     xs, ys = _numbers(table, columns.easting), _numbers(table, columns.northing)
     both = xs.notna() & ys.notna()
-    if not both.any() or not _in_box(xs[both], ys[both], GB_LONLAT).all():
+    box = GB_LONLAT if british else WORLD_LONLAT
+    if not both.any() or not _in_box(xs[both], ys[both], box).all():
         return columns
     book.note(
         f"The {columns.easting!r} and {columns.northing!r} columns hold longitude and "

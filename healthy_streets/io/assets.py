@@ -18,7 +18,9 @@ such as ``NA``, ``N/A``, ``null`` or ``-`` are no value. Free-text categories ma
 asset taxonomy (:mod:`healthy_streets.model.taxonomy`) with the original kept; texts that
 match nothing become ``other`` and are listed in the notes. Assets outside the project
 area are set apart with their distance from it, not rejected; places that cannot be right
-(outside Great Britain, ``0, 0``) are rejected with the reason.
+(outside Great Britain while the working CRS is the British National Grid, ``0, 0``) are
+rejected with the reason, and a file whose places mostly lie outside Great Britain gets one
+note naming the working CRS to set. With another working CRS, places anywhere are read.
 Columns that hold people (``Added By``, emails, phones) are never read; emails, phone numbers,
 home addresses and people's names written in names and notes are removed
 (:mod:`healthy_streets.model.privacy`).
@@ -58,10 +60,11 @@ from healthy_streets.io._common import (
     to_working_crs,
 )
 from healthy_streets.io._coords import (
-    GB_LONLAT,
+    WORLD_LONLAT,
     PostcodeLookup,
     coordinate_guesses,
     find_coordinate_columns,
+    national_grid_note,
     outside_great_britain,
     points_from_table,
     set_apart_outside,
@@ -388,6 +391,13 @@ def _place_features(
         _compare_wkt_with_columns(table, frame, book, guesses)
     if working_is_british(working) and len(frame):
         abroad = outside_great_britain(frame.geometry)
+        if abroad.sum() * 2 > len(frame):
+            places = frame.geometry[abroad].representative_point().to_crs("EPSG:4326")
+            book.note(
+                national_grid_note(
+                    places.x.to_numpy(), places.y.to_numpy(), total=len(frame), what="features"
+                )
+            )
         book.reject_many(
             frame.index[abroad].to_series(),
             "The feature lies outside Great Britain, so it is not a place in this project "
@@ -402,18 +412,15 @@ def _place_features(
 
 def _wkt_crs(table: pd.DataFrame, frame: gpd.GeoDataFrame) -> tuple[str | None, Guess | None]:
     """The CRS of a WKT column the file does not name, from its numbers: longitude and
-    latitude in degrees in Britain are EPSG:4326, metres on the National Grid EPSG:27700."""
+    latitude in degrees (anywhere: places outside Britain are then said and rejected when
+    the project is in Britain) are EPSG:4326, metres on the National Grid EPSG:27700."""
     column = str(frame.attrs.get("geometry_field", "geometry"))
     present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if not len(present):
         return None, None
     west, south, east, north = present.total_bounds
-    if (
-        GB_LONLAT[0] <= west
-        and east <= GB_LONLAT[2]
-        and GB_LONLAT[1] <= south
-        and north <= GB_LONLAT[3]
-    ):
+    world = WORLD_LONLAT
+    if world[0] <= west and east <= world[2] and world[1] <= south and north <= world[3]:
         how = "WKT in longitude/latitude degrees, read as EPSG:4326"
         return "EPSG:4326", Guess("geometry", column, how)
     if looks_like_bng(present.total_bounds):

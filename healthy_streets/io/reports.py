@@ -448,7 +448,7 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     >>> result = reports_from_fixmystreet("data/sample/reports_fixmystreet.csv")  # doctest: +SKIP
     >>> result.layer.groupby(["category", "status"]).size()  # doctest: +SKIP
     """
-    path = check_input(path)
+    path = _check_reports_file(path)
     roles = _header_roles(FIXMYSTREET_COLUMNS)
     table = read_table(path, columns=_read_by_fixmystreet)
     return _reports_from_table(path, table, roles, **options)
@@ -513,7 +513,7 @@ def reports_from_csv(
     >>> named = {"category": "Enquiry Type", "created": "Logged"}
     >>> result = reports_from_csv("crm_export.csv", columns=named)  # doctest: +SKIP
     """
-    path = check_input(path)
+    path = _check_reports_file(path)
     table = read_table(path)
     given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
@@ -570,7 +570,7 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     >>> result = reports_from_open311("data/sample/reports_open311.json")  # doctest: +SKIP
     >>> result.layer["status"].value_counts()  # doctest: +SKIP
     """
-    path = check_input(path)
+    path = _check_reports_file(path)
     decoded = decode_text(path)
     records = _open311_records(path, decoded.text)
     table = pd.DataFrame.from_records(records).astype("object")
@@ -579,6 +579,19 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     table = blank_cells(table)
     table.attrs["text_notes"] = decoded.notes()
     return _reports_from_table(path, table, _header_roles(OPEN311_COLUMNS), **options)
+
+
+def _check_reports_file(path: str | Path) -> Path:
+    """:func:`check_input`, and a File Geodatabase (a folder) refused: reports are tables."""
+    checked = check_input(path)
+    if checked.is_dir():
+        raise InputFileError(
+            checked,
+            "This is a File Geodatabase (a folder), which holds no reports the toolkit reads",
+            fix="Export the reports as CSV (FixMyStreet or a council export), or Open311 JSON "
+            "or XML.",
+        )
+    return checked
 
 
 def read_reports(
@@ -622,7 +635,7 @@ def read_reports(
     >>> print(result.summary())  # doctest: +SKIP
     >>> result.layer.groupby("category").size()  # doctest: +SKIP
     """
-    path = check_input(path)
+    path = _check_reports_file(path)
     if format is None:
         if path.suffix.lower() in (".json", ".xml"):
             format = "open311"

@@ -24,6 +24,7 @@ __all__ = [
     "UK_AREA",
     "lonlat_outside_uk_note",
     "outside_uk_note",
+    "place_phrase",
     "share_in_uk",
     "suggested_crs",
 ]
@@ -86,6 +87,15 @@ def share_in_uk(lon: np.ndarray, lat: np.ndarray) -> float:
     return float(shapely.contains_xy(UK_AREA, np.asarray(lon), np.asarray(lat)).mean())
 
 
+def place_phrase(lon: float, lat: float) -> str:
+    """A place in degrees as messages write it.
+
+    >>> place_phrase(2.35, 48.86)
+    '48.86° N, 2.35° E'
+    """
+    return f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
+
+
 def suggested_crs(lon: float, lat: float) -> str:
     """The UTM zone's CRS for a place (a projected CRS that suits it).
 
@@ -132,9 +142,7 @@ def lonlat_outside_uk_note(
     if not finite.any() or share_in_uk(lon[finite], lat[finite]) >= 0.5:
         return None
     centre_lon, centre_lat = float(np.median(lon[finite])), float(np.median(lat[finite]))
-    where = f"around {abs(centre_lat):.2f}° {'N' if centre_lat >= 0 else 'S'}, " + (
-        f"{abs(centre_lon):.2f}° {'E' if centre_lon >= 0 else 'W'}"
-    )
+    where = f"around {place_phrase(centre_lon, centre_lat)}"
     text = (
         f"{what} lie outside Great Britain and Northern Ireland ({where}): UK speed "
         "defaults (restricted roads at 30 mph, the national speed limit) do not apply there, "
