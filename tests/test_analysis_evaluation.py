@@ -414,6 +414,26 @@ def test_a_fall_that_continues_a_trend_before_the_date_is_not_claimed():
     assert "(p < 0.001)" in row["verdict"]
 
 
+def test_months_that_run_high_or_low_together_widen_the_interval(zones):
+    # six-month runs of 3 and 9 reports a month against a steady 30 outside: every run of 12
+    # months holds 72 zone reports, so the ratio is 1 at the date and at every placebo date,
+    # but the months vary more than Poisson counts would, and in runs that last
+    runs = ([3] * 6 + [9] * 6) * 4
+    row = before_after(zones, monthly({"north": runs, None: [30] * 48})).loc["north"]
+    assert row["ratio_of_ratios"] == pytest.approx(1.0)
+    assert row["placebo_ratio"] == pytest.approx(1.0)
+    assert row["variance_inflation"] == 1.0  # the placebo dates widen nothing here
+    assert row["dispersion"] > 1
+    assert row["autocorrelation"] > 0
+    # the plain Poisson interval of the four counts (as by hand above): the months' runs
+    # make the interval at least half as wide again on either side
+    a, b, c, d = (row[k] for k in ("zone_before", "zone_after", "control_before", "control_after"))
+    poisson = 1.959964 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    assert (a, b, c, d) == (144, 72, 720, 360)
+    assert math.log(row["ci_high"]) > 1.5 * poisson
+    assert -math.log(row["ci_low"]) > 1.5 * poisson
+
+
 def test_the_ring_leaves_a_gap_and_is_as_wide_as_asked():
     zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
     at = {"gap": (X + 150, Y + 50), "ring": (X + 400, Y + 50), "far": (X + 1000, Y + 50)}
