@@ -53,7 +53,7 @@ $(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
 ## bench: --help timings (median of 5 fresh processes); the meeting map with 100,000 reports
 ## against folium's MarkerCluster; the county benchmark at each SCALE (default quarter half
 ## whole; e.g. make bench SCALE=quarter); the evaluation's simulation at 500 replicates a
-## scenario (about an hour on 2 cores; skipped with SIMULATE=no)
+## scenario (7 to 9 minutes on 2 cores; skipped with SIMULATE=no)
 SCALE ?= quarter half whole
 SIMULATE ?= yes
 bench: $(VENV)/.installed-bench

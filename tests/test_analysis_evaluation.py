@@ -382,9 +382,56 @@ def test_a_trend_before_the_date_is_measured():
     row = before_after(zones, monthly({"north": falling, None: [30] * 48})).loc["north"]
     assert row["pretrend_ratio_per_year"] == pytest.approx(0.975**12, abs=0.03)
     assert row["pretrend_p"] < 0.01
-    assert row["verdict_kind"] != "fall"
-    if row["p_value"] < 0.05:
-        assert "already falling by 26% a year" in row["verdict"]
+    assert row["verdict_kind"] != "fall"  # (the fall itself is not clear: p = 0.2)
+
+
+def test_a_fall_that_continues_a_trend_before_the_date_is_not_claimed():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    # falling 1% a month (11% a year) from 2019, then halved from the date, against a steady
+    # 300 a month outside
+    trend = [200 * 0.99**k for k in range(48)]
+    counts = [round(v) for v in trend[:36]] + [round(v / 2) for v in trend[36:]]
+    row = before_after(zones, monthly({"north": counts, None: [300] * 48})).loc["north"]
+    # the fall alone would be claimed: 58% fewer, p well below 0.05 with one zone tested
+    assert row["ratio_of_ratios"] == pytest.approx(
+        (sum(counts[36:]) / sum(counts[12:36])) / (12 / 24), abs=1e-3
+    )
+    assert row["ci_high"] < 1
+    assert row["p_adjusted"] < 0.01
+    assert row["placebo_dates"] >= 1
+    # but the zone was already falling, and the verdict says so instead of claiming a fall
+    assert row["pretrend_ratio_per_year"] == pytest.approx(0.99**12, abs=0.01)
+    assert row["pretrend_p"] < 0.001
+    assert row["verdict_kind"] == "uncertain"
+    assert row["verdict"].startswith(
+        "Too uncertain to tell: dog fouling reports fell by 58% in the zone relative to "
+        "streets outside all zones (95% CI"
+    )
+    assert (
+        "but they were already falling by 11% a year relative to it before the date "
+        in (row["verdict"])
+    )
+    assert "(p < 0.001)" in row["verdict"]
+
+
+def test_months_that_run_high_or_low_together_widen_the_interval(zones):
+    # six-month runs of 3 and 9 reports a month against a steady 30 outside: every run of 12
+    # months holds 72 zone reports, so the ratio is 1 at the date and at every placebo date,
+    # but the months vary more than Poisson counts would, and in runs that last
+    runs = ([3] * 6 + [9] * 6) * 4
+    row = before_after(zones, monthly({"north": runs, None: [30] * 48})).loc["north"]
+    assert row["ratio_of_ratios"] == pytest.approx(1.0)
+    assert row["placebo_ratio"] == pytest.approx(1.0)
+    assert row["variance_inflation"] == 1.0  # the placebo dates widen nothing here
+    assert row["dispersion"] > 1
+    assert row["autocorrelation"] > 0
+    # the plain Poisson interval of the four counts (as by hand above): the months' runs
+    # make the interval at least half as wide again on either side
+    a, b, c, d = (row[k] for k in ("zone_before", "zone_after", "control_before", "control_after"))
+    poisson = 1.959964 * math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    assert (a, b, c, d) == (144, 72, 720, 360)
+    assert math.log(row["ci_high"]) > 1.5 * poisson
+    assert -math.log(row["ci_low"]) > 1.5 * poisson
 
 
 def test_the_ring_leaves_a_gap_and_is_as_wide_as_asked():

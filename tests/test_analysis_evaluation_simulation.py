@@ -5,7 +5,9 @@ docs/evaluation.md has those results).
 Each test draws its own replicates with fixed seeds, so the figures are the same on every
 run; the bounds leave room for the few replicates drawn here, and fail if the method slips
 back to what the previous 2x2 model did (13-17% false claims under this noise, a true 40%
-fall found 6% of the time with seasonality, every interval useless at county scale).
+fall found 6% of the time with seasonality, every interval useless at county scale). The
+headline null runs the same 500 replicates as ``make bench`` (its seeds), against the
+method's own targets.
 """
 
 from __future__ import annotations
@@ -25,27 +27,38 @@ import simulate_evaluation as sim
 SCENARIOS = {s.name: s for s in sim.SCENARIOS}
 
 
-def run(name, replicates, **changes):
-    """The scenario's tables, one per replicate (zone rows only), with the worlds."""
+def small(count):
+    """Seeds for a small run: ``7919 * k + 11`` for the first ``count`` k."""
+    return [7919 * k + 11 for k in range(count)]
+
+
+def run(name, seeds, **changes):
+    """The scenario's tables, one per replicate (one per seed; zone rows only), with the
+    worlds."""
     scenario = replace(SCENARIOS[name], **changes)
     out = []
-    for seed in range(replicates):
-        world = sim.make_world(scenario, 7919 * seed + 11)
+    for seed in seeds:
+        world = sim.make_world(scenario, seed)
         out.append((world, sim.evaluate(world, scenario)))
     return scenario, out
 
 
 def test_no_false_changes_under_autocorrelated_noise_and_zone_only_shocks():
-    _, runs = run("null_autocorrelated_and_shocks", 120)
+    # The headline null of docs/evaluation.md, all 500 of its replicates (4.2% false
+    # claims, 95.8% coverage there), against the targets: at most 6% false claims, at least
+    # 93% of intervals holding the truth. Intervals that took the months as Poisson (no
+    # dispersion, no persistence, only the placebo dates to widen them) claim 11.0% and
+    # cover 88.6% on these replicates.
+    _, runs = run("null_autocorrelated_and_shocks", sim.seeds(500))
     rows = [table.iloc[0] for _, table in runs]
     claims = np.mean([row["verdict_kind"] in ("fall", "rise") for row in rows])
     covers = np.mean([row["ci_low"] <= 1 <= row["ci_high"] for row in rows])
-    assert claims <= 0.09
-    assert covers >= 0.91
+    assert claims <= 0.06
+    assert covers >= 0.93
 
 
 def test_a_true_forty_percent_fall_at_fifty_reports_a_year_is_found_despite_the_season():
-    _, runs = run("power_seasonal_40", 80)
+    _, runs = run("power_seasonal_40", small(80))
     found = [table.iloc[0]["verdict_kind"] == "fall" for _, table in runs]
     month_fe = [sim.reference_models(world, np.array([0]))["month FE"][0, 0] for world, _ in runs]
     assert np.mean(found) >= 0.45
@@ -53,7 +66,7 @@ def test_a_true_forty_percent_fall_at_fifty_reports_a_year_is_found_despite_the_
 
 
 def test_regression_to_the_mean_is_flagged_in_most_worst_of_ten_draws():
-    _, runs = run("rtm_worst_of_ten", 40)
+    _, runs = run("rtm_worst_of_ten", small(40))
     flagged = []
     for world, table in runs:
         before = world.zone_counts[:, world.date_index - 12 : world.date_index].sum(axis=1)
@@ -63,7 +76,7 @@ def test_regression_to_the_mean_is_flagged_in_most_worst_of_ten_draws():
 
 
 def test_eight_zones_together_rarely_give_any_false_claim():
-    _, holm = run("eight_zones_holm", 40)
+    _, holm = run("eight_zones_holm", small(40))
     any_claim = [table["verdict_kind"].isin(["fall", "rise"]).any() for _, table in holm]
     assert np.mean(any_claim) <= 0.1
     assert holm[0][1]["adjustment"].iloc[0] == "Holm over 8 zones"
@@ -73,19 +86,32 @@ def test_eight_zones_together_rarely_give_any_false_claim():
     ("name", "replicates", "kind", "share"),
     [
         ("kinds_busy_no_effect", 6, "no_change", 1.0),
-        ("kinds_quiet_zone", 30, "not_enough_reports", 0.6),
         ("kinds_large_fall", 30, "fall", 0.9),
         ("null_poisson", 30, "uncertain", 0.85),
     ],
 )
 def test_the_verdict_kinds_are_chosen_as_specified(name, replicates, kind, share):
-    _, runs = run(name, replicates)
+    _, runs = run(name, small(replicates))
     kinds = Counter(table.iloc[0]["verdict_kind"] for _, table in runs)
     assert kinds[kind] / replicates >= share, kinds
 
 
+def test_a_quiet_zone_has_not_enough_reports_exactly_when_below_the_minimum():
+    # 3 reports a year: about half the draws have fewer than min_reports (10) in the zone
+    # over the two windows (48.2% of the 500 replicates in docs/evaluation.md); those, and
+    # only those, say so, and the rest are too uncertain to tell
+    _, runs = run("kinds_quiet_zone", small(30))
+    counts = ["zone_before", "zone_after", "control_before", "control_after"]
+    for _, table in runs:
+        row = table.iloc[0]
+        few = row["zone_before"] + row["zone_after"] < 10 or row[counts].min() == 0
+        assert (row["verdict_kind"] == "not_enough_reports") == few, row[counts].to_dict()
+    kinds = Counter(table.iloc[0]["verdict_kind"] for _, table in runs)
+    assert set(kinds) == {"not_enough_reports", "uncertain"}, kinds
+
+
 def test_three_hundred_zones_against_the_pooled_outside_area():
-    _, runs = run("county_300_zones", 1)
+    _, runs = run("county_300_zones", small(1))
     world, table = runs[0]
     treated = world.truth[[int(z[1:]) for z in table.index]] < 1
     assert table["dispersion"].median() < 1.3  # the season is in the model, not the noise

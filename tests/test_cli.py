@@ -332,7 +332,17 @@ def test_analysis_commands_write_csv_tables(tmp_path):
             "ci_high",
             "verdict",
         ],
-        "scorecard": ["zone_id", "indicator", "measure", "value", "unit", "score"],
+        "scorecard": [
+            "zone_id",
+            "indicator",
+            "measure",
+            "value",
+            "unit",
+            "score",
+            "thresholds",
+            "threshold_source",
+            "limits",
+        ],
     }
     for command, columns in expected.items():
         out = tmp_path / f"{command}.csv"
@@ -345,6 +355,59 @@ def test_analysis_commands_write_csv_tables(tmp_path):
     assert evaluation.loc["yarrowside-north", "ci_high"] < 1
     gaps = pd.read_csv(tmp_path / "gaps.csv", encoding="utf-8-sig")
     assert set(gaps["street"]) >= {"Siskin Street", "Heapey Gardens", "Withnell Primary School"}
+    assert_scorecard_explains_itself(pd.read_csv(tmp_path / "scorecard.csv", encoding="utf-8-sig"))
+
+
+def assert_scorecard_explains_itself(table):
+    """Every row of a scorecard table says what its proxy misses; every score follows from
+    its value and the thresholds written beside it, which say where they come from; the
+    indicators with no honest proxy are left unscored and say why."""
+    assert table["limits"].notna().all()
+    assert (table["limits"].str.len() > 20).all()
+    scored = table[table["score"].notna()]
+    assert len(scored) > 0
+    for _, row in scored.iterrows():
+        assert row["threshold_source"].strip(), row["indicator"]
+        # "1: >= 0.5; 2: >= 1.5; 3: >= 3", or "<=" where lower is better
+        cuts = [
+            re.fullmatch(r"(\d): ([<>]=) (\S+)", c).groups() for c in row["thresholds"].split("; ")
+        ]
+        assert [int(score) for score, _, _ in cuts] == [1, 2, 3], row["thresholds"]
+        met = [
+            row["value"] >= float(cut) if op == ">=" else row["value"] <= float(cut)
+            for _, op, cut in cuts
+        ]
+        assert row["score"] == sum(met), (row["indicator"], row["value"], row["thresholds"])
+    unscored = table[table["measure"] == "No usable proxy in open data"]
+    assert unscored["score"].isna().all() and unscored["thresholds"].isna().all()
+    assert set(unscored["indicator"]) == {
+        "Pedestrians from all walks of life",
+        "People feel safe",
+        "Clean air",
+    }
+    safe = unscored.loc[unscored["indicator"] == "People feel safe", "limits"]
+    assert safe.str.startswith("Not scored. The share of streets at 20 mph is what the").all()
+    rest = table.loc[table["indicator"] == "Places to stop and rest", "threshold_source"]
+    assert rest.str.contains("DfT's Inclusive Mobility (2005, section 3.4)", regex=False).all()
+
+
+def test_the_build_workbook_has_the_scorecard_with_its_sources_and_limits(demo_dir):
+    import pandas as pd
+
+    # `healthy-streets demo` is `build` on the sample project
+    sheet = pd.read_excel(demo_dir / "tables.xlsx", sheet_name="scorecard")
+    assert_scorecard_explains_itself(sheet)
+    # the same rows as the CSV beside it: every zone and the area outside them, ten
+    # indicators each
+    csv = pd.read_csv(demo_dir / "tables" / "scorecard.csv", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(sheet, csv, check_dtype=False)
+    assert sheet.groupby("zone_id", sort=False).size().to_dict() == {
+        "yarrowside-north": 10,
+        "cowslip": 10,
+        "yarrow-meadows": 10,
+        "kestrel-park": 10,
+        "(outside zones)": 10,
+    }
 
 
 def test_analysis_commands_need_inputs():

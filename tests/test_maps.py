@@ -230,6 +230,23 @@ def test_the_map_opens_on_the_focus_category(layers):
         opened(focus="unicorns")
 
 
+def test_the_heat_map_is_drawn_in_the_heat_ramp(layers):
+    from healthy_streets.maps.style import HEAT_GRADIENT
+
+    page = render(layers)
+    # the options the page hands HS.reportHeat, read back as JSON
+    calls = list(re.finditer(r"HS\.reportHeat\(\s*\w+,\s*", page))
+    assert len(calls) == 1
+    options, _ = json.JSONDecoder().raw_decode(page, calls[0].end())
+    stops = {float(at): colour for at, colour in options["gradient"].items()}
+    assert stops == HEAT_GRADIENT  # the ramp tests/test_style.py checks against street colours
+    # which hands them to Leaflet.heat, inlined in the page (its own blue-lime-red ramp,
+    # which merges with the speed colours, is only for a layer given no gradient)
+    heat_js = page[page.index("function reportHeat(") : page.index("function showReports(")]
+    assert "L.heatLayer(points(), opts)" in heat_js
+    assert "L.heatLayer=function" in page
+
+
 def test_each_report_category_has_its_shape_in_the_legend_and_on_the_map(layers):
     from healthy_streets.maps.meeting import report_columns
     from healthy_streets.maps.style import REPORT_COLOURS, REPORT_SHAPES, SHAPES

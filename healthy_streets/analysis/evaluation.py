@@ -848,8 +848,8 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
             return "uncertain", (
                 f"Too uncertain to tell: {label.lower()} reports {moved} in the zone relative "
                 f"to {where} ({interval}), but they were already {direction} by "
-                f"{abs(trend - 1):.0%} a year relative to it before the date (p = "
-                f"{row['pretrend_p']:.2g}): the change may continue that trend rather than "
+                f"{abs(trend - 1):.0%} a year relative to it before the date "
+                f"({_p(row['pretrend_p'])}): the change may continue that trend rather than "
                 "be the zone's doing."
             )
         text = (
@@ -889,9 +889,15 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
 def _p_text(row: pd.Series, count: int, adjust: str, what: str) -> str:
     if count <= 1 or adjust == "none":
         extra = f", not adjusted for the {count} {what} tested" if count > 1 else ""
-        return f"p = {row['p_value']:.2g}{extra}"
+        return f"{_p(row['p_value'])}{extra}"
     method = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
-    return f"{method}-adjusted p = {row['p_adjusted']:.2g} over {count} {what}"
+    return f"{method}-adjusted {_p(row['p_adjusted'])} over {count} {what}"
+
+
+def _p(value: float) -> str:
+    """A p-value as a verdict says it: ``p = 0.022``, or ``p < 0.001`` below that (never
+    ``p = 0``, nor a number in e-notation)."""
+    return "p < 0.001" if value < 0.001 else f"p = {value:.2g}"
 
 
 def _change(ratio: float) -> str:
