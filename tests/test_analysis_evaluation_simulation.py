@@ -85,7 +85,7 @@ def test_eight_zones_together_rarely_give_any_false_claim():
 @pytest.mark.parametrize(
     ("name", "replicates", "kind", "share"),
     [
-        ("kinds_busy_no_effect", 6, "no_change", 1.0),
+        ("kinds_busy_no_effect", 20, "no_change", 0.85),  # 96.6% over 500 replicates
         ("kinds_large_fall", 30, "fall", 0.9),
         ("null_poisson", 30, "uncertain", 0.85),
     ],

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 import re
 
 import geopandas as gpd
