@@ -47,7 +47,8 @@ class ImportResult:
         How many rows (features, ways, records) the source held.
     repaired
         One row per repair: ``source``, ``row`` (as the source numbers it: spreadsheet row,
-        feature number from 1, or OSM id), ``field``, ``value`` (its first 200 characters,
+        a file's feature number from 1, OSM id, or a GeoDataFrame's index label, for
+        ``.loc``), ``field``, ``value`` (its first 200 characters,
         personal data removed) and ``reason`` (what was done).
     rejected
         One row per rejected row, same columns, ``reason`` saying why.
