@@ -543,3 +543,52 @@ def test_a_decision_date_for_an_unknown_zone_is_refused(zones):
     reports = monthly({"north": [5] * 24, None: [9] * 24}, start="2021-01")
     with pytest.raises(ConfigError, match="decided_on names a zone .*no zone 'south'"):
         before_after(zones, reports, decided_on={"south": "2021-01-01"})
+
+
+def test_a_quiet_zone_gets_the_fall_its_windows_could_show():
+    """A zone with too few reports to tell still gets the smallest fall its windows could
+    show: its before window's rate carried into an after window half as long."""
+    zones = t.zones(
+        [
+            ("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100)),
+            ("silent", "implemented", "2022-01-01", (X + 1000, Y, X + 1100, Y + 100)),
+        ]
+    )
+    quiet, late = [0] * 48, [0] * 48
+    for month in (13, 18, 22, 27, 31, 34, 38, 41, 45):  # 6 in 2020-21, 3 in 2022
+        quiet[month] = 1
+    for month in (38, 41, 45):  # none before the date
+        late[month] = 1
+    reports = monthly(
+        {"north": quiet, "silent": late, None: [20] * 48},
+        points={"silent": (X + 1050, Y + 50)},
+    )
+    table = before_after(zones, reports)
+    north = table.loc["north"]
+    assert north["verdict_kind"] == "not_enough_reports"
+    assert (north["before_months"], north["window_months"]) == (24, 12)
+    assert (north["zone_before"], north["zone_after"]) == (6, 3)
+    assert (north["control_before"], north["control_after"]) == (480, 240)
+    # at the rate before the date, 12 months after hold 3 reports in the zone and 240
+    # outside: Poisson standard error of the ratio of ratios, 80% power at 5% two-sided
+    se = math.sqrt(1 / 6 + 1 / 3 + 1 / 480 + 1 / 240)
+    assert north["detectable_fall"] == pytest.approx(1 - math.exp(-2.8016 * se), abs=1e-3)
+    assert north["verdict"].endswith(
+        "At the rate before the date, only a fall of 86% or more could show."
+    )
+    # no report before the date: no rate to fall from, so no figure, and none said
+    silent = table.loc["silent"]
+    assert silent["verdict_kind"] == "not_enough_reports"
+    assert math.isnan(silent["detectable_fall"])
+    assert "could show" not in silent["verdict"]
+
+
+def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_show():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    reports = monthly({"north": [3] * 48, None: [20] * 48})
+    row = before_after(zones, reports, control="not_yet_treated").loc["north"]
+    assert row["verdict_kind"] == "not_evaluated"
+    assert "no zone not yet in force" in row["verdict"]
+    # as for a proposed zone: the latest 12 months, 36 reports in the zone and 240 outside
+    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 36 + 2 / 240))
+    assert row["detectable_fall"] == pytest.approx(expected, abs=2e-3)

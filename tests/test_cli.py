@@ -426,6 +426,109 @@ def test_evaluate_saves_figures(tmp_path):
     ]
 
 
+def evaluation_table(*args):
+    """``healthy-streets evaluate ARGS --output -``: the table from standard output, by zone,
+    and the command's result (its verdicts and notes on standard error)."""
+    import io
+
+    import pandas as pd
+
+    result = run("evaluate", *args, "--output", "-")
+    assert result.exit_code == 0, result.output
+    return pd.read_csv(io.StringIO(result.stdout)).set_index("zone_id"), result
+
+
+def test_evaluate_takes_the_baseline_from_before_the_decision():
+    # Yarrowside North came in on 6 Sep 2021 after a year 26% above its earlier level
+    chosen, _ = evaluation_table("--sample")
+    north = chosen.loc["yarrowside-north"]
+    assert (north["before_start"], north["before_end"]) == ("2020-01-06", "2021-09-05")
+    assert north["rtm_flag"] is True
+    assert north["verdict_kind"] == "fall"
+    assert (
+        "Caution: the 12 months before the date were 26% above the zone's earlier level, so "
+        "part of the change may be regression to the mean; give decided_on to take the "
+        "baseline from before the zone was chosen."
+    ) in north["verdict"]
+    # decided on 1 Jan 2021: the baseline is the year before the decision
+    decided, result = evaluation_table("--sample", "--decided-on", "yarrowside-north=2021-01-01")
+    north = decided.loc["yarrowside-north"]
+    assert north["decided_on"] == "2021-01-01"
+    assert (north["before_start"], north["before_end"]) == ("2020-01-01", "2020-12-31")
+    assert north["after_start"] == "2021-09-06"  # the months between are in neither window
+    assert north["rtm_flag"] is False
+    assert north["verdict_kind"] == "fall"
+    assert north["verdict"].startswith("Dog fouling reports fell by 53% in the zone")
+    assert "regression to the mean" not in north["verdict"]
+    assert f"Yarrowside North (yarrowside-north): {north['verdict']}" in result.stderr
+    # the other zone keeps its own baseline
+    assert decided.loc["cowslip", "before_end"] == chosen.loc["cowslip", "before_end"]
+
+
+def test_evaluate_reads_reports_as_far_as_the_ring_reaches(tmp_path):
+    import json
+
+    from pyproj import Transformer
+
+    from conftest import osm_xml_of
+
+    x, y = 358000.0, 417000.0  # a 200 m square zone, in force from 1 Jan 2022
+    zone = [[x, y], [x + 200, y], [x + 200, y + 200], [x, y + 200], [x, y]]
+    (tmp_path / "zones.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "ZONE_NAME": "Mill Lane",
+                            "STATUS": "Implemented",
+                            "IMPL_DATE": "2022-01-01",
+                        },
+                        "geometry": {"type": "Polygon", "coordinates": [zone]},
+                    }
+                ],
+            }
+        )
+    )
+    to_degrees = Transformer.from_crs(27700, 4326, always_xy=True)
+    ends = {n: to_degrees.transform(x + dx, y + 100)[::-1] for n, dx in ((1, -300), (2, 500))}
+    (tmp_path / "area.osm").write_text(
+        osm_xml_of([(10, [1, 2], {"highway": "residential", "name": "Mill Lane"})], ends)
+    )
+    # each month of 2019-2022: 2 dog fouling reports in the zone, 1 at 250 m east of it (in
+    # a ring 100-400 m or 100-900 m out) and 1 at 600 m (in the wider ring only)
+    places = {"zone": (x + 100, y + 100), "near": (x + 450, y + 100), "far": (x + 800, y + 100)}
+    rows, n = [], 0
+    for month in range(48):
+        day = f"{2019 + month // 12}-{month % 12 + 1:02d}-01"
+        for place in ("zone", "zone", "near", "far"):
+            n += 1
+            rows.append(f"{n},Dog fouling,{day},{places[place][0]:.0f},{places[place][1]:.0f}")
+    rows.append(f"{n + 1},Litter,2022-12-31,{x + 100:.0f},{y + 100:.0f}")  # the records' end
+    reports = tmp_path / "reports.csv"
+    reports.write_text("Report ID,Category,Created,Easting,Northing\n" + "\n".join(rows) + "\n")
+    files = ["--zones", str(tmp_path / "zones.geojson"), "--osm-file", str(tmp_path / "area.osm")]
+    files += ["--reports", str(reports), "--control", "ring"]
+
+    wide, result = evaluation_table(*files, "--ring", "800")
+    assert "Importing reports within 900 m of the zones, as far as the ring reaches." in (
+        result.stderr
+    )
+    row = wide.loc["mill-lane"]
+    assert row["comparison"] == "a ring 100-900 m beyond the zone"
+    assert (row["before_months"], row["window_months"]) == (24, 12)
+    assert (row["zone_before"], row["zone_after"]) == (48, 24)
+    assert (row["control_before"], row["control_after"]) == (48, 24)  # near and far
+    assert "relative to a ring 100-900 m beyond the zone" in row["verdict"]
+    narrow, _ = evaluation_table(*files, "--ring", "300")
+    row = narrow.loc["mill-lane"]
+    assert row["comparison"] == "a ring 100-400 m beyond the zone"
+    assert (row["control_before"], row["control_after"]) == (24, 12)  # the far one is beyond
+
+
 def test_gaps_with_council_speed_limit_lines(tmp_path):
     import geopandas as gpd
 

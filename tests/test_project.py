@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 
@@ -344,21 +345,59 @@ def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
     maps = project / "out" / "maps"
     assert (maps / "cowslip.html").is_file()
     (maps / "council-notes.html").write_text("<p>the council's own page</p>")
+    # a PDF beside the toolkit's map (as build --pdf prints it), and one beside the council's
+    (maps / "cowslip.pdf").write_bytes(b"%PDF-1.7\n% Cowslip, printed by a --pdf build\n")
+    (maps / "council-notes.pdf").write_bytes(b"%PDF-1.7\n% the council's own\n")
     zones = json.loads((project / "zones.geojson").read_text())
     zones["features"] = [f for f in zones["features"] if f["properties"]["ZONE_NAME"] != "Cowslip"]
     (project / "zones.geojson").write_text(json.dumps(zones))
     result = run("build", config, "--overwrite")
     assert result.exit_code == 0, result.output
-    assert "removed, as their zones are no longer in the zones file: cowslip.html" in (
-        result.output
-    )
+    assert (
+        "removed, as their zones are no longer in the zones file: cowslip.html, cowslip.pdf\n"
+    ) in result.output
     assert sorted(p.name for p in maps.iterdir()) == [
         "council-notes.html",  # not the toolkit's: never touched
+        "council-notes.pdf",  # nor the PDF beside it
         "kestrel-park.html",
         "yarrow-meadows.html",
         "yarrowside-north.html",
     ]
     assert "cowslip" not in (project / "out" / "index.html").read_text()
+
+
+def test_a_decision_date_in_the_project_moves_the_baseline_of_the_build(project):
+    import pandas as pd
+
+    config = project / "healthy-streets.toml"
+    evaluation = project / "out" / "tables" / "evaluation.csv"
+    assert run("-q", "build", str(config)).exit_code == 0
+    north = pd.read_csv(evaluation).set_index("zone_id").loc["yarrowside-north"]
+    assert (north["before_end"], north["rtm_flag"]) == ("2021-09-05", True)
+    assert "part of the change may be regression to the mean" in north["verdict"]
+    # the zone was chosen (decided on) on 1 Jan 2021, after a year above its earlier level
+    text = config.read_text().replace(
+        'control = "outside"', 'control = "outside"\ndecided_on = {"Yarrowside North" = 2021-01-01}'
+    )
+    config.write_text(text)
+    assert load_project(config).evaluation["decided_on"] == {
+        "Yarrowside North": dt.date(2021, 1, 1)
+    }
+    result = run("-q", "build", str(config), "--overwrite")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(evaluation).set_index("zone_id")
+    north = table.loc["yarrowside-north"]
+    assert north["decided_on"] == "2021-01-01"
+    assert (north["before_start"], north["before_end"]) == ("2020-01-01", "2020-12-31")
+    assert north["rtm_flag"] is False
+    assert north["verdict_kind"] == "fall"
+    assert north["verdict"].startswith("Dog fouling reports fell by 53% in the zone")
+    assert "regression to the mean" not in north["verdict"]
+    assert table.loc["cowslip", "before_end"] == "2022-03-13"  # its own date, as before
+    # the build's workbook carries the same
+    sheet = pd.read_excel(project / "out" / "tables.xlsx", sheet_name="evaluation")
+    north = sheet.set_index("zone_id").loc["yarrowside-north"]
+    assert str(north["before_end"])[:10] == "2020-12-31"
 
 
 def test_a_zone_the_extract_does_not_cover_is_said_and_its_map_says_so(project):

@@ -351,13 +351,14 @@ def _estimate(contrast: _Contrast, degrees: float, inflation: float = 1.0) -> Es
     return Estimate(contrast.log_ratio, se, df, min(1.0, p))
 
 
-def detectable_fall(zone: float, comparison: float) -> float:
-    """The smallest fall found 4 times in 5 (80% power, 5% two-sided) when a window holds
-    ``zone`` and ``comparison`` reports before and as many after, if counts were Poisson
-    (so a floor: real counts vary more). NaN without reports."""
-    if zone <= 0 or comparison <= 0:
+def detectable_fall(zone: float, comparison: float, *, after: float = 1.0) -> float:
+    """The smallest fall found 4 times in 5 (80% power, 5% two-sided) when the before window
+    holds ``zone`` and ``comparison`` reports and the after window, ``after`` times as long,
+    holds them at the same rate, if counts were Poisson (so a floor: real counts vary more).
+    NaN without reports."""
+    if zone <= 0 or comparison <= 0 or not after > 0:
         return math.nan
-    se = math.sqrt(2 / zone + 2 / comparison)
+    se = math.sqrt((1 + 1 / after) * (1 / zone + 1 / comparison))
     return 1 - math.exp(-(stats.norm.ppf(0.975) + Z80) * se)
 
 

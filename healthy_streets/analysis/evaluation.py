@@ -373,9 +373,13 @@ def before_after(
             there were, and the t distribution's degrees of freedom (inf: normal).
         ``detectable_fall``
             The smallest fall (0.3 = 30%) these counts would find 4 times in 5. For a zone
-            not evaluated (proposed, too few reports), from the zone's and the comparison's
-            reports in the latest ``window_months`` of the records, as if counts were
-            Poisson: a floor, for planning.
+            with too few reports, from its before window's counts, with the after window
+            (as long as it is) at the rate before the date; for a zone not evaluated
+            (proposed, not covered by the records, no zone not yet in force), from the
+            zone's and the comparison's reports (the streets outside all zones, where there
+            is no comparison) in the latest ``window_months`` of the records; both as if
+            counts were Poisson: floors, for planning. NaN where the zone or the comparison
+            had no report to fall from.
         ``pretrend_ratio_per_year``, ``pretrend_p``
             How the zone changed against its comparison per year before the date (1: in
             step), and the chance of a trend this steep by chance.
@@ -665,6 +669,9 @@ def _zone_row(
     )
     zone_cum, control_cum, comparison = daily.series(str(zone.zone_id), windows.end)
     if control_cum is None:
+        row["detectable_fall"] = _planning_row(zone, daily, coverage, settings).get(
+            "detectable_fall"
+        )
         return {**row, "comparison": comparison, "verdict_kind": "not_evaluated", "verdict": (
             "Not evaluated: no other zone is still to come in after this zone's after window, "
             "so there is no zone not yet in force to compare with; use the control 'outside' "
@@ -695,7 +702,9 @@ def _zone_row(
     label = REPORT_CATEGORIES[category]
     zone_total = counts["zone_before"] + counts["zone_after"]
     control_total = counts["control_before"] + counts["control_after"]
-    floor = _its.detectable_fall(counts["zone_before"], counts["control_before"])
+    floor = _its.detectable_fall(
+        counts["zone_before"], counts["control_before"], after=windows.months / windows.before
+    )
     row["detectable_fall"] = round(floor, 4) if math.isfinite(floor) else math.nan
     if (
         zone_total < settings.min_reports
