@@ -26,7 +26,7 @@ import shapely
 
 from healthy_streets import history, settings
 from healthy_streets._audience import speaking_to
-from healthy_streets._files import check_output, write_fix
+from healthy_streets._files import check_output, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
     Rebuild,
@@ -35,6 +35,7 @@ from healthy_streets._rebuild import (
     layers_but_reports,
     layers_from_store,
     plan_rebuild,
+    read_record,
     reused_outputs,
     store_entry,
     write_record,
@@ -944,6 +945,7 @@ def _build_staged(
         build_id=staging.id,
     )
     stale = _stale_maps(staging.out, set(layers.zones["zone_id"])) if overwrite else []
+    unprinted = _unprinted_pdfs(staging.out, relative, stale) if overwrite else []
     moves = _moves(staging, staging.out, relative)
     try:
         if fingerprint is not None:
@@ -965,14 +967,14 @@ def _build_staged(
         checkpoint("store-staged")
         staging.commit(
             [*moves, *prepared.moves],
-            removes=stale,
+            removes=[*stale, *unprinted],
             store_commit=prepared.commit,
             store_key=prepared.key,
         )
     finally:
         prepared.discard()
     outputs = _build_outputs(staging.out, relative, tables)
-    outputs.removed = stale
+    outputs.removed, outputs.unprinted = stale, unprinted
     outputs.since_last = history.describe_earlier(changes, wanted=compare)
     return layers, outputs
 
@@ -1077,6 +1079,7 @@ def _rebuild_staged(
         relative |= {f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in plan.redraw}
     if plan.index:
         relative["index"] = Path("index.html")  # maps drawn for the first time: new links
+    unprinted = _unprinted_pdfs(out, relative, stale) if overwrite else []
     if not relative and not stale:
         outputs = reused_outputs(out, plan.record, [])
         outputs.notes += [plan.said, _nothing_changed(plan)]
@@ -1093,11 +1096,14 @@ def _rebuild_staged(
         layers=layers,
         previous=plan.record,
     )
+    for path in unprinted:  # no longer an output of the build
+        record["outputs"].pop(path.relative_to(out).as_posix(), None)
     staging.commit(
-        [*_moves(staging, out, relative), _staged_record(staging, record)], removes=stale
+        [*_moves(staging, out, relative), _staged_record(staging, record)],
+        removes=[*stale, *unprinted],
     )
     outputs = reused_outputs(out, plan.record, plan.redraw)
-    outputs.removed = stale
+    outputs.removed, outputs.unprinted = stale, unprinted
     outputs.notes += [plan.said, _redrawn(plan, layers)]
     return layers, outputs
 
@@ -1141,6 +1147,30 @@ def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:
         if page.with_suffix(".pdf").is_file():
             stale.append(page.with_suffix(".pdf"))
     return stale
+
+
+def _unprinted_pdfs(out: Path, relative: dict[str, Path], stale: Sequence[Path]) -> list[Path]:
+    """The PDFs the last build printed of the maps this one draws again without printing
+    them, and its atlas when any map is drawn again without it: they would no longer match
+    the maps. Only PDFs the last build's record lists, as it wrote them, are taken (a PDF
+    an officer has since changed is theirs)."""
+    record, _ = read_record(out)
+    if record is None:
+        return []
+    printed: dict[str, str] = record.get("outputs", {})
+    drawn = [key.removeprefix("map:") for key in relative if key.startswith("map:")]
+    candidates = [Path("maps") / f"{zid}.pdf" for zid in drawn if f"pdf:{zid}" not in relative]
+    if drawn and "atlas" not in relative:
+        candidates.append(Path("atlas.pdf"))
+    found = []
+    for candidate in candidates:
+        path = out / candidate
+        digest = printed.get(candidate.as_posix())
+        if path in stale or digest is None or not path.is_file():
+            continue
+        if sha256(path) == digest:
+            found.append(path)
+    return found
 
 
 def _made_by_toolkit(page: Path) -> bool:

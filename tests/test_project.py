@@ -366,6 +366,55 @@ def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
     assert "cowslip" not in (project / "out" / "index.html").read_text()
 
 
+def _as_printed(out, names):
+    """Write PDFs as a ``build --pdf`` leaves them: listed in the build's record."""
+    import json
+
+    from healthy_streets._files import sha256
+    from healthy_streets._rebuild import RECORD_NAME
+
+    record = json.loads((out / RECORD_NAME).read_text(encoding="utf-8"))
+    for name in names:
+        (out / name).write_bytes(b"%PDF-1.7\n% " + name.encode() + b", printed by build --pdf\n")
+        record["outputs"][name] = sha256(out / name)
+    (out / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_pdfs_of_maps_drawn_again_without_pdf_are_removed_and_said(project):
+    """A build that draws maps again without --pdf takes away the PDFs the last build
+    printed of them, and the atlas: they would show the old maps at the next meeting. A PDF
+    changed since (an officer's notes on it) is left alone."""
+    config = str(project / "healthy-streets.toml")
+    assert run("-q", "build", config).exit_code == 0
+    out = project / "out"
+    _as_printed(out, ["maps/cowslip.pdf", "maps/kestrel-park.pdf", "atlas.pdf"])
+    (out / "maps" / "kestrel-park.pdf").write_bytes(b"%PDF-1.7\n% annotated by an officer\n")
+    reports = project / "reports_fixmystreet.csv"
+    reports.write_text("".join(reports.read_text().splitlines(keepends=True)[:-1]))
+    result = run("build", config, "--overwrite")  # the reports changed: every map drawn
+    assert result.exit_code == 0, result.output
+    assert (
+        "removed, as the maps they printed were drawn again without --pdf: cowslip.pdf, "
+        "atlas.pdf (build with --pdf to print them again)"
+    ) in " ".join(result.output.split())
+    assert not (out / "maps" / "cowslip.pdf").exists() and not (out / "atlas.pdf").exists()
+    assert (out / "maps" / "kestrel-park.pdf").read_bytes().endswith(b"by an officer\n")
+    again = run("build", config, "--overwrite")  # the record no longer lists them
+    assert "Nothing changed since the build" in " ".join(again.output.split()), again.output
+
+    # a map drawn again from the store (it was deleted): its PDF and the atlas go too
+    _as_printed(out, ["maps/yarrow-meadows.pdf", "maps/cowslip.pdf", "atlas.pdf"])
+    (out / "maps" / "yarrow-meadows.html").unlink()
+    redrawn = run("build", config, "--overwrite")
+    assert redrawn.exit_code == 0, redrawn.output
+    assert "Drawn again from the store" in " ".join(redrawn.output.split())
+    assert "without --pdf: yarrow-meadows.pdf, atlas.pdf" in " ".join(redrawn.output.split())
+    assert (out / "maps" / "cowslip.pdf").is_file()  # its map was not drawn again: still true
+    assert not (out / "maps" / "yarrow-meadows.pdf").exists()
+    last = run("build", config, "--overwrite")
+    assert "Nothing changed since the build" in " ".join(last.output.split()), last.output
+
+
 def test_a_decision_date_in_the_project_moves_the_baseline_of_the_build(project):
     import pandas as pd
 

@@ -81,6 +81,12 @@ def run_build(
         if outputs.removed:
             names = ", ".join(p.name for p in outputs.removed)
             echo(f"  removed, as their zones are no longer in the zones file: {names}")
+        if outputs.unprinted:
+            names = ", ".join(p.name for p in outputs.unprinted)
+            echo(
+                f"  removed, as the maps they printed were drawn again without --pdf: {names} "
+                "(build with --pdf to print them again)"
+            )
         for sentence in outputs.since_last:
             echo(sentence)
     echo(str(outputs.index.resolve()))

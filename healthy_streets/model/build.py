@@ -341,6 +341,9 @@ class BuildOutputs:
         Every zone's printed map in one PDF.
     removed
         Maps of zones no longer in the zones file, removed by an ``overwrite`` build.
+    unprinted
+        PDFs the last build printed of maps this one drew again without printing them
+        (and its atlas): removed, as they would no longer match the maps.
     since_last
         What the build found changed since the last one (when it compared), in sentences.
     notes
@@ -361,6 +364,7 @@ class BuildOutputs:
     pdfs: dict[str, Path] = field(default_factory=dict)
     atlas: Path | None = None
     removed: list[Path] = field(default_factory=list)
+    unprinted: list[Path] = field(default_factory=list)
     since_last: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reused: bool = False
