@@ -556,7 +556,7 @@ def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Inde
     try:
         for record in reader:
             line = lines[reader.line_num - 1]
-            if reader.line_num > header and any(cell.strip() for cell in record):
+            if reader.line_num > header and _read_by_pandas(record):
                 records += 1
                 if line.endswith("\r"):
                     ended.append((records, numbers[reader.line_num - 1]))
@@ -578,6 +578,12 @@ def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Inde
     return notes
 
 
+def _read_by_pandas(record: list[str]) -> bool:
+    """Whether pandas reads a record as a row: it skips blank lines and lines of white space
+    only, and keeps a line of delimiters only (a row of empty cells)."""
+    return len(record) > 1 or (len(record) == 1 and bool(record[0].strip()))
+
+
 def _record_lines(text: str, delimiter: str, header: int) -> list[tuple[int, int]]:
     """The first and last line (counted by ``\\n``, as :func:`decode_text` counts them) of
     each record from the header on, as pandas reads them (blank lines skipped; a lone
@@ -590,7 +596,7 @@ def _record_lines(text: str, delimiter: str, header: int) -> list[tuple[int, int
     try:
         for record in reader:
             first, last = last + 1, reader.line_num
-            if first > header and any(cell.strip() for cell in record):
+            if first > header and _read_by_pandas(record):
                 spans.append((numbers[first - 1], numbers[last - 1]))
     except csv.Error:
         return []
