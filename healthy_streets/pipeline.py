@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 
@@ -333,24 +332,33 @@ def _ring_apart(
     results: Sequence[ImportResult], area: Any, buffer_m: float, within_m: float
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
     """The reports within the buffer, and those read beyond it for an evaluation's ring
-    (``None`` when none were read that far), each file's note saying how many."""
-    reports = _concat([r.layer for r in results], REPORTS)
-    if within_m <= buffer_m or reports.empty:
-        return reports, None
+    (``None`` when none were read that far), each file's note saying how many.
+
+    Each import's layer keeps its reports within the buffer, as the build's layer and store
+    do (so that every stored row is matched with its file); its account still counts the
+    others as kept (``rows_kept``), as they were read and are counted in the ring.
+    """
+    if within_m <= buffer_m:
+        return _concat([r.layer for r in results], REPORTS), None
     shapely.prepare(area)
-    parts = []
+    ring = []
     for result in results:
-        points = result.layer.geometry
+        layer = result.layer
+        points = layer.geometry
         beyond = ~shapely.intersects_xy(area, points.x.to_numpy(), points.y.to_numpy())
-        if beyond.any():
-            result.notes.append(
-                f"{counted(int(beyond.sum()), 'report lies', 'reports lie')} {buffer_m:g} to "
-                f"{within_m:g} m beyond the zones, read for the evaluation's ring only: the "
-                "tables, maps and store leave them out, as they leave out the streets there."
-            )
-        parts.append(beyond)
-    beyond = np.concatenate([p for p, r in zip(parts, results, strict=True) if len(r.layer)])
-    return reports[~beyond].reset_index(drop=True), reports[beyond].reset_index(drop=True)
+        if not beyond.any():
+            continue
+        result.notes.append(
+            f"{counted(int(beyond.sum()), 'report lies', 'reports lie')} {buffer_m:g} to "
+            f"{within_m:g} m beyond the zones, read for the evaluation's ring only: the "
+            "tables, maps and store leave them out, as they leave out the streets there."
+        )
+        if result.rows_kept is None:
+            result.rows_kept = len(layer)
+        ring.append(layer[beyond])
+        result.layer = layer[~beyond].reset_index(drop=True)
+    reports = _concat([r.layer for r in results], REPORTS)
+    return reports, (_concat(ring, REPORTS).reset_index(drop=True) if ring else None)
 
 
 def _note_zones_without_streets(
@@ -1151,9 +1159,10 @@ def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:
 
 def _unprinted_pdfs(out: Path, relative: dict[str, Path], stale: Sequence[Path]) -> list[Path]:
     """The PDFs the last build printed of the maps this one draws again without printing
-    them, and its atlas when any map is drawn again without it: they would no longer match
-    the maps. Only PDFs the last build's record lists, as it wrote them, are taken (a PDF
-    an officer has since changed is theirs)."""
+    them, and its atlas when any map is drawn again and the atlas is not printed again (a
+    ``--zone`` build prints no atlas, even with ``--pdf``): they would no longer match the
+    maps. Only PDFs the last build's record lists, as it wrote them, are taken (a PDF an
+    officer has since changed is theirs)."""
     record, _ = read_record(out)
     if record is None:
         return []

@@ -144,7 +144,8 @@ def test_a_split_row_is_named_after_a_row_of_empty_cells_too(tmp_path):
     is none: the rows are counted as they are read, and the note still names the split."""
     path = tmp_path / "walkabout.csv"
     path.write_bytes(
-        b"Name,Category,Lat,Lon\n,,,\n   \nBench\rby gate,Bench,53.66,-2.63\nHall,Bench,53.67,-2.64\n"
+        b"Name,Category,Lat,Lon\n,,,\n   \n"
+        b"Bench\rby gate,Bench,53.66,-2.63\nHall,Bench,53.67,-2.64\n"
     )
     result = read_assets(path)
     assert result.rows_in == 4 and set(result.rejected["row"]) == {"2", "3"}

@@ -394,8 +394,8 @@ def test_pdfs_of_maps_drawn_again_without_pdf_are_removed_and_said(project):
     result = run("build", config, "--overwrite")  # the reports changed: every map drawn
     assert result.exit_code == 0, result.output
     assert (
-        "removed, as the maps they printed were drawn again without --pdf: cowslip.pdf, "
-        "atlas.pdf (build with --pdf to print them again)"
+        "removed, as the maps they printed were drawn again: cowslip.pdf, atlas.pdf (build "
+        "every zone with --pdf to print them again)"
     ) in " ".join(result.output.split())
     assert not (out / "maps" / "cowslip.pdf").exists() and not (out / "atlas.pdf").exists()
     assert (out / "maps" / "kestrel-park.pdf").read_bytes().endswith(b"by an officer\n")
@@ -408,7 +408,7 @@ def test_pdfs_of_maps_drawn_again_without_pdf_are_removed_and_said(project):
     redrawn = run("build", config, "--overwrite")
     assert redrawn.exit_code == 0, redrawn.output
     assert "Drawn again from the store" in " ".join(redrawn.output.split())
-    assert "without --pdf: yarrow-meadows.pdf, atlas.pdf" in " ".join(redrawn.output.split())
+    assert "drawn again: yarrow-meadows.pdf, atlas.pdf" in " ".join(redrawn.output.split())
     assert (out / "maps" / "cowslip.pdf").is_file()  # its map was not drawn again: still true
     assert not (out / "maps" / "yarrow-meadows.pdf").exists()
     last = run("build", config, "--overwrite")

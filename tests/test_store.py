@@ -285,16 +285,24 @@ def test_rejected_rows_are_keyed_by_the_file_too(tmp_path):
     assert counts == {str(a.resolve()): 2, str(b.resolve()): 1}
 
 
-def test_a_build_with_two_files_of_one_name_keeps_both(tmp_path):
+@pytest.mark.parametrize("ring", [False, True])
+def test_a_build_with_two_files_of_one_name_keeps_both(tmp_path, ring):
+    """Two files named alike keep their own rows in the store, also when an evaluation's
+    ring has reports read beyond the buffer (kept apart from the store's layer)."""
     from healthy_streets.pipeline import Inputs
 
     a = open311(tmp_path / "a" / "reports.json", "a1", "a2")
     b = open311(tmp_path / "b" / "reports.json", "b1")
+    if ring:  # a report about 600 m beyond the zones, in file a, read for a 900 m ring
+        far = json.loads(open311(tmp_path / "far.json", "a3", lat=53.662).read_text())
+        a.write_text(json.dumps([*json.loads(a.read_text()), *far]))
     inputs = Inputs(
         zones=SAMPLE / "zones.geojson", osm=SAMPLE / "yarrowside.osm", reports=[a, b],
         osm_assets=False,
     )  # fmt: skip
-    built = hs.load_layers(inputs)
+    built = hs.load_layers(inputs, reports_within_m=900 if ring else 0)
+    if ring:
+        assert built.ring_reports["report_id"].tolist() == ["a3"]
     path = tmp_path / "store.gpkg"
     open_store(path).update(store_update(built, inputs))
     reports = table(path, "reports").set_index("report_id")
@@ -304,7 +312,8 @@ def test_a_build_with_two_files_of_one_name_keeps_both(tmp_path):
     provenance = table(path, "provenance")
     rows = provenance[provenance["role"] == "reports"].set_index("path")
     assert set(rows.index) == {str(a.resolve()), str(b.resolve())}
-    assert rows.loc[str(a.resolve()), "rows_in"] == 2
+    assert rows.loc[str(a.resolve()), "rows_in"] == (3 if ring else 2)
+    assert rows.loc[str(a.resolve()), "kept"] == (3 if ring else 2)  # read, and counted
     assert rows.loc[str(b.resolve()), "rows_in"] == 1
 
 

@@ -84,8 +84,8 @@ def run_build(
         if outputs.unprinted:
             names = ", ".join(p.name for p in outputs.unprinted)
             echo(
-                f"  removed, as the maps they printed were drawn again without --pdf: {names} "
-                "(build with --pdf to print them again)"
+                f"  removed, as the maps they printed were drawn again: {names} (build every "
+                "zone with --pdf to print them again)"
             )
         for sentence in outputs.since_last:
             echo(sentence)
