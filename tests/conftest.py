@@ -71,6 +71,17 @@ def chromium_path() -> str:
     return str(found)
 
 
+def as_pbf(xml: Path) -> Path:
+    """The OSM XML file ``xml`` written again as ``.osm.pbf`` beside it (by libosmium)."""
+    import osmium
+
+    pbf = xml.with_suffix(".osm.pbf")
+    with osmium.SimpleWriter(str(pbf)) as writer:
+        for obj in osmium.FileProcessor(str(xml)):
+            writer.add(obj)
+    return pbf
+
+
 def osm_xml_of(ways, nodes) -> str:
     """An OSM XML file of ``nodes`` (id -> (lat, lon)) and ``ways`` ((id, node ids, tags),
     the tags a mapping or (key, value) pairs), every text quoted as XML quotes it."""

@@ -24,7 +24,7 @@ from healthy_streets.io._osm_ways import NOT_STREET_KINDS, STREET_TAGS, Ways
 from healthy_streets.io.osm import read_osm_file, read_ways, street_network_from_osm_file
 from healthy_streets.model.streets import NOT_STREET_HIGHWAYS
 
-from conftest import SAMPLE, osm_xml_of
+from conftest import SAMPLE, as_pbf, osm_xml_of
 
 NODES = {n: (53.65 + 0.0005 * (n % 7), -2.63 + 0.0007 * (n // 7)) for n in range(1, 40)}
 NODES[-5] = (53.6512, -2.6111)  # as an editor numbers a node not yet uploaded
@@ -82,13 +82,7 @@ def osm_file(tmp_path, request):
         return SAMPLE / "yarrowside.osm"
     xml = tmp_path / "awkward.osm"
     xml.write_text(osm_xml(), encoding="utf-8")
-    if request.param == "osm":
-        return xml
-    pbf = tmp_path / "awkward.osm.pbf"
-    with osmium.SimpleWriter(str(pbf)) as writer:
-        for obj in osmium.FileProcessor(str(xml)):
-            writer.add(obj)
-    return pbf
+    return xml if request.param == "osm" else as_pbf(xml)
 
 
 def plain_read(path) -> dict[str, object]:
@@ -160,12 +154,9 @@ def test_the_reader_finds_what_a_plain_pyosmium_loop_finds(osm_file):
 
 
 def test_tags_that_opl_escapes_come_back_as_written(tmp_path):
-    path = tmp_path / "awkward.osm.pbf"
     xml = tmp_path / "awkward.osm"
     xml.write_text(osm_xml(), encoding="utf-8")
-    with osmium.SimpleWriter(str(path)) as writer:
-        for obj in osmium.FileProcessor(str(xml)):
-            writer.add(obj)
+    path = as_pbf(xml)
     streets = street_network_from_osm_file(path).layer.set_index("osm_way_id")
     assert streets.loc[1, "name"] == "Mill Lane, East"
     assert streets.loc[2, "name"] == "50% = fifty"

@@ -23,7 +23,7 @@ import shapely
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.model.streets import streets_from_graph
 
-from conftest import osm_xml_of
+from conftest import as_pbf, osm_xml_of
 
 
 def _grid() -> dict[int, tuple[float, float]]:
@@ -116,13 +116,7 @@ def assert_same_layer(ours, theirs):
 def tricky(tmp_path, request):
     xml = tmp_path / "tricky.osm"
     xml.write_text(osm_xml(), encoding="utf-8")
-    if request.param == "osm":
-        return xml
-    pbf = tmp_path / "tricky.osm.pbf"
-    with osmium.SimpleWriter(str(pbf)) as writer:
-        for obj in osmium.FileProcessor(str(xml)):
-            writer.add(obj)
-    return pbf
+    return xml if request.param == "osm" else as_pbf(xml)
 
 
 def test_the_file_reader_cuts_ways_as_osmnx_simplifies_them(tricky):
