@@ -1087,7 +1087,8 @@ def _rebuild_staged(
         relative |= {f"pdf:{zid}": Path("maps") / f"{zid}.pdf" for zid in plan.redraw}
     if plan.index:
         relative["index"] = Path("index.html")  # maps drawn for the first time: new links
-    unprinted = _unprinted_pdfs(out, relative, stale) if overwrite else []
+    # Nothing the maps show has changed: the PDFs and the atlas the last build printed
+    # still show them, and are kept (only a map gone with its zone takes its PDF along).
     if not relative and not stale:
         outputs = reused_outputs(out, plan.record, [])
         outputs.notes += [plan.said, _nothing_changed(plan)]
@@ -1104,14 +1105,11 @@ def _rebuild_staged(
         layers=layers,
         previous=plan.record,
     )
-    for path in unprinted:  # no longer an output of the build
-        record["outputs"].pop(path.relative_to(out).as_posix(), None)
     staging.commit(
-        [*_moves(staging, out, relative), _staged_record(staging, record)],
-        removes=[*stale, *unprinted],
+        [*_moves(staging, out, relative), _staged_record(staging, record)], removes=stale
     )
     outputs = reused_outputs(out, plan.record, plan.redraw)
-    outputs.removed, outputs.unprinted = stale, unprinted
+    outputs.removed = stale
     outputs.notes += [plan.said, _redrawn(plan, layers)]
     return layers, outputs
 

@@ -381,9 +381,10 @@ def _as_printed(out, names):
 
 
 def test_pdfs_of_maps_drawn_again_without_pdf_are_removed_and_said(project):
-    """A build that draws maps again without --pdf takes away the PDFs the last build
-    printed of them, and the atlas: they would show the old maps at the next meeting. A PDF
-    changed since (an officer's notes on it) is left alone."""
+    """A build from changed inputs that draws maps again without --pdf takes away the PDFs
+    the last build printed of them, and the atlas: they would show the old maps at the next
+    meeting. A PDF changed since (an officer's notes on it) is left alone, and so is every
+    PDF when nothing changed."""
     config = str(project / "healthy-streets.toml")
     assert run("-q", "build", config).exit_code == 0
     out = project / "out"
@@ -402,15 +403,22 @@ def test_pdfs_of_maps_drawn_again_without_pdf_are_removed_and_said(project):
     again = run("build", config, "--overwrite")  # the record no longer lists them
     assert "Nothing changed since the build" in " ".join(again.output.split()), again.output
 
-    # a map drawn again from the store (it was deleted): its PDF and the atlas go too
+    # nothing changed: a map drawn again from the store (it was deleted, or asked for with
+    # --zone) shows what its PDF and the atlas show, and they are kept
     _as_printed(out, ["maps/yarrow-meadows.pdf", "maps/cowslip.pdf", "atlas.pdf"])
+    printed = {name: (out / name).read_bytes() for name in ("maps/cowslip.pdf", "atlas.pdf")}
     (out / "maps" / "yarrow-meadows.html").unlink()
     redrawn = run("build", config, "--overwrite")
     assert redrawn.exit_code == 0, redrawn.output
     assert "Drawn again from the store" in " ".join(redrawn.output.split())
-    assert "drawn again: yarrow-meadows.pdf, atlas.pdf" in " ".join(redrawn.output.split())
-    assert (out / "maps" / "cowslip.pdf").is_file()  # its map was not drawn again: still true
-    assert not (out / "maps" / "yarrow-meadows.pdf").exists()
+    assert "removed" not in redrawn.output
+    assert (out / "maps" / "yarrow-meadows.html").is_file()
+    one = run("build", config, "--overwrite", "--zone", "Cowslip")
+    assert one.exit_code == 0, one.output
+    assert "the map of 'Cowslip'" in " ".join(one.output.split())
+    assert "removed" not in one.output
+    assert {name: (out / name).read_bytes() for name in printed} == printed
+    assert (out / "maps" / "yarrow-meadows.pdf").is_file()
     last = run("build", config, "--overwrite")
     assert "Nothing changed since the build" in " ".join(last.output.split()), last.output
 

@@ -342,9 +342,9 @@ class BuildOutputs:
     removed
         Maps of zones no longer in the zones file, removed by an ``overwrite`` build.
     unprinted
-        PDFs the last build printed of maps this one drew again without printing them, and
-        its atlas when this build printed none (a ``--zone`` build prints no atlas): removed,
-        as they would no longer match the maps.
+        PDFs the last build printed of maps this one drew again, from changed inputs,
+        without printing them, and its atlas when this build printed none (a ``--zone``
+        build prints no atlas): removed, as they would no longer match the maps.
     since_last
         What the build found changed since the last one (when it compared), in sentences.
     notes
