@@ -136,7 +136,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "file": (str, "an asset file"),
         "category": (str, "category for rows that give none"),
         "layer": (str, "the layer or sheet"),
-        "crs": (str, "the file's CRS when it declares none"),
+        "crs": (str, "the file's CRS when it declares none (a sheet's eastings/northings)"),
         "postcodes": (str, "a postcode file for rows with only a postcode"),
         "fields": (dict, "role = column"),
     },

@@ -686,3 +686,23 @@ def test_paris_features_by_the_working_crs(tmp_path, monkeypatch, name):
     assert local.layer.geometry.iloc[1].coords[0] == pytest.approx(
         _paris_utm(2.3088, 48.8797), abs=0.001
     )
+
+
+def test_a_sheets_eastings_in_a_named_crs_through_read_assets(tmp_path):
+    """``read_assets(..., crs=...)`` names the CRS of a spreadsheet's eastings and
+    northings: a Northern Ireland sheet in the Irish Grid, for a project in the Irish
+    Transverse Mercator, lands in Belfast; a CRS that is none is one clear error."""
+    from pyproj import Transformer
+
+    from healthy_streets.errors import ConfigError
+    from healthy_streets.io.assets import read_assets
+
+    east, north = Transformer.from_crs(4326, 29902, always_xy=True).transform(-5.9301, 54.5966)
+    sheet = tmp_path / "belfast_benches.csv"
+    sheet.write_text(f"Name,Category,Easting,Northing\nCity Hall bench,Bench,{east},{north}\n")
+    result = read_assets(sheet, crs="EPSG:29902", working_crs="EPSG:2157")
+    lon, lat = result.layer.to_crs(4326).geometry.iloc[0].coords[0]
+    assert (lon, lat) == pytest.approx((-5.9301, 54.5966), abs=1e-4)
+    assert any("EPSG:29902), as named" in note for note in result.notes)
+    with pytest.raises(ConfigError, match="'EPSG:0' is not a coordinate reference system"):
+        read_assets(sheet, crs="EPSG:0", working_crs="EPSG:2157")

@@ -1,4 +1,7 @@
+import numpy as np
+import pandas as pd
 import pytest
+import shapely
 
 from healthy_streets.io._coords import grid_ref_to_bng
 
@@ -172,3 +175,92 @@ def test_places_anywhere_when_the_working_crs_is_not_the_national_grid():
     assert points.iloc[0].coords[0] == pytest.approx(paris, abs=0.001)
     notes = book.result(pd.DataFrame(index=points.index), 1).notes
     assert any("longitude and latitude in degrees" in note for note in notes)
+
+
+def _belfast_sheet(crs: str) -> tuple[pd.DataFrame, list[tuple[float, float]]]:
+    """Three Belfast places as a walkabout sheet's eastings and northings in ``crs``, and
+    where they are in the Irish Transverse Mercator (EPSG:2157)."""
+    from pyproj import Transformer
+
+    places = [(-5.9301, 54.5966), (-5.9155, 54.6022), (-5.9430, 54.5843)]  # lon, lat
+    east, north = Transformer.from_crs(4326, crs, always_xy=True).transform(
+        *zip(*places, strict=True)
+    )
+    itm = Transformer.from_crs(4326, 2157, always_xy=True).transform(*zip(*places, strict=True))
+    table = pd.DataFrame(
+        {"Name": ["City Hall", "Cathedral", "Botanic"], "Easting": east, "Northing": north}
+    )
+    return table.astype({"Easting": "str", "Northing": "str"}), list(zip(*itm, strict=True))
+
+
+def _belfast_area() -> object:
+    from pyproj import Transformer
+
+    centre = Transformer.from_crs(4326, 2157, always_xy=True).transform(-5.93, 54.597)
+    return shapely.Point(centre).buffer(3000)
+
+
+@pytest.mark.parametrize("with_area", [True, False])
+def test_eastings_in_a_project_outside_britain_are_its_working_crs_and_said(with_area):
+    """A council in Northern Ireland works in the Irish Transverse Mercator, and its
+    walkabout sheet's eastings and northings are in it: they are read in the working CRS
+    (not as National Grid metres, which would put them in Scotland), and the note says
+    which CRS was taken and how to name another."""
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    table, expected = _belfast_sheet("EPSG:2157")
+    book = AccountBook("belfast.csv")
+    area = _belfast_area() if with_area else None
+    columns = find_coordinate_columns(list(table.columns))
+    points = points_from_table(table, columns, book, working_crs="EPSG:2157", area=area)
+    assert points.index.tolist() == [0, 1, 2]
+    got = points.get_coordinates().to_numpy()
+    assert got == pytest.approx(np.array(expected), abs=0.01)
+    result = book.result(pd.DataFrame(index=points.index), 3)
+    assert result.rejected.empty and result.outside.empty
+    [note] = [n for n in result.notes if "Eastings and northings" in n]
+    assert "read in the working CRS, IRENET95 / Irish Transverse Mercator (EPSG:2157)" in note
+    assert "as the project is not in Britain" in note and "crs=" in note
+
+
+def test_eastings_in_a_named_crs_are_read_in_it():
+    """A sheet in the older Irish Grid (EPSG:29902) read for a project in the Irish
+    Transverse Mercator: named with ``crs``, its places land where they are."""
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    table, expected = _belfast_sheet("EPSG:29902")
+    book = AccountBook("belfast.csv")
+    columns = find_coordinate_columns(list(table.columns))
+    points = points_from_table(
+        table,
+        columns,
+        book,
+        working_crs="EPSG:2157",
+        area=_belfast_area(),
+        metres_crs="EPSG:29902",
+    )
+    # the two Irish grids differ by their datums: metres, not kilometres
+    assert points.get_coordinates().to_numpy() == pytest.approx(np.array(expected), abs=5)
+    notes = book.result(pd.DataFrame(index=points.index), 3).notes
+    assert any("(EPSG:29902), as named" in note for note in notes)
+
+
+def test_national_grid_eastings_in_a_utm_project_in_britain_stay_national_grid():
+    """A British project working in UTM zone 30N still reads its sheets' eastings as the
+    National Grid's, with an area (they land in it) and without one (the zone takes in
+    Britain); nothing is noted."""
+    from pyproj import Transformer
+
+    from healthy_streets.io._coords import find_coordinate_columns, points_from_table
+    from healthy_streets.model.account import AccountBook
+
+    table = pd.DataFrame({"Easting": ["358323"], "Northing": ["417512"]})
+    utm = Transformer.from_crs(27700, 32630, always_xy=True).transform(358323, 417512)
+    columns = find_coordinate_columns(list(table.columns))
+    for area in (shapely.Point(utm).buffer(500), None):
+        book = AccountBook("preston.csv")
+        points = points_from_table(table, columns, book, working_crs="EPSG:32630", area=area)
+        assert points.iloc[0].coords[0] == pytest.approx(utm, abs=0.01)
+        assert not book.result(pd.DataFrame(index=points.index), 1).notes

@@ -45,7 +45,8 @@ crs_opt = click.option(
     "--crs",
     metavar="CRS",
     default=None,
-    help="The file's coordinate reference system when it declares none (e.g. EPSG:27700).",
+    help="The file's coordinate reference system when it declares none, or a spreadsheet's "
+    "eastings/northings' (e.g. EPSG:27700).",
 )
 
 layer_opt = click.option(

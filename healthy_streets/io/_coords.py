@@ -19,8 +19,9 @@ Great Britain is the project's place when the working CRS is the British Nationa
 file most of whose places lie elsewhere then gets one note naming the working CRS to set
 (:func:`national_grid_note`) besides its rows' rejections. With another working CRS (a
 project in Paris, say), latitude and longitude are places anywhere on Earth, and only the
-project area sets rows apart; eastings, northings, grid references and postcodes are still
-the National Grid's.
+project area sets rows apart; grid references and postcodes are still the National Grid's,
+and eastings and northings are read in the working CRS when it is a projected CRS for
+another place (:func:`easting_northing_crs`; a note says so), or in the CRS the user names.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from healthy_streets.io._common import (
     all_match,
     check_input,
     find_column,
+    parse_crs,
     read_table,
     read_text,
     resolve_fields,
@@ -55,6 +57,7 @@ from healthy_streets.model.uk import place_phrase, suggested_crs
 __all__ = [
     "COORDINATE_COLUMNS",
     "coordinate_guesses",
+    "easting_northing_crs",
     "find_coordinate_columns",
     "grid_ref_to_bng",
     "national_grid_note",
@@ -354,12 +357,15 @@ def points_from_table(
     area: shapely.Geometry | None = None,
     working_crs: str,
     postcodes: PostcodeLookup | None = None,
+    metres_crs: object = None,
 ) -> gpd.GeoSeries:
     """One point per row of ``table`` in ``working_crs``; rows without one are rejected, and
     rows outside ``area`` are set apart with their distance from it (see the module).
 
     The returned series is indexed like ``table`` and holds only the rows kept. The places
     are worked out on arrays of coordinates, and a point is made only for each row kept.
+    Eastings and northings are in ``metres_crs`` when it is given, else as
+    :func:`easting_northing_crs` says (noted when it is not the National Grid).
     """
     british = working_is_british(working_crs)
     columns = _degrees_in_xy(table, columns, book, british=british)
@@ -402,13 +408,22 @@ def points_from_table(
     )
     has_en = todo & ~np.isnan(east) & ~np.isnan(north)
     zeros_en = has_en & (east == 0) & (north == 0)
-    good_en = has_en & _in_box(east, north, GB_BNG) & ~zeros_en
+    metres = easting_northing_crs(
+        working_crs, metres_crs, east=east[has_en], north=north[has_en], area=area
+    )
+    if has_en.any() and not _BNG.is_exact_same(metres):
+        book.note(_metres_note(columns, metres, given=metres_crs is not None))
+    good_en = has_en & _in_box(east, north, _crs_box(metres)) & ~zeros_en
     x[good_en], y[good_en] = east[good_en], north[good_en]
     reason[has_en & ~good_en & ~zeros_en] = (
         "Easting/northing lie outside the National Grid, so they are not a place in "
         "Great Britain; check the coordinates."
+        if _BNG.is_exact_same(metres)
+        else f"Easting/northing lie outside the area {_crs_name(metres)} covers; check the "
+        f"coordinates, or name their CRS with {option('crs')}."
     )
     reason[zeros_en] = NOT_A_PLACE
+    in_metres = good_en if not _BNG.is_exact_same(metres) else np.zeros(len(table), dtype=bool)
 
     todo = todo & ~has_en
     if columns.grid_ref:
@@ -437,10 +452,14 @@ def points_from_table(
 
     placed = np.flatnonzero(~np.isnan(x))
     xs, ys = _to_working(x[placed], y[placed], working_crs, degrees=abroad[placed])
+    if in_metres.any():  # eastings and northings of another CRS than the National Grid
+        into = Transformer.from_crs(metres, CRS.from_user_input(working_crs), always_xy=True)
+        own = in_metres[placed]
+        xs[own], ys[own] = into.transform(x[placed][own], y[placed][own])
     if area is not None and len(placed):
         inside = _inside(area, xs, ys)
         turned = _swapped_into_area(
-            east[placed], north[placed], good_en[placed] & ~inside, area, working_crs
+            east[placed], north[placed], good_en[placed] & ~inside, area, working_crs, metres
         )
         reason[placed[turned]] = (
             "Easting and northing look swapped: read the other way round, the point lies in "
@@ -675,14 +694,87 @@ def _swapped_into_area(
     candidates: np.ndarray,
     area: shapely.Geometry,
     working_crs: str,
+    metres: CRS = _BNG,
 ) -> np.ndarray:
-    """Which of the ``candidates`` (a mask: rows placed by easting/northing outside
-    ``area``) lie in it read the other way round (easting and northing swapped)."""
+    """Which of the ``candidates`` (a mask: rows placed by easting/northing, in ``metres``,
+    outside ``area``) lie in it read the other way round (easting and northing swapped)."""
     turned = np.zeros(len(candidates), dtype=bool)
     if candidates.any():
-        xs, ys = _to_working(north[candidates], east[candidates], working_crs)
+        into = Transformer.from_crs(metres, CRS.from_user_input(working_crs), always_xy=True)
+        xs, ys = into.transform(north[candidates], east[candidates])
         turned[candidates] = shapely.intersects_xy(area, xs, ys)
     return turned
+
+
+def easting_northing_crs(
+    working_crs: object,
+    given: object = None,
+    *,
+    east: np.ndarray | None = None,
+    north: np.ndarray | None = None,
+    area: shapely.Geometry | None = None,
+) -> CRS:
+    """The CRS a spreadsheet's eastings and northings (or X/Y in metres) are read in.
+
+    ``given`` when named. Else the British National Grid, unless the working CRS is
+    another projected CRS: then the one of the two that puts more of the values ``east``,
+    ``north`` in the project ``area`` (when both are known), or, with no such difference,
+    the National Grid when the working CRS's area of use takes in Great Britain (a UTM zone
+    chosen for a British project) and the working CRS otherwise (a local grid's metres,
+    such as the Irish Transverse Mercator's).
+
+    >>> easting_northing_crs("EPSG:27700").to_epsg(), easting_northing_crs("EPSG:2157").to_epsg()
+    (27700, 2157)
+    >>> easting_northing_crs("EPSG:32630").to_epsg()  # UTM zone 30N takes in Britain
+    27700
+    """
+    if given is not None:
+        return parse_crs(given, what=option("crs"))
+    working = CRS.from_user_input(working_crs)
+    if _BNG.is_exact_same(working) or not working.is_projected:
+        return _BNG
+    if area is not None and east is not None and north is not None and len(east):
+        from_grid = Transformer.from_crs(_BNG, working, always_xy=True).transform(east, north)
+        by_grid = int(_inside(area, *map(np.asarray, from_grid)).sum())
+        by_working = int(_inside(area, east, north).sum())
+        if by_grid != by_working:
+            return _BNG if by_grid > by_working else working
+    use = working.area_of_use
+    takes_in_britain = (
+        use is not None and use.west <= -2.0 <= use.east and use.south <= 54.0 <= use.north
+    )
+    return _BNG if takes_in_britain else working
+
+
+def _crs_box(crs: CRS) -> tuple[float, float, float, float]:
+    """The box of eastings and northings that ``crs`` covers (its area of use, in its own
+    units); the National Grid's own box for it, and no bound when the CRS declares none."""
+    if _BNG.is_exact_same(crs):
+        return GB_BNG
+    use = crs.area_of_use
+    if use is None:
+        return (-np.inf, -np.inf, np.inf, np.inf)
+    into = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return tuple(into.transform_bounds(*use.bounds, densify_pts=21))  # type: ignore[return-value]
+
+
+def _crs_name(crs: CRS) -> str:
+    code = crs.to_epsg()
+    return f"{crs.name} (EPSG:{code})" if code else crs.name
+
+
+def _metres_note(columns: CoordinateColumns, crs: CRS, *, given: bool) -> str:
+    """The note that a file's eastings and northings were read in ``crs``, not the
+    National Grid: named by the user (``given``), or the working CRS of a project outside
+    Britain."""
+    which = f"{columns.easting!r}/{columns.northing!r}"
+    if given:
+        return f"Eastings and northings ({which}) are read in {_crs_name(crs)}, as named."
+    return (
+        f"Eastings and northings ({which}) are read in the working CRS, {_crs_name(crs)}, "
+        f"as the project is not in Britain; if they are in another CRS, name it with "
+        f"{option('crs')}."
+    )
 
 
 def _degrees_in_xy(

@@ -220,7 +220,9 @@ def read_assets(
         ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref`` and ``postcode``: these
         win over the guesses.
     crs
-        For spatial files that declare no CRS.
+        For spatial files that declare no CRS; for a spreadsheet, the CRS of its eastings
+        and northings (default the British National Grid, or the working CRS of a project
+        outside Britain when it is projected).
     layer
         The layer of a multi-layer file, or the sheet of a workbook.
     area
@@ -289,7 +291,14 @@ def read_assets(
                 path, "The spreadsheet holds no rows.", fix="Check it is the right file."
             )
         frame, read, coordinates = _assets_from_table(
-            path, table, book, coordinate_fields, area=area, working=working, postcodes=postcodes
+            path,
+            table,
+            book,
+            coordinate_fields,
+            area=area,
+            working=working,
+            postcodes=postcodes,
+            metres_crs=crs,
         )
     else:
         if spatial is not None:
@@ -344,6 +353,7 @@ def _assets_from_table(
     area: shapely.Geometry | None,
     working: str,
     postcodes: str | Path | PostcodeLookup | None,
+    metres_crs: object = None,
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict[str, Guess]]:
     """The rows of a spreadsheet placed by their coordinates; the table as read (to judge
     its columns by); the coordinate columns used."""
@@ -362,7 +372,13 @@ def _assets_from_table(
         else postcodes
     )
     points = points_from_table(
-        table, columns, book, area=area, working_crs=working, postcodes=lookup
+        table,
+        columns,
+        book,
+        area=area,
+        working_crs=working,
+        postcodes=lookup,
+        metres_crs=metres_crs,
     )
     frame = gpd.GeoDataFrame(table.loc[points.index], geometry=points, crs=working)
     return frame, table, coordinate_guesses(columns, coordinate_fields)
