@@ -105,6 +105,19 @@ def square(x: float, y: float, size: float) -> shapely.Polygon:
     return shapely.box(x, y, x + size, y + size)
 
 
+@pytest.fixture(autouse=True)
+def toolkit_logging():
+    """The toolkit's logger as each test found it: a command run in the test sets it up for
+    the run (its own handler, no propagation), and the next test's ``caplog`` must still
+    see the toolkit's records."""
+    import logging
+
+    logger = logging.getLogger("healthy_streets")
+    kept = (logger.handlers[:], logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = kept
+
+
 @pytest.fixture
 def two_zones() -> gpd.GeoDataFrame:
     """Two 100 m square zones side by side near Chorley, in EPSG:27700."""

@@ -1,6 +1,5 @@
 import re
 
-import pytest
 from click.testing import CliRunner
 
 from healthy_streets import __version__
@@ -778,19 +777,6 @@ def test_osm_ways_are_named_as_osm_ways_not_rows(tmp_path):
     assert "(row 264" not in result.output
 
 
-@pytest.fixture
-def toolkit_logging():
-    """The toolkit's logger as it was: a command given ``-v`` or ``-q`` sets it up for the
-    run, and the next test should not find it pointing at this test's streams."""
-    import logging
-
-    logger = logging.getLogger("healthy_streets")
-    kept = (logger.handlers[:], logger.level, logger.propagate)
-    yield
-    logger.handlers[:], logger.level, logger.propagate = kept
-
-
-@pytest.mark.usefixtures("toolkit_logging")
 def test_verbosity_after_the_command_too(tmp_path):
     """``-q`` and ``-v`` work after the command's name as before it."""
     from conftest import SAMPLE
@@ -805,7 +791,6 @@ def test_verbosity_after_the_command_too(tmp_path):
     assert "-q, --quiet" in run("zones", "--help").output
 
 
-@pytest.mark.usefixtures("toolkit_logging")
 def test_verbose_after_the_command_says_more_as_before_it():
     """``-v`` after the command's name logs the toolkit's progress (the count of streets
     read) as it does before the name; without it, that line is not shown."""
