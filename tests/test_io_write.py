@@ -110,6 +110,35 @@ def test_one_workbook_a_sheet_per_table(tmp_path):
         write_workbook(tables, path)
 
 
+def test_sheet_names_excel_refuses_are_made_ones_it_takes(tmp_path):
+    """Table names with characters Excel refuses, names alike but for case, and long
+    names sharing their first 31 characters each get a sheet of their own; no tables at
+    all is one clear error, and no file."""
+    import pandas as pd
+
+    from healthy_streets.errors import ConfigError
+    from healthy_streets.io.write import write_workbook
+
+    long = "reports_by_category_and_a_very_long_name"
+    names = ["zones/2024", "Summary", "summary", "[draft]: a?", long, long + " 2", "'"]
+    tables = {name: pd.DataFrame({"table": [name]}) for name in names}
+    path = write_workbook(tables, tmp_path / "tables.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    assert list(sheets) == [
+        "zones-2024",
+        "Summary",
+        "summary 2",
+        "-draft-- a-",
+        "reports_by_category_and_a_very_",
+        "reports_by_category_and_a_ver 2",
+        "Sheet",
+    ]
+    assert [frame.loc[0, "table"] for frame in sheets.values()] == names  # in order
+    with pytest.raises(ConfigError, match="no tables to write"):
+        write_workbook({}, tmp_path / "none.xlsx")
+    assert not (tmp_path / "none.xlsx").exists()
+
+
 def test_a_workbook_stopped_mid_write_leaves_the_old_one_whole(tmp_path, monkeypatch):
     """Ctrl-C while the sheets are written: the interruption is what the caller sees (not
     the writer's complaint that a workbook needs a sheet), and the old file is untouched."""

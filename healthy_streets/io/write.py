@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "gpkg_layers",
     "is_formula",
     "neutralise_formulas",
+    "sheet_names",
     "write_csv",
     "write_gpkg",
     "write_layer",
@@ -203,6 +205,28 @@ def write_csv(
     return write_bytes_atomic(target, csv_text(frame, index=index).encode("utf-8-sig"))
 
 
+def sheet_names(names: Sequence[str]) -> list[str]:
+    """Excel sheet names for tables ``names``, in order: the characters Excel refuses
+    (``[]:*?/\\``) made ``-``, at most 31 characters, never blank, and unique whatever
+    the case (a clash ends in a number).
+
+    >>> sheet_names(["summary", "zones/2024", "Summary", "x" * 40])
+    ['summary', 'zones-2024', 'Summary 2', 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']
+    """
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        base = re.sub(r"[\[\]:*?/\\]", "-", str(name)).strip().strip("'")[:31] or "Sheet"
+        sheet, number = base, 1
+        while sheet.casefold() in taken:
+            number += 1
+            suffix = f" {number}"
+            sheet = base[: 31 - len(suffix)] + suffix
+        taken.add(sheet.casefold())
+        out.append(sheet)
+    return out
+
+
 def write_workbook(
     tables: dict[str, pd.DataFrame],
     path: str | Path,
@@ -215,12 +239,11 @@ def write_workbook(
     Text cells that a spreadsheet would run as formulas are neutralised, times are written
     in UK local time (Excel has no time zones), geometry columns are left out.
     """
+    if not tables:
+        raise ConfigError(f"There are no tables to write to {path}; give at least one.")
     target = check_output(path, overwrite=overwrite, inputs=inputs)
     sheets: dict[str, pd.DataFrame] = {}
-    for name, table in tables.items():
-        sheet = name[:31]
-        while sheet in sheets:
-            sheet = sheet[:29] + f"{len(sheets):02d}"
+    for sheet, table in zip(sheet_names(list(tables)), tables.values(), strict=True):
         frame = neutralise_formulas(pd.DataFrame(table).drop(columns=["geometry"], errors="ignore"))
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
