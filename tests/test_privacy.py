@@ -339,6 +339,15 @@ PERSONAL_TEXT = [
     ("JOHN DOT SMITH AT EXAMPLE DOT CO DOT UK", "[email removed]"),
     ("john dot smith at gmail.com", "[email removed]"),
     ("jo [dot] bloggs [at] example [dot] com", "[email removed]"),
+    # three words in small letters, a middle initial, the small words of a surname, and a
+    # surname in capitals before the given name
+    ("reported by jane mary doe", "reported by [name removed]"),
+    ("Seen by Dr. John A. Smith at 9am", "Seen by [name removed] at 9am"),
+    ("Regards, Peter van der Berg", "Regards, [name removed]"),
+    ("Thanks,\nUrsula von der Leyen", "Thanks,\n[name removed]"),
+    ("reported by Piet de Vries at the corner", "reported by [name removed] at the corner"),
+    ("Reported By: SMITH, John", "Reported By: [name removed]"),
+    ("reported by SMITH, Jane and others", "reported by [name removed] and others"),
 ]
 
 PUBLIC_TEXT = [
@@ -460,6 +469,10 @@ PUBLIC_TEXT = [
     "Report FMS1234 at fixmystreet.com/report/1234",
     "Bins overflowing. Jo at home now.",
     "contact me @ home. It is fine",
+    "Litter by the Rue de la Paix",
+    "Seen by the Van Driver",
+    "reported by a neighbour, van parked on the verge",
+    "Reported by: PHONE, Monday",
 ]
 
 

@@ -411,7 +411,9 @@ _BY_CUES = (
 )
 # Found by its "by" (a rare letter to start from), the cue word checked behind it.
 _BY = re.compile(
-    r"[bB][yY](?i:" + "|".join(rf"(?<=(?<!\w){cue}[ \t]by)" for cue in _BY_CUES) + r")[ \t]++"
+    r"[bB][yY](?i:"
+    + "|".join(rf"(?<=(?<!\w){cue}[ \t]by)" for cue in _BY_CUES)
+    + r")(?:[ \t]*+:[ \t]*+|[ \t]++)"  # "Reported by Jane", "Reported By: SMITH, John"
 )
 _MY_NAME = re.compile(r"[mM](?<!\w.)(?i:y[ \t]++name(?:[ \t]++is|['’]s))(?!\w)[ \t]*+:?+[ \t]*+")
 _I_AM = re.compile(r"I(?<!\w.)(?:['’]m|[ \t]++am)(?!\w)[ \t]++")
@@ -439,6 +441,14 @@ _CAPITALISED = re.compile(_NAME_WORD)
 _TITLE_AHEAD = re.compile(rf"{_TITLE}[ \t]++")
 _ANY_TITLE_AHEAD = re.compile(rf"(?i:{_TITLE})[ \t]++")
 _INITIAL_AHEAD = re.compile(_INITIAL)
+# Between the words of a name: a middle initial ("John A. Smith"), or the small words of
+# a surname ("Peter van der Berg", "Jan de Vries"), each before a capitalised word.
+_PARTICLE = r"(?:van|von|der|den|de|da|di|du|del|della|la|le|ter|ten|bin|al|el|ap)(?!\w)"
+_INSIDE_NAME = re.compile(
+    rf"[ \t]++(?:[{_UP}]\.?+|{_PARTICLE}(?:[ \t]++{_PARTICLE})*+)(?=[ \t]++{_NAME_WORD})"
+)
+# "SMITH, John": a surname in capitals, a comma, then the given name.
+_GIVEN_AFTER_SURNAME = re.compile(rf"[ \t]*+,[ \t]*+({_NAME_WORD})")
 # Words and ends of sentences, to read what comes before a "from".
 _HEAD_TOKEN = re.compile(rf"[{_UP}{_LOW}][\w'’-]*+|[.!?:;\r\n\x00]")
 
@@ -541,6 +551,9 @@ class _Cue:
         end, cases = self._words(text, start, first=first, loose=loose)
         if len(cases) < self.fewest or not self.fits(cue):
             return None
+        given = _GIVEN_AFTER_SURNAME.match(text, end) if cases == ["upper"] and loose else None
+        if given is not None and given.group(1) not in self.not_names:
+            end = given.end()
         following = _FOLLOWING_WORD.match(text, end)
         if following is not None:
             word = following.group(1)
@@ -553,12 +566,15 @@ class _Cue:
     def _words(
         self, text: str, start: int, *, first: set[str], loose: bool
     ) -> tuple[int, list[str]]:
-        """The end of the words of a name from ``start``, and the case of each: capitalised
-        words (up to three), or up to two in small letters or capitals (not mixed)."""
+        """The end of the words of a name from ``start``, and the case of each: up to three
+        capitalised words (with a middle initial or the small words of a surname between
+        them: "John A. Smith", "Peter van der Berg"), or up to three in small letters or
+        capitals (not mixed)."""
         end = start
         cases: list[str] = []
         while len(cases) < 3:
-            word = _NEXT_WORD.match(text, end)
+            inside = _INSIDE_NAME.match(text, end) if cases and cases[-1] == "title" else None
+            word = _NEXT_WORD.match(text, end if inside is None else inside.end())
             if word is None:
                 break
             name = word.group(1)
@@ -566,7 +582,7 @@ class _Cue:
             if not cases:
                 fits = case in first
             elif len(cases) == 2:
-                fits = case == "title" and cases == ["title", "title"]
+                fits = case == cases[0] == cases[1] and (loose or case == "title")
             else:
                 fits = case == cases[0] or (loose and {case, cases[0]} == {"title", "upper"})
             if not fits or (not cases and name.lower().endswith(self.place_endings)):
