@@ -73,6 +73,16 @@ def test_zones_by_id_or_name_everywhere(layers, tmp_path):
     assert str(decided.loc["yarrowside-north", "decided_on"]).startswith("2021-01-01")
 
 
+def test_a_zone_left_out_is_asked_for_not_looked_up_as_none(layers):
+    for call in (lambda: hs.monthly_counts(layers), lambda: hs.plot_monthly(layers)):
+        with pytest.raises(ConfigError) as info:
+            call()
+        message = str(info.value)
+        assert "'None'" not in message
+        assert "No zone was named: name one by its zone_id or its name." in message
+        assert "yarrowside-north (Yarrowside North)" in message  # the zones to choose from
+
+
 def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     # converted, cut at the zones, and the reports attached to it: as load_layers would
     summary = hs.summarise_zones(layers.zones, graph, layers.assets, layers.reports)
