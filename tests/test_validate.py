@@ -91,7 +91,7 @@ def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     assert (summary.loc[zones, "reports"] == expected.loc[zones, "reports"]).all()
     ratio = summary.loc[zones, "street_km"] / expected.loc[zones, "street_km"]
     assert ratio.between(0.9, 1.15).all(), ratio  # the same streets, merged the osmnx way
-    hotspots = hs.hotspot_streets(graph, layers.reports, category="Dog fouling")
+    hotspots = hs.hotspot_streets(graph, layers.reports, zones=layers.zones, category="Dog fouling")
     assert len(hotspots) > 10 and hotspots["reports"].sum() > 100
     gaps = hs.twenty_mph_gaps(layers.zones, graph)
     assert set(gaps["kind"]) <= {
@@ -101,6 +101,20 @@ def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     }
     cut = hs.cut_streets_at_zones(graph, layers.zones)
     assert set(cut["zone_id"].dropna()) == set(zones)
+
+
+def test_hotspots_of_a_graph_are_ranked_in_their_zones(layers, graph):
+    from_graph = hs.hotspot_streets(graph, layers.reports, zones=layers.zones)
+    from_layers = hs.hotspot_streets(layers)
+    for table in (from_graph, from_layers):  # a street in a zone is ranked in it
+        assert set(table.loc[table["street"] == "Birch Grove", "zone_id"]) == {"cowslip"}
+    assert set(from_graph["zone_id"]) == set(from_layers["zone_id"])
+    # without the zones, the graph's streets would all seem outside them: refused
+    with pytest.raises(ConfigError) as info:
+        hs.hotspot_streets(graph, layers.reports)
+    message = str(info.value)
+    assert "not cut at the zones the reports are in" in message
+    assert "hotspot_streets(streets, reports, zones=zones)" in message
 
 
 def test_osmnx_edges_are_the_streets_and_drawn_with_their_speeds(layers, graph):

@@ -439,6 +439,7 @@ def hotspot_streets(
     streets: Any,
     reports: Any = None,
     *,
+    zones: Any = None,
     category: str | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
@@ -472,6 +473,10 @@ def hotspot_streets(
         not given.
     reports
         The ``reports`` layer.
+    zones
+        The ``zones`` layer, needed only for streets not yet cut at the zones (an osmnx
+        graph, its edges): they are cut at them, so that each street is ranked in its zone.
+        A ``Layers`` brings its own.
     category
         Count one report category only: its key, label or a word for it (``"dog_fouling"``,
         ``"Dog fouling"``, ``"dog mess"``); default all.
@@ -503,16 +508,32 @@ def hotspot_streets(
     Raises
     ------
     ConfigError
-        When ``adjust``, ``category``, ``start`` or ``end`` has a value it cannot use, or a
-        layer is missing, in degrees or lacks its columns.
+        When ``adjust``, ``category``, ``start`` or ``end`` has a value it cannot use, a
+        layer is missing, in degrees or lacks its columns, or the streets are not cut at
+        the zones the reports are in and no ``zones`` are given.
 
     Examples
     --------
     >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)  # doctest: +SKIP
     >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]  # doctest: +SKIP
+    >>> hotspot_streets(G, layers.reports, zones=layers.zones)  # doctest: +SKIP
     """
-    given = given_layers(streets, reports, roles=("streets", "reports"), caller="hotspot_streets")
+    given = given_layers(
+        streets,
+        reports,
+        zones,
+        roles=("streets", "reports", "zones"),
+        caller="hotspot_streets",
+        optional=("zones",),
+    )
     streets, reports = given["streets"], given["reports"]
+    uncut = given["zones"] is None and bool(streets["zone_id"].isna().all())
+    if uncut and reports["zone_id"].notna().any():
+        raise ConfigError(
+            "The streets given to hotspot_streets are not cut at the zones the reports are "
+            "in, so every street would be ranked as outside all zones. Give the zones too: "
+            "hotspot_streets(streets, reports, zones=zones), or a Layers from load_layers."
+        )
     if adjust not in ADJUSTMENTS:
         raise ConfigError(f"Unknown adjustment {adjust!r}; use {words(ADJUSTMENTS)}.")
     period = report_period(reports, start=start, end=end)
