@@ -19,6 +19,10 @@ from typing import Any, NamedTuple
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from scipy import stats
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from healthy_streets.analysis._its import adjust_p
 from healthy_streets.analysis.attach import given_layers
@@ -608,8 +612,6 @@ def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFr
     for the streets listed only, and the streets with as many segments joined together in
     one call (joining every street of a county one at a time costs more than all the rest).
     """
-    import shapely
-
     street = pd.MultiIndex.from_frame(wanted).get_indexer(pd.MultiIndex.from_frame(frame[keys]))
     rows = np.flatnonzero(street >= 0)
     rows = rows[np.argsort(street[rows], kind="stable")]  # by street, in frame order
@@ -627,8 +629,6 @@ def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFr
 def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFrame:
     """Add each street's Poisson interval, its area's rate without it, the one-sided test
     of standing out, and the Empirical Bayes rate (``table``: every street tested)."""
-    from scipy import stats
-
     out = table.copy()
     exposure = out["length_m"].to_numpy(float) / 100 * years  # 100 m-years
     count = out["reports"].to_numpy(float)
@@ -692,10 +692,6 @@ def _stretches(frame: gpd.GeoDataFrame) -> pd.Series:
     Segments of one street in one zone that share an end (to 0.1 m) are connected. The
     stretches of a street are numbered in the order of their first segment in ``frame``.
     """
-    import shapely
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     if frame.empty:
         return pd.Series(np.zeros(0, dtype="int64"), index=frame.index)
     ends = [
