@@ -73,6 +73,19 @@ def test_zones_by_id_or_name_everywhere(layers, tmp_path):
     assert str(decided.loc["yarrowside-north", "decided_on"]).startswith("2021-01-01")
 
 
+def test_a_layers_stands_for_the_zones_or_streets_a_layer_is_placed_on(layers):
+    reports = layers.reports.drop(columns=["zone_id", "segment_id"]).assign(
+        zone_id=None, segment_id=None
+    )
+    pd.testing.assert_frame_equal(
+        hs.assign_zones(reports, layers), hs.assign_zones(reports, layers.zones)
+    )
+    pd.testing.assert_frame_equal(
+        hs.attach_to_streets(reports, layers), hs.attach_to_streets(reports, layers.streets)
+    )
+    assert hs.assign_zones(reports, layers)["zone_id"].notna().sum() > 100
+
+
 def test_a_zone_left_out_is_asked_for_not_looked_up_as_none(layers):
     for call in (lambda: hs.monthly_counts(layers), lambda: hs.plot_monthly(layers)):
         with pytest.raises(ConfigError) as info:
