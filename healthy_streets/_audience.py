@@ -94,9 +94,10 @@ class Speaker:
         For a project: who runs it (``"cli"`` or ``"python"``), for settings the project
         file does not hold (``overwrite``).
     flags
-        For the command line: settings that a command names with flags of its own, as
-        pairs (``("layer", "--speed-limits-layer")``) of a key of :data:`OPTIONS` and the
-        flag.
+        Settings the caller names its own way, as pairs of a key of :data:`OPTIONS` and the
+        name: on the command line a command's flags of its own
+        (``("layer", "--speed-limits-layer")``), in Python a function's keywords of its
+        own (``("crs", "zones_crs")``, as :class:`~healthy_streets.Inputs` names them).
     """
 
     audience: str = "python"
@@ -121,12 +122,16 @@ def speaking_to(
     """Name settings for ``who`` (``"python"``, ``"cli"`` or ``"project"``) in the block.
 
     A project's ``table`` is the table naming the file read in the block (``[zones]``).
-    On the command line, ``flags`` names the settings a command gives flags of its own for
-    the file read in the block (``{"layer": "--speed-limits-layer"}``).
+    ``flags`` names the settings the caller names its own way for the file read in the
+    block: a command's flags (``{"layer": "--speed-limits-layer"}``), or in Python a
+    function's keywords (``{"crs": "zones_crs"}``).
 
     >>> with speaking_to("cli", flags={"layer": "--speed-limits-layer"}):
     ...     option("layer", "roads")
     '--speed-limits-layer roads'
+    >>> with speaking_to("python", flags={"crs": "zones_crs"}):
+    ...     option("crs", "EPSG:27700")
+    'zones_crs="EPSG:27700"'
     """
     if who not in AUDIENCES:
         raise ValueError(f"Unknown audience {who!r}; use one of {', '.join(AUDIENCES)}.")
@@ -170,13 +175,15 @@ def option(name: str, value: object = None, *, role: str | None = None) -> str:
     who = speaker.audience
     if who == "project" and spec.project is None:
         who = speaker.outer
+    renamed = dict(speaker.flags).get(name) if who == speaker.audience else None
     if who == "cli":
-        renamed = dict(speaker.flags).get(name)
         if renamed is not None:
             spec = Option(spec.python, renamed, spec.project, spec.kind)
         return _cli(spec, value, role)
     if who == "project":
         return _project(spec, value, role, speaker.table)
+    if renamed is not None:
+        spec = Option(renamed, spec.cli, spec.project, spec.kind)
     return _python(spec, value, role)
 
 

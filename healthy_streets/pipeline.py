@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets import history, settings
-from healthy_streets._audience import speaking_to
+from healthy_streets._audience import audience, speaking_to
 from healthy_streets._files import check_output, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
@@ -176,7 +176,8 @@ def load_layers(
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
     step("Reading the zones")
-    zones_result = inputs.zones.read(read_zones, **inputs.zones.options)
+    with _zones_speaker():
+        zones_result = inputs.zones.read(read_zones, **inputs.zones.options)
     zones = zones_result.layer
     area = zones.union_all().buffer(buffer_m)
     imports = [zones_result]
@@ -260,6 +261,14 @@ def load_layers(
         ring_reports=ring_reports,
         reports_within_m=max(buffer_m, reports_within_m),
     )
+
+
+def _zones_speaker() -> contextlib.AbstractContextManager[Any]:
+    """While the zones are read for Python, messages name :class:`Inputs`' keywords
+    (``zones_crs=``, ``zones_layer=``); the command line and a project name their own."""
+    if audience().audience != "python":
+        return contextlib.nullcontext()
+    return speaking_to("python", flags={"crs": "zones_crs", "layer": "zones_layer"})
 
 
 def _streets_speaker(inputs: Inputs) -> contextlib.AbstractContextManager[Any]:

@@ -265,10 +265,12 @@ OWN_GRAPH_AND_ZONES = [
     ),
     new_markdown_cell(
         "## Hotspot streets\n\nThe graph itself can be the streets too: here the "
-        "ranking of streets by dog fouling reports, straight from `G`."
+        "ranking of streets by dog fouling reports, straight from `G`, cut at your zones so "
+        "that each street is ranked in its own."
     ),
     new_code_cell(
-        "hotspots = hs.hotspot_streets(G, layers.reports, category='dog fouling')\n"
+        "hotspots = hs.hotspot_streets(G, layers.reports, zones=layers.zones,\n"
+        "                              category='dog fouling')\n"
         "hotspots[['rank', 'zone_id', 'street', 'length_m', 'reports', 'per_100m_per_year',\n"
         "          'stands_out']].head(8)"
     ),

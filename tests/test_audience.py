@@ -195,3 +195,19 @@ def test_a_bad_field_mapping_in_a_project_file(tmp_path):
     assert "There is no column 'SCHEME' for the name ([zones.fields] name = \"SCHEME\")" in str(
         info.value
     )
+
+
+def test_missing_crs_of_the_zones_inputs_read(no_crs):
+    # Inputs names the zones' CRS zones_crs=, not crs= (which Inputs would refuse)
+    inputs = hs.Inputs(no_crs, osm=SAMPLE / "yarrowside.osm", osm_assets=False)
+    with pytest.raises(MissingCRSError) as info:
+        hs.load_layers(inputs)
+    message = str(info.value)
+    assert "Name it with zones_crs=. The coordinates look like British" in message
+    assert 'metres: zones_crs="EPSG:27700".' in message
+    assert " crs=" not in message and "--crs" not in message
+    # the command line reads its zones through Inputs too, and still names its flag
+    result = run("summary", "--zones", no_crs, "--osm-file", SAMPLE / "yarrowside.osm")
+    assert result.exit_code == 1
+    assert "metres: --crs EPSG:27700." in result.output
+    assert "zones_crs" not in result.output

@@ -73,6 +73,29 @@ def test_zones_by_id_or_name_everywhere(layers, tmp_path):
     assert str(decided.loc["yarrowside-north", "decided_on"]).startswith("2021-01-01")
 
 
+def test_a_layers_stands_for_the_zones_or_streets_a_layer_is_placed_on(layers):
+    reports = layers.reports.drop(columns=["zone_id", "segment_id"]).assign(
+        zone_id=None, segment_id=None
+    )
+    pd.testing.assert_frame_equal(
+        hs.assign_zones(reports, layers), hs.assign_zones(reports, layers.zones)
+    )
+    pd.testing.assert_frame_equal(
+        hs.attach_to_streets(reports, layers), hs.attach_to_streets(reports, layers.streets)
+    )
+    assert hs.assign_zones(reports, layers)["zone_id"].notna().sum() > 100
+
+
+def test_a_zone_left_out_is_asked_for_not_looked_up_as_none(layers):
+    for call in (lambda: hs.monthly_counts(layers), lambda: hs.plot_monthly(layers)):
+        with pytest.raises(ConfigError) as info:
+            call()
+        message = str(info.value)
+        assert "'None'" not in message
+        assert "No zone was named: name one by its zone_id or its name." in message
+        assert "yarrowside-north (Yarrowside North)" in message  # the zones to choose from
+
+
 def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     # converted, cut at the zones, and the reports attached to it: as load_layers would
     summary = hs.summarise_zones(layers.zones, graph, layers.assets, layers.reports)
@@ -81,7 +104,7 @@ def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     assert (summary.loc[zones, "reports"] == expected.loc[zones, "reports"]).all()
     ratio = summary.loc[zones, "street_km"] / expected.loc[zones, "street_km"]
     assert ratio.between(0.9, 1.15).all(), ratio  # the same streets, merged the osmnx way
-    hotspots = hs.hotspot_streets(graph, layers.reports, category="Dog fouling")
+    hotspots = hs.hotspot_streets(graph, layers.reports, zones=layers.zones, category="Dog fouling")
     assert len(hotspots) > 10 and hotspots["reports"].sum() > 100
     gaps = hs.twenty_mph_gaps(layers.zones, graph)
     assert set(gaps["kind"]) <= {
@@ -91,6 +114,20 @@ def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     }
     cut = hs.cut_streets_at_zones(graph, layers.zones)
     assert set(cut["zone_id"].dropna()) == set(zones)
+
+
+def test_hotspots_of_a_graph_are_ranked_in_their_zones(layers, graph):
+    from_graph = hs.hotspot_streets(graph, layers.reports, zones=layers.zones)
+    from_layers = hs.hotspot_streets(layers)
+    for table in (from_graph, from_layers):  # a street in a zone is ranked in it
+        assert set(table.loc[table["street"] == "Birch Grove", "zone_id"]) == {"cowslip"}
+    assert set(from_graph["zone_id"]) == set(from_layers["zone_id"])
+    # without the zones, the graph's streets would all seem outside them: refused
+    with pytest.raises(ConfigError) as info:
+        hs.hotspot_streets(graph, layers.reports)
+    message = str(info.value)
+    assert "not cut at the zones the reports are in" in message
+    assert "hotspot_streets(streets, reports, zones=zones)" in message
 
 
 def test_osmnx_edges_are_the_streets_and_drawn_with_their_speeds(layers, graph):

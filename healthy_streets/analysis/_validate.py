@@ -1,7 +1,8 @@
 """The one guard at every analysis entry point: what the layers may be, checked once.
 
 Every analysis function (and the meeting map) takes its layers one by one, or a whole
-:class:`~healthy_streets.model.build.Layers` as its first argument; its streets as a
+:class:`~healthy_streets.model.build.Layers` as its first argument (or, where a layer of
+the caller's is placed on the zones or streets, in their place); its streets as a
 ``streets`` layer, an osmnx graph or osmnx's edges (converted by
 :func:`~healthy_streets.model.streets.as_streets`). :func:`gather` puts what a call was
 given in order and refuses, in one message naming the layer and the fix:
@@ -87,7 +88,8 @@ def gather(
         layer of the first role.
     *rest
         The layers of the other roles, in the order of ``roles`` (``None`` where not given:
-        from ``first`` when it is a ``Layers``).
+        from ``first`` when it is a ``Layers``); a ``Layers`` here stands for its layer of
+        that role (``assign_zones(points, layers)``: the layers' zones).
     roles
         The roles the call takes, in the order of its arguments.
     caller
@@ -101,6 +103,9 @@ def gather(
         For a layer missing, not a GeoDataFrame, in a wrong CRS or lacking columns.
     """
     values = dict(zip(roles, (first, *rest), strict=False))
+    for role in roles[1:]:  # a Layers where one layer goes: its layer of that role
+        if isinstance(values.get(role), Layers):
+            values[role] = getattr(values[role], role, None)
     if isinstance(first, Layers):
         values[roles[0]] = None
         for role in roles:

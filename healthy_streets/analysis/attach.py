@@ -136,7 +136,8 @@ def assign_zones(layer: gpd.GeoDataFrame, zones: Any = None) -> gpd.GeoDataFrame
     layer
         ``assets`` or ``reports`` (any layer with point or polygon geometry).
     zones
-        The ``zones`` layer, same CRS.
+        The ``zones`` layer, same CRS; or a :class:`~healthy_streets.Layers`, whose zones
+        are used.
 
     Returns
     -------
@@ -205,7 +206,8 @@ def cut_streets_at_zones(
         (:func:`~healthy_streets.model.streets.as_streets`); or a ``Layers``, whose streets
         are cut at its zones.
     zones
-        The ``zones`` layer, same CRS.
+        The ``zones`` layer, same CRS; or a :class:`~healthy_streets.Layers`, whose zones
+        are used.
     outside_within_m
         Also cut the streets outside all zones where they pass this distance from the
         zones (the buffer reports were imported within), so that the area outside has the
@@ -395,8 +397,9 @@ def attach_to_streets(
     layer
         ``reports`` or ``assets``.
     streets
-        The ``streets`` layer (ideally cut at zones), same CRS; or an osmnx graph or
-        osmnx's edges (:func:`~healthy_streets.model.streets.as_streets`).
+        The ``streets`` layer (ideally cut at zones), same CRS; an osmnx graph or
+        osmnx's edges (:func:`~healthy_streets.model.streets.as_streets`); or a
+        :class:`~healthy_streets.Layers`, whose streets are used.
     max_distance_m
         Points further than this from every segment are left unattached (default
         :data:`settings.attach_distance_m`).

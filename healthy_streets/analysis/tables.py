@@ -19,6 +19,10 @@ from typing import Any, NamedTuple
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from scipy import stats
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from healthy_streets.analysis._its import adjust_p
 from healthy_streets.analysis.attach import given_layers
@@ -439,6 +443,7 @@ def hotspot_streets(
     streets: Any,
     reports: Any = None,
     *,
+    zones: Any = None,
     category: str | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
@@ -472,6 +477,10 @@ def hotspot_streets(
         not given.
     reports
         The ``reports`` layer.
+    zones
+        The ``zones`` layer, needed only for streets not yet cut at the zones (an osmnx
+        graph, its edges): they are cut at them, so that each street is ranked in its zone.
+        A ``Layers`` brings its own.
     category
         Count one report category only: its key, label or a word for it (``"dog_fouling"``,
         ``"Dog fouling"``, ``"dog mess"``); default all.
@@ -503,16 +512,32 @@ def hotspot_streets(
     Raises
     ------
     ConfigError
-        When ``adjust``, ``category``, ``start`` or ``end`` has a value it cannot use, or a
-        layer is missing, in degrees or lacks its columns.
+        When ``adjust``, ``category``, ``start`` or ``end`` has a value it cannot use, a
+        layer is missing, in degrees or lacks its columns, or the streets are not cut at
+        the zones the reports are in and no ``zones`` are given.
 
     Examples
     --------
     >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)  # doctest: +SKIP
     >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]  # doctest: +SKIP
+    >>> hotspot_streets(G, layers.reports, zones=layers.zones)  # doctest: +SKIP
     """
-    given = given_layers(streets, reports, roles=("streets", "reports"), caller="hotspot_streets")
+    given = given_layers(
+        streets,
+        reports,
+        zones,
+        roles=("streets", "reports", "zones"),
+        caller="hotspot_streets",
+        optional=("zones",),
+    )
     streets, reports = given["streets"], given["reports"]
+    uncut = given["zones"] is None and bool(streets["zone_id"].isna().all())
+    if uncut and reports["zone_id"].notna().any():
+        raise ConfigError(
+            "The streets given to hotspot_streets are not cut at the zones the reports are "
+            "in, so every street would be ranked as outside all zones. Give the zones too: "
+            "hotspot_streets(streets, reports, zones=zones), or a Layers from load_layers."
+        )
     if adjust not in ADJUSTMENTS:
         raise ConfigError(f"Unknown adjustment {adjust!r}; use {words(ADJUSTMENTS)}.")
     period = report_period(reports, start=start, end=end)
@@ -587,8 +612,6 @@ def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFr
     for the streets listed only, and the streets with as many segments joined together in
     one call (joining every street of a county one at a time costs more than all the rest).
     """
-    import shapely
-
     street = pd.MultiIndex.from_frame(wanted).get_indexer(pd.MultiIndex.from_frame(frame[keys]))
     rows = np.flatnonzero(street >= 0)
     rows = rows[np.argsort(street[rows], kind="stable")]  # by street, in frame order
@@ -606,8 +629,6 @@ def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFr
 def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFrame:
     """Add each street's Poisson interval, its area's rate without it, the one-sided test
     of standing out, and the Empirical Bayes rate (``table``: every street tested)."""
-    from scipy import stats
-
     out = table.copy()
     exposure = out["length_m"].to_numpy(float) / 100 * years  # 100 m-years
     count = out["reports"].to_numpy(float)
@@ -671,10 +692,6 @@ def _stretches(frame: gpd.GeoDataFrame) -> pd.Series:
     Segments of one street in one zone that share an end (to 0.1 m) are connected. The
     stretches of a street are numbered in the order of their first segment in ``frame``.
     """
-    import shapely
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     if frame.empty:
         return pd.Series(np.zeros(0, dtype="int64"), index=frame.index)
     ends = [

@@ -668,8 +668,6 @@ def _nearby_blocks(x: np.ndarray, y: np.ndarray, size: int = 512) -> Iterator[np
 
 def working_is_british(working_crs: object) -> bool:
     """True when the working CRS is the British National Grid: the project is in Britain."""
-    from pyproj import CRS
-
     return CRS.from_user_input(working_crs).to_epsg() == 27700
 
 

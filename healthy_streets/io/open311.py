@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import geopandas as gpd
 import pandas as pd
 import requests
 import shapely
@@ -668,8 +669,6 @@ def _bounds(area: shapely.Geometry | None, working_crs: str) -> list[float] | No
     """The area's bounds in longitude/latitude, a little wider (about 100 m)."""
     if area is None:
         return None
-    import geopandas as gpd
-
     west, south, east, north = gpd.GeoSeries([area], crs=working_crs).to_crs(4326).total_bounds
     margin = 0.001
     return [
@@ -1125,8 +1124,6 @@ def _distances(
 ) -> list[float]:
     if area is None or not points:
         return [math.nan] * len(points)
-    import geopandas as gpd
-
     lonlat = gpd.GeoSeries(gpd.points_from_xy(*zip(*points, strict=True)), crs=4326)
     working = lonlat.to_crs(working_crs)
     return [round(float(d), 1) for d in working.distance(area)]

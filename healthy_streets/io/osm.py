@@ -19,7 +19,9 @@ so does a way through a node whose coordinates are not numbers or out of range.
 
 from __future__ import annotations
 
+import bz2
 import contextlib
+import gzip
 import itertools
 import logging
 import os
@@ -493,9 +495,6 @@ _NUMBER = re.compile(rb"-?(?:\d{1,3}(?:\.\d{0,15})?|\.\d{1,15})")
 def _without_bad_coordinates(path: Path) -> OsmSource:
     """The XML of ``path`` with the coordinates libosmium cannot read taken off their
     nodes (not numbers, or beyond -180 to 180), and which nodes those were."""
-    import bz2
-    import gzip
-
     raw = path.read_bytes()
     try:
         if raw.startswith(b"BZh"):

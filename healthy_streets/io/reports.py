@@ -15,6 +15,7 @@ Reports outside the project area are set apart with their distance, not rejected
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -869,8 +870,6 @@ def _content_ids(rows: pd.DataFrame, stem: str) -> list[str]:
     The same report in two exports (a council's monthly CRM files overlap) gets the same id
     and is counted once; different reports never share one, whatever their files are called.
     """
-    import hashlib
-
     text = rows.astype("object").fillna("").astype("str").agg("|".join, axis=1)
     return [f"{stem}-{hashlib.blake2b(t.encode('utf-8'), digest_size=6).hexdigest()}" for t in text]
 

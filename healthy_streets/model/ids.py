@@ -138,7 +138,8 @@ def zone_id_of(zones: Any, wanted: object) -> str:
     Raises
     ------
     ConfigError
-        When no zone has that id or name, suggesting the closest ones.
+        When no zone has that id or name, suggesting the closest ones, or none is named
+        (``wanted`` is ``None``), listing them.
 
     Examples
     --------
@@ -153,6 +154,10 @@ def zone_id_of(zones: Any, wanted: object) -> str:
     """
     ids = [str(z) for z in zones["zone_id"]]
     names = [str(n) for n in zones["name"]]
+    if wanted is None:
+        raise ConfigError(
+            f"No zone was named: name one by its zone_id or its name. {_zones_listed(ids, names)}"
+        )
     text = str(wanted).strip()
     if text in ids:
         return text
@@ -179,6 +184,10 @@ def _no_such_zone(text: str, ids: list[str], names: list[str]) -> str:
     if suggested:
         shown = " or ".join(f"{name!r} ({zone_id})" for zone_id, name in suggested)
         guess = f" Did you mean {shown}?"
+    return f"There is no zone {text!r}.{guess} {_zones_listed(ids, names)}"
+
+
+def _zones_listed(ids: list[str], names: list[str]) -> str:
     listed = ", ".join(f"{z} ({n})" for z, n in list(zip(ids, names, strict=True))[:20])
     more = f" and {len(ids) - 20} more" if len(ids) > 20 else ""
-    return f"There is no zone {text!r}.{guess} The zones are: {listed or 'none'}{more}."
+    return f"The zones are: {listed or 'none'}{more}."
