@@ -152,6 +152,16 @@ def test_zones_in_degrees_are_refused_naming_the_fix(layers):
     assert "zones.to_crs('EPSG:27700')" in message and "read_zones" in message
 
 
+def test_points_in_degrees_are_called_points_in_the_message(layers):
+    """A layer of points (assets or reports) given to be placed is called "the points",
+    so the message reads as a sentence and names a fix the analyst can type."""
+    with pytest.raises(ConfigError) as info:
+        hs.assign_zones(layers.reports.to_crs("EPSG:4326"), layers.zones)
+    message = str(info.value)
+    assert message.startswith("The points given to assign_zones are in EPSG:4326")
+    assert "points.to_crs('EPSG:27700')" in message
+
+
 def test_layers_in_two_crs_or_none_are_refused(layers):
     with pytest.raises(ConfigError, match="reports given to hotspot_streets are in EPSG:3857"):
         hs.hotspot_streets(layers.streets, layers.reports.to_crs("EPSG:3857"))

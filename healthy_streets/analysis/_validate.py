@@ -41,6 +41,8 @@ SPECS: dict[str, Layer | None] = {
     "reports": REPORTS,
     "speed_limits": SPEED_LIMITS,
 }
+#: What a role's layer is called in messages ("the points given to assign_zones are...").
+_CALLED = {"layer": "points"}
 #: How an analyst turns a file or a GeoDataFrame of their own into each layer.
 READERS = {
     "layer": "healthy_streets.read_assets(path).layer or read_reports(path).layer",
@@ -118,7 +120,8 @@ def gather(
         if value is None:
             if role not in optional:
                 raise ConfigError(
-                    f"{caller} needs the {role}: give them (the normalised {role} layer), or "
+                    f"{caller} needs the {_CALLED.get(role, role)}: give them (the normalised "
+                    f"{_CALLED.get(role, role)} layer), or "
                     "give a Layers from load_layers as the first argument."
                 )
             given.layers[role] = None
@@ -144,9 +147,10 @@ def check_layer(frame: Any, role: str, caller: str) -> gpd.GeoDataFrame:
     """``frame`` if it can be the ``role`` layer of a call to ``caller``; else the error
     that says why not and what to do."""
     spec = SPECS[role]
+    named = _CALLED.get(role, role)
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ConfigError(
-            f"The {role} given to {caller} should be a GeoDataFrame (the {role} layer), not "
+            f"The {named} given to {caller} should be a GeoDataFrame (the {named} layer), not "
             f"a {type(frame).__name__}; read it first: {READERS[role]}."
         )
     _check_crs(frame, role, caller)
@@ -155,8 +159,8 @@ def check_layer(frame: Any, role: str, caller: str) -> gpd.GeoDataFrame:
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
         shown = ", ".join(missing[:8]) + more
         raise ConfigError(
-            f"The {role} given to {caller} lack the column(s) {shown} of the normalised "
-            f"{role} layer (docs/layers.md). Read them with {READERS[role]}, which finds "
+            f"The {named} given to {caller} lack the column(s) {shown} of the normalised "
+            f"{named} layer (docs/layers.md). Read them with {READERS[role]}, which finds "
             "the columns a file or GeoDataFrame of your own holds."
         )
     return frame
@@ -164,26 +168,27 @@ def check_layer(frame: Any, role: str, caller: str) -> gpd.GeoDataFrame:
 
 def _check_crs(frame: gpd.GeoDataFrame, role: str, caller: str) -> None:
     working = settings.working_crs
+    named = _CALLED.get(role, role)
     if frame.crs is None:
         raise ConfigError(
-            f"The {role} given to {caller} have no CRS, so their lengths and areas cannot be "
-            f"measured. Name the CRS their coordinates are in ({role}.set_crs(...)), then "
-            f"convert them to the working CRS: {role}.to_crs({working!r}); or read them with "
+            f"The {named} given to {caller} have no CRS, so their lengths and areas cannot be "
+            f"measured. Name the CRS their coordinates are in ({named}.set_crs(...)), then "
+            f"convert them to the working CRS: {named}.to_crs({working!r}); or read them with "
             f"{READERS[role]}."
         )
     if frame.crs.is_geographic:
         raise ConfigError(
-            f"The {role} given to {caller} are in {frame.crs.to_string()} (longitude and "
+            f"The {named} given to {caller} are in {frame.crs.to_string()} (longitude and "
             "latitude, in degrees): lengths and areas would come out in degrees. Convert "
-            f"them to the working CRS: {role}.to_crs({working!r}); or read them with "
+            f"them to the working CRS: {named}.to_crs({working!r}); or read them with "
             f"{READERS[role]}, which does."
         )
     units = {axis.unit_name for axis in frame.crs.axis_info}
     if units and not units <= {"metre", "meter"}:
         raise ConfigError(
-            f"The {role} given to {caller} are in {frame.crs.to_string()}, measured in "
+            f"The {named} given to {caller} are in {frame.crs.to_string()}, measured in "
             f"{', '.join(sorted(units))}: lengths and areas are in metres. Convert them to "
-            f"the working CRS: {role}.to_crs({working!r})."
+            f"the working CRS: {named}.to_crs({working!r})."
         )
 
 
@@ -195,8 +200,9 @@ def _same_crs(given: Given, caller: str) -> None:
     for role, frame in present[1:]:
         if frame.crs != first.crs:
             raise ConfigError(
-                f"The {role} given to {caller} are in {frame.crs.to_string()} but the "
-                f"{first_role} in {first.crs.to_string()}; all must be in the working CRS "
+                f"The {_CALLED.get(role, role)} given to {caller} are in "
+                f"{frame.crs.to_string()} but the {_CALLED.get(first_role, first_role)} in "
+                f"{first.crs.to_string()}; all must be in the working CRS "
                 f"({settings.working_crs}). Convert them with .to_crs(), or read them with "
                 "the toolkit's readers."
             )
