@@ -535,7 +535,9 @@ def write_outputs(
     relative = _output_paths(layers, chosen, tables, pdf=pdf)
     for path in relative.values():
         check_output(out / path, overwrite=overwrite, inputs=inputs)
-    with OutputStaging(out) as staging:
+    in_python = audience().audience == "python"  # its folder is out_dir here, not output
+    named = speaking_to("python", flags={"output": "out_dir"}) if in_python else None
+    with named or contextlib.nullcontext(), OutputStaging(out) as staging:
         _stage_outputs(
             layers,
             staging,

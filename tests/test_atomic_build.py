@@ -281,6 +281,21 @@ def test_a_second_build_into_the_same_folder_is_refused(builds):
     assert fingerprint(builds.out) == builds.fp_old
 
 
+def test_write_outputs_refused_by_a_build_names_its_own_keyword(sample_layers, tmp_path):
+    """From Python, write_outputs into a folder another build is writing names the
+    keyword write_outputs takes (out_dir=), and writes nothing."""
+    import healthy_streets as hs
+    from healthy_streets._staging import folder_lock
+    from healthy_streets.errors import BuildLockedError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(BuildLockedError) as info, folder_lock(out):
+        hs.write_outputs(sample_layers, out, zone_ids=["Cowslip"])
+    assert "build into another folder with out_dir=" in str(info.value)
+    assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
+
+
 def test_a_killed_build_leaves_no_lock_behind(tmp_path):
     from healthy_streets._staging import folder_lock
     from healthy_streets.errors import BuildLockedError
