@@ -637,6 +637,30 @@ def test_reports_with_every_row_rejected_say_so_plainly(tmp_path):
     assert "Warning: nothing was kept from reports.csv" in result.output
 
 
+def test_an_import_that_kept_nothing_says_whether_its_rows_were_rejected_or_elsewhere(capsys):
+    # a council's toilets file read for a project in another town: left out, not rejected
+    import geopandas as gpd
+    import pandas as pd
+
+    from healthy_streets.cli._report import print_imports
+    from healthy_streets.model.account import AccountBook
+
+    elsewhere = AccountBook("toilets.csv")
+    elsewhere.outside_area(pd.Index([2, 3, 4]), [76_000.0, 80_000.0, 83_000.0])
+    mixed = AccountBook("reports.csv")
+    mixed.reject(2, "The row has no coordinates.")
+    mixed.outside_area(pd.Index([3]), [900.0])
+    empty = gpd.GeoDataFrame(geometry=[])
+    print_imports([elsewhere.result(empty, 3), mixed.result(empty, 2)])
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings == [
+        "Warning: nothing was kept from toilets.csv: all 3 rows lie outside the project area "
+        "(left out, not rejected): check that the file is for this project's area.",
+        "Warning: nothing was kept from reports.csv: 1 row was rejected (the reasons follow; "
+        "-q hides them) and 1 lies outside the project area (left out, not rejected).",
+    ]
+
+
 def test_categories_list_the_keys_and_try_texts(tmp_path):
     listed = run("categories", "reports")
     assert listed.exit_code == 0, listed.output
