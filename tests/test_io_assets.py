@@ -119,6 +119,24 @@ def test_title_lines_above_the_header_are_skipped_and_said(tmp_path):
     assert set(result.rejected["row"]) == {"8", "9", "10", "11"}
 
 
+def test_decimal_commas_and_thousands_commas_in_coordinates(tmp_path):
+    # saved with semicolons and decimal commas (a European Excel); eastings with commas
+    semicolons = tmp_path / "walkabout.csv"
+    semicolons.write_text(
+        "Name;Category;Latitude;Longitude\nBench;Bench;53,6512;-2,6255\nBin;Bin;53,651;-2,626\n"
+    )
+    result = read_assets(semicolons)
+    assert (result.kept, result.n_rejected) == (2, 0)
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    places = [(-2.6255, 53.6512), (-2.626, 53.651)]
+    for point, (lon, lat) in zip(result.layer.geometry, places, strict=True):
+        assert point.distance(shapely.Point(to_bng.transform(lon, lat))) < 0.01
+    grouped = tmp_path / "bins.csv"
+    grouped.write_text('Name,Easting,Northing\nA,"358,850","417,420"\nB,"358850,5","417420,5"\n')
+    coords = [p.coords[0] for p in read_assets(grouped).layer.geometry]
+    assert coords == [(358850.0, 417420.0), (358850.5, 417420.5)]
+
+
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("name", ["Bench", "Café bench"])  # ASCII read in place, or decoded
 def test_a_lone_carriage_return_in_a_cell_splits_the_row_and_is_said(tmp_path, newline, name):
