@@ -96,6 +96,29 @@ def test_excel_workbook(tmp_path):
     assert read_assets(path, layer="south ").kept == 4  # sheet names read in any case
 
 
+def test_excel_sheet_with_a_title_above_the_header_and_an_empty_column(tmp_path):
+    # as officers lay out a sheet: a title (merged across), a blank row, then the table,
+    # with an empty column left for ticks
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Walkabout 12 March 2025 - Church Fields"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["Place", None, "What is it", "Latitude", "Longitude", "Notes"])
+    sheet.append(["Bench by the pond", None, "Bench", 53.6512, -2.6255, "Broken slat"])
+    sheet.append(["St Mary's Church Hall", None, "Community centre", 53.6551, -2.6301, None])
+    path = tmp_path / "walkabout.xlsx"
+    book.save(path)
+    result = read_assets(path)
+    assert (result.rows_in, result.kept) == (2, 2)
+    assert result.layer["name"].tolist() == ["Bench by the pond", "St Mary's Church Hall"]
+    assert result.layer["category"].tolist() == ["bench", "community_centre"]
+    assert result.layer["source_ref"].tolist() == ["4", "5"]  # rows as Excel numbers them
+    assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "cp1252"])
 def test_spreadsheet_text_in_any_encoding_excel_saves(tmp_path, encoding):
     path = tmp_path / "walkabout.csv"

@@ -486,7 +486,8 @@ def _find_category_by_values(
 
 
 def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
-    """A worksheet as a frame of strings, indexed by spreadsheet row (the header is row 1).
+    """A worksheet as a frame of strings, indexed by spreadsheet row (the header is row 1,
+    or the first row with two cells filled below a title: see :func:`_below_title_lines`).
 
     With no ``sheet``, the workbook's only sheet with data is read; several are an error that
     lists them.
@@ -528,7 +529,37 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
         chosen = next(iter(filled.values()), next(iter(sheets.values())))
     chosen.columns = [str(c).strip() for c in chosen.columns]
     chosen.index = pd.RangeIndex(2, 2 + len(chosen))
-    return blank_cells(chosen)
+    return blank_cells(_below_title_lines(chosen))
+
+
+def _below_title_lines(sheet: pd.DataFrame) -> pd.DataFrame:
+    """A worksheet whose first rows are a title ("Walkabout 12 March 2025", one cell filled,
+    perhaps merged across) and blank lines: the table below them, headed by its first row
+    with two cells filled, its rows still numbered as in Excel (``attrs["title_lines"]``
+    counts the rows skipped)."""
+    named = [c for c in sheet.columns if not c.startswith("Unnamed:")]
+    if len(named) != 1 or sheet.shape[1] < 2:
+        return sheet
+    filled = sheet.notna().sum(axis=1)
+    heads = filled.index[filled.to_numpy() >= 2][:1]
+    if not len(heads) or heads[0] > 11:
+        return sheet
+    head = heads[0]
+    header = [
+        str(cell).strip() if pd.notna(cell) and str(cell).strip() else f"Unnamed: {i}"
+        for i, cell in enumerate(sheet.loc[head])
+    ]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):  # repeated headers numbered as pandas numbers them
+        if name in seen:
+            seen[name] += 1
+            header[i] = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+    table = sheet.loc[head + 1 :].copy()
+    table.columns = header
+    table.attrs["title_lines"] = head - 1
+    return table
 
 
 def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
