@@ -544,7 +544,14 @@ def test_a_my_maps_untitled_layer_is_not_a_category_and_the_name_holding_types_i
     )
     pyogrio.write_dataframe(frame, path, layer="Untitled layer", driver="LIBKML")
     result = read_assets(path)
-    assert result.layer["category"].value_counts().to_dict() == {"toilets": 8, "other": 1}
+    # the shop's name in the column of types is no category: the file's name gives one
+    assert result.layer["category"].value_counts().to_dict() == {"toilets": 9}
+    assert result.layer["name"].iloc[-1] == "Tesco Clapham"
+    assert (
+        "1 row that gives no category the toolkit knows was given 'Public toilets' (toilets), "
+        "as the file's name 'toilets.kml' says" in result.notes[0]
+    )
+    assert not any("matched nothing" in note for note in result.notes)
     assert result.layer["category_text"].iloc[0] == "Community Toilet"  # not "Untitled layer"
     assert result.layer["notes"].iloc[0] == "High Street 0; Disabled Access"  # HTML read as text
     assert "category <- 'Name' (content: 89% of its values are categories" in result.notes[-1]

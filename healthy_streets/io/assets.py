@@ -635,11 +635,13 @@ def _asset_columns(
     if category is not None:
         category_text = category_text.fillna(category)
     keys, texts, times = _categorise(category_text, taxonomy)
+    keys, from_file = _category_from_file(path, keys, category_text, roles, book, taxonomy)
+    if from_file.any():  # their texts are not categories: not said to match nothing
+        _, texts, times = _categorise(category_text[~from_file], taxonomy)
     for note in match_notes(
         texts, taxonomy, what="asset", settings_table="[taxonomy.assets]", times=times
     ):
         book.note(note)
-    keys = _category_from_file(path, keys, category_text, roles, book, taxonomy)
     missing = category_text.isna() & (keys == "other")
     if missing.any():
         book.note(
@@ -686,27 +688,32 @@ def _category_from_file(
     roles: Roles,
     book: AccountBook,
     taxonomy: Taxonomy,
-) -> pd.Series:
+) -> tuple[pd.Series, pd.Series]:
     """Rows that give no category (or whose category column names nothing the taxonomy
-    knows) take the category the file's name gives, said in the notes."""
+    knows) take the category the file's name gives, said in the notes; so do the rows
+    whose category is read from the name column (the type, as Google My Maps writes it)
+    but which hold a name the taxonomy does not know ("Sainsbury's Balham" among "Community
+    Toilet"s). The keys, and which rows took the file's category."""
     from_name = category_from_file_name(path, taxonomy)
     if from_name is None:
-        return keys
+        return keys, pd.Series(False, index=keys.index)
     nothing_known = bool(text.notna().any()) and bool((keys[text.notna()] == "other").all())
-    todo = text.isna() | (nothing_known & (keys == "other"))
+    a_name = roles["category"] is not None and roles["category"] == roles["name"]
+    todo = text.isna() | ((nothing_known or a_name) & (keys == "other"))
     if not todo.any():
-        return keys
+        return keys, todo
     label = taxonomy.label(from_name)
+    rows = "1 row that gives" if todo.sum() == 1 else f"{int(todo.sum())} rows that give"
+    were = "was" if todo.sum() == 1 else "were"
     book.note(
-        f"{int(todo.sum())} rows that give no category the toolkit knows were given "
-        f"{label!r} ({from_name}), as the file's name {path.name!r} says; name another "
-        f"with {option('category')}."
+        f"{rows} no category the toolkit knows {were} given {label!r} ({from_name}), as the "
+        f"file's name {path.name!r} says; name another with {option('category')}."
     )
     if roles["category"] is None:
         roles.guesses["category"] = replace(
             roles.guesses["category"], how=f"the file's name says {label!r} for every row"
         )
-    return keys.where(~todo, from_name)
+    return keys.where(~todo, from_name), todo
 
 
 #: A meeting map's additions file, as an import's ``source`` says it.
