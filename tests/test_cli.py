@@ -733,6 +733,36 @@ def test_a_buffer_that_is_not_a_distance_is_refused_before_any_work():
         assert "--buffer" in result.output and "Traceback" not in result.output
 
 
+def test_the_derived_zones_summary_counts_one_zone_and_one_way_in_the_singular():
+    import geopandas as gpd
+    import shapely
+
+    from healthy_streets.cli.network import _derived_summary
+
+    streets = gpd.GeoDataFrame(
+        {
+            "segment_id": ["a", "b"],
+            "osm_way_id": [1, 2],
+            "road_class": ["local", "local"],
+            "speed_mph": [20.0, 20.0],
+            "speed_source": ["maxspeed", "maxspeed"],
+            "signed_20mph_zone": [False, False],
+            "length_m": [100.0, 34.0],
+        },
+        geometry=[
+            shapely.LineString([(0, 0), (100, 0)]),
+            shapely.LineString([(0, 500), (34, 500)]),
+        ],
+        crs="EPSG:27700",
+    )
+    zones = gpd.GeoDataFrame(geometry=[shapely.box(-10, -10, 110, 10)], crs="EPSG:27700")
+    assert _derived_summary(streets, zones) == (
+        "1 candidate 20mph zone drawn from OSM. 1 OSM way tagged 20 mph (34 m) lies apart from "
+        "the others, in a group too small for a zone: not drawn, and listed by gaps as 20 mph "
+        "streets outside zones."
+    )
+
+
 def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(tmp_path):
     from conftest import SAMPLE
 
