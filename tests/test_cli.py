@@ -636,6 +636,30 @@ def test_reports_with_every_row_rejected_say_so_plainly(tmp_path):
     assert "Warning: nothing was kept from reports.csv" in result.output
 
 
+def test_an_import_that_kept_nothing_says_whether_its_rows_were_rejected_or_elsewhere(capsys):
+    # a council's toilets file read for a project in another town: left out, not rejected
+    import geopandas as gpd
+    import pandas as pd
+
+    from healthy_streets.cli._report import print_imports
+    from healthy_streets.model.account import AccountBook
+
+    elsewhere = AccountBook("toilets.csv")
+    elsewhere.outside_area(pd.Index([2, 3, 4]), [76_000.0, 80_000.0, 83_000.0])
+    mixed = AccountBook("reports.csv")
+    mixed.reject(2, "The row has no coordinates.")
+    mixed.outside_area(pd.Index([3]), [900.0])
+    empty = gpd.GeoDataFrame(geometry=[])
+    print_imports([elsewhere.result(empty, 3), mixed.result(empty, 2)])
+    warnings = capsys.readouterr().err.splitlines()
+    assert warnings == [
+        "Warning: nothing was kept from toilets.csv: all 3 rows lie outside the project area "
+        "(left out, not rejected): check that the file is for this project's area.",
+        "Warning: nothing was kept from reports.csv: 1 row was rejected (the reasons follow; "
+        "-q hides them) and 1 lies outside the project area (left out, not rejected).",
+    ]
+
+
 def test_categories_list_the_keys_and_try_texts(tmp_path):
     listed = run("categories", "reports")
     assert listed.exit_code == 0, listed.output
@@ -706,6 +730,36 @@ def test_a_buffer_that_is_not_a_distance_is_refused_before_any_work():
         result = run("summary", "--sample", "--buffer", value)
         assert result.exit_code == 2, value
         assert "--buffer" in result.output and "Traceback" not in result.output
+
+
+def test_the_derived_zones_summary_counts_one_zone_and_one_way_in_the_singular():
+    import geopandas as gpd
+    import shapely
+
+    from healthy_streets.cli.network import _derived_summary
+
+    streets = gpd.GeoDataFrame(
+        {
+            "segment_id": ["a", "b"],
+            "osm_way_id": [1, 2],
+            "road_class": ["local", "local"],
+            "speed_mph": [20.0, 20.0],
+            "speed_source": ["maxspeed", "maxspeed"],
+            "signed_20mph_zone": [False, False],
+            "length_m": [100.0, 34.0],
+        },
+        geometry=[
+            shapely.LineString([(0, 0), (100, 0)]),
+            shapely.LineString([(0, 500), (34, 500)]),
+        ],
+        crs="EPSG:27700",
+    )
+    zones = gpd.GeoDataFrame(geometry=[shapely.box(-10, -10, 110, 10)], crs="EPSG:27700")
+    assert _derived_summary(streets, zones) == (
+        "1 candidate 20mph zone drawn from OSM. 1 OSM way tagged 20 mph (34 m) lies apart from "
+        "the others, in a group too small for a zone: not drawn, and listed by gaps as 20 mph "
+        "streets outside zones."
+    )
 
 
 def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(tmp_path):

@@ -19,6 +19,10 @@ from healthy_streets.model.dates import parse_council_date
         ("July 2016", dt.date(2016, 7, 1), "month"),
         ("Sept 2019", dt.date(2019, 9, 1), "month"),
         ("07/2016", dt.date(2016, 7, 1), "month"),
+        ("2019-07", dt.date(2019, 7, 1), "month"),  # ISO year and month, not the year alone
+        ("2019/07/01", dt.date(2019, 7, 1), "day"),  # year first with slashes, as GIS write it
+        ("2019.07.01", dt.date(2019, 7, 1), "day"),
+        ("2019-20", dt.date(2019, 1, 1), "year"),  # a financial year: no month 20
         ("Autumn 2015?", dt.date(2015, 9, 1), "season"),
         ("spring 2020", dt.date(2020, 3, 1), "season"),
         ("2015", dt.date(2015, 1, 1), "year"),

@@ -96,6 +96,29 @@ def test_excel_workbook(tmp_path):
     assert read_assets(path, layer="south ").kept == 4  # sheet names read in any case
 
 
+def test_excel_sheet_with_a_title_above_the_header_and_an_empty_column(tmp_path):
+    # as officers lay out a sheet: a title (merged across), a blank row, then the table,
+    # with an empty column left for ticks
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Walkabout 12 March 2025 - Church Fields"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["Place", None, "What is it", "Latitude", "Longitude", "Notes"])
+    sheet.append(["Bench by the pond", None, "Bench", 53.6512, -2.6255, "Broken slat"])
+    sheet.append(["St Mary's Church Hall", None, "Community centre", 53.6551, -2.6301, None])
+    path = tmp_path / "walkabout.xlsx"
+    book.save(path)
+    result = read_assets(path)
+    assert (result.rows_in, result.kept) == (2, 2)
+    assert result.layer["name"].tolist() == ["Bench by the pond", "St Mary's Church Hall"]
+    assert result.layer["category"].tolist() == ["bench", "community_centre"]
+    assert result.layer["source_ref"].tolist() == ["4", "5"]  # rows as Excel numbers them
+    assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "cp1252"])
 def test_spreadsheet_text_in_any_encoding_excel_saves(tmp_path, encoding):
     path = tmp_path / "walkabout.csv"
@@ -117,6 +140,24 @@ def test_title_lines_above_the_header_are_skipped_and_said(tmp_path):
     assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
     # rows are numbered as the spreadsheet numbers them: the first data row is row 4
     assert set(result.rejected["row"]) == {"8", "9", "10", "11"}
+
+
+def test_decimal_commas_and_thousands_commas_in_coordinates(tmp_path):
+    # saved with semicolons and decimal commas (a European Excel); eastings with commas
+    semicolons = tmp_path / "walkabout.csv"
+    semicolons.write_text(
+        "Name;Category;Latitude;Longitude\nBench;Bench;53,6512;-2,6255\nBin;Bin;53,651;-2,626\n"
+    )
+    result = read_assets(semicolons)
+    assert (result.kept, result.n_rejected) == (2, 0)
+    to_bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    places = [(-2.6255, 53.6512), (-2.626, 53.651)]
+    for point, (lon, lat) in zip(result.layer.geometry, places, strict=True):
+        assert point.distance(shapely.Point(to_bng.transform(lon, lat))) < 0.01
+    grouped = tmp_path / "bins.csv"
+    grouped.write_text('Name,Easting,Northing\nA,"358,850","417,420"\nB,"358850,5","417420,5"\n')
+    coords = [p.coords[0] for p in read_assets(grouped).layer.geometry]
+    assert coords == [(358850.0, 417420.0), (358850.5, 417420.5)]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
@@ -503,7 +544,14 @@ def test_a_my_maps_untitled_layer_is_not_a_category_and_the_name_holding_types_i
     )
     pyogrio.write_dataframe(frame, path, layer="Untitled layer", driver="LIBKML")
     result = read_assets(path)
-    assert result.layer["category"].value_counts().to_dict() == {"toilets": 8, "other": 1}
+    # the shop's name in the column of types is no category: the file's name gives one
+    assert result.layer["category"].value_counts().to_dict() == {"toilets": 9}
+    assert result.layer["name"].iloc[-1] == "Tesco Clapham"
+    assert (
+        "1 row that gives no category the toolkit knows was given 'Public toilets' (toilets), "
+        "as the file's name 'toilets.kml' says" in result.notes[0]
+    )
+    assert not any("matched nothing" in note for note in result.notes)
     assert result.layer["category_text"].iloc[0] == "Community Toilet"  # not "Untitled layer"
     assert result.layer["notes"].iloc[0] == "High Street 0; Disabled Access"  # HTML read as text
     assert "category <- 'Name' (content: 89% of its values are categories" in result.notes[-1]

@@ -256,6 +256,31 @@ def test_dates_iso_and_uk_in_london_time():
     assert dates.iloc[4:].isna().all()
 
 
+def test_dates_with_month_names_or_year_first_are_read_and_found_by_content(tmp_path):
+    # CRM and database exports: "31-Jul-2016 14:03", "31 July 2016", "2016/07/31 14:03:00"
+    dates = parse_report_dates(
+        pd.Series(["31-Jul-2016 14:03", "31 Jul 2016", "31 July 2016 09:15", "2016/07/31 14:03:00"])
+    )
+    assert dates.tolist() == [
+        pd.Timestamp("2016-07-31 14:03", tz="Europe/London"),
+        pd.Timestamp("2016-07-31", tz="Europe/London"),
+        pd.Timestamp("2016-07-31 09:15", tz="Europe/London"),
+        pd.Timestamp("2016-07-31 14:03", tz="Europe/London"),
+    ]
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Date Logged,Enquiry Type,Status,Easting,Northing\n"
+        "C1,31-Jul-2016 14:03,Dog fouling,Open,358231,417512\n"
+        "C2,01-Aug-2016 09:10,Fly tipping,Closed,358364,417601\n"
+    )
+    result = read_reports(crm)
+    assert result.columns["created"]["column"] == "Date Logged"
+    assert result.layer["reported_at"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2016-07-31 14:03",
+        "2016-08-01 09:10",
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -97,18 +97,32 @@ def show(result: str) -> None:
         echo(result)
 
 
+def _none_kept(result: ImportResult) -> str:
+    """Why an import kept nothing: its rows rejected, outside the project area, or both."""
+    rejected, outside = result.n_rejected, result.n_outside
+    one = result.unit.removesuffix("s")
+    if outside == 0:
+        which = (
+            f"all {result.rows_in} {result.unit} were" if result.rows_in > 1 else "its only one was"
+        )
+        return f"{which} rejected (the reasons follow; -q hides them)."
+    where = "outside the project area (left out, not rejected)"
+    if rejected == 0:
+        which = f"all {outside} {result.unit} lie" if outside > 1 else f"its only {one} lies"
+        return f"{which} {where}: check that the file is for this project's area."
+    were = f"{rejected} {result.unit} were" if rejected > 1 else f"1 {one} was"
+    lie = f"{outside} lie" if outside > 1 else "1 lies"
+    return f"{were} rejected (the reasons follow; -q hides them) and {lie} {where}."
+
+
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:
     """A table of each input: rows in, kept, repaired, rejected; then notes and reasons.
-    An input whose every row was rejected is called out on stderr, even when quiet."""
+    An input that kept no row is called out on stderr, even when quiet, saying whether its
+    rows were rejected or lie outside the project area."""
     results = list(results)
     for r in results:
         if r.rows_in > 0 and r.kept == 0:
-            which = f"all {r.rows_in} {r.unit} were" if r.rows_in > 1 else "its only one was"
-            echo(
-                f"Warning: nothing was kept from {r.source}: {which} rejected "
-                "(the reasons follow; -q hides them).",
-                err=True,
-            )
+            echo(f"Warning: nothing was kept from {r.source}: {_none_kept(r)}", err=True)
     if quiet():
         return
     header = (

@@ -10,6 +10,7 @@ from healthy_streets.cli._inputs import check_store_output, store_output, zones_
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import InputFile, crs_opt, gpkg_output_opt, overwrite_opt
 from healthy_streets.model.vocabulary import NATIONS
+from healthy_streets.model.words import counted
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -167,7 +168,7 @@ def _derived_summary(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> str:
     too small for a zone of their own)."""
     from healthy_streets.analysis.zones import tagged_20mph
 
-    text = f"{len(zones)} candidate 20mph zones drawn from OSM."
+    text = f"{counted(len(zones), 'candidate 20mph zone')} drawn from OSM."
     tagged = streets[tagged_20mph(streets)]
     if tagged.empty:
         return text
@@ -179,9 +180,13 @@ def _derived_summary(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> str:
     if left_out.any():
         ways = tagged.loc[left_out, "osm_way_id"].nunique()
         metres = tagged.loc[left_out, "length_m"].sum()
+        lie = (
+            "lies apart from the others, in a group"
+            if ways == 1
+            else "lie apart from the others, in groups"
+        )
         text += (
-            f" {ways} OSM {'way' if ways == 1 else 'ways'} tagged 20 mph ({metres:.0f} m) "
-            "lie apart from the others, in groups too small for a zone: not drawn, and "
-            "listed by gaps as 20 mph streets outside zones."
+            f" {counted(ways, 'OSM way')} tagged 20 mph ({metres:.0f} m) {lie} too small for "
+            "a zone: not drawn, and listed by gaps as 20 mph streets outside zones."
         )
     return text

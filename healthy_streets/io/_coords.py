@@ -237,20 +237,43 @@ def coordinate_guesses(
     return guesses
 
 
-def _numbers(table: pd.DataFrame, column: str | None, rows: np.ndarray | None = None) -> pd.Series:
-    """The numbers of a column (NaN where there is none), of the ``rows`` (a mask) only."""
+def _numbers(
+    table: pd.DataFrame,
+    column: str | None,
+    rows: np.ndarray | None = None,
+    *,
+    degrees: bool = False,
+) -> pd.Series:
+    """The numbers of a column (NaN where there is none), of the ``rows`` (a mask) only.
+
+    A comma groups thousands ("358,231") unless it is the number's only separator and
+    stands where a thousands comma cannot ("358231,5"), or the column holds ``degrees``
+    ("53,6543", "-2,632"): then it is a decimal comma, as files saved with semicolons in
+    much of Europe write them.
+    """
     if column is None:
         return pd.Series(np.nan, index=table.index)
     if rows is not None:
-        return _numbers(table[[column]][rows], column).reindex(table.index)
+        return _numbers(table[[column]][rows], column, degrees=degrees).reindex(table.index)
     values = table[column]
     if all_match(values[values.notna()], _PLAIN_NUMBER):  # text with nothing to take off
         numbers = pd.to_numeric(values, errors="coerce")
     else:
-        text = values.astype("str").str.strip().str.replace(",", "", regex=False)
+        text = values.astype("str").str.strip()
+        decimal = text.str.fullmatch(_DECIMAL_COMMA)
+        if not degrees:
+            decimal &= ~text.str.fullmatch(_THOUSANDS)
+        text = text.where(~decimal, text.str.replace(",", ".", regex=False))
+        text = text.str.replace(",", "", regex=False)
         text = text.str.replace(r"[°'\"NnEe]$", "", regex=True)
         numbers = pd.to_numeric(text, errors="coerce")
     return numbers.where(np.isfinite(numbers))  # Infinity is no more a place than NaN
+
+
+#: A number with one comma and no point: "53,6543", "358,231".
+_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+#: A number whose commas group thousands: "358,231", "1,234,567".
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+")
 
 
 _NOT_FINITE = r"\s*[+-]?(?:nan|inf|infinity)\s*"
@@ -369,8 +392,8 @@ def points_from_table(
     """
     british = working_is_british(working_crs)
     columns = _degrees_in_xy(table, columns, book, british=british)
-    lat = _numbers(table, columns.lat).to_numpy(dtype=float)
-    lon = _numbers(table, columns.lon).to_numpy(dtype=float)
+    lat = _numbers(table, columns.lat, degrees=True).to_numpy(dtype=float)
+    lon = _numbers(table, columns.lon, degrees=True).to_numpy(dtype=float)
     x = np.full(len(table), np.nan)
     y = np.full(len(table), np.nan)
     reason = np.full(len(table), "", dtype=object)

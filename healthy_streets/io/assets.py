@@ -502,7 +502,8 @@ def _find_category_by_values(
 
 
 def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
-    """A worksheet as a frame of strings, indexed by spreadsheet row (the header is row 1).
+    """A worksheet as a frame of strings, indexed by spreadsheet row (the header is row 1,
+    or the first row with two cells filled below a title: see :func:`_below_title_lines`).
 
     With no ``sheet``, the workbook's only sheet with data is read; several are an error that
     lists them.
@@ -544,7 +545,37 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
         chosen = next(iter(filled.values()), next(iter(sheets.values())))
     chosen.columns = [str(c).strip() for c in chosen.columns]
     chosen.index = pd.RangeIndex(2, 2 + len(chosen))
-    return blank_cells(chosen)
+    return blank_cells(_below_title_lines(chosen))
+
+
+def _below_title_lines(sheet: pd.DataFrame) -> pd.DataFrame:
+    """A worksheet whose first rows are a title ("Walkabout 12 March 2025", one cell filled,
+    perhaps merged across) and blank lines: the table below them, headed by its first row
+    with two cells filled, its rows still numbered as in Excel (``attrs["title_lines"]``
+    counts the rows skipped)."""
+    named = [c for c in sheet.columns if not c.startswith("Unnamed:")]
+    if len(named) != 1 or sheet.shape[1] < 2:
+        return sheet
+    filled = sheet.notna().sum(axis=1)
+    heads = filled.index[filled.to_numpy() >= 2][:1]
+    if not len(heads) or heads[0] > 11:
+        return sheet
+    head = heads[0]
+    header = [
+        str(cell).strip() if pd.notna(cell) and str(cell).strip() else f"Unnamed: {i}"
+        for i, cell in enumerate(sheet.loc[head])
+    ]
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):  # repeated headers numbered as pandas numbers them
+        if name in seen:
+            seen[name] += 1
+            header[i] = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+    table = sheet.loc[head + 1 :].copy()
+    table.columns = header
+    table.attrs["title_lines"] = head - 1
+    return table
 
 
 def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
@@ -620,11 +651,13 @@ def _asset_columns(
     if category is not None:
         category_text = category_text.fillna(category)
     keys, texts, times = _categorise(category_text, taxonomy)
+    keys, from_file = _category_from_file(path, keys, category_text, roles, book, taxonomy)
+    if from_file.any():  # their texts are not categories: not said to match nothing
+        _, texts, times = _categorise(category_text[~from_file], taxonomy)
     for note in match_notes(
         texts, taxonomy, what="asset", settings_table="[taxonomy.assets]", times=times
     ):
         book.note(note)
-    keys = _category_from_file(path, keys, category_text, roles, book, taxonomy)
     missing = category_text.isna() & (keys == "other")
     if missing.any():
         book.note(
@@ -671,27 +704,32 @@ def _category_from_file(
     roles: Roles,
     book: AccountBook,
     taxonomy: Taxonomy,
-) -> pd.Series:
+) -> tuple[pd.Series, pd.Series]:
     """Rows that give no category (or whose category column names nothing the taxonomy
-    knows) take the category the file's name gives, said in the notes."""
+    knows) take the category the file's name gives, said in the notes; so do the rows
+    whose category is read from the name column (the type, as Google My Maps writes it)
+    but which hold a name the taxonomy does not know ("Sainsbury's Balham" among "Community
+    Toilet"s). The keys, and which rows took the file's category."""
     from_name = category_from_file_name(path, taxonomy)
     if from_name is None:
-        return keys
+        return keys, pd.Series(False, index=keys.index)
     nothing_known = bool(text.notna().any()) and bool((keys[text.notna()] == "other").all())
-    todo = text.isna() | (nothing_known & (keys == "other"))
+    a_name = roles["category"] is not None and roles["category"] == roles["name"]
+    todo = text.isna() | ((nothing_known or a_name) & (keys == "other"))
     if not todo.any():
-        return keys
+        return keys, todo
     label = taxonomy.label(from_name)
+    rows = "1 row that gives" if todo.sum() == 1 else f"{int(todo.sum())} rows that give"
+    were = "was" if todo.sum() == 1 else "were"
     book.note(
-        f"{int(todo.sum())} rows that give no category the toolkit knows were given "
-        f"{label!r} ({from_name}), as the file's name {path.name!r} says; name another "
-        f"with {option('category')}."
+        f"{rows} no category the toolkit knows {were} given {label!r} ({from_name}), as the "
+        f"file's name {path.name!r} says; name another with {option('category')}."
     )
     if roles["category"] is None:
         roles.guesses["category"] = replace(
             roles.guesses["category"], how=f"the file's name says {label!r} for every row"
         )
-    return keys.where(~todo, from_name)
+    return keys.where(~todo, from_name), todo
 
 
 #: A meeting map's additions file, as an import's ``source`` says it.

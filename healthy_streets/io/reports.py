@@ -261,6 +261,21 @@ _UK_FORMATS = (
     "%d.%m.%Y",
     "%d/%m/%y %H:%M",
     "%d/%m/%y",
+    # month names, as CRM and database exports write them: "31-Jul-2016 14:03", "31 July 2016"
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%Y %H:%M",
+    "%d-%b-%Y",
+    "%d-%b-%y %H:%M",
+    "%d-%b-%y",
+    "%d %b %Y %H:%M:%S",
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+    "%d %B %Y %H:%M",
+    "%d %B %Y",
+    # year first with slashes (never month first): "2016/07/31 14:03:00"
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
 )
 
 
@@ -304,7 +319,8 @@ def status_from_text(text: object) -> str | None:
 
 
 def parse_report_dates(values: pd.Series) -> pd.Series:
-    """Dates as ISO 8601 or UK day-first text, with or without a time, in Europe/London.
+    """Dates as ISO 8601 or UK day-first text ("19/03/2018", "31-Jul-2016", "31 July 2016"),
+    with or without a time, in Europe/London.
 
     Text without an offset is London local time (at the autumn change, the repeated hour
     is read as GMT); text with an offset (``+01:00``, ``Z``, or ``UTC`` written after it:
@@ -364,7 +380,7 @@ def looks_like_report_date(value: str) -> bool:
     return False
 
 
-_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
+_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/. ](?:\d{1,2}|[A-Za-z]{3,9})[-/. ]\d{2,4}\b")
 
 
 _FMS_LINK = re.compile(r"^\s*https?://[^\s]*/report/(\d+)\b")

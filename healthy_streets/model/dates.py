@@ -1,10 +1,11 @@
 """Dates as councils write them, with their precision, never guessed silently.
 
-:func:`parse_council_date` reads "31 Jul 2016", "31/07/2016", "2016-07-31",
-"Zone 1, 31 Jul 2016", "July 2016", "Autumn 2015?" or "2015" into a date and a precision
-(``day``, ``month``, ``season``, ``year`` or ``unknown``). Numeric dates are day-first, as
-in the UK; "07/31/2016" is not a UK date and is read as unknown rather than guessed. A vague
-date stands for its first day (the month's first, the season's first month, 1 January).
+:func:`parse_council_date` reads "31 Jul 2016", "31/07/2016", "2016-07-31", "2016/07/31",
+"Zone 1, 31 Jul 2016", "July 2016", "2016-07", "Autumn 2015?" or "2015" into a date and
+a precision (``day``, ``month``, ``season``, ``year`` or ``unknown``). Numeric dates are
+day-first, as in the UK; "07/31/2016" is not a UK date and is read as unknown rather than
+guessed. A vague date stands for its first day (the month's first, the season's first
+month, 1 January).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ _MONTHS = {
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# Year first, as ISO 8601 and GIS write it: "2016-07-31", "2016/07/31", "2016.07.31".
+_ISO = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _DMY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _DMY_WORDS = re.compile(
     rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?({_MONTH_WORD})\.?,?\s+(\d{{4}})(?!\d)",
@@ -51,6 +53,8 @@ _DMY_WORDS = re.compile(
 )
 _MY_WORDS = re.compile(rf"\b({_MONTH_WORD})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 _MY_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})/(\d{4})(?!\d)")
+# ISO year and month: "2019-07" (not "2019-20", a financial year).
+_YM_ISO = re.compile(r"(?<![\d/.-])(\d{4})-(0?[1-9]|1[0-2])(?![\d/.-])")
 _SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\s+(\d{4})(?!\d)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -113,11 +117,12 @@ def parse_council_date(value: object) -> CouncilDate:
 
 
 def _parse(text: str) -> tuple[dt.date | None, str]:
-    for pattern, order in ((_ISO, "ymd"), (_DMY_NUMERIC, "dmy")):
-        match = pattern.search(text)
-        if match:
-            parts = dict(zip(order, match.groups(), strict=True))
-            return _day(parts["y"], parts["m"], parts["d"])
+    match = _ISO.search(text)
+    if match:
+        return _day(match[1], match[3], match[4])
+    match = _DMY_NUMERIC.search(text)
+    if match:
+        return _day(match[3], match[2], match[1])
     match = _DMY_WORDS.search(text)
     if match:
         day, month, year = match.groups()
@@ -128,6 +133,9 @@ def _parse(text: str) -> tuple[dt.date | None, str]:
     match = _MY_NUMERIC.search(text)
     if match:
         return _first_of(int(match[2]), int(match[1]), "month")
+    match = _YM_ISO.search(text)
+    if match:
+        return _first_of(int(match[1]), int(match[2]), "month")
     match = _SEASON.search(text)
     if match:
         return _first_of(int(match[2]), _SEASONS[match[1].lower()], "season")
