@@ -140,6 +140,8 @@ def test_street_lengths_by_band(zones, streets):
     outside = table.loc[OUTSIDE]
     assert (outside["km_40"], outside["km_20"]) == pytest.approx((1.0, 1.0))
     assert outside["share_signed_20mph_zone"] == 0
+    # the km whose limit is the toolkit's default for the class, not a tag: said apart
+    assert table["km_assumed"].tolist() == pytest.approx([0.0, 0.0, 1.0])
 
 
 @pytest.fixture

@@ -132,6 +132,10 @@ def street_lengths(
             Road length (not paths), km.
         ``km_20``, ``km_30``, ``km_40``, ``km_unknown``
             Of that, km with a limit of 20 mph or less, over 20 up to 30, over 30, unknown.
+        ``km_assumed``
+            Of ``street_km``, km whose limit no tag gives: the default for the road's class
+            (``speed_source`` ``default``: the restricted-road limit, 30 mph or 20 mph in
+            Wales), which a road outside a town, with no street lighting, does not have.
         ``share_20mph``
             ``km_20 / street_km``: the share OSM gives a limit of 20 mph or less.
         ``share_signed_20mph_zone``
@@ -167,6 +171,10 @@ def street_lengths(
         table[f"km_{key}"] = (
             km[band == key].groupby(zone[band == key]).sum().reindex(index, fill_value=0.0)
         )
+    assumed = roads["speed_source"] == "default"
+    table["km_assumed"] = (
+        km[assumed].groupby(zone[assumed]).sum().reindex(index, fill_value=0.0)
+    )
     signed = roads["signed_20mph_zone"].astype(bool)
     table["share_20mph"] = _share(table["km_20"], table["street_km"])
     table["share_signed_20mph_zone"] = _share(
