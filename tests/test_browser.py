@@ -613,6 +613,41 @@ def test_a_place_is_added_with_the_keyboard_alone(browser, tmp_path):
     context.close()
 
 
+def test_no_street_or_zone_line_is_a_tab_stop(browser, demo_dir):
+    # a street's name shows on hover; its line must not become one of hundreds of tab
+    # stops (each with no visible focus) after the map's own controls
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "cowslip.html")
+    stops = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        stop = page.evaluate("""() => { const e = document.activeElement;
+          return [e.tagName, e.closest(".leaflet-pane") !== null,
+                  e.getAttribute("aria-label") || (e.innerText || "").trim().split("\\n")[0]]; }""")
+        if stops and stop == stops[0]:
+            break  # round the page and back to the first stop
+        stops.append(stop)
+    assert [s for s in stops if s[1]] == []
+    assert stops[0][2] == "Skip to the map" and len(stops) < 120
+    # the name still shows when the mouse is on the street
+    line = page.evaluate("""() => { const map = HS.map(), box = map.getContainer()
+        .getBoundingClientRect(), size = map.getSize();
+      for (const line of HS.layers.streets.getLayers()) {
+        const ll = line.getLatLngs(), p = map.latLngToContainerPoint(ll[0]);
+        const q = map.latLngToContainerPoint(ll[1]), x = box.left + (p.x + q.x) / 2;
+        const y = box.top + (p.y + q.y) / 2;
+        if (line.feature.properties.street && x > 60 && y > 300 && x < size.x - 60 &&
+            y < size.y - 60 && document.elementFromPoint(x, y) === line.getElement()) {
+          return {x: x, y: y, name: line.feature.properties.street};
+        }
+      }
+      return null; }""")
+    page.mouse.move(line["x"], line["y"])
+    assert page.locator(".leaflet-tooltip").inner_text() == line["name"]
+    assert view.console_errors == []
+    page.close()
+
+
 AXE_SERIOUS = ("critical", "serious")
 
 

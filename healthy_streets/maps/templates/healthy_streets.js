@@ -112,6 +112,12 @@ var HS = (function () {
         if (opts.tooltip && props[opts.tooltip]) {
           layer.bindTooltip(function () { return el("span", null, props[opts.tooltip]); },
                             { sticky: true });
+          /* Leaflet listens for focus on a line with a tooltip, which makes Chromium tab to
+             every street: keep lines out of the tab order (the legend lists what they are) */
+          layer.on("add", function () {
+            var line = layer.getElement && layer.getElement();
+            if (line) { line.setAttribute("tabindex", "-1"); }
+          });
         }
       }
     });
