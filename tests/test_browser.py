@@ -648,6 +648,26 @@ def test_no_street_or_zone_line_is_a_tab_stop(browser, demo_dir):
     page.close()
 
 
+def test_the_map_shows_when_it_has_the_keyboard(browser, demo_dir, tmp_path):
+    import io
+
+    from PIL import Image
+
+    for screen in ("phone", "laptop"):
+        view = OfflinePage(browser, viewport=SIZES[screen])
+        page = view.open(demo_dir / "maps" / "cowslip.html")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # "Skip to the map"
+        assert page.evaluate("document.activeElement === HS.map().getContainer()")
+        box = page.locator(".folium-map").bounding_box()
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        # the focus ring is drawn inside the map's edges, which meet the screen's
+        middle = box["y"] + box["height"] / 2
+        for x, y in ((box["x"] + 1, middle), (box["x"] + box["width"] / 2, box["y"] + 1)):
+            assert shot.getpixel((round(x), round(y))) == (11, 87, 164), (screen, x, y)
+        page.close()
+
+
 AXE_SERIOUS = ("critical", "serious")
 
 
