@@ -12,6 +12,8 @@ var HS = (function () {
   var layers = {};
   var map = null;
   var state = { picking: false };
+  /* Folds the phone's bottom sheet, if open, to give the map its room (set by bindSide). */
+  var foldSheet = function () {};
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -615,6 +617,7 @@ var HS = (function () {
       state.picking = true;
       var container = map.getContainer();
       L.DomUtil.addClass(container, "hs-picking");
+      foldSheet();  // on a phone, the open sheet leaves too little map for the hint and cross
       hint.hidden = false;
       cross.hidden = false;
       container.setAttribute("aria-describedby", hint.id);
@@ -837,6 +840,12 @@ var HS = (function () {
       button.textContent = open ? "Hide the legend" : "Legend";
     }
     set(!narrow.matches);
+    foldSheet = function () {
+      if (narrow.matches && side.getAttribute("data-open") === "true") {
+        set(false);
+        map.invalidateSize({ animate: false });
+      }
+    };
     button.addEventListener("click", function () {
       set(side.getAttribute("data-open") !== "true");
     });
