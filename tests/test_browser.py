@@ -613,6 +613,84 @@ def test_a_place_is_added_with_the_keyboard_alone(browser, tmp_path):
     context.close()
 
 
+def test_no_street_or_zone_line_is_a_tab_stop(browser, demo_dir):
+    # a street's name shows on hover; its line must not become one of hundreds of tab
+    # stops (each with no visible focus) after the map's own controls
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "cowslip.html")
+    stops = []
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        stop = page.evaluate("""() => { const e = document.activeElement;
+          return [e.tagName, e.closest(".leaflet-pane") !== null,
+                  e.getAttribute("aria-label") || (e.innerText || "").trim().split("\\n")[0]]; }""")
+        if stops and stop == stops[0]:
+            break  # round the page and back to the first stop
+        stops.append(stop)
+    assert [s for s in stops if s[1]] == []
+    assert stops[0][2] == "Skip to the map" and len(stops) < 120
+    # the name still shows when the mouse is on the street
+    line = page.evaluate("""() => { const map = HS.map(), box = map.getContainer()
+        .getBoundingClientRect(), size = map.getSize();
+      for (const line of HS.layers.streets.getLayers()) {
+        const ll = line.getLatLngs(), p = map.latLngToContainerPoint(ll[0]);
+        const q = map.latLngToContainerPoint(ll[1]), x = box.left + (p.x + q.x) / 2;
+        const y = box.top + (p.y + q.y) / 2;
+        if (line.feature.properties.street && x > 60 && y > 300 && x < size.x - 60 &&
+            y < size.y - 60 && document.elementFromPoint(x, y) === line.getElement()) {
+          return {x: x, y: y, name: line.feature.properties.street};
+        }
+      }
+      return null; }""")
+    page.mouse.move(line["x"], line["y"])
+    assert page.locator(".leaflet-tooltip").inner_text() == line["name"]
+    assert view.console_errors == []
+    page.close()
+
+
+def test_the_map_shows_when_it_has_the_keyboard(browser, demo_dir, tmp_path):
+    import io
+
+    from PIL import Image
+
+    for screen in ("phone", "laptop"):
+        view = OfflinePage(browser, viewport=SIZES[screen])
+        page = view.open(demo_dir / "maps" / "cowslip.html")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # "Skip to the map"
+        assert page.evaluate("document.activeElement === HS.map().getContainer()")
+        box = page.locator(".folium-map").bounding_box()
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        # the focus ring is drawn inside the map's edges, which meet the screen's
+        middle = box["y"] + box["height"] / 2
+        for x, y in ((box["x"] + 1, middle), (box["x"] + box["width"] / 2, box["y"] + 1)):
+            assert shot.getpixel((round(x), round(y))) == (11, 87, 164), (screen, x, y)
+        page.close()
+
+
+def test_adding_a_place_on_a_phone_folds_the_sheet_off_the_map(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["phone"])
+    page = view.open(demo_dir / "maps" / "cowslip.html")
+    toggle = page.locator(".hs-side-toggle")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true"
+    page.get_by_role("button", name="Add a place").click()
+    page.wait_for_timeout(200)
+    # the cross marks the map's centre, where Enter places the new place: nothing lies on it
+    covered = page.evaluate("""() => {
+      const c = document.querySelector(".hs-cross").getBoundingClientRect();
+      return [[0.5, 0.5], [0.05, 0.5], [0.95, 0.5], [0.5, 0.05], [0.5, 0.95]].filter(([fx, fy]) => {
+        const hit = document.elementFromPoint(c.left + c.width * fx, c.top + c.height * fy);
+        return !hit || hit.closest(".leaflet-control-container, .hs-side") !== null;
+      });
+    }""")
+    assert covered == []
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate(COVERED_CONTROLS)["found"] == []
+    assert view.console_errors == []
+    page.close()
+
+
 AXE_SERIOUS = ("critical", "serious")
 
 

@@ -12,6 +12,8 @@ var HS = (function () {
   var layers = {};
   var map = null;
   var state = { picking: false };
+  /* Folds the phone's bottom sheet, if open, to give the map its room (set by bindSide). */
+  var foldSheet = function () {};
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -112,6 +114,12 @@ var HS = (function () {
         if (opts.tooltip && props[opts.tooltip]) {
           layer.bindTooltip(function () { return el("span", null, props[opts.tooltip]); },
                             { sticky: true });
+          /* Leaflet listens for focus on a line with a tooltip, which makes Chromium tab to
+             every street: keep lines out of the tab order (the legend lists what they are) */
+          layer.on("add", function () {
+            var line = layer.getElement && layer.getElement();
+            if (line) { line.setAttribute("tabindex", "-1"); }
+          });
         }
       }
     });
@@ -609,6 +617,7 @@ var HS = (function () {
       state.picking = true;
       var container = map.getContainer();
       L.DomUtil.addClass(container, "hs-picking");
+      foldSheet();  // on a phone, the open sheet leaves too little map for the hint and cross
       hint.hidden = false;
       cross.hidden = false;
       container.setAttribute("aria-describedby", hint.id);
@@ -831,6 +840,12 @@ var HS = (function () {
       button.textContent = open ? "Hide the legend" : "Legend";
     }
     set(!narrow.matches);
+    foldSheet = function () {
+      if (narrow.matches && side.getAttribute("data-open") === "true") {
+        set(false);
+        map.invalidateSize({ animate: false });
+      }
+    };
     button.addEventListener("click", function () {
       set(side.getAttribute("data-open") !== "true");
     });
