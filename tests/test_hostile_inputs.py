@@ -496,6 +496,50 @@ def test_a_shapefile_whose_side_file_is_a_pipe_is_refused(tmp_path):
         read_zones(path)
 
 
+def _zip_of(path: Path, member: str, text: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for ext in (".shx", ".dbf"):
+            archive.writestr(member.replace(".shp", ext), b"")
+        archive.writestr(member, text)
+
+
+@pytest.mark.parametrize("name", ["zones.geojson", "zones.kml", "zones.shp", "zones.zip"])
+def test_a_file_that_makes_gdal_read_another_file_is_refused(tmp_path, name):
+    """GDAL opens a file by its content: an OGR VRT saved as zones.geojson would make it read
+    any file on the machine, outside the project folder, into the maps and the store."""
+    import geopandas as gpd
+    import shapely
+
+    secret = tmp_path / "elsewhere" / "secret.geojson"
+    secret.parent.mkdir()
+    gpd.GeoDataFrame(
+        {"name": ["SECRET-ZONE"]},
+        geometry=[shapely.box(EAST, NORTH, EAST + 90, NORTH + 90)],
+        crs=27700,
+    ).to_file(secret, layer="secret")
+    vrt = (
+        "<OGRVRTDataSource><OGRVRTLayer name='zones'>"
+        f"<SrcDataSource>{secret}</SrcDataSource><SrcLayer>secret</SrcLayer>"
+        "</OGRVRTLayer></OGRVRTDataSource>"
+    )
+    path = tmp_path / "project" / name
+    path.parent.mkdir()
+    if name.endswith(".zip"):
+        _zip_of(path, "zones.shp", vrt)
+    else:
+        path.write_text(vrt)
+        for ext in (".shx", ".dbf"):
+            if name.endswith(".shp"):
+                path.with_suffix(ext).write_bytes(b"")
+    result = run("zones", path, "--output", tmp_path / "project" / "zones.gpkg")
+    assert result.exit_code == 1, result.output
+    assert "SECRET-ZONE" not in result.output
+    assert "points GDAL at other files" in " ".join(result.output.split())
+    assert not (tmp_path / "project" / "zones.gpkg").exists()
+
+
 # ---- text: encodings, NUL bytes, huge cells, rows that do not fit -----------------------
 
 

@@ -123,8 +123,13 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
 
     from conftest import SAMPLE
 
-    for name in ("zones.geojson", "yarrowside.osm"):
-        shutil.copy(SAMPLE / name, tmp_path / name)
+    shutil.copy(SAMPLE / "yarrowside.osm", tmp_path / "yarrowside.osm")
+    zones = json.loads((SAMPLE / "zones.geojson").read_text(encoding="utf-8"))
+    for feature in zones["features"]:  # the council's own free text: status, date, order
+        feature["properties"]["STATUS"] = "implemented, reported by Jean Smith on 07700 900461"
+        feature["properties"]["IMPL_DATE"] = "Autumn 2015? confirm with kez@example.net"
+        feature["properties"]["TRO_REF"] = "TRO 12/2015, from Devinder Staffmember 01257 515151"
+    (tmp_path / "zones.geojson").write_text(json.dumps(zones), encoding="utf-8")
     (tmp_path / "fms.csv").write_text(
         "Report ID,Title,Detail,User Name,Category,Subcategory,Created,Confirmed,Acknowledged,"
         "Fixed,Closed,Status,Latitude,Longitude,Query,Ward,Easting,Northing,Report URL,"

@@ -71,6 +71,7 @@ def detect_format(path: Path) -> Format:
     suffix = path.suffix.lower()
     head = _head(path)
     refuse_non_data(path, head)
+    refuse_gdal_descriptions(path, _head(path, size=DESCRIPTION_BYTES))
     for fmt in FORMATS:
         if suffix in fmt.extensions:
             return fmt
@@ -98,11 +99,38 @@ def detect_format(path: Path) -> Format:
     )
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path, *, size: int = 512) -> bytes:
     if not path.is_file():
         return b""
     with path.open("rb") as f:
-        return f.read(512)
+        return f.read(size)
+
+
+#: What GDAL looks for in a file's first bytes to open it, whatever its name, as a
+#: description of data kept elsewhere: an OGR VRT names files to read (any file on the
+#: machine), a WFS description names a server to ask.
+GDAL_DESCRIPTIONS = (
+    b"<ogrvrtdatasource",
+    b"<vrtdataset",
+    b"<ogrwfsdatasource",
+    b"wfs_capabilities",
+)
+#: How much of a file is searched for them (GDAL itself looks at the first kilobyte).
+DESCRIPTION_BYTES = 65_536
+
+
+def refuse_gdal_descriptions(path: Path | str, head: bytes) -> None:
+    """Refuse a file that GDAL would open as a description of other data (a VRT saved as
+    ``zones.geojson``): it would read files from outside the project, which the project's
+    folder check cannot see."""
+    if any(marker in head.lower() for marker in GDAL_DESCRIPTIONS):
+        raise InputFileError(
+            path,
+            "This is not data but a GDAL description (a VRT) that points GDAL at other "
+            "files or servers, so it could read data from anywhere on the machine",
+            fix="Export the data itself as GeoJSON, Shapefile, GeoPackage, KML or CSV with "
+            "WKT, and put that file in the project folder.",
+        )
 
 
 def _check_shapefile_parts(path: Path) -> None:
@@ -312,7 +340,7 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
         )
         return f"/vsizip/{path}/{root}", FILE_GDB
     if not shapefiles and len(kmls) == 1:
-        return f"/vsizip/{path}/{kmls[0]}", KML
+        return _member(path, kmls[0]), KML
     if not shapefiles:
         raise InputFileError(
             path,
@@ -328,14 +356,30 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
                 f"There is no shapefile {layer!r} in the zip file; its shapefiles are {listed}",
                 fix=f"Choose one of them with {option('layer')}.",
             )
-        return f"/vsizip/{path}/{named[layer.strip().casefold()]}", SHAPEFILE
+        return _member(path, named[layer.strip().casefold()]), SHAPEFILE
     if len(shapefiles) == 1:
-        return f"/vsizip/{path}/{next(iter(shapefiles.values()))}", SHAPEFILE
+        return _member(path, next(iter(shapefiles.values()))), SHAPEFILE
     raise InputFileError(
         path,
         f"The zip file holds {len(shapefiles)} shapefiles: {listed}",
         fix=f"Choose one with {option('layer', 'NAME')}.",
     )
+
+
+def _member(path: Path, name: str) -> str:
+    """What GDAL opens for the file ``name`` in the zip ``path``, once it is seen to be data
+    (see :func:`refuse_gdal_descriptions`)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+            head = member.read(DESCRIPTION_BYTES)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
+        raise InputFileError(
+            path,
+            f"The file {name!r} in the zip cannot be unpacked ({exc})",
+            fix="Zip the shapefile's files again, without a password.",
+        ) from None
+    refuse_gdal_descriptions(f"{path} ({name})", head)
+    return f"/vsizip/{path}/{name}"
 
 
 def _read_csv_wkt(path: Path) -> gpd.GeoDataFrame:

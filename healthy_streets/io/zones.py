@@ -39,6 +39,7 @@ from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import CouncilDate, parse_council_date
 from healthy_streets.model.ids import slugify, zone_ids
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
+from healthy_streets.model.privacy import redact_series
 from healthy_streets.model.uk import outside_uk_note
 from healthy_streets.model.words import counted
 
@@ -502,11 +503,11 @@ def _attributes(
             "zone_id": ids,
             "name": names,
             "status": status,
-            "status_text": status_text,
+            "status_text": redact_series(status_text),
             "implemented_on": pd.to_datetime([d.date for d in dates]).astype("datetime64[ms]"),
             "implemented_precision": [d.precision for d in dates],
-            "implemented_text": [d.text or None for d in dates],
-            "tro_ref": column("tro_ref"),
+            "implemented_text": redact_series(pd.Series([d.text or None for d in dates])).values,
+            "tro_ref": redact_series(column("tro_ref")),
             "source": source,
         },
         geometry=frame.geometry,

@@ -114,8 +114,8 @@ ZONES = Layer(
         Column(
             "status_text",
             "str",
-            "The status exactly as written in the source file; empty when the status came "
-            "from the date.",
+            "The status as written in the source file, personal data removed as in "
+            "`reports.detail`; empty when the status came from the date.",
         ),
         Column(
             "implemented_on",
@@ -128,8 +128,17 @@ ZONES = Layer(
             "str",
             "How precise `implemented_on` is: `day`, `month`, `season`, `year` or `unknown`.",
         ),
-        Column("implemented_text", "str", "The implementation date exactly as written."),
-        Column("tro_ref", "str", "Traffic Regulation Order reference, if given."),
+        Column(
+            "implemented_text",
+            "str",
+            "The implementation date as written, personal data removed as in `status_text`.",
+        ),
+        Column(
+            "tro_ref",
+            "str",
+            "Traffic Regulation Order reference, if given; personal data removed as in "
+            "`status_text`.",
+        ),
         Column("source", "str", "The file the zone came from."),
     ),
     "Council 20mph zones, one row per zone; multipart zones stay one row.",
