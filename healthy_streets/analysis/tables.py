@@ -172,9 +172,7 @@ def street_lengths(
             km[band == key].groupby(zone[band == key]).sum().reindex(index, fill_value=0.0)
         )
     assumed = roads["speed_source"] == "default"
-    table["km_assumed"] = (
-        km[assumed].groupby(zone[assumed]).sum().reindex(index, fill_value=0.0)
-    )
+    table["km_assumed"] = km[assumed].groupby(zone[assumed]).sum().reindex(index, fill_value=0.0)
     signed = roads["signed_20mph_zone"].astype(bool)
     table["share_20mph"] = _share(table["km_20"], table["street_km"])
     table["share_signed_20mph_zone"] = _share(
