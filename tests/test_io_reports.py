@@ -448,6 +448,10 @@ def test_a_council_published_fixmystreet_sample(tmp_path):
         "report_id <- 'url' (split: 100% of its values hold a FixMyStreet report link)"
         in (result.notes[0])
     )
+    # read as a FixMyStreet export, as a project made by init names it: the same ids
+    named = read_reports(path, format="fixmystreet")
+    assert named.layer["report_id"].tolist() == ["122878", "969969", "970001"]
+    assert "report_id <- 'url' (split: 100%" in named.notes[0]
 
 
 def test_a_county_wide_export_read_for_a_small_project(tmp_path):

@@ -466,16 +466,28 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     >>> result.layer.groupby(["category", "status"]).size()  # doctest: +SKIP
     """
     path = _check_reports_file(path)
-    roles = _header_roles(FIXMYSTREET_COLUMNS)
+    roles = tuple(_FMS_ID if role.name == "report_id" else role for role in _FMS_ROLES)
     table = read_table(path, columns=_read_by_fixmystreet)
     return _reports_from_table(path, table, roles, **options)
 
 
+_FMS_ROLES = _header_roles(FIXMYSTREET_COLUMNS)
+#: Exports that give no id column give each report's link, which holds it.
+_FMS_LINKS = ("url", "link", "report_url", "report_link")
+_FMS_ID = Role(
+    "report_id",
+    FIXMYSTREET_COLUMNS["report_id"],
+    split=report_id_from_link,
+    what_split="a FixMyStreet report link",
+)
+
+
 def _read_by_fixmystreet(column: str) -> bool:
     """Whether :func:`reports_from_fixmystreet` may read a column: one a header of its roles
-    or of coordinates names (the exports' other columns are never looked at), or one that
-    names a person (whose names are cut out of the reports' text)."""
-    synonyms = [*(h for names in FIXMYSTREET_COLUMNS.values() for h in names)]
+    or of coordinates names, or a report link (its id, where no column gives it; the
+    exports' other columns are never looked at), or one that names a person (whose names
+    are cut out of the reports' text)."""
+    synonyms = [*(h for names in FIXMYSTREET_COLUMNS.values() for h in names), *_FMS_LINKS]
     synonyms += [h for names in COORDINATE_COLUMNS.values() for h in names]
     return is_person_column(column) or any(header_matches(column, h) for h in synonyms)
 
