@@ -513,3 +513,25 @@ def published_text(out):
                     rows = db.execute(f'SELECT * FROM "{table}"').fetchall()
                     texts += [v for row in rows for v in row if isinstance(v, str)]
     return "\n".join(texts)
+
+
+def test_a_service_whose_pages_change_size_is_read_to_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(open311, "PAGE_SIZE", 5)
+    recent = [report(100 + i, 1 + 2 * i) for i in range(12)]  # the last 25 days: one window
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(recent, pages=True) as server:
+        answer = server.answer
+
+        def shrinking(query):  # pages of 5, then of 3 from the second request on
+            items = answer(query)
+            server.limit = 3
+            return items
+
+        server.answer = shrinking
+        first = fetch(server, tmp_path, since=since)
+        server.answer = answer
+        for i in range(7):  # a week later, the service still pages by 3 (fewer than asked)
+            server.reports[str(200 + i)] = report(200 + i, 0)
+        second = fetch(server, tmp_path, since=since)
+    assert sorted(first.layer["report_id"].astype(int)) == list(range(100, 112))
+    assert len(second.layer) == 19

@@ -489,27 +489,34 @@ class _Walker:
 
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
-        ended: ``complete`` (a short last page of a service that pages), ``full`` (as many
-        as asked, from a service that does not page) or ``short`` (fewer than asked: all,
-        unless the service has a lower limit of its own)."""
+        ended: ``complete`` (an empty page, or one shorter than the first, from a service
+        that pages), ``full`` (as many as asked, from a service that does not page; or pages
+        that overlapped, as when the service changed its page size while they were read)
+        or ``short`` (fewer than asked: all, unless the service has a lower limit of its
+        own)."""
         size = {"page_size": str(PAGE_SIZE), "max_requests": str(PAGE_SIZE)}
         items = self.client.get({**query, **size})
-        if len(items) < PAGE_SIZE:
-            return items, "complete" if self.state.get("paging") is True else "short"
-        if self.state.get("paging") is False:
-            return items, "full"
+        paging = self.state.get("paging")
+        if not items:
+            return items, "complete" if paging is True else "short"
+        if paging is False or (paging is None and len(items) < PAGE_SIZE):
+            return items, "full" if len(items) >= PAGE_SIZE else "short"
+        # a service that pages may send fewer than asked (a limit of its own): the next
+        # page says whether there are more
         seen = {_id_of(i) for i in items}
-        page = 2
+        first, page = len(items), 2
         while True:
             more = self.client.get({**query, **size, "page": str(page)})
             new = [i for i in more if _id_of(i) not in seen]
-            if more and not new and page == 2:  # the same answer again: no paging here
+            if more and not new and page == 2 and paging is None:  # the same answer again
                 self.state["paging"] = False
                 return items, "full"
             self.state["paging"] = True
             items += new
             seen |= {_id_of(i) for i in new}
-            if len(more) < PAGE_SIZE or not new:
+            if len(new) < len(more):  # the pages overlap: walk the dates instead
+                return items, "full"
+            if len(more) < first:
                 return items, "complete"
             page += 1
 
