@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import time
 import zipfile
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pyogrio
@@ -32,10 +33,17 @@ SINCE = (NOW - dt.timedelta(days=200)).date()
 #: Inside the sample's zones (Yarrowside, Chorley), and far away (Westminster).
 HERE = (53.6505, -2.6215)
 ELSEWHERE = (51.5007, -0.1246)
+LONDON = ZoneInfo("Europe/London")
 
 
 def w3c(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def first_moment(day):
+    """Midnight at the start of ``day`` in the council's time, as a request's start_date."""
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
+    return midnight.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def report(number, days_ago, *, status="open", category="Dog Fouling", where=HERE, **extra):
@@ -103,7 +111,7 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     starts = {
         dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00")) for q in server.requests
     }
-    assert min(starts).date() == SINCE
+    assert min(starts).astimezone(LONDON).date() == SINCE  # from midnight, the council's time
     assert max(
         dt.datetime.fromisoformat(q["end_date"].replace("Z", "+00:00"))
         - dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00"))
@@ -461,7 +469,7 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     assert "Fetching reports from" in second.output
     assert "1 new report, 1 updated." in second.output
     first_starts = {q["start_date"] for q in server.requests[:asked]}
-    assert min(first_starts).startswith(str(SINCE))
+    assert min(first_starts) == first_moment(SINCE)
     assert all(q.get("start_date", "9") > str(SINCE) for q in again)  # not the whole period
     assert len(again) < asked
     store = live_project / "out" / "healthy-streets.gpkg"
@@ -535,3 +543,20 @@ def test_a_service_whose_pages_change_size_is_read_to_the_end(tmp_path, monkeypa
         second = fetch(server, tmp_path, since=since)
     assert sorted(first.layer["report_id"].astype(int)) == list(range(100, 112))
     assert len(second.layer) == 19
+
+
+def test_since_is_a_day_in_the_councils_time(tmp_path):
+    summer = dt.date(NOW.year - 1, 7, 1)  # British Summer Time: midnight is 23:00 UTC
+    first_hour = report(100, 0, requested_datetime=f"{summer}T00:30:00+01:00")
+    day_before = report(
+        101, 0, requested_datetime=f"{summer - dt.timedelta(days=1)}T23:30:00+01:00"
+    )
+    with FakeOpen311([first_hour, day_before, report(102, 3)]) as server:
+        first = fetch(server, tmp_path, since=summer)
+        asked = len(server.requests)
+        fetch(server, tmp_path, since=summer)
+        again = server.since(asked)
+    assert sorted(first.layer["report_id"]) == ["100", "102"]
+    first_start = min(q["start_date"] for q in server.requests[:asked])
+    assert first_start == first_moment(summer) == f"{summer - dt.timedelta(days=1)}T23:00:00Z"
+    assert all(q.get("start_date", "9") > f"{summer}" for q in again)  # not the months before

@@ -66,6 +66,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import requests
@@ -77,7 +78,12 @@ from healthy_streets._files import write_text_atomic
 from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
 from healthy_streets.io.overpass import can_connect
-from healthy_streets.io.reports import ReportOptions, _open311_items, reports_from_open311
+from healthy_streets.io.reports import (
+    TIMEZONE,
+    ReportOptions,
+    _open311_items,
+    reports_from_open311,
+)
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult, outside_note
 from healthy_streets.model.layers import REPORTS, empty_layer
 from healthy_streets.model.privacy import is_personal_column, person_columns, redact, remove_names
@@ -814,7 +820,7 @@ def fetch_open311(
     state.update(
         endpoint=client.endpoint.url,
         jurisdiction_id=client.endpoint.jurisdiction_id,
-        since=start.date().isoformat(),
+        since=start.astimezone(ZoneInfo(TIMEZONE)).date().isoformat(),
         bounds=bounds,
         fetched_at=_w3c(now),
         mark=_w3c(_mark(cache, now)),
@@ -826,6 +832,9 @@ def fetch_open311(
 
 
 def _since(since: dt.date | str | None) -> dt.datetime:
+    """The first moment of the day ``since`` in the council's time, in UTC (a report made at
+    00:30 in British Summer Time is made on that day, though at 23:30 the day before in
+    UTC)."""
     if since is None:
         day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=DEFAULT_SINCE_DAYS)
     elif isinstance(since, dt.datetime):
@@ -840,7 +849,7 @@ def _since(since: dt.date | str | None) -> dt.datetime:
                 f"The date {since!r} to fetch reports since is not a date; write it "
                 "YYYY-MM-DD, e.g. 2024-04-01."
             ) from None
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(TIMEZONE)).astimezone(dt.UTC)
 
 
 def _ask(
@@ -854,7 +863,10 @@ def _ask(
 ) -> str:
     """Ask the service for what the cache lacks; say what was asked."""
     fetched, mark = cache.fetched_at, _moment(state.get("mark"))
-    cached_since = _moment(f"{state.get('since')}T00:00:00Z")
+    try:
+        cached_since: dt.datetime | None = _since(state["since"])
+    except (KeyError, ConfigError):
+        cached_since = None
     whole = fetched is None or mark is None or cached_since is None
     if not whole and not _covers(state.get("bounds"), bounds):
         whole = True
@@ -863,7 +875,7 @@ def _ask(
         cache.records, cache.outside, cache.rejected = {}, {}, {}
         for low, high in _windows(start, now + dt.timedelta(minutes=1)):
             walker.window(low, high)
-        return f"Fetched every report made since {start:%d %b %Y}."
+        return f"Fetched every report made since {start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}."
     assert fetched is not None and mark is not None and cached_since is not None
     if start < cached_since:  # an earlier start: the months before, and the changes
         for low, high in _windows(start, cached_since):
