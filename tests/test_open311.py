@@ -545,6 +545,20 @@ def test_a_service_whose_pages_change_size_is_read_to_the_end(tmp_path, monkeypa
     assert len(second.layer) == 19
 
 
+def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
+    with FakeOpen311(twelve()) as server:  # like FixMyStreet: asked again for recent reports
+        fetch(server, tmp_path)
+        del server.reports["103"]  # hidden by the council, 48 days after it was made
+        del server.reports["110"]  # made 153 days ago: not asked for again, so not known
+        second = fetch(server, tmp_path)
+    kept = set(second.layer["report_id"])
+    assert "103" not in kept and "110" in kept
+    assert len(second.layer) == 11
+    assert "1 no longer on the service" in " ".join(second.notes)
+    cached = json.loads((tmp_path / "requests.json").read_text())
+    assert "103" not in {r["service_request_id"] for r in cached}
+
+
 def test_since_is_a_day_in_the_councils_time(tmp_path):
     summer = dt.date(NOW.year - 1, 7, 1)  # British Summer Time: midnight is 23:00 UTC
     first_hour = report(100, 0, requested_datetime=f"{summer}T00:30:00+01:00")

@@ -29,7 +29,8 @@ newest first, by the two halves of the window).
 reports too (FixMyStreet does) is remembered as not honouring it, and asked instead for the
 reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
 longer: new reports, and the status of recent ones. An updated report replaces its earlier
-version (by ``service_request_id``).
+version (by ``service_request_id``); a report made in those dates that the service no
+longer sends (hidden or deleted) leaves the cache.
 
 **Offline.** When the service cannot be reached, the build uses the cache and says, in one
 line, how old it is; with no cache, one error says to export the reports as a file instead.
@@ -460,6 +461,8 @@ class _Walker:
         self.state = state
         self.walk = _Walk()
         self.seen: set[str | None] = set()
+        #: The windows of dates whose every report is in hand.
+        self.covered: list[tuple[dt.datetime, dt.datetime]] = []
 
     def window(self, start: dt.datetime, end: dt.datetime) -> None:
         """Every report made from ``start`` (included) to ``end`` (excluded).
@@ -468,7 +471,7 @@ class _Walker:
         asked (FixMyStreet's own limit may be lower), so an answer newest first is followed
         by the dates before its oldest report, until an answer brings nothing new.
         """
-        pending = [(start, end)]
+        pending, notes = [(start, end)], len(self.walk.notes)
         while pending:
             low, high = pending.pop()
             query = {"start_date": _w3c(low), "end_date": _w3c(high)}
@@ -492,6 +495,8 @@ class _Walker:
                     f"The service holds more than {len(items)} reports made between "
                     f"{_w3c(low)} and {_w3c(high)}; some of them may be missing."
                 )
+        if len(self.walk.notes) == notes:
+            self.covered.append((start, end))
 
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
@@ -739,6 +744,9 @@ class Fetch:
     new, updated
         Reports not in the cache before, and reports whose newer version replaced the one
         cached.
+    gone
+        Reports cached before that the service no longer has (hidden, or deleted): asked
+        again for the dates they were made, it answered without them.
     notes
         What to tell the user (one line each).
     """
@@ -748,6 +756,7 @@ class Fetch:
     requests: int = 0
     new: int = 0
     updated: int = 0
+    gone: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -815,7 +824,15 @@ def fetch_open311(
         return _offline(cache, host, str(exc))
     fetch = Fetch(folder, online=True, requests=len(client.requests_made) - sent)
     fetch.notes.append(plan)
-    _merge(cache, walker.walk.items, bounds=bounds, start=start, fetch=fetch, host=host)
+    _merge(
+        cache,
+        walker.walk.items,
+        bounds=bounds,
+        start=start,
+        fetch=fetch,
+        host=host,
+        covered=walker.covered,
+    )
     fetch.notes += walker.walk.notes
     state.update(
         endpoint=client.endpoint.url,
@@ -913,9 +930,19 @@ def _merge(
     start: dt.datetime,
     fetch: Fetch,
     host: str,
+    covered: Iterable[tuple[dt.datetime, dt.datetime]] = (),
 ) -> None:
-    """Put the answers into the cache: an updated report replaces its earlier version."""
+    """Put the answers into the cache: an updated report replaces its earlier version, and
+    one made in a window of dates ``covered`` that the service did not send is no longer
+    kept (the service hid or deleted it)."""
     records, rejected = _clean(items, where=f"from {host}")
+    sent = {_id_of(i) for i in items}
+    spans = _spans(covered)
+    for rid, record in list(cache.records.items()):
+        made = _moment(record.get("requested_datetime"))
+        if rid not in sent and made is not None and any(a <= made < b for a, b in spans):
+            del cache.records[rid]
+            fetch.gone += 1
     for key, entry in rejected.items():
         cache.rejected[key] = entry
     counted: set[str] = set()
@@ -947,8 +974,23 @@ def _merge(
                 cache.outside[rid] = [float(record["long"]), float(record["lat"])]  # type: ignore[arg-type]
     fetch.notes.append(
         f"{fetch.requests} request{'s' if fetch.requests != 1 else ''}: "
-        f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated."
+        f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated"
+        + (f", {fetch.gone} no longer on the service." if fetch.gone else ".")
     )
+
+
+def _spans(
+    windows: Iterable[tuple[dt.datetime, dt.datetime]],
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The windows joined where they meet, each less :data:`_OVERLAP` at both ends (a time
+    written without its offset may be an hour out)."""
+    joined: list[tuple[dt.datetime, dt.datetime]] = []
+    for low, high in sorted(windows):
+        if joined and low <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(high, joined[-1][1]))
+        else:
+            joined.append((low, high))
+    return [(low + _OVERLAP, high - _OVERLAP) for low, high in joined]
 
 
 def _older(record: Mapping[str, object], old: Mapping[str, object]) -> bool:
