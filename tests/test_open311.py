@@ -460,6 +460,9 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
 
         first = CliRunner().invoke(main, ["build", str(config)])
         assert first.exit_code == 0, first.output
+        assert f"reports come from the Open311 service at {server.base[7:].split('/')[0]}" in (
+            first.output
+        )
         asked = len(server.requests)
         server.reports["102"].update(status="closed", updated_datetime=w3c(NOW))
         server.reports["401"] = report(401, 1)
