@@ -41,6 +41,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -49,6 +50,7 @@ import shapely
 from healthy_streets import settings
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
+from healthy_streets.io.open311 import OPEN311_SERVER
 from healthy_streets.io.store import SOURCE_PATH
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.build import BuildOutputs, Layers
@@ -90,6 +92,10 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
     roles += [("speed_limits", inputs.speed_limits)] if inputs.speed_limits is not None else []
     files = []
     for role, source in roles:
+        if source.format == OPEN311_SERVER:
+            host = urlsplit(str(source.options["url"])).netloc
+            why = why or f"the reports come from the Open311 service at {host}, asked every build"
+            continue
         if source.path is None or not source.path.is_file():
             why = why or f"{source.name} is not a file (a service, or a layer in memory)"
             continue

@@ -11,6 +11,7 @@ import socket
 import sqlite3
 import time
 import zipfile
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pyogrio
@@ -32,10 +33,17 @@ SINCE = (NOW - dt.timedelta(days=200)).date()
 #: Inside the sample's zones (Yarrowside, Chorley), and far away (Westminster).
 HERE = (53.6505, -2.6215)
 ELSEWHERE = (51.5007, -0.1246)
+LONDON = ZoneInfo("Europe/London")
 
 
 def w3c(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def first_moment(day):
+    """Midnight at the start of ``day`` in the council's time, as a request's start_date."""
+    midnight = dt.datetime.combine(day, dt.time(), tzinfo=LONDON)
+    return midnight.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def report(number, days_ago, *, status="open", category="Dog Fouling", where=HERE, **extra):
@@ -103,7 +111,7 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     starts = {
         dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00")) for q in server.requests
     }
-    assert min(starts).date() == SINCE
+    assert min(starts).astimezone(LONDON).date() == SINCE  # from midnight, the council's time
     assert max(
         dt.datetime.fromisoformat(q["end_date"].replace("Z", "+00:00"))
         - dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00"))
@@ -452,6 +460,9 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
 
         first = CliRunner().invoke(main, ["build", str(config)])
         assert first.exit_code == 0, first.output
+        assert f"reports come from the Open311 service at {server.base[7:].split('/')[0]}" in (
+            first.output
+        )
         asked = len(server.requests)
         server.reports["102"].update(status="closed", updated_datetime=w3c(NOW))
         server.reports["401"] = report(401, 1)
@@ -461,7 +472,7 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     assert "Fetching reports from" in second.output
     assert "1 new report, 1 updated." in second.output
     first_starts = {q["start_date"] for q in server.requests[:asked]}
-    assert min(first_starts).startswith(str(SINCE))
+    assert min(first_starts) == first_moment(SINCE)
     assert all(q.get("start_date", "9") > str(SINCE) for q in again)  # not the whole period
     assert len(again) < asked
     store = live_project / "out" / "healthy-streets.gpkg"
@@ -513,3 +524,56 @@ def published_text(out):
                     rows = db.execute(f'SELECT * FROM "{table}"').fetchall()
                     texts += [v for row in rows for v in row if isinstance(v, str)]
     return "\n".join(texts)
+
+
+def test_a_service_whose_pages_change_size_is_read_to_the_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(open311, "PAGE_SIZE", 5)
+    recent = [report(100 + i, 1 + 2 * i) for i in range(12)]  # the last 25 days: one window
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(recent, pages=True) as server:
+        answer = server.answer
+
+        def shrinking(query):  # pages of 5, then of 3 from the second request on
+            items = answer(query)
+            server.limit = 3
+            return items
+
+        server.answer = shrinking
+        first = fetch(server, tmp_path, since=since)
+        server.answer = answer
+        for i in range(7):  # a week later, the service still pages by 3 (fewer than asked)
+            server.reports[str(200 + i)] = report(200 + i, 0)
+        second = fetch(server, tmp_path, since=since)
+    assert sorted(first.layer["report_id"].astype(int)) == list(range(100, 112))
+    assert len(second.layer) == 19
+
+
+def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
+    with FakeOpen311(twelve()) as server:  # like FixMyStreet: asked again for recent reports
+        fetch(server, tmp_path)
+        del server.reports["103"]  # hidden by the council, 48 days after it was made
+        del server.reports["110"]  # made 153 days ago: not asked for again, so not known
+        second = fetch(server, tmp_path)
+    kept = set(second.layer["report_id"])
+    assert "103" not in kept and "110" in kept
+    assert len(second.layer) == 11
+    assert "1 no longer on the service" in " ".join(second.notes)
+    cached = json.loads((tmp_path / "requests.json").read_text())
+    assert "103" not in {r["service_request_id"] for r in cached}
+
+
+def test_since_is_a_day_in_the_councils_time(tmp_path):
+    summer = dt.date(NOW.year - 1, 7, 1)  # British Summer Time: midnight is 23:00 UTC
+    first_hour = report(100, 0, requested_datetime=f"{summer}T00:30:00+01:00")
+    day_before = report(
+        101, 0, requested_datetime=f"{summer - dt.timedelta(days=1)}T23:30:00+01:00"
+    )
+    with FakeOpen311([first_hour, day_before, report(102, 3)]) as server:
+        first = fetch(server, tmp_path, since=summer)
+        asked = len(server.requests)
+        fetch(server, tmp_path, since=summer)
+        again = server.since(asked)
+    assert sorted(first.layer["report_id"]) == ["100", "102"]
+    first_start = min(q["start_date"] for q in server.requests[:asked])
+    assert first_start == first_moment(summer) == f"{summer - dt.timedelta(days=1)}T23:00:00Z"
+    assert all(q.get("start_date", "9") > f"{summer}" for q in again)  # not the months before

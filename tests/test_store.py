@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import errno
 import json
+import subprocess
+import sys
 
 import geopandas as gpd
 import pandas as pd
@@ -411,6 +413,23 @@ def test_postgis_rows_are_keyed_by_the_file_and_foreign_tables_refused(
     engine.dispose()
     store.update(import_update(hs.read_zones(zones), zones), overwrite=True)
     assert len(store.read("zones")) == 4
+
+
+@pytest.mark.postgis
+def test_postgis_store_is_checked_again_without_a_warning(postgis_url, schema, update):
+    """A second build, in a process of its own, inspects the stored layers before it writes
+    any: PostGIS's geometry columns must not bring SQLAlchemy's "Did not recognize type"
+    warning to the officer's screen."""
+    open_store(postgis_url, schema=schema).update(update)
+    check = (
+        "from healthy_streets.io.store import open_store; "
+        f"open_store({postgis_url!r}, schema={schema!r}).check(['streets'], overwrite=True)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", check], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Did not recognize type" not in done.stderr
 
 
 @pytest.mark.postgis

@@ -29,7 +29,8 @@ newest first, by the two halves of the window).
 reports too (FixMyStreet does) is remembered as not honouring it, and asked instead for the
 reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
 longer: new reports, and the status of recent ones. An updated report replaces its earlier
-version (by ``service_request_id``).
+version (by ``service_request_id``); a report made in those dates that the service no
+longer sends (hidden or deleted) leaves the cache.
 
 **Offline.** When the service cannot be reached, the build uses the cache and says, in one
 line, how old it is; with no cache, one error says to export the reports as a file instead.
@@ -66,6 +67,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
@@ -78,7 +80,12 @@ from healthy_streets._files import write_text_atomic
 from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
 from healthy_streets.io.overpass import can_connect
-from healthy_streets.io.reports import ReportOptions, _open311_items, reports_from_open311
+from healthy_streets.io.reports import (
+    TIMEZONE,
+    ReportOptions,
+    _open311_items,
+    reports_from_open311,
+)
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult, outside_note
 from healthy_streets.model.layers import REPORTS, empty_layer
 from healthy_streets.model.privacy import is_personal_column, person_columns, redact, remove_names
@@ -455,6 +462,8 @@ class _Walker:
         self.state = state
         self.walk = _Walk()
         self.seen: set[str | None] = set()
+        #: The windows of dates whose every report is in hand.
+        self.covered: list[tuple[dt.datetime, dt.datetime]] = []
 
     def window(self, start: dt.datetime, end: dt.datetime) -> None:
         """Every report made from ``start`` (included) to ``end`` (excluded).
@@ -463,7 +472,7 @@ class _Walker:
         asked (FixMyStreet's own limit may be lower), so an answer newest first is followed
         by the dates before its oldest report, until an answer brings nothing new.
         """
-        pending = [(start, end)]
+        pending, notes = [(start, end)], len(self.walk.notes)
         while pending:
             low, high = pending.pop()
             query = {"start_date": _w3c(low), "end_date": _w3c(high)}
@@ -487,30 +496,39 @@ class _Walker:
                     f"The service holds more than {len(items)} reports made between "
                     f"{_w3c(low)} and {_w3c(high)}; some of them may be missing."
                 )
+        if len(self.walk.notes) == notes:
+            self.covered.append((start, end))
 
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
-        ended: ``complete`` (a short last page of a service that pages), ``full`` (as many
-        as asked, from a service that does not page) or ``short`` (fewer than asked: all,
-        unless the service has a lower limit of its own)."""
+        ended: ``complete`` (an empty page, or one shorter than the first, from a service
+        that pages), ``full`` (as many as asked, from a service that does not page; or pages
+        that overlapped, as when the service changed its page size while they were read)
+        or ``short`` (fewer than asked: all, unless the service has a lower limit of its
+        own)."""
         size = {"page_size": str(PAGE_SIZE), "max_requests": str(PAGE_SIZE)}
         items = self.client.get({**query, **size})
-        if len(items) < PAGE_SIZE:
-            return items, "complete" if self.state.get("paging") is True else "short"
-        if self.state.get("paging") is False:
-            return items, "full"
+        paging = self.state.get("paging")
+        if not items:
+            return items, "complete" if paging is True else "short"
+        if paging is False or (paging is None and len(items) < PAGE_SIZE):
+            return items, "full" if len(items) >= PAGE_SIZE else "short"
+        # a service that pages may send fewer than asked (a limit of its own): the next
+        # page says whether there are more
         seen = {_id_of(i) for i in items}
-        page = 2
+        first, page = len(items), 2
         while True:
             more = self.client.get({**query, **size, "page": str(page)})
             new = [i for i in more if _id_of(i) not in seen]
-            if more and not new and page == 2:  # the same answer again: no paging here
+            if more and not new and page == 2 and paging is None:  # the same answer again
                 self.state["paging"] = False
                 return items, "full"
             self.state["paging"] = True
             items += new
             seen |= {_id_of(i) for i in new}
-            if len(more) < PAGE_SIZE or not new:
+            if len(new) < len(more):  # the pages overlap: walk the dates instead
+                return items, "full"
+            if len(more) < first:
                 return items, "complete"
             page += 1
 
@@ -725,6 +743,9 @@ class Fetch:
     new, updated
         Reports not in the cache before, and reports whose newer version replaced the one
         cached.
+    gone
+        Reports cached before that the service no longer has (hidden, or deleted): asked
+        again for the dates they were made, it answered without them.
     notes
         What to tell the user (one line each).
     """
@@ -734,6 +755,7 @@ class Fetch:
     requests: int = 0
     new: int = 0
     updated: int = 0
+    gone: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -801,12 +823,20 @@ def fetch_open311(
         return _offline(cache, host, str(exc))
     fetch = Fetch(folder, online=True, requests=len(client.requests_made) - sent)
     fetch.notes.append(plan)
-    _merge(cache, walker.walk.items, bounds=bounds, start=start, fetch=fetch, host=host)
+    _merge(
+        cache,
+        walker.walk.items,
+        bounds=bounds,
+        start=start,
+        fetch=fetch,
+        host=host,
+        covered=walker.covered,
+    )
     fetch.notes += walker.walk.notes
     state.update(
         endpoint=client.endpoint.url,
         jurisdiction_id=client.endpoint.jurisdiction_id,
-        since=start.date().isoformat(),
+        since=start.astimezone(ZoneInfo(TIMEZONE)).date().isoformat(),
         bounds=bounds,
         fetched_at=_w3c(now),
         mark=_w3c(_mark(cache, now)),
@@ -818,6 +848,9 @@ def fetch_open311(
 
 
 def _since(since: dt.date | str | None) -> dt.datetime:
+    """The first moment of the day ``since`` in the council's time, in UTC (a report made at
+    00:30 in British Summer Time is made on that day, though at 23:30 the day before in
+    UTC)."""
     if since is None:
         day = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=DEFAULT_SINCE_DAYS)
     elif isinstance(since, dt.datetime):
@@ -832,7 +865,7 @@ def _since(since: dt.date | str | None) -> dt.datetime:
                 f"The date {since!r} to fetch reports since is not a date; write it "
                 "YYYY-MM-DD, e.g. 2024-04-01."
             ) from None
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(TIMEZONE)).astimezone(dt.UTC)
 
 
 def _ask(
@@ -846,7 +879,10 @@ def _ask(
 ) -> str:
     """Ask the service for what the cache lacks; say what was asked."""
     fetched, mark = cache.fetched_at, _moment(state.get("mark"))
-    cached_since = _moment(f"{state.get('since')}T00:00:00Z")
+    try:
+        cached_since: dt.datetime | None = _since(state["since"])
+    except (KeyError, ConfigError):
+        cached_since = None
     whole = fetched is None or mark is None or cached_since is None
     if not whole and not _covers(state.get("bounds"), bounds):
         whole = True
@@ -855,7 +891,7 @@ def _ask(
         cache.records, cache.outside, cache.rejected = {}, {}, {}
         for low, high in _windows(start, now + dt.timedelta(minutes=1)):
             walker.window(low, high)
-        return f"Fetched every report made since {start:%d %b %Y}."
+        return f"Fetched every report made since {start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}."
     assert fetched is not None and mark is not None and cached_since is not None
     if start < cached_since:  # an earlier start: the months before, and the changes
         for low, high in _windows(start, cached_since):
@@ -893,9 +929,19 @@ def _merge(
     start: dt.datetime,
     fetch: Fetch,
     host: str,
+    covered: Iterable[tuple[dt.datetime, dt.datetime]] = (),
 ) -> None:
-    """Put the answers into the cache: an updated report replaces its earlier version."""
+    """Put the answers into the cache: an updated report replaces its earlier version, and
+    one made in a window of dates ``covered`` that the service did not send is no longer
+    kept (the service hid or deleted it)."""
     records, rejected = _clean(items, where=f"from {host}")
+    sent = {_id_of(i) for i in items}
+    spans = _spans(covered)
+    for rid, record in list(cache.records.items()):
+        made = _moment(record.get("requested_datetime"))
+        if rid not in sent and made is not None and any(a <= made < b for a, b in spans):
+            del cache.records[rid]
+            fetch.gone += 1
     for key, entry in rejected.items():
         cache.rejected[key] = entry
     counted: set[str] = set()
@@ -927,8 +973,23 @@ def _merge(
                 cache.outside[rid] = [float(record["long"]), float(record["lat"])]  # type: ignore[arg-type]
     fetch.notes.append(
         f"{fetch.requests} request{'s' if fetch.requests != 1 else ''}: "
-        f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated."
+        f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated"
+        + (f", {fetch.gone} no longer on the service." if fetch.gone else ".")
     )
+
+
+def _spans(
+    windows: Iterable[tuple[dt.datetime, dt.datetime]],
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The windows joined where they meet, each less :data:`_OVERLAP` at both ends (a time
+    written without its offset may be an hour out)."""
+    joined: list[tuple[dt.datetime, dt.datetime]] = []
+    for low, high in sorted(windows):
+        if joined and low <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(high, joined[-1][1]))
+        else:
+            joined.append((low, high))
+    return [(low + _OVERLAP, high - _OVERLAP) for low, high in joined]
 
 
 def _older(record: Mapping[str, object], old: Mapping[str, object]) -> bool:

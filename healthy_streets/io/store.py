@@ -670,6 +670,7 @@ class PostGISStore:
 
     def engine(self) -> Any:
         """A SQLAlchemy engine (psycopg 3)."""
+        import geoalchemy2  # noqa: F401 - makes PostGIS's geometry a type SQLAlchemy reads
         from sqlalchemy import create_engine
 
         return create_engine(self.url, connect_args={"connect_timeout": 10})
