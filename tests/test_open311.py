@@ -548,6 +548,22 @@ def test_a_service_whose_pages_change_size_is_read_to_the_end(tmp_path, monkeypa
     assert len(second.layer) == 19
 
 
+def test_a_service_that_never_sends_a_last_page_is_left_after_the_most_pages(tmp_path, monkeypatch):
+    """A faulty service whose every page is full of reports never seen before is read up to
+    MAX_PAGES pages a window, not for ever; the fetch keeps what came and says that some
+    reports may be missing."""
+    monkeypatch.setattr(open311, "PAGE_SIZE", 5)
+    monkeypatch.setattr(open311, "MAX_PAGES", 4)
+    since = (NOW - dt.timedelta(days=20)).date()
+    fresh = itertools.count(1000)
+    with FakeOpen311([], pages=True) as server:
+        server.answer = lambda query: [report(next(fresh), 1) for _ in range(5)]
+        result = fetch(server, tmp_path, since=since)
+    assert len(result.layer) == 20  # four pages of five
+    [note] = [n for n in result.notes if "never a last one; reading stopped there" in n]
+    assert "sent 4 full pages for the reports made between 20" in note, note
+
+
 def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
     with FakeOpen311(twelve()) as server:  # like FixMyStreet: asked again for recent reports
         fetch(server, tmp_path)

@@ -124,6 +124,9 @@ BACKOFF_S = 2.0
 MAX_WAIT_S = 300.0
 #: Reports asked for at once (``page_size`` and ``max_requests``): FixMyStreet's limit.
 PAGE_SIZE = 1000
+#: Pages read for one window of dates at most: a service that never sends a last page
+#: (a fault) is left there, said in the notes, not read for ever.
+MAX_PAGES = 500
 #: The widest window of dates asked at once (GeoReport v2 allows 90 days).
 WINDOW_DAYS = 90
 #: Without ``updated_after``, reports made this many days back are asked again for their
@@ -529,6 +532,13 @@ class _Walker:
             if len(new) < len(more):  # the pages overlap: walk the dates instead
                 return items, "full"
             if len(more) < first:
+                return items, "complete"
+            if page >= MAX_PAGES:
+                self.walk.notes.append(
+                    f"The service sent {page} full pages for the reports made between "
+                    f"{query.get('start_date', '?')} and {query.get('end_date', '?')} and "
+                    "never a last one; reading stopped there, so some reports may be missing."
+                )
                 return items, "complete"
             page += 1
 
