@@ -515,14 +515,11 @@ def reports_from_csv(
     --------
     A council CRM's export (two reports, made here as the CRM would write them):
 
-    >>> import pandas as pd
-    >>> pd.DataFrame({
-    ...     "Ref": ["CRM-101", "CRM-102"],
-    ...     "Enquiry Type": ["Dog fouling", "Fly tipping"],
-    ...     "Logged": ["03/02/2024", "11/02/2024"],
-    ...     "Easting": [359529, 358596],
-    ...     "Northing": [417626, 417629],
-    ... }).to_csv(out / "crm_export.csv", index=False)
+    >>> _ = (out / "crm_export.csv").write_text(
+    ...     "Ref,Enquiry Type,Logged,Easting,Northing\\n"
+    ...     "CRM-101,Dog fouling,03/02/2024,359529,417626\\n"
+    ...     "CRM-102,Fly tipping,11/02/2024,358596,417629\\n"
+    ... )
     >>> result = reports_from_csv(out / "crm_export.csv")
     >>> result.columns["category"]
     {'column': 'Enquiry Type', 'how': 'header', 'share': None}
