@@ -3,8 +3,17 @@
 The main entry points, importable from the top level:
 
 >>> import healthy_streets as hs
->>> zones = hs.read_zones("data/sample/zones.geojson").layer  # doctest: +SKIP
->>> streets = hs.street_network_from_osm_file("data/sample/yarrowside.osm").layer  # doctest: +SKIP
+>>> zones = hs.read_zones("data/sample/zones.geojson").layer
+>>> streets = hs.street_network_from_osm_file("data/sample/yarrowside.osm").layer
+>>> lengths = hs.street_lengths(zones, streets)
+>>> lengths[["street_km", "share_20mph"]]  # doctest: +NORMALIZE_WHITESPACE
+                  street_km  share_20mph
+zone_id
+yarrowside-north     9.2104       0.9724
+cowslip              4.7299       0.9891
+yarrow-meadows       5.7234       1.0000
+kestrel-park         4.3351       0.0000
+(outside zones)     12.1494       0.0275
 
 Reading (each returns an :class:`~healthy_streets.model.ImportResult`: ``.layer`` plus what
 was repaired and rejected): :func:`read_zones` (a file, or a GeoDataFrame of your own),

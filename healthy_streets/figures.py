@@ -100,9 +100,13 @@ def plot_monthly(
 
     Examples
     --------
-    >>> plot_monthly(layers, "Yarrowside North")  # doctest: +SKIP
-    >>> ax = plot_monthly(layers, "Cowslip", control="ring", window_months=18)  # doctest: +SKIP
-    >>> ax.figure.savefig("cowslip.png")  # doctest: +SKIP
+    >>> ax = plot_monthly(layers, "Yarrowside North")
+    >>> ax.get_title()
+    'Yarrowside North: dog fouling before and after'
+    >>> ax = plot_monthly(layers, "Cowslip", control="ring", window_months=18)
+    >>> ax.figure.savefig(out / "cowslip.png")
+    >>> (out / "cowslip.png").exists()
+    True
     """
     if isinstance(reports, str):  # plot_monthly(layers, "Cowslip")
         reports, zone_id = None, reports
@@ -205,9 +209,12 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
 
     Examples
     --------
-    >>> card = scorecard(layers)  # doctest: +SKIP
-    >>> ax = plot_scorecard(card, "cowslip")  # doctest: +SKIP
-    >>> ax.figure.savefig("cowslip-scorecard.png")  # doctest: +SKIP
+    >>> import healthy_streets as hs
+    >>> card = hs.scorecard(layers)
+    >>> ax = plot_scorecard(card, "cowslip")
+    >>> ax.get_title()
+    'Healthy Streets scorecard: cowslip'
+    >>> ax.figure.savefig(out / "cowslip-scorecard.png")
     """
     ids = pd.Series(card["zone_id"].astype("str").unique())
     zone_id = zone_id_of(pd.DataFrame({"zone_id": ids, "name": ids}), zone_id)
@@ -254,8 +261,11 @@ def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 
     Examples
     --------
-    >>> ax = plot_speed_bands(street_lengths(layers))  # doctest: +SKIP
-    >>> ax.figure.savefig("speed-bands.png")  # doctest: +SKIP
+    >>> import healthy_streets as hs
+    >>> ax = plot_speed_bands(hs.street_lengths(layers))
+    >>> [label.get_text() for label in ax.get_yticklabels()]
+    ['yarrowside-north', 'cowslip', 'yarrow-meadows', 'kestrel-park', '(outside zones)']
+    >>> ax.figure.savefig(out / "speed-bands.png")
     """
     axes = _axes(ax, (8, 0.6 * len(lengths) + 1.5))
     left = pd.Series(0.0, index=lengths.index)
@@ -319,8 +329,11 @@ def save_monthly_plots(
     Examples
     --------
     >>> settings = {"category": "dog_fouling", "control": "ring", "window_months": 12}
-    >>> evaluation = before_after(layers, **settings)  # doctest: +SKIP
-    >>> save_monthly_plots(layers, evaluation, "out/figures", **settings)  # doctest: +SKIP
+    >>> import healthy_streets as hs
+    >>> evaluation = hs.before_after(layers, **settings)
+    >>> paths = save_monthly_plots(layers, evaluation, out / "figures", **settings)
+    >>> sorted(path.name for path in paths)
+    ['cowslip_dog_fouling.png', 'yarrowside-north_dog_fouling.png']
     """
     import matplotlib  # heavy, and only for figures
 

@@ -168,9 +168,26 @@ def load_layers(
 
     Examples
     --------
+    The analyst's own zones and an osmnx graph, with the FixMyStreet export:
+
     >>> import osmnx as ox
-    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm")  # doctest: +SKIP
-    >>> layers = load_layers(Inputs(my_zones, streets=G, reports=["fms.csv"]))  # doctest: +SKIP
+    >>> import healthy_streets as hs
+    >>> my_zones = hs.read_zones("data/sample/zones.geojson").layer
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", retain_all=True)
+    >>> inputs = Inputs(my_zones, streets=G, reports=["data/sample/reports_fixmystreet.csv"])
+    >>> layers = load_layers(inputs)
+    >>> for result in layers.imports:
+    ...     print(result.summary())
+    zones (a GeoDataFrame): 4 features: 4 kept (0 repaired), 0 rejected.
+    streets (in memory): 499 street segments: 499 kept (0 repaired), 0 rejected.
+    reports_fixmystreet.csv: 2682 rows: 2682 kept (0 repaired), 0 rejected.
+    >>> layers.reports.groupby("zone_id").size()
+    zone_id
+    cowslip             440
+    kestrel-park        317
+    yarrow-meadows      331
+    yarrowside-north    592
+    dtype: int64
     """
     step = as_progress(progress).step
     given = check_buffer_m(inputs.buffer_m)
@@ -526,7 +543,11 @@ def write_outputs(
 
     Examples
     --------
-    >>> write_outputs(layers, "out", zone_ids=["Cowslip"], overwrite=True)  # doctest: +SKIP
+    >>> outputs = write_outputs(layers, out, zone_ids=["Cowslip"], overwrite=True)
+    >>> outputs.maps["cowslip"].relative_to(out)
+    PosixPath('maps/cowslip.html')
+    >>> outputs.index.relative_to(out)  # the page that lists the maps
+    PosixPath('index.html')
     """
     out = Path(out_dir)
     chosen = None if zone_ids is None else zone_ids_of(layers.zones, zone_ids)
@@ -809,7 +830,17 @@ def build(
 
     Examples
     --------
-    >>> layers, outputs = build(load_project("my-project"), zone="Cowslip")  # doctest: +SKIP
+    The sample as a project, built into a folder of its own, with one zone's map:
+
+    >>> import healthy_streets as hs
+    >>> project = hs.Project("Yarrowside", hs.sample_inputs("data/sample"), out / "yarrowside")
+    >>> layers, outputs = build(project, zone="Cowslip")
+    >>> outputs.maps["cowslip"].relative_to(out)
+    PosixPath('yarrowside/maps/cowslip.html')
+    >>> outputs.store.endswith("healthy-streets.gpkg")
+    True
+
+    From a project file: ``build(hs.load_project("my-project"), zone="Cowslip")``.
     """
     out = Path(output) if output is not None else project.output
     # everything that can be refused is refused before any work is done

@@ -88,11 +88,19 @@ class Project:
     Usually read from a project file by :func:`load_project`; made in Python, for the
     sample with a ring as the evaluation's comparison:
 
-    >>> project = Project("Yarrowside", sample_inputs("data/sample"), Path("out/yarrowside"),
+    >>> project = Project("Yarrowside", sample_inputs("data/sample"), out / "yarrowside",
     ...                   evaluation={"control": "ring", "ring_m": 400})
     >>> project.store is None  # the GeoPackage in the output folder
     True
-    >>> layers, outputs = build(project)  # doctest: +SKIP
+
+    Built with :func:`~healthy_streets.build` (here one zone's map, with every table):
+
+    >>> from healthy_streets import build
+    >>> layers, outputs = build(project, zone="Cowslip")
+    >>> sorted(outputs.maps)
+    ['cowslip']
+    >>> outputs.tables["evaluation"].name
+    'evaluation.csv'
     """
 
     name: str
@@ -206,9 +214,34 @@ def load_project(path: str | Path) -> Project:
 
     Examples
     --------
-    >>> project = load_project("my-project")  # doctest: +SKIP
-    >>> project.inputs.paths()  # doctest: +SKIP
-    >>> layers, outputs = build(project)  # doctest: +SKIP
+    A project folder: the sample's files and a project file that names them.
+
+    >>> import shutil
+    >>> folder = shutil.copytree("data/sample", out / "my-project")
+    >>> _ = (folder / "healthy-streets.toml").write_text('''
+    ... [project]
+    ... name = "Yarrowside"
+    ... output = "out"
+    ...
+    ... [zones]
+    ... file = "zones.geojson"
+    ...
+    ... [streets]
+    ... osm_file = "yarrowside.osm"
+    ...
+    ... [[reports]]
+    ... file = "reports_fixmystreet.csv"
+    ... format = "fixmystreet"
+    ... ''')
+    >>> project = load_project(out / "my-project")
+    >>> project.name
+    'Yarrowside'
+    >>> project.output.relative_to(out)  # "out" is beside the project file
+    PosixPath('my-project/out')
+    >>> [path.name for path in project.inputs.paths()]
+    ['zones.geojson', 'reports_fixmystreet.csv', 'yarrowside.osm']
+
+    ``build(project)`` then builds it (see :func:`~healthy_streets.build`).
     """
     file = Path(path)
     if file.is_dir():
@@ -572,7 +605,9 @@ def sample_inputs(directory: str | Path | None = None) -> Inputs:
     Examples
     --------
     >>> import healthy_streets as hs
-    >>> layers = hs.load_layers(hs.sample_inputs())  # doctest: +SKIP
+    >>> layers = hs.load_layers(hs.sample_inputs())
+    >>> len(layers.zones), len(layers.streets), len(layers.assets), len(layers.reports)
+    (4, 620, 185, 2692)
     >>> for path in hs.sample_inputs("data/sample").paths():
     ...     print(path.name)
     zones.geojson

@@ -228,9 +228,16 @@ def cut_streets_at_zones(
     Examples
     --------
     >>> import osmnx as ox
-    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm")  # doctest: +SKIP
-    >>> cut = cut_streets_at_zones(G, zones)  # doctest: +SKIP
-    >>> cut.groupby("zone_id", dropna=False)["length_m"].sum()  # doctest: +SKIP
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", retain_all=True)
+    >>> cut = cut_streets_at_zones(G, layers.zones)
+    >>> cut.groupby("zone_id", dropna=False)["length_m"].sum().round()  # metres of street
+    zone_id
+    cowslip              5001.0
+    kestrel-park         4511.0
+    yarrow-meadows       6798.0
+    yarrowside-north    10315.0
+    NaN                 13531.0
+    Name: length_m, dtype: float64
     """
     given = gather(streets, zones, roles=("streets", "zones"), caller="cut_streets_at_zones")
     return _cut(given["streets"], given["zones"], outside_within_m=outside_within_m)
@@ -418,9 +425,17 @@ def attach_to_streets(
 
     Examples
     --------
-    >>> reports = read_reports("data/sample/reports_fixmystreet.csv").layer  # doctest: +SKIP
-    >>> attached = attach_to_streets(reports, streets, max_distance_m=30)  # doctest: +SKIP
-    >>> attached["street_name"].value_counts().head()  # doctest: +SKIP
+    >>> import healthy_streets as hs
+    >>> reports = hs.read_reports("data/sample/reports_fixmystreet.csv").layer
+    >>> attached = attach_to_streets(reports, layers.streets, max_distance_m=30)
+    >>> attached["street_name"].value_counts().head(3)
+    street_name
+    Yarrowgate Road    77
+    Bracken Grove      73
+    Moorfield Road     72
+    Name: count, dtype: int64
+    >>> int(attached["segment_id"].isna().sum())  # further than 30 m from every street
+    0
     """
     given = gather(layer, streets, roles=("layer", "streets"), caller="attach_to_streets")
     return _attach(given["layer"], given["streets"], max_distance_m)

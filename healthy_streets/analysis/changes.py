@@ -169,9 +169,23 @@ def changes_since(earlier: EarlierBuild, layers: Layers) -> Changes:
 
     Examples
     --------
-    >>> changes = changes_since(store.earlier_build(), layers)  # doctest: +SKIP
-    >>> changes.sentence()  # doctest: +SKIP
-    'Since the build of 12 October 2026: 14 new reports, 6 fixed or closed, ...'
+    The last build is read from the store with ``store.earlier_build()``; here it is the
+    sample as it was before its twelve latest reports came in:
+
+    >>> import datetime as dt
+    >>> from healthy_streets.model.history import (
+    ...     EARLIER_ASSET_COLUMNS, EARLIER_REPORT_COLUMNS, EarlierBuild)
+    >>> latest = layers.reports.nlargest(12, "reported_at").index
+    >>> earlier = EarlierBuild(
+    ...     build_id="",
+    ...     built_at=dt.datetime(2026, 10, 12, tzinfo=dt.UTC),
+    ...     reports=layers.reports.drop(latest)[EARLIER_REPORT_COLUMNS],
+    ...     assets=layers.assets[[*EARLIER_ASSET_COLUMNS, "geometry"]],
+    ... )
+    >>> changes = changes_since(earlier, layers)
+    >>> print(changes.sentence())  # doctest: +NORMALIZE_WHITESPACE
+    Since the build of 12 October 2026: 12 new reports, none fixed or closed, no places
+    added, none removed.
     """
     crs = layers.reports.crs or layers.assets.crs
     frames = [_report_changes(earlier.reports, layers.reports)]

@@ -90,8 +90,18 @@ def twenty_mph_gaps(
 
     Examples
     --------
-    >>> gaps = twenty_mph_gaps(layers)  # doctest: +SKIP
-    >>> gaps.groupby("kind")["length_m"].sum()  # doctest: +SKIP
+    >>> gaps = twenty_mph_gaps(layers)
+    >>> gaps.groupby("kind")["length_m"].sum().round()  # metres of street
+    kind
+    20 mph outside zones            99.0
+    faster in zone                 130.0
+    limit tagged without a unit     50.0
+    Name: length_m, dtype: float64
+    >>> gaps[["kind", "zone_id", "street", "speed_mph"]].head(3)
+                       kind           zone_id          street  speed_mph
+    0        faster in zone  yarrowside-north   Siskin Street       30.0
+    1        faster in zone  yarrowside-north  Heapey Gardens       30.0
+    2  20 mph outside zones   (outside zones)  Withnell Croft       20.0
     """
     given = given_layers(zones, streets, roles=("zones", "streets"), caller="twenty_mph_gaps")
     zones, streets = given["zones"], given["streets"]
@@ -192,11 +202,15 @@ def schools_outside_zones(
 
     Examples
     --------
-    >>> schools_outside_zones(layers)[["name", "distance_m"]]  # doctest: +SKIP
+    >>> schools_outside_zones(layers)[["name", "distance_m"]]
+                          name  distance_m
+    0  Withnell Primary School       152.4
 
     Counting proposed zones as covering their schools too:
 
-    >>> schools_outside_zones(layers, implemented_only=False)  # doctest: +SKIP
+    >>> schools_outside_zones(layers, implemented_only=False)[["name", "distance_m"]]
+                          name  distance_m
+    0  Withnell Primary School       152.4
     """
     given = given_layers(assets, zones, roles=("assets", "zones"), caller="schools_outside_zones")
     assets, zones = given["assets"], given["zones"]
@@ -284,9 +298,22 @@ def compare_speed_limits(
 
     Examples
     --------
-    >>> lines = read_speed_limit_lines("speed_limits.geojson").layer  # doctest: +SKIP
-    >>> differ = compare_speed_limits(lines, layers.streets)  # doctest: +SKIP
-    >>> differ[["street", "osm_mph", "council_mph"]]  # doctest: +SKIP
+    A council's lines (here three of the sample's streets, as its GIS would export them):
+
+    >>> streets = layers.streets.dissolve("name")
+    >>> council = streets.loc[["Alder Way", "Cowslip Lane", "Kestrel Road"]]
+    >>> council["LAYER"] = ["20mph streets", "Part time 20mph", "30mph"]
+    >>> council["SCHEME"] = ["Cowslip", "Cowslip", None]
+    >>> council[["LAYER", "SCHEME", "geometry"]].to_file(out / "speed_limits.geojson")
+
+    >>> import healthy_streets as hs
+    >>> named = {"limit": "LAYER", "group": "SCHEME"}
+    >>> lines = hs.read_speed_limit_lines(out / "speed_limits.geojson", fields=named).layer
+    >>> differ = compare_speed_limits(lines, layers.streets)
+    >>> differ.groupby(["street", "osm_mph", "council_mph"])["length_m"].sum().round()
+    street        osm_mph  council_mph
+    Cowslip Lane  30.0     20.0           960.0
+    Name: length_m, dtype: float64
     """
     given = given_layers(
         speed_limits, streets, roles=("speed_limits", "streets"), caller="compare_speed_limits"
@@ -403,8 +430,14 @@ def gaps_table(
 
     Examples
     --------
-    >>> table = gaps_table(layers)  # doctest: +SKIP
-    >>> table["kind"].value_counts()  # doctest: +SKIP
+    >>> table = gaps_table(layers)
+    >>> table.groupby("kind").size()
+    kind
+    20 mph outside zones           2
+    faster in zone                 2
+    limit tagged without a unit    1
+    school outside zones           1
+    dtype: int64
     """
     given = given_layers(
         zones,

@@ -259,8 +259,16 @@ def scorecard(
 
     Examples
     --------
-    >>> card = scorecard(layers)  # doctest: +SKIP
-    >>> card.pivot(index="indicator", columns="zone_id", values="score")  # doctest: +SKIP
+    >>> card = scorecard(layers)
+    >>> card.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['zone_id', 'indicator', 'measure', 'value', 'unit', 'score', 'thresholds',
+     'threshold_source', 'limits']
+    >>> cowslip = card[card["zone_id"] == "cowslip"]
+    >>> cowslip[["indicator", "value", "unit", "score"]].head(3)
+                                 indicator  value    unit  score
+    10  Pedestrians from all walks of life    NaN            NaN
+    11                       Easy to cross  0.000  per km    0.0
+    12                   Shade and shelter  3.171  per km    0.0
     """
     given = given_layers(
         zones,

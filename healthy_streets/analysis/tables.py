@@ -151,12 +151,26 @@ def street_lengths(
 
     Examples
     --------
-    >>> lengths = street_lengths(layers)  # doctest: +SKIP
-    >>> lengths[["street_km", "share_20mph"]]  # doctest: +SKIP
+    >>> lengths = street_lengths(layers)
+    >>> lengths[["street_km", "share_20mph"]]  # doctest: +NORMALIZE_WHITESPACE
+                      street_km  share_20mph
+    zone_id
+    yarrowside-north     9.2104       0.9724
+    cowslip              4.7299       0.9891
+    yarrow-meadows       5.7234       1.0000
+    kestrel-park         4.3351       0.0000
+    (outside zones)     11.8553       0.0282
 
     Straight from an osmnx graph and the analyst's own zones:
 
-    >>> street_lengths(zones, G)  # doctest: +SKIP
+    >>> import osmnx as ox
+    >>> import healthy_streets as hs
+    >>> zones = hs.read_zones("data/sample/zones.geojson").layer
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", retain_all=True)
+    >>> street_lengths(zones, G).loc["cowslip", ["street_km", "share_20mph"]]
+    street_km      4.9746
+    share_20mph    0.9731
+    Name: cowslip, dtype: float64
     """
     given = given_layers(zones, streets, roles=("zones", "streets"), caller="street_lengths")
     zones, streets = given["zones"], given["streets"]
@@ -224,8 +238,14 @@ def asset_counts(
 
     Examples
     --------
-    >>> counts = asset_counts(layers)  # doctest: +SKIP
-    >>> counts[counts["category"] == "bench"]  # doctest: +SKIP
+    >>> counts = asset_counts(layers)
+    >>> counts[counts["category"] == "bench"]
+                 zone_id category  count  per_street_km  per_km2
+    0   yarrowside-north    bench     10          1.086   18.517
+    7            cowslip    bench      5          1.057   14.826
+    15    yarrow-meadows    bench      7          1.223   19.502
+    18      kestrel-park    bench      8          1.845   27.114
+    27   (outside zones)    bench     10          0.844      NaN
     """
     given = given_layers(
         zones, streets, assets, roles=("zones", "streets", "assets"), caller="asset_counts"
@@ -296,7 +316,12 @@ def report_counts(
 
     Examples
     --------
-    >>> report_counts(layers, start="2024-01-01", end="2025-01-01")  # doctest: +SKIP
+    >>> counts = report_counts(layers, start="2024-01-01", end="2025-01-01")
+    >>> counts[["zone_id", "category", "count", "open", "fixed", "closed"]].head(3)
+                zone_id     category  count  open  fixed  closed
+    0  yarrowside-north  dog_fouling     33     2     18      13
+    1  yarrowside-north  fly_tipping      6     0      3       3
+    2  yarrowside-north       litter      2     0      0       2
     """
     given = given_layers(
         zones, streets, reports, roles=("zones", "streets", "reports"), caller="report_counts"
@@ -394,9 +419,28 @@ def summarise_zones(
 
     Examples
     --------
-    >>> summarise_zones(layers)  # doctest: +SKIP
-    >>> summarise_zones(layers.zones, layers.streets, layers.assets,
-    ...                 layers.reports, start="2024-01-01")  # doctest: +SKIP
+    >>> summary = summarise_zones(layers)
+    >>> summary[["name", "street_km", "assets", "reports"]]  # doctest: +NORMALIZE_WHITESPACE
+                                   name  street_km  assets  reports
+    zone_id
+    yarrowside-north   Yarrowside North     9.2104      52      595
+    cowslip                     Cowslip     4.7299      33      441
+    yarrow-meadows       Yarrow Meadows     5.7234      21      333
+    kestrel-park           Kestrel Park     4.3351      21      318
+    (outside zones)   Outside all zones    11.8553      58     1005
+
+    The layers one by one, counting reports from 2024 on:
+
+    >>> recent = summarise_zones(layers.zones, layers.streets, layers.assets,
+    ...                          layers.reports, start="2024-01-01")
+    >>> recent[["reports", "open", "fixed", "median_days_to_fix"]]  # doctest: +NORMALIZE_WHITESPACE
+                      reports  open  fixed  median_days_to_fix
+    zone_id
+    yarrowside-north      101    22     49                31.9
+    cowslip               124    20     62                33.3
+    yarrow-meadows        107    17     62                29.6
+    kestrel-park           75    13     42                24.6
+    (outside zones)       269    43    155                28.7
     """
     given = given_layers(
         zones,
@@ -524,9 +568,22 @@ def hotspot_streets(
 
     Examples
     --------
-    >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)  # doctest: +SKIP
-    >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]  # doctest: +SKIP
-    >>> hotspot_streets(G, layers.reports, zones=layers.zones)  # doctest: +SKIP
+    >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)
+    >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]
+              street  reports  per_100m_per_year
+    0       Dam Lane       38              1.872
+    3  Bracken Grove       63              1.329
+
+    Streets straight from an osmnx graph, cut at the zones on the way:
+
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", retain_all=True)
+    >>> from_graph = hotspot_streets(G, layers.reports, zones=layers.zones)
+    >>> from_graph[["street", "reports", "per_100m_per_year"]].head(3)
+              street  reports  per_100m_per_year
+    0    Birch Grove       15              2.135
+    1  Maple Gardens       20              2.076
+    2       Dam Lane       39              1.921
     """
     given = given_layers(
         streets,
@@ -772,7 +829,15 @@ def key_figures(
     Examples
     --------
     >>> import datetime as dt
-    >>> key_figures(layers, year_ending=dt.date(2025, 3, 31))  # doctest: +SKIP
+    >>> figures = key_figures(layers, year_ending=dt.date(2025, 3, 31))
+    >>> figures[["name", "reports", "reports_past_year"]]  # doctest: +NORMALIZE_WHITESPACE
+                                   name  reports  reports_past_year
+    zone_id
+    yarrowside-north   Yarrowside North      595                 51
+    cowslip                     Cowslip      441                 64
+    yarrow-meadows       Yarrow Meadows      333                 60
+    kestrel-park           Kestrel Park      318                 40
+    (outside zones)   Outside all zones     1005                137
     """
     given = given_layers(
         zones,

@@ -110,9 +110,23 @@ def zones_from_speed_limit_lines(
 
     Examples
     --------
-    >>> lines = read_speed_limit_lines("speed_limits.geojson").layer  # doctest: +SKIP
-    >>> zones = zones_from_speed_limit_lines(lines, include_part_time=True)  # doctest: +SKIP
-    >>> zones[["zone_id", "name", "source"]]  # doctest: +SKIP
+    A council's lines (here three of the sample's streets, as its GIS would export them):
+
+    >>> streets = layers.streets.dissolve("name")
+    >>> council = streets.loc[["Alder Way", "Cowslip Lane", "Kestrel Road"]]
+    >>> council["LAYER"] = ["20mph streets", "Part time 20mph", "30mph"]
+    >>> council["SCHEME"] = ["Cowslip", "Cowslip", None]
+    >>> council[["LAYER", "SCHEME", "geometry"]].to_file(out / "speed_limits.geojson")
+
+    >>> import healthy_streets as hs
+    >>> named = {"limit": "LAYER", "group": "SCHEME"}
+    >>> lines = hs.read_speed_limit_lines(out / "speed_limits.geojson", fields=named).layer
+    >>> zones = zones_from_speed_limit_lines(lines, include_part_time=True)
+    >>> zones[["zone_id", "name", "source"]]
+       zone_id     name                                            source
+    0  cowslip  Cowslip  speed_limits.geojson (outline from street lines)
+    >>> print(f"{zones.area.iloc[0] / 10_000:.1f} hectares")
+    7.6 hectares
     """
     lines = gather(lines, roles=["speed_limits"], caller="zones_from_speed_limit_lines")[
         "speed_limits"
@@ -222,9 +236,16 @@ def zones_from_osm_20mph(
 
     Examples
     --------
-    >>> streets = street_network_from_osm_file("area.osm.pbf").layer  # doctest: +SKIP
-    >>> candidates = zones_from_osm_20mph(streets, min_area_m2=50_000)  # doctest: +SKIP
-    >>> candidates[["zone_id", "name"]]  # doctest: +SKIP
+    >>> import healthy_streets as hs
+    >>> streets = hs.street_network_from_osm_file("data/sample/yarrowside.osm").layer
+    >>> candidates = zones_from_osm_20mph(streets, min_area_m2=50_000)
+    >>> candidates[["zone_id", "name"]]
+           zone_id              name
+    0  osm-20mph-1  OSM 20mph area 1
+    1  osm-20mph-2  OSM 20mph area 2
+    2  osm-20mph-3  OSM 20mph area 3
+    3  osm-20mph-4  OSM 20mph area 4
+    4  osm-20mph-5  OSM 20mph area 5
     """
     streets = gather(streets, roles=["streets"], caller="zones_from_osm_20mph")["streets"]
     roads = streets[streets["road_class"] != "path"]

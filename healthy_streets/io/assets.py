@@ -255,8 +255,15 @@ def read_assets(
 
     Examples
     --------
-    >>> result = read_assets("data/sample/assets_walkabout.csv")  # doctest: +SKIP
-    >>> result.layer.category.value_counts()  # doctest: +SKIP
+    >>> result = read_assets("data/sample/assets_walkabout.csv")
+    >>> print(result.summary())
+    assets_walkabout.csv: 70 rows: 70 kept (0 repaired), 0 rejected.
+    >>> result.layer["category"].value_counts().head(3)
+    category
+    bench    17
+    bin      16
+    tree     11
+    Name: count, dtype: int64
     """
     path = check_input(path)
 

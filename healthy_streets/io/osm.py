@@ -116,8 +116,16 @@ def street_network_from_osm_file(
 
     Examples
     --------
-    >>> result = street_network_from_osm_file("data/sample/yarrowside.osm")  # doctest: +SKIP
-    >>> result.layer.groupby("speed_mph").length_m.sum()  # doctest: +SKIP
+    >>> result = street_network_from_osm_file("data/sample/yarrowside.osm")
+    >>> print(result.summary())
+    yarrowside.osm: 292 highway ways: 292 kept (0 repaired), 0 rejected; 581 streets rows.
+    >>> result.layer.groupby("speed_mph")["length_m"].sum().round()  # metres of street
+    speed_mph
+    18.6       50.0
+    20.0    19641.0
+    30.0    15769.0
+    40.0      275.0
+    Name: length_m, dtype: float64
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
@@ -254,10 +262,20 @@ def street_network_from_graphml(
 
     Examples
     --------
+    A graph saved from osmnx (here the sample's extract), kept to 200 m around the zones:
+
     >>> import osmnx as ox
-    >>> ox.save_graphml(G, "area.graphml")  # doctest: +SKIP
-    >>> result = street_network_from_graphml("area.graphml", clip_to=zones)  # doctest: +SKIP
-    >>> result.layer[["segment_id", "u", "v", "key", "speed_mph"]].head()  # doctest: +SKIP
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", retain_all=True)
+    >>> ox.save_graphml(G, out / "area.graphml")
+    >>> result = street_network_from_graphml(out / "area.graphml", clip_to=layers.zones,
+    ...                                      buffer_m=200)
+    >>> print(result.summary())
+    area.graphml: 292 highway ways: 292 kept (0 repaired), 0 rejected; 487 streets rows.
+    >>> result.layer[["segment_id", "u", "v", "key", "speed_mph"]].head(3)
+      segment_id    u    v  key  speed_mph
+    0  7-121-124  121  124    0       30.0
+    1  9-124-125  124  125    0       30.0
+    2  9-125-133  125  133    0       30.0
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)

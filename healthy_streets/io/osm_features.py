@@ -112,8 +112,17 @@ def assets_from_osm_file(
 
     Examples
     --------
-    >>> result = assets_from_osm_file("data/sample/yarrowside.osm")  # doctest: +SKIP
-    >>> result.layer["category"].value_counts()  # doctest: +SKIP
+    >>> result = assets_from_osm_file("data/sample/yarrowside.osm")
+    >>> print(result.summary())
+    yarrowside.osm: 137 OSM elements: 137 kept (0 repaired), 0 rejected.
+    >>> result.layer["category"].value_counts().head(3)
+    category
+    tree     60
+    bench    25
+    bin      18
+    Name: count, dtype: int64
+    >>> result.layer["source_ref"].iloc[0]
+    'node/135'
     """
     path = check_input(path)
     found, source = read_osm_file(path, _preset_elements)
@@ -272,8 +281,20 @@ def assets_from_osm_place(
 
     Examples
     --------
+    Asking Nominatim and Overpass needs the internet, so this example is not run:
+
     >>> result = assets_from_osm_place("Chorley, Lancashire")  # doctest: +SKIP
     >>> result.layer.groupby("category").size()  # doctest: +SKIP
+
+    Offline, read the same presets from an extract already downloaded:
+
+    >>> result = assets_from_osm_file("data/sample/yarrowside.osm")
+    >>> result.layer.groupby("category").size().head(3)
+    category
+    allotment     1
+    bench        25
+    bin          18
+    dtype: int64
     """
     import osmnx as ox
 

@@ -87,8 +87,15 @@ def osm_layers_from_file(
 
     Examples
     --------
-    >>> layers = osm_layers_from_file("data/sample/yarrowside.osm")  # doctest: +SKIP
-    >>> len(layers.streets.layer), len(layers.assets.layer), len(layers.basemap)  # doctest: +SKIP
+    >>> osm = osm_layers_from_file("data/sample/yarrowside.osm")
+    >>> len(osm.streets.layer), len(osm.assets.layer), len(osm.basemap)
+    (581, 137, 12)
+    >>> osm.basemap.groupby("kind").size()
+    kind
+    green       6
+    railway     3
+    waterway    3
+    dtype: int64
     """
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)

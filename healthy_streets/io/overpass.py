@@ -86,8 +86,22 @@ def street_network_from_place(
 
     Examples
     --------
+    Asking Nominatim and Overpass needs the internet, so this example is not run:
+
     >>> result = street_network_from_place("Chorley, Lancashire")  # doctest: +SKIP
     >>> result.layer.groupby("speed_mph")["length_m"].sum()  # doctest: +SKIP
+
+    Offline, read an extract already downloaded:
+
+    >>> import healthy_streets as hs
+    >>> result = hs.street_network_from_osm_file("data/sample/yarrowside.osm")
+    >>> result.layer.groupby("speed_mph")["length_m"].sum().round()  # metres of street
+    speed_mph
+    18.6       50.0
+    20.0    19641.0
+    30.0    15769.0
+    40.0      275.0
+    Name: length_m, dtype: float64
     """
     return _download(
         f"OpenStreetMap ({query})",
@@ -134,8 +148,13 @@ def street_network_from_bbox(
 
     Examples
     --------
+    Asking Overpass needs the internet, so this example is not run:
+
     >>> result = street_network_from_bbox((-2.66, 53.63, -2.60, 53.67))  # doctest: +SKIP
     >>> print(result.summary())  # doctest: +SKIP
+
+    Offline, an extract already downloaded for the box reads as
+    ``hs.street_network_from_osm_file("area.osm.pbf")``.
     """
     west, south, east, north = bbox
     if not (
@@ -198,8 +217,19 @@ def street_network_from_polygon(
 
     Examples
     --------
-    >>> zones = read_zones("data/sample/zones.geojson").layer  # doctest: +SKIP
+    Asking Overpass needs the internet, so the download is not run here:
+
+    >>> import healthy_streets as hs
+    >>> zones = hs.read_zones("data/sample/zones.geojson").layer
     >>> result = street_network_from_polygon(zones, buffer_m=300)  # doctest: +SKIP
+
+    Offline, the same streets from an extract already downloaded, kept to 300 m around
+    the zones:
+
+    >>> result = hs.street_network_from_osm_file("data/sample/yarrowside.osm", clip_to=zones,
+    ...                                          buffer_m=300)
+    >>> print(result.summary())
+    yarrowside.osm: 292 highway ways: 292 kept (0 repaired), 0 rejected; 581 streets rows.
     """
     working = working_crs or settings.working_crs
     if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):

@@ -332,6 +332,8 @@ def zone_rows(conn: Any, zone_id: str, *, schema: str, margin_m: float = 250.0) 
 
     Examples
     --------
+    This needs a PostGIS server (the council's), so it is not run here:
+
     >>> store = open_store("postgresql://gis@dbserver/hs")  # doctest: +SKIP
     >>> with store.engine().connect() as conn:  # doctest: +SKIP
     ...     rows = zone_rows(conn, "cowslip", schema=store.schema)
@@ -747,6 +749,8 @@ def layers_attached_in_database(
 
     Examples
     --------
+    This needs a PostGIS server (the council's), so it is not run here:
+
     >>> store = open_store("postgresql://gis@dbserver/hs")  # doctest: +SKIP
     >>> attached, counts = layers_attached_in_database(store, layers)  # doctest: +SKIP
     >>> counts.reports_by_category.head()  # doctest: +SKIP

@@ -364,14 +364,30 @@ def read_zones(
 
     Examples
     --------
-    >>> result = read_zones("data/sample/zones.geojson")  # doctest: +SKIP
-    >>> result.layer[["zone_id", "name", "status", "implemented_on"]]  # doctest: +SKIP
+    >>> result = read_zones("data/sample/zones.geojson")
+    >>> print(result.summary())
+    zones.geojson: 4 features: 4 kept (0 repaired), 0 rejected.
+    >>> result.layer[["zone_id", "name", "status", "implemented_on"]]
+                zone_id              name       status implemented_on
+    0  yarrowside-north  Yarrowside North  implemented     2021-09-06
+    1           cowslip           Cowslip  implemented     2022-03-14
+    2    yarrow-meadows    Yarrow Meadows  implemented     2016-07-31
+    3      kestrel-park      Kestrel Park     proposed     2026-09-01
 
     Zones drawn in a notebook, in longitude and latitude:
 
+    >>> import shapely
+    >>> polygon = shapely.box(-2.6248, 53.6506, -2.6218, 53.6524)
     >>> mine = gpd.GeoDataFrame({"name": ["Church Fields"], "status": ["proposed"]},
-    ...                         geometry=[polygon], crs="EPSG:4326")  # doctest: +SKIP
-    >>> zones = read_zones(mine).layer  # doctest: +SKIP
+    ...                         geometry=[polygon], crs="EPSG:4326")
+    >>> zones = read_zones(mine).layer
+    >>> zones[["zone_id", "name", "status"]]
+             zone_id           name    status
+    0  church-fields  Church Fields  proposed
+    >>> zones.crs.to_epsg()  # British National Grid, in metres
+    27700
+    >>> print(f"{zones.area.iloc[0] / 10_000:.1f} hectares")
+    4.0 hectares
     """
     if isinstance(path, gpd.GeoDataFrame):
         frame, path = path.copy(), Path(IN_MEMORY)
@@ -849,9 +865,21 @@ def read_speed_limit_lines(
 
     Examples
     --------
+    A council's lines for three of the sample's streets, saved as its GIS would export them:
+
+    >>> streets = layers.streets.dissolve("name")
+    >>> council = streets.loc[["Alder Way", "Cowslip Lane", "Kestrel Road"]]
+    >>> council["LAYER"] = ["20mph streets", "Part time 20mph", "30mph"]
+    >>> council["SCHEME"] = ["Cowslip", "Cowslip", None]
+    >>> council[["LAYER", "SCHEME", "geometry"]].to_file(out / "speed_limits.geojson")
+
     >>> named = {"limit": "LAYER", "group": "SCHEME"}
-    >>> result = read_speed_limit_lines("speed_limits.shp", fields=named)  # doctest: +SKIP
-    >>> result.layer.groupby("limit_text").size()  # doctest: +SKIP
+    >>> result = read_speed_limit_lines(out / "speed_limits.geojson", fields=named)
+    >>> result.layer[["line_id", "speed_mph", "part_time", "limit_text", "group"]]
+              line_id  speed_mph  part_time       limit_text    group
+    0  speed-limits-1       20.0      False    20mph streets  Cowslip
+    1  speed-limits-2       20.0       True  Part time 20mph  Cowslip
+    2  speed-limits-3       30.0      False            30mph      NaN
     """
     path = check_input(path)
     frame, _ = read_spatial(path, layer=layer)

@@ -169,7 +169,9 @@ def save_maps(
 
     Examples
     --------
-    >>> save_maps(layers, {"cowslip": "out/cowslip.html"})  # doctest: +SKIP
+    >>> saved = save_maps(layers, {"cowslip": out / "cowslip.html"})
+    >>> {zone_id: path.relative_to(out) for zone_id, path in saved.items()}
+    {'cowslip': PosixPath('cowslip.html')}
     """
     if not targets:
         return {}

@@ -117,6 +117,8 @@ def maps_to_pdf(
 
     Examples
     --------
+    Printing drives Chromium through Playwright, so this example is not run:
+
     >>> maps_to_pdf(["out/maps/kestrel-park.html"], atlas="out/atlas.pdf")  # doctest: +SKIP
     """
     executable = check_printing(chromium=chromium)

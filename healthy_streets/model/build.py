@@ -283,11 +283,33 @@ class Layers:
 
     Examples
     --------
+    The sample's layers, as ``layers = hs.load_layers(hs.sample_inputs())`` returns them:
+
     >>> import healthy_streets as hs
-    >>> layers = hs.load_layers(hs.sample_inputs())  # doctest: +SKIP
-    >>> [result.summary() for result in layers.imports]  # doctest: +SKIP
-    >>> layers.rejected()[["source", "reason"]]  # doctest: +SKIP
-    >>> hs.summarise_zones(layers)  # doctest: +SKIP
+    >>> for result in layers.imports:
+    ...     print(result.summary())
+    zones.geojson: 4 features: 4 kept (0 repaired), 0 rejected.
+    yarrowside.osm: 292 highway ways: 292 kept (0 repaired), 0 rejected; 581 streets rows.
+    assets_walkabout.csv: 70 rows: 70 kept (0 repaired), 0 rejected.
+    yarrowside.osm: 137 OSM elements: 115 kept (0 repaired), 22 rejected.
+    reports_fixmystreet.csv: 2682 rows: 2682 kept (0 repaired), 0 rejected.
+    reports_open311.json: 20 rows: 10 kept (0 repaired), 10 rejected.
+    >>> layers.rejected().groupby("source").size()
+    source
+    reports_open311.json    10
+    yarrowside.osm          22
+    dtype: int64
+    >>> print(layers.rejected()["reason"].iloc[0])
+    Already in assets_walkabout.csv: the same category within 15 m (counted once).
+    >>> summary = hs.summarise_zones(layers)
+    >>> summary[["name", "street_km", "assets", "reports"]]  # doctest: +NORMALIZE_WHITESPACE
+                                   name  street_km  assets  reports
+    zone_id
+    yarrowside-north   Yarrowside North     9.2104      52      595
+    cowslip                     Cowslip     4.7299      33      441
+    yarrow-meadows       Yarrow Meadows     5.7234      21      333
+    kestrel-park           Kestrel Park     4.3351      21      318
+    (outside zones)   Outside all zones    11.8553      58     1005
     """
 
     zones: gpd.GeoDataFrame
