@@ -14,7 +14,9 @@ import pandas as pd
 from healthy_streets._files import atomic_path, check_output
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.evaluation import monthly_counts, windows_for
+from healthy_streets.analysis.tables import street_lengths
 from healthy_streets.maps.style import SPEED_BANDS
+from healthy_streets.model.build import Layers
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_category
@@ -242,7 +244,7 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     return axes
 
 
-def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_speed_bands(lengths: pd.DataFrame | Layers, *, ax: Axes | None = None) -> Axes:
     """Plot street length by speed band: one stacked bar per zone, slowest band first.
 
     Parameters
@@ -250,7 +252,8 @@ def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     lengths
         From :func:`healthy_streets.analysis.street_lengths`: a row per zone (its index
         labels the bars), with the km of each band in ``km_20``, ``km_30``, ``km_40`` and
-        ``km_unknown``.
+        ``km_unknown``; or a :class:`~healthy_streets.Layers`, whose street lengths are
+        worked out first.
     ax
         The axes to draw on (default: a new figure's).
 
@@ -267,6 +270,8 @@ def plot_speed_bands(lengths: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     ['yarrowside-north', 'cowslip', 'yarrow-meadows', 'kestrel-park', '(outside zones)']
     >>> ax.figure.savefig(out / "speed-bands.png")
     """
+    if isinstance(lengths, Layers):
+        lengths = street_lengths(lengths)
     axes = _axes(ax, (8, 0.6 * len(lengths) + 1.5))
     left = pd.Series(0.0, index=lengths.index)
     for band in SPEED_BANDS:

@@ -71,6 +71,9 @@ def test_scorecard_and_speed_band_charts(layers):
         "40 mph and over",
         "Limit unknown",
     ]
+    # a Layers stands for its street lengths: the same bars
+    whole = plot_speed_bands(layers)
+    assert [p.get_width() for p in whole.patches] == [p.get_width() for p in bands.patches]
     plt.close("all")
 
 
