@@ -3,7 +3,7 @@ import json
 import pandas as pd
 import pytest
 
-from healthy_streets.errors import InputFileError
+from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io.reports import (
     drop_duplicate_reports,
     parse_report_dates,
@@ -184,6 +184,9 @@ def test_one_report_in_two_files_counts_once(fms, tmp_path):
     assert second.layer["report_id"].tolist() == ["555"]
     assert second.rejected["reason"].tolist() == ["Already imported from fms.csv."]
     assert second.rows_in == second.kept + second.n_rejected
+    # a layer where the imports go: one sentence naming what to pass, and the layer's way
+    with pytest.raises(ConfigError, match=r"not a layer; .*drop_duplicates\('report_id'\)"):
+        drop_duplicate_reports(second.layer)
 
 
 def test_council_csv_with_a_column_mapping(tmp_path):

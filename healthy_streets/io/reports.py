@@ -1019,6 +1019,14 @@ def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult
     Already imported from reports_fixmystreet.csv.    10
     Name: count, dtype: int64
     """
+    given = results
+    results = list(results) if not isinstance(given, pd.DataFrame) else []
+    if isinstance(given, pd.DataFrame) or not all(isinstance(r, ImportResult) for r in results):
+        raise ConfigError(
+            "drop_duplicate_reports takes the imports, in order (the results of read_reports "
+            "and the like), not a layer; a layer's own duplicates go with "
+            "layer.drop_duplicates('report_id')."
+        )
     seen: dict[str, str] = {}
     out = []
     for result in results:
