@@ -578,6 +578,27 @@ def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
     assert "103" not in {r["service_request_id"] for r in cached}
 
 
+def test_reports_a_limited_answer_leaves_out_are_kept_not_taken_as_removed(tmp_path):
+    """A service that answers oldest first, with a limit of its own below the page asked,
+    leaves out most of a window's recent reports: so many missing at once are kept in the
+    cache, and the fetch says why; a few removed by the council still leave it."""
+    thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(thirty) as server:
+        assert len(fetch(server, tmp_path, since=since).layer) == 30
+        answer = server.answer
+        server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten only
+        limited = fetch(server, tmp_path, since=since)
+        server.answer = answer
+        del server.reports["300"], server.reports["301"]  # hidden by the council
+        removed = fetch(server, tmp_path, since=since)
+    assert len(limited.layer) == 30
+    [note] = [n for n in limited.notes if "were not sent again" in n]
+    assert note.startswith("20 of the 30 reports fetched before")
+    assert "looks like a limit of the service" in note
+    assert len(removed.layer) == 28 and "2 no longer on the service" in " ".join(removed.notes)
+
+
 def test_since_is_a_day_in_the_councils_time(tmp_path):
     summer = dt.date(NOW.year - 1, 7, 1)  # British Summer Time: midnight is 23:00 UTC
     first_hour = report(100, 0, requested_datetime=f"{summer}T00:30:00+01:00")

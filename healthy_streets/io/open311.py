@@ -945,13 +945,7 @@ def _merge(
     one made in a window of dates ``covered`` that the service did not send is no longer
     kept (the service hid or deleted it)."""
     records, rejected = _clean(items, where=f"from {host}")
-    sent = {_id_of(i) for i in items}
-    spans = _spans(covered)
-    for rid, record in list(cache.records.items()):
-        made = _moment(record.get("requested_datetime"))
-        if rid not in sent and made is not None and any(a <= made < b for a, b in spans):
-            del cache.records[rid]
-            fetch.gone += 1
+    _forget_gone(cache, {_id_of(i) for i in items}, _spans(covered), fetch)
     for key, entry in rejected.items():
         cache.rejected[key] = entry
     counted: set[str] = set()
@@ -986,6 +980,36 @@ def _merge(
         f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated"
         + (f", {fetch.gone} no longer on the service." if fetch.gone else ".")
     )
+
+
+#: Reports of the cache the service no longer sends that are taken as removed from it: at
+#: most this many, or a tenth of the cached reports of the dates asked, whichever is more.
+GONE_AT_ONCE = 5
+
+
+def _forget_gone(
+    cache: _Cache, sent: set[str | None], spans: list[tuple[dt.datetime, dt.datetime]], fetch: Fetch
+) -> None:
+    """Take out of the cache the reports made in ``spans`` that the service did not send
+    (hidden or deleted by the council). More missing at once than :data:`GONE_AT_ONCE`
+    allows looks like a limit of the service's own on its answers, not removals: they are
+    kept, and the fetch says so."""
+    asked = []
+    for rid, record in cache.records.items():
+        made = _moment(record.get("requested_datetime"))
+        if made is not None and any(a <= made < b for a, b in spans):
+            asked.append(rid)
+    missing = [rid for rid in asked if rid not in sent]
+    if len(missing) > max(GONE_AT_ONCE, len(asked) // 10):
+        fetch.notes.append(
+            f"{len(missing)} of the {len(asked)} reports fetched before for the dates asked "
+            "were not sent again; so many at once looks like a limit of the service on its "
+            "answers rather than reports it removed, so they are kept."
+        )
+        return
+    for rid in missing:
+        del cache.records[rid]
+    fetch.gone += len(missing)
 
 
 def _spans(
