@@ -1006,6 +1006,11 @@ def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult
         ``report_id``, ``reason`` "Already imported from <file>."). The inputs are not
         changed.
 
+    Raises
+    ------
+    ConfigError
+        When ``results`` is not imports (a layer given in their place).
+
     Examples
     --------
     >>> fms, feed = drop_duplicate_reports([
