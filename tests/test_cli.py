@@ -209,6 +209,13 @@ def test_network_command(tmp_path):
     assert re.search(r"20 mph: \d+\.\d+ km", result.output)
     streets = gpd.read_file(out, layer="streets")
     assert streets.crs == "EPSG:27700"
+    # the km whose limit is the class's default, not a tag, are said apart
+    roads = streets[(streets["road_class"] != "path") & (streets["speed_source"] == "default")]
+    assumed = roads.groupby("speed_mph")["length_m"].sum() / 1000
+    assert assumed.get(30.0, 0) > 0
+    said = " ".join(result.output.split())
+    assert f"({assumed[30.0]:.2f} km of it assumed: no speed tag)" in said
+    assert f"{assumed.sum():.1f} km of road has no speed tag and is taken as the default" in said
     assert set(streets["highway"]) >= {"residential", "primary"}
     assert "rail" not in set(streets["highway"])
     assert len(gpd.read_file(out, layer="zones")) >= 3

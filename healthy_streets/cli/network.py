@@ -148,10 +148,20 @@ def command(
         f"(and {(streets['length_m'].sum() - roads['length_m'].sum()) / 1000:.1f} km "
         "of paths):"
     )
-    summary = roads.groupby(roads["speed_mph"].fillna(-1))["length_m"].sum() / 1000
+    speeds = roads["speed_mph"].fillna(-1)
+    summary = roads.groupby(speeds)["length_m"].sum() / 1000
+    assumed = roads[roads["speed_source"] == "default"].groupby(speeds)["length_m"].sum() / 1000
     for mph, km in summary.items():
         label = "unknown" if mph < 0 else f"{mph:g} mph"
-        say(f"  {label:>10}: {km:.2f} km")
+        guessed = assumed.get(mph, 0.0)
+        said = f" ({guessed:.2f} km of it assumed: no speed tag)" if guessed >= 0.005 else ""
+        say(f"  {label:>10}: {km:.2f} km{said}")
+    if assumed.sum() >= 0.005:
+        say(
+            f"  {assumed.sum():.1f} km of road has no speed tag and is taken as the default "
+            "for its class (a restricted road, 30 mph, or 20 mph in Wales): outside towns, a "
+            "road with no street lighting has the national limit (60 or 70 mph) instead."
+        )
     layers = {"streets": streets}
     if derive_zones:
         layers["zones"] = zones_from_osm_20mph(streets)
