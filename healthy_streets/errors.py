@@ -145,7 +145,7 @@ class BuildInterrupted(KeyboardInterrupt):
             )
         else:
             message = (
-                "Interrupted: nothing was changed; the earlier maps, tables and store are as "
+                "Interrupted: no map, table or store was changed; the earlier ones are as "
                 "they were."
             )
         super().__init__(message)

@@ -210,7 +210,7 @@ def check_whole(builds: Builds, *, stderr: str, returncode: int) -> str:
         lines = stderr.strip().splitlines()
         assert len(lines) == 1 and not pending, stderr
         if state == builds.fp_old:
-            assert "nothing was changed" in lines[0], stderr
+            assert "no map, table or store was changed" in lines[0], stderr
         else:
             assert "already all in place" in lines[0], stderr
     settle(builds.out)
@@ -392,7 +392,7 @@ def test_a_writer_failing_as_a_stop_unwinds_it_reports_the_stop(builds, monkeypa
     assert result.exit_code == 1, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.output, result.output
-    assert "nothing was changed" in lines[0].lower(), lines[0]
+    assert "no map, table or store was changed" in lines[0].lower(), lines[0]
     assert fingerprint(builds.out) == builds.fp_old
 
 

@@ -178,6 +178,8 @@ def test_malformed_items_are_rejected_with_reasons_and_the_rest_kept(tmp_path):
     assert "Not a service request (a str" in joined
     assert "no service_request_id" in joined
     assert "date cannot be read" in joined
+    assert "date cannot be read" in reasons["901"]  # named by its id, as the council knows it
+    assert {"900", "901"} <= set(reasons)
     assert set(result.rejected["source"]) == {result.source}
 
 
@@ -404,13 +406,15 @@ def test_reports_outside_the_area_are_counted_not_kept(tmp_path):
 
 def test_the_command_fetches_with_since_and_a_cache(tmp_path):
     with FakeOpen311(twelve()) as server:
+        server.junk = [report(901, 5, requested_datetime="last Tuesday")]
         args = ["reports", "--open311", server.url, "--since", str(SINCE)]
         args += ["--jurisdiction-id", "chorley", "--cache", str(tmp_path)]
         result = CliRunner().invoke(main, args)
         bad = CliRunner().invoke(main, [*args[:3], "--since", "last spring"])
     assert result.exit_code == 0, result.output
     assert "dog_fouling" in result.output
-    assert "12 new reports" in result.output
+    assert "13 new reports" in result.output
+    assert "(Open311 request 901)" in result.output  # the council's id, not a position
     folder = endpoint_folder(tmp_path, server.url, jurisdiction_id="chorley")
     assert (folder / "state.json").is_file()
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output  # a bad argument

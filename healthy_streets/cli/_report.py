@@ -160,6 +160,7 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
 _ROW_WORDS = {
     "highway ways": ("OSM way", "OSM ways"),
     "OSM elements": ("OSM element", "OSM elements"),
+    "requests": ("Open311 request", "Open311 requests"),
 }
 
 

@@ -1195,6 +1195,7 @@ def _with_elsewhere(
     the reports outside the area's bounds added to its account."""
     layer = result.layer.assign(source=name) if len(result.layer) else result.layer
     layer.attrs.update(result.layer.attrs)
+    result = _rows_named_by_id(result, list(cache.records))
     rejected = pd.DataFrame(
         [{"source": name, **entry} for entry in cache.rejected.values()], columns=ACCOUNT_COLUMNS
     )
@@ -1211,16 +1212,42 @@ def _with_elsewhere(
     said = outside_note(result.outside, result.unit) if result.n_outside else None
     extra = [n for n in result.notes if n != said]
     if len(outside):
-        extra.append(outside_note(outside, result.unit))
+        extra.append(outside_note(outside, UNIT))
     return replace(
         result,
         layer=layer,
         source=name,
+        unit=UNIT,
         rows_in=result.rows_in + len(cache.rejected) + len(cache.outside),
         repaired=result.repaired.assign(source=name),
         rejected=pd.concat([old_rejected, rejected], ignore_index=True).astype("str"),
         outside=outside,
         notes=[*notes, *extra],
+    )
+
+
+#: What the account of an Open311 service counts: its service requests, each named by its id.
+UNIT = "requests"
+
+
+def _rows_named_by_id(result: ImportResult, ids: list[str]) -> ImportResult:
+    """The account's rows named by the service request's id, as the cache's own rejections
+    are (the reader numbers the cache file's requests, in the order of ``ids``)."""
+
+    def named(frame: pd.DataFrame) -> pd.DataFrame:
+        if not len(frame):
+            return frame
+        position = pd.to_numeric(frame["row"], errors="coerce")
+        known = position.between(1, len(ids))
+        rows = frame["row"].astype("object").copy()
+        rows[known] = [ids[int(p) - 1] for p in position[known]]
+        return frame.assign(row=rows)
+
+    return replace(
+        result,
+        repaired=named(result.repaired),
+        rejected=named(result.rejected),
+        outside=named(result.outside),
     )
 
 
