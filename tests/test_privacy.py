@@ -353,6 +353,19 @@ PERSONAL_TEXT = [
     ("reported by Piet de Vries at the corner", "reported by [name removed] at the corner"),
     ("Reported By: SMITH, John", "Reported By: [name removed]"),
     ("reported by SMITH, Jane and others", "reported by [name removed] and others"),
+    # Given names that are months, and surnames that are place words, after a cue
+    ("Reported by Jan Kowalski on Monday", "Reported by [name removed] on Monday"),
+    ("reported by May Ellis", "reported by [name removed]"),
+    ("Dear June, thanks", "Dear [name removed], thanks"),
+    ("Regards, April Jones", "Regards, [name removed]"),
+    ("Spotted by Mr May at the gate", "Spotted by [name removed] at the gate"),
+    ("Email from August Smith", "Email from [name removed]"),
+    ("reported by Jane Hill", "reported by [name removed]"),
+    ("Reported by John Green, 3 times", "Reported by [name removed], 3 times"),
+    ("Regards, Peter Hall", "Regards, [name removed]"),
+    ("Dear Mrs Hill,", "Dear [name removed],"),
+    ("reported by Amy Field on Monday", "reported by [name removed] on Monday"),
+    ("my name is Kate Bank", "my name is [name removed]"),
 ]
 
 PUBLIC_TEXT = [
@@ -478,6 +491,13 @@ PUBLIC_TEXT = [
     "Seen by the Van Driver",
     "reported by a neighbour, van parked on the verge",
     "Reported by: PHONE, Monday",
+    "Litter left since May 2024",
+    "reported by May 5th",
+    "Litter from May onwards",
+    "Flooding from June Avenue",
+    "Water leaking from Castle Hill",
+    "Reported by Preston Road Surgery",
+    "reported by the Park Lane residents",
 ]
 
 

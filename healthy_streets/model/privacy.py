@@ -210,6 +210,17 @@ _PLACE_WORDS = _word_set(
     Business Enterprise Trading Motors Autos Tyres Hub Point"""
 )
 _NOT_NAME_WORDS = _COMMON_WORDS | _PLACE_WORDS
+# Months that are given names too ("reported by May Ellis", "Dear June,", "Jan Kowalski"):
+# after a cue that says a name follows, one is a name unless a number follows ("by May 5").
+_GIVEN_MONTHS = _word_set("April May June August Jan")
+# Place words that are common surnames ("Jane Hill", "John Green", "Mrs Wood"): after a
+# title, or after one given name and a cue that says a name follows, one ends the name.
+_SURNAME_PLACES = _word_set(
+    """Hill Hills Green Greenwood Wood Woods Park Parks Field Fields Bank Banks Church Chapel
+    Hall House Lodge Mill Mills Brook Brooks Moor Heath Vale Gate Croft Grove Lane Bridge
+    Street Chase Wall Cross King North West Little Love Day Marsh"""
+)
+_NUMBER_AHEAD = re.compile(r"[ \t,]*+(?:\d|of(?!\w))")
 # People and groups: a word in small letters or capitals before one of them describes it
 # ("reported by wheelchair users"), as a place word after a name makes it a place.
 _GROUP_NOUNS = _word_set(
@@ -548,7 +559,11 @@ class _Cue:
         if initial is not None:  # "J. Smith", "J SMITH"; but "A JOGGER" is no initial
             start = initial.end()
             first &= {"title"} if initial.group(0)[0] in "AI" else {"title", "upper"}
-        end, cases = self._words(text, start, first=first, loose=loose)
+        strong = loose or self.at_end or self.titled or title is not None
+        after_title = self.titled or title is not None
+        end, cases = self._words(
+            text, start, first=first, loose=loose, strong=strong, after_title=after_title
+        )
         if len(cases) < self.fewest or not self.fits(cue):
             return None
         given = _GIVEN_AFTER_SURNAME.match(text, end) if cases == ["upper"] and loose else None
@@ -564,12 +579,24 @@ class _Cue:
         return end
 
     def _words(
-        self, text: str, start: int, *, first: set[str], loose: bool
+        self,
+        text: str,
+        start: int,
+        *,
+        first: set[str],
+        loose: bool,
+        strong: bool = False,
+        after_title: bool = False,
     ) -> tuple[int, list[str]]:
         """The end of the words of a name from ``start``, and the case of each: up to three
         capitalised words (with a middle initial or the small words of a surname between
         them: "John A. Smith", "Peter van der Berg"), or up to three in small letters or
-        capitals (not mixed)."""
+        capitals (not mixed).
+
+        ``strong`` says the cue announces a name ("reported by", "Dear", a title), where a
+        month that is a given name ("May Ellis") and a place word that is a surname ("Jane
+        Hill", after a title "Mrs Wood") are names; ``after_title`` says a title came first.
+        """
         end = start
         cases: list[str] = []
         while len(cases) < 3:
@@ -587,11 +614,34 @@ class _Cue:
                 fits = case == cases[0] or (loose and {case, cases[0]} == {"title", "upper"})
             if not fits or (not cases and name.lower().endswith(self.place_endings)):
                 break
-            if name in self.not_names if case == "title" else name.casefold() in _LOOSE_NOT_NAMES:
+            if self._not_a_name(text, word, cases, strong=strong, after_title=after_title):
                 break
             cases.append(case)
             end = word.end()
         return end, cases
+
+    def _not_a_name(
+        self, text: str, word: re.Match[str], cases: list[str], *, strong: bool, after_title: bool
+    ) -> bool:
+        """Whether ``word`` (after the words ``cases`` of the name) is an ordinary word or a
+        place's, which ends the name."""
+        name = word.group(1)
+        if _case(name) != "title":
+            return name.casefold() in _LOOSE_NOT_NAMES
+        if name not in self.not_names:
+            return False
+        if name in _GIVEN_MONTHS and not cases:  # "by May Ellis", "Dear June,"; not "by May 5"
+            if _NUMBER_AHEAD.match(text, word.end()):
+                return True
+            following = _NEXT_WORD.match(text, word.end())
+            return not strong and (
+                following is None
+                or _case(following.group(1)) != "title"
+                or following.group(1) in self.not_names
+            )
+        if name in _SURNAME_PLACES and strong:  # "Mrs Wood", "by Jane Hill"
+            return not (after_title or cases == ["title"])
+        return True
 
 
 def _address_replacer(match: re.Match[str]) -> str:
