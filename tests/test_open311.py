@@ -120,6 +120,18 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     assert server.user_agents[0].startswith("healthy-streets/")
 
 
+def test_a_service_answering_oldest_first_is_walked_forward_through_the_dates(tmp_path):
+    thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
+    with FakeOpen311(thirty) as server:
+        answer = server.answer
+        server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten only
+        result = fetch(server, tmp_path, since=(NOW - dt.timedelta(days=60)).date())
+    assert sorted(result.layer["report_id"].astype(int)) == list(range(300, 330))
+    assert not [n for n in result.notes if "missing" in n or "not sent again" in n]
+    starts = [q["start_date"] for q in server.requests]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)  # later and later
+
+
 def test_429_is_waited_out_as_retry_after_says_and_a_500_tried_again():
     waits = []
     with FakeOpen311(twelve()) as server:
@@ -583,15 +595,19 @@ def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
 
 
 def test_reports_a_limited_answer_leaves_out_are_kept_not_taken_as_removed(tmp_path):
-    """A service that answers oldest first, with a limit of its own below the page asked,
-    leaves out most of a window's recent reports: so many missing at once are kept in the
-    cache, and the fetch says why; a few removed by the council still leave it."""
+    """A service whose answers have no order, with a limit of its own below the page asked,
+    leaves out most of a window's reports: so many missing at once are kept in the cache,
+    and the fetch says why; a few removed by the council still leave it."""
     thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
     since = (NOW - dt.timedelta(days=60)).date()
     with FakeOpen311(thirty) as server:
         assert len(fetch(server, tmp_path, since=since).layer) == 30
         answer = server.answer
-        server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten only
+
+        def ten_in_no_order(query):
+            return sorted(answer(query), key=lambda r: int(r["service_request_id"]) % 7)[:10]
+
+        server.answer = ten_in_no_order
         limited = fetch(server, tmp_path, since=since)
         server.answer = answer
         del server.reports["300"], server.reports["301"]  # hidden by the council

@@ -20,8 +20,9 @@ services page (``page``/``page_size``, an extension the Open311 wiki lists for C
 Boston, Toronto...); FixMyStreet does not: it answers at most 1000 requests (or
 ``max_requests``), newest first, and says to walk the dates. So this client asks for a
 window of dates; a full answer is followed by the next page where the service pages, else
-by the window before the oldest report returned (or, for a service that does not answer
-newest first, by the two halves of the window).
+by the window before the oldest report returned (after the newest, for a service that
+answers oldest first; for one whose answers have no order, by the two halves of the
+window).
 
 **Only what changed.** The cache remembers when it was fetched and the latest
 ``updated_datetime`` it holds. The next fetch asks for reports updated since then
@@ -473,7 +474,8 @@ class _Walker:
 
         An answer may hold fewer reports than the window does, even below the page size
         asked (FixMyStreet's own limit may be lower), so an answer newest first is followed
-        by the dates before its oldest report, until an answer brings nothing new.
+        by the dates before its oldest report (one oldest first by the dates after its
+        newest), until an answer brings nothing new.
         """
         pending, notes = [(start, end)], len(self.walk.notes)
         while pending:
@@ -485,10 +487,13 @@ class _Walker:
             self.walk.items += items
             if how == "complete" or not new:
                 continue
-            oldest = _oldest(items)
+            moments = _moments(items)
+            oldest, newest = (min(moments), max(moments)) if moments else (None, None)
             before = oldest + dt.timedelta(seconds=1) if oldest is not None else high
-            if oldest is not None and low < oldest and before < high and _newest_first(items):
+            if oldest is not None and low < oldest and before < high and _in_order(moments, -1):
                 pending.append((low, before))  # FixMyStreet's way: the dates before these
+            elif newest is not None and low < newest < high and _in_order(moments, 1):
+                pending.append((newest, high))  # oldest first: the dates after these
             elif how != "full":
                 continue
             elif high - low > dt.timedelta(seconds=2):
@@ -543,16 +548,17 @@ class _Walker:
             page += 1
 
 
-def _oldest(items: Iterable[object]) -> dt.datetime | None:
+def _moments(items: Iterable[object]) -> list[dt.datetime]:
+    """When each report was made, in the order the service sent them (unreadable left out)."""
     moments = [_moment(i.get("requested_datetime")) for i in items if isinstance(i, dict)]
-    known = [m for m in moments if m is not None]
-    return min(known) if known else None
+    return [m for m in moments if m is not None]
 
 
-def _newest_first(items: list[object]) -> bool:
-    moments = [_moment(i.get("requested_datetime")) for i in items if isinstance(i, dict)]
-    known = [m for m in moments if m is not None]
-    return len(known) > 1 and all(a >= b for a, b in itertools.pairwise(known))
+def _in_order(moments: list[dt.datetime], direction: int) -> bool:
+    """Whether the service sent its answer oldest first (``direction`` 1) or newest first
+    (-1)."""
+    pairs = itertools.pairwise(moments)
+    return len(moments) > 1 and all((b - a) * direction >= dt.timedelta(0) for a, b in pairs)
 
 
 def _windows(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
