@@ -456,7 +456,7 @@ def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url, monkeypat
         monkeypatch.setattr(pipeline, "checkpoint", interrupt)
         result = CliRunner().invoke(main, ["-q", "build", str(builds.project), "--overwrite"])
         monkeypatch.undo()
-        assert result.exit_code == 1 and "nothing was changed" in result.output
+        assert result.exit_code == 1 and "no map, table or store was changed" in result.output
         assert titles(builds.out) == {(OLD,)}
         assert contents() == old
 
