@@ -253,13 +253,15 @@ def test_postgis_store_gets_qgis_layer_styles(postgis_url, update):
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
     assert [r[1] for r in found] == ["assets", "reports", "streets", "zones"]
-    for catalog, _, geometry, name, default, qml, sld, kind in found:
+    # QGIS asks for "type = <the layer's geometry> OR type IS NULL"
+    kinds = {"assets": None, "reports": "Point", "streets": "Line", "zones": "Polygon"}
+    for catalog, table, geometry, name, default, qml, sld, kind in found:
         assert (catalog, geometry, name, default, kind) == (
             database,
             "geometry",
             STYLE_NAME,
             True,
-            "vector",
+            kinds[table],
         )
         assert ET.fromstring(qml).tag == "qgis"
         assert ET.fromstring(sld).tag == f"{SLD}StyledLayerDescriptor"

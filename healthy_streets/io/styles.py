@@ -789,7 +789,10 @@ def _postgis_row(conn: Any, row: _Row, *, catalog: str, schema: str, columns: se
     ).scalar()
     _note_kept_default(row.table, int(taken or 0))
     values = row.values(catalog=catalog, schema=schema, default=not taken)
-    values["type"] = "vector"
+    # QGIS reads a PostGIS layer's style where ``type`` is its geometry ("Point", "Line",
+    # "Polygon") or NULL (the assets' points and areas): never "vector"
+    kinds = _geometry_kinds(row.table, row.geometry_type)
+    values["type"] = kinds[0].title() if len(kinds) == 1 else None
     names = [c for c in values if c.lower() in columns]
     quoted = ", ".join(names)
     bound = ", ".join(
