@@ -911,7 +911,7 @@ def build(
         # sheets yet, say): the stop is the news, and the failure is only its echo
         log.debug("After the interruption: %r", exc)
         raise BuildInterrupted(changed=staging.committed) from None
-    outputs.store = str(target)
+    outputs.store = store_at.name  # a PostGIS URL without its password
     return layers, outputs
 
 

@@ -441,7 +441,10 @@ def test_a_postgis_build_commits_with_its_outputs(builds, postgis_url, monkeypat
     try:
         builds.restore_old()
         make_project(builds.project, title=OLD, reports=20, store=in_postgis)
-        cli_build(builds.project, "--overwrite")
+        said = CliRunner().invoke(main, ["build", str(builds.project), "--overwrite"])
+        assert said.exit_code == 0, said.output
+        password = postgis_url.split("@")[0].rsplit(":", 1)[1]
+        assert f":{password}@" not in said.output and ":***@" in said.output  # "store: ..."
         old = contents()
         assert len(old[0]) == 1 and titles(builds.out) == {(OLD,)}
         make_project(builds.project, title=NEW, reports=14, store=in_postgis)

@@ -202,8 +202,9 @@ def store_output(
         read = [p for p in (source, *inputs) if p]
         check_output(output, overwrite=True, inputs=read)
     update = import_update(result, source, extra=extra)
-    open_store(output).update(update, overwrite=overwrite)
-    say(f"Stored {', '.join(update.layers)} in {output}", err=True)
+    store = open_store(output)
+    store.update(update, overwrite=overwrite)
+    say(f"Stored {', '.join(update.layers)} in {store.name}", err=True)  # no password
 
 
 def check_store_output(output: str | None, layers: Sequence[str], *, overwrite: bool) -> None:

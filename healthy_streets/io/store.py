@@ -463,6 +463,11 @@ class GeoPackageStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
 
+    @property
+    def name(self) -> str:
+        """The store for people to read: the GeoPackage's path."""
+        return str(self.path)
+
     def check(self, names: Iterable[str], *, overwrite: bool = False) -> None:
         """Refuse (:class:`ForeignLayerError`) to write ``names`` over layers the toolkit did
         not write, unless ``overwrite``."""
