@@ -75,6 +75,31 @@ def test_each_rows_own_names_are_removed_from_its_text():
     ]
 
 
+def test_an_email_holding_the_rows_own_name_is_removed_whole(tmp_path):
+    """Emails go before names: "jo.bloggs@example.com" never becomes
+    "jo.[name removed]@example.com", in reports, assets or the account of rejected rows."""
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.io.reports import reports_from_csv
+
+    path = tmp_path / "reports.csv"
+    path.write_text(
+        "id,category,date,lat,lon,Last Name,description\n"
+        "1,Litter,2024-03-01,53.6535,-2.6180,Bloggs,email jo.bloggs@example.com\n"
+        "2,Litter,not a date,53.6535,-2.6180,Bloggs,jo.bloggs@example.com\n",
+        encoding="utf-8",
+    )
+    result = reports_from_csv(path)
+    assert result.layer["detail"].tolist() == ["email [email removed]"]
+    assert result.rejected["value"].str.contains("@|Bloggs|removed]@").sum() == 0
+    places = tmp_path / "places.csv"
+    places.write_text(
+        "name,category,lat,lon,Surname,notes\n"
+        "Bench,bench,53.6535,-2.6180,Bloggs,key from jo.bloggs@example.com\n",
+        encoding="utf-8",
+    )
+    assert read_assets(places).layer["notes"].tolist() == ["key from [email removed]"]
+
+
 def test_redact_series_keeps_missing_values():
     out = redact_series(pd.Series(["a@b.co.uk", None]))
     assert out.iloc[0] == "[email removed]"

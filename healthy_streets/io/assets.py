@@ -674,12 +674,12 @@ def _asset_columns(
     return gpd.GeoDataFrame(
         {
             "asset_id": [f"{slug}-{row}" for row in frame.index],
-            "name": redact_series(remove_names(roles.column_values(frame, _NAME), people)),
+            "name": remove_names(redact_series(roles.column_values(frame, _NAME)), people),
             "category": keys,
             "category_text": redact_series(category_text),
             "source": source,
             "source_ref": [str(row) for row in frame.index],
-            "notes": redact_series(remove_names(roles.column_values(frame, _NOTES), people)),
+            "notes": remove_names(redact_series(roles.column_values(frame, _NOTES)), people),
             "zone_id": None,
         },
         geometry=frame.geometry,

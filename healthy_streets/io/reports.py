@@ -912,8 +912,8 @@ def _reports_from_table(
             "status_text": redact_series(status_text.take(at)),
             "reported_at": reported_at.take(at),
             "fixed_at": parse_report_dates(column("fixed").take(at)),
-            "title": redact_series(cut_names(column("title").take(at))),
-            "detail": redact_series(cut_names(column("detail").take(at))),
+            "title": cut_names(redact_series(column("title").take(at))),  # emails first
+            "detail": cut_names(redact_series(column("detail").take(at))),
             "source": path.name,
             "responsible_tier": kept_category.map(tier_table).fillna("district"),
             "zone_id": None,

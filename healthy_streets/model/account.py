@@ -278,12 +278,12 @@ def _frame(entries: list[dict[str, object]], names: pd.DataFrame | None) -> pd.D
 
 def _scrubbed_values(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.Series:
     """The recorded values without personal data, cut to :data:`VALUE_LENGTH`."""
-    values = frame["value"].astype("object").reset_index(drop=True)
-    if names is not None and len(names.columns):
+    values = redact_series(frame["value"].astype("object").reset_index(drop=True))
+    if names is not None and len(names.columns):  # after the emails: "jo.bloggs@..." whole
         unique = names[~names.index.duplicated()]
         rows = unique.reindex(pd.Index(frame["row"].tolist(), dtype="object"))
         values = remove_names(values, rows.reset_index(drop=True))
-    scrubbed = redact_series(values).str.slice(0, VALUE_LENGTH).fillna("")
+    scrubbed = values.str.slice(0, VALUE_LENGTH).fillna("")
     return pd.Series(scrubbed.to_numpy(dtype=object), index=frame.index, dtype="str")
 
 
