@@ -322,6 +322,29 @@ def test_offline_the_cache_is_used_and_its_age_said(tmp_path):
     assert sum("Offline" in note for note in result.notes) == 1  # one line
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ("<!DOCTYPE html><html><body>Down for maintenance</body></html>", "a web page"),
+        ('{"requests": [{"request": [{"service_request_id": "1", "stat', "JSON"),
+    ],
+    ids=["maintenance-page", "cut-short"],
+)
+def test_an_answer_that_is_not_open311_data_uses_the_cache_and_says_why(tmp_path, body, said):
+    with FakeOpen311(twelve()) as server:
+        fresh = tmp_path / "fresh"
+        server.script = [Failure(200, body=body)]
+        with pytest.raises(InputFileError, match=said):  # nothing cached: one clear error
+            fetch(server, fresh)
+        fetch(server, tmp_path)
+        server.script = [Failure(200, body=body)]
+        result = fetch(server, tmp_path)
+    assert len(result.layer) == 12  # the cache
+    [line] = [n for n in result.notes if "using the reports fetched" in n]
+    assert line.startswith("The service was not used (") and said in line
+    assert "less than a minute ago" in line
+
+
 def test_a_connection_that_fails_is_tried_again_then_the_cache_used(tmp_path, monkeypatch):
     with FakeOpen311(twelve()) as server:
         fetch(server, tmp_path)

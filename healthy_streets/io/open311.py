@@ -634,7 +634,7 @@ def _clean(
     frame = pd.DataFrame.from_records(dicts) if dicts else pd.DataFrame()
     people = person_columns(frame)
     cleaned = {  # flattened first (an agency's recipients), so that the text is scrubbed
-        name: _redact(remove_names(frame[name].map(functools.partial(_scalar, name)), people))
+        name: remove_names(_redact(frame[name].map(functools.partial(_scalar, name))), people)
         for name in _TEXT_FIELDS
         if name in frame
     }
@@ -810,6 +810,10 @@ def fetch_open311(
     ------
     NetworkUnavailableError
         The service cannot be reached (or keeps failing) and nothing is cached.
+    InputFileError
+        The service answers with something that is not Open311 data (an error, a web page,
+        JSON cut short) and nothing is cached; with a cache, the cache is used and a note
+        says why.
     """
     folder = Path(cache_folder)
     client = client or Open311Client(
@@ -837,6 +841,10 @@ def fetch_open311(
         plan = _ask(walker, cache, state, start=start, bounds=bounds, now=now)
     except (_UnreachableError, _BusyError) as exc:
         return _offline(cache, host, str(exc))
+    except InputFileError as exc:  # a maintenance page, an answer cut short
+        if cache.fetched_at is None:
+            raise
+        return _offline(cache, host, exc.problem.rstrip("."), reached=True)
     fetch = Fetch(folder, online=True, requests=len(client.requests_made) - sent)
     fetch.notes.append(plan)
     _merge(
@@ -1049,7 +1057,9 @@ def _mark(cache: _Cache, now: dt.datetime) -> dt.datetime:
     return max(candidates) if candidates else now
 
 
-def _offline(cache: _Cache, host: str, why: str) -> Fetch:
+def _offline(cache: _Cache, host: str, why: str, *, reached: bool = False) -> Fetch:
+    """The cache as it is, and one line on why and how old it is (``reached``: the service
+    answered, with something that is not Open311 data)."""
     fetched = cache.fetched_at
     if fetched is None:
         raise NetworkUnavailableError(
@@ -1060,8 +1070,8 @@ def _offline(cache: _Cache, host: str, why: str) -> Fetch:
         )
     age = _age(dt.datetime.now(dt.UTC) - fetched)
     line = (
-        f"Offline ({why}): using the reports fetched from {host} {age} ago, on "
-        f"{fetched:%d %b %Y at %H:%M} UTC."
+        f"{'The service was not used' if reached else 'Offline'} ({why}): using the reports "
+        f"fetched from {host} {age} ago, on {fetched:%d %b %Y at %H:%M} UTC."
     )
     log.info("%s", line)  # said first among the import's notes
     return Fetch(cache.folder, online=False, notes=[line])
