@@ -97,7 +97,7 @@ def test_segments_split_at_junctions_with_speeds(osm_file):
 def test_missing_nodes_are_counted_and_the_longest_run_kept(osm_file):
     result = street_network_from_osm_file(osm_file)
     assert (result.rows_in, result.kept, result.n_repaired, result.n_rejected) == (3, 3, 1, 0)
-    assert result.repaired.iloc[0]["row"] == "40"
+    assert result.repaired.iloc[0]["row"] == "way/40"  # an OSM id, not a row number
     assert (
         "1 of its 4 nodes have no place (they are not in the file: a clipped extract)"
         in (result.repaired.iloc[0]["reason"])
@@ -108,7 +108,7 @@ def test_a_way_with_no_nodes_in_the_file_is_rejected(tmp_path):
     path = tmp_path / "clipped.osm"
     path.write_text(osm_xml([*WAYS, (41, [97, 98], {"highway": "residential"})]))
     result = street_network_from_osm_file(path)
-    assert result.rejected["row"].tolist() == ["41"]
+    assert result.rejected["row"].tolist() == ["way/41"]
     assert result.rows_in == result.kept + result.n_rejected
 
 
@@ -287,11 +287,11 @@ def test_a_node_whose_coordinates_are_not_numbers_is_read_as_having_no_place(tmp
         # Mill Lane (nodes 1, 2, 3) falls apart without node 2; Church Street (2, 4, 5) keeps
         # the run 4, 5
         rejected = result.rejected.set_index("row")
-        assert rejected.loc["10", "reason"] == (
+        assert rejected.loc["way/10", "reason"] == (
             "Fewer than two of the way's nodes have a place (their coordinates are not "
             "numbers in range: OSM node 2: lat 'nan', lon '-2.629'); it cannot be drawn."
         )
-        assert result.repaired.set_index("row").loc["11", "reason"] == (
+        assert result.repaired.set_index("row").loc["way/11", "reason"] == (
             "1 of its 3 nodes have no place (their coordinates are not numbers in range: OSM "
             "node 2: lat 'nan', lon '-2.629'); kept the longest run of 2 nodes."
         )

@@ -185,11 +185,12 @@ def test_a_node_with_coordinates_out_of_range_has_no_place(tmp_path):
     path.write_text(osm_xml(), encoding="utf-8")
     result = street_network_from_osm_file(path)
     repaired = result.repaired.set_index("row")
-    assert "their coordinates are not numbers in range: OSM node 38" in repaired.loc["13", "reason"]
-    assert "kept the longest run of 2 nodes" in repaired.loc["13", "reason"]
-    assert "not in the file" in repaired.loc["11", "reason"]
+    reason = repaired.loc["way/13", "reason"]
+    assert "their coordinates are not numbers in range: OSM node 38" in reason
+    assert "kept the longest run of 2 nodes" in repaired.loc["way/13", "reason"]
+    assert "not in the file" in repaired.loc["way/11", "reason"]
     rejected = result.rejected.set_index("row")  # its middle node numbered -5: no run of two
-    assert "not in the file" in rejected.loc["12", "reason"]
+    assert "not in the file" in rejected.loc["way/12", "reason"]
     assert any("OSM node 38: lat 95.0, lon -2.62" in note for note in result.notes)
 
 

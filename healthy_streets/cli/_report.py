@@ -146,7 +146,8 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             counts = table.groupby("reason", sort=False).size().sort_values(ascending=False)
             for reason, count in counts.head(MAX_REASONS).items():
                 rows = table.loc[table["reason"] == reason, "row"].head(5).tolist()
-                where = ", ".join(map(str, rows)) + (", …" if count > len(rows) else "")
+                where = ", ".join(_row_name(r.unit, row) for row in rows)
+                where += ", …" if count > len(rows) else ""
                 echo(
                     f"  {r.source}: {count} {kind}: {reason} ({row_word(r.unit, count)} {where})",
                     file=file,
@@ -158,18 +159,25 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
 #: How a row of the account is named, by the unit of its source: an OSM way's id is not a
 #: row number.
 _ROW_WORDS = {
-    "highway ways": ("OSM way", "OSM ways"),
-    "OSM elements": ("OSM element", "OSM elements"),
+    "highway ways": ("OSM", "OSM"),  # rows named "way/123": "(OSM way 123)"
+    "OSM elements": ("OSM", "OSM"),
     "requests": ("Open311 request", "Open311 requests"),
 }
 
 
-def row_word(unit: str, count: int) -> str:
-    """``row`` for a file's rows; ``OSM way`` (``OSM ways``) or ``OSM element`` for
-    OpenStreetMap, whose rows are named by their id.
+def _row_name(unit: str, row: object) -> str:
+    """A row as the summary names it: an OSM element "way/123" as "way 123"."""
+    text = str(row)
+    return text.replace("/", " ", 1) if _ROW_WORDS.get(unit, ("",))[0] == "OSM" else text
 
-    >>> row_word("features", 3), row_word("highway ways", 1), row_word("highway ways", 2)
-    ('row', 'OSM way', 'OSM ways')
+
+def row_word(unit: str, count: int) -> str:
+    """``row`` for a file's rows; ``OSM`` for OpenStreetMap, whose rows are named by their
+    element ("way/123", said "OSM way 123"); ``Open311 request`` for a service's requests,
+    named by their id.
+
+    >>> row_word("features", 3), row_word("highway ways", 1), row_word("requests", 2)
+    ('row', 'OSM', 'Open311 requests')
     """
     one, many = _ROW_WORDS.get(unit, ("row", "row"))
     return one if count == 1 else many

@@ -525,7 +525,7 @@ def placed_runs(
         keep[begin + first : begin + first + length] = True
         lost = ways.refs[begin:end][missing[begin:end]].tolist()
         why = _why_missing(lost, bad_nodes)
-        way_id = int(ways.way_ids[w])
+        way_id = f"way/{int(ways.way_ids[w])}"  # as OSM names it, not a row number
         if length < 2:
             kept_ways[w] = False
             book.reject(
