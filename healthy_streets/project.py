@@ -152,6 +152,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "file": (str, "a report file"),
         "format": (str, words(REPORT_FORMATS)),
         "columns": (dict, "role = column, for a council CSV"),
+        "fields": (dict, "role = column, for a council CSV (the same as columns)"),
         "open311": (str, "instead of file: an Open311 service's URL, asked by every build"),
         "jurisdiction_id": (str, "the council's id on that service (FixMyStreet needs one)"),
         "since": ((str, dt.date), "the first day of reports fetched from open311 (YYYY-MM-DD)"),
@@ -185,6 +186,12 @@ _LISTS = {"assets", "reports"}
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {("project", "buffer_m"): BUFFER_RANGE_M}
 #: Keys holding a table whose values must be text (role = column, text = category...).
 _TEXT_TABLES = {"fields", "columns", "assets", "reports", "tiers"}
+
+
+def _report_columns(entry: dict[str, Any]) -> dict[str, Any]:
+    """A ``[[reports]]`` entry's ``columns`` (or ``fields``, as zones and assets say)."""
+    named = {**entry.get("columns", {}), **entry.get("fields", {})}
+    return {"columns": named} if named else {}
 
 
 def load_project(path: str | Path) -> Project:
@@ -416,7 +423,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
             else Source(
                 path_of(entry["file"]),
                 entry.get("format"),
-                options={"columns": entry["columns"]} if "columns" in entry else {},
+                options=_report_columns(entry),
                 origin=f"[[reports]] number {number}",
             )
             for number, entry in enumerate(data.get("reports", []), start=1)
@@ -705,7 +712,7 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"
 # format = "csv"
-# [reports.columns]
+# [reports.fields]              # (or [reports.columns])
 # report_id = "Case Ref"
 # category = "Enquiry Type"
 # created = "Logged On"

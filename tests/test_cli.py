@@ -1,3 +1,4 @@
+import itertools
 import re
 
 from click.testing import CliRunner
@@ -291,24 +292,20 @@ def test_reports_command_with_a_column_mapping(tmp_path):
     path.write_text(
         "Case Ref,Enquiry,Logged On,X,Y\nC-1,Dog Fouling,03/04/2024 09:00,358500,417400\n"
     )
+    mapping = ["report_id=Case Ref", "category=Enquiry", "created=Logged On", "easting=X"]
+    mapping.append("northing=Y")
     result = run(
         "reports",
         str(path),
         "--format",
         "csv",
-        "--map",
-        "report_id=Case Ref",
-        "--map",
-        "category=Enquiry",
-        "--map",
-        "created=Logged On",
-        "--map",
-        "easting=X",
-        "--map",
-        "northing=Y",
+        *itertools.chain.from_iterable(("--field", pair) for pair in mapping),
     )
     assert result.exit_code == 0, result.output
     assert re.search(r"dog_fouling\s+0\s+0\s+1|dog_fouling\s+1", result.output)
+    assert "report_id <- 'Case Ref'" in result.output  # the guess overridden, and said
+    same = run("reports", str(path), *itertools.chain.from_iterable(("--map", m) for m in mapping))
+    assert same.output == result.output  # --map: the same option, as before
     broken = run("reports", str(path), "--map", "category")
     assert broken.exit_code == 2
     assert "ROLE=COLUMN" in broken.output

@@ -623,3 +623,15 @@ def test_a_wide_ring_imports_the_reports_it_compares_with(project):
     outside = streets[streets["zone_id"].isna()]
     reach = outside.distance(zones.geometry.union_all()).max()
     assert reach <= 300.5  # the outside area ends at the buffer, for streets as for reports
+
+
+def test_a_reports_entry_names_its_columns_as_fields_like_zones_and_assets(tmp_path):
+    config = minimal_project(
+        tmp_path,
+        '[[reports]]\nfile = "crm.csv"\nformat = "csv"\n'
+        '[reports.fields]\ncategory = "Enquiry"\ncreated = "Logged On"\n'
+        '[[reports]]\nfile = "old.csv"\n[reports.columns]\ncategory = "Type"\n',
+    )
+    first, second = load_project(config).inputs.reports
+    assert first.options == {"columns": {"category": "Enquiry", "created": "Logged On"}}
+    assert second.options == {"columns": {"category": "Type"}}

@@ -82,10 +82,14 @@ def _parse_pairs(
     return pairs
 
 
-def pairs_opt(name: str, help_text: str, *, dest: str = "fields") -> Callable[[F], F]:
-    """A repeatable ``--NAME ROLE=COLUMN`` option, parsed into the dict ``dest``."""
+def pairs_opt(
+    name: str, help_text: str, *, dest: str = "fields", also: tuple[str, ...] = ()
+) -> Callable[[F], F]:
+    """A repeatable ``--NAME ROLE=COLUMN`` option (also spelt ``--ALSO``), parsed into the
+    dict ``dest``."""
     return click.option(
         f"--{name}",
+        *(f"--{other}" for other in also),
         dest,
         metavar="ROLE=COLUMN",
         multiple=True,

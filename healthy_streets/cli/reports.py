@@ -65,10 +65,11 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help="The file's kind (default: decided by the file).",
 )
 @pairs_opt(
-    "map",
+    "field",
     "For a council CSV, when the guess is wrong: the column for a role (report_id, "
     "category, subcategory, created, fixed, status, title, detail, lat, lon, easting, "
-    "northing). Repeatable.",
+    "northing), as for zones and assets; --map is the same. Repeatable.",
+    also=("map",),
 )
 @click.option(
     "--tier",
@@ -99,7 +100,7 @@ def command(
     FILE is a FixMyStreet CSV export (columns matched by name), Open311 GeoReport v2
     (JSON or XML), or any council CSV: its columns are found by header (Ref, Kind, Type,
     ReceivedDate...) or by their values (dates, categories the taxonomy knows, statuses),
-    and the summary says which column plays which role; --map ROLE=COLUMN overrides a
+    and the summary says which column plays which role; --field ROLE=COLUMN overrides a
     guess. Names, emails and phone numbers never leave the importer. Categories are
     mapped to one report taxonomy and each report says which tier of local government
     handles it. Reports outside the project area (in a build) are counted apart, not
@@ -117,15 +118,16 @@ def command(
           --jurisdiction-id fixmystreet.com --since 2025-01-01
       healthy-streets reports open311_requests.json
       healthy-streets reports environmental_requests.csv
-      healthy-streets reports crm_export.csv --format csv --map report_id=CaseRef \\
-          --map category=EnquiryType --map created=LoggedOn --map easting=X --map northing=Y
+      healthy-streets reports crm_export.csv --format csv --field report_id=CaseRef \\
+          --field category=EnquiryType --field created=LoggedOn --field easting=X \\
+          --field northing=Y
     """
     from healthy_streets.io.reports import read_reports
     from healthy_streets.model.taxonomy import report_taxonomy
 
     taxonomy = report_taxonomy(synonyms)
     if fields and fmt not in (None, "csv"):
-        raise click.UsageError("--map is for council CSVs (--format csv).")
+        raise click.UsageError("--field is for council CSVs (--format csv).")
     check_store_output(output, ["reports"], overwrite=overwrite)
     if (file is None) == (open311_url is None):
         raise click.UsageError("Give a report FILE or --open311 URL (one of them).")
@@ -133,7 +135,7 @@ def command(
         from healthy_streets.io.open311 import endpoint_folder, reports_from_open311_server
 
         if fmt or fields:
-            raise click.UsageError("--format and --map are for files, not --open311.")
+            raise click.UsageError("--format and --field are for files, not --open311.")
         result = reports_from_open311_server(
             open311_url,
             cache_folder=endpoint_folder(cache_dir, open311_url, jurisdiction_id=jurisdiction_id),
