@@ -112,8 +112,7 @@ def with_changes(
     out["changes"] = listed
     summary = out.get("summary")
     if summary is not None and "zone_id" in summary:
-        per_zone = Changes(since=changes.since, table=listed).counts()
-        per_zone = per_zone.add_suffix(SINCE_LAST_SUFFIX)
+        per_zone = changes.counts().add_suffix(SINCE_LAST_SUFFIX)
         merged = summary.merge(per_zone, left_on="zone_id", right_index=True, how="left")
         for column in per_zone.columns:
             merged[column] = merged[column].fillna(0).astype("int64")

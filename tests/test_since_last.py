@@ -170,7 +170,10 @@ def test_changes_carry_no_report_text_and_say_where(meeting):
 def test_the_build_prints_the_counts(meeting):
     changes = meeting.changes()
     new = (changes["change"] == "new_report").sum()
-    assert f"{new} new reports, 1 fixed or closed, 1 place added, 1 removed" in meeting.second
+    assert (
+        f"{new} new reports, 1 fixed or closed, 1 report no longer in the data, 1 place added, "
+        "1 renamed or recategorised, 1 removed." in meeting.second
+    )
 
 
 def test_the_summary_counts_each_zones_changes(meeting):
@@ -227,7 +230,7 @@ def test_each_change_is_marked_on_its_zones_map_and_counted_on_its_summary_row(m
     out = meeting.folder / "out"
     legend = {
         "report_fixed": "Reports fixed or closed",
-        "asset_added": "Places added or renamed",
+        "asset_added": "Places added",
         "asset_removed": "Places removed (where they were)",
     }
     for kind, position in where.items():
@@ -391,7 +394,7 @@ def test_the_rings_are_drawn_offline_and_a_popup_shows_the_name_as_text(meeting,
       return document.querySelector('.leaflet-popup-content .hs-popup').innerText;
     }""")
     assert "Place added" in text and HOSTILE_NAME in text
-    assert page.locator(".hs-legend").inner_text().count("Places added or renamed") == 1
+    assert page.locator(".hs-legend").inner_text().count("Places added") == 1
     assert view.console_errors == [] and view.non_tile_failures() == []
     assert view.dialogs == []  # the name's onerror never ran
     page.close()
