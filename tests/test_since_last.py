@@ -11,6 +11,7 @@ those changes, and nothing for the places that only moved down the file.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import json
 import re
@@ -28,13 +29,17 @@ from click.testing import CliRunner
 from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fixture)
 
 import healthy_streets as hs
+from healthy_streets._files import sha256
 from healthy_streets.analysis.changes import CHANGE_COLUMNS, SAME_PLACE_M, Changes, changes_since
 from healthy_streets.cli import main
+from healthy_streets.history import public_url
+from healthy_streets.io import open311
 from healthy_streets.maps.index import index_page
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import EarlierBuild
 
 from conftest import SAMPLE, sample_project
+from fake_open311_server import FakeOpen311
 from map_pages import drawn
 
 HOSTILE_NAME = "=1+2 <img src=x onerror=alert(1)> {{7*7}}"
@@ -449,6 +454,54 @@ def test_the_index_and_a_map_in_the_words_of_the_audit(tmp_path):
         "Since the build of 12 October 2026: 2 new reports, 1 fixed or closed, 2 reports no "
         "longer in the data, 1 place added, none removed." in html.unescape(page)
     )
+
+
+def test_the_store_records_which_open311_service_the_reports_came_from(tmp_path, monkeypatch):
+    """The build's row in ``builds`` names the service (never its user name, password or
+    key) and says when the reports were fetched, and fingerprints the reports read."""
+    monkeypatch.setattr(open311, "MIN_INTERVAL_S", 0.0)
+    folder = tmp_path / "project"
+    write_project(folder)
+    write_places(folder, sample_places())
+    with FakeOpen311(sample_reports()) as server:
+        port = server.base.split(":")[2].split("/")[0]
+        address = f"http://jo:s3cret@127.0.0.1:{port}/open311/v2?api_key=k3y&format=json"
+        config = folder / "healthy-streets.toml"
+        config.write_text(
+            config.read_text().replace(
+                'file = "reports_open311.json"\nformat = "open311"\n',
+                f'open311 = "{address}"\njurisdiction_id = "chorley"\nsince = 2020-01-01\n',
+            )
+        )
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        build(folder)
+        after = dt.datetime.now(dt.UTC)
+        assert server.requests, "the reports came from the service"
+    with sqlite3.connect(folder / "out" / "healthy-streets.gpkg") as db:
+        (inputs,) = db.execute("SELECT inputs FROM builds").fetchone()
+    (entry,) = [i for i in json.loads(inputs) if i["role"] == "reports"]
+    assert entry["url"] == f"http://127.0.0.1:{port}/open311/v2/requests.json"
+    assert entry["jurisdiction_id"] == "chorley"
+    assert before <= dt.datetime.fromisoformat(entry["fetched_at"]) <= after
+    assert entry["sha256"] == sha256(Path(entry["path"]) / "requests.json")
+    for secret in ("s3cret", "k3y"):
+        assert secret not in json.dumps({k: v for k, v in entry.items() if k != "path"})
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("https://jo:pw@council.example/open311/v2", "https://council.example/open311/v2"),
+        (
+            "https://council.example:8443/v2/requests.json?jurisdiction_id=c&API_KEY=1&token=2"
+            "&access_token=3&client_secret=4&password=5",
+            "https://council.example:8443/v2/requests.json?jurisdiction_id=c",
+        ),
+        ("http://user@[::1]:8080/v2#part", "http://[::1]:8080/v2"),
+    ],
+)
+def test_a_recorded_service_address_carries_no_credentials(address, public):
+    assert public_url(address) == public
 
 
 def test_compare_last_in_the_project_file(tmp_path):
