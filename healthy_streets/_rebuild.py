@@ -50,6 +50,7 @@ import shapely
 from healthy_streets import settings
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
+from healthy_streets.history import public_url
 from healthy_streets.io.open311 import OPEN311_SERVER
 from healthy_streets.io.store import SOURCE_PATH
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
@@ -93,7 +94,7 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
     files = []
     for role, source in roles:
         if source.format == OPEN311_SERVER:
-            host = urlsplit(str(source.options["url"])).netloc
+            host = urlsplit(public_url(str(source.options["url"]))).netloc  # no password
             why = why or f"the reports come from the Open311 service at {host}, asked every build"
             continue
         if source.path is None or not source.path.is_file():

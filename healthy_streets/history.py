@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
+from healthy_streets._files import sha256
 from healthy_streets._version import __version__
 from healthy_streets.analysis.changes import COUNT_COLUMNS, Changes
 from healthy_streets.analysis.tables import OUTSIDE, OUTSIDE_NAME
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS
 
-__all__ = ["SINCE_LAST_SUFFIX", "build_record", "with_changes"]
+__all__ = ["SINCE_LAST_SUFFIX", "build_record", "public_url", "with_changes"]
 
 #: The summary's change columns are its counts' names with this ending.
 SINCE_LAST_SUFFIX = "_since_last"
+#: A query parameter whose name matches this holds a secret: never recorded.
+_SECRET_NAME = re.compile(r"key|token|secret|passw|auth|sig|session|credential", re.IGNORECASE)
 
 
 def build_record(
@@ -52,12 +58,17 @@ def build_record(
         The store update's provenance rows (each input's role, path and SHA-256).
     changes
         What changed since the last build, when the build compared.
+
+    Notes
+    -----
+    Each input of ``builds.inputs`` is its ``role``, ``path`` and ``sha256``; the reports
+    of an Open311 service (whose path is the cache folder the build read) are also said
+    by the service's ``url`` (without a user name, a password or a query parameter that
+    looks like a key or token), its ``jurisdiction_id`` and when they were ``fetched_at``
+    (UTC), and their ``sha256`` is that of the cached reports the build read.
     """
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    inputs = [
-        {"role": str(r.role), "path": str(r.path), "sha256": _text(r.sha256)}
-        for r in provenance.itertuples()
-    ]
+    inputs = [_input_entry(r) for r in provenance.itertuples()]
     build = pd.DataFrame(
         [
             [
@@ -99,6 +110,58 @@ def _text(value: Any) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
+def _input_entry(row: Any) -> dict[str, Any]:
+    """An input as ``builds.inputs`` lists it (an Open311 cache with its service)."""
+    entry = {"role": str(row.role), "path": str(row.path), "sha256": _text(row.sha256)}
+    if entry["sha256"] is not None:  # a file
+        return entry
+    return entry | _open311_origin(Path(str(row.path)))
+
+
+def _open311_origin(folder: Path) -> dict[str, Any]:
+    """Where the reports cached in an Open311 cache ``folder`` came from (its
+    ``state.json``, see :mod:`healthy_streets.io.open311`): the service's public address,
+    the jurisdiction, when they were fetched and the cached reports' SHA-256; nothing
+    for a folder that holds no such cache."""
+    try:
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        reports = folder / "requests.json"
+        digest = sha256(reports) if reports.is_file() else None
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(state, dict) or not isinstance(state.get("endpoint"), str):
+        return {}
+    return {
+        "sha256": digest,
+        "url": public_url(state["endpoint"]),
+        "jurisdiction_id": _text(state.get("jurisdiction_id")),
+        "fetched_at": _text(state.get("fetched_at")),
+    }
+
+
+def public_url(url: str) -> str:
+    """``url`` as a record may show it: without a user name and password, and without any
+    query parameter whose name looks like a key, token or password.
+
+    >>> public_url("https://jo:secret@council.example/open311/v2?api_key=abc&jurisdiction_id=x")
+    'https://council.example/open311/v2?jurisdiction_id=x'
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    try:
+        port = parts.port
+    except ValueError:  # not a number: said as no port
+        port = None
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _SECRET_NAME.search(name)
+    ]
+    netloc = host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
+
+
 def with_changes(
     tables: dict[str, pd.DataFrame], changes: Changes, zones: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
@@ -112,8 +175,7 @@ def with_changes(
     out["changes"] = listed
     summary = out.get("summary")
     if summary is not None and "zone_id" in summary:
-        per_zone = Changes(since=changes.since, table=listed).counts()
-        per_zone = per_zone.add_suffix(SINCE_LAST_SUFFIX)
+        per_zone = changes.counts().add_suffix(SINCE_LAST_SUFFIX)
         merged = summary.merge(per_zone, left_on="zone_id", right_index=True, how="left")
         for column in per_zone.columns:
             merged[column] = merged[column].fillna(0).astype("int64")

@@ -11,7 +11,10 @@ those changes, and nothing for the places that only moved down the file.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import html
 import json
+import re
 import shutil
 import sqlite3
 import uuid
@@ -26,12 +29,17 @@ from click.testing import CliRunner
 from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fixture)
 
 import healthy_streets as hs
-from healthy_streets.analysis.changes import SAME_PLACE_M, changes_since
+from healthy_streets._files import sha256
+from healthy_streets.analysis.changes import CHANGE_COLUMNS, SAME_PLACE_M, Changes, changes_since
 from healthy_streets.cli import main
+from healthy_streets.history import public_url
+from healthy_streets.io import open311
+from healthy_streets.maps.index import index_page
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import EarlierBuild
 
 from conftest import SAMPLE, sample_project
+from fake_open311_server import FakeOpen311
 from map_pages import drawn
 
 HOSTILE_NAME = "=1+2 <img src=x onerror=alert(1)> {{7*7}}"
@@ -170,7 +178,10 @@ def test_changes_carry_no_report_text_and_say_where(meeting):
 def test_the_build_prints_the_counts(meeting):
     changes = meeting.changes()
     new = (changes["change"] == "new_report").sum()
-    assert f"{new} new reports, 1 fixed or closed, 1 place added, 1 removed" in meeting.second
+    assert (
+        f"{new} new reports, 1 fixed or closed, 1 report no longer in the data, 1 place added, "
+        "1 renamed or recategorised, 1 removed." in meeting.second
+    )
 
 
 def test_the_summary_counts_each_zones_changes(meeting):
@@ -227,7 +238,7 @@ def test_each_change_is_marked_on_its_zones_map_and_counted_on_its_summary_row(m
     out = meeting.folder / "out"
     legend = {
         "report_fixed": "Reports fixed or closed",
-        "asset_added": "Places added or renamed",
+        "asset_added": "Places added",
         "asset_removed": "Places removed (where they were)",
     }
     for kind, position in where.items():
@@ -264,6 +275,233 @@ def test_every_build_is_recorded_in_the_store(meeting):
     assert len(new) and (second["new_reports"].reindex(new.index) == new).all()
     first = zones[zones["build_id"] == builds["build_id"].iloc[0]]
     assert first["new_reports"].isna().all(), "the first build compared with nothing"
+
+
+#: The words a reader sees for each count, and the kinds of change each counts (the tests'
+#: own copy: what the index, the maps and the build say must match these).
+SAID = [
+    (("new_report",), "new report", "new reports"),
+    (("report_fixed", "report_closed"), "fixed or closed", "fixed or closed"),
+    (("report_gone",), "report no longer in the data", "reports no longer in the data"),
+    (("asset_added",), "place added", "places added"),
+    (("asset_renamed",), "renamed or recategorised", "renamed or recategorised"),
+    (("asset_removed",), "removed", "removed"),
+]
+#: Each map legend's row -> the kinds of change it counts.
+LEGEND_ROWS = {
+    "New reports": ("new_report",),
+    "Reports fixed or closed": ("report_fixed", "report_closed"),
+    "Reports no longer in the data (not drawn: see tables/changes.csv)": ("report_gone",),
+    "Places added": ("asset_added",),
+    "Places renamed or recategorised": ("asset_renamed",),
+    "Places removed (where they were)": ("asset_removed",),
+}
+
+
+def said_of(kinds: pd.Series) -> str:
+    """What a reader should see for these changes, counts of none left out."""
+    parts = []
+    for counted, one, many in SAID:
+        n = int(kinds.isin(counted).sum())
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(parts) or "No change"
+
+
+def numbers_said(text: str) -> dict[tuple[str, ...], int]:
+    """The count a sentence gives for each kind of change (none said: 0)."""
+    found = {}
+    for counted, one, many in SAID:
+        match = re.search(rf"(\d+) (?:{re.escape(many)}|{re.escape(one)})\b", text)
+        found[counted] = int(match.group(1)) if match else 0
+    return found
+
+
+def index_cells(page: str) -> dict[str, str]:
+    """The index's "Since ..." cell of each row, by the row's zone name."""
+    cells = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S):
+        since = re.search(r'<td data-label="Since [^"]*">(.*?)</td>', row, flags=re.S)
+        if since:
+            name = re.sub(r"<[^>]+>", "", row.split("</td>")[0]).strip()
+            cells[html.unescape(name)] = html.unescape(since.group(1).strip())
+    return cells
+
+
+def since_heading(page: str) -> str:
+    return html.unescape(re.search(r'<p class="hs-since">(.*?)</p>', page).group(1))
+
+
+def since_legend(page: str) -> dict[str, str]:
+    """The legend's rows under "Since the last build": words -> how many."""
+    start = page.index("Since the last build (")
+    section = page[start : page.index("</section>", start)]
+    rows = re.findall(
+        r'<li data-hs-row="">.*?</span>([^<]*)<span class="hs-count">([^<]*)</span>', section
+    )
+    return {html.unescape(words): amount for words, amount in rows}
+
+
+def test_the_index_says_every_zones_changes_and_those_outside_all_zones(meeting):
+    changes = meeting.changes()
+    cells = index_cells((meeting.folder / "out" / "index.html").read_text(encoding="utf-8"))
+    zones = hs.read_zones(SAMPLE / "zones.geojson").layer["name"]
+    assert set(cells) == {*zones, "Outside all zones"}
+    outside = changes[changes["zone"] == "Outside all zones"]
+    assert len(outside), "the project has changes outside every zone"
+    assert cells["Outside all zones"] == said_of(outside["change"]) != "No change"
+    for name, cell in cells.items():
+        assert cell == said_of(changes.loc[changes["zone"] == name, "change"]), name
+
+
+def test_reports_no_longer_in_the_data_are_said_wherever_changes_are_counted(meeting):
+    changes = meeting.changes()
+    (zone_id,) = changes.loc[changes["change"] == "report_gone", "zone_id"]
+    name = changes.loc[changes["zone_id"] == zone_id, "zone"].iloc[0]
+    out = meeting.folder / "out"
+    assert (
+        "1 report no longer in the data"
+        in index_cells((out / "index.html").read_text(encoding="utf-8"))[name]
+    )
+    page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
+    assert "1 report no longer in the data" in since_heading(page)
+    assert (
+        since_legend(page)["Reports no longer in the data (not drawn: see tables/changes.csv)"]
+        == "1"
+    )
+    summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
+    gone = summary.set_index("zone_id")["reports_gone_since_last"].to_dict()
+    assert gone == {z: int(z == zone_id) for z in summary["zone_id"]}
+    assert "1 report no longer in the data" in meeting.second
+
+
+def test_each_maps_heading_and_legend_give_the_same_counts_as_changes_csv(meeting):
+    """The heading's counts, the legend's and changes.csv's agree on every map; the rings
+    drawn outside the zone are the legend's "nearby" and the heading's second sentence."""
+    changes = meeting.changes()
+    out = meeting.folder / "out"
+    for path in sorted((out / "maps").glob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        mine = changes.loc[changes["zone_id"] == path.stem, "change"]
+        heading = since_heading(page)
+        in_zone, _, nearby_text = heading.partition(" Also ringed on this map, outside the zone:")
+        assert numbers_said(in_zone) == numbers_said(said_of(mine)), path.stem
+        legend = since_legend(page)
+        here, near = {}, {}
+        for words, amount in legend.items():
+            match = re.fullmatch(r"(\d+)(?: \(\+(\d+) nearby\))?", amount)
+            assert match, amount
+            here[LEGEND_ROWS[words]] = int(match.group(1))
+            near[LEGEND_ROWS[words]] = int(match.group(2) or 0)
+        said_here, said_near = numbers_said(in_zone), numbers_said(nearby_text)
+        for kinds in LEGEND_ROWS.values():
+            assert here.get(kinds, 0) == said_here[kinds], (path.stem, kinds, heading, legend)
+            assert near.get(kinds, 0) == said_near[kinds], (path.stem, kinds, heading, legend)
+        rings = drawn(page).get("since_last", [])
+        inside = sum(n for kinds, n in here.items() if kinds != ("report_gone",))
+        assert len(rings) == inside + sum(near.values()), path.stem
+
+
+def test_the_index_and_a_map_in_the_words_of_the_audit(tmp_path):
+    """Outside every zone 2 new reports, 1 closed and a place added; in a zone, only two
+    reports no longer in the data; in another, nothing."""
+    rows = [
+        (None, "new_report", 53.65, -2.61),
+        (None, "new_report", 53.651, -2.611),
+        (None, "report_closed", 53.652, -2.612),
+        (None, "asset_added", 53.653, -2.613),
+        ("meadows", "report_gone", None, None),
+        ("meadows", "report_gone", None, None),
+    ]
+    table = pd.DataFrame(
+        [
+            dict.fromkeys(CHANGE_COLUMNS)
+            | {"zone_id": z, "change": k, "id": str(i), "lat": lat, "lon": lon}
+            for i, (z, k, lat, lon) in enumerate(rows)
+        ],
+        columns=CHANGE_COLUMNS,
+    )
+    empty = pd.DataFrame(columns=["report_id", "category", "status", "reported_at"])
+    changes = Changes(since=_earlier(empty, _places([])), table=table)
+    square = shapely.box(0, 0, 100, 100)
+    zones = gpd.GeoDataFrame(
+        {
+            "zone_id": ["meadows", "quiet"],
+            "name": ["Yarrow Meadows", "Quiet Lane"],
+            "status": "implemented",
+        },
+        geometry=[square, shapely.affinity.translate(square, 200)],
+        crs="EPSG:27700",
+    )
+    figures = pd.DataFrame(
+        {
+            "name": ["Yarrow Meadows", "Quiet Lane", "Outside all zones"],
+            "status": ["implemented", "implemented", None],
+            "street_km": [5.7, 1.0, 11.9],
+            "share_20mph": [1.0, 1.0, 0.03],
+            "assets": [21, 3, 59],
+            "reports_past_year": [43, 2, 120],
+        },
+        index=pd.Index(["meadows", "quiet", "(outside zones)"], name="zone_id"),
+    )
+    page = index_page(figures, zones, {}, since_last=changes)
+    assert index_cells(page) == {
+        "Yarrow Meadows": "2 reports no longer in the data",
+        "Quiet Lane": "No change",
+        "Outside all zones": "2 new reports, 1 fixed or closed, 1 place added",
+    }
+    assert (
+        "Since the build of 12 October 2026: 2 new reports, 1 fixed or closed, 2 reports no "
+        "longer in the data, 1 place added, none removed." in html.unescape(page)
+    )
+
+
+def test_the_store_records_which_open311_service_the_reports_came_from(tmp_path, monkeypatch):
+    """The build's row in ``builds`` names the service (never its user name, password or
+    key) and says when the reports were fetched, and fingerprints the reports read."""
+    monkeypatch.setattr(open311, "MIN_INTERVAL_S", 0.0)
+    folder = tmp_path / "project"
+    write_project(folder)
+    write_places(folder, sample_places())
+    with FakeOpen311(sample_reports()) as server:
+        port = server.base.split(":")[2].split("/")[0]
+        address = f"http://jo:s3cret@127.0.0.1:{port}/open311/v2?api_key=k3y&format=json"
+        config = folder / "healthy-streets.toml"
+        config.write_text(
+            config.read_text().replace(
+                'file = "reports_open311.json"\nformat = "open311"\n',
+                f'open311 = "{address}"\njurisdiction_id = "chorley"\nsince = 2020-01-01\n',
+            )
+        )
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        build(folder)
+        after = dt.datetime.now(dt.UTC)
+        assert server.requests, "the reports came from the service"
+    with sqlite3.connect(folder / "out" / "healthy-streets.gpkg") as db:
+        (inputs,) = db.execute("SELECT inputs FROM builds").fetchone()
+    (entry,) = [i for i in json.loads(inputs) if i["role"] == "reports"]
+    assert entry["url"] == f"http://127.0.0.1:{port}/open311/v2/requests.json"
+    assert entry["jurisdiction_id"] == "chorley"
+    assert before <= dt.datetime.fromisoformat(entry["fetched_at"]) <= after
+    assert entry["sha256"] == sha256(Path(entry["path"]) / "requests.json")
+    for secret in ("s3cret", "k3y"):
+        assert secret not in json.dumps({k: v for k, v in entry.items() if k != "path"})
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("https://jo:pw@council.example/open311/v2", "https://council.example/open311/v2"),
+        (
+            "https://council.example:8443/v2/requests.json?jurisdiction_id=c&API_KEY=1&token=2"
+            "&access_token=3&client_secret=4&password=5",
+            "https://council.example:8443/v2/requests.json?jurisdiction_id=c",
+        ),
+        ("http://user@[::1]:8080/v2#part", "http://[::1]:8080/v2"),
+    ],
+)
+def test_a_recorded_service_address_carries_no_credentials(address, public):
+    assert public_url(address) == public
 
 
 def test_compare_last_in_the_project_file(tmp_path):
@@ -391,7 +629,7 @@ def test_the_rings_are_drawn_offline_and_a_popup_shows_the_name_as_text(meeting,
       return document.querySelector('.leaflet-popup-content .hs-popup').innerText;
     }""")
     assert "Place added" in text and HOSTILE_NAME in text
-    assert page.locator(".hs-legend").inner_text().count("Places added or renamed") == 1
+    assert page.locator(".hs-legend").inner_text().count("Places added") == 1
     assert view.console_errors == [] and view.non_tile_failures() == []
     assert view.dialogs == []  # the name's onerror never ran
     page.close()

@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from healthy_streets.analysis.tables import OUTSIDE
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import EarlierBuild
 from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES
@@ -36,9 +37,13 @@ from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES
 __all__ = [
     "CHANGE_COLUMNS",
     "CHANGE_KINDS",
+    "COUNT_COLUMNS",
+    "COUNT_WORDS",
     "SAME_PLACE_M",
     "Changes",
     "changes_since",
+    "count_changes",
+    "describe_counts",
 ]
 
 #: A place found again within this distance (same category and name) is the same place.
@@ -71,13 +76,39 @@ CHANGE_COLUMNS = [
 ]
 #: The rows' columns while they are found (positions in the layers' CRS).
 _ROW_COLUMNS = [*CHANGE_COLUMNS[:-2], "x", "y"]
-#: Per-zone counts (the summary's extra columns, the index's "since" column).
+#: Per-zone counts (the summary's extra columns, the index's "since" column, each map's
+#: heading and legend): each count's name -> the kinds of change it counts. The one
+#: source of every count a page or table shows.
 COUNT_COLUMNS = {
     "new_reports": ("new_report",),
     "reports_fixed_or_closed": ("report_fixed", "report_closed"),
+    "reports_gone": ("report_gone",),
     "assets_added": ("asset_added",),
+    "assets_renamed": ("asset_renamed",),
     "assets_removed": ("asset_removed",),
 }
+#: How :func:`describe_counts` says each count: (some, with ``{n}`` and ``{s}`` for the
+#: plural's s; none, or ``None`` to say nothing when there are none).
+COUNT_WORDS: dict[str, tuple[str, str | None]] = {
+    "new_reports": ("{n} new report{s}", "no new reports"),
+    "reports_fixed_or_closed": ("{n} fixed or closed", "none fixed or closed"),
+    "reports_gone": ("{n} report{s} no longer in the data", None),
+    "assets_added": ("{n} place{s} added", "no places added"),
+    "assets_renamed": ("{n} renamed or recategorised", None),
+    "assets_removed": ("{n} removed", "none removed"),
+}
+
+
+def count_changes(table: pd.DataFrame) -> dict[str, int]:
+    """How many of ``table``'s changes each of :data:`COUNT_COLUMNS` counts.
+
+    >>> rows = pd.DataFrame({"change": ["new_report", "report_closed", "report_gone"]})
+    >>> count_changes(rows)["reports_fixed_or_closed"]
+    1
+    """
+    return {
+        column: int(table["change"].isin(kinds).sum()) for column, kinds in COUNT_COLUMNS.items()
+    }
 
 
 @dataclass
@@ -90,7 +121,7 @@ class Changes:
         The earlier build.
     table
         One row per change (:data:`CHANGE_COLUMNS`; ``lat``, ``lon`` in WGS 84, for a
-        place removed where it was).
+        place removed where it was; ``zone_id`` empty outside every zone).
     """
 
     since: EarlierBuild
@@ -98,38 +129,36 @@ class Changes:
     _counts: pd.DataFrame | None = field(default=None, repr=False)
 
     def counts(self) -> pd.DataFrame:
-        """Per ``zone_id`` (changes outside every zone are in :meth:`totals` only):
-        ``new_reports``, ``reports_fixed_or_closed``, ``assets_added``, ``assets_removed``."""
+        """Per ``zone_id`` (:data:`~healthy_streets.analysis.tables.OUTSIDE` for changes
+        outside every zone), each of :data:`COUNT_COLUMNS`."""
         if self._counts is None:
-            rows = self.table.dropna(subset=["zone_id"])
+            rows = self.table.assign(zone_id=self.table["zone_id"].fillna(OUTSIDE))
             counts = pd.DataFrame(
                 {
                     column: rows[rows["change"].isin(kinds)].groupby("zone_id").size()
                     for column, kinds in COUNT_COLUMNS.items()
-                }
+                },
+                columns=list(COUNT_COLUMNS),
             )
             self._counts = counts.fillna(0).astype("int64")
         return self._counts
 
     def totals(self) -> dict[str, int]:
         """Every count over the whole area (zones or not)."""
-        return {
-            column: int(self.table["change"].isin(kinds).sum())
-            for column, kinds in COUNT_COLUMNS.items()
-        }
+        return count_changes(self.table)
+
+    def zone_counts(self, zone_id: str) -> dict[str, int]:
+        """Every count of one zone (:data:`~healthy_streets.analysis.tables.OUTSIDE`: of
+        the area outside every zone); all nought for a zone where nothing changed."""
+        counts = self.counts()
+        if zone_id not in counts.index:
+            return dict.fromkeys(COUNT_COLUMNS, 0)
+        return {column: int(counts.at[zone_id, column]) for column in COUNT_COLUMNS}
 
     def sentence(self, *, zone_id: str | None = None) -> str:
         """``Since the build of 12 October 2026: 14 new reports, 6 fixed or closed, ...``
         for the whole area, or one zone."""
-        if zone_id is None:
-            totals = self.totals()
-        else:
-            counts = self.counts()
-            totals = (
-                {c: int(counts.at[zone_id, c]) for c in COUNT_COLUMNS}
-                if zone_id in counts.index
-                else dict.fromkeys(COUNT_COLUMNS, 0)
-            )
+        totals = self.totals() if zone_id is None else self.zone_counts(zone_id)
         return f"Since the build of {self.since.day}: {describe_counts(totals)}."
 
     def of_zone(self, zone_id: str) -> pd.DataFrame:
@@ -137,18 +166,26 @@ class Changes:
         return self.table[self.table["zone_id"] == zone_id]
 
 
-def describe_counts(counts: dict[str, int]) -> str:
-    """``14 new reports, 6 fixed or closed, 2 places added, none removed``."""
-    new, done = counts["new_reports"], counts["reports_fixed_or_closed"]
-    added, removed = counts["assets_added"], counts["assets_removed"]
-    return ", ".join(
-        [
-            f"{new:,} new report{'s' if new != 1 else ''}" if new else "no new reports",
-            f"{done:,} fixed or closed" if done else "none fixed or closed",
-            f"{added:,} place{'s' if added != 1 else ''} added" if added else "no places added",
-            f"{removed:,} removed" if removed else "none removed",
-        ]
-    )
+def describe_counts(counts: dict[str, int], *, only_found: bool = False) -> str:
+    """``14 new reports, 6 fixed or closed, 2 places added, none removed``: each count of
+    :data:`COUNT_COLUMNS` in the words of :data:`COUNT_WORDS` (those that say nothing when
+    there are none left out; with ``only_found``, every count of none left out).
+
+    >>> counts = dict.fromkeys(COUNT_COLUMNS, 0) | {"new_reports": 1, "reports_gone": 2}
+    >>> print(describe_counts(counts))  # doctest: +NORMALIZE_WHITESPACE
+    1 new report, none fixed or closed, 2 reports no longer in the data, no places added,
+    none removed
+    >>> print(describe_counts(counts, only_found=True))
+    1 new report, 2 reports no longer in the data
+    """
+    parts = []
+    for column, (some, none) in COUNT_WORDS.items():
+        n = counts[column]
+        if n:
+            parts.append(some.format(n=f"{n:,}", s="s" if n != 1 else ""))
+        elif none is not None and not only_found:
+            parts.append(none)
+    return ", ".join(parts)
 
 
 def changes_since(earlier: EarlierBuild, layers: Layers) -> Changes:

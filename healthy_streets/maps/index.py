@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets._files import check_output, write_text_atomic
-from healthy_streets.analysis.changes import Changes
+from healthy_streets.analysis.changes import Changes, describe_counts
 
 __all__ = ["index_page", "save_index"]
 
@@ -51,7 +51,6 @@ def index_page(
         What changed since the last build: said at the top, with a column of each zone's
         changes.
     """
-    counts = since_last.counts() if since_last is not None else None
     rows = []
     for zone_id, row in figures.iterrows():
         share = row["share_20mph"]
@@ -64,7 +63,7 @@ def index_page(
                 "share_20mph": "" if pd.isna(share) else f"{share:.0%}",
                 "assets": int(row["assets"]),
                 "reports_past_year": int(row["reports_past_year"]),
-                "since": _since_cell(counts, str(zone_id)) if counts is not None else None,
+                "since": _since_cell(since_last, str(zone_id)) if since_last is not None else None,
             }
         )
     outlines, viewbox = _outlines(zones, links)
@@ -82,17 +81,10 @@ def index_page(
     )
 
 
-def _since_cell(counts: pd.DataFrame, zone_id: str) -> str:
-    """A zone's changes in a few words: ``3 new, 1 fixed or closed; places +2 -1``."""
-    if zone_id not in counts.index:
-        return "No change"
-    row = counts.loc[zone_id]
-    parts = []
-    if row["new_reports"] or row["reports_fixed_or_closed"]:
-        parts.append(f"{row['new_reports']} new, {row['reports_fixed_or_closed']} fixed or closed")
-    if row["assets_added"] or row["assets_removed"]:
-        parts.append(f"places +{row['assets_added']} −{row['assets_removed']}")
-    return "; ".join(parts) or "No change"
+def _since_cell(changes: Changes, zone_id: str) -> str:
+    """A zone's changes in a few words (:func:`~healthy_streets.analysis.changes.describe_counts`,
+    the counts of none left out): ``3 new reports, 1 fixed or closed, 2 places added``."""
+    return describe_counts(changes.zone_counts(zone_id), only_found=True) or "No change"
 
 
 def save_index(html: str, path: str | Path, *, overwrite: bool = False) -> Path:

@@ -49,7 +49,7 @@ from healthy_streets.maps.elements import (
     ToolkitAssets,
     html,
 )
-from healthy_streets.maps.since_last import since_last_layer
+from healthy_streets.maps.since_last import since_last_marks
 from healthy_streets.maps.style import (
     ASSET_COLOURS,
     ASSET_SYMBOLS,
@@ -399,8 +399,7 @@ def draw_map(
     _add_streets(fmap, streets, legend)
     _add_assets(fmap, view.assets, legend)
     _add_reports(fmap, view.reports, legend, focus=focus)
-    if since_last is not None:
-        _add_since_last(fmap, since_last, view.area, view.zones.crs, legend)
+    since = None if since_last is None else _add_since_last(fmap, since_last, view, legend)
     zone_bounds = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
     fmap.fit_bounds(zone_bounds)
     if add_places:
@@ -433,7 +432,7 @@ def draw_map(
         legend,
         map_id=fmap.get_name(),
         streets=not view.streets.empty,
-        since=None if since_last is None else since_last.sentence(zone_id=str(zone_row["zone_id"])),
+        since=since,
     )
     fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
@@ -684,19 +683,20 @@ def _only(kind: str, key: str, label: str) -> Markup:
     )
 
 
-def _add_since_last(
-    fmap: folium.Map, changes: Changes, area: Any, crs: Any, legend: _Legend
-) -> None:
-    """Rings around what changed since the last build, near the zone."""
-    layer, rows = since_last_layer(changes, area, crs)
-    if layer is None:
-        return
-    fmap.add_child(layer)
+def _add_since_last(fmap: folium.Map, changes: Changes, view: MapView, legend: _Legend) -> str:
+    """Rings around what changed since the last build, near the zone, and the legend's
+    rows counting them; returns what the heading says (the zone's counts, and those ringed
+    nearby), from the same counts as the legend."""
+    zone_id = str(view.zone["zone_id"])
+    marks = since_last_marks(changes, view.area, view.zones.crs, zone_id=zone_id)
+    if marks.layer is not None:
+        fmap.add_child(marks.layer)
     legend.add(
         f"Since the last build ({changes.since.day})",
-        [_row(symbol, words, str(n)) for symbol, words, n in rows],
-        layer="since_last",
+        [_row(symbol, words, amount) for symbol, words, amount in marks.legend_rows()],
+        layer="since_last" if marks.layer is not None else "",
     )
+    return " ".join(filter(None, [changes.sentence(zone_id=zone_id), marks.nearby_sentence()]))
 
 
 def _add_basemap(

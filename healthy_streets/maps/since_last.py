@@ -3,21 +3,27 @@
 A ring around each new report and each place added, a dashed ring around each report fixed
 or closed, a faint dotted disc where a place was removed, in one layer ("Since the last
 build") that the legend lists with its counts. What is marked is worked out in the data
-(:func:`healthy_streets.analysis.changes.changes_since`); the page only draws it.
+(:func:`healthy_streets.analysis.changes.changes_since`); the page only draws it. The legend
+and the map's heading count the zone's changes from one source
+(:meth:`~healthy_streets.analysis.changes.Changes.zone_counts`); the rings drawn just
+outside the zone are added to the legend as "nearby", and said under the heading.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import shapely
 from markupsafe import Markup
 
-from healthy_streets.analysis.changes import Changes
+from healthy_streets.analysis.changes import COUNT_COLUMNS, Changes, count_changes, describe_counts
 from healthy_streets.maps.elements import GeoJsonLayer, html
 
-__all__ = ["SINCE_LAST_STYLES", "since_last_layer"]
+__all__ = ["SINCE_LAST_STYLES", "SinceLastMarks", "since_last_marks"]
+
+_NONE = Markup("")
 
 #: How each change is drawn: rings in black, told apart by their dashes and size (not by
 #: colour), over the report's or place's own marker.
@@ -43,30 +49,74 @@ SINCE_LAST_STYLES: dict[str, dict[str, Any]] = {
 }
 SINCE_LAST_STYLES["report_closed"] = SINCE_LAST_STYLES["report_fixed"]
 SINCE_LAST_STYLES["asset_renamed"] = SINCE_LAST_STYLES["asset_added"]
-#: Kinds drawn alike, counted together in the legend.
-_SAME_RING = {"report_closed": "report_fixed", "asset_renamed": "asset_added"}
-#: The legend's words for each drawn kind (fixed and closed share a ring).
+#: The legend's words for each count (:data:`~healthy_streets.analysis.changes.COUNT_COLUMNS`),
+#: in its order; its symbol is the ring of its first kind of change (none: not drawn).
 _LEGEND = {
-    "new_report": "New reports",
-    "report_fixed": "Reports fixed or closed",
-    "asset_added": "Places added or renamed",
-    "asset_removed": "Places removed (where they were)",
+    "new_reports": "New reports",
+    "reports_fixed_or_closed": "Reports fixed or closed",
+    "reports_gone": "Reports no longer in the data (not drawn: see tables/changes.csv)",
+    "assets_added": "Places added",
+    "assets_renamed": "Places renamed or recategorised",
+    "assets_removed": "Places removed (where they were)",
 }
 
 
-def since_last_layer(
-    changes: Changes, area: shapely.Geometry, crs: Any
-) -> tuple[GeoJsonLayer | None, list[tuple[Markup, str, int]]]:
-    """The layer marking the changes within ``area`` (in ``crs``), and the legend's rows:
-    (symbol, words, how many) for each kind drawn."""
+@dataclass
+class SinceLastMarks:
+    """What a zone's map shows of the changes since the last build.
+
+    Attributes
+    ----------
+    layer
+        The rings, around the changes within the map's view (``None``: none there).
+    zone
+        The zone's counts (:meth:`~healthy_streets.analysis.changes.Changes.zone_counts`):
+        what the heading says and the legend counts.
+    nearby
+        The counts of the changes ringed on the map outside the zone (in a neighbouring
+        zone, or outside every zone), which the legend adds as "nearby".
+    """
+
+    layer: GeoJsonLayer | None
+    zone: dict[str, int]
+    nearby: dict[str, int]
+
+    def legend_rows(self) -> list[tuple[Markup, str, str]]:
+        """(symbol, words, how many) for each count that is not nought here or nearby:
+        ``("…", "New reports", "1 (+2 nearby)")``."""
+        rows = []
+        for column, words in _LEGEND.items():
+            here, near = self.zone[column], self.nearby[column]
+            if not here and not near:
+                continue
+            kind = COUNT_COLUMNS[column][0]
+            symbol = _ring_symbol(SINCE_LAST_STYLES[kind]) if kind in SINCE_LAST_STYLES else _NONE
+            amount = f"{here:,}" + (f" (+{near:,} nearby)" if near else "")
+            rows.append((symbol, words, amount))
+        return rows
+
+    def nearby_sentence(self) -> str:
+        """``Also ringed on this map, outside the zone: 2 new reports.`` (empty if none)."""
+        said = describe_counts(self.nearby, only_found=True)
+        return f"Also ringed on this map, outside the zone: {said}." if said else ""
+
+
+def since_last_marks(
+    changes: Changes, area: shapely.Geometry, crs: Any, *, zone_id: str
+) -> SinceLastMarks:
+    """The marks of zone ``zone_id``'s map, whose view is ``area`` (in ``crs``): the rings
+    around the changes within it, the zone's counts and those of the changes ringed
+    outside the zone."""
+    zone = changes.zone_counts(zone_id)
     table = changes.table.dropna(subset=["lat", "lon"])
     table = table[table["change"].isin(SINCE_LAST_STYLES)]
     points = gpd.GeoSeries(gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326")
     if len(points):
         inside = points.to_crs(crs).within(area).to_numpy()
         table, points = table[inside], points[inside]
+    nearby = count_changes(table[table["zone_id"].astype("object") != zone_id])
     if table.empty:
-        return None, []
+        return SinceLastMarks(layer=None, zone=zone, nearby=nearby)
     frame = gpd.GeoDataFrame(
         table[["change", "change_text", "what", "street", "reported_on"]].astype("object"),
         geometry=points.to_numpy(),
@@ -95,13 +145,7 @@ def since_last_layer(
         ],
         key="since_last",
     )
-    kinds = frame["change"].replace(_SAME_RING).value_counts()
-    rows = [
-        (_ring_symbol(SINCE_LAST_STYLES[kind]), words, int(kinds[kind]))
-        for kind, words in _LEGEND.items()
-        if kind in kinds
-    ]
-    return layer, rows
+    return SinceLastMarks(layer=layer, zone=zone, nearby=nearby)
 
 
 def _ring_symbol(style: dict[str, Any]) -> Markup:

@@ -23,7 +23,9 @@ __all__ = [
     "EarlierBuild",
 ]
 
-#: One row per build: ``inputs`` is a JSON list of each input's role, path and SHA-256;
+#: One row per build: ``inputs`` is a JSON list of each input's role, path and SHA-256 (and
+#: for the reports of an Open311 service, its ``url`` without credentials, its
+#: ``jurisdiction_id`` and when they were ``fetched_at``);
 #: ``compared_with`` the build it was compared with (empty when it was not).
 BUILDS_COLUMNS = [
     "build_id",
