@@ -105,8 +105,9 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     assert sorted(result.layer["report_id"].astype(int)) == list(range(100, 112))
     assert all(q["jurisdiction_id"] == "chorley" for q in server.requests)
     ends = [q["end_date"] for q in server.requests]
-    windows = [(q["start_date"], q["end_date"]) for q in server.requests]
+    windows = [(q["start_date"], q["end_date"], q.get("page")) for q in server.requests]
     assert len(windows) == len(set(windows))  # no window asked twice
+    assert [q["page"] for q in server.requests if "page" in q] == ["2"]  # does it page? once
     assert any(a > b for a, b in itertools.pairwise(ends))  # earlier and earlier
     starts = {
         dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00")) for q in server.requests
@@ -120,16 +121,26 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     assert server.user_agents[0].startswith("healthy-streets/")
 
 
-def test_a_service_answering_oldest_first_is_walked_forward_through_the_dates(tmp_path):
+@pytest.mark.parametrize("cut", ["newest", "oldest"])
+def test_a_service_answering_oldest_first_is_walked_forward_through_the_dates(tmp_path, cut):
+    """Ten reports an answer, oldest first: the oldest ten of the dates asked, or (a service
+    that cuts its newest first, then turns them round) the newest ten."""
     thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
     with FakeOpen311(thirty) as server:
         answer = server.answer
-        server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten only
+        if cut == "newest":
+            server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten
+        else:
+            server.answer = lambda query: list(reversed(answer(query)[:10]))  # newest ten
         result = fetch(server, tmp_path, since=(NOW - dt.timedelta(days=60)).date())
     assert sorted(result.layer["report_id"].astype(int)) == list(range(300, 330))
     assert not [n for n in result.notes if "missing" in n or "not sent again" in n]
-    starts = [q["start_date"] for q in server.requests]
-    assert starts == sorted(starts) and len(set(starts)) == len(starts)  # later and later
+    assert result.notes[0].startswith("Fetched every report made since")
+    starts = [q["start_date"] for q in server.requests if "page" not in q]
+    windows = [(q["start_date"], q["end_date"]) for q in server.requests if "page" not in q]
+    assert len(set(windows)) == len(windows)  # no window asked twice
+    if cut == "newest":  # the window, the dates before its first answer, then later and later
+        assert starts[0] == starts[1] and starts[1:] == sorted(starts[1:])
 
 
 def test_429_is_waited_out_as_retry_after_says_and_a_500_tried_again():
@@ -297,7 +308,7 @@ def test_fixmystreet_that_ignores_updated_after_is_asked_for_recent_reports(tmp_
         third = server.since(third_from)
     assert "updated_after" in probe  # asked once, and found out
     assert all("updated_after" not in q for q in [*rest, *third])
-    refresh = min(q["start_date"] for q in rest)
+    refresh = min(q["start_date"] for q in rest if "start_date" in q)
     assert refresh > str(SINCE)  # not the whole period again
     assert dict(zip(second.layer["report_id"], second.layer["status"], strict=True))["100"] == (
         "closed"
@@ -618,28 +629,48 @@ def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
 
 
 def test_reports_a_limited_answer_leaves_out_are_kept_not_taken_as_removed(tmp_path):
-    """A service whose answers have no order, with a limit of its own below the page asked,
-    leaves out most of a window's reports: so many missing at once are kept in the cache,
-    and the fetch says why; a few removed by the council still leave it."""
+    """A service whose own limit falls while it is read (ten reports an answer, then five)
+    leaves out reports the walk took as sent: so many missing at once are kept in the
+    cache, and the fetch says why; a few removed by the council still leave it."""
     thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
     since = (NOW - dt.timedelta(days=60)).date()
     with FakeOpen311(thirty) as server:
         assert len(fetch(server, tmp_path, since=since).layer) == 30
         answer = server.answer
+        windows = []
 
-        def ten_in_no_order(query):
-            return sorted(answer(query), key=lambda r: int(r["service_request_id"]) % 7)[:10]
+        def falling(query):  # ten for the first window of dates asked, then five
+            windows.append("start_date" in query)
+            return answer(query)[: 10 if windows.count(True) <= 1 else 5]
 
-        server.answer = ten_in_no_order
+        server.answer = falling
         limited = fetch(server, tmp_path, since=since)
         server.answer = answer
         del server.reports["300"], server.reports["301"]  # hidden by the council
         removed = fetch(server, tmp_path, since=since)
     assert len(limited.layer) == 30
     [note] = [n for n in limited.notes if "were not sent again" in n]
-    assert note.startswith("20 of the 30 reports fetched before")
+    assert note.startswith("16 of the 30 reports fetched before")  # 10, then 4 and the 10th
     assert "looks like a limit of the service" in note
     assert len(removed.layer) == 28 and "2 no longer on the service" in " ".join(removed.notes)
+
+
+def test_answers_that_cannot_be_shown_complete_are_said(tmp_path):
+    """A service that sends the same ten reports, in no order, whatever dates are asked:
+    the walk cannot show it has every report, keeps what came and says so, never that it
+    fetched every report."""
+    thirty = [report(300 + i, 1 + i) for i in range(30)]
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(thirty) as server:
+        same = sorted(server.answer({}), key=lambda r: int(r["service_request_id"]) % 7)[:10]
+        server.answer = lambda query: list(same)
+        result = fetch(server, tmp_path, since=since)
+    assert len(result.layer) == 10
+    assert result.notes[0].startswith("Fetched the reports made since")
+    assert "some may be missing" in result.notes[0]
+    assert not [n for n in result.notes if n.startswith("Fetched every report")]
+    assert [n for n in result.notes if "some of them may be missing" in n]
+    assert len(server.requests) < 10  # the same answer again is not asked for ever
 
 
 def test_since_is_a_day_in_the_councils_time(tmp_path):
