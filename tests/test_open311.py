@@ -752,8 +752,9 @@ def test_old_open_reports_are_asked_for_again_by_id(tmp_path, monkeypatch):
     assert by_id == ["106,107,108,109", "110,111"]  # the six made more than 90 days ago
     statuses = dict(zip(second.layer["report_id"], second.layer["status"], strict=True))
     assert [statuses[n] for n in ("101", "108", "111", "110")] == ["closed"] * 3 + ["open"]
-    assert "the 6 reports made before then that were open were asked for again by id" in (
-        second.notes[0]
+    assert (
+        "the 6 reports made before then that were open were asked for again by id"
+        in (second.notes[0])
     )
     assert "0 new reports, 3 updated." in second.notes[1]
     assert json.loads((tmp_path / "state.json").read_text())["by_id"] is True
@@ -777,9 +778,9 @@ def test_a_service_that_cannot_be_asked_by_ids_says_what_was_not_checked(tmp_pat
     said = "6 open reports made more than 90 days ago were not checked again"
     assert said in second.notes[0] and said in third.notes[0]
     assert "a closing since the last fetch is not known" in second.notes[0]
-    assert dict(zip(third.layer["report_id"], third.layer["status"], strict=True))[
-        "108"
-    ] == "open"  # closed 123 days after it was made: not known, and said
+    assert (
+        dict(zip(third.layer["report_id"], third.layer["status"], strict=True))["108"] == "open"
+    )  # closed 123 days after it was made: not known, and said
     assert json.loads((tmp_path / "state.json").read_text())["by_id"] is False
     assert len(third.layer) == 12 and not [n for n in third.notes if "Offline" in n]
 

@@ -18,18 +18,27 @@ was made (``start_date``, ``end_date``: at most 90 days apart), by ``status`` an
 (FixMyStreet requires one). It has no area filter, no paging and no "updated since". Some
 services page (``page``/``page_size``, an extension the Open311 wiki lists for Chicago,
 Boston, Toronto...); FixMyStreet does not: it answers at most 1000 requests (or
-``max_requests``), newest first, and says to walk the dates. So this client asks for a
-window of dates; a full answer is followed by the next page where the service pages, else
-by the window before the oldest report returned (after the newest, for a service that
-answers oldest first; for one whose answers have no order, by the two halves of the
-window).
+``max_requests``, or a lower limit of the site's own), newest first, and says to walk the
+dates. So this client asks for a window of dates; a short first answer is followed once by
+page 2, to learn whether the service pages (remembered in the state); an answer that may
+have been cut at the service's limit (as many reports of the dates asked as the most it has
+sent at once) is followed by the next page where the service pages, else by the window
+before the oldest report returned (after the newest, for a service that answers oldest
+first, and before its oldest once; for one whose answers have no order, by the two halves
+of the window). Only the reports of the dates asked count for an answer's order and size; a
+report from other dates is the service's fault. Dates whose answers cannot be shown to
+hold every report are said in the notes, and the fetch never says it has them all.
 
 **Only what changed.** The cache remembers when it was fetched and the latest
 ``updated_datetime`` it holds. The next fetch asks for reports updated since then
 (``updated_after``, an extension some services honour); a service that answers with older
 reports too (FixMyStreet does) is remembered as not honouring it, and asked instead for the
 reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
-longer: new reports, and the status of recent ones. An updated report replaces its earlier
+longer: new reports, and the status of recent ones; the older reports that were open are
+asked for again by id (``service_request_id``, :data:`BY_ID_BATCH` at a time) where the
+service honours a list of ids, else the notes say how many were not checked again. Only
+the reports kept (made since the first day asked, in the area) are counted as new. An
+updated report replaces its earlier
 version (by ``service_request_id``); a report made in those dates that the service no
 longer sends (hidden or deleted) leaves the cache.
 
@@ -524,10 +533,10 @@ class _Walker:
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
         ended: ``complete`` (an empty page, or one shorter than the first, from a service
-        that pages; a service not yet known to page is asked for page 2 once), ``full`` (as many as asked, from a service that does not page; or pages
-        that overlapped, as when the service changed its page size while they were read)
-        or ``short`` (fewer than asked: all, unless the service has a lower limit of its
-        own)."""
+        that pages; a service not yet known to page is asked for page 2 once), ``full``
+        (as many as asked, from a service that does not page; or pages that overlapped, as
+        when the service changed its page size while they were read) or ``short`` (fewer
+        than asked: all, unless the service has a lower limit of its own)."""
         size = {"page_size": str(PAGE_SIZE), "max_requests": str(PAGE_SIZE)}
         items = self.client.get({**query, **size})
         paging = self.state.get("paging")
@@ -569,7 +578,7 @@ def _made_between(
 ) -> list[tuple[object, dt.datetime]]:
     """The reports made from ``low`` to ``high`` (excluded), each with when it was made, in
     the order the service sent them (items with no id or no readable date left out)."""
-    out = []
+    out: list[tuple[object, dt.datetime]] = []
     for item in items:
         if not isinstance(item, dict) or _id_of(item) is None:
             continue
