@@ -4,8 +4,11 @@ As FixMyStreet's does (``perllib/FixMyStreet/App/Controller/Open311.pm``): a
 ``jurisdiction_id`` is required (without one, a web page saying so), ``start_date`` and
 ``end_date`` filter the date a report was made (``>=`` and ``<``), ``status`` is ``open`` or
 ``closed``, answers hold at most ``limit`` requests (fewer with ``max_requests``), newest
-first, and there is neither paging nor ``updated_after``. Switches make it page
-(``page``/``page_size``) or honour ``updated_after``, as some other services do; ``script``
+first, and there is neither paging nor ``updated_after``; ``service_request_id`` names one
+report (FixMyStreet turns it into ``id = <value>``, so a comma-delimited list is a database
+error there: a 500). Switches make it page (``page``/``page_size``), honour ``updated_after``,
+or take a list of ids (``by_id="list"``, as GeoReport v2 says: it overrides every other
+filter) or ignore them (``by_id="ignored"``), as some other services do; ``script``
 queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests;
 ``delay_s`` makes every answer wait (a service that hangs), until the server is closed.
 """
@@ -47,12 +50,14 @@ class FakeOpen311:
         pages: bool = False,
         updated_after: bool = False,
         needs_jurisdiction: bool = True,
+        by_id: str = "one",
     ) -> None:
         self.reports = {str(r["service_request_id"]): dict(r) for r in reports}
         self.limit = limit
         self.pages = pages
         self.updated_after = updated_after
         self.needs_jurisdiction = needs_jurisdiction
+        self.by_id = by_id
         self.script: list[Failure] = []
         self.junk: list[object] = []  # malformed items, sent once with the next answer
         self.delay_s = 0.0  # seconds before each answer: a service that hangs
@@ -85,6 +90,11 @@ class FakeOpen311:
 
     def answer(self, query: dict[str, str]) -> list[object]:
         chosen = list(self.reports.values())
+        wanted = query.get("service_request_id") if self.by_id != "ignored" else None
+        if wanted and self.by_id == "list":  # overrides every other filter
+            return [r for r in chosen if str(r["service_request_id"]) in wanted.split(",")]
+        if wanted:
+            chosen = [r for r in chosen if str(r["service_request_id"]) == wanted]
         made = {id(r): moment(r["requested_datetime"]) for r in chosen}
         if "start_date" in query:
             chosen = [r for r in chosen if made[id(r)] >= moment(query["start_date"])]
@@ -147,6 +157,10 @@ class FakeOpen311:
                 if server.needs_jurisdiction and not query.get("jurisdiction_id"):
                     page = "<html><body><p>Note: ERROR: Missing jurisdiction_id</p></body></html>"
                     self._send(200, page, "text/html; charset=utf-8")
+                    return
+                if server.by_id == "one" and "," in query.get("service_request_id", ""):
+                    error = "DBI Exception: invalid input syntax for type integer"
+                    self._send(500, f"<html><body>{error}</body></html>", "text/html")
                     return
                 with server.lock:
                     items = server.answer(query)

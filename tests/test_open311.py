@@ -105,8 +105,9 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     assert sorted(result.layer["report_id"].astype(int)) == list(range(100, 112))
     assert all(q["jurisdiction_id"] == "chorley" for q in server.requests)
     ends = [q["end_date"] for q in server.requests]
-    windows = [(q["start_date"], q["end_date"]) for q in server.requests]
+    windows = [(q["start_date"], q["end_date"], q.get("page")) for q in server.requests]
     assert len(windows) == len(set(windows))  # no window asked twice
+    assert [q["page"] for q in server.requests if "page" in q] == ["2"]  # does it page? once
     assert any(a > b for a, b in itertools.pairwise(ends))  # earlier and earlier
     starts = {
         dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00")) for q in server.requests
@@ -120,16 +121,26 @@ def test_fixmystreet_is_walked_back_through_the_dates(tmp_path):
     assert server.user_agents[0].startswith("healthy-streets/")
 
 
-def test_a_service_answering_oldest_first_is_walked_forward_through_the_dates(tmp_path):
+@pytest.mark.parametrize("cut", ["newest", "oldest"])
+def test_a_service_answering_oldest_first_is_walked_forward_through_the_dates(tmp_path, cut):
+    """Ten reports an answer, oldest first: the oldest ten of the dates asked, or (a service
+    that cuts its newest first, then turns them round) the newest ten."""
     thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
     with FakeOpen311(thirty) as server:
         answer = server.answer
-        server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten only
+        if cut == "newest":
+            server.answer = lambda query: list(reversed(answer(query)))[:10]  # oldest ten
+        else:
+            server.answer = lambda query: list(reversed(answer(query)[:10]))  # newest ten
         result = fetch(server, tmp_path, since=(NOW - dt.timedelta(days=60)).date())
     assert sorted(result.layer["report_id"].astype(int)) == list(range(300, 330))
     assert not [n for n in result.notes if "missing" in n or "not sent again" in n]
-    starts = [q["start_date"] for q in server.requests]
-    assert starts == sorted(starts) and len(set(starts)) == len(starts)  # later and later
+    assert result.notes[0].startswith("Fetched every report made since")
+    starts = [q["start_date"] for q in server.requests if "page" not in q]
+    windows = [(q["start_date"], q["end_date"]) for q in server.requests if "page" not in q]
+    assert len(set(windows)) == len(windows)  # no window asked twice
+    if cut == "newest":  # the window, the dates before its first answer, then later and later
+        assert starts[0] == starts[1] and starts[1:] == sorted(starts[1:])
 
 
 def test_429_is_waited_out_as_retry_after_says_and_a_500_tried_again():
@@ -297,7 +308,7 @@ def test_fixmystreet_that_ignores_updated_after_is_asked_for_recent_reports(tmp_
         third = server.since(third_from)
     assert "updated_after" in probe  # asked once, and found out
     assert all("updated_after" not in q for q in [*rest, *third])
-    refresh = min(q["start_date"] for q in rest)
+    refresh = min(q["start_date"] for q in rest if "start_date" in q)
     assert refresh > str(SINCE)  # not the whole period again
     assert dict(zip(second.layer["report_id"], second.layer["status"], strict=True))["100"] == (
         "closed"
@@ -618,28 +629,48 @@ def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
 
 
 def test_reports_a_limited_answer_leaves_out_are_kept_not_taken_as_removed(tmp_path):
-    """A service whose answers have no order, with a limit of its own below the page asked,
-    leaves out most of a window's reports: so many missing at once are kept in the cache,
-    and the fetch says why; a few removed by the council still leave it."""
+    """A service whose own limit falls while it is read (ten reports an answer, then five)
+    leaves out reports the walk took as sent: so many missing at once are kept in the
+    cache, and the fetch says why; a few removed by the council still leave it."""
     thirty = [report(300 + i, 1 + i) for i in range(30)]  # the last month: one window
     since = (NOW - dt.timedelta(days=60)).date()
     with FakeOpen311(thirty) as server:
         assert len(fetch(server, tmp_path, since=since).layer) == 30
         answer = server.answer
+        windows = []
 
-        def ten_in_no_order(query):
-            return sorted(answer(query), key=lambda r: int(r["service_request_id"]) % 7)[:10]
+        def falling(query):  # ten for the first window of dates asked, then five
+            windows.append("start_date" in query)
+            return answer(query)[: 10 if windows.count(True) <= 1 else 5]
 
-        server.answer = ten_in_no_order
+        server.answer = falling
         limited = fetch(server, tmp_path, since=since)
         server.answer = answer
         del server.reports["300"], server.reports["301"]  # hidden by the council
         removed = fetch(server, tmp_path, since=since)
     assert len(limited.layer) == 30
     [note] = [n for n in limited.notes if "were not sent again" in n]
-    assert note.startswith("20 of the 30 reports fetched before")
+    assert note.startswith("16 of the 30 reports fetched before")  # 10, then 4 and the 10th
     assert "looks like a limit of the service" in note
     assert len(removed.layer) == 28 and "2 no longer on the service" in " ".join(removed.notes)
+
+
+def test_answers_that_cannot_be_shown_complete_are_said(tmp_path):
+    """A service that sends the same ten reports, in no order, whatever dates are asked:
+    the walk cannot show it has every report, keeps what came and says so, never that it
+    fetched every report."""
+    thirty = [report(300 + i, 1 + i) for i in range(30)]
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(thirty) as server:
+        same = sorted(server.answer({}), key=lambda r: int(r["service_request_id"]) % 7)[:10]
+        server.answer = lambda query: list(same)
+        result = fetch(server, tmp_path, since=since)
+    assert len(result.layer) == 10
+    assert result.notes[0].startswith("Fetched the reports made since")
+    assert "some may be missing" in result.notes[0]
+    assert not [n for n in result.notes if n.startswith("Fetched every report")]
+    assert [n for n in result.notes if "some of them may be missing" in n]
+    assert len(server.requests) < 10  # the same answer again is not asked for ever
 
 
 def test_since_is_a_day_in_the_councils_time(tmp_path):
@@ -657,3 +688,111 @@ def test_since_is_a_day_in_the_councils_time(tmp_path):
     first_start = min(q["start_date"] for q in server.requests[:asked])
     assert first_start == first_moment(summer) == f"{summer - dt.timedelta(days=1)}T23:00:00Z"
     assert all(q.get("start_date", "9") > f"{summer}" for q in again)  # not the months before
+
+
+def test_a_report_from_other_dates_in_an_answer_does_not_stop_the_walk_back(tmp_path):
+    """FixMyStreet answering ten at a time, its first answer carrying a valid report made
+    years before the dates asked: every report of the dates is fetched all the same, and
+    the report from 2020 (before the first day asked) is neither kept nor counted."""
+    forty = [report(300 + i, 1 + i) for i in range(40)]
+    stray = report(1, 0, requested_datetime="2020-01-01T00:00:00Z")
+    stray["updated_datetime"] = stray["requested_datetime"]
+    with FakeOpen311(forty, limit=10) as server:
+        server.junk = [stray]
+        result = fetch(server, tmp_path, since=(NOW - dt.timedelta(days=60)).date())
+    assert sorted(result.layer["report_id"].astype(int)) == list(range(300, 340))
+    assert result.notes[0].startswith("Fetched every report made since")
+    assert " 40 new reports, 0 updated." in result.notes[1]  # not 41
+    assert not [n for n in result.notes if "missing" in n]
+
+
+@pytest.mark.parametrize(
+    ("limit", "pages"), [(5, ["1", "2", "3"]), (20, ["1", "2"])], ids=["more", "empty"]
+)
+def test_a_service_paging_below_the_size_asked_is_found_to_page(tmp_path, limit, pages):
+    """A service that pages by at most ``limit`` (fewer than the 1000 asked): its short
+    first answer is followed by page 2 once, to learn whether it pages (new reports, or
+    none: it does), and that is remembered."""
+    recent = [report(100 + i, 1 + 4 * i) for i in range(12)]  # the last 45 days: one window
+    with FakeOpen311(recent, pages=True, limit=limit) as server:
+        server.answer = lambda query, answer=server.answer: list(reversed(answer(query)))
+        result = fetch(server, tmp_path, since=(NOW - dt.timedelta(days=60)).date())
+    assert sorted(result.layer["report_id"].astype(int)) == list(range(100, 112))
+    assert [q.get("page", "1") for q in server.requests] == pages
+    assert result.notes[0].startswith("Fetched every report made since")
+    assert json.loads((tmp_path / "state.json").read_text())["paging"] is True
+
+
+def test_a_service_that_does_not_page_is_asked_for_page_2_once(tmp_path):
+    with FakeOpen311(twelve()) as server:  # FixMyStreet: the same answer again
+        fetch(server, tmp_path)
+        first = len(server.requests)
+        fetch(server, tmp_path)
+    assert [q["page"] for q in server.requests if "page" in q] == ["2"]
+    assert all("page" not in q for q in server.since(first))
+    assert json.loads((tmp_path / "state.json").read_text())["paging"] is False
+
+
+def close(server, number):
+    server.reports[str(number)].update(status="closed", updated_datetime=w3c(NOW))
+
+
+def test_old_open_reports_are_asked_for_again_by_id(tmp_path, monkeypatch):
+    """A service that ignores updated_after but takes a list of ids: the reports made
+    before the dates asked again that were open are asked for by id, a few at a time, and
+    their closing is seen."""
+    monkeypatch.setattr(open311, "BY_ID_BATCH", 4)
+    with FakeOpen311(twelve(), by_id="list") as server:
+        fetch(server, tmp_path)
+        first = len(server.requests)
+        for number in (101, 108, 111):  # made 18, 123 and 168 days ago
+            close(server, number)
+        second = fetch(server, tmp_path)
+    by_id = [q["service_request_id"] for q in server.since(first) if "service_request_id" in q]
+    assert by_id == ["106,107,108,109", "110,111"]  # the six made more than 90 days ago
+    statuses = dict(zip(second.layer["report_id"], second.layer["status"], strict=True))
+    assert [statuses[n] for n in ("101", "108", "111", "110")] == ["closed"] * 3 + ["open"]
+    assert (
+        "the 6 reports made before then that were open were asked for again by id"
+        in (second.notes[0])
+    )
+    assert "0 new reports, 3 updated." in second.notes[1]
+    assert json.loads((tmp_path / "state.json").read_text())["by_id"] is True
+
+
+@pytest.mark.parametrize("by_id", ["one", "ignored"])
+def test_a_service_that_cannot_be_asked_by_ids_says_what_was_not_checked(tmp_path, by_id):
+    """FixMyStreet takes one id, not a list (a list is a server error there, not tried
+    again); another service ignores the ids. Either way the fetch says how many old open
+    reports were not checked again, and does not ask again next time."""
+    with FakeOpen311(twelve(), by_id=by_id) as server:
+        fetch(server, tmp_path)
+        first = len(server.requests)
+        second = fetch(server, tmp_path)  # FixMyStreet's answer to updated_after: all
+        asked = server.since(first)
+        third_from = len(server.requests)
+        close(server, 108)
+        third = fetch(server, tmp_path)
+    assert len([q for q in asked if "service_request_id" in q]) == 1  # once, not retried
+    assert not [q for q in server.since(third_from) if "service_request_id" in q]
+    said = "6 open reports made more than 90 days ago were not checked again"
+    assert said in second.notes[0] and said in third.notes[0]
+    assert "a closing since the last fetch is not known" in second.notes[0]
+    assert (
+        dict(zip(third.layer["report_id"], third.layer["status"], strict=True))["108"] == "open"
+    )  # closed 123 days after it was made: not known, and said
+    assert json.loads((tmp_path / "state.json").read_text())["by_id"] is False
+    assert len(third.layer) == 12 and not [n for n in third.notes if "Offline" in n]
+
+
+def test_reports_before_the_first_day_are_not_counted_as_new(tmp_path):
+    """FixMyStreet answers updated_after (which it ignores) with its newest reports, some
+    made before the first day asked for: a second fetch with nothing changed counts none."""
+    with FakeOpen311(twelve()) as server:
+        args = ["reports", "--open311", server.url, "--since", str(NOW.date() - dt.timedelta(20))]
+        args += ["--jurisdiction-id", "chorley", "--cache", str(tmp_path)]
+        first = CliRunner().invoke(main, args)
+        second = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert ": 2 new reports, 0 updated." in first.output  # made 3 and 18 days ago
+    assert ": 0 new reports, 0 updated." in second.output

@@ -18,18 +18,27 @@ was made (``start_date``, ``end_date``: at most 90 days apart), by ``status`` an
 (FixMyStreet requires one). It has no area filter, no paging and no "updated since". Some
 services page (``page``/``page_size``, an extension the Open311 wiki lists for Chicago,
 Boston, Toronto...); FixMyStreet does not: it answers at most 1000 requests (or
-``max_requests``), newest first, and says to walk the dates. So this client asks for a
-window of dates; a full answer is followed by the next page where the service pages, else
-by the window before the oldest report returned (after the newest, for a service that
-answers oldest first; for one whose answers have no order, by the two halves of the
-window).
+``max_requests``, or a lower limit of the site's own), newest first, and says to walk the
+dates. So this client asks for a window of dates; a short first answer is followed once by
+page 2, to learn whether the service pages (remembered in the state); an answer that may
+have been cut at the service's limit (as many reports of the dates asked as the most it has
+sent at once) is followed by the next page where the service pages, else by the window
+before the oldest report returned (after the newest, for a service that answers oldest
+first, and before its oldest once; for one whose answers have no order, by the two halves
+of the window). Only the reports of the dates asked count for an answer's order and size; a
+report from other dates is the service's fault. Dates whose answers cannot be shown to
+hold every report are said in the notes, and the fetch never says it has them all.
 
 **Only what changed.** The cache remembers when it was fetched and the latest
 ``updated_datetime`` it holds. The next fetch asks for reports updated since then
 (``updated_after``, an extension some services honour); a service that answers with older
 reports too (FixMyStreet does) is remembered as not honouring it, and asked instead for the
 reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
-longer: new reports, and the status of recent ones. An updated report replaces its earlier
+longer: new reports, and the status of recent ones; the older reports that were open are
+asked for again by id (``service_request_id``, :data:`BY_ID_BATCH` at a time) where the
+service honours a list of ids, else the notes say how many were not checked again. Only
+the reports kept (made since the first day asked, in the area) are counted as new. An
+updated report replaces its earlier
 version (by ``service_request_id``); a report made in those dates that the service no
 longer sends (hidden or deleted) leaves the cache.
 
@@ -313,8 +322,12 @@ class Open311Client:
         self.waits: list[float] = []
         self._last: float | None = None
 
-    def get(self, params: Mapping[str, str]) -> list[object]:
+    def get(self, params: Mapping[str, str], *, retry_errors: bool = True) -> list[object]:
         """One answer of the service: its service requests, as they came.
+
+        ``retry_errors=False`` asks once for what the service may not support: a server
+        error (5xx) is then an :class:`~healthy_streets.errors.InputFileError` at once, not
+        tried again (a ``429`` is still waited out).
 
         Raises
         ------
@@ -324,10 +337,10 @@ class Open311Client:
             The service answers with an error, or with something that is not GeoReport.
         """
         query = {**self.endpoint.base_params(), **params}
-        response = self._answer(query)
+        response = self._answer(query, retry_errors=retry_errors)
         return _items_of(response, self.endpoint.url)
 
-    def _answer(self, query: dict[str, str]) -> requests.Response:
+    def _answer(self, query: dict[str, str], *, retry_errors: bool) -> requests.Response:
         for attempt in range(RETRIES + 1):
             if self._last is not None:
                 self._pause(MIN_INTERVAL_S - (self.clock() - self._last))
@@ -347,7 +360,8 @@ class Open311Client:
                     ) from None
                 self._pause(BACKOFF_S * 2**attempt)
                 continue
-            if response.status_code == 429 or response.status_code >= 500:
+            busy = response.status_code == 429 or (response.status_code >= 500 and retry_errors)
+            if busy:
                 wait = _retry_after(response)
                 if last or (wait is not None and wait > MAX_WAIT_S):
                     raise _BusyError(_status_text(response, wait))
@@ -468,6 +482,11 @@ class _Walker:
         self.seen: set[str | None] = set()
         #: The windows of dates whose every report is in hand.
         self.covered: list[tuple[dt.datetime, dt.datetime]] = []
+        #: The most reports of the dates asked one answer held: a lower bound of the
+        #: service's own limit, so an answer with fewer held every report of its dates.
+        self.most = 0
+        #: Whether every window asked was shown complete.
+        self.complete = True
 
     def window(self, start: dt.datetime, end: dt.datetime) -> None:
         """Every report made from ``start`` (included) to ``end`` (excluded).
@@ -475,54 +494,60 @@ class _Walker:
         An answer may hold fewer reports than the window does, even below the page size
         asked (FixMyStreet's own limit may be lower), so an answer newest first is followed
         by the dates before its oldest report (one oldest first by the dates after its
-        newest), until an answer brings nothing new.
+        newest; one in no order by the two halves of its dates), until an answer holds fewer
+        reports than the most the service has sent at once: then it held them all. Only the
+        reports made in the dates asked count: one from other dates is the service's fault,
+        kept but not taken for the answer's order or its limit. Dates whose answers cannot
+        be shown complete are said in the notes (and the window is not taken as covered).
         """
-        pending, notes = [(start, end)], len(self.walk.notes)
+        pending, complete = [(start, end)], True
         while pending:
             low, high = pending.pop()
             query = {"start_date": _w3c(low), "end_date": _w3c(high)}
             items, how = self.pages(query)
-            new = [i for i in items if _id_of(i) not in self.seen]
+            inside = _made_between(items, low, high)
+            new = [i for i, _ in inside if _id_of(i) not in self.seen]
             self.seen |= {_id_of(i) for i in items}
             self.walk.items += items
-            if how == "complete" or not new:
+            if how == "complete":
                 continue
-            moments = _moments(items)
-            oldest, newest = (min(moments), max(moments)) if moments else (None, None)
-            before = oldest + dt.timedelta(seconds=1) if oldest is not None else high
-            if oldest is not None and low < oldest and before < high and _in_order(moments, -1):
-                pending.append((low, before))  # FixMyStreet's way: the dates before these
-            elif newest is not None and low < newest < high and _in_order(moments, 1):
-                pending.append((newest, high))  # oldest first: the dates after these
-            elif how != "full":
-                continue
-            elif high - low > dt.timedelta(seconds=2):
-                middle = low + (high - low) / 2
-                pending += [(low, middle), (middle, high)]
-            else:
+            size = len({_id_of(i) for i, _ in inside})
+            self.most = max(self.most, size)
+            if how == "short" and size < max(self.most, 2):
+                continue  # fewer than the service sends at once: every report of these dates
+            narrower = _narrower(low, high, [m for _, m in inside]) if new else None
+            if narrower is None:
+                complete = False
                 self.walk.notes.append(
-                    f"The service holds more than {len(items)} reports made between "
-                    f"{_w3c(low)} and {_w3c(high)}; some of them may be missing."
+                    f"The service sent {size} reports made between {_w3c(low)} and "
+                    f"{_w3c(high)} and no more{'' if new else ' when asked again'}; it may "
+                    "hold more that it does not send, so some of them may be missing."
                 )
-        if len(self.walk.notes) == notes:
+                continue
+            pending += narrower
+        if complete:
             self.covered.append((start, end))
+        else:
+            self.complete = False
 
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
         ended: ``complete`` (an empty page, or one shorter than the first, from a service
-        that pages), ``full`` (as many as asked, from a service that does not page; or pages
-        that overlapped, as when the service changed its page size while they were read)
-        or ``short`` (fewer than asked: all, unless the service has a lower limit of its
-        own)."""
+        that pages; a service not yet known to page is asked for page 2 once), ``full``
+        (as many as asked, from a service that does not page; or pages that overlapped, as
+        when the service changed its page size while they were read) or ``short`` (fewer
+        than asked: all, unless the service has a lower limit of its own)."""
         size = {"page_size": str(PAGE_SIZE), "max_requests": str(PAGE_SIZE)}
         items = self.client.get({**query, **size})
         paging = self.state.get("paging")
         if not items:
             return items, "complete" if paging is True else "short"
-        if paging is False or (paging is None and len(items) < PAGE_SIZE):
+        if paging is False:
             return items, "full" if len(items) >= PAGE_SIZE else "short"
         # a service that pages may send fewer than asked (a limit of its own): the next
-        # page says whether there are more
+        # page says whether there are more; not yet known, it says whether the service
+        # pages (the same answer again: no; other reports, or none: yes), remembered in the
+        # state
         seen = {_id_of(i) for i in items}
         first, page = len(items), 2
         while True:
@@ -530,7 +555,7 @@ class _Walker:
             new = [i for i in more if _id_of(i) not in seen]
             if more and not new and page == 2 and paging is None:  # the same answer again
                 self.state["paging"] = False
-                return items, "full"
+                return items, "full" if len(items) >= PAGE_SIZE else "short"
             self.state["paging"] = True
             items += new
             seen |= {_id_of(i) for i in new}
@@ -548,10 +573,43 @@ class _Walker:
             page += 1
 
 
-def _moments(items: Iterable[object]) -> list[dt.datetime]:
-    """When each report was made, in the order the service sent them (unreadable left out)."""
-    moments = [_moment(i.get("requested_datetime")) for i in items if isinstance(i, dict)]
-    return [m for m in moments if m is not None]
+def _made_between(
+    items: Iterable[object], low: dt.datetime, high: dt.datetime
+) -> list[tuple[object, dt.datetime]]:
+    """The reports made from ``low`` to ``high`` (excluded), each with when it was made, in
+    the order the service sent them (items with no id or no readable date left out)."""
+    out: list[tuple[object, dt.datetime]] = []
+    for item in items:
+        if not isinstance(item, dict) or _id_of(item) is None:
+            continue
+        made = _moment(item.get("requested_datetime"))
+        if made is not None and low <= made < high:
+            out.append((item, made))
+    return out
+
+
+def _narrower(
+    low: dt.datetime, high: dt.datetime, moments: list[dt.datetime]
+) -> list[tuple[dt.datetime, dt.datetime]] | None:
+    """The dates still to ask after an answer that may have been cut at the service's limit
+    (``moments``: when its reports of these dates were made, in the order sent), or None
+    when they cannot be made narrower."""
+    if not moments:
+        return None
+    oldest, newest = min(moments), max(moments)
+    before = oldest + dt.timedelta(seconds=1)
+    if low < oldest and before < high and _in_order(moments, -1):
+        return [(low, before)]  # FixMyStreet's way: the dates before these
+    if low < newest < high and _in_order(moments, 1):
+        # oldest first: the dates after these; and, unless the answer began at the first
+        # moment asked, the dates before them, as a service may cut its newest reports
+        # first and send them oldest first (FixMyStreet's order is newest first, and its
+        # cut too)
+        return [(newest, high)] + ([(low, min(before, high))] if low < oldest else [])
+    if high - low > dt.timedelta(seconds=2):
+        middle = low + (high - low) / 2
+        return [(low, middle), (middle, high)]
+    return None
 
 
 def _in_order(moments: list[dt.datetime], direction: int) -> bool:
@@ -915,7 +973,10 @@ def _ask(
         cache.records, cache.outside, cache.rejected = {}, {}, {}
         for low, high in _windows(start, now + dt.timedelta(minutes=1)):
             walker.window(low, high)
-        return f"Fetched every report made since {start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}."
+        day = f"{start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}"
+        if walker.complete:
+            return f"Fetched every report made since {day}."
+        return f"Fetched the reports made since {day}, but some may be missing (see below)."
     assert fetched is not None and mark is not None and cached_since is not None
     if start < cached_since:  # an earlier start: the months before, and the changes
         for low, high in _windows(start, cached_since):
@@ -938,11 +999,78 @@ def _ask(
     refresh = max(start, min(fetched - _OVERLAP, now - dt.timedelta(days=REFRESH_DAYS)))
     for low, high in _windows(refresh, now + dt.timedelta(minutes=1)):
         walker.window(low, high)
-    return (
+    said = (
         f"Asked for the reports made since {refresh:%d %b %Y} (the service cannot be asked "
-        "for reports updated since the last fetch); older reports keep the status they had "
-        "then."
+        "for reports updated since the last fetch)"
     )
+    return f"{said}; {_recheck(walker, cache, state, before=refresh, now=now)}"
+
+
+#: Reports asked for by id in one request (``service_request_id``, a comma-delimited list).
+BY_ID_BATCH = 50
+
+
+def _recheck(
+    walker: _Walker,
+    cache: _Cache,
+    state: dict[str, Any],
+    *,
+    before: dt.datetime,
+    now: dt.datetime,
+) -> str:
+    """Ask again, by id, for the cached reports made before ``before`` that were not closed
+    (their closing is in no window of dates asked), :data:`BY_ID_BATCH` at a time; say what
+    was done, and how many were not asked again where the service cannot be asked by id.
+
+    GeoReport v2's GET Service Requests takes ``service_request_id`` as a comma-delimited
+    list that "overrides all other arguments". FixMyStreet does not split the list: its
+    ``get_requests`` (``perllib/FixMyStreet/App/Controller/Open311.pm``) turns the parameter
+    into ``id = <value>``, one report, so a list is an error there (and ``requests/<id>.json``
+    answers one report a request). A service is taken to honour the list when its answer
+    holds only reports asked for; an error, an empty answer, or other reports mean it does
+    not, and that is remembered in the state (``by_id``) so it is not asked again.
+    """
+    ids = sorted(
+        (rid for rid, r in cache.records.items() if _open_before(r, before)), key=_sort_key
+    )
+    days = max(0, (now - before).days)
+    if not ids:
+        return f"no report made more than {days} days ago was open when last fetched."
+    asked = 0
+    if state.get("by_id") is not False:
+        for at in range(0, len(ids), BY_ID_BATCH):
+            batch = ids[at : at + BY_ID_BATCH]
+            query = {"service_request_id": ",".join(batch)}
+            try:
+                items = walker.client.get(query, retry_errors=False)
+            except InputFileError:
+                items = None
+            sent = {_id_of(i) for i in items or [] if isinstance(i, dict)}
+            if not items or not sent <= set(batch):
+                if items is None or sent:  # an error, or other reports: not honoured
+                    state["by_id"] = False
+                break
+            walker.walk.items += items
+            asked += len(batch)
+            if len(batch) > 1:
+                state["by_id"] = True
+    if asked == len(ids):
+        return (
+            f"the {asked} report{'s' if asked != 1 else ''} made before then that were "
+            "open were asked for again by id."
+        )
+    left = len(ids) - asked
+    return (
+        f"{left} open report{'s' if left != 1 else ''} made more than {days} days ago "
+        f"{'were' if left != 1 else 'was'} not checked again (the service cannot be asked "
+        "for reports by id), so a closing since the last fetch is not known."
+    )
+
+
+def _open_before(record: Mapping[str, object], before: dt.datetime) -> bool:
+    made = _moment(record.get("requested_datetime"))
+    status = str(record.get("status") or "").strip().lower()
+    return made is not None and made < before and status != "closed"
 
 
 def _merge(
@@ -965,16 +1093,20 @@ def _merge(
     counted: set[str] = set()
     for record in records:
         rid = str(record["service_request_id"])
+        made = _moment(record.get("requested_datetime"))
+        if made is not None and made < start:
+            continue  # before the first day asked for: not kept, so not counted
         old = cache.records.get(rid)
         if old is not None and _older(record, old):
             continue  # the same report, asked twice: keep the newer version
         cache.rejected.pop(rid, None)
-        if rid not in counted and old is None and rid not in cache.outside:
+        inside = _inside(bounds, record) is not False
+        if rid not in counted and old is None and rid not in cache.outside and inside:
             fetch.new += 1
         elif rid not in counted and old is not None and old != record:
             fetch.updated += 1
         counted.add(rid)
-        if _inside(bounds, record) is False:
+        if not inside:
             cache.records.pop(rid, None)
             cache.outside[rid] = [float(record["long"]), float(record["lat"])]  # type: ignore[arg-type]
         else:
