@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 
@@ -25,17 +23,22 @@ from healthy_streets._files import sha256
 from healthy_streets._version import __version__
 from healthy_streets.analysis.changes import COUNT_COLUMNS, Changes
 from healthy_streets.analysis.tables import OUTSIDE, OUTSIDE_NAME
+from healthy_streets.io.open311 import public_url
 from healthy_streets.model.build import Layers
 from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS
 
-__all__ = ["SINCE_LAST_SUFFIX", "build_record", "public_url", "with_changes"]
+__all__ = [
+    "SINCE_LAST_SUFFIX",
+    "build_record",
+    "public_url",
+    "with_changes",
+]  # public_url: io.open311's
 
 #: The summary's change columns are its counts' names with this ending.
 SINCE_LAST_SUFFIX = "_since_last"
+
+
 #: A query parameter whose name matches this holds a secret: never recorded.
-_SECRET_NAME = re.compile(r"key|token|secret|passw|auth|sig|session|credential", re.IGNORECASE)
-
-
 def build_record(
     layers: Layers,
     *,
@@ -137,29 +140,6 @@ def _open311_origin(folder: Path) -> dict[str, Any]:
         "jurisdiction_id": _text(state.get("jurisdiction_id")),
         "fetched_at": _text(state.get("fetched_at")),
     }
-
-
-def public_url(url: str) -> str:
-    """``url`` as a record may show it: without a user name and password, and without any
-    query parameter whose name looks like a key, token or password.
-
-    >>> public_url("https://jo:secret@council.example/open311/v2?api_key=abc&jurisdiction_id=x")
-    'https://council.example/open311/v2?jurisdiction_id=x'
-    """
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host  # an IPv6 address
-    try:
-        port = parts.port
-    except ValueError:  # not a number: said as no port
-        port = None
-    query = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _SECRET_NAME.search(name)
-    ]
-    netloc = host + (f":{port}" if port is not None else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
 
 
 def with_changes(

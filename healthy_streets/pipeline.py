@@ -69,7 +69,7 @@ from healthy_streets.in_database import (
 )
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.assets import merge_assets, read_assets
-from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
+from healthy_streets.io.open311 import OPEN311_SERVER, public_url, reports_from_open311_server
 from healthy_streets.io.osm_features import (
     assets_from_osm_polygon,
     basemap_from_osm_file,
@@ -339,7 +339,7 @@ def _read_reports(
     for source in inputs.reports:
         options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
         if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
-            step(f"Fetching reports from {source.options['url']}")
+            step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
             results.append(
                 reports_from_open311_server(cache_folder=source.path, **source.options, **options)
             )

@@ -466,6 +466,20 @@ def test_the_command_fetches_with_since_and_a_cache(tmp_path):
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output  # a bad argument
 
 
+def test_a_password_or_key_in_the_address_is_used_but_never_shown(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        address = server.url.replace("http://", "http://jo:s3cret@") + "?api_key=k3y"
+        result = reports_from_open311_server(
+            address, cache_folder=tmp_path, since=SINCE, jurisdiction_id="chorley"
+        )
+    assert len(result.layer) == 12
+    assert all(q.get("api_key") == "k3y" for q in server.requests)  # the key is sent
+    shown = [result.source, *result.notes, *map(str, tmp_path.rglob("*"))]
+    shown += result.layer["source"].tolist() + result.rejected["source"].tolist()
+    for text in shown:
+        assert "s3cret" not in text and "k3y" not in text and "jo:" not in text, text
+
+
 def test_the_project_file_checks_open311_entries(tmp_path):
     (tmp_path / "healthy-streets.toml").write_text(
         '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'

@@ -71,12 +71,13 @@ import itertools
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -110,6 +111,7 @@ __all__ = [
     "check_settings",
     "endpoint_folder",
     "fetch_open311",
+    "public_url",
     "read_open311_cache",
     "reports_from_open311_server",
 ]
@@ -184,6 +186,33 @@ _CACHE_FILES = ("requests.json", "elsewhere.json", "state.json")
 # --- the service ---------------------------------------------------------------------------
 
 
+#: Query parameters never shown or recorded: their names look like a key or a password.
+_SECRET_NAME = re.compile(r"key|token|secret|passw|auth|sig|session|credential", re.IGNORECASE)
+
+
+def public_url(url: str) -> str:
+    """``url`` as a record may show it: without a user name and password, and without any
+    query parameter whose name looks like a key, token or password.
+
+    >>> public_url("https://jo:secret@council.example/open311/v2?api_key=abc&jurisdiction_id=x")
+    'https://council.example/open311/v2?jurisdiction_id=x'
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    try:
+        port = parts.port
+    except ValueError:  # not a number: said as no port
+        port = None
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not _SECRET_NAME.search(name)
+    ]
+    netloc = host + (f":{port}" if port is not None else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
+
+
 @dataclass(frozen=True)
 class _Endpoint:
     """A GeoReport v2 ``requests`` resource and the filters every request carries."""
@@ -196,7 +225,9 @@ class _Endpoint:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.url).netloc
+        """The host (and port) as messages, notes and folder names show it: never a user
+        name or password written into the address."""
+        return urlsplit(public_url(self.url)).netloc
 
     def base_params(self) -> dict[str, str]:
         params = dict(self.params)
@@ -229,7 +260,8 @@ def _endpoint(
     if not path.endswith(("/requests.json", "/requests.xml")):
         path += "/requests.json"
     resource = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    extra = tuple(sorted((str(k), str(v)) for k, v in (params or {}).items()))
+    asked = {**dict(parse_qsl(parts.query, keep_blank_values=True)), **(params or {})}
+    extra = tuple(sorted((str(k), str(v)) for k, v in asked.items()))  # an api_key, sent
     return _Endpoint(resource, jurisdiction_id or None, service_code or None, status, extra)
 
 
@@ -1312,7 +1344,7 @@ def read_open311_cache(
     account of every report the service sent: kept, rejected, or outside the area."""
     cache = _Cache.load(Path(folder))
     endpoint = str(cache.state.get("endpoint") or folder)
-    name = f"Open311 {urlsplit(endpoint).netloc or Path(folder).name}"
+    name = f"Open311 {urlsplit(public_url(endpoint)).netloc or Path(folder).name}"
     if cache.records:
         try:
             result = reports_from_open311(cache.folder / "requests.json", **options)
