@@ -63,10 +63,22 @@ def test_outside_great_britain():
     from healthy_streets.io._coords import outside_great_britain
 
     places = gpd.GeoSeries.from_xy(
-        [-2.63, 2.35, -6.26, -1.2], [53.65, 48.86, 53.35, 60.3], crs=4326
+        [-2.63, 2.35, -6.26, -1.2, 1.85, -5.93, -7.46, -6.40],
+        [53.65, 48.86, 53.35, 60.3, 50.95, 54.60, 54.83, 54.00],
+        crs=4326,
     )
-    # Chorley, Paris, Dublin (Ireland shares the box with Northern Ireland), Shetland
-    assert outside_great_britain(places.to_crs(27700)).tolist() == [False, True, False, False]
+    # Chorley, Paris, Dublin, Shetland, Calais, Belfast, Strabane (on the border), and
+    # Dundalk (8 km from the border: within the margin of doubt, kept as a place)
+    assert outside_great_britain(places.to_crs(27700)).tolist() == [
+        False,
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_nan_written_in_a_cell_is_missing_but_remembered(tmp_path):
@@ -264,3 +276,61 @@ def test_national_grid_eastings_in_a_utm_project_in_britain_stay_national_grid()
         points = points_from_table(table, columns, book, working_crs="EPSG:32630", area=area)
         assert points.iloc[0].coords[0] == pytest.approx(utm, abs=0.01)
         assert not book.result(pd.DataFrame(index=points.index), 1).notes
+
+
+DUBLIN = [(53.3498, -6.2603), (53.3438, -6.2546), (53.3561, -6.2700)]
+
+
+def test_rows_in_dublin_are_no_place_in_a_british_project_and_said_so(tmp_path):
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.io.reports import reports_from_csv
+
+    assets = tmp_path / "dublin_defibrillators.csv"
+    assets.write_text(
+        "Location,Latitude,Longitude\n"
+        + "".join(f"Library {i},{lat},{lon}\n" for i, (lat, lon) in enumerate(DUBLIN))
+    )
+    reports = tmp_path / "dublin_enquiries.csv"
+    reports.write_text(
+        "Ref,Category,Logged,Lat,Lng\n"
+        + "".join(f"E{i},Litter,01/03/2024,{lat},{lon}\n" for i, (lat, lon) in enumerate(DUBLIN))
+    )
+    for result in (read_assets(assets), reports_from_csv(reports)):
+        assert len(result.layer) == 0 and result.n_rejected == 3
+        assert result.rejected["reason"].str.contains("outside Great Britain").all()
+        [note] = [n for n in result.notes if "working CRS" in n]
+        assert "3 of 3 rows with latitude/longitude lie outside Great Britain and Northern " in note
+        assert "53.35° N, 6.26° W" in note and "EPSG:32629" in note
+
+
+def test_features_in_dublin_are_no_place_in_a_british_project(tmp_path):
+    import geopandas as gpd
+
+    from healthy_streets.io.assets import read_assets
+
+    path = tmp_path / "dublin_libraries.geojson"
+    gpd.GeoDataFrame(
+        {"name": ["Central Library", "Pearse Street Library", "Belfast Central Library"]},
+        geometry=gpd.points_from_xy([-6.2603, -6.2456, -5.9317], [53.3498, 53.3438, 54.6010]),
+        crs="EPSG:4326",
+    ).to_file(path)
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Belfast Central Library"]  # Northern Ireland
+    assert result.rejected["row"].tolist() == ["1", "2"]
+    [note] = [n for n in result.notes if "working CRS" in n]
+    assert note.startswith("2 of 3 features lie outside Great Britain and Northern Ireland")
+
+
+def test_rows_in_dublin_are_kept_in_a_project_with_an_irish_working_crs(tmp_path, monkeypatch):
+    from healthy_streets import settings
+    from healthy_streets.io.reports import reports_from_csv
+
+    monkeypatch.setattr(settings, "working_crs", "EPSG:2157")  # Irish Transverse Mercator
+    path = tmp_path / "dublin_enquiries.csv"
+    path.write_text(
+        "Ref,Category,Logged,Lat,Lng\n"
+        + "".join(f"E{i},Litter,01/03/2024,{lat},{lon}\n" for i, (lat, lon) in enumerate(DUBLIN))
+    )
+    result = reports_from_csv(path)
+    assert len(result.layer) == 3 and result.n_rejected == 0
+    assert result.layer.geometry.iloc[0].x == pytest.approx(715_830, abs=50)  # ITM easting

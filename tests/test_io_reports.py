@@ -676,3 +676,125 @@ def test_a_file_geodatabase_folder_is_no_reports_file(tmp_path):
     for reader in (read_reports, reports_from_fixmystreet, reports_from_csv, reports_from_open311):
         with pytest.raises(InputFileError, match="File Geodatabase.*Export the reports as CSV"):
             reader(folder)
+
+
+@pytest.mark.parametrize(
+    ("created", "expected"),
+    [
+        ("2024-03-01T09:15:00", "2024-03-01 09:15"),
+        ("2024-03-01T09:15:00Z", "2024-03-01 09:15"),  # UTC is GMT in March
+        ("2024-07-01T09:15:00+01:00", "2024-07-01 09:15"),  # BST as written
+        ("2024-03-01T09:15:00.123456", "2024-03-01 09:15:00.123"),
+        ("2024-07-01T08:15:00.5Z", "2024-07-01 09:15:00.5"),
+    ],
+)
+def test_a_council_csv_with_iso_t_timestamps_is_dated_by_them(tmp_path, created, expected):
+    from healthy_streets.io.reports import looks_like_report_date
+
+    assert looks_like_report_date(created)
+    path = tmp_path / "iso.csv"
+    path.write_text(
+        "Ref,Category,Created,Latitude,Longitude\n"
+        f"A1,Dog fouling,{created},53.651,-2.628\n"
+        f"A2,Litter,{created},53.653,-2.626\n"
+    )
+    result = reports_from_csv(path)
+    assert result.columns["created"]["column"] == "Created"
+    assert list(result.layer["reported_at"]) == [pd.Timestamp(expected, tz="Europe/London")] * 2
+
+
+def test_a_t_that_is_not_a_time_is_no_date():
+    from healthy_streets.io.reports import looks_like_report_date
+
+    assert not looks_like_report_date("2024-03-01Tomorrow")
+    assert not looks_like_report_date("2024-03-0112")
+
+
+def test_a_fixmystreet_export_without_ids_read_as_a_council_csv_is_dated_right(tmp_path):
+    # FixMyStreet's export with its 'Report ID' column removed: a council's CSV to the toolkit
+    header = FMS_HEADER.replace("Report ID,", "")
+    rows = [
+        "Dog mess,,Jo Bloggs,Dog Fouling,,2021-03-04T09:15:00,2021-03-04T09:16:00,,,,confirmed,"
+        "53.651,-2.628,,,,,https://www.fixmystreet.com/report/101,,,,",
+        "Bin,,Jo Bloggs,Litter,,2021-03-05T10:00:00,,,,,confirmed,"
+        "53.652,-2.627,,,,,https://www.fixmystreet.com/report/102,,,,",
+    ]
+    path = tmp_path / "fms_noid.csv"
+    path.write_text("\n".join([header, *rows]) + "\n")
+    result = read_reports(path)
+    assert result.columns["created"] == {"column": "Created", "how": "header", "share": 1.0}
+    assert "Each report is dated by 'Confirmed' (when it was confirmed), else by 'Created'" in (
+        " ".join(result.notes)
+    )
+    dated = result.layer.set_index("report_id")["reported_at"]
+    assert dated["101"] == pd.Timestamp("2021-03-04 09:16", tz="Europe/London")
+    assert dated["102"] == pd.Timestamp("2021-03-05 10:00", tz="Europe/London")
+
+
+def test_a_missing_date_says_why_the_header_that_suggested_it_was_refused(tmp_path):
+    path = tmp_path / "words.csv"
+    path.write_text(
+        "Ref,Category,Created,Latitude,Longitude\n"
+        "A1,Dog fouling,yesterday,53.651,-2.628\nA2,Litter,last week,53.653,-2.626\n"
+    )
+    with pytest.raises(InputFileError) as caught:
+        reports_from_csv(path)
+    assert (
+        "missing: created (a date: the header 'Created' suggested it, but only 0% of its values "
+        "read as dates; its first value is 'yesterday')"
+    ) in str(caught.value)
+
+
+def _crm_workbook(path, *, title=True):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if title:
+        sheet.append(["Environmental requests, March 2024"])
+        sheet.append([])
+    sheet.append(["Case No", "Problem", "Date Logged", "Easting", "Northing"])
+    sheet.append(["C-1", "Dog fouling", "01/03/2024 09:15", 359529, 417626])
+    sheet.append(["C-2", "Fly tipping", "03/03/2024", 358596, 417629])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["crm.xlsx", "crm_saved_without_extension.dat"])
+def test_an_excel_workbook_of_reports_is_read_title_rows_and_all(tmp_path, name):
+    path = _crm_workbook(tmp_path / name)
+    result = read_reports(path)
+    reports = result.layer.set_index("report_id")
+    assert list(reports["category"]) == ["dog_fouling", "fly_tipping"]
+    assert reports.loc["C-1", "reported_at"] == pd.Timestamp("2024-03-01 09:15", tz="Europe/London")
+    assert reports.loc["C-2"].geometry.coords[0] == (358596.0, 417629.0)
+    assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
+
+
+def test_an_excel_fixmystreet_export_is_read_as_fixmystreet(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(FMS_HEADER.split(","))
+    book.active.append(next(__import__("csv").reader([FMS_ROWS[0]])))
+    book.save(tmp_path / "fms.xlsx")
+    result = read_reports(tmp_path / "fms.xlsx")
+    assert result.columns["report_id"]["column"] == "Report ID"
+    assert list(result.layer["report_id"]) == ["101"]
+    assert "Jo Bloggs" not in result.layer.to_csv()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("reports.zip", b"PK\x03\x04" + bytes(200), "This is a zip file, not a table of reports"),
+        ("reports.gpkg", b"SQLite format 3\x00" + bytes(200), "This is a database"),
+        ("reports.csv", b"\x01\x02\x03\x1b\x7f,\x05\x06\n1,2\n", "not a table of text"),
+    ],
+)
+def test_a_binary_file_given_as_reports_is_one_clear_message(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message) as caught:
+        read_reports(path)
+    assert "\\x" not in str(caught.value) and "PK" not in str(caught.value)

@@ -52,7 +52,7 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
-from healthy_streets.model.uk import place_phrase, suggested_crs
+from healthy_streets.model.uk import UK_AREA, place_phrase, suggested_crs
 
 __all__ = [
     "COORDINATE_COLUMNS",
@@ -60,6 +60,7 @@ __all__ = [
     "easting_northing_crs",
     "find_coordinate_columns",
     "grid_ref_to_bng",
+    "in_great_britain",
     "national_grid_note",
     "outside_great_britain",
     "points_from_table",
@@ -126,6 +127,11 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: Latitude/longitude box of Great Britain and Northern Ireland (with a margin).
 GB_LONLAT = (-8.9, 49.8, 2.0, 61.0)
+#: Great Britain and Northern Ireland (:data:`~healthy_streets.model.uk.UK_AREA`) and 0.15°
+#: around them (10 to 17 km): a place beyond is in no project in Britain (Dublin, Calais),
+#: while the land border's few kilometres of doubt fall on the British side.
+UK_NEAR = UK_AREA.buffer(0.15)
+shapely.prepare(UK_NEAR)
 #: Longitude/latitude of the whole world: the places of a project outside Britain.
 WORLD_LONLAT = (-180.0, -90.0, 180.0, 90.0)
 #: Easting/northing box of the National Grid.
@@ -529,7 +535,18 @@ def _check_lonlat(
         )
         lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
         swapped = np.zeros(len(table), dtype=bool)
-    return lat, lon, swapped, has_ll & ~_in_box(lon, lat, GB_LONLAT) & ~swapped
+    return lat, lon, swapped, has_ll & ~in_great_britain(lon, lat) & ~swapped
+
+
+def in_great_britain(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Which longitudes and latitudes lie in Great Britain or Northern Ireland (within
+    :data:`UK_NEAR`): places in a project in Britain.
+
+    >>> in_great_britain(np.array([-2.63, -6.26, -5.93]), np.array([53.65, 53.35, 54.60]))
+    array([ True, False,  True])
+    """
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    return _in_box(lon, lat, GB_LONLAT) & shapely.contains_xy(UK_NEAR, lon, lat)
 
 
 def national_grid_note(lon: np.ndarray, lat: np.ndarray, *, total: int, what: str) -> str:
@@ -540,7 +557,7 @@ def national_grid_note(lon: np.ndarray, lat: np.ndarray, *, total: int, what: st
     centre_lon, centre_lat = float(np.median(lon)), float(np.median(lat))
     crs = suggested_crs(centre_lon, centre_lat)
     return (
-        f"{len(lon)} of {total} {what} lie outside Great Britain (around "
+        f"{len(lon)} of {total} {what} lie outside Great Britain and Northern Ireland (around "
         f"{place_phrase(centre_lon, centre_lat)}), but the working CRS is British National "
         "Grid (EPSG:27700), which is for a project in Britain, so each is rejected as no "
         "place in this project. For a project there, name a projected CRS for the area, "
@@ -696,17 +713,23 @@ def working_is_british(working_crs: object) -> bool:
 
 def outside_great_britain(geometries: gpd.GeoSeries) -> pd.Series:
     """Which of ``geometries`` (any CRS) lie wholly outside Great Britain and Northern
-    Ireland: not places in a project in Britain."""
+    Ireland (beyond :data:`UK_NEAR`: in Paris, or in Dublin): not places in a project in
+    Britain."""
     if geometries.crs is None or not len(geometries):
         return pd.Series(False, index=geometries.index)
-    bounds = geometries.to_crs("EPSG:4326").bounds
+    lonlat = geometries.to_crs("EPSG:4326")
+    bounds = lonlat.bounds
     west, south, east, north = GB_LONLAT
-    return (
+    outside_box = (
         (bounds["maxx"] < west)
         | (bounds["minx"] > east)
         | (bounds["maxy"] < south)
         | (bounds["miny"] > north)
     ).fillna(False)
+    shapes = lonlat.to_numpy()
+    present = ~(shapely.is_missing(shapes) | shapely.is_empty(shapes))
+    beyond = present & ~shapely.intersects(UK_NEAR, shapes)
+    return outside_box | pd.Series(beyond, index=geometries.index)
 
 
 def _swapped_into_area(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import logging
 import re
 import struct
+import typing
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -185,6 +187,7 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     if fmt is SHAPEFILE:
         _check_shapefile_parts(path)
     layers: list[str] = []
+    inner: Format | None = None
     if fmt is ZIPPED_SHAPEFILE:
         source, inner = _zip_source(path, layer)
         if inner is FILE_GDB:
@@ -212,14 +215,19 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
                 fix=f"Choose one of them with {option('layer')}.",
             )
         layer = named[layer.strip().casefold()]
-    try:
-        with gdal_notes():
-            try:
-                frame = gpd.read_file(source, layer=layer, engine="pyogrio")
-            except shapely.errors.GEOSException:  # a shape GEOS cannot hold: read the rest
-                frame = _read_past_broken_shapes(source, layer)
-    except (DataSourceError, DataLayerError, FieldError, GeometryError, ValueError) as exc:
-        raise _unreadable(path, exc, fmt) from None
+    shapefile = fmt is SHAPEFILE or inner is SHAPEFILE
+    encoding = _dbf_encoding(path, source) if shapefile else None
+    frame = _read_frame(path, source, layer, fmt, encoding)
+    if (
+        shapefile
+        and encoding is None
+        and _dbf_parts(path, source)[1] is None  # no .cpg: bytes 0x80-0x9f are cp1252's
+        and _has_c1_controls(frame)
+    ):
+        encoding = "cp1252"
+        frame = _read_frame(path, source, layer, fmt, encoding)
+    if encoding is not None:
+        frame.attrs["text_notes"] = [ENCODING_NOTES[encoding]]
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
         raise InputFileError(
             path, "The file has no geometry column.", fix="Export it again with its shapes."
@@ -230,10 +238,121 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     return frame, fmt
 
 
-def _read_past_broken_shapes(source: str, layer: str | None) -> gpd.GeoDataFrame:
+def _read_frame(
+    path: Path, source: str, layer: str | None, fmt: Format, encoding: str | None
+) -> gpd.GeoDataFrame:
+    """The file as GDAL reads it, its text in ``encoding`` when one is given."""
+    options = {} if encoding is None else {"encoding": encoding}
+    try:
+        with gdal_notes():
+            try:
+                return gpd.read_file(source, layer=layer, engine="pyogrio", **options)
+            except shapely.errors.GEOSException:  # a shape GEOS cannot hold: read the rest
+                return _read_past_broken_shapes(source, layer, encoding)
+    except (DataSourceError, DataLayerError, FieldError, GeometryError, ValueError) as exc:
+        raise _unreadable(path, exc, fmt) from None
+
+
+#: What is said of a Shapefile read in an encoding guessed (no .cpg names one), in the
+#: words the CSV reader uses.
+ENCODING_NOTES = {
+    "cp1252": "The Shapefile has no .cpg file naming its text encoding, and its text is not "
+    "UTF-8: it was read as Windows-1252 (cp1252), as ArcGIS and Excel on Windows write it; "
+    "check names with accents and quotes, and add a .cpg naming the encoding if they look "
+    "wrong.",
+    "UTF-8": "The Shapefile has no .cpg file naming its text encoding; its text is UTF-8, so "
+    "it was read as UTF-8.",
+}
+#: C1 control characters: in text read as ISO-8859-1, the bytes cp1252 uses for quotes and
+#: dashes ("St Mary\x92s").
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _dbf_parts(path: Path, source: str) -> tuple[str | None, str | None]:
+    """The .dbf and .cpg of a Shapefile (in a zip, their paths in it); ``None`` for a part
+    that is missing."""
+    if source.startswith("/vsizip/"):
+        inner = source.removeprefix(f"/vsizip/{path}/")
+        stem = inner[: -len(".shp")].casefold()
+        names = {n.casefold(): n for n in _zip_names(path)}
+        return names.get(f"{stem}.dbf"), names.get(f"{stem}.cpg")
+    by_suffix = {
+        p.suffix.lower(): str(p)
+        for p in path.parent.glob(f"{glob_escape(path.stem)}.*")
+        if p.stem == path.stem
+    }
+    return by_suffix.get(".dbf"), by_suffix.get(".cpg")
+
+
+def _dbf_encoding(path: Path, source: str) -> str | None:
+    """The encoding to read a Shapefile's text in, when GDAL would guess it wrong: none is
+    named (no .cpg, language byte 0) and its text is not ASCII: ``"UTF-8"`` when it reads
+    as UTF-8, else ``"cp1252"``. ``None`` to leave it to GDAL."""
+    dbf, cpg = _dbf_parts(path, source)
+    if dbf is None or cpg is not None:
+        return None
+    try:
+        with _open_part(path, source, dbf) as handle:
+            header = handle.read(32)
+            if len(header) < 32 or header[29] != 0:  # a language byte GDAL reads
+                return None
+            handle.read(int.from_bytes(header[8:10], "little") - 32)  # the field list
+            return _records_encoding(handle)
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError):
+        return None  # GDAL's own reading says what is wrong
+
+
+def _records_encoding(handle: typing.BinaryIO) -> str | None:
+    """``None`` for ASCII records, ``"UTF-8"`` for records that read as UTF-8, else
+    ``"cp1252"``; read a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    ascii_only = True
+    while block := handle.read(1 << 20):
+        if block.isascii():
+            continue
+        ascii_only = False
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError:
+            return "cp1252"
+    if ascii_only:
+        return None
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "UTF-8"
+
+
+def _open_part(path: Path, source: str, name: str) -> typing.BinaryIO:
+    """A side file of a Shapefile (``name``: a path, or a path in the zip ``path``)."""
+    if source.startswith("/vsizip/"):
+        archive = zipfile.ZipFile(path)
+        return typing.cast(typing.BinaryIO, archive.open(name))
+    return Path(name).open("rb")
+
+
+def _has_c1_controls(frame: pd.DataFrame) -> bool:
+    """Whether a text column holds C1 control characters (see :data:`_C1`)."""
+    for column in frame.columns:
+        values = frame[column]
+        if column == "geometry" or not (
+            values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+        ):
+            continue
+        text = values.dropna()
+        if len(text) and text.astype("str").str.contains(_C1).any():
+            return True
+    return False
+
+
+def _read_past_broken_shapes(
+    source: str, layer: str | None, encoding: str | None = None
+) -> gpd.GeoDataFrame:
     """Read a file some of whose shapes GEOS refuses (a line of one point): those rows get
     no geometry, and ``attrs["geometry_problems"]`` says why (by position from 0)."""
-    frame = gpd.read_file(source, layer=layer, engine="pyogrio", on_invalid="ignore")
+    options = {} if encoding is None else {"encoding": encoding}
+    frame = gpd.read_file(source, layer=layer, engine="pyogrio", on_invalid="ignore", **options)
     _, _, shapes, _ = pyogrio.raw.read(source, layer=layer, columns=[])
     geometries = list(frame.geometry.values)
     problems: dict[int, str] = {}
@@ -303,19 +422,47 @@ def _feature_count(source: str, layer: str) -> int:
 
 
 def _zip_names(path: Path) -> list[str]:
+    """The files of a zip, without the ones macOS adds (``__MACOSX/``, ``._zones.shp``),
+    which hold no data."""
     try:
         with zipfile.ZipFile(path) as archive:
-            return archive.namelist()
+            names = archive.namelist()
     except zipfile.BadZipFile:
         raise InputFileError(
             path, "This is not a readable zip file", fix="Zip the shapefile's files again."
         ) from None
+    return [name for name in names if not _macos_extra(name)]
+
+
+def _macos_extra(name: str) -> bool:
+    """A file macOS puts in a zip it makes: its folder ``__MACOSX`` or a ``._`` file."""
+    parts = PurePosixPath(name).parts
+    return "__MACOSX" in parts or (bool(parts) and parts[-1].startswith("._"))
 
 
 def _zip_shapefiles(path: Path) -> dict[str, str]:
-    """The shapefiles of a zip: layer name (the file's stem) -> its path in the zip."""
-    shps = [n for n in _zip_names(path) if n.lower().endswith(".shp")]
-    return {PurePosixPath(name).stem: name for name in shps}
+    """The shapefiles of a zip: layer name -> its path in the zip. A layer is named by its
+    file's stem (``zones``), or, when two shapefiles share a stem (``2019/zones.shp`` and
+    ``2024/zones.shp``), by its path in the zip without ``.shp`` (``2024/zones``)."""
+    shps = sorted(n for n in _zip_names(path) if n.lower().endswith(".shp"))
+    stems = [PurePosixPath(name).stem for name in shps]
+    return {
+        (stem if stems.count(stem) == 1 else name[: -len(".shp")]): name
+        for stem, name in zip(stems, shps, strict=True)
+    }
+
+
+def _gdb_roots(names: list[str]) -> list[str]:
+    """The folders of a zip that hold a File Geodatabase (``""`` for one zipped from inside
+    its folder): those named ``.gdb`` and those holding its ``.gdbtable`` files."""
+    roots = {str(PurePosixPath(n).parent) for n in names if n.lower().endswith(".gdbtable")}
+    roots |= {
+        str(PurePosixPath(*PurePosixPath(n).parts[: i + 1]))
+        for n in names
+        for i, part in enumerate(PurePosixPath(n).parts[:-1])
+        if part.lower().endswith(".gdb")
+    }
+    return sorted("" if root == "." else root for root in roots)
 
 
 def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
@@ -323,22 +470,16 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
     Geodatabase, or a KML; and which of those it is."""
     names = _zip_names(path)
     shapefiles = _zip_shapefiles(path)
-    gdbs = sorted(
-        {
-            part
-            for n in names
-            for part in PurePosixPath(n).parts[:-1]
-            if part.lower().endswith(".gdb")
-        }
-    )
+    gdbs = _gdb_roots(names)
     kmls = [n for n in names if n.lower().endswith(".kml")]
-    if not shapefiles and gdbs:
-        root = next(
-            str(PurePosixPath(n).parent)
-            for n in names
-            if PurePosixPath(n).parent.name.lower().endswith(".gdb")
+    if not shapefiles and len(gdbs) > 1:
+        raise InputFileError(
+            path,
+            f"The zip file holds {len(gdbs)} File Geodatabases: {', '.join(map(repr, gdbs))}",
+            fix="Zip each File Geodatabase on its own and name the one to read.",
         )
-        return f"/vsizip/{path}/{root}", FILE_GDB
+    if not shapefiles and gdbs:
+        return f"/vsizip/{path}" + (f"/{gdbs[0]}" if gdbs[0] else ""), FILE_GDB
     if not shapefiles and len(kmls) == 1:
         return _member(path, kmls[0]), KML
     if not shapefiles:
@@ -349,20 +490,40 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
         )
     listed = ", ".join(map(repr, shapefiles))
     if layer is not None:
-        named = {name.strip().casefold(): inner for name, inner in shapefiles.items()}
-        if layer.strip().casefold() not in named:
-            raise InputFileError(
-                path,
-                f"There is no shapefile {layer!r} in the zip file; its shapefiles are {listed}",
-                fix=f"Choose one of them with {option('layer')}.",
-            )
-        return _member(path, named[layer.strip().casefold()]), SHAPEFILE
+        return _member(path, _zip_layer(path, shapefiles, layer)), SHAPEFILE
     if len(shapefiles) == 1:
         return _member(path, next(iter(shapefiles.values()))), SHAPEFILE
     raise InputFileError(
         path,
         f"The zip file holds {len(shapefiles)} shapefiles: {listed}",
         fix=f"Choose one with {option('layer', 'NAME')}.",
+    )
+
+
+def _zip_layer(path: Path, shapefiles: dict[str, str], layer: str) -> str:
+    """The path in the zip of the shapefile ``layer`` names: a layer's name, or its path in
+    the zip with or without ``.shp``, in any case; a stem that two shapefiles share is
+    refused, with their paths."""
+    wanted = layer.strip().casefold().removesuffix(".shp")
+    by_name: dict[str, list[str]] = {}
+    for name, inner in shapefiles.items():
+        for key in {name, inner[: -len(".shp")], PurePosixPath(inner).stem}:
+            by_name.setdefault(key.casefold(), []).append(name)
+    found = sorted(set(by_name.get(wanted, [])))
+    if len(found) == 1:
+        return shapefiles[found[0]]
+    if found:
+        raise InputFileError(
+            path,
+            f"The zip file holds {len(found)} shapefiles named {layer!r}: "
+            f"{', '.join(map(repr, found))}",
+            fix=f"Choose one by its path in the zip, such as {option('layer', found[-1])}.",
+        )
+    raise InputFileError(
+        path,
+        f"There is no shapefile {layer!r} in the zip file; its shapefiles are "
+        f"{', '.join(map(repr, shapefiles))}",
+        fix=f"Choose one of them with {option('layer')}.",
     )
 
 

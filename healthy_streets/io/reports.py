@@ -18,7 +18,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypedDict
@@ -51,7 +52,8 @@ from healthy_streets.io._coords import (
     find_coordinate_columns,
     points_from_table,
 )
-from healthy_streets.io._roles import Role, find_roles, header_matches
+from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
+from healthy_streets.io.assets import read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
@@ -324,7 +326,8 @@ def parse_report_dates(values: pd.Series) -> pd.Series:
 
     Text without an offset is London local time (at the autumn change, the repeated hour
     is read as GMT); text with an offset (``+01:00``, ``Z``, or ``UTC`` written after it:
-    "2010-07-04 19:00:35 UTC") is converted. UK times may be written with AM/PM
+    "2010-07-04 19:00:35 UTC") is converted. Fractions of a second finer than a
+    millisecond are cut to the millisecond. UK times may be written with AM/PM
     ("19/03/2018 11:56:00 AM"). Unreadable text gives NaT.
     """
     out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
@@ -339,7 +342,7 @@ def parse_report_dates(values: pd.Series) -> pd.Series:
     aware = iso & text.str.contains(_OFFSET)
     if aware.any():
         parsed = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-        out[aware] = parsed.dt.tz_convert(TIMEZONE)
+        out[aware] = _to_ms(parsed.dt.tz_convert(TIMEZONE))
     naive = iso & ~aware
     if naive.any():
         out[naive] = _localise(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
@@ -356,8 +359,14 @@ def parse_report_dates(values: pd.Series) -> pd.Series:
 
 
 def _localise(parsed: pd.Series) -> pd.Series:
-    """Naive London times to aware ones (the repeated autumn hour read as GMT)."""
-    return parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="shift_forward")
+    """Naive London times to aware ones (the repeated autumn hour read as GMT), to the
+    millisecond."""
+    return _to_ms(parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="shift_forward"))
+
+
+def _to_ms(parsed: pd.Series) -> pd.Series:
+    """Times cut to the millisecond, the layer's unit ("11:56:00.123456" -> "11:56:00.123")."""
+    return parsed.dt.floor("ms").dt.as_unit("ms")
 
 
 def looks_like_report_date(value: str) -> bool:
@@ -380,7 +389,9 @@ def looks_like_report_date(value: str) -> bool:
     return False
 
 
-_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/. ](?:\d{1,2}|[A-Za-z]{3,9})[-/. ]\d{2,4}\b")
+#: The start of a date: day, month and year (or year, month and day) however separated, and
+#: no digit after the last of them (a time may follow, after a space or ISO 8601's "T").
+_DATE_SHAPE = re.compile(r"^\s*\d{1,4}[-/. ](?:\d{1,2}|[A-Za-z]{3,9})[-/. ]\d{2,4}(?!\d)")
 
 
 _FMS_LINK = re.compile(r"^\s*https?://[^\s]*/report/(\d+)\b")
@@ -474,7 +485,7 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     """
     path = _check_reports_file(path)
     roles = tuple(_FMS_ID if role.name == "report_id" else role for role in _FMS_ROLES)
-    table = read_table(path, columns=_read_by_fixmystreet)
+    table = read_report_table(path, columns=_read_by_fixmystreet)
     return _reports_from_table(path, table, roles, **options)
 
 
@@ -564,7 +575,7 @@ def reports_from_csv(
     {'column': 'Logged', 'how': 'named by you', 'share': None}
     """
     path = _check_reports_file(path)
-    table = read_table(path)
+    table = read_report_table(path)
     given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
     for role, column in (columns or {}).items():
@@ -650,6 +661,87 @@ def _check_reports_file(path: str | Path) -> Path:
     return checked
 
 
+#: Excel workbooks, read as the assets importer reads them (a title above the header too).
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+#: Characters that no header of a table of text holds: a binary file read as text.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def read_report_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> pd.DataFrame:
+    """A table of reports: a CSV file (:func:`read_table`) or the one sheet with data of an
+    Excel workbook (:func:`~healthy_streets.io.assets.read_excel_table`, which skips a title
+    above the header); with ``columns``, only the columns that pass that test (all of them
+    listed in ``attrs["all_columns"]``).
+
+    Raises
+    ------
+    InputFileError
+        For a file that is not a table of text: a zip, a GeoPackage or another binary file.
+    """
+    if _is_excel(path):
+        table = read_excel_table(path)
+        if columns is not None:
+            every = list(table.columns)
+            table = table[[c for c in every if columns(c)]]
+            table.attrs["all_columns"] = every
+        return table
+    _refuse_binary(path, _head(path))
+    table = read_table(path, columns=columns)
+    if any(_CONTROL.search(str(c)) for c in _all_columns(table)):
+        raise InputFileError(
+            path,
+            "This is not a table of text: its first line holds control characters, as a "
+            "binary file does",
+            fix=_TABLE_FIX,
+        )
+    return table
+
+
+_TABLE_FIX = "Export the reports as CSV or an Excel workbook (.xlsx), or Open311 JSON or XML."
+
+
+def _report_header(path: Path) -> list[str]:
+    """The column names of a table of reports, from its header where it can."""
+    if _is_excel(path):
+        return list(read_excel_table(path).columns)
+    _refuse_binary(path, _head(path))
+    return read_header(path)
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(512)
+
+
+def _is_excel(path: Path) -> bool:
+    """An Excel workbook, by its name or (saved under another name) by its content."""
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return True
+    if not _head(path).startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _refuse_binary(path: Path, head: bytes) -> None:
+    """Refuse a zip file or a database given as a table of reports."""
+    if head.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            path,
+            "This is a zip file, not a table of reports",
+            fix="Unzip it and name the CSV or Excel file of reports inside.",
+        )
+    if head.startswith(b"SQLite format 3"):
+        raise InputFileError(
+            path,
+            "This is a database (a GeoPackage or SQLite file), not a table of reports",
+            fix=_TABLE_FIX,
+        )
+
+
 def read_reports(
     path: str | Path, *, format: str | None = None, **options: Unpack[ReportOptions]
 ) -> ImportResult:
@@ -708,7 +800,7 @@ def read_reports(
         if path.suffix.lower() in (".json", ".xml"):
             format = "open311"
         else:
-            header = read_header(path)
+            header = _report_header(path)
             format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
     if format == "fixmystreet":
         return reports_from_fixmystreet(path, **options)
@@ -818,9 +910,11 @@ def _reports_from_table(
         if guess is not None:
             found.guesses["category"] = guess
     roles: dict[str, str | None] = dict(found)
-    missing = [role for role in ("category",) if roles["category"] is None]
+    missing = []
+    if roles["category"] is None:
+        missing.append(_missing_role(table, found, role_list, "category"))
     if roles["created"] is None and roles["confirmed"] is None:
-        missing.append("created (a date)")
+        missing.append(_missing_role(table, found, role_list, "created", "a date"))
     if not coords.any:
         missing.append("coordinates (Latitude/Longitude or Easting/Northing)")
     if missing:
@@ -831,6 +925,11 @@ def _reports_from_table(
             f"map the columns with {option('columns')}.",
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))
+    if by_content and roles["created"] is not None and roles["confirmed"] is not None:
+        book.note(
+            f"Each report is dated by {roles['confirmed']!r} (when it was confirmed), else "
+            f"by {roles['created']!r}, as FixMyStreet's exports are read."
+        )
     by_role = {role.name: role for role in role_list}
     read: dict[str, pd.Series] = {}
 
@@ -842,7 +941,7 @@ def _reports_from_table(
     ids = column("report_id").astype("object")
     no_id = ids.isna()
     if no_id.any():  # the row's whole text: every column, read again if some were left
-        whole = table if list(table.columns) == _all_columns(table) else read_table(path)
+        whole = table if list(table.columns) == _all_columns(table) else read_report_table(path)
         ids[no_id] = _content_ids(whole.loc[table.index[no_id]], path.stem)
     ids = pd.Series(
         [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
@@ -924,6 +1023,31 @@ def _reports_from_table(
     )
     note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in)
+
+
+def _missing_role(
+    table: pd.DataFrame, found: Roles, role_list: Sequence[Role], name: str, what: str = ""
+) -> str:
+    """A role no column plays, for the message that says so: ``created (a date)``, and why a
+    column whose header suggested it was refused, with its first value."""
+    guess = found.guesses.get(name)
+    if guess is None or guess.how in (NOTHING_LIKE_IT, "named by you"):
+        return f"{name} ({what})" if what else name
+    role = next(r for r in role_list if r.name == name)
+    example = ""
+    for column in table.columns:
+        if any(header_matches(str(column), synonym) for synonym in role.headers):
+            values = table[column].dropna()
+            if len(values):
+                example = f"; its first value is {_shown(values.iloc[0])}"
+            break
+    return f"{name} ({what + ': ' if what else ''}{guess.how}{example})"
+
+
+def _shown(value: object) -> str:
+    """A cell's text for a message: quoted, cut to 60 characters."""
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _all_columns(table: pd.DataFrame) -> list[str]:

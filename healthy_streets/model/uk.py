@@ -8,7 +8,9 @@ invented for its streets (:func:`outside_uk_note`).
 :data:`UK_AREA` is a hand-drawn outline in longitude and latitude: generous at sea, it
 takes in the islands (Scilly to Shetland) and the Isle of Man, and keeps out France, the
 Channel Islands and Ireland; along the land border in Ireland it is right to within a few
-kilometres. It decides a warning, never a row.
+kilometres. By itself it decides a warning, never a row; the importers reject a row as no
+place in a project in Britain only beyond a margin around it that takes in those kilometres
+of doubt (Dublin and Calais are beyond it, no town of Northern Ireland is).
 """
 
 from __future__ import annotations

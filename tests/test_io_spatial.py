@@ -1,0 +1,146 @@
+"""Reading spatial files: zips as GIS users and Macs make them, Shapefile text encodings."""
+
+import zipfile
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from healthy_streets.errors import InputFileError
+from healthy_streets.io._spatial import ENCODING_NOTES, list_layers, read_spatial
+from healthy_streets.io.zones import read_zones
+
+from conftest import square
+
+
+def zones(names, crs="EPSG:27700"):
+    return gpd.GeoDataFrame(
+        {"ZONE_NAME": names},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(len(names))],
+        crs=crs,
+    )
+
+
+def zip_shapefile(archive, folder, stem, inside, *, mode="w"):
+    """Add the Shapefile ``folder/stem.*`` to ``archive`` as ``inside/stem.*``."""
+    with zipfile.ZipFile(archive, mode) as zf:
+        for part in sorted(folder.glob(f"{stem}.*")):
+            zf.write(part, f"{inside}/{part.name}" if inside else part.name)
+
+
+def test_a_zip_made_on_a_mac_holds_one_shapefile_not_two(tmp_path):
+    zones(["Church Fields", "Mill Lane"]).to_file(tmp_path / "zones.shp")
+    archive = tmp_path / "mac.zip"
+    zip_shapefile(archive, tmp_path, "zones", "zones")
+    with zipfile.ZipFile(archive, "a") as zf:  # the AppleDouble files Finder adds
+        for suffix in ("shp", "shx", "dbf", "prj"):
+            zf.writestr(f"__MACOSX/zones/._zones.{suffix}", b"\x00\x05\x16\x07" + bytes(80))
+        zf.writestr("._zones.shp", b"\x00\x05\x16\x07" + bytes(80))
+    assert list_layers(archive) == ["zones"]
+    frame, _ = read_spatial(archive)
+    assert frame["ZONE_NAME"].tolist() == ["Church Fields", "Mill Lane"]
+
+
+def test_two_shapefiles_of_one_name_in_a_zip_are_told_apart_by_their_paths(tmp_path):
+    for year, names in (("2019", ["Old Zone"]), ("2024", ["New Zone", "Newer Zone"])):
+        folder = tmp_path / year
+        folder.mkdir()
+        zones(names).to_file(folder / "zones.shp")
+        zip_shapefile(tmp_path / "zones.zip", folder, "zones", year, mode="a")
+    archive = tmp_path / "zones.zip"
+    assert list_layers(archive) == ["2019/zones", "2024/zones"]
+    with pytest.raises(InputFileError, match=r"2 shapefiles: '2019/zones', '2024/zones'.*layer"):
+        read_spatial(archive)
+    with pytest.raises(InputFileError, match=r"2 shapefiles named 'zones'.*such as .*2024/zones"):
+        read_spatial(archive, layer="zones")
+    assert read_spatial(archive, layer="2024/zones")[0]["ZONE_NAME"].tolist() == [
+        "New Zone",
+        "Newer Zone",
+    ]
+    assert read_spatial(archive, layer="2019/ZONES.shp")[0]["ZONE_NAME"].tolist() == ["Old Zone"]
+    assert read_zones(archive, layer="2024/zones").layer["name"].tolist() == [
+        "New Zone",
+        "Newer Zone",
+    ]
+
+
+def test_a_file_geodatabase_zipped_from_inside_its_folder(tmp_path):
+    gdb = tmp_path / "council.gdb"
+    zones(["Church Fields", "Mill Lane"]).to_file(gdb, driver="OpenFileGDB", layer="Zones20mph")
+    zones(["Proposed Zone"]).to_file(gdb, driver="OpenFileGDB", layer="Proposed")
+    archive = tmp_path / "gdb_flat.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in gdb.iterdir():
+            zf.write(part, part.name)  # no council.gdb/ folder in the zip
+    with pytest.raises(InputFileError, match="2 layers: 'Zones20mph', 'Proposed'"):
+        read_spatial(archive)
+    frame, _ = read_spatial(archive, layer="proposed")
+    assert frame["ZONE_NAME"].tolist() == ["Proposed Zone"]
+
+
+def _without_encoding(shp):
+    """Take a Shapefile's encoding away, as old exports leave it: no .cpg, and the DBF's
+    language byte 0."""
+    shp.with_suffix(".cpg").unlink()
+    dbf = shp.with_suffix(".dbf")
+    data = bytearray(dbf.read_bytes())
+    data[29] = 0
+    dbf.write_bytes(bytes(data))
+
+
+NAMES = ["St Mary’s – Café", "Zoë’s Lane", "Rhosllannerchrugog"]
+
+
+@pytest.mark.parametrize(("written", "read_as"), [("cp1252", "cp1252"), ("UTF-8", "UTF-8")])
+def test_a_shapefile_with_no_cpg_is_read_in_the_encoding_its_text_has(tmp_path, written, read_as):
+    shp = tmp_path / "zones.shp"
+    zones(NAMES).to_file(shp, engine="pyogrio", encoding=written)
+    _without_encoding(shp)
+    frame, _ = read_spatial(shp)
+    assert frame["ZONE_NAME"].tolist() == NAMES
+    assert frame.attrs["text_notes"] == [ENCODING_NOTES[read_as]]
+    result = read_zones(shp)
+    assert result.layer["name"].tolist() == NAMES
+    assert ENCODING_NOTES[read_as] in result.notes
+
+
+def test_a_zipped_cp1252_shapefile_with_no_cpg(tmp_path):
+    shp = tmp_path / "zones.shp"
+    zones(NAMES).to_file(shp, engine="pyogrio", encoding="cp1252")
+    _without_encoding(shp)
+    zip_shapefile(tmp_path / "zones.zip", tmp_path, "zones", "export")
+    frame, _ = read_spatial(tmp_path / "zones.zip")
+    assert frame["ZONE_NAME"].tolist() == NAMES
+    assert "Windows-1252 (cp1252)" in frame.attrs["text_notes"][0]
+
+
+def test_a_shapefile_whose_cpg_names_its_encoding_gets_no_guess(tmp_path):
+    shp = tmp_path / "zones.shp"
+    zones(NAMES).to_file(shp, engine="pyogrio", encoding="cp1252")
+    shp.with_suffix(".cpg").write_text("1252")
+    frame, _ = read_spatial(shp)
+    assert frame["ZONE_NAME"].tolist() == NAMES
+    assert "text_notes" not in frame.attrs
+
+
+def test_an_ascii_shapefile_with_no_cpg_is_read_without_a_note(tmp_path):
+    shp = tmp_path / "zones.shp"
+    zones(["Mill Lane"]).to_file(shp)
+    _without_encoding(shp)
+    frame, _ = read_spatial(shp)
+    assert frame["ZONE_NAME"].tolist() == ["Mill Lane"]
+    assert "text_notes" not in frame.attrs
+    assert shapely.equals(frame.geometry.iloc[0], square(358000, 417000, 300))
+
+
+def test_a_shapefile_whose_language_byte_says_latin_1_but_holds_cp1252_quotes(tmp_path):
+    shp = tmp_path / "zones.shp"
+    zones(NAMES).to_file(shp, engine="pyogrio", encoding="cp1252")
+    _without_encoding(shp)
+    dbf = shp.with_suffix(".dbf")
+    data = bytearray(dbf.read_bytes())
+    data[29] = 0x57  # "ANSI", which GDAL reads as ISO-8859-1: the quotes become C1 controls
+    dbf.write_bytes(bytes(data))
+    frame, _ = read_spatial(shp)
+    assert frame["ZONE_NAME"].tolist() == NAMES
+    assert frame.attrs["text_notes"] == [ENCODING_NOTES["cp1252"]]
