@@ -345,12 +345,15 @@ def _read_reports(
             )
             continue
         step(f"Reading reports from {source.name}")
+        sheet = source.options.get("layer")
         if "columns" in source.options:
             results.append(
-                source.read(reports_from_csv, columns=source.options["columns"], **options)
+                source.read(
+                    reports_from_csv, columns=source.options["columns"], layer=sheet, **options
+                )
             )
         else:
-            results.append(source.read(read_reports, format=source.format, **options))
+            results.append(source.read(read_reports, format=source.format, layer=sheet, **options))
     return drop_duplicate_reports(results)
 
 

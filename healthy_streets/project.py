@@ -153,6 +153,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "format": (str, words(REPORT_FORMATS)),
         "columns": (dict, "role = column, for a council CSV"),
         "fields": (dict, "role = column, for a council CSV (the same as columns)"),
+        "layer": (str, "the sheet, when the file is an Excel workbook"),
         "open311": (str, "instead of file: an Open311 service's URL, asked by every build"),
         "jurisdiction_id": (str, "the council's id on that service (FixMyStreet needs one)"),
         "since": ((str, dt.date), "the first day of reports fetched from open311 (YYYY-MM-DD)"),
@@ -189,9 +190,11 @@ _TEXT_TABLES = {"fields", "columns", "assets", "reports", "tiers"}
 
 
 def _report_columns(entry: dict[str, Any]) -> dict[str, Any]:
-    """A ``[[reports]]`` entry's ``columns`` (or ``fields``, as zones and assets say)."""
+    """A ``[[reports]]`` entry's ``columns`` (or ``fields``, as zones and assets say) and
+    the ``layer`` (sheet) of a workbook."""
     named = {**entry.get("columns", {}), **entry.get("fields", {})}
-    return {"columns": named} if named else {}
+    sheet = {"layer": entry["layer"]} if "layer" in entry else {}
+    return {"columns": named, **sheet} if named else sheet
 
 
 def load_project(path: str | Path) -> Project:
@@ -710,7 +713,7 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 # since = 2024-04-01            # the first day of reports to fetch (default: two years ago)
 
 # [[reports]]                   # a council CRM export: its columns are found, or named here
-# file = "crm.csv"
+# file = "crm.csv"               # or an Excel workbook, with layer = "Sheet1" for one sheet
 # format = "csv"
 # [reports.fields]              # (or [reports.columns])
 # report_id = "Case Ref"

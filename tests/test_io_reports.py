@@ -771,6 +771,29 @@ def test_an_excel_workbook_of_reports_is_read_title_rows_and_all(tmp_path, name)
     assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
 
 
+def test_a_workbook_of_several_sheets_is_read_by_the_sheet_named(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = _crm_workbook(tmp_path / "crm.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active.title = "March"
+    other = book.create_sheet("Notes")
+    other.append(["Who", "What"])
+    other.append(["Officer", "Exported from the CRM"])
+    book.save(path)
+    with pytest.raises(InputFileError, match="March.*Notes|Notes.*March"):
+        read_reports(path)  # which sheet? the message lists them
+    assert list(read_reports(path, layer="March").layer["report_id"]) == ["C-1", "C-2"]
+    said = CliRunner().invoke(main, ["reports", str(path), "--layer", "March"])
+    assert said.exit_code == 0, said.output
+    assert "dog_fouling" in said.output and "fly_tipping" in said.output
+    unknown = CliRunner().invoke(main, ["reports", str(path)])
+    assert unknown.exit_code == 1 and "--layer SHEET" in unknown.output
+
+
 def test_an_excel_fixmystreet_export_is_read_as_fixmystreet(tmp_path):
     import openpyxl
 

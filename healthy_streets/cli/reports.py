@@ -79,6 +79,12 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     metavar="CATEGORY=TIER",
     help="Which tier handles a category here (county or district). Repeatable.",
 )
+@click.option(
+    "--layer",
+    metavar="SHEET",
+    default=None,
+    help="The sheet to read, when the reports are an Excel workbook of several sheets.",
+)
 @synonyms_opt
 @gpkg_output_opt
 @overwrite_opt
@@ -91,6 +97,7 @@ def command(
     fmt: str | None,
     fields: dict[str, str],
     tiers: dict[str, str],
+    layer: str | None,
     synonyms: dict[str, str],
     output: str | None,
     overwrite: bool,
@@ -98,7 +105,8 @@ def command(
     """Read resident reports from FILE and say what was kept.
 
     FILE is a FixMyStreet CSV export (columns matched by name), Open311 GeoReport v2
-    (JSON or XML), or any council CSV: its columns are found by header (Ref, Kind, Type,
+    (JSON or XML), or any council CSV or Excel workbook (--layer SHEET for one of several
+    sheets): its columns are found by header (Ref, Kind, Type,
     ReceivedDate...) or by their values (dates, categories the taxonomy knows, statuses),
     and the summary says which column plays which role; --field ROLE=COLUMN overrides a
     guess. Names, emails and phone numbers never leave the importer. Categories are
@@ -134,8 +142,8 @@ def command(
     if open311_url is not None:  # live Open311 (healthy_streets/io/open311.py)
         from healthy_streets.io.open311 import endpoint_folder, reports_from_open311_server
 
-        if fmt or fields:
-            raise click.UsageError("--format and --field are for files, not --open311.")
+        if fmt or fields or layer:
+            raise click.UsageError("--format, --field and --layer are for files, not --open311.")
         result = reports_from_open311_server(
             open311_url,
             cache_folder=endpoint_folder(cache_dir, open311_url, jurisdiction_id=jurisdiction_id),
@@ -147,9 +155,11 @@ def command(
     elif fields:
         from healthy_streets.io.reports import reports_from_csv
 
-        result = reports_from_csv(str(file), columns=fields, taxonomy=taxonomy, tiers=tiers)
+        result = reports_from_csv(
+            str(file), columns=fields, layer=layer, taxonomy=taxonomy, tiers=tiers
+        )
     else:
-        result = read_reports(str(file), format=fmt, taxonomy=taxonomy, tiers=tiers)
+        result = read_reports(str(file), format=fmt, layer=layer, taxonomy=taxonomy, tiers=tiers)
     print_imports([result])
     if len(result.layer):
         table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)

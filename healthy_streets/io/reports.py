@@ -443,7 +443,9 @@ CSV_ROLES: tuple[Role, ...] = (
 )
 
 
-def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions]) -> ImportResult:
+def reports_from_fixmystreet(
+    path: str | Path, *, layer: str | None = None, **options: Unpack[ReportOptions]
+) -> ImportResult:
     """Read a FixMyStreet CSV export into the ``reports`` layer.
 
     Columns are found by header name (``Report ID``, ``Category``, ``Subcategory``,
@@ -455,6 +457,8 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     ----------
     path
         The CSV file FixMyStreet exported (its dashboard's "Download as CSV").
+    layer
+        The sheet, when the export was saved as an Excel workbook.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
 
@@ -485,7 +489,7 @@ def reports_from_fixmystreet(path: str | Path, **options: Unpack[ReportOptions])
     """
     path = _check_reports_file(path)
     roles = tuple(_FMS_ID if role.name == "report_id" else role for role in _FMS_ROLES)
-    table = read_report_table(path, columns=_read_by_fixmystreet)
+    table = read_report_table(path, columns=_read_by_fixmystreet, sheet=layer)
     return _reports_from_table(path, table, roles, **options)
 
 
@@ -514,6 +518,7 @@ def reports_from_csv(
     path: str | Path,
     *,
     columns: Mapping[str, str] | None = None,
+    layer: str | None = None,
     **options: Unpack[ReportOptions],
 ) -> ImportResult:
     """Read any council CSV of reports, its columns found by header and content.
@@ -533,6 +538,8 @@ def reports_from_csv(
         ``subcategory``, ``created``, ``confirmed``, ``fixed``, ``status`` and the
         coordinates ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref``: these win over
         the guesses.
+    layer
+        The sheet, when the file is an Excel workbook (default: its one sheet with data).
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
 
@@ -575,7 +582,7 @@ def reports_from_csv(
     {'column': 'Logged', 'how': 'named by you', 'share': None}
     """
     path = _check_reports_file(path)
-    table = read_report_table(path)
+    table = read_report_table(path, sheet=layer)
     given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
     for role, column in (columns or {}).items():
@@ -667,11 +674,14 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
-def read_report_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> pd.DataFrame:
-    """A table of reports: a CSV file (:func:`read_table`) or the one sheet with data of an
-    Excel workbook (:func:`~healthy_streets.io.assets.read_excel_table`, which skips a title
-    above the header); with ``columns``, only the columns that pass that test (all of them
-    listed in ``attrs["all_columns"]``).
+def read_report_table(
+    path: Path, *, columns: Callable[[str], bool] | None = None, sheet: str | None = None
+) -> pd.DataFrame:
+    """A table of reports: a CSV file (:func:`read_table`) or a sheet of an Excel workbook
+    (``sheet``, else its one sheet with data; read by
+    :func:`~healthy_streets.io.assets.read_excel_table`, which skips a title above the
+    header); with ``columns``, only the columns that pass that test (all of them listed in
+    ``attrs["all_columns"]``).
 
     Raises
     ------
@@ -679,12 +689,18 @@ def read_report_table(path: Path, *, columns: Callable[[str], bool] | None = Non
         For a file that is not a table of text: a zip, a GeoPackage or another binary file.
     """
     if _is_excel(path):
-        table = read_excel_table(path)
+        table = read_excel_table(path, sheet=sheet)
         if columns is not None:
             every = list(table.columns)
             table = table[[c for c in every if columns(c)]]
             table.attrs["all_columns"] = every
+        table.attrs["sheet"] = sheet
         return table
+    if sheet is not None:
+        raise ConfigError(
+            f"{path.name} is not an Excel workbook: it has no sheet {sheet!r} to choose; "
+            f"leave out {option('layer')}."
+        )
     _refuse_binary(path, _head(path))
     table = read_table(path, columns=columns)
     if any(_CONTROL.search(str(c)) for c in _all_columns(table)):
@@ -700,10 +716,10 @@ def read_report_table(path: Path, *, columns: Callable[[str], bool] | None = Non
 _TABLE_FIX = "Export the reports as CSV or an Excel workbook (.xlsx), or Open311 JSON or XML."
 
 
-def _report_header(path: Path) -> list[str]:
+def _report_header(path: Path, sheet: str | None = None) -> list[str]:
     """The column names of a table of reports, from its header where it can."""
     if _is_excel(path):
-        return list(read_excel_table(path).columns)
+        return list(read_excel_table(path, sheet=sheet).columns)
     _refuse_binary(path, _head(path))
     return read_header(path)
 
@@ -743,7 +759,11 @@ def _refuse_binary(path: Path, head: bytes) -> None:
 
 
 def read_reports(
-    path: str | Path, *, format: str | None = None, **options: Unpack[ReportOptions]
+    path: str | Path,
+    *,
+    format: str | None = None,
+    layer: str | None = None,
+    **options: Unpack[ReportOptions],
 ) -> ImportResult:
     """Read reports, choosing the reader by ``format`` or by the file.
 
@@ -760,6 +780,8 @@ def read_reports(
         ``"fixmystreet"`` (:func:`reports_from_fixmystreet`), ``"open311"``
         (:func:`reports_from_open311`) or ``"csv"`` (:func:`reports_from_csv`); ``None``
         decides by the file as above.
+    layer
+        The sheet of an Excel workbook of reports (default: its one sheet with data).
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
         With ``format="csv"`` also ``columns`` (see :func:`reports_from_csv`).
@@ -773,7 +795,8 @@ def read_reports(
     Raises
     ------
     ConfigError
-        When ``format`` is not one of the three.
+        When ``format`` is not one of the three, or ``layer`` names a sheet of a file that
+        is not a workbook.
     InputFileError
         When the file cannot be read as reports (see each reader).
 
@@ -800,14 +823,16 @@ def read_reports(
         if path.suffix.lower() in (".json", ".xml"):
             format = "open311"
         else:
-            header = _report_header(path)
+            header = _report_header(path, layer)
             format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
     if format == "fixmystreet":
-        return reports_from_fixmystreet(path, **options)
+        return reports_from_fixmystreet(path, layer=layer, **options)
     if format == "open311":
+        if layer is not None:
+            raise ConfigError(f"Open311 files have no sheets; leave out {option('layer')}.")
         return reports_from_open311(path, **options)
     if format == "csv":
-        return reports_from_csv(path, **options)
+        return reports_from_csv(path, layer=layer, **options)
     raise ConfigError(f"Unknown reports format {format!r}; use {words(REPORT_FORMATS)}.")
 
 
@@ -941,7 +966,11 @@ def _reports_from_table(
     ids = column("report_id").astype("object")
     no_id = ids.isna()
     if no_id.any():  # the row's whole text: every column, read again if some were left
-        whole = table if list(table.columns) == _all_columns(table) else read_report_table(path)
+        whole = (
+            table
+            if list(table.columns) == _all_columns(table)
+            else read_report_table(path, sheet=table.attrs.get("sheet"))
+        )
         ids[no_id] = _content_ids(whole.loc[table.index[no_id]], path.stem)
     ids = pd.Series(
         [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
