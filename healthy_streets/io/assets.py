@@ -755,7 +755,8 @@ def _names_beyond_types(
         return names
     column = str(roles["name"])
     notes = roles["notes"]
-    candidates = [c for c in frame.columns if c not in {*exclude, column, notes, "geometry"}]
+    taken = {*exclude, *roles.values(), "geometry"}
+    candidates = [c for c in frame.columns if c not in taken]
     found = _place_column(frame, typed, [notes] if notes is not None else [], first_part=True)
     if found is None:
         found = _place_column(frame, typed, candidates, first_part=False)
@@ -763,6 +764,8 @@ def _names_beyond_types(
         return names
     source, places = found
     use = typed & places.notna() & (places.str.casefold() != text.str.casefold())
+    if not use.any():
+        return names
     types = ", ".join(f"{t!r} {n}" for t, n in text[typed].value_counts().head(3).items())
     more = ", …" if text[typed].nunique() > 3 else ""
     how = "its first part" if source == notes else "its text"
@@ -813,7 +816,7 @@ def _place_name(value: object, *, first_part: bool) -> str | None:
         pieces = re.split(r"(?<=\.)\s+", value.split(";", 1)[0])
         text = pieces[0]
         for piece in pieces[1:]:
-            words = text.rstrip(".").split()
+            words = _WORD.findall(text)
             if not words or words[-1].casefold() not in _ABBREVIATIONS:
                 break
             text = f"{text} {piece}"
