@@ -7,8 +7,10 @@ Sources, chosen by the file:
   file);
 - spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile, CSV with a WKT column): points, or
   polygons for sites such as parks and allotments. A KML from Google My Maps keeps each
-  category in its own layer: every layer is read and its name is the category where the
-  rows give none (a default name such as "Untitled layer" is none);
+  category in its own layer: every layer (or the one chosen) is read and its name is the
+  category where the rows give none (a default name such as "Untitled layer" is none);
+  where its ``Name`` gives only the type ("Community Toilet"), the site is read from the
+  description's first part ("@ Balham Library.<br>Disabled Access");
 - the GeoJSON residents download from a meeting map's "Add a place" tool;
 - OpenStreetMap extracts (``.osm``, ``.osm.pbf``): see :mod:`healthy_streets.io.osm_features`.
 
@@ -210,11 +212,16 @@ def read_assets(
     Each column's role (name, category, notes, coordinates) is found by its header
     (``Name``, ``Site name``, ``Location``, ``What is it``, ``site_type``, ``fclass``...)
     or, when no header says, by its values: mostly distinct short texts are the name, a
-    column whose values the taxonomy knows is the category. Every guess is said in the
-    result's notes and kept in ``result.columns``. Rows that give no category take the
-    KML layer's name (not a default one such as "Untitled layer"), then ``category``, then
-    the file's name when it names one ("defibrillators.csv"), each said in the notes; so do
-    all rows when the category column names nothing the taxonomy knows.
+    column whose values the taxonomy knows is the category; of several columns whose
+    headers name the category (a code ``Asset_Type`` and its description ``Asset_Ty_1``),
+    the one whose values the taxonomy knows best. A name column that mostly repeats the
+    category's text ("Community Toilet") gives way, in those rows, to the first part of the
+    notes or to another column of distinct place names. Every guess is said in the
+    result's notes and kept in ``result.columns``, and so is how many rows have no name.
+    Rows that give no category take the KML layer's name (not a default one such as
+    "Untitled layer"), then ``category``, then the file's name when it names one
+    ("defibrillators.csv"), each said in the notes; so do all rows when the category
+    column names nothing the taxonomy knows.
 
     Parameters
     ----------
@@ -698,7 +705,7 @@ def _asset_columns(
 _NAMED_BY_YOU = "named by you"
 #: A name column gives only the type ("Community Toilet") when at least this share of the
 #: rows that have a name hold a type repeated in other rows.
-TYPE_NAMES_SHARE = 0.5
+_TYPE_NAMES_SHARE = 0.5
 #: A column names the places instead when this share of those rows give a place name...
 _PLACE_SHARE = 0.6
 #: ...that are mostly distinct.
@@ -751,7 +758,7 @@ def _names_beyond_types(
     counts = text.value_counts()
     repeated = text.map(counts).fillna(0).to_numpy() >= 2
     typed = pd.Series(repeated, index=text.index) & (text == category_text.astype("object"))
-    if typed.sum() < TYPE_NAMES_SHARE * text.notna().sum() or not typed.any():
+    if typed.sum() < _TYPE_NAMES_SHARE * text.notna().sum() or not typed.any():
         return names
     column = str(roles["name"])
     notes = roles["notes"]
