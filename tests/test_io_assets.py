@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 import shapely
@@ -754,3 +755,212 @@ def test_a_sheets_eastings_in_a_named_crs_through_read_assets(tmp_path):
     assert any("EPSG:29902), as named" in note for note in result.notes)
     with pytest.raises(ConfigError, match="'EPSG:0' is not a coordinate reference system"):
         read_assets(sheet, crs="EPSG:0", working_crs="EPSG:2157")
+
+
+def _greenspace(path, name_field, *, rows=9):
+    """An OS Open Greenspace-like layer whose site names fill one row in three."""
+    import geopandas as gpd
+
+    functions = ["Public Park Or Garden", "Play Space", "Playing Field"]
+    gpd.GeoDataFrame(
+        {
+            "id": [f"{n:08X}-0000" for n in range(rows)],
+            "function": [functions[n % 3] for n in range(rows)],
+            name_field: [None if n % 3 else f"Astley Park {n}" for n in range(rows)],
+        },
+        geometry=[
+            shapely.box(358000 + 200 * n, 417000, 358100 + 200 * n, 417100) for n in range(rows)
+        ],
+        crs="EPSG:27700",
+    ).to_file(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "column", "how"),
+    [
+        ("GB_GreenspaceSite.shp", "distName1", "distName1", "header"),
+        ("greenspace.gpkg", "distinctiveName1", "distinctiveName1", "header"),
+        # a Shapefile cuts distinctiveName1 to 10 characters
+        ("greenspace_cut.shp", "distinctiv", "distinctiv", "header, cut to 10 characters"),
+    ],
+)
+def test_os_open_greenspace_names_filled_in_a_third_of_rows(tmp_path, name, field, column, how):
+    path = tmp_path / name
+    _greenspace(path, field)
+    result = read_assets(path)
+    assets = result.layer
+    # a sparse name column found by its header is still the name: never refused for gaps
+    assert assets["name"].fillna("").tolist()[:4] == ["Astley Park 0", "", "", "Astley Park 3"]
+    assert assets["category"].tolist()[:3] == ["park", "playground", "sport_leisure"]
+    assert f"name <- {column!r} ({how})" in result.notes[-1]
+    assert f"6 of 9 rows give no name in {column!r}; the map shows them by their category." in (
+        result.notes
+    )
+
+
+def _council_assets(path, codes, descriptions):
+    import geopandas as gpd
+
+    gpd.GeoDataFrame(
+        {"Asset_Type": codes, "Asset_Ty_1": descriptions, "Feature_Lo": ["Mill Lane"] * 8},
+        geometry=[shapely.Point(358000 + 10 * n, 417000) for n in range(8)],
+        crs="EPSG:27700",
+    ).to_file(path)
+
+
+def test_of_two_category_headers_the_column_the_taxonomy_knows_wins(tmp_path):
+    path = tmp_path / "council_assets.shp"
+    codes = ["BEN", "BIN", "BEN", "GRT", "BIN", "BEN", "PLY", "BIN"]
+    kinds = [
+        "Bench",
+        "Litter Bin",
+        "Bench",
+        "Grit Bin",
+        "Dog Bin",
+        "Seat",
+        "Play Area",
+        "Litter Bin",
+    ]
+    _council_assets(path, codes, kinds)
+    result = read_assets(path)
+    # the codes ('BEN', 'PLY') would leave half the rows 'other'; the descriptions none
+    assert result.layer["category"].tolist() == [
+        "bench", "bin", "bench", "grit_bin", "bin", "bench", "playground", "bin"
+    ]  # fmt: skip
+    assert result.layer["category_text"].iloc[0] == "Bench"
+    assert (
+        "category <- 'Asset_Ty_1' (header, cut to 10 characters; 100% of its values are "
+        "categories the toolkit knows, against 50% in 'Asset_Type')"
+    ) in result.notes[-1]
+    # when the first header's column is as well known, it stays, said as before
+    _council_assets(path, kinds, codes)
+    again = read_assets(path)
+    assert "category <- 'Asset_Type' (header)" in again.notes[-1]
+    assert again.layer["category_text"].iloc[0] == "Bench"
+
+
+def _my_maps_kml(path, names, descriptions):
+    import geopandas as gpd
+    import pyogrio
+
+    frame = gpd.GeoDataFrame(
+        {"Name": names, "Description": descriptions},
+        geometry=[shapely.Point(-0.16 + n / 1000, 51.46) for n in range(len(names))],
+        crs="EPSG:4326",
+    )
+    pyogrio.write_dataframe(frame, path, layer="Untitled layer", driver="LIBKML")
+
+
+TOILET_SITES = [
+    ("Community Toilet", "@ Balham Library.<br>Disabled Access"),
+    ("Community Toilet", "@ Bliss Barbers.<br>No Disabled Access"),
+    ("Community Toilet", "@ Cantuccio Restaurant. No Disabled Access"),
+    ("Community Toilet", "@ Leaders Gardens Cafe, Disabled Access"),
+    ("Community Toilet", "@St. Mary's Church Hall. Disabled Access"),
+    ("Automatic Public Convenience", "Garratt Terrace. Disabled Access."),
+    ("Automatic Public Convenience", "Junction Approach. Disabled Access. 20p."),
+    ("Park Toilet", "0800 - Dusk"),
+    ("Park Toilet", "0800 - Dusk"),
+    ("Sainsbury's Balham (Open London)", "Baby Changing; Disabled Access"),
+]
+
+
+def test_a_name_column_holding_only_types_takes_the_place_from_the_description(tmp_path):
+    path = tmp_path / "toilets.kml"
+    _my_maps_kml(path, *zip(*TOILET_SITES, strict=True))
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == [
+        "Balham Library",
+        "Bliss Barbers",
+        "Cantuccio Restaurant",
+        "Leaders Gardens Cafe",  # ", Disabled Access" follows other places too
+        "St. Mary's Church Hall",  # "St." ends no sentence
+        "Garratt Terrace",
+        "Junction Approach",
+        "Park Toilet",  # opening hours are no name: the type stays
+        "Park Toilet",
+        "Sainsbury's Balham (Open London)",  # a name already
+    ]
+    assert (result.layer["category"] == "toilets").all()
+    assert result.layer["category_text"].iloc[0] == "Community Toilet"  # the type is kept
+    assert (
+        "name <- 'description' (its first part, in the 7 rows where 'Name' gives only the type "
+        "('Community Toilet' 5, 'Automatic Public Convenience' 2, 'Park Toilet' 2); 'Name' in "
+        "the others)"
+    ) in result.notes[-1]
+    # a name the user chose is kept as it is
+    named = read_assets(path, fields={"name": "Name"})
+    assert named.layer["name"].iloc[0] == "Community Toilet"
+
+
+def test_types_as_names_beside_notes_that_are_no_places_stay(tmp_path):
+    path = tmp_path / "walkabout.csv"
+    path.write_text(
+        "Name,Category,Latitude,Longitude,Notes\n"
+        "Bench,Bench,53.6512,-2.6255,Needs paint\n"
+        "Bench,Bench,53.6513,-2.6255,slats loose\n"
+        "Dog bin,Dog bin,53.6514,-2.6255,overflowing on Mondays\n"
+        "Dog bin,Dog bin,53.6515,-2.6255,Glass broken\n"
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Bench", "Bench", "Dog bin", "Dog bin"]
+    assert "name <- 'Name' (header)" in result.notes[-1]
+
+
+def _layers_kml(path, layers):
+    import geopandas as gpd
+    import pyogrio
+
+    for layer, name in layers:
+        frame = gpd.GeoDataFrame(
+            {"Name": [name], "Description": ["Seen on the walkabout"]},
+            geometry=[shapely.Point(-2.6255, 53.6512)],
+            crs="EPSG:4326",
+        )
+        pyogrio.write_dataframe(frame, path, layer=layer, driver="LIBKML", append=path.exists())
+
+
+def test_kml_layer_names_are_the_category_and_the_guess_says_so(tmp_path):
+    path = tmp_path / "my_maps.kml"
+    _layers_kml(
+        path,
+        [("Benches", "By the pond"), ("Dog bins", "Mill Lane"), ("Untitled layer", "Swings")],
+    )
+    result = read_assets(path)
+    assert result.layer["category"].tolist() == ["bench", "bin", "other"]
+    assert (
+        "category <- layer names ('Benches' 1, 'Dog bins' 1; 1 row in a layer whose name says "
+        "nothing)"
+    ) in result.notes[-1]
+    assert "no column for category" not in result.notes[-1]
+    assert "1 row gives no category and became 'other'" in result.notes[0]
+    # one layer chosen: its name is still the category
+    benches = read_assets(path, layer="Benches")
+    assert benches.layer["category"].tolist() == ["bench"]
+    assert benches.layer["category_text"].tolist() == ["Benches"]
+    assert "category <- layer names ('Benches' 1)" in benches.notes[-1]
+    assert not any("no category" in note for note in benches.notes)
+
+
+def test_kml_layer_chosen_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "my_maps.kml"
+    _layers_kml(path, [("Benches", "By the pond"), ("Dog bins", "Mill Lane")])
+    result = CliRunner().invoke(main, ["assets", str(path), "--layer", "Benches"])
+    assert result.exit_code == 0, result.output
+    assert "category <- layer names ('Benches' 1)" in result.output
+    assert re.search(r"bench\s+1", result.output)
+    assert "became 'other'" not in result.output
+
+
+def test_an_aed_list_named_so_is_of_defibrillators(tmp_path):
+    path = tmp_path / "chorley_aed_list.csv"
+    path.write_text(DEFIBRILLATORS)
+    result = read_assets(path)
+    assert (result.layer["category"] == "defibrillator").all()
+    typed = tmp_path / "community_list.csv"
+    typed.write_text("Site,Type,Latitude,Longitude\nTown Hall,AED locations,53.65,-2.63\n")
+    assert read_assets(typed).layer["category"].tolist() == ["defibrillator"]

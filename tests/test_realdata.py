@@ -14,6 +14,7 @@ from healthy_streets.io.reports import read_reports
 from healthy_streets.io.zones import read_zones
 from healthy_streets.maps.meeting import meeting_map
 from healthy_streets.model.layers import ZONES, conform
+from healthy_streets.model.taxonomy import asset_taxonomy
 
 pytestmark = pytest.mark.realdata
 
@@ -113,6 +114,11 @@ def columns_note(result) -> str:
     return next(note for note in result.notes if note.startswith("Columns: "))
 
 
+def _is_a_type(name: str) -> bool:
+    """True for a name that is only a kind of asset ("Community Toilet", "Bench")."""
+    return asset_taxonomy().match(name).how == "synonym"
+
+
 @pytest.mark.parametrize("name", ASSET_FILES)
 def test_every_asset_file_imports_with_its_guesses_said(shared_data, name):
     result = read_assets(shared_data / "assets" / name)
@@ -121,6 +127,10 @@ def test_every_asset_file_imports_with_its_guesses_said(shared_data, name):
     assets = result.layer
     if len(assets):
         assert assets["name"].notna().mean() > 0.4  # the Geofabrik layer leaves half blank
+        names = assets["name"].dropna()
+        # names are places, mostly distinct (shops of a chain repeat), not the kind of thing
+        assert names.nunique() >= 0.75 * len(names)
+        assert names.map(_is_a_type).mean() <= 0.05
         assert (assets["category"] == "other").mean() <= 0.2
         assert not assets["category_text"].isin(["Untitled layer"]).any()
 
@@ -157,6 +167,11 @@ def test_bath_fixmystreet_sample(shared_data):
         columns_note(result)
     )
     assert "status <- 'state' (header)" in columns_note(result)
+    # a traffic-signal fault is not street lighting (nor speeding): listed for the project
+    lights = result.layer[result.layer["category_text"] == "Traffic lights"]
+    assert len(lights) == 13 and (lights["category"] == "other").all()
+    assert any("matched nothing" in n and "'Traffic lights' (13)" in n for n in result.notes)
+    assert (result.layer["category"] == "street_lighting").sum() == 78
 
 
 def test_bath_environmental_requests_need_no_mapping(shared_data):
@@ -211,6 +226,16 @@ def test_wandsworth_my_maps_kml(shared_data):
     assert result.notes[0].startswith("10 rows that give no category the toolkit knows were")
     assert "category <- 'Name' (content: 89% of its values are categories" in (columns_note(result))
     assert "<br>" not in "".join(result.layer["notes"].dropna())
+    # 'Name' holds the type ("Community Toilet" 64 times): the site comes from the description
+    names = result.layer["name"]
+    assert {"Balham Library", "Bliss Barbers", "Clapham Junction", "Garratt Terrace"} <= set(names)
+    assert names.notna().all() and names.nunique() >= 85
+    assert (names == "Community Toilet").sum() == 0
+    assert not names.str.startswith("@").any()
+    assert "Sainsbury's Balham (Open London)" in set(names)  # a name already
+    assert "name <- 'description' (its first part, in the 82 rows where 'Name' gives only" in (
+        columns_note(result)
+    )
 
 
 def test_barking_toilets_by_their_grid_references(shared_data):

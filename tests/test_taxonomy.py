@@ -35,7 +35,13 @@ from healthy_streets.model.taxonomy import (
         ("Something unheard of", "other"),
         ("Dog fouling near the bin", "dog_fouling"),
         ("Overflowing dog bin", "litter"),
-        ("Traffic lights not working", "street_lighting"),
+        # a traffic-signal fault is neither lighting nor speeding: left for the project
+        ("Traffic lights not working", "other"),
+        ("Traffic lights", "other"),
+        ("Traffic signal fault", "other"),
+        ("Street light out", "street_lighting"),
+        ("Road traffic signs", "speeding"),
+        ("Dog barking all night", "noise"),  # not dog fouling
         # a council's environmental-protection requests
         ("Noise complaint", "noise"),
         ("Rat Complaint", "pests"),
@@ -94,6 +100,12 @@ def test_report_categories(text, category):
         # council open data
         ("Defibrillator", "defibrillator"),
         ("Public Access Defibrillator (AED)", "defibrillator"),
+        ("chorley_aed_list", "defibrillator"),  # "aed" a whole word in a longer text
+        ("AED locations", "defibrillator"),
+        ("AEDs in Chorley", "defibrillator"),
+        ("Aedificium Hall", "community_centre"),  # a word starting "aed" is not one
+        ("GP practice", "health"),
+        ("GPX track", "other"),  # "gp" is a whole word
         ("Automatic Public Convenience", "toilets"),
         ("Community Toilet", "toilets"),
         ("Grit bin", "grit_bin"),

@@ -1,7 +1,10 @@
 """Column guesses the asset and report importers share, beyond :mod:`._roles`.
 
 - a category column found by its values: the column whose values the taxonomy knows
-  (judged on its distinct values), when the header named none;
+  (judged on its distinct values), when the header named none; and, when several headers
+  name it (a code column ``Asset_Type`` and its description ``Asset_Ty_1``), the one whose
+  values the taxonomy knows best;
+- a category given by a KML's layer names rather than by a column;
 - a category named by the file itself (``camden_toilets.csv``, ``defibrillators.csv``) for
   the rows that give none;
 - the guesses recorded in the import's account and said in its summary.
@@ -10,20 +13,24 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from healthy_streets.io._roles import Guess, Roles, fold_header
+from healthy_streets.io._roles import Guess, Roles, fold_header, header_matches
 from healthy_streets.model.account import AccountBook
 from healthy_streets.model.taxonomy import Taxonomy
 
 __all__ = [
     "CATEGORY_SHARE",
+    "LayerNames",
+    "category_among_headers",
     "category_by_values",
     "category_from_file_name",
     "is_default_layer_name",
+    "known_share",
     "record_guesses",
 ]
 
@@ -87,8 +94,7 @@ def category_by_values(
         few = len(counts) <= _DISTINCT_SHARE * total
         if not few and (column in strict or len(counts) > _SMALL):
             continue
-        known = sum(int(n) for text, n in counts.items() if taxonomy.match(text).how != "unmatched")
-        share = known / total
+        share = _known_rows(counts, taxonomy) / total
         if share >= CATEGORY_SHARE and (best is None or share > best[0]):
             best = (share, column)
     if best is None:
@@ -97,6 +103,73 @@ def category_by_values(
     return Guess(
         role, column, f"content: {share:.0%} of its values are categories the toolkit knows", share
     )
+
+
+def known_share(values: pd.Series, taxonomy: Taxonomy) -> float:
+    """The share of a column's values (those given) that name a category the taxonomy knows,
+    by a synonym, a keyword or a close spelling; 0 for a column with no values."""
+    counts = _value_counts(values)
+    total = int(counts.sum())
+    if not total:
+        return 0.0
+    return _known_rows(counts, taxonomy) / total
+
+
+def _known_rows(counts: pd.Series, taxonomy: Taxonomy) -> int:
+    """How many rows give a text (counted in ``counts``) the taxonomy knows."""
+    return sum(int(n) for text, n in counts.items() if taxonomy.match(text).how != "unmatched")
+
+
+def category_among_headers(
+    frame: pd.DataFrame,
+    roles: Roles,
+    headers: Sequence[str],
+    taxonomy: Taxonomy,
+    *,
+    exclude: Iterable[str] = (),
+) -> None:
+    """When the category was found by its header and other columns' headers name it too
+    (``Asset_Type`` holding codes such as "BEN", and ``Asset_Ty_1`` cut to 10 characters
+    holding "Bench"), give the role to the one whose values the taxonomy knows best (at
+    least :data:`CATEGORY_SHARE` of them, and more than the header's first choice), and say
+    so in the guess. Columns in ``exclude`` and those playing other roles are not looked at.
+    """
+    chosen = roles.guesses.get("category")
+    if chosen is None or chosen.column is None or not chosen.how.startswith("header"):
+        return
+    taken = {g.column for role, g in roles.guesses.items() if role != "category"}
+    skip = taken | set(exclude)
+    matches: dict[str, str] = {}
+    for column in map(str, frame.columns):
+        if column in skip or column == "geometry":
+            continue
+        hows = {header_matches(column, header) for header in headers} - {None}
+        if hows:
+            matches[column] = "header" if "exact" in hows else "header, cut to 10 characters"
+    if len(matches) < 2 or chosen.column not in matches:
+        return
+    shares = {column: known_share(frame[column], taxonomy) for column in matches}
+    best = max(matches, key=lambda column: (shares[column], column == chosen.column))
+    if best == chosen.column or shares[best] < CATEGORY_SHARE:
+        return
+    others = ", ".join(f"{shares[c]:.0%} in {c!r}" for c in matches if c != best)
+    roles.guesses["category"] = Guess(
+        "category",
+        best,
+        f"{matches[best]}; {shares[best]:.0%} of its values are categories the toolkit "
+        f"knows, against {others}",
+        shares[best],
+    )
+
+
+@dataclass(frozen=True)
+class LayerNames(Guess):
+    """A role given by a KML's layer names (kept in the column ``_layer``), not by one of
+    the file's columns: said ``category <- layer names (...)``."""
+
+    def describe(self) -> str:
+        """One phrase: ``category <- layer names ('Benches' 2, 'Dog bins' 2)``."""
+        return f"{self.role} <- layer names ({self.how})"
 
 
 def _value_counts(values: pd.Series) -> pd.Series:

@@ -7,8 +7,10 @@ Sources, chosen by the file:
   file);
 - spatial files (GeoJSON, KML/KMZ, GeoPackage, Shapefile, CSV with a WKT column): points, or
   polygons for sites such as parks and allotments. A KML from Google My Maps keeps each
-  category in its own layer: every layer is read and its name is the category where the
-  rows give none (a default name such as "Untitled layer" is none);
+  category in its own layer: every layer (or the one chosen) is read and its name is the
+  category where the rows give none (a default name such as "Untitled layer" is none);
+  where its ``Name`` gives only the type ("Community Toilet"), the site is read from the
+  description's first part ("@ Balham Library.<br>Disabled Access");
 - the GeoJSON residents download from a meeting map's "Add a place" tool;
 - OpenStreetMap extracts (``.osm``, ``.osm.pbf``): see :mod:`healthy_streets.io.osm_features`.
 
@@ -44,6 +46,8 @@ from healthy_streets import settings
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._columns import (
+    LayerNames,
+    category_among_headers,
     category_by_values,
     category_from_file_name,
     is_default_layer_name,
@@ -93,6 +97,7 @@ from healthy_streets.model.privacy import (
     remove_names,
 )
 from healthy_streets.model.taxonomy import Taxonomy, asset_taxonomy, match_notes
+from healthy_streets.model.words import counted
 
 __all__ = [
     "ASSET_FIELDS",
@@ -115,6 +120,9 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
         "feature_name",
         "facility_name",
         "location_name",
+        "dist_name_1",  # OS Open Greenspace: distName1, or distinctiveName1 (GML/GeoPackage)
+        "distinctive_name_1",
+        "distinctive_name",
         "title",
         "site",
         "place",
@@ -204,11 +212,16 @@ def read_assets(
     Each column's role (name, category, notes, coordinates) is found by its header
     (``Name``, ``Site name``, ``Location``, ``What is it``, ``site_type``, ``fclass``...)
     or, when no header says, by its values: mostly distinct short texts are the name, a
-    column whose values the taxonomy knows is the category. Every guess is said in the
-    result's notes and kept in ``result.columns``. Rows that give no category take the
-    KML layer's name (not a default one such as "Untitled layer"), then ``category``, then
-    the file's name when it names one ("defibrillators.csv"), each said in the notes; so do
-    all rows when the category column names nothing the taxonomy knows.
+    column whose values the taxonomy knows is the category; of several columns whose
+    headers name the category (a code ``Asset_Type`` and its description ``Asset_Ty_1``),
+    the one whose values the taxonomy knows best. A name column that mostly repeats the
+    category's text ("Community Toilet") gives way, in those rows, to the first part of the
+    notes or to another column of distinct place names. Every guess is said in the
+    result's notes and kept in ``result.columns``, and so is how many rows have no name.
+    Rows that give no category take the KML layer's name (not a default one such as
+    "Untitled layer"), then ``category``, then the file's name when it names one
+    ("defibrillators.csv"), each said in the notes; so do all rows when the category
+    column names nothing the taxonomy knows.
 
     Parameters
     ----------
@@ -326,20 +339,17 @@ def read_assets(
         )
     book.hide_names(person_columns(read))
     skip = [*(g.column for g in coordinates.values() if g.column), "_layer"]
-    roles = find_roles(
-        path,
-        read,
-        ASSET_ROLES,
-        given,
-        exclude=[c for c in read.columns if c in skip or is_personal_column(str(c))],
-    )
+    excluded = [c for c in read.columns if c in skip or is_personal_column(str(c))]
+    roles = find_roles(path, read, ASSET_ROLES, given, exclude=excluded)
     if "category" not in given:
         _find_category_by_values(read, roles, taxonomy, skip)
+        category_among_headers(read, roles, ASSET_FIELDS["category"], taxonomy, exclude=excluded)
     assets = _asset_columns(
         frame,
         roles,
         book,
         taxonomy,
+        exclude=excluded,
         category=category,
         source=source,
         slug=slugify(path.name),
@@ -592,8 +602,8 @@ def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     layers = list_layers(path) if fmt in (KML, KMZ) and layer is None else []
     if len(layers) <= 1:
         frame, _ = read_spatial(path, layer=layer or (layers[0] if layers else None))
-        if layers:
-            frame["_layer"] = layers[0]
+        if layers or (layer is not None and fmt in (KML, KMZ)):
+            frame["_layer"] = layers[0] if layers else layer
     else:
         frames = []
         for name in layers:
@@ -645,16 +655,18 @@ def _asset_columns(
     book: AccountBook,
     taxonomy: Taxonomy,
     *,
+    exclude: list[str],
     category: str | None,
     source: str,
     slug: str,
     path: Path,
 ) -> gpd.GeoDataFrame:
+    """The ``assets`` layer's columns from the file's, by ``roles`` (``exclude``: columns
+    that never name a place, such as coordinates and people's details)."""
     people = person_columns(frame)
     category_text = roles.column_values(frame, _CATEGORY)
     if "_layer" in frame:  # a My Maps layer name is the category of the rows in it
-        named = frame["_layer"].where(~frame["_layer"].map(is_default_layer_name))
-        category_text = category_text.fillna(named)
+        category_text = _category_from_layers(frame["_layer"], category_text, roles)
     if category is not None:
         category_text = category_text.fillna(category)
     keys, texts, times = _categorise(category_text, taxonomy)
@@ -668,13 +680,14 @@ def _asset_columns(
     missing = category_text.isna() & (keys == "other")
     if missing.any():
         book.note(
-            f"{int(missing.sum())} rows give no category and became 'other'; name one "
-            f"for the file with {option('category')}."
+            f"{counted(int(missing.sum()), 'row')} {'gives' if missing.sum() == 1 else 'give'} "
+            f"no category and became 'other'; name one for the file with {option('category')}."
         )
+    names = _asset_names(frame, roles, book, category_text, exclude=exclude)
     return gpd.GeoDataFrame(
         {
             "asset_id": [f"{slug}-{row}" for row in frame.index],
-            "name": remove_names(redact_series(roles.column_values(frame, _NAME)), people),
+            "name": remove_names(redact_series(names), people),
             "category": keys,
             "category_text": redact_series(category_text),
             "source": source,
@@ -686,6 +699,193 @@ def _asset_columns(
         crs=frame.crs,
         index=frame.index,
     )
+
+
+#: How :func:`find_roles` says a column was named with ``--field``.
+_NAMED_BY_YOU = "named by you"
+#: A name column gives only the type ("Community Toilet") when at least this share of the
+#: rows that have a name hold a type repeated in other rows.
+_TYPE_NAMES_SHARE = 0.5
+#: A column names the places instead when this share of those rows give a place name...
+_PLACE_SHARE = 0.6
+#: ...that are mostly distinct.
+_PLACE_DISTINCT = 0.5
+#: Words after which a full stop does not end a sentence ("St. Mary's").
+_ABBREVIATIONS = frozenset({"st", "dr", "rd", "mr", "mrs", "ms", "mt", "no", "ave", "nr", "opp"})
+#: Opening hours, not a place: "0800 - Dusk", "9:30-17:00".
+_HOURS = re.compile(r"^\d{3,4}\b|^\d{1,2}[:.]\d{2}|\d{3,4}\s*-\s*\d{3,4}")
+_WORD = re.compile(r"[^\W\d_][\w'’]*")
+
+
+def _asset_names(
+    frame: gpd.GeoDataFrame,
+    roles: Roles,
+    book: AccountBook,
+    category_text: pd.Series,
+    *,
+    exclude: list[str],
+) -> pd.Series:
+    """Each row's name from the name column; where that column mostly gives only the
+    asset's type ("Community Toilet", as Google My Maps files often do), the place from the
+    notes' first part or another column of distinct names (the guess says so). A note says
+    how many rows have no name (the map shows those by their category)."""
+    names = roles.column_values(frame, _NAME)
+    column = roles["name"]
+    if column is None or not len(frame):
+        return names
+    missing = int(names.isna().sum())
+    if roles.guesses["name"].how != _NAMED_BY_YOU:
+        names = _names_beyond_types(frame, names, roles, category_text, exclude=exclude)
+    if missing:
+        book.note(
+            f"{missing} of {len(frame)} rows give no name in {column!r}; the map shows them "
+            "by their category."
+        )
+    return names
+
+
+def _names_beyond_types(
+    frame: gpd.GeoDataFrame,
+    names: pd.Series,
+    roles: Roles,
+    category_text: pd.Series,
+    *,
+    exclude: list[str],
+) -> pd.Series:
+    """``names`` with the rows that give only a type named from another column, when the
+    name column mostly repeats the category's text; ``names`` itself otherwise."""
+    text = names.map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
+    counts = text.value_counts()
+    repeated = text.map(counts).fillna(0).to_numpy() >= 2
+    typed = pd.Series(repeated, index=text.index) & (text == category_text.astype("object"))
+    if typed.sum() < _TYPE_NAMES_SHARE * text.notna().sum() or not typed.any():
+        return names
+    column = str(roles["name"])
+    notes = roles["notes"]
+    taken = {*exclude, *roles.values(), "geometry"}
+    candidates = [c for c in frame.columns if c not in taken]
+    found = _place_column(frame, typed, [notes] if notes is not None else [], first_part=True)
+    if found is None:
+        found = _place_column(frame, typed, candidates, first_part=False)
+    if found is None:
+        return names
+    source, places = found
+    use = typed & places.notna() & (places.str.casefold() != text.str.casefold())
+    if not use.any():
+        return names
+    types = ", ".join(f"{t!r} {n}" for t, n in text[typed].value_counts().head(3).items())
+    more = ", …" if text[typed].nunique() > 3 else ""
+    how = "its first part" if source == notes else "its text"
+    roles.guesses["name"] = Guess(
+        "name",
+        source,
+        f"{how}, in the {int(use.sum())} rows where {column!r} gives only the type "
+        f"({types}{more}); {column!r} in the others",
+        float(use.mean()),
+    )
+    return names.where(~use, places)
+
+
+def _place_column(
+    frame: gpd.GeoDataFrame, rows: pd.Series, columns: list[str], *, first_part: bool
+) -> tuple[str, pd.Series] | None:
+    """The first of ``columns`` (by the share of place names, on a tie) whose values in
+    ``rows`` (their first part, with ``first_part``) are mostly distinct place names
+    ("Balham Library"), with those names (missing where a row has none)."""
+    best: tuple[float, str, pd.Series] | None = None
+    for column in columns:
+        values = frame[column][rows]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+            continue
+        places = values.map(lambda v: _place_name(v, first_part=first_part))
+        if first_part:
+            places = _without_common_tails(places, values)
+        given = places.dropna()
+        if not len(given) or given.nunique() < _PLACE_DISTINCT * len(given):
+            continue
+        share = float(given.map(_title_case).sum()) / len(values)
+        if share >= _PLACE_SHARE and (best is None or share > best[0]):
+            best = (share, column, places)
+    if best is None:
+        return None
+    _, column, places = best
+    return column, places.reindex(frame.index)
+
+
+def _place_name(value: object, *, first_part: bool) -> str | None:
+    """A value as a place's name: its first part (before ";" or a full stop ending a
+    sentence) with "@" and full stops trimmed, or ``None`` when that is no name (a number,
+    opening hours)."""
+    if not isinstance(value, str):
+        return None
+    text = value
+    if first_part:
+        pieces = re.split(r"(?<=\.)\s+", value.split(";", 1)[0])
+        text = pieces[0]
+        for piece in pieces[1:]:
+            words = _WORD.findall(text)
+            if not words or words[-1].casefold() not in _ABBREVIATIONS:
+                break
+            text = f"{text} {piece}"
+    text = text.strip().lstrip("@").strip().rstrip(".").strip()
+    if not _looks_like_asset_name(text) or len(text) < 3 or _HOURS.search(text):
+        return None
+    return text
+
+
+def _without_common_tails(places: pd.Series, values: pd.Series) -> pd.Series:
+    """``places`` (first parts of ``values``) without a tail after a comma that other rows
+    give as a part of their own ("Leaders Gardens Cafe, Disabled Access" when "Disabled
+    Access" follows many other places)."""
+    parts = values.dropna().astype("str").str.split(r";|(?<=\.)\s+", regex=True)
+    later = parts.map(lambda p: [x.strip(" .").casefold() for x in p[1:]]).explode().dropna()
+    common = set(later.value_counts().loc[lambda n: n >= 3].index) - {""}
+    if not common:
+        return places
+
+    def trim(place: object) -> object:
+        if not isinstance(place, str) or ", " not in place:
+            return place
+        head, tail = place.rsplit(", ", 1)
+        return head if tail.strip(" .").casefold() in common and head else place
+
+    return places.map(trim)
+
+
+def _title_case(name: str) -> bool:
+    """True for a name written as places are ("Balham Library", "Magdalen Road nr
+    Earlsfield Station"): more than half its words of four letters or more start with a
+    capital, unlike a note ("Needs paint")."""
+    words = [w for w in _WORD.findall(name) if len(w) >= 4]
+    if not words:
+        return name[:1].isupper()
+    return sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
+def _category_from_layers(layers: pd.Series, text: pd.Series, roles: Roles) -> pd.Series:
+    """Rows that give no category take their KML layer's name (not a default one such as
+    "Untitled layer"), and the category's guess says so: ``category <- layer names`` when
+    no column gave one."""
+    named = layers.where(~layers.map(is_default_layer_name))
+    filled = text.isna() & named.notna()
+    if not filled.any():
+        return text
+    counts = named[filled].value_counts()
+    listed = ", ".join(f"{name!r} {n}" for name, n in counts.head(8).items())
+    listed += ", …" if len(counts) > 8 else ""
+    guess = roles.guesses["category"]
+    if guess.column is None:
+        unnamed = int((text.isna() & named.isna()).sum())
+        if unnamed:
+            listed += f"; {counted(unnamed, 'row')} in a layer whose name says nothing"
+        roles.guesses["category"] = LayerNames("category", "_layer", listed)
+    else:
+        roles.guesses["category"] = replace(
+            guess,
+            how=f"{guess.how}; {int(filled.sum())} rows that give none take their layer's "
+            f"name: {listed}",
+        )
+    return text.fillna(named)
 
 
 def _categorise(texts: pd.Series, taxonomy: Taxonomy) -> tuple[pd.Series, list[object], list[int]]:

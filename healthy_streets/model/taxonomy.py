@@ -443,8 +443,11 @@ _ASSET_SYNONYMS: dict[str, tuple[str, ...]] = {
     "other": ("car park", "car parking", "parking", "park and ride", "garage", "vending parking"),
 }
 
+#: Keywords: a text containing a word that starts with one suggests its category
+#: ("Grit bins" has "grit"); a keyword ending in a space must be a whole word ("AED
+#: locations" has "aed ", "aedes" does not).
 _ASSET_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "defibrillator": ("defib",),
+    "defibrillator": ("defib", "aed "),
     "grit_bin": ("grit", "salt bin"),
     "toilets": ("toilet", "public convenience"),
     "library": ("library",),
@@ -606,14 +609,17 @@ _REPORT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "graffiti": ("graffiti",),
     "vegetation": ("vegetation", "overgrown", "hedge", "tree", "weed", "grass"),
     "abandoned_vehicle": ("abandoned", "vehicle"),
-    "noise": ("noise", "noisy"),
+    "noise": ("noise", "noisy", "barking"),
     "pests": ("rat", "rodent", "pest", "mice", "wasp"),
     "pollution": ("pollution", "smoke", "bonfire", "odour", "smell", "fume"),
 }
 
+# A traffic-signal fault is neither street lighting nor speeding: it stays unmatched, listed
+# in the import's notes for a project to place, and out of the speeding counts.
 _REPORT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
-    "dog_fouling": ("dog bin", "dog waste bin", "dog poo bin"),
-    "speeding": ("traffic light",),
+    "dog_fouling": ("dog bin", "dog waste bin", "dog poo bin", "dog barking"),
+    "speeding": ("traffic light", "traffic signal"),
+    "street_lighting": ("traffic light", "traffic signal"),
     "noise": ("excluding", "non noise"),
     "pollution": ("excluding",),
 }
@@ -689,6 +695,15 @@ def _singular(word: str) -> str:
     return word
 
 
+def _keyword(word: str) -> str:
+    """A keyword folded, its trailing space (a whole word only) kept.
+
+    >>> _keyword("AED "), _keyword("Defib")
+    ('aed ', 'defib')
+    """
+    return fold(word) + (" " if word.endswith(" ") else "")
+
+
 @dataclass(frozen=True)
 class Match:
     """The category free text maps to and how it was matched."""
@@ -725,7 +740,7 @@ class Taxonomy:
         exclusions: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.labels = dict(labels)
-        self._keywords = {k: tuple(fold(w) for w in ws) for k, ws in keywords.items()}
+        self._keywords = {k: tuple(map(_keyword, ws)) for k, ws in keywords.items()}
         self._exclusions = {k: tuple(fold(w) for w in ws) for k, ws in (exclusions or {}).items()}
         table: dict[str, str] = {}
         for key, texts in synonyms.items():
@@ -891,18 +906,24 @@ def markdown() -> str:
         "Free text is matched by the synonyms below (ignoring case, punctuation, plurals and",
         "spacing), then by keywords, then by close spelling; what matches nothing becomes",
         "`other` and is listed by the import. A project adds its own synonyms (text -> key).",
+        'A keyword counts when a word of the text starts with it (`grit` in "Gritted path',
+        'box"), or is that word when marked *(word)* (`aed` in "chorley_aed_list" and "AED',
+        "locations\"); keywords are tried in the order of the tables, and a category's",
+        "keywords do not count in a text holding one of its *not* phrases (a car park is not a",
+        "park; a traffic light is neither street lighting nor speeding, so it stays unmatched and",
+        "is listed for the project to place).",
         "The synonyms cover OS Open Greenspace's functions (`Public Park Or Garden`, `Play",
         "Space`...), the classes of Geofabrik's OpenStreetMap extracts (`fclass`: `bench`,",
         "`waste_basket`, `drinking_water`...) and the words council open data uses.",
         "",
         "## Assets",
         "",
-        "| key | label | synonyms |",
-        "|---|---|---|",
+        "| key | label | synonyms | keywords |",
+        "|---|---|---|---|",
     ]
     for key, label in ASSET_CATEGORIES.items():
         words = ", ".join(_ASSET_SYNONYMS.get(key, ()))
-        lines.append(f"| `{key}` | {label} | {words} |")
+        lines.append(f"| `{key}` | {label} | {words} | {_keywords_cell(key, asset=True)} |")
     lines += [
         "",
         "## OpenStreetMap tags",
@@ -923,13 +944,24 @@ def markdown() -> str:
         "clean streets and collect waste; the county is the highway authority); a project can",
         "override it.",
         "",
-        "| key | label | responsible tier | synonyms |",
-        "|---|---|---|---|",
+        "| key | label | responsible tier | synonyms | keywords |",
+        "|---|---|---|---|---|",
     ]
     for key, label in REPORT_CATEGORIES.items():
         words = ", ".join(_REPORT_SYNONYMS.get(key, ()))
-        lines.append(f"| `{key}` | {label} | {RESPONSIBLE_TIER[key]} | {words} |")
+        tier = RESPONSIBLE_TIER[key]
+        lines.append(f"| `{key}` | {label} | {tier} | {words} | {_keywords_cell(key)} |")
     return "\n".join(lines) + "\n"
+
+
+def _keywords_cell(key: str, *, asset: bool = False) -> str:
+    """A category's keywords for the reference ("`aed` *(word)*"), then its *not* phrases."""
+    keywords = (_ASSET_KEYWORDS if asset else _REPORT_KEYWORDS).get(key, ())
+    exclusions = (_ASSET_EXCLUSIONS if asset else _REPORT_EXCLUSIONS).get(key, ())
+    cell = ", ".join(f"`{w.strip()}` *(word)*" if w.endswith(" ") else f"`{w}`" for w in keywords)
+    if exclusions:
+        cell += f"; *not* {', '.join(exclusions)}"
+    return cell
 
 
 def match_notes(
