@@ -104,6 +104,18 @@ def test_a_shapefile_with_no_cpg_is_read_in_the_encoding_its_text_has(tmp_path, 
     assert ENCODING_NOTES[read_as] in result.notes
 
 
+def test_a_shapefile_of_places_with_no_cpg_says_its_encoding_too(tmp_path):
+    from healthy_streets.io.assets import read_assets
+
+    shp = tmp_path / "places.shp"
+    places = zones(NAMES).assign(TYPE="bench").rename(columns={"ZONE_NAME": "NAME"})
+    places.set_geometry(places.geometry.centroid).to_file(shp, engine="pyogrio", encoding="cp1252")
+    _without_encoding(shp)
+    result = read_assets(shp)
+    assert sorted(result.layer["name"]) == sorted(NAMES)
+    assert ENCODING_NOTES["cp1252"] in result.notes
+
+
 def test_a_zipped_cp1252_shapefile_with_no_cpg(tmp_path):
     shp = tmp_path / "zones.shp"
     zones(NAMES).to_file(shp, engine="pyogrio", encoding="cp1252")

@@ -304,6 +304,7 @@ def read_assets(
     else:
         table = None
     spatial = frame_from_wkt_table(path, table) if table is not None else None
+    how_read = table
     if table is not None and spatial is None:
         rows_in = len(table)
         if rows_in == 0:
@@ -332,6 +333,7 @@ def read_assets(
             raise InputFileError(
                 path, "The file holds no features.", fix="Check it is the right file."
             )
+        how_read = frame if spatial is None else table  # its encoding notes, for the account
         frame = blank_cells(frame)
         read = frame
         frame, coordinates = _place_features(
@@ -356,8 +358,8 @@ def read_assets(
         path=path,
     )
     record_guesses(book, roles, coordinates)
-    if table is not None:
-        note_reading(table, book, kept=assets.index)
+    if how_read is not None:
+        note_reading(how_read, book, kept=assets.index)
     return book.result(conform(assets, ASSETS), rows_in)
 
 
