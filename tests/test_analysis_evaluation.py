@@ -516,9 +516,22 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
     )
     planned = before_after(zones, reports).loc["planned"]
     assert planned["verdict_kind"] == "not_evaluated"
-    # 24 reports in the latest 12 months, 600 outside: Poisson floor for 80% power
-    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 24 + 2 / 600))
+    # 24 reports in the latest 12 months, 600 outside: the Poisson floor for 80% power with
+    # the evaluation's default windows, a 24-month baseline (48 and 1200 at that rate) and
+    # 12 months after (24 and 600)
+    expected = 1 - math.exp(-2.8016 * math.sqrt(1 / 48 + 1 / 24 + 1 / 1200 + 1 / 600))
     assert planned["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+    assert planned["verdict"] == (
+        "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
+        "latest 12 months (24 in the zone, 600 on streets outside all zones), a 24-month "
+        f"baseline and a 12-month after window could show a fall of {expected:.0%} or more "
+        "(tested alone; if counts were Poisson, so a floor)."
+    )
+    # a baseline as long as the after window: 24 and 600 on each side
+    alone = before_after(zones, reports, baseline_months=12).loc["planned"]
+    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 24 + 2 / 600))
+    assert alone["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+    assert "a 12-month baseline and a 12-month after window" in alone["verdict"]
 
 
 @pytest.mark.parametrize(
@@ -589,6 +602,12 @@ def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_sh
     row = before_after(zones, reports, control="not_yet_treated").loc["north"]
     assert row["verdict_kind"] == "not_evaluated"
     assert "no zone not yet in force" in row["verdict"]
-    # as for a proposed zone: the latest 12 months, 36 reports in the zone and 240 outside
-    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 36 + 2 / 240))
+    # as for a proposed zone: the latest 12 months, 36 reports in the zone and 240 outside,
+    # over a 24-month baseline and 12 months after
+    expected = 1 - math.exp(-2.8016 * math.sqrt(1 / 72 + 1 / 36 + 1 / 480 + 1 / 240))
     assert row["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+    assert row["verdict"].endswith(
+        f"(36 in the zone, 240 on streets outside all zones), a 24-month baseline and a "
+        f"12-month after window could show a fall of {expected:.0%} or more (tested alone; if "
+        "counts were Poisson, so a floor)."
+    )
