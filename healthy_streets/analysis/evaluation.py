@@ -441,6 +441,8 @@ def before_after(
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
     zones, reports = given["zones"], given["reports"]
     category = report_categories(category)
+    if not isinstance(category, str):  # each once: "dog mess" and "Dog fouling" are one
+        category = list(dict.fromkeys(category))
     check_settings(
         category,
         window_months,
