@@ -365,7 +365,10 @@ def before_after(
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone.
         ``category``, ``control``, ``comparison``
-            What was compared (``comparison`` in words).
+            What was compared (``comparison`` in words). A ring that reaches beyond the
+            reports says where it is cut: how far they were read (a ``Layers``'
+            ``reports_within_m``, or the reports' ``attrs["reports_within_m"]``), else where
+            the farthest report given outside the zones lies.
         ``before_months``, ``window_months``, ``history_months``
             The months of the before window, the after window and the history as used,
             after shortening to the records.
@@ -380,20 +383,25 @@ def before_after(
             term for every month, the estimate is exactly ``zone_ratio / control_ratio``
             (the readable cross-check); the monthly model gives the interval.
         ``p_adjusted``, ``adjustment``
-            The p-value adjusted for the tests made together, and how.
+            The p-value adjusted for the tests made together, and how ("Holm over 8 zones";
+            "Holm over 6 tests (3 zones, 2 categories)").
         ``dispersion``, ``autocorrelation``, ``variance_inflation``, ``placebo_dates``, ``df``
             How the interval was widened: the Pearson dispersion (1 = Poisson), the lag-1
             autocorrelation of the months, the factor the placebo dates added, how many
             there were, and the t distribution's degrees of freedom (inf: normal).
         ``detectable_fall``
-            The smallest fall (0.3 = 30%) these counts would find 4 times in 5. For a zone
-            with too few reports, from its before window's counts, with the after window
-            (as long as it is) at the rate before the date; for a zone not evaluated
+            The smallest fall (0.3 = 30%) these counts would find 4 times in 5, at the level
+            the verdict uses: with several tests adjusted together, 5% over their number
+            (Holm's and Benjamini-Hochberg's threshold for one change among them). For a
+            zone with too few reports, from its before window's counts, with the after
+            window (as long as it is) at the rate before the date; for a zone not evaluated
             (proposed, not covered by the records, no zone not yet in force), from the
             zone's and the comparison's reports (the streets outside all zones, where there
-            is no comparison) in the latest ``window_months`` of the records; both as if
-            counts were Poisson: floors, for planning. NaN where the zone or the comparison
-            had no report to fall from.
+            is no comparison) in the latest ``window_months`` of the records, over the
+            default windows (a baseline of ``baseline_months``, by default twice
+            ``window_months``, and the after window), and said in its verdict; both as if
+            counts were Poisson and for a zone tested alone: floors, for planning. NaN where
+            the zone or the comparison had no report to fall from.
         ``pretrend_ratio_per_year``, ``pretrend_p``
             How the zone changed against its comparison per year before the date (1: in
             step), and the chance of a trend this steep by chance.
@@ -425,17 +433,20 @@ def before_after(
     >>> result = before_after(layers, category="Dog fouling")
     >>> print(result.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 34%
-    and a rise of 48% relative to streets outside all zones (95% CI); these counts could
-    only show a fall of 44% or more.
+    and a rise of 48% relative to streets outside all zones (95% CI). These counts could
+    only show a fall of 47% or more, at the level adjusted over 2 zones.
 
-    Against a ring around each zone (import reports as far as
-    :func:`evaluation_buffer_m` says):
+    Against a ring around each zone, with reports read as far as :func:`evaluation_buffer_m`
+    says (give the ``Layers`` itself: a ring's comparison counts the reports read for it,
+    which ``layers.reports`` leaves out):
 
-    >>> ring = before_after(layers.zones, layers.reports, control="ring", ring_m=400, gap_m=100)
+    >>> within = evaluation_buffer_m(control="ring", ring_m=400, gap_m=100)
+    >>> wide = hs.load_layers(hs.sample_inputs(), reports_within_m=within)
+    >>> ring = before_after(wide, control="ring", ring_m=400, gap_m=100)
     >>> print(ring.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 46%
-    and a rise of 46% relative to a ring 100-500 m beyond the zone (95% CI); these counts
-    could only show a fall of 51% or more.
+    and a rise of 46% relative to a ring 100-500 m beyond the zone (95% CI). These counts
+    could only show a fall of 54% or more, at the level adjusted over 2 zones.
     """
     reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
