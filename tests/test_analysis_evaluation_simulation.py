@@ -87,7 +87,7 @@ def test_a_fall_of_the_printed_detectable_size_is_found_about_four_times_in_five
     # for the changed zone is at Holm's level for one change among eight (about 45% here;
     # at 5%, as for a zone tested alone, it would be about 35%), and a fall of that size is
     # found about 4 times in 5 (81.7% over 60 draws)
-    scenario, runs = run(
+    _, runs = run(
         "null_poisson",
         small(30),
         zones=8,

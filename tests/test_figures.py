@@ -94,10 +94,11 @@ def test_a_ring_is_drawn_with_the_reports_the_evaluation_counted(tmp_path, monke
     import pandas as pd
 
     import healthy_streets.figures as figures
-    import layers_for_tests as t
     from healthy_streets.analysis.evaluation import before_after
     from healthy_streets.model.build import Layers
     from healthy_streets.model.layers import ASSETS, STREETS, empty_layer
+
+    import layers_for_tests as t
 
     x, y = t.X0, t.Y0
     zones = t.zones([("north", "implemented", "2022-01-01", (x, y, x + 100, y + 100))])
@@ -162,6 +163,7 @@ def test_each_category_evaluated_together_gets_its_own_figure(layers, tmp_path):
     paths = save_monthly_plots(layers, evaluation, tmp_path)
     evaluated = evaluation[evaluation["evaluated"]]
     assert sorted(p.name for p in paths) == sorted(
-        f"{zone}_{category}.png" for zone, category in zip(evaluated.index, evaluated["category"])
+        f"{zone}_{category}.png"
+        for zone, category in zip(evaluated.index, evaluated["category"], strict=True)
     )
     assert "yarrowside-north_litter.png" in {p.name for p in paths}
