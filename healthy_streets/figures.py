@@ -112,13 +112,23 @@ def plot_monthly(
     """
     if isinstance(reports, str):  # plot_monthly(layers, "Cowslip")
         reports, zone_id = None, reports
+    # the Layers itself when given alone, so that the reports read for a ring count too
+    counts = monthly_counts(
+        zones,
+        reports,
+        zone_id,
+        category=category,
+        control=control,
+        ring_m=ring_m,
+        gap_m=gap_m,
+        window_months=window_months,
+    )
+    if isinstance(zones, Layers) and reports is None:
+        reports = zones.evaluation_reports()
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="plot_monthly")
     zones, reports = given["zones"], given["reports"]
     zone_id = zone_id_of(zones, zone_id)
     category = report_category(category)
-    counts = monthly_counts(
-        zones, reports, zone_id, category=category, control=control, ring_m=ring_m, gap_m=gap_m
-    )
     zone = zones.loc[zones["zone_id"] == zone_id].iloc[0]
     axes = _axes(ax, (9, 4))
     axes.plot(
@@ -133,6 +143,8 @@ def plot_monthly(
         "ring": "Ring around the zone",
         "not_yet_treated": "Zones not yet in force",
     }.get(control, "Comparison")
+    if counts.attrs.get("ring_cut_m") is not None:
+        control_label += f" (cut at {counts.attrs['ring_cut_m']:g} m)"
     axes.plot(
         counts.index,
         counts["control"],
@@ -303,6 +315,10 @@ def save_monthly_plots(
 ) -> list[Path]:
     """Save each evaluated zone's :func:`plot_monthly` as a PNG, ``<zone_id>_<category>.png``.
 
+    A :class:`~healthy_streets.Layers` is drawn whole, as
+    :func:`~healthy_streets.analysis.before_after` counts it: a ring's comparison counts
+    the reports read for the ring too.
+
     Parameters
     ----------
     layers
@@ -315,9 +331,11 @@ def save_monthly_plots(
     overwrite
         Replace files that exist (otherwise refused before any is written over).
     **settings
-        The evaluation's settings (``category``, ``control``, ``ring_m``, ``gap_m``,
-        ``window_months``, ``baseline_months``, ``history_months``; others are not
-        drawn), so that the windows drawn are the ones evaluated.
+        The evaluation's settings (``control``, ``ring_m``, ``gap_m``, ``window_months``,
+        ``baseline_months``, ``history_months``; others are not drawn), so that the
+        windows drawn are the ones evaluated. Each row is drawn for its own ``category``
+        (one file per zone and category when several were evaluated together);
+        ``category`` here serves only a table without that column.
 
     Returns
     -------
@@ -347,24 +365,39 @@ def save_monthly_plots(
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    category = report_category(settings.pop("category", "dog_fouling"))
+    given_category = settings.pop("category", "dog_fouling")
     drawn = ("control", "ring_m", "gap_m", "window_months", "baseline_months", "history_months")
     settings = {k: v for k, v in settings.items() if k in drawn}  # min_reports, adjust: not
-    chosen = evaluation.index[evaluation["evaluated"].fillna(False).astype(bool)]
-    targets = {
-        zone_id: check_output(out / f"{zone_id}_{category}.png", overwrite=overwrite)
-        for zone_id in chosen
-    }
+    chosen = evaluation[evaluation["evaluated"].fillna(False).astype(bool)]
+    if "category" in chosen.columns:  # each row's own: several categories evaluated together
+        categories = [report_category(c) for c in chosen["category"]]
+    else:
+        categories = [report_category(given_category)] * len(chosen)
+    targets = [
+        (
+            zone_id,
+            category,
+            decided,
+            check_output(out / f"{zone_id}_{category}.png", overwrite=overwrite),
+        )
+        for zone_id, category, decided in zip(
+            chosen.index, categories, chosen["decided_on"], strict=True
+        )
+    ]
+    # a Layers whole, as the evaluation counted it: with the reports read for a ring
+    zones, reports = (
+        (layers, None) if isinstance(layers, Layers) else (layers.zones, layers.reports)
+    )
     written = []
-    for zone_id, target in targets.items():
+    for zone_id, category, decided, target in targets:
         figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
         try:
             plot_monthly(
-                layers.zones,
-                layers.reports,
+                zones,
+                reports,
                 zone_id,
                 category=category,
-                decided_on=evaluation.loc[zone_id, "decided_on"],
+                decided_on=decided,
                 ax=axes,
                 **settings,
             )

@@ -1064,13 +1064,18 @@ def _stage_project_outputs(
         title=project.name,
         tables=tables,
         progress=progress,
-        focus=project.evaluation.get("category", "dog_fouling"),
+        focus=_first_category(project.evaluation.get("category", "dog_fouling")),
         additions_contact=project.additions_contact,
         gaps=gaps,
         since_last=since_last,
         rows=rows,
     )
     checkpoint("staged")
+
+
+def _first_category(category: str | list[str]) -> str:
+    """The category the maps open on: the evaluation's, or the first of its several."""
+    return category if isinstance(category, str) else category[0]
 
 
 def _reading_reports_again(

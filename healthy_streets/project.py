@@ -169,7 +169,11 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "in_database": (bool, "true to attach and count in the PostGIS database (needs url)"),
     },
     "evaluation": {
-        "category": (str, "the report category to evaluate"),
+        "category": (
+            (str, list),
+            'the report category to evaluate, or a list of them ("dog_fouling" or '
+            '["dog_fouling", "litter"])',
+        ),
         "window_months": (int, "months before and after"),
         "control": (str, words(CONTROLS)),
         "ring_m": ((int, float), "the ring's width in metres"),
@@ -539,7 +543,18 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
         tiers[category] = choose(f"[taxonomy.tiers] {key}", str(tier), TIERS)
     evaluation = _table(data.get("evaluation"))
     if "category" in evaluation:
-        evaluation["category"] = reports_keys.key(str(evaluation["category"]))
+        chosen = evaluation["category"]
+        if isinstance(chosen, list):
+            if not chosen or not all(isinstance(c, str) for c in chosen):
+                problems.append(
+                    f"[evaluation] category = {chosen!r} should be a category or a list of "
+                    'them, in quotes: ["dog_fouling", "litter"].'
+                )
+            else:
+                picked = list(dict.fromkeys(reports_keys.key(c) for c in chosen))
+                evaluation["category"] = picked[0] if len(picked) == 1 else picked
+        else:
+            evaluation["category"] = reports_keys.key(str(chosen))
     if "control" in evaluation:
         evaluation["control"] = str(evaluation["control"]).strip().lower()
     if any(p.startswith("[evaluation]") for p in problems):

@@ -350,6 +350,68 @@ def test_zones_tested_together_are_adjusted_and_the_verdict_says_so():
     both = before_after(zones, reports, baseline_months=12, category=["dog_fouling", "litter"])
     assert len(both) == 6
     assert both["adjustment"].dropna().unique().tolist() == ["Holm over 3 zones"]  # no litter
+    one = before_after(zones.iloc[:1], reports, baseline_months=12)
+    assert one["adjustment"].iloc[0] == "Holm over 1 zone"
+
+
+def test_zones_and_categories_are_adjusted_together_and_the_verdict_says_so():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    dogs = monthly({"north": [9] * 24 + [6] * 12, None: [20] * 36}, start="2020-01")
+    litter = monthly({"north": [9] * 24 + [6] * 12, None: [20] * 36}, start="2020-01")
+    litter = litter[litter["category"] == "dog_fouling"].assign(
+        category="litter", report_id=lambda f: "litter-" + f["report_id"]
+    )
+    reports = pd.concat([dogs, litter], ignore_index=True)
+    table = before_after(
+        zones, reports, baseline_months=12, category=["dog_fouling", "Litter", "dog mess"]
+    )
+    assert table["category"].tolist() == ["dog_fouling", "litter"]  # dog mess is dog fouling
+    # each p about 0.02 alone (litter's comparison lacks the two first and last reports)
+    assert table["p_value"].tolist() == pytest.approx([0.0223, 0.0209], abs=1e-4)
+    assert table["p_adjusted"].tolist() == pytest.approx([2 * 0.0209] * 2, abs=1e-4)
+    assert set(table["verdict_kind"]) == {"fall"}
+    assert table["adjustment"].tolist() == ["Holm over 2 tests (1 zone, 2 categories)"] * 2
+    assert "Holm-adjusted p = 0.042 over 2 tests (1 zone, 2 categories)" in table["verdict"].iloc[0]
+
+
+def test_p_values_near_the_threshold_never_read_across_it():
+    from healthy_streets.analysis.evaluation import _p
+
+    assert _p(0.0496) == "p < 0.05"  # claimed: never "p = 0.05"
+    assert _p(0.0504) == "p = 0.050"  # not claimed
+    assert [_p(v) for v in (0.049, 0.0512, 0.022, 0.31, 0.0004)] == [
+        "p = 0.049",
+        "p = 0.051",
+        "p = 0.022",
+        "p = 0.31",
+        "p < 0.001",
+    ]
+
+
+def test_the_detectable_fall_is_at_the_level_the_verdict_uses():
+    from scipy import stats
+
+    boxes = {f"z{i}": (X + 1000 * i, Y, X + 1000 * i + 100, Y + 100) for i in range(3)}
+    zones = t.zones([(z, "implemented", "2022-01-01", box) for z, box in boxes.items()])
+    series = {z: [9] * 36 for z in boxes} | {None: [40] * 36}
+    points = {z: (box[0] + 50, box[1] + 50) for z, box in boxes.items()}
+    reports = monthly(series, start="2020-01", points=points)
+    holm = before_after(zones, reports, baseline_months=12)
+    alone = before_after(zones, reports, baseline_months=12, adjust="none")
+    row = holm.iloc[0]
+    assert row["df"] == math.inf  # Poisson months: the normal interval
+    se = math.log(row["ci_high"] / row["ci_low"]) / (2 * 1.959964)
+
+    def at(level):
+        return 1 - math.exp(-(stats.norm.ppf(1 - level / 2) + 0.841621) * se)
+
+    assert alone["detectable_fall"].iloc[0] == pytest.approx(at(0.05), abs=2e-3)
+    assert row["detectable_fall"] == pytest.approx(at(0.05 / 3), abs=2e-3)  # Holm's first step
+    assert row["detectable_fall"] > alone["detectable_fall"].iloc[0] + 0.03
+    assert row["verdict"].endswith(
+        f"These counts could only show a fall of {row['detectable_fall']:.0%} or more, at the "
+        "level adjusted over 3 zones."
+    )
 
 
 def test_a_high_before_window_is_flagged_and_a_decision_date_moves_the_baseline(zones):
@@ -476,6 +538,37 @@ def test_a_ring_beyond_where_the_reports_were_read_says_it_is_cut():
     row = before_after(whole, control="ring").loc["north"]
     assert row["comparison"] == "a ring 100-500 m beyond the zone"
     assert row["control_before"] == (7 + 11) * 12
+    assert monthly_counts(whole, "north", control="ring")["control"].iloc[:12].sum() == 216
+    # the layers' reports alone (read 300 m out) cannot fill the ring: never a full ring's
+    # words over a cut ring's counts, whichever way the reports are given
+    given = before_after(whole.zones, whole.reports, control="ring").loc["north"]
+    assert given["control_before"] == 7 * 12
+    assert given["comparison"] == (
+        "a ring 100-500 m beyond the zone, cut at 150 m, where the farthest report given lies "
+        "(give the Layers, whose reports read for the ring count too, or read reports 500 m "
+        "out: load_layers(..., reports_within_m=500))"
+    )
+    counts = monthly_counts(whole.zones, whole.reports, "north", control="ring")
+    assert counts.attrs["ring_cut_m"] == 150
+    assert counts.attrs["comparison"] == given["comparison"]
+    read = whole.reports.copy()
+    read.attrs["reports_within_m"] = 300.0  # how far they were read, when the reports say
+    told = before_after(whole.zones, read, control="ring").loc["north"]
+    assert told["comparison"].startswith("a ring 100-500 m beyond the zone, cut at 300 m: the")
+
+
+def test_a_ring_within_the_reports_given_is_not_said_to_be_cut():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    reports = monthly(
+        {"north": [5] * 24, "ring": [7] * 24}, start="2021-01", points={"ring": (X + 350, Y + 50)}
+    )
+    reports["zone_id"] = reports["zone_id"].where(reports["zone_id"] == "north")
+    # the farthest report (the first and last, at OUTSIDE_POINT) lies 566 m from the zone
+    assert before_after(zones, reports, control="ring", ring_m=450).loc["north", "comparison"] == (
+        "a ring 100-550 m beyond the zone"
+    )
+    wide = before_after(zones, reports, control="ring", ring_m=1000).loc["north", "comparison"]
+    assert wide.startswith("a ring 100-1100 m beyond the zone, cut at 565 m, where the farthest")
 
 
 def test_zones_not_yet_in_force_are_the_comparison():
@@ -516,9 +609,22 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
     )
     planned = before_after(zones, reports).loc["planned"]
     assert planned["verdict_kind"] == "not_evaluated"
-    # 24 reports in the latest 12 months, 600 outside: Poisson floor for 80% power
-    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 24 + 2 / 600))
+    # 24 reports in the latest 12 months, 600 outside: the Poisson floor for 80% power with
+    # the evaluation's default windows, a 24-month baseline (48 and 1200 at that rate) and
+    # 12 months after (24 and 600)
+    expected = 1 - math.exp(-2.8016 * math.sqrt(1 / 48 + 1 / 24 + 1 / 1200 + 1 / 600))
     assert planned["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+    assert planned["verdict"] == (
+        "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
+        "latest 12 months (24 in the zone, 600 on streets outside all zones), a 24-month "
+        f"baseline and a 12-month after window could show a fall of {expected:.0%} or more "
+        "(tested alone; if counts were Poisson, so a floor)."
+    )
+    # a baseline as long as the after window: 24 and 600 on each side
+    alone = before_after(zones, reports, baseline_months=12).loc["planned"]
+    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 24 + 2 / 600))
+    assert alone["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+    assert "a 12-month baseline and a 12-month after window" in alone["verdict"]
 
 
 @pytest.mark.parametrize(
@@ -589,6 +695,12 @@ def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_sh
     row = before_after(zones, reports, control="not_yet_treated").loc["north"]
     assert row["verdict_kind"] == "not_evaluated"
     assert "no zone not yet in force" in row["verdict"]
-    # as for a proposed zone: the latest 12 months, 36 reports in the zone and 240 outside
-    expected = 1 - math.exp(-2.8016 * math.sqrt(2 / 36 + 2 / 240))
+    # as for a proposed zone: the latest 12 months, 36 reports in the zone and 240 outside,
+    # over a 24-month baseline and 12 months after
+    expected = 1 - math.exp(-2.8016 * math.sqrt(1 / 72 + 1 / 36 + 1 / 480 + 1 / 240))
     assert row["detectable_fall"] == pytest.approx(expected, abs=2e-3)
+    assert row["verdict"].endswith(
+        f"(36 in the zone, 240 on streets outside all zones), a 24-month baseline and a "
+        f"12-month after window could show a fall of {expected:.0%} or more (tested alone; if "
+        "counts were Poisson, so a floor)."
+    )

@@ -468,6 +468,28 @@ def test_evaluate_takes_the_baseline_from_before_the_decision():
     assert decided.loc["cowslip", "before_end"] == chosen.loc["cowslip", "before_end"]
 
 
+def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fall():
+    table, result = evaluation_table(
+        "--sample", "--category", "dog_fouling", "--category", "Litter"
+    )
+    assert sorted(set(table["category"])) == ["dog_fouling", "litter"]
+    assert len(table) == 8  # four zones, each for both categories
+    tested = table[table["evaluated"]]
+    count, zones = len(tested), tested.index.nunique()
+    assert set(tested["adjustment"]) == {f"Holm over {count} tests ({zones} zones, 2 categories)"}
+    # every verdict printed ends with the fall its counts could show, as in the table
+    lines = [line for line in result.stderr.splitlines() if line.startswith(tuple(table["name"]))]
+    assert len(lines) == 8
+    for (zone_id, row), line in zip(table.iterrows(), lines, strict=True):
+        assert line.startswith(f"{row['name']} ({zone_id}, ")
+        assert f"{row['detectable_fall']:.0%} or more" in line, line
+    kestrel = table[table["category"] == "dog_fouling"].loc["kestrel-park"]
+    assert kestrel["verdict"].startswith(
+        "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
+        "latest 12 months"
+    )
+
+
 def test_evaluate_reads_reports_as_far_as_the_ring_reaches(tmp_path):
     import json
 

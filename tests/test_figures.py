@@ -86,3 +86,84 @@ def test_dollar_signs_in_a_zone_name_are_text_not_a_formula(layers, tmp_path):
     assert label == r"In Zone \$\undefined{ and \$x^2\$"
     assert "$" in axes.get_title()
     plt.close("all")
+
+
+def test_a_ring_is_drawn_with_the_reports_the_evaluation_counted(tmp_path, monkeypatch):
+    """Layers whose reports read for a ring lie beyond the buffer: the figure's comparison
+    is the evaluation's, from plot_monthly(layers) and from save_monthly_plots alike."""
+    import pandas as pd
+
+    import healthy_streets.figures as figures
+    from healthy_streets.analysis.evaluation import before_after
+    from healthy_streets.model.build import Layers
+    from healthy_streets.model.layers import ASSETS, STREETS, empty_layer
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = t.zones([("north", "implemented", "2022-01-01", (x, y, x + 100, y + 100))])
+    rows = [("first", "litter", "open", "2021-01-01 09:00", None, None, None, (x + 250, y))]
+    rows.append(("last", "litter", "open", "2022-12-31 18:00", None, None, None, (x + 250, y)))
+    for month in pd.period_range("2021-01", periods=24, freq="M"):
+        for place, count, point in (("in", 5, (x + 50, y + 50)), ("near", 7, (x + 250, y + 50))):
+            for k in range(count):
+                day = f"{month.year}-{month.month:02d}-{1 + 4 * k:02d} 12:00"
+                rows.append(
+                    (f"{place}-{month}-{k}", "dog_fouling", "open", day, None, None, None, point)
+                )
+        for k in range(11):
+            day = f"{month.year}-{month.month:02d}-{1 + 2 * k:02d} 12:00"
+            rows.append(
+                (
+                    f"far-{month}-{k}",
+                    "dog_fouling",
+                    "open",
+                    day,
+                    None,
+                    None,
+                    None,
+                    (x + 450, y + 50),
+                )
+            )
+    reports = t.reports(rows)
+    far = reports.geometry.x > x + 400
+    bare = {"streets": empty_layer(STREETS), "assets": empty_layer(ASSETS)}
+    layers = Layers(
+        zones=zones, reports=reports[~far], ring_reports=reports[far], reports_within_m=500, **bare
+    )
+    evaluation = before_after(layers, control="ring", adjust="none")
+    assert evaluation.loc["north", "control_before"] == (7 + 11) * 12
+    axes = plot_monthly(layers, "north", control="ring")
+    assert sum(axes.get_lines()[1].get_ydata()[:12]) == (7 + 11) * 12
+    assert axes.get_lines()[1].get_label() == "Ring around the zone"
+    # the zones and reports alone stop at 150 m: the figure says where its ring is cut
+    cut = plot_monthly(layers.zones, layers.reports, "north", control="ring")
+    assert sum(cut.get_lines()[1].get_ydata()[:12]) == 7 * 12
+    assert cut.get_lines()[1].get_label() == "Ring around the zone (cut at 150 m)"
+    drawn = []
+
+    def keep(*args, **kwargs):
+        axes = plot_monthly(*args, **kwargs)
+        drawn.append(sum(axes.get_lines()[1].get_ydata()[:12]))
+        return axes
+
+    monkeypatch.setattr(figures, "plot_monthly", keep)
+    evaluation.loc["north", "evaluated"] = True  # drawn whatever its verdict
+    paths = figures.save_monthly_plots(layers, evaluation, tmp_path, control="ring")
+    assert [p.name for p in paths] == ["north_dog_fouling.png"]
+    assert drawn == [(7 + 11) * 12]
+    plt.close("all")
+
+
+def test_each_category_evaluated_together_gets_its_own_figure(layers, tmp_path):
+    from healthy_streets.analysis.evaluation import before_after
+    from healthy_streets.figures import save_monthly_plots
+
+    evaluation = before_after(layers, category=["dog_fouling", "litter"])
+    paths = save_monthly_plots(layers, evaluation, tmp_path)
+    evaluated = evaluation[evaluation["evaluated"]]
+    assert sorted(p.name for p in paths) == sorted(
+        f"{zone}_{category}.png"
+        for zone, category in zip(evaluated.index, evaluated["category"], strict=True)
+    )
+    assert "yarrowside-north_litter.png" in {p.name for p in paths}

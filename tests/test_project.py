@@ -314,6 +314,27 @@ def test_numbers_in_the_project_file_are_checked_for_type_and_range(tmp_path, se
     assert "has 1 problem:" in str(info.value)
 
 
+def test_the_evaluation_takes_one_category_or_several(tmp_path):
+    several = minimal_project(
+        tmp_path / "a", '[evaluation]\ncategory = ["Dog fouling", "litter"]\n'
+    )
+    assert load_project(several).evaluation["category"] == ["dog_fouling", "litter"]
+    one = minimal_project(
+        tmp_path / "b", '[evaluation]\ncategory = ["dog_fouling", "Dog fouling"]\n'
+    )
+    assert load_project(one).evaluation["category"] == "dog_fouling"  # the same one, once
+    for value, problem in (
+        ("[1, 2]", "[evaluation] category = [1, 2] should be a category or a list of them"),
+        ("[]", "[evaluation] category = [] should be a category or a list of them"),
+        ('["litter", "dogs"]', "[evaluation] 'dogs' is not a report category"),
+    ):
+        config = minimal_project(tmp_path / "c", f"[evaluation]\ncategory = {value}\n")
+        with pytest.raises(ProjectFileError) as info:
+            load_project(config)
+        assert problem in str(info.value)
+        assert "has 1 problem:" in str(info.value)
+
+
 def test_a_table_where_a_key_should_be_is_listed_not_a_crash(tmp_path):
     config = tmp_path / "healthy-streets.toml"
     config.write_text('zones = 3\nstreets = "x"\nassets = [1, 2]\n[evaluation]\nring_m = []\n')

@@ -43,6 +43,7 @@ __all__ = [
     "Series",
     "adjust_p",
     "analyse",
+    "detectable",
     "detectable_fall",
 ]
 
@@ -127,11 +128,12 @@ class Analysis:
     placebo: Estimate | None  # the latest placebo date
     rtm: Estimate | None  # the latest months before the date against the earlier ones
 
-    @property
-    def detectable_fall(self) -> float:
-        """The smallest fall found 4 times in 5 (80% power, 5% two-sided)."""
-        crit = _t_quantile(0.975, self.effect.df)
-        return 1 - math.exp(-(crit + Z80) * self.effect.se)
+    def detectable_fall(self, level: float = 0.05) -> float:
+        """The smallest fall found 4 times in 5 (80% power) by a two-sided test at
+        ``level``: 5% for a zone tested alone, the adjusted level (5% over the number of
+        tests, Holm's and Benjamini-Hochberg's threshold for one change among them) for a
+        zone tested with others."""
+        return detectable(self.effect.se, self.effect.df, level=level)
 
 
 @dataclass(frozen=True)
@@ -351,15 +353,24 @@ def _estimate(contrast: _Contrast, degrees: float, inflation: float = 1.0) -> Es
     return Estimate(contrast.log_ratio, se, df, min(1.0, p))
 
 
-def detectable_fall(zone: float, comparison: float, *, after: float = 1.0) -> float:
-    """The smallest fall found 4 times in 5 (80% power, 5% two-sided) when the before window
-    holds ``zone`` and ``comparison`` reports and the after window, ``after`` times as long,
-    holds them at the same rate, if counts were Poisson (so a floor: real counts vary more).
-    NaN without reports."""
+def detectable(se: float, df: float = math.inf, *, level: float = 0.05) -> float:
+    """The smallest fall found 4 times in 5 (80% power) by a two-sided test at ``level`` of
+    a log ratio with standard error ``se`` and ``df`` degrees of freedom."""
+    crit = _t_quantile(1 - level / 2, df)
+    return 1 - math.exp(-(crit + Z80) * se)
+
+
+def detectable_fall(
+    zone: float, comparison: float, *, after: float = 1.0, level: float = 0.05
+) -> float:
+    """The smallest fall found 4 times in 5 (80% power, two-sided at ``level``) when the
+    before window holds ``zone`` and ``comparison`` reports and the after window, ``after``
+    times as long, holds them at the same rate, if counts were Poisson (so a floor: real
+    counts vary more). NaN without reports."""
     if zone <= 0 or comparison <= 0 or not after > 0:
         return math.nan
     se = math.sqrt((1 + 1 / after) * (1 / zone + 1 / comparison))
-    return 1 - math.exp(-(stats.norm.ppf(0.975) + Z80) * se)
+    return detectable(se, level=level)
 
 
 def adjust_p(p_values: np.ndarray, method: str) -> np.ndarray:

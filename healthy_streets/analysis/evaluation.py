@@ -234,7 +234,9 @@ def monthly_counts(
     -------
     DataFrame
         Indexed by ``month`` (the month's first day), with columns ``zone`` and ``control``
-        (counts).
+        (counts); ``attrs["comparison"]`` says what the comparison was, in words, as
+        :func:`before_after`'s ``comparison`` does, and ``attrs["ring_cut_m"]`` where a ring
+        was cut short because the reports stop (``None``: not cut).
 
     Raises
     ------
@@ -265,6 +267,7 @@ def monthly_counts(
     category = report_category(category)
     _check(category, control)
     months = _months(reports["reported_at"])
+    reach = _measured_reach(zones, reports, reach, control)
     daily = _Daily(
         zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m, reach=reach
     )
@@ -273,7 +276,7 @@ def monthly_counts(
     if control == "not_yet_treated":
         windows = windows_for(row, reports, window_months=window_months)
         end = windows.end if windows is not None else None
-    zone_series, control_series, _ = daily.series(str(zone_id), end)
+    zone_series, control_series, comparison = daily.series(str(zone_id), end)
     table = pd.DataFrame(index=pd.Index(months, name="month"))
     if len(months):
         edges = [*months, months[-1] + pd.DateOffset(months=1)]
@@ -282,7 +285,9 @@ def monthly_counts(
         table["control"] = daily.between(control_series, days) if control_series is not None else 0
     else:
         table["zone"], table["control"] = [], []
-    return table.astype("int64")
+    table = table.astype("int64")
+    table.attrs.update(comparison=comparison, ring_cut_m=daily.ring_cut_m)
+    return table
 
 
 def before_after(
@@ -360,7 +365,10 @@ def before_after(
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone.
         ``category``, ``control``, ``comparison``
-            What was compared (``comparison`` in words).
+            What was compared (``comparison`` in words). A ring that reaches beyond the
+            reports says where it is cut: how far they were read (a ``Layers``'
+            ``reports_within_m``, or the reports' ``attrs["reports_within_m"]``), else where
+            the farthest report given outside the zones lies.
         ``before_months``, ``window_months``, ``history_months``
             The months of the before window, the after window and the history as used,
             after shortening to the records.
@@ -375,20 +383,25 @@ def before_after(
             term for every month, the estimate is exactly ``zone_ratio / control_ratio``
             (the readable cross-check); the monthly model gives the interval.
         ``p_adjusted``, ``adjustment``
-            The p-value adjusted for the tests made together, and how.
+            The p-value adjusted for the tests made together, and how ("Holm over 8 zones";
+            "Holm over 6 tests (3 zones, 2 categories)").
         ``dispersion``, ``autocorrelation``, ``variance_inflation``, ``placebo_dates``, ``df``
             How the interval was widened: the Pearson dispersion (1 = Poisson), the lag-1
             autocorrelation of the months, the factor the placebo dates added, how many
             there were, and the t distribution's degrees of freedom (inf: normal).
         ``detectable_fall``
-            The smallest fall (0.3 = 30%) these counts would find 4 times in 5. For a zone
-            with too few reports, from its before window's counts, with the after window
-            (as long as it is) at the rate before the date; for a zone not evaluated
+            The smallest fall (0.3 = 30%) these counts would find 4 times in 5, at the level
+            the verdict uses: with several tests adjusted together, 5% over their number
+            (Holm's and Benjamini-Hochberg's threshold for one change among them). For a
+            zone with too few reports, from its before window's counts, with the after
+            window (as long as it is) at the rate before the date; for a zone not evaluated
             (proposed, not covered by the records, no zone not yet in force), from the
             zone's and the comparison's reports (the streets outside all zones, where there
-            is no comparison) in the latest ``window_months`` of the records; both as if
-            counts were Poisson: floors, for planning. NaN where the zone or the comparison
-            had no report to fall from.
+            is no comparison) in the latest ``window_months`` of the records, over the
+            default windows (a baseline of ``baseline_months``, by default twice
+            ``window_months``, and the after window), and said in its verdict; both as if
+            counts were Poisson and for a zone tested alone: floors, for planning. NaN where
+            the zone or the comparison had no report to fall from.
         ``pretrend_ratio_per_year``, ``pretrend_p``
             How the zone changed against its comparison per year before the date (1: in
             step), and the chance of a trend this steep by chance.
@@ -420,22 +433,27 @@ def before_after(
     >>> result = before_after(layers, category="Dog fouling")
     >>> print(result.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 34%
-    and a rise of 48% relative to streets outside all zones (95% CI); these counts could
-    only show a fall of 44% or more.
+    and a rise of 48% relative to streets outside all zones (95% CI). These counts could
+    only show a fall of 47% or more, at the level adjusted over 2 zones.
 
-    Against a ring around each zone (import reports as far as
-    :func:`evaluation_buffer_m` says):
+    Against a ring around each zone, with reports read as far as :func:`evaluation_buffer_m`
+    says (give the ``Layers`` itself: a ring's comparison counts the reports read for it,
+    which ``layers.reports`` leaves out):
 
-    >>> ring = before_after(layers.zones, layers.reports, control="ring", ring_m=400, gap_m=100)
+    >>> within = evaluation_buffer_m(control="ring", ring_m=400, gap_m=100)
+    >>> wide = hs.load_layers(hs.sample_inputs(), reports_within_m=within)
+    >>> ring = before_after(wide, control="ring", ring_m=400, gap_m=100)
     >>> print(ring.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 46%
-    and a rise of 46% relative to a ring 100-500 m beyond the zone (95% CI); these counts
-    could only show a fall of 51% or more.
+    and a rise of 46% relative to a ring 100-500 m beyond the zone (95% CI). These counts
+    could only show a fall of 54% or more, at the level adjusted over 2 zones.
     """
     reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
     zones, reports = given["zones"], given["reports"]
     category = report_categories(category)
+    if not isinstance(category, str):  # each once: "dog mess" and "Dog fouling" are one
+        category = list(dict.fromkeys(category))
     check_settings(
         category,
         window_months,
@@ -451,6 +469,7 @@ def before_after(
     )
     decisions = _decisions(zones, decided_on)
     coverage = _coverage(reports)
+    reach = _measured_reach(zones, reports, reach, control)
     settings = _Settings(
         window_months,
         control,
@@ -469,21 +488,54 @@ def before_after(
         for zone in zones.itertuples(index=False):
             decided = decisions.get(str(zone.zone_id))
             rows.append(_zone_row(zone, key, daily, coverage, settings, decided))
-    table = pd.DataFrame(rows, columns=list(_COLUMNS))
+    table = pd.DataFrame(rows, columns=[*_COLUMNS, "_se"])
     for column, dtype in _COLUMNS.items():
         if dtype == "object":
             table[column] = table[column].astype("object").where(table[column].notna(), None)
     _adjust_and_judge(table, adjust)
-    return table.set_index("zone_id")
+    return table.drop(columns="_se").set_index("zone_id")
 
 
-def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, float | None]:
+@dataclass(frozen=True)
+class _Reach:
+    """How far beyond the zones the reports an evaluation counts go, in metres: ``read``
+    when that is how far they were read (a ``Layers``' ``reports_within_m``, or the
+    reports' ``attrs["reports_within_m"]``), else where the farthest one given lies."""
+
+    metres: float
+    read: bool
+
+
+def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, _Reach | None]:
     """The reports an evaluation of ``zones`` counts, and how far beyond the zones they
     were read: for a ``Layers`` given alone, its reports with those read for the ring
-    (:meth:`~healthy_streets.Layers.evaluation_reports`) and its ``reports_within_m``."""
+    (:meth:`~healthy_streets.Layers.evaluation_reports`) and its ``reports_within_m``;
+    for reports given, ``attrs["reports_within_m"]`` when they carry it (else the reach is
+    measured by :func:`_measured_reach`, once the layers are checked)."""
     if isinstance(zones, Layers) and reports is None:
-        return zones.evaluation_reports(), zones.reports_within_m
+        within = zones.reports_within_m
+        return zones.evaluation_reports(), (None if within is None else _Reach(within, True))
+    within = getattr(reports, "attrs", {}).get("reports_within_m")
+    if isinstance(within, int | float) and not isinstance(within, bool) and within >= 0:
+        return reports, _Reach(float(within), True)
     return reports, None
+
+
+def _measured_reach(
+    zones: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, reach: _Reach | None, control: str
+) -> _Reach | None:
+    """For a ring with reports of unknown reach: the farthest report outside every zone, in
+    whole metres from the zones (0 when none is outside), so that a ring beyond where the
+    reports stop is said to be cut there."""
+    if reach is not None or control != "ring" or not len(zones):
+        return reach
+    outside = reports.geometry[reports["zone_id"].isna()].to_numpy()
+    outside = outside[~shapely.is_missing(outside) & ~shapely.is_empty(outside)]
+    if not len(outside):
+        return _Reach(0.0, False)
+    area = shapely.union_all(zones.geometry.to_numpy())
+    shapely.prepare(area)
+    return _Reach(float(math.floor(np.nanmax(shapely.distance(outside, area)))), False)
 
 
 _COLUMNS: dict[str, str] = {
@@ -558,7 +610,7 @@ class _Daily:
         control: str,
         ring_m: float,
         gap_m: float,
-        reach: float | None = None,
+        reach: _Reach | None = None,
     ) -> None:
         self.zones = zones
         self.control = control
@@ -611,16 +663,33 @@ class _Daily:
         words = f"{len(chosen)} {noun} not yet in force ({shown})"
         return zone, self.by_zone[rows].sum(axis=0), words
 
+    @property
+    def ring_cut_m(self) -> float | None:
+        """Where the ring is cut (metres beyond the zone), or ``None`` when the reports
+        reach as far as it does (or how far they reach is not known)."""
+        gap, width = self.ring
+        if self.control != "ring" or self.reach is None or self.reach.metres >= gap + width:
+            return None
+        return self.reach.metres
+
     def _ring_words(self) -> str:
-        """The ring in words; cut where the reports were read no farther, and said so."""
+        """The ring in words; cut where the reports were read no farther, or where the
+        farthest report given lies, and said so."""
         gap, width = self.ring
         words = f"a ring {gap:g}-{gap + width:g} m beyond the zone"
-        if self.reach is None or self.reach >= gap + width:
+        reach, end = self.reach, gap + width
+        if self.ring_cut_m is None or reach is None:
             return words
+        how = f"load_layers(..., reports_within_m={end:g})"
+        if reach.read:
+            return (
+                f"{words}, cut at {reach.metres:g} m: the reports were read no farther (read "
+                f"them {end:g} m out: {how}, as a build does)"
+            )
         return (
-            f"{words}, cut at {self.reach:g} m: the reports were read no farther (read them "
-            f"{gap + width:g} m out: load_layers(..., reports_within_m={gap + width:g}), as a "
-            "build does)"
+            f"{words}, cut at {reach.metres:g} m, where the farthest report given lies (give "
+            f"the Layers, whose reports read for the ring count too, or read reports {end:g} "
+            f"m out: {how})"
         )
 
     def _untreated(self, end: pd.Timestamp | None) -> list[str]:
@@ -672,8 +741,13 @@ def _zone_row(
     }
     reason = _not_evaluable(zone, coverage, settings, decided)
     if reason:
-        row.update(_planning_row(zone, daily, coverage, settings))
-        return {**row, "verdict_kind": "not_evaluated", "verdict": reason}
+        planning = _planning_row(zone, daily, coverage, settings)
+        row.update(planning)
+        return {
+            **row,
+            "verdict_kind": "not_evaluated",
+            "verdict": f"{reason}{_planning_words(planning, settings)}",
+        }
     assert coverage is not None  # _not_evaluable said so otherwise
     windows = _windows(
         zone.implemented_on,
@@ -686,13 +760,12 @@ def _zone_row(
     )
     zone_cum, control_cum, comparison = daily.series(str(zone.zone_id), windows.end)
     if control_cum is None:
-        row["detectable_fall"] = _planning_row(zone, daily, coverage, settings).get(
-            "detectable_fall"
-        )
+        planning = _planning_row(zone, daily, coverage, settings)
+        row["detectable_fall"] = planning.get("detectable_fall")
         return {**row, "comparison": comparison, "verdict_kind": "not_evaluated", "verdict": (
             "Not evaluated: no other zone is still to come in after this zone's after window, "
             "so there is no zone not yet in force to compare with; use the control 'outside' "
-            "or 'ring'."
+            f"or 'ring'.{_planning_words(planning, settings)}"
         )}  # fmt: skip
     series = _binned(daily, zone_cum, control_cum, windows)
     before, after = series.before, series.after
@@ -777,7 +850,8 @@ def _analysis_columns(analysis: _its.Analysis) -> dict[str, object]:
         "variance_inflation": round(analysis.inflation, 3),
         "placebo_dates": analysis.placebo_dates,
         "df": round(effect.df, 1) if math.isfinite(effect.df) else math.inf,
-        "detectable_fall": round(analysis.detectable_fall, 4),
+        "detectable_fall": round(analysis.detectable_fall(), 4),  # alone: see _adjust_and_judge
+        "_se": (analysis.effect.se, analysis.effect.df),
     }
     if analysis.pretrend is not None:
         out["pretrend_ratio_per_year"] = round(analysis.pretrend.ratio, 4)
@@ -808,13 +882,33 @@ def _planning_row(
     if control_cum is None:
         control_cum, comparison = daily.outside_cum, "streets outside all zones"
     days = np.array([_day_number(start), _day_number(end)])
-    floor = _its.detectable_fall(
-        float(daily.between(zone_cum, days)[0]), float(daily.between(control_cum, days)[0])
-    )
+    zone_count = float(daily.between(zone_cum, days)[0])
+    control_count = float(daily.between(control_cum, days)[0])
+    # the default baseline: twice the after window, so at this rate twice the reports
+    baseline = settings.baseline_months or 2 * settings.window_months
+    scale = baseline / settings.window_months
+    floor = _its.detectable_fall(zone_count * scale, control_count * scale, after=1 / scale)
     return {
         "comparison": comparison,
         "detectable_fall": round(floor, 4) if math.isfinite(floor) else math.nan,
+        "_planning": (int(zone_count), int(control_count)),
     }
+
+
+def _planning_words(planning: Mapping[str, Any], settings: _Settings) -> str:
+    """The planning figure of a zone not evaluated, as a sentence to add to its verdict."""
+    floor = planning.get("detectable_fall")
+    if not isinstance(floor, float) or not math.isfinite(floor):
+        return ""
+    zone_count, control_count = planning["_planning"]
+    baseline = settings.baseline_months or 2 * settings.window_months
+    return (
+        f" For planning: at the rate of the latest {settings.window_months} months "
+        f"({zone_count} in the zone, {control_count} on {planning['comparison']}), a "
+        f"{baseline}-month baseline and a {settings.window_months}-month after window "
+        f"could show a fall of {floor:.0%} or more (tested alone; if counts were "
+        "Poisson, so a floor)."
+    )
 
 
 def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
@@ -824,11 +918,19 @@ def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
     p = table["p_value"].to_numpy(float)
     table["p_adjusted"] = np.round(_its.adjust_p(np.where(tested, p, np.nan), adjust), 5)
     method = ADJUSTMENT_NAMES[adjust]
-    categories = table.loc[tested, "category"].nunique()
-    what = "zones and categories" if categories > 1 else "zones"
-    note = f"{method} over {count} {what}" if adjust != "none" else f"not adjusted ({count} tested)"
+    what = _tests_words(
+        count, table.loc[tested, "zone_id"].nunique(), table.loc[tested, "category"].nunique()
+    )
+    note = f"{method} over {what}" if adjust != "none" else f"not adjusted ({what} tested)"
     table["adjustment"] = pd.Series(tested, index=table.index).map({True: note, False: None})
+    # the smallest fall found 4 times in 5 at the level the verdict uses: for one change
+    # among the tests, Holm's and Benjamini-Hochberg's first threshold, 5% over their number
+    level = ALPHA / count if adjust != "none" and count > 1 else ALPHA
     for i in np.flatnonzero(tested):
+        se, df = table["_se"].iloc[i]
+        table.iloc[i, table.columns.get_loc("detectable_fall")] = round(
+            _its.detectable(se, df, level=level), 4
+        )
         kind, text = _verdict(table.iloc[i], count, adjust, what)
         table.iloc[i, table.columns.get_loc("verdict_kind")] = kind
         table.iloc[i, table.columns.get_loc("verdict")] = text
@@ -838,12 +940,32 @@ def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
     table["evaluated"] = table["evaluated"].astype(bool)
 
 
+def _tests_words(count: int, zones: int, categories: int) -> str:
+    """The tests adjusted together, in words: ``1 zone``, ``8 zones``, or ``6 tests (3
+    zones, 2 categories)`` when more than one category was tested."""
+    if categories <= 1:
+        return f"{count} {'zone' if count == 1 else 'zones'}"
+    return f"{count} tests ({zones} {'zone' if zones == 1 else 'zones'}, {categories} categories)"
+
+
 def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, str]:
+    """The verdict's kind and words, ending with the smallest fall the counts could show;
+    ``what`` says the ``count`` tests adjusted together (:func:`_tests_words`)."""
+    kind, text = _judged(row, count, adjust, what)
+    detectable = float(row["detectable_fall"])
+    if not math.isfinite(detectable):
+        return kind, text
+    level = f", at the level adjusted over {what}" if count > 1 and adjust != "none" else ""
+    wide = kind == "uncertain" and text.endswith("(95% CI).")
+    can = "could only show" if wide else "could show"
+    return kind, f"{text} These counts {can} a fall of {detectable:.0%} or more{level}."
+
+
+def _judged(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, str]:
     label = REPORT_CATEGORIES[str(row["category"])]
     where = str(row["comparison"])
     low, high, ratio = float(row["ci_low"]), float(row["ci_high"]), float(row["ratio_of_ratios"])
     span = f"between {_change(low)} and {_change(high)}"
-    detectable = float(row["detectable_fall"])
     significant = row["p_value"] < ALPHA
     claimable = row["p_adjusted"] < ALPHA
     if claimable:
@@ -896,7 +1018,7 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
         return "uncertain", (
             f"Too uncertain to tell: {label.lower()} reports in the zone changed by {span} "
             f"relative to {where} (95% CI). The interval excludes no change, but with "
-            f"{count} {what} tested together it is not clear enough to claim "
+            f"{what} tested together it is not clear enough to claim "
             f"({_p_text(row, count, adjust, what)})."
         )
     if max(1 - low, high - 1) <= NARROW:
@@ -907,23 +1029,34 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
         )
     return "uncertain", (
         f"Too uncertain to tell: {label.lower()} reports in the zone changed by {span} "
-        f"relative to {where} (95% CI); these counts could only show a fall of "
-        f"{detectable:.0%} or more."
+        f"relative to {where} (95% CI)."
     )
 
 
 def _p_text(row: pd.Series, count: int, adjust: str, what: str) -> str:
     if count <= 1 or adjust == "none":
-        extra = f", not adjusted for the {count} {what} tested" if count > 1 else ""
+        extra = f", not adjusted for the {what} tested" if count > 1 else ""
         return f"{_p(row['p_value'])}{extra}"
     method = "Holm" if adjust == "holm" else "Benjamini-Hochberg"
-    return f"{method}-adjusted {_p(row['p_adjusted'])} over {count} {what}"
+    return f"{method}-adjusted {_p(row['p_adjusted'])} over {what}"
 
 
 def _p(value: float) -> str:
     """A p-value as a verdict says it: ``p = 0.022``, or ``p < 0.001`` below that (never
-    ``p = 0``, nor a number in e-notation)."""
-    return "p < 0.001" if value < 0.001 else f"p = {value:.2g}"
+    ``p = 0``, nor a number in e-notation); near 0.05, with a third decimal or as ``p <
+    0.05``, so that a claimed p-value never reads as 0.05 and an unclaimed one never below.
+
+    >>> [_p(v) for v in (0.0496, 0.0504, 0.049, 0.0512, 0.0004, 0.31)]
+    ['p < 0.05', 'p = 0.050', 'p = 0.049', 'p = 0.051', 'p < 0.001', 'p = 0.31']
+    """
+    if value < 0.001:
+        return "p < 0.001"
+    text = f"{value:.2g}"
+    if float(text) == ALPHA or (float(text) < ALPHA) != (value < ALPHA):
+        text = f"{value:.3f}"
+        if value < ALPHA <= float(text):
+            return f"p < {ALPHA:g}"
+    return f"p = {text}"
 
 
 def _change(ratio: float) -> str:

@@ -9,6 +9,7 @@ import click
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
 from healthy_streets.cli._report import say, show
 from healthy_streets.cli.options import category_opt, overwrite_opt
+from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 from healthy_streets.model.vocabulary import ADJUSTMENTS, CONTROLS
 
 
@@ -25,9 +26,20 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
     return pairs
 
 
+def _line(zone_id: object, row: Any, *, several: bool) -> str:
+    """A zone's verdict as printed, with the category when several were evaluated."""
+    what = f"{row['name']} ({zone_id}"
+    what += f", {REPORT_CATEGORIES[row['category']].lower()})" if several else ")"
+    return f"{what}: {row['verdict']}"
+
+
 @click.command("evaluate")
 @inputs_options
-@category_opt("dog_fouling", "The report category to evaluate.")
+@category_opt(
+    "dog_fouling",
+    "The report category to evaluate; give several to evaluate each, adjusted together.",
+    multiple=True,
+)
 @click.option(
     "--window-months",
     type=int,
@@ -102,7 +114,7 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 @click.pass_context
 def command(
     ctx: click.Context,
-    category: str,
+    category: tuple[str, ...],
     window_months: int,
     baseline_months: int | None,
     control: str,
@@ -134,6 +146,7 @@ def command(
       healthy-streets evaluate --sample --control not_yet_treated --adjust bh
       healthy-streets evaluate --sample --decided-on yarrowside-north=2020-06-01
       healthy-streets evaluate --sample --category litter --figures out/figures
+      healthy-streets evaluate --sample --category dog_fouling --category litter
     """
     from healthy_streets.analysis.evaluation import (
         before_after,
@@ -148,7 +161,8 @@ def command(
         "adjust": adjust,
         "decided_on": decided_on or None,
     }
-    check_settings(category, window_months, control, ring_m, **settings)  # before slow work
+    categories: str | list[str] = category[0] if len(category) == 1 else list(category)
+    check_settings(categories, window_months, control, ring_m, **settings)  # before slow work
     reach = evaluation_buffer_m(control=control, ring_m=ring_m, gap_m=gap_m)
     if reach and (options["buffer_m"] is None or options["buffer_m"] < reach):
         options = {**options, "buffer_m": max(reach, options["buffer_m"] or 0.0)}
@@ -158,16 +172,15 @@ def command(
         )
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = before_after(
-        layers.zones,
-        layers.reports,
-        category=category,
+        layers,  # whole: with any reports read for the ring
+        category=categories,
         window_months=window_months,
         control=control,
         ring_m=ring_m,
         **settings,
     )
     for zone_id, row in table.iterrows():
-        show(f"{row['name']} ({zone_id}): {row['verdict']}")
+        show(_line(zone_id, row, several=len(category) > 1))
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
     if figures_dir:
         from healthy_streets.figures import save_monthly_plots
@@ -177,7 +190,6 @@ def command(
             table,
             figures_dir,
             overwrite=overwrite,
-            category=category,
             control=control,
             ring_m=ring_m,
             window_months=window_months,

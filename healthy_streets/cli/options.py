@@ -167,26 +167,33 @@ def period_opts(f: F) -> F:
     )(f)
 
 
-def category_opt(default: str | None, help_text: str) -> Callable[[F], F]:
+def category_opt(
+    default: str | None, help_text: str, *, multiple: bool = False
+) -> Callable[[F], F]:
     """``--category``: a report category by its key, label or a word for it ("Dog fouling",
-    "dog_fouling", "dog mess"), as every function's ``category=`` reads it."""
+    "dog_fouling", "dog mess"), as every function's ``category=`` reads it; with
+    ``multiple``, repeatable: the keys as a tuple, each once, in the order given
+    (``default`` when none is given)."""
 
-    def read(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    def read(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
         from healthy_streets.errors import ConfigError
         from healthy_streets.model.taxonomy import report_category
 
         if value is None:
             return None
         try:
+            if multiple:
+                return tuple(dict.fromkeys(report_category(v) for v in value))
             return report_category(value)
         except ConfigError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
     return click.option(
         "--category",
-        default=default,
+        default=(default,) if multiple and default is not None else default,
         show_default=default is not None,
         metavar="KEY",
+        multiple=multiple,
         callback=read,
-        help=help_text,
+        help=f"{help_text} Repeatable." if multiple else help_text,
     )
