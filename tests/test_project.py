@@ -656,3 +656,20 @@ def test_a_reports_entry_names_its_columns_as_fields_like_zones_and_assets(tmp_p
     first, second = load_project(config).inputs.reports
     assert first.options == {"columns": {"category": "Enquiry", "created": "Logged On"}}
     assert second.options == {"columns": {"category": "Type"}}
+
+
+def test_a_build_evaluates_several_categories_and_its_maps_open_on_the_first(project):
+    import pandas as pd
+
+    config = project / "healthy-streets.toml"
+    text = config.read_text()
+    text = text.replace('category = "dog_fouling"', 'category = ["dog_fouling", "litter"]', 1)
+    config.write_text(text)
+    result = run("-q", "build", str(config))
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(project / "out" / "tables" / "evaluation.csv")
+    assert set(table["category"]) == {"dog_fouling", "litter"}
+    assert table.groupby("category").size().nunique() == 1  # every zone for each
+    adjusted = table["adjustment"].dropna()  # the zones evaluated, tested together
+    assert len(adjusted) >= 2 and adjusted.str.contains("2 categories").all()
+    assert (project / "out" / "maps" / "cowslip.html").is_file()
