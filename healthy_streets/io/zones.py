@@ -226,7 +226,7 @@ def status_from_date(date: CouncilDate, *, today: dt.date | None = None) -> str:
     return "unknown"
 
 
-_PERIOD_MONTHS = {"day": 0, "month": 1, "season": 3, "year": 12}
+_PERIOD_MONTHS = {"day": 0, "month": 1, "quarter": 3, "season": 3, "year": 12}
 
 
 def _period_end(date: CouncilDate) -> dt.date:

@@ -120,13 +120,14 @@ ZONES = Layer(
         Column(
             "implemented_on",
             "datetime64[ms]",
-            "When the zone came into force, as a date (the first day of the month, season or "
-            "year when the source is that vague); empty when unknown.",
+            "When the zone came into force, as a date (the first day of the month, quarter, "
+            "season or year when the source is that vague); empty when unknown.",
         ),
         Column(
             "implemented_precision",
             "str",
-            "How precise `implemented_on` is: `day`, `month`, `season`, `year` or `unknown`.",
+            "How precise `implemented_on` is: `day`, `month`, `quarter`, `season`, `year` or "
+            "`unknown`.",
         ),
         Column(
             "implemented_text",
