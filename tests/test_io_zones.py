@@ -45,7 +45,7 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     zones = result.layer
     assert list(zones.columns) == ZONES.column_names
     assert zones.crs == "EPSG:27700"
-    assert list(zones["zone_id"]) == ["church-fields", "mill-lane", "zone-3"]
+    assert list(zones["zone_id"]) == ["church-fields", "mill-lane", "unnamed-zone-row-3"]
     assert list(zones["status"]) == ["implemented", "proposed", "unknown"]
     assert zones.loc[0, "implemented_on"] == pd.Timestamp("2021-09-06")
     assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
@@ -55,7 +55,7 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     assert (result.rows_in, result.kept, result.n_rejected) == (3, 3, 0)
     # the unreadable US-style date is not guessed, and the account says so
     assert result.repaired.iloc[0]["value"] == "07/31/2016"
-    assert any(note.startswith("1 zone without a name") for note in result.notes)
+    assert any(note.startswith("1 zone with no name in 'ZONE_NAME'") for note in result.notes)
     assert any(
         note.startswith("1 implementation date known only to the season") and "too vague" in note
         for note in result.notes
@@ -234,7 +234,7 @@ def test_kmz(tmp_path):
     with zipfile.ZipFile(kmz, "w") as zf:
         zf.write(kml, "doc.kml")
     zones = read_zones(kmz).layer
-    assert zones["name"].tolist() == ["Church Fields", "Mill Lane", "Zone 3"]
+    assert zones["name"].tolist() == ["Church Fields", "Mill Lane", "Unnamed zone (row 3)"]
     assert zones.geometry.area.sum() == pytest.approx(270_000, rel=1e-3)
 
 
@@ -604,7 +604,7 @@ def test_a_few_codes_in_an_empty_column_are_not_taken_for_names(tmp_path):
         crs="EPSG:27700",
     )
     result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
-    assert result.layer["name"].tolist() == [f"Zone {n}" for n in range(1, 6)]
+    assert result.layer["name"].tolist() == [f"Unnamed zone (row {n})" for n in range(1, 6)]
     assert "'sccId' looked like it but is filled in only 2 of 5 rows" in result.notes[0]
 
 

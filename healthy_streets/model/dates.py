@@ -19,7 +19,7 @@ import re
 from typing import NamedTuple
 
 __all__ = [
-    "EXCEL_SERIAL_RANGE",
+    "EXCEL_SERIAL_DATES",
     "PRECISIONS",
     "CouncilDate",
     "date_as_known",
@@ -53,10 +53,10 @@ _MONTHS = {
 #: The first month of each season, as British councils use the words.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
-#: The Excel day numbers read as dates, when a column's header says it holds dates: from
-#: 1 Jan 1990 to 31 Dec 2099 (a plausible implementation date; a smaller or larger number is
-#: a count, an id or a reference, not a day).
-EXCEL_SERIAL_RANGE = (32874, 73050)
+#: The days an Excel day number is read as, when a column's header says it holds dates: a
+#: plausible implementation date (a number for an earlier or a later day is a count, an id or
+#: a reference, not a day).
+EXCEL_SERIAL_DATES = (dt.date(1990, 1, 1), dt.date(2099, 12, 31))
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, as it counts (with 1900 a leap year)
 
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -118,10 +118,10 @@ def parse_council_date(value: object, *, excel_serials: bool = False) -> Council
     value
         Text, a ``datetime.date``/``datetime``, a pandas Timestamp, or empty.
     excel_serials
-        Also read a whole number in :data:`EXCEL_SERIAL_RANGE` as an Excel day number
-        ("42963" is 16 Aug 2017, as a spreadsheet that lost its cell format writes it). Only
-        for a column known to hold dates (its header says so): elsewhere such a number is a
-        count or a reference.
+        Also read a whole number as an Excel day number, for a day in
+        :data:`EXCEL_SERIAL_DATES` ("42963" is 16 Aug 2017, as a spreadsheet that lost its
+        cell format writes it). Only for a column known to hold dates (its header says so):
+        elsewhere such a number is a count or a reference.
 
     Returns
     -------
@@ -163,8 +163,8 @@ def parse_council_date(value: object, *, excel_serials: bool = False) -> Council
 
 
 def excel_serial_date(text: str) -> dt.date | None:
-    """The date an Excel day number stands for, when ``text`` is one in
-    :data:`EXCEL_SERIAL_RANGE` ("42963" or "42963.0"); ``None`` otherwise.
+    """The date an Excel day number stands for, when ``text`` is one for a day in
+    :data:`EXCEL_SERIAL_DATES` ("42963" or "42963.0"); ``None`` otherwise.
 
     >>> excel_serial_date("42963"), excel_serial_date("117")
     (datetime.date(2017, 8, 16), None)
@@ -172,9 +172,9 @@ def excel_serial_date(text: str) -> dt.date | None:
     match = _SERIAL.fullmatch(text.strip())
     if match is None:
         return None
-    day = int(match[1])
-    low, high = EXCEL_SERIAL_RANGE
-    return _EXCEL_EPOCH + dt.timedelta(days=day) if low <= day <= high else None
+    date = _EXCEL_EPOCH + dt.timedelta(days=int(match[1]))
+    first, last = EXCEL_SERIAL_DATES
+    return date if first <= date <= last else None
 
 
 def _parse(text: str) -> tuple[dt.date | None, str]:

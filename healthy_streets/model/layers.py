@@ -100,10 +100,15 @@ ZONES = Layer(
         Column(
             "zone_id",
             "str",
-            "Stable identifier: a slug of the zone name (numbered when names repeat), else "
-            "`zone-<row>`. Used in file names of maps.",
+            "Stable identifier: a slug of the zone name (numbered when names repeat); a zone "
+            "with no name is `unnamed-zone-row-<row>`. Used in file names of maps.",
         ),
-        Column("name", "str", "The zone's name as the council gives it."),
+        Column(
+            "name",
+            "str",
+            "The zone's name as the council gives it; `Zone <number>` from a zone number "
+            "when there is no name column, else `Unnamed zone (row <row>)`.",
+        ),
         Column(
             "status",
             "str",
