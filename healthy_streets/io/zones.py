@@ -548,7 +548,7 @@ def _attributes(
 
 def _stripped(value: object) -> str | None:
     """A cell as text without spaces around; ``None`` for a missing or empty one."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return None
     return str(value).strip() or None
 
@@ -626,7 +626,7 @@ def _unnamed_zone(row: object, taken: set[str]) -> str:
 
 def _zone_number(value: object) -> str | None:
     """A zone number as written for a name: 4, 4.0 and "4" give "4"; missing gives None."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return None
     text = str(value).strip()
     if re.fullmatch(r"\d+\.0+", text):
