@@ -546,9 +546,15 @@ def _attributes(
     return out
 
 
+def _missing(value: object) -> bool:
+    """A missing cell: ``None``, NaN, NaT or ``pd.NA`` (a list or a mapping in a cell is
+    not missing)."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
 def _stripped(value: object) -> str | None:
     """A cell as text without spaces around; ``None`` for a missing or empty one."""
-    if value is None or pd.isna(value):
+    if _missing(value):
         return None
     return str(value).strip() or None
 
@@ -586,7 +592,7 @@ def _names(
     names = column("name").map(_stripped)
     if roles["name"] is None and roles["zone_number"] is not None:
         numbers = column("zone_number").map(_zone_number)
-        names = numbers.map(lambda n: None if pd.isna(n) else f"Zone {n}")
+        names = numbers.map(lambda n: None if _missing(n) else f"Zone {n}")
         example = numbers.dropna().iloc[0] if numbers.notna().any() else "4"
         book.note(
             "No column holds names, so each zone is named after its number in "
@@ -626,7 +632,7 @@ def _unnamed_zone(row: object, taken: set[str]) -> str:
 
 def _zone_number(value: object) -> str | None:
     """A zone number as written for a name: 4, 4.0 and "4" give "4"; missing gives None."""
-    if value is None or pd.isna(value):
+    if _missing(value):
         return None
     text = str(value).strip()
     if re.fullmatch(r"\d+\.0+", text):
