@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.dates import date_as_known, parse_council_date
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,22 @@ from healthy_streets.model.dates import parse_council_date
         (None, None, "unknown"),
         (float("nan"), None, "unknown"),
         (dt.date(2020, 1, 2), dt.date(2020, 1, 2), "day"),
+        # as Excel and databases write them
+        ("16-Aug-17", dt.date(2017, 8, 16), "day"),
+        ("01-Sep-18", dt.date(2018, 9, 1), "day"),
+        ("16-Aug-2017", dt.date(2017, 8, 16), "day"),
+        ("16/Aug/17", dt.date(2017, 8, 16), "day"),
+        ("31-Jul-85", dt.date(1985, 7, 31), "day"),  # two-digit years as %y reads them
+        ("20170816", dt.date(2017, 8, 16), "day"),
+        ("20171316", None, "unknown"),  # no month 13: a number, not a date
+        ("Aug-17", dt.date(2017, 8, 1), "month"),
+        ("Sep-2017", dt.date(2017, 9, 1), "month"),
+        ("Sep/2017", dt.date(2017, 9, 1), "month"),
+        ("Q3 2017", dt.date(2017, 7, 1), "quarter"),
+        ("q1-2019", dt.date(2019, 1, 1), "quarter"),
+        ("2017 Q4", dt.date(2017, 10, 1), "quarter"),
+        ("Aug 17", None, "unknown"),  # the 17th of August, or 2017: not guessed
+        ("42963", None, "unknown"),  # a number, unless the column is known to hold dates
     ],
 )
 def test_parse_council_date(text, date, precision):
@@ -43,3 +59,24 @@ def test_parse_council_date(text, date, precision):
 
 def test_original_text_is_kept():
     assert parse_council_date("  Zone 1, 31 Jul 2016 ").text == "Zone 1, 31 Jul 2016"
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("42963", dt.date(2017, 8, 16)),
+        ("42963.0", dt.date(2017, 8, 16)),  # as a numeric cell is written
+        ("32874", dt.date(1990, 1, 1)),  # the range's ends
+        ("73050", dt.date(2099, 12, 31)),
+        ("32873", None),  # before 1990: a count or a reference, not a day
+        ("117", None),
+        ("2017", dt.date(2017, 1, 1)),  # a year stays a year
+    ],
+)
+def test_excel_day_numbers_are_read_only_when_asked_and_in_range(text, date):
+    assert parse_council_date(text, excel_serials=True).date == date
+
+
+def test_a_quarter_is_written_as_a_quarter():
+    parsed = parse_council_date("Q3 2017")
+    assert date_as_known(parsed.date, parsed.precision) == "Q3 2017"

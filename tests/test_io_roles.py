@@ -210,3 +210,78 @@ def test_a_cell_with_no_text_is_what_the_table_reader_says_and_the_others_none()
     ]
     assert blank_missing(frame)["a"].tolist() == [None, None, None, "Kestrel", None]
     assert frame["a"].tolist()[0] == ""  # the frame given is not changed
+
+
+def test_a_column_named_for_the_name_gives_the_date_when_most_values_hold_one():
+    # three of four values hold a date: enough when the header names the column for the name
+    frame = pd.DataFrame(
+        {
+            "ZONE_NAME": [
+                "Zone 4, 16 Aug 2017",
+                "Zone 5, 1 Sep 2018",
+                "Zone 6, 2 May 2019",
+                "Zone 7 (proposed)",
+            ]
+        }
+    )
+    roles = find_roles("zones.shp", frame, ROLES)
+    assert (roles["name"], roles["date"]) == ("ZONE_NAME", "ZONE_NAME")
+    # a value holding no date is a name whole, and gives no date
+    assert roles.column_values(frame, NAME).tolist() == [
+        "Zone 4",
+        "Zone 5",
+        "Zone 6",
+        "Zone 7 (proposed)",
+    ]
+    assert roles.column_values(frame, DATE).tolist() == [
+        "16 Aug 2017",
+        "1 Sep 2018",
+        "2 May 2019",
+        None,
+    ]
+    assert "date <- 'ZONE_NAME' (split: 75% of its values hold a name and then a date)" in (
+        roles.describe()
+    )
+
+
+def test_a_column_no_header_names_is_split_only_when_nearly_all_values_hold_two_roles():
+    frame = pd.DataFrame(
+        {"F1": ["Zone 4, 16 Aug 2017", "Zone 5, 1 Sep 2018", "Zone 6, 2 May 2019", "Zone 7"]}
+    )
+    roles = find_roles("zones.csv", frame, ROLES)
+    assert roles["date"] is None
+    assert "split" not in roles.describe()
+
+
+def test_a_column_the_user_names_for_both_the_name_and_the_date_is_split():
+    frame = pd.DataFrame({"LABEL": ["Zone 4, 16 Aug 2017", "Zone 5, 1 Sep 2018", "Zone 6"]})
+    roles = find_roles("zones.csv", frame, ROLES, {"name": "LABEL", "date": "LABEL"})
+    assert roles.column_values(frame, NAME).tolist() == ["Zone 4", "Zone 5", "Zone 6"]
+    assert roles.column_values(frame, DATE).tolist() == ["16 Aug 2017", "1 Sep 2018", None]
+    assert (
+        "date <- 'LABEL' (named by you; split: 67% of its values hold a name and then a date)"
+        in roles.describe()
+    )
+
+
+def test_a_split_columns_missing_cells_stay_missing():
+    frame = pd.DataFrame({"ZONE_NAME": ["Zone 4, 16 Aug 2017", None, "Zone 2, 1 Sep 2018", None]})
+    roles = find_roles("zones.geojson", frame, ROLES)
+    names = roles.column_values(frame, NAME)
+    assert names.tolist() == ["Zone 4", None, "Zone 2", None]  # None, never NaN or "nan"
+    assert roles.column_values(frame, DATE).isna().tolist() == [False, True, False, True]
+
+
+def test_a_looser_test_applies_only_where_the_header_names_the_role():
+    serial = Role(
+        "date",
+        ("go_live",),
+        looks_like_plain_date,
+        what="read as dates",
+        contradicts_below=0.5,
+        content_by_header=lambda v: v.isdigit() or looks_like_plain_date(v),
+    )
+    frame = pd.DataFrame({"GO_LIVE": ["42963", "43344"], "REF": ["42963", "43344"]})
+    roles = find_roles("zones.csv", frame, (serial,))
+    assert roles["date"] == "GO_LIVE"
+    assert find_roles("zones.csv", frame[["REF"]], (serial,))["date"] is None

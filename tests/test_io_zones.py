@@ -45,7 +45,7 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     zones = result.layer
     assert list(zones.columns) == ZONES.column_names
     assert zones.crs == "EPSG:27700"
-    assert list(zones["zone_id"]) == ["church-fields", "mill-lane", "zone-3"]
+    assert list(zones["zone_id"]) == ["church-fields", "mill-lane", "unnamed-zone-row-3"]
     assert list(zones["status"]) == ["implemented", "proposed", "unknown"]
     assert zones.loc[0, "implemented_on"] == pd.Timestamp("2021-09-06")
     assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
@@ -55,7 +55,7 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     assert (result.rows_in, result.kept, result.n_rejected) == (3, 3, 0)
     # the unreadable US-style date is not guessed, and the account says so
     assert result.repaired.iloc[0]["value"] == "07/31/2016"
-    assert any(note.startswith("1 zone without a name") for note in result.notes)
+    assert any(note.startswith("1 zone with no name in 'ZONE_NAME'") for note in result.notes)
     assert any(
         note.startswith("1 implementation date known only to the season") and "too vague" in note
         for note in result.notes
@@ -234,7 +234,7 @@ def test_kmz(tmp_path):
     with zipfile.ZipFile(kmz, "w") as zf:
         zf.write(kml, "doc.kml")
     zones = read_zones(kmz).layer
-    assert zones["name"].tolist() == ["Church Fields", "Mill Lane", "Zone 3"]
+    assert zones["name"].tolist() == ["Church Fields", "Mill Lane", "Unnamed zone (row 3)"]
     assert zones.geometry.area.sum() == pytest.approx(270_000, rel=1e-3)
 
 
@@ -604,7 +604,7 @@ def test_a_few_codes_in_an_empty_column_are_not_taken_for_names(tmp_path):
         crs="EPSG:27700",
     )
     result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
-    assert result.layer["name"].tolist() == [f"Zone {n}" for n in range(1, 6)]
+    assert result.layer["name"].tolist() == [f"Unnamed zone (row {n})" for n in range(1, 6)]
     assert "'sccId' looked like it but is filled in only 2 of 5 rows" in result.notes[0]
 
 
@@ -691,3 +691,180 @@ def test_a_zones_layer_the_toolkit_wrote_keeps_its_ids_when_read_back(tmp_path):
     assert remade.layer["zone_id"].is_unique
     assert remade.layer["zone_id"].iloc[0] == "osm-20mph-area-1"
     assert any("not a set of unique ids" in note for note in remade.notes)
+
+
+def four_squares():
+    return [square(358000 + 400 * i, 417000, 300) for i in range(4)]
+
+
+MIXED_NAMES = [
+    "Zone 4, 16 Aug 2017",
+    "Zone 5, 1 Sep 2018",
+    "Zone 6, 2 May 2019",
+    "Zone 7 (proposed)",
+]
+LONG_NOTES = [
+    "Signed zone; entry roundels at every junction with Yarrowgate Road and Moorfield Road",
+    "Zone 3 of the Chorley East programme; school keep clear markings renewed",
+    "Signs only, no traffic calming; two parts either side of Yarrow Meadows park",
+    "Consultation closed; awaiting funding",
+]
+
+
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_a_name_column_with_a_date_in_most_rows_gives_names_and_dates(tmp_path, with_notes):
+    columns = {"ZONE_NAME": MIXED_NAMES, **({"NOTES": LONG_NOTES} if with_notes else {})}
+    path = tmp_path / "zones.shp"
+    gpd.GeoDataFrame(columns, geometry=four_squares(), crs="EPSG:27700").to_file(path)
+    result = read_zones(path)
+    zones = result.layer
+    assert zones["name"].tolist() == ["Zone 4", "Zone 5", "Zone 6", "Zone 7 (proposed)"]
+    assert zones["zone_id"].tolist()[:3] == ["zone-4", "zone-5", "zone-6"]
+    assert zones["implemented_on"].dt.strftime("%Y-%m-%d").tolist()[:3] == [
+        "2017-08-16",
+        "2018-09-01",
+        "2019-05-02",
+    ]
+    assert zones["implemented_on"].isna().tolist() == [False, False, False, True]
+    guesses = result.notes[0]
+    assert "name <- 'ZONE_NAME' (header; its part of values holding a name" in guesses
+    assert "date <- 'ZONE_NAME' (split: 75% of its values hold a name and then a date)" in guesses
+    assert "NOTES" not in guesses  # long notes are not names
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"name": "ZONE_NAME", "date": "ZONE_NAME"}, {"name": "ZONE_NAME"}, {"date": "ZONE_NAME"}],
+)
+def test_a_name_and_date_column_named_by_the_user_is_still_split(tmp_path, fields):
+    path = tmp_path / "zones.geojson"
+    frame = gpd.GeoDataFrame(
+        {"ZONE_NAME": MIXED_NAMES, "NOTES": LONG_NOTES}, geometry=four_squares(), crs="EPSG:27700"
+    )
+    result = read_zones(legacy_geojson(path, frame), fields=fields)
+    assert result.layer["name"].tolist()[:3] == ["Zone 4", "Zone 5", "Zone 6"]
+    assert result.layer["implemented_on"].notna().sum() == 3
+
+
+def test_unnamed_zones_never_take_a_real_zones_name_or_id(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ZONE_NAME": ["Zone 4", None, "Zone 2", None]}, geometry=four_squares(), crs="EPSG:27700"
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    zones = result.layer
+    assert zones["name"].tolist() == [
+        "Zone 4",
+        "Unnamed zone (row 2)",
+        "Zone 2",
+        "Unnamed zone (row 4)",
+    ]
+    # the real zones keep the ids their names give; nothing was renumbered
+    assert zones["zone_id"].tolist() == [
+        "zone-4",
+        "unnamed-zone-row-2",
+        "zone-2",
+        "unnamed-zone-row-4",
+    ]
+    assert result.repaired.empty
+    assert any(n.startswith("2 zones with no name in 'ZONE_NAME'") for n in result.notes)
+
+
+def test_an_unnamed_zones_name_is_unlike_a_real_one_even_when_a_council_used_it(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ZONE_NAME": ["Unnamed zone (row 2)", None]},
+        geometry=four_squares()[:2],
+        crs="EPSG:27700",
+    )
+    zones = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame)).layer
+    assert zones["name"].tolist() == ["Unnamed zone (row 2)", "Unnamed zone (row 2, 2)"]
+    assert zones["zone_id"].tolist()[0] == "unnamed-zone-row-2"
+
+
+def test_a_missing_zone_number_is_never_the_text_nan(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {
+            "ZoneNo": pd.array([1, 2, None, 4], dtype="Int64"),
+            "Commenced": pd.to_datetime(["2017-08-16", "2018-09-01", "2030-01-01", None]),
+        },
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "zones.gpkg"
+    frame.to_file(path, layer="z")
+    result = read_zones(path)
+    zones = result.layer
+    assert zones["name"].tolist() == ["Zone 1", "Zone 2", "Unnamed zone (row 3)", "Zone 4"]
+    assert zones["zone_id"].tolist()[2] == "unnamed-zone-row-3"
+    assert any(n.startswith("1 zone with no number in 'ZoneNo'") for n in result.notes)
+
+
+def test_blank_cells_of_a_name_and_date_column_are_never_the_text_nan(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ZONE_NAME": ["Zone 4, 16 Aug 2017", "", "Zone 2, 1 Sep 2018", "  "]},
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    zones = result.layer
+    assert "nan" not in " ".join(zones["name"]).lower()
+    assert zones["zone_id"].tolist() == [
+        "zone-4",
+        "unnamed-zone-row-2",
+        "zone-2",
+        "unnamed-zone-row-4",
+    ]
+    assert zones["implemented_precision"].tolist() == ["day", "unknown", "day", "unknown"]
+    assert any(n.startswith("2 zones with no name in 'ZONE_NAME'") for n in result.notes)
+
+
+def test_dates_as_excel_writes_them_in_a_zones_file(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {
+            "ZONE_NAME": ["Church Fields", "Mill Lane", "Kestrel Park", "Cowslip"],
+            "GO_LIVE": ["16-Aug-17", "Sep-2017", "20180901", "42963"],
+            "OBJ_REF": ["42963", "43344", "43590", "43800"],  # numbers, not dates
+        },
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    zones = result.layer
+    assert zones["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-08-16",
+        "2017-09-01",
+        "2018-09-01",
+        "2017-08-16",
+    ]
+    assert zones["implemented_precision"].tolist() == ["day", "month", "day", "day"]
+    notes = " ".join(result.notes)
+    assert "date <- 'GO_LIVE' (header)" in notes
+    assert "1 implementation date in 'GO_LIVE' is an Excel day number (42963 is 16 Aug 2017)" in (
+        notes
+    )
+
+
+def test_excel_day_numbers_are_not_dates_where_no_header_says_so(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ZONE_NAME": ["Church Fields", "Mill Lane"], "F2": ["42963", "43344"]},
+        geometry=four_squares()[:2],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.layer["implemented_on"].isna().all()
+    assert "Excel" not in " ".join(result.notes)
+
+
+def test_a_zone_known_to_the_quarter(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"ZONE_NAME": ["Church Fields", "Mill Lane"], "GO_LIVE": ["Q3 2017", "Q2 2099"]},
+        geometry=four_squares()[:2],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    zones = result.layer
+    assert zones["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == ["2017-07-01", "2099-04-01"]
+    assert zones["implemented_precision"].tolist() == ["quarter", "quarter"]
+    assert zones["status"].tolist() == ["implemented", "proposed"]
+    assert any(
+        n.startswith("2 implementation dates known only to the quarter") for n in result.notes
+    )

@@ -12,7 +12,7 @@ from healthy_streets.errors import ConfigError, OutputExistsError
 from healthy_streets.maps._resources import INLINE_CSS, INLINE_JS
 from healthy_streets.maps.elements import safe_json
 from healthy_streets.maps.index import index_page
-from healthy_streets.maps.meeting import meeting_map, save_map
+from healthy_streets.maps.meeting import _implemented_phrase, meeting_map, save_map
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
 from healthy_streets.model.speed import speed_band
 
@@ -462,3 +462,16 @@ def test_a_worker_count_that_cannot_be(wanted, monkeypatch):
         map_workers()
     monkeypatch.setenv("HEALTHY_STREETS_MAP_WORKERS", "3")
     assert map_workers() == 3 and map_workers(maps=2) == 2 and map_workers(5) == 5
+
+
+@pytest.mark.parametrize(
+    ("date", "precision", "phrase"),
+    [
+        ("2017-07-01", "quarter", ", from July-September 2017"),
+        ("2017-09-01", "season", ", from autumn 2017"),
+        ("2017-08-01", "month", ", from August 2017"),
+    ],
+)
+def test_a_zones_vague_date_is_said_as_vaguely_as_it_is_known(date, precision, phrase):
+    zone = pd.Series({"implemented_on": pd.Timestamp(date), "implemented_precision": precision})
+    assert _implemented_phrase(zone) == phrase

@@ -64,7 +64,8 @@ def test_sheffield_dates_are_read_and_unconfirmed_stays_unknown(shared_data, nam
     assert "status <- 'Status' (header)" in note
     # sccId holds three codes in 57 rows: not taken for names, and the summary says why
     assert "no column for name ('sccId' looked like it but is filled in only 3 of 57 rows" in note
-    assert zones["name"].tolist() == [f"Zone {n}" for n in range(1, 58)]
+    # no zone has a name: each is called after its row, never like a council's "Zone 3"
+    assert zones["name"].tolist() == [f"Unnamed zone (row {n})" for n in range(1, 58)]
     dated = zones[zones["implemented_text"].notna()]
     assert len(dated) == 41
     assert dated["implemented_precision"].value_counts().to_dict() == {

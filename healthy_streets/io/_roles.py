@@ -11,7 +11,9 @@ describes the roles it needs (:class:`Role`: header synonyms and a test of the v
    ``Implemen_1``), unless its values plainly contradict the role (a "date" column with no
    dates in it);
 3. a column already chosen that holds two roles at once ("Zone 4, 16 Aug 2017": a name and
-   a date) gives the other role too, split;
+   a date) gives the other role too, split: when most of its values hold both and its header
+   (or the user) named it for one of them, else when nearly all do; a column the user names
+   for both roles is split between them;
 4. otherwise the column whose values fit the role best (dates that parse, categories the
    taxonomy knows, mostly distinct short texts for a name), when enough of them do.
 
@@ -63,6 +65,13 @@ NOTHING_LIKE_IT = "nothing in the header or the values looked like it"
 
 #: Values looked at to judge a column's content.
 SAMPLE_VALUES = 400
+
+#: The share of a column's values that must hold two roles for it to be split between them
+#: when its header (or the user) already named it for one of the two: most of them.
+SPLIT_SHARE_NAMED = 0.5
+
+#: How a column named by the user was chosen (:attr:`Guess.how`).
+NAMED_BY_YOU = "named by you"
 
 
 def fold_header(name: object) -> str:
@@ -130,9 +139,16 @@ class Role:
         Only a column of mostly distinct values can play the role by its values (a name).
     split
         For a role found inside a column that holds two ("Zone 4, 16 Aug 2017"): a function
-        giving this role's part of a value, or ``None`` when the value is not of that form.
+        giving this role's part of a value, or ``None`` when the value is not of that form
+        (such a value plays the role whole when it passes ``content``: "Zone 7 (proposed)"
+        in a column of names with dates is a name).
     what_split
-        What such a value holds, for the summary ("a name and then a date").
+        What such a value holds, for the summary ("a name and then a date"). Two roles with
+        the same ``what_split`` are the two parts of such values.
+    content_by_header
+        A looser test of one value, for a column whose header already names the role (an
+        Excel day number is a date in a column headed ``GO_LIVE``, a number elsewhere);
+        ``None`` to use ``content``.
     """
 
     name: str
@@ -144,6 +160,18 @@ class Role:
     distinct: bool = False
     split: Callable[[str], str | None] | None = None
     what_split: str = ""
+    content_by_header: Callable[[str], bool] | None = None
+
+    def part(self, value: object) -> object:
+        """This role's part of a value of a column that holds two roles: the part
+        :attr:`split` gives, else the whole value when it fits the role, else ``None``."""
+        if value is None or self.split is None:
+            return None
+        text = str(value)
+        found = self.split(text)
+        if found is None and self.content is not None and self.content(text):
+            return text
+        return found
 
 
 @dataclass(frozen=True)
@@ -155,6 +183,11 @@ class Guess:
     how: str
     share: float | None = None
     split: bool = False
+
+    @property
+    def named(self) -> bool:
+        """The column was named by the user or chosen by its header (not by its values)."""
+        return self.column is not None and self.how.startswith((NAMED_BY_YOU, "header"))
 
     def describe(self) -> str:
         """One phrase: ``name <- 'Location' (header)``."""
@@ -192,8 +225,8 @@ class Roles(Mapping[str, str | None]):
         column = pd.Series(cells, index=frame.index, name=guess.column, dtype="object")
         if not guess.split or role.split is None:
             return column
-        split = role.split
-        return column.map(lambda v: split(str(v)) if v is not None else None)
+        parts = [role.part(value) for value in column]
+        return pd.Series(parts, index=frame.index, name=guess.column, dtype="object")
 
     def describe(self) -> str:
         """Every role's column and why, as one sentence for an import's summary."""
@@ -388,8 +421,9 @@ def find_roles(
                 f"({option('fields', column, role=role_name)})",
                 fix=f"Use one of: {', '.join(map(repr, columns))}.",
             )
-        out.guesses[role_name] = Guess(role_name, match, "named by you")
+        out.guesses[role_name] = Guess(role_name, match, NAMED_BY_YOU)
         used.add(match)
+    _split_named_twice(roles, out, values)
     refused: dict[str, str] = {}
     for role in roles:
         if role.name in out.guesses:
@@ -400,7 +434,7 @@ def find_roles(
             used.add(str(guess.column))
     for role in roles:  # a column holding two roles is surer than a column that might
         if role.name not in out.guesses:
-            guess = _by_split(role, columns, used, values)
+            guess = _by_split(role, columns, values, _named_for_a_partner(role, roles, out))
             if guess is not None:
                 out.guesses[role.name] = guess
     for role in roles:
@@ -446,11 +480,14 @@ def _sample(values: pd.Series) -> list[str]:
     return sample
 
 
-def _passing(role: Role, sample: list[str]) -> float | None:
-    if role.content is None or not sample:
+def _passing(role: Role, sample: list[str], *, by_header: bool = False) -> float | None:
+    """The share of ``sample`` that fits ``role`` (by its looser test when the header
+    names the role); ``None`` when there is no test or no value."""
+    content = (role.content_by_header if by_header else None) or role.content
+    if content is None or not sample:
         return None
     distinct = list(dict.fromkeys(sample))
-    verdicts = {v: bool(role.content(v)) for v in distinct}
+    verdicts = {v: bool(content(v)) for v in distinct}
     return sum(verdicts[v] for v in sample) / len(sample)
 
 
@@ -466,7 +503,7 @@ def _by_header(
             for column in columns:
                 if column in used or header_matches(column, synonym) != how:
                     continue
-                share = _passing(role, values[column])
+                share = _passing(role, values[column], by_header=True)
                 if share is not None and share < role.contradicts_below:
                     refused.setdefault(
                         role.name,
@@ -524,9 +561,8 @@ def _split_shared_columns(
         guess = out.guesses[role.name]
         if guess.split or guess.column not in split_columns or role.split is None:
             continue
-        sample = values[str(guess.column)]
-        share = sum(bool(role.split(v)) for v in sample) / max(len(sample), 1)
-        if share >= role.share:
+        share = _split_share(role, values[str(guess.column)])
+        if share >= (SPLIT_SHARE_NAMED if guess.named else role.share):
             out.guesses[role.name] = Guess(
                 role.name,
                 guess.column,
@@ -536,9 +572,47 @@ def _split_shared_columns(
             )
 
 
+def _split_share(role: Role, sample: list[str]) -> float:
+    """The share of ``sample`` holding ``role``'s part, split from a value holding two."""
+    assert role.split is not None
+    return sum(bool(role.split(v)) for v in sample) / max(len(sample), 1)
+
+
+def _named_for_a_partner(role: Role, roles: Sequence[Role], out: Roles) -> set[str]:
+    """The columns that the user or their header named for a role whose values ``role``
+    shares ("Zone 4, 16 Aug 2017" in a column headed ``ZONE_NAME``: the date's too)."""
+    if role.split is None:
+        return set()
+    partners = {
+        r.name for r in roles if r.name != role.name and r.split and r.what_split == role.what_split
+    }
+    return {str(g.column) for g in out.guesses.values() if g.role in partners and g.named}
+
+
+def _split_named_twice(roles: Sequence[Role], out: Roles, values: Mapping[str, list[str]]) -> None:
+    """A column the user named for two roles that share values ("Zone 4, 16 Aug 2017" for
+    both the name and the date) is split between them."""
+    for role in roles:
+        guess = out.guesses.get(role.name)
+        if guess is None or role.split is None:
+            continue
+        if guess.column in _named_for_a_partner(role, roles, out):
+            share = _split_share(role, values[str(guess.column)])
+            out.guesses[role.name] = Guess(
+                role.name,
+                guess.column,
+                f"{NAMED_BY_YOU}; split: {share:.0%} of its values hold {role.what_split}",
+                share,
+                True,
+            )
+
+
 def _by_split(
-    role: Role, columns: list[str], used: set[str], values: Mapping[str, list[str]]
+    role: Role, columns: list[str], values: Mapping[str, list[str]], named: set[str]
 ) -> Guess | None:
+    """The column whose values hold ``role`` and another role, split: nearly all of them
+    (``role.share``), or most of them (:data:`SPLIT_SHARE_NAMED`) in a column named for the
+    other role."""
     if role.split is None:
         return None
     best: tuple[float, str] | None = None
@@ -546,8 +620,9 @@ def _by_split(
         sample = values[column]
         if not sample:
             continue
-        share = sum(bool(role.split(v)) for v in sample) / len(sample)
-        if share >= role.share and (best is None or share > best[0]):
+        share = _split_share(role, sample)
+        enough = SPLIT_SHARE_NAMED if column in named else role.share
+        if share >= enough and (best is None or share > best[0]):
             best = (share, column)
     if best is None:
         return None

@@ -36,7 +36,12 @@ from healthy_streets.io._roles import (
 )
 from healthy_streets.io._spatial import drop_unusable_geometries, first_reason, read_spatial
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.dates import CouncilDate, parse_council_date
+from healthy_streets.model.dates import (
+    EXCEL_SERIAL_DATES,
+    CouncilDate,
+    excel_serial_date,
+    parse_council_date,
+)
 from healthy_streets.model.ids import slugify, zone_ids
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
 from healthy_streets.model.privacy import redact_series
@@ -226,7 +231,7 @@ def status_from_date(date: CouncilDate, *, today: dt.date | None = None) -> str:
     return "unknown"
 
 
-_PERIOD_MONTHS = {"day": 0, "month": 1, "season": 3, "year": 12}
+_PERIOD_MONTHS = {"day": 0, "month": 1, "quarter": 3, "season": 3, "year": 12}
 
 
 def _period_end(date: CouncilDate) -> dt.date:
@@ -249,8 +254,14 @@ def _looks_like_zone_date(value: str) -> bool:
 
 
 def _looks_like_zone_name(value: str) -> bool:
-    """A name (a long one too: some councils describe the zone in its name)."""
-    return looks_like_name(value[:80])
+    """A name (a long one too: some councils describe the zone in its name), or a name and
+    then a date ("Zone 4, 16 Aug 2017")."""
+    return looks_like_name(value[:80]) or name_before_date(value) is not None
+
+
+def _looks_like_zone_date_by_its_header(value: str) -> bool:
+    """A date, or an Excel day number (a number in a column whose header names a date)."""
+    return _looks_like_zone_date(value) or excel_serial_date(value) is not None
 
 
 def _looks_like_status(value: str) -> bool:
@@ -287,6 +298,7 @@ ZONE_ROLES: tuple[Role, ...] = (
         contradicts_below=0.3,
         split=date_after_name,
         what_split=_NAME_AND_DATE,
+        content_by_header=_looks_like_zone_date_by_its_header,
     ),
     Role(
         "status",
@@ -504,13 +516,13 @@ def _attributes(
     ids = _own_zone_ids(frame, book) or _zone_ids(
         names, book, roles["name"] or roles["zone_number"] or "name"
     )
-    dates = column("date").map(parse_council_date)
+    dates = _dates(column("date"), roles, book)
     if roles["date"] is None:
         book.note(
             "No column looks like an implementation date, so no zone has one; name it with "
             f"{option('fields', role='date')} if the file has one."
         )
-    status_text = column("status").map(lambda v: str(v).strip() if v is not None else None)
+    status_text = column("status").map(_stripped)
     status = _status(
         status_text, dates, book, given=roles["status"] is not None, dated=roles["date"] is not None
     )
@@ -534,35 +546,93 @@ def _attributes(
     return out
 
 
+def _missing(value: object) -> bool:
+    """A missing cell: ``None``, NaN, NaT or ``pd.NA`` (a list or a mapping in a cell is
+    not missing)."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _stripped(value: object) -> str | None:
+    """A cell as text without spaces around; ``None`` for a missing or empty one."""
+    if _missing(value):
+        return None
+    return str(value).strip() or None
+
+
+def _dates(values: pd.Series, roles: Roles, book: AccountBook) -> pd.Series:
+    """The implementation dates; Excel day numbers too when the column was named for the
+    date by its header or by the user (said in the notes)."""
+    guess = roles.guesses["date"]
+    dates = values.map(lambda v: parse_council_date(v, excel_serials=guess.named))
+    if not guess.named:
+        return dates
+    serials = [d for d in dates if d.date is not None and excel_serial_date(d.text) is not None]
+    if serials:
+        low, high = EXCEL_SERIAL_DATES
+        first = serials[0]
+        book.note(
+            f"{counted(len(serials), 'implementation date')} in {guess.column!r} "
+            f"{'is an Excel day number' if len(serials) == 1 else 'are Excel day numbers'} "
+            f"({first.text} is {first.date:%d %b %Y}), read as such because the column's "
+            f"header names a date (only numbers for days from {low:%Y} to {high:%Y} are "
+            f"read this way). Check {'it' if len(serials) == 1 else 'them'}, and save the "
+            "column formatted as dates."
+        )
+    return dates
+
+
 def _names(
     frame: gpd.GeoDataFrame,
     roles: Roles,
     column: Callable[[str], pd.Series],
     book: AccountBook,
 ) -> pd.Series:
-    """Each zone's name: the name column, else "Zone 4" from a zone number, else the row."""
-    names = column("name").map(lambda v: str(v).strip() if v is not None else None)
-    names = names.where(names != "", None)
+    """Each zone's name: the name column, else "Zone 4" from a zone number, else "Unnamed
+    zone (row 3)" (never a name another zone has)."""
+    names = column("name").map(_stripped)
     if roles["name"] is None and roles["zone_number"] is not None:
         numbers = column("zone_number").map(_zone_number)
-        names = numbers.map(lambda n: f"Zone {n}" if n is not None else None)
+        names = numbers.map(lambda n: None if _missing(n) else f"Zone {n}")
         example = numbers.dropna().iloc[0] if numbers.notna().any() else "4"
         book.note(
             "No column holds names, so each zone is named after its number in "
             f"{roles['zone_number']!r} ('Zone {example}')."
         )
     unnamed = names.isna()
-    if unnamed.any():
-        book.note(
-            f"{counted(int(unnamed.sum()), 'zone')} without a name, so each is named after "
-            f"its row ('Zone 3'). Name the column with {option('fields', role='name')}."
-        )
-    return names.where(~unnamed, [f"Zone {row}" for row in frame.index])
+    if not unnamed.any():
+        return names
+    taken = {slugify(str(name)) for name in names[~unnamed]}
+    fallback = [_unnamed_zone(row, taken) for row in frame.index[unnamed]]
+    one = len(fallback) == 1
+    if roles["name"] is not None:
+        where, fix = f"no name in {roles['name']!r}", "."
+    elif roles["zone_number"] is not None:
+        where, fix = f"no number in {roles['zone_number']!r}", "."
+    else:
+        where, fix = "no name", f", or name the column with {option('fields', role='name')}."
+    book.note(
+        f"{counted(len(fallback), 'zone')} with {where}: {'it is' if one else 'each is'} "
+        f"called after its row in the file ({fallback[0]!r}), a name no other zone has. Give "
+        f"{'it a name' if one else 'each a name'} in the zones file{fix}"
+    )
+    out = names.copy()
+    out[unnamed] = fallback
+    return out
+
+
+def _unnamed_zone(row: object, taken: set[str]) -> str:
+    """The name of a zone with none: "Unnamed zone (row 3)", unlike any in ``taken``."""
+    name, number = f"Unnamed zone (row {row})", 1
+    while slugify(name) in taken:
+        number += 1
+        name = f"Unnamed zone (row {row}, {number})"
+    taken.add(slugify(name))
+    return name
 
 
 def _zone_number(value: object) -> str | None:
-    """A zone number as written for a name: 4, 4.0 and "4" give "4"."""
-    if value is None:
+    """A zone number as written for a name: 4, 4.0 and "4" give "4"; missing gives None."""
+    if _missing(value):
         return None
     text = str(value).strip()
     if re.fullmatch(r"\d+\.0+", text):

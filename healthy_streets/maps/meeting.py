@@ -1210,6 +1210,9 @@ def _implemented_phrase(zone: pd.Series) -> str:
     if precision == "season":
         seasons = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}
         return f", from {seasons.get(date.month, 'about')} {date.year}"
+    if precision == "quarter":  # July-September 2017
+        last = date + pd.DateOffset(months=2)
+        return f", from {date:%B}-{last:%B} {date.year}"
     formats = {"day": "%d %B %Y", "month": "%B %Y", "year": "%Y"}
     text = date.strftime(formats.get(str(precision), "%d %B %Y")).lstrip("0")
     return f", from {text}"

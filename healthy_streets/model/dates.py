@@ -1,11 +1,14 @@
 """Dates as councils write them, with their precision, never guessed silently.
 
 :func:`parse_council_date` reads "31 Jul 2016", "31/07/2016", "2016-07-31", "2016/07/31",
-"Zone 1, 31 Jul 2016", "July 2016", "2016-07", "Autumn 2015?" or "2015" into a date and
-a precision (``day``, ``month``, ``season``, ``year`` or ``unknown``). Numeric dates are
+"20160731", "16-Aug-17" (as Excel writes dates), "Zone 1, 31 Jul 2016", "July 2016",
+"Sep-2017", "Aug-17", "2016-07", "Q3 2016", "Autumn 2015?" or "2015" into a date and a
+precision (``day``, ``month``, ``quarter``, ``season``, ``year`` or ``unknown``), and an Excel
+day number ("42963") when the caller knows the column holds dates. Numeric dates are
 day-first, as in the UK; "07/31/2016" is not a UK date and is read as unknown rather than
-guessed. A vague date stands for its first day (the month's first, the season's first
-month, 1 January).
+guessed. A vague date stands for its first day (the month's first, the quarter's or the
+season's first month, 1 January). A two-digit year is read as Python's ``%y`` reads it
+(00-68 are 2000-2068, 69-99 are 1969-1999).
 """
 
 from __future__ import annotations
@@ -15,9 +18,16 @@ import math
 import re
 from typing import NamedTuple
 
-__all__ = ["PRECISIONS", "CouncilDate", "date_as_known", "parse_council_date"]
+__all__ = [
+    "EXCEL_SERIAL_DATES",
+    "PRECISIONS",
+    "CouncilDate",
+    "date_as_known",
+    "excel_serial_date",
+    "parse_council_date",
+]
 
-PRECISIONS = ("day", "month", "season", "year", "unknown")
+PRECISIONS = ("day", "month", "quarter", "season", "year", "unknown")
 
 _MONTHS = {
     name: number
@@ -43,20 +53,43 @@ _MONTHS = {
 #: The first month of each season, as British councils use the words.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
+#: The days an Excel day number is read as, when a column's header says it holds dates: a
+#: plausible implementation date (a number for an earlier or a later day is a count, an id or
+#: a reference, not a day).
+EXCEL_SERIAL_DATES = (dt.date(1990, 1, 1), dt.date(2099, 12, 31))
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, as it counts (with 1900 a leap year)
+
 _MONTH_WORD = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # Year first, as ISO 8601 and GIS write it: "2016-07-31", "2016/07/31", "2016.07.31".
 _ISO = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
+# ISO 8601 without separators, as databases write it: "20160731".
+_ISO_COMPACT = re.compile(
+    r"(?<![\d.])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d.])"
+)
 _DMY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _DMY_WORDS = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:of\s+)?({_MONTH_WORD})\.?,?\s+(\d{{4}})(?!\d)",
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:of\s+)?|[-/])({_MONTH_WORD})\.?,?"
+    r"(?:\s+|[-/])(\d{4})(?!\d)",
     re.IGNORECASE,
 )
-_MY_WORDS = re.compile(rf"\b({_MONTH_WORD})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
+# As Excel writes a day with a two-digit year: "16-Aug-17", "16/Aug/17".
+_DMY_SHORT = re.compile(
+    rf"(?<!\d)(\d{{1,2}})([-/])({_MONTH_WORD})\2(\d{{2}})(?![\d:])", re.IGNORECASE
+)
+_MY_WORDS = re.compile(rf"\b({_MONTH_WORD})\.?,?(?:\s+|\s*[-/]\s*)(\d{{4}})(?!\d)", re.IGNORECASE)
+# A month and a two-digit year, as Excel writes them: "Aug-17" (never "Aug 17", which may be a day).
+_MY_SHORT = re.compile(rf"\b({_MONTH_WORD})[-'’](\d{{2}})(?![\d:/.-])", re.IGNORECASE)
 _MY_NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})/(\d{4})(?!\d)")
 # ISO year and month: "2019-07" (not "2019-20", a financial year).
 _YM_ISO = re.compile(r"(?<![\d/.-])(\d{4})-(0?[1-9]|1[0-2])(?![\d/.-])")
+# A calendar quarter: "Q3 2017", "Q3-2017", "2017 Q3", "2017-Q3".
+_QUARTER = re.compile(
+    r"\bq([1-4])\s*[-/]?\s*((?:19|20)\d{2})(?!\d)|(?<!\d)((?:19|20)\d{2})\s*[-/]?\s*q([1-4])\b",
+    re.IGNORECASE,
+)
 _SEASON = re.compile(r"\b(spring|summer|autumn|fall|winter)\s+(\d{4})(?!\d)", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SERIAL = re.compile(r"(\d{5})(?:\.0+)?")
 
 
 class CouncilDate(NamedTuple):
@@ -77,22 +110,28 @@ class CouncilDate(NamedTuple):
     text: str
 
 
-def parse_council_date(value: object) -> CouncilDate:
+def parse_council_date(value: object, *, excel_serials: bool = False) -> CouncilDate:
     """Read a date as a council writes it.
 
     Parameters
     ----------
     value
         Text, a ``datetime.date``/``datetime``, a pandas Timestamp, or empty.
+    excel_serials
+        Also read a whole number as an Excel day number, for a day in
+        :data:`EXCEL_SERIAL_DATES` ("42963" is 16 Aug 2017, as a spreadsheet that lost its
+        cell format writes it). Only for a column known to hold dates (its header says so):
+        elsewhere such a number is a count or a reference.
 
     Returns
     -------
     CouncilDate
         ``(date, precision, text)``: the date (the first day of a vague date's period:
-        a month, a season, a year), how precise it is (``day``, ``month``, ``season``,
-        ``year``; ``unknown`` when it cannot be read, with ``date`` ``None``), and the text
-        as written. Day-first: a date such as ``07/31/2016`` that only reads month-first
-        is unknown, not guessed.
+        a month, a quarter, a season, a year), how precise it is (``day``, ``month``,
+        ``quarter``, ``season``, ``year``; ``unknown`` when it cannot be read, with ``date``
+        ``None``), and the text as written. Day-first: a date such as ``07/31/2016`` that only
+        reads month-first is unknown, not guessed. A quarter is a calendar quarter ("Q3
+        2017" is July to September 2017).
 
     Examples
     --------
@@ -100,6 +139,10 @@ def parse_council_date(value: object) -> CouncilDate:
     CouncilDate(date=datetime.date(2016, 7, 31), precision='day', text='Zone 1, 31 Jul 2016')
     >>> parse_council_date("Autumn 2015?")
     CouncilDate(date=datetime.date(2015, 9, 1), precision='season', text='Autumn 2015?')
+    >>> parse_council_date("16-Aug-17").date, parse_council_date("Q3 2017")[:2]
+    (datetime.date(2017, 8, 16), (datetime.date(2017, 7, 1), 'quarter'))
+    >>> parse_council_date("42963").precision, parse_council_date("42963", excel_serials=True).date
+    ('unknown', datetime.date(2017, 8, 16))
     >>> parse_council_date("07/31/2016").precision
     'unknown'
     """
@@ -112,14 +155,35 @@ def parse_council_date(value: object) -> CouncilDate:
     text = str(value).strip()
     if not text:
         return CouncilDate(None, "unknown", "")
+    serial = excel_serial_date(text) if excel_serials else None
+    if serial is not None:
+        return CouncilDate(serial, "day", text)
     date, precision = _parse(text)
     return CouncilDate(date, precision, text)
+
+
+def excel_serial_date(text: str) -> dt.date | None:
+    """The date an Excel day number stands for, when ``text`` is one for a day in
+    :data:`EXCEL_SERIAL_DATES` ("42963" or "42963.0"); ``None`` otherwise.
+
+    >>> excel_serial_date("42963"), excel_serial_date("117")
+    (datetime.date(2017, 8, 16), None)
+    """
+    match = _SERIAL.fullmatch(text.strip())
+    if match is None:
+        return None
+    date = _EXCEL_EPOCH + dt.timedelta(days=int(match[1]))
+    first, last = EXCEL_SERIAL_DATES
+    return date if first <= date <= last else None
 
 
 def _parse(text: str) -> tuple[dt.date | None, str]:
     match = _ISO.search(text)
     if match:
         return _day(match[1], match[3], match[4])
+    match = _ISO_COMPACT.search(text)
+    if match:
+        return _day(match[1], match[2], match[3])
     match = _DMY_NUMERIC.search(text)
     if match:
         return _day(match[3], match[2], match[1])
@@ -127,15 +191,30 @@ def _parse(text: str) -> tuple[dt.date | None, str]:
     if match:
         day, month, year = match.groups()
         return _day(year, str(_MONTHS[month.lower()]), day)
+    match = _DMY_SHORT.search(text)
+    if match:
+        return _day(match[4], str(_MONTHS[match[3].lower()]), match[1])
+    return _vague(text)
+
+
+def _vague(text: str) -> tuple[dt.date | None, str]:
+    """A date known to the month, the quarter, the season or the year."""
     match = _MY_WORDS.search(text)
     if match:
         return _first_of(int(match[2]), _MONTHS[match[1].lower()], "month")
+    match = _MY_SHORT.search(text)
+    if match:
+        return _first_of(_full_year(match[2]), _MONTHS[match[1].lower()], "month")
     match = _MY_NUMERIC.search(text)
     if match:
         return _first_of(int(match[2]), int(match[1]), "month")
     match = _YM_ISO.search(text)
     if match:
         return _first_of(int(match[1]), int(match[2]), "month")
+    match = _QUARTER.search(text)
+    if match:
+        quarter, year = (match[1], match[2]) if match[1] else (match[4], match[3])
+        return _first_of(int(year), 3 * int(quarter) - 2, "quarter")
     match = _SEASON.search(text)
     if match:
         return _first_of(int(match[2]), _SEASONS[match[1].lower()], "season")
@@ -145,12 +224,17 @@ def _parse(text: str) -> tuple[dt.date | None, str]:
     return None, "unknown"
 
 
-def _day(year: str, month: str, day: str) -> tuple[dt.date | None, str]:
+def _full_year(year: str) -> int:
+    """A year as written in full: two digits as Python's ``%y`` reads them."""
     y = int(year)
     if len(year) == 2:
-        y += 2000
+        y += 2000 if y < 69 else 1900
+    return y
+
+
+def _day(year: str, month: str, day: str) -> tuple[dt.date | None, str]:
     try:
-        return dt.date(y, int(month), int(day)), "day"
+        return dt.date(_full_year(year), int(month), int(day)), "day"
     except ValueError:
         return None, "unknown"
 
@@ -163,6 +247,12 @@ def _first_of(year: int, month: int, precision: str) -> tuple[dt.date | None, st
 
 
 def date_as_known(date: dt.date, precision: str) -> str:
-    """A date written as precisely as it is known: "06 Sep 2021", or "Jul 2016" for a
-    month-precision date (which stands for the month's first day)."""
+    """A date written as precisely as it is known: "06 Sep 2021", "Jul 2016" for a
+    month-precision date (which stands for the month's first day), "Q3 2017" for a quarter.
+
+    >>> date_as_known(dt.date(2017, 7, 1), "quarter")
+    'Q3 2017'
+    """
+    if precision == "quarter":
+        return f"Q{(date.month - 1) // 3 + 1} {date.year}"
     return date.strftime("%b %Y" if precision == "month" else "%d %b %Y")

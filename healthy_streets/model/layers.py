@@ -100,10 +100,15 @@ ZONES = Layer(
         Column(
             "zone_id",
             "str",
-            "Stable identifier: a slug of the zone name (numbered when names repeat), else "
-            "`zone-<row>`. Used in file names of maps.",
+            "Stable identifier: a slug of the zone name (numbered when names repeat); a zone "
+            "with no name is `unnamed-zone-row-<row>`. Used in file names of maps.",
         ),
-        Column("name", "str", "The zone's name as the council gives it."),
+        Column(
+            "name",
+            "str",
+            "The zone's name as the council gives it; `Zone <number>` from a zone number "
+            "when there is no name column, else `Unnamed zone (row <row>)`.",
+        ),
         Column(
             "status",
             "str",
@@ -120,13 +125,14 @@ ZONES = Layer(
         Column(
             "implemented_on",
             "datetime64[ms]",
-            "When the zone came into force, as a date (the first day of the month, season or "
-            "year when the source is that vague); empty when unknown.",
+            "When the zone came into force, as a date (the first day of the month, quarter, "
+            "season or year when the source is that vague); empty when unknown.",
         ),
         Column(
             "implemented_precision",
             "str",
-            "How precise `implemented_on` is: `day`, `month`, `season`, `year` or `unknown`.",
+            "How precise `implemented_on` is: `day`, `month`, `quarter`, `season`, `year` or "
+            "`unknown`.",
         ),
         Column(
             "implemented_text",
