@@ -391,6 +391,34 @@ PERSONAL_TEXT = [
     ("Dear Mrs Hill,", "Dear [name removed],"),
     ("reported by Amy Field on Monday", "reported by [name removed] on Monday"),
     ("my name is Kate Bank", "my name is [name removed]"),
+    # after a sign-off, a capitalised name whatever follows it
+    (
+        "Dog mess again. Thanks Jane Doe Sent from my iPhone",
+        "Dog mess again. Thanks [name removed] Sent from my iPhone",
+    ),
+    (
+        "Dog mess again.\nKind regards\nJane Doe BA",
+        "Dog mess again.\nKind regards\n[name removed] BA",
+    ),
+    ("Many thanks Jane Doe and family", "Many thanks [name removed] and family"),
+    ("Signed, Jane Doe", "Signed, [name removed]"),
+    ("Best,\nJane Doe", "Best,\n[name removed]"),
+    ("Yours,\njane doe", "Yours,\n[name removed]"),
+    ("Hi Sarah please fix the light", "Hi [name removed] please fix the light"),
+    (
+        "Dog mess by the gate Regards, Peter van der Berg reported by hand",
+        "Dog mess by the gate Regards, [name removed] reported by hand",
+    ),
+    # labels of a person
+    ("Contact: Jane Doe", "Contact: [name removed]"),
+    ("Reporter: Jane Doe", "Reporter: [name removed]"),
+    ("Caller Jane Doe rang", "Caller [name removed] rang"),
+    ("customer: jane doe", "customer: [name removed]"),
+    ("Complainant Mr Jones rang again", "Complainant [name removed] rang again"),
+    # titles in small letters or capitals
+    ("mrs smith", "[name removed]"),
+    ("mr jones said the bins are full", "[name removed] said the bins are full"),
+    ("BINS FULL SAYS MRS SMITH", "BINS FULL SAYS [name removed]"),
 ]
 
 PUBLIC_TEXT = [
@@ -523,6 +551,35 @@ PUBLIC_TEXT = [
     "Water leaking from Castle Hill",
     "Reported by Preston Road Surgery",
     "reported by the Park Lane residents",
+    # words that are sign-offs, labels or titles elsewhere
+    "Signed by the council",
+    "Signed off by the engineer",
+    "Signed: Leyland Town Council",
+    "Best value",
+    "Best Value Review",
+    "Best wishes to all",
+    "Best, the parks team",
+    "Yours, Chorley Council",
+    "Thanks to the volunteers",
+    "Thanks Leyland United for the help",
+    "Many thanks Leyland Town Council",
+    "Thanks Again Everyone",
+    "Contact the council",
+    "Contact Us",
+    "Contact Details",
+    "Contact Centre closed",
+    "Contact Leyland Town Council",
+    "Contact: Highways",
+    "Caller said the bins were full",
+    "the customer said",
+    "Caller: anonymous",
+    "Customer Services",
+    "Resident Parking Zone",
+    "Reporter says bins full",
+    "Applicant: Persimmon Homes",
+    "miss the bus",
+    "DON'T MISS THE BUS",
+    "MS Teams meeting",
 ]
 
 
@@ -610,6 +667,11 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "a dot a at ",
         "a . a @ ",
         "a.b at c.com ",
+        "Best,\n",
+        "Contact ",
+        "caller: aa ",
+        "mrs ",
+        "MR AA ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):

@@ -183,7 +183,9 @@ _COMMON_WORDS = _word_set(
     Vans Lorry Lorries Bus Buses Traffic Parking Speeding Drivers Walkers Kids Children Youths
     Students Pupils Parents People Members Volunteers Workers Contractors Cleaners Crew Crews
     Ongoing Now Then Later Soon Once Twice Many Much More Most Less Few Several Other
-    Others Another Same New Old"""
+    Others Another Same New Old Sent Kind Best Signed Yours Says Said Rang Called Phoned
+    Reports Wants Asked Asks Details Detail Info Information Number Numbers Form Forms Page
+    Method Type Preference Name Names"""
 )
 # Words of place and organisation names: a "name" followed by one is a place ("reported by
 # Preston Road Surgery", "Thanks, Leyland United").
@@ -443,8 +445,33 @@ _GREETING = re.compile(
 _SIGN_OFF_END = r"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+"
 _REGARDS = re.compile(_words(("regards", "wishes", "sincerely", "faithfully")) + _SIGN_OFF_END)
 _THANKS = re.compile(_words(("thanks", r"thank[ \t]++you", "cheers")) + _SIGN_OFF_END)
-# A title: the title itself goes with the name ("Mrs Patel").
-_TITLED = re.compile(r"[MDP](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x)|(?<=D)r|(?<=P)rof)\.?+[ \t]++")
+# Sign-offs that are ordinary words too ("Best value", "Signed by the council"): only before
+# a comma, a colon or the end of the line ("Best,\nJane Doe", "Signed, Jane Doe").
+_SIGNED = re.compile(
+    _words(("best", "signed", "yours"))
+    + r"[ \t]*+(?:[,:][ \t]*+(?:\r?\n[ \t]*+)*+|(?:\r?\n[ \t]*+)++)"
+)
+# Labels of a person ("Contact: Jane Doe", "Reporter: Jane Doe", "Caller Jane Doe rang").
+_PERSON_LABELS = (
+    "contact",
+    "reporter",
+    "caller",
+    "customer",
+    "complainant",
+    "enquirer",
+    "applicant",
+    "resident",
+    "requester",
+    "requestor",
+    "informant",
+)
+_LABELLED = re.compile(_words(_PERSON_LABELS) + r"(?:[ \t]*+:[ \t]*+|[ \t]++)")
+# A title: the title itself goes with the name ("Mrs Patel"); in small letters or capitals
+# too ("mrs smith", "MR JONES"), before a name written alike.
+_TITLED = re.compile(
+    r"[MDPm](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x|RS|R|ISS)|(?<=D)r|(?<=P)rof|(?<=m)rs?+)"
+    r"\.?+[ \t]++"
+)
 _FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
 
 _NEXT_WORD = re.compile(rf"[ \t]*+({_ANY_WORD})")
@@ -489,6 +516,18 @@ def _on_its_own_line(cue: re.Match[str]) -> bool:
     return "\n" in cue.group(0)
 
 
+def _with_colon(cue: re.Match[str]) -> bool:
+    """True for a label followed by a colon ("Contact: jane doe"), where a word is a name."""
+    return ":" in cue.group(0)
+
+
+def _title_not_capitalised(cue: re.Match[str]) -> bool:
+    """True for a title in small letters or capitals ("mrs smith", "MR JONES"), before a
+    name written alike."""
+    title = cue.group(0).strip(" \t.")
+    return title.islower() or title.isupper()
+
+
 def _after_comma_or_line(cue: re.Match[str]) -> bool:
     """True for a sign-off followed by a comma or a new line ("Regards, jo"), not for the
     word inside a sentence ("we sincerely apologise")."""
@@ -518,7 +557,9 @@ class _Cue:
     anchors: tuple[str, ...]
     #: Whether words in small letters or capitals may be a name, after this match of the cue.
     loose: Callable[[re.Match[str]], bool] = _never
-    #: Whether the name must end its line or be followed by punctuation (greetings, sign-offs).
+    #: Whether a name in small letters or capitals must end its line or be followed by
+    #: punctuation (greetings, sign-offs: "Regards, the parks team" is none); capitalised
+    #: words are a name whatever follows ("Thanks Jane Doe Sent from my iPhone").
     at_end: bool = False
     #: The fewest words that make a name.
     fewest: int = 1
@@ -574,7 +615,7 @@ class _Cue:
             word = following.group(1)
             if word in self.places if set(cases) == {"title"} else word.casefold() in _LOOSE_PLACES:
                 return None
-        if self.at_end and not _NAME_ENDS.match(text, end):
+        if self.at_end and set(cases) != {"title"} and not _NAME_ENDS.match(text, end):
             return None
         return end
 
@@ -750,7 +791,14 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         at_end=True,
     ),
     _Cue(_THANKS, ("thank", "cheers"), loose=_on_its_own_line, at_end=True),
-    _Cue(_TITLED, ("mr", "ms", "miss", "mx", "dr", "prof"), titled=True),
+    _Cue(_SIGNED, ("best", "signed", "yours"), loose=_on_its_own_line, at_end=True),
+    _Cue(_LABELLED, _PERSON_LABELS, loose=_with_colon),
+    _Cue(
+        _TITLED,
+        ("mr", "ms", "miss", "mx", "dr", "prof"),
+        loose=_title_not_capitalised,
+        titled=True,
+    ),
     # A plain "from" is a weak cue: two capitalised words at least, none a place's.
     _Cue(
         _FROM,
