@@ -241,12 +241,92 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
 # --- which columns name persons ------------------------------------------------------------
 
 
+PERSON_COLUMNS = [
+    "User Name",
+    "Staff User",
+    "requestor_name",
+    "Reporter",
+    "Added By",
+    "Volunteer",
+    "Surname",
+    "Logged By",
+    "Reported By",
+    "reported_by",
+    "Raised By",
+    "Created By",
+    "Requested By",
+    "Submitted By",
+    "Assigned To",
+    "Customer",
+    "Customer Name",
+    "Enquirer",
+    "Applicant",
+    "Resident Name",
+    "Caller",
+    "Contact",
+    "Complainant",
+    "Forename",
+]
+
+
+@pytest.mark.parametrize("name", PERSON_COLUMNS)
+def test_person_columns(name):
+    """A column naming a person is cut out of its row's text, and never read for a role."""
+    assert is_person_column(name)
+    assert is_personal_column(name)
+
+
 @pytest.mark.parametrize(
     "name",
-    ["User Name", "Staff User", "requestor_name", "Reporter", "Added By", "Volunteer", "Surname"],
+    ["Logged On", "Created", "Requested", "Date Reported", "Customer Ref", "Customer Type"],
 )
-def test_person_columns(name):
-    assert is_person_column(name)
+def test_dates_and_references_of_a_person_column_are_neither(name):
+    assert not is_person_column(name)
+    assert not is_personal_column(name)
+
+
+def test_an_owner_is_never_read_but_not_cut_out_of_text():
+    """An asset's owner is often an organisation ("Leyland Town Council"), which stays in
+    the row's text; but it may be a private landowner, so no role reads it."""
+    assert is_personal_column("Owner") and is_personal_column("Asset Owner")
+    assert not is_person_column("Owner")
+
+
+@pytest.mark.parametrize("column", ["Logged By", "Caller", "Customer", "Owner", "Enquirer"])
+def test_a_column_of_people_plays_no_role_in_assets_reports_or_zones(tmp_path, column):
+    import geopandas as gpd
+    from shapely import box
+
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.io.reports import reports_from_csv
+    from healthy_streets.io.zones import read_zones
+
+    people = ["Alice Smith", "Bob Jones", "Carol White", "Dan Brown"]
+    assets = tmp_path / "assets.csv"
+    assets.write_text(
+        f"Type,Latitude,Longitude,{column}\n"
+        + "".join(f"Bench,53.65{i},-2.61{i},{who}\n" for i, who in enumerate(people))
+    )
+    result = read_assets(assets)
+    assert result.layer["name"].isna().all()
+    assert column not in " ".join(result.notes)
+    reports = tmp_path / "reports.csv"
+    reports.write_text(
+        f"Ref,Type,Date,Easting,Northing,{column},Description\n"
+        + "".join(
+            f"R{i},Dog fouling,0{i + 1}/03/2024,35952{i},417626,{who},By the gate\n"
+            for i, who in enumerate(people)
+        )
+    )
+    result = reports_from_csv(reports)
+    assert column not in " ".join(result.notes)
+    assert not result.layer.astype("str").apply(lambda c: c.str.contains("Smith|Jones")).any().any()
+    zones = gpd.GeoDataFrame(
+        {column: people[:2]},
+        geometry=[box(352000, 430000, 352500, 430500), box(353000, 430000, 353500, 430500)],
+        crs="EPSG:27700",
+    )
+    assert read_zones(zones).layer["name"].tolist() == ["Zone 0", "Zone 1"]
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ import pandas as pd
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.privacy import is_personal_column
 
 __all__ = [
     "MISSING_TEXTS",
@@ -390,6 +391,7 @@ def find_roles(
             )
         out.guesses[role_name] = Guess(role_name, match, "named by you")
         used.add(match)
+    columns = [c for c in columns if c in used or not is_personal_column(str(c))]  # no guess
     refused: dict[str, str] = {}
     for role in roles:
         if role.name in out.guesses:

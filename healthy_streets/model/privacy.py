@@ -83,25 +83,34 @@ NOT_NAMES = frozenset({"anonymous", "(anonymous)", "anon", "n/a", "none", "unkno
 
 # --- columns -------------------------------------------------------------------------------
 
+# Who did something to a row: "Logged By", "Reported_By", "Assigned To" (never "Logged On").
+_BY_WHOM = (
+    r"(?:added|recorded|submitted|logged|reported|raised|created|requested|entered|opened|"
+    r"closed|completed|inspected|updated|modified|edited|taken|called|sent) ?by|assigned ?to"
+)
+# Columns holding people or their contact details, never read...
 _PERSONAL_COLUMN = re.compile(
     r"(^|[^a-z])(user ?name|username|name of reporter|reporter|requestor|requester|"
-    r"staff|officer|e-?mail|phone|telephone|tel|mobile|contact|added by|recorded by|"
-    r"submitted by|volunteer|author|first ?name|surname|last ?name|full ?name|"
-    r"address|address line|house ?number|home)([^a-z]|$)",
+    r"staff|officer|e-?mail|phone|telephone|tel|mobile|mob|contact|volunteer|author|"
+    r"first ?name|fore ?name|surname|last ?name|full ?name|owner|landowner|"
+    r"date of birth|dob|vehicle ?reg|reg ?no|number ?plate|vrm|"
+    rf"address|address line|house ?number|house ?no|home|{_BY_WHOM})([^a-z]|$)",
     re.IGNORECASE,
 )
-# Columns naming a person (their values are cut out of the row's text)...
+# ...and, among them, those naming a person (their values are cut out of the row's text)...
 _PERSON_COLUMN = re.compile(
     r"(^|[^a-z])(user ?name|username|name of reporter|reporter|requestor|requester|"
-    r"staff|officer|added by|recorded by|submitted by|volunteer|author|first ?name|"
-    r"fore ?name|surname|last ?name|full ?name|contact ?name|customer ?name|caller|"
-    r"complainant)([^a-z]|$)",
+    r"staff|officer|volunteer|author|first ?name|fore ?name|surname|last ?name|full ?name|"
+    r"contact|contact ?name|customer|customer ?name|caller|complainant|enquirer|applicant|"
+    rf"resident ?name|residents ?name|{_BY_WHOM})([^a-z]|$)",
     re.IGNORECASE,
 )
-# ...unless they hold a contact detail or a place rather than the name ("Reporter Email").
+# ...unless they hold a contact detail, a place or a fact about the person rather than the
+# name ("Reporter Email", "Customer Type", "Contact Method").
 _CONTACT_DETAIL = re.compile(
-    r"(^|[^a-z])(e-?mail|phone|telephone|tel|mobile|fax|number|no|id|address|post ?code|"
-    r"website|web|url|town|city)([^a-z]|$)",
+    r"(^|[^a-z])(e-?mail|phone|telephone|tel|mobile|fax|number|no|id|ref|reference|address|"
+    r"post ?code|website|web|url|town|city|type|method|channel|preference|date|time|count|"
+    r"code|category|status)([^a-z]|$)",
     re.IGNORECASE,
 )
 
@@ -113,10 +122,17 @@ def is_personal_column(name: str) -> bool:
 
     >>> is_personal_column("User Name"), is_personal_column("Staff User")
     (True, True)
-    >>> is_personal_column("Category")
-    False
+    >>> is_personal_column("Logged By"), is_personal_column("Caller")
+    (True, True)
+    >>> is_personal_column("Category"), is_personal_column("Logged On")
+    (False, False)
+
+    Every column that names a person (:func:`is_person_column`) is one. So is "Owner": an
+    asset's owner is often an organisation, but may be a private landowner, and no role
+    reads it; its values are not cut out of the row's text, though ("Leyland Town Council").
     """
-    return bool(_PERSONAL_COLUMN.search(name.replace("_", " ")))
+    text = name.replace("_", " ")
+    return bool(_PERSONAL_COLUMN.search(text)) or is_person_column(name)
 
 
 def is_person_column(name: str) -> bool:
