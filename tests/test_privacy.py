@@ -1018,3 +1018,26 @@ def test_names_worked_out_once_are_cut_from_every_text_of_their_rows():
         assert cut(texts).tolist() == remove_names(texts, names).tolist()
     assert cut(titles).tolist() == ["[name removed] saw it", "Jo Bloggs", ["a", "list"]]
     assert cut(details).tolist() == ["by ann lee", "jo bloggs", "[name removed] again"]
+
+
+def test_notes_quote_each_text_of_a_file_with_its_personal_data_removed(tmp_path):
+    """A note is not redacted as one string only: a closing quote, or a line break written
+    as ``\\n``, would hide the name from its cue."""
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.model.privacy import quoted
+    from healthy_streets.model.taxonomy import asset_taxonomy, match_notes
+
+    texts = ["Regards, Jane Doe", "Thanks\nJo Bloggs", "Bench from jo@example.org"]
+    notes = " ".join(match_notes(texts, asset_taxonomy(), what="asset", settings_table="[t]"))
+    assert "'Regards, [name removed]' (1)" in notes
+    assert "'Thanks\\n[name removed]' (1)" in notes
+    assert not re.search("Jane|Doe|Jo |Bloggs|@", notes)
+    assert quoted("Regards,\nJane Doe") == "'Regards,\\n[name removed]'"
+    path = tmp_path / "walkabout.csv"
+    path.write_text(
+        'Name,Category,Latitude,Longitude\nBench one,"Regards,\nJane Doe",53.6535,-2.6137\n'
+        "Bench two,Regards Jane Doe,53.6545,-2.6147\n"
+    )
+    result = read_assets(path)
+    assert "'Regards,\\n[name removed]' (1)" in " ".join(result.notes)
+    assert not re.search("Jane|Doe", " ".join(result.notes))

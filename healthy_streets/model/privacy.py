@@ -68,6 +68,7 @@ __all__ = [
     "is_personal_column",
     "names_remover",
     "person_columns",
+    "quoted",
     "redact",
     "redact_series",
     "remove_names",
@@ -874,6 +875,22 @@ def redact(text: object) -> object:
     if not isinstance(text, str):
         return text
     return _scrub(text)
+
+
+def quoted(text: object) -> str:
+    """``text`` quoted for a note or a message (as ``repr`` quotes it), its personal data
+    removed first (:func:`redact`).
+
+    A note quoting a text of the file is redacted text by text, before the quotes and the
+    words around it are added, so that a quote ("'Regards, Jane Doe' (1)") or an escaped
+    line break never hides a name from the cue before it.
+
+    >>> quoted("Regards, Jane Doe")
+    "'Regards, [name removed]'"
+    >>> quoted(3)
+    '3'
+    """
+    return repr(redact(text))
 
 
 def redact_series(values: pd.Series) -> pd.Series:
