@@ -1041,3 +1041,47 @@ def test_notes_quote_each_text_of_a_file_with_its_personal_data_removed(tmp_path
     result = read_assets(path)
     assert "'Regards,\\n[name removed]' (1)" in " ".join(result.notes)
     assert not re.search("Jane|Doe", " ".join(result.notes))
+
+
+def test_a_row_with_a_stray_comma_is_rejected_without_its_person(tmp_path):
+    """The whole row is recorded, but not the cells under (or shifted from) the personal
+    columns, nor the row's names elsewhere in it."""
+    from healthy_streets.io.reports import reports_from_fixmystreet
+
+    path = tmp_path / "fixmystreet.csv"
+    header = "Report ID,Title,Detail,User Name,Email,Category,Created,Latitude,Longitude,Status"
+    where = "53.6535548,-2.6137984,open"
+    path.write_text(
+        f"{header}\n"
+        f"1,Dog mess,On the path,Zebedee Quux,zeb@example.org,Dog fouling,2024-03-01,{where}\n"
+        f"2,Wilhelmina Crump's dog, again,By the gate,Wilhelmina Crump,wil@example.org,"
+        f"Dog fouling,2024-03-02,{where}\n"
+        f"3,Spoke to Zebedee Quux, again,x,Ann Lee,ann@example.org,Dog fouling,2024-03-03,{where}\n"
+        + "".join(f"{i},Bins,Full,,,Dog fouling,2024-03-0{i},{where}\n" for i in range(4, 9))
+    )
+    result = reports_from_fixmystreet(path)
+    assert result.layer["report_id"].tolist() == ["1", "4", "5", "6", "7", "8"]
+    values = result.rejected.set_index("row")["value"]
+    assert values["3"] == f"2,[name removed]'s dog, again,,,,Dog fouling,2024-03-02,{where}"
+    # a neighbour's name too: the row may hold a line of the next one
+    assert values["4"] == f"3,Spoke to [name removed], again,,,,Dog fouling,2024-03-03,{where}"
+    assert not values.str.contains("Wilhelmina|Crump|Zebedee|Ann Lee|@|By the gate").any()
+
+
+def test_a_row_split_by_a_carriage_return_records_no_name_as_a_bad_value(tmp_path):
+    """A bare carriage return ends a row early: the rest of the line is read as a row, with
+    the caller's name under "Logged On"; the rejection does not record it (the rows next
+    to it name the same caller)."""
+    from healthy_streets.io.reports import reports_from_csv
+
+    path = tmp_path / "crm.csv"
+    rows = [
+        f"CRM-{i},Dog fouling,0{i + 1}/03/2024,35952{i},417626,Bins full,Ann Lee,Horatio Nelsonson"
+        for i in range(6)
+    ]
+    rows[2] = rows[2].replace("Bins full", "Bins\rfull")
+    header = "Case Ref,Enquiry Type,Logged On,Easting,Northing,Description,Customer Name,Caller"
+    path.write_bytes((header + "\n" + "\n".join(rows) + "\n").encode())
+    result = reports_from_csv(path)
+    assert "Logged On" in result.rejected["field"].tolist()
+    assert not result.rejected["value"].str.contains("Horatio|Nelsonson|Ann Lee").any()

@@ -51,7 +51,7 @@ second or two, a 20 MB cell a few seconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +64,7 @@ __all__ = [
     "NOT_NAMES",
     "PHONE_MARK",
     "POSTCODE_MARK",
+    "cut_names",
     "is_person_column",
     "is_personal_column",
     "names_remover",
@@ -931,6 +932,22 @@ def _is_name(name: str) -> bool:
 
 def _cut_name(text: str, name: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_MARK, text, flags=re.IGNORECASE)
+
+
+def cut_names(text: str, names: Iterable[object]) -> str:
+    """``text`` with each of ``names`` (three letters or more, not "(anonymous)") replaced
+    by ``[name removed]``, in any case, as a whole word: the names of one row, or of a few,
+    cut out of one text (:func:`remove_names` does it for a column of texts).
+
+    >>> cut_names("Spoke to WIL CRUMP at the gate", ["Wil Crump", "n/a", None])
+    'Spoke to [name removed] at the gate'
+    """
+    folded = _fold(text)
+    written = {str(name).strip() for name in names if isinstance(name, str)}
+    for name in sorted(written, key=len, reverse=True):  # "Jo Bloggs" before "Jo"
+        if _is_name(name) and _fold(name) in folded:
+            text = _cut_name(text, name)
+    return text
 
 
 def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:
