@@ -287,7 +287,10 @@ def _frame(entries: list[dict[str, object]], names: pd.DataFrame | None) -> pd.D
     if not entries:
         return _empty_account()
     frame = pd.DataFrame(entries, columns=ACCOUNT_COLUMNS)
-    frame["value"] = _scrubbed_values(frame, names, [entry.get(_NAMES, ()) for entry in entries])
+    more = [entry.get(_NAMES) for entry in entries]
+    frame["value"] = _scrubbed_values(
+        frame, names, [m if isinstance(m, list) else [] for m in more]
+    )
     reasons = frame["reason"].astype("str")
     unique = reasons.drop_duplicates()
     frame["reason"] = reasons.map(dict(zip(unique, redact_series(unique), strict=True)))
