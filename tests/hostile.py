@@ -66,12 +66,21 @@ def hostile_project(folder: Path) -> dict[str, object]:
     )
     _open311(SAMPLE / "reports_open311.json", folder / "open311.json", text)
     _additions(folder / "additions.geojson", texts)
+    _council_csv(SAMPLE / "reports_fixmystreet.csv", folder / "council.csv", text)
+    places = _places(SAMPLE / "assets_walkabout.csv", text)
+    _geojson_assets(places, folder / "places.geojson")
+    _kml_assets(places, folder / "places.kml", texts)
+    _xlsx_assets(places, folder / "places.xlsx")
     title = "Yarrowside " + texts[0] + " " + texts[3]
     config = folder / "healthy-streets.toml"
+    taxonomy = "".join(f"{json.dumps(t)} = {json.dumps(k)}\n" for t, k in _taxonomy(texts))
     config.write_text(
         "[project]\n"
         f"name = {json.dumps(title)}\n"
         'output = "out"\n'
+        f"additions_contact = {json.dumps(CONTACT + ' ' + texts[0] + ' ' + texts[3])}\n"
+        "[taxonomy.assets]\n"
+        f"{taxonomy}"
         "[zones]\n"
         'file = "zones.geojson"\n'
         "[streets]\n"
@@ -85,10 +94,154 @@ def hostile_project(folder: Path) -> dict[str, object]:
         'format = "fixmystreet"\n'
         "[[reports]]\n"
         'file = "open311.json"\n'
-        'format = "open311"\n',
+        'format = "open311"\n'
+        "[[reports]]\n"
+        'file = "council.csv"\n'
+        'format = "csv"\n'
+        "[[assets]]\n"
+        'file = "places.geojson"\n'
+        "[[assets]]\n"
+        'file = "places.kml"\n'
+        "[[assets]]\n"
+        'file = "places.xlsx"\n',
         encoding="utf-8",
     )
-    return {"config": config, "texts": texts, "markers": markers, "title": title}
+    return {
+        "config": config,
+        "texts": texts,
+        "markers": markers,
+        "title": title,
+        "personal": PERSONAL,
+    }
+
+
+#: Where residents send their additions: the council's own address, published on purpose.
+CONTACT = "healthy.streets@example.gov.uk"
+#: Personal data planted in person columns and free text: none may come out of a build.
+PEOPLE = ["Wilhelmina Crump", "Horatio Nelsonson", "Ethelred Unready"]
+PERSONAL = [
+    *PEOPLE,
+    "wil.crump@example.org",
+    "horatio@example.net",
+    "07700 900461",
+    "01257 515151",
+    "12 Acacia Avenue",
+    "PR7 1AA",
+]
+
+
+def _personal_text(i: int) -> str:
+    """Free text that names a person or gives a contact detail, as residents write it."""
+    return [
+        f"Regards, {PEOPLE[0]}",
+        f"Thanks {PEOPLE[1]} Sent from my iPhone",
+        f"reported by {PEOPLE[2]}, ring 07700 900461",
+        "email wil.crump@example.org or 01257 515151",
+        "I live at 12 Acacia Avenue, PR7 1AA",
+        f"Caller {PEOPLE[0]} rang",
+        f"Contact: {PEOPLE[1]}",
+    ][i % 7]
+
+
+def _taxonomy(texts: list[str]) -> list[tuple[str, str]]:
+    """[taxonomy.assets] words that are payloads, each for a category key."""
+    return [(t, "bench") for t in texts[:6]]
+
+
+def _council_csv(source: Path, target: Path, text) -> None:
+    """A council's CRM export: person columns, and payloads and personal data in its text."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    header = ["Case Ref", "Enquiry Type", "Created", "Latitude", "Longitude", "Description"]
+    writer.writerow([*header, "Customer Name", "Caller", "Email", "Contact No"])
+    for i, row in enumerate(rows):
+        writer.writerow(
+            [
+                f"CRM-{i}",
+                row["Category"] if i % 4 else text(i),
+                row["Created"].replace("T", " ")[:16],
+                row["Latitude"],
+                row["Longitude"],
+                f"{text(i + 1)} {_personal_text(i)}",
+                PEOPLE[i % 3],
+                PEOPLE[(i + 1) % 3],
+                "horatio@example.net",
+                "07700 900461",
+            ]
+        )
+    # a stray comma: the whole row is rejected, and published without its person
+    writer.writerow(
+        [
+            *("CRM-x", "Dog fouling", " again", "2019-01-01 08:35"),
+            *(rows[0]["Latitude"], rows[0]["Longitude"], "By the gate"),
+            *(PEOPLE[0], PEOPLE[1], "wil.crump@example.org", "07700 900461"),
+        ]
+    )
+    target.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _places(source: Path, text) -> list[dict[str, object]]:
+    """The walkabout's places, with payloads and personal data in their text and a
+    "Logged By" column of people."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        {
+            "name": text(i + 2),
+            "category": row["Category"] if i % 3 else text(i),
+            "notes": f"{text(i + 4)} {_personal_text(i)}",
+            "Logged By": PEOPLE[i % 3],
+            "lat": float(row["Latitude"]),
+            "lon": float(row["Longitude"]),
+        }
+        for i, row in enumerate(rows)
+        if row["Latitude"]
+    ][:20]
+
+
+def _geojson_assets(places: list[dict[str, object]], target: Path) -> None:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+            "properties": {k: v for k, v in p.items() if k not in ("lat", "lon")},
+        }
+        for p in places
+    ]
+    target.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+
+
+def _kml_assets(places: list[dict[str, object]], target: Path, texts: list[str]) -> None:
+    """A My Maps export: folders named with payloads (a folder's name is a category)."""
+    kml = "{http://www.opengis.net/kml/2.2}"
+    ET.register_namespace("", kml[1:-1])
+    root = ET.Element(f"{kml}kml")
+    document = ET.SubElement(root, f"{kml}Document")
+    ET.SubElement(document, f"{kml}name").text = texts[0]
+    for i, place in enumerate(places):
+        if i % 5 == 0:
+            folder = ET.SubElement(document, f"{kml}Folder")
+            ET.SubElement(folder, f"{kml}name").text = f"{texts[i % len(texts)]} {PEOPLE[0]}"
+        mark = ET.SubElement(folder, f"{kml}Placemark")
+        ET.SubElement(mark, f"{kml}name").text = str(place["name"])
+        ET.SubElement(mark, f"{kml}description").text = str(place["notes"])
+        point = ET.SubElement(mark, f"{kml}Point")
+        ET.SubElement(point, f"{kml}coordinates").text = f"{place['lon']},{place['lat']},0"
+    ET.ElementTree(root).write(target, encoding="utf-8", xml_declaration=True)
+
+
+def _xlsx_assets(places: list[dict[str, object]], target: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Category", "Notes", "Logged By", "Latitude", "Longitude"])
+    for p in places:
+        sheet.append([p["name"], p["category"], p["notes"], p["Logged By"], p["lat"], p["lon"]])
+    sheet.append(["=1+2", '=HYPERLINK("http://x","y")', "@SUM(1)", PEOPLE[1], 53.65, -2.62])
+    book.save(target)
 
 
 def _zones(source: Path, target: Path, text) -> None:

@@ -11,7 +11,7 @@ from markupsafe import escape
 from healthy_streets.cli import main
 from healthy_streets.maps.elements import safe_json
 
-from hostile import hostile_project
+from hostile import CONTACT, hostile_project
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +100,71 @@ def test_the_payloads_are_live(tmp_path):
     texts = hostile_project(tmp_path)["texts"]
     Element(texts[0]).render()
     assert [p.name for p in (tmp_path / "markers").iterdir()] == ["jinja-popen"]
+
+
+def _published_texts(out):
+    """Every text a build published: pages, tables, the build record, the workbook and
+    the store's tables (all of them: the store holds only what may be published)."""
+    import sqlite3
+
+    import openpyxl
+
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".html", ".csv", ".json", ".txt", ".md", ".geojson"):
+            yield path.name, path.read_text(encoding="utf-8-sig", errors="replace")
+        elif path.suffix == ".xlsx":
+            book = openpyxl.load_workbook(path)
+            cells = (c.value for s in book.worksheets for r in s.iter_rows() for c in r)
+            yield path.name, "\n".join(str(v) for v in cells if v is not None)
+        elif path.suffix == ".gpkg":
+            with sqlite3.connect(path) as store:
+                names = [r[0] for r in store.execute("select name from sqlite_master")]
+                for name in names:
+                    try:
+                        rows = store.execute(f'select * from "{name}"').fetchall()
+                    except sqlite3.DatabaseError:  # an index, a trigger
+                        continue
+                    text = "\n".join(str(v) for r in rows for v in r if isinstance(v, str))
+                    yield f"{path.name}:{name}", text
+
+
+def test_every_kind_of_input_was_read(hostile_build):
+    """The council CSV, the GeoJSON, KML and XLSX places and the [taxonomy] words are part
+    of the build, so that the tests below look at what they gave."""
+    _, out, _ = hostile_build
+    record = (out / ".healthy-streets-build.json").read_text(encoding="utf-8")
+    for name in ("council.csv", "places.geojson", "places.kml", "places.xlsx"):
+        assert name in record, name
+    rejected = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig", dtype=str)
+    assert "(the whole row)" in set(rejected["field"])
+
+
+def test_no_personal_data_comes_out_of_the_build(hostile_build):
+    project, out, _ = hostile_build
+    published = dict(_published_texts(out))
+    assert any(CONTACT in text for text in published.values())  # the scan reads the maps
+    assert any(name.startswith("healthy-streets.gpkg:") for name in published)
+    leaks = {
+        (name, needle)
+        for name, text in published.items()
+        for needle in project["personal"]
+        if needle.casefold() in text.casefold()
+    }
+    assert leaks == set()
+
+
+def test_the_terminal_says_nothing_personal(hostile_build):
+    project, _, result = hostile_build
+    for needle in project["personal"]:
+        assert needle.casefold() not in result.output.casefold(), needle
+
+
+def test_no_spreadsheet_cell_is_a_formula(hostile_build):
+    import openpyxl
+
+    _, out, _ = hostile_build
+    for path in out.rglob("*.xlsx"):
+        for sheet in openpyxl.load_workbook(path).worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    assert cell.data_type != "f", (path.name, cell.coordinate, cell.value)

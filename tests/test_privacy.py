@@ -241,12 +241,92 @@ def test_personal_data_never_reaches_a_map_a_table_or_the_store(tmp_path):
 # --- which columns name persons ------------------------------------------------------------
 
 
+PERSON_COLUMNS = [
+    "User Name",
+    "Staff User",
+    "requestor_name",
+    "Reporter",
+    "Added By",
+    "Volunteer",
+    "Surname",
+    "Logged By",
+    "Reported By",
+    "reported_by",
+    "Raised By",
+    "Created By",
+    "Requested By",
+    "Submitted By",
+    "Assigned To",
+    "Customer",
+    "Customer Name",
+    "Enquirer",
+    "Applicant",
+    "Resident Name",
+    "Caller",
+    "Contact",
+    "Complainant",
+    "Forename",
+]
+
+
+@pytest.mark.parametrize("name", PERSON_COLUMNS)
+def test_person_columns(name):
+    """A column naming a person is cut out of its row's text, and never read for a role."""
+    assert is_person_column(name)
+    assert is_personal_column(name)
+
+
 @pytest.mark.parametrize(
     "name",
-    ["User Name", "Staff User", "requestor_name", "Reporter", "Added By", "Volunteer", "Surname"],
+    ["Logged On", "Created", "Requested", "Date Reported", "Customer Ref", "Customer Type"],
 )
-def test_person_columns(name):
-    assert is_person_column(name)
+def test_dates_and_references_of_a_person_column_are_neither(name):
+    assert not is_person_column(name)
+    assert not is_personal_column(name)
+
+
+def test_an_owner_is_never_read_but_not_cut_out_of_text():
+    """An asset's owner is often an organisation ("Leyland Town Council"), which stays in
+    the row's text; but it may be a private landowner, so no role reads it."""
+    assert is_personal_column("Owner") and is_personal_column("Asset Owner")
+    assert not is_person_column("Owner")
+
+
+@pytest.mark.parametrize("column", ["Logged By", "Caller", "Customer", "Owner", "Enquirer"])
+def test_a_column_of_people_plays_no_role_in_assets_reports_or_zones(tmp_path, column):
+    import geopandas as gpd
+    from shapely import box
+
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.io.reports import reports_from_csv
+    from healthy_streets.io.zones import read_zones
+
+    people = ["Alice Smith", "Bob Jones", "Carol White", "Dan Brown"]
+    assets = tmp_path / "assets.csv"
+    assets.write_text(
+        f"Type,Latitude,Longitude,{column}\n"
+        + "".join(f"Bench,53.65{i},-2.61{i},{who}\n" for i, who in enumerate(people))
+    )
+    result = read_assets(assets)
+    assert result.layer["name"].isna().all()
+    assert column not in " ".join(result.notes)
+    reports = tmp_path / "reports.csv"
+    reports.write_text(
+        f"Ref,Type,Date,Easting,Northing,{column},Description\n"
+        + "".join(
+            f"R{i},Dog fouling,0{i + 1}/03/2024,35952{i},417626,{who},By the gate\n"
+            for i, who in enumerate(people)
+        )
+    )
+    result = reports_from_csv(reports)
+    assert column not in " ".join(result.notes)
+    assert not result.layer.astype("str").apply(lambda c: c.str.contains("Smith|Jones")).any().any()
+    zones = gpd.GeoDataFrame(
+        {column: people[:2]},
+        geometry=[box(352000, 430000, 352500, 430500), box(353000, 430000, 353500, 430500)],
+        crs="EPSG:27700",
+    )
+    assert read_zones(zones).layer["name"].tolist() == ["Zone 0", "Zone 1"]
 
 
 @pytest.mark.parametrize(
@@ -391,6 +471,34 @@ PERSONAL_TEXT = [
     ("Dear Mrs Hill,", "Dear [name removed],"),
     ("reported by Amy Field on Monday", "reported by [name removed] on Monday"),
     ("my name is Kate Bank", "my name is [name removed]"),
+    # after a sign-off, a capitalised name whatever follows it
+    (
+        "Dog mess again. Thanks Jane Doe Sent from my iPhone",
+        "Dog mess again. Thanks [name removed] Sent from my iPhone",
+    ),
+    (
+        "Dog mess again.\nKind regards\nJane Doe BA",
+        "Dog mess again.\nKind regards\n[name removed] BA",
+    ),
+    ("Many thanks Jane Doe and family", "Many thanks [name removed] and family"),
+    ("Signed, Jane Doe", "Signed, [name removed]"),
+    ("Best,\nJane Doe", "Best,\n[name removed]"),
+    ("Yours,\njane doe", "Yours,\n[name removed]"),
+    ("Hi Sarah please fix the light", "Hi [name removed] please fix the light"),
+    (
+        "Dog mess by the gate Regards, Peter van der Berg reported by hand",
+        "Dog mess by the gate Regards, [name removed] reported by hand",
+    ),
+    # labels of a person
+    ("Contact: Jane Doe", "Contact: [name removed]"),
+    ("Reporter: Jane Doe", "Reporter: [name removed]"),
+    ("Caller Jane Doe rang", "Caller [name removed] rang"),
+    ("customer: jane doe", "customer: [name removed]"),
+    ("Complainant Mr Jones rang again", "Complainant [name removed] rang again"),
+    # titles in small letters or capitals
+    ("mrs smith", "[name removed]"),
+    ("mr jones said the bins are full", "[name removed] said the bins are full"),
+    ("BINS FULL SAYS MRS SMITH", "BINS FULL SAYS [name removed]"),
 ]
 
 PUBLIC_TEXT = [
@@ -523,6 +631,35 @@ PUBLIC_TEXT = [
     "Water leaking from Castle Hill",
     "Reported by Preston Road Surgery",
     "reported by the Park Lane residents",
+    # words that are sign-offs, labels or titles elsewhere
+    "Signed by the council",
+    "Signed off by the engineer",
+    "Signed: Leyland Town Council",
+    "Best value",
+    "Best Value Review",
+    "Best wishes to all",
+    "Best, the parks team",
+    "Yours, Chorley Council",
+    "Thanks to the volunteers",
+    "Thanks Leyland United for the help",
+    "Many thanks Leyland Town Council",
+    "Thanks Again Everyone",
+    "Contact the council",
+    "Contact Us",
+    "Contact Details",
+    "Contact Centre closed",
+    "Contact Leyland Town Council",
+    "Contact: Highways",
+    "Caller said the bins were full",
+    "the customer said",
+    "Caller: anonymous",
+    "Customer Services",
+    "Resident Parking Zone",
+    "Reporter says bins full",
+    "Applicant: Persimmon Homes",
+    "miss the bus",
+    "DON'T MISS THE BUS",
+    "MS Teams meeting",
 ]
 
 
@@ -610,6 +747,11 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "a dot a at ",
         "a . a @ ",
         "a.b at c.com ",
+        "Best,\n",
+        "Contact ",
+        "caller: aa ",
+        "mrs ",
+        "MR AA ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):
@@ -876,3 +1018,70 @@ def test_names_worked_out_once_are_cut_from_every_text_of_their_rows():
         assert cut(texts).tolist() == remove_names(texts, names).tolist()
     assert cut(titles).tolist() == ["[name removed] saw it", "Jo Bloggs", ["a", "list"]]
     assert cut(details).tolist() == ["by ann lee", "jo bloggs", "[name removed] again"]
+
+
+def test_notes_quote_each_text_of_a_file_with_its_personal_data_removed(tmp_path):
+    """A note is not redacted as one string only: a closing quote, or a line break written
+    as ``\\n``, would hide the name from its cue."""
+    from healthy_streets.io.assets import read_assets
+    from healthy_streets.model.privacy import quoted
+    from healthy_streets.model.taxonomy import asset_taxonomy, match_notes
+
+    texts = ["Regards, Jane Doe", "Thanks\nJo Bloggs", "Bench from jo@example.org"]
+    notes = " ".join(match_notes(texts, asset_taxonomy(), what="asset", settings_table="[t]"))
+    assert "'Regards, [name removed]' (1)" in notes
+    assert "'Thanks\\n[name removed]' (1)" in notes
+    assert not re.search("Jane|Doe|Jo |Bloggs|@", notes)
+    assert quoted("Regards,\nJane Doe") == "'Regards,\\n[name removed]'"
+    path = tmp_path / "walkabout.csv"
+    path.write_text(
+        'Name,Category,Latitude,Longitude\nBench one,"Regards,\nJane Doe",53.6535,-2.6137\n'
+        "Bench two,Regards Jane Doe,53.6545,-2.6147\n"
+    )
+    result = read_assets(path)
+    assert "'Regards,\\n[name removed]' (1)" in " ".join(result.notes)
+    assert not re.search("Jane|Doe", " ".join(result.notes))
+
+
+def test_a_row_with_a_stray_comma_is_rejected_without_its_person(tmp_path):
+    """The whole row is recorded, but not the cells under (or shifted from) the personal
+    columns, nor the row's names elsewhere in it."""
+    from healthy_streets.io.reports import reports_from_fixmystreet
+
+    path = tmp_path / "fixmystreet.csv"
+    header = "Report ID,Title,Detail,User Name,Email,Category,Created,Latitude,Longitude,Status"
+    where = "53.6535548,-2.6137984,open"
+    path.write_text(
+        f"{header}\n"
+        f"1,Dog mess,On the path,Zebedee Quux,zeb@example.org,Dog fouling,2024-03-01,{where}\n"
+        f"2,Wilhelmina Crump's dog, again,By the gate,Wilhelmina Crump,wil@example.org,"
+        f"Dog fouling,2024-03-02,{where}\n"
+        f"3,Spoke to Zebedee Quux, again,x,Ann Lee,ann@example.org,Dog fouling,2024-03-03,{where}\n"
+        + "".join(f"{i},Bins,Full,,,Dog fouling,2024-03-0{i},{where}\n" for i in range(4, 9))
+    )
+    result = reports_from_fixmystreet(path)
+    assert result.layer["report_id"].tolist() == ["1", "4", "5", "6", "7", "8"]
+    values = result.rejected.set_index("row")["value"]
+    assert values["3"] == f"2,[name removed]'s dog, again,,,,Dog fouling,2024-03-02,{where}"
+    # a neighbour's name too: the row may hold a line of the next one
+    assert values["4"] == f"3,Spoke to [name removed], again,,,,Dog fouling,2024-03-03,{where}"
+    assert not values.str.contains("Wilhelmina|Crump|Zebedee|Ann Lee|@|By the gate").any()
+
+
+def test_a_row_split_by_a_carriage_return_records_no_name_as_a_bad_value(tmp_path):
+    """A bare carriage return ends a row early: the rest of the line is read as a row, with
+    the caller's name under "Logged On"; the rejection does not record it (the rows next
+    to it name the same caller)."""
+    from healthy_streets.io.reports import reports_from_csv
+
+    path = tmp_path / "crm.csv"
+    rows = [
+        f"CRM-{i},Dog fouling,0{i + 1}/03/2024,35952{i},417626,Bins full,Ann Lee,Horatio Nelsonson"
+        for i in range(6)
+    ]
+    rows[2] = rows[2].replace("Bins full", "Bins\rfull")
+    header = "Case Ref,Enquiry Type,Logged On,Easting,Northing,Description,Customer Name,Caller"
+    path.write_bytes((header + "\n" + "\n".join(rows) + "\n").encode())
+    result = reports_from_csv(path)
+    assert "Logged On" in result.rejected["field"].tolist()
+    assert not result.rejected["value"].str.contains("Horatio|Nelsonson|Ann Lee").any()

@@ -28,6 +28,7 @@ from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
 from healthy_streets.io._roles import blank_missing
 from healthy_streets.model.account import AccountBook
+from healthy_streets.model.privacy import is_person_column, is_personal_column, person_columns
 
 log = logging.getLogger("healthy_streets")
 
@@ -473,20 +474,55 @@ def _read_ragged(text: str, delimiter: str, header: int) -> pd.DataFrame | None:
     names = _column_names(records[0][0])
     rows: list[list[str | None]] = []
     bad: dict[int, tuple[str, str]] = {}
+    held: dict[int, list[str]] = {}
     for position, (record, raw) in enumerate(records[1:]):
         if len(record) > len(names):
-            bad[header + 2 + position] = (
+            row = header + 2 + position
+            text, held[row] = _without_people(record, raw, names, delimiter)
+            bad[row] = (
                 f"The row has {len(record)} cells but the header has {len(names)} columns (a "
                 f"{_DELIMITER_NAMES.get(delimiter, repr(delimiter))} or a quote out of place?); "
                 "fix the row in a spreadsheet.",
-                raw,
+                text,
             )
             record = []
         cells: list[str | None] = [cell if cell != "" else None for cell in record]
         rows.append(cells + [None] * (len(names) - len(cells)))
     frame = pd.DataFrame(rows, columns=names, dtype="str")
     frame.attrs["bad_rows"] = bad
+    frame.attrs[_BAD_ROW_NAMES] = held
     return frame
+
+
+#: Attribute of a table read by :func:`read_table`: row -> the names of persons held by a
+#: row that could not be split into its columns.
+_BAD_ROW_NAMES = "bad_row_names"
+
+
+def _without_people(
+    record: list[str], raw: str, header: list[str], delimiter: str
+) -> tuple[str, list[str]]:
+    """A row of more cells than the header, as text with every cell that may lie under a
+    personal column blank, and the names of persons among those cells.
+
+    Which cell is out of place is not known: with ``k`` cells too many, a column's cell is
+    at its own place (the stray cell is after it) or up to ``k`` places further on, and
+    all these cells are blanked.
+    """
+    extra = max(len(record) - len(header), 0)
+    as_written = next(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter), [])
+    cells = as_written if len(as_written) == len(record) else list(record)  # "a, b" kept
+    names: list[str] = []
+    for column, name in enumerate(header):
+        if not is_personal_column(name):
+            continue
+        for at in range(column, min(column + extra + 1, len(cells))):
+            if is_person_column(name) and cells[at].strip():
+                names.append(cells[at])
+            cells[at] = ""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="").writerow(cells)
+    return out.getvalue(), names
 
 
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -507,10 +543,23 @@ def _column_names(header: list[str]) -> list[str]:
 
 def reject_bad_rows(table: pd.DataFrame, book: AccountBook) -> pd.DataFrame:
     """``table`` without the rows :func:`read_table` could not split into its columns,
-    each rejected in ``book`` with the reason and the row's text."""
+    each rejected in ``book`` with the reason and the row's text.
+
+    The text holds no personal data: the cells that may lie under a personal column are
+    blank, and the names of persons the row held, or the rows next to it hold, are cut out
+    of the rest (before the book removes emails, phones and names after a cue).
+    """
     bad: dict[object, tuple[str, str]] = table.attrs.get("bad_rows", {})
+    held: dict[object, list[str]] = table.attrs.get(_BAD_ROW_NAMES, {})
+    people = person_columns(table)
     for row, (reason, text) in bad.items():
-        book.reject(row, reason, field="(the whole row)", value=text)
+        names = list(held.get(row, []))
+        if row in table.index and len(people.columns):
+            at = table.index.get_loc(row)
+            if isinstance(at, int):
+                near = people.iloc[max(at - 2, 0) : at + 3].to_numpy(dtype=object)
+                names += [name for name in near.ravel() if isinstance(name, str)]
+        book.reject(row, reason, field="(the whole row)", value=text, names=names)
     return table.drop(index=[row for row in bad if row in table.index]) if bad else table
 
 

@@ -52,6 +52,7 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
+from healthy_streets.model.privacy import quoted
 from healthy_streets.model.uk import UK_AREA, place_phrase, suggested_crs
 
 __all__ = [
@@ -460,7 +461,9 @@ def points_from_table(
         for i in np.flatnonzero(todo & pd.notna(refs)):
             point = grid_ref_to_bng(refs[i])
             if point is None:
-                reason[i] = f"{refs[i]!r} is not an OS grid reference (like 'SD 58323 17512')."
+                reason[i] = (
+                    f"{quoted(refs[i])} is not an OS grid reference (like 'SD 58323 17512')."
+                )
             else:
                 x[i], y[i] = point
     if columns.postcode:

@@ -36,6 +36,7 @@ import pandas as pd
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.privacy import is_personal_column
 
 __all__ = [
     "MISSING_TEXTS",
@@ -424,6 +425,7 @@ def find_roles(
         out.guesses[role_name] = Guess(role_name, match, NAMED_BY_YOU)
         used.add(match)
     _split_named_twice(roles, out, values)
+    columns = [c for c in columns if c in used or not is_personal_column(str(c))]  # no guess
     refused: dict[str, str] = {}
     for role in roles:
         if role.name in out.guesses:

@@ -14,18 +14,22 @@ published (``rejected.csv``, the store's ``rejected`` table) as they are.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from healthy_streets.model.privacy import redact, redact_series, remove_names
+from healthy_streets.model.privacy import cut_names, redact, redact_series, remove_names
 
 __all__ = ["ACCOUNT_COLUMNS", "AccountBook", "ImportResult"]
 
 #: Columns of the ``repaired`` and ``rejected`` tables.
 ACCOUNT_COLUMNS = ["source", "row", "field", "value", "reason"]
+# Key of an entry's further names to cut out of its value (see AccountBook.reject).
+_NAMES = "names"
 #: Characters of a value kept in the account.
 VALUE_LENGTH = 200
 # Characters of a value scrubbed before it is cut to VALUE_LENGTH: more than any email,
@@ -171,7 +175,8 @@ class AccountBook:
 
     def hide_names(self, names: pd.DataFrame) -> None:
         """Remove, from the values recorded for each row, the names of the persons that row
-        holds.
+        and the rows next to it hold (a row split by a carriage return holds the names of
+        the row before).
 
         ``names`` holds the source's person columns
         (:func:`~healthy_streets.model.privacy.person_columns`), its rows labelled as the
@@ -187,9 +192,23 @@ class AccountBook:
         """Record that ``row`` was kept after ``reason`` (what was done)."""
         self._repaired.append(self._entry(row, reason, field, value))
 
-    def reject(self, row: object, reason: str, *, field: str = "", value: object = "") -> None:
-        """Record that ``row`` was not kept, because ``reason``."""
-        self._rejected.append(self._entry(row, reason, field, value))
+    def reject(
+        self,
+        row: object,
+        reason: str,
+        *,
+        field: str = "",
+        value: object = "",
+        names: Iterable[object] = (),
+    ) -> None:
+        """Record that ``row`` was not kept, because ``reason``.
+
+        ``names`` are further names of persons to cut out of ``value`` (a row that could
+        not be split into its columns holds its names outside the person columns).
+        """
+        entry = self._entry(row, reason, field, value)
+        entry[_NAMES] = list(names)
+        self._rejected.append(entry)
 
     def reject_many(
         self, rows: pd.Series, reason: str, *, field: str = "", values: pd.Series | None = None
@@ -268,7 +287,10 @@ def _frame(entries: list[dict[str, object]], names: pd.DataFrame | None) -> pd.D
     if not entries:
         return _empty_account()
     frame = pd.DataFrame(entries, columns=ACCOUNT_COLUMNS)
-    frame["value"] = _scrubbed_values(frame, names)
+    more = [entry.get(_NAMES) for entry in entries]
+    frame["value"] = _scrubbed_values(
+        frame, names, [m if isinstance(m, list) else [] for m in more]
+    )
     reasons = frame["reason"].astype("str")
     unique = reasons.drop_duplicates()
     frame["reason"] = reasons.map(dict(zip(unique, redact_series(unique), strict=True)))
@@ -276,13 +298,25 @@ def _frame(entries: list[dict[str, object]], names: pd.DataFrame | None) -> pd.D
     return frame
 
 
-def _scrubbed_values(frame: pd.DataFrame, names: pd.DataFrame | None) -> pd.Series:
-    """The recorded values without personal data, cut to :data:`VALUE_LENGTH`."""
+def _scrubbed_values(
+    frame: pd.DataFrame, names: pd.DataFrame | None, more_names: list[Iterable[object]]
+) -> pd.Series:
+    """The recorded values without personal data, cut to :data:`VALUE_LENGTH`: the names of
+    each row's person columns, and of the rows just before and after it, are cut out (after
+    the emails: "jo.bloggs@..." whole), and so are the further names given with a value."""
     values = redact_series(frame["value"].astype("object").reset_index(drop=True))
-    if names is not None and len(names.columns):  # after the emails: "jo.bloggs@..." whole
+    if names is not None and len(names.columns):
         unique = names[~names.index.duplicated()]
-        rows = unique.reindex(pd.Index(frame["row"].tolist(), dtype="object"))
-        values = remove_names(values, rows.reset_index(drop=True))
+        where = unique.index.get_indexer(pd.Index(frame["row"].tolist(), dtype="object"))
+        for shift in (0, -1, 1):
+            at = where + shift
+            found = (where >= 0) & (at >= 0) & (at < len(unique))
+            rows = pd.DataFrame(index=range(len(frame)), columns=unique.columns, dtype="object")
+            rows.iloc[np.flatnonzero(found)] = unique.iloc[at[found]].to_numpy(dtype=object)
+            values = remove_names(values, rows)
+    for at, extra in enumerate(more_names):
+        if extra and isinstance(values[at], str):
+            values[at] = cut_names(values[at], extra)
     scrubbed = values.str.slice(0, VALUE_LENGTH).fillna("")
     return pd.Series(scrubbed.to_numpy(dtype=object), index=frame.index, dtype="str")
 

@@ -51,7 +51,7 @@ second or two, a 20 MB cell a few seconds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,10 +64,12 @@ __all__ = [
     "NOT_NAMES",
     "PHONE_MARK",
     "POSTCODE_MARK",
+    "cut_names",
     "is_person_column",
     "is_personal_column",
     "names_remover",
     "person_columns",
+    "quoted",
     "redact",
     "redact_series",
     "remove_names",
@@ -83,25 +85,34 @@ NOT_NAMES = frozenset({"anonymous", "(anonymous)", "anon", "n/a", "none", "unkno
 
 # --- columns -------------------------------------------------------------------------------
 
+# Who did something to a row: "Logged By", "Reported_By", "Assigned To" (never "Logged On").
+_BY_WHOM = (
+    r"(?:added|recorded|submitted|logged|reported|raised|created|requested|entered|opened|"
+    r"closed|completed|inspected|updated|modified|edited|taken|called|sent) ?by|assigned ?to"
+)
+# Columns holding people or their contact details, never read...
 _PERSONAL_COLUMN = re.compile(
     r"(^|[^a-z])(user ?name|username|name of reporter|reporter|requestor|requester|"
-    r"staff|officer|e-?mail|phone|telephone|tel|mobile|contact|added by|recorded by|"
-    r"submitted by|volunteer|author|first ?name|surname|last ?name|full ?name|"
-    r"address|address line|house ?number|home)([^a-z]|$)",
+    r"staff|officer|e-?mail|phone|telephone|tel|mobile|mob|contact|volunteer|author|"
+    r"first ?name|fore ?name|surname|last ?name|full ?name|owner|landowner|"
+    r"date of birth|dob|vehicle ?reg|reg ?no|number ?plate|vrm|"
+    rf"address|address line|house ?number|house ?no|home|{_BY_WHOM})([^a-z]|$)",
     re.IGNORECASE,
 )
-# Columns naming a person (their values are cut out of the row's text)...
+# ...and, among them, those naming a person (their values are cut out of the row's text)...
 _PERSON_COLUMN = re.compile(
     r"(^|[^a-z])(user ?name|username|name of reporter|reporter|requestor|requester|"
-    r"staff|officer|added by|recorded by|submitted by|volunteer|author|first ?name|"
-    r"fore ?name|surname|last ?name|full ?name|contact ?name|customer ?name|caller|"
-    r"complainant)([^a-z]|$)",
+    r"staff|officer|volunteer|author|first ?name|fore ?name|surname|last ?name|full ?name|"
+    r"contact|contact ?name|customer|customer ?name|caller|complainant|enquirer|applicant|"
+    rf"resident ?name|residents ?name|{_BY_WHOM})([^a-z]|$)",
     re.IGNORECASE,
 )
-# ...unless they hold a contact detail or a place rather than the name ("Reporter Email").
+# ...unless they hold a contact detail, a place or a fact about the person rather than the
+# name ("Reporter Email", "Customer Type", "Contact Method").
 _CONTACT_DETAIL = re.compile(
-    r"(^|[^a-z])(e-?mail|phone|telephone|tel|mobile|fax|number|no|id|address|post ?code|"
-    r"website|web|url|town|city)([^a-z]|$)",
+    r"(^|[^a-z])(e-?mail|phone|telephone|tel|mobile|fax|number|no|id|ref|reference|address|"
+    r"post ?code|website|web|url|town|city|type|method|channel|preference|date|time|count|"
+    r"code|category|status)([^a-z]|$)",
     re.IGNORECASE,
 )
 
@@ -113,10 +124,17 @@ def is_personal_column(name: str) -> bool:
 
     >>> is_personal_column("User Name"), is_personal_column("Staff User")
     (True, True)
-    >>> is_personal_column("Category")
-    False
+    >>> is_personal_column("Logged By"), is_personal_column("Caller")
+    (True, True)
+    >>> is_personal_column("Category"), is_personal_column("Logged On")
+    (False, False)
+
+    Every column that names a person (:func:`is_person_column`) is one. So is "Owner": an
+    asset's owner is often an organisation, but may be a private landowner, and no role
+    reads it; its values are not cut out of the row's text, though ("Leyland Town Council").
     """
-    return bool(_PERSONAL_COLUMN.search(name.replace("_", " ")))
+    text = name.replace("_", " ")
+    return bool(_PERSONAL_COLUMN.search(text)) or is_person_column(name)
 
 
 def is_person_column(name: str) -> bool:
@@ -183,7 +201,9 @@ _COMMON_WORDS = _word_set(
     Vans Lorry Lorries Bus Buses Traffic Parking Speeding Drivers Walkers Kids Children Youths
     Students Pupils Parents People Members Volunteers Workers Contractors Cleaners Crew Crews
     Ongoing Now Then Later Soon Once Twice Many Much More Most Less Few Several Other
-    Others Another Same New Old"""
+    Others Another Same New Old Sent Kind Best Signed Yours Says Said Rang Called Phoned
+    Reports Wants Asked Asks Details Detail Info Information Number Numbers Form Forms Page
+    Method Type Preference Name Names"""
 )
 # Words of place and organisation names: a "name" followed by one is a place ("reported by
 # Preston Road Surgery", "Thanks, Leyland United").
@@ -443,8 +463,33 @@ _GREETING = re.compile(
 _SIGN_OFF_END = r"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+"
 _REGARDS = re.compile(_words(("regards", "wishes", "sincerely", "faithfully")) + _SIGN_OFF_END)
 _THANKS = re.compile(_words(("thanks", r"thank[ \t]++you", "cheers")) + _SIGN_OFF_END)
-# A title: the title itself goes with the name ("Mrs Patel").
-_TITLED = re.compile(r"[MDP](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x)|(?<=D)r|(?<=P)rof)\.?+[ \t]++")
+# Sign-offs that are ordinary words too ("Best value", "Signed by the council"): only before
+# a comma, a colon or the end of the line ("Best,\nJane Doe", "Signed, Jane Doe").
+_SIGNED = re.compile(
+    _words(("best", "signed", "yours"))
+    + r"[ \t]*+(?:[,:][ \t]*+(?:\r?\n[ \t]*+)*+|(?:\r?\n[ \t]*+)++)"
+)
+# Labels of a person ("Contact: Jane Doe", "Reporter: Jane Doe", "Caller Jane Doe rang").
+_PERSON_LABELS = (
+    "contact",
+    "reporter",
+    "caller",
+    "customer",
+    "complainant",
+    "enquirer",
+    "applicant",
+    "resident",
+    "requester",
+    "requestor",
+    "informant",
+)
+_LABELLED = re.compile(_words(_PERSON_LABELS) + r"(?:[ \t]*+:[ \t]*+|[ \t]++)")
+# A title: the title itself goes with the name ("Mrs Patel"); in small letters or capitals
+# too ("mrs smith", "MR JONES"), before a name written alike.
+_TITLED = re.compile(
+    r"[MDPm](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x|RS|R|ISS)|(?<=D)r|(?<=P)rof|(?<=m)rs?+)"
+    r"\.?+[ \t]++"
+)
 _FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
 
 _NEXT_WORD = re.compile(rf"[ \t]*+({_ANY_WORD})")
@@ -489,6 +534,18 @@ def _on_its_own_line(cue: re.Match[str]) -> bool:
     return "\n" in cue.group(0)
 
 
+def _with_colon(cue: re.Match[str]) -> bool:
+    """True for a label followed by a colon ("Contact: jane doe"), where a word is a name."""
+    return ":" in cue.group(0)
+
+
+def _title_not_capitalised(cue: re.Match[str]) -> bool:
+    """True for a title in small letters or capitals ("mrs smith", "MR JONES"), before a
+    name written alike."""
+    title = cue.group(0).strip(" \t.")
+    return title.islower() or title.isupper()
+
+
 def _after_comma_or_line(cue: re.Match[str]) -> bool:
     """True for a sign-off followed by a comma or a new line ("Regards, jo"), not for the
     word inside a sentence ("we sincerely apologise")."""
@@ -518,7 +575,9 @@ class _Cue:
     anchors: tuple[str, ...]
     #: Whether words in small letters or capitals may be a name, after this match of the cue.
     loose: Callable[[re.Match[str]], bool] = _never
-    #: Whether the name must end its line or be followed by punctuation (greetings, sign-offs).
+    #: Whether a name in small letters or capitals must end its line or be followed by
+    #: punctuation (greetings, sign-offs: "Regards, the parks team" is none); capitalised
+    #: words are a name whatever follows ("Thanks Jane Doe Sent from my iPhone").
     at_end: bool = False
     #: The fewest words that make a name.
     fewest: int = 1
@@ -574,7 +633,7 @@ class _Cue:
             word = following.group(1)
             if word in self.places if set(cases) == {"title"} else word.casefold() in _LOOSE_PLACES:
                 return None
-        if self.at_end and not _NAME_ENDS.match(text, end):
+        if self.at_end and set(cases) != {"title"} and not _NAME_ENDS.match(text, end):
             return None
         return end
 
@@ -750,7 +809,14 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         at_end=True,
     ),
     _Cue(_THANKS, ("thank", "cheers"), loose=_on_its_own_line, at_end=True),
-    _Cue(_TITLED, ("mr", "ms", "miss", "mx", "dr", "prof"), titled=True),
+    _Cue(_SIGNED, ("best", "signed", "yours"), loose=_on_its_own_line, at_end=True),
+    _Cue(_LABELLED, _PERSON_LABELS, loose=_with_colon),
+    _Cue(
+        _TITLED,
+        ("mr", "ms", "miss", "mx", "dr", "prof"),
+        loose=_title_not_capitalised,
+        titled=True,
+    ),
     # A plain "from" is a weak cue: two capitalised words at least, none a place's.
     _Cue(
         _FROM,
@@ -812,6 +878,22 @@ def redact(text: object) -> object:
     return _scrub(text)
 
 
+def quoted(text: object) -> str:
+    """``text`` quoted for a note or a message (as ``repr`` quotes it), its personal data
+    removed first (:func:`redact`).
+
+    A note quoting a text of the file is redacted text by text, before the quotes and the
+    words around it are added, so that a quote ("'Regards, Jane Doe' (1)") or an escaped
+    line break never hides a name from the cue before it.
+
+    >>> quoted("Regards, Jane Doe")
+    "'Regards, [name removed]'"
+    >>> quoted(3)
+    '3'
+    """
+    return repr(redact(text))
+
+
 def redact_series(values: pd.Series) -> pd.Series:
     """:func:`redact` over a column of text, in one pass over all its cells.
 
@@ -850,6 +932,22 @@ def _is_name(name: str) -> bool:
 
 def _cut_name(text: str, name: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_MARK, text, flags=re.IGNORECASE)
+
+
+def cut_names(text: str, names: Iterable[object]) -> str:
+    """``text`` with each of ``names`` (three letters or more, not "(anonymous)") replaced
+    by ``[name removed]``, in any case, as a whole word: the names of one row, or of a few,
+    cut out of one text (:func:`remove_names` does it for a column of texts).
+
+    >>> cut_names("Spoke to WIL CRUMP at the gate", ["Wil Crump", "n/a", None])
+    'Spoke to [name removed] at the gate'
+    """
+    folded = _fold(text)
+    written = {str(name).strip() for name in names if isinstance(name, str)}
+    for name in sorted(written, key=len, reverse=True):  # "Jo Bloggs" before "Jo"
+        if _is_name(name) and _fold(name) in folded:
+            text = _cut_name(text, name)
+    return text
 
 
 def remove_names(texts: pd.Series, names: pd.DataFrame) -> pd.Series:

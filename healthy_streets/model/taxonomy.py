@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from healthy_streets.errors import ConfigError
+from healthy_streets.model.privacy import quoted
 from healthy_streets.model.words import counted
 
 __all__ = [
@@ -1004,14 +1005,14 @@ def match_notes(
             guessed.append((text, taxonomy.label(match.category), n))
     notes = []
     if unmatched:
-        listed = ", ".join(f"{t!r} ({n})" for t, n in unmatched[:12])
+        listed = ", ".join(f"{quoted(t)} ({n})" for t, n in unmatched[:12])
         total = sum(n for _, n in unmatched)
         notes.append(
             f"{total} {what} {_plural(total, 'category')} matched nothing and became "
             f"'Other': {listed}. Add them under {settings_table} in the project file."
         )
     if guessed:
-        listed = ", ".join(f"{t!r} -> {label} ({n})" for t, label, n in guessed[:12])
+        listed = ", ".join(f"{quoted(t)} -> {label} ({n})" for t, label, n in guessed[:12])
         total = sum(n for *_, n in guessed)
         notes.append(
             f"{total} {what} {_plural(total, 'category')} were placed by a keyword or "
