@@ -326,7 +326,10 @@ def test_a_column_of_people_plays_no_role_in_assets_reports_or_zones(tmp_path, c
         geometry=[box(352000, 430000, 352500, 430500), box(353000, 430000, 353500, 430500)],
         crs="EPSG:27700",
     )
-    assert read_zones(zones).layer["name"].tolist() == ["Zone 0", "Zone 1"]
+    assert read_zones(zones).layer["name"].tolist() == [
+        "Unnamed zone (row 0)",
+        "Unnamed zone (row 1)",
+    ]
 
 
 @pytest.mark.parametrize(
