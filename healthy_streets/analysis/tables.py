@@ -14,6 +14,7 @@ zones)"``), so each zone has a comparison.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import geopandas as gpd
@@ -28,7 +29,7 @@ from healthy_streets.analysis._its import adjust_p
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.speed import BANDS, speed_band
-from healthy_streets.model.taxonomy import report_category
+from healthy_streets.model.taxonomy import report_categories
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, words
 
 __all__ = [
@@ -494,7 +495,7 @@ def hotspot_streets(
     reports: Any = None,
     *,
     zones: Any = None,
-    category: str | None = None,
+    category: str | Sequence[str] | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     min_length_m: float = 100.0,
@@ -533,7 +534,8 @@ def hotspot_streets(
         A ``Layers`` brings its own.
     category
         Count one report category only: its key, label or a word for it (``"dog_fouling"``,
-        ``"Dog fouling"``, ``"dog mess"``); default all.
+        ``"Dog fouling"``, ``"dog mess"``), or several together (``["dog_fouling",
+        "litter"]``, each counted in its ``reports_<category>`` column); default all.
     start, end
         The period ``[start, end)``; by default the reports' whole range.
     min_length_m
@@ -606,7 +608,8 @@ def hotspot_streets(
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     if category is not None:
-        chosen = chosen[chosen["category"] == report_category(category)]
+        wanted = report_categories(category)
+        chosen = chosen[chosen["category"].isin([wanted] if isinstance(wanted, str) else wanted)]
     chosen = chosen[chosen["segment_id"].notna()]
     frame = streets.copy()
     frame["street"] = (
