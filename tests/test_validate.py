@@ -103,7 +103,8 @@ def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     zones = list(layers.zones["zone_id"])
     assert (summary.loc[zones, "reports"] == expected.loc[zones, "reports"]).all()
     ratio = summary.loc[zones, "street_km"] / expected.loc[zones, "street_km"]
-    assert ratio.between(0.9, 1.15).all(), ratio  # the same streets, merged the osmnx way
+    # the same streets, merged the osmnx way: a footway merged into a street is not street
+    assert ratio.between(0.85, 1.0).all(), ratio
     hotspots = hs.hotspot_streets(graph, layers.reports, zones=layers.zones, category="Dog fouling")
     assert len(hotspots) > 10 and hotspots["reports"].sum() > 100
     gaps = hs.twenty_mph_gaps(layers.zones, graph)

@@ -281,6 +281,7 @@ def _download(
         buffer_m=buffer_m,
         nation=nation,
         working_crs=working_crs,
+        zone_tags=True,  # asked for (osmnx_settings): their absence means there are none
     )
 
 
