@@ -430,7 +430,7 @@ def test_analysis_commands_need_inputs():
     result = run("summary")
     assert result.exit_code == 2
     assert "--sample" in result.output
-    assert run("evaluate", "--sample", "--category", "dogs").exit_code == 2
+    assert run("evaluate", "--sample", "--category", "dgs").exit_code == 2
 
 
 def test_evaluate_saves_figures(tmp_path):
