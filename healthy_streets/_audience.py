@@ -72,6 +72,11 @@ OPTIONS: dict[str, Option] = {
         "--osm-file",
         "[streets] osm_file",
     ),
+    "osm_assets_file": Option(
+        "assets_from_osm_file(path) (or Inputs(osm=path))",
+        "healthy-streets assets FILE.osm",
+        "[streets] osm_file",
+    ),
     "buffer_m": Option("buffer_m", "--buffer", "[project] buffer_m"),
     "working_crs": Option(
         "hs.settings.working_crs", "HEALTHY_STREETS_WORKING_CRS", None, kind="setting"

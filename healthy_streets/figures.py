@@ -19,6 +19,8 @@ from healthy_streets.maps.style import SPEED_BANDS
 from healthy_streets.model.build import Layers
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.layers import ZONES, empty_layer
+from healthy_streets.model.streets import as_streets
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_category
 
 if TYPE_CHECKING:
@@ -256,7 +258,7 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     return axes
 
 
-def plot_speed_bands(lengths: pd.DataFrame | Layers, *, ax: Axes | None = None) -> Axes:
+def plot_speed_bands(lengths: Any, *, zones: Any = None, ax: Axes | None = None) -> Axes:
     """Plot street length by speed band: one stacked bar per zone, slowest band first.
 
     Parameters
@@ -264,8 +266,12 @@ def plot_speed_bands(lengths: pd.DataFrame | Layers, *, ax: Axes | None = None) 
     lengths
         From :func:`healthy_streets.analysis.street_lengths`: a row per zone (its index
         labels the bars), with the km of each band in ``km_20``, ``km_30``, ``km_40`` and
-        ``km_unknown``; or a :class:`~healthy_streets.Layers`, whose street lengths are
-        worked out first.
+        ``km_unknown``; or a :class:`~healthy_streets.Layers`, or streets as every function
+        takes them (an osmnx graph, osmnx's edges or a ``streets`` layer,
+        :func:`~healthy_streets.as_streets`), whose street lengths are worked out first.
+    zones
+        With streets: the zones to cut them at (one bar per zone, and one outside).
+        Without, the streets make one bar, ``All streets``.
     ax
         The axes to draw on (default: a new figure's).
 
@@ -281,9 +287,15 @@ def plot_speed_bands(lengths: pd.DataFrame | Layers, *, ax: Axes | None = None) 
     >>> [label.get_text() for label in ax.get_yticklabels()]
     ['yarrowside-north', 'cowslip', 'yarrow-meadows', 'kestrel-park', '(outside zones)']
     >>> ax.figure.savefig(out / "speed-bands.png")
+
+    Straight from an osmnx graph:
+
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", simplify=False)
+    >>> [label.get_text() for label in plot_speed_bands(G).get_yticklabels()]
+    ['All streets']
     """
-    if isinstance(lengths, Layers):
-        lengths = street_lengths(lengths)
+    lengths = _speed_lengths(lengths, zones)
     axes = _axes(ax, (8, 0.6 * len(lengths) + 1.5))
     left = pd.Series(0.0, index=lengths.index)
     for band in SPEED_BANDS:
@@ -303,6 +315,21 @@ def plot_speed_bands(lengths: pd.DataFrame | Layers, *, ax: Axes | None = None) 
     axes.set_title("Street length by speed limit")
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return axes
+
+
+def _speed_lengths(lengths: Any, zones: Any) -> pd.DataFrame:
+    """The street lengths :func:`plot_speed_bands` draws, from what it was given."""
+    if isinstance(lengths, Layers):
+        return street_lengths(lengths)
+    bands = [f"km_{band.key}" for band in SPEED_BANDS]
+    if isinstance(lengths, pd.DataFrame) and all(c in lengths for c in bands):
+        return lengths
+    if zones is not None:
+        return street_lengths(zones, lengths)
+    streets = as_streets(lengths, what="streets given to plot_speed_bands")
+    whole = streets.assign(zone_id=None)  # one bar, wherever they lie
+    table = street_lengths(empty_layer(ZONES).to_crs(streets.crs), whole)
+    return table.set_axis(["All streets"], axis="index")
 
 
 def save_monthly_plots(

@@ -477,7 +477,7 @@ def write_outputs(
     *,
     overwrite: bool = False,
     inputs: Sequence[Path] = (),
-    zone_ids: Sequence[str] | None = None,
+    zone_ids: str | Sequence[str] | None = None,
     made_on: dt.date | None = None,
     title: str = "Healthy streets: 20mph zone maps",
     tables: dict[str, pd.DataFrame] | None = None,
@@ -506,7 +506,8 @@ def write_outputs(
     inputs
         Input files, which are never written over.
     zone_ids
-        Draw these zones' maps only: each by its ``zone_id`` or its name. Default: all.
+        Draw these zones' maps only: each by its ``zone_id`` or its name; one zone may be
+        given alone (``zone_ids="Cowslip"``). Default: all.
     made_on
         The date the maps say they were made (default today).
     title
@@ -553,6 +554,8 @@ def write_outputs(
     PosixPath('index.html')
     """
     out = Path(out_dir)
+    if isinstance(zone_ids, str):  # one zone, not its letters
+        zone_ids = [zone_ids]
     chosen = None if zone_ids is None else zone_ids_of(layers.zones, zone_ids)
     if pdf:
         check_printing()

@@ -154,8 +154,8 @@ def test_zones_that_cannot_be_evaluated_say_why():
     table = before_after(zones, reports)
     assert table.loc["planned", "verdict"] == "Not evaluated: the zone is proposed, not in force."
     assert "no implementation date" in table.loc["undated", "verdict"]
-    with pytest.raises(ConfigError, match="'dogs' is not a report category"):
-        before_after(zones, reports, category="dogs")
+    with pytest.raises(ConfigError, match="'dgs' is not a report category"):
+        before_after(zones, reports, category="dgs")
 
 
 def test_monthly_counts(zones):
@@ -635,7 +635,7 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
         ({"adjust": "bonferroni"}, "Unknown adjustment 'bonferroni'"),
         ({"decided_on": "2020-01-01"}, "decided_on must map zone ids or names to dates"),
         ({"decided_on": {"north": "soon"}}, "decided_on for 'north' is 'soon'"),
-        ({"category": ["dog_fouling", "dogs"]}, "'dogs' is not a report category"),
+        ({"category": ["dog_fouling", "dgs"]}, "'dgs' is not a report category"),
     ],
 )
 def test_new_settings_an_evaluation_cannot_use_are_refused(settings, message):

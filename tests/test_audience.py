@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from pathlib import Path
@@ -211,3 +212,34 @@ def test_missing_crs_of_the_zones_inputs_read(no_crs):
     assert result.exit_code == 1
     assert "metres: --crs EPSG:27700." in result.output
     assert "zones_crs" not in result.output
+
+
+def test_zones_with_no_crs_read_as_bng_through_inputs(tmp_path):
+    # a GeoJSON of British National Grid metres with no crs member, as old tools write it
+    ring = [[358000, 417000], [358300, 417000], [358300, 417300], [358000, 417300]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "North"},
+        "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+    }
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    osm = SAMPLE / "yarrowside.osm"
+    with pytest.raises(InputFileError) as info:
+        hs.load_layers(hs.Inputs(path, osm=osm, osm_assets=False))
+    message = str(info.value)
+    # the message names two keywords of Inputs, and both exist
+    assert 'zones_crs="EPSG:27700" (or assume_bng=True)' in message
+    layers = hs.load_layers(hs.Inputs(path, osm=osm, osm_assets=False, assume_bng=True))
+    assert layers.zones.crs.to_epsg() == 27700
+    assert layers.zones["name"].tolist() == ["North"]
+    assert layers.zones.total_bounds.tolist() == [358000.0, 417000.0, 358300.0, 417300.0]
+
+
+def test_offline_assets_by_place_in_python(offline):
+    with pytest.raises(NetworkUnavailableError) as info:
+        hs.assets_from_osm_place("Yarrowside")
+    message = str(info.value)
+    assert "to download OpenStreetMap features of 'Yarrowside'" in message
+    assert "assets_from_osm_file(path)" in message
+    assert "street_network_from_osm_file" not in message and "the streets" not in message

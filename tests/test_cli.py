@@ -222,6 +222,19 @@ def test_network_command(tmp_path):
     assert len(gpd.read_file(out, layer="zones")) >= 3
 
 
+def test_network_reads_the_nation_in_any_case():
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    welsh = run("network", "--osm-file", osm, "--nation", "Wales")
+    assert welsh.exit_code == 0, welsh.output
+    assert re.search(r"20 mph: 26\.\d\d km", welsh.output)  # restricted roads are 20 in Wales
+    assert run("network", "--osm-file", osm, "--nation", "wales").output == welsh.output
+    typo = run("network", "--osm-file", osm, "--nation", "Walse")
+    assert typo.exit_code == 2
+    assert "'Walse' is not one of 'england', 'wales'" in typo.output
+
+
 def test_network_command_usage_errors(tmp_path):
     assert run("network").exit_code == 2
     assert run("network", "--osm-file", "a.osm", "--place", "Chorley").exit_code == 2
@@ -417,7 +430,7 @@ def test_analysis_commands_need_inputs():
     result = run("summary")
     assert result.exit_code == 2
     assert "--sample" in result.output
-    assert run("evaluate", "--sample", "--category", "dogs").exit_code == 2
+    assert run("evaluate", "--sample", "--category", "dgs").exit_code == 2
 
 
 def test_evaluate_saves_figures(tmp_path):
@@ -625,9 +638,9 @@ def test_dates_and_categories_are_read_or_refused_before_any_work():
     assert backwards.exit_code == 2
     assert "is not after --start 2025-01-01" in backwards.output
     assert "Traceback" not in bad_date.output + backwards.output
-    unknown = run("evaluate", "--sample", "--category", "Dog fowl")
+    unknown = run("evaluate", "--sample", "--category", "Dug fowl")
     assert unknown.exit_code == 2
-    assert "'Dog fowl' is not a report category" in unknown.output
+    assert "'Dug fowl' is not a report category" in unknown.output
     assert "Did you mean dog_fouling" in unknown.output
 
 

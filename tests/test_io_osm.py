@@ -1,4 +1,5 @@
 import bz2
+import re
 
 import osmium
 import pandas as pd
@@ -361,3 +362,23 @@ def test_a_street_mapped_twice_the_other_way_round_is_one_segment_and_said(tmp_p
     once = tmp_path / "once.osm"
     once.write_text(osm_xml())
     assert not any("mapped twice" in n for n in street_network_from_osm_file(once).notes)
+
+
+def test_graphml_of_osmnx_defaults_says_what_it_lost(tmp_path):
+    import osmnx as ox
+
+    from healthy_streets.io.osm import street_network_from_graphml
+
+    from conftest import SAMPLE
+
+    path = tmp_path / "streets.graphml"
+    ox.save_graphml(ox.graph_from_xml(SAMPLE / "yarrowside.osm"), path)  # osmnx's defaults
+    result = street_network_from_graphml(path)
+    assert result.layer["signed_20mph_zone"].isna().all()  # unknown, not "not signed"
+    said = " ".join(result.notes)
+    assert "ox.settings.useful_tags_way += ['maxspeed:type', 'zone:maxspeed'" in said
+    assert re.search(r"Warning: \d+\.\d\d km of street network \(\d+ edges\) are edges osmnx", said)
+    # what the .osm file itself gives, and says nothing of
+    own = street_network_from_osm_file(SAMPLE / "yarrowside.osm")
+    assert own.layer["signed_20mph_zone"].notna().all() and own.layer["signed_20mph_zone"].any()
+    assert "useful_tags_way" not in " ".join(own.notes)

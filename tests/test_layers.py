@@ -23,7 +23,8 @@ def test_conform_orders_columns_casts_and_blanks_empty_text():
     assert out["osm_way_id"].dtype == "int64"
     assert out["speed_mph"].dtype == "float64"
     assert pd.isna(out.loc[0, "name"])  # empty text is a missing value
-    assert out["signed_20mph_zone"].dtype == "bool" and not out.loc[0, "signed_20mph_zone"]
+    # a source that does not say whether a street is in a signed zone leaves it unknown
+    assert out["signed_20mph_zone"].dtype == "boolean" and pd.isna(out.loc[0, "signed_20mph_zone"])
     assert out.attrs["layer"] == "streets"
 
 

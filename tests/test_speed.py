@@ -5,6 +5,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import healthy_streets as hs
+from healthy_streets.errors import ConfigError
 from healthy_streets.model.speed import (
     SOURCES,
     Speed,
@@ -75,6 +77,36 @@ def test_the_nation_setting_is_read_at_call_time(monkeypatch):
 
     monkeypatch.setattr(settings, "nation", "wales")
     assert speed_from_tags({"maxspeed": "GB:nsl_restricted"}, on=dt.date(2025, 1, 1)).mph == 20
+
+
+def test_a_nation_is_read_in_any_case_and_a_typo_is_refused(monkeypatch):
+    tags = {"highway": "residential", "maxspeed:type": "GB:nsl_restricted"}
+    on = dt.date(2024, 1, 1)
+    for written in ("Wales", "WALES", " wales "):
+        assert speed_from_tags(tags, nation=written, on=on) == Speed(20.0, "maxspeed_type")
+    assert restricted_road_mph("Northern Ireland") == 30.0
+    with pytest.raises(ConfigError) as info:
+        speed_from_tags(tags, nation="englnd")
+    assert str(info.value) == (
+        "nation = 'englnd' should be one of england, wales, scotland or northern_ireland. "
+        "Did you mean 'england'?"
+    )
+    monkeypatch.setattr(hs.settings, "nation", "Wales")  # the setting is read so too
+    assert speed_from_tags(tags, on=on).mph == 20.0
+    monkeypatch.setattr(hs.settings, "nation", "Whales")
+    with pytest.raises(ConfigError, match="hs.settings.nation = 'Whales'.*'wales'"):
+        speed_from_tags(tags, on=on)
+
+
+def test_inputs_read_the_nation_as_the_project_file_does():
+    sample = hs.sample_inputs()
+    inputs = hs.Inputs(sample.zones, osm=sample.osm, osm_assets=False, nation="Wales")
+    assert inputs.nation == "wales"
+    # the sample's Kestrel Park is restricted roads: 20 mph in Wales, as with "wales"
+    lengths = hs.street_lengths(hs.load_layers(inputs))
+    assert lengths.loc["kestrel-park", "share_20mph"] == pytest.approx(0.609, abs=0.001)
+    with pytest.raises(ConfigError, match="nation = 'englnd'.*Did you mean 'england'"):
+        hs.Inputs(sample.zones, osm=sample.osm, nation="englnd")
 
 
 @pytest.mark.parametrize(

@@ -49,8 +49,8 @@ def test_categories_by_key_label_or_word_everywhere(layers):
         hs.before_after(layers, category="Dog fouling"),
         hs.before_after(layers.zones, layers.reports, category="dog_fouling"),
     )
-    with pytest.raises(ConfigError, match="'dog fowl' is not a report category.*dog_fouling"):
-        hs.hotspot_streets(layers, category="dog fowl")
+    with pytest.raises(ConfigError, match="'fowl' is not a report category.*dog_fouling"):
+        hs.hotspot_streets(layers, category="fowl")
 
 
 def test_zones_by_id_or_name_everywhere(layers, tmp_path):
@@ -103,7 +103,8 @@ def test_an_osmnx_graph_is_the_streets_everywhere(layers, graph):
     zones = list(layers.zones["zone_id"])
     assert (summary.loc[zones, "reports"] == expected.loc[zones, "reports"]).all()
     ratio = summary.loc[zones, "street_km"] / expected.loc[zones, "street_km"]
-    assert ratio.between(0.9, 1.15).all(), ratio  # the same streets, merged the osmnx way
+    # the same streets, merged the osmnx way: a footway merged into a street is not street
+    assert ratio.between(0.85, 1.0).all(), ratio
     hotspots = hs.hotspot_streets(graph, layers.reports, zones=layers.zones, category="Dog fouling")
     assert len(hotspots) > 10 and hotspots["reports"].sum() > 100
     gaps = hs.twenty_mph_gaps(layers.zones, graph)
@@ -218,3 +219,56 @@ def test_zones_drawn_from_streets_take_any_streets_and_refuse_degrees(layers, gr
         ConfigError, match="speed_limits given to zones_from_speed_limit_lines lack"
     ):
         hs.zones_from_speed_limit_lines(lines)
+
+
+def test_one_zone_alone_is_one_zone_not_its_letters(layers, tmp_path):
+    outputs = hs.write_outputs(layers, tmp_path / "out", zone_ids="Cowslip")
+    assert list(outputs.maps) == ["cowslip"]
+    with pytest.raises(ConfigError, match="There is no zone 'Cowslp'. Did you mean 'Cowslip'"):
+        hs.write_outputs(layers, tmp_path / "other", zone_ids="Cowslp")
+
+
+def test_hotspots_of_several_categories_together(layers):
+    both = hs.hotspot_streets(layers, category=["dog_fouling", "Litter"], min_reports=1)
+    dogs = hs.hotspot_streets(layers, category="dog fouling", min_reports=1)
+    litter = hs.hotspot_streets(layers, category="litter", min_reports=1)
+    assert both["reports"].sum() == dogs["reports"].sum() + litter["reports"].sum()
+    assert (both["reports"] == both["reports_dog_fouling"] + both["reports_litter"]).all()
+    assert not any(c.startswith("reports_fly") for c in both.columns)
+    with pytest.raises(ConfigError, match="'fowl' is not a report category"):
+        hs.hotspot_streets(layers, category=["litter", "fowl"])
+
+
+def test_a_report_files_own_category_text_is_read_as_its_import_reads_it(layers, caplog):
+    caplog.set_level("WARNING", logger="healthy_streets")
+    by_text = hs.hotspot_streets(layers, category="SC-Fly-Tip Defect")
+    assert "'SC-Fly-Tip Defect' is read as fly_tipping (Fly-tipping)" in caplog.text
+    pd.testing.assert_frame_equal(by_text, hs.hotspot_streets(layers, category="fly_tipping"))
+    assert by_text["reports"].sum() > 0
+    # the command line reads --category the same way
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    said = CliRunner().invoke(main, ["hotspots", "--sample", "--category", "SC-Fly-Tip Defect"])
+    assert said.exit_code == 0, said.output
+    assert "read as fly_tipping" in said.output
+    # a text no keyword leads to is still refused
+    with pytest.raises(ConfigError, match="'Defect' is not a report category"):
+        hs.hotspot_streets(layers, category="Defect")
+
+
+def test_speed_bands_are_drawn_from_a_graph(layers, graph):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    whole = hs.plot_speed_bands(graph)
+    assert [t.get_text() for t in whole.get_yticklabels()] == ["All streets"]
+    roads = hs.as_streets(graph).query("road_class != 'path'")
+    assert sum(p.get_width() for p in whole.patches) == pytest.approx(roads.length_m.sum() / 1000)
+    by_zone = hs.plot_speed_bands(graph, zones=layers.zones)
+    labels = [t.get_text() for t in by_zone.get_yticklabels()]
+    assert labels == [*layers.zones["zone_id"], "(outside zones)"]
+    plt.close("all")

@@ -50,10 +50,12 @@ def given_layers(
     gather`) and attached to each other where they are not yet.
 
     Streets given as a graph or osmnx's edges, or never cut at zones (``zone_id`` empty
-    throughout), are cut at the call's zones; assets and reports not yet placed in zones
-    (``zone_id`` empty throughout) are placed in them, and those not yet attached to the
-    streets (or attached to other streets: a graph was given) are attached to them; all as
-    :func:`healthy_streets.load_layers` does. Layers already attached are used as they are.
+    throughout), are cut at the call's zones (of a graph's, only the streets within
+    :data:`settings.street_buffer_m` of them are kept, as a build keeps); assets and
+    reports not yet placed in zones (``zone_id`` empty throughout) are placed in them, and
+    those not yet attached to the streets (or attached to other streets: a graph was given)
+    are attached to them; all as :func:`healthy_streets.load_layers` does. Layers already
+    attached are used as they are.
     """
     given = gather(first, *rest, roles=roles, caller=caller, optional=optional)
     zones, streets = given["zones"], given["streets"]
@@ -63,8 +65,9 @@ def given_layers(
         and len(zones) > 0
         and (given.converted or bool(streets["zone_id"].isna().all()))
     )
-    if recut:
-        given.layers["streets"] = streets = _cut(streets, zones)
+    if recut:  # a graph's streets outside the zones: those a build keeps, near them
+        within = settings.street_buffer_m if given.converted else None
+        given.layers["streets"] = streets = _cut(streets, zones, outside_within_m=within)
     for role in ("assets", "reports"):
         layer = given[role]
         if layer is None:

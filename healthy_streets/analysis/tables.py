@@ -14,6 +14,7 @@ zones)"``), so each zone has a comparison.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import geopandas as gpd
@@ -28,7 +29,7 @@ from healthy_streets.analysis._its import adjust_p
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.speed import BANDS, speed_band
-from healthy_streets.model.taxonomy import report_category
+from healthy_streets.model.taxonomy import report_categories
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, words
 
 __all__ = [
@@ -139,7 +140,8 @@ def street_lengths(
         ``share_20mph``
             ``km_20 / street_km``: the share OSM gives a limit of 20 mph or less.
         ``share_signed_20mph_zone``
-            The share OSM tags as a signed 20mph zone (``GB:zone20``).
+            The share OSM tags as a signed 20mph zone (``GB:zone20``); empty where the
+            streets' source does not tell (an osmnx graph read without those tags).
         ``path_km``
             Footways, cycleways and other paths, km (not in ``street_km``).
 
@@ -168,9 +170,12 @@ def street_lengths(
     >>> zones = hs.read_zones("data/sample/zones.geojson").layer
     >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", retain_all=True)
     >>> street_lengths(zones, G).loc["cowslip", ["street_km", "share_20mph"]]
-    street_km      4.9746
-    share_20mph    0.9731
+    street_km      4.3967
+    share_20mph    0.9882
     Name: cowslip, dtype: float64
+
+    (osmnx merged footways into streets there, which the toolkit does not count as street,
+    and says so; ``ox.graph_from_xml(path, simplify=False)`` gives the file's 4.7299 km.)
     """
     given = given_layers(zones, streets, roles=("zones", "streets"), caller="street_lengths")
     zones, streets = given["zones"], given["streets"]
@@ -187,11 +192,12 @@ def street_lengths(
         )
     assumed = roads["speed_source"] == "default"
     table["km_assumed"] = km[assumed].groupby(zone[assumed]).sum().reindex(index, fill_value=0.0)
-    signed = roads["signed_20mph_zone"].astype(bool)
+    signed = roads["signed_20mph_zone"].fillna(False).astype(bool)
+    untold = roads["signed_20mph_zone"].isna()  # the streets' source has no zone tags
     table["share_20mph"] = _share(table["km_20"], table["street_km"])
     table["share_signed_20mph_zone"] = _share(
         km[signed].groupby(zone[signed]).sum().reindex(index, fill_value=0.0), table["street_km"]
-    )
+    ).mask(untold.groupby(zone).any().reindex(index, fill_value=False))
     paths = streets[streets["road_class"] == "path"]
     table["path_km"] = (
         (paths["length_m"] / 1000).groupby(_zone_of(paths)).sum().reindex(index, fill_value=0.0)
@@ -494,7 +500,7 @@ def hotspot_streets(
     reports: Any = None,
     *,
     zones: Any = None,
-    category: str | None = None,
+    category: str | Sequence[str] | None = None,
     start: dt.date | str | None = None,
     end: dt.date | str | None = None,
     min_length_m: float = 100.0,
@@ -533,7 +539,8 @@ def hotspot_streets(
         A ``Layers`` brings its own.
     category
         Count one report category only: its key, label or a word for it (``"dog_fouling"``,
-        ``"Dog fouling"``, ``"dog mess"``); default all.
+        ``"Dog fouling"``, ``"dog mess"``), or several together (``["dog_fouling",
+        "litter"]``, each counted in its ``reports_<category>`` column); default all.
     start, end
         The period ``[start, end)``; by default the reports' whole range.
     min_length_m
@@ -606,7 +613,8 @@ def hotspot_streets(
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
     if category is not None:
-        chosen = chosen[chosen["category"] == report_category(category)]
+        wanted = report_categories(category)
+        chosen = chosen[chosen["category"].isin([wanted] if isinstance(wanted, str) else wanted)]
     chosen = chosen[chosen["segment_id"].notna()]
     frame = streets.copy()
     frame["street"] = (

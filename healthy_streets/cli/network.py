@@ -73,7 +73,7 @@ def _bbox(
 )
 @click.option(
     "--nation",
-    type=click.Choice(NATIONS),
+    type=click.Choice(NATIONS, case_sensitive=False),
     default=None,
     help="Whose rules apply to GB:nsl_restricted (Wales: 20 mph since Sept 2023).",
 )

@@ -189,7 +189,7 @@ def network_from_ways(
     else:
         graph = _graph_from_ways(street_ways)
         streets = streets_from_graph(
-            graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults
+            graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults, zone_tags=True
         )
     return _streets_result(
         streets,
@@ -333,17 +333,27 @@ def finish_network(
     buffer_m: float | None,
     nation: str | None,
     working_crs: str | None,
+    zone_tags: bool | None = None,
 ) -> ImportResult:
     """From a street graph to the import result: segments, speeds, clipping, the account.
 
     Streets outside Great Britain and Northern Ireland get no UK default speed, and the
-    account warns that UK rules and British National Grid do not apply there."""
+    account warns that UK rules and British National Grid do not apply there. What the
+    graph lost (the tags of a signed 20mph zone, unless ``zone_tags`` says it was read with
+    them; ways of several kinds merged into one edge) is said among the account's notes."""
     warning = _outside_uk(graph, working_crs)
     if warning:
         notes = [warning, *notes]
+    losses: list[str] = []
     streets = streets_from_graph(
-        graph, nation=nation, working_crs=working_crs, uk_defaults=warning is None
+        graph,
+        nation=nation,
+        working_crs=working_crs,
+        uk_defaults=warning is None,
+        zone_tags=zone_tags,
+        notes=losses,
     )
+    notes = [*notes, *(f"Warning: {loss}" for loss in losses)]
     return _streets_result(
         streets, book, rows_in=rows_in, notes=notes, clip_to=clip_to, buffer_m=buffer_m
     )

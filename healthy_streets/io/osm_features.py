@@ -240,7 +240,9 @@ def assets_from_osm_polygon(
     lonlat = gpd.GeoSeries([polygon], crs=crs or working).to_crs("EPSG:4326").iloc[0]
     tags: dict[str, bool | str | list[str]] = dict.fromkeys(PRESET_KEYS, True)
     features = _download_with(
-        lambda: ox.features_from_polygon(lonlat, tags=tags), what="OpenStreetMap features"
+        lambda: ox.features_from_polygon(lonlat, tags=tags),
+        what="OpenStreetMap features",
+        local="osm_assets_file",
     )
     return _from_features(features, "OpenStreetMap (download)", area=area, working_crs=working)
 
@@ -303,6 +305,7 @@ def assets_from_osm_place(
         lambda: ox.features_from_place(query, tags=tags),
         what=f"OpenStreetMap features of {query!r}",
         query=query,
+        local="osm_assets_file",
     )
     return _from_features(features, f"OpenStreetMap ({query})", area=area, working_crs=working_crs)
 

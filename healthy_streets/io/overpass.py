@@ -281,29 +281,34 @@ def _download(
         buffer_m=buffer_m,
         nation=nation,
         working_crs=working_crs,
+        zone_tags=True,  # asked for (osmnx_settings): their absence means there are none
     )
 
 
 T = TypeVar("T")
 
 
-def _download_with(fetch: Callable[[], T], *, what: str, query: str | None = None) -> T:
-    """Run an osmnx download with the toolkit's settings, its errors made plain."""
+def _download_with(
+    fetch: Callable[[], T], *, what: str, query: str | None = None, local: str = "osm_file"
+) -> T:
+    """Run an osmnx download of ``what`` with the toolkit's settings, its errors made plain:
+    they point to ``local``, the setting (a key of
+    :data:`~healthy_streets._audience.OPTIONS`) that reads the same from a local extract."""
     with osmnx_settings(rate_limit=can_connect(settings.overpass_url)):
         try:
             return fetch()
         except requests.RequestException as exc:
-            raise _offline(exc) from None
+            raise _offline(exc, what=what, local=local) from None
         except (ox._errors.InsufficientResponseError, TypeError, ValueError) as exc:
             if query is None:
                 raise HealthyStreetsError(
                     f"OpenStreetMap returned no {what} ({exc}). Check the area, or use a "
-                    f"local extract: {option('osm_file')}."
+                    f"local extract: {option(local)}."
                 ) from None
             raise PlaceNotFoundError(
                 f"Nominatim found no area called {query!r} ({exc}). Check the spelling, add "
                 "the county ('Chorley, Lancashire'), or give a local extract instead: "
-                f"{option('osm_file')}."
+                f"{option(local)}."
             ) from None
 
 
@@ -353,12 +358,14 @@ def can_connect(url: str, *, timeout: float | None = None) -> bool:
         return False
 
 
-def _offline(exc: requests.RequestException) -> NetworkUnavailableError:
+def _offline(
+    exc: requests.RequestException, *, what: str = "the streets", local: str = "osm_file"
+) -> NetworkUnavailableError:
     request = getattr(exc, "request", None)
     host = urlsplit(str(getattr(request, "url", None) or settings.overpass_url)).hostname
     reason = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
     return NetworkUnavailableError(
-        f"Cannot reach {host or 'OpenStreetMap'} to download the streets (no internet? "
+        f"Cannot reach {host or 'OpenStreetMap'} to download {what} (no internet? "
         f"{reason}). Use a local OpenStreetMap extract instead (.osm, .osm.pbf): "
-        f"{option('osm_file', 'FILE')}."
+        f"{option(local, 'FILE')}."
     )

@@ -20,6 +20,7 @@ from healthy_streets._audience import speaking_to
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.progress import Progress, as_progress
+from healthy_streets.model.speed import nation_of
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -163,6 +164,9 @@ class Inputs:
         The zones file's CRS when it declares none.
     zones_layer
         The layer of the zones file to read, when it holds several.
+    assume_bng
+        Read a zones file that declares no CRS as British National Grid (EPSG:27700) when
+        its coordinates look like it (as ``--assume-bng`` and ``[zones] assume_bng``).
     buffer_m
         How far beyond the zones streets, assets and reports are kept, in metres.
     osm_assets
@@ -171,7 +175,9 @@ class Inputs:
         network in memory holds streets only: no assets are read from it, and the streets'
         account says so. Assets the community's own files already hold are counted once.
     nation
-        For restricted roads (see :func:`healthy_streets.speed_from_tags`).
+        For restricted roads (see :func:`healthy_streets.speed_from_tags`): one of
+        ``england``, ``wales``, ``scotland``, ``northern_ireland``, in any case
+        (``"Wales"``); ``None`` is :data:`healthy_streets.settings.nation`.
     asset_synonyms, report_synonyms
         The project's own words for categories: text -> category key.
     tiers
@@ -197,6 +203,7 @@ class Inputs:
     speed_limits: Any = None
     zones_crs: str | None = None
     zones_layer: str | None = None
+    assume_bng: bool = False
     buffer_m: float | None = None
     osm_assets: bool = True
     nation: str | None = None
@@ -207,9 +214,12 @@ class Inputs:
 
     def __post_init__(self) -> None:
         self.zones = source_of(self.zones)
-        for key, value in (("crs", self.zones_crs), ("layer", self.zones_layer)):
+        named = (("crs", self.zones_crs), ("layer", self.zones_layer))
+        for key, value in (*named, ("assume_bng", self.assume_bng)):
             if value and key not in self.zones.options:
                 self.zones.options[key] = value
+        if self.nation is not None:
+            self.nation = nation_of(self.nation)
         if self.osm is not None and not _is_path(self.osm):
             if self.streets is not None:
                 raise ConfigError(

@@ -196,8 +196,9 @@ STREETS = Layer(
         ),
         Column(
             "signed_20mph_zone",
-            "bool",
-            "OSM says the street is in a signed 20mph zone (`GB:zone20` or `GB:20`).",
+            "boolean",
+            "OSM says the street is in a signed 20mph zone (`GB:zone20` or `GB:20`); empty "
+            "when the source has no such tags to tell (an osmnx graph read without them).",
         ),
         Column("length_m", "float64", "Length in metres, measured in the working CRS."),
         _ZONE_ID,

@@ -38,7 +38,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from healthy_streets import settings
-from healthy_streets.model.vocabulary import NATIONS
+from healthy_streets.model.vocabulary import NATIONS, choose
 
 log = logging.getLogger("healthy_streets")
 
@@ -50,6 +50,7 @@ __all__ = [
     "SOURCES",
     "WALES_20MPH_FROM",
     "Speed",
+    "nation_of",
     "restricted_road_mph",
     "speed_band",
     "speed_from_tags",
@@ -125,15 +126,37 @@ class Speed(NamedTuple):
     source: str
 
 
+def nation_of(nation: object = None) -> str:
+    """``nation`` as one of :data:`NATIONS`, read in any case (``"Wales"``, ``"Northern
+    Ireland"``); ``None`` is :data:`healthy_streets.settings.nation`.
+
+    Every door that takes a nation reads it here (:class:`healthy_streets.Inputs`,
+    :func:`speed_from_tags`), as the project file and the command line read theirs.
+
+    Raises
+    ------
+    ConfigError
+        For a nation that is none of them, suggesting the closest.
+
+    Examples
+    --------
+    >>> nation_of("Wales"), nation_of("Northern Ireland")
+    ('wales', 'northern_ireland')
+    """
+    if nation is None:
+        return choose(settings.nation, NATIONS, what="hs.settings.nation =")
+    return choose(nation, NATIONS, what="nation =")
+
+
 def restricted_road_mph(nation: str, on: dt.date | None = None) -> float:
     """The limit on a restricted road (``GB:nsl_restricted``) in ``nation`` on ``on``.
 
-    >>> restricted_road_mph("wales", dt.date(2024, 1, 1))
+    >>> restricted_road_mph("Wales", dt.date(2024, 1, 1))
     20.0
     >>> restricted_road_mph("england")
     30.0
     """
-    if nation == "wales" and (on or dt.date.today()) >= WALES_20MPH_FROM:
+    if nation_of(nation) == "wales" and (on or dt.date.today()) >= WALES_20MPH_FROM:
         return 20.0
     return 30.0
 
@@ -154,7 +177,7 @@ def speed_from_tags(
         leaves them after merging ways).
     nation
         One of :data:`~healthy_streets.model.vocabulary.NATIONS` (``"england"``,
-        ``"wales"``, ``"scotland"``, ``"northern_ireland"``); decides
+        ``"wales"``, ``"scotland"``, ``"northern_ireland"``), in any case; decides
         ``GB:nsl_restricted``. Defaults to :data:`healthy_streets.settings.nation`.
     on
         The date the limits apply on (Welsh restricted roads became 20 mph on
@@ -168,6 +191,11 @@ def speed_from_tags(
     Speed
         ``(mph, source)``; ``mph`` is between 5 and 70, or ``None`` with source ``unknown``.
 
+    Raises
+    ------
+    ConfigError
+        When ``nation`` is not a UK nation (the tags never raise).
+
     Examples
     --------
     >>> speed_from_tags({"highway": "residential", "maxspeed": "20 mph"})
@@ -179,6 +207,7 @@ def speed_from_tags(
     >>> speed_from_tags({"highway": "footway"})
     Speed(mph=None, source='unknown')
     """
+    nation = nation_of(nation)
     try:
         return _speed_from_tags(tags, nation=nation, on=on, uk_defaults=uk_defaults)
     except Exception:  # a tag shape no mapper has written yet must not stop a county import
@@ -190,12 +219,10 @@ def speed_from_tags(
 def _speed_from_tags(
     tags: Mapping[str, object],
     *,
-    nation: str | None,
+    nation: str,
     on: dt.date | None,
     uk_defaults: bool = True,
 ) -> Speed:
-    if nation is None:
-        nation = settings.nation
     restricted = restricted_road_mph(nation, on)
 
     for key in ("maxspeed", "maxspeed:forward|maxspeed:backward"):

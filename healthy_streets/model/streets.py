@@ -26,14 +26,17 @@ import shapely
 from pyproj import CRS, Transformer
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.layers import STREETS, conform
 from healthy_streets.model.speed import is_signed_20mph_zone, speed_from_tags
 from healthy_streets.model.uk import lonlat_outside_uk_note
+from healthy_streets.model.words import counted
 
 __all__ = [
     "NOT_STREET_HIGHWAYS",
     "ROAD_CLASSES",
+    "ZONE_TAGS",
     "as_streets",
     "drop_non_streets",
     "is_osm_edges",
@@ -97,9 +100,14 @@ ROAD_CLASSES: dict[str, str] = {
         "path",
     ),
 }
-#: When osmnx merged ways of several classes into one edge, the edge takes the most
-#: road-like of them (a residential street merged with a footway is a street).
+#: When osmnx merged ways of several classes into one edge, which part is which is lost:
+#: the edge takes the least road-like class of them (a residential street merged with a
+#: footway is not counted as street, nor given a street's limit), and the conversion says
+#: how many km were so merged (:func:`street_columns`).
 _CLASS_RANK = {"main": 0, "local": 1, "path": 2}
+#: The tags that say a street is in a signed 20mph zone, which osmnx does not keep unless
+#: asked (``ox.settings.useful_tags_way``).
+ZONE_TAGS = ("maxspeed:type", "zone:maxspeed", "source:maxspeed")
 
 #: The columns that make a GeoDataFrame a ``streets`` layer (the others may be added).
 _LAYER_COLUMNS = ("segment_id", "osm_way_id", "highway", "road_class", "speed_mph")
@@ -282,6 +290,8 @@ def streets_from_graph(
     working_crs: str | None = None,
     simplify: bool = True,
     uk_defaults: bool = True,
+    zone_tags: bool | None = None,
+    notes: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """The ``streets`` layer from an osmnx graph that holds streets only.
 
@@ -304,6 +314,10 @@ def streets_from_graph(
     uk_defaults
         Give roads with no speed tag the UK default of their class (see
         :func:`~healthy_streets.model.speed.speed_from_tags`); ``False`` outside the UK.
+    zone_tags, notes
+        As for :func:`street_columns`: a graph read without the tags of a signed 20mph zone
+        leaves ``signed_20mph_zone`` unknown, and what the graph lost (those tags, ways of
+        several kinds merged into one edge) is said in ``notes`` or logged as a warning.
 
     Returns
     -------
@@ -325,7 +339,7 @@ def streets_from_graph(
     speed_mph
     18.6       82.0
     20.0    20955.0
-    30.0    16606.0
+    30.0    15671.0
     40.0      223.0
     Name: length_m, dtype: float64
     """
@@ -340,7 +354,9 @@ def streets_from_graph(
     edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
     edges = edges.reset_index()
     edges = edges.to_crs(working_crs or settings.working_crs)
-    return street_columns(edges, nation=nation, uk_defaults=uk_defaults)
+    return street_columns(
+        edges, nation=nation, uk_defaults=uk_defaults, zone_tags=zone_tags, notes=notes
+    )
 
 
 def _with_lengths(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -406,10 +422,30 @@ def streets_from_edges(
 
 
 def street_columns(
-    edges: gpd.GeoDataFrame, *, nation: str | None, uk_defaults: bool = True
+    edges: gpd.GeoDataFrame,
+    *,
+    nation: str | None,
+    uk_defaults: bool = True,
+    zone_tags: bool | None = None,
+    notes: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """The ``streets`` layer of osmnx's undirected edges (``u``, ``v``, ``key`` and ``osmid``
-    as columns, tags as osmnx leaves them), in the working CRS."""
+    as columns, tags as osmnx leaves them), in the working CRS.
+
+    Parameters
+    ----------
+    edges
+        The edges.
+    nation, uk_defaults
+        As for :func:`~healthy_streets.model.speed.speed_from_tags`.
+    zone_tags
+        Whether the edges were read with the tags of a signed 20mph zone (:data:`ZONE_TAGS`);
+        ``None``: when any of them is a column. Without them, ``signed_20mph_zone`` is
+        unknown (empty), not ``False``.
+    notes
+        Where to add what the conversion could not keep (the tags of a signed zone; edges
+        osmnx merged from ways of several kinds); ``None``: logged as warnings.
+    """
 
     def text(column: str) -> pd.Series:
         if column not in edges:
@@ -422,10 +458,17 @@ def street_columns(
     way_ids = (osmid if pd.api.types.is_integer_dtype(osmid) else osmid.map(_lowest_id)).astype(
         "int64"
     )
+    mixed = pd.Series(False, index=edges.index)
     if "highway" not in edges or _plain_text(edges["highway"]):
         highway = text("highway")  # one value each: the value itself
     else:
         highway = edges["highway"].map(_main_highway)
+        mixed |= edges["highway"].map(_mixed_classes)
+    if "maxspeed" in edges and not _plain_text(edges["maxspeed"]):
+        mixed_limits = edges["maxspeed"].map(_several) & osmid.map(_several)
+        mixed |= mixed_limits
+    else:
+        mixed_limits = pd.Series(False, index=edges.index)
     tag_frame = pd.DataFrame(
         {
             "highway": highway,
@@ -438,6 +481,20 @@ def street_columns(
         }
     )
     speeds = _speeds(tag_frame, nation=nation, uk_defaults=uk_defaults)
+    if mixed_limits.any():  # which part has which limit is not known
+        speeds.loc[mixed_limits, "speed_mph"] = np.nan
+        speeds.loc[mixed_limits, "speed_source"] = "unknown"
+    if zone_tags is None:
+        zone_tags = any(tag in edges for tag in ZONE_TAGS)
+    signed = speeds["signed_20mph_zone"].astype("boolean")
+    if not zone_tags:
+        signed[:] = pd.NA
+    said = _losses(edges, mixed, zone_tags=zone_tags)
+    if notes is None:
+        for note in said:
+            log.warning("%s", note)
+    else:
+        notes.extend(said)
     segment_ids = _segment_ids(way_ids, edges["u"], edges["v"])
     streets = gpd.GeoDataFrame(
         {
@@ -450,7 +507,7 @@ def street_columns(
             "speed_source": speeds["speed_source"],
             "maxspeed": speeds["maxspeed"],
             "maxspeed_type": speeds["maxspeed_type"],
-            "signed_20mph_zone": speeds["signed_20mph_zone"],
+            "signed_20mph_zone": signed,
             "length_m": edges.geometry.length.round(2),
             "zone_id": None,
             "u": edges["u"].astype("int64"),
@@ -461,6 +518,34 @@ def street_columns(
         crs=edges.crs,
     )
     return conform(streets.take(_by_way_and_id(way_ids, segment_ids)), STREETS)
+
+
+def _losses(edges: gpd.GeoDataFrame, mixed: pd.Series, *, zone_tags: bool) -> list[str]:
+    """What converting these edges could not keep, in sentences naming the fix."""
+    said = []
+    if not zone_tags:
+        said.append(
+            "The street network holds none of the tags that say a street is in a signed "
+            f"20mph zone ({', '.join(ZONE_TAGS)}): osmnx keeps only the tags in "
+            "ox.settings.useful_tags_way. The share signed as a 20mph zone is unknown "
+            "(empty), and a street whose 20 mph limit only those tags give has its class's "
+            "default. To have them, add them before osmnx reads the streets: "
+            f"ox.settings.useful_tags_way += {list(ZONE_TAGS)!r}, or give the .osm file "
+            f"itself: {option('osm_file')}."
+        )
+    if mixed.any():
+        km = float(edges.geometry.length[mixed].sum()) / 1000
+        said.append(
+            f"{km:.2f} km of street network ({counted(int(mixed.sum()), 'edge')}) are edges "
+            "osmnx merged from OpenStreetMap ways of different kinds (a street and a footway, "
+            "or different speed limits), and which part is which is no longer known: each is "
+            "counted as its least road-like kind (a path, not a street) and a limit that "
+            "differs along it is unknown, so street km may be short by as much. For the same "
+            "figures as the .osm file, build the graph unsimplified (ox.graph_from_xml(path, "
+            "simplify=False), ox.graph_from_place(..., simplify=False)): the toolkit then "
+            "simplifies it keeping each way apart."
+        )
+    return said
 
 
 def _segment_ids(way_ids: pd.Series, u: pd.Series, v: pd.Series) -> pd.Series:
@@ -502,12 +587,27 @@ def _lowest_id(value: object) -> object:
 
 
 def _main_highway(value: object) -> str | None:
-    """The ``highway`` of an edge; of several (ways osmnx merged), the most road-like."""
-    values = sorted({str(v) for v in _as_list(value) if v is not None})
-    if not values:
+    """The ``highway`` of an edge; of several (ways osmnx merged), the least road-like, as
+    which part of the edge is which is not known."""
+    in_use = _highways_in_use(value)
+    if not in_use:
         return None
-    in_use = [v for v in values if v not in NOT_STREET_HIGHWAYS] or values
-    return min(in_use, key=lambda h: _CLASS_RANK[ROAD_CLASSES.get(h, "local")])
+    return max(in_use, key=lambda h: _CLASS_RANK[ROAD_CLASSES.get(h, "local")])
+
+
+def _highways_in_use(value: object) -> list[str]:
+    values = sorted({str(v) for v in _as_list(value) if v is not None})
+    return [v for v in values if v not in NOT_STREET_HIGHWAYS] or values
+
+
+def _mixed_classes(value: object) -> bool:
+    """Whether an edge's ``highway`` values (ways osmnx merged) are of several road classes."""
+    return len({ROAD_CLASSES.get(h, "local") for h in _highways_in_use(value)}) > 1
+
+
+def _several(value: object) -> bool:
+    """Whether a tag value is several different values (ways osmnx merged)."""
+    return isinstance(value, list | tuple | set) and len({str(v) for v in value}) > 1
 
 
 def _speeds(tags: pd.DataFrame, *, nation: str | None, uk_defaults: bool) -> pd.DataFrame:

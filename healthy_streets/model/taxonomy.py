@@ -15,6 +15,7 @@ The original text is always kept beside the key (``category_text``).
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.privacy import quoted
 from healthy_streets.model.words import counted
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "ASSET_CATEGORIES",
@@ -858,21 +861,24 @@ def report_taxonomy(extra_synonyms: Mapping[str, str] | None = None) -> Taxonomy
 
 
 def report_category(text: object, *, synonyms: Mapping[str, str] | None = None) -> str:
-    """The report category key ``text`` means: a key, a label or a synonym, in any case.
+    """The report category key ``text`` means: a key, a label or a synonym, in any case, or
+    a category text of a report file that the importer reads by a keyword in it.
 
     The command line's ``--category`` and every function's ``category=`` read it so.
 
     Parameters
     ----------
     text
-        ``"dog_fouling"``, ``"Dog fouling"``, ``"dog mess"``...
+        ``"dog_fouling"``, ``"Dog fouling"``, ``"dog mess"``, ``"SC-Fly-Tip Defect"``...
     synonyms
         A project's own words: text -> category key.
 
     Returns
     -------
     str
-        The category's key (``docs/taxonomy.md`` lists them).
+        The category's key (``docs/taxonomy.md`` lists them). A text read by a keyword in
+        it, as the importer reads a report's category, logs a warning naming the key it
+        became.
 
     Raises
     ------
@@ -883,18 +889,33 @@ def report_category(text: object, *, synonyms: Mapping[str, str] | None = None) 
     --------
     >>> report_category("Dog mess"), report_category("Fly Tipping")
     ('dog_fouling', 'fly_tipping')
+    >>> report_category("SC-Fly-Tip Defect")  # a council's own text, as its reports have it
+    'fly_tipping'
     """
-    return report_taxonomy(synonyms).resolve(text, what="report category")
+    taxonomy = report_taxonomy(synonyms)
+    try:
+        return taxonomy.resolve(text, what="report category")
+    except ConfigError:
+        match = taxonomy.match(text)
+        if match.how != "keyword" or match.category == "other":
+            raise
+    log.warning(
+        "The report category %r is read as %s (%s), by a keyword in it, as reports with "
+        "that category are imported.",
+        str(text),
+        match.category,
+        taxonomy.label(match.category),
+    )
+    return match.category
 
 
 def report_categories(
     value: str | Iterable[str], *, synonyms: Mapping[str, str] | None = None
 ) -> str | list[str]:
     """:func:`report_category` for one text, or for each of several (a list back)."""
-    taxonomy = report_taxonomy(synonyms)
     if isinstance(value, str):
-        return taxonomy.resolve(value, what="report category")
-    return [taxonomy.resolve(v, what="report category") for v in value]
+        return report_category(value, synonyms=synonyms)
+    return [report_category(v, synonyms=synonyms) for v in value]
 
 
 def markdown() -> str:

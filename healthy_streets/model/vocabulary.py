@@ -8,6 +8,7 @@ to build its ``--help``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 from healthy_streets.errors import ConfigError
@@ -50,8 +51,8 @@ def words(values: Sequence[str], *, last: str = "or") -> str:
 
 
 def choose(value: object, allowed: Sequence[str], *, what: str) -> str:
-    """``value`` as one of ``allowed``, read in any case with spaces for underscores
-    ("Northern Ireland" is ``northern_ireland``).
+    """``value`` as one of ``allowed``, read in any case with spaces or hyphens for
+    underscores ("Northern Ireland" is ``northern_ireland``).
 
     Parameters
     ----------
@@ -60,19 +61,26 @@ def choose(value: object, allowed: Sequence[str], *, what: str) -> str:
     allowed
         The vocabulary.
     what
-        What is chosen, for the message ("The nation").
+        What is chosen, for the message ("The nation", ``nation=``).
 
     Raises
     ------
     ConfigError
-        When ``value`` is none of them.
+        When ``value`` is none of them, suggesting the closest.
 
     Examples
     --------
     >>> choose("Northern Ireland", NATIONS, what="The nation")
     'northern_ireland'
+    >>> choose("englnd", NATIONS, what="The nation")
+    Traceback (most recent call last):
+    ...
+    healthy_streets.errors.ConfigError: The nation 'englnd' should be one of england, wales, \
+scotland or northern_ireland. Did you mean 'england'?
     """
-    chosen = "_".join(str(value).strip().lower().split())
+    chosen = "_".join(str(value).strip().lower().replace("-", " ").split())
     if chosen not in allowed:
-        raise ConfigError(f"{what} {value!r} should be one of {words(allowed)}.")
+        close = difflib.get_close_matches(chosen, list(allowed), n=2, cutoff=0.6)
+        guess = f" Did you mean {' or '.join(map(repr, close))}?" if close else ""
+        raise ConfigError(f"{what} {value!r} should be one of {words(allowed)}.{guess}")
     return chosen
