@@ -939,14 +939,21 @@ def _build_staged(
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
     earlier = store_at.earlier_build() if compare else None
+    left_out: list[str] = []  # residents' additions whose files are gone
     if reread is not None:  # zones, streets and assets from the store
         layers = _reading_reports_again(project, store_at, reread, reporter)
     else:
-        kept = kept_additions(store_at, inputs=project.inputs.paths())
+        kept = kept_additions(
+            store_at,
+            inputs=project.inputs.paths(),
+            additions=project.additions,
+            read_before=_inputs_read_before(staging.out),
+        )
+        left_out += kept.notes
         layers = load_layers(
             project.inputs,
             progress=reporter,
-            kept=kept,
+            kept=kept.imports,
             reports_within_m=evaluation_buffer_m(**project.evaluation),
             attach=not in_database,
         )
@@ -1025,6 +1032,7 @@ def _build_staged(
         prepared.discard()
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed, outputs.unprinted = stale, unprinted
+    outputs.notes += left_out
     outputs.since_last = history.describe_earlier(changes, wanted=compare)
     return layers, outputs
 
@@ -1179,6 +1187,13 @@ def _staged_record(staging: OutputStaging, record: dict[str, Any]) -> tuple[Path
     staged = staging.files / RECORD_NAME
     write_record(record, staged)
     return staged, staging.out / RECORD_NAME
+
+
+def _inputs_read_before(out: Path) -> list[str]:
+    """The files the last build into ``out`` read as its project's inputs (its record)."""
+    record, _ = read_record(out)
+    files = (record or {}).get("inputs", {}).get("files", [])
+    return [str(f["path"]) for f in files if isinstance(f, dict) and f.get("path")]
 
 
 def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:

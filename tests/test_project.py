@@ -567,6 +567,52 @@ def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tm
     )
 
 
+def _drawn(project, name):
+    return any(
+        name in p.read_text(encoding="utf-8") for p in (project / "out" / "maps").glob("*.html")
+    )
+
+
+def test_an_additions_file_taken_out_of_the_folder_takes_its_places_with_it(project):
+    config = str(project / "healthy-streets.toml")
+    _additions_file(
+        project / "additions" / "meeting.geojson",
+        [
+            ("Prank place", "bench", -2.6300, 53.6500),
+            ("Prank two", "bench", -2.6310, 53.6505),
+            ("Prank three", "bench", -2.6320, 53.6510),
+        ],
+    )
+    assert run("-q", "build", config).exit_code == 0
+    assert _drawn(project, "Prank place")
+    (project / "additions" / "meeting.geojson").unlink()
+    rebuilt = run("build", config, "--overwrite")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "imported by hand" not in rebuilt.output
+    assert "meeting.geojson is no longer in additions/" in rebuilt.output
+    assert "its 3 places are left out" in rebuilt.output
+    assert not _drawn(project, "Prank place")
+    assets = pyogrio.read_dataframe(project / "out" / "healthy-streets.gpkg", layer="assets")
+    assert not assets["name"].str.startswith("Prank").any()
+
+
+def test_an_additions_file_the_project_no_longer_names_takes_its_places_with_it(project):
+    config = project / "healthy-streets.toml"
+    _additions_file(project / "walk.geojson", [("Bench by the pond", "bench", -2.63, 53.65)])
+    named = config.read_text() + '\n[[assets]]\nfile = "walk.geojson"\n'
+    original = config.read_text()
+    config.write_text(named)
+    assert run("-q", "build", str(config)).exit_code == 0
+    assert _drawn(project, "Bench by the pond")
+    config.write_text(original)  # the entry taken out; the file stays in the folder
+    rebuilt = run("build", str(config), "--overwrite")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "imported by hand" not in rebuilt.output
+    assert "walk.geojson" in rebuilt.output
+    assert "is no longer one of the project's files" in " ".join(rebuilt.output.split())
+    assert not _drawn(project, "Bench by the pond")
+
+
 def test_a_wide_ring_imports_the_reports_it_compares_with(project):
     import csv
 
