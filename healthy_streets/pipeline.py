@@ -68,7 +68,7 @@ from healthy_streets.in_database import (
     with_database_counts,
 )
 from healthy_streets.io._common import check_buffer_m
-from healthy_streets.io.assets import merge_assets, read_assets
+from healthy_streets.io.assets import COMMUNITY_MAP, merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, reports_from_open311_server
 from healthy_streets.io.osm_features import (
     assets_from_osm_polygon,
@@ -140,8 +140,9 @@ def load_layers(
     kept
         Asset imports that come from elsewhere than the inputs' files, with the file each
         came from: residents' additions a store already holds
-        (:func:`healthy_streets.io.store.kept_additions`). They count after the project's
-        asset files and before OpenStreetMap's.
+        (:func:`healthy_streets.io.store.kept_additions`). Like every meeting map's
+        additions, they count after the project's asset files and OpenStreetMap's, so that
+        one renaming or moving a place already mapped is set aside for an officer.
     reports_within_m
         Read reports this far beyond the zones when it is farther than the buffer: the
         ring an evaluation compares with
@@ -235,22 +236,21 @@ def load_layers(
         asset_results.append(
             source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
         )
-    paths += [source.path for source in inputs.assets]
-    asset_results += [result for result, _ in kept]
-    paths += [path for _, path in kept]
+    read = list(zip(asset_results, [source.path for source in inputs.assets], strict=True))
     if inputs.osm_assets and _has_osm_assets(inputs):
         step("Reading the assets OpenStreetMap maps")
         if osm is not None:
-            asset_results.append(osm.assets)
+            read.append((osm.assets, inputs.osm))
         else:
             with _streets_speaker(inputs):
-                asset_results.append(_osm_assets(inputs, area))
-        paths.append(inputs.osm)
+                read.append((_osm_assets(inputs, area), inputs.osm))
     elif inputs.osm_assets:
         streets_result.notes.append(_no_osm_assets(inputs))
-    merged = merge_assets(asset_results)
+    read = _additions_last([*read, *kept])
+    merged = merge_assets([result for result, _ in read])
     asset_results = merged.results
     imports.extend(asset_results)
+    paths += [path for _, path in read]
 
     report_results = _read_reports(inputs, zones, area, reports_within_m, buffer_m, step)
     reports, ring_reports = _ring_apart(report_results, area, buffer_m, reports_within_m)
@@ -277,6 +277,26 @@ def load_layers(
         changes=merged.changes,
         ring_reports=ring_reports,
         reports_within_m=max(buffer_m, reports_within_m),
+    )
+
+
+def _additions_last(
+    read: list[tuple[ImportResult, Path | None]],
+) -> list[tuple[ImportResult, Path | None]]:
+    """The asset imports in the order they are counted once in: the project's own files,
+    then OpenStreetMap's, then residents' additions from meeting maps (the additions
+    folder's, a file named as an asset, those kept in the store). An addition is thus
+    checked against every place already mapped, OpenStreetMap's too: one that renames or
+    moves a place is set aside for an officer (:func:`~healthy_streets.io.assets.merge_assets`),
+    where coming before OpenStreetMap it would have replaced the place silently."""
+    return sorted(read, key=lambda pair: _is_additions(pair[0]))
+
+
+def _is_additions(result: ImportResult) -> bool:
+    """Whether ``result`` holds a meeting map's additions (every row's ``source`` says so)."""
+    sources = result.layer["source"].astype("str") if "source" in result.layer else None
+    return (
+        sources is not None and len(sources) > 0 and bool(sources.str.endswith(COMMUNITY_MAP).all())
     )
 
 

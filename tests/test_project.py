@@ -544,6 +544,26 @@ def test_additions_in_the_project_folder_are_read_by_every_build(project):
     assert (assets["name"] == "Friendship bench").sum() == 1
 
 
+def test_an_addition_renaming_an_openstreetmap_place_is_set_aside_for_review(project):
+    import pandas as pd
+
+    config = project / "healthy-streets.toml"
+    _additions_file(  # 3 m from the OpenStreetMap shop node/1083 "Moorfield Stores"
+        project / "additions" / "rename-shop.geojson",
+        [("Renamed shop", "shop_cafe", -2.6213779, 53.6509631)],
+    )
+    result = run("build", str(config))
+    assert result.exit_code == 0, result.output
+    assert "1 change residents' additions would make to places already mapped" in result.output
+    out = project / "out"
+    review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
+    assert list(review["change"]) == ["renames 'Moorfield Stores' to 'Renamed shop'"]
+    assert list(review["asset_id"]) == ["osm-node-1083"]
+    page = "".join(p.read_text(encoding="utf-8") for p in (out / "maps").glob("*.html"))
+    assert "Moorfield Stores" in page  # the place as mapped, not the resident's change
+    assert "Renamed shop" not in page
+
+
 def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tmp_path):
     config = str(project / "healthy-streets.toml")
     assert run("-q", "build", config).exit_code == 0
