@@ -1023,6 +1023,7 @@ def _build_staged(
     )
     stale = _stale_maps(staging.out, set(layers.zones["zone_id"])) if overwrite else []
     unprinted = _unprinted_pdfs(staging.out, relative, stale) if overwrite else []
+    unwritten, edited = _stale_tables(staging.out, relative) if overwrite else ([], [])
     moves = _moves(staging, staging.out, relative)
     try:
         if fingerprint is not None:
@@ -1040,11 +1041,12 @@ def _build_staged(
                 zone_ids=[str(z) for z in layers.zones["zone_id"]],
                 layers=layers,
             )
+            record[MAPS_MADE] = _maps_made(staging.out, relative, [*stale, *unprinted])
             moves.append(_staged_record(staging, record))
         checkpoint("store-staged")
         staging.commit(
             [*moves, *prepared.moves],
-            removes=[*stale, *unprinted],
+            removes=[*stale, *unprinted, *unwritten],
             store_commit=prepared.commit,
             store_key=prepared.key,
         )
@@ -1052,7 +1054,7 @@ def _build_staged(
         prepared.discard()
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed, outputs.unprinted = stale, unprinted
-    outputs.notes += left_out
+    outputs.notes += left_out + _tables_note(unwritten, edited)
     outputs.since_last = history.describe_earlier(changes, wanted=compare)
     return layers, outputs
 
@@ -1175,6 +1177,7 @@ def _rebuild_staged(
         layers=layers,
         previous=plan.record,
     )
+    record[MAPS_MADE] = _maps_made(out, relative, stale)
     staging.commit(
         [*_moves(staging, out, relative), _staged_record(staging, record)], removes=stale
     )
@@ -1216,20 +1219,83 @@ def _inputs_read_before(out: Path) -> list[str]:
     return [str(f["path"]) for f in files if isinstance(f, dict) and f.get("path")]
 
 
+#: The record's list of the maps and PDFs the toolkit wrote into the output folder, and
+#: has not removed since (a ``--zone`` build's record lists only its own outputs).
+MAPS_MADE = "maps_made"
+
+
+def _made(out: Path) -> tuple[dict[str, str], set[str]]:
+    """The last build's outputs (relative path -> SHA-256), and every map and PDF the
+    toolkit's builds wrote into ``out`` and have not removed since (their records)."""
+    record, _ = read_record(out)
+    if record is None:
+        return {}, set()
+    outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+    made = {str(p) for p in record.get(MAPS_MADE, [])}
+    return outputs, made | {p for p in outputs if p.startswith("maps/")}
+
+
+def _maps_made(out: Path, relative: dict[str, Path], removed: Sequence[Path]) -> list[str]:
+    """The record's :data:`MAPS_MADE` after a build that writes ``relative`` and removes
+    ``removed``."""
+    _, made = _made(out)
+    made |= {p.as_posix() for p in relative.values() if p.parts[0] == "maps"}
+    made -= {p.relative_to(out).as_posix() for p in removed}
+    return sorted(made)
+
+
 def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:
-    """The maps the toolkit made (and their PDFs) of zones no longer in the zones file: an
-    ``--overwrite`` build removes them with the rest of its changes."""
-    folder = out / "maps"
-    if not folder.is_dir():
-        return []
+    """The maps the toolkit's builds made (and their PDFs) of zones no longer in the zones
+    file: an ``--overwrite`` build removes them with the rest of its changes. Only maps
+    the builds' records list are taken: a copy an officer made (``cowslip-copy.html``) is
+    theirs."""
+    _, made = _made(out)
     stale = []
-    for page in sorted(folder.glob("*.html")):
-        if page.stem in zone_ids or not _made_by_toolkit(page):
+    for name in sorted(made):
+        page = out / name
+        if page.suffix != ".html" or page.stem in zone_ids or not page.is_file():
+            continue
+        if not _made_by_toolkit(page):
             continue
         stale.append(page)
-        if page.with_suffix(".pdf").is_file():
-            stale.append(page.with_suffix(".pdf"))
+        pdf = page.with_suffix(".pdf")
+        if pdf.relative_to(out).as_posix() in made and pdf.is_file():
+            stale.append(pdf)
     return stale
+
+
+def _stale_tables(out: Path, relative: dict[str, Path]) -> tuple[list[Path], list[Path]]:
+    """The tables the last build wrote that this one does not (``additions_to_review.csv``
+    once the changes it listed are gone): those as the last build wrote them, removed with
+    the build's changes, and those edited since, left as they are."""
+    outputs, _ = _made(out)
+    writing = {p.as_posix() for p in relative.values()}
+    unwritten, edited = [], []
+    for name, digest in sorted(outputs.items()):
+        path = out / name
+        if not (name.startswith("tables/") and name.endswith(".csv")) or name in writing:
+            continue
+        if not path.is_file():
+            continue
+        (unwritten if sha256(path) == digest else edited).append(path)
+    return unwritten, edited
+
+
+def _tables_note(unwritten: Sequence[Path], edited: Sequence[Path]) -> list[str]:
+    """What became of the tables a build no longer writes."""
+    notes = []
+    if unwritten:
+        names = ", ".join(p.name for p in unwritten)
+        notes.append(f"Removed {names} from tables/: this build has nothing to put in them.")
+    if edited:
+        names = ", ".join(p.name for p in edited)
+        they, them, were = ("it", "it", "was") if len(edited) == 1 else ("they", "them", "were")
+        notes.append(
+            f"Left {names} in tables/ as {they} {'is' if they == 'it' else 'are'}: this build "
+            f"has nothing to put in {them}, but {they} {were} edited since the build that "
+            f"wrote {them}. Delete {them} when done with {them}."
+        )
+    return notes
 
 
 def _unprinted_pdfs(out: Path, relative: dict[str, Path], stale: Sequence[Path]) -> list[Path]:

@@ -345,8 +345,10 @@ def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
     maps = project / "out" / "maps"
     assert (maps / "cowslip.html").is_file()
     (maps / "council-notes.html").write_text("<p>the council's own page</p>")
+    # an officer's own copy of a map: the toolkit's page, but not one a build wrote there
+    shutil.copy(maps / "cowslip.html", maps / "cowslip-copy.html")
     # a PDF beside the toolkit's map (as build --pdf prints it), and one beside the council's
-    (maps / "cowslip.pdf").write_bytes(b"%PDF-1.7\n% Cowslip, printed by a --pdf build\n")
+    _as_printed(project / "out", ["maps/cowslip.pdf"])
     (maps / "council-notes.pdf").write_bytes(b"%PDF-1.7\n% the council's own\n")
     zones = json.loads((project / "zones.geojson").read_text())
     zones["features"] = [f for f in zones["features"] if f["properties"]["ZONE_NAME"] != "Cowslip"]
@@ -356,9 +358,11 @@ def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
     assert (
         "removed, as their zones are no longer in the zones file: cowslip.html, cowslip.pdf\n"
     ) in result.output
+    assert "cowslip-copy" not in result.output
     assert sorted(p.name for p in maps.iterdir()) == [
         "council-notes.html",  # not the toolkit's: never touched
         "council-notes.pdf",  # nor the PDF beside it
+        "cowslip-copy.html",  # the officer's copy: theirs
         "kestrel-park.html",
         "yarrow-meadows.html",
         "yarrowside-north.html",
@@ -562,6 +566,29 @@ def test_an_addition_renaming_an_openstreetmap_place_is_set_aside_for_review(pro
     page = "".join(p.read_text(encoding="utf-8") for p in (out / "maps").glob("*.html"))
     assert "Moorfield Stores" in page  # the place as mapped, not the resident's change
     assert "Renamed shop" not in page
+    # the file taken away: the table listing its change goes with it
+    (project / "additions" / "rename-shop.geojson").unlink()
+    again = run("build", str(config), "--overwrite")
+    assert again.exit_code == 0, again.output
+    assert "Removed additions_to_review.csv from tables/" in again.output
+    assert not (out / "tables" / "additions_to_review.csv").exists()
+    assert (out / "tables" / "summary.csv").is_file()
+
+
+def test_an_edited_table_the_build_no_longer_writes_is_left_and_said(project):
+    config = project / "healthy-streets.toml"
+    _additions_file(
+        project / "additions" / "rename-shop.geojson",
+        [("Renamed shop", "shop_cafe", -2.6213779, 53.6509631)],
+    )
+    assert run("-q", "build", str(config)).exit_code == 0
+    table = project / "out" / "tables" / "additions_to_review.csv"
+    table.write_text(table.read_text(encoding="utf-8-sig") + "accepted by Kim\n")
+    (project / "additions" / "rename-shop.geojson").unlink()
+    again = run("build", str(config), "--overwrite")
+    assert again.exit_code == 0, again.output
+    assert "Left additions_to_review.csv in tables/ as it is" in again.output
+    assert "accepted by Kim" in table.read_text(encoding="utf-8-sig")
 
 
 def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tmp_path):
