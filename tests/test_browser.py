@@ -1126,3 +1126,79 @@ def test_the_benchmark_measures_both_maps_opening(tmp_path, chromium_path):
     for side in ("ours", "baseline"):
         assert results[side]["open_s"] is not None, (side, done.stderr[-2000:])
         assert results[side]["open_s"] > 0 and results[side]["html_mb"] > 0
+
+
+#: Elements of the additions box and of the side panel whose text runs past their box's
+#: right edge (or off the screen): text cut off for the reader.
+SPILLED_TEXT = """() => {
+  const out = [];
+  const W = innerWidth;
+  for (const [sel, box] of [[".hs-add p, .hs-add button", ".hs-add"],
+                            [".hs-side-body p, .hs-side-body li", ".hs-side"]]) {
+    const outer = document.querySelector(box);
+    if (!outer || !outer.checkVisibility()) { continue; }
+    const edge = Math.min(outer.getBoundingClientRect().right, W);
+    for (const el of outer.querySelectorAll(sel)) {
+      if (!el.checkVisibility()) { continue; }
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const right = Math.max(...[...range.getClientRects()].map((r) => r.right), 0);
+      if (right > edge + 0.5 || el.scrollWidth > el.clientWidth + 1) {
+        out.push([el.innerText.slice(0, 60), Math.round(right), Math.round(edge)]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _small_map(tmp_path, name, **options):
+    import shapely
+
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = t.zones([("west", "implemented", "2022-01-10", (x, y, x + 300, y + 300))])
+    zones["tro_ref"] = "LCC/TRO/2022/" + "0123456789" * 6  # one long unbroken reference
+    streets = t.streets(
+        [
+            ("a", "Long Lane", "residential", "local", 20.0, "maxspeed", True, "20 mph", "west",
+             [(x + 10, y + 150), (x + 290, y + 150)]),
+        ]
+    )  # fmt: skip
+    assets = t.assets([("Bench", "bench", "west", shapely.Point(x + 100, y + 100))])
+    path = tmp_path / f"{name}.html"
+    save_map(meeting_map("west", zones=zones, streets=streets, assets=assets, **options), path)
+    return path
+
+
+@pytest.mark.parametrize("width", [390, 360, 320])
+def test_download_my_additions_says_where_the_file_goes_whole_on_a_phone(browser, tmp_path, width):
+    contact = "healthy.streets@example.gov.uk"
+    with_contact = _small_map(tmp_path, "contact", additions_contact=contact)
+    without = _small_map(tmp_path, "plain")
+    for path, said in (
+        (with_contact, f"Then send the file to {contact}."),
+        (without, "Then give the file to the officer running the meeting."),
+    ):
+        view = OfflinePage(browser, viewport=(width, 844))
+        page = view.open(path)
+        line = page.locator(".hs-add .hs-contact")
+        assert line.is_visible()
+        assert " ".join(line.inner_text().split()) == said
+        assert page.evaluate(SPILLED_TEXT) == []
+        assert page.evaluate(COVERED_CONTROLS)["found"] == []
+        assert view.console_errors == []
+        page.close()
+
+
+def test_a_long_reference_wraps_inside_the_side_panel_on_a_laptop(browser, tmp_path):
+    path = _small_map(tmp_path, "tro")
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(path)
+    title = page.locator(".hs-title").inner_text()
+    assert "LCC/TRO/2022/0123456789" in title
+    assert page.evaluate(SPILLED_TEXT) == []
+    page.close()

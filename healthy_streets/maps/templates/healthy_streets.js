@@ -697,9 +697,9 @@ var HS = (function () {
         box.appendChild(addButton);
         box.appendChild(hint);
         box.appendChild(downloadButton);
-        if (opts.contact) {
-          box.appendChild(el("p", "hs-contact", "Then send the file to " + opts.contact + "."));
-        }
+        box.appendChild(el("p", "hs-contact", opts.contact
+          ? "Then send the file to " + opts.contact + "."
+          : "Then give the file to the officer running the meeting."));
         return box;
       }
     });
