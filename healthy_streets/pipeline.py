@@ -1270,7 +1270,8 @@ def _stale_tables(out: Path, relative: dict[str, Path]) -> tuple[list[Path], lis
     the build's changes, and those edited since, left as they are."""
     outputs, _ = _made(out)
     writing = {p.as_posix() for p in relative.values()}
-    unwritten, edited = [], []
+    unwritten: list[Path] = []
+    edited: list[Path] = []
     for name, digest in sorted(outputs.items()):
         path = out / name
         if not (name.startswith("tables/") and name.endswith(".csv")) or name in writing:

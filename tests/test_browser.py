@@ -120,6 +120,10 @@ SIZES = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
 LEGEND_AGAINST_MAP = """() => {
   const map = HS.map(), L_ = HS.layers, on = (k) => !!L_[k] && map.hasLayer(L_[k]);
   const data = L_.reports ? L_.reports._data : null;
+  // the reports drawn, per category, from the points themselves
+  const drawnOf = data ? data.keys.map(() => 0) : [];
+  for (let i = 0; data && i < data.n; i++) { if (data.shown[i]) { drawnOf[data.raw.cat[i]]++; } }
+  const anyDrawn = drawnOf.some((n) => n > 0);
   const out = [];
   for (const row of document.querySelectorAll("[data-hs-row]")) {
     if (row.closest("section").hidden) { continue; }
@@ -130,11 +134,12 @@ LEGEND_AGAINST_MAP = """() => {
     if (own) {
       const key = own.getAttribute("data-hs-layer");
       truth = on(key) && (key !== "tiles" ||
-        document.querySelectorAll(".leaflet-tile-loaded").length > 0);
+        document.querySelectorAll(".leaflet-tile-loaded").length > 0) &&
+        (!["reports", "reports_heat"].includes(key) || anyDrawn);
       if (own.checked !== on(key)) { out.push(["box", key, own.checked, on(key)]); }
     } else if (report !== null) {
       const k = data.keys.indexOf(report);
-      truth = data.filter.categories[k] && (on("reports") || on("reports_heat"));
+      truth = drawnOf[k] > 0 && (on("reports") || on("reports_heat"));
       const box = row.querySelector("input[data-hs-report-cat]");
       if (box.checked !== data.filter.categories[k]) { out.push(["box", report]); }
     } else if (asset !== null) {
@@ -1201,4 +1206,36 @@ def test_a_long_reference_wraps_inside_the_side_panel_on_a_laptop(browser, tmp_p
     title = page.locator(".hs-title").inner_text()
     assert "LCC/TRO/2022/0123456789" in title
     assert page.evaluate(SPILLED_TEXT) == []
+    page.close()
+
+
+def test_a_filter_that_leaves_nothing_drawn_leaves_nothing_in_the_legend(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    page.locator("input[data-hs-layer=reports_heat]").click()  # heat and points on
+    page.locator("button[data-hs-only-report=fly_tipping]").click()
+    page.locator(".hs-more summary").click()
+    problem = page.locator("[data-hs-date-problem]")
+    assert problem.is_hidden()
+    page.locator("input[data-hs-date=from]").fill("2030-01-01")
+    page.locator("input[data-hs-date=to]").fill("2019-01-01")
+    page.locator("input[data-hs-date=to]").dispatch_event("change")
+    assert page.locator("[data-hs-report-shown]").inner_text() == "0"
+    assert problem.is_visible()
+    assert "the start date is after the end date" in problem.inner_text().lower()
+    for selector in (
+        "[data-hs-report-row=fly_tipping]",
+        "li:has(input[data-hs-layer=reports_heat])",
+        "li:has(input[data-hs-layer=reports])",
+    ):
+        assert page.locator(selector).get_attribute("data-drawn") == "0", selector
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    page.locator("input[data-hs-date=from]").fill("2019-01-01")
+    page.locator("input[data-hs-date=from]").dispatch_event("change")
+    page.locator("input[data-hs-date=to]").fill("2030-01-01")
+    page.locator("input[data-hs-date=to]").dispatch_event("change")
+    assert problem.is_hidden()
+    assert page.locator("[data-hs-report-row=fly_tipping]").get_attribute("data-drawn") == "1"
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    assert view.console_errors == []
     page.close()

@@ -498,3 +498,19 @@ def test_the_sources_line_names_the_layers_real_sources_as_text(layers):
     assert "FixMyStreet" not in line and "walkabouts" not in line
     none = _sources_line(render((zones, streets, assets.iloc[0:0], reports.iloc[0:0])))
     assert "no reports" in none and "places from" not in none
+
+
+def test_a_map_whose_focus_category_has_no_report_says_what_it_opens_on(layers):
+    zones, streets, _assets, reports = layers
+    page = (
+        meeting_map("west", zones=zones, streets=streets, reports=reports, focus="noise")
+        .get_root()
+        .render()
+    )
+    assert "No noise reports near this zone: the map opens on every category." in page
+    focused = (
+        meeting_map("west", zones=zones, streets=streets, reports=reports, focus="dog_fouling")
+        .get_root()
+        .render()
+    )
+    assert "near this zone: the map opens on" not in focused

@@ -537,10 +537,17 @@ class _Legend:
         self.sections: list[Markup] = []
 
     def add(
-        self, title: str, items: list[Markup], *, layer: str = "", after: Markup = _NOTHING
+        self,
+        title: str,
+        items: list[Markup],
+        *,
+        layer: str = "",
+        after: Markup = _NOTHING,
+        before: Markup = _NOTHING,
     ) -> None:
-        """A section of ``items``; with ``layer``, its heading's box shows or hides that
-        layer, and rows without a box of their own are drawn with it."""
+        """A section of ``items`` (``before`` and ``after`` them, notes or controls); with
+        ``layer``, its heading's box shows or hides that layer, and rows without a box of
+        their own are drawn with it."""
         if not items:
             return
         if layer:
@@ -554,6 +561,7 @@ class _Legend:
             head = html('<section class="hs-section"><h3>{title}</h3>', title=title)
         self.sections.append(
             head
+            + before
             + Markup("<ul>")
             + Markup("").join(items)
             + Markup("</ul>")
@@ -975,10 +983,18 @@ def _add_reports(
     columns = report_columns(reports)
     keys = [c["key"] for c in columns["categories"]]
     shown: list[str]
+    opening = _NOTHING
     if focus is not None and focus in keys:
         shown, points = [focus], True
     else:
         shown, points = keys, len(columns["lat"]) <= POINTS_SHOWN_UP_TO
+        if focus is not None:
+            opening = html(
+                '<p class="hs-note hs-focus-note">No {label} reports near this zone: the map '
+                "opens on every category{how}.</p>",
+                label=REPORT_CATEGORIES.get(focus, focus).lower(),
+                how="" if points else ", as a heat map",
+            )
     data = ReportData(columns, shown=shown)
     fmap.add_child(data)
     fmap.add_child(ReportHeat(data, gradient=HEAT_GRADIENT, show=not points))
@@ -1013,7 +1029,7 @@ def _add_reports(
             checked=category["key"] in shown,
         )
         rows.append(row)
-    legend.add("Resident reports", rows, after=_report_filter(columns))
+    legend.add("Resident reports", rows, after=_report_filter(columns), before=opening)
 
 
 def _report_filter(columns: dict[str, Any]) -> Markup:
@@ -1046,7 +1062,9 @@ def _report_filter(columns: dict[str, Any]) -> Markup:
         "Faded: fixed or closed.</p>"
         '<details class="hs-more"><summary>Filter by status and date</summary>'
         "<fieldset><legend>Status</legend>{statuses}</fieldset>"
-        "<fieldset><legend>Reported between</legend>{dates}</fieldset></details>",
+        "<fieldset><legend>Reported between</legend>{dates}</fieldset>"
+        '<p class="hs-warning" data-hs-date-problem="" role="status" hidden>The start date '
+        "is after the end date: no report is shown. Change one of the dates.</p></details>",
         n=len(columns["lat"]),
         statuses=statuses,
         dates=dates,
