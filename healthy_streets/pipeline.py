@@ -68,7 +68,7 @@ from healthy_streets.in_database import (
     with_database_counts,
 )
 from healthy_streets.io._common import check_buffer_m
-from healthy_streets.io.assets import merge_assets, read_assets
+from healthy_streets.io.assets import COMMUNITY_MAP, merge_assets, read_assets
 from healthy_streets.io.open311 import OPEN311_SERVER, public_url, reports_from_open311_server
 from healthy_streets.io.osm_features import (
     assets_from_osm_polygon,
@@ -140,8 +140,9 @@ def load_layers(
     kept
         Asset imports that come from elsewhere than the inputs' files, with the file each
         came from: residents' additions a store already holds
-        (:func:`healthy_streets.io.store.kept_additions`). They count after the project's
-        asset files and before OpenStreetMap's.
+        (:func:`healthy_streets.io.store.kept_additions`). Like every meeting map's
+        additions, they count after the project's asset files and OpenStreetMap's, so that
+        one renaming or moving a place already mapped is set aside for an officer.
     reports_within_m
         Read reports this far beyond the zones when it is farther than the buffer: the
         ring an evaluation compares with
@@ -235,22 +236,21 @@ def load_layers(
         asset_results.append(
             source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
         )
-    paths += [source.path for source in inputs.assets]
-    asset_results += [result for result, _ in kept]
-    paths += [path for _, path in kept]
+    read = list(zip(asset_results, [source.path for source in inputs.assets], strict=True))
     if inputs.osm_assets and _has_osm_assets(inputs):
         step("Reading the assets OpenStreetMap maps")
         if osm is not None:
-            asset_results.append(osm.assets)
+            read.append((osm.assets, inputs.osm))
         else:
             with _streets_speaker(inputs):
-                asset_results.append(_osm_assets(inputs, area))
-        paths.append(inputs.osm)
+                read.append((_osm_assets(inputs, area), inputs.osm))
     elif inputs.osm_assets:
         streets_result.notes.append(_no_osm_assets(inputs))
-    merged = merge_assets(asset_results)
+    read = _additions_last([*read, *kept])
+    merged = merge_assets([result for result, _ in read])
     asset_results = merged.results
     imports.extend(asset_results)
+    paths += [path for _, path in read]
 
     report_results = _read_reports(inputs, zones, area, reports_within_m, buffer_m, step)
     reports, ring_reports = _ring_apart(report_results, area, buffer_m, reports_within_m)
@@ -277,6 +277,26 @@ def load_layers(
         changes=merged.changes,
         ring_reports=ring_reports,
         reports_within_m=max(buffer_m, reports_within_m),
+    )
+
+
+def _additions_last(
+    read: list[tuple[ImportResult, Path | None]],
+) -> list[tuple[ImportResult, Path | None]]:
+    """The asset imports in the order they are counted once in: the project's own files,
+    then OpenStreetMap's, then residents' additions from meeting maps (the additions
+    folder's, a file named as an asset, those kept in the store). An addition is thus
+    checked against every place already mapped, OpenStreetMap's too: one that renames or
+    moves a place is set aside for an officer (:func:`~healthy_streets.io.assets.merge_assets`),
+    where coming before OpenStreetMap it would have replaced the place silently."""
+    return sorted(read, key=lambda pair: _is_additions(pair[0]))
+
+
+def _is_additions(result: ImportResult) -> bool:
+    """Whether ``result`` holds a meeting map's additions (every row's ``source`` says so)."""
+    sources = result.layer["source"].astype("str") if "source" in result.layer else None
+    return (
+        sources is not None and len(sources) > 0 and bool(sources.str.endswith(COMMUNITY_MAP).all())
     )
 
 
@@ -945,14 +965,21 @@ def _build_staged(
     kinds += ["speed_limits"] if project.inputs.speed_limits is not None else []
     store_at.check(store_names(kinds, history=True), overwrite=overwrite)  # before the long work
     earlier = store_at.earlier_build() if compare else None
+    left_out: list[str] = []  # residents' additions whose files are gone
     if reread is not None:  # zones, streets and assets from the store
         layers = _reading_reports_again(project, store_at, reread, reporter)
     else:
-        kept = kept_additions(store_at, inputs=project.inputs.paths())
+        kept = kept_additions(
+            store_at,
+            inputs=project.inputs.paths(),
+            additions=project.additions,
+            read_before=_inputs_read_before(staging.out),
+        )
+        left_out += kept.notes
         layers = load_layers(
             project.inputs,
             progress=reporter,
-            kept=kept,
+            kept=kept.imports,
             reports_within_m=evaluation_buffer_m(**project.evaluation),
             attach=not in_database,
         )
@@ -1002,6 +1029,7 @@ def _build_staged(
     )
     stale = _stale_maps(staging.out, set(layers.zones["zone_id"])) if overwrite else []
     unprinted = _unprinted_pdfs(staging.out, relative, stale) if overwrite else []
+    unwritten, edited = _stale_tables(staging.out, relative) if overwrite else ([], [])
     moves = _moves(staging, staging.out, relative)
     try:
         if fingerprint is not None:
@@ -1019,11 +1047,12 @@ def _build_staged(
                 zone_ids=[str(z) for z in layers.zones["zone_id"]],
                 layers=layers,
             )
+            record[MAPS_MADE] = _maps_made(staging.out, relative, [*stale, *unprinted])
             moves.append(_staged_record(staging, record))
         checkpoint("store-staged")
         staging.commit(
             [*moves, *prepared.moves],
-            removes=[*stale, *unprinted],
+            removes=[*stale, *unprinted, *unwritten],
             store_commit=prepared.commit,
             store_key=prepared.key,
         )
@@ -1031,6 +1060,7 @@ def _build_staged(
         prepared.discard()
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed, outputs.unprinted = stale, unprinted
+    outputs.notes += left_out + _tables_note(unwritten, edited)
     outputs.since_last = history.describe_earlier(changes, wanted=compare)
     return layers, outputs
 
@@ -1158,6 +1188,7 @@ def _rebuild_staged(
         layers=layers,
         previous=plan.record,
     )
+    record[MAPS_MADE] = _maps_made(out, relative, stale)
     staging.commit(
         [*_moves(staging, out, relative), _staged_record(staging, record)], removes=stale
     )
@@ -1192,20 +1223,91 @@ def _staged_record(staging: OutputStaging, record: dict[str, Any]) -> tuple[Path
     return staged, staging.out / RECORD_NAME
 
 
+def _inputs_read_before(out: Path) -> list[str]:
+    """The files the last build into ``out`` read as its project's inputs (its record)."""
+    record, _ = read_record(out)
+    files = (record or {}).get("inputs", {}).get("files", [])
+    return [str(f["path"]) for f in files if isinstance(f, dict) and f.get("path")]
+
+
+#: The record's list of the maps and PDFs the toolkit wrote into the output folder, and
+#: has not removed since (a ``--zone`` build's record lists only its own outputs).
+MAPS_MADE = "maps_made"
+
+
+def _made(out: Path) -> tuple[dict[str, str], set[str]]:
+    """The last build's outputs (relative path -> SHA-256), and every map and PDF the
+    toolkit's builds wrote into ``out`` and have not removed since (their records)."""
+    record, _ = read_record(out)
+    if record is None:
+        return {}, set()
+    outputs = {str(k): str(v) for k, v in dict(record.get("outputs", {})).items()}
+    made = {str(p) for p in record.get(MAPS_MADE, [])}
+    return outputs, made | {p for p in outputs if p.startswith("maps/")}
+
+
+def _maps_made(out: Path, relative: dict[str, Path], removed: Sequence[Path]) -> list[str]:
+    """The record's :data:`MAPS_MADE` after a build that writes ``relative`` and removes
+    ``removed``."""
+    _, made = _made(out)
+    made |= {p.as_posix() for p in relative.values() if p.parts[0] == "maps"}
+    made -= {p.relative_to(out).as_posix() for p in removed}
+    return sorted(made)
+
+
 def _stale_maps(out: Path, zone_ids: set[str]) -> list[Path]:
-    """The maps the toolkit made (and their PDFs) of zones no longer in the zones file: an
-    ``--overwrite`` build removes them with the rest of its changes."""
-    folder = out / "maps"
-    if not folder.is_dir():
-        return []
+    """The maps the toolkit's builds made (and their PDFs) of zones no longer in the zones
+    file: an ``--overwrite`` build removes them with the rest of its changes. Only maps
+    the builds' records list are taken: a copy an officer made (``cowslip-copy.html``) is
+    theirs."""
+    _, made = _made(out)
     stale = []
-    for page in sorted(folder.glob("*.html")):
-        if page.stem in zone_ids or not _made_by_toolkit(page):
+    for name in sorted(made):
+        page = out / name
+        if page.suffix != ".html" or page.stem in zone_ids or not page.is_file():
+            continue
+        if not _made_by_toolkit(page):
             continue
         stale.append(page)
-        if page.with_suffix(".pdf").is_file():
-            stale.append(page.with_suffix(".pdf"))
+        pdf = page.with_suffix(".pdf")
+        if pdf.relative_to(out).as_posix() in made and pdf.is_file():
+            stale.append(pdf)
     return stale
+
+
+def _stale_tables(out: Path, relative: dict[str, Path]) -> tuple[list[Path], list[Path]]:
+    """The tables the last build wrote that this one does not (``additions_to_review.csv``
+    once the changes it listed are gone): those as the last build wrote them, removed with
+    the build's changes, and those edited since, left as they are."""
+    outputs, _ = _made(out)
+    writing = {p.as_posix() for p in relative.values()}
+    unwritten: list[Path] = []
+    edited: list[Path] = []
+    for name, digest in sorted(outputs.items()):
+        path = out / name
+        if not (name.startswith("tables/") and name.endswith(".csv")) or name in writing:
+            continue
+        if not path.is_file():
+            continue
+        (unwritten if sha256(path) == digest else edited).append(path)
+    return unwritten, edited
+
+
+def _tables_note(unwritten: Sequence[Path], edited: Sequence[Path]) -> list[str]:
+    """What became of the tables a build no longer writes."""
+    notes = []
+    if unwritten:
+        names = ", ".join(p.name for p in unwritten)
+        notes.append(f"Removed {names} from tables/: this build has nothing to put in them.")
+    if edited:
+        names = ", ".join(p.name for p in edited)
+        they, them, were = ("it", "it", "was") if len(edited) == 1 else ("they", "them", "were")
+        notes.append(
+            f"Left {names} in tables/ as {they} {'is' if they == 'it' else 'are'}: this build "
+            f"has nothing to put in {them}, but {they} {were} edited since the build that "
+            f"wrote {them}. Delete {them} when done with {them}."
+        )
+    return notes
 
 
 def _unprinted_pdfs(out: Path, relative: dict[str, Path], stale: Sequence[Path]) -> list[Path]:

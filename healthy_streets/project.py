@@ -82,6 +82,10 @@ class Project:
     in_database
         Attach assets and reports to zones and streets, and count them per zone, in the
         PostGIS store's database (``build --in-database``; :mod:`healthy_streets.in_database`).
+    additions
+        The folder of residents' additions files every build reads (``[project]
+        additions``), or ``None``. A place the store holds from a file that was in it, and is
+        no longer, is left out of the next build.
 
     Examples
     --------
@@ -113,6 +117,7 @@ class Project:
     additions_contact: str | None = None
     compare: str | None = None
     in_database: bool = False
+    additions: Path | None = None
 
 
 # The file's layout: table -> key -> (type, meaning). Tables in _LISTS are arrays of tables.
@@ -460,6 +465,7 @@ def _project(data: dict[str, Any], file: Path) -> Project:
         additions_contact=project_table.get("additions_contact"),
         compare=project_table.get("compare"),
         in_database=bool(store_table.get("in_database", False)),
+        additions=resolve(project_table.get("additions")),
     )
 
 

@@ -120,6 +120,10 @@ SIZES = {"phone": (390, 844), "laptop": (1366, 768), "projector": (1920, 1080)}
 LEGEND_AGAINST_MAP = """() => {
   const map = HS.map(), L_ = HS.layers, on = (k) => !!L_[k] && map.hasLayer(L_[k]);
   const data = L_.reports ? L_.reports._data : null;
+  // the reports drawn, per category, from the points themselves
+  const drawnOf = data ? data.keys.map(() => 0) : [];
+  for (let i = 0; data && i < data.n; i++) { if (data.shown[i]) { drawnOf[data.raw.cat[i]]++; } }
+  const anyDrawn = drawnOf.some((n) => n > 0);
   const out = [];
   for (const row of document.querySelectorAll("[data-hs-row]")) {
     if (row.closest("section").hidden) { continue; }
@@ -130,11 +134,12 @@ LEGEND_AGAINST_MAP = """() => {
     if (own) {
       const key = own.getAttribute("data-hs-layer");
       truth = on(key) && (key !== "tiles" ||
-        document.querySelectorAll(".leaflet-tile-loaded").length > 0);
+        document.querySelectorAll(".leaflet-tile-loaded").length > 0) &&
+        (!["reports", "reports_heat"].includes(key) || anyDrawn);
       if (own.checked !== on(key)) { out.push(["box", key, own.checked, on(key)]); }
     } else if (report !== null) {
       const k = data.keys.indexOf(report);
-      truth = data.filter.categories[k] && (on("reports") || on("reports_heat"));
+      truth = drawnOf[k] > 0 && (on("reports") || on("reports_heat"));
       const box = row.querySelector("input[data-hs-report-cat]");
       if (box.checked !== data.filter.categories[k]) { out.push(["box", report]); }
     } else if (asset !== null) {
@@ -1126,3 +1131,111 @@ def test_the_benchmark_measures_both_maps_opening(tmp_path, chromium_path):
     for side in ("ours", "baseline"):
         assert results[side]["open_s"] is not None, (side, done.stderr[-2000:])
         assert results[side]["open_s"] > 0 and results[side]["html_mb"] > 0
+
+
+#: Elements of the additions box and of the side panel whose text runs past their box's
+#: right edge (or off the screen): text cut off for the reader.
+SPILLED_TEXT = """() => {
+  const out = [];
+  const W = innerWidth;
+  for (const [sel, box] of [[".hs-add p, .hs-add button", ".hs-add"],
+                            [".hs-side-body p, .hs-side-body li", ".hs-side"]]) {
+    const outer = document.querySelector(box);
+    if (!outer || !outer.checkVisibility()) { continue; }
+    const edge = Math.min(outer.getBoundingClientRect().right, W);
+    for (const el of outer.querySelectorAll(sel)) {
+      if (!el.checkVisibility()) { continue; }
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const right = Math.max(...[...range.getClientRects()].map((r) => r.right), 0);
+      if (right > edge + 0.5 || el.scrollWidth > el.clientWidth + 1) {
+        out.push([el.innerText.slice(0, 60), Math.round(right), Math.round(edge)]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def _small_map(tmp_path, name, **options):
+    import shapely
+
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = t.zones([("west", "implemented", "2022-01-10", (x, y, x + 300, y + 300))])
+    zones["tro_ref"] = "LCC/TRO/2022/" + "0123456789" * 6  # one long unbroken reference
+    streets = t.streets(
+        [
+            ("a", "Long Lane", "residential", "local", 20.0, "maxspeed", True, "20 mph", "west",
+             [(x + 10, y + 150), (x + 290, y + 150)]),
+        ]
+    )  # fmt: skip
+    assets = t.assets([("Bench", "bench", "west", shapely.Point(x + 100, y + 100))])
+    path = tmp_path / f"{name}.html"
+    save_map(meeting_map("west", zones=zones, streets=streets, assets=assets, **options), path)
+    return path
+
+
+@pytest.mark.parametrize("width", [390, 360, 320])
+def test_download_my_additions_says_where_the_file_goes_whole_on_a_phone(browser, tmp_path, width):
+    contact = "healthy.streets@example.gov.uk"
+    with_contact = _small_map(tmp_path, "contact", additions_contact=contact)
+    without = _small_map(tmp_path, "plain")
+    for path, said in (
+        (with_contact, f"Then send the file to {contact}."),
+        (without, "Then give the file to the officer running the meeting."),
+    ):
+        view = OfflinePage(browser, viewport=(width, 844))
+        page = view.open(path)
+        line = page.locator(".hs-add .hs-contact")
+        assert line.is_visible()
+        assert " ".join(line.inner_text().split()) == said
+        assert page.evaluate(SPILLED_TEXT) == []
+        assert page.evaluate(COVERED_CONTROLS)["found"] == []
+        assert view.console_errors == []
+        page.close()
+
+
+def test_a_long_reference_wraps_inside_the_side_panel_on_a_laptop(browser, tmp_path):
+    path = _small_map(tmp_path, "tro")
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(path)
+    title = page.locator(".hs-title").inner_text()
+    assert "LCC/TRO/2022/0123456789" in title
+    assert page.evaluate(SPILLED_TEXT) == []
+    page.close()
+
+
+def test_a_filter_that_leaves_nothing_drawn_leaves_nothing_in_the_legend(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    page.locator("input[data-hs-layer=reports_heat]").click()  # heat and points on
+    page.locator("button[data-hs-only-report=fly_tipping]").click()
+    page.locator(".hs-more summary").click()
+    problem = page.locator("[data-hs-date-problem]")
+    assert problem.is_hidden()
+    page.locator("input[data-hs-date=from]").fill("2030-01-01")
+    page.locator("input[data-hs-date=to]").fill("2019-01-01")
+    page.locator("input[data-hs-date=to]").dispatch_event("change")
+    assert page.locator("[data-hs-report-shown]").inner_text() == "0"
+    assert problem.is_visible()
+    assert "the start date is after the end date" in problem.inner_text().lower()
+    for selector in (
+        "[data-hs-report-row=fly_tipping]",
+        "li:has(input[data-hs-layer=reports_heat])",
+        "li:has(input[data-hs-layer=reports])",
+    ):
+        assert page.locator(selector).get_attribute("data-drawn") == "0", selector
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    page.locator("input[data-hs-date=from]").fill("2019-01-01")
+    page.locator("input[data-hs-date=from]").dispatch_event("change")
+    page.locator("input[data-hs-date=to]").fill("2030-01-01")
+    page.locator("input[data-hs-date=to]").dispatch_event("change")
+    assert problem.is_hidden()
+    assert page.locator("[data-hs-report-row=fly_tipping]").get_attribute("data-drawn") == "1"
+    assert page.evaluate(LEGEND_AGAINST_MAP) == []
+    assert view.console_errors == []
+    page.close()

@@ -475,3 +475,55 @@ def test_a_worker_count_that_cannot_be(wanted, monkeypatch):
 def test_a_zones_vague_date_is_said_as_vaguely_as_it_is_known(date, precision, phrase):
     zone = pd.Series({"implemented_on": pd.Timestamp(date), "implemented_precision": precision})
     assert _implemented_phrase(zone) == phrase
+
+
+def _sources_line(page):
+    return re.search(r'<p class="hs-sources">(.*?)</p>', page).group(1)
+
+
+def test_a_zone_with_streets_only_in_its_margin_says_it_has_none(layers):
+    east = render(layers, zone="east")  # every street lies in West, within East's margin
+    assert "No streets:</strong> the OpenStreetMap extract holds no streets for this zone" in east
+    assert "No streets:" not in render(layers, zone="west")
+
+
+def test_the_sources_line_names_the_layers_real_sources_as_text(layers):
+    zones, streets, assets, reports = layers
+    zones = zones.assign(source="council-zones.gpkg")
+    reports = reports.assign(source=["Open311 (Lancashire)", "fms.csv"])
+    assets = pd.concat(
+        [
+            assets,
+            assets.assign(asset_id="o1", source="OpenStreetMap"),
+            assets.assign(asset_id="r1", source="additions-west.geojson (community map)"),
+            assets.assign(asset_id="x1", source=f"walk {XSS}.csv"),
+        ],
+        ignore_index=True,
+    )
+    page = render((zones, streets, assets, reports))
+    line = _sources_line(page)
+    assert line.startswith("Streets © OpenStreetMap contributors (ODbL); zones from ")
+    assert "zones from council-zones.gpkg" in line
+    assert "reports from Open311 (Lancashire), fms.csv" in line
+    assert "OpenStreetMap contributors" in line.split("places from")[1]
+    assert "residents&#39; additions at meetings" in line
+    assert "walk &lt;img src=x onerror=alert(1)&gt;" in line  # data, escaped
+    assert "FixMyStreet" not in line and "walkabouts" not in line
+    none = _sources_line(render((zones, streets, assets.iloc[0:0], reports.iloc[0:0])))
+    assert "no reports" in none and "places from" not in none
+
+
+def test_a_map_whose_focus_category_has_no_report_says_what_it_opens_on(layers):
+    zones, streets, _assets, reports = layers
+    page = (
+        meeting_map("west", zones=zones, streets=streets, reports=reports, focus="noise")
+        .get_root()
+        .render()
+    )
+    assert "No noise reports near this zone: the map opens on every category." in page
+    focused = (
+        meeting_map("west", zones=zones, streets=streets, reports=reports, focus="dog_fouling")
+        .get_root()
+        .render()
+    )
+    assert "near this zone: the map opens on" not in focused

@@ -366,8 +366,10 @@ def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
     maps = project / "out" / "maps"
     assert (maps / "cowslip.html").is_file()
     (maps / "council-notes.html").write_text("<p>the council's own page</p>")
+    # an officer's own copy of a map: the toolkit's page, but not one a build wrote there
+    shutil.copy(maps / "cowslip.html", maps / "cowslip-copy.html")
     # a PDF beside the toolkit's map (as build --pdf prints it), and one beside the council's
-    (maps / "cowslip.pdf").write_bytes(b"%PDF-1.7\n% Cowslip, printed by a --pdf build\n")
+    _as_printed(project / "out", ["maps/cowslip.pdf"])
     (maps / "council-notes.pdf").write_bytes(b"%PDF-1.7\n% the council's own\n")
     zones = json.loads((project / "zones.geojson").read_text())
     zones["features"] = [f for f in zones["features"] if f["properties"]["ZONE_NAME"] != "Cowslip"]
@@ -377,9 +379,11 @@ def test_a_zone_removed_from_the_file_loses_its_map_on_overwrite(project):
     assert (
         "removed, as their zones are no longer in the zones file: cowslip.html, cowslip.pdf\n"
     ) in result.output
+    assert "cowslip-copy" not in result.output
     assert sorted(p.name for p in maps.iterdir()) == [
         "council-notes.html",  # not the toolkit's: never touched
         "council-notes.pdf",  # nor the PDF beside it
+        "cowslip-copy.html",  # the officer's copy: theirs
         "kestrel-park.html",
         "yarrow-meadows.html",
         "yarrowside-north.html",
@@ -565,6 +569,49 @@ def test_additions_in_the_project_folder_are_read_by_every_build(project):
     assert (assets["name"] == "Friendship bench").sum() == 1
 
 
+def test_an_addition_renaming_an_openstreetmap_place_is_set_aside_for_review(project):
+    import pandas as pd
+
+    config = project / "healthy-streets.toml"
+    _additions_file(  # 3 m from the OpenStreetMap shop node/1083 "Moorfield Stores"
+        project / "additions" / "rename-shop.geojson",
+        [("Renamed shop", "shop_cafe", -2.6213779, 53.6509631)],
+    )
+    result = run("build", str(config))
+    assert result.exit_code == 0, result.output
+    assert "1 change residents' additions would make to places already mapped" in result.output
+    out = project / "out"
+    review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
+    assert list(review["change"]) == ["renames 'Moorfield Stores' to 'Renamed shop'"]
+    assert list(review["asset_id"]) == ["osm-node-1083"]
+    page = "".join(p.read_text(encoding="utf-8") for p in (out / "maps").glob("*.html"))
+    assert "Moorfield Stores" in page  # the place as mapped, not the resident's change
+    assert "Renamed shop" not in page
+    # the file taken away: the table listing its change goes with it
+    (project / "additions" / "rename-shop.geojson").unlink()
+    again = run("build", str(config), "--overwrite")
+    assert again.exit_code == 0, again.output
+    assert "Removed additions_to_review.csv from tables/" in again.output
+    assert not (out / "tables" / "additions_to_review.csv").exists()
+    assert (out / "tables" / "summary.csv").is_file()
+
+
+def test_an_edited_table_the_build_no_longer_writes_is_left_and_said(project):
+    config = project / "healthy-streets.toml"
+    _additions_file(
+        project / "additions" / "rename-shop.geojson",
+        [("Renamed shop", "shop_cafe", -2.6213779, 53.6509631)],
+    )
+    assert run("-q", "build", str(config)).exit_code == 0
+    table = project / "out" / "tables" / "additions_to_review.csv"
+    table.write_text(table.read_text(encoding="utf-8-sig") + "accepted by Kim\n")
+    (project / "additions" / "rename-shop.geojson").unlink()
+    again = run("build", str(config), "--overwrite")
+    assert again.exit_code == 0, again.output
+    assert "Left additions_to_review.csv in tables/ as it is" in again.output
+    assert "accepted by Kim" in table.read_text(encoding="utf-8-sig")
+
+
 def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tmp_path):
     config = str(project / "healthy-streets.toml")
     assert run("-q", "build", config).exit_code == 0
@@ -586,6 +633,52 @@ def test_additions_imported_into_the_store_by_hand_survive_a_rebuild(project, tm
         "Bench by the pond" in p.read_text(encoding="utf-8")
         for p in (project / "out" / "maps").glob("*.html")
     )
+
+
+def _drawn(project, name):
+    return any(
+        name in p.read_text(encoding="utf-8") for p in (project / "out" / "maps").glob("*.html")
+    )
+
+
+def test_an_additions_file_taken_out_of_the_folder_takes_its_places_with_it(project):
+    config = str(project / "healthy-streets.toml")
+    _additions_file(
+        project / "additions" / "meeting.geojson",
+        [
+            ("Prank place", "bench", -2.6300, 53.6500),
+            ("Prank two", "bench", -2.6310, 53.6505),
+            ("Prank three", "bench", -2.6320, 53.6510),
+        ],
+    )
+    assert run("-q", "build", config).exit_code == 0
+    assert _drawn(project, "Prank place")
+    (project / "additions" / "meeting.geojson").unlink()
+    rebuilt = run("build", config, "--overwrite")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "imported by hand" not in rebuilt.output
+    assert "meeting.geojson is no longer in additions/" in rebuilt.output
+    assert "its 3 places are left out" in rebuilt.output
+    assert not _drawn(project, "Prank place")
+    assets = pyogrio.read_dataframe(project / "out" / "healthy-streets.gpkg", layer="assets")
+    assert not assets["name"].str.startswith("Prank").any()
+
+
+def test_an_additions_file_the_project_no_longer_names_takes_its_places_with_it(project):
+    config = project / "healthy-streets.toml"
+    _additions_file(project / "walk.geojson", [("Bench by the pond", "bench", -2.63, 53.65)])
+    named = config.read_text() + '\n[[assets]]\nfile = "walk.geojson"\n'
+    original = config.read_text()
+    config.write_text(named)
+    assert run("-q", "build", str(config)).exit_code == 0
+    assert _drawn(project, "Bench by the pond")
+    config.write_text(original)  # the entry taken out; the file stays in the folder
+    rebuilt = run("build", str(config), "--overwrite")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "imported by hand" not in rebuilt.output
+    assert "walk.geojson" in rebuilt.output
+    assert "is no longer one of the project's files" in " ".join(rebuilt.output.split())
+    assert not _drawn(project, "Bench by the pond")
 
 
 def test_a_wide_ring_imports_the_reports_it_compares_with(project):

@@ -84,6 +84,7 @@ from healthy_streets.model.history import (
     EarlierBuild,
 )
 from healthy_streets.model.layers import ASSETS, LAYERS, conform
+from healthy_streets.model.words import counted
 
 __all__ = [
     "META_COLUMNS",
@@ -92,6 +93,7 @@ __all__ = [
     "REJECTED_COLUMNS",
     "SOURCE_PATH",
     "GeoPackageStore",
+    "KeptAdditions",
     "PostGISStore",
     "PreparedUpdate",
     "StoreUpdate",
@@ -1129,29 +1131,95 @@ def _read_back(frame: gpd.GeoDataFrame, layer: str, *, with_paths: bool) -> gpd.
     return out
 
 
-def kept_additions(store: Any, *, inputs: Iterable[Path]) -> list[tuple[ImportResult, Path]]:
+@dataclass
+class KeptAdditions:
+    """What :func:`kept_additions` found in a store.
+
+    Attributes
+    ----------
+    imports
+        Each file's places to keep, as an import of its own, with the file's path.
+    notes
+        One sentence per file whose places the store holds but a build leaves out: the file
+        was read from the project (its additions folder, or a file the project named) and is
+        no longer there.
+    """
+
+    imports: list[tuple[ImportResult, Path]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def kept_additions(
+    store: Any,
+    *,
+    inputs: Iterable[Path],
+    additions: Path | None = None,
+    read_before: Iterable[str | Path] = (),
+) -> KeptAdditions:
     """Residents' additions imported into ``store`` by hand (``healthy-streets assets
     additions.geojson --output store.gpkg``) from files the project does not name: each
     file's rows as an import of its own, so that a build, which replaces the store's
-    contents with what the project names, keeps them. Empty when the store holds none."""
+    contents with what the project names, keeps them.
+
+    Parameters
+    ----------
+    store
+        The store (:func:`open_store`).
+    inputs
+        The files the project names: their rows are read from the files, not kept.
+    additions
+        The project's additions folder: rows from a file in it were read by a build, not
+        imported by hand, and a file no longer there takes its places with it.
+    read_before
+        The files an earlier build read as the project's inputs (its record): likewise
+        gone with the file, or with the project's entry naming it.
+
+    Returns
+    -------
+    KeptAdditions
+        The places kept, and a note for each file whose places are left out.
+    """
     if not store.has("assets"):
-        return []
+        return KeptAdditions()
     frame = store.read("assets", with_paths=True)
     named = {str(Path(p).resolve()) for p in inputs}
-    additions = frame[
+    earlier = {str(Path(p).resolve()) for p in read_before}
+    folder = additions.resolve() if additions is not None else None
+    additions_rows = frame[
         frame["source"].astype("str").str.endswith("(community map)")
         & ~frame[SOURCE_PATH].astype("str").isin(named)
     ]
-    out = []
-    for path, rows in additions.groupby(SOURCE_PATH, sort=True):
+    found = KeptAdditions()
+    for path, rows in additions_rows.groupby(SOURCE_PATH, sort=True):
+        gone = _left_out(Path(str(path)), len(rows), folder=folder, earlier=earlier)
+        if gone:
+            found.notes.append(gone)
+            continue
         layer = conform(rows.drop(columns=SOURCE_PATH).reset_index(drop=True), ASSETS)
         book = AccountBook(str(rows["source"].iloc[0]))
         book.note(
             f"Kept from the store, where it was imported by hand from {path}: put the file in "
             "the project's additions folder to keep it with the project."
         )
-        out.append((book.result(layer, len(layer)), Path(str(path))))
-    return out
+        found.imports.append((book.result(layer, len(layer)), Path(str(path))))
+    return found
+
+
+def _left_out(path: Path, places: int, *, folder: Path | None, earlier: set[str]) -> str:
+    """Why the store's places from ``path`` are not kept (``""``: they are): the file was
+    one a build read from the project, and is no longer one."""
+    its = f"its {counted(places, 'place is', 'places are')}"
+    if folder is not None and path.is_relative_to(folder):
+        return (
+            f"{path.name} is no longer in {folder.name}/ ({folder}): {its} left out. Put "
+            "the file back in the folder to keep them."
+        )
+    if str(path) in earlier:
+        return (
+            f"{path.name} ({path}) is no longer one of the project's files, as it was for the "
+            f"last build: {its} left out. Name it in the project file again to keep them."
+        )
+    return ""
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -431,8 +431,9 @@ def draw_map(
         made_on or dt.date.today(),
         legend,
         map_id=fmap.get_name(),
-        streets=not view.streets.empty,
+        streets=_has_own_streets(view),
         since=since,
+        sources=_sources_line(view),
     )
     fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
@@ -536,10 +537,17 @@ class _Legend:
         self.sections: list[Markup] = []
 
     def add(
-        self, title: str, items: list[Markup], *, layer: str = "", after: Markup = _NOTHING
+        self,
+        title: str,
+        items: list[Markup],
+        *,
+        layer: str = "",
+        after: Markup = _NOTHING,
+        before: Markup = _NOTHING,
     ) -> None:
-        """A section of ``items``; with ``layer``, its heading's box shows or hides that
-        layer, and rows without a box of their own are drawn with it."""
+        """A section of ``items`` (``before`` and ``after`` them, notes or controls); with
+        ``layer``, its heading's box shows or hides that layer, and rows without a box of
+        their own are drawn with it."""
         if not items:
             return
         if layer:
@@ -553,6 +561,7 @@ class _Legend:
             head = html('<section class="hs-section"><h3>{title}</h3>', title=title)
         self.sections.append(
             head
+            + before
             + Markup("<ul>")
             + Markup("").join(items)
             + Markup("</ul>")
@@ -974,10 +983,18 @@ def _add_reports(
     columns = report_columns(reports)
     keys = [c["key"] for c in columns["categories"]]
     shown: list[str]
+    opening = _NOTHING
     if focus is not None and focus in keys:
         shown, points = [focus], True
     else:
         shown, points = keys, len(columns["lat"]) <= POINTS_SHOWN_UP_TO
+        if focus is not None:
+            opening = html(
+                '<p class="hs-note hs-focus-note">No {label} reports near this zone: the map '
+                "opens on every category{how}.</p>",
+                label=REPORT_CATEGORIES.get(focus, focus).lower(),
+                how="" if points else ", as a heat map",
+            )
     data = ReportData(columns, shown=shown)
     fmap.add_child(data)
     fmap.add_child(ReportHeat(data, gradient=HEAT_GRADIENT, show=not points))
@@ -1012,7 +1029,7 @@ def _add_reports(
             checked=category["key"] in shown,
         )
         rows.append(row)
-    legend.add("Resident reports", rows, after=_report_filter(columns))
+    legend.add("Resident reports", rows, after=_report_filter(columns), before=opening)
 
 
 def _report_filter(columns: dict[str, Any]) -> Markup:
@@ -1045,7 +1062,9 @@ def _report_filter(columns: dict[str, Any]) -> Markup:
         "Faded: fixed or closed.</p>"
         '<details class="hs-more"><summary>Filter by status and date</summary>'
         "<fieldset><legend>Status</legend>{statuses}</fieldset>"
-        "<fieldset><legend>Reported between</legend>{dates}</fieldset></details>",
+        "<fieldset><legend>Reported between</legend>{dates}</fieldset>"
+        '<p class="hs-warning" data-hs-date-problem="" role="status" hidden>The start date '
+        "is after the end date: no report is shown. Change one of the dates.</p></details>",
         n=len(columns["lat"]),
         statuses=statuses,
         dates=dates,
@@ -1141,6 +1160,7 @@ def _side_panel(
     map_id: str,
     streets: bool = True,
     since: str | None = None,
+    sources: Markup | None = None,
 ) -> Markup:
     """The title and the legend, beside the map (below it on a phone, as a sheet that
     folds away). The legend scrolls by itself and can be reached from the keyboard; a
@@ -1155,7 +1175,7 @@ def _side_panel(
         'aria-label="About this map, and its legend">{title}{legend}</div></aside>',
         name=zone["name"],
         map_id=map_id,
-        title=_title_block(zone, reports, made_on, streets=streets, since=since),
+        title=_title_block(zone, reports, made_on, streets=streets, since=since, sources=sources),
         legend=legend.markup(),
     )
 
@@ -1167,6 +1187,7 @@ def _title_block(
     *,
     streets: bool = True,
     since: str | None = None,
+    sources: Markup | None = None,
 ) -> Markup:
     status = STATUS_WORDS.get(str(zone["status"]), "Status unknown")
     when = _implemented_phrase(zone)
@@ -1183,15 +1204,14 @@ def _title_block(
         "<p>{data_range}. Map made {made}.</p>"
         "{since}"
         "{no_streets}"
-        '<p class="hs-sources">Streets and places © OpenStreetMap contributors (ODbL); '
-        "zones from the council; reports from FixMyStreet and the council; community assets "
-        "from residents' walkabouts.</p>"
+        '<p class="hs-sources">{sources}</p>'
         "</div>",
         status=status,
         when=when,
         tro=f" (order {tro})" if isinstance(tro, str) and tro else "",
         data_range=data_range,
         made=made_on.strftime("%d %B %Y").lstrip("0"),
+        sources=sources if sources is not None else _STREETS_FROM_OSM + Markup("."),
         since=html('<p class="hs-since">{since}</p>', since=since) if since else _NOTHING,
         no_streets=Markup("")
         if streets
@@ -1200,6 +1220,58 @@ def _title_block(
             "holds no streets for this zone. Check that it covers the zone.</p>"
         ),
     )
+
+
+_STREETS_FROM_OSM = Markup("Streets © OpenStreetMap contributors (ODbL)")
+#: Sources named on a map's sources line before the rest are counted.
+_SOURCES_NAMED = 4
+
+
+def _has_own_streets(view: MapView) -> bool:
+    """Whether the zone of ``view`` has streets of its own (not only in the margin)."""
+    streets = view.streets
+    if streets.empty:
+        return False
+    if "zone_id" not in streets or streets["zone_id"].isna().all():  # not attached
+        inside = streets.geometry.intersection(view.zone.geometry).length
+        return bool((inside > 1.0).any())
+    return bool((streets["zone_id"].astype("str") == str(view.zone["zone_id"])).any())
+
+
+def _sources_line(view: MapView) -> Markup:
+    """Where what the map draws came from, as the layers' ``source`` columns say: the
+    zones' file, the report files, the places' files, OpenStreetMap and residents'
+    additions (each name is data: escaped)."""
+    zone_source = view.zone.get("source")
+    parts = [_STREETS_FROM_OSM]
+    if isinstance(zone_source, str) and zone_source:
+        parts.append(html("zones from {source}", source=zone_source))
+    reports = _source_names(view.reports)
+    parts.append(html("reports from {names}", names=reports) if reports else Markup("no reports"))
+    places = _source_names(view.assets)
+    if places:
+        parts.append(html("places from {names}", names=places))
+    return Markup("; ").join(parts) + Markup(".")
+
+
+def _source_names(layer: gpd.GeoDataFrame) -> str:
+    """The distinct sources of ``layer``'s rows, most rows first, for people to read:
+    OpenStreetMap as its contributors, meeting maps' additions as residents'."""
+    if layer.empty or "source" not in layer:
+        return ""
+    counts = layer["source"].dropna().astype("str").map(_source_name).value_counts(sort=True)
+    names = list(counts.index)
+    shown = names[:_SOURCES_NAMED]
+    more = len(names) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _source_name(source: str) -> str:
+    if source == "OpenStreetMap":
+        return "OpenStreetMap contributors"
+    if source.endswith("(community map)"):
+        return "residents' additions at meetings"
+    return source
 
 
 def _implemented_phrase(zone: pd.Series) -> str:

@@ -472,6 +472,9 @@ var HS = (function () {
     });
     function update() {
       each("[data-hs-report-shown]", function (node) { node.textContent = String(data.count); });
+      each("[data-hs-date-problem]", function (node) {
+        node.hidden = !(data.filter.from > data.filter.to);
+      });
       each("[data-hs-report-count]", function (node) {
         var k = data.keys.indexOf(node.getAttribute("data-hs-report-count"));
         if (k >= 0) { node.textContent = String(data.perCategory[k]); }
@@ -697,9 +700,9 @@ var HS = (function () {
         box.appendChild(addButton);
         box.appendChild(hint);
         box.appendChild(downloadButton);
-        if (opts.contact) {
-          box.appendChild(el("p", "hs-contact", "Then send the file to " + opts.contact + "."));
-        }
+        box.appendChild(el("p", "hs-contact", opts.contact
+          ? "Then send the file to " + opts.contact + "."
+          : "Then give the file to the officer running the meeting."));
         return box;
       }
     });
@@ -741,18 +744,21 @@ var HS = (function () {
   /* Whether a legend row's thing is drawn now. */
   function rowDrawn(row) {
     var own = row.querySelector("input[data-hs-layer]");
+    var data = layers.reports ? layers.reports._data : null;
     if (own) {
       var key = own.getAttribute("data-hs-layer");
       if (row.hasAttribute("data-hs-additions-row")) {
         return onMap(key) && layers.additions.getLayers().length > 0;
       }
+      if (key === "reports" || key === "reports_heat") {  // drawn only with a report to draw
+        return drawn(key) && !!data && data.count > 0;
+      }
       return drawn(key);
     }
     var report = row.getAttribute("data-hs-report-row");
     if (report !== null) {
-      var data = layers.reports ? layers.reports._data : null;
       var k = data ? data.keys.indexOf(report) : -1;
-      return k >= 0 && data.filter.categories[k] &&
+      return k >= 0 && data.filter.categories[k] && data.perCategory[k] > 0 &&
         (onMap("reports") || onMap("reports_heat"));
     }
     var asset = row.getAttribute("data-hs-asset-row");
