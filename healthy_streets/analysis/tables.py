@@ -768,8 +768,8 @@ def _first_of_event(reports: gpd.GeoDataFrame) -> pd.Series:
     first = np.ones(len(points), dtype=bool)
     sort = np.lexsort((earlier, later))
     earlier, later = earlier[sort], later[sort]
-    bounds = np.flatnonzero(np.r_[True, later[1:] != later[:-1], True])
-    for a, b in itertools.pairwise(bounds.tolist()):
+    bounds = np.r_[0, np.flatnonzero(later[1:] != later[:-1]) + 1, len(later)]
+    for a, b in itertools.pairwise(bounds.tolist() if len(later) else []):
         first[later[a]] = not first[earlier[a:b]].any()
     out = np.empty(len(points), dtype=bool)
     out[order] = first
