@@ -512,12 +512,17 @@ def hotspot_streets(
     ``min_length_m`` long with at least ``min_reports`` reports, keeps a 5 m segment with one
     report from topping the list.
 
-    A street's rate carries a 95% Poisson interval. Whether it **stands out** from its area
-    (its zone, or the area outside all zones) is a one-sided Poisson test of its reports
-    against what the rest of the area's streets would give it for its length, adjusted for
-    every street of at least ``min_length_m`` tested (Benjamini-Hochberg by default: of the
-    streets that stand out, at most 5% are expected to do so by chance). Most differences
-    between streets with a handful of reports are chance; ``stands_out`` says which are not.
+    The same problem is often reported more than once, so the uncertainty counts distinct
+    reporting events: reports of one category within 10 m and 30 days of an event's first
+    report are one event. A street's rate carries a 95% interval (exact Poisson on its
+    events, in reports). Whether it **stands out** from its area (its zone, or the area
+    outside all zones) is a one-sided test of its events against what the rest of the
+    area's streets would give it for its length, allowing for those streets varying more
+    than chance (their quasi-Poisson dispersion, as a negative binomial, with the
+    uncertainty of that estimate), adjusted for every street of at least ``min_length_m``
+    tested (Benjamini-Hochberg by default: with every street at its area's true rate, the
+    chance of any standing out is at most 5%). Most differences between streets with a
+    handful of reports are chance; ``stands_out`` says which are not.
 
     Parameters
     ----------
@@ -553,12 +558,14 @@ def hotspot_streets(
     GeoDataFrame
         One row per street, highest rate first: ``rank``, ``zone_id``, ``street``,
         ``stretch`` (1, 2... for unconnected streets of one name), ``length_m``,
-        ``reports``, ``per_100m_per_year`` with its 95% interval ``rate_low`` and
-        ``rate_high``, ``smoothed_per_100m_per_year`` (Empirical Bayes), ``area_rate`` (the
-        rest of the area's reports per 100 m per year), ``expected`` (reports at that rate),
-        ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how many streets were
-        tested together, and how) and, per category, ``reports_<category>``; the street's
-        geometry (its segments joined).
+        ``reports``, ``events`` (distinct reporting events), ``per_100m_per_year`` (reports)
+        with its 95% interval ``rate_low`` and ``rate_high``, ``smoothed_per_100m_per_year``
+        (Empirical Bayes), ``area_rate`` (the rest of the area's reports per 100 m per
+        year), ``expected`` (events at the rest of the area's rate of events),
+        ``dispersion`` (how many times more than chance the rest of the area's streets
+        vary, at least 1), ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how
+        many streets were tested together, and how) and, per category,
+        ``reports_<category>``; the street's geometry (its segments joined).
 
     Raises
     ------
@@ -570,10 +577,15 @@ def hotspot_streets(
     Examples
     --------
     >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)
-    >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]
-              street  reports  per_100m_per_year
-    0       Dam Lane       38              1.872
-    3  Bracken Grove       63              1.329
+    >>> top[["street", "reports", "events", "expected", "dispersion", "stands_out"]].head(3)
+               street  reports  events  expected  dispersion  stands_out
+    0        Dam Lane       38      37     17.37        1.98       False
+    1  Fieldfare Lane       52      52     36.66        2.18       False
+    2     Birch Grove       14      13      7.36        2.19       False
+
+    Dam Lane has twice the events its length would get at the rate of the rest of the area
+    outside the zones, but those streets vary twice as much as chance would make them, and
+    76 streets were tested: none stands out.
 
     Streets straight from an osmnx graph, cut at the zones on the way:
 
