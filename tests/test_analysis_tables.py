@@ -1,6 +1,9 @@
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import statsmodels.api as sm
+from scipy import stats
 
 from healthy_streets.analysis.tables import (
     OUTSIDE,
@@ -400,7 +403,8 @@ def test_a_period_that_is_not_one_is_refused(zones, streets, reports):
 
 
 def hotspot_layers(reports_per_street):
-    """Six streets in one zone (name -> (length in m, reports in 2023))."""
+    """Streets in one zone (name -> (length in m, reports in 2023)), 40 m apart; each
+    street's reports spread along it, more than 10 m apart (distinct events)."""
     rows, reports, y = [], [], Y + 10
     for i, (name, (length, count)) in enumerate(reports_per_street.items()):
         segment = f"s{i}"
@@ -410,8 +414,9 @@ def hotspot_layers(reports_per_street):
         )  # fmt: skip
         for k in range(count):
             day = f"2023-{1 + k % 12:02d}-{1 + k // 12:02d}"
+            at = (X + (k + 0.5) * length / count, y)
             reports.append(
-                (f"{segment}-{k}", "dog_fouling", "open", day, None, "north", segment, (X, y))
+                (f"{segment}-{k}", "dog_fouling", "open", day, None, "north", segment, at)
             )
         y += 40
     return t.streets(rows), t.reports(reports)
@@ -458,3 +463,87 @@ def test_empirical_bayes_keeps_a_short_street_with_few_reports_off_the_top():
     # rates pulled towards the zone's 39 reports per 26 hundred-metre-years
     short = smoothed.set_index("street").loc["Short Close"]
     assert 39 / 26 < short["smoothed_per_100m_per_year"] < short["per_100m_per_year"]
+
+
+def test_reports_of_one_problem_within_10_m_and_30_days_are_one_event():
+    streets, _ = hotspot_layers({"Long Road": (500, 0), "Quiet Lane": (500, 0)})
+    y = Y + 10
+    rows = [
+        ("a", "dog_fouling", "2023-03-01", X + 100),  # opens an event
+        ("b", "dog_fouling", "2023-03-20", X + 108),  # 8 m, 19 days: the same event
+        ("c", "dog_fouling", "2023-03-30", X + 100),  # 29 days after a: the same event
+        ("d", "dog_fouling", "2023-04-05", X + 100),  # 35 days after a (6 after c): a new one
+        ("e", "dog_fouling", "2023-03-02", X + 111),  # 11 m from a: a new one
+        ("f", "litter", "2023-03-02", X + 100),  # another category: a new one
+        ("g", "dog_fouling", "2023-09-01", X + 300),  # elsewhere: a new one
+    ]
+    reports = t.reports(
+        [(r, category, "open", day, None, "north", "s0", (x, y)) for r, category, day, x in rows]
+    )
+    period = {"start": "2023-01-01", "end": "2024-01-01", "min_reports": 1}
+    table = hotspot_streets(streets, reports, **period).set_index("street")
+    road = table.loc["Long Road"]
+    assert (road["reports"], road["events"]) == (7, 5)
+    assert (road["reports_dog_fouling"], road["reports_litter"]) == (6, 1)
+    # the interval is the exact Poisson interval of 5 events in 5 hundred-metre-years,
+    # in reports: times 7 reports per 5 events
+    years = 365 / 365.25
+    assert (road["rate_low"], road["rate_high"]) == pytest.approx(
+        (1.6235 / 5 / years * 7 / 5, 11.6683 / 5 / years * 7 / 5), abs=1e-3
+    )
+    dog = hotspot_streets(streets, reports, category="dog fouling", **period)
+    assert dog.set_index("street").loc["Long Road", "events"] == 4
+
+
+def test_one_problem_reported_many_times_does_not_stand_out():
+    # 30 streets of 300 m with 6 reports each in a year; on one, 5 of its 6 problems are
+    # reported 3 times more within a week: 21 reports, more than three times the rate
+    streets, reports = hotspot_layers({f"Lane {i}": (300, 6) for i in range(30)})
+    repeated = [
+        (f"again-{k}-{n}", "dog_fouling", "open", f"2023-{1 + k:02d}-{3 + 2 * n:02d}",
+         None, "north", "s0", (X + 25 + 50 * k, Y + 10))
+        for k in range(5) for n in range(3)
+    ]  # fmt: skip
+    reports = pd.concat([reports, t.reports(repeated)], ignore_index=True)
+    period = {"start": "2023-01-01", "end": "2024-01-01", "min_reports": 1}
+    table = hotspot_streets(streets, reports, **period).set_index("street")
+    lane = table.loc["Lane 0"]
+    assert (lane["reports"], lane["events"]) == (21, 6)
+    assert not table["stands_out"].any()
+    # counting reports, a Poisson test would call it: 21 where the rest give 6
+    assert lane["expected"] == pytest.approx(6, abs=0.01)
+    assert stats.poisson.sf(21 - 1, 6) < 1e-5
+
+
+def test_a_street_is_judged_by_how_much_the_rest_of_its_area_varies():
+    # 25 streets whose events vary more than chance; the dispersion a street is judged by
+    # is the quasi-Poisson dispersion of the other 24 (statsmodels' Poisson GLM with their
+    # exposure as offset, Pearson's chi-squared over its degrees of freedom)
+    counts = [2, 9, 4, 14, 3, 7, 1, 12, 6, 5, 10, 2, 8, 16, 3, 6, 4, 11, 7, 1, 9, 5, 13, 2, 30]
+    lengths = [400 + 20 * (i % 7) for i in range(len(counts))]
+    streets, reports = hotspot_layers({f"Lane {i}": (lengths[i], n) for i, n in enumerate(counts)})
+    period = {"start": "2023-01-01", "end": "2024-01-01", "min_reports": 0}
+    table = hotspot_streets(streets, reports, **period).set_index("street")
+    years = 365 / 365.25
+    for street in ("Lane 24", "Lane 3", "Lane 6"):
+        i = int(street.split()[1])
+        rest = [j for j in range(len(counts)) if j != i]
+        exposure = np.array([lengths[j] / 100 * years for j in rest])
+        fit = sm.GLM(
+            np.array([counts[j] for j in rest]),
+            np.ones((len(rest), 1)),
+            family=sm.families.Poisson(),
+            offset=np.log(exposure),
+        ).fit(scale="X2")
+        assert table.loc[street, "dispersion"] == pytest.approx(max(1, fit.scale), abs=0.006)
+        assert table.loc[street, "expected"] == pytest.approx(
+            np.exp(fit.params[0]) * lengths[i] / 100 * years, abs=0.006
+        )
+    busiest = table.loc["Lane 24"]
+    assert busiest["dispersion"] == pytest.approx(2.76, abs=0.01)  # the others vary 2.8 times
+    # as much as chance would; 30 events where 6.7 were due is beyond even that spread, and
+    # the streets with twice their due (Lane 13: 16 where 8.3 were due) are within it
+    assert table.loc["Lane 13", "expected"] == pytest.approx(8.33, abs=0.01)
+    assert stats.poisson.sf(30 - 1, busiest["expected"]) < 1e-9
+    assert busiest["stands_out"]
+    assert table["stands_out"].sum() == 1

@@ -651,8 +651,8 @@ def test_quiet_still_prints_the_result():
     assert spoken.exit_code == 0, spoken.output
     lines = spoken.output.strip().splitlines()
     assert lines[0].split() == [
-        "rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year", "rate_low",
-        "rate_high", "stands_out",
+        "rank", "zone_id", "street", "length_m", "reports", "events", "per_100m_per_year",
+        "rate_low", "rate_high", "stands_out",
     ]  # fmt: skip
     assert len(lines) == 5  # the header, three streets, how many stand out beyond chance
     assert "stand out from their area beyond chance" in lines[-1]

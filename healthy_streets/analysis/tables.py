@@ -14,6 +14,7 @@ zones)"``), so each zone has a comparison.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -517,12 +518,17 @@ def hotspot_streets(
     ``min_length_m`` long with at least ``min_reports`` reports, keeps a 5 m segment with one
     report from topping the list.
 
-    A street's rate carries a 95% Poisson interval. Whether it **stands out** from its area
-    (its zone, or the area outside all zones) is a one-sided Poisson test of its reports
-    against what the rest of the area's streets would give it for its length, adjusted for
-    every street of at least ``min_length_m`` tested (Benjamini-Hochberg by default: of the
-    streets that stand out, at most 5% are expected to do so by chance). Most differences
-    between streets with a handful of reports are chance; ``stands_out`` says which are not.
+    The same problem is often reported more than once, so the uncertainty counts distinct
+    reporting events: reports of one category within 10 m and 30 days of an event's first
+    report are one event. A street's rate carries a 95% interval (exact Poisson on its
+    events, in reports). Whether it **stands out** from its area (its zone, or the area
+    outside all zones) is a one-sided test of its events against what the rest of the
+    area's streets would give it for its length, allowing for those streets varying more
+    than chance (their quasi-Poisson dispersion, as a negative binomial, with the
+    uncertainty of that estimate), adjusted for every street of at least ``min_length_m``
+    tested (Benjamini-Hochberg by default: with every street at its area's true rate, the
+    chance of any standing out is at most 5%). Most differences between streets with a
+    handful of reports are chance; ``stands_out`` says which are not.
 
     Parameters
     ----------
@@ -559,12 +565,14 @@ def hotspot_streets(
     GeoDataFrame
         One row per street, highest rate first: ``rank``, ``zone_id``, ``street``,
         ``stretch`` (1, 2... for unconnected streets of one name), ``length_m``,
-        ``reports``, ``per_100m_per_year`` with its 95% interval ``rate_low`` and
-        ``rate_high``, ``smoothed_per_100m_per_year`` (Empirical Bayes), ``area_rate`` (the
-        rest of the area's reports per 100 m per year), ``expected`` (reports at that rate),
-        ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how many streets were
-        tested together, and how) and, per category, ``reports_<category>``; the street's
-        geometry (its segments joined).
+        ``reports``, ``events`` (distinct reporting events), ``per_100m_per_year`` (reports)
+        with its 95% interval ``rate_low`` and ``rate_high``, ``smoothed_per_100m_per_year``
+        (Empirical Bayes), ``area_rate`` (the rest of the area's reports per 100 m per
+        year), ``expected`` (events at the rest of the area's rate of events),
+        ``dispersion`` (how many times more than chance the rest of the area's streets
+        vary, at least 1), ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how
+        many streets were tested together, and how) and, per category,
+        ``reports_<category>``; the street's geometry (its segments joined).
 
     Raises
     ------
@@ -576,10 +584,15 @@ def hotspot_streets(
     Examples
     --------
     >>> top = hotspot_streets(layers, category="dog fouling", smooth=True)
-    >>> top[top["stands_out"]][["street", "reports", "per_100m_per_year"]]
-              street  reports  per_100m_per_year
-    0       Dam Lane       38              1.872
-    3  Bracken Grove       63              1.329
+    >>> top[["street", "reports", "events", "expected", "dispersion", "stands_out"]].head(3)
+               street  reports  events  expected  dispersion  stands_out
+    0        Dam Lane       38      37     17.37        1.98       False
+    1  Fieldfare Lane       52      52     36.66        2.18       False
+    2     Birch Grove       14      13      7.36        2.19       False
+
+    Dam Lane has twice the events its length would get at the rate of the rest of the area
+    outside the zones, but those streets vary twice as much as chance would make them, and
+    76 streets were tested: none stands out.
 
     Streets straight from an osmnx graph, cut at the zones on the way:
 
@@ -635,12 +648,14 @@ def hotspot_streets(
     key = frame.set_index("segment_id")[keys]
     attached = chosen.join(key, on="segment_id", how="inner")
     per_street = attached.groupby(keys).size().rename("reports")
+    events = attached[_first_of_event(attached)].groupby(keys).size().rename("events")
     by_category = (
         attached.groupby([*keys, "category"]).size().unstack(fill_value=0).add_prefix("reports_")
     )
     lengths = frame.groupby(keys)[["length_m"]].sum()  # as dissolve sums them
-    table = lengths.join(per_street, how="left").join(by_category)
-    table["reports"] = table["reports"].fillna(0).astype("int64")
+    table = lengths.join(per_street, how="left").join(events, how="left").join(by_category)
+    for column in ("reports", "events"):
+        table[column] = table[column].fillna(0).astype("int64")
     for column in by_category.columns:
         table[column] = table[column].fillna(0).astype("int64")
     years = period.years if period.years > 0 else np.nan
@@ -661,12 +676,14 @@ def hotspot_streets(
         "stretch",
         "length_m",
         "reports",
+        "events",
         "per_100m_per_year",
         "rate_low",
         "rate_high",
         "smoothed_per_100m_per_year",
         "area_rate",
         "expected",
+        "dispersion",
         "p_value",
         "p_adjusted",
         "stands_out",
@@ -698,32 +715,31 @@ def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFr
 
 
 def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFrame:
-    """Add each street's Poisson interval, its area's rate without it, the one-sided test
-    of standing out, and the Empirical Bayes rate (``table``: every street tested)."""
+    """Add each street's interval, its area's rate without it, the one-sided test of
+    standing out, and the Empirical Bayes rate (``table``: every street tested).
+
+    The test counts distinct reporting events (:func:`_first_of_event`), not reports, and
+    allows for the rest of the area's streets varying more than chance alone
+    (:func:`_dispersion`): a negative binomial whose variance is the dispersion times its
+    mean (as quasi-Poisson). The interval is the exact Poisson interval of the street's
+    events, in reports (times its reports per event).
+    """
     out = table.copy()
     exposure = out["length_m"].to_numpy(float) / 100 * years  # 100 m-years
     count = out["reports"].to_numpy(float)
-    scale = 1 / np.where(exposure > 0, exposure, np.nan)
-    out["rate_low"] = np.round(
-        np.where(count > 0, stats.chi2.ppf(0.025, 2 * count) / 2, 0) * scale, 3
-    )
-    out["rate_high"] = np.round(stats.chi2.ppf(0.975, 2 * count + 2) / 2 * scale, 3)
+    events = out["events"].to_numpy(float)
+    per_event = np.divide(count, events, out=np.ones_like(count), where=events > 0)
+    scale = per_event / np.where(exposure > 0, exposure, np.nan)
+    low = np.where(events > 0, stats.chi2.ppf(0.025, 2 * events) / 2, 0)
+    out["rate_low"] = np.round(low * scale, 3)
+    out["rate_high"] = np.round(stats.chi2.ppf(0.975, 2 * events + 2) / 2 * scale, 3)
     area = out.index.get_level_values("zone")
-    area_count = pd.Series(count, index=area).groupby(level=0).transform("sum").to_numpy()
-    area_exposure = pd.Series(exposure, index=area).groupby(level=0).transform("sum").to_numpy()
-    rest = np.divide(
-        area_count - count,
-        area_exposure - exposure,
-        out=np.full(len(out), np.nan),
-        where=(area_exposure - exposure) > 0,
-    )
-    out["area_rate"] = np.round(rest, 3)
-    expected = rest * exposure
+    out["area_rate"] = np.round(_rest(count, exposure, area), 3)
+    expected = _rest(events, exposure, area) * exposure
     out["expected"] = np.round(expected, 2)
-    p = np.where(
-        np.isfinite(expected), stats.poisson.sf(count - 1, np.nan_to_num(expected)), np.nan
-    )
-    p = np.where(count == 0, 1.0, p)
+    dispersion, df = _dispersion(events, exposure, area)
+    out["dispersion"] = np.round(np.maximum(dispersion, 1), 2)
+    p = _tail(events, expected, dispersion, df)
     out["p_value"] = np.round(p, 5)
     adjusted = adjust_p(p, adjust)
     out["p_adjusted"] = np.round(adjusted, 5)
@@ -732,6 +748,140 @@ def _uncertainty(table: pd.DataFrame, *, years: float, adjust: str) -> pd.DataFr
     out["adjustment"] = f"{method} over {int(np.isfinite(p).sum())} streets"
     out["smoothed_per_100m_per_year"] = np.round(_empirical_bayes(count, exposure, area), 3)
     return out
+
+
+#: Reports of one category this close (metres) and soon (days) after an event's first
+#: report are the same event: the same problem reported again.
+EVENT_WITHIN_M = 10.0
+EVENT_DAYS = 30
+#: An area with fewer other streets than this takes the dispersion of every area's streets.
+DISPERSION_MIN_STREETS = 20
+#: Quantiles of the dispersion's uncertainty that a street's test averages over.
+DISPERSION_DRAWS = 40
+
+
+def _first_of_event(reports: gpd.GeoDataFrame) -> pd.Series:
+    """Whether each report opens a distinct reporting event (True) or repeats one.
+
+    Taken in the order they were made, a report repeats an event when the event's first
+    report is of the same category, within :data:`EVENT_WITHIN_M` metres and at most
+    :data:`EVENT_DAYS` days before it; otherwise it opens an event of its own. An event
+    therefore spans at most 30 days: a problem reported every week for a year is twelve or
+    so events, not one.
+    """
+    made = pd.DatetimeIndex(reports["reported_at"])
+    made = made.tz_convert(None) if made.tz is not None else made
+    order = np.argsort(made.to_numpy(dtype="datetime64[ns]"), kind="stable")
+    points = np.asarray(reports.geometry.values, dtype=object)[order]
+    when = made.to_numpy(dtype="datetime64[ns]")[order]
+    category = reports["category"].to_numpy(dtype=object)[order]
+    earlier, later = shapely.STRtree(points).query(
+        points, predicate="dwithin", distance=EVENT_WITHIN_M
+    )
+    gap = when[later] - when[earlier]
+    near = (
+        (earlier < later)  # in the order made: ties by their order in the layer
+        & (gap <= np.timedelta64(EVENT_DAYS, "D"))
+        & (category[earlier] == category[later])
+    )
+    earlier, later = earlier[near], later[near]
+    first = np.ones(len(points), dtype=bool)
+    sort = np.lexsort((earlier, later))
+    earlier, later = earlier[sort], later[sort]
+    bounds = np.r_[0, np.flatnonzero(later[1:] != later[:-1]) + 1, len(later)]
+    for a, b in itertools.pairwise(bounds.tolist() if len(later) else []):
+        first[later[a]] = not first[earlier[a:b]].any()
+    out = np.empty(len(points), dtype=bool)
+    out[order] = first
+    return pd.Series(out, index=reports.index)
+
+
+def _rest(count: np.ndarray, exposure: np.ndarray, area: pd.Index) -> np.ndarray:
+    """Each street's area's rate without the street: the other streets' counts over their
+    exposure (NaN where the street is its area's only one with exposure)."""
+    total = pd.DataFrame({"count": count, "exposure": exposure}).groupby(area.to_numpy())
+    sums = total.transform("sum")
+    rest_exposure = sums["exposure"].to_numpy() - exposure
+    return np.divide(
+        sums["count"].to_numpy() - count,
+        rest_exposure,
+        out=np.full(len(count), np.nan),
+        where=rest_exposure > 0,
+    )
+
+
+def _dispersion(
+    count: np.ndarray, exposure: np.ndarray, area: pd.Index
+) -> tuple[np.ndarray, np.ndarray]:
+    """How much more the other streets of each street's area vary than chance: the
+    quasi-Poisson dispersion (Pearson's chi-squared over its degrees of freedom) of an
+    intercept-only Poisson model of their counts with their exposure as offset, at least 1.
+
+    Leaving the street out keeps a busy street from hiding itself by inflating the
+    dispersion it is judged by. An area with fewer than :data:`DISPERSION_MIN_STREETS`
+    other streets takes the dispersion of every area's streets, each about its own area's
+    rate, the street itself left out.
+    """
+    frame = pd.DataFrame({"count": count, "exposure": exposure, "area": area.to_numpy()})
+    frame["square"] = np.divide(count**2, exposure, out=np.zeros_like(count), where=exposure > 0)
+    frame["streets"] = (exposure > 0).astype(float)
+    sums = frame.groupby("area")[["count", "exposure", "square", "streets"]].sum()
+    # Pearson's X2 about the rate C/E: sum((c - e C/E)^2 / (e C/E)) = sum(c^2/e) E/C - C
+    rate = sums["count"] / sums["exposure"]
+    pearson = (sums["square"] / rate - sums["count"]).where(sums["count"] > 0, 0.0)
+    own = sums.reindex(frame["area"])
+    rest = (
+        own[["count", "exposure", "square", "streets"]].to_numpy()
+        - frame[["count", "exposure", "square", "streets"]].to_numpy() * (exposure > 0)[:, None]
+    )
+    rest_count, rest_exposure, rest_square, rest_streets = rest.T
+    rest_rate = np.divide(
+        rest_count, rest_exposure, out=np.zeros_like(count), where=rest_exposure > 0
+    )
+    rest_pearson = np.divide(
+        rest_square, rest_rate, out=np.zeros_like(count), where=rest_rate > 0
+    ) - np.where(rest_rate > 0, rest_count, 0)
+    local_df = np.maximum(rest_streets - 1, 0)
+    # every area's streets, the street's own area without it
+    all_pearson = pearson.sum() - pearson.reindex(frame["area"]).to_numpy() + rest_pearson
+    all_df = (
+        (sums["streets"] - 1).clip(lower=0).sum()
+        - np.maximum(own["streets"].to_numpy() - 1, 0)
+        + local_df
+    )
+    use_local = rest_streets >= DISPERSION_MIN_STREETS
+    chi2 = np.where(use_local, rest_pearson, all_pearson)
+    df = np.where(use_local, local_df, all_df)
+    return np.divide(chi2, df, out=np.ones_like(count), where=df > 0), df
+
+
+def _tail(
+    count: np.ndarray, expected: np.ndarray, dispersion: np.ndarray, df: np.ndarray
+) -> np.ndarray:
+    """The chance of ``count`` or more where ``expected`` were due, allowing for reports
+    varying more than chance: negative binomial with variance the dispersion times its
+    mean (Poisson at a dispersion of 1 or less), averaged over what the dispersion may be
+    given its estimate from ``df`` degrees of freedom (a scaled inverse chi-squared, at
+    :data:`DISPERSION_DRAWS` quantiles), as a t test allows for an estimated variance.
+    1 for no count, NaN with no expectation."""
+    known = np.isfinite(expected) & (expected > 0)
+    mean = np.where(known, expected, 1.0)[:, None]
+    quantile = (np.arange(DISPERSION_DRAWS) + 0.5) / DISPERSION_DRAWS
+    spread = np.divide(
+        df[:, None],
+        stats.chi2.ppf(quantile, np.maximum(df, 1)[:, None]),
+        where=df[:, None] > 0,
+        out=np.ones((len(df), DISPERSION_DRAWS)),
+    )
+    phi = np.maximum(dispersion[:, None] * spread, 1.0)
+    extra = np.maximum(phi - 1, 1e-9)
+    below = count[:, None] - 1
+    negative_binomial = stats.nbinom.sf(below, mean / extra, 1 / phi)
+    p = np.where(phi > 1 + 1e-6, negative_binomial, stats.poisson.sf(below, mean)).mean(axis=1)
+    p = np.where(known, p, np.nan)
+    # nothing expected: a street with reports stands out only as its p of 0 says
+    p = np.where(np.isfinite(expected) & (expected == 0) & (count > 0), 0.0, p)
+    return np.where(count == 0, 1.0, p)
 
 
 def _empirical_bayes(count: np.ndarray, exposure: np.ndarray, area: pd.Index) -> np.ndarray:

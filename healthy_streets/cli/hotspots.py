@@ -72,7 +72,9 @@ def command(
     than --min-length or with fewer than --min-reports reports are not ranked. Each rate
     has a 95% interval; a street "stands out" only where its reports are beyond chance
     against the rest of its area (zone, or outside all zones), adjusted for every street
-    tested. Most differences between streets with a handful of reports are chance.
+    tested. Reports of the same kind within 10 m and 30 days of one another count once
+    (the "events" column), and a street is judged against how much its area's streets vary.
+    Most differences between streets with a handful of reports are chance.
 
     \b
     Examples:
@@ -94,7 +96,7 @@ def command(
         smooth=smooth,
         adjust=adjust,
     )
-    columns = ["rank", "zone_id", "street", "length_m", "reports", "per_100m_per_year"]
+    columns = ["rank", "zone_id", "street", "length_m", "reports", "events", "per_100m_per_year"]
     columns += ["rate_low", "rate_high"]
     columns += ["smoothed_per_100m_per_year"] if smooth else []
     shown = table[[*columns, "stands_out"]]
@@ -108,7 +110,9 @@ def command(
         show(
             f"{int(table['stands_out'].sum())} of the {len(table)} streets listed stand out "
             "from their area "
-            f"beyond chance (one-sided Poisson test against the rest of the area; "
+            "beyond chance (their distinct events, a report of the same kind within 10 m "
+            "and 30 days of another counting once, against the rest of the area's, allowing "
+            "for how much its streets vary; "
             f"{table['adjustment'].iloc[0]} of {min_length_m:g} m or more)."
         )
     table_output(table, output, overwrite=overwrite, inputs=inputs)
