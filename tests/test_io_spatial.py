@@ -144,3 +144,19 @@ def test_a_shapefile_whose_language_byte_says_latin_1_but_holds_cp1252_quotes(tm
     frame, _ = read_spatial(shp)
     assert frame["ZONE_NAME"].tolist() == NAMES
     assert frame.attrs["text_notes"] == [ENCODING_NOTES["cp1252"]]
+
+
+def test_a_named_pipe_read_beside_the_file_is_refused_before_gdal_waits_on_it(tmp_path):
+    import os
+
+    shp = tmp_path / "zones.shp"
+    zones(["Mill Lane"]).to_file(shp)
+    shp.with_suffix(".qix").unlink(missing_ok=True)
+    os.mkfifo(tmp_path / "zones.qix")  # a spatial index GDAL would open
+    with pytest.raises(InputFileError, match=r"zones\.qix: This is not a regular file"):
+        read_zones(shp)
+    gpkg = tmp_path / "zones.gpkg"
+    zones(["Mill Lane"]).to_file(gpkg)
+    os.mkfifo(tmp_path / "zones.gpkg-wal")
+    with pytest.raises(InputFileError, match=r"zones\.gpkg-wal: This is not a regular file"):
+        read_zones(gpkg)
