@@ -384,11 +384,13 @@ def _check_paths(data: dict[str, Any], base: Path, problems: list[str]) -> None:
                 "socket). Name the data file itself."
             )
         else:
-            problems += _side_file_problems(f"{where} = {value!r}", resolved, folder, allow_outside)
+            problems += _side_file_problems(
+                f"{where} = {value!r}", resolved, folder, allow_outside=allow_outside
+            )
 
 
 def _side_file_problems(
-    where: str, resolved: Path, folder: Path, allow_outside: bool
+    where: str, resolved: Path, folder: Path, *, allow_outside: bool
 ) -> list[str]:
     """What is wrong with the files read beside an input (a Shapefile's .dbf, .shx, .prj...;
     a GeoPackage's -wal): the same as with the input itself, each named."""
