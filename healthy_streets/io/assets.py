@@ -346,8 +346,8 @@ def read_assets(
         path=path,
     )
     record_guesses(book, roles, coordinates)
-    if table is not None:
-        note_reading(table, book, kept=assets.index)
+    # how the file was read: text repaired (a CSV's rows, a GeoJSON's features), notes
+    note_reading(read if table is None else table, book, kept=assets.index)
     return book.result(conform(assets, ASSETS), rows_in)
 
 
