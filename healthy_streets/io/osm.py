@@ -31,7 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import geopandas as gpd
 import networkx as nx
@@ -578,7 +578,7 @@ def _open_xml(path: Path) -> IO[bytes]:
     if magic == b"BZh":
         return bz2.open(path, "rb")
     if magic.startswith(b"\x1f\x8b"):
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 
