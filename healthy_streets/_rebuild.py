@@ -2,7 +2,8 @@
 
 Every project build leaves a record beside its outputs, ``OUT/.healthy-streets-build.json``
 (moved into place with them, so it always describes the outputs it sits beside): the
-fingerprint of what the build read (each input file's role, resolved path, SHA-256 and reader
+fingerprint of what the build read (each input file's role, resolved path, SHA-256, that of
+each file read beside it (a Shapefile's .dbf, .shx, .prj...; a GeoPackage's -wal) and reader
 options; the project's settings; the toolkit's version), the SHA-256 of the GeoPackage
 store it wrote and of every output, and how each import went.
 
@@ -51,6 +52,7 @@ from healthy_streets import settings
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
 from healthy_streets.history import public_url
+from healthy_streets.io._common import side_files
 from healthy_streets.io.open311 import OPEN311_SERVER
 from healthy_streets.io.store import SOURCE_PATH
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
@@ -142,11 +144,19 @@ def toolkit_digest() -> str:
 def _file_entry(
     role: str, path: Path, format: str | None, options: dict[str, Any]
 ) -> dict[str, Any]:
+    """An input file's role, place, content and options; its content is also that of the
+    files read with it (a Shapefile's .dbf, where QGIS saves an edited name; a GeoPackage's
+    -wal, where SQLite keeps rows not yet written into the file)."""
     return {
         "role": role,
         "name": path.name,
         "path": str(path.resolve()),
         "sha256": sha256(path),
+        "side_files": {
+            side.name: sha256(side)
+            for side in side_files(path.resolve())
+            if side.is_file() and not side.name.endswith(("-shm", "-journal"))
+        },
         "format": format,
         "options": json.loads(json.dumps(options, default=str, sort_keys=True)),
     }
@@ -354,8 +364,7 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> str:
         elif key not in before:
             said.append(f"{entry['name']} was added")
         elif before[key] != entry:
-            same = before[key]["sha256"] == entry["sha256"]
-            said.append(f"{entry['name']}'s {'settings' if same else 'content'} changed")
+            said.append(_how_changed(before[key], entry))
     said += [f"{entry['name']} was removed" for entry in gone.values()]
     old_settings, new_settings = old.get("settings", {}), new.get("settings", {})
     keys = sorted(
@@ -364,6 +373,18 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> str:
     if keys:
         said.append("the project's settings changed (" + ", ".join(keys) + ")")
     return "; ".join(said)
+
+
+def _how_changed(old: dict[str, Any], new: dict[str, Any]) -> str:
+    """How an input file read by both builds changed, in words."""
+    name = new["name"]
+    if old["sha256"] != new["sha256"]:
+        return f"{name}'s content changed"
+    before, after = old.get("side_files", {}), new.get("side_files", {})
+    if before != after:
+        sides = sorted(k for k in {*before, *after} if before.get(k) != after.get(k))
+        return f"{name}'s content changed ({', '.join(sides)})"
+    return f"{name}'s settings changed"
 
 
 def build_record(

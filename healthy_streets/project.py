@@ -20,7 +20,7 @@ from typing import Any
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
-from healthy_streets.io._common import BUFFER_RANGE_M
+from healthy_streets.io._common import BUFFER_RANGE_M, side_files
 from healthy_streets.io.open311 import OPEN311_SERVER, endpoint_folder
 from healthy_streets.io.open311 import check_settings as check_open311
 from healthy_streets.model.build import Inputs, Source
@@ -211,7 +211,9 @@ def load_project(path: str | Path) -> Project:
 
     Input files must lie inside the project's folder (the file's folder) unless the file
     says ``allow_outside = true`` under ``[project]``; a path that leads elsewhere, through
-    ``..``, an absolute path or a link, is refused, and so is a named pipe or a device.
+    ``..``, an absolute path or a link, is refused, and so is a named pipe or a device. So
+    are the files read beside an input: a Shapefile's .dbf, .shx, .prj... and a
+    GeoPackage's -wal.
 
     Parameters
     ----------
@@ -393,6 +395,32 @@ def _check_paths(data: dict[str, Any], base: Path, problems: list[str]) -> None:
                 f"{where} = {value!r} is not a regular file (a named pipe, a device or a "
                 "socket). Name the data file itself."
             )
+        else:
+            problems += _side_file_problems(
+                f"{where} = {value!r}", resolved, folder, allow_outside=allow_outside
+            )
+
+
+def _side_file_problems(
+    where: str, resolved: Path, folder: Path, *, allow_outside: bool
+) -> list[str]:
+    """What is wrong with the files read beside an input (a Shapefile's .dbf, .shx, .prj...;
+    a GeoPackage's -wal): the same as with the input itself, each named."""
+    problems = []
+    for side in side_files(resolved):  # GDAL opens them beside the file it is given
+        target = side.resolve()
+        if not allow_outside and not target.is_relative_to(folder):
+            problems.append(
+                f"{where}: the file read with it, {side.name!r}, is outside the project "
+                f"folder {folder} (a link to {target}). Copy the file itself into the "
+                "folder, or allow files outside it with allow_outside = true under [project]."
+            )
+        elif target.exists() and not target.is_file() and not target.is_dir():
+            problems.append(
+                f"{where}: the file read with it, {side.name!r}, is not a regular file (a "
+                "named pipe, a device or a socket). Put the file itself in its place."
+            )
+    return problems
 
 
 def _project(data: dict[str, Any], file: Path) -> Project:

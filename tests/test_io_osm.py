@@ -382,3 +382,114 @@ def test_graphml_of_osmnx_defaults_says_what_it_lost(tmp_path):
     own = street_network_from_osm_file(SAMPLE / "yarrowside.osm")
     assert own.layer["signed_20mph_zone"].notna().all() and own.layer["signed_20mph_zone"].any()
     assert "useful_tags_way" not in " ".join(own.notes)
+
+
+BAD_LATITUDES = ["nan", "inf", "", "1e400", "9e99"]
+
+
+def with_bad_node(value: str, *, bounds: str = "") -> str:
+    """The tiny neighbourhood whose node 2 (on Mill Lane and Church Street, and a bench)
+    has ``lat`` written ``value``; ``bounds`` a header ``<bounds>`` element."""
+    text = osm_xml().replace(
+        '<node id="2" version="1" lat="53.65" lon="-2.629"/>',
+        f'<node id="2" version="1" lat="{value}" lon="-2.629"><tag k="amenity" v="bench"/></node>',
+    )
+    return text.replace('generator="test">', f'generator="test">{bounds}')
+
+
+@pytest.mark.parametrize("value", BAD_LATITUDES)
+def test_every_reader_of_an_osm_file_takes_a_node_with_bad_coordinates_as_placeless(
+    tmp_path, value
+):
+    # libosmium refuses the file for lat="nan" and reads lat="1e400" as 0 without a word
+    # (a segment to the equator, thousands of km long): each reader says which node it was
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+    from healthy_streets.io.osm_features import assets_from_osm_file
+    from healthy_streets.io.osm_layers import osm_layers_from_file
+
+    path = tmp_path / "bad.osm"
+    path.write_text(
+        with_bad_node(
+            value, bounds='<bounds minlat="nan" minlon="-2.64" maxlat="53.66" maxlon="-2.62"/>'
+        )
+    )
+    said = f"OSM node 2: lat {value!r}, lon '-2.629'"
+    layers = osm_layers_from_file(path)
+    for streets in (street_network_from_osm_file(path), layers.streets):
+        assert streets.layer["length_m"].max() < 200  # metres: no street runs off the map
+        rejected = streets.rejected.set_index("row")
+        assert rejected.loc["way/10", "reason"] == (
+            "Fewer than two of the way's nodes have a place (their coordinates are not "
+            f"numbers in range: {said}); it cannot be drawn."
+        )
+        assert (
+            streets.repaired.set_index("row")
+            .loc["way/11", "reason"]
+            .startswith("1 of its 3 nodes have no place")
+        )
+        assert any(
+            n.startswith(f"1 OSM node had coordinates that are not numbers in range ({said}")
+            for n in streets.notes
+        )
+    for assets in (assets_from_osm_file(path), layers.assets):
+        assert "node/2" not in set(assets.layer["source_ref"])
+        assert assets.rejected.set_index("row").loc["node/2", "reason"] == (
+            "The OSM node has no usable coordinates (not numbers, or out of range)."
+        )
+    result = CliRunner().invoke(
+        main, ["network", "--osm-file", str(path), "--output", str(tmp_path / "n.gpkg")]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"1 OSM node had coordinates that are not numbers in range ({said}" in " ".join(
+        result.output.split()
+    )
+
+
+def test_a_coordinate_written_with_an_exponent_in_range_is_read_as_its_number(tmp_path):
+    lengths = {}
+    for value in ("5.365e1", "53.65"):
+        path = tmp_path / f"{value}.osm"
+        path.write_text(with_bad_node(value))
+        streets = street_network_from_osm_file(path)
+        assert not any("not numbers in range" in n for n in streets.notes)
+        lengths[value] = streets.layer.set_index("segment_id")["length_m"].round(2).to_dict()
+    assert lengths["5.365e1"] == lengths["53.65"]
+
+
+def test_a_compressed_file_with_a_coordinate_read_as_zero_is_mended_too(tmp_path):
+    path = tmp_path / "bad.osm.bz2"
+    path.write_bytes(bz2.compress(with_bad_node("1e400").encode()))
+    streets = street_network_from_osm_file(path)
+    assert streets.layer["length_m"].max() < 200
+    assert any("(OSM node 2: lat '1e400', lon '-2.629')" in n for n in streets.notes)
+
+
+def _as_pbf(text: str, path):
+    """The OSM XML ``text`` converted to ``path`` (.osm.pbf), as osmium cat would."""
+    writer = osmium.SimpleWriter(str(path))
+    try:
+        for obj in osmium.FileProcessor(osmium.io.FileBuffer(text.encode(), "osm")):
+            writer.add(obj)
+    finally:
+        writer.close()
+    return path
+
+
+def test_a_street_node_at_latitude_zero_far_from_the_rest_has_no_place(tmp_path):
+    # what osmium makes of lat="1e400" when it converts a file: lat 0, far from Chorley
+    path = _as_pbf(with_bad_node("0"), tmp_path / "converted.osm.pbf")
+    streets = street_network_from_osm_file(path)
+    assert streets.layer["length_m"].max() < 200
+    said = "OSM node 2: lat 0.0, lon -2.629, far from the other nodes"
+    assert "way/10" in set(streets.rejected["row"])
+    assert any(f"not numbers in range ({said})" in n for n in streets.notes)
+    # a street on the Greenwich meridian keeps its node at longitude 0
+    greenwich = {n: (51.4769 + lat - 53.65, lon + 2.63) for n, (lat, lon) in NODES.items()}
+    greenwich[1] = (51.4769, 0.0)
+    streets = street_network_from_osm_file(
+        _as_pbf(osm_xml(nodes=greenwich), tmp_path / "greenwich.osm.pbf")
+    )
+    assert not any("not numbers in range" in n for n in streets.notes)
+    assert "way/10" not in set(streets.rejected["row"])

@@ -821,3 +821,21 @@ def test_a_binary_file_given_as_reports_is_one_clear_message(tmp_path, name, con
     with pytest.raises(InputFileError, match=message) as caught:
         read_reports(path)
     assert "\\x" not in str(caught.value) and "PK" not in str(caught.value)
+
+
+def test_a_nul_in_an_open311_text_is_removed_and_the_request_named_as_repaired(tmp_path):
+    path = tmp_path / "open311.json"
+    path.write_text(
+        '[{"service_request_id": "1", "service_name": "Dog fouling", "requested_datetime": '
+        '"2024-03-01T10:00:00+00:00", "lat": 53.6535548, "long": -2.6137984, "title": '
+        '"Dog\\u0000 mess by the gate", "description": "A\\u0000B", "status": "open"}, '
+        '{"service_request_id": "2", "service_name": "Dog fouling", "requested_datetime": '
+        '"2024-03-02T10:00:00+00:00", "lat": 53.6535548, "long": -2.6137984, "title": '
+        '"Bin full", "status": "open"}]'
+    )
+    result = reports_from_open311(path)
+    assert result.layer.set_index("report_id").loc["1", "title"] == "Dog mess by the gate"
+    assert result.summary() == "open311.json: 2 rows: 2 kept (1 repaired), 0 rejected."
+    assert result.repaired.set_index("row").loc["1", "reason"] == (
+        "NUL characters (a damaged or binary file) were removed; check the row's text."
+    )

@@ -156,3 +156,104 @@ def test_a_shapefile_whose_language_byte_says_latin_1_but_holds_cp1252_quotes(tm
     frame, _ = read_spatial(shp)
     assert frame["ZONE_NAME"].tolist() == NAMES
     assert frame.attrs["text_notes"] == [ENCODING_NOTES["cp1252"]]
+
+
+def test_a_named_pipe_read_beside_the_file_is_refused_before_gdal_waits_on_it(tmp_path):
+    import os
+
+    shp = tmp_path / "zones.shp"
+    zones(["Mill Lane"]).to_file(shp)
+    shp.with_suffix(".qix").unlink(missing_ok=True)
+    os.mkfifo(tmp_path / "zones.qix")  # a spatial index GDAL would open
+    with pytest.raises(InputFileError, match=r"zones\.qix: This is not a regular file"):
+        read_zones(shp)
+    gpkg = tmp_path / "zones.gpkg"
+    zones(["Mill Lane"]).to_file(gpkg)
+    os.mkfifo(tmp_path / "zones.gpkg-wal")
+    with pytest.raises(InputFileError, match=r"zones\.gpkg-wal: This is not a regular file"):
+        read_zones(gpkg)
+
+
+def _geojson(features, *, crs="EPSG:27700"):
+    """A FeatureCollection of squares with ``features`` as their properties, as text."""
+    import json
+
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {
+            "type": "name",
+            "properties": {"name": f"urn:ogc:def:crs:{crs.replace(':', '::')}"},
+        },
+        "features": [
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": shapely.geometry.mapping(square(358000 + 400 * i, 417000, 300)),
+            }
+            for i, properties in enumerate(features)
+        ],
+    }
+    return json.dumps(collection, ensure_ascii=False)  # as GDAL and QGIS write it
+
+
+NUL_REPAIR = "NUL characters (a damaged or binary file) were removed; check the row's text."
+
+
+def test_a_nul_in_a_geojson_zone_name_is_removed_and_the_zone_named_as_repaired(tmp_path):
+    # GDAL would read "Nul\u0000Byte Zone" as "Nul", and say nothing
+    path = tmp_path / "zones.geojson"
+    text = _geojson([{"ZONE_NAME": "Mill Lane"}, {"ZONE_NAME": "Nul\u0000Byte Zone"}])
+    assert "\\u0000" in text
+    path.write_text(text)
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["Mill Lane", "NulByte Zone"]
+    assert result.summary().endswith("2 kept (1 repaired), 0 rejected.")
+    repaired = result.repaired.set_index("row")
+    assert repaired.loc["2", "reason"] == NUL_REPAIR
+    # a raw NUL byte in a text too; and a backslash written out before u0000 is text
+    raw = text.replace("\\u0000", "\x00").replace("Mill Lane", "C:\\\\u0000 Lane")
+    path.write_bytes(raw.encode())
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["C:\\u0000 Lane", "NulByte Zone"]
+    assert result.repaired["row"].tolist() == ["2"]
+
+
+def test_a_nul_in_a_geojson_asset_name_is_removed_and_the_asset_named_as_repaired(tmp_path):
+    from healthy_streets.io.assets import read_assets
+
+    path = tmp_path / "assets.geojson"
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
+        '{"type": "Point", "coordinates": [-2.6137984, 53.6535548]}, "properties": '
+        '{"name": "Bench\\u0000 by the pond", "category": "Bench"}}]}'
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Bench by the pond"]
+    assert result.summary() == "assets.geojson: 1 rows: 1 kept (1 repaired), 0 rejected."
+    assert result.repaired.set_index("row").loc["1", "reason"] == NUL_REPAIR
+
+
+def test_a_geojson_mixing_utf8_and_cp1252_is_read_feature_by_feature(tmp_path):
+    # GDAL refuses the whole file ("... byte 0xe9 in position 3"), naming no feature
+    path = tmp_path / "zones.geojson"
+    text = _geojson(
+        [{"ZONE_NAME": "Café UTF"}, {"ZONE_NAME": "Cafe CP"}, {"ZONE_NAME": "St Mary’s"}]
+    )
+    data = text.encode("utf-8").replace(b"Cafe CP", "Café – CP".encode("cp1252"))
+    path.write_bytes(data)
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["Café UTF", "Café – CP", "St Mary’s"]
+    assert result.summary().endswith("3 kept (1 repaired), 0 rejected.")
+    assert result.repaired.set_index("row").loc["2", "reason"] == (
+        "Bytes that are not UTF-8, unlike the rest of the file, were read as Windows-1252 "
+        "(cp1252); check the row's text."
+    )
+    # a file all in cp1252: read as such, said once for the file, no row repaired
+    text = _geojson([{"ZONE_NAME": "Café"}, {"ZONE_NAME": "Zoë’s Lane"}])
+    path.write_bytes(text.encode("cp1252"))
+    result = read_zones(path)
+    assert result.layer["name"].tolist() == ["Café", "Zoë’s Lane"]
+    assert result.repaired.empty
+    assert any(
+        "The file's text is not UTF-8, as GeoJSON and JSON should be" in n for n in result.notes
+    )

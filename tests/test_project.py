@@ -254,6 +254,65 @@ def test_input_files_outside_the_project_folder_are_refused(tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def test_a_shapefile_whose_side_file_links_outside_is_refused(tmp_path):
+    # GDAL reads zones.dbf beside zones.shp: a .dbf linked to a file outside the project
+    # would put that file's text (here names SECRET-OUTSIDE-n) into the maps and tables
+    import geopandas as gpd
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    zones = gpd.read_file(SAMPLE / "zones.geojson").iloc[:2]
+    secret = zones.assign(name=["SECRET-OUTSIDE-1", "SECRET-OUTSIDE-2"])
+    secret.to_file(outside / "zones.shp")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    zones.to_file(folder / "zones.shp")
+    shutil.copy(SAMPLE / "yarrowside.osm", folder / "area.osm")
+    (folder / "zones.dbf").unlink()
+    (folder / "zones.dbf").symlink_to(outside / "zones.dbf")
+    config = minimal_project(folder)
+    config.write_text(config.read_text().replace("zones.geojson", "zones.shp"))
+    with pytest.raises(ProjectFileError) as info:
+        load_project(config)
+    assert str(info.value) == (
+        f"{config} has 1 problem:\n  - [zones] file = 'zones.shp': the file read with it, "
+        f"'zones.dbf', is outside the project folder {folder} (a link to "
+        f"{outside / 'zones.dbf'}). Copy the file itself into the folder, or allow files "
+        "outside it with allow_outside = true under [project]."
+    )
+    result = run("build", str(config))
+    assert result.exit_code == 1
+    assert "'zones.dbf', is outside the project folder" in result.output
+    assert "SECRET" not in result.output and not (folder / "out").exists()
+    # allowed out, the same files are read
+    config.write_text(f"[project]\nallow_outside = true\n{config.read_text()}")
+    assert load_project(config).inputs.zones.path == folder / "zones.shp"
+
+
+def test_a_geopackage_write_ahead_log_outside_or_a_pipe_is_refused(tmp_path):
+    import os
+
+    folder = tmp_path / "project"
+    config = minimal_project(folder)
+    config.write_text(config.read_text().replace("zones.geojson", "zones.gpkg"))
+    (folder / "zones.gpkg").write_bytes(b"SQLite format 3\x00")
+    (tmp_path / "elsewhere-wal").write_bytes(b"rows from elsewhere")
+    (folder / "zones.gpkg-wal").symlink_to(tmp_path / "elsewhere-wal")
+    os.mkfifo(folder / "zones.gpkg-shm")
+    with pytest.raises(ProjectFileError) as info:
+        load_project(config)
+    message = str(info.value)
+    assert "has 2 problems:" in message
+    assert (
+        "[zones] file = 'zones.gpkg': the file read with it, 'zones.gpkg-wal', is outside "
+        f"the project folder {folder} (a link to {tmp_path / 'elsewhere-wal'})"
+    ) in message
+    assert (
+        "[zones] file = 'zones.gpkg': the file read with it, 'zones.gpkg-shm', is not a "
+        "regular file (a named pipe, a device or a socket)"
+    ) in message
+
+
 def test_input_files_outside_are_read_when_the_project_allows_it(tmp_path):
     outside = tmp_path / "shared" / "zones.geojson"
     config = minimal_project(tmp_path / "project", "[project]\nallow_outside = true\n")

@@ -345,3 +345,28 @@ def test_a_postgis_store_changed_since_the_build_is_written_anew(
     assert "was changed since the build of" in said
     edited = in_store(postgis_url, f"SELECT count(*) FROM {reports} WHERE title = 'Edited in QGIS'")
     assert edited == [(0,)]
+
+
+def test_a_zone_renamed_in_the_shapefiles_dbf_alone_reads_every_input_again(tmp_path):
+    # QGIS saves a renamed zone into zones.dbf and leaves zones.shp as it was: the build
+    # sees the change and shows the new name
+    import geopandas as gpd
+
+    project = write_project(tmp_path / "project")
+    zones = gpd.read_file(project / "zones.geojson")
+    zones.to_file(project / "zones.shp", engine="pyogrio")
+    (project / "zones.geojson").unlink()
+    toml = project / "healthy-streets.toml"
+    toml.write_text(toml.read_text().replace('"zones.geojson"', '"zones.shp"'))
+    build(project)
+    shp = (project / "zones.shp").read_bytes()
+    dbf = (project / "zones.dbf").read_bytes()
+    assert dbf.count(b"Cowslip") == 1
+    (project / "zones.dbf").write_bytes(dbf.replace(b"Cowslip", b"Oxslips"))
+    said = build(project)
+    changed = "zones.shp's content changed (zones.dbf) since the build"
+    assert f"Reading every input: {changed}" in said
+    assert (project / "zones.shp").read_bytes() == shp
+    names = pd.read_csv(project / "out" / "tables" / "summary.csv")["name"].tolist()
+    assert "Oxslips" in names and "Cowslip" not in names
+    assert "Oxslips" in (project / "out" / "index.html").read_text(encoding="utf-8")

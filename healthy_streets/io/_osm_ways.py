@@ -103,6 +103,9 @@ PLACE_RECORD = np.dtype([("id", np.uint64), ("x", np.int32), ("y", np.int32)])
 #: libosmium's coordinate of a node with no place.
 _UNDEFINED = np.iinfo(np.int32).max
 _PRECISION = 10_000_000
+#: Degrees from the median of a file's nodes beyond which a node at latitude or longitude
+#: exactly 0 is taken as a coordinate misread (see :meth:`NodePlaces.stray_zeros`).
+STRAY_DEGREES = 5
 #: The lowest bytes of a 64-bit word, by how many are kept.
 _LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(9)], dtype=np.uint64)
 
@@ -162,12 +165,14 @@ class NodePlaces:
 
     def out_of_range(self) -> dict[int, str]:
         """Nodes whose coordinates lie beyond -180 to 180 or -90 to 90: id -> what they
-        are (such a node has no place, as libosmium's ``Location.valid()`` says)."""
+        are (such a node has no place, as libosmium's ``Location.valid()`` says); and nodes
+        at latitude or longitude exactly 0 far from the file's other nodes (see
+        :meth:`stray_zeros`), which are given no place here."""
         defined = (self.x != _UNDEFINED) & (self.y != _UNDEFINED)
         beyond = defined & (
             (np.abs(self.x) > 180 * _PRECISION) | (np.abs(self.y) > 90 * _PRECISION)
         )
-        return {
+        found = {
             int(n): f"lat {y / _PRECISION!r}, lon {x / _PRECISION!r}"
             for n, x, y in zip(
                 self.ids[beyond].tolist(),
@@ -176,6 +181,30 @@ class NodePlaces:
                 strict=True,
             )
         }
+        return found | self.stray_zeros(defined & ~beyond)
+
+    def stray_zeros(self, defined: np.ndarray) -> dict[int, str]:
+        """Nodes at latitude or longitude exactly 0 more than :data:`STRAY_DEGREES` from
+        the median of the file's nodes: id -> what they are. Such a place is what
+        libosmium makes of a coordinate it cannot hold (``lat="1e400"``, in a file converted
+        by osmium), not a street's: they are given no place."""
+        zero = defined & ((self.x == 0) | (self.y == 0))
+        if not zero.any():
+            return {}
+        x0, y0 = np.median(self.x[defined]), np.median(self.y[defined])
+        far = STRAY_DEGREES * _PRECISION
+        stray = zero & ((np.abs(self.x - x0) > far) | (np.abs(self.y - y0) > far))
+        found = {
+            int(n): f"lat {y / _PRECISION!r}, lon {x / _PRECISION!r}, far from the other nodes"
+            for n, x, y in zip(
+                self.ids[stray].tolist(),
+                self.x[stray].tolist(),
+                self.y[stray].tolist(),
+                strict=True,
+            )
+        }
+        self.x[stray] = self.y[stray] = _UNDEFINED
+        return found
 
 
 @dataclass

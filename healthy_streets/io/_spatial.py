@@ -25,6 +25,7 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import find_column, raise_special_file, read_table, refuse_non_data
+from healthy_streets.io._json_text import mend_json, needs_mending
 from healthy_streets.model.account import AccountBook
 
 
@@ -174,6 +175,12 @@ def list_layers(path: Path, *, source: str | None = None) -> list[str]:
 def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFrame, Format]:
     """Read a spatial file into a GeoDataFrame as it is (CRS as declared, may be None).
 
+    The rows are numbered from 1, as a GIS numbers features. A GeoJSON file whose text
+    holds NUL characters or bytes that are not UTF-8 is mended first (see
+    :mod:`healthy_streets.io._json_text`): ``frame.attrs["text_repairs"]`` names the
+    features repaired and ``frame.attrs["text_notes"]`` says the rest (see
+    :func:`~healthy_streets.io._common.note_reading`).
+
     Raises
     ------
     InputFileError
@@ -217,7 +224,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
         layer = named[layer.strip().casefold()]
     shapefile = fmt is SHAPEFILE or inner is SHAPEFILE
     encoding = _dbf_encoding(path, source) if shapefile else None
-    frame = _read_frame(path, source, layer, fmt, encoding)
+    mended = mend_json(path) if fmt is GEOJSON and needs_mending(path) else None
+    frame = _read_frame(path, source if mended is None else mended.data, layer, fmt, encoding)
     if (
         shapefile
         and encoding is None
@@ -228,6 +236,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
         frame = _read_frame(path, source, layer, fmt, encoding)
     if encoding is not None:
         frame.attrs["text_notes"] = [ENCODING_NOTES[encoding]]
+    if mended is not None:  # features numbered from 1, as the frame's rows are below
+        frame.attrs["text_repairs"], frame.attrs["text_notes"] = mended.repairs, mended.notes
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
         raise InputFileError(
             path, "The file has no geometry column.", fix="Export it again with its shapes."
@@ -239,9 +249,10 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
 
 
 def _read_frame(
-    path: Path, source: str, layer: str | None, fmt: Format, encoding: str | None
+    path: Path, source: str | bytes, layer: str | None, fmt: Format, encoding: str | None
 ) -> gpd.GeoDataFrame:
-    """The file as GDAL reads it, its text in ``encoding`` when one is given."""
+    """The file as GDAL reads it (or ``source``, its mended text), its text in ``encoding``
+    when one is given."""
     options = {} if encoding is None else {"encoding": encoding}
     try:
         with gdal_notes():
@@ -347,7 +358,7 @@ def _has_c1_controls(frame: pd.DataFrame) -> bool:
 
 
 def _read_past_broken_shapes(
-    source: str, layer: str | None, encoding: str | None = None
+    source: str | bytes, layer: str | None, encoding: str | None = None
 ) -> gpd.GeoDataFrame:
     """Read a file some of whose shapes GEOS refuses (a line of one point): those rows get
     no geometry, and ``attrs["geometry_problems"]`` says why (by position from 0)."""

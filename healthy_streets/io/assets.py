@@ -358,7 +358,7 @@ def read_assets(
         path=path,
     )
     record_guesses(book, roles, coordinates)
-    if how_read is not None:
+    if how_read is not None:  # text repaired (a CSV's rows, a GeoJSON's features), notes
         note_reading(how_read, book, kept=assets.index)
     return book.result(conform(assets, ASSETS), rows_in)
 

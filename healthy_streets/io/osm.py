@@ -24,13 +24,14 @@ import contextlib
 import gzip
 import itertools
 import logging
+import math
 import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 import geopandas as gpd
 import networkx as nx
@@ -445,11 +446,17 @@ class _UnreadableCoordinatesError(Exception):
 
 def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSource]:
     """Run ``read`` over an OSM file; when libosmium refuses the file for a node's
-    coordinates (``lat="nan"``), run it again over a copy whose such nodes have none.
+    coordinates (``lat="nan"``, ``lat=""``), run it again over a copy whose such nodes have
+    none. An XML file with a coordinate written with an exponent (``lat="1e400"``, which
+    libosmium reads as 0 without a word) is read through that copy from the start: there,
+    such a coordinate in range is written out in full and one out of range is taken off.
 
     Returns ``read``'s result and the source it read (its ``bad_nodes`` say which nodes
     lost their coordinates).
     """
+    if _is_xml(path) and _has_exponent(path):  # libosmium may read it as 0, unsaid
+        source = _without_bad_coordinates(path)
+        return read(source), source
     try:
         source = OsmSource(path)
         return read(source), source
@@ -518,6 +525,28 @@ _NODE_TAG = re.compile(rb"""<node\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _COORDINATE = re.compile(rb"""\s(lat|lon)\s*=\s*("[^"]*"|'[^']*')""")
 _NODE_ID = re.compile(rb"""\sid\s*=\s*["']\s*(-?\d{1,19})\s*["']""")
 _NUMBER = re.compile(rb"-?(?:\d{1,3}(?:\.\d{0,15})?|\.\d{1,15})")
+_EXPONENT_NUMBER = re.compile(rb"[-+]?(?:\d+(?:\.\d*)?|\.\d+)[eE][-+]?\d+")
+#: A node's coordinate written with an exponent, looked for before libosmium reads the file
+#: (what else it finds, a header's ``minlat="1e-5"``, only sends the file the mended way).
+_EXPONENT = re.compile(rb"""l(?:at|on)\s*=\s*["'][^"'<>]{0,40}[eE]""")
+#: The extract's box in the file's header: only a hint, which libosmium refuses whole
+#: files for (``minlat="nan"``); left out of the mended copy.
+_BOUNDS = re.compile(rb"<bounds\b[^>]*?(?:/>|>\s*</bounds\s*>)")
+
+
+def _has_exponent(path: Path) -> bool:
+    """Whether a node's coordinate in the XML of ``path`` (compressed or not) is written
+    with an exponent; read a block at a time."""
+    tail = b""
+    try:
+        with _open_xml(path) as handle:
+            while block := handle.read(1 << 22):
+                if _EXPONENT.search(block) or _EXPONENT.search(tail + block[:64]):
+                    return True
+                tail = block[-64:]
+    except (OSError, EOFError, ValueError):  # damaged: libosmium says what is wrong
+        return False
+    return False
 
 
 def _without_bad_coordinates(path: Path) -> OsmSource:
@@ -536,8 +565,11 @@ def _without_bad_coordinates(path: Path) -> OsmSource:
     def mend(match: re.Match[bytes]) -> bytes:
         tag = match[0]
         values = {m[1].decode(): m[2][1:-1] for m in _COORDINATE.finditer(tag)}
-        if all(_readable(v) for v in values.values()):
-            return tag
+        plain = {k: _plain(v) for k, v in values.items()}
+        if all(v is not None for v in plain.values()):
+            if plain == values:
+                return tag
+            return _COORDINATE.sub(lambda m: b' %s="%s"' % (m[1], plain[m[1].decode()]), tag)
         node = _NODE_ID.search(tag)
         if node is not None:
             bad[int(node[1])] = ", ".join(
@@ -545,12 +577,31 @@ def _without_bad_coordinates(path: Path) -> OsmSource:
             )
         return _COORDINATE.sub(b"", tag)
 
-    data = _NODE_TAG.sub(mend, raw)
+    data = _NODE_TAG.sub(mend, _BOUNDS.sub(b"", raw))
     return OsmSource(path, data, bad)
 
 
-def _readable(value: bytes) -> bool:
-    return _NUMBER.fullmatch(value) is not None and abs(float(value)) <= 180
+def _open_xml(path: Path) -> IO[bytes]:
+    """The XML of ``path``, read through bzip2 or gzip when it is compressed."""
+    with path.open("rb") as handle:
+        magic = handle.read(3)
+    if magic == b"BZh":
+        return bz2.open(path, "rb")
+    if magic.startswith(b"\x1f\x8b"):
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    return path.open("rb")
+
+
+def _plain(value: bytes) -> bytes | None:
+    """A coordinate as libosmium reads it right: as it is, a number of up to three digits
+    before the point; written out in full, one with an exponent (``5.365e1``); else
+    ``None`` (not a number, or beyond -180 to 180)."""
+    if _NUMBER.fullmatch(value) is not None:
+        return value if abs(float(value)) <= 180 else None
+    if _EXPONENT_NUMBER.fullmatch(value) is None:
+        return None
+    number = float(value)
+    return f"{number:.7f}".encode() if math.isfinite(number) and abs(number) <= 180 else None
 
 
 def lonlat_window(

@@ -52,6 +52,7 @@ from healthy_streets.io._coords import (
     find_coordinate_columns,
     points_from_table,
 )
+from healthy_streets.io._json_text import mend_text, repair_sentence
 from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
 from healthy_streets.io.assets import read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
@@ -647,11 +648,14 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     path = _check_reports_file(path)
     decoded = decode_text(path)
     records = _open311_records(path, decoded.text)
+    # a NUL written \u0000 in a text: removed, and the request's repair says so
+    mended = {n: mend_text(r, runs=False) for n, r in enumerate(records, start=1)}
     table = pd.DataFrame.from_records(records).astype("object")
     table = table.where(table.notna(), None).map(lambda v: None if v is None else str(v))
     table.index = pd.RangeIndex(1, len(table) + 1)
     table = blank_cells(table)
     table.attrs["text_notes"] = decoded.notes()
+    table.attrs["text_repairs"] = {n: repair_sentence(f) for n, f in mended.items() if f}
     return _reports_from_table(path, table, _header_roles(OPEN311_COLUMNS), **options)
 
 
