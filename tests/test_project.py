@@ -385,7 +385,7 @@ def test_the_evaluation_takes_one_category_or_several(tmp_path):
     for value, problem in (
         ("[1, 2]", "[evaluation] category = [1, 2] should be a category or a list of them"),
         ("[]", "[evaluation] category = [] should be a category or a list of them"),
-        ('["litter", "dogs"]', "[evaluation] 'dogs' is not a report category"),
+        ('["litter", "dgs"]', "[evaluation] 'dgs' is not a report category"),
     ):
         config = minimal_project(tmp_path / "c", f"[evaluation]\ncategory = {value}\n")
         with pytest.raises(ProjectFileError) as info:

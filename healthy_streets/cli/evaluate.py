@@ -9,7 +9,6 @@ import click
 from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
 from healthy_streets.cli._report import say, show
 from healthy_streets.cli.options import category_opt, overwrite_opt
-from healthy_streets.model.taxonomy import REPORT_CATEGORIES
 from healthy_streets.model.vocabulary import ADJUSTMENTS, CONTROLS
 
 
@@ -28,6 +27,8 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
 
 def _line(zone_id: object, row: Any, *, several: bool) -> str:
     """A zone's verdict as printed, with the category when several were evaluated."""
+    from healthy_streets.model.taxonomy import REPORT_CATEGORIES  # not at start-up: --help
+
     what = f"{row['name']} ({zone_id}"
     what += f", {REPORT_CATEGORIES[row['category']].lower()})" if several else ")"
     return f"{what}: {row['verdict']}"
