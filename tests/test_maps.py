@@ -264,6 +264,20 @@ def test_each_report_category_has_its_shape_in_the_legend_and_on_the_map(layers)
     assert f'<circle cx="0" cy="0" r="1" fill="{REPORT_COLOURS["dog_fouling"]}"' in page
 
 
+def test_the_assets_legend_shows_each_categorys_pictogram_on_the_ink(layers):
+    from healthy_streets.maps.style import ASSET_INK, ASSET_SYMBOLS, pictogram_svg
+
+    page = render(layers)
+    row = page[page.index('data-hs-asset-row="bench"') :]
+    row = row[: row.index("</li>")]
+    assert pictogram_svg("bench") in row and "Benches and places to rest" in row
+    # the marker drawn (built in the browser from the layer's categories): the same ink
+    # and pictogram
+    layer = page[page.index("HS.assetLayer(") :]
+    layer = layer[: layer.index("</script>")]
+    assert ASSET_INK in layer and ASSET_SYMBOLS["bench"] in layer
+
+
 def test_a_phone_may_zoom_the_page(layers):
     page = render(layers)
     assert "user-scalable=no" not in page and "maximum-scale" not in page

@@ -8,6 +8,13 @@ too). Report categories must stay at least that far from each other and from eve
 colour under every simulation, and they have a shape each as well. The old palette's
 closest categories were 5.1 apart (fly-tipping against abandoned vehicles, deuteranopia)
 and speeding was the 20 mph blue itself.
+
+Across the whole map (:data:`GROUPS`), every pair of colours a reader must tell apart clears
+the same bar; :data:`EXEMPT` names the pairs of groups that need not, and why. Community
+assets share one ink (white pictograms tell them apart), so the ink is checked against every
+report colour, speed band, the gap highlight and every heat stop. With the old palette of a
+colour per asset category, 32 report-against-asset pairs failed (speeding against the bench's
+brown: 2.4 under deuteranopia).
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import numpy as np
 import pytest
 
 from healthy_streets.maps.style import (
-    ASSET_COLOURS,
+    ASSET_INK,
+    ASSET_SYMBOLS,
+    GAP_STYLE,
     HEAT_GRADIENT,
     REPORT_COLOURS,
     REPORT_SHAPES,
@@ -101,11 +110,81 @@ def test_report_categories_never_look_like_a_speed_limit(vision):
     assert gaps[closest] >= BAR, (closest, round(gaps[closest], 1))
 
 
-def test_dog_fouling_is_not_the_bench_nor_the_bin_and_speeding_is_not_20_mph():
+#: Every colour on the map that stands for something, by group.
+GROUPS: dict[str, dict[str, str]] = {
+    "report": dict(REPORT_COLOURS),
+    "asset": {"asset ink": ASSET_INK},
+    "speed": SPEED_COLOURS,
+    "gap": {"20mph gap": str(GAP_STYLE["color"])},
+    "heat": {f"heat {at:g}": colour for at, colour in HEAT_GRADIENT.items()},
+}
+
+#: Pairs of groups whose colours need not clear the bar against each other, and why.
+EXEMPT: dict[frozenset[str], str] = {
+    frozenset({"speed"}): "the speed bands are the bar itself, and differ in width and dash",
+    frozenset({"heat"}): "one continuous ramp, read as more or fewer, never as categories",
+    frozenset({"heat", "speed"}): (
+        "an area under lines that carry width and dash: its own test below holds the ramp's "
+        "ends 20 and every step 9 from each speed colour"
+    ),
+    frozenset({"heat", "report"}): (
+        "the heat map is those same reports blurred into an area; a report's point on it "
+        "is a shape with a dark outline, and the legend shows them as points or heat"
+    ),
+}
+
+
+def pairs_to_tell_apart(groups: dict[str, dict[str, str]]) -> list[tuple[str, str, str, str]]:
+    """(name, colour, name, colour) for every pair of colours across ``groups`` that a
+    reader must tell apart (those of :data:`EXEMPT` left out)."""
+    colours = [(g, name, c) for g, members in groups.items() for name, c in members.items()]
+    return [
+        (n1, c1, n2, c2)
+        for (g1, n1, c1), (g2, n2, c2) in itertools.combinations(colours, 2)
+        if frozenset({g1, g2}) not in EXEMPT
+    ]
+
+
+def closest_pair(groups: dict[str, dict[str, str]], vision: str) -> tuple[float, str, str]:
+    """The closest pair to tell apart under ``vision``: (ΔE00, name, name)."""
+    pairs = pairs_to_tell_apart(groups)
+    return min((difference(c1, c2, vision), n1, n2) for n1, c1, n2, c2 in pairs)
+
+
+@pytest.mark.parametrize("vision", VISIONS)
+def test_every_pair_a_reader_must_tell_apart_clears_the_bar(vision):
+    gap, first, second = closest_pair(GROUPS, vision)
+    assert gap >= BAR, (first, second, round(gap, 1))
+
+
+def test_the_pairs_checked_are_every_pair_across_the_map():
+    # 13 reports, 1 ink, 4 speed bands, 1 gap, 5 heat stops: 24 colours, 276 pairs, of
+    # which 6 speed-speed, 10 heat-heat, 20 heat-speed and 65 heat-report are exempt
+    assert len(pairs_to_tell_apart(GROUPS)) == 276 - 6 - 10 - 20 - 65
+    names = {n for pair in pairs_to_tell_apart(GROUPS) for n in pair[::2]}
+    assert {"asset ink", "20mph gap", "heat 1", *REPORT_COLOURS, *SPEED_COLOURS} <= names
+
+
+def test_the_old_palette_fails_the_same_test():
+    # one colour per asset category, and the old gap pink: (some of) the old values
+    old = dict(GROUPS)
+    old["asset"] = {"bench": "#8c510a", "health": "#b2182b", "bus_stop": "#d6604d"}
+    old["gap"] = {"20mph gap": "#CC79A7"}
+    old["report"] = {**REPORT_COLOURS, "speeding": "#bb1100", "abandoned_vehicle": "#bb99bb"}
+    assert closest_pair(old, "deuteranopia")[1:] == ("speeding", "bench")
+    assert closest_pair(old, "deuteranopia")[0] < 2.5
+    assert closest_pair(old, "tritanopia")[0] < 5  # speeding against health
+    assert difference(old["gap"]["20mph gap"], band("unknown").colour, "deuteranopia") < BAR
+
+
+def test_assets_are_told_apart_by_their_pictograms():
+    assert len(set(ASSET_SYMBOLS.values())) == len(ASSET_SYMBOLS)
+
+
+def test_speeding_is_not_20_mph_and_dog_fouling_is_not_an_asset():
     for vision in VISIONS:
-        assert difference(REPORT_COLOURS["dog_fouling"], ASSET_COLOURS["bench"], vision) > 25
-        assert difference(REPORT_COLOURS["dog_fouling"], ASSET_COLOURS["bin"], vision) > 25
         assert difference(REPORT_COLOURS["speeding"], band("20").colour, vision) > 25
+        assert difference(REPORT_COLOURS["dog_fouling"], ASSET_INK, vision) > 25
 
 
 def _ramp(steps: int) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ import healthy_streets as hs
 from healthy_streets.cli import main
 from healthy_streets.io.styles import STYLE_NAME, STYLED_LAYERS, qml_style, sld_style
 from healthy_streets.maps.meeting import ZONE_STYLES
-from healthy_streets.maps.style import ASSET_COLOURS, REPORT_COLOURS, SPEED_BANDS
+from healthy_streets.maps.style import ASSET_INK, REPORT_COLOURS, SPEED_BANDS, pictogram_svg
 from healthy_streets.store import open_store, store_update
 
 from conftest import SAMPLE, sample_project
@@ -177,8 +178,31 @@ def test_assets_of_points_and_areas_get_markers_and_fills():
     assert kinds == {"marker", "fill"}
     only_points = ET.fromstring(qml_style("assets", geometry_type="POINT"))
     assert {s.get("type") for s in only_points.iter("symbol")} == {"marker"}
-    colours = set(qml_options(qml, "color"))
-    assert rgba(ASSET_COLOURS["park"]) in colours and rgba(ASSET_COLOURS["park"], 89) in colours
+    assert rgba(ASSET_INK, 89) in set(qml_options(qml, "color"))  # areas: a fill of the ink
+
+
+def test_assets_are_the_meeting_maps_pictograms():
+    root = ET.fromstring(qml_style("assets", geometry_type="GEOMETRY"))
+    symbols = {s.get("name"): s for s in root.iter("symbol")}
+    points, areas = root.find("renderer-v2/rules").findall("rule")
+
+    def pictograms(rule):
+        found = [
+            base64.b64decode(o.get("value").removeprefix("base64:")).decode()
+            for o in symbols[rule.get("symbol")].iter("Option")
+            if o.get("name") == "name" and o.get("value", "").startswith("base64:")
+        ]
+        assert len(found) == 1, rule.get("label")
+        return found[0]
+
+    for group in (points, areas):  # areas: the pictogram at the centre of the ink fill
+        by_filter = {r.get("filter"): pictograms(r) for r in group.findall("rule")}
+        assert by_filter["\"category\" = 'bench'"] == pictogram_svg("bench")
+        assert by_filter["ELSE"] == pictogram_svg("other")
+        assert len(set(by_filter.values())) == len(by_filter)  # a pictogram each
+    sld = ET.fromstring(sld_style("assets", geometry_type="POINT"))
+    inline = [base64.b64decode(e.text).decode() for e in sld.iter(f"{SE}InlineContent")]
+    assert pictogram_svg("bench") in inline and len(set(inline)) == len(inline)
 
 
 @pytest.mark.parametrize("layer", STYLED_LAYERS)

@@ -9,8 +9,9 @@ as the layer's default: QGIS applies it when the layer is opened.
   from :data:`healthy_streets.maps.style.SPEED_BANDS`), paths thin and grey;
 * ``zones``: implemented zones drawn solid, proposed ones dashed, others dotted (the
   meeting map's :data:`~healthy_streets.maps.meeting.ZONE_STYLES`);
-* ``assets``: a marker (or, for areas, a fill) of each category's colour
-  (:data:`~healthy_streets.maps.style.ASSET_COLOURS`);
+* ``assets``: each category's pictogram on the asset ink, the meeting map's own marker
+  (:func:`~healthy_streets.maps.style.pictogram_svg`, embedded in the style), and for areas
+  a fill of the ink with the pictogram at the centre;
 * ``reports``: each category's colour and shape (:data:`~healthy_streets.maps.style.
   REPORT_COLOURS`, :data:`~healthy_streets.maps.style.REPORT_SHAPES`).
 
@@ -30,6 +31,7 @@ it but not made the default: the council's choice stands.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import logging
 import sqlite3
@@ -42,13 +44,14 @@ from xml.etree import ElementTree as ET
 
 from healthy_streets._version import __version__
 from healthy_streets.maps.style import (
-    ASSET_COLOURS,
+    ASSET_INK,
     PATH_STYLE,
     REPORT_COLOURS,
     REPORT_SHAPES,
     SPEED_BANDS,
     STATUS_WORDS,
     ZONE_STYLES,
+    pictogram_svg,
 )
 from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES
 
@@ -122,10 +125,22 @@ class _Line:
 
 
 @dataclass(frozen=True)
+class _Pictogram:
+    """An asset category's marker: the meeting map's SVG pictogram."""
+
+    category: str
+    size_px: float = 24.0
+
+    def svg_base64(self) -> str:
+        return base64.b64encode(pictogram_svg(self.category).encode("utf-8")).decode("ascii")
+
+
+@dataclass(frozen=True)
 class _Fill:
     colour: str
     opacity: float
     outline: _Line
+    centre: _Pictogram | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,9 @@ class _Marker:
     size_mm: float = 3.2
 
 
+_Symbol = _Line | _Fill | _Marker | _Pictogram
+
+
 @dataclass(frozen=True)
 class _Rule:
     """One class of a layer: its legend label, its filter (``None``: every feature no other
@@ -142,7 +160,7 @@ class _Rule:
 
     label: str
     where: tuple[Any, ...] | None
-    symbol: _Line | _Fill | _Marker
+    symbol: _Symbol
 
 
 def _dash(text: str | None) -> tuple[float, ...]:
@@ -234,12 +252,24 @@ def _category_rules(
     return rules
 
 
+def _asset_rules() -> list[_Rule]:
+    """Each asset category's pictogram (``other`` takes the rest)."""
+    rules = [
+        _Rule(label, ("equals", "category", key), _Pictogram(key))
+        for key, label in ASSET_CATEGORIES.items()
+        if key != "other"
+    ]
+    rules.append(_Rule(ASSET_CATEGORIES.get("other", "Other"), None, _Pictogram("other")))
+    return rules
+
+
 def _area_rules(rules: list[_Rule]) -> list[_Rule]:
-    """Fills of each category's colour, for the areas of a layer of points and areas."""
+    """For the areas of the asset layer: a fill of the ink, the category's pictogram at the
+    centre."""
     out = []
     for rule in rules:
-        colour = rule.symbol.colour
-        fill = _Fill(colour, 0.35, _Line(colour, 2.0))
+        centre = rule.symbol if isinstance(rule.symbol, _Pictogram) else None
+        fill = _Fill(ASSET_INK, 0.35, _Line(ASSET_INK, 2.0), centre)
         out.append(_Rule(rule.label, rule.where, fill))
     return out
 
@@ -252,7 +282,7 @@ def _rules(layer: str) -> list[_Rule]:
     if layer == "zones":
         return _zone_rules()
     if layer == "assets":
-        return _category_rules(ASSET_COLOURS, ASSET_CATEGORIES)
+        return _asset_rules()
     if layer == "reports":
         return _category_rules(REPORT_COLOURS, REPORT_CATEGORIES, shapes=REPORT_SHAPES)
     raise ValueError(f"There is no style for the layer {layer!r}; styled: {STYLED_LAYERS}.")
@@ -343,8 +373,34 @@ def _line_options(line: _Line) -> dict[str, str]:
     return options
 
 
-def _qml_symbol(parent: ET.Element, name: str, symbol: _Line | _Fill | _Marker) -> None:
-    kind = {_Line: "line", _Fill: "fill", _Marker: "marker"}[type(symbol)]
+def _qml_layer(parent: ET.Element, kind: str) -> ET.Element:
+    layer = ET.SubElement(parent, "layer", {"class": kind, "enabled": "1"})
+    layer.set("locked", "0")
+    layer.set("pass", "0")
+    return layer
+
+
+def _qml_pictogram(parent: ET.Element, pictogram: _Pictogram) -> None:
+    """An SVG marker layer with the pictogram embedded (QGIS reads ``base64:`` names)."""
+    _option_map(
+        _qml_layer(parent, "SvgMarker"),
+        {
+            "name": "base64:" + pictogram.svg_base64(),
+            "angle": "0",
+            "fixedAspectRatio": "0",
+            "offset": "0,0",
+            "offset_unit": "MM",
+            "scale_method": "diameter",
+            "size": _mm(pictogram.size_px),
+            "size_unit": "MM",
+            "vertical_anchor_point": "1",
+            "horizontal_anchor_point": "1",
+        },
+    )
+
+
+def _qml_symbol(parent: ET.Element, name: str, symbol: _Symbol) -> None:
+    kind = {_Line: "line", _Fill: "fill", _Marker: "marker", _Pictogram: "marker"}[type(symbol)]
     element = ET.SubElement(
         parent,
         "symbol",
@@ -378,6 +434,15 @@ def _qml_symbol(parent: ET.Element, name: str, symbol: _Line | _Fill | _Marker) 
         outline.set("locked", "0")
         outline.set("pass", "0")
         _option_map(outline, _line_options(symbol.outline))
+        if symbol.centre is not None:
+            centroid = _qml_layer(element, "CentroidFill")
+            _option_map(
+                centroid,
+                {"point_on_surface": "1", "point_on_all_parts": "1", "clip_points": "0"},
+            )
+            _qml_symbol(centroid, f"@{name}@2", symbol.centre)
+    elif isinstance(symbol, _Pictogram):
+        _qml_pictogram(element, symbol)
     else:
         shape, angle = _QGIS_SHAPES.get(symbol.shape, ("circle", 0))
         marker = ET.SubElement(element, "layer", {"class": "SimpleMarker", "enabled": "1"})
@@ -533,7 +598,16 @@ def _stroke(parent: ET.Element, line: _Line) -> None:
         )
 
 
-def _sld_symbolizer(parent: ET.Element, symbol: _Line | _Fill | _Marker) -> None:
+def _sld_pictogram(parent: ET.Element, pictogram: _Pictogram) -> None:
+    """A point symbolizer showing the pictogram's SVG, inline (SE 1.1 ``InlineContent``)."""
+    graphic = _se(_se(parent, "PointSymbolizer"), "Graphic")
+    external = _se(graphic, "ExternalGraphic")
+    _se(external, "InlineContent", pictogram.svg_base64(), encoding="base64")
+    _se(external, "Format", "image/svg+xml")
+    _se(graphic, "Size", f"{pictogram.size_px:g}")
+
+
+def _sld_symbolizer(parent: ET.Element, symbol: _Symbol) -> None:
     if isinstance(symbol, _Line):
         _stroke(_se(parent, "LineSymbolizer"), symbol)
     elif isinstance(symbol, _Fill):
@@ -542,6 +616,10 @@ def _sld_symbolizer(parent: ET.Element, symbol: _Line | _Fill | _Marker) -> None
         _se(fill, "SvgParameter", symbol.colour.lower(), name="fill")
         _se(fill, "SvgParameter", f"{symbol.opacity:g}", name="fill-opacity")
         _stroke(polygon, symbol.outline)
+        if symbol.centre is not None:
+            _sld_pictogram(parent, symbol.centre)
+    elif isinstance(symbol, _Pictogram):
+        _sld_pictogram(parent, symbol)
     else:
         name, angle = _SLD_SHAPES.get(symbol.shape, ("circle", 0))
         graphic = _se(_se(parent, "PointSymbolizer"), "Graphic")

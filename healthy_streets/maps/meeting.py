@@ -51,7 +51,7 @@ from healthy_streets.maps.elements import (
 )
 from healthy_streets.maps.since_last import since_last_marks
 from healthy_streets.maps.style import (
-    ASSET_COLOURS,
+    ASSET_INK,
     ASSET_SYMBOLS,
     BASEMAP_STYLES,
     GAP_STYLE,
@@ -65,6 +65,7 @@ from healthy_streets.maps.style import (
     STATUS_WORDS,
     ZONE_STYLES,
     leaflet_style,
+    pictogram_svg,
     speed_band,
 )
 from healthy_streets.model.build import Layers
@@ -417,7 +418,7 @@ def draw_map(
             "Added at this meeting",
             [
                 _row(
-                    _pictogram_symbol(ASSET_COLOURS["other"], ASSET_SYMBOLS["other"], dashed=True),
+                    _pictogram_symbol("other", dashed=True),
                     "Places added on this computer",
                     Markup('<span data-hs-additions-count="">0</span>'),
                     layer="additions",
@@ -657,16 +658,9 @@ def _shape_symbol(colour: str, shape: str, size: int = 20) -> Markup:
     )
 
 
-def _pictogram_symbol(colour: str, symbol: str, *, dashed: bool = False) -> Markup:
-    return html(
-        '<svg width="24" height="24" viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" '
-        'cy="16" r="14.5" fill="{colour}" stroke="{ring}" stroke-width="2.5"{dash}/>'
-        '<path d="{symbol}" fill="#fff" fill-rule="evenodd" transform="translate(4 4)"/></svg>',
-        colour=colour,
-        ring="#000" if dashed else "#fff",
-        dash=Markup(' stroke-dasharray="4 3"') if dashed else Markup(""),
-        symbol=symbol,
-    )
+def _pictogram_symbol(category: str, *, dashed: bool = False) -> Markup:
+    # style.pictogram_svg formats only the palette's constants, never data
+    return Markup(pictogram_svg(category, dashed=dashed))
 
 
 def _ramp_symbol() -> Markup:
@@ -895,7 +889,7 @@ def _add_streets(fmap: folium.Map, streets: gpd.GeoDataFrame, legend: _Legend) -
 
 def _asset_categories() -> list[dict[str, str]]:
     return [
-        {"key": k, "label": label, "colour": ASSET_COLOURS[k], "symbol": ASSET_SYMBOLS[k]}
+        {"key": k, "label": label, "colour": ASSET_INK, "symbol": ASSET_SYMBOLS[k]}
         for k, label in ASSET_CATEGORIES.items()
     ]
 
@@ -931,7 +925,7 @@ def _add_assets(fmap: folium.Map, assets: gpd.GeoDataFrame, legend: _Legend) -> 
         "Community assets",
         [
             _category_row(
-                _pictogram_symbol(every[k]["colour"], every[k]["symbol"]),
+                _pictogram_symbol(k),
                 "asset",
                 k,
                 every[k]["label"],

@@ -2,7 +2,13 @@
 
 Speed limits use the Okabe–Ito palette, which readers with the common colour-vision
 deficiencies can tell apart, and every band also differs in line width and dash so that the
-map still reads in greyscale print or on a washed-out projector.
+map still reads in greyscale print or on a washed-out projector. Report categories keep
+saturated colours of their own, each with a shape as well; community assets are one family
+apart from them, white pictograms on one dark ink, told apart by pictogram and legend text.
+Every colour a reader must tell from another (reports, the asset ink, speed bands, the
+20mph-gap highlight, the heat map's stops) is at least CIEDE2000 12.5 apart under simulated
+deuteranopia, protanopia and tritanopia: ``tests/test_style.py`` lists the pairs and the
+few exempt ones, and ``docs/maps.md`` the measured minima.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from dataclasses import dataclass
 from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
-    "ASSET_COLOURS",
+    "ASSET_GLYPH",
+    "ASSET_INK",
+    "ASSET_SYMBOLS",
+    "GAP_STYLE",
     "HEAT_GRADIENT",
     "REPORT_COLOURS",
     "REPORT_SHAPES",
@@ -22,6 +31,7 @@ __all__ = [
     "STATUS_WORDS",
     "ZONE_STYLES",
     "SpeedBand",
+    "pictogram_svg",
     "speed_band",
 ]
 
@@ -64,52 +74,36 @@ def leaflet_style(key: str) -> dict[str, object]:
     return style
 
 
-# Category colours: distinct hues from the Okabe–Ito and Tol palettes; symbols differ too.
-ASSET_COLOURS: dict[str, str] = {
-    "bench": "#8c510a",
-    "park": "#1b7837",
-    "playground": "#c51b7d",
-    "school": "#2166ac",
-    "community_centre": "#762a83",
-    "library": "#4d4d4d",
-    "place_of_worship": "#5e3c99",
-    "health": "#b2182b",
-    "shop_cafe": "#e08214",
-    "allotment": "#5aae61",
-    "sport_leisure": "#01665e",
-    "bin": "#35978f",
-    "tree": "#4d9221",
-    "crossing": "#000000",
-    "bus_stop": "#d6604d",
-    "toilets": "#4393c3",
-    "community_group": "#9970ab",
-    "defibrillator": "#d7191c",
-    "drinking_water": "#2c7fb8",
-    "grit_bin": "#b8860b",
-    "heritage": "#7b3294",
-    "public_service": "#053061",
-    "street_service": "#a50026",
-    "other": "#878787",
-}
+#: Every community asset's marker: a disc of this dark warm grey ("ink") with its category's
+#: pictogram (:data:`ASSET_SYMBOLS`) in white on it (7.2:1 contrast). Assets are one family
+#: told apart by their pictograms and the legend's words, so that no asset can be mistaken for
+#: a report, a speed limit, the 20mph-gap highlight or the heat map: the ink is at least
+#: ΔE00 12.5 from each of them under simulated deuteranopia, protanopia and tritanopia
+#: (``tests/test_style.py``).
+ASSET_INK = "#585850"
+#: The white of the pictograms, and of the ring round each asset's disc.
+ASSET_GLYPH = "#ffffff"
 
 #: Report categories' colours, chosen so that every pair, and every category against every
-#: speed colour, stays at least as far apart (CIEDE2000) as the speed palette's own closest
-#: pair under simulated deuteranopia, protanopia and tritanopia (``tests/test_style.py``
-#: measures it). Each category also has its own shape (:data:`REPORT_SHAPES`).
+#: speed colour, the asset ink (:data:`ASSET_INK`) and the 20mph-gap highlight
+#: (:data:`GAP_STYLE`), stays at least as far apart (CIEDE2000) as the speed palette's own
+#: closest pair under simulated deuteranopia, protanopia and tritanopia
+#: (``tests/test_style.py`` measures it). Each category also has its own shape
+#: (:data:`REPORT_SHAPES`); "other" is white, drawn with the same dark outline.
 REPORT_COLOURS: dict[str, str] = {
-    "dog_fouling": "#22ffbb",
+    "dog_fouling": "#18ffb8",
     "litter": "#eeccff",
     "fly_tipping": "#3300cc",
     "speeding": "#bb1100",
     "potholes": "#440022",
     "street_lighting": "#ccff66",
-    "graffiti": "#8899ff",
-    "vegetation": "#00bb88",
-    "abandoned_vehicle": "#bb99bb",
+    "graffiti": "#7890ff",
+    "vegetation": "#987058",
+    "abandoned_vehicle": "#c098c0",
     "noise": "#004455",
     "pests": "#770011",
     "pollution": "#000055",
-    "other": "#665555",
+    "other": "#ffffff",
 }
 
 #: Each report category's marker shape (see :data:`SHAPES`): the second cue, so that no
@@ -198,8 +192,8 @@ HEAT_GRADIENT: dict[float, str] = {
     1.0: "#441122",
 }
 
-#: Pictograms drawn white on each asset category's colour: SVG path data in a 24 x 24 box.
-#: Shapes differ as well as colours, so categories can be told apart without colour.
+#: Pictograms drawn white on the asset ink: SVG path data in a 24 x 24 box. The shapes
+#: alone tell the asset categories apart (all share :data:`ASSET_INK`).
 ASSET_SYMBOLS: dict[str, str] = {
     "bench": "M3 8h18v2.5H3zM3 12h18v2.5H3zM5 14h2.2v6H5zM16.8 14H19v6h-2.2z",
     "park": "M12 2C8 2 5 5 5 9c0 3 2 5.3 5 6v7h4v-7c3-.7 5-3 5-6 0-4-3-7-7-7z",
@@ -241,11 +235,43 @@ ASSET_SYMBOLS: dict[str, str] = {
     "other": "M12 6.5a5.5 5.5 0 1 1 0 11 5.5 5.5 0 0 1 0-11z",
 }
 
+
+def pictogram_svg(category: str, *, size: int = 24, dashed: bool = False) -> str:
+    """An asset category's marker as a standalone SVG document: the ink disc, a ring, and
+    the category's white pictogram.
+
+    Parameters
+    ----------
+    category
+        A key of :data:`ASSET_SYMBOLS`.
+    size
+        Width and height in pixels.
+    dashed
+        A dashed black ring (a place added at the meeting) instead of the white one.
+
+    Returns
+    -------
+    str
+        SVG markup; the meeting map's legend and the QGIS and SLD styles embed it.
+    """
+    ring = "#000000" if dashed else ASSET_GLYPH
+    dash = ' stroke-dasharray="4 3"' if dashed else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+        f'viewBox="0 0 32 32" aria-hidden="true"><circle cx="16" cy="16" r="14.5" '
+        f'fill="{ASSET_INK}" stroke="{ring}" stroke-width="2.5"{dash}/>'
+        f'<path d="{ASSET_SYMBOLS[category]}" '
+        f'fill="{ASSET_GLYPH}" fill-rule="evenodd" transform="translate(4 4)"/></svg>'
+    )
+
+
 #: Report statuses in the order the map encodes them, with their plain words.
 REPORT_STATUSES: dict[str, str] = {"open": "Open", "fixed": "Fixed", "closed": "Closed"}
 
-#: The highlight drawn under streets where the council's zones and OSM disagree.
-GAP_STYLE = {"color": "#CC79A7", "weight": 14, "opacity": 0.55, "lineCap": "round"}
+#: The highlight drawn under streets where the council's zones and OSM disagree: a pale sage
+#: that is no speed colour, no report colour, not the asset ink and not on the heat ramp
+#: (at least ΔE00 12.5 from each under every simulation, ``tests/test_style.py``).
+GAP_STYLE = {"color": "#98c0b0", "weight": 14, "opacity": 0.7, "lineCap": "round"}
 
 #: The drawn background: OpenStreetMap's green spaces, water and railways.
 BASEMAP_STYLES: dict[str, dict[str, object]] = {
