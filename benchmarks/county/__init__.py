@@ -20,12 +20,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-
 __all__ = ["FILES", "SCALES", "Scale", "generate_county"]
 
 SEED = 20261215
 #: Bump when the generator's output changes, so cached counties are made again.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def generate_county(
     was made by this generator with this seed is kept as it is."""
     from ._layout import spread, tiles
     from ._osm import write_osm
-    from ._tables import write_assets, write_project, write_reports, write_zones
+    from ._tables import town_centre, write_assets, write_project, write_reports, write_zones
 
     scale = SCALES[name]
     out = Path(folder)
@@ -93,7 +92,8 @@ def generate_county(
     counts = write_osm(chosen, houses, [out / FILES["pbf"], out / FILES["xml"]], seed=seed)
     counts["zones"] = write_zones(chosen, scale.zones, out / FILES["zones"], seed=seed)
     counts["assets"] = write_assets(chosen, scale.assets, out / FILES["assets"], seed=seed)
-    counts["reports"] = write_reports(chosen, scale.reports, out / FILES["reports"], seed=seed)
+    centre = town_centre(chosen, scale.zones)
+    counts |= write_reports(chosen, scale.reports, out / FILES["reports"], seed=seed, centre=centre)
     write_project(
         out / FILES["project"],
         scale=name,
@@ -107,6 +107,7 @@ def generate_county(
         "target": asdict(scale),
         "tiles": len(chosen),
         "counts": counts,
+        "town_centre": centre[2],
         "files": {
             f: {"bytes": (out / f).stat().st_size, "sha256": _sha256(out / f)} for f in files
         },

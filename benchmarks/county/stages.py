@@ -648,11 +648,18 @@ def _layer_sizes(page: str) -> dict[str, float]:
     return sizes
 
 
+#: The layers that carry a map's own zone's points.
+_OWN_POINTS = ("report_data", "assets")
+
+
 def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
     import numpy as np
 
     seconds = np.array([m["seconds"] for m in per_map])
     sizes = np.array([m["mb"] for m in per_map])
+    # what a page weighs without its own zone's reports and assets (the data that may
+    # rightly take a busy zone's map over 2 MB)
+    points = np.array([sum(m["layers_mb"].get(k, 0.0) for k in _OWN_POINTS) for m in per_map])
     layers: dict[str, float] = {}
     for m in per_map:
         for key, mb in m["layers_mb"].items():
@@ -673,6 +680,7 @@ def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
             "max": round(float(sizes.max()), 3),
             "total": round(float(sizes.sum()), 1),
             "over_2mb": int((sizes > 2).sum()),
+            "over_2mb_without_points": int((sizes - points > 2).sum()),
         },
     }
 
