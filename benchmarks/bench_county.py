@@ -429,13 +429,13 @@ def rows(scale: str, stages: dict[str, Any]) -> list[list[str]]:
             "—",
             "—",
             "< 300 s and < 4 GB with its map workers (whole)",
-            met(cpu(build) < 300 and memory(build) < 4096 if build and whole else None),
+            met(cpu(build) < 300 and memory_mb(build) < 4096 if build and whole else None),
         ]
     )
     return out
 
 
-def memory(stage: dict[str, Any]) -> float:
+def memory_mb(stage: dict[str, Any]) -> float:
     """A stage's memory for its target: its process with its map workers (the parent's
     peak plus every worker at the largest worker's peak, an upper bound), else its own."""
     return float(stage.get("memory_bound_mb", stage["peak_mb"]))
@@ -447,7 +447,7 @@ def _with_workers(stage: dict[str, Any]) -> str:
         return ""
     return (
         f" + {stage['workers']} map workers of at most {stage['child_peak_mb']:.0f} MB each: "
-        f"at most {memory(stage):.0f} MB together"
+        f"at most {memory_mb(stage):.0f} MB together"
     )
 
 
