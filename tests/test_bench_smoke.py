@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from importlib.util import find_spec
@@ -209,3 +210,41 @@ def test_the_growth_curve_shows_a_busiest_map_growing_faster_than_its_data() -> 
     table = {row[0]: row for row in bench_county.growth(results)}
     assert table["busiest map: its reports"][1:] == ["2,000", "4,000", "—", "2.0x", "—"]
     assert table["busiest map: CPU seconds"][1:] == ["0.50", "2.00", "—", "4.0x", "—"]
+
+
+def _postgis_bench(out: Path, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "HEALTHY_STREETS_POSTGIS_URL"}
+    script = str(BENCH / "bench_county_postgis.py")
+    return subprocess.run(
+        [sys.executable, script, "--scale", "tiny", "--out", str(out), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        cwd=ROOT,
+        env=environment | env,
+    )
+
+
+def test_without_a_database_the_postgis_bench_says_it_did_not_run(tmp_path: Path) -> None:
+    done = _postgis_bench(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "PostGIS benchmarks NOT RUN: HEALTHY_STREETS_POSTGIS_URL is not set" in done.stdout
+    recorded = json.loads((tmp_path / "postgis.json").read_text(encoding="utf-8"))
+    assert "NOT RUN" in recorded["not_run"] and "scales" not in recorded
+
+
+@pytest.mark.postgis
+def test_the_postgis_path_matches_the_in_memory_path_on_the_tiny_county(
+    tmp_path: Path, postgis_url: str, working_schemas_alone: None
+) -> None:
+    done = _postgis_bench(tmp_path, HEALTHY_STREETS_POSTGIS_URL=postgis_url)
+    assert done.returncode == 0, (done.stdout, done.stderr[-2000:])
+    tiny = json.loads((tmp_path / "postgis.json").read_text(encoding="utf-8"))["scales"]["tiny"]
+    attach, maps = tiny["attach"], tiny["maps"]
+    assert attach["rows_that_differ"] == {"assets": 0, "reports": 0}
+    assert attach["reports"] > 0 and maps["maps"] == 3
+    assert maps["maps_that_differ"] == 0
+    # the table says so, with the time of each path
+    assert "attaching" in done.stdout and "all 3 maps" in done.stdout
+    assert "**no**" not in done.stdout
