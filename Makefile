@@ -52,7 +52,9 @@ $(VENV)/.installed-bench: pyproject.toml constraints.txt | $(BIN)/python
 
 ## bench: --help timings (median of 5 fresh processes); the meeting map with 100,000 reports
 ## against folium's MarkerCluster; the county benchmark at each SCALE (default quarter half
-## whole; e.g. make bench SCALE=quarter); the evaluation's simulation at 500 replicates a
+## whole; e.g. make bench SCALE=quarter); with HEALTHY_STREETS_POSTGIS_URL set, the PostGIS
+## path against the in-memory path on the same counties (without it, the output says they
+## were not run); the evaluation's simulation at 500 replicates a
 ## scenario (7 to 9 minutes on 2 cores) and the hotspots' simulation (about 5 minutes; both skipped
 ## with SIMULATE=no)
 SCALE ?= quarter half whole
@@ -61,6 +63,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_help.py --out out/bench
 	$(BIN)/python benchmarks/bench_map.py --out out/bench
 	$(BIN)/python benchmarks/bench_county.py $(foreach s,$(SCALE),--scale $(s)) --out out/bench
+	$(BIN)/python benchmarks/bench_county_postgis.py $(foreach s,$(SCALE),--scale $(s)) --out out/bench
 	$(if $(filter yes,$(SIMULATE)),$(BIN)/python benchmarks/simulate_evaluation.py --out out/bench)
 	$(if $(filter yes,$(SIMULATE)),$(BIN)/python benchmarks/simulate_hotspots.py --out out/bench)
 

@@ -7,7 +7,7 @@ PostGIS database (:func:`healthy_streets.io.postgis_analysis.layers_attached_in_
 writing the working tables, GiST indexes, the joins, the counts and reading back), and says
 whether the two agree row for row.
 
-    python benchmarks/bench_postgis.py benchmarks/out/county/quarter \\
+    python benchmarks/bench_postgis.py out/bench/county/quarter \\
         --url postgresql://postgres:postgres@127.0.0.1:5432/healthy_streets_test
 """
 

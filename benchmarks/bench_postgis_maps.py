@@ -14,7 +14,9 @@ While the maps are drawn, a thread samples every 50 ms the proportional set size
 each page shared between processes counted once, split between them) of this process and
 its workers, and each worker's unique set size (USS: the memory only it holds). The
 figures are the peaks: ``total_pss_mb`` (parent and workers together) and
-``worker_uss_mb`` (the largest worker).
+``worker_uss_mb`` (the largest worker). Each path writes its maps to a folder of its own,
+and ``maps_that_differ`` counts the zones whose two pages differ (folium's random element
+names aside): 0 when the database gives every map the rows memory gives it.
 
     python benchmarks/bench_postgis_maps.py benchmarks/out/county/quarter \\
         --url postgresql://postgres:postgres@127.0.0.1:5432/healthy_streets_test
@@ -26,6 +28,7 @@ import argparse
 import contextlib
 import functools
 import json
+import re
 import statistics
 import tempfile
 import threading
@@ -60,16 +63,23 @@ def main() -> None:
     results: dict[str, list[dict[str, float]]] = {"in_memory": [], "streamed": []}
     written_s = []
     with tempfile.TemporaryDirectory() as folder:
-        targets = {zid: Path(folder) / f"{zid}.html" for zid in zone_ids}
+        targets = {
+            path: {zid: Path(folder) / path / f"{zid}.html" for zid in zone_ids} for path in results
+        }
         for _ in range(args.runs):
-            in_memory = functools.partial(save_maps, layers, targets, gaps=gaps)
+            in_memory = functools.partial(save_maps, layers, targets["in_memory"], gaps=gaps)
             results["in_memory"].append(_measured(in_memory))
             started = time.perf_counter()
             with working_schema(store, layers) as work:
                 rows = map_rows(work, gaps=gaps, basemap=layers.basemap)
                 written_s.append(time.perf_counter() - started)
-                streamed = functools.partial(save_maps, layers, targets, rows=rows)
+                streamed = functools.partial(save_maps, layers, targets["streamed"], rows=rows)
                 results["streamed"].append(_measured(streamed))
+        differ = [
+            zid
+            for zid in zone_ids
+            if _plain(targets["in_memory"][zid]) != _plain(targets["streamed"][zid])
+        ]
     summary = {
         "folder": str(args.folder),
         "maps": len(zone_ids),
@@ -78,6 +88,8 @@ def main() -> None:
             name: len(getattr(layers, name)) for name in ("zones", "streets", "assets", "reports")
         }
         | {"basemap": len(layers.basemap) if layers.basemap is not None else 0, "gaps": len(gaps)},
+        "maps_that_differ": len(differ),
+        "maps_that_differ_first": differ[:5],
         "working_schema_written_s": _median(written_s),
         **{
             path: {key: _median([run[key] for run in runs]) for key in runs[0]}
@@ -86,6 +98,13 @@ def main() -> None:
         "runs": results,
     }
     print(json.dumps(summary, indent=1))
+
+
+def _plain(page: Path) -> str:
+    """The page with folium's random element names numbered in order of appearance."""
+    seen: dict[str, str] = {}
+    text = page.read_text(encoding="utf-8")
+    return re.sub(r"_[0-9a-f]{32}", lambda m: seen.setdefault(m[0], f"_{len(seen)}"), text)
 
 
 def _median(values: list[float]) -> float:

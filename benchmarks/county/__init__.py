@@ -5,6 +5,10 @@ names and buildings (see :mod:`._osm`), with the zones, community assets and Fix
 reports that go with it (see :mod:`._tables`) and a ``healthy-streets.toml`` so that
 ``healthy-streets build`` runs on it. The same seed gives the same bytes.
 
+This module imports nothing beyond the standard library until a county is written: the
+benchmark's stage processes import it, and a baseline's process must hold only what the
+baseline needs (see :mod:`.stages`).
+
     python benchmarks/county --scale quarter --out out/bench/county/quarter
 """
 
@@ -16,16 +20,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ._base import base_tile
-from ._layout import spread, tiles
-from ._osm import write_osm
-from ._tables import write_assets, write_project, write_reports, write_zones
-
 __all__ = ["FILES", "SCALES", "Scale", "generate_county"]
 
 SEED = 20261215
 #: Bump when the generator's output changes, so cached counties are made again.
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,8 @@ FILES = {
 
 def tile_count(scale: Scale) -> int:
     """Tiles of the sample that make ``scale.street_ways`` (each adds two joining roads)."""
+    from ._base import base_tile
+
     per_tile = len(base_tile().street_ways) + 2
     return max(1, round(scale.street_ways / per_tile))
 
@@ -70,6 +71,10 @@ def generate_county(
     """Write the county of scale ``name`` into ``folder``; return its manifest (what it
     holds, each file's size and SHA-256). With ``reuse``, a folder whose manifest says it
     was made by this generator with this seed is kept as it is."""
+    from ._layout import spread, tiles
+    from ._osm import write_osm
+    from ._tables import town_centre, write_assets, write_project, write_reports, write_zones
+
     scale = SCALES[name]
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +92,8 @@ def generate_county(
     counts = write_osm(chosen, houses, [out / FILES["pbf"], out / FILES["xml"]], seed=seed)
     counts["zones"] = write_zones(chosen, scale.zones, out / FILES["zones"], seed=seed)
     counts["assets"] = write_assets(chosen, scale.assets, out / FILES["assets"], seed=seed)
-    counts["reports"] = write_reports(chosen, scale.reports, out / FILES["reports"], seed=seed)
+    centre = town_centre(chosen, scale.zones)
+    counts |= write_reports(chosen, scale.reports, out / FILES["reports"], seed=seed, centre=centre)
     write_project(
         out / FILES["project"],
         scale=name,
@@ -101,6 +107,7 @@ def generate_county(
         "target": asdict(scale),
         "tiles": len(chosen),
         "counts": counts,
+        "town_centre": centre[2],
         "files": {
             f: {"bytes": (out / f).stat().st_size, "sha256": _sha256(out / f)} for f in files
         },

@@ -7,6 +7,11 @@ reports resampled with their tile and jittered by a few metres, with new ids and
 spread over six years (the time from created to confirmed, fixed or closed kept as the
 sample row had it). Text such as reporters' names, titles and details comes from the
 sample rows as written, so the privacy scrubbing has real work to do.
+
+Reports fall unevenly, as in a real county: one town-centre zone holds
+:data:`TOWN_CENTRE_SHARE` of them (8,750 of the whole county's 250,000; the busiest zone of
+a real council's export held 8,621), and the rest are shared over the tiles by
+heavy-tailed (lognormal) weights, so some towns have several times the reports of others.
 """
 
 from __future__ import annotations
@@ -30,6 +35,39 @@ TIME_COLUMNS = ("Confirmed", "Acknowledged", "Fixed", "Closed")
 ISO = "%Y-%m-%dT%H:%M:%S"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 SEASONS = ("Spring", "Summer", "Autumn", "Winter")
+#: The share of all reports made in one busy town-centre zone.
+TOWN_CENTRE_SHARE = 0.035
+#: The spread of the other reports over the tiles: the tiles' weights are a lognormal
+#: distribution's quantiles with this sigma, in a seeded order (the busiest tile has 6
+#: times the median tile's reports in the quarter county, 9 times in the whole; quantiles,
+#: not draws, so that every scale has the same shape of spread).
+TILE_SIGMA = 0.75
+
+
+def town_centre(tiles: Sequence[Tile], zones: int) -> tuple[int, int, str]:
+    """The town centre: the tile (its index), the sample's zone (its index in the sample's
+    zones file) and the zone's name in the county, of the first zone written from the
+    middle tile of the county on."""
+    features = json.loads((SAMPLE / "zones.geojson").read_text(encoding="utf-8"))["features"]
+    kept = np.flatnonzero(chosen(zones, len(tiles) * len(features)))
+    first = int(kept[np.searchsorted(kept, (len(tiles) // 2) * len(features)) % len(kept)])
+    tile, zone = divmod(first, len(features))
+    return tile, zone, f"{tiles[tile].place} {features[zone]['properties']['ZONE_NAME']}"
+
+
+def report_counts(total: int, tiles: int, *, seed: int) -> tuple[int, np.ndarray]:
+    """How many of ``total`` reports the town centre gets, and how many each tile gets of
+    the rest (heavy-tailed: lognormal weights, shared out by largest remainders)."""
+    from scipy.special import ndtri
+
+    busy = round(TOWN_CENTRE_SHARE * total)
+    quantiles = np.exp(TILE_SIGMA * ndtri((np.arange(tiles) + 0.5) / tiles))
+    weights = np.random.default_rng([seed, 5]).permutation(quantiles)
+    exact = (total - busy) * weights / weights.sum()
+    counts = np.floor(exact).astype(int)
+    short = (total - busy) - int(counts.sum())
+    counts[np.argsort(counts - exact, kind="stable")[:short]] += 1
+    return busy, counts
 
 
 def write_zones(tiles: Sequence[Tile], total: int, path: Path, *, seed: int) -> int:
@@ -102,14 +140,24 @@ def _jitter(rng: np.random.Generator, n: int, metres: float) -> np.ndarray:
     return rng.normal(0.0, metres, n)
 
 
-def write_reports(tiles: Sequence[Tile], total: int, path: Path, *, seed: int) -> int:
+def write_reports(
+    tiles: Sequence[Tile], total: int, path: Path, *, seed: int, centre: tuple[int, int, str]
+) -> dict[str, int]:
     """A FixMyStreet CSV export of ``total`` reports over six years, in the export's
-    column order."""
+    column order: :data:`TOWN_CENTRE_SHARE` of them in the ``centre`` zone (tile index,
+    sample zone index; see :func:`town_centre`), the rest over the tiles as
+    :func:`report_counts` shares them. Returns the counts: all reports, the town
+    centre's, and the fewest, median and most of a tile."""
     sample = _read_sample("reports_fixmystreet.csv")
     rng = np.random.default_rng([seed, 3])
+    busy, per_tile = report_counts(total, len(tiles), seed=seed)
+    inside = _in_sample_zone(sample, centre[1])
+    everywhere = np.arange(len(sample))
+    draws = [(tile, everywhere, n) for tile, n in zip(tiles, per_tile, strict=True)]
+    draws.append((tiles[centre[0]], inside, busy))
     parts = []
-    for tile, n in zip(tiles, spread(total, len(tiles)), strict=True):
-        rows = sample.iloc[rng.integers(0, len(sample), n)].reset_index(drop=True)
+    for tile, pool, n in draws:
+        rows = sample.iloc[pool[rng.integers(0, len(pool), n)]].reset_index(drop=True)
         east = rows["Easting"].astype(float).to_numpy() + tile.dx + _jitter(rng, n, 2.0)
         north = rows["Northing"].astype(float).to_numpy() + tile.dy + _jitter(rng, n, 2.0)
         lon, lat = TO_LONLAT.transform(east, north)
@@ -135,7 +183,26 @@ def write_reports(tiles: Sequence[Tile], total: int, path: Path, *, seed: int) -
     reports["Report ID"] = ids.astype(str)
     reports["Report URL"] = [f"https://www.fixmystreet.com/report/{i}" for i in ids]
     reports.to_csv(path, index=False, lineterminator="\n")
-    return len(reports)
+    return {
+        "reports": len(reports),
+        "town_centre_reports": busy,
+        "tile_reports_min": int(per_tile.min()),
+        "tile_reports_median": int(np.median(per_tile)),
+        "tile_reports_max": int(per_tile.max()),
+    }
+
+
+def _in_sample_zone(sample: pd.DataFrame, zone: int) -> np.ndarray:
+    """The rows of the sample's reports that lie in the sample's zone ``zone``."""
+    import shapely
+
+    features = json.loads((SAMPLE / "zones.geojson").read_text(encoding="utf-8"))["features"]
+    polygon = shapely.geometry.shape(features[zone]["geometry"])
+    points = shapely.points(sample["Easting"].astype(float), sample["Northing"].astype(float))
+    rows = np.flatnonzero(shapely.contains(polygon, points))
+    if not len(rows):
+        raise ValueError(f"The sample has no report in its zone {zone}.")
+    return rows
 
 
 def write_assets(tiles: Sequence[Tile], total: int, path: Path, *, seed: int) -> int:

@@ -7,6 +7,18 @@ anything is saved: so each stage's memory is its own, not the sum of the run.
 ``rss_start_mb`` is what the process held when the clock started (the interpreter, the
 libraries and the stage's inputs).
 
+Each stage's process imports only what its work needs, before the clock starts
+(:data:`IMPORTS`): a baseline's process holds its own library and never the toolkit (the
+worker refuses to report a baseline whose process imported ``healthy_streets``), so a
+baseline is charged nothing of ours. Each result lists the packages its process held
+(``packages``) and any first imported while the clock ran (``imported_during_work``).
+
+Where a stage's maps are drawn by a pool of forked workers, ``peak_mb`` is the parent's
+alone; ``child_peak_mb`` is the largest worker's peak and ``memory_bound_mb`` the parent's
+peak plus every worker at that peak (``workers`` of them): an upper bound of what the stage
+held at once, since a forked worker's resident pages include those it shares with its
+parent and with the other workers.
+
 Ours and the baselines do the same work on the same files:
 
 - ``network_*``: the whole street network of the PBF (ours, pyrosm ``get_network("all")``),
@@ -32,6 +44,7 @@ import os
 import pickle
 import re
 import resource
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -67,6 +80,7 @@ class Clock:
         self.child_peak_mb = 0.0
         self.rss_start_mb = 0.0
         self.parts: dict[str, float] = {}
+        self.imported: list[str] = []
 
     @contextlib.contextmanager
     def work(self) -> Iterator[Clock]:
@@ -83,11 +97,13 @@ class Clock:
             profiler.start()
         self.rss_start_mb = _status_mb("VmRSS")
         self.load_avg = [os.getloadavg()[0]]
+        before = set(sys.modules)
         cpu = _cpu_seconds()
         started = time.perf_counter()
         yield self
         self.seconds = time.perf_counter() - started
         self.cpu_s = _cpu_seconds() - cpu
+        self.imported = packages(set(sys.modules) - before)
         self.peak_mb = _status_mb("VmHWM")
         # the largest of the processes it started (a build's map workers, which share
         # most of their memory with it)
@@ -116,9 +132,27 @@ class Clock:
         }
         if self.child_peak_mb:
             out["child_peak_mb"] = round(self.child_peak_mb, 1)
+        if self.imported:
+            out["imported_during_work"] = self.imported
         if self.parts:
             out["parts"] = {k: round(v, 3) for k, v in self.parts.items()}
         return out | extra
+
+    def with_workers(self, workers: int) -> dict[str, Any]:
+        """What the stage's process and its ``workers`` map workers held at most together:
+        the parent's peak plus each worker at the largest worker's peak (an upper bound:
+        see the module's notes). Without workers (the maps drawn in this process, or none
+        drawn), the parent's peak."""
+        if not self.child_peak_mb:
+            return {"workers": workers, "memory_bound_mb": round(self.peak_mb, 1)}
+        bound = self.peak_mb + workers * self.child_peak_mb
+        return {"workers": workers, "memory_bound_mb": round(bound, 1)}
+
+
+def packages(modules: Iterable[str]) -> list[str]:
+    """The top-level packages of ``modules`` that are not the standard library's."""
+    tops = {m.split(".")[0] for m in modules}
+    return sorted(t for t in tops if t not in sys.stdlib_module_names and not t.startswith("_"))
 
 
 class TimedProgress:
@@ -162,9 +196,9 @@ def _progress_class() -> type:
     return type("TimedBuildProgress", (TimedProgress, Progress), {})
 
 
-#: The toolkit's modules, imported before any clock starts: a reader that imports osmnx
-#: on first use would otherwise count two seconds of imports as reading (a build imports
-#: them once; the baselines' libraries are imported before their clocks too).
+#: The toolkit's modules, imported before any clock starts by the stages that run the
+#: whole pipeline: a reader that imports osmnx on first use would otherwise count two
+#: seconds of imports as its work (a build imports them once).
 TOOLKIT_MODULES = (
     "healthy_streets.io.osm",
     "healthy_streets.io.osm_features",
@@ -183,24 +217,81 @@ TOOLKIT_MODULES = (
     "healthy_streets.project",
     "healthy_streets.store",
 )
+#: What the readers import, with what they load on first use.
+_READER = ("healthy_streets.io.zones", "healthy_streets.model.taxonomy")
+#: The modules each stage's process imports before its clock starts: what the stage's work
+#: needs and what that loads on first use (so that no import is timed as work), nothing
+#: else. A stage not named here runs the pipeline and imports :data:`TOOLKIT_MODULES`.
+IMPORTS: dict[str, tuple[str, ...]] = {
+    "network_ours": ("healthy_streets.io.osm", "osmium"),
+    "reports_ours": (*_READER, "healthy_streets.io.reports"),
+    "assets_ours": (*_READER, "healthy_streets.io.assets"),
+    # the baselines: their own library only (pyrosm loads nearly all of itself, geopandas
+    # and pandas on first use)
+    "network_pyrosm": (
+        "pyrosm",
+        "pyrosm.pyrosm",
+        "pyrosm.networks",
+        "pyrosm.data_manager",
+        "pyrosm.frames",
+        "pyrosm.engine.readers",
+        "pyrosm.graphs",
+        "pyrosm.delta_compression",
+        "pyrosm.pbf_export",
+        "pyrosm.proto.osmformat_pb2",
+        "multiprocessing.synchronize",
+        "tqdm",
+        "geopandas",
+    ),
+    "network_osmnx": ("osmnx", "xml.etree.ElementTree"),
+    "reports_pandas": ("pandas",),
+    "assets_pandas": ("pandas",),
+    "reports_pyogrio": ("pyogrio", "geopandas"),
+    "assets_pyogrio": ("pyogrio", "geopandas"),
+    "attach_geopandas": ("geopandas",),
+}
+#: The stages that time another library: their processes must not import the toolkit.
+BASELINES = frozenset(
+    {
+        "network_pyrosm",
+        "network_osmnx",
+        "reports_pandas",
+        "assets_pandas",
+        "reports_pyogrio",
+        "assets_pyogrio",
+        "attach_geopandas",
+    }
+)
+TOOLKIT = "healthy_streets"
 
 
-def _import_everything() -> None:
+def _import(modules: Iterable[str]) -> None:
     import importlib
 
-    for name in TOOLKIT_MODULES:
+    for name in modules:
         importlib.import_module(name)
+
+
+def toolkit_imported() -> bool:
+    """Whether this process has imported any of the toolkit."""
+    return any(m == TOOLKIT or m.startswith(TOOLKIT + ".") for m in sys.modules)
 
 
 class Stage:
     """What a stage worker is given."""
 
     def __init__(
-        self, county: Path, work: Path, *, zone: str | None = None, profile: Path | None = None
+        self,
+        name: str,
+        county: Path,
+        work: Path,
+        *,
+        zone: str | None = None,
+        profile: Path | None = None,
     ) -> None:
-        self.county, self.work, self.zone = county, work, zone
+        self.name, self.county, self.work, self.zone = name, county, work, zone
         self.clock = Clock(profile)
-        _import_everything()
+        _import(IMPORTS.get(name, TOOLKIT_MODULES))
 
     def file(self, key: str) -> Path:
         from county import FILES
@@ -237,6 +328,7 @@ def load(stage: Stage) -> dict[str, Any]:
     import healthy_streets.analysis.attach as attach
     import healthy_streets.io.osm_features as osm_features
     import healthy_streets.pipeline as pipeline
+    from healthy_streets import settings
     from healthy_streets.pipeline import load_layers
 
     captured: dict[str, Any] = {}
@@ -279,7 +371,8 @@ def load(stage: Stage) -> dict[str, Any]:
             f"(nothing captured for {sorted(missing)}): update benchmarks/county/stages.py."
         )
     steps, _ = progress.steps(clock.seconds)
-    stage.save("attach_inputs.pkl", captured)
+    # the baseline reads the distance from here: its process does not import the toolkit
+    stage.save("attach_inputs.pkl", captured | {"attach_distance_m": settings.attach_distance_m})
     stage.save("layers.pkl", layers)
     counts = {k: len(getattr(layers, k)) for k in ("zones", "streets", "assets", "reports")}
     busiest = layers.reports["zone_id"].value_counts()
@@ -419,8 +512,6 @@ def attach_geopandas(stage: Stage) -> dict[str, Any]:
     nearest street within the attach distance."""
     import geopandas as gpd
 
-    from healthy_streets import settings
-
     given = stage.load("attach_inputs.pkl")
     zones = given["zones"][["zone_id", "geometry"]]
     link = ["zone_id", "segment_id", "street_name", "street_distance_m"]
@@ -441,7 +532,7 @@ def attach_geopandas(stage: Stage) -> dict[str, Any]:
                     placed,
                     pieces[["name", "geometry"]].rename(columns={"name": "street_name"}),
                     how="left",
-                    max_distance=settings.attach_distance_m,
+                    max_distance=given["attach_distance_m"],
                     distance_col="street_distance_m",
                 )
                 out[kind] = near[~near.index.duplicated()]
@@ -519,7 +610,7 @@ def maps_ours(stage: Stage) -> dict[str, Any]:
         for zid, path in written.items()
     ]
     workers = map_workers(maps=len(targets))
-    return clock.result(maps=per_map, workers=workers, **_map_summary(per_map))
+    return clock.result(maps=per_map, **clock.with_workers(workers), **_map_summary(per_map))
 
 
 class _DrawnMaps(logging.Handler):
@@ -557,11 +648,18 @@ def _layer_sizes(page: str) -> dict[str, float]:
     return sizes
 
 
+#: The layers that carry a map's own zone's points.
+_OWN_POINTS = ("report_data", "assets")
+
+
 def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
     import numpy as np
 
     seconds = np.array([m["seconds"] for m in per_map])
     sizes = np.array([m["mb"] for m in per_map])
+    # what a page weighs without its own zone's reports and assets (the data that may
+    # rightly take a busy zone's map over 2 MB)
+    points = np.array([sum(m["layers_mb"].get(k, 0.0) for k in _OWN_POINTS) for m in per_map])
     layers: dict[str, float] = {}
     for m in per_map:
         for key, mb in m["layers_mb"].items():
@@ -582,6 +680,7 @@ def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
             "max": round(float(sizes.max()), 3),
             "total": round(float(sizes.sum()), 1),
             "over_2mb": int((sizes > 2).sum()),
+            "over_2mb_without_points": int((sizes - points > 2).sum()),
         },
     }
 
@@ -590,6 +689,7 @@ def _map_summary(per_map: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _build(stage: Stage, **options: Any) -> dict[str, Any]:
+    from healthy_streets.maps.batch import map_workers
     from healthy_streets.pipeline import build
 
     project = stage.project()
@@ -600,6 +700,7 @@ def _build(stage: Stage, **options: Any) -> dict[str, Any]:
     steps, maps = progress.steps(stage.clock.seconds)
     sizes = [p.stat().st_size / 1e6 for p in outputs.maps.values()]
     extra: dict[str, Any] = {"steps": steps, "maps": len(outputs.maps)}
+    extra |= stage.clock.with_workers(map_workers(maps=len(maps)) if maps else 0)
     if maps:
         extra["per_map_s"] = {"mean": round(sum(maps) / len(maps), 3), "max": max(maps)}
         extra["mb"] = {"max": round(max(sizes), 3), "total": round(sum(sizes), 1)}
@@ -654,12 +755,29 @@ OPTIONAL = frozenset({"pyrosm"})
 
 
 def run_worker(name: str, county: Path, work: Path, result: Path, **options: Any) -> None:
-    """Run one stage in this process and write its result as JSON."""
-    stage = Stage(county, work, **options)
+    """Run one stage in this process and write its result as JSON, with the packages the
+    process held.
+
+    Raises
+    ------
+    RuntimeError
+        When a baseline's process imported the toolkit: its time and memory would include
+        ours.
+    """
     try:
+        stage = Stage(name, county, work, **options)
         out = STAGES[name](stage)
     except ModuleNotFoundError as exc:
         if exc.name not in OPTIONAL:
             raise
         out = {"unavailable": f"{exc.name} is not installed (pip install -e '.[bench]')"}
+    if name in BASELINES and toolkit_imported():
+        held = sorted(m for m in sys.modules if m.startswith(TOOLKIT))
+        raise RuntimeError(
+            f"The baseline stage {name!r} imported the toolkit ({', '.join(held[:5])}): a "
+            "baseline's process must hold its own library only. Find what imported it "
+            "(python -X importtime) and keep it out of benchmarks/county/stages.py's "
+            f"{name}."
+        )
+    out["packages"] = packages(sys.modules)
     result.write_text(json.dumps(out, indent=1), encoding="utf-8")
