@@ -760,3 +760,21 @@ def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_sh
         f"12-month after window could show a fall of {expected:.0%} or more (tested alone; if "
         "counts were Poisson, so a floor)."
     )
+
+
+def test_a_fall_found_smaller_than_the_detectable_fall_is_not_denied_by_it():
+    """A fall found beyond chance but smaller than the fall these counts find 4 times in 5:
+    the figure is said as power, and says that smaller falls show less often, never as
+    "could show a fall of X% or more" after "fell by" less than X%."""
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    reports = monthly({"north": [15] * 36 + [12] * 12, None: [150] * 48})
+    row = before_after(zones, reports).loc["north"]
+    assert row["verdict_kind"] == "fall"
+    assert row["ratio_of_ratios"] == pytest.approx(0.8, abs=1e-3)
+    assert 1 - row["ratio_of_ratios"] < row["detectable_fall"]
+    assert row["verdict"].startswith("Dog fouling reports fell by 20% in the zone")
+    assert row["verdict"].endswith(
+        f"These counts find a fall of {row['detectable_fall']:.0%} or more 4 times in 5; a "
+        "smaller one, as here, less often."
+    )
+    assert "could show" not in row["verdict"]

@@ -475,6 +475,10 @@ def test_evaluate_takes_the_baseline_from_before_the_decision():
     assert north["rtm_flag"] is False
     assert north["verdict_kind"] == "fall"
     assert north["verdict"].startswith("Dog fouling reports fell by 53% in the zone")
+    assert north["verdict"].endswith(
+        f"These counts find a fall of {north['detectable_fall']:.0%} or more 4 times in 5, at "
+        "the level adjusted over 2 zones."
+    )
     assert "regression to the mean" not in north["verdict"]
     assert f"Yarrowside North (yarrowside-north): {north['verdict']}" in result.stderr
     # the other zone keeps its own baseline
@@ -683,6 +687,18 @@ def test_quiet_still_prints_the_result():
     ]  # fmt: skip
     assert len(lines) == 5  # the header, three streets, how many stand out beyond chance
     assert "stand out from their area beyond chance" in lines[-1]
+    # the streets tested together are the listed ones and those with fewer reports: the
+    # footer's counts add up
+    listed, tested = (
+        re.search(r"of the (\d+) streets listed", lines[-1]),
+        re.search(
+            r"over (\d+) streets of 100 m or more, the (\d+) listed and (\d+) with fewer than 3",
+            lines[-1],
+        ),
+    )
+    assert listed and tested, lines[-1]
+    assert int(tested[2]) == int(listed[1])
+    assert int(tested[1]) == int(tested[2]) + int(tested[3])
     assert spoken.output == keyed.output
     whole = run("hotspots", "--sample", "--top", "3")
     assert "Reading the zones" in whole.output  # progress is chatter: gone when quiet

@@ -1021,6 +1021,14 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
     if not math.isfinite(detectable):
         return kind, text
     level = f", at the level adjusted over {what}" if count > 1 and adjust != "none" else ""
+    ratio = float(row["ratio_of_ratios"])
+    if " fell by " in text or " rose by " in text:  # a change found: said as power, so that
+        # a found fall smaller than the figure does not read as denied by it
+        smaller = " fell by " in text and 1 - ratio < detectable
+        return kind, (
+            f"{text} These counts find a fall of {detectable:.0%} or more 4 times in 5"
+            f"{level}{'; a smaller one, as here, less often' if smaller else ''}."
+        )
     wide = kind == "uncertain" and text.endswith("(95% CI).")
     can = "could only show" if wide else "could show"
     return kind, f"{text} These counts {can} a fall of {detectable:.0%} or more{level}."
