@@ -458,8 +458,8 @@ def before_after(
     >>> result = before_after(layers, category="Dog fouling")
     >>> print(result.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 34%
-    and a rise of 48% relative to streets outside all zones (95% CI). These counts could
-    only show a fall of 47% or more, at the level adjusted over 2 zones.
+    and a rise of 48% relative to streets outside all zones, within 249 m of them (95% CI).
+    These counts could only show a fall of 47% or more, at the level adjusted over 2 zones.
 
     Against a ring around each zone, with reports read as far as :func:`evaluation_buffer_m`
     says (give the ``Layers`` itself: a ring's comparison counts the reports read for it,
@@ -470,8 +470,9 @@ def before_after(
     >>> ring = before_after(wide, control="ring", ring_m=400, gap_m=100)
     >>> print(ring.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 46%
-    and a rise of 46% relative to a ring 100-500 m beyond the zone (95% CI). These counts
-    could only show a fall of 54% or more, at the level adjusted over 2 zones.
+    and a rise of 46% relative to a ring 100-500 m beyond the zone, whose reports reach 249
+    m (the report files hold none farther from the zones; read 500 m out) (95% CI). These
+    counts could only show a fall of 54% or more, at the level adjusted over 2 zones.
     """
     reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
