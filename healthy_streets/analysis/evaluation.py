@@ -1202,11 +1202,11 @@ def _floor(counts: Mapping[str, int], windows: Windows) -> tuple[float, str]:
     (``""``: neither window has reports in the zone and the comparison)."""
     after = windows.months / windows.before
     if counts["zone_before"] > 0 and counts["control_before"] > 0:
-        rate = (counts["zone_before"], counts["control_before"])
-        return _its.detectable_fall(*rate, after=after), "before"
+        floor = _its.detectable_fall(counts["zone_before"], counts["control_before"], after=after)
+        return floor, "before"
     if counts["zone_after"] > 0 and counts["control_after"] > 0:
-        rate = (counts["zone_after"] / after, counts["control_after"] / after)
-        return _its.detectable_fall(*rate, after=after), "after"
+        zone, control = counts["zone_after"] / after, counts["control_after"] / after
+        return _its.detectable_fall(zone, control, after=after), "after"
     return math.nan, ""
 
 
