@@ -84,6 +84,7 @@ class Scenario:
     treated: int | None = None
     pretrend: float = 0.0
     worst_of: int = 0
+    worst_on: int = 0  # months before the date the worst is chosen on (0: window_months)
     history_months: int = 36
     window_months: int = 12
     adjust: str = "none"
@@ -158,6 +159,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         "No effect; the zone with the most reports in the before window of ten is evaluated",
         zones=10,
         worst_of=10,
+    ),
+    Scenario(
+        "rtm_worst_of_ten_on_baseline",
+        "No effect; the zone with the most reports in the 24-month baseline of ten is evaluated",
+        zones=10,
+        worst_of=10,
+        worst_on=24,
     ),
     Scenario(
         "pretrend_falling",
@@ -463,6 +471,14 @@ def reference_models(world: World, rows: np.ndarray) -> dict[str, np.ndarray]:
     return {k: np.array(v) for k, v in out.items()}
 
 
+def worst(world: World, scenario: Scenario) -> int:
+    """The zone with the most reports in the months it is chosen on (``worst_on``, else the
+    after window's length) before the date."""
+    w = world.date_index
+    months = scenario.worst_on or scenario.window_months
+    return int(np.argmax(world.zone_counts[:, w - months : w].sum(axis=1)))
+
+
 def replicate(args: tuple[Scenario, int]) -> dict[str, Any]:
     """Run one replicate; return its per-zone outcomes."""
     scenario, seed = args
@@ -472,9 +488,7 @@ def replicate(args: tuple[Scenario, int]) -> dict[str, Any]:
     seconds = time.perf_counter() - started
     index = np.array([int(z[1:]) for z in table.index])
     if scenario.worst_of:
-        w = world.date_index
-        before = world.zone_counts[:, w - scenario.window_months : w].sum(axis=1)
-        chosen = int(np.argmax(before))
+        chosen = worst(world, scenario)
         keep = index == chosen
         table, index = table[keep], index[keep]
     truth = world.truth[index]

@@ -146,7 +146,7 @@ def plot_monthly(
         "not_yet_treated": "Zones not yet in force",
     }.get(control, "Comparison")
     if counts.attrs.get("ring_cut_m") is not None:
-        control_label += f" (cut at {counts.attrs['ring_cut_m']:g} m)"
+        control_label += f" (reports only to {counts.attrs['ring_cut_m']:g} m)"
     axes.plot(
         counts.index,
         counts["control"],

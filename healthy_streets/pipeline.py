@@ -399,7 +399,7 @@ def _ring_apart(
             continue
         result.notes.append(
             f"{counted(int(beyond.sum()), 'report lies', 'reports lie')} {buffer_m:g} to "
-            f"{within_m:g} m beyond the zones, read for the evaluation's ring only: the "
+            f"{within_m:g} m beyond the zones, read for the evaluation's comparison only: the "
             "tables, maps and store leave them out, as they leave out the streets there."
         )
         if result.rows_kept is None:

@@ -467,7 +467,7 @@ def test_a_fall_that_continues_a_trend_before_the_date_is_not_claimed():
     assert row["verdict_kind"] == "uncertain"
     assert row["verdict"].startswith(
         "Too uncertain to tell: dog fouling reports fell by 58% in the zone relative to "
-        "streets outside all zones (95% CI"
+        "streets outside all zones, within 565 m of them (95% CI"
     )
     assert (
         "but they were already falling by 11% a year relative to it before the date "
@@ -529,7 +529,11 @@ def test_a_ring_beyond_where_the_reports_were_read_says_it_is_cut():
     bare = {"streets": empty_layer(STREETS), "assets": empty_layer(ASSETS)}
     cut = Layers(zones=zones, reports=reports[~far], reports_within_m=300, **bare)
     row = before_after(cut, control="ring").loc["north"]
-    assert row["comparison"].startswith("a ring 100-500 m beyond the zone, cut at 300 m")
+    # read 300 m out, and the farthest report read lies 150 m out: the ring stops there
+    assert row["comparison"].startswith(
+        "a ring 100-500 m beyond the zone, cut at 150 m: the reports were read 300 m out and "
+        "none lies beyond 150 m"
+    )
     assert "reports_within_m=500" in row["comparison"]
     assert row["control_before"] == 7 * 12
     whole = Layers(
@@ -554,7 +558,9 @@ def test_a_ring_beyond_where_the_reports_were_read_says_it_is_cut():
     read = whole.reports.copy()
     read.attrs["reports_within_m"] = 300.0  # how far they were read, when the reports say
     told = before_after(whole.zones, read, control="ring").loc["north"]
-    assert told["comparison"].startswith("a ring 100-500 m beyond the zone, cut at 300 m: the")
+    assert told["comparison"].startswith(
+        "a ring 100-500 m beyond the zone, cut at 150 m: the reports were read 300 m out"
+    )
 
 
 def test_a_ring_within_the_reports_given_is_not_said_to_be_cut():
@@ -616,7 +622,8 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
     assert planned["detectable_fall"] == pytest.approx(expected, abs=2e-3)
     assert planned["verdict"] == (
         "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
-        "latest 12 months (24 in the zone, 600 on streets outside all zones), a 24-month "
+        "latest 12 months (24 in the zone, 600 on streets outside all zones, within 565 m of "
+        "them), a 24-month "
         f"baseline and a 12-month after window could show a fall of {expected:.0%} or more "
         "(tested alone; if counts were Poisson, so a floor)."
     )
@@ -682,11 +689,59 @@ def test_a_quiet_zone_gets_the_fall_its_windows_could_show():
     assert north["verdict"].endswith(
         "At the rate before the date, only a fall of 86% or more could show."
     )
-    # no report before the date: no rate to fall from, so no figure, and none said
+    # no report before the date: the figure is at the rate after it (3 in 12 months, as
+    # 6 in the 24 before), and the verdict says so
     silent = table.loc["silent"]
     assert silent["verdict_kind"] == "not_enough_reports"
-    assert math.isnan(silent["detectable_fall"])
-    assert "could show" not in silent["verdict"]
+    assert silent["detectable_fall"] == pytest.approx(north["detectable_fall"], abs=1e-3)
+    assert silent["verdict"].endswith(
+        "At the rate after the date, only a fall of 86% or more could show."
+    )
+
+
+def test_reports_that_stop_or_start_at_the_date_are_a_data_warning():
+    """A zone whose reports stop dead at the date (178 before, none after) is far more
+    likely missing from the feed than cured: a data warning with the dates to check, and
+    still the fall its counts could show; the same for reports that start at the date."""
+    zones = t.zones(
+        [
+            ("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100)),
+            ("south", "implemented", "2022-01-01", (X + 1000, Y, X + 1100, Y + 100)),
+        ]
+    )
+    stops = [0] * 12 + [7] * 24 + [0] * 12
+    starts = [0] * 36 + [4] * 12
+    reports = monthly(
+        {"north": stops, "south": starts, None: [20] * 48},
+        points={"south": (X + 1050, Y + 50)},
+    )
+    table = before_after(zones, reports)
+    north, south = table.loc["north"], table.loc["south"]
+    assert (north["zone_before"], north["zone_after"]) == (168, 0)
+    assert north["verdict_kind"] == "check_data"
+    assert north["verdict"].startswith(
+        "Check the data: 168 dog fouling reports in the zone before the date and none after. "
+        "So complete a stop is more likely a gap in the report feed"
+    )
+    assert (
+        "check that the reports cover 01 Jan 2022 to 31 Dec 2022 in the zone." in (north["verdict"])
+    )
+    se = math.sqrt(1 / 168 + 1 / 84 + 1 / 480 + 1 / 240)
+    assert north["detectable_fall"] == pytest.approx(1 - math.exp(-2.8016 * se), abs=1e-3)
+    assert north["verdict"].endswith(
+        f"If they do, at the rate before the date, only a fall of "
+        f"{north['detectable_fall']:.0%} or more could show."
+    )
+    assert (south["zone_before"], south["zone_after"]) == (0, 48)
+    assert south["verdict_kind"] == "check_data"
+    assert "48 dog fouling reports in the zone after the date and none before" in (south["verdict"])
+    assert "cover 01 Jan 2020 to 31 Dec 2021 in the zone" in south["verdict"]
+    se = math.sqrt(1 / 96 + 1 / 48 + 1 / 480 + 1 / 240)
+    assert south["detectable_fall"] == pytest.approx(1 - math.exp(-2.8016 * se), abs=1e-3)
+    assert south["verdict"].endswith(
+        "If they do, at the rate after the date, only a fall of "
+        f"{south['detectable_fall']:.0%} or more could show."
+    )
 
 
 def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_show():
@@ -700,7 +755,26 @@ def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_sh
     expected = 1 - math.exp(-2.8016 * math.sqrt(1 / 72 + 1 / 36 + 1 / 480 + 1 / 240))
     assert row["detectable_fall"] == pytest.approx(expected, abs=2e-3)
     assert row["verdict"].endswith(
-        f"(36 in the zone, 240 on streets outside all zones), a 24-month baseline and a "
+        f"(36 in the zone, 240 on streets outside all zones, within 565 m of them), a 24-month "
+        "baseline and a "
         f"12-month after window could show a fall of {expected:.0%} or more (tested alone; if "
         "counts were Poisson, so a floor)."
     )
+
+
+def test_a_fall_found_smaller_than_the_detectable_fall_is_not_denied_by_it():
+    """A fall found beyond chance but smaller than the fall these counts find 4 times in 5:
+    the figure is said as power, and says that smaller falls show less often, never as
+    "could show a fall of X% or more" after "fell by" less than X%."""
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    reports = monthly({"north": [15] * 36 + [12] * 12, None: [150] * 48})
+    row = before_after(zones, reports).loc["north"]
+    assert row["verdict_kind"] == "fall"
+    assert row["ratio_of_ratios"] == pytest.approx(0.8, abs=1e-3)
+    assert 1 - row["ratio_of_ratios"] < row["detectable_fall"]
+    assert row["verdict"].startswith("Dog fouling reports fell by 20% in the zone")
+    assert row["verdict"].endswith(
+        f"These counts find a fall of {row['detectable_fall']:.0%} or more 4 times in 5; a "
+        "smaller one, as here, less often."
+    )
+    assert "could show" not in row["verdict"]

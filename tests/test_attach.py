@@ -91,6 +91,21 @@ def test_a_point_on_a_boundary_is_in_the_zone_and_a_shared_edge_follows_zone_id(
     reports = points(REPORTS, [(358000, y), (358100, y), (358100, 417000)], report_id=list("abc"))
     for zones in (two_zones, two_zones.iloc[::-1]):
         assert assign_zones(reports, zones)["zone_id"].tolist() == ["west", "east", "east"]
+    # a street across both zones and beyond: its pieces are numbered along it, from its
+    # start, whichever zone comes first in the file
+    across = streets_layer([("s", "Cross St", 30.0, "local", [(357950, y), (358250, y)])])
+    for zones in (two_zones, two_zones.iloc[::-1]):
+        cut = cut_streets_at_zones(across, zones)
+        zone = cut["zone_id"].fillna(OUTSIDE)
+        pieces = {
+            s: (z, m) for s, z, m in zip(cut["segment_id"], zone, cut["length_m"], strict=True)
+        }
+        assert pieces == {
+            "s-1": (OUTSIDE, 50.0),
+            "s-2": ("west", 100.0),
+            "s-3": ("east", 100.0),
+            "s-4": (OUTSIDE, 50.0),
+        }
 
 
 def test_the_area_outside_is_cut_at_the_import_buffer(two_zones):

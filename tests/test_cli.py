@@ -475,6 +475,10 @@ def test_evaluate_takes_the_baseline_from_before_the_decision():
     assert north["rtm_flag"] is False
     assert north["verdict_kind"] == "fall"
     assert north["verdict"].startswith("Dog fouling reports fell by 53% in the zone")
+    assert north["verdict"].endswith(
+        f"These counts find a fall of {north['detectable_fall']:.0%} or more 4 times in 5, at "
+        "the level adjusted over 2 zones."
+    )
     assert "regression to the mean" not in north["verdict"]
     assert f"Yarrowside North (yarrowside-north): {north['verdict']}" in result.stderr
     # the other zone keeps its own baseline
@@ -503,14 +507,17 @@ def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fal
     )
 
 
-def test_evaluate_reads_reports_as_far_as_the_ring_reaches(tmp_path):
+def mill_lane_files(tmp_path, places):
+    """A 200 m square zone in force from 1 Jan 2022, a street through it, and for each month
+    of 2019-2022 a dog fouling report at each of ``places`` (``"zone"``, or metres east of
+    the zone's west edge): the command line's file options."""
     import json
 
     from pyproj import Transformer
 
     from conftest import osm_xml_of
 
-    x, y = 358000.0, 417000.0  # a 200 m square zone, in force from 1 Jan 2022
+    x, y = 358000.0, 417000.0
     zone = [[x, y], [x + 200, y], [x + 200, y + 200], [x, y + 200], [x, y]]
     (tmp_path / "zones.geojson").write_text(
         json.dumps(
@@ -536,35 +543,59 @@ def test_evaluate_reads_reports_as_far_as_the_ring_reaches(tmp_path):
     (tmp_path / "area.osm").write_text(
         osm_xml_of([(10, [1, 2], {"highway": "residential", "name": "Mill Lane"})], ends)
     )
-    # each month of 2019-2022: 2 dog fouling reports in the zone, 1 at 250 m east of it (in
-    # a ring 100-400 m or 100-900 m out) and 1 at 600 m (in the wider ring only)
-    places = {"zone": (x + 100, y + 100), "near": (x + 450, y + 100), "far": (x + 800, y + 100)}
     rows, n = [], 0
     for month in range(48):
         day = f"{2019 + month // 12}-{month % 12 + 1:02d}-01"
-        for place in ("zone", "zone", "near", "far"):
+        for place in places:
             n += 1
-            rows.append(f"{n},Dog fouling,{day},{places[place][0]:.0f},{places[place][1]:.0f}")
+            east = x + 100 if place == "zone" else x + place
+            rows.append(f"{n},Dog fouling,{day},{east:.0f},{y + 100:.0f}")
     rows.append(f"{n + 1},Litter,2022-12-31,{x + 100:.0f},{y + 100:.0f}")  # the records' end
     reports = tmp_path / "reports.csv"
     reports.write_text("Report ID,Category,Created,Easting,Northing\n" + "\n".join(rows) + "\n")
     files = ["--zones", str(tmp_path / "zones.geojson"), "--osm-file", str(tmp_path / "area.osm")]
-    files += ["--reports", str(reports), "--control", "ring"]
+    return [*files, "--reports", str(reports)]
 
+
+def test_evaluate_reads_reports_as_far_as_the_ring_reaches(tmp_path):
+    # each month: 2 dog fouling reports in the zone, 1 at 250 m east of it (in a ring
+    # 100-400 m or 100-900 m out) and 1 at 600 m (in the wider ring only)
+    files = [*mill_lane_files(tmp_path, ("zone", "zone", 450, 800)), "--control", "ring"]
     wide, result = evaluation_table(*files, "--ring", "800")
     assert "Importing reports within 900 m of the zones, as far as the ring reaches." in (
         result.stderr
     )
     row = wide.loc["mill-lane"]
-    assert row["comparison"] == "a ring 100-900 m beyond the zone"
+    # read 900 m out, but no report lies beyond 600 m: the ring is said to stop there
+    assert row["comparison"] == (
+        "a ring 100-900 m beyond the zone, whose reports reach 600 m (the report files hold "
+        "none farther from the zones; read 900 m out)"
+    )
     assert (row["before_months"], row["window_months"]) == (24, 12)
     assert (row["zone_before"], row["zone_after"]) == (48, 24)
     assert (row["control_before"], row["control_after"]) == (48, 24)  # near and far
-    assert "relative to a ring 100-900 m beyond the zone" in row["verdict"]
+    assert f"relative to {row['comparison']}" in row["verdict"]
     narrow, _ = evaluation_table(*files, "--ring", "300")
     row = narrow.loc["mill-lane"]
-    assert row["comparison"] == "a ring 100-400 m beyond the zone"
+    assert row["comparison"] == (
+        "a ring 100-400 m beyond the zone, whose reports reach 250 m (the report files hold "
+        "none farther from the zones; read 400 m out)"
+    )
     assert (row["control_before"], row["control_after"]) == (24, 12)  # the far one is beyond
+
+
+def test_evaluate_compares_with_streets_outside_the_zones_beyond_the_buffer(tmp_path):
+    # each month: 2 reports in the zone, 1 at 250 m east of it (within the 300 m buffer,
+    # where reports displaced from the zone land) and 1 at 3 km (beyond it)
+    files = mill_lane_files(tmp_path, ("zone", "zone", 450, 3200))
+    tables = {buffer: evaluation_table(*files, "--buffer", buffer)[0] for buffer in ("300", "5000")}
+    for buffer, table in tables.items():
+        row = table.loc["mill-lane"]
+        # both outside reports count whatever the buffer: the comparison is not the band
+        assert (row["control_before"], row["control_after"]) == (48, 24), buffer
+        # and the words say how far it reaches: the far report lies 3,000 m from the zone
+        assert row["comparison"] == "streets outside all zones, within 3,000 m of them"
+        assert "relative to streets outside all zones, within 3,000 m of them" in row["verdict"]
 
 
 def test_gaps_with_council_speed_limit_lines(tmp_path):
@@ -656,6 +687,18 @@ def test_quiet_still_prints_the_result():
     ]  # fmt: skip
     assert len(lines) == 5  # the header, three streets, how many stand out beyond chance
     assert "stand out from their area beyond chance" in lines[-1]
+    # the streets tested together are the listed ones and those with fewer reports: the
+    # footer's counts add up
+    listed, tested = (
+        re.search(r"of the (\d+) streets listed", lines[-1]),
+        re.search(
+            r"over (\d+) streets of 100 m or more, the (\d+) listed and (\d+) with fewer than 3",
+            lines[-1],
+        ),
+    )
+    assert listed and tested, lines[-1]
+    assert int(tested[2]) == int(listed[1])
+    assert int(tested[1]) == int(tested[2]) + int(tested[3])
     assert spoken.output == keyed.output
     whole = run("hotspots", "--sample", "--top", "3")
     assert "Reading the zones" in whole.output  # progress is chatter: gone when quiet

@@ -135,11 +135,14 @@ def test_a_ring_is_drawn_with_the_reports_the_evaluation_counted(tmp_path, monke
     assert evaluation.loc["north", "control_before"] == (7 + 11) * 12
     axes = plot_monthly(layers, "north", control="ring")
     assert sum(axes.get_lines()[1].get_ydata()[:12]) == (7 + 11) * 12
-    assert axes.get_lines()[1].get_label() == "Ring around the zone"
+    # read 500 m out, but no report lies beyond 350 m: the figure says so, as the
+    # evaluation's comparison does
+    assert axes.get_lines()[1].get_label() == "Ring around the zone (reports only to 350 m)"
+    assert "whose reports reach 350 m" in evaluation.loc["north", "comparison"]
     # the zones and reports alone stop at 150 m: the figure says where its ring is cut
     cut = plot_monthly(layers.zones, layers.reports, "north", control="ring")
     assert sum(cut.get_lines()[1].get_ydata()[:12]) == 7 * 12
-    assert cut.get_lines()[1].get_label() == "Ring around the zone (cut at 150 m)"
+    assert cut.get_lines()[1].get_label() == "Ring around the zone (reports only to 150 m)"
     drawn = []
 
     def keep(*args, **kwargs):

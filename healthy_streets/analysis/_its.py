@@ -127,6 +127,9 @@ class Analysis:
     pretrend: Estimate | None  # log ratio per year
     placebo: Estimate | None  # the latest placebo date
     rtm: Estimate | None  # the latest months before the date against the earlier ones
+    rtm_baseline: Estimate | None = None  # the whole before window against the history
+    after_months: int = 0  # the after window's months (the latest months ``rtm`` takes)
+    before_months: int = 0  # the before window's months (``rtm_baseline``'s)
 
     def detectable_fall(self, level: float = 0.05) -> float:
         """The smallest fall found 4 times in 5 (80% power) by a two-sided test at
@@ -328,6 +331,11 @@ def analyse(series: Series) -> Analysis | None:
         latest_months[np.flatnonzero(pre)[-after:]] = 1.0
         high = _contrast(series, pre, latest_months, noise)
         rtm = _estimate(high, model_df) if high is not None else None
+    rtm_baseline = None
+    if int((pre & ~series.before).sum()) >= min(6, after) and int(series.before.sum()) > after:
+        # the whole before window (a zone may be chosen on it) against the history before it
+        high = _contrast(series, pre, series.before.astype(float), noise)
+        rtm_baseline = _estimate(high, model_df) if high is not None else None
     latest = placebos[0] if placebos and placebos[0][0] == int(pre.sum()) - after else None
     return Analysis(
         effect=estimate(main),
@@ -338,6 +346,9 @@ def analyse(series: Series) -> Analysis | None:
         pretrend=pretrend,
         placebo=estimate(latest[1]) if latest else None,
         rtm=rtm,
+        rtm_baseline=rtm_baseline,
+        after_months=after,
+        before_months=months,
     )
 
 

@@ -276,7 +276,12 @@ def _cut(
     pieces = pieces.explode(index_parts=False, ignore_index=True)
     pieces = pieces[pieces.geom_type == "LineString"]
     pieces = pieces[pieces.length >= MIN_PIECE_M]
-    pieces = pieces.sort_values(["row"], kind="stable")
+    # numbered along the street, whatever the order of the zones: by where each piece's
+    # middle lies along the street (then by zone, for a street that doubles back)
+    middles = shapely.line_interpolate_point(pieces.geometry.values, 0.5, normalized=True)
+    pieces["along"] = shapely.line_locate_point(street_geoms[pieces["row"].to_numpy()], middles)
+    pieces["zone_key"] = pieces["zone_id"].astype("object").fillna("").astype("str")
+    pieces = pieces.sort_values(["row", "along", "zone_key"], kind="stable")
     pieces["part"] = pieces.groupby("row").cumcount() + 1
     parts = pieces.groupby("row")["part"].transform("size")
 

@@ -73,16 +73,30 @@ TIMEZONE = "Europe/London"
 #: evaluated zone's after window).
 #: How p-values are adjusted for the number of zones and categories tested together.
 #: The kinds of verdict, in ``verdict_kind``.
-KINDS = ("fall", "rise", "no_change", "uncertain", "not_enough_reports", "not_evaluated")
+KINDS = (
+    "fall",
+    "rise",
+    "no_change",
+    "uncertain",
+    "not_enough_reports",
+    "check_data",
+    "not_evaluated",
+)
 Z95 = 1.959963984540054
 #: The widest control ring, in metres: wider would reach far beyond a zone's neighbourhood.
 MAX_RING_M = 10_000.0
+#: How far beyond the zones reports are read for the comparison outside all zones, in
+#: metres: the neighbourhoods around the zones, not only the band next to them where
+#: reports displaced from a zone would land (a build's ``buffer_m``, 300 m by default).
+OUTSIDE_REACH_M = 10_000.0
 ALPHA = 0.05
 #: An interval within a fall and a rise of this much is narrow enough to say that no larger
 #: change is likely.
 NARROW = 0.25
-#: A before window above the zone's history by more than chance gives this often (one-sided)
-#: is flagged: a deliberately sensitive screen (see docs/evaluation.md).
+#: Months before the date above the zone's earlier level by more than chance gives this
+#: often (one-sided) are flagged: a deliberately sensitive screen, applied to the last
+#: window's length of months and to the whole before window, as a zone may have been chosen
+#: on either (see docs/evaluation.md).
 RTM_LEVEL = 0.20
 _EPOCH = pd.Timestamp("1970-01-01")
 
@@ -165,10 +179,12 @@ def evaluation_buffer_m(
 ) -> float:
     """How far beyond the zones reports must be imported for an evaluation's comparison.
 
-    A ring reaches ``gap_m + ring_m`` beyond its zone: import reports at least that far
-    (``buffer_m`` in the project file, ``--buffer`` on the command line), or the ring is cut
-    short where the import stopped. The other comparisons lie within the zones or anywhere
-    outside them, so need nothing beyond the usual buffer.
+    A ring reaches ``gap_m + ring_m`` beyond its zone: import reports at least that far, or
+    the ring is cut short where the import stopped. The streets outside all zones are read
+    :data:`OUTSIDE_REACH_M` (10 km) out, not only as far as the usual buffer (300 m): the band
+    next to the zones is where reports displaced from them land, so a comparison made of it
+    alone would be pulled the zones' way; the comparison's words say how far its reports
+    reach. Zones not yet in force need nothing beyond the zones.
 
     Parameters
     ----------
@@ -186,16 +202,21 @@ def evaluation_buffer_m(
     Returns
     -------
     float
-        Metres beyond the zones: ``gap_m + ring_m`` for a ring, else 0.
+        Metres beyond the zones: ``gap_m + ring_m`` for a ring, :data:`OUTSIDE_REACH_M`
+        for the streets outside all zones, else 0.
 
     Examples
     --------
     >>> evaluation_buffer_m(control="ring", ring_m=400, gap_m=100)
     500.0
     >>> evaluation_buffer_m(control="outside", category="dog_fouling", window_months=12)
+    10000.0
+    >>> evaluation_buffer_m(control="not_yet_treated")
     0.0
     """
-    return float(gap_m + ring_m) if control == "ring" else 0.0
+    if control == "ring":
+        return float(gap_m + ring_m)
+    return OUTSIDE_REACH_M if control == "outside" else 0.0
 
 
 def monthly_counts(
@@ -408,13 +429,17 @@ def before_after(
         ``placebo_ratio``, ``placebo_p``
             The same evaluation with the date ``window_months`` earlier, when no zone was
             in force.
-        ``rtm_ratio``, ``rtm_p``, ``rtm_flag``
-            The last ``window_months`` before the baseline's end (the year a zone is
-            usually chosen after) against the zone's earlier months, relative to the
-            comparison (above 1: higher than before), the one-sided chance of a difference
-            this large, and the flag: those months were higher than chance would make them
-            4 times in 5 (``rtm_p`` below 0.2), so a fall after them may be partly
-            regression to the mean, the usual fate of a zone chosen after a bad year.
+        ``rtm_months``, ``rtm_ratio``, ``rtm_p``, ``rtm_flag``
+            Whether the months a zone is chosen on were unusually high: two checks, the last
+            ``window_months`` before the baseline's end (the year a zone is usually chosen
+            after) against all the zone's earlier months, and the whole before window
+            against the history before it (a zone ranked on its whole baseline), each
+            relative to the comparison. ``rtm_months`` says which check is shown (its
+            months), ``rtm_ratio`` its ratio (above 1: higher than before), ``rtm_p`` its
+            one-sided chance of a difference this large (the smaller of the two), and the
+            flag: those months were higher than chance would make them 4 times in 5
+            (``rtm_p`` below 0.2), so a fall after them may be partly regression to the
+            mean, the usual fate of a zone chosen after a bad year.
         ``evaluated``
             Whether the zone had an estimate.
         ``verdict_kind``
@@ -433,8 +458,8 @@ def before_after(
     >>> result = before_after(layers, category="Dog fouling")
     >>> print(result.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 34%
-    and a rise of 48% relative to streets outside all zones (95% CI). These counts could
-    only show a fall of 47% or more, at the level adjusted over 2 zones.
+    and a rise of 48% relative to streets outside all zones, within 249 m of them (95% CI).
+    These counts could only show a fall of 47% or more, at the level adjusted over 2 zones.
 
     Against a ring around each zone, with reports read as far as :func:`evaluation_buffer_m`
     says (give the ``Layers`` itself: a ring's comparison counts the reports read for it,
@@ -445,8 +470,9 @@ def before_after(
     >>> ring = before_after(wide, control="ring", ring_m=400, gap_m=100)
     >>> print(ring.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
     Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 46%
-    and a rise of 46% relative to a ring 100-500 m beyond the zone (95% CI). These counts
-    could only show a fall of 54% or more, at the level adjusted over 2 zones.
+    and a rise of 46% relative to a ring 100-500 m beyond the zone, whose reports reach 249
+    m (the report files hold none farther from the zones; read 500 m out) (95% CI). These
+    counts could only show a fall of 54% or more, at the level adjusted over 2 zones.
     """
     reports, reach = _evaluation_reports(zones, reports)
     given = given_layers(zones, reports, roles=("zones", "reports"), caller="before_after")
@@ -498,12 +524,13 @@ def before_after(
 
 @dataclass(frozen=True)
 class _Reach:
-    """How far beyond the zones the reports an evaluation counts go, in metres: ``read``
-    when that is how far they were read (a ``Layers``' ``reports_within_m``, or the
-    reports' ``attrs["reports_within_m"]``), else where the farthest one given lies."""
+    """How far beyond the zones the reports an evaluation counts go, in metres
+    (``metres``: the nearer of how far they were read and where the farthest one lies), and
+    how far they were read (``read_m``: a ``Layers``' ``reports_within_m``, or the reports'
+    ``attrs["reports_within_m"]``; ``None`` when not known)."""
 
     metres: float
-    read: bool
+    read_m: float | None = None
 
 
 def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, _Reach | None]:
@@ -514,28 +541,31 @@ def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, _Reach | None]:
     measured by :func:`_measured_reach`, once the layers are checked)."""
     if isinstance(zones, Layers) and reports is None:
         within = zones.reports_within_m
-        return zones.evaluation_reports(), (None if within is None else _Reach(within, True))
+        return zones.evaluation_reports(), (None if within is None else _Reach(within, within))
     within = getattr(reports, "attrs", {}).get("reports_within_m")
     if isinstance(within, int | float) and not isinstance(within, bool) and within >= 0:
-        return reports, _Reach(float(within), True)
+        return reports, _Reach(float(within), float(within))
     return reports, None
 
 
 def _measured_reach(
     zones: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, reach: _Reach | None, control: str
 ) -> _Reach | None:
-    """For a ring with reports of unknown reach: the farthest report outside every zone, in
-    whole metres from the zones (0 when none is outside), so that a ring beyond where the
-    reports stop is said to be cut there."""
-    if reach is not None or control != "ring" or not len(zones):
+    """How far the comparison's reports reach beyond the zones: the farthest report outside
+    every zone, in whole metres from the zones (0 when none is outside), or how far they
+    were read when that is nearer (``read`` then true). A ring beyond where the reports stop
+    is said to be cut there, and the streets outside all zones say how far they go."""
+    if not len(zones):
         return reach
     outside = reports.geometry[reports["zone_id"].isna()].to_numpy()
     outside = outside[~shapely.is_missing(outside) & ~shapely.is_empty(outside)]
-    if not len(outside):
-        return _Reach(0.0, False)
-    area = shapely.union_all(zones.geometry.to_numpy())
-    shapely.prepare(area)
-    return _Reach(float(math.floor(np.nanmax(shapely.distance(outside, area)))), False)
+    farthest = 0.0
+    if len(outside):
+        area = shapely.union_all(zones.geometry.to_numpy())
+        shapely.prepare(area)
+        farthest = float(math.floor(np.nanmax(shapely.distance(outside, area))))
+    read = None if reach is None else reach.read_m
+    return _Reach(farthest if read is None else min(read, farthest), read)
 
 
 _COLUMNS: dict[str, str] = {
@@ -576,6 +606,7 @@ _COLUMNS: dict[str, str] = {
     "pretrend_p": "float64",
     "placebo_ratio": "float64",
     "placebo_p": "float64",
+    "rtm_months": "float64",
     "rtm_ratio": "float64",
     "rtm_p": "float64",
     "rtm_flag": "object",
@@ -647,7 +678,7 @@ class _Daily:
         not-yet-treated zones)."""
         zone = self.by_zone[self.index[zone_id]]
         if self.control == "outside":
-            return zone, self.outside_cum, "streets outside all zones"
+            return zone, self.outside_cum, self.outside_words
         if self.control == "ring":
             gap, width = self.ring
             geometry = self.zones.geometry.iloc[self.index[zone_id]]
@@ -664,6 +695,14 @@ class _Daily:
         return zone, self.by_zone[rows].sum(axis=0), words
 
     @property
+    def outside_words(self) -> str:
+        """The streets outside all zones in words, with how far from the zones their
+        reports reach (the farthest report counted, or how far reports were read)."""
+        if self.reach is None:
+            return "streets outside all zones"
+        return f"streets outside all zones, within {_metres(self.reach.metres)} of them"
+
+    @property
     def ring_cut_m(self) -> float | None:
         """Where the ring is cut (metres beyond the zone), or ``None`` when the reports
         reach as far as it does (or how far they reach is not known)."""
@@ -673,23 +712,32 @@ class _Daily:
         return self.reach.metres
 
     def _ring_words(self) -> str:
-        """The ring in words; cut where the reports were read no farther, or where the
-        farthest report given lies, and said so."""
+        """The ring in words; where its reports stop short of it, said so and why: the
+        reports were read no farther, none lies farther in the files read, or (how far they
+        were read not known) none given lies farther."""
         gap, width = self.ring
         words = f"a ring {gap:g}-{gap + width:g} m beyond the zone"
         reach, end = self.reach, gap + width
         if self.ring_cut_m is None or reach is None:
             return words
         how = f"load_layers(..., reports_within_m={end:g})"
-        if reach.read:
+        if reach.read_m is None:
             return (
-                f"{words}, cut at {reach.metres:g} m: the reports were read no farther (read "
-                f"them {end:g} m out: {how}, as a build does)"
+                f"{words}, cut at {reach.metres:g} m, where the farthest report given lies "
+                f"(give the Layers, whose reports read for the ring count too, or read "
+                f"reports {end:g} m out: {how})"
+            )
+        if reach.read_m < end:
+            beyond = (
+                f" and none lies beyond {reach.metres:g} m" if reach.metres < reach.read_m else ""
+            )
+            return (
+                f"{words}, cut at {reach.metres:g} m: the reports were read {reach.read_m:g} m "
+                f"out{beyond} (read them {end:g} m out: {how}, as a build does)"
             )
         return (
-            f"{words}, cut at {reach.metres:g} m, where the farthest report given lies (give "
-            f"the Layers, whose reports read for the ring count too, or read reports {end:g} "
-            f"m out: {how})"
+            f"{words}, whose reports reach {reach.metres:g} m (the report files hold none "
+            f"farther from the zones; read {reach.read_m:g} m out)"
         )
 
     def _untreated(self, end: pd.Timestamp | None) -> list[str]:
@@ -709,6 +757,11 @@ class _Daily:
         """Counts between consecutive day numbers ``edges`` (each bin [edge, next edge))."""
         at = np.clip(edges - self.first, 0, self.length)
         return np.diff(cumulative[at])
+
+
+def _metres(distance: float) -> str:
+    """A distance as a verdict says it: ``249 m``, ``3,050 m``."""
+    return f"{distance:,.0f} m"
 
 
 def _day_number(stamp: pd.Timestamp) -> int:
@@ -792,22 +845,25 @@ def _zone_row(
     label = REPORT_CATEGORIES[category]
     zone_total = counts["zone_before"] + counts["zone_after"]
     control_total = counts["control_before"] + counts["control_after"]
-    floor = _its.detectable_fall(
-        counts["zone_before"], counts["control_before"], after=windows.months / windows.before
-    )
+    floor, rate_of = _floor(counts, windows)
     row["detectable_fall"] = round(floor, 4) if math.isfinite(floor) else math.nan
+    gap = _feed_gap(counts, windows, label, comparison, settings.min_reports)
+    if gap:
+        return {**row, "verdict_kind": "check_data", "verdict": gap + _floor_words(
+            floor, rate_of, "If they do, at"
+        )}  # fmt: skip
     if (
         zone_total < settings.min_reports
         or control_total < settings.min_reports
         or min(counts.values()) == 0
     ):
         return {**row, "verdict_kind": "not_enough_reports", "verdict": _too_few(
-            label, zone_total, control_total, comparison, settings.min_reports, floor
+            label, zone_total, control_total, comparison, settings.min_reports, floor, rate_of
         )}  # fmt: skip
     analysis = _its.analyse(series)
     if analysis is None:
         return {**row, "verdict_kind": "not_enough_reports", "verdict": _too_few(
-            label, zone_total, control_total, comparison, settings.min_reports, floor
+            label, zone_total, control_total, comparison, settings.min_reports, floor, rate_of
         )}  # fmt: skip
     row.update(_analysis_columns(analysis))
     return {**row, "evaluated": True}
@@ -859,10 +915,20 @@ def _analysis_columns(analysis: _its.Analysis) -> dict[str, object]:
     if analysis.placebo is not None:
         out["placebo_ratio"] = round(analysis.placebo.ratio, 4)
         out["placebo_p"] = round(analysis.placebo.p_value, 5)
-    if analysis.rtm is not None:
-        out["rtm_ratio"] = round(analysis.rtm.ratio, 4)
-        out["rtm_p"] = round(analysis.rtm.one_sided_p(), 5)
-        out["rtm_flag"] = bool(analysis.rtm.ratio > 1 and out["rtm_p"] < RTM_LEVEL)  # type: ignore[operator]
+    checks = [
+        (months, check)
+        for months, check in (
+            (analysis.after_months, analysis.rtm),
+            (analysis.before_months, analysis.rtm_baseline),
+        )
+        if check is not None
+    ]
+    if checks:  # the check nearer to flagging: a zone may be chosen on either span
+        months, check = min(checks, key=lambda pair: pair[1].one_sided_p())
+        out["rtm_months"] = months
+        out["rtm_ratio"] = round(check.ratio, 4)
+        out["rtm_p"] = round(check.one_sided_p(), 5)
+        out["rtm_flag"] = bool(check.ratio > 1 and out["rtm_p"] < RTM_LEVEL)  # type: ignore[operator]
     return out
 
 
@@ -880,7 +946,7 @@ def _planning_row(
     start = max(coverage[0], end - pd.DateOffset(months=settings.window_months))
     zone_cum, control_cum, comparison = daily.series(str(zone.zone_id), end)
     if control_cum is None:
-        control_cum, comparison = daily.outside_cum, "streets outside all zones"
+        control_cum, comparison = daily.outside_cum, daily.outside_words
     days = np.array([_day_number(start), _day_number(end)])
     zone_count = float(daily.between(zone_cum, days)[0])
     control_count = float(daily.between(control_cum, days)[0])
@@ -956,6 +1022,14 @@ def _verdict(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, s
     if not math.isfinite(detectable):
         return kind, text
     level = f", at the level adjusted over {what}" if count > 1 and adjust != "none" else ""
+    ratio = float(row["ratio_of_ratios"])
+    if " fell by " in text or " rose by " in text:  # a change found: said as power, so that
+        # a found fall smaller than the figure does not read as denied by it
+        smaller = " fell by " in text and 1 - ratio < detectable
+        return kind, (
+            f"{text} These counts find a fall of {detectable:.0%} or more 4 times in 5"
+            f"{level}{'; a smaller one, as here, less often' if smaller else ''}."
+        )
     wide = kind == "uncertain" and text.endswith("(95% CI).")
     can = "could only show" if wide else "could show"
     return kind, f"{text} These counts {can} a fall of {detectable:.0%} or more{level}."
@@ -1008,7 +1082,7 @@ def _judged(row: pd.Series, count: int, adjust: str, what: str) -> tuple[str, st
         if pd.notna(row["rtm_p"]) and row["rtm_p"] < RTM_LEVEL and (rtm > 1) == fell:
             level = "above" if rtm > 1 else "below"
             text += (
-                f" Caution: the {int(row['window_months'])} months before the date were "
+                f" Caution: the {int(row['rtm_months'])} months before the date were "
                 f"{abs(rtm - 1):.0%} {level} the zone's earlier level, so part of the change "
                 "may be regression to the mean; give decided_on to take the baseline from "
                 "before the zone was chosen."
@@ -1068,7 +1142,13 @@ def _change(ratio: float) -> str:
 
 
 def _too_few(
-    label: str, zone_total: int, control_total: int, where: str, minimum: int, floor: float
+    label: str,
+    zone_total: int,
+    control_total: int,
+    where: str,
+    minimum: int,
+    floor: float,
+    rate_of: str,
 ) -> str:
     text = (
         f"Not enough reports to tell: {zone_total} {label.lower()} "
@@ -1076,9 +1156,69 @@ def _too_few(
         f"{where} over both windows (at least {minimum} each, and some in every window, are "
         "needed)."
     )
-    if math.isfinite(floor):
-        text += f" At the rate before the date, only a fall of {floor:.0%} or more could show."
-    return text
+    return text + _floor_words(floor, rate_of, "At")
+
+
+#: A window with no report where the other window's rate would give this many or more
+#: (the chance of none by chance below 1 in 100) is a gap in the records, not a change.
+FEED_GAP_EXPECTED = -math.log(0.01)
+
+
+def _feed_gap(
+    counts: Mapping[str, int], windows: Windows, label: str, where: str, minimum: int
+) -> str:
+    """A data warning when the zone's or the comparison's reports stop (or start) at the
+    date: none in one window where the other's rate would make none all but impossible. A
+    complete stop is far more often a gap in the report feed (a new reporting system, a
+    category renamed, an export cut short) than a scheme's whole effect, and a complete
+    start the reverse; "" when neither (or the other window holds fewer than ``minimum``
+    reports: too few to tell a gap)."""
+    scale = {"before": windows.before / windows.months, "after": windows.months / windows.before}
+    for side, noun in (("zone", "in the zone"), ("control", f"on {where}")):
+        for empty, full in (("after", "before"), ("before", "after")):
+            had = counts[f"{side}_{full}"]
+            expected = had * scale[empty]
+            if counts[f"{side}_{empty}"] == 0 and had >= minimum and expected >= FEED_GAP_EXPECTED:
+                span = (
+                    f"{windows.after:%d %b %Y} to {windows.end - pd.Timedelta(days=1):%d %b %Y}"
+                    if empty == "after"
+                    else f"{windows.start:%d %b %Y} to "
+                    f"{windows.before_end - pd.Timedelta(days=1):%d %b %Y}"
+                )
+                return (
+                    f"Check the data: {had} {label.lower()} "
+                    f"{'report' if had == 1 else 'reports'} {noun} {full} the date and none "
+                    f"{empty}. So complete a {'stop' if empty == 'after' else 'start'} is more "
+                    "likely a gap in the report feed (a new reporting system, a category "
+                    f"renamed, an export cut short) than a real change: check that the reports "
+                    f"cover {span} {noun}."
+                )
+    return ""
+
+
+def _floor(counts: Mapping[str, int], windows: Windows) -> tuple[float, str]:
+    """The smallest fall the counts could show if counts were Poisson, at the rate of the
+    window with reports (the before window's, else the after window's), and which it was
+    (``""``: neither window has reports in the zone and the comparison)."""
+    after = windows.months / windows.before
+    if counts["zone_before"] > 0 and counts["control_before"] > 0:
+        floor = _its.detectable_fall(counts["zone_before"], counts["control_before"], after=after)
+        return floor, "before"
+    if counts["zone_after"] > 0 and counts["control_after"] > 0:
+        zone, control = counts["zone_after"] / after, counts["control_after"] / after
+        return _its.detectable_fall(zone, control, after=after), "after"
+    return math.nan, ""
+
+
+def _floor_words(floor: float, rate_of: str, lead: str) -> str:
+    """The smallest fall the counts could show, as a sentence (or why there is none)."""
+    if not math.isfinite(floor):
+        return (
+            " No fall could show: neither window has reports both in the zone and in the "
+            "comparison."
+        )
+    when = "before" if rate_of == "before" else "after"
+    return f" {lead} the rate {when} the date, only a fall of {floor:.0%} or more could show."
 
 
 def _simple_ratios(counts: dict[str, int]) -> dict[str, float]:

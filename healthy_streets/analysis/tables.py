@@ -573,6 +573,9 @@ def hotspot_streets(
         vary, at least 1), ``p_value``, ``p_adjusted``, ``stands_out``, ``adjustment`` (how
         many streets were tested together, and how) and, per category,
         ``reports_<category>``; the street's geometry (its segments joined).
+        ``attrs["streets_tested"]``: how many streets were tested together, the listed
+        ones and those at least ``min_length_m`` long with fewer reports (any street could
+        have stood out, so each counts in the adjustment).
 
     Raises
     ------
@@ -691,7 +694,9 @@ def hotspot_streets(
         *[c for c in table.columns if c.startswith("reports_")],
         "geometry",
     ]
-    return gpd.GeoDataFrame(table[columns], geometry="geometry", crs=streets.crs)
+    result = gpd.GeoDataFrame(table[columns], geometry="geometry", crs=streets.crs)
+    result.attrs["streets_tested"] = int(tested["p_value"].notna().sum())
+    return result
 
 
 def _joined_segments(frame: gpd.GeoDataFrame, keys: list[str], wanted: pd.DataFrame) -> Any:

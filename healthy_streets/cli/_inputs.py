@@ -115,13 +115,18 @@ def inputs_from(options: dict[str, Any]) -> Any:
     )
 
 
-def load(options: dict[str, Any], *, quiet: bool = False) -> Any:
-    """Load and attach the layers the options name, showing progress on stderr."""
+def load(options: dict[str, Any], *, quiet: bool = False, reports_within_m: float = 0.0) -> Any:
+    """Load and attach the layers the options name, showing progress on stderr; reports are
+    read ``reports_within_m`` beyond the zones when that is farther than the buffer (for an
+    evaluation's comparison)."""
     from healthy_streets.cli._report import progress_printer
     from healthy_streets.pipeline import load_layers
 
     inputs = inputs_from(options)
-    return inputs, load_layers(inputs, progress=progress_printer(quiet=quiet))
+    layers = load_layers(
+        inputs, progress=progress_printer(quiet=quiet), reports_within_m=reports_within_m
+    )
+    return inputs, layers
 
 
 def table_output(

@@ -165,13 +165,13 @@ def command(
     categories: str | list[str] = category[0] if len(category) == 1 else list(category)
     check_settings(categories, window_months, control, ring_m, **settings)  # before slow work
     reach = evaluation_buffer_m(control=control, ring_m=ring_m, gap_m=gap_m)
-    if reach and (options["buffer_m"] is None or options["buffer_m"] < reach):
-        options = {**options, "buffer_m": max(reach, options["buffer_m"] or 0.0)}
+    if control == "ring" and (options["buffer_m"] is None or options["buffer_m"] < reach):
         say(
             f"Importing reports within {reach:g} m of the zones, as far as the ring reaches.",
             err=True,
         )
-    inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
+    quiet = ctx.obj.get("quiet", False)
+    inputs, layers = load(options, quiet=quiet, reports_within_m=reach)
     table = before_after(
         layers,  # whole: with any reports read for the ring
         category=categories,

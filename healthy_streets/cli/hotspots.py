@@ -107,12 +107,20 @@ def command(
         )
     else:
         show(shown.head(top).to_string(index=False))
+        tested = int(table.attrs.get("streets_tested", len(table)))
+        fewer = tested - len(table)
+        also = (
+            f", the {len(table)} listed and {fewer} with fewer than {min_reports} reports, as "
+            "any street could have stood out"
+            if fewer > 0
+            else ""
+        )
         show(
             f"{int(table['stands_out'].sum())} of the {len(table)} streets listed stand out "
             "from their area "
             "beyond chance (their distinct events, a report of the same kind within 10 m "
             "and 30 days of another counting once, against the rest of the area's, allowing "
             "for how much its streets vary; "
-            f"{table['adjustment'].iloc[0]} of {min_length_m:g} m or more)."
+            f"{table['adjustment'].iloc[0]} of {min_length_m:g} m or more{also})."
         )
     table_output(table, output, overwrite=overwrite, inputs=inputs)
