@@ -86,6 +86,7 @@ from healthy_streets.maps.index import index_page, save_index
 from healthy_streets.maps.pdf import check_printing, maps_to_pdf
 from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
+    REPORTS_WITHIN_M,
     BuildOutputs,
     Inputs,
     Layers,
@@ -146,7 +147,10 @@ def load_layers(
     reports_within_m
         Read reports this far beyond the zones when it is farther than the buffer: the
         ring an evaluation compares with
-        (:func:`healthy_streets.analysis.evaluation_buffer_m`).
+        (:func:`healthy_streets.analysis.evaluation_buffer_m`). How far each frame's
+        reports were read is in its ``attrs["reports_within_m"]`` (the layers' ``reports``:
+        the buffer; :meth:`~healthy_streets.Layers.evaluation_reports`, with those read for
+        the ring: this), which an evaluation given the reports alone reads.
     attach
         Place assets and reports in zones and attach them to streets (``False``: leave that
         to the database, :mod:`healthy_streets.in_database`).
@@ -265,6 +269,10 @@ def load_layers(
         assets = attach_to_streets(assign_zones(assets, zones), streets)
         reports = attach_to_streets(assign_zones(reports, zones), streets)
     basemap = osm.basemap if osm is not None else None
+    within = max(buffer_m, reports_within_m)
+    reports.attrs[REPORTS_WITHIN_M] = buffer_m  # how far each frame's reports were read
+    if ring_reports is not None:
+        ring_reports.attrs[REPORTS_WITHIN_M] = within
     return Layers(
         zones=zones,
         streets=streets,
@@ -276,7 +284,7 @@ def load_layers(
         import_paths=paths,
         changes=merged.changes,
         ring_reports=ring_reports,
-        reports_within_m=max(buffer_m, reports_within_m),
+        reports_within_m=within,
     )
 
 

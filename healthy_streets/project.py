@@ -21,7 +21,7 @@ from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M, side_files
-from healthy_streets.io.open311 import OPEN311_SERVER, endpoint_folder
+from healthy_streets.io.open311 import OPEN311_SERVER, RECHECK_RANGE, endpoint_folder
 from healthy_streets.io.open311 import check_settings as check_open311
 from healthy_streets.model.build import Inputs, Source
 from healthy_streets.model.taxonomy import (
@@ -162,6 +162,10 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "open311": (str, "instead of file: an Open311 service's URL, asked by every build"),
         "jurisdiction_id": (str, "the council's id on that service (FixMyStreet needs one)"),
         "since": ((str, dt.date), "the first day of reports fetched from open311 (YYYY-MM-DD)"),
+        "recheck_per_build": (
+            int,
+            "the most old open reports open311 asks for again one by one in a build",
+        ),
     },
     "taxonomy": {
         "assets": (dict, "extra asset synonyms: text = category key"),
@@ -193,7 +197,10 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
 _LISTS = {"assets", "reports"}
 #: The numbers a key may take: (table, key) -> (lowest, highest). The evaluation's own
 #: settings are checked by :func:`healthy_streets.analysis.evaluation.check_settings`.
-_RANGES: dict[tuple[str, str], tuple[float, float]] = {("project", "buffer_m"): BUFFER_RANGE_M}
+_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("project", "buffer_m"): BUFFER_RANGE_M,
+    ("reports", "recheck_per_build"): RECHECK_RANGE,
+}
 #: Keys holding a table whose values must be text (role = column, text = category...).
 _TEXT_TABLES = {"fields", "columns", "assets", "reports", "tiers"}
 
@@ -501,7 +508,8 @@ def _open311_source(entry: dict[str, Any], base: Path) -> Source:
     """A ``[[reports]] open311 = URL`` entry: fetched into ``<project>/cache/open311/``
     by every build (:mod:`healthy_streets.io.open311`)."""
     options = {"url": entry["open311"]}
-    options |= {key: entry[key] for key in ("jurisdiction_id", "since") if key in entry}
+    keys = ("jurisdiction_id", "since", "recheck_per_build")
+    options |= {key: entry[key] for key in keys if key in entry}
     folder = endpoint_folder(
         base.resolve() / "cache" / "open311",
         entry["open311"],
@@ -760,6 +768,7 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 # open311 = "https://www.fixmystreet.com/open311/v2/requests.json"   # asks only for changes
 # jurisdiction_id = "fixmystreet.com"
 # since = 2024-04-01            # the first day of reports to fetch (default: two years ago)
+# recheck_per_build = 50        # old open reports asked for again one by one (FixMyStreet)
 
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"               # or an Excel workbook, with layer = "Sheet1" for one sheet

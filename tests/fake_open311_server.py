@@ -8,7 +8,11 @@ first, and there is neither paging nor ``updated_after``; ``service_request_id``
 report (FixMyStreet turns it into ``id = <value>``, so a comma-delimited list is a database
 error there: a 500). Switches make it page (``page``/``page_size``), honour ``updated_after``,
 or take a list of ids (``by_id="list"``, as GeoReport v2 says: it overrides every other
-filter) or ignore them (``by_id="ignored"``), as some other services do; ``script``
+filter) or ignore them (``by_id="ignored"``), as some other services do. One report is
+also answered at ``requests/<id>.json`` (GeoReport v2's GET Service Request), as
+FixMyStreet's ``get_request`` does: the report, or nothing for a report it hides (ids in
+``hidden``, left out of every answer); a report it does not have is a ``404``, as many
+services answer. ``script``
 queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests;
 ``delay_s`` makes every answer wait (a service that hangs), until the server is closed.
 """
@@ -17,10 +21,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
 
@@ -63,6 +68,8 @@ class FakeOpen311:
         self.delay_s = 0.0  # seconds before each answer: a service that hangs
         self.closing = threading.Event()  # set when closed: a waiting answer ends at once
         self.requests: list[dict[str, str]] = []
+        self.paths: list[str] = []  # the path of every request received
+        self.hidden: set[str] = set()  # reports hidden: in no answer, nothing at requests/<id>.json
         self.user_agents: list[str] = []
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -89,7 +96,9 @@ class FakeOpen311:
         return self.requests[count:]
 
     def answer(self, query: dict[str, str]) -> list[object]:
-        chosen = list(self.reports.values())
+        chosen = [
+            r for r in self.reports.values() if str(r["service_request_id"]) not in self.hidden
+        ]
         wanted = query.get("service_request_id") if self.by_id != "ignored" else None
         if wanted and self.by_id == "list":  # overrides every other filter
             return [r for r in chosen if str(r["service_request_id"]) in wanted.split(",")]
@@ -144,6 +153,7 @@ class FakeOpen311:
                 query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
                 with server.lock:
                     server.requests.append(query)
+                    server.paths.append(unquote(parts.path))
                     server.user_agents.append(self.headers.get("User-Agent", ""))
                     failure = server.script.pop(0) if server.script else None
                 if server.delay_s and server.closing.wait(server.delay_s):
@@ -151,7 +161,8 @@ class FakeOpen311:
                 if failure is not None:
                     self._send(failure.status, failure.body, "text/plain", **failure.headers)
                     return
-                if not parts.path.endswith(("/requests.json", "/requests.xml")):
+                one = re.fullmatch(r".*/requests/([^/]+)\.json", parts.path)
+                if not one and not parts.path.endswith(("/requests.json", "/requests.xml")):
                     self.send_error(404)
                     return
                 if server.needs_jurisdiction and not query.get("jurisdiction_id"):
@@ -161,6 +172,17 @@ class FakeOpen311:
                 if server.by_id == "one" and "," in query.get("service_request_id", ""):
                     error = "DBI Exception: invalid input syntax for type integer"
                     self._send(500, f"<html><body>{error}</body></html>", "text/html")
+                    return
+                if one:
+                    wanted = unquote(one.group(1))
+                    with server.lock:
+                        found = server.reports.get(wanted)
+                    if found is None:
+                        self.send_error(404)
+                        return
+                    shown = [] if wanted in server.hidden else [found]
+                    body = json.dumps({"requests": [{"request": shown}]})
+                    self._send(200, body, "application/json; charset=utf-8")
                     return
                 with server.lock:
                     items = server.answer(query)

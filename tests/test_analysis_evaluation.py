@@ -563,6 +563,33 @@ def test_a_ring_beyond_where_the_reports_were_read_says_it_is_cut():
     )
 
 
+def test_reports_from_load_layers_say_how_far_they_were_read():
+    """An analyst who gives before_after the reports of load_layers, not the Layers, gets
+    the ring as the Layers would give it: the reports say how far they were read."""
+    import healthy_streets as hs
+    from healthy_streets.model.build import Inputs
+
+    inputs = Inputs(
+        zones=SAMPLE / "zones.geojson",
+        osm=SAMPLE / "yarrowside.osm",
+        reports=[SAMPLE / "reports_open311.json"],
+        osm_assets=False,
+    )
+    within = evaluation_buffer_m(control="ring", ring_m=800, gap_m=100)
+    layers = hs.load_layers(inputs, reports_within_m=within)
+    buffer_m = layers.reports.attrs["reports_within_m"]
+    assert buffer_m < within == layers.evaluation_reports().attrs["reports_within_m"] == 900
+    ring = {"control": "ring", "ring_m": 800, "gap_m": 100, "min_reports": 1}
+    given = before_after(layers.zones, layers.evaluation_reports(), **ring)
+    assert set(given["comparison"]) == {"a ring 100-900 m beyond the zone"}
+    pd.testing.assert_frame_equal(given, before_after(layers, **ring))
+    alone = before_after(layers.zones, layers.reports, **ring)  # the buffer's reports only
+    assert set(alone["comparison"]) == {
+        f"a ring 100-900 m beyond the zone, cut at {buffer_m:g} m: the reports were read no "
+        "farther (read them 900 m out: load_layers(..., reports_within_m=900), as a build does)"
+    }
+
+
 def test_a_ring_within_the_reports_given_is_not_said_to_be_cut():
     zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
     reports = monthly(

@@ -20,7 +20,12 @@ from click.testing import CliRunner
 
 from healthy_streets import settings
 from healthy_streets.cli import main
-from healthy_streets.errors import InputFileError, NetworkUnavailableError, ProjectFileError
+from healthy_streets.errors import (
+    ConfigError,
+    InputFileError,
+    NetworkUnavailableError,
+    ProjectFileError,
+)
 from healthy_streets.io import open311
 from healthy_streets.io.open311 import Open311Client, endpoint_folder, reports_from_open311_server
 from healthy_streets.project import load_project
@@ -538,7 +543,11 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     first_starts = {q["start_date"] for q in server.requests[:asked]}
     assert min(first_starts) == first_moment(SINCE)
     assert all(q.get("start_date", "9") > str(SINCE) for q in again)  # not the whole period
-    assert len(again) < asked
+    lists = [p for p in server.paths[asked:] if p.endswith("/requests.json")]
+    assert len(lists) < asked  # and the old open reports, one by one
+    assert sorted(p for p in server.paths[asked:] if p not in lists) == [
+        f"/open311/v2/requests/{n}.json" for n in range(106, 112)
+    ]
     store = live_project / "out" / "healthy-streets.gpkg"
     stored = pyogrio.read_dataframe(store, layer="reports")
     statuses = dict(zip(stored["report_id"], stored["status"], strict=True))
@@ -633,7 +642,7 @@ def test_a_report_the_service_no_longer_has_leaves_the_cache(tmp_path):
         fetch(server, tmp_path)
         del server.reports["103"]  # hidden by the council, 48 days after it was made
         del server.reports["110"]  # made 153 days ago: not asked for again, so not known
-        second = fetch(server, tmp_path)
+        second = fetch(server, tmp_path, recheck_per_build=0)
     kept = set(second.layer["report_id"])
     assert "103" not in kept and "110" in kept
     assert len(second.layer) == 11
@@ -774,29 +783,162 @@ def test_old_open_reports_are_asked_for_again_by_id(tmp_path, monkeypatch):
     assert json.loads((tmp_path / "state.json").read_text())["by_id"] is True
 
 
+def one_by_one(server, start):
+    """The ids of the reports asked for one at a time (``requests/<id>.json``) since the
+    request ``start``."""
+    paths = server.paths[start:]
+    return [p.rsplit("/", 1)[1].removesuffix(".json") for p in paths if "/requests/" in p]
+
+
+def status_of(result, number):
+    return dict(zip(result.layer["report_id"], result.layer["status"], strict=True))[str(number)]
+
+
 @pytest.mark.parametrize("by_id", ["one", "ignored"])
-def test_a_service_that_cannot_be_asked_by_ids_says_what_was_not_checked(tmp_path, by_id):
+def test_old_open_reports_are_checked_one_by_one_in_turn_until_a_closing_is_seen(tmp_path, by_id):
     """FixMyStreet takes one id, not a list (a list is a server error there, not tried
-    again); another service ignores the ids. Either way the fetch says how many old open
-    reports were not checked again, and does not ask again next time."""
+    again); another service ignores the ids. Either way the old open reports are asked for
+    one at a time, at most recheck_per_build a build, those never checked (then those
+    checked longest ago) first, so that a closing is seen within a few builds."""
     with FakeOpen311(twelve(), by_id=by_id) as server:
         fetch(server, tmp_path)
-        first = len(server.requests)
-        second = fetch(server, tmp_path)  # FixMyStreet's answer to updated_after: all
-        asked = server.since(first)
-        third_from = len(server.requests)
-        close(server, 108)
-        third = fetch(server, tmp_path)
-    assert len([q for q in asked if "service_request_id" in q]) == 1  # once, not retried
-    assert not [q for q in server.since(third_from) if "service_request_id" in q]
-    said = "6 open reports made more than 90 days ago were not checked again"
-    assert said in second.notes[0] and said in third.notes[0]
-    assert "a closing since the last fetch is not known" in second.notes[0]
+        builds, asked = [], []
+        for build in range(4):
+            if build == 1:  # after the probe of updated_after, which FixMyStreet ignores
+                close(server, 111)  # made 168 days ago, the last in turn
+            start = len(server.requests)
+            builds.append(fetch(server, tmp_path, recheck_per_build=2))
+            asked.append(one_by_one(server, start))
+        lists = [q for q in server.requests if "," in q.get("service_request_id", "")]
+    assert len(lists) == 1  # a list once, not retried; then one by one
+    assert asked == [["106", "107"], ["108", "109"], ["110", "111"], ["106", "107"]]
+    assert [status_of(b, 111) for b in builds] == ["open", "open", "closed", "closed"]
     assert (
-        dict(zip(third.layer["report_id"], third.layer["status"], strict=True))["108"] == "open"
-    )  # closed 123 days after it was made: not known, and said
+        "of the 6 open reports made more than 90 days ago, 2 were asked for again one by one "
+        "(at most 2 a build: the service cannot be asked for a list of ids), 0 found closed "
+        "since; 4 were not checked this time, so a closing of one of them since is not known "
+        "yet (4 never checked again since first fetched)."
+    ) in builds[0].notes[0]
+    today = f"{NOW:%d %b %Y}"
+    assert (
+        builds[1]
+        .notes[0]
+        .endswith(
+            f"(2 never checked again since first fetched; the one checked longest ago was last "
+            f"checked on {today})."
+        )
+    )
+    assert "2 were asked for again one by one" in builds[2].notes[0]
+    assert "1 found closed since" in builds[2].notes[0]
+    assert "of the 5 open reports" in builds[3].notes[0]  # 111 is closed: no longer due
+    assert f"the one checked longest ago was last checked on {today}" in builds[3].notes[0]
+    checked = json.loads((tmp_path / "state.json").read_text())["checked"]
+    assert sorted(checked) == ["106", "107", "108", "109", "110"]
     assert json.loads((tmp_path / "state.json").read_text())["by_id"] is False
-    assert len(third.layer) == 12 and not [n for n in third.notes if "Offline" in n]
+
+
+def test_at_most_recheck_per_build_reports_are_asked_for_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(open311, "RECHECK_PER_BUILD", 3)
+    many = [report(500 + i, 100 + i) for i in range(40)]  # 40 old open reports
+    with FakeOpen311(many) as server:
+        fetch(server, tmp_path)
+        for cap, expected in ((None, 3), (7, 7), (0, 0)):
+            start = len(server.requests)
+            result = fetch(server, tmp_path, recheck_per_build=cap)
+            assert len(one_by_one(server, start)) == expected
+            assert result.notes[0].count(f"{expected} were asked for again one by one") == 1
+    with pytest.raises(ConfigError, match="recheck_per_build = 50"):
+        fetch(server, tmp_path, recheck_per_build=-1)
+
+
+def test_an_old_report_the_service_no_longer_has_is_said_and_leaves_the_cache(tmp_path):
+    """A 404 for one id (deleted), an empty answer for another (FixMyStreet's answer for a
+    report it hides): both said, taken out, and the rest checked."""
+    with FakeOpen311(twelve()) as server:
+        fetch(server, tmp_path)
+        del server.reports["107"]
+        server.hidden.add("109")
+        close(server, 110)
+        done = open311.fetch_open311(
+            server.url, cache_folder=tmp_path, jurisdiction_id="chorley", since=SINCE
+        )
+    second = open311.read_open311_cache(tmp_path, notes=done.notes)
+    said = second.notes[0]
+    assert "6 were asked for again one by one" in said
+    assert "1 found closed since, 2 no longer on the service (hidden or deleted)." in said
+    assert (done.recheck.gone, done.recheck.closed, done.recheck.unchecked) == (
+        ["107", "109"],
+        1,
+        0,
+    )
+    assert "2 no longer on the service" in second.notes[1]
+    kept = set(second.layer["report_id"])
+    assert not kept & {"107", "109"} and len(kept) == 10
+    assert status_of(second, 110) == "closed"
+    cached = {r["service_request_id"] for r in json.loads((tmp_path / "requests.json").read_text())}
+    assert not cached & {"107", "109"}
+
+
+def test_a_service_with_no_requests_by_id_is_not_taken_to_have_removed_them(tmp_path):
+    """A service that answers no requests/<id>.json (every one a 404) has not deleted the
+    reports: they are kept, and it is not asked one by one again."""
+    old = [report(600 + i, 100 + i) for i in range(8)]
+    with FakeOpen311(old) as server:
+        fetch(server, tmp_path)
+        server.reports.clear()  # requests/<id>.json: 404 for every one
+        server.answer = lambda query: list(old)  # the lists still answer
+        second = fetch(server, tmp_path)
+        start = len(server.requests)
+        third = fetch(server, tmp_path)
+    assert len(second.layer) == 8 and len(third.layer) == 8
+    assert "seems not to answer requests/<id>.json: they are kept" in second.notes[0]
+    assert one_by_one(server, start) == []
+    assert json.loads((tmp_path / "state.json").read_text())["one_by_id"] is False
+
+
+def test_offline_the_old_open_reports_are_not_checked_and_that_is_said(tmp_path):
+    server = FakeOpen311(twelve())
+    with server:
+        fetch(server, tmp_path)
+        close(server, 106)
+        online = fetch(server, tmp_path, recheck_per_build=2)
+    offline = fetch(server, tmp_path, recheck_per_build=2)  # the port is closed
+    assert status_of(online, 106) == "closed"
+    assert status_of(offline, 106) == "closed"  # as cached
+    line = offline.notes[0]
+    assert line.startswith("Offline (cannot connect to 127.0.0.1:")
+    assert (
+        "None of the 5 open reports made more than 90 days before then was checked again (4 "
+        f"never checked again since first fetched; the one checked longest ago was last "
+        f"checked on {NOW:%d %b %Y})."
+    ) in line
+    assert sum("Offline" in note for note in offline.notes) == 1
+
+
+def test_recheck_per_build_is_read_from_the_project_file_and_the_command(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        args = ["reports", "--open311", server.url, "--since", str(SINCE)]
+        args += ["--jurisdiction-id", "chorley", "--cache", str(tmp_path)]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        start = len(server.requests)
+        result = CliRunner().invoke(main, [*args, "--recheck-per-build", "1"])
+        bad = CliRunner().invoke(main, [*args, "--recheck-per-build", "-3"])
+    assert result.exit_code == 0, result.output
+    assert one_by_one(server, start) == ["106"]
+    assert "1 was asked for again one by one" in result.output
+    assert bad.exit_code == 2
+    shown = " ".join(CliRunner().invoke(main, ["reports", "--help"]).output.split())
+    assert f"[default: {open311.RECHECK_PER_BUILD}]" in shown
+    config = tmp_path / "project" / "healthy-streets.toml"
+    config.parent.mkdir()
+    head = '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n[[reports]]\n'
+    entry = 'open311 = "https://example.org/open311/v2"\nrecheck_per_build = '
+    config.write_text(head + entry + "50\n")
+    assert load_project(config).inputs.reports[0].options["recheck_per_build"] == 50
+    for wrong in ("-1", "5000", '"ten"'):
+        config.write_text(head + entry + wrong + "\n")
+        with pytest.raises(ProjectFileError, match="recheck_per_build"):
+            load_project(config)
 
 
 def test_reports_before_the_first_day_are_not_counted_as_new(tmp_path):

@@ -1088,3 +1088,89 @@ def test_a_row_split_by_a_carriage_return_records_no_name_as_a_bad_value(tmp_pat
     result = reports_from_csv(path)
     assert "Logged On" in result.rejected["field"].tolist()
     assert not result.rejected["value"].str.contains("Horatio|Nelsonson|Ann Lee").any()
+
+
+def _crm_with_a_split_row(path):
+    """A council CRM export whose fourth row is cut by a bare carriage return in its
+    description: the rest of the line holds the caller's words, name and phone number, which
+    no other row names."""
+    header = (
+        "Case Ref,Enquiry Type,Logged On,Easting,Northing,Description,Location,Customer Name,Phone"
+    )
+    rows = [
+        f"CRM-{i},Dog fouling,0{i + 1}/03/2024,35952{i},417626,Bins full,By the shops,Ann Lee,"
+        "01257 515151"
+        for i in range(6)
+    ]
+    rows[2] = (
+        "CRM-2,Dog fouling,03/03/2024,359522,417626,Bins full\rReported by Jane Doe,"
+        "by the shops,Jane Doe,07700 900123"
+    )
+    path.write_bytes((header + "\n" + "\n".join(rows) + "\n").encode())
+
+
+def test_the_cells_after_a_bare_carriage_return_are_read_under_their_own_columns(tmp_path):
+    """Read as a spreadsheet shows it, the rest of the line would put the caller's name under
+    "Logged On" and "Enquiry Type", recorded as a bad date and a category; lined up with the
+    header, it is under "Customer Name", which nothing records, and the text is scrubbed."""
+    from healthy_streets.io._common import read_table
+    from healthy_streets.io.reports import reports_from_csv
+
+    path = tmp_path / "crm.csv"
+    _crm_with_a_split_row(path)
+    table = read_table(path)
+    assert table.loc[5].dropna().to_dict() == {
+        "Description": "Reported by Jane Doe",
+        "Location": "by the shops",
+        "Customer Name": "Jane Doe",
+        "Phone": "07700 900123",
+    }
+    assert table.loc[4, "Description"] == "Bins full"
+    result = reports_from_csv(path)
+    # the row cut short keeps its id, date and place; the rest of its line has none of them
+    assert result.rejected[["row", "field", "value"]].values.tolist() == [["5", "Logged On", ""]]
+    assert "CRM-2" in set(result.layer["report_id"])
+    recorded = " ".join(
+        [*result.notes, *result.rejected.astype(str).agg(" ".join, axis=1), result.summary()]
+    )
+    recorded += result.layer.drop(columns="geometry").astype(str).to_csv()
+    for secret in ("Jane", "Doe", "07700", "900123"):
+        assert secret not in recorded, secret
+    assert "each cell under the column it was written for" in " ".join(result.notes)
+
+
+def test_a_split_rows_caller_reaches_neither_rejected_csv_nor_the_store(tmp_path):
+    """The same export through a whole build: rejected.csv, the store's rejected table and
+    every other output hold neither the caller's name nor the phone number."""
+    import shutil
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    from conftest import SAMPLE
+
+    for name in ("zones.geojson", "yarrowside.osm"):
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    _crm_with_a_split_row(tmp_path / "crm.csv")
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "yarrowside.osm"\n'
+        '[[reports]]\nfile = "crm.csv"\nformat = "csv"\n'
+    )
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "healthy-streets.toml")])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    rejected = (out / "rejected.csv").read_text(encoding="utf-8-sig")
+    assert "crm.csv,5,Logged On,," in rejected  # the rest of the line: recorded, blank
+    with sqlite3.connect(out / "healthy-streets.gpkg") as db:
+        stored = db.execute("SELECT * FROM rejected").fetchall()
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        everything = [v for t in tables for row in db.execute(f'SELECT * FROM "{t}"') for v in row]
+    assert any("5" in map(str, row) for row in stored)
+    texts = [result.output, rejected, *map(str, everything)]
+    texts += [
+        p.read_text(encoding="utf-8-sig") for p in out.rglob("*") if p.suffix in (".csv", ".html")
+    ]
+    for secret in ("Jane Doe", "07700 900123", "07700900123"):
+        assert not [t for t in texts if secret in t], secret

@@ -275,6 +275,89 @@ def test_every_build_is_recorded_in_the_store(meeting):
     assert len(new) and (second["new_reports"].reindex(new.index) == new).all()
     first = zones[zones["build_id"] == builds["build_id"].iloc[0]]
     assert first["new_reports"].isna().all(), "the first build compared with nothing"
+    for column, kind in (("reports_gone", "report_gone"), ("assets_renamed", "asset_renamed")):
+        counted = changes[changes["change"] == kind].groupby("zone_id").size()
+        counted = counted.drop("(outside zones)", errors="ignore")
+        expected = counted.reindex(second.index, fill_value=0)
+        assert second[column].astype(int).to_dict() == expected.to_dict(), column
+        assert first[column].isna().all(), column
+
+
+#: The per-zone counts a store written before they were recorded lacks.
+LATER_COUNTS = ["reports_gone", "assets_renamed"]
+
+
+def _build_over_an_older_store(folder: Path, make_older) -> None:
+    """Build, make the store's ``build_zones`` as an earlier version wrote it (without
+    :data:`LATER_COUNTS`), change the reports and build again, comparing."""
+    reports = sample_reports()
+    (folder / "reports_open311.json").write_text(json.dumps(reports[:12]))
+    write_places(folder, sample_places())
+    build(folder, "--since-last")
+    make_older()
+    (folder / "reports_open311.json").write_text(json.dumps(reports[1:12]))  # one gone
+    build(folder, "--since-last")
+
+
+def _check_history_of_an_older_store(zones: pd.DataFrame) -> None:
+    first, second = (zones[zones["build_id"] == b] for b in zones["build_id"].unique())
+    assert first[LATER_COUNTS].isna().all().all()  # not known, not nought
+    assert second["reports_gone"].notna().all() and second["reports_gone"].astype(int).sum() == 1
+    assert (second["assets_renamed"].astype(int) == 0).all()
+
+
+def test_a_store_written_before_the_later_counts_is_built_into_and_read(tmp_path):
+    from healthy_streets.io.store import BUILD_ZONES_COLUMNS, open_store
+    from healthy_streets.io.write import write_gpkg
+
+    folder = tmp_path / "project"
+    write_project(folder)
+    gpkg = folder / "out" / "healthy-streets.gpkg"
+
+    older = gpkg.with_name("older.gpkg")
+
+    def make_older_and_read() -> None:
+        zones = open_store(gpkg).read("build_zones")
+        write_gpkg(zones.drop(columns=LATER_COUNTS), gpkg, "build_zones")
+        shutil.copy(gpkg, older)
+
+    _build_over_an_older_store(folder, make_older_and_read)
+    read_older = open_store(older).read("build_zones")  # read as it is: the counts unknown
+    assert list(read_older.columns) == BUILD_ZONES_COLUMNS
+    assert read_older[LATER_COUNTS].isna().all().all()
+    zones = open_store(gpkg).read("build_zones")
+    assert list(zones.columns) == BUILD_ZONES_COLUMNS
+    _check_history_of_an_older_store(zones)
+
+
+def test_a_postgis_store_written_before_the_later_counts_is_built_into(tmp_path, postgis_url):
+    from sqlalchemy import text
+
+    from healthy_streets.io.store import BUILD_ZONES_COLUMNS, open_store
+
+    schema = f"hs_older_{uuid.uuid4().hex[:8]}"
+    folder = tmp_path / "project"
+    write_project(folder, store=f'[store]\nurl = "{postgis_url}"\nschema = "{schema}"\n')
+    store = open_store(postgis_url, schema=schema)
+
+    def make_older() -> None:
+        engine = store.engine()
+        with engine.begin() as conn:
+            for column in LATER_COUNTS:
+                conn.execute(text(f'ALTER TABLE "{schema}".build_zones DROP COLUMN {column}'))
+        engine.dispose()
+        assert list(store.read("build_zones").columns) == BUILD_ZONES_COLUMNS  # unknown
+
+    try:
+        _build_over_an_older_store(folder, make_older)
+        zones = store.read("build_zones")
+        assert list(zones.columns) == BUILD_ZONES_COLUMNS
+        _check_history_of_an_older_store(zones)
+    finally:
+        engine = store.engine()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
 
 
 #: The words a reader sees for each count, and the kinds of change each counts (the tests'

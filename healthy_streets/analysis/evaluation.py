@@ -49,7 +49,7 @@ import shapely
 from healthy_streets.analysis import _its
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
-from healthy_streets.model.build import Layers
+from healthy_streets.model.build import REPORTS_WITHIN_M, Layers
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
@@ -542,7 +542,7 @@ def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, _Reach | None]:
     if isinstance(zones, Layers) and reports is None:
         within = zones.reports_within_m
         return zones.evaluation_reports(), (None if within is None else _Reach(within, within))
-    within = getattr(reports, "attrs", {}).get("reports_within_m")
+    within = getattr(reports, "attrs", {}).get(REPORTS_WITHIN_M)
     if isinstance(within, int | float) and not isinstance(within, bool) and within >= 0:
         return reports, _Reach(float(within), float(within))
     return reports, None

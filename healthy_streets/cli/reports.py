@@ -50,6 +50,15 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help="With --open311: the council's id on the service (FixMyStreet needs one).",
 )
 @click.option(
+    "--recheck-per-build",
+    metavar="N",
+    type=click.IntRange(0, 1000),
+    default=None,
+    help="With --open311, where the service cannot be asked for a list of ids (FixMyStreet): "
+    "the most old open reports asked for again one by one, those checked longest ago first, "
+    "so that successive runs go round them all [default: 20].",
+)
+@click.option(
     "--cache",
     "cache_dir",
     type=click.Path(file_okay=False),
@@ -93,6 +102,7 @@ def command(
     open311_url: str | None,
     since: str | None,
     jurisdiction_id: str | None,
+    recheck_per_build: int | None,
     cache_dir: str,
     fmt: str | None,
     fields: dict[str, str],
@@ -117,7 +127,9 @@ def command(
     With --open311 URL instead of FILE, the reports come straight from a council's Open311
     service (FixMyStreet's is https://SITE/open311/v2/requests.json): politely, a page at a
     time, cached in --cache; the next run asks only for what changed, and with no internet
-    uses the cache and says how old it is.
+    uses the cache and says how old it is. FixMyStreet cannot be asked for a list of ids,
+    so the open reports made more than 90 days before are asked for again one by one,
+    --recheck-per-build at a time, those checked longest ago first.
 
     \b
     Examples:
@@ -149,6 +161,7 @@ def command(
             cache_folder=endpoint_folder(cache_dir, open311_url, jurisdiction_id=jurisdiction_id),
             since=since,
             jurisdiction_id=jurisdiction_id,
+            recheck_per_build=recheck_per_build,
             taxonomy=taxonomy,
             tiers=tiers,
         )

@@ -373,6 +373,8 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
                 fix="Open it in a spreadsheet, check the columns line up, and save it as CSV.",
             ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    splits = _lone_return_splits(decoded, delimiter, header, len(frame))
+    frame = _line_up_split_rows(frame, splits)
     every = list(frame.columns)
     if columns is not None:
         frame = frame[[c for c in every if columns(c)]]
@@ -382,7 +384,7 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
     )
-    frame.attrs["text_notes"] += _lone_return_notes(decoded, delimiter, header, frame.index)
+    frame.attrs["text_notes"] += _lone_return_notes(splits, frame.index)
     if columns is not None:
         frame.attrs["all_columns"] = every
     return frame
@@ -613,15 +615,32 @@ def _row_repairs(
     return by_row, notes
 
 
-def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Index) -> list[str]:
-    """A note for each row that a carriage return in a cell that is not quoted ended early.
+@dataclass(frozen=True)
+class _Split:
+    """A record of a CSV file that a lone carriage return ended early (see
+    :func:`_lone_return_splits`)."""
+
+    #: The record's number, counted as pandas reads them from the header (1) on.
+    record: int
+    #: The line of the file it is on (counted by line feeds).
+    line: int
+    #: The column the next record's first cell was written in (the rest of the line).
+    column: int
+    #: How many cells the next record has.
+    cells: int
+
+
+def _lone_return_splits(decoded: Text, delimiter: str, header: int, n_rows: int) -> list[_Split]:
+    """The records that a carriage return in a cell that is not quoted ended early.
 
     Spreadsheets, pandas and Python's ``csv`` all end a row at a lone carriage return (one
     not followed by a line feed) outside quotes: a cell ``Bench\rby the gate`` pasted from
     another program becomes a row ending ``Bench`` and a row starting ``by the gate``, each
-    with the wrong cells. The rows are read as a spreadsheet shows them (so the row numbers
-    agree), and the note names them. A file whose every line ends with a carriage return
-    alone (old Mac text) has no line feeds, and nothing to say.
+    with the wrong cells. Each split says where the rest of the line was written: its first
+    cell in the column of the cell cut (the last of the record ended), the next cells in
+    the columns after it. A file whose every line ends with a carriage return alone (old
+    Mac text) has no line feeds, and no split; nor has a file whose records cannot be
+    matched to the rows read (``n_rows`` and the header).
     """
     if not decoded.has_lone_return():
         return []
@@ -631,29 +650,77 @@ def _lone_return_notes(decoded: Text, delimiter: str, header: int, rows: pd.Inde
     lines = io.StringIO(text, newline="").readlines()
     numbers = list(itertools.accumulate((line.count("\n") for line in lines), initial=1))
     reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
-    ended: list[tuple[int, int]] = []  # (record, line of the file) ended by a lone return
-    records = 0
+    ended: list[tuple[int, int, int]] = []  # (record, line of the file, next one's column)
+    widths: dict[int, int] = {}
+    records, carried = 0, None  # the column the rest of a line ended early starts in
     try:
         for record in reader:
             line = lines[reader.line_num - 1]
-            if reader.line_num > header and _read_by_pandas(record):
-                records += 1
-                if line.endswith("\r"):
-                    ended.append((records, numbers[reader.line_num - 1]))
+            if reader.line_num <= header or not _read_by_pandas(record):
+                carried = None
+                continue
+            records += 1
+            widths[records] = len(record)
+            start = carried or 0
+            carried = None
+            if line.endswith("\r"):
+                carried = start + len(record) - 1
+                ended.append((records, numbers[reader.line_num - 1], carried))
     except csv.Error:
         return []
-    if records != len(rows) + 1:  # the header and every row: only then can rows be named
+    if records != n_rows + 1:  # the header and every row: only then can rows be named
         return []
+    return [
+        _Split(number, at, column, widths[number + 1])
+        for number, at, column in ended
+        if number < records  # not the last row, ended by a carriage return at the file's end
+    ]
+
+
+def _line_up_split_rows(frame: pd.DataFrame, splits: list[_Split]) -> pd.DataFrame:
+    """``frame`` (as read, its rows by position) with the cells of each row that holds the
+    rest of a line ended early put back under the columns they were written for: a
+    caller's name, a phone number or a note written after the carriage return is then
+    under its own column, which no layer reads and whose names are cut out of the text of
+    the rows around it (a row read as a spreadsheet shows it would have them under the
+    first columns instead, its id, category or date). Rows of the header's line, or whose
+    cells would reach past the last column, are left as they are."""
+    moved = [
+        s
+        for s in splits
+        if s.record >= 2 and s.column > 0 and s.column + s.cells <= len(frame.columns)
+    ]
+    if not moved:
+        return frame
+    values = frame.to_numpy(dtype=object, copy=True)
+    for split in moved:
+        at = split.record - 1  # the row after the one ended (the header is record 1)
+        row = values[at, : split.cells].copy()
+        values[at, :] = ""
+        values[at, split.column : split.column + split.cells] = row
+    lined = pd.DataFrame(values, index=frame.index, columns=frame.columns, dtype=object)
+    lined.attrs.update(frame.attrs)
+    return lined
+
+
+def _lone_return_notes(splits: list[_Split], rows: pd.Index) -> list[str]:
+    """A note for each row that a carriage return in a cell that is not in quotes ended
+    early (see :func:`_lone_return_splits`): the rows are numbered as a spreadsheet numbers
+    them, and the note names both rows and the line, with the fix."""
     notes = []
-    for number, at in ended:
-        if number > len(rows):  # the last row, ended by a carriage return at the file's end
-            continue
+    for split in splits:
+        number = split.record
         where = f"Row {rows[number - 2]}" if number > 1 else "The header"
+        how = (
+            "as a spreadsheet reads it"
+            if split.column == 0 or number == 1
+            else "each cell under the column it was written for"
+        )
         notes.append(
             f"{where} ends at a carriage return inside a cell that is not in quotes, and the "
-            f"rest of line {at} of the file was read as row {rows[number - 1]} (as a "
-            "spreadsheet reads it): put that cell in double quotes, or remove the carriage "
-            "return, so the line is read as one row."
+            f"rest of line {split.line} of the file was read as row {rows[number - 1]} "
+            f"({how}): put that cell in double quotes, or remove the carriage return, so "
+            "the line is read as one row."
         )
     return notes
 

@@ -36,7 +36,11 @@ reports too (FixMyStreet does) is remembered as not honouring it, and asked inst
 reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
 longer: new reports, and the status of recent ones; the older reports that were open are
 asked for again by id (``service_request_id``, :data:`BY_ID_BATCH` at a time) where the
-service honours a list of ids, else the notes say how many were not checked again. Only
+service honours a list of ids, else one at a time (``requests/<id>.json``), at most
+``recheck_per_build`` (:data:`RECHECK_PER_BUILD`) a fetch, those checked longest ago first
+(when each was last checked is kept in the state), so that successive builds go round them
+all; the notes say how many were checked, found closed or gone, and how many were not and
+when the one checked longest ago was. Only
 the reports kept (made since the first day asked, in the area) are counted as new. An
 updated report replaces its earlier
 version (by ``service_request_id``); a report made in those dates that the service no
@@ -58,7 +62,8 @@ The cache folder (``<project>/cache/open311/<host>-<hash>/`` in a project) holds
 ``requests.json`` (the reports kept, as GeoReport v2 JSON: a file the toolkit reads like any
 other), ``elsewhere.json`` (ids of the reports outside the area, with their coordinates, and
 the items rejected when fetched, with the reason) and ``state.json`` (when it was fetched,
-the latest update it holds, what the service supports).
+the latest update it holds, what the service supports, when each old open report was
+last asked for by id).
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import geopandas as gpd
@@ -105,9 +110,11 @@ from healthy_streets.model.privacy import redact_series as _redact_series
 __all__ = [
     "KEPT_FIELDS",
     "OPEN311_SERVER",
+    "RECHECK_PER_BUILD",
     "USER_AGENT",
     "Fetch",
     "Open311Client",
+    "Recheck",
     "check_settings",
     "endpoint_folder",
     "fetch_open311",
@@ -266,12 +273,18 @@ def _endpoint(
 
 
 def check_settings(
-    url: str, *, since: dt.date | str | None = None, status: str | None = None
+    url: str,
+    *,
+    since: dt.date | str | None = None,
+    status: str | None = None,
+    recheck_per_build: int | None = None,
 ) -> None:
     """Refuse (:class:`~healthy_streets.errors.ConfigError`) an address that is not a web
-    address, a ``since`` that is not a date, a ``status`` other than open or closed."""
+    address, a ``since`` that is not a date, a ``status`` other than open or closed, a
+    ``recheck_per_build`` that is not a whole number from 0."""
     _endpoint(url, status=status)
     _since(since)
+    _recheck_cap(recheck_per_build)
 
 
 def endpoint_folder(
@@ -372,7 +385,38 @@ class Open311Client:
         response = self._answer(query, retry_errors=retry_errors)
         return _items_of(response, self.endpoint.url)
 
-    def _answer(self, query: dict[str, str], *, retry_errors: bool) -> requests.Response:
+    def get_one(self, service_request_id: str) -> list[object] | None:
+        """One service request, asked for by its id (GeoReport v2's GET Service Request,
+        ``requests/<id>.json``), with the same spacing, retries and waits as :meth:`get`.
+
+        Returns
+        -------
+        list or None
+            The service's answer (FixMyStreet's holds the report, or nothing when the
+            report is hidden); None when the service says there is no such request (``404``
+            or ``410``: deleted, or never made).
+
+        Raises
+        ------
+        NetworkUnavailableError
+            The service cannot be reached, or keeps failing.
+        InputFileError
+            The service answers with another error, or with something that is not GeoReport.
+        """
+        url = _one_url(self.endpoint.url, service_request_id)
+        query = {  # the council, and the service's own parameters (a key): not the filters
+            k: v for k, v in self.endpoint.base_params().items() if k not in _LIST_FILTERS
+        }
+        response = self._answer(query, retry_errors=True, url=url)
+        if response.status_code in _ABSENT:
+            return None
+        return _items_of(response, url)
+
+    def _answer(
+        self, query: dict[str, str], *, retry_errors: bool, url: str | None = None
+    ) -> requests.Response:
+        """The service's answer to ``query`` at ``url`` (default: the ``requests``
+        resource); with ``url``, a ``404`` or ``410`` is an answer, not an error."""
         for attempt in range(RETRIES + 1):
             if self._last is not None:
                 self._pause(MIN_INTERVAL_S - (self.clock() - self._last))
@@ -381,7 +425,7 @@ class Open311Client:
             last = attempt == RETRIES
             try:
                 response = self.session.get(
-                    self.endpoint.url, params=query, timeout=settings.requests_timeout
+                    url or self.endpoint.url, params=query, timeout=settings.requests_timeout
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if last:
@@ -399,9 +443,11 @@ class Open311Client:
                     raise _BusyError(_status_text(response, wait))
                 self._pause(wait if wait is not None else BACKOFF_S * 2**attempt)
                 continue
+            if url is not None and response.status_code in _ABSENT:
+                return response
             if response.status_code >= 400:
                 raise InputFileError(
-                    self.endpoint.url,
+                    url or self.endpoint.url,
                     f"The Open311 service answered {_status_text(response, None)}",
                     fix=_fix_for(response.text, self.endpoint),
                 )
@@ -412,6 +458,20 @@ class Open311Client:
         if seconds > 0:
             self.waits.append(seconds)
             self.sleep(seconds)
+
+
+#: The answers to a request for one report that say the service does not have it.
+_ABSENT = (404, 410)
+#: Filters of a list of reports, not sent with a request for one report.
+_LIST_FILTERS = ("status", "service_code")
+
+
+def _one_url(url: str, service_request_id: str) -> str:
+    """The address of one service request (``.../requests/<id>.json``) beside the
+    ``requests.json`` resource ``url``; the id, text from the service, is quoted whole (a
+    ``/`` or ``?`` in it stays in the id)."""
+    resource, _, suffix = url.rpartition(".")
+    return f"{resource}/{quote(service_request_id, safe='')}.{suffix}"
 
 
 def _items_of(response: requests.Response, url: str) -> list[object]:
@@ -519,6 +579,8 @@ class _Walker:
         self.most = 0
         #: Whether every window asked was shown complete.
         self.complete = True
+        #: What asking again for the old open reports did.
+        self.recheck = Recheck()
 
     def window(self, start: dt.datetime, end: dt.datetime) -> None:
         """Every report made from ``start`` (included) to ``end`` (excluded).
@@ -851,7 +913,10 @@ class Fetch:
         cached.
     gone
         Reports cached before that the service no longer has (hidden, or deleted): asked
-        again for the dates they were made, it answered without them.
+        again for the dates they were made, or by id, it answered without them.
+    recheck
+        What asking again for the old open reports by id did (how many were asked, found
+        closed, not asked this time, and when the one checked longest ago was last checked).
     notes
         What to tell the user (one line each).
     """
@@ -862,6 +927,7 @@ class Fetch:
     new: int = 0
     updated: int = 0
     gone: int = 0
+    recheck: Recheck = field(default_factory=lambda: Recheck())
     notes: list[str] = field(default_factory=list)
 
 
@@ -877,6 +943,7 @@ def fetch_open311(
     area: shapely.Geometry | None = None,
     working_crs: str | None = None,
     client: Open311Client | None = None,
+    recheck_per_build: int | None = None,
 ) -> Fetch:
     """Bring the cache of an Open311 service up to date: the whole period the first time,
     then only what changed (see the module).
@@ -895,6 +962,10 @@ def fetch_open311(
         The project's area in ``working_crs``: reports outside its bounds are not kept.
     client
         The client to ask with (default: a new :class:`Open311Client`).
+    recheck_per_build
+        Where the service cannot be asked for a list of ids (FixMyStreet), the most old
+        open reports asked for again one at a time (default :data:`RECHECK_PER_BUILD`; 0:
+        none), those checked longest ago first, so that successive builds go round them.
 
     Raises
     ------
@@ -914,6 +985,7 @@ def fetch_open311(
         params=params,
     )
     start = _since(since)
+    cap = _recheck_cap(recheck_per_build)
     bounds = _bounds(area, working_crs or settings.working_crs)
     cache = _Cache.load(folder)
     host = client.endpoint.host
@@ -928,7 +1000,7 @@ def fetch_open311(
     state = dict(cache.state)
     walker = _Walker(client, state)
     try:
-        plan = _ask(walker, cache, state, start=start, bounds=bounds, now=now)
+        plan = _ask(walker, cache, state, start=start, bounds=bounds, now=now, cap=cap)
     except (_UnreachableError, _BusyError) as exc:
         return _offline(cache, host, str(exc))
     except InputFileError as exc:  # a maintenance page, an answer cut short
@@ -936,6 +1008,7 @@ def fetch_open311(
             raise
         return _offline(cache, host, exc.problem.rstrip("."), reached=True)
     fetch = Fetch(folder, online=True, requests=len(client.requests_made) - sent)
+    fetch.recheck, fetch.gone = walker.recheck, len(walker.recheck.gone)
     fetch.notes.append(plan)
     _merge(
         cache,
@@ -959,6 +1032,20 @@ def fetch_open311(
     cache.state = state
     cache.save()
     return fetch
+
+
+def _recheck_cap(value: object) -> int:
+    """The most old open reports asked for again one by one in a fetch (``None``: the
+    default, :data:`RECHECK_PER_BUILD`)."""
+    if value is None:
+        return RECHECK_PER_BUILD
+    low, high = RECHECK_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(
+            f"The number of old open reports to check again in a build, {value!r}, should be "
+            f"a whole number from {low} (none) to {high}, e.g. recheck_per_build = 50."
+        )
+    return value
 
 
 def _since(since: dt.date | str | None) -> dt.datetime:
@@ -990,6 +1077,7 @@ def _ask(
     start: dt.datetime,
     bounds: list[float] | None,
     now: dt.datetime,
+    cap: int,
 ) -> str:
     """Ask the service for what the cache lacks; say what was asked."""
     fetched, mark = cache.fetched_at, _moment(state.get("mark"))
@@ -1035,11 +1123,50 @@ def _ask(
         f"Asked for the reports made since {refresh:%d %b %Y} (the service cannot be asked "
         "for reports updated since the last fetch)"
     )
-    return f"{said}; {_recheck(walker, cache, state, before=refresh, now=now)}"
+    return f"{said}; {_recheck(walker, cache, state, before=refresh, now=now, cap=cap)}"
 
 
 #: Reports asked for by id in one request (``service_request_id``, a comma-delimited list).
 BY_ID_BATCH = 50
+#: Old open reports asked for again one at a time (``requests/<id>.json``) in one fetch at
+#: most, where the service cannot be asked for a list of ids: those checked longest ago
+#: first, so that successive builds go round them all.
+RECHECK_PER_BUILD = 20
+#: The fewest and most reports a ``recheck_per_build`` may ask for (a thousand, a request a
+#: second, is a quarter of an hour).
+RECHECK_RANGE = (0, 1000)
+
+
+@dataclass
+class Recheck:
+    """What asking again for the old open reports did, one by one.
+
+    Attributes
+    ----------
+    due
+        The cached reports made before the dates asked again that were open.
+    asked
+        Of those, the reports asked for again in this fetch (a list, or one by one).
+    closed
+        Of those, the reports found closed.
+    gone
+        The ids of the reports the service no longer has (``404``, or an empty answer).
+    unchecked
+        The reports due that were not asked for again in this fetch.
+    never
+        Of those, the reports never asked for again since they were first fetched.
+    oldest_check
+        The earliest last check of the reports not asked for again (None: none was ever
+        checked again, or every report due was asked).
+    """
+
+    due: int = 0
+    asked: int = 0
+    closed: int = 0
+    gone: list[str] = field(default_factory=list)
+    unchecked: int = 0
+    never: int = 0
+    oldest_check: dt.datetime | None = None
 
 
 def _recheck(
@@ -1049,10 +1176,12 @@ def _recheck(
     *,
     before: dt.datetime,
     now: dt.datetime,
+    cap: int,
 ) -> str:
     """Ask again, by id, for the cached reports made before ``before`` that were not closed
-    (their closing is in no window of dates asked), :data:`BY_ID_BATCH` at a time; say what
-    was done, and how many were not asked again where the service cannot be asked by id.
+    (their closing is in no window of dates asked), :data:`BY_ID_BATCH` at a time where the
+    service takes a list of ids, else one at a time, at most ``cap`` of them, those checked
+    longest ago first (:func:`_recheck_one_by_one`); say what was done.
 
     GeoReport v2's GET Service Requests takes ``service_request_id`` as a comma-delimited
     list that "overrides all other arguments". FixMyStreet does not split the list: its
@@ -1066,6 +1195,12 @@ def _recheck(
         (rid for rid, r in cache.records.items() if _open_before(r, before)), key=_sort_key
     )
     days = max(0, (now - before).days)
+    due = set(ids)
+    checked: dict[str, str] = {
+        str(k): str(v) for k, v in (state.get("checked") or {}).items() if k in due
+    }
+    state["checked"] = checked  # only the reports still due
+    walker.recheck = Recheck(due=len(ids))
     if not ids:
         return f"no report made more than {days} days ago was open when last fetched."
     asked = 0
@@ -1083,20 +1218,126 @@ def _recheck(
                     state["by_id"] = False
                 break
             walker.walk.items += items
+            walker.recheck.closed += _closings(cache, items)
             asked += len(batch)
+            checked.update(dict.fromkeys(batch, _w3c(now)))
             if len(batch) > 1:
                 state["by_id"] = True
+    walker.recheck.asked = asked
     if asked == len(ids):
         return (
             f"the {asked} report{'s' if asked != 1 else ''} made before then that were "
             "open were asked for again by id."
         )
-    left = len(ids) - asked
-    return (
-        f"{left} open report{'s' if left != 1 else ''} made more than {days} days ago "
-        f"{'were' if left != 1 else 'was'} not checked again (the service cannot be asked "
-        "for reports by id), so a closing since the last fetch is not known."
+    return _recheck_one_by_one(walker, cache, state, ids[asked:], days=days, now=now, cap=cap)
+
+
+def _recheck_one_by_one(
+    walker: _Walker,
+    cache: _Cache,
+    state: dict[str, Any],
+    ids: list[str],
+    *,
+    days: int,
+    now: dt.datetime,
+    cap: int,
+) -> str:
+    """Ask for at most ``cap`` of ``ids`` one at a time (GeoReport v2's GET Service Request,
+    ``requests/<id>.json``), those never checked again first, then those checked longest
+    ago, each one's check remembered in the state (``checked``: id -> when), so that
+    successive builds go round them all. A report the service says it does not have (a
+    ``404``, or an empty answer: hidden or deleted) leaves the cache, and is said; a service
+    that has never answered an id and answers none of more than :data:`GONE_AT_ONCE` is
+    taken not to answer ``requests/<id>.json`` (``one_by_id`` in the state), and none leaves.
+    """
+    checked: dict[str, str] = state["checked"]
+    order = sorted(ids, key=lambda rid: (checked.get(rid, ""), _sort_key(rid)))
+    chosen = order[:cap] if state.get("one_by_id") is not False else []
+    found: list[object] = []
+    gone: list[str] = []
+    stopped = ""
+    for rid in chosen:
+        try:
+            items = walker.client.get_one(rid)
+        except (InputFileError, _UnreachableError, _BusyError) as exc:
+            stopped = f" Asking one by one stopped at report {rid!r}: {_first_line(exc)}."
+            break
+        mine = [i for i in items or [] if _id_of(i) == rid]
+        if items and not mine:  # other reports: the service does not answer by id
+            state["one_by_id"] = False
+            stopped = (
+                f" The service answered report {rid!r} with other reports, so reports "
+                "are not asked for one by one there any more."
+            )
+            break
+        if mine:
+            found += mine
+            state["one_by_id"] = True
+        else:
+            gone.append(rid)
+    if gone and not found and len(gone) > GONE_AT_ONCE and state.get("one_by_id") is not True:
+        state["one_by_id"] = False
+        stopped += (
+            f" The service had none of the {len(gone)} reports asked for one by one, so it "
+            "seems not to answer requests/<id>.json: they are kept, and not asked for again."
+        )
+        gone = []
+    done = {str(_id_of(i)) for i in found} | set(gone)
+    checked.update(dict.fromkeys(sorted(done - set(gone)), _w3c(now)))
+    for rid in gone:
+        cache.records.pop(rid, None)
+        checked.pop(rid, None)
+    walker.walk.items += found
+    report = walker.recheck
+    report.asked += len(done)
+    report.closed += _closings(cache, found)
+    report.gone = gone
+    left = [rid for rid in ids if rid not in done]
+    report.unchecked = len(left)
+    report.never = sum(rid not in checked for rid in left)
+    times = [t for rid in left if (t := _moment(checked.get(rid))) is not None]
+    report.oldest_check = min(times) if times else None
+    return _recheck_said(report, days=days, cap=cap) + stopped
+
+
+def _closings(cache: _Cache, items: Iterable[object]) -> int:
+    """How many of ``items`` are closed whose cached version was not."""
+    count = 0
+    for item in items:
+        old = cache.records.get(_id_of(item) or "")
+        if old is not None and isinstance(item, dict):
+            now_closed = str(item.get("status") or "").strip().lower() == "closed"
+            count += now_closed and str(old.get("status") or "").strip().lower() != "closed"
+    return count
+
+
+def _recheck_said(report: Recheck, *, days: int, cap: int) -> str:
+    """What asking again one by one did, in one sentence (and one on what is left)."""
+    s = "s" if report.due != 1 else ""
+    said = (
+        f"of the {report.due} open report{s} made more than {days} days ago, "
+        f"{report.asked} {'were' if report.asked != 1 else 'was'} asked for again one by one "
+        f"(at most {cap} a build: the service cannot be asked for a list of ids), "
+        f"{report.closed} found closed since"
     )
+    if report.gone:
+        said += f", {len(report.gone)} no longer on the service (hidden or deleted)"
+    if not report.unchecked:
+        return said + "."
+    said += (
+        f"; {report.unchecked} {'were' if report.unchecked != 1 else 'was'} not checked this "
+        "time, so a closing of "
+        f"{'one of them' if report.unchecked != 1 else 'it'} since is not known yet"
+    )
+    return said + f" ({_last_checked(report)})."
+
+
+def _last_checked(report: Recheck) -> str:
+    never = f"{report.never} never checked again since first fetched" if report.never else ""
+    if report.oldest_check is None:
+        return never
+    oldest = f"the one checked longest ago was last checked on {report.oldest_check:%d %b %Y}"
+    return f"{never}; {oldest}" if never else oldest
 
 
 def _open_before(record: Mapping[str, object], before: dt.datetime) -> bool:
@@ -1238,7 +1479,31 @@ def _offline(cache: _Cache, host: str, why: str, *, reached: bool = False) -> Fe
         f"fetched from {host} {age} ago, on {fetched:%d %b %Y at %H:%M} UTC."
     )
     log.info("%s", line)  # said first among the import's notes
-    return Fetch(cache.folder, online=False, notes=[line])
+    return Fetch(cache.folder, online=False, notes=[line + _waiting(cache)])
+
+
+def _waiting(cache: _Cache) -> str:
+    """Where old open reports are asked for again one by one: how many were checked when,
+    as the cache says (offline, none is checked)."""
+    if cache.state.get("by_id") is not False or cache.fetched_at is None:
+        return ""
+    before = cache.fetched_at - dt.timedelta(days=REFRESH_DAYS)
+    due = [rid for rid, r in cache.records.items() if _open_before(r, before)]
+    if not due:
+        return ""
+    checked = cache.state.get("checked") or {}
+    times = [t for rid in due if (t := _moment(checked.get(rid))) is not None]
+    report = Recheck(
+        due=len(due),
+        unchecked=len(due),
+        never=len(due) - len(times),
+        oldest_check=min(times, default=None),
+    )
+    s = "s" if len(due) != 1 else ""
+    return (
+        f" None of the {len(due)} open report{s} made more than {REFRESH_DAYS} days before "
+        f"then was checked again ({_last_checked(report)})."
+    )
 
 
 def _age(delta: dt.timedelta) -> str:
@@ -1263,6 +1528,7 @@ def reports_from_open311_server(
     status: str | None = None,
     params: Mapping[str, str] | None = None,
     client: Open311Client | None = None,
+    recheck_per_build: int | None = None,
     **options: Unpack[ReportOptions],
 ) -> ImportResult:
     """Fetch a service's reports (only what changed, after the first time) and read them
@@ -1283,6 +1549,10 @@ def reports_from_open311_server(
         needs one), one category, ``open`` or ``closed``, and the service's own parameters.
     client
         The client to ask with (default: a polite :class:`Open311Client`).
+    recheck_per_build
+        Where the service cannot be asked for a list of ids (FixMyStreet), the most old
+        open reports asked for again one at a time in this fetch (default
+        :data:`RECHECK_PER_BUILD`): see :func:`fetch_open311`.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see
         :class:`~healthy_streets.io.reports.ReportOptions`. Reports outside ``area`` are
@@ -1333,6 +1603,7 @@ def reports_from_open311_server(
         area=options.get("area"),
         working_crs=options.get("working_crs"),
         client=client,
+        recheck_per_build=recheck_per_build,
     )
     return read_open311_cache(folder, notes=fetch.notes, **options)
 

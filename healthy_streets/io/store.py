@@ -383,8 +383,13 @@ def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) 
 
 def earlier_version(name: str, columns: list[str]) -> bool:
     """Whether ``columns`` are those an earlier version of the toolkit stored layer ``name``
-    with: its columns then (a layer only gains columns, at its end), then ``source_path``.
-    Such a layer is the toolkit's: an update rewrites it with today's columns."""
+    with: its columns then (a layer only gains columns, at its end), then ``source_path``;
+    or, for a build record table (:data:`HISTORY_TABLES`), its columns then. Such a layer is
+    the toolkit's: an update rewrites it with today's columns (a history table's earlier
+    rows with the new columns empty: not known)."""
+    if name in HISTORY_TABLES:
+        now = stored_columns(name)
+        return 0 < len(columns) < len(now) and now[: len(columns)] == columns
     if name not in LAYERS or not columns or columns[-1] != SOURCE_PATH:
         return False
     now = stored_columns(name)[:-1]
@@ -609,7 +614,7 @@ class GeoPackageStore:
             frame = gpd.read_file(self.path, layer=layer, bbox=bbox, fid_as_index=True)
             frame = frame.sort_index()  # the spatial index gives rows in its own order
             return _read_back(frame, layer, with_paths=with_paths)
-        return self._table(self.path, layer)
+        return _in_todays_columns(self._table(self.path, layer), layer)
 
     def has(self, layer: str) -> bool:
         """Whether the store holds ``layer``."""
@@ -841,6 +846,8 @@ class PostGISStore:
                     name, conn, schema=self.schema, if_exists="append", index=False
                 )
         for name, rows in update.history.items():
+            if name in present:
+                self._add_columns(conn, name, rows)
             rows[stored_columns(name)].to_sql(
                 name, conn, schema=self.schema, if_exists="append", index=False
             )
@@ -850,6 +857,19 @@ class PostGISStore:
             META_TABLE, conn, schema=self.schema, if_exists="append", index=False
         )
         write_styles(conn, update.layers, schema=self.schema)  # QGIS's default styles
+
+    def _add_columns(self, conn: Any, name: str, rows: pd.DataFrame) -> None:
+        """Add to history table ``name``, as an earlier version of the toolkit wrote it, the
+        columns it lacks (at its end; its earlier rows empty there: not known)."""
+        from sqlalchemy import inspect, text
+
+        have = {str(c["name"]) for c in inspect(conn).get_columns(name, schema=self.schema)}
+        for column in stored_columns(name):
+            if column not in have:
+                kind = "BIGINT" if pd.api.types.is_integer_dtype(rows[column]) else "TEXT"
+                conn.execute(
+                    text(f'ALTER TABLE "{self.schema}"."{name}" ADD COLUMN "{column}" {kind}')
+                )
 
     def _kept_rows(self, conn: Any, name: str, replaced: set[str] | None) -> gpd.GeoDataFrame:
         """The rows of layer ``name`` an update keeps (none when it replaces them all), in
@@ -1062,9 +1082,19 @@ class PostGISStore:
                     params=params,
                 )
                 return _read_back(frame, layer, with_paths=with_paths)
-            return pd.read_sql(f'SELECT * FROM "{self.schema}"."{layer}"', engine)  # noqa: S608
+            table = pd.read_sql(f'SELECT * FROM "{self.schema}"."{layer}"', engine)  # noqa: S608
+            return _in_todays_columns(table, layer)
         finally:
             engine.dispose()
+
+
+def _in_todays_columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A build record table (:data:`HISTORY_TABLES`) with the columns an earlier version of
+    the toolkit did not write added, empty (not known); any other table as it is."""
+    if name not in HISTORY_TABLES:
+        return table
+    missing = [c for c in stored_columns(name) if c not in table.columns]
+    return table.assign(**dict.fromkeys(missing, pd.NA)) if missing else table
 
 
 def _holds(found: dict[str, list[str]], ours: set[str], layer: str, columns: list[str]) -> bool:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
+    "REPORTS_WITHIN_M",
     "BuildOutputs",
     "Inputs",
     "Layers",
@@ -34,6 +35,10 @@ __all__ = [
     "as_progress",
     "source_of",
 ]
+
+#: The ``attrs`` key of a reports frame that says how far beyond the zones its reports were
+#: read, in metres (set by :func:`healthy_streets.load_layers`, read by the evaluation).
+REPORTS_WITHIN_M = "reports_within_m"
 
 T = TypeVar("T")
 
@@ -335,11 +340,16 @@ class Layers:
     reports_within_m: float | None = None
 
     def evaluation_reports(self) -> gpd.GeoDataFrame:
-        """The reports an evaluation counts: :attr:`reports` and :attr:`ring_reports`."""
+        """The reports an evaluation counts: :attr:`reports` and :attr:`ring_reports`, with
+        how far beyond the zones they were read (:attr:`reports_within_m`, when known) in
+        their ``attrs["reports_within_m"]``, which the evaluation reads."""
         if self.ring_reports is None or self.ring_reports.empty:
-            return self.reports
-        # GeoDataFrames in one CRS concatenate to a GeoDataFrame in that CRS
-        return pd.concat([self.reports, self.ring_reports], ignore_index=True)
+            reports = self.reports.copy(deep=False)
+        else:  # GeoDataFrames in one CRS concatenate to a GeoDataFrame in that CRS
+            reports = pd.concat([self.reports, self.ring_reports], ignore_index=True)
+        if self.reports_within_m is not None:
+            reports.attrs[REPORTS_WITHIN_M] = self.reports_within_m
+        return reports
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""

@@ -39,7 +39,9 @@ BUILDS_COLUMNS = [
     "inputs",
     "compared_with",
 ]
-#: One row per zone per build; the change counts are empty when the build did not compare.
+#: One row per zone per build; the change counts are empty when the build did not compare
+#: (and ``reports_gone``, ``assets_renamed``, added last, are empty in the rows of a store
+#: written before they were: not known). A history table only gains columns, at its end.
 BUILD_ZONES_COLUMNS = [
     "build_id",
     "zone_id",
@@ -51,6 +53,8 @@ BUILD_ZONES_COLUMNS = [
     "reports_fixed_or_closed",
     "assets_added",
     "assets_removed",
+    "reports_gone",
+    "assets_renamed",
 ]
 #: The reports' columns a comparison reads back from the store.
 EARLIER_REPORT_COLUMNS = [
