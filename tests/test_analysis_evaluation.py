@@ -581,12 +581,16 @@ def test_reports_from_load_layers_say_how_far_they_were_read():
     assert buffer_m < within == layers.evaluation_reports().attrs["reports_within_m"] == 900
     ring = {"control": "ring", "ring_m": 800, "gap_m": 100, "min_reports": 1}
     given = before_after(layers.zones, layers.evaluation_reports(), **ring)
-    assert set(given["comparison"]) == {"a ring 100-900 m beyond the zone"}
+    assert set(given["comparison"]) == {
+        "a ring 100-900 m beyond the zone, whose reports reach 168 m (the report files hold "
+        "none farther from the zones; read 900 m out)"
+    }
     pd.testing.assert_frame_equal(given, before_after(layers, **ring))
     alone = before_after(layers.zones, layers.reports, **ring)  # the buffer's reports only
     assert set(alone["comparison"]) == {
-        f"a ring 100-900 m beyond the zone, cut at {buffer_m:g} m: the reports were read no "
-        "farther (read them 900 m out: load_layers(..., reports_within_m=900), as a build does)"
+        f"a ring 100-900 m beyond the zone, cut at 168 m: the reports were read {buffer_m:g} m "
+        "out and none lies beyond 168 m (read them 900 m out: load_layers(..., "
+        "reports_within_m=900), as a build does)"
     }
 
 
