@@ -60,6 +60,46 @@ def test_redact(text, expected):
     assert redact(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+44-7700-900123",
+        "+44.7700.900123",
+        "+44-1772-123456",
+        "(0)1772 123456",
+        "+44 (0)1772-123456",
+        "0044-7700-900123",
+        "+44 (0)7700.900.123",
+        "0044.1772.123456",
+        "+44 0 1772 123456",
+    ],
+)
+def test_phones_written_with_hyphens_dots_or_a_bare_0_in_brackets(text):
+    assert redact(f"call {text} after 6") == "call [phone removed] after 6"
+    assert redact(f"tel.{text}") == "tel.[phone removed]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-01-15",
+        "Fixed 2024-01-15T10:00:00.0123456789Z",
+        "Grid ref SD 01234 56789",
+        "SD 012345 678901",
+        "NY 0123 45678",
+        "Report CRM-0123456789",
+        "Case A1-01234567890",
+        "The A6-M61 link road",
+        "at 53.6535548,-2.6282969",
+        "lon -2.012345678",
+        "id 00123456789",
+        "Open 10:00-16:00, 07/05/2024",
+    ],
+)
+def test_dates_grid_references_ids_and_coordinates_are_no_phones(text):
+    assert redact(text) == text
+
+
 def test_each_rows_own_names_are_removed_from_its_text():
     from healthy_streets.model.privacy import remove_names
 

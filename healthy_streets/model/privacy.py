@@ -411,10 +411,16 @@ _ADDRESS_LIKE = re.compile(
     r"[^\W_][._+][^\W_]|[^\W\d_]\d|\d[^\W\d_]|[ \t](?i:dot)[ \t]|[\])>}]|[ \t]\.[ \t]"
 )
 # UK numbers: 07700 900123, 01257 515151, +44 7700 900123, (01257) 515 151, 0800 123 4567,
-# not after a letter, a digit or a slash.
+# +44-7700-900123, +44.7700.900123, 0044-7700-900123, +44 (0)1772-123456, (0)1772 123456.
+# A number is never after a letter, a digit or a slash, nor part of a reference or a decimal
+# ("CRM-0123456789", "A1-01234567890", "-2.0123456789"), nor the figures of a grid
+# reference after its square ("SD 01234 56789": the squares of Great Britain's land but
+# "NO" and "SO", more often words); its area code never starts with 0 ("00123456789").
+_GRID_SQUARE = r"\b(?:H[PTUW-Z]|N[A-DF-HJ-NR-UW-Z]|S[CDEHJKMNPR-Z]|T[AFGLMQRV])[ \t]"
 _PHONE = re.compile(
-    r"[+0(](?<![\w/].)(?:(?:(?<=\+)|(?<=0)0)44\s*+\(?0?\)?\s*+|(?<=\()0|(?<=0))"
-    r"\d{2,4}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
+    rf"[+0(](?<![\w/].)(?<![A-Z\d]-.)(?<!\d\..)(?<!{_GRID_SQUARE}.)"
+    r"(?:(?:(?<=\+)|(?<=0)0)44[\s.-]*+(?:\(?0\)?[\s.-]*+)?+|(?<=\()0(?:\)[\s.-]*+)?+|(?<=0))"
+    r"[1-9]\d{1,3}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
 )
 
 # Cues after which a name follows. Each pattern matches the cue up to where the name would
