@@ -100,6 +100,45 @@ def test_dates_grid_references_ids_and_coordinates_are_no_phones(text):
     assert redact(text) == text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zq at example.co.uk",
+        "Jane at example.com",
+        "jan at example.co.uk",
+        "jane@example .com",
+        "jane @ example .co .uk",
+        "jane＠example.com",
+        "jane＠example．co．uk",
+        "jane﹫example.com",
+        "jane%40example.com",
+        "JANE%40EXAMPLE.CO.UK",
+        "jane (at) example (dot) co (dot) uk",
+    ],
+)
+def test_emails_written_at_a_word_a_wide_at_or_an_escaped_at(text):
+    assert redact(f"write to {text} please") == "write to [email removed] please"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet at the park",
+        "Bins emptied at 5 pm",
+        "Report it at Chorley.gov.uk",
+        "at Chorley.gov.uk",
+        "Tickets at eventbrite.co.uk",
+        "Bins at Tesco.com",
+        "More details at lancashire.gov.uk.",
+        "contact me @ home .It is fine",
+        "50%40 off",
+        "Petition at change.org",
+    ],
+)
+def test_words_before_at_and_a_web_address_are_no_email(text):
+    assert redact(text) == text
+
+
 def test_each_rows_own_names_are_removed_from_its_text():
     from healthy_streets.model.privacy import remove_names
 
@@ -790,6 +829,12 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "a dot a at ",
         "a . a @ ",
         "a.b at c.com ",
+        "zq at c.co ",
+        "a%40",
+        "a＠b .",
+        "a@b .c",
+        "+44-",
+        "(0)1",
         "Best,\n",
         "Contact ",
         "caller: aa ",

@@ -34,8 +34,10 @@ Broken Hydrant"), nor does the first end like a place's ("from Sutton Wick"). So
 name after "from" ("from Jane"), a name in small letters or capitals after "from" or "I
 am", and a first name with a place's ending ("from Clayton Smith") are kept, and a place
 named like a person after "from" ("from Charnock Richard") is removed. With "at" written as a
-word before real dots, only an address that looks like one ("jo.bloggs", "jo1") or a mail
-service's ("jo at gmail.com") is an email: "details at lancashire.gov.uk" stays.
+word before real dots, an address is an email unless the word before "at" is an ordinary one
+("details at lancashire.gov.uk", "Report it at Chorley.gov.uk" stay; "zq at example.co.uk",
+"jo.bloggs at example.com", "info at gmail.com" go). An "@" may be full-width ("＠") or
+escaped ("%40"), and may have a space before the dot ("jo@example .com").
 
 Every pattern is linear in the length of the text: no unbounded quantifier can give back
 what it took to a neighbouring one (they are possessive or bounded, and look-behinds check
@@ -388,6 +390,12 @@ _DOT_WORD = r"(?:[ \t]*+[\[(<{][ \t]*+(?i:dot)[ \t]*+[\])>}][ \t]*+|[ \t]++(?i:d
 # A dot with a space on both sides ("gmail . com"; never the end of a sentence).
 _SPACED_DOT = r"[ \t]++\.[ \t]++"
 _DOT = rf"(?:\.|{_DOT_WORD}|{_SPACED_DOT})"
+# After an "@", also a dot with a space before it only, before a small letter ("jo@example
+# .com"; not "me @ home .It is"), or a full-width one.
+_AT_DOT = rf"(?:{_DOT}|[ \t]++\.(?=[a-z])|．)"
+# An "@", full-width ("jo＠example.com"), small, or escaped in a web address ("jo%40...").
+_AT_SIGNS = ("@", "＠", "﹫", "%40")
+_AT_SIGN = r"(?:[@＠﹫]|%40)"
 # The name before the "@" or "at", its dots perhaps written out or spaced ("john dot smith").
 _LOCAL = rf"(?<![\w.+'’-])(?P<local>{_LOCAL_WORD}(?:(?:{_DOT_WORD}|{_SPACED_DOT}){_LOCAL_WORD})*+)"
 _TLD = (
@@ -396,8 +404,9 @@ _TLD = (
 )
 _EMAIL = re.compile(
     rf"{_LOCAL}(?:"
-    rf"@{_LABEL}(?:\.{_LABEL})++"
-    rf"|(?:[ \t]?+@[ \t]?+|{_AT_BRACKET}){_LABEL}(?:{_DOT}{_LABEL}(?={_DOT}))*+{_DOT}{_TLD}"
+    rf"{_AT_SIGN}{_LABEL}(?:[.．]{_LABEL})++"
+    rf"|(?:[ \t]?+{_AT_SIGN}[ \t]?+|{_AT_BRACKET})"
+    rf"{_LABEL}(?:{_AT_DOT}{_LABEL}(?={_AT_DOT}))*+{_AT_DOT}{_TLD}"
     rf"|{_AT_WORD}(?:{_LABEL}(?:{_DOT_WORD}{_LABEL}(?={_DOT_WORD}))*+{_DOT_WORD}{_TLD}"
     rf"|(?P<domain>{_LABEL}(?:\.{_LABEL}(?=\.))*+\.{_TLD})))"
 )
@@ -718,16 +727,37 @@ def _address_replacer(match: re.Match[str]) -> str:
     return ADDRESS_MARK
 
 
+# Words before "at" and a web address that say what is found there, not whose mailbox it
+# is ("details at lancashire.gov.uk", "Report it at Chorley.gov.uk", "Tickets at
+# eventbrite.co.uk"): the words the name rules keep, and these. Given names that are months
+# ("jan at example.co.uk") are mailboxes.
+_NOT_MAILBOXES = (
+    _LOOSE_NOT_NAMES
+    | _word_set(
+        """available online booking bookings book booked ticket tickets leaflet leaflets
+        apply applied register registered visit visited found find more info information
+        details read look check view download downloads published posted listed advertised
+        logged updates update news map maps form forms petition survey consultation order
+        ordered buy bought sold donate donations sign signed go going live lives copies
+        copy results result guidance advice"""
+    )
+) - frozenset(month.casefold() for month in _GIVEN_MONTHS)
+
+
 def _email_replacer(match: re.Match[str]) -> str:
     """``[email removed]``; but for "at" written as a word before a domain with real dots,
-    only when the name before it looks like an address's ("jo.bloggs", "jo1") or the domain
-    is a mail service's ("jo at gmail.com"), and never for a web address ("www.", a path)."""
+    only when the name before it is no ordinary word ("jo at example.co.uk", not "details at
+    lancashire.gov.uk"), looks like an address's ("jo.bloggs", "jo1") or the domain is a
+    mail service's ("info at gmail.com"), and never for a web address ("www.", a path)."""
     domain = match.group("domain")
     if domain is None:
         return EMAIL_MARK
     web = domain[:4].lower() == "www." or match.string.startswith("/", match.end())
     host = domain.split(".", 1)[0].lower()
-    if not web and (_ADDRESS_LIKE.search(match.group("local")) or host in _MAIL_HOSTS):
+    local = match.group("local")
+    if not web and (
+        _ADDRESS_LIKE.search(local) or host in _MAIL_HOSTS or local.casefold() not in _NOT_MAILBOXES
+    ):
         return EMAIL_MARK
     return match.group(0)
 
@@ -736,7 +766,9 @@ def _email_replacer(match: re.Match[str]) -> str:
 # of the part before it (read backwards, on the reversed text); and, after a spaced "@" or
 # an "at", before the words joined to that run by dots written out or spaced ("john dot
 # smith at", "jo . bloggs @").
-_EMAIL_AT = re.compile(r"[@aA](?:(?<=@)|(?<![^\W\d_].)(?<=[aA])[tT](?![^\W\d_]))")
+_EMAIL_AT = re.compile(
+    r"[@＠﹫%aA](?:(?<=[@＠﹫])|(?<=%)40|(?<![^\W\d_].)(?<=[aA])[tT](?![^\W\d_]))"
+)
 _BEFORE_AT = re.compile(r"(?P<gap>[ \t]*+[\[(<{]?+[ \t]*+)[\w.+'’-]++")
 _DOT_WORD_REVERSED = (
     r"(?:[ \t]*+[\])>}][ \t]*+(?i:tod)[ \t]*+[\[(<{][ \t]*+|[ \t]++(?i:tod)[ \t]++)"
@@ -752,7 +784,7 @@ def _email_starts(text: str) -> Iterator[int]:
         before = _BEFORE_AT.match(reverse, len(text) - at.start())
         if before is None:
             continue
-        if before.group("gap") or at.group(0) != "@":
+        if before.group("gap") or at.group(0) not in _AT_SIGNS:
             more = _MORE_BEFORE_AT.match(reverse, before.end())
             if more is not None and more.end() > before.end():
                 yield len(text) - more.end()
@@ -798,7 +830,7 @@ class _Rule:
 
 _DIGITS = tuple("0123456789")
 _RULES: tuple[_Rule | _Cue, ...] = (
-    _Rule(_EMAIL, _email_replacer, ("@", "at"), _email_starts),
+    _Rule(_EMAIL, _email_replacer, (*_AT_SIGNS, "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
