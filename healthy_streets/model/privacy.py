@@ -21,8 +21,9 @@ written. A street is an address only with a house number in front of it, and a n
 a name only after a cue; a venue's address or telephone number in an asset file never
 cuts words out of the asset's name.
 
-Cues differ in how sure they are. After one that says a name follows ("reported by", "my
-name is", "Name:", "From:", "Dear", "Hi", "Regards,", and "Thanks" ending its line),
+Cues differ in how sure they are. After one that says a name follows ("reported by", "on
+behalf of", "my name is", "Name:", "From:", "Dear", "Hi", "Hi, this is", "Regards,", and
+"Thanks", "Love,", "KR" ending its line),
 one or two words in small letters or capitals are a name too ("reported by jane doe",
 "REPORTED BY JANE DOE"), unless they are ordinary words ("reported by a neighbour",
 "REPORTED BY PHONE") or describe what follows ("reported by wheelchair users"). A plain
@@ -172,7 +173,26 @@ _NAME_WORD = (
 )
 # One word in any case: "jane", "JANE", "O'Brien", "smith-jones"; "Jane's" is "Jane".
 _ANY_WORD = rf"[{_UP}{_LOW}](?:['’][{_UP}{_LOW}])?+[{_UP}{_LOW}]*+(?:-[{_UP}{_LOW}]++)*+(?![\w-])"
-_TITLES = ("Mrs", "Mr", "Ms", "Miss", "Mx", "Dr", "Prof")
+_TITLES = (
+    "Mrs",
+    "Mr",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Prof",
+    "Cllr",
+    "Councillor",
+    "Reverend",
+    "Revd",
+    "Rev",
+    "Sergeant",
+    "Sgt",
+    "PCSO",
+    "PC",
+    "Inspector",
+    "Insp",
+)
 _TITLE = rf"(?:{'|'.join(_TITLES)})\.?+"
 _INITIAL = rf"[{_UP}]\.?+[ \t]++"
 
@@ -205,7 +225,7 @@ _COMMON_WORDS = _word_set(
     Ongoing Now Then Later Soon Once Twice Many Much More Most Less Few Several Other
     Others Another Same New Old Sent Kind Best Signed Yours Says Said Rang Called Phoned
     Reports Wants Asked Asks Details Detail Info Information Number Numbers Form Forms Page
-    Method Type Preference Name Names"""
+    Method Type Preference Name Names Off Up Out Over Year Years Class"""
 )
 # Words of place and organisation names: a "name" followed by one is a place ("reported by
 # Preston Road Surgery", "Thanks, Leyland United").
@@ -229,7 +249,7 @@ _PLACE_WORDS = _word_set(
     Asda Aldi Lidl Morrisons Sainsbury Sainsburys Greggs Costa Boots Openreach Biffa Veolia
     Amey Serco Highways Utilities Rail Railway Airport Harbour Marina Pier Beach Promenade
     Reservoir Lake Pond Forest Nature Reserve Trail Quay Wharf Dock Docks Industrial
-    Business Enterprise Trading Motors Autos Tyres Hub Point"""
+    Business Enterprise Trading Motors Autos Tyres Hub Point World"""
 )
 _NOT_NAME_WORDS = _COMMON_WORDS | _PLACE_WORDS
 # Months that are given names too ("reported by May Ellis", "Dear June,", "Jan Kowalski"):
@@ -468,21 +488,44 @@ _NAME_FIELD = re.compile(
     _words(("name", r"full[ \t]++name", r"your[ \t]++name", "from"), not_after=r"^\n\x00")
     + r"[ \t]*+:[ \t]*+"
 )
+# "Hi Sarah", "Hello, this is Jane Doe", "Hi, it's Jo".
 _GREETING = re.compile(
     _words(
         ("dear", "hi", "hiya", "hello", r"good[ \t]++(?:morning|afternoon|evening)"),
         not_after=r"^\n\x00",
     )
-    + r"[ \t]*+,?+[ \t]*+"
+    + r"[ \t]*+,?+[ \t]*+(?:(?i:this[ \t]++is|it['’]s)[ \t]++)?+"
 )
 _SIGN_OFF_END = r"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+"
 _REGARDS = re.compile(_words(("regards", "wishes", "sincerely", "faithfully")) + _SIGN_OFF_END)
-_THANKS = re.compile(_words(("thanks", r"thank[ \t]++you", "cheers")) + _SIGN_OFF_END)
-# Sign-offs that are ordinary words too ("Best value", "Signed by the council"): only before
-# a comma, a colon or the end of the line ("Best,\nJane Doe", "Signed, Jane Doe").
+_THANKS = re.compile(
+    _words(("thanks", r"thank[ \t]++you", "cheers", "thx", "thnx", "thanx")) + _SIGN_OFF_END
+)
+# Sign-offs that are ordinary words too ("Best value", "Signed by the council", "Love
+# Lane"): only before a comma, a colon or the end of the line ("Best,\nJane Doe", "Signed,
+# Jane Doe", "Love, Jane", "Ta, Jane").
 _SIGNED = re.compile(
-    _words(("best", "signed", "yours"))
+    _words(("best", "signed", "yours", "love", "ta"))
     + r"[ \t]*+(?:[,:][ \t]*+(?:\r?\n[ \t]*+)*+|(?:\r?\n[ \t]*+)++)"
+)
+# "Signed Jane Doe": a capitalised name after "Signed" and a space ("Signed Off" stays).
+_SIGNED_NAME = re.compile(_words(("signed",)) + r"[ \t]++")
+# "KR, Jane Doe", "BW Jane": kind regards and best wishes, in capitals.
+_SIGN_OFF_LETTERS = re.compile(r"[KB](?<![\w.].)(?:(?<=K)R|(?<=B)W)(?!\w)" + _SIGN_OFF_END)
+# "on behalf of Jane Doe" (not "on behalf of the residents").
+_BEHALF = re.compile(_words((r"behalf[ \t]++of",)) + r"[ \t]*+:?+[ \t]*+")
+# "my neighbour Jane Doe", "our son, Tom": a capitalised name after a relation (not "my
+# neighbour's bins").
+_RELATIONS = (
+    "son|sons|daughter|daughters|wife|husband|partner|fianc[eé]e?|boyfriend|girlfriend|mum|"
+    "mom|mam|mother|dad|father|step(?:son|daughter|mum|dad|mother|father)|brother|sister|"
+    "nan|nana|nanna|gran|granny|grandma|grandmother|grandad|granddad|grandpa|grandfather|"
+    "grandson|granddaughter|grandchild|aunt|auntie|aunty|uncle|cousin|nephew|niece|"
+    "neighbour|neighbours|neighbor|neighbors|friend|friends|colleague|carer|lodger|tenant|"
+    "landlord|landlady|child|kid"
+)
+_RELATIVE = re.compile(
+    _words((rf"my[ \t]++(?:{_RELATIONS})", rf"our[ \t]++(?:{_RELATIONS})")) + r"[ \t]*+,?+[ \t]*+"
 )
 # Labels of a person ("Contact: Jane Doe", "Reporter: Jane Doe", "Caller Jane Doe rang").
 _PERSON_LABELS = (
@@ -504,6 +547,13 @@ _LABELLED = re.compile(_words(_PERSON_LABELS) + r"(?:[ \t]*+:[ \t]*+|[ \t]++)")
 _TITLED = re.compile(
     r"[MDPm](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x|RS|R|ISS)|(?<=D)r|(?<=P)rof|(?<=m)rs?+)"
     r"\.?+[ \t]++"
+)
+# Titles of office and rank, capitalised or in capitals: "Cllr Jane Doe", "Councillor Jane
+# Doe", "Rev Jane Doe", "Sgt Jane Doe", "PC Jones", "Insp Jane Doe".
+_RANKED = re.compile(
+    r"[CRSPI](?<![\w.].)(?:(?<=C)(?:llr|LLR|ouncillor|OUNCILLOR)|(?<=R)(?:ev(?:erend|d)?+|EV)"
+    r"|(?<=S)(?:gt|GT|ergeant|ERGEANT)|(?<=P)(?:CSO|C)|(?<=I)(?:nsp(?:ector)?+|NSP))"
+    r"(?![\w-])\.?+[ \t]++"
 )
 _FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
 
@@ -559,6 +609,13 @@ def _title_not_capitalised(cue: re.Match[str]) -> bool:
     name written alike."""
     title = cue.group(0).strip(" \t.")
     return title.islower() or title.isupper()
+
+
+def _rank_in_capitals(cue: re.Match[str]) -> bool:
+    """True for a title of office in capitals ("CLLR JONES"), before a name written alike;
+    not for "PC" and "PCSO", which are always written so ("PC repairs")."""
+    title = cue.group(0).strip(" \t.")
+    return title.isupper() and not title.startswith("PC")
 
 
 def _after_comma_or_line(cue: re.Match[str]) -> bool:
@@ -846,13 +903,33 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         loose=_after_comma_or_line,
         at_end=True,
     ),
-    _Cue(_THANKS, ("thank", "cheers"), loose=_on_its_own_line, at_end=True),
-    _Cue(_SIGNED, ("best", "signed", "yours"), loose=_on_its_own_line, at_end=True),
+    _Cue(
+        _THANKS,
+        ("thank", "cheers", "thx", "thnx", "thanx"),
+        loose=_on_its_own_line,
+        at_end=True,
+    ),
+    _Cue(
+        _SIGNED,
+        ("best", "signed", "yours", "love", "ta"),
+        loose=_on_its_own_line,
+        at_end=True,
+    ),
+    _Cue(_SIGNED_NAME, ("signed",)),
+    _Cue(_SIGN_OFF_LETTERS, ("kr", "bw"), loose=_on_its_own_line, at_end=True),
+    _Cue(_BEHALF, ("behalf",), loose=_always),
+    _Cue(_RELATIVE, ("my", "our")),
     _Cue(_LABELLED, _PERSON_LABELS, loose=_with_colon),
     _Cue(
         _TITLED,
         ("mr", "ms", "miss", "mx", "dr", "prof"),
         loose=_title_not_capitalised,
+        titled=True,
+    ),
+    _Cue(
+        _RANKED,
+        ("cllr", "councillor", "rev", "sgt", "sergeant", "pc", "insp"),
+        loose=_rank_in_capitals,
         titled=True,
     ),
     # A plain "from" is a weak cue: two capitalised words at least, none a place's.
