@@ -119,28 +119,60 @@ def hostile_project(folder: Path) -> dict[str, object]:
 CONTACT = "healthy.streets@example.gov.uk"
 #: Personal data planted in person columns and free text: none may come out of a build.
 PEOPLE = ["Wilhelmina Crump", "Horatio Nelsonson", "Ethelred Unready"]
+#: Names in free text only, in no person column: each is found by its cue alone.
+CUED = {
+    "on behalf of {}": "Aldous Quimby",
+    "\nHi, this is {}": "Bathsheba Tring",
+    "my neighbour {} says": "Cuthbert Dimmock",
+    "my son {} saw it": "Dorcas Pargeter",
+    "Signed {}": "Eustace Scrope",
+    "Thx {}": "Fenella Wintle",
+    "Ta, {}": "Gervase Blenkinsop",
+    "Love, {}": "Hepzibah Farthing",
+    "KR, {}": "Ignatius Huckerby",
+    "BW {}": "Jemima Jellicoe",
+    "Cllr {} visited": "Lancelot Kettlewell",
+    "Councillor {} visited": "Mehitabel Lumsden",
+    "Rev {}": "Nathaniel Mountjoy",
+    "Sgt {} attended": "Ottoline Scattergood",
+}
 PERSONAL = [
     *PEOPLE,
+    *CUED.values(),
     "wil.crump@example.org",
     "horatio@example.net",
     "07700 900461",
     "01257 515151",
     "12 Acacia Avenue",
     "PR7 1AA",
+    # phones with hyphens, dots or a bare (0), and emails written in other ways
+    "7700-900468",
+    "7700.900469",
+    "1772 614273",
+    "zqcrump",
+    "qxethel",
+    "pcthora",
+    "qxspace",
+]
+_PERSONAL_TEXTS = [
+    f"Regards, {PEOPLE[0]}",
+    f"Thanks {PEOPLE[1]} Sent from my iPhone",
+    f"reported by {PEOPLE[2]}, ring 07700 900461",
+    "email wil.crump@example.org or 01257 515151",
+    "I live at 12 Acacia Avenue, PR7 1AA",
+    f"Caller {PEOPLE[0]} rang",
+    f"Contact: {PEOPLE[1]}",
+    "call +44-7700-900468 or +44.7700.900469",
+    "ring (0)1772 614273",
+    "email zqcrump at example.co.uk or qxethel＠example.com",
+    "mailto:pcthora%40example.com, qxspace@example .com",
+    *(cue.format(name) for cue, name in CUED.items()),
 ]
 
 
 def _personal_text(i: int) -> str:
     """Free text that names a person or gives a contact detail, as residents write it."""
-    return [
-        f"Regards, {PEOPLE[0]}",
-        f"Thanks {PEOPLE[1]} Sent from my iPhone",
-        f"reported by {PEOPLE[2]}, ring 07700 900461",
-        "email wil.crump@example.org or 01257 515151",
-        "I live at 12 Acacia Avenue, PR7 1AA",
-        f"Caller {PEOPLE[0]} rang",
-        f"Contact: {PEOPLE[1]}",
-    ][i % 7]
+    return _PERSONAL_TEXTS[i % len(_PERSONAL_TEXTS)]
 
 
 def _taxonomy(texts: list[str]) -> list[tuple[str, str]]:

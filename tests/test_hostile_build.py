@@ -10,8 +10,9 @@ from markupsafe import escape
 
 from healthy_streets.cli import main
 from healthy_streets.maps.elements import safe_json
+from healthy_streets.model.privacy import NAME_MARK, redact
 
-from hostile import CONTACT, hostile_project
+from hostile import CONTACT, CUED, hostile_project
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +152,20 @@ def test_no_personal_data_comes_out_of_the_build(hostile_build):
         if needle.casefold() in text.casefold()
     }
     assert leaks == set()
+
+
+def test_each_cued_name_reached_the_outputs_removed(hostile_build):
+    """The names in free text only (no person column holds them) were read, and each
+    cue's own rule removed its name: the texts are published with the mark in its place."""
+    _, out, _ = hostile_build
+    published = "\n".join(text for _, text in _published_texts(out))
+    for cue, name in CUED.items():
+        scrubbed = redact(cue.format(name)).strip()  # "Cllr [name removed]" is one mark
+        assert NAME_MARK in scrubbed and name not in scrubbed
+        assert scrubbed in published, cue
+    for text in ("call [phone removed] or [phone removed]", "ring [phone removed]"):
+        assert text in published
+    assert "email [email removed] or [email removed]" in published
 
 
 def test_the_terminal_says_nothing_personal(hostile_build):

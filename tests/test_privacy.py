@@ -60,6 +60,85 @@ def test_redact(text, expected):
     assert redact(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+44-7700-900123",
+        "+44.7700.900123",
+        "+44-1772-123456",
+        "(0)1772 123456",
+        "+44 (0)1772-123456",
+        "0044-7700-900123",
+        "+44 (0)7700.900.123",
+        "0044.1772.123456",
+        "+44 0 1772 123456",
+    ],
+)
+def test_phones_written_with_hyphens_dots_or_a_bare_0_in_brackets(text):
+    assert redact(f"call {text} after 6") == "call [phone removed] after 6"
+    assert redact(f"tel.{text}") == "tel.[phone removed]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-01-15",
+        "Fixed 2024-01-15T10:00:00.0123456789Z",
+        "Grid ref SD 01234 56789",
+        "SD 012345 678901",
+        "NY 0123 45678",
+        "Report CRM-0123456789",
+        "Case A1-01234567890",
+        "The A6-M61 link road",
+        "at 53.6535548,-2.6282969",
+        "lon -2.012345678",
+        "id 00123456789",
+        "Open 10:00-16:00, 07/05/2024",
+    ],
+)
+def test_dates_grid_references_ids_and_coordinates_are_no_phones(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zq at example.co.uk",
+        "Jane at example.com",
+        "jan at example.co.uk",
+        "jane@example .com",
+        "jane @ example .co .uk",
+        "jane＠example.com",
+        "jane＠example．co．uk",
+        "jane﹫example.com",
+        "jane%40example.com",
+        "JANE%40EXAMPLE.CO.UK",
+        "jane (at) example (dot) co (dot) uk",
+    ],
+)
+def test_emails_written_at_a_word_a_wide_at_or_an_escaped_at(text):
+    assert redact(f"write to {text} please") == "write to [email removed] please"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "meet at the park",
+        "Bins emptied at 5 pm",
+        "Report it at Chorley.gov.uk",
+        "at Chorley.gov.uk",
+        "Tickets at eventbrite.co.uk",
+        "Bins at Tesco.com",
+        "More details at lancashire.gov.uk.",
+        "contact me @ home .It is fine",
+        "50%40 off",
+        "Petition at change.org",
+    ],
+)
+def test_words_before_at_and_a_web_address_are_no_email(text):
+    assert redact(text) == text
+
+
 def test_each_rows_own_names_are_removed_from_its_text():
     from healthy_streets.model.privacy import remove_names
 
@@ -502,6 +581,46 @@ PERSONAL_TEXT = [
     ("mrs smith", "[name removed]"),
     ("mr jones said the bins are full", "[name removed] said the bins are full"),
     ("BINS FULL SAYS MRS SMITH", "BINS FULL SAYS [name removed]"),
+    # on behalf of someone, an introduction after a greeting, a relation
+    ("Writing on behalf of Jane Doe", "Writing on behalf of [name removed]"),
+    ("on behalf of jane doe.", "on behalf of [name removed]."),
+    ("Hi, this is Jane Doe from no. 4", "Hi, this is [name removed] from no. 4"),
+    ("Hello, it's jane", "Hello, it's [name removed]"),
+    (
+        "my neighbour Jane Doe at 12 Acacia Avenue",
+        "my neighbour [name removed] at [address removed]",
+    ),
+    ("my son Tom Doe was nearly hit", "my son [name removed] was nearly hit"),
+    ("Our daughter, Amy, walks here", "Our daughter, [name removed], walks here"),
+    ("my wife Mrs Doe fell", "my wife [name removed] fell"),
+    ("My husband Raj and I", "My husband [name removed] and I"),
+    ("my mum Ann Lee", "my mum [name removed]"),
+    # sign-offs without a comma, short and in letters
+    ("Signed Jane Doe", "Signed [name removed]"),
+    ("Bins full. Thx Jane Doe", "Bins full. Thx [name removed]"),
+    ("Thanx, Jo", "Thanx, [name removed]"),
+    ("Ta, Jane", "Ta, [name removed]"),
+    ("Love, Jane", "Love, [name removed]"),
+    ("Love\njane", "Love\n[name removed]"),
+    ("KR, Jane Doe", "KR, [name removed]"),
+    ("BW Jane", "BW [name removed]"),
+    ("KR\njane doe", "KR\n[name removed]"),
+    # titles of office and rank
+    ("Cllr Jane Doe visited", "[name removed] visited"),
+    ("Councillor Jane Doe says", "[name removed] says"),
+    ("Rev Jane Doe", "[name removed]"),
+    ("Revd. Jones", "[name removed]"),
+    ("Sgt Jane Doe attended", "[name removed] attended"),
+    ("PC Jones attended", "[name removed] attended"),
+    ("PCSO Jane Doe", "[name removed]"),
+    ("Insp Jane Doe", "[name removed]"),
+    ("Inspector Jones", "[name removed]"),
+    ("CLLR JONES SAID", "[name removed] SAID"),
+    ("reported by Cllr Jane Doe", "reported by [name removed]"),
+    ("Thanks Councillor Jones", "Thanks [name removed]"),
+    ("Dear Cllr Doe,", "Dear [name removed],"),
+    # a doctor's surgery in small letters is read as the doctor's name
+    ("Dr Jacksons surgery", "[name removed] surgery"),
 ]
 
 PUBLIC_TEXT = [
@@ -663,6 +782,33 @@ PUBLIC_TEXT = [
     "miss the bus",
     "DON'T MISS THE BUS",
     "MS Teams meeting",
+    # words of the cues above, where no name follows
+    "my neighbour's bins",
+    "My neighbours were told",
+    "my son's school",
+    "Thx for fixing",
+    "Thx!",
+    "on behalf of the residents",
+    "On behalf of Chorley Council",
+    "on behalf of local residents",
+    "St Mary's Church",
+    "Dr Jackson's Surgery",
+    "Hi, this is urgent",
+    "Hello, this is Chorley Council",
+    "Signed Off",
+    "Signed by the council",
+    "Love Lane",
+    "I love, love it",
+    "Data, Jane",
+    "BW Ltd",
+    "my son Year 5 class",
+    "Contact your Councillor",
+    "Ward Councillor surgery",
+    "PC World",
+    "PC repairs",
+    "Rev counter broken",
+    "Sergeant of the watch",
+    "Council Tax",
 ]
 
 
@@ -750,6 +896,18 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "a dot a at ",
         "a . a @ ",
         "a.b at c.com ",
+        "zq at c.co ",
+        "a%40",
+        "a＠b .",
+        "a@b .c",
+        "on behalf of aa ",
+        "my son Aa ",
+        "Cllr Aa ",
+        "KR\n",
+        "Hi, this is ",
+        "Signed Aa ",
+        "+44-",
+        "(0)1",
         "Best,\n",
         "Contact ",
         "caller: aa ",

@@ -440,6 +440,58 @@ def test_postgis_failure_changes_nothing(postgis_url, update):
     assert "postgres:postgres" not in str(info.value)  # no password in messages
 
 
+def test_a_schema_name_that_would_end_its_quotes_is_refused_before_any_sql():
+    """A double quote would end the schema's quoted name in SQL and run the rest of the
+    setting as SQL: the setting is refused, naming the fix."""
+    from healthy_streets.errors import ConfigError
+
+    for schema in ('a10 x"; CREATE TABLE pwned10(i int); --', "", "a\x00b"):
+        with pytest.raises(ConfigError, match=r"Set \[store\] schema in the project file"):
+            open_store("postgresql://gis@dbserver/hs", schema=schema)
+
+
+@pytest.mark.postgis
+@pytest.mark.parametrize("schema", ["pg_healthy_streets", "s" * 64])
+def test_a_schema_name_the_server_refuses_names_the_setting(postgis_url, update, schema):
+    """A reserved or too long name: the message says to change the schema setting, not to
+    check the server, the URL, the user or the password."""
+    store = open_store(postgis_url, schema=schema)
+    with pytest.raises(StoreError, match="nothing was changed") as info:
+        store.update(update)
+    message = str(info.value)
+    assert f"(schema {schema!r})" in message
+    assert "The server refused the schema name" in message
+    assert "Set [store] schema in the project file" in message
+    assert "Check the server is running" not in message
+    assert "postgres:postgres" not in message
+
+
+@pytest.mark.postgis
+def test_a_user_who_may_not_create_the_schema_is_told_so(postgis_url, update):
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    role = f"hs_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgis_url.replace("postgresql://", "postgresql+psycopg://"))
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'"))
+        database = make_url(postgis_url).database
+        conn.execute(text(f'REVOKE CREATE ON DATABASE "{database}" FROM {role}'))
+    try:
+        url = postgis_url.replace("postgres:postgres@", f"{role}:pw@")
+        with pytest.raises(StoreError, match="nothing was changed") as info:
+            open_store(url, schema=f"{role}_store").update(update)
+        message = str(info.value)
+        assert f"The user {role!r} may not create or write the schema" in message
+        assert "Check the server is running" not in message
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+
+
 def test_a_layer_an_earlier_version_wrote_is_the_toolkits(tmp_path, update):
     """A layer gains columns at its end (streets gained u, v and key): a store written before
     is still the toolkit's, and the next update rewrites the layer with today's columns."""

@@ -672,10 +672,49 @@ def _first_line(exc: BaseException) -> str:
     return (text[0] if text else type(exc).__name__)[:200]
 
 
+#: How to name a PostGIS schema the server accepts.
+_SCHEMA_FIX = (
+    'Set [store] schema in the project file to a name of at most 63 letters, digits and "_", '
+    'not starting with "pg_" (schema = "healthy_streets" by default).'
+)
+#: PostgreSQL's error codes (SQLSTATE) of a schema name the server refuses: no such schema,
+#: a reserved name ("pg_..."), an invalid or a too long name, or a syntax error in it.
+_SCHEMA_REFUSED = {"3F000", "42939", "42602", "42622", "42601"}
+
+
+def _pg_fix(exc: BaseException, *, url: str, schema: str) -> str:
+    """What to change when the server refused an update: the schema setting for a name it
+    rejects, the user's rights, or the server and the URL (a failed connection)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import IdentifierError
+
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if isinstance(exc, IdentifierError) or (code in _SCHEMA_REFUSED and schema in str(exc)):
+        return f"The server refused the schema name {schema!r}. {_SCHEMA_FIX}"
+    user = make_url(url).username
+    if code == "42501":
+        return (
+            f"The user {user!r} may not create or write the schema {schema!r}: grant it CREATE "
+            "on the database (or create the schema and make it the owner), or set [store] "
+            "schema to a schema it owns."
+        )
+    return "Check the server is running and the URL, user and password are right."
+
+
 class PostGISStore:
-    """The store as one schema of a PostGIS database, shared by a team."""
+    """The store as one schema of a PostGIS database, shared by a team.
+
+    A ``schema`` holding a double quote or a NUL, or none at all, is refused
+    (:class:`ConfigError`): it is written between double quotes in SQL, where a quote
+    would end the name and let the rest of it run as SQL.
+    """
 
     def __init__(self, url: str, *, schema: str = "healthy_streets") -> None:
+        if not schema or '"' in schema or "\x00" in schema:
+            raise ConfigError(
+                f"The PostGIS schema {schema!r} cannot be used: a schema's name needs at least "
+                f"one character and no double quote or NUL. {_SCHEMA_FIX}"
+            )
         self.url = _sqlalchemy_url(url)
         self.schema = schema
         self.key = hashlib.sha256(f"{_safe_url(self.url)}|{schema}".encode()).hexdigest()[:16]
@@ -697,10 +736,10 @@ class PostGISStore:
         except HealthyStreetsError:
             raise
         except (SQLAlchemyError, OSError) as exc:
+            fix = _pg_fix(exc, url=self.url, schema=self.schema)
             raise StoreError(
-                f"The PostGIS store at {_safe_url(self.url)} could not be updated "
-                f"({_first_line(exc)}); nothing was changed. Check the server is running and "
-                "the URL, user and password are right."
+                f"The PostGIS store at {_safe_url(self.url)} (schema {self.schema!r}) could "
+                f"not be updated ({_first_line(exc)}); nothing was changed. {fix}"
             ) from None
 
     def check(self, names: Iterable[str], *, overwrite: bool = False) -> None:

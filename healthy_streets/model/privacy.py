@@ -21,8 +21,9 @@ written. A street is an address only with a house number in front of it, and a n
 a name only after a cue; a venue's address or telephone number in an asset file never
 cuts words out of the asset's name.
 
-Cues differ in how sure they are. After one that says a name follows ("reported by", "my
-name is", "Name:", "From:", "Dear", "Hi", "Regards,", and "Thanks" ending its line),
+Cues differ in how sure they are. After one that says a name follows ("reported by", "on
+behalf of", "my name is", "Name:", "From:", "Dear", "Hi", "Hi, this is", "Regards,", and
+"Thanks", "Love,", "KR" ending its line),
 one or two words in small letters or capitals are a name too ("reported by jane doe",
 "REPORTED BY JANE DOE"), unless they are ordinary words ("reported by a neighbour",
 "REPORTED BY PHONE") or describe what follows ("reported by wheelchair users"). A plain
@@ -34,8 +35,10 @@ Broken Hydrant"), nor does the first end like a place's ("from Sutton Wick"). So
 name after "from" ("from Jane"), a name in small letters or capitals after "from" or "I
 am", and a first name with a place's ending ("from Clayton Smith") are kept, and a place
 named like a person after "from" ("from Charnock Richard") is removed. With "at" written as a
-word before real dots, only an address that looks like one ("jo.bloggs", "jo1") or a mail
-service's ("jo at gmail.com") is an email: "details at lancashire.gov.uk" stays.
+word before real dots, an address is an email unless the word before "at" is an ordinary one
+("details at lancashire.gov.uk", "Report it at Chorley.gov.uk" stay; "zq at example.co.uk",
+"jo.bloggs at example.com", "info at gmail.com" go). An "@" may be full-width ("＠") or
+escaped ("%40"), and may have a space before the dot ("jo@example .com").
 
 Every pattern is linear in the length of the text: no unbounded quantifier can give back
 what it took to a neighbouring one (they are possessive or bounded, and look-behinds check
@@ -170,7 +173,26 @@ _NAME_WORD = (
 )
 # One word in any case: "jane", "JANE", "O'Brien", "smith-jones"; "Jane's" is "Jane".
 _ANY_WORD = rf"[{_UP}{_LOW}](?:['’][{_UP}{_LOW}])?+[{_UP}{_LOW}]*+(?:-[{_UP}{_LOW}]++)*+(?![\w-])"
-_TITLES = ("Mrs", "Mr", "Ms", "Miss", "Mx", "Dr", "Prof")
+_TITLES = (
+    "Mrs",
+    "Mr",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Prof",
+    "Cllr",
+    "Councillor",
+    "Reverend",
+    "Revd",
+    "Rev",
+    "Sergeant",
+    "Sgt",
+    "PCSO",
+    "PC",
+    "Inspector",
+    "Insp",
+)
 _TITLE = rf"(?:{'|'.join(_TITLES)})\.?+"
 _INITIAL = rf"[{_UP}]\.?+[ \t]++"
 
@@ -203,7 +225,7 @@ _COMMON_WORDS = _word_set(
     Ongoing Now Then Later Soon Once Twice Many Much More Most Less Few Several Other
     Others Another Same New Old Sent Kind Best Signed Yours Says Said Rang Called Phoned
     Reports Wants Asked Asks Details Detail Info Information Number Numbers Form Forms Page
-    Method Type Preference Name Names"""
+    Method Type Preference Name Names Off Up Out Over Year Years Class"""
 )
 # Words of place and organisation names: a "name" followed by one is a place ("reported by
 # Preston Road Surgery", "Thanks, Leyland United").
@@ -227,7 +249,7 @@ _PLACE_WORDS = _word_set(
     Asda Aldi Lidl Morrisons Sainsbury Sainsburys Greggs Costa Boots Openreach Biffa Veolia
     Amey Serco Highways Utilities Rail Railway Airport Harbour Marina Pier Beach Promenade
     Reservoir Lake Pond Forest Nature Reserve Trail Quay Wharf Dock Docks Industrial
-    Business Enterprise Trading Motors Autos Tyres Hub Point"""
+    Business Enterprise Trading Motors Autos Tyres Hub Point World"""
 )
 _NOT_NAME_WORDS = _COMMON_WORDS | _PLACE_WORDS
 # Months that are given names too ("reported by May Ellis", "Dear June,", "Jan Kowalski"):
@@ -388,6 +410,12 @@ _DOT_WORD = r"(?:[ \t]*+[\[(<{][ \t]*+(?i:dot)[ \t]*+[\])>}][ \t]*+|[ \t]++(?i:d
 # A dot with a space on both sides ("gmail . com"; never the end of a sentence).
 _SPACED_DOT = r"[ \t]++\.[ \t]++"
 _DOT = rf"(?:\.|{_DOT_WORD}|{_SPACED_DOT})"
+# After an "@", also a dot with a space before it only, before a small letter ("jo@example
+# .com"; not "me @ home .It is"), or a full-width one.
+_AT_DOT = rf"(?:{_DOT}|[ \t]++\.(?=[a-z])|．)"
+# An "@", full-width ("jo＠example.com"), small, or escaped in a web address ("jo%40...").
+_AT_SIGNS = ("@", "＠", "﹫", "%40")
+_AT_SIGN = r"(?:[@＠﹫]|%40)"
 # The name before the "@" or "at", its dots perhaps written out or spaced ("john dot smith").
 _LOCAL = rf"(?<![\w.+'’-])(?P<local>{_LOCAL_WORD}(?:(?:{_DOT_WORD}|{_SPACED_DOT}){_LOCAL_WORD})*+)"
 _TLD = (
@@ -396,8 +424,9 @@ _TLD = (
 )
 _EMAIL = re.compile(
     rf"{_LOCAL}(?:"
-    rf"@{_LABEL}(?:\.{_LABEL})++"
-    rf"|(?:[ \t]?+@[ \t]?+|{_AT_BRACKET}){_LABEL}(?:{_DOT}{_LABEL}(?={_DOT}))*+{_DOT}{_TLD}"
+    rf"{_AT_SIGN}{_LABEL}(?:[.．]{_LABEL})++"
+    rf"|(?:[ \t]?+{_AT_SIGN}[ \t]?+|{_AT_BRACKET})"
+    rf"{_LABEL}(?:{_AT_DOT}{_LABEL}(?={_AT_DOT}))*+{_AT_DOT}{_TLD}"
     rf"|{_AT_WORD}(?:{_LABEL}(?:{_DOT_WORD}{_LABEL}(?={_DOT_WORD}))*+{_DOT_WORD}{_TLD}"
     rf"|(?P<domain>{_LABEL}(?:\.{_LABEL}(?=\.))*+\.{_TLD})))"
 )
@@ -411,10 +440,16 @@ _ADDRESS_LIKE = re.compile(
     r"[^\W_][._+][^\W_]|[^\W\d_]\d|\d[^\W\d_]|[ \t](?i:dot)[ \t]|[\])>}]|[ \t]\.[ \t]"
 )
 # UK numbers: 07700 900123, 01257 515151, +44 7700 900123, (01257) 515 151, 0800 123 4567,
-# not after a letter, a digit or a slash.
+# +44-7700-900123, +44.7700.900123, 0044-7700-900123, +44 (0)1772-123456, (0)1772 123456.
+# A number is never after a letter, a digit or a slash, nor part of a reference or a decimal
+# ("CRM-0123456789", "A1-01234567890", "-2.0123456789"), nor the figures of a grid
+# reference after its square ("SD 01234 56789": the squares of Great Britain's land but
+# "NO" and "SO", more often words); its area code never starts with 0 ("00123456789").
+_GRID_SQUARE = r"\b(?:H[PTUW-Z]|N[A-DF-HJ-NR-UW-Z]|S[CDEHJKMNPR-Z]|T[AFGLMQRV])[ \t]"
 _PHONE = re.compile(
-    r"[+0(](?<![\w/].)(?:(?:(?<=\+)|(?<=0)0)44\s*+\(?0?\)?\s*+|(?<=\()0|(?<=0))"
-    r"\d{2,4}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
+    rf"[+0(](?<![\w/].)(?<![A-Z\d]-.)(?<!\d\..)(?<!{_GRID_SQUARE}.)"
+    r"(?:(?:(?<=\+)|(?<=0)0)44[\s.-]*+(?:\(?0\)?[\s.-]*+)?+|(?<=\()0(?:\)[\s.-]*+)?+|(?<=0))"
+    r"[1-9]\d{1,3}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
 )
 
 # Cues after which a name follows. Each pattern matches the cue up to where the name would
@@ -453,21 +488,44 @@ _NAME_FIELD = re.compile(
     _words(("name", r"full[ \t]++name", r"your[ \t]++name", "from"), not_after=r"^\n\x00")
     + r"[ \t]*+:[ \t]*+"
 )
+# "Hi Sarah", "Hello, this is Jane Doe", "Hi, it's Jo".
 _GREETING = re.compile(
     _words(
         ("dear", "hi", "hiya", "hello", r"good[ \t]++(?:morning|afternoon|evening)"),
         not_after=r"^\n\x00",
     )
-    + r"[ \t]*+,?+[ \t]*+"
+    + r"[ \t]*+,?+[ \t]*+(?:(?i:this[ \t]++is|it['’]s)[ \t]++)?+"
 )
 _SIGN_OFF_END = r"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+"
 _REGARDS = re.compile(_words(("regards", "wishes", "sincerely", "faithfully")) + _SIGN_OFF_END)
-_THANKS = re.compile(_words(("thanks", r"thank[ \t]++you", "cheers")) + _SIGN_OFF_END)
-# Sign-offs that are ordinary words too ("Best value", "Signed by the council"): only before
-# a comma, a colon or the end of the line ("Best,\nJane Doe", "Signed, Jane Doe").
+_THANKS = re.compile(
+    _words(("thanks", r"thank[ \t]++you", "cheers", "thx", "thnx", "thanx")) + _SIGN_OFF_END
+)
+# Sign-offs that are ordinary words too ("Best value", "Signed by the council", "Love
+# Lane"): only before a comma, a colon or the end of the line ("Best,\nJane Doe", "Signed,
+# Jane Doe", "Love, Jane", "Ta, Jane").
 _SIGNED = re.compile(
-    _words(("best", "signed", "yours"))
+    _words(("best", "signed", "yours", "love", "ta"))
     + r"[ \t]*+(?:[,:][ \t]*+(?:\r?\n[ \t]*+)*+|(?:\r?\n[ \t]*+)++)"
+)
+# "Signed Jane Doe": a capitalised name after "Signed" and a space ("Signed Off" stays).
+_SIGNED_NAME = re.compile(_words(("signed",)) + r"[ \t]++")
+# "KR, Jane Doe", "BW Jane": kind regards and best wishes, in capitals.
+_SIGN_OFF_LETTERS = re.compile(r"[KB](?<![\w.].)(?:(?<=K)R|(?<=B)W)(?!\w)" + _SIGN_OFF_END)
+# "on behalf of Jane Doe" (not "on behalf of the residents").
+_BEHALF = re.compile(_words((r"behalf[ \t]++of",)) + r"[ \t]*+:?+[ \t]*+")
+# "my neighbour Jane Doe", "our son, Tom": a capitalised name after a relation (not "my
+# neighbour's bins").
+_RELATIONS = (
+    "son|sons|daughter|daughters|wife|husband|partner|fianc[eé]e?|boyfriend|girlfriend|mum|"
+    "mom|mam|mother|dad|father|step(?:son|daughter|mum|dad|mother|father)|brother|sister|"
+    "nan|nana|nanna|gran|granny|grandma|grandmother|grandad|granddad|grandpa|grandfather|"
+    "grandson|granddaughter|grandchild|aunt|auntie|aunty|uncle|cousin|nephew|niece|"
+    "neighbour|neighbours|neighbor|neighbors|friend|friends|colleague|carer|lodger|tenant|"
+    "landlord|landlady|child|kid"
+)
+_RELATIVE = re.compile(
+    _words((rf"my[ \t]++(?:{_RELATIONS})", rf"our[ \t]++(?:{_RELATIONS})")) + r"[ \t]*+,?+[ \t]*+"
 )
 # Labels of a person ("Contact: Jane Doe", "Reporter: Jane Doe", "Caller Jane Doe rang").
 _PERSON_LABELS = (
@@ -489,6 +547,13 @@ _LABELLED = re.compile(_words(_PERSON_LABELS) + r"(?:[ \t]*+:[ \t]*+|[ \t]++)")
 _TITLED = re.compile(
     r"[MDPm](?<![\w.].)(?:(?<=M)(?:rs|r|s|iss|x|RS|R|ISS)|(?<=D)r|(?<=P)rof|(?<=m)rs?+)"
     r"\.?+[ \t]++"
+)
+# Titles of office and rank, capitalised or in capitals: "Cllr Jane Doe", "Councillor Jane
+# Doe", "Rev Jane Doe", "Sgt Jane Doe", "PC Jones", "Insp Jane Doe".
+_RANKED = re.compile(
+    r"[CRSPI](?<![\w.].)(?:(?<=C)(?:llr|LLR|ouncillor|OUNCILLOR)|(?<=R)(?:ev(?:erend|d)?+|EV)"
+    r"|(?<=S)(?:gt|GT|ergeant|ERGEANT)|(?<=P)(?:CSO|C)|(?<=I)(?:nsp(?:ector)?+|NSP))"
+    r"(?![\w-])\.?+[ \t]++"
 )
 _FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
 
@@ -544,6 +609,13 @@ def _title_not_capitalised(cue: re.Match[str]) -> bool:
     name written alike."""
     title = cue.group(0).strip(" \t.")
     return title.islower() or title.isupper()
+
+
+def _rank_in_capitals(cue: re.Match[str]) -> bool:
+    """True for a title of office in capitals ("CLLR JONES"), before a name written alike;
+    not for "PC" and "PCSO", which are always written so ("PC repairs")."""
+    title = cue.group(0).strip(" \t.")
+    return title.isupper() and not title.startswith("PC")
 
 
 def _after_comma_or_line(cue: re.Match[str]) -> bool:
@@ -712,16 +784,37 @@ def _address_replacer(match: re.Match[str]) -> str:
     return ADDRESS_MARK
 
 
+# Words before "at" and a web address that say what is found there, not whose mailbox it
+# is ("details at lancashire.gov.uk", "Report it at Chorley.gov.uk", "Tickets at
+# eventbrite.co.uk"): the words the name rules keep, and these. Given names that are months
+# ("jan at example.co.uk") are mailboxes.
+_NOT_MAILBOXES = (
+    _LOOSE_NOT_NAMES
+    | _word_set(
+        """available online booking bookings book booked ticket tickets leaflet leaflets
+        apply applied register registered visit visited found find more info information
+        details read look check view download downloads published posted listed advertised
+        logged updates update news map maps form forms petition survey consultation order
+        ordered buy bought sold donate donations sign signed go going live lives copies
+        copy results result guidance advice"""
+    )
+) - frozenset(month.casefold() for month in _GIVEN_MONTHS)
+
+
 def _email_replacer(match: re.Match[str]) -> str:
     """``[email removed]``; but for "at" written as a word before a domain with real dots,
-    only when the name before it looks like an address's ("jo.bloggs", "jo1") or the domain
-    is a mail service's ("jo at gmail.com"), and never for a web address ("www.", a path)."""
+    only when the name before it is no ordinary word ("jo at example.co.uk", not "details at
+    lancashire.gov.uk"), looks like an address's ("jo.bloggs", "jo1") or the domain is a
+    mail service's ("info at gmail.com"), and never for a web address ("www.", a path)."""
     domain = match.group("domain")
     if domain is None:
         return EMAIL_MARK
     web = domain[:4].lower() == "www." or match.string.startswith("/", match.end())
     host = domain.split(".", 1)[0].lower()
-    if not web and (_ADDRESS_LIKE.search(match.group("local")) or host in _MAIL_HOSTS):
+    local = match.group("local")
+    if not web and (
+        _ADDRESS_LIKE.search(local) or host in _MAIL_HOSTS or local.casefold() not in _NOT_MAILBOXES
+    ):
         return EMAIL_MARK
     return match.group(0)
 
@@ -730,7 +823,9 @@ def _email_replacer(match: re.Match[str]) -> str:
 # of the part before it (read backwards, on the reversed text); and, after a spaced "@" or
 # an "at", before the words joined to that run by dots written out or spaced ("john dot
 # smith at", "jo . bloggs @").
-_EMAIL_AT = re.compile(r"[@aA](?:(?<=@)|(?<![^\W\d_].)(?<=[aA])[tT](?![^\W\d_]))")
+_EMAIL_AT = re.compile(
+    r"[@＠﹫%aA](?:(?<=[@＠﹫])|(?<=%)40|(?<![^\W\d_].)(?<=[aA])[tT](?![^\W\d_]))"
+)
 _BEFORE_AT = re.compile(r"(?P<gap>[ \t]*+[\[(<{]?+[ \t]*+)[\w.+'’-]++")
 _DOT_WORD_REVERSED = (
     r"(?:[ \t]*+[\])>}][ \t]*+(?i:tod)[ \t]*+[\[(<{][ \t]*+|[ \t]++(?i:tod)[ \t]++)"
@@ -746,7 +841,7 @@ def _email_starts(text: str) -> Iterator[int]:
         before = _BEFORE_AT.match(reverse, len(text) - at.start())
         if before is None:
             continue
-        if before.group("gap") or at.group(0) != "@":
+        if before.group("gap") or at.group(0) not in _AT_SIGNS:
             more = _MORE_BEFORE_AT.match(reverse, before.end())
             if more is not None and more.end() > before.end():
                 yield len(text) - more.end()
@@ -792,7 +887,7 @@ class _Rule:
 
 _DIGITS = tuple("0123456789")
 _RULES: tuple[_Rule | _Cue, ...] = (
-    _Rule(_EMAIL, _email_replacer, ("@", "at"), _email_starts),
+    _Rule(_EMAIL, _email_replacer, (*_AT_SIGNS, "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
@@ -808,13 +903,33 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         loose=_after_comma_or_line,
         at_end=True,
     ),
-    _Cue(_THANKS, ("thank", "cheers"), loose=_on_its_own_line, at_end=True),
-    _Cue(_SIGNED, ("best", "signed", "yours"), loose=_on_its_own_line, at_end=True),
+    _Cue(
+        _THANKS,
+        ("thank", "cheers", "thx", "thnx", "thanx"),
+        loose=_on_its_own_line,
+        at_end=True,
+    ),
+    _Cue(
+        _SIGNED,
+        ("best", "signed", "yours", "love", "ta"),
+        loose=_on_its_own_line,
+        at_end=True,
+    ),
+    _Cue(_SIGNED_NAME, ("signed",)),
+    _Cue(_SIGN_OFF_LETTERS, ("kr", "bw"), loose=_on_its_own_line, at_end=True),
+    _Cue(_BEHALF, ("behalf",), loose=_always),
+    _Cue(_RELATIVE, ("my", "our")),
     _Cue(_LABELLED, _PERSON_LABELS, loose=_with_colon),
     _Cue(
         _TITLED,
         ("mr", "ms", "miss", "mx", "dr", "prof"),
         loose=_title_not_capitalised,
+        titled=True,
+    ),
+    _Cue(
+        _RANKED,
+        ("cllr", "councillor", "rev", "sgt", "sergeant", "pc", "insp"),
+        loose=_rank_in_capitals,
         titled=True,
     ),
     # A plain "from" is a weak cue: two capitalised words at least, none a place's.
