@@ -93,6 +93,7 @@ from healthy_streets.model.build import (
     Source,
     as_progress,
 )
+from healthy_streets.model.history import EarlierBuild
 from healthy_streets.model.ids import zone_id_of, zone_ids_of
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
 from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
@@ -995,7 +996,7 @@ def _build_staged(
         tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
         if work is not None:
             tables = with_database_counts(tables, work.counts)
-        changes = changes_since(earlier, layers) if earlier is not None else None
+        changes, carried = _comparison(earlier, layers, staging.out, partial=zone_ids is not None)
         if changes is not None:
             tables = history.with_changes(tables, changes, layers.zones)
         relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
@@ -1020,6 +1021,7 @@ def _build_staged(
         project=project.name,
         provenance=update.provenance,
         changes=changes,
+        zones_drawn=zone_ids,
     )
     prepared = store_at.prepare(
         update,
@@ -1061,8 +1063,42 @@ def _build_staged(
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed, outputs.unprinted = stale, unprinted
     outputs.notes += left_out + _tables_note(unwritten, edited)
-    outputs.since_last = history.describe_earlier(changes, wanted=compare)
+    outputs.since_last = history.describe_earlier(changes, wanted=compare and carried is None)
+    outputs.since_last += carried or []
     return layers, outputs
+
+
+def _comparison(
+    earlier: EarlierBuild | None, layers: Layers, out: Path, *, partial: bool
+) -> tuple[Changes | None, list[str] | None]:
+    """What a build marks as changed since ``earlier`` (the last full build), and, for a
+    partial build (``--zone``) that shows again the comparison that build made, what it
+    says of it (``None`` otherwise).
+
+    A partial build draws one map and leaves the others as the last full build drew them:
+    so that the index, ``changes.csv`` and every map tell the same story, it shows that
+    build's comparison again (read back from the ``changes.csv`` it wrote) instead of
+    making its own, and it is never the baseline of a later comparison.
+    """
+    if earlier is None:
+        return None, None
+    if not partial or not earlier.compared_with:
+        return changes_since(earlier, layers), None
+    name = "tables/changes.csv"
+    digest = _made(out)[0].get(name)
+    changes = history.carried_changes(out / name, digest, earlier)
+    if changes is None:
+        return None, [
+            f"Nothing marked as changed: this build draws one zone's map, and shows what "
+            f"changed as the build of {earlier.day} showed it on every map, but {name} is "
+            "no longer as that build wrote it. Build every zone (without --zone) to compare "
+            "again."
+        ]
+    return changes, [
+        changes.sentence() + " Listed in tables/changes.csv.",
+        f"As the build of {earlier.day} showed it on every map: this build draws one zone's "
+        "map, and the next build of every zone compares with that build.",
+    ]
 
 
 #: Why a build that would reuse the last one reads every input instead.

@@ -31,6 +31,7 @@ from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fix
 import healthy_streets as hs
 from healthy_streets._files import sha256
 from healthy_streets.analysis.changes import CHANGE_COLUMNS, SAME_PLACE_M, Changes, changes_since
+from healthy_streets.analysis.tables import OUTSIDE
 from healthy_streets.cli import main
 from healthy_streets.history import public_url
 from healthy_streets.io import open311
@@ -508,6 +509,60 @@ def test_compare_last_in_the_project_file(tmp_path):
     meeting = two_builds(tmp_path / "project", compare='compare = "last"\n')
     assert "No earlier build" in meeting.first
     assert "1 fixed or closed" in meeting.second
+
+
+def test_a_one_zone_build_keeps_the_comparison_and_is_never_the_baseline(tmp_path):
+    """After a full build that compared, ``build --zone`` draws one map: changes.csv, the
+    index and every map still show what changed since the meeting before, and the next
+    full build compares with the last full build, not with the one-zone build."""
+    meeting = two_builds(tmp_path / "project", compare='compare = "last"\n')
+    out = meeting.folder / "out"
+    listed = (out / "tables" / "changes.csv").read_bytes()
+    cells = index_cells((out / "index.html").read_text(encoding="utf-8"))
+    changes = meeting.changes()
+    in_zones = changes[changes["zone_id"] != OUTSIDE]
+    elsewhere = in_zones[in_zones["change"] == "new_report"]["zone_id"].value_counts().index[0]
+    other = next(z for z in changes["zone_id"].unique() if z not in (elsewhere, OUTSIDE))
+    name = changes.loc[changes["zone_id"] == other, "zone"].iloc[0]
+    said = build(meeting.folder, "--zone", name)
+    assert (out / "tables" / "changes.csv").read_bytes() == listed
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index_cells(index) == cells
+    for zone_id in (elsewhere, other):  # the map drawn again and one left as it was
+        page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
+        in_zone = since_heading(page).partition(" Also ringed")[0]
+        assert numbers_said(in_zone) == numbers_said(cells[names_of(out)[zone_id]]), zone_id
+        assert numbers_said(cells[names_of(out)[zone_id]]) != numbers_said("")
+    assert "the next build of every zone compares with that build" in said
+    build(meeting.folder)
+    with sqlite3.connect(out / "healthy-streets.gpkg") as db:
+        builds = pd.read_sql("SELECT * FROM builds ORDER BY built_at", db)
+    first, second, partial, third = builds.to_dict("records")
+    assert partial["zones_drawn"] == other and third["zones_drawn"] in ("", None)
+    assert partial["compared_with"] == first["build_id"]  # as the full build's maps show
+    assert third["compared_with"] == second["build_id"]  # never the one-zone build
+
+
+def names_of(out: Path) -> dict[str, str]:
+    summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
+    return dict(zip(summary["zone_id"], summary["name"], strict=True))
+
+
+def test_a_build_of_the_same_day_is_named_by_its_time_too():
+    when = pd.Timestamp("2026-12-01 14:05", tz="UTC").to_pydatetime()
+    empty = pd.DataFrame(columns=["report_id", "category", "status", "reported_at"])
+    earlier = EarlierBuild("b", when, empty, _places([]), with_time=True)
+    changes = Changes(since=earlier, table=pd.DataFrame(columns=CHANGE_COLUMNS))
+    assert changes.sentence().startswith("Since the build of 1 December 2026, 14:05: ")
+    assert EarlierBuild("b", when, empty, _places([])).day == "1 December 2026"
+
+
+def test_two_builds_on_one_day_name_the_earlier_by_its_time(meeting):
+    """The second build of the day says when the first was made, to the minute."""
+    with sqlite3.connect(meeting.folder / "out" / "healthy-streets.gpkg") as db:
+        (first,) = db.execute("SELECT built_at FROM builds ORDER BY built_at").fetchone()
+    local = pd.Timestamp(first).tz_convert("Europe/London")
+    assert f"Since the build of {local:%-d %B %Y, %H:%M}: " in meeting.second
 
 
 def test_compare_with_another_word_is_refused(tmp_path):

@@ -384,7 +384,13 @@ def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) 
 def earlier_version(name: str, columns: list[str]) -> bool:
     """Whether ``columns`` are those an earlier version of the toolkit stored layer ``name``
     with: its columns then (a layer only gains columns, at its end), then ``source_path``.
-    Such a layer is the toolkit's: an update rewrites it with today's columns."""
+    Such a layer is the toolkit's: an update rewrites it with today's columns. A build
+    record table (:data:`HISTORY_TABLES`) likewise only gains columns at its end; an update
+    appends to it with today's."""
+    if name in HISTORY_TABLES:
+        return 0 < len(columns) < len(HISTORY_TABLES[name]) and (
+            HISTORY_TABLES[name][: len(columns)] == columns
+        )
     if name not in LAYERS or not columns or columns[-1] != SOURCE_PATH:
         return False
     now = stored_columns(name)[:-1]
@@ -395,6 +401,11 @@ def earlier_version(name: str, columns: list[str]) -> bool:
 def _few(columns: list[str], limit: int = 6) -> str:
     shown = ", ".join(columns[:limit]) or "none"
     return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
+
+
+def _current(name: str, columns: list[str]) -> bool:
+    """Whether a table's ``columns`` are the toolkit's, today's or an earlier version's."""
+    return columns == stored_columns(name) or earlier_version(name, columns)
 
 
 def _ours(found: dict[str, list[str]], meta: Callable[[], pd.DataFrame]) -> set[str]:
@@ -626,7 +637,7 @@ class GeoPackageStore:
             tables = {
                 name: self._table(self.path, name)
                 for name in ("builds", META_TABLE)
-                if name in ours and found[name] == stored_columns(name)
+                if name in ours and _current(name, found[name])
             }
             reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
             if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
@@ -841,6 +852,8 @@ class PostGISStore:
                     name, conn, schema=self.schema, if_exists="append", index=False
                 )
         for name, rows in update.history.items():
+            if name in present:
+                self._add_columns(conn, name, stored_columns(name))
             rows[stored_columns(name)].to_sql(
                 name, conn, schema=self.schema, if_exists="append", index=False
             )
@@ -850,6 +863,18 @@ class PostGISStore:
             META_TABLE, conn, schema=self.schema, if_exists="append", index=False
         )
         write_styles(conn, update.layers, schema=self.schema)  # QGIS's default styles
+
+    def _add_columns(self, conn: Any, table: str, columns: list[str]) -> None:
+        """Give a build record table of an earlier version the columns it lacks (text,
+        empty for its rows; names are the toolkit's constants, never data)."""
+        from sqlalchemy import inspect, text
+
+        have = {str(c["name"]) for c in inspect(conn).get_columns(table, self.schema)}
+        for column in columns:
+            if column not in have:
+                conn.execute(
+                    text(f'ALTER TABLE "{self.schema}"."{table}" ADD COLUMN "{column}" TEXT')
+                )
 
     def _kept_rows(self, conn: Any, name: str, replaced: set[str] | None) -> gpd.GeoDataFrame:
         """The rows of layer ``name`` an update keeps (none when it replaces them all), in
@@ -933,7 +958,7 @@ class PostGISStore:
                     tables = {
                         name: self._select(conn, name)
                         for name in ("builds", META_TABLE)
-                        if name in ours and found[name] == stored_columns(name)
+                        if name in ours and _current(name, found[name])
                     }
                     reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
                     if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
@@ -1096,15 +1121,13 @@ def _earlier(
         assets = gpd.GeoDataFrame(_empty_earlier(EARLIER_ASSET_COLUMNS), geometry=[])
     builds = tables.get("builds")
     note = None
+    extra: dict[str, Any] = {}
     if builds is not None and len(builds):
-        last = builds.sort_values("built_at", kind="stable").iloc[-1]
+        last, extra = _baseline(builds)
         build_id, built_at = str(last["build_id"]), str(last["built_at"])
         later = [name for name in layers if str(written.at[name, "build_id"]) != build_id]
         if later:
-            note = (
-                f"The store's {' and '.join(later)} were changed after that build (imported "
-                "into the store by hand): the comparison is with the store as it is now."
-            )
+            note = _changed_since(later, builds, written.loc[later, "build_id"])
     else:
         build_id, built_at = "", str(written.loc[layers, "written_at"].max())
         note = (
@@ -1119,6 +1142,54 @@ def _earlier(
         reports=reports,
         assets=assets,
         note=note,
+        **extra,
+    )
+
+
+def _utc(text: Any) -> pd.Timestamp:
+    when = pd.Timestamp(str(text))
+    return when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+
+
+def _partial(builds: pd.DataFrame) -> pd.Series:
+    """Which of the ``builds`` rows drew some zones' maps only (a store written before
+    ``zones_drawn`` was recorded holds full builds only)."""
+    drawn = builds.get("zones_drawn", pd.Series(None, index=builds.index, dtype="object"))
+    return drawn.fillna("").astype("str").str.strip() != ""
+
+
+def _baseline(builds: pd.DataFrame) -> tuple[pd.Series, dict[str, Any]]:
+    """The build a comparison is made with: the last full build (the last of any kind
+    when no build was full), with the build it was itself compared with, and whether its
+    day must say the time (another build was made that day)."""
+    builds = builds.sort_values("built_at", kind="stable")
+    full = builds[~_partial(builds)]
+    last = (full if len(full) else builds).iloc[-1]
+    days = builds["built_at"].map(lambda t: _utc(t).tz_convert("Europe/London").date())
+    today = pd.Timestamp.now(tz="Europe/London").date()
+    day = _utc(last["built_at"]).tz_convert("Europe/London").date()
+    extra: dict[str, Any] = {"with_time": bool((days == day).sum() > 1 or day == today)}
+    compared = str(last.get("compared_with") or "")
+    before = builds[builds["build_id"].astype("str") == compared]
+    if compared and len(before):
+        extra["compared_with"] = compared
+        extra["compared_at"] = _utc(before["built_at"].iloc[-1]).to_pydatetime()
+    return last, extra
+
+
+def _changed_since(later: list[str], builds: pd.DataFrame, by: pd.Series) -> str:
+    """What a comparison says of the store's layers ``later`` written since the build it
+    compares with (``by``: each one's writer): by a partial build, or by hand."""
+    partial = set(builds.loc[_partial(builds), "build_id"].astype("str"))
+    layers = " and ".join(later)
+    if set(by.astype("str")) <= partial:
+        return (
+            f"The store's {layers} were written again since that build by a build that drew "
+            "one zone's map: the comparison is with them as that build left them."
+        )
+    return (
+        f"The store's {layers} were changed after that build (imported into the store by "
+        "hand): the comparison is with the store as it is now."
     )
 
 
