@@ -641,9 +641,7 @@ class GeoPackageStore:
             }
             reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
             if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
-                reports = pyogrio.read_dataframe(
-                    self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS, read_geometry=False
-                )
+                reports = gpd.read_file(self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS)
             assets = None
             if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
                 assets = gpd.read_file(self.path, layer="assets", columns=EARLIER_ASSET_COLUMNS)
@@ -962,8 +960,12 @@ class PostGISStore:
                     }
                     reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
                     if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
-                        reports = pd.read_sql(
-                            _columns_of("reports", EARLIER_REPORT_COLUMNS, self.schema), conn
+                        reports = gpd.read_postgis(
+                            _columns_of(
+                                "reports", [*EARLIER_REPORT_COLUMNS, "geometry"], self.schema
+                            ),
+                            conn,
+                            geom_col="geometry",
                         )
                     assets = None
                     if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):

@@ -56,7 +56,8 @@ BUILD_ZONES_COLUMNS = [
     "assets_added",
     "assets_removed",
 ]
-#: The reports' columns a comparison reads back from the store.
+#: The reports' columns a comparison reads back from the store (with their geometry: a
+#: report no longer in the data is listed where it was).
 EARLIER_REPORT_COLUMNS = [
     "report_id",
     "category",
@@ -80,7 +81,8 @@ class EarlierBuild:
     built_at
         When it was made (UTC).
     reports
-        Its reports (:data:`EARLIER_REPORT_COLUMNS`).
+        Its reports (:data:`EARLIER_REPORT_COLUMNS`, and geometry in the store's CRS when
+        the store keeps it).
     assets
         Its places (:data:`EARLIER_ASSET_COLUMNS` and geometry, in the store's CRS).
     note
