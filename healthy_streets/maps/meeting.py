@@ -59,6 +59,7 @@ from healthy_streets.maps.style import (
     PATH_STYLE,
     REPORT_COLOURS,
     REPORT_SHAPES,
+    REPORT_STATUS_LOOK,
     REPORT_STATUSES,
     SHAPES,
     SPEED_BANDS,
@@ -1119,6 +1120,7 @@ def report_columns(reports: gpd.GeoDataFrame) -> dict[str, Any]:
         .tolist(),
         "statuses": statuses,
         "statusLabels": [REPORT_STATUSES[s] for s in statuses],
+        "look": REPORT_STATUS_LOOK,  # statuses[0] (open) drawn "open", the others "faded"
         "day0": day0.strftime("%Y-%m-%d"),
         "day": day.tolist(),
         "dayMin": int(day.min()),

@@ -14,9 +14,11 @@ from healthy_streets.model.speed import BANDS, speed_band
 
 __all__ = [
     "ASSET_COLOURS",
+    "FADED_STATUSES",
     "HEAT_GRADIENT",
     "REPORT_COLOURS",
     "REPORT_SHAPES",
+    "REPORT_STATUS_LOOK",
     "SHAPES",
     "SPEED_BANDS",
     "STATUS_WORDS",
@@ -243,6 +245,14 @@ ASSET_SYMBOLS: dict[str, str] = {
 
 #: Report statuses in the order the map encodes them, with their plain words.
 REPORT_STATUSES: dict[str, str] = {"open": "Open", "fixed": "Fixed", "closed": "Closed"}
+#: The statuses drawn faded (every status but the first, open): the meeting map, its print
+#: copy and the store's QGIS styles (:mod:`healthy_streets.io.styles`) all read them here.
+FADED_STATUSES: tuple[str, ...] = tuple(REPORT_STATUSES)[1:]
+#: How a report's marker is drawn, open or faded: its fill's opacity and its outline.
+REPORT_STATUS_LOOK: dict[str, dict[str, float | str]] = {
+    "open": {"fill_opacity": 1.0, "stroke": "#1a1a1a"},
+    "faded": {"fill_opacity": 0.5, "stroke": "#555555"},
+}
 
 #: The highlight drawn under streets where the council's zones and OSM disagree.
 GAP_STYLE = {"color": "#CC79A7", "weight": 14, "opacity": 0.55, "lineCap": "round"}
