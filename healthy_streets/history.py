@@ -32,6 +32,7 @@ from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS, E
 __all__ = [
     "SINCE_LAST_SUFFIX",
     "build_record",
+    "open311_origin",
     "public_url",
     "with_changes",
 ]  # public_url: io.open311's
@@ -125,10 +126,10 @@ def _input_entry(row: Any) -> dict[str, Any]:
     entry = {"role": str(row.role), "path": str(row.path), "sha256": _text(row.sha256)}
     if entry["sha256"] is not None:  # a file
         return entry
-    return entry | _open311_origin(Path(str(row.path)))
+    return entry | open311_origin(Path(str(row.path)))
 
 
-def _open311_origin(folder: Path) -> dict[str, Any]:
+def open311_origin(folder: Path) -> dict[str, Any]:
     """Where the reports cached in an Open311 cache ``folder`` came from (its
     ``state.json``, see :mod:`healthy_streets.io.open311`): the service's public address,
     the jurisdiction, when they were fetched and the cached reports' SHA-256; nothing

@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -87,6 +88,7 @@ from healthy_streets.maps.pdf import check_printing, maps_to_pdf
 from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
     BuildOutputs,
+    Fetched,
     Inputs,
     Layers,
     Progress,
@@ -253,7 +255,10 @@ def load_layers(
     imports.extend(asset_results)
     paths += [path for _, path in read]
 
-    report_results = _read_reports(inputs, zones, area, reports_within_m, buffer_m, step)
+    fetched: list[Fetched] = []
+    report_results = _read_reports(
+        inputs, zones, area, reports_within_m, buffer_m, step, fetched=fetched
+    )
     reports, ring_reports = _ring_apart(report_results, area, buffer_m, reports_within_m)
     imports.extend(report_results)
     paths += [source.path for source in inputs.reports]
@@ -278,6 +283,7 @@ def load_layers(
         changes=merged.changes,
         ring_reports=ring_reports,
         reports_within_m=max(buffer_m, reports_within_m),
+        fetched=fetched,
     )
 
 
@@ -350,9 +356,12 @@ def _read_reports(
     reports_within_m: float,
     buffer_m: float,
     step: Callable[[str], None],
+    *,
+    fetched: list[Fetched] | None = None,
 ) -> list[ImportResult]:
     """Every report file, within the area (or the wider ring an evaluation needs), each
-    report counted once."""
+    report counted once; how each Open311 service's reports came in is added to
+    ``fetched``."""
     taxonomy = report_taxonomy(inputs.report_synonyms)
     wider = reports_within_m > buffer_m
     report_area = zones.union_all().buffer(reports_within_m) if wider else area
@@ -361,9 +370,12 @@ def _read_reports(
         options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
         if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
             step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
+            started = dt.datetime.now(dt.UTC).replace(microsecond=0)
             results.append(
                 reports_from_open311_server(cache_folder=source.path, **source.options, **options)
             )
+            if fetched is not None:
+                fetched.append(_fetched(source, started))
             continue
         step(f"Reading reports from {source.name}")
         sheet = source.options.get("layer")
@@ -376,6 +388,26 @@ def _read_reports(
         else:
             results.append(source.read(read_reports, format=source.format, layer=sheet, **options))
     return drop_duplicate_reports(results)
+
+
+def _fetched(source: Source, started: dt.datetime) -> Fetched:
+    """How an Open311 source's reports came in: its cache says when they were fetched,
+    which is after ``started`` only when the service answered this build."""
+    origin = history.open311_origin(Path(str(source.path)))
+    when = pd.to_datetime(origin.get("fetched_at"), utc=True, errors="coerce")
+    fetched_at = None if pd.isna(when) else when.to_pydatetime()
+    return Fetched(
+        service=urlsplit(public_url(source.options["url"])).netloc,
+        online=fetched_at is not None and fetched_at >= started,
+        fetched_at=fetched_at,
+    )
+
+
+def _reports_note(layers: Layers) -> str | None:
+    """What the index and every map say of reports read from a cache because their
+    service could not be reached (``None``: every service answered, or none was asked)."""
+    said = [f.offline_sentence() for f in layers.fetched]
+    return " ".join(s for s in said if s) or None
 
 
 def _ring_apart(
@@ -676,6 +708,7 @@ def _stage_outputs(
             additions_contact=additions_contact,
             since_last=since_last,
             rows=rows,
+            reports_note=_reports_note(layers),
         )
         _stage_pdfs(stage, relative, chosen, reporter)
         if "index" in relative:
@@ -721,6 +754,7 @@ def _stage_index(
         title=title,
         data_range=_data_range(layers.reports),
         since_last=since_last,
+        reports_note=_reports_note(layers),
     )
     save_index(page, staging.files / relative["index"], overwrite=True)
 
@@ -1158,7 +1192,11 @@ def _reading_reports_again(
     buffer_m = settings.street_buffer_m if given is None else given
     area = layers.zones.union_all().buffer(buffer_m)
     within_m = evaluation_buffer_m(**project.evaluation)
-    results = _read_reports(inputs, layers.zones, area, within_m, buffer_m, reporter.step)
+    fetched: list[Fetched] = []
+    results = _read_reports(
+        inputs, layers.zones, area, within_m, buffer_m, reporter.step, fetched=fetched
+    )
+    layers.fetched = fetched
     reports, layers.ring_reports = _ring_apart(results, area, buffer_m, within_m)
     layers.reports_within_m = max(buffer_m, within_m)
     reporter.step("Attaching the reports to zones and streets")

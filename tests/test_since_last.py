@@ -493,6 +493,44 @@ def test_the_store_records_which_open311_service_the_reports_came_from(tmp_path,
         assert secret not in json.dumps({k: v for k, v in entry.items() if k != "path"})
 
 
+def test_an_offline_build_says_how_old_its_reports_are_on_the_index_and_every_map(
+    tmp_path, monkeypatch
+):
+    """The service reached by the first build, not by the second: the second reads the
+    cache, and its index and each map say when those reports were fetched."""
+    monkeypatch.setattr(open311, "MIN_INTERVAL_S", 0.0)
+    folder = tmp_path / "project"
+    write_project(folder)
+    write_places(folder, sample_places())
+    with FakeOpen311(sample_reports()) as server:
+        config = folder / "healthy-streets.toml"
+        config.write_text(
+            config.read_text().replace(
+                'file = "reports_open311.json"\nformat = "open311"\n',
+                f'open311 = "{server.url}"\njurisdiction_id = "chorley"\nsince = 2020-01-01\n',
+            )
+        )
+        build(folder)
+        host = server.base.split("/")[2]
+    out = folder / "out"
+    pages = [out / "index.html", *sorted((out / "maps").glob("*.html"))]
+    assert not any("could not be reached" in p.read_text(encoding="utf-8") for p in pages)
+    (state,) = (folder / "cache").rglob("state.json")  # as fetched 27 days ago
+    fetched = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=27, hours=1)
+    saved = json.loads(state.read_text())
+    state.write_text(json.dumps(saved | {"fetched_at": fetched.isoformat()}))
+    said = build(folder)  # the server is stopped
+    assert "Offline" in said
+    local = pd.Timestamp(fetched).tz_convert("Europe/London")
+    sentence = (
+        f"Reports from the Open311 service {host} as fetched 27 days ago "
+        f"({local:%-d %B %Y}): the service could not be reached for this build."
+    )
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert sentence in html.unescape(text), page.name
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [
