@@ -585,6 +585,28 @@ def test_a_one_zone_build_keeps_the_comparison_and_is_never_the_baseline(tmp_pat
     assert third["compared_with"] == second["build_id"]  # never the one-zone build
 
 
+def test_a_store_from_before_partial_builds_were_recorded_is_compared_with(tmp_path):
+    """A store whose ``builds`` has no ``zones_drawn`` (written by an earlier version):
+    its builds were all full builds; the next build compares with the last and adds the
+    column."""
+    folder = tmp_path / "project"
+    write_project(folder)
+    (folder / "reports_open311.json").write_text(json.dumps(sample_reports()[:12]))
+    write_places(folder, sample_places())
+    build(folder)
+    store = folder / "out" / "healthy-streets.gpkg"
+    with sqlite3.connect(store) as db:
+        db.execute("ALTER TABLE builds DROP COLUMN zones_drawn")
+        (first,) = db.execute("SELECT build_id FROM builds").fetchone()
+    (folder / "reports_open311.json").write_text(json.dumps(sample_reports()))
+    said = build(folder, "--since-last")
+    assert "new reports" in said and "No earlier build" not in said
+    with sqlite3.connect(store) as db:
+        builds = pd.read_sql("SELECT * FROM builds ORDER BY built_at", db)
+    assert builds["compared_with"].tolist()[1] == first
+    assert builds["zones_drawn"].fillna("").tolist() == ["", ""]
+
+
 def names_of(out: Path) -> dict[str, str]:
     summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
     return dict(zip(summary["zone_id"], summary["name"], strict=True))
