@@ -383,14 +383,13 @@ def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) 
 
 def earlier_version(name: str, columns: list[str]) -> bool:
     """Whether ``columns`` are those an earlier version of the toolkit stored layer ``name``
-    with: its columns then (a layer only gains columns, at its end), then ``source_path``.
-    Such a layer is the toolkit's: an update rewrites it with today's columns. A build
-    record table (:data:`HISTORY_TABLES`) likewise only gains columns at its end; an update
-    appends to it with today's."""
+    with: its columns then (a layer only gains columns, at its end), then ``source_path``;
+    or, for a build record table (:data:`HISTORY_TABLES`), its columns then. Such a layer is
+    the toolkit's: an update rewrites it with today's columns (a history table's earlier
+    rows with the new columns empty: not known)."""
     if name in HISTORY_TABLES:
-        return 0 < len(columns) < len(HISTORY_TABLES[name]) and (
-            HISTORY_TABLES[name][: len(columns)] == columns
-        )
+        now = stored_columns(name)
+        return 0 < len(columns) < len(now) and now[: len(columns)] == columns
     if name not in LAYERS or not columns or columns[-1] != SOURCE_PATH:
         return False
     now = stored_columns(name)[:-1]
@@ -851,7 +850,7 @@ class PostGISStore:
                 )
         for name, rows in update.history.items():
             if name in present:
-                self._add_columns(conn, name, stored_columns(name))
+                self._add_columns(conn, name, rows)
             rows[stored_columns(name)].to_sql(
                 name, conn, schema=self.schema, if_exists="append", index=False
             )
@@ -862,16 +861,17 @@ class PostGISStore:
         )
         write_styles(conn, update.layers, schema=self.schema)  # QGIS's default styles
 
-    def _add_columns(self, conn: Any, table: str, columns: list[str]) -> None:
-        """Give a build record table of an earlier version the columns it lacks (text,
-        empty for its rows; names are the toolkit's constants, never data)."""
+    def _add_columns(self, conn: Any, name: str, rows: pd.DataFrame) -> None:
+        """Add to history table ``name``, as an earlier version of the toolkit wrote it, the
+        columns it lacks (at its end; its earlier rows empty there: not known)."""
         from sqlalchemy import inspect, text
 
-        have = {str(c["name"]) for c in inspect(conn).get_columns(table, self.schema)}
-        for column in columns:
+        have = {str(c["name"]) for c in inspect(conn).get_columns(name, schema=self.schema)}
+        for column in stored_columns(name):
             if column not in have:
+                kind = "BIGINT" if pd.api.types.is_integer_dtype(rows[column]) else "TEXT"
                 conn.execute(
-                    text(f'ALTER TABLE "{self.schema}"."{table}" ADD COLUMN "{column}" TEXT')
+                    text(f'ALTER TABLE "{self.schema}"."{name}" ADD COLUMN "{column}" {kind}')
                 )
 
     def _kept_rows(self, conn: Any, name: str, replaced: set[str] | None) -> gpd.GeoDataFrame:
