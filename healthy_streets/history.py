@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +22,17 @@ import pandas as pd
 
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
-from healthy_streets.analysis.changes import COUNT_COLUMNS, Changes
+from healthy_streets.analysis.changes import CHANGE_COLUMNS, COUNT_COLUMNS, Changes
 from healthy_streets.analysis.tables import OUTSIDE, OUTSIDE_NAME
 from healthy_streets.io.open311 import public_url
+from healthy_streets.io.write import is_formula
 from healthy_streets.model.build import Layers
-from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS
+from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS, EarlierBuild
 
 __all__ = [
     "SINCE_LAST_SUFFIX",
     "build_record",
+    "open311_origin",
     "public_url",
     "with_changes",
 ]  # public_url: io.open311's
@@ -46,6 +49,7 @@ def build_record(
     project: str,
     provenance: pd.DataFrame,
     changes: Changes | None = None,
+    zones_drawn: Sequence[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The rows a build appends to the store's ``builds`` and ``build_zones`` tables.
 
@@ -61,6 +65,9 @@ def build_record(
         The store update's provenance rows (each input's role, path and SHA-256).
     changes
         What changed since the last build, when the build compared.
+    zones_drawn
+        The zones whose maps a partial build drew (``None``: every zone's); recorded so
+        that the partial build is never the baseline of a later comparison.
 
     Notes
     -----
@@ -85,6 +92,7 @@ def build_record(
                 len(layers.reports),
                 json.dumps(inputs),
                 changes.since.build_id if changes is not None else "",
+                ",".join(zones_drawn) if zones_drawn is not None else "",
             ]
         ],
         columns=BUILDS_COLUMNS,
@@ -118,10 +126,10 @@ def _input_entry(row: Any) -> dict[str, Any]:
     entry = {"role": str(row.role), "path": str(row.path), "sha256": _text(row.sha256)}
     if entry["sha256"] is not None:  # a file
         return entry
-    return entry | _open311_origin(Path(str(row.path)))
+    return entry | open311_origin(Path(str(row.path)))
 
 
-def _open311_origin(folder: Path) -> dict[str, Any]:
+def open311_origin(folder: Path) -> dict[str, Any]:
     """Where the reports cached in an Open311 cache ``folder`` came from (its
     ``state.json``, see :mod:`healthy_streets.io.open311`): the service's public address,
     the jurisdiction, when they were fetched and the cached reports' SHA-256; nothing
@@ -161,6 +169,42 @@ def with_changes(
             merged[column] = merged[column].fillna(0).astype("int64")
         out["summary"] = merged
     return out
+
+
+def carried_changes(path: Path, digest: str | None, earlier: EarlierBuild) -> Changes | None:
+    """The comparison the last full build (``earlier``) made, read back from the
+    ``changes.csv`` it wrote (``path``, whose SHA-256 its record gives as ``digest``), for a
+    partial build to show again; ``None`` when that build did not compare, or the file is
+    gone or was edited since.
+
+    A build that draws one zone's map (``build --zone``) leaves the comparison as the last
+    full build made it: the other zones' maps, which it does not draw again, show that
+    comparison, and the index, ``changes.csv`` and the map it draws say the same.
+    """
+    if not earlier.compared_with or earlier.compared_at is None or digest is None:
+        return None
+    if not path.is_file() or sha256(path) != digest:
+        return None
+    table = pd.read_csv(path, dtype="str", encoding="utf-8-sig", keep_default_na=False)
+    if not set(CHANGE_COLUMNS) <= set(table.columns):
+        return None
+    table = table[CHANGE_COLUMNS].map(_as_written).replace({"": None})
+    table["zone_id"] = table["zone_id"].where(table["zone_id"] != OUTSIDE, None)
+    for column in ("lat", "lon"):
+        table[column] = pd.to_numeric(table[column], errors="coerce")
+    since = EarlierBuild(
+        build_id=earlier.compared_with,
+        built_at=earlier.compared_at,
+        reports=earlier.reports.iloc[0:0],
+        assets=earlier.assets.iloc[0:0],
+        with_time=earlier.with_time,
+    )
+    return Changes(since=since, table=table)
+
+
+def _as_written(value: str) -> str:
+    """A cell of a CSV the toolkit wrote, as it was before its formula was neutralised."""
+    return value[1:] if value.startswith("'") and is_formula(value[1:]) else value
 
 
 def describe_earlier(changes: Changes | None, *, wanted: bool) -> list[str]:

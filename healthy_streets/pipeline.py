@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -88,12 +89,14 @@ from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
     REPORTS_WITHIN_M,
     BuildOutputs,
+    Fetched,
     Inputs,
     Layers,
     Progress,
     Source,
     as_progress,
 )
+from healthy_streets.model.history import EarlierBuild
 from healthy_streets.model.ids import zone_id_of, zone_ids_of
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
 from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
@@ -256,7 +259,10 @@ def load_layers(
     imports.extend(asset_results)
     paths += [path for _, path in read]
 
-    report_results = _read_reports(inputs, zones, area, reports_within_m, buffer_m, step)
+    fetched: list[Fetched] = []
+    report_results = _read_reports(
+        inputs, zones, area, reports_within_m, buffer_m, step, fetched=fetched
+    )
     reports, ring_reports = _ring_apart(report_results, area, buffer_m, reports_within_m)
     imports.extend(report_results)
     paths += [source.path for source in inputs.reports]
@@ -285,6 +291,7 @@ def load_layers(
         changes=merged.changes,
         ring_reports=ring_reports,
         reports_within_m=within,
+        fetched=fetched,
     )
 
 
@@ -357,9 +364,12 @@ def _read_reports(
     reports_within_m: float,
     buffer_m: float,
     step: Callable[[str], None],
+    *,
+    fetched: list[Fetched] | None = None,
 ) -> list[ImportResult]:
     """Every report file, within the area (or the wider ring an evaluation needs), each
-    report counted once."""
+    report counted once; how each Open311 service's reports came in is added to
+    ``fetched``."""
     taxonomy = report_taxonomy(inputs.report_synonyms)
     wider = reports_within_m > buffer_m
     report_area = zones.union_all().buffer(reports_within_m) if wider else area
@@ -368,9 +378,12 @@ def _read_reports(
         options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
         if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
             step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
+            started = dt.datetime.now(dt.UTC).replace(microsecond=0)
             results.append(
                 reports_from_open311_server(cache_folder=source.path, **source.options, **options)
             )
+            if fetched is not None:
+                fetched.append(_fetched(source, started))
             continue
         step(f"Reading reports from {source.name}")
         sheet = source.options.get("layer")
@@ -383,6 +396,26 @@ def _read_reports(
         else:
             results.append(source.read(read_reports, format=source.format, layer=sheet, **options))
     return drop_duplicate_reports(results)
+
+
+def _fetched(source: Source, started: dt.datetime) -> Fetched:
+    """How an Open311 source's reports came in: its cache says when they were fetched,
+    which is after ``started`` only when the service answered this build."""
+    origin = history.open311_origin(Path(str(source.path)))
+    when = pd.to_datetime(origin.get("fetched_at"), utc=True, errors="coerce")
+    fetched_at = None if pd.isna(when) else when.to_pydatetime()
+    return Fetched(
+        service=urlsplit(public_url(source.options["url"])).netloc,
+        online=fetched_at is not None and fetched_at >= started,
+        fetched_at=fetched_at,
+    )
+
+
+def _reports_note(layers: Layers) -> str | None:
+    """What the index and every map say of reports read from a cache because their
+    service could not be reached (``None``: every service answered, or none was asked)."""
+    said = [f.offline_sentence() for f in layers.fetched]
+    return " ".join(s for s in said if s) or None
 
 
 def _ring_apart(
@@ -683,6 +716,7 @@ def _stage_outputs(
             additions_contact=additions_contact,
             since_last=since_last,
             rows=rows,
+            reports_note=_reports_note(layers),
         )
         _stage_pdfs(stage, relative, chosen, reporter)
         if "index" in relative:
@@ -728,6 +762,7 @@ def _stage_index(
         title=title,
         data_range=_data_range(layers.reports),
         since_last=since_last,
+        reports_note=_reports_note(layers),
     )
     save_index(page, staging.files / relative["index"], overwrite=True)
 
@@ -1003,7 +1038,7 @@ def _build_staged(
         tables = analysis_tables(layers, evaluation=project.evaluation, gaps=gaps)
         if work is not None:
             tables = with_database_counts(tables, work.counts)
-        changes = changes_since(earlier, layers) if earlier is not None else None
+        changes, carried = _comparison(earlier, layers, staging.out, partial=zone_ids is not None)
         if changes is not None:
             tables = history.with_changes(tables, changes, layers.zones)
         relative = _output_paths(layers, zone_ids, tables, pdf=pdf)
@@ -1028,6 +1063,7 @@ def _build_staged(
         project=project.name,
         provenance=update.provenance,
         changes=changes,
+        zones_drawn=zone_ids,
     )
     prepared = store_at.prepare(
         update,
@@ -1069,8 +1105,42 @@ def _build_staged(
     outputs = _build_outputs(staging.out, relative, tables)
     outputs.removed, outputs.unprinted = stale, unprinted
     outputs.notes += left_out + _tables_note(unwritten, edited)
-    outputs.since_last = history.describe_earlier(changes, wanted=compare)
+    outputs.since_last = history.describe_earlier(changes, wanted=compare and carried is None)
+    outputs.since_last += carried or []
     return layers, outputs
+
+
+def _comparison(
+    earlier: EarlierBuild | None, layers: Layers, out: Path, *, partial: bool
+) -> tuple[Changes | None, list[str] | None]:
+    """What a build marks as changed since ``earlier`` (the last full build), and, for a
+    partial build (``--zone``) that shows again the comparison that build made, what it
+    says of it (``None`` otherwise).
+
+    A partial build draws one map and leaves the others as the last full build drew them:
+    so that the index, ``changes.csv`` and every map tell the same story, it shows that
+    build's comparison again (read back from the ``changes.csv`` it wrote) instead of
+    making its own, and it is never the baseline of a later comparison.
+    """
+    if earlier is None:
+        return None, None
+    if not partial or not earlier.compared_with:
+        return changes_since(earlier, layers), None
+    name = "tables/changes.csv"
+    digest = _made(out)[0].get(name)
+    changes = history.carried_changes(out / name, digest, earlier)
+    if changes is None:
+        return None, [
+            f"Nothing marked as changed: this build draws one zone's map, and shows what "
+            f"changed as the build of {earlier.day} showed it on every map, but {name} is "
+            "no longer as that build wrote it. Build every zone (without --zone) to compare "
+            "again."
+        ]
+    return changes, [
+        changes.sentence() + " Listed in tables/changes.csv.",
+        f"As the build of {earlier.day} showed it on every map: this build draws one zone's "
+        "map, and the next build of every zone compares with that build.",
+    ]
 
 
 #: Why a build that would reuse the last one reads every input instead.
@@ -1130,7 +1200,11 @@ def _reading_reports_again(
     buffer_m = settings.street_buffer_m if given is None else given
     area = layers.zones.union_all().buffer(buffer_m)
     within_m = evaluation_buffer_m(**project.evaluation)
-    results = _read_reports(inputs, layers.zones, area, within_m, buffer_m, reporter.step)
+    fetched: list[Fetched] = []
+    results = _read_reports(
+        inputs, layers.zones, area, within_m, buffer_m, reporter.step, fetched=fetched
+    )
+    layers.fetched = fetched
     reports, layers.ring_reports = _ring_apart(results, area, buffer_m, within_m)
     layers.reports_within_m = max(buffer_m, within_m)
     reporter.step("Attaching the reports to zones and streets")

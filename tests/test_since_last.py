@@ -31,6 +31,7 @@ from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fix
 import healthy_streets as hs
 from healthy_streets._files import sha256
 from healthy_streets.analysis.changes import CHANGE_COLUMNS, SAME_PLACE_M, Changes, changes_since
+from healthy_streets.analysis.tables import OUTSIDE
 from healthy_streets.cli import main
 from healthy_streets.history import public_url
 from healthy_streets.io import open311
@@ -167,9 +168,13 @@ def test_changes_carry_no_report_text_and_say_where(meeting):
     titles = {t for t in texts if len(t.split()) >= 3}  # not a bare category ("Dog fouling")
     assert not set(changes.columns) & {"title", "detail", "description"}
     assert not titles & set(changes.stack())
-    located = changes[changes["change"] != "report_gone"]
-    lat, lon = located["lat"].astype(float), located["lon"].astype(float)
-    assert lat.between(53.6, 53.7).all() and lon.between(-2.7, -2.5).all()
+    lat, lon = changes["lat"].astype(float), changes["lon"].astype(float)
+    assert lat.between(53.6, 53.7).all() and lon.between(-2.7, -2.5).all()  # every change
+    # the report no longer in the data: where the last build had it
+    gone = changes[changes["change"] == "report_gone"].iloc[0]
+    was = next(r for r in sample_reports() if str(r["service_request_id"]) == meeting.gone)
+    where = (float(gone["lon"]), float(gone["lat"]))
+    assert _metres_apart(where, (float(was["long"]), float(was["lat"]))) < 1.0
     summary = pd.read_csv(meeting.folder / "out" / "tables" / "summary.csv", encoding="utf-8-sig")
     names = dict(zip(summary["zone_id"], summary["name"], strict=True))
     assert all(names[z] == n for z, n in zip(changes["zone_id"], changes["zone"], strict=True))
@@ -571,6 +576,44 @@ def test_the_store_records_which_open311_service_the_reports_came_from(tmp_path,
         assert secret not in json.dumps({k: v for k, v in entry.items() if k != "path"})
 
 
+def test_an_offline_build_says_how_old_its_reports_are_on_the_index_and_every_map(
+    tmp_path, monkeypatch
+):
+    """The service reached by the first build, not by the second: the second reads the
+    cache, and its index and each map say when those reports were fetched."""
+    monkeypatch.setattr(open311, "MIN_INTERVAL_S", 0.0)
+    folder = tmp_path / "project"
+    write_project(folder)
+    write_places(folder, sample_places())
+    with FakeOpen311(sample_reports()) as server:
+        config = folder / "healthy-streets.toml"
+        config.write_text(
+            config.read_text().replace(
+                'file = "reports_open311.json"\nformat = "open311"\n',
+                f'open311 = "{server.url}"\njurisdiction_id = "chorley"\nsince = 2020-01-01\n',
+            )
+        )
+        build(folder)
+        host = server.base.split("/")[2]
+    out = folder / "out"
+    pages = [out / "index.html", *sorted((out / "maps").glob("*.html"))]
+    assert not any("could not be reached" in p.read_text(encoding="utf-8") for p in pages)
+    (state,) = (folder / "cache").rglob("state.json")  # as fetched 27 days ago
+    fetched = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(days=27, hours=1)
+    saved = json.loads(state.read_text())
+    state.write_text(json.dumps(saved | {"fetched_at": fetched.isoformat()}))
+    said = build(folder)  # the server is stopped
+    assert "Offline" in said
+    local = pd.Timestamp(fetched).tz_convert("Europe/London")
+    sentence = (
+        f"Reports from the Open311 service {host} as fetched 27 days ago "
+        f"({local:%-d %B %Y}): the service could not be reached for this build."
+    )
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert sentence in html.unescape(text), page.name
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [
@@ -591,6 +634,82 @@ def test_compare_last_in_the_project_file(tmp_path):
     meeting = two_builds(tmp_path / "project", compare='compare = "last"\n')
     assert "No earlier build" in meeting.first
     assert "1 fixed or closed" in meeting.second
+
+
+def test_a_one_zone_build_keeps_the_comparison_and_is_never_the_baseline(tmp_path):
+    """After a full build that compared, ``build --zone`` draws one map: changes.csv, the
+    index and every map still show what changed since the meeting before, and the next
+    full build compares with the last full build, not with the one-zone build."""
+    meeting = two_builds(tmp_path / "project", compare='compare = "last"\n')
+    out = meeting.folder / "out"
+    listed = (out / "tables" / "changes.csv").read_bytes()
+    cells = index_cells((out / "index.html").read_text(encoding="utf-8"))
+    changes = meeting.changes()
+    in_zones = changes[changes["zone_id"] != OUTSIDE]
+    elsewhere = in_zones[in_zones["change"] == "new_report"]["zone_id"].value_counts().index[0]
+    other = next(z for z in changes["zone_id"].unique() if z not in (elsewhere, OUTSIDE))
+    name = changes.loc[changes["zone_id"] == other, "zone"].iloc[0]
+    said = build(meeting.folder, "--zone", name)
+    assert (out / "tables" / "changes.csv").read_bytes() == listed
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index_cells(index) == cells
+    for zone_id in (elsewhere, other):  # the map drawn again and one left as it was
+        page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
+        in_zone = since_heading(page).partition(" Also ringed")[0]
+        assert numbers_said(in_zone) == numbers_said(cells[names_of(out)[zone_id]]), zone_id
+        assert numbers_said(cells[names_of(out)[zone_id]]) != numbers_said("")
+    assert "the next build of every zone compares with that build" in said
+    build(meeting.folder)
+    with sqlite3.connect(out / "healthy-streets.gpkg") as db:
+        builds = pd.read_sql("SELECT * FROM builds ORDER BY built_at", db)
+    first, second, partial, third = builds.to_dict("records")
+    assert partial["zones_drawn"] == other and third["zones_drawn"] in ("", None)
+    assert partial["compared_with"] == first["build_id"]  # as the full build's maps show
+    assert third["compared_with"] == second["build_id"]  # never the one-zone build
+
+
+def test_a_store_from_before_partial_builds_were_recorded_is_compared_with(tmp_path):
+    """A store whose ``builds`` has no ``zones_drawn`` (written by an earlier version):
+    its builds were all full builds; the next build compares with the last and adds the
+    column."""
+    folder = tmp_path / "project"
+    write_project(folder)
+    (folder / "reports_open311.json").write_text(json.dumps(sample_reports()[:12]))
+    write_places(folder, sample_places())
+    build(folder)
+    store = folder / "out" / "healthy-streets.gpkg"
+    with sqlite3.connect(store) as db:
+        db.execute("ALTER TABLE builds DROP COLUMN zones_drawn")
+        (first,) = db.execute("SELECT build_id FROM builds").fetchone()
+    (folder / "reports_open311.json").write_text(json.dumps(sample_reports()))
+    said = build(folder, "--since-last")
+    assert "new reports" in said and "No earlier build" not in said
+    with sqlite3.connect(store) as db:
+        builds = pd.read_sql("SELECT * FROM builds ORDER BY built_at", db)
+    assert builds["compared_with"].tolist()[1] == first
+    assert builds["zones_drawn"].fillna("").tolist() == ["", ""]
+
+
+def names_of(out: Path) -> dict[str, str]:
+    summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
+    return dict(zip(summary["zone_id"], summary["name"], strict=True))
+
+
+def test_a_build_of_the_same_day_is_named_by_its_time_too():
+    when = pd.Timestamp("2026-12-01 14:05", tz="UTC").to_pydatetime()
+    empty = pd.DataFrame(columns=["report_id", "category", "status", "reported_at"])
+    earlier = EarlierBuild("b", when, empty, _places([]), with_time=True)
+    changes = Changes(since=earlier, table=pd.DataFrame(columns=CHANGE_COLUMNS))
+    assert changes.sentence().startswith("Since the build of 1 December 2026, 14:05: ")
+    assert EarlierBuild("b", when, empty, _places([])).day == "1 December 2026"
+
+
+def test_two_builds_on_one_day_name_the_earlier_by_its_time(meeting):
+    """The second build of the day says when the first was made, to the minute."""
+    with sqlite3.connect(meeting.folder / "out" / "healthy-streets.gpkg") as db:
+        (first,) = db.execute("SELECT built_at FROM builds ORDER BY built_at").fetchone()
+    local = pd.Timestamp(first).tz_convert("Europe/London")
+    assert f"Since the build of {local:%-d %B %Y, %H:%M}: " in meeting.second
 
 
 def test_compare_with_another_word_is_refused(tmp_path):

@@ -143,15 +143,27 @@ def test_zones_are_solid_when_in_force_and_dashed_when_proposed(built):
     assert len(list(sld.iter(f"{SE}ElseFilter"))) == 1
 
 
+def category_symbols(qml: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Each category rule's filter -> its children's filters -> their symbol's options."""
+    root = ET.fromstring(qml)
+    symbols = {s.get("name"): s for s in root.iter("symbol")}
+    found = {}
+    for rule in root.find("renderer-v2/rules").findall("rule"):
+        found[rule.get("filter")] = {
+            child.get("filter"): {
+                o.get("name"): o.get("value") for o in symbols[child.get("symbol")].iter("Option")
+            }
+            for child in rule.findall("rule")
+        }
+    return found
+
+
 def test_reports_have_their_categorys_colour_and_shape(built):
     (row,) = rows(built, "f_table_name = 'reports'")
-    root = ET.fromstring(row["styleQML"])
-    symbols = {s.get("name"): s for s in root.iter("symbol")}
-    by_filter = {rule.get("filter"): symbols[rule.get("symbol")] for rule in root.iter("rule")}
+    by_filter = category_symbols(row["styleQML"])
 
     def look(category):
-        symbol = by_filter[f"\"category\" = '{category}'"]
-        options = {o.get("name"): o.get("value") for o in symbol.iter("Option")}
+        options = by_filter[f"\"category\" = '{category}'"]["ELSE"]  # open: as it is
         return options["color"], options["name"], options["angle"]
 
     assert look("dog_fouling") == (rgba(REPORT_COLOURS["dog_fouling"]), "circle", "0")
@@ -162,6 +174,52 @@ def test_reports_have_their_categorys_colour_and_shape(built):
     sld = ET.fromstring(row["styleSLD"])
     fills = {p.text for p in sld.iter(f"{SE}SvgParameter") if p.get("name") == "fill"}
     assert fills == {c.lower() for c in REPORT_COLOURS.values()}
+
+
+def test_reports_fixed_or_closed_are_faded_as_on_the_meeting_map(built):
+    """Each category is split by the reports' status, the column the store has, as the
+    meeting map draws it: open reports solid with a dark outline, those fixed or closed at
+    half opacity with a grey one (the map's legend: "Faded: fixed or closed")."""
+    columns = set(pyogrio.read_info(built, layer="reports")["fields"])
+    reports = gpd.read_file(built, layer="reports")
+    (row,) = rows(built, "f_table_name = 'reports'")
+    faded_filter = "\"status\" IN ('fixed', 'closed')"
+    for parent, children in category_symbols(row["styleQML"]).items():
+        assert set(children) == {faded_filter, "ELSE"}, parent
+        assert set(re.findall(r'"([^"]+)"', faded_filter)) <= columns
+        faded, solid = children[faded_filter], children["ELSE"]
+        r, g, b, alpha = solid["color"].split(",")
+        assert alpha == "255" and faded["color"] == f"{r},{g},{b},128", parent
+        assert solid["outline_color"] == rgba("#1a1a1a")
+        assert faded["outline_color"] == rgba("#555555")
+        assert {faded["name"], faded["angle"]} == {solid["name"], solid["angle"]}
+    # the statuses faded are those the store's reports have that are not open
+    assert set(reports["status"]) - {"open"} <= {"fixed", "closed"}
+    assert {"fixed", "closed"} & set(reports["status"]), "the sample has some to fade"
+    sld = ET.fromstring(row["styleSLD"])
+    opacities = {}
+    for rule in sld.iter(f"{SE}Rule"):
+        name = rule.find(f"{SE}Name").text
+        assert {p.text for p in rule.iter(f"{OGC}PropertyName")} <= columns
+        fill = {p.get("name"): p.text for p in rule.iter(f"{SE}SvgParameter")}
+        opacities[name.rpartition(": ")[2]] = (fill.get("fill-opacity", "1"), fill["stroke"])
+    assert opacities == {"fixed or closed": ("0.5", "#555555"), "open": ("1", "#1a1a1a")}
+
+
+def test_the_map_and_the_styles_fade_by_one_vocabulary(update):
+    """The meeting map draws open and faded reports by the look its data carries, the one
+    the store's styles use (maps/style.py), with no colour or opacity of its own."""
+    from healthy_streets.maps.meeting import report_columns
+    from healthy_streets.maps.style import FADED_STATUSES, REPORT_STATUS_LOOK
+
+    from conftest import ROOT
+
+    script = (ROOT / "healthy_streets/maps/templates/healthy_streets.js").read_text()
+    assert "#555555" not in script and "0.5" not in script
+    reports = update.layers["reports"][0]
+    data = report_columns(reports.to_crs("EPSG:27700"))
+    assert data["look"] == REPORT_STATUS_LOOK
+    assert [s for i, s in enumerate(data["statuses"]) if i] == list(FADED_STATUSES)
 
 
 def test_assets_of_points_and_areas_get_markers_and_fills():

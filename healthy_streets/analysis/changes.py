@@ -121,7 +121,8 @@ class Changes:
         The earlier build.
     table
         One row per change (:data:`CHANGE_COLUMNS`; ``lat``, ``lon`` in WGS 84, for a
-        place removed where it was; ``zone_id`` empty outside every zone).
+        place removed or a report no longer in the data where it was, as the store kept
+        it; ``zone_id`` empty outside every zone).
     """
 
     since: EarlierBuild
@@ -261,10 +262,20 @@ def _report_changes(before: pd.DataFrame, now: gpd.GeoDataFrame) -> pd.DataFrame
         _report_rows(new[is_new], "new_report", None, points),
         _report_rows(new.loc[fixed], "report_fixed", old.loc[fixed, "status"], points),
         _report_rows(new.loc[closed], "report_closed", old.loc[closed, "status"], points),
-        _report_rows(old.loc[gone], "report_gone", old.loc[gone, "status"], None),
+        _report_rows(old.loc[gone], "report_gone", old.loc[gone, "status"], _were(before, now)),
     ]
     found = [r for r in rows if len(r)]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=_ROW_COLUMNS)
+
+
+def _were(before: pd.DataFrame, now: gpd.GeoDataFrame) -> pd.DataFrame | None:
+    """Where each report of the last build was (by ``report_id``, in ``now``'s CRS), from
+    its geometry in the store; ``None`` when the store kept none."""
+    if not isinstance(before, gpd.GeoDataFrame) or before.geometry.isna().all():
+        return None
+    if before.crs is not None and now.crs is not None and before.crs != now.crs:
+        before = before.to_crs(now.crs)
+    return _points(before, pd.Index(before["report_id"].unique()))
 
 
 def _points(layer: gpd.GeoDataFrame, ids: pd.Index) -> pd.DataFrame:

@@ -402,6 +402,11 @@ def _few(columns: list[str], limit: int = 6) -> str:
     return shown + (f" and {len(columns) - limit} more" if len(columns) > limit else "")
 
 
+def _current(name: str, columns: list[str]) -> bool:
+    """Whether a table's ``columns`` are the toolkit's, today's or an earlier version's."""
+    return columns == stored_columns(name) or earlier_version(name, columns)
+
+
 def _ours(found: dict[str, list[str]], meta: Callable[[], pd.DataFrame]) -> set[str]:
     """The names ``healthy_streets_meta`` lists (nothing, if there is no such table of the
     toolkit's)."""
@@ -631,13 +636,11 @@ class GeoPackageStore:
             tables = {
                 name: self._table(self.path, name)
                 for name in ("builds", META_TABLE)
-                if name in ours and found[name] == stored_columns(name)
+                if name in ours and _current(name, found[name])
             }
             reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
             if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
-                reports = pyogrio.read_dataframe(
-                    self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS, read_geometry=False
-                )
+                reports = gpd.read_file(self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS)
             assets = None
             if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
                 assets = gpd.read_file(self.path, layer="assets", columns=EARLIER_ASSET_COLUMNS)
@@ -992,12 +995,16 @@ class PostGISStore:
                     tables = {
                         name: self._select(conn, name)
                         for name in ("builds", META_TABLE)
-                        if name in ours and found[name] == stored_columns(name)
+                        if name in ours and _current(name, found[name])
                     }
                     reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
                     if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
-                        reports = pd.read_sql(
-                            _columns_of("reports", EARLIER_REPORT_COLUMNS, self.schema), conn
+                        reports = gpd.read_postgis(
+                            _columns_of(
+                                "reports", [*EARLIER_REPORT_COLUMNS, "geometry"], self.schema
+                            ),
+                            conn,
+                            geom_col="geometry",
                         )
                     assets = None
                     if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
@@ -1165,15 +1172,13 @@ def _earlier(
         assets = gpd.GeoDataFrame(_empty_earlier(EARLIER_ASSET_COLUMNS), geometry=[])
     builds = tables.get("builds")
     note = None
+    extra: dict[str, Any] = {}
     if builds is not None and len(builds):
-        last = builds.sort_values("built_at", kind="stable").iloc[-1]
+        last, extra = _baseline(builds)
         build_id, built_at = str(last["build_id"]), str(last["built_at"])
         later = [name for name in layers if str(written.at[name, "build_id"]) != build_id]
         if later:
-            note = (
-                f"The store's {' and '.join(later)} were changed after that build (imported "
-                "into the store by hand): the comparison is with the store as it is now."
-            )
+            note = _changed_since(later, builds, written.loc[later, "build_id"])
     else:
         build_id, built_at = "", str(written.loc[layers, "written_at"].max())
         note = (
@@ -1188,6 +1193,54 @@ def _earlier(
         reports=reports,
         assets=assets,
         note=note,
+        **extra,
+    )
+
+
+def _utc(text: Any) -> pd.Timestamp:
+    when = pd.Timestamp(str(text))
+    return when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
+
+
+def _partial(builds: pd.DataFrame) -> pd.Series:
+    """Which of the ``builds`` rows drew some zones' maps only (a store written before
+    ``zones_drawn`` was recorded holds full builds only)."""
+    drawn = builds.get("zones_drawn", pd.Series(None, index=builds.index, dtype="object"))
+    return drawn.fillna("").astype("str").str.strip() != ""
+
+
+def _baseline(builds: pd.DataFrame) -> tuple[pd.Series, dict[str, Any]]:
+    """The build a comparison is made with: the last full build (the last of any kind
+    when no build was full), with the build it was itself compared with, and whether its
+    day must say the time (another build was made that day)."""
+    builds = builds.sort_values("built_at", kind="stable")
+    full = builds[~_partial(builds)]
+    last = (full if len(full) else builds).iloc[-1]
+    days = builds["built_at"].map(lambda t: _utc(t).tz_convert("Europe/London").date())
+    today = pd.Timestamp.now(tz="Europe/London").date()
+    day = _utc(last["built_at"]).tz_convert("Europe/London").date()
+    extra: dict[str, Any] = {"with_time": bool((days == day).sum() > 1 or day == today)}
+    compared = str(last.get("compared_with") or "")
+    before = builds[builds["build_id"].astype("str") == compared]
+    if compared and len(before):
+        extra["compared_with"] = compared
+        extra["compared_at"] = _utc(before["built_at"].iloc[-1]).to_pydatetime()
+    return last, extra
+
+
+def _changed_since(later: list[str], builds: pd.DataFrame, by: pd.Series) -> str:
+    """What a comparison says of the store's layers ``later`` written since the build it
+    compares with (``by``: each one's writer): by a partial build, or by hand."""
+    partial = set(builds.loc[_partial(builds), "build_id"].astype("str"))
+    layers = " and ".join(later)
+    if set(by.astype("str")) <= partial:
+        return (
+            f"The store's {layers} were written again since that build by a build that drew "
+            "one zone's map: the comparison is with them as that build left them."
+        )
+    return (
+        f"The store's {layers} were changed after that build (imported into the store by "
+        "hand): the comparison is with the store as it is now."
     )
 
 

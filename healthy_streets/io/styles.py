@@ -13,7 +13,10 @@ as the layer's default: QGIS applies it when the layer is opened.
   (:func:`~healthy_streets.maps.style.pictogram_svg`, embedded in the style), and for areas
   a fill of the ink with the pictogram at the centre;
 * ``reports``: each category's colour and shape (:data:`~healthy_streets.maps.style.
-  REPORT_COLOURS`, :data:`~healthy_streets.maps.style.REPORT_SHAPES`).
+  REPORT_COLOURS`, :data:`~healthy_streets.maps.style.REPORT_SHAPES`), open reports solid
+  and those fixed or closed faded as on the meeting map (its
+  :data:`~healthy_streets.maps.style.FADED_STATUSES` and
+  :data:`~healthy_streets.maps.style.REPORT_STATUS_LOOK`).
 
 Where QGIS looks (from its source, ``QgsOgrUtils::loadStoredStyle`` and the PostgreSQL
 provider): in a GeoPackage, the ``layer_styles`` table of the file, rows with
@@ -39,15 +42,18 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.etree import ElementTree as ET
 
 from healthy_streets._version import __version__
 from healthy_streets.maps.style import (
     ASSET_INK,
+    FADED_STATUSES,
     PATH_STYLE,
     REPORT_COLOURS,
     REPORT_SHAPES,
+    REPORT_STATUS_LOOK,
+    REPORT_STATUSES,
     SPEED_BANDS,
     STATUS_WORDS,
     ZONE_STYLES,
@@ -148,6 +154,8 @@ class _Marker:
     colour: str
     shape: str = "circle"
     size_mm: float = 3.2
+    opacity: float = 1.0
+    outline: str = "#232323"
 
 
 _Symbol = _Line | _Fill | _Marker | _Pictogram
@@ -156,11 +164,13 @@ _Symbol = _Line | _Fill | _Marker | _Pictogram
 @dataclass(frozen=True)
 class _Rule:
     """One class of a layer: its legend label, its filter (``None``: every feature no other
-    rule takes) and its symbol."""
+    rule of its level takes) and its symbol; or, with ``children``, the classes it is split
+    into (each report category into open and faded), drawn by their own symbols."""
 
     label: str
     where: tuple[Any, ...] | None
-    symbol: _Symbol
+    symbol: _Symbol | None
+    children: tuple[_Rule, ...] = ()
 
 
 def _dash(text: str | None) -> tuple[float, ...]:
@@ -263,6 +273,36 @@ def _asset_rules() -> list[_Rule]:
     return rules
 
 
+#: The reports faded on the meeting map: those whose status is one of these.
+_FADED = ("in", "status", FADED_STATUSES)
+
+
+def _report_rules() -> list[_Rule]:
+    """Each category's colour and shape, split as the meeting map draws it: open reports
+    solid, those fixed or closed faded (paler fill, grey outline)."""
+    faded_words = " or ".join(REPORT_STATUSES[s] for s in FADED_STATUSES).capitalize()
+    open_words = REPORT_STATUSES[next(iter(REPORT_STATUSES))]
+    rules = []
+    for rule in _category_rules(REPORT_COLOURS, REPORT_CATEGORIES, shapes=REPORT_SHAPES):
+        marker = cast(_Marker, rule.symbol)  # a category's marker
+        looks = {
+            kind: _Marker(
+                marker.colour,
+                marker.shape,
+                marker.size_mm,
+                float(look["fill_opacity"]),
+                str(look["stroke"]),
+            )
+            for kind, look in REPORT_STATUS_LOOK.items()
+        }
+        children = (
+            _Rule(f"{rule.label}: {faded_words.lower()}", _FADED, looks["faded"]),
+            _Rule(f"{rule.label}: {open_words.lower()}", None, looks["open"]),
+        )
+        rules.append(_Rule(rule.label, rule.where, None, children))
+    return rules
+
+
 def _area_rules(rules: list[_Rule]) -> list[_Rule]:
     """For the areas of the asset layer: a fill of the ink, the category's pictogram at the
     centre."""
@@ -284,7 +324,7 @@ def _rules(layer: str) -> list[_Rule]:
     if layer == "assets":
         return _asset_rules()
     if layer == "reports":
-        return _category_rules(REPORT_COLOURS, REPORT_CATEGORIES, shapes=REPORT_SHAPES)
+        return _report_rules()
     raise ValueError(f"There is no style for the layer {layer!r}; styled: {STYLED_LAYERS}.")
 
 
@@ -337,6 +377,14 @@ def _qgis_filter(where: tuple[Any, ...] | None) -> str:
     kind, *args = where
     if kind == "equals":
         return f'"{args[0]}" = {_quoted(str(args[1]))}'
+    if kind == "in":
+        return f'"{args[0]}" IN (' + ", ".join(_quoted(str(v)) for v in args[1]) + ")"
+    if kind == "not":
+        return f"NOT ({_qgis_filter(args[0])})"
+    if kind in ("and", "or"):
+        return f" {kind.upper()} ".join(
+            f"({_qgis_filter(w)})" if len(args) > 1 else _qgis_filter(w) for w in args
+        )
     if kind == "path":
         return "\"road_class\" = 'path'"
     low, high, *rest = args
@@ -453,8 +501,8 @@ def _qml_symbol(parent: ET.Element, name: str, symbol: _Symbol) -> None:
             {
                 "name": shape,
                 "angle": f"{angle:g}",
-                "color": _rgba(symbol.colour),
-                "outline_color": "35,35,35,255",
+                "color": _rgba(symbol.colour, symbol.opacity),
+                "outline_color": _rgba(symbol.outline),
                 "outline_style": "solid",
                 "outline_width": "0.3",
                 "outline_width_unit": "MM",
@@ -510,21 +558,33 @@ def qml_style(layer: str, *, geometry_type: str | None = None) -> str:
                 filter=f"geometry_type($geometry) = {_quoted(geometry.title())}",
                 label="Areas" if geometry == "polygon" else "Points",
             )
-        for rule in group:
-            ET.SubElement(
-                parent,
-                "rule",
-                key=_key(layer, number),
-                filter=_qgis_filter(rule.where),
-                symbol=str(number),
-                label=rule.label,
-            )
-            _qml_symbol(symbols, str(number), rule.symbol)
-            number += 1
+        number = _qml_rules(parent, symbols, group, layer=layer, number=number)
     if len(kinds) == 1:
         geometry = {"point": "0", "line": "1", "polygon": "2"}[kinds[0]]
         ET.SubElement(root, "layerGeometryType").text = geometry
     return ET.tostring(root, encoding="unicode")
+
+
+def _qml_rules(
+    parent: ET.Element, symbols: ET.Element, rules: Sequence[_Rule], *, layer: str, number: int
+) -> int:
+    """Write ``rules`` (and their children, nested) under ``parent``, their symbols into
+    ``symbols``, numbered from ``number``; returns the next number."""
+    for rule in rules:
+        element = ET.SubElement(
+            parent,
+            "rule",
+            key=_key(layer, f"rule {number}"),
+            filter=_qgis_filter(rule.where),
+            label=rule.label,
+        )
+        if rule.symbol is not None:
+            element.set("key", _key(layer, number))
+            element.set("symbol", str(number))
+            _qml_symbol(symbols, str(number), rule.symbol)
+        number += 1
+        number = _qml_rules(element, symbols, rule.children, layer=layer, number=number)
+    return number
 
 
 # --- SLD -----------------------------------------------------------------------------------
@@ -565,6 +625,9 @@ def _sld_filter(rule_element: ET.Element, where: tuple[Any, ...] | None) -> None
         return
     kind, *args = where
     holder = _ogc(rule_element, "Filter")
+    if kind in ("in", "not", "and", "or"):
+        _sld_condition(holder, where)
+        return
     conditions: list[tuple[str, str, str]] = []
     if kind == "equals":
         conditions.append(("PropertyIsEqualTo", str(args[0]), str(args[1])))
@@ -581,6 +644,48 @@ def _sld_filter(rule_element: ET.Element, where: tuple[Any, ...] | None) -> None
     target = _ogc(holder, "And") if len(conditions) > 1 else holder
     for tag, column, value in conditions:
         _comparison(target, tag, column, value)
+
+
+def _sld_condition(parent: ET.Element, where: tuple[Any, ...]) -> None:
+    """A filter of ``equals``, ``in``, ``not``, ``and`` and ``or`` as OGC filter elements."""
+    kind, *args = where
+    if kind == "equals":
+        _comparison(parent, "PropertyIsEqualTo", str(args[0]), str(args[1]))
+    elif kind == "in":
+        column, values = args
+        either = _ogc(parent, "Or") if len(values) > 1 else parent
+        for value in values:
+            _comparison(either, "PropertyIsEqualTo", str(column), str(value))
+    elif kind == "not":
+        _sld_condition(_ogc(parent, "Not"), args[0])
+    else:  # "and", "or": of one condition, that condition
+        both = _ogc(parent, kind.title()) if len(args) > 1 else parent
+        for part in args:
+            _sld_condition(both, part)
+
+
+def _flat(rules: Sequence[_Rule]) -> list[_Rule]:
+    """``rules`` as SLD draws them: every rule that a feature matches is drawn, and its
+    ``ElseFilter`` is the whole style's, so a rule split into ``children`` becomes one rule
+    per child, each with its own filter and its parent's, and a filter of ``None`` among
+    such rules is said as "none of the others"."""
+    if not any(rule.children for rule in rules):
+        return list(rules)
+    out = []
+    for rule in rules:
+        where = rule.where or _none_of(rules)
+        if not rule.children:
+            out.append(_Rule(rule.label, where, rule.symbol))
+            continue
+        for child in rule.children:
+            own = child.where or _none_of(rule.children)
+            out.append(_Rule(child.label, ("and", where, own), child.symbol))
+    return out
+
+
+def _none_of(rules: Sequence[_Rule]) -> tuple[Any, ...]:
+    """A filter true where none of ``rules``' own filters is."""
+    return ("not", ("or", *[rule.where for rule in rules if rule.where is not None]))
 
 
 def _stroke(parent: ET.Element, line: _Line) -> None:
@@ -627,7 +732,9 @@ def _sld_symbolizer(parent: ET.Element, symbol: _Symbol) -> None:
         _se(mark, "WellKnownName", name)
         fill = _se(mark, "Fill")
         _se(fill, "SvgParameter", symbol.colour.lower(), name="fill")
-        _stroke(mark, _Line("#232323", 1.0))
+        if symbol.opacity != 1.0:
+            _se(fill, "SvgParameter", f"{symbol.opacity:g}", name="fill-opacity")
+        _stroke(mark, _Line(symbol.outline, 1.0))
         _se(graphic, "Size", f"{symbol.size_mm / _MM_PER_PX:.3g}")
         if angle:
             _se(graphic, "Rotation", f"{angle:g}")
@@ -653,14 +760,14 @@ def sld_style(layer: str, *, geometry_type: str | None = None) -> str:
     user = ET.SubElement(named, f"{{{_SLD}}}UserStyle")
     _se(user, "Name", STYLE_NAME)
     feature_style = _se(user, "FeatureTypeStyle")
-    groups = [group for _, group in _layer_groups(layer, kinds)]
+    groups = [_flat(group) for _, group in _layer_groups(layer, kinds)]
     for same in zip(*groups, strict=True):  # a class drawn on points and on areas: one rule
         element = _se(feature_style, "Rule")
         _se(element, "Name", same[0].label)
         _se(_se(element, "Description"), "Title", same[0].label)
         _sld_filter(element, same[0].where)
         for rule in sorted(same, key=lambda r: not isinstance(r.symbol, _Fill)):
-            _sld_symbolizer(element, rule.symbol)
+            _sld_symbolizer(element, cast(_Symbol, rule.symbol))
     return ET.tostring(root, encoding="unicode")
 
 

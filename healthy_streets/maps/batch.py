@@ -132,6 +132,7 @@ def save_maps(
     additions_contact: str | None = None,
     since_last: Changes | None = None,
     rows: RowsSource | None = None,
+    reports_note: str | None = None,
 ) -> dict[str, Path]:
     """Draw the meeting map of each zone in ``targets`` and write it there, on every core.
 
@@ -154,6 +155,7 @@ def save_maps(
     progress
         Told as each map is done ("Drawing the zone maps").
     margin_m, made_on, tiles, add_places, project, focus, additions_contact, since_last
+    reports_note
         As :func:`~healthy_streets.maps.meeting.meeting_map` takes them.
     rows
         Where each worker reads its zone's rows (the zone, its neighbours, the streets,
@@ -192,6 +194,7 @@ def save_maps(
         "focus": focus,
         "additions_contact": additions_contact,
         "since_last": since_last,
+        "reports_note": reports_note,
     }
     layer_of = {
         "streets": streets,

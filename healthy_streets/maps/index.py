@@ -34,6 +34,7 @@ def index_page(
     made_on: dt.date | None = None,
     data_range: str | None = None,
     since_last: Changes | None = None,
+    reports_note: str | None = None,
 ) -> str:
     """The HTML of the index page.
 
@@ -50,6 +51,9 @@ def index_page(
     since_last
         What changed since the last build: said at the top, with a column of each zone's
         changes.
+    reports_note
+        What to say at the top about where the reports came from (reports read from a
+        service's cache because it could not be reached: how old they are).
     """
     rows = []
     for zone_id, row in figures.iterrows():
@@ -78,6 +82,7 @@ def index_page(
         since_day=since_last.since.day if since_last is not None else None,
         since_sentence=since_last.sentence() if since_last is not None else None,
         since_note=since_last.since.note if since_last is not None else None,
+        reports_note=reports_note,
     )
 
 

@@ -59,6 +59,7 @@ from healthy_streets.maps.style import (
     PATH_STYLE,
     REPORT_COLOURS,
     REPORT_SHAPES,
+    REPORT_STATUS_LOOK,
     REPORT_STATUSES,
     SHAPES,
     SPEED_BANDS,
@@ -133,6 +134,7 @@ def meeting_map(
     focus: str | None = "dog_fouling",
     additions_contact: str | None = None,
     since_last: Changes | None = None,
+    reports_note: str | None = None,
 ) -> folium.Map:
     """Build the meeting map for one zone.
 
@@ -183,6 +185,10 @@ def meeting_map(
         (:func:`~healthy_streets.analysis.changes.changes_since`): marked on the map (new
         reports and places ringed, reports fixed or closed in a dashed ring, places removed
         shown where they were), counted in the legend and said under the title.
+    reports_note
+        What the map should say under its title about where its reports came from (the
+        reports of a service that could not be reached, read from its cache: how old
+        they are).
 
     Returns
     -------
@@ -243,6 +249,7 @@ def meeting_map(
         focus=focus,
         additions_contact=additions_contact,
         since_last=since_last,
+        reports_note=reports_note,
     )
 
 
@@ -362,6 +369,7 @@ def draw_map(
     focus: str | None = "dog_fouling",
     additions_contact: str | None = None,
     since_last: Changes | None = None,
+    reports_note: str | None = None,
 ) -> folium.Map:
     """The meeting map of a :class:`MapView` (the options as :func:`meeting_map`'s). Every
     line and area is clipped to the view's rectangle first: a street, a park or a gap
@@ -435,6 +443,7 @@ def draw_map(
         streets=_has_own_streets(view),
         since=since,
         sources=_sources_line(view),
+        reports_note=reports_note,
     )
     fmap.add_child(PanelHtml(side, first=True))
     fmap.add_child(PageReady(zone_bounds=zone_bounds))
@@ -1113,6 +1122,7 @@ def report_columns(reports: gpd.GeoDataFrame) -> dict[str, Any]:
         .tolist(),
         "statuses": statuses,
         "statusLabels": [REPORT_STATUSES[s] for s in statuses],
+        "look": REPORT_STATUS_LOOK,  # statuses[0] (open) drawn "open", the others "faded"
         "day0": day0.strftime("%Y-%m-%d"),
         "day": day.tolist(),
         "dayMin": int(day.min()),
@@ -1155,6 +1165,7 @@ def _side_panel(
     streets: bool = True,
     since: str | None = None,
     sources: Markup | None = None,
+    reports_note: str | None = None,
 ) -> Markup:
     """The title and the legend, beside the map (below it on a phone, as a sheet that
     folds away). The legend scrolls by itself and can be reached from the keyboard; a
@@ -1169,7 +1180,15 @@ def _side_panel(
         'aria-label="About this map, and its legend">{title}{legend}</div></aside>',
         name=zone["name"],
         map_id=map_id,
-        title=_title_block(zone, reports, made_on, streets=streets, since=since, sources=sources),
+        title=_title_block(
+            zone,
+            reports,
+            made_on,
+            streets=streets,
+            since=since,
+            sources=sources,
+            reports_note=reports_note,
+        ),
         legend=legend.markup(),
     )
 
@@ -1182,6 +1201,7 @@ def _title_block(
     streets: bool = True,
     since: str | None = None,
     sources: Markup | None = None,
+    reports_note: str | None = None,
 ) -> Markup:
     status = STATUS_WORDS.get(str(zone["status"]), "Status unknown")
     when = _implemented_phrase(zone)
@@ -1196,6 +1216,7 @@ def _title_block(
         '<div class="hs-title">'
         "<p><strong>20mph zone:</strong> {status}{when}{tro}</p>"
         "<p>{data_range}. Map made {made}.</p>"
+        "{reports_note}"
         "{since}"
         "{no_streets}"
         '<p class="hs-sources">{sources}</p>'
@@ -1207,6 +1228,9 @@ def _title_block(
         made=made_on.strftime("%d %B %Y").lstrip("0"),
         sources=sources if sources is not None else _STREETS_FROM_OSM + Markup("."),
         since=html('<p class="hs-since">{since}</p>', since=since) if since else _NOTHING,
+        reports_note=html('<p class="hs-warning hs-reports-note">{note}</p>', note=reports_note)
+        if reports_note
+        else _NOTHING,
         no_streets=Markup("")
         if streets
         else html(

@@ -22,10 +22,12 @@ __all__ = [
     "ASSET_GLYPH",
     "ASSET_INK",
     "ASSET_SYMBOLS",
+    "FADED_STATUSES",
     "GAP_STYLE",
     "HEAT_GRADIENT",
     "REPORT_COLOURS",
     "REPORT_SHAPES",
+    "REPORT_STATUS_LOOK",
     "SHAPES",
     "SPEED_BANDS",
     "STATUS_WORDS",
@@ -267,6 +269,14 @@ def pictogram_svg(category: str, *, size: int = 24, dashed: bool = False) -> str
 
 #: Report statuses in the order the map encodes them, with their plain words.
 REPORT_STATUSES: dict[str, str] = {"open": "Open", "fixed": "Fixed", "closed": "Closed"}
+#: The statuses drawn faded (every status but the first, open): the meeting map, its print
+#: copy and the store's QGIS styles (:mod:`healthy_streets.io.styles`) all read them here.
+FADED_STATUSES: tuple[str, ...] = tuple(REPORT_STATUSES)[1:]
+#: How a report's marker is drawn, open or faded: its fill's opacity and its outline.
+REPORT_STATUS_LOOK: dict[str, dict[str, float | str]] = {
+    "open": {"fill_opacity": 1.0, "stroke": "#1a1a1a"},
+    "faded": {"fill_opacity": 0.5, "stroke": "#555555"},
+}
 
 #: The highlight drawn under streets where the council's zones and OSM disagree: a pale sage
 #: that is no speed colour, no report colour, not the asset ink and not on the heat ramp

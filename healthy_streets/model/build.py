@@ -8,11 +8,13 @@ writing them :func:`healthy_streets.pipeline.write_outputs`, and a project file
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -21,6 +23,7 @@ from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.progress import Progress, as_progress
 from healthy_streets.model.speed import nation_of
+from healthy_streets.model.words import counted
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -28,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REPORTS_WITHIN_M",
     "BuildOutputs",
+    "Fetched",
     "Inputs",
     "Layers",
     "Progress",
@@ -258,6 +262,59 @@ class Inputs:
         return [s.path for s in self.sources() if s.path is not None]
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """How a build had the reports of an Open311 service.
+
+    Attributes
+    ----------
+    service
+        The service, for people to read (its host, without credentials).
+    online
+        Whether the service answered this build (else its cache was read as it was).
+    fetched_at
+        When the reports read were fetched (UTC; ``None``: not known).
+    """
+
+    service: str
+    online: bool
+    fetched_at: dt.datetime | None = None
+
+    def offline_sentence(self, now: dt.datetime | None = None) -> str | None:
+        """What a page says of reports read from the cache because the service could not
+        be reached (``None`` when it answered).
+
+        >>> when = dt.datetime(2026, 11, 3, 9, 30, tzinfo=dt.UTC)
+        >>> later = dt.datetime(2026, 11, 30, 10, tzinfo=dt.UTC)
+        >>> print(Fetched("council.example", False, when).offline_sentence(later))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        Reports from the Open311 service council.example as fetched 27 days ago (3 November
+        2026): the service could not be reached for this build.
+        """
+        if self.online:
+            return None
+        if self.fetched_at is None:
+            when = "as fetched by an earlier build"
+        else:
+            now = now or dt.datetime.now(dt.UTC)
+            local = self.fetched_at.astimezone(ZoneInfo("Europe/London"))
+            day = f"{local:%d %B %Y}".lstrip("0")
+            when = f"as fetched {_ago(now - self.fetched_at)} ({day})"
+        return (
+            f"Reports from the Open311 service {self.service} {when}: the service could not "
+            "be reached for this build."
+        )
+
+
+def _ago(delta: dt.timedelta) -> str:
+    """``27 days ago``, ``3 hours ago``, ``less than a minute ago``."""
+    seconds = max(0, int(delta.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return f"{counted(seconds // size, unit)} ago"
+    return "less than a minute ago"
+
+
 @dataclass
 class Layers:
     """The normalised layers of a build, attached to each other, and how each import went.
@@ -295,6 +352,10 @@ class Layers:
         How far beyond the zones reports were read (metres; ``None``: not known, for
         layers not made by ``load_layers``). A ring reaching farther is cut there, and the
         evaluation's comparison says so.
+    fetched
+        How the reports of each Open311 service came in: fetched now, or, the service not
+        reached, read from its cache as an earlier build fetched them (the index and every
+        map say how old they are).
 
     Examples
     --------
@@ -338,6 +399,7 @@ class Layers:
     changes: pd.DataFrame | None = None
     ring_reports: gpd.GeoDataFrame | None = None
     reports_within_m: float | None = None
+    fetched: list[Fetched] = field(default_factory=list)
 
     def evaluation_reports(self) -> gpd.GeoDataFrame:
         """The reports an evaluation counts: :attr:`reports` and :attr:`ring_reports`, with

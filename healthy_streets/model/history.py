@@ -21,12 +21,15 @@ __all__ = [
     "EARLIER_ASSET_COLUMNS",
     "EARLIER_REPORT_COLUMNS",
     "EarlierBuild",
+    "build_day",
 ]
 
 #: One row per build: ``inputs`` is a JSON list of each input's role, path and SHA-256 (and
 #: for the reports of an Open311 service, its ``url`` without credentials, its
 #: ``jurisdiction_id`` and when they were ``fetched_at``);
-#: ``compared_with`` the build it was compared with (empty when it was not).
+#: ``compared_with`` the build it was compared with (empty when it was not); ``zones_drawn``
+#: the zones whose maps a partial build (``build --zone``) drew, comma-separated (empty for
+#: a build of every zone: a partial build is never the baseline of a later comparison).
 BUILDS_COLUMNS = [
     "build_id",
     "built_at",
@@ -38,6 +41,7 @@ BUILDS_COLUMNS = [
     "reports",
     "inputs",
     "compared_with",
+    "zones_drawn",
 ]
 #: One row per zone per build; the change counts are empty when the build did not compare
 #: (and ``reports_gone``, ``assets_renamed``, added last, are empty in the rows of a store
@@ -56,7 +60,8 @@ BUILD_ZONES_COLUMNS = [
     "reports_gone",
     "assets_renamed",
 ]
-#: The reports' columns a comparison reads back from the store.
+#: The reports' columns a comparison reads back from the store (with their geometry: a
+#: report no longer in the data is listed where it was).
 EARLIER_REPORT_COLUMNS = [
     "report_id",
     "category",
@@ -80,13 +85,19 @@ class EarlierBuild:
     built_at
         When it was made (UTC).
     reports
-        Its reports (:data:`EARLIER_REPORT_COLUMNS`).
+        Its reports (:data:`EARLIER_REPORT_COLUMNS`, and geometry in the store's CRS when
+        the store keeps it).
     assets
         Its places (:data:`EARLIER_ASSET_COLUMNS` and geometry, in the store's CRS).
     note
         What the comparison should say about how far the store still holds that build
         (a layer imported into the store by hand since, say); ``None`` when it holds it
         exactly.
+    compared_with
+        The build that build was compared with (empty: none), and ``compared_at`` when it
+        was made: a partial build shows that comparison again.
+    with_time
+        Whether :attr:`day` says the time too: another build was made on the same day.
     """
 
     build_id: str
@@ -94,9 +105,23 @@ class EarlierBuild:
     reports: pd.DataFrame
     assets: gpd.GeoDataFrame
     note: str | None = None
+    compared_with: str = ""
+    compared_at: dt.datetime | None = None
+    with_time: bool = False
 
     @property
     def day(self) -> str:
-        """The build's date as people write it (``12 October 2026``)."""
-        local = pd.Timestamp(self.built_at).tz_convert("Europe/London")
-        return f"{local:%d %B %Y}".lstrip("0")
+        """The build's date as people write it (``12 October 2026``), with its time when
+        another build was made that day (``1 December 2026, 14:05``, UK time)."""
+        return build_day(self.built_at, with_time=self.with_time)
+
+
+def build_day(when: dt.datetime, *, with_time: bool = False) -> str:
+    """A build's date as people write it, in UK time, with the time when ``with_time``.
+
+    >>> build_day(dt.datetime(2026, 12, 1, 14, 5, tzinfo=dt.UTC), with_time=True)
+    '1 December 2026, 14:05'
+    """
+    local = pd.Timestamp(when).tz_convert("Europe/London")
+    day = f"{local:%d %B %Y}".lstrip("0")
+    return f"{day}, {local:%H:%M}" if with_time else day

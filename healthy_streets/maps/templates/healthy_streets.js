@@ -301,6 +301,7 @@ var HS = (function () {
       var west = bounds.getWest(), east = bounds.getEast();
       var colours = raw.categories.map(function (c) { return c.colour; });
       var shapes = raw.categories.map(function (c) { return c.shape || []; });
+      var look = raw.look;  /* open or faded: maps/style.py's REPORT_STATUS_LOOK */
       ctx.lineWidth = 1.5;
       ctx.lineJoin = "round";
       for (var i = 0; i < data.n; i++) {
@@ -311,11 +312,11 @@ var HS = (function () {
         var open = raw.status[i] === 0;
         ctx.beginPath();
         tracePath(ctx, shapes[raw.cat[i]], p.x, p.y, r);
-        ctx.globalAlpha = open ? 1 : 0.5;
+        ctx.globalAlpha = look[open ? "open" : "faded"].fill_opacity;
         ctx.fillStyle = colours[raw.cat[i]];
         ctx.fill();
         ctx.globalAlpha = 1;
-        ctx.strokeStyle = open ? "#1a1a1a" : "#555555";
+        ctx.strokeStyle = look[open ? "open" : "faded"].stroke;
         ctx.stroke();
       }
     },
@@ -368,8 +369,9 @@ var HS = (function () {
         var path = document.createElementNS(SVG_NS, "path");
         path.setAttribute("d", groups[key].join(""));
         path.setAttribute("fill", raw.categories[+parts[0]].colour);
-        path.setAttribute("fill-opacity", open ? "1" : "0.5");
-        path.setAttribute("stroke", open ? "#1a1a1a" : "#555555");
+        var seen = raw.look[open ? "open" : "faded"];
+        path.setAttribute("fill-opacity", String(seen.fill_opacity));
+        path.setAttribute("stroke", seen.stroke);
         path.setAttribute("stroke-width", "1.5");
         path.setAttribute("stroke-linejoin", "round");
         svg.appendChild(path);
