@@ -756,6 +756,27 @@ def test_a_service_that_does_not_page_is_asked_for_page_2_once(tmp_path):
     assert json.loads((tmp_path / "state.json").read_text())["paging"] is False
 
 
+def test_a_service_that_stops_paging_is_learnt_again_without_a_false_warning(tmp_path):
+    """A service first seen paging (remembered in the state) that later answers page 2 with
+    page 1 again no longer pages: that is learnt again, and every report is taken as sent,
+    with no note that some may be missing."""
+    recent = [report(100 + i, 1 + 4 * i) for i in range(12)]  # the last 45 days: one window
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(recent, pages=True, limit=20) as server:
+        fetch(server, tmp_path, since=since)
+        assert json.loads((tmp_path / "state.json").read_text())["paging"] is True
+        server.pages = False  # the service's new version ignores page
+        server.reports["200"] = report(200, 0)
+        second = fetch(server, tmp_path, since=since)
+        asked = len(server.requests)
+        third = fetch(server, tmp_path, since=since)
+    assert json.loads((tmp_path / "state.json").read_text())["paging"] is False
+    assert len(second.layer) == len(third.layer) == 13
+    for result in (second, third):
+        assert not [n for n in result.notes if "missing" in n], result.notes
+    assert all("page" not in q for q in server.since(asked))  # not asked for page 2 again
+
+
 def close(server, number):
     server.reports[str(number)].update(status="closed", updated_datetime=w3c(NOW))
 

@@ -20,7 +20,8 @@ services page (``page``/``page_size``, an extension the Open311 wiki lists for C
 Boston, Toronto...); FixMyStreet does not: it answers at most 1000 requests (or
 ``max_requests``, or a lower limit of the site's own), newest first, and says to walk the
 dates. So this client asks for a window of dates; a short first answer is followed once by
-page 2, to learn whether the service pages (remembered in the state); an answer that may
+page 2, to learn whether the service pages (remembered in the state, and learnt again when a
+service known to page answers page 2 with page 1); an answer that may
 have been cut at the service's limit (as many reports of the dates asked as the most it has
 sent at once) is followed by the next page where the service pages, else by the window
 before the oldest report returned (after the newest, for a service that answers oldest
@@ -627,7 +628,8 @@ class _Walker:
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
         ended: ``complete`` (an empty page, or one shorter than the first, from a service
-        that pages; a service not yet known to page is asked for page 2 once), ``full``
+        that pages; a service not yet known to page is asked for page 2 once, and one known
+        to page that answers page 2 with page 1 again is known not to any more), ``full``
         (as many as asked, from a service that does not page; or pages that overlapped, as
         when the service changed its page size while they were read) or ``short`` (fewer
         than asked: all, unless the service has a lower limit of its own)."""
@@ -639,15 +641,15 @@ class _Walker:
         if paging is False:
             return items, "full" if len(items) >= PAGE_SIZE else "short"
         # a service that pages may send fewer than asked (a limit of its own): the next
-        # page says whether there are more; not yet known, it says whether the service
-        # pages (the same answer again: no; other reports, or none: yes), remembered in the
-        # state
+        # page says whether there are more; it also says whether the service pages (the
+        # same answer again: no; other reports, or none: yes), remembered in the state and
+        # learnt again whenever page 2 is asked for (a service that paged once may stop)
         seen = {_id_of(i) for i in items}
         first, page = len(items), 2
         while True:
             more = self.client.get({**query, **size, "page": str(page)})
             new = [i for i in more if _id_of(i) not in seen]
-            if more and not new and page == 2 and paging is None:  # the same answer again
+            if more and not new and page == 2:  # the same answer again: it does not page
                 self.state["paging"] = False
                 return items, "full" if len(items) >= PAGE_SIZE else "short"
             self.state["paging"] = True
