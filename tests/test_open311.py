@@ -973,3 +973,40 @@ def test_reports_before_the_first_day_are_not_counted_as_new(tmp_path):
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert ": 2 new reports, 0 updated." in first.output  # made 3 and 18 days ago
     assert ": 0 new reports, 0 updated." in second.output
+
+
+def test_each_wait_is_said_with_its_reason_and_length(caplog):
+    """A 429 with Retry-After, twice, then a 503: each wait is logged as it starts, with
+    the reason and the seconds, marked for the command line to show by default."""
+    waits = []
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(429, {"Retry-After": "4"})] * 2 + [Failure(503)]
+        client = Open311Client(server.url, jurisdiction_id="chorley", sleep=waits.append)
+        with caplog.at_level("INFO", logger="healthy_streets.io.open311"):
+            client.get({})
+    host = f"127.0.0.1:{server.httpd.server_address[1]}"
+    said = [r.getMessage() for r in caplog.records if getattr(r, "shown", False)]
+    assert said == [
+        f"The service at {host} is busy (HTTP 429 Too Many Requests) and asked us to wait "
+        "4 s; waiting (try 2 of 5).",
+        f"The service at {host} is busy (HTTP 429 Too Many Requests) and asked us to wait "
+        "4 s; waiting (try 3 of 5).",
+        f"The service at {host} is unavailable (HTTP 503 Service Unavailable); trying again "
+        "in 0.04 s (try 4 of 5).",
+    ]
+    assert waits == [4.0, 4.0, 0.04]
+
+
+def test_the_command_shows_each_wait_by_default_and_not_when_quiet(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        args = ["reports", "--open311", server.url, "--jurisdiction-id", "chorley"]
+        args += ["--since", str(SINCE), "--cache", str(tmp_path / "cache")]
+        server.script = [Failure(503)]
+        shown = CliRunner().invoke(main, args)
+        server.script = [Failure(503)]
+        quiet = CliRunner().invoke(main, ["-q", *args, "--cache", str(tmp_path / "other")])
+    assert shown.exit_code == 0, shown.output
+    assert quiet.exit_code == 0, quiet.output
+    line = "is unavailable (HTTP 503 Service Unavailable); trying again in 0.01 s (try 2 of 5)."
+    assert f"… The service at 127.0.0.1:{server.httpd.server_address[1]} {line}" in shown.stderr
+    assert line not in quiet.stderr

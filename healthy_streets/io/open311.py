@@ -8,7 +8,8 @@ the same categories, statuses, privacy rules and account of every row.
 
 **Politely.** One request at a time, at least :data:`MIN_INTERVAL_S` apart; a server error
 (5xx) or a dropped connection is tried again after 2, 4, 8... seconds (:data:`RETRIES`
-times); a ``429 Too Many Requests`` is waited out as its ``Retry-After`` says; every request
+times); a ``429 Too Many Requests`` is waited out as its ``Retry-After`` says; each wait is
+logged as it starts, with its reason and length (the command line shows it); every request
 names the toolkit and its version in its ``User-Agent`` and gives up after
 :data:`healthy_streets.settings.requests_timeout` seconds.
 
@@ -107,6 +108,7 @@ from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportRe
 from healthy_streets.model.layers import REPORTS, empty_layer
 from healthy_streets.model.privacy import is_personal_column, person_columns, redact, remove_names
 from healthy_streets.model.privacy import redact_series as _redact_series
+from healthy_streets.model.progress import SHOWN
 
 __all__ = [
     "KEPT_FIELDS",
@@ -429,20 +431,24 @@ class Open311Client:
                     url or self.endpoint.url, params=query, timeout=settings.requests_timeout
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
+                what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
                 if last:
-                    what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
                     raise _UnreachableError(
                         f"{what} to {self.endpoint.host} after {RETRIES + 1} tries: "
                         f"{type(exc).__name__}"
                     ) from None
-                self._pause(BACKOFF_S * 2**attempt)
+                why = f"{what.capitalize()} to {self.endpoint.host} ({type(exc).__name__})"
+                self._said_wait(why, BACKOFF_S * 2**attempt, attempt=attempt, asked=False)
                 continue
             busy = response.status_code == 429 or (response.status_code >= 500 and retry_errors)
             if busy:
                 wait = _retry_after(response)
                 if last or (wait is not None and wait > MAX_WAIT_S):
                     raise _BusyError(_status_text(response, wait))
-                self._pause(wait if wait is not None else BACKOFF_S * 2**attempt)
+                why = _why_busy(response, self.endpoint.host)
+                asked, backoff = wait is not None, BACKOFF_S * 2**attempt
+                wait = wait if wait is not None else backoff
+                self._said_wait(why, wait, attempt=attempt, asked=asked)
                 continue
             if url is not None and response.status_code in _ABSENT:
                 return response
@@ -459,6 +465,40 @@ class Open311Client:
         if seconds > 0:
             self.waits.append(seconds)
             self.sleep(seconds)
+
+    def _said_wait(self, why: str, wait: float, *, attempt: int, asked: bool) -> None:
+        """Wait ``wait`` seconds before trying again, and say so first (the command line
+        shows it: a wait may be minutes): ``why`` (a sentence's start: "The service at
+        HOST is unavailable (HTTP 503)"), and whether the service ``asked`` for the wait
+        (``Retry-After``) or it is the backoff."""
+        tries = f"(try {attempt + 2} of {RETRIES + 1})"
+        if asked:
+            line = f"{why} and asked us to wait {_seconds(wait)}; waiting {tries}."
+        else:
+            line = f"{why}; trying again in {_seconds(wait)} {tries}."
+        log.info("%s", line, extra=SHOWN)
+        self._pause(wait)
+
+
+def _why_busy(response: requests.Response, host: str) -> str:
+    """Why the service did not answer, as the wait says it."""
+    code = f"(HTTP {_status_text(response, None)})"
+    if response.status_code == 429:
+        return f"The service at {host} is busy {code}"
+    if response.status_code == 503:
+        return f"The service at {host} is unavailable {code}"
+    return f"The service at {host} answered with an error {code}"
+
+
+def _seconds(value: float) -> str:
+    """A wait as said: ``4 s``, ``0.25 s``, ``2 min 30 s``."""
+    if value < 1:
+        return f"{value:.2g} s"
+    whole = round(value)
+    minutes, seconds = divmod(whole, 60)
+    if not minutes:
+        return f"{seconds} s"
+    return f"{minutes} min" + (f" {seconds} s" if seconds else "")
 
 
 #: The answers to a request for one report that say the service does not have it.
