@@ -323,6 +323,14 @@ def _streets_speaker(inputs: Inputs) -> contextlib.AbstractContextManager[Any]:
     return speaking_to("project", table="[streets]")
 
 
+def _source_speaker(source: Source, *, table: str) -> contextlib.AbstractContextManager[Any]:
+    """While an input a project names but does not read as a file (an Open311 service) is
+    fetched, messages name the keys of the project file's ``table``."""
+    if not source.origin:
+        return contextlib.nullcontext()
+    return speaking_to("project", table=table)
+
+
 def _has_osm_assets(inputs: Inputs) -> bool:
     """Whether the street network's source holds OpenStreetMap's assets: an OpenStreetMap
     file (not osmnx's GraphML, which holds streets only), or a place to download."""
@@ -368,9 +376,12 @@ def _read_reports(
         options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
         if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
             step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
-            results.append(
-                reports_from_open311_server(cache_folder=source.path, **source.options, **options)
-            )
+            with _source_speaker(source, table="[[reports]]"):
+                results.append(
+                    reports_from_open311_server(
+                        cache_folder=source.path, **source.options, **options
+                    )
+                )
             continue
         step(f"Reading reports from {source.name}")
         sheet = source.options.get("layer")

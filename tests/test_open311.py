@@ -423,8 +423,36 @@ def test_offline_with_nothing_cached_points_to_a_file_export(tmp_path):
     with pytest.raises(NetworkUnavailableError) as caught:
         reports_from_open311_server(url, cache_folder=tmp_path, since=SINCE)
     message = str(caught.value)
-    assert "cannot connect" in message and "[[reports]] file" in message
+    assert "cannot connect" in message and "Export the reports" in message
+    assert "read that instead, read_reports(path) (or Inputs(reports=[path]))" in message
+    assert "--reports" not in message and "[[reports]]" not in message
     assert "\n" not in message
+
+
+def test_offline_with_nothing_cached_names_what_the_command_has(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/open311/v2/requests.json"
+    args = ["reports", "--open311", url, "--since", str(SINCE), "--cache", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "read that instead, healthy-streets reports FILE; or try again when online." in said
+    assert "--reports" not in said and "[[reports]]" not in said
+
+
+def test_offline_with_nothing_cached_a_build_names_the_project_files_key(live_project):
+    config = live_project / "healthy-streets.toml"
+    text = config.read_text().replace('osm_file = "area.osm.pbf"', 'osm_file = "yarrowside.osm"')
+    text = text.replace('file = "walkabout.csv"', 'file = "assets_walkabout.csv"')
+    url = f"http://127.0.0.1:{closed_port()}/open311/v2"
+    text = text.replace(
+        'file = "fixmystreet.csv"\nformat = "fixmystreet"', f'open311 = "{url}"\nsince = {SINCE}'
+    )
+    config.write_text(text)
+    result = CliRunner().invoke(main, ["build", str(config)])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert 'read that instead, [[reports]] file = "FILE" (in place of open311);' in said
+    assert "--reports" not in said and "healthy-streets reports FILE" not in said
 
 
 def test_xml_answers_are_read_too(tmp_path):

@@ -94,6 +94,7 @@ import shapely
 from typing_extensions import Unpack
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 from healthy_streets._files import write_text_atomic
 from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
@@ -1511,9 +1512,9 @@ def _offline(cache: _Cache, host: str, why: str, *, reached: bool = False) -> Fe
     if fetched is None:
         raise NetworkUnavailableError(
             f"Cannot fetch the reports from {host} ({why}), and none are cached in "
-            f"{cache.folder} from an earlier build. Export the reports from the service as a "
+            f"{cache.folder} from an earlier fetch. Export the reports from the service as a "
             "file (FixMyStreet's CSV export, or the Open311 JSON saved from a browser) and "
-            "name it with [[reports]] file = ... (--reports FILE), or build again when online."
+            f"read that instead, {option('reports_file')}; or try again when online."
         )
     age = _age(dt.datetime.now(dt.UTC) - fetched)
     line = (
