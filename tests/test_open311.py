@@ -1038,3 +1038,73 @@ def test_the_command_shows_each_wait_by_default_and_not_when_quiet(tmp_path):
     line = "is unavailable (HTTP 503 Service Unavailable); trying again in 0.01 s (try 2 of 5)."
     assert f"… The service at 127.0.0.1:{server.httpd.server_address[1]} {line}" in shown.stderr
     assert line not in quiet.stderr
+
+
+def age_the_last_walk(cache, days):
+    state = json.loads((cache / "state.json").read_text())
+    walked = dt.datetime.fromisoformat(state["walked_at"].replace("Z", "+00:00"))
+    state["walked_at"] = w3c(walked - dt.timedelta(days=days))
+    (cache / "state.json").write_text(json.dumps(state))
+
+
+def test_a_service_honouring_updated_after_is_walked_again_to_notice_removals(tmp_path):
+    """A council system honouring updated_after never sends a report it removed: the next
+    fetch asks only for updates and says when every date was last walked; once that walk
+    is REWALK_DAYS old, every date is asked again and the removed report leaves the cache."""
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        assert len(fetch(server, tmp_path).layer) == 40
+        del server.reports["305"]  # deleted by the council
+        server.reports["400"] = report(400, 0)
+        asked = len(server.requests)
+        age_the_last_walk(tmp_path, 3)
+        soon = fetch(server, tmp_path)
+        quick = server.since(asked)
+        age_the_last_walk(tmp_path, open311.REWALK_DAYS - 3)
+        later = fetch(server, tmp_path)
+    assert len(quick) == 1 and "updated_after" in quick[0]  # only the updates
+    assert len(soon.layer) == 41  # not yet known to be removed
+    assert soon.notes[0].endswith(
+        "reports the service removed are noticed at a walk of every date, every 7 days: the "
+        f"last was 3 days ago, on {NOW - dt.timedelta(days=3):%d %b %Y}."
+    )
+    assert "305" not in set(later.layer["report_id"]) and len(later.layer) == 40
+    assert "1 no longer on the service" in " ".join(later.notes)
+    assert "to notice those the service removed (the last was 7 days ago" in later.notes[0]
+    state = json.loads((tmp_path / "state.json").read_text())
+    walked = dt.datetime.fromisoformat(state["walked_at"].replace("Z", "+00:00"))
+    assert walked >= NOW  # walked now: the next fetch asks only for updates again
+
+
+def test_rewalk_days_0_walks_every_date_at_every_fetch(tmp_path):
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        fetch(server, tmp_path)
+        server.hidden.add("310")
+        result = fetch(server, tmp_path, rewalk_days=0)
+    assert "310" not in set(result.layer["report_id"]) and len(result.layer) == 39
+    with pytest.raises(ConfigError, match="rewalk_days = 7"):
+        fetch(server, tmp_path, rewalk_days=-1)
+
+
+def test_rewalk_days_is_read_from_the_project_file_and_the_command(tmp_path):
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        '[[reports]]\nopen311 = "https://example.org/open311/v2"\nrewalk_days = 3\n'
+    )
+    assert load_project(tmp_path).inputs.reports[0].options["rewalk_days"] == 3
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        '[[reports]]\nopen311 = "https://example.org/open311/v2"\nrewalk_days = 400\n'
+    )
+    with pytest.raises(ProjectFileError, match="rewalk_days"):
+        load_project(tmp_path)
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        args = ["reports", "--open311", server.url, "--jurisdiction-id", "chorley"]
+        args += ["--since", str(SINCE), "--cache", str(tmp_path / "cache")]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        del server.reports["320"]
+        result = CliRunner().invoke(main, [*args, "--rewalk-days", "0"])
+    assert result.exit_code == 0, result.output
+    assert "1 no longer on the service" in " ".join(result.output.split())

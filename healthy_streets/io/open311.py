@@ -46,7 +46,10 @@ when the one checked longest ago was. Only
 the reports kept (made since the first day asked, in the area) are counted as new. An
 updated report replaces its earlier
 version (by ``service_request_id``); a report made in those dates that the service no
-longer sends (hidden or deleted) leaves the cache.
+longer sends (hidden or deleted) leaves the cache. An answer of reports updated since never
+names a report the service removed, so where the service honours ``updated_after`` every
+date since the first day is asked again when the last such walk (``walked_at`` in the state)
+is ``rewalk_days`` (:data:`REWALK_DAYS`) old; until then the notes say when it was.
 
 **Offline.** When the service cannot be reached, the build uses the cache and says, in one
 line, how old it is; with no cache, one error says to export the reports as a file instead.
@@ -157,6 +160,12 @@ WINDOW_DAYS = 90
 REFRESH_DAYS = 90
 #: Reports made this many days back are fetched when no ``since`` is given.
 DEFAULT_SINCE_DAYS = 730
+#: Where the service honours ``updated_after`` (which never sends a report it removed),
+#: every date since the first day is asked again when the last such walk is this many days
+#: old, so that the reports the service hid or deleted leave the cache.
+REWALK_DAYS = 7
+#: The fewest and most days a ``rewalk_days`` may be (0: at every fetch).
+REWALK_RANGE = (0, 365)
 #: Asked again before the last mark, for clocks that differ and reports saved late.
 _OVERLAP = dt.timedelta(hours=1)
 
@@ -282,13 +291,15 @@ def check_settings(
     since: dt.date | str | None = None,
     status: str | None = None,
     recheck_per_build: int | None = None,
+    rewalk_days: int | None = None,
 ) -> None:
     """Refuse (:class:`~healthy_streets.errors.ConfigError`) an address that is not a web
     address, a ``since`` that is not a date, a ``status`` other than open or closed, a
-    ``recheck_per_build`` that is not a whole number from 0."""
+    ``recheck_per_build`` or ``rewalk_days`` that is not a whole number in its range."""
     _endpoint(url, status=status)
     _since(since)
     _recheck_cap(recheck_per_build)
+    _rewalk_days(rewalk_days)
 
 
 def endpoint_folder(
@@ -987,6 +998,7 @@ def fetch_open311(
     working_crs: str | None = None,
     client: Open311Client | None = None,
     recheck_per_build: int | None = None,
+    rewalk_days: int | None = None,
 ) -> Fetch:
     """Bring the cache of an Open311 service up to date: the whole period the first time,
     then only what changed (see the module).
@@ -1009,6 +1021,11 @@ def fetch_open311(
         Where the service cannot be asked for a list of ids (FixMyStreet), the most old
         open reports asked for again one at a time (default :data:`RECHECK_PER_BUILD`; 0:
         none), those checked longest ago first, so that successive builds go round them.
+    rewalk_days
+        Where the service honours ``updated_after``: ask again for every date since
+        ``since`` when the last such walk is this many days old (default
+        :data:`REWALK_DAYS`; 0: at this fetch), so that the reports the service removed
+        leave the cache (an answer of reports updated since never names them).
 
     Raises
     ------
@@ -1029,6 +1046,7 @@ def fetch_open311(
     )
     start = _since(since)
     cap = _recheck_cap(recheck_per_build)
+    rewalk = _rewalk_days(rewalk_days)
     bounds = _bounds(area, working_crs or settings.working_crs)
     cache = _Cache.load(folder)
     host = client.endpoint.host
@@ -1043,7 +1061,9 @@ def fetch_open311(
     state = dict(cache.state)
     walker = _Walker(client, state)
     try:
-        plan = _ask(walker, cache, state, start=start, bounds=bounds, now=now, cap=cap)
+        plan = _ask(
+            walker, cache, state, start=start, bounds=bounds, now=now, cap=cap, rewalk=rewalk
+        )
     except (_UnreachableError, _BusyError) as exc:
         return _offline(cache, host, str(exc))
     except InputFileError as exc:  # a maintenance page, an answer cut short
@@ -1091,6 +1111,20 @@ def _recheck_cap(value: object) -> int:
     return value
 
 
+def _rewalk_days(value: object) -> int:
+    """Days between walks of every date where the service honours ``updated_after``
+    (``None``: the default, :data:`REWALK_DAYS`)."""
+    if value is None:
+        return REWALK_DAYS
+    low, high = REWALK_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(
+            f"The days between walks of every date, {value!r}, should be a whole number from "
+            f"{low} (at every fetch) to {high}, e.g. rewalk_days = 7."
+        )
+    return value
+
+
 def _since(since: dt.date | str | None) -> dt.datetime:
     """The first moment of the day ``since`` in the council's time, in UTC (a report made at
     00:30 in British Summer Time is made on that day, though at 23:30 the day before in
@@ -1121,6 +1155,7 @@ def _ask(
     bounds: list[float] | None,
     now: dt.datetime,
     cap: int,
+    rewalk: int = REWALK_DAYS,
 ) -> str:
     """Ask the service for what the cache lacks; say what was asked."""
     fetched, mark = cache.fetched_at, _moment(state.get("mark"))
@@ -1134,8 +1169,7 @@ def _ask(
         walker.walk.notes.append("The project's area reaches beyond what was fetched before.")
     if whole:
         cache.records, cache.outside, cache.rejected = {}, {}, {}
-        for low, high in _windows(start, now + dt.timedelta(minutes=1)):
-            walker.window(low, high)
+        _walk_all(walker, state, start=start, now=now)
         day = f"{start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}"
         if walker.complete:
             return f"Fetched every report made since {day}."
@@ -1156,7 +1190,8 @@ def _ask(
         if honoured and how != "full":
             if items:
                 state["updated_after"] = True
-            return f"Asked only for reports updated since {threshold:%d %b %Y %H:%M} UTC."
+            said = f"Asked for the reports updated since {threshold:%d %b %Y %H:%M} UTC"
+            return said + _rewalk(walker, state, start=start, now=now, days=rewalk)
         if not honoured:
             state["updated_after"] = False
     refresh = max(start, min(fetched - _OVERLAP, now - dt.timedelta(days=REFRESH_DAYS)))
@@ -1167,6 +1202,38 @@ def _ask(
         "for reports updated since the last fetch)"
     )
     return f"{said}; {_recheck(walker, cache, state, before=refresh, now=now, cap=cap)}"
+
+
+def _walk_all(
+    walker: _Walker, state: dict[str, Any], *, start: dt.datetime, now: dt.datetime
+) -> None:
+    """Ask for every date from ``start``, and remember when (dates whose answers cannot be
+    shown complete are said in the notes, and not asked again at every fetch for that)."""
+    for low, high in _windows(start, now + dt.timedelta(minutes=1)):
+        walker.window(low, high)
+    state["walked_at"] = _w3c(now)
+
+
+def _rewalk(
+    walker: _Walker, state: dict[str, Any], *, start: dt.datetime, now: dt.datetime, days: int
+) -> str:
+    """Where the service honours ``updated_after``: walk every date again when the last
+    walk is ``days`` old (or its time is not known), so that the reports the service
+    removed leave the cache; else say when it was. The end of a sentence."""
+    walked = _moment(state.get("walked_at"))
+    if walked is not None and now - walked < dt.timedelta(days=days):
+        return (
+            f"; reports the service removed are noticed at a walk of every date, every {days} "
+            f"day{'s' if days != 1 else ''}: the last was {_age(now - walked)} ago, on "
+            f"{walked:%d %b %Y}."
+        )
+    _walk_all(walker, state, start=start, now=now)
+    day = f"{start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}"
+    last = f"the last was {_age(now - walked)} ago" if walked else "none was recorded"
+    return (
+        f", and every report made since {day}, to notice those the service removed "
+        f"({last}; every {days} day{'s' if days != 1 else ''})."
+    )
 
 
 #: Reports asked for by id in one request (``service_request_id``, a comma-delimited list).
@@ -1572,6 +1639,7 @@ def reports_from_open311_server(
     params: Mapping[str, str] | None = None,
     client: Open311Client | None = None,
     recheck_per_build: int | None = None,
+    rewalk_days: int | None = None,
     **options: Unpack[ReportOptions],
 ) -> ImportResult:
     """Fetch a service's reports (only what changed, after the first time) and read them
@@ -1596,6 +1664,10 @@ def reports_from_open311_server(
         Where the service cannot be asked for a list of ids (FixMyStreet), the most old
         open reports asked for again one at a time in this fetch (default
         :data:`RECHECK_PER_BUILD`): see :func:`fetch_open311`.
+    rewalk_days
+        Where the service honours ``updated_after``, the days between walks of every date
+        since ``since`` that notice the reports it removed (default :data:`REWALK_DAYS`;
+        0: at this fetch): see :func:`fetch_open311`.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see
         :class:`~healthy_streets.io.reports.ReportOptions`. Reports outside ``area`` are
@@ -1647,6 +1719,7 @@ def reports_from_open311_server(
         working_crs=options.get("working_crs"),
         client=client,
         recheck_per_build=recheck_per_build,
+        rewalk_days=rewalk_days,
     )
     return read_open311_cache(folder, notes=fetch.notes, **options)
 
