@@ -87,6 +87,7 @@ from healthy_streets.maps.pdf import check_printing, maps_to_pdf
 from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
     REPORTS_WITHIN_M,
+    RING_REPORTS_WITHIN_M,
     BuildOutputs,
     Inputs,
     Layers,
@@ -273,6 +274,8 @@ def load_layers(
     reports.attrs[REPORTS_WITHIN_M] = buffer_m  # how far each frame's reports were read
     if ring_reports is not None:
         ring_reports.attrs[REPORTS_WITHIN_M] = within
+    if within > buffer_m:  # read farther for the ring: the evaluation points to them
+        reports.attrs[RING_REPORTS_WITHIN_M] = within
     return Layers(
         zones=zones,
         streets=streets,
