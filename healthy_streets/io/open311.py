@@ -1100,27 +1100,38 @@ def fetch_open311(
 def _recheck_cap(value: object) -> int:
     """The most old open reports asked for again one by one in a fetch (``None``: the
     default, :data:`RECHECK_PER_BUILD`)."""
-    if value is None:
-        return RECHECK_PER_BUILD
-    low, high = RECHECK_RANGE
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(
-            f"The number of old open reports to check again in a build, {value!r}, should be "
-            f"a whole number from {low} (none) to {high}, e.g. recheck_per_build = 50."
-        )
-    return value
+    what = "The number of old open reports to check again in a build"
+    return _whole_number(
+        value,
+        RECHECK_PER_BUILD,
+        RECHECK_RANGE,
+        what=what,
+        low="none",
+        example="recheck_per_build = 50",
+    )
 
 
 def _rewalk_days(value: object) -> int:
     """Days between walks of every date where the service honours ``updated_after``
     (``None``: the default, :data:`REWALK_DAYS`)."""
+    what = "The days between walks of every date"
+    return _whole_number(
+        value, REWALK_DAYS, REWALK_RANGE, what=what, low="at every fetch", example="rewalk_days = 7"
+    )
+
+
+def _whole_number(
+    value: object, default: int, span: tuple[int, int], *, what: str, low: str, example: str
+) -> int:
+    """``value``, a whole number in ``span`` (``None``: ``default``), else one error saying
+    ``what`` it is, what its lowest means and an ``example``."""
     if value is None:
-        return REWALK_DAYS
-    low, high = REWALK_RANGE
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return default
+    least, most = span
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
         raise ConfigError(
-            f"The days between walks of every date, {value!r}, should be a whole number from "
-            f"{low} (at every fetch) to {high}, e.g. rewalk_days = 7."
+            f"{what}, {value!r}, should be a whole number from {least} ({low}) to {most}, "
+            f"e.g. {example}."
         )
     return value
 
