@@ -78,6 +78,11 @@ OPTIONS: dict[str, Option] = {
         "[streets] osm_file",
     ),
     "buffer_m": Option("buffer_m", "--buffer", "[project] buffer_m"),
+    "reports_file": Option(
+        "read_reports(path) (or Inputs(reports=[path]))",
+        "healthy-streets reports FILE",
+        '[[reports]] file = "FILE" (in place of open311)',
+    ),
     "working_crs": Option(
         "hs.settings.working_crs", "HEALTHY_STREETS_WORKING_CRS", None, kind="setting"
     ),

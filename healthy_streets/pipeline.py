@@ -88,6 +88,7 @@ from healthy_streets.maps.pdf import check_printing, maps_to_pdf
 from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
     REPORTS_WITHIN_M,
+    RING_REPORTS_WITHIN_M,
     BuildOutputs,
     Fetched,
     Inputs,
@@ -279,6 +280,8 @@ def load_layers(
     reports.attrs[REPORTS_WITHIN_M] = buffer_m  # how far each frame's reports were read
     if ring_reports is not None:
         ring_reports.attrs[REPORTS_WITHIN_M] = within
+    if within > buffer_m:  # read farther for the ring: the evaluation points to them
+        reports.attrs[RING_REPORTS_WITHIN_M] = within
     return Layers(
         zones=zones,
         streets=streets,
@@ -330,6 +333,14 @@ def _streets_speaker(inputs: Inputs) -> contextlib.AbstractContextManager[Any]:
     return speaking_to("project", table="[streets]")
 
 
+def _source_speaker(source: Source, *, table: str) -> contextlib.AbstractContextManager[Any]:
+    """While an input a project names but does not read as a file (an Open311 service) is
+    fetched, messages name the keys of the project file's ``table``."""
+    if not source.origin:
+        return contextlib.nullcontext()
+    return speaking_to("project", table=table)
+
+
 def _has_osm_assets(inputs: Inputs) -> bool:
     """Whether the street network's source holds OpenStreetMap's assets: an OpenStreetMap
     file (not osmnx's GraphML, which holds streets only), or a place to download."""
@@ -379,9 +390,12 @@ def _read_reports(
         if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
             step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
             started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-            results.append(
-                reports_from_open311_server(cache_folder=source.path, **source.options, **options)
-            )
+            with _source_speaker(source, table="[[reports]]"):
+                results.append(
+                    reports_from_open311_server(
+                        cache_folder=source.path, **source.options, **options
+                    )
+                )
             if fetched is not None:
                 fetched.append(_fetched(source, started))
             continue

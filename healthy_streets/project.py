@@ -21,7 +21,12 @@ from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M, side_files
-from healthy_streets.io.open311 import OPEN311_SERVER, RECHECK_RANGE, endpoint_folder
+from healthy_streets.io.open311 import (
+    OPEN311_SERVER,
+    RECHECK_RANGE,
+    REWALK_RANGE,
+    endpoint_folder,
+)
 from healthy_streets.io.open311 import check_settings as check_open311
 from healthy_streets.model.build import Inputs, Source
 from healthy_streets.model.taxonomy import (
@@ -166,6 +171,10 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
             int,
             "the most old open reports open311 asks for again one by one in a build",
         ),
+        "rewalk_days": (
+            int,
+            "days between walks of every date that notice reports an open311 service removed",
+        ),
     },
     "taxonomy": {
         "assets": (dict, "extra asset synonyms: text = category key"),
@@ -200,6 +209,7 @@ _LISTS = {"assets", "reports"}
 _RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("project", "buffer_m"): BUFFER_RANGE_M,
     ("reports", "recheck_per_build"): RECHECK_RANGE,
+    ("reports", "rewalk_days"): REWALK_RANGE,
 }
 #: Keys holding a table whose values must be text (role = column, text = category...).
 _TEXT_TABLES = {"fields", "columns", "assets", "reports", "tiers"}
@@ -508,7 +518,7 @@ def _open311_source(entry: dict[str, Any], base: Path) -> Source:
     """A ``[[reports]] open311 = URL`` entry: fetched into ``<project>/cache/open311/``
     by every build (:mod:`healthy_streets.io.open311`)."""
     options = {"url": entry["open311"]}
-    keys = ("jurisdiction_id", "since", "recheck_per_build")
+    keys = ("jurisdiction_id", "since", "recheck_per_build", "rewalk_days")
     options |= {key: entry[key] for key in keys if key in entry}
     folder = endpoint_folder(
         base.resolve() / "cache" / "open311",
@@ -769,6 +779,7 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 # jurisdiction_id = "fixmystreet.com"
 # since = 2024-04-01            # the first day of reports to fetch (default: two years ago)
 # recheck_per_build = 50        # old open reports asked for again one by one (FixMyStreet)
+# rewalk_days = 7               # every date asked again this often, to notice removed reports
 
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"               # or an Excel workbook, with layer = "Sheet1" for one sheet

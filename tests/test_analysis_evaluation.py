@@ -589,8 +589,14 @@ def test_reports_from_load_layers_say_how_far_they_were_read():
     alone = before_after(layers.zones, layers.reports, **ring)  # the buffer's reports only
     assert set(alone["comparison"]) == {
         f"a ring 100-900 m beyond the zone, cut at 168 m: the reports were read {buffer_m:g} m "
-        "out and none lies beyond 168 m (read them 900 m out: load_layers(..., "
-        "reports_within_m=900), as a build does)"
+        "out and none lies beyond 168 m (those read 900 m out for the ring are in "
+        "layers.evaluation_reports(): give them, or the Layers)"
+    }
+    narrow = {**ring, "ring_m": 1000}  # a ring beyond even the reports read for the ring
+    assert set(before_after(layers.zones, layers.reports, **narrow)["comparison"]) == {
+        f"a ring 100-1100 m beyond the zone, cut at 168 m: the reports were read {buffer_m:g} "
+        "m out and none lies beyond 168 m (read them 1100 m out: load_layers(..., "
+        "reports_within_m=1100), as a build does)"
     }
 
 

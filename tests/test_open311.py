@@ -423,8 +423,36 @@ def test_offline_with_nothing_cached_points_to_a_file_export(tmp_path):
     with pytest.raises(NetworkUnavailableError) as caught:
         reports_from_open311_server(url, cache_folder=tmp_path, since=SINCE)
     message = str(caught.value)
-    assert "cannot connect" in message and "[[reports]] file" in message
+    assert "cannot connect" in message and "Export the reports" in message
+    assert "read that instead, read_reports(path) (or Inputs(reports=[path]))" in message
+    assert "--reports" not in message and "[[reports]]" not in message
     assert "\n" not in message
+
+
+def test_offline_with_nothing_cached_names_what_the_command_has(tmp_path):
+    url = f"http://127.0.0.1:{closed_port()}/open311/v2/requests.json"
+    args = ["reports", "--open311", url, "--since", str(SINCE), "--cache", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "read that instead, healthy-streets reports FILE; or try again when online." in said
+    assert "--reports" not in said and "[[reports]]" not in said
+
+
+def test_offline_with_nothing_cached_a_build_names_the_project_files_key(live_project):
+    config = live_project / "healthy-streets.toml"
+    text = config.read_text().replace('osm_file = "area.osm.pbf"', 'osm_file = "yarrowside.osm"')
+    text = text.replace('file = "walkabout.csv"', 'file = "assets_walkabout.csv"')
+    url = f"http://127.0.0.1:{closed_port()}/open311/v2"
+    text = text.replace(
+        'file = "fixmystreet.csv"\nformat = "fixmystreet"', f'open311 = "{url}"\nsince = {SINCE}'
+    )
+    config.write_text(text)
+    result = CliRunner().invoke(main, ["build", str(config)])
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert 'read that instead, [[reports]] file = "FILE" (in place of open311);' in said
+    assert "--reports" not in said and "healthy-streets reports FILE" not in said
 
 
 def test_xml_answers_are_read_too(tmp_path):
@@ -756,6 +784,27 @@ def test_a_service_that_does_not_page_is_asked_for_page_2_once(tmp_path):
     assert json.loads((tmp_path / "state.json").read_text())["paging"] is False
 
 
+def test_a_service_that_stops_paging_is_learnt_again_without_a_false_warning(tmp_path):
+    """A service first seen paging (remembered in the state) that later answers page 2 with
+    page 1 again no longer pages: that is learnt again, and every report is taken as sent,
+    with no note that some may be missing."""
+    recent = [report(100 + i, 1 + 4 * i) for i in range(12)]  # the last 45 days: one window
+    since = (NOW - dt.timedelta(days=60)).date()
+    with FakeOpen311(recent, pages=True, limit=20) as server:
+        fetch(server, tmp_path, since=since)
+        assert json.loads((tmp_path / "state.json").read_text())["paging"] is True
+        server.pages = False  # the service's new version ignores page
+        server.reports["200"] = report(200, 0)
+        second = fetch(server, tmp_path, since=since)
+        asked = len(server.requests)
+        third = fetch(server, tmp_path, since=since)
+    assert json.loads((tmp_path / "state.json").read_text())["paging"] is False
+    assert len(second.layer) == len(third.layer) == 13
+    for result in (second, third):
+        assert not [n for n in result.notes if "missing" in n], result.notes
+    assert all("page" not in q for q in server.since(asked))  # not asked for page 2 again
+
+
 def close(server, number):
     server.reports[str(number)].update(status="closed", updated_datetime=w3c(NOW))
 
@@ -952,3 +1001,110 @@ def test_reports_before_the_first_day_are_not_counted_as_new(tmp_path):
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert ": 2 new reports, 0 updated." in first.output  # made 3 and 18 days ago
     assert ": 0 new reports, 0 updated." in second.output
+
+
+def test_each_wait_is_said_with_its_reason_and_length(caplog):
+    """A 429 with Retry-After, twice, then a 503: each wait is logged as it starts, with
+    the reason and the seconds, marked for the command line to show by default."""
+    waits = []
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(429, {"Retry-After": "4"})] * 2 + [Failure(503)]
+        client = Open311Client(server.url, jurisdiction_id="chorley", sleep=waits.append)
+        with caplog.at_level("INFO", logger="healthy_streets.io.open311"):
+            client.get({})
+    host = f"127.0.0.1:{server.httpd.server_address[1]}"
+    said = [r.getMessage() for r in caplog.records if getattr(r, "shown", False)]
+    assert said == [
+        f"The service at {host} is busy (HTTP 429 Too Many Requests) and asked us to wait "
+        "4 s; waiting (try 2 of 5).",
+        f"The service at {host} is busy (HTTP 429 Too Many Requests) and asked us to wait "
+        "4 s; waiting (try 3 of 5).",
+        f"The service at {host} is unavailable (HTTP 503 Service Unavailable); trying again "
+        "in 0.04 s (try 4 of 5).",
+    ]
+    assert waits == [4.0, 4.0, 0.04]
+
+
+def test_the_command_shows_each_wait_by_default_and_not_when_quiet(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        args = ["reports", "--open311", server.url, "--jurisdiction-id", "chorley"]
+        args += ["--since", str(SINCE), "--cache", str(tmp_path / "cache")]
+        server.script = [Failure(503)]
+        shown = CliRunner().invoke(main, args)
+        server.script = [Failure(503)]
+        quiet = CliRunner().invoke(main, ["-q", *args, "--cache", str(tmp_path / "other")])
+    assert shown.exit_code == 0, shown.output
+    assert quiet.exit_code == 0, quiet.output
+    line = "is unavailable (HTTP 503 Service Unavailable); trying again in 0.01 s (try 2 of 5)."
+    assert f"… The service at 127.0.0.1:{server.httpd.server_address[1]} {line}" in shown.stderr
+    assert line not in quiet.stderr
+
+
+def age_the_last_walk(cache, days):
+    state = json.loads((cache / "state.json").read_text())
+    walked = dt.datetime.fromisoformat(state["walked_at"].replace("Z", "+00:00"))
+    state["walked_at"] = w3c(walked - dt.timedelta(days=days))
+    (cache / "state.json").write_text(json.dumps(state))
+
+
+def test_a_service_honouring_updated_after_is_walked_again_to_notice_removals(tmp_path):
+    """A council system honouring updated_after never sends a report it removed: the next
+    fetch asks only for updates and says when every date was last walked; once that walk
+    is REWALK_DAYS old, every date is asked again and the removed report leaves the cache."""
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        assert len(fetch(server, tmp_path).layer) == 40
+        del server.reports["305"]  # deleted by the council
+        server.reports["400"] = report(400, 0)
+        asked = len(server.requests)
+        age_the_last_walk(tmp_path, 3)
+        soon = fetch(server, tmp_path)
+        quick = server.since(asked)
+        age_the_last_walk(tmp_path, open311.REWALK_DAYS - 3)
+        later = fetch(server, tmp_path)
+    assert len(quick) == 1 and "updated_after" in quick[0]  # only the updates
+    assert len(soon.layer) == 41  # not yet known to be removed
+    assert soon.notes[0].endswith(
+        "reports the service removed are noticed at a walk of every date, every 7 days: the "
+        f"last was 3 days ago, on {NOW - dt.timedelta(days=3):%d %b %Y}."
+    )
+    assert "305" not in set(later.layer["report_id"]) and len(later.layer) == 40
+    assert "1 no longer on the service" in " ".join(later.notes)
+    assert "to notice those the service removed (the last was 7 days ago" in later.notes[0]
+    state = json.loads((tmp_path / "state.json").read_text())
+    walked = dt.datetime.fromisoformat(state["walked_at"].replace("Z", "+00:00"))
+    assert walked >= NOW  # walked now: the next fetch asks only for updates again
+
+
+def test_rewalk_days_0_walks_every_date_at_every_fetch(tmp_path):
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        fetch(server, tmp_path)
+        server.hidden.add("310")
+        result = fetch(server, tmp_path, rewalk_days=0)
+    assert "310" not in set(result.layer["report_id"]) and len(result.layer) == 39
+    with pytest.raises(ConfigError, match="rewalk_days = 7"):
+        fetch(server, tmp_path, rewalk_days=-1)
+
+
+def test_rewalk_days_is_read_from_the_project_file_and_the_command(tmp_path):
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        '[[reports]]\nopen311 = "https://example.org/open311/v2"\nrewalk_days = 3\n'
+    )
+    assert load_project(tmp_path).inputs.reports[0].options["rewalk_days"] == 3
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        '[[reports]]\nopen311 = "https://example.org/open311/v2"\nrewalk_days = 400\n'
+    )
+    with pytest.raises(ProjectFileError, match="rewalk_days"):
+        load_project(tmp_path)
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        args = ["reports", "--open311", server.url, "--jurisdiction-id", "chorley"]
+        args += ["--since", str(SINCE), "--cache", str(tmp_path / "cache")]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        del server.reports["320"]
+        result = CliRunner().invoke(main, [*args, "--rewalk-days", "0"])
+    assert result.exit_code == 0, result.output
+    assert "1 no longer on the service" in " ".join(result.output.split())

@@ -49,7 +49,7 @@ import shapely
 from healthy_streets.analysis import _its
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
-from healthy_streets.model.build import REPORTS_WITHIN_M, Layers
+from healthy_streets.model.build import REPORTS_WITHIN_M, RING_REPORTS_WITHIN_M, Layers
 from healthy_streets.model.dates import date_as_known
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
@@ -527,10 +527,12 @@ class _Reach:
     """How far beyond the zones the reports an evaluation counts go, in metres
     (``metres``: the nearer of how far they were read and where the farthest one lies), and
     how far they were read (``read_m``: a ``Layers``' ``reports_within_m``, or the reports'
-    ``attrs["reports_within_m"]``; ``None`` when not known)."""
+    ``attrs["reports_within_m"]``; ``None`` when not known), and for a ``Layers``' reports
+    given alone, how far its reports for the ring were read (``ring_read_m``)."""
 
     metres: float
     read_m: float | None = None
+    ring_read_m: float | None = None
 
 
 def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, _Reach | None]:
@@ -542,10 +544,18 @@ def _evaluation_reports(zones: Any, reports: Any) -> tuple[Any, _Reach | None]:
     if isinstance(zones, Layers) and reports is None:
         within = zones.reports_within_m
         return zones.evaluation_reports(), (None if within is None else _Reach(within, within))
-    within = getattr(reports, "attrs", {}).get(REPORTS_WITHIN_M)
-    if isinstance(within, int | float) and not isinstance(within, bool) and within >= 0:
-        return reports, _Reach(float(within), float(within))
-    return reports, None
+    attrs = getattr(reports, "attrs", {})
+    within = _distance_in(attrs, REPORTS_WITHIN_M)
+    ring = _distance_in(attrs, RING_REPORTS_WITHIN_M)
+    return reports, (None if within is None else _Reach(within, within, ring))
+
+
+def _distance_in(attrs: Mapping[str, Any], key: str) -> float | None:
+    """The distance ``attrs[key]`` holds, in metres, or None when it holds none."""
+    value = attrs.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None
 
 
 def _measured_reach(
@@ -565,7 +575,8 @@ def _measured_reach(
         shapely.prepare(area)
         farthest = float(math.floor(np.nanmax(shapely.distance(outside, area))))
     read = None if reach is None else reach.read_m
-    return _Reach(farthest if read is None else min(read, farthest), read)
+    ring = None if reach is None else reach.ring_read_m
+    return _Reach(farthest if read is None else min(read, farthest), read, ring)
 
 
 _COLUMNS: dict[str, str] = {
@@ -731,9 +742,15 @@ class _Daily:
             beyond = (
                 f" and none lies beyond {reach.metres:g} m" if reach.metres < reach.read_m else ""
             )
+            fix = f"read them {end:g} m out: {how}, as a build does"
+            if reach.ring_read_m is not None and reach.ring_read_m >= end:
+                fix = (
+                    f"those read {reach.ring_read_m:g} m out for the ring are in "
+                    "layers.evaluation_reports(): give them, or the Layers"
+                )
             return (
                 f"{words}, cut at {reach.metres:g} m: the reports were read {reach.read_m:g} m "
-                f"out{beyond} (read them {end:g} m out: {how}, as a build does)"
+                f"out{beyond} ({fix})"
             )
         return (
             f"{words}, whose reports reach {reach.metres:g} m (the report files hold none "

@@ -16,6 +16,7 @@ from healthy_streets._audience import speaking_to
 from healthy_streets._version import __version__
 from healthy_streets.cli._report import printable
 from healthy_streets.errors import BuildInterrupted, ConfigError, HealthyStreetsError
+from healthy_streets.model.progress import is_shown
 
 __all__ = ["entry", "main"]
 
@@ -125,13 +126,27 @@ def _verbosity_options() -> list[click.Parameter]:
 
 
 def _configure_logging(verbosity: int) -> None:
+    """Warnings and errors on stderr (more with ``-v``, fewer with ``-q``), and unless
+    quiet the ``INFO`` records the library marks as shown (:data:`SHOWN`: a wait) as
+    progress lines."""
     level = max(logging.DEBUG, logging.WARNING - 10 * verbosity)
+    show = verbosity >= 0
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(lambda record: record.levelno >= level or (show and is_shown(record)))
     root = logging.getLogger("healthy_streets")
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(min(level, logging.INFO) if show else level)
     root.propagate = False
+
+
+class _Formatter(logging.Formatter):
+    """A record shown as progress (:data:`SHOWN`, below ``WARNING``) as a progress line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if is_shown(record) and record.levelno < logging.WARNING:
+            return printable(f"… {record.getMessage()}")
+        return super().format(record)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -59,6 +59,15 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     "so that successive runs go round them all [default: 20].",
 )
 @click.option(
+    "--rewalk-days",
+    metavar="N",
+    type=click.IntRange(0, 365),
+    default=None,
+    help="With --open311, where the service can be asked for reports updated since the last "
+    "fetch: every date is asked again when the last such walk is N days old (0: now), so "
+    "that reports the service removed leave the cache [default: 7].",
+)
+@click.option(
     "--cache",
     "cache_dir",
     type=click.Path(file_okay=False),
@@ -103,6 +112,7 @@ def command(
     since: str | None,
     jurisdiction_id: str | None,
     recheck_per_build: int | None,
+    rewalk_days: int | None,
     cache_dir: str,
     fmt: str | None,
     fields: dict[str, str],
@@ -162,6 +172,7 @@ def command(
             since=since,
             jurisdiction_id=jurisdiction_id,
             recheck_per_build=recheck_per_build,
+            rewalk_days=rewalk_days,
             taxonomy=taxonomy,
             tiers=tiers,
         )

@@ -8,7 +8,8 @@ the same categories, statuses, privacy rules and account of every row.
 
 **Politely.** One request at a time, at least :data:`MIN_INTERVAL_S` apart; a server error
 (5xx) or a dropped connection is tried again after 2, 4, 8... seconds (:data:`RETRIES`
-times); a ``429 Too Many Requests`` is waited out as its ``Retry-After`` says; every request
+times); a ``429 Too Many Requests`` is waited out as its ``Retry-After`` says; each wait is
+logged as it starts, with its reason and length (the command line shows it); every request
 names the toolkit and its version in its ``User-Agent`` and gives up after
 :data:`healthy_streets.settings.requests_timeout` seconds.
 
@@ -20,7 +21,8 @@ services page (``page``/``page_size``, an extension the Open311 wiki lists for C
 Boston, Toronto...); FixMyStreet does not: it answers at most 1000 requests (or
 ``max_requests``, or a lower limit of the site's own), newest first, and says to walk the
 dates. So this client asks for a window of dates; a short first answer is followed once by
-page 2, to learn whether the service pages (remembered in the state); an answer that may
+page 2, to learn whether the service pages (remembered in the state, and learnt again when a
+service known to page answers page 2 with page 1); an answer that may
 have been cut at the service's limit (as many reports of the dates asked as the most it has
 sent at once) is followed by the next page where the service pages, else by the window
 before the oldest report returned (after the newest, for a service that answers oldest
@@ -44,7 +46,10 @@ when the one checked longest ago was. Only
 the reports kept (made since the first day asked, in the area) are counted as new. An
 updated report replaces its earlier
 version (by ``service_request_id``); a report made in those dates that the service no
-longer sends (hidden or deleted) leaves the cache.
+longer sends (hidden or deleted) leaves the cache. An answer of reports updated since never
+names a report the service removed, so where the service honours ``updated_after`` every
+date since the first day is asked again when the last such walk (``walked_at`` in the state)
+is ``rewalk_days`` (:data:`REWALK_DAYS`) old; until then the notes say when it was.
 
 **Offline.** When the service cannot be reached, the build uses the cache and says, in one
 line, how old it is; with no cache, one error says to export the reports as a file instead.
@@ -92,6 +97,7 @@ import shapely
 from typing_extensions import Unpack
 
 from healthy_streets import settings
+from healthy_streets._audience import option
 from healthy_streets._files import write_text_atomic
 from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
@@ -106,6 +112,7 @@ from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportRe
 from healthy_streets.model.layers import REPORTS, empty_layer
 from healthy_streets.model.privacy import is_personal_column, person_columns, redact, remove_names
 from healthy_streets.model.privacy import redact_series as _redact_series
+from healthy_streets.model.progress import SHOWN
 
 __all__ = [
     "KEPT_FIELDS",
@@ -153,6 +160,12 @@ WINDOW_DAYS = 90
 REFRESH_DAYS = 90
 #: Reports made this many days back are fetched when no ``since`` is given.
 DEFAULT_SINCE_DAYS = 730
+#: Where the service honours ``updated_after`` (which never sends a report it removed),
+#: every date since the first day is asked again when the last such walk is this many days
+#: old, so that the reports the service hid or deleted leave the cache.
+REWALK_DAYS = 7
+#: The fewest and most days a ``rewalk_days`` may be (0: at every fetch).
+REWALK_RANGE = (0, 365)
 #: Asked again before the last mark, for clocks that differ and reports saved late.
 _OVERLAP = dt.timedelta(hours=1)
 
@@ -278,13 +291,15 @@ def check_settings(
     since: dt.date | str | None = None,
     status: str | None = None,
     recheck_per_build: int | None = None,
+    rewalk_days: int | None = None,
 ) -> None:
     """Refuse (:class:`~healthy_streets.errors.ConfigError`) an address that is not a web
     address, a ``since`` that is not a date, a ``status`` other than open or closed, a
-    ``recheck_per_build`` that is not a whole number from 0."""
+    ``recheck_per_build`` or ``rewalk_days`` that is not a whole number in its range."""
     _endpoint(url, status=status)
     _since(since)
     _recheck_cap(recheck_per_build)
+    _rewalk_days(rewalk_days)
 
 
 def endpoint_folder(
@@ -428,20 +443,24 @@ class Open311Client:
                     url or self.endpoint.url, params=query, timeout=settings.requests_timeout
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
+                what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
                 if last:
-                    what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
                     raise _UnreachableError(
                         f"{what} to {self.endpoint.host} after {RETRIES + 1} tries: "
                         f"{type(exc).__name__}"
                     ) from None
-                self._pause(BACKOFF_S * 2**attempt)
+                why = f"{what.capitalize()} to {self.endpoint.host} ({type(exc).__name__})"
+                self._said_wait(why, BACKOFF_S * 2**attempt, attempt=attempt, asked=False)
                 continue
             busy = response.status_code == 429 or (response.status_code >= 500 and retry_errors)
             if busy:
                 wait = _retry_after(response)
                 if last or (wait is not None and wait > MAX_WAIT_S):
                     raise _BusyError(_status_text(response, wait))
-                self._pause(wait if wait is not None else BACKOFF_S * 2**attempt)
+                why = _why_busy(response, self.endpoint.host)
+                asked, backoff = wait is not None, BACKOFF_S * 2**attempt
+                wait = wait if wait is not None else backoff
+                self._said_wait(why, wait, attempt=attempt, asked=asked)
                 continue
             if url is not None and response.status_code in _ABSENT:
                 return response
@@ -458,6 +477,40 @@ class Open311Client:
         if seconds > 0:
             self.waits.append(seconds)
             self.sleep(seconds)
+
+    def _said_wait(self, why: str, wait: float, *, attempt: int, asked: bool) -> None:
+        """Wait ``wait`` seconds before trying again, and say so first (the command line
+        shows it: a wait may be minutes): ``why`` (a sentence's start: "The service at
+        HOST is unavailable (HTTP 503)"), and whether the service ``asked`` for the wait
+        (``Retry-After``) or it is the backoff."""
+        tries = f"(try {attempt + 2} of {RETRIES + 1})"
+        if asked:
+            line = f"{why} and asked us to wait {_seconds(wait)}; waiting {tries}."
+        else:
+            line = f"{why}; trying again in {_seconds(wait)} {tries}."
+        log.info("%s", line, extra=SHOWN)
+        self._pause(wait)
+
+
+def _why_busy(response: requests.Response, host: str) -> str:
+    """Why the service did not answer, as the wait says it."""
+    code = f"(HTTP {_status_text(response, None)})"
+    if response.status_code == 429:
+        return f"The service at {host} is busy {code}"
+    if response.status_code == 503:
+        return f"The service at {host} is unavailable {code}"
+    return f"The service at {host} answered with an error {code}"
+
+
+def _seconds(value: float) -> str:
+    """A wait as said: ``4 s``, ``0.25 s``, ``2 min 30 s``."""
+    if value < 1:
+        return f"{value:.2g} s"
+    whole = round(value)
+    minutes, seconds = divmod(whole, 60)
+    if not minutes:
+        return f"{seconds} s"
+    return f"{minutes} min" + (f" {seconds} s" if seconds else "")
 
 
 #: The answers to a request for one report that say the service does not have it.
@@ -627,7 +680,8 @@ class _Walker:
     def pages(self, query: dict[str, str]) -> tuple[list[object], str]:
         """The answer to ``query``, page after page where the service pages, and how it
         ended: ``complete`` (an empty page, or one shorter than the first, from a service
-        that pages; a service not yet known to page is asked for page 2 once), ``full``
+        that pages; a service not yet known to page is asked for page 2 once, and one known
+        to page that answers page 2 with page 1 again is known not to any more), ``full``
         (as many as asked, from a service that does not page; or pages that overlapped, as
         when the service changed its page size while they were read) or ``short`` (fewer
         than asked: all, unless the service has a lower limit of its own)."""
@@ -639,15 +693,15 @@ class _Walker:
         if paging is False:
             return items, "full" if len(items) >= PAGE_SIZE else "short"
         # a service that pages may send fewer than asked (a limit of its own): the next
-        # page says whether there are more; not yet known, it says whether the service
-        # pages (the same answer again: no; other reports, or none: yes), remembered in the
-        # state
+        # page says whether there are more; it also says whether the service pages (the
+        # same answer again: no; other reports, or none: yes), remembered in the state and
+        # learnt again whenever page 2 is asked for (a service that paged once may stop)
         seen = {_id_of(i) for i in items}
         first, page = len(items), 2
         while True:
             more = self.client.get({**query, **size, "page": str(page)})
             new = [i for i in more if _id_of(i) not in seen]
-            if more and not new and page == 2 and paging is None:  # the same answer again
+            if more and not new and page == 2:  # the same answer again: it does not page
                 self.state["paging"] = False
                 return items, "full" if len(items) >= PAGE_SIZE else "short"
             self.state["paging"] = True
@@ -944,6 +998,7 @@ def fetch_open311(
     working_crs: str | None = None,
     client: Open311Client | None = None,
     recheck_per_build: int | None = None,
+    rewalk_days: int | None = None,
 ) -> Fetch:
     """Bring the cache of an Open311 service up to date: the whole period the first time,
     then only what changed (see the module).
@@ -966,6 +1021,11 @@ def fetch_open311(
         Where the service cannot be asked for a list of ids (FixMyStreet), the most old
         open reports asked for again one at a time (default :data:`RECHECK_PER_BUILD`; 0:
         none), those checked longest ago first, so that successive builds go round them.
+    rewalk_days
+        Where the service honours ``updated_after``: ask again for every date since
+        ``since`` when the last such walk is this many days old (default
+        :data:`REWALK_DAYS`; 0: at this fetch), so that the reports the service removed
+        leave the cache (an answer of reports updated since never names them).
 
     Raises
     ------
@@ -986,6 +1046,7 @@ def fetch_open311(
     )
     start = _since(since)
     cap = _recheck_cap(recheck_per_build)
+    rewalk = _rewalk_days(rewalk_days)
     bounds = _bounds(area, working_crs or settings.working_crs)
     cache = _Cache.load(folder)
     host = client.endpoint.host
@@ -1000,7 +1061,9 @@ def fetch_open311(
     state = dict(cache.state)
     walker = _Walker(client, state)
     try:
-        plan = _ask(walker, cache, state, start=start, bounds=bounds, now=now, cap=cap)
+        plan = _ask(
+            walker, cache, state, start=start, bounds=bounds, now=now, cap=cap, rewalk=rewalk
+        )
     except (_UnreachableError, _BusyError) as exc:
         return _offline(cache, host, str(exc))
     except InputFileError as exc:  # a maintenance page, an answer cut short
@@ -1037,13 +1100,38 @@ def fetch_open311(
 def _recheck_cap(value: object) -> int:
     """The most old open reports asked for again one by one in a fetch (``None``: the
     default, :data:`RECHECK_PER_BUILD`)."""
+    what = "The number of old open reports to check again in a build"
+    return _whole_number(
+        value,
+        RECHECK_PER_BUILD,
+        RECHECK_RANGE,
+        what=what,
+        low="none",
+        example="recheck_per_build = 50",
+    )
+
+
+def _rewalk_days(value: object) -> int:
+    """Days between walks of every date where the service honours ``updated_after``
+    (``None``: the default, :data:`REWALK_DAYS`)."""
+    what = "The days between walks of every date"
+    return _whole_number(
+        value, REWALK_DAYS, REWALK_RANGE, what=what, low="at every fetch", example="rewalk_days = 7"
+    )
+
+
+def _whole_number(
+    value: object, default: int, span: tuple[int, int], *, what: str, low: str, example: str
+) -> int:
+    """``value``, a whole number in ``span`` (``None``: ``default``), else one error saying
+    ``what`` it is, what its lowest means and an ``example``."""
     if value is None:
-        return RECHECK_PER_BUILD
-    low, high = RECHECK_RANGE
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return default
+    least, most = span
+    if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
         raise ConfigError(
-            f"The number of old open reports to check again in a build, {value!r}, should be "
-            f"a whole number from {low} (none) to {high}, e.g. recheck_per_build = 50."
+            f"{what}, {value!r}, should be a whole number from {least} ({low}) to {most}, "
+            f"e.g. {example}."
         )
     return value
 
@@ -1078,6 +1166,7 @@ def _ask(
     bounds: list[float] | None,
     now: dt.datetime,
     cap: int,
+    rewalk: int = REWALK_DAYS,
 ) -> str:
     """Ask the service for what the cache lacks; say what was asked."""
     fetched, mark = cache.fetched_at, _moment(state.get("mark"))
@@ -1091,8 +1180,7 @@ def _ask(
         walker.walk.notes.append("The project's area reaches beyond what was fetched before.")
     if whole:
         cache.records, cache.outside, cache.rejected = {}, {}, {}
-        for low, high in _windows(start, now + dt.timedelta(minutes=1)):
-            walker.window(low, high)
+        _walk_all(walker, state, start=start, now=now)
         day = f"{start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}"
         if walker.complete:
             return f"Fetched every report made since {day}."
@@ -1113,7 +1201,8 @@ def _ask(
         if honoured and how != "full":
             if items:
                 state["updated_after"] = True
-            return f"Asked only for reports updated since {threshold:%d %b %Y %H:%M} UTC."
+            said = f"Asked for the reports updated since {threshold:%d %b %Y %H:%M} UTC"
+            return said + _rewalk(walker, state, start=start, now=now, days=rewalk)
         if not honoured:
             state["updated_after"] = False
     refresh = max(start, min(fetched - _OVERLAP, now - dt.timedelta(days=REFRESH_DAYS)))
@@ -1124,6 +1213,38 @@ def _ask(
         "for reports updated since the last fetch)"
     )
     return f"{said}; {_recheck(walker, cache, state, before=refresh, now=now, cap=cap)}"
+
+
+def _walk_all(
+    walker: _Walker, state: dict[str, Any], *, start: dt.datetime, now: dt.datetime
+) -> None:
+    """Ask for every date from ``start``, and remember when (dates whose answers cannot be
+    shown complete are said in the notes, and not asked again at every fetch for that)."""
+    for low, high in _windows(start, now + dt.timedelta(minutes=1)):
+        walker.window(low, high)
+    state["walked_at"] = _w3c(now)
+
+
+def _rewalk(
+    walker: _Walker, state: dict[str, Any], *, start: dt.datetime, now: dt.datetime, days: int
+) -> str:
+    """Where the service honours ``updated_after``: walk every date again when the last
+    walk is ``days`` old (or its time is not known), so that the reports the service
+    removed leave the cache; else say when it was. The end of a sentence."""
+    walked = _moment(state.get("walked_at"))
+    if walked is not None and now - walked < dt.timedelta(days=days):
+        return (
+            f"; reports the service removed are noticed at a walk of every date, every {days} "
+            f"day{'s' if days != 1 else ''}: the last was {_age(now - walked)} ago, on "
+            f"{walked:%d %b %Y}."
+        )
+    _walk_all(walker, state, start=start, now=now)
+    day = f"{start.astimezone(ZoneInfo(TIMEZONE)):%d %b %Y}"
+    last = f"the last was {_age(now - walked)} ago" if walked else "none was recorded"
+    return (
+        f", and every report made since {day}, to notice those the service removed "
+        f"({last}; every {days} day{'s' if days != 1 else ''})."
+    )
 
 
 #: Reports asked for by id in one request (``service_request_id``, a comma-delimited list).
@@ -1469,9 +1590,9 @@ def _offline(cache: _Cache, host: str, why: str, *, reached: bool = False) -> Fe
     if fetched is None:
         raise NetworkUnavailableError(
             f"Cannot fetch the reports from {host} ({why}), and none are cached in "
-            f"{cache.folder} from an earlier build. Export the reports from the service as a "
+            f"{cache.folder} from an earlier fetch. Export the reports from the service as a "
             "file (FixMyStreet's CSV export, or the Open311 JSON saved from a browser) and "
-            "name it with [[reports]] file = ... (--reports FILE), or build again when online."
+            f"read that instead, {option('reports_file')}; or try again when online."
         )
     age = _age(dt.datetime.now(dt.UTC) - fetched)
     line = (
@@ -1529,6 +1650,7 @@ def reports_from_open311_server(
     params: Mapping[str, str] | None = None,
     client: Open311Client | None = None,
     recheck_per_build: int | None = None,
+    rewalk_days: int | None = None,
     **options: Unpack[ReportOptions],
 ) -> ImportResult:
     """Fetch a service's reports (only what changed, after the first time) and read them
@@ -1553,6 +1675,10 @@ def reports_from_open311_server(
         Where the service cannot be asked for a list of ids (FixMyStreet), the most old
         open reports asked for again one at a time in this fetch (default
         :data:`RECHECK_PER_BUILD`): see :func:`fetch_open311`.
+    rewalk_days
+        Where the service honours ``updated_after``, the days between walks of every date
+        since ``since`` that notice the reports it removed (default :data:`REWALK_DAYS`;
+        0: at this fetch): see :func:`fetch_open311`.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see
         :class:`~healthy_streets.io.reports.ReportOptions`. Reports outside ``area`` are
@@ -1604,6 +1730,7 @@ def reports_from_open311_server(
         working_crs=options.get("working_crs"),
         client=client,
         recheck_per_build=recheck_per_build,
+        rewalk_days=rewalk_days,
     )
     return read_open311_cache(folder, notes=fetch.notes, **options)
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REPORTS_WITHIN_M",
+    "RING_REPORTS_WITHIN_M",
     "BuildOutputs",
     "Fetched",
     "Inputs",
@@ -43,6 +44,10 @@ __all__ = [
 #: The ``attrs`` key of a reports frame that says how far beyond the zones its reports were
 #: read, in metres (set by :func:`healthy_streets.load_layers`, read by the evaluation).
 REPORTS_WITHIN_M = "reports_within_m"
+#: The ``attrs`` key of a ``Layers``' reports whose ring reports were read farther: how far
+#: those were read, in metres (:meth:`Layers.evaluation_reports` holds both), so that an
+#: evaluation given the reports alone can point to them.
+RING_REPORTS_WITHIN_M = "ring_reports_within_m"
 
 T = TypeVar("T")
 
@@ -411,6 +416,7 @@ class Layers:
             reports = pd.concat([self.reports, self.ring_reports], ignore_index=True)
         if self.reports_within_m is not None:
             reports.attrs[REPORTS_WITHIN_M] = self.reports_within_m
+        reports.attrs.pop(RING_REPORTS_WITHIN_M, None)  # they are here
         return reports
 
     def rejected(self) -> pd.DataFrame:

@@ -7,10 +7,19 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-__all__ = ["Progress", "as_progress"]
+__all__ = ["SHOWN", "Progress", "as_progress", "is_shown"]
 
 log = logging.getLogger("healthy_streets.pipeline")
 T = TypeVar("T")
+
+#: The ``extra`` of an ``INFO`` log record the command line shows by default, as it shows
+#: progress: what keeps the user waiting while it happens (a service that asks to wait).
+SHOWN = {"shown": True}
+
+
+def is_shown(record: logging.LogRecord) -> bool:
+    """Whether ``record`` was logged with :data:`SHOWN`."""
+    return bool(getattr(record, "shown", False))
 
 
 class Progress:
