@@ -49,12 +49,16 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     assert list(zones["status"]) == ["implemented", "proposed", "unknown"]
     assert zones.loc[0, "implemented_on"] == pd.Timestamp("2021-09-06")
     assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
-    assert list(zones["implemented_precision"]) == ["day", "season", "unknown"]
+    assert list(zones["implemented_precision"]) == ["day", "season", "day"]
     assert zones.loc[0, "tro_ref"] == "LCC/TRO/2021/117"
     assert zones.loc[0].geometry.area == pytest.approx(90_000)
     assert (result.rows_in, result.kept, result.n_rejected) == (3, 3, 0)
-    # the unreadable US-style date is not guessed, and the account says so
-    assert result.repaired.iloc[0]["value"] == "07/31/2016"
+    # the one numeric date can only be month first: read so, and said
+    assert zones.loc[2, "implemented_on"] == pd.Timestamp("2016-07-31")
+    assert any(
+        note.startswith("Dates in 'IMPL_DATE' read month first (US order): 1 value like 07/31")
+        for note in result.notes
+    )
     assert any(note.startswith("1 zone with no name in 'ZONE_NAME'") for note in result.notes)
     assert any(
         note.startswith("1 implementation date known only to the season") and "too vague" in note
@@ -620,7 +624,7 @@ def test_a_file_geodatabase_folder_or_zipped(tmp_path):
         read_zones(gdb)
     zones = read_zones(gdb, layer="Zones20mph").layer
     assert zones["name"].tolist()[:2] == ["Church Fields", "Mill Lane"]
-    assert zones["implemented_precision"].tolist() == ["day", "season", "unknown"]
+    assert zones["implemented_precision"].tolist() == ["day", "season", "day"]
     archive = tmp_path / "council.gdb.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for part in gdb.iterdir():
@@ -868,3 +872,80 @@ def test_a_zone_known_to_the_quarter(tmp_path):
     assert any(
         n.startswith("2 implementation dates known only to the quarter") for n in result.notes
     )
+
+
+def _dated_zones(tmp_path, dates):
+    frame = gpd.GeoDataFrame(
+        {"Scheme": [f"Zone {chr(65 + i)}" for i in range(len(dates))], "Date": dates},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(len(dates))],
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "zones.gpkg"
+    frame.to_file(path)
+    return path
+
+
+def test_zones_whose_dates_can_only_be_month_first_are_read_month_first(tmp_path):
+    # as a US-set GIS exports them: the ambiguous 03/01/2016 is 1 March, not 3 January
+    path = _dated_zones(tmp_path, ["08/16/2017", "03/01/2016", "11/20/2015", "01/08/2018"])
+    result = read_zones(path)
+    assert result.layer["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-08-16",
+        "2016-03-01",
+        "2015-11-20",
+        "2018-01-08",
+    ]
+    assert result.repaired.empty
+    assert (
+        "Dates in 'Date' read month first (US order): 2 values like 08/16/2017 can only be "
+        "month first, so the 2 values that could be either (like 03/01/2016) are too. If they "
+        'are day first, date_order="dmy".'
+    ) in result.notes
+
+
+def test_zones_with_day_first_and_month_first_dates_are_read_day_first_and_said(tmp_path):
+    path = _dated_zones(tmp_path, ["16/08/2017", "08/16/2017", "03/01/2016"])
+    result = read_zones(path)
+    assert result.layer["implemented_on"].dt.strftime("%Y-%m-%d").tolist()[::2] == [
+        "2017-08-16",
+        "2016-01-03",
+    ]
+    assert pd.isna(result.layer["implemented_on"].iloc[1])
+    assert result.repaired["reason"].tolist() == [
+        "The date could not be read as a UK (day-first) date; implemented_on is left empty."
+    ]
+    assert any(n.startswith("Dates in 'Date' are mixed:") for n in result.notes)
+
+
+def test_zones_whose_dates_could_be_either_are_read_day_first_and_it_is_said(tmp_path):
+    path = _dated_zones(tmp_path, ["03/01/2016", "05/06/2019"])
+    result = read_zones(path)
+    assert result.layer["implemented_on"].iloc[0] == pd.Timestamp("2016-01-03")
+    said = [n for n in result.notes if n.startswith("Dates in 'Date' could be day or month")]
+    assert len(said) == 1 and 'date_order="mdy"' in said[0]
+
+
+def test_the_date_order_given_wins(tmp_path):
+    path = _dated_zones(tmp_path, ["03/01/2016", "05/06/2019", "16/08/2017"])
+    result = read_zones(path, date_order="mdy")
+    assert result.layer["implemented_on"].iloc[:2].dt.strftime("%Y-%m-%d").tolist() == [
+        "2016-03-01",
+        "2019-05-06",
+    ]
+    assert result.repaired["reason"].tolist() == [
+        "The date could not be read as a US (month-first) date; implemented_on is left empty."
+    ]
+
+
+def test_the_zones_command_takes_a_date_order(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = _dated_zones(tmp_path, ["03/01/2016", "05/06/2019"])
+    said = CliRunner().invoke(main, ["zones", str(path)])
+    assert said.exit_code == 0, said.output
+    assert "If they are month first (US order), --date-order mdy." in said.output
+    given = CliRunner().invoke(main, ["zones", str(path), "--date-order", "mdy"])
+    assert given.exit_code == 0, given.output
+    assert "as --date-order mdy says" in given.output

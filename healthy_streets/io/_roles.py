@@ -35,7 +35,7 @@ import pandas as pd
 
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
-from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.dates import numeric_date_order, parse_council_date
 from healthy_streets.model.privacy import is_personal_column
 
 __all__ = [
@@ -641,12 +641,14 @@ _NOT_A_NAME = re.compile(r"^(https?://|www\.)|@|^[\d\s.,:/-]+$", re.IGNORECASE)
 
 
 def looks_like_date(value: str) -> bool:
-    """A date as councils write them ("31 Jul 2016", "2016-07-31", "Autumn 2015?").
+    """A date as councils write them ("31 Jul 2016", "2016-07-31", "Autumn 2015?"), day
+    first or month first ("07/31/2016": which order a column is read in is decided for the
+    whole column, by :func:`~healthy_streets.model.dates.column_date_order`).
 
-    >>> looks_like_date("31/07/2016"), looks_like_date("Church Fields")
-    (True, False)
+    >>> looks_like_date("31/07/2016"), looks_like_date("07/31/2016"), looks_like_date("Church")
+    (True, True, False)
     """
-    return parse_council_date(value).precision != "unknown"
+    return parse_council_date(value).precision != "unknown" or (numeric_date_order(value) == "mdy")
 
 
 def looks_like_name(value: str) -> bool:

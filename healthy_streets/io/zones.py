@@ -39,6 +39,7 @@ from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import (
     EXCEL_SERIAL_DATES,
     CouncilDate,
+    column_date_order,
     excel_serial_date,
     parse_council_date,
 )
@@ -327,6 +328,7 @@ def read_zones(
     fields: Mapping[str, str] | None = None,
     assume_bng: bool = False,
     working_crs: str | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Read council 20mph zone polygons into the ``zones`` layer.
 
@@ -356,6 +358,11 @@ def read_zones(
         that.
     working_crs
         The CRS of the layer returned (default :data:`settings.working_crs`).
+    date_order
+        How numeric dates are read: ``"dmy"`` day first (UK), ``"mdy"`` month first (US).
+        ``None`` decides from the date column's values: month first when some can only be
+        month first ("08/16/2017") and none only day first, else day first (said in the
+        notes when it was a guess).
 
     Returns
     -------
@@ -427,7 +434,7 @@ def read_zones(
     frame = blank_missing(frame)
     roles = find_roles(path, frame, ZONE_ROLES, fields)
     book.record_columns(roles.as_record(), roles.describe())
-    zones = _attributes(frame, roles, book, path.name)
+    zones = _attributes(frame, roles, book, path.name, date_order)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
 
@@ -507,7 +514,11 @@ def _role(name: str) -> Role:
 
 
 def _attributes(
-    frame: gpd.GeoDataFrame, roles: Roles, book: AccountBook, source: str
+    frame: gpd.GeoDataFrame,
+    roles: Roles,
+    book: AccountBook,
+    source: str,
+    date_order: str | None = None,
 ) -> gpd.GeoDataFrame:
     def column(role: str) -> pd.Series:
         return roles.column_values(frame, _role(role))
@@ -516,7 +527,7 @@ def _attributes(
     ids = _own_zone_ids(frame, book) or _zone_ids(
         names, book, roles["name"] or roles["zone_number"] or "name"
     )
-    dates = _dates(column("date"), roles, book)
+    dates, order = _dates(column("date"), roles, book, date_order)
     if roles["date"] is None:
         book.note(
             "No column looks like an implementation date, so no zone has one; name it with "
@@ -542,7 +553,7 @@ def _attributes(
         crs=frame.crs,
         index=frame.index,
     )
-    _account_dates(dates, frame.index, book, roles["date"] or "date")
+    _account_dates(dates, frame.index, book, roles["date"] or "date", order)
     return out
 
 
@@ -559,13 +570,23 @@ def _stripped(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def _dates(values: pd.Series, roles: Roles, book: AccountBook) -> pd.Series:
-    """The implementation dates; Excel day numbers too when the column was named for the
-    date by its header or by the user (said in the notes)."""
+def _dates(
+    values: pd.Series, roles: Roles, book: AccountBook, date_order: str | None = None
+) -> tuple[pd.Series, str]:
+    """The implementation dates, and the order numeric ones were read in (``date_order``, or
+    decided from the values and said in the notes); Excel day numbers too when the column
+    was named for the date by its header or by the user (said in the notes)."""
     guess = roles.guesses["date"]
-    dates = values.map(lambda v: parse_council_date(v, excel_serials=guess.named))
+    order = column_date_order(values, given=date_order)
+    if guess.column is not None:
+        said = order.note(guess.column, lambda o: option("date_order", o))
+        if said:
+            book.note(said)
+    dates = values.map(
+        lambda v: parse_council_date(v, excel_serials=guess.named, date_order=order.order)
+    )
     if not guess.named:
-        return dates
+        return dates, order.order
     serials = [d for d in dates if d.date is not None and excel_serial_date(d.text) is not None]
     if serials:
         low, high = EXCEL_SERIAL_DATES
@@ -578,7 +599,7 @@ def _dates(values: pd.Series, roles: Roles, book: AccountBook) -> pd.Series:
             f"read this way). Check {'it' if len(serials) == 1 else 'them'}, and save the "
             "column formatted as dates."
         )
-    return dates
+    return dates, order.order
 
 
 def _names(
@@ -682,13 +703,16 @@ def _status(
     return status.where(written, from_date)
 
 
-def _account_dates(dates: pd.Series, rows: pd.Index, book: AccountBook, date_field: str) -> None:
+def _account_dates(
+    dates: pd.Series, rows: pd.Index, book: AccountBook, date_field: str, order: str = "dmy"
+) -> None:
     """Dates that could not be read are repaired; vague ones are noted."""
+    as_what = "a UK (day-first) date" if order == "dmy" else "a US (month-first) date"
     for row, d in zip(rows, dates, strict=True):
         if d.text and d.precision == "unknown":
             book.repair(
                 row,
-                "The date could not be read as a UK date; implemented_on is left empty.",
+                f"The date could not be read as {as_what}; implemented_on is left empty.",
                 field=date_field,
                 value=d.text,
             )
