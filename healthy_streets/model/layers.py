@@ -126,7 +126,10 @@ ZONES = Layer(
             "implemented_on",
             "datetime64[ms]",
             "When the zone came into force, as a date (the first day of the month, quarter, "
-            "season or year when the source is that vague); empty when unknown.",
+            "season or year when the source is that vague); empty when unknown. Numeric dates "
+            "are read in one order per column: day first, or month first when some can only be "
+            "month first and none only day first (`date_order` chooses; the import's notes say "
+            "which).",
         ),
         Column(
             "implemented_precision",
