@@ -98,19 +98,29 @@ def test_zipped_shapefile(tmp_path):
     assert read_zones(archive).layer["status"].tolist() == ["implemented", "proposed", "unknown"]
 
 
-def test_csv_with_wkt_needs_a_crs(tmp_path):
+def test_csv_with_wkt_in_national_grid_metres_is_read_as_such_and_said(tmp_path):
+    # as the assets' WKT is read: numbers that can only be National Grid metres are
     frame = council_zones()
     table = pd.DataFrame(frame.drop(columns="geometry"))
     table["WKT"] = frame.geometry.to_wkt()
     path = tmp_path / "zones.csv"
     table.to_csv(path, index=False)
-    with pytest.raises(MissingCRSError, match=r'zones\.csv.*crs="EPSG:27700"'):
-        read_zones(path)
-    assert len(read_zones(path, crs="EPSG:27700").layer) == 3
-    # or allowed to guess when the numbers can only be British National Grid
-    result = read_zones(path, assume_bng=True)
+    result = read_zones(path)
     assert result.layer.crs == "EPSG:27700"
-    assert "British National Grid" in result.repaired.iloc[0]["reason"]
+    assert result.layer.geometry.iloc[0].equals_exact(frame.geometry.iloc[0], 1e-6)
+    assert (
+        "Coordinates of 'WKT': WKT in National Grid metres, read as British National Grid "
+        "(EPSG:27700): they lie in its range and no CRS was given. If they are in another "
+        "CRS, name it with crs=."
+    ) in result.notes
+    # a CRS named wins, and nothing is said
+    named = read_zones(path, crs="EPSG:27700")
+    assert not any(n.startswith("Coordinates of") for n in named.notes)
+    # numbers that are neither degrees nor National Grid metres still need a CRS
+    table["WKT"] = frame.to_crs("EPSG:3857").geometry.to_wkt()
+    table.to_csv(path, index=False)
+    with pytest.raises(MissingCRSError, match=r"zones\.csv.*crs=.*EPSG:4326"):
+        read_zones(path)
 
 
 def test_geojson_in_metres_without_the_legacy_crs_member(tmp_path):

@@ -56,7 +56,7 @@ from healthy_streets.io._columns import (
 from healthy_streets.io._common import (
     blank_cells,
     check_input,
-    looks_like_bng,
+    crs_of_wkt_numbers,
     note_reading,
     read_table,
     refuse_non_data,
@@ -64,7 +64,6 @@ from healthy_streets.io._common import (
     to_working_crs,
 )
 from healthy_streets.io._coords import (
-    WORLD_LONLAT,
     PostcodeLookup,
     coordinate_guesses,
     find_coordinate_columns,
@@ -450,18 +449,8 @@ def _wkt_crs(table: pd.DataFrame, frame: gpd.GeoDataFrame) -> tuple[str | None, 
     latitude in degrees (anywhere: places outside Britain are then said and rejected when
     the project is in Britain) are EPSG:4326, metres on the National Grid EPSG:27700."""
     column = str(frame.attrs.get("geometry_field", "geometry"))
-    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
-    if not len(present):
-        return None, None
-    west, south, east, north = present.total_bounds
-    world = WORLD_LONLAT
-    if world[0] <= west and east <= world[2] and world[1] <= south and north <= world[3]:
-        how = "WKT in longitude/latitude degrees, read as EPSG:4326"
-        return "EPSG:4326", Guess("geometry", column, how)
-    if looks_like_bng(present.total_bounds):
-        how = "WKT in National Grid metres, read as EPSG:27700"
-        return "EPSG:27700", Guess("geometry", column, how)
-    return None, None
+    crs, how = crs_of_wkt_numbers(frame.geometry)
+    return crs, (Guess("geometry", column, how) if crs else None)
 
 
 #: Metres apart beyond which a WKT point and the row's own coordinates disagree.

@@ -23,7 +23,12 @@ import shapely
 
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, note_reading, to_working_crs
+from healthy_streets.io._common import (
+    check_input,
+    crs_of_wkt_numbers,
+    note_reading,
+    to_working_crs,
+)
 from healthy_streets.io._roles import (
     Role,
     Roles,
@@ -34,7 +39,12 @@ from healthy_streets.io._roles import (
     looks_like_plain_date,
     name_before_date,
 )
-from healthy_streets.io._spatial import drop_unusable_geometries, first_reason, read_spatial
+from healthy_streets.io._spatial import (
+    CSV_WKT,
+    drop_unusable_geometries,
+    first_reason,
+    read_spatial,
+)
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import (
     EXCEL_SERIAL_DATES,
@@ -412,7 +422,7 @@ def read_zones(
         frame, path = path.copy(), Path(IN_MEMORY)
     else:
         path = check_input(path)
-        frame, _ = read_spatial(path, layer=layer)
+        frame, fmt = read_spatial(path, layer=layer)
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:
@@ -423,6 +433,14 @@ def read_zones(
         )
     read = frame
     frame = _usable_polygons(frame, book, path)
+    if crs is None and frame.crs is None and fmt is CSV_WKT:  # as the assets' WKT is read
+        crs, how = crs_of_wkt_numbers(frame.geometry)
+        if crs is not None:
+            column = frame.attrs.get("geometry_field", "WKT")
+            book.note(
+                f"Coordinates of {column!r}: {how}. If they are in another CRS, name it "
+                f"with {option('crs')}."
+            )
     frame, note = to_working_crs(
         frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
