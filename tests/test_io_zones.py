@@ -675,6 +675,24 @@ def test_zones_outside_great_britain_are_warned_about(tmp_path):
     )
 
 
+def test_zones_in_the_isle_of_man_get_a_note_of_their_own(tmp_path):
+    douglas = gpd.GeoDataFrame(
+        {"name": ["Douglas Promenade"]},
+        geometry=[shapely.box(-4.495, 54.145, -4.485, 54.155)],  # 54.15 N, 4.49 W
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "douglas.geojson"
+    douglas.to_file(path)
+    result = read_zones(path)
+    assert len(result.layer) == 1 and result.layer.crs == "EPSG:27700"  # kept, in the grid
+    note = next(n for n in result.notes if "Isle of Man" in n)
+    assert note.startswith(
+        "The zones lie in the Isle of Man (around 54.15° N, 4.49° W), which is not in the UK: "
+        "its speed limits and defaults differ"
+    )
+    assert "EPSG:326" not in note  # the National Grid covers it
+
+
 def test_a_zones_layer_the_toolkit_wrote_keeps_its_ids_when_read_back(tmp_path):
     import healthy_streets as hs
     from healthy_streets.analysis.zones import zones_from_osm_20mph
