@@ -253,7 +253,12 @@ ASSETS = Layer(
         Column("source", "str", "Where the record came from: a file name, or `OpenStreetMap`."),
         Column("source_ref", "str", "Row number in the source file, or the OSM element id."),
         Column(
-            "notes", "str", f"Free-text notes; from a file (not OpenStreetMap), with {_SCRUBBED}."
+            "notes",
+            "str",
+            "Free-text notes; from a file (not OpenStreetMap): the column headed as notes "
+            "(Notes, Comments, Description, Opening hours..., also within a longer heading such "
+            'as "Access notes"), else one of long free text no other role took (never a '
+            f"column about a person), with {_SCRUBBED}.",
         ),
         _ZONE_ID,
         *_STREET_LINK,
