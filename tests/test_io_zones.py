@@ -977,3 +977,56 @@ def test_the_zones_command_takes_a_date_order(tmp_path):
     given = CliRunner().invoke(main, ["zones", str(path), "--date-order", "mdy"])
     assert given.exit_code == 0, given.output
     assert "as --date-order mdy says" in given.output
+
+
+def test_zones_are_named_from_the_titles_of_their_plans(tmp_path):
+    # no column is headed as a name; each zone gives the council plan it was drawn from
+    plans = [
+        "20mph speed limit plans for Gleadless Valley.pdf",
+        "20mph speed limit plans for Gleadless Valley.pdf",
+        "20mph speed limit plans for Darnall.pdf",
+        "20mph speed limit plans for Firth Park.pdf",
+        "Proposed extensions to Greystones and Whirlow 20mph area.pdf",
+        None,
+    ]
+    frame = gpd.GeoDataFrame(
+        {"Source": plans, "Status": ["unconfirmed"] * 6},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(6)],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "plans.geojson", frame))
+    assert result.layer["name"].tolist() == [
+        "Gleadless Valley",
+        "Gleadless Valley",
+        "Darnall",
+        "Firth Park",
+        "Proposed extensions to Greystones and Whirlow 20mph area",
+        "Unnamed zone (row 6)",
+    ]
+    assert result.layer["zone_id"].tolist()[:2] == ["gleadless-valley", "gleadless-valley-2"]
+    assert result.columns["name"]["how"] == (
+        "titles of the zones' plans, without '20mph speed limit plans for' and 'the file "
+        "extension': 4 names for 6 zones; fields={\"name\": \"COLUMN\"} names another"
+    )
+
+
+def test_a_column_naming_many_zones_alike_is_no_title(tmp_path):
+    # a ward for every few zones names none of them
+    frame = gpd.GeoDataFrame(
+        {"Ward": ["Ward of Chorley East"] * 4 + ["Ward of Chorley West"] * 4},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(8)],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "wards.geojson", frame))
+    assert result.layer["name"].str.startswith("Unnamed zone").all()
+    assert result.columns["name"]["column"] is None
+
+
+def test_names_sharing_a_word_are_kept_whole(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"Area": ["Zone North", "Zone South", "Zone East"]},
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    assert result.layer["name"].tolist() == ["Zone North", "Zone South", "Zone East"]

@@ -30,6 +30,7 @@ from healthy_streets.io._common import (
     to_working_crs,
 )
 from healthy_streets.io._roles import (
+    Guess,
     Role,
     Roles,
     blank_missing,
@@ -451,8 +452,11 @@ def read_zones(
         book.note(warning)
     frame = blank_missing(frame)
     roles = find_roles(path, frame, ZONE_ROLES, fields)
+    titles = None if roles.guesses["name"].named else _names_in_titles(frame, roles)
+    if titles is not None:
+        roles.guesses["name"] = titles.guess
     book.record_columns(roles.as_record(), roles.describe())
-    zones = _attributes(frame, roles, book, path.name, date_order)
+    zones = _attributes(frame, roles, book, path.name, date_order, titles)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
 
@@ -537,9 +541,11 @@ def _attributes(
     book: AccountBook,
     source: str,
     date_order: str | None = None,
+    titles: _Titles | None = None,
 ) -> gpd.GeoDataFrame:
     def column(role: str) -> pd.Series:
-        return roles.column_values(frame, _role(role))
+        values = roles.column_values(frame, _role(role))
+        return values.map(titles.name) if role == "name" and titles is not None else values
 
     names = _names(frame, roles, column, book)
     ids = _own_zone_ids(frame, book) or _zone_ids(
@@ -657,6 +663,95 @@ def _names(
     out = names.copy()
     out[unnamed] = fallback
     return out
+
+
+class _Titles(NamedTuple):
+    """A column of titles that name the zones once their common words are taken off
+    ("20mph speed limit plans for Gleadless Valley.pdf" names "Gleadless Valley")."""
+
+    guess: Guess
+    prefix: tuple[str, ...]
+    suffix: tuple[str, ...]
+
+    def name(self, value: object) -> str | None:
+        """The name in one title: without the common words and a file's extension."""
+        if _missing(value):
+            return None
+        words = _EXTENSION.sub("", str(value).strip()).split()
+        if self.prefix and tuple(words[: len(self.prefix)]) == self.prefix:
+            words = words[len(self.prefix) :]
+        if self.suffix and tuple(words[-len(self.suffix) :]) == self.suffix:
+            words = words[: -len(self.suffix)]
+        return " ".join(words) or None
+
+
+#: A file's extension at the end of a title ("plans for Darnall.pdf").
+_EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|tiff?|dwg|dxf|txt|html?)\s*$", re.I)
+#: The share of titles that must share their first (or last) words for those to be taken off.
+_COMMON_WORDS_SHARE = 0.6
+#: The fewest words a column's values must share for them to be titles, without a file's
+#: extension ("20mph speed limit plans for ...").
+_TITLE_WORDS = 3
+#: The fewest distinct names, as a share of the zones, for a column of titles to name them
+#: (a ward or a district column names many zones alike: not names).
+_TITLE_NAMES_SHARE = 0.3
+
+
+def _names_in_titles(frame: pd.DataFrame, roles: Roles) -> _Titles | None:
+    """When no column is named (by the user or its header) for the names: a column of
+    titles (the plan each zone comes from) whose values, without the words most of them
+    share at the start and the end and a file's extension, are names, distinct enough to
+    tell the zones apart; the column the names were found in by their values, else any
+    other. ``None`` when there is none."""
+    by_values = roles["name"]
+    if roles.guesses["name"].split or (by_values is None and roles["zone_number"] is not None):
+        return None
+    taken = {c for c in roles.values() if c is not None and c != by_values}
+    for column in frame.columns if by_values is None else [by_values]:
+        if column in taken or column == frame.geometry.name:
+            continue
+        values = frame[column].dropna()
+        if 2 * len(values) < len(frame) or not all(isinstance(v, str) for v in values):
+            continue
+        titles = values.map(lambda v: _EXTENSION.sub("", v.strip()).split())
+        prefix = _common_words(list(titles))
+        suffix = _common_words([t[::-1] for t in titles], leave=len(prefix))[::-1]
+        found = _Titles(Guess("name", str(column), ""), prefix, suffix)
+        names = values.map(found.name).dropna()
+        distinct = names.nunique()
+        usable = names.map(looks_like_name).mean() if len(names) else 0.0
+        if distinct < 2 or distinct < _TITLE_NAMES_SHARE * len(frame) or usable < 0.8:
+            continue
+        if len(prefix) + len(suffix) < _TITLE_WORDS and not values.str.contains(_EXTENSION).any():
+            continue  # names as written ("Zone North", "Zone South"), not titles
+        cut = [" ".join(w) for w in (prefix, suffix) if w]
+        cut += ["the file extension"] if values.str.contains(_EXTENSION).any() else []
+        guess = Guess("name", str(column), _titles_how(cut, distinct, len(frame)))
+        return found._replace(guess=guess)
+    return None
+
+
+def _titles_how(cut: list[str], distinct: int, zones: int) -> str:
+    """How a column of titles names the zones, for the summary."""
+    return (
+        f"titles of the zones' plans, without {' and '.join(repr(c) for c in cut)}: "
+        f"{distinct} names for {zones} zones; {option('fields', role='name')} names another"
+    )
+
+
+def _common_words(titles: list[list[str]], *, leave: int = 0) -> tuple[str, ...]:
+    """The first words most titles share (:data:`_COMMON_WORDS_SHARE`), leaving each of
+    them at least one word (``leave`` more words are taken off elsewhere)."""
+    common: tuple[str, ...] = ()
+    for size in range(1, max((len(t) for t in titles), default=0)):
+        starts = pd.Series([tuple(t[:size]) for t in titles if len(t) > size + leave])
+        if starts.empty:
+            break
+        top, count = starts.value_counts().index[0], int(starts.value_counts().iloc[0])
+        if count < _COMMON_WORDS_SHARE * len(titles):
+            break
+        common = top
+    return common
 
 
 def _unnamed_zone(row: object, taken: set[str]) -> str:

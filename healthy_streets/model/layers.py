@@ -106,8 +106,11 @@ ZONES = Layer(
         Column(
             "name",
             "str",
-            "The zone's name as the council gives it; `Zone <number>` from a zone number "
-            "when there is no name column, else `Unnamed zone (row <row>)`.",
+            "The zone's name as the council gives it; with no name column, the name in the "
+            "title of the zone's plan when a column gives one (`Gleadless Valley` from "
+            "`20mph speed limit plans for Gleadless Valley.pdf`: the words most titles share "
+            "and the file extension taken off), else `Zone <number>` from a zone number, else "
+            "`Unnamed zone (row <row>)`.",
         ),
         Column(
             "status",
