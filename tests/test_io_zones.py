@@ -1006,7 +1006,7 @@ def test_zones_are_named_from_the_titles_of_their_plans(tmp_path):
     assert result.layer["zone_id"].tolist()[:2] == ["gleadless-valley", "gleadless-valley-2"]
     assert result.columns["name"]["how"] == (
         "titles of the zones' plans, without '20mph speed limit plans for' and 'the file "
-        "extension': 4 names for 6 zones; fields={\"name\": \"COLUMN\"} names another"
+        'extension\': 4 names for 6 zones; fields={"name": "COLUMN"} names another'
     )
 
 
