@@ -1089,8 +1089,8 @@ def _reports_from_table(
 def _date_order(values: pd.Series, column: str | None, given: str | None, book: AccountBook) -> str:
     """The order ``column``'s numeric dates are read in: ``given``, else decided from its
     values (:func:`~healthy_streets.model.dates.column_date_order`), said in the notes."""
-    if column is None:
-        return given or "dmy"
+    if column is None or (given is None and all_match(values.dropna(), _PLAIN_ISO)):
+        return given or "dmy"  # no column, or ISO dates only (the common export): no order
     order = column_date_order(values, given=given)
     said = order.note(column, lambda o: option("date_order", o))
     if said:
