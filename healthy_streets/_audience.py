@@ -62,6 +62,7 @@ OPTIONS: dict[str, Option] = {
     "layer": Option("layer", "--layer", "layer"),
     "assume_bng": Option("assume_bng", "--assume-bng", "assume_bng", kind="flag"),
     "fields": Option("fields", "--field", "fields", kind="mapping"),
+    "date_order": Option("date_order", "--date-order", "date_order"),
     "columns": Option("columns", "--map", "columns", kind="mapping"),
     "category": Option("category", "--category", "category"),
     "postcodes": Option("postcodes", "--postcodes", "postcodes"),

@@ -401,6 +401,8 @@ def _read_reports(
             continue
         step(f"Reading reports from {source.name}")
         sheet = source.options.get("layer")
+        if "date_order" in source.options:
+            options["date_order"] = source.options["date_order"]
         if "columns" in source.options:
             results.append(
                 source.read(

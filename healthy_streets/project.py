@@ -29,6 +29,7 @@ from healthy_streets.io.open311 import (
 )
 from healthy_streets.io.open311 import check_settings as check_open311
 from healthy_streets.model.build import Inputs, Source
+from healthy_streets.model.dates import DATE_ORDERS
 from healthy_streets.model.taxonomy import (
     ASSET_CATEGORIES,
     REPORT_CATEGORIES,
@@ -143,6 +144,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "layer": (str, "the layer of a GeoPackage or KML"),
         "assume_bng": (bool, "read a file with no CRS as British National Grid"),
         "fields": (dict, "role = column, for name, status, date, tro_ref"),
+        "date_order": (str, '"dmy" (day first, UK) or "mdy" (month first, US) for numeric dates'),
         "speed_limits": (str, "council speed-limit lines (optional)"),
     },
     "streets": {
@@ -164,6 +166,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "columns": (dict, "role = column, for a council CSV"),
         "fields": (dict, "role = column, for a council CSV (the same as columns)"),
         "layer": (str, "the sheet, when the file is an Excel workbook"),
+        "date_order": (str, '"dmy" (day first, UK) or "mdy" (month first, US) for numeric dates'),
         "open311": (str, "instead of file: an Open311 service's URL, asked by every build"),
         "jurisdiction_id": (str, "the council's id on that service (FixMyStreet needs one)"),
         "since": ((str, dt.date), "the first day of reports fetched from open311 (YYYY-MM-DD)"),
@@ -219,7 +222,7 @@ def _report_columns(entry: dict[str, Any]) -> dict[str, Any]:
     """A ``[[reports]]`` entry's ``columns`` (or ``fields``, as zones and assets say) and
     the ``layer`` (sheet) of a workbook."""
     named = {**entry.get("columns", {}), **entry.get("fields", {})}
-    sheet = {"layer": entry["layer"]} if "layer" in entry else {}
+    sheet: dict[str, Any] = {k: entry[k] for k in ("layer", "date_order") if k in entry}
     return {"columns": named, **sheet} if named else sheet
 
 
@@ -455,7 +458,9 @@ def _project(data: dict[str, Any], file: Path) -> Project:
     streets_table = data.get("streets", {})
     nation = project_table.get("nation")
     zones_options = {
-        k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
+        k: zones_table[k]
+        for k in ("crs", "layer", "assume_bng", "fields", "date_order")
+        if k in zones_table
     }
     inputs = Inputs(
         Source(path_of(zones_table["file"]), options=zones_options, origin="[zones] file"),
@@ -568,6 +573,14 @@ def _normalise_values(data: dict[str, Any], problems: list[str]) -> None:
             entry["format"] = choose(
                 f"[[reports]] number {i} format", entry["format"], REPORT_FORMATS
             )
+        if isinstance(entry, dict) and isinstance(entry.get("date_order"), str):
+            where = f"[[reports]] number {i} date_order"
+            entry["date_order"] = choose(where, entry["date_order"], DATE_ORDERS)
+    zones_table = _table(data.get("zones"))
+    if isinstance(zones_table.get("date_order"), str):
+        zones_table["date_order"] = choose(
+            "[zones] date_order", zones_table["date_order"], DATE_ORDERS
+        )
     taxonomy = _table(data.get("taxonomy"))
     reports_keys, assets_keys = report_taxonomy(), asset_taxonomy()
     for kind, keys, known in (
@@ -747,6 +760,7 @@ additions = "additions"         # residents' additions files from the meeting ma
 file = "zones.geojson"          # GeoJSON, Shapefile (.shp/.zip), GeoPackage, KML/KMZ, CSV+WKT
 # crs = "EPSG:27700"            # only when the file declares no CRS
 # layer = "zones_2025"          # a GeoPackage or KML with several layers
+# date_order = "mdy"            # numeric dates month first (US); default: decided and said
 # speed_limits = "council_speed_limits.shp"   # council street lines, compared with OSM
 # [zones.fields]                # when the file's column names are not recognised
 # name = "SCHEME_NAME"
@@ -784,6 +798,7 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 # [[reports]]                   # a council CRM export: its columns are found, or named here
 # file = "crm.csv"               # or an Excel workbook, with layer = "Sheet1" for one sheet
 # format = "csv"
+# date_order = "mdy"            # numeric dates month first (US); default: decided and said
 # [reports.fields]              # (or [reports.columns])
 # report_id = "Case Ref"
 # category = "Enquiry Type"

@@ -9,8 +9,10 @@ import shutil
 import socket
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 from click.testing import CliRunner
 
 import healthy_streets as hs
@@ -27,11 +29,10 @@ from healthy_streets.io.write import write_csv
 
 from conftest import SAMPLE
 
-#: A zones file that declares no CRS (British National Grid metres).
-NO_CRS = (
-    "name,WKT\n"
-    'North,"POLYGON ((358000 417000, 358300 417000, 358300 417300, 358000 417300, '
-    '358000 417000))"\n'
+#: A zones file that declares no CRS (British National Grid metres): a zipped Shapefile
+#: without its .prj.
+NO_CRS = gpd.GeoDataFrame(
+    {"name": ["North"]}, geometry=[shapely.box(358000, 417000, 358300, 417300)], crs=27700
 )
 
 
@@ -50,8 +51,16 @@ def project(folder: Path, zones: str, *, streets: str = 'osm_file = "yarrowside.
 
 @pytest.fixture
 def no_crs(tmp_path):
-    path = tmp_path / "zones.csv"
-    path.write_text(NO_CRS, encoding="utf-8")
+    import zipfile
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    NO_CRS.to_file(parts / "zones.shp")
+    path = tmp_path / "zones.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in parts.glob("zones.*"):
+            if part.suffix != ".prj":
+                archive.write(part, part.name)
     return path
 
 

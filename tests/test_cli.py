@@ -175,14 +175,15 @@ def test_zones_command_with_a_bad_file_says_one_thing(tmp_path):
     assert not out.exists()  # no half-written output
     assert result.output.count("\n") == 1
     assert result.output.startswith(f"Error: {bad}: The file cannot be read as GeoJSON")
-    missing_crs = tmp_path / "z.csv"
+    missing_crs = tmp_path / "z.csv"  # Web Mercator metres: neither degrees nor the Grid's
     missing_crs.write_text(
-        'name,wkt\nA,"POLYGON ((358000 417000, 358100 417000, 358100 417100, 358000 417000))"\n'
+        'name,wkt\nA,"POLYGON ((-290000 7100000, -289900 7100000, -289900 7100100, '
+        '-290000 7100000))"\n'
     )
     result = run("zones", str(missing_crs))
     assert result.exit_code == 1
     assert "--crs" in result.output
-    assert run("zones", str(missing_crs), "--crs", "EPSG:27700").exit_code == 0
+    assert run("zones", str(missing_crs), "--crs", "EPSG:3857").exit_code == 0
     assert run("zones", str(missing_crs), "--crs", "EPSG:99999").exit_code == 2
 
 

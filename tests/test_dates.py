@@ -80,3 +80,75 @@ def test_excel_day_numbers_are_read_only_when_asked_and_in_range(text, date):
 def test_a_quarter_is_written_as_a_quarter():
     parsed = parse_council_date("Q3 2017")
     assert date_as_known(parsed.date, parsed.precision) == "Q3 2017"
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "date"),
+    [
+        ("08/16/2017", "mdy", dt.date(2017, 8, 16)),
+        ("03/01/2016", "mdy", dt.date(2016, 3, 1)),
+        ("03/01/2016", "dmy", dt.date(2016, 1, 3)),
+        ("16/08/2017", "mdy", None),  # no month 16
+        ("2016-03-01", "mdy", dt.date(2016, 3, 1)),  # year first reads the same either way
+        ("1 Mar 2016", "mdy", dt.date(2016, 3, 1)),
+    ],
+)
+def test_a_numeric_date_read_month_first(text, order, date):
+    assert parse_council_date(text, date_order=order).date == date
+
+
+def test_an_unknown_date_order_is_refused():
+    with pytest.raises(ValueError, match="'ymd'.*'dmy'.*'mdy'"):
+        parse_council_date("03/01/2016", date_order="ymd")
+
+
+def _setting(order):
+    return f"--date-order {order}"
+
+
+def test_a_column_with_dates_only_month_first_is_read_month_first():
+    from healthy_streets.model.dates import column_date_order
+
+    values = ["08/16/2017", "03/01/2016", "11/20/2015", None, "03/01/2016"]
+    order = column_date_order(values)
+    assert (order.order, order.why, order.counts) == ("mdy", "month first", (0, 2, 2))
+    assert order.note("Date", _setting) == (
+        "Dates in 'Date' read month first (US order): 2 values like 08/16/2017 can only be "
+        "month first, so the 2 values that could be either (like 03/01/2016) are too. If they "
+        "are day first, --date-order dmy."
+    )
+
+
+def test_a_column_of_both_kinds_is_read_day_first_and_called_mixed():
+    from healthy_streets.model.dates import column_date_order
+
+    order = column_date_order(["16/08/2017", "08/16/2017", "03/01/2016"])
+    assert (order.order, order.why) == ("dmy", "mixed")
+    note = order.note("Date", _setting)
+    assert "are mixed: 1 value like 16/08/2017 can only be day first and 1 value like " in note
+    assert "08/16/2017 only month first" in note and "--date-order mdy" in note
+
+
+def test_a_column_whose_dates_could_be_either_is_read_day_first_and_says_so():
+    from healthy_streets.model.dates import column_date_order
+
+    order = column_date_order(["03/01/2016", "05/06/2019 10:00"])
+    assert (order.order, order.why) == ("dmy", "assumed")
+    assert order.note("Date", _setting) == (
+        "Dates in 'Date' could be day or month first (2 values like 03/01/2016, none with a "
+        "number over 12 to tell): read day first (UK order), 03/01/2016 as 03 Jan 2016. If "
+        "they are month first (US order), --date-order mdy."
+    )
+
+
+def test_a_day_first_column_needs_no_note_and_a_given_order_wins():
+    from healthy_streets.model.dates import column_date_order
+
+    assert column_date_order(["16/08/2017", "03/01/2016"]).note("Date", _setting) is None
+    assert column_date_order(["2016-01-03", "Autumn 2015"]).why == "none"
+    given = column_date_order(["16/08/2017", "08/16/2017"], given="mdy")
+    assert given.order == "mdy"
+    assert given.note("Date", _setting) == (
+        "Dates in 'Date' read month first (US order), as --date-order mdy says; 1 value like "
+        "16/08/2017 cannot be read that way."
+    )

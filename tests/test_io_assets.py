@@ -964,3 +964,61 @@ def test_an_aed_list_named_so_is_of_defibrillators(tmp_path):
     typed = tmp_path / "community_list.csv"
     typed.write_text("Site,Type,Latitude,Longitude\nTown Hall,AED locations,53.65,-2.63\n")
     assert read_assets(typed).layer["category"].tolist() == ["defibrillator"]
+
+
+@pytest.mark.parametrize(
+    ("header", "how"),
+    [("Access notes", "header"), ("Cabinet access notes", "its header holds 'notes'")],
+)
+def test_a_notes_column_is_found_inside_a_longer_header(tmp_path, header, how):
+    path = tmp_path / "defibrillators.csv"
+    path.write_text(
+        f"Location,Latitude,Longitude,Level access Y/N,{header}\n"
+        "Chorley Mall,53.6530,-2.6290,Y,Inside the main doors; call 07700 900123 after 6pm\n"
+        "Euxton Village Hall,53.6640,-2.6740,N,Cabinet on the car park wall\n"
+        "Astley Park,53.6590,-2.6400,Y,\n"
+    )
+    result = read_assets(path)
+    notes = result.layer.set_index("source_ref")["notes"]
+    assert notes.loc["2"] == "Inside the main doors; call [phone removed] after 6pm"
+    assert notes.loc["3"] == "Cabinet on the car park wall"
+    columns = next(n for n in result.notes if n.startswith("Columns:"))
+    # "Level access Y/N" holds "access" too, but its values are flags, not notes
+    assert f"notes <- {header!r} ({how})" in columns
+
+
+def test_opening_hours_under_a_long_heading_become_the_notes(tmp_path):
+    # as a borough's toilets workbook heads them, with yes/no flags beside
+    path = tmp_path / "toilets.csv"
+    path.write_text(
+        "Area,Latitude,Longitude,24 hour Y/N,Opening hours (If not 24 hour)\n"
+        "Beddington Park,51.3730,-0.1440,N,Cafe opening hours - usually from 9am to 4.30pm\n"
+        "Carshalton Library,51.3680,-0.1660,N,Mon: closed / Tues: 9:30am - 7pm\n"
+    )
+    result = read_assets(path)
+    assert result.layer["notes"].tolist() == [
+        "Cafe opening hours - usually from 9am to 4.30pm",
+        "Mon: closed / Tues: 9:30am - 7pm",
+    ]
+    assert result.columns["notes"]["column"] == "Opening hours (If not 24 hour)"
+    assert result.columns["notes"]["how"] == "its header holds 'opening hours'"
+
+
+def test_free_text_under_a_heading_no_synonym_names_becomes_the_notes(tmp_path):
+    path = tmp_path / "benches.csv"
+    path.write_text(
+        "Place,Latitude,Longitude,Contact,Where to find it\n"
+        "Mill Lane bench,53.6512,-2.6255,Jane Smith has the key to the shed,"
+        '"Beside the pond, facing the old mill and the footbridge"\n'
+        "Church Fields bench,53.6520,-2.6240,Jane Smith has the key to the shed,"
+        "At the top of the path under the big oak tree\n"
+        "Yarrow bench,53.6530,-2.6230,,Half way along the river walk near the weir\n"
+    )
+    result = read_assets(path)
+    assert result.layer["notes"].tolist()[0] == (
+        "Beside the pond, facing the old mill and the footbridge"
+    )
+    guess = result.columns["notes"]
+    assert guess["column"] == "Where to find it"  # never the person's column
+    assert guess["how"] == "content: 100% of its values are free text (several words)"
+    assert not result.layer["notes"].str.contains("Jane Smith").any()

@@ -346,6 +346,19 @@ def test_an_extract_outside_great_britain_gets_a_warning_and_no_uk_defaults(tmp_
     assert "UK speed defaults" in local.notes[0] and "EPSG:32631" not in local.notes[0]
 
 
+def test_an_extract_of_the_isle_of_man_gets_no_uk_defaults(tmp_path):
+    untagged = (12, [4, 10], {"highway": "residential", "name": "Victoria Road"})
+    douglas = {n: (lat - 53.65 + 54.15, lon + 2.63 - 4.49) for n, (lat, lon) in NODES.items()}
+    path = tmp_path / "douglas.osm"
+    path.write_text(osm_xml([*WAYS, untagged], nodes=douglas))
+    result = street_network_from_osm_file(path)
+    frame = result.layer.drop_duplicates("osm_way_id").set_index("osm_way_id")
+    assert frame.loc[12, "speed_source"] == "unknown" and pd.isna(frame.loc[12, "speed_mph"])
+    assert result.layer.crs == "EPSG:27700"
+    note = next(n for n in result.notes if "Isle of Man" in n)
+    assert "which is not in the UK: its speed limits and defaults differ" in note
+
+
 def test_a_street_mapped_twice_the_other_way_round_is_one_segment_and_said(tmp_path):
     # way 12 runs back over Mill Lane's nodes: osmnx's undirected graph has one edge there
     twice = [*WAYS, (12, [3, 2, 1], {"highway": "footway", "name": "Mill Lane path"})]

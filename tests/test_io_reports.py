@@ -839,3 +839,60 @@ def test_a_nul_in_an_open311_text_is_removed_and_the_request_named_as_repaired(t
     assert result.repaired.set_index("row").loc["1", "reason"] == (
         "NUL characters (a damaged or binary file) were removed; check the row's text."
     )
+
+
+US_CRM = (
+    "Ref,Kind,Type,ReceivedDate,Status,Latitude,Longitude\n"
+    "a1,Noise Request,Noise complaint,11/11/2019 09:36:00 AM,Closed,51.3736,-2.4004\n"
+    "b2,Noise Request,Noise complaint,03/19/2018 11:56:00 AM,Closed,51.3742,-2.3513\n"
+    "c3,General Request,Dog fouling,10/07/2019 09:38:00 PM,Open,51.3986,-2.3892\n"
+    "d4,General Request,Dog fouling,12/25/2019 08:00:00 AM,Open,51.3986,-2.3892\n"
+)
+
+
+def test_a_council_export_with_us_dates_is_read_month_first(tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_text(US_CRM)
+    result = read_reports(path)
+    assert result.n_rejected == 0
+    reported = result.layer.set_index("report_id")["reported_at"].dt.strftime("%Y-%m-%d %H:%M")
+    assert reported.to_dict() == {
+        "a1": "2019-11-11 09:36",
+        "b2": "2018-03-19 11:56",
+        "c3": "2019-10-07 21:38",  # 7 October, not 10 July
+        "d4": "2019-12-25 08:00",
+    }
+    assert (
+        "Dates in 'ReceivedDate' read month first (US order): 2 values like 03/19/2018 "
+        "11:56:00 AM can only be month first, so the 2 values that could be either (like "
+        '11/11/2019 09:36:00 AM) are too. If they are day first, date_order="dmy".'
+    ) in result.notes
+
+
+def test_a_date_order_given_for_reports_wins(tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_text(US_CRM)
+    result = read_reports(path, date_order="dmy")
+    assert sorted(result.layer["report_id"]) == ["a1", "c3"]
+    assert result.rejected["reason"].iloc[0].endswith("or UK 25/11/2025 14:03).")
+    assert result.layer.set_index("report_id").loc["c3", "reported_at"] == pd.Timestamp(
+        "2019-07-10 21:38", tz="Europe/London"
+    )
+
+
+def test_the_reports_command_takes_a_date_order(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "requests.csv"
+    path.write_text(US_CRM)
+    said = CliRunner().invoke(main, ["reports", str(path)])
+    assert said.exit_code == 0, said.output
+    assert "If they are day first, --date-order dmy." in said.output
+    given = CliRunner().invoke(main, ["reports", str(path), "--date-order", "dmy"])
+    assert given.exit_code == 0, given.output
+    assert "read day first (UK order), as --date-order dmy says; 2 values like 03/19/2018" in (
+        given.output
+    )
+    assert "2 rejected: The date cannot be read" in given.output

@@ -49,12 +49,16 @@ def test_legacy_crs_geojson_gives_the_zones_layer(tmp_path):
     assert list(zones["status"]) == ["implemented", "proposed", "unknown"]
     assert zones.loc[0, "implemented_on"] == pd.Timestamp("2021-09-06")
     assert zones.loc[0, "implemented_text"] == "Zone 2, 6 Sep 2021"
-    assert list(zones["implemented_precision"]) == ["day", "season", "unknown"]
+    assert list(zones["implemented_precision"]) == ["day", "season", "day"]
     assert zones.loc[0, "tro_ref"] == "LCC/TRO/2021/117"
     assert zones.loc[0].geometry.area == pytest.approx(90_000)
     assert (result.rows_in, result.kept, result.n_rejected) == (3, 3, 0)
-    # the unreadable US-style date is not guessed, and the account says so
-    assert result.repaired.iloc[0]["value"] == "07/31/2016"
+    # the one numeric date can only be month first: read so, and said
+    assert zones.loc[2, "implemented_on"] == pd.Timestamp("2016-07-31")
+    assert any(
+        note.startswith("Dates in 'IMPL_DATE' read month first (US order): 1 value like 07/31")
+        for note in result.notes
+    )
     assert any(note.startswith("1 zone with no name in 'ZONE_NAME'") for note in result.notes)
     assert any(
         note.startswith("1 implementation date known only to the season") and "too vague" in note
@@ -94,19 +98,29 @@ def test_zipped_shapefile(tmp_path):
     assert read_zones(archive).layer["status"].tolist() == ["implemented", "proposed", "unknown"]
 
 
-def test_csv_with_wkt_needs_a_crs(tmp_path):
+def test_csv_with_wkt_in_national_grid_metres_is_read_as_such_and_said(tmp_path):
+    # as the assets' WKT is read: numbers that can only be National Grid metres are
     frame = council_zones()
     table = pd.DataFrame(frame.drop(columns="geometry"))
     table["WKT"] = frame.geometry.to_wkt()
     path = tmp_path / "zones.csv"
     table.to_csv(path, index=False)
-    with pytest.raises(MissingCRSError, match=r'zones\.csv.*crs="EPSG:27700"'):
-        read_zones(path)
-    assert len(read_zones(path, crs="EPSG:27700").layer) == 3
-    # or allowed to guess when the numbers can only be British National Grid
-    result = read_zones(path, assume_bng=True)
+    result = read_zones(path)
     assert result.layer.crs == "EPSG:27700"
-    assert "British National Grid" in result.repaired.iloc[0]["reason"]
+    assert result.layer.geometry.iloc[0].equals_exact(frame.geometry.iloc[0], 1e-6)
+    assert (
+        "Coordinates of 'WKT': WKT in National Grid metres, read as British National Grid "
+        "(EPSG:27700): they lie in its range and no CRS was given. If they are in another "
+        "CRS, name it with crs=."
+    ) in result.notes
+    # a CRS named wins, and nothing is said
+    named = read_zones(path, crs="EPSG:27700")
+    assert not any(n.startswith("Coordinates of") for n in named.notes)
+    # numbers that are neither degrees nor National Grid metres still need a CRS
+    table["WKT"] = frame.to_crs("EPSG:3857").geometry.to_wkt()
+    table.to_csv(path, index=False)
+    with pytest.raises(MissingCRSError, match=r"zones\.csv.*crs=.*EPSG:4326"):
+        read_zones(path)
 
 
 def test_geojson_in_metres_without_the_legacy_crs_member(tmp_path):
@@ -620,7 +634,7 @@ def test_a_file_geodatabase_folder_or_zipped(tmp_path):
         read_zones(gdb)
     zones = read_zones(gdb, layer="Zones20mph").layer
     assert zones["name"].tolist()[:2] == ["Church Fields", "Mill Lane"]
-    assert zones["implemented_precision"].tolist() == ["day", "season", "unknown"]
+    assert zones["implemented_precision"].tolist() == ["day", "season", "day"]
     archive = tmp_path / "council.gdb.zip"
     with zipfile.ZipFile(archive, "w") as zf:
         for part in gdb.iterdir():
@@ -659,6 +673,24 @@ def test_zones_outside_great_britain_are_warned_about(tmp_path):
         "outside Great Britain" in n
         for n in read_zones(legacy_geojson(tmp_path / "z.geojson", council_zones())).notes
     )
+
+
+def test_zones_in_the_isle_of_man_get_a_note_of_their_own(tmp_path):
+    douglas = gpd.GeoDataFrame(
+        {"name": ["Douglas Promenade"]},
+        geometry=[shapely.box(-4.495, 54.145, -4.485, 54.155)],  # 54.15 N, 4.49 W
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "douglas.geojson"
+    douglas.to_file(path)
+    result = read_zones(path)
+    assert len(result.layer) == 1 and result.layer.crs == "EPSG:27700"  # kept, in the grid
+    note = next(n for n in result.notes if "Isle of Man" in n)
+    assert note.startswith(
+        "The zones lie in the Isle of Man (around 54.15° N, 4.49° W), which is not in the UK: "
+        "its speed limits and defaults differ"
+    )
+    assert "EPSG:326" not in note  # the National Grid covers it
 
 
 def test_a_zones_layer_the_toolkit_wrote_keeps_its_ids_when_read_back(tmp_path):
@@ -868,3 +900,133 @@ def test_a_zone_known_to_the_quarter(tmp_path):
     assert any(
         n.startswith("2 implementation dates known only to the quarter") for n in result.notes
     )
+
+
+def _dated_zones(tmp_path, dates):
+    frame = gpd.GeoDataFrame(
+        {"Scheme": [f"Zone {chr(65 + i)}" for i in range(len(dates))], "Date": dates},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(len(dates))],
+        crs="EPSG:27700",
+    )
+    path = tmp_path / "zones.gpkg"
+    frame.to_file(path)
+    return path
+
+
+def test_zones_whose_dates_can_only_be_month_first_are_read_month_first(tmp_path):
+    # as a US-set GIS exports them: the ambiguous 03/01/2016 is 1 March, not 3 January
+    path = _dated_zones(tmp_path, ["08/16/2017", "03/01/2016", "11/20/2015", "01/08/2018"])
+    result = read_zones(path)
+    assert result.layer["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-08-16",
+        "2016-03-01",
+        "2015-11-20",
+        "2018-01-08",
+    ]
+    assert result.repaired.empty
+    assert (
+        "Dates in 'Date' read month first (US order): 2 values like 08/16/2017 can only be "
+        "month first, so the 2 values that could be either (like 03/01/2016) are too. If they "
+        'are day first, date_order="dmy".'
+    ) in result.notes
+
+
+def test_zones_with_day_first_and_month_first_dates_are_read_day_first_and_said(tmp_path):
+    path = _dated_zones(tmp_path, ["16/08/2017", "08/16/2017", "03/01/2016"])
+    result = read_zones(path)
+    assert result.layer["implemented_on"].dt.strftime("%Y-%m-%d").tolist()[::2] == [
+        "2017-08-16",
+        "2016-01-03",
+    ]
+    assert pd.isna(result.layer["implemented_on"].iloc[1])
+    assert result.repaired["reason"].tolist() == [
+        "The date could not be read as a UK (day-first) date; implemented_on is left empty."
+    ]
+    assert any(n.startswith("Dates in 'Date' are mixed:") for n in result.notes)
+
+
+def test_zones_whose_dates_could_be_either_are_read_day_first_and_it_is_said(tmp_path):
+    path = _dated_zones(tmp_path, ["03/01/2016", "05/06/2019"])
+    result = read_zones(path)
+    assert result.layer["implemented_on"].iloc[0] == pd.Timestamp("2016-01-03")
+    said = [n for n in result.notes if n.startswith("Dates in 'Date' could be day or month")]
+    assert len(said) == 1 and 'date_order="mdy"' in said[0]
+
+
+def test_the_date_order_given_wins(tmp_path):
+    path = _dated_zones(tmp_path, ["03/01/2016", "05/06/2019", "16/08/2017"])
+    result = read_zones(path, date_order="mdy")
+    assert result.layer["implemented_on"].iloc[:2].dt.strftime("%Y-%m-%d").tolist() == [
+        "2016-03-01",
+        "2019-05-06",
+    ]
+    assert result.repaired["reason"].tolist() == [
+        "The date could not be read as a US (month-first) date; implemented_on is left empty."
+    ]
+
+
+def test_the_zones_command_takes_a_date_order(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = _dated_zones(tmp_path, ["03/01/2016", "05/06/2019"])
+    said = CliRunner().invoke(main, ["zones", str(path)])
+    assert said.exit_code == 0, said.output
+    assert "If they are month first (US order), --date-order mdy." in said.output
+    given = CliRunner().invoke(main, ["zones", str(path), "--date-order", "mdy"])
+    assert given.exit_code == 0, given.output
+    assert "as --date-order mdy says" in given.output
+
+
+def test_zones_are_named_from_the_titles_of_their_plans(tmp_path):
+    # no column is headed as a name; each zone gives the council plan it was drawn from
+    plans = [
+        "20mph speed limit plans for Gleadless Valley.pdf",
+        "20mph speed limit plans for Gleadless Valley.pdf",
+        "20mph speed limit plans for Darnall.pdf",
+        "20mph speed limit plans for Firth Park.pdf",
+        "Proposed extensions to Greystones and Whirlow 20mph area.pdf",
+        None,
+    ]
+    frame = gpd.GeoDataFrame(
+        {"Source": plans, "Status": ["unconfirmed"] * 6},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(6)],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "plans.geojson", frame))
+    assert result.layer["name"].tolist() == [
+        "Gleadless Valley",
+        "Gleadless Valley",
+        "Darnall",
+        "Firth Park",
+        "Proposed extensions to Greystones and Whirlow 20mph area",
+        "Unnamed zone (row 6)",
+    ]
+    assert result.layer["zone_id"].tolist()[:2] == ["gleadless-valley", "gleadless-valley-2"]
+    assert result.columns["name"]["how"] == (
+        "titles of the zones' plans, without '20mph speed limit plans for' and 'the file "
+        'extension\': 4 names for 6 zones; fields={"name": "COLUMN"} names another'
+    )
+
+
+def test_a_column_naming_many_zones_alike_is_no_title(tmp_path):
+    # a ward for every few zones names none of them
+    frame = gpd.GeoDataFrame(
+        {"Ward": ["Ward of Chorley East"] * 4 + ["Ward of Chorley West"] * 4},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(8)],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "wards.geojson", frame))
+    assert result.layer["name"].str.startswith("Unnamed zone").all()
+    assert result.columns["name"]["column"] is None
+
+
+def test_names_sharing_a_word_are_kept_whole(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"Area": ["Zone North", "Zone South", "Zone East"]},
+        geometry=three_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    assert result.layer["name"].tolist() == ["Zone North", "Zone South", "Zone East"]

@@ -827,3 +827,33 @@ def test_a_build_evaluates_several_categories_and_its_maps_open_on_the_first(pro
     adjusted = table["adjustment"].dropna()  # the zones evaluated, tested together
     assert len(adjusted) >= 2 and adjusted.str.contains("2 categories").all()
     assert (project / "out" / "maps" / "cowslip.html").is_file()
+
+
+def test_a_date_order_in_the_project_file_reaches_the_readers(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    config = folder / "healthy-streets.toml"
+    config.write_text(
+        '[zones]\nfile = "zones.geojson"\ndate_order = "MDY"\n[streets]\nosm_file = "area.osm"\n'
+        '[[reports]]\nfile = "crm.csv"\ndate_order = "mdy"\n'
+        '[[reports]]\nfile = "fms.csv"\nformat = "csv"\n[reports.fields]\ncreated = "Logged"\n'
+    )
+    inputs = load_project(config).inputs
+    assert inputs.zones.options == {"date_order": "mdy"}
+    assert [r.options for r in inputs.reports] == [
+        {"date_order": "mdy"},
+        {"columns": {"created": "Logged"}},
+    ]
+    config.write_text(
+        '[zones]\nfile = "zones.geojson"\ndate_order = "us"\n[streets]\nosm_file = "area.osm"\n'
+    )
+    with pytest.raises(ProjectFileError, match=r"\[zones\] date_order = 'us' should be one of"):
+        load_project(config)
+
+
+def test_the_date_order_of_inputs_reaches_the_zones_and_the_reports():
+    from healthy_streets.model.build import Inputs
+
+    inputs = Inputs("zones.gpkg", osm="area.osm", reports=["crm.csv"], date_order="mdy")
+    assert inputs.zones.options == {"date_order": "mdy"}
+    assert inputs.reports[0].options == {"date_order": "mdy"}

@@ -62,10 +62,28 @@ def test_sheffield_dates_are_read_and_unconfirmed_stays_unknown(shared_data, nam
     note = guesses(result)
     assert "date <- 'DateBuilt' (header)" in note
     assert "status <- 'Status' (header)" in note
-    # sccId holds three codes in 57 rows: not taken for names, and the summary says why
-    assert "no column for name ('sccId' looked like it but is filled in only 3 of 57 rows" in note
-    # no zone has a name: each is called after its row, never like a council's "Zone 3"
-    assert zones["name"].tolist() == [f"Unnamed zone (row {n})" for n in range(1, 58)]
+    # no column is headed as a name, but 'Source' names each zone's plan: the names are
+    # its titles without the words they share and the .pdf (sccId, three codes in 57 rows,
+    # is not taken)
+    assert (
+        "name <- 'Source' (titles of the zones' plans, without '20mph speed limit plans for' "
+        "and 'the file extension': 26 names for 57 zones; "
+        'fields={"name": "COLUMN"} names another)'
+    ) in note
+    assert zones["name"].iloc[[0, 5, 25, 35]].tolist() == [
+        "Gleadless Valley",
+        "Charnock",
+        "Proposed extensions to Greystones and Whirlow 20mph area",
+        "Heeley and Meersbrook",
+    ]
+    assert zones["name"].nunique() == 26 and not zones["name"].str.startswith("Unnamed").any()
+    # polygons of one plan share its name; each has its own id
+    assert zones["zone_id"].iloc[:4].tolist() == [
+        "gleadless-valley",
+        "gleadless-valley-2",
+        "gleadless-valley-3",
+        "gleadless-valley-4",
+    ]
     dated = zones[zones["implemented_text"].notna()]
     assert len(dated) == 41
     assert dated["implemented_precision"].value_counts().to_dict() == {
@@ -80,8 +98,8 @@ def test_sheffield_dates_are_read_and_unconfirmed_stays_unknown(shared_data, nam
     assert (zones.loc[zones["status_text"] == "unconfirmed", "status"] == "unknown").sum() == 41
     assert (zones["status"] == "unknown").all()
     assert (
-        "16 zones with no status take it from the implementation date: 16 unknown (no date)"
-        in (result.notes)[2]
+        "16 zones with no status take it from the implementation date: 16 unknown (no date)."
+        in result.notes
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from healthy_streets.cli.options import InputFile
+from healthy_streets.cli.options import InputFile, date_order_opt
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -29,8 +29,8 @@ zones_layer_opt = click.option(
 
 
 def inputs_options(func: F) -> F:
-    """Add --sample, --zones, --zones-layer, --osm-file, --assets, --reports, --crs and
-    --buffer."""
+    """Add --sample, --zones, --zones-layer, --osm-file, --assets, --reports, --crs,
+    --date-order and --buffer."""
     options = [
         click.option(
             "--sample", is_flag=True, default=False, help="Use the bundled sample neighbourhood."
@@ -70,6 +70,7 @@ def inputs_options(func: F) -> F:
             metavar="CRS",
             help="The zones file's CRS when it declares none.",
         ),
+        date_order_opt,
         click.option(
             "--buffer",
             "buffer_m",
@@ -111,6 +112,7 @@ def inputs_from(options: dict[str, Any]) -> Any:
         reports=list(options["report_files"]),
         zones_crs=options["zones_crs"],
         zones_layer=options.get("zones_layer"),
+        date_order=options.get("date_order"),
         buffer_m=options["buffer_m"],
     )
 

@@ -57,6 +57,14 @@ layer_opt = click.option(
     "Geodatabase, a zip of shapefiles).",
 )
 
+date_order_opt = click.option(
+    "--date-order",
+    type=click.Choice(["dmy", "mdy"]),
+    default=None,
+    help="How numeric dates such as 03/01/2016 are read: dmy day first (UK), mdy month first "
+    "(US) [default: decided from each date column's values, and said].",
+)
+
 gpkg_output_opt = click.option(
     "--output",
     "-o",

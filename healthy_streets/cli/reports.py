@@ -6,7 +6,13 @@ import click
 
 from healthy_streets.cli._inputs import check_store_output, store_output
 from healthy_streets.cli._report import print_imports, say
-from healthy_streets.cli.options import gpkg_output_opt, overwrite_opt, pairs_opt, synonyms_opt
+from healthy_streets.cli.options import (
+    date_order_opt,
+    gpkg_output_opt,
+    overwrite_opt,
+    pairs_opt,
+    synonyms_opt,
+)
 from healthy_streets.model.vocabulary import REPORT_FORMATS, TIERS, words
 
 
@@ -104,6 +110,7 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     help="The sheet to read, when the reports are an Excel workbook of several sheets.",
 )
 @synonyms_opt
+@date_order_opt
 @gpkg_output_opt
 @overwrite_opt
 def command(
@@ -119,6 +126,7 @@ def command(
     tiers: dict[str, str],
     layer: str | None,
     synonyms: dict[str, str],
+    date_order: str | None,
     output: str | None,
     overwrite: bool,
 ) -> None:
@@ -148,6 +156,7 @@ def command(
           --jurisdiction-id fixmystreet.com --since 2025-01-01
       healthy-streets reports open311_requests.json
       healthy-streets reports environmental_requests.csv
+      healthy-streets reports us_crm_export.csv --date-order mdy
       healthy-streets reports crm_export.csv --format csv --field report_id=CaseRef \\
           --field category=EnquiryType --field created=LoggedOn --field easting=X \\
           --field northing=Y
@@ -164,8 +173,10 @@ def command(
     if open311_url is not None:  # live Open311 (healthy_streets/io/open311.py)
         from healthy_streets.io.open311 import endpoint_folder, reports_from_open311_server
 
-        if fmt or fields or layer:
-            raise click.UsageError("--format, --field and --layer are for files, not --open311.")
+        if fmt or fields or layer or date_order:
+            raise click.UsageError(
+                "--format, --field, --layer and --date-order are for files, not --open311."
+            )
         result = reports_from_open311_server(
             open311_url,
             cache_folder=endpoint_folder(cache_dir, open311_url, jurisdiction_id=jurisdiction_id),
@@ -180,10 +191,22 @@ def command(
         from healthy_streets.io.reports import reports_from_csv
 
         result = reports_from_csv(
-            str(file), columns=fields, layer=layer, taxonomy=taxonomy, tiers=tiers
+            str(file),
+            columns=fields,
+            layer=layer,
+            taxonomy=taxonomy,
+            tiers=tiers,
+            date_order=date_order,
         )
     else:
-        result = read_reports(str(file), format=fmt, layer=layer, taxonomy=taxonomy, tiers=tiers)
+        result = read_reports(
+            str(file),
+            format=fmt,
+            layer=layer,
+            taxonomy=taxonomy,
+            tiers=tiers,
+            date_order=date_order,
+        )
     print_imports([result])
     if len(result.layer):
         table = result.layer.groupby(["category", "status"]).size().unstack(fill_value=0)

@@ -9,6 +9,7 @@ from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
     InputFile,
     crs_opt,
+    date_order_opt,
     gpkg_output_opt,
     layer_opt,
     overwrite_opt,
@@ -38,6 +39,7 @@ from healthy_streets.cli.options import (
     default=None,
     help="For speed-limit lines: build a zone per value of FIELD from the 20 mph lines.",
 )
+@date_order_opt
 @gpkg_output_opt
 @overwrite_opt
 def command(
@@ -47,6 +49,7 @@ def command(
     fields: dict[str, str],
     assume_bng: bool,
     group_by: str | None,
+    date_order: str | None,
     output: str | None,
     overwrite: bool,
 ) -> None:
@@ -68,6 +71,7 @@ def command(
       healthy-streets zones council_zones.csv --crs EPSG:27700 --output project.gpkg
       healthy-streets zones zones.gpkg --layer zones_2024 --field name=SCHEME
       healthy-streets zones council.gdb --layer Zones20mph
+      healthy-streets zones us_export.gpkg --date-order mdy
       healthy-streets zones speed_limits.shp --group-by ZONE_NAME --output project.gpkg
     """
     import pandas as pd
@@ -76,7 +80,14 @@ def command(
     from healthy_streets.io.zones import LinesNotZonesError, read_speed_limit_lines, read_zones
 
     try:
-        result = read_zones(file, fields=fields, crs=crs, layer=layer, assume_bng=assume_bng)
+        result = read_zones(
+            file,
+            fields=fields,
+            crs=crs,
+            layer=layer,
+            assume_bng=assume_bng,
+            date_order=date_order,
+        )
         layers = {"zones": result.layer}
     except LinesNotZonesError:
         line_fields = dict(fields)

@@ -891,6 +891,35 @@ def looks_like_bng(bounds: Sequence[float] | np.ndarray) -> bool:
     return in_bng and (abs(maxx) > 1000 or abs(maxy) > 1000)
 
 
+#: Longitude/latitude of the whole world.
+_WORLD_DEGREES = (-180.0, -90.0, 180.0, 90.0)
+
+
+def crs_of_wkt_numbers(geometries: gpd.GeoSeries) -> tuple[str | None, str]:
+    """The CRS of shapes read from WKT text a file names no CRS for (a CSV's WKT column),
+    from their numbers: longitude and latitude in degrees are EPSG:4326, metres in the
+    National Grid's range EPSG:27700; ``(None, "")`` for anything else (no CRS is guessed).
+    The text says why, for the import's notes.
+
+    >>> import shapely
+    >>> crs_of_wkt_numbers(gpd.GeoSeries([shapely.Point(358000, 417000)]))[0]
+    'EPSG:27700'
+    """
+    present = geometries[~(geometries.isna() | geometries.is_empty)]
+    if not len(present):
+        return None, ""
+    west, south, east, north = present.total_bounds
+    world = _WORLD_DEGREES
+    if world[0] <= west and east <= world[2] and world[1] <= south and north <= world[3]:
+        return "EPSG:4326", "WKT in longitude/latitude degrees, read as EPSG:4326"
+    if looks_like_bng(present.total_bounds):
+        return "EPSG:27700", (
+            "WKT in National Grid metres, read as British National Grid (EPSG:27700): they "
+            "lie in its range and no CRS was given"
+        )
+    return None, ""
+
+
 def to_working_crs(
     frame: gpd.GeoDataFrame,
     path: Path,

@@ -9,7 +9,9 @@ describes the roles it needs (:class:`Role`: header synonyms and a test of the v
 2. a column whose header is a synonym of the role, in any case and punctuation, or a
    synonym cut short as Shapefiles cut field names to 10 characters (``Implementa``,
    ``Implemen_1``), unless its values plainly contradict the role (a "date" column with no
-   dates in it);
+   dates in it); for a role that allows it (:attr:`Role.within`), then a header holding a
+   synonym among other words ("Opening hours (If not 24 hour)", "Access notes") whose
+   values fit;
 3. a column already chosen that holds two roles at once ("Zone 4, 16 Aug 2017": a name and
    a date) gives the other role too, split: when most of its values hold both and its header
    (or the user) named it for one of them, else when nearly all do; a column the user names
@@ -35,7 +37,7 @@ import pandas as pd
 
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
-from healthy_streets.model.dates import parse_council_date
+from healthy_streets.model.dates import numeric_date_order, parse_council_date
 from healthy_streets.model.privacy import is_personal_column
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "find_roles",
     "fold_header",
     "folded_text",
+    "header_holds",
     "header_matches",
     "looks_like_date",
     "looks_like_name",
@@ -115,6 +118,20 @@ def header_matches(header: str, synonym: str) -> str | None:
     return None
 
 
+def header_holds(header: str, synonym: str) -> bool:
+    """Whether ``header`` holds the words of ``synonym`` one after another, among others.
+
+    >>> header_holds("Opening hours (If not 24 hour)", "opening_hours")
+    True
+    >>> header_holds("Access notes", "notes"), header_holds("Accessible", "access")
+    (True, False)
+    """
+    words = re.findall(r"[a-z0-9]+", str(header).lower())
+    wanted = re.findall(r"[a-z0-9]+", synonym.lower())
+    size = len(wanted)
+    return bool(wanted) and any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
+
+
 @dataclass(frozen=True)
 class Role:
     """A role a column can play in an import.
@@ -150,6 +167,9 @@ class Role:
         A looser test of one value, for a column whose header already names the role (an
         Excel day number is a date in a column headed ``GO_LIVE``, a number elsewhere);
         ``None`` to use ``content``.
+    within
+        A header holding a synonym among other words ("Access notes") plays the role too,
+        when no header is a synonym and most of its values pass the looser test.
     """
 
     name: str
@@ -162,6 +182,7 @@ class Role:
     split: Callable[[str], str | None] | None = None
     what_split: str = ""
     content_by_header: Callable[[str], bool] | None = None
+    within: bool = False
 
     def part(self, value: object) -> object:
         """This role's part of a value of a column that holds two roles: the part
@@ -515,6 +536,27 @@ def _by_header(
                     continue
                 why = "header" if how == "exact" else "header, cut to 10 characters"
                 return Guess(role.name, column, why, share)
+    return _by_words_of_header(role, columns, used, values) if role.within else None
+
+
+#: The share of a column's values that must fit a role for a header that only holds a
+#: synonym among other words to give it the role.
+WITHIN_SHARE = 0.5
+
+
+def _by_words_of_header(
+    role: Role, columns: list[str], used: set[str], values: Mapping[str, list[str]]
+) -> Guess | None:
+    """The first column (by synonym) whose header holds a synonym among other words and
+    whose values mostly fit the role ("Level access Y/N" holds "access" but is a flag)."""
+    for synonym in role.headers:
+        for column in columns:
+            if column in used or not values[column] or not header_holds(column, synonym):
+                continue
+            share = _passing(role, values[column], by_header=True)
+            if share is None or share >= WITHIN_SHARE:
+                words = " ".join(re.findall(r"[a-z0-9]+", synonym.lower()))
+                return Guess(role.name, column, f"its header holds {words!r}", share)
     return None
 
 
@@ -641,12 +683,14 @@ _NOT_A_NAME = re.compile(r"^(https?://|www\.)|@|^[\d\s.,:/-]+$", re.IGNORECASE)
 
 
 def looks_like_date(value: str) -> bool:
-    """A date as councils write them ("31 Jul 2016", "2016-07-31", "Autumn 2015?").
+    """A date as councils write them ("31 Jul 2016", "2016-07-31", "Autumn 2015?"), day
+    first or month first ("07/31/2016": which order a column is read in is decided for the
+    whole column, by :func:`~healthy_streets.model.dates.column_date_order`).
 
-    >>> looks_like_date("31/07/2016"), looks_like_date("Church Fields")
-    (True, False)
+    >>> looks_like_date("31/07/2016"), looks_like_date("07/31/2016"), looks_like_date("Church")
+    (True, True, False)
     """
-    return parse_council_date(value).precision != "unknown"
+    return parse_council_date(value).precision != "unknown" or (numeric_date_order(value) == "mdy")
 
 
 def looks_like_name(value: str) -> bool:

@@ -56,7 +56,7 @@ from healthy_streets.io._columns import (
 from healthy_streets.io._common import (
     blank_cells,
     check_input,
-    looks_like_bng,
+    crs_of_wkt_numbers,
     note_reading,
     read_table,
     refuse_non_data,
@@ -64,7 +64,6 @@ from healthy_streets.io._common import (
     to_working_crs,
 )
 from healthy_streets.io._coords import (
-    WORLD_LONLAT,
     PostcodeLookup,
     coordinate_guesses,
     find_coordinate_columns,
@@ -166,9 +165,34 @@ ASSET_FIELDS: dict[str, tuple[str, ...]] = {
         "remarks",
         "info",
         "information",
+        "additional_information",
         "opening_hours",
+        "access_notes",
+        "directions",
+        "access",
     ),
 }
+
+#: Texts that say yes or no (a flag column's values), never a note.
+_FLAGS = frozenset({"y", "n", "yes", "no", "true", "false", "t", "f", "0", "1", "x"})
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
+
+
+def _looks_like_note_text(value: str) -> bool:
+    """Text with words in it, not a yes/no flag or a number ("Level access Y/N": "Y" is no
+    note; "N but lift available" is)."""
+    text = value.strip()
+    return text.casefold() not in _FLAGS and len(re.findall(r"[^\W\d_]", text)) >= 3
+
+
+def _looks_like_free_text(value: str) -> bool:
+    """Free text, as a note is written: four words or more (of letters), 25 characters or
+    more, and not an address (with a postcode), a link or an email alone."""
+    text = value.strip()
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    if len(text) < 25 or len(words) < 4 or _POSTCODE.search(text):
+        return False
+    return _looks_like_note_text(text) and not re.fullmatch(r"\S+(@|://)\S+", text)
 
 
 def _looks_like_asset_name(value: str) -> bool:
@@ -187,7 +211,16 @@ _NAME = Role(
     distinct=True,
 )
 _CATEGORY = Role("category", ASSET_FIELDS["category"])  # values judged by the taxonomy
-_NOTES = Role("notes", ASSET_FIELDS["notes"])
+_NOTES = Role(
+    "notes",
+    ASSET_FIELDS["notes"],
+    _looks_like_free_text,
+    share=0.6,
+    what="are free text (several words)",
+    contradicts_below=0.3,
+    content_by_header=_looks_like_note_text,
+    within=True,
+)
 #: The roles an asset file's columns play, in order of precedence.
 ASSET_ROLES = (_NAME, _CATEGORY, _NOTES)
 
@@ -450,18 +483,8 @@ def _wkt_crs(table: pd.DataFrame, frame: gpd.GeoDataFrame) -> tuple[str | None, 
     latitude in degrees (anywhere: places outside Britain are then said and rejected when
     the project is in Britain) are EPSG:4326, metres on the National Grid EPSG:27700."""
     column = str(frame.attrs.get("geometry_field", "geometry"))
-    present = frame.geometry[~(frame.geometry.isna() | frame.geometry.is_empty)]
-    if not len(present):
-        return None, None
-    west, south, east, north = present.total_bounds
-    world = WORLD_LONLAT
-    if world[0] <= west and east <= world[2] and world[1] <= south and north <= world[3]:
-        how = "WKT in longitude/latitude degrees, read as EPSG:4326"
-        return "EPSG:4326", Guess("geometry", column, how)
-    if looks_like_bng(present.total_bounds):
-        how = "WKT in National Grid metres, read as EPSG:27700"
-        return "EPSG:27700", Guess("geometry", column, how)
-    return None, None
+    crs, how = crs_of_wkt_numbers(frame.geometry)
+    return crs, (Guess("geometry", column, how) if crs else None)
 
 
 #: Metres apart beyond which a WKT point and the row's own coordinates disagree.

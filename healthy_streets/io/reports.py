@@ -56,6 +56,7 @@ from healthy_streets.io._json_text import mend_text, repair_sentence
 from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
 from healthy_streets.io.assets import read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.dates import column_date_order
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
     is_person_column,
@@ -280,6 +281,17 @@ _UK_FORMATS = (
     "%Y/%m/%d %H:%M",
     "%Y/%m/%d",
 )
+#: The same formats month first (US order: "03/19/2018 11:56:00 AM"), for a column whose
+#: dates are read month first.
+_US_FORMATS = tuple(
+    re.sub(r"%d([/.-])%m", r"%m\1%d", fmt) for fmt in _UK_FORMATS if re.search(r"%d[/.-]%m", fmt)
+)
+#: The formats tried in each order: the numeric ones, then those with a month name or the
+#: year first (read the same either way).
+_FORMATS = {
+    "dmy": _UK_FORMATS,
+    "mdy": _US_FORMATS + tuple(f for f in _UK_FORMATS if not re.search(r"%d[/.-]%m", f)),
+}
 
 
 class ReportOptions(TypedDict, total=False):
@@ -296,12 +308,17 @@ class ReportOptions(TypedDict, total=False):
         Category key -> ``county`` or ``district``, overriding :data:`RESPONSIBLE_TIER`.
     working_crs
         The CRS of the layer (default :data:`settings.working_crs`).
+    date_order
+        How numeric dates are read: ``"dmy"`` day first (UK), ``"mdy"`` month first (US).
+        ``None`` decides for each date column from its values (month first when some can
+        only be month first, "03/19/2018", and none only day first), said in the notes.
     """
 
     area: shapely.Geometry | None
     taxonomy: Taxonomy | None
     tiers: Mapping[str, str] | None
     working_crs: str | None
+    date_order: str | None
 
 
 def status_from_text(text: object) -> str | None:
@@ -321,9 +338,10 @@ def status_from_text(text: object) -> str | None:
     return None
 
 
-def parse_report_dates(values: pd.Series) -> pd.Series:
+def parse_report_dates(values: pd.Series, *, date_order: str = "dmy") -> pd.Series:
     """Dates as ISO 8601 or UK day-first text ("19/03/2018", "31-Jul-2016", "31 July 2016"),
-    with or without a time, in Europe/London.
+    with or without a time, in Europe/London; numeric dates month first with
+    ``date_order="mdy"`` ("03/19/2018", US order).
 
     Text without an offset is London local time (at the autumn change, the repeated hour
     is read as GMT); text with an offset (``+01:00``, ``Z``, or ``UTC`` written after it:
@@ -348,7 +366,7 @@ def parse_report_dates(values: pd.Series) -> pd.Series:
     if naive.any():
         out[naive] = _localise(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
     rest = present & ~iso
-    for fmt in _UK_FORMATS:
+    for fmt in _FORMATS[date_order]:
         if not rest.any():
             break
         parsed = pd.to_datetime(text[rest], format=fmt, errors="coerce")
@@ -371,17 +389,19 @@ def _to_ms(parsed: pd.Series) -> pd.Series:
 
 
 def looks_like_report_date(value: str) -> bool:
-    """A date as :func:`parse_report_dates` reads it.
+    """A date as :func:`parse_report_dates` reads it, day first or month first.
 
     >>> looks_like_report_date("19/03/2018 11:56:00 AM"), looks_like_report_date("Noise")
     (True, False)
+    >>> looks_like_report_date("03/19/2018 11:56:00 AM")
+    True
     """
     text = value.strip()
     if not _DATE_SHAPE.match(text):  # most values of most columns: quickly not dates
         return False
     if _ISO_LIKE.match(text):
         return bool(parse_report_dates(pd.Series([text])).notna().iloc[0])
-    for fmt in _UK_FORMATS:
+    for fmt in (*_UK_FORMATS, *_US_FORMATS):
         try:
             dt.datetime.strptime(text, fmt)
         except ValueError:
@@ -922,6 +942,7 @@ def _reports_from_table(
     taxonomy: Taxonomy | None = None,
     tiers: Mapping[str, str] | None = None,
     working_crs: str | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     working = working_crs or settings.working_crs
     taxonomy = taxonomy or report_taxonomy()
@@ -991,18 +1012,25 @@ def _reports_from_table(
                 value=ids[row],
             )
 
-    reported_at = parse_report_dates(column("confirmed"))
+    orders = {
+        role: _date_order(column(role), roles[role], date_order, book)
+        for role in ("confirmed", "created", "fixed")
+    }
+    reported_at = parse_report_dates(column("confirmed"), date_order=orders["confirmed"])
     unconfirmed = reported_at.isna()
     if unconfirmed.any():  # the date created where no date confirmed reads
-        reported_at = reported_at.fillna(parse_report_dates(column("created")[unconfirmed]))
+        created = column("created")[unconfirmed]
+        reported_at = reported_at.fillna(parse_report_dates(created, date_order=orders["created"]))
     undated = reported_at.isna() & ~duplicate
     raw_confirmed = column("confirmed")
     for row in table.index[undated]:
         use_confirmed = roles["confirmed"] is not None and pd.notna(raw_confirmed[row])
         date_field = roles["confirmed"] if use_confirmed else roles["created"]
+        us = orders["confirmed" if use_confirmed else "created"] == "mdy"
         book.reject(
             row,
-            "The date cannot be read (expected ISO 2025-11-25 14:03 or UK 25/11/2025 14:03).",
+            "The date cannot be read (expected ISO 2025-11-25 14:03 or "
+            + ("US 11/25/2025 14:03)." if us else "UK 25/11/2025 14:03)."),
             field=str(date_field),
             value=table.at[row, date_field] if date_field else "",
         )
@@ -1043,7 +1071,7 @@ def _reports_from_table(
             "status": status.take(at),
             "status_text": redact_series(status_text.take(at)),
             "reported_at": reported_at.take(at),
-            "fixed_at": parse_report_dates(column("fixed").take(at)),
+            "fixed_at": parse_report_dates(column("fixed").take(at), date_order=orders["fixed"]),
             "title": cut_names(redact_series(column("title").take(at))),  # emails first
             "detail": cut_names(redact_series(column("detail").take(at))),
             "source": path.name,
@@ -1056,6 +1084,18 @@ def _reports_from_table(
     )
     note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in)
+
+
+def _date_order(values: pd.Series, column: str | None, given: str | None, book: AccountBook) -> str:
+    """The order ``column``'s numeric dates are read in: ``given``, else decided from its
+    values (:func:`~healthy_streets.model.dates.column_date_order`), said in the notes."""
+    if column is None or (given is None and all_match(values.dropna(), _PLAIN_ISO)):
+        return given or "dmy"  # no column, or ISO dates only (the common export): no order
+    order = column_date_order(values, given=given)
+    said = order.note(column, lambda o: option("date_order", o))
+    if said:
+        book.note(said)
+    return order.order
 
 
 def _missing_role(

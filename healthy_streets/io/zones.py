@@ -23,8 +23,14 @@ import shapely
 
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import check_input, note_reading, to_working_crs
+from healthy_streets.io._common import (
+    check_input,
+    crs_of_wkt_numbers,
+    note_reading,
+    to_working_crs,
+)
 from healthy_streets.io._roles import (
+    Guess,
     Role,
     Roles,
     blank_missing,
@@ -34,11 +40,17 @@ from healthy_streets.io._roles import (
     looks_like_plain_date,
     name_before_date,
 )
-from healthy_streets.io._spatial import drop_unusable_geometries, first_reason, read_spatial
+from healthy_streets.io._spatial import (
+    CSV_WKT,
+    drop_unusable_geometries,
+    first_reason,
+    read_spatial,
+)
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import (
     EXCEL_SERIAL_DATES,
     CouncilDate,
+    column_date_order,
     excel_serial_date,
     parse_council_date,
 )
@@ -327,6 +339,7 @@ def read_zones(
     fields: Mapping[str, str] | None = None,
     assume_bng: bool = False,
     working_crs: str | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Read council 20mph zone polygons into the ``zones`` layer.
 
@@ -356,6 +369,11 @@ def read_zones(
         that.
     working_crs
         The CRS of the layer returned (default :data:`settings.working_crs`).
+    date_order
+        How numeric dates are read: ``"dmy"`` day first (UK), ``"mdy"`` month first (US).
+        ``None`` decides from the date column's values: month first when some can only be
+        month first ("08/16/2017") and none only day first, else day first (said in the
+        notes when it was a guess).
 
     Returns
     -------
@@ -405,7 +423,7 @@ def read_zones(
         frame, path = path.copy(), Path(IN_MEMORY)
     else:
         path = check_input(path)
-        frame, _ = read_spatial(path, layer=layer)
+        frame, fmt = read_spatial(path, layer=layer)
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:
@@ -416,6 +434,14 @@ def read_zones(
         )
     read = frame
     frame = _usable_polygons(frame, book, path)
+    if crs is None and frame.crs is None and fmt is CSV_WKT:  # as the assets' WKT is read
+        crs, how = crs_of_wkt_numbers(frame.geometry)
+        if crs is not None:
+            column = frame.attrs.get("geometry_field", "WKT")
+            book.note(
+                f"Coordinates of {column!r}: {how}. If they are in another CRS, name it "
+                f"with {option('crs')}."
+            )
     frame, note = to_working_crs(
         frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
@@ -426,8 +452,11 @@ def read_zones(
         book.note(warning)
     frame = blank_missing(frame)
     roles = find_roles(path, frame, ZONE_ROLES, fields)
+    titles = None if roles.guesses["name"].named else _names_in_titles(frame, roles)
+    if titles is not None:
+        roles.guesses["name"] = titles.guess
     book.record_columns(roles.as_record(), roles.describe())
-    zones = _attributes(frame, roles, book, path.name)
+    zones = _attributes(frame, roles, book, path.name, date_order, titles)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
 
@@ -507,16 +536,22 @@ def _role(name: str) -> Role:
 
 
 def _attributes(
-    frame: gpd.GeoDataFrame, roles: Roles, book: AccountBook, source: str
+    frame: gpd.GeoDataFrame,
+    roles: Roles,
+    book: AccountBook,
+    source: str,
+    date_order: str | None = None,
+    titles: _Titles | None = None,
 ) -> gpd.GeoDataFrame:
     def column(role: str) -> pd.Series:
-        return roles.column_values(frame, _role(role))
+        values = roles.column_values(frame, _role(role))
+        return values.map(titles.name) if role == "name" and titles is not None else values
 
     names = _names(frame, roles, column, book)
     ids = _own_zone_ids(frame, book) or _zone_ids(
         names, book, roles["name"] or roles["zone_number"] or "name"
     )
-    dates = _dates(column("date"), roles, book)
+    dates, order = _dates(column("date"), roles, book, date_order)
     if roles["date"] is None:
         book.note(
             "No column looks like an implementation date, so no zone has one; name it with "
@@ -542,7 +577,7 @@ def _attributes(
         crs=frame.crs,
         index=frame.index,
     )
-    _account_dates(dates, frame.index, book, roles["date"] or "date")
+    _account_dates(dates, frame.index, book, roles["date"] or "date", order)
     return out
 
 
@@ -559,13 +594,23 @@ def _stripped(value: object) -> str | None:
     return str(value).strip() or None
 
 
-def _dates(values: pd.Series, roles: Roles, book: AccountBook) -> pd.Series:
-    """The implementation dates; Excel day numbers too when the column was named for the
-    date by its header or by the user (said in the notes)."""
+def _dates(
+    values: pd.Series, roles: Roles, book: AccountBook, date_order: str | None = None
+) -> tuple[pd.Series, str]:
+    """The implementation dates, and the order numeric ones were read in (``date_order``, or
+    decided from the values and said in the notes); Excel day numbers too when the column
+    was named for the date by its header or by the user (said in the notes)."""
     guess = roles.guesses["date"]
-    dates = values.map(lambda v: parse_council_date(v, excel_serials=guess.named))
+    order = column_date_order(values, given=date_order)
+    if guess.column is not None:
+        said = order.note(guess.column, lambda o: option("date_order", o))
+        if said:
+            book.note(said)
+    dates = values.map(
+        lambda v: parse_council_date(v, excel_serials=guess.named, date_order=order.order)
+    )
     if not guess.named:
-        return dates
+        return dates, order.order
     serials = [d for d in dates if d.date is not None and excel_serial_date(d.text) is not None]
     if serials:
         low, high = EXCEL_SERIAL_DATES
@@ -578,7 +623,7 @@ def _dates(values: pd.Series, roles: Roles, book: AccountBook) -> pd.Series:
             f"read this way). Check {'it' if len(serials) == 1 else 'them'}, and save the "
             "column formatted as dates."
         )
-    return dates
+    return dates, order.order
 
 
 def _names(
@@ -618,6 +663,95 @@ def _names(
     out = names.copy()
     out[unnamed] = fallback
     return out
+
+
+class _Titles(NamedTuple):
+    """A column of titles that name the zones once their common words are taken off
+    ("20mph speed limit plans for Gleadless Valley.pdf" names "Gleadless Valley")."""
+
+    guess: Guess
+    prefix: tuple[str, ...]
+    suffix: tuple[str, ...]
+
+    def name(self, value: object) -> str | None:
+        """The name in one title: without the common words and a file's extension."""
+        if _missing(value):
+            return None
+        words = _EXTENSION.sub("", str(value).strip()).split()
+        if self.prefix and tuple(words[: len(self.prefix)]) == self.prefix:
+            words = words[len(self.prefix) :]
+        if self.suffix and tuple(words[-len(self.suffix) :]) == self.suffix:
+            words = words[: -len(self.suffix)]
+        return " ".join(words) or None
+
+
+#: A file's extension at the end of a title ("plans for Darnall.pdf").
+_EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|tiff?|dwg|dxf|txt|html?)\s*$", re.I)
+#: The share of titles that must share their first (or last) words for those to be taken off.
+_COMMON_WORDS_SHARE = 0.6
+#: The fewest words a column's values must share for them to be titles, without a file's
+#: extension ("20mph speed limit plans for ...").
+_TITLE_WORDS = 3
+#: The fewest distinct names, as a share of the zones, for a column of titles to name them
+#: (a ward or a district column names many zones alike: not names).
+_TITLE_NAMES_SHARE = 0.3
+
+
+def _names_in_titles(frame: pd.DataFrame, roles: Roles) -> _Titles | None:
+    """When no column is named (by the user or its header) for the names: a column of
+    titles (the plan each zone comes from) whose values, without the words most of them
+    share at the start and the end and a file's extension, are names, distinct enough to
+    tell the zones apart; the column the names were found in by their values, else any
+    other. ``None`` when there is none."""
+    by_values = roles["name"]
+    if roles.guesses["name"].split or (by_values is None and roles["zone_number"] is not None):
+        return None
+    taken = {c for c in roles.values() if c is not None and c != by_values}
+    for column in frame.columns if by_values is None else [by_values]:
+        if column in taken or column == frame.geometry.name:
+            continue
+        values = frame[column].dropna()
+        if 2 * len(values) < len(frame) or not all(isinstance(v, str) for v in values):
+            continue
+        titles = values.map(lambda v: _EXTENSION.sub("", v.strip()).split())
+        prefix = _common_words(list(titles))
+        suffix = _common_words([t[::-1] for t in titles], leave=len(prefix))[::-1]
+        found = _Titles(Guess("name", str(column), ""), prefix, suffix)
+        names = values.map(found.name).dropna()
+        distinct = names.nunique()
+        usable = names.map(looks_like_name).mean() if len(names) else 0.0
+        if distinct < 2 or distinct < _TITLE_NAMES_SHARE * len(frame) or usable < 0.8:
+            continue
+        if len(prefix) + len(suffix) < _TITLE_WORDS and not values.str.contains(_EXTENSION).any():
+            continue  # names as written ("Zone North", "Zone South"), not titles
+        cut = [" ".join(w) for w in (prefix, suffix) if w]
+        cut += ["the file extension"] if values.str.contains(_EXTENSION).any() else []
+        guess = Guess("name", str(column), _titles_how(cut, distinct, len(frame)))
+        return found._replace(guess=guess)
+    return None
+
+
+def _titles_how(cut: list[str], distinct: int, zones: int) -> str:
+    """How a column of titles names the zones, for the summary."""
+    return (
+        f"titles of the zones' plans, without {' and '.join(repr(c) for c in cut)}: "
+        f"{distinct} names for {zones} zones; {option('fields', role='name')} names another"
+    )
+
+
+def _common_words(titles: list[list[str]], *, leave: int = 0) -> tuple[str, ...]:
+    """The first words most titles share (:data:`_COMMON_WORDS_SHARE`), leaving each of
+    them at least one word (``leave`` more words are taken off elsewhere)."""
+    common: tuple[str, ...] = ()
+    for size in range(1, max((len(t) for t in titles), default=0)):
+        starts = pd.Series([tuple(t[:size]) for t in titles if len(t) > size + leave])
+        if starts.empty:
+            break
+        top, count = starts.value_counts().index[0], int(starts.value_counts().iloc[0])
+        if count < _COMMON_WORDS_SHARE * len(titles):
+            break
+        common = top
+    return common
 
 
 def _unnamed_zone(row: object, taken: set[str]) -> str:
@@ -682,13 +816,16 @@ def _status(
     return status.where(written, from_date)
 
 
-def _account_dates(dates: pd.Series, rows: pd.Index, book: AccountBook, date_field: str) -> None:
+def _account_dates(
+    dates: pd.Series, rows: pd.Index, book: AccountBook, date_field: str, order: str = "dmy"
+) -> None:
     """Dates that could not be read are repaired; vague ones are noted."""
+    as_what = "a UK (day-first) date" if order == "dmy" else "a US (month-first) date"
     for row, d in zip(rows, dates, strict=True):
         if d.text and d.precision == "unknown":
             book.repair(
                 row,
-                "The date could not be read as a UK date; implemented_on is left empty.",
+                f"The date could not be read as {as_what}; implemented_on is left empty.",
                 field=date_field,
                 value=d.text,
             )

@@ -181,6 +181,10 @@ class Inputs:
     assume_bng
         Read a zones file that declares no CRS as British National Grid (EPSG:27700) when
         its coordinates look like it (as ``--assume-bng`` and ``[zones] assume_bng``).
+    date_order
+        How the zones' and the report files' numeric dates are read, ``"dmy"`` (day
+        first) or ``"mdy"`` (month first), where a file's own options do not say (as
+        ``--date-order``); ``None`` decides from each date column's values.
     buffer_m
         How far beyond the zones streets, assets and reports are kept, in metres.
     osm_assets
@@ -218,6 +222,7 @@ class Inputs:
     zones_crs: str | None = None
     zones_layer: str | None = None
     assume_bng: bool = False
+    date_order: str | None = None
     buffer_m: float | None = None
     osm_assets: bool = True
     nation: str | None = None
@@ -244,6 +249,10 @@ class Inputs:
         self.osm = Path(self.osm) if self.osm is not None else None
         self.assets = [source_of(a) for a in self.assets]
         self.reports = [source_of(r) for r in self.reports]
+        if self.date_order is not None:
+            for source in [self.zones, *self.reports]:
+                if source.format != "open311-server":
+                    source.options.setdefault("date_order", self.date_order)
         self.speed_limits = source_of(self.speed_limits) if self.speed_limits else None
         given = [self.osm is not None, self.place is not None, self.streets is not None]
         if sum(given) != 1:

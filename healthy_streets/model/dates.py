@@ -6,7 +6,9 @@
 precision (``day``, ``month``, ``quarter``, ``season``, ``year`` or ``unknown``), and an Excel
 day number ("42963") when the caller knows the column holds dates. Numeric dates are
 day-first, as in the UK; "07/31/2016" is not a UK date and is read as unknown rather than
-guessed. A vague date stands for its first day (the month's first, the quarter's or the
+guessed, unless the caller reads the text month first (``date_order="mdy"``, US order).
+:func:`column_date_order` decides one order for a whole column from its values, and says
+why. A vague date stands for its first day (the month's first, the quarter's or the
 season's first month, 1 January). A two-digit year is read as Python's ``%y`` reads it
 (00-68 are 2000-2068, 69-99 are 1969-1999).
 """
@@ -16,18 +18,28 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 __all__ = [
+    "DATE_ORDERS",
     "EXCEL_SERIAL_DATES",
     "PRECISIONS",
     "CouncilDate",
+    "DateOrder",
+    "column_date_order",
     "date_as_known",
     "excel_serial_date",
+    "numeric_date_order",
     "parse_council_date",
 ]
 
 PRECISIONS = ("day", "month", "quarter", "season", "year", "unknown")
+
+#: The orders a numeric date ("03/01/2016") is read in: day first (UK, the default) or month
+#: first (US).
+DATE_ORDERS = ("dmy", "mdy")
 
 _MONTHS = {
     name: number
@@ -110,7 +122,9 @@ class CouncilDate(NamedTuple):
     text: str
 
 
-def parse_council_date(value: object, *, excel_serials: bool = False) -> CouncilDate:
+def parse_council_date(
+    value: object, *, excel_serials: bool = False, date_order: str = "dmy"
+) -> CouncilDate:
     """Read a date as a council writes it.
 
     Parameters
@@ -122,6 +136,9 @@ def parse_council_date(value: object, *, excel_serials: bool = False) -> Council
         :data:`EXCEL_SERIAL_DATES` ("42963" is 16 Aug 2017, as a spreadsheet that lost its
         cell format writes it). Only for a column known to hold dates (its header says so):
         elsewhere such a number is a count or a reference.
+    date_order
+        How a numeric date is read: ``"dmy"`` day first (UK), ``"mdy"`` month first (US:
+        "08/16/2017"). Dates with a month name or the year first read the same either way.
 
     Returns
     -------
@@ -145,6 +162,8 @@ def parse_council_date(value: object, *, excel_serials: bool = False) -> Council
     ('unknown', datetime.date(2017, 8, 16))
     >>> parse_council_date("07/31/2016").precision
     'unknown'
+    >>> parse_council_date("07/31/2016", date_order="mdy").date
+    datetime.date(2016, 7, 31)
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return CouncilDate(None, "unknown", "")
@@ -158,8 +177,17 @@ def parse_council_date(value: object, *, excel_serials: bool = False) -> Council
     serial = excel_serial_date(text) if excel_serials else None
     if serial is not None:
         return CouncilDate(serial, "day", text)
-    date, precision = _parse(text)
+    date, precision = _parse(text, month_first=_month_first(date_order))
     return CouncilDate(date, precision, text)
+
+
+def _month_first(date_order: str) -> bool:
+    if date_order not in DATE_ORDERS:
+        raise ValueError(
+            f"The date order {date_order!r} is not one the toolkit knows: use 'dmy' (day "
+            "first, as in the UK) or 'mdy' (month first, as in the US)."
+        )
+    return date_order == "mdy"
 
 
 def excel_serial_date(text: str) -> dt.date | None:
@@ -177,7 +205,7 @@ def excel_serial_date(text: str) -> dt.date | None:
     return date if first <= date <= last else None
 
 
-def _parse(text: str) -> tuple[dt.date | None, str]:
+def _parse(text: str, *, month_first: bool = False) -> tuple[dt.date | None, str]:
     match = _ISO.search(text)
     if match:
         return _day(match[1], match[3], match[4])
@@ -186,6 +214,8 @@ def _parse(text: str) -> tuple[dt.date | None, str]:
         return _day(match[1], match[2], match[3])
     match = _DMY_NUMERIC.search(text)
     if match:
+        if month_first:
+            return _day(match[3], match[1], match[2])
         return _day(match[3], match[2], match[1])
     match = _DMY_WORDS.search(text)
     if match:
@@ -256,3 +286,135 @@ def date_as_known(date: dt.date, precision: str) -> str:
     if precision == "quarter":
         return f"Q{(date.month - 1) // 3 + 1} {date.year}"
     return date.strftime("%b %Y" if precision == "month" else "%d %b %Y")
+
+
+def numeric_date_order(text: str) -> str | None:
+    """The orders a numeric date can be read in: ``"dmy"`` when only day first
+    ("16/08/2017"), ``"mdy"`` when only month first ("08/16/2017"), ``"either"`` when both
+    ("03/01/2016"); ``None`` for a text that is no numeric day-month-year date (a month
+    name, the year first) or reads neither way.
+
+    >>> [numeric_date_order(t) for t in ("16/08/2017", "08/16/2017", "03/01/2016", "2016-01-03")]
+    ['dmy', 'mdy', 'either', None]
+    """
+    text = str(text)
+    if _ISO.search(text) or _ISO_COMPACT.search(text):
+        return None
+    match = _DMY_NUMERIC.search(text)
+    if match is None:
+        return None
+    day_first = _day(match[3], match[2], match[1])[0] is not None
+    month_first = _day(match[3], match[1], match[2])[0] is not None
+    if day_first and month_first:
+        return "either"
+    return "dmy" if day_first else ("mdy" if month_first else None)
+
+
+class DateOrder(NamedTuple):
+    """The order a column's numeric dates are read in, and why.
+
+    Attributes
+    ----------
+    order
+        ``"dmy"`` (day first) or ``"mdy"`` (month first).
+    why
+        ``"given"`` (the caller said), ``"day first"`` (some values read only day first,
+        none only month first), ``"month first"`` (the reverse), ``"mixed"`` (both kinds:
+        read day first), ``"assumed"`` (every value reads either way: read day first, the
+        UK default) or ``"none"`` (no numeric dates).
+    counts
+        How many values read only day first, only month first, and either way.
+    examples
+        A value of each of those kinds (``""`` when there is none).
+    """
+
+    order: str
+    why: str
+    counts: tuple[int, int, int]
+    examples: tuple[str, str, str]
+
+    def note(self, column: str, setting: Callable[[str], str]) -> str | None:
+        """What an officer should know of how ``column``'s dates were read; ``None`` when
+        nothing was guessed (every numeric date reads only day first). ``setting(order)``
+        names the setting that chooses the order (``--date-order mdy``)."""
+        (dmy, mdy, either), (dmy_eg, mdy_eg, either_eg) = self.counts, self.examples
+        if self.why == "given":
+            against = mdy if self.order == "dmy" else dmy
+            example = mdy_eg if self.order == "dmy" else dmy_eg
+            text = f"Dates in {column!r} read {_FIRST[self.order]}, as {setting(self.order)} says"
+            if against:
+                text += f"; {_values(against)} like {example} cannot be read that way"
+            return text + "."
+        if self.why == "month first":
+            text = (
+                f"Dates in {column!r} read month first (US order): {_values(mdy)} like "
+                f"{mdy_eg} can only be month first"
+            )
+            if either:
+                text += (
+                    f", so the {_values(either)} that could be either (like {either_eg}) are too"
+                )
+            return text + f". If they are day first, {setting('dmy')}."
+        if self.why == "mixed":
+            return (
+                f"Dates in {column!r} are mixed: {_values(dmy)} like {dmy_eg} can only be day "
+                f"first and {_values(mdy)} like {mdy_eg} only month first. Read day first "
+                f"(UK order), so the month-first ones cannot be read; check the column, or "
+                f"read it all month first with {setting('mdy')}."
+            )
+        if self.why == "assumed":
+            read = parse_council_date(either_eg).date
+            shown = f", {either_eg} as {read:%d %b %Y}" if read else ""
+            return (
+                f"Dates in {column!r} could be day or month first ({_values(either)} like "
+                f"{either_eg}, none with a number over 12 to tell): read day first (UK "
+                f"order){shown}. If they are month first (US order), {setting('mdy')}."
+            )
+        return None
+
+
+_FIRST = {"dmy": "day first (UK order)", "mdy": "month first (US order)"}
+
+
+def _values(count: int) -> str:
+    return f"{count} value{'' if count == 1 else 's'}"
+
+
+def column_date_order(values: Iterable[object], *, given: str | None = None) -> DateOrder:
+    """One order for a column's numeric dates, from its values (or as ``given``).
+
+    Month first when some values can only be month first ("08/16/2017") and none only day
+    first; day first otherwise: when some can only be day first, when both kinds occur
+    (``"mixed"``: the month-first ones are then unreadable) and when every value reads
+    either way (``"assumed"``, the UK default).
+
+    >>> column_date_order(["08/16/2017", "03/01/2016"])[:3]
+    ('mdy', 'month first', (0, 1, 1))
+    >>> column_date_order(["03/01/2016"]).why, column_date_order(["03/01/2016"], given="mdy").order
+    ('assumed', 'mdy')
+    """
+    counts = {"dmy": 0, "mdy": 0, "either": 0}
+    examples = {"dmy": "", "mdy": "", "either": ""}
+    texts = Counter(str(v).strip() for v in values if _is_text(v))
+    for text, times in texts.items():
+        kind = numeric_date_order(text)
+        if kind is not None:
+            counts[kind] += times
+            examples[kind] = examples[kind] or text
+    found = (counts["dmy"], counts["mdy"], counts["either"])
+    shown = (examples["dmy"], examples["mdy"], examples["either"])
+    if given is not None:
+        _month_first(given)
+        return DateOrder(given, "given", found, shown)
+    dmy, mdy, either = found
+    if mdy and not dmy:
+        return DateOrder("mdy", "month first", found, shown)
+    why = "mixed" if (mdy and dmy) else "day first" if dmy else "assumed" if either else "none"
+    return DateOrder("dmy", why, found, shown)
+
+
+def _is_text(value: object) -> bool:
+    """A cell that may hold a date written as text (not missing, not a date object)."""
+    if value is None or isinstance(value, (dt.date, float, int)):
+        return False
+    return bool(str(value).strip())

@@ -106,8 +106,11 @@ ZONES = Layer(
         Column(
             "name",
             "str",
-            "The zone's name as the council gives it; `Zone <number>` from a zone number "
-            "when there is no name column, else `Unnamed zone (row <row>)`.",
+            "The zone's name as the council gives it; with no name column, the name in the "
+            "title of the zone's plan when a column gives one (`Gleadless Valley` from "
+            "`20mph speed limit plans for Gleadless Valley.pdf`: the words most titles share "
+            "and the file extension taken off), else `Zone <number>` from a zone number, else "
+            "`Unnamed zone (row <row>)`.",
         ),
         Column(
             "status",
@@ -126,7 +129,10 @@ ZONES = Layer(
             "implemented_on",
             "datetime64[ms]",
             "When the zone came into force, as a date (the first day of the month, quarter, "
-            "season or year when the source is that vague); empty when unknown.",
+            "season or year when the source is that vague); empty when unknown. Numeric dates "
+            "are read in one order per column: day first, or month first when some can only be "
+            "month first and none only day first (`date_order` chooses; the import's notes say "
+            "which).",
         ),
         Column(
             "implemented_precision",
@@ -250,7 +256,12 @@ ASSETS = Layer(
         Column("source", "str", "Where the record came from: a file name, or `OpenStreetMap`."),
         Column("source_ref", "str", "Row number in the source file, or the OSM element id."),
         Column(
-            "notes", "str", f"Free-text notes; from a file (not OpenStreetMap), with {_SCRUBBED}."
+            "notes",
+            "str",
+            "Free-text notes; from a file (not OpenStreetMap): the column headed as notes "
+            "(Notes, Comments, Description, Opening hours..., also within a longer heading such "
+            'as "Access notes"), else one of long free text no other role took (never a '
+            f"column about a person), with {_SCRUBBED}.",
         ),
         _ZONE_ID,
         *_STREET_LINK,

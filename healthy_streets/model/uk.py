@@ -8,7 +8,9 @@ invented for its streets (:func:`outside_uk_note`).
 :data:`UK_AREA` is a hand-drawn outline in longitude and latitude: generous at sea, it
 takes in the islands (Scilly to Shetland) and the Isle of Man, and keeps out France, the
 Channel Islands and Ireland; along the land border in Ireland it is right to within a few
-kilometres. By itself it decides a warning, never a row; the importers reject a row as no
+kilometres. The Isle of Man lies inside it, as the British National Grid covers it, but it
+is not in the UK and UK speed rules do not apply there: data there gets a note of its own
+(:data:`ISLE_OF_MAN`). By itself it decides a warning, never a row; the importers reject a row as no
 place in a project in Britain only beyond a margin around it that takes in those kilometres
 of doubt (Dublin and Calais are beyond it, no town of Northern Ireland is).
 """
@@ -23,6 +25,7 @@ from healthy_streets import settings
 from healthy_streets._audience import option
 
 __all__ = [
+    "ISLE_OF_MAN",
     "UK_AREA",
     "lonlat_outside_uk_note",
     "outside_uk_note",
@@ -77,6 +80,10 @@ UK_AREA = shapely.Polygon(
         (-6.8, 50.3),
     ]
 )
+
+#: The Isle of Man, coarsely (longitude, latitude): inside :data:`UK_AREA`, but a Crown
+#: Dependency with its own speed limits (and roads with none), not part of the UK.
+ISLE_OF_MAN = shapely.box(-4.87, 54.03, -4.29, 54.43)
 
 _BNG = "EPSG:27700"
 
@@ -141,10 +148,21 @@ def lonlat_outside_uk_note(
 
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
     finite = np.isfinite(lon) & np.isfinite(lat)
-    if not finite.any() or share_in_uk(lon[finite], lat[finite]) >= 0.5:
+    if not finite.any():
         return None
     centre_lon, centre_lat = float(np.median(lon[finite])), float(np.median(lat[finite]))
     where = f"around {place_phrase(centre_lon, centre_lat)}"
+    if share_in_uk(lon[finite], lat[finite]) >= 0.5:
+        on_man = shapely.contains_xy(ISLE_OF_MAN, lon[finite], lat[finite]).mean()
+        if on_man < 0.5:
+            return None
+        return (
+            f"{what} lie in the Isle of Man ({where}), which is not in the UK: its speed "
+            "limits and defaults differ (it has roads with no speed limit), so no UK default "
+            "(restricted roads at 30 mph, the national speed limit) is assumed and a street "
+            "with no speed tag has an unknown limit. The British National Grid covers it, so "
+            "lengths and areas are right."
+        )
     text = (
         f"{what} lie outside Great Britain and Northern Ireland ({where}): UK speed "
         "defaults (restricted roads at 30 mph, the national speed limit) do not apply there, "
