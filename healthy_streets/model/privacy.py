@@ -11,7 +11,11 @@ Three rules keep it in:
   street) and people's names where the text says that a name follows ("reported by Jane
   Doe", "Email from Jane Doe", "Dear Mr Jones", "Regards, Jo") become ``[email removed]``,
   ``[phone removed]``,
-  ``[postcode removed]``, ``[address removed]`` and ``[name removed]``;
+  ``[postcode removed]``, ``[address removed]`` and ``[name removed]``; vehicle
+  registrations ("AB12 CDE"; older ones after "reg", "VRM", "plate"), phone numbers without
+  their 0 after "call", "ring", "tel"..., National Insurance numbers and dates after "DOB",
+  "date of birth" or "born" become ``[registration removed]``, ``[phone removed]``, ``[NI
+  number removed]`` and ``[date of birth removed]``;
 - the names a row's person columns hold (:func:`is_person_column`: "User Name",
   "requestor_name", "Staff User"...) are removed from that row's text (:func:`remove_names`).
 
@@ -62,11 +66,14 @@ import pandas as pd
 
 __all__ = [
     "ADDRESS_MARK",
+    "BIRTH_DATE_MARK",
     "EMAIL_MARK",
     "NAME_MARK",
+    "NI_NUMBER_MARK",
     "NOT_NAMES",
     "PHONE_MARK",
     "POSTCODE_MARK",
+    "REGISTRATION_MARK",
     "cut_names",
     "is_person_column",
     "is_personal_column",
@@ -83,6 +90,9 @@ PHONE_MARK = "[phone removed]"
 NAME_MARK = "[name removed]"
 ADDRESS_MARK = "[address removed]"
 POSTCODE_MARK = "[postcode removed]"
+REGISTRATION_MARK = "[registration removed]"
+NI_NUMBER_MARK = "[NI number removed]"
+BIRTH_DATE_MARK = "[date of birth removed]"
 #: Values of a name column that are not names.
 NOT_NAMES = frozenset({"anonymous", "(anonymous)", "anon", "n/a", "none", "unknown", "-"})
 
@@ -450,6 +460,69 @@ _PHONE = re.compile(
     rf"[+0(](?<![\w/].)(?<![A-Z\d]-.)(?<!\d\..)(?<!{_GRID_SQUARE}.)"
     r"(?:(?:(?<=\+)|(?<=0)0)44[\s.-]*+(?:\(?0\)?[\s.-]*+)?+|(?<=\()0(?:\)[\s.-]*+)?+|(?<=0))"
     r"[1-9]\d{1,3}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
+)
+
+
+def _after_cue(mark: str) -> Callable[[re.Match[str]], str]:
+    """A replacement keeping the cue (the text before the group ``value``) and putting
+    ``mark`` in place of the value."""
+
+    def replace(match: re.Match[str]) -> str:
+        return match.string[match.start() : match.start("value")] + mark
+
+    return replace
+
+
+# A phone number written without its leading 0, after a word that says one follows ("call
+# 7700 900123", "tel: 1772 123456", "ring me on 7700900123", "WhatsApp 7700 900 123"): ten
+# figures, the first 1, 2, 3, 7 or 8 ("call 101", "ring 999", "phone 2024" stay).
+_PHONE_CUE = re.compile(
+    _words(
+        ("call", "ring", "tel", "telephone", "phone", "mob", "mobile", "text", "whatsapp"),
+        not_after=r"\w",
+    )
+    + r"\.?+(?:[ \t]++(?i:me|us|him|her|them))?+(?:[ \t]++(?i:on|at))?+[ \t]*+[:.-]?+[ \t]*+"
+    r"(?<![\w/])(?P<value>[1-378](?:[ \t.-]?+\d){9})(?![\w/])"
+)
+# Vehicle registrations: a current one ("AB12 CDE", "AB12CDE") anywhere, written in capitals
+# (its letters never I, Q or Z in front, nor I or Q behind); after a cue ("reg", "VRM:",
+# "registration", "number plate", "plate"), also in small letters or spaced ("AB 12 CDE"),
+# and an older one in capitals ("A123 BCD", "ABC 123D"; "reg A6 and M6" stays). A
+# registration names the keeper to the DVLA.
+_REGISTRATION = re.compile(
+    r"[A-HJ-PR-Y](?<![A-Za-z0-9].)[A-HJ-PR-Y]\d{2}[ \t]?+[A-HJ-PR-Z]{3}(?![A-Za-z0-9])"
+)
+_REGISTRATION_CUE = re.compile(
+    _words(
+        (
+            r"reg(?:istration)?+(?:[ \t]++(?:no|number|mark|plate))?+",
+            "vrm",
+            r"number[ \t]++plate",
+            "plate",
+        )
+    )
+    + r"\.?+[ \t]*+(?i:is[ \t]++)?+[:#.-]?+[ \t]*+"
+    r"(?P<value>(?i:[a-z]{2}[ \t]?+\d{2}[ \t]?+[a-z]{3})|[A-Z][ \t]?+\d{1,3}[ \t]?+[A-Z]{3}"
+    r"|[A-Z]{3}[ \t]?+\d{1,3}[ \t]?+[A-Z])(?![A-Za-z0-9])"
+)
+# National Insurance numbers: "QQ123456C", "QQ 12 34 56 C" (in capitals; a grid reference
+# "SD 123456" has no pairs and no letter after its figures).
+_NI_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z]{2}(?:\d{6}|[ \t]?+\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]?+)[A-D]"
+    r"(?![A-Za-z0-9])"
+)
+# Dates of birth after a cue: "DOB 12/03/1985", "D.O.B: 12.3.85", "date of birth: 12 March
+# 1985", "born 1985-03-12", "born on 12th March 1985", "born March 12, 1985".
+_ORDINAL = r"(?i:st|nd|rd|th)?+"
+_DAY_MONTH_YEAR = (
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"
+    rf"|\d{{1,2}}{_ORDINAL}[ \t]++(?i:of[ \t]++)?+(?i:{_MONTHS_DAYS})\.?+,?+[ \t]++\d{{2,4}}"
+    rf"|(?i:{_MONTHS_DAYS})\.?+[ \t]++\d{{1,2}}{_ORDINAL},?+[ \t]++\d{{4}}"
+)
+_BIRTH_DATE = re.compile(
+    _words(("dob", r"d\.o\.b", r"date[ \t]++of[ \t]++birth", "born", "birthday"))
+    + r"\.?+[ \t]*+(?i:is[ \t]++|on[ \t]++)?+[:-]?+[ \t]*+"
+    rf"(?P<value>{_DAY_MONTH_YEAR})(?![\w/])"
 )
 
 # Cues after which a name follows. Each pattern matches the cue up to where the name would
@@ -889,6 +962,15 @@ _DIGITS = tuple("0123456789")
 _RULES: tuple[_Rule | _Cue, ...] = (
     _Rule(_EMAIL, _email_replacer, (*_AT_SIGNS, "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
+    _Rule(
+        _PHONE_CUE,
+        _after_cue(PHONE_MARK),
+        ("call", "ring", "tel", "phone", "mob", "text", "whatsapp"),
+    ),
+    _Rule(_BIRTH_DATE, _after_cue(BIRTH_DATE_MARK), ("dob", "d.o.b", "birth", "born")),
+    _Rule(_REGISTRATION_CUE, _after_cue(REGISTRATION_MARK), ("reg", "vrm", "plate")),
+    _Rule(_REGISTRATION, REGISTRATION_MARK, _DIGITS),
+    _Rule(_NI_NUMBER, NI_NUMBER_MARK, _DIGITS),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
     _Rule(_FLAT, ADDRESS_MARK, ("flat", "apartment", "apt", "unit")),
