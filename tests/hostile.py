@@ -135,6 +135,12 @@ CUED = {
     "Councillor {} visited": "Mehitabel Lumsden",
     "Rev {}": "Nathaniel Mountjoy",
     "Sgt {} attended": "Ottoline Scattergood",
+    "Bins full again - {}": "Perpetua Quinnell",
+    "Lamp out ~ {}": "Quentin Ravenhill",
+    "{} (resident) says": "Rosamund Stickney",
+    "contact {} on Monday": "tobiasz",
+    "my neighbours Jane and {}": "Ulric Vavasour",
+    "Bins again, regards {}": "Q.X.Z.",
 }
 PERSONAL = [
     *PEOPLE,

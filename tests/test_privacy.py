@@ -735,6 +735,82 @@ PERSONAL_TEXT = [
     ("Dr Jacksons surgery", "[name removed] surgery"),
 ]
 
+SIGNED_AND_JOINED = [
+    # a name signing a line or a text after a dash or a tilde
+    ("Bins full again - Jane Doe", "Bins full again - [name removed]"),
+    ("Bins full again — Jane Doe\nSent Monday", "Bins full again — [name removed]\nSent Monday"),
+    ("Dog mess by the gate – Jane Doe.", "Dog mess by the gate – [name removed]."),
+    ("Still broken ~ Jane", "Still broken ~ [name removed]"),
+    ("Lamp out\n~Jane Doe", "Lamp out\n~[name removed]"),
+    # a name before a role in brackets
+    (
+        "Jane Doe (resident) says the bins are full",
+        "[name removed] (resident) says the bins are full",
+    ),
+    ("Spoke to Mr Jones (local resident)", "Spoke to [name removed] (local resident)"),
+    ("Contact Jane Doe (neighbour)", "Contact [name removed] (neighbour)"),
+    # a given name in small letters after "contact", before "on"
+    ("contact jane on 07700 900123", "contact [name removed] on [phone removed]"),
+    ("please contact jane doe at home", "please contact [name removed] at home"),
+    # initials after a sign-off
+    ("Bins again, regards JD", "Bins again, regards [name removed]"),
+    ("Thanks JD", "Thanks [name removed]"),
+    ("Kind regards\nJ.D.", "Kind regards\n[name removed]"),
+    ("KR J D", "KR [name removed]"),
+    ("Cheers, J.A.D.", "Cheers, [name removed]"),
+    # names joined by "and" or "&" after a relation, "by" or "on behalf of"
+    ("my neighbours Jane and Tom Doe", "my neighbours [name removed] and [name removed]"),
+    ("my neighbours Jane & Tom Doe moved", "my neighbours [name removed] & [name removed] moved"),
+    ("reported by Jane Doe and Ann Lee", "reported by [name removed] and [name removed]"),
+    ("on behalf of Jane and Tom Doe", "on behalf of [name removed] and [name removed]"),
+    # ...but not a pronoun, a word in small letters, a place or a firm
+    ("My husband Raj and I", "My husband [name removed] and I"),
+    ("my son Tom and his friend", "my son [name removed] and his friend"),
+    (
+        "my neighbour Jane and Leyland Town Council",
+        "my neighbour [name removed] and Leyland Town Council",
+    ),
+    ("reported by Smith and Sons", "reported by [name removed] and Sons"),
+    # an introduction inside a line (a text whose line breaks were read as spaces)
+    ("near the park Hi, this is Jane Doe", "near the park Hi, this is [name removed]"),
+]
+SIGNED_AND_JOINED_PUBLIC = [
+    "Bins - Chorley Road",
+    "Litter - Market Street",
+    "Fly-tipping - Park Road",
+    "Flooding - Croston Moss",
+    "Speeding - Wigan Lane",
+    "Bins - Chorley East",
+    "Zone 3 - Buckshaw Village",
+    "Update - Work Completed",
+    "Bins - Jane",
+    "A6 - M61 link",
+    "Fly-tipping - Jane Doe says it is back",
+    "Leyland Town Hall (residents)",
+    "Parking (residents only)",
+    "Parking (residents)",
+    "contact us on Monday",
+    "contact environmental health on the number below",
+    "contact highways on Monday",
+    "Thanks BT",
+    "thanks JD for the help",
+    "Hi, this is urgent",
+    "Hello, this is Chorley Council",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIGNED_AND_JOINED)
+def test_signatures_roles_initials_and_joined_names_are_removed(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", SIGNED_AND_JOINED_PUBLIC)
+def test_places_after_a_dash_services_and_organisations_stay(text):
+    """A dash before a place is a heading ("Bins - Chorley Road"): only two capitalised
+    words that name no place, ending the line, are a name; one word after a dash stays."""
+    assert redact(text) == text
+
+
 PUBLIC_TEXT = [
     "Leyland United Football Club",
     "Fishergate Mall",
@@ -1038,6 +1114,18 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "DOB 12/",
         "born 12 March ",
         "date of birth ",
+        "- Aa Aa ",
+        " - ",
+        "~",
+        "~ Aa",
+        "Aa Aa (resident",
+        "Aa (resident) ",
+        "contact aa ",
+        "regards A",
+        "Thanks, A.",
+        "my son Aa and ",
+        "Aa & ",
+        "hi, this is ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):
