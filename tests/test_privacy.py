@@ -747,8 +747,9 @@ SIGNED_AND_JOINED = [
         "Jane Doe (resident) says the bins are full",
         "[name removed] (resident) says the bins are full",
     ),
-    ("Spoke to Mr Jones (local resident)", "Spoke to [name removed] (local resident)"),
-    ("Contact Jane Doe (neighbour)", "Contact [name removed] (neighbour)"),
+    ("Spoke to Ann Lee (local resident)", "Spoke to [name removed] (local resident)"),
+    ("Bins again, Ann Lee (neighbour)", "Bins again, [name removed] (neighbour)"),
+    ("Tom Doe (member of the public)", "[name removed] (member of the public)"),
     # a given name in small letters after "contact", before "on"
     ("contact jane on 07700 900123", "contact [name removed] on [phone removed]"),
     ("please contact jane doe at home", "please contact [name removed] at home"),
@@ -1126,6 +1127,9 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "my son Aa and ",
         "Aa & ",
         "hi, this is ",
+        "call 1234567890 ",
+        "A.B ",
+        "Thanks AB\n",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):

@@ -481,13 +481,15 @@ def _after_cue(mark: str) -> Callable[[re.Match[str]], str]:
 # A phone number written without its leading 0, after a word that says one follows ("call
 # 7700 900123", "tel: 1772 123456", "ring me on 7700900123", "WhatsApp 7700 900 123"): ten
 # figures, the first 1, 2, 3, 7 or 8 ("call 101", "ring 999", "phone 2024" stay).
+# Found from its first figure (rarer than the letters of the cue), the cue checked before it
+# (:func:`_cued`).
+_PHONE_WITHOUT_0 = re.compile(r"[1-378](?<![\w/+.-].)(?:[ \t.-]?+\d){9}(?![\w/])")
 _PHONE_CUE = re.compile(
     _words(
         ("call", "ring", "tel", "telephone", "phone", "mob", "mobile", "text", "whatsapp"),
         not_after=r"\w",
     )
-    + r"\.?+(?:[ \t]++(?i:me|us|him|her|them))?+(?:[ \t]++(?i:on|at))?+[ \t]*+[:.-]?+[ \t]*+"
-    r"(?<![\w/])(?P<value>[1-378](?:[ \t.-]?+\d){9})(?![\w/])"
+    + r"\.?+(?:[ \t]++(?i:me|us|him|her|them))?+(?:[ \t]++(?i:on|at))?+[ \t]*+[:.-]?+[ \t]*+$"
 )
 # Vehicle registrations: a current one ("AB12 CDE", "AB12CDE") anywhere, written in capitals
 # (its letters never I, Q or Z in front, nor I or Q behind); after a cue ("reg", "VRM:",
@@ -513,7 +515,7 @@ _REGISTRATION_CUE = re.compile(
 # National Insurance numbers: "QQ123456C", "QQ 12 34 56 C" (in capitals; a grid reference
 # "SD 123456" has no pairs and no letter after its figures).
 _NI_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z]{2}(?:\d{6}|[ \t]?+\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]?+)[A-D]"
+    r"[A-Z](?<![A-Za-z0-9].)[A-Z](?:\d{6}|[ \t]?+\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]?+)[A-D]"
     r"(?![A-Za-z0-9])"
 )
 # Dates of birth after a cue: "DOB 12/03/1985", "D.O.B: 12.3.85", "date of birth: 12 March
@@ -664,7 +666,7 @@ _NAME_BEFORE_ROLE = re.compile(
 )
 # Initials after a sign-off: "regards JD", "Thanks, J.D.", "KR\nJ D"; not the initials of
 # an organisation ("Thanks BT").
-_INITIALS_AFTER_SIGN_OFF = re.compile(
+_SIGN_OFF_BEFORE = re.compile(
     _words(
         (
             "regards",
@@ -682,7 +684,12 @@ _INITIALS_AFTER_SIGN_OFF = re.compile(
         )
     )
     + _SIGN_OFF_END
-    + r"(?P<value>[A-Z](?:\.[ \t]?+[A-Z]){1,2}+\.?+|[A-Z][ \t]?+[A-Z](?![\w.]))"
+    + "$"
+)
+# Found from the initials (capitals are rarer than the letters of the sign-offs), the
+# sign-off checked before them (:func:`_cued`).
+_INITIALS = re.compile(
+    r"[A-Z](?<![\w.].)(?:(?:\.[ \t]?+[A-Z]){1,2}+\.?+|[ \t]?+[A-Z](?![\w.]))"
     r"(?=[ \t]*+(?:$|[\r\n.,!?;\x00]))"
 )
 _NOT_INITIALS = _word_set("OK BT UU EA UK GB PC TV HQ IT AM PM NW NE SE SW")
@@ -1097,13 +1104,28 @@ def _name_before_role(match: re.Match[str]) -> str:
     return head + (" ".join(words[:kept]) + " " if kept else "") + NAME_MARK
 
 
+def _cued(cue: re.Pattern[str], mark: str) -> Callable[[re.Match[str]], str]:
+    """A replacement putting ``mark`` in place of a match that ``cue`` ends right before
+    (read over the 40 characters before it, a bounded look back), keeping the others."""
+
+    def replace(match: re.Match[str]) -> str:
+        if cue.search(match.string, max(0, match.start() - 40), match.start()) is None:
+            return match.group(0)
+        return mark
+
+    return replace
+
+
+_phone_after_cue = _cued(_PHONE_CUE, PHONE_MARK)
+_initials_after_cue = _cued(_SIGN_OFF_BEFORE, NAME_MARK)
+
+
 def _initials_replacer(match: re.Match[str]) -> str:
-    """The sign-off with ``[name removed]`` for the initials after it, unless they are an
+    """``[name removed]`` for initials after a sign-off ("regards JD"), unless they are an
     organisation's ("Thanks BT")."""
-    initials = match.group("value")
-    if re.sub(r"[. \t]", "", initials) in _NOT_INITIALS:
+    if re.sub(r"[. \t]", "", match.group(0)) in _NOT_INITIALS:
         return match.group(0)
-    return match.string[match.start() : match.start("value")] + NAME_MARK
+    return _initials_after_cue(match)
 
 
 _DIGITS = tuple("0123456789")
@@ -1111,8 +1133,8 @@ _RULES: tuple[_Rule | _Cue, ...] = (
     _Rule(_EMAIL, _email_replacer, (*_AT_SIGNS, "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
     _Rule(
-        _PHONE_CUE,
-        _after_cue(PHONE_MARK),
+        _PHONE_WITHOUT_0,
+        _phone_after_cue,
         ("call", "ring", "tel", "phone", "mob", "text", "whatsapp"),
     ),
     _Rule(_BIRTH_DATE, _after_cue(BIRTH_DATE_MARK), ("dob", "d.o.b", "birth", "born")),
@@ -1159,7 +1181,7 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         loose_not_names=frozenset(word.casefold() for word in _FROM_PUBLIC),
     ),
     _Rule(_NAME_BEFORE_ROLE, _name_before_role, _ROLE_ANCHORS),
-    _Rule(_INITIALS_AFTER_SIGN_OFF, _initials_replacer, _SIGN_OFF_ANCHORS),
+    _Rule(_INITIALS, _initials_replacer, _SIGN_OFF_ANCHORS),
     # A dash or a tilde before a name ending its line: two capitalised words after a dash
     # ("Bins - Chorley Road", "Litter - Market Street" stay), one after a tilde.
     _Cue(
