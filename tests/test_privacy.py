@@ -784,6 +784,8 @@ SIGNED_AND_JOINED_PUBLIC = [
     "Bins - Chorley East",
     "Zone 3 - Buckshaw Village",
     "Update - Work Completed",
+    "Grit Bin - Needs Refilling",
+    "Street light - Still Broken",
     "Bins - Jane",
     "A6 - M61 link",
     "Fly-tipping - Jane Doe says it is back",

@@ -1067,7 +1067,12 @@ _SIGNATURE_NOT_NAMES = (
         """Work Job Done Action Taken Closed Open Pending Awaiting Inspection Inspected
         Scheduled Passed Raised Duplicate Investigating Progress Repair Repaired Urgent
         Complete Completed Fixed Resolved Cleared Updated Request Requested Required
-        Issue Problem Further Defect"""
+        Issue Problem Further Defect Needs Need Needed Requires Refill Refilling Empty
+        Emptying Emptied Full Repairing Replacing Replacement Replaced Cleaning Clean
+        Clearing Cutting Cut Gritting Sweeping Painting Fixing Missing Broken Damaged
+        Blocked Overflowing Leaking Flooded Flooding Dumped Removed Removal Collected
+        Collection Faulty Fault Lit Unlit Vandalised Stolen Hazard Dangerous Unsafe
+        Overgrown"""
     )
 )
 _ROLE_ANCHORS = (
