@@ -135,6 +135,12 @@ CUED = {
     "Councillor {} visited": "Mehitabel Lumsden",
     "Rev {}": "Nathaniel Mountjoy",
     "Sgt {} attended": "Ottoline Scattergood",
+    "Bins full again - {}": "Perpetua Quinnell",
+    "Lamp out ~ {}": "Quentin Ravenhill",
+    "{} (resident) says": "Rosamund Stickney",
+    "contact {} on Monday": "tobiasz",
+    "my neighbours Jane and {}": "Ulric Vavasour",
+    "Bins again, regards {}": "Q.X.Z.",
 }
 PERSONAL = [
     *PEOPLE,
@@ -153,6 +159,13 @@ PERSONAL = [
     "qxethel",
     "pcthora",
     "qxspace",
+    # a registration, a phone without its 0, an NI number and a date of birth
+    "KX63 WVB",
+    "KX63WVB",
+    "R417 HTM",
+    "7700 900471",
+    "QQ 61 48 27 B",
+    "14/09/1961",
 ]
 _PERSONAL_TEXTS = [
     f"Regards, {PEOPLE[0]}",
@@ -166,6 +179,9 @@ _PERSONAL_TEXTS = [
     "ring (0)1772 614273",
     "email zqcrump at example.co.uk or qxethel＠example.com",
     "mailto:pcthora%40example.com, qxspace@example .com",
+    "Abandoned car reg KX63 WVB, VRM: KX63WVB, registration R417 HTM",
+    "call 7700 900471",
+    "NI QQ 61 48 27 B, DOB 14/09/1961",
     *(cue.format(name) for cue, name in CUED.items()),
 ]
 

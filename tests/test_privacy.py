@@ -101,6 +101,118 @@ def test_dates_grid_references_ids_and_coordinates_are_no_phones(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Abandoned car reg AB12 CDE", "Abandoned car reg [registration removed]"),
+        ("VRM: AB12CDE", "VRM: [registration removed]"),
+        ("a red Ford, registration AB 12 CDE", "a red Ford, registration [registration removed]"),
+        ("Van AB12 CDE on the pavement again", "Van [registration removed] on the pavement again"),
+        ("number plate ab12cde", "number plate [registration removed]"),
+        ("Reg no. A123 BCD", "Reg no. [registration removed]"),
+        ("plate ABC 123D, blue Mini", "plate [registration removed], blue Mini"),
+        ("the reg is P123 XYZ", "the reg is [registration removed]"),
+    ],
+)
+def test_vehicle_registrations_are_removed(text, expected):
+    """A registration names the vehicle's keeper through the DVLA: a current one anywhere,
+    an older one after a cue."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A6", "A6"),
+        ("M61 J8 slip road", "M61 J8 slip road"),
+        ("B5256 Leyland Road", "B5256 Leyland Road"),
+        ("Near PR7 1AA", "Near [postcode removed]"),
+        ("reg PR7 1AA", "reg [postcode removed]"),
+        ("Grid ref SD 01234 56789", "Grid ref SD 01234 56789"),
+        ("Report CRM-0123456789", "Report CRM-0123456789"),
+        ("registration A6 and M6 signs", "registration A6 and M6 signs"),
+        ("A123 BCD", "A123 BCD"),
+        ("ABC 123D", "ABC 123D"),
+        ("REPORTED ON 12 MAR", "REPORTED ON 12 MAR"),
+        ("Regarding AB12", "Regarding AB12"),
+    ],
+)
+def test_roads_postcodes_grid_references_and_refs_are_no_registrations(text, expected):
+    """Road numbers, junctions, grid references and references stay; a postcode after a
+    cue is still a postcode; an older format without a cue stays."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 7700 900123", "call [phone removed]"),
+        ("tel 1772 123456", "tel [phone removed]"),
+        ("ring 7700900123", "ring [phone removed]"),
+        ("Ring me on 7700 900 123 after 6", "Ring me on [phone removed] after 6"),
+        ("Tel: 1257-515151", "Tel: [phone removed]"),
+        ("mob 7700.900.123", "mob [phone removed]"),
+        ("WhatsApp 7700 900123", "WhatsApp [phone removed]"),
+        ("text me on 7700900123", "text me on [phone removed]"),
+        ("phone 20 7946 0123", "phone [phone removed]"),
+    ],
+)
+def test_phones_without_their_leading_0_are_removed_after_a_cue(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call 101",
+        "ring 999",
+        "call 111 out of hours",
+        "phone 2024",
+        "reported 1772 times",
+        "7700 900123 bags",
+        "called 7700 900123",
+        "Call 4700 900123",
+        "mobile 77009001234",
+    ],
+)
+def test_numbers_that_are_no_phones_without_a_0_stay(text):
+    """Only ten figures starting 1, 2, 3, 7 or 8 right after a cue are a phone: short
+    numbers, years, counts and figures without a cue stay."""
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NI QQ 12 34 56 C", "NI [NI number removed]"),
+        ("NINO QQ123456C.", "NINO [NI number removed]."),
+        ("DOB 12/03/1985", "DOB [date of birth removed]"),
+        ("D.O.B: 12.03.85", "D.O.B: [date of birth removed]"),
+        ("date of birth: 12 March 1985", "date of birth: [date of birth removed]"),
+        ("born 1985-03-12", "born [date of birth removed]"),
+        ("born on 12th March 1985, disabled", "born on [date of birth removed], disabled"),
+        ("Date of Birth March 12, 1985", "Date of Birth [date of birth removed]"),
+    ],
+)
+def test_ni_numbers_and_dates_of_birth_are_removed(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Grid SD 123456 C block",
+        "SD123456 C",
+        "born in 1985",
+        "Reported 12/03/1985",
+        "date of report 12/03/2024",
+        "first born 12",
+    ],
+)
+def test_grid_references_years_and_other_dates_stay(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "zq at example.co.uk",
@@ -623,6 +735,85 @@ PERSONAL_TEXT = [
     ("Dr Jacksons surgery", "[name removed] surgery"),
 ]
 
+SIGNED_AND_JOINED = [
+    # a name signing a line or a text after a dash or a tilde
+    ("Bins full again - Jane Doe", "Bins full again - [name removed]"),
+    ("Bins full again — Jane Doe\nSent Monday", "Bins full again — [name removed]\nSent Monday"),
+    ("Dog mess by the gate – Jane Doe.", "Dog mess by the gate – [name removed]."),
+    ("Still broken ~ Jane", "Still broken ~ [name removed]"),
+    ("Lamp out\n~Jane Doe", "Lamp out\n~[name removed]"),
+    # a name before a role in brackets
+    (
+        "Jane Doe (resident) says the bins are full",
+        "[name removed] (resident) says the bins are full",
+    ),
+    ("Spoke to Ann Lee (local resident)", "Spoke to [name removed] (local resident)"),
+    ("Bins again, Ann Lee (neighbour)", "Bins again, [name removed] (neighbour)"),
+    ("Tom Doe (member of the public)", "[name removed] (member of the public)"),
+    # a given name in small letters after "contact", before "on"
+    ("contact jane on 07700 900123", "contact [name removed] on [phone removed]"),
+    ("please contact jane doe at home", "please contact [name removed] at home"),
+    # initials after a sign-off
+    ("Bins again, regards JD", "Bins again, regards [name removed]"),
+    ("Thanks JD", "Thanks [name removed]"),
+    ("Kind regards\nJ.D.", "Kind regards\n[name removed]"),
+    ("KR J D", "KR [name removed]"),
+    ("Cheers, J.A.D.", "Cheers, [name removed]"),
+    # names joined by "and" or "&" after a relation, "by" or "on behalf of"
+    ("my neighbours Jane and Tom Doe", "my neighbours [name removed] and [name removed]"),
+    ("my neighbours Jane & Tom Doe moved", "my neighbours [name removed] & [name removed] moved"),
+    ("reported by Jane Doe and Ann Lee", "reported by [name removed] and [name removed]"),
+    ("on behalf of Jane and Tom Doe", "on behalf of [name removed] and [name removed]"),
+    # ...but not a pronoun, a word in small letters, a place or a firm
+    ("My husband Raj and I", "My husband [name removed] and I"),
+    ("my son Tom and his friend", "my son [name removed] and his friend"),
+    (
+        "my neighbour Jane and Leyland Town Council",
+        "my neighbour [name removed] and Leyland Town Council",
+    ),
+    ("reported by Smith and Sons", "reported by [name removed] and Sons"),
+    # an introduction inside a line (a text whose line breaks were read as spaces)
+    ("near the park Hi, this is Jane Doe", "near the park Hi, this is [name removed]"),
+]
+SIGNED_AND_JOINED_PUBLIC = [
+    "Bins - Chorley Road",
+    "Litter - Market Street",
+    "Fly-tipping - Park Road",
+    "Flooding - Croston Moss",
+    "Speeding - Wigan Lane",
+    "Bins - Chorley East",
+    "Zone 3 - Buckshaw Village",
+    "Update - Work Completed",
+    "Grit Bin - Needs Refilling",
+    "Street light - Still Broken",
+    "Bins - Jane",
+    "A6 - M61 link",
+    "Fly-tipping - Jane Doe says it is back",
+    "Leyland Town Hall (residents)",
+    "Parking (residents only)",
+    "Parking (residents)",
+    "contact us on Monday",
+    "contact environmental health on the number below",
+    "contact highways on Monday",
+    "Thanks BT",
+    "thanks JD for the help",
+    "Hi, this is urgent",
+    "Hello, this is Chorley Council",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SIGNED_AND_JOINED)
+def test_signatures_roles_initials_and_joined_names_are_removed(text, expected):
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize("text", SIGNED_AND_JOINED_PUBLIC)
+def test_places_after_a_dash_services_and_organisations_stay(text):
+    """A dash before a place is a heading ("Bins - Chorley Road"): only two capitalised
+    words that name no place, ending the line, are a name; one word after a dash stays."""
+    assert redact(text) == text
+
+
 PUBLIC_TEXT = [
     "Leyland United Football Club",
     "Fishergate Mall",
@@ -913,6 +1104,34 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "caller: aa ",
         "mrs ",
         "MR AA ",
+        "AB12 ",
+        "AB12 CD",
+        "reg ",
+        "reg AB12 ",
+        "plate A1 ",
+        "call 7",
+        "call 7700 ",
+        "ring me on 1",
+        "QQ 12 34 ",
+        "QQ123456",
+        "DOB 12/",
+        "born 12 March ",
+        "date of birth ",
+        "- Aa Aa ",
+        " - ",
+        "~",
+        "~ Aa",
+        "Aa Aa (resident",
+        "Aa (resident) ",
+        "contact aa ",
+        "regards A",
+        "Thanks, A.",
+        "my son Aa and ",
+        "Aa & ",
+        "hi, this is ",
+        "call 1234567890 ",
+        "A.B ",
+        "Thanks AB\n",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):

@@ -11,7 +11,11 @@ Three rules keep it in:
   street) and people's names where the text says that a name follows ("reported by Jane
   Doe", "Email from Jane Doe", "Dear Mr Jones", "Regards, Jo") become ``[email removed]``,
   ``[phone removed]``,
-  ``[postcode removed]``, ``[address removed]`` and ``[name removed]``;
+  ``[postcode removed]``, ``[address removed]`` and ``[name removed]``; vehicle
+  registrations ("AB12 CDE"; older ones after "reg", "VRM", "plate"), phone numbers without
+  their 0 after "call", "ring", "tel"..., National Insurance numbers and dates after "DOB",
+  "date of birth" or "born" become ``[registration removed]``, ``[phone removed]``, ``[NI
+  number removed]`` and ``[date of birth removed]``;
 - the names a row's person columns hold (:func:`is_person_column`: "User Name",
   "requestor_name", "Staff User"...) are removed from that row's text (:func:`remove_names`).
 
@@ -34,7 +38,12 @@ of a place's, a service's or a shop's name ("from Leyland Town Council", "from R
 Broken Hydrant"), nor does the first end like a place's ("from Sutton Wick"). So a single
 name after "from" ("from Jane"), a name in small letters or capitals after "from" or "I
 am", and a first name with a place's ending ("from Clayton Smith") are kept, and a place
-named like a person after "from" ("from Charnock Richard") is removed. With "at" written as a
+named like a person after "from" ("from Charnock Richard") is removed. A name signing a line after a
+dash or a tilde ("Bins full - Jane Doe", "~ Jane"; "Bins - Chorley Road" stays), before a
+role in brackets ("Jane Doe (resident)"), in small letters between "contact" and "on"
+("contact jane on ..."), initials after a sign-off ("regards JD"), and every name joined by
+"and" or "&" after a relation, "by" or "on behalf of" ("my neighbours Jane and Tom Doe") go
+too. With "at" written as a
 word before real dots, an address is an email unless the word before "at" is an ordinary one
 ("details at lancashire.gov.uk", "Report it at Chorley.gov.uk" stay; "zq at example.co.uk",
 "jo.bloggs at example.com", "info at gmail.com" go). An "@" may be full-width ("＠") or
@@ -46,7 +55,9 @@ where a match may start). Each pattern begins with one character or a small set 
 so that the engine skips at once over text where no match can start, or (emails,
 postcodes) is tried only where a rarer part of it shows that one may (an "@" or an "at",
 a digit after a letter); and a pattern is not run at all over text that lacks its anchor
-(an "@", a digit, a cue word); after a cue, three words at most are read. A column is
+(an "@", a digit, a cue word); after a cue, three words at most are read, and a match
+found from its rarer part (a phone number's figures, initials) looks back for its cue over
+40 characters at most. A column is
 scrubbed in one pass over its distinct cells joined together: 250,000 report titles take a
 second or two, a 20 MB cell a few seconds.
 """
@@ -62,11 +73,14 @@ import pandas as pd
 
 __all__ = [
     "ADDRESS_MARK",
+    "BIRTH_DATE_MARK",
     "EMAIL_MARK",
     "NAME_MARK",
+    "NI_NUMBER_MARK",
     "NOT_NAMES",
     "PHONE_MARK",
     "POSTCODE_MARK",
+    "REGISTRATION_MARK",
     "cut_names",
     "is_person_column",
     "is_personal_column",
@@ -83,6 +97,9 @@ PHONE_MARK = "[phone removed]"
 NAME_MARK = "[name removed]"
 ADDRESS_MARK = "[address removed]"
 POSTCODE_MARK = "[postcode removed]"
+REGISTRATION_MARK = "[registration removed]"
+NI_NUMBER_MARK = "[NI number removed]"
+BIRTH_DATE_MARK = "[date of birth removed]"
 #: Values of a name column that are not names.
 NOT_NAMES = frozenset({"anonymous", "(anonymous)", "anon", "n/a", "none", "unknown", "-"})
 
@@ -225,7 +242,7 @@ _COMMON_WORDS = _word_set(
     Ongoing Now Then Later Soon Once Twice Many Much More Most Less Few Several Other
     Others Another Same New Old Sent Kind Best Signed Yours Says Said Rang Called Phoned
     Reports Wants Asked Asks Details Detail Info Information Number Numbers Form Forms Page
-    Method Type Preference Name Names Off Up Out Over Year Years Class"""
+    Method Type Preference Name Names Off Up Out Over Year Years Class Sons Partners"""
 )
 # Words of place and organisation names: a "name" followed by one is a place ("reported by
 # Preston Road Surgery", "Thanks, Leyland United").
@@ -452,6 +469,71 @@ _PHONE = re.compile(
     r"[1-9]\d{1,3}\)?(?:[\s.-]{0,2}\d){6,8}(?![\w/])"
 )
 
+
+def _after_cue(mark: str) -> Callable[[re.Match[str]], str]:
+    """A replacement keeping the cue (the text before the group ``value``) and putting
+    ``mark`` in place of the value."""
+
+    def replace(match: re.Match[str]) -> str:
+        return match.string[match.start() : match.start("value")] + mark
+
+    return replace
+
+
+# A phone number written without its leading 0, after a word that says one follows ("call
+# 7700 900123", "tel: 1772 123456", "ring me on 7700900123", "WhatsApp 7700 900 123"): ten
+# figures, the first 1, 2, 3, 7 or 8 ("call 101", "ring 999", "phone 2024" stay).
+# Found from its first figure (rarer than the letters of the cue), the cue checked before it
+# (:func:`_cued`).
+_PHONE_WITHOUT_0 = re.compile(r"[1-378](?<![\w/+.-].)(?:[ \t.-]?+\d){9}(?![\w/])")
+_PHONE_CUE = re.compile(
+    _words(
+        ("call", "ring", "tel", "telephone", "phone", "mob", "mobile", "text", "whatsapp"),
+        not_after=r"\w",
+    )
+    + r"\.?+(?:[ \t]++(?i:me|us|him|her|them))?+(?:[ \t]++(?i:on|at))?+[ \t]*+[:.-]?+[ \t]*+$"
+)
+# Vehicle registrations: a current one ("AB12 CDE", "AB12CDE") anywhere, written in capitals
+# (its letters never I, Q or Z in front, nor I or Q behind); after a cue ("reg", "VRM:",
+# "registration", "number plate", "plate"), also in small letters or spaced ("AB 12 CDE"),
+# and an older one in capitals ("A123 BCD", "ABC 123D"; "reg A6 and M6" stays). A
+# registration names the keeper to the DVLA.
+_REGISTRATION = re.compile(
+    r"[A-HJ-PR-Y](?<![A-Za-z0-9].)[A-HJ-PR-Y]\d{2}[ \t]?+[A-HJ-PR-Z]{3}(?![A-Za-z0-9])"
+)
+_REGISTRATION_CUE = re.compile(
+    _words(
+        (
+            r"reg(?:istration)?+(?:[ \t]++(?:no|number|mark|plate))?+",
+            "vrm",
+            r"number[ \t]++plate",
+            "plate",
+        )
+    )
+    + r"\.?+[ \t]*+(?i:is[ \t]++)?+[:#.-]?+[ \t]*+"
+    r"(?P<value>(?i:[a-z]{2}[ \t]?+\d{2}[ \t]?+[a-z]{3})|[A-Z][ \t]?+\d{1,3}[ \t]?+[A-Z]{3}"
+    r"|[A-Z]{3}[ \t]?+\d{1,3}[ \t]?+[A-Z])(?![A-Za-z0-9])"
+)
+# National Insurance numbers: "QQ123456C", "QQ 12 34 56 C" (in capitals; a grid reference
+# "SD 123456" has no pairs and no letter after its figures).
+_NI_NUMBER = re.compile(
+    r"[A-Z](?<![A-Za-z0-9].)[A-Z](?:\d{6}|[ \t]?+\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]?+)[A-D]"
+    r"(?![A-Za-z0-9])"
+)
+# Dates of birth after a cue: "DOB 12/03/1985", "D.O.B: 12.3.85", "date of birth: 12 March
+# 1985", "born 1985-03-12", "born on 12th March 1985", "born March 12, 1985".
+_ORDINAL = r"(?i:st|nd|rd|th)?+"
+_DAY_MONTH_YEAR = (
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2}"
+    rf"|\d{{1,2}}{_ORDINAL}[ \t]++(?i:of[ \t]++)?+(?i:{_MONTHS_DAYS})\.?+,?+[ \t]++\d{{2,4}}"
+    rf"|(?i:{_MONTHS_DAYS})\.?+[ \t]++\d{{1,2}}{_ORDINAL},?+[ \t]++\d{{4}}"
+)
+_BIRTH_DATE = re.compile(
+    _words(("dob", r"d\.o\.b", r"date[ \t]++of[ \t]++birth", "born", "birthday"))
+    + r"\.?+[ \t]*+(?i:is[ \t]++|on[ \t]++)?+[:-]?+[ \t]*+"
+    rf"(?P<value>{_DAY_MONTH_YEAR})(?![\w/])"
+)
+
 # Cues after which a name follows. Each pattern matches the cue up to where the name would
 # start; the words there are read by :class:`_Cue`.
 _BY_CUES = (
@@ -495,6 +577,14 @@ _GREETING = re.compile(
         not_after=r"^\n\x00",
     )
     + r"[ \t]*+,?+[ \t]*+(?:(?i:this[ \t]++is|it['’]s)[ \t]++)?+"
+)
+# "Hi, this is Jane Doe" anywhere: a text whose line breaks were read as spaces ("near the
+# park Hi, this is Jane Doe") still introduces its writer.
+_INTRODUCTION = re.compile(
+    _words(
+        tuple(rf"{hi}[ \t]*+,?+[ \t]*+(?:this[ \t]++is|it['’]s)" for hi in ("hi", "hiya", "hello"))
+    )
+    + r"[ \t]++"
 )
 _SIGN_OFF_END = r"[ \t]*+[,.!:;-]?+[ \t]*+(?:\r?\n[ \t]*+)*+"
 _REGARDS = re.compile(_words(("regards", "wishes", "sincerely", "faithfully")) + _SIGN_OFF_END)
@@ -556,6 +646,55 @@ _RANKED = re.compile(
     r"(?![\w-])\.?+[ \t]++"
 )
 _FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
+# A name signing a line or a text after a dash or a tilde ("Bins full again - Jane Doe",
+# "~ Jane"): the dash after a space or at the start of a line, the name ending the line.
+_DASH_SIGNATURE = re.compile(r"[-–—](?<![^ \t\r\n\x00].)[ \t]*+")
+_TILDE_SIGNATURE = re.compile(r"~(?<![^ \t\r\n\x00].)[ \t]*+")
+_LINE_END = re.compile(r"[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$)")
+# "contact jane on 07700 900123": a name in small letters after "contact", before "on".
+_CONTACT = re.compile(_words(("contact",)) + r"[ \t]++")
+_CONTACT_ON = re.compile(r"[ \t]++(?i:on|at|via)(?!\w)")
+# Between two names after a relation ("my neighbours Jane and Tom Doe").
+_AND = re.compile(r"[ \t]++(?:(?i:and)|&)[ \t]++")
+# "Jane Doe (resident) says": up to three capitalised words before a role in brackets.
+_ROLES = (
+    r"(?:local[ \t]++)?+(?:resident|residents|neighbour|neighbor|homeowner|home[ \t]owner|"
+    r"owner|tenant|occupier|caller|reporter|complainant|customer|parent|mum|dad|carer|"
+    r"member[ \t]++of[ \t]++(?:the[ \t]++)?+public)"
+)
+_NAME_BEFORE_ROLE = re.compile(
+    rf"(?P<name>{_NAME_WORD}(?:[ \t]++{_NAME_WORD}){{0,2}})"
+    rf"(?=[ \t]*+\([ \t]*+(?i:{_ROLES})[ \t]*+\))"
+)
+# Initials after a sign-off: "regards JD", "Thanks, J.D.", "KR\nJ D"; not the initials of
+# an organisation ("Thanks BT").
+_SIGN_OFF_BEFORE = re.compile(
+    _words(
+        (
+            "regards",
+            "wishes",
+            "sincerely",
+            "faithfully",
+            "thanks",
+            r"thank[ \t]++you",
+            "cheers",
+            "thx",
+            "thnx",
+            "thanx",
+            "kr",
+            "bw",
+        )
+    )
+    + _SIGN_OFF_END
+    + "$"
+)
+# Found from the initials (capitals are rarer than the letters of the sign-offs), the
+# sign-off checked before them (:func:`_cued`).
+_INITIALS = re.compile(
+    r"[A-Z](?<![\w.].)(?:(?:\.[ \t]?+[A-Z]){1,2}+\.?+|[ \t]?+[A-Z](?![\w.]))"
+    r"(?=[ \t]*+(?:$|[\r\n.,!?;\x00]))"
+)
+_NOT_INITIALS = _word_set("OK BT UU EA UK GB PC TV HQ IT AM PM NW NE SE SW")
 
 _NEXT_WORD = re.compile(rf"[ \t]*+({_ANY_WORD})")
 _CAPITALISED = re.compile(_NAME_WORD)
@@ -663,6 +802,13 @@ class _Cue:
     titled: bool = False
     #: A further test of the cue's match.
     fits: Callable[[re.Match[str]], bool] = _always
+    #: What must follow the name (the end of its line, "on"), if anything.
+    ends: re.Pattern[str] | None = None
+    #: Words in small letters or capitals that are not names, in lower case.
+    loose_not_names: frozenset[str] = frozenset()
+    #: Whether more capitalised names joined by "and" or "&" go too ("my neighbours Jane
+    #: and Tom Doe").
+    joined: bool = False
 
     def sub(self, text: str) -> str:
         """The text with the names after each cue replaced."""
@@ -674,8 +820,26 @@ class _Cue:
             if end is not None:
                 pieces += [text[done : cue.start() if self.titled else cue.end()], NAME_MARK]
                 done = at = end
+                for _ in range(3 if self.joined else 0):  # "Jane, Tom and Ann Doe": 3 at most
+                    more = self._joined_name(text, end)
+                    if more is None:
+                        break
+                    pieces += [text[end : more[0]], NAME_MARK]
+                    done = at = end = more[1]
         pieces.append(text[done:])
         return "".join(pieces)
+
+    def _joined_name(self, text: str, end: int) -> tuple[int, int] | None:
+        """Where the capitalised name joined by "and" or "&" after ``end`` starts and ends,
+        or ``None`` when none follows (or a place's: "Jane and Leyland Town Council")."""
+        joint = _AND.match(text, end)
+        if joint is None:
+            return None
+        stop, cases = self._words(text, joint.end(), first={"title"}, loose=False, strong=True)
+        following = _FOLLOWING_WORD.match(text, stop)
+        if not cases or (following is not None and following.group(1) in self.places):
+            return None
+        return joint.end(), stop
 
     def _name_end(self, cue: re.Match[str]) -> int | None:
         """Where the name after ``cue`` ends, or ``None`` when no name follows it."""
@@ -696,6 +860,8 @@ class _Cue:
             text, start, first=first, loose=loose, strong=strong, after_title=after_title
         )
         if len(cases) < self.fewest or not self.fits(cue):
+            return None
+        if self.ends is not None and not self.ends.match(text, end):
             return None
         given = _GIVEN_AFTER_SURNAME.match(text, end) if cases == ["upper"] and loose else None
         if given is not None and given.group(1) not in self.not_names:
@@ -758,7 +924,8 @@ class _Cue:
         place's, which ends the name."""
         name = word.group(1)
         if _case(name) != "title":
-            return name.casefold() in _LOOSE_NOT_NAMES
+            folded = name.casefold()
+            return folded in _LOOSE_NOT_NAMES or folded in self.loose_not_names
         if name not in self.not_names:
             return False
         if name in _GIVEN_MONTHS and not cases:  # "by May Ellis", "Dear June,"; not "by May 5"
@@ -885,18 +1052,111 @@ class _Rule:
         return "".join(pieces)
 
 
+# Words of places and of a report's status, which a dash before a line's last words is
+# often followed by ("Flooding - Croston Moss", "Update - Work Completed").
+_MORE_PLACES = _word_set(
+    """Moss Marsh Clough Hey Heys Top Bottom Nook Head Edge Hamlet Ward Wards Area Zone Zones
+    Scheme Estates Precincts"""
+)
+_SIGNATURE_NOT_NAMES = (
+    _NOT_NAME_WORDS
+    | _FROM_PUBLIC
+    | _MORE_PLACES
+    | frozenset(word.capitalize() for word in _LOOSE_NOT_NAMES)
+    | _word_set(
+        """Work Job Done Action Taken Closed Open Pending Awaiting Inspection Inspected
+        Scheduled Passed Raised Duplicate Investigating Progress Repair Repaired Urgent
+        Complete Completed Fixed Resolved Cleared Updated Request Requested Required
+        Issue Problem Further Defect Needs Need Needed Requires Refill Refilling Empty
+        Emptying Emptied Full Repairing Replacing Replacement Replaced Cleaning Clean
+        Clearing Cutting Cut Gritting Sweeping Painting Fixing Missing Broken Damaged
+        Blocked Overflowing Leaking Flooded Flooding Dumped Removed Removal Collected
+        Collection Faulty Fault Lit Unlit Vandalised Stolen Hazard Dangerous Unsafe
+        Overgrown"""
+    )
+)
+_ROLE_ANCHORS = (
+    "resident",
+    "neighbo",
+    "owner",
+    "tenant",
+    "occupier",
+    "caller",
+    "reporter",
+    "complainant",
+    "customer",
+    "parent",
+    "mum",
+    "dad",
+    "carer",
+    "public",
+)
+_SIGN_OFF_ANCHORS = (
+    *("regards", "wishes", "sincerely", "faithfully", "thank", "cheers"),
+    *("thx", "thnx", "thanx", "kr", "bw"),
+)
+
+
+def _name_before_role(match: re.Match[str]) -> str:
+    """``[name removed]`` for the capitalised words before a role in brackets that make a
+    name ("Jane Doe (resident)"), keeping words before them that are no names ("Contact
+    Jane Doe (resident)") and a place's words ("Leyland Town Hall (residents)")."""
+    words = match.group("name").split()
+    kept = len(words)
+    while kept and words[kept - 1] not in _NOT_NAME_WORDS | _FROM_PUBLIC:
+        kept -= 1
+    if kept == len(words):
+        return match.group(0)
+    head = match.group(0)[: match.start("name") - match.start()]
+    return head + (" ".join(words[:kept]) + " " if kept else "") + NAME_MARK
+
+
+def _cued(cue: re.Pattern[str], mark: str) -> Callable[[re.Match[str]], str]:
+    """A replacement putting ``mark`` in place of a match that ``cue`` ends right before
+    (read over the 40 characters before it, a bounded look back), keeping the others."""
+
+    def replace(match: re.Match[str]) -> str:
+        if cue.search(match.string, max(0, match.start() - 40), match.start()) is None:
+            return match.group(0)
+        return mark
+
+    return replace
+
+
+_phone_after_cue = _cued(_PHONE_CUE, PHONE_MARK)
+_initials_after_cue = _cued(_SIGN_OFF_BEFORE, NAME_MARK)
+
+
+def _initials_replacer(match: re.Match[str]) -> str:
+    """``[name removed]`` for initials after a sign-off ("regards JD"), unless they are an
+    organisation's ("Thanks BT")."""
+    if re.sub(r"[. \t]", "", match.group(0)) in _NOT_INITIALS:
+        return match.group(0)
+    return _initials_after_cue(match)
+
+
 _DIGITS = tuple("0123456789")
 _RULES: tuple[_Rule | _Cue, ...] = (
     _Rule(_EMAIL, _email_replacer, (*_AT_SIGNS, "at"), _email_starts),
     _Rule(_PHONE, PHONE_MARK, ("0", "+44")),
+    _Rule(
+        _PHONE_WITHOUT_0,
+        _phone_after_cue,
+        ("call", "ring", "tel", "phone", "mob", "text", "whatsapp"),
+    ),
+    _Rule(_BIRTH_DATE, _after_cue(BIRTH_DATE_MARK), ("dob", "d.o.b", "birth", "born")),
+    _Rule(_REGISTRATION_CUE, _after_cue(REGISTRATION_MARK), ("reg", "vrm", "plate")),
+    _Rule(_REGISTRATION, REGISTRATION_MARK, _DIGITS),
+    _Rule(_NI_NUMBER, NI_NUMBER_MARK, _DIGITS),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
     _Rule(_FLAT, ADDRESS_MARK, ("flat", "apartment", "apt", "unit")),
-    _Cue(_BY, ("by",), loose=_always),
+    _Cue(_BY, ("by",), loose=_always, joined=True),
     _Cue(_MY_NAME, ("name",), loose=_always),
     _Cue(_I_AM, ("i'm", "i’m", "am")),
     _Cue(_NAME_FIELD, ("name", "from"), loose=_always),
     _Cue(_GREETING, ("dear", "hi", "hello", "good"), loose=_always, at_end=True),
+    _Cue(_INTRODUCTION, ("hi", "hello"), loose=_always, at_end=True),
     _Cue(
         _REGARDS,
         ("regards", "wishes", "sincerely", "faithfully"),
@@ -917,9 +1177,37 @@ _RULES: tuple[_Rule | _Cue, ...] = (
     ),
     _Cue(_SIGNED_NAME, ("signed",)),
     _Cue(_SIGN_OFF_LETTERS, ("kr", "bw"), loose=_on_its_own_line, at_end=True),
-    _Cue(_BEHALF, ("behalf",), loose=_always),
-    _Cue(_RELATIVE, ("my", "our")),
+    _Cue(_BEHALF, ("behalf",), loose=_always, joined=True),
+    _Cue(_RELATIVE, ("my", "our"), joined=True),
     _Cue(_LABELLED, _PERSON_LABELS, loose=_with_colon),
+    _Cue(
+        _CONTACT,
+        ("contact",),
+        loose=_always,
+        ends=_CONTACT_ON,
+        loose_not_names=frozenset(word.casefold() for word in _FROM_PUBLIC),
+    ),
+    _Rule(_NAME_BEFORE_ROLE, _name_before_role, _ROLE_ANCHORS),
+    _Rule(_INITIALS, _initials_replacer, _SIGN_OFF_ANCHORS),
+    # A dash or a tilde before a name ending its line: two capitalised words after a dash
+    # ("Bins - Chorley Road", "Litter - Market Street" stay), one after a tilde.
+    _Cue(
+        _DASH_SIGNATURE,
+        ("-", "–", "—"),
+        fewest=2,
+        not_names=_SIGNATURE_NOT_NAMES,
+        places=_PLACE_WORDS | _FROM_PUBLIC | _MORE_PLACES,
+        place_endings=_PLACE_ENDINGS,
+        ends=_LINE_END,
+    ),
+    _Cue(
+        _TILDE_SIGNATURE,
+        ("~",),
+        not_names=_SIGNATURE_NOT_NAMES,
+        places=_PLACE_WORDS | _FROM_PUBLIC | _MORE_PLACES,
+        place_endings=_PLACE_ENDINGS,
+        ends=_LINE_END,
+    ),
     _Cue(
         _TITLED,
         ("mr", "ms", "miss", "mx", "dr", "prof"),
