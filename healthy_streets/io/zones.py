@@ -24,6 +24,7 @@ import shapely
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import check_input, note_reading, to_working_crs
+from healthy_streets.io._frames import frame_or_file
 from healthy_streets.io._roles import (
     Role,
     Roles,
@@ -64,8 +65,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: How zones given as a GeoDataFrame (not a file) are named in the account and messages.
-IN_MEMORY = "zones (a GeoDataFrame)"
 
 #: Column names recognised for each role, most specific first (matched ignoring case,
 #: spaces and punctuation, and cut to 10 characters as Shapefiles cut them).
@@ -401,11 +400,15 @@ def read_zones(
     >>> print(f"{zones.area.iloc[0] / 10_000:.1f} hectares")
     4.0 hectares
     """
-    if isinstance(path, gpd.GeoDataFrame):
-        frame, path = path.copy(), Path(IN_MEMORY)
-    else:
-        path = check_input(path)
-        frame, _ = read_spatial(path, layer=layer)
+    path, own = frame_or_file(path, "zones")
+    if own is not None and not isinstance(own, gpd.GeoDataFrame):
+        raise InputFileError(
+            path,
+            "Zones are areas, and a DataFrame holds no geometry",
+            fix="Give a GeoDataFrame of the zones' polygons (geopandas.GeoDataFrame(frame, "
+            "geometry=..., crs=...)).",
+        )
+    frame = own if own is not None else read_spatial(path, layer=layer)[0]
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:

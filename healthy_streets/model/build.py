@@ -129,6 +129,16 @@ def source_of(value: Any) -> Source:
     return Source(None, data=value)
 
 
+def _one_or_many(value: Any) -> list[Any]:
+    """The inputs given for one kind: a list of them, or one alone (a file, a frame, a
+    :class:`Source`), never read as a frame's column names or a path's letters."""
+    if value is None:
+        return []
+    if isinstance(value, str | os.PathLike | Source | pd.DataFrame):
+        return [value]
+    return list(value)
+
+
 def _is_path(value: object) -> bool:
     return isinstance(value, str | os.PathLike)
 
@@ -155,9 +165,13 @@ class Inputs:
         osmnx's edge GeoDataFrame, or a ``streets`` layer (see
         :func:`healthy_streets.as_streets`).
     assets
-        Community asset files.
+        Community asset files, or GeoDataFrames of the analyst's own (or DataFrames with
+        latitude/longitude or easting/northing columns): one, or a list. Each is read with
+        :func:`healthy_streets.read_assets`, which finds its columns' roles.
     reports
-        Report files (paths, ``(path, format)`` pairs or :class:`Source`).
+        Report files (paths, ``(path, format)`` pairs or :class:`Source`), or frames of the
+        analyst's own as for ``assets``, read with :func:`healthy_streets.read_reports`:
+        one, or a list.
     speed_limits
         Council speed-limit lines, compared with OSM (optional).
     zones_crs
@@ -228,8 +242,8 @@ class Inputs:
                 )
             self.osm, self.streets = None, self.osm  # a graph is OpenStreetMap's streets
         self.osm = Path(self.osm) if self.osm is not None else None
-        self.assets = [source_of(a) for a in self.assets]
-        self.reports = [source_of(r) for r in self.reports]
+        self.assets = [source_of(a) for a in _one_or_many(self.assets)]
+        self.reports = [source_of(r) for r in _one_or_many(self.reports)]
         self.speed_limits = source_of(self.speed_limits) if self.speed_limits else None
         given = [self.osm is not None, self.place is not None, self.streets is not None]
         if sum(given) != 1:
