@@ -1289,7 +1289,8 @@ def _map_with_long_labels(tmp_path):
         ]
     )
     path = tmp_path / "long-labels.html"
-    save_map(meeting_map("west", zones=zones, streets=streets, assets=assets, reports=reports), path)
+    drawn = meeting_map("west", zones=zones, streets=streets, assets=assets, reports=reports)
+    save_map(drawn, path)
     return path
 
 

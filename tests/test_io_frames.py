@@ -170,9 +170,9 @@ def _street_through_chorley():
         geometry=[shapely.box(x0 - 200, y0 - 200, x1 + 200, y1 + 200)],
         crs="EPSG:27700",
     )
+    line = [(x0 - 100, y0), (x1 + 100, y1)]
     street = streets_layer(
-        [("s1", "Church Lane", "residential", "local", 20, "maxspeed", True, "20 mph", None,
-          [(x0 - 100, y0), (x1 + 100, y1)])]  # fmt: skip
+        [("s1", "Church Lane", "residential", "local", 20, "maxspeed", True, "20 mph", None, line)]
     )
     return zone, street
 
