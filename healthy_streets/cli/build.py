@@ -174,6 +174,10 @@ def command(
       healthy-streets build --store postgresql://gis@dbserver/hs --in-database
     """
     with _nothing_changed_if_interrupted():
+        if zone is not None:  # a misspelt zone is said before the rest of the toolkit loads
+            from healthy_streets._project_file import zone_in_project
+
+            zone = zone_in_project(Path(config), zone) or zone
         from healthy_streets.project import load_project
 
         project = load_project(Path(config))
