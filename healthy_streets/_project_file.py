@@ -34,7 +34,7 @@ def project_file(path: str | Path) -> Path:
 def zones_source(zones_table: dict[str, Any], base: Path) -> Source:
     """The zones file a project's ``[zones]`` table names (relative to ``base``, the
     project's folder), with the reader's options the table gives."""
-    options = {
+    options: dict[str, Any] = {
         k: zones_table[k] for k in ("crs", "layer", "assume_bng", "fields") if k in zones_table
     }
     return Source((base / zones_table["file"]).resolve(), options=options, origin="[zones] file")
