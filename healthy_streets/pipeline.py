@@ -415,15 +415,23 @@ def _note_zones_without_streets(
 ) -> None:
     """Say, among the street network's notes, which zones got no street at all: an extract
     that does not cover them (their maps say so too)."""
-    bare = zones.loc[~zones["zone_id"].isin(set(streets["zone_id"].dropna())), "name"]
+    bare = zones.loc[~zones["zone_id"].isin(set(streets["zone_id"].dropna()))]
     if len(bare):
-        names = ", ".join(map(repr, bare.astype("str").head(10)))
+        names = ", ".join(map(repr, _zone_labels(zones).loc[bare.index].head(10)))
         more = f" and {len(bare) - 10} more" if len(bare) > 10 else ""
         result.notes.append(
             f"Warning: {counted(len(bare), 'zone has', 'zones have')} no street from the "
             f"network ({names}{more}): the extract may not cover them. Their maps say so; "
             "check the extract's area."
         )
+
+
+def _zone_labels(zones: gpd.GeoDataFrame) -> pd.Series:
+    """Each zone as a message names it: by its name, or by its ``zone_id`` where another
+    zone has the same name (a file whose every zone is called after the same document)."""
+    names = zones["name"].astype("str")
+    repeated = names.duplicated(keep=False)
+    return names.where(~repeated, zones["zone_id"].astype("str"))
 
 
 def _concat(layers: Sequence[gpd.GeoDataFrame], spec: Any) -> gpd.GeoDataFrame:

@@ -825,3 +825,32 @@ def test_a_build_evaluates_several_categories_and_its_maps_open_on_the_first(pro
     adjusted = table["adjustment"].dropna()  # the zones evaluated, tested together
     assert len(adjusted) >= 2 and adjusted.str.contains("2 categories").all()
     assert (project / "out" / "maps" / "cowslip.html").is_file()
+
+
+def test_zones_without_streets_are_named_by_id_where_their_names_repeat():
+    """A council file whose zones are all named after the same document: the warning names
+    them by zone id, which tells them apart; a zone whose name is its own keeps its name."""
+    import geopandas as gpd
+    import shapely
+
+    import healthy_streets as hs
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = gpd.GeoDataFrame(
+        {"name": ["Gleadless Valley.pdf", "Gleadless Valley.pdf", "Church Fields", "Oak Road"]},
+        geometry=[shapely.box(x + 1000 * n, y, x + 1000 * n + 300, y + 300) for n in range(4)],
+        crs="EPSG:27700",
+    )
+    streets = t.streets(
+        [("a", "Long Lane", "residential", "local", 20.0, "maxspeed", True, "20 mph", None,
+          [(x + 3010, y + 150), (x + 3290, y + 150)])]
+    )  # fmt: skip
+    layers = hs.load_layers(hs.Inputs(zones, streets=streets))
+    ids = layers.zones.set_index("name")["zone_id"]
+    warning = next(n for r in layers.imports for n in r.notes if "no street from the network" in n)
+    valley = layers.zones.loc[layers.zones["name"] == "Gleadless Valley.pdf", "zone_id"]
+    shown = ", ".join(repr(z) for z in [*valley, "Church Fields"])
+    assert f"3 zones have no street from the network ({shown})" in warning
+    assert ids["Oak Road"] not in warning and "Oak Road" not in warning
