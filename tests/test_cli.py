@@ -878,10 +878,39 @@ def test_verbosity_after_the_command_too(tmp_path):
     before = run("-q", "zones", zones)
     after = run("zones", zones, "-q")
     assert before.exit_code == after.exit_code == 0
-    assert before.output == after.output == ""  # the account and the list are chatter
+    # the list of zones is the result, shown even so; the account is chatter
+    assert before.output == after.output
+    assert before.output.splitlines()[0] == "4 zones:"
+    assert "cowslip" in before.output and "zones.geojson" not in before.output
     chatty = run("zones", zones)
     assert "zones.geojson" in chatty.output
     assert "-q, --quiet" in run("zones", "--help").output
+
+
+def test_the_last_of_quiet_and_verbose_wins():
+    """``-q zones FILE -v`` says everything (the -v came last); ``-v zones FILE -q`` only
+    the result."""
+    from conftest import SAMPLE
+
+    zones = str(SAMPLE / "zones.geojson")
+    chatty, quiet = run("zones", zones), run("zones", zones, "-q")
+    louder = run("-q", "zones", zones, "-v")
+    assert louder.exit_code == 0
+    assert "zones.geojson" in louder.output and "4 zones:" in louder.output
+    assert run("-v", "zones", zones, "-q").output == quiet.output
+    assert len(louder.output) >= len(chatty.output) > len(quiet.output)
+
+
+def test_quiet_network_still_prints_its_table():
+    from conftest import SAMPLE
+
+    osm, zones = str(SAMPLE / "yarrowside.osm"), str(SAMPLE / "zones.geojson")
+    result = run("network", "--osm-file", osm, "--zones", zones, "-q")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert re.match(r"\d+ segments, [\d.]+ km of road", lines[0])
+    assert any(re.match(r" +20 mph: [\d.]+ km", line) for line in lines)
+    assert "yarrowside.osm" not in result.output  # the account is chatter
 
 
 def test_verbose_after_the_command_says_more_as_before_it():
