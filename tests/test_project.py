@@ -606,7 +606,8 @@ def test_additions_in_the_project_folder_are_read_by_every_build(project):
     )
     result = run("build", str(config))
     assert result.exit_code == 0, result.output
-    assert "2 changes residents' additions would make to places already mapped" in result.output
+    said = "2 proposed changes from residents to review: tables/additions_to_review.csv"
+    assert said in result.output
     out = project / "out"
     assets = pyogrio.read_dataframe(out / "healthy-streets.gpkg", layer="assets")
     assert "Friendship bench" in set(assets["name"])
@@ -638,7 +639,8 @@ def test_an_addition_renaming_an_openstreetmap_place_is_set_aside_for_review(pro
     )
     result = run("build", str(config))
     assert result.exit_code == 0, result.output
-    assert "1 change residents' additions would make to places already mapped" in result.output
+    said = "1 proposed change from residents to review: tables/additions_to_review.csv"
+    assert said in result.output
     out = project / "out"
     review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
     assert list(review["change"]) == ["renames 'Moorfield Stores' to 'Renamed shop'"]
@@ -854,3 +856,50 @@ def test_zones_without_streets_are_named_by_id_where_their_names_repeat():
     shown = ", ".join(repr(z) for z in [*valley, "Church Fields"])
     assert f"3 zones have no street from the network ({shown})" in warning
     assert ids["Oak Road"] not in warning and "Oak Road" not in warning
+
+
+def test_residents_proposed_changes_are_for_review_not_rejected(project):
+    """Two additions that rename and move a walkabout's bus stop (which lies in no zone, 5 m
+    beyond Cowslip's edge and 11 m beyond Kestrel Park's): one line says so even with -q,
+    not as a rejection; rejected.csv does not list them; the index links the table; the
+    table names the nearest zone."""
+    import re
+
+    import pandas as pd
+
+    from healthy_streets.io.assets import CHANGE_REASON
+
+    config = project / "healthy-streets.toml"
+    _additions_file(
+        project / "additions" / "additions-change.geojson",
+        [
+            ("Bus stop opposite the shops (renamed)", "bus_stop", -2.618408087820813, 53.65104),
+            ("Bus stop opposite the shops", "bus_stop", -2.617608087820813, 53.6510403972576),
+        ],
+    )
+    result = run("-q", "build", str(config))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "2 proposed changes from residents to review: tables/additions_to_review.csv" in lines
+    assert "rejected" not in result.output and "Warning" not in result.output
+    out = project / "out"
+    rejected = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig")
+    assert "additions-change.geojson" not in set(rejected["source"].astype(str))
+    review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
+    assert len(review) == 2
+    assert set(review["zone_id"]) == {"cowslip"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "2 proposed changes from residents to review" in index
+    assert 'href="tables/additions_to_review.csv"' in index
+    (out / "healthy-streets.gpkg").unlink()  # no store to reuse: every input read again
+    chatty = run("build", str(config), "--overwrite")
+    listed = re.findall(r"additions-change\.geojson: 1 set aside for review: (.*)", chatty.output)
+    assert [line.split(":")[0] for line in listed] == [CHANGE_REASON] * 2
+    # nothing changed: the build reuses this one's layers, and still says what waits
+    again = run("-q", "build", str(config), "--overwrite")
+    assert (
+        "Streets, assets and reports unchanged" in run("build", str(config), "--overwrite").output
+    )
+    assert "2 proposed changes from residents to review: tables/additions_to_review.csv" in (
+        again.output
+    )

@@ -1015,7 +1015,8 @@ def merge_assets(
     An addition from a meeting map that would change a place already mapped is never
     applied silently: one of the same category within ``within_m`` under another name (a
     rename), or one of the same category and name from ``within_m`` to ``moved_within_m``
-    away (a move), is left out (its reason starts with :data:`CHANGE_REASON`) and listed in
+    away (a move), is left out, set aside for review (in its result's ``for_review``, its
+    reason starting with :data:`CHANGE_REASON`; not rejected) and listed in
     :attr:`MergedAssets.changes`.
     """
     kept: list[gpd.GeoDataFrame] = []
@@ -1050,6 +1051,7 @@ def _set_aside(
         layer[additions].drop(index=list(matched), errors="ignore"), earlier, moved_within_m
     )
     rows: list[dict[str, object]] = []
+    proposed: list[dict[str, object]] = []  # set aside for review, not rejected
     for i, j in [*matched.items(), *((i, j) for i, (j, _) in moved.items())]:
         old, new = _text(earlier.at[j, "name"]), _text(layer.at[i, "name"])
         renames = bool(additions[i]) and i in matched and new and new.casefold() != old.casefold()
@@ -1077,7 +1079,7 @@ def _set_aside(
         else:
             why = f"Already in {earlier.at[j, 'source']}: the same category within "
             why += f"{within_m:g} m (counted once)."
-        rows.append(
+        (proposed if change else rows).append(
             {
                 "source": result.source,
                 "row": str(layer.at[i, "source_ref"]),
@@ -1086,14 +1088,19 @@ def _set_aside(
                 "reason": why,
             }
         )
-    if not rows:
+    if not rows and not proposed:
         return result
     gone = layer.index.isin([*matched, *moved])
     return replace(
         result,
         layer=layer[~gone].reset_index(drop=True),
-        rejected=pd.concat([result.rejected, pd.DataFrame(rows)], ignore_index=True),
+        rejected=_appended(result.rejected, rows),
+        for_review=_appended(result.for_review, proposed),
     )
+
+
+def _appended(account: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.concat([account, pd.DataFrame(rows)], ignore_index=True) if rows else account
 
 
 def _text(value: object) -> str:

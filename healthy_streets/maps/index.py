@@ -12,6 +12,7 @@ import shapely
 
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.changes import Changes, describe_counts
+from healthy_streets.model.words import counted
 
 __all__ = ["index_page", "save_index"]
 
@@ -34,6 +35,7 @@ def index_page(
     made_on: dt.date | None = None,
     data_range: str | None = None,
     since_last: Changes | None = None,
+    to_review: int = 0,
 ) -> str:
     """The HTML of the index page.
 
@@ -50,6 +52,9 @@ def index_page(
     since_last
         What changed since the last build: said at the top, with a column of each zone's
         changes.
+    to_review
+        How many changes residents' additions propose to places already mapped: said at
+        the top, with a link to ``tables/additions_to_review.csv``.
     """
     rows = []
     for zone_id, row in figures.iterrows():
@@ -78,6 +83,7 @@ def index_page(
         since_day=since_last.since.day if since_last is not None else None,
         since_sentence=since_last.sentence() if since_last is not None else None,
         since_note=since_last.since.note if since_last is not None else None,
+        to_review=counted(to_review, "proposed change", "proposed changes") if to_review else None,
     )
 
 

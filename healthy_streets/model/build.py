@@ -400,6 +400,9 @@ class BuildOutputs:
         Whether the build reused the last one's layers from the store: ``maps`` are then
         the maps drawn again, and the tables, index and rejected rows are as the last
         build wrote them.
+    to_review
+        How many changes residents' additions propose to places already mapped, set aside
+        for an officer (``tables["additions_to_review"]`` lists them; not rejected).
     """
 
     index: Path
@@ -415,6 +418,7 @@ class BuildOutputs:
     since_last: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reused: bool = False
+    to_review: int = 0
 
     def paths(self) -> list[Path]:
         """Every file written."""
