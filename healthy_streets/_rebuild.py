@@ -431,7 +431,12 @@ def build_record(
         "single_polygons": [
             str(z) for z in layers.zones.loc[layers.zones.geom_type == "Polygon", "zone_id"]
         ],
-        "changes_to_review": bool(layers.changes is not None and len(layers.changes)),
+        # how many: a build that reuses this one says them again
+        "changes_to_review": (
+            len(layers.changes)
+            if layers.changes is not None
+            else int((previous or {}).get("changes_to_review", 0))
+        ),
         "imports": [_account(r) for r in layers.imports],
         "import_paths": [str(p) if p is not None else None for p in layers.import_paths],
     }
@@ -623,4 +628,5 @@ def reused_outputs(out: Path, record: dict[str, Any], drawn: list[str]) -> Build
         workbook=out / "tables.xlsx" if "tables.xlsx" in outputs else None,
         pdfs={zid: out / "maps" / f"{zid}.pdf" for zid in drawn if f"maps/{zid}.pdf" in outputs},
         reused=True,
+        to_review=int(record.get("changes_to_review", 0)),
     )

@@ -472,15 +472,23 @@ def _note_zones_without_streets(
 ) -> None:
     """Say, among the street network's notes, which zones got no street at all: an extract
     that does not cover them (their maps say so too)."""
-    bare = zones.loc[~zones["zone_id"].isin(set(streets["zone_id"].dropna())), "name"]
+    bare = zones.loc[~zones["zone_id"].isin(set(streets["zone_id"].dropna()))]
     if len(bare):
-        names = ", ".join(map(repr, bare.astype("str").head(10)))
+        names = ", ".join(map(repr, _zone_labels(zones).loc[bare.index].head(10)))
         more = f" and {len(bare) - 10} more" if len(bare) > 10 else ""
         result.notes.append(
             f"Warning: {counted(len(bare), 'zone has', 'zones have')} no street from the "
             f"network ({names}{more}): the extract may not cover them. Their maps say so; "
             "check the extract's area."
         )
+
+
+def _zone_labels(zones: gpd.GeoDataFrame) -> pd.Series:
+    """Each zone as a message names it: by its name, or by its ``zone_id`` where another
+    zone has the same name (a file whose every zone is called after the same document)."""
+    names = zones["name"].astype("str")
+    repeated = names.duplicated(keep=False)
+    return names.where(~repeated, zones["zone_id"].astype("str"))
 
 
 def _concat(layers: Sequence[gpd.GeoDataFrame], spec: Any) -> gpd.GeoDataFrame:
@@ -537,12 +545,20 @@ def analysis_tables(
 
 def additions_to_review(layers: Layers) -> pd.DataFrame:
     """The changes residents' additions would make to places already mapped (a rename, a
-    move), with the zone of the place, for an officer to accept by editing the place in
-    the file that has it (``in_file``); empty when there are none."""
+    move), with the zone of the place (the zone it lies in, else the nearest: a place just
+    beyond a zone's edge is on that zone's map), for an officer to accept by editing the
+    place in the file that has it (``in_file``); empty when there are none."""
     changes = layers.changes if layers.changes is not None else pd.DataFrame()
     if changes.empty:
         return changes
-    zone_of = layers.assets.drop_duplicates("asset_id").set_index("asset_id")["zone_id"]
+    places = layers.assets.drop_duplicates("asset_id").set_index("asset_id")
+    zone_of = places["zone_id"].astype("object")
+    beyond = zone_of.isna() & places.geometry.notna()
+    if beyond.any() and len(layers.zones):
+        near = layers.zones.sindex.nearest(places.geometry[beyond].values, return_all=False)
+        zone_of[zone_of.index[beyond.to_numpy()][near[0]]] = (
+            layers.zones["zone_id"].iloc[near[1]].values
+        )
     return changes.assign(zone_id=changes["asset_id"].map(zone_of)).sort_values(
         ["zone_id", "asset_id"], na_position="last", kind="stable"
     )
@@ -779,6 +795,7 @@ def _stage_index(
         data_range=_data_range(layers.reports),
         since_last=since_last,
         reports_note=_reports_note(layers),
+        to_review=len(layers.changes) if layers.changes is not None else 0,
     )
     save_index(page, staging.files / relative["index"], overwrite=True)
 
@@ -812,6 +829,7 @@ def _build_outputs(
         workbook=out / relative["workbook"] if tables else None,
         pdfs={key[4:]: out / path for key, path in relative.items() if key.startswith("pdf:")},
         atlas=out / relative["atlas"] if "atlas" in relative else None,
+        to_review=len((tables or {}).get("additions_to_review", ())),
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from healthy_streets._files import check_output, write_text_atomic
+from healthy_streets._project_file import CONFIG_NAME, project_file, zones_source
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
 from healthy_streets.io._common import BUFFER_RANGE_M, side_files
@@ -54,8 +55,6 @@ __all__ = [
     "sample_inputs",
     "sample_project",
 ]
-
-CONFIG_NAME = "healthy-streets.toml"
 
 
 @dataclass
@@ -284,9 +283,7 @@ def load_project(path: str | Path) -> Project:
 
     ``build(project)`` then builds it (see :func:`~healthy_streets.build`).
     """
-    file = Path(path)
-    if file.is_dir():
-        file = file / CONFIG_NAME
+    file = project_file(path)
     if file.exists() and not file.is_file():
         raise ProjectFileError(
             f"{file} is not a regular file (it is a named pipe, a device or a socket). "
@@ -457,13 +454,8 @@ def _project(data: dict[str, Any], file: Path) -> Project:
     zones_table = data.get("zones", {})
     streets_table = data.get("streets", {})
     nation = project_table.get("nation")
-    zones_options = {
-        k: zones_table[k]
-        for k in ("crs", "layer", "assume_bng", "fields", "date_order")
-        if k in zones_table
-    }
     inputs = Inputs(
-        Source(path_of(zones_table["file"]), options=zones_options, origin="[zones] file"),
+        zones_source(zones_table, base),
         osm=resolve(streets_table.get("osm_file")),
         place=streets_table.get("place"),
         assets=[

@@ -1239,3 +1239,71 @@ def test_a_filter_that_leaves_nothing_drawn_leaves_nothing_in_the_legend(browser
     assert page.evaluate(LEGEND_AGAINST_MAP) == []
     assert view.console_errors == []
     page.close()
+
+
+#: Every visible count in the legend that takes more than one line, with its row's label
+#: and whether the row's label runs under the count (the label should wrap instead).
+WRAPPED_COUNTS = """() => [...document.querySelectorAll('.hs-count')]
+  .filter((e) => e.checkVisibility())
+  .map((e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    const row = e.closest('[data-hs-row]');
+    const label = row.querySelector('label') || row;
+    const overlaps = label !== row &&
+      label.getBoundingClientRect().right > e.getBoundingClientRect().left + 0.5;
+    return [row.innerText.split('\\n')[0].trim(), e.innerText, lines, overlaps];
+  })
+  .filter((x) => x[2] > 1 || x[3])"""
+
+
+def _map_with_long_labels(tmp_path):
+    """A zone whose reports fill the longest category labels with two- and three-digit
+    counts, and whose assets include the longest asset label."""
+    import shapely
+
+    from healthy_streets.maps.meeting import meeting_map, save_map
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = t.zones([("west", "implemented", "2022-01-10", (x, y, x + 300, y + 300))])
+    streets = t.streets(
+        [
+            ("a", "Long Lane", "residential", "local", 20.0, "maxspeed", True, "20 mph", "west",
+             [(x + 10, y + 150), (x + 290, y + 150)]),
+        ]
+    )  # fmt: skip
+    counts = {"litter": 64, "pollution": 128, "potholes": 9, "dog_fouling": 12}
+    rows = [
+        (f"{key}-{n}", key, "open", "2024-01-05", None, "west", "a",
+         (x + 20 + (n * 7) % 260, y + 20 + (n * 13) % 260))
+        for key, count in counts.items() for n in range(count)
+    ]  # fmt: skip
+    reports = t.reports(rows)
+    assets = t.assets(
+        [
+            (f"Post box {n}", "street_service", "west", shapely.Point(x + 30 + n, y + 40))
+            for n in range(23)
+        ]
+    )
+    path = tmp_path / "long-labels.html"
+    drawn = meeting_map("west", zones=zones, streets=streets, assets=assets, reports=reports)
+    save_map(drawn, path)
+    return path
+
+
+def test_legend_counts_stay_on_one_line_beside_long_labels(browser, tmp_path):
+    path = _map_with_long_labels(tmp_path)
+    for name, size in SIZES.items():
+        view = OfflinePage(browser, viewport=size)
+        page = view.open(path)
+        if page.locator(".hs-side-body").is_hidden():  # a phone: the legend opens on a tap
+            page.locator(".hs-side-toggle").click()
+            page.wait_for_timeout(300)
+        counts = page.locator(".hs-count").all_inner_texts()
+        assert "64" in counts and "128" in counts, (name, counts)
+        assert page.evaluate(WRAPPED_COUNTS) == [], name
+        assert view.console_errors == []
+        page.close()

@@ -922,10 +922,39 @@ def test_verbosity_after_the_command_too(tmp_path):
     before = run("-q", "zones", zones)
     after = run("zones", zones, "-q")
     assert before.exit_code == after.exit_code == 0
-    assert before.output == after.output == ""  # the account and the list are chatter
+    # the list of zones is the result, shown even so; the account is chatter
+    assert before.output == after.output
+    assert before.output.splitlines()[0] == "4 zones:"
+    assert "cowslip" in before.output and "zones.geojson" not in before.output
     chatty = run("zones", zones)
     assert "zones.geojson" in chatty.output
     assert "-q, --quiet" in run("zones", "--help").output
+
+
+def test_the_last_of_quiet_and_verbose_wins():
+    """``-q zones FILE -v`` says everything (the -v came last); ``-v zones FILE -q`` only
+    the result."""
+    from conftest import SAMPLE
+
+    zones = str(SAMPLE / "zones.geojson")
+    chatty, quiet = run("zones", zones), run("zones", zones, "-q")
+    louder = run("-q", "zones", zones, "-v")
+    assert louder.exit_code == 0
+    assert "zones.geojson" in louder.output and "4 zones:" in louder.output
+    assert run("-v", "zones", zones, "-q").output == quiet.output
+    assert len(louder.output) >= len(chatty.output) > len(quiet.output)
+
+
+def test_quiet_network_still_prints_its_table():
+    from conftest import SAMPLE
+
+    osm, zones = str(SAMPLE / "yarrowside.osm"), str(SAMPLE / "zones.geojson")
+    result = run("network", "--osm-file", osm, "--zones", zones, "-q")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert re.match(r"\d+ segments, [\d.]+ km of road", lines[0])
+    assert any(re.match(r" +20 mph: [\d.]+ km", line) for line in lines)
+    assert "yarrowside.osm" not in result.output  # the account is chatter
 
 
 def test_verbose_after_the_command_says_more_as_before_it():
@@ -1046,3 +1075,68 @@ def test_a_folder_that_is_no_file_geodatabase_is_refused_in_one_line(tmp_path):
         assert result.exit_code == 2, (args, result.output)
         assert "is a folder, not a file: name the file inside it" in result.output, args
         assert "ends .gdb" in result.output and "Traceback" not in result.output
+
+
+def test_a_misspelt_zone_is_said_before_the_rest_of_the_toolkit_loads(tmp_path):
+    """``build --zone Cowslp`` reads the zones file alone (through the project file) and
+    suggests the name, before the pipeline and the map library are imported."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SAMPLE, sample_project
+
+    for name in ("zones.geojson", "yarrowside.osm", "assets_walkabout.csv", "reports_open311.json"):
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    (tmp_path / "healthy-streets.toml").write_text(sample_project("Yarrowside"))
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from healthy_streets.cli import main\n"
+        f"result = CliRunner().invoke(main, ['build', {str(tmp_path)!r}, '--zone', 'Cowslp'])\n"
+        "print(result.exit_code)\n"
+        "print(result.output.strip())\n"
+        "print(sorted({'folium', 'healthy_streets.pipeline', 'healthy_streets.maps'} "
+        "& set(sys.modules)))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    exit_code, *said, loaded = ran.stdout.strip().splitlines()
+    assert exit_code == "2"  # a bad argument, as click says
+    assert "There is no zone 'Cowslp'. Did you mean 'Cowslip'" in " ".join(said)
+    assert loaded == "[]"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_zone_named_right_builds_that_zone_alone(tmp_path):
+    from conftest import SAMPLE, sample_project
+
+    for name in ("zones.geojson", "yarrowside.osm", "assets_walkabout.csv", "reports_open311.json"):
+        (tmp_path / name).write_bytes((SAMPLE / name).read_bytes())
+    (tmp_path / "healthy-streets.toml").write_text(sample_project("Yarrowside"))
+    result = run("-q", "build", str(tmp_path), "--zone", "COWSLIP")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "out" / "maps").glob("*.html")] == ["cowslip.html"]
+
+
+def test_the_command_runs_as_a_python_module():
+    """``python -m healthy_streets.cli`` and ``python -m healthy_streets`` are the command."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    for module in ("healthy_streets.cli", "healthy_streets"):
+        ran = subprocess.run(
+            [sys.executable, "-m", module, "--version"], capture_output=True, text=True, cwd=ROOT
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.strip() == f"healthy-streets, version {__version__}"
+        ran = subprocess.run(
+            [sys.executable, "-m", module, "zones", "no-such-file.geojson"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert ran.returncode == 1 and "The file does not exist" in ran.stderr

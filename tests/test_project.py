@@ -606,7 +606,8 @@ def test_additions_in_the_project_folder_are_read_by_every_build(project):
     )
     result = run("build", str(config))
     assert result.exit_code == 0, result.output
-    assert "2 changes residents' additions would make to places already mapped" in result.output
+    said = "2 proposed changes from residents to review: tables/additions_to_review.csv"
+    assert said in result.output
     out = project / "out"
     assets = pyogrio.read_dataframe(out / "healthy-streets.gpkg", layer="assets")
     assert "Friendship bench" in set(assets["name"])
@@ -638,7 +639,8 @@ def test_an_addition_renaming_an_openstreetmap_place_is_set_aside_for_review(pro
     )
     result = run("build", str(config))
     assert result.exit_code == 0, result.output
-    assert "1 change residents' additions would make to places already mapped" in result.output
+    said = "1 proposed change from residents to review: tables/additions_to_review.csv"
+    assert said in result.output
     out = project / "out"
     review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
     assert list(review["change"]) == ["renames 'Moorfield Stores' to 'Renamed shop'"]
@@ -857,3 +859,79 @@ def test_the_date_order_of_inputs_reaches_the_zones_and_the_reports():
     inputs = Inputs("zones.gpkg", osm="area.osm", reports=["crm.csv"], date_order="mdy")
     assert inputs.zones.options == {"date_order": "mdy"}
     assert inputs.reports[0].options == {"date_order": "mdy"}
+
+
+def test_zones_without_streets_are_named_by_id_where_their_names_repeat():
+    """A council file whose zones are all named after the same document: the warning names
+    them by zone id, which tells them apart; a zone whose name is its own keeps its name."""
+    import geopandas as gpd
+    import shapely
+
+    import healthy_streets as hs
+
+    import layers_for_tests as t
+
+    x, y = t.X0, t.Y0
+    zones = gpd.GeoDataFrame(
+        {"name": ["Gleadless Valley.pdf", "Gleadless Valley.pdf", "Church Fields", "Oak Road"]},
+        geometry=[shapely.box(x + 1000 * n, y, x + 1000 * n + 300, y + 300) for n in range(4)],
+        crs="EPSG:27700",
+    )
+    streets = t.streets(
+        [("a", "Long Lane", "residential", "local", 20.0, "maxspeed", True, "20 mph", None,
+          [(x + 3010, y + 150), (x + 3290, y + 150)])]
+    )  # fmt: skip
+    layers = hs.load_layers(hs.Inputs(zones, streets=streets))
+    ids = layers.zones.set_index("name")["zone_id"]
+    warning = next(n for r in layers.imports for n in r.notes if "no street from the network" in n)
+    valley = layers.zones.loc[layers.zones["name"] == "Gleadless Valley.pdf", "zone_id"]
+    shown = ", ".join(repr(z) for z in [*valley, "Church Fields"])
+    assert f"3 zones have no street from the network ({shown})" in warning
+    assert ids["Oak Road"] not in warning and "Oak Road" not in warning
+
+
+def test_residents_proposed_changes_are_for_review_not_rejected(project):
+    """Two additions that rename and move a walkabout's bus stop (which lies in no zone, 5 m
+    beyond Cowslip's edge and 11 m beyond Kestrel Park's): one line says so even with -q,
+    not as a rejection; rejected.csv does not list them; the index links the table; the
+    table names the nearest zone."""
+    import re
+
+    import pandas as pd
+
+    from healthy_streets.io.assets import CHANGE_REASON
+
+    config = project / "healthy-streets.toml"
+    _additions_file(
+        project / "additions" / "additions-change.geojson",
+        [
+            ("Bus stop opposite the shops (renamed)", "bus_stop", -2.618408087820813, 53.65104),
+            ("Bus stop opposite the shops", "bus_stop", -2.617608087820813, 53.6510403972576),
+        ],
+    )
+    result = run("-q", "build", str(config))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "2 proposed changes from residents to review: tables/additions_to_review.csv" in lines
+    assert "rejected" not in result.output and "Warning" not in result.output
+    out = project / "out"
+    rejected = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig")
+    assert "additions-change.geojson" not in set(rejected["source"].astype(str))
+    review = pd.read_csv(out / "tables" / "additions_to_review.csv", encoding="utf-8-sig")
+    assert len(review) == 2
+    assert set(review["zone_id"]) == {"cowslip"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "2 proposed changes from residents to review" in index
+    assert 'href="tables/additions_to_review.csv"' in index
+    (out / "healthy-streets.gpkg").unlink()  # no store to reuse: every input read again
+    chatty = run("build", str(config), "--overwrite")
+    listed = re.findall(r"additions-change\.geojson: 1 set aside for review: (.*)", chatty.output)
+    assert [line.split(":")[0] for line in listed] == [CHANGE_REASON] * 2
+    # nothing changed: the build reuses this one's layers, and still says what waits
+    again = run("-q", "build", str(config), "--overwrite")
+    assert (
+        "Streets, assets and reports unchanged" in run("build", str(config), "--overwrite").output
+    )
+    assert "2 proposed changes from residents to review: tables/additions_to_review.csv" in (
+        again.output
+    )

@@ -74,7 +74,7 @@ def test_ways_osmnx_merged_of_several_kinds_are_counted_as_the_least_road_like(
     assert set(rows["road_class"]) == {"path"}
     # and the conversion says how much
     caplog.set_level("WARNING", logger="healthy_streets")
-    as_streets(graph)
+    as_streets(graph.copy())  # another graph: converted (and its losses said) again
     mixed_km = rows["length_m"].sum() / 1000
     said = re.search(
         r"([\d.]+) km of street network \((\d+) edges\) are edges osmnx merged", caplog.text
@@ -164,3 +164,42 @@ def test_what_is_not_streets_is_refused_saying_what_is():
     points = gpd.GeoDataFrame({"x": [1]}, geometry=[shapely.Point(0, 0)], crs="EPSG:27700")
     with pytest.raises(ConfigError, match="lacks segment_id.*u, v, key, osmid, highway"):
         as_streets(points)
+
+
+def test_a_graph_is_converted_once_and_its_warnings_said_once(caplog, monkeypatch):
+    """Each analysis function given ``G`` takes the streets converted the first time; a
+    graph that changed is converted again."""
+    import healthy_streets.model.streets as module
+
+    calls = []
+    convert = module.streets_from_graph
+    monkeypatch.setattr(
+        module, "streets_from_graph", lambda *a, **k: calls.append(1) or convert(*a, **k)
+    )
+    caplog.set_level("WARNING", logger="healthy_streets")
+    graph = ox.graph_from_xml(OSM_FILE, simplify=False, retain_all=True)
+    zones = hs.read_zones(SAMPLE / "zones.geojson").layer
+    first = as_streets(graph)
+    hs.street_lengths(zones, graph)
+    hs.twenty_mph_gaps(zones, graph)
+    again = as_streets(graph)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, again)
+    zone_tags = [r for r in caplog.records if "signed 20mph zone" in r.getMessage()]
+    assert len(zone_tags) == 1
+    again.loc[:, "speed_mph"] = 99.0  # the caller's copy: the next one is as converted
+    assert (as_streets(graph)["speed_mph"] != 99.0).any()
+
+    node = int(first["u"].iloc[0])
+    assert node in set(first["u"]) | set(first["v"])
+    graph.remove_node(node)  # with its edges
+    fewer = as_streets(graph)
+    assert len(calls) == 2
+    assert node not in set(fewer["u"]) | set(fewer["v"])
+    graph.graph["crs"] = graph.graph["crs"]  # written again, the same: nothing changed
+    as_streets(graph)
+    assert len(calls) == 2
+    graph.graph["name"] = "Yarrowside, edited"  # the graph's attributes changed
+    as_streets(graph)
+    assert len(calls) == 3
+    assert len(as_streets(graph, nation="wales")) == len(fewer) and len(calls) == 4

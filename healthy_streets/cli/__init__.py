@@ -94,13 +94,16 @@ def entry() -> None:
 
 
 def _verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
-    """``-v``/``-q`` given after the command: the same as before it (they add up)."""
+    """``-v``/``-q`` given after the command: the same as before it, and the last one given
+    wins (``-q zones FILE -v`` says more; ``zones FILE -v -q`` only the results)."""
     if not value:
         return
     obj = ctx.find_root().ensure_object(dict)
-    step = value if param.name == "verbose" else -value
-    obj["verbosity"] = obj.get("verbosity", 0) + step
-    if param.name == "quiet":
+    if param.name == "verbose":
+        obj["verbosity"] = max(obj.get("verbosity", 0), 0) + value
+        obj["quiet"] = False
+    else:
+        obj["verbosity"] = min(obj.get("verbosity", 0), 0) - value
         obj["quiet"] = True
     _configure_logging(obj["verbosity"])
 

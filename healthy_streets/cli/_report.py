@@ -121,7 +121,8 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
     rows were rejected or lie outside the project area."""
     results = list(results)
     for r in results:
-        if r.rows_in > 0 and r.kept == 0:
+        # rows set aside for review are said by the build, as proposals, not as a loss
+        if r.rows_in > 0 and r.kept == 0 and (r.n_rejected or r.n_outside):
             echo(f"Warning: nothing was kept from {r.source}: {_none_kept(r)}", err=True)
     if quiet():
         return
@@ -140,7 +141,12 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
     for r in results:
         for note in r.notes:
             echo(f"  {r.source}: {note}", file=file)
-        for kind, table in (("repaired", r.repaired), ("rejected", r.rejected)):
+        accounts = (
+            ("repaired", r.repaired),
+            ("rejected", r.rejected),
+            ("set aside for review", r.for_review),
+        )
+        for kind, table in accounts:
             if table.empty:
                 continue
             counts = table.groupby("reason", sort=False).size().sort_values(ascending=False)

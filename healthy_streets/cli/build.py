@@ -73,11 +73,6 @@ def run_build(
         )
         echo(f"  rejected rows and their reasons: {outputs.rejected}")
         echo(f"  store: {outputs.store}")
-        review = outputs.tables.get("additions_to_review")
-        if review is not None and layers.changes is not None:
-            changes = counted(len(layers.changes), "change")
-            echo(f"  {changes} residents' additions would make to places already mapped, for")
-            echo(f"    you to accept by editing the place in its file: {review}")
         if outputs.removed:
             names = ", ".join(p.name for p in outputs.removed)
             echo(f"  removed, as their zones are no longer in the zones file: {names}")
@@ -89,7 +84,21 @@ def run_build(
             )
         for sentence in outputs.since_last:
             echo(sentence)
+    review = outputs.tables.get("additions_to_review")
+    if review is not None and outputs.to_review:
+        # a result, shown even with -q: the officer has proposals to accept or not
+        changes = counted(outputs.to_review, "proposed change", "proposed changes")
+        echo(f"{changes} from residents to review: {_relative(review, outputs.index.parent)}")
     echo(str(outputs.index.resolve()))
+
+
+def _relative(path: Path, folder: Path) -> Path:
+    """``path`` within the output folder as the officer finds it there
+    (``tables/additions_to_review.csv``), else as it is."""
+    try:
+        return path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return path
 
 
 @click.command("build")
@@ -174,6 +183,10 @@ def command(
       healthy-streets build --store postgresql://gis@dbserver/hs --in-database
     """
     with _nothing_changed_if_interrupted():
+        if zone is not None:  # a misspelt zone is said before the rest of the toolkit loads
+            from healthy_streets._project_file import zone_in_project
+
+            zone = zone_in_project(Path(config), zone) or zone
         from healthy_streets.project import load_project
 
         project = load_project(Path(config))

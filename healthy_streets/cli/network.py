@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from healthy_streets.cli._inputs import check_store_output, store_output, zones_layer_opt
-from healthy_streets.cli._report import print_imports, say
+from healthy_streets.cli._report import print_imports, say, show
 from healthy_streets.cli.options import InputFile, crs_opt, gpkg_output_opt, overwrite_opt
 from healthy_streets.model.vocabulary import NATIONS
 from healthy_streets.model.words import counted
@@ -143,7 +143,7 @@ def command(
     print_imports([result])
     streets = result.layer
     roads = streets[streets["road_class"] != "path"]
-    say(
+    show(  # the result: shown even with -q
         f"{len(streets)} segments, {roads['length_m'].sum() / 1000:.1f} km of road "
         f"(and {(streets['length_m'].sum() - roads['length_m'].sum()) / 1000:.1f} km "
         "of paths):"
@@ -155,7 +155,7 @@ def command(
         label = "unknown" if mph < 0 else f"{mph:g} mph"
         guessed = assumed.get(mph, 0.0)
         said = f" ({guessed:.2f} km of it assumed: no speed tag)" if guessed >= 0.005 else ""
-        say(f"  {label:>10}: {km:.2f} km{said}")
+        show(f"  {label:>10}: {km:.2f} km{said}")
     if assumed.sum() >= 0.005:
         say(
             f"  {assumed.sum():.1f} km of road has no speed tag and is taken as the default "
@@ -165,7 +165,7 @@ def command(
     layers = {"streets": streets}
     if derive_zones:
         layers["zones"] = zones_from_osm_20mph(streets)
-        say(_derived_summary(streets, layers["zones"]))
+        show(_derived_summary(streets, layers["zones"]))
     if output:
         extra = {name: frame for name, frame in layers.items() if name != "streets"}
         store_output(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from healthy_streets.cli._inputs import store_output
-from healthy_streets.cli._report import print_imports, say
+from healthy_streets.cli._report import print_imports, show
 from healthy_streets.cli.options import (
     InputFile,
     crs_opt,
@@ -102,10 +102,10 @@ def command(
     print_imports([result])
     if "zones" in layers:
         zones = layers["zones"]
-        say(f"{len(zones)} zones:")
+        show(f"{len(zones)} zones:")  # the result: shown even with -q
         for zone in zones.itertuples():
             when = zone.implemented_text if isinstance(zone.implemented_text, str) else ""
-            say(f"  {zone.zone_id:<28} {zone.status:<12} {when:<24} {zone.name}")
+            show(f"  {zone.zone_id:<28} {zone.status:<12} {when:<24} {zone.name}")
     if "speed_limits" in layers:
         limits = layers["speed_limits"]
         labels = [
@@ -119,7 +119,7 @@ def command(
         ).groupby(pd.Series(labels, index=limits.index))
         table = by_label.agg(low=("low", "min"), km=("km", "sum")).sort_values("low")
         for label, row in table.iterrows():
-            say(f"  {label}: {round(row['km'], 2)} km")
+            show(f"  {label}: {round(row['km'], 2)} km")
     if output:
         extra = {name: frame for name, frame in layers.items() if name != result.kind}
         store_output(result, output, source=file, extra=extra, overwrite=overwrite)

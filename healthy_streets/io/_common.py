@@ -10,6 +10,7 @@ import io
 import itertools
 import logging
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -55,8 +56,16 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def check_input(path: str | Path) -> Path:
+def check_input(path: str | os.PathLike[str]) -> Path:
     """Return ``path`` as a Path if it is a readable, non-empty file; else raise."""
+    if not isinstance(path, str | os.PathLike):  # a list, a graph, None...: not a file
+        kind = type(path).__name__
+        raise InputFileError(
+            f"a {kind}",
+            f"Expected a file (its path), not a {kind}",
+            fix="Pass the file's path; the readers of zones, assets and reports also take a "
+            "GeoDataFrame.",
+        )
     p = Path(path)
     if not p.exists():
         raise InputFileError(p, "The file does not exist.", fix="Check the path and spelling.")

@@ -55,7 +55,6 @@ from healthy_streets.io._columns import (
 )
 from healthy_streets.io._common import (
     blank_cells,
-    check_input,
     crs_of_wkt_numbers,
     note_reading,
     read_table,
@@ -73,6 +72,7 @@ from healthy_streets.io._coords import (
     set_apart_outside,
     working_is_british,
 )
+from healthy_streets.io._frames import frame_or_file, geometry_of, text_table
 from healthy_streets.io._roles import Guess, Role, Roles, find_roles, looks_like_name
 from healthy_streets.io._spatial import (
     CSV_WKT,
@@ -229,7 +229,7 @@ _EXCEL = (".xlsx", ".xlsm")
 
 
 def read_assets(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     *,
     fields: Mapping[str, str] | None = None,
     crs: object = None,
@@ -260,7 +260,9 @@ def read_assets(
     ----------
     path
         A CSV or Excel spreadsheet; a GeoJSON, KML/KMZ, GeoPackage or Shapefile; a meeting
-        map's additions file; or an OpenStreetMap extract.
+        map's additions file; or an OpenStreetMap extract. Or a GeoDataFrame of the
+        analyst's own (in any CRS it declares), or a DataFrame with coordinate columns,
+        read as a file would be: the account and notes name it ``assets (a GeoDataFrame)``.
     fields
         Columns for the roles ``name``, ``category`` and ``notes``, and for the coordinates
         ``lat``, ``lon``, ``easting``, ``northing``, ``grid_ref`` and ``postcode``: these
@@ -310,10 +312,20 @@ def read_assets(
     bin      16
     tree     11
     Name: count, dtype: int64
-    """
-    path = check_input(path)
 
-    if is_osm_file(path):
+    Benches of the analyst's own, in longitude and latitude:
+
+    >>> mine = pd.DataFrame({"Site": ["Bench by the pond"], "Type": ["Bench"],
+    ...                      "Latitude": [53.6512], "Longitude": [-2.6233]})
+    >>> result = read_assets(mine)
+    >>> print(result.summary())
+    assets (a DataFrame): 1 rows: 1 kept (0 repaired), 0 rejected.
+    >>> result.layer[["name", "category"]]
+                    name category
+    0  Bench by the pond    bench
+    """
+    path, own = frame_or_file(path, "assets")
+    if own is None and is_osm_file(path):
         return assets_from_osm_file(path, area=area, working_crs=working_crs)
     working = working_crs or settings.working_crs
     book = AccountBook(path.name)
@@ -330,13 +342,15 @@ def read_assets(
             )
     coordinate_fields = {k: given.pop(k) for k in list(given) if k in _COORDINATE_ROLES}
     source = path.name
-    if path.suffix.lower() in _EXCEL:
+    if own is not None:  # a frame of the analyst's own: placed by its geometry, else columns
+        table = None if geometry_of(own) is not None else text_table(own)
+    elif path.suffix.lower() in _EXCEL:
         table = read_excel_table(path, sheet=layer)
     elif detect_format(path) is CSV_WKT:
         table = read_table(path)
     else:
         table = None
-    spatial = frame_from_wkt_table(path, table) if table is not None else None
+    spatial = frame_from_wkt_table(path, table) if table is not None and own is None else None
     how_read = table
     if table is not None and spatial is None:
         rows_in = len(table)
@@ -358,8 +372,8 @@ def read_assets(
         if spatial is not None:
             frame = spatial
         else:
-            frame = _read_spatial_assets(path, layer)
-            if _is_community_map(path):
+            frame = own if own is not None else _read_spatial_assets(path, layer)
+            if own is None and _is_community_map(path):
                 source = f"{path.name} (community map)"
         rows_in = len(frame)
         if rows_in == 0:
@@ -369,7 +383,7 @@ def read_assets(
         how_read = frame if spatial is None else table  # its encoding notes, for the account
         frame = blank_cells(frame)
         read = frame
-        frame, coordinates = _place_features(
+        frame, coordinates = place_features(
             path, frame, table, book, crs=crs, area=area, working=working
         )
     book.hide_names(person_columns(read))
@@ -436,7 +450,7 @@ def _assets_from_table(
     return frame, table, coordinate_guesses(columns, coordinate_fields)
 
 
-def _place_features(
+def place_features(
     path: Path,
     frame: gpd.GeoDataFrame,
     table: pd.DataFrame | None,
@@ -1024,7 +1038,8 @@ def merge_assets(
     An addition from a meeting map that would change a place already mapped is never
     applied silently: one of the same category within ``within_m`` under another name (a
     rename), or one of the same category and name from ``within_m`` to ``moved_within_m``
-    away (a move), is left out (its reason starts with :data:`CHANGE_REASON`) and listed in
+    away (a move), is left out, set aside for review (in its result's ``for_review``, its
+    reason starting with :data:`CHANGE_REASON`; not rejected) and listed in
     :attr:`MergedAssets.changes`.
     """
     kept: list[gpd.GeoDataFrame] = []
@@ -1059,6 +1074,7 @@ def _set_aside(
         layer[additions].drop(index=list(matched), errors="ignore"), earlier, moved_within_m
     )
     rows: list[dict[str, object]] = []
+    proposed: list[dict[str, object]] = []  # set aside for review, not rejected
     for i, j in [*matched.items(), *((i, j) for i, (j, _) in moved.items())]:
         old, new = _text(earlier.at[j, "name"]), _text(layer.at[i, "name"])
         renames = bool(additions[i]) and i in matched and new and new.casefold() != old.casefold()
@@ -1086,7 +1102,7 @@ def _set_aside(
         else:
             why = f"Already in {earlier.at[j, 'source']}: the same category within "
             why += f"{within_m:g} m (counted once)."
-        rows.append(
+        (proposed if change else rows).append(
             {
                 "source": result.source,
                 "row": str(layer.at[i, "source_ref"]),
@@ -1095,14 +1111,19 @@ def _set_aside(
                 "reason": why,
             }
         )
-    if not rows:
+    if not rows and not proposed:
         return result
     gone = layer.index.isin([*matched, *moved])
     return replace(
         result,
         layer=layer[~gone].reset_index(drop=True),
-        rejected=pd.concat([result.rejected, pd.DataFrame(rows)], ignore_index=True),
+        rejected=_appended(result.rejected, rows),
+        for_review=_appended(result.for_review, proposed),
     )
+
+
+def _appended(account: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.concat([account, pd.DataFrame(rows)], ignore_index=True) if rows else account
 
 
 def _text(value: object) -> str:

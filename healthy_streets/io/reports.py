@@ -52,9 +52,16 @@ from healthy_streets.io._coords import (
     find_coordinate_columns,
     points_from_table,
 )
+from healthy_streets.io._frames import (
+    frame_or_file,
+    geometry_of,
+    is_frame,
+    refuse_no_crs,
+    text_table,
+)
 from healthy_streets.io._json_text import mend_text, repair_sentence
 from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
-from healthy_streets.io.assets import read_excel_table
+from healthy_streets.io.assets import place_features, read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import column_date_order
 from healthy_streets.model.layers import REPORTS, conform
@@ -231,6 +238,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "opened",
         "date_opened",
         "requested_datetime",
+        "reported_at",  # the reports layer's own, read again
         "date",
     ),
     "confirmed": ("confirmed",),
@@ -243,6 +251,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "date_completed",
         "closed_date",
         "date_closed",
+        "fixed_at",
     ),
     "status": ("status", "state", "case_status", "current_status"),
 }
@@ -465,7 +474,7 @@ CSV_ROLES: tuple[Role, ...] = (
 
 
 def reports_from_fixmystreet(
-    path: str | Path, *, layer: str | None = None, **options: Unpack[ReportOptions]
+    path: str | Path | pd.DataFrame, *, layer: str | None = None, **options: Unpack[ReportOptions]
 ) -> ImportResult:
     """Read a FixMyStreet CSV export into the ``reports`` layer.
 
@@ -477,7 +486,10 @@ def reports_from_fixmystreet(
     Parameters
     ----------
     path
-        The CSV file FixMyStreet exported (its dashboard's "Download as CSV").
+        The CSV file FixMyStreet exported (its dashboard's "Download as CSV"). Or a
+        GeoDataFrame of the analyst's own (placed by its geometry, in any CRS it declares),
+        or a DataFrame with coordinate columns, read as a file would be: the account and
+        notes name it ``reports (a GeoDataFrame)``.
     layer
         The sheet, when the export was saved as an Excel workbook.
     **options
@@ -508,10 +520,9 @@ def reports_from_fixmystreet(
     open       178
     dtype: int64
     """
-    path = _check_reports_file(path)
     roles = tuple(_FMS_ID if role.name == "report_id" else role for role in _FMS_ROLES)
-    table = read_report_table(path, columns=_read_by_fixmystreet, sheet=layer)
-    return _reports_from_table(path, table, roles, **options)
+    path, table, places = _report_input(path, columns=_read_by_fixmystreet, sheet=layer)
+    return _reports_from_table(path, table, roles, places=places, **options)
 
 
 _FMS_ROLES = _header_roles(FIXMYSTREET_COLUMNS)
@@ -536,7 +547,7 @@ def _read_by_fixmystreet(column: str) -> bool:
 
 
 def reports_from_csv(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     *,
     columns: Mapping[str, str] | None = None,
     layer: str | None = None,
@@ -553,7 +564,9 @@ def reports_from_csv(
     Parameters
     ----------
     path
-        The CSV file.
+        The CSV file. Or a GeoDataFrame of the analyst's own (placed by its geometry, in any
+        CRS it declares), or a DataFrame with coordinate columns, read as a file would be:
+        the account and notes name it ``reports (a GeoDataFrame)``.
     columns
         Role -> column name, for the roles ``report_id``, ``title``, ``detail``, ``category``,
         ``subcategory``, ``created``, ``confirmed``, ``fixed``, ``status`` and the
@@ -602,8 +615,7 @@ def reports_from_csv(
     >>> result.columns["created"]
     {'column': 'Logged', 'how': 'named by you', 'share': None}
     """
-    path = _check_reports_file(path)
-    table = read_report_table(path, sheet=layer)
+    path, table, places = _report_input(path, sheet=layer)
     given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
     for role, column in (columns or {}).items():
@@ -623,11 +635,20 @@ def reports_from_csv(
                 f"{', '.join([*CSV_COLUMNS, 'lat', 'lon', 'easting', 'northing', 'grid_ref'])}."
             )
     return _reports_from_table(
-        path, table, CSV_ROLES, given=given, coordinates=coordinates, by_content=True, **options
+        path,
+        table,
+        CSV_ROLES,
+        given=given,
+        coordinates=coordinates,
+        by_content=True,
+        places=places,
+        **options,
     )
 
 
-def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> ImportResult:
+def reports_from_open311(
+    path: str | Path | pd.DataFrame, **options: Unpack[ReportOptions]
+) -> ImportResult:
     """Read Open311 GeoReport v2 service requests (JSON or XML) into the ``reports`` layer.
 
     JSON may be a bare list or an object with ``service_requests``; XML has
@@ -639,6 +660,7 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     path
         The saved answer of an Open311 ``requests.json`` or ``requests.xml`` query; a live
         service is queried by :func:`healthy_streets.io.open311.reports_from_open311_server`.
+        Or the requests as a frame of the analyst's own (see :func:`reports_from_csv`).
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
 
@@ -665,6 +687,11 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     open      11
     dtype: int64
     """
+    if is_frame(path):  # the requests as a frame of the analyst's own
+        name, table, places = _report_input(path)
+        return _reports_from_table(
+            name, table, _header_roles(OPEN311_COLUMNS), places=places, **options
+        )
     path = _check_reports_file(path)
     decoded = decode_text(path)
     records = _open311_records(path, decoded.text)
@@ -677,6 +704,29 @@ def reports_from_open311(path: str | Path, **options: Unpack[ReportOptions]) -> 
     table.attrs["text_notes"] = decoded.notes()
     table.attrs["text_repairs"] = {n: repair_sentence(f) for n, f in mended.items() if f}
     return _reports_from_table(path, table, _header_roles(OPEN311_COLUMNS), **options)
+
+
+def _report_input(
+    given: str | Path | pd.DataFrame,
+    *,
+    columns: Callable[[str], bool] | None = None,
+    sheet: str | None = None,
+) -> tuple[Path, pd.DataFrame, gpd.GeoSeries | None]:
+    """The table of reports a reader was given: a file's (:func:`read_report_table`), or a
+    frame of the analyst's own as text, with its geometry when it has one (its places; a
+    plain DataFrame's are its coordinate columns). A frame's columns are all kept: none is
+    read but by the reader's roles, and person columns are cut out as a file's are."""
+    if not is_frame(given):
+        path = _check_reports_file(given)
+        return path, read_report_table(path, columns=columns, sheet=sheet), None
+    path, own = frame_or_file(given, "reports")
+    assert own is not None
+    if sheet is not None:
+        raise ConfigError(f"{path.name} has no sheets to choose; leave out {option('layer')}.")
+    places = geometry_of(own)
+    if places is not None:
+        refuse_no_crs(places, path)
+    return path, text_table(own), places
 
 
 def _check_reports_file(path: str | Path) -> Path:
@@ -783,7 +833,7 @@ def _refuse_binary(path: Path, head: bytes) -> None:
 
 
 def read_reports(
-    path: str | Path,
+    path: str | Path | pd.DataFrame,
     *,
     format: str | None = None,
     layer: str | None = None,
@@ -799,11 +849,14 @@ def read_reports(
     ----------
     path
         A FixMyStreet CSV export, an Open311 GeoReport v2 answer (JSON or XML), or a
-        council's CSV of reports.
+        council's CSV of reports. Or a GeoDataFrame of the analyst's own (placed by its
+        geometry, in any CRS it declares), or a DataFrame with coordinate columns, read as
+        a file would be: the account and notes name it ``reports (a GeoDataFrame)``.
     format
         ``"fixmystreet"`` (:func:`reports_from_fixmystreet`), ``"open311"``
         (:func:`reports_from_open311`) or ``"csv"`` (:func:`reports_from_csv`); ``None``
-        decides by the file as above.
+        decides by the file as above. A frame is FixMyStreet's when it has a ``Report ID``
+        column and a ``Created`` or ``Confirmed`` one, else a council's.
     layer
         The sheet of an Excel workbook of reports (default: its one sheet with data).
     **options
@@ -842,13 +895,19 @@ def read_reports(
     vegetation             34
     dtype: int64
     """
-    path = _check_reports_file(path)
     if format is None:
-        if path.suffix.lower() in (".json", ".xml"):
-            format = "open311"
+        if is_frame(path):  # a frame of the analyst's own: by its columns, as a CSV's
+            assert isinstance(path, pd.DataFrame)
+            header = [str(c) for c in path.columns]  # an export's, with its dates: FixMyStreet
+            dated = find_column(header, ["Created"]) or find_column(header, ["Confirmed"])
+            format = "fixmystreet" if find_column(header, ["Report ID"]) and dated else "csv"
         else:
-            header = _report_header(path, layer)
-            format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
+            path = _check_reports_file(path)
+            if path.suffix.lower() in (".json", ".xml"):
+                format = "open311"
+            else:
+                header = _report_header(path, layer)
+                format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"
     if format == "fixmystreet":
         return reports_from_fixmystreet(path, layer=layer, **options)
     if format == "open311":
@@ -943,7 +1002,11 @@ def _reports_from_table(
     tiers: Mapping[str, str] | None = None,
     working_crs: str | None = None,
     date_order: str | None = None,
+    places: gpd.GeoSeries | None = None,
 ) -> ImportResult:
+    """The ``reports`` layer of a table of reports whose columns play ``role_list``; each
+    row placed by its coordinate columns or, given ``places`` (a GeoDataFrame's geometry,
+    indexed like ``table``), by its place there."""
     working = working_crs or settings.working_crs
     taxonomy = taxonomy or report_taxonomy()
     book = AccountBook(path.name)
@@ -951,7 +1014,10 @@ def _reports_from_table(
     if rows_in == 0:
         raise InputFileError(path, "The file holds no reports.", fix="Check the export's dates.")
     table = reject_bad_rows(table, book)
-    coords = find_coordinate_columns(list(table.columns), coordinates, path=path)
+    # a GeoDataFrame's geometry places its rows: no column is read as coordinates
+    coords = find_coordinate_columns(
+        [] if places is not None else list(table.columns), coordinates, path=path
+    )
     personal = [c for c in table.columns if is_personal_column(str(c))]
     found = find_roles(path, table, role_list, given, exclude=[*coords.names, *personal])
     if by_content and found["category"] is None and "category" not in (given or {}):
@@ -965,7 +1031,7 @@ def _reports_from_table(
         missing.append(_missing_role(table, found, role_list, "category"))
     if roles["created"] is None and roles["confirmed"] is None:
         missing.append(_missing_role(table, found, role_list, "created", "a date"))
-    if not coords.any:
+    if not coords.any and places is None:
         missing.append("coordinates (Latitude/Longitude or Easting/Northing)")
     if missing:
         raise InputFileError(
@@ -1037,7 +1103,10 @@ def _reports_from_table(
 
     usable = ~duplicate & ~undated
     candidates = table if usable.all() else table[usable]
-    points = points_from_table(candidates, coords, book, area=area, working_crs=working)
+    if places is None:
+        points = points_from_table(candidates, coords, book, area=area, working_crs=working)
+    else:
+        points = _points_of(places.loc[candidates.index], path, book, area=area, working=working)
     keep = points.index
 
     category, category_text = _categories(column("category"), column("subcategory"), taxonomy, book)
@@ -1096,6 +1165,34 @@ def _date_order(values: pd.Series, column: str | None, given: str | None, book: 
     if said:
         book.note(said)
     return order.order
+
+
+def _points_of(
+    places: gpd.GeoSeries,
+    path: Path,
+    book: AccountBook,
+    *,
+    area: shapely.Geometry | None,
+    working: str,
+) -> gpd.GeoSeries:
+    """The reports' points in the working CRS, from a GeoDataFrame's geometry, as an asset
+    file's features are placed (:func:`~healthy_streets.io.assets.place_features`: no
+    geometry or one outside Great Britain rejected, beyond ``area`` set apart); a line or
+    an area stands for the point within it (a repair, which says so)."""
+    shapes = places.geom_type
+    area_like = places.notna() & ~places.is_empty & (shapes != "Point")
+    if area_like.any():
+        book.repair_many(
+            places.index[area_like].to_series(),
+            "A report is a point: the place is a line or an area, and a point within it was used.",
+            field=str(places.name or "geometry"),
+            values=shapes[area_like],
+        )
+        places = places.copy()
+        places[area_like] = places[area_like].representative_point()
+    frame = gpd.GeoDataFrame(geometry=places, crs=places.crs)
+    placed, _ = place_features(path, frame, None, book, crs=None, area=area, working=working)
+    return placed.geometry
 
 
 def _missing_role(

@@ -29,6 +29,7 @@ from healthy_streets.io._common import (
     note_reading,
     to_working_crs,
 )
+from healthy_streets.io._frames import frame_or_file
 from healthy_streets.io._roles import (
     Guess,
     Role,
@@ -76,8 +77,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: How zones given as a GeoDataFrame (not a file) are named in the account and messages.
-IN_MEMORY = "zones (a GeoDataFrame)"
 
 #: Column names recognised for each role, most specific first (matched ignoring case,
 #: spaces and punctuation, and cut to 10 characters as Shapefiles cut them).
@@ -419,10 +418,18 @@ def read_zones(
     >>> print(f"{zones.area.iloc[0] / 10_000:.1f} hectares")
     4.0 hectares
     """
-    if isinstance(path, gpd.GeoDataFrame):
-        frame, path = path.copy(), Path(IN_MEMORY)
+    path, own = frame_or_file(path, "zones")
+    if own is not None and not isinstance(own, gpd.GeoDataFrame):
+        raise InputFileError(
+            path,
+            "Zones are areas, and a DataFrame holds no geometry",
+            fix="Give a GeoDataFrame of the zones' polygons (geopandas.GeoDataFrame(frame, "
+            "geometry=..., crs=...)).",
+        )
+    fmt = None
+    if own is not None:
+        frame = own
     else:
-        path = check_input(path)
         frame, fmt = read_spatial(path, layer=layer)
     book = AccountBook(path.name)
     rows_in = len(frame)

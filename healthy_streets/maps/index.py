@@ -12,6 +12,7 @@ import shapely
 
 from healthy_streets._files import check_output, write_text_atomic
 from healthy_streets.analysis.changes import Changes, describe_counts
+from healthy_streets.model.words import counted
 
 __all__ = ["index_page", "save_index"]
 
@@ -35,6 +36,7 @@ def index_page(
     data_range: str | None = None,
     since_last: Changes | None = None,
     reports_note: str | None = None,
+    to_review: int = 0,
 ) -> str:
     """The HTML of the index page.
 
@@ -54,6 +56,9 @@ def index_page(
     reports_note
         What to say at the top about where the reports came from (reports read from a
         service's cache because it could not be reached: how old they are).
+    to_review
+        How many changes residents' additions propose to places already mapped: said at
+        the top, with a link to ``tables/additions_to_review.csv``.
     """
     rows = []
     for zone_id, row in figures.iterrows():
@@ -83,6 +88,7 @@ def index_page(
         since_sentence=since_last.sentence() if since_last is not None else None,
         since_note=since_last.since.note if since_last is not None else None,
         reports_note=reports_note,
+        to_review=counted(to_review, "proposed change", "proposed changes") if to_review else None,
     )
 
 

@@ -4,8 +4,10 @@ Nothing is lost silently. An importer returns an :class:`ImportResult`: the kept
 normalised layer, plus a table of the rows it repaired (and what it did), a table of the
 rows it rejected (and why), and a count of the rows that lie outside the project area
 (with how far): a county-wide export read for one neighbourhood has many, and they are not
-errors. ``rows_in == kept + rejected + outside`` always holds; a repaired row is also a
-kept row. It also says which column played which role, and why (the toolkit's guesses).
+errors. Residents' additions that would change a place already mapped are set aside for an
+officer to review (``for_review``): neither kept nor rejected.
+``rows_in == kept + rejected + outside + for_review`` always holds; a repaired row is also
+a kept row. It also says which column played which role, and why (the toolkit's guesses).
 
 The values and reasons recorded are scrubbed of personal data like the kept rows' text
 (:func:`healthy_streets.model.privacy.redact`), so the rejected rows of a file may be
@@ -73,6 +75,10 @@ class ImportResult:
     columns
         Role -> ``{"column", "how", "share"}``: the column that played each role and why
         (named by the user, its header, its values, or split from a column holding two).
+    for_review
+        One row per source row set aside for an officer to review, same columns as
+        ``rejected``: a meeting map's addition that would rename or move a place already
+        mapped (:func:`healthy_streets.io.assets.merge_assets`). Not rejected: proposed.
 
     Examples
     --------
@@ -103,6 +109,7 @@ class ImportResult:
     kind: str = ""
     outside: pd.DataFrame = field(default_factory=lambda: _empty_outside())
     columns: dict[str, dict[str, object]] = field(default_factory=dict)
+    for_review: pd.DataFrame = field(default_factory=lambda: _empty_account())
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -124,6 +131,11 @@ class ImportResult:
         return len(self.rejected)
 
     @property
+    def n_for_review(self) -> int:
+        """Rows set aside for an officer to review (not rejected)."""
+        return len(self.for_review)
+
+    @property
     def n_outside(self) -> int:
         """Rows left out because they lie outside the project area (not rejected)."""
         return len(self.outside)
@@ -138,6 +150,8 @@ class ImportResult:
         )
         if self.n_outside:
             text += f", {self.n_outside} outside the project area"
+        if self.n_for_review:
+            text += f", {self.n_for_review} set aside for review"
         if self.rows_kept is not None:
             text += f"; {len(self.layer)} {self.layer_name} rows"
         return text + "."

@@ -143,6 +143,16 @@ def source_of(value: Any) -> Source:
     return Source(None, data=value)
 
 
+def _one_or_many(value: Any) -> list[Any]:
+    """The inputs given for one kind: a list of them, or one alone (a file, a frame, a
+    :class:`Source`), never read as a frame's column names or a path's letters."""
+    if value is None:
+        return []
+    if isinstance(value, str | os.PathLike | Source | pd.DataFrame):
+        return [value]
+    return list(value)
+
+
 def _is_path(value: object) -> bool:
     return isinstance(value, str | os.PathLike)
 
@@ -169,9 +179,13 @@ class Inputs:
         osmnx's edge GeoDataFrame, or a ``streets`` layer (see
         :func:`healthy_streets.as_streets`).
     assets
-        Community asset files.
+        Community asset files, or GeoDataFrames of the analyst's own (or DataFrames with
+        latitude/longitude or easting/northing columns): one, or a list. Each is read with
+        :func:`healthy_streets.read_assets`, which finds its columns' roles.
     reports
-        Report files (paths, ``(path, format)`` pairs or :class:`Source`).
+        Report files (paths, ``(path, format)`` pairs or :class:`Source`), or frames of the
+        analyst's own as for ``assets``, read with :func:`healthy_streets.read_reports`:
+        one, or a list.
     speed_limits
         Council speed-limit lines, compared with OSM (optional).
     zones_crs
@@ -247,8 +261,8 @@ class Inputs:
                 )
             self.osm, self.streets = None, self.osm  # a graph is OpenStreetMap's streets
         self.osm = Path(self.osm) if self.osm is not None else None
-        self.assets = [source_of(a) for a in self.assets]
-        self.reports = [source_of(r) for r in self.reports]
+        self.assets = [source_of(a) for a in _one_or_many(self.assets)]
+        self.reports = [source_of(r) for r in _one_or_many(self.reports)]
         if self.date_order is not None:
             for source in [self.zones, *self.reports]:
                 if source.format != "open311-server":
@@ -473,6 +487,9 @@ class BuildOutputs:
         Whether the build reused the last one's layers from the store: ``maps`` are then
         the maps drawn again, and the tables, index and rejected rows are as the last
         build wrote them.
+    to_review
+        How many changes residents' additions propose to places already mapped, set aside
+        for an officer (``tables["additions_to_review"]`` lists them; not rejected).
     """
 
     index: Path
@@ -488,6 +505,7 @@ class BuildOutputs:
     since_last: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reused: bool = False
+    to_review: int = 0
 
     def paths(self) -> list[Path]:
         """Every file written."""

@@ -173,21 +173,34 @@ def zone_ids_of(zones: Any, wanted: Iterable[object]) -> list[str]:
     return list(dict.fromkeys(zone_id_of(zones, w) for w in wanted))
 
 
+#: The ``zone_id`` of the row for streets outside every zone in the tables and scorecards:
+#: not a zone, so never suggested nor listed as one.
+_OUTSIDE = "(outside zones)"
+
+
 def _no_such_zone(text: str, ids: list[str], names: list[str]) -> str:
-    by_word = {name.casefold(): (zone_id, name) for zone_id, name in zip(ids, names, strict=True)}
-    by_word |= {
-        zone_id.casefold(): (zone_id, name) for zone_id, name in zip(ids, names, strict=True)
-    }
+    pairs = _real_zones(ids, names)
+    by_word = {name.casefold(): (zone_id, name) for zone_id, name in pairs}
+    by_word |= {zone_id.casefold(): (zone_id, name) for zone_id, name in pairs}
     close = difflib.get_close_matches(text.casefold(), list(by_word), n=3, cutoff=0.6)
     suggested = list(dict.fromkeys(by_word[c] for c in close))
     guess = ""
     if suggested:
-        shown = " or ".join(f"{name!r} ({zone_id})" for zone_id, name in suggested)
+        shown = " or ".join(
+            repr(name) if name == zone_id else f"{name!r} ({zone_id})"
+            for zone_id, name in suggested
+        )
         guess = f" Did you mean {shown}?"
     return f"There is no zone {text!r}.{guess} {_zones_listed(ids, names)}"
 
 
+def _real_zones(ids: list[str], names: list[str]) -> list[tuple[str, str]]:
+    """The zones' (id, name) pairs, without the tables' row for outside every zone."""
+    return [(z, n) for z, n in zip(ids, names, strict=True) if z != _OUTSIDE]
+
+
 def _zones_listed(ids: list[str], names: list[str]) -> str:
-    listed = ", ".join(f"{z} ({n})" for z, n in list(zip(ids, names, strict=True))[:20])
-    more = f" and {len(ids) - 20} more" if len(ids) > 20 else ""
+    pairs = _real_zones(ids, names)
+    listed = ", ".join(z if z == n else f"{z} ({n})" for z, n in pairs[:20])
+    more = f" and {len(pairs) - 20} more" if len(pairs) > 20 else ""
     return f"The zones are: {listed or 'none'}{more}."

@@ -16,6 +16,7 @@ that pass their streets through :func:`as_streets` should not pay for it otherwi
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
 import geopandas as gpd
@@ -174,6 +175,15 @@ def as_streets(
     ConfigError
         For anything else, saying what each kind looks like.
 
+    Notes
+    -----
+    A graph is converted once: the layer is kept while the graph lives and given again
+    (a copy) to every later call with the same ``nation`` and working CRS, so each analysis
+    function given ``G`` does not convert it again, nor say its warnings again. A graph
+    that gained or lost nodes or edges, or whose graph attributes (``G.graph``: its CRS...)
+    changed, is converted again; an edge's attributes changed in place are not noticed:
+    give a copy (``G.copy()``) after editing edges.
+
     Examples
     --------
     >>> import osmnx as ox
@@ -192,16 +202,7 @@ def as_streets(
     'Yarrowgate Road'
     """
     if isinstance(streets, nx.MultiGraph):
-        graph, dropped, placeless = drop_non_streets(streets)
-        if dropped or placeless:
-            log.info(
-                "Left out %d edges that are not streets and %d nodes without coordinates",
-                dropped,
-                placeless,
-            )
-        return streets_from_graph(
-            graph, nation=nation, working_crs=working_crs, uk_defaults=_in_uk(graph)
-        )
+        return _converted_graph(streets, nation=nation, working_crs=working_crs)
     if is_streets_layer(streets):
         if all(c in streets for c in STREETS.column_names):
             return streets
@@ -281,6 +282,41 @@ def _in_uk(graph: nx.MultiGraph) -> bool:
     if warning:
         log.warning("%s", warning)
     return warning is None
+
+
+#: Each graph's streets layer, with the graph's state and the options it was made with
+#: (see :func:`as_streets`): kept only while the graph itself is.
+_CONVERTED: weakref.WeakKeyDictionary[nx.MultiGraph, tuple[tuple[Any, ...], gpd.GeoDataFrame]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _converted_graph(
+    graph: nx.MultiGraph, *, nation: str | None, working_crs: str | None
+) -> gpd.GeoDataFrame:
+    """:func:`as_streets` of a graph, converted once while it stays as it was."""
+    state = (
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+        repr(graph.graph),
+        nation if nation is not None else settings.nation,
+        working_crs or settings.working_crs,
+    )
+    kept = _CONVERTED.get(graph)
+    if kept is not None and kept[0] == state:
+        return kept[1].copy()
+    streets, dropped, placeless = drop_non_streets(graph)
+    if dropped or placeless:
+        log.info(
+            "Left out %d edges that are not streets and %d nodes without coordinates",
+            dropped,
+            placeless,
+        )
+    layer = streets_from_graph(
+        streets, nation=nation, working_crs=working_crs, uk_defaults=_in_uk(streets)
+    )
+    _CONVERTED[graph] = (state, layer.copy())
+    return layer
 
 
 def streets_from_graph(

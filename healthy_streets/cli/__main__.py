@@ -1,0 +1,7 @@
+"""``python -m healthy_streets.cli``: the ``healthy-streets`` command, where its script is
+not on the PATH."""
+
+from healthy_streets.cli import entry
+
+if __name__ == "__main__":
+    entry()
