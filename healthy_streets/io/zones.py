@@ -23,7 +23,9 @@ import shapely
 
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
+from healthy_streets.io._columns import LayerNames
 from healthy_streets.io._common import check_input, note_reading, to_working_crs
+from healthy_streets.io._kml import folder_levels
 from healthy_streets.io._roles import (
     Role,
     Roles,
@@ -425,11 +427,33 @@ def read_zones(
     if warning:
         book.note(warning)
     frame = blank_missing(frame)
-    roles = find_roles(path, frame, ZONE_ROLES, fields)
+    roles = find_roles(path, frame, ZONE_ROLES, fields, exclude=["_layer"])
+    if roles["status"] is None and "_layer" in frame:
+        frame = _status_from_folders(frame, roles, read.attrs.get("kml_folders"))
     book.record_columns(roles.as_record(), roles.describe())
     zones = _attributes(frame, roles, book, path.name)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
+
+
+def _status_from_folders(
+    frame: gpd.GeoDataFrame, roles: Roles, folders: object
+) -> gpd.GeoDataFrame:
+    """With no status column, a KML's folders give the status: the innermost folder of
+    each zone's path whose name is a status word ("Implemented" in "Implemented/2017"),
+    kept in the column ``_folder_status`` and said in the status's guess."""
+    levels = folder_levels(
+        frame["_layer"],
+        lambda name: status_from_text(name) != "unknown",
+        known=folders if isinstance(folders, dict) else None,
+    )
+    if not levels.how:
+        return frame
+    how = levels.said()
+    if levels.unmatched:
+        how += f"; {counted(levels.unmatched, 'zone')} in no folder named by a status"
+    roles.guesses["status"] = LayerNames("status", "_folder_status", how)
+    return frame.assign(_folder_status=levels.values)
 
 
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
