@@ -493,3 +493,62 @@ def test_a_street_node_at_latitude_zero_far_from_the_rest_has_no_place(tmp_path)
     )
     assert not any("not numbers in range" in n for n in streets.notes)
     assert "way/10" not in set(streets.rejected["row"])
+
+
+# A village (landuse=residential around nodes 100-103) and the lanes that leave it: one
+# lane inside the village, one out in the fields, one out there but lit, one whose maxspeed
+# gives no limit, and a residential street out there too (always a restricted road).
+VILLAGE_NODES = {
+    100: (53.6000, -0.7000),
+    101: (53.6000, -0.6900),
+    102: (53.6060, -0.6900),
+    103: (53.6060, -0.7000),
+    110: (53.6020, -0.6980),
+    111: (53.6040, -0.6920),
+    120: (53.6200, -0.7000),
+    121: (53.6300, -0.7000),
+    130: (53.6200, -0.6800),
+    131: (53.6300, -0.6800),
+    140: (53.6200, -0.6600),
+    141: (53.6300, -0.6600),
+    150: (53.6200, -0.6400),
+    151: (53.6300, -0.6400),
+}
+VILLAGE_WAYS = [
+    (100, [100, 101, 102, 103, 100], {"landuse": "residential"}),
+    (110, [110, 111], {"highway": "unclassified", "name": "Main Street"}),
+    (120, [120, 121], {"highway": "unclassified", "name": "Field Lane"}),
+    (130, [130, 131], {"highway": "tertiary", "name": "Station Road", "lit": "yes"}),
+    (140, [140, 141], {"highway": "secondary", "name": "Top Road", "maxspeed": "signals"}),
+    (150, [150, 151], {"highway": "residential", "name": "Farm Cottages"}),
+]
+
+
+def test_an_unlit_road_outside_built_up_land_is_assumed_at_the_national_limit(tmp_path):
+    path = tmp_path / "village.osm"
+    path.write_text(osm_xml(VILLAGE_WAYS, VILLAGE_NODES))
+    result = street_network_from_osm_file(path)
+    streets = result.layer.set_index("name")
+    assert streets.loc["Main Street", "speed_mph"] == 30.0  # in the village
+    assert streets.loc["Field Lane", "speed_mph"] == 60.0  # out in the fields, unlit
+    assert streets.loc["Station Road", "speed_mph"] == 30.0  # lit
+    assert streets.loc["Farm Cottages", "speed_mph"] == 30.0  # a residential street
+    assumed = streets.loc[["Main Street", "Field Lane", "Station Road"], "speed_source"]
+    assert set(assumed) == {"default"}  # all still counted as assumed
+    assert pd.isna(streets.loc["Top Road", "speed_mph"])  # maxspeed=signals: unknown
+    notes = " ".join(result.notes)
+    field_km = streets.loc["Field Lane", "length_m"] / 1000
+    assert re.search(
+        rf"{field_km:.1f} km of road with no speed tag .* lies outside the built-up land the "
+        r"file maps .* national limit, 60 mph",
+        notes,
+    )
+    top_km = streets.loc["Top Road", "length_m"] / 1000
+    assert f"{top_km:.1f} km with maxspeed=signals (variable): read as unknown" in notes
+
+
+def test_without_built_up_land_mapped_untagged_roads_stay_restricted(tmp_path):
+    path = tmp_path / "lanes.osm"
+    path.write_text(osm_xml(VILLAGE_WAYS[1:], VILLAGE_NODES))
+    streets = street_network_from_osm_file(path).layer.set_index("name")
+    assert streets.loc["Field Lane", "speed_mph"] == 30.0  # nothing tells town from country
