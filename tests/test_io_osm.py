@@ -513,6 +513,11 @@ VILLAGE_NODES = {
     141: (53.6300, -0.6600),
     150: (53.6200, -0.6400),
     151: (53.6300, -0.6400),
+    160: (53.6200, -0.6200),
+    161: (53.6300, -0.6200),
+    170: (53.6250, -0.6195),
+    171: (53.6250, -0.6190),
+    172: (53.6253, -0.6190),
 }
 VILLAGE_WAYS = [
     (100, [100, 101, 102, 103, 100], {"landuse": "residential"}),
@@ -521,6 +526,8 @@ VILLAGE_WAYS = [
     (130, [130, 131], {"highway": "tertiary", "name": "Station Road", "lit": "yes"}),
     (140, [140, 141], {"highway": "secondary", "name": "Top Road", "maxspeed": "signals"}),
     (150, [150, 151], {"highway": "residential", "name": "Farm Cottages"}),
+    (160, [160, 161], {"highway": "unclassified", "name": "Mill Lane"}),
+    (170, [170, 171, 172, 170], {"building": "house"}),  # 33 m from Mill Lane
 ]
 
 
@@ -533,6 +540,7 @@ def test_an_unlit_road_outside_built_up_land_is_assumed_at_the_national_limit(tm
     assert streets.loc["Field Lane", "speed_mph"] == 60.0  # out in the fields, unlit
     assert streets.loc["Station Road", "speed_mph"] == 30.0  # lit
     assert streets.loc["Farm Cottages", "speed_mph"] == 30.0  # a residential street
+    assert streets.loc["Mill Lane", "speed_mph"] == 30.0  # a house by it: built-up
     assumed = streets.loc[["Main Street", "Field Lane", "Station Road"], "speed_source"]
     assert set(assumed) == {"default"}  # all still counted as assumed
     assert pd.isna(streets.loc["Top Road", "speed_mph"])  # maxspeed=signals: unknown
@@ -549,6 +557,6 @@ def test_an_unlit_road_outside_built_up_land_is_assumed_at_the_national_limit(tm
 
 def test_without_built_up_land_mapped_untagged_roads_stay_restricted(tmp_path):
     path = tmp_path / "lanes.osm"
-    path.write_text(osm_xml(VILLAGE_WAYS[1:], VILLAGE_NODES))
+    path.write_text(osm_xml(VILLAGE_WAYS[1:-1], VILLAGE_NODES))
     streets = street_network_from_osm_file(path).layer.set_index("name")
     assert streets.loc["Field Lane", "speed_mph"] == 30.0  # nothing tells town from country

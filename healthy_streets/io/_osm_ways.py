@@ -228,6 +228,8 @@ class Ways:
     #: The built-up land the file maps (closed ``landuse`` ways of
     #: :data:`BUILT_UP_LANDUSE`), as polygons in longitude/latitude.
     built_up: list[shapely.Geometry] = field(default_factory=list)
+    #: Where the file's buildings are (each building way's first node), lon/lat.
+    buildings: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
 
 
 def parse_ways(
@@ -247,6 +249,7 @@ def parse_ways(
     highway[tags.line[tags.code == _HIGHWAY]] = True
     _count_not_streets(found, lines.count, tags, ~highway)
     found.built_up = _built_up(lines, tags, places)
+    found.buildings = _buildings(lines, tags, places)
     candidates = np.flatnonzero(highway)
     values = _street_tag_values(lines, tags, highway, candidates)
     area = values.pop("area") == "yes"
@@ -444,6 +447,21 @@ def _built_up(lines: _OplLines, tags: _Tags, places: NodePlaces) -> list[shapely
         if len(ring) >= 4 and ring[0] == ring[-1] and np.isfinite(x).all() and np.isfinite(y).all():
             polygons.append(shapely.Polygon(np.column_stack([x, y])))
     return polygons
+
+
+_BUILDING = _KEYS.index("building")
+
+
+def _buildings(lines: _OplLines, tags: _Tags, places: NodePlaces) -> tuple[np.ndarray, np.ndarray]:
+    """The place of each building way's first node (lon/lat), those with one."""
+    chosen = np.unique(tags.line[tags.code == _BUILDING])
+    if not len(chosen):
+        return np.empty(0), np.empty(0)
+    offsets, refs = lines.node_refs(chosen)
+    has_nodes = offsets[1:] > offsets[:-1]
+    lon, lat = places.lookup(refs[offsets[:-1][has_nodes]])
+    placed = np.isfinite(lon) & np.isfinite(lat)
+    return lon[placed], lat[placed]
 
 
 def _count_not_streets(found: Ways, count: int, tags: _Tags, not_street: np.ndarray) -> None:

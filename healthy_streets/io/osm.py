@@ -206,6 +206,8 @@ def network_from_ways(
     )
 
 
+#: A road with a building this near (metres) is taken as built-up: restricted, not national.
+_HOUSES_WITHIN_M = 100.0
 #: ``lit=*`` values that say a road has no street lights.
 _UNLIT = frozenset({"no", "disused", "0", "false"})
 
@@ -214,11 +216,12 @@ def _national_limit_outside_towns(
     streets: gpd.GeoDataFrame, ways: Ways
 ) -> tuple[gpd.GeoDataFrame, str | None]:
     """Roads of :data:`~healthy_streets.model.speed.RURAL_CLASSES` given the restricted-road
-    default (no speed tag) that lie wholly outside the built-up land the file maps and are
-    not lit (no ``lit=*`` saying they are) take the national limit instead, still counted
-    as assumed (source ``default``); and the note saying so. A file that maps no built-up
-    land (``landuse=residential``...) is left as it is: nothing tells town from country."""
-    if not ways.built_up or streets.empty:
+    default (no speed tag) that lie wholly outside the built-up land the file maps, have no
+    building within 100 m and are not lit (no ``lit=*`` saying they are) take the national
+    limit instead, still counted as assumed (source ``default``); and the note saying so. A
+    file that maps no built-up land (``landuse=residential``...) and no building is left as
+    it is: nothing tells town from country."""
+    if not (ways.built_up or len(ways.buildings[0])) or streets.empty:
         return streets, None
     lit = ways.streets.tags["lit"].to_numpy(dtype=object)
     lit_ways = ways.streets.way_ids[
@@ -231,12 +234,20 @@ def _national_limit_outside_towns(
     ).to_numpy()
     if not candidates.any():
         return streets, None
-    built = gpd.GeoSeries(ways.built_up, crs="EPSG:4326").to_crs(streets.crs).to_numpy()
-    hits = shapely.STRtree(built).query(
-        streets.geometry.to_numpy()[candidates], predicate="intersects"
-    )
-    inside = np.zeros(int(candidates.sum()), dtype=bool)
-    inside[np.unique(hits[0])] = True
+    roads = streets.geometry.to_numpy()[candidates]
+    inside = np.zeros(len(roads), dtype=bool)
+    if ways.built_up:
+        built = gpd.GeoSeries(ways.built_up, crs="EPSG:4326").to_crs(streets.crs).to_numpy()
+        hits = shapely.STRtree(built).query(roads, predicate="intersects")
+        inside[np.unique(hits[0])] = True
+    if len(ways.buildings[0]):  # houses along it: a village the landuse does not cover
+        houses = gpd.GeoSeries(gpd.points_from_xy(*ways.buildings), crs="EPSG:4326").to_crs(
+            streets.crs
+        )
+        hits = shapely.STRtree(houses.to_numpy()).query(
+            roads, predicate="dwithin", distance=_HOUSES_WITHIN_M
+        )
+        inside[np.unique(hits[0])] = True
     rural = np.flatnonzero(candidates)[~inside]
     if not len(rural):
         return streets, None
@@ -248,7 +259,8 @@ def _national_limit_outside_towns(
     return streets, (
         f"{rural_km:.1f} km of road with no speed tag (trunk, primary, secondary, tertiary, "
         "unclassified) lies outside the built-up land the file maps (landuse=residential, "
-        "commercial or retail) and has no lit=yes: it is assumed to have the national limit, "
+        f"commercial or retail, or a building within {_HOUSES_WITHIN_M:g} m) and has no lit=yes: "
+        "it is assumed to have the national limit, "
         f"{NATIONAL_SINGLE_MPH:g} mph, as an unlit road outside a town does; {town_km:.1f} km of "
         "such road within built-up land is assumed to be a restricted road (30 mph, or 20 mph "
         "in Wales)."
