@@ -422,6 +422,7 @@ def points_from_table(
     if in_britain.any():
         x[in_britain], y[in_britain] = _TO_BNG.transform(lon[in_britain], lat[in_britain])
     x[abroad], y[abroad] = lon[abroad], lat[abroad]
+    reason[swapped] = _SWAPPED_FAR
     reason[outside_ll] = _NO_PLACE[british]
     if british and outside_ll.sum() * 2 > has_ll.sum():
         book.note(
@@ -590,10 +591,12 @@ def _check_lonlat(
     table: pd.DataFrame,
     british: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The latitudes and longitudes to use, which rows look swapped (none now: each such
-    row is read swapped and counted as repaired), and which are no place: outside Great
-    Britain in a project in Britain (``british``), not degrees in one elsewhere."""
+    """The latitudes and longitudes to use, which rows look swapped and stay rejected, and
+    which are no place: outside Great Britain in a project in Britain (``british``), not
+    degrees in one elsewhere. A row that looks swapped is read swapped and counted as
+    repaired; abroad, only when read swapped it lies near the file's other places."""
     field = f"{columns.lat}, {columns.lon}"
+    unsure = np.zeros(len(table), dtype=bool)  # swapped, but read swapped far from the rest
     if not british:
         swapped = has_ll & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
         why = "a latitude lies between -90 and 90"
@@ -611,6 +614,13 @@ def _check_lonlat(
             field=field,
         )
     else:  # a slip in a few rows: as given they are no place, read swapped they are
+        if not british:  # ...near the file's other places (anywhere on Earth is no evidence)
+            good = has_ll & ~swapped
+            west, east = lon[good].min() - _NEAR_DEGREES, lon[good].max() + _NEAR_DEGREES
+            south, north = lat[good].min() - _NEAR_DEGREES, lat[good].max() + _NEAR_DEGREES
+            near = _in_box(lat, lon, (west, south, east, north))
+            unsure = swapped & ~near
+            swapped &= near
         book.repair_many(
             table.index[swapped].to_series(),
             f"Latitude and longitude were swapped in this row ({why}), so it was read with "
@@ -622,10 +632,9 @@ def _check_lonlat(
             ),
         )
     lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
-    swapped = np.zeros(len(table), dtype=bool)
     if not british:
-        return lat, lon, swapped, has_ll & ~_in_box(lon, lat, WORLD_LONLAT)
-    return lat, lon, swapped, has_ll & ~in_great_britain(lon, lat)
+        return lat, lon, unsure, has_ll & ~_in_box(lon, lat, WORLD_LONLAT) & ~unsure
+    return lat, lon, np.zeros(len(table), dtype=bool), has_ll & ~in_great_britain(lon, lat)
 
 
 def in_great_britain(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -697,6 +706,13 @@ def _to_working(
 _BNG = CRS.from_epsg(27700)
 
 
+#: How near the file's other places (degrees) a row read swapped must lie, abroad.
+_NEAR_DEGREES = 2.0
+#: Why a row's latitude and longitude look swapped but read swapped are far from the rest.
+_SWAPPED_FAR = (
+    "Latitude and longitude look swapped (a latitude lies between -90 and 90), but read "
+    "swapped the place is far from the file's others; check the row's coordinates."
+)
 #: Why a row's latitude and longitude are no place: in a project in Britain (True) or not.
 _NO_PLACE = {
     True: "Latitude/longitude lie outside Great Britain, so they are not a place in this "
