@@ -219,9 +219,10 @@ def _national_limit_outside_towns(
     default (no speed tag) that lie wholly outside the built-up land the file maps, have no
     building within 100 m and are not lit (no ``lit=*`` saying they are) take the national
     limit instead, still counted as assumed (source ``default``); and the note saying so. A
-    file that maps no built-up land (``landuse=residential``...) and no building is left as
-    it is: nothing tells town from country."""
-    if not (ways.built_up or len(ways.buildings[0])) or streets.empty:
+    file that maps no built-up land (``landuse=residential``...) is left as it is: nothing
+    tells town from country (buildings alone, which a small extract may hold a few of, do
+    not)."""
+    if not ways.built_up or streets.empty:
         return streets, None
     lit = ways.streets.tags["lit"].to_numpy(dtype=object)
     lit_ways = ways.streets.way_ids[
