@@ -48,7 +48,8 @@ def test_every_row_is_kept_or_rejected_with_a_reason(walkabout):
     result = read_assets(walkabout)
     assert result.rows_in == 8 == result.kept + result.n_rejected
     reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
-    assert "swapped" in reasons["6"]
+    assert "6" not in reasons  # latitude and longitude swapped in that row: read swapped
+    assert "swapped in this row" in result.repaired.set_index("row").loc["6", "reason"]
     assert "no coordinates" in reasons["7"]
     assert "outside Great Britain" in reasons["8"]
     assert "not an OS grid reference" in reasons["9"]
@@ -58,15 +59,15 @@ def test_points_outside_the_project_area_are_set_apart_not_rejected(walkabout):
     area = shapely.box(358800, 417400, 358900, 417500)
     result = read_assets(walkabout, area=area)
     assert result.layer["source_ref"].tolist() == ["3"]
-    # the bench, the hall and the mystery lie in Chorley, 55 to 477 m away
-    assert sorted(result.outside["row"]) == ["2", "4", "5"]
-    assert sorted(result.outside["distance_m"]) == [55, 55, 477]
+    # the bench, the hall, the mystery and the swapped row lie in Chorley, 55 to 477 m away
+    assert sorted(result.outside["row"]) == ["2", "4", "5", "6"]
+    assert sorted(result.outside["distance_m"]) == [55, 55, 55, 477]
     assert not result.rejected["reason"].str.contains("project area").any()
-    assert set(result.rejected["row"]) == {"6", "7", "8", "9"}  # as without an area
+    assert set(result.rejected["row"]) == {"7", "8", "9"}  # as without an area
     assert result.rows_in == result.kept + result.n_rejected + result.n_outside
     note = next(n for n in result.notes if "outside the project area" in n)
     assert note == (
-        "3 rows lie outside the project area (from 55 m to 477 m beyond it): left out, "
+        "4 rows lie outside the project area (from 55 m to 477 m beyond it): left out, "
         "not rejected."
     )
 
@@ -86,15 +87,15 @@ def test_excel_workbook(tmp_path):
     with pd.ExcelWriter(path) as writer:
         table.to_excel(writer, sheet_name="Assets", index=False)
     result = read_assets(path)
-    assert (result.rows_in, result.kept) == (8, 4)  # as from the CSV: four rows rejected
+    assert (result.rows_in, result.kept) == (8, 5)  # as from the CSV: three rows rejected
     assert result.layer.set_index("source_ref").loc["4", "category"] == "community_centre"
     with pd.ExcelWriter(path) as writer:
         table.to_excel(writer, sheet_name="North", index=False)
         table.to_excel(writer, sheet_name="South", index=False)
     with pytest.raises(InputFileError, match="'North', 'South'.*layer=\"SHEET\""):
         read_assets(path)
-    assert read_assets(path, layer="South").kept == 4
-    assert read_assets(path, layer="south ").kept == 4  # sheet names read in any case
+    assert read_assets(path, layer="South").kept == 5
+    assert read_assets(path, layer="south ").kept == 5  # sheet names read in any case
 
 
 def test_excel_sheet_with_a_title_above_the_header_and_an_empty_column(tmp_path):
@@ -129,7 +130,7 @@ def test_spreadsheet_text_in_any_encoding_excel_saves(tmp_path, encoding):
         data = b"\xfe\xff" + data  # Excel's "Unicode text" carries a byte-order mark
     path.write_bytes(data)
     result = read_assets(path)
-    assert (result.rows_in, result.kept) == (8, 4)
+    assert (result.rows_in, result.kept) == (8, 5)
     assert "Café hall" in set(result.layer["name"])
 
 
@@ -137,10 +138,10 @@ def test_title_lines_above_the_header_are_skipped_and_said(tmp_path):
     path = tmp_path / "walkabout.csv"
     path.write_text("Walkabout export,,,,\nPrinted 12/03/2025,,,,\n" + WALKABOUT)
     result = read_assets(path)
-    assert (result.rows_in, result.kept) == (8, 4)
+    assert (result.rows_in, result.kept) == (8, 5)
     assert "The header is on row 3: the 2 title lines above it were skipped." in result.notes
     # rows are numbered as the spreadsheet numbers them: the first data row is row 4
-    assert set(result.rejected["row"]) == {"8", "9", "10", "11"}
+    assert set(result.rejected["row"]) == {"9", "10", "11"}  # row 8 (swapped) is read swapped
 
 
 def test_decimal_commas_and_thousands_commas_in_coordinates(tmp_path):
@@ -326,7 +327,7 @@ def test_an_asset_in_two_sources_counts_once(walkabout, tmp_path):
         crs="EPSG:27700",
     ).to_file(osm)
     community, second = drop_duplicate_assets([read_assets(walkabout), read_assets(osm)])
-    assert community.kept == 4
+    assert community.kept == 5
     assert second.layer["name"].tolist() == ["Oak", "Far bench"]
     assert second.rejected["reason"].tolist() == [
         "Already in walkabout.csv: the same category within 15 m (counted once)."
@@ -349,10 +350,12 @@ def test_latitude_and_longitude_headed_the_wrong_way_round(tmp_path):
     bench = result.layer.set_index("name").loc["Bench by the pond", "geometry"]
     expected = Transformer.from_crs(4326, 27700, always_xy=True).transform(-2.6255, 53.6512)
     assert bench.distance(shapely.Point(expected)) < 0.01  # lat 53.65, lon -2.63: Chorley
-    # one swapped row among good ones is a slip, not a heading: rejected, not guessed
+    # one swapped row among good ones is a slip, not a heading: that row is read swapped
     path.write_text(WALKABOUT)
-    swapped = read_assets(path).rejected.set_index("row").loc["6", "reason"]
-    assert "look swapped" in swapped
+    slip = read_assets(path)
+    repaired = slip.repaired.set_index("row").loc["6"]
+    assert "Latitude and longitude were swapped in this row" in repaired["reason"]
+    assert "6" not in set(slip.rejected["row"])
 
 
 @pytest.mark.parametrize(

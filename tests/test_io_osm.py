@@ -506,3 +506,70 @@ def test_a_street_node_at_latitude_zero_far_from_the_rest_has_no_place(tmp_path)
     )
     assert not any("not numbers in range" in n for n in streets.notes)
     assert "way/10" not in set(streets.rejected["row"])
+
+
+# A village (landuse=residential around nodes 100-103) and the lanes that leave it: one
+# lane inside the village, one out in the fields, one out there but lit, one whose maxspeed
+# gives no limit, and a residential street out there too (always a restricted road).
+VILLAGE_NODES = {
+    100: (53.6000, -0.7000),
+    101: (53.6000, -0.6900),
+    102: (53.6060, -0.6900),
+    103: (53.6060, -0.7000),
+    110: (53.6020, -0.6980),
+    111: (53.6040, -0.6920),
+    120: (53.6200, -0.7000),
+    121: (53.6300, -0.7000),
+    130: (53.6200, -0.6800),
+    131: (53.6300, -0.6800),
+    140: (53.6200, -0.6600),
+    141: (53.6300, -0.6600),
+    150: (53.6200, -0.6400),
+    151: (53.6300, -0.6400),
+    160: (53.6200, -0.6200),
+    161: (53.6300, -0.6200),
+    170: (53.6250, -0.6195),
+    171: (53.6250, -0.6190),
+    172: (53.6253, -0.6190),
+}
+VILLAGE_WAYS = [
+    (100, [100, 101, 102, 103, 100], {"landuse": "residential"}),
+    (110, [110, 111], {"highway": "unclassified", "name": "Main Street"}),
+    (120, [120, 121], {"highway": "unclassified", "name": "Field Lane"}),
+    (130, [130, 131], {"highway": "tertiary", "name": "Station Road", "lit": "yes"}),
+    (140, [140, 141], {"highway": "secondary", "name": "Top Road", "maxspeed": "signals"}),
+    (150, [150, 151], {"highway": "residential", "name": "Farm Cottages"}),
+    (160, [160, 161], {"highway": "unclassified", "name": "Mill Lane"}),
+    (170, [170, 171, 172, 170], {"building": "house"}),  # 33 m from Mill Lane
+]
+
+
+def test_an_unlit_road_outside_built_up_land_is_assumed_at_the_national_limit(tmp_path):
+    path = tmp_path / "village.osm"
+    path.write_text(osm_xml(VILLAGE_WAYS, VILLAGE_NODES))
+    result = street_network_from_osm_file(path)
+    streets = result.layer.set_index("name")
+    assert streets.loc["Main Street", "speed_mph"] == 30.0  # in the village
+    assert streets.loc["Field Lane", "speed_mph"] == 60.0  # out in the fields, unlit
+    assert streets.loc["Station Road", "speed_mph"] == 30.0  # lit
+    assert streets.loc["Farm Cottages", "speed_mph"] == 30.0  # a residential street
+    assert streets.loc["Mill Lane", "speed_mph"] == 30.0  # a house by it: built-up
+    assumed = streets.loc[["Main Street", "Field Lane", "Station Road"], "speed_source"]
+    assert set(assumed) == {"default"}  # all still counted as assumed
+    assert pd.isna(streets.loc["Top Road", "speed_mph"])  # maxspeed=signals: unknown
+    notes = " ".join(result.notes)
+    field_km = streets.loc["Field Lane", "length_m"] / 1000
+    assert re.search(
+        rf"{field_km:.1f} km of road with no speed tag .* lies outside the built-up land the "
+        r"file maps .* national limit, 60 mph",
+        notes,
+    )
+    top_km = streets.loc["Top Road", "length_m"] / 1000
+    assert f"{top_km:.1f} km with maxspeed=signals (variable): read as unknown" in notes
+
+
+def test_without_built_up_land_mapped_untagged_roads_stay_restricted(tmp_path):
+    path = tmp_path / "lanes.osm"
+    path.write_text(osm_xml(VILLAGE_WAYS[1:-1], VILLAGE_NODES))
+    streets = street_network_from_osm_file(path).layer.set_index("name")
+    assert streets.loc["Field Lane", "speed_mph"] == 30.0  # nothing tells town from country

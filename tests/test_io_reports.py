@@ -43,7 +43,7 @@ def test_fixmystreet_export(fms):
     result = reports_from_fixmystreet(fms)
     reports = result.layer.set_index("report_id")
     assert list(result.layer.columns) == REPORTS.column_names
-    assert sorted(reports.index) == ["101", "102"]
+    assert sorted(reports.index) == ["101", "102", "104"]
     assert reports.loc["101", "category"] == "dog_fouling"
     assert reports.loc["101", "status"] == "open"
     assert reports.loc["101", "reported_at"] == pd.Timestamp("2021-03-04 09:16", tz="Europe/London")
@@ -65,7 +65,8 @@ def test_fixmystreet_account(fms):
     reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
     assert "cannot be read" in reasons["4"]
     assert "Duplicate of row 2" in reasons["5"]
-    assert "swapped" in reasons["6"]
+    assert "6" not in reasons  # latitude and longitude swapped in that row: read swapped
+    assert "swapped in this row" in result.repaired.set_index("row").loc["6", "reason"]
 
 
 def test_columns_in_another_order_and_missing_ones(tmp_path):

@@ -43,11 +43,21 @@ from healthy_streets.model.speed import (
         ),
         # maxspeed wins over the type tag when both are present
         ({"maxspeed": "30 mph", "maxspeed:type": "GB:zone20"}, Speed(30.0, "maxspeed")),
-        # values that give no limit fall through to the default for the road class
-        ({"maxspeed": "none", "highway": "residential"}, Speed(30.0, "default")),
-        ({"maxspeed": "signals", "highway": "primary"}, Speed(30.0, "default")),
-        ({"maxspeed": "fast", "highway": "residential"}, Speed(30.0, "default")),
-        ({"maxspeed": "200 mph", "highway": "residential"}, Speed(30.0, "default")),
+        # values that give no limit are unknown, never a default for the road class
+        ({"maxspeed": "none", "highway": "residential"}, Speed(None, "unknown")),
+        ({"maxspeed": "signals", "highway": "primary"}, Speed(None, "unknown")),
+        ({"maxspeed": "variable", "highway": "trunk"}, Speed(None, "unknown")),
+        ({"maxspeed": "fast", "highway": "residential"}, Speed(None, "unknown")),
+        ({"maxspeed": "200 mph", "highway": "residential"}, Speed(None, "unknown")),
+        # ...unless another tag gives one
+        (
+            {"maxspeed": "signals", "source:maxspeed": "GB:nsl_dual", "highway": "trunk"},
+            Speed(70.0, "source_maxspeed"),
+        ),
+        # the national limit by the road's class
+        ({"maxspeed": "national", "highway": "unclassified"}, Speed(60.0, "national_limit")),
+        ({"maxspeed": "GB:national", "highway": "motorway"}, Speed(70.0, "national_limit")),
+        ({"maxspeed": "GB:zone20", "highway": "residential"}, Speed(20.0, "maxspeed")),
         ({"highway": "motorway"}, Speed(70.0, "default")),
         ({"highway": "living_street"}, Speed(20.0, "default")),
         ({"highway": ["residential", "service"]}, Speed(30.0, "default")),

@@ -159,8 +159,10 @@ def command(
     if assumed.sum() >= 0.005:
         say(
             f"  {assumed.sum():.1f} km of road has no speed tag and is taken as the default "
-            "for its class (a restricted road, 30 mph, or 20 mph in Wales): outside towns, a "
-            "road with no street lighting has the national limit (60 or 70 mph) instead."
+            "for its class: a restricted road (30 mph, or 20 mph in Wales), which has street "
+            "lights, mostly in towns; where the file maps built-up land, a main or "
+            "unclassified road outside it with no lit=yes takes the national limit (60 mph) "
+            "instead, as the notes say."
         )
     layers = {"streets": streets}
     if derive_zones:

@@ -53,8 +53,9 @@ layer_opt = click.option(
     "--layer",
     metavar="NAME",
     default=None,
-    help="The layer to read from a file that holds several (GeoPackage, KML, File "
-    "Geodatabase, a zip of shapefiles).",
+    help="The layer to read from a file that holds several (GeoPackage, File Geodatabase, "
+    "a zip of shapefiles); in a KML, whose folders are all read by default, the folder to "
+    "read (with its subfolders).",
 )
 
 date_order_opt = click.option(

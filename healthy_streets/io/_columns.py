@@ -164,12 +164,13 @@ def category_among_headers(
 
 @dataclass(frozen=True)
 class LayerNames(Guess):
-    """A role given by a KML's layer names (kept in the column ``_layer``), not by one of
-    the file's columns: said ``category <- layer names (...)``."""
+    """A role given by a KML's layer names or folders (kept in the column ``_layer``), not
+    by one of the file's columns: said ``category <- layer names (...)`` or ``category <-
+    the KML folder 'Benches' (level 1 of 'Benches/Meersbrook ward')``."""
 
     def describe(self) -> str:
         """One phrase: ``category <- layer names ('Benches' 2, 'Dog bins' 2)``."""
-        return f"{self.role} <- layer names ({self.how})"
+        return f"{self.role} <- {self.how}"
 
 
 def _value_counts(values: pd.Series) -> pd.Series:

@@ -7,13 +7,16 @@ grid reference, then a postcode looked up in a file the user supplies, placed at
 postcode's centre).
 
 Rows whose place cannot be right are rejected with the reason: values that cannot be read,
-latitude and longitude that look swapped, ``0, 0`` (a blank exported as zeros), a point
+``0, 0`` (a blank exported as zeros), a point
 outside Great Britain, easting and northing that land in the project area only when read
 the other way round. A row in Great Britain but outside the project area is not an error (a
 county's file read for one town): it is set apart, counted with its distance from the area
-(:meth:`~healthy_streets.model.account.AccountBook.outside_area`), and not rejected. A file
-whose every row has latitude and longitude swapped has its two columns headed the wrong
-way round: its rows are read swapped and each is counted as repaired.
+(:meth:`~healthy_streets.model.account.AccountBook.outside_area`), and not rejected. A row
+whose latitude and longitude cannot be right as given but can read swapped (latitude -2.3
+in a project in Britain) is read swapped and counted as repaired with the reason; when
+every row is so, the reason says the two columns are headed the wrong way round. Eastings
+and northings are read swapped in the same way when the row's evidence says so (see
+:func:`_swapped_metres`).
 
 Great Britain is the project's place when the working CRS is the British National Grid. A
 file most of whose places lie elsewhere then gets one note naming the working CRS to set
@@ -419,7 +422,7 @@ def points_from_table(
     if in_britain.any():
         x[in_britain], y[in_britain] = _TO_BNG.transform(lon[in_britain], lat[in_britain])
     x[abroad], y[abroad] = lon[abroad], lat[abroad]
-    reason[swapped] = _SWAPPED[british]
+    reason[swapped] = _SWAPPED_FAR
     reason[outside_ll] = _NO_PLACE[british]
     if british and outside_ll.sum() * 2 > has_ll.sum():
         book.note(
@@ -441,6 +444,10 @@ def points_from_table(
     metres = easting_northing_crs(
         working_crs, metres_crs, east=east[has_en], north=north[has_en], area=area
     )
+    if _BNG.is_exact_same(metres) and has_en.any():
+        east, north = _swapped_metres(
+            table, columns, has_en & ~zeros_en, (east, north), book, postcodes=postcodes
+        )
     if has_en.any() and not _BNG.is_exact_same(metres):
         book.note(_metres_note(columns, metres, given=metres_crs is not None))
     good_en = has_en & _in_box(east, north, _crs_box(metres)) & ~zeros_en
@@ -510,6 +517,70 @@ def points_from_table(
     return gpd.GeoSeries(shapely.points(xs, ys), index=table.index[placed], crs=working_crs)
 
 
+#: How far a postcode's centre may lie from its row's point (metres) before the point is
+#: doubted, and how near the point read the other way round must then come.
+_POSTCODE_DOUBT_M, _POSTCODE_AGREES_M = 5_000.0, 2_000.0
+_FROM_BNG = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+def _swapped_metres(
+    table: pd.DataFrame,
+    columns: CoordinateColumns,
+    rows: np.ndarray,
+    values: tuple[np.ndarray, np.ndarray],
+    book: AccountBook,
+    *,
+    postcodes: PostcodeLookup | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The National Grid eastings and northings to use, with those of ``rows`` (a mask)
+    read swapped where the row's evidence says they are, each counted as repaired with the
+    evidence: an "easting" beyond the grid's 700,000 that read as a northing is in it; a
+    point off Great Britain's land that read the other way round is on it; or the row's
+    postcode, looked up, lies far from the point and near it read the other way round."""
+    east, north = values
+    why = np.full(len(east), "", dtype=object)
+    beyond = rows & (east > GB_BNG[2]) & _in_box(north, east, GB_BNG)
+    why[beyond] = "the easting is beyond the National Grid's 700,000 and the northing is not"
+    inside = rows & ~beyond & _in_box(east, north, GB_BNG) & _in_box(north, east, GB_BNG)
+    if inside.any():
+        lon, lat = _FROM_BNG.transform(east[inside], north[inside])
+        lon2, lat2 = _FROM_BNG.transform(north[inside], east[inside])
+        off = ~in_great_britain(lon, lat) & in_great_britain(lon2, lat2)
+        why[np.flatnonzero(inside)[off]] = (
+            "as given the point is off Great Britain's land; read the other way round it is on it"
+        )
+    if postcodes is not None and columns.postcode:
+        codes = table[columns.postcode].to_numpy(dtype=object)
+        for i in np.flatnonzero(inside & (why == "")):
+            centre = postcodes.find(codes[i]) if pd.notna(codes[i]) else None
+            if centre is None:
+                continue
+            given = float(np.hypot(east[i] - centre[0], north[i] - centre[1]))
+            turned = float(np.hypot(north[i] - centre[0], east[i] - centre[1]))
+            if given > _POSTCODE_DOUBT_M and turned < _POSTCODE_AGREES_M:
+                why[i] = (
+                    f"the row's postcode lies {given / 1000:.0f} km from the point as given "
+                    f"and within {_POSTCODE_AGREES_M / 1000:.0f} km of it read the other way "
+                    "round"
+                )
+    turn = why != ""
+    if not turn.any():
+        return east, north
+    for reason in np.unique(why[turn]):
+        these = turn & (why == reason)
+        book.repair_many(
+            table.index[these].to_series(),
+            f"Easting and northing were swapped in this row ({reason}), so it was read with "
+            "the two values swapped; check it and swap them in the file.",
+            field=f"{columns.easting}, {columns.northing}",
+            values=pd.Series(
+                [f"{e:g}, {n:g}" for e, n in zip(east[these], north[these], strict=True)],
+                index=table.index[these],
+            ),
+        )
+    return np.where(turn, north, east), np.where(turn, east, north)
+
+
 def _check_lonlat(
     lat: np.ndarray,
     lon: np.ndarray,
@@ -520,25 +591,50 @@ def _check_lonlat(
     table: pd.DataFrame,
     british: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The latitudes and longitudes to use, and which rows look swapped and which are no
-    place: outside Great Britain in a project in Britain (``british``), not degrees in one
-    elsewhere. A British file whose every row is swapped has its columns headed the wrong
-    way round: its rows are read swapped, each counted as repaired."""
+    """The latitudes and longitudes to use, which rows look swapped and stay rejected, and
+    which are no place: outside Great Britain in a project in Britain (``british``), not
+    degrees in one elsewhere. A row that looks swapped is read swapped and counted as
+    repaired; abroad, only when read swapped it lies near the file's other places."""
+    field = f"{columns.lat}, {columns.lon}"
+    unsure = np.zeros(len(table), dtype=bool)  # swapped, but read swapped far from the rest
     if not british:
         swapped = has_ll & (np.abs(lat) > 90) & (np.abs(lon) <= 90)
-        return lat, lon, swapped, has_ll & ~_in_box(lon, lat, WORLD_LONLAT) & ~swapped
-    swapped = has_ll & _in_box(lat, lon, GB_LONLAT) & ~_in_box(lon, lat, GB_LONLAT)
-    if swapped.any() and not (has_ll & _in_box(lon, lat, GB_LONLAT)).any():
+        why = "a latitude lies between -90 and 90"
+    else:
+        swapped = has_ll & _in_box(lat, lon, GB_LONLAT) & ~_in_box(lon, lat, GB_LONLAT)
+        why = "in Britain latitude is about 50 to 60 and longitude about -8 to 2"
+    if not swapped.any():
+        pass
+    elif not (has_ll & ~swapped).any():
         # every row the wrong way round: the columns' headings are swapped, not the values
         book.repair_many(
             table.index[swapped].to_series(),
             f"The {columns.lat!r} and {columns.lon!r} columns are the wrong way round in "
             "every row, so each row was read with them swapped.",
-            field=f"{columns.lat}, {columns.lon}",
+            field=field,
         )
-        lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
-        swapped = np.zeros(len(table), dtype=bool)
-    return lat, lon, swapped, has_ll & ~in_great_britain(lon, lat) & ~swapped
+    else:  # a slip in a few rows: as given they are no place, read swapped they are
+        if not british:  # ...near the file's other places (anywhere on Earth is no evidence)
+            good = has_ll & ~swapped
+            west, east = lon[good].min() - _NEAR_DEGREES, lon[good].max() + _NEAR_DEGREES
+            south, north = lat[good].min() - _NEAR_DEGREES, lat[good].max() + _NEAR_DEGREES
+            near = _in_box(lat, lon, (west, south, east, north))
+            unsure = swapped & ~near
+            swapped &= near
+        book.repair_many(
+            table.index[swapped].to_series(),
+            f"Latitude and longitude were swapped in this row ({why}), so it was read with "
+            "the two values swapped; check it and swap them in the file.",
+            field=field,
+            values=pd.Series(
+                [f"{a:g}, {b:g}" for a, b in zip(lat[swapped], lon[swapped], strict=True)],
+                index=table.index[swapped],
+            ),
+        )
+    lat, lon = np.where(swapped, lon, lat), np.where(swapped, lat, lon)
+    if not british:
+        return lat, lon, unsure, has_ll & ~_in_box(lon, lat, WORLD_LONLAT) & ~unsure
+    return lat, lon, np.zeros(len(table), dtype=bool), has_ll & ~in_great_britain(lon, lat)
 
 
 def in_great_britain(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -610,13 +706,13 @@ def _to_working(
 _BNG = CRS.from_epsg(27700)
 
 
-#: Why a row's latitude and longitude look swapped: in a project in Britain (True) or not.
-_SWAPPED = {
-    True: "Latitude and longitude look swapped (latitude should be about 50 to 60 in Britain, "
-    "longitude about -8 to 2). Swap the two columns' values.",
-    False: "Latitude and longitude look swapped (a latitude lies between -90 and 90). Swap "
-    "the two columns' values.",
-}
+#: How near the file's other places (degrees) a row read swapped must lie, abroad.
+_NEAR_DEGREES = 2.0
+#: Why a row's latitude and longitude look swapped but read swapped are far from the rest.
+_SWAPPED_FAR = (
+    "Latitude and longitude look swapped (a latitude lies between -90 and 90), but read "
+    "swapped the place is far from the file's others; check the row's coordinates."
+)
 #: Why a row's latitude and longitude are no place: in a project in Britain (True) or not.
 _NO_PLACE = {
     True: "Latitude/longitude lie outside Great Britain, so they are not a place in this "

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from healthy_streets.model.account import AccountBook
 from healthy_streets.model.segments import StreetWays
@@ -40,7 +41,11 @@ STREET_TAGS = (
     "service",
     "access",
     "junction",
+    "lit",
 )
+#: ``landuse=*`` values of built-up land, where a road with no speed tag is a restricted
+#: road (street lights); outside it, an unlit road has the national limit.
+BUILT_UP_LANDUSE = ("residential", "commercial", "retail")
 
 #: What a way that is no street is counted as: the first of these keys it has.
 NOT_STREET_KINDS = (
@@ -220,6 +225,11 @@ class Ways:
     not_streets_with_maxspeed: int = 0
     highway_left_out: Counter[str] = field(default_factory=Counter)
     beyond_area: int = 0
+    #: The built-up land the file maps (closed ``landuse`` ways of
+    #: :data:`BUILT_UP_LANDUSE`), as polygons in longitude/latitude.
+    built_up: list[shapely.Geometry] = field(default_factory=list)
+    #: Where the file's buildings are (each building way's first node), lon/lat.
+    buildings: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
 
 
 def parse_ways(
@@ -238,6 +248,8 @@ def parse_ways(
     highway = np.zeros(lines.count, dtype=bool)
     highway[tags.line[tags.code == _HIGHWAY]] = True
     _count_not_streets(found, lines.count, tags, ~highway)
+    found.built_up = _built_up(lines, tags, places)
+    found.buildings = _buildings(lines, tags, places)
     candidates = np.flatnonzero(highway)
     values = _street_tag_values(lines, tags, highway, candidates)
     area = values.pop("area") == "yes"
@@ -413,6 +425,43 @@ def _integers(text: bytes, count: int) -> np.ndarray:
     if len(numbers) != count:
         raise RuntimeError("libosmium's OPL of the ways is not laid out as expected.")
     return numbers
+
+
+_LANDUSE = _KEYS.index("landuse")
+
+
+def _built_up(lines: _OplLines, tags: _Tags, places: NodePlaces) -> list[shapely.Geometry]:
+    """The closed ``landuse`` ways of :data:`BUILT_UP_LANDUSE` as polygons (lon/lat);
+    those with a node of no place are left out."""
+    landuse = np.flatnonzero(tags.code == _LANDUSE)
+    values = lines.texts(tags.value_start[landuse], tags.value_end[landuse])
+    chosen = np.unique(tags.line[landuse[[v in BUILT_UP_LANDUSE for v in values]]])
+    if not len(chosen):
+        return []
+    offsets, refs = lines.node_refs(chosen)
+    lon, lat = places.lookup(refs)
+    polygons = []
+    for start, end in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True):
+        ring = refs[start:end]
+        x, y = lon[start:end], lat[start:end]
+        if len(ring) >= 4 and ring[0] == ring[-1] and np.isfinite(x).all() and np.isfinite(y).all():
+            polygons.append(shapely.Polygon(np.column_stack([x, y])))
+    return polygons
+
+
+_BUILDING = _KEYS.index("building")
+
+
+def _buildings(lines: _OplLines, tags: _Tags, places: NodePlaces) -> tuple[np.ndarray, np.ndarray]:
+    """The place of each building way's first node (lon/lat), those with one."""
+    chosen = np.unique(tags.line[tags.code == _BUILDING])
+    if not len(chosen):
+        return np.empty(0), np.empty(0)
+    offsets, refs = lines.node_refs(chosen)
+    has_nodes = offsets[1:] > offsets[:-1]
+    lon, lat = places.lookup(refs[offsets[:-1][has_nodes]])
+    placed = np.isfinite(lon) & np.isfinite(lat)
+    return lon[placed], lat[placed]
 
 
 def _count_not_streets(found: Ways, count: int, tags: _Tags, not_street: np.ndarray) -> None:

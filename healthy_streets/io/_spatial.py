@@ -26,6 +26,7 @@ from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import find_column, raise_special_file, read_table, refuse_non_data
 from healthy_streets.io._json_text import mend_json, needs_mending
+from healthy_streets.io._kml import folder_paths, join_path
 from healthy_streets.model.account import AccountBook
 
 
@@ -203,6 +204,8 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
             layer = None  # the shapefile chosen is the zip's layer
     elif fmt in MULTI_LAYER:
         layers = list_layers(path)
+    if fmt in (KML, KMZ) and layers:
+        return read_kml_folders(path, layers, layer, fmt), fmt
     if layer is None and len(layers) > 1:
         non_empty = [name for name in layers if _feature_count(source, name) > 0]
         if len(non_empty) == 1:
@@ -246,6 +249,60 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # features numbered as a GIS numbers them
     frame.attrs["geometry_problems"] = {position + 1: why for position, why in problems.items()}
     return frame, fmt
+
+
+def read_kml_folders(
+    path: Path, layers: list[str], layer: str | None, fmt: Format
+) -> gpd.GeoDataFrame:
+    """Every placemark of a KML/KMZ, or those of the folder ``layer`` names and its
+    subfolders, with its folder path in the column ``_layer`` ("Benches/Meersbrook ward",
+    see :func:`~healthy_streets.io._kml.folder_paths`); ``attrs["kml_folders"]`` maps each
+    path to its folders.
+
+    ``layer`` is a folder's name (in any case, without GDAL's ``(#2)``), its path, or a
+    GDAL layer's name; a name that several folders share takes them all."""
+    counts = [_feature_count(str(path), name) for name in layers]
+    paths = folder_paths(path, layers, counts)
+    chosen = [name for name, count in zip(layers, counts, strict=True) if count > 0]
+    if layer is not None:
+        wanted = " ".join(layer.split()).casefold()
+        picked = {
+            tuple(paths[name][: i + 1])
+            for name in layers
+            for i in range(len(paths[name]))
+            if wanted
+            in (
+                paths[name][i].casefold(),
+                join_path(paths[name][: i + 1]).casefold(),
+                " ".join(name.split()).casefold() if i == len(paths[name]) - 1 else None,
+            )
+        }
+        if not picked:
+            listed = ", ".join(repr(join_path(paths[name])) for name in layers)
+            raise InputFileError(
+                path,
+                f"There is no folder {layer!r} in the file; its folders are {listed}",
+                fix=f"Choose one of them with {option('layer')}.",
+            )
+        chosen = [name for name in chosen if any(paths[name][: len(p)] == p for p in picked)]
+    parts: list[gpd.GeoDataFrame] = []
+    problems: dict[int, str] = {}
+    for name in chosen:
+        part = _read_frame(path, str(path), name, fmt, None)
+        offset = sum(len(p) for p in parts)
+        for position, why in part.attrs.get("geometry_problems", {}).items():
+            problems[offset + position] = why
+        part["_layer"] = join_path(paths[name])
+        parts.append(part)
+    if not parts:  # no placemarks there: an empty frame with the file's columns
+        frame = _read_frame(path, str(path), layers[0], fmt, None).iloc[:0].copy()
+        frame["_layer"] = pd.Series(dtype="object")
+    else:
+        frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    frame.attrs["geometry_problems"] = {position + 1: why for position, why in problems.items()}
+    frame.attrs["kml_folders"] = {join_path(p): p for p in paths.values()}
+    return frame
 
 
 def _read_frame(

@@ -73,6 +73,7 @@ from healthy_streets.io._coords import (
     working_is_british,
 )
 from healthy_streets.io._frames import frame_or_file, geometry_of, text_table
+from healthy_streets.io._kml import folder_levels, split_path
 from healthy_streets.io._roles import Guess, Role, Roles, find_roles, looks_like_name
 from healthy_streets.io._spatial import (
     CSV_WKT,
@@ -81,7 +82,6 @@ from healthy_streets.io._spatial import (
     detect_format,
     drop_unusable_geometries,
     frame_from_wkt_table,
-    list_layers,
     read_spatial,
 )
 from healthy_streets.io.osm import is_osm_file
@@ -635,22 +635,9 @@ def _below_title_lines(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    """A spatial file; every layer of a KML/KMZ (its name kept in ``_layer``) unless one is
-    chosen. A KML's descriptions are HTML: read as text (see :func:`html_to_text`)."""
-    fmt = detect_format(path)
-    layers = list_layers(path) if fmt in (KML, KMZ) and layer is None else []
-    if len(layers) <= 1:
-        frame, _ = read_spatial(path, layer=layer or (layers[0] if layers else None))
-        if layers or (layer is not None and fmt in (KML, KMZ)):
-            frame["_layer"] = layers[0] if layers else layer
-    else:
-        frames = []
-        for name in layers:
-            part, _ = read_spatial(path, layer=name)
-            part["_layer"] = name
-            frames.append(part)
-        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-        frame.index = pd.RangeIndex(1, len(frame) + 1)
+    """A spatial file; every folder of a KML/KMZ (its folder path kept in ``_layer``) unless
+    one is chosen. A KML's descriptions are HTML: read as text (see :func:`html_to_text`)."""
+    frame, fmt = read_spatial(path, layer=layer)
     if fmt in (KML, KMZ):
         for column in [c for c in frame.columns if str(c).lower() == "description"]:
             frame[column] = frame[column].map(html_to_text, na_action="ignore")
@@ -705,7 +692,9 @@ def _asset_columns(
     people = person_columns(frame)
     category_text = roles.column_values(frame, _CATEGORY)
     if "_layer" in frame:  # a My Maps layer name is the category of the rows in it
-        category_text = _category_from_layers(frame["_layer"], category_text, roles)
+        category_text = _category_from_layers(
+            frame["_layer"], category_text, roles, taxonomy, frame.attrs.get("kml_folders")
+        )
     if category is not None:
         category_text = category_text.fillna(category)
     keys, texts, times = _categorise(category_text, taxonomy)
@@ -901,28 +890,45 @@ def _title_case(name: str) -> bool:
     return sum(w[0].isupper() for w in words) * 2 > len(words)
 
 
-def _category_from_layers(layers: pd.Series, text: pd.Series, roles: Roles) -> pd.Series:
-    """Rows that give no category take their KML layer's name (not a default one such as
-    "Untitled layer"), and the category's guess says so: ``category <- layer names`` when
-    no column gave one."""
-    named = layers.where(~layers.map(is_default_layer_name))
+def _category_from_layers(
+    layers: pd.Series, text: pd.Series, roles: Roles, taxonomy: Taxonomy, folders: object
+) -> pd.Series:
+    """Rows that give no category take it from their KML folder path: the innermost folder
+    the taxonomy knows ("Benches" in "Benches/Meersbrook ward"), else the innermost folder
+    (not a default name such as "Untitled layer"); the category's guess says which:
+    ``category <- the KML folder 'Benches' (level 1 of 'Benches/Meersbrook ward')``."""
+    known = folders if isinstance(folders, dict) else None
+    levels = folder_levels(
+        layers, lambda name: taxonomy.match(name).how != "unmatched", known=known
+    )
+    innermost = layers.map(
+        lambda t: None if pd.isna(t) else split_path(str(t), known)[-1], na_action="ignore"
+    )
+    named = levels.values.fillna(innermost.where(~innermost.map(is_default_layer_name)))
     filled = text.isna() & named.notna()
     if not filled.any():
         return text
-    counts = named[filled].value_counts()
-    listed = ", ".join(f"{name!r} {n}" for name, n in counts.head(8).items())
-    listed += ", …" if len(counts) > 8 else ""
+    nested = any(len(split_path(str(t), known)) > 1 for t in layers.dropna().unique())
+    if nested and levels.how:
+        listed = levels.said()
+        if levels.unmatched:
+            listed += f"; {counted(levels.unmatched, 'row')} in no folder the toolkit knows"
+    else:
+        counts = named[filled].value_counts()
+        listed = ", ".join(f"{name!r} {n}" for name, n in counts.head(8).items())
+        listed += ", …" if len(counts) > 8 else ""
     guess = roles.guesses["category"]
     if guess.column is None:
         unnamed = int((text.isna() & named.isna()).sum())
         if unnamed:
             listed += f"; {counted(unnamed, 'row')} in a layer whose name says nothing"
-        roles.guesses["category"] = LayerNames("category", "_layer", listed)
+        said = listed if nested and levels.how else f"layer names ({listed})"
+        roles.guesses["category"] = LayerNames("category", "_layer", said)
     else:
+        said = f"it from {listed}" if nested and levels.how else f"their layer's name: {listed}"
         roles.guesses["category"] = replace(
             guess,
-            how=f"{guess.how}; {int(filled.sum())} rows that give none take their layer's "
-            f"name: {listed}",
+            how=f"{guess.how}; {int(filled.sum())} rows that give none take {said}",
         )
     return text.fillna(named)
 

@@ -56,6 +56,7 @@ from healthy_streets.model.segments import (
     segments_from_ways,
     streets_from_ways,
 )
+from healthy_streets.model.speed import NATIONAL_SINGLE_MPH, RURAL_CLASSES, unreadable_maxspeed
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
@@ -192,6 +193,9 @@ def network_from_ways(
         streets = streets_from_graph(
             graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults, zone_tags=True
         )
+    if uk_defaults:
+        streets, note = _national_limit_outside_towns(streets, ways)
+        notes += [note] if note else []
     return _streets_result(
         streets,
         book,
@@ -199,6 +203,85 @@ def network_from_ways(
         notes=notes,
         clip_to=clip_to,
         buffer_m=buffer_m,
+    )
+
+
+#: A road with a building this near (metres) is taken as built-up: restricted, not national.
+_HOUSES_WITHIN_M = 100.0
+#: ``lit=*`` values that say a road has no street lights.
+_UNLIT = frozenset({"no", "disused", "0", "false"})
+
+
+def _national_limit_outside_towns(
+    streets: gpd.GeoDataFrame, ways: Ways
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Roads of :data:`~healthy_streets.model.speed.RURAL_CLASSES` given the restricted-road
+    default (no speed tag) that lie wholly outside the built-up land the file maps, have no
+    building within 100 m and are not lit (no ``lit=*`` saying they are) take the national
+    limit instead, still counted as assumed (source ``default``); and the note saying so. A
+    file that maps no built-up land (``landuse=residential``...) is left as it is: nothing
+    tells town from country (buildings alone, which a small extract may hold a few of, do
+    not)."""
+    if not ways.built_up or streets.empty:
+        return streets, None
+    lit = ways.streets.tags["lit"].to_numpy(dtype=object)
+    lit_ways = ways.streets.way_ids[
+        np.array([v is not None and str(v).strip().lower() not in _UNLIT for v in lit], bool)
+    ]
+    candidates = (
+        (streets["speed_source"] == "default")
+        & streets["highway"].isin(RURAL_CLASSES)
+        & ~streets["osm_way_id"].isin(lit_ways)
+    ).to_numpy()
+    if not candidates.any():
+        return streets, None
+    roads = streets.geometry.to_numpy()[candidates]
+    inside = np.zeros(len(roads), dtype=bool)
+    if ways.built_up:
+        built = gpd.GeoSeries(ways.built_up, crs="EPSG:4326").to_crs(streets.crs).to_numpy()
+        hits = shapely.STRtree(built).query(roads, predicate="intersects")
+        inside[np.unique(hits[0])] = True
+    if len(ways.buildings[0]):  # houses along it: a village the landuse does not cover
+        houses = gpd.GeoSeries(gpd.points_from_xy(*ways.buildings), crs="EPSG:4326").to_crs(
+            streets.crs
+        )
+        hits = shapely.STRtree(houses.to_numpy()).query(
+            roads, predicate="dwithin", distance=_HOUSES_WITHIN_M
+        )
+        inside[np.unique(hits[0])] = True
+    rural = np.flatnonzero(candidates)[~inside]
+    if not len(rural):
+        return streets, None
+    streets = streets.copy()
+    column = streets.columns.get_loc("speed_mph")
+    streets.iloc[rural, column] = NATIONAL_SINGLE_MPH
+    km = streets["length_m"].to_numpy()
+    rural_km, town_km = km[rural].sum() / 1000, km[np.flatnonzero(candidates)[inside]].sum() / 1000
+    return streets, (
+        f"{rural_km:.1f} km of road with no speed tag (trunk, primary, secondary, tertiary, "
+        "unclassified) lies outside the built-up land the file maps (landuse=residential, "
+        f"commercial or retail, or a building within {_HOUSES_WITHIN_M:g} m) and has no lit=yes: "
+        "it is assumed to have the national limit, "
+        f"{NATIONAL_SINGLE_MPH:g} mph, as an unlit road outside a town does; {town_km:.1f} km of "
+        "such road within built-up land is assumed to be a restricted road (30 mph, or 20 mph "
+        "in Wales)."
+    )
+
+
+def _unreadable_maxspeed_note(streets: gpd.GeoDataFrame) -> str | None:
+    """How much road has a ``maxspeed`` that gives no limit, by value: read as unknown."""
+    if streets.empty or "maxspeed" not in streets:
+        return None
+    raw = streets["maxspeed"].astype("object")
+    bad = (streets["speed_source"] == "unknown") & raw.notna() & ~raw.isin(["", "None", "nan"])
+    if not bad.any():
+        return None
+    km = streets.loc[bad, "length_m"].groupby(raw[bad]).sum().sort_values(ascending=False) / 1000
+    listed = [f"{k:.1f} km with {unreadable_maxspeed(value)}" for value, k in km.head(6).items()]
+    more = f" and {len(km) - 6} other values" if len(km) > 6 else ""
+    return (
+        f"{'; '.join(listed)}{more}: read as unknown (the tag gives no limit, so no default "
+        "is assumed)."
     )
 
 
@@ -370,6 +453,8 @@ def _streets_result(
     buffer_m: float | None,
 ) -> ImportResult:
     streets = clip_streets(streets, clip_to, buffer_m, notes)
+    note = _unreadable_maxspeed_note(streets)
+    notes = [*notes, note] if note else notes
     kept_ways = rows_in - len(book.rejected_rows)
     log.info("%s: %d street ways, %d segments", book.source, kept_ways, len(streets))
     return book.result(streets, rows_in, notes=notes, unit="highway ways", rows_kept=kept_ways)

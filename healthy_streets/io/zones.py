@@ -23,6 +23,7 @@ import shapely
 
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
+from healthy_streets.io._columns import LayerNames
 from healthy_streets.io._common import (
     check_input,
     crs_of_wkt_numbers,
@@ -30,6 +31,7 @@ from healthy_streets.io._common import (
     to_working_crs,
 )
 from healthy_streets.io._frames import frame_or_file
+from healthy_streets.io._kml import folder_levels
 from healthy_streets.io._roles import (
     Guess,
     Role,
@@ -458,14 +460,36 @@ def read_zones(
     if warning:
         book.note(warning)
     frame = blank_missing(frame)
-    roles = find_roles(path, frame, ZONE_ROLES, fields)
+    roles = find_roles(path, frame, ZONE_ROLES, fields, exclude=["_layer"])
     titles = None if roles.guesses["name"].named else _names_in_titles(frame, roles)
     if titles is not None:
         roles.guesses["name"] = titles.guess
+    if roles["status"] is None and "_layer" in frame:
+        frame = _status_from_folders(frame, roles, read.attrs.get("kml_folders"))
     book.record_columns(roles.as_record(), roles.describe())
     zones = _attributes(frame, roles, book, path.name, date_order, titles)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
+
+
+def _status_from_folders(
+    frame: gpd.GeoDataFrame, roles: Roles, folders: object
+) -> gpd.GeoDataFrame:
+    """With no status column, a KML's folders give the status: the innermost folder of
+    each zone's path whose name is a status word ("Implemented" in "Implemented/2017"),
+    kept in the column ``_folder_status`` and said in the status's guess."""
+    levels = folder_levels(
+        frame["_layer"],
+        lambda name: status_from_text(name) != "unknown",
+        known=folders if isinstance(folders, dict) else None,
+    )
+    if not levels.how:
+        return frame
+    how = levels.said()
+    if levels.unmatched:
+        how += f"; {counted(levels.unmatched, 'zone')} in no folder named by a status"
+    roles.guesses["status"] = LayerNames("status", "_folder_status", how)
+    return frame.assign(_folder_status=levels.values)
 
 
 def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> gpd.GeoDataFrame:
@@ -715,8 +739,8 @@ def _names_in_titles(frame: pd.DataFrame, roles: Roles) -> _Titles | None:
         return None
     taken = {c for c in roles.values() if c is not None and c != by_values}
     for column in frame.columns if by_values is None else [by_values]:
-        if column in taken or column == frame.geometry.name:
-            continue
+        if column in taken or column in (frame.geometry.name, "_layer"):
+            continue  # "_layer": a KML's folders, which give a status, never names
         values = frame[column].dropna()
         if 2 * len(values) < len(frame) or not all(isinstance(v, str) for v in values):
             continue

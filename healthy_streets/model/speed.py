@@ -23,9 +23,19 @@ Rules, in order (the first that gives a usable speed wins)
 4. Otherwise unknown (``speed_mph`` is ``None``, source ``unknown``): paths and service
    roads with no tag that gives a limit.
 
-A value that gives no usable limit (``"none"``, ``"signals"`` for variable limits, garbage,
-or anything outside 5 to 70 mph after conversion) is passed over and the next rule applies;
-the raw text stays in the ``maxspeed`` column for anyone checking the map.
+``maxspeed=national`` (or ``GB:national``) is the national limit of the road's class:
+70 mph on a motorway, else 60 mph (a dual carriageway's 70 cannot be told from the tag).
+
+A ``maxspeed`` that gives no usable limit (``"none"``, ``"signals"`` or ``"variable"`` for
+variable limits, garbage such as ``"fast"``, or anything outside 5 to 70 mph after
+conversion) is passed over for rule 2, but never given a default (rule 3): the limit is
+unknown, and the raw text stays in the ``maxspeed`` column, counted in the import's notes
+(see :func:`unreadable_maxspeed`).
+
+Rule 3's default is the restricted-road limit, which applies only where there are street
+lights (mostly built-up areas); the street importer gives roads of
+:data:`RURAL_CLASSES` outside built-up land and not lit the national limit instead (see
+:func:`healthy_streets.io.osm.street_network_from_osm_file`).
 """
 
 from __future__ import annotations
@@ -46,7 +56,10 @@ __all__ = [
     "BANDS",
     "DEFAULT_MPH",
     "KMH_PER_MPH",
+    "NATIONAL_DUAL_MPH",
+    "NATIONAL_SINGLE_MPH",
     "NATIONS",
+    "RURAL_CLASSES",
     "SOURCES",
     "WALES_20MPH_FROM",
     "Speed",
@@ -54,6 +67,7 @@ __all__ = [
     "restricted_road_mph",
     "speed_band",
     "speed_from_tags",
+    "unreadable_maxspeed",
 ]
 
 KMH_PER_MPH = 1.609344
@@ -94,6 +108,25 @@ DEFAULT_MPH: dict[str, float | str] = {
     "living_street": 20.0,
 }
 
+#: Road classes that outside towns are mostly unlit, so that with no speed tag they take the
+#: national limit (60 mph on a single carriageway), not the restricted-road limit.
+RURAL_CLASSES = frozenset(
+    {
+        "trunk",
+        "trunk_link",
+        "primary",
+        "primary_link",
+        "secondary",
+        "secondary_link",
+        "tertiary",
+        "tertiary_link",
+        "unclassified",
+        "road",
+    }
+)
+#: The national limit on a single carriageway, and on a motorway (or dual carriageway).
+NATIONAL_SINGLE_MPH, NATIONAL_DUAL_MPH = 60.0, 70.0
+
 _UK_CODES: dict[str, float | str] = {
     "nsl_single": 60.0,
     "nsl_dual": 70.0,
@@ -102,6 +135,7 @@ _UK_CODES: dict[str, float | str] = {
     "zone20": 20.0,
     "zone 20": 20.0,
     "zone": 20.0,
+    "national": "national",
 }
 
 _NUMBER_UNIT = re.compile(
@@ -224,22 +258,28 @@ def _speed_from_tags(
     uk_defaults: bool = True,
 ) -> Speed:
     restricted = restricted_road_mph(nation, on)
-
+    highways = [h.strip().lower() for h in _values(tags.get("highway"))]
+    national = NATIONAL_DUAL_MPH if {"motorway", "motorway_link"} & set(highways) else None
+    limits = {"restricted": restricted, "national": national or NATIONAL_SINGLE_MPH}
+    unreadable = False
     for key in ("maxspeed", "maxspeed:forward|maxspeed:backward"):
         values = [v for k in key.split("|") for v in _values(tags.get(k))]
-        speed = _from_maxspeed(values, restricted)
+        speed = _from_maxspeed(values, limits)
         if speed is not None:
             return speed
+        unreadable = unreadable or bool(values)
 
     for key, source in (
         ("maxspeed:type", "maxspeed_type"),
         ("zone:maxspeed", "zone_maxspeed"),
         ("source:maxspeed", "source_maxspeed"),
     ):
-        readings = [_read_value(v, restricted) for v in _values(tags.get(key))]
+        readings = [_read_value(v, limits) for v in _values(tags.get(key))]
         mphs = [r[0] for r in readings if r is not None]
         if mphs:
             return Speed(min(mphs), source)
+    if unreadable:  # a maxspeed no limit is read from: unknown, not a default
+        return Speed(None, "unknown")
 
     for highway in _values(tags.get("highway")) if uk_defaults else []:
         default = DEFAULT_MPH.get(highway.strip().lower())
@@ -248,8 +288,8 @@ def _speed_from_tags(
     return Speed(None, "unknown")
 
 
-def _from_maxspeed(values: list[str], restricted: float) -> Speed | None:
-    readings = [r for r in (_read_value(v, restricted) for v in values) if r is not None]
+def _from_maxspeed(values: list[str], limits: Mapping[str, float]) -> Speed | None:
+    readings = [r for r in (_read_value(v, limits) for v in values) if r is not None]
     if not readings:
         return None
     if len(readings) > 1:
@@ -257,12 +297,15 @@ def _from_maxspeed(values: list[str], restricted: float) -> Speed | None:
     return Speed(*readings[0])
 
 
-def _read_value(value: str, restricted: float) -> tuple[float, str] | None:
-    """One value to (mph, source), or None when it gives no usable speed."""
+def _read_value(value: str, limits: Mapping[str, float]) -> tuple[float, str] | None:
+    """One value to (mph, source), or None when it gives no usable speed; ``limits`` are
+    the restricted-road and national limits (``"restricted"``, ``"national"``) that apply."""
     text = value.strip()
     lowered = text.lower()
     if lowered == "walk":
         return MIN_MPH, "maxspeed"
+    if lowered == "national":
+        return limits["national"], "national_limit"
     match = _NUMBER_UNIT.match(text)
     if match:
         number = float(match["num"].replace(",", "."))
@@ -278,8 +321,8 @@ def _read_value(value: str, restricted: float) -> tuple[float, str] | None:
             return _bounded(float(code), "maxspeed")
         if mph is None:
             return None
-        if mph == "restricted":
-            return restricted, "national_limit"
+        if isinstance(mph, str):  # the restricted-road or the national limit
+            return limits[mph], "national_limit"
         source = "maxspeed" if code.startswith("zone") else "national_limit"
         return float(mph), source
     return None
@@ -305,6 +348,26 @@ def _values(raw: object) -> list[str]:
     if isinstance(raw, int | float):
         return [str(raw)]
     return []
+
+
+#: What a ``maxspeed`` value that gives no limit means, for the import's notes.
+_UNREADABLE_MEANING = {
+    "signals": "variable",
+    "variable": "variable",
+    "none": "no limit, which UK roads do not have",
+}
+
+
+def unreadable_maxspeed(value: object) -> str:
+    """How a ``maxspeed`` text that gives no limit is said in notes: ``maxspeed=signals
+    (variable)``, ``maxspeed=fast``.
+
+    >>> unreadable_maxspeed("signals"), unreadable_maxspeed("fast")
+    ('maxspeed=signals (variable)', 'maxspeed=fast')
+    """
+    text = str(value).strip()[:40]
+    meaning = _UNREADABLE_MEANING.get(text.lower())
+    return f"maxspeed={text}" + (f" ({meaning})" if meaning else "")
 
 
 def is_signed_20mph_zone(tags: Mapping[str, object]) -> bool:

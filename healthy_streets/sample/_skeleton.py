@@ -264,7 +264,9 @@ def _add_tertiaries(plan: Plan, sk: Skeleton, river: LineString, rng: random.Ran
     dam = catmull_rom([sk.junctions["D"], at(1060, 88), at(1180, 100), at(1235, 96)])
     nodes = resample(dam, rng, (30.0, 50.0))
     sk.lines["dam"] = nodes
-    plan.add(nodes, {"highway": "unclassified", "name": "Dam Lane", "surface": "asphalt"})
+    plan.add(
+        nodes, {"highway": "unclassified", "name": "Dam Lane", "surface": "asphalt", "lit": "yes"}
+    )
 
 
 def _faces(sk: Skeleton) -> dict[str, Polygon]:
