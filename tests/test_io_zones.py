@@ -204,6 +204,22 @@ def test_bad_files_get_one_clear_message(tmp_path, content, message):
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("side", [".dbf", ".shx", ".prj", ".cpg"])
+def test_a_shapefiles_side_file_given_alone_names_the_shp(tmp_path, side):
+    """An officer who picks the .dbf (it opens in a spreadsheet) is told to give the .shp."""
+    frame = gpd.GeoDataFrame(
+        {"name": ["Church Fields"]},
+        geometry=[shapely.box(358000, 417000, 358300, 417300)],
+        crs="EPSG:27700",
+    )
+    frame.to_file(tmp_path / "zones.shp")
+    given = tmp_path / f"zones{side}"
+    with pytest.raises(InputFileError, match=r"one of a Shapefile's side files") as info:
+        read_zones(given)
+    assert "Give the .shp file (zones.shp)" in str(info.value)
+    assert read_zones(tmp_path / "zones.shp").layer.loc[0, "name"] == "Church Fields"
+
+
 def test_a_file_with_no_usable_geometry(tmp_path):
     frame = gpd.GeoDataFrame(
         {"name": ["a"]}, geometry=[shapely.Point(358000, 417000)], crs="EPSG:27700"

@@ -70,6 +70,10 @@ def gdal_notes() -> Iterator[None]:
 _WKT_COLUMNS = ("wkt", "geometry", "geom", "the_geom", "shape", "wkt_geom", "geometry_wkt")
 
 
+#: The files that go with a Shapefile's ``.shp``, which no reader takes on their own.
+SHAPEFILE_SIDE_FILES = frozenset({".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd"})
+
+
 def detect_format(path: Path) -> Format:
     """The format of ``path``, from its extension, else from its first bytes."""
     suffix = path.suffix.lower()
@@ -93,6 +97,15 @@ def detect_format(path: Path) -> Format:
             path,
             "This is an OpenStreetMap file, not a zones file",
             fix=f"Load it as the street network: {option('osm_file')}.",
+        )
+    shp = path.with_suffix(".shp")
+    if suffix in SHAPEFILE_SIDE_FILES:
+        raise InputFileError(
+            path,
+            f"This is one of a Shapefile's side files ({suffix}), not the Shapefile itself",
+            fix=f"Give the .shp file ({shp.name}); its side files are read with it."
+            if shp.is_file()
+            else "Give the Shapefile's .shp file, kept beside this one.",
         )
     names = ", ".join(ext for fmt in FORMATS for ext in fmt.extensions)
     raise InputFileError(
