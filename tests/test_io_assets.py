@@ -1025,3 +1025,29 @@ def test_free_text_under_a_heading_no_synonym_names_becomes_the_notes(tmp_path):
     assert guess["column"] == "Where to find it"  # never the person's column
     assert guess["how"] == "content: 100% of its values are free text (several words)"
     assert not result.layer["notes"].str.contains("Jane Smith").any()
+
+
+def test_a_kml_descriptions_lines_are_scrubbed_as_lines(tmp_path):
+    """A KML description's <br> lines are joined with "; " in the layer, but a cue that
+    starts a line ("Dear", "Name:", a sign-off above a name) is seen there first."""
+    import geopandas as gpd
+    import pyogrio
+
+    descriptions = [
+        "Gate locked at dusk<br>Dear Jane Doe, thank you",
+        "Open 9-5<p>Name: Zed Quimby</p>",
+        "Bench by the pond<br>Thanks<br>Ursula Grint",
+    ]
+    frame = gpd.GeoDataFrame(
+        {"Name": ["Bench", "Toilet", "Bench"], "Description": descriptions},
+        geometry=[shapely.Point(-0.16 + n / 1000, 51.46) for n in range(3)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "places.kml"
+    pyogrio.write_dataframe(frame, path, layer="Places", driver="LIBKML")
+    notes = list(read_assets(path).layer["notes"])
+    assert notes == [
+        "Gate locked at dusk; Dear [name removed], thank you",
+        "Open 9-5; Name: [name removed]",
+        "Bench by the pond; Thanks; [name removed]",
+    ]

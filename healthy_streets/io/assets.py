@@ -92,6 +92,7 @@ from healthy_streets.model.layers import ASSETS, COMMUNITY_MAP_KIND, conform
 from healthy_streets.model.privacy import (
     is_personal_column,
     person_columns,
+    redact,
     redact_series,
     remove_names,
 )
@@ -644,7 +645,9 @@ def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     return frame
 
 
-_LINE_BREAK = re.compile(r"\s*<\s*(?:br|/p|/div|/li)\s*/?\s*>\s*", re.IGNORECASE)
+_LINE_BREAK = re.compile(
+    r"\s*<\s*(?:br|/?p|/?div|/?li)(?:\s[^<>]{0,200})?\s*/?\s*>\s*", re.IGNORECASE
+)
 _TAG = re.compile(r"<[^<>]{0,500}>")
 
 
@@ -652,15 +655,22 @@ def html_to_text(value: object) -> object:
     """The text of a KML description written in HTML: line breaks (``<br>``, paragraphs)
     become "; ", other tags go, entities are read ("&amp;" is "&").
 
+    Personal data is removed while the lines are still lines, so that a cue that starts a
+    line ("Dear", "Name:", a sign-off above a name) is seen as one; the layer's columns are
+    scrubbed again as every file's are.
+
     >>> html_to_text("Balham High Road<br>Disabled Access")
     'Balham High Road; Disabled Access'
+    >>> html_to_text("Gate locked at dusk<br>Thanks<br>Jane Doe")
+    'Gate locked at dusk; Thanks; [name removed]'
     """
     if not isinstance(value, str) or ("<" not in value and "&" not in value):
         return value
-    text = _TAG.sub(" ", _LINE_BREAK.sub("; ", value))
+    text = _TAG.sub(" ", _LINE_BREAK.sub("\n", value))
     text = html.unescape(text)
-    parts = [" ".join(part.split()) for part in text.split(";")]
-    return "; ".join(part for part in parts if part)
+    lines = [" ".join(part.split()) for line in text.split("\n") for part in line.split(";")]
+    scrubbed = str(redact("\n".join(line for line in lines if line)))
+    return "; ".join(line for line in scrubbed.split("\n") if line)
 
 
 def _is_community_map(path: Path) -> bool:
