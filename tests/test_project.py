@@ -657,6 +657,28 @@ def test_an_addition_renaming_an_openstreetmap_place_is_set_aside_for_review(pro
     assert (out / "tables" / "summary.csv").is_file()
 
 
+def test_the_stores_provenance_counts_the_additions_set_aside_for_review(project):
+    """An additions file's provenance row accounts for every row: the rename set aside for
+    review is counted there, neither kept nor rejected; the other inputs set none aside."""
+    config = project / "healthy-streets.toml"
+    _additions_file(  # one new bench; one rename of the OpenStreetMap shop "Moorfield Stores"
+        project / "additions" / "rename-shop.geojson",
+        [
+            ("Friendship bench", "bench", -2.61800, 53.64950),
+            ("Renamed shop", "shop_cafe", -2.6213779, 53.6509631),
+        ],
+    )
+    assert run("-q", "build", str(config)).exit_code == 0
+    gpkg = project / "out" / "healthy-streets.gpkg"
+    provenance = pyogrio.read_dataframe(gpkg, layer="provenance", read_geometry=False)
+    row = provenance.set_index("input").loc["rename-shop.geojson"]
+    assert (row["rows_in"], row["kept"], row["rejected"], row["for_review"]) == (2, 1, 0, 1)
+    accounted = row["kept"] + row["rejected"] + row["outside"] + row["for_review"]
+    assert row["rows_in"] == accounted
+    others = provenance[provenance["input"] != "rename-shop.geojson"]
+    assert len(others) and (others["for_review"] == 0).all()
+
+
 def test_an_edited_table_the_build_no_longer_writes_is_left_and_said(project):
     config = project / "healthy-streets.toml"
     _additions_file(

@@ -510,3 +510,59 @@ def test_a_layer_an_earlier_version_wrote_is_the_toolkits(tmp_path, update):
     store.update(update)
     assert list(pyogrio.read_info(path, layer="streets")["fields"]) == stored_columns("streets")
     assert gpd.read_file(path, layer="streets")["u"].notna().all()
+
+
+def _provenance_of_an_older_store(store, tmp_path, make_older):
+    """Write ``update``'s store, make its ``provenance`` as a version before ``for_review``
+    wrote it (``make_older``), then import one file alone: the older rows read back with
+    ``for_review`` not known, the new row with its count."""
+    make_older()
+    before = store.read("provenance")
+    assert list(before.columns) == PROVENANCE_COLUMNS
+    assert before["for_review"].isna().all()  # not known, not nought
+    store.check(["reports"])  # still the toolkit's table, not refused as another's
+    path = open311(tmp_path / "new" / "reports.json", "n1", "n2")
+    store.update(import_update(hs.read_reports(path), path))
+    after = store.read("provenance")
+    assert list(after.columns) == PROVENANCE_COLUMNS
+    after = after.set_index("path")
+    new = after.loc[str(path.resolve())]
+    assert (new["rows_in"], new["kept"], new["for_review"]) == (2, 2, 0)
+    assert after.drop(index=str(path.resolve()))["for_review"].isna().all()
+    assert len(after) == len(before) + 1
+
+
+def test_a_provenance_table_written_before_for_review_is_read_and_added_to(tmp_path, update):
+    from healthy_streets.io.write import write_gpkg
+
+    path = tmp_path / "store.gpkg"
+    store = open_store(path)
+    store.update(update)
+
+    def make_older():
+        older = pyogrio.read_dataframe(path, layer="provenance", read_geometry=False)
+        write_gpkg(older.drop(columns=["for_review"]), path, "provenance")
+
+    _provenance_of_an_older_store(store, tmp_path, make_older)
+    fields = pyogrio.read_info(path, layer="provenance")
+    assert dict(zip(fields["fields"], fields["dtypes"], strict=True))["for_review"] == "int64"
+
+
+@pytest.mark.postgis
+def test_a_postgis_provenance_table_written_before_for_review_is_added_to(
+    postgis_url, schema, update, tmp_path
+):
+    from sqlalchemy import text
+
+    store = open_store(postgis_url, schema=schema)
+    store.update(update)
+
+    def make_older():
+        engine = store.engine()
+        with engine.begin() as conn:
+            conn.execute(text(f'ALTER TABLE "{schema}".provenance DROP COLUMN for_review'))
+        engine.dispose()
+
+    _provenance_of_an_older_store(store, tmp_path, make_older)
+    store.update(update)  # a whole update over it, too
+    assert (store.read("provenance")["for_review"] == 0).all()

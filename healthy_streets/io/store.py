@@ -8,7 +8,8 @@ Layers: ``zones``, ``streets``, ``assets``, ``reports`` (and ``speed_limits`` wh
 project has council speed-limit lines), in the working CRS, with the columns of
 ``docs/layers.md`` and one more, ``source_path``. Tables: ``rejected`` (every row not used,
 with the reason), ``provenance`` (each input's name, path, size, SHA-256, modification time,
-when it was imported, rows in, kept, repaired, rejected, and the toolkit's version) and
+when it was imported, rows in, kept, repaired, rejected, outside the project area, the
+toolkit's version and rows set aside for review) and
 ``healthy_streets_meta`` (each layer and table the toolkit wrote, with its version and the
 build that wrote it); and from builds, ``builds`` and ``build_zones``, appended to by every
 build and never replaced (:mod:`healthy_streets.model.history`).
@@ -122,6 +123,7 @@ PROVENANCE_COLUMNS = [
     "outside",
     "columns",
     "toolkit_version",
+    "for_review",
 ]
 #: The column every stored row has beyond its layer's: the input's resolved path.
 SOURCE_PATH = "source_path"
@@ -131,6 +133,10 @@ META_TABLE = "healthy_streets_meta"
 META_COLUMNS = ["layer", "toolkit_version", "written_at", "build_id"]
 #: The build records: appended to by every build, never replaced (model/history.py).
 HISTORY_TABLES = {"builds": BUILDS_COLUMNS, "build_zones": BUILD_ZONES_COLUMNS}
+#: The tables that gained columns at their end since a store was first written (the build
+#: records; ``provenance``, its ``for_review``): an earlier version's table is the
+#: toolkit's, read and extended with the new columns empty (not known).
+GROWN_TABLES = {*HISTORY_TABLES, "provenance"}
 _TABLES = {
     "rejected": REJECTED_COLUMNS,
     "provenance": PROVENANCE_COLUMNS,
@@ -339,6 +345,7 @@ def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
         "outside": result.n_outside,
         "columns": json.dumps(result.columns, ensure_ascii=False) if result.columns else None,
         "toolkit_version": __version__,
+        "for_review": result.n_for_review,
     }
 
 
@@ -384,10 +391,10 @@ def _foreign(found: dict[str, list[str]], ours: set[str], names: Iterable[str]) 
 def earlier_version(name: str, columns: list[str]) -> bool:
     """Whether ``columns`` are those an earlier version of the toolkit stored layer ``name``
     with: its columns then (a layer only gains columns, at its end), then ``source_path``;
-    or, for a build record table (:data:`HISTORY_TABLES`), its columns then. Such a layer is
-    the toolkit's: an update rewrites it with today's columns (a history table's earlier
-    rows with the new columns empty: not known)."""
-    if name in HISTORY_TABLES:
+    or, for a table that gained columns (:data:`GROWN_TABLES`), its columns then. Such a
+    layer is the toolkit's: an update rewrites it with today's columns (such a table's
+    earlier rows with the new columns empty: not known)."""
+    if name in GROWN_TABLES:
         now = stored_columns(name)
         return 0 < len(columns) < len(now) and now[: len(columns)] == columns
     if name not in LAYERS or not columns or columns[-1] != SOURCE_PATH:
@@ -569,9 +576,9 @@ class GeoPackageStore:
             write_gpkg(new, copy, name)
         for name, frame in (("rejected", update.rejected), ("provenance", update.provenance)):
             if name in mine and not update.whole:
-                old = self._table(copy, name)
+                old = _in_todays_columns(self._table(copy, name), name)
                 frame = pd.concat([_unreplaced(old, name, replaced), frame], ignore_index=True)
-            write_gpkg(frame[stored_columns(name)], copy, name)
+            write_gpkg(_counts_kept_whole(frame[stored_columns(name)]), copy, name)
         for name, rows in update.history.items():
             if name in mine:
                 rows = pd.concat([self._table(copy, name), rows], ignore_index=True)
@@ -883,6 +890,8 @@ class PostGISStore:
             elif name in present:
                 for layer, paths in replaced.items():
                     self._delete(conn, name, path, paths, where=(role, layer))
+            if name in present and name in GROWN_TABLES:
+                self._add_columns(conn, name, frame)
             if len(frame):
                 frame[stored_columns(name)].to_sql(
                     name, conn, schema=self.schema, if_exists="append", index=False
@@ -901,8 +910,9 @@ class PostGISStore:
         write_styles(conn, update.layers, schema=self.schema)  # QGIS's default styles
 
     def _add_columns(self, conn: Any, name: str, rows: pd.DataFrame) -> None:
-        """Add to history table ``name``, as an earlier version of the toolkit wrote it, the
-        columns it lacks (at its end; its earlier rows empty there: not known)."""
+        """Add to table ``name`` (:data:`GROWN_TABLES`), as an earlier version of the toolkit
+        wrote it, the columns it lacks (at its end; its earlier rows empty there: not
+        known)."""
         from sqlalchemy import inspect, text
 
         have = {str(c["name"]) for c in inspect(conn).get_columns(name, schema=self.schema)}
@@ -1135,12 +1145,20 @@ class PostGISStore:
 
 
 def _in_todays_columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A build record table (:data:`HISTORY_TABLES`) with the columns an earlier version of
-    the toolkit did not write added, empty (not known); any other table as it is."""
-    if name not in HISTORY_TABLES:
+    """A table that gained columns (:data:`GROWN_TABLES`) with the columns an earlier
+    version of the toolkit did not write added, empty (not known); any other as it is."""
+    if name not in GROWN_TABLES:
         return table
     missing = [c for c in stored_columns(name) if c not in table.columns]
     return table.assign(**dict.fromkeys(missing, pd.NA)) if missing else table
+
+
+def _counts_kept_whole(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``for_review`` count (if any) in whole numbers, an earlier
+    version's rows empty (not known): not turned into decimals by the empty rows."""
+    if "for_review" not in frame:
+        return frame
+    return frame.assign(for_review=pd.to_numeric(frame["for_review"]).astype("Int64"))
 
 
 def _holds(found: dict[str, list[str]], ours: set[str], layer: str, columns: list[str]) -> bool:
@@ -1386,7 +1404,10 @@ def markdown() -> str:
                 f"- `rejected`: {', '.join(f'`{c}`' for c in REJECTED_COLUMNS)}: every row not "
                 "used, with the reason.",
                 f"- `provenance`: {', '.join(f'`{c}`' for c in PROVENANCE_COLUMNS)}: one row per "
-                "input and role; `input` is the file's name, `path` and `sha256` identify it.",
+                "input and role; `input` is the file's name, `path` and `sha256` identify it. "
+                "`rows_in` = `kept` + `rejected` + `outside` + `for_review` (rows set aside for "
+                "an officer to review: a resident's proposed rename or move of a mapped place); "
+                "`for_review` is empty in a row written before it was counted.",
                 f"- `{META_TABLE}`: {', '.join(f'`{c}`' for c in META_COLUMNS)}: each layer and "
                 "table the toolkit wrote. A layer of one of these names that this table does not "
                 "list, or whose columns differ from the ones above, is the council's own: the "
