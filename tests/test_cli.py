@@ -743,6 +743,44 @@ def test_an_import_that_kept_nothing_says_whether_its_rows_were_rejected_or_else
     ]
 
 
+def test_the_import_table_has_a_for_review_column_only_when_rows_were_set_aside(capsys):
+    """An additions file whose rename of a mapped place was set aside for review: the table
+    counts it in a column of its own, so each line adds up; a table with no such rows has
+    no such column."""
+    from dataclasses import replace
+
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from healthy_streets.cli._report import print_imports
+    from healthy_streets.io.assets import CHANGE_REASON
+    from healthy_streets.model.account import AccountBook
+
+    layer = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs="EPSG:27700")
+    walkabout = AccountBook("assets_walkabout.csv").result(layer, 1)
+    book = AccountBook("additions.geojson")
+    book.reject(3, "The row has no coordinates.")
+    rename = {"source": "additions.geojson", "row": "2", "field": "name", "value": "osm-1"}
+    additions = replace(
+        book.result(layer, 3),
+        for_review=pd.DataFrame([rename | {"reason": f"{CHANGE_REASON}: renames 'A' to 'B'"}]),
+    )
+    print_imports([walkabout, additions])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        *("input", "unit", "in", "kept", "repaired", "rejected", "outside", "for", "review"),
+    ]
+    assert lines[1].split() == ["assets_walkabout.csv", "rows", "1", "1", "0", "0", "0", "0"]
+    assert lines[2].split() == ["additions.geojson", "rows", "3", "1", "0", "1", "0", "1"]
+    assert len({len(line) for line in lines[:3]}) == 1  # the columns line up
+    assert "additions.geojson: 1 set aside for review: " + CHANGE_REASON in "\n".join(lines)
+    print_imports([walkabout])  # nothing set aside: the table as it always was
+    plain = capsys.readouterr().out.splitlines()
+    assert plain[0].split() == ["input", "unit", "in", "kept", "repaired", "rejected", "outside"]
+    assert plain[1].split() == ["assets_walkabout.csv", "rows", "1", "1", "0", "0", "0"]
+
+
 def test_categories_list_the_keys_and_try_texts(tmp_path):
     listed = run("categories", "reports")
     assert listed.exit_code == 0, listed.output

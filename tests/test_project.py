@@ -949,6 +949,12 @@ def test_residents_proposed_changes_are_for_review_not_rejected(project):
     chatty = run("build", str(config), "--overwrite")
     listed = re.findall(r"additions-change\.geojson: 1 set aside for review: (.*)", chatty.output)
     assert [line.split(":")[0] for line in listed] == [CHANGE_REASON] * 2
+    table = chatty.output.splitlines()
+    header = next(line for line in table if line.startswith("input "))
+    assert header.split()[-3:] == ["outside", "for", "review"]
+    row = next(line.split() for line in table if line.startswith("additions-change.geojson "))
+    # in, kept, repaired, rejected, outside, for review
+    assert row[2:] == ["2", "0", "0", "0", "0", "2"]
     # nothing changed: the build reuses this one's layers, and still says what waits
     again = run("-q", "build", str(config), "--overwrite")
     assert (

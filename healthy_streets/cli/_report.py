@@ -116,7 +116,8 @@ def _none_kept(result: ImportResult) -> str:
 
 
 def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = None) -> None:
-    """A table of each input: rows in, kept, repaired, rejected; then notes and reasons.
+    """A table of each input: rows in, kept, repaired, rejected, outside the project area
+    (and set aside for review, when any input has such rows); then notes and reasons.
     An input that kept no row is called out on stderr, even when quiet, saying whether its
     rows were rejected or lie outside the project area."""
     results = list(results)
@@ -126,16 +127,18 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             echo(f"Warning: nothing was kept from {r.source}: {_none_kept(r)}", err=True)
     if quiet():
         return
+    # rows set aside for review get a column only when an input has some
+    review = any(r.n_for_review for r in results)
     header = (
         f"{'input':<34} {'unit':<14} {'in':>7} {'kept':>7} {'repaired':>9} {'rejected':>9} "
-        f"{'outside':>9}"
+        f"{'outside':>9}" + (f" {'for review':>11}" if review else "")
     )
     echo(header, file=file)
     for r in results:
         name = r.source if len(r.source) <= 34 else "…" + r.source[-33:]
         echo(
             f"{name:<34} {r.unit:<14} {r.rows_in:>7} {r.kept:>7} {r.n_repaired:>9} "
-            f"{r.n_rejected:>9} {r.n_outside:>9}",
+            f"{r.n_rejected:>9} {r.n_outside:>9}" + (f" {r.n_for_review:>11}" if review else ""),
             file=file,
         )
     for r in results:
