@@ -145,6 +145,8 @@ def plot_monthly(
         "ring": "Ring around the zone",
         "not_yet_treated": "Zones not yet in force",
     }.get(control, "Comparison")
+    if control == "outside" and gap_m > 0:
+        control_label += f", beyond {gap_m:,g} m"
     if counts.attrs.get("ring_cut_m") is not None:
         control_label += f" (reports only to {counts.attrs['ring_cut_m']:g} m)"
     axes.plot(

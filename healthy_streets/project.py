@@ -198,7 +198,7 @@ _SCHEMA: dict[str, dict[str, tuple[type | tuple[type, ...], str]]] = {
         "control": (str, words(CONTROLS)),
         "ring_m": ((int, float), "the ring's width in metres"),
         "baseline_months": (int, "months before the date (default: twice window_months)"),
-        "gap_m": ((int, float), "metres next to each zone left out of the ring"),
+        "gap_m": ((int, float), "metres next to the zones left out of the comparison"),
         "history_months": (int, "months before the before window used for the checks"),
         "min_reports": (int, "fewest reports in a zone (and its comparison) to evaluate it"),
         "adjust": (str, f"{words(ADJUSTMENTS)}: the adjustment for zones tested together"),
@@ -815,8 +815,9 @@ format = "fixmystreet"          # {words(REPORT_FORMATS)}
 [evaluation]
 category = "dog_fouling"
 window_months = 12
-control = "outside"             # outside (all zones), ring (around each zone, beyond a gap)
-                                # or not_yet_treated (zones not yet in force)
+control = "outside"             # outside (all zones), ring (around each zone) or
+                                # not_yet_treated (zones not yet in force); outside and
+                                # ring leave out the gap_m (100 m) next to the zones
 """
 
 README_TEMPLATE = """# {name}

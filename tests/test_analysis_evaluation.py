@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from healthy_streets.analysis.evaluation import before_after, evaluation_buffer_m, monthly_counts
 from healthy_streets.errors import ConfigError
@@ -152,7 +153,13 @@ def test_zones_that_cannot_be_evaluated_say_why():
     )
     reports = steady_reports({("outside", 2021): 1})
     table = before_after(zones, reports)
-    assert table.loc["planned", "verdict"] == "Not evaluated: the zone is proposed, not in force."
+    # the last year of the records (2022) holds no dog fouling: no fall could show
+    assert table.loc["planned", "verdict"] == (
+        "Not evaluated: the zone is proposed, not in force. For planning: the latest 12 months "
+        "hold 0 in the zone and 0 on streets outside all zones, from 100 m to 447 m beyond "
+        "them, leaving out the 100 m next to them, where displaced reports land: too few to "
+        "show any fall."
+    )
     assert "no implementation date" in table.loc["undated", "verdict"]
     with pytest.raises(ConfigError, match="'dgs' is not a report category"):
         before_after(zones, reports, category="dgs")
@@ -169,8 +176,8 @@ def test_monthly_counts(zones):
 def test_the_planted_effect_is_found_in_the_sample(sample_layers):
     truth = json.loads((SAMPLE / "truth.json").read_text())["before_after"]
     layers = sample_layers
-    # the truth counts 12 months either side
-    table = before_after(layers.zones, layers.reports, baseline_months=12)
+    # the truth counts 12 months either side, and every report outside the zones (gap_m=0)
+    table = before_after(layers.zones, layers.reports, baseline_months=12, gap_m=0)
     zone_a = table.loc["yarrowside-north"]
     planted = truth["A"]
     assert (
@@ -184,6 +191,27 @@ def test_the_planted_effect_is_found_in_the_sample(sample_layers):
         planted["outside_before"],
         planted["outside_after"],
     )
+    # by default the comparison leaves out the reports less than 100 m from a zone, where
+    # displaced reports land: counted again here, from the planted windows
+    banded = before_after(layers.zones, layers.reports, baseline_months=12).loc["yarrowside-north"]
+    area = shapely.union_all(layers.zones.geometry.to_numpy())
+    outside = layers.reports[
+        layers.reports["zone_id"].isna() & (layers.reports["category"] == "dog_fouling")
+    ]
+    far = outside[shapely.distance(outside.geometry.to_numpy(), area) >= 100]
+    day = far["reported_at"].dt.tz_convert("Europe/London").dt.date.astype(str)
+    (start, date), (_, end) = planted["before_window"], planted["after_window"]
+    expected = (
+        int(day.between(start, date, "left").sum()),
+        int(day.between(date, end, "left").sum()),
+    )
+    assert (banded["control_before"], banded["control_after"]) == expected
+    assert expected[0] < planted["outside_before"] and expected[1] < planted["outside_after"]
+    assert (banded["zone_before"], banded["zone_after"]) == (
+        planted["zone_before"],
+        planted["zone_after"],
+    )
+    assert banded["verdict_kind"] == "fall"
     assert zone_a["ratio_of_ratios"] < 1  # the right direction
     assert zone_a["ci_high"] < 1  # excludes no effect
     assert zone_a["ratio_of_ratios"] == pytest.approx(planted["ratio_of_ratios"], abs=1e-3)
@@ -467,7 +495,8 @@ def test_a_fall_that_continues_a_trend_before_the_date_is_not_claimed():
     assert row["verdict_kind"] == "uncertain"
     assert row["verdict"].startswith(
         "Too uncertain to tell: dog fouling reports fell by 58% in the zone relative to "
-        "streets outside all zones, within 565 m of them (95% CI"
+        "streets outside all zones, from 100 m to 565 m beyond them, leaving out the 100 m next "
+        "to them, where displaced reports land (95% CI"
     )
     assert (
         "but they were already falling by 11% a year relative to it before the date "
@@ -511,6 +540,110 @@ def test_the_ring_leaves_a_gap_and_is_as_wide_as_asked():
     wide = before_after(zones, reports, control="ring", ring_m=2000, gap_m=0).loc["north"]
     assert wide["control_before"] == (7 + 11 + 13) * 12  # no cap on the width
     assert evaluation_buffer_m(control="ring", ring_m=2000, gap_m=0) == 2000
+
+
+def test_the_outside_comparison_leaves_out_the_band_where_displaced_reports_land():
+    """Reports pushed out of a zone into the band next to it would show in the comparison
+    as a rise, and make the zone's fall look larger: the streets outside all zones are
+    counted from ``gap_m`` beyond every zone, and the comparison says so."""
+    zones = t.zones(
+        [
+            ("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100)),
+            ("east", "proposed", None, (X + 3000, Y, X + 3100, Y + 100)),
+        ]
+    )
+    at = {
+        "band": (X + 150, Y + 50),  # 50 m from north: where its displaced reports land
+        "edge": (X + 200, Y + 50),  # exactly 100 m out: beyond the gap, so counted
+        "east-band": (X + 3150, Y + 50),  # 50 m from the proposed zone: left out too
+        "far": (X + 1100, Y + 50),  # 1,000 m from north, the farthest report
+    }
+    # the zone falls by a fifth from the date; the reports it loses (and more) turn up in
+    # the band next to it, 5 a month before and 15 after; steady elsewhere
+    reports = monthly(
+        {
+            "north": [10] * 36 + [8] * 12,
+            "band": [5] * 36 + [15] * 12,
+            "edge": [1] * 48,
+            "east-band": [3] * 48,
+            "far": [20] * 48,
+        },
+        points=at,
+    )
+    reports["zone_id"] = reports["zone_id"].where(reports["zone_id"] == "north")
+    row = before_after(zones, reports).loc["north"]
+    words = (
+        "streets outside all zones, from 100 m to 1,000 m beyond them, leaving out the 100 m "
+        "next to them, where displaced reports land"
+    )
+    assert row["comparison"] == words
+    # 24 months before, 12 after: 21 a month at the edge and far out, none from the bands
+    assert (row["zone_before"], row["zone_after"]) == (240, 96)
+    assert (row["control_before"], row["control_after"]) == (21 * 24, 21 * 12)
+    assert row["ratio_of_ratios"] == pytest.approx(0.8, abs=1e-4)
+    assert row["verdict_kind"] == "uncertain"
+    assert f"relative to {words} (95% CI)" in row["verdict"]
+    counts = monthly_counts(zones, reports, "north")
+    assert set(counts["control"]) == {21}
+    assert counts.attrs["comparison"] == words
+
+    # counting the band, the displaced reports make a clear fall of 43% out of one of 20%
+    counted = before_after(zones, reports, gap_m=0).loc["north"]
+    assert counted["comparison"] == "streets outside all zones, within 1,000 m of them"
+    assert (counted["control_before"], counted["control_after"]) == (29 * 24, 39 * 12)
+    assert counted["ratio_of_ratios"] == pytest.approx(0.8 / (39 / 29), abs=1e-4)
+    assert counted["verdict_kind"] == "fall"
+    assert counted["verdict"].startswith(
+        "Dog fouling reports fell by 41% in the zone relative to streets outside all zones, "
+        "within 1,000 m of them (95% CI"
+    )
+    assert monthly_counts(zones, reports, "north", gap_m=0)["control"].iloc[-1] == 39
+
+    # a wider gap leaves out the report 100 m out too; the words say where it starts
+    wider = before_after(zones, reports, gap_m=150).loc["north"]
+    assert (wider["control_before"], wider["control_after"]) == (20 * 24, 20 * 12)
+    assert wider["comparison"].startswith(
+        "streets outside all zones, from 150 m to 1,000 m beyond them, leaving out the 150 m"
+    )
+    # a gap beyond every report leaves nothing to compare with, and says so
+    empty = before_after(zones, reports, gap_m=1500).loc["north"]
+    assert (empty["control_before"], empty["control_after"]) == (0, 0)
+    assert empty["verdict_kind"] == "not_enough_reports"
+    assert empty["comparison"] == (
+        "streets outside all zones, from 1,500 m beyond them, leaving out the 1,500 m next to "
+        "them, where displaced reports land; no report lies that far (the farthest report "
+        "given lies 1,000 m out: read farther, or give a smaller gap_m)"
+    )
+    # the ring's own gap is unchanged: reports 100-500 m from north, the edge only
+    ring = before_after(zones, reports, control="ring").loc["north"]
+    assert (ring["control_before"], ring["control_after"]) == (24, 12)
+
+
+def test_the_outside_comparison_says_why_no_report_lies_beyond_the_gap():
+    zones = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    reports = monthly({"north": [5] * 24, "near": [7] * 24}, start="2021-01",
+                      points={"near": (X + 130, Y + 50)})  # fmt: skip
+    reports["zone_id"] = reports["zone_id"].where(reports["zone_id"] == "north")
+    reports.attrs["reports_within_m"] = 40.0  # read 40 m out; the farthest lies 30 m out
+    row = before_after(zones, reports).loc["north"]
+    assert (row["control_before"], row["control_after"]) == (0, 0)
+    assert row["verdict_kind"] == "not_enough_reports"
+    assert row["comparison"].endswith(
+        "; no report lies that far (the reports were read only 40 m out: read them farther, "
+        "or give a smaller gap_m)"
+    )
+    marks = reports["report_id"].isin(["first", "last"])  # the records' two ends, brought near
+    reports.loc[marks, "geometry"] = shapely.Point(X + 130, Y + 50)
+    reports.attrs["reports_within_m"] = 300.0  # read far enough: none lies there
+    row = before_after(zones, reports).loc["north"]
+    assert row["comparison"].endswith(
+        "; no report lies that far (read 300 m out, the report files hold none beyond 30 m: "
+        "give a smaller gap_m)"
+    )
+    assert before_after(zones, reports, gap_m=20).loc["north", "control_before"] == 7 * 12
+    from healthy_streets.analysis.evaluation import check_settings
+
+    check_settings(control="ring", gap_m=10_000)  # a ring may start that far out
 
 
 def test_a_ring_beyond_where_the_reports_were_read_says_it_is_cut():
@@ -659,8 +792,9 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
     assert planned["detectable_fall"] == pytest.approx(expected, abs=2e-3)
     assert planned["verdict"] == (
         "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
-        "latest 12 months (24 in the zone, 600 on streets outside all zones, within 565 m of "
-        "them), a 24-month "
+        "latest 12 months (24 in the zone, 600 on streets outside all zones, from 100 m to "
+        "565 m beyond them, leaving out the 100 m next to them, where displaced reports land), "
+        "a 24-month "
         f"baseline and a 12-month after window could show a fall of {expected:.0%} or more "
         "(tested alone; if counts were Poisson, so a floor)."
     )
@@ -674,7 +808,9 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"gap_m": -5}, "The gap before the ring must be a distance in metres, 0 or more"),
+        ({"gap_m": -5}, "gap_m (the band next to the zones left out of the comparison) must"),
+        ({"gap_m": -5}, "must be a distance in metres, 0 or more, not -5."),
+        ({"gap_m": 10_000}, "gap_m = 10000 leaves out every report the comparison outside all"),
         ({"history_months": 2.5}, "history_months must be a whole number of months"),
         ({"adjust": "bonferroni"}, "Unknown adjustment 'bonferroni'"),
         ({"decided_on": "2020-01-01"}, "decided_on must map zone ids or names to dates"),
@@ -792,7 +928,8 @@ def test_a_zone_with_no_zone_not_yet_in_force_gets_the_fall_its_reports_could_sh
     expected = 1 - math.exp(-2.8016 * math.sqrt(1 / 72 + 1 / 36 + 1 / 480 + 1 / 240))
     assert row["detectable_fall"] == pytest.approx(expected, abs=2e-3)
     assert row["verdict"].endswith(
-        f"(36 in the zone, 240 on streets outside all zones, within 565 m of them), a 24-month "
+        "(36 in the zone, 240 on streets outside all zones, from 100 m to 565 m beyond them, "
+        "leaving out the 100 m next to them, where displaced reports land), a 24-month "
         "baseline and a "
         f"12-month after window could show a fall of {expected:.0%} or more (tested alone; if "
         "counts were Poisson, so a floor)."

@@ -21,7 +21,7 @@ def layers(shared_sample_layers):
 def test_monthly_series_marks_the_date_and_the_control(layers, tmp_path):
     axes = plot_monthly(layers.zones, layers.reports, "yarrowside-north")
     labels = [line.get_label() for line in axes.get_lines()]
-    assert labels[:2] == ["In Yarrowside North", "Outside all zones"]
+    assert labels[:2] == ["In Yarrowside North", "Outside all zones, beyond 100 m"]
     zone_line = axes.get_lines()[0]
     assert len(zone_line.get_xdata()) >= 80  # every month from 2019 to 2025
     assert any("2021" in text.get_text() for text in axes.texts)

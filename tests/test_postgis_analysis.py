@@ -109,6 +109,34 @@ def test_the_sample_attached_in_postgis_equals_the_in_memory_path(
 
 
 @pytest.mark.postgis
+def test_the_evaluation_of_layers_attached_in_postgis_equals_the_in_memory_one(
+    postgis_url, postgis_schema, sample_layers
+):
+    """A build in the database places the reports in zones there and evaluates them as the
+    in-memory build does: the same comparison outside all zones, leaving out the reports
+    less than gap_m from a zone (displaced reports land there)."""
+    store = PostGISStore(postgis_url, schema=postgis_schema)
+    given = replace(sample_layers, reports=unattached(sample_layers.reports))
+    attached, _ = layers_attached_in_database(store, given)
+    memory = hs.before_after(sample_layers)
+    database = hs.before_after(attached)
+    pd.testing.assert_frame_equal(memory, database)
+    north = database.loc["yarrowside-north"]
+    assert north["comparison"] == (
+        "streets outside all zones, from 100 m to 249 m beyond them, leaving out the 100 m "
+        "next to them, where displaced reports land"
+    )
+    # the sample's dog fouling outside the zones, over the 24 months before and 12 after
+    # its date, counted with the 100 m next to the zones and without: the band holds most
+    assert (north["control_before"], north["control_after"]) == (82, 47)
+    counted = hs.before_after(attached, gap_m=0).loc["yarrowside-north"]
+    assert (counted["control_before"], counted["control_after"]) == (229, 124)
+    pd.testing.assert_frame_equal(
+        hs.before_after(sample_layers, gap_m=0), hs.before_after(attached, gap_m=0)
+    )
+
+
+@pytest.mark.postgis
 def test_shared_edges_and_equidistant_streets_are_settled_alike(
     postgis_url, postgis_schema, two_zones
 ):

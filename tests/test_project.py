@@ -532,7 +532,7 @@ def test_a_decision_date_in_the_project_moves_the_baseline_of_the_build(project)
     assert (north["before_start"], north["before_end"]) == ("2020-01-01", "2020-12-31")
     assert north["rtm_flag"] is False
     assert north["verdict_kind"] == "fall"
-    assert north["verdict"].startswith("Dog fouling reports fell by 53% in the zone")
+    assert north["verdict"].startswith("Dog fouling reports fell by 54% in the zone")
     assert "regression to the mean" not in north["verdict"]
     assert table.loc["cowslip", "before_end"] == "2022-03-13"  # its own date, as before
     # the build's workbook carries the same
@@ -793,7 +793,8 @@ def test_a_wide_ring_imports_the_reports_it_compares_with(project):
     before = pd.read_csv(out / "tables" / "summary.csv").set_index("zone_id")
     # ...but the comparison outside all zones counts it, and says how far it reaches
     outside = pd.read_csv(out / "tables" / "evaluation.csv")["comparison"].dropna()
-    assert set(outside.str.extract(r"within (\d+) m of them")[0].astype(int)) >= {600}
+    reach = outside.str.extract(r"from 100 m to (\d+) m beyond them, leaving out the 100 m")
+    assert set(reach[0].astype(int)) >= {600}
     text = config.read_text().replace('control = "outside"', 'control = "ring"\nring_m = 800')
     config.write_text(text)
     wide = run("build", str(config), "--overwrite")

@@ -2,10 +2,11 @@
 
 For each implemented zone with a date, reports of one category (dog fouling by default) are
 counted month by month in a window before and after the date, in the zone and in a
-comparison area: the streets outside all zones, a ring around the zone beyond a gap (where
-displaced reports would land), or the zones not yet in force. The change in the zone, divided
-by the change in the comparison, is a difference-in-differences on the rate scale (the
-"ratio of ratios"): below 1, reports fell in the zone relative to the comparison.
+comparison area: the streets outside all zones beyond a gap next to them (where displaced
+reports would land), a ring around the zone beyond that gap, or the zones not yet in force.
+The change in the zone, divided by the change in the comparison, is a
+difference-in-differences on the rate scale (the "ratio of ratios"): below 1, reports fell
+in the zone relative to the comparison.
 
 The ratio comes from a regression of both monthly series with a term for every month they
 share (the season, the trend and any event that moved reporting everywhere that month), and
@@ -68,9 +69,9 @@ __all__ = [
 ]
 
 TIMEZONE = "Europe/London"
-#: Comparison areas: the streets outside all zones, a ring around the zone (beyond a gap,
-#: outside every zone), or the zones not yet in force (proposed, or in force only after the
-#: evaluated zone's after window).
+#: Comparison areas: the streets outside all zones (beyond a gap next to every zone), a
+#: ring around the zone (beyond a gap, outside every zone), or the zones not yet in force
+#: (proposed, or in force only after the evaluated zone's after window).
 #: How p-values are adjusted for the number of zones and categories tested together.
 #: The kinds of verdict, in ``verdict_kind``.
 KINDS = (
@@ -86,8 +87,9 @@ Z95 = 1.959963984540054
 #: The widest control ring, in metres: wider would reach far beyond a zone's neighbourhood.
 MAX_RING_M = 10_000.0
 #: How far beyond the zones reports are read for the comparison outside all zones, in
-#: metres: the neighbourhoods around the zones, not only the band next to them where
-#: reports displaced from a zone would land (a build's ``buffer_m``, 300 m by default).
+#: metres: the neighbourhoods around the zones, not only a build's ``buffer_m`` (300 m by
+#: default). The band next to the zones where reports displaced from them would land
+#: (``gap_m``) is left out of that comparison.
 OUTSIDE_REACH_M = 10_000.0
 ALPHA = 0.05
 #: An interval within a fall and a rise of this much is narrow enough to say that no larger
@@ -183,8 +185,9 @@ def evaluation_buffer_m(
     the ring is cut short where the import stopped. The streets outside all zones are read
     :data:`OUTSIDE_REACH_M` (10 km) out, not only as far as the usual buffer (300 m): the band
     next to the zones is where reports displaced from them land, so a comparison made of it
-    alone would be pulled the zones' way; the comparison's words say how far its reports
-    reach. Zones not yet in force need nothing beyond the zones.
+    would be pulled the zones' way. That band (``gap_m``) is left out of the comparison, and
+    its words say so and how far its reports reach ("streets outside all zones, from 100 m
+    to 2,994 m beyond them"). Zones not yet in force need nothing beyond the zones.
 
     Parameters
     ----------
@@ -194,7 +197,8 @@ def evaluation_buffer_m(
     ring_m
         The ring's width, in metres.
     gap_m
-        The band left out between the zone and the ring, in metres.
+        The band next to the zones left out of the ring and of the streets outside all
+        zones, in metres.
     **_
         The evaluation's other settings (``category``, ``window_months``...), ignored, so
         that a project's whole ``[evaluation]`` table can be passed.
@@ -271,13 +275,16 @@ def monthly_counts(
     >>> counts.head(3)  # doctest: +NORMALIZE_WHITESPACE
                 zone  control
     month
-    2019-01-01     3       10
-    2019-02-01     7        7
-    2019-03-01     5       11
+    2019-01-01     3        4
+    2019-02-01     7        3
+    2019-03-01     5        7
     >>> counts.loc["2023"].sum()  # the year's reports, in the zone and in the comparison
-    zone        57
-    control    116
+    zone       57
+    control    35
     dtype: int64
+    >>> print(counts.attrs["comparison"])  # doctest: +NORMALIZE_WHITESPACE
+    streets outside all zones, from 100 m to 249 m beyond them, leaving out the 100 m next
+    to them, where displaced reports land
     """
     if isinstance(reports, str):  # monthly_counts(layers, "Cowslip")
         reports, zone_id = None, reports
@@ -343,15 +350,20 @@ def before_after(
     window_months
         Months after the zone's date (the after window).
     control
-        The comparison area: ``"outside"`` (reports outside every zone), ``"ring"`` (from
-        ``gap_m`` to ``gap_m + ring_m`` beyond the zone, outside every zone) or
+        The comparison area: ``"outside"`` (reports outside every zone, ``gap_m`` or more
+        from every zone), ``"ring"`` (from ``gap_m`` to ``gap_m + ring_m`` beyond the zone,
+        outside every zone) or
         ``"not_yet_treated"`` (the zones proposed, or in force only after the zone's after
         window).
     ring_m
         The ring's width, in metres.
     gap_m
-        The band next to the zone left out of the ring, in metres, where reports displaced
-        from the zone would land.
+        The band next to the zones left out of the comparison, in metres, where reports
+        displaced from a zone would land: reports outside every zone but less than
+        ``gap_m`` from one count in neither the zone nor the comparison (the ring around
+        the zone, or the streets outside all zones; 0 leaves none out). The ``comparison``
+        column says so: "streets outside all zones, from 100 m to 2,994 m beyond them,
+        leaving out the 100 m next to them, where displaced reports land".
     min_reports
         Fewer reports than this in the zone (or the comparison) over both windows: not
         enough to tell.
@@ -386,7 +398,8 @@ def before_after(
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone.
         ``category``, ``control``, ``comparison``
-            What was compared (``comparison`` in words). A ring that reaches beyond the
+            What was compared (``comparison`` in words; for the streets outside all zones,
+            from ``gap_m`` to how far their reports reach). A ring that reaches beyond the
             reports says where it is cut: how far they were read (a ``Layers``'
             ``reports_within_m``, or the reports' ``attrs["reports_within_m"]``), else where
             the farthest report given outside the zones lies.
@@ -422,7 +435,8 @@ def before_after(
             default windows (a baseline of ``baseline_months``, by default twice
             ``window_months``, and the after window), and said in its verdict; both as if
             counts were Poisson and for a zone tested alone: floors, for planning. NaN where
-            the zone or the comparison had no report to fall from.
+            the zone or the comparison had no report to fall from (a zone not evaluated
+            then gives both counts in its verdict).
         ``pretrend_ratio_per_year``, ``pretrend_p``
             How the zone changed against its comparison per year before the date (1: in
             step), and the chance of a trend this steep by chance.
@@ -457,9 +471,10 @@ def before_after(
     --------
     >>> result = before_after(layers, category="Dog fouling")
     >>> print(result.loc["cowslip", "verdict"])  # doctest: +NORMALIZE_WHITESPACE
-    Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 34%
-    and a rise of 48% relative to streets outside all zones, within 249 m of them (95% CI).
-    These counts could only show a fall of 47% or more, at the level adjusted over 2 zones.
+    Too uncertain to tell: dog fouling reports in the zone changed by between a fall of 41%
+    and a rise of 70% relative to streets outside all zones, from 100 m to 249 m beyond
+    them, leaving out the 100 m next to them, where displaced reports land (95% CI). These
+    counts could only show a fall of 56% or more, at the level adjusted over 2 zones.
 
     Against a ring around each zone, with reports read as far as :func:`evaluation_buffer_m`
     says (give the ``Layers`` itself: a ring's comparison counts the reports read for it,
@@ -666,6 +681,8 @@ class _Daily:
         self.zone_of = chosen["zone_id"].astype("object").where(chosen["zone_id"].notna(), None)
         self.outside = self.zone_of.isna().to_numpy()
         self.geometry = chosen.geometry.to_numpy()
+        # reports outside every zone but within the gap of one: where displaced reports land
+        self.band = self.outside & _near_zones(self.geometry, zones.geometry.to_numpy(), gap_m)
         ids = zones["zone_id"].astype("str").tolist()
         self.index = {zone_id: i for i, zone_id in enumerate(ids)}
         codes = self.zone_of.map(self.index).astype("float64").fillna(-1).to_numpy().astype("int64")
@@ -675,7 +692,7 @@ class _Daily:
         self.by_zone = np.concatenate(
             [np.zeros((len(ids), 1), np.int64), counts.cumsum(axis=1)], axis=1
         )
-        self.outside_cum = self._cumulative(self.outside)
+        self.outside_cum = self._cumulative(self.outside & ~self.band)
 
     def _cumulative(self, mask: np.ndarray) -> np.ndarray:
         per_day = np.bincount(self.days[mask] - self.first, minlength=self.length)
@@ -707,11 +724,33 @@ class _Daily:
 
     @property
     def outside_words(self) -> str:
-        """The streets outside all zones in words, with how far from the zones their
-        reports reach (the farthest report counted, or how far reports were read)."""
+        """The streets outside all zones in words: from how far beyond the zones their
+        reports count (the gap next to the zones, where displaced reports land, is left
+        out) to how far they reach (the farthest report, or how far reports were read)."""
+        gap = self.ring[0]
+        if gap <= 0:
+            if self.reach is None:
+                return "streets outside all zones"
+            return f"streets outside all zones, within {_metres(self.reach.metres)} of them"
+        left_out = f"leaving out the {gap:,g} m next to them, where displaced reports land"
         if self.reach is None:
-            return "streets outside all zones"
-        return f"streets outside all zones, within {_metres(self.reach.metres)} of them"
+            return f"streets outside all zones, from {gap:,g} m beyond them, {left_out}"
+        reach, read = self.reach.metres, self.reach.read_m
+        if reach < gap:
+            if read is not None and read < gap:
+                why = f"the reports were read only {_metres(read)} out: read them farther, or"
+            elif read is None:
+                why = f"the farthest report given lies {_metres(reach)} out: read farther, or"
+            else:
+                why = f"read {_metres(read)} out, the report files hold none beyond {reach:g} m:"
+            return (
+                f"streets outside all zones, from {gap:,g} m beyond them, {left_out}; no report "
+                f"lies that far ({why} give a smaller gap_m)"
+            )
+        return (
+            f"streets outside all zones, from {gap:,g} m to {_metres(reach)} beyond them, "
+            f"{left_out}"
+        )
 
     @property
     def ring_cut_m(self) -> float | None:
@@ -774,6 +813,19 @@ class _Daily:
         """Counts between consecutive day numbers ``edges`` (each bin [edge, next edge))."""
         at = np.clip(edges - self.first, 0, self.length)
         return np.diff(cumulative[at])
+
+
+def _near_zones(points: np.ndarray, zones: np.ndarray, gap_m: float) -> np.ndarray:
+    """Whether each point lies less than ``gap_m`` metres from a zone (at ``gap_m`` exactly
+    it is beyond the gap, as for the ring); none does when ``gap_m`` is 0."""
+    near = np.zeros(len(points), bool)
+    shapes = zones[~shapely.is_missing(zones) & ~shapely.is_empty(zones)]
+    if gap_m <= 0 or not len(points) or not len(shapes):
+        return near
+    point, zone = shapely.STRtree(shapes).query(points, predicate="dwithin", distance=gap_m)
+    within = shapely.distance(points[point], shapes[zone]) < gap_m
+    near[point[within]] = True
+    return near
 
 
 def _metres(distance: float) -> str:
@@ -981,9 +1033,15 @@ def _planning_row(
 def _planning_words(planning: Mapping[str, Any], settings: _Settings) -> str:
     """The planning figure of a zone not evaluated, as a sentence to add to its verdict."""
     floor = planning.get("detectable_fall")
-    if not isinstance(floor, float) or not math.isfinite(floor):
+    if "_planning" not in planning or not isinstance(floor, float):
         return ""
     zone_count, control_count = planning["_planning"]
+    if not math.isfinite(floor):  # none in the zone or the comparison: nothing to fall from
+        return (
+            f" For planning: the latest {settings.window_months} months hold {zone_count} in "
+            f"the zone and {control_count} on {planning['comparison']}: too few to show any "
+            "fall."
+        )
     baseline = settings.baseline_months or 2 * settings.window_months
     return (
         f" For planning: at the rate of the latest {settings.window_months} months "
@@ -1297,15 +1355,23 @@ def check_settings(
             f"baseline_months must be a whole number of months, at least min_window_months "
             f"({min_window_months}), not {baseline_months!r}."
         )
-    _check_more(gap_m, history_months, adjust, decided_on)
+    _check_more(gap_m, history_months, adjust, decided_on, control=control)
 
 
-def _check_more(gap_m: object, history_months: object, adjust: object, decided_on: object) -> None:
+def _check_more(
+    gap_m: object, history_months: object, adjust: object, decided_on: object, *, control: str
+) -> None:
 
     number = isinstance(gap_m, int | float) and not isinstance(gap_m, bool)
     if not number or not 0 <= gap_m < math.inf:  # type: ignore[operator]
         raise ConfigError(
-            f"The gap before the ring must be a distance in metres, 0 or more, not {gap_m!r}."
+            f"gap_m (the band next to the zones left out of the comparison) must be a distance "
+            f"in metres, 0 or more, not {gap_m!r}."
+        )
+    if control == "outside" and gap_m >= OUTSIDE_REACH_M:  # type: ignore[operator]
+        raise ConfigError(
+            f"gap_m = {gap_m!r} leaves out every report the comparison outside all zones "
+            f"reads (up to {OUTSIDE_REACH_M:g} m from the zones); make it smaller."
         )
     if (
         not isinstance(history_months, int)

@@ -77,7 +77,8 @@ def _line(zone_id: object, row: Any, *, several: bool) -> str:
     type=float,
     default=100.0,
     show_default=True,
-    help="Metres next to the zone left out of the ring, where displaced reports land.",
+    help="Metres next to the zones left out of the comparison (the ring, or the streets "
+    "outside all zones), where displaced reports land; 0 leaves none out.",
 )
 @click.option(
     "--history-months",
