@@ -3,8 +3,10 @@
 Every build appends itself to the store's ``builds`` table (when, the toolkit's version,
 each input's path and SHA-256, how many zones, streets, places and reports) and one row per
 zone to ``build_zones`` (its reports, open reports and places, and with a comparison what
-changed). A build that compares (``build --since-last``, ``compare = "last"``) reads the
-last build back from the store
+changed); a build of every zone also keeps what it saw in ``build_items`` (each report and
+place, :data:`~healthy_streets.model.history.BUILD_ITEMS_COLUMNS`), the baseline of the next
+comparison, which a build of one zone leaves as it is. A build that compares (``build
+--since-last``, ``compare = "last"``) reads the last full build back from the store
 (:meth:`~healthy_streets.io.store.GeoPackageStore.earlier_build`), finds what changed
 (:func:`~healthy_streets.analysis.changes.changes_since`), and adds it to the outputs:
 ``tables/changes.csv``, the summary's ``*_since_last`` columns, the index and every map.
@@ -27,7 +29,12 @@ from healthy_streets.analysis.tables import OUTSIDE, OUTSIDE_NAME
 from healthy_streets.io.open311 import public_url
 from healthy_streets.io.write import is_formula
 from healthy_streets.model.build import Layers
-from healthy_streets.model.history import BUILD_ZONES_COLUMNS, BUILDS_COLUMNS, EarlierBuild
+from healthy_streets.model.history import (
+    BUILD_ZONES_COLUMNS,
+    BUILDS_COLUMNS,
+    EarlierBuild,
+    baseline_items,
+)
 
 __all__ = [
     "SINCE_LAST_SUFFIX",
@@ -51,7 +58,8 @@ def build_record(
     changes: Changes | None = None,
     zones_drawn: Sequence[str] | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """The rows a build appends to the store's ``builds`` and ``build_zones`` tables.
+    """The rows a build appends to the store's ``builds`` and ``build_zones`` tables, and
+    for a build of every zone, the ``build_items`` that replace the last full build's.
 
     Parameters
     ----------
@@ -67,7 +75,8 @@ def build_record(
         What changed since the last build, when the build compared.
     zones_drawn
         The zones whose maps a partial build drew (``None``: every zone's); recorded so
-        that the partial build is never the baseline of a later comparison.
+        that the partial build is never the baseline of a later comparison, and it leaves
+        ``build_items`` as the last full build wrote it.
 
     Notes
     -----
@@ -114,7 +123,10 @@ def build_record(
         else:
             counts[column] = changes.counts()[column].reindex(zones.index, fill_value=0)
     per_zone = counts.reset_index().assign(build_id=build_id)
-    return {"builds": build, "build_zones": per_zone[BUILD_ZONES_COLUMNS]}
+    record = {"builds": build, "build_zones": per_zone[BUILD_ZONES_COLUMNS]}
+    if zones_drawn is None:  # the baseline of the next comparison
+        record["build_items"] = baseline_items(layers.reports, layers.assets, build_id=build_id)
+    return record
 
 
 def _text(value: Any) -> str | None:

@@ -668,6 +668,159 @@ def test_a_one_zone_build_keeps_the_comparison_and_is_never_the_baseline(tmp_pat
     assert third["compared_with"] == second["build_id"]  # never the one-zone build
 
 
+#: The sample's reports that come in around a one-zone build (each with the zone it lies
+#: in, from the zones file), and the open report fixed before it.
+BEFORE_THE_ZONE = {"4549582": "kestrel-park", "4552334": "yarrow-meadows"}
+AFTER_THE_ZONE = {"4554826": "cowslip"}
+FIXED_BEFORE_THE_ZONE = "4475120"
+#: A place added before the one-zone build (at ADDED_AT, in Kestrel Park).
+PLACE_BEFORE_THE_ZONE = "Stop by the new crossing"
+
+
+def _reports_of(ids: set[str]) -> list[dict]:
+    return [r for r in sample_reports() if str(r["service_request_id"]) in ids]
+
+
+def _around_a_one_zone_build(
+    folder: Path, *, store: str = "", make_older=None
+) -> tuple[pd.DataFrame, str]:
+    """A full build (the sample's first 12 reports; its store then made as an earlier
+    version wrote it by ``make_older``, if given); then reports arrive, one is fixed and a
+    place is added; a build of Yarrow Meadows alone; another report arrives; a full build
+    with ``--since-last``. Returns its changes.csv and what it printed."""
+    write_project(folder, store=store)
+    first = sample_reports()[:12]
+    assert FIXED_BEFORE_THE_ZONE in {
+        str(r["service_request_id"]) for r in first if r["status"] == "open"
+    }
+    (folder / "reports_open311.json").write_text(json.dumps(first))
+    places = sample_places()
+    write_places(folder, places)
+    build(folder)
+    if make_older is not None:
+        make_older(folder / "out" / "healthy-streets.gpkg")
+
+    reports = [dict(r) for r in first] + _reports_of(set(BEFORE_THE_ZONE))
+    next(r for r in reports if str(r["service_request_id"]) == FIXED_BEFORE_THE_ZONE)["status"] = (
+        "fixed"
+    )
+    (folder / "reports_open311.json").write_text(json.dumps(reports))
+    added = dict(places[3], Name=PLACE_BEFORE_THE_ZONE, Latitude=ADDED_AT[0], Longitude=ADDED_AT[1])
+    write_places(folder, [*places, added])
+    build(folder, "--zone", "Yarrow Meadows")
+
+    reports += _reports_of(set(AFTER_THE_ZONE))
+    (folder / "reports_open311.json").write_text(json.dumps(reports))
+    said = build(folder, "--since-last")
+    changes = pd.read_csv(
+        folder / "out" / "tables" / "changes.csv", dtype="str", encoding="utf-8-sig"
+    )
+    return changes, said
+
+
+def _check_around_a_one_zone_build(folder: Path, changes: pd.DataFrame, said: str) -> None:
+    """Everything that changed since the last full build is listed, whether it came in
+    before the one-zone build (in the zone it drew or another) or after it."""
+    by_kind = changes.groupby("change")["id"].apply(set).to_dict()
+    arrived = BEFORE_THE_ZONE | AFTER_THE_ZONE
+    assert set(by_kind) == {"new_report", "report_fixed", "asset_added"}
+    assert by_kind["new_report"] == set(arrived)
+    assert by_kind["report_fixed"] == {FIXED_BEFORE_THE_ZONE}
+    ((place, zone_id),) = changes.loc[
+        changes["change"] == "asset_added", ["what", "zone_id"]
+    ].values
+    assert place.endswith(PLACE_BEFORE_THE_ZONE) and zone_id == "kestrel-park"
+    new = changes[changes["change"] == "new_report"]
+    assert dict(zip(new["id"], new["zone_id"], strict=True)) == arrived
+    assert "3 new reports, 1 fixed or closed, 1 place added, none removed." in said
+    assert "does not hold what that build saw" not in said
+    for report in _reports_of(set(arrived)):  # ringed on its zone's map, where it is
+        page = folder / "out" / "maps" / f"{arrived[str(report['service_request_id'])]}.html"
+        marks = drawn(page.read_text(encoding="utf-8"))["since_last"]
+        rings = [f for f in marks if f["properties"]["change"] == "new_report"]
+        where = (float(report["long"]), float(report["lat"]))
+        nearest = min(_metres_apart(where, tuple(f["geometry"]["coordinates"])) for f in rings)
+        assert nearest < 2.0, report["service_request_id"]
+
+
+def test_what_came_in_around_a_one_zone_build_is_new_at_the_next_full_build(tmp_path):
+    """The one-zone build writes the store's layers again (with the reports that came in
+    before it), but the next full build compares with what the last full build saw."""
+    folder = tmp_path / "project"
+    changes, said = _around_a_one_zone_build(folder)
+    _check_around_a_one_zone_build(folder, changes, said)
+    # that full build is now the baseline: the next lists only what came in since it
+    reports = json.loads((folder / "reports_open311.json").read_text())
+    later = _reports_of({"4555860"})
+    (folder / "reports_open311.json").write_text(json.dumps(reports + later))
+    again = build(folder, "--since-last")
+    assert "1 new report, none fixed or closed, no places added, none removed." in again
+    listed = pd.read_csv(folder / "out" / "tables" / "changes.csv", dtype="str")
+    assert listed[["change", "id"]].values.tolist() == [["new_report", "4555860"]]
+    with sqlite3.connect(folder / "out" / "healthy-streets.gpkg") as db:
+        last = db.execute("SELECT build_id FROM builds ORDER BY built_at DESC").fetchone()[0]
+        kept = pd.read_sql("SELECT * FROM build_items", db)
+    assert set(kept["build_id"]) == {last}, "only the last full build's items are kept"
+    reports = kept[kept["layer"] == "reports"].set_index("item_id")
+    assert set(BEFORE_THE_ZONE | AFTER_THE_ZONE) <= set(reports.index)
+    assert reports.at[FIXED_BEFORE_THE_ZONE, "status"] == "fixed"
+    assert PLACE_BEFORE_THE_ZONE in set(kept.loc[kept["layer"] == "assets", "name"])
+
+
+def _without_build_items(store: Path) -> None:
+    """The GeoPackage as a version that did not keep what each build saw wrote it."""
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TABLE build_items")
+        for table in ("gpkg_contents", "gpkg_ogr_contents"):
+            db.execute(f"DELETE FROM {table} WHERE table_name = 'build_items'")
+        db.execute("DELETE FROM healthy_streets_meta WHERE layer = 'build_items'")
+
+
+def test_a_store_that_does_not_hold_what_its_last_build_saw_is_compared_with_its_layers(
+    tmp_path,
+):
+    """A store written by an earlier version: the comparison is with its layers, as the
+    one-zone build left them, and says so; from then on the store keeps what each full
+    build saw."""
+    folder = tmp_path / "project"
+    changes, said = _around_a_one_zone_build(folder, make_older=_without_build_items)
+    assert changes[["change", "id"]].values.tolist() == [
+        ["new_report", i] for i in AFTER_THE_ZONE
+    ], "what came in before the one-zone build cannot be told from what the store holds"
+    assert (
+        "This store does not hold what that build saw (it was written by an earlier version "
+        "of the toolkit, which did not keep it), and its reports and assets were written "
+        "again since by a build that drew one zone's map" in " ".join(said.split())
+    )
+    reports = json.loads((folder / "reports_open311.json").read_text())
+    (folder / "reports_open311.json").write_text(json.dumps(reports + _reports_of({"4555860"})))
+    again = build(folder, "--since-last")
+    listed = pd.read_csv(folder / "out" / "tables" / "changes.csv", dtype="str")
+    assert listed[["change", "id"]].values.tolist() == [["new_report", "4555860"]]
+    assert "does not hold" not in again
+
+
+@pytest.mark.postgis
+def test_what_came_in_around_a_one_zone_build_is_new_in_a_postgis_store_too(tmp_path, postgis_url):
+    from sqlalchemy import text
+
+    from healthy_streets.io.store import open_store
+
+    schema = f"hs_since_{uuid.uuid4().hex[:8]}"
+    store = f'[store]\nurl = "{postgis_url}"\nschema = "{schema}"\n'
+    try:
+        folder = tmp_path / "project"
+        changes, said = _around_a_one_zone_build(folder, store=store)
+        _check_around_a_one_zone_build(folder, changes, said)
+        kept = open_store(postgis_url, schema=schema).read("build_items")
+        assert len(set(kept["build_id"])) == 1
+    finally:
+        engine = open_store(postgis_url, schema=schema).engine()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+
 def test_a_store_from_before_partial_builds_were_recorded_is_compared_with(tmp_path):
     """A store whose ``builds`` has no ``zones_drawn`` (written by an earlier version):
     its builds were all full builds; the next build compares with the last and adds the
@@ -678,12 +831,18 @@ def test_a_store_from_before_partial_builds_were_recorded_is_compared_with(tmp_p
     write_places(folder, sample_places())
     build(folder)
     store = folder / "out" / "healthy-streets.gpkg"
+    _without_build_items(store)  # nor what each build saw
     with sqlite3.connect(store) as db:
         db.execute("ALTER TABLE builds DROP COLUMN zones_drawn")
         (first,) = db.execute("SELECT build_id FROM builds").fetchone()
     (folder / "reports_open311.json").write_text(json.dumps(sample_reports()))
     said = build(folder, "--since-last")
     assert "new reports" in said and "No earlier build" not in said
+    # its layers are as that build left them: the comparison with them is exact
+    assert "does not hold" not in said
+    listed = pd.read_csv(folder / "out" / "tables" / "changes.csv", dtype="str")
+    later = {str(r["service_request_id"]) for r in sample_reports()[12:]}
+    assert set(listed["change"]) == {"new_report"} and set(listed["id"]) <= later
     with sqlite3.connect(store) as db:
         builds = pd.read_sql("SELECT * FROM builds ORDER BY built_at", db)
     assert builds["compared_with"].tolist()[1] == first
@@ -835,3 +994,47 @@ def test_the_rings_are_drawn_offline_and_a_popup_shows_the_name_as_text(meeting,
     assert view.console_errors == [] and view.non_tile_failures() == []
     assert view.dialogs == []  # the name's onerror never ran
     page.close()
+
+
+def _records(builds: list[tuple[str, str]], items_by: str) -> dict[str, pd.DataFrame]:
+    """A store's records: ``builds`` (id, zones drawn), the layers written by the last,
+    ``build_items`` by ``items_by`` (and holding nothing: that build saw no report or place)."""
+    from healthy_streets.io.store import META_COLUMNS, META_TABLE
+    from healthy_streets.model.history import BUILD_ITEMS_COLUMNS, BUILDS_COLUMNS
+
+    rows = [
+        dict.fromkeys(BUILDS_COLUMNS, "")
+        | {"build_id": b, "built_at": f"2026-10-1{i}T18:00:00+00:00", "zones_drawn": drawn}
+        for i, (b, drawn) in enumerate(builds)
+    ]
+    last = builds[-1][0]
+    meta = [
+        ["reports", "x", "", last],
+        ["assets", "x", "", last],
+        ["build_items", "x", "", items_by],
+    ]
+    return {
+        "builds": pd.DataFrame(rows, columns=BUILDS_COLUMNS),
+        META_TABLE: pd.DataFrame(meta, columns=META_COLUMNS),
+        "build_items": pd.DataFrame(columns=BUILD_ITEMS_COLUMNS),
+    }
+
+
+def test_what_a_full_build_saw_is_its_baseline_even_when_it_saw_nothing():
+    from healthy_streets.io.store import _earlier
+
+    read = []
+
+    def layers():
+        read.append(True)
+        return _reports([("1", "open")]), _places([("Bench", "bench", 0, 0)])
+
+    # the full build saw no report and no place; a one-zone build wrote the layers since
+    earlier = _earlier(_records([("full", ""), ("zone", "cowslip")], items_by="full"), layers)
+    assert earlier is not None and earlier.build_id == "full"
+    assert len(earlier.reports) == 0 and len(earlier.assets) == 0 and not read
+    assert earlier.note is None
+    # build_items written by another build than the one compared with: the layers, said so
+    earlier = _earlier(_records([("full", ""), ("zone", "cowslip")], items_by="older"), layers)
+    assert earlier is not None and read and list(earlier.reports["report_id"]) == ["1"]
+    assert "written by an earlier version of the toolkit" in (earlier.note or "")

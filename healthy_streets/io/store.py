@@ -12,7 +12,9 @@ when it was imported, rows in, kept, repaired, rejected, outside the project are
 toolkit's version and rows set aside for review) and
 ``healthy_streets_meta`` (each layer and table the toolkit wrote, with its version and the
 build that wrote it); and from builds, ``builds`` and ``build_zones``, appended to by every
-build and never replaced (:mod:`healthy_streets.model.history`).
+build and never replaced, and ``build_items``, what the last build of every zone saw (the
+baseline of the next comparison), replaced by each such build
+(:mod:`healthy_streets.model.history`).
 
 **What the toolkit wrote, and nothing else.** A layer or table of one of those names is the
 toolkit's only when ``healthy_streets_meta`` lists it and its columns are exactly the
@@ -78,11 +80,13 @@ from healthy_streets.io.write import write_gpkg
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult
 from healthy_streets.model.build import Inputs, Layers
 from healthy_streets.model.history import (
+    BUILD_ITEMS_COLUMNS,
     BUILD_ZONES_COLUMNS,
     BUILDS_COLUMNS,
     EARLIER_ASSET_COLUMNS,
     EARLIER_REPORT_COLUMNS,
     EarlierBuild,
+    from_items,
 )
 from healthy_streets.model.layers import ASSETS, LAYERS, conform
 from healthy_streets.model.words import counted
@@ -133,6 +137,9 @@ META_TABLE = "healthy_streets_meta"
 META_COLUMNS = ["layer", "toolkit_version", "written_at", "build_id"]
 #: The build records: appended to by every build, never replaced (model/history.py).
 HISTORY_TABLES = {"builds": BUILDS_COLUMNS, "build_zones": BUILD_ZONES_COLUMNS}
+#: What the last build of every zone saw (model/history.py): replaced whole by each such
+#: build, left as it is by a build of one zone.
+BASELINE_TABLE = "build_items"
 #: The tables that gained columns at their end since a store was first written (the build
 #: records; ``provenance``, its ``for_review``): an earlier version's table is the
 #: toolkit's, read and extended with the new columns empty (not known).
@@ -142,6 +149,7 @@ _TABLES = {
     "provenance": PROVENANCE_COLUMNS,
     META_TABLE: META_COLUMNS,
     **HISTORY_TABLES,
+    BASELINE_TABLE: BUILD_ITEMS_COLUMNS,
 }
 
 
@@ -154,8 +162,9 @@ def stored_columns(name: str) -> list[str]:
 
 def store_names(layers: Iterable[str], *, history: bool = False) -> list[str]:
     """Every layer and table an update of ``layers`` writes (and with ``history``, a
-    build's, the build records)."""
-    return [*layers, "rejected", "provenance", *(HISTORY_TABLES if history else ()), META_TABLE]
+    build's, the build records and what it saw)."""
+    records = [*HISTORY_TABLES, BASELINE_TABLE] if history else []
+    return [*layers, "rejected", "provenance", *records, META_TABLE]
 
 
 @dataclass
@@ -178,7 +187,8 @@ class StoreUpdate:
         Replace every layer and table entirely (a project build: the store then mirrors the
         project's files, with nothing left from files the project no longer names).
     history
-        A build's record: table name (``builds``, ``build_zones``) -> rows appended to it.
+        A build's record: table name (``builds``, ``build_zones``) -> rows appended to it;
+        and for a build of every zone, ``build_items`` -> the rows that replace it.
     """
 
     layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]]
@@ -189,7 +199,7 @@ class StoreUpdate:
 
     def names(self) -> list[str]:
         """Every layer and table this update writes."""
-        return store_names(self.layers, history=bool(self.history))
+        return [*self.layers, "rejected", "provenance", *self.history, META_TABLE]
 
     def replaced(self, old_provenance: pd.DataFrame | None) -> dict[str, set[str] | None]:
         """Layer -> the ``source_path`` values whose rows this update replaces (``None``:
@@ -580,7 +590,7 @@ class GeoPackageStore:
                 frame = pd.concat([_unreplaced(old, name, replaced), frame], ignore_index=True)
             write_gpkg(_counts_kept_whole(frame[stored_columns(name)]), copy, name)
         for name, rows in update.history.items():
-            if name in mine:
+            if name in mine and name != BASELINE_TABLE:  # appended to; build_items replaced
                 rows = pd.concat([self._table(copy, name), rows], ignore_index=True)
             write_gpkg(rows[stored_columns(name)], copy, name)
         meta = _meta_rows(update.names(), build_id)
@@ -636,22 +646,29 @@ class GeoPackageStore:
 
     def earlier_build(self) -> EarlierBuild | None:
         """The last build as this store holds it (``None`` when it holds no build's
-        reports or places)."""
+        reports or places): what it saw (``build_items``), or, in a store that does not
+        hold that, the store's reports and places."""
         with self._failures():
             found = self._found(self.path)
             ours = _ours(found, lambda: self._table(self.path, META_TABLE))
             tables = {
                 name: self._table(self.path, name)
-                for name in ("builds", META_TABLE)
+                for name in ("builds", META_TABLE, BASELINE_TABLE)
                 if name in ours and _current(name, found[name])
             }
-            reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
-            if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
-                reports = gpd.read_file(self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS)
-            assets = None
-            if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
-                assets = gpd.read_file(self.path, layer="assets", columns=EARLIER_ASSET_COLUMNS)
-        return _earlier(tables, reports, assets)
+
+            def layers() -> tuple[pd.DataFrame, gpd.GeoDataFrame | None]:
+                reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
+                if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
+                    reports = gpd.read_file(
+                        self.path, layer="reports", columns=EARLIER_REPORT_COLUMNS
+                    )
+                assets = None
+                if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
+                    assets = gpd.read_file(self.path, layer="assets", columns=EARLIER_ASSET_COLUMNS)
+                return reports, assets
+
+            return _earlier(tables, layers)
 
     def build_committed(self, build_id: str, key: str | None) -> bool | None:
         """A GeoPackage store's update is committed by its move: nothing to ask."""
@@ -897,10 +914,17 @@ class PostGISStore:
                     name, conn, schema=self.schema, if_exists="append", index=False
                 )
         for name, rows in update.history.items():
-            if name in present:
+            if name in present and name == BASELINE_TABLE:  # replaced whole
+                conn.execute(text(f'DROP TABLE "{self.schema}"."{name}"'))
+            elif name in present:
                 self._add_columns(conn, name, rows)
             rows[stored_columns(name)].to_sql(
-                name, conn, schema=self.schema, if_exists="append", index=False
+                name,
+                conn,
+                schema=self.schema,
+                if_exists="append",
+                index=False,
+                method=_copy_rows if name == BASELINE_TABLE else None,  # a county's many
             )
         if META_TABLE in present:
             self._delete(conn, META_TABLE, "layer", set(update.names()))
@@ -986,7 +1010,8 @@ class PostGISStore:
 
     def earlier_build(self) -> EarlierBuild | None:
         """The last build as this store holds it (``None`` when it holds no build's
-        reports or places)."""
+        reports or places): what it saw (``build_items``), or, in a store that does not
+        hold that, the store's reports and places."""
         from sqlalchemy import inspect
 
         with self._failures():
@@ -997,37 +1022,42 @@ class PostGISStore:
                     if not inspector.has_schema(self.schema):
                         return None
                     present = set(inspector.get_table_names(schema=self.schema))
+                    wanted = {"builds", META_TABLE, BASELINE_TABLE, "reports", "assets"}
                     found = {
                         name: [str(c["name"]) for c in inspector.get_columns(name, self.schema)]
-                        for name in present & {"builds", META_TABLE, "reports", "assets"}
+                        for name in present & wanted
                     }
                     ours = _ours(found, lambda: self._select(conn, META_TABLE))
                     tables = {
                         name: self._select(conn, name)
-                        for name in ("builds", META_TABLE)
+                        for name in ("builds", META_TABLE, BASELINE_TABLE)
                         if name in ours and _current(name, found[name])
                     }
-                    reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
-                    if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
-                        reports = gpd.read_postgis(
-                            _columns_of(
-                                "reports", [*EARLIER_REPORT_COLUMNS, "geometry"], self.schema
-                            ),
-                            conn,
-                            geom_col="geometry",
-                        )
-                    assets = None
-                    if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
-                        assets = gpd.read_postgis(
-                            _columns_of(
-                                "assets", [*EARLIER_ASSET_COLUMNS, "geometry"], self.schema
-                            ),
-                            conn,
-                            geom_col="geometry",
-                        )
+
+                    def layers() -> tuple[pd.DataFrame, gpd.GeoDataFrame | None]:
+                        reports = _empty_earlier(EARLIER_REPORT_COLUMNS)
+                        if _holds(found, ours, "reports", EARLIER_REPORT_COLUMNS):
+                            reports = gpd.read_postgis(
+                                _columns_of(
+                                    "reports", [*EARLIER_REPORT_COLUMNS, "geometry"], self.schema
+                                ),
+                                conn,
+                                geom_col="geometry",
+                            )
+                        assets = None
+                        if _holds(found, ours, "assets", EARLIER_ASSET_COLUMNS):
+                            assets = gpd.read_postgis(
+                                _columns_of(
+                                    "assets", [*EARLIER_ASSET_COLUMNS, "geometry"], self.schema
+                                ),
+                                conn,
+                                geom_col="geometry",
+                            )
+                        return reports, assets
+
+                    return _earlier(tables, layers)
             finally:
                 engine.dispose()
-        return _earlier(tables, reports, assets)
 
     @property
     def name(self) -> str:
@@ -1144,6 +1174,19 @@ class PostGISStore:
             engine.dispose()
 
 
+def _copy_rows(table: Any, conn: Any, keys: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Rows for pandas' ``to_sql`` written through PostgreSQL's ``COPY`` (psycopg 3): a
+    table of a county's reports in a second, where one ``INSERT`` a row takes many."""
+    name = f'"{table.schema}"."{table.name}"' if table.schema else f'"{table.name}"'
+    columns = ", ".join(f'"{key}"' for key in keys)
+    with (
+        conn.connection.cursor() as cursor,
+        cursor.copy(f"COPY {name} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
 def _in_todays_columns(table: pd.DataFrame, name: str) -> pd.DataFrame:
     """A table that gained columns (:data:`GROWN_TABLES`) with the columns an earlier
     version of the toolkit did not write added, empty (not known); any other as it is."""
@@ -1177,32 +1220,38 @@ def _empty_earlier(columns: list[str]) -> pd.DataFrame:
 
 
 def _earlier(
-    tables: dict[str, pd.DataFrame], reports: pd.DataFrame, assets: gpd.GeoDataFrame | None
+    tables: dict[str, pd.DataFrame],
+    read_layers: Callable[[], tuple[pd.DataFrame, gpd.GeoDataFrame | None]],
 ) -> EarlierBuild | None:
-    """The last build from the store's records, or, in a store written before builds were
-    recorded, from when its reports were written."""
+    """The last build from the store's records: what it saw (``build_items``, when that
+    build wrote it), else the store's reports and places (``read_layers``), saying so
+    when they were written since; in a store written before builds were recorded, from
+    when its reports were written."""
     meta = tables.get(META_TABLE, pd.DataFrame(columns=META_COLUMNS))
-    written = meta.set_index("layer")
+    written = meta.drop_duplicates("layer", keep="last").set_index("layer")
     layers = [name for name in ("reports", "assets") if name in written.index]
     if not layers:
         return None
-    if assets is None:
-        assets = gpd.GeoDataFrame(_empty_earlier(EARLIER_ASSET_COLUMNS), geometry=[])
     builds = tables.get("builds")
     note = None
     extra: dict[str, Any] = {}
+    items = None
     if builds is not None and len(builds):
         last, extra = _baseline(builds)
         build_id, built_at = str(last["build_id"]), str(last["built_at"])
+        items = _items_of(tables.get(BASELINE_TABLE), written, build_id)
         later = [name for name in layers if str(written.at[name, "build_id"]) != build_id]
-        if later:
-            note = _changed_since(later, builds, written.loc[later, "build_id"])
+        if items is None and later:
+            note = _changed_since(later, builds, written.loc[later, "build_id"], build_id)
     else:
         build_id, built_at = "", str(written.loc[layers, "written_at"].max())
         note = (
             "This store was written before builds were recorded: the comparison is with its "
             "reports and places as they were written then."
         )
+    reports, assets = from_items(items) if items is not None else read_layers()
+    if assets is None:
+        assets = gpd.GeoDataFrame(_empty_earlier(EARLIER_ASSET_COLUMNS), geometry=[])
     when = pd.Timestamp(built_at)
     when = when.tz_localize("UTC") if when.tzinfo is None else when.tz_convert("UTC")
     return EarlierBuild(
@@ -1246,19 +1295,39 @@ def _baseline(builds: pd.DataFrame) -> tuple[pd.Series, dict[str, Any]]:
     return last, extra
 
 
-def _changed_since(later: list[str], builds: pd.DataFrame, by: pd.Series) -> str:
+def _items_of(
+    items: pd.DataFrame | None, written: pd.DataFrame, build_id: str
+) -> pd.DataFrame | None:
+    """What build ``build_id`` saw, from ``build_items`` (``None`` when that table is not
+    the one that build wrote: a store written before builds kept what they saw)."""
+    if items is None or BASELINE_TABLE not in written.index or not build_id:
+        return None
+    if str(written.at[BASELINE_TABLE, "build_id"]) != build_id:
+        return None
+    return items[items["build_id"].astype("str") == build_id]
+
+
+def _changed_since(later: list[str], builds: pd.DataFrame, by: pd.Series, build_id: str) -> str:
     """What a comparison says of the store's layers ``later`` written since the build it
-    compares with (``by``: each one's writer): by a partial build, or by hand."""
+    compares with (``build_id``; ``by``: each layer's writer), when the store does not hold
+    what that build saw (written by an earlier version of the toolkit, or a build of one
+    zone, which does not keep it): written by a partial build, or by hand."""
     partial = set(builds.loc[_partial(builds), "build_id"].astype("str"))
     layers = " and ".join(later)
+    why = "it was written by an earlier version of the toolkit, which did not keep it"
+    if build_id in partial:  # no build of every zone yet
+        why = "that build drew one zone's map, and only a build of every zone keeps it"
+    said = f"This store does not hold what that build saw ({why}), and its {layers} "
+    keeps = " Each build of every zone from now on keeps what it saw."
     if set(by.astype("str")) <= partial:
         return (
-            f"The store's {layers} were written again since that build by a build that drew "
-            "one zone's map: the comparison is with them as that build left them."
+            f"{said}were written again since by a build that drew one zone's map: the "
+            "comparison is with them as that build left them, so what came in before it is "
+            "not listed as new." + keeps
         )
     return (
-        f"The store's {layers} were changed after that build (imported into the store by "
-        "hand): the comparison is with the store as it is now."
+        f"{said}were changed after that build (imported into the store by hand): the "
+        "comparison is with the store as it is now." + keeps
     )
 
 
@@ -1412,6 +1481,17 @@ def markdown() -> str:
                 "table the toolkit wrote. A layer of one of these names that this table does not "
                 "list, or whose columns differ from the ones above, is the council's own: the "
                 "toolkit never writes over it without `--overwrite`.",
+                f"- `builds`: {', '.join(f'`{c}`' for c in BUILDS_COLUMNS)}: one row per "
+                "build, appended to and never replaced (`zones_drawn` names the zones of a "
+                "`--zone` build, empty for a build of every zone).",
+                f"- `build_zones`: {', '.join(f'`{c}`' for c in BUILD_ZONES_COLUMNS)}: one "
+                "row per zone per build; the change counts are empty when the build did not "
+                "compare.",
+                f"- `{BASELINE_TABLE}`: {', '.join(f'`{c}`' for c in BUILD_ITEMS_COLUMNS)}: "
+                "what the last build of every zone saw, one row per report and place "
+                "(`layer`), where each was in WGS 84 (`lon`, `lat`): the baseline of the next "
+                "`--since-last` comparison. Each build of every zone replaces it; a `--zone` "
+                "build leaves it.",
             ]
         )
         + "\n"
