@@ -15,8 +15,11 @@ county's file read for one town): it is set apart, counted with its distance fro
 whose latitude and longitude cannot be right as given but can read swapped (latitude -2.3
 in a project in Britain) is read swapped and counted as repaired with the reason; when
 every row is so, the reason says the two columns are headed the wrong way round. Eastings
-and northings are read swapped in the same way when the row's evidence says so (see
-:func:`_swapped_metres`).
+and northings are read swapped in the same way when the row's evidence says so, and all of a
+file's when the evidence says its two columns are headed the wrong way round: the rows'
+postcodes, the project area, the file's other places or Great Britain's land (see
+:func:`_swapped_metres`). In much of England both readings lie on land and, with none of
+that to tell, the columns are read as headed with a warning that says so.
 
 Great Britain is the project's place when the working CRS is the British National Grid. A
 file most of whose places lie elsewhere then gets one note naming the working CRS to set
