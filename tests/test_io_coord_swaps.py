@@ -70,3 +70,148 @@ def test_a_postcode_far_from_the_point_and_near_it_swapped_turns_it(tmp_path):
         assert point.equals(shapely.Point(east, north))
     # without the lookup there is no evidence: read as given (both readings are in England)
     assert read_assets(path).n_repaired == 0
+
+
+# ---- columns headed the wrong way round, where both readings lie in Great Britain ---------
+
+#: Trafford's places lie near the grid's diagonal (E 376-381 km, N 387-396 km): read the
+#: other way round they fall on land near Macclesfield, so Great Britain alone cannot tell.
+TRAFFORD_AREA = shapely.box(370_000, 385_000, 385_000, 398_000)
+
+
+def _swapped_headings(tmp_path, rows=TRAFFORD, *, name="defibs.csv"):
+    """A sheet of ``rows`` whose easting column is headed Northing and northing Easting."""
+    path = tmp_path / name
+    path.write_text(
+        "Location,Type,Northing,Easting\n"
+        + "".join(f"{place},Defibrillator,{east},{north}\n" for place, _, _, east, north, _ in rows)
+    )
+    return path
+
+
+def test_columns_swapped_with_nothing_to_tell_are_read_as_headed_with_a_warning(tmp_path):
+    result = read_assets(_swapped_headings(tmp_path))
+    assert (result.kept, result.n_repaired, result.n_rejected) == (4, 0, 0)
+    # read as headed: each place is its easting and northing the wrong way round
+    for (name, *_, east, north, _), point in zip(TRAFFORD, result.layer.geometry, strict=True):
+        assert point.equals(shapely.Point(north, east)), name
+    [warning] = [note for note in result.notes if "wrong way round" in note]
+    assert warning == (
+        "Warning: the 'Easting' and 'Northing' columns could be the wrong way round, and "
+        "nothing tells which way is right. Read as headed, the 4 rows lie around 53.31° N, "
+        "2.10° W; read the other way round, around 53.44° N, 2.32° W (20 km away); read either "
+        "way, all 4 rows lie on land in Great Britain. They were read as headed. Check a place "
+        'on the map; if it is wrong, name the columns the other way round: fields={"easting": '
+        '"Northing"} and fields={"northing": "Easting"}.'
+    )
+
+
+def test_columns_named_by_the_user_are_not_doubted(tmp_path):
+    path = _swapped_headings(tmp_path)
+    result = read_assets(path, fields={"easting": "Northing", "northing": "Easting"})
+    assert not [note for note in result.notes if "wrong way round" in note]
+    assert result.layer.geometry.iloc[0].equals(shapely.Point(379574, 394471))
+
+
+def test_columns_swapped_are_read_swapped_when_only_so_they_lie_in_the_project_area(tmp_path):
+    result = read_assets(_swapped_headings(tmp_path), area=TRAFFORD_AREA)
+    assert (result.kept, result.n_repaired, result.n_rejected, result.n_outside) == (4, 4, 0, 0)
+    for (name, *_, east, north, _), point in zip(TRAFFORD, result.layer.geometry, strict=True):
+        assert point.equals(shapely.Point(east, north)), name
+    assert set(result.repaired["reason"]) == {
+        "The 'Easting' and 'Northing' columns are the wrong way round (read as headed, none of "
+        "the 4 rows lie in the project area; read the other way round, all 4 do), so each row "
+        "was read with them swapped; check them and swap the two headings in the file."
+    }
+    assert set(result.repaired["value"]) == {f"{n}, {e}" for *_, e, n, _ in TRAFFORD}
+    assert not [note for note in result.notes if "wrong way round" in note]
+    # the same file headed right is read as it is, with nothing to say
+    right = tmp_path / "right.csv"
+    right.write_text(
+        _swapped_headings(tmp_path).read_text().replace("Northing,Easting", "Easting,Northing")
+    )
+    as_headed = read_assets(right, area=TRAFFORD_AREA)
+    assert (as_headed.kept, as_headed.n_repaired) == (4, 0)
+    assert not [note for note in as_headed.notes if "wrong way round" in note]
+    assert as_headed.layer.geometry.iloc[0].equals(shapely.Point(379574, 394471))
+
+
+def test_columns_swapped_are_read_swapped_when_so_they_meet_the_files_other_places(tmp_path):
+    """Two rows placed by latitude/longitude say where the file is; the four placed by the
+    swapped columns lie near them only read the other way round."""
+    path = tmp_path / "defibs.csv"
+    path.write_text(
+        "Location,Type,Latitude,Longitude,Northing,Easting\n"
+        "Urmston Library,Defibrillator,53.4487,-2.3541,,\n"
+        "Sale Waterside,Defibrillator,53.4246,-2.3222,,\n"
+        + "".join(
+            f"{place},Defibrillator,,,{east},{north}\n" for place, _, _, east, north, _ in TRAFFORD
+        )
+    )
+    result = read_assets(path)
+    assert (result.kept, result.n_repaired) == (6, 4)
+    assert set(result.repaired["reason"]) == {
+        "The 'Easting' and 'Northing' columns are the wrong way round (read as headed, none of "
+        "the 4 rows lie within 5 km of the file's places given by latitude/longitude or grid "
+        "reference; read the other way round, all 4 do), so each row was read with them "
+        "swapped; check them and swap the two headings in the file."
+    }
+    for (name, *_, east, north, _), point in zip(
+        TRAFFORD, result.layer.geometry.iloc[2:], strict=True
+    ):
+        assert point.equals(shapely.Point(east, north)), name
+
+
+#: Barking's toilets: read the other way round, in the North Channel off Galloway.
+BARKING = [
+    ("Barking Park", 0, 0, 544960, 184780, ""),
+    ("Abbey Green", 0, 0, 543960, 183930, ""),
+    ("Mayesbrook Park", 0, 0, 546930, 184370, ""),
+]
+
+
+def test_columns_swapped_are_read_swapped_when_as_headed_they_lie_at_sea(tmp_path):
+    result = read_assets(_swapped_headings(tmp_path, BARKING, name="toilets.csv"))
+    assert (result.kept, result.n_repaired, result.n_rejected) == (3, 3, 0)
+    for (name, *_, east, north, _), point in zip(BARKING, result.layer.geometry, strict=True):
+        assert point.equals(shapely.Point(east, north)), name
+    assert set(result.repaired["reason"]) == {
+        "The 'Easting' and 'Northing' columns are the wrong way round (read as headed, all 3 "
+        "rows lie at sea or beyond the National Grid; read the other way round, none do), so "
+        "each row was read with them swapped; check them and swap the two headings in the file."
+    }
+    # headed right, the sea decides the other way: nothing to repair or say
+    right = tmp_path / "right.csv"
+    right.write_text(
+        "Location,Type,Easting,Northing\n"
+        + "".join(f"{place},Toilet,{east},{north}\n" for place, _, _, east, north, _ in BARKING)
+    )
+    as_headed = read_assets(right)
+    assert (as_headed.kept, as_headed.n_repaired) == (3, 0)
+    assert not [note for note in as_headed.notes if "wrong way round" in note]
+
+
+def test_the_warning_names_the_cli_flags_and_the_postcode_file_that_would_settle_it(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "defibs.csv"
+    path.write_text(
+        "Location,Type,Postcode,EASTING,NORTHING\n"
+        + "".join(
+            f"{place},Defibrillator,{code},{north},{east}\n"
+            for place, _, _, east, north, code in TRAFFORD
+        )
+    )
+    result = CliRunner().invoke(main, ["assets", str(path)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert (
+        "defibs.csv: Warning: the 'EASTING' and 'NORTHING' columns could be the wrong way round"
+    ) in text
+    assert (
+        "name the columns the other way round: --field easting=NORTHING --field "
+        "northing=EASTING. The rows' postcodes ('Postcode') would settle it with a postcode "
+        "file: --postcodes FILE."
+    ) in text

@@ -92,6 +92,76 @@ def test_trafford_allotments_are_polygons(shared_data):
     assert "the file's name says 'Allotments' for every row" in columns_note(result)
 
 
+def _with_headings_swapped(text: str, first: str, second: str) -> str:
+    """A CSV's text with the headings of two columns exchanged (the values stay put)."""
+    header, rest = text.split("\n", 1)
+    names = header.split(",")
+    i, j = names.index(first), names.index(second)
+    names[i], names[j] = names[j], names[i]
+    return ",".join(names) + "\n" + rest
+
+
+def test_trafford_hubs_with_lon_and_lat_headed_the_wrong_way_round(shared_data, tmp_path):
+    real = shared_data / "assets" / "trafford_community_hubs.csv"
+    swapped = tmp_path / "trafford_community_hubs.csv"
+    swapped.write_text(_with_headings_swapped(real.read_text(), "lon", "lat"))
+    right, wrong = read_assets(real), read_assets(swapped)
+    assert (wrong.kept, wrong.n_repaired, wrong.n_rejected) == (6, 6, 0)
+    assert set(wrong.repaired["reason"]) == {
+        "The 'lat' and 'lon' columns are the wrong way round in every row, so each row was "
+        "read with them swapped."
+    }
+    assert wrong.layer.geometry.geom_equals_exact(right.layer.geometry, 0.01).all()
+
+
+def test_trafford_hubs_with_easting_and_northing_headed_the_wrong_way_round(shared_data, tmp_path):
+    """Trafford's places lie near the grid's diagonal: read the other way round, they are on
+    land near Macclesfield. Alone, the file cannot tell, and says so; read for a project
+    in Trafford (the area the council's own libraries, leisure centres and allotments
+    span), it is read right and each row counted as repaired."""
+    hubs = pd.read_csv(shared_data / "assets" / "trafford_community_hubs.csv")
+    places = gpd.GeoSeries.from_xy(hubs["lon"], hubs["lat"], crs=4326).to_crs(27700)
+    east, north = places.x, places.y
+    hubs = hubs.drop(columns=["lon", "lat"]).assign(EASTING=east.round(), NORTHING=north.round())
+    right = tmp_path / "right" / "trafford_community_hubs.csv"
+    right.parent.mkdir()
+    hubs.to_csv(right, index=False)
+    swapped = tmp_path / "trafford_community_hubs.csv"
+    swapped.write_text(_with_headings_swapped(right.read_text(), "EASTING", "NORTHING"))
+
+    alone = read_assets(swapped)
+    assert (alone.kept, alone.n_repaired, alone.n_rejected) == (6, 0, 0)
+    [warning] = [note for note in alone.notes if "wrong way round" in note]
+    assert warning.startswith(
+        "Warning: the 'EASTING' and 'NORTHING' columns could be the wrong way round, and "
+        "nothing tells which way is right. Read as headed, the 6 rows lie around 53.29° N, "
+        "2.11° W; read the other way round, around 53.43° N, 2.35° W (23 km away); read "
+        "either way, all 6 rows lie on land in Great Britain. They were read as headed."
+    )
+    assert "The rows' postcodes ('postcode') would settle it with a postcode file" in warning
+
+    trafford = pd.concat(
+        read_assets(shared_data / "assets" / name).layer.geometry
+        for name in (
+            "trafford_libraries.geojson",
+            "trafford_leisure_centres.geojson",
+            "trafford_allotments.geojson",
+        )
+    )
+    area = shapely.union_all(trafford.to_numpy()).convex_hull.buffer(1_000)
+    read_right = read_assets(right, area=area)
+    in_trafford = read_assets(swapped, area=area)
+    assert (in_trafford.kept, in_trafford.n_repaired, in_trafford.n_outside) == (6, 6, 0)
+    assert set(in_trafford.repaired["reason"]) == {
+        "The 'EASTING' and 'NORTHING' columns are the wrong way round (read as headed, none "
+        "of the 6 rows lie in the project area; read the other way round, all 6 do), so each "
+        "row was read with them swapped; check them and swap the two headings in the file."
+    }
+    assert in_trafford.layer.geometry.geom_equals(read_right.layer.geometry).all()
+    assert (read_right.kept, read_right.n_repaired) == (6, 0)
+    assert not [note for note in read_right.notes if "wrong way round" in note]
+
+
 # ---- every asset and report file, read with no --field -----------------------------------
 
 ASSET_FILES = [

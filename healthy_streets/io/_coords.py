@@ -15,8 +15,11 @@ county's file read for one town): it is set apart, counted with its distance fro
 whose latitude and longitude cannot be right as given but can read swapped (latitude -2.3
 in a project in Britain) is read swapped and counted as repaired with the reason; when
 every row is so, the reason says the two columns are headed the wrong way round. Eastings
-and northings are read swapped in the same way when the row's evidence says so (see
-:func:`_swapped_metres`).
+and northings are read swapped in the same way when the row's evidence says so, and all of a
+file's when the evidence says its two columns are headed the wrong way round: the rows'
+postcodes, the project area, the file's other places or Great Britain's land (see
+:func:`_swapped_metres`). In much of England both readings lie on land and, with none of
+that to tell, the columns are read as headed with a warning that says so.
 
 Great Britain is the project's place when the working CRS is the British National Grid. A
 file most of whose places lie elsewhere then gets one note naming the working CRS to set
@@ -41,7 +44,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from healthy_streets._audience import option
+from healthy_streets._audience import audience, option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     NAN_CELLS,
@@ -56,7 +59,7 @@ from healthy_streets.io._common import (
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
 from healthy_streets.model.privacy import quoted
-from healthy_streets.model.uk import UK_AREA, place_phrase, suggested_crs
+from healthy_streets.model.uk import UK_AREA, on_uk_land, place_phrase, suggested_crs
 
 __all__ = [
     "COORDINATE_COLUMNS",
@@ -192,6 +195,8 @@ class CoordinateColumns:
     northing: str | None = None
     grid_ref: str | None = None
     postcode: str | None = None
+    #: The roles whose column the user named (``--field easting=...``): not guesses.
+    given: frozenset[str] = frozenset()
 
     @property
     def any(self) -> bool:
@@ -230,7 +235,7 @@ def find_coordinate_columns(
     found = resolve_fields(
         path or Path("the file"), columns, COORDINATE_COLUMNS, given, truncated=False
     )
-    return CoordinateColumns(**found)
+    return CoordinateColumns(**found, given=frozenset(given or {}))
 
 
 def coordinate_guesses(
@@ -446,7 +451,15 @@ def points_from_table(
     )
     if _BNG.is_exact_same(metres) and has_en.any():
         east, north = _swapped_metres(
-            table, columns, has_en & ~zeros_en, (east, north), book, postcodes=postcodes
+            table,
+            columns,
+            has_en & ~zeros_en,
+            (east, north),
+            book,
+            postcodes=postcodes,
+            area=area,
+            working_crs=working_crs,
+            others=_other_places(table, columns, in_britain, (x, y), has_en),
         )
     if has_en.any() and not _BNG.is_exact_same(metres):
         book.note(_metres_note(columns, metres, given=metres_crs is not None))
@@ -531,27 +544,48 @@ def _swapped_metres(
     book: AccountBook,
     *,
     postcodes: PostcodeLookup | None,
+    area: shapely.Geometry | None = None,
+    working_crs: str = "EPSG:27700",
+    others: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The National Grid eastings and northings to use, with those of ``rows`` (a mask)
-    read swapped where the row's evidence says they are, each counted as repaired with the
-    evidence: an "easting" beyond the grid's 700,000 that read as a northing is in it; a
-    point off Great Britain's land that read the other way round is on it; or the row's
-    postcode, looked up, lies far from the point and near it read the other way round."""
+    read swapped where the evidence says they are, each counted as repaired with it.
+
+    A row's own evidence comes first: an "easting" beyond the grid's 700,000 that read as a
+    northing is in it; a point off Great Britain that read the other way round is in it;
+    the row's postcode, looked up, lies far from the point and near it read the other way
+    round (or the other way about: evidence the row is right as given).
+
+    In England and Wales both readings usually lie in Great Britain (Trafford's places,
+    read the other way round, fall near Macclesfield), so whether the two columns are
+    headed the wrong way round is decided for the whole file (:func:`_columns_verdict`):
+    by the rows' postcodes, else by the project ``area`` (in ``working_crs``), else by
+    the file's ``others`` places (National Grid points of its rows placed by latitude and
+    longitude or a grid reference), else by the land
+    (:func:`~healthy_streets.model.uk.on_uk_land`). When they are, the rows without
+    evidence of their own are read swapped too, counted with the file's evidence; when
+    nothing decides, the columns are read as headed and a note says the guess, the
+    places each reading gives, and how to settle it.
+    """
     east, north = values
-    why = np.full(len(east), "", dtype=object)
+    why = np.full(len(east), "", dtype=object)  # the row's own evidence it is swapped
+    held = np.zeros(len(east), dtype=bool)  # ... or that it is right as given
+    by_postcode = np.zeros(len(east), dtype=bool)  # that evidence is the row's postcode
     beyond = rows & (east > GB_BNG[2]) & _in_box(north, east, GB_BNG)
     why[beyond] = "the easting is beyond the National Grid's 700,000 and the northing is not"
+    held |= rows & (north > GB_BNG[2]) & _in_box(east, north, GB_BNG)
     inside = rows & ~beyond & _in_box(east, north, GB_BNG) & _in_box(north, east, GB_BNG)
     if inside.any():
         lon, lat = _FROM_BNG.transform(east[inside], north[inside])
         lon2, lat2 = _FROM_BNG.transform(north[inside], east[inside])
-        off = ~in_great_britain(lon, lat) & in_great_britain(lon2, lat2)
-        why[np.flatnonzero(inside)[off]] = (
+        given_in, turned_in = in_great_britain(lon, lat), in_great_britain(lon2, lat2)
+        why[np.flatnonzero(inside)[~given_in & turned_in]] = (
             "as given the point is off Great Britain's land; read the other way round it is on it"
         )
+        held[np.flatnonzero(inside)[given_in & ~turned_in]] = True
     if postcodes is not None and columns.postcode:
         codes = table[columns.postcode].to_numpy(dtype=object)
-        for i in np.flatnonzero(inside & (why == "")):
+        for i in np.flatnonzero(inside & (why == "") & ~held):
             centre = postcodes.find(codes[i]) if pd.notna(codes[i]) else None
             if centre is None:
                 continue
@@ -563,9 +597,27 @@ def _swapped_metres(
                     f"and within {_POSTCODE_AGREES_M / 1000:.0f} km of it read the other way "
                     "round"
                 )
+                by_postcode[i] = True
+            elif turned > _POSTCODE_DOUBT_M and given < _POSTCODE_AGREES_M:
+                held[i] = by_postcode[i] = True
+    loose = inside & (why == "") & ~held  # rows with no evidence of their own
+    verdict, evidence = "headed", ""
+    if loose.any() and not {"easting", "northing"} <= columns.given:
+        verdict, evidence = _columns_verdict(
+            (east, north), rows, (why != "", held, by_postcode), area, working_crs, others
+        )
+    if verdict == "unsure":
+        book.note(_unsure_note(columns, east[loose], north[loose], postcodes, evidence))
     turn = why != ""
-    if not turn.any():
-        return east, north
+    if verdict == "swapped":
+        book.repair_many(
+            table.index[loose].to_series(),
+            f"The {columns.easting!r} and {columns.northing!r} columns are the wrong way "
+            f"round ({evidence}), so each row was read with them swapped; check them and "
+            "swap the two headings in the file.",
+            field=f"{columns.easting}, {columns.northing}",
+            values=_pairs(table, east, north, loose),
+        )
     for reason in np.unique(why[turn]):
         these = turn & (why == reason)
         book.repair_many(
@@ -573,12 +625,197 @@ def _swapped_metres(
             f"Easting and northing were swapped in this row ({reason}), so it was read with "
             "the two values swapped; check it and swap them in the file.",
             field=f"{columns.easting}, {columns.northing}",
-            values=pd.Series(
-                [f"{e:g}, {n:g}" for e, n in zip(east[these], north[these], strict=True)],
-                index=table.index[these],
-            ),
+            values=_pairs(table, east, north, these),
         )
+    if verdict == "swapped":
+        turn |= loose
+    if not turn.any():
+        return east, north
     return np.where(turn, north, east), np.where(turn, east, north)
+
+
+def _pairs(table: pd.DataFrame, east: np.ndarray, north: np.ndarray, rows: np.ndarray) -> pd.Series:
+    """The easting and northing of ``rows`` (a mask) as given, for the account."""
+    return pd.Series(
+        [f"{e:g}, {n:g}" for e, n in zip(east[rows], north[rows], strict=True)],
+        index=table.index[rows],
+    )
+
+
+def _columns_verdict(
+    values: tuple[np.ndarray, np.ndarray],
+    rows: np.ndarray,
+    own: tuple[np.ndarray, np.ndarray, np.ndarray],
+    area: shapely.Geometry | None,
+    working_crs: str,
+    others: np.ndarray | None = None,
+) -> tuple[str, str]:
+    """Whether a file's easting and northing columns are headed the right way round:
+    ``"headed"``, ``"swapped"`` (with the evidence, as a phrase) or ``"unsure"`` (with
+    what was weighed), from the ``rows`` (a mask) that hold both.
+
+    ``own`` is the rows' own evidence: swapped, held as given, and whether that evidence
+    is the row's postcode. In turn, each deciding when it can:
+
+    - the rows' postcodes: the columns are the way most rows whose postcode was looked up
+      say;
+    - the project ``area``: swapped when read the other way round more than half of the
+      rows lie in it, and more than as headed; as headed when more lie in it as headed;
+    - the file's ``others`` places (points of the National Grid): the same, with the rows
+      that lie within :data:`_NEAR_OTHERS_M` of one of them;
+    - the land: swapped when as headed more than half of the rows lie off it (at sea, or
+      beyond the National Grid) and read the other way round at most a tenth do; as
+      headed when fewer lie off it as headed than read the other way round.
+
+    A file of places near the diagonal of the grid (eastings close to northings: Greater
+    Manchester, Leeds, Sheffield, Norwich) lies on land both ways, and with no postcode or
+    area to tell, is ``"unsure"``.
+    """
+    east, north = values
+    swapped, held, by_postcode = own
+    n = int(rows.sum())
+    for_turn, for_held = int((swapped & by_postcode).sum()), int((held & by_postcode).sum())
+    if for_turn != for_held:
+        looked_up = for_turn + for_held
+        if for_turn > for_held:
+            return "swapped", (
+                f"{for_turn} of the {looked_up} rows whose postcode was looked up lie near it "
+                "only read the other way round"
+            )
+        return "headed", ""
+    given_ok = _in_box(east, north, GB_BNG)
+    turned_ok = _in_box(north, east, GB_BNG)
+    weighed = []
+    if area is not None:
+        given_in = np.zeros(len(east), dtype=bool)
+        turned_in = np.zeros(len(east), dtype=bool)
+        for ok, inside, (x, y) in (
+            (given_ok, given_in, (east, north)),
+            (turned_ok, turned_in, (north, east)),
+        ):
+            these = rows & ok
+            if these.any():
+                inside[these] = _inside(area, *_to_working(x[these], y[these], working_crs))
+        a_given, a_turned = int(given_in.sum()), int(turned_in.sum())
+        if a_turned * 2 > n and a_turned > a_given:
+            return "swapped", (
+                f"read as headed, {_of(a_given, n)} rows lie in the project area; read the "
+                f"other way round, {_do(a_turned, n)}"
+            )
+        if a_given > a_turned:
+            return "headed", ""
+        weighed.append(_either("lie in the project area", a_given, a_turned, n))
+    if others is not None and len(others):
+        tree = shapely.STRtree(others)
+        n_given, n_turned = (
+            len(
+                np.unique(
+                    tree.query(shapely.points(x[rows], y[rows]), "dwithin", _NEAR_OTHERS_M)[0]
+                )
+            )
+            for x, y in ((east, north), (north, east))
+        )
+        near = (
+            f"lie within {_NEAR_OTHERS_M / 1000:g} km of the file's places given by "
+            "latitude/longitude or grid reference"
+        )
+        if n_turned * 2 > n and n_turned > n_given:
+            return "swapped", (
+                f"read as headed, {_of(n_given, n)} rows {near}; read the other way round, "
+                f"{_do(n_turned, n)}"
+            )
+        if n_given > n_turned:
+            return "headed", ""
+        weighed.append(_either(near, n_given, n_turned, n))
+    off_given = int((rows & ~(given_ok & on_uk_land(east, north))).sum())
+    off_turned = int((rows & ~(turned_ok & on_uk_land(north, east))).sum())
+    if off_given * 2 > n and off_turned * 10 <= n:
+        return "swapped", (
+            f"read as headed, {_of(off_given, n)} rows lie at sea or beyond the National "
+            f"Grid; read the other way round, {_do(off_turned, n)}"
+        )
+    if off_given < off_turned:
+        return "headed", ""
+    weighed.append(_either("lie on land in Great Britain", n - off_given, n - off_turned, n))
+    return "unsure", " and ".join(weighed)
+
+
+def _either(what: str, given: int, turned: int, total: int) -> str:
+    """How many of ``total`` rows ``what`` read as headed and read the other way round."""
+    if given == turned:
+        return f"read either way, {_of(given, total)} rows {what}"
+    return f"{_of(given, total)} rows {what} as headed and {turned} read the other way round"
+
+
+#: How near one of a file's places given otherwise (metres) a row's easting and northing
+#: must put it to count as near the file's places.
+_NEAR_OTHERS_M = 5_000.0
+
+
+def _other_places(
+    table: pd.DataFrame,
+    columns: CoordinateColumns,
+    placed: np.ndarray,
+    xy: tuple[np.ndarray, np.ndarray],
+    rows: np.ndarray,
+) -> np.ndarray:
+    """The places (National Grid points) of a file's rows placed otherwise than by the
+    easting and northing of ``rows`` (a mask): those ``placed`` by latitude and longitude
+    (at ``xy``), and those with a grid reference."""
+    x, y = xy
+    points = [shapely.points(x[placed], y[placed])]
+    if columns.grid_ref:
+        refs = table[columns.grid_ref].to_numpy(dtype=object)
+        found = (grid_ref_to_bng(ref) for ref in refs[~placed & ~rows & pd.notna(refs)])
+        points.append(np.array([shapely.Point(p) for p in found if p is not None], dtype=object))
+    return np.concatenate(points)
+
+
+def _of(count: int, total: int) -> str:
+    """``"3 of 6"``, or ``"all 6"`` / ``"none of the 6"``."""
+    if count == total:
+        return f"all {total}"
+    return f"none of the {total}" if count == 0 else f"{count} of {total}"
+
+
+def _do(count: int, total: int) -> str:
+    """``"3 do"``, or ``"all 6 do"`` / ``"none do"``: the count of :func:`_of` said again."""
+    if count == total:
+        return f"all {total} do"
+    return "none do" if count == 0 else f"{count} do"
+
+
+def _unsure_note(
+    columns: CoordinateColumns,
+    east: np.ndarray,
+    north: np.ndarray,
+    postcodes: PostcodeLookup | None,
+    weighed: str,
+) -> str:
+    """The note that a file's ``east``, ``north`` (the rows with no evidence of their own)
+    could be read either way round: where each reading puts them, and how to settle it."""
+    lon, lat = _FROM_BNG.transform(east, north)
+    lon2, lat2 = _FROM_BNG.transform(north, east)
+    here = float(np.median(lon)), float(np.median(lat))
+    there = float(np.median(lon2)), float(np.median(lat2))
+    apart = float(np.hypot(np.median(east) - np.median(north), np.median(north) - np.median(east)))
+    lie = "the row lies" if len(east) == 1 else f"the {len(east)} rows lie"
+    text = (
+        f"Warning: the {columns.easting!r} and {columns.northing!r} columns could be the wrong "
+        f"way round, and nothing tells which way is right. Read as headed, {lie} around "
+        f"{place_phrase(*here)}; read the other way round, around {place_phrase(*there)} "
+        f"({apart / 1000:.0f} km away); {weighed}. They were read as headed. Check a place "
+        "on the map; if it is wrong, name the columns the other way round: "
+        f"{option('fields', columns.northing, role='easting')}"
+        f"{' ' if audience().audience == 'cli' else ' and '}"
+        f"{option('fields', columns.easting, role='northing')}."
+    )
+    if columns.postcode and postcodes is None:
+        text += (
+            f" The rows' postcodes ({columns.postcode!r}) would settle it with a postcode "
+            f"file: {option('postcodes', 'FILE')}."
+        )
+    return text
 
 
 def _check_lonlat(

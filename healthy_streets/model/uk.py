@@ -13,21 +13,37 @@ is not in the UK and UK speed rules do not apply there: data there gets a note o
 (:data:`ISLE_OF_MAN`). By itself it decides a warning, never a row; the importers reject a row as no
 place in a project in Britain only beyond a margin around it that takes in those kilometres
 of doubt (Dublin and Calais are beyond it, no town of Northern Ireland is).
+
+:func:`on_uk_land` is finer: whether points of the National Grid lie on the land of Great
+Britain, Northern Ireland or the Isle of Man, or near its coast. Its outline
+(``uk_land.wkt`` beside this module) is Natural Earth's 1:10m countries (public domain) for
+the United Kingdom and the Isle of Man, as world-atlas 2.0.2 (``countries-10m.json``, ids
+826 and 833) publishes them, Rockall left out, simplified to 0.01° and rounded to 0.001°:
+right to about a kilometre, so a point within :data:`LAND_MARGIN_M` of it counts as on
+land (a pier, a seafront, the outline's own error). It tells which way round a file's
+eastings and northings are (a county's places read the wrong way round mostly lie in the
+sea), never whether one row is right.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import Transformer
 
 from healthy_streets import settings
 from healthy_streets._audience import option
 
 __all__ = [
     "ISLE_OF_MAN",
+    "LAND_MARGIN_M",
     "UK_AREA",
     "lonlat_outside_uk_note",
+    "on_uk_land",
     "outside_uk_note",
     "place_phrase",
     "share_in_uk",
@@ -86,6 +102,39 @@ UK_AREA = shapely.Polygon(
 ISLE_OF_MAN = shapely.box(-4.87, 54.03, -4.29, 54.43)
 
 _BNG = "EPSG:27700"
+
+#: How far out to sea (metres) a point of :func:`on_uk_land` still counts as on land.
+LAND_MARGIN_M = 2_000.0
+
+
+@cache
+def _land_near() -> shapely.Geometry:
+    """The land of :func:`on_uk_land` in National Grid metres, :data:`LAND_MARGIN_M`
+    around it, prepared (read once, when first asked)."""
+    text = resources.files("healthy_streets.model").joinpath("uk_land.wkt").read_text("utf-8")
+    to_bng = Transformer.from_crs("EPSG:4326", _BNG, always_xy=True)
+    land = shapely.transform(
+        shapely.from_wkt(text.strip()),
+        lambda xy: np.column_stack(to_bng.transform(xy[:, 0], xy[:, 1])),
+    )
+    near = shapely.buffer(land, LAND_MARGIN_M, quad_segs=2)
+    shapely.prepare(near)
+    return near
+
+
+def on_uk_land(east: np.ndarray, north: np.ndarray) -> np.ndarray:
+    """Which National Grid points (eastings, northings in metres) lie on the land of Great
+    Britain, Northern Ireland or the Isle of Man, or within :data:`LAND_MARGIN_M` of its
+    coast (see the module).
+
+    Stretford, the place its easting and northing give read the other way round (near
+    Poynton, also on land) and London's read so (the sea off Galloway):
+
+    >>> on_uk_land(np.array([379709, 394458, 180000]), np.array([394458, 379709, 530000]))
+    array([ True,  True, False])
+    """
+    east, north = np.asarray(east, dtype=float), np.asarray(north, dtype=float)
+    return np.asarray(shapely.contains_xy(_land_near(), east, north), dtype=bool)
 
 
 def share_in_uk(lon: np.ndarray, lat: np.ndarray) -> float:
