@@ -152,3 +152,37 @@ def test_a_day_first_column_needs_no_note_and_a_given_order_wins():
         "Dates in 'Date' read month first (US order), as --date-order mdy says; 1 value like "
         "16/08/2017 cannot be read that way."
     )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "utc"),
+    [
+        # times as the reports' are read: the hour that came twice as its first time round
+        # (BST), the hour skipped in spring an hour later
+        ("2025-03-30 01:30", "2025-10-26 01:30", ("2025-03-30 01:30", "2025-10-26 00:30")),
+        ("2025-03-30", "2025-10-26", ("2025-03-30 00:00", "2025-10-25 23:00")),  # midnights
+        ("2025-10-26 01:30+00:00", "2025-10-27", ("2025-10-26 01:30", "2025-10-27 00:00")),
+    ],
+)
+def test_a_report_period_where_the_clocks_change(start, end, utc):
+    from healthy_streets.analysis.tables import report_period
+    from healthy_streets.model.layers import REPORTS, empty_layer
+
+    period = report_period(empty_layer(REPORTS), start=start, end=end)
+    got = tuple(f"{t.tz_convert('UTC'):%Y-%m-%d %H:%M}" for t in (period.start, period.end))
+    assert got == utc
+    assert str(period.start.tz) == "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("day", "utc"),
+    [
+        ("2025-10-26 01:30", "2025-10-25 23:00"),  # the day's midnight, BST
+        ("2025-03-30 01:30", "2025-03-30 00:00"),  # GMT
+        (dt.date(2025, 10, 26), "2025-10-25 23:00"),
+    ],
+)
+def test_an_evaluation_day_given_with_a_time_where_the_clocks_change_starts_at_midnight(day, utc):
+    from healthy_streets.analysis.evaluation import _day_start
+
+    assert f"{_day_start(day).tz_convert('UTC'):%Y-%m-%d %H:%M}" == utc

@@ -897,3 +897,237 @@ def test_the_reports_command_takes_a_date_order(tmp_path):
         given.output
     )
     assert "2 rejected: The date cannot be read" in given.output
+
+
+# ---- times where the clocks change: 26 October 2025 01:00-02:00 came twice (BST, then GMT);
+# ---- 30 March 2025 01:00-02:00 never was (the clocks went from 01:00 GMT to 02:00 BST)
+
+
+def _utc(series):
+    return series.dt.tz_convert("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3].tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "utc", "guess"),
+    [
+        # an offset is exact, in the hour that came twice as anywhere
+        ("2025-10-26T01:30:00+01:00", "2025-10-26 00:30:00.000", None),
+        ("2025-10-26T01:30:00+00:00", "2025-10-26 01:30:00.000", None),
+        ("2025-10-26T00:30:00Z", "2025-10-26 00:30:00.000", None),
+        ("2025-10-26T01:59:00Z", "2025-10-26 01:59:00.000", None),
+        ("2025-10-26 01:30:00 UTC", "2025-10-26 01:30:00.000", None),
+        ("2025-10-26T01:59:59.9999999+00:00", "2025-10-26 01:59:59.999", None),
+        ("26/10/2025 01:30 GMT", "2025-10-26 01:30:00.000", None),
+        ("26/10/2025 01:30 BST", "2025-10-26 00:30:00.000", None),
+        ("26/10/2025 01:30:00 AM +0000", "2025-10-26 01:30:00.000", None),
+        ("26-Oct-2025 01:30 gmt", "2025-10-26 01:30:00.000", None),
+        # no offset, the hour that came twice: the first time round, BST
+        ("2025-10-26T01:30:00", "2025-10-26 00:30:00.000", "repeated"),
+        ("2025-10-26 01:00", "2025-10-26 00:00:00.000", "repeated"),
+        ("2025-10-26T01:59:59.9999999", "2025-10-26 00:59:59.999", "repeated"),
+        ("26/10/2025 01:30", "2025-10-26 00:30:00.000", "repeated"),
+        ("26/10/2025 01:30:00 AM", "2025-10-26 00:30:00.000", "repeated"),
+        # ... and either side of it, one time each
+        ("2025-10-26T00:59:00", "2025-10-25 23:59:00.000", None),
+        ("2025-10-26T02:00:00", "2025-10-26 02:00:00.000", None),
+        ("26/10/2025", "2025-10-25 23:00:00.000", None),  # midnight, BST
+        # no offset, the hour skipped in spring: an hour later, as the clocks moved
+        ("2025-03-30T01:30:00", "2025-03-30 01:30:00.000", "skipped"),
+        ("2025-03-30 01:00", "2025-03-30 01:00:00.000", "skipped"),
+        ("30/03/2025 01:30", "2025-03-30 01:30:00.000", "skipped"),
+        ("30/03/2025 01:59:00 AM", "2025-03-30 01:59:00.000", "skipped"),
+        ("2025-03-30T00:59:00", "2025-03-30 00:59:00.000", None),  # GMT
+        ("2025-03-30T02:00:00", "2025-03-30 01:00:00.000", None),  # BST
+        ("2025-03-30T01:30:00+00:00", "2025-03-30 01:30:00.000", None),
+    ],
+)
+def test_a_time_where_the_clocks_change_is_read_as_they_moved(text, utc, guess):
+    from healthy_streets.io.reports import _read_dates
+
+    for values in (  # alone (an ISO export's column is read at once), and among others
+        pd.Series([text], index=[7]),
+        pd.Series(["garbage", text, "01/07/2023 12:00"], index=[6, 7, 8]),
+    ):
+        read = _read_dates(values)
+        assert _utc(read.dates.loc[[7]]) == [utc]
+        assert read.dates.dtype == "datetime64[ms, Europe/London]"
+        assert list(read.repeated) == ([7] if guess == "repeated" else [])
+        assert list(read.skipped) == ([7] if guess == "skipped" else [])
+    if " " in text and not text.startswith("2025"):
+        from healthy_streets.io.reports import looks_like_report_date
+
+        assert looks_like_report_date(text)  # a council CSV's date column found by content
+
+
+def test_a_us_date_with_its_zone_is_read_month_first_and_exactly():
+    dates = parse_report_dates(
+        pd.Series(["10/26/2025 01:30 GMT", "10/26/2025 01:30"]), date_order="mdy"
+    )
+    assert _utc(dates) == ["2025-10-26 01:30:00.000", "2025-10-26 00:30:00.000"]
+
+
+DST_FMS = (
+    "Report ID,Title,Category,Created,Confirmed,Fixed,Status,Latitude,Longitude\n"
+    # confirmed in the hour that came twice, written without an offset
+    "201,Bin,Litter,2025-10-26T01:20:00,2025-10-26T01:30:00,,confirmed,53.651,-2.628\n"
+    # created in it and never confirmed; fixed in the hour skipped in spring
+    "202,Mess,Dog Fouling,2025-10-26T01:45:10.123456,,2026-03-29T01:15:00,fixed,53.652,-2.627\n"
+    # created in the hour skipped in spring
+    "203,Mess,Dog Fouling,2025-03-30T01:30:00,2025-03-30T02:10:00,,confirmed,53.653,-2.626\n"
+    "204,Bin,Litter,2025-10-26T02:30:00,2025-10-26T02:31:00,,confirmed,53.654,-2.625\n"
+    # left out (no place): its time is no report's, so not in the notes
+    "205,Bin,Litter,2025-10-26T01:05:00,,,confirmed,,\n"
+)
+
+
+def test_a_fixmystreet_export_with_times_where_the_clocks_change(tmp_path):
+    path = tmp_path / "fms.csv"
+    path.write_text(DST_FMS)
+    result = reports_from_fixmystreet(path)
+    layer = result.layer.set_index("report_id")
+    assert _utc(layer["reported_at"]) == [
+        "2025-10-26 00:30:00.000",  # 01:30 BST, the first time round
+        "2025-10-26 00:45:10.123",
+        "2025-03-30 01:10:00.000",  # 02:10 BST, as confirmed (no guess)
+        "2025-10-26 02:31:00.000",  # GMT
+    ]
+    assert layer.loc["202", "fixed_at"] == pd.Timestamp("2026-03-29 01:15", tz="UTC")
+    assert str(layer.loc["202", "fixed_at"]) == "2026-03-29 02:15:00+01:00"
+    clocks = [n for n in result.notes if "clocks" in n]
+    assert clocks == [
+        "1 report's 'Confirmed' time falls in the hour that came twice when the clocks went "
+        "back (report 201: '2025-10-26T01:30:00') and gives no offset: read as the first time "
+        "round, in British Summer Time (01:30 BST is 00:30 UTC). Where a time is the second, "
+        "in GMT, write +00:00 or GMT after it.",
+        "1 report's 'Created' time falls in the hour that came twice when the clocks went back "
+        "(report 202: '2025-10-26T01:45:10.123456') and gives no offset: read as the first "
+        "time round, in British Summer Time (01:45 BST is 00:45 UTC). Where a time is the "
+        "second, in GMT, write +00:00 or GMT after it.",
+        "1 report's 'Fixed' time falls in the hour skipped when the clocks went forward "
+        "(report 202: '2026-03-29T01:15:00') and gives no offset: read an hour later, as the "
+        "clocks moved, since no clock showed it (01:15 as 02:15 BST, 01:15 UTC).",
+    ]
+    assert (result.kept, result.n_rejected) == (4, 1)  # 205, with no place
+
+
+def test_many_reports_in_the_hour_that_came_twice_are_counted_and_five_named(tmp_path):
+    path = tmp_path / "fms.csv"
+    rows = [f"{300 + i},Litter,2025-10-26 01:{i:02d},53.651,-2.628" for i in range(8)]
+    path.write_text("\n".join(["Report ID,Category,Created,Latitude,Longitude", *rows]) + "\n")
+    result = reports_from_fixmystreet(path)
+    [said] = [n for n in result.notes if "clocks" in n]
+    assert said.startswith(
+        "8 reports' 'Created' times fall in the hour that came twice when the clocks went back "
+        "(reports 300: '2025-10-26 01:00'; 301: '2025-10-26 01:01'; 302: '2025-10-26 01:02'; "
+        "303: '2025-10-26 01:03'; 304: '2025-10-26 01:04' and 3 more) and give no offset: "
+        "read as the first time round, in British Summer Time (01:00 BST is 00:00 UTC)."
+    )
+    assert _utc(result.layer["reported_at"])[-1] == "2025-10-26 00:07:00.000"
+
+
+def _open311_requests():
+    """FixMyStreet writes each time with the offset then in force; some services write UTC
+    (Z), and some no offset at all."""
+    times = {
+        "1": "2025-10-26T01:30:00+01:00",  # the first 01:30
+        "2": "2025-10-26T01:30:00+00:00",  # the second, an hour later
+        "3": "2025-10-26T00:59:00Z",
+        "4": "2025-10-26T01:30:00",  # no offset: a guess, said
+        "5": "2025-03-30T01:30:00",  # no offset, in the hour skipped: a guess, said
+        "6": "2025-03-30T02:30:00+01:00",
+    }
+    return [
+        {
+            "service_request_id": rid,
+            "status": "open",
+            "service_name": "Potholes",
+            "requested_datetime": when,
+            "lat": 53.651,
+            "long": -2.628,
+        }
+        for rid, when in times.items()
+    ]
+
+
+@pytest.mark.parametrize("kind", ["json", "xml"])
+def test_open311_times_where_the_clocks_change(tmp_path, kind):
+    requests = _open311_requests()
+    path = tmp_path / f"requests.{kind}"
+    if kind == "json":
+        path.write_text(json.dumps({"service_requests": requests}))
+    else:
+        path.write_text(
+            "<service_requests>"
+            + "".join(
+                "<request>" + "".join(f"<{k}>{v}</{k}>" for k, v in r.items()) + "</request>"
+                for r in requests
+            )
+            + "</service_requests>"
+        )
+    result = reports_from_open311(path)
+    layer = result.layer.set_index("report_id")
+    assert _utc(layer["reported_at"]) == [
+        "2025-10-26 00:30:00.000",
+        "2025-10-26 01:30:00.000",
+        "2025-10-26 00:59:00.000",
+        "2025-10-26 00:30:00.000",
+        "2025-03-30 01:30:00.000",
+        "2025-03-30 01:30:00.000",
+    ]
+    clocks = [n for n in result.notes if "clocks" in n]
+    assert len(clocks) == 2
+    assert clocks[0].startswith(
+        "1 report's 'requested_datetime' time falls in the hour that came twice when the "
+        "clocks went back (report 4: '2025-10-26T01:30:00') and gives no offset: read as the "
+        "first time round"
+    )
+    assert clocks[1].startswith(
+        "1 report's 'requested_datetime' time falls in the hour skipped when the clocks went "
+        "forward (report 5: '2025-03-30T01:30:00')"
+    )
+
+
+def test_the_reports_command_reads_a_report_made_in_the_hour_that_came_twice(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "dst.json"
+    path.write_text(json.dumps(_open311_requests()[:1] + _open311_requests()[3:4]))
+    said = CliRunner().invoke(main, ["reports", str(path)])
+    assert said.exit_code == 0, said.output
+    assert "Traceback" not in said.output and "Cannot infer dst" not in said.output
+    assert "1 report's 'requested_datetime' time falls in the hour that came twice" in said.output
+
+
+DST_CRM = """Ref,Kind,Type,Status,ReceivedDate,ClosedDate,ReceivedHow,Latitude,Longitude,Ward
+c1,General Request,Rat Complaint,Closed,26/10/2025 01:30:00 AM,26/10/2025 01:45:00 AM,Web,\
+51.3801,-2.3600,4
+c2,General Request,Rat Complaint,Closed,26/10/2025 01:30:00 AM GMT,,Web,51.3802,-2.3601,4
+c3,Noise Request,Noise complaint,Open,30/03/2025 01:30:00 AM,,Telephone,51.3736,-2.4004,27
+c4,Noise Request,Noise complaint,Open,30/03/2025 02:30:00 AM,,Telephone,51.3737,-2.4005,27
+"""
+
+
+@pytest.mark.parametrize("header", ["ReceivedDate", "Col5"], ids=["by-header", "by-content"])
+def test_a_council_export_with_times_where_the_clocks_change(tmp_path, header):
+    path = tmp_path / "environmental_requests.csv"
+    path.write_text(DST_CRM.replace("ReceivedDate", header))
+    result = reports_from_csv(path)
+    assert result.columns["created"]["column"] == header
+    layer = result.layer.set_index("report_id")
+    assert _utc(layer["reported_at"]) == [
+        "2025-10-26 00:30:00.000",  # read as the first, BST
+        "2025-10-26 01:30:00.000",  # GMT, as written: the second
+        "2025-03-30 01:30:00.000",  # 02:30 BST, an hour later
+        "2025-03-30 01:30:00.000",  # 02:30 BST, as written
+    ]
+    assert layer.loc["c1", "fixed_at"] == pd.Timestamp("2025-10-26 00:45", tz="UTC")
+    clocks = [n for n in result.notes if "clocks" in n]
+    assert [n.split(" (report")[0] for n in clocks] == [
+        f"1 report's {header!r} time falls in the hour that came twice when the clocks went back",
+        f"1 report's {header!r} time falls in the hour skipped when the clocks went forward",
+        "1 report's 'ClosedDate' time falls in the hour that came twice when the clocks went back",
+    ]
+    assert "(report c1: '26/10/2025 01:30:00 AM')" in clocks[0]
+    assert "(01:30 as 02:30 BST, 01:30 UTC)" in clocks[1]

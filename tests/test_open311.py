@@ -35,6 +35,9 @@ from fake_open311_server import Failure, FakeOpen311
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 SINCE = (NOW - dt.timedelta(days=200)).date()
+#: Noon (UTC) the day before: reports made at noon, days before, are made at the same time
+#: whenever the tests run, never in an hour where the clocks change.
+NOON = dt.datetime.combine(NOW.date() - dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
 #: Inside the sample's zones (Yarrowside, Chorley), and far away (Westminster).
 HERE = (53.6505, -2.6215)
 ELSEWHERE = (51.5007, -0.1246)
@@ -69,6 +72,12 @@ def report(number, days_ago, *, status="open", category="Dog Fouling", where=HER
         "agency_responsible": {"recipient": ["Chorley Borough Council"]},
         **extra,
     }
+
+
+def at_noon(number, days_ago, **extra):
+    """:func:`report`, made at noon ``days_ago`` days before :data:`NOON`."""
+    made = w3c(NOON - dt.timedelta(days=days_ago))
+    return report(number, days_ago, requested_datetime=made, updated_datetime=made, **extra)
 
 
 def twelve():
@@ -745,7 +754,7 @@ def test_a_report_from_other_dates_in_an_answer_does_not_stop_the_walk_back(tmp_
     """FixMyStreet answering ten at a time, its first answer carrying a valid report made
     years before the dates asked: every report of the dates is fetched all the same, and
     the report from 2020 (before the first day asked) is neither kept nor counted."""
-    forty = [report(300 + i, 1 + i) for i in range(40)]
+    forty = [at_noon(300 + i, i) for i in range(40)]  # the last 41 days, whatever the hour
     stray = report(1, 0, requested_datetime="2020-01-01T00:00:00Z")
     stray["updated_datetime"] = stray["requested_datetime"]
     with FakeOpen311(forty, limit=10) as server:
@@ -755,6 +764,39 @@ def test_a_report_from_other_dates_in_an_answer_does_not_stop_the_walk_back(tmp_
     assert result.notes[0].startswith("Fetched every report made since")
     assert " 40 new reports, 0 updated." in result.notes[1]  # not 41
     assert not [n for n in result.notes if "missing" in n]
+
+
+def test_reports_made_in_the_hour_that_came_twice_are_fetched_and_read_again(tmp_path):
+    """Reports made in the hour the clocks went back, written as FixMyStreet writes them
+    (with the offset then in force) and in UTC: fetched, kept in the cache, and read at
+    their own moments, by this build and, from the cache, by the next one offline."""
+    made = {
+        "1": "2025-10-26T01:30:00+01:00",  # 00:30 UTC
+        "2": "2025-10-26T01:30:00+00:00",  # an hour later, the second 01:30
+        "3": "2025-10-26T01:59:00Z",  # 01:59 GMT
+        "4": "2025-10-26T00:59:59+00:00",  # 01:59:59 BST
+    }
+    reports = [
+        report(int(rid), 0, requested_datetime=when, updated_datetime=when)
+        for rid, when in made.items()
+    ]
+    expected = {
+        "1": "2025-10-26 00:30:00+00:00",
+        "2": "2025-10-26 01:30:00+00:00",
+        "3": "2025-10-26 01:59:00+00:00",
+        "4": "2025-10-26 00:59:59+00:00",
+    }
+    server = FakeOpen311(reports)
+    with server:
+        first = fetch(server, tmp_path, since=dt.date(2025, 10, 20))
+    cached = json.loads((tmp_path / "requests.json").read_text())
+    assert {r["service_request_id"]: r["requested_datetime"] for r in cached} == made
+    later = fetch(server, tmp_path, since=dt.date(2025, 10, 20))  # offline: the port is closed
+    assert later.notes[0].startswith("Offline")
+    for result in (first, later):
+        reported = result.layer.set_index("report_id")["reported_at"].dt.tz_convert("UTC")
+        assert reported.astype("str").to_dict() == expected
+        assert not [n for n in result.notes if "clocks" in n]  # offsets given: no guess
 
 
 @pytest.mark.parametrize(

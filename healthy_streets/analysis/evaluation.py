@@ -1453,7 +1453,8 @@ def _coverage(reports: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | 
 
 def _day_start(value: object) -> pd.Timestamp:
     stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize(TIMEZONE) if stamp.tzinfo is None else stamp
+    if stamp.tzinfo is None:  # the day's midnight, UK time (never where the clocks change)
+        return stamp.normalize().tz_localize(TIMEZONE)
     return stamp.normalize()
 
 

@@ -94,7 +94,11 @@ def _day(value: dt.date | str, name: str) -> pd.Timestamp:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
         raise ConfigError(f"{name} = {value!r} is not a date; write it as 2024-01-31.") from None
-    return stamp.tz_localize(TIMEZONE) if stamp.tzinfo is None else stamp.tz_convert(TIMEZONE)
+    if stamp.tzinfo is not None:
+        return stamp.tz_convert(TIMEZONE)
+    # UK time, read as the reports' times are: in the hour that comes twice when the clocks
+    # go back the first (BST), in the hour skipped when they go forward an hour later
+    return stamp.tz_localize(TIMEZONE, ambiguous=True, nonexistent=pd.Timedelta(hours=1))
 
 
 def _zone_index(zones: gpd.GeoDataFrame) -> pd.Index:

@@ -6,6 +6,12 @@ header (``Ref``, ``Kind``, ``Type``, ``ReceivedDate``...) and, where no header s
 content (dates that read, categories the taxonomy knows, statuses, a FixMyStreet report
 link that holds the report's id); every guess is said in the import's notes.
 
+Times with an offset (``+01:00``, ``Z``, or ``UTC``, ``GMT`` or ``BST`` after them) are
+exact; times without one are UK time. Where the clocks change, such a time is read as the
+clocks moved: in the hour that comes twice when they go back, as the first time round (BST);
+in the hour skipped when they go forward, an hour later. The notes say how many reports'
+times were read so, and which (:func:`parse_report_dates`).
+
 Names, emails, phone numbers and staff names never leave this module: only the columns of
 the ``reports`` layer are kept, and emails, phone numbers, home addresses and people's names
 written inside titles and descriptions are removed (:mod:`healthy_streets.model.privacy`).
@@ -22,7 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 from xml.etree import ElementTree
 
 import geopandas as gpd
@@ -258,7 +264,16 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 
 _ISO_LIKE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
 _OFFSET = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})\s*$")
-_UTC_WORD = re.compile(r"\s*\b(?:UTC|GMT)\s*$", re.IGNORECASE)
+#: A zone written after a time: UTC and GMT (+00:00), BST (British Summer Time, +01:00).
+_ZONE_WORD = re.compile(r"\s*\b(UTC|GMT|BST)\s*$", re.IGNORECASE)
+_ZONE_OFFSETS = {"UTC": "+00:00", "GMT": "+00:00", "BST": "+01:00"}
+#: A time in another format than ISO 8601 with an offset after it ("26/10/2025 01:30 GMT",
+#: its word made an offset first): the text before the offset, and the offset.
+_TIME_THEN_OFFSET = re.compile(
+    r"^(?P<text>.*\d:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AP]M)?)\s*"
+    r"(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})$",
+    re.IGNORECASE,
+)
 #: ISO 8601 local times as exports write them ("2019-11-01T00:01:00"): no spaces around,
 #: no offset; a column of only these is read in one call.
 _PLAIN_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?+)?+)?+")
@@ -352,49 +367,125 @@ def parse_report_dates(values: pd.Series, *, date_order: str = "dmy") -> pd.Seri
     with or without a time, in Europe/London; numeric dates month first with
     ``date_order="mdy"`` ("03/19/2018", US order).
 
-    Text without an offset is London local time (at the autumn change, the repeated hour
-    is read as GMT); text with an offset (``+01:00``, ``Z``, or ``UTC`` written after it:
-    "2010-07-04 19:00:35 UTC") is converted. Fractions of a second finer than a
+    Text with an offset (``+01:00``, ``Z``, or ``UTC``, ``GMT`` or ``BST`` written after
+    it: "2010-07-04 19:00:35 UTC", "26/10/2025 01:30 GMT") is that moment exactly. Text
+    without one is UK time, and where the clocks change it is read as they moved: a time in
+    the hour that comes twice when they go back (01:00 to 02:00 on the last Sunday of
+    October) is the first time round, in British Summer Time ("2025-10-26 01:30" is 00:30
+    UTC; write "+00:00" or "GMT" after the second); a time in the hour skipped when they go
+    forward (01:00 to 02:00 on the last Sunday of March), which no clock showed, is read an
+    hour later ("2025-03-30 01:30" is 02:30 BST, 01:30 UTC). The readers of reports say in
+    their notes which reports' times were read so. Fractions of a second finer than a
     millisecond are cut to the millisecond. UK times may be written with AM/PM
     ("19/03/2018 11:56:00 AM"). Unreadable text gives NaT.
+
+    >>> dates = parse_report_dates(pd.Series(["2025-10-26 01:30", "2025-10-26 01:30 GMT"]))
+    >>> dates.dt.tz_convert("UTC").dt.strftime("%H:%M UTC").tolist()
+    ['00:30 UTC', '01:30 UTC']
     """
+    return _read_dates(values, date_order=date_order).dates
+
+
+class _LocalTimes(NamedTuple):
+    """Dates read (:func:`parse_report_dates`), with the rows whose time, written with no
+    offset, fell where the clocks changed."""
+
+    #: The dates, in Europe/London, to the millisecond (NaT where unreadable).
+    dates: pd.Series
+    #: Rows whose time fell in the hour that came twice (read as the first, BST).
+    repeated: pd.Index
+    #: Rows whose time fell in the hour skipped in spring (read an hour later).
+    skipped: pd.Index
+
+
+#: How far the clocks move: a time in the hour skipped in spring is read this much later.
+_CLOCK_CHANGE = pd.Timedelta(hours=1)
+
+
+def _read_dates(values: pd.Series, *, date_order: str = "dmy") -> _LocalTimes:
     out = pd.Series(pd.NaT, index=values.index, dtype=f"datetime64[ms, {TIMEZONE}]")
     present = values.notna()
     if all_match(values[present], _PLAIN_ISO):  # the common export: read at once
-        out[present] = _localise(pd.to_datetime(values[present], format="ISO8601", errors="coerce"))
-        return out
+        local = _localise(pd.to_datetime(values[present], format="ISO8601", errors="coerce"))
+        out[present] = local.dates
+        return local._replace(dates=out)
+    repeated: list[pd.Index] = []
+    skipped: list[pd.Index] = []
+
+    def read_local(parsed: pd.Series) -> None:
+        local = _localise(parsed)
+        out[parsed.index] = local.dates
+        repeated.append(local.repeated)
+        skipped.append(local.skipped)
+
     text = values.astype("str").str.strip()
-    text = text.str.replace(_UTC_WORD, "+00:00", regex=True)
+    worded = text.str[-3:].str.upper().isin(_ZONE_OFFSETS)  # a zone written: a few rows
+    if worded.any():
+        text[worded] = text[worded].str.replace(_ZONE_WORD, _zone_offset, regex=True)
     present = values.notna() & (text != "")
     iso = present & text.str.match(_ISO_LIKE)
     aware = iso & text.str.contains(_OFFSET)
     if aware.any():
         parsed = pd.to_datetime(text[aware], format="ISO8601", errors="coerce", utc=True)
-        out[aware] = _to_ms(parsed.dt.tz_convert(TIMEZONE))
+        out[aware] = _to_ms(parsed)
     naive = iso & ~aware
     if naive.any():
-        out[naive] = _localise(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
+        read_local(pd.to_datetime(text[naive], format="ISO8601", errors="coerce"))
     rest = present & ~iso
+    ahead = _offsets_after_times(text, rest)  # "26/10/2025 01:30+00:00": read without it
+    text[ahead.index] = text[ahead.index].str.replace(_TIME_THEN_OFFSET, r"\g<text>", regex=True)
     for fmt in _FORMATS[date_order]:
         if not rest.any():
             break
         parsed = pd.to_datetime(text[rest], format=fmt, errors="coerce")
-        ok = parsed.notna()
-        if ok.any():
-            out[parsed.index[ok]] = _localise(parsed[ok])
-            rest = rest & ~rest.index.isin(parsed.index[ok])
-    return out
+        parsed = parsed[parsed.notna()]
+        if len(parsed):
+            exact = parsed.index.isin(ahead.index)
+            if exact.any():  # the time and its offset: the moment
+                at = parsed[exact]
+                out[at.index] = _to_ms((at - ahead[at.index]).dt.tz_localize("UTC"))
+            if not exact.all():
+                read_local(parsed[~exact])
+            rest = rest & ~rest.index.isin(parsed.index)
+    return _LocalTimes(out, _joined(repeated), _joined(skipped))
 
 
-def _localise(parsed: pd.Series) -> pd.Series:
-    """Naive London times to aware ones (the repeated autumn hour read as GMT), to the
-    millisecond."""
-    return _to_ms(parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="shift_forward"))
+def _zone_offset(match: re.Match[str]) -> str:
+    return _ZONE_OFFSETS[match[1].upper()]
 
 
-def _to_ms(parsed: pd.Series) -> pd.Series:
-    """Times cut to the millisecond, the layer's unit ("11:56:00.123456" -> "11:56:00.123")."""
-    return parsed.dt.floor("ms").dt.as_unit("ms")
+def _offsets_after_times(text: pd.Series, rows: pd.Series) -> pd.Series:
+    """How far ahead of UTC the offsets written after the times of ``rows`` of ``text``
+    are, for the rows that give one."""
+    tail = text[rows].str[-6:]  # an offset's sign is in the last six characters
+    signed = tail.str.contains("+", regex=False) | tail.str.contains("-", regex=False)
+    parts = text[rows][signed].str.extract(_TIME_THEN_OFFSET).dropna()
+    sign = parts["sign"].map({"+": 1, "-": -1})
+    minutes = (parts["hours"].astype("int64") * 60 + parts["minutes"].astype("int64")) * sign
+    return pd.to_timedelta(minutes, unit="min")
+
+
+def _joined(indexes: list[pd.Index]) -> pd.Index:
+    return indexes[0].append(indexes[1:]) if indexes else pd.Index([])
+
+
+def _localise(parsed: pd.Series) -> _LocalTimes:
+    """Naive UK times made aware, to the millisecond: a time in the hour that came twice
+    when the clocks went back read as the first (BST), one in the hour skipped when they
+    went forward an hour later (as the clocks moved); the rows of each said."""
+    read = parsed.dt.tz_localize(TIMEZONE, ambiguous=True, nonexistent=_CLOCK_CHANGE)
+    later = parsed.dt.tz_localize(TIMEZONE, ambiguous=False, nonexistent="NaT")
+    skipped = parsed.notna() & later.isna()
+    repeated = later.notna() & (read != later)
+    return _LocalTimes(_to_ms(read), parsed.index[repeated], parsed.index[skipped])
+
+
+def _to_ms(times: pd.Series) -> pd.Series:
+    """Aware times cut to the millisecond, the layer's unit, in Europe/London
+    ("11:56:00.123456" -> "11:56:00.123"). Cut in UTC, where every moment is one time:
+    cut as local times, those of the hour that comes twice could not be placed again."""
+    utc = times.dt.tz_convert("UTC").dt.floor("ms").dt.as_unit("ms")
+    return utc.dt.tz_convert(TIMEZONE)
 
 
 def looks_like_report_date(value: str) -> bool:
@@ -410,6 +501,9 @@ def looks_like_report_date(value: str) -> bool:
         return False
     if _ISO_LIKE.match(text):
         return bool(parse_report_dates(pd.Series([text])).notna().iloc[0])
+    text = _ZONE_WORD.sub("", text)  # "26/10/2025 01:30 GMT": the time before the zone read
+    zoned = _TIME_THEN_OFFSET.match(text)
+    text = zoned["text"] if zoned else text
     for fmt in (*_UK_FORMATS, *_US_FORMATS):
         try:
             dt.datetime.strptime(text, fmt)
@@ -1082,11 +1176,13 @@ def _reports_from_table(
         role: _date_order(column(role), roles[role], date_order, book)
         for role in ("confirmed", "created", "fixed")
     }
-    reported_at = parse_report_dates(column("confirmed"), date_order=orders["confirmed"])
+    read_as = {"confirmed": _read_dates(column("confirmed"), date_order=orders["confirmed"])}
+    reported_at = read_as["confirmed"].dates
     unconfirmed = reported_at.isna()
     if unconfirmed.any():  # the date created where no date confirmed reads
         created = column("created")[unconfirmed]
-        reported_at = reported_at.fillna(parse_report_dates(created, date_order=orders["created"]))
+        read_as["created"] = _read_dates(created, date_order=orders["created"])
+        reported_at = reported_at.fillna(read_as["created"].dates)
     undated = reported_at.isna() & ~duplicate
     raw_confirmed = column("confirmed")
     for row in table.index[undated]:
@@ -1130,6 +1226,10 @@ def _reports_from_table(
     people = person_columns(table)
     book.hide_names(people)
     at = table.index.get_indexer(keep)  # the kept rows' positions, looked up once
+    read_as["fixed"] = _read_dates(column("fixed").take(at), date_order=orders["fixed"])
+    for role, times in read_as.items():
+        for note in _clock_notes(roles[role], times, column(role), ids=ids, kept=keep):
+            book.note(note)
     cut_names = names_remover(people.take(at))  # the names in the text of each row kept
     kept_category = category.take(at)
     reports = gpd.GeoDataFrame(
@@ -1140,7 +1240,7 @@ def _reports_from_table(
             "status": status.take(at),
             "status_text": redact_series(status_text.take(at)),
             "reported_at": reported_at.take(at),
-            "fixed_at": parse_report_dates(column("fixed").take(at), date_order=orders["fixed"]),
+            "fixed_at": read_as["fixed"].dates,
             "title": cut_names(redact_series(column("title").take(at))),  # emails first
             "detail": cut_names(redact_series(column("detail").take(at))),
             "source": path.name,
@@ -1153,6 +1253,52 @@ def _reports_from_table(
     )
     note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in)
+
+
+def _clock_notes(
+    column: str | None, times: _LocalTimes, written: pd.Series, *, ids: pd.Series, kept: pd.Index
+) -> list[str]:
+    """What the notes say of the reports kept whose time in ``column``, written with no
+    offset, fell where the clocks changed: how many, which (up to five), and how each was
+    read.
+    """
+    if column is None:
+        return []
+    notes = []
+    for rows, where, how in (
+        (
+            times.repeated,
+            "the hour that came twice when the clocks went back",
+            "read as the first time round, in British Summer Time ({local} BST is {utc} UTC). "
+            "Where a time is the second, in GMT, write +00:00 or GMT after it.",
+        ),
+        (
+            times.skipped,
+            "the hour skipped when the clocks went forward",
+            "read an hour later, as the clocks moved, since no clock showed it "
+            "({written} as {local} BST, {utc} UTC).",
+        ),
+    ):
+        these = kept[kept.isin(rows)]
+        if not len(these):
+            continue
+        first = times.dates[these[0]]
+        shown = "; ".join(f"{ids[row]}: {str(written[row]).strip()!r}" for row in these[:5])
+        more = f" and {len(these) - 5} more" if len(these) > 5 else ""
+        if len(these) == 1:
+            said = f"1 report's {column!r} time falls in {where} (report {shown}) and gives"
+        else:
+            said = (
+                f"{len(these)} reports' {column!r} times fall in {where} (reports {shown}{more}) "
+                "and give"
+            )
+        read = how.format(
+            written=f"{first.tz_localize(None) - _CLOCK_CHANGE:%H:%M}",  # as written
+            local=f"{first:%H:%M}",
+            utc=f"{first.tz_convert('UTC'):%H:%M}",
+        )
+        notes.append(f"{said} no offset: {read}")
+    return notes
 
 
 def _date_order(values: pd.Series, column: str | None, given: str | None, book: AccountBook) -> str:
