@@ -194,6 +194,7 @@ def test_older_and_dateless_registrations_are_removed(text, expected):
         "Grid ref SD 1234 5678",
         "Open 9 AM to 5 PM",
         "F1 CAR show",
+        "Print each map to an A4 PDF",
         "PR7 1AA",
     ],
 )
@@ -877,6 +878,8 @@ SIGNED_AND_JOINED = [
     ("Bins full - J.H.", "Bins full - [name removed]"),
     ("Bins full\n- JH", "Bins full\n- [name removed]"),
     ("Lamp out -- J. H.\nSent Monday", "Lamp out -- [name removed]\nSent Monday"),
+    ("Bins full\n  -- JH.", "Bins full\n  -- [name removed]."),
+    ("- JH", "- [name removed]"),
     # names joined by "and" or "&" after a relation, "by" or "on behalf of"
     ("my neighbours Jane and Tom Doe", "my neighbours [name removed] and [name removed]"),
     ("my neighbours Jane & Tom Doe moved", "my neighbours [name removed] & [name removed] moved"),
@@ -922,6 +925,9 @@ SIGNED_AND_JOINED_PUBLIC = [
     "WAS IT FIXED - NO",
     "Zone 3 - NW",
     "Footpath - FP",
+    "Café – CP",
+    "Toilets - WC",
+    "Clarendon Laboratory - Simon",
     "Speeding - HGV",
     "Zone 4 - A6 Preston Road",
     "Fly-tipping - Jane Doe says it is back",
@@ -948,8 +954,10 @@ def test_places_after_a_dash_services_and_organisations_stay(text):
     """A dash before a place is a heading ("Bins - Chorley Road"): only two capitalised
     words that name no place, ending the line, are a name, or one that is a given name
     ("Bins - Jane"); a word that is a given name and a place's, a colour or a plant
-    ("Victoria", "Amber", "Holly") stays, and so do a road, a town, a street named after
-    someone, abbreviations and answers ("OK", "NO")."""
+    ("Victoria", "Amber", "Holly") stays, and so do a given name after a name in Title Case
+    (a building's part: "Clarendon Laboratory - Simon"), a road, a town, a street named
+    after someone, abbreviations and answers ("OK", "NO"), and two capitals inside a line
+    ("Café – CP")."""
     assert redact(text) == text
 
 

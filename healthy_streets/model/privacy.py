@@ -531,9 +531,9 @@ _REGISTRATION_CUE = re.compile(
     r"|(?i:[a-z][ \t]?+\d{1,3}[ \t]?+[a-z]{3}|[a-z]{3}[ \t]?+\d{1,3}[ \t]?+[a-z]"
     r"|[a-z]{2,3}+[ \t]?+\d{1,4}+(?![ \t]*+\d)|\d{1,4}+[ \t]?+[a-z]{2,3}+))(?![A-Za-z0-9])"
 )
-# Words and abbreviations whose letters a registration's may be: after a road number ("A6
-# AND", "M6 JCT", "A59 RBT"), before a number ("TRO 123A", "BAY 12A", "HGV 18T"), or its
-# unit ("20 mph", "2 of 3", "12 pm").
+# Words and abbreviations whose letters a registration's may be: after a road number or a
+# paper size ("A6 AND", "M6 JCT", "A59 RBT", "A4 PDF"), before a number ("TRO 123A", "BAY
+# 12A", "HGV 18T"), or its unit ("20 mph", "2 of 3", "12 pm").
 _NOT_REGISTRATION_LETTERS = frozenset(
     word.casefold()
     for word in _word_set(
@@ -545,7 +545,7 @@ _NOT_REGISTRATION_LETTERS = frozenset(
         RAB NSL HGV LGV PSV TRO TPO PCN FPN REF NOS APT BAY CAM RDS AVE LNE STR GRN MOT NAV
         ATM LCC CBC BBC NHS OPP RTE STN SCH PKG LHS RHS FLT GRP CAT MPH KPH YDS MIN SEC HRS
         AM PM OF IN ON AT TO BY IS IT AN AS BE DO GO HE ME MY NO OR SO UP US WE OK MM CM KM
-        KG MI FT"""
+        KG MI FT PDF PNG JPG GIF SVG CSV DOC XLS TXT KML KMZ GPX RTF MAP"""
     )
 )
 
@@ -789,19 +789,22 @@ _INITIALS = re.compile(
     r"[A-Z](?<![\w.].)(?:(?:\.[ \t]?+[A-Z]){1,2}+\.?+|[ \t]?+[A-Z](?!\w|\.\w))"
     r"(?=[ \t]*+(?:$|[\r\n.,!?;\x00]))"
 )
-# Initials signing a line after a dash: "Bins full - J.H.", "- J. H.", "-- JH" (two capitals
-# without dots, never three: "Fixed - LCC").
+# Initials signing a line after a dash: "Bins full - J.H.", "- J. H."; two capitals without
+# dots only after a dash starting its line ("\n- JH": "Café – CP" and "Toilets - WC" name
+# places), never three ("Fixed - LCC").
 _DASH_INITIALS = re.compile(
     _DASH + r"(?P<value>[A-Z](?:\.[ \t]?+[A-Z](?:\.[ \t]?+[A-Z])?+\.?+|[A-Z](?!\w)))"
     r"(?=[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$))"
 )
 # Letters that are no one's initials: organisations, answers and words ("Checked - OK",
-# "Was it fixed - NO"), directions ("Zone 3 - NW", "A6 NB") and the council's abbreviations
-# ("Footpath - FP").
+# "Was it fixed - NO"), directions ("Zone 3 - NW", "A6 NB") and abbreviations of places and
+# of the council's ("Footpath - FP", "Toilets - WC", "St Mary's - RC").
 _NOT_INITIALS = _word_set(
     """OK BT UU EA UK GB PC TV HQ IT AM PM NW NE SE SW NB SB EB WB NO ME MY GO SO UP ON IN AT
-    BY TO OF OR IF IS AS AN BE DO HE WE US OH HI FP SL LC TM CC DC BC HW RD ST GP ID EU"""
+    BY TO OF OR IF IS AS AN BE DO HE WE US OH HI FP SL LC TM CC DC BC HW RD ST GP ID EU CP PH
+    PO TH RC CE WC GF FF LH RH NS OS HA EV NR MP PR HR FC BR LB"""
 )
+_LINE_START = re.compile(r"(?:^|[\r\n\x00])[ \t]*+$")
 
 _NEXT_WORD = re.compile(rf"[ \t]*+({_ANY_WORD})")
 _CAPITALISED = re.compile(_NAME_WORD)
@@ -871,8 +874,9 @@ def _after_comma_or_line(cue: re.Match[str]) -> bool:
 
 
 def _in_running_text(cue: re.Match[str]) -> bool:
-    """False when the two words before a "from" are capitalised, in one sentence: a title
-    written in Title Case ("Water Leaking from Drain Cover"), where capitals name no one."""
+    """False when the two words before a "from" (or a dash) are capitalised, in one
+    sentence: a title written in Title Case ("Water Leaking from Drain Cover", "Clarendon
+    Laboratory - Simon"), where capitals name no one."""
     tokens = _HEAD_TOKEN.findall(cue.string, max(0, cue.start() - 60), cue.start())
     return len(tokens) < 2 or not all(token[0].isupper() for token in tokens[-2:])
 
@@ -979,10 +983,15 @@ class _Cue:
             after_title=after_title,
             after_initial=after_initial,
         )
+        # "- J. Smith", and a given name after a dash in running text ("Bins not emptied
+        # again - Jane"), not after a name in Title Case ("Clarendon Laboratory - Simon")
         alone = (
             cases == ["title"]
             and bool(self.given_names)
-            and (initial is not None or text[start:end].strip() in self.given_names)
+            and (
+                initial is not None
+                or (text[start:end].strip() in self.given_names and _in_running_text(cue))
+            )
         )
         if (len(cases) < self.fewest and not alone) or not self.fits(cue):
             return None
@@ -1332,9 +1341,15 @@ _initials_after_cue = _cued(_SIGN_OFF_BEFORE, NAME_MARK)
 
 def _dash_initials_replacer(match: re.Match[str]) -> str:
     """The dash and ``[name removed]`` for initials signing a line after a dash ("Bins full
-    - J.H."), unless they are an organisation's or a word ("Checked - OK")."""
-    if re.sub(r"[. \t]", "", match.group("value")) in _NOT_INITIALS:
+    - J.H.", "\n- JH"), unless they are an organisation's or a word ("Checked - OK"), or
+    two capitals after a dash inside a line ("Café – CP")."""
+    value = match.group("value")
+    if re.sub(r"[. \t]", "", value) in _NOT_INITIALS:
         return match.group(0)
+    if "." not in value and not _LINE_START.search(
+        match.string, max(0, match.start() - 20), match.start()
+    ):
+        return match.group(0)  # "Café – CP"
     return match.string[match.start() : match.start("value")] + NAME_MARK
 
 
