@@ -195,6 +195,7 @@ def test_older_and_dateless_registrations_are_removed(text, expected):
         "Open 9 AM to 5 PM",
         "F1 CAR show",
         "Print each map to an A4 PDF",
+        "Abandoned BMW 320D, black X5 SUV",
         "PR7 1AA",
     ],
 )

@@ -531,9 +531,10 @@ _REGISTRATION_CUE = re.compile(
     r"|(?i:[a-z][ \t]?+\d{1,3}[ \t]?+[a-z]{3}|[a-z]{3}[ \t]?+\d{1,3}[ \t]?+[a-z]"
     r"|[a-z]{2,3}+[ \t]?+\d{1,4}+(?![ \t]*+\d)|\d{1,4}+[ \t]?+[a-z]{2,3}+))(?![A-Za-z0-9])"
 )
-# Words and abbreviations whose letters a registration's may be: after a road number or a
-# paper size ("A6 AND", "M6 JCT", "A59 RBT", "A4 PDF"), before a number ("TRO 123A", "BAY
-# 12A", "HGV 18T"), or its unit ("20 mph", "2 of 3", "12 pm").
+# Words and abbreviations whose letters a registration's may be: after a road number, a
+# paper size or a car's model ("A6 AND", "M6 JCT", "A59 RBT", "A4 PDF", "X5 SUV"), before a
+# number ("TRO 123A", "BAY 12A", "HGV 18T", "BMW 320D", "GBP 100K"), or its unit ("20 mph",
+# "2 of 3", "12 pm").
 _NOT_REGISTRATION_LETTERS = frozenset(
     word.casefold()
     for word in _word_set(
@@ -545,7 +546,8 @@ _NOT_REGISTRATION_LETTERS = frozenset(
         RAB NSL HGV LGV PSV TRO TPO PCN FPN REF NOS APT BAY CAM RDS AVE LNE STR GRN MOT NAV
         ATM LCC CBC BBC NHS OPP RTE STN SCH PKG LHS RHS FLT GRP CAT MPH KPH YDS MIN SEC HRS
         AM PM OF IN ON AT TO BY IS IT AN AS BE DO GO HE ME MY NO OR SO UP US WE OK MM CM KM
-        KG MI FT PDF PNG JPG GIF SVG CSV DOC XLS TXT KML KMZ GPX RTF MAP"""
+        KG MI FT PDF PNG JPG GIF SVG CSV DOC XLS TXT KML KMZ GPX RTF MAP BLK FLR GBP EUR USD
+        FUN BMW DAF SUV MPV"""
     )
 )
 
