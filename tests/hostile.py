@@ -141,6 +141,11 @@ CUED = {
     "contact {} on Monday": "tobiasz",
     "my neighbours Jane and {}": "Ulric Vavasour",
     "Bins again, regards {}": "Q.X.Z.",
+    "Bins not emptied again - {}": "Winifred",
+    "Dog mess on path \u2013 {}": "Imogen Hill",
+    "Lamp out -- {}": "Rosalind",
+    "Bins full\n- {}": "K. Wimbourne",
+    "Grit bin empty - {}": "X. Q.",
 }
 PERSONAL = [
     *PEOPLE,
@@ -166,6 +171,15 @@ PERSONAL = [
     "7700 900471",
     "QQ 61 48 27 B",
     "14/09/1961",
+    # older registrations in capitals without a cue, a dateless one after a cue, and NI
+    # numbers in small letters (after a cue, and a prefix HMRC gives without one)
+    "M529 XWT",
+    "GHF 384M",
+    "7142 RN",
+    "yp 61 48 27 c",
+    "jt614827a",
+    # initials in capitals before a full stop ("QW" alone is found in the maps' scripts)
+    "Cheers QW",
 ]
 _PERSONAL_TEXTS = [
     f"Regards, {PEOPLE[0]}",
@@ -182,6 +196,9 @@ _PERSONAL_TEXTS = [
     "Abandoned car reg KX63 WVB, VRM: KX63WVB, registration R417 HTM",
     "call 7700 900471",
     "NI QQ 61 48 27 B, DOB 14/09/1961",
+    "Abandoned van M529 XWT on the verge, old Rover GHF 384M, plate 7142 RN",
+    "NI yp 61 48 27 c, ref jt614827a",
+    "Sofa dumped again. Cheers QW.",
     *(cue.format(name) for cue, name in CUED.items()),
 ]
 

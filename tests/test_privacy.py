@@ -130,15 +130,79 @@ def test_vehicle_registrations_are_removed(text, expected):
         ("Grid ref SD 01234 56789", "Grid ref SD 01234 56789"),
         ("Report CRM-0123456789", "Report CRM-0123456789"),
         ("registration A6 and M6 signs", "registration A6 and M6 signs"),
-        ("A123 BCD", "A123 BCD"),
-        ("ABC 123D", "ABC 123D"),
         ("REPORTED ON 12 MAR", "REPORTED ON 12 MAR"),
         ("Regarding AB12", "Regarding AB12"),
     ],
 )
 def test_roads_postcodes_grid_references_and_refs_are_no_registrations(text, expected):
     """Road numbers, junctions, grid references and references stay; a postcode after a
-    cue is still a postcode; an older format without a cue stays."""
+    cue is still a postcode."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an older registration written in capitals, anywhere
+        ("Car A123 BCD parked here", "Car [registration removed] parked here"),
+        ("Blue van ABC 123D blocking it", "Blue van [registration removed] blocking it"),
+        ("A123 BCD", "[registration removed]"),
+        ("ABC 123D", "[registration removed]"),
+        ("Abandoned Vauxhall M456FTR, no tax", "Abandoned Vauxhall [registration removed], no tax"),
+        ("ABANDONED CAR K123 ABC OUTSIDE", "ABANDONED CAR [registration removed] OUTSIDE"),
+        ("Old Rover GHF 384M on the verge", "Old Rover [registration removed] on the verge"),
+        # after a cue, in any case, and a dateless one
+        ("car reg a123 bcd", "car reg [registration removed]"),
+        ("plate abc 123d, blue Mini", "plate [registration removed], blue Mini"),
+        ("Reg no: k12 abc", "Reg no: [registration removed]"),
+        ("registration 1234 AB", "registration [registration removed]"),
+        ("VRM: AB 1234 again", "VRM: [registration removed] again"),
+        ("number plate 123 abc", "number plate [registration removed]"),
+        ("the reg is ABC 1, a classic", "the reg is [registration removed], a classic"),
+    ],
+)
+def test_older_and_dateless_registrations_are_removed(text, expected):
+    """A registration of the years before 2001 ("A123 BCD", "ABC 123D") names the keeper as
+    a current one does: in capitals anywhere, in any case after a cue. A dateless one
+    ("1234 AB", "AB 1234") only after a cue."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A6 Preston Road",
+        "B5256 Leyland Road",
+        "M6 J28",
+        "M6 JCT 28 northbound",
+        "X2 bus late again",
+        "Zone 4",
+        "B&Q car park",
+        "POTHOLES ON THE A6 AND B5248",
+        "SPEEDING ON M61 NOT SAFE",
+        "TAKE THE 12A BUS",
+        "BAY 12A only",
+        "HGV 18T WEIGHT LIMIT",
+        "TRO 123A",
+        "20 MPH ZONE",
+        "1234 AB",
+        "AB 1234",
+        "Bus 125 to Preston",
+        "plate 1 of 3 missing",
+        "reg 2 of the signs",
+        "Flat 12A",
+        "Grid ref SD 1234 5678",
+        "Open 9 AM to 5 PM",
+        "F1 CAR show",
+        "Print each map to an A4 PDF",
+        "Abandoned BMW 320D, black X5 SUV",
+        "PR7 1AA",
+    ],
+)
+def test_road_numbers_routes_zones_and_capitals_are_no_older_registrations(text):
+    """Road numbers before a word in capitals ("A6 AND"), junctions, bus routes, zones,
+    references and speeds stay; a dateless form stays without a cue."""
+    expected = "[postcode removed]" if text == "PR7 1AA" else text
     assert redact(text) == expected
 
 
@@ -209,6 +273,42 @@ def test_ni_numbers_and_dates_of_birth_are_removed(text, expected):
     ],
 )
 def test_grid_references_years_and_other_dates_stay(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NI ab123456c", "NI [NI number removed]"),
+        ("NI: ab 12 34 56 c", "NI: [NI number removed]"),
+        ("national insurance ab123456c", "national insurance [NI number removed]"),
+        ("nino Ab123456C", "nino [NI number removed]"),
+        ("my NI number is qq 12 34 56 a", "my NI number is [NI number removed]"),
+        ("ab123456c", "[NI number removed]"),
+        ("Please note jt 61 48 27 a.", "Please note [NI number removed]."),
+    ],
+)
+def test_ni_numbers_in_small_letters_are_removed(text, expected):
+    """An NI number in small letters: after a cue ("NI", "national insurance", "NINO"), or
+    anywhere when its letters are a prefix HMRC gives and its last letter A to D."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qq123456c",
+        "ab123456e",
+        "db123456a",
+        "ref ab123456",
+        "sd 123456 c",
+        "at 12 34 56 a",
+        "gb123456a",
+    ],
+)
+def test_small_letters_and_figures_that_are_no_ni_number_stay(text):
+    """Without a cue, a prefix HMRC never gives ("QQ", "DB", "GB"), a last letter after D,
+    six figures without a letter, or a word before pairs of figures is no NI number."""
     assert redact(text) == text
 
 
@@ -742,6 +842,17 @@ SIGNED_AND_JOINED = [
     ("Dog mess by the gate – Jane Doe.", "Dog mess by the gate – [name removed]."),
     ("Still broken ~ Jane", "Still broken ~ [name removed]"),
     ("Lamp out\n~Jane Doe", "Lamp out\n~[name removed]"),
+    # one given name, a given name and a surname that is a place word, an initial and a
+    # surname, after one dash or two
+    ("Bins not emptied again - Jane", "Bins not emptied again - [name removed]"),
+    ("Bins - Jane", "Bins - [name removed]"),
+    ("Dog mess on path – Jane Hill", "Dog mess on path – [name removed]"),
+    ("Litter again -- Jane", "Litter again -- [name removed]"),
+    ("Bins full\n- J. Hill", "Bins full\n- [name removed]"),
+    ("Bins full - J. Smith", "Bins full - [name removed]"),
+    ("Bins full - J Smith\nSent Monday", "Bins full - [name removed]\nSent Monday"),
+    ("Still broken — Mohammed.", "Still broken — [name removed]."),
+    ("Lamp out - Priya Green", "Lamp out - [name removed]"),
     # a name before a role in brackets
     (
         "Jane Doe (resident) says the bins are full",
@@ -759,6 +870,17 @@ SIGNED_AND_JOINED = [
     ("Kind regards\nJ.D.", "Kind regards\n[name removed]"),
     ("KR J D", "KR [name removed]"),
     ("Cheers, J.A.D.", "Cheers, [name removed]"),
+    ("Thanks, J.H.", "Thanks, [name removed]"),
+    ("regards JH", "regards [name removed]"),
+    ("Cheers JH.", "Cheers [name removed]."),
+    ("Many thanks, JH.", "Many thanks, [name removed]."),
+    ("Regards, J. Hill", "Regards, [name removed]"),
+    # initials after a dash, ending a line
+    ("Bins full - J.H.", "Bins full - [name removed]"),
+    ("Bins full\n- JH", "Bins full\n- [name removed]"),
+    ("Lamp out -- J. H.\nSent Monday", "Lamp out -- [name removed]\nSent Monday"),
+    ("Bins full\n  -- JH.", "Bins full\n  -- [name removed]."),
+    ("- JH", "- [name removed]"),
     # names joined by "and" or "&" after a relation, "by" or "on behalf of"
     ("my neighbours Jane and Tom Doe", "my neighbours [name removed] and [name removed]"),
     ("my neighbours Jane & Tom Doe moved", "my neighbours [name removed] & [name removed] moved"),
@@ -786,8 +908,29 @@ SIGNED_AND_JOINED_PUBLIC = [
     "Update - Work Completed",
     "Grit Bin - Needs Refilling",
     "Street light - Still Broken",
-    "Bins - Jane",
     "A6 - M61 link",
+    "Fly-tipping - Astley Park",
+    "Speeding - A6",
+    "Litter - George Street",
+    "Bins - Albert Road",
+    "Potholes - Victoria",
+    "Bins - Leyland",
+    "Lights stuck - Amber",
+    "Tree species - Holly",
+    "Car park - C Block",
+    "Dog mess - Grace Lane",
+    "Lamp out - Jane Hill Road",
+    "Gritting -- Chorley Road",
+    "Bins - Jane says",
+    "Checked - OK",
+    "WAS IT FIXED - NO",
+    "Zone 3 - NW",
+    "Footpath - FP",
+    "Café – CP",
+    "Toilets - WC",
+    "Clarendon Laboratory - Simon",
+    "Speeding - HGV",
+    "Zone 4 - A6 Preston Road",
     "Fly-tipping - Jane Doe says it is back",
     "Leyland Town Hall (residents)",
     "Parking (residents only)",
@@ -810,7 +953,12 @@ def test_signatures_roles_initials_and_joined_names_are_removed(text, expected):
 @pytest.mark.parametrize("text", SIGNED_AND_JOINED_PUBLIC)
 def test_places_after_a_dash_services_and_organisations_stay(text):
     """A dash before a place is a heading ("Bins - Chorley Road"): only two capitalised
-    words that name no place, ending the line, are a name; one word after a dash stays."""
+    words that name no place, ending the line, are a name, or one that is a given name
+    ("Bins - Jane"); a word that is a given name and a place's, a colour or a plant
+    ("Victoria", "Amber", "Holly") stays, and so do a given name after a name in Title Case
+    (a building's part: "Clarendon Laboratory - Simon"), a road, a town, a street named
+    after someone, abbreviations and answers ("OK", "NO"), and two capitals inside a line
+    ("Café – CP")."""
     assert redact(text) == text
 
 
@@ -1132,6 +1280,17 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "call 1234567890 ",
         "A.B ",
         "Thanks AB\n",
+        "-- Aa\n",
+        "- J. ",
+        "- J.H",
+        "- Jane Hill ",
+        "A123 ",
+        "ABC 1",
+        "reg a1 ",
+        "plate 12 ",
+        "ab123456c ",
+        "ab 12 34 ",
+        "NI ab12 ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):

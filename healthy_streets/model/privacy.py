@@ -12,10 +12,12 @@ Three rules keep it in:
   Doe", "Email from Jane Doe", "Dear Mr Jones", "Regards, Jo") become ``[email removed]``,
   ``[phone removed]``,
   ``[postcode removed]``, ``[address removed]`` and ``[name removed]``; vehicle
-  registrations ("AB12 CDE"; older ones after "reg", "VRM", "plate"), phone numbers without
-  their 0 after "call", "ring", "tel"..., National Insurance numbers and dates after "DOB",
-  "date of birth" or "born" become ``[registration removed]``, ``[phone removed]``, ``[NI
-  number removed]`` and ``[date of birth removed]``;
+  registrations ("AB12 CDE", "A123 BCD", "ABC 123D" in capitals; in small letters, and
+  dateless ones such as "1234 AB", after "reg", "VRM", "plate"), phone numbers without
+  their 0 after "call", "ring", "tel"..., National Insurance numbers (in small letters after
+  "NI" or with a prefix HMRC gives) and dates after "DOB", "date of birth" or "born" become
+  ``[registration removed]``, ``[phone removed]``, ``[NI number removed]`` and ``[date of
+  birth removed]``;
 - the names a row's person columns hold (:func:`is_person_column`: "User Name",
   "requestor_name", "Staff User"...) are removed from that row's text (:func:`remove_names`).
 
@@ -39,9 +41,12 @@ Broken Hydrant"), nor does the first end like a place's ("from Sutton Wick"). So
 name after "from" ("from Jane"), a name in small letters or capitals after "from" or "I
 am", and a first name with a place's ending ("from Clayton Smith") are kept, and a place
 named like a person after "from" ("from Charnock Richard") is removed. A name signing a line after a
-dash or a tilde ("Bins full - Jane Doe", "~ Jane"; "Bins - Chorley Road" stays), before a
-role in brackets ("Jane Doe (resident)"), in small letters between "contact" and "on"
-("contact jane on ..."), initials after a sign-off ("regards JD"), and every name joined by
+dash or a tilde ("Bins full - Jane Doe", "~ Jane"; "Bins - Chorley Road" stays), and after a
+dash a given name alone, with a surname, or a surname after an initial, and initials
+("Bins - Jane", "- Jane Hill", "- J. Hill", "- J.H."; "Potholes - Victoria" and "Litter -
+George Street" stay), before a role in brackets ("Jane Doe (resident)"), in small letters
+between "contact" and "on" ("contact jane on ..."), initials after a sign-off ("regards
+JD"), and every name joined by
 "and" or "&" after a relation, "by" or "on behalf of" ("my neighbours Jane and Tom Doe") go
 too. With "at" written as a
 word before real dots, an address is an email unless the word before "at" is an ordinary one
@@ -494,12 +499,23 @@ _PHONE_CUE = re.compile(
     + r"\.?+(?:[ \t]++(?i:me|us|him|her|them))?+(?:[ \t]++(?i:on|at))?+[ \t]*+[:.-]?+[ \t]*+$"
 )
 # Vehicle registrations: a current one ("AB12 CDE", "AB12CDE") anywhere, written in capitals
-# (its letters never I, Q or Z in front, nor I or Q behind); after a cue ("reg", "VRM:",
-# "registration", "number plate", "plate"), also in small letters or spaced ("AB 12 CDE"),
-# and an older one in capitals ("A123 BCD", "ABC 123D"; "reg A6 and M6" stays). A
-# registration names the keeper to the DVLA.
+# (its letters never I, Q or Z in front, nor I or Q behind); an older one ("A123 BCD", "ABC
+# 123D": its year's letter never I, O, Q, U or Z, its three letters never I, Q or Z) in
+# capitals anywhere too, unless its three letters are a word or an abbreviation ("A6 AND",
+# "M6 JCT 28", "TRO 123A", "HGV 18T"); after a cue ("reg", "VRM:", "registration", "number
+# plate", "plate"), also in small letters or spaced ("AB 12 CDE", "a123 bcd"), and a
+# dateless one ("1234 AB", "AB 1234", "ABC 1": after a cue only, as speeds, times, grid
+# references and bus routes are written so: "20 MPH", "SD 1234"), unless its letters are a
+# word ("registration A6 and M6 signs", "plate 1 of 3"). A registration names the keeper to
+# the DVLA.
 _REGISTRATION = re.compile(
     r"[A-HJ-PR-Y](?<![A-Za-z0-9].)[A-HJ-PR-Y]\d{2}[ \t]?+[A-HJ-PR-Z]{3}(?![A-Za-z0-9])"
+)
+_OLDER_REGISTRATION = re.compile(
+    r"[A-HJ-PR-Y](?<![A-Za-z0-9].)"
+    r"(?:(?<=[A-HJ-NP-TV-Y])\d{1,3}[ \t]?+[A-HJ-PR-Y]{3}"
+    r"|[A-HJ-PR-Y]{2}[ \t]?+\d{1,3}[A-HJ-NP-TV-Y])"
+    r"(?![A-Za-z0-9])"
 )
 _REGISTRATION_CUE = re.compile(
     _words(
@@ -511,15 +527,94 @@ _REGISTRATION_CUE = re.compile(
         )
     )
     + r"\.?+[ \t]*+(?i:is[ \t]++)?+[:#.-]?+[ \t]*+"
-    r"(?P<value>(?i:[a-z]{2}[ \t]?+\d{2}[ \t]?+[a-z]{3})|[A-Z][ \t]?+\d{1,3}[ \t]?+[A-Z]{3}"
-    r"|[A-Z]{3}[ \t]?+\d{1,3}[ \t]?+[A-Z])(?![A-Za-z0-9])"
+    r"(?P<value>(?P<current>(?i:[a-z]{2}[ \t]?+\d{2}[ \t]?+[a-z]{3}))"
+    r"|(?i:[a-z][ \t]?+\d{1,3}[ \t]?+[a-z]{3}|[a-z]{3}[ \t]?+\d{1,3}[ \t]?+[a-z]"
+    r"|[a-z]{2,3}+[ \t]?+\d{1,4}+(?![ \t]*+\d)|\d{1,4}+[ \t]?+[a-z]{2,3}+))(?![A-Za-z0-9])"
 )
-# National Insurance numbers: "QQ123456C", "QQ 12 34 56 C" (in capitals; a grid reference
-# "SD 123456" has no pairs and no letter after its figures).
+# Words and abbreviations whose letters a registration's may be: after a road number, a
+# paper size or a car's model ("A6 AND", "M6 JCT", "A59 RBT", "A4 PDF", "X5 SUV"), before a
+# number ("TRO 123A", "BAY 12A", "HGV 18T", "BMW 320D", "GBP 100K"), or its unit ("20 mph",
+# "2 of 3", "12 pm").
+_NOT_REGISTRATION_LETTERS = frozenset(
+    word.casefold()
+    for word in _word_set(
+        """THE AND FOR ARE BUT NOT YOU ALL ANY CAN HAD HER WAS ONE OUR OUT DAY GET HAS HIM HOW
+        MAN NEW NOW OLD SEE TWO WAY WHO BOY DID LET PUT SAY SHE TOO USE DAD MUM YES YET AGO
+        OFF OWN FEW LOT BAD BIG END FAR RED LAY LED RAN RUN SAT SET TOP TRY WET DRY HOT CUT
+        VIA PER NOR ETC APP WEB BOX BAG BIN BUS CAR CAB VAN TAX ROW PAY FEE AGE ASK BED SON
+        MAY JAN FEB MAR APR JUN JUL AUG SEP OCT NOV DEC MON TUE WED THU FRI SUN JCT JNC RBT
+        RAB NSL HGV LGV PSV TRO TPO PCN FPN REF NOS APT BAY CAM RDS AVE LNE STR GRN MOT NAV
+        ATM LCC CBC BBC NHS OPP RTE STN SCH PKG LHS RHS FLT GRP CAT MPH KPH YDS MIN SEC HRS
+        AM PM OF IN ON AT TO BY IS IT AN AS BE DO GO HE ME MY NO OR SO UP US WE OK MM CM KM
+        KG MI FT PDF PNG JPG GIF SVG CSV DOC XLS TXT KML KMZ GPX RTF MAP BLK FLR GBP EUR USD
+        FUN BMW DAF SUV MPV"""
+    )
+)
+
+
+def _registration_letters_a_word(value: str) -> bool:
+    """Whether the letters of a registration's form ("A6 AND", "2 of") are a word."""
+    return any(
+        len(letters) > 1 and letters.casefold() in _NOT_REGISTRATION_LETTERS
+        for letters in re.findall(r"[A-Za-z]++", value)
+    )
+
+
+def _older_registration_replacer(match: re.Match[str]) -> str:
+    """``[registration removed]``, unless the letters are a word ("A6 AND", "TRO 123A")."""
+    if _registration_letters_a_word(match.group(0)):
+        return match.group(0)
+    return REGISTRATION_MARK
+
+
+def _registration_after_cue(match: re.Match[str]) -> str:
+    """The cue and ``[registration removed]``, unless an older or a dateless form's letters
+    are a word ("registration A6 and M6 signs", "plate 1 of 3")."""
+    if match.group("current") is None and _registration_letters_a_word(match.group("value")):
+        return match.group(0)
+    return match.string[match.start() : match.start("value")] + REGISTRATION_MARK
+
+
+# National Insurance numbers: "QQ123456C", "QQ 12 34 56 C" in capitals (a grid reference
+# "SD 123456" has no pairs and no letter after its figures); in small letters ("ab123456c",
+# "ab 12 34 56 c") after a cue ("NI", "NINO", "national insurance") or with a prefix that
+# HMRC gives (its first letter never D, F, I, Q, U or V, its second never D, F, I, O, Q, U
+# or V, nor BG, GB, KN, NK, NT, TN or ZZ) and, written in pairs, a prefix that is no word
+# ("at 12 34 56 a"). Found from the first figure after the letters (:func:`_ni_starts`).
 _NI_NUMBER = re.compile(
-    r"[A-Z](?<![A-Za-z0-9].)[A-Z](?:\d{6}|[ \t]?+\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]?+)[A-D]"
-    r"(?![A-Za-z0-9])"
+    r"[A-Za-z](?<![A-Za-z0-9].)[A-Za-z](?:\d{6}|[ \t]?+\d{2}[ \t]\d{2}[ \t]\d{2}[ \t]?+)"
+    r"[A-Da-d](?![A-Za-z0-9])"
 )
+_NI_PREFIX = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]")
+_NI_PREFIX_WORDS = _word_set("am an as at be by he me my oh ok on or we")
+_NI_CUE = re.compile(
+    _words(("ni", r"n\.i", "nino", r"national[ \t]++insurance"))
+    + r"\.?+(?:[ \t]++(?i:no|number|num))?+\.?+[ \t]*+(?:(?i:is)[ \t]++)?+[:#.-]?+[ \t]*+$"
+)
+_NI_FIGURE = re.compile(
+    r"\d(?=\d)(?:(?<=(?<![A-Za-z0-9])[A-Za-z]{2}\d)|(?<=(?<![A-Za-z0-9])[A-Za-z]{2}[ \t]\d))"
+)
+
+
+def _ni_starts(text: str) -> Iterator[int]:
+    for figure in _NI_FIGURE.finditer(text):
+        yield figure.start() - (3 if text[figure.start() - 1] in " \t" else 2)
+
+
+def _ni_number_replacer(match: re.Match[str]) -> str:
+    """``[NI number removed]`` for an NI number in capitals, or in small letters after a cue
+    or with a prefix HMRC gives; other letters and figures stay ("ab123456e")."""
+    number = match.group(0)
+    prefix = number[:2]
+    if prefix.isupper() and number[-1].isupper():
+        return NI_NUMBER_MARK
+    if _NI_PREFIX.fullmatch(prefix.upper()) and not (
+        number[2] in " \t" and prefix.casefold() in _NI_PREFIX_WORDS
+    ):
+        return NI_NUMBER_MARK
+    return _ni_after_cue(match)
+
+
 # Dates of birth after a cue: "DOB 12/03/1985", "D.O.B: 12.3.85", "date of birth: 12 March
 # 1985", "born 1985-03-12", "born on 12th March 1985", "born March 12, 1985".
 _ORDINAL = r"(?i:st|nd|rd|th)?+"
@@ -647,8 +742,10 @@ _RANKED = re.compile(
 )
 _FROM = re.compile(_words(("from",)) + r"[ \t]*+:?+[ \t]*+")
 # A name signing a line or a text after a dash or a tilde ("Bins full again - Jane Doe",
-# "~ Jane"): the dash after a space or at the start of a line, the name ending the line.
-_DASH_SIGNATURE = re.compile(r"[-–—](?<![^ \t\r\n\x00].)[ \t]*+")
+# "~ Jane", "Litter again -- Jane"): the dash (or two) after a space or at the start of a
+# line, the name ending the line.
+_DASH = r"[-–—](?<![^ \t\r\n\x00].)-?+[ \t]*+"
+_DASH_SIGNATURE = re.compile(_DASH)
 _TILDE_SIGNATURE = re.compile(r"~(?<![^ \t\r\n\x00].)[ \t]*+")
 _LINE_END = re.compile(r"[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$)")
 # "contact jane on 07700 900123": a name in small letters after "contact", before "on".
@@ -691,10 +788,25 @@ _SIGN_OFF_BEFORE = re.compile(
 # Found from the initials (capitals are rarer than the letters of the sign-offs), the
 # sign-off checked before them (:func:`_cued`).
 _INITIALS = re.compile(
-    r"[A-Z](?<![\w.].)(?:(?:\.[ \t]?+[A-Z]){1,2}+\.?+|[ \t]?+[A-Z](?![\w.]))"
+    r"[A-Z](?<![\w.].)(?:(?:\.[ \t]?+[A-Z]){1,2}+\.?+|[ \t]?+[A-Z](?!\w|\.\w))"
     r"(?=[ \t]*+(?:$|[\r\n.,!?;\x00]))"
 )
-_NOT_INITIALS = _word_set("OK BT UU EA UK GB PC TV HQ IT AM PM NW NE SE SW")
+# Initials signing a line after a dash: "Bins full - J.H.", "- J. H."; two capitals without
+# dots only after a dash starting its line ("\n- JH": "Café – CP" and "Toilets - WC" name
+# places), never three ("Fixed - LCC").
+_DASH_INITIALS = re.compile(
+    _DASH + r"(?P<value>[A-Z](?:\.[ \t]?+[A-Z](?:\.[ \t]?+[A-Z])?+\.?+|[A-Z](?!\w)))"
+    r"(?=[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$))"
+)
+# Letters that are no one's initials: organisations, answers and words ("Checked - OK",
+# "Was it fixed - NO"), directions ("Zone 3 - NW", "A6 NB") and abbreviations of places and
+# of the council's ("Footpath - FP", "Toilets - WC", "St Mary's - RC").
+_NOT_INITIALS = _word_set(
+    """OK BT UU EA UK GB PC TV HQ IT AM PM NW NE SE SW NB SB EB WB NO ME MY GO SO UP ON IN AT
+    BY TO OF OR IF IS AS AN BE DO HE WE US OH HI FP SL LC TM CC DC BC HW RD ST GP ID EU CP PH
+    PO TH RC CE WC GF FF LH RH NS OS HA EV NR MP PR HR FC BR LB"""
+)
+_LINE_START = re.compile(r"(?:^|[\r\n\x00])[ \t]*+$")
 
 _NEXT_WORD = re.compile(rf"[ \t]*+({_ANY_WORD})")
 _CAPITALISED = re.compile(_NAME_WORD)
@@ -764,8 +876,9 @@ def _after_comma_or_line(cue: re.Match[str]) -> bool:
 
 
 def _in_running_text(cue: re.Match[str]) -> bool:
-    """False when the two words before a "from" are capitalised, in one sentence: a title
-    written in Title Case ("Water Leaking from Drain Cover"), where capitals name no one."""
+    """False when the two words before a "from" (or a dash) are capitalised, in one
+    sentence: a title written in Title Case ("Water Leaking from Drain Cover", "Clarendon
+    Laboratory - Simon"), where capitals name no one."""
     tokens = _HEAD_TOKEN.findall(cue.string, max(0, cue.start() - 60), cue.start())
     return len(tokens) < 2 or not all(token[0].isupper() for token in tokens[-2:])
 
@@ -792,6 +905,11 @@ class _Cue:
     at_end: bool = False
     #: The fewest words that make a name.
     fewest: int = 1
+    #: Given names that make a name alone, though fewer than ``fewest`` ("Bins - Jane");
+    #: when given, one capitalised word after an initial does too ("- J. Smith").
+    given_names: frozenset[str] = frozenset()
+    #: Place words that are a surname after one of ``given_names`` ("- Jane Hill").
+    surnames: frozenset[str] = frozenset()
     #: Capitalised words that are not names and end a name.
     not_names: frozenset[str] = _NOT_NAME_WORDS
     #: Words that make the capitalised words before them a place ("Preston Road Surgery").
@@ -856,10 +974,28 @@ class _Cue:
             first &= {"title"} if initial.group(0)[0] in "AI" else {"title", "upper"}
         strong = loose or self.at_end or self.titled or title is not None
         after_title = self.titled or title is not None
+        # "J. Hill": a place word after an initial with its full stop is a surname
+        after_initial = initial is not None and "." in initial.group(0)
         end, cases = self._words(
-            text, start, first=first, loose=loose, strong=strong, after_title=after_title
+            text,
+            start,
+            first=first,
+            loose=loose,
+            strong=strong,
+            after_title=after_title,
+            after_initial=after_initial,
         )
-        if len(cases) < self.fewest or not self.fits(cue):
+        # "- J. Smith", and a given name after a dash in running text ("Bins not emptied
+        # again - Jane"), not after a name in Title Case ("Clarendon Laboratory - Simon")
+        alone = (
+            cases == ["title"]
+            and bool(self.given_names)
+            and (
+                initial is not None
+                or (text[start:end].strip() in self.given_names and _in_running_text(cue))
+            )
+        )
+        if (len(cases) < self.fewest and not alone) or not self.fits(cue):
             return None
         if self.ends is not None and not self.ends.match(text, end):
             return None
@@ -884,6 +1020,7 @@ class _Cue:
         loose: bool,
         strong: bool = False,
         after_title: bool = False,
+        after_initial: bool = False,
     ) -> tuple[int, list[str]]:
         """The end of the words of a name from ``start``, and the case of each: up to three
         capitalised words (with a middle initial or the small words of a surname between
@@ -892,10 +1029,12 @@ class _Cue:
 
         ``strong`` says the cue announces a name ("reported by", "Dear", a title), where a
         month that is a given name ("May Ellis") and a place word that is a surname ("Jane
-        Hill", after a title "Mrs Wood") are names; ``after_title`` says a title came first.
+        Hill", after a title "Mrs Wood") are names; ``after_title`` says a title came first,
+        ``after_initial`` an initial with its full stop ("J. Hill").
         """
         end = start
         cases: list[str] = []
+        previous = ""
         while len(cases) < 3:
             inside = _INSIDE_NAME.match(text, end) if cases and cases[-1] == "title" else None
             word = _NEXT_WORD.match(text, end if inside is None else inside.end())
@@ -911,17 +1050,34 @@ class _Cue:
                 fits = case == cases[0] or (loose and {case, cases[0]} == {"title", "upper"})
             if not fits or (not cases and name.lower().endswith(self.place_endings)):
                 break
-            if self._not_a_name(text, word, cases, strong=strong, after_title=after_title):
+            if self._not_a_name(
+                text,
+                word,
+                cases,
+                strong=strong,
+                after_title=after_title,
+                after_initial=after_initial,
+                previous=previous,
+            ):
                 break
             cases.append(case)
             end = word.end()
+            previous = name
         return end, cases
 
     def _not_a_name(
-        self, text: str, word: re.Match[str], cases: list[str], *, strong: bool, after_title: bool
+        self,
+        text: str,
+        word: re.Match[str],
+        cases: list[str],
+        *,
+        strong: bool,
+        after_title: bool,
+        after_initial: bool = False,
+        previous: str = "",
     ) -> bool:
-        """Whether ``word`` (after the words ``cases`` of the name) is an ordinary word or a
-        place's, which ends the name."""
+        """Whether ``word`` (after the words ``cases`` of the name, the last ``previous``) is
+        an ordinary word or a place's, which ends the name."""
         name = word.group(1)
         if _case(name) != "title":
             folded = name.casefold()
@@ -937,6 +1093,10 @@ class _Cue:
                 or _case(following.group(1)) != "title"
                 or following.group(1) in self.not_names
             )
+        if name in _SURNAME_PLACES and after_initial and not cases:  # "J. Hill"
+            return False
+        if name in self.surnames and cases == ["title"] and previous in self.given_names:
+            return False  # "- Jane Hill"
         if name in _SURNAME_PLACES and strong:  # "Mrs Wood", "by Jane Hill"
             return not (after_title or cases == ["title"])
         return True
@@ -1056,7 +1216,8 @@ class _Rule:
 # often followed by ("Flooding - Croston Moss", "Update - Work Completed").
 _MORE_PLACES = _word_set(
     """Moss Marsh Clough Hey Heys Top Bottom Nook Head Edge Hamlet Ward Wards Area Zone Zones
-    Scheme Estates Precincts"""
+    Scheme Estates Precincts Block Blocks Wing Deck Floor Level Phase Section Stage Entrance
+    Exit Stand"""
 )
 _SIGNATURE_NOT_NAMES = (
     _NOT_NAME_WORDS
@@ -1075,6 +1236,58 @@ _SIGNATURE_NOT_NAMES = (
         Overgrown"""
     )
 )
+# Given names that sign a line alone after a dash ("Bins not emptied again - Jane"). Not
+# those that are also places, streets and halls ("Victoria", "Albert", "Preston", "Barry",
+# "Leigh"), colours, plants and stones ("Amber", "Holly", "Ruby"), virtues ("Grace"), months
+# ("May") or words ("Will", "Mark", "Frank", "Grant"), which a dash often comes before.
+_GIVEN_NAMES = _word_set(
+    """Aaliyah Abigail Ada Adele Agata Agnes Agnieszka Ailsa Aisha Alice Alicia Alison
+    Amanda Amelia Amira Amy Ana Andrea Angela Anita Anjali Ann Anna Anne Annette Annie Anya
+    Aoife Ava Ayesha Barbara Bernadette Beth Bethany Betty Brenda Bridget Bronwen Caitlin
+    Carla Carol Caroline Carolyn Catherine Cerys Charlotte Chloe Christine Ciara Claire
+    Clare Deborah Debbie Denise Diana Diane Doris Dorothy Edith Eileen Eilidh Elaine
+    Eleanor Elizabeth Ella Ellen Ellie Eloise Elsie Emily Emma Erin Esme Esther Ethel Eva
+    Evelyn Evie Fatima Ffion Fiona Frances Freda Freya Gail Gemma Georgia Gillian Gladys
+    Gloria Gwen Hannah Harriet Hayley Heidi Helen Hilda Imogen Irene Isabel Isabella
+    Isabelle Isla Jackie Jacqueline Jane Janet Janice Jean Jenna Jennifer Jenny Jessica
+    Jill Joan Joanna Joanne Jodie Josephine Joyce Judith Judy Julia Julie Karen Kate Kath
+    Katherine Kathleen Kathryn Katie Katarzyna Kayleigh Kelly Kerry Kimberley Kirsty Laura
+    Lauren Layla Leah Leanne Lesley Linda Lindsey Lisa Lorraine Louise Lucy Luna Lydia Lynn
+    Lynne Mabel Magdalena Mairead Maisie Mandy Margaret Maria Marie Marion Marjorie Martha
+    Mary Matilda Maureen Maya Megan Melanie Mhairi Mia Mildred Millie Molly Monica Morag
+    Muriel Nadia Naomi Nasreen Natalie Nia Niamh Nicola Nicole Nina Nora Norma Olivia Orla
+    Paige Pamela Parveen Patricia Paula Pauline Phoebe Priya Rachel Rebecca Rhian Rita
+    Robyn Roisin Rosalind Rosemary Rosie Ruth Sadie Sally Samantha Sandra Sarah Sasha
+    Scarlett Shabana Shannon Sharon Shazia Sheila Sian Sinead Siobhan Sonia Sophia Sophie
+    Stacey Stella Stephanie Sunita Susan Suzanne Sylvia Tanya Teresa Thea Theresa Tina
+    Tracey Tracy Valerie Vanessa Vera Vicky Wendy Winifred Yvonne Zara Zoe Zoë
+    Aaron Abdul Adam Adrian Aidan Alan Alasdair Alastair Alec Alex Alexander Alfie Alfred
+    Ali Alistair Amir Andrew Andy Angus Anthony Archie Arjun Arthur Ben Benjamin Bernard
+    Bob Brendan Brian Bruce Callum Calum Cameron Carl Charles Charlie Chris Christopher
+    Ciaran Colin Connor Conor Craig Cyril Dafydd Damian Damien Dan Daniel Danny Darren Dave
+    David Declan Dennis Derek Dominic Donald Douglas Duncan Dylan Eamon Eddie Edward Elliot
+    Elliott Eoin Eric Ethan Euan Ewan Finlay Finley Finn Francis Fraser Fred Freddie
+    Frederick Gareth Gary Gavin Geoff Geoffrey George Gerald Gerard Gethin Gordon Graham
+    Gregory Gurpreet Hamish Harjit Harold Harry Harvey Hassan Henry Herbert Howard Hugh
+    Hugo Ian Imran Isaac Ivan Iwan Jack Jacob Jake Jakub James Jamie Jaspreet Jason
+    Jeffrey Jeremy Jim Jimmy Joe Joel John Jonathan Jordan Joseph Josh Joshua Julian
+    Justin Kacper Kamal Karl Keith Kenneth Kenny Kevin Kieran Krzysztof Kuldip Kyle
+    Lawrence Leo Leon Leonard Leslie Lewis Liam Logan Louis Lukasz Luke Malcolm Marcus
+    Marek Martin Matthew Michael Mike Mohamed Mohammad Mohammed Muhammad Nathan Neil
+    Nicholas Nick Nigel Noah Norman Oliver Ollie Omar Oscar Owen Padraig Patrick Paul Pawel
+    Percy Pete Peter Philip Phillip Piotr Rahul Raj Ralph Raymond Reece Reginald Rhodri
+    Rhys Richard Robert Roger Ronald Ronnie Rory Ross Roy Russell Ryan Sam Samuel Sanjay
+    Scott Seamus Sean Shaun Simon Stephen Steve Steven Stuart Tariq Ted Terence Terry Theo
+    Thomas Tim Timothy Toby Tom Tomasz Tommy Tony Trevor Tyler Vikram Vincent Walter Warren
+    Wayne Wilfred William Zach Zachary Zain"""
+)
+# Surnames that are place words, after a given name signing a line ("- Jane Hill"; not the
+# words of streets and buildings: "- George Street", "- Albert Park").
+_DASH_SURNAMES = _word_set(
+    """Hill Hills Green Greenwood Wood Woods Field Fields Banks Brooks Mills Hall Marsh King
+    Little Love Day Ward Cross North West"""
+)
+_SIGNATURE_GIVEN_NAMES = _GIVEN_NAMES - _SIGNATURE_NOT_NAMES
 _ROLE_ANCHORS = (
     "resident",
     "neighbo",
@@ -1124,7 +1337,22 @@ def _cued(cue: re.Pattern[str], mark: str) -> Callable[[re.Match[str]], str]:
 
 
 _phone_after_cue = _cued(_PHONE_CUE, PHONE_MARK)
+_ni_after_cue = _cued(_NI_CUE, NI_NUMBER_MARK)
 _initials_after_cue = _cued(_SIGN_OFF_BEFORE, NAME_MARK)
+
+
+def _dash_initials_replacer(match: re.Match[str]) -> str:
+    """The dash and ``[name removed]`` for initials signing a line after a dash ("Bins full
+    - J.H.", "\n- JH"), unless they are an organisation's or a word ("Checked - OK"), or
+    two capitals after a dash inside a line ("Café – CP")."""
+    value = match.group("value")
+    if re.sub(r"[. \t]", "", value) in _NOT_INITIALS:
+        return match.group(0)
+    if "." not in value and not _LINE_START.search(
+        match.string, max(0, match.start() - 20), match.start()
+    ):
+        return match.group(0)  # "Café – CP"
+    return match.string[match.start() : match.start("value")] + NAME_MARK
 
 
 def _initials_replacer(match: re.Match[str]) -> str:
@@ -1145,9 +1373,10 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         ("call", "ring", "tel", "phone", "mob", "text", "whatsapp"),
     ),
     _Rule(_BIRTH_DATE, _after_cue(BIRTH_DATE_MARK), ("dob", "d.o.b", "birth", "born")),
-    _Rule(_REGISTRATION_CUE, _after_cue(REGISTRATION_MARK), ("reg", "vrm", "plate")),
+    _Rule(_REGISTRATION_CUE, _registration_after_cue, ("reg", "vrm", "plate")),
     _Rule(_REGISTRATION, REGISTRATION_MARK, _DIGITS),
-    _Rule(_NI_NUMBER, NI_NUMBER_MARK, _DIGITS),
+    _Rule(_OLDER_REGISTRATION, _older_registration_replacer, _DIGITS),
+    _Rule(_NI_NUMBER, _ni_number_replacer, _DIGITS, _ni_starts),
     _Rule(_POSTCODE, POSTCODE_MARK, _DIGITS, _postcode_starts),
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
     _Rule(_FLAT, ADDRESS_MARK, ("flat", "apartment", "apt", "unit")),
@@ -1189,12 +1418,16 @@ _RULES: tuple[_Rule | _Cue, ...] = (
     ),
     _Rule(_NAME_BEFORE_ROLE, _name_before_role, _ROLE_ANCHORS),
     _Rule(_INITIALS, _initials_replacer, _SIGN_OFF_ANCHORS),
+    _Rule(_DASH_INITIALS, _dash_initials_replacer, ("-", "–", "—")),
     # A dash or a tilde before a name ending its line: two capitalised words after a dash
-    # ("Bins - Chorley Road", "Litter - Market Street" stay), one after a tilde.
+    # ("Bins - Chorley Road", "Litter - Market Street" stay), or a given name alone ("Bins -
+    # Jane"), or a surname after an initial ("- J. Smith"); one after a tilde.
     _Cue(
         _DASH_SIGNATURE,
         ("-", "–", "—"),
         fewest=2,
+        given_names=_SIGNATURE_GIVEN_NAMES,
+        surnames=_DASH_SURNAMES,
         not_names=_SIGNATURE_NOT_NAMES,
         places=_PLACE_WORDS | _FROM_PUBLIC | _MORE_PLACES,
         place_endings=_PLACE_ENDINGS,
