@@ -215,3 +215,190 @@ def test_the_warning_names_the_cli_flags_and_the_postcode_file_that_would_settle
         "northing=EASTING. The rows' postcodes ('Postcode') would settle it with a postcode "
         "file: --postcodes FILE."
     ) in text
+
+
+# ---- a file imported alone into a store that holds the project's zones --------------------
+
+_TO_LONLAT = Transformer.from_crs(27700, 4326, always_xy=True)
+#: Zones around Stretford, Sale and Altrincham (National Grid boxes), holding TRAFFORD's places.
+TRAFFORD_ZONES = {
+    "Stretford": (378_000, 393_000, 382_000, 397_000),
+    "Sale": (376_000, 390_000, 380_000, 393_000),
+    "Altrincham": (375_500, 386_500, 378_500, 389_500),
+}
+#: Far outside those zones (and outside them read the other way round too).
+BOLTON = ("Bolton Market", 0, 0, 371_700, 409_000, "")
+
+
+def _trafford_zones_geojson(tmp_path):
+    """The zones as a council's GeoJSON (longitude, latitude), as the zones command reads."""
+    import json
+
+    features = []
+    for name, (x0, y0, x1, y1) in TRAFFORD_ZONES.items():
+        ring = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": name, "status": "in force"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[list(_TO_LONLAT.transform(x, y)) for x, y in ring]],
+                },
+            }
+        )
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def _store_with_zones(tmp_path):
+    store = tmp_path / "out" / "healthy-streets.gpkg"
+    _cli("zones", _trafford_zones_geojson(tmp_path), "--output", store)
+    return store
+
+
+def _judged(store, *, buffer_m=300, how="the toolkit's default reach"):
+    return (
+        f"Judged against the area of the 3 zones in {store}, with {buffer_m} m around them "
+        f"({how}), as a build with those zones would be: which way round the coordinate "
+        "columns are, and which rows lie outside it (counted as outside and left out of the "
+        "store, not rejected)."
+    )
+
+
+def _stored_points(store, layer):
+    import geopandas as gpd
+
+    frame = gpd.read_file(store, layer=layer)
+    return [(round(p.x), round(p.y)) for p in frame.geometry]
+
+
+def test_assets_imported_into_a_store_with_zones_are_judged_by_their_area(tmp_path):
+    store = _store_with_zones(tmp_path)
+    places = [*TRAFFORD, BOLTON]
+    right = tmp_path / "defibs.csv"
+    right.write_text(
+        "Location,Type,Easting,Northing\n"
+        + "".join(f"{place},Defibrillator,{east},{north}\n" for place, *_, east, north, _ in places)
+    )
+    text = _cli("assets", right, "--output", store)
+    assert _judged(store) in text
+    assert "wrong way round" not in text
+    # the four in Trafford kept as given; Bolton, 13 km beyond the zones, counted outside
+    assert "defibs.csv rows 5 4 0 0 1" in text
+    assert "1 row lies outside the project area (13 km beyond it): left out, not rejected" in text
+    assert _stored_points(store, "assets") == [(e, n) for *_, e, n, _ in TRAFFORD]
+
+    # the same places with the two headings exchanged: the zones settle which way is right
+    swapped = _swapped_headings(tmp_path, places, name="defibs_2.csv")
+    alone = _cli("assets", swapped)  # no store: nothing tells, read as headed with a warning
+    assert "could be the wrong way round, and nothing tells which way is right" in alone
+    text = _cli("assets", swapped, "--output", store)
+    assert _judged(store) in text
+    assert "could be the wrong way round" not in text
+    assert (
+        "The 'Easting' and 'Northing' columns are the wrong way round (read as headed, none of "
+        "the 5 rows lie in the project area; read the other way round, 4 do), so each row was "
+        "read with them swapped; check them and swap the two headings in the file."
+    ) in text
+    assert "defibs_2.csv rows 5 4" in text and "1 row lies outside the project area" in text
+    points = _stored_points(store, "assets")
+    assert sorted(points) == sorted([(e, n) for *_, e, n, _ in TRAFFORD] * 2)
+
+
+def test_reports_imported_into_a_store_with_zones_are_judged_by_their_area(tmp_path):
+    store = _store_with_zones(tmp_path)
+    path = tmp_path / "requests.csv"
+    path.write_text(  # a council's export, its easting column headed Northing
+        "Ref,Kind,ReceivedDate,Northing,Easting\n"
+        + "".join(
+            f"R-{i},Fly tipping,0{i + 1}/03/2025,{east},{north}\n"
+            for i, (*_, east, north, _) in enumerate(TRAFFORD)
+        )
+    )
+    assert "nothing tells which way is right" in _cli("reports", path)
+    text = _cli("reports", path, "--output", store)
+    assert _judged(store) in text
+    assert "could be the wrong way round" not in text
+    assert "columns are the wrong way round (read as headed, none of the 4 rows lie" in text
+    assert _stored_points(store, "reports") == [(e, n) for *_, e, n, _ in TRAFFORD]
+
+
+def test_a_store_without_the_toolkits_zones_judges_nothing(tmp_path):
+    import geopandas as gpd
+
+    swapped = _swapped_headings(tmp_path)
+    # a store holding assets only, then one holding a council's own layer named zones
+    store = tmp_path / "assets-only.gpkg"
+    _cli("assets", swapped, "--output", store)
+    text = _cli("assets", swapped, "--output", store)
+    assert "Judged against" not in text
+    assert "nothing tells which way is right" in text
+    council = tmp_path / "council.gpkg"
+    box = shapely.box(*TRAFFORD_ZONES["Stretford"])
+    gpd.GeoDataFrame({"SCHEME": ["Stretford"]}, geometry=[box], crs=27700).to_file(
+        council, layer="zones"
+    )
+    text = _cli("assets", swapped, "--output", council)
+    assert "Judged against" not in text
+    assert "nothing tells which way is right" in text
+
+
+def test_the_area_reaches_as_far_as_the_build_that_wrote_the_store(tmp_path):
+    """A project's buffer_m, from the record its build left beside the store."""
+    import json
+
+    store = _store_with_zones(tmp_path)
+    path = tmp_path / "bench.csv"
+    path.write_text("Location,Type,Easting,Northing\nBy the canal,Bench,382400,395000\n")
+    text = _cli("assets", path, "--output", store)  # 400 m east of Stretford's zone
+    assert "bench.csv rows 1 0 0 0 1" in text
+    record = {
+        "format": 1,
+        "store": {"target": str(store.resolve()), "sha256": None},
+        "inputs": {"settings": {"buffer_m": 500}},
+    }
+    (store.parent / ".healthy-streets-build.json").write_text(json.dumps(record))
+    text = _cli("assets", path, "--output", store)
+    assert _judged(store, buffer_m=500, how="the project's buffer_m, as its last build read") in (
+        text
+    )
+    assert "bench.csv rows 1 1 0 0 0" in text
+
+
+def test_store_area_is_the_zones_and_the_buffer_around_them(tmp_path, postgis_url, postgis_schema):
+    """The Python API: the same area from a GeoPackage store and a PostGIS one."""
+    from healthy_streets.io.store import (
+        PostGISStore,
+        import_update,
+        open_store,
+        project_area,
+        store_area,
+    )
+    from healthy_streets.io.zones import read_zones
+
+    geojson = _trafford_zones_geojson(tmp_path)
+    zones = read_zones(geojson)
+    gpkg = open_store(tmp_path / "store.gpkg")
+    assert store_area(gpkg) is None  # no store yet
+    postgis = PostGISStore(postgis_url, schema=postgis_schema)
+    for store in (gpkg, postgis):
+        store.update(import_update(zones, geojson))
+        found = store_area(store)
+        assert (found.zones, found.buffer_m, found.store) == (3, 300, store.name)
+        assert found.area.equals(project_area(zones.layer, buffer_m=300))
+        assert found.area.equals(zones.layer.union_all().buffer(300))
+        assert store_area(store, buffer_m=50).buffer_m == 50
+        result = read_assets(_swapped_headings(tmp_path), area=found.area)
+        assert (result.kept, result.n_repaired, result.n_outside) == (4, 4, 0)

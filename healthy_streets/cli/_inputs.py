@@ -214,6 +214,53 @@ def store_output(
     say(f"Stored {', '.join(update.layers)} in {store.name}", err=True)  # no password
 
 
+def store_area(output: str | None) -> Any:
+    """The project area of the zones the ``--output`` store holds, as a build reads around
+    them, said in one line (``None``, and nothing said, when there is no store or it holds
+    no zones): an import alone then judges its rows by it as a build would.
+
+    The metres around the zones are the project's ``buffer_m`` when the record of the
+    build that wrote a GeoPackage store sits beside it, else the toolkit's default.
+    """
+    if not output:
+        return None
+    from healthy_streets.cli._report import say
+    from healthy_streets.io.store import open_store
+    from healthy_streets.io.store import store_area as area_of
+
+    buffer_m, how = _build_buffer_m(output)
+    found = area_of(open_store(output), buffer_m=buffer_m)
+    if found is None:
+        return None
+    zones = f"{found.zones} zone" + ("" if found.zones == 1 else "s")
+    say(
+        f"Judged against the area of the {zones} in {found.store}, with {found.buffer_m:g} m "
+        f"around them ({how}), as a build with those zones would be: which way round the "
+        "coordinate columns are, and which rows lie outside it (counted as outside and left "
+        "out of the store, not rejected)."
+    )
+    return found.area
+
+
+def _build_buffer_m(output: str) -> tuple[float | None, str]:
+    """The metres a build reads around the zones of the GeoPackage store ``output``: its
+    project's ``buffer_m``, from the record of the build that wrote the store when it sits
+    beside the store; else ``None`` (the toolkit's default). With how it was found."""
+    default = None, "the toolkit's default reach"
+    if output.startswith("postgres"):
+        return default
+    from healthy_streets._rebuild import read_record
+
+    path = Path(output)
+    record, _ = read_record(path.parent)
+    if record is None or (record.get("store") or {}).get("target") != str(path.resolve()):
+        return default
+    buffer_m = ((record.get("inputs") or {}).get("settings") or {}).get("buffer_m")
+    if not isinstance(buffer_m, int | float) or isinstance(buffer_m, bool):
+        return default
+    return float(buffer_m), "the project's buffer_m, as its last build read"
+
+
 def check_store_output(output: str | None, layers: Sequence[str], *, overwrite: bool) -> None:
     """Refuse, before any work, a ``--output`` store that holds layers of these names that
     the toolkit did not write (or a PostGIS store that cannot be reached)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._inputs import check_store_output, store_output
+from healthy_streets.cli._inputs import check_store_output, store_area, store_output
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
     InputFile,
@@ -75,6 +75,11 @@ def command(
     give none take the file's name when it names one (defibrillators.csv); what matches
     nothing becomes "other" and is listed.
 
+    With --output naming a store that holds the project's zones (written by build or
+    zones), the rows are judged against the project area as a build with those zones would
+    judge them: which way round easting/northing or latitude/longitude columns are, and
+    which rows lie outside it (counted as outside and left out, not rejected).
+
     \b
     Examples:
       healthy-streets assets data/sample/assets_walkabout.csv
@@ -90,10 +95,11 @@ def command(
     if (file is None) == (place is None):
         raise click.UsageError("Give a FILE or --place NAME (one of them).")
     check_store_output(output, ["assets"], overwrite=overwrite)
+    area = store_area(output)
     if file is None:
         from healthy_streets.io.osm_features import assets_from_osm_place
 
-        result = assets_from_osm_place(str(place))
+        result = assets_from_osm_place(str(place), area=area)
     else:
         from healthy_streets.io.assets import read_assets
 
@@ -105,6 +111,7 @@ def command(
             category=category,
             postcodes=postcodes,
             taxonomy=asset_taxonomy(synonyms),
+            area=area,
         )
     print_imports([result])
     counts = result.layer["category"].value_counts()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._inputs import check_store_output, store_output
+from healthy_streets.cli._inputs import check_store_output, store_area, store_output
 from healthy_streets.cli._report import print_imports, say
 from healthy_streets.cli.options import (
     date_order_opt,
@@ -139,8 +139,10 @@ def command(
     and the summary says which column plays which role; --field ROLE=COLUMN overrides a
     guess. Names, emails and phone numbers never leave the importer. Categories are
     mapped to one report taxonomy and each report says which tier of local government
-    handles it. Reports outside the project area (in a build) are counted apart, not
-    rejected.
+    handles it. Reports outside the project area are counted apart, not rejected: in a
+    build, and with --output naming a store that holds the project's zones (written by
+    build or zones), whose area then also decides, as a build's would, which way round
+    easting/northing or latitude/longitude columns are.
 
     With --open311 URL instead of FILE, the reports come straight from a council's Open311
     service (FixMyStreet's is https://SITE/open311/v2/requests.json): politely, a page at a
@@ -170,13 +172,14 @@ def command(
     check_store_output(output, ["reports"], overwrite=overwrite)
     if (file is None) == (open311_url is None):
         raise click.UsageError("Give a report FILE or --open311 URL (one of them).")
+    if open311_url is not None and (fmt or fields or layer or date_order):
+        raise click.UsageError(
+            "--format, --field, --layer and --date-order are for files, not --open311."
+        )
+    area = store_area(output)
     if open311_url is not None:  # live Open311 (healthy_streets/io/open311.py)
         from healthy_streets.io.open311 import endpoint_folder, reports_from_open311_server
 
-        if fmt or fields or layer or date_order:
-            raise click.UsageError(
-                "--format, --field, --layer and --date-order are for files, not --open311."
-            )
         result = reports_from_open311_server(
             open311_url,
             cache_folder=endpoint_folder(cache_dir, open311_url, jurisdiction_id=jurisdiction_id),
@@ -186,6 +189,7 @@ def command(
             rewalk_days=rewalk_days,
             taxonomy=taxonomy,
             tiers=tiers,
+            area=area,
         )
     elif fields:
         from healthy_streets.io.reports import reports_from_csv
@@ -197,6 +201,7 @@ def command(
             taxonomy=taxonomy,
             tiers=tiers,
             date_order=date_order,
+            area=area,
         )
     else:
         result = read_reports(
@@ -206,6 +211,7 @@ def command(
             taxonomy=taxonomy,
             tiers=tiers,
             date_order=date_order,
+            area=area,
         )
     print_imports([result])
     if len(result.layer):

@@ -67,6 +67,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from healthy_streets import settings
 from healthy_streets._files import sha256, write_fix
 from healthy_streets._version import __version__
 from healthy_streets.errors import (
@@ -75,6 +76,7 @@ from healthy_streets.errors import (
     HealthyStreetsError,
     StoreError,
 )
+from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.styles import write_styles
 from healthy_streets.io.write import write_gpkg
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult
@@ -101,12 +103,15 @@ __all__ = [
     "KeptAdditions",
     "PostGISStore",
     "PreparedUpdate",
+    "StoreArea",
     "StoreUpdate",
     "import_update",
     "kept_additions",
     "markdown",
     "open_store",
+    "project_area",
     "provenance_row",
+    "store_area",
     "store_names",
     "store_update",
 ]
@@ -479,6 +484,83 @@ def open_store(target: str | Path, *, schema: str = "healthy_streets") -> Any:
     if path.suffix.lower() != ".gpkg":
         raise ConfigError(f"The store {text!r} should be a .gpkg file or a postgresql:// URL.")
     return GeoPackageStore(path)
+
+
+def project_area(zones: gpd.GeoDataFrame, *, buffer_m: float | None = None) -> Any:
+    """The project area: ``zones`` and ``buffer_m`` metres around them, the area a build
+    reads streets, assets and reports in (in the zones' CRS).
+
+    Parameters
+    ----------
+    zones
+        The ``zones`` layer.
+    buffer_m
+        Metres around the zones (default :data:`settings.street_buffer_m`).
+
+    Raises
+    ------
+    ConfigError
+        For a ``buffer_m`` the toolkit does not accept.
+    """
+    given = check_buffer_m(buffer_m)
+    return zones.union_all().buffer(settings.street_buffer_m if given is None else given)
+
+
+@dataclass
+class StoreArea:
+    """The project area of the zones a store holds (:func:`store_area`)."""
+
+    #: The zones and ``buffer_m`` around them, in the working CRS: pass it as ``area=`` to
+    #: :func:`~healthy_streets.io.assets.read_assets` or
+    #: :func:`~healthy_streets.io.reports.read_reports`.
+    area: Any
+    #: How many zones the store holds.
+    zones: int
+    #: Metres around the zones.
+    buffer_m: float
+    #: The store for people to read (a GeoPackage's path; a database's URL without password).
+    store: str
+
+
+def store_area(store: Any, *, buffer_m: float | None = None) -> StoreArea | None:
+    """The area of the project whose zones ``store`` holds, as a build reads around them
+    (:func:`project_area`); ``None`` when the store holds no zones the toolkit wrote (no
+    store yet, no ``zones`` layer, an empty one, or a layer of that name the toolkit did
+    not write).
+
+    Reading a file alone into a store that holds the project's zones with this ``area``
+    decides what a build with those zones would: which way round coordinate columns are, and
+    which rows lie outside the project area (counted, not kept).
+
+    Parameters
+    ----------
+    store
+        A :class:`GeoPackageStore` or :class:`PostGISStore` (:func:`open_store`).
+    buffer_m
+        Metres around the zones (default :data:`settings.street_buffer_m`).
+
+    Raises
+    ------
+    StoreError
+        When a PostGIS store cannot be reached.
+    """
+    try:
+        store.check(["zones"])
+    except ForeignLayerError:
+        return None
+    if not store.has("zones"):
+        return None
+    with store._failures():
+        zones = store.read("zones")
+    if not len(zones):
+        return None
+    if zones.crs is not None and zones.crs != settings.working_crs:
+        zones = zones.to_crs(settings.working_crs)
+    given = check_buffer_m(buffer_m)
+    reach = settings.street_buffer_m if given is None else given
+    return StoreArea(
+        area=project_area(zones, buffer_m=reach), zones=len(zones), buffer_m=reach, store=store.name
+    )
 
 
 _GPKG_FIX = "Check the disk has room and the file is not open in another program."
