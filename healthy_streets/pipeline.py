@@ -77,7 +77,13 @@ from healthy_streets.io.osm_features import (
 )
 from healthy_streets.io.osm_layers import osm_layers_from_file
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
-from healthy_streets.io.store import kept_additions, open_store, store_names, store_update
+from healthy_streets.io.store import (
+    kept_additions,
+    open_store,
+    project_area,
+    store_names,
+    store_update,
+)
 from healthy_streets.io.streets import is_graphml, read_street_network
 from healthy_streets.io.write import write_csv, write_workbook
 from healthy_streets.io.zones import read_speed_limit_lines, read_zones
@@ -205,7 +211,7 @@ def load_layers(
     with _zones_speaker():
         zones_result = inputs.zones.read(read_zones, **inputs.zones.options)
     zones = zones_result.layer
-    area = zones.union_all().buffer(buffer_m)
+    area = project_area(zones, buffer_m=buffer_m)
     imports = [zones_result]
     paths: list[Path | None] = [inputs.zones.path]
     speed_limits = None
@@ -1232,7 +1238,7 @@ def _reading_reports_again(
     layers = layers_but_reports(store_at, plan.record)
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
-    area = layers.zones.union_all().buffer(buffer_m)
+    area = project_area(layers.zones, buffer_m=buffer_m)
     within_m = evaluation_buffer_m(**project.evaluation)
     fetched: list[Fetched] = []
     results = _read_reports(
@@ -1254,9 +1260,9 @@ def _basemap(project: Project, layers: Layers) -> gpd.GeoDataFrame | None:
     osm = project.inputs.osm
     if osm is None or is_graphml(osm):
         return None
-    given = check_buffer_m(project.inputs.buffer_m)
-    area = layers.zones.union_all().buffer(settings.street_buffer_m if given is None else given)
-    return basemap_from_osm_file(osm, area=area)
+    return basemap_from_osm_file(
+        osm, area=project_area(layers.zones, buffer_m=project.inputs.buffer_m)
+    )
 
 
 def _rebuild_staged(
