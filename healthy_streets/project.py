@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthy_streets._files import check_output, write_text_atomic
-from healthy_streets._project_file import CONFIG_NAME, project_file, zones_source
+from healthy_streets._files import check_output, side_files, write_text_atomic
+from healthy_streets._project_file import CONFIG_NAME, project_file
+from healthy_streets._project_zones import zones_source
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
-from healthy_streets.io._common import BUFFER_RANGE_M, side_files
+from healthy_streets.io._common import BUFFER_RANGE_M
 from healthy_streets.io.open311 import (
     OPEN311_SERVER,
     RECHECK_RANGE,

@@ -1164,6 +1164,68 @@ def test_a_misspelt_zone_is_said_before_the_rest_of_the_toolkit_loads(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def _misspelt_zone_in_a_fresh_process(config, *args):
+    """``build CONFIG --zone Cowslp ARGS`` in a fresh Python: its exit code, what it said,
+    and which of the geospatial libraries it loaded."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    heavy = ["pandas", "geopandas", "shapely", "pyproj", "pyogrio", "folium", "osmnx"]
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from healthy_streets.cli import main\n"
+        f"args = ['build', {str(config)!r}, '--zone', 'Cowslp', *{list(args)!r}]\n"
+        "result = CliRunner().invoke(main, args)\n"
+        "print(result.exit_code)\n"
+        "print(result.output.strip())\n"
+        f"print(sorted(set({heavy!r}) & set(sys.modules)))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    exit_code, *said, loaded = ran.stdout.strip().splitlines()
+    return int(exit_code), " ".join(said), loaded
+
+
+def test_a_misspelt_zone_is_said_from_the_last_builds_record(demo_run, tmp_path):
+    """After a build, ``build --zone Cowslp`` checks the name against the zones the build
+    recorded (the zones file unchanged): the closest name is suggested with neither pandas
+    nor geopandas loaded, and nothing is written."""
+    import json
+
+    from healthy_streets._build_record import RECORD_NAME
+
+    from conftest import SAMPLE
+
+    record = json.loads((demo_run.folder / RECORD_NAME).read_text(encoding="utf-8"))
+    assert {"zone_id": "cowslip", "name": "Cowslip"} in record["zones"]
+    # the sample's files as the demo read them, built into the demo's folder
+    config = tmp_path / "healthy-streets.toml"
+    config.write_text(
+        f'[project]\nname = "Yarrowside"\noutput = {json.dumps(str(demo_run.folder))}\n\n'
+        f"[zones]\nfile = {json.dumps(str(SAMPLE / 'zones.geojson'))}\n\n"
+        f"[streets]\nosm_file = {json.dumps(str(SAMPLE / 'yarrowside.osm'))}\n",
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in demo_run.folder.rglob("*"))
+    exit_code, said, loaded = _misspelt_zone_in_a_fresh_process(config)
+    assert exit_code == 2, said
+    assert "There is no zone 'Cowslp'. Did you mean 'Cowslip' (cowslip)?" in said
+    assert "The zones are: yarrowside-north (Yarrowside North), cowslip (Cowslip)" in said
+    assert loaded == "[]"
+    assert sorted(p.name for p in demo_run.folder.rglob("*")) == before
+    # --output names another folder, with no build recorded: the zones file is read
+    exit_code, said, loaded = _misspelt_zone_in_a_fresh_process(
+        tmp_path, "--output", str(tmp_path / "elsewhere")
+    )
+    assert exit_code == 2 and "Did you mean 'Cowslip' (cowslip)?" in said
+    assert "geopandas" in loaded and "folium" not in loaded
+    assert not (tmp_path / "elsewhere").exists()
+
+
 def test_a_zone_named_right_builds_that_zone_alone(tmp_path):
     from conftest import SAMPLE, sample_project
 
