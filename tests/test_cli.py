@@ -2,6 +2,7 @@ import itertools
 import math
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from healthy_streets import __version__
@@ -1257,3 +1258,106 @@ def test_the_command_runs_as_a_python_module():
             cwd=ROOT,
         )
         assert ran.returncode == 1 and "The file does not exist" in ran.stderr
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Any reading of the layers fails the test: a refusal must come first."""
+    import healthy_streets.io.assets
+    import healthy_streets.io.reports
+    import healthy_streets.io.streets
+    import healthy_streets.pipeline
+
+    def work(*args, **kwargs):
+        raise AssertionError("the work started before the output was checked")
+
+    monkeypatch.setattr(healthy_streets.pipeline, "load_layers", work)
+    monkeypatch.setattr(healthy_streets.io.assets, "read_assets", work)
+    monkeypatch.setattr(healthy_streets.io.reports, "read_reports", work)
+    monkeypatch.setattr(healthy_streets.io.streets, "read_street_network", work)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["hotspots", "--sample"],
+        ["summary", "--sample"],
+        ["summary", "--sample", "--by-category"],
+        ["scorecard", "--sample"],
+        ["evaluate", "--sample"],
+        ["gaps", "--sample"],
+        ["gaps", "--sample", "-o"],  # -o as well as --output
+    ],
+)
+def test_a_table_output_that_exists_is_refused_before_the_work(tmp_path, no_work, args):
+    existing = tmp_path / "existing.csv"
+    existing.write_text("an officer's table\n")
+    flag = "--output" if args[-1] != "-o" else args.pop()
+    result = run(*args, flag, str(existing))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (
+        f"Error: {existing} already exists. Choose another output, or replace it with --overwrite."
+    )
+    assert existing.read_text() == "an officer's table\n"
+
+
+def test_a_table_output_over_an_input_is_refused_before_the_work(tmp_path, no_work):
+    import shutil
+
+    from conftest import SAMPLE
+
+    zones = tmp_path / "zones.geojson"
+    shutil.copy(SAMPLE / "zones.geojson", zones)
+    limits = tmp_path / "limits.csv"
+    limits.write_text("a council's file\n")
+    common = ["--zones", str(zones), "--osm-file", str(SAMPLE / "yarrowside.osm")]
+    for args, target in (
+        (["summary", *common], zones),
+        (["gaps", *common, "--speed-limits", str(limits)], limits),
+    ):
+        result = run(*args, "--output", str(target), "--overwrite")
+        assert result.exit_code == 1, result.output
+        assert f"{target} is one of the inputs; refusing to write an output over it" in (
+            result.output
+        )
+    assert zones.read_bytes() == (SAMPLE / "zones.geojson").read_bytes()
+    assert limits.read_text() == "a council's file\n"
+
+
+def test_a_store_output_over_the_file_read_is_refused_before_reading_it(tmp_path, no_work):
+    import geopandas as gpd
+
+    from conftest import SAMPLE
+
+    zones = tmp_path / "zones.gpkg"
+    gpd.read_file(SAMPLE / "zones.geojson").to_file(zones, layer="zones")
+    before = zones.read_bytes()
+    osm = str(SAMPLE / "yarrowside.osm")
+    for args in (
+        ["zones", str(zones)],
+        ["assets", str(zones)],
+        ["reports", str(zones)],
+        ["network", "--osm-file", osm, "--zones", str(zones)],
+    ):
+        result = run(*args, "--output", str(zones), "--overwrite")
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{zones} is one of the inputs; refusing to write an output over it" in (
+            result.output
+        ), args
+        assert "zones:" not in result.output  # nothing read, nothing shown
+    assert zones.read_bytes() == before
+
+
+def test_a_zones_store_with_the_councils_own_layer_is_refused_before_the_zones_are_shown(
+    tmp_path,
+):
+    import geopandas as gpd
+
+    from conftest import SAMPLE
+
+    store = tmp_path / "council.gpkg"
+    gpd.read_file(SAMPLE / "zones.geojson").to_file(store, layer="zones")  # not the toolkit's
+    result = run("zones", str(SAMPLE / "zones.geojson"), "--output", str(store))
+    assert result.exit_code == 1, result.output
+    assert "holds a layer that healthy-streets did not write: 'zones'" in result.output
+    assert "4 zones:" not in result.output
