@@ -19,7 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
 COMMANDS = [["--help"], ["build", "--help"], ["summary", "--help"], ["evaluate", "--help"]]
-HEAVY = ("pandas", "geopandas", "folium", "osmium", "osmnx", "statsmodels", "matplotlib")
+HEAVY = (
+    "pandas",
+    "geopandas",
+    "folium",
+    "osmium",
+    "osmnx",
+    "statsmodels",
+    "matplotlib",
+    "importlib.metadata",
+)
 #: Runs the command line in-process, then says which heavy libraries it loaded.
 PROBE = (
     "import sys\n"

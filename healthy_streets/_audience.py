@@ -48,7 +48,13 @@ class Option:
         it, whichever runs the project).
     kind
         ``"value"`` (``crs="EPSG:27700"``), ``"flag"`` (on or off: ``overwrite=True``,
-        ``--overwrite``) or ``"mapping"`` (role = column: ``fields={"name": "SCHEME"}``).
+        ``--overwrite``), ``"mapping"`` (role = column: ``fields={"name": "SCHEME"}``),
+        ``"setting"`` (one of :mod:`healthy_streets.settings`, an environment variable on
+        the command line) or ``"phrase"`` (each name is said as it is written, the value
+        left out: ``healthy-streets init FOLDER``).
+
+    A name that is no keyword in Python (``read_reports(path)``), no flag on the command
+    line (``healthy-streets assets FILE.osm``) is a phrase, said as it is written.
     """
 
     python: str
@@ -86,6 +92,47 @@ OPTIONS: dict[str, Option] = {
     ),
     "working_crs": Option(
         "hs.settings.working_crs", "HEALTHY_STREETS_WORKING_CRS", None, kind="setting"
+    ),
+    # a project's own words for categories: text = category key
+    "asset_synonyms": Option(
+        'taxonomy=asset_taxonomy({"TEXT": "CATEGORY"}) (from healthy_streets.model.taxonomy)',
+        "--synonym",
+        "[taxonomy.assets]",
+        kind="mapping",
+    ),
+    "report_synonyms": Option(
+        'taxonomy=report_taxonomy({"TEXT": "CATEGORY"}) (from healthy_streets.model.taxonomy)',
+        "--synonym",
+        "[taxonomy.reports]",
+        kind="mapping",
+    ),
+    "since_last": Option(
+        "since_last=True", "--since-last", '[project] compare = "last"', kind="phrase"
+    ),
+    "zone": Option("zone", "--zone", None),
+    "store": Option("store", "--store", "[store] url"),
+    "in_database": Option("in_database", "--in-database", "[store] in_database", kind="flag"),
+    "jurisdiction_id": Option("jurisdiction_id", "--jurisdiction-id", "jurisdiction_id"),
+    "new_project": Option(
+        "healthy_streets.project.init_project(FOLDER)", "healthy-streets init FOLDER", None
+    ),
+    "project_file": Option(
+        'load_project("path/to/healthy-streets.toml")',
+        "healthy-streets build path/to/healthy-streets.toml",
+        None,
+    ),
+    "categories_listed": Option(
+        "docs/taxonomy.md lists them, with the words read as each",
+        "healthy-streets categories lists them",
+        None,
+    ),
+    "speed_limit_lines": Option(
+        "read_speed_limit_lines(path) (zones_from_speed_limit_lines(lines) makes zones of "
+        'them, grouped by the field read_speed_limit_lines(path, fields={"group": FIELD}) '
+        "names)",
+        "healthy-streets zones FILE (--group-by FIELD builds zones from them)",
+        '[zones] speed_limits = "FILE", the zones themselves in [zones] file',
+        kind="phrase",
     ),
 }
 
@@ -203,6 +250,8 @@ def _shown(value: object) -> str:
 
 
 def _python(spec: Option, value: object, role: str | None) -> str:
+    if spec.kind == "phrase":
+        return spec.python
     if spec.kind == "setting":
         return spec.python if value is None else f"{spec.python} = {_shown(value)}"
     if spec.kind == "flag":
@@ -218,6 +267,8 @@ def _python(spec: Option, value: object, role: str | None) -> str:
 def _cli(spec: Option, value: object, role: str | None) -> str:
     if spec.kind == "setting":
         return spec.cli if value is None else f"{spec.cli}={value}"
+    if spec.kind == "phrase" or not spec.cli.startswith("-"):
+        return spec.cli  # a command, or words: as written
     if spec.kind == "flag":
         return spec.cli
     if spec.kind == "mapping":
@@ -227,6 +278,11 @@ def _cli(spec: Option, value: object, role: str | None) -> str:
 
 def _project(spec: Option, value: object, role: str | None, table: str) -> str:
     key = str(spec.project)
+    if spec.kind == "phrase":
+        return key
+    if key.startswith("[") and spec.kind == "mapping":  # a table of its own: text = value
+        text = _shown(role or "TEXT")
+        return f"{key} {text} = {_shown(value if value is not None else 'VALUE')}"
     if key.startswith("["):
         where = key
     elif spec.kind == "mapping":

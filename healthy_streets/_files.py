@@ -8,14 +8,17 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from glob import escape as glob_escape
 from pathlib import Path
 
 from healthy_streets.errors import OutputExistsError, OutputIsInputError
 
 __all__ = [
+    "SQLITE_SIDE_SUFFIXES",
     "atomic_path",
     "check_output",
     "sha256",
+    "side_files",
     "write_bytes_atomic",
     "write_fix",
     "write_text_atomic",
@@ -78,6 +81,33 @@ def sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:
         while block := handle.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+#: The files SQLite opens beside a database (a GeoPackage): its write-ahead log, the log's
+#: index and a rollback journal, which hold rows not yet in the file itself.
+SQLITE_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def side_files(path: Path) -> list[Path]:
+    """The files read with ``path`` though it does not name them, as found beside it (not
+    resolved): a Shapefile's other parts (every file of its name with another extension:
+    .dbf, .shx, .prj, .cpg, the spatial indexes .qix, .sbn, .sbx...); a GeoPackage's
+    ``-wal``, ``-shm`` and ``-journal`` files, when there; the files inside a File
+    Geodatabase (a folder). Any other file has none (a .shp in a zip is read from the zip).
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".shp":
+            beside = path.parent.glob(f"{glob_escape(path.stem)}.*")
+            return sorted(p for p in beside if p.stem == path.stem and p.name != path.name)
+        if suffix == ".gpkg":
+            named = (path.with_name(path.name + end) for end in SQLITE_SIDE_SUFFIXES)
+            return [p for p in named if p.is_symlink() or p.exists()]
+        if suffix == ".gdb" and path.is_dir():
+            return sorted(path.iterdir())
+    except OSError:  # a folder that cannot be listed: reading the file says what is wrong
+        return []
+    return []
 
 
 def write_fix(exc: BaseException, *, otherwise: str) -> str:

@@ -1,10 +1,13 @@
-"""The parts of a project file read before the library loads: where the file is, and its
-``[zones]`` table as a :class:`~healthy_streets.model.build.Source`.
+"""The parts of a project file read before the library loads: where the file is, the zones
+file its ``[zones]`` table names, and a zone named for a build checked against the zones
+the last build recorded.
 
-A build for one zone (``build --zone NAME``) checks the name against the zones file alone,
-read through here, so that a misspelt zone is said (with the closest names) before the rest
-of the toolkit is imported; :func:`healthy_streets.project.load_project` reads the same
-table through the same function.
+``build --zone NAME`` checks the name here first (:func:`zone_in_last_build`): when the last
+build into the output folder read this very zones file, unchanged, the same way, its record
+(:mod:`healthy_streets._build_record`) holds every zone's id and name, and a misspelt zone
+is said (with the closest names) with nothing but the standard library loaded. Otherwise
+:func:`healthy_streets._project_zones.zone_in_project` reads the zones file alone, before
+the rest of the toolkit is imported.
 """
 
 from __future__ import annotations
@@ -13,15 +16,16 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from healthy_streets.errors import HealthyStreetsError
-from healthy_streets.io.zones import read_zones
-from healthy_streets.model.build import Source
+from healthy_streets._build_record import recorded_zones
 from healthy_streets.model.ids import zone_id_of
 
-__all__ = ["CONFIG_NAME", "project_file", "zone_in_project", "zones_source"]
+__all__ = ["CONFIG_NAME", "ZONE_OPTIONS", "project_file", "zone_in_last_build", "zones_file"]
 
 #: The project file's name in a project folder.
 CONFIG_NAME = "healthy-streets.toml"
+
+#: The keys of a project's ``[zones]`` table given to the zones reader.
+ZONE_OPTIONS = ("crs", "layer", "assume_bng", "fields", "date_order")
 
 
 def project_file(path: str | Path) -> Path:
@@ -31,33 +35,34 @@ def project_file(path: str | Path) -> Path:
     return file / CONFIG_NAME if file.is_dir() else file
 
 
-def zones_source(zones_table: dict[str, Any], base: Path) -> Source:
+def zones_file(zones_table: dict[str, Any], base: Path) -> tuple[Path, dict[str, Any]]:
     """The zones file a project's ``[zones]`` table names (relative to ``base``, the
-    project's folder), with the reader's options the table gives."""
-    options: dict[str, Any] = {
-        k: zones_table[k]
-        for k in ("crs", "layer", "assume_bng", "fields", "date_order")
-        if k in zones_table
-    }
-    return Source((base / zones_table["file"]).resolve(), options=options, origin="[zones] file")
+    project's folder, resolved), and the reader's options the table gives."""
+    options = {k: zones_table[k] for k in ZONE_OPTIONS if k in zones_table}
+    return (base / zones_table["file"]).resolve(), options
 
 
-def zone_in_project(path: str | Path, wanted: str) -> str | None:
-    """The ``zone_id`` of the zone ``wanted`` names in the project at ``path``, from its
-    zones file alone; ``None`` when the project file or the zones file cannot be read (then
-    :func:`~healthy_streets.project.load_project` or the build says what is wrong).
+def zone_in_last_build(
+    path: str | Path, wanted: str, *, output: str | Path | None = None
+) -> str | None:
+    """The ``zone_id`` of the zone ``wanted`` names in the project at ``path``, from the
+    record of the last build into its output folder (``output``, else the project's);
+    ``None`` when that record cannot tell: no build recorded, or one that read another
+    zones file, or this one before it changed, or read it another way.
 
     Raises
     ------
     ConfigError
-        When the zones file has no zone of that id or name (the closest are suggested).
+        When the recorded zones have no zone of that id or name (the closest are
+        suggested).
     """
     file = project_file(path)
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
-        table = data["zones"]
-        source = zones_source(table, file.parent)
-        zones = source.read(read_zones, **source.options).layer
-    except (OSError, ValueError, KeyError, TypeError, HealthyStreetsError):
-        return None
-    return zone_id_of(zones, wanted)
+        zones, options = zones_file(data["zones"], file.parent)
+        if output is None:  # as the project names it, beside the project file
+            output = file.parent / data.get("project", {}).get("output", "out")
+        recorded = recorded_zones(Path(output).resolve(), zones, options)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # the project file is not as it should be: loading it says why
+    return zone_id_of(recorded, wanted) if recorded else None

@@ -5,7 +5,8 @@ Every project build leaves a record beside its outputs, ``OUT/.healthy-streets-b
 fingerprint of what the build read (each input file's role, resolved path, SHA-256, that of
 each file read beside it (a Shapefile's .dbf, .shx, .prj...; a GeoPackage's -wal) and reader
 options; the project's settings; the toolkit's version), the SHA-256 of the GeoPackage
-store it wrote and of every output, and how each import went.
+store it wrote and of every output, how each import went, and every zone's id and name
+(``build --zone NAME`` checks the name against them: :mod:`healthy_streets._build_record`).
 
 The next build of the project compares (:func:`plan_rebuild`):
 
@@ -36,8 +37,6 @@ The toolkit counts as changed when its version does, or any file of the installe
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,11 +47,18 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from healthy_streets import settings
+from healthy_streets._build_record import (
+    RECORD_FORMAT,
+    RECORD_NAME,
+    as_recorded,
+    read_record,
+    side_file_digests,
+    toolkit_digest,
+    toolkit_settings,
+)
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
 from healthy_streets.history import public_url
-from healthy_streets.io._common import side_files
 from healthy_streets.io.open311 import OPEN311_SERVER
 from healthy_streets.io.store import SOURCE_PATH
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
@@ -73,10 +79,6 @@ __all__ = [
     "write_record",
 ]
 
-#: The record of the last build, in the output folder.
-RECORD_NAME = ".healthy-streets-build.json"
-#: The record's layout; a record of another is not reused.
-RECORD_FORMAT = 1
 #: Past this many maps to draw again, the store's layers are read whole, once.
 ZONE_READS = 8
 #: Metres read around a zone beyond what its map shows: streets entering the view whole.
@@ -115,30 +117,15 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
         "asset_synonyms": inputs.asset_synonyms,
         "report_synonyms": inputs.report_synonyms,
         "tiers": inputs.tiers,
-        "toolkit_settings": {
-            key: getattr(settings, key)
-            for key in ("working_crs", "nation", "street_buffer_m", "attach_distance_m")
-        },
+        "toolkit_settings": toolkit_settings(),
     }
     return {
         "toolkit_version": __version__,
         "toolkit_files": toolkit_digest(),
         "files": files,
-        "settings": json.loads(json.dumps(project_settings, default=str, sort_keys=True)),
+        "settings": as_recorded(project_settings),
         "unusable": why,
     }
-
-
-@functools.cache
-def toolkit_digest() -> str:
-    """The SHA-256 of the toolkit's own files (its code, templates and map assets)."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _file_entry(
@@ -152,13 +139,9 @@ def _file_entry(
         "name": path.name,
         "path": str(path.resolve()),
         "sha256": sha256(path),
-        "side_files": {
-            side.name: sha256(side)
-            for side in side_files(path.resolve())
-            if side.is_file() and not side.name.endswith(("-shm", "-journal"))
-        },
+        "side_files": side_file_digests(path),
         "format": format,
-        "options": json.loads(json.dumps(options, default=str, sort_keys=True)),
+        "options": as_recorded(options),
     }
 
 
@@ -203,20 +186,6 @@ def _when(record: dict[str, Any]) -> str:
     except ValueError:
         return "an earlier build"
     return f"{moment.astimezone():%d %b %Y %H:%M}"
-
-
-def read_record(out: Path) -> tuple[dict[str, Any] | None, str]:
-    """The last build's record in ``out``, or ``None`` and why there is none to use."""
-    path = out / RECORD_NAME
-    if not path.is_file():
-        return None, f"no earlier build is recorded in {out}"
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return None, f"the record of the last build, {path}, could not be read ({exc})"
-    if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
-        return None, f"the record of the last build, {path}, is of another version"
-    return record, ""
 
 
 def plan_rebuild(
@@ -428,6 +397,11 @@ def build_record(
         "store": store,
         "outputs": dict(sorted(outputs.items())),
         "zone_ids": zone_ids,
+        # each zone's id and name: `build --zone NAME` checks a name against them
+        "zones": [
+            {"zone_id": str(zone_id), "name": str(name)}
+            for zone_id, name in zip(layers.zones["zone_id"], layers.zones["name"], strict=True)
+        ],
         "single_polygons": [
             str(z) for z in layers.zones.loc[layers.zones.geom_type == "Polygon", "zone_id"]
         ],

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from healthy_streets._audience import option
 from healthy_streets._files import sha256
 from healthy_streets._version import __version__
 from healthy_streets.analysis.changes import CHANGE_COLUMNS, COUNT_COLUMNS, Changes
@@ -226,7 +227,7 @@ def describe_earlier(changes: Changes | None, *, wanted: bool) -> list[str]:
     if changes is None:
         return [
             "No earlier build in the store to compare with: this build is the first, and "
-            "the next one (with --since-last) will show what changed since it."
+            f"the next one (with {option('since_last')}) will show what changed since it."
         ]
     notes: list[Any] = [changes.sentence() + " Listed in tables/changes.csv."]
     if changes.since.note:

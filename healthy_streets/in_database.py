@@ -19,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError
 from healthy_streets.io.postgis_analysis import (
     WorkingSchema,
@@ -46,8 +47,9 @@ def check_in_database(target: str) -> None:
     if not str(target).startswith(("postgresql:", "postgresql+psycopg:", "postgres:")):
         raise ConfigError(
             f"Attaching in the database needs a PostGIS store, but the store is {target!r}. "
-            'Give the store as a PostgreSQL URL ([store] url = "postgresql://user@host/'
-            'database", or --store postgresql://...), or build without in_database.'
+            "Give the store as a PostgreSQL URL "
+            f"({option('store', 'postgresql://user@host/database')}), or build without "
+            f"{option('in_database')}."
         )
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from healthy_streets import history, settings
-from healthy_streets._audience import audience, speaking_to
+from healthy_streets._audience import audience, option, speaking_to
 from healthy_streets._files import check_output, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
@@ -208,7 +208,7 @@ def load_layers(
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
     step("Reading the zones")
-    with _zones_speaker():
+    with _inputs_speaker(crs="zones_crs", layer="zones_layer"):
         zones_result = inputs.zones.read(read_zones, **inputs.zones.options)
     zones = zones_result.layer
     area = project_area(zones, buffer_m=buffer_m)
@@ -247,9 +247,10 @@ def load_layers(
     asset_results = []
     for source in inputs.assets:
         step(f"Reading assets from {source.name}")
-        asset_results.append(
-            source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
-        )
+        with _inputs_speaker(asset_synonyms="asset_synonyms"):
+            asset_results.append(
+                source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
+            )
     read = list(zip(asset_results, [source.path for source in inputs.assets], strict=True))
     if inputs.osm_assets and _has_osm_assets(inputs):
         step("Reading the assets OpenStreetMap maps")
@@ -324,12 +325,13 @@ def _is_additions(result: ImportResult) -> bool:
     )
 
 
-def _zones_speaker() -> contextlib.AbstractContextManager[Any]:
-    """While the zones are read for Python, messages name :class:`Inputs`' keywords
-    (``zones_crs=``, ``zones_layer=``); the command line and a project name their own."""
+def _inputs_speaker(**flags: str) -> contextlib.AbstractContextManager[Any]:
+    """While :class:`Inputs` are read for Python, messages name its keywords (``flags``:
+    the zones' ``zones_crs=`` and ``zones_layer=``, the taxonomies' ``asset_synonyms=``
+    and ``report_synonyms=``); the command line and a project name their own."""
     if audience().audience != "python":
         return contextlib.nullcontext()
-    return speaking_to("python", flags={"crs": "zones_crs", "layer": "zones_layer"})
+    return speaking_to("python", flags=flags)
 
 
 def _streets_speaker(inputs: Inputs) -> contextlib.AbstractContextManager[Any]:
@@ -391,32 +393,40 @@ def _read_reports(
     wider = reports_within_m > buffer_m
     report_area = zones.union_all().buffer(reports_within_m) if wider else area
     results = []
-    for source in inputs.reports:
-        options: dict[str, Any] = {"area": report_area, "taxonomy": taxonomy, "tiers": inputs.tiers}
-        if source.format == OPEN311_SERVER:  # a live Open311 service, topped up into its cache
-            step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
-            started = dt.datetime.now(dt.UTC).replace(microsecond=0)
-            with _source_speaker(source, table="[[reports]]"):
+    with _inputs_speaker(report_synonyms="report_synonyms"):
+        for source in inputs.reports:
+            options: dict[str, Any] = {
+                "area": report_area,
+                "taxonomy": taxonomy,
+                "tiers": inputs.tiers,
+            }
+            # a live Open311 service, topped up into its cache
+            if source.format == OPEN311_SERVER:
+                step(f"Fetching reports from {public_url(source.options['url'])}")  # no password
+                started = dt.datetime.now(dt.UTC).replace(microsecond=0)
+                with _source_speaker(source, table="[[reports]]"):
+                    results.append(
+                        reports_from_open311_server(
+                            cache_folder=source.path, **source.options, **options
+                        )
+                    )
+                if fetched is not None:
+                    fetched.append(_fetched(source, started))
+                continue
+            step(f"Reading reports from {source.name}")
+            sheet = source.options.get("layer")
+            if "date_order" in source.options:
+                options["date_order"] = source.options["date_order"]
+            if "columns" in source.options:
                 results.append(
-                    reports_from_open311_server(
-                        cache_folder=source.path, **source.options, **options
+                    source.read(
+                        reports_from_csv, columns=source.options["columns"], layer=sheet, **options
                     )
                 )
-            if fetched is not None:
-                fetched.append(_fetched(source, started))
-            continue
-        step(f"Reading reports from {source.name}")
-        sheet = source.options.get("layer")
-        if "date_order" in source.options:
-            options["date_order"] = source.options["date_order"]
-        if "columns" in source.options:
-            results.append(
-                source.read(
-                    reports_from_csv, columns=source.options["columns"], layer=sheet, **options
+            else:
+                results.append(
+                    source.read(read_reports, format=source.format, layer=sheet, **options)
                 )
-            )
-        else:
-            results.append(source.read(read_reports, format=source.format, layer=sheet, **options))
     return drop_duplicate_reports(results)
 
 
@@ -1173,8 +1183,8 @@ def _comparison(
         return None, [
             f"Nothing marked as changed: this build draws one zone's map, and shows what "
             f"changed as the build of {earlier.day} showed it on every map, but {name} is "
-            "no longer as that build wrote it. Build every zone (without --zone) to compare "
-            "again."
+            f"no longer as that build wrote it. Build every zone (leave out "
+            f"{option('zone', 'NAME')}) to compare again."
         ]
     return changes, [
         changes.sentence() + " Listed in tables/changes.csv.",

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthy_streets._files import check_output, write_text_atomic
-from healthy_streets._project_file import CONFIG_NAME, project_file, zones_source
+from healthy_streets._audience import option
+from healthy_streets._files import check_output, side_files, write_text_atomic
+from healthy_streets._project_file import CONFIG_NAME, project_file
+from healthy_streets._project_zones import zones_source
 from healthy_streets.analysis.evaluation import check_settings
 from healthy_streets.errors import ConfigError, ProjectFileError
-from healthy_streets.io._common import BUFFER_RANGE_M, side_files
+from healthy_streets.io._common import BUFFER_RANGE_M
 from healthy_streets.io.open311 import (
     OPEN311_SERVER,
     RECHECK_RANGE,
@@ -291,8 +293,8 @@ def load_project(path: str | Path) -> Project:
         )
     if not file.is_file():
         raise ProjectFileError(
-            f"{file} does not exist. Create a project with: healthy-streets init FOLDER, or "
-            "name the project file: healthy-streets build path/to/healthy-streets.toml."
+            f"{file} does not exist. Create a project with: {option('new_project')}, or "
+            f"name the project file: {option('project_file')}."
         )
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))

@@ -2,6 +2,7 @@ import itertools
 import math
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from healthy_streets import __version__
@@ -1164,6 +1165,68 @@ def test_a_misspelt_zone_is_said_before_the_rest_of_the_toolkit_loads(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def _misspelt_zone_in_a_fresh_process(config, *args):
+    """``build CONFIG --zone Cowslp ARGS`` in a fresh Python: its exit code, what it said,
+    and which of the geospatial libraries it loaded."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    heavy = ["pandas", "geopandas", "shapely", "pyproj", "pyogrio", "folium", "osmnx"]
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from healthy_streets.cli import main\n"
+        f"args = ['build', {str(config)!r}, '--zone', 'Cowslp', *{list(args)!r}]\n"
+        "result = CliRunner().invoke(main, args)\n"
+        "print(result.exit_code)\n"
+        "print(result.output.strip())\n"
+        f"print(sorted(set({heavy!r}) & set(sys.modules)))\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    exit_code, *said, loaded = ran.stdout.strip().splitlines()
+    return int(exit_code), " ".join(said), loaded
+
+
+def test_a_misspelt_zone_is_said_from_the_last_builds_record(demo_run, tmp_path):
+    """After a build, ``build --zone Cowslp`` checks the name against the zones the build
+    recorded (the zones file unchanged): the closest name is suggested with neither pandas
+    nor geopandas loaded, and nothing is written."""
+    import json
+
+    from healthy_streets._build_record import RECORD_NAME
+
+    from conftest import SAMPLE
+
+    record = json.loads((demo_run.folder / RECORD_NAME).read_text(encoding="utf-8"))
+    assert {"zone_id": "cowslip", "name": "Cowslip"} in record["zones"]
+    # the sample's files as the demo read them, built into the demo's folder
+    config = tmp_path / "healthy-streets.toml"
+    config.write_text(
+        f'[project]\nname = "Yarrowside"\noutput = {json.dumps(str(demo_run.folder))}\n\n'
+        f"[zones]\nfile = {json.dumps(str(SAMPLE / 'zones.geojson'))}\n\n"
+        f"[streets]\nosm_file = {json.dumps(str(SAMPLE / 'yarrowside.osm'))}\n",
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in demo_run.folder.rglob("*"))
+    exit_code, said, loaded = _misspelt_zone_in_a_fresh_process(config)
+    assert exit_code == 2, said
+    assert "There is no zone 'Cowslp'. Did you mean 'Cowslip' (cowslip)?" in said
+    assert "The zones are: yarrowside-north (Yarrowside North), cowslip (Cowslip)" in said
+    assert loaded == "[]"
+    assert sorted(p.name for p in demo_run.folder.rglob("*")) == before
+    # --output names another folder, with no build recorded: the zones file is read
+    exit_code, said, loaded = _misspelt_zone_in_a_fresh_process(
+        tmp_path, "--output", str(tmp_path / "elsewhere")
+    )
+    assert exit_code == 2 and "Did you mean 'Cowslip' (cowslip)?" in said
+    assert "geopandas" in loaded and "folium" not in loaded
+    assert not (tmp_path / "elsewhere").exists()
+
+
 def test_a_zone_named_right_builds_that_zone_alone(tmp_path):
     from conftest import SAMPLE, sample_project
 
@@ -1195,3 +1258,106 @@ def test_the_command_runs_as_a_python_module():
             cwd=ROOT,
         )
         assert ran.returncode == 1 and "The file does not exist" in ran.stderr
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Any reading of the layers fails the test: a refusal must come first."""
+    import healthy_streets.io.assets
+    import healthy_streets.io.reports
+    import healthy_streets.io.streets
+    import healthy_streets.pipeline
+
+    def work(*args, **kwargs):
+        raise AssertionError("the work started before the output was checked")
+
+    monkeypatch.setattr(healthy_streets.pipeline, "load_layers", work)
+    monkeypatch.setattr(healthy_streets.io.assets, "read_assets", work)
+    monkeypatch.setattr(healthy_streets.io.reports, "read_reports", work)
+    monkeypatch.setattr(healthy_streets.io.streets, "read_street_network", work)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["hotspots", "--sample"],
+        ["summary", "--sample"],
+        ["summary", "--sample", "--by-category"],
+        ["scorecard", "--sample"],
+        ["evaluate", "--sample"],
+        ["gaps", "--sample"],
+        ["gaps", "--sample", "-o"],  # -o as well as --output
+    ],
+)
+def test_a_table_output_that_exists_is_refused_before_the_work(tmp_path, no_work, args):
+    existing = tmp_path / "existing.csv"
+    existing.write_text("an officer's table\n")
+    flag = "--output" if args[-1] != "-o" else args.pop()
+    result = run(*args, flag, str(existing))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip() == (
+        f"Error: {existing} already exists. Choose another output, or replace it with --overwrite."
+    )
+    assert existing.read_text() == "an officer's table\n"
+
+
+def test_a_table_output_over_an_input_is_refused_before_the_work(tmp_path, no_work):
+    import shutil
+
+    from conftest import SAMPLE
+
+    zones = tmp_path / "zones.geojson"
+    shutil.copy(SAMPLE / "zones.geojson", zones)
+    limits = tmp_path / "limits.csv"
+    limits.write_text("a council's file\n")
+    common = ["--zones", str(zones), "--osm-file", str(SAMPLE / "yarrowside.osm")]
+    for args, target in (
+        (["summary", *common], zones),
+        (["gaps", *common, "--speed-limits", str(limits)], limits),
+    ):
+        result = run(*args, "--output", str(target), "--overwrite")
+        assert result.exit_code == 1, result.output
+        assert f"{target} is one of the inputs; refusing to write an output over it" in (
+            result.output
+        )
+    assert zones.read_bytes() == (SAMPLE / "zones.geojson").read_bytes()
+    assert limits.read_text() == "a council's file\n"
+
+
+def test_a_store_output_over_the_file_read_is_refused_before_reading_it(tmp_path, no_work):
+    import geopandas as gpd
+
+    from conftest import SAMPLE
+
+    zones = tmp_path / "zones.gpkg"
+    gpd.read_file(SAMPLE / "zones.geojson").to_file(zones, layer="zones")
+    before = zones.read_bytes()
+    osm = str(SAMPLE / "yarrowside.osm")
+    for args in (
+        ["zones", str(zones)],
+        ["assets", str(zones)],
+        ["reports", str(zones)],
+        ["network", "--osm-file", osm, "--zones", str(zones)],
+    ):
+        result = run(*args, "--output", str(zones), "--overwrite")
+        assert result.exit_code == 1, (args, result.output)
+        assert f"{zones} is one of the inputs; refusing to write an output over it" in (
+            result.output
+        ), args
+        assert "zones:" not in result.output  # nothing read, nothing shown
+    assert zones.read_bytes() == before
+
+
+def test_a_zones_store_with_the_councils_own_layer_is_refused_before_the_zones_are_shown(
+    tmp_path,
+):
+    import geopandas as gpd
+
+    from conftest import SAMPLE
+
+    store = tmp_path / "council.gpkg"
+    gpd.read_file(SAMPLE / "zones.geojson").to_file(store, layer="zones")  # not the toolkit's
+    result = run("zones", str(SAMPLE / "zones.geojson"), "--output", str(store))
+    assert result.exit_code == 1, result.output
+    assert "holds a layer that healthy-streets did not write: 'zones'" in result.output
+    assert "4 zones:" not in result.output

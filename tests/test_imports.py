@@ -26,8 +26,19 @@ LOCAL_IMPORTS_ALLOWED = {
     "healthy_streets/cli/": "each command loads the library when it runs: --help stays quick",
 }
 
-#: What the command line must not load to show its help.
-HEAVY = ("pandas", "geopandas", "folium", "osmium", "osmnx", "statsmodels", "matplotlib")
+#: What the command line must not load to show its help: the geospatial stack, and
+#: ``importlib.metadata`` (a third of the start-up once; the version is written in
+#: ``healthy_streets/_version.py``, where the build reads it too).
+HEAVY = (
+    "pandas",
+    "geopandas",
+    "folium",
+    "osmium",
+    "osmnx",
+    "statsmodels",
+    "matplotlib",
+    "importlib.metadata",
+)
 
 
 def module_name(path: Path) -> str:
@@ -201,3 +212,47 @@ def test_the_command_line_loads_no_heavy_library(module):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], ["build", "--help"], ["summary", "--help"], ["hotspots", "-h"]],
+)
+def test_help_and_version_load_no_heavy_library(args):
+    """Showing help or the version runs the command line without the geospatial stack or
+    the installed packages' metadata."""
+    code = (
+        "import sys\n"
+        "from healthy_streets.cli import main\n"
+        "try:\n"
+        f"    main({args!r}, prog_name='healthy-streets')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        f"print(sorted(set({HEAVY!r}) & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    *shown, loaded = result.stdout.strip().splitlines()
+    assert shown[0].startswith(("Usage: healthy-streets", "healthy-streets, version 0.")), shown
+    assert loaded == "[]"
+
+
+def test_the_version_is_the_one_the_build_reads():
+    """``pyproject.toml`` takes the version from ``healthy_streets/_version.py`` (hatchling's
+    ``[tool.hatch.version]``), so the package's metadata and ``__version__`` agree."""
+    import re
+    import tomllib
+
+    import healthy_streets
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["build-system"]["build-backend"] == "hatchling.build"
+    assert "version" in project["project"]["dynamic"]
+    assert "version" not in project["project"]
+    path = ROOT / project["tool"]["hatch"]["version"]["path"]
+    assert path == PACKAGE / "_version.py"
+    # hatchling's default pattern: a line `__version__ = "X"`
+    written = re.search(r'^__version__ = "([^"]+)"$', path.read_text(encoding="utf-8"), re.M)
+    assert written and written.group(1) == healthy_streets.__version__
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", healthy_streets.__version__)

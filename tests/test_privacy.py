@@ -1567,7 +1567,7 @@ def test_notes_quote_each_text_of_a_file_with_its_personal_data_removed(tmp_path
     from healthy_streets.model.taxonomy import asset_taxonomy, match_notes
 
     texts = ["Regards, Jane Doe", "Thanks\nJo Bloggs", "Bench from jo@example.org"]
-    notes = " ".join(match_notes(texts, asset_taxonomy(), what="asset", settings_table="[t]"))
+    notes = " ".join(match_notes(texts, asset_taxonomy(), what="asset"))
     assert "'Regards, [name removed]' (1)" in notes
     assert "'Thanks\\n[name removed]' (1)" in notes
     assert not re.search("Jane|Doe|Jo |Bloggs|@", notes)

@@ -964,3 +964,96 @@ def test_residents_proposed_changes_are_for_review_not_rejected(project):
     assert "2 proposed changes from residents to review: tables/additions_to_review.csv" in (
         again.output
     )
+
+
+def _recorded_build(tmp_path, zones_file, *, options=None):
+    """An output folder whose build record says the build read ``zones_file`` (with the
+    reader's ``options``) and made the sample's four zones, as a build writes it."""
+    import json
+
+    from healthy_streets._build_record import RECORD_FORMAT, RECORD_NAME
+    from healthy_streets._rebuild import _file_entry, toolkit_digest, toolkit_settings
+    from healthy_streets._version import __version__
+
+    out = tmp_path / "out"
+    out.mkdir()
+    record = {
+        "format": RECORD_FORMAT,
+        "inputs": {
+            "toolkit_version": __version__,
+            "toolkit_files": toolkit_digest(),
+            "files": [_file_entry("zones", zones_file, None, options or {})],
+            "settings": json.loads(json.dumps({"toolkit_settings": toolkit_settings()})),
+        },
+        "zones": [
+            {"zone_id": "yarrowside-north", "name": "Yarrowside North"},
+            {"zone_id": "cowslip", "name": "Cowslip"},
+            {"zone_id": "yarrow-meadows", "name": "Yarrow Meadows"},
+            {"zone_id": "kestrel-park", "name": "Kestrel Park"},
+        ],
+    }
+    (out / RECORD_NAME).write_text(json.dumps(record), encoding="utf-8")
+    return out, record
+
+
+def test_a_zone_is_checked_against_the_last_builds_zones_while_the_file_is_unchanged(
+    tmp_path,
+):
+    """``build --zone`` trusts the last build's zones only for the zones file that build
+    read, as it was (its SHA-256), read the same way; else it reads the file."""
+    import json
+
+    from healthy_streets._build_record import RECORD_NAME
+    from healthy_streets._project_file import zone_in_last_build
+    from healthy_streets.errors import ConfigError
+
+    shutil.copy(SAMPLE / "zones.geojson", tmp_path / "zones.geojson")
+    config = tmp_path / "healthy-streets.toml"
+    config.write_text('[project]\nname = "Y"\n\n[zones]\nfile = "zones.geojson"\n')
+    out, record = _recorded_build(tmp_path, tmp_path / "zones.geojson")
+    # by id, by name in any case; a misspelt one refused with the closest
+    assert zone_in_last_build(tmp_path, "cowslip") == "cowslip"
+    assert zone_in_last_build(config, "YARROW MEADOWS") == "yarrow-meadows"
+    with pytest.raises(ConfigError, match=r"no zone 'Kestrel Prk'\. Did you mean 'Kestrel Park'"):
+        zone_in_last_build(config, "Kestrel Prk")
+    # another output folder (--output) holds no record: the record cannot tell
+    assert zone_in_last_build(config, "Cowslp", output=tmp_path / "other") is None
+    with pytest.raises(ConfigError, match="Did you mean 'Cowslip'"):  # --output names it
+        zone_in_last_build(config, "Cowslp", output=out)
+    # other reader options than the build's
+    config.write_text('[zones]\nfile = "zones.geojson"\ncrs = "EPSG:27700"\n')
+    assert zone_in_last_build(config, "Cowslp") is None
+    config.write_text('[zones]\nfile = "zones.geojson"\n')
+    # the zones file changed since the build (a zone renamed in QGIS, say)
+    zones = tmp_path / "zones.geojson"
+    zones.write_text(zones.read_text().replace("Cowslip", "Cowslip Lane"))
+    assert zone_in_last_build(config, "Cowslp") is None
+    shutil.copy(SAMPLE / "zones.geojson", zones)
+    assert zone_in_last_build(config, "Cowslip") == "cowslip"
+    # a record of another toolkit version, or one written before zones were recorded
+    for edit in ({"toolkit_version": "0.0.1"}, {"zones": None}):
+        changed = json.loads(json.dumps(record))
+        if "zones" in edit:
+            del changed["zones"]
+        else:
+            changed["inputs"].update(edit)
+        (out / RECORD_NAME).write_text(json.dumps(changed), encoding="utf-8")
+        assert zone_in_last_build(config, "Cowslp") is None, edit
+    (out / RECORD_NAME).write_text("{not json", encoding="utf-8")
+    assert zone_in_last_build(config, "Cowslp") is None
+
+
+def test_a_shapefiles_zones_are_trusted_while_its_dbf_is_unchanged(tmp_path):
+    """A Shapefile's names are in its .dbf: the record holds that file's SHA-256 too."""
+    import geopandas as gpd
+
+    from healthy_streets._project_file import zone_in_last_build
+
+    gpd.read_file(SAMPLE / "zones.geojson").to_file(tmp_path / "zones.shp")
+    config = tmp_path / "healthy-streets.toml"
+    config.write_text('[zones]\nfile = "zones.shp"\n')
+    _recorded_build(tmp_path, tmp_path / "zones.shp")
+    assert zone_in_last_build(config, "Cowslip") == "cowslip"
+    dbf = tmp_path / "zones.dbf"
+    dbf.write_bytes(dbf.read_bytes().replace(b"Cowslip", b"Cowslop"))
+    assert zone_in_last_build(config, "Cowslip") is None

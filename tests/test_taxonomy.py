@@ -157,7 +157,6 @@ def test_import_notes_list_the_unmatched_and_the_guessed():
         ["Bench", "Comunity Centre", "Thingy", "Thingy", None],
         asset_taxonomy(),
         what="asset",
-        settings_table="[taxonomy.assets]",
     )
     assert notes[0].startswith("2 asset categories matched nothing")
     assert "'Thingy' (2)" in notes[0]

@@ -131,10 +131,34 @@ def load(options: dict[str, Any], *, quiet: bool = False, reports_within_m: floa
     return inputs, layers
 
 
-def table_output(
-    frame: Any, output: str | None, *, overwrite: bool, inputs: Any, index: bool = False
+def check_table_output(
+    output: str | None,
+    *,
+    overwrite: bool,
+    options: dict[str, Any],
+    also: Sequence[str | None] = (),
 ) -> None:
-    """Write ``frame`` as CSV to ``output`` (``-`` for stdout), or say nothing."""
+    """Refuse, before any work, a table's ``--output`` that exists (without
+    ``--overwrite``) or is a file the command reads (those ``options`` name, and ``also``)."""
+    if not output or output == "-":
+        return
+    from healthy_streets._files import check_output
+
+    read = [*inputs_from(options).paths(), *(path for path in also if path)]
+    check_output(output, overwrite=overwrite, inputs=read)
+
+
+def table_output(
+    frame: Any,
+    output: str | None,
+    *,
+    overwrite: bool,
+    inputs: Any,
+    index: bool = False,
+    also: Sequence[str | None] = (),
+) -> None:
+    """Write ``frame`` as CSV to ``output`` (``-`` for stdout), or say nothing; never over
+    a file read (``inputs``' files, and ``also``)."""
     if not output:
         return
     if output == "-":
@@ -149,14 +173,15 @@ def table_output(
     from healthy_streets.cli._report import say
     from healthy_streets.io.write import write_csv
 
+    read = [*inputs.paths(), *(path for path in also if path)]
     if output.lower().endswith(".xlsx"):
         from healthy_streets.io.write import write_workbook
 
         name = Path(output).stem[:31]
         table = frame.reset_index() if index else frame
-        write_workbook({name: table}, output, overwrite=overwrite, inputs=inputs.paths())
+        write_workbook({name: table}, output, overwrite=overwrite, inputs=read)
     else:
-        write_csv(frame, output, overwrite=overwrite, inputs=inputs.paths(), index=index)
+        write_csv(frame, output, overwrite=overwrite, inputs=read, index=index)
     say(f"Wrote {output}", err=True)
 
 
@@ -261,10 +286,23 @@ def _build_buffer_m(output: str) -> tuple[float | None, str]:
     return float(buffer_m), "the project's buffer_m, as its last build read"
 
 
-def check_store_output(output: str | None, layers: Sequence[str], *, overwrite: bool) -> None:
-    """Refuse, before any work, a ``--output`` store that holds layers of these names that
-    the toolkit did not write (or a PostGIS store that cannot be reached)."""
-    if not output or overwrite:
+def check_store_output(
+    output: str | None,
+    layers: Sequence[str],
+    *,
+    overwrite: bool,
+    inputs: Sequence[str | None] = (),
+) -> None:
+    """Refuse, before any work, a ``--output`` store that is one of the files the command
+    reads (``inputs``), or that holds layers of these names that the toolkit did not write
+    (or a PostGIS store that cannot be reached)."""
+    if not output:
+        return
+    if not output.startswith("postgres"):
+        from healthy_streets._files import check_output
+
+        check_output(output, overwrite=True, inputs=[path for path in inputs if path])
+    if overwrite or not layers:
         return
     from healthy_streets.io.store import open_store, store_names
 

@@ -94,7 +94,7 @@ def command(
 
     if (file is None) == (place is None):
         raise click.UsageError("Give a FILE or --place NAME (one of them).")
-    check_store_output(output, ["assets"], overwrite=overwrite)
+    check_store_output(output, ["assets"], overwrite=overwrite, inputs=[file, postcodes])
     area = store_area(output)
     if file is None:
         from healthy_streets.io.osm_features import assets_from_osm_place

@@ -92,6 +92,21 @@ def run_build(
     echo(str(outputs.index.resolve()))
 
 
+def _zone_named(config: Path, zone: str, output: str | None) -> str | None:
+    """The ``zone_id`` of ``zone`` in the project ``config``: from the last build's record
+    when it read this zones file as it is (nothing else is loaded), else from the zones
+    file alone (before the rest of the toolkit loads); ``None`` when neither can be read
+    (loading the project says why). A zone not there is refused, with the closest names."""
+    from healthy_streets._project_file import zone_in_last_build
+
+    found = zone_in_last_build(config, zone, output=output)
+    if found is None:
+        from healthy_streets._project_zones import zone_in_project
+
+        found = zone_in_project(config, zone)
+    return found
+
+
 def _relative(path: Path, folder: Path) -> Path:
     """``path`` within the output folder as the officer finds it there
     (``tables/additions_to_review.csv``), else as it is."""
@@ -184,9 +199,7 @@ def command(
     """
     with _nothing_changed_if_interrupted():
         if zone is not None:  # a misspelt zone is said before the rest of the toolkit loads
-            from healthy_streets._project_file import zone_in_project
-
-            zone = zone_in_project(Path(config), zone) or zone
+            zone = _zone_named(Path(config), zone, output) or zone
         from healthy_streets.project import load_project
 
         project = load_project(Path(config))

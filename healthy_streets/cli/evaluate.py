@@ -6,7 +6,13 @@ from typing import Any
 
 import click
 
-from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._inputs import (
+    check_table_output,
+    csv_output_opt,
+    inputs_options,
+    load,
+    table_output,
+)
 from healthy_streets.cli._report import say, show
 from healthy_streets.cli.options import category_opt, overwrite_opt
 from healthy_streets.model.vocabulary import ADJUSTMENTS, CONTROLS
@@ -165,6 +171,7 @@ def command(
     }
     categories: str | list[str] = category[0] if len(category) == 1 else list(category)
     check_settings(categories, window_months, control, ring_m, **settings)  # before slow work
+    check_table_output(output, overwrite=overwrite, options=options)
     reach = evaluation_buffer_m(control=control, ring_m=ring_m, gap_m=gap_m)
     if control == "ring" and (options["buffer_m"] is None or options["buffer_m"] < reach):
         say(
@@ -183,7 +190,8 @@ def command(
     )
     for zone_id, row in table.iterrows():
         show(_line(zone_id, row, several=len(category) > 1))
-    table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
+    # the figures first: their names follow the zones evaluated, and one that exists is
+    # refused before anything is written
     if figures_dir:
         from healthy_streets.figures import save_monthly_plots
 
@@ -201,3 +209,4 @@ def command(
         )
         for path in written:
             say(f"Wrote {path}", err=True)
+    table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)

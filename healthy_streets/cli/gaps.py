@@ -8,7 +8,13 @@ from typing import Any
 import click
 
 from healthy_streets._audience import speaking_to
-from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._inputs import (
+    check_table_output,
+    csv_output_opt,
+    inputs_options,
+    load,
+    table_output,
+)
 from healthy_streets.cli._report import print_imports, show
 from healthy_streets.cli.options import InputFile, overwrite_opt, pairs_opt
 
@@ -83,6 +89,7 @@ def command(
 
     if (limits_layer or limits_fields) and not limits_file:
         raise click.UsageError("--speed-limits-layer and --speed-limits-field need --speed-limits.")
+    check_table_output(output, overwrite=overwrite, options=options, also=[limits_file])
     lines = None
     if limits_file:  # read first: a wrong column is said before the long work
         with speaking_to("cli", flags=_LIMITS_FLAGS):
@@ -116,7 +123,7 @@ def command(
                 show(
                     f"  {row.street} ({where}): {row.length_m:.0f} m, {row.speed_mph:g} mph [{tag}]"
                 )
-    table_output(table, output, overwrite=overwrite, inputs=inputs)
+    table_output(table, output, overwrite=overwrite, inputs=inputs, also=[limits_file])
 
 
 def _school_distance(distance_m: float, zone_id: object) -> str:

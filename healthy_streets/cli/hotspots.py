@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._inputs import (
+    check_table_output,
+    csv_output_opt,
+    inputs_options,
+    load,
+    table_output,
+)
 from healthy_streets.cli._report import show
 from healthy_streets.cli.options import category_opt, overwrite_opt, period_opts
 from healthy_streets.model.vocabulary import ADJUSTMENTS
@@ -84,6 +90,7 @@ def command(
     """
     from healthy_streets.analysis.tables import hotspot_streets
 
+    check_table_output(output, overwrite=overwrite, options=options)  # before the work
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = hotspot_streets(
         layers.streets,

@@ -128,7 +128,10 @@ def command(
             "or --zones FILE to download the streets around the zones."
         )
     check_store_output(
-        output, ["streets", *(["zones"] if derive_zones else [])], overwrite=overwrite
+        output,
+        ["streets", *(["zones"] if derive_zones else [])],
+        overwrite=overwrite,
+        inputs=[osm_file, zones_file],
     )
     zones = read_zones(zones_file, crs=crs, layer=zones_layer).layer if zones_file else None
     result = read_street_network(

@@ -169,7 +169,7 @@ def command(
     taxonomy = report_taxonomy(synonyms)
     if fields and fmt not in (None, "csv"):
         raise click.UsageError("--field is for council CSVs (--format csv).")
-    check_store_output(output, ["reports"], overwrite=overwrite)
+    check_store_output(output, ["reports"], overwrite=overwrite, inputs=[file])
     if (file is None) == (open311_url is None):
         raise click.UsageError("Give a report FILE or --open311 URL (one of them).")
     if open311_url is not None and (fmt or fields or layer or date_order):

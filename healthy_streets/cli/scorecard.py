@@ -6,7 +6,13 @@ from typing import Any
 
 import click
 
-from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._inputs import (
+    check_table_output,
+    csv_output_opt,
+    inputs_options,
+    load,
+    table_output,
+)
 from healthy_streets.cli._report import show
 from healthy_streets.cli.options import overwrite_opt
 
@@ -30,6 +36,7 @@ def command(ctx: click.Context, output: str | None, overwrite: bool, **options: 
     """
     from healthy_streets.analysis.scorecard import scorecard
 
+    check_table_output(output, overwrite=overwrite, options=options)  # before the work
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     table = scorecard(layers.zones, layers.streets, layers.assets, layers.reports)
     wide = table.pivot(index="indicator", columns="zone_id", values="score")

@@ -7,7 +7,13 @@ from typing import Any
 
 import click
 
-from healthy_streets.cli._inputs import csv_output_opt, inputs_options, load, table_output
+from healthy_streets.cli._inputs import (
+    check_table_output,
+    csv_output_opt,
+    inputs_options,
+    load,
+    table_output,
+)
 from healthy_streets.cli._report import show
 from healthy_streets.cli.options import overwrite_opt, period_opts
 
@@ -48,6 +54,7 @@ def command(
     """
     from healthy_streets.analysis.tables import asset_counts, report_counts, summarise_zones
 
+    check_table_output(output, overwrite=overwrite, options=options)  # before the work
     inputs, layers = load(options, quiet=ctx.obj.get("quiet", False))
     if by_category:
         reports = report_counts(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from healthy_streets.cli._inputs import store_output
+from healthy_streets.cli._inputs import check_store_output, store_output
 from healthy_streets.cli._report import print_imports, show
 from healthy_streets.cli.options import (
     InputFile,
@@ -79,6 +79,7 @@ def command(
     from healthy_streets.analysis.zones import zones_from_speed_limit_lines
     from healthy_streets.io.zones import LinesNotZonesError, read_speed_limit_lines, read_zones
 
+    check_store_output(output, [], overwrite=overwrite, inputs=[file])  # never the file read
     try:
         result = read_zones(
             file,
@@ -99,6 +100,8 @@ def command(
         layers = {"speed_limits": result.layer}
         if group_by:
             layers["zones"] = zones_from_speed_limit_lines(result.layer)
+    # which layers the file gives is known once it is read: refused before they are shown
+    check_store_output(output, list(layers), overwrite=overwrite)
     print_imports([result])
     if "zones" in layers:
         zones = layers["zones"]

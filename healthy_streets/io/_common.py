@@ -15,7 +15,6 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import NoReturn
 
@@ -27,6 +26,7 @@ from pyproj.exceptions import CRSError
 
 from healthy_streets import settings
 from healthy_streets._audience import option
+from healthy_streets._files import side_files
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
 from healthy_streets.io._roles import blank_missing
 from healthy_streets.model.account import AccountBook
@@ -79,33 +79,6 @@ def check_input(path: str | os.PathLike[str]) -> Path:
         if side.exists() and not side.is_file() and not side.is_dir():
             raise_special_file(side)
     return p
-
-
-#: The files SQLite opens beside a database (a GeoPackage): its write-ahead log, the log's
-#: index and a rollback journal, which hold rows not yet in the file itself.
-SQLITE_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
-
-
-def side_files(path: Path) -> list[Path]:
-    """The files read with ``path`` though it does not name them, as found beside it (not
-    resolved): a Shapefile's other parts (every file of its name with another extension:
-    .dbf, .shx, .prj, .cpg, the spatial indexes .qix, .sbn, .sbx...); a GeoPackage's
-    ``-wal``, ``-shm`` and ``-journal`` files, when there; the files inside a File
-    Geodatabase (a folder). Any other file has none (a .shp in a zip is read from the zip).
-    """
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".shp":
-            beside = path.parent.glob(f"{glob_escape(path.stem)}.*")
-            return sorted(p for p in beside if p.stem == path.stem and p.name != path.name)
-        if suffix == ".gpkg":
-            named = (path.with_name(path.name + end) for end in SQLITE_SIDE_SUFFIXES)
-            return [p for p in named if p.is_symlink() or p.exists()]
-        if suffix == ".gdb" and path.is_dir():
-            return sorted(path.iterdir())
-    except OSError:  # a folder that cannot be listed: reading the file says what is wrong
-        return []
-    return []
 
 
 def raise_special_file(path: Path) -> NoReturn:

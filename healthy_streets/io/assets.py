@@ -711,9 +711,7 @@ def _asset_columns(
     keys, from_file = _category_from_file(path, keys, category_text, roles, book, taxonomy)
     if from_file.any():  # their texts are not categories: not said to match nothing
         _, texts, times = _categorise(category_text[~from_file], taxonomy)
-    for note in match_notes(
-        texts, taxonomy, what="asset", settings_table="[taxonomy.assets]", times=times
-    ):
+    for note in match_notes(texts, taxonomy, what="asset", times=times):
         book.note(note)
     missing = category_text.isna() & (keys == "other")
     if missing.any():

@@ -542,8 +542,8 @@ def _items_of(response: requests.Response, url: str) -> list[object]:
 def _fix_for(text: str, endpoint: _Endpoint | None) -> str:
     if "jurisdiction_id" in text and not (endpoint and endpoint.jurisdiction_id):
         return (
-            'The service asks for a jurisdiction id: add jurisdiction_id = "..." to the '
-            "[[reports]] entry (--jurisdiction-id), e.g. the site's name, fixmystreet.com."
+            "The service asks for a jurisdiction id: give it with "
+            f"{option('jurisdiction_id', 'ID')}, e.g. the site's name, fixmystreet.com."
         )
     return (
         "Check the address ends in /open311/v2/requests.json (or the service's own), and "

@@ -1418,7 +1418,6 @@ def _categories(
         deciding,
         taxonomy,
         what="report",
-        settings_table="[taxonomy.reports]",
         times=np.bincount(pair, minlength=len(deciding)).tolist(),
     )
     for note in notes:

@@ -537,9 +537,7 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
             raise LinesNotZonesError(
                 path,
                 "The file holds street lines with speed limits, not zone polygons",
-                fix="Read it as council speed-limit lines: read_speed_limit_lines(path) in "
-                "Python, or healthy-streets zones FILE (--group-by FIELD builds zones from "
-                "them).",
+                fix=f"Read it as council speed-limit lines: {option('speed_limit_lines')}.",
             )
         raise InputFileError(
             path,

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.privacy import quoted
 from healthy_streets.model.words import counted
@@ -834,7 +835,7 @@ class Taxonomy:
         hint = f" Did you mean {' or '.join(guesses)}?" if guesses else ""
         raise ConfigError(
             f"{text!r} is not a {what}.{hint} Use a key, its label or a word for it: "
-            f"{', '.join(self.labels)} (healthy-streets categories lists them)."
+            f"{', '.join(self.labels)} ({option('categories_listed')})."
         )
 
     def categorise(self, text: object) -> str:
@@ -991,7 +992,6 @@ def match_notes(
     taxonomy: Taxonomy,
     *,
     what: str,
-    settings_table: str,
     times: Iterable[int] | None = None,
 ) -> list[str]:
     """Notes for an import: texts that matched nothing (now ``other``), and texts matched
@@ -1004,9 +1004,10 @@ def match_notes(
     taxonomy
         The taxonomy they were matched with.
     what
-        "asset" or "report", for the wording.
-    settings_table
-        Where a project adds its own words (``[taxonomy.assets]``).
+        "asset" or "report", for the wording and the fix: where the caller adds its own
+        words for the texts (a project's ``[taxonomy.assets]``, the command line's
+        ``--synonym``, the reader's ``taxonomy=`` in Python; see
+        :func:`healthy_streets._audience.option`).
     times
         How many rows wrote each of ``texts`` (default one each): a file's distinct texts
         with their counts give the notes of all its rows.
@@ -1030,7 +1031,8 @@ def match_notes(
         total = sum(n for _, n in unmatched)
         notes.append(
             f"{total} {what} {_plural(total, 'category')} matched nothing and became "
-            f"'Other': {listed}. Add them under {settings_table} in the project file."
+            f"'Other': {listed}. Give each its category with "
+            f"{option(f'{what}_synonyms', 'CATEGORY', role='TEXT')}."
         )
     if guessed:
         listed = ", ".join(f"{quoted(t)} -> {label} ({n})" for t, label, n in guessed[:12])
