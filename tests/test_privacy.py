@@ -14,6 +14,7 @@ from healthy_streets.model.privacy import (
     redact,
     redact_series,
     remove_names,
+    scrub_value,
 )
 
 
@@ -1013,6 +1014,91 @@ def test_places_organisations_dates_and_references_stay(text):
     assert redact(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Closed by Jane Doe 07700 900123", "Closed by [name removed] [phone removed]"),
+        ("fixed by jane doe", "fixed by [name removed]"),
+        ("CLOSED BY JANE DOE", "CLOSED BY [name removed]"),
+        ("Resolved by: Tom Lee", "Resolved by: [name removed]"),
+        ("Closed by Jane and Tom Doe", "Closed by [name removed] and [name removed]"),
+        ("Inspected by Mrs Patel, fixed", "Inspected by [name removed], fixed"),
+        ("ring Jane Doe on 07700 900123", "ring [name removed] on [phone removed]"),
+        ("call Sarah at the depot", "call [name removed] at the depot"),
+    ],
+)
+def test_who_closed_a_report_and_whom_to_ring_are_removed(text, expected):
+    """A status says who closed or fixed a report ("Closed by Jane Doe"), and a value says
+    whom to ring: the names go, with the cue kept."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Closed by council",
+        "Fixed by Highways England",
+        "Resolved by Lancashire County Council",
+        "Closed by Amey",
+        "Closed by duplicate",
+        "Closed by System",
+        "closed by merging",
+        "Fixed by replacing the lamp",
+        "Fixed by Monday",
+        "Cleared by street cleansing team",
+        "Checked by CCTV",
+        "Call Highways on 0300",
+        "call Chorley Council on the number below",
+        "Ring Road at the junction",
+        "Please call us on Monday",
+    ],
+)
+def test_who_or_what_closed_a_report_stays_when_it_is_no_person(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ring Jane Doe on 07700 900123", "ring [name removed] on [phone removed]"),
+        (
+            "Jane Doe, 07700 900123, jane@example.com",
+            "[text removed], [phone removed], [email removed]",
+        ),
+        ("JANE DOE", "[text removed]"),
+        ("Doe, Jane 07700 900123", "[text removed] [phone removed]"),
+        ('{"name": "Jane Doe"}', '{"name": "[text removed]"}'),
+        ("jane.doe@example.com", "[email removed]"),
+        ("07700 900123", "[phone removed]"),
+    ],
+)
+def test_a_value_that_is_no_date_or_number_shows_no_name(value, expected):
+    """Where a date, a coordinate or an id should be, a name has no cue before it: every
+    capitalised word that may be a name goes."""
+    assert scrub_value(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-11-25T14:03:00Z",
+        "2025-11-25T14:03:00+01:00",
+        "25/11/2025 2:03 PM",
+        "Tue, 25 Nov 2025 14:03:00 GMT",
+        "25 November 2025",
+        "last Tuesday",
+        "not a date",
+        "-2.6209000000000002",
+        "53.65 N",
+        "SD 5614 1976",
+        "North",
+        "N/A",
+    ],
+)
+def test_a_date_a_number_or_a_coordinate_comes_back_as_it_was(value):
+    assert scrub_value(value) == value
+
+
 def test_a_column_is_scrubbed_as_each_of_its_cells():
     """The column is scrubbed in one pass over its cells joined together: the result is the
     same as one cell at a time, cells never run into each other, and a cell holding the
@@ -1132,6 +1218,10 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "call 1234567890 ",
         "A.B ",
         "Thanks AB\n",
+        "closed by aa ",
+        "Fixed by Aa ",
+        "ring Aa ",
+        "call Aa Aa ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):
@@ -1336,7 +1426,7 @@ def test_rejected_reports_carry_no_personal_data(tmp_path):
     repaired = dict(zip(result.repaired["row"], result.repaired["value"], strict=True))
     assert rejected == {
         "2": "call [phone removed], -2.618",
-        "3": "ask [name removed]",
+        "3": "ask [text removed]",  # a date: no capitalised word that may be a name shown
         "5": "[email removed], [address removed]",
     }
     assert repaired == {"4": "passed to [name removed] [phone removed]"}
