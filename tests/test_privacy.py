@@ -1576,6 +1576,32 @@ def _crm_with_a_split_row(path):
     path.write_bytes((header + "\n" + "\n".join(rows) + "\n").encode())
 
 
+def test_a_place_or_a_date_holding_a_name_is_rejected_without_it(tmp_path):
+    """A name written where a date, a coordinate or a grid reference should be has no cue
+    before it: the rejected value, and the reason that quotes it, hold none of it."""
+    from healthy_streets.io.reports import reports_from_csv
+
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Ref,Enquiry Type,Logged,Grid Ref,Latitude,Longitude\n"
+        "CRM-1,Litter,2024-03-01,,Jane Doe,-2.618\n"
+        "CRM-2,Litter,ask Jane Doe,,53.6535,-2.618\n"
+        "CRM-3,Litter,2024-03-01,Jane Doe 07700 900123,,\n"
+        "CRM-4,Litter,2024-03-01,,53.6535,-2.618\n"
+    )
+    result = reports_from_csv(path)
+    assert list(result.layer["report_id"]) == ["CRM-4"]
+    rejected = result.rejected.set_index("row")  # numbered as a spreadsheet shows them
+    assert rejected.loc["2", "value"] == "[text removed], -2.618"
+    assert rejected.loc["3", "value"] == "ask [text removed]"
+    assert rejected.loc["4", "reason"].startswith(
+        "'[text removed] [phone removed]' is not an OS grid reference"
+    )
+    published = result.rejected.to_csv()
+    for secret in ("Jane", "Doe", "07700"):
+        assert secret not in published, secret
+
+
 def test_the_cells_after_a_bare_carriage_return_are_read_under_their_own_columns(tmp_path):
     """Read as a spreadsheet shows it, the rest of the line would put the caller's name under
     "Logged On" and "Enquiry Type", recorded as a bad date and a category; lined up with the

@@ -98,6 +98,7 @@ __all__ = [
     "redact_series",
     "remove_names",
     "scrub_value",
+    "scrub_values",
 ]
 
 EMAIL_MARK = "[email removed]"
@@ -1390,8 +1391,24 @@ def scrub_value(value: object) -> str:
     >>> scrub_value(None), scrub_value(float("nan"))
     ('', '')
     """
-    missing = value is None or (isinstance(value, float) and value != value)  # None, NaN
-    redacted = "" if missing else str(redact(str(value)))
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN
+        return ""
+    return _masked(str(redact(str(value))))
+
+
+def scrub_values(values: pd.Series) -> pd.Series:
+    """:func:`scrub_value` over a column, in one pass over all its cells
+    (:func:`redact_series`); missing values stay missing."""
+    redacted = redact_series(values)
+    masked = [text if not isinstance(text, str) else _masked(text) for text in redacted]
+    return pd.Series(masked, index=values.index, dtype="object")
+
+
+def _masked(redacted: str) -> str:
+    """Redacted text with every capitalised word that may be a name (outside the marks)
+    replaced by ``[text removed]`` (see :func:`scrub_value`)."""
+    if redacted == redacted.lower():  # no capital: a number, a date in words
+        return redacted
     pieces = []
     at = 0
     for mark in [*_MARKS.finditer(redacted), None]:
