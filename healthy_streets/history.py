@@ -220,6 +220,12 @@ def _as_written(value: str) -> str:
     return value[1:] if value.startswith("'") and is_formula(value[1:]) else value
 
 
+def where_listed(changes: Changes) -> str:
+    """Where the changes are listed, to end the sentence that counts them: nothing when
+    there are none (``changes.csv`` has only its header)."""
+    return " Listed in tables/changes.csv." if len(changes.table) else ""
+
+
 def describe_earlier(changes: Changes | None, *, wanted: bool) -> list[str]:
     """What a build says about its comparison (nothing when it was not asked for)."""
     if not wanted:
@@ -229,7 +235,7 @@ def describe_earlier(changes: Changes | None, *, wanted: bool) -> list[str]:
             "No earlier build in the store to compare with: this build is the first, and "
             f"the next one (with {option('since_last')}) will show what changed since it."
         ]
-    notes: list[Any] = [changes.sentence() + " Listed in tables/changes.csv."]
+    notes: list[Any] = [changes.sentence() + where_listed(changes)]
     if changes.since.note:
         notes.append(changes.since.note)
     return notes

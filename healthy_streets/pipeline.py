@@ -1187,7 +1187,7 @@ def _comparison(
             f"{option('zone', 'NAME')}) to compare again."
         ]
     return changes, [
-        changes.sentence() + " Listed in tables/changes.csv.",
+        changes.sentence() + history.where_listed(changes),
         f"As the build of {earlier.day} showed it on every map: this build draws one zone's "
         "map, and the next build of every zone compares with that build.",
     ]

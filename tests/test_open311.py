@@ -28,6 +28,7 @@ from healthy_streets.errors import (
 )
 from healthy_streets.io import open311
 from healthy_streets.io.open311 import Open311Client, endpoint_folder, reports_from_open311_server
+from healthy_streets.io.reports import read_reports
 from healthy_streets.project import load_project
 
 from conftest import SAMPLE
@@ -289,6 +290,185 @@ def test_a_persons_details_are_removed_from_every_text_field_kept(tmp_path, answ
         assert secret not in cached, secret
 
 
+#: A resident's details planted in the fields that are no free text (see :func:`plant`).
+PLANTED = ("Jane Doe", "Doe", "07700", "900123", "jane.doe", "example.com")
+
+
+def plant(server):
+    """Requests whose fields that are no free text hold a resident's details, as an audit
+    found them: a status naming who closed the report, a latitude and (sent once) a date
+    holding a phone, an id that is an email, and (sent once) an item that is no request."""
+    server.reports["700"] = report(700, 5, status="Closed by Jane Doe 07700 900123")
+    server.reports["702"] = report(702, 6, lat="07700 900123")
+    by_email = report(703, 7)
+    by_email["service_request_id"] = "jane.doe@example.com"
+    server.reports["jane.doe@example.com"] = by_email
+    server.junk = [
+        "Jane Doe, 07700 900123, jane.doe@example.com",
+        report(701, 5, requested_datetime="ring Jane Doe on 07700 900123"),
+    ]
+
+
+def test_personal_data_in_fields_that_are_no_free_text_reaches_neither_cache_nor_layer(
+    tmp_path,
+):
+    """Every field kept goes through the scrubber: the status loses the name and phone, the
+    request whose id is an email is rejected, and the values rejected (a date, a latitude, an
+    item that is no request) are shown without the name, the phone or the email."""
+    with FakeOpen311(twelve()) as server:
+        plant(server)
+        result = fetch(server, tmp_path)
+    statuses = dict(zip(result.layer["report_id"], result.layer["status_text"], strict=True))
+    assert statuses["700"] == "Closed by [name removed] [phone removed]"
+    assert status_of(result, 700) == "closed"
+    rejected = {
+        (row if row.isdigit() else field): value
+        for row, field, value in result.rejected[["row", "field", "value"]].values.tolist()
+    }
+    assert rejected == {
+        "701": "ring [name removed] on [phone removed]",
+        "702": f"[phone removed], {report(702, 6)['long']}",
+        "": "[text removed], [phone removed], [email removed]",  # the item that is no request
+        "service_request_id": "[email removed]",
+    }
+    reasons = " ".join(result.rejected["reason"])
+    assert "The service_request_id holds personal data" in reasons
+    assert result.rows_in == 17 and result.kept == 13
+    cached = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+    (record,) = [r for r in json.loads(cached["requests.json"]) if r["service_request_id"] == "701"]
+    assert record["requested_datetime"] == "ring [name removed] on [phone removed]"
+    published = [*cached.values(), text_of(result.layer), result.rejected.to_csv(), *result.notes]
+    for text in published:
+        for secret in PLANTED:
+            assert secret not in text, secret
+
+
+def test_a_json_file_of_requests_is_read_with_the_same_care(tmp_path):
+    """The same requests in an Open311 file read directly (not fetched): the same layer and
+    the same rejections, and the name the request names is cut out of its status too."""
+    by_email = report(703, 7)
+    by_email["service_request_id"] = "jane.doe@example.com"
+    items = [
+        report(700, 5, status="Closed by Jane Doe 07700 900123"),
+        report(701, 5, requested_datetime="ring Jane Doe on 07700 900123"),
+        report(702, 6, lat="Jane Doe"),
+        by_email,
+        report(704, 5, status="Passed to Tom Lee", requestor_name="Tom Lee"),
+        report(705, 5, service_request_id="Tom Lee", requestor_name="Tom Lee"),
+        report(706, 5),
+    ]
+    path = tmp_path / "requests.json"
+    path.write_text(json.dumps(items), encoding="utf-8")
+    result = read_reports(path)
+    assert sorted(result.layer["report_id"]) == ["700", "704", "706"]
+    statuses = dict(zip(result.layer["report_id"], result.layer["status_text"], strict=True))
+    assert statuses["700"] == "Closed by [name removed] [phone removed]"
+    assert statuses["704"] == "Passed to [name removed]"
+    values = dict(zip(result.rejected["field"], result.rejected["value"], strict=True))
+    assert values["requested_datetime"] == "ring [name removed] on [phone removed]"
+    assert values["'lat', 'long'"] == f"[text removed], {report(702, 6)['long']}"
+    assert sorted(result.rejected["row"]) == ["2", "3", "4", "6"]
+    assert (
+        result.rejected["reason"].str.startswith("The report id holds personal data")
+    ).sum() == 2
+    published = text_of(result.layer) + result.rejected.to_csv() + result.repaired.to_csv()
+    published += " ".join(result.notes)
+    for secret in (*PLANTED, "Tom Lee"):
+        assert secret not in published, secret
+
+
+def test_only_reports_kept_are_counted_new_and_rejected_ones_never_gone(tmp_path):
+    """A request the reader rejects (its place cannot be read) is neither new when fetched
+    nor, when the service no longer sends it, no longer on the service; mended, it is new."""
+    with FakeOpen311(twelve()) as server:
+        server.junk = [report(704, 5, lat="north"), "not a request"]
+        first = fetch(server, tmp_path)
+        second = fetch(server, tmp_path)  # the malformed ones are not sent again
+        server.reports["705"] = report(705, 4, lat="north")
+        third = fetch(server, tmp_path)
+        server.reports["705"] = report(705, 4, updated_datetime=w3c(NOW))
+        fourth = fetch(server, tmp_path)
+    assert first.kept == 12 and "704" in set(first.rejected["row"])
+    assert ": 12 new reports, 0 updated." in first.notes[1]
+    assert ": 0 new reports, 0 updated." in second.notes[1]  # 704 is not "no longer" there
+    assert ": 0 new reports, 0 updated." in third.notes[1]  # 705 rejected: not new
+    assert ": 1 new report, 0 updated." in fourth.notes[1]  # 705 mended: kept, so new
+    assert "705" in set(fourth.layer["report_id"])
+
+
+def stray(server, number, days_ago):
+    """A report made and last updated ``days_ago``, which the service sends with its answer
+    to updated_after all the same (a slip, or a service that ignores the ask)."""
+    item = report(number, days_ago)
+    answer = server.answer
+
+    def with_stray(query):
+        items = answer(query)
+        return [*items, item] if "updated_after" in query else items
+
+    server.answer = with_stray
+
+
+def touch(server, numbers):
+    for number in numbers:
+        server.reports[str(number)]["updated_datetime"] = w3c(NOW)
+
+
+def test_one_old_report_among_the_updates_is_taken_as_a_slip(tmp_path):
+    """A service honouring updated_after that sends, among a dozen reports updated since,
+    one updated long before: still taken to honour it (said in the notes), and the next
+    fetch asks it again, not for every report of the last 90 days."""
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty, updated_after=True) as server:
+        fetch(server, tmp_path)
+        touch(server, range(300, 312))
+        stray(server, 900, 20)
+        second = fetch(server, tmp_path)
+        asked = len(server.requests)
+        third = fetch(server, tmp_path)
+        again = server.since(asked)
+    assert json.loads((tmp_path / "state.json").read_text())["updated_after"] is True
+    said = " ".join(second.notes)
+    assert "1 of the 13 reports the service sent as updated since" in said
+    assert "was updated before then: taken as slips of the service" in said
+    assert second.notes[0].startswith("Asked for the reports updated since")
+    assert len(again) == 1 and "updated_after" in again[0]  # only the updates again
+    assert third.notes[0].startswith("Asked for the reports updated since")
+
+
+def test_a_service_found_to_ignore_updated_after_is_asked_again_a_month_later(tmp_path):
+    """An answer to updated_after mostly of reports updated before then: the service is taken
+    not to honour it, said with the date it is tried again, and after that many days it is
+    asked again (and, honouring it now, asked only for the updates)."""
+    forty = [report(300 + i, 1 + 4 * i) for i in range(40)]
+    with FakeOpen311(forty) as server:  # ignores updated_after, like FixMyStreet
+        fetch(server, tmp_path)
+        second = fetch(server, tmp_path)
+        asked = len(server.requests)
+        third = fetch(server, tmp_path)
+        not_asked = server.since(asked)
+        state = json.loads((tmp_path / "state.json").read_text())
+        tried = dt.datetime.fromisoformat(state["updated_after_tried"].replace("Z", "+00:00"))
+        later = tried - dt.timedelta(days=open311.UPDATED_AFTER_RETRY_DAYS)
+        state["updated_after_tried"] = w3c(later)
+        (tmp_path / "state.json").write_text(json.dumps(state))
+        server.updated_after = True  # a new version of the service honours it
+        asked = len(server.requests)
+        fourth = fetch(server, tmp_path)
+        retried = server.since(asked)
+    again = tried + dt.timedelta(days=open311.UPDATED_AFTER_RETRY_DAYS)
+    said = " ".join(second.notes)
+    assert "the service seems not to honour updated_after" in said
+    assert f"updated_after is tried again from {again:%d %b %Y} (every 30 days)" in said
+    assert all("updated_after" not in q for q in not_asked)
+    assert (
+        f"found so on {tried:%d %b %Y}, and tried again from {again:%d %b %Y}" in (third.notes[0])
+    )
+    assert "updated_after" in retried[0] and len(retried) == 1
+    assert fourth.notes[0].startswith("Asked for the reports updated since")
+    assert json.loads((tmp_path / "state.json").read_text())["updated_after"] is True
+
+
 def test_the_next_fetch_asks_only_for_updates_and_merges_them(tmp_path):
     with FakeOpen311(twelve(), updated_after=True) as server:
         first = fetch(server, tmp_path)
@@ -324,6 +504,13 @@ def test_fixmystreet_that_ignores_updated_after_is_asked_for_recent_reports(tmp_
     assert all("updated_after" not in q for q in [*rest, *third])
     refresh = min(q["start_date"] for q in rest if "start_date" in q)
     assert refresh > str(SINCE)  # not the whole period again
+    spans = [
+        dt.datetime.fromisoformat(q["end_date"].replace("Z", "+00:00"))
+        - dt.datetime.fromisoformat(q["start_date"].replace("Z", "+00:00"))
+        for q in [*rest, *third]
+        if "start_date" in q
+    ]
+    assert spans and min(spans) > dt.timedelta(days=1)  # never a window of the last minute
     assert dict(zip(second.layer["report_id"], second.layer["status"], strict=True))["100"] == (
         "closed"
     )
@@ -501,7 +688,7 @@ def test_the_command_fetches_with_since_and_a_cache(tmp_path):
         bad = CliRunner().invoke(main, [*args[:3], "--since", "last spring"])
     assert result.exit_code == 0, result.output
     assert "dog_fouling" in result.output
-    assert "13 new reports" in result.output
+    assert "12 new reports" in result.output  # not 901, rejected: its date cannot be read
     assert "(Open311 request 901)" in result.output  # the council's id, not a position
     folder = endpoint_folder(tmp_path, server.url, jurisdiction_id="chorley")
     assert (folder / "state.json").is_file()
@@ -518,8 +705,31 @@ def test_a_password_or_key_in_the_address_is_used_but_never_shown(tmp_path):
     assert all(q.get("api_key") == "k3y" for q in server.requests)  # the key is sent
     shown = [result.source, *result.notes, *map(str, tmp_path.rglob("*"))]
     shown += result.layer["source"].tolist() + result.rejected["source"].tolist()
+    shown += [p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file()]
     for text in shown:
         assert "s3cret" not in text and "k3y" not in text and "jo:" not in text, text
+    state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
+    assert state["endpoint"] == server.url
+
+
+def test_a_cache_that_kept_a_password_is_used_and_kept_without_it(tmp_path):
+    """A cache written before the state left out credentials: the same service, so only the
+    changes are asked for, and the state is written again without them."""
+    with FakeOpen311(twelve()) as server:
+        address = server.url.replace("http://", "http://alice:s3cretPW@") + "?api_key=K3Y"
+        fetch(server, tmp_path)
+        state = json.loads((tmp_path / "state.json").read_text(encoding="utf-8"))
+        state["endpoint"] = server.url.replace("http://", "http://alice:s3cretPW@")
+        (tmp_path / "state.json").write_text(json.dumps(state), encoding="utf-8")
+        asked = len(server.requests)
+        result = reports_from_open311_server(
+            address, cache_folder=tmp_path, since=SINCE, jurisdiction_id="chorley"
+        )
+        again = server.since(asked)
+    assert len(result.layer) == 12
+    assert all(q.get("start_date", "9") > str(SINCE) for q in again)  # not the whole period
+    cached = "".join(p.read_text(encoding="utf-8") for p in tmp_path.rglob("*") if p.is_file())
+    assert "s3cretPW" not in cached and "K3Y" not in cached and "alice" not in cached
 
 
 def test_the_project_file_checks_open311_entries(tmp_path):
@@ -551,6 +761,7 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
 ):
     reports = [*twelve(), report(400, 10, where=ELSEWHERE), personal_report(402, 6)]
     with FakeOpen311(reports) as server:
+        plant(server)  # a resident's details where no free text should be
         config = live_project / "healthy-streets.toml"
         text = config.read_text()
         text = text.replace('osm_file = "area.osm.pbf"', 'osm_file = "yarrowside.osm"')
@@ -592,7 +803,7 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     assert "400" not in statuses  # in Westminster: outside the project area
     provenance = pyogrio.read_dataframe(store, layer="provenance", read_geometry=False)
     row = provenance.set_index("role").loc["reports"]
-    assert (row["rows_in"], row["kept"], row["outside"]) == (15, 14, 1)
+    assert (row["rows_in"], row["kept"], row["rejected"], row["outside"]) == (20, 15, 4, 1)
     assert row["path"] == str(cache)
     styled = pyogrio.read_dataframe(store, layer="layer_styles", read_geometry=False)
     assert "reports" in set(styled["f_table_name"])
@@ -608,12 +819,15 @@ def test_a_project_builds_twice_from_the_service_the_second_time_asking_for_chan
     for zone_id in set(changes["zone_id"]) - {"(outside zones)"}:
         page = (out / "maps" / f"{zone_id}.html").read_text(encoding="utf-8")
         assert '"since_last"' in page
-    # the resident's details reach nothing the build publishes
-    assert "402" in statuses
+    # the resident's details reach nothing the build publishes, nor the cache
+    assert "402" in statuses and "700" in statuses
     published = published_text(out)
     assert "[name removed]" in published
-    for secret in SECRETS:
+    assert "Closed by [name removed] [phone removed]" in published  # 700's status
+    cached = "".join(p.read_text(encoding="utf-8") for p in cache.rglob("*") if p.is_file())
+    for secret in (*SECRETS, *PLANTED):
         assert secret not in published, secret
+        assert secret not in cached, secret
 
 
 def published_text(out):
@@ -1062,9 +1276,20 @@ def test_each_wait_is_said_with_its_reason_and_length(caplog):
         f"The service at {host} is busy (HTTP 429 Too Many Requests) and asked us to wait "
         "4 s; waiting (try 3 of 5).",
         f"The service at {host} is unavailable (HTTP 503 Service Unavailable); trying again "
-        "in 0.04 s (try 4 of 5).",
+        "in 0.01 s (try 4 of 5).",  # the first wait of our own: the 429s asked for theirs
     ]
-    assert waits == [4.0, 4.0, 0.04]
+    assert waits == [4.0, 4.0, 0.01]
+
+
+def test_the_backoff_counts_only_its_own_waits():
+    """A 500 after a 429 waits the first backoff (2 s, here 0.01), the next 500 twice that:
+    the wait a 429 asked for does not count, as the README says (2, 4, 8, 16 s)."""
+    waits = []
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(429, {"Retry-After": "3"}), Failure(500), Failure(502)]
+        client = Open311Client(server.url, jurisdiction_id="chorley", sleep=waits.append)
+        client.get({})
+    assert waits == [3.0, 0.01, 0.02]
 
 
 def test_the_command_shows_each_wait_by_default_and_not_when_quiet(tmp_path):

@@ -14,6 +14,7 @@ from healthy_streets.model.privacy import (
     redact,
     redact_series,
     remove_names,
+    scrub_value,
 )
 
 
@@ -1161,6 +1162,91 @@ def test_places_organisations_dates_and_references_stay(text):
     assert redact(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Closed by Jane Doe 07700 900123", "Closed by [name removed] [phone removed]"),
+        ("fixed by jane doe", "fixed by [name removed]"),
+        ("CLOSED BY JANE DOE", "CLOSED BY [name removed]"),
+        ("Resolved by: Tom Lee", "Resolved by: [name removed]"),
+        ("Closed by Jane and Tom Doe", "Closed by [name removed] and [name removed]"),
+        ("Inspected by Mrs Patel, fixed", "Inspected by [name removed], fixed"),
+        ("ring Jane Doe on 07700 900123", "ring [name removed] on [phone removed]"),
+        ("call Sarah at the depot", "call [name removed] at the depot"),
+    ],
+)
+def test_who_closed_a_report_and_whom_to_ring_are_removed(text, expected):
+    """A status says who closed or fixed a report ("Closed by Jane Doe"), and a value says
+    whom to ring: the names go, with the cue kept."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Closed by council",
+        "Fixed by Highways England",
+        "Resolved by Lancashire County Council",
+        "Closed by Amey",
+        "Closed by duplicate",
+        "Closed by System",
+        "closed by merging",
+        "Fixed by replacing the lamp",
+        "Fixed by Monday",
+        "Cleared by street cleansing team",
+        "Checked by CCTV",
+        "Call Highways on 0300",
+        "call Chorley Council on the number below",
+        "Ring Road at the junction",
+        "Please call us on Monday",
+    ],
+)
+def test_who_or_what_closed_a_report_stays_when_it_is_no_person(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ring Jane Doe on 07700 900123", "ring [name removed] on [phone removed]"),
+        (
+            "Jane Doe, 07700 900123, jane@example.com",
+            "[text removed], [phone removed], [email removed]",
+        ),
+        ("JANE DOE", "[text removed]"),
+        ("Doe, Jane 07700 900123", "[text removed] [phone removed]"),
+        ('{"name": "Jane Doe"}', '{"name": "[text removed]"}'),
+        ("jane.doe@example.com", "[email removed]"),
+        ("07700 900123", "[phone removed]"),
+    ],
+)
+def test_a_value_that_is_no_date_or_number_shows_no_name(value, expected):
+    """Where a date, a coordinate or an id should be, a name has no cue before it: every
+    capitalised word that may be a name goes."""
+    assert scrub_value(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2025-11-25T14:03:00Z",
+        "2025-11-25T14:03:00+01:00",
+        "25/11/2025 2:03 PM",
+        "Tue, 25 Nov 2025 14:03:00 GMT",
+        "25 November 2025",
+        "last Tuesday",
+        "not a date",
+        "-2.6209000000000002",
+        "53.65 N",
+        "SD 5614 1976",
+        "North",
+        "N/A",
+    ],
+)
+def test_a_date_a_number_or_a_coordinate_comes_back_as_it_was(value):
+    assert scrub_value(value) == value
+
+
 def test_a_column_is_scrubbed_as_each_of_its_cells():
     """The column is scrubbed in one pass over its cells joined together: the result is the
     same as one cell at a time, cells never run into each other, and a cell holding the
@@ -1291,6 +1377,10 @@ def test_a_20_mb_cell_is_scrubbed_in_seconds(text):
         "ab123456c ",
         "ab 12 34 ",
         "NI ab12 ",
+        "closed by aa ",
+        "Fixed by Aa ",
+        "ring Aa ",
+        "call Aa Aa ",
     ],
 )
 def test_every_pattern_is_linear_on_hostile_text(unit):
@@ -1495,7 +1585,7 @@ def test_rejected_reports_carry_no_personal_data(tmp_path):
     repaired = dict(zip(result.repaired["row"], result.repaired["value"], strict=True))
     assert rejected == {
         "2": "call [phone removed], -2.618",
-        "3": "ask [name removed]",
+        "3": "ask [text removed]",  # a date: no capitalised word that may be a name shown
         "5": "[email removed], [address removed]",
     }
     assert repaired == {"4": "passed to [name removed] [phone removed]"}
@@ -1643,6 +1733,32 @@ def _crm_with_a_split_row(path):
         "by the shops,Jane Doe,07700 900123"
     )
     path.write_bytes((header + "\n" + "\n".join(rows) + "\n").encode())
+
+
+def test_a_place_or_a_date_holding_a_name_is_rejected_without_it(tmp_path):
+    """A name written where a date, a coordinate or a grid reference should be has no cue
+    before it: the rejected value, and the reason that quotes it, hold none of it."""
+    from healthy_streets.io.reports import reports_from_csv
+
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Ref,Enquiry Type,Logged,Grid Ref,Latitude,Longitude\n"
+        "CRM-1,Litter,2024-03-01,,Jane Doe,-2.618\n"
+        "CRM-2,Litter,ask Jane Doe,,53.6535,-2.618\n"
+        "CRM-3,Litter,2024-03-01,Jane Doe 07700 900123,,\n"
+        "CRM-4,Litter,2024-03-01,,53.6535,-2.618\n"
+    )
+    result = reports_from_csv(path)
+    assert list(result.layer["report_id"]) == ["CRM-4"]
+    rejected = result.rejected.set_index("row")  # numbered as a spreadsheet shows them
+    assert rejected.loc["2", "value"] == "[text removed], -2.618"
+    assert rejected.loc["3", "value"] == "ask [text removed]"
+    assert rejected.loc["4", "reason"].startswith(
+        "'[text removed] [phone removed]' is not an OS grid reference"
+    )
+    published = result.rejected.to_csv()
+    for secret in ("Jane", "Doe", "07700"):
+        assert secret not in published, secret
 
 
 def test_the_cells_after_a_bare_carriage_return_are_read_under_their_own_columns(tmp_path):

@@ -29,6 +29,7 @@ from click.testing import CliRunner
 from test_browser import LAYER_COUNTS, OfflinePage, browser  # noqa: F401 (a fixture)
 
 import healthy_streets as hs
+from healthy_streets import history
 from healthy_streets._files import sha256
 from healthy_streets.analysis.changes import CHANGE_COLUMNS, SAME_PLACE_M, Changes, changes_since
 from healthy_streets.analysis.tables import OUTSIDE
@@ -612,6 +613,11 @@ def test_an_offline_build_says_how_old_its_reports_are_on_the_index_and_every_ma
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert sentence in html.unescape(text), page.name
+    # a warning, not chatter: said even when quiet, once, on standard error
+    quiet = CliRunner().invoke(main, ["-q", "build", str(folder), "--overwrite"])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stderr.count(f"Warning: {sentence}") == 1
+    assert quiet.stdout.strip() == str((out / "index.html").resolve())  # nothing else
 
 
 @pytest.mark.parametrize(
@@ -852,6 +858,25 @@ def test_a_store_from_before_partial_builds_were_recorded_is_compared_with(tmp_p
 def names_of(out: Path) -> dict[str, str]:
     summary = pd.read_csv(out / "tables" / "summary.csv", encoding="utf-8-sig")
     return dict(zip(summary["zone_id"], summary["name"], strict=True))
+
+
+def test_changes_csv_is_named_only_when_it_lists_a_change():
+    """With nothing changed, changes.csv holds only its header: the sentence that counts
+    the changes does not send the officer there."""
+    when = pd.Timestamp("2026-10-12 09:00", tz="UTC").to_pydatetime()
+    empty = pd.DataFrame(columns=["report_id", "category", "status", "reported_at"])
+    earlier = EarlierBuild("b", when, empty, _places([]))
+    nothing = Changes(since=earlier, table=pd.DataFrame(columns=CHANGE_COLUMNS))
+    (said,) = history.describe_earlier(nothing, wanted=True)
+    assert said == (
+        "Since the build of 12 October 2026: no new reports, none fixed or closed, no places "
+        "added, none removed."
+    )
+    before = _reports([("1", "open")])
+    now = _reports([("1", "fixed")])
+    changed = changes_since(_earlier(pd.DataFrame(before), _places([])), _layers(_places([]), now))
+    (said,) = history.describe_earlier(changed, wanted=True)
+    assert said.endswith("none removed. Listed in tables/changes.csv.")
 
 
 def test_a_build_of_the_same_day_is_named_by_its_time_too():

@@ -55,7 +55,12 @@ def run_build(
             since_last=since_last,
             in_database=in_database,
         )
-    if not quiet:
+    if quiet:  # a warning, not chatter: reports read from an old cache say how old
+        for fetched in layers.fetched:
+            sentence = fetched.offline_sentence()
+            if sentence:
+                echo(f"Warning: {sentence}", err=True)
+    else:
         print_imports(layers.imports)
         for note in outputs.notes:
             echo(note)

@@ -58,7 +58,7 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
-from healthy_streets.model.privacy import quoted
+from healthy_streets.model.privacy import scrub_value
 from healthy_streets.model.uk import UK_AREA, on_uk_land, place_phrase, suggested_crs
 
 __all__ = [
@@ -482,7 +482,7 @@ def points_from_table(
             point = grid_ref_to_bng(refs[i])
             if point is None:
                 reason[i] = (
-                    f"{quoted(refs[i])} is not an OS grid reference (like 'SD 58323 17512')."
+                    f"{scrub_value(refs[i])!r} is not an OS grid reference (like 'SD 58323 17512')."
                 )
             else:
                 x[i], y[i] = point
@@ -1199,7 +1199,7 @@ def _place_by_postcode(
             continue
         centre = postcodes.find(code)
         if centre is None:
-            reason[i] = f"The postcode {code!r} is not in {postcodes.source}."
+            reason[i] = f"The postcode {scrub_value(code)!r} is not in {postcodes.source}."
             continue
         x[i], y[i] = centre
         book.repair(
@@ -1222,5 +1222,7 @@ def _partly_filled(table: pd.DataFrame, columns: CoordinateColumns) -> np.ndarra
 
 
 def _row_coordinates(table: pd.DataFrame, columns: CoordinateColumns, row: object) -> str:
-    values = [str(table.at[row, c]) for c in columns.names if pd.notna(table.at[row, c])]
+    """A row's coordinates as its rejection shows them: a value that is no number is shown
+    without any word that may be a name (a name or a phone written there has no cue)."""
+    values = [scrub_value(table.at[row, c]) for c in columns.names if pd.notna(table.at[row, c])]
     return ", ".join(values)

@@ -7,8 +7,10 @@ same reader as an Open311 file (:func:`healthy_streets.io.reports.reports_from_o
 the same categories, statuses, privacy rules and account of every row.
 
 **Politely.** One request at a time, at least :data:`MIN_INTERVAL_S` apart; a server error
-(5xx) or a dropped connection is tried again after 2, 4, 8... seconds (:data:`RETRIES`
-times); a ``429 Too Many Requests`` is waited out as its ``Retry-After`` says; each wait is
+(5xx) or a dropped connection is tried again after 2, 4, 8... seconds (the first such
+wait 2, the next 4, whatever ``429`` came between them), :data:`RETRIES` times in all; a
+``429 Too Many Requests`` is waited out as its ``Retry-After`` says (without one, as a
+server error is); each wait is
 logged as it starts, with its reason and length (the command line shows it); every request
 names the toolkit and its version in its ``User-Agent`` and gives up after
 :data:`healthy_streets.settings.requests_timeout` seconds.
@@ -34,8 +36,10 @@ hold every report are said in the notes, and the fetch never says it has them al
 **Only what changed.** The cache remembers when it was fetched and the latest
 ``updated_datetime`` it holds. The next fetch asks for reports updated since then
 (``updated_after``, an extension some services honour); a service that answers with older
-reports too (FixMyStreet does) is remembered as not honouring it, and asked instead for the
-reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
+reports too (FixMyStreet does; one in :data:`STRAYS_PER` or more of its answer) is
+remembered as not honouring it until :data:`UPDATED_AFTER_RETRY_DAYS` later, when it is
+asked with it again (fewer such reports are the service's slips), and is asked instead for
+the reports made since the last fetch, or in the last :data:`REFRESH_DAYS` days if that is
 longer: new reports, and the status of recent ones; the older reports that were open are
 asked for again by id (``service_request_id``, :data:`BY_ID_BATCH` at a time) where the
 service honours a list of ids, else one at a time (``requests/<id>.json``), at most
@@ -57,7 +61,11 @@ line, how old it is; with no cache, one error says to export the reports as a fi
 **Privacy.** The cache keeps only the fields a report needs (see :data:`KEPT_FIELDS`):
 ``requestor_name``, addresses and every other field are dropped before anything is
 written, and the reporter's name, emails, phone numbers and home addresses written in the
-text are removed first (:mod:`healthy_streets.model.privacy`), as for a file.
+text, the status too, are removed first (:mod:`healthy_streets.model.privacy`), as for a
+file. A request whose ``service_request_id`` holds an email, a phone number or a name is
+rejected (its id is shown on every map), and a date or a coordinate that holds text is kept
+without any word that may be a name (:func:`~healthy_streets.model.privacy.scrub_value`),
+for the reader to reject with the reason.
 
 **The area.** GeoReport v2 cannot be asked for an area, so reports are fetched by date and
 those whose coordinates lie outside the project's area (its lat/long bounds) are not kept:
@@ -66,9 +74,9 @@ they are counted outside the area, like the reports of a county-wide file read f
 The cache folder (``<project>/cache/open311/<host>-<hash>/`` in a project) holds
 ``requests.json`` (the reports kept, as GeoReport v2 JSON: a file the toolkit reads like any
 other), ``elsewhere.json`` (ids of the reports outside the area, with their coordinates, and
-the items rejected when fetched, with the reason) and ``state.json`` (when it was fetched,
-the latest update it holds, what the service supports, when each old open report was
-last asked for by id).
+the items rejected when fetched, with the reason) and ``state.json`` (the service's address
+without a user name, password or key, when it was fetched, the latest update it holds,
+what the service supports, when each old open report was last asked for by id).
 """
 
 from __future__ import annotations
@@ -83,7 +91,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -106,11 +114,18 @@ from healthy_streets.io.reports import (
     TIMEZONE,
     ReportOptions,
     _open311_items,
+    _open311_requests,
     reports_from_open311,
 )
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult, outside_note
 from healthy_streets.model.layers import REPORTS, empty_layer
-from healthy_streets.model.privacy import is_personal_column, person_columns, redact, remove_names
+from healthy_streets.model.privacy import (
+    is_personal_column,
+    person_columns,
+    remove_names,
+    scrub_value,
+    scrub_values,
+)
 from healthy_streets.model.privacy import redact_series as _redact_series
 from healthy_streets.model.progress import SHOWN
 
@@ -189,17 +204,24 @@ KEPT_FIELDS = (
     "lat",
     "long",
 )
-#: Every text field kept: a service may write an officer's address even into the agency's.
+#: Every text field kept: a service may write an officer's address even into the agency's,
+#: and who closed a report into its status ("Closed by Jane Doe").
 _TEXT_FIELDS = (
     "title",
     "detail",
     "description",
+    "status",
     "status_notes",
     "service_name",
+    "service_code",
     "group",
     "agency_responsible",
     "interface_used",
 )
+#: Fields that should hold a date or a number: a value there that is neither is kept
+#: without any word that may be a name (:func:`~healthy_streets.model.privacy.scrub_value`),
+#: for the reader to reject with its reason.
+_VALUE_FIELDS = ("requested_datetime", "updated_datetime", "expected_datetime", "lat", "long")
 _CACHE_FILES = ("requests.json", "elsewhere.json", "state.json")
 
 
@@ -432,6 +454,7 @@ class Open311Client:
     ) -> requests.Response:
         """The service's answer to ``query`` at ``url`` (default: the ``requests``
         resource); with ``url``, a ``404`` or ``410`` is an answer, not an error."""
+        failures = 0  # the waits of our own choosing so far (not a Retry-After): 2, 4, 8...
         for attempt in range(RETRIES + 1):
             if self._last is not None:
                 self._pause(MIN_INTERVAL_S - (self.clock() - self._last))
@@ -450,7 +473,8 @@ class Open311Client:
                         f"{type(exc).__name__}"
                     ) from None
                 why = f"{what.capitalize()} to {self.endpoint.host} ({type(exc).__name__})"
-                self._said_wait(why, BACKOFF_S * 2**attempt, attempt=attempt, asked=False)
+                self._said_wait(why, BACKOFF_S * 2**failures, attempt=attempt, asked=False)
+                failures += 1
                 continue
             busy = response.status_code == 429 or (response.status_code >= 500 and retry_errors)
             if busy:
@@ -458,8 +482,10 @@ class Open311Client:
                 if last or (wait is not None and wait > MAX_WAIT_S):
                     raise _BusyError(_status_text(response, wait))
                 why = _why_busy(response, self.endpoint.host)
-                asked, backoff = wait is not None, BACKOFF_S * 2**attempt
-                wait = wait if wait is not None else backoff
+                asked = wait is not None
+                if wait is None:  # a wait the service asked for does not count up the backoff
+                    wait = BACKOFF_S * 2**failures
+                    failures += 1
                 self._said_wait(why, wait, attempt=attempt, asked=asked)
                 continue
             if url is not None and response.status_code in _ABSENT:
@@ -634,6 +660,8 @@ class _Walker:
         self.complete = True
         #: What asking again for the old open reports did.
         self.recheck = Recheck()
+        #: The reports taken out of the cache as no longer on the service (asked for by id).
+        self.removed: dict[str, dict[str, object]] = {}
 
     def window(self, start: dt.datetime, end: dt.datetime) -> None:
         """Every report made from ``start`` (included) to ``end`` (excluded).
@@ -833,17 +861,34 @@ def _clean(
     items: list[object], *, where: str
 ) -> tuple[list[dict[str, object]], dict[str, dict[str, str]]]:
     """The items as the cache keeps them (see :data:`KEPT_FIELDS`), and those rejected
-    (keyed by their id, else by their content), each with the reason."""
+    (keyed by their id, else by their content), each with the reason.
+
+    Every field kept is scrubbed, each a column at a time: the text fields of personal
+    data and of the names the request's person fields hold, the dates and coordinates of
+    any word that may be a name (:data:`_VALUE_FIELDS`); a request whose id holds personal
+    data is rejected."""
     good: list[dict[str, object]] = []
     rejected: dict[str, dict[str, str]] = {}
     dicts = [i for i in items if isinstance(i, dict)]
     frame = pd.DataFrame.from_records(dicts) if dicts else pd.DataFrame()
     people = person_columns(frame)
-    cleaned = {  # flattened first (an agency's recipients), so that the text is scrubbed
-        name: remove_names(_redact(frame[name].map(functools.partial(_scalar, name))), people)
-        for name in _TEXT_FIELDS
-        if name in frame
+    flat = {  # flattened first (an agency's recipients), so that the text is scrubbed
+        name: frame[name].map(functools.partial(_scalar, name))
+        for name in KEPT_FIELDS
+        if name in frame and not is_personal_column(name)
     }
+    cleaned = {
+        name: (
+            remove_names(_scrubbed(values, _redact_series), people)
+            if name in _TEXT_FIELDS
+            else _scrubbed(values, scrub_values)
+            if name in _VALUE_FIELDS
+            else values
+        ).tolist()
+        for name, values in flat.items()
+    }
+    ids = pd.Series([_id_of(item) for item in dicts], dtype="object")
+    personal = _personal_ids(ids, people).tolist()
     position = 0
     for item in items:
         if not isinstance(item, dict):
@@ -854,7 +899,7 @@ def _clean(
             continue
         row = position
         position += 1
-        rid = _id_of(item)
+        rid = ids[row]
         if rid is None:
             key = (
                 "item-"
@@ -869,20 +914,42 @@ def _clean(
                 "could not be told from it.",
             )
             continue
-        record: dict[str, object] = {}
-        for name in KEPT_FIELDS:
-            if name not in item or is_personal_column(name):
-                continue
-            value = cleaned[name].iloc[row] if name in cleaned else item[name]
-            record[name] = _scalar(name, value)
+        if personal[row]:
+            key = "item-" + hashlib.sha256(rid.encode()).hexdigest()[:12]  # the same each time
+            rejected[key] = _rejection(
+                key,
+                "service_request_id",
+                rid,
+                f"The service_request_id holds personal data (an email, a phone number or a "
+                f"name) ({where}), so the request is left out: an id is shown on every map "
+                "and table. The service should give its requests ids of their own.",
+            )
+            continue
+        record = {
+            name: _scalar(name, cleaned[name][row])
+            for name in KEPT_FIELDS
+            if name in cleaned and name in item
+        }
         record["service_request_id"] = rid
         good.append(record)
     return good, rejected
 
 
-def _redact(values: pd.Series) -> pd.Series:
+def _personal_ids(ids: pd.Series, people: pd.DataFrame) -> pd.Series:
+    """Which ids hold an email, a phone number, a name after a cue, or the name of a person
+    their request names (``people``: the requests' person fields, in the same order)."""
+    given = ids.dropna().astype("str")
+    held = given != _redact_series(given).astype("str")
+    if len(people.columns):
+        named = remove_names(given, people.set_axis(ids.index).loc[given.index])
+        held |= given != named.astype("str")
+    return held.reindex(ids.index, fill_value=False).astype("bool")
+
+
+def _scrubbed(values: pd.Series, scrub: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``values`` with their texts ``scrub``-bed (other values, numbers, as they were)."""
     text = values.where(values.map(lambda v: isinstance(v, str)), None)
-    return _redact_series(text).where(text.notna(), values).astype("object")
+    return scrub(text).where(text.notna(), values).astype("object")
 
 
 def _scalar(name: str, value: object) -> object:
@@ -898,8 +965,10 @@ def _scalar(name: str, value: object) -> object:
 
 
 def _rejection(key: str, name: str, value: object, reason: str) -> dict[str, str]:
+    """A rejected item's account: its value (an id, or an item that is no service request)
+    without personal data or any word that may be a name (it has no cue before it)."""
     text = value if isinstance(value, str) else json.dumps(value, default=str)[:1000]
-    return {"row": key, "field": name, "value": str(redact(text))[:200], "reason": reason}
+    return {"row": key, "field": name, "value": scrub_value(text)[:200], "reason": reason}
 
 
 # --- the area ------------------------------------------------------------------------------
@@ -964,10 +1033,12 @@ class Fetch:
         Requests sent.
     new, updated
         Reports not in the cache before, and reports whose newer version replaced the one
-        cached.
+        cached. Only reports the reader keeps count: a request it rejects (a date or a
+        place that cannot be read) is neither; one rejected before and read now is new.
     gone
         Reports cached before that the service no longer has (hidden, or deleted): asked
-        again for the dates they were made, or by id, it answered without them.
+        again for the dates they were made, or by id, it answered without them. A request
+        that the reader rejected is never counted gone.
     recheck
         What asking again for the old open reports by id did (how many were asked, found
         closed, not asked this time, and when the one checked longest ago was last checked).
@@ -1050,8 +1121,11 @@ def fetch_open311(
     bounds = _bounds(area, working_crs or settings.working_crs)
     cache = _Cache.load(folder)
     host = client.endpoint.host
-    asked = (client.endpoint.url, client.endpoint.jurisdiction_id)
-    if cache.state and (cache.state.get("endpoint"), cache.state.get("jurisdiction_id")) != asked:
+    # the address as the state keeps it: without a user name, a password or a key
+    endpoint = public_url(client.endpoint.url)
+    asked = (endpoint, client.endpoint.jurisdiction_id)
+    cached = (public_url(str(cache.state.get("endpoint", ""))), cache.state.get("jurisdiction_id"))
+    if cache.state and cached != asked:
         cache = _Cache(folder)  # another service's, or another council's: start again
     sent = len(client.requests_made)
     proxied = bool(requests.utils.get_environ_proxies(client.endpoint.url))
@@ -1071,7 +1145,7 @@ def fetch_open311(
             raise
         return _offline(cache, host, exc.problem.rstrip("."), reached=True)
     fetch = Fetch(folder, online=True, requests=len(client.requests_made) - sent)
-    fetch.recheck, fetch.gone = walker.recheck, len(walker.recheck.gone)
+    fetch.recheck = walker.recheck
     fetch.notes.append(plan)
     _merge(
         cache,
@@ -1081,10 +1155,11 @@ def fetch_open311(
         fetch=fetch,
         host=host,
         covered=walker.covered,
+        removed=walker.removed,
     )
     fetch.notes += walker.walk.notes
     state.update(
-        endpoint=client.endpoint.url,
+        endpoint=endpoint,
         jurisdiction_id=client.endpoint.jurisdiction_id,
         since=start.astimezone(ZoneInfo(TIMEZONE)).date().isoformat(),
         bounds=bounds,
@@ -1190,29 +1265,88 @@ def _ask(
         for low, high in _windows(start, cached_since):
             walker.window(low, high)
     threshold = mark - _OVERLAP
-    if state.get("updated_after") is not False:
+    if _asks_updated_after(state, now):
         items, how = walker.pages({"updated_after": _w3c(threshold)})
         walker.walk.items += items  # current versions, whatever the service did with the ask
-        honoured = all(
-            (m := _moment(i.get("updated_datetime"))) is None or m >= threshold
-            for i in items
-            if isinstance(i, dict)
-        )
+        dated = [m for i in items if isinstance(i, dict) and (m := _updated(i)) is not None]
+        older = sum(m < threshold for m in dated)
+        # a few reports updated before then are the service's slips (a report saved again
+        # with its old time), not a sign that it ignores the ask
+        honoured = older * STRAYS_PER < len(dated) if older else True
         if honoured and how != "full":
             if items:
                 state["updated_after"] = True
+                state.pop("updated_after_tried", None)
+            if older:
+                _decided(
+                    walker,
+                    f"{older} of the {len(dated)} reports the service sent as updated since "
+                    f"{threshold:%d %b %Y %H:%M} UTC {'were' if older != 1 else 'was'} "
+                    "updated before then: taken as slips of the service (kept as sent), which "
+                    "is still asked only for the reports updated since the last fetch.",
+                )
             said = f"Asked for the reports updated since {threshold:%d %b %Y %H:%M} UTC"
             return said + _rewalk(walker, state, start=start, now=now, days=rewalk)
         if not honoured:
+            again = now + dt.timedelta(days=UPDATED_AFTER_RETRY_DAYS)
             state["updated_after"] = False
-    refresh = max(start, min(fetched - _OVERLAP, now - dt.timedelta(days=REFRESH_DAYS)))
-    for low, high in _windows(refresh, now + dt.timedelta(minutes=1)):
+            state["updated_after_tried"] = _w3c(now)
+            _decided(
+                walker,
+                f"{older} of the {len(dated)} reports the service sent as updated since "
+                f"{threshold:%d %b %Y %H:%M} UTC {'were' if older != 1 else 'was'} updated "
+                "before then: the service seems not to honour updated_after, so it is asked "
+                f"for the reports made in the last {REFRESH_DAYS} days (or since the last "
+                f"fetch) instead; updated_after is tried again from {again:%d %b %Y} (every "
+                f"{UPDATED_AFTER_RETRY_DAYS} days).",
+            )
+    end = now + dt.timedelta(minutes=1)  # a report made as the fetch starts is asked for too
+    refresh = max(start, min(fetched - _OVERLAP, end - dt.timedelta(days=REFRESH_DAYS)))
+    for low, high in _windows(refresh, end):
         walker.window(low, high)
     said = (
         f"Asked for the reports made since {refresh:%d %b %Y} (the service cannot be asked "
-        "for reports updated since the last fetch)"
+        f"for reports updated since the last fetch{_tried(state)})"
     )
     return f"{said}; {_recheck(walker, cache, state, before=refresh, now=now, cap=cap)}"
+
+
+#: Days after which a service found not to honour ``updated_after`` is asked with it again
+#: (it may have been a few reports saved again with their old times, or a new version of
+#: the service).
+UPDATED_AFTER_RETRY_DAYS = 30
+#: An answer to ``updated_after`` with fewer than one report in this many updated before
+#: the time asked is taken as honouring it (those few are the service's slips).
+STRAYS_PER = 10
+
+
+def _asks_updated_after(state: Mapping[str, Any], now: dt.datetime) -> bool:
+    """Whether to ask for the reports updated since the last fetch: unless the service was
+    found not to honour it less than :data:`UPDATED_AFTER_RETRY_DAYS` ago."""
+    if state.get("updated_after") is not False:
+        return True
+    tried = _moment(state.get("updated_after_tried"))
+    return tried is None or now - tried >= dt.timedelta(days=UPDATED_AFTER_RETRY_DAYS)
+
+
+def _tried(state: Mapping[str, Any]) -> str:
+    """When ``updated_after`` was last tried and found not honoured, and when it is tried
+    again: the end of a parenthesis ("" when not known)."""
+    tried = _moment(state.get("updated_after_tried"))
+    if state.get("updated_after") is not False or tried is None:
+        return ""
+    again = tried + dt.timedelta(days=UPDATED_AFTER_RETRY_DAYS)
+    return f": found so on {tried:%d %b %Y}, and tried again from {again:%d %b %Y}"
+
+
+def _updated(item: Mapping[str, object]) -> dt.datetime | None:
+    return _moment(item.get("updated_datetime"))
+
+
+def _decided(walker: _Walker, line: str) -> None:
+    """Say what the fetch decided, in its notes and the log."""
+    log.info("%s", line)
+    walker.walk.notes.append(line)
 
 
 def _walk_all(
@@ -1271,7 +1405,8 @@ class Recheck:
     closed
         Of those, the reports found closed.
     gone
-        The ids of the reports the service no longer has (``404``, or an empty answer).
+        The ids of the reports the service no longer has (``404``, or an empty answer);
+        not those the reader rejected (a date or a place that cannot be read).
     unchecked
         The reports due that were not asked for again in this fetch.
     never
@@ -1315,7 +1450,7 @@ def _recheck(
     ids = sorted(
         (rid for rid, r in cache.records.items() if _open_before(r, before)), key=_sort_key
     )
-    days = max(0, (now - before).days)
+    days = max(0, round((now - before) / dt.timedelta(days=1)))  # a minute short: 90 days
     due = set(ids)
     checked: dict[str, str] = {
         str(k): str(v) for k, v in (state.get("checked") or {}).items() if k in due
@@ -1405,14 +1540,16 @@ def _recheck_one_by_one(
         gone = []
     done = {str(_id_of(i)) for i in found} | set(gone)
     checked.update(dict.fromkeys(sorted(done - set(gone)), _w3c(now)))
+    columns = _columns(cache.records.values())
     for rid in gone:
-        cache.records.pop(rid, None)
+        walker.removed[rid] = cache.records.pop(rid)
         checked.pop(rid, None)
     walker.walk.items += found
     report = walker.recheck
     report.asked += len(done)
     report.closed += _closings(cache, found)
-    report.gone = gone
+    shown = _kept([walker.removed[rid] for rid in gone], columns)  # not one rejected when read
+    report.gone = [rid for rid in gone if rid in shown]
     left = [rid for rid in ids if rid not in done]
     report.unchecked = len(left)
     report.never = sum(rid not in checked for rid in left)
@@ -1476,15 +1613,25 @@ def _merge(
     fetch: Fetch,
     host: str,
     covered: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+    removed: Mapping[str, Mapping[str, object]] | None = None,
 ) -> None:
     """Put the answers into the cache: an updated report replaces its earlier version, and
     one made in a window of dates ``covered`` that the service did not send is no longer
-    kept (the service hid or deleted it)."""
+    kept (the service hid or deleted it); ``removed``: the reports already taken out of the
+    cache (asked for by id, and no longer on the service).
+
+    Only reports are counted: a request the reader rejects (a date or a place that cannot
+    be read) is neither new, nor updated, nor gone (:func:`_kept`)."""
     records, rejected = _clean(items, where=f"from {host}")
-    _forget_gone(cache, {_id_of(i) for i in items}, _spans(covered), fetch)
+    gone = {
+        **(removed or {}),
+        **_forget_gone(cache, {_id_of(i) for i in items}, _spans(covered), fetch),
+    }
     for key, entry in rejected.items():
         cache.rejected[key] = entry
     counted: set[str] = set()
+    added: set[str] = set()
+    before: dict[str, Mapping[str, object]] = {}  # the earlier version of each changed
     for record in records:
         rid = str(record["service_request_id"])
         made = _moment(record.get("requested_datetime"))
@@ -1496,9 +1643,9 @@ def _merge(
         cache.rejected.pop(rid, None)
         inside = _inside(bounds, record) is not False
         if rid not in counted and old is None and rid not in cache.outside and inside:
-            fetch.new += 1
+            added.add(rid)
         elif rid not in counted and old is not None and old != record:
-            fetch.updated += 1
+            before[rid] = old
         counted.add(rid)
         if not inside:
             cache.records.pop(rid, None)
@@ -1515,11 +1662,37 @@ def _merge(
             if _inside(bounds, record) is False:
                 del cache.records[rid]
                 cache.outside[rid] = [float(record["long"]), float(record["lat"])]  # type: ignore[arg-type]
+    columns = _columns(cache.records.values(), gone.values(), before.values())
+    now = {rid: cache.records[rid] for rid in sorted(added | set(before)) if rid in cache.records}
+    kept_now = _kept(now.values(), columns)
+    kept_before = _kept([*gone.values(), *before.values()], columns)
+    fetch.new = len(added & kept_now) + len(kept_now & set(before) - kept_before)
+    fetch.updated = len(kept_now & kept_before & set(before))
+    fetch.gone = len(kept_before & set(gone))
     fetch.notes.append(
         f"{fetch.requests} request{'s' if fetch.requests != 1 else ''}: "
         f"{fetch.new} new report{'s' if fetch.new != 1 else ''}, {fetch.updated} updated"
         + (f", {fetch.gone} no longer on the service." if fetch.gone else ".")
     )
+
+
+def _columns(*groups: Iterable[Mapping[str, object]]) -> list[str]:
+    """Every field the records of ``groups`` give, in a stable order."""
+    return sorted({name for group in groups for record in group for name in record})
+
+
+def _kept(records: Iterable[Mapping[str, object]], columns: Sequence[str] = ()) -> set[str]:
+    """The ids of the cached ``records`` that the reader keeps as reports (with ``columns``,
+    the fields of the whole cache, as it reads them): a request it rejects, as a date or
+    a place that cannot be read, is not counted as a report, new or gone."""
+    listed = [dict(record) for record in records]
+    if not listed:
+        return set()
+    try:
+        result = _open311_requests(Path(_CACHE_FILES[0]), listed, [], columns=columns)
+    except InputFileError:  # no category, no date, no place in any of them: none is kept
+        return set()
+    return {str(rid) for rid in result.layer["report_id"]}
 
 
 #: Reports of the cache the service no longer sends that are taken as removed from it: at
@@ -1529,11 +1702,11 @@ GONE_AT_ONCE = 5
 
 def _forget_gone(
     cache: _Cache, sent: set[str | None], spans: list[tuple[dt.datetime, dt.datetime]], fetch: Fetch
-) -> None:
+) -> dict[str, dict[str, object]]:
     """Take out of the cache the reports made in ``spans`` that the service did not send
-    (hidden or deleted by the council). More missing at once than :data:`GONE_AT_ONCE`
-    allows looks like a limit of the service's own on its answers, not removals: they are
-    kept, and the fetch says so."""
+    (hidden or deleted by the council), and give them. More missing at once than
+    :data:`GONE_AT_ONCE` allows looks like a limit of the service's own on its answers,
+    not removals: they are kept, and the fetch says so."""
     asked = []
     for rid, record in cache.records.items():
         made = _moment(record.get("requested_datetime"))
@@ -1546,10 +1719,8 @@ def _forget_gone(
             "were not sent again; so many at once looks like a limit of the service on its "
             "answers rather than reports it removed, so they are kept."
         )
-        return
-    for rid in missing:
-        del cache.records[rid]
-    fetch.gone += len(missing)
+        return {}
+    return {rid: cache.records.pop(rid) for rid in missing}
 
 
 def _spans(
@@ -1741,8 +1912,9 @@ def read_open311_cache(
     """Read a service's cache folder (see the module) into the ``reports`` layer, with the
     account of every report the service sent: kept, rejected, or outside the area."""
     cache = _Cache.load(Path(folder))
-    endpoint = str(cache.state.get("endpoint") or folder)
-    name = f"Open311 {urlsplit(public_url(endpoint)).netloc or Path(folder).name}"
+    said = cache.state.get("endpoint")  # a cache written before kept a password there too
+    endpoint = public_url(str(said)) if said else str(folder)
+    name = f"Open311 {urlsplit(endpoint).netloc or Path(folder).name}"
     if cache.records:
         try:
             result = reports_from_open311(cache.folder / "requests.json", **options)

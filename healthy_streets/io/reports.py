@@ -77,6 +77,8 @@ from healthy_streets.model.privacy import (
     names_remover,
     person_columns,
     redact_series,
+    remove_names,
+    scrub_value,
 )
 from healthy_streets.model.taxonomy import (
     RESPONSIBLE_TIER,
@@ -789,13 +791,29 @@ def reports_from_open311(
     path = _check_reports_file(path)
     decoded = decode_text(path)
     records = _open311_records(path, decoded.text)
+    return _open311_requests(path, records, decoded.notes(), **options)
+
+
+def _open311_requests(
+    path: Path,
+    records: list[dict[str, object]],
+    text_notes: list[str],
+    *,
+    columns: Sequence[str] = (),
+    **options: Unpack[ReportOptions],
+) -> ImportResult:
+    """Open311 service requests (``path``'s, as read) into the ``reports`` layer; the table
+    has ``columns`` too, empty where no request gives them."""
     # a NUL written \u0000 in a text: removed, and the request's repair says so
     mended = {n: mend_text(r, runs=False) for n, r in enumerate(records, start=1)}
     table = pd.DataFrame.from_records(records).astype("object")
+    for column in columns:
+        if column not in table:
+            table[column] = None
     table = table.where(table.notna(), None).map(lambda v: None if v is None else str(v))
     table.index = pd.RangeIndex(1, len(table) + 1)
     table = blank_cells(table)
-    table.attrs["text_notes"] = decoded.notes()
+    table.attrs["text_notes"] = text_notes
     table.attrs["text_repairs"] = {n: repair_sentence(f) for n, f in mended.items() if f}
     return _reports_from_table(path, table, _header_roles(OPEN311_COLUMNS), **options)
 
@@ -1160,7 +1178,17 @@ def _reports_from_table(
     ids = pd.Series(
         [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
     )
-    duplicate = ids.duplicated(keep="first")
+    personal_id = _personal_ids(ids, no_id, person_columns(table))
+    for row in table.index[personal_id]:
+        book.reject(
+            row,
+            "The report id holds personal data (an email, a phone number or a name), so the "
+            "report is left out: an id is shown on every map and table. Give the reports ids "
+            "of their own (the council's reference), or leave the id column out.",
+            field=roles["report_id"] or "report_id",
+            value=scrub_value(ids[row]),
+        )
+    duplicate = ids.duplicated(keep="first") & ~personal_id
     if duplicate.any():
         first = {rid: row for row, rid in ids[~duplicate].items()}
         for row in ids.index[duplicate]:
@@ -1183,7 +1211,7 @@ def _reports_from_table(
         created = column("created")[unconfirmed]
         read_as["created"] = _read_dates(created, date_order=orders["created"])
         reported_at = reported_at.fillna(read_as["created"].dates)
-    undated = reported_at.isna() & ~duplicate
+    undated = reported_at.isna() & ~duplicate & ~personal_id
     raw_confirmed = column("confirmed")
     for row in table.index[undated]:
         use_confirmed = roles["confirmed"] is not None and pd.notna(raw_confirmed[row])
@@ -1194,10 +1222,10 @@ def _reports_from_table(
             "The date cannot be read (expected ISO 2025-11-25 14:03 or "
             + ("US 11/25/2025 14:03)." if us else "UK 25/11/2025 14:03)."),
             field=str(date_field),
-            value=table.at[row, date_field] if date_field else "",
+            value=scrub_value(table.at[row, date_field]) if date_field else "",
         )
 
-    usable = ~duplicate & ~undated
+    usable = ~duplicate & ~undated & ~personal_id
     candidates = table if usable.all() else table[usable]
     if places is None:
         points = points_from_table(candidates, coords, book, area=area, working_crs=working)
@@ -1236,9 +1264,9 @@ def _reports_from_table(
         {
             "report_id": ids.take(at),
             "category": kept_category,
-            "category_text": redact_series(category_text.take(at)),
+            "category_text": cut_names(redact_series(category_text.take(at))),
             "status": status.take(at),
-            "status_text": redact_series(status_text.take(at)),
+            "status_text": cut_names(redact_series(status_text.take(at))),
             "reported_at": reported_at.take(at),
             "fixed_at": read_as["fixed"].dates,
             "title": cut_names(redact_series(column("title").take(at))),  # emails first
@@ -1299,6 +1327,17 @@ def _clock_notes(
         )
         notes.append(f"{said} no offset: {read}")
     return notes
+
+
+def _personal_ids(ids: pd.Series, made: pd.Series, people: pd.DataFrame) -> pd.Series:
+    """Which of ``ids`` hold personal data: an email, a phone number, a name after a cue, or
+    a name the row's person columns hold (the ids the toolkit ``made`` for rows that gave
+    none are its own)."""
+    given = ids[~made]
+    held = given != redact_series(given)
+    if len(people.columns):
+        held |= given != remove_names(given, people.loc[given.index]).astype("str")
+    return held.astype("bool").reindex(ids.index, fill_value=False)
 
 
 def _date_order(values: pd.Series, column: str | None, given: str | None, book: AccountBook) -> str:

@@ -19,7 +19,10 @@ Three rules keep it in:
   ``[registration removed]``, ``[phone removed]``, ``[NI number removed]`` and ``[date of
   birth removed]``;
 - the names a row's person columns hold (:func:`is_person_column`: "User Name",
-  "requestor_name", "Staff User"...) are removed from that row's text (:func:`remove_names`).
+  "requestor_name", "Staff User"...) are removed from that row's text (:func:`remove_names`);
+- a value that should be a date, a number, a coordinate or a code but is not one is shown
+  (in a rejected row's account) without any word that may be a name (:func:`scrub_value`):
+  a name written there has no cue before it.
 
 Public places and organisations are not personal data: "Leyland United Football Club",
 "St Mary's Church Hall", "The Red Lion" and "bins overflowing on Church Road" stay as
@@ -29,10 +32,13 @@ cuts words out of the asset's name.
 
 Cues differ in how sure they are. After one that says a name follows ("reported by", "on
 behalf of", "my name is", "Name:", "From:", "Dear", "Hi", "Hi, this is", "Regards,", and
-"Thanks", "Love,", "KR" ending its line),
+"Thanks", "Love,", "KR" ending its line; "closed by", "fixed by", "resolved by" and the like,
+as a status says who closed a report),
 one or two words in small letters or capitals are a name too ("reported by jane doe",
 "REPORTED BY JANE DOE"), unless they are ordinary words ("reported by a neighbour",
-"REPORTED BY PHONE") or describe what follows ("reported by wheelchair users"). A plain
+"REPORTED BY PHONE", "Closed by System", "fixed by replacing the lamp") or describe what
+follows ("reported by wheelchair users"). A capitalised name between a word that says to
+phone and "on" or "at" goes too ("ring Jane Doe on ..."; "call Highways on ..." stays). A plain
 "from" says less ("from Chorley", "from Asda", "from the bins"): only two or three
 capitalised words after it are a name ("Email from Jane Doe"), when none of them is part
 of a place's, a service's or a shop's name ("from Leyland Town Council", "from Royal Mail",
@@ -86,6 +92,7 @@ __all__ = [
     "PHONE_MARK",
     "POSTCODE_MARK",
     "REGISTRATION_MARK",
+    "TEXT_MARK",
     "cut_names",
     "is_person_column",
     "is_personal_column",
@@ -95,6 +102,8 @@ __all__ = [
     "redact",
     "redact_series",
     "remove_names",
+    "scrub_value",
+    "scrub_values",
 ]
 
 EMAIL_MARK = "[email removed]"
@@ -105,6 +114,7 @@ POSTCODE_MARK = "[postcode removed]"
 REGISTRATION_MARK = "[registration removed]"
 NI_NUMBER_MARK = "[NI number removed]"
 BIRTH_DATE_MARK = "[date of birth removed]"
+TEXT_MARK = "[text removed]"
 #: Values of a name column that are not names.
 NOT_NAMES = frozenset({"anonymous", "(anonymous)", "anon", "n/a", "none", "unknown", "-"})
 
@@ -658,6 +668,32 @@ _BY = re.compile(
     + "|".join(rf"(?<=(?<!\w){cue}[ \t]by)" for cue in _BY_CUES)
     + r")(?:[ \t]*+:[ \t]*+|[ \t]++)"  # "Reported by Jane", "Reported By: SMITH, John"
 )
+# Who closed or fixed a report, as a status or its notes say ("Closed by Jane Doe", "fixed
+# by jane doe"); not how ("fixed by replacing the lamp", "Closed by System").
+_DONE_BY_CUES = (
+    "closed",
+    "fixed",
+    "resolved",
+    "completed",
+    "cleared",
+    "inspected",
+    "checked",
+    "actioned",
+    "investigated",
+    "assigned",
+    "updated",
+)
+_DONE_BY = re.compile(
+    r"[bB][yY](?i:"
+    + "|".join(rf"(?<=(?<!\w){cue}[ \t]by)" for cue in _DONE_BY_CUES)
+    + r")(?:[ \t]*+:[ \t]*+|[ \t]++)"
+)
+# Words after "closed by" that say how or by what, not by whom.
+_DONE_BY_NOT_NAMES = _word_set(
+    """Duplicate Duplicates System Systems Auto Automatic Automatically Default Merge Merged
+    Request Requests User Users Admin Administrator Mistake Error Rule Rules Workflow Batch
+    Script Import Migration Timeout Expiry Inactivity"""
+)
 _MY_NAME = re.compile(r"[mM](?<!\w.)(?i:y[ \t]++name(?:[ \t]++is|['’]s))(?!\w)[ \t]*+:?+[ \t]*+")
 _I_AM = re.compile(r"I(?<!\w.)(?:['’]m|[ \t]++am)(?!\w)[ \t]++")
 # "Name: Jane Doe", "From: Jane Doe" at the start of a line.
@@ -751,6 +787,10 @@ _LINE_END = re.compile(r"[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$)")
 # "contact jane on 07700 900123": a name in small letters after "contact", before "on".
 _CONTACT = re.compile(_words(("contact",)) + r"[ \t]++")
 _CONTACT_ON = re.compile(r"[ \t]++(?i:on|at|via)(?!\w)")
+# "ring Jane Doe on 07700 900123", "call Jo at the depot": a capitalised name after a word
+# that says to phone, before "on" or "at" ("call Highways on ..." stays).
+_CALL_WORDS = ("ring", "call", "phone", "telephone", "text")
+_CALL = re.compile(_words(_CALL_WORDS) + r"[ \t]++")
 # Between two names after a relation ("my neighbours Jane and Tom Doe").
 _AND = re.compile(r"[ \t]++(?:(?i:and)|&)[ \t]++")
 # "Jane Doe (resident) says": up to three capitalised words before a role in brackets.
@@ -924,6 +964,8 @@ class _Cue:
     ends: re.Pattern[str] | None = None
     #: Words in small letters or capitals that are not names, in lower case.
     loose_not_names: frozenset[str] = frozenset()
+    #: Endings of a first word in small letters that make it no name ("fixed by replacing").
+    loose_endings: tuple[str, ...] = ()
     #: Whether more capitalised names joined by "and" or "&" go too ("my neighbours Jane
     #: and Tom Doe").
     joined: bool = False
@@ -1081,7 +1123,11 @@ class _Cue:
         name = word.group(1)
         if _case(name) != "title":
             folded = name.casefold()
-            return folded in _LOOSE_NOT_NAMES or folded in self.loose_not_names
+            return (
+                folded in _LOOSE_NOT_NAMES
+                or folded in self.loose_not_names
+                or (not cases and folded.endswith(self.loose_endings))
+            )
         if name not in self.not_names:
             return False
         if name in _GIVEN_MONTHS and not cases:  # "by May Ellis", "Dear June,"; not "by May 5"
@@ -1381,6 +1427,16 @@ _RULES: tuple[_Rule | _Cue, ...] = (
     _Rule(_ADDRESS, _address_replacer, _DIGITS),
     _Rule(_FLAT, ADDRESS_MARK, ("flat", "apartment", "apt", "unit")),
     _Cue(_BY, ("by",), loose=_always, joined=True),
+    _Cue(
+        _DONE_BY,
+        ("by",),
+        loose=_always,
+        joined=True,
+        not_names=_NOT_NAME_WORDS | _DONE_BY_NOT_NAMES,
+        loose_not_names=frozenset(w.casefold() for w in _DONE_BY_NOT_NAMES)
+        | frozenset({"auto-close", "auto-closed", "autoclose"}),
+        loose_endings=("ing", "ed"),
+    ),
     _Cue(_MY_NAME, ("name",), loose=_always),
     _Cue(_I_AM, ("i'm", "i’m", "am")),
     _Cue(_NAME_FIELD, ("name", "from"), loose=_always),
@@ -1416,6 +1472,7 @@ _RULES: tuple[_Rule | _Cue, ...] = (
         ends=_CONTACT_ON,
         loose_not_names=frozenset(word.casefold() for word in _FROM_PUBLIC),
     ),
+    _Cue(_CALL, _CALL_WORDS, ends=_CONTACT_ON),
     _Rule(_NAME_BEFORE_ROLE, _name_before_role, _ROLE_ANCHORS),
     _Rule(_INITIALS, _initials_replacer, _SIGN_OFF_ANCHORS),
     _Rule(_DASH_INITIALS, _dash_initials_replacer, ("-", "–", "—")),
@@ -1512,6 +1569,97 @@ def redact(text: object) -> object:
     if not isinstance(text, str):
         return text
     return _scrub(text)
+
+
+# The marks the scrubber writes, kept whole by :func:`scrub_value`.
+_MARKS = re.compile(
+    "|".join(
+        re.escape(mark)
+        for mark in (
+            EMAIL_MARK,
+            PHONE_MARK,
+            NAME_MARK,
+            ADDRESS_MARK,
+            POSTCODE_MARK,
+            REGISTRATION_MARK,
+            NI_NUMBER_MARK,
+            BIRTH_DATE_MARK,
+            TEXT_MARK,
+        )
+    )
+)
+# A word of a value: letters, perhaps joined by an apostrophe or a hyphen.
+_VALUE_WORD = re.compile(r"[^\W\d_]++(?:['’-][^\W\d_]++)*+")
+# Words a date, a coordinate or a code may hold that are no names (besides the ordinary
+# words, months and days the name rules know): "2025-11-25T14:03Z", "14:03 UTC", "2:03 PM",
+# "53.65 N", "n/a".
+_VALUE_WORDS = _LOOSE_NOT_NAMES | _word_set(
+    """t z utc gmt bst am pm north south east west nan null nil none true false tbc tba
+    unknown deg degrees lat lon long lng latitude longitude"""
+)
+# Words removed one after another become one mark.
+_MARK_RUN = re.compile(rf"{re.escape(TEXT_MARK)}(?:[ \t,.;:/-]*+{re.escape(TEXT_MARK)})++")
+
+
+def scrub_value(value: object) -> str:
+    """A value that should be a date, a number, a coordinate or a code, as an account of
+    a rejected row may show it: personal data removed as by :func:`redact`, then every
+    capitalised word that may be a name replaced by ``[text removed]``.
+
+    A name written where a date or a coordinate should be has no cue before it, so a
+    capitalised word (or one in capitals) is kept only when no name is like it: the
+    ordinary words, months and days the name rules know, the letters of a date or a
+    bearing ("T", "Z", "UTC", "PM", "N"), and a grid reference's square ("SD"). Words in
+    small letters stay ("not a date"): a name written so, with no cue, is not found. A
+    value that is a date, a number or a coordinate comes back as it was.
+
+    >>> scrub_value("ring Jane Doe on 07700 900123")
+    'ring [name removed] on [phone removed]'
+    >>> scrub_value("Jane Doe, 07700 900123, jane@example.com")
+    '[text removed], [phone removed], [email removed]'
+    >>> scrub_value("ask JANE DOE"), scrub_value("not a date")
+    ('ask [text removed]', 'not a date')
+    >>> scrub_value("last Tuesday"), scrub_value("2025-11-25T14:03:00Z"), scrub_value(53.6)
+    ('last Tuesday', '2025-11-25T14:03:00Z', '53.6')
+    >>> scrub_value(None), scrub_value(float("nan"))
+    ('', '')
+    """
+    if value is None or (isinstance(value, float) and value != value):  # None, NaN
+        return ""
+    return _masked(str(redact(str(value))))
+
+
+def scrub_values(values: pd.Series) -> pd.Series:
+    """:func:`scrub_value` over a column, in one pass over all its cells
+    (:func:`redact_series`); missing values stay missing."""
+    redacted = redact_series(values)
+    masked = [text if not isinstance(text, str) else _masked(text) for text in redacted]
+    return pd.Series(masked, index=values.index, dtype="object")
+
+
+def _masked(redacted: str) -> str:
+    """Redacted text with every capitalised word that may be a name (outside the marks)
+    replaced by ``[text removed]`` (see :func:`scrub_value`)."""
+    if redacted == redacted.lower():  # no capital: a number, a date in words
+        return redacted
+    pieces = []
+    at = 0
+    for mark in [*_MARKS.finditer(redacted), None]:
+        end = len(redacted) if mark is None else mark.start()
+        pieces.append(_VALUE_WORD.sub(_value_word, redacted[at:end]))
+        if mark is not None:
+            pieces.append(mark.group(0))
+            at = mark.end()
+    return _MARK_RUN.sub(TEXT_MARK, "".join(pieces))
+
+
+def _value_word(word: re.Match[str]) -> str:
+    """A word of a value as :func:`scrub_value` shows it: a word in small letters stays
+    ("not a date"), and so does one in capitals of two letters (a grid square, "PM")."""
+    text = word.group(0)
+    if text.islower() or len(text) == 1 or (len(text) == 2 and text.isupper()):
+        return text
+    return text if text.casefold() in _VALUE_WORDS else TEXT_MARK
 
 
 def quoted(text: object) -> str:
