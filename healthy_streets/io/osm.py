@@ -60,7 +60,7 @@ from healthy_streets.model.speed import NATIONAL_SINGLE_MPH, RURAL_CLASSES, unre
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
-    drop_non_streets,
+    street_graph,
     streets_from_graph,
 )
 from healthy_streets.model.uk import lonlat_outside_uk_note
@@ -191,7 +191,12 @@ def network_from_ways(
     else:
         graph = _graph_from_ways(street_ways)
         streets = streets_from_graph(
-            graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults, zone_tags=True
+            graph,
+            nation=nation,
+            working_crs=working_crs,
+            uk_defaults=uk_defaults,
+            zone_tags=True,
+            graph_edges=False,  # the toolkit's graph of the file: ids as the file reader's
         )
     if uk_defaults:
         streets, note = _national_limit_outside_towns(streets, ways)
@@ -375,7 +380,17 @@ def street_network_from_graphml(
         ) from None
     book = AccountBook(path.name)
     # osmnx keeps nodes a clipped extract lacked, and every way it was asked for
-    graph, not_streets, placeless = drop_non_streets(graph)
+    try:
+        found = street_graph(graph)
+    except ConfigError:  # no CRS, and coordinates that are not degrees
+        raise InputFileError(
+            path,
+            "The graph names no CRS (no crs graph attribute) and its coordinates are not "
+            "longitude and latitude",
+            fix="Load it with osmnx.load_graphml, name its CRS (G.graph['crs'] = "
+            "'EPSG:27700'), and save it again with osmnx.save_graphml.",
+        ) from None
+    graph = found.graph
     if graph.number_of_edges() == 0:
         raise InputFileError(
             path,
@@ -387,23 +402,16 @@ def street_network_from_graphml(
         for *_, d in graph.edges(data=True)
         for w in (d["osmid"] if isinstance(d.get("osmid"), list) else [d.get("osmid")])
     }
-    notes = []
-    if not_streets:
-        notes.append(f"Left out: {counted(not_streets, 'edge')} that are not streets.")
-    if placeless:
-        notes.append(
-            f"Left out: the edges that reach {counted(placeless, 'node')} without "
-            "coordinates (a clipped extract)."
-        )
     return finish_network(
         graph,
         book,
         rows_in=len(ways),
-        notes=notes,
+        notes=found.notes(),
         clip_to=clip_to,
         buffer_m=buffer_m,
         nation=nation,
         working_crs=working_crs,
+        graph_edges=True,
     )
 
 
@@ -418,13 +426,17 @@ def finish_network(
     nation: str | None,
     working_crs: str | None,
     zone_tags: bool | None = None,
+    graph_edges: bool = False,
 ) -> ImportResult:
     """From a street graph to the import result: segments, speeds, clipping, the account.
 
     Streets outside Great Britain and Northern Ireland get no UK default speed, and the
     account warns that UK rules and British National Grid do not apply there. What the
     graph lost (the tags of a signed 20mph zone, unless ``zone_tags`` says it was read with
-    them; ways of several kinds merged into one edge) is said among the account's notes."""
+    them; ways of several kinds merged into one edge) is said among the account's notes.
+    With ``graph_edges``, the graph is one the analyst has too (a GraphML file), and the
+    segments name its edges (see
+    :func:`~healthy_streets.model.streets.streets_from_graph`)."""
     warning = _outside_uk(graph, working_crs)
     if warning:
         notes = [warning, *notes]
@@ -436,6 +448,7 @@ def finish_network(
         uk_defaults=warning is None,
         zone_tags=zone_tags,
         notes=losses,
+        graph_edges=graph_edges,
     )
     notes = [*notes, *(f"Warning: {loss}" for loss in losses)]
     return _streets_result(
