@@ -72,6 +72,7 @@ __all__ = [
     "STREET_TAGS",
     "clip_streets",
     "finish_network",
+    "is_graphml",
     "street_network_from_graphml",
     "street_network_from_osm_file",
     "streets_from_graph",
@@ -97,7 +98,8 @@ def street_network_from_osm_file(
     Parameters
     ----------
     path
-        ``.osm`` (XML), ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf``.
+        ``.osm`` (XML), ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf``; a ``.graphml`` file
+        osmnx saved is read by :func:`street_network_from_graphml`.
     clip_to
         Keep only segments within ``buffer_m`` of this area (in the working CRS), usually
         the zones. ``None`` keeps everything.
@@ -129,6 +131,10 @@ def street_network_from_osm_file(
     40.0      275.0
     Name: length_m, dtype: float64
     """
+    if isinstance(path, str | os.PathLike) and is_graphml(path):  # osmnx's: its own reader
+        return street_network_from_graphml(
+            path, clip_to=clip_to, buffer_m=buffer_m, nation=nation, working_crs=working_crs
+        )
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
     window = lonlat_window(clip_to, buffer_m, working_crs)
@@ -542,6 +548,25 @@ class _UnreadableCoordinatesError(Exception):
     """libosmium refused a node's coordinates; the file is read again without them."""
 
 
+def is_graphml(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names an osmnx GraphML file (by its extension)."""
+    return Path(path).suffix.lower() == ".graphml"
+
+
+def refuse_graphml(path: Path, what: str, instead: str | None = None) -> None:
+    """Refuse a GraphML file where an OpenStreetMap file is read for ``what`` (it holds
+    the streets only), naming what to give, or do ``instead``."""
+    if is_graphml(path):
+        raise InputFileError(
+            path,
+            f"A GraphML file holds an osmnx street graph only, not the {what} an "
+            "OpenStreetMap file maps",
+            fix="Give the OpenStreetMap extract (.osm or .osm.pbf) the graph was made from"
+            + (f", or {instead}" if instead else "")
+            + "; read the GraphML file's streets with street_network_from_graphml.",
+        )
+
+
 def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSource]:
     """Run ``read`` over an OSM file; when libosmium refuses the file for a node's
     coordinates (``lat="nan"``, ``lat=""``), run it again over a copy whose such nodes have
@@ -552,6 +577,7 @@ def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSou
     Returns ``read``'s result and the source it read (its ``bad_nodes`` say which nodes
     lost their coordinates).
     """
+    refuse_graphml(path, "community assets and map background")
     if _is_xml(path) and _has_exponent(path):  # libosmium may read it as 0, unsaid
         source = _without_bad_coordinates(path)
         return read(source), source
