@@ -20,9 +20,10 @@ was repaired and rejected): :func:`read_zones` (a file, or a GeoDataFrame of you
 :func:`street_network_from_osm_file` (or :func:`read_street_network` for any source),
 :func:`read_assets`, :func:`reports_from_fixmystreet`, :func:`reports_from_open311`,
 :func:`reports_from_csv`, :func:`read_reports`. An osmnx graph as the streets layer:
-:func:`as_streets`. Attaching and analysis: :func:`cut_streets_at_zones`,
-:func:`assign_zones`, :func:`attach_to_streets`, :func:`summarise_zones`,
-:func:`hotspot_streets`, :func:`before_after`, :func:`twenty_mph_gaps`, :func:`scorecard`.
+:func:`as_streets` (each segment's edges of the graph: :func:`segment_graph_edges`).
+Attaching and analysis: :func:`cut_streets_at_zones`, :func:`assign_zones`,
+:func:`attach_to_streets`, :func:`summarise_zones`, :func:`hotspot_streets`,
+:func:`before_after`, :func:`twenty_mph_gaps`, :func:`scorecard`.
 Maps: :func:`meeting_map`, :func:`save_map`. The whole build: :func:`load_layers` (from
 :class:`Inputs`, to :class:`Layers`), :func:`write_outputs`, :func:`load_project`,
 :func:`build`, :func:`sample_inputs`. Settings: :mod:`healthy_streets.settings`. The
@@ -49,6 +50,7 @@ _EXPORTS = {
     "street_network_from_osm_file": "healthy_streets.io.osm",
     "streets_from_graph": "healthy_streets.model.streets",
     "as_streets": "healthy_streets.model.streets",
+    "segment_graph_edges": "healthy_streets.model.streets",
     "read_street_network": "healthy_streets.io.streets",
     "street_network_from_graph": "healthy_streets.io.streets",
     "gaps_table": "healthy_streets.analysis.gaps",
@@ -150,6 +152,7 @@ __all__ = [
     "save_monthly_plots",
     "schools_outside_zones",
     "scorecard",
+    "segment_graph_edges",
     "settings",
     "speed_from_tags",
     "street_lengths",
@@ -207,7 +210,7 @@ if TYPE_CHECKING:
     from healthy_streets.model.dates import parse_council_date
     from healthy_streets.model.ids import zone_id_of
     from healthy_streets.model.speed import speed_from_tags
-    from healthy_streets.model.streets import as_streets, streets_from_graph
+    from healthy_streets.model.streets import as_streets, segment_graph_edges, streets_from_graph
     from healthy_streets.model.taxonomy import report_category
     from healthy_streets.pipeline import build, load_layers, write_outputs
     from healthy_streets.project import Project, load_project, sample_inputs

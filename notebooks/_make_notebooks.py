@@ -276,14 +276,19 @@ OWN_GRAPH_AND_ZONES = [
         "          'stands_out']].head(8)"
     ),
     new_markdown_cell(
-        "Each street segment keeps osmnx's `u`, `v` and `key`: back to the graph with no "
-        "parsing of ids."
+        "Each street segment keeps the graph's own `u`, `v` and `key`, and lists the edges "
+        "of `G` it is made of in `graph_edges`: back to the graph with no parsing of ids. "
+        "`hs.segment_graph_edges` makes a table of them; every one is an edge of `G`."
     ),
     new_code_cell(
+        "edges = hs.segment_graph_edges(layers.streets)  # every segment's edges of G\n"
+        "in_G = [G.has_edge(u, v, k) for u, v, k in edges[['u', 'v', 'key']].itertuples(index=False)]\n"
+        "assert all(in_G) and set(edges['segment_id']) == set(layers.streets['segment_id'])\n"
+        "# osmnx simplified G, so every segment is one edge of G: G.edges[u, v, key]\n"
+        "rows = layers.streets[['u', 'v', 'key']].itertuples(index=False)\n"
+        "assert all(G.has_edge(u, v, k) for u, v, k in rows)\n"
         "segment = layers.streets.dropna(subset=['name']).iloc[0]\n"
-        "edge = G.get_edge_data(segment.u, segment.v, segment.key) or G.get_edge_data(\n"
-        "    segment.v, segment.u, segment.key)\n"
-        "segment['name'], edge['name']"
+        "segment['name'], G.edges[segment.u, segment.v, segment.key]['name']"
     ),
     new_markdown_cell("## Before and after, for the zone in force"),
     new_code_cell(

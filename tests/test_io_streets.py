@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import healthy_streets as hs
 from healthy_streets import settings
 from healthy_streets.cli import main
-from healthy_streets.errors import ConfigError
+from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.io.streets import read_street_network
 
 from conftest import SAMPLE, sample_project
@@ -58,6 +58,29 @@ def test_one_source_from_the_dispatcher(graphml):
     )
     with pytest.raises(ConfigError, match="one source.*2 were given"):
         read_street_network(osm_file=graphml, place="Chorley")
+
+
+def test_the_osm_file_reader_takes_graphml_and_the_assets_reader_says_it_holds_streets(graphml):
+    """``street_network_from_osm_file`` reads a ``.graphml`` file as ``Inputs(osm=...)``
+    does; the assets reader says GraphML holds streets only and what to give instead."""
+    from healthy_streets.io.osm_features import assets_from_osm_file
+
+    read = hs.street_network_from_osm_file(graphml)
+    expected = hs.street_network_from_graphml(graphml)
+    pd.testing.assert_frame_equal(read.layer, expected.layer)
+    assert read.summary() == expected.summary()
+    assert len(read.layer) == 499 and read.layer["graph_edges"].notna().all()
+    # the GraphML file's own edges, as osmnx loads it
+    loaded = ox.load_graphml(graphml)
+    edges = hs.segment_graph_edges(read.layer)
+    assert all(loaded.has_edge(*t) for t in edges[["u", "v", "key"]].itertuples(index=False))
+    with pytest.raises(InputFileError) as info:
+        assets_from_osm_file(graphml)
+    message = str(info.value)
+    assert "cannot be read as OpenStreetMap data" not in message
+    assert "A GraphML file holds an osmnx street graph only, not the community assets" in message
+    assert "Give the OpenStreetMap extract (.osm or .osm.pbf) the graph was made from" in message
+    assert "assets_from_osm_place" in message
 
 
 def test_a_graphml_file_builds_the_layers_with_no_download(graphml, no_overpass):

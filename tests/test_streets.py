@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import geopandas as gpd
+import networkx as nx
 import osmnx as ox
 import pandas as pd
 import pytest
@@ -13,7 +14,12 @@ import shapely
 import healthy_streets as hs
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.layers import STREETS
-from healthy_streets.model.streets import as_streets
+from healthy_streets.model.streets import (
+    as_streets,
+    segment_graph_edges,
+    street_graph,
+    streets_from_graph,
+)
 
 from conftest import SAMPLE
 
@@ -67,8 +73,8 @@ def test_ways_osmnx_merged_of_several_kinds_are_counted_as_the_least_road_like(
         if isinstance(d.get("highway"), list) and {"residential", "footway"} <= set(d["highway"])
     ]
     assert merged  # the sample has residential streets merged with footways
-    keys = {_pair(*e) for e in merged}
-    rows = from_graph[[_pair(u, v, k) in keys for u, v, k in from_graph[["u", "v", "key"]].values]]
+    keys = set(merged)  # each row is the graph's edge G.edges[u, v, key]
+    rows = from_graph[[(u, v, k) in keys for u, v, k in from_graph[["u", "v", "key"]].values]]
     # which part is street is not known: none of it is counted as street km
     assert len(rows) and set(rows["highway"]) == {"footway"}
     assert set(rows["road_class"]) == {"path"}
@@ -203,3 +209,139 @@ def test_a_graph_is_converted_once_and_its_warnings_said_once(caplog, monkeypatc
     as_streets(graph)
     assert len(calls) == 3
     assert len(as_streets(graph, nation="wales")) == len(fewer) and len(calls) == 4
+
+
+# ------------------------------------------------- each segment is made of the graph's edges
+
+
+def _line_of(graph, u, v, key):
+    """The graph's edge as a line in British National Grid (its geometry, or straight)."""
+    data = graph.edges[u, v, key]
+    line = data.get("geometry") or shapely.LineString(
+        [(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in (u, v)]
+    )
+    return gpd.GeoSeries([line], crs=graph.graph["crs"]).to_crs("EPSG:27700").iloc[0]
+
+
+def assert_made_of_the_graphs_edges(graph, streets):
+    """Every segment lists edges the graph holds, with the graph's own keys, in order from
+    ``u`` to ``v``; their lengths add up to the segment's; ``key`` is the graph's key of a
+    segment that is one edge; and no street of the graph is lost."""
+    edges = segment_graph_edges(streets)
+    assert set(edges["segment_id"]) == set(streets["segment_id"])  # every row has its edges
+    triples = list(edges[["u", "v", "key"]].itertuples(index=False, name=None))
+    assert all(graph.has_edge(u, v, k) for u, v, k in triples)
+    edges["graph_m"] = [graph.edges[t]["length"] for t in triples]
+    edges["line_m"] = [_line_of(graph, *t).length for t in triples]
+    by_segment = edges.groupby("segment_id", sort=False)
+    summed = by_segment[["graph_m", "line_m"]].sum()
+    length = streets.set_index("segment_id")["length_m"].loc[summed.index]
+    # the same lines: to the centimetre of the layer's rounding
+    assert (summed["line_m"] - length).abs().max() < 0.01
+    # osmnx's great-circle metres, on a sphere: up to 0.3 % shorter than on the ellipsoid
+    # at these latitudes (and the grid's scale, 0.04 %, and the rounding apart)
+    assert ((summed["graph_m"] - length).abs() <= 0.004 * length + 0.02).all()
+    # u and v are the ends of the run of edges, each edge starting where the last ended
+    rows = streets.set_index("segment_id").loc[summed.index]
+    assert (by_segment["u"].first() == rows["u"]).all()
+    assert (by_segment["v"].last() == rows["v"]).all()
+    assert (
+        by_segment["u"].apply(lambda s: s.iloc[1:].tolist())
+        == by_segment["v"].apply(lambda s: s.iloc[:-1].tolist())
+    ).all()
+    one = by_segment.size() == 1
+    assert rows.loc[one, "key"].notna().all() and rows.loc[~one, "key"].isna().all()
+    for u, v, key in rows.loc[one, ["u", "v", "key"]].itertuples(index=False):
+        assert graph.has_edge(u, v, key)
+    # every street edge of the graph is in a segment (a two-way street's, one way round)
+    listed = {frozenset(t[:2]) for t in triples}
+    streets_of = street_graph(graph).graph
+    assert {frozenset((u, v)) for u, v in streets_of.edges()} <= listed
+    return edges
+
+
+@pytest.mark.parametrize("simplify", [True, False], ids=["simplified", "unsimplified"])
+def test_every_segment_is_made_of_the_graphs_own_edges(simplify, tmp_path):
+    graph = ox.graph_from_xml(OSM_FILE, retain_all=True, simplify=simplify)
+    streets = as_streets(graph)
+    edges = assert_made_of_the_graphs_edges(graph, streets)
+    # u and v are the nodes segment_id names, in its order (the graph holds every street
+    # that way round: its three one-way ways run so)
+    ends = streets["segment_id"].str.split("-", expand=True)[[1, 2]].astype("int64")
+    assert (ends[1] == streets["u"]).all() and (ends[2] == streets["v"]).all()
+    joined = streets["key"].isna()
+    if simplify:  # osmnx's edges, one each, parallel ones with the graph's keys 0 and 1
+        assert len(streets) == 499 and not joined.any()
+        ends = streets[["u", "v"]].apply(frozenset, axis=1)
+        parallel = streets[ends.isin([frozenset({235, 962}), frozenset({811, 815})])]
+        assert sorted(parallel["key"]) == [0, 0, 1, 1]
+    else:  # the toolkit joined the graph's edges between junctions
+        assert len(streets) == 581 and joined.sum() > 250 and len(edges) > 1000
+        row = streets.set_index("segment_id").loc["9-125-133"]
+        assert row["graph_edges"].split(";")[0].split(",")[:2] in (["125", "126"], ["133", "132"])
+    # the text round-trips through a GeoPackage
+    streets.to_file(tmp_path / "streets.gpkg", layer="streets")
+    again = gpd.read_file(tmp_path / "streets.gpkg", layer="streets")
+    pd.testing.assert_frame_equal(segment_graph_edges(again), segment_graph_edges(streets))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("simplify", [True, False], ids=["simplified", "unsimplified"])
+def test_a_real_citys_graph_is_made_of_its_own_edges(shared_data, simplify):
+    graph = ox.graph_from_xml(shared_data / "osm" / "oxford_centre.osm", simplify=simplify)
+    streets = as_streets(graph)
+    edges = assert_made_of_the_graphs_edges(graph, streets)
+    assert len(streets) > 1000 and len(edges) >= len(streets)
+    assert streets["key"].isna().any() == (not simplify)
+
+
+def test_a_graph_with_more_than_streets_gives_its_streets_only(caplog):
+    """Rivers, a railway and a park's outline that osmnx reads with ``retain_all=True`` are
+    no streets, however the graph is given: left out, and said with their tags."""
+    caplog.set_level("WARNING", logger="healthy_streets")
+    graph = ox.graph_from_xml(OSM_FILE, retain_all=True)
+    streets = streets_from_graph(graph)
+    assert len(streets) == 499
+    pd.testing.assert_frame_equal(streets, as_streets(graph))
+    names = set(streets["name"].dropna())
+    assert not names & {"River Yarrow", "Tanyard Brook", "Manchester to Preston Line"}
+    assert streets["highway"].notna().all()
+    assert (
+        "Left out: 16 edges of the graph that are not streets, having no highway=* tag "
+        "(12 other, 4 landuse; named River Yarrow, Tanyard Brook, Manchester to Preston Line, "
+        "Cowslip Recreation Ground); 2 of them carry maxspeed." in caplog.text
+    )
+    assert "Left out: 2 highway edges that are areas or not roads in use (2 area=yes)." in (
+        caplog.text
+    )
+
+
+def test_a_graph_without_a_crs_is_taken_in_degrees_and_an_empty_one_refused(caplog):
+    graph = ox.graph_from_xml(OSM_FILE)
+    expected = as_streets(graph)
+    bare = graph.copy()
+    del bare.graph["crs"]
+    caplog.set_level("WARNING", logger="healthy_streets")
+    streets = as_streets(bare)
+    pd.testing.assert_frame_equal(streets, expected)
+    assert "The graph names no CRS (no G.graph['crs'])" in caplog.text
+    assert "taken as EPSG:4326" in caplog.text
+    assert "crs" not in bare.graph  # the analyst's graph is left as it was
+
+    projected = ox.project_graph(graph, to_crs="EPSG:27700")
+    del projected.graph["crs"]
+    with pytest.raises(ConfigError) as info:
+        as_streets(projected)
+    message = str(info.value)
+    assert "names no CRS" in message and "are not longitude and latitude" in message
+    assert "G.graph['crs'] = 'EPSG:27700'" in message
+
+    with pytest.raises(ConfigError, match=r"The graph is empty \(0 nodes, no edges\)"):
+        as_streets(nx.MultiDiGraph())
+    rivers = graph.copy()
+    rivers.remove_edges_from(list(rivers.edges))
+    rivers.add_edge(1, 2, name="River Yarrow")
+    rivers.nodes[1].update(x=-2.63, y=53.65)
+    rivers.nodes[2].update(x=-2.62, y=53.65)
+    with pytest.raises(ConfigError, match="None of the graph's 1 edge is a street.*River Yarrow"):
+        as_streets(rivers)

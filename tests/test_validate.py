@@ -164,13 +164,62 @@ def test_points_in_degrees_are_called_points_in_the_message(layers):
 
 
 def test_layers_in_two_crs_or_none_are_refused(layers):
-    with pytest.raises(ConfigError, match="reports given to hotspot_streets are in EPSG:3857"):
-        hs.hotspot_streets(layers.streets, layers.reports.to_crs("EPSG:3857"))
+    with pytest.raises(
+        ConfigError, match="reports given to hotspot_streets are in EPSG:32630 but the streets"
+    ):
+        hs.hotspot_streets(layers.streets, layers.reports.to_crs("EPSG:32630"))
     with pytest.raises(ConfigError, match="The assets given to scorecard have no CRS"):
         hs.scorecard(layers, assets=layers.assets.set_crs(None, allow_override=True))
     feet = layers.zones.to_crs("EPSG:2249")  # Massachusetts, in US feet
     with pytest.raises(ConfigError, match="measured in US survey foot"):
         hs.street_lengths(feet, layers.streets.to_crs("EPSG:2249"))
+
+
+def test_a_crs_that_does_not_measure_true_distances_here_is_refused(layers):
+    """Web Mercator makes the sample's areas 2.85 times too large (0.54 km² comes out
+    1.54): refused, saying by how much and the fix; British National Grid and UTM, true
+    to 0.1 %, give the same figures."""
+    mercator = [layers.zones, layers.streets, layers.assets, layers.reports]
+    mercator = [layer.to_crs("EPSG:3857") for layer in mercator]
+    with pytest.raises(ConfigError) as info:
+        hs.summarise_zones(*mercator)
+    message = str(info.value)
+    assert message.startswith(
+        "The zones given to summarise_zones are in EPSG:3857, which does not measure true "
+        "distances at 53.65° N, 2.62° W: areas would come out 2.85 times too large and "
+        "lengths 1.69 times too long."
+    )
+    assert "zones.to_crs('EPSG:27700')" in message and "read_zones" in message
+    with pytest.raises(ConfigError, match="The streets given to street_lengths are in EPSG:3857"):
+        hs.street_lengths(layers.zones, layers.streets.to_crs("EPSG:3857"))
+
+    expected = hs.summarise_zones(layers)
+    assert expected.loc["yarrowside-north", "area_km2"] == pytest.approx(0.54, abs=0.005)
+    utm = [layers.zones, layers.streets, layers.assets, layers.reports]
+    summary = hs.summarise_zones(*[layer.to_crs("EPSG:32630") for layer in utm])
+    zones = list(layers.zones["zone_id"])
+    for column in ("area_km2", "street_km"):
+        ratio = summary.loc[zones, column] / expected.loc[zones, column]
+        assert ratio.between(0.998, 1.002).all(), (column, ratio)
+
+
+def test_a_crs_that_suits_neither_the_place_nor_the_working_crs_names_the_utm_zone(layers):
+    """Data in Santiago de Chile, in Web Mercator: British National Grid does not suit it
+    either (it does Paris, to 0.1 %), so the fix is the UTM zone there, named as the
+    working CRS."""
+
+    def in_santiago(layer):
+        moved = layer.to_crs("EPSG:4326").translate(xoff=-70.6 + 2.62, yoff=-33.4 - 53.65)
+        return layer.set_geometry(moved.to_crs("EPSG:3857").to_numpy()).set_crs(
+            "EPSG:3857", allow_override=True
+        )
+
+    with pytest.raises(ConfigError) as info:
+        hs.assign_zones(in_santiago(layers.reports), in_santiago(layers.zones))
+    message = str(info.value)
+    assert "at 33.40° S, 70.60° W: areas would come out 1.43 times too large" in message
+    assert "points.to_crs('EPSG:32719')" in message
+    assert "healthy_streets.settings.working_crs = 'EPSG:32719'" in message
 
 
 def test_a_layer_lacking_columns_is_refused_naming_them(layers):

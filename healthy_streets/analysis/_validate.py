@@ -9,7 +9,9 @@ given in order and refuses, in one message naming the layer and the fix:
 
 - anything that is not a GeoDataFrame (a file name: read it first);
 - a layer with no CRS, in degrees (EPSG:4326: lengths and areas would be in degrees), in
-  units other than metres, or in another CRS than the other layers;
+  units other than metres, in a CRS whose scale where the layer lies is more than 2 % from
+  true (Web Mercator, EPSG:3857: areas in England 2.6 to 3 times too large; measured with
+  pyproj, the factor said), or in another CRS than the other layers;
 - a layer lacking the columns of its normalised layer (``docs/layers.md``).
 
 The attaching that a graph needs (streets cut at the zones, points attached to them) is
@@ -18,17 +20,22 @@ The attaching that a graph needs (streets cut at the zones, points attached to t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+from pyproj import Proj, Transformer
+from pyproj.exceptions import CRSError, ProjError
 
 from healthy_streets import settings
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.build import Layers
 from healthy_streets.model.layers import ASSETS, REPORTS, SPEED_LIMITS, STREETS, ZONES, Layer
 from healthy_streets.model.streets import as_streets, is_streets_layer
+from healthy_streets.model.uk import place_phrase, suggested_crs
 
 __all__ = ["Given", "gather"]
 
@@ -190,6 +197,87 @@ def _check_crs(frame: gpd.GeoDataFrame, role: str, caller: str) -> None:
             f"{', '.join(sorted(units))}: lengths and areas are in metres. Convert them to "
             f"the working CRS: {named}.to_crs({working!r})."
         )
+    _check_scale(frame, role, caller)
+
+
+#: How far a CRS's scale may be from true where the data lies: British National Grid and
+#: UTM are within 0.1 % over their areas; Web Mercator (EPSG:3857) makes areas in England
+#: 2.6 to 3 times too large.
+MAX_SCALE_ERROR = 0.02
+
+
+def _check_scale(frame: gpd.GeoDataFrame, role: str, caller: str) -> None:
+    """Refuse a projected CRS that does not measure true lengths and areas where ``frame``
+    lies (Web Mercator): its scale at the middle of the layer's extent, by pyproj."""
+    place = _middle_lonlat(frame)
+    if place is None:
+        return
+    lon, lat = place
+    scales = _scales(frame.crs.srs, lon, lat)
+    if scales is None or _true_enough(scales):
+        return
+    named = _CALLED.get(role, role)
+    area, length = scales[0], max(scales[1:], key=lambda s: abs(s - 1))
+    working = settings.working_crs
+    if _true_enough(_scales(working, lon, lat)):
+        fix = (
+            f"convert them to the working CRS: {named}.to_crs({working!r}); or read them with "
+            f"{READERS[role]}, which does."
+        )
+    else:  # the working CRS does not suit this place either: the UTM zone there
+        utm = suggested_crs(lon, lat)
+        fix = (
+            f"convert them to the UTM zone there, {named}.to_crs({utm!r}), and name it as the "
+            f"working CRS (healthy_streets.settings.working_crs = {utm!r})."
+        )
+    raise ConfigError(
+        f"The {named} given to {caller} are in {frame.crs.to_string()}, which does not "
+        f"measure true distances at {place_phrase(lon, lat)}: areas would come out "
+        f"{_times(area, 'large', 'small')} and lengths {_times(length, 'long', 'short')}. "
+        f"To measure them, {fix}"
+    )
+
+
+def _middle_lonlat(frame: gpd.GeoDataFrame) -> tuple[float, float] | None:
+    """The middle of the layer's extent in longitude and latitude, rounded to 0.01°
+    (``None`` for an empty layer, or one that cannot be placed)."""
+    if frame.empty:
+        return None
+    minx, miny, maxx, maxy = frame.total_bounds
+    if not np.isfinite([minx, miny, maxx, maxy]).all():
+        return None
+    lon, lat = _to_lonlat(frame.crs.srs)((minx + maxx) / 2, (miny + maxy) / 2)
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        return None
+    return round(float(lon), 2), round(float(lat), 2)
+
+
+@functools.lru_cache(maxsize=64)
+def _to_lonlat(crs: str) -> Any:
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform
+
+
+@functools.lru_cache(maxsize=256)
+def _scales(crs: str, lon: float, lat: float) -> tuple[float, float, float] | None:
+    """The CRS's areal, meridional and parallel scale at a place (``None`` where pyproj
+    cannot tell: beyond the projection's area)."""
+    try:
+        factors = Proj(crs).get_factors(lon, lat)
+    except (ProjError, CRSError, RuntimeError):
+        return None
+    scales = (factors.areal_scale, factors.meridional_scale, factors.parallel_scale)
+    return scales if all(np.isfinite(s) and s > 0 for s in scales) else None
+
+
+def _true_enough(scales: tuple[float, float, float] | None) -> bool:
+    return scales is not None and all(abs(s - 1) <= MAX_SCALE_ERROR for s in scales)
+
+
+def _times(scale: float, more: str, less: str) -> str:
+    """How far a measure is out: ``2.84 times too large``, ``1.22 times too short``."""
+    if scale >= 1:
+        return f"{scale:.2f} times too {more}"
+    return f"{1 / scale:.2f} times too {less}"
 
 
 def _same_crs(given: Given, caller: str) -> None:

@@ -24,7 +24,7 @@ import shapely
 
 from healthy_streets.model.account import AccountBook
 from healthy_streets.model.segments import StreetWays
-from healthy_streets.model.streets import NOT_STREET_HIGHWAYS
+from healthy_streets.model.streets import NOT_STREET_HIGHWAYS, NOT_STREET_KINDS
 
 #: Way tags kept on street segments.
 STREET_TAGS = (
@@ -46,19 +46,6 @@ STREET_TAGS = (
 #: ``landuse=*`` values of built-up land, where a road with no speed tag is a restricted
 #: road (street lights); outside it, an unlit road has the national limit.
 BUILT_UP_LANDUSE = ("residential", "commercial", "retail")
-
-#: What a way that is no street is counted as: the first of these keys it has.
-NOT_STREET_KINDS = (
-    "railway",
-    "waterway",
-    "building",
-    "landuse",
-    "natural",
-    "leisure",
-    "amenity",
-    "barrier",
-    "power",
-)
 
 #: The keys read from the OPL, by number: the street tags, ``area`` (a highway area is no
 #: street), then the kinds of what is not a street.

@@ -60,7 +60,7 @@ from healthy_streets.model.speed import NATIONAL_SINGLE_MPH, RURAL_CLASSES, unre
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
-    drop_non_streets,
+    street_graph,
     streets_from_graph,
 )
 from healthy_streets.model.uk import lonlat_outside_uk_note
@@ -72,6 +72,7 @@ __all__ = [
     "STREET_TAGS",
     "clip_streets",
     "finish_network",
+    "is_graphml",
     "street_network_from_graphml",
     "street_network_from_osm_file",
     "streets_from_graph",
@@ -97,7 +98,8 @@ def street_network_from_osm_file(
     Parameters
     ----------
     path
-        ``.osm`` (XML), ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf``.
+        ``.osm`` (XML), ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf``; a ``.graphml`` file
+        osmnx saved is read by :func:`street_network_from_graphml`.
     clip_to
         Keep only segments within ``buffer_m`` of this area (in the working CRS), usually
         the zones. ``None`` keeps everything.
@@ -129,6 +131,10 @@ def street_network_from_osm_file(
     40.0      275.0
     Name: length_m, dtype: float64
     """
+    if isinstance(path, str | os.PathLike) and is_graphml(path):  # osmnx's: its own reader
+        return street_network_from_graphml(
+            path, clip_to=clip_to, buffer_m=buffer_m, nation=nation, working_crs=working_crs
+        )
     path = check_input(path)
     buffer_m = check_buffer_m(buffer_m)
     window = lonlat_window(clip_to, buffer_m, working_crs)
@@ -191,7 +197,12 @@ def network_from_ways(
     else:
         graph = _graph_from_ways(street_ways)
         streets = streets_from_graph(
-            graph, nation=nation, working_crs=working_crs, uk_defaults=uk_defaults, zone_tags=True
+            graph,
+            nation=nation,
+            working_crs=working_crs,
+            uk_defaults=uk_defaults,
+            zone_tags=True,
+            graph_edges=False,  # the toolkit's graph of the file: ids as the file reader's
         )
     if uk_defaults:
         streets, note = _national_limit_outside_towns(streets, ways)
@@ -375,7 +386,17 @@ def street_network_from_graphml(
         ) from None
     book = AccountBook(path.name)
     # osmnx keeps nodes a clipped extract lacked, and every way it was asked for
-    graph, not_streets, placeless = drop_non_streets(graph)
+    try:
+        found = street_graph(graph)
+    except ConfigError:  # no CRS, and coordinates that are not degrees
+        raise InputFileError(
+            path,
+            "The graph names no CRS (no crs graph attribute) and its coordinates are not "
+            "longitude and latitude",
+            fix="Load it with osmnx.load_graphml, name its CRS (G.graph['crs'] = "
+            "'EPSG:27700'), and save it again with osmnx.save_graphml.",
+        ) from None
+    graph = found.graph
     if graph.number_of_edges() == 0:
         raise InputFileError(
             path,
@@ -387,23 +408,16 @@ def street_network_from_graphml(
         for *_, d in graph.edges(data=True)
         for w in (d["osmid"] if isinstance(d.get("osmid"), list) else [d.get("osmid")])
     }
-    notes = []
-    if not_streets:
-        notes.append(f"Left out: {counted(not_streets, 'edge')} that are not streets.")
-    if placeless:
-        notes.append(
-            f"Left out: the edges that reach {counted(placeless, 'node')} without "
-            "coordinates (a clipped extract)."
-        )
     return finish_network(
         graph,
         book,
         rows_in=len(ways),
-        notes=notes,
+        notes=found.notes(),
         clip_to=clip_to,
         buffer_m=buffer_m,
         nation=nation,
         working_crs=working_crs,
+        graph_edges=True,
     )
 
 
@@ -418,13 +432,17 @@ def finish_network(
     nation: str | None,
     working_crs: str | None,
     zone_tags: bool | None = None,
+    graph_edges: bool = False,
 ) -> ImportResult:
     """From a street graph to the import result: segments, speeds, clipping, the account.
 
     Streets outside Great Britain and Northern Ireland get no UK default speed, and the
     account warns that UK rules and British National Grid do not apply there. What the
     graph lost (the tags of a signed 20mph zone, unless ``zone_tags`` says it was read with
-    them; ways of several kinds merged into one edge) is said among the account's notes."""
+    them; ways of several kinds merged into one edge) is said among the account's notes.
+    With ``graph_edges``, the graph is one the analyst has too (a GraphML file), and the
+    segments name its edges (see
+    :func:`~healthy_streets.model.streets.streets_from_graph`)."""
     warning = _outside_uk(graph, working_crs)
     if warning:
         notes = [warning, *notes]
@@ -436,6 +454,7 @@ def finish_network(
         uk_defaults=warning is None,
         zone_tags=zone_tags,
         notes=losses,
+        graph_edges=graph_edges,
     )
     notes = [*notes, *(f"Warning: {loss}" for loss in losses)]
     return _streets_result(
@@ -529,6 +548,25 @@ class _UnreadableCoordinatesError(Exception):
     """libosmium refused a node's coordinates; the file is read again without them."""
 
 
+def is_graphml(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names an osmnx GraphML file (by its extension)."""
+    return Path(path).suffix.lower() == ".graphml"
+
+
+def refuse_graphml(path: Path, what: str, instead: str | None = None) -> None:
+    """Refuse a GraphML file where an OpenStreetMap file is read for ``what`` (it holds
+    the streets only), naming what to give, or do ``instead``."""
+    if is_graphml(path):
+        raise InputFileError(
+            path,
+            f"A GraphML file holds an osmnx street graph only, not the {what} an "
+            "OpenStreetMap file maps",
+            fix="Give the OpenStreetMap extract (.osm or .osm.pbf) the graph was made from"
+            + (f", or {instead}" if instead else "")
+            + "; read the GraphML file's streets with street_network_from_graphml.",
+        )
+
+
 def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSource]:
     """Run ``read`` over an OSM file; when libosmium refuses the file for a node's
     coordinates (``lat="nan"``, ``lat=""``), run it again over a copy whose such nodes have
@@ -539,6 +577,7 @@ def read_osm_file(path: Path, read: Callable[[OsmSource], T]) -> tuple[T, OsmSou
     Returns ``read``'s result and the source it read (its ``bad_nodes`` say which nodes
     lost their coordinates).
     """
+    refuse_graphml(path, "community assets and map background")
     if _is_xml(path) and _has_exponent(path):  # libosmium may read it as 0, unsaid
         source = _without_bad_coordinates(path)
         return read(source), source

@@ -21,7 +21,7 @@ import shapely
 from healthy_streets import settings
 from healthy_streets.io._common import check_input
 from healthy_streets.io._coords import set_apart_outside
-from healthy_streets.io.osm import OsmSource, osm_elements, read_osm_file
+from healthy_streets.io.osm import OsmSource, osm_elements, read_osm_file, refuse_graphml
 from healthy_streets.io.overpass import _download_with
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.layers import ASSETS, conform
@@ -108,7 +108,8 @@ def assets_from_osm_file(
     Raises
     ------
     InputFileError
-        When the file is missing, empty, or cannot be read as OpenStreetMap data.
+        When the file is missing, empty, or cannot be read as OpenStreetMap data (a
+        ``.graphml`` file holds streets only: it is refused saying so).
 
     Examples
     --------
@@ -125,6 +126,9 @@ def assets_from_osm_file(
     'node/135'
     """
     path = check_input(path)
+    refuse_graphml(
+        path, "community assets", "download them from OpenStreetMap (assets_from_osm_place)"
+    )
     found, source = read_osm_file(path, _preset_elements)
     return assets_found(found, source, area=area, working_crs=working_crs)
 

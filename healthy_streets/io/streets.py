@@ -19,6 +19,7 @@ from healthy_streets.errors import ConfigError
 from healthy_streets.io._common import check_buffer_m
 from healthy_streets.io.osm import (
     clip_streets,
+    is_graphml,
     street_network_from_graphml,
     street_network_from_osm_file,
 )
@@ -34,11 +35,6 @@ __all__ = ["is_graphml", "read_street_network", "street_network_from_graph"]
 
 #: How a network in memory is named in its account.
 IN_MEMORY = "streets (in memory)"
-
-
-def is_graphml(path: str | Path) -> bool:
-    """Whether ``path`` names an osmnx GraphML file (by its extension)."""
-    return Path(path).suffix.lower() == ".graphml"
 
 
 def read_street_network(

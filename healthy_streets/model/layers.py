@@ -211,17 +211,32 @@ STREETS = Layer(
         Column(
             "u",
             "Int64",
-            "The OpenStreetMap node at the segment's first end: with `v` and `key`, the "
-            "segment's edge in the osmnx graph it came from, `G.edges[u, v, key]` (or "
-            "`G.edges[v, u, key]`, the other way along a two-way street). Empty for streets "
-            "not from OpenStreetMap.",
+            "The OpenStreetMap node at the segment's first end. Made of an osmnx graph: the "
+            "graph's node there, and with `v` and `key`, `G.edges[u, v, key]` is the "
+            "segment's edge when it is exactly one edge of the graph; `u` and `v` are in the "
+            "order of `segment_id` unless the graph holds the street the other way round only "
+            "(a one-way street). Read from an OpenStreetMap file or downloaded: the end "
+            "osmnx's undirected graph holds first. Empty for streets not from OpenStreetMap. "
+            "A piece cut at a zone boundary keeps its segment's `u`, `v` and `key`.",
         ),
         Column("v", "Int64", "The OpenStreetMap node at the segment's other end (see `u`)."),
         Column(
             "key",
             "Int64",
-            "osmnx's key of the edge between `u` and `v` (0, or 1, 2... where several run "
-            "between the same two nodes).",
+            "Made of an osmnx graph: the graph's own key of the segment's edge (never "
+            "renumbered), empty when the segment is several of the graph's edges joined "
+            "(see `graph_edges`). Read from an OpenStreetMap file or downloaded: osmnx's key "
+            "of the edge between `u` and `v` (0, or 1, 2... where several run between the "
+            "same two nodes).",
+        ),
+        Column(
+            "graph_edges",
+            "str",
+            "Made of an osmnx graph: the graph's edges the segment is made of, in order "
+            "from `u` to `v`, as `u,v,key;u,v,key...` (`G.edges[u, v, key]` each; "
+            "`healthy_streets.segment_graph_edges` lists them as a table); "
+            "their lengths add up to the segment's (a piece cut at a zone boundary keeps the "
+            "whole segment's). Empty for streets read from a file or downloaded.",
         ),
     ),
     "OpenStreetMap street segments (`highway=*` ways only), split at intersections.",

@@ -3,8 +3,11 @@
 :func:`as_streets` is the one door: every function that takes streets passes what it was
 given through it, so an osmnx/NetworkX ``MultiDiGraph``, osmnx's edge GeoDataFrame
 (``ox.graph_to_gdfs(G, nodes=False)``) and a normalised ``streets`` layer are all accepted,
-and converted once. The layer keeps osmnx's ``u``, ``v`` and ``key`` as columns, so that
-joining a result back to the graph needs no parsing of ``segment_id``.
+and converted once. Only the graph's streets are kept (:func:`street_graph`), and each
+segment keeps the graph's own ``u``, ``v`` and ``key`` and lists the graph's edges it is
+made of (``graph_edges``; :func:`segment_graph_edges`), so that joining a result back to
+the graph needs no parsing of ``segment_id``: also when the graph is unsimplified and the
+toolkit joins its edges between junctions into one segment.
 
 The file readers (:mod:`healthy_streets.io.osm`) build their graphs and finish them here
 too (:func:`streets_from_graph`).
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -36,12 +41,15 @@ from healthy_streets.model.words import counted
 
 __all__ = [
     "NOT_STREET_HIGHWAYS",
+    "NOT_STREET_KINDS",
     "ROAD_CLASSES",
     "ZONE_TAGS",
+    "StreetGraph",
     "as_streets",
-    "drop_non_streets",
     "is_osm_edges",
     "is_streets_layer",
+    "segment_graph_edges",
+    "street_graph",
     "streets_from_edges",
     "streets_from_graph",
 ]
@@ -64,6 +72,20 @@ NOT_STREET_HIGHWAYS = frozenset(
         "emergency_bay",
         "no",
     }
+)
+
+#: What an edge or way that is no street is counted as: the first of these keys it has
+#: (osmnx keeps ``landuse`` by default, the others only when asked).
+NOT_STREET_KINDS = (
+    "railway",
+    "waterway",
+    "building",
+    "landuse",
+    "natural",
+    "leisure",
+    "amenity",
+    "barrier",
+    "power",
 )
 
 #: ``highway`` -> road class (see the ``streets.road_class`` column). Unlisted values are
@@ -164,11 +186,14 @@ def as_streets(
     Returns
     -------
     GeoDataFrame
-        The ``streets`` layer (``docs/layers.md``), with osmnx's ``u``, ``v`` and ``key``:
-        ``G.edges[u, v, key]`` (or ``[v, u, key]``, the other way along a two-way street) is
-        the segment's edge in the graph. ``zone_id`` is empty: cut the streets at the zones
-        with :func:`healthy_streets.cut_streets_at_zones` (the analysis functions do so when
-        they are given zones and a graph).
+        The ``streets`` layer (``docs/layers.md``). Made of a graph or its edges, each
+        segment lists the graph's edges it is made of in ``graph_edges`` (the graph's own
+        keys; :func:`segment_graph_edges` makes a table of them); ``u`` and ``v`` are the
+        graph's nodes at its ends, and when it is exactly one edge of the graph,
+        ``G.edges[u, v, key]`` is that edge (``key`` is empty for a segment the toolkit
+        joined from several edges of an unsimplified graph). ``zone_id`` is empty: cut the
+        streets at the zones with :func:`healthy_streets.cut_streets_at_zones` (the
+        analysis functions do so when they are given zones and a graph).
 
     Raises
     ------
@@ -200,6 +225,14 @@ def as_streets(
     >>> row = streets.iloc[0]
     >>> G.edges[row["u"], row["v"], row["key"]]["name"]
     'Yarrowgate Road'
+
+    An unsimplified graph is simplified here, keeping each way apart: a segment is then
+    several of the graph's edges, listed in ``graph_edges``:
+
+    >>> whole = as_streets(ox.graph_from_xml("data/sample/yarrowside.osm", simplify=False))
+    >>> whole.loc[whole["segment_id"] == "9-134-136", ["u", "v", "key", "graph_edges"]]
+         u    v   key          graph_edges
+    6  134  136  <NA>  134,135,0;135,136,0
     """
     if isinstance(streets, nx.MultiGraph):
         return _converted_graph(streets, nation=nation, working_crs=working_crs)
@@ -233,28 +266,138 @@ def _not_streets(value: object, what: str) -> str:
     )
 
 
-def drop_non_streets(graph: nx.MultiGraph) -> tuple[nx.MultiGraph, int, int]:
-    """A copy of ``graph`` with only the edges that are streets in use.
+@dataclass
+class StreetGraph:
+    """A graph's streets, and what was left out of it (:func:`street_graph`).
 
-    Edges without ``highway``, with a ``highway`` that is no road in use (``proposed``,
-    ``construction``...) or with ``area=yes`` are removed, and so are nodes without
-    coordinates (a clipped extract's) and nodes left without edges.
-
-    Returns
-    -------
-    (graph, edges removed, nodes without coordinates removed)
+    Attributes
+    ----------
+    graph
+        A copy of the graph that holds its streets only, with a ``crs`` graph attribute.
+    edges_in
+        How many edges the graph held.
+    not_streets
+        Edges left out for having no ``highway`` tag, by kind: the first of
+        :data:`NOT_STREET_KINDS` the edge has, else ``other`` (osmnx keeps few tags: a
+        river or a railway is mostly ``other``, known by its name).
+    not_street_names
+        The names those edges have (a river's, a railway line's), each once.
+    not_streets_with_maxspeed
+        How many of those edges carry ``maxspeed`` (a railway's).
+    highway_left_out
+        Edges with a ``highway`` tag left out as areas or roads not in use, by
+        ``area=yes`` or ``highway=<value>``.
+    placeless
+        Nodes without coordinates left out, with their edges (a clipped extract's).
+    crs_assumed
+        Whether the graph had no ``crs`` and its coordinates were taken as EPSG:4326.
     """
-    graph = graph.copy()
-    placeless = [n for n, data in graph.nodes(data=True) if "x" not in data or "y" not in data]
-    graph.remove_nodes_from(placeless)
-    not_streets = [
-        (u, v, k)
-        for u, v, k, data in graph.edges(keys=True, data=True)
-        if not _is_street(data.get("highway")) or "yes" in map(str, _as_list(data.get("area")))
-    ]
-    graph.remove_edges_from(not_streets)
-    graph.remove_nodes_from([n for n, degree in dict(graph.degree()).items() if degree == 0])
-    return graph, len(not_streets), len(placeless)
+
+    graph: nx.MultiGraph
+    edges_in: int = 0
+    not_streets: Counter[str] = field(default_factory=Counter)
+    not_street_names: list[str] = field(default_factory=list)
+    not_streets_with_maxspeed: int = 0
+    highway_left_out: Counter[str] = field(default_factory=Counter)
+    placeless: int = 0
+    crs_assumed: bool = False
+
+    def notes(self) -> list[str]:
+        """What was left out and assumed, in sentences."""
+        notes = []
+        if self.crs_assumed:
+            notes.append(
+                "The graph names no CRS (no G.graph['crs']): its x and y, which all lie "
+                "within longitude and latitude's ranges, are taken as EPSG:4326. If they are "
+                "not, name the CRS they are in, for example G.graph['crs'] = 'EPSG:27700'."
+            )
+        if self.not_streets:
+            kinds = ", ".join(f"{n} {k}" for k, n in self.not_streets.most_common())
+            names = self.not_street_names
+            shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            note = (
+                f"Left out: {counted(sum(self.not_streets.values()), 'edge')} of the graph "
+                f"that are not streets, having no highway=* tag ({kinds}"
+                + (f"; named {shown}" if names else "")
+                + ")"
+            )
+            if self.not_streets_with_maxspeed:
+                n = self.not_streets_with_maxspeed
+                note += f"; {n} of them {'carries' if n == 1 else 'carry'} maxspeed"
+            notes.append(note + ".")
+        if self.highway_left_out:
+            kinds = ", ".join(f"{n} {k}" for k, n in self.highway_left_out.most_common())
+            left_out = counted(sum(self.highway_left_out.values()), "highway edge")
+            notes.append(f"Left out: {left_out} that are areas or not roads in use ({kinds}).")
+        if self.placeless:
+            notes.append(
+                f"Left out: the edges that reach {counted(self.placeless, 'node')} without "
+                "coordinates (a clipped extract)."
+            )
+        return notes
+
+
+def street_graph(graph: nx.MultiGraph) -> StreetGraph:
+    """A copy of ``graph`` with only the edges that are streets in use, as the toolkit's
+    OpenStreetMap reader keeps them, and what was left out.
+
+    Edges without ``highway`` (rivers, railways, parks' outlines that osmnx read with
+    ``retain_all=True`` or a custom filter), with a ``highway`` that is no road in use
+    (:data:`NOT_STREET_HIGHWAYS`: ``proposed``, ``construction``...) or with ``area=yes``
+    are removed, and so are nodes without coordinates (a clipped extract's) and nodes left
+    without edges. A graph with no ``crs`` graph attribute whose coordinates could be
+    longitude and latitude is taken to be in EPSG:4326 (said in
+    :meth:`StreetGraph.notes`).
+
+    Raises
+    ------
+    ConfigError
+        When the graph has no ``crs`` and its coordinates are not longitude and latitude.
+    """
+    found = StreetGraph(graph.copy(), edges_in=graph.number_of_edges())
+    work = found.graph
+    placeless = [n for n, data in work.nodes(data=True) if "x" not in data or "y" not in data]
+    work.remove_nodes_from(placeless)
+    found.placeless = len(placeless)
+    if work.graph.get("crs") is None:
+        _assume_lonlat(work)
+        found.crs_assumed = work.number_of_nodes() > 0
+    not_streets = []
+    names: dict[str, None] = {}
+    for u, v, k, data in work.edges(keys=True, data=True):
+        highway = data.get("highway")
+        if not _as_list(highway):
+            kind = next((key for key in NOT_STREET_KINDS if key in data), "other")
+            found.not_streets[kind] += 1
+            found.not_streets_with_maxspeed += bool(_as_list(data.get("maxspeed")))
+            names.update(dict.fromkeys(str(n) for n in _as_list(data.get("name"))))
+        elif "yes" in map(str, _as_list(data.get("area"))):
+            found.highway_left_out["area=yes"] += 1
+        elif not _is_street(highway):
+            found.highway_left_out[f"highway={_flatten_text(highway)}"] += 1
+        else:
+            continue
+        not_streets.append((u, v, k))
+    found.not_street_names = list(names)
+    work.remove_edges_from(not_streets)
+    if not_streets or placeless:
+        work.remove_nodes_from([n for n, degree in dict(work.degree()).items() if degree == 0])
+    return found
+
+
+def _assume_lonlat(graph: nx.MultiGraph) -> None:
+    """Give a graph with no ``crs`` EPSG:4326 when its coordinates could be longitude and
+    latitude; else say how to name its CRS."""
+    xy = np.array([(d["x"], d["y"]) for _, d in graph.nodes(data=True)], dtype=float)
+    if len(xy) and not ((np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all()):
+        raise ConfigError(
+            "The graph names no CRS (no G.graph['crs']) and its x and y are not longitude "
+            f"and latitude (x from {xy[:, 0].min():,.0f} to {xy[:, 0].max():,.0f}, y from "
+            f"{xy[:, 1].min():,.0f} to {xy[:, 1].max():,.0f}). Name the CRS they are in, for "
+            "example G.graph['crs'] = 'EPSG:27700' for British National Grid, then give the "
+            "graph again."
+        )
+    graph.graph["crs"] = "EPSG:4326"
 
 
 def _is_street(highway: object) -> bool:
@@ -305,18 +448,14 @@ def _converted_graph(
     kept = _CONVERTED.get(graph)
     if kept is not None and kept[0] == state:
         return kept[1].copy()
-    streets, dropped, placeless = drop_non_streets(graph)
-    if dropped or placeless:
-        log.info(
-            "Left out %d edges that are not streets and %d nodes without coordinates",
-            dropped,
-            placeless,
-        )
-    layer = streets_from_graph(
-        streets, nation=nation, working_crs=working_crs, uk_defaults=_in_uk(streets)
-    )
+    layer = streets_from_graph(graph, nation=nation, working_crs=working_crs)
     _CONVERTED[graph] = (state, layer.copy())
     return layer
+
+
+#: The edge attribute that carries, through osmnx's simplification and undirected graph,
+#: which of the caller's edges each edge is made of (see :func:`streets_from_graph`).
+_OWN_EDGES = "_healthy_streets_graph_edges"
 
 
 def streets_from_graph(
@@ -325,22 +464,27 @@ def streets_from_graph(
     nation: str | None = None,
     working_crs: str | None = None,
     simplify: bool = True,
-    uk_defaults: bool = True,
+    uk_defaults: bool | None = None,
     zone_tags: bool | None = None,
     notes: list[str] | None = None,
+    graph_edges: bool = True,
 ) -> gpd.GeoDataFrame:
-    """The ``streets`` layer from an osmnx graph that holds streets only.
+    """The ``streets`` layer from an osmnx graph.
 
-    The graph may come from a file, GraphML or Overpass; see :func:`as_streets` for a
-    graph that may hold more than streets (footways' areas, roads not built yet). The
-    graph is simplified with osmnx, keeping every node where two ways meet, then made
-    undirected so that a two-way street is one row, and projected to the working CRS.
+    The graph may come from a file, GraphML or Overpass. Only its streets are kept, as the
+    toolkit's OpenStreetMap reader keeps them: edges with no ``highway`` tag (rivers,
+    railways, parks' outlines, which ``ox.graph_from_xml(..., retain_all=True)`` reads
+    too), highway areas and roads not in use are left out, and how many, with their tags,
+    is said (:func:`street_graph`). The graph is simplified with osmnx, keeping every
+    node where two ways meet, then made undirected so that a two-way street is one row,
+    and projected to the working CRS. The graph itself is not changed.
 
     Parameters
     ----------
     graph
-        An osmnx ``MultiDiGraph`` (or undirected ``MultiGraph``) in EPSG:4326, or with a
-        ``crs`` graph attribute.
+        An osmnx ``MultiDiGraph`` (or undirected ``MultiGraph``) with a ``crs`` graph
+        attribute; with none, its coordinates are taken as longitude and latitude
+        (EPSG:4326), and that is said.
     nation
         For ``GB:nsl_restricted``.
     working_crs
@@ -349,16 +493,38 @@ def streets_from_graph(
         Simplify the graph first (skipped for graphs osmnx already simplified).
     uk_defaults
         Give roads with no speed tag the UK default of their class (see
-        :func:`~healthy_streets.model.speed.speed_from_tags`); ``False`` outside the UK.
+        :func:`~healthy_streets.model.speed.speed_from_tags`); ``False`` outside the UK;
+        ``None``: when the graph lies in Great Britain or Northern Ireland (a warning is
+        logged when not).
     zone_tags, notes
         As for :func:`street_columns`: a graph read without the tags of a signed 20mph zone
         leaves ``signed_20mph_zone`` unknown, and what the graph lost (those tags, ways of
-        several kinds merged into one edge) is said in ``notes`` or logged as a warning.
+        several kinds merged into one edge) or what was left out of it (edges that are not
+        streets) is said in ``notes`` or logged as a warning.
+    graph_edges
+        Whether the graph is the caller's own, so that ``u``, ``v``, ``key`` and
+        ``graph_edges`` name its edges (``True``); ``False`` for a graph the toolkit built
+        of an OpenStreetMap file, whose ``u``, ``v`` and ``key`` are those of osmnx's
+        simplified, undirected graph, as the file reader gives them.
 
     Returns
     -------
     GeoDataFrame
-        The ``streets`` layer, with the undirected graph's ``u``, ``v`` and ``key``.
+        The ``streets`` layer. Each segment is made of one or more of the graph's edges,
+        listed in ``graph_edges`` (``"u,v,key;u,v,key..."``, in order from the segment's
+        ``u`` to its ``v``; :func:`segment_graph_edges` lists them as a table): the
+        graph's keys, never renumbered. ``u`` and ``v`` are the graph's nodes at the
+        segment's ends, in the order of ``segment_id`` unless the graph holds the street
+        the other way round only (a one-way street); ``key`` is the graph's key when the
+        segment is exactly one of its edges, ``G.edges[u, v, key]``, and empty when the
+        toolkit joined several of them into one segment (an unsimplified graph's edges
+        between junctions).
+
+    Raises
+    ------
+    ConfigError
+        When the graph is empty or holds no streets, or names no CRS and its coordinates
+        are not longitude and latitude.
 
     Examples
     --------
@@ -381,18 +547,117 @@ def streets_from_graph(
     """
     import osmnx as ox  # heavy: only when a graph is converted
 
-    directed = isinstance(graph, nx.MultiDiGraph)
-    if directed and simplify and not graph.graph.get("simplified"):
-        if not all("length" in d for *_, d in graph.edges(data=True)):
-            graph = _with_lengths(graph)
-        graph = ox.simplify_graph(graph, edge_attrs_differ=["osmid"], remove_rings=False)
-    undirected = ox.convert.to_undirected(graph) if directed else graph
+    if graph.number_of_edges() == 0:
+        raise ConfigError(
+            f"The graph is empty ({counted(graph.number_of_nodes(), 'node')}, no edges): there "
+            "are no streets to read. Build it again from an area, place or file that has "
+            "streets (osmnx's graph_from_place, graph_from_bbox or graph_from_xml)."
+        )
+    found = street_graph(graph)
+    said = found.notes()
+    work = found.graph
+    if work.number_of_edges() == 0:
+        raise ConfigError(
+            f"None of the graph's {counted(found.edges_in, 'edge')} is a street: "
+            + " ".join(said)
+            + " Build the graph from streets (osmnx's default network_type, or "
+            "custom_filter='[\"highway\"]')."
+        )
+    if uk_defaults is None:
+        uk_defaults = _in_uk(work)
+    directed = isinstance(work, nx.MultiDiGraph)
+    if directed and simplify and not work.graph.get("simplified"):
+        if not all("length" in d for *_, d in work.edges(data=True)):
+            work = _with_lengths(work)
+        work = _simplified(work, graph_edges=graph_edges)
+    elif graph_edges:
+        for u, v, k, data in work.edges(keys=True, data=True):
+            data[_OWN_EDGES] = ((u, v, k),)
+    undirected = ox.convert.to_undirected(work) if directed else work
     edges = ox.convert.graph_to_gdfs(undirected, nodes=False, fill_edge_geometry=True)
     edges = edges.reset_index()
+    if graph_edges:
+        edges[_OWN_EDGES] = _facing_u(edges, work)
     edges = edges.to_crs(working_crs or settings.working_crs)
-    return street_columns(
-        edges, nation=nation, uk_defaults=uk_defaults, zone_tags=zone_tags, notes=notes
+    losses: list[str] = []
+    streets = street_columns(
+        edges, nation=nation, uk_defaults=uk_defaults, zone_tags=zone_tags, notes=losses
     )
+    said += losses
+    if notes is None:
+        for note in said:
+            log.warning("%s", note)
+    else:
+        notes.extend(said)
+    return streets
+
+
+def _simplified(graph: nx.MultiDiGraph, *, graph_edges: bool) -> nx.MultiDiGraph:
+    """osmnx's simplification of ``graph``, keeping every node where two ways meet; with
+    ``graph_edges``, each edge lists the edges of ``graph`` it is made of (in order), with
+    their keys: osmnx takes the first edge between two nodes of a path."""
+    import osmnx as ox
+
+    if not graph_edges:
+        return ox.simplify_graph(graph, edge_attrs_differ=["osmid"], remove_rings=False)
+    for *_, data in graph.edges(data=True):
+        data.pop("merged_edges", None)  # the caller's own simplification's, if any
+    simple = ox.simplify_graph(
+        graph, edge_attrs_differ=["osmid"], remove_rings=False, track_merged=True
+    )
+    for u, v, k, data in simple.edges(keys=True, data=True):
+        merged = data.pop("merged_edges", None)
+        if merged:
+            data[_OWN_EDGES] = tuple((a, b, next(iter(graph[a][b]))) for a, b in merged)
+        else:  # an edge between two junctions, kept with its key
+            data[_OWN_EDGES] = ((u, v, k),)
+    return simple
+
+
+def _facing_u(edges: gpd.GeoDataFrame, graph: nx.MultiGraph) -> list[Any]:
+    """Each undirected edge's run of the graph's edges (:data:`_OWN_EDGES`), starting from
+    its ``u`` where the graph also holds the same line the other way round (a two-way
+    street), so that ``u`` and ``v`` agree with ``segment_id``; else as the graph holds it
+    (a one-way street). osmnx's undirected edge keeps one direction's data, often the
+    other one's. ``edges`` are in the graph's CRS."""
+    runs: dict[tuple[Any, ...], list[tuple[tuple[tuple[Any, Any, Any], ...], Any]]] = {}
+    for u, v, data in graph.edges(data=True):
+        run = data[_OWN_EDGES]
+        runs.setdefault((_nodes(run), _osmid_key(data.get("osmid"))), []).append(
+            (run, (u, v, data.get("geometry")))
+        )
+    facing = []
+    for u, run, osmid, line in zip(
+        edges["u"].tolist(),
+        edges[_OWN_EDGES].tolist(),
+        edges["osmid"].tolist(),
+        edges.geometry.to_numpy(),
+        strict=True,
+    ):
+        if run[0][0] != u:
+            back = shapely.get_coordinates(line)[::-1]
+            for twin, (a, b, geometry) in runs.get((_nodes(run)[::-1], _osmid_key(osmid)), []):
+                if np.array_equal(_coordinates(graph, a, b, geometry), back):
+                    run = twin
+                    break
+        facing.append(run)
+    return facing
+
+
+def _coordinates(graph: nx.MultiGraph, u: Any, v: Any, geometry: Any) -> np.ndarray:
+    """An edge's line as coordinates: its geometry, or straight from ``u`` to ``v``."""
+    if geometry is not None:
+        return shapely.get_coordinates(geometry)
+    return np.array([[graph.nodes[n]["x"], graph.nodes[n]["y"]] for n in (u, v)], dtype=float)
+
+
+def _nodes(run: tuple[tuple[Any, Any, Any], ...]) -> tuple[Any, ...]:
+    return (run[0][0], *(edge[1] for edge in run))
+
+
+def _osmid_key(osmid: object) -> object:
+    """An edge's ``osmid`` as osmnx compares two edges' (lists as sets)."""
+    return frozenset(osmid) if isinstance(osmid, list) else osmid
 
 
 def _with_lengths(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -532,6 +797,15 @@ def street_columns(
     else:
         notes.extend(said)
     segment_ids = _segment_ids(way_ids, edges["u"], edges["v"])
+    if _OWN_EDGES in edges:  # the caller's graph: its edges, ends and keys
+        own = edges[_OWN_EDGES]
+        ends_u, ends_v = own.map(lambda e: e[0][0]), own.map(lambda e: e[-1][1])
+        keys = own.map(lambda e: e[0][2] if len(e) == 1 else None).astype("Int64")
+        listed = own.map(_edges_text)
+    else:
+        ends_u, ends_v = edges["u"], edges["v"]
+        keys = edges["key"].astype("int64") if "key" in edges else 0
+        listed = None
     streets = gpd.GeoDataFrame(
         {
             "segment_id": segment_ids,
@@ -546,14 +820,96 @@ def street_columns(
             "signed_20mph_zone": signed,
             "length_m": edges.geometry.length.round(2),
             "zone_id": None,
-            "u": edges["u"].astype("int64"),
-            "v": edges["v"].astype("int64"),
-            "key": edges["key"].astype("int64") if "key" in edges else 0,
+            "u": ends_u.astype("int64"),
+            "v": ends_v.astype("int64"),
+            "key": keys,
+            "graph_edges": listed,
         },
         geometry=edges.geometry,
         crs=edges.crs,
     )
     return conform(streets.take(_by_way_and_id(way_ids, segment_ids)), STREETS)
+
+
+def _edges_text(edges: tuple[tuple[Any, Any, Any], ...]) -> str:
+    """A segment's edges of the graph as ``graph_edges`` holds them: ``u,v,key;...``."""
+    return ";".join(f"{int(u)},{int(v)},{int(k)}" for u, v, k in edges)
+
+
+def segment_graph_edges(streets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The edges of the analyst's graph each street segment is made of, one row per edge.
+
+    Each row of a ``streets`` layer made of a graph (:func:`as_streets`,
+    :func:`streets_from_graph`) lists the graph's edges it is made of in its
+    ``graph_edges`` column, as text (``"121,124,0;124,125,0"``, so that it is kept in a
+    GeoPackage too); this is that column as a table, for joining results back to the
+    graph: ``G.edges[u, v, key]`` is each row's edge.
+
+    Parameters
+    ----------
+    streets
+        A ``streets`` layer made of a graph, as it is or cut at the zones (a piece keeps
+        its whole segment's edges). Rows with no ``graph_edges`` (streets read from an
+        OpenStreetMap file, not from a graph) have no row here.
+
+    Returns
+    -------
+    DataFrame
+        ``segment_id``, ``u``, ``v`` and ``key`` (the graph's nodes and key, as
+        integers): the edges of each segment, in order from its ``u`` to its ``v``.
+
+    Raises
+    ------
+    ConfigError
+        When the layer has no ``graph_edges`` column or none of its rows has any (streets
+        not made of a graph).
+
+    Examples
+    --------
+    An unsimplified graph, whose edges between junctions the toolkit joins into segments:
+
+    >>> import osmnx as ox
+    >>> G = ox.graph_from_xml("data/sample/yarrowside.osm", simplify=False)
+    >>> streets = as_streets(G)
+    >>> edges = segment_graph_edges(streets)
+    >>> one = edges[edges["segment_id"] == "11-148-151"]
+    >>> one
+        segment_id    u    v  key
+    27  11-148-151  148  149    0
+    28  11-148-151  149  150    0
+    29  11-148-151  150  151    0
+
+    Every one is an edge of ``G``, and their lengths add up to the segment's (osmnx's
+    great-circle metres, a little shorter than the working CRS's here):
+
+    >>> all(G.has_edge(u, v, k) for u, v, k in edges[["u", "v", "key"]].itertuples(index=False))
+    True
+    >>> triples = one[["u", "v", "key"]].itertuples(index=False)
+    >>> round(float(sum(G.edges[t]["length"] for t in triples)), 2)
+    123.08
+    >>> streets.loc[streets["segment_id"] == "11-148-151", "length_m"].item()
+    123.44
+    """
+    if "graph_edges" not in streets or streets["graph_edges"].isna().all():
+        raise ConfigError(
+            "These streets list no edges of a graph (their graph_edges column is "
+            f"{'missing' if 'graph_edges' not in streets else 'empty'}): only streets made "
+            "of an osmnx graph do (as_streets(G), streets_from_graph(G)). Streets read from "
+            "an OpenStreetMap file have u and v, the OSM nodes at their ends."
+        )
+    listed = streets[["segment_id", "graph_edges"]].dropna(subset=["graph_edges"])
+    one_each = listed.assign(edge=listed["graph_edges"].astype("str").str.split(";")).explode(
+        "edge"
+    )
+    parts = one_each["edge"].str.split(",", expand=True).astype("int64")
+    return pd.DataFrame(
+        {
+            "segment_id": one_each["segment_id"].to_numpy(),
+            "u": parts[0].to_numpy(),
+            "v": parts[1].to_numpy(),
+            "key": parts[2].to_numpy(),
+        }
+    )
 
 
 def _losses(edges: gpd.GeoDataFrame, mixed: pd.Series, *, zone_tags: bool) -> list[str]:
