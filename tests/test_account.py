@@ -313,3 +313,34 @@ def test_generated_files_give_accounts_that_add_up(tmp_path, layout, kinds, area
         # the same file again: each row already kept, so none kept or repaired again
         assert (twice[1].kept, twice[1].n_repaired) == (0, 0)
         assert twice[1].n_rejected == result.n_rejected + result.kept
+
+
+def test_the_builds_record_keeps_the_rows_set_aside_for_review():
+    """A rebuild that reads the accounts back from the last build's record (nothing
+    changed, or the report files alone) counts the rows set aside for review as that build
+    did: the account still adds up."""
+    from healthy_streets._rebuild import _account, imports_of
+
+    book = AccountBook("community-additions.geojson")
+    book.repair(3, "Placed at the centre of the postcode.")
+    layer = gpd.GeoDataFrame(
+        {"source_ref": ["2", "3", "4"]}, geometry=[shapely.Point(0, 0)] * 3, crs=27700
+    )
+    layer.attrs["layer"] = "assets"
+    review = pd.DataFrame(
+        [
+            {
+                "source": "community-additions.geojson",
+                "row": "4",
+                "field": "name",
+                "value": "walkabout-csv-7",
+                "reason": "Proposed change: renames 'Bench' to 'Seat'.",
+            }
+        ]
+    )
+    built = book.result(layer, 3).without(np.array([False, False, True]), for_review=review)
+    record = json.loads(json.dumps({"imports": [_account(built)]}))
+    [again] = imports_of(record)
+    assert (again.rows_in, again.kept, again.n_repaired, again.n_for_review) == (3, 2, 1, 1)
+    assert again.for_review["reason"].tolist() == ["Proposed change: renames 'Bench' to 'Seat'."]
+    assert_accounted(again)
