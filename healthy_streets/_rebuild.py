@@ -452,6 +452,7 @@ def _account(result: ImportResult) -> dict[str, Any]:
         "repaired": _records(result.repaired),
         "rejected": _records(result.rejected),
         "outside": _records(result.outside),
+        "for_review": _records(result.for_review),
     }
 
 
@@ -480,6 +481,7 @@ def imports_of(record: dict[str, Any]) -> list[ImportResult]:
                 kind=kind,
                 outside=outside.astype({"row": "str"}),
                 columns=dict(entry.get("columns") or {}),
+                for_review=_account_frame(entry.get("for_review")),
             )
         )
     return out

@@ -479,6 +479,8 @@ def _ring_apart(
             result.rows_kept = len(layer)
         ring.append(layer[beyond])
         result.layer = layer[~beyond].reset_index(drop=True)
+        if result.layer_rows is not None:  # still counted kept: their repairs stay
+            result.layer_rows = result.layer_rows[~beyond]
     reports = _concat([r.layer for r in results], REPORTS)
     return reports, (_concat(ring, REPORTS).reset_index(drop=True) if ring else None)
 

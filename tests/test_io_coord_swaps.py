@@ -3,10 +3,12 @@ cannot be right as given and can the other way, counted as repaired with the evi
 
 from __future__ import annotations
 
+import pytest
 import shapely
 from pyproj import Transformer
 
 from healthy_streets.io.assets import read_assets
+from healthy_streets.io.reports import read_reports
 
 #: Trafford's defibrillators: latitude, longitude; easting, northing; postcode.
 TRAFFORD = [
@@ -312,7 +314,9 @@ def test_assets_imported_into_a_store_with_zones_are_judged_by_their_area(tmp_pa
         "the 5 rows lie in the project area; read the other way round, 4 do), so each row was "
         "read with them swapped; check them and swap the two headings in the file."
     ) in text
-    assert "defibs_2.csv rows 5 4" in text and "1 row lies outside the project area" in text
+    # Bolton, outside, is not counted among the repaired: 5 in, 4 kept, 4 repaired, 1 outside
+    assert "defibs_2.csv rows 5 4 4 0 1" in text
+    assert "1 row lies outside the project area" in text
     points = _stored_points(store, "assets")
     assert sorted(points) == sorted([(e, n) for *_, e, n, _ in TRAFFORD] * 2)
 
@@ -402,3 +406,112 @@ def test_store_area_is_the_zones_and_the_buffer_around_them(tmp_path, postgis_ur
         assert store_area(store, buffer_m=50).buffer_m == 50
         result = read_assets(_swapped_headings(tmp_path), area=found.area)
         assert (result.kept, result.n_repaired, result.n_outside) == (4, 4, 0)
+
+
+# ---- a repaired row is a kept row: rows read swapped that then lie outside the area ------
+
+
+def _requests(tmp_path, rows, *, name="requests.csv"):
+    """A council's export of ``rows`` as reports, its easting column headed Northing."""
+    path = tmp_path / name
+    path.write_text(
+        "Ref,Kind,ReceivedDate,Northing,Easting\n"
+        + "".join(
+            f"R-{i},Fly tipping,0{i + 1}/03/2025,{east},{north}\n"
+            for i, (*_, east, north, _) in enumerate(rows)
+        )
+    )
+    return path
+
+
+def _latitude_headed_longitude(tmp_path, rows, *, name="defibs.csv"):
+    """A sheet of ``rows`` whose latitude column is headed Longitude and longitude Latitude."""
+    path = tmp_path / name
+    lines = []
+    for place, *_, east, north, _ in rows:
+        lon, lat = _TO_LONLAT.transform(east, north)
+        lines.append(f"{place},Defibrillator,{lat:.5f},{lon:.5f}\n")
+    path.write_text("Location,Type,Longitude,Latitude\n" + "".join(lines))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "write"),
+    [
+        ("assets", _swapped_headings),
+        ("reports", _requests),
+        ("assets", _latitude_headed_longitude),
+    ],
+    ids=["assets-easting-northing", "reports-easting-northing", "assets-latitude-longitude"],
+)
+def test_a_row_read_swapped_and_outside_the_area_is_counted_outside_not_repaired(
+    tmp_path, kind, write
+):
+    """Five rows, their two coordinate headings exchanged, one of them (Bolton) beyond the
+    project area: the swap repairs the four kept, and Bolton is counted outside alone."""
+    path = write(tmp_path, [*TRAFFORD, BOLTON])
+    reader = read_assets if kind == "assets" else read_reports
+    result = reader(path, area=TRAFFORD_AREA)
+    counts = (result.rows_in, result.kept, result.n_repaired, result.n_rejected, result.n_outside)
+    assert counts == (5, 4, 4, 0, 1)
+    assert result.repaired["row"].tolist() == ["2", "3", "4", "5"]
+    assert result.outside["row"].tolist() == ["6"]
+    assert result.summary() == (
+        f"{path.name}: 5 rows: 4 kept (4 repaired), 0 rejected, 1 outside the project area."
+    )
+    assert len(set(result.repaired["reason"])) == 1  # the file's swap, said once per kept row
+    assert "wrong way round" in result.repaired["reason"].iloc[0]
+    for (name, *_, east, north, _), point in zip(TRAFFORD, result.layer.geometry, strict=True):
+        assert point.distance(shapely.Point(east, north)) < 1, name
+
+
+def test_columns_read_swapped_with_every_row_outside_the_area_say_so_in_a_note(tmp_path):
+    """No row kept carries the swap of the file's columns: it is said among the notes, so
+    the guess is still shown, and nothing is counted repaired."""
+    result = read_assets(
+        _swapped_headings(tmp_path, BARKING, name="toilets.csv"), area=TRAFFORD_AREA
+    )
+    assert (result.kept, result.n_repaired, result.n_rejected, result.n_outside) == (0, 0, 0, 3)
+    assert result.repaired.empty
+    [said] = [note for note in result.notes if "wrong way round" in note]
+    assert said.startswith("The 'Easting' and 'Northing' columns are the wrong way round (")
+    assert said.endswith(
+        "so each row was read with them swapped; check them and swap the two headings in the file."
+    )
+    # measured as read swapped: Barking is some 250 km from Trafford
+    assert (result.outside["distance_m"] > 200_000).all()
+
+
+def test_a_build_counts_rows_read_swapped_and_outside_the_zones_as_outside_only(tmp_path):
+    import geopandas as gpd
+
+    import healthy_streets as hs
+
+    zones = gpd.GeoDataFrame(
+        {"name": list(TRAFFORD_ZONES), "status": "in force"},
+        geometry=[shapely.box(*box) for box in TRAFFORD_ZONES.values()],
+        crs=27700,
+    )
+    streets = gpd.GeoDataFrame(  # osmnx's edges: a street across each zone
+        {"u": [1, 3, 5], "v": [2, 4, 6], "key": 0, "osmid": [10, 11, 12], "highway": "residential"},
+        geometry=[
+            shapely.LineString([(x0 + 100, y0 + 100), (x1 - 100, y1 - 100)])
+            for x0, y0, x1, y1 in TRAFFORD_ZONES.values()
+        ],
+        crs=27700,
+    )
+    places = [*TRAFFORD, BOLTON]
+    inputs = hs.Inputs(
+        zones,
+        streets=streets,
+        assets=[_swapped_headings(tmp_path, places)],
+        reports=[_requests(tmp_path, places)],
+        osm_assets=False,
+    )
+    layers = hs.load_layers(inputs, attach=False)
+    by_name = {result.source: result for result in layers.imports}
+    for name in ("defibs.csv", "requests.csv"):
+        result = by_name[name]
+        counts = (result.rows_in, result.kept, result.n_repaired, result.n_outside)
+        assert counts == (5, 4, 4, 1), name
+    assert len(layers.assets) == len(layers.reports) == 4

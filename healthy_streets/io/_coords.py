@@ -617,6 +617,7 @@ def _swapped_metres(
             "swap the two headings in the file.",
             field=f"{columns.easting}, {columns.northing}",
             values=_pairs(table, east, north, loose),
+            whole_file=True,
         )
     for reason in np.unique(why[turn]):
         these = turn & (why == reason)
@@ -849,6 +850,7 @@ def _check_lonlat(
             f"The {columns.lat!r} and {columns.lon!r} columns are the wrong way round in "
             "every row, so each row was read with them swapped.",
             field=field,
+            whole_file=True,
         )
     else:  # a slip in a few rows: as given they are no place, read swapped they are
         if not british:  # ...near the file's other places (anywhere on Earth is no evidence)

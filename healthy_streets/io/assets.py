@@ -1128,16 +1128,11 @@ def _set_aside(
     if not rows and not proposed:
         return result
     gone = layer.index.isin([*matched, *moved])
-    return replace(
-        result,
-        layer=layer[~gone].reset_index(drop=True),
-        rejected=_appended(result.rejected, rows),
-        for_review=_appended(result.for_review, proposed),
+    return result.without(
+        gone,
+        rejected=pd.DataFrame(rows) if rows else None,
+        for_review=pd.DataFrame(proposed) if proposed else None,
     )
-
-
-def _appended(account: pd.DataFrame, rows: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.concat([account, pd.DataFrame(rows)], ignore_index=True) if rows else account
 
 
 def _text(value: object) -> str:

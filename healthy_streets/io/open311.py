@@ -1993,11 +1993,13 @@ def _rows_named_by_id(result: ImportResult, ids: list[str]) -> ImportResult:
         rows[known] = [ids[int(p) - 1] for p in position[known]]
         return frame.assign(row=rows)
 
+    rows = result.layer_rows
     return replace(
         result,
         repaired=named(result.repaired),
         rejected=named(result.rejected),
         outside=named(result.outside),
+        layer_rows=None if rows is None else pd.Index(named(pd.DataFrame({"row": rows}))["row"]),
     )
 
 

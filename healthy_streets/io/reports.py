@@ -26,7 +26,6 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple, TypedDict
 from xml.etree import ElementTree
@@ -1280,7 +1279,7 @@ def _reports_from_table(
         index=keep,
     )
     note_reading(table, book, kept=keep)
-    return book.result(conform(reports, REPORTS), rows_in)
+    return book.result(conform(reports, REPORTS), rows_in, rows=keep)
 
 
 def _clock_notes(
@@ -1527,11 +1526,7 @@ def drop_duplicate_reports(results: Iterable[ImportResult]) -> list[ImportResult
                     ],
                 }
             )
-            result = replace(
-                result,
-                layer=layer[~again].reset_index(drop=True),
-                rejected=pd.concat([result.rejected, extra], ignore_index=True),
-            )
+            result = result.without(again, rejected=extra)  # their repairs go too
             result.layer.attrs["layer"] = "reports"
         for rid in result.layer["report_id"]:
             seen.setdefault(rid, result.source)

@@ -1558,6 +1558,8 @@ def markdown() -> str:
                 "input and role; `input` is the file's name, `path` and `sha256` identify it. "
                 "`rows_in` = `kept` + `rejected` + `outside` + `for_review` (rows set aside for "
                 "an officer to review: a resident's proposed rename or move of a mapped place); "
+                "`repaired` counts rows kept (a row repaired, then rejected or outside the "
+                "project area, is counted there only); "
                 "`for_review` is empty in a row written before it was counted.",
                 f"- `{META_TABLE}`: {', '.join(f'`{c}`' for c in META_COLUMNS)}: each layer and "
                 "table the toolkit wrote. A layer of one of these names that this table does not "

@@ -49,7 +49,7 @@ from healthy_streets.io._spatial import (
     first_reason,
     read_spatial,
 )
-from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.account import ALL_ROWS, AccountBook, ImportResult
 from healthy_streets.model.dates import (
     EXCEL_SERIAL_DATES,
     CouncilDate,
@@ -455,7 +455,7 @@ def read_zones(
         frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
     if note:
-        book.repair("all", note, field="crs")
+        book.repair(ALL_ROWS, note, field="crs")
     warning = outside_uk_note(frame.geometry.representative_point(), what="The zones")
     if warning:
         book.note(warning)
@@ -1142,7 +1142,7 @@ def read_speed_limit_lines(
         frame, path, crs=crs, assume_bng=assume_bng, working_crs=working_crs, book=book
     )
     if note:
-        book.repair("all", note, field="crs")
+        book.repair(ALL_ROWS, note, field="crs")
     warning = outside_uk_note(frame.geometry.representative_point(), what="The lines")
     if warning:
         book.note(warning)

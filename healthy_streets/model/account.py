@@ -7,7 +7,11 @@ rows it rejected (and why), and a count of the rows that lie outside the project
 errors. Residents' additions that would change a place already mapped are set aside for an
 officer to review (``for_review``): neither kept nor rejected.
 ``rows_in == kept + rejected + outside + for_review`` always holds; a repaired row is also
-a kept row. It also says which column played which role, and why (the toolkit's guesses).
+a kept row: a row repaired and then rejected, set apart as outside the project area or set
+aside for review is counted there alone, its repair left out of ``repaired`` (a repair of
+the whole file that no kept row carries, such as columns read the other way round when
+every row then lies outside the area, is said among the notes instead). It also says which
+column played which role, and why (the toolkit's guesses).
 
 The values and reasons recorded are scrubbed of personal data like the kept rows' text
 (:func:`healthy_streets.model.privacy.redact`), so the rejected rows of a file may be
@@ -17,7 +21,7 @@ published (``rejected.csv``, the store's ``rejected`` table) as they are.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,10 +30,12 @@ import pandas as pd
 
 from healthy_streets.model.privacy import cut_names, redact, redact_series, remove_names
 
-__all__ = ["ACCOUNT_COLUMNS", "AccountBook", "ImportResult"]
+__all__ = ["ACCOUNT_COLUMNS", "ALL_ROWS", "AccountBook", "ImportResult"]
 
 #: Columns of the ``repaired`` and ``rejected`` tables.
 ACCOUNT_COLUMNS = ["source", "row", "field", "value", "reason"]
+#: The ``row`` of a repair made to every row kept (the CRS a file was read in).
+ALL_ROWS = "all"
 # Key of an entry's further names to cut out of its value (see AccountBook.reject).
 _NAMES = "names"
 #: Characters of a value kept in the account.
@@ -79,6 +85,11 @@ class ImportResult:
         One row per source row set aside for an officer to review, same columns as
         ``rejected``: a meeting map's addition that would rename or move a place already
         mapped (:func:`healthy_streets.io.assets.merge_assets`). Not rejected: proposed.
+    layer_rows
+        The source row (as the account names it) of each row of ``layer``, in order, when
+        the importer gives them (``None`` otherwise): what :meth:`without` drops the
+        repairs of when rows kept are left out later (a report already imported from
+        another file).
 
     Examples
     --------
@@ -110,6 +121,7 @@ class ImportResult:
     outside: pd.DataFrame = field(default_factory=lambda: _empty_outside())
     columns: dict[str, dict[str, object]] = field(default_factory=dict)
     for_review: pd.DataFrame = field(default_factory=lambda: _empty_account())
+    layer_rows: pd.Index | None = None
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -122,8 +134,12 @@ class ImportResult:
 
     @property
     def n_repaired(self) -> int:
-        """Distinct rows repaired."""
-        return int(self.repaired["row"].nunique()) if len(self.repaired) else 0
+        """Distinct rows repaired: each of them kept (a repair of the row ``all``, such as
+        the CRS the whole file was read in, is a repair of every row kept)."""
+        if not len(self.repaired):
+            return 0
+        rows = self.repaired["row"].astype("str")
+        return self.kept if bool((rows == ALL_ROWS).any()) else int(rows.nunique())
 
     @property
     def n_rejected(self) -> int:
@@ -164,6 +180,46 @@ class ImportResult:
     def __repr__(self) -> str:
         return f"<ImportResult {self.summary()}>"
 
+    def without(
+        self,
+        gone: np.ndarray | pd.Series,
+        *,
+        rejected: pd.DataFrame | None = None,
+        for_review: pd.DataFrame | None = None,
+    ) -> ImportResult:
+        """This import with the rows of its layer ``gone`` (a mask) left out after it was
+        read: counted once across files, or set aside for review. They are moved to
+        ``rejected`` and ``for_review`` (the account rows given for them), and their
+        repairs leave ``repaired``, as a repaired row is a kept row.
+
+        A row is known by its ``layer_rows`` entry, else by its ``source_ref`` (an asset's
+        row number in its file).
+        """
+        gone = np.asarray(gone, dtype=bool)
+        names = self._layer_row_names()
+        repaired = self.repaired
+        if names is not None and len(repaired) and gone.any():
+            dropped = set(names[gone])
+            repaired = repaired[~repaired["row"].astype("str").isin(dropped)]
+            repaired = repaired.reset_index(drop=True)
+        layer = self.layer[~gone].reset_index(drop=True)
+        layer.attrs.update(self.layer.attrs)
+        return replace(
+            self,
+            layer=layer,
+            repaired=repaired,
+            rejected=_appended(self.rejected, rejected),
+            for_review=_appended(self.for_review, for_review),
+            layer_rows=None if self.layer_rows is None else self.layer_rows[~gone],
+        )
+
+    def _layer_row_names(self) -> np.ndarray | None:
+        if self.layer_rows is not None and len(self.layer_rows) == len(self.layer):
+            return np.asarray(self.layer_rows.astype("str"), dtype=object)
+        if "source_ref" in self.layer:
+            return self.layer["source_ref"].astype("str").to_numpy(dtype=object)
+        return None
+
 
 class AccountBook:
     """Collects repairs and rejections while an importer works.
@@ -181,6 +237,8 @@ class AccountBook:
     def __init__(self, source: str) -> None:
         self.source = source
         self._repaired: list[dict[str, object]] = []
+        # reasons of repairs made to the whole file (said as a note when no row kept has one)
+        self._whole_file: list[str] = []
         self._rejected: list[dict[str, object]] = []
         self._outside: list[pd.DataFrame] = []
         self._columns: dict[str, dict[str, object]] = {}
@@ -231,10 +289,23 @@ class AccountBook:
         self._rejected += self._entries(rows, reason, field, values)
 
     def repair_many(
-        self, rows: pd.Series, reason: str, *, field: str = "", values: pd.Series | None = None
+        self,
+        rows: pd.Series,
+        reason: str,
+        *,
+        field: str = "",
+        values: pd.Series | None = None,
+        whole_file: bool = False,
     ) -> None:
-        """Record several repairs with one reason."""
+        """Record several repairs with one reason.
+
+        ``whole_file``: the repair is one made to the file (its columns read the other way
+        round), recorded against each of its rows; when no row kept carries it (each row
+        rejected or outside the project area), it is said among the notes instead.
+        """
         self._repaired += self._entries(rows, reason, field, values)
+        if whole_file and len(rows) and reason not in self._whole_file:
+            self._whole_file.append(reason)
 
     def _entries(
         self, rows: pd.Series, reason: str, field: str, values: pd.Series | None
@@ -269,21 +340,34 @@ class AccountBook:
         notes: list[str] | None = None,
         unit: str = "rows",
         rows_kept: int | None = None,
+        rows: Iterable[object] | None = None,
     ) -> ImportResult:
-        """Close the book: the :class:`ImportResult` for ``layer``."""
+        """Close the book: the :class:`ImportResult` for ``layer``.
+
+        A row rejected or set apart as outside the project area is not kept, so its repairs
+        are left out of ``repaired`` (a repair of the whole file that no row kept carries is
+        said among the notes). ``rows`` are the source rows of ``layer``'s rows, in order
+        (see :attr:`ImportResult.layer_rows`).
+        """
         outside = pd.concat(self._outside, ignore_index=True) if self._outside else _empty_outside()
+        not_kept = {str(entry["row"]) for entry in self._rejected}
+        not_kept.update(outside["row"].astype("str"))
+        repaired = [entry for entry in self._repaired if str(entry["row"]) not in not_kept]
+        carried = {entry["reason"] for entry in repaired}
+        unsaid = [reason for reason in self._whole_file if reason not in carried]
         extra = [outside_note(outside, unit)] if len(outside) else []
         return ImportResult(
             layer=layer,
             source=self.source,
             rows_in=rows_in,
-            repaired=_frame(self._repaired, self._names),
+            repaired=_frame(repaired, self._names),
             rejected=_frame(self._rejected, self._names),
-            notes=[str(redact(note)) for note in self.notes + extra + list(notes or [])],
+            notes=[str(redact(note)) for note in self.notes + unsaid + extra + list(notes or [])],
             unit=unit,
             rows_kept=rows_kept,
             outside=outside,
             columns=self._columns,
+            layer_rows=None if rows is None else pd.Index(rows).astype("str"),
         )
 
     def _entry(self, row: object, reason: str, field: str, value: object) -> dict[str, object]:
@@ -333,6 +417,12 @@ def _scrubbed_values(
             values[at] = cut_names(values[at], extra)
     scrubbed = values.str.slice(0, VALUE_LENGTH).fillna("")
     return pd.Series(scrubbed.to_numpy(dtype=object), index=frame.index, dtype="str")
+
+
+def _appended(account: pd.DataFrame, rows: pd.DataFrame | None) -> pd.DataFrame:
+    if rows is None or not len(rows):
+        return account
+    return pd.concat([account, rows], ignore_index=True)
 
 
 def _empty_account() -> pd.DataFrame:
