@@ -1548,12 +1548,12 @@ def test_the_account_scrubs_values_reasons_and_notes():
     book.hide_names(pd.DataFrame({"Added By": ["Kezia Volunteer", "Olu Requestor"]}, index=[2, 3]))
     book.reject(2, "The row has no coordinates.", field="Latitude", value="ask Kezia Volunteer")
     book.reject(3, "'07700 900461' is not an OS grid reference.", value="07700 900461")
-    book.repair(3, "Placed at the centre of the postcode.", value="12 Acacia Avenue, PR7 1AA")
+    book.repair(6, "Placed at the centre of the postcode.", value="12 Acacia Avenue, PR7 1AA")
     book.reject_many(pd.Series([4]), "No date.", values=pd.Series(["JO AT EXAMPLE DOT COM"]))
     book.note("Category 'ring 01257 515151' matched nothing.")
     long_value = "x" * 190 + " jo.bloggs@example.com " + "y" * 500
     book.reject(5, "Too long.", value=long_value)
-    result = book.result(pd.DataFrame(), rows_in=5)
+    result = book.result(pd.DataFrame(), rows_in=6)
     assert result.rejected["value"].tolist() == [
         "ask [name removed]",
         "[phone removed]",
