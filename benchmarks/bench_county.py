@@ -34,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from county import SCALES, generate_county
+from county._memory import TreeMemory
 from county.stages import NEEDS, STAGES, run_worker
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,12 +194,17 @@ def run_stage(
     process = subprocess.Popen(
         command, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+    # the stage leads its own session: its map workers are in it too
+    memory = TreeMemory(session=process.pid)
+    memory.start()
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         return {"status": "timeout", "limit_s": timeout}
+    finally:
+        memory.stop()
     wall = round(time.perf_counter() - started, 1)
     if process.returncode != 0 or not result.is_file():
         tail = stderr.decode("utf-8", "replace").strip().splitlines()[-5:]
@@ -206,7 +212,7 @@ def run_stage(
     found = json.loads(result.read_text(encoding="utf-8"))
     if "unavailable" in found:
         return {"status": "unavailable", "reason": found["unavailable"]}
-    return {"status": "ok", "process_s": wall} | found
+    return {"status": "ok", "process_s": wall} | found | memory.result()
 
 
 def _say(scale: str, name: str, stage: dict[str, Any]) -> None:
@@ -436,8 +442,13 @@ def rows(scale: str, stages: dict[str, Any]) -> list[list[str]]:
 
 
 def memory_mb(stage: dict[str, Any]) -> float:
-    """A stage's memory for its target: its process with its map workers (the parent's
-    peak plus every worker at the largest worker's peak, an upper bound), else its own."""
+    """A stage's memory for its target: what its process and its map workers held together
+    at the peak, as sampled (their PSS summed: ``county/_memory.py``); where it was not
+    sampled, the parent's peak plus every worker at the largest worker's peak (an upper
+    bound), else its own peak."""
+    measured = stage.get("tree_pss_peak_mb")
+    if measured is not None:
+        return float(measured)
     return float(stage.get("memory_bound_mb", stage["peak_mb"]))
 
 
@@ -445,10 +456,16 @@ def _with_workers(stage: dict[str, Any]) -> str:
     """What the stage's map workers add to its memory, as the table shows it."""
     if not stage.get("child_peak_mb"):
         return ""
-    return (
+    text = (
         f" + {stage['workers']} map workers of at most {stage['child_peak_mb']:.0f} MB each: "
-        f"at most {memory_mb(stage):.0f} MB together"
+        f"at most {stage['memory_bound_mb']:.0f} MB together"
     )
+    if stage.get("tree_pss_peak_mb") is not None:
+        text += (
+            f" counting their shared pages in each; {stage['tree_pss_peak_mb']:.0f} MB "
+            "held together at the peak (PSS, sampled)"
+        )
+    return text
 
 
 def busiest_map(maps: dict[str, Any]) -> list[str]:

@@ -153,6 +153,13 @@ def test_the_map_workers_count_in_the_memory(tiny_run: tuple[dict, str, Path]) -
             stage["peak_mb"] + 2 * stage["child_peak_mb"], abs=0.2
         )
     assert f"at most {build['memory_bound_mb']:.0f} MB together" in printed
+    for stage in (maps, build):
+        # sampled together (PSS, a shared page counted once): the parent and its workers
+        # held more than none of them and less than the bound that counts shared pages in
+        # each worker
+        assert stage["tree_processes_at_peak"] >= 1 and stage["tree_samples"] >= 1
+        assert 0 < stage["tree_pss_peak_mb"] < stage["memory_bound_mb"]
+    assert f"{build['tree_pss_peak_mb']:.0f} MB held together at the peak" in printed
     # one map is drawn in the build's own process: no workers to add
     assert stages["build_zone"]["workers"] == 1
     assert stages["build_zone"]["memory_bound_mb"] == stages["build_zone"]["peak_mb"]
@@ -196,6 +203,10 @@ def test_the_whole_county_build_is_held_to_4_gb_with_its_workers() -> None:
     assert verdict(_build_stage(peak_mb=1_000, child_peak_mb=1_000)) == "yes"
     # the parent alone is under 4 GB; with two workers at their peak it is not
     assert verdict(_build_stage(peak_mb=2_000, child_peak_mb=1_100)) == "**no**"
+    # sampled together, the pages the workers share with the parent count once
+    shared = _build_stage(peak_mb=2_000, child_peak_mb=1_100) | {"tree_pss_peak_mb": 2_900.0}
+    assert verdict(shared) == "yes"
+    assert verdict(shared | {"tree_pss_peak_mb": 4_200.0}) == "**no**"
 
 
 def test_the_growth_curve_shows_a_busiest_map_growing_faster_than_its_data() -> None:
@@ -248,3 +259,28 @@ def test_the_postgis_path_matches_the_in_memory_path_on_the_tiny_county(
     # the table says so, with the time of each path
     assert "attaching" in done.stdout and "all 3 maps" in done.stdout
     assert "**no**" not in done.stdout
+
+
+def test_the_sampler_counts_a_stage_and_its_forked_worker_once_each(tmp_path: Path) -> None:
+    """A process holding 150 MB forks a worker that adds 100 MB of its own: sampled
+    together, 250 MB and more (the pages they share counted once), in two processes."""
+    from county._memory import TreeMemory
+
+    script = (
+        "import os, time\n"
+        "held = bytearray(150 * 2**20)\n"
+        "if os.fork() == 0:\n"
+        "    own = bytearray(100 * 2**20)\n"
+        "    time.sleep(2)\n"
+        "    os._exit(0)\n"
+        "time.sleep(2.5)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    memory = TreeMemory(session=process.pid, interval=0.05)
+    memory.start()
+    process.wait(timeout=30)
+    memory.stop()
+    result = memory.result()
+    assert result["tree_processes_at_peak"] == 2
+    # both buffers once, the 150 MB the worker shares with its parent not twice
+    assert 250 <= result["tree_pss_peak_mb"] < 400
