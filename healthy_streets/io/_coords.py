@@ -697,15 +697,10 @@ def _columns_verdict(
             these = rows & ok
             if these.any():
                 inside[these] = _inside(area, *_to_working(x[these], y[these], working_crs))
-        a_given, a_turned = int(given_in.sum()), int(turned_in.sum())
-        if a_turned * 2 > n and a_turned > a_given:
-            return "swapped", (
-                f"read as headed, {_of(a_given, n)} rows lie in the project area; read the "
-                f"other way round, {_do(a_turned, n)}"
-            )
-        if a_given > a_turned:
-            return "headed", ""
-        weighed.append(_either("lie in the project area", a_given, a_turned, n))
+        found = _by_most("lie in the project area", int(given_in.sum()), int(turned_in.sum()), n)
+        if isinstance(found, tuple):
+            return found
+        weighed.append(found)
     if others is not None and len(others):
         tree = shapely.STRtree(others)
         n_given, n_turned = (
@@ -720,14 +715,10 @@ def _columns_verdict(
             f"lie within {_NEAR_OTHERS_M / 1000:g} km of the file's places given by "
             "latitude/longitude or grid reference"
         )
-        if n_turned * 2 > n and n_turned > n_given:
-            return "swapped", (
-                f"read as headed, {_of(n_given, n)} rows {near}; read the other way round, "
-                f"{_do(n_turned, n)}"
-            )
-        if n_given > n_turned:
-            return "headed", ""
-        weighed.append(_either(near, n_given, n_turned, n))
+        found = _by_most(near, n_given, n_turned, n)
+        if isinstance(found, tuple):
+            return found
+        weighed.append(found)
     off_given = int((rows & ~(given_ok & on_uk_land(east, north))).sum())
     off_turned = int((rows & ~(turned_ok & on_uk_land(north, east))).sum())
     if off_given * 2 > n and off_turned * 10 <= n:
@@ -739,6 +730,20 @@ def _columns_verdict(
         return "headed", ""
     weighed.append(_either("lie on land in Great Britain", n - off_given, n - off_turned, n))
     return "unsure", " and ".join(weighed)
+
+
+def _by_most(what: str, given: int, turned: int, total: int) -> tuple[str, str] | str:
+    """The verdict of how many of ``total`` rows ``what`` read as headed (``given``) and the
+    other way round (``turned``): swapped when more than half do only turned, and more than
+    as headed; headed when more do as headed; else what was weighed, in words."""
+    if turned * 2 > total and turned > given:
+        return "swapped", (
+            f"read as headed, {_of(given, total)} rows {what}; read the other way round, "
+            f"{_do(turned, total)}"
+        )
+    if given > turned:
+        return "headed", ""
+    return _either(what, given, turned, total)
 
 
 def _either(what: str, given: int, turned: int, total: int) -> str:

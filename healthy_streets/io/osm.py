@@ -60,8 +60,11 @@ from healthy_streets.model.speed import NATIONAL_SINGLE_MPH, RURAL_CLASSES, unre
 from healthy_streets.model.streets import (
     NOT_STREET_HIGHWAYS,
     ROAD_CLASSES,
+    kinds,
+    not_roads_note,
     street_graph,
     streets_from_graph,
+    with_maxspeed,
 )
 from healthy_streets.model.uk import lonlat_outside_uk_note
 from healthy_streets.model.words import counted
@@ -898,17 +901,11 @@ def clip_streets(
 def _notes(ways: Ways) -> list[str]:
     notes = []
     if ways.not_streets:
-        kinds = ", ".join(f"{n} {k}" for k, n in ways.not_streets.most_common())
         total = sum(ways.not_streets.values())
-        note = f"Left out: {counted(total, 'way')} that are not streets ({kinds})"
-        if ways.not_streets_with_maxspeed:
-            n = ways.not_streets_with_maxspeed
-            note += f"; {n} of them {'carries' if n == 1 else 'carry'} maxspeed"
-        notes.append(note + ".")
+        note = f"Left out: {counted(total, 'way')} that are not streets ({kinds(ways.not_streets)})"
+        notes.append(with_maxspeed(note, ways.not_streets_with_maxspeed))
     if ways.highway_left_out:
-        kinds = ", ".join(f"{n} {k}" for k, n in ways.highway_left_out.most_common())
-        left_out = counted(sum(ways.highway_left_out.values()), "highway way")
-        notes.append(f"Left out: {left_out} that are areas or not roads in use ({kinds}).")
+        notes.append(not_roads_note(ways.highway_left_out, "highway way"))
     if ways.beyond_area:
         notes.append(
             f"Not read: {counted(ways.beyond_area, 'street way')} wholly beyond the area "

@@ -312,29 +312,41 @@ class StreetGraph:
                 "not, name the CRS they are in, for example G.graph['crs'] = 'EPSG:27700'."
             )
         if self.not_streets:
-            kinds = ", ".join(f"{n} {k}" for k, n in self.not_streets.most_common())
             names = self.not_street_names
             shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
             note = (
                 f"Left out: {counted(sum(self.not_streets.values()), 'edge')} of the graph "
-                f"that are not streets, having no highway=* tag ({kinds}"
+                f"that are not streets, having no highway=* tag ({kinds(self.not_streets)}"
                 + (f"; named {shown}" if names else "")
                 + ")"
             )
-            if self.not_streets_with_maxspeed:
-                n = self.not_streets_with_maxspeed
-                note += f"; {n} of them {'carries' if n == 1 else 'carry'} maxspeed"
-            notes.append(note + ".")
+            notes.append(with_maxspeed(note, self.not_streets_with_maxspeed))
         if self.highway_left_out:
-            kinds = ", ".join(f"{n} {k}" for k, n in self.highway_left_out.most_common())
-            left_out = counted(sum(self.highway_left_out.values()), "highway edge")
-            notes.append(f"Left out: {left_out} that are areas or not roads in use ({kinds}).")
+            notes.append(not_roads_note(self.highway_left_out, "highway edge"))
         if self.placeless:
             notes.append(
                 f"Left out: the edges that reach {counted(self.placeless, 'node')} without "
                 "coordinates (a clipped extract)."
             )
         return notes
+
+
+def kinds(counts: Counter[str]) -> str:
+    """Counts of kinds in words, the commonest first: "12 railway, 3 waterway"."""
+    return ", ".join(f"{n} {kind}" for kind, n in counts.most_common())
+
+
+def with_maxspeed(note: str, carrying: int) -> str:
+    """A note of things left out, saying how many of them carry a maxspeed tag, ended."""
+    if carrying:
+        note += f"; {carrying} of them {'carries' if carrying == 1 else 'carry'} maxspeed"
+    return note + "."
+
+
+def not_roads_note(counts: Counter[str], unit: str) -> str:
+    """The note of highway ways or edges left out as areas or not roads in use."""
+    left_out = counted(sum(counts.values()), unit)
+    return f"Left out: {left_out} that are areas or not roads in use ({kinds(counts)})."
 
 
 def street_graph(graph: nx.MultiGraph) -> StreetGraph:
