@@ -78,6 +78,7 @@ from healthy_streets.io.osm_features import (
 from healthy_streets.io.osm_layers import osm_layers_from_file
 from healthy_streets.io.reports import drop_duplicate_reports, read_reports, reports_from_csv
 from healthy_streets.io.store import (
+    around,
     kept_additions,
     open_store,
     project_area,
@@ -391,7 +392,7 @@ def _read_reports(
     ``fetched``."""
     taxonomy = report_taxonomy(inputs.report_synonyms)
     wider = reports_within_m > buffer_m
-    report_area = zones.union_all().buffer(reports_within_m) if wider else area
+    report_area = around(zones, reports_within_m) if wider else area
     results = []
     with _inputs_speaker(report_synonyms="report_synonyms"):
         for source in inputs.reports:

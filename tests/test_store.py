@@ -567,3 +567,26 @@ def test_a_postgis_provenance_table_written_before_for_review_is_added_to(
     _provenance_of_an_older_store(store, tmp_path, make_older)
     store.update(update)  # a whole update over it, too
     assert (store.read("provenance")["for_review"] == 0).all()
+
+
+@pytest.mark.parametrize("metres", [300.0, 10_000.0])
+def test_the_area_around_the_zones_is_the_buffer_of_their_union(metres):
+    """The zones and ``metres`` around them, buffered zone by zone and joined, is the
+    buffer of the zones' union to within the chords that draw a buffer's arcs: every point
+    that far from a zone is in it, and none much farther."""
+    import numpy as np
+
+    from healthy_streets.io.store import around
+
+    zones = hs.read_zones(SAMPLE / "zones.geojson").layer
+    area = around(zones, metres)
+    whole = zones.union_all().buffer(metres)
+    chord = metres * (1 - np.cos(np.pi / 32))  # the default 8 segments a quarter circle
+    assert shapely.hausdorff_distance(area.boundary, whole.boundary) < 2 * chord
+    assert shapely.symmetric_difference(area, whole).area < 0.005 * whole.area
+    # points at 99% of the distance from the zones, all around: inside
+    ring = shapely.get_coordinates(zones.union_all().buffer(metres * 0.99).exterior)
+    assert shapely.contains_xy(area, ring[:, 0], ring[:, 1]).all()
+    # and at 101%: outside
+    beyond = shapely.get_coordinates(zones.union_all().buffer(metres * 1.01).exterior)
+    assert not shapely.contains_xy(area, beyond[:, 0], beyond[:, 1]).any()

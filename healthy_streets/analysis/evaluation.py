@@ -586,9 +586,12 @@ def _measured_reach(
     outside = outside[~shapely.is_missing(outside) & ~shapely.is_empty(outside)]
     farthest = 0.0
     if len(outside):
-        area = shapely.union_all(zones.geometry.to_numpy())
-        shapely.prepare(area)
-        farthest = float(math.floor(np.nanmax(shapely.distance(outside, area))))
+        # each report's distance to its nearest zone, through the zones' index (the distance
+        # to the zones' union measures every zone for every report)
+        _, metres = shapely.STRtree(zones.geometry.to_numpy()).query_nearest(
+            outside, return_distance=True
+        )
+        farthest = float(math.floor(np.nanmax(metres))) if len(metres) else 0.0
     read = None if reach is None else reach.read_m
     ring = None if reach is None else reach.ring_read_m
     return _Reach(farthest if read is None else min(read, farthest), read, ring)
