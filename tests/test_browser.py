@@ -506,6 +506,143 @@ def test_a_street_click_opens_the_street_and_a_report_click_the_report(browser, 
     page.close()
 
 
+#: The reports drawn within ``metres`` of a street's line (the distance worked out from
+#: the page's own data: the streets' coordinates and the reports'), each where it is on
+#: the screen: whether the report is the one drawn under its centre (no other report
+#: nearer), what the browser finds on top there (a street's line, in the bug this guards
+#: against) and whether that is beneath the reports (not a marker, a popup or a control).
+REPORTS_NEAR_STREETS = """(metres) => {
+  const map = HS.map(), box = map.getContainer().getBoundingClientRect();
+  const points = HS.layers.reports, d = points._data, size = map.getSize();
+  const panes = map.getPanes(), crs = L.CRS.EPSG3857;
+  const beneath = (e) => !!e && (e === map.getContainer() || e === panes.mapPane ||
+    panes.overlayPane.contains(e) || panes.tilePane.contains(e));
+  const streetOf = new Map();
+  const lines = [];
+  for (const line of HS.layers.streets.getLayers()) {
+    streetOf.set(line.getElement(), line.feature.properties.street);
+    const ll = line.getLatLngs();
+    for (const part of Array.isArray(ll[0]) ? ll : [ll]) {
+      lines.push(part.map((q) => crs.project(q)));
+    }
+  }
+  const out = [];
+  for (let i = 0; i < d.n; i++) {
+    if (!d.shown[i]) { continue; }
+    const c = map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+    if (c.x < 30 || c.y < 30 || c.x > size.x - 30 || c.y > size.y - 30) { continue; }
+    // Web Mercator's metres are true metres times 1 / cos(latitude)
+    const p = crs.project(L.latLng(d.lat[i], d.lon[i]));
+    const k = Math.cos(d.lat[i] * Math.PI / 180);
+    let near = Infinity;
+    for (const pts of lines) {
+      for (let j = 1; j < pts.length; j++) {
+        near = Math.min(near, L.LineUtil.pointToSegmentDistance(p, pts[j - 1], pts[j]) * k);
+      }
+    }
+    if (near > metres) { continue; }
+    const x = box.left + c.x, y = box.top + c.y, top = document.elementFromPoint(x, y);
+    out.push({i: i, x: x, y: y, metres: near, own: points.hitAt(c) === i,
+              beneath: beneath(top), street: streetOf.get(top) || null});
+  }
+  return out;
+}"""
+
+#: A point of a named street's line, on top there, away from every report drawn (and
+#: from markers and controls), or null.
+STREET_AWAY_FROM_REPORTS = """() => {
+  const map = HS.map(), box = map.getContainer().getBoundingClientRect();
+  const points = HS.layers.reports, size = map.getSize();
+  for (const line of HS.layers.streets.getLayers()) {
+    const p = line.feature.properties;
+    if (!p.street || p.street.startsWith("Unnamed")) { continue; }
+    const ll = line.getLatLngs();
+    if (!(ll[0] instanceof L.LatLng)) { continue; }
+    for (let j = 1; j < ll.length; j++) {
+      const a = map.latLngToContainerPoint(ll[j - 1]), b = map.latLngToContainerPoint(ll[j]);
+      for (let t = 0.1; t < 0.95; t += 0.1) {
+        const c = L.point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+        if (c.x < 40 || c.y < 40 || c.x > size.x - 40 || c.y > size.y - 40) { continue; }
+        let clear = true;
+        for (let dx = -16; dx <= 16 && clear; dx += 4) {
+          for (let dy = -16; dy <= 16 && clear; dy += 4) {
+            if (points.hitAt(L.point(c.x + dx, c.y + dy)) >= 0) { clear = false; }
+          }
+        }
+        const x = box.left + c.x, y = box.top + c.y;
+        if (clear && document.elementFromPoint(x, y) === line.getElement()) {
+          return {x: x, y: y, name: p.street, limit: p.limit};
+        }
+      }
+    }
+  }
+  return null;
+}"""
+
+#: The text of the popup open now, once its content is there (null if none opens).
+OPEN_POPUP = """() => {
+  const open = [...document.querySelectorAll(".leaflet-popup-content")];
+  return open.length === 1 ? open[0].textContent : null;
+}"""
+
+
+@pytest.mark.parametrize("screen", ["laptop", "phone"])
+def test_a_report_on_a_street_opens_the_report_not_the_street(browser, demo_dir, screen):
+    view = OfflinePage(browser, viewport=SIZES[screen])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    opened = page.evaluate("[HS.map().getCenter(), HS.map().getZoom()]")
+
+    def click(x, y):
+        """Click at x, y; the text of the popup that opens (None if none does)."""
+        from playwright.sync_api import TimeoutError as NoPopup
+
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_function(f"({OPEN_POPUP})() !== null", timeout=2000)
+        except NoPopup:
+            return None
+        return page.evaluate(OPEN_POPUP)
+
+    def as_opened(closer=0):
+        """The map as it opened (zoomed in ``closer`` steps), with no popup."""
+        page.evaluate(
+            "(v) => { HS.map().closePopup(); HS.map().setView(v[0], v[1], {animate: false}); }",
+            [opened[0], opened[1] + closer],
+        )
+        page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
+
+    # the reports within 2 m of a street, drawn (not hidden under another report) with
+    # nothing but the streets and the background over their centre
+    near = page.evaluate(REPORTS_NEAR_STREETS, 2.0)
+    reports = [r for r in near if r["own"] and r["beneath"]]
+    on_streets = [r for r in reports if r["street"] is not None]
+    assert len(on_streets) >= 5, (screen, len(near), len(reports))  # the case is there
+    step = max(1, len(reports) // 30)
+    wrong = []
+    for report in reports[::step]:
+        as_opened()
+        text = click(report["x"], report["y"])
+        expected = page.evaluate(
+            "(i) => HS.layers.reports._data.popupFor(i).textContent", report["i"]
+        )
+        if text != expected:
+            wrong.append((report["street"], round(report["metres"], 2), expected, text))
+    assert wrong == [], f"{len(wrong)} of {len(reports[::step])} report clicks on {screen}"
+    # a street away from every report still opens the street (zoomed in until there is
+    # one: on a phone the reports cover the zone's streets as the map opens)
+    for closer in range(4):
+        as_opened(closer)
+        street = page.evaluate(STREET_AWAY_FROM_REPORTS)
+        if street is not None:
+            break
+    assert street is not None
+    text = click(street["x"], street["y"])
+    assert text is not None and text.startswith(street["name"]), text
+    assert "Speed limit" + street["limit"] in text and "Limit from" in text
+    assert view.console_errors == []
+    page.close()
+
+
 def test_clusters_and_markers_are_not_tab_stops_before_the_controls(browser, demo_dir):
     view = OfflinePage(browser, viewport=SIZES["laptop"])
     page = view.open(demo_dir / "maps" / "yarrowside-north.html")

@@ -451,7 +451,8 @@ class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
 
 class ReportPoints(Layer, _RenderedOnce):
     """The reports the filter shows, as shapes on one canvas (each category's colour and
-    shape); a click on one opens it, a click beside them reaches the layers beneath."""
+    shape); a click on one opens it, even with a street's line beneath it, and a click
+    beside them reaches the layers beneath."""
 
     _template = Template(
         """

@@ -249,7 +249,12 @@ var HS = (function () {
   }
 
   /* Points drawn on one canvas: fast with 100,000 reports. The canvas lets the mouse
-     through (a click on a street reaches the street); a click on a drawn report opens it. */
+     through (hovering a street shows its name), so the canvas itself never hears a click:
+     Leaflet gives a click on a street's line to the street, and the map hears only clicks
+     on nothing. The layer therefore listens to the map's container before Leaflet does,
+     and a click on a drawn report opens the report, whatever is drawn beneath it (a
+     street, a gap, a zone's outline); what is drawn above the reports (places' markers,
+     popups, the controls) keeps its clicks, and so does a click beside every report. */
   var CanvasPoints = L.Layer.extend({
     initialize: function (data, options) {
       this._data = data;
@@ -262,14 +267,15 @@ var HS = (function () {
       map.getPanes().overlayPane.appendChild(canvas);
       map.on("moveend zoomend resize viewreset", this._reset, this);
       map.on("zoomanim", this._animateZoom, this);
-      map.on("click", this._click, this);
+      this._onClick = this._onClick || L.bind(this._click, this);
+      map.getContainer().addEventListener("click", this._onClick, true);
       this._reset();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
-      map.off("click", this._click, this);
+      map.getContainer().removeEventListener("click", this._onClick, true);
       this._map = null;
     },
     /* The canvas only ever grows, and starts big enough for a printed page's map:
@@ -334,14 +340,33 @@ var HS = (function () {
       }
       return best;
     },
-    _click: function (e) {
-      if (state.picking) { return; }
-      var hit = this.hitAt(e.containerPoint);
-      if (hit >= 0) {
-        var data = this._data;
-        L.popup().setLatLng([data.lat[hit], data.lon[hit]])
-          .setContent(data.popupFor(hit)).openOn(this._map);
+    /* Whether a DOM element is drawn beneath the reports: the map's background, the
+       tiles, the vector layers' lines and areas (and the heat map beneath them). */
+    _beneath: function (target) {
+      var map = this._map, panes = map.getPanes(), heat = map.getPane("hsHeat");
+      return target === map.getContainer() || target === panes.mapPane ||
+        panes.tilePane.contains(target) || panes.overlayPane.contains(target) ||
+        (!!heat && heat.contains(target));
+    },
+    /* A click on the map's container, before Leaflet hands it to a layer: a drawn report
+       under the pointer, with nothing above the reports on top, takes it. Not while
+       placing a point ("Add a place"), nor at the end of a drag. */
+    _click: function (ev) {
+      var map = this._map;
+      if (!map || state.picking || !this._beneath(ev.target)) { return; }
+      if ((map.dragging && map.dragging.moved()) || (map.boxZoom && map.boxZoom.moved())) {
+        return;
       }
+      var hit = this.hitAt(map.mouseEventToContainerPoint(ev));
+      if (hit < 0) { return; }
+      ev.stopPropagation();  // the street beneath never hears it
+      this.open(hit);
+    },
+    /* Open report i's popup. */
+    open: function (i) {
+      var data = this._data;
+      L.popup().setLatLng([data.lat[i], data.lon[i]])
+        .setContent(data.popupFor(i)).openOn(this._map);
     },
     shownCount: function () { return this._data.count; },
     /* For print: the drawn reports as SVG (sharp on paper; Chromium prints a canvas drawn
