@@ -1375,3 +1375,26 @@ def test_rewalk_days_is_read_from_the_project_file_and_the_command(tmp_path):
         result = CliRunner().invoke(main, [*args, "--rewalk-days", "0"])
     assert result.exit_code == 0, result.output
     assert "1 no longer on the service" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "2024-06-01T00:30:00",  # summer, no offset: 23:30 UTC the day before
+        "2024-01-15T09:00:00",  # winter, no offset: GMT
+        "2025-10-26T01:30:00",  # the hour that comes twice: the first time round (BST)
+        "2025-03-30T01:30:00",  # the hour skipped: an hour later
+        "2024-06-01T00:30:00+01:00",
+        "2024-06-01T00:30:00Z",
+    ],
+)
+def test_the_fetch_places_a_services_time_where_the_reader_does(sent):
+    """A service that writes its times without an offset: the fetch (which pages by date
+    and decides what is new) and the reader of its reports take each for the same moment,
+    so that no report falls in one window for the one and another for the other."""
+    from healthy_streets.io.open311 import _served
+    from healthy_streets.io.reports import parse_report_dates
+
+    read = parse_report_dates(pd.Series([sent.replace("T", " ")])).iloc[0]
+    assert _served(sent) == read.tz_convert("UTC").to_pydatetime()
+    assert _served(sent).tzinfo == dt.UTC

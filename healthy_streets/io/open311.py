@@ -614,8 +614,15 @@ def _w3c(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _moment(value: object) -> dt.datetime | None:
-    """A W3C date-time as an aware datetime (UTC when it gives no offset), else None."""
+#: The time zone of a service's date-times written without an offset, as the readers of
+#: reports read them (:func:`healthy_streets.io.reports.parse_report_dates`).
+_UK = ZoneInfo(TIMEZONE)
+
+
+def _moment(value: object, *, naive: dt.tzinfo = dt.UTC) -> dt.datetime | None:
+    """A W3C date-time as an aware datetime, else None. One written without an offset is
+    in ``naive``: UTC for the times the toolkit writes itself (always with their offset);
+    UK time for a service's (:func:`_served`)."""
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
@@ -623,7 +630,18 @@ def _moment(value: object) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=naive)
+
+
+def _served(value: object) -> dt.datetime | None:
+    """A date-time a service sent, as the readers of reports read it: with its offset
+    exactly; without one, in UK time, a time in the hour that comes twice in October the
+    first time round (BST) and one in the hour skipped in March an hour later (the fold
+    rule of :mod:`zoneinfo`, which gives both). So a report falls in the same window
+    whether the fetch or the reader places it. In UTC: datetimes of one zone compare by
+    their clocks, which in the hour skipped in March is not by the moment."""
+    moment = _moment(value, naive=_UK)
+    return None if moment is None else moment.astimezone(dt.UTC)
 
 
 def _id_of(item: object) -> str | None:
@@ -758,7 +776,7 @@ def _made_between(
     for item in items:
         if not isinstance(item, dict) or _id_of(item) is None:
             continue
-        made = _moment(item.get("requested_datetime"))
+        made = _served(item.get("requested_datetime"))
         if made is not None and low <= made < high:
             out.append((item, made))
     return out
@@ -1340,7 +1358,7 @@ def _tried(state: Mapping[str, Any]) -> str:
 
 
 def _updated(item: Mapping[str, object]) -> dt.datetime | None:
-    return _moment(item.get("updated_datetime"))
+    return _served(item.get("updated_datetime"))
 
 
 def _decided(walker: _Walker, line: str) -> None:
@@ -1599,7 +1617,7 @@ def _last_checked(report: Recheck) -> str:
 
 
 def _open_before(record: Mapping[str, object], before: dt.datetime) -> bool:
-    made = _moment(record.get("requested_datetime"))
+    made = _served(record.get("requested_datetime"))
     status = str(record.get("status") or "").strip().lower()
     return made is not None and made < before and status != "closed"
 
@@ -1634,7 +1652,7 @@ def _merge(
     before: dict[str, Mapping[str, object]] = {}  # the earlier version of each changed
     for record in records:
         rid = str(record["service_request_id"])
-        made = _moment(record.get("requested_datetime"))
+        made = _served(record.get("requested_datetime"))
         if made is not None and made < start:
             continue  # before the first day asked for: not kept, so not counted
         old = cache.records.get(rid)
@@ -1654,7 +1672,7 @@ def _merge(
             cache.outside.pop(rid, None)
             cache.records[rid] = record
     for rid, record in list(cache.records.items()):
-        made = _moment(record.get("requested_datetime"))
+        made = _served(record.get("requested_datetime"))
         if made is not None and made < start:  # a later start than before: drop the earlier
             del cache.records[rid]
     if bounds is not None:  # a smaller area than before: fewer kept
@@ -1709,7 +1727,7 @@ def _forget_gone(
     not removals: they are kept, and the fetch says so."""
     asked = []
     for rid, record in cache.records.items():
-        made = _moment(record.get("requested_datetime"))
+        made = _served(record.get("requested_datetime"))
         if made is not None and any(a <= made < b for a, b in spans):
             asked.append(rid)
     missing = [rid for rid in asked if rid not in sent]
@@ -1739,15 +1757,15 @@ def _spans(
 
 def _older(record: Mapping[str, object], old: Mapping[str, object]) -> bool:
     new_time, old_time = (
-        _moment(record.get("updated_datetime")),
-        _moment(old.get("updated_datetime")),
+        _served(record.get("updated_datetime")),
+        _served(old.get("updated_datetime")),
     )
     return new_time is not None and old_time is not None and new_time < old_time
 
 
 def _mark(cache: _Cache, now: dt.datetime) -> dt.datetime:
     """The latest update the cache holds (the service's clock), else now."""
-    moments = [_moment(r.get("updated_datetime")) for r in cache.records.values()]
+    moments = [_served(r.get("updated_datetime")) for r in cache.records.values()]
     known = [m for m in moments if m is not None and m <= now + dt.timedelta(days=1)]
     old = _moment(cache.state.get("mark"))
     candidates = known + ([old] if old else [])
