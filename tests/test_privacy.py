@@ -1826,3 +1826,48 @@ def test_a_split_rows_caller_reaches_neither_rejected_csv_nor_the_store(tmp_path
     ]
     for secret in ("Jane Doe", "07700 900123", "07700900123"):
         assert not [t for t in texts if secret in t], secret
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bins full again - jane", "Bins full again - [name removed]"),
+        ("Mess on path - jane smith", "Mess on path - [name removed]"),
+        ("Dog mess by gate. regards jh", "Dog mess by gate. regards [name removed]"),
+        ("Thanks, jh", "Thanks, [name removed]"),
+        ("cheers jane x", "cheers [name removed] x"),
+        ("Thank you. Kind regards, j smith.", "Thank you. Kind regards, [name removed]."),
+        ("many thanks sarah", "many thanks [name removed]"),
+        ("Regards\njane", "Regards\n[name removed]"),
+        ("Path blocked - j.h.\nsecond visit", "Path blocked - [name removed].\nsecond visit"),
+    ],
+)
+def test_a_signature_in_small_letters_is_removed(text, expected):
+    """Residents type on phones in small letters: a name or initials ending a line after a
+    sign-off or a dash is removed as the capitalised one is."""
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks all",
+        "cheers mate",
+        "thanks a lot",
+        "thanks in advance",
+        "thanks again.",
+        "thanks x",
+        "Many thanks, ta",
+        "Bins - no",
+        "Dog mess - ok",
+        "Litter - lcc",
+        "Pothole - wc",
+        "Bins overflowing - jane street",
+        "Fly tipping - jack",
+        "Mess outside school - again",
+        "Overgrown - needs cutting",
+        "bins not emptied - second time",
+    ],
+)
+def test_words_in_small_letters_after_a_sign_off_or_a_dash_stay(text):
+    assert redact(text) == text

@@ -1401,6 +1401,71 @@ def _dash_initials_replacer(match: re.Match[str]) -> str:
     return match.string[match.start() : match.start("value")] + NAME_MARK
 
 
+# A signature in small letters ending its line, after a sign-off or a dash ("regards jh",
+# "Thanks, j smith", "cheers jane", "Bins full again - jane", "- jane smith"): up to three
+# words, which :func:`_lower_signature_replacer` weighs.
+_LOWER_WORD = r"(?!x++(?![a-z'’.-]))[a-z][a-z'’.-]*+"  # a word, not kisses ("x", "xx")
+_LOWER_NAME = (
+    rf"(?P<value>{_LOWER_WORD}(?:[ \t]++{_LOWER_WORD}){{0,2}})"
+    r"(?=(?:[ \t]++[xX]++)?+[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$))"
+)
+_LOWER_SIGN_OFFS = (
+    "regards",
+    "wishes",
+    "sincerely",
+    "faithfully",
+    "thanks",
+    r"thank[ \t]++you",
+    "cheers",
+    "thx",
+    "thnx",
+    "thanx",
+    "ta",
+)
+_LOWER_AFTER_SIGN_OFF = re.compile(_words(_LOWER_SIGN_OFFS) + _SIGN_OFF_END + _LOWER_NAME)
+_LOWER_AFTER_DASH = re.compile(_DASH + _LOWER_NAME)
+# Given names that are also everyday words written in small letters ("a jack", "will").
+_WORDLIKE_NAMES = frozenset({"jack", "carol", "bob", "nick", "warren", "jean", "lynn", "mike"})
+# Single letters that sign no one: a kiss, "a", "I", "u"; and two that are words ("ta",
+# "ty": thanks, thank you).
+_NOT_AN_INITIAL = frozenset({"x", "a", "i", "u"})
+_NOT_LOWER_INITIALS = frozenset({"ta", "ty", "tx", "xx"})
+
+
+def _is_lower_signature(value: str) -> bool:
+    """Whether the small-letter words ending a line after a sign-off or a dash are a
+    person's: initials ("jh", "j h", "j.h."; not "ok", "no", "xx"), a given name alone or
+    with a surname ("jane", "jane smith"; not "jane street", nor a name that is also a word,
+    "jack"), or an initial and a surname ("j smith"; not "a lot"). Words are not ("thanks
+    all", "cheers mate", "many thanks again")."""
+    words = value.replace(".", " ").split()
+    if not words:
+        return False
+    if all(len(word) == 1 for word in words):
+        return not (len(words) == 1 and words[0] in _NOT_AN_INITIAL)
+    if len(words) == 1 and len(words[0]) == 2:
+        return words[0].upper() not in _NOT_INITIALS and words[0] not in _NOT_LOWER_INITIALS
+    given = words[0].capitalize()
+    if given in _SIGNATURE_GIVEN_NAMES and words[0] not in _WORDLIKE_NAMES and len(words) <= 2:
+        return len(words) == 1 or words[1].capitalize() not in _PLACE_WORDS | _MORE_PLACES
+    return (
+        len(words) == 2
+        and len(words[0]) == 1
+        and words[0] not in _NOT_AN_INITIAL
+        and words[1].capitalize() not in _PLACE_WORDS | _MORE_PLACES
+    )
+
+
+def _lower_signature_replacer(match: re.Match[str]) -> str:
+    """The sign-off or the dash, and ``[name removed]`` for the words after it when they
+    are a person's (:func:`_is_lower_signature`)."""
+    value = match.group("value")
+    if not _is_lower_signature(value):
+        return match.group(0)
+    full_stop = value[len(value.rstrip(".")) :]  # "regards, j smith." keeps its full stop
+    return match.string[match.start() : match.start("value")] + NAME_MARK + full_stop
+
+
 def _initials_replacer(match: re.Match[str]) -> str:
     """``[name removed]`` for initials after a sign-off ("regards JD"), unless they are an
     organisation's ("Thanks BT")."""
@@ -1476,6 +1541,12 @@ _RULES: tuple[_Rule | _Cue, ...] = (
     _Rule(_NAME_BEFORE_ROLE, _name_before_role, _ROLE_ANCHORS),
     _Rule(_INITIALS, _initials_replacer, _SIGN_OFF_ANCHORS),
     _Rule(_DASH_INITIALS, _dash_initials_replacer, ("-", "–", "—")),
+    _Rule(
+        _LOWER_AFTER_SIGN_OFF,
+        _lower_signature_replacer,
+        ("regards", "wishes", "sincerely", "faithfully", "thank", "cheers", "thx", "thnx", "ta"),
+    ),
+    _Rule(_LOWER_AFTER_DASH, _lower_signature_replacer, ("-", "–", "—")),
     # A dash or a tilde before a name ending its line: two capitalised words after a dash
     # ("Bins - Chorley Road", "Litter - Market Street" stay), or a given name alone ("Bins -
     # Jane"), or a surname after an initial ("- J. Smith"); one after a tilde.
