@@ -1361,3 +1361,35 @@ def test_a_zones_store_with_the_councils_own_layer_is_refused_before_the_zones_a
     assert result.exit_code == 1, result.output
     assert "holds a layer that healthy-streets did not write: 'zones'" in result.output
     assert "4 zones:" not in result.output
+
+
+def test_the_analysis_commands_take_the_councils_words_for_categories():
+    """``--report-synonym`` maps a report file's own category text to a category in the
+    analysis commands too (as a project's synonyms do): the sample's "Graffiti" counted as
+    litter moves Cowslip's 3 graffiti reports into its 17 litter ones. A category that does
+    not exist is refused before any file is read, naming the option."""
+    import csv
+    import io
+
+    def rows(*extra):
+        result = run("-q", "summary", "--sample", "--by-category", *extra, "-o", "-")
+        assert result.exit_code == 0, result.output
+        table = csv.DictReader(io.StringIO(result.stdout))
+        return {
+            r["category"]: int(r["count"])
+            for r in table
+            if r["zone_id"] == "cowslip" and r["kind"] == "reports"
+        }
+
+    before, after = rows(), rows("--report-synonym", "Graffiti=litter")
+    assert (before["graffiti"], before["litter"]) == (3, 17)
+    assert "graffiti" not in after and after["litter"] == 20
+    for command in ("summary", "hotspots", "evaluate", "gaps", "scorecard"):
+        refused = run(command, "--sample", "--report-synonym", "Dog Mess=dog_foul")
+        assert refused.exit_code == 2, (command, refused.output)
+        assert "Invalid value for '--report-synonym'" in refused.output
+        assert "'dog_foul', which does not exist" in refused.output
+        assert "Reading" not in refused.output  # before any file is read
+    bad = run("summary", "--sample", "--asset-synonym", "Seat")
+    assert bad.exit_code == 2
+    assert "'Seat' should be TEXT=CATEGORY" in bad.output

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from healthy_streets.cli.options import InputFile, date_order_opt
+from healthy_streets.cli.options import InputFile, date_order_opt, synonym_opt
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +30,7 @@ zones_layer_opt = click.option(
 
 def inputs_options(func: F) -> F:
     """Add --sample, --zones, --zones-layer, --osm-file, --assets, --reports, --crs,
-    --date-order and --buffer."""
+    --date-order, --asset-synonym, --report-synonym and --buffer."""
     options = [
         click.option(
             "--sample", is_flag=True, default=False, help="Use the bundled sample neighbourhood."
@@ -71,6 +71,18 @@ def inputs_options(func: F) -> F:
             help="The zones file's CRS when it declares none.",
         ),
         date_order_opt,
+        synonym_opt(
+            "--asset-synonym",
+            "asset_synonyms",
+            "Map a text of the asset files to an asset category key (see docs/taxonomy.md). "
+            "Repeatable.",
+        ),
+        synonym_opt(
+            "--report-synonym",
+            "report_synonyms",
+            'Map a text of the report files to a report category key, e.g. "Dog '
+            'Mess=dog_fouling" (see docs/taxonomy.md). Repeatable.',
+        ),
         click.option(
             "--buffer",
             "buffer_m",
@@ -97,11 +109,15 @@ def inputs_from(options: dict[str, Any]) -> Any:
     from healthy_streets.model.build import Inputs
     from healthy_streets.project import sample_inputs
 
+    _check_synonyms(options)
+
     if options["sample"]:
         if options["zones_file"] or options["osm_file"] or options.get("zones_layer"):
             raise click.UsageError("Give --sample or --zones/--osm-file, not both.")
         inputs = sample_inputs()
         inputs.buffer_m = options["buffer_m"]
+        inputs.asset_synonyms = dict(options.get("asset_synonyms") or {})
+        inputs.report_synonyms = dict(options.get("report_synonyms") or {})
         return inputs
     if not (options["zones_file"] and options["osm_file"]):
         raise click.UsageError("Give --zones FILE and --osm-file FILE (or --sample).")
@@ -114,7 +130,25 @@ def inputs_from(options: dict[str, Any]) -> Any:
         zones_layer=options.get("zones_layer"),
         date_order=options.get("date_order"),
         buffer_m=options["buffer_m"],
+        asset_synonyms=dict(options.get("asset_synonyms") or {}),
+        report_synonyms=dict(options.get("report_synonyms") or {}),
     )
+
+
+def _check_synonyms(options: dict[str, Any]) -> None:
+    """Refuse a synonym naming a category that does not exist, before any file is read."""
+    from healthy_streets.errors import ConfigError
+    from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
+
+    for flag, key, taxonomy in (
+        ("--asset-synonym", "asset_synonyms", asset_taxonomy),
+        ("--report-synonym", "report_synonyms", report_taxonomy),
+    ):
+        if options.get(key):
+            try:
+                taxonomy(options[key])
+            except ConfigError as error:
+                raise click.BadParameter(str(error), param_hint=f"'{flag}'") from None
 
 
 def load(options: dict[str, Any], *, quiet: bool = False, reports_within_m: float = 0.0) -> Any:

@@ -81,12 +81,16 @@ def _parse_pairs(
     ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
 ) -> dict[str, str]:
     pairs: dict[str, str] = {}
+    synonyms = param.metavar == SYNONYM_METAVAR
     for value in values:
         role, sep, column = value.partition("=")
         if not sep or not role.strip() or not column.strip():
-            raise click.BadParameter(
-                f"{value!r} should be ROLE=COLUMN, e.g. name=SCHEME_NAME.", ctx=ctx, param=param
+            shape = (
+                f'{SYNONYM_METAVAR}, e.g. "Dog Mess=dog_fouling"'
+                if synonyms
+                else "ROLE=COLUMN, e.g. name=SCHEME_NAME"
             )
+            raise click.BadParameter(f"{value!r} should be {shape}.", ctx=ctx, param=param)
         pairs[role.strip()] = column.strip()
     return pairs
 
@@ -107,13 +111,25 @@ def pairs_opt(
     )
 
 
-synonyms_opt = click.option(
+SYNONYM_METAVAR = "TEXT=CATEGORY"
+
+
+def synonym_opt(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
+    """A repeatable ``--FLAG TEXT=CATEGORY`` option, parsed into the dict ``dest``."""
+    return click.option(
+        flag,
+        dest,
+        metavar=SYNONYM_METAVAR,
+        multiple=True,
+        callback=_parse_pairs,
+        help=help_text,
+    )
+
+
+synonyms_opt = synonym_opt(
     "--synonym",
     "synonyms",
-    metavar="TEXT=CATEGORY",
-    multiple=True,
-    callback=_parse_pairs,
-    help="Map a text of this file to a category key (see docs/taxonomy.md). Repeatable.",
+    "Map a text of this file to a category key (see docs/taxonomy.md). Repeatable.",
 )
 
 
