@@ -492,7 +492,8 @@ class ReportFilter(_RenderedOnce):
 
 
 class AddPlaces(_RenderedOnce):
-    """The "Add a place" tool: residents mark places they know, with the mouse or the
+    """The "Add a place" tool: residents mark places they know, with the mouse (a click
+    anywhere on the map places the point, even on a street's line or a marker) or the
     keyboard; kept in the browser (surviving a reload) and downloaded as GeoJSON the toolkit
     imports back. ``contact``, when given, says where to send the file."""
 

@@ -661,11 +661,27 @@ var HS = (function () {
       cross.hidden = true;
       container.removeAttribute("aria-describedby");
     }
-    map.on("click", function (e) {
-      if (!state.picking) { return; }
+    /* While placing, a click anywhere on the map places the point there: on the
+       background, a tile, a drawn report, a marker, or an interactive line (a street, a
+       gap, another zone's outline). Leaflet gives a click on a line or a marker to that
+       layer, and the map's own click only fires over nothing, so the map's container
+       listens first (in the capture phase) and nothing beneath hears the click. The
+       controls and the popups (the form itself) keep their clicks, and so does the end
+       of a drag. */
+    function onTheMap(target) {
+      var panes = map.getPanes();
+      return target === map.getContainer() ||
+        (panes.mapPane.contains(target) && !panes.popupPane.contains(target));
+    }
+    map.getContainer().addEventListener("click", function (ev) {
+      if (!state.picking || !onTheMap(ev.target)) { return; }
+      if ((map.dragging && map.dragging.moved()) || (map.boxZoom && map.boxZoom.moved())) {
+        return;
+      }
+      ev.stopImmediatePropagation();  // nor the line beneath, nor the reports' layer
       stopPicking();
-      openForm(e.latlng);
-    });
+      openForm(map.mouseEventToLatLng(ev));
+    }, true);
     /* From the keyboard: the arrow keys move the map under the cross at its centre
        (Leaflet's own keys), Enter places it there, Escape gives up. */
     map.getContainer().addEventListener("keydown", function (ev) {
