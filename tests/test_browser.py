@@ -788,6 +788,54 @@ def test_a_place_goes_where_clicked_even_on_a_line(browser, demo_dir, screen):
     page.close()
 
 
+def test_hovering_a_report_on_a_street_shows_no_street_name(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    # the names shown (a closed tooltip fades out: it is on the page a moment longer)
+    shown = """() => [...document.querySelectorAll(".leaflet-tooltip")]
+      .filter((t) => getComputedStyle(t).visibility === "visible" &&
+                     getComputedStyle(t).opacity !== "0")
+      .map((t) => t.textContent)"""
+    street = page.evaluate(STREET_AWAY_FROM_REPORTS)
+    near = page.evaluate(REPORTS_NEAR_STREETS, 2.0)
+    report = next(r for r in near if r["own"] and r["beneath"] and r["street"] is not None)
+
+    def hover(point):
+        page.mouse.move(point["x"], point["y"])
+        page.wait_for_timeout(150)  # a frame or more: the map checks the mouse once a frame
+
+    # a street's line shows its name...
+    hover(street)
+    assert page.evaluate(shown) == [street["name"]]
+    # ...but not under a drawn report, which a click opens
+    hover(report)
+    assert page.evaluate(shown) == []
+    # and again beside the reports
+    hover(street)
+    assert page.evaluate(shown) == [street["name"]]
+    # a report on no line shows the pointer a clickable line shows
+    alone = page.evaluate("""() => {
+      const map = HS.map(), box = map.getContainer().getBoundingClientRect();
+      const points = HS.layers.reports, d = points._data, size = map.getSize();
+      for (let i = 0; i < d.n; i++) {
+        if (!d.shown[i]) { continue; }
+        const c = map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+        if (c.x < 40 || c.y < 40 || c.x > size.x - 240 || c.y > size.y - 40) { continue; }
+        const x = box.left + c.x, y = box.top + c.y, top = document.elementFromPoint(x, y);
+        if (points.hitAt(c) === i && points._beneath(top) &&
+            !top.closest(".leaflet-interactive")) {
+          return {x: x, y: y};
+        }
+      }
+      return null;
+    }""")
+    hover(alone)
+    cursor = "(p) => getComputedStyle(document.elementFromPoint(p.x, p.y)).cursor"
+    assert page.evaluate(cursor, alone) == "pointer"
+    assert view.console_errors == []
+    page.close()
+
+
 def test_clusters_and_markers_are_not_tab_stops_before_the_controls(browser, demo_dir):
     view = OfflinePage(browser, viewport=SIZES["laptop"])
     page = view.open(demo_dir / "maps" / "yarrowside-north.html")

@@ -451,8 +451,9 @@ class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
 
 class ReportPoints(Layer, _RenderedOnce):
     """The reports the filter shows, as shapes on one canvas (each category's colour and
-    shape); a click on one opens it, even with a street's line beneath it, and a click
-    beside them reaches the layers beneath."""
+    shape); a click on one opens it, even with a street's line beneath it (and hovering
+    it shows no name of the line beneath), and a click beside them reaches the layers
+    beneath."""
 
     _template = Template(
         """
