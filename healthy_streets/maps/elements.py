@@ -451,8 +451,9 @@ class ReportHeat(_PluginLinks, Layer, _RenderedOnce):
 
 class ReportPoints(Layer, _RenderedOnce):
     """The reports the filter shows, as shapes on one canvas (each category's colour and
-    shape); a click on one opens it, even with a street's line beneath it, and a click
-    beside them reaches the layers beneath."""
+    shape); a click on one opens it, even with a street's line beneath it (and hovering
+    it shows no name of the line beneath), and a click beside them reaches the layers
+    beneath."""
 
     _template = Template(
         """
@@ -492,7 +493,8 @@ class ReportFilter(_RenderedOnce):
 
 
 class AddPlaces(_RenderedOnce):
-    """The "Add a place" tool: residents mark places they know, with the mouse or the
+    """The "Add a place" tool: residents mark places they know, with the mouse (a click
+    anywhere on the map places the point, even on a street's line or a marker) or the
     keyboard; kept in the browser (surviving a reload) and downloaded as GeoJSON the toolkit
     imports back. ``contact``, when given, says where to send the file."""
 

@@ -254,7 +254,9 @@ var HS = (function () {
      on nothing. The layer therefore listens to the map's container before Leaflet does,
      and a click on a drawn report opens the report, whatever is drawn beneath it (a
      street, a gap, a zone's outline); what is drawn above the reports (places' markers,
-     popups, the controls) keeps its clicks, and so does a click beside every report. */
+     popups, the controls) keeps its clicks, and so does a click beside every report.
+     Hovering, likewise: over a drawn report the map's container is marked .hs-on-report,
+     which hides the name of the line beneath (map.css) and shows a pointer. */
   var CanvasPoints = L.Layer.extend({
     initialize: function (data, options) {
       this._data = data;
@@ -268,14 +270,25 @@ var HS = (function () {
       map.on("moveend zoomend resize viewreset", this._reset, this);
       map.on("zoomanim", this._animateZoom, this);
       this._onClick = this._onClick || L.bind(this._click, this);
-      map.getContainer().addEventListener("click", this._onClick, true);
+      this._onMove = this._onMove || L.bind(this._move, this);
+      this._onLeave = this._onLeave || L.bind(this._leave, this);
+      var container = map.getContainer();
+      container.addEventListener("click", this._onClick, true);
+      container.addEventListener("mousemove", this._onMove, true);
+      container.addEventListener("mouseleave", this._onLeave);
+      map.on("moveend", this._later, this);
       this._reset();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
       map.off("moveend zoomend resize viewreset", this._reset, this);
       map.off("zoomanim", this._animateZoom, this);
-      map.getContainer().removeEventListener("click", this._onClick, true);
+      var container = map.getContainer();
+      container.removeEventListener("click", this._onClick, true);
+      container.removeEventListener("mousemove", this._onMove, true);
+      container.removeEventListener("mouseleave", this._onLeave);
+      map.off("moveend", this._later, this);
+      this._leave();
       this._map = null;
     },
     /* The canvas only ever grows, and starts big enough for a printed page's map:
@@ -326,13 +339,20 @@ var HS = (function () {
         ctx.stroke();
       }
     },
-    /* The drawn report under a container point, or -1. */
+    /* The drawn report under a container point, or -1. Only the reports within a box of
+       latitudes and longitudes a pixel wider than the reach are placed on the screen:
+       quick enough to follow the mouse with 100,000 reports. */
     hitAt: function (point) {
       var data = this._data, map = this._map, best = -1;
       var reach = this.options.radius + 3, bestD = reach * reach;
+      var nw = map.containerPointToLatLng([point.x - reach - 1, point.y - reach - 1]);
+      var se = map.containerPointToLatLng([point.x + reach + 1, point.y + reach + 1]);
+      var north = nw.lat, south = se.lat, west = nw.lng, east = se.lng;
       for (var i = 0; i < data.n; i++) {
         if (!data.shown[i]) { continue; }
-        var q = map.latLngToContainerPoint([data.lat[i], data.lon[i]]);
+        var la = data.lat[i], lo = data.lon[i];
+        if (la > north || la < south || lo < west || lo > east) { continue; }
+        var q = map.latLngToContainerPoint([la, lo]);
         var dx = q.x - point.x, dy = q.y - point.y;
         if (dx > reach || dx < -reach || dy > reach || dy < -reach) { continue; }
         var d = dx * dx + dy * dy;
@@ -361,6 +381,30 @@ var HS = (function () {
       if (hit < 0) { return; }
       ev.stopPropagation();  // the street beneath never hears it
       this.open(hit);
+    },
+    /* The mouse moved over the map (or the map under the mouse): once a frame, whether
+       the mouse is over a drawn report with nothing above the reports on top (not while
+       placing a point, nor with a button down, dragging the map). */
+    _move: function (ev) {
+      this._pointer = { clientX: ev.clientX, clientY: ev.clientY, buttons: ev.buttons };
+      this._later();
+    },
+    _later: function () {
+      if (!this._frame) { this._frame = L.Util.requestAnimFrame(this._hover, this); }
+    },
+    _hover: function () {
+      this._frame = null;
+      var map = this._map, at = this._pointer;
+      if (!map || !at) { return; }
+      var on = !state.picking && !at.buttons &&
+        this._beneath(document.elementFromPoint(at.clientX, at.clientY)) &&
+        this.hitAt(map.mouseEventToContainerPoint(at)) >= 0;
+      L.DomUtil[on ? "addClass" : "removeClass"](map.getContainer(), "hs-on-report");
+    },
+    _leave: function () {
+      this._pointer = null;
+      if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
+      if (this._map) { L.DomUtil.removeClass(this._map.getContainer(), "hs-on-report"); }
     },
     /* Open report i's popup. */
     open: function (i) {
@@ -661,11 +705,27 @@ var HS = (function () {
       cross.hidden = true;
       container.removeAttribute("aria-describedby");
     }
-    map.on("click", function (e) {
-      if (!state.picking) { return; }
+    /* While placing, a click anywhere on the map places the point there: on the
+       background, a tile, a drawn report, a marker, or an interactive line (a street, a
+       gap, another zone's outline). Leaflet gives a click on a line or a marker to that
+       layer, and the map's own click only fires over nothing, so the map's container
+       listens first (in the capture phase) and nothing beneath hears the click. The
+       controls and the popups (the form itself) keep their clicks, and so does the end
+       of a drag. */
+    function onTheMap(target) {
+      var panes = map.getPanes();
+      return target === map.getContainer() ||
+        (panes.mapPane.contains(target) && !panes.popupPane.contains(target));
+    }
+    map.getContainer().addEventListener("click", function (ev) {
+      if (!state.picking || !onTheMap(ev.target)) { return; }
+      if ((map.dragging && map.dragging.moved()) || (map.boxZoom && map.boxZoom.moved())) {
+        return;
+      }
+      ev.stopImmediatePropagation();  // nor the line beneath, nor the reports' layer
       stopPicking();
-      openForm(e.latlng);
-    });
+      openForm(map.mouseEventToLatLng(ev));
+    }, true);
     /* From the keyboard: the arrow keys move the map under the cross at its centre
        (Leaflet's own keys), Enter places it there, Escape gives up. */
     map.getContainer().addEventListener("keydown", function (ev) {
