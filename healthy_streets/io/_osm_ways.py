@@ -441,7 +441,10 @@ _BUILDING = _KEYS.index("building")
 
 def _buildings(lines: _OplLines, tags: _Tags, places: NodePlaces) -> tuple[np.ndarray, np.ndarray]:
     """The place of each building way's first node (lon/lat), those with one."""
-    chosen = np.unique(tags.line[tags.code == _BUILDING])
+    # the building ways' lines, each once, in order (a mask, not a sort of every tag)
+    building = np.zeros(lines.count, dtype=bool)
+    building[tags.line[tags.code == _BUILDING]] = True
+    chosen = np.flatnonzero(building)
     if not len(chosen):
         return np.empty(0), np.empty(0)
     offsets, refs = lines.node_refs(chosen)
@@ -531,7 +534,7 @@ def _within(
     near_refs = ways.refs[~beyond[way_of]]
     touches = np.zeros(n, dtype=bool)
     shared = np.isin(ways.refs, near_refs) & beyond[way_of]
-    touches[np.unique(way_of[shared])] = True
+    touches[way_of[shared]] = True
     order = np.concatenate([np.flatnonzero(~beyond), np.flatnonzero(beyond & touches)])
     return _select(ways, order), int((beyond & ~touches).sum())
 
