@@ -1871,3 +1871,12 @@ def test_a_signature_in_small_letters_is_removed(text, expected):
 )
 def test_words_in_small_letters_after_a_sign_off_or_a_dash_stay(text):
     assert redact(text) == text
+
+
+def test_only_ids_that_may_hold_personal_data_are_read():
+    """FixMyStreet's plain numbers cannot hold a phone number, an email, a name or an
+    address; longer numbers (a phone number) and ids with letters are read."""
+    from healthy_streets.model.privacy import plain_ids
+
+    ids = pd.Series(["12345", "987654321", "07700900461", "FMS-12", "jo@example.com", "١٢٣"])
+    assert plain_ids(ids).tolist() == [True, True, False, False, False, False]

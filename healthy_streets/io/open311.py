@@ -122,6 +122,7 @@ from healthy_streets.model.layers import REPORTS, empty_layer
 from healthy_streets.model.privacy import (
     is_personal_column,
     person_columns,
+    plain_ids,
     remove_names,
     scrub_value,
     scrub_values,
@@ -957,6 +958,7 @@ def _personal_ids(ids: pd.Series, people: pd.DataFrame) -> pd.Series:
     """Which ids hold an email, a phone number, a name after a cue, or the name of a person
     their request names (``people``: the requests' person fields, in the same order)."""
     given = ids.dropna().astype("str")
+    given = given[~plain_ids(given)]
     held = given != _redact_series(given).astype("str")
     if len(people.columns):
         named = remove_names(given, people.set_axis(ids.index).loc[given.index])

@@ -75,6 +75,7 @@ from healthy_streets.model.privacy import (
     is_personal_column,
     names_remover,
     person_columns,
+    plain_ids,
     redact_series,
     remove_names,
     scrub_value,
@@ -1333,6 +1334,7 @@ def _personal_ids(ids: pd.Series, made: pd.Series, people: pd.DataFrame) -> pd.S
     a name the row's person columns hold (the ids the toolkit ``made`` for rows that gave
     none are its own)."""
     given = ids[~made]
+    given = given[~plain_ids(given)]
     held = given != redact_series(given)
     if len(people.columns):
         held |= given != remove_names(given, people.loc[given.index]).astype("str")

@@ -98,6 +98,7 @@ __all__ = [
     "is_personal_column",
     "names_remover",
     "person_columns",
+    "plain_ids",
     "quoted",
     "redact",
     "redact_series",
@@ -1787,6 +1788,13 @@ def _is_name(name: str) -> bool:
 
 def _cut_name(text: str, name: str) -> str:
     return re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", NAME_MARK, text, flags=re.IGNORECASE)
+
+
+def plain_ids(ids: pd.Series) -> pd.Series:
+    """Which of ``ids`` are plain numbers of up to nine digits (FixMyStreet's, most
+    services'): too short for a phone number, with no letter for a name, an email, an
+    address or a postcode, so they need not be read for personal data."""
+    return ids.astype("str").str.fullmatch(r"[0-9]{1,9}").astype("bool")
 
 
 def cut_names(text: str, names: Iterable[object]) -> str:
