@@ -51,6 +51,7 @@ from healthy_streets.io._common import (
     all_match,
     check_input,
     find_column,
+    no_cycle_collection,
     parse_crs,
     read_table,
     read_text,
@@ -527,7 +528,9 @@ def points_from_table(
         book.reject(
             row, reason[i], field=columns.describe(), value=_row_coordinates(table, columns, row)
         )
-    return gpd.GeoSeries(shapely.points(xs, ys), index=table.index[placed], crs=working_crs)
+    with no_cycle_collection():  # a point per row kept: no cycles to find among them
+        points = shapely.points(xs, ys)
+    return gpd.GeoSeries(points, index=table.index[placed], crs=working_crs)
 
 
 #: How far a postcode's centre may lie from its row's point (metres) before the point is
