@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 import pytest
 
@@ -1437,6 +1438,85 @@ def test_residents_add_a_place_and_it_comes_back(browser, demo_dir, sample_layer
     )
     assert view.console_errors == []
     page.close()
+
+
+def test_additions_the_rebuilt_map_carries_leave_the_browser(browser, tmp_path):
+    """Back on the laptop they were added on, once the officer has built the map again with
+    the downloaded file: the places it now draws are not drawn again from the browser, nor
+    downloaded again, and the map says so; the others stay."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+    from healthy_streets.model.layers import COMMUNITY_MAP_KIND
+
+    from conftest import SAMPLE, sample_project
+
+    for name in ("zones.geojson", "yarrowside.osm", "assets_walkabout.csv", "reports_open311.json"):
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    (tmp_path / "healthy-streets.toml").write_text(
+        sample_project("Yarrowside", project='additions = "additions"')
+    )
+    (tmp_path / "additions").mkdir()
+    bench = {"lat": 53.6495, "lon": -2.618, "category": "bench", "name": "Friendship bench"}
+    (tmp_path / "additions" / "additions-kestrel-park-2026-11-20.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "healthy_streets": {"kind": COMMUNITY_MAP_KIND, "version": 1},
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [bench["lon"], bench["lat"]]},
+                        "properties": {"name": "Friendship bench", "category": "bench"},
+                    }
+                ],
+            }
+        )
+    )
+    result = CliRunner().invoke(main, ["-q", "build", str(tmp_path / "healthy-streets.toml")])
+    assert result.exit_code == 0, result.output
+    page_path = tmp_path / "out" / "maps" / "kestrel-park.html"
+    html = page_path.read_text(encoding="utf-8")
+    project = json.loads(re.search(r'"project":("[^"]*")', html).group(1))
+    key = f"hs-additions:{project}:kestrel-park"
+    # the same bench as kept in the browser (a metre off, its name typed differently), and
+    # a place the file never had
+    same = {**bench, "lat": 53.649508, "name": "  friendship   Bench ", "notes": "",
+            "added_at": "2026-11-20T19:00:00.000Z"}  # fmt: skip
+    other = {"lat": 53.6502, "lon": -2.6165, "category": "bin", "name": "Bin by the gate",
+             "notes": "", "added_at": "2026-11-20T19:05:00.000Z"}  # fmt: skip
+
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    view = OfflinePage(context)
+    page = view.open(page_path)
+    page.evaluate(
+        "([key, stored]) => localStorage.setItem(key, JSON.stringify(stored))",
+        [key, [same, other]],
+    )
+    page.reload()
+    page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
+    ready(page)
+    names = page.evaluate("HS.layers.assets.hsColumns.name")
+    assert names.count("Friendship bench") == 1  # drawn once, as the map's own
+    added = page.evaluate(
+        "HS.layers.additions.getLayers().map((m) => [m.getLatLng().lat, m.getLatLng().lng])"
+    )
+    assert added == [[other["lat"], other["lon"]]]
+    assert page.locator("[data-hs-additions-count]").inner_text() == "1"
+    assert page.get_by_role("button", name="Download my additions (1)").is_visible()
+    stored = json.loads(page.evaluate("(key) => localStorage.getItem(key)", key))
+    assert [(a["name"], a["category"]) for a in stored] == [("Bin by the gate", "bin")]
+    said = page.locator(".hs-add").get_by_role("status")
+    assert said.inner_text() == "1 of your additions is now part of the map."
+    # said once: the next time the map opens there is nothing more to say
+    page.reload()
+    page.wait_for_function("typeof HS !== 'undefined' && HS.map() !== null")
+    assert page.locator(".hs-add").get_by_text("part of the map").count() == 0
+    assert page.evaluate("HS.layers.additions.getLayers().length") == 1
+    assert view.console_errors == [] and view.non_tile_failures() == []
+    context.close()
 
 
 def test_the_benchmark_measures_both_maps_opening(tmp_path, chromium_path):

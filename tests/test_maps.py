@@ -298,6 +298,41 @@ def test_the_additions_tool_says_where_to_send_the_file(layers):
         .render()
     )
     assert '"contact":"the office \\u003cimg src=x onerror=alert(1)\\u003e' in page
+
+
+def test_the_additions_tool_knows_only_the_places_from_additions_files(layers):
+    zones, streets, assets, reports = layers
+    assets = pd.concat(
+        [
+            assets,  # a walkabout's bench
+            assets.assign(asset_id="o1", source="OpenStreetMap", name="Shop"),
+            assets.assign(
+                asset_id="r1",
+                source="additions-west.geojson (community map)",
+                category="bin",
+                name=XSS,
+            ),
+            assets.assign(
+                asset_id="r2", source="more.geojson (community map)", name=None
+            ).set_geometry([shapely.Point(358070, 417080)], crs="EPSG:27700"),
+        ],
+        ignore_index=True,
+    )
+    page = render((zones, streets, assets, reports))
+    raw = re.search(r"HS\.addPlaces\([^,]+,\s*(\{.*?\})\);", page, re.S).group(1)
+    assert "\\u003cimg" in raw and "<img" not in raw  # the name is data, escaped
+    imported = json.loads(raw)["imported"]
+    ours = assets.iloc[2:].to_crs("EPSG:4326")
+    assert imported == [
+        {"lat": round(p.y, 6), "lon": round(p.x, 6), "category": category, "name": name}
+        for p, category, name in zip(ours.geometry, ["bin", "bench"], [XSS, None], strict=True)
+    ]
+    assert (
+        json.loads(
+            re.search(r"HS\.addPlaces\([^,]+,\s*(\{.*?\})\);", render(layers), re.S).group(1)
+        )["imported"]
+        == []
+    )
     assert XSS not in page
     plain = meeting_map("west", zones=zones, streets=streets).get_root().render()
     assert '"contact":""' in plain

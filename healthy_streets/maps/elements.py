@@ -496,7 +496,10 @@ class AddPlaces(_RenderedOnce):
     """The "Add a place" tool: residents mark places they know, with the mouse (a click
     anywhere on the map places the point, even on a street's line or a marker) or the
     keyboard; kept in the browser (surviving a reload) and downloaded as GeoJSON the toolkit
-    imports back. ``contact``, when given, says where to send the file."""
+    imports back. ``contact``, when given, says where to send the file. ``imported`` are
+    the places the map draws from residents' additions files (``lat``, ``lon``,
+    ``category``, ``name``): an addition kept in the browser that is one of them is taken
+    out of the browser's store, and the tool says so."""
 
     _template = Template(
         """
@@ -518,6 +521,7 @@ class AddPlaces(_RenderedOnce):
         project: str = "",
         contact: str = "",
         size: int = 30,
+        imported: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         super().__init__()
         self._name = "AddPlaces"
@@ -531,6 +535,7 @@ class AddPlaces(_RenderedOnce):
                     "kind": kind,
                     "categories": [dict(c) for c in categories],
                     "size": size,
+                    "imported": [dict(p) for p in imported],
                 }
             )
         )

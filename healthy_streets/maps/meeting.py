@@ -420,6 +420,7 @@ def draw_map(
                 zone_name=str(zone_row["name"]),
                 kind=COMMUNITY_MAP_KIND,
                 categories=_asset_categories(),
+                imported=_community_map_places(view.assets),
             )
         )
         legend.add(
@@ -946,6 +947,32 @@ def _add_assets(fmap: folium.Map, assets: gpd.GeoDataFrame, legend: _Legend) -> 
     )
 
 
+#: The end of an asset's ``source`` when it came from a meeting map's additions file.
+COMMUNITY_MAP_SOURCE = "(community map)"
+
+
+def _community_map_places(assets: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """The drawn assets that came from meeting maps' additions files, as the add-places
+    tool needs them to recognise a resident's own additions already imported: where (as
+    the map's other points, rounded), the category and the name (``None`` without one)."""
+    if assets.empty:
+        return []
+    frame = assets[assets["source"].astype("str").str.endswith(COMMUNITY_MAP_SOURCE)]
+    if frame.empty:
+        return []
+    frame = frame.set_geometry(frame.geometry.representative_point()).to_crs(settings.map_crs)
+    return [
+        {"lat": lat, "lon": lon, "category": str(category), "name": name}
+        for lat, lon, category, name in zip(
+            frame.geometry.y.round(COORD_DECIMALS).tolist(),
+            frame.geometry.x.round(COORD_DECIMALS).tolist(),
+            frame["category"],
+            _texts(frame["name"]),
+            strict=True,
+        )
+    ]
+
+
 def _category_row(
     symbol: Markup,
     kind: str,
@@ -1287,7 +1314,7 @@ def _source_names(layer: gpd.GeoDataFrame) -> str:
 def _source_name(source: str) -> str:
     if source == "OpenStreetMap":
         return "OpenStreetMap contributors"
-    if source.endswith("(community map)"):
+    if source.endswith(COMMUNITY_MAP_SOURCE):
         return "residents' additions at meetings"
     return source
 

@@ -593,10 +593,42 @@ var HS = (function () {
       return Array.isArray(stored) ? stored.map(wellFormed).filter(Boolean) : [];
     }
     var additions = load();
-    function save() {
+    function store() {
       try { window.localStorage.setItem(key, JSON.stringify(additions)); } catch (err) { /* private mode */ }
+    }
+    function save() {
+      store();
       draw();
     }
+
+    /* Once the officer has built the map again with a downloaded additions file, the map
+       draws those places as its own: the same places still kept here would be drawn
+       twice, and downloaded again. One is the same when the map draws a place from an
+       additions file of its category, within IMPORTED_WITHIN_M metres, with the same name
+       (letter case and spaces aside) or both without a name. */
+    var IMPORTED_WITHIN_M = 5;
+    function sameName(a, b) {
+      function plain(s) {
+        return (typeof s === "string" ? s : "").replace(/\s+/g, " ").trim().toLowerCase();
+      }
+      return plain(a) === plain(b);
+    }
+    function metresApart(a, b) {
+      var rad = Math.PI / 180, mean = (a.lat + b.lat) / 2 * rad;
+      var dx = (b.lon - a.lon) * rad * Math.cos(mean), dy = (b.lat - a.lat) * rad;
+      return 6371008.8 * Math.sqrt(dx * dx + dy * dy);
+    }
+    function imported(a) {
+      return (opts.imported || []).some(function (p) {
+        var lat = Number(p.lat), lon = Number(p.lon);
+        return p.category === a.category && isFinite(lat) && isFinite(lon) &&
+          sameName(p.name, a.name) && metresApart(a, { lat: lat, lon: lon }) <= IMPORTED_WITHIN_M;
+      });
+    }
+    var importedCount = additions.length;
+    additions = additions.filter(function (a) { return !imported(a); });
+    importedCount -= additions.length;
+    if (importedCount > 0) { store(); }
     function draw() {
       layer.clearLayers();
       additions.forEach(function (a, index) {
@@ -790,6 +822,13 @@ var HS = (function () {
         box.appendChild(el("p", "hs-contact", opts.contact
           ? "Then send the file to " + opts.contact + "."
           : "Then give the file to the officer running the meeting."));
+        if (importedCount > 0) {
+          var said = el("p", "hs-imported", importedCount === 1
+            ? "1 of your additions is now part of the map."
+            : importedCount + " of your additions are now part of the map.");
+          said.setAttribute("role", "status");
+          box.appendChild(said);
+        }
         return box;
       }
     });
