@@ -581,6 +581,23 @@ STREET_AWAY_FROM_REPORTS = """() => {
   return null;
 }"""
 
+#: The map at rest: no zoom running and the place clusters done re-forming (after a change
+#: of view they animate for a moment, and a place's marker may arrive over a report).
+MAP_AT_REST = """() => {
+  const map = HS.map();
+  return !map._animatingZoom && !map.getPane("mapPane").classList.contains("leaflet-cluster-anim");
+}"""
+
+
+def at_rest(page) -> None:
+    """Wait until the map is at rest (:data:`MAP_AT_REST`), two frames after a change of
+    view so that the clusters have begun to re-form if they are going to."""
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+    page.wait_for_function(MAP_AT_REST, timeout=3000)
+
+
 #: The text of the popup open now, once its content is there (null if none opens).
 OPEN_POPUP = """() => {
   const open = [...document.querySelectorAll(".leaflet-popup-content")];
@@ -612,6 +629,7 @@ def test_a_report_on_a_street_opens_the_report_not_the_street(browser, demo_dir,
             [opened[0], opened[1] + closer],
         )
         page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
+        at_rest(page)
 
     # the reports within 2 m of a street, drawn (not hidden under another report) with
     # nothing but the streets and the background over their centre
@@ -737,6 +755,7 @@ def test_a_place_goes_where_clicked_even_on_a_line(browser, demo_dir, screen):
                 "(v) => HS.map().setView(v[0], v[1], {animate: false})",
                 [view_was[0], view_was[1] + closer],
             )
+            at_rest(page)
             street = page.evaluate(STREET_AWAY_FROM_REPORTS)
             if street is not None:
                 break
@@ -750,6 +769,7 @@ def test_a_place_goes_where_clicked_even_on_a_line(browser, demo_dir, screen):
             view_was,
         )
         page.wait_for_function(NO_POPUP, timeout=3000)
+        at_rest(page)
 
     # started with a click on "Add a place": a click on a street's line places the point
     # there; Cancel gives up, and the street opens its own popup again
