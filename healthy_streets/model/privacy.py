@@ -804,28 +804,22 @@ _NAME_BEFORE_ROLE = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:[ \t]++{_NAME_WORD}){{0,2}})"
     rf"(?=[ \t]*+\([ \t]*+(?i:{_ROLES})[ \t]*+\))"
 )
+# The words that sign off a message, before a name or initials.
+_SIGN_OFF_WORDS = (
+    "regards",
+    "wishes",
+    "sincerely",
+    "faithfully",
+    "thanks",
+    r"thank[ \t]++you",
+    "cheers",
+    "thx",
+    "thnx",
+    "thanx",
+)
 # Initials after a sign-off: "regards JD", "Thanks, J.D.", "KR\nJ D"; not the initials of
 # an organisation ("Thanks BT").
-_SIGN_OFF_BEFORE = re.compile(
-    _words(
-        (
-            "regards",
-            "wishes",
-            "sincerely",
-            "faithfully",
-            "thanks",
-            r"thank[ \t]++you",
-            "cheers",
-            "thx",
-            "thnx",
-            "thanx",
-            "kr",
-            "bw",
-        )
-    )
-    + _SIGN_OFF_END
-    + "$"
-)
+_SIGN_OFF_BEFORE = re.compile(_words((*_SIGN_OFF_WORDS, "kr", "bw")) + _SIGN_OFF_END + "$")
 # Found from the initials (capitals are rarer than the letters of the sign-offs), the
 # sign-off checked before them (:func:`_cued`).
 _INITIALS = re.compile(
@@ -1410,20 +1404,7 @@ _LOWER_NAME = (
     rf"(?P<value>{_LOWER_WORD}(?:[ \t]++{_LOWER_WORD}){{0,2}})"
     r"(?=(?:[ \t]++[xX]++)?+[ \t]*+[.!]?+[ \t]*+(?:\r?\n|\x00|$))"
 )
-_LOWER_SIGN_OFFS = (
-    "regards",
-    "wishes",
-    "sincerely",
-    "faithfully",
-    "thanks",
-    r"thank[ \t]++you",
-    "cheers",
-    "thx",
-    "thnx",
-    "thanx",
-    "ta",
-)
-_LOWER_AFTER_SIGN_OFF = re.compile(_words(_LOWER_SIGN_OFFS) + _SIGN_OFF_END + _LOWER_NAME)
+_LOWER_AFTER_SIGN_OFF = re.compile(_words((*_SIGN_OFF_WORDS, "ta")) + _SIGN_OFF_END + _LOWER_NAME)
 _LOWER_AFTER_DASH = re.compile(_DASH + _LOWER_NAME)
 # Given names that are also everyday words written in small letters ("a jack", "will").
 _WORDLIKE_NAMES = frozenset({"jack", "carol", "bob", "nick", "warren", "jean", "lynn", "mike"})
