@@ -396,6 +396,36 @@ def test_a_writer_failing_as_a_stop_unwinds_it_reports_the_stop(builds, monkeypa
     assert fingerprint(builds.out) == builds.fp_old
 
 
+def test_an_interruption_a_library_turned_into_its_own_error_is_a_stop(builds, monkeypatch):
+    """Ctrl-C or SIGTERM landing in compiled code as a module is imported (seen: numpy
+    parsing a buffer format inside scikit-learn's import, which raised ValueError caused by
+    the KeyboardInterrupt): the command says it was interrupted, in one line, and changed
+    nothing. An error no interruption caused is not taken for one."""
+    import healthy_streets.project as project
+
+    builds.restore_old()
+
+    def interrupted_inside_an_import(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as stop:
+            raise ValueError("'T{d:val:q:i1:q:i2:}' is not a valid PEP 3118 buffer") from stop
+
+    monkeypatch.setattr(project, "load_project", interrupted_inside_an_import)
+    result = CliRunner().invoke(main, ["-q", "build", str(builds.project), "--overwrite"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert lines == ["Error: Interrupted: no file was left half-written."], result.output
+    assert fingerprint(builds.out) == builds.fp_old
+
+    def a_plain_error(*args, **kwargs):
+        raise ValueError("not an interruption")
+
+    monkeypatch.setattr(project, "load_project", a_plain_error)
+    result = CliRunner().invoke(main, ["-q", "build", str(builds.project), "--overwrite"])
+    assert isinstance(result.exception, ValueError)
+
+
 def test_an_unreachable_postgis_store_changes_nothing(builds):
     builds.restore_old()
     before = {p: p.read_bytes() for p in builds.out.rglob("*") if p.is_file()}

@@ -44,6 +44,25 @@ class _Group(click.Group):
         except OSError as exc:
             log.debug("The system refused", exc_info=True)
             raise click.ClickException(printable(_system_message(exc))) from None
+        except Exception as exc:
+            stop = _interruption(exc)
+            if stop is None:
+                raise
+            raise click.ClickException(_interrupted(stop)) from None
+
+
+def _interruption(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM behind ``exc``, if there is one: an interruption that lands in
+    a library's compiled code (a module being imported as the command starts, say) can come
+    out as that library's own error, caused by the KeyboardInterrupt."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt):
+            return found
+        seen.add(id(found))
+        found = found.__cause__ or found.__context__
+    return None
 
 
 def _interrupted(exc: KeyboardInterrupt) -> str:
