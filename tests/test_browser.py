@@ -183,8 +183,10 @@ COVERED_CONTROLS = """() => {
   for (const el of inLegend) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) { continue; }
-    const box = [el, Math.max(r.left, view.left), Math.max(r.top, view.top),
-                 Math.min(r.right, view.right), Math.min(r.bottom, view.bottom)];
+    // what shows of it: inside the legend's scroll region and inside the window (a row
+    // half scrolled out at the window's edge is not covered by anything)
+    const box = [el, Math.max(r.left, view.left, 0), Math.max(r.top, view.top, 0),
+                 Math.min(r.right, view.right, W - 1), Math.min(r.bottom, view.bottom, H - 1)];
     if (box[3] - box[1] > 2 && box[4] - box[2] > 2) { boxes.push(box); }
   }
   for (const [el, x0, y0, x1, y1] of boxes) {
