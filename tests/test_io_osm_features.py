@@ -44,6 +44,12 @@ def test_read_assets_knows_an_osm_file():
         ({"amenity": "waste_basket", "waste": "dog_excrement"}, ("bin", "amenity=waste_basket")),
         ({"shop": "convenience"}, ("shop_cafe", "shop=convenience")),
         ({"highway": "crossing", "crossing": "zebra"}, ("crossing", "highway=crossing")),
+        # a shelter at a stop is the stop's; a picnic or weather shelter is a place to rest
+        (
+            {"amenity": "shelter", "shelter_type": "public_transport"},
+            ("bus_stop", "amenity=shelter"),
+        ),
+        ({"amenity": "shelter", "shelter_type": "picnic_shelter"}, ("bench", "amenity=shelter")),
         ({"highway": "residential"}, None),
         ({"building": "yes"}, None),
     ],

@@ -40,7 +40,11 @@ from healthy_streets.model.taxonomy import (
         ("Traffic lights", "other"),
         ("Traffic signal fault", "other"),
         ("Street light out", "street_lighting"),
-        ("Road traffic signs", "speeding"),
+        # nor is a road sign (missing, wrong, dirty): not speeding, not the road surface
+        ("Road traffic signs", "other"),
+        ("Street sign missing", "other"),
+        ("Speeding traffic", "speeding"),
+        ("Road surface", "potholes"),
         ("Dog barking all night", "noise"),  # not dog fouling
         # a council's environmental-protection requests
         ("Noise complaint", "noise"),
@@ -76,6 +80,9 @@ def test_report_categories(text, category):
         ("Allotments", "allotment"),
         ("Cafe", "shop_cafe"),
         ("Bus stop", "bus_stop"),
+        ("Bus shelter", "bus_stop"),
+        # a shelter of any other kind (a picnic or weather shelter) is a place to rest
+        ("shelter", "bench"),
         ("Youth club", "community_group"),
         ("Men's shed", "community_group"),
         ("Local authority run library", "library"),

@@ -114,6 +114,7 @@ _ASSET_SYNONYMS: dict[str, tuple[str, ...]] = {
         "perch",
         "resting place",
         "place to sit",
+        "shelter",
     ),
     "park": (
         "park",
@@ -315,7 +316,7 @@ _ASSET_SYNONYMS: dict[str, tuple[str, ...]] = {
         "pedestrian crossing",
         "dropped kerb",
     ),
-    "bus_stop": ("bus stop", "bus shelter", "shelter"),
+    "bus_stop": ("bus stop", "bus shelter"),
     "toilets": (
         "toilet",
         "toilets",
@@ -619,11 +620,14 @@ _REPORT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "pollution": ("pollution", "smoke", "bonfire", "odour", "smell", "fume"),
 }
 
-# A traffic-signal fault is neither street lighting nor speeding: it stays unmatched, listed
-# in the import's notes for a project to place, and out of the speeding counts.
+# A traffic-signal fault is neither street lighting nor speeding, and a missing or wrong
+# road sign is neither speeding nor the road's surface: they stay unmatched, listed in the
+# import's notes for a project to place, and out of the speeding counts.
+_SIGNS = ("traffic sign", "road sign", "street sign")
 _REPORT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "dog_fouling": ("dog bin", "dog waste bin", "dog poo bin", "dog barking"),
-    "speeding": ("traffic light", "traffic signal"),
+    "speeding": ("traffic light", "traffic signal", *_SIGNS),
+    "potholes": _SIGNS,
     "street_lighting": ("traffic light", "traffic signal"),
     "noise": ("excluding", "non noise"),
     "pollution": ("excluding",),
@@ -665,7 +669,8 @@ OSM_ASSET_PRESETS: tuple[tuple[str, str, tuple[str, str] | None, str], ...] = (
     ("natural", "tree", None, "tree"),
     ("highway", "crossing", None, "crossing"),
     ("highway", "bus_stop", None, "bus_stop"),
-    ("amenity", "shelter", None, "bus_stop"),
+    ("amenity", "shelter", ("shelter_type", "public_transport"), "bus_stop"),
+    ("amenity", "shelter", None, "bench"),
     ("amenity", "toilets", None, "toilets"),
     ("emergency", "defibrillator", None, "defibrillator"),
     ("amenity", "drinking_water", None, "drinking_water"),
