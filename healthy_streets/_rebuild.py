@@ -101,8 +101,11 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
             host = urlsplit(public_url(str(source.options["url"]))).netloc  # no password
             why = why or f"the reports come from the Open311 service at {host}, asked every build"
             continue
-        if source.path is None or not source.path.is_file():
+        if source.path is None:
             why = why or f"{source.name} is not a file (a service, or a layer in memory)"
+            continue
+        if not source.path.is_file():
+            why = why or f"{source.name} is not there"
             continue
         files.append(_file_entry(role, source.path, source.format, source.options))
     if inputs.osm is not None and inputs.osm.is_file():

@@ -1393,3 +1393,12 @@ def test_the_analysis_commands_take_the_councils_words_for_categories():
     bad = run("summary", "--sample", "--asset-synonym", "Seat")
     assert bad.exit_code == 2
     assert "'Seat' should be TEXT=CATEGORY" in bad.output
+
+
+def test_a_library_warning_reads_as_a_warning_not_as_a_module_name():
+    # an officer sees "Warning: ...", not the logger's level and module; -vv shows them
+    said = run("evaluate", "--sample", "--category", "dogfouling").output
+    assert "Warning: The report category 'dogfouling' is read as dog_fouling" in said
+    assert "healthy_streets.model" not in said
+    debug = run("-vv", "evaluate", "--sample", "--category", "dogfouling").output
+    assert "WARNING healthy_streets.model.taxonomy: The report category 'dogfouling'" in debug

@@ -303,6 +303,14 @@ def test_a_node_whose_coordinates_are_not_numbers_is_read_as_having_no_place(tmp
         assert result.rows_in == result.kept + result.n_rejected
 
 
+def test_a_geojson_given_as_osm_data_is_named_for_what_it_is(tmp_path):
+    path = tmp_path / "zones.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(InputFileError, match=r"This is a GeoJSON file, not OpenStreetMap") as e:
+        street_network_from_osm_file(path)
+    assert ".osm.pbf" in str(e.value) and "damaged" not in str(e.value)
+
+
 def test_an_element_libosmium_cannot_read_is_one_clear_message(tmp_path):
     path = tmp_path / "bad.osm"
     path.write_text(osm_xml().replace('<node id="3"', '<node id="three"'))

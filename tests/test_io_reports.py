@@ -824,6 +824,16 @@ def test_a_binary_file_given_as_reports_is_one_clear_message(tmp_path, name, con
     assert "\\x" not in str(caught.value) and "PK" not in str(caught.value)
 
 
+@pytest.mark.parametrize("name", ["toilets.kml", "toilets.geojson", "walk.gpx"])
+def test_a_map_layer_given_as_reports_is_one_clear_message(tmp_path, name):
+    # a council's KML of toilets given to the reports importer: not read as CSV text
+    path = tmp_path / name
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<kml></kml>\n')
+    with pytest.raises(InputFileError, match="a map layer; reports are read from tables") as said:
+        read_reports(path)
+    assert "healthy-streets assets" in str(said.value) and "<?xml" not in str(said.value)
+
+
 def test_a_nul_in_an_open311_text_is_removed_and_the_request_named_as_repaired(tmp_path):
     path = tmp_path / "open311.json"
     path.write_text(

@@ -257,3 +257,27 @@ def test_a_geojson_mixing_utf8_and_cp1252_is_read_feature_by_feature(tmp_path):
     assert any(
         "The file's text is not UTF-8, as GeoJSON and JSON should be" in n for n in result.notes
     )
+
+
+def test_a_spreadsheet_given_as_zones_is_named_for_what_it_is(tmp_path):
+    # an .xlsx is a zip inside: it is not "a zip with no shapefile"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Postcode"])
+    book.save(tmp_path / "toilets.xlsx")
+    with pytest.raises(InputFileError, match="an Office document .* no boundaries") as said:
+        read_zones(tmp_path / "toilets.xlsx")
+    assert "shapefile (.shp)" not in str(said.value).split(".")[0]
+    assert "healthy-streets assets" in str(said.value)
+
+
+def test_a_wrong_crs_named_by_the_user_is_said_as_theirs(tmp_path):
+    # the file declares British National Grid; the user's crs= said degrees
+    path = tmp_path / "zones.geojson"
+    gpd.GeoDataFrame(
+        {"name": ["North"]}, geometry=[square(350_000, 410_000, 500)], crs="EPSG:27700"
+    ).to_file(path)
+    with pytest.raises(InputFileError, match=r'crs="EPSG:4326" names longitude/latitude') as said:
+        read_zones(path, crs="EPSG:4326")
+    assert "The file says" not in str(said.value)

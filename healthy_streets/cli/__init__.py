@@ -154,7 +154,8 @@ def _configure_logging(verbosity: int) -> None:
     level = max(logging.DEBUG, logging.WARNING - 10 * verbosity)
     show = verbosity >= 0
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_Formatter("%(levelname)s %(name)s: %(message)s"))
+    # the module a record comes from is for a maintainer (-vv); an officer sees "Warning: ..."
+    handler.setFormatter(_Formatter("%(levelname)s %(name)s: %(message)s", named=verbosity >= 2))
     handler.addFilter(lambda record: record.levelno >= level or (show and is_shown(record)))
     root = logging.getLogger("healthy_streets")
     root.handlers[:] = [handler]
@@ -165,9 +166,16 @@ def _configure_logging(verbosity: int) -> None:
 class _Formatter(logging.Formatter):
     """A record shown as progress (:data:`SHOWN`, below ``WARNING``) as a progress line."""
 
+    def __init__(self, fmt: str, *, named: bool) -> None:
+        super().__init__(fmt)
+        self.named = named
+
     def format(self, record: logging.LogRecord) -> str:
         if is_shown(record) and record.levelno < logging.WARNING:
             return printable(f"… {record.getMessage()}")
+        if not self.named and record.levelno >= logging.WARNING and not record.exc_info:
+            word = "Warning" if record.levelno < logging.ERROR else "Error"
+            return printable(f"{word}: {record.getMessage()}")
         return super().format(record)
 
 

@@ -974,10 +974,15 @@ def to_working_crs(
             )
             return frame.set_crs("EPSG:27700", allow_override=True).to_crs(target), note
         hint = " They look like British National Grid metres." if looks_like_bng(bounds) else ""
+        said = (
+            f"{option('crs', str(crs))} names longitude/latitude"
+            if crs is not None
+            else "The file says its coordinates are longitude/latitude"
+        )
         raise InputFileError(
             path,
-            f"The file says its coordinates are longitude/latitude ({frame.crs.name}) but "
-            f"they run to {bounds[2]:.10g}, {bounds[3]:.10g}, which are not degrees.{hint}",
+            f"{said} ({frame.crs.name}) but the coordinates run to {bounds[2]:.10g}, "
+            f"{bounds[3]:.10g}, which are not degrees.{hint}",
             fix=f"Name the real CRS, for example {option('crs', 'EPSG:27700')}"
             + (f" (or {option('assume_bng')})." if looks_like_bng(bounds) else "."),
         )

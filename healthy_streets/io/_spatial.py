@@ -563,6 +563,15 @@ def _zip_source(path: Path, layer: str | None) -> tuple[str, Format | None]:
         return f"/vsizip/{path}" + (f"/{gdbs[0]}" if gdbs[0] else ""), FILE_GDB
     if not shapefiles and len(kmls) == 1:
         return _member(path, kmls[0]), KML
+    if not shapefiles and any(n.startswith(("xl/", "word/", "ppt/")) for n in names):
+        raise InputFileError(
+            path,
+            "This is an Office document (a spreadsheet or a text), which holds no boundaries "
+            "or lines",
+            fix="Zones and speed limits are read from GeoJSON, a GeoPackage, a Shapefile (or a "
+            "zip of one), KML or a File Geodatabase; a spreadsheet of places or reports is "
+            "read by healthy-streets assets or healthy-streets reports.",
+        )
     if not shapefiles:
         raise InputFileError(
             path,

@@ -631,7 +631,30 @@ def reading(source: OsmSource) -> Iterator[None]:
         raise _unreadable_osm(source.path, exc) from None
 
 
+#: Files of other kinds given for OpenStreetMap data, by their name.
+_NOT_OSM = {
+    ".geojson": "GeoJSON",
+    ".json": "JSON",
+    ".gpkg": "GeoPackage",
+    ".shp": "Shapefile",
+    ".zip": "zip",
+    ".kml": "KML",
+    ".kmz": "KMZ",
+    ".csv": "CSV",
+    ".xlsx": "Excel",
+}
+
+
 def _unreadable_osm(path: Path, exc: Exception) -> InputFileError:
+    kind = _NOT_OSM.get(path.suffix.lower())
+    if kind is not None:
+        return InputFileError(
+            path,
+            f"This is a {kind} file, not OpenStreetMap data",
+            fix="Give an OpenStreetMap extract (.osm, .osm.pbf, .osm.bz2, for example from "
+            "Geofabrik) or an osmnx GraphML file; zones, places and reports have their own "
+            "options.",
+        )
     detail = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
     fix = (
         "Sort it first, for example: osmium sort FILE -o sorted.osm.pbf."

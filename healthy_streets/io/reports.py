@@ -841,9 +841,27 @@ def _report_input(
     return path, text_table(own), places
 
 
+#: Map layers given for reports, by their name.
+_MAP_LAYERS = {
+    ".kml": "KML",
+    ".kmz": "KMZ",
+    ".geojson": "GeoJSON",
+    ".shp": "Shapefile",
+    ".gpx": "GPX",
+}
+
+
 def _check_reports_file(path: str | Path) -> Path:
     """:func:`check_input`, and a File Geodatabase (a folder) refused: reports are tables."""
     checked = check_input(path)
+    kind = _MAP_LAYERS.get(checked.suffix.lower())
+    if kind is not None and checked.is_file():
+        raise InputFileError(
+            checked,
+            f"This is a {kind} file, a map layer; reports are read from tables",
+            fix="Give the reports as CSV or Excel (FixMyStreet or a council export), or Open311 "
+            "JSON or XML; a map layer of places is read by healthy-streets assets.",
+        )
     if checked.is_dir():
         raise InputFileError(
             checked,
