@@ -598,6 +598,98 @@ def test_evaluate_reads_reports_as_far_as_the_ring_reaches(tmp_path):
     assert (row["control_before"], row["control_after"]) == (24, 12)  # the far one is beyond
 
 
+ANALYSIS_COMMANDS = ("summary", "hotspots", "evaluate", "gaps", "scorecard")
+
+
+def test_analysis_commands_give_each_inputs_account_on_stderr(tmp_path):
+    from pyproj import Transformer
+
+    # Mill Lane's 97 reports, all in the area, and 3 whose date cannot be read and 2 that
+    # lie 50 km away (beyond even the 10 km an evaluation reads); a toilets file with
+    # postcodes alone, and a benches file for another town
+    files = mill_lane_files(tmp_path, ("zone", 450))
+    reports = tmp_path / "reports.csv"
+    x, y = 358100, 417100
+    extra = [f"{900 + n},Litter,not a date,{x},{y}" for n in range(3)]
+    extra += [f"{910 + n},Litter,2021-05-01,{x + 50_000},{y}" for n in range(2)]
+    reports.write_text(reports.read_text() + "\n".join(extra) + "\n")
+    toilets = tmp_path / "toilets.csv"
+    toilets.write_text(
+        "Name,Category,Postcode\nMarket Hall,Toilets,PR7 1DP\nPark,Toilets,PR7 2AA\n"
+    )
+    lat, lon = Transformer.from_crs(27700, 4326).transform(x + 60_000, y)
+    benches = tmp_path / "benches.csv"
+    benches.write_text(
+        "Name,Category,Latitude,Longitude\n"
+        + "".join(f"Bench {n},Bench,{lat:.6f},{lon + n * 0.001:.6f}\n" for n in range(3))
+    )
+    inputs = [*files, "--assets", str(toilets), "--assets", str(benches)]
+    for command in ANALYSIS_COMMANDS:
+        result = CliRunner().invoke(main, [command, *inputs])
+        assert result.exit_code == 0, (command, result.output)
+        err = result.stderr
+        # in, kept, repaired, rejected, outside: as a build prints them
+        assert re.search(r"^reports\.csv\s+rows\s+102\s+97\s+0\s+3\s+2$", err, re.M), (command, err)
+        assert re.search(r"^toilets\.csv\s+rows\s+2\s+0\s+0\s+2\s+0$", err, re.M), command
+        assert re.search(r"^benches\.csv\s+rows\s+3\s+0\s+0\s+0\s+3$", err, re.M), command
+        assert re.search(r"^zones\.geojson\s+features\s+1\s+1\s+0\s+0\s+0$", err, re.M), command
+        assert "reports.csv: 3 rejected: The date cannot be read" in err, command
+        assert "toilets.csv: 2 rejected: Only a postcode is given" in err, command
+        assert "reports.csv: 2 rows lie outside the project area" in err, command
+        assert "Warning: nothing was kept from toilets.csv: all 2 rows were rejected" in err, (
+            command
+        )
+        assert (
+            "Warning: nothing was kept from benches.csv: all 3 rows lie outside the project "
+            "area" in err
+        ), command
+        assert "Warning" not in result.stdout and "rejected" not in result.stdout, command
+        # quiet: the warnings stay, the account and its reasons go
+        quiet = CliRunner().invoke(main, ["-q", command, *inputs])
+        assert quiet.exit_code == 0, (command, quiet.output)
+        assert quiet.stderr.splitlines() == [
+            line for line in err.splitlines() if line.startswith("Warning: nothing was kept")
+        ], command
+        assert len(quiet.stderr.splitlines()) == 2, command
+
+
+def test_analysis_commands_give_the_samples_account():
+    result = CliRunner().invoke(main, ["summary", "--sample"])
+    assert result.exit_code == 0, result.output
+    assert re.search(
+        r"^reports_fixmystreet\.csv\s+rows\s+2682\s+2682\s+0\s+0\s+0$", result.stderr, re.M
+    )
+    assert re.search(r"^reports_open311\.json\s+rows\s+20\s+10\s+0\s+10\s+0$", result.stderr, re.M)
+    assert "reports_open311.json: 10 rejected: Already imported from" in result.stderr
+    assert "Warning" not in result.stderr
+    assert "reports_fixmystreet" not in result.stdout  # the table alone on stdout
+
+
+@pytest.mark.parametrize("command", ANALYSIS_COMMANDS)
+def test_the_sample_and_an_input_file_option_are_refused_together(tmp_path, command):
+    missing = str(tmp_path / "doesnotexist.csv")
+    for given, flag in (
+        (["--reports", missing], "--reports"),
+        (["--assets", missing], "--assets"),
+        (["--zones", missing], "--zones"),
+        (["--osm-file", missing], "--osm-file"),
+        (["--zones-layer", "zones"], "--zones-layer"),
+        (["--crs", "EPSG:27700"], "--crs"),
+        (["--date-order", "mdy"], "--date-order"),
+    ):
+        result = run(command, "--sample", *given)
+        assert result.exit_code == 2, (command, flag, result.output)
+        assert result.output.splitlines()[-1] == (
+            "Error: Give --sample or your own files, not both: --sample reads the bundled "
+            f"sample neighbourhood's files, and would leave out {flag}."
+        ), (command, flag)
+        assert "Reading the zones" not in result.output and "Traceback" not in result.output
+    both = run(command, "--sample", "--reports", missing, "--assets", missing)
+    assert both.output.splitlines()[-1].endswith("would leave out --assets and --reports."), (
+        both.output
+    )
+
+
 def test_evaluate_compares_with_streets_outside_the_zones_beyond_the_buffer(tmp_path):
     # each month: 2 reports in the zone, 1 at 250 m east of it (within the 300 m buffer,
     # where reports displaced from the zone land) and 1 at 3 km (beyond it)

@@ -104,6 +104,18 @@ def _a_number(ctx: click.Context, param: click.Parameter, value: float | None) -
     return value
 
 
+#: The options that name an input file, or say how one is read: none goes with --sample.
+_FILE_OPTIONS = (
+    ("zones_file", "--zones"),
+    ("zones_layer", "--zones-layer"),
+    ("zones_crs", "--crs"),
+    ("osm_file", "--osm-file"),
+    ("asset_files", "--assets"),
+    ("report_files", "--reports"),
+    ("date_order", "--date-order"),
+)
+
+
 def inputs_from(options: dict[str, Any]) -> Any:
     """The :class:`~healthy_streets.model.build.Inputs` the options name."""
     from healthy_streets.model.build import Inputs
@@ -112,8 +124,12 @@ def inputs_from(options: dict[str, Any]) -> Any:
     _check_synonyms(options)
 
     if options["sample"]:
-        if options["zones_file"] or options["osm_file"] or options.get("zones_layer"):
-            raise click.UsageError("Give --sample or --zones/--osm-file, not both.")
+        given = [flag for key, flag in _FILE_OPTIONS if options.get(key)]
+        if given:
+            raise click.UsageError(
+                "Give --sample or your own files, not both: --sample reads the bundled "
+                f"sample neighbourhood's files, and would leave out {' and '.join(given)}."
+            )
         inputs = sample_inputs()
         inputs.buffer_m = options["buffer_m"]
         inputs.asset_synonyms = dict(options.get("asset_synonyms") or {})
@@ -152,16 +168,20 @@ def _check_synonyms(options: dict[str, Any]) -> None:
 
 
 def load(options: dict[str, Any], *, quiet: bool = False, reports_within_m: float = 0.0) -> Any:
-    """Load and attach the layers the options name, showing progress on stderr; reports are
-    read ``reports_within_m`` beyond the zones when that is farther than the buffer (for an
-    evaluation's comparison)."""
-    from healthy_streets.cli._report import progress_printer
+    """Load and attach the layers the options name, showing progress on stderr, then each
+    input's account as a build prints it (rows kept, repaired, rejected with the first
+    reasons, outside the area; a warning for a file that kept nothing), on stderr so that
+    the command's table stays alone on stdout. Reports are read ``reports_within_m``
+    beyond the zones when that is farther than the buffer (for an evaluation's
+    comparison)."""
+    from healthy_streets.cli._report import print_imports, progress_printer
     from healthy_streets.pipeline import load_layers
 
     inputs = inputs_from(options)
     layers = load_layers(
         inputs, progress=progress_printer(quiet=quiet), reports_within_m=reports_within_m
     )
+    print_imports(layers.imports, file=sys.stderr)
     return inputs, layers
 
 
