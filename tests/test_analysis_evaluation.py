@@ -992,3 +992,12 @@ def test_a_fall_found_smaller_than_the_detectable_fall_is_not_denied_by_it():
         "smaller one, as here, less often."
     )
     assert "could show" not in row["verdict"]
+
+
+def test_a_zone_of_unknown_status_is_said_not_known_to_be_in_force():
+    zones = t.zones([("unsure", "unknown", None, (X, Y, X + 100, Y + 100))])
+    table = before_after(zones, steady_reports({("outside", 2021): 1}))
+    assert table.loc["unsure", "verdict"].startswith(
+        "Not evaluated: its status is unknown (not known to be in force); give it in the "
+        "zones file."
+    )

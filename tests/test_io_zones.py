@@ -1046,3 +1046,169 @@ def test_names_sharing_a_word_are_kept_whole(tmp_path):
     )
     result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
     assert result.layer["name"].tolist() == ["Zone North", "Zone South", "Zone East"]
+
+
+def plans_file(tmp_path, plans, **columns):
+    """Zones whose only name is the title of the plan each was drawn from, as Sheffield's."""
+    frame = gpd.GeoDataFrame(
+        {"Source": plans, **columns},
+        geometry=[square(358000 + 400 * i, 417000, 300) for i in range(len(plans))],
+        crs="EPSG:27700",
+    )
+    return legacy_geojson(tmp_path / "plans.geojson", frame)
+
+
+GLEADLESS = "20mph speed limit plans for Gleadless Valley.pdf"
+FIRTH_PARK = "20mph speed limit plans for Firth Park.pdf"
+
+
+def test_the_words_most_rows_share_are_not_taken_off_a_title(tmp_path):
+    # four polygons of one plan and one of another: "... plans for Gleadless" is most rows'
+    # start, but the name of one plan, not the words of every title
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 4 + [FIRTH_PARK]))
+    assert result.layer["name"].tolist() == ["Gleadless Valley"] * 4 + ["Firth Park"]
+    assert result.columns["name"]["how"].startswith(
+        "titles of the zones' plans, without '20mph speed limit plans for' and 'the file "
+        "extension': 2 names for 5 zones"
+    )
+
+
+def test_one_plans_title_for_every_zone_names_them_all(tmp_path):
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 4))
+    assert result.layer["name"].tolist() == ["Gleadless Valley"] * 4
+    assert result.layer["zone_id"].tolist() == [
+        "gleadless-valley",
+        "gleadless-valley-2",
+        "gleadless-valley-3",
+        "gleadless-valley-4",
+    ]
+    assert "1 name for 4 zones" in result.columns["name"]["how"]
+
+
+def test_a_word_only_some_titles_share_stays_in_their_names(tmp_path):
+    # three of five plans are for parts of Gleadless: still not a word every title has
+    plans = [
+        "20mph speed limit plans for Gleadless Valley.pdf",
+        "20mph speed limit plans for Gleadless Townend.pdf",
+        "20mph speed limit plans for Gleadless Common.pdf",
+        "20mph speed limit plans for Firth Park.pdf",
+        "Proposed extensions to Greystones 20mph area.pdf",
+    ]
+    result = read_zones(plans_file(tmp_path, plans))
+    assert result.layer["name"].tolist() == [
+        "Gleadless Valley",
+        "Gleadless Townend",
+        "Gleadless Common",
+        "Firth Park",
+        "Proposed extensions to Greystones 20mph area",
+    ]
+
+
+def test_common_words_are_found_in_any_case_and_shown_as_written(tmp_path):
+    plans = [
+        "20mph Speed Limit Plans For Darnall.pdf",
+        "20mph speed limit plans for Firth Park.pdf",
+    ]
+    result = read_zones(plans_file(tmp_path, plans))
+    assert result.layer["name"].tolist() == ["Darnall", "Firth Park"]
+    assert "without '20mph Speed Limit Plans For'" in result.columns["name"]["how"]
+
+
+def test_every_status_value_is_said_with_how_it_was_read(tmp_path):
+    statuses = ["unconfirmed"] * 3 + ["Existing 20mph zone", "Potential future zone", "Agreed"]
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 6, Status=statuses))
+    (note,) = [n for n in result.notes if n.startswith("Status values")]
+    assert note.startswith(
+        "Status values in 'Status': 'unconfirmed' (3 zones) read as unknown (the word says "
+        "the status is not known); 'Existing 20mph zone' (1 zone) read as implemented (in "
+        "force); 'Potential future zone' (1 zone) read as proposed; 'Agreed' (1 zone) read "
+        "as unknown: not a status the toolkit knows. A zone whose status is unknown is not "
+        "known to be in force, so it is not evaluated"
+    )
+    assert 'fields={"status": "COLUMN"}' in note
+
+
+def test_a_status_column_of_known_words_says_them_without_advice(tmp_path):
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 2, Status=["Implemented", "Proposed"]))
+    (note,) = [n for n in result.notes if n.startswith("Status values")]
+    assert note == (
+        "Status values in 'Status': 'Implemented' (1 zone) read as implemented (in force); "
+        "'Proposed' (1 zone) read as proposed."
+    )
+
+
+def test_many_status_values_are_counted_past_the_first_few(tmp_path):
+    statuses = [f"Phase {i} implemented" for i in range(14)] + ["Phase 14 proposed"]
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 15, Status=statuses))
+    (note,) = [n for n in result.notes if n.startswith("Status values")]
+    assert note.endswith("; and 3 other values (1 zone implemented, 2 zones proposed).") or (
+        note.endswith("; and 3 other values (2 zones implemented, 1 zone proposed).")
+    )
+
+
+def test_a_misspelt_season_read_as_its_year_is_named_by_row_and_value(tmp_path):
+    dates = ["Autumn 2015?", "Autimn 2015?", "2014", "Spring 2016?"]
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 4, DateBuilt=dates))
+    assert result.layer["implemented_precision"].tolist() == ["season", "year", "year", "season"]
+    (year,) = [n for n in result.notes if "known only to the year" in n]
+    assert year.startswith(
+        "2 implementation dates known only to the year ('Autimn 2015?' in row 2; '2014' in "
+        "row 3). Only the year of 'Autimn 2015?' could be read: the words name no month or "
+        "season (one misspelt?). Each stands for the year's first day"
+    )
+    (season,) = [n for n in result.notes if "known only to the season" in n]
+    assert season.startswith(
+        "2 implementation dates known only to the season ('Autumn 2015?' in row 1; "
+        "'Spring 2016?' in row 4): each"
+    )
+
+
+def test_many_vague_dates_are_named_by_their_first_values_and_rows(tmp_path):
+    dates = ["Autumn 2015?"] * 5 + ["Spring 2016?", "Summer 2013", "Winter 2014", "Spring 2013"]
+    result = read_zones(plans_file(tmp_path, [GLEADLESS] * 9, DateBuilt=dates))
+    (season,) = [n for n in result.notes if "known only to the season" in n]
+    assert season.startswith(
+        "9 implementation dates known only to the season ('Autumn 2015?' in rows 1, 2, 3, …; "
+        "'Spring 2016?' in row 6; 'Summer 2013' in row 7; and 2 other values): each"
+    )
+
+
+def test_a_self_intersecting_outline_says_where_it_crosses_itself(tmp_path):
+    bowtie = shapely.Polygon(
+        [(358000, 417000), (358300, 417300), (358300, 417000), (358000, 417300)]
+    )
+    frame = gpd.GeoDataFrame(
+        {"name": ["Church Fields", "Mill Lane"]},
+        geometry=[square(358400, 417000, 300), bowtie],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "z.geojson", frame))
+    (mended,) = result.repaired.itertuples()
+    assert (mended.row, mended.field) == ("2", "geometry")
+    assert mended.reason == (
+        "The outline crosses itself or is otherwise not a valid polygon (Self-intersection at "
+        "358150, 417150 in the file's coordinates); it was mended. Check the zone's shape "
+        "there in the GIS."
+    )
+    assert mended.value == "Self-intersection at 358150, 417150 in the file's coordinates"
+    assert result.layer.geometry.is_valid.all()
+
+
+def test_verbose_lists_every_reason_a_row_was_repaired(tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    # eleven polygons of one plan: ten ids repaired, each its own reason
+    path = plans_file(tmp_path, [GLEADLESS] * 11)
+    said = CliRunner().invoke(main, ["zones", str(path)])
+    assert said.exit_code == 0, said.output
+    assert said.output.count("1 repaired: Another zone (row 1)") == 8
+    assert "plans.geojson: and 2 more reasons for 2 rows repaired (-v lists them all)" in (
+        said.output
+    )
+    for verbose in (["-v", "zones", str(path)], ["zones", str(path), "-v"]):
+        told = CliRunner().invoke(main, verbose)
+        assert told.exit_code == 0, told.output
+        assert told.output.count("1 repaired: Another zone (row 1)") == 10
+        assert "more reasons" not in told.output

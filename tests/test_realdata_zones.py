@@ -101,6 +101,18 @@ def test_sheffield_dates_are_read_and_unconfirmed_stays_unknown(shared_data, nam
         "16 zones with no status take it from the implementation date: 16 unknown (no date)."
         in result.notes
     )
+    # how each status value was read is said, and a misspelt season names its row
+    assert any(
+        n.startswith(
+            "Status values in 'Status': 'unconfirmed' (41 zones) read as unknown (the word "
+            "says the status is not known)."
+        )
+        for n in result.notes
+    )
+    assert any(
+        n.startswith("1 implementation date known only to the year ('Autimn 2015?' in row 18)")
+        for n in result.notes
+    )
 
 
 def test_sheffield_in_both_crs_gives_the_same_zones(shared_data):
@@ -147,6 +159,11 @@ def test_camden_parking_zones_are_named_by_sub_zone(shared_data):
     # two self-intersecting outlines mended, never dropped
     mended = result.repaired[result.repaired["reason"].str.contains("crosses itself")]
     assert len(mended) == 2 and zones.geometry.is_valid.all()
+    # each says where, in the file's longitude and latitude
+    assert mended["row"].tolist() == ["4", "53"]
+    assert (
+        mended["reason"].str.contains(r"\(Self-intersection at -0\.\d+, 51\.\d+ in the file").all()
+    )
 
 
 @pytest.mark.parametrize("name", OSM_FILES)

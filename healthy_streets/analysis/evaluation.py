@@ -1494,6 +1494,11 @@ def _not_evaluable(
     decided: pd.Timestamp | None,
 ) -> str | None:
     status = getattr(zone, "status", "unknown")
+    if status == "unknown":
+        return (
+            "Not evaluated: its status is unknown (not known to be in force); give it in the "
+            "zones file."
+        )
     if status != "implemented":
         return f"Not evaluated: the zone is {status}, not in force."
     date = getattr(zone, "implemented_on", None)

@@ -16,14 +16,18 @@ from typing import IO, TYPE_CHECKING, TypeVar
 import click
 
 from healthy_streets.model.progress import Progress
+from healthy_streets.model.words import counted
 
 if TYPE_CHECKING:
     from healthy_streets.model.account import ImportResult
 
 T = TypeVar("T")
 
-#: Rejection reasons listed per input before "and N more".
+#: Rejection reasons listed per input before "and N more" (``-v`` lists them all).
 MAX_REASONS = 8
+#: Rows named for each reason (``-v``: :data:`MAX_ROWS_VERBOSE`).
+MAX_ROWS = 5
+MAX_ROWS_VERBOSE = 50
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -80,6 +84,12 @@ def quiet() -> bool:
     return bool(ctx and (ctx.find_root().obj or {}).get("quiet"))
 
 
+def verbose() -> bool:
+    """Whether the user asked to be told more (``healthy-streets -v ...``)."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and (ctx.find_root().obj or {}).get("verbosity", 0) > 0)
+
+
 def say(message: str = "", *, err: bool = False) -> None:
     """Print a message unless the user asked for results and errors only."""
     if not quiet():
@@ -127,6 +137,7 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             echo(f"Warning: nothing was kept from {r.source}: {_none_kept(r)}", err=True)
     if quiet():
         return
+    most, rows_named = (None, MAX_ROWS_VERBOSE) if verbose() else (MAX_REASONS, MAX_ROWS)
     # rows set aside for review get a column only when an input has some
     review = any(r.n_for_review for r in results)
     header = (
@@ -153,16 +164,21 @@ def print_imports(results: Iterable[ImportResult], *, file: IO[str] | None = Non
             if table.empty:
                 continue
             counts = table.groupby("reason", sort=False).size().sort_values(ascending=False)
-            for reason, count in counts.head(MAX_REASONS).items():
-                rows = table.loc[table["reason"] == reason, "row"].head(5).tolist()
+            for reason, count in (counts if most is None else counts.head(most)).items():
+                rows = table.loc[table["reason"] == reason, "row"].head(rows_named).tolist()
                 where = ", ".join(_row_name(r.unit, row) for row in rows)
                 where += ", …" if count > len(rows) else ""
                 echo(
                     f"  {r.source}: {count} {kind}: {reason} ({row_word(r.unit, count)} {where})",
                     file=file,
                 )
-            if len(counts) > MAX_REASONS:
-                echo(f"  {r.source}: and {len(counts) - MAX_REASONS} more reasons", file=file)
+            if most is not None and len(counts) > most:
+                more = int(counts.iloc[most:].sum())
+                echo(
+                    f"  {r.source}: and {len(counts) - most} more reasons for "
+                    f"{counted(more, 'row')} {kind} (-v lists them all)",
+                    file=file,
+                )
 
 
 #: How a row of the account is named, by the unit of its source: an OSM way's id is not a

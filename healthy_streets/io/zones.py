@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -59,7 +59,7 @@ from healthy_streets.model.dates import (
 )
 from healthy_streets.model.ids import slugify, zone_ids
 from healthy_streets.model.layers import SPEED_LIMITS, ZONES, conform
-from healthy_streets.model.privacy import redact_series
+from healthy_streets.model.privacy import redact, redact_series
 from healthy_streets.model.uk import outside_uk_note
 from healthy_streets.model.words import counted
 
@@ -509,14 +509,15 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
         frame.geometry = shapely.force_2d(frame.geometry.values)
     invalid = ~frame.geometry.is_valid
     if invalid.any():
-        reasons = [shapely.is_valid_reason(g) for g in frame.geometry[invalid]]
-        book.repair_many(
-            frame.index[invalid].to_series(),
-            "The outline crosses itself or is otherwise not a valid polygon; it was mended "
-            "(the value says where). Check the zone's shape in the GIS.",
-            field="geometry",
-            values=pd.Series(reasons, index=frame.index[invalid]),
-        )
+        for row, geom in frame.geometry[invalid].items():
+            why = _invalid_where(shapely.is_valid_reason(geom))
+            book.repair(
+                row,
+                f"The outline crosses itself or is otherwise not a valid polygon ({why}); it "
+                "was mended. Check the zone's shape there in the GIS.",
+                field="geometry",
+                value=why,
+            )
         frame.loc[invalid, "geometry"] = shapely.make_valid(frame.geometry[invalid].values)
     polygons = frame.geometry.apply(_polygonal)
     not_polygon = polygons.isna()
@@ -545,6 +546,28 @@ def _usable_polygons(frame: gpd.GeoDataFrame, book: AccountBook, path: Path) -> 
             fix="Check the export holds the zone areas (polygons), not points or lines.",
         )
     return frame
+
+
+_INVALID_AT = re.compile(r"^(?P<what>[^\[]*)\[(?P<x>\S+) (?P<y>\S+)\]\s*$")
+
+
+def _invalid_where(reason: str) -> str:
+    """What is wrong with an outline and where, from shapely's ``is_valid_reason``, the
+    point in the file's coordinates: "Self-intersection[531140.2 184540.7]" ->
+    "Self-intersection at 531140.2, 184540.7 in the file's coordinates".
+
+    >>> _invalid_where("Ring Self-intersection[531140.25 184540.7]")
+    "Ring Self-intersection at 531140.25, 184540.7 in the file's coordinates"
+    """
+    match = _INVALID_AT.match(reason)
+    if match is None:
+        return reason
+    what = match["what"].strip() or "A problem"
+    try:
+        x, y = (float(match[axis]) for axis in ("x", "y"))
+    except ValueError:
+        return reason
+    return f"{what} at {x:.10g}, {y:.10g} in the file's coordinates"
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
@@ -587,6 +610,8 @@ def _attributes(
             f"{option('fields', role='date')} if the file has one."
         )
     status_text = column("status").map(_stripped)
+    if roles["status"] is not None:
+        _account_statuses(status_text, book, str(roles["status"]))
     status = _status(
         status_text, dates, book, given=roles["status"] is not None, dated=roles["date"] is not None
     )
@@ -707,16 +732,22 @@ class _Titles(NamedTuple):
         if _missing(value):
             return None
         words = _EXTENSION.sub("", str(value).strip()).split()
-        if self.prefix and tuple(words[: len(self.prefix)]) == self.prefix:
+        if self.prefix and _folded_words(words[: len(self.prefix)]) == self.prefix:
             words = words[len(self.prefix) :]
-        if self.suffix and tuple(words[-len(self.suffix) :]) == self.suffix:
+        if self.suffix and _folded_words(words[-len(self.suffix) :]) == self.suffix:
             words = words[: -len(self.suffix)]
         return " ".join(words) or None
 
 
+def _folded_words(words: Sequence[str]) -> tuple[str, ...]:
+    """Words compared as common words are: in any case."""
+    return tuple(word.casefold() for word in words)
+
+
 #: A file's extension at the end of a title ("plans for Darnall.pdf").
 _EXTENSION = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|jpe?g|png|tiff?|dwg|dxf|txt|html?)\s*$", re.I)
-#: The share of titles that must share their first (or last) words for those to be taken off.
+#: The share of the distinct titles that must begin (or end) with the same word for the
+#: words they all share there to be taken off.
 _COMMON_WORDS_SHARE = 0.6
 #: The fewest words a column's values must share for them to be titles, without a file's
 #: extension ("20mph speed limit plans for ...").
@@ -724,14 +755,18 @@ _TITLE_WORDS = 3
 #: The fewest distinct names, as a share of the zones, for a column of titles to name them
 #: (a ward or a district column names many zones alike: not names).
 _TITLE_NAMES_SHARE = 0.3
+#: Words after which a lone title names its zone ("20mph speed limit plans for | Gleadless
+#: Valley"): with a single distinct title, nothing else tells the common words.
+_TITLE_LINKS = frozenset({"for", "of", "in", "at", "to", "on", "-", "–", "—", ":"})
 
 
 def _names_in_titles(frame: pd.DataFrame, roles: Roles) -> _Titles | None:
     """When no column is named (by the user or its header) for the names: a column of
-    titles (the plan each zone comes from) whose values, without the words most of them
-    share at the start and the end and a file's extension, are names, distinct enough to
-    tell the zones apart; the column the names were found in by their values, else any
-    other. ``None`` when there is none."""
+    titles (the plan each zone comes from) whose values, without the words they share at
+    the start and the end (:func:`_title_words`) and a file's extension, are names,
+    distinct enough to tell the zones apart (or all one plan's, when the column holds the
+    titles of files); the column the names were found in by their values, else any other.
+    ``None`` when there is none."""
     by_values = roles["name"]
     if roles.guesses["name"].split or (by_values is None and roles["zone_number"] is not None):
         return None
@@ -742,45 +777,116 @@ def _names_in_titles(frame: pd.DataFrame, roles: Roles) -> _Titles | None:
         values = frame[column].dropna()
         if 2 * len(values) < len(frame) or not all(isinstance(v, str) for v in values):
             continue
-        titles = values.map(lambda v: _EXTENSION.sub("", v.strip()).split())
-        prefix = _common_words(list(titles))
-        suffix = _common_words([t[::-1] for t in titles], leave=len(prefix))[::-1]
+        files = bool(values.str.contains(_EXTENSION).any())
+        titles = values.map(lambda v: _folded_words(_EXTENSION.sub("", v.strip()).split()))
+        prefix, suffix = _title_words(list(titles))
         found = _Titles(Guess("name", str(column), ""), prefix, suffix)
         names = values.map(found.name).dropna()
         distinct = names.nunique()
         usable = names.map(looks_like_name).mean() if len(names) else 0.0
-        if distinct < 2 or distinct < _TITLE_NAMES_SHARE * len(frame) or usable < 0.8:
+        few = distinct < 2 or distinct < _TITLE_NAMES_SHARE * len(frame)
+        # one plan's file for every zone names them all (they are its polygons)
+        if usable < 0.8 or (few and not (files and len(prefix) + len(suffix) >= _TITLE_WORDS)):
             continue
-        if len(prefix) + len(suffix) < _TITLE_WORDS and not values.str.contains(_EXTENSION).any():
+        if len(prefix) + len(suffix) < _TITLE_WORDS and not files:
             continue  # names as written ("Zone North", "Zone South"), not titles
-        cut = [" ".join(w) for w in (prefix, suffix) if w]
-        cut += ["the file extension"] if values.str.contains(_EXTENSION).any() else []
+        cut = [
+            _as_written(values, words, end) for words, end in ((prefix, 0), (suffix, 1)) if words
+        ]
+        cut += ["the file extension"] if files else []
         guess = Guess("name", str(column), _titles_how(cut, distinct, len(frame)))
         return found._replace(guess=guess)
     return None
+
+
+def _as_written(values: pd.Series, words: tuple[str, ...], end: int) -> str:
+    """Common words (folded) as the first title holding them writes them, at its start (0)
+    or its end (1)."""
+    size = len(words)
+    for value in values:
+        found = _EXTENSION.sub("", value.strip()).split()
+        found = found[:size] if end == 0 else found[-size:]
+        if _folded_words(found) == words:
+            return " ".join(found)
+    return " ".join(words)
 
 
 def _titles_how(cut: list[str], distinct: int, zones: int) -> str:
     """How a column of titles names the zones, for the summary."""
     return (
         f"titles of the zones' plans, without {' and '.join(repr(c) for c in cut)}: "
-        f"{distinct} names for {zones} zones; {option('fields', role='name')} names another"
+        f"{counted(distinct, 'name')} for {zones} zones; {option('fields', role='name')} "
+        "names another"
     )
 
 
-def _common_words(titles: list[list[str]], *, leave: int = 0) -> tuple[str, ...]:
-    """The first words most titles share (:data:`_COMMON_WORDS_SHARE`), leaving each of
-    them at least one word (``leave`` more words are taken off elsewhere)."""
+def _title_words(titles: list[tuple[str, ...]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words titles share at their start and at their end, taken off to leave names:
+    whole words only, never a title's last word, and never so many that two titles become
+    the same name (a sign the words taken were part of the names).
+
+    >>> _title_words([("plans", "for", "Gleadless", "Valley"), ("plans", "for", "Firth", "Park")])
+    (('plans', 'for'), ())
+    """
+    distinct = list(dict.fromkeys(t for t in titles if t))
+    if len(distinct) == 1:
+        return _lone_title_start(distinct[0]), ()
+    prefix = _common_start(distinct)
+    rest = [t[len(prefix) :] if t[: len(prefix)] == prefix else t for t in distinct]
+    suffix = _common_start([t[::-1] for t in rest])[::-1]
+    while (prefix or suffix) and not _tells_apart(distinct, prefix, suffix):
+        if suffix:
+            suffix = suffix[1:]
+        else:
+            prefix = prefix[:-1]
+    return prefix, suffix
+
+
+def _common_start(titles: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The words at the start of the largest group of titles beginning with the same word
+    (most of them, :data:`_COMMON_WORDS_SHARE`, and at least two) that every title of the
+    group shares, leaving each at least one word: the words a few titles of another form
+    lack are taken off the rest, but never words only some of the group share ("... plans
+    for Gleadless" when two of three plans are for Gleadless)."""
+    if not titles:
+        return ()
+    firsts = pd.Series([t[0] for t in titles]).value_counts()
+    first, count = firsts.index[0], int(firsts.iloc[0])
+    if count < 2 or count < _COMMON_WORDS_SHARE * len(titles):
+        return ()
+    group = [t for t in titles if t[0] == first]
     common: tuple[str, ...] = ()
-    for size in range(1, max((len(t) for t in titles), default=0)):
-        starts = pd.Series([tuple(t[:size]) for t in titles if len(t) > size + leave])
-        if starts.empty:
+    for size in range(1, min(len(t) for t in group)):
+        if any(t[:size] != group[0][:size] for t in group):
             break
-        top, count = starts.value_counts().index[0], int(starts.value_counts().iloc[0])
-        if count < _COMMON_WORDS_SHARE * len(titles):
-            break
-        common = top
+        common = group[0][:size]
     return common
+
+
+def _lone_title_start(title: tuple[str, ...]) -> tuple[str, ...]:
+    """The words of the one title of every zone up to its last linking word ("for", "in",
+    "-"...), when they are enough to be a title's (:data:`_TITLE_WORDS`) and leave a word."""
+    for end in range(len(title) - 1, _TITLE_WORDS - 1, -1):
+        if title[end - 1].lower() in _TITLE_LINKS:
+            return title[:end]
+    return ()
+
+
+def _tells_apart(
+    titles: list[tuple[str, ...]], prefix: tuple[str, ...], suffix: tuple[str, ...]
+) -> bool:
+    """Whether the titles ``prefix`` and ``suffix`` are taken off still give a name each,
+    unlike any other's (titles that differ only in case or punctuation name one zone)."""
+    strip = _Titles(Guess("name", None, ""), prefix, suffix)
+    names: dict[str, str] = {}
+    for title in titles:
+        whole = " ".join(title)
+        name = strip.name(whole) or ""
+        if name == whole:  # a title of another form, kept whole, may well name a zone again
+            continue
+        if names.setdefault(slugify(name), slugify(whole)) != slugify(whole):
+            return False
+    return True
 
 
 def _unnamed_zone(row: object, taken: set[str]) -> str:
@@ -845,6 +951,60 @@ def _status(
     return status.where(written, from_date)
 
 
+#: Distinct status values the notes show one by one (the rest are counted).
+_STATUSES_SHOWN = 12
+#: Characters of a status value the notes show.
+_STATUS_SHOWN_LENGTH = 60
+_STATUS_MEANINGS = {
+    "implemented": "implemented (in force)",
+    "proposed": "proposed",
+}
+
+
+def _account_statuses(text: pd.Series, book: AccountBook, field: str) -> None:
+    """How each distinct status value was read, said in the notes: a value read as unknown
+    is never silent (it may be a status in words the toolkit does not know)."""
+    counts = text.dropna().astype(str).value_counts(sort=True)
+    if counts.empty:
+        return
+    where = "the KML's folders" if field == "_folder_status" else repr(field)
+    shown_as = dict(zip(counts.index, redact_series(pd.Series(counts.index)), strict=True))
+    rest = counts.iloc[_STATUSES_SHOWN:]
+    rest_read = pd.Series([status_from_text(value) for value in rest.index], dtype="object")
+    parts = []
+    unknown_words = int((rest_read == "unknown").sum())
+    for value, count in counts.head(_STATUSES_SHOWN).items():
+        shown = " ".join(str(shown_as[value]).split())
+        if len(shown) > _STATUS_SHOWN_LENGTH:
+            shown = shown[: _STATUS_SHOWN_LENGTH - 1] + "…"
+        read = status_from_text(value)
+        if read != "unknown":
+            meaning = _STATUS_MEANINGS[read]
+        elif _UNDECIDED.match(str(value)):
+            meaning = "unknown (the word says the status is not known)"
+            unknown_words += 1
+        else:
+            meaning = "unknown: not a status the toolkit knows"
+            unknown_words += 1
+        parts.append(f"{shown!r} ({counted(int(count), 'zone')}) read as {meaning}")
+    if len(rest):
+        by_status = pd.Series(rest.to_numpy()).groupby(rest_read.to_numpy()).sum()
+        parts.append(
+            f"and {counted(len(rest), 'other value')} ("
+            + ", ".join(f"{counted(int(n), 'zone')} {s}" for s, n in by_status.items())
+            + ")"
+        )
+    note = f"Status values in {where}: {'; '.join(parts)}."
+    if unknown_words:
+        note += (
+            " A zone whose status is unknown is not known to be in force, so it is not "
+            "evaluated: write its status as implemented (or existing, in force...) or "
+            "proposed in the zones file, or name the column that holds it with "
+            f"{option('fields', role='status')}."
+        )
+    book.note(note)
+
+
 def _account_dates(
     dates: pd.Series, rows: pd.Index, book: AccountBook, date_field: str, order: str = "dmy"
 ) -> None:
@@ -862,17 +1022,62 @@ def _account_dates(
         [d.precision for d in dates if d.text and d.precision not in ("day", "unknown")]
     ).value_counts()
     for precision, count in vague.items():
-        dates_known = f"{counted(int(count), 'implementation date')} known only to the {precision}"
+        which = [
+            (row, d.text)
+            for row, d in zip(rows, dates, strict=True)
+            if d.text and d.precision == precision
+        ]
+        dates_known = (
+            f"{counted(int(count), 'implementation date')} known only to the {precision} "
+            f"({_where_texts(which)})"
+        )
+        worded = sorted({text for _, text in which if _WORD.search(text)})
+        if precision == "year" and worded:
+            others = " and others" if len(worded) > 1 else ""
+            dates_known += (
+                f". Only the year of {redact(worded[0])!r}{others} could be read: the words "
+                "name no month or season (one misspelt?). Each"
+            )
+        else:
+            dates_known += ": each"
         if precision == "month":
             book.note(
-                f"{dates_known}: each stands for the month's first day, and before-and-after "
+                f"{dates_known} stands for the month's first day, and before-and-after "
                 "evaluations leave that month out."
             )
         else:
             book.note(
-                f"{dates_known}: each stands for the {precision}'s first day, too vague for "
-                "a before-and-after evaluation. Give the day or the month in the zones file."
+                f"{dates_known} stands for the {precision}'s first day, too vague for a "
+                "before-and-after evaluation. Give the day or the month in the zones file."
             )
+
+
+#: Distinct values, and rows of each, that a note on dates names.
+_TEXTS_NAMED = 3
+#: A word in a date's text (two letters or more).
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _where_texts(which: list[tuple[object, str]]) -> str:
+    """Where values are, for a note: "'Autimn 2015?' in row 12; 'Summer 2013' in rows 3,
+    9 …" (the first few values, and the first few rows of each).
+
+    >>> _where_texts([(12, "Autimn 2015?")])
+    "'Autimn 2015?' in row 12"
+    >>> _where_texts([(1, "2014"), (2, "2014"), (3, "2015"), (4, "2014"), (5, "2014")])
+    "'2014' in rows 1, 2, 4, …; '2015' in row 3"
+    """
+    by_text: dict[str, list[object]] = {}
+    for row, text in which:
+        by_text.setdefault(text, []).append(row)
+    parts = []
+    for text, rows in list(by_text.items())[:_TEXTS_NAMED]:
+        named = ", ".join(str(row) for row in rows[:_TEXTS_NAMED])
+        more = ", …" if len(rows) > _TEXTS_NAMED else ""
+        parts.append(f"{redact(text)!r} in {'row' if len(rows) == 1 else 'rows'} {named}{more}")
+    if len(by_text) > _TEXTS_NAMED:
+        parts.append(f"and {counted(len(by_text) - _TEXTS_NAMED, 'other value')}")
+    return "; ".join(parts)
 
 
 #: The columns that mark a zones layer this toolkit wrote (a store's ``zones``).
