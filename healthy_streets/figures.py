@@ -6,6 +6,7 @@ shown or saved here. Colours match the meeting maps and read in greyscale too.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,8 +203,8 @@ def plot_monthly(
 def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) -> Axes:
     """Plot one zone's Healthy Streets scorecard: a bar per indicator, scored 0 to 3.
 
-    The raw value is written beside each bar; indicators without a proxy, or without a
-    value in this zone, are marked as such.
+    The raw value is written beside each bar; an indicator not scored in this zone says
+    why (no proxy, no reports, ...).
 
     Parameters
     ----------
@@ -243,7 +244,15 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     axes.barh(rows["indicator"], scores, color=colours)
     for y, (_, row) in enumerate(rows.iterrows()):
         if pd.isna(row["score"]):
-            text = "no proxy" if pd.isna(row["value"]) else "no value"
+            why = row.get("not_scored")  # a card from before the column: no reason
+            why = why if isinstance(why, str) and why else None
+            text = (
+                textwrap.fill(f"not scored: {why}", 56, subsequent_indent="  ")
+                if why
+                else "no proxy"
+                if pd.isna(row["value"])
+                else "no value"
+            )
         else:
             text = f"{row['value']:g} {row['unit']}"
         axes.text(

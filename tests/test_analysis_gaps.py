@@ -1,9 +1,11 @@
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
 from healthy_streets.analysis.gaps import (
     compare_speed_limits,
+    gaps_table,
     schools_outside_zones,
     twenty_mph_gaps,
 )
@@ -404,3 +406,20 @@ def test_both_halves_of_a_20mph_loop_lie_in_its_zone():
     zones = zones_from_osm_20mph(streets)
     assert len(zones) == 1
     assert streets.geometry.within(zones.geometry.iloc[0]).all()
+
+
+def test_a_school_without_a_distance_says_why(zones):
+    assets = t.assets([("far", "school", None, shapely.Point(X + 500, Y + 900))])
+    proposed = zones.assign(status="proposed")
+    table = schools_outside_zones(assets, proposed)
+    assert np.isnan(table.loc[0, "distance_m"])
+    assert table.loc[0, "note"] == "no zone in force (status implemented) to measure from"
+    assert schools_outside_zones(assets, zones).loc[0, "note"] == ""  # measured: no note
+    road = t.streets(
+        [("a", "Oak Road", "residential", "local", 20.0, "maxspeed", True, "20 mph", "north",
+          [(X, Y + 100), (X + 1000, Y + 100)])]
+    )  # fmt: skip
+    gaps = gaps_table(proposed, road, assets)
+    school = gaps[gaps["kind"] == "school outside zones"].iloc[0]
+    assert np.isnan(school["distance_m"])
+    assert school["note"] == "no zone in force (status implemented) to measure from"

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -141,3 +142,137 @@ def test_the_sample_bus_stops_tagged_shelter_yes_are_shelters(sample_layers):
     untagged.loc[sheltered.index, "notes"] = None
     # each stop tagged shelter=yes is one more shelter than without the tag
     assert _shelters(layers.assets).sum() - _shelters(untagged).sum() == len(sheltered)
+
+
+def _two_zones():
+    """Two zones, a road in each and one outside, a crossing and a bench in each zone."""
+    zones = t.zones(
+        [
+            ("north", "implemented", "2022-01-10", (X, Y, X + 1000, Y + 1000)),
+            ("south", "implemented", "2022-01-10", (X, Y - 1000, X + 1000, Y)),
+        ]
+    )
+    streets = t.streets(
+        [
+            ("a", "Oak Road", "residential", "local", 20.0, "maxspeed", True, "20 mph",
+             "north", [(X, Y + 100), (X + 1000, Y + 100)]),
+            ("b", "Elm Road", "residential", "local", 20.0, "maxspeed", True, "20 mph",
+             "south", [(X, Y - 100), (X + 1000, Y - 100)]),
+            ("c", "Far Lane", "residential", "local", 30.0, "maxspeed", False, "30 mph",
+             None, [(X + 2000, Y), (X + 3000, Y)]),
+        ]
+    )  # fmt: skip
+    assets = t.assets(
+        [
+            ("cross-n", "crossing", "north", shapely.Point(X + 10, Y + 100)),
+            ("bench-n", "bench", "north", shapely.Point(X + 20, Y + 110)),
+            ("cross-s", "crossing", "south", shapely.Point(X + 10, Y - 100)),
+            ("bench-s", "bench", "south", shapely.Point(X + 20, Y - 110)),
+        ]
+    )
+    return zones, streets, assets
+
+
+def _dog_fouling(zone, segment, x, y, count=3):
+    return [
+        (f"{zone}{i}", "dog_fouling", "open", f"2023-{i + 1:02d}-01", None, zone, segment, (x, y))
+        for i in range(count)
+    ]
+
+
+RELAXED = "People feel relaxed"
+
+
+def test_no_reports_leave_people_feel_relaxed_unscored_not_scored_3():
+    zones, streets, assets = _two_zones()
+    card = scorecard(zones, streets, assets, t.reports([])).set_index(["zone_id", "indicator"])
+    relaxed = card.xs(RELAXED, level="indicator")
+    # no reports is no measurement: not "no mess", which would score 3 of 3
+    assert relaxed["score"].isna().all()
+    assert relaxed["value"].isna().all()
+    assert set(relaxed["not_scored"]) == {"no reports were given"}
+    # the indicators that have their inputs are scored as ever, and say no reason
+    cross = card.xs("Easy to cross", level="indicator")
+    assert cross.loc["north", "score"] == 1 and cross.loc["north", "not_scored"] == ""
+
+
+def test_a_zone_without_a_report_is_not_scored_on_reports_while_the_others_are():
+    zones, streets, assets = _two_zones()
+    reports = t.reports(_dog_fouling("north", "a", X + 5, Y + 100))
+    card = scorecard(zones, streets, assets, reports).set_index(["zone_id", "indicator"])
+    assert card.loc[("north", RELAXED), "score"] >= 0
+    assert card.loc[("north", RELAXED), "not_scored"] == ""
+    assert np.isnan(card.loc[("south", RELAXED), "score"])
+    assert card.loc[("south", RELAXED), "not_scored"] == "no reports in this zone's area"
+    assert card.loc[("(outside zones)", RELAXED), "not_scored"] == ("no reports outside all zones")
+
+
+def test_reports_given_but_all_outside_the_project_area_say_so():
+    from healthy_streets.model.account import ImportResult
+    from healthy_streets.model.build import Layers
+
+    zones, streets, assets = _two_zones()
+    reports = t.reports([])
+    far = ImportResult(
+        reports,
+        "bath.csv",
+        rows_in=2,
+        kind="reports",
+        outside=pd.DataFrame({"row": [2, 3], "distance_m": [150_000.0, 150_100.0]}),
+    )
+    layers = Layers(zones, streets, assets, reports, imports=[far])
+    card = scorecard(layers).set_index(["zone_id", "indicator"])
+    relaxed = card.xs(RELAXED, level="indicator")
+    assert relaxed["score"].isna().all()
+    assert set(relaxed["not_scored"]) == {"all the reports given lie outside the project's area"}
+    # no import of reports at all: none were given
+    none_given = scorecard(Layers(zones, streets, assets, reports)).set_index("indicator")
+    assert set(none_given.loc[RELAXED, "not_scored"]) == {"no reports were given"}
+
+
+def test_indicators_counted_from_missing_assets_are_not_scored_as_0():
+    zones, streets, assets = _two_zones()
+    reports = t.reports(_dog_fouling("north", "a", X + 5, Y + 100))
+    card = scorecard(zones, streets, t.assets([]), reports).set_index("indicator")
+    from_assets = [
+        "Easy to cross",
+        "Shade and shelter",
+        "Places to stop and rest",
+        "People choose to walk, cycle and use public transport",
+        "Things to see and do",
+    ]
+    for indicator in from_assets:
+        assert card.loc[indicator, "score"].isna().all(), indicator
+        assert set(card.loc[indicator, "not_scored"]) == {"no assets were given"}, indicator
+    # the streets' own indicator is scored still
+    assert card.loc["Not too noisy", "score"].notna().all()
+    # assets given, but never a tree, bus stop or place to go in the whole area: not scored
+    card = scorecard(zones, streets, assets, reports).set_index(["zone_id", "indicator"])
+    assert card.loc[("north", "Places to stop and rest"), "score"] == 1
+    shade = card.xs("Shade and shelter", level="indicator")
+    assert shade["score"].isna().all()
+    assert set(shade["not_scored"]) == {
+        "no trees or bus shelters in the assets given, anywhere in the project's area"
+    }
+    stops = card.xs("People choose to walk, cycle and use public transport", level="indicator")
+    assert set(stops["not_scored"]) == {
+        "no bus stops in the assets given, anywhere in the project's area"
+    }
+
+
+def test_every_score_left_empty_says_why():
+    zones, streets, assets = _two_zones()
+    roadless = t.zones([("east", "implemented", "2022-01-10", (X + 5000, Y, X + 5100, Y + 100))])
+    zones = pd.concat([zones, roadless], ignore_index=True)
+    park = t.assets([("park", "park", "north", shapely.box(X, Y, X + 10, Y + 10))])
+    assets = pd.concat([assets, park], ignore_index=True)
+    reports = t.reports(_dog_fouling("north", "a", X + 5, Y + 100))
+    card = scorecard(zones, streets, assets, reports)
+    assert (card["score"].isna() == (card["not_scored"] != "")).all()
+    east = card[card["zone_id"] == "east"].set_index("indicator")
+    assert east.loc["Easy to cross", "not_scored"] == "no roads in this zone's area"
+    outside = card[card["zone_id"] == "(outside zones)"].set_index("indicator")
+    assert outside.loc["Things to see and do", "not_scored"] == (
+        "the area outside all zones has no set area"
+    )
+    assert outside.loc["Clean air", "not_scored"] == "no usable proxy in open data"

@@ -547,3 +547,20 @@ def test_a_street_is_judged_by_how_much_the_rest_of_its_area_varies():
     assert stats.poisson.sf(30 - 1, busiest["expected"]) < 1e-9
     assert busiest["stands_out"]
     assert table["stands_out"].sum() == 1
+
+
+def test_no_reports_leave_the_period_and_the_rate_empty_not_a_day_in_2000(zones, streets):
+    assets = t.assets([("b1", "bench", "north", shapely.Point(X + 10, Y + 10))])
+    table = summarise_zones(zones, streets, assets, t.reports([]))
+    assert table["period_start"].isna().all() and table["period_end"].isna().all()
+    assert table["reports_per_street_km_per_year"].isna().all()
+    assert (table["reports"] == 0).all()
+    csv = table.to_csv()
+    assert "2000-01-01" not in csv and "nan" not in csv.lower()
+    # a period the user gave is a period: no reports in it is a rate of 0
+    given = summarise_zones(
+        zones, streets, assets, t.reports([]), start="2024-01-01", end="2025-01-01"
+    )
+    assert str(given.loc["north", "period_start"]) == "2024-01-01"
+    assert str(given.loc["north", "period_end"]) == "2024-12-31"
+    assert given.loc["north", "reports_per_street_km_per_year"] == 0

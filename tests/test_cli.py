@@ -358,6 +358,7 @@ def test_analysis_commands_write_csv_tables(tmp_path):
             "value",
             "unit",
             "score",
+            "not_scored",
             "thresholds",
             "threshold_source",
             "limits",
@@ -397,8 +398,11 @@ def assert_scorecard_explains_itself(table):
             for _, op, cut in cuts
         ]
         assert row["score"] == sum(met), (row["indicator"], row["value"], row["thresholds"])
+    # every score left empty says why, and only those
+    assert table["not_scored"].notna().tolist() == table["score"].isna().tolist()
     unscored = table[table["measure"] == "No usable proxy in open data"]
     assert unscored["score"].isna().all() and unscored["thresholds"].isna().all()
+    assert (unscored["not_scored"] == "no usable proxy in open data").all()
     assert set(unscored["indicator"]) == {
         "Pedestrians from all walks of life",
         "People feel safe",
@@ -1021,6 +1025,48 @@ def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(t
     summary = run("summary", "--zones", str(store), "--layer", "zones", "--osm-file", osm)
     assert summary.exit_code == 0, summary.output
     assert "OSM 20mph area 1" in summary.output
+
+
+def test_a_project_without_reports_shows_no_nan_and_scores_nothing_from_reports(tmp_path):
+    import pandas as pd
+
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    store = tmp_path / "derived.gpkg"
+    made = run("network", "--osm-file", osm, "--derive-zones", "--output", str(store))
+    assert made.exit_code == 0, made.output
+    inputs = ["--zones", str(store), "--zones-layer", "zones", "--osm-file", osm]
+    shown = {}
+    for command in (["summary"], ["summary", "--by-category"], ["scorecard"], ["gaps"]):
+        out = tmp_path / f"{'-'.join(command)}.csv"
+        result = run(*command, *inputs, "-o", str(out))
+        assert result.exit_code == 0, (command, result.output)
+        # missing values on screen are a dash or a word, never pandas' NaN, None or <NA>
+        for word in ("NaN", "nan", "None", "NaT"):
+            assert not re.search(rf"\b{word}\b", result.output), (command, word, result.output)
+        assert "<NA>" not in result.output, command
+        shown[" ".join(command)] = result.output
+    assert "—" in shown["summary"]  # the median days to fix of no fixed report
+    assert "Reports: none." in shown["summary --by-category"]
+    # "People feel relaxed" is not scored 3 of 3 from no reports: not scored, and why
+    relaxed = next(line for line in shown["scorecard"].splitlines() if "relaxed" in line)
+    assert set(relaxed.split()[3:]) == {"—"}, relaxed
+    assert "People feel relaxed: no reports were given" in shown["scorecard"]
+    card = pd.read_csv(tmp_path / "scorecard.csv", encoding="utf-8-sig")
+    rows = card[card["indicator"] == "People feel relaxed"]
+    assert rows["score"].isna().all() and rows["value"].isna().all()
+    assert (rows["not_scored"] == "no reports were given").all()
+    # the CSVs stay numeric: empty cells where there is no period, no rate
+    summary = pd.read_csv(tmp_path / "summary.csv", encoding="utf-8-sig")
+    assert summary["period_start"].isna().all() and summary["period_end"].isna().all()
+    assert summary["reports_per_street_km_per_year"].isna().all()
+    assert "2000-01-01" not in (tmp_path / "summary.csv").read_text(encoding="utf-8-sig")
+    # a school with no zone in force to measure from says so in the CSV too
+    gaps = pd.read_csv(tmp_path / "gaps.csv", encoding="utf-8-sig")
+    schools = gaps[gaps["kind"] == "school outside zones"]
+    assert len(schools) and schools["distance_m"].isna().all()
+    assert (schools["note"] == "no zone in force (status implemented) to measure from").all()
 
 
 def test_zones_command_reads_a_file_geodatabase_folder(tmp_path):

@@ -63,7 +63,14 @@ def test_scorecard_and_speed_band_charts(layers):
     assert len(plot_scorecard(card, "COWSLIP").patches) == 10  # an id in any case
     with pytest.raises(ConfigError, match="yarrowside-north"):  # never an empty chart
         plot_scorecard(card, "yarrowside-nroth")
-    assert any(text.get_text().strip() == "no proxy" for text in axes.texts)
+    said = [text.get_text().strip() for text in axes.texts]
+    assert "not scored: no usable proxy in open data" in said  # each gap says why
+    # without reports "People feel relaxed" is not scored, and says why, never a bar of 3
+    quiet = scorecard(layers.zones, layers.streets, layers.assets, layers.reports.iloc[0:0])
+    axes = plot_scorecard(quiet, "yarrowside-north")
+    relaxed = 10 - 1 - list(quiet["indicator"].unique()).index("People feel relaxed")
+    assert axes.patches[relaxed].get_width() == 0
+    assert "not scored: no reports were given" in [t.get_text().strip() for t in axes.texts]
     bands = plot_speed_bands(street_lengths(layers.zones, layers.streets))
     assert [t.get_text() for t in bands.get_legend().get_texts()] == [
         "20 mph or less",

@@ -191,8 +191,9 @@ def schools_outside_zones(
     -------
     GeoDataFrame
         ``asset_id``, ``name``, ``source``, ``distance_m`` (to the nearest zone's edge, in
-        metres; empty when no zone counts), ``nearest_zone_id``, the school's geometry;
-        nearest first.
+        metres; empty when no zone counts), ``nearest_zone_id``, ``note`` (why
+        ``distance_m`` is empty: no zone is in force, or there are no zones; empty
+        otherwise), the school's geometry; nearest first.
 
     Raises
     ------
@@ -218,7 +219,15 @@ def schools_outside_zones(
     covering = zones[zones["status"] == "implemented"] if implemented_only else zones
     if schools.empty:
         return gpd.GeoDataFrame(
-            columns=["asset_id", "name", "source", "distance_m", "nearest_zone_id", "geometry"],
+            columns=[
+                "asset_id",
+                "name",
+                "source",
+                "distance_m",
+                "nearest_zone_id",
+                "note",
+                "geometry",
+            ],
             geometry="geometry",
             crs=assets.crs,
         )
@@ -245,6 +254,7 @@ def schools_outside_zones(
             "source": outside["source"],
             "distance_m": distance.reindex(outside.index).round(1),
             "nearest_zone_id": nearest.reindex(outside.index),
+            "note": _no_distance(zones, implemented_only) if covering.empty else "",
         },
         geometry=outside.geometry,
         crs=assets.crs,
@@ -380,6 +390,15 @@ SCHOOL_OUTSIDE = "school outside zones"
 COUNCIL_DIFFERS = "council limit differs"
 
 
+def _no_distance(zones: gpd.GeoDataFrame, implemented_only: bool) -> str:
+    """Why a school outside the zones has no distance to the nearest zone."""
+    if zones.empty:
+        return "no zones to measure from"
+    if implemented_only:
+        return "no zone in force (status implemented) to measure from"
+    return "no zone to measure from"
+
+
 def gaps_table(
     zones: Any,
     streets: Any = None,
@@ -420,7 +439,8 @@ def gaps_table(
         ``speed_mph`` (OpenStreetMap's), ``maxspeed``, ``maxspeed_type``,
         ``speed_source``, ``osm_way_ids`` (for a school: its ``asset_id``; for a council
         limit: the segment), ``distance_m`` (a school's, to the nearest zone in force),
-        ``council_mph``, ``council_mph_low`` and ``council_mph_high``.
+        ``council_mph``, ``council_mph_low``, ``council_mph_high`` and ``note`` (why a
+        school has no ``distance_m``: no zone in force to measure from).
 
     Raises
     ------
@@ -461,6 +481,7 @@ def gaps_table(
                 "street": schools["name"],
                 "distance_m": schools["distance_m"],
                 "osm_way_ids": schools["asset_id"],
+                "note": schools["note"],
             }
         ),
     ]
@@ -483,7 +504,7 @@ def gaps_table(
         )
     parts = [part for part in parts if len(part)]
     columns = [c for c in GAP_COLUMNS if c != "geometry"]
-    columns += ["distance_m", "council_mph", "council_mph_low", "council_mph_high"]
+    columns += ["distance_m", "council_mph", "council_mph_low", "council_mph_high", "note"]
     if not parts:
         return pd.DataFrame(columns=columns)
     return pd.concat(parts, ignore_index=True).reindex(columns=columns)

@@ -18,7 +18,7 @@ Healthy Streets Check scores.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,10 +28,15 @@ from healthy_streets.analysis.attach import given_layers
 from healthy_streets.analysis.tables import (
     OUTSIDE,
     asset_counts,
+    period_known,
     report_counts,
     report_period,
     street_lengths,
 )
+from healthy_streets.model.build import Layers
+
+if TYPE_CHECKING:
+    from healthy_streets.model.account import ImportResult
 
 __all__ = ["INDICATORS", "PROXIES", "Proxy", "markdown", "scorecard"]
 
@@ -246,10 +251,18 @@ def scorecard(
     -------
     DataFrame
         Columns ``zone_id``, ``indicator``, ``measure``, ``value`` (raw), ``unit``,
-        ``score`` (0 to 3; empty without a proxy or a value), ``thresholds`` (the cut points
-        for 1, 2 and 3, in words), ``threshold_source`` (a cited source, or the toolkit's
-        own judgement) and ``limits`` (what the proxy misses, or why there is none). The
-        indicators and their thresholds are listed in ``docs/scorecard.md``.
+        ``score`` (0 to 3; empty when not scored), ``not_scored`` (why there is no score,
+        in words; empty when scored), ``thresholds`` (the cut points for 1, 2 and 3, in
+        words), ``threshold_source`` (a cited source, or the toolkit's own judgement) and
+        ``limits`` (what the proxy misses, or why there is none). The indicators and their
+        thresholds are listed in ``docs/scorecard.md``.
+
+        An indicator is not scored, rather than scored as if its count were 0, where its
+        input is missing: no reports (none given, none kept, or none in the zone's area)
+        for "People feel relaxed"; no assets, or none of the categories it counts
+        anywhere in the project's area, for the asset-based proxies. Nor is it scored
+        without a proxy, without roads to count per km, or per square kilometre outside
+        the zones.
 
     Raises
     ------
@@ -261,8 +274,8 @@ def scorecard(
     --------
     >>> card = scorecard(layers)
     >>> card.columns.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['zone_id', 'indicator', 'measure', 'value', 'unit', 'score', 'thresholds',
-     'threshold_source', 'limits']
+    ['zone_id', 'indicator', 'measure', 'value', 'unit', 'score', 'not_scored',
+     'thresholds', 'threshold_source', 'limits']
     >>> cowslip = card[card["zone_id"] == "cowslip"]
     >>> cowslip[["indicator", "value", "unit", "score"]].head(3)
                                  indicator  value    unit  score
@@ -270,6 +283,7 @@ def scorecard(
     11                       Easy to cross  0.000  per km    0.0
     12                   Shade and shelter  3.171  per km    0.0
     """
+    imports = zones.imports if isinstance(zones, Layers) else []
     given = given_layers(
         zones,
         streets,
@@ -311,8 +325,9 @@ def scorecard(
     shelters = _shelters(assets)
     cleanliness = report_counts(zones, streets, reports)
     clean = cleanliness[cleanliness["category"].isin(["dog_fouling", "litter"])]
-    years = report_period(reports).years
+    years = report_period(reports).years if period_known(reports) else 0.0
     mess = clean.groupby("zone_id")["count"].sum().reindex(index, fill_value=0)
+    any_report = cleanliness.groupby("zone_id")["count"].sum().reindex(index, fill_value=0) > 0
     values = {
         "Easy to cross": assets_of("crossing") / km,
         "Shade and shelter": (assets_of("tree") + shelters.reindex(index, fill_value=0)) / km,
@@ -322,10 +337,35 @@ def scorecard(
         "Things to see and do": assets_of(*THINGS_TO_DO) / area,
         "People feel relaxed": mess / km / years if years > 0 else mess * np.nan,
     }
+    # why an indicator has no score, where its input is missing: a count of nothing is not
+    # a measurement of none (no reports given would otherwise score "relaxed" 3 of 3)
+    no_assets = _no_layer_reason(assets, imports, "assets")
+    no_reports = _no_layer_reason(reports, imports, "reports")
+    mapped = set(assets["category"].dropna().astype("str"))
     rows = []
     for zone_id in index:
         for proxy in PROXIES:
             value = values[proxy.indicator][zone_id] if proxy.measure else np.nan
+            why = ""
+            if proxy.measure is None:
+                why = NO_PROXY
+            elif proxy.indicator in _ASSET_INPUTS:
+                categories, things = _ASSET_INPUTS[proxy.indicator]
+                # bus shelters count with the trees, whatever category they were given
+                sheltered = proxy.indicator == "Shade and shelter" and len(shelters) > 0
+                if no_assets:
+                    why = no_assets
+                elif not (mapped & set(categories) or sheltered):
+                    why = f"no {things} in the assets given, anywhere in the project's area"
+            elif proxy.indicator == "People feel relaxed":
+                if no_reports:
+                    why = no_reports
+                elif not any_report[zone_id]:
+                    why = _in_zone("no reports", zone_id)
+            if not why and pd.isna(value):
+                why = _no_value_reason(proxy, zone_id, km)
+            if why:
+                value = np.nan
             rows.append(
                 {
                     "zone_id": zone_id,
@@ -333,13 +373,57 @@ def scorecard(
                     "measure": proxy.measure or "No usable proxy in open data",
                     "value": round(float(value), 3) if pd.notna(value) else np.nan,
                     "unit": proxy.unit,
-                    "score": proxy.score(float(value)) if proxy.measure else np.nan,
+                    "score": np.nan if why else proxy.score(float(value)),
+                    "not_scored": why,
                     "thresholds": _thresholds_text(proxy),
                     "threshold_source": proxy.source,
                     "limits": proxy.limits,
                 }
             )
     return pd.DataFrame(rows)
+
+
+#: Why an indicator without a proxy has no score.
+NO_PROXY = "no usable proxy in open data"
+
+#: The asset categories each asset-based indicator counts, and what they are in words
+#: ("Shade and shelter" counts bus shelters too, see :func:`_shelters`).
+_ASSET_INPUTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "Easy to cross": (("crossing",), "crossings"),
+    "Shade and shelter": (("tree",), "trees or bus shelters"),
+    "Places to stop and rest": (("bench",), "benches"),
+    "People choose to walk, cycle and use public transport": (("bus_stop",), "bus stops"),
+    "Things to see and do": (THINGS_TO_DO, "parks, halls, shops or other places to go"),
+}
+
+
+def _no_layer_reason(layer: pd.DataFrame, imports: list[ImportResult], kind: str) -> str:
+    """Why a layer gives nothing to score by, or ``""`` when it has rows: none were given,
+    or those given were all left out (outside the project's area) or rejected."""
+    if len(layer):
+        return ""
+    read = [r for r in imports if r.kind == kind and r.rows_in > 0]
+    if not read:
+        return f"no {kind} were given"
+    if not any(r.n_rejected for r in read):
+        return f"all the {kind} given lie outside the project's area"
+    return f"none of the {kind} given was kept (rejected or outside the project's area)"
+
+
+def _no_value_reason(proxy: Proxy, zone_id: str, km: pd.Series) -> str:
+    """Why a proxy has no value in a zone: no roads to count per km, or no area."""
+    if proxy.unit.startswith("per km2"):
+        if zone_id == OUTSIDE:
+            return "the area outside all zones has no set area"
+        return "the zone has no area"
+    if pd.isna(km.get(zone_id)):
+        return _in_zone("no roads", zone_id)
+    return "its value cannot be worked out"
+
+
+def _in_zone(what: str, zone_id: str) -> str:
+    """``no roads in this zone's area``, or ``... outside all zones`` for that row."""
+    return f"{what} outside all zones" if zone_id == OUTSIDE else f"{what} in this zone's area"
 
 
 def _shelters(assets: gpd.GeoDataFrame) -> pd.Series:
@@ -401,6 +485,13 @@ def markdown() -> str:
         "A proxy scores 0 below the first threshold (above it, when lower is better). An "
         "indicator whose value cannot be computed has no score: a zone with no roads, or a "
         "per-square-kilometre proxy for the area outside all zones, which has no set area.",
+        "",
+        "Nor is an indicator scored when its input is missing, which would score it as if "
+        'the count were 0: "People feel relaxed" when no reports were given (or none was '
+        "kept, or none lies in the zone's area), the proxies counted from assets when no "
+        "assets were given or none of the categories a proxy counts is mapped anywhere in "
+        "the project's area. The table's `not_scored` column says why, in words; nothing "
+        "not scored counts as 0 anywhere.",
         "",
         "No threshold here is a published standard for these proxies: each is the toolkit's "
         "own judgement, set to spread real neighbourhoods across the scores, and where "

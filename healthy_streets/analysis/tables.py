@@ -39,6 +39,7 @@ __all__ = [
     "asset_counts",
     "hotspot_streets",
     "key_figures",
+    "period_known",
     "report_counts",
     "report_period",
     "street_lengths",
@@ -73,7 +74,11 @@ def report_period(
     end: dt.date | str | None = None,
 ) -> Period:
     """The period reports are counted over: ``start`` (inclusive) to ``end`` (exclusive),
-    each defaulting to the first day and the day after the last day with a report."""
+    each defaulting to the first day and the day after the last day with a report.
+
+    With no report dated and no ``start`` and ``end``, there is no period: the placeholder
+    returned (a day in 2000) is for arithmetic only, never to show;
+    :func:`period_known` tells."""
     dates = reports["reported_at"].dropna()
     first = dates.min() if len(dates) else pd.Timestamp("2000-01-01", tz=TIMEZONE)
     last = dates.max() if len(dates) else first
@@ -87,6 +92,19 @@ def report_period(
             "counted from start up to the day before end."
         )
     return period
+
+
+def period_known(
+    reports: gpd.GeoDataFrame,
+    *,
+    start: dt.date | str | None = None,
+    end: dt.date | str | None = None,
+) -> bool:
+    """Whether there is a period to count reports over: a report has a date, or ``start``
+    and ``end`` are both given. Without either (no reports were given, or none lies in the
+    project's area) :func:`report_period` has no dates to go by, and a rate per year, or
+    the period's first and last day, would be made up."""
+    return bool(reports["reported_at"].notna().any()) or (start is not None and end is not None)
 
 
 def _day(value: dt.date | str, name: str) -> pd.Timestamp:
@@ -353,8 +371,9 @@ def report_counts(
     table = table.reset_index()
     table = table[table["zone_id"].isin(index)]
     km = table["zone_id"].map(lengths)
+    known = period_known(reports, start=start, end=end)
     table["per_street_km_per_year"] = (table["count"] / km / period.years).where(
-        (km > 0) & (period.years > 0)
+        (km > 0) & (period.years > 0) & known
     )
     table = table[
         [
@@ -420,7 +439,8 @@ def summarise_zones(
         ``assets`` and ``assets_per_street_km``, ``reports`` (in the period) and
         ``reports_per_street_km_per_year``, ``open``, ``fixed``, ``closed``,
         ``median_days_to_fix``, and ``period_start``/``period_end`` (the first and last
-        day counted).
+        day counted). With no report dated and no ``start`` and ``end`` there is no period:
+        ``period_start``, ``period_end`` and ``reports_per_street_km_per_year`` are empty.
 
     Raises
     ------
@@ -483,9 +503,10 @@ def summarise_zones(
     )
     zone = _zone_of(chosen)
     table["reports"] = chosen.groupby(zone).size().reindex(index, fill_value=0)
+    known = period_known(reports, start=start, end=end)
     table["reports_per_street_km_per_year"] = (
         (table["reports"] / table["street_km"] / period.years)
-        .where((table["street_km"] > 0) & (period.years > 0))
+        .where((table["street_km"] > 0) & (period.years > 0) & known)
         .round(3)
     )
     status = chosen.groupby([zone, chosen["status"]]).size().unstack(fill_value=0)
@@ -495,8 +516,9 @@ def summarise_zones(
     days = (chosen["fixed_at"] - chosen["reported_at"]).dt.total_seconds() / 86_400
     fixed = (chosen["status"] == "fixed") & days.notna() & (days >= 0)
     table["median_days_to_fix"] = days[fixed].groupby(zone[fixed]).median().reindex(index).round(1)
-    table["period_start"] = period.start.date()
-    table["period_end"] = (period.end - pd.Timedelta(days=1)).date()
+    # no reports and no period given: no period to name (empty cells, not a made-up day)
+    table["period_start"] = period.start.date() if known else None
+    table["period_end"] = (period.end - pd.Timedelta(days=1)).date() if known else None
     return table
 
 

@@ -15,6 +15,7 @@ from healthy_streets.cli._inputs import (
     table_output,
 )
 from healthy_streets.cli._report import show
+from healthy_streets.cli._tables import screen_text
 from healthy_streets.cli.options import overwrite_opt, period_opts
 
 
@@ -62,7 +63,7 @@ def command(
         ).assign(kind="reports")
         assets = asset_counts(layers.zones, layers.streets, layers.assets).assign(kind="assets")
         table = reports.merge(assets, how="outer")
-        show(table.to_string(index=False))
+        show(_by_category_text(reports, assets))
         table_output(table, output, overwrite=overwrite, inputs=inputs)
         return
     table = summarise_zones(
@@ -80,5 +81,17 @@ def command(
             "median_days_to_fix",
         ]
     ]
-    show(shown.to_string())
+    show(screen_text(shown))
     table_output(table, output, overwrite=overwrite, inputs=inputs, index=True)
+
+
+def _by_category_text(reports: Any, assets: Any) -> str:
+    """Reports by zone and category, then assets: two tables on screen, each with its own
+    columns (the CSV has both in one, each row's other columns empty)."""
+    parts = []
+    for kind, table in (("Reports", reports), ("Assets", assets)):
+        if table.empty:
+            parts.append(f"{kind}: none.")
+        else:
+            parts.append(f"{kind}:\n{screen_text(table.drop(columns='kind'), index=False)}")
+    return "\n\n".join(parts)
