@@ -795,6 +795,7 @@ def test_a_place_goes_where_clicked_even_on_a_line(browser, demo_dir, screen):
     form = page.locator(".hs-add-form")
     form.locator("select[name=category]").select_option("bench")
     form.get_by_role("button", name="Save this place").click()
+    page.wait_for_function("HS.layers.additions.getLayers().length > 0", timeout=5000)
     saved = page.evaluate("HS.layers.additions.getLayers().map((m) => m.getLatLng())")
     assert len(saved) == 1
     assert saved[0]["lat"] == pytest.approx(point["lat"], abs=2e-5)
