@@ -91,6 +91,7 @@ from healthy_streets.io.zones import read_speed_limit_lines, read_zones
 from healthy_streets.maps.batch import RowsSource, save_maps
 from healthy_streets.maps.elements import GENERATOR
 from healthy_streets.maps.index import index_page, save_index
+from healthy_streets.maps.meeting import sources_line
 from healthy_streets.maps.pdf import check_printing, maps_to_pdf
 from healthy_streets.model.account import ImportResult
 from healthy_streets.model.build import (
@@ -815,6 +816,7 @@ def _stage_index(
         since_last=since_last,
         reports_note=_reports_note(layers),
         to_review=len(layers.changes) if layers.changes is not None else 0,
+        sources=sources_line(layers.zones, layers.reports, layers.assets),
     )
     save_index(page, staging.files / relative["index"], overwrite=True)
 

@@ -12,7 +12,7 @@ from healthy_streets.errors import ConfigError, OutputExistsError
 from healthy_streets.maps._resources import INLINE_CSS, INLINE_JS
 from healthy_streets.maps.elements import safe_json
 from healthy_streets.maps.index import index_page
-from healthy_streets.maps.meeting import _implemented_phrase, meeting_map, save_map
+from healthy_streets.maps.meeting import _implemented_phrase, meeting_map, save_map, sources_line
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, conform
 from healthy_streets.model.speed import speed_band
 
@@ -364,6 +364,21 @@ def test_index_page_escapes_and_links(layers):
     assert XSS not in page
     assert "5 January 2026" in page
     assert "100%" in page  # the share at 20 mph of West's streets
+
+
+def test_the_index_names_the_sources_the_layers_say(layers):
+    # zones drawn from OpenStreetMap and no report kept: not "zones from the council",
+    # not "reports from FixMyStreet"; a source's name is data, escaped
+    zones, streets, assets, reports = layers
+    zones = zones.assign(source="OpenStreetMap")
+    assets = assets.assign(source=f"walk {XSS}.csv")
+    figures = key_figures(zones, streets, assets, reports.iloc[:0])
+    line = sources_line(zones, reports.iloc[:0], assets)
+    page = index_page(figures, zones, {}, sources=line)
+    said = page.split('<p class="sources">')[1].split("</p>")[0]
+    assert said.startswith("Streets © OpenStreetMap contributors (ODbL); zones from OpenStreetMap")
+    assert "no reports; places from walk &lt;" in said and XSS not in page
+    assert "council" not in said and "FixMyStreet" not in said
 
 
 def test_safe_json_cannot_close_a_script():

@@ -37,6 +37,7 @@ def index_page(
     since_last: Changes | None = None,
     reports_note: str | None = None,
     to_review: int = 0,
+    sources: str | None = None,
 ) -> str:
     """The HTML of the index page.
 
@@ -59,6 +60,9 @@ def index_page(
     to_review
         How many changes residents' additions propose to places already mapped: said at
         the top, with a link to ``tables/additions_to_review.csv``.
+    sources
+        Where the layers came from (:func:`~healthy_streets.maps.meeting.sources_line`:
+        markup, its data escaped); by default only the streets' licence is said.
     """
     rows = []
     for zone_id, row in figures.iterrows():
@@ -89,6 +93,7 @@ def index_page(
         since_note=since_last.since.note if since_last is not None else None,
         reports_note=reports_note,
         to_review=counted(to_review, "proposed change", "proposed changes") if to_review else None,
+        sources=sources or "Streets © OpenStreetMap contributors (ODbL).",
     )
 
 

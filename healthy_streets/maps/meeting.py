@@ -74,7 +74,7 @@ from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.layers import COMMUNITY_MAP_KIND
 from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES, report_category
 
-__all__ = ["meeting_map", "save_map"]
+__all__ = ["meeting_map", "save_map", "sources_line"]
 
 #: Decimal places of longitude/latitude written into maps (6 is about 0.1 m).
 COORD_DECIMALS = 6
@@ -1288,12 +1288,25 @@ def _sources_line(view: MapView) -> Markup:
     zones' file, the report files, the places' files, OpenStreetMap and residents'
     additions (each name is data: escaped)."""
     zone_source = view.zone.get("source")
+    zones = _source_name(zone_source) if isinstance(zone_source, str) and zone_source else ""
+    return _sources(zones, view.reports, view.assets)
+
+
+def sources_line(
+    zones: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+) -> Markup:
+    """Where a build's layers came from, as their ``source`` columns say (the index page's
+    line; each map has its own zone's)."""
+    return _sources(_source_names(zones), reports, assets)
+
+
+def _sources(zones: str, reports: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> Markup:
     parts = [_STREETS_FROM_OSM]
-    if isinstance(zone_source, str) and zone_source:
-        parts.append(html("zones from {source}", source=zone_source))
-    reports = _source_names(view.reports)
-    parts.append(html("reports from {names}", names=reports) if reports else Markup("no reports"))
-    places = _source_names(view.assets)
+    if zones:
+        parts.append(html("zones from {source}", source=zones))
+    names = _source_names(reports)
+    parts.append(html("reports from {names}", names=names) if names else Markup("no reports"))
+    places = _source_names(assets)
     if places:
         parts.append(html("places from {names}", names=places))
     return Markup("; ").join(parts) + Markup(".")
