@@ -141,11 +141,23 @@ def test_a_column_whose_dates_could_be_either_is_read_day_first_and_says_so():
     )
 
 
-def test_a_day_first_column_needs_no_note_and_a_given_order_wins():
+def test_a_day_first_column_is_said_with_why_and_a_given_order_wins():
     from healthy_streets.model.dates import column_date_order
 
-    assert column_date_order(["16/08/2017", "03/01/2016"]).note("Date", _setting) is None
+    # decided from the values, so said (as --date-order's help promises), with what decided it
+    assert column_date_order(["16/08/2017", "03/01/2016"]).note("Date", _setting) == (
+        "Dates in 'Date' read day first (UK order), decided from its values: 1 of 2 values "
+        "(like 16/08/2017) has a day above 12, so can only be day first, and none can only be "
+        "month first; the 1 that could be either (like 03/01/2016) is read so too."
+    )
+    assert column_date_order(["16/08/2017", "31/12/2016"]).note("Date", _setting) == (
+        "Dates in 'Date' read day first (UK order), decided from its values: 2 of 2 values "
+        "(like 16/08/2017) have a day above 12, so can only be day first, and none can only be "
+        "month first."
+    )
+    # no numeric date (the year first, a month's name): read the same either way, nothing said
     assert column_date_order(["2016-01-03", "Autumn 2015"]).why == "none"
+    assert column_date_order(["2016-01-03", "Autumn 2015"]).note("Date", _setting) is None
     given = column_date_order(["16/08/2017", "08/16/2017"], given="mdy")
     assert given.order == "mdy"
     assert given.note("Date", _setting) == (

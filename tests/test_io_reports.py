@@ -440,21 +440,23 @@ def test_a_council_published_fixmystreet_sample(tmp_path):
     path.write_text(FMS_SAMPLE)
     result = read_reports(path)
     reports = result.layer.set_index("report_id")
-    # the id comes from the report's link, so the same report in an Open311 feed is one
-    assert list(reports.index) == ["122878", "969969", "970001"]
+    # the id comes from the report's link, so the same report in an Open311 feed is one;
+    # the hidden report (970001) is one FixMyStreet never publishes: left out
+    assert list(reports.index) == ["122878", "969969"]
+    assert result.rejected[["row", "value"]].values.tolist() == [["4", "970001"]]
     # "UTC" after the time: 19:00 UTC is 20:00 in British Summer Time
     assert reports.loc["122878", "reported_at"] == pd.Timestamp(
         "2010-07-04 20:00:35", tz="Europe/London"
     )
-    assert reports["status"].tolist() == ["open", "fixed", "closed"]
-    assert reports["category"].tolist() == ["other", "potholes", "fly_tipping"]
+    assert reports["status"].tolist() == ["open", "fixed"]
+    assert reports["category"].tolist() == ["other", "potholes"]
     assert (
         "report_id <- 'url' (split: 100% of its values hold a FixMyStreet report link)"
         in (result.notes[0])
     )
     # read as a FixMyStreet export, as a project made by init names it: the same ids
     named = read_reports(path, format="fixmystreet")
-    assert named.layer["report_id"].tolist() == ["122878", "969969", "970001"]
+    assert named.layer["report_id"].tolist() == ["122878", "969969"]
     assert "report_id <- 'url' (split: 100%" in named.notes[0]
 
 
@@ -1141,3 +1143,234 @@ def test_a_council_export_with_times_where_the_clocks_change(tmp_path, header):
     ]
     assert "(report c1: '26/10/2025 01:30:00 AM')" in clocks[0]
     assert "(01:30 as 02:30 BST, 01:30 UTC)" in clocks[1]
+
+
+#: A FixMyStreet export with the states FixMyStreet never publishes: a report its
+#: moderators hid (its title names a person and an address), one its reporter never
+#: confirmed and one never completed, between published ones.
+UNPUBLISHED_EXPORT = (
+    "Report ID,Title,Detail,Category,Created,Confirmed,Fixed,Status,Latitude,Longitude\n"
+    "101,Dog mess by the bench,On the green.,Dog fouling,2024-03-01T09:00:00,"
+    "2024-03-01T09:05:00,,confirmed,53.6535,-2.6137\n"
+    "102,Regular vandalism and nuisance kids,Jane Doe at 12 Acacia Avenue does it,"
+    "Graffiti,2024-03-02T10:00:00,2024-03-02T10:05:00,,hidden,53.6536,-2.6138\n"
+    "103,Sofa dumped,Never confirmed sofa,Fly tipping,2024-03-03T11:00:00,,,unconfirmed,"
+    "53.6537,-2.6139\n"
+    "104,Half a report,Started in the app,Street cleaning,2024-03-04T12:00:00,,,Partial,"
+    "53.6538,-2.6140\n"
+    "105,Pothole,Deep.,Potholes,2024-03-05T13:00:00,2024-03-05T13:05:00,"
+    "2024-03-09T08:00:00,fixed - council,53.6539,-2.6141\n"
+    "102,Regular vandalism and nuisance kids,Again,Graffiti,2024-03-06T10:00:00,"
+    "2024-03-06T10:05:00,,Hidden,53.6536,-2.6138\n"
+)
+#: Text of the unpublished reports that no output may hold.
+UNPUBLISHED_TEXT = ("vandalism", "Jane Doe", "Acacia", "Sofa", "Half a report", "Started")
+
+
+def test_reports_fixmystreet_does_not_publish_are_left_out(tmp_path):
+    path = tmp_path / "fms.csv"
+    path.write_text(UNPUBLISHED_EXPORT)
+    result = read_reports(path)
+    assert result.layer["report_id"].tolist() == ["101", "105"]
+    assert result.layer["status"].tolist() == ["open", "fixed"]
+    assert result.rows_in == 6 == result.kept + result.n_rejected
+    rejected = result.rejected
+    # only the row, the report's id and why: no title, no text, no category
+    assert rejected[["row", "field", "value"]].values.tolist() == [
+        ["3", "Report ID", "102"],
+        ["4", "Report ID", "103"],
+        ["5", "Report ID", "104"],
+        ["7", "Report ID", "102"],  # a second hidden row of the same id: hidden, no duplicate
+    ]
+    reasons = rejected["reason"].tolist()
+    assert reasons[3] == reasons[0]
+    assert reasons[0] == (
+        "The report's 'Status' is 'hidden': FixMyStreet's moderators hid it (often because it "
+        "holds personal data or abuse), and it is never published. Left out; its title and "
+        "text are not kept."
+    )
+    assert reasons[1].startswith(
+        "The report's 'Status' is 'unconfirmed': its reporter never confirmed it by email"
+    )
+    assert reasons[2].startswith("The report's 'Status' is 'partial': its reporter started it")
+    published = rejected.to_csv() + result.repaired.to_csv() + " ".join(result.notes)
+    published += result.layer.drop(columns="geometry").to_csv()
+    for text in UNPUBLISHED_TEXT:
+        assert text not in published, text
+    # their categories are not read either: no note counts "Street cleaning" or "Graffiti"
+    assert "Graffiti" not in " ".join(result.notes)
+
+
+def test_a_hidden_report_does_not_make_a_published_one_a_duplicate(tmp_path):
+    path = tmp_path / "fms.csv"
+    lines = UNPUBLISHED_EXPORT.splitlines()
+    # the hidden report first, then the same id published (a moderator's later decision)
+    path.write_text("\n".join([lines[0], lines[2], lines[2].replace(",hidden,", ",confirmed,")]))
+    result = read_reports(path)
+    assert result.layer["report_id"].tolist() == ["102"]
+    assert result.rejected["row"].tolist() == ["2"]
+    assert "'hidden'" in result.rejected["reason"].iloc[0]
+
+
+def test_unpublished_states_are_statuses_the_toolkit_knows_but_never_keeps():
+    from healthy_streets.io.reports import unpublished_state
+
+    for text in ("hidden", " Hidden ", "UNCONFIRMED", "partial"):
+        assert status_from_text(text) is None
+        assert unpublished_state(text) == text.strip().lower()
+    assert unpublished_state("confirmed") is None and unpublished_state(None) is None
+
+
+def test_a_council_csv_and_open311_leave_out_unpublished_reports_too(tmp_path):
+    # a council CSV whose status column is found by its values, not its header
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "Ref,Kind,Col3,Logged,Latitude,Longitude\n"
+        "A1,Dog fouling,Closed,03/04/2024,53.6535,-2.6137\n"
+        "A2,Dog fouling,hidden,04/04/2024,53.6536,-2.6138\n"
+        "A3,Litter,Open,05/04/2024,53.6537,-2.6139\n"
+        "A4,Litter,Unconfirmed,06/04/2024,53.6538,-2.6140\n"
+    )
+    result = reports_from_csv(path)
+    assert "status <- 'Col3' (content: 100% of its values are statuses" in result.notes[0]
+    assert result.layer["report_id"].tolist() == ["A1", "A3"]
+    assert result.rejected["value"].tolist() == ["A2", "A4"]
+    # Open311: GeoReport v2 says only open or closed, but a saved feed may hold the state
+    feed = tmp_path / "requests.json"
+    feed.write_text(
+        json.dumps(
+            [
+                {
+                    "service_request_id": str(n),
+                    "service_name": "Graffiti",
+                    "status": status,
+                    "title": f"Title {n}",
+                    "description": "Jane Doe at 12 Acacia Avenue" if status == "hidden" else "",
+                    "requested_datetime": "2024-03-01T09:00:00+00:00",
+                    "lat": 53.6535,
+                    "long": -2.6137,
+                }
+                for n, status in enumerate(["open", "hidden", "closed", "unconfirmed"])
+            ]
+        )
+    )
+    result = read_reports(feed)
+    assert result.layer["report_id"].tolist() == ["0", "2"]
+    assert result.rejected["value"].tolist() == ["1", "3"]
+    assert "'status' is 'hidden'" in result.rejected["reason"].iloc[0]
+    assert "Acacia" not in result.rejected.to_csv()
+
+
+def test_the_reports_command_says_what_it_left_out_and_the_store_holds_no_text(tmp_path):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "fms.csv"
+    path.write_text(UNPUBLISHED_EXPORT)
+    out = tmp_path / "reports.gpkg"
+    said = CliRunner().invoke(main, ["reports", str(path), "-o", str(out)])
+    assert said.exit_code == 0, said.output
+    assert "2 rejected: The report's 'Status' is 'hidden': FixMyStreet's moderators hid it" in (
+        said.output
+    )
+    assert "(row 3, 7)" in said.output
+    assert "1 rejected: The report's 'Status' is 'unconfirmed'" in said.output
+    assert "1 rejected: The report's 'Status' is 'partial'" in said.output
+    with sqlite3.connect(out) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        stored = [str(v) for t in tables for row in db.execute(f'SELECT * FROM "{t}"') for v in row]
+        rejected = db.execute("SELECT row, field, value FROM rejected").fetchall()
+    assert rejected == [
+        ("3", "Report ID", "102"),
+        ("4", "Report ID", "103"),
+        ("5", "Report ID", "104"),
+        ("7", "Report ID", "102"),
+    ]
+    for text in UNPUBLISHED_TEXT:
+        assert not [v for v in stored if text in v], text
+        assert text not in said.output, text
+
+
+def test_the_date_order_decided_is_said_with_what_decided_it(tmp_path):
+    path = tmp_path / "environmental_requests.csv"
+    path.write_text(CRM)
+    result = read_reports(path)
+    assert (
+        "Dates in 'ReceivedDate' read day first (UK order), decided from its values: 1 of 5 "
+        "values (like 19/03/2018 11:56:00 AM) has a day above 12, so can only be day first, "
+        "and none can only be month first; the 4 that could be either (like 07/10/2019 "
+        "09:38:00 PM) are read so too."
+    ) in result.notes
+    assert (
+        "Dates in 'ClosedDate' read day first (UK order), decided from its values: 1 of 2 "
+        "values (like 21/03/2018 12:00:00 AM) has a day above 12, so can only be day first, "
+        "and none can only be month first; the 1 that could be either (like 05/11/2019 "
+        "12:00:00 AM) is read so too."
+    ) in result.notes
+    # said by the command too (a blank closing date, "NA", is no value)
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    said = CliRunner().invoke(main, ["reports", str(path)])
+    assert said.exit_code == 0, said.output
+    assert "Dates in 'ReceivedDate' read day first (UK order), decided from its values: 1 of 5" in (
+        said.output
+    )
+    # given, the order is said as given, not as decided
+    given = read_reports(path, date_order="dmy")
+    assert not [n for n in given.notes if "decided from its values" in n]
+    assert "Dates in 'ReceivedDate' read day first (UK order), as date_order=" in (
+        " ".join(given.notes)
+    )
+    # ISO 8601 dates read the same in either order: nothing to say
+    iso = tmp_path / "iso.csv"
+    iso.write_text("Ref,Kind,Logged,Latitude,Longitude\nA1,Litter,2024-03-01 10:00,53.65,-2.61\n")
+    assert not [n for n in read_reports(iso).notes if n.startswith("Dates in")]
+
+
+def test_closing_dates_before_the_report_are_said_and_kept(tmp_path):
+    path = tmp_path / "requests.csv"
+    path.write_text(
+        "Ref,Kind,Type,Status,ReceivedDate,ClosedDate,Latitude,Longitude\n"
+        "a1,General Request,Rat Complaint,Closed,19/03/2018 11:56:00 AM,"
+        "19/03/2018 12:00:00 AM,51.3736,-2.4004\n"  # the same day, the closing time midnight
+        "a2,General Request,Rat Complaint,Closed,20/03/2018 11:56:00 AM,"
+        "19/03/2018 12:00:00 AM,51.3736,-2.4004\n"  # a day before
+        "a3,General Request,Rat Complaint,Closed,21/03/2018 01:00:00 PM,"
+        "21/03/2018 09:30:00 AM,51.3736,-2.4004\n"  # earlier the same day
+        "a4,General Request,Rat Complaint,Closed,22/03/2018 11:56:00 AM,"
+        "25/03/2018 12:00:00 AM,51.3736,-2.4004\n"  # after: nothing to say
+    )
+    result = read_reports(path)
+    assert result.kept == 4 and result.n_rejected == 0
+    assert (
+        "In 3 reports, 'ClosedDate' comes before 'ReceivedDate': 1 the same day, the closing "
+        "date written at midnight (a day with no time), 1 earlier the same day, 1 a day or "
+        "more before (report a2: made 20 Mar 2018 11:56, closed 19 Mar 2018 00:00). They are "
+        "kept, with the dates as written; median_days_to_fix (the days from report to fix, "
+        "of fixed reports) leaves them out."
+    ) in result.notes
+    fixed_at = result.layer.set_index("report_id")["fixed_at"]
+    assert fixed_at["a2"] == pd.Timestamp("2018-03-19", tz="Europe/London")  # as written
+
+
+def test_a_fixmystreet_fix_before_its_confirmation_names_both_dates(tmp_path):
+    path = tmp_path / "fms.csv"
+    path.write_text(
+        "Report ID,Category,Created,Confirmed,Fixed,Status,Latitude,Longitude\n"
+        "1,Potholes,2024-03-01T09:00:00,2024-03-02T09:00:00,2024-03-01T10:00:00,fixed,"
+        "53.65,-2.61\n"
+        "2,Potholes,2024-03-01T09:00:00,2024-03-02T09:00:00,2024-03-03T10:00:00,fixed,"
+        "53.65,-2.61\n"
+    )
+    notes = read_reports(path).notes
+    assert [n for n in notes if "comes before" in n] == [
+        "In 1 report, 'Fixed' comes before 'Confirmed' (else 'Created'): 1 a day or more "
+        "before (report 1: made 02 Mar 2024 09:00, closed 01 Mar 2024 10:00). It is kept, "
+        "with the dates as written; median_days_to_fix (the days from report to fix, of fixed "
+        "reports) leaves it out."
+    ]

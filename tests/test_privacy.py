@@ -1828,6 +1828,79 @@ def test_a_split_rows_caller_reaches_neither_rejected_csv_nor_the_store(tmp_path
         assert not [t for t in texts if secret in t], secret
 
 
+def test_reports_fixmystreet_does_not_publish_reach_no_output(tmp_path):
+    """A FixMyStreet export with a report its moderators hid (its text names a person and an
+    address), one never confirmed and one never completed, through a whole build: no map,
+    table, rejected.csv, store table or line of the command holds their text; rejected.csv
+    and the store's rejected table hold their rows, ids and why."""
+    import shutil
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    from conftest import SAMPLE
+
+    for name in ("zones.geojson", "yarrowside.osm"):
+        shutil.copy(SAMPLE / name, tmp_path / name)
+    header = "Report ID,Title,Detail,Category,Created,Confirmed,Status,Latitude,Longitude\n"
+    rows = [
+        f"{n},Dog mess {n},By the bench.,Dog fouling,2024-03-0{n}T09:00:00,"
+        f"2024-03-0{n}T09:05:00,confirmed,53.6535548,-2.6137984"
+        for n in range(1, 6)
+    ]
+    rows[1] = (
+        "2,Regular vandalism and nuisance kids,Jane Doe of 12 Acacia Avenue does it,Graffiti,"
+        "2024-03-02T09:00:00,2024-03-02T09:05:00,hidden,53.6535548,-2.6137984"
+    )
+    rows[2] = (
+        "3,Sofa never confirmed,Unconfirmed text,Fly tipping,2024-03-03T09:00:00,,unconfirmed,"
+        "53.6535548,-2.6137984"
+    )
+    rows[3] = (
+        "4,Started in the app,Partial text,Litter,2024-03-04T09:00:00,,partial,"
+        "53.6535548,-2.6137984"
+    )
+    (tmp_path / "fms.csv").write_text(header + "\n".join(rows) + "\n")
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "yarrowside.osm"\n'
+        '[[reports]]\nfile = "fms.csv"\n'
+    )
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "healthy-streets.toml")])
+    assert result.exit_code == 0, result.output
+    assert "1 rejected: The report's 'Status' is 'hidden'" in result.output
+    out = tmp_path / "out"
+    rejected = pd.read_csv(out / "rejected.csv", encoding="utf-8-sig", dtype=str)
+    mine = rejected[rejected["source"] == "fms.csv"]
+    assert mine[["row", "field", "value"]].values.tolist() == [
+        ["3", "Report ID", "2"],
+        ["4", "Report ID", "3"],
+        ["5", "Report ID", "4"],
+    ]
+    with sqlite3.connect(out / "healthy-streets.gpkg") as db:
+        stored = db.execute("SELECT row, value FROM rejected WHERE source = 'fms.csv'").fetchall()
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        everything = [v for t in tables for row in db.execute(f'SELECT * FROM "{t}"') for v in row]
+    assert sorted(stored) == [("3", "2"), ("4", "3"), ("5", "4")]
+    texts = [result.output, *map(str, everything)]
+    texts += [
+        p.read_text(encoding="utf-8-sig")
+        for p in out.rglob("*")
+        if p.suffix in (".csv", ".html", ".json", ".geojson", ".js")
+    ]
+    for secret in (
+        "vandalism",
+        "Jane Doe",
+        "Acacia",
+        "Sofa never",
+        "Unconfirmed text",
+        "Started in the app",
+        "Partial text",
+    ):
+        assert not [t for t in texts if secret in t], secret
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

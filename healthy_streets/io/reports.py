@@ -16,6 +16,15 @@ Names, emails, phone numbers and staff names never leave this module: only the c
 the ``reports`` layer are kept, and emails, phone numbers, home addresses and people's names
 written inside titles and descriptions are removed (:mod:`healthy_streets.model.privacy`).
 Reports outside the project area are set apart with their distance, not rejected.
+
+Reports FixMyStreet never publishes are left out: a status (FixMyStreet's ``state``) of
+``hidden`` (hidden by its moderators, often because the report holds personal data or
+abuse), ``unconfirmed`` (the reporter never confirmed it by email) or ``partial`` (never
+completed) rejects the row with that reason (:data:`UNPUBLISHED_STATES`), in every reader
+(a FixMyStreet export, Open311, a council's CSV). Only the row, its report id and the reason
+are recorded: its title, text and category are used nowhere, so they reach no layer, note,
+``rejected.csv`` or store. Other statuses map to ``open``, ``fixed`` or ``closed``
+(:data:`REPORT_STATUSES`); an unknown one is counted as open, a repair that says so.
 """
 
 from __future__ import annotations
@@ -94,12 +103,14 @@ __all__ = [
     "FIXMYSTREET_COLUMNS",
     "OPEN311_COLUMNS",
     "REPORT_STATUSES",
+    "UNPUBLISHED_STATES",
     "drop_duplicate_reports",
     "read_reports",
     "reports_from_csv",
     "reports_from_fixmystreet",
     "reports_from_open311",
     "status_from_text",
+    "unpublished_state",
 ]
 
 TIMEZONE = "Europe/London"
@@ -123,7 +134,6 @@ REPORT_STATUSES: dict[str, str] = {
             "under investigation",
             "awaiting action",
             "in hand",
-            "unconfirmed",
             "response target passed",
             "resolution target passed",
         ],
@@ -159,9 +169,27 @@ REPORT_STATUSES: dict[str, str] = {
             "rejected",
             "cancelled",
             "no action required",
-            "hidden",
         ],
         "closed",
+    ),
+}
+
+#: The states of reports FixMyStreet never publishes (its ``hidden_states``: ``hidden``,
+#: ``unconfirmed``, ``partial``) -> why such a report is left out. A row in one of them is
+#: rejected with that reason, and only its row, id and reason are recorded: its title and
+#: text are not kept, in the layer or in the rejected rows.
+UNPUBLISHED_STATES: dict[str, str] = {
+    "hidden": (
+        "FixMyStreet's moderators hid it (often because it holds personal data or abuse), "
+        "and it is never published"
+    ),
+    "unconfirmed": (
+        "its reporter never confirmed it by email, and FixMyStreet publishes only confirmed "
+        "reports, so it is not counted as a report"
+    ),
+    "partial": (
+        "its reporter started it but never completed it, and FixMyStreet does not publish "
+        "it, so it is not counted as a report"
     ),
 }
 
@@ -337,7 +365,10 @@ class ReportOptions(TypedDict, total=False):
     date_order
         How numeric dates are read: ``"dmy"`` day first (UK), ``"mdy"`` month first (US).
         ``None`` decides for each date column from its values (month first when some can
-        only be month first, "03/19/2018", and none only day first), said in the notes.
+        only be month first, "03/19/2018", and none only day first), said in the notes with
+        what decided it ("1 of 5 values (like 19/03/2018) has a day above 12"). The notes
+        also count the reports whose date fixed comes before the date they were made: kept
+        as written, left out of ``median_days_to_fix``.
     """
 
     area: shapely.Geometry | None
@@ -348,20 +379,45 @@ class ReportOptions(TypedDict, total=False):
 
 
 def status_from_text(text: object) -> str | None:
-    """``open``, ``fixed`` or ``closed`` from a report's status text; None if unknown.
+    """``open``, ``fixed`` or ``closed`` from a report's status text; None if unknown, or
+    a state FixMyStreet never publishes (:func:`unpublished_state`).
 
     >>> status_from_text("Fixed - Council"), status_from_text("action scheduled")
     ('fixed', 'open')
     """
-    if not isinstance(text, str):
+    folded = _folded_status(text)
+    if folded is None:
         return None
-    folded = re.sub(r"\s+", " ", text.strip().lower().replace("’", "").replace("'", ""))
     if folded in REPORT_STATUSES:
         return REPORT_STATUSES[folded]
     for prefix, status in (("fixed", "fixed"), ("closed", "closed"), ("open", "open")):
         if folded.startswith(prefix):
             return status
     return None
+
+
+def unpublished_state(text: object) -> str | None:
+    """The state, when ``text`` is one FixMyStreet never publishes (``hidden``,
+    ``unconfirmed``, ``partial``: :data:`UNPUBLISHED_STATES`); else None.
+
+    >>> unpublished_state(" Hidden"), unpublished_state("confirmed")
+    ('hidden', None)
+    """
+    folded = _folded_status(text)
+    return folded if folded in UNPUBLISHED_STATES else None
+
+
+def _folded_status(text: object) -> str | None:
+    """A status as the statuses are looked up: in small letters, spaces run together, no
+    apostrophe; None for a cell that is not text."""
+    if not isinstance(text, str):
+        return None
+    return re.sub(r"\s+", " ", text.strip().lower().replace("’", "").replace("'", ""))
+
+
+def _is_status(text: str) -> bool:
+    """A status the toolkit knows, or a state of a report FixMyStreet does not publish."""
+    return status_from_text(text) is not None or unpublished_state(text) is not None
 
 
 def parse_report_dates(values: pd.Series, *, date_order: str = "dmy") -> pd.Series:
@@ -560,7 +616,7 @@ CSV_ROLES: tuple[Role, ...] = (
     Role(
         "status",
         CSV_COLUMNS["status"],
-        lambda v: status_from_text(v) is not None,
+        _is_status,
         share=0.8,
         what="are statuses the toolkit knows",
     ),
@@ -595,8 +651,9 @@ def reports_from_fixmystreet(
     -------
     ImportResult
         ``.layer`` is the ``reports`` layer (``docs/layers.md``); ``.rejected`` holds the
-        rows left out (a duplicate id, a date or a place that cannot be read) with the
-        reason, ``.outside`` the reports beyond ``area``.
+        rows left out (a report FixMyStreet does not publish, a duplicate id, a date or a
+        place that cannot be read) with the reason, ``.outside`` the reports beyond
+        ``area``.
 
     Raises
     ------
@@ -1197,6 +1254,15 @@ def _reports_from_table(
         [rid.strip() for rid in ids.astype("str").tolist()], index=ids.index, dtype="str"
     )
     personal_id = _personal_ids(ids, no_id, person_columns(table))
+    withheld = _unpublished(
+        column("status"),
+        roles["status"],
+        ids,
+        id_column=roles["report_id"],
+        personal_id=personal_id,
+        book=book,
+    )
+    personal_id &= ~withheld
     for row in table.index[personal_id]:
         book.reject(
             row,
@@ -1206,9 +1272,10 @@ def _reports_from_table(
             field=roles["report_id"] or "report_id",
             value=scrub_value(ids[row]),
         )
-    duplicate = ids.duplicated(keep="first") & ~personal_id
+    left_out = personal_id | withheld
+    duplicate = ids[~left_out].duplicated(keep="first").reindex(ids.index, fill_value=False)
     if duplicate.any():
-        first = {rid: row for row, rid in ids[~duplicate].items()}
+        first = {rid: row for row, rid in ids[~duplicate & ~left_out].items()}
         for row in ids.index[duplicate]:
             same = "same report id" if not no_id[row] else "same category, date, place and text"
             book.reject(
@@ -1229,7 +1296,7 @@ def _reports_from_table(
         created = column("created")[unconfirmed]
         read_as["created"] = _read_dates(created, date_order=orders["created"])
         reported_at = reported_at.fillna(read_as["created"].dates)
-    undated = reported_at.isna() & ~duplicate & ~personal_id
+    undated = reported_at.isna() & ~duplicate & ~left_out
     raw_confirmed = column("confirmed")
     for row in table.index[undated]:
         use_confirmed = roles["confirmed"] is not None and pd.notna(raw_confirmed[row])
@@ -1243,7 +1310,7 @@ def _reports_from_table(
             value=scrub_value(table.at[row, date_field]) if date_field else "",
         )
 
-    usable = ~duplicate & ~undated & ~personal_id
+    usable = ~duplicate & ~undated & ~left_out
     candidates = table if usable.all() else table[usable]
     if places is None:
         points = points_from_table(candidates, coords, book, area=area, working_crs=working)
@@ -1251,7 +1318,13 @@ def _reports_from_table(
         points = _points_of(places.loc[candidates.index], path, book, area=area, working=working)
     keep = points.index
 
-    category, category_text = _categories(column("category"), column("subcategory"), taxonomy, book)
+    # the categories of reports FixMyStreet does not publish are not read, nor counted in notes
+    published = ~withheld
+    category, category_text = _categories(
+        column("category")[published], column("subcategory")[published], taxonomy, book
+    )
+    if withheld.any():
+        category, category_text = category.reindex(table.index), category_text.reindex(table.index)
     status_text = column("status")
     codes, distinct = pd.factorize(status_text)  # each status text read once
     statuses = np.array([*map(status_from_text, distinct), None], dtype=object)
@@ -1276,6 +1349,15 @@ def _reports_from_table(
     for role, times in read_as.items():
         for note in _clock_notes(roles[role], times, column(role), ids=ids, kept=keep):
             book.note(note)
+    fixed_before = _fixed_before_note(
+        reported_at.take(at),
+        read_as["fixed"].dates,
+        fixed_column=roles["fixed"],
+        dated_by=[c for c in (roles["confirmed"], roles["created"]) if c is not None],
+        ids=ids.take(at),
+    )
+    if fixed_before:
+        book.note(fixed_before)
     cut_names = names_remover(people.take(at))  # the names in the text of each row kept
     kept_category = category.take(at)
     reports = gpd.GeoDataFrame(
@@ -1299,6 +1381,56 @@ def _reports_from_table(
     )
     note_reading(table, book, kept=keep)
     return book.result(conform(reports, REPORTS), rows_in, rows=keep)
+
+
+def _fixed_before_note(
+    reported: pd.Series,
+    fixed: pd.Series,
+    *,
+    fixed_column: str | None,
+    dated_by: Sequence[str],
+    ids: pd.Series,
+) -> str | None:
+    """What the notes say of the reports kept whose date fixed (or closed) comes before
+    the date they were made: how many, how many of those the same day with the closing
+    date written at midnight (a day with no time, as CRM exports write it), and which came
+    a day or more before; and that they are kept with their dates as written, left out of
+    the days to fix. ``None`` when there are none."""
+    if fixed_column is None:
+        return None
+    before = (fixed < reported).to_numpy()
+    if not before.any():
+        return None
+    made, done = reported[before], fixed[before]
+    same_day = (done.dt.normalize() == made.dt.normalize()).to_numpy()
+    midnight = same_day & (done == done.dt.normalize()).to_numpy()
+    earlier_day = ~same_day
+    when = " (else ".join(repr(c) for c in dated_by) + (")" if len(dated_by) > 1 else "")
+    count = int(before.sum())
+    parts = []
+    if midnight.any():
+        parts.append(
+            f"{int(midnight.sum())} the same day, the closing date written at midnight (a day "
+            "with no time)"
+        )
+    if (same_day & ~midnight).any():
+        parts.append(f"{int((same_day & ~midnight).sum())} earlier the same day")
+    if earlier_day.any():
+        rows = made.index[earlier_day]
+        shown = "; ".join(
+            f"{ids[row]}: made {made[row]:%d %b %Y %H:%M}, closed {done[row]:%d %b %Y %H:%M}"
+            for row in rows[:5]
+        )
+        more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+        which = "report" if len(rows) == 1 else "reports"
+        parts.append(f"{len(rows)} a day or more before ({which} {shown}{more})")
+    reports = "1 report" if count == 1 else f"{count} reports"
+    return (
+        f"In {reports}, {fixed_column!r} comes before {when}: {', '.join(parts)}. "
+        f"{'It is' if count == 1 else 'They are'} kept, with the dates as written; "
+        "median_days_to_fix (the days from report to fix, of fixed reports) leaves "
+        f"{'it' if count == 1 else 'them'} out."
+    )
 
 
 def _clock_notes(
@@ -1345,6 +1477,36 @@ def _clock_notes(
         )
         notes.append(f"{said} no offset: {read}")
     return notes
+
+
+def _unpublished(
+    status_text: pd.Series,
+    column: str | None,
+    ids: pd.Series,
+    *,
+    id_column: str | None,
+    personal_id: pd.Series,
+    book: AccountBook,
+) -> pd.Series:
+    """Which rows are reports FixMyStreet never publishes (their status in ``column`` is
+    ``hidden``, ``unconfirmed`` or ``partial``: :data:`UNPUBLISHED_STATES`), each rejected
+    with its state's reason. Only the row, its report id (scrubbed, where ``personal_id``
+    says it holds personal data) and the reason are recorded: never its title or text."""
+    if column is None:
+        return pd.Series(False, index=status_text.index, dtype="bool")
+    codes, distinct = pd.factorize(status_text)  # each status text read once
+    states = np.array([*map(unpublished_state, distinct), None], dtype=object)
+    state = pd.Series(states[codes], index=status_text.index, dtype="object")
+    withheld = state.notna()
+    for row in status_text.index[withheld]:  # in the file's order
+        book.reject(
+            row,
+            f"The report's {column!r} is {state[row]!r}: {UNPUBLISHED_STATES[state[row]]}. "
+            "Left out; its title and text are not kept.",
+            field=id_column or "report_id",
+            value=scrub_value(ids[row]) if personal_id[row] else ids[row],
+        )
+    return withheld
 
 
 def _personal_ids(ids: pd.Series, made: pd.Series, people: pd.DataFrame) -> pd.Series:

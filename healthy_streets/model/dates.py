@@ -334,8 +334,9 @@ class DateOrder(NamedTuple):
     examples: tuple[str, str, str]
 
     def note(self, column: str, setting: Callable[[str], str]) -> str | None:
-        """What an officer should know of how ``column``'s dates were read; ``None`` when
-        nothing was guessed (every numeric date reads only day first). ``setting(order)``
+        """What an officer should know of how ``column``'s dates were read: the order given,
+        or the order decided and from what; ``None`` when the column holds no numeric date
+        (the year first, or a month's name: read the same either way). ``setting(order)``
         names the setting that chooses the order (``--date-order mdy``)."""
         (dmy, mdy, either), (dmy_eg, mdy_eg, either_eg) = self.counts, self.examples
         if self.why == "given":
@@ -355,6 +356,19 @@ class DateOrder(NamedTuple):
                     f", so the {_values(either)} that could be either (like {either_eg}) are too"
                 )
             return text + f". If they are day first, {setting('dmy')}."
+        if self.why == "day first":
+            total = dmy + mdy + either
+            text = (
+                f"Dates in {column!r} read day first (UK order), decided from its values: "
+                f"{dmy} of {_values(total)} (like {dmy_eg}) {'has' if dmy == 1 else 'have'} a "
+                "day above 12, so can only be day first, and none can only be month first"
+            )
+            if either:
+                text += (
+                    f"; the {either} that could be either (like {either_eg}) "
+                    f"{'is' if either == 1 else 'are'} read so too"
+                )
+            return text + "."
         if self.why == "mixed":
             return (
                 f"Dates in {column!r} are mixed: {_values(dmy)} like {dmy_eg} can only be day "

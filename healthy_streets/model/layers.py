@@ -306,7 +306,15 @@ REPORTS = Layer(
             "Category (and subcategory, after ` / `) as written in the source, personal data "
             "removed as in `detail`.",
         ),
-        Column("status", "str", "`open`, `fixed` or `closed`."),
+        Column(
+            "status",
+            "str",
+            "`open`, `fixed` or `closed`, from the status as written "
+            "(`io.reports.REPORT_STATUSES`; one the toolkit does not know is `open`, and the "
+            "import says so). A report FixMyStreet never publishes (`hidden`, `unconfirmed`, "
+            "`partial`) is not in the layer: its row is rejected with its id and why, its "
+            "text kept nowhere.",
+        ),
         Column(
             "status_text",
             "str",
@@ -320,7 +328,9 @@ REPORTS = Layer(
         Column(
             "fixed_at",
             "datetime64[ms, Europe/London]",
-            "When it was marked fixed, where known.",
+            "When it was marked fixed (or closed), where known; kept as written even when it "
+            "comes before `reported_at` (the import's notes count those, and "
+            "`median_days_to_fix` leaves them out).",
         ),
         Column("title", "str", f"Title, with {_SCRUBBED}."),
         Column("detail", "str", f"Description, with {_SCRUBBED}."),
