@@ -603,6 +603,7 @@ def reused_outputs(out: Path, record: dict[str, Any], drawn: list[str]) -> Build
         index=out / "index.html",
         maps={zid: out / "maps" / f"{zid}.html" for zid in drawn},
         rejected=out / "rejected.csv",
+        repaired=out / "repaired.csv" if "repaired.csv" in outputs else None,
         tables=tables,
         workbook=out / "tables.xlsx" if "tables.xlsx" in outputs else None,
         pdfs={zid: out / "maps" / f"{zid}.pdf" for zid in drawn if f"maps/{zid}.pdf" in outputs},

@@ -705,6 +705,7 @@ def _output_paths(
     relative = {
         "index": Path("index.html"),
         "rejected": Path("rejected.csv"),
+        "repaired": Path("repaired.csv"),
         **{f"map:{zid}": Path("maps") / f"{zid}.html" for zid in chosen},
     }
     if pdf:
@@ -783,6 +784,7 @@ def _stage_outputs(
             )
         if "rejected" in relative:
             write_csv(layers.rejected(), stage / relative["rejected"], overwrite=True)
+            write_csv(layers.repaired(), stage / relative["repaired"], overwrite=True)
         if tables:
             for name, table in tables.items():
                 write_csv(table, stage / relative[f"table:{name}"], overwrite=True)
@@ -846,6 +848,7 @@ def _build_outputs(
         index=out / relative["index"],
         maps={key[4:]: out / path for key, path in relative.items() if key.startswith("map:")},
         rejected=out / relative["rejected"],
+        repaired=out / relative["repaired"],
         tables={key[6:]: out / path for key, path in relative.items() if key.startswith("table:")},
         workbook=out / relative["workbook"] if tables else None,
         pdfs={key[4:]: out / path for key, path in relative.items() if key.startswith("pdf:")},
@@ -980,7 +983,7 @@ def build(
         check_in_database(str(target))
     if not str(target).startswith("postgres"):
         check_output(target, overwrite=True, inputs=project.inputs.paths())
-    for path in (out / "index.html", out / "rejected.csv"):
+    for path in (out / "index.html", out / "rejected.csv", out / "repaired.csv"):
         check_output(path, overwrite=True, inputs=project.inputs.paths())
     store_at = open_store(target, schema=project.store_schema)
     staging = OutputStaging(out, decide=store_at.build_committed)
@@ -1482,7 +1485,8 @@ def _made_by_toolkit(page: Path) -> bool:
 def refuse_existing_outputs(out: Path) -> None:
     """Raise :class:`OutputExistsError` for the first build output already in ``out``
     (a build without ``overwrite`` stops before doing any work)."""
-    candidates = [out / "index.html", out / "rejected.csv", out / "tables.xlsx", out / "atlas.pdf"]
+    candidates = [out / name for name in ("index.html", "rejected.csv", "repaired.csv")]
+    candidates += [out / "tables.xlsx", out / "atlas.pdf"]
     for folder, pattern in (
         (out / "maps", "*.html"),
         (out / "maps", "*.pdf"),

@@ -837,6 +837,7 @@ That writes, into the output folder (`out/` by default):
 - `healthy-streets.gpkg`: every layer for QGIS (British National Grid), the rejected rows
   with their reasons, and where each layer came from;
 - `rejected.csv`: every input row not used, and why.
+- `repaired.csv`: every input row kept after a change, and what was done.
 
 Rebuild before each meeting with `healthy-streets build {config} --overwrite`; one zone
 only with `--zone NAME`. Existing outputs are never replaced without `--overwrite`.

@@ -6,8 +6,11 @@ import datetime as dt
 import re
 import shutil
 
+import geopandas as gpd
+import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from click.testing import CliRunner
 
 from healthy_streets.cli import main
@@ -1057,3 +1060,22 @@ def test_a_shapefiles_zones_are_trusted_while_its_dbf_is_unchanged(tmp_path):
     dbf = tmp_path / "zones.dbf"
     dbf.write_bytes(dbf.read_bytes().replace(b"Cowslip", b"Cowslop"))
     assert zone_in_last_build(config, "Cowslip") is None
+
+
+def test_rows_kept_after_a_change_are_listed_in_repaired_csv(project):
+    # a zone drawn as a bow tie is kept with its outline made valid: the build says what it
+    # did to which row in repaired.csv, beside rejected.csv
+    zones = gpd.read_file(project / "zones.geojson")
+    x0, y0, x1, y1 = zones.geometry.iloc[0].bounds
+    zones.loc[0, "geometry"] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])
+    zones.to_file(project / "zones.geojson", driver="GeoJSON")
+    result = run("build", str(project))
+    assert result.exit_code == 0, result.output
+    repaired = pd.read_csv(project / "out" / "repaired.csv", encoding="utf-8-sig", dtype=str)
+    assert list(repaired.columns) == ["source", "row", "field", "value", "reason"]
+    outline = repaired[repaired["source"] == "zones.geojson"]
+    assert len(outline) == 1 and "Self-intersection" in outline["reason"].iloc[0]
+    # every row the build counts as repaired is there, and nothing else
+    store = project / "out" / "healthy-streets.gpkg"
+    provenance = pyogrio.read_dataframe(store, layer="provenance", read_geometry=False)
+    assert len(repaired) == int(provenance["repaired"].sum())

@@ -177,7 +177,8 @@ def command(
 
     CONFIG is the project's healthy-streets.toml (or its folder). At the end it prints each
     input's rows kept, repaired and rejected, then the outputs written; rejected rows and
-    their reasons go to rejected.csv beside the maps. Existing maps and tables are never
+    their reasons go to rejected.csv beside the maps, rows kept after a change to
+    repaired.csv. Existing maps and tables are never
     replaced without --overwrite, nor are layers in the store that healthy-streets did not
     write. The maps, tables and store change together at the very end: a build that fails
     or is stopped (Ctrl-C) changes nothing, and says so. One build at a time may write into

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -444,10 +444,19 @@ class Layers:
 
     def rejected(self) -> pd.DataFrame:
         """Every rejected row of every import, with its source and reason."""
-        frames = [r.rejected for r in self.imports if len(r.rejected)]
-        if not frames:
-            return pd.DataFrame(columns=ACCOUNT_COLUMNS)
-        return pd.concat(frames, ignore_index=True)
+        return _account(r.rejected for r in self.imports)
+
+    def repaired(self) -> pd.DataFrame:
+        """Every row an import kept after changing it (a date's order, swapped
+        coordinates, an outline made valid...), with its source and what was done."""
+        return _account(r.repaired for r in self.imports)
+
+
+def _account(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    found = [frame for frame in frames if len(frame)]
+    if not found:
+        return pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    return pd.concat(found, ignore_index=True)
 
 
 @dataclass
@@ -462,6 +471,9 @@ class BuildOutputs:
         ``zone_id`` -> its meeting map.
     rejected
         The rejected rows, with their reasons (CSV).
+    repaired
+        The rows kept after a change, with what was done (CSV; ``None`` from a build
+        that reused one before it wrote them).
     tables
         Table name -> its CSV.
     workbook
@@ -495,6 +507,7 @@ class BuildOutputs:
     index: Path
     maps: dict[str, Path]
     rejected: Path
+    repaired: Path | None = None
     tables: dict[str, Path] = field(default_factory=dict)
     workbook: Path | None = None
     store: str | None = None
