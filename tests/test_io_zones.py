@@ -311,7 +311,8 @@ def test_repeated_names_never_share_an_id_and_the_account_says_so(tmp_path):
     assert ids["row"].tolist() == ["2"]
     reason = ids.iloc[0]["reason"]
     assert "Another zone (row 1) has the same name" in reason
-    assert "this zone's id is 'church-fields-3'" in reason
+    assert "the zone's id is made unique" in reason
+    assert ids.iloc[0]["value"] == "Church Fields (id 'church-fields-3')"
 
 
 def test_a_very_long_name_gives_a_short_unique_id(tmp_path):
@@ -1199,16 +1200,25 @@ def test_verbose_lists_every_reason_a_row_was_repaired(tmp_path):
 
     from healthy_streets.cli import main
 
-    # eleven polygons of one plan: ten ids repaired, each its own reason
-    path = plans_file(tmp_path, [GLEADLESS] * 11)
+    # ten plans of two polygons each: ten ids repaired, for ten reasons (one a plan: the
+    # polygons of one plan share theirs, said once with their rows)
+    places = ["Gleadless", "Firth Park", "Charnock", "Darnall", "Spink Hall", "Parson Cross"]
+    places += ["Shirecliffe", "Stannington", "Woodhouse", "Hillsborough"]
+    plans = [f"20mph speed limit plans for {place}.pdf" for place in places for _ in (1, 2)]
+    path = plans_file(tmp_path, plans)
     said = CliRunner().invoke(main, ["zones", str(path)])
     assert said.exit_code == 0, said.output
-    assert said.output.count("1 repaired: Another zone (row 1)") == 8
+    assert said.output.count("1 repaired: Another zone (row ") == 8
     assert "plans.geojson: and 2 more reasons for 2 rows repaired (-v lists them all)" in (
         said.output
     )
     for verbose in (["-v", "zones", str(path)], ["zones", str(path), "-v"]):
         told = CliRunner().invoke(main, verbose)
         assert told.exit_code == 0, told.output
-        assert told.output.count("1 repaired: Another zone (row 1)") == 10
+        assert told.output.count("1 repaired: Another zone (row ") == 10
         assert "more reasons" not in told.output
+    # eleven polygons of one plan: one reason, with the ten rows
+    path = plans_file(tmp_path, [GLEADLESS] * 11)
+    said = CliRunner().invoke(main, ["zones", str(path)]).output
+    assert "10 repaired: Another zone (row 1) has the same name" in said
+    assert "to choose the ids. (row 2, 3, 4, 5, 6, …)" in said

@@ -1132,12 +1132,15 @@ def _zone_ids(names: pd.Series, book: AccountBook, field: str) -> list[str]:
                 f"{another} zone (row {first[same]}) has the same name, or one that gives the "
                 f"same id {same!r}"
             )
+        # the reason is the same for every zone of one name (said once, with their rows);
+        # the value says which id each was given
         book.repair(
             row,
-            f"{'; '.join(what)}: this zone's id is {zone.id!r}. Give each zone its own "
-            "short name in the zones file to choose the ids.",
+            f"{'; '.join(what)}: the zone's id is made unique (the value says which id it "
+            "was given). Give each zone its own short name in the zones file to choose the "
+            "ids.",
             field=field,
-            value=name,
+            value=f"{name} (id {zone.id!r})",
         )
     return [zone.id for zone in ids]
 
