@@ -1079,3 +1079,19 @@ def test_rows_kept_after_a_change_are_listed_in_repaired_csv(project):
     store = project / "out" / "healthy-streets.gpkg"
     provenance = pyogrio.read_dataframe(store, layer="provenance", read_geometry=False)
     assert len(repaired) == int(provenance["repaired"].sum())
+
+
+def test_a_quiet_build_still_warns_of_an_input_that_kept_nothing(project):
+    # places from another town: -q hides the table, not that a whole file was left out
+    (project / "far.csv").write_text(
+        "Name,Category,Latitude,Longitude\n"
+        "Bench A,Bench,51.4545,-2.5879\nBench B,Bench,51.4546,-2.5880\n"
+    )
+    config = project / "healthy-streets.toml"
+    config.write_text(config.read_text() + '\n[[assets]]\nfile = "far.csv"\n')
+    result = run("-q", "build", str(project))
+    assert result.exit_code == 0, result.output
+    assert "Warning: nothing was kept from far.csv: all 2 rows lie outside the project area" in (
+        result.output
+    )
+    assert "input " not in result.output  # the table is not printed

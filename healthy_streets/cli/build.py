@@ -55,7 +55,8 @@ def run_build(
             since_last=since_last,
             in_database=in_database,
         )
-    if quiet:  # a warning, not chatter: reports read from an old cache say how old
+    if quiet:  # warnings, not chatter: an input that kept nothing, an old cache
+        print_imports(layers.imports)  # (only its warnings, when quiet)
         for fetched in layers.fetched:
             sentence = fetched.offline_sentence()
             if sentence:
