@@ -466,6 +466,11 @@ def test_a_high_before_window_is_flagged_and_a_decision_date_moves_the_baseline(
     )
     assert decided["ratio_of_ratios"] == pytest.approx(1.0)
     assert decided["rtm_flag"] is False
+    # the same day as a council writes it; a day either way round is refused, not guessed
+    uk = before_after(zones, reports, baseline_months=12, decided_on={"North": "01/01/2021"})
+    assert str(uk.loc["north", "decided_on"]) == "2021-01-01"
+    with pytest.raises(ConfigError, match=r"decided_on\['North'\] = '01/02/2021' could be"):
+        before_after(zones, reports, decided_on={"North": "01/02/2021"})
 
 
 def test_a_trend_before_the_date_is_measured():
@@ -854,7 +859,7 @@ def test_a_proposed_zone_gets_the_fall_its_reports_could_show():
         ({"history_months": 2.5}, "history_months must be a whole number of months"),
         ({"adjust": "bonferroni"}, "Unknown adjustment 'bonferroni'"),
         ({"decided_on": "2020-01-01"}, "decided_on must map zone ids or names to dates"),
-        ({"decided_on": {"north": "soon"}}, "decided_on for 'north' is 'soon'"),
+        ({"decided_on": {"north": "soon"}}, "decided_on['north'] = 'soon' is not a date"),
         ({"category": ["dog_fouling", "dgs"]}, "'dgs' is not a report category"),
     ],
 )

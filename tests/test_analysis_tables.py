@@ -395,6 +395,14 @@ def test_a_period_that_is_not_one_is_refused(zones, streets, reports):
 
     with pytest.raises(ConfigError, match="start = 'last spring' is not a date"):
         report_counts(zones, streets, reports, start="last spring")
+    # a day either way round is refused, never read as the US reads it (2 January)
+    with pytest.raises(ConfigError, match=r"could be 1 February 2023 \(day first, as in the UK"):
+        summarise_zones(zones, streets, t.assets([]), reports, start="01/02/2023")
+    with pytest.raises(ConfigError, match="write it as 2023-02-01 or 2023-01-02"):
+        hotspot_streets(streets, reports, start="01/02/2023")
+    # one that cannot be mistaken is read as a UK date
+    late = report_counts(zones, streets, reports, start="31/01/2023")
+    assert late.equals(report_counts(zones, streets, reports, start="2023-01-31"))
     with pytest.raises(ConfigError, match="end 2023-01-01 is not after start 2023-06-01"):
         summarise_zones(zones, streets, t.assets([]), reports, start="2023-06-01", end="2023-01-01")
     # one bound after every report is a period with no reports, not a mistake

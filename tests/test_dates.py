@@ -1,8 +1,10 @@
 import datetime as dt
+import re
 
 import pytest
 
-from healthy_streets.model.dates import date_as_known, parse_council_date
+from healthy_streets.errors import ConfigError
+from healthy_streets.model.dates import date_as_known, day_argument, parse_council_date
 
 
 @pytest.mark.parametrize(
@@ -198,3 +200,35 @@ def test_an_evaluation_day_given_with_a_time_where_the_clocks_change_starts_at_m
     from healthy_streets.analysis.evaluation import _day_start
 
     assert f"{_day_start(day).tz_convert('UTC'):%Y-%m-%d %H:%M}" == utc
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2016-02-01", dt.date(2016, 2, 1)),
+        ("2016-02-01T10:30", dt.date(2016, 2, 1)),
+        (" 31/01/2016 ", dt.date(2016, 1, 31)),  # only day first can read it
+        ("1 Feb 2016", dt.date(2016, 2, 1)),
+        ("05/05/2016", dt.date(2016, 5, 5)),  # the same either way round
+        (dt.date(2016, 2, 1), dt.date(2016, 2, 1)),
+    ],
+)
+def test_a_day_given_to_a_function_is_read_as_written(value, day):
+    read = day_argument(value, "start")
+    assert (read.year, read.month, read.day) == (day.year, day.month, day.day)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("01/02/2016", "could be 1 February 2016 (day first, as in the UK) or 2 January 2016"),
+        ("3.4.16", "could be 3 April 2016 (day first, as in the UK) or 4 March 2016"),
+        ("07/31/2016", "is not a date"),  # a US date is not guessed either
+        ("March 2016", "is not a date"),  # a month is not a day
+        ("", "is not a date"),
+        (None, "is not a date"),
+    ],
+)
+def test_a_day_that_could_be_misread_is_refused(value, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        day_argument(value, "start")

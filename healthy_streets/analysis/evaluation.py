@@ -51,7 +51,7 @@ from healthy_streets.analysis import _its
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.build import REPORTS_WITHIN_M, RING_REPORTS_WITHIN_M, Layers
-from healthy_streets.model.dates import date_as_known
+from healthy_streets.model.dates import date_as_known, day_argument
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, CONTROLS, words
@@ -1428,15 +1428,11 @@ def _check_more(
 
 def _decision_day(zone: object, day: object) -> pd.Timestamp:
 
-    try:
-        stamp = pd.Timestamp(day)
-    except (TypeError, ValueError):
-        stamp = pd.NaT
-    if not isinstance(day, str | dt.date) or pd.isna(stamp):
+    if not isinstance(day, str | dt.date) or pd.isna(day):
         raise ConfigError(
             f"decided_on for {zone!r} is {day!r}, which is not a date; write it as 2020-06-01."
         )
-    return _day_start(stamp)
+    return _day_start(pd.Timestamp(day_argument(day, f"decided_on[{zone!r}]")))
 
 
 def _decisions(

@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components
 from healthy_streets.analysis._its import adjust_p
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
+from healthy_streets.model.dates import day_argument
 from healthy_streets.model.speed import BANDS, speed_band
 from healthy_streets.model.taxonomy import report_categories
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, words
@@ -108,10 +109,7 @@ def period_known(
 
 
 def _day(value: dt.date | str, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise ConfigError(f"{name} = {value!r} is not a date; write it as 2024-01-31.") from None
+    stamp = pd.Timestamp(day_argument(value, name))  # "01/02/2016" refused, not guessed
     if stamp.tzinfo is not None:
         return stamp.tz_convert(TIMEZONE)
     # UK time, read as the reports' times are: in the hour that comes twice when the clocks

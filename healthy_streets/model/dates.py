@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
+from healthy_streets.errors import ConfigError
+
 __all__ = [
     "DATE_ORDERS",
     "EXCEL_SERIAL_DATES",
@@ -30,6 +32,7 @@ __all__ = [
     "DateOrder",
     "column_date_order",
     "date_as_known",
+    "day_argument",
     "excel_serial_date",
     "numeric_date_order",
     "parse_council_date",
@@ -432,3 +435,46 @@ def _is_text(value: object) -> bool:
     if value is None or isinstance(value, (dt.date, float, int)):
         return False
     return bool(str(value).strip())
+
+
+#: A numeric date with no year first: "01/02/2016", "1.2.16".
+_NUMERIC_DAY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})")
+
+
+def day_argument(value: object, name: str) -> dt.date:
+    """A day given to a function (``start=``, ``decided_on=``...): a ``datetime.date``,
+    ``datetime`` or pandas Timestamp as it is, or text: ISO ("2016-02-01", with a time or
+    not), or a date a council writes whose day cannot be mistaken ("1 Feb 2016",
+    "31/01/2016"). A numeric date that reads as a day either way round ("01/02/2016": 1
+    February in the UK, 2 January in the US) is refused, never guessed.
+
+    >>> day_argument("2016-02-01", "start")
+    datetime.datetime(2016, 2, 1, 0, 0)
+    >>> day_argument("31/01/2016", "start")
+    datetime.date(2016, 1, 31)
+    >>> day_argument("01/02/2016", "start")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    healthy_streets.errors.ConfigError: start = '01/02/2016' could be 1 February 2016 (...
+    """
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip() if isinstance(value, str) else None
+    if text:
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        numeric = _NUMERIC_DAY.fullmatch(text)
+        if numeric and int(numeric[1]) <= 12 and int(numeric[2]) <= 12 and numeric[1] != numeric[2]:
+            uk = parse_council_date(text).date
+            us = parse_council_date(text, date_order="mdy").date
+            if uk is not None and us is not None:
+                raise ConfigError(
+                    f"{name} = {value!r} could be {uk:%-d %B %Y} (day first, as in the UK) or "
+                    f"{us:%-d %B %Y} (month first): write it as {uk:%Y-%m-%d} or {us:%Y-%m-%d}."
+                )
+        read = parse_council_date(text)
+        if read.date is not None and read.precision == "day":
+            return read.date
+    raise ConfigError(f"{name} = {value!r} is not a date; write it as 2024-01-31.")
