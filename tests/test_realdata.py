@@ -382,7 +382,12 @@ def test_wales_points_of_interest(shared_data):
     result = read_assets(shared_data / "assets" / "wales_pois" / "gis_osm_pois_free_1.shp")
     assert result.kept == 21_933
     counts = result.layer["category"].value_counts()
-    assert counts["bench"] == 2441 + 126  # benches and picnic sites
+    # benches, picnic sites and shelters (Geofabrik's 'shelter': amenity=shelter of any
+    # kind, a place to rest; a shelter at a stop is under its bus stop)
+    assert counts["bench"] == 2441 + 126 + 106
+    assert "shelter" not in set(
+        result.layer.loc[result.layer["category"] == "bus_stop", "category_text"]
+    )
     assert counts["bin"] == 572
     assert counts["toilets"] == 450
     assert counts["drinking_water"] == 78
