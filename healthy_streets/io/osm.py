@@ -167,15 +167,19 @@ def network_from_ways(
     path = source.path
     book = AccountBook(path.name)
     street_ways = placed_runs(ways.streets, book, source.bad_nodes)
-    if not _has_edges(street_ways):
-        beyond = (
-            f"; {counted(ways.beyond_area, 'street way')} beyond the zones"
-            if ways.beyond_area
-            else ""
-        )
+    if not _has_edges(street_ways) and ways.beyond_area:
+        reach = f" (within {buffer_m:g} m of them)" if buffer_m is not None else ""
         raise InputFileError(
             path,
-            f"The file holds no streets (no usable highway=* ways){beyond}",
+            f"None of the file's {counted(ways.beyond_area, 'street way')} lies near the "
+            f"zones{reach}: the extract and the zones are of different places",
+            fix="Give an OpenStreetMap extract of the zones' area, or the zones of the "
+            "extract's.",
+        )
+    if not _has_edges(street_ways):
+        raise InputFileError(
+            path,
+            "The file holds no streets (no usable highway=* ways)",
             fix="Check it is an OpenStreetMap extract of the right area.",
         )
     notes = _notes(ways) + [note for note in [source.note()] if note]
