@@ -64,6 +64,7 @@ from healthy_streets.io.store import SOURCE_PATH
 from healthy_streets.model.account import ACCOUNT_COLUMNS, ImportResult
 from healthy_streets.model.build import BuildOutputs, Layers
 from healthy_streets.model.layers import LAYERS, empty_layer
+from healthy_streets.model.osm_date import OsmDate
 from healthy_streets.project import Project
 
 __all__ = [
@@ -456,6 +457,8 @@ def _account(result: ImportResult) -> dict[str, Any]:
         "rejected": _records(result.rejected),
         "outside": _records(result.outside),
         "for_review": _records(result.for_review),
+        # the date of an OpenStreetMap extract's data: the maps of a rebuild say it again
+        "data_date": result.data_date.as_record() if result.data_date is not None else None,
     }
 
 
@@ -485,6 +488,7 @@ def imports_of(record: dict[str, Any]) -> list[ImportResult]:
                 outside=outside.astype({"row": "str"}),
                 columns=dict(entry.get("columns") or {}),
                 for_review=_account_frame(entry.get("for_review")),
+                data_date=OsmDate.from_record(entry.get("data_date")),
             )
         )
     return out

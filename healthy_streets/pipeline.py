@@ -108,6 +108,7 @@ from healthy_streets.model.build import (
 from healthy_streets.model.history import EarlierBuild
 from healthy_streets.model.ids import zone_id_of, zone_ids_of
 from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
+from healthy_streets.model.osm_date import osm_date_of_imports
 from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
 from healthy_streets.model.words import counted
 from healthy_streets.project import Project, sample_inputs
@@ -818,7 +819,9 @@ def _stage_index(
         since_last=since_last,
         reports_note=_reports_note(layers),
         to_review=len(layers.changes) if layers.changes is not None else 0,
-        sources=sources_line(layers.zones, layers.reports, layers.assets),
+        sources=sources_line(
+            layers.zones, layers.reports, layers.assets, osm_date_of_imports(layers.imports)
+        ),
     )
     save_index(page, staging.files / relative["index"], overwrite=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -9,11 +11,12 @@ import shapely
 
 from healthy_streets.analysis.attach import cut_streets_at_zones
 from healthy_streets.io.assets import read_assets, read_excel_table
-from healthy_streets.io.osm import street_network_from_osm_file
+from healthy_streets.io.osm import data_date, street_network_from_osm_file
 from healthy_streets.io.reports import read_reports
 from healthy_streets.io.zones import read_zones
 from healthy_streets.maps.meeting import meeting_map
 from healthy_streets.model.layers import ZONES, conform
+from healthy_streets.model.osm_date import OsmDate
 from healthy_streets.model.taxonomy import asset_taxonomy
 
 pytestmark = pytest.mark.realdata
@@ -39,6 +42,22 @@ def test_leeds_pbf(shared_data):
     assert result.rows_in == 180
     assert set(result.layer.loc[result.layer["speed_source"] == "maxspeed", "speed_mph"]) == {30}
     assert result.layer.crs == "EPSG:27700"
+
+
+def test_the_date_of_each_real_extracts_data(shared_data):
+    # the user trial's Overpass export of Oxford, taken on 25 February 2015
+    result = street_network_from_osm_file(shared_data / "osm" / "oxford_centre.osm")
+    assert result.data_date == OsmDate(dt.date(2015, 2, 25), "osm_base")
+    assert "OpenStreetMap data of 25 February 2015 (the Overpass export's osm_base)." in (
+        result.notes
+    )
+    # Geofabrik's header; Overpass's meta; a PBF that says none (osmconvert): its ways'
+    osm = shared_data / "osm"
+    assert data_date(osm / "rutland.osm.pbf") == OsmDate(dt.date(2018, 2, 27), "replication")
+    assert data_date(osm / "leeds_cycleway.osm") == OsmDate(dt.date(2024, 3, 22), "osm_base")
+    assert data_date(osm / "leeds_its.osm.pbf") is None
+    leeds = street_network_from_osm_file(osm / "leeds_its.osm.pbf").data_date
+    assert leeds == OsmDate(dt.date(2020, 5, 3), "newest")
 
 
 def test_sheffield_zones_in_both_crs_agree(shared_data):

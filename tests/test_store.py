@@ -542,7 +542,7 @@ def test_a_provenance_table_written_before_for_review_is_read_and_added_to(tmp_p
 
     def make_older():
         older = pyogrio.read_dataframe(path, layer="provenance", read_geometry=False)
-        write_gpkg(older.drop(columns=["for_review"]), path, "provenance")
+        write_gpkg(older.drop(columns=["for_review", "data_date"]), path, "provenance")
 
     _provenance_of_an_older_store(store, tmp_path, make_older)
     fields = pyogrio.read_info(path, layer="provenance")
@@ -561,7 +561,8 @@ def test_a_postgis_provenance_table_written_before_for_review_is_added_to(
     def make_older():
         engine = store.engine()
         with engine.begin() as conn:
-            conn.execute(text(f'ALTER TABLE "{schema}".provenance DROP COLUMN for_review'))
+            for column in ("data_date", "for_review"):
+                conn.execute(text(f'ALTER TABLE "{schema}".provenance DROP COLUMN {column}'))
         engine.dispose()
 
     _provenance_of_an_older_store(store, tmp_path, make_older)

@@ -1,9 +1,11 @@
 """The ways of an OpenStreetMap file, from libosmium's OPL text and node index, as arrays.
 
 libosmium writes every way of the file as one line of OPL
-(``w12 Thighway=residential,name=Mill%20%Lane Nn1,n2``) and keeps every node's place in a
-``sparse_file_array`` index: a file of (node id, x, y) records, x and y in 1e-7 degrees
-(libosmium's ``SparseFileArray``, a vector of id and location pairs in a file). Neither
+(``w12 Thighway=residential,name=Mill%20%Lane Nn1,n2``; the file readers have it write each
+way's timestamp too, ``w12 dV t2015-02-25T10:15:02Z T...``, of which the newest is kept) and
+keeps every node's place in a ``sparse_file_array`` index: a file of (node id, x, y)
+records, x and y in 1e-7 degrees (libosmium's ``SparseFileArray``, a vector of id and
+location pairs in a file). Neither
 passes through Python one element at a time: the index is read as one array, and the OPL
 text is taken apart by numpy (where each line, tag, key and value starts), so that Python
 only touches the values of the tags a street keeps. What :func:`parse_ways` finds is what
@@ -217,6 +219,9 @@ class Ways:
     built_up: list[shapely.Geometry] = field(default_factory=list)
     #: Where the file's buildings are (each building way's first node), lon/lat.
     buildings: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
+    #: The newest timestamp of the file's ways (``2015-02-25T10:15:02Z``), when the OPL
+    #: was written with them and any way has one: text of the file, to be read as a date.
+    newest: str | None = None
 
 
 def parse_ways(
@@ -231,6 +236,7 @@ def parse_ways(
     if not opl:
         return found
     lines = _OplLines(opl)
+    found.newest = lines.newest()
     tags = lines.tags()
     highway = np.zeros(lines.count, dtype=bool)
     highway[tags.line[tags.code == _HIGHWAY]] = True
@@ -271,12 +277,13 @@ class _Tags:
 
 
 class _OplLines:
-    """Where the parts of each line of OPL ways start and end: ``w<id> T<tags> N<nodes>``.
+    """Where the parts of each line of OPL ways start and end: ``w<id> T<tags> N<nodes>``,
+    or, written with the timestamp, ``w<id> dV t<timestamp> T<tags> N<nodes>``.
 
     OPL escapes spaces, commas, ``=`` and line ends in keys and values, so the bytes that
     are any of these (:attr:`marks`, their bytes :attr:`kind`) give every line its shape:
-    two spaces, between them tags ``key=value`` parted by commas, after them node ids
-    parted by commas, and a line end."""
+    two spaces (four with the timestamp), between the last two tags ``key=value`` parted by
+    commas, after them node ids parted by commas, and a line end."""
 
     def __init__(self, opl: bytes) -> None:
         self.opl = opl
@@ -291,31 +298,57 @@ class _OplLines:
             marks = np.append(marks, len(opl))
         self.marks = marks
         self.kind = np.append(text[marks[:-1]], np.uint8(10))
-        #: where, in the marks, each line ends and has its two spaces
+        #: where, in the marks, each line ends and has its spaces
         self.end_at = np.flatnonzero(self.kind == ord("\n"))
         spaces = np.flatnonzero(self.kind == ord(" "))
         self.count = len(self.end_at)
         self.starts = np.concatenate([[0], marks[self.end_at[:-1]] + 1])
         self.ends = marks[self.end_at]
-        if len(spaces) != 2 * self.count:
+        fields = 4 if len(spaces) == 4 * self.count else 2  # with the timestamp, or not
+        if len(spaces) != fields * self.count:
             raise _unexpected()
-        self.id_at, self.tags_end_at = spaces[0::2], spaces[1::2]
+        self.id_at, self.tags_end_at = spaces[0::fields], spaces[fields - 1 :: fields]
+        #: the space before each line's tags
+        self.head_at = spaces[fields - 2 :: fields]
         if (self.tags_end_at > self.end_at).any() or (self.id_at[1:] < self.end_at[:-1]).any():
-            raise _unexpected()  # not two spaces in each line
+            raise _unexpected()  # not the same spaces in each line
         self.id_end, self.tags_end = marks[self.id_at], marks[self.tags_end_at]
+        head = marks[self.head_at]
+        #: where each line's timestamp starts and ends (none: the OPL has no timestamps)
+        self.time_span: tuple[np.ndarray, np.ndarray] | None = None
+        if fields == 4:
+            time_at = marks[spaces[1::4]]
+            if (text[self.id_end + 1] != ord("d")).any() or (text[time_at + 1] != ord("t")).any():
+                raise _unexpected()
+            self.time_span = (time_at + 2, head)
         if (
             (text[self.starts] != ord("w")).any()
             or (self.id_end <= self.starts + 1).any()
-            or (text[self.id_end + 1] != ord("T")).any()
+            or (text[head + 1] != ord("T")).any()
             or (text[self.tags_end + 1] != ord("N")).any()
         ):
             raise _unexpected()
+
+    def newest(self) -> str | None:
+        """The newest timestamp of the ways (``2015-02-25T10:15:02Z``), if the OPL holds
+        them and any way has one."""
+        if self.time_span is None:
+            return None
+        begin, end = self.time_span
+        begin = begin[end - begin == _TIMESTAMP_LENGTH]  # the others have none
+        if not len(begin):
+            return None
+        # YYYYMMDDhhmmss of each as one number: the newest is the largest
+        digits = self.text[begin[:, None] + _TIMESTAMP_DIGITS].astype(np.int64) - ord("0")
+        newest = int(np.argmax(digits @ _DIGIT_WEIGHTS))
+        at = int(begin[newest])
+        return self.opl[at : at + _TIMESTAMP_LENGTH].decode("ascii", "replace")
 
     def tags(self) -> _Tags:
         """Every tag, found from its ``=`` (the only one: OPL escapes the rest)."""
         equals = np.flatnonzero(self.kind == ord("="))
         line = np.searchsorted(self.end_at, equals)
-        if ((equals < self.id_at[line]) | (equals > self.tags_end_at[line])).any():
+        if ((equals < self.head_at[line]) | (equals > self.tags_end_at[line])).any():
             raise _unexpected()
         before, after = self.kind[equals - 1], self.kind[equals + 1]
         if ((before == ord("=")) | (after == ord("="))).any():  # key=value parted by commas
@@ -398,6 +431,13 @@ class _OplLines:
                 undone[value] = _text(value)
             values[i] = undone[value]
         return values
+
+
+#: ``2015-02-25T10:15:02Z``: how libosmium writes a timestamp.
+_TIMESTAMP_LENGTH = 20
+#: Where its digits are, and what each weighs.
+_TIMESTAMP_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+_DIGIT_WEIGHTS = 10 ** np.arange(len(_TIMESTAMP_DIGITS) - 1, -1, -1, dtype=np.int64)
 
 
 def _unexpected() -> RuntimeError:

@@ -49,6 +49,7 @@ from healthy_streets.io._osm_ways import (
     placed_runs,
 )
 from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.osm_date import OsmDate, osm_date_from_text
 from healthy_streets.model.segments import (
     NotSimpleError,
     Segments,
@@ -74,6 +75,7 @@ __all__ = [
     "ROAD_CLASSES",
     "STREET_TAGS",
     "clip_streets",
+    "data_date",
     "finish_network",
     "is_graphml",
     "street_network_from_graphml",
@@ -84,6 +86,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: How the ways are written for :func:`~healthy_streets.io._osm_ways.parse_ways`: OPL with
+#: each way's timestamp (the newest of them dates a file whose header does not).
+OPL_FORMAT = "opl,add_metadata=timestamp"
 
 OSM_SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf", ".osm.xml", ".xml")
 
@@ -214,7 +220,12 @@ def network_from_ways(
     if uk_defaults:
         streets, note = _national_limit_outside_towns(streets, ways)
         notes += [note] if note else []
-    return _streets_result(
+    date = data_date(source.path, ways.newest)
+    if date is not None:
+        old = date.old_warning()
+        notes = [old, *notes] if old else notes
+        notes.append(date.sentence())
+    result = _streets_result(
         streets,
         book,
         rows_in=len(ways.streets.way_ids),
@@ -222,6 +233,54 @@ def network_from_ways(
         clip_to=clip_to,
         buffer_m=buffer_m,
     )
+    result.data_date = date
+    return result
+
+
+#: How much of the start of an XML file is looked at for its date (before its first element).
+_HEAD_BYTES = 1 << 16
+_FIRST_ELEMENT = re.compile(rb"<(?:node|way|relation|changeset)\b")
+_ROOT_TIMESTAMP = re.compile(rb"""<osm\b[^>]*?\stimestamp\s*=\s*["']([^"'<>]{1,40})["']""")
+_OSM_BASE = re.compile(rb"""<meta\b[^>]*?\sosm_base\s*=\s*["']([^"'<>]{1,40})["']""")
+
+
+def data_date(path: Path, newest: str | None = None) -> OsmDate | None:
+    """The date of the OpenStreetMap data in the file ``path``
+    (:mod:`healthy_streets.model.osm_date`): its header's replication timestamp (a PBF's,
+    as pyosmium reads it), the XML's ``<osm timestamp>`` or Overpass's
+    ``<meta osm_base>`` (which pyosmium does not read: looked for in the XML's first
+    64 KB, before its first element), else ``newest``, the newest timestamp of its ways;
+    ``None`` when none of them is a date."""
+    import osmium
+
+    try:
+        reader = osmium.io.Reader(str(path), osmium.osm.osm_entity_bits.NOTHING)
+        try:
+            stamp = reader.header().get("osmosis_replication_timestamp")
+        finally:
+            reader.close()
+    except (RuntimeError, ValueError, OSError, osmium.InvalidLocationError):
+        stamp = None  # a damaged header (minlat="nan"): the read says what is wrong
+    date = osm_date_from_text(stamp, "replication")
+    if date is None and _is_xml(path):
+        head = _xml_head(path)
+        for pattern, basis in ((_ROOT_TIMESTAMP, "timestamp"), (_OSM_BASE, "osm_base")):
+            found = pattern.search(head)
+            date = osm_date_from_text(found[1], basis) if found else None
+            if date is not None:
+                break
+    return date or osm_date_from_text(newest, "newest")
+
+
+def _xml_head(path: Path) -> bytes:
+    """The start of an XML file (through bzip2 or gzip), up to its first element."""
+    try:
+        with _open_xml(path) as handle:
+            head = handle.read(_HEAD_BYTES)
+    except (OSError, EOFError, ValueError):
+        return b""
+    first = _FIRST_ELEMENT.search(head)
+    return head[: first.start()] if first else head
 
 
 #: A road with a building this near (metres) is taken as built-up: restricted, not national.
@@ -789,7 +848,7 @@ def read_ways(source: OsmSource, window: tuple[float, float, float, float] | Non
     with scratch_folder() as folder:
         opl = Path(folder) / "ways.opl"
         with NodeIndex(Path(folder)) as index:
-            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+            writer = osmium.SimpleWriter(osmium.io.File(str(opl), OPL_FORMAT))
             try:
                 with reading(source):
                     osmium.apply(

@@ -22,6 +22,7 @@ import shapely
 from healthy_streets.io._common import check_buffer_m, check_input, no_cycle_collection
 from healthy_streets.io._osm_ways import Ways, parse_ways
 from healthy_streets.io.osm import (
+    OPL_FORMAT,
     NodeIndex,
     OsmSource,
     lonlat_window,
@@ -126,7 +127,7 @@ def _read_all(
     with scratch_folder() as folder:
         opl = Path(folder) / "elements.opl"
         with NodeIndex(Path(folder)) as index:
-            writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+            writer = osmium.SimpleWriter(osmium.io.File(str(opl), OPL_FORMAT))
             try:
                 _read_elements(source, index.handler, writer, found)
             finally:

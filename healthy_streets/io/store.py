@@ -9,7 +9,8 @@ project has council speed-limit lines), in the working CRS, with the columns of
 ``docs/layers.md`` and one more, ``source_path``. Tables: ``rejected`` (every row not used,
 with the reason), ``provenance`` (each input's name, path, size, SHA-256, modification time,
 when it was imported, rows in, kept, repaired, rejected, outside the project area, the
-toolkit's version and rows set aside for review) and
+toolkit's version, rows set aside for review and the date of the data, for an
+OpenStreetMap extract that says it) and
 ``healthy_streets_meta`` (each layer and table the toolkit wrote, with its version and the
 build that wrote it); and from builds, ``builds`` and ``build_zones``, appended to by every
 build and never replaced, and ``build_items``, what the last build of every zone saw (the
@@ -134,6 +135,7 @@ PROVENANCE_COLUMNS = [
     "columns",
     "toolkit_version",
     "for_review",
+    "data_date",
 ]
 #: The column every stored row has beyond its layer's: the input's resolved path.
 SOURCE_PATH = "source_path"
@@ -147,8 +149,8 @@ HISTORY_TABLES = {"builds": BUILDS_COLUMNS, "build_zones": BUILD_ZONES_COLUMNS}
 #: build, left as it is by a build of one zone.
 BASELINE_TABLE = "build_items"
 #: The tables that gained columns at their end since a store was first written (the build
-#: records; ``provenance``, its ``for_review``): an earlier version's table is the
-#: toolkit's, read and extended with the new columns empty (not known).
+#: records; ``provenance``, its ``for_review`` and ``data_date``): an earlier version's
+#: table is the toolkit's, read and extended with the new columns empty (not known).
 GROWN_TABLES = {*HISTORY_TABLES, "provenance"}
 _TABLES = {
     "rejected": REJECTED_COLUMNS,
@@ -362,6 +364,8 @@ def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
         "columns": json.dumps(result.columns, ensure_ascii=False) if result.columns else None,
         "toolkit_version": __version__,
         "for_review": result.n_for_review,
+        # the date of the data the file holds (an OpenStreetMap extract's), as ISO 8601
+        "data_date": result.data_date.day.isoformat() if result.data_date is not None else None,
     }
 
 
@@ -1570,7 +1574,9 @@ def markdown() -> str:
                 "an officer to review: a resident's proposed rename or move of a mapped place); "
                 "`repaired` counts rows kept (a row repaired, then rejected or outside the "
                 "project area, is counted there only); "
-                "`for_review` is empty in a row written before it was counted.",
+                "`for_review` is empty in a row written before it was counted. `data_date` is "
+                "the date of an OpenStreetMap extract's data (`2015-02-25`), empty for other "
+                "inputs, an extract that says none, and a row written before it was kept.",
                 f"- `{META_TABLE}`: {', '.join(f'`{c}`' for c in META_COLUMNS)}: each layer and "
                 "table the toolkit wrote. A layer of one of these names that this table does not "
                 "list, or whose columns differ from the ones above, is the council's own: the "

@@ -45,6 +45,7 @@ from healthy_streets.analysis.gaps import twenty_mph_gaps
 from healthy_streets.errors import ConfigError
 from healthy_streets.maps.meeting import ViewRows, draw_map, map_view, save_map, view_of_rows
 from healthy_streets.model.build import Layers, Progress, as_progress
+from healthy_streets.model.osm_date import OsmDate, osm_date_of_imports
 
 __all__ = ["RowsSource", "map_workers", "save_maps"]
 
@@ -133,6 +134,7 @@ def save_maps(
     since_last: Changes | None = None,
     rows: RowsSource | None = None,
     reports_note: str | None = None,
+    osm_date: OsmDate | None = None,
 ) -> dict[str, Path]:
     """Draw the meeting map of each zone in ``targets`` and write it there, on every core.
 
@@ -155,8 +157,9 @@ def save_maps(
     progress
         Told as each map is done ("Drawing the zone maps").
     margin_m, made_on, tiles, add_places, project, focus, additions_contact, since_last
-    reports_note
-        As :func:`~healthy_streets.maps.meeting.meeting_map` takes them.
+    reports_note, osm_date
+        As :func:`~healthy_streets.maps.meeting.meeting_map` takes them (``osm_date`` by
+        default that of the layers' streets import).
     rows
         Where each worker reads its zone's rows (the zone, its neighbours, the streets,
         assets, reports, background and gaps of its view), instead of picking them from
@@ -195,6 +198,7 @@ def save_maps(
         "additions_contact": additions_contact,
         "since_last": since_last,
         "reports_note": reports_note,
+        "osm_date": osm_date if osm_date is not None else osm_date_of_imports(layers.imports),
     }
     layer_of = {
         "streets": streets,

@@ -72,6 +72,7 @@ from healthy_streets.maps.style import (
 from healthy_streets.model.build import Layers
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.layers import COMMUNITY_MAP_KIND
+from healthy_streets.model.osm_date import OsmDate, osm_date_of_imports
 from healthy_streets.model.taxonomy import ASSET_CATEGORIES, REPORT_CATEGORIES, report_category
 
 __all__ = ["meeting_map", "save_map", "sources_line"]
@@ -135,6 +136,7 @@ def meeting_map(
     additions_contact: str | None = None,
     since_last: Changes | None = None,
     reports_note: str | None = None,
+    osm_date: OsmDate | None = None,
 ) -> folium.Map:
     """Build the meeting map for one zone.
 
@@ -189,6 +191,9 @@ def meeting_map(
         What the map should say under its title about where its reports came from (the
         reports of a service that could not be reached, read from its cache: how old
         they are).
+    osm_date
+        The date of the streets' OpenStreetMap data, said on the sources line ("data of
+        25 February 2015"); by default that of the layers' streets import, if it has one.
 
     Returns
     -------
@@ -228,6 +233,8 @@ def meeting_map(
     assets, reports = given["assets"], given["reports"]
     if basemap is None and isinstance(layers, Layers):
         basemap = layers.basemap
+    if osm_date is None and isinstance(layers, Layers):
+        osm_date = osm_date_of_imports(layers.imports)
     if zone is None:
         raise ConfigError("meeting_map needs the zone to draw: its zone_id or its name.")
     view = map_view(
@@ -250,6 +257,7 @@ def meeting_map(
         additions_contact=additions_contact,
         since_last=since_last,
         reports_note=reports_note,
+        osm_date=osm_date,
     )
 
 
@@ -370,6 +378,7 @@ def draw_map(
     additions_contact: str | None = None,
     since_last: Changes | None = None,
     reports_note: str | None = None,
+    osm_date: OsmDate | None = None,
 ) -> folium.Map:
     """The meeting map of a :class:`MapView` (the options as :func:`meeting_map`'s). Every
     line and area is clipped to the view's rectangle first: a street, a park or a gap
@@ -443,7 +452,7 @@ def draw_map(
         map_id=fmap.get_name(),
         streets=_has_own_streets(view),
         since=since,
-        sources=_sources_line(view),
+        sources=_sources_line(view, osm_date),
         reports_note=reports_note,
     )
     fmap.add_child(PanelHtml(side, first=True))
@@ -1283,25 +1292,37 @@ def _has_own_streets(view: MapView) -> bool:
     return bool((streets["zone_id"].astype("str") == str(view.zone["zone_id"])).any())
 
 
-def _sources_line(view: MapView) -> Markup:
+def _sources_line(view: MapView, osm_date: OsmDate | None = None) -> Markup:
     """Where what the map draws came from, as the layers' ``source`` columns say: the
-    zones' file, the report files, the places' files, OpenStreetMap and residents'
-    additions (each name is data: escaped)."""
+    zones' file, the report files, the places' files, OpenStreetMap (with the date of its
+    data, when known) and residents' additions (each name is data: escaped)."""
     zone_source = view.zone.get("source")
     zones = _source_name(zone_source) if isinstance(zone_source, str) and zone_source else ""
-    return _sources(zones, view.reports, view.assets)
+    return _sources(zones, view.reports, view.assets, osm_date)
 
 
 def sources_line(
-    zones: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, assets: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    osm_date: OsmDate | None = None,
 ) -> Markup:
     """Where a build's layers came from, as their ``source`` columns say (the index page's
-    line; each map has its own zone's)."""
-    return _sources(_source_names(zones), reports, assets)
+    line; each map has its own zone's), and the date of the streets' OpenStreetMap data
+    (``osm_date``, when known)."""
+    return _sources(_source_names(zones), reports, assets, osm_date)
 
 
-def _sources(zones: str, reports: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> Markup:
-    parts = [_STREETS_FROM_OSM]
+def _sources(
+    zones: str,
+    reports: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    osm_date: OsmDate | None = None,
+) -> Markup:
+    streets = _STREETS_FROM_OSM
+    if osm_date is not None:  # a date, never the file's text
+        streets += html(", {phrase}", phrase=osm_date.phrase())
+    parts = [streets]
     if zones:
         parts.append(html("zones from {source}", source=zones))
     names = _source_names(reports)

@@ -28,6 +28,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from healthy_streets.model.osm_date import OsmDate
 from healthy_streets.model.privacy import cut_names, redact, redact_series, remove_names
 
 __all__ = ["ACCOUNT_COLUMNS", "ALL_ROWS", "AccountBook", "ImportResult"]
@@ -90,6 +91,9 @@ class ImportResult:
         the importer gives them (``None`` otherwise): what :meth:`without` drops the
         repairs of when rows kept are left out later (a report already imported from
         another file).
+    data_date
+        The date of the data the source holds, when it says
+        (:class:`~healthy_streets.model.osm_date.OsmDate`: an OpenStreetMap extract's).
 
     Examples
     --------
@@ -122,6 +126,7 @@ class ImportResult:
     columns: dict[str, dict[str, object]] = field(default_factory=dict)
     for_review: pd.DataFrame = field(default_factory=lambda: _empty_account())
     layer_rows: pd.Index | None = None
+    data_date: OsmDate | None = None
 
     def __post_init__(self) -> None:
         if not self.kind:
