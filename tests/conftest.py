@@ -118,6 +118,24 @@ def toolkit_logging():
     logger.handlers[:], logger.level, logger.propagate = kept
 
 
+#: The day the tests judge the age of OpenStreetMap data on.
+TESTS_TODAY = "2026-12-01"
+
+
+@pytest.fixture(autouse=True)
+def osm_data_age_judged_on_a_fixed_day(monkeypatch):
+    """The sample's OpenStreetMap data is dated 1 October 2025: the tests judge its age as
+    on :data:`TESTS_TODAY`, so that no test starts failing (a build's old-data warning)
+    when the sample turns two years old. A test of the warning passes its own day."""
+    import datetime as dt
+
+    from healthy_streets.model.osm_date import OsmDate
+
+    is_old = OsmDate.is_old
+    fixed = dt.date.fromisoformat(TESTS_TODAY)
+    monkeypatch.setattr(OsmDate, "is_old", lambda self, today=None: is_old(self, today or fixed))
+
+
 @pytest.fixture
 def two_zones() -> gpd.GeoDataFrame:
     """Two 100 m square zones side by side near Chorley, in EPSG:27700."""

@@ -4,6 +4,7 @@ import re
 import osmium
 import pandas as pd
 import pytest
+import shapely
 
 from healthy_streets.errors import InputFileError
 from healthy_streets.io.osm import street_network_from_osm_file
@@ -301,6 +302,21 @@ def test_a_node_whose_coordinates_are_not_numbers_is_read_as_having_no_place(tmp
             for note in result.notes
         )
         assert result.rows_in == result.kept + result.n_rejected
+
+
+def test_an_extract_of_another_place_than_the_zones_is_said_so():
+    # zones 200 km from the sample's streets: not "the file holds no streets"
+    from conftest import SAMPLE
+
+    far = shapely.box(150_000, 200_000, 151_000, 201_000)
+    with pytest.raises(InputFileError) as said:
+        street_network_from_osm_file(SAMPLE / "yarrowside.osm", clip_to=far, buffer_m=200)
+    message = str(said.value)
+    assert re.search(
+        r"None of the file's \d+ street ways lies near the zones \(within 200 m", message
+    )
+    assert "the extract and the zones are of different places" in message
+    assert "holds no streets" not in message
 
 
 def test_a_geojson_given_as_osm_data_is_named_for_what_it_is(tmp_path):

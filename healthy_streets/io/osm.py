@@ -179,8 +179,7 @@ def network_from_ways(
             path,
             f"None of the file's {counted(ways.beyond_area, 'street way')} lies near the "
             f"zones{reach}: the extract and the zones are of different places",
-            fix="Give an OpenStreetMap extract of the zones' area, or the zones of the "
-            "extract's.",
+            fix="Give an OpenStreetMap extract of the zones' area, or the zones of the extract's.",
         )
     if not _has_edges(street_ways):
         raise InputFileError(
