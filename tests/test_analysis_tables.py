@@ -390,6 +390,22 @@ def test_a_hotspot_street_is_its_segments_joined(shared_sample_layers):
     assert table["length_m"].tolist() == expected["length_m"].round(1).tolist()
 
 
+def test_a_summary_without_assets_or_reports_leaves_their_columns_empty(
+    zones, streets, reports
+):
+    # an analyst with zones, streets and reports only: a summary, not "needs the assets";
+    # what was not given is not counted as none
+    table = summarise_zones(zones, streets, reports=reports)
+    full = summarise_zones(zones, streets, t.assets([]), reports)
+    assert table["assets"].isna().all() and table["assets_per_street_km"].isna().all()
+    assert table["reports"].tolist() == full["reports"].tolist()
+    assert table["street_km"].tolist() == full["street_km"].tolist()
+    bare = summarise_zones(zones, streets)
+    assert bare[["reports", "open", "fixed", "closed"]].isna().all().all()
+    assert bare["period_start"].isna().all()
+    assert (bare["street_km"] == full["street_km"]).all()
+
+
 def test_a_period_that_is_not_one_is_refused(zones, streets, reports):
     from healthy_streets.errors import ConfigError
 

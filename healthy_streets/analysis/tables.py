@@ -30,6 +30,7 @@ from healthy_streets.analysis._its import adjust_p
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
 from healthy_streets.model.dates import day_argument
+from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
 from healthy_streets.model.speed import BANDS, speed_band
 from healthy_streets.model.taxonomy import report_categories
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, words
@@ -420,9 +421,9 @@ def summarise_zones(
         The ``streets`` layer, an osmnx graph or osmnx's edges
         (:func:`~healthy_streets.as_streets`).
     assets
-        The ``assets`` layer.
+        The ``assets`` layer; without it (``None``) the assets' columns are empty, not 0.
     reports
-        The ``reports`` layer.
+        The ``reports`` layer; without it (``None``) the reports' columns are empty, not 0.
     start, end
         The period reports are counted over, ``[start, end)``: dates (``datetime.date`` or
         text such as ``"2024-01-01"``), in the council's local time. By default the first
@@ -478,13 +479,32 @@ def summarise_zones(
         reports,
         roles=("zones", "streets", "assets", "reports"),
         caller="summarise_zones",
+        optional=("assets", "reports"),
     )
-    zones, streets, assets, reports = (
-        given["zones"],
-        given["streets"],
-        given["assets"],
-        given["reports"],
+    zones, streets = given["zones"], given["streets"]
+    # a layer not given counts nothing: its columns are emptied below, not zeros
+    assets = given["assets"] if given["assets"] is not None else empty_layer(ASSETS, crs=zones.crs)
+    reports = (
+        given["reports"] if given["reports"] is not None else empty_layer(REPORTS, crs=zones.crs)
     )
+    table = _summary(zones, streets, assets, reports, start=start, end=end)
+    if given["assets"] is None:
+        table[["assets", "assets_per_street_km"]] = np.nan
+    if given["reports"] is None:
+        counted = ["reports", "reports_per_street_km_per_year", "open", "fixed", "closed"]
+        table[counted] = np.nan
+    return table
+
+
+def _summary(
+    zones: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    assets: gpd.GeoDataFrame,
+    reports: gpd.GeoDataFrame,
+    *,
+    start: dt.date | str | None,
+    end: dt.date | str | None,
+) -> pd.DataFrame:
     index = _zone_index(zones)
     period = report_period(reports, start=start, end=end)
     chosen = _in_period(reports, period)
