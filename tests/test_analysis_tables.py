@@ -390,9 +390,7 @@ def test_a_hotspot_street_is_its_segments_joined(shared_sample_layers):
     assert table["length_m"].tolist() == expected["length_m"].round(1).tolist()
 
 
-def test_a_summary_without_assets_or_reports_leaves_their_columns_empty(
-    zones, streets, reports
-):
+def test_a_summary_without_assets_or_reports_leaves_their_columns_empty(zones, streets, reports):
     # an analyst with zones, streets and reports only: a summary, not "needs the assets";
     # what was not given is not counted as none
     table = summarise_zones(zones, streets, reports=reports)

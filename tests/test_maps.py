@@ -381,6 +381,18 @@ def test_the_index_names_the_sources_the_layers_say(layers):
     assert "council" not in said and "FixMyStreet" not in said
 
 
+def test_an_analysts_own_layers_are_not_named_as_sources(layers):
+    # "zones from zones (a GeoDataFrame)" means nothing to a resident: such names are left
+    # out; reports there are, of no nameable source, are not said to be none
+    zones, _streets, assets, reports = layers
+    zones = zones.assign(source="zones (a GeoDataFrame)")
+    reports = reports.assign(source="reports (a DataFrame)")
+    line = str(sources_line(zones, reports, assets.assign(source="OpenStreetMap")))
+    assert line == (
+        "Streets © OpenStreetMap contributors (ODbL); places from OpenStreetMap contributors."
+    )
+
+
 def test_safe_json_cannot_close_a_script():
     text = safe_json(["</script>", "a & b", "\u2028"])
     assert "</" not in text and "&" not in text and "\u2028" not in text

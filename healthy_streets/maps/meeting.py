@@ -16,6 +16,7 @@ reports stays a few megabytes and opens quickly.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -1326,7 +1327,10 @@ def _sources(
     if zones:
         parts.append(html("zones from {source}", source=zones))
     names = _source_names(reports)
-    parts.append(html("reports from {names}", names=names) if names else Markup("no reports"))
+    if names:
+        parts.append(html("reports from {names}", names=names))
+    elif reports.empty:
+        parts.append(Markup("no reports"))
     places = _source_names(assets)
     if places:
         parts.append(html("places from {names}", names=places))
@@ -1339,13 +1343,20 @@ def _source_names(layer: gpd.GeoDataFrame) -> str:
     if layer.empty or "source" not in layer:
         return ""
     counts = layer["source"].dropna().astype("str").map(_source_name).value_counts(sort=True)
-    names = list(counts.index)
+    names = [name for name in counts.index if name]
     shown = names[:_SOURCES_NAMED]
     more = len(names) - len(shown)
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
+#: What an analyst's own layer goes by (``zones (a GeoDataFrame)``): no source a reader
+#: of the map could look up, so not named on it.
+_IN_MEMORY = re.compile(r".* \(an? (?:Geo)?DataFrame\)")
+
+
 def _source_name(source: str) -> str:
+    if _IN_MEMORY.fullmatch(source):
+        return ""
     if source == "OpenStreetMap":
         return "OpenStreetMap contributors"
     if source.endswith(COMMUNITY_MAP_SOURCE):
