@@ -45,6 +45,10 @@ from healthy_streets.model.taxonomy import (
         ("Street sign missing", "other"),
         ("Speeding traffic", "speeding"),
         ("Road surface", "potholes"),
+        # parking is not speeding, and pavement parking not the pavement's surface
+        ("Car parking", "other"),
+        ("Pavement parking", "other"),
+        ("Pavements/footpaths", "potholes"),
         ("Dog barking all night", "noise"),  # not dog fouling
         # a council's environmental-protection requests
         ("Noise complaint", "noise"),

@@ -521,9 +521,6 @@ _REPORT_SYNONYMS: dict[str, tuple[str, ...]] = {
         "dangerous driving",
         "speeding traffic",
         "traffic calming",
-        "parking",
-        "car parking",
-        "pavement parking",
     ),
     "potholes": (
         "pothole",
@@ -620,14 +617,16 @@ _REPORT_KEYWORDS: dict[str, tuple[str, ...]] = {
     "pollution": ("pollution", "smoke", "bonfire", "odour", "smell", "fume"),
 }
 
-# A traffic-signal fault is neither street lighting nor speeding, and a missing or wrong
-# road sign is neither speeding nor the road's surface: they stay unmatched, listed in the
-# import's notes for a project to place, and out of the speeding counts.
+# A traffic-signal fault is neither street lighting nor speeding, a missing or wrong road
+# sign is neither speeding nor the road's surface, and parking (on the pavement or not) is
+# not speeding: they stay unmatched, listed in the import's notes for a project to place
+# (--synonym "Car parking=speeding" where a council wants it counted so), and out of the
+# speeding counts a 20mph evaluation rests on.
 _SIGNS = ("traffic sign", "road sign", "street sign")
 _REPORT_EXCLUSIONS: dict[str, tuple[str, ...]] = {
     "dog_fouling": ("dog bin", "dog waste bin", "dog poo bin", "dog barking"),
     "speeding": ("traffic light", "traffic signal", *_SIGNS),
-    "potholes": _SIGNS,
+    "potholes": (*_SIGNS, "parking"),  # pavement parking is not the pavement's surface
     "street_lighting": ("traffic light", "traffic signal"),
     "noise": ("excluding", "non noise"),
     "pollution": ("excluding",),
