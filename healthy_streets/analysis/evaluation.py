@@ -384,7 +384,8 @@ def before_after(
         Zone id or name -> the day the zone was decided on (chosen, consulted on): the
         before window then ends there, so that a zone chosen after a bad year is not
         judged against that year. The months between the decision and the date are in
-        neither window.
+        neither window. Days as ``start`` takes them (``"2020-06-01"``; ``"01/06/2020"``,
+        which reads as a day either way round, is refused, not guessed).
     adjust
         ``"holm"`` (the chance of any false claim among the zones and categories tested is
         at most 5%), ``"bh"`` (Benjamini-Hochberg: at most 5% of the claims are expected to

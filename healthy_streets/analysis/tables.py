@@ -426,7 +426,8 @@ def summarise_zones(
         The ``reports`` layer; without it (``None``) the reports' columns are empty, not 0.
     start, end
         The period reports are counted over, ``[start, end)``: dates (``datetime.date`` or
-        text such as ``"2024-01-01"``), in the council's local time. By default the first
+        text such as ``"2024-01-01"``; a day that reads either way round, ``"01/02/2024"``,
+        is refused, not guessed), in the council's local time. By default the first
         report's day up to and including the last report's day.
 
     Returns
