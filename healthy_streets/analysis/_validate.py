@@ -12,7 +12,14 @@ given in order and refuses, in one message naming the layer and the fix:
   units other than metres, in a CRS whose scale where the layer lies is more than 2 % from
   true (Web Mercator, EPSG:3857: areas in England 2.6 to 3 times too large; measured with
   pyproj, the factor said), or in another CRS than the other layers;
-- a layer lacking the columns of its normalised layer (``docs/layers.md``).
+- a layer lacking the columns of its normalised layer (``docs/layers.md``);
+- a layer with rows none of which lies within :data:`PLACE_REACH_M` (10 km) of the zones
+  (of the streets, when the call has no zones): a layer for another place (Oxford's streets
+  given with Bath's zones), which would otherwise give a summary of nothing, or an
+  evaluation compared with another town, and no warning. The measure is a build's: the
+  zones' project area (:func:`healthy_streets.io.store.around`) and each row's distance
+  beyond it, as the readers set rows apart "outside the project area". A layer partly
+  within is used as it is.
 
 The attaching that a graph needs (streets cut at the zones, points attached to them) is
 :func:`healthy_streets.analysis.attach.given_layers`, which builds on this.
@@ -27,11 +34,14 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import shapely
 from pyproj import Proj, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
 from healthy_streets import settings
 from healthy_streets.errors import ConfigError
+from healthy_streets.io._coords import _distances
+from healthy_streets.io.store import around
 from healthy_streets.model.build import Layers
 from healthy_streets.model.layers import ASSETS, REPORTS, SPEED_LIMITS, STREETS, ZONES, Layer
 from healthy_streets.model.streets import as_streets, is_streets_layer
@@ -138,6 +148,7 @@ def gather(
             given.converted = True
         given.layers[role] = check_layer(value, role, caller)
     _same_crs(given, caller)
+    _same_place(given, caller)
     return given
 
 
@@ -294,3 +305,114 @@ def _same_crs(given: Given, caller: str) -> None:
                 f"({settings.working_crs}). Convert them with .to_crs(), or read them with "
                 "the toolkit's readers."
             )
+
+
+#: How far from the zones a layer's rows may all lie and still be for the zones' place, in
+#: metres: the farthest a build reads anything from its zones (reports for an evaluation's
+#: comparison outside all zones, ``OUTSIDE_REACH_M``), not only its ``buffer_m`` (300 m),
+#: so that what a build would read is never refused (schools a little way off the zones,
+#: a county's reports). A layer with no row within it is one a build would read nothing of.
+PLACE_REACH_M = 10_000.0
+#: Rows tested at a time for lying within reach: a layer given whole is found near at its
+#: first rows, without testing the rest.
+_BLOCK = 4096
+
+
+def _same_place(given: Given, caller: str) -> None:
+    """Refuse layers with rows none of which lies within :data:`PLACE_REACH_M` of the zones
+    (or, for a call without zones, of the streets' extent), naming each and how far it
+    lies; a layer partly within passes."""
+    anchor_role, area = _place_of(given)
+    if area is None:
+        return
+    far = []
+    for role, frame in given.layers.items():
+        if role == anchor_role or frame is None or frame.empty:
+            continue
+        distances = _distances_if_far(frame, area)
+        if distances is not None:
+            far.append((role, distances))
+    if far:
+        raise ConfigError(_far_message(far, anchor_role, caller))
+
+
+def _place_of(given: Given) -> tuple[str, Any]:
+    """The role whose layer says where the call's place is (the zones, else the streets)
+    and the area within :data:`PLACE_REACH_M` of it: the zones' project area as a build
+    draws it (:func:`~healthy_streets.io.store.around`), or around the streets' extent
+    (their convex hull: buffering every street would be slow for a county). ``None`` when
+    neither has a geometry to place it by."""
+    for role in ("zones", "streets"):
+        frame = given[role]
+        if frame is None or frame.empty:
+            continue
+        usable = _usable(frame.geometry.to_numpy())
+        if not len(usable):
+            continue
+        try:
+            if role == "zones":
+                area = around(gpd.GeoDataFrame(geometry=usable, crs=frame.crs), PLACE_REACH_M)
+            else:
+                hull = shapely.convex_hull(shapely.multipoints(shapely.get_coordinates(usable)))
+                area = shapely.buffer(hull, PLACE_REACH_M)
+        except shapely.errors.GEOSException:  # an outline GEOS cannot buffer: not judged
+            return role, None
+        return role, area
+    return "", None
+
+
+def _usable(geometries: np.ndarray) -> np.ndarray:
+    """The geometries that lie somewhere: not missing, not empty, finite."""
+    keep = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
+    geometries = geometries[keep]
+    if len(geometries):
+        finite = np.isfinite(shapely.bounds(geometries)).all(axis=1)
+        geometries = geometries[finite]
+    return geometries
+
+
+def _distances_if_far(frame: gpd.GeoDataFrame, area: Any) -> np.ndarray | None:
+    """How far beyond ``area`` each row of ``frame`` lies, in metres, when none lies within
+    it (``None`` when one does, or none can be placed), by the readers' measure."""
+    geometries = _usable(frame.geometry.to_numpy())
+    if not len(geometries):
+        return None
+    shapely.prepare(area)
+    try:
+        for start in range(0, len(geometries), _BLOCK):
+            if shapely.intersects(area, geometries[start : start + _BLOCK]).any():
+                return None
+        return np.asarray(_distances(geometries, area), dtype=float)
+    except shapely.errors.GEOSException:  # a geometry GEOS cannot test: not judged
+        return None
+
+
+def _far_message(far: list[tuple[str, np.ndarray]], anchor: str, caller: str) -> str:
+    """One message for every layer that lies elsewhere: how far (its middle row and its
+    nearest, from the zones or the streets), and the fix."""
+    parts = []
+    for i, (role, beyond) in enumerate(far):
+        from_anchor = beyond[np.isfinite(beyond)] + PLACE_REACH_M  # from the zones, not the area
+        typical, nearest = _km(float(np.median(from_anchor))), _km(float(from_anchor.min()), 1)
+        named = _CALLED.get(role, role)
+        parts.append(
+            f"the {named} given to {caller} lie {typical} from the {anchor} (the nearest {nearest})"
+            if i == 0
+            else f"the {named} {typical} (the nearest {nearest})"
+        )
+    named = [_CALLED.get(role, role) for role, _ in far]
+    these = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    they = "they are" if len(far) == 1 else "each is"
+    text = ", and ".join(parts)
+    return (
+        f"{text[0].upper()}{text[1:]}, none within {_km(PLACE_REACH_M)} of them (as far as a "
+        f"build reads anything): {they} for another place. Give {these} for the {anchor}' "
+        f"area, or {anchor} for theirs."
+    )
+
+
+def _km(metres: float, decimals: int = 0) -> str:
+    """A distance in km (``95 km``, ``93.2 km``), in metres below 1 km."""
+    if metres < 1000:
+        return f"{metres:,.0f} m"
+    return f"{metres / 1000:,.{decimals}f} km"

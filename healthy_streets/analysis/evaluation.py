@@ -47,9 +47,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+import healthy_streets.settings as toolkit_settings
 from healthy_streets.analysis import _its
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
+from healthy_streets.io.store import around
 from healthy_streets.model.build import REPORTS_WITHIN_M, RING_REPORTS_WITHIN_M, Layers
 from healthy_streets.model.dates import date_as_known, day_argument
 from healthy_streets.model.ids import zone_id_of
@@ -294,6 +296,7 @@ def monthly_counts(
     zone_id = zone_id_of(zones, zone_id)
     category = report_category(category)
     _check(category, control)
+    reports = _read_as_a_build(zones, reports, reach, control)
     months = _months(reports["reported_at"])
     reach = _measured_reach(zones, reports, reach, control)
     daily = _Daily(
@@ -343,6 +346,9 @@ def before_after(
         :func:`~healthy_streets.load_layers`), whose reports are used when none are given.
     reports
         The ``reports`` layer (reports not yet placed in zones are placed in ``zones``).
+        Given on their own (without the ``attrs["reports_within_m"]`` a build's reports
+        carry), those farther than :data:`OUTSIDE_REACH_M` (10 km) from the zones are left
+        out of the comparison outside all zones, as a build would not have read them.
     category
         The report category (its key, label or a word for it: ``"dog_fouling"``,
         ``"Dog fouling"``, ``"dog mess"``), or several: one row per zone and category, all
@@ -509,6 +515,7 @@ def before_after(
         adjust=adjust,
         decided_on=decided_on,
     )
+    reports = _read_as_a_build(zones, reports, reach, control)
     decisions = _decisions(zones, decided_on)
     coverage = _coverage(reports)
     reach = _measured_reach(zones, reports, reach, control)
@@ -596,6 +603,25 @@ def _measured_reach(
     read = None if reach is None else reach.read_m
     ring = None if reach is None else reach.ring_read_m
     return _Reach(farthest if read is None else min(read, farthest), read, ring)
+
+
+def _read_as_a_build(
+    zones: gpd.GeoDataFrame, reports: gpd.GeoDataFrame, reach: _Reach | None, control: str
+) -> gpd.GeoDataFrame:
+    """For the comparison outside all zones, reports given on their own (how far they were
+    read not known: no ``attrs["reports_within_m"]``) within :data:`OUTSIDE_REACH_M` of the
+    zones (or the buffer, when farther), as :func:`~healthy_streets.load_layers` reads them
+    for it (the zones' project area, :func:`~healthy_streets.io.store.around`): a county's
+    reports are compared as a build would compare them, not to wherever the file ends.
+    A ring and the zones not yet in force count no report that far out; reports read by a
+    build, and reports without a place, are left as they are."""
+    if control != "outside" or reach is not None or not len(zones) or not len(reports):
+        return reports
+    area = around(zones, max(toolkit_settings.street_buffer_m, OUTSIDE_REACH_M))
+    shapely.prepare(area)
+    points = reports.geometry.to_numpy()
+    keep = shapely.intersects(area, points) | shapely.is_missing(points)
+    return reports if keep.all() else reports[keep]
 
 
 _COLUMNS: dict[str, str] = {
