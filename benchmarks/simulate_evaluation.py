@@ -49,6 +49,10 @@ SPACING = 3_000.0
 ZONE_SIZE = 400.0
 #: Ring comparison reports lie this far outside their zone's edge (inside a 100-500 m ring).
 RING_AT = 300.0
+#: The pooled area outside all zones: its reports lie this far west and south of the first
+#: zone's corner (about 7 km: beyond the band next to the zones, within the 10 km a build,
+#: and before_after given reports directly, read the comparison from).
+OUTSIDE_AT = 5_000.0
 CATEGORY = "dog_fouling"
 #: The seed of ``make bench`` (``--seed``): docs/evaluation.md's figures come from it.
 SEED = 20261130
@@ -393,7 +397,7 @@ def _reports(
             add(per[j], f"p{j:03d}", *inside(n + j, k))
     else:
         k = int(comparison_counts[0].sum())
-        add(comparison_counts[0], None, np.full(k, X0 - 20_000.0), np.full(k, Y0 - 20_000.0))
+        add(comparison_counts[0], None, np.full(k, X0 - OUTSIDE_AT), np.full(k, Y0 - OUTSIDE_AT))
     first_last = [START + pd.Timedelta(hours=9), START + pd.DateOffset(months=months, hours=-9)]
     when = np.concatenate([*times, np.array(first_last, dtype="datetime64[s]")])
     frame = gpd.GeoDataFrame(
@@ -405,7 +409,8 @@ def _reports(
             "zone_id": [*zone_ids, None, None],
         },
         geometry=shapely.points(
-            np.concatenate([*xs, [X0 - 20_000.0] * 2]), np.concatenate([*ys, [Y0 - 20_000.0] * 2])
+            np.concatenate([*xs, [X0 - OUTSIDE_AT] * 2]),
+            np.concatenate([*ys, [Y0 - OUTSIDE_AT] * 2]),
         ),
         crs=CRS,
     )
