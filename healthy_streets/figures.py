@@ -165,6 +165,7 @@ def plot_monthly(
         baseline_months=baseline_months,
         history_months=history_months,
         decided_on=decided_on,
+        category=category,
     )
     if windows is not None:
 

@@ -1006,3 +1006,166 @@ def test_a_zone_of_unknown_status_is_said_not_known_to_be_in_force():
         "Not evaluated: its status is unknown (not known to be in force); give it in the "
         "zones file."
     )
+
+
+def two_sources(*, date="2020-07-01"):
+    """A zone dated ``date``; dog fouling reports (with some noise) from one source,
+    env.csv, over 2019-2021, and a second source, fms.csv, with litter only over a longer
+    span (2007-2017 and on to 2020), as a FixMyStreet export beside a council's own file."""
+    zones = t.zones([("north", "implemented", date, (X, Y, X + 100, Y + 100))])
+    rng = np.random.default_rng(11)
+    env = monthly({"north": rng.poisson(6, 36), None: rng.poisson(30, 36)}, start="2019-01")
+    env["source"] = "env.csv"
+    days = pd.date_range("2007-02-05", "2020-03-23", freq="9D")
+    fms = t.reports(
+        [
+            (f"f{k}", "litter", "open", str(day.date()), None, None, None, OUTSIDE_POINT)
+            for k, day in enumerate(days)
+        ]
+    )
+    fms["source"] = "fms.csv"
+    return zones, env, pd.concat([env, fms])
+
+
+WINDOW_COLUMNS = [
+    "before_months",
+    "window_months",
+    "history_months",
+    "before_start",
+    "after_end",
+    "placebo_dates",
+    "zone_before",
+    "zone_after",
+    "control_before",
+    "control_after",
+    "ratio_of_ratios",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "pretrend_p",
+    "placebo_p",
+]
+
+
+def same_windows(row, other):
+    """The two rows' windows, counts and statistics are equal (NaN equal to NaN)."""
+    pd.testing.assert_series_equal(row[WINDOW_COLUMNS], other[WINDOW_COLUMNS], check_names=False)
+
+
+def test_a_category_rests_on_the_span_of_the_sources_that_carry_it():
+    zones, env, both = two_sources()
+    alone = before_after(zones, env).loc["north"]
+    added = before_after(zones, both).loc["north"]
+    assert alone["evaluated"] and added["evaluated"]
+    # the months before env.csv began are not months without dog fouling
+    assert (alone["before_months"], alone["history_months"]) == (12, 6)
+    same_windows(added, alone)
+    assert added["verdict"] == (
+        f"{alone['verdict']} The windows rest on Jan 2019 to Dec 2021, the span of the source "
+        "with dog fouling reports (env.csv); left out, as it has no dog fouling report: "
+        "fms.csv (Feb 2007 to Mar 2020)."
+    )
+    # the monthly counts run over the same months
+    assert monthly_counts(zones, both, "north").equals(monthly_counts(zones, env, "north"))
+    # litter is carried by both sources: their whole span, and nothing said
+    litter = before_after(zones, both, category="litter").loc["north"]
+    assert "The windows rest on" not in litter["verdict"]
+
+
+def test_a_second_source_within_the_span_changes_nothing_and_is_not_mentioned():
+    zones, env, _ = two_sources()
+    inside = t.reports([("i", "litter", "open", "2020-02-02", None, None, None, OUTSIDE_POINT)])
+    inside["source"] = "crm.csv"
+    alone = before_after(zones, env).loc["north"]
+    added = before_after(zones, pd.concat([env, inside])).loc["north"]
+    same_windows(added, alone)
+    assert added["verdict"] == alone["verdict"]
+
+
+def test_a_zone_before_the_source_of_its_category_began_is_not_covered():
+    zones, env, both = two_sources(date="2012-03-15")
+    alone = before_after(zones, env).loc["north"]
+    added = before_after(zones, both).loc["north"]
+    covered = (
+        "Not evaluated: the reports (Jan 2019 to Dec 2021) do not cover 6 months either side "
+        "of 15 Mar 2012."
+    )
+    assert alone["verdict"].startswith(covered + " For planning:")
+    # fms.csv reaches back to 2007, but holds no dog fouling: not "0 reports", not covered
+    assert added["verdict_kind"] == "not_evaluated"
+    assert added["verdict"].startswith(
+        f"{covered} The windows rest on Jan 2019 to Dec 2021, the span of the source with "
+        "dog fouling reports (env.csv); left out, as it has no dog fouling report: fms.csv "
+        "(Feb 2007 to Mar 2020). For planning:"
+    )
+
+
+@pytest.mark.parametrize("precision", [None, math.nan, "unknown", ""])
+def test_a_date_given_with_no_precision_is_taken_at_its_own(zones, precision):
+    # an analyst sets a date by hand: zones.loc[..., "implemented_on"] = pd.Timestamp(...)
+    reports = steady_reports(
+        {("zone", 2021): 5, ("zone", 2022): 2, ("outside", 2021): 6, ("outside", 2022): 6}
+    )
+    dated = zones.copy()
+    dated["implemented_precision"] = dated["implemented_precision"].astype("object")
+    dated.loc[dated.zone_id == "north", "implemented_precision"] = precision
+    row = before_after(dated, reports).loc["north"]
+    day = before_after(zones, reports).loc["north"]
+    assert row["evaluated"]
+    assert row["implemented_precision"] == "day"
+    same_windows(row, day)
+    # a month's first day might stand for the month: said, once
+    assert row["verdict"] == (
+        f"{day['verdict']} No precision was given with the date, so it is taken as the day "
+        '01 Jan 2022; if only the month is known, set implemented_precision to "month" (the '
+        "month is then left out of both windows)."
+    )
+    assert "known only to the" not in row["verdict"]
+
+
+def test_a_date_given_with_no_precision_on_another_day_needs_no_note():
+    reports = steady_reports(
+        {("zone", 2021): 5, ("zone", 2022): 2, ("outside", 2021): 6, ("outside", 2022): 6}
+    )
+    zones = t.zones([("north", "implemented", "2022-01-10", (X, Y, X + 100, Y + 100))])
+    day = before_after(zones, reports).loc["north"]
+    zones["implemented_precision"] = "unknown"
+    row = before_after(zones, reports).loc["north"]
+    assert row["evaluated"] and row["verdict"] == day["verdict"]
+
+
+def test_a_date_written_as_text_is_read_at_its_precision_and_never_garbled():
+    reports = steady_reports(
+        {("zone", 2021): 5, ("zone", 2022): 2, ("outside", 2021): 6, ("outside", 2022): 6}
+    )
+    zones = t.zones(
+        [
+            ("north", "implemented", None, (X, Y, X + 100, Y + 100)),
+            ("east", "implemented", None, (X + 200, Y, X + 300, Y + 100)),
+            ("west", "implemented", None, (X + 400, Y, X + 500, Y + 100)),
+            ("osm", "implemented", None, (X + 600, Y, X + 700, Y + 100)),
+        ]
+    )
+    zones["implemented_on"] = pd.Series(["2022-01", "Q1 2022", "soon", None], dtype="object")
+    zones["implemented_text"] = ""  # as zones derived from OpenStreetMap have
+    table = before_after(zones, reports)
+    assert table.loc["north", "implemented_precision"] == "month"
+    assert str(table.loc["north", "after_start"]) == "2022-02-01"
+    assert table.loc["east", "verdict"].startswith(
+        'Not evaluated: the implementation date is known only to the quarter ("Q1 2022"); '
+        "give the day or month in the zones file."
+    )
+    assert table.loc["west", "verdict"].startswith(
+        'Not evaluated: its implementation date, "soon", is not one it can read'
+    )
+    assert table.loc["osm", "verdict"].startswith(
+        "Not evaluated: the zone has no implementation date."
+    )
+    # a vague date with no text says the date as known, never an empty quote
+    vague = t.zones([("north", "implemented", "2022-01-01", (X, Y, X + 100, Y + 100))])
+    vague["implemented_precision"] = "year"
+    verdict = before_after(vague, reports).loc["north", "verdict"]
+    assert verdict.startswith(
+        'Not evaluated: the implementation date is known only to the year ("2022")'
+    )
+    assert "''" not in verdict and "('" not in verdict

@@ -100,7 +100,8 @@ def test_a_many_part_area_finds_the_places_in_it_and_their_distances_as_shapely_
     import numpy as np
     import shapely
 
-    from healthy_streets.io._coords import _distances_xy, _inside
+    from healthy_streets.io._coords import _inside
+    from healthy_streets.model.area import distances_xy as _distances_xy
 
     rng = np.random.default_rng(5)
     parts = [shapely.Point(x, y).buffer(r) for x, y, r in rng.uniform(0, 3000, (40, 3)) / [1, 1, 6]]

@@ -17,7 +17,7 @@ given in order and refuses, in one message naming the layer and the fix:
   (of the streets, when the call has no zones): a layer for another place (Oxford's streets
   given with Bath's zones), which would otherwise give a summary of nothing, or an
   evaluation compared with another town, and no warning. The measure is a build's: the
-  zones' project area (:func:`healthy_streets.io.store.around`) and each row's distance
+  zones' project area (:func:`healthy_streets.model.area.around`) and each row's distance
   beyond it, as the readers set rows apart "outside the project area". A layer partly
   within is used as it is.
 
@@ -40,8 +40,7 @@ from pyproj.exceptions import CRSError, ProjError
 
 from healthy_streets import settings
 from healthy_streets.errors import ConfigError
-from healthy_streets.io._coords import _distances
-from healthy_streets.io.store import around
+from healthy_streets.model.area import around, distances
 from healthy_streets.model.build import Layers
 from healthy_streets.model.layers import ASSETS, REPORTS, SPEED_LIMITS, STREETS, ZONES, Layer
 from healthy_streets.model.streets import as_streets, is_streets_layer
@@ -339,7 +338,7 @@ def _same_place(given: Given, caller: str) -> None:
 def _place_of(given: Given) -> tuple[str, Any]:
     """The role whose layer says where the call's place is (the zones, else the streets)
     and the area within :data:`PLACE_REACH_M` of it: the zones' project area as a build
-    draws it (:func:`~healthy_streets.io.store.around`), or around the streets' extent
+    draws it (:func:`~healthy_streets.model.area.around`), or around the streets' extent
     (their convex hull: buffering every street would be slow for a county). ``None`` when
     neither has a geometry to place it by."""
     for role in ("zones", "streets"):
@@ -382,7 +381,7 @@ def _distances_if_far(frame: gpd.GeoDataFrame, area: Any) -> np.ndarray | None:
         for start in range(0, len(geometries), _BLOCK):
             if shapely.intersects(area, geometries[start : start + _BLOCK]).any():
                 return None
-        return np.asarray(_distances(geometries, area), dtype=float)
+        return np.asarray(distances(geometries, area), dtype=float)
     except shapely.errors.GEOSException:  # a geometry GEOS cannot test: not judged
         return None
 
@@ -400,8 +399,8 @@ def _far_message(far: list[tuple[str, np.ndarray]], anchor: str, caller: str) ->
             if i == 0
             else f"the {named} {typical} (the nearest {nearest})"
         )
-    named = [_CALLED.get(role, role) for role, _ in far]
-    these = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    names = [_CALLED.get(role, role) for role, _ in far]
+    these = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     they = "they are" if len(far) == 1 else "each is"
     text = ", and ".join(parts)
     return (

@@ -31,7 +31,11 @@ begins and the after window starts the month after. A zone dated to the day has 
 
 The windows are shortened, both alike, when the reports do not cover them (a zone that came
 in soon after the records start); a zone whose windows would be shorter than
-``min_window_months`` is not evaluated, and its verdict says why.
+``min_window_months`` is not evaluated, and its verdict says why. The records of a category
+are the reports of the sources (the ``source`` column: each file or feed) that carry it:
+their span, not that of a file with none of its reports, is when the category was recorded
+(a month before its source began is no month without reports). A date given with no
+precision is taken at its own: a timestamp is a day.
 """
 
 from __future__ import annotations
@@ -51,9 +55,14 @@ import healthy_streets.settings as toolkit_settings
 from healthy_streets.analysis import _its
 from healthy_streets.analysis.attach import given_layers
 from healthy_streets.errors import ConfigError
-from healthy_streets.io.store import around
+from healthy_streets.model.area import around
 from healthy_streets.model.build import REPORTS_WITHIN_M, RING_REPORTS_WITHIN_M, Layers
-from healthy_streets.model.dates import date_as_known, day_argument
+from healthy_streets.model.dates import (
+    PRECISIONS,
+    date_as_known,
+    day_argument,
+    parse_council_date,
+)
 from healthy_streets.model.ids import zone_id_of
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, CONTROLS, words
@@ -160,18 +169,22 @@ def windows_for(
     baseline_months: int | None = None,
     history_months: int = 36,
     decided_on: object = None,
+    category: str | None = None,
 ) -> Windows | None:
     """The windows :func:`before_after` uses for ``zone`` (a row of the zones layer), or
-    ``None`` when it has no date or there are no reports."""
-    date = zone["implemented_on"]
-    coverage = _coverage(reports)
-    if date is None or pd.isna(date) or coverage is None:
+    ``None`` when it has no date or there are no reports. With ``category`` (its key), the
+    records are those of the sources that carry it, as :func:`before_after` takes them;
+    ``None``: all the reports. A date given with no precision is taken at its own (a
+    timestamp: the day)."""
+    dated = _dated(zone["implemented_on"], zone["implemented_precision"])
+    coverage = _records(reports, category).coverage
+    if dated.date is None or coverage is None:
         return None
     return _windows(
-        date,
+        dated.date,
         coverage,
         window_months,
-        zone["implemented_precision"],
+        dated.precision,
         base=decided_on,
         history_months=history_months,
         before_months=baseline_months,
@@ -238,8 +251,11 @@ def monthly_counts(
 ) -> pd.DataFrame:
     """Reports of ``category`` per calendar month in a zone and in its comparison area.
 
-    Months run over the whole range of the reports (any category), so a month with no
-    report of this category counts 0 and a month before the records began does not appear.
+    Months run over the span of the records (any category) of the sources that carry this
+    category (the reports' ``source``: each file or feed), as :func:`before_after` takes
+    them: a month with no report of this category counts 0, and a month before those sources
+    began, or after they stopped, does not appear (another file's longer span does not
+    stretch this category's months).
     For ``control="not_yet_treated"`` the comparison is the zones not in force by the end of
     the zone's after window (``window_months``).
 
@@ -297,7 +313,8 @@ def monthly_counts(
     category = report_category(category)
     _check(category, control)
     reports = _read_as_a_build(zones, reports, reach, control)
-    months = _months(reports["reported_at"])
+    zones, _ = _with_dates(zones)
+    months = _months(_records(reports, category).reports["reported_at"])
     reach = _measured_reach(zones, reports, reach, control)
     daily = _Daily(
         zones, reports, category, control=control, ring_m=ring_m, gap_m=gap_m, reach=reach
@@ -305,7 +322,7 @@ def monthly_counts(
     row = zones.loc[zones["zone_id"].astype("str") == str(zone_id)].iloc[0]
     end = None
     if control == "not_yet_treated":
-        windows = windows_for(row, reports, window_months=window_months)
+        windows = windows_for(row, reports, window_months=window_months, category=category)
         end = windows.end if windows is not None else None
     zone_series, control_series, comparison = daily.series(str(zone_id), end)
     table = pd.DataFrame(index=pd.Index(months, name="month"))
@@ -403,7 +420,8 @@ def before_after(
         One row per zone (and category), indexed by ``zone_id``:
 
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
-            The zone.
+            The zone; a date given with no precision is taken at its own (a timestamp: the
+            day), and ``implemented_precision`` says which was used.
         ``category``, ``control``, ``comparison``
             What was compared (``comparison`` in words; for the streets outside all zones,
             from ``gap_m`` to how far their reports reach). A ring that reaches beyond the
@@ -412,7 +430,9 @@ def before_after(
             the farthest report given outside the zones lies.
         ``before_months``, ``window_months``, ``history_months``
             The months of the before window, the after window and the history as used,
-            after shortening to the records.
+            after shortening to the records: the span of the reports (all categories) of
+            the sources that carry the category (a file or feed with none of its reports
+            is left out, and the verdict says so where that changed the span).
         ``before_start``, ``before_end``, ``after_start``, ``after_end``
             The first and last day of each window.
         ``zone_before``, ``zone_after``, ``control_before``, ``control_after``
@@ -517,7 +537,7 @@ def before_after(
     )
     reports = _read_as_a_build(zones, reports, reach, control)
     decisions = _decisions(zones, decided_on)
-    coverage = _coverage(reports)
+    zones, dates = _with_dates(zones)
     reach = _measured_reach(zones, reports, reach, control)
     settings = _Settings(
         window_months,
@@ -534,15 +554,21 @@ def before_after(
         daily = _Daily(
             zones, reports, key, control=control, ring_m=ring_m, gap_m=gap_m, reach=reach
         )
+        records = _records(reports, key)  # the span of the sources that carry the category
         for zone in zones.itertuples(index=False):
             decided = decisions.get(str(zone.zone_id))
-            rows.append(_zone_row(zone, key, daily, coverage, settings, decided))
-    table = pd.DataFrame(rows, columns=[*_COLUMNS, "_se"])
+            dated = dates[str(zone.zone_id)]
+            rows.append(_zone_row(zone, dated, key, daily, records, settings, decided))
+    table = pd.DataFrame(rows, columns=[*_COLUMNS, "_se", "_notes"])
     for column, dtype in _COLUMNS.items():
         if dtype == "object":
             table[column] = table[column].astype("object").where(table[column].notna(), None)
     _adjust_and_judge(table, adjust)
-    return table.drop(columns="_se").set_index("zone_id")
+    table["verdict"] = [
+        f"{verdict} {note}" if isinstance(note, str) and note else verdict
+        for verdict, note in zip(table["verdict"], table["_notes"], strict=True)
+    ]
+    return table.drop(columns=["_se", "_notes"]).set_index("zone_id")
 
 
 @dataclass(frozen=True)
@@ -611,7 +637,7 @@ def _read_as_a_build(
     """For the comparison outside all zones, reports given on their own (how far they were
     read not known: no ``attrs["reports_within_m"]``) within :data:`OUTSIDE_REACH_M` of the
     zones (or the buffer, when farther), as :func:`~healthy_streets.load_layers` reads them
-    for it (the zones' project area, :func:`~healthy_streets.io.store.around`): a county's
+    for it (the zones' project area, :func:`~healthy_streets.model.area.around`): a county's
     reports are compared as a build would compare them, not to wherever the file ends.
     A ring and the zones not yet in force count no report that far out; reports read by a
     build, and reports without a place, are left as they are."""
@@ -901,23 +927,31 @@ def _day_numbers(times: pd.Series) -> np.ndarray:
 
 def _zone_row(
     zone: Any,
+    dated: _Dated,
     category: str,
     daily: _Daily,
-    coverage: tuple[pd.Timestamp, pd.Timestamp] | None,
+    records: _Records,
     settings: _Settings,
     decided: pd.Timestamp | None,
 ) -> dict[str, object]:
+    coverage = records.coverage
     row: dict[str, object] = {
         "zone_id": zone.zone_id,
         "name": zone.name,
         "implemented_on": zone.implemented_on,
-        "implemented_precision": zone.implemented_precision,
+        "implemented_precision": dated.precision,
         "decided_on": decided.date() if decided is not None else None,
         "category": category,
         "control": settings.control,
         "evaluated": False,
     }
-    reason = _not_evaluable(zone, coverage, settings, decided)
+    reason = _not_evaluable(zone, dated, decided)
+    if not reason:  # the date is used: say how it was read, and the records' span
+        notes = " ".join(note for note in (_date_note(dated), records.note) if note)
+        row["_notes"] = notes
+        reason = _not_covered(dated, coverage, settings, decided)
+        if reason and notes:  # said next to the reason, before the planning figure
+            reason, row["_notes"] = f"{reason} {notes}", ""
     if reason:
         planning = _planning_row(zone, daily, coverage, settings)
         row.update(planning)
@@ -926,12 +960,12 @@ def _zone_row(
             "verdict_kind": "not_evaluated",
             "verdict": f"{reason}{_planning_words(planning, settings)}",
         }
-    assert coverage is not None  # _not_evaluable said so otherwise
+    assert coverage is not None and dated.date is not None  # _not_covered said so otherwise
     windows = _windows(
-        zone.implemented_on,
+        dated.date,
         coverage,
         settings.window_months,
-        zone.implemented_precision,
+        dated.precision,
         base=decided,
         history_months=settings.history_months,
         before_months=settings.baseline_months,
@@ -1503,6 +1537,87 @@ def _coverage(reports: gpd.GeoDataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | 
     return first, dates.max().tz_convert(TIMEZONE).normalize() + pd.Timedelta(days=1)
 
 
+#: At most this many sources are named in a note; the rest are counted.
+_SOURCES_NAMED = 3
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The records a category's evaluation rests on: the reports of the sources (the
+    ``source`` column: each file or feed) that carry the category, all their categories.
+    ``coverage`` is their span (first day, day after the last); ``note`` says which
+    sources' span it is when leaving the others out changed it ("" when it did not)."""
+
+    reports: gpd.GeoDataFrame
+    coverage: tuple[pd.Timestamp, pd.Timestamp] | None
+    note: str = ""
+
+
+def _records(reports: gpd.GeoDataFrame, category: str | None) -> _Records:
+    """The reports whose span is the records' span for ``category``: those of the sources
+    that carry it, as a source's span is when it was recording (a month before a source
+    began is no month without reports). All the reports when every source carries it, when
+    none does (the verdict then says there are none), when ``category`` is ``None`` or the
+    layer has no ``source`` column. Reports with no source are one source."""
+    everything = _Records(reports, _coverage(reports))
+    if category is None or "source" not in reports.columns or not len(reports):
+        return everything
+    dated = reports["reported_at"].notna().to_numpy()
+    source = reports["source"].astype("object").where(reports["source"].notna(), "")
+    source = source.astype("str")
+    carrying = set(source[dated & (reports["category"] == category).to_numpy()])
+    if not carrying or carrying >= set(source[dated]):
+        return everything
+    kept = reports[source.isin(carrying).to_numpy()]
+    coverage = _coverage(kept)
+    if coverage == everything.coverage:
+        return _Records(kept, coverage)
+    return _Records(kept, coverage, _records_note(reports, source, dated, carrying, category))
+
+
+def _records_note(
+    reports: gpd.GeoDataFrame,
+    source: pd.Series,
+    dated: np.ndarray,
+    carrying: set[str],
+    category: str,
+) -> str:
+    """Which sources' span the windows rest on, and which were left out (with their spans),
+    as a sentence for the verdict."""
+    label = REPORT_CATEGORIES[category].lower()
+    times = reports["reported_at"][dated]
+    spans = times.groupby(source[dated].to_numpy()).agg(["min", "max"])
+
+    def name(key: str) -> str:
+        return key if key else "(reports with no source)"
+
+    def listed(keys: list[str], with_spans: bool) -> str:
+        shown = []
+        for key in keys[:_SOURCES_NAMED]:
+            first, last = spans.loc[key, "min"], spans.loc[key, "max"]
+            span = f" ({_month(first)} to {_month(last)})" if with_spans else ""
+            shown.append(f"{name(key)}{span}")
+        more = len(keys) - _SOURCES_NAMED
+        return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+    used = sorted(carrying)
+    left = sorted(set(spans.index) - carrying)
+    first = min(spans.loc[k, "min"] for k in used)
+    last = max(spans.loc[k, "max"] for k in used)
+    which = "the source" if len(used) == 1 else f"the {len(used)} sources"
+    return (
+        f"The windows rest on {_month(first)} to {_month(last)}, the span of {which} with "
+        f"{label} reports ({listed(used, False)}); left out, as "
+        f"{'it has' if len(left) == 1 else 'they have'} no {label} report: "
+        f"{listed(left, True)}."
+    )
+
+
+def _month(stamp: pd.Timestamp) -> str:
+    """A report's month as a note says it: ``Jan 2015``."""
+    return f"{stamp.tz_convert(TIMEZONE):%b %Y}"
+
+
 def _day_start(value: object) -> pd.Timestamp:
     stamp = pd.Timestamp(value)
     if stamp.tzinfo is None:  # the day's midnight, UK time (never where the clocks change)
@@ -1510,12 +1625,77 @@ def _day_start(value: object) -> pd.Timestamp:
     return stamp.normalize()
 
 
-def _not_evaluable(
-    zone: object,
-    coverage: tuple[pd.Timestamp, pd.Timestamp] | None,
-    settings: _Settings,
-    decided: pd.Timestamp | None,
-) -> str | None:
+@dataclass(frozen=True)
+class _Dated:
+    """A zone's implementation date as the evaluation reads it: ``date`` (``None``: none),
+    its ``precision``, and ``taken`` when no precision was given with it (missing,
+    ``unknown`` or blank), so the date's own was used: a date or timestamp is a day, a
+    text is read as a zones file's would be ("2016-06": the month). ``text`` is the date as
+    written, for a verdict ("" when none)."""
+
+    date: pd.Timestamp | None
+    precision: str
+    taken: bool = False
+    text: str = ""
+
+
+def _dated(date: object, precision: object, text: object = None) -> _Dated:
+    """A zone's date and its precision (see :class:`_Dated`)."""
+    given = precision.strip().lower() if isinstance(precision, str) else ""
+    given = given if given in PRECISIONS else ""
+    written = text.strip() if isinstance(text, str) else ""
+    if isinstance(date, str):  # a date written as text, set by hand: read as a file's
+        parsed = parse_council_date(date)
+        stamp = pd.Timestamp(parsed.date) if parsed.date is not None else None
+        usable = given if given and given != "unknown" else parsed.precision
+        return _Dated(stamp, usable, usable != given, written or date.strip())
+    if date is None or pd.isna(date):
+        return _Dated(None, given or "unknown", False, written)
+    if given and given != "unknown":
+        return _Dated(pd.Timestamp(date), given, False, written)
+    return _Dated(pd.Timestamp(date), "day", True, written)
+
+
+def _with_dates(zones: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, _Dated]]:
+    """The zones with each date at its precision (:func:`_dated`): a date given with no
+    precision (an analyst's ``zones.loc[..., "implemented_on"] = pd.Timestamp(...)``) is
+    taken at its own, so that it is evaluated rather than refused; and each zone's date by
+    ``zone_id``."""
+    texts = zones["implemented_text"] if "implemented_text" in zones else [None] * len(zones)
+    dated = [
+        _dated(date, precision, text)
+        for date, precision, text in zip(
+            zones["implemented_on"], zones["implemented_precision"], texts, strict=True
+        )
+    ]
+    by_id = {str(z): d for z, d in zip(zones["zone_id"], dated, strict=True)}
+    written = [isinstance(v, str) for v in zones["implemented_on"]]
+    if not any(d.taken or text for d, text in zip(dated, written, strict=True)):
+        return zones, by_id
+    out = zones.copy()
+    out["implemented_on"] = pd.to_datetime(
+        pd.Series([d.date for d in dated], index=zones.index, dtype="object")
+    )
+    out["implemented_precision"] = [d.precision for d in dated]
+    return out, by_id
+
+
+def _date_note(dated: _Dated) -> str:
+    """A note for a date whose precision was taken from the date itself, where it matters:
+    a day that is a month's first may stand for the month ("" otherwise)."""
+    if not dated.taken or dated.date is None or dated.precision != "day":
+        return ""
+    if dated.date.day != 1:
+        return ""
+    return (
+        f"No precision was given with the date, so it is taken as the day "
+        f"{dated.date:%d %b %Y}; if only the month is known, set implemented_precision to "
+        '"month" (the month is then left out of both windows).'
+    )
+
+
+def _not_evaluable(zone: object, dated: _Dated, decided: pd.Timestamp | None) -> str | None:
+    """Why a zone is not evaluated whatever the records: its status or its date."""
     status = getattr(zone, "status", "unknown")
     if status == "unknown":
         return (
@@ -1524,21 +1704,40 @@ def _not_evaluable(
         )
     if status != "implemented":
         return f"Not evaluated: the zone is {status}, not in force."
-    date = getattr(zone, "implemented_on", None)
-    precision = getattr(zone, "implemented_precision", "unknown")
-    if date is None or pd.isna(date):
+    date, precision = dated.date, dated.precision
+    if date is None:
+        if dated.text:
+            return (
+                f'Not evaluated: its implementation date, "{dated.text}", is not one it can '
+                "read; give the day or month in the zones file."
+            )
         return "Not evaluated: the zone has no implementation date."
     if precision not in ("day", "month"):
-        text = getattr(zone, "implemented_text", "") or ""
+        written = dated.text or date_as_known(date, precision)
+        if precision == "year":
+            written = dated.text or f"{date.year}"
         return (
-            f"Not evaluated: the implementation date is known only to the {precision} "
-            f"({text!r}); give the day or month in the zones file."
+            f'Not evaluated: the implementation date is known only to the {precision} ("'
+            f'{written}"); give the day or month in the zones file.'
         )
     if decided is not None and decided > _day_start(date):
         return (
             f"Not evaluated: decided_on ({decided:%d %b %Y}) is after the zone came in "
-            f"({date_as_known(pd.Timestamp(date), precision)}); give the day it was decided."
+            f"({date_as_known(date, precision)}); give the day it was decided."
         )
+    return None
+
+
+def _not_covered(
+    dated: _Dated,
+    coverage: tuple[pd.Timestamp, pd.Timestamp] | None,
+    settings: _Settings,
+    decided: pd.Timestamp | None,
+) -> str | None:
+    """Why a zone with a usable date is not evaluated: the records do not cover its
+    windows (``None``: they do)."""
+    date, precision = dated.date, dated.precision
+    assert date is not None  # _not_evaluable said so otherwise
     if coverage is None:
         return "Not evaluated: there are no reports."
     windows = _windows(
@@ -1557,7 +1756,7 @@ def _not_evaluable(
         return (
             f"Not evaluated: the reports ({first:%b %Y} to "
             f"{end - pd.Timedelta(days=1):%b %Y}) do not cover {settings.min_window_months} "
-            f"months {baseline}{date_as_known(pd.Timestamp(date), precision)}."
+            f"months {baseline}{date_as_known(date, precision)}."
         )
     return None
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -59,6 +59,7 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._roles import Guess
 from healthy_streets.model.account import AccountBook
+from healthy_streets.model.area import distances, distances_xy
 from healthy_streets.model.privacy import scrub_value
 from healthy_streets.model.uk import UK_AREA, on_uk_land, place_phrase, suggested_crs
 
@@ -520,8 +521,8 @@ def points_from_table(
         )
         outside = ~inside & ~turned
         if outside.any():
-            distances = _distances_xy(xs[outside], ys[outside], area)
-            book.outside_area(table.index[placed[outside]], np.round(distances, 0))
+            far = distances_xy(xs[outside], ys[outside], area)
+            book.outside_area(table.index[placed[outside]], np.round(far, 0))
         placed, xs, ys = placed[inside], xs[inside], ys[inside]
     for i in np.flatnonzero(reason != ""):
         row = table.index[i]
@@ -985,71 +986,9 @@ def set_apart_outside(
     shapely.prepare(area)  # the area is tested against every row
     inside = pd.Series(shapely.intersects(area, values), index=series.index)
     if not inside.all():
-        distances = np.round(_distances(values[~inside.to_numpy()], area), 0)
-        book.outside_area(series.index[~inside], distances)
+        far = np.round(distances(values[~inside.to_numpy()], area), 0)
+        book.outside_area(series.index[~inside], far)
     return inside
-
-
-def _distances(geometries: np.ndarray, area: shapely.Geometry) -> np.ndarray:
-    """Each geometry's distance from ``area``, none of them touching it: the distance to the
-    nearest edge of the area's polygons, found with a spatial index of the edges (the same
-    distance as to the whole area, without measuring to every edge of a county of zones)."""
-    tree = _edge_tree(area)
-    if tree is None:
-        return np.asarray(shapely.distance(geometries, area), dtype=float)
-    corner = shapely.bounds(geometries)[:, :2]
-    out = np.full(len(geometries), np.nan)
-    for rows in _nearby_blocks(corner[:, 0], corner[:, 1]):
-        (which, _), distance = tree.query_nearest(
-            geometries[rows], return_distance=True, all_matches=False
-        )
-        out[rows[which]] = distance
-    return out
-
-
-def _distances_xy(x: np.ndarray, y: np.ndarray, area: shapely.Geometry) -> np.ndarray:
-    """:func:`_distances` of the points ``x``, ``y``, each block of them made as a point
-    only while it is measured (the points are not kept)."""
-    tree = _edge_tree(area)
-    out = np.full(len(x), np.nan)
-    for rows in _nearby_blocks(x, y):
-        points = shapely.points(x[rows], y[rows])
-        if tree is None:
-            out[rows] = shapely.distance(points, area)
-            continue
-        (which, _), distance = tree.query_nearest(points, return_distance=True, all_matches=False)
-        out[rows[which]] = distance
-    return out
-
-
-def _edge_tree(area: shapely.Geometry) -> shapely.STRtree | None:
-    """A spatial index of the edges of ``area``'s polygons, four at a time along each ring
-    (``None`` when the area is not made of polygons), in small nodes: each search looks at
-    fewer edges (40% quicker than nodes of 10), and the lines are a quarter of the edges."""
-    parts = shapely.get_parts(area)
-    if not len(parts) or not bool(np.all(shapely.get_type_id(parts) == 3)):
-        return None
-    coords, ring = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
-    starts = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])  # each ring's first point
-    ends = np.r_[starts[1:], len(coords)] - 1  # and its last
-    edges = np.flatnonzero(ring[1:] == ring[:-1])  # edge i runs from point i to point i + 1
-    first = edges[(edges - starts[np.searchsorted(starts, edges, side="right") - 1]) % 4 == 0]
-    last = np.minimum(first + 4, ends[np.searchsorted(starts, first, side="right") - 1])
-    count = last - first + 1
-    points = (
-        np.repeat(first, count) + np.arange(count.sum()) - np.repeat(count.cumsum() - count, count)
-    )
-    lines = shapely.linestrings(coords[points], indices=np.repeat(np.arange(len(first)), count))
-    return shapely.STRtree(lines, node_capacity=4)
-
-
-def _nearby_blocks(x: np.ndarray, y: np.ndarray, size: int = 512) -> Iterator[np.ndarray]:
-    """Positions of ``x``, ``y`` in blocks, in rows of 200 m squares: a search for the
-    nearest edge then follows the last through the tree (a quarter quicker than in the
-    file's order)."""
-    order = np.lexsort((x // 200.0, y // 200.0))
-    for start in range(0, len(order), size):
-        yield order[start : start + size]
 
 
 def working_is_british(working_crs: object) -> bool:
