@@ -620,8 +620,9 @@ def write_outputs(
     inputs
         Input files, which are never written over.
     zone_ids
-        Draw these zones' maps only: each by its ``zone_id`` or its name; one zone may be
-        given alone (``zone_ids="Cowslip"``). Default: all.
+        Draw these zones' maps only: each by its ``zone_id`` or its name (a name several
+        zones share draws them all, said in a warning); one zone may be given alone
+        (``zone_ids="Cowslip"``). Default: all.
     made_on
         The date the maps say they were made (default today).
     title

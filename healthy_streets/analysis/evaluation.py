@@ -63,7 +63,7 @@ from healthy_streets.model.dates import (
     day_argument,
     parse_council_date,
 )
-from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.ids import zone_id_of, zone_ids_named
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_categories, report_category
 from healthy_streets.model.vocabulary import ADJUSTMENT_NAMES, ADJUSTMENTS, CONTROLS, words
 
@@ -407,8 +407,10 @@ def before_after(
         Zone id or name -> the day the zone was decided on (chosen, consulted on): the
         before window then ends there, so that a zone chosen after a bad year is not
         judged against that year. The months between the decision and the date are in
-        neither window. Days as ``start`` takes them (``"2020-06-01"``; ``"01/06/2020"``,
-        which reads as a day either way round, is refused, not guessed).
+        neither window. A name several zones share gives the day to them all (a warning
+        says which), save those given by their own id. Days as ``start`` takes them
+        (``"2020-06-01"``; ``"01/06/2020"``, which reads as a day either way round, is
+        refused, not guessed).
     adjust
         ``"holm"`` (the chance of any false claim among the zones and categories tested is
         at most 5%), ``"bh"`` (Benjamini-Hochberg: at most 5% of the claims are expected to
@@ -1499,18 +1501,21 @@ def _decision_day(zone: object, day: object) -> pd.Timestamp:
 def _decisions(
     zones: gpd.GeoDataFrame, decided_on: Mapping[str, object] | None
 ) -> dict[str, pd.Timestamp]:
-    """decided_on by zone id (given by id or name)."""
+    """decided_on by zone id (given by id or name: a name several zones share gives the
+    day to them all, said in a warning, save any of them given by its own id)."""
 
     if not decided_on:
         return {}
-    out = {}
+    by_id: dict[str, pd.Timestamp] = {}
+    by_name: dict[str, pd.Timestamp] = {}
     for key, day in decided_on.items():
         try:
-            zone_id = zone_id_of(zones, key)
+            zone_ids = zone_ids_named(zones, key)
         except ConfigError as exc:
             raise ConfigError(f"decided_on names a zone that is not one: {exc}") from None
-        out[zone_id] = _decision_day(key, day)
-    return out
+        named = by_id if zone_ids == [str(key).strip()] else by_name  # an id wins over a name
+        named.update(dict.fromkeys(zone_ids, _decision_day(key, day)))
+    return by_name | by_id
 
 
 def _check(category: str | Sequence[str], control: str) -> None:

@@ -15,15 +15,20 @@ The result is an outline, not a legal boundary: maps say where a zone came from
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
+from healthy_streets._audience import audience
 from healthy_streets.analysis._validate import gather
 from healthy_streets.model.ids import zone_ids_from_names
 from healthy_streets.model.layers import ZONES, conform
+from healthy_streets.model.words import counted
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "council_limits",
@@ -226,7 +231,10 @@ def zones_from_osm_20mph(
     -------
     GeoDataFrame
         The ``zones`` layer, largest first: ``zone_id`` ``osm-20mph-<n>``, status
-        ``unknown``, ``source`` "OpenStreetMap (derived)".
+        ``unknown``, ``source`` "OpenStreetMap (derived)". When streets tagged 20 mph
+        were left out (groups under ``min_area_m2`` touching no zone), or no zone was
+        drawn, ``attrs["notes"]`` says why, with the largest left out and the
+        ``min_area_m2`` that would keep it; logged too (a warning when no zone was drawn).
 
     Raises
     ------
@@ -252,11 +260,12 @@ def zones_from_osm_20mph(
     slow = tagged_20mph(roads)
     speed = pd.to_numeric(roads["speed_mph"], errors="coerce")
     tagged, faster = roads[slow], roads[~slow & (speed > 20)]
+    groups = _street_groups(tagged, faster)
     outlines = [
         outline_from_lines(tagged.geometry.iloc[group], corridor_m=corridor_m, close_m=close_m)
-        for group in _street_groups(tagged, faster)
+        for group in groups
     ]
-    pieces = _join_small_pieces(outlines, min_area_m2)
+    pieces, left_out = _join_small_pieces(outlines, min_area_m2)
     taken = shapely.Polygon()
     disjoint = []
     for piece in pieces:
@@ -274,22 +283,109 @@ def zones_from_osm_20mph(
         }
         for number, piece in enumerate(disjoint, start=1)
     ]
-    return _zones(records, streets.crs)
+    zones = _zones(records, streets.crs)
+    notes = _derivation_notes(
+        roads,
+        tagged,
+        [groups[i] for i in left_out],
+        [outlines[i] for i in left_out],
+        zones=len(zones),
+        groups=len(groups),
+        min_area_m2=min_area_m2,
+    )
+    if notes:
+        zones.attrs["notes"] = notes
+        for note in notes:
+            log.log(logging.INFO if len(zones) else logging.WARNING, "%s", note)
+    return zones
+
+
+def _derivation_notes(
+    roads: gpd.GeoDataFrame,
+    tagged: gpd.GeoDataFrame,
+    left_groups: list[list[int]],
+    left_outlines: list[shapely.Geometry],
+    *,
+    zones: int,
+    groups: int,
+    min_area_m2: float,
+) -> list[str]:
+    """Why :func:`zones_from_osm_20mph` drew no zone, or left 20 mph streets out of them:
+    none tagged 20 mph (saying how much is 20 mph by default only), or the groups too
+    small for a zone that touch none, with the largest of them and the fix."""
+
+    def amount(frame: gpd.GeoDataFrame) -> str:
+        ways = int(frame["osm_way_id"].nunique())
+        metres = float(frame["length_m"].sum())
+        length = f"{metres / 1000:,.1f} km" if metres >= 1000 else f"{metres:.0f} m"
+        return f"{counted(ways, 'way')} ({length})"
+
+    if tagged.empty:
+        speed = pd.to_numeric(roads["speed_mph"], errors="coerce")
+        by_default = roads[speed <= 20]
+        one = by_default["osm_way_id"].nunique() == 1
+        why = (
+            f" {amount(by_default)} {'is' if one else 'are'} 20 mph or less only by "
+            f"{'its' if one else 'their'} class's default, which draws no zone (only a "
+            "limit tagged on the street does)."
+            if len(by_default)
+            else ""
+        )
+        return [
+            "No zone drawn: no road is tagged 20 mph or less in OpenStreetMap (maxspeed, "
+            f"or a signed 20mph zone).{why}"
+        ]
+    if not left_groups:
+        return []
+    left = tagged.iloc[sorted(i for group in left_groups for i in group)]
+    largest = max(outline.area for outline in left_outlines)
+    step = 1000 if largest >= 1000 else 10
+    keeps = int(largest // step * step) or int(largest)  # at most the largest: it is kept
+    each = "each " if len(left_groups) > 1 else ""
+    small = (
+        f"{each}smaller than {_min_area()} ({min_area_m2:,.0f} m2; the largest {largest:,.0f} m2)"
+    )
+    fix = f"lower {_min_area()} to keep them ({_min_area(keeps)} keeps the largest)."
+    parted = "of streets apart (or parted by a faster road)"
+    if not zones:
+        return [
+            f"No zone drawn: {amount(tagged)} tagged 20 mph or less make "
+            f"{counted(groups, 'group')} {parted}, {small}: {fix}"
+        ]
+    return [
+        f"{amount(left)} tagged 20 mph or less left out of the zones: {len(left_groups)} of "
+        f"the {counted(groups, 'group')} {parted}, {small} and touching no zone: {fix}"
+    ]
+
+
+def _min_area(value: float | None = None) -> str:
+    """``min_area_m2`` as the caller sets it (``--min-area`` on the command line), with
+    ``value`` if given."""
+    cli = audience().audience == "cli"
+    name = "--min-area" if cli else "min_area_m2"
+    if value is None:
+        return name
+    return f"{name}{' ' if cli else '='}{value:.0f}"
 
 
 def _join_small_pieces(
     outlines: list[shapely.Geometry], min_area_m2: float
-) -> list[shapely.Geometry]:
+) -> tuple[list[shapely.Geometry], list[int]]:
     """The outlines large enough to be zones, largest first, each with the small outlines
-    that touch it joined to it (a small one touching several joins the largest)."""
+    that touch it joined to it (a small one touching several joins the largest); and the
+    positions of the small outlines that touch none (left out)."""
     large = sorted((o for o in outlines if o.area >= min_area_m2), key=lambda p: -p.area)
-    small = [o for o in outlines if 0 < o.area < min_area_m2]
-    for outline in small:
+    left_out = []
+    for position, outline in enumerate(outlines):
+        if not 0 < outline.area < min_area_m2:
+            continue
         for number, piece in enumerate(large):
             if piece.intersects(outline):
                 large[number] = piece.union(outline)
                 break
-    return large
+        else:
+            left_out.append(position)
+    return large, left_out
 
 
 def _street_groups(tagged: gpd.GeoDataFrame, faster: gpd.GeoDataFrame) -> list[list[int]]:

@@ -83,6 +83,16 @@ def _bbox(
     default=False,
     help="Also draw candidate 20mph zones from streets OSM tags 20 mph.",
 )
+@click.option(
+    "--min-area",
+    "min_area_m2",
+    type=click.FloatRange(min=0),
+    default=20_000.0,
+    show_default=True,
+    metavar="M2",
+    help="With --derive-zones: outlines smaller than this, in square metres, join the zone "
+    "they touch, or are left out.",
+)
 @gpkg_output_opt
 @overwrite_opt
 def command(
@@ -95,6 +105,7 @@ def command(
     buffer_m: float | None,
     nation: str | None,
     derive_zones: bool,
+    min_area_m2: float,
     output: str | None,
     overwrite: bool,
 ) -> None:
@@ -169,7 +180,7 @@ def command(
         )
     layers = {"streets": streets}
     if derive_zones:
-        layers["zones"] = zones_from_osm_20mph(streets)
+        layers["zones"] = zones_from_osm_20mph(streets, min_area_m2=min_area_m2)
         show(_derived_summary(streets, layers["zones"]))
     if output:
         extra = {name: frame for name, frame in layers.items() if name != "streets"}
@@ -180,10 +191,15 @@ def command(
 
 def _derived_summary(streets: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> str:
     """How many zones were drawn, and the 20 mph streets left out of them (lone streets
-    too small for a zone of their own)."""
+    too small for a zone of their own): as the zones' notes say, when they say it."""
     from healthy_streets.analysis.zones import tagged_20mph
 
     text = f"{counted(len(zones), 'candidate 20mph zone')} drawn from OSM."
+    notes = zones.attrs.get("notes")
+    if notes:  # why streets were left out, and the fix; with no zone, already a warning
+        if not len(zones):
+            return text
+        return f"{text} {' '.join(notes)} Gaps lists them as 20 mph streets outside zones."
     tagged = streets[tagged_20mph(streets)]
     if tagged.empty:
         return text

@@ -148,7 +148,8 @@ def meeting_map(
         layers used where the keywords below give none. A zone here instead, with the
         layers as keywords, is the older way to call it, and works too.
     zone
-        The zone: its ``zone_id`` or its name (``"Yarrowside North"``), in any case.
+        The zone: its ``zone_id`` or its name (``"Yarrowside North"``), in any case; a name
+        several zones share is refused, listing their ids to choose from.
     zones, streets, assets, reports
         The normalised layers (in the working CRS); the streets may be an osmnx graph or
         osmnx's edges (:func:`~healthy_streets.as_streets`). Streets, assets and reports

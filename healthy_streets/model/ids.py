@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -19,6 +20,8 @@ from typing import Any
 
 from healthy_streets.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "MAX_ID_LENGTH",
     "ZoneId",
@@ -26,6 +29,7 @@ __all__ = [
     "zone_id_of",
     "zone_ids",
     "zone_ids_from_names",
+    "zone_ids_named",
     "zone_ids_of",
 ]
 
@@ -121,7 +125,13 @@ def zone_id_of(zones: Any, wanted: object) -> str:
     """The ``zone_id`` of the zone ``wanted`` names: its id, or its name in any case.
 
     The command line's ``--zone``, a build's ``zone``, ``meeting_map``'s zone and
-    ``write_outputs``' ``zone_ids`` all name zones through here.
+    ``monthly_counts``' zone name zones through here; ``write_outputs``' ``zone_ids`` and
+    ``before_after``'s ``decided_on``, where several zones may be meant, through
+    :func:`zone_ids_named`.
+
+    An id always wins over a name: ``"gleadless-valley"`` is that zone even when other
+    zones are called "Gleadless Valley" too. A name that several zones share is refused
+    here, where one zone is wanted, listing their ids to choose from.
 
     Parameters
     ----------
@@ -138,7 +148,8 @@ def zone_id_of(zones: Any, wanted: object) -> str:
     Raises
     ------
     ConfigError
-        When no zone has that id or name, suggesting the closest ones, or none is named
+        When no zone has that id or name, suggesting the closest ones; when the name is
+        several zones' (not one's id), listing their ids; or when none is named
         (``wanted`` is ``None``), listing them.
 
     Examples
@@ -151,7 +162,68 @@ def zone_id_of(zones: Any, wanted: object) -> str:
     Traceback (most recent call last):
     ...
     healthy_streets.errors.ConfigError: There is no zone 'Cowslp'. Did you mean 'Cowslip' ...
+    >>> shared = pd.DataFrame({"zone_id": ["vale", "vale-2"], "name": ["Vale", "Vale"]})
+    >>> zone_id_of(shared, "vale-2")
+    'vale-2'
+    >>> zone_id_of(shared, "Vale")
+    Traceback (most recent call last):
+    ...
+    healthy_streets.errors.ConfigError: 'Vale' names 2 zones: vale, vale-2; give one id.
     """
+    text, found = _named(zones, wanted)
+    if len(found) > 1:
+        raise ConfigError(f"{text!r} names {len(found)} zones: {', '.join(found)}; give one id.")
+    return found[0]
+
+
+def zone_ids_named(zones: Any, wanted: object) -> list[str]:
+    """The ``zone_id`` of every zone ``wanted`` names, where several zones may be meant.
+
+    ``[wanted]`` when it is a zone's id (an id always wins over a name), else every zone
+    whose name it is, in any case: a name that several zones share means them all, and
+    a warning says which.
+
+    Raises
+    ------
+    ConfigError
+        When no zone has that id or name (the closest are suggested).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> shared = pd.DataFrame({"zone_id": ["vale", "vale-2"], "name": ["Vale", "Vale"]})
+    >>> zone_ids_named(shared, "Vale")
+    ['vale', 'vale-2']
+    >>> zone_ids_named(shared, "vale")  # the first zone's id
+    ['vale']
+    >>> zone_ids_named(shared, "VALE")  # the name, in another case
+    ['vale', 'vale-2']
+    """
+    text, found = _named(zones, wanted)
+    if len(found) > 1:
+        log.warning(
+            "%r names %d zones (%s): all %d are taken; give an id to take one alone.",
+            text,
+            len(found),
+            ", ".join(found),
+            len(found),
+        )
+    return found
+
+
+def zone_ids_of(zones: Any, wanted: Iterable[object]) -> list[str]:
+    """:func:`zone_ids_named` for each of ``wanted``, in order, once each: a name several
+    zones share brings them all (said in a warning)."""
+    return list(dict.fromkeys(z for w in wanted for z in zone_ids_named(zones, w)))
+
+
+def _named(zones: Any, wanted: object) -> tuple[str, list[str]]:
+    """``wanted`` as text, and the ids of the zones it names, each once, in the zones'
+    order: the zone whose id it is; else the zones of that name in any case; else the zone
+    whose id it is in another case (ids are lower-case: "VALE" is a name); else the zones
+    of that name as a slug (``"church-fields"`` for "Church Fields").
+
+    Raises ConfigError when it names none (or is ``None``)."""
     ids = [str(z) for z in zones["zone_id"]]
     names = [str(n) for n in zones["name"]]
     if wanted is None:
@@ -160,17 +232,21 @@ def zone_id_of(zones: Any, wanted: object) -> str:
         )
     text = str(wanted).strip()
     if text in ids:
-        return text
+        return text, [text]
     folded = text.casefold()
-    for zone_id, name in zip(ids, names, strict=True):
-        if folded in (name.casefold(), zone_id.casefold(), slugify(name)):
-            return zone_id
-    raise ConfigError(_no_such_zone(text, ids, names))
-
-
-def zone_ids_of(zones: Any, wanted: Iterable[object]) -> list[str]:
-    """:func:`zone_id_of` for each of ``wanted``, in order, once each."""
-    return list(dict.fromkeys(zone_id_of(zones, w) for w in wanted))
+    pairs = list(zip(ids, names, strict=True))
+    found: list[str] = []
+    for matches in (
+        lambda z, n: n.strip().casefold() == folded,
+        lambda z, n: z.casefold() == folded,
+        lambda z, n: slugify(n) == folded,
+    ):
+        found = list(dict.fromkeys(z for z, n in pairs if matches(z, n)))
+        if found:
+            break
+    if not found:
+        raise ConfigError(_no_such_zone(text, ids, names))
+    return text, found
 
 
 #: The ``zone_id`` of the row for streets outside every zone in the tables and scorecards:

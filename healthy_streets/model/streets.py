@@ -19,6 +19,7 @@ that pass their streets through :func:`as_streets` should not pay for it otherwi
 from __future__ import annotations
 
 import logging
+import sys
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
@@ -927,7 +928,17 @@ def segment_graph_edges(streets: gpd.GeoDataFrame) -> pd.DataFrame:
 def _losses(edges: gpd.GeoDataFrame, mixed: pd.Series, *, zone_tags: bool) -> list[str]:
     """What converting these edges could not keep, in sentences naming the fix."""
     said = []
-    if not zone_tags:
+    asked = _zone_tags_asked()
+    if not zone_tags and asked:
+        said.append(
+            "The street network holds none of the tags that say a street is in a signed "
+            f"20mph zone ({', '.join(ZONE_TAGS)}), though ox.settings.useful_tags_way asks "
+            f"osmnx to keep {'them' if len(asked) == len(ZONE_TAGS) else ', '.join(asked)}: "
+            "the OpenStreetMap data tags none of its streets so (or the graph was built "
+            "before they were asked for). Whether its 20 mph streets are signed as a 20mph "
+            "zone is unknown (signed_20mph_zone is empty)." + _rest_of_zone_tags(asked)
+        )
+    elif not zone_tags:
         said.append(
             "The street network holds none of the tags that say a street is in a signed "
             f"20mph zone ({', '.join(ZONE_TAGS)}): osmnx keeps only the tags in "
@@ -950,6 +961,29 @@ def _losses(edges: gpd.GeoDataFrame, mixed: pd.Series, *, zone_tags: bool) -> li
             "simplifies it keeping each way apart."
         )
     return said
+
+
+def _zone_tags_asked() -> list[str]:
+    """The tags of :data:`ZONE_TAGS` that ``ox.settings.useful_tags_way`` asks osmnx to
+    keep, when osmnx is loaded (it is not loaded for this alone: a graph made by osmnx
+    means it was)."""
+    ox = sys.modules.get("osmnx")
+    asked = getattr(getattr(ox, "settings", None), "useful_tags_way", None) or ()
+    try:
+        return [tag for tag in ZONE_TAGS if tag in asked]
+    except TypeError:  # a setting that is not a list of tags
+        return []
+
+
+def _rest_of_zone_tags(asked: list[str]) -> str:
+    """How to ask for the tags of a signed zone that ``asked`` lacks ("" when none)."""
+    rest = [tag for tag in ZONE_TAGS if tag not in asked]
+    if not rest:
+        return ""
+    return (
+        " The other tags of a signed zone are not asked for; to have them, add them before "
+        f"osmnx reads the streets: ox.settings.useful_tags_way += {rest!r}."
+    )
 
 
 def _segment_ids(way_ids: pd.Series, u: pd.Series, v: pd.Series) -> pd.Series:
