@@ -602,8 +602,9 @@ def real_data(path: Path) -> dict[str, Any]:
     at least 20 requests a year is made a zone, in turn, "in force" from dates when none
     was (1 Jan and 1 Jul of 2017 and 2018), against every request outside it (the method
     leaves out those in the 100 m next to the square, as by default, and reads those within
-    10 km of it, as a build does; the reference models count every one). No effect is there to find: every claim is false, and the previous and
-    month-of-year models run on the monthly counts of the square and all outside it."""
+    10 km of it, as a build does; the reference models count every one). No effect is there
+    to find: every claim is false, and the previous and month-of-year models run on the
+    monthly counts of the square and all outside it."""
     import statsmodels.api as sm
 
     frame = pd.read_csv(path)
