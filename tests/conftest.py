@@ -82,17 +82,26 @@ def as_pbf(xml: Path) -> Path:
     return pbf
 
 
-def osm_xml_of(ways, nodes) -> str:
+def osm_xml_of(ways, nodes, *, root: str = "", meta: str = "", way_times=None) -> str:
     """An OSM XML file of ``nodes`` (id -> (lat, lon)) and ``ways`` ((id, node ids, tags),
-    the tags a mapping or (key, value) pairs), every text quoted as XML quotes it."""
+    the tags a mapping or (key, value) pairs), every text quoted as XML quotes it; ``root``
+    more attributes of ``<osm>``, ``meta`` a ``<meta>`` element's attributes, ``way_times``
+    each way's timestamp (``None``: none)."""
     from xml.sax.saxutils import quoteattr
 
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<osm version="0.6" generator="test"{root}>',
+    ]
+    if meta:
+        lines.append(f"<meta {meta}/>")
     for nid, (lat, lon) in sorted(nodes.items()):
         lines.append(f'<node id="{nid}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
-    for wid, refs, tags in ways:
+    times = way_times if way_times is not None else [None] * len(ways)
+    for (wid, refs, tags), when in zip(ways, times, strict=True):
         pairs = tags.items() if hasattr(tags, "items") else tags
-        lines.append(f'<way id="{wid}" version="1">')
+        stamp = f' timestamp="{when}"' if when else ""
+        lines.append(f'<way id="{wid}" version="1"{stamp}>')
         lines += [f'<nd ref="{r}"/>' for r in refs]
         lines += [f"<tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in pairs]
         lines.append("</way>")

@@ -21,6 +21,8 @@ from healthy_streets.maps.meeting import meeting_map, sources_line
 from healthy_streets.model.build import Inputs, Source
 from healthy_streets.model.osm_date import OsmDate, osm_date_from_text
 
+from conftest import osm_xml_of
+
 # Mill Lane (20 mph) and Church Street near Chorley, as in test_io_osm.
 NODES = {1: (53.6500, -2.6300), 2: (53.6500, -2.6290), 3: (53.6500, -2.6280)}
 NODES |= {4: (53.6510, -2.6290), 5: (53.6520, -2.6290)}
@@ -42,19 +44,7 @@ def osm_xml(
 ) -> str:
     """The two streets as OSM XML: ``root`` attributes of ``<osm>``, a ``<meta>`` element's
     attributes, each way's timestamp (``None``: none)."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<osm version="0.6" generator="t"{root}>']
-    if meta:
-        lines.append(f"<meta {meta}/>")
-    for nid, (lat, lon) in NODES.items():
-        lines.append(f'<node id="{nid}" version="1" lat="{lat}" lon="{lon}"/>')
-    for (wid, refs, tags), when in zip(WAYS, way_times, strict=True):
-        stamp = f' timestamp="{when}"' if when else ""
-        lines.append(f'<way id="{wid}" version="1"{stamp}>')
-        lines += [f'<nd ref="{r}"/>' for r in refs]
-        lines += [f'<tag k="{k}" v="{v}"/>' for k, v in tags.items()]
-        lines.append("</way>")
-    lines.append("</osm>")
-    return "\n".join(lines)
+    return osm_xml_of(WAYS, NODES, root=root, meta=meta, way_times=way_times)
 
 
 def pbf_with_header(path, replication: str | None, xml: str):
