@@ -59,6 +59,7 @@ from healthy_streets.analysis.tables import (
 )
 from healthy_streets.errors import (
     BuildInterrupted,
+    ConfigError,
     OutputExistsError,
     OutputWriteError,
 )
@@ -107,7 +108,7 @@ from healthy_streets.model.build import (
 )
 from healthy_streets.model.history import EarlierBuild
 from healthy_streets.model.ids import zone_id_of, zone_ids_of
-from healthy_streets.model.layers import ASSETS, REPORTS, empty_layer
+from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, empty_layer
 from healthy_streets.model.osm_date import osm_date_of_imports
 from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
 from healthy_streets.model.words import counted
@@ -138,6 +139,7 @@ def load_layers(
     kept: Sequence[tuple[ImportResult, Path | None]] = (),
     reports_within_m: float = 0.0,
     attach: bool = True,
+    streets: bool = True,
 ) -> Layers:
     """Import every input and attach the layers to each other.
 
@@ -167,6 +169,10 @@ def load_layers(
     attach
         Place assets and reports in zones and attach them to streets (``False``: leave that
         to the database, :mod:`healthy_streets.in_database`).
+    streets
+        Build the street network (``False``: leave it out, for work that needs none, as
+        :func:`~healthy_streets.before_after`; the ``streets`` layer is then empty, no
+        report or asset is attached to a street, and the inputs may give no network).
 
     Returns
     -------
@@ -209,6 +215,8 @@ def load_layers(
     """
     step = as_progress(progress).step
     given = check_buffer_m(inputs.buffer_m)
+    if streets:
+        _check_network(inputs)
     buffer_m = settings.street_buffer_m if given is None else given
     step("Reading the zones")
     with _inputs_speaker(crs="zones_crs", layer="zones_layer"):
@@ -225,11 +233,14 @@ def load_layers(
         paths.append(inputs.speed_limits.path)
         speed_limits = limits.layer
 
-    step("Building the street network")
-    from_file = inputs.osm is not None and not is_graphml(inputs.osm)
+    if streets:
+        step("Building the street network")
+    from_file = streets and inputs.osm is not None and not is_graphml(inputs.osm)
     osm = None
     with _streets_speaker(inputs):
-        if from_file:  # streets, OSM assets and the maps' background in one read
+        if not streets:
+            streets_result = None
+        elif from_file:  # streets, OSM assets and the maps' background in one read
             osm = osm_layers_from_file(
                 inputs.osm, clip_to=zones, buffer_m=buffer_m, nation=inputs.nation, area=area
             )
@@ -243,8 +254,9 @@ def load_layers(
                 buffer_m=buffer_m,
                 nation=inputs.nation,
             )
-    imports.append(streets_result)
-    paths.append(inputs.osm)
+    if streets_result is not None:
+        imports.append(streets_result)
+        paths.append(inputs.osm)
 
     taxonomy = asset_taxonomy(inputs.asset_synonyms)
     asset_results = []
@@ -255,14 +267,16 @@ def load_layers(
                 source.read(read_assets, area=area, taxonomy=taxonomy, **source.options)
             )
     read = list(zip(asset_results, [source.path for source in inputs.assets], strict=True))
-    if inputs.osm_assets and _has_osm_assets(inputs):
+    if not streets:
+        pass  # nothing is read from the street network's source
+    elif inputs.osm_assets and _has_osm_assets(inputs):
         step("Reading the assets OpenStreetMap maps")
         if osm is not None:
             read.append((osm.assets, inputs.osm))
         else:
             with _streets_speaker(inputs):
                 read.append((_osm_assets(inputs, area), inputs.osm))
-    elif inputs.osm_assets:
+    elif inputs.osm_assets and streets_result is not None:
         streets_result.notes.append(_no_osm_assets(inputs))
     read = _additions_last([*read, *kept])
     merged = merge_assets([result for result, _ in read])
@@ -279,12 +293,15 @@ def load_layers(
     paths += [source.path for source in inputs.reports]
 
     step("Attaching streets, assets and reports to zones")
-    streets = cut_streets_at_zones(streets_result.layer, zones, outside_within_m=buffer_m)
-    _note_zones_without_streets(zones, streets, streets_result)
+    if streets_result is None:
+        network = empty_layer(STREETS, crs=zones.crs)
+    else:
+        network = cut_streets_at_zones(streets_result.layer, zones, outside_within_m=buffer_m)
+        _note_zones_without_streets(zones, network, streets_result)
     assets = _concat([r.layer for r in asset_results], ASSETS)
     if attach:
-        assets = attach_to_streets(assign_zones(assets, zones), streets)
-        reports = attach_to_streets(assign_zones(reports, zones), streets)
+        assets = attach_to_streets(assign_zones(assets, zones), network)
+        reports = attach_to_streets(assign_zones(reports, zones), network)
     basemap = osm.basemap if osm is not None else None
     within = max(buffer_m, reports_within_m)
     reports.attrs[REPORTS_WITHIN_M] = buffer_m  # how far each frame's reports were read
@@ -294,7 +311,7 @@ def load_layers(
         reports.attrs[RING_REPORTS_WITHIN_M] = within
     return Layers(
         zones=zones,
-        streets=streets,
+        streets=network,
         assets=assets,
         reports=reports,
         imports=imports,
@@ -350,6 +367,17 @@ def _source_speaker(source: Source, *, table: str) -> contextlib.AbstractContext
     if not source.origin:
         return contextlib.nullcontext()
     return speaking_to("project", table=table)
+
+
+def _check_network(inputs: Inputs) -> None:
+    """Refuse inputs that give no street network where one is built."""
+    if inputs.networks() == 0:
+        raise ConfigError(
+            "Give the street network: an OpenStreetMap file (osm=path), a place name to "
+            "download (place=), or a network in memory (streets= an osmnx graph, its edge "
+            "GeoDataFrame or a streets layer). Work that needs no streets, as an evaluation, "
+            "reads the inputs with load_layers(inputs, streets=False)."
+        )
 
 
 def _has_osm_assets(inputs: Inputs) -> bool:

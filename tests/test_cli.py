@@ -461,6 +461,38 @@ def evaluation_table(*args):
     return pd.read_csv(io.StringIO(result.stdout)).set_index("zone_id"), result
 
 
+def test_evaluate_needs_no_street_network():
+    # an evaluation counts reports in zones and a comparison area: the zones and the
+    # reports are all it reads, and the same table comes with or without the OSM file
+    import pandas as pd
+
+    from conftest import SAMPLE
+
+    files = ["--zones", str(SAMPLE / "zones.geojson")]
+    files += ["--reports", str(SAMPLE / "reports_fixmystreet.csv")]
+    without, result = evaluation_table(*files, "--control", "ring")
+    assert "yarrowside.osm" not in result.stderr
+    assert "Building the street network" not in result.stderr
+    with_osm, result = evaluation_table(
+        *files, "--osm-file", str(SAMPLE / "yarrowside.osm"), "--control", "ring"
+    )
+    assert f"Not reading {SAMPLE / 'yarrowside.osm'}: this command needs no streets." in (
+        result.stderr
+    )
+    north = without.loc["yarrowside-north"]
+    assert (north["zone_before"], north["zone_after"]) == (178, 40)
+    assert (north["control_before"], north["control_after"]) == (50, 16)
+    pd.testing.assert_frame_equal(without, with_osm)
+    # the commands that need the streets still ask for them, and no command goes without
+    # zones
+    hotspots = run("hotspots", *files)
+    assert hotspots.exit_code == 2
+    assert "Give --osm-file FILE for the streets (or --sample)." in hotspots.output
+    alone = run("evaluate", "--reports", str(SAMPLE / "reports_fixmystreet.csv"))
+    assert alone.exit_code == 2
+    assert "Give --zones FILE (or --sample)." in alone.output
+
+
 def test_evaluate_takes_the_baseline_from_before_the_decision():
     # Yarrowside North came in on 6 Sep 2021 after a year 34% above its earlier level
     # (relative to the streets outside all zones, beyond the 100 m next to them)

@@ -107,7 +107,31 @@ def test_a_graph_given_as_osm_is_taken_as_the_streets(no_overpass):
     with pytest.raises(ConfigError, match="both osm= and streets="):
         hs.Inputs(SAMPLE / "zones.geojson", osm=graph, streets=graph)
     with pytest.raises(ConfigError, match="Give the street network once"):
-        hs.Inputs(SAMPLE / "zones.geojson")
+        hs.Inputs(SAMPLE / "zones.geojson", osm=SAMPLE / "yarrowside.osm", place="Yarrowside")
+
+
+def test_inputs_without_streets_for_an_evaluation():
+    inputs = hs.Inputs(SAMPLE / "zones.geojson", reports=[SAMPLE / "reports_fixmystreet.csv"])
+    with pytest.raises(ConfigError) as info:  # refused before any file is read
+        hs.load_layers(inputs)
+    assert "Give the street network: an OpenStreetMap file (osm=path)" in str(info.value)
+    assert "load_layers(inputs, streets=False)" in str(info.value)
+    layers = hs.load_layers(inputs, streets=False)
+    assert [r.source for r in layers.imports] == ["zones.geojson", "reports_fixmystreet.csv"]
+    assert layers.streets.empty and "segment_id" in layers.streets
+    assert layers.reports["segment_id"].isna().all()
+    assert layers.reports["zone_id"].value_counts()["yarrowside-north"] == 592
+    # the evaluation is the one the full layers give
+    full = hs.load_layers(
+        hs.Inputs(
+            SAMPLE / "zones.geojson",
+            osm=SAMPLE / "yarrowside.osm",
+            reports=[SAMPLE / "reports_fixmystreet.csv"],
+        )
+    )
+    pd.testing.assert_frame_equal(
+        hs.before_after(layers, category="litter"), hs.before_after(full, category="litter")
+    )
 
 
 def test_a_graphml_file_on_the_command_line(graphml):

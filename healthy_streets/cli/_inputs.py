@@ -116,8 +116,9 @@ _FILE_OPTIONS = (
 )
 
 
-def inputs_from(options: dict[str, Any]) -> Any:
-    """The :class:`~healthy_streets.model.build.Inputs` the options name."""
+def inputs_from(options: dict[str, Any], *, streets: bool = True) -> Any:
+    """The :class:`~healthy_streets.model.build.Inputs` the options name (``streets``:
+    whether the command needs the street network, and so ``--osm-file``)."""
     from healthy_streets.model.build import Inputs
     from healthy_streets.project import sample_inputs
 
@@ -135,8 +136,11 @@ def inputs_from(options: dict[str, Any]) -> Any:
         inputs.asset_synonyms = dict(options.get("asset_synonyms") or {})
         inputs.report_synonyms = dict(options.get("report_synonyms") or {})
         return inputs
-    if not (options["zones_file"] and options["osm_file"]):
-        raise click.UsageError("Give --zones FILE and --osm-file FILE (or --sample).")
+    if not options["zones_file"]:
+        needed = "--zones FILE and --osm-file FILE" if streets else "--zones FILE"
+        raise click.UsageError(f"Give {needed} (or --sample).")
+    if streets and not options["osm_file"]:
+        raise click.UsageError("Give --osm-file FILE for the streets (or --sample).")
     return Inputs(
         options["zones_file"],
         osm=options["osm_file"],
@@ -167,19 +171,31 @@ def _check_synonyms(options: dict[str, Any]) -> None:
                 raise click.BadParameter(str(error), param_hint=f"'{flag}'") from None
 
 
-def load(options: dict[str, Any], *, quiet: bool = False, reports_within_m: float = 0.0) -> Any:
+def load(
+    options: dict[str, Any],
+    *,
+    quiet: bool = False,
+    reports_within_m: float = 0.0,
+    streets: bool = True,
+) -> Any:
     """Load and attach the layers the options name, showing progress on stderr, then each
     input's account as a build prints it (rows kept, repaired, rejected with the first
     reasons, outside the area; a warning for a file that kept nothing), on stderr so that
     the command's table stays alone on stdout. Reports are read ``reports_within_m``
     beyond the zones when that is farther than the buffer (for an evaluation's
-    comparison)."""
-    from healthy_streets.cli._report import print_imports, progress_printer
+    comparison). ``streets=False``: no street network is read, for a command that needs
+    none (an evaluation); ``--osm-file`` may then be left out."""
+    from healthy_streets.cli._report import print_imports, progress_printer, say
     from healthy_streets.pipeline import load_layers
 
-    inputs = inputs_from(options)
+    inputs = inputs_from(options, streets=streets)
+    if not streets and inputs.networks() and not options["sample"]:
+        say(f"Not reading {options['osm_file']}: this command needs no streets.", err=True)
     layers = load_layers(
-        inputs, progress=progress_printer(quiet=quiet), reports_within_m=reports_within_m
+        inputs,
+        progress=progress_printer(quiet=quiet),
+        reports_within_m=reports_within_m,
+        streets=streets,
     )
     print_imports(layers.imports, file=sys.stderr)
     return inputs, layers
@@ -198,7 +214,7 @@ def check_table_output(
         return
     from healthy_streets._files import check_output
 
-    read = [*inputs_from(options).paths(), *(path for path in also if path)]
+    read = [*inputs_from(options, streets=False).paths(), *(path for path in also if path)]
     check_output(output, overwrite=overwrite, inputs=read)
 
 

@@ -179,7 +179,7 @@ def command(
             err=True,
         )
     quiet = ctx.obj.get("quiet", False)
-    inputs, layers = load(options, quiet=quiet, reports_within_m=reach)
+    inputs, layers = load(options, quiet=quiet, reports_within_m=reach, streets=False)
     table = before_after(
         layers,  # whole: with any reports read for the ring
         category=categories,

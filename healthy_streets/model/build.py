@@ -268,13 +268,17 @@ class Inputs:
                 if source.format != "open311-server":
                     source.options.setdefault("date_order", self.date_order)
         self.speed_limits = source_of(self.speed_limits) if self.speed_limits else None
-        given = [self.osm is not None, self.place is not None, self.streets is not None]
-        if sum(given) != 1:
+        if self.networks() > 1:
             raise ConfigError(
                 "Give the street network once: an OpenStreetMap file (osm=path), a place name "
                 "to download (place=), or a network in memory (streets= an osmnx graph, its "
-                f"edge GeoDataFrame or a streets layer); {sum(given)} were given."
+                f"edge GeoDataFrame or a streets layer); {self.networks()} were given."
             )
+
+    def networks(self) -> int:
+        """How many street networks were given: 1, or 0 for inputs read without streets
+        (:func:`~healthy_streets.load_layers` with ``streets=False``)."""
+        return sum(x is not None for x in (self.osm, self.place, self.streets))
 
     def sources(self) -> list[Source]:
         """Every input file with its options (layers in memory are not files)."""
