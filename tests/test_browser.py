@@ -1050,6 +1050,30 @@ def test_adding_a_place_on_a_phone_folds_the_sheet_off_the_map(browser, demo_dir
     page.close()
 
 
+#: A phone held across, or a projector's screen at 300% zoom: a short, wide map.
+SHORT_WIDE = (640, 360)
+
+
+@pytest.mark.parametrize(
+    ("zone", "viewport"),
+    [
+        ("yarrowside-north", (375, 667)),  # a small phone: the sheet folds after the map is made
+        ("cowslip", SHORT_WIDE),
+        ("cowslip", SIZES["laptop"]),
+    ],
+)
+def test_the_zone_fills_the_map_as_first_shown(browser, demo_dir, zone, viewport):
+    # the map opens at the closest view that shows the whole zone in the room it has once
+    # the title and legend are laid out, not in the room it had before the sheet folded
+    view = OfflinePage(browser, viewport=viewport)
+    page = view.open(demo_dir / "maps" / f"{zone}.html")
+    shown = page.evaluate("""() => { const map = HS.map(), zone = HS.layers.zone.getBounds();
+      return {zoom: map.getZoom(), closest: map.getBoundsZoom(zone),
+              whole: map.getBounds().contains(zone)}; }""")
+    assert shown == {"zoom": shown["closest"], "closest": shown["closest"], "whole": True}
+    page.close()
+
+
 AXE_SERIOUS = ("critical", "serious")
 
 

@@ -420,8 +420,9 @@ def draw_map(
     _add_assets(fmap, view.assets, legend)
     _add_reports(fmap, view.reports, legend, focus=focus)
     since = None if since_last is None else _add_since_last(fmap, since_last, view, legend)
+    # the page fits the zone once laid out (HS.ready), in the room the map has then: a
+    # fit here, before a phone folds the legend into a sheet, would leave it small
     zone_bounds = [[bounds[1], bounds[0]], [bounds[3], bounds[2]]]
-    fmap.fit_bounds(zone_bounds)
     if add_places:
         fmap.add_child(
             AddPlaces(

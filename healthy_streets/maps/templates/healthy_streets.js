@@ -1047,6 +1047,12 @@ var HS = (function () {
     if (map._controlContainer) { container.insertBefore(map._controlContainer, container.firstChild); }
     bindLegend();
     bindSide();
+    /* The map was made before the title and legend were laid out (a phone folds them
+       into a sheet just now): show the whole zone in the room the map has. */
+    if (zoneBounds) {
+      map.invalidateSize({ animate: false, pan: false });
+      map.fitBounds(zoneBounds, { animate: false });
+    }
     window.addEventListener("beforeprint", preparePrint);
     window.addEventListener("afterprint", afterPrint);
     document.body.setAttribute("data-map-ready", "1");
