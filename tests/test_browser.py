@@ -552,6 +552,14 @@ REPORTS_NEAR_STREETS = """(metres) => {
   return out;
 }"""
 
+#: Whether what lies on top at the screen's x, y is drawn beneath the reports (a line, an
+#: area, the background), as REPORTS_NEAR_STREETS's ``beneath``.
+ON_TOP_IS_BENEATH = """([x, y]) => {
+  const map = HS.map(), panes = map.getPanes(), e = document.elementFromPoint(x, y);
+  return !!e && (e === map.getContainer() || e === panes.mapPane ||
+    panes.overlayPane.contains(e) || panes.tilePane.contains(e));
+}"""
+
 #: A point of a named street's line, on top there, away from every report drawn (and
 #: from markers and controls), or null.
 STREET_AWAY_FROM_REPORTS = """() => {
@@ -640,16 +648,29 @@ def test_a_report_on_a_street_opens_the_report_not_the_street(browser, demo_dir,
     on_streets = [r for r in reports if r["street"] is not None]
     assert len(on_streets) >= 5, (screen, len(near), len(reports))  # the case is there
     step = max(1, len(reports) // 30)
-    wrong = []
+    wrong, clicked = [], 0
     for report in reports[::step]:
         as_opened()
-        text = click(report["x"], report["y"])
-        expected = page.evaluate(
-            "(i) => HS.layers.reports._data.popupFor(i).textContent", report["i"]
+        # the clusters of places re-form as the map pans (a popup's opening pans it), so a
+        # bubble may lie on the report now, as the map came back: then the click is the
+        # bubble's, and the report is not one to try
+        if not page.evaluate(ON_TOP_IS_BENEATH, [report["x"], report["y"]]):
+            continue
+        # the report drawn there now (coming back to the view can shift it a pixel, so
+        # that of two reports a pixel apart the other is nearer)
+        under = page.evaluate(
+            """([x, y]) => { const box = HS.map().getContainer().getBoundingClientRect();
+              return HS.layers.reports.hitAt(L.point(x - box.left, y - box.top)); }""",
+            [report["x"], report["y"]],
         )
+        assert under >= 0, report
+        clicked += 1
+        text = click(report["x"], report["y"])
+        expected = page.evaluate("(i) => HS.layers.reports._data.popupFor(i).textContent", under)
         if text != expected:
             wrong.append((report["street"], round(report["metres"], 2), expected, text))
-    assert wrong == [], f"{len(wrong)} of {len(reports[::step])} report clicks on {screen}"
+    assert wrong == [], f"{len(wrong)} of {clicked} report clicks on {screen}"
+    assert clicked >= 0.8 * len(reports[::step]), (clicked, len(reports[::step]))
     # a street away from every report still opens the street (zoomed in until there is
     # one: on a phone the reports cover the zone's streets as the map opens)
     for closer in range(4):
@@ -1072,6 +1093,119 @@ def test_the_zone_fills_the_map_as_first_shown(browser, demo_dir, zone, viewport
               whole: map.getBounds().contains(zone)}; }""")
     assert shown == {"zoom": shown["closest"], "closest": shown["closest"], "whole": True}
     page.close()
+
+
+#: For each field and button of the open popup, brought into view (a popup taller than the
+#: map scrolls): a point of it where something else lies on top (the element hit-testing
+#: there is neither the control nor inside it).
+COVERED_IN_POPUP = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll(
+      ".leaflet-popup-content input, .leaflet-popup-content select, " +
+      ".leaflet-popup-content textarea, .leaflet-popup-content button, .hs-popup-title")) {
+    const scroller = el.closest(".leaflet-popup-content");  // only the popup scrolls
+    if (scroller && scroller.scrollHeight > scroller.clientHeight) {
+      scroller.scrollTop = 0;
+      scroller.scrollTop = el.getBoundingClientRect().top -
+        scroller.getBoundingClientRect().top - 4;
+    }
+    const r = el.getBoundingClientRect();
+    for (const [fx, fy] of [[0.5, 0.5], [0.05, 0.5], [0.95, 0.5], [0.5, 0.1], [0.5, 0.9]]) {
+      const x = r.left + r.width * fx, y = r.top + r.height * fy;
+      const hit = document.elementFromPoint(x, y);
+      if (hit !== el && !el.contains(hit)) {
+        found.push([el.name || el.innerText, hit ? hit.className || hit.tagName : null]);
+        break;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(375, 667), SIZES["phone"], SHORT_WIDE])
+def test_a_popup_opens_clear_of_the_maps_own_controls(browser, demo_dir, viewport):
+    # the form for a new place (and any popup) opens where the zoom buttons and the
+    # "Add a place" panel do not lie on its fields
+    view = OfflinePage(browser, viewport=viewport)
+    page = view.open(demo_dir / "maps" / "cowslip.html")
+    page.get_by_role("button", name="Add a place").click()
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.7)
+    page.locator(".hs-add-form").wait_for()
+    page.wait_for_timeout(400)  # the map pans the popup into view
+    assert page.evaluate(COVERED_IN_POPUP) == []
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)  # the form fades out
+    # a report's popup from near the top of the map, too
+    spot = page.evaluate("""() => { const map = HS.map(), data = HS.layers.reports._data;
+      const box = map.getContainer().getBoundingClientRect(), size = map.getSize();
+      for (let i = 0; i < data.n; i++) {
+        if (!data.shown[i]) { continue; }
+        const p = map.latLngToContainerPoint([data.lat[i], data.lon[i]]);
+        if (p.y > 30 && p.y < 60 && p.x > size.x / 2 - 40 && p.x < size.x / 2 + 40) {
+          return {x: box.left + p.x, y: box.top + p.y};
+        }
+      }
+      return null; }""")
+    if spot is not None:  # (the demo's dog fouling reports lie all over the map)
+        page.mouse.click(spot["x"], spot["y"])
+        page.wait_for_timeout(400)
+        assert page.locator(".leaflet-popup .hs-popup").count() == 1
+        assert page.evaluate(COVERED_IN_POPUP) == []
+    assert view.console_errors == []
+    page.close()
+
+
+def test_escape_closes_a_popup_opened_from_the_keyboard(browser, demo_dir):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    view = OfflinePage(context)
+    page = view.open(demo_dir / "maps" / "kestrel-park.html")
+    # two places added from the keyboard
+    for name in ("Wall to sit on", "Water tap"):
+        page.get_by_role("button", name="Add a place").focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("ArrowLeft" if name == "Water tap" else "ArrowRight")
+        page.wait_for_timeout(350)
+        page.keyboard.press("Enter")
+        page.locator(".hs-add-form").wait_for()
+        page.keyboard.press("Tab")
+        page.keyboard.type(name)
+        page.locator(".hs-add-form button[type=submit]").focus()
+        page.keyboard.press("Enter")
+    added = page.locator(".leaflet-marker-icon[title^='Added']")
+    assert added.count() == 2
+
+    def popup_open():  # (a closed popup fades out for a moment before it is gone)
+        return page.evaluate("""() => { let open = 0;
+          HS.map().eachLayer((layer) => { if (layer instanceof L.Popup) { open += 1; } });
+          return open === 1; }""")
+
+    def focused():
+        return page.evaluate("""() => { const e = document.activeElement;
+          return e.getAttribute("title") || e.innerText.trim().split("\\n")[0] || e.tagName; }""")
+
+    # Enter on a place opens its popup; Escape closes it, on the place or inside the popup,
+    # and the keyboard stays on the place
+    added.first.focus()
+    page.keyboard.press("Enter")
+    assert popup_open()
+    page.keyboard.press("Escape")
+    assert not popup_open()
+    assert focused().startswith("Added:")
+    page.keyboard.press("Enter")
+    page.locator(".hs-remove").focus()
+    page.keyboard.press("Escape")
+    assert not popup_open()
+    assert focused().startswith("Added:")
+    # removing a place leaves the keyboard on "Add a place", not lost at the page's top
+    page.keyboard.press("Enter")
+    page.locator(".hs-remove").focus()
+    page.keyboard.press("Enter")
+    assert added.count() == 1
+    assert focused() == "Add a place"
+    assert view.console_errors == []
+    context.close()
 
 
 AXE_SERIOUS = ("critical", "serious")

@@ -644,6 +644,7 @@ var HS = (function () {
             additions.splice(index, 1);
             map.closePopup();
             save();
+            if (addButton) { addButton.focus(); }  // the place and its popup are gone
           });
           box.appendChild(remove);
           return box;
@@ -1036,10 +1037,94 @@ var HS = (function () {
     printing = null;
   }
 
+  /* ---- Popups clear of the map's own controls ----
+     Leaflet pans an opening popup inside the map's edges, but the zoom buttons and the
+     "Add a place" panel lie on the map: on a phone the form for a new place would open
+     under them. The map is panned instead so that the popup lies inside the map and off
+     every control, or as little on them as the room allows. */
+  var POPUP_MARGIN = 6;
+  function overlap(a, b) {
+    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+  function keepPopupClear(popup) {
+    var node = popup.getElement && popup.getElement();
+    if (!node || !map) { return; }
+    var frame = map.getContainer().getBoundingClientRect();
+    var W = frame.width, H = frame.height, m = POPUP_MARGIN;
+    function local(r) {
+      return { left: r.left - frame.left, top: r.top - frame.top,
+               right: r.right - frame.left, bottom: r.bottom - frame.top };
+    }
+    /* a popup taller than the map (a phone held across) scrolls inside instead */
+    var content = node.querySelector(".leaflet-popup-content");
+    var excess = node.getBoundingClientRect().height - (H - 2 * m);
+    if (content && excess > 0) {
+      popup.options.maxHeight = Math.max(60, content.offsetHeight - excess);
+      popup.update();
+    }
+    var own = local(node.getBoundingClientRect());
+    var w = own.right - own.left, h = own.bottom - own.top;
+    var controls = [];
+    each(".leaflet-control-container .leaflet-control", function (control) {
+      var r = control.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) { controls.push(local(r)); }
+    }, map.getContainer());
+    function within(v, size, limit) {  // inside the map's edges; its top or left first
+      return Math.max(m, Math.min(v, limit - m - size));
+    }
+    var xs = [within(own.left, w, W)], ys = [within(own.top, h, H)];
+    controls.forEach(function (c) {
+      xs.push(within(c.right + m, w, W), within(c.left - m - w, w, W));
+      ys.push(within(c.bottom + m, h, H), within(c.top - m - h, h, H));
+    });
+    var best = null;
+    xs.forEach(function (x) {
+      ys.forEach(function (y) {
+        var at = { left: x, top: y, right: x + w, bottom: y + h }, covered = 0;
+        controls.forEach(function (c) { covered += overlap(at, c); });
+        var moved = Math.abs(x - own.left) + Math.abs(y - own.top);
+        if (!best || covered < best.covered ||
+            (covered === best.covered && moved < best.moved)) {
+          best = { x: x, y: y, covered: covered, moved: moved };
+        }
+      });
+    });
+    if (best && best.moved > 0.5) {
+      map.panBy([own.left - best.x, own.top - best.y], { animate: false });
+    }
+  }
+
+  /* Escape closes the open popup while the keyboard is on the map (a place's marker, the
+     popup's own buttons), and the keyboard goes back to what opened it. */
+  function bindPopupKeys() {
+    var opener = null;
+    map.on("popupopen", function (e) {
+      var active = document.activeElement;
+      opener = active && active !== document.body && map.getContainer().contains(active) &&
+        !e.popup.getElement().contains(active) ? active : null;
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape" || state.picking) { return; }
+      var open = null;
+      map.eachLayer(function (layer) { if (layer instanceof L.Popup) { open = layer; } });
+      var active = document.activeElement;
+      if (!open || !active || !map.getContainer().contains(active)) { return; }
+      ev.preventDefault();
+      var back = opener && document.contains(opener) ? opener : map.getContainer();
+      map.closePopup(open);
+      back.focus();
+    });
+  }
+
   function ready(onMap, opts) {
     map = onMap;
     opts = opts || {};
     zoneBounds = opts.zone ? L.latLngBounds(opts.zone) : null;
+    L.Popup.mergeOptions({ autoPan: false });
+    map.on("popupopen", function (e) { keepPopupClear(e.popup); });
+    bindPopupKeys();
     var container = map.getContainer();
     container.setAttribute("role", "main");
     container.setAttribute("aria-label", "Map: arrow keys move it, + and - zoom");
