@@ -366,6 +366,16 @@ def test_index_page_escapes_and_links(layers):
     assert "100%" in page  # the share at 20 mph of West's streets
 
 
+def test_the_index_says_a_zone_has_no_streets(layers):
+    # a zone the OpenStreetMap extract does not cover: its map warns, and so does the index,
+    # not "0.0" street km and an empty share at 20 mph
+    zones, streets, assets, reports = layers  # the streets are all West's
+    figures = key_figures(zones, streets, assets, reports)
+    page = index_page(figures, zones, {"west": "maps/west.html", "east": "maps/east.html"})
+    cells = dict(re.findall(r'maps/(\w+)\.html">[^<]*</a>.*?"Street km">([^<]*)</td>', page, re.S))
+    assert cells == {"west": "0.1", "east": "None in the extract"}  # 80 m of road
+
+
 def test_the_index_names_the_sources_the_layers_say(layers):
     # zones drawn from OpenStreetMap and no report kept: not "zones from the council",
     # not "reports from FixMyStreet"; a source's name is data, escaped

@@ -72,7 +72,7 @@ def index_page(
                 "name": row["name"],
                 "href": links.get(str(zone_id)),
                 "status": STATUS_WORDS.get(str(row["status"]), ""),
-                "street_km": f"{row['street_km']:.1f}",
+                "street_km": _street_km(row["street_km"], zone=str(zone_id) in links),
                 "share_20mph": "" if pd.isna(share) else f"{share:.0%}",
                 "assets": int(row["assets"]),
                 "reports_past_year": int(row["reports_past_year"]),
@@ -95,6 +95,12 @@ def index_page(
         to_review=counted(to_review, "proposed change", "proposed changes") if to_review else None,
         sources=sources or "Streets © OpenStreetMap contributors (ODbL).",
     )
+
+
+def _street_km(km: float, *, zone: bool) -> str:
+    """A zone's street length as the index shows it: a zone with none, whose map warns
+    that the OpenStreetMap extract holds no streets for it, says so here too."""
+    return "None in the extract" if zone and not km > 0 else f"{km:.1f}"
 
 
 def _since_cell(changes: Changes, zone_id: str) -> str:
