@@ -19,7 +19,7 @@ from healthy_streets.analysis.tables import street_lengths
 from healthy_streets.maps.style import SPEED_BANDS
 from healthy_streets.model.build import Layers
 from healthy_streets.model.dates import date_as_known
-from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.ids import check_file_ids, zone_id_of
 from healthy_streets.model.layers import ZONES, empty_layer
 from healthy_streets.model.streets import as_streets
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_category
@@ -386,7 +386,8 @@ def save_monthly_plots(
     OutputExistsError
         When a file exists and ``overwrite`` is false (before any file is written).
     ConfigError
-        When ``category`` is unknown.
+        When ``category`` is unknown, or a zone's ``zone_id`` cannot name a file (an
+        analyst's own layer with "LCC/TRO/117"), before any file is written.
 
     Examples
     --------
@@ -412,6 +413,7 @@ def save_monthly_plots(
         categories = [report_category(c) for c in chosen["category"]]
     else:
         categories = [report_category(given_category)] * len(chosen)
+    check_file_ids(chosen.index, names="<zone_id>_<category>.png")
     targets = [
         (
             zone_id,

@@ -107,7 +107,7 @@ from healthy_streets.model.build import (
     as_progress,
 )
 from healthy_streets.model.history import EarlierBuild
-from healthy_streets.model.ids import zone_id_of, zone_ids_of
+from healthy_streets.model.ids import check_file_ids, zone_id_of, zone_ids_of
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, empty_layer
 from healthy_streets.model.osm_date import osm_date_of_imports
 from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
@@ -680,7 +680,8 @@ def write_outputs(
     OutputIsInputError
         When an output would be one of ``inputs``.
     ConfigError
-        When a zone of ``zone_ids`` is not in the zones.
+        When a zone of ``zone_ids`` is not in the zones, or a zone's ``zone_id`` cannot
+        name a file (an analyst's own layer with "LCC/TRO/117"), before anything is written.
     PrintError
         With ``pdf``, when the ``pdf`` extra or Chromium is missing.
     BuildLockedError
@@ -732,6 +733,7 @@ def _output_paths(
 ) -> dict[str, Path]:
     """Each output's name -> its path inside the output folder."""
     chosen = list(layers.zones["zone_id"]) if zone_ids is None else list(zone_ids)
+    check_file_ids(chosen, names="maps/<zone_id>.html")
     relative = {
         "index": Path("index.html"),
         "rejected": Path("rejected.csv"),

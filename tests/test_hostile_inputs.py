@@ -822,3 +822,27 @@ def test_a_build_with_repeated_and_very_long_zone_names(tmp_path):
         "characters long, too long for the file name of the zone's map; another zone (row 3)"
         in (result.output)
     )
+
+
+@pytest.mark.parametrize("bad", ["../../escaped", "LCC/TRO/2021/117", "..\\up", ".hidden", "con"])
+def test_a_zone_id_of_an_analysts_layer_never_names_a_file_outside_the_folder(
+    sample_layers, tmp_path, bad
+):
+    """The toolkit's readers make ids safe as file names; a zones layer of an analyst's
+    own may hold any text in zone_id, which must not write maps or figures elsewhere."""
+    import pandas as pd
+
+    import healthy_streets as hs
+    from healthy_streets.errors import ConfigError
+
+    first = sample_layers.zones["zone_id"].iloc[0]
+    for layer in (sample_layers.zones, sample_layers.assets, sample_layers.reports):
+        layer["zone_id"] = layer["zone_id"].replace({first: bad})
+    out = tmp_path / "a" / "b" / "out"
+    with pytest.raises(ConfigError, match="cannot name a file") as raised:
+        hs.write_outputs(sample_layers, out)
+    assert repr(bad) in str(raised.value)
+    evaluation = pd.DataFrame({"evaluated": [True], "decided_on": [None]}, index=[bad])
+    with pytest.raises(ConfigError, match="cannot name a file"):
+        hs.save_monthly_plots(sample_layers, evaluation, out / "figures")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
