@@ -1001,6 +1001,20 @@ def test_a_buffer_that_is_not_a_distance_is_refused_before_any_work():
         assert "--buffer" in result.output and "Traceback" not in result.output
 
 
+def test_months_beyond_the_calendar_are_refused_and_the_longest_allowed_run():
+    """A window of 100000 months reached before year 1 (a traceback); 50 years each is the
+    most, and runs."""
+    for option in ("--window-months", "--baseline-months", "--history-months"):
+        result = run("evaluate", "--sample", option, "100000")
+        assert result.exit_code == 2, option
+        assert re.search(r"(?:at most|[01] to) 600", result.output), result.output
+        assert "Traceback" not in result.output
+    longest = ("--window-months", "600", "--baseline-months", "600", "--history-months", "600")
+    result = run("-q", "evaluate", "--sample", *longest)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
 def test_the_derived_zones_summary_counts_one_zone_and_one_way_in_the_singular():
     import geopandas as gpd
     import shapely
