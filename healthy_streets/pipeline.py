@@ -26,6 +26,7 @@ import shapely
 
 from healthy_streets import history, settings
 from healthy_streets._audience import audience, option, speaking_to
+from healthy_streets._build_record import MAPS_MADE
 from healthy_streets._files import check_output, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
@@ -1402,11 +1403,6 @@ def _inputs_read_before(out: Path) -> list[str]:
     record, _ = read_record(out)
     files = (record or {}).get("inputs", {}).get("files", [])
     return [str(f["path"]) for f in files if isinstance(f, dict) and f.get("path")]
-
-
-#: The record's list of the maps and PDFs the toolkit wrote into the output folder, and
-#: has not removed since (a ``--zone`` build's record lists only its own outputs).
-MAPS_MADE = "maps_made"
 
 
 def _made(out: Path) -> tuple[dict[str, str], set[str]]:
