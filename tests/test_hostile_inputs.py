@@ -404,6 +404,15 @@ WHOLE_FILE_BREAKAGES: list[tuple[str, str, bytes]] = [
     ("reports", "open311.json", b'[{"a": 1}, 2]'),
     ("reports", "open311.json", b"[]"),
     ("reports", "open311.json", b"{" * 100_000),
+    ("reports", "open311.json", b"[" * 100_000 + b"]" * 100_000),  # nested past Python's stack
+    ("reports", "open311.json", b'[{"title": ' + b"[" * 990 + b"]" * 990 + b"}]"),
+    (
+        "assets",
+        "walkabout.geojson",  # a NUL makes Python read it before GDAL
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        b'{"name": "a\\u0000b", "notes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}, "
+        b'"geometry": {"type": "Point", "coordinates": [-2.6, 53.6]}}]}',
+    ),
     ("reports", "open311.xml", b"<service_requests><request>"),
     (
         "reports",

@@ -1157,6 +1157,12 @@ def _open311_items(path: Path | str, text: str) -> list[object]:
             f"The JSON cannot be read (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             fix="Download the Open311 feed again; the file may be cut short.",
         ) from None
+    except RecursionError:  # "[[[[...": no service nests its requests so deep
+        raise InputFileError(
+            path,
+            "The JSON is nested too deeply to be a list of Open311 service requests",
+            fix="Download the Open311 feed again from the council's service.",
+        ) from None
     if isinstance(data, dict):
         data = data.get("service_requests", data.get("requests"))
     if (
