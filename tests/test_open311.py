@@ -749,7 +749,12 @@ def test_the_project_file_checks_open311_entries(tmp_path):
 
 @pytest.mark.parametrize(
     "address",
-    ["http://[::1", "https://example.org:port/open311/v2", "https://example.org/v2\r\nX-A: b"],
+    [
+        "http://[::1",
+        "https://example.org:port/open311/v2",
+        "https://example.org/v2\r\nX-A: b",
+        "https://" + "a" * 300 + "/open311/v2",  # a label no host name may have
+    ],
 )
 def test_an_address_that_cannot_be_read_is_refused_with_a_message(tmp_path, address):
     """A bracket not closed, a port of letters or a line break: one message from the

@@ -295,6 +295,7 @@ def _endpoint(
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - a port that is not a number raises here
+        (parts.hostname or "").encode("idna")  # a name of 300 letters is no host's
     except ValueError:  # "http://[::1": a bracket not closed, a port of letters
         parts = None
     if (
