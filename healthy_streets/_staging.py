@@ -132,6 +132,8 @@ def folder_lock(folder: Path) -> Iterator[Path]:
     """Hold ``folder``'s lock file, or raise :class:`BuildLockedError` if another process
     holds it. The lock goes with the process: a killed build's lock is no lock."""
     path = folder / LOCK_NAME
+    if path.is_symlink():  # never the toolkit's: opening it would create the file it names
+        path.unlink()
     with path.open("a+b") as handle:
         if not _try_lock(handle):
             raise BuildLockedError(

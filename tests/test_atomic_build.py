@@ -376,6 +376,7 @@ def test_a_plan_edited_by_hand_never_moves_or_removes_a_file_elsewhere(
     uncommitted.mkdir()
     (uncommitted / "plan.json").write_text(json.dumps({"temps": [str(victims["temp.txt"])]}))
     (out / f"{STAGING_PREFIX}link").symlink_to(home)  # a staging folder that links out
+    (out / LOCK_NAME).symlink_to(home / "made-by-the-lock")  # a lock that links out
     settle(out)
     assert {name: p.read_text() for name, p in victims.items()} == {
         name: f"the officer's {name}" for name in victims
