@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from healthy_streets import settings
-from healthy_streets._files import sha256, side_files
+from healthy_streets._files import inside, sha256, side_files
 from healthy_streets._version import __version__
 
 __all__ = [
+    "MAPS_MADE",
     "RECORD_FORMAT",
     "RECORD_NAME",
     "TOOLKIT_SETTINGS",
@@ -37,6 +38,9 @@ __all__ = [
 
 #: The record of the last build, in the output folder.
 RECORD_NAME = ".healthy-streets-build.json"
+#: The record's list of the maps and PDFs the toolkit wrote into the output folder, and
+#: has not removed since (a ``--zone`` build's record lists only its own outputs).
+MAPS_MADE = "maps_made"
 #: The record's layout; a record of another is not reused.
 RECORD_FORMAT = 1
 #: The toolkit's settings a build records (they change what the readers keep).
@@ -76,7 +80,30 @@ def read_record(out: Path) -> tuple[dict[str, Any] | None, str]:
         return None, f"the record of the last build, {path}, could not be read ({exc})"
     if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
         return None, f"the record of the last build, {path}, is of another version"
+    # the outputs a build may remove or replace: only files in the output folder, whatever
+    # a record edited by hand says ("tables/../../x.csv")
+    outputs = record.get("outputs")
+    record["outputs"] = {
+        str(name): digest
+        for name, digest in (outputs.items() if isinstance(outputs, dict) else ())
+        if isinstance(name, str) and _in_output(out, name)
+    }
+    made = record.get(MAPS_MADE)
+    record[MAPS_MADE] = [
+        name for name in (made if isinstance(made, list) else ()) if _in_output(out, name)
+    ]
     return record, ""
+
+
+def _in_output(out: Path, name: object) -> bool:
+    """Whether ``name``, as the record lists an output, is a relative path inside ``out``."""
+    return (
+        isinstance(name, str)
+        and not Path(name).is_absolute()
+        and "\\" not in name
+        and ".." not in Path(name).parts
+        and inside(out / name, out)
+    )
 
 
 def recorded_zones(out: Path, zones_file: Path, options: dict[str, Any]) -> dict[str, list[str]]:

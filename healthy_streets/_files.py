@@ -17,6 +17,7 @@ __all__ = [
     "SQLITE_SIDE_SUFFIXES",
     "atomic_path",
     "check_output",
+    "inside",
     "sha256",
     "side_files",
     "write_bytes_atomic",
@@ -72,6 +73,24 @@ def write_bytes_atomic(path: str | Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def inside(path: str | Path, folder: str | Path) -> bool:
+    """Whether ``path`` names a file in ``folder`` or below it, with the links of its
+    folders followed: no ``..``, no absolute path elsewhere, no folder that links out. A
+    record or plan the toolkit reads back from an output folder may have been edited; a
+    path in it that leads elsewhere is never written, moved or removed.
+
+    >>> inside("/out/maps/a.html", "/out"), inside("/out/tables/../../x.csv", "/out")
+    (True, False)
+    """
+    path = Path(path)
+    if path.name in ("", ".", "..") or "\0" in str(path):
+        return False
+    try:
+        return path.parent.resolve().is_relative_to(Path(folder).resolve())
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a name too long
+        return False
 
 
 def sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:

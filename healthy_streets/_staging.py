@@ -43,6 +43,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from healthy_streets._audience import option
+from healthy_streets._files import inside
 from healthy_streets.errors import BuildLockedError, HealthyStreetsError
 
 __all__ = ["LOCK_NAME", "STAGING_PREFIX", "OutputStaging", "checkpoint", "deferred_signals"]
@@ -131,6 +132,8 @@ def folder_lock(folder: Path) -> Iterator[Path]:
     """Hold ``folder``'s lock file, or raise :class:`BuildLockedError` if another process
     holds it. The lock goes with the process: a killed build's lock is no lock."""
     path = folder / LOCK_NAME
+    if path.is_symlink():  # never the toolkit's: opening it would create the file it names
+        path.unlink()
     with path.open("a+b") as handle:
         if not _try_lock(handle):
             raise BuildLockedError(
@@ -197,7 +200,9 @@ class OutputStaging:
         stack.enter_context(folder_lock(self.out))
         try:
             for stale in sorted(self.out.glob(f"{STAGING_PREFIX}*")):
-                if stale.is_dir():
+                if stale.is_symlink():  # no build's: the link goes, never what it names
+                    stale.unlink()
+                elif stale.is_dir():
                     _recover(stale, self.decide)
             self.files.mkdir(parents=True)
             self._write_plan(None)
@@ -332,14 +337,67 @@ def _recover(stale: Path, decide: Decider | None) -> None:
     store = plan.get("store") or {}
     if not committed and store.get("key") and decide is not None:
         committed = bool(decide(str(plan.get("build_id", "")), str(store["key"])))
+    moves, removes, temps = _confined(plan, stale)
     if committed:
         log.warning("Finishing a build into %s that was interrupted as it ended.", stale.parent)
-        _move([(Path(a), Path(b)) for a, b in plan.get("moves", [])])
-        _remove(plan.get("removes", []))
+        _move(moves)
+        _remove(removes)
     else:
-        for temp in plan.get("temps", []):
-            Path(temp).unlink(missing_ok=True)
+        for temp in temps:
+            temp.unlink(missing_ok=True)
     shutil.rmtree(stale, ignore_errors=True)
+
+
+def _confined(
+    plan: dict[str, Any], stale: Path
+) -> tuple[list[tuple[Path, Path]], list[Path], list[Path]]:
+    """The plan's moves, removals and temporary files, each only as a build makes them: a
+    plan edited by hand (the output folder may be shared) never moves, replaces or
+    removes a file elsewhere on the machine. A move is from the staging folder into the
+    output folder, or from a store's temporary copy onto the store beside it; a removal is
+    of a file in the output folder; a temporary file is named as a store's copy is.
+    Anything else is left where it is, and said."""
+    out, build_id = stale.parent, stale.name.removeprefix(STAGING_PREFIX)
+
+    def temp_of(path: Path) -> bool:  # ".healthy-streets.gpkg.<id>.part.gpkg"
+        return path.name.startswith(".") and f".{build_id}.part" in path.name
+
+    def pairs(value: object) -> list[tuple[Path, Path]]:
+        items = value if isinstance(value, list) else []
+        return [
+            (Path(item[0]), Path(item[1]))
+            for item in items
+            if isinstance(item, list | tuple)
+            and len(item) == 2
+            and all(isinstance(part, str) for part in item)
+        ]
+
+    def paths(value: object) -> list[Path]:
+        items = value if isinstance(value, list) else []
+        return [Path(item) for item in items if isinstance(item, str)]
+
+    moves: list[tuple[Path, Path]] = []
+    refused: list[tuple[Path, Path]] = []
+    for source, target in pairs(plan.get("moves")):
+        staged = inside(source, stale) and inside(target, out)
+        beside = (
+            source.parent == target.parent
+            and source.name == f".{target.name}.{build_id}.part{target.suffix}"
+        )
+        (moves if staged or beside else refused).append((source, target))
+    removes = [p for p in paths(plan.get("removes")) if inside(p, out)]
+    temps = [p for p in paths(plan.get("temps")) if temp_of(p)]
+    refused_files = [str(target) for _, target in refused]
+    refused_files += [str(p) for p in paths(plan.get("removes")) if not inside(p, out)]
+    refused_files += [str(p) for p in paths(plan.get("temps")) if not temp_of(p)]
+    if refused_files:
+        log.warning(
+            "The plan of an interrupted build in %s names files outside the output folder "
+            "(%s): they are left as they are.",
+            stale,
+            ", ".join(refused_files[:5]),
+        )
+    return moves, removes, temps
 
 
 def _read_plan(path: Path) -> dict[str, Any]:

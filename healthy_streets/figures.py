@@ -19,7 +19,7 @@ from healthy_streets.analysis.tables import street_lengths
 from healthy_streets.maps.style import SPEED_BANDS
 from healthy_streets.model.build import Layers
 from healthy_streets.model.dates import date_as_known
-from healthy_streets.model.ids import zone_id_of
+from healthy_streets.model.ids import check_file_ids, zone_id_of
 from healthy_streets.model.layers import ZONES, empty_layer
 from healthy_streets.model.streets import as_streets
 from healthy_streets.model.taxonomy import REPORT_CATEGORIES, report_category
@@ -33,14 +33,24 @@ ZONE_COLOUR = "#0072B2"
 CONTROL_COLOUR = "#7f7f7f"
 
 
-def plain(text: object) -> str:
+def plain(text: object, *, longest: int | None = None) -> str:
     """Text from a data file, shown as it is: matplotlib reads text between ``$`` signs
-    as a math formula, so each ``$`` is escaped.
+    as a math formula, so each ``$`` is escaped. With ``longest``, a longer text is cut
+    there and ends with "…" (a 300-character zone name would squeeze the plot to nothing).
 
     >>> plain("Zone $5 $x^2$")
     'Zone \\\\$5 \\\\$x^2\\\\$'
+    >>> plain("Zone " * 20, longest=12)
+    'Zone Zone Z…'
     """
-    return str(text).replace("$", r"\$")
+    text = str(text)
+    if longest is not None and len(text) > longest:
+        text = text[: longest - 1] + "…"
+    return text.replace("$", r"\$")
+
+
+#: The most characters of a zone's name a figure shows.
+NAME_SHOWN = 60
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -139,7 +149,7 @@ def plot_monthly(
         counts["zone"],
         color=ZONE_COLOUR,
         linewidth=2,
-        label=f"In {plain(zone['name'])}",
+        label=f"In {plain(zone['name'], longest=NAME_SHOWN)}",
     )
     control_label = {
         "outside": "Outside all zones",
@@ -195,7 +205,8 @@ def plot_monthly(
             fontsize=9,
         )
     axes.set_ylabel(f"{REPORT_CATEGORIES[category]} reports per month")
-    axes.set_title(f"{plain(zone['name'])}: {REPORT_CATEGORIES[category].lower()} before and after")
+    name = plain(zone["name"], longest=NAME_SHOWN)
+    axes.set_title(f"{name}: {REPORT_CATEGORIES[category].lower()} before and after")
     axes.set_ylim(bottom=0)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     return axes
@@ -266,7 +277,7 @@ def plot_scorecard(card: pd.DataFrame, zone_id: str, *, ax: Axes | None = None) 
     axes.set_xlim(0, 3.9)
     axes.set_xticks([0, 1, 2, 3])
     axes.set_xlabel("Score (0 to 3)")
-    axes.set_title(f"Healthy Streets scorecard: {plain(zone_id)}")
+    axes.set_title(f"Healthy Streets scorecard: {plain(zone_id, longest=NAME_SHOWN)}")
     return axes
 
 
@@ -386,7 +397,8 @@ def save_monthly_plots(
     OutputExistsError
         When a file exists and ``overwrite`` is false (before any file is written).
     ConfigError
-        When ``category`` is unknown.
+        When ``category`` is unknown, or a zone's ``zone_id`` cannot name a file (an
+        analyst's own layer with "LCC/TRO/117"), before any file is written.
 
     Examples
     --------
@@ -412,6 +424,7 @@ def save_monthly_plots(
         categories = [report_category(c) for c in chosen["category"]]
     else:
         categories = [report_category(given_category)] * len(chosen)
+    check_file_ids(chosen.index, names="<zone_id>_<category>.png")
     targets = [
         (
             zone_id,

@@ -26,6 +26,7 @@ import shapely
 
 from healthy_streets import history, settings
 from healthy_streets._audience import audience, option, speaking_to
+from healthy_streets._build_record import MAPS_MADE
 from healthy_streets._files import check_output, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
@@ -107,7 +108,7 @@ from healthy_streets.model.build import (
     as_progress,
 )
 from healthy_streets.model.history import EarlierBuild
-from healthy_streets.model.ids import zone_id_of, zone_ids_of
+from healthy_streets.model.ids import check_file_ids, zone_id_of, zone_ids_of
 from healthy_streets.model.layers import ASSETS, REPORTS, STREETS, empty_layer
 from healthy_streets.model.osm_date import osm_date_of_imports
 from healthy_streets.model.taxonomy import asset_taxonomy, report_taxonomy
@@ -680,7 +681,8 @@ def write_outputs(
     OutputIsInputError
         When an output would be one of ``inputs``.
     ConfigError
-        When a zone of ``zone_ids`` is not in the zones.
+        When a zone of ``zone_ids`` is not in the zones, or a zone's ``zone_id`` cannot
+        name a file (an analyst's own layer with "LCC/TRO/117"), before anything is written.
     PrintError
         With ``pdf``, when the ``pdf`` extra or Chromium is missing.
     BuildLockedError
@@ -732,6 +734,7 @@ def _output_paths(
 ) -> dict[str, Path]:
     """Each output's name -> its path inside the output folder."""
     chosen = list(layers.zones["zone_id"]) if zone_ids is None else list(zone_ids)
+    check_file_ids(chosen, names="maps/<zone_id>.html")
     relative = {
         "index": Path("index.html"),
         "rejected": Path("rejected.csv"),
@@ -1400,11 +1403,6 @@ def _inputs_read_before(out: Path) -> list[str]:
     record, _ = read_record(out)
     files = (record or {}).get("inputs", {}).get("files", [])
     return [str(f["path"]) for f in files if isinstance(f, dict) and f.get("path")]
-
-
-#: The record's list of the maps and PDFs the toolkit wrote into the output folder, and
-#: has not removed since (a ``--zone`` build's record lists only its own outputs).
-MAPS_MADE = "maps_made"
 
 
 def _made(out: Path) -> tuple[dict[str, str], set[str]]:

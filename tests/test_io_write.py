@@ -230,3 +230,39 @@ def test_every_csv_writer_goes_through_write_csv():
         "healthy_streets/io/write.py",
         "healthy_streets/sample/_writers.py",
     ], found
+
+
+def test_control_characters_and_huge_cells_never_stop_the_workbook(tmp_path):
+    """A zone, street or place name holding a bell, an escape or a vertical tab (pasted from
+    a spreadsheet) made openpyxl refuse the whole workbook, and a build with it ended in a
+    traceback: each is written as its visible escape; a cell beyond Excel's 32,767
+    characters is cut there."""
+    import json
+
+    import openpyxl
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+    from healthy_streets.io.write import write_workbook
+
+    from conftest import SAMPLE
+
+    table = pd.DataFrame({"name": ["Bell\x07 Zone \x1b[31m", "\x0b=1+2", "x" * 40_000]})
+    path = write_workbook({"summary": table}, tmp_path / "tables.xlsx")
+    cells = [c.value for c in openpyxl.load_workbook(path)["summary"]["A"]][1:]
+    assert cells[:2] == ["Bell\\x07 Zone \\x1b[31m", "'\\x0b=1+2"]
+    assert len(cells[2]) == 32_767 and cells[2].endswith("…")
+    zones = json.loads((SAMPLE / "zones.geojson").read_text(encoding="utf-8"))
+    zones["features"][0]["properties"]["ZONE_NAME"] = "Yarrowside\x0bNorth\x1b"
+    (tmp_path / "zones.geojson").write_text(json.dumps(zones), encoding="utf-8")
+    out = tmp_path / "summary.xlsx"
+    result = CliRunner().invoke(
+        main,
+        ["-q", "summary", "--zones", str(tmp_path / "zones.geojson"), "--osm-file",
+         str(SAMPLE / "yarrowside.osm"), "--reports", str(SAMPLE / "reports_fixmystreet.csv"),
+         "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    names = [c.value for c in openpyxl.load_workbook(out).active["B"]]
+    assert "Yarrowside\\x0bNorth\\x1b" in names

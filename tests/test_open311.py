@@ -747,6 +747,32 @@ def test_the_project_file_checks_open311_entries(tmp_path):
     assert "[[reports]] number 3 has both file and open311" in message
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "http://[::1",
+        "https://example.org:port/open311/v2",
+        "https://example.org/v2\r\nX-A: b",
+        "https://" + "a" * 300 + "/open311/v2",  # a label no host name may have
+    ],
+)
+def test_an_address_that_cannot_be_read_is_refused_with_a_message(tmp_path, address):
+    """A bracket not closed, a port of letters or a line break: one message from the
+    project file and from the command line, never a traceback."""
+    (tmp_path / "healthy-streets.toml").write_text(
+        '[zones]\nfile = "zones.geojson"\n[streets]\nosm_file = "area.osm"\n'
+        f"[[reports]]\nopen311 = {json.dumps(address)}\n"
+    )
+    with pytest.raises(ProjectFileError, match="is not a web address"):
+        load_project(tmp_path)
+    args = ["reports", "--open311", address, "--cache", str(tmp_path / "cache")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert "is not a web address" in result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not an exception
+    assert "Traceback" not in result.output
+
+
 @pytest.fixture
 def live_project(tmp_path):
     folder = tmp_path / "yarrowside"

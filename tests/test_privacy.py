@@ -1672,6 +1672,28 @@ def test_notes_quote_each_text_of_a_file_with_its_personal_data_removed(tmp_path
     assert not re.search("Jane|Doe", " ".join(result.notes))
 
 
+def test_a_file_without_a_header_is_refused_without_quoting_its_person(tmp_path):
+    """A council export saved without its header row: the first row is taken for the
+    header, and the message listing "the columns" quotes its cells: scrubbed, as any text of
+    the file a message quotes."""
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    path = tmp_path / "council.csv"
+    path.write_text(
+        "CRM-1,Dog Fouling,2019-01-02 14:31,53.6535,-2.6137,Bins full,07700 900461,"
+        "wil.crump@example.org,12 Acacia Avenue PR7 1AA\n"
+        "CRM-2,Dog Fouling,2019-01-03 14:31,53.6535,-2.6137,Bins full,07700 900462,"
+        "horatio@example.net,14 Acacia Avenue PR7 1AA\n"
+    )
+    result = CliRunner().invoke(main, ["reports", str(path), "--format", "csv"])
+    assert result.exit_code == 1, result.output
+    assert "The file has: 'CRM-1', 'Dog Fouling'" in result.output
+    assert "'[phone removed]', '[email removed]'" in result.output
+    assert not re.search("900461|wil.crump|Acacia|PR7", result.output)
+
+
 def test_a_row_with_a_stray_comma_is_rejected_without_its_person(tmp_path):
     """The whole row is recorded, but not the cells under (or shifted from) the personal
     columns, nor the row's names elsewhere in it."""

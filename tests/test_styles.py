@@ -304,6 +304,22 @@ def test_a_councils_default_for_one_of_our_layers_stays_the_default(store, updat
     assert [r["useAsDefault"] for r in streets] == [1]
 
 
+def test_a_layer_styles_table_that_is_not_qgiss_is_left_alone(tmp_path, update, caplog):
+    """A council's own table named layer_styles, of other columns: the store is updated
+    without styles, with a warning, and the table keeps its rows (no traceback)."""
+    path = tmp_path / "store.gpkg"
+    council = gpd.GeoDataFrame({"x": [1]}, geometry=[shapely.Point(0, 0)], crs=27700)
+    council.to_file(path, layer="council_things")
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE layer_styles (owner_team TEXT, note TEXT)")
+        db.execute("INSERT INTO layer_styles VALUES ('highways', 'ours')")
+    open_store(path).update(update)
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT * FROM layer_styles").fetchall() == [("highways", "ours")]
+    assert len(pyogrio.read_dataframe(path, layer="zones")) == 4
+    assert "layer_styles table is not QGIS's" in caplog.text
+
+
 @pytest.mark.postgis
 def test_postgis_store_gets_qgis_layer_styles(postgis_url, update):
     import uuid

@@ -97,6 +97,9 @@ KINDS = (
 Z95 = 1.959963984540054
 #: The widest control ring, in metres: wider would reach far beyond a zone's neighbourhood.
 MAX_RING_M = 10_000.0
+#: The longest window, baseline or history, in months (50 years): longer would reach dates
+#: before any report and outside the calendar the counts are kept in.
+MAX_MONTHS = 600
 #: How far beyond the zones reports are read for the comparison outside all zones, in
 #: metres: the neighbourhoods around the zones, not only a build's ``buffer_m`` (300 m by
 #: default). The band next to the zones where reports displaced from them would land
@@ -1418,10 +1421,10 @@ def check_settings(
         return isinstance(value, int) and not isinstance(value, bool)
 
     _check(category, control)
-    if not whole(window_months) or window_months < 1:
+    if not whole(window_months) or not 1 <= window_months <= MAX_MONTHS:
         raise ConfigError(
-            f"window_months (the window) must be a whole number of months, 1 or more, not "
-            f"{window_months!r}."
+            f"window_months (the window) must be a whole number of months, 1 to "
+            f"{MAX_MONTHS}, not {window_months!r}."
         )
     if not (whole(ring_m) or isinstance(ring_m, float)) or not 0 < ring_m <= MAX_RING_M:
         raise ConfigError(
@@ -1441,11 +1444,11 @@ def check_settings(
     if not whole(min_reports) or min_reports < 1:
         raise ConfigError(f"min_reports must be a whole number, 1 or more, not {min_reports!r}.")
     if baseline_months is not None and (
-        not whole(baseline_months) or baseline_months < min_window_months
+        not whole(baseline_months) or not min_window_months <= baseline_months <= MAX_MONTHS
     ):
         raise ConfigError(
             f"baseline_months must be a whole number of months, at least min_window_months "
-            f"({min_window_months}), not {baseline_months!r}."
+            f"({min_window_months}) and at most {MAX_MONTHS}, not {baseline_months!r}."
         )
     _check_more(gap_m, history_months, adjust, decided_on, control=control)
 
@@ -1468,10 +1471,11 @@ def _check_more(
     if (
         not isinstance(history_months, int)
         or isinstance(history_months, bool)
-        or (history_months < 0)
+        or not 0 <= history_months <= MAX_MONTHS
     ):
         raise ConfigError(
-            f"history_months must be a whole number of months, 0 or more, not {history_months!r}."
+            f"history_months must be a whole number of months, 0 to {MAX_MONTHS}, not "
+            f"{history_months!r}."
         )
     if adjust not in ADJUSTMENTS:
         raise ConfigError(

@@ -16,7 +16,7 @@ from healthy_streets.cli._inputs import (
     table_output,
 )
 from healthy_streets.cli._report import print_imports, show
-from healthy_streets.cli.options import InputFile, overwrite_opt, pairs_opt
+from healthy_streets.cli.options import InputFile, a_number, overwrite_opt, pairs_opt
 
 #: The speed-limit file's own flags, named in its messages.
 _LIMITS_FLAGS = {"layer": "--speed-limits-layer", "fields": "--speed-limits-field"}
@@ -27,7 +27,8 @@ _LIMITS_FLAGS = {"layer": "--speed-limits-layer", "fields": "--speed-limits-fiel
 @click.option(
     "--edge-tolerance",
     "edge_tolerance_m",
-    type=float,
+    type=click.FloatRange(0, 1_000),
+    callback=a_number,
     default=25.0,
     show_default=True,
     help="Metres from a zone's edge within which a street piece is not a gap.",

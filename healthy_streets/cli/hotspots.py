@@ -15,7 +15,7 @@ from healthy_streets.cli._inputs import (
     table_output,
 )
 from healthy_streets.cli._report import show
-from healthy_streets.cli.options import category_opt, overwrite_opt, period_opts
+from healthy_streets.cli.options import a_number, category_opt, overwrite_opt, period_opts
 from healthy_streets.model.vocabulary import ADJUSTMENTS
 
 
@@ -26,14 +26,15 @@ from healthy_streets.model.vocabulary import ADJUSTMENTS
 @click.option(
     "--min-length",
     "min_length_m",
-    type=float,
+    type=click.FloatRange(0, 100_000),
+    callback=a_number,
     default=100.0,
     show_default=True,
     help="Shortest street ranked, in metres.",
 )
 @click.option(
     "--min-reports",
-    type=int,
+    type=click.IntRange(min=1),
     default=3,
     show_default=True,
     help="Fewest reports for a street to be ranked.",
@@ -53,7 +54,9 @@ from healthy_streets.model.vocabulary import ADJUSTMENTS
     help="Adjust the test of standing out for the streets tested together: "
     "Benjamini-Hochberg, Holm, or none.",
 )
-@click.option("--top", type=int, default=15, show_default=True, help="Rows shown on screen.")
+@click.option(
+    "--top", type=click.IntRange(min=0), default=15, show_default=True, help="Rows shown on screen."
+)
 @csv_output_opt
 @overwrite_opt
 @click.pass_context

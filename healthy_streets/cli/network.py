@@ -8,7 +8,13 @@ import click
 
 from healthy_streets.cli._inputs import check_store_output, store_output, zones_layer_opt
 from healthy_streets.cli._report import print_imports, say, show
-from healthy_streets.cli.options import InputFile, crs_opt, gpkg_output_opt, overwrite_opt
+from healthy_streets.cli.options import (
+    InputFile,
+    a_number,
+    crs_opt,
+    gpkg_output_opt,
+    overwrite_opt,
+)
 from healthy_streets.model.vocabulary import NATIONS
 from healthy_streets.model.words import counted
 
@@ -87,6 +93,7 @@ def _bbox(
     "--min-area",
     "min_area_m2",
     type=click.FloatRange(min=0),
+    callback=a_number,
     default=20_000.0,
     show_default=True,
     metavar="M2",

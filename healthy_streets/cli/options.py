@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -144,6 +145,14 @@ def output_dir_opt(default: str) -> Callable[[F], F]:
         show_default=True,
         help="Folder to write the outputs into.",
     )
+
+
+def a_number(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse NaN, which every range lets through (``--min-length nan`` ranked nothing,
+    and said so as if it were a length)."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter("give a number, not 'nan'.")
+    return value
 
 
 class _Day(click.ParamType):

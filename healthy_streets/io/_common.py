@@ -30,7 +30,12 @@ from healthy_streets._files import side_files
 from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
 from healthy_streets.io._roles import blank_missing
 from healthy_streets.model.account import AccountBook
-from healthy_streets.model.privacy import is_person_column, is_personal_column, person_columns
+from healthy_streets.model.privacy import (
+    is_person_column,
+    is_personal_column,
+    person_columns,
+    quoted,
+)
 
 log = logging.getLogger("healthy_streets")
 
@@ -842,7 +847,7 @@ def resolve_fields(
                     path,
                     f"There is no column {given[role]!r} for the {role} "
                     f"({option('fields', given[role], role=role)})",
-                    fix=f"Use one of: {', '.join(map(repr, columns))}.",
+                    fix=f"Use one of: {', '.join(map(quoted, columns))}.",
                 )
             resolved[role] = match
         else:
@@ -1047,7 +1052,7 @@ def require_columns(
         raise InputFileError(
             path,
             f"Required columns are missing: {'; '.join(missing)}",
-            fix=f"The file has: {', '.join(map(repr, columns))}. Rename a column, or map it "
+            fix=f"The file has: {', '.join(map(quoted, columns))}. Rename a column, or map it "
             f"with {option('fields')}.",
         )
     return found

@@ -98,6 +98,8 @@ def mend_json(path: Path) -> MendedJson | None:
     notes: list[str] = []
     try:
         value = json.loads(text, strict=False)  # strict=False: a raw NUL within a text
+    except RecursionError:  # nested too deeply for Python: GDAL's reading says so
+        return None
     except json.JSONDecodeError:
         if "\x00" not in text:
             return None

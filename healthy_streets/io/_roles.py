@@ -38,7 +38,7 @@ import pandas as pd
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, InputFileError
 from healthy_streets.model.dates import numeric_date_order, parse_council_date
-from healthy_streets.model.privacy import is_personal_column
+from healthy_streets.model.privacy import is_personal_column, quoted
 
 __all__ = [
     "MISSING_TEXTS",
@@ -215,7 +215,7 @@ class Guess:
         """One phrase: ``name <- 'Location' (header)``."""
         if self.column is None:
             return f"{self.role}: no column ({self.how})"
-        return f"{self.role} <- {self.column!r} ({self.how})"
+        return f"{self.role} <- {quoted(self.column)} ({self.how})"  # a header may be a row
 
 
 @dataclass
@@ -441,7 +441,7 @@ def find_roles(
                 path,
                 f"There is no column {column!r} for the {role_name} "
                 f"({option('fields', column, role=role_name)})",
-                fix=f"Use one of: {', '.join(map(repr, columns))}.",
+                fix=f"Use one of: {', '.join(map(quoted, columns))}.",
             )
         out.guesses[role_name] = Guess(role_name, match, NAMED_BY_YOU)
         used.add(match)

@@ -679,7 +679,7 @@ def _is_community_map(path: Path) -> bool:
         return False
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
     meta = data.get("healthy_streets") if isinstance(data, dict) else None
     return isinstance(meta, dict) and meta.get("kind") == COMMUNITY_MAP_KIND

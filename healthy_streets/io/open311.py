@@ -291,8 +291,19 @@ def _endpoint(
 ) -> _Endpoint:
     """The ``requests.json`` (or ``.xml``) resource of ``url``, which may name the service's
     base (``https://site/open311/v2``) or the resource itself."""
-    parts = urlsplit(str(url).strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    text = str(url).strip()
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - a port that is not a number raises here
+        (parts.hostname or "").encode("idna")  # a name of 300 letters is no host's
+    except ValueError:  # "http://[::1": a bracket not closed, a port of letters
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or not text.isprintable()  # a line break would end a header line
+    ):
         raise ConfigError(
             f"The Open311 address {url!r} is not a web address; give the service's "
             "requests URL, e.g. https://www.fixmystreet.com/open311/v2/requests.json."

@@ -353,7 +353,7 @@ def can_connect(url: str, *, timeout: float | None = None) -> bool:
     try:
         with socket.create_connection((host, port), timeout=limit):
             return True
-    except OSError:
+    except (OSError, UnicodeError):  # UnicodeError: a host name no DNS could hold
         log.info("Cannot connect to %s:%s; osmnx will use its cache or fail fast", host, port)
         return False
 

@@ -85,6 +85,7 @@ from healthy_streets.model.privacy import (
     names_remover,
     person_columns,
     plain_ids,
+    quoted,
     redact_series,
     remove_names,
     scrub_value,
@@ -779,7 +780,7 @@ def reports_from_csv(
                 raise InputFileError(
                     path,
                     f"There is no column {column!r} for {role}",
-                    fix=f"The columns are: {', '.join(map(repr, table.columns))}.",
+                    fix=f"The columns are: {', '.join(map(quoted, table.columns))}.",
                 )
             given[role] = column
         else:
@@ -1157,6 +1158,12 @@ def _open311_items(path: Path | str, text: str) -> list[object]:
             f"The JSON cannot be read (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             fix="Download the Open311 feed again; the file may be cut short.",
         ) from None
+    except RecursionError:  # "[[[[...": no service nests its requests so deep
+        raise InputFileError(
+            path,
+            "The JSON is nested too deeply to be a list of Open311 service requests",
+            fix="Download the Open311 feed again from the council's service.",
+        ) from None
     if isinstance(data, dict):
         data = data.get("service_requests", data.get("requests"))
     if (
@@ -1224,7 +1231,8 @@ def _reports_from_table(
         raise InputFileError(
             path,
             f"Columns needed for reports are missing: {', '.join(missing)}",
-            fix=f"The file has: {', '.join(map(repr, _all_columns(table)))}. For a council export, "
+            fix=f"The file has: {', '.join(map(quoted, _all_columns(table)))}. For a council "
+            "export, "
             f"map the columns with {option('columns')}.",
         )
     record_guesses(book, found, coordinate_guesses(coords, coordinates))

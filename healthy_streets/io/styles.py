@@ -108,6 +108,16 @@ _GPKG_DDL = (
     '"ui" TEXT(30), '
     "\"update_time\" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
 )
+#: The columns of ``layer_styles`` the toolkit reads and writes: a table of that name without
+#: them is not QGIS's, and is never written into.
+_GPKG_NEEDED = (
+    "f_table_schema",
+    "f_table_name",
+    "f_geometry_column",
+    "styleName",
+    "styleQML",
+    "useAsDefault",
+)
 #: QGIS's ``layer_styles`` in PostgreSQL (``QgsPostgresUtils::createStylesTable``).
 _POSTGRES_DDL = (
     "CREATE TABLE IF NOT EXISTS public.layer_styles("
@@ -858,6 +868,15 @@ def _write_gpkg(path: Path, layers: list[str]) -> list[str]:
                 "'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ','now'), 0)"
             )
         columns = _columns(db)
+        missing = [c for c in _GPKG_NEEDED if c.lower() not in {n.lower() for n in columns}]
+        if missing:
+            log.warning(
+                "The store's layer_styles table is not QGIS's (it has no column %s): it is "
+                "left as it is, and the layers are stored without the toolkit's QGIS styles. "
+                "Rename that table in the store to have them.",
+                ", ".join(missing),
+            )
+            return []
         for row in rows:
             db.execute(
                 'DELETE FROM "layer_styles" WHERE "f_table_name" = ? AND "styleName" = ? '

@@ -159,6 +159,37 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Characters a worksheet cannot hold (XML 1.0 refuses them): openpyxl raises on them.
+_NOT_IN_A_SHEET = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: The most characters Excel keeps in a cell.
+EXCEL_CELL_CHARS = 32_767
+
+
+def _for_excel(frame: pd.DataFrame) -> pd.DataFrame:
+    r"""``frame`` with text a workbook can hold: a control character (a bell, an escape,
+    a vertical tab from a pasted cell) is written as its visible escape (``\x1b``), as the
+    terminal shows it, where it made the whole workbook fail; a text longer than Excel keeps
+    in a cell is cut there, ending with "…".
+
+    >>> _for_excel(pd.DataFrame({"name": ["Bell\x07 Zone", "x" * 40_000, 3]}))["name"].map(
+    ...     lambda v: v if not isinstance(v, str) or len(v) < 99 else len(v)
+    ... ).tolist()
+    ['Bell\\x07 Zone', 32767, 3]
+    """
+
+    def fit(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = _NOT_IN_A_SHEET.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
+        return text if len(text) <= EXCEL_CELL_CHARS else text[: EXCEL_CELL_CHARS - 1] + "…"
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
+            out[column] = out[column].astype("object").map(fit)
+    return out
+
+
 def is_formula(value: object) -> bool:
     """Whether a spreadsheet could run ``value`` as a formula (see
     :func:`neutralise_formulas`)."""
@@ -244,7 +275,9 @@ def write_workbook(
     target = check_output(path, overwrite=overwrite, inputs=inputs)
     sheets: dict[str, pd.DataFrame] = {}
     for sheet, table in zip(sheet_names(list(tables)), tables.values(), strict=True):
-        frame = neutralise_formulas(pd.DataFrame(table).drop(columns=["geometry"], errors="ignore"))
+        frame = _for_excel(
+            neutralise_formulas(pd.DataFrame(table).drop(columns=["geometry"], errors="ignore"))
+        )
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
                 frame[column] = frame[column].dt.tz_convert("Europe/London").dt.tz_localize(None)

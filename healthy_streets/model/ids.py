@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "MAX_ID_LENGTH",
     "ZoneId",
+    "check_file_ids",
     "slugify",
     "zone_id_of",
     "zone_ids",
@@ -68,6 +69,72 @@ def _slug(text: object) -> tuple[str, bool]:
     if slug in _RESERVED:
         slug = f"{slug}-zone"
     return slug or "zone", shortened
+
+
+#: An id that may name a file: letters, digits, ``-``, ``_`` and ``.`` (not first), so that
+#: no id reaches another folder (``/``, ``\\``, ``..``) or holds a character a file system
+#: refuses.
+_FILE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: The longest id a file is named by: a file system takes 255 bytes, with room to spare for
+#: the ``_dog_fouling.png`` or ``.html`` after it.
+_MAX_FILE_ID = 200
+
+
+def check_file_ids(ids: Iterable[object], *, layer: str = "zones", names: str) -> None:
+    """Refuse ids that cannot name a file inside the output folder.
+
+    The toolkit's readers make ids that are always safe (:func:`slugify`); an analyst's own
+    layer may hold any text in ``zone_id`` ("LCC/TRO/2021/117", "../../x"), which, as a
+    file's name, would write into another folder or outside the one given.
+
+    Parameters
+    ----------
+    ids
+        The ids to check.
+    layer
+        The layer they come from, as the message names it.
+    names
+        The files they would name, as the message says it (``"maps/<zone_id>.html"``).
+
+    Raises
+    ------
+    ConfigError
+        Naming every such id and the fix.
+
+    >>> check_file_ids(["cowslip", "Zone_2"], names="maps/<zone_id>.html")
+    >>> check_file_ids(["../../x"], names="maps/<zone_id>.html")
+    Traceback (most recent call last):
+    ...
+    healthy_streets.errors.ConfigError: The zones layer's zone_id '../../x' cannot name a file ...
+    """
+    bad = sorted(
+        {
+            str(ident)
+            for ident in ids
+            if not isinstance(ident, str)
+            or len(ident) > _MAX_FILE_ID
+            or not _FILE_ID.fullmatch(ident)
+            or ident.lower().split(".")[0] in _RESERVED
+        }
+    )
+    if not bad:
+        return
+    shown = ", ".join(_printable(ident) for ident in bad[:5])
+    more = f" and {len(bad) - 5} more" if len(bad) > 5 else ""
+    ids_word = "zone_id " if len(bad) == 1 else "zone_ids "
+    raise ConfigError(
+        f"The {layer} layer's {ids_word}{shown}{more} cannot name a file ({names}): an id "
+        "is used as a file's name, so it may hold only letters, digits, '-', '_' and '.' "
+        f"(not first), at most {_MAX_FILE_ID} characters. Give each zone such an id, for "
+        "example zones['zone_id'] = healthy_streets.model.ids.zone_ids_from_names("
+        "zones['name'])."
+    )
+
+
+def _printable(text: str) -> str:
+    """``text`` quoted, cut to 60 characters, control characters shown as escapes."""
+    cut = text if len(text) <= 60 else text[:57] + "..."
+    return repr(cut)
 
 
 @dataclass(frozen=True)
