@@ -1374,3 +1374,37 @@ def test_a_fixmystreet_fix_before_its_confirmation_names_both_dates(tmp_path):
         "with the dates as written; median_days_to_fix (the days from report to fix, of fixed "
         "reports) leaves it out."
     ]
+
+
+def test_excel_day_numbers_in_a_column_headed_as_a_date_are_read_as_dates(tmp_path):
+    # a CRM export opened in Excel and saved again loses the cells' date format: the
+    # dates become day numbers, with the time as a fraction of the day
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref;Enquiry Type;Date Logged;Date Closed;Lat;Long\n"
+        "CR1;Fly-tipping;42963;42965.5;51,381;-2,361\n"
+        "CR2;Graffiti;43790.4375;;51,382;-2,362\n",
+        encoding="latin-1",
+    )
+    result = read_reports(crm)
+    assert result.columns["created"]["column"] == "Date Logged"
+    assert result.layer["reported_at"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2017-08-16 00:00",
+        "2019-11-21 10:30",
+    ]
+    assert result.layer["fixed_at"].dt.strftime("%Y-%m-%d %H:%M").tolist()[0] == "2017-08-18 12:00"
+    assert any("Excel day numbers" in note and "42963" in note for note in result.notes)
+
+
+def test_day_numbers_in_a_column_no_header_names_as_a_date_are_not_dates(tmp_path):
+    # a reference of five digits is not a day: only a date header makes it one
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Ref,Enquiry Type,Logged,Lat,Long\n"
+        "42963,Fly-tipping,2017-08-16,51.381,-2.361\n"
+        "43790,Graffiti,2019-11-21,51.382,-2.362\n"
+    )
+    result = read_reports(crm)
+    assert result.columns["created"]["column"] == "Logged"
+    assert result.layer["report_id"].tolist() == ["42963", "43790"]
+    assert not any("Excel" in note for note in result.notes)

@@ -77,7 +77,7 @@ from healthy_streets.io._json_text import mend_text, repair_sentence
 from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
 from healthy_streets.io.assets import place_features, read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.dates import column_date_order
+from healthy_streets.model.dates import EXCEL_SERIAL_DATES, column_date_order, excel_serial_date
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
     is_person_column,
@@ -593,6 +593,47 @@ def _header_roles(columns: Mapping[str, Sequence[str]]) -> tuple[Role, ...]:
     return tuple(Role(role, tuple(names)) for role, names in columns.items())
 
 
+#: An Excel day number, with the time as a fraction of the day ("42963.4375").
+_EXCEL_DAY = re.compile(r"\s*(\d{5})(\.\d+)?\s*")
+
+
+def _excel_day_time(value: object) -> str | None:
+    """The ISO date and time an Excel day number stands for ("42963.4375" ->
+    "2017-08-16T10:30:00"), for a day in :data:`EXCEL_SERIAL_DATES`; ``None`` otherwise."""
+    match = _EXCEL_DAY.fullmatch(str(value)) if value is not None else None
+    day = excel_serial_date(match[1]) if match else None
+    if match is None or day is None:
+        return None
+    seconds = round(float(match[2] or 0) * 86400)
+    return (dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)).isoformat()
+
+
+def _looks_like_report_date_by_its_header(value: str) -> bool:
+    """A date, or an Excel day number (a number in a column whose header names a date)."""
+    return looks_like_report_date(value) or _excel_day_time(value) is not None
+
+
+def _excel_days(values: pd.Series, column: str, book: AccountBook) -> pd.Series:
+    """``values`` with Excel day numbers written as ISO dates and times, said in the notes:
+    for a column that its header (or the user) names for a date, where a number is a day
+    (as a spreadsheet that lost its cells' date format saves them)."""
+    days = values.map(_excel_day_time)
+    found = days.notna()
+    if not found.any():
+        return values
+    low, high = EXCEL_SERIAL_DATES
+    first = values[found].iloc[0]
+    count = int(found.sum())
+    book.note(
+        f"{count} {'date' if count == 1 else 'dates'} in {column!r} "
+        f"{'is an Excel day number' if count == 1 else 'are Excel day numbers'} ({first} is "
+        f"{dt.datetime.fromisoformat(days[found].iloc[0]):%d %b %Y %H:%M}), read as such because "
+        f"the column's header names a date (only numbers for days from {low:%Y} to {high:%Y} "
+        "are read this way). Check them, and save the column formatted as dates."
+    )
+    return values.where(~found, days)
+
+
 #: The roles of a council CSV: found by header, else by content.
 CSV_ROLES: tuple[Role, ...] = (
     Role(
@@ -610,6 +651,7 @@ CSV_ROLES: tuple[Role, ...] = (
         share=0.8,
         what="read as dates",
         contradicts_below=0.5,
+        content_by_header=_looks_like_report_date_by_its_header,
     ),
     Role("confirmed", CSV_COLUMNS["confirmed"]),
     Role("fixed", CSV_COLUMNS["fixed"]),
@@ -1240,6 +1282,10 @@ def _reports_from_table(
         if role not in read:  # each column's values taken once (they are not changed)
             read[role] = found.column_values(table, by_role[role])
         return read[role]
+
+    for role in ("confirmed", "created", "fixed"):  # a date column that lost its format
+        if found.guesses[role].named:
+            read[role] = _excel_days(column(role), str(roles[role]), book)
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
