@@ -1408,3 +1408,30 @@ def test_day_numbers_in_a_column_no_header_names_as_a_date_are_not_dates(tmp_pat
     assert result.columns["created"]["column"] == "Logged"
     assert result.layer["report_id"].tolist() == ["42963", "43790"]
     assert not any("Excel" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "point", "how"),
+    [
+        ("WKT", "POINT (-2.361 51.381)", "longitude/latitude degrees"),
+        ("the_geom", "POINT (375000 164800)", "National Grid metres"),
+    ],
+)
+def test_reports_placed_by_a_wkt_column_when_no_coordinate_columns(tmp_path, header, point, how):
+    # an open-data portal's export: the place only as WKT, as assets are read
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        f"Ref,PROBLEM,LOGGED,{header}\n"
+        f'7,Fly-tipping,2017-08-16,"{point}"\n'
+        '8,Graffiti,2017-08-17,"POINT EMPTY"\n'
+        '9,Graffiti,2017-08-17,"POINT (1 2"\n'
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["7"]
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
+    assert (round(place.x, 2), round(place.y, 2)) == (-2.36, 51.38)
+    assert result.columns["geometry"]["column"] == header
+    assert how in result.columns["geometry"]["how"]
+    assert result.rejected["row"].tolist() == ["3", "4"]
+    assert "no geometry" in result.rejected["reason"].iloc[0]
+    assert f"The {header!r} text is not valid WKT" in result.rejected["reason"].iloc[1]

@@ -53,6 +53,7 @@ from healthy_streets.io._common import (
     all_match,
     blank_cells,
     check_input,
+    crs_of_wkt_numbers,
     decode_text,
     find_column,
     note_reading,
@@ -74,7 +75,15 @@ from healthy_streets.io._frames import (
     text_table,
 )
 from healthy_streets.io._json_text import mend_text, repair_sentence
-from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
+from healthy_streets.io._roles import (
+    NOTHING_LIKE_IT,
+    Guess,
+    Role,
+    Roles,
+    find_roles,
+    header_matches,
+)
+from healthy_streets.io._spatial import frame_from_wkt_table
 from healthy_streets.io.assets import place_features, read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import EXCEL_SERIAL_DATES, column_date_order, excel_serial_date
@@ -753,8 +762,10 @@ def reports_from_csv(
     Roles not given in ``columns`` are found by the header (council and open-data headings:
     ``Ref``, ``Kind``, ``Type``, ``ReceivedDate``...) or, where no header says, by the
     values: dates that read are the date, a column whose values the report taxonomy knows
-    the category, known statuses the status, a FixMyStreet report link the id. Every guess
-    is said in the result's notes and kept in ``result.columns``.
+    the category, known statuses the status, a FixMyStreet report link the id. Each report
+    is placed by its coordinate columns, else by a WKT column (``WKT``, ``the_geom``...)
+    whose CRS its numbers show. Every guess is said in the result's notes and kept in
+    ``result.columns``.
 
     Parameters
     ----------
@@ -813,6 +824,7 @@ def reports_from_csv(
     path, table, places = _report_input(path, sheet=layer)
     given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
+    placed_by: dict[str, Guess] = {}
     for role, column in (columns or {}).items():
         if role in ("lat", "lon", "easting", "northing", "grid_ref"):
             coordinates[role] = column
@@ -829,6 +841,10 @@ def reports_from_csv(
                 f"Unknown role {role!r} in the column mapping; the roles are "
                 f"{', '.join([*CSV_COLUMNS, 'lat', 'lon', 'easting', 'northing', 'grid_ref'])}."
             )
+    if places is None and not find_coordinate_columns(list(table.columns), coordinates).any:
+        wkt = _wkt_places(path, table)
+        if wkt is not None:
+            table, places, placed_by["geometry"] = wkt
     return _reports_from_table(
         path,
         table,
@@ -837,8 +853,34 @@ def reports_from_csv(
         coordinates=coordinates,
         by_content=True,
         places=places,
+        placed_by=placed_by,
         **options,
     )
+
+
+def _wkt_places(
+    path: Path, table: pd.DataFrame
+) -> tuple[pd.DataFrame, gpd.GeoSeries, Guess] | None:
+    """A table with no coordinate columns placed by its WKT column (``WKT``, ``the_geom``...),
+    as assets are: the table without it, the places in the CRS their numbers show
+    (longitude and latitude, or National Grid metres), and the guess said; ``None`` when
+    the table has no WKT column."""
+    frame = frame_from_wkt_table(path, table)
+    if frame is None:
+        return None
+    column = str(frame.attrs["geometry_field"])
+    crs, how = crs_of_wkt_numbers(frame.geometry)
+    if crs is None:
+        raise InputFileError(
+            path,
+            f"The reports are placed only by the WKT in {column!r}, whose numbers are neither "
+            "longitude and latitude nor National Grid metres, so their CRS cannot be told",
+            fix="Export the reports with Latitude/Longitude or Easting/Northing columns.",
+        )
+    places = frame.geometry.set_crs(crs)
+    places.name = column
+    places.attrs["geometry_problems"] = frame.attrs["geometry_problems"]  # text not WKT
+    return table.drop(columns=[column]), places, Guess("geometry", column, how)
 
 
 def reports_from_open311(
@@ -1232,10 +1274,12 @@ def _reports_from_table(
     working_crs: str | None = None,
     date_order: str | None = None,
     places: gpd.GeoSeries | None = None,
+    placed_by: Mapping[str, Guess] | None = None,
 ) -> ImportResult:
     """The ``reports`` layer of a table of reports whose columns play ``role_list``; each
     row placed by its coordinate columns or, given ``places`` (a GeoDataFrame's geometry,
-    indexed like ``table``), by its place there."""
+    indexed like ``table``), by its place there (``placed_by``: the guess of the column
+    they were read from, said with the others)."""
     working = working_crs or settings.working_crs
     taxonomy = taxonomy or report_taxonomy()
     book = AccountBook(path.name)
@@ -1269,7 +1313,7 @@ def _reports_from_table(
             fix=f"The file has: {', '.join(map(repr, _all_columns(table)))}. For a council export, "
             f"map the columns with {option('columns')}.",
         )
-    record_guesses(book, found, coordinate_guesses(coords, coordinates))
+    record_guesses(book, found, {**coordinate_guesses(coords, coordinates), **(placed_by or {})})
     if by_content and roles["created"] is not None and roles["confirmed"] is not None:
         book.note(
             f"Each report is dated by {roles['confirmed']!r} (when it was confirmed), else "
@@ -1592,7 +1636,7 @@ def _points_of(
     geometry or one outside Great Britain rejected, beyond ``area`` set apart); a line or
     an area stands for the point within it (a repair, which says so)."""
     shapes = places.geom_type
-    area_like = places.notna() & ~places.is_empty & (shapes != "Point")
+    area_like = ~places.isna() & ~places.is_empty & (shapes != "Point")
     if area_like.any():
         book.repair_many(
             places.index[area_like].to_series(),
@@ -1603,6 +1647,7 @@ def _points_of(
         places = places.copy()
         places[area_like] = places[area_like].representative_point()
     frame = gpd.GeoDataFrame(geometry=places, crs=places.crs)
+    frame.attrs["geometry_problems"] = places.attrs.get("geometry_problems", {})
     placed, _ = place_features(path, frame, None, book, crs=None, area=area, working=working)
     return placed.geometry
 
