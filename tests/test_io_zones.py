@@ -1222,3 +1222,28 @@ def test_verbose_lists_every_reason_a_row_was_repaired(tmp_path):
     said = CliRunner().invoke(main, ["zones", str(path)]).output
     assert "10 repaired: Another zone (row 1) has the same name" in said
     assert "to choose the ids. (row 2, 3, 4, 5, 6, …)" in said
+
+
+@pytest.mark.parametrize("header", ["Name", "Zone", "ZONE_NAME"])
+def test_zones_named_by_a_single_letter_under_a_name_header_keep_their_names(tmp_path, header):
+    # controlled parking and 20mph zones are often lettered: "A", "B", "C"
+    frame = gpd.GeoDataFrame(
+        {header: ["A", "B", "C", "D"], "Status": ["Existing", "Existing", "Proposed", "Existing"]},
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.layer["name"].tolist() == ["A", "B", "C", "D"]
+    assert result.layer["zone_id"].tolist() == ["a", "b", "c", "d"]
+    assert result.columns["name"]["column"] == header
+
+
+def test_single_letters_are_no_name_where_no_header_says_so(tmp_path):
+    # a column of one-letter codes (a class, a ward letter) is not chosen by its values
+    frame = gpd.GeoDataFrame(
+        {"Ward": ["Church Fields", "Mill Lane", "Hill Top", "Low Green"], "Cls": list("ABCD")},
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.columns["name"]["column"] == "Ward"
