@@ -1435,3 +1435,37 @@ def test_reports_placed_by_a_wkt_column_when_no_coordinate_columns(tmp_path, hea
     assert result.rejected["row"].tolist() == ["3", "4"]
     assert "no geometry" in result.rejected["reason"].iloc[0]
     assert f"The {header!r} text is not valid WKT" in result.rejected["reason"].iloc[1]
+
+
+def test_a_subject_column_of_repeated_categories_gives_the_category(tmp_path):
+    # a CRM export whose only text column, headed "SUBJECT", holds the enquiry's type
+    kinds = ["Pothole", "Graffiti", "Fly tipping", "Dog fouling"] * 3
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "ENQUIRY_NO,SUBJECT,ENQUIRY_TIME,X,Y\n"
+        + "".join(
+            f"{1000 + i},{kind},12/03/2019 09:{i:02d},{375100 + i},164900\n"
+            for i, kind in enumerate(kinds)
+        )
+    )
+    result = read_reports(crm)
+    assert result.columns["category"]["column"] == "SUBJECT"
+    assert "content" in result.columns["category"]["how"]
+    assert result.layer["category"].tolist()[:4] == [
+        "potholes",
+        "graffiti",
+        "fly_tipping",
+        "dog_fouling",
+    ]
+
+
+def test_a_subject_column_of_free_text_is_no_category(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "ENQUIRY_NO,SUBJECT,ENQUIRY_TIME,X,Y\n"
+        "1001,Pothole outside number 4 again,12/03/2019 09:00,375100,164900\n"
+        "1002,Graffiti on the bus shelter by the school,13/03/2019 10:30,375200,164950\n"
+        "1003,Someone dumped a sofa in the lane,13/03/2019 10:30,375200,164950\n"
+    )
+    with pytest.raises(InputFileError, match="missing: category"):
+        read_reports(crm)

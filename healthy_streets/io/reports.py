@@ -1295,7 +1295,10 @@ def _reports_from_table(
     found = find_roles(path, table, role_list, given, exclude=[*coords.names, *personal])
     if by_content and found["category"] is None and "category" not in (given or {}):
         taken = {g.column for g in found.guesses.values()} | set(coords.names) | set(personal)
-        guess = category_by_values(table, [c for c in table.columns if c not in taken], taxonomy)
+        # a title column that repeats a few known categories ("Subject": "Pothole") holds them
+        titled = [] if found["title"] is None else [found["title"]]
+        candidates = [c for c in table.columns if c not in taken or c in titled]
+        guess = category_by_values(table, candidates, taxonomy, repeated=titled)
         if guess is not None:
             found.guesses["category"] = guess
     roles: dict[str, str | None] = dict(found)
