@@ -1469,3 +1469,18 @@ def test_a_subject_column_of_free_text_is_no_category(tmp_path):
     )
     with pytest.raises(InputFileError, match="missing: category"):
         read_reports(crm)
+
+
+@pytest.mark.parametrize(
+    ("x", "y"), [("375100", "164900"), ("-2.361", "51.381")], ids=["metres", "degrees"]
+)
+def test_arcgis_point_x_and_point_y_columns_place_the_reports(tmp_path, x, y):
+    # ArcGIS's "Add XY Coordinates" writes POINT_X and POINT_Y, in the layer's CRS
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        f"Request ID,Request Type,Opened,POINT_X,POINT_Y\n1001,Pothole,2019-03-12,{x},{y}\n"
+    )
+    result = read_reports(crm)
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
+    assert (round(place.x, 2), round(place.y, 2)) == (-2.36, 51.38)
+    assert result.columns["easting"]["column"] == "POINT_X"

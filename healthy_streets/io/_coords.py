@@ -103,6 +103,7 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "grid_x",
         "xcoord",
         "x_coord",
+        "point_x",
         "x",
     ),
     "northing": (
@@ -118,6 +119,7 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "grid_y",
         "ycoord",
         "y_coord",
+        "point_y",
         "y",
     ),
     "grid_ref": (
