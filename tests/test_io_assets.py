@@ -1051,3 +1051,19 @@ def test_a_kml_descriptions_lines_are_scrubbed_as_lines(tmp_path):
         "Open 9-5; Name: [name removed]",
         "Bench by the pond; Thanks; [name removed]",
     ]
+
+
+def test_assets_placed_by_a_socrata_location_column_of_latitude_longitude_pairs(tmp_path):
+    # Camden's open data writes the place as "(51.549337, -0.18195)" in "Location"; with no
+    # other coordinate column that is where the rows are (and no name is taken from it)
+    path = tmp_path / "toilets.csv"
+    path.write_text(
+        "Name,Category,Location\n"
+        'Hampstead Heath,Public toilet,"(51.560813, -0.160583)"\n'
+        'Kentish Town,Public toilet,"(51.549337, -0.142)"\n'
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Hampstead Heath", "Kentish Town"]
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[1]
+    assert (round(place.x, 4), round(place.y, 4)) == (-0.1420, 51.5493)
+    assert result.columns["lon"]["column"] == "Location"

@@ -1484,3 +1484,21 @@ def test_arcgis_point_x_and_point_y_columns_place_the_reports(tmp_path, x, y):
     place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
     assert (round(place.x, 2), round(place.y, 2)) == (-2.36, 51.38)
     assert result.columns["easting"]["column"] == "POINT_X"
+
+
+def test_reports_placed_by_a_socrata_location_column_of_latitude_longitude_pairs(tmp_path):
+    # an open-data portal's export whose only place is "Location": "(51.381, -2.361)"
+    crm = tmp_path / "requests.csv"
+    crm.write_text(
+        "Ref,Type,ReceivedDate,Location\n"
+        'R1,Graffiti,2018-03-19,"(51.381, -2.361)"\n'
+        'R2,Graffiti,2018-03-20,"(51.382, -2.362)"\n'
+        'R3,Graffiti,2018-03-21,""\n'
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["R1", "R2"]
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
+    assert (round(place.x, 3), round(place.y, 3)) == (-2.361, 51.381)
+    assert result.columns["lat"]["column"] == "Location"
+    assert "latitude, longitude pairs" in result.columns["lat"]["how"]
+    assert result.rejected["row"].tolist() == ["4"]

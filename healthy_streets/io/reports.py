@@ -65,6 +65,7 @@ from healthy_streets.io._coords import (
     COORDINATE_COLUMNS,
     coordinate_guesses,
     find_coordinate_columns,
+    lat_lon_pair_columns,
     points_from_table,
 )
 from healthy_streets.io._frames import (
@@ -1291,8 +1292,14 @@ def _reports_from_table(
     coords = find_coordinate_columns(
         [] if places is not None else list(table.columns), coordinates, path=path
     )
+    paired: dict[str, Guess] = {}
+    if not coords.any and places is None and not coordinates:
+        pairs = lat_lon_pair_columns(table)  # Socrata's "Location": "(51.38, -2.36)"
+        if pairs is not None:
+            table, coords, paired = pairs
     personal = [c for c in table.columns if is_personal_column(str(c))]
-    found = find_roles(path, table, role_list, given, exclude=[*coords.names, *personal])
+    exclude = [*coords.names, *(g.column for g in paired.values() if g.column), *personal]
+    found = find_roles(path, table, role_list, given, exclude=exclude)
     if by_content and found["category"] is None and "category" not in (given or {}):
         taken = {g.column for g in found.guesses.values()} | set(coords.names) | set(personal)
         # a title column that repeats a few known categories ("Subject": "Pothole") holds them
@@ -1316,7 +1323,9 @@ def _reports_from_table(
             fix=f"The file has: {', '.join(map(repr, _all_columns(table)))}. For a council export, "
             f"map the columns with {option('columns')}.",
         )
-    record_guesses(book, found, {**coordinate_guesses(coords, coordinates), **(placed_by or {})})
+    record_guesses(
+        book, found, {**coordinate_guesses(coords, coordinates), **paired, **(placed_by or {})}
+    )
     if by_content and roles["created"] is not None and roles["confirmed"] is not None:
         book.note(
             f"Each report is dated by {roles['confirmed']!r} (when it was confirmed), else "
