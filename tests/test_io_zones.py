@@ -1247,3 +1247,36 @@ def test_single_letters_are_no_name_where_no_header_says_so(tmp_path):
     )
     result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
     assert result.columns["name"]["column"] == "Ward"
+
+
+def test_geojson_written_latitude_first_is_read_the_right_way_round_and_said(tmp_path):
+    # a tool that writes [latitude, longitude]: the zone lies off Somalia as written, and
+    # in Leeds the right way round
+    ring = [[53.80, -1.55], [53.80, -1.54], [53.81, -1.54], [53.81, -1.55], [53.80, -1.55]]
+    feature = {
+        "type": "Feature",
+        "properties": {"Name": "Woodhouse", "Status": "Implemented"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    result = read_zones(path)
+    centre = result.layer.to_crs("EPSG:4326").geometry.iloc[0].centroid
+    assert (round(centre.x, 3), round(centre.y, 3)) == (-1.545, 53.805)
+    assert result.repaired["reason"].str.contains("latitude first").tolist() == [True]
+    assert not any("outside Great Britain" in n for n in result.notes)
+
+
+def test_zones_abroad_are_not_turned_round_when_that_is_no_better(tmp_path):
+    ring = [[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.86], [2.35, 48.85]]
+    feature = {
+        "type": "Feature",
+        "properties": {"Name": "Marais"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    result = read_zones(path)
+    centre = result.layer.to_crs("EPSG:4326").geometry.iloc[0].centroid
+    assert abs(centre.y - 48.855) < 0.001
+    assert any("outside Great Britain" in n for n in result.notes)

@@ -21,6 +21,7 @@ from typing import NoReturn
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
@@ -31,6 +32,7 @@ from healthy_streets.errors import ConfigError, InputFileError, MissingCRSError
 from healthy_streets.io._roles import blank_missing
 from healthy_streets.model.account import AccountBook
 from healthy_streets.model.privacy import is_person_column, is_personal_column, person_columns
+from healthy_streets.model.uk import share_in_uk
 
 log = logging.getLogger("healthy_streets")
 
@@ -986,6 +988,12 @@ def to_working_crs(
             fix=f"Name the real CRS, for example {option('crs', 'EPSG:27700')}"
             + (f" (or {option('assume_bng')})." if looks_like_bng(bounds) else "."),
         )
+    if frame.crs is not None and frame.crs.is_geographic and len(valid):
+        frame, turned = _latitude_first(frame, valid, target)
+        if turned and book is not None:
+            book.repair_many(frame.index.to_series(), turned, field="geometry", whole_file=True)
+        elif turned:
+            note = turned
     converted = frame.to_crs(target)
     if book is not None and len(converted):
         lost = ~np.isfinite(converted.geometry.bounds.to_numpy()).all(axis=1)
@@ -999,6 +1007,34 @@ def to_working_crs(
             )
         converted = converted[~lost]
     return converted, note
+
+
+#: The share of a file's places that must lie in the UK read the other way round, when
+#: none does as written, for its coordinates to be taken as written latitude first.
+LATITUDE_FIRST_SHARE = 0.8
+
+
+def _latitude_first(
+    frame: gpd.GeoDataFrame, valid: gpd.GeoSeries, target: str
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """A file of longitude/latitude whose coordinates were written latitude first (GeoJSON
+    is longitude first; some tools write it the other way round): turned, with why, when
+    the project is in Britain, no place lies in the UK as written and nearly all do turned;
+    else the frame as it is and ``None``."""
+    if parse_crs(target).to_epsg() != 27700:
+        return frame, None
+    points = valid.representative_point()
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    if share_in_uk(x, y) > 0 or share_in_uk(y, x) < LATITUDE_FIRST_SHARE:
+        return frame, None
+    turned = frame.copy()
+    turned.geometry = shapely.transform(frame.geometry.values, lambda xy: xy[:, ::-1])
+    return turned, (
+        "The coordinates are written latitude first (GeoJSON and KML give longitude first): "
+        f"as written the places lie around latitude {np.nanmean(y):.2f}, longitude "
+        f"{np.nanmean(x):.2f}, far from the UK, and the other way round in the UK, so each "
+        "was read so. Export the file again with longitude first."
+    )
 
 
 def _reject_stray_degrees(
