@@ -1502,3 +1502,21 @@ def test_reports_placed_by_a_socrata_location_column_of_latitude_longitude_pairs
     assert result.columns["lat"]["column"] == "Location"
     assert "latitude, longitude pairs" in result.columns["lat"]["how"]
     assert result.rejected["row"].tolist() == ["4"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Service Request Number", "Job Number", "Request No", "Reference Number", "Fault Ref"],
+)
+def test_council_reference_headings_give_the_report_id(tmp_path, header):
+    # CRM exports name their reference every way: the council's own id is kept, not a hash
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        f"{header},Service Request Type,Date Created,Easting,Northing\n"
+        "SR100,Potholes,2023-01-03,428650,435300\n"
+        "SR101,Dog Fouling,2023-01-04,428900,434800\n"
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["SR100", "SR101"]
+    assert result.columns["report_id"] == {"column": header, "how": "header", "share": None}
+    assert result.columns["category"]["how"] == "header"
