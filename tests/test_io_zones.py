@@ -1280,3 +1280,21 @@ def test_zones_abroad_are_not_turned_round_when_that_is_no_better(tmp_path):
     centre = result.layer.to_crs("EPSG:4326").geometry.iloc[0].centroid
     assert abs(centre.y - 48.855) < 0.001
     assert any("outside Great Britain" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Effective Date", "Date Operational", "Date of Implementation", "Date Introduced"],
+)
+def test_council_date_headings_name_the_date_so_excel_day_numbers_read(tmp_path, header):
+    frame = gpd.GeoDataFrame(
+        {"Scheme Name": ["Church Fields", "Mill Lane"], header: ["42963", "43344"]},
+        geometry=four_squares()[:2],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.columns["date"]["how"] == "header"
+    assert result.layer["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-08-16",
+        "2018-09-01",
+    ]
