@@ -1520,3 +1520,33 @@ def test_council_reference_headings_give_the_report_id(tmp_path, header):
     assert result.layer["report_id"].tolist() == ["SR100", "SR101"]
     assert result.columns["report_id"] == {"column": header, "how": "header", "share": None}
     assert result.columns["category"]["how"] == "header"
+
+
+@pytest.mark.parametrize(
+    "footer", ["Total: 2", "Grand Total,2", "Count of Case Ref,2", "2 records"]
+)
+def test_a_total_line_below_a_council_report_is_no_report(tmp_path, footer):
+    # a CRM's saved report ends with its total, after a blank line or not
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Street Scene enquiries\n"
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "C2,Graffiti,14/01/2023,428900,434800\n"
+        "\n"
+        f"{footer}\n"
+    )
+    result = read_reports(crm)
+    assert (result.rows_in, result.kept, result.n_rejected) == (2, 2, 0)
+    assert any(note.startswith("The last line (row ") for note in result.notes)
+
+
+def test_a_report_that_mentions_a_total_is_still_a_report(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "Total loss of lighting,Street lighting,14/01/2023,428900,434800\n"
+    )
+    result = read_reports(crm)
+    assert result.kept == 2

@@ -123,6 +123,15 @@ def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[objec
             "title line above it was" if skipped == 1 else f"{skipped} title lines above it were"
         )
         book.note(f"The header is on row {skipped + 1}: the {lines} skipped.")
+    footer: list[tuple[object, str]] = table.attrs.get("footer_lines", [])
+    if footer:
+        rows = ", ".join(str(row) for row, _ in footer)
+        texts = ", ".join(repr(text) for _, text in footer)
+        book.note(
+            f"The last line{'s' if len(footer) > 1 else ''} (row {rows}: {texts}) "
+            f"{'are totals' if len(footer) > 1 else 'is a total'} below the table, not a row: "
+            "left out."
+        )
     repairs: dict[object, str] = table.attrs.get("text_repairs", {})
     if repairs:
         rows = pd.Index(kept)
@@ -364,7 +373,9 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
         frame = frame[[c for c in every if columns(c)]]
     frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
     frame = blank_cells(frame, empty=np.nan)
+    frame, footer = _without_footer(frame)
     frame.attrs["title_lines"] = header
+    frame.attrs["footer_lines"] = footer
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
     )
@@ -372,6 +383,29 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     if columns is not None:
         frame.attrs["all_columns"] = every
     return frame
+
+
+#: The first cell of a line a saved report ends with: its total, not a row.
+_FOOTER = re.compile(
+    r"\s*(?:(?:grand|sub)[ -]?totals?\b|totals?\b|count\b|number of\b"
+    r"|\d+\s+(?:rows|records|items|results)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_footer(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[object, str]]]:
+    """``frame`` without the lines a saved report ends with ("Total: 2", "Grand Total,2",
+    "2 records"): a last line whose first cell says it is a total and that fills at most
+    half the columns. Returns the lines taken off (row, text), first first."""
+    footer: list[tuple[object, str]] = []
+    most = max(1, len(frame.columns) // 2)
+    while len(frame):
+        filled = frame.iloc[-1].dropna()
+        if filled.empty or len(filled) > most or not _FOOTER.match(str(filled.iloc[0])):
+            break
+        footer.insert(0, (frame.index[-1], " ".join(str(v).strip() for v in filled)))
+        frame = frame.iloc[:-1]
+    return frame, footer
 
 
 def read_header(path: Path) -> list[str]:
