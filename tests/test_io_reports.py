@@ -1550,3 +1550,18 @@ def test_a_report_that_mentions_a_total_is_still_a_report(tmp_path):
     )
     result = read_reports(crm)
     assert result.kept == 2
+
+
+def test_rows_after_a_blank_line_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    # a spreadsheet shows the blank line as a row: the row named is the one the officer sees
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "\n"
+        '"C2","Graffiti, on\ntwo lines",14/01/2023,428900,434800\n'
+        "C3,Graffiti,garbage,428900,434800\n"
+    )
+    result = read_reports(crm)
+    assert result.kept == 2
+    assert result.rejected["row"].tolist() == ["5"]

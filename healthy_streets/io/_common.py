@@ -371,7 +371,7 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     every = list(frame.columns)
     if columns is not None:
         frame = frame[[c for c in every if columns(c)]]
-    frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
+    frame.index = _spreadsheet_rows(decoded.text, delimiter, header, len(frame))
     frame = blank_cells(frame, empty=np.nan)
     frame, footer = _without_footer(frame)
     frame.attrs["title_lines"] = header
@@ -741,6 +741,31 @@ def _lone_return_notes(splits: list[_Split], rows: pd.Index) -> list[str]:
             "the line is read as one row."
         )
     return notes
+
+
+#: A blank line (or one of white space only), which pandas skips but a spreadsheet shows.
+_BLANK_LINE = re.compile(r"\n[ \t]*+\r?\n")
+
+
+def _spreadsheet_rows(text: str, delimiter: str, header: int, n_rows: int) -> pd.Index:
+    """The rows of a table read by pandas, numbered as a spreadsheet opening the file shows
+    them: the header is row ``header + 1``, and a blank line below it, which pandas skips,
+    is a row too (a record spread over several lines by a quoted line break is one)."""
+    plain = pd.RangeIndex(header + 2, header + 2 + n_rows)
+    if _BLANK_LINE.search(text) is None:
+        return plain
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    rows: list[int] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if reader.line_num > header and _read_by_pandas(record):
+                rows.append(number)
+    except csv.Error:
+        return plain
+    if len(rows) != n_rows + 1:  # the header and every row: only then can rows be named
+        return plain
+    return pd.Index(rows[1:])
 
 
 def _read_by_pandas(record: list[str]) -> bool:
