@@ -31,3 +31,20 @@ def test_zones_with_names_are_listed_with_them():
         zone_id_of(zones, "Cowslip Meadow")
     with pytest.raises(ConfigError, match=r"The zones are: cowslip \(Cowslip Meadows\)\.$"):
         zone_id_of(zones, "Kestrel")
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Café Quarter", "cafe-quarter"),
+        ("Ffordd Tŷ Gwyn", "ffordd-ty-gwyn"),
+        ("Heol Ŵyn", "heol-wyn"),
+        ("Crème Brûlée Lane", "creme-brulee-lane"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_ids_keep_the_letters_of_accented_names(name, slug):
+    # Welsh and borrowed names: a letter with an accent is the letter, not a gap in the id
+    from healthy_streets.model.ids import slugify
+
+    assert slugify(name) == slug

@@ -184,17 +184,18 @@ def test_a_lone_carriage_return_in_a_cell_splits_the_row_and_is_said(tmp_path, n
 
 def test_a_split_row_is_named_after_a_row_of_empty_cells_too(tmp_path):
     """A line of commas only is a row of empty cells (pandas keeps it), a line of spaces
-    is none: the rows are counted as they are read, and the note still names the split."""
+    is none: the rows are counted as they are read, numbered as a spreadsheet shows them
+    (the line of spaces is its row 3), and the note still names the split."""
     path = tmp_path / "walkabout.csv"
     path.write_bytes(
         b"Name,Category,Lat,Lon\n,,,\n   \n"
         b"Bench\rby gate,Bench,53.66,-2.63\nHall,Bench,53.67,-2.64\n"
     )
     result = read_assets(path)
-    assert result.rows_in == 4 and set(result.rejected["row"]) == {"2", "3"}
+    assert result.rows_in == 4 and set(result.rejected["row"]) == {"2", "4"}
     split = [n for n in result.notes if "carriage return" in n]
-    assert len(split) == 1 and split[0].startswith("Row 3 ends at a carriage return")
-    assert "the rest of line 4 of the file was read as row 4" in split[0]
+    assert len(split) == 1 and split[0].startswith("Row 4 ends at a carriage return")
+    assert "the rest of line 4 of the file was read as row 5" in split[0]
 
 
 def test_a_quoted_carriage_return_and_old_mac_lines_are_read_as_they_are(tmp_path):
@@ -1051,3 +1052,19 @@ def test_a_kml_descriptions_lines_are_scrubbed_as_lines(tmp_path):
         "Open 9-5; Name: [name removed]",
         "Bench by the pond; Thanks; [name removed]",
     ]
+
+
+def test_assets_placed_by_a_socrata_location_column_of_latitude_longitude_pairs(tmp_path):
+    # Camden's open data writes the place as "(51.549337, -0.18195)" in "Location"; with no
+    # other coordinate column that is where the rows are (and no name is taken from it)
+    path = tmp_path / "toilets.csv"
+    path.write_text(
+        "Name,Category,Location\n"
+        'Hampstead Heath,Public toilet,"(51.560813, -0.160583)"\n'
+        'Kentish Town,Public toilet,"(51.549337, -0.142)"\n'
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Hampstead Heath", "Kentish Town"]
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[1]
+    assert (round(place.x, 4), round(place.y, 4)) == (-0.1420, 51.5493)
+    assert result.columns["lon"]["column"] == "Location"

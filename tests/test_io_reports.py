@@ -1374,3 +1374,194 @@ def test_a_fixmystreet_fix_before_its_confirmation_names_both_dates(tmp_path):
         "with the dates as written; median_days_to_fix (the days from report to fix, of fixed "
         "reports) leaves it out."
     ]
+
+
+def test_excel_day_numbers_in_a_column_headed_as_a_date_are_read_as_dates(tmp_path):
+    # a CRM export opened in Excel and saved again loses the cells' date format: the
+    # dates become day numbers, with the time as a fraction of the day
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref;Enquiry Type;Date Logged;Date Closed;Lat;Long\n"
+        "CR1;Fly-tipping;42963;42965.5;51,381;-2,361\n"
+        "CR2;Graffiti;43790.4375;;51,382;-2,362\n",
+        encoding="latin-1",
+    )
+    result = read_reports(crm)
+    assert result.columns["created"]["column"] == "Date Logged"
+    assert result.layer["reported_at"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2017-08-16 00:00",
+        "2019-11-21 10:30",
+    ]
+    assert result.layer["fixed_at"].dt.strftime("%Y-%m-%d %H:%M").tolist()[0] == "2017-08-18 12:00"
+    assert any("Excel day numbers" in note and "42963" in note for note in result.notes)
+
+
+def test_day_numbers_in_a_column_no_header_names_as_a_date_are_not_dates(tmp_path):
+    # a reference of five digits is not a day: only a date header makes it one
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Ref,Enquiry Type,Logged,Lat,Long\n"
+        "42963,Fly-tipping,2017-08-16,51.381,-2.361\n"
+        "43790,Graffiti,2019-11-21,51.382,-2.362\n"
+    )
+    result = read_reports(crm)
+    assert result.columns["created"]["column"] == "Logged"
+    assert result.layer["report_id"].tolist() == ["42963", "43790"]
+    assert not any("Excel" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "point", "how"),
+    [
+        ("WKT", "POINT (-2.361 51.381)", "longitude/latitude degrees"),
+        ("the_geom", "POINT (375000 164800)", "National Grid metres"),
+    ],
+)
+def test_reports_placed_by_a_wkt_column_when_no_coordinate_columns(tmp_path, header, point, how):
+    # an open-data portal's export: the place only as WKT, as assets are read
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        f"Ref,PROBLEM,LOGGED,{header}\n"
+        f'7,Fly-tipping,2017-08-16,"{point}"\n'
+        '8,Graffiti,2017-08-17,"POINT EMPTY"\n'
+        '9,Graffiti,2017-08-17,"POINT (1 2"\n'
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["7"]
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
+    assert (round(place.x, 2), round(place.y, 2)) == (-2.36, 51.38)
+    assert result.columns["geometry"]["column"] == header
+    assert how in result.columns["geometry"]["how"]
+    assert result.rejected["row"].tolist() == ["3", "4"]
+    assert "no geometry" in result.rejected["reason"].iloc[0]
+    assert f"The {header!r} text is not valid WKT" in result.rejected["reason"].iloc[1]
+
+
+def test_a_subject_column_of_repeated_categories_gives_the_category(tmp_path):
+    # a CRM export whose only text column, headed "SUBJECT", holds the enquiry's type
+    kinds = ["Pothole", "Graffiti", "Fly tipping", "Dog fouling"] * 3
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "ENQUIRY_NO,SUBJECT,ENQUIRY_TIME,X,Y\n"
+        + "".join(
+            f"{1000 + i},{kind},12/03/2019 09:{i:02d},{375100 + i},164900\n"
+            for i, kind in enumerate(kinds)
+        )
+    )
+    result = read_reports(crm)
+    assert result.columns["category"]["column"] == "SUBJECT"
+    assert "content" in result.columns["category"]["how"]
+    assert result.layer["category"].tolist()[:4] == [
+        "potholes",
+        "graffiti",
+        "fly_tipping",
+        "dog_fouling",
+    ]
+
+
+def test_a_subject_column_of_free_text_is_no_category(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "ENQUIRY_NO,SUBJECT,ENQUIRY_TIME,X,Y\n"
+        "1001,Pothole outside number 4 again,12/03/2019 09:00,375100,164900\n"
+        "1002,Graffiti on the bus shelter by the school,13/03/2019 10:30,375200,164950\n"
+        "1003,Someone dumped a sofa in the lane,13/03/2019 10:30,375200,164950\n"
+    )
+    with pytest.raises(InputFileError, match="missing: category"):
+        read_reports(crm)
+
+
+@pytest.mark.parametrize(
+    ("x", "y"), [("375100", "164900"), ("-2.361", "51.381")], ids=["metres", "degrees"]
+)
+def test_arcgis_point_x_and_point_y_columns_place_the_reports(tmp_path, x, y):
+    # ArcGIS's "Add XY Coordinates" writes POINT_X and POINT_Y, in the layer's CRS
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        f"Request ID,Request Type,Opened,POINT_X,POINT_Y\n1001,Pothole,2019-03-12,{x},{y}\n"
+    )
+    result = read_reports(crm)
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
+    assert (round(place.x, 2), round(place.y, 2)) == (-2.36, 51.38)
+    assert result.columns["easting"]["column"] == "POINT_X"
+
+
+def test_reports_placed_by_a_socrata_location_column_of_latitude_longitude_pairs(tmp_path):
+    # an open-data portal's export whose only place is "Location": "(51.381, -2.361)"
+    crm = tmp_path / "requests.csv"
+    crm.write_text(
+        "Ref,Type,ReceivedDate,Location\n"
+        'R1,Graffiti,2018-03-19,"(51.381, -2.361)"\n'
+        'R2,Graffiti,2018-03-20,"(51.382, -2.362)"\n'
+        'R3,Graffiti,2018-03-21,""\n'
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["R1", "R2"]
+    place = result.layer.to_crs("EPSG:4326").geometry.iloc[0]
+    assert (round(place.x, 3), round(place.y, 3)) == (-2.361, 51.381)
+    assert result.columns["lat"]["column"] == "Location"
+    assert "latitude, longitude pairs" in result.columns["lat"]["how"]
+    assert result.rejected["row"].tolist() == ["4"]
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Service Request Number", "Job Number", "Request No", "Reference Number", "Fault Ref"],
+)
+def test_council_reference_headings_give_the_report_id(tmp_path, header):
+    # CRM exports name their reference every way: the council's own id is kept, not a hash
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        f"{header},Service Request Type,Date Created,Easting,Northing\n"
+        "SR100,Potholes,2023-01-03,428650,435300\n"
+        "SR101,Dog Fouling,2023-01-04,428900,434800\n"
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["SR100", "SR101"]
+    assert result.columns["report_id"] == {"column": header, "how": "header", "share": None}
+    assert result.columns["category"]["how"] == "header"
+
+
+@pytest.mark.parametrize(
+    "footer", ["Total: 2", "Grand Total,2", "Count of Case Ref,2", "2 records"]
+)
+def test_a_total_line_below_a_council_report_is_no_report(tmp_path, footer):
+    # a CRM's saved report ends with its total, after a blank line or not
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Street Scene enquiries\n"
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "C2,Graffiti,14/01/2023,428900,434800\n"
+        "\n"
+        f"{footer}\n"
+    )
+    result = read_reports(crm)
+    assert (result.rows_in, result.kept, result.n_rejected) == (2, 2, 0)
+    assert any(note.startswith("The last line (row ") for note in result.notes)
+
+
+def test_a_report_that_mentions_a_total_is_still_a_report(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "Total loss of lighting,Street lighting,14/01/2023,428900,434800\n"
+    )
+    result = read_reports(crm)
+    assert result.kept == 2
+
+
+def test_rows_after_a_blank_line_are_numbered_as_a_spreadsheet_shows_them(tmp_path):
+    # a spreadsheet shows the blank line as a row: the row named is the one the officer sees
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "\n"
+        '"C2","Graffiti, on\ntwo lines",14/01/2023,428900,434800\n'
+        "C3,Graffiti,garbage,428900,434800\n"
+    )
+    result = read_reports(crm)
+    assert result.kept == 2
+    assert result.rejected["row"].tolist() == ["5"]

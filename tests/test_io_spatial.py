@@ -281,3 +281,25 @@ def test_a_wrong_crs_named_by_the_user_is_said_as_theirs(tmp_path):
     with pytest.raises(InputFileError, match=r'crs="EPSG:4326" names longitude/latitude') as said:
         read_zones(path, crs="EPSG:4326")
     assert "The file says" not in str(said.value)
+
+
+def test_a_store_whose_only_map_layer_is_the_zones_is_read_without_layer(tmp_path):
+    # the toolkit's own store (zones --output) holds tables beside the zones: they are no
+    # layer to choose, so the zones are read as the file's one layer of shapes
+    import pandas as pd
+    import pyogrio
+
+    store = tmp_path / "project.gpkg"
+    zones = gpd.GeoDataFrame(
+        {"name": ["Church Fields"], "status": ["Implemented"]},
+        geometry=[square(358000, 417000, 300)],
+        crs="EPSG:27700",
+    )
+    zones.to_file(store, layer="zones")
+    pyogrio.write_dataframe(pd.DataFrame({"reason": ["bad"]}), store, layer="rejected")
+    pyogrio.write_dataframe(pd.DataFrame({"input": ["z.geojson"]}), store, layer="provenance")
+    assert read_zones(store).layer["name"].tolist() == ["Church Fields"]
+    # two layers of shapes: asked which, and only those are listed
+    zones.to_file(store, layer="zones_2019")
+    with pytest.raises(InputFileError, match="holds 2 layers of shapes: 'zones', 'zones_2019'"):
+        read_zones(store)

@@ -1222,3 +1222,79 @@ def test_verbose_lists_every_reason_a_row_was_repaired(tmp_path):
     said = CliRunner().invoke(main, ["zones", str(path)]).output
     assert "10 repaired: Another zone (row 1) has the same name" in said
     assert "to choose the ids. (row 2, 3, 4, 5, 6, …)" in said
+
+
+@pytest.mark.parametrize("header", ["Name", "Zone", "ZONE_NAME"])
+def test_zones_named_by_a_single_letter_under_a_name_header_keep_their_names(tmp_path, header):
+    # controlled parking and 20mph zones are often lettered: "A", "B", "C"
+    frame = gpd.GeoDataFrame(
+        {header: ["A", "B", "C", "D"], "Status": ["Existing", "Existing", "Proposed", "Existing"]},
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.layer["name"].tolist() == ["A", "B", "C", "D"]
+    assert result.layer["zone_id"].tolist() == ["a", "b", "c", "d"]
+    assert result.columns["name"]["column"] == header
+
+
+def test_single_letters_are_no_name_where_no_header_says_so(tmp_path):
+    # a column of one-letter codes (a class, a ward letter) is not chosen by its values
+    frame = gpd.GeoDataFrame(
+        {"Ward": ["Church Fields", "Mill Lane", "Hill Top", "Low Green"], "Cls": list("ABCD")},
+        geometry=four_squares(),
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.columns["name"]["column"] == "Ward"
+
+
+def test_geojson_written_latitude_first_is_read_the_right_way_round_and_said(tmp_path):
+    # a tool that writes [latitude, longitude]: the zone lies off Somalia as written, and
+    # in Leeds the right way round
+    ring = [[53.80, -1.55], [53.80, -1.54], [53.81, -1.54], [53.81, -1.55], [53.80, -1.55]]
+    feature = {
+        "type": "Feature",
+        "properties": {"Name": "Woodhouse", "Status": "Implemented"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    result = read_zones(path)
+    centre = result.layer.to_crs("EPSG:4326").geometry.iloc[0].centroid
+    assert (round(centre.x, 3), round(centre.y, 3)) == (-1.545, 53.805)
+    assert result.repaired["reason"].str.contains("latitude first").tolist() == [True]
+    assert not any("outside Great Britain" in n for n in result.notes)
+
+
+def test_zones_abroad_are_not_turned_round_when_that_is_no_better(tmp_path):
+    ring = [[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.86], [2.35, 48.85]]
+    feature = {
+        "type": "Feature",
+        "properties": {"Name": "Marais"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path = tmp_path / "zones.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    result = read_zones(path)
+    centre = result.layer.to_crs("EPSG:4326").geometry.iloc[0].centroid
+    assert abs(centre.y - 48.855) < 0.001
+    assert any("outside Great Britain" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Effective Date", "Date Operational", "Date of Implementation", "Date Introduced"],
+)
+def test_council_date_headings_name_the_date_so_excel_day_numbers_read(tmp_path, header):
+    frame = gpd.GeoDataFrame(
+        {"Scheme Name": ["Church Fields", "Mill Lane"], header: ["42963", "43344"]},
+        geometry=four_squares()[:2],
+        crs="EPSG:27700",
+    )
+    result = read_zones(legacy_geojson(tmp_path / "zones.geojson", frame))
+    assert result.columns["date"]["how"] == "header"
+    assert result.layer["implemented_on"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-08-16",
+        "2018-09-01",
+    ]

@@ -304,6 +304,20 @@ def test_bath_environmental_requests_need_no_mapping(shared_data):
     ) in " ".join(result.notes)
 
 
+def test_bath_environmental_requests_placed_by_their_location_column_alone(shared_data, tmp_path):
+    # the same export with only Socrata's "Location" ("(51.38..., -2.36...)") to place each
+    # request: the same places as its Latitude and Longitude give
+    whole = pd.read_csv(shared_data / "reports" / "bath_env_requests.csv", dtype=str)
+    path = tmp_path / "requests.csv"
+    whole.drop(columns=["Latitude", "Longitude"]).to_csv(path, index=False)
+    located = read_reports(path)
+    placed = read_reports(shared_data / "reports" / "bath_env_requests.csv")
+    assert located.kept == placed.kept == 5000
+    assert located.columns["lat"]["column"] == "Location"
+    apart = located.layer.geometry.distance(placed.layer.geometry)
+    assert apart.max() < 0.01  # metres
+
+
 def test_a_bath_wide_export_read_for_one_neighbourhood(shared_data):
     # about 1 km around Bath Abbey: most reports lie elsewhere in B&NES, which is no error
     area = shapely.Point(375_100, 164_700).buffer(1000)

@@ -136,6 +136,12 @@ def test_report_categories(text, category):
         ("tourist_info", "heritage"),
         ("fire_station", "public_service"),
         ("hotel", "other"),
+        # council asset lists and walkabouts
+        ("Football ground", "sport_leisure"),
+        ("Cricket ground", "sport_leisure"),
+        ("Outdoor gym", "sport_leisure"),
+        ("Scout hut", "community_centre"),
+        ("Telephone kiosk", "street_service"),
     ],
 )
 def test_asset_categories(text, category):

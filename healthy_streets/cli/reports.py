@@ -137,7 +137,9 @@ def command(
     sheets): its columns are found by header (Ref, Kind, Type,
     ReceivedDate...) or by their values (dates, categories the taxonomy knows, statuses),
     and the summary says which column plays which role; --field ROLE=COLUMN overrides a
-    guess. Names, emails and phone numbers never leave the importer. Reports FixMyStreet
+    guess. Each report is placed by its coordinate columns (latitude/longitude,
+    easting/northing, grid reference), else by a WKT column (WKT, the_geom...). Names,
+    emails and phone numbers never leave the importer. Reports FixMyStreet
     never publishes (status hidden, unconfirmed or partial) are left out, each counted
     with why, their titles and text kept nowhere. Categories are
     mapped to one report taxonomy and each report says which tier of local government

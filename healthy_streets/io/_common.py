@@ -21,6 +21,7 @@ from typing import NoReturn
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
@@ -36,6 +37,7 @@ from healthy_streets.model.privacy import (
     person_columns,
     quoted,
 )
+from healthy_streets.model.uk import share_in_uk
 
 log = logging.getLogger("healthy_streets")
 
@@ -126,6 +128,15 @@ def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[objec
             "title line above it was" if skipped == 1 else f"{skipped} title lines above it were"
         )
         book.note(f"The header is on row {skipped + 1}: the {lines} skipped.")
+    footer: list[tuple[object, str]] = table.attrs.get("footer_lines", [])
+    if footer:
+        rows = ", ".join(str(row) for row, _ in footer)
+        texts = ", ".join(repr(text) for _, text in footer)
+        book.note(
+            f"The last line{'s' if len(footer) > 1 else ''} (row {rows}: {texts}) "
+            f"{'are totals' if len(footer) > 1 else 'is a total'} below the table, not a row: "
+            "left out."
+        )
     repairs: dict[object, str] = table.attrs.get("text_repairs", {})
     if repairs:
         rows = pd.Index(kept)
@@ -365,9 +376,11 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     every = list(frame.columns)
     if columns is not None:
         frame = frame[[c for c in every if columns(c)]]
-    frame.index = pd.RangeIndex(header + 2, header + 2 + len(frame))
+    frame.index = _spreadsheet_rows(decoded.text, delimiter, header, len(frame))
     frame = blank_cells(frame, empty=np.nan)
+    frame, footer = _without_footer(frame)
     frame.attrs["title_lines"] = header
+    frame.attrs["footer_lines"] = footer
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, frame.index
     )
@@ -375,6 +388,29 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     if columns is not None:
         frame.attrs["all_columns"] = every
     return frame
+
+
+#: The first cell of a line a saved report ends with: its total, not a row.
+_FOOTER = re.compile(
+    r"\s*(?:(?:grand|sub)[ -]?totals?\b|totals?\b|count\b|number of\b"
+    r"|\d+\s+(?:rows|records|items|results)\b)",
+    re.IGNORECASE,
+)
+
+
+def _without_footer(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[object, str]]]:
+    """``frame`` without the lines a saved report ends with ("Total: 2", "Grand Total,2",
+    "2 records"): a last line whose first cell says it is a total and that fills at most
+    half the columns. Returns the lines taken off (row, text), first first."""
+    footer: list[tuple[object, str]] = []
+    most = max(1, len(frame.columns) // 2)
+    while len(frame):
+        filled = frame.iloc[-1].dropna()
+        if filled.empty or len(filled) > most or not _FOOTER.match(str(filled.iloc[0])):
+            break
+        footer.insert(0, (frame.index[-1], " ".join(str(v).strip() for v in filled)))
+        frame = frame.iloc[:-1]
+    return frame, footer
 
 
 def read_header(path: Path) -> list[str]:
@@ -712,6 +748,31 @@ def _lone_return_notes(splits: list[_Split], rows: pd.Index) -> list[str]:
     return notes
 
 
+#: A blank line (or one of white space only), which pandas skips but a spreadsheet shows.
+_BLANK_LINE = re.compile(r"\n[ \t]*+\r?\n")
+
+
+def _spreadsheet_rows(text: str, delimiter: str, header: int, n_rows: int) -> pd.Index:
+    """The rows of a table read by pandas, numbered as a spreadsheet opening the file shows
+    them: the header is row ``header + 1``, and a blank line below it, which pandas skips,
+    is a row too (a record spread over several lines by a quoted line break is one)."""
+    plain = pd.RangeIndex(header + 2, header + 2 + n_rows)
+    if _BLANK_LINE.search(text) is None:
+        return plain
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
+    rows: list[int] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if reader.line_num > header and _read_by_pandas(record):
+                rows.append(number)
+    except csv.Error:
+        return plain
+    if len(rows) != n_rows + 1:  # the header and every row: only then can rows be named
+        return plain
+    return pd.Index(rows[1:])
+
+
 def _read_by_pandas(record: list[str]) -> bool:
     """Whether pandas reads a record as a row: it skips blank lines and lines of white space
     only, and keeps a line of delimiters only (a row of empty cells)."""
@@ -991,6 +1052,12 @@ def to_working_crs(
             fix=f"Name the real CRS, for example {option('crs', 'EPSG:27700')}"
             + (f" (or {option('assume_bng')})." if looks_like_bng(bounds) else "."),
         )
+    if frame.crs is not None and frame.crs.is_geographic and len(valid):
+        frame, turned = _latitude_first(frame, valid, target)
+        if turned and book is not None:
+            book.repair_many(frame.index.to_series(), turned, field="geometry", whole_file=True)
+        elif turned:
+            note = turned
     converted = frame.to_crs(target)
     if book is not None and len(converted):
         lost = ~np.isfinite(converted.geometry.bounds.to_numpy()).all(axis=1)
@@ -1004,6 +1071,34 @@ def to_working_crs(
             )
         converted = converted[~lost]
     return converted, note
+
+
+#: The share of a file's places that must lie in the UK read the other way round, when
+#: none does as written, for its coordinates to be taken as written latitude first.
+LATITUDE_FIRST_SHARE = 0.8
+
+
+def _latitude_first(
+    frame: gpd.GeoDataFrame, valid: gpd.GeoSeries, target: str
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """A file of longitude/latitude whose coordinates were written latitude first (GeoJSON
+    is longitude first; some tools write it the other way round): turned, with why, when
+    the project is in Britain, no place lies in the UK as written and nearly all do turned;
+    else the frame as it is and ``None``."""
+    if parse_crs(target).to_epsg() != 27700:
+        return frame, None
+    points = valid.representative_point()
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    if share_in_uk(x, y) > 0 or share_in_uk(y, x) < LATITUDE_FIRST_SHARE:
+        return frame, None
+    turned = frame.copy()
+    turned.geometry = shapely.transform(frame.geometry.values, lambda xy: xy[:, ::-1])
+    return turned, (
+        "The coordinates are written latitude first (GeoJSON and KML give longitude first): "
+        f"as written the places lie around latitude {np.nanmean(y):.2f}, longitude "
+        f"{np.nanmean(x):.2f}, far from the UK, and the other way round in the UK, so each "
+        "was read so. Export the file again with longitude first."
+    )
 
 
 def _reject_stray_degrees(

@@ -70,6 +70,7 @@ __all__ = [
     "find_coordinate_columns",
     "grid_ref_to_bng",
     "in_great_britain",
+    "lat_lon_pair_columns",
     "national_grid_note",
     "outside_great_britain",
     "points_from_table",
@@ -103,6 +104,7 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "grid_x",
         "xcoord",
         "x_coord",
+        "point_x",
         "x",
     ),
     "northing": (
@@ -118,6 +120,7 @@ COORDINATE_COLUMNS: dict[str, tuple[str, ...]] = {
         "grid_y",
         "ycoord",
         "y_coord",
+        "point_y",
         "y",
     ),
     "grid_ref": (
@@ -238,6 +241,44 @@ def find_coordinate_columns(
         path or Path("the file"), columns, COORDINATE_COLUMNS, given, truncated=False
     )
     return CoordinateColumns(**found, given=frozenset(given or {}))
+
+
+#: A latitude and longitude in brackets, as Socrata's open-data portals write a place
+#: ("(51.549337, -0.18195)"), alone or after an address.
+_LAT_LON_PAIR = re.compile(r"\(\s*([-+]?\d{1,3}(?:\.\d+)?)\s*,\s*([-+]?\d{1,3}(?:\.\d+)?)\s*\)\s*$")
+
+#: The share of a column's values that must be such pairs for it to place the rows.
+PAIR_SHARE = 0.8
+
+
+def lat_lon_pair_columns(
+    table: pd.DataFrame,
+) -> tuple[pd.DataFrame, CoordinateColumns, dict[str, Guess]] | None:
+    """For a table with no coordinate columns: the first column whose values are mostly
+    "(latitude, longitude)" pairs (Socrata's ``Location``), split. Returns the table with
+    the two numbers as columns of their own (``"Location (latitude)"``...), the coordinate
+    columns to read, and the guesses (the pairs' column, and why) for the summary; ``None``
+    when no column holds such pairs. Pairs written the other way round are turned as
+    swapped latitude/longitude columns are (:func:`points_from_table`)."""
+    for column in table.columns:
+        cells = table[column]
+        if cells.dtype != object:
+            continue
+        text = cells.dropna().astype("str").str.strip()
+        text = text[text != ""]
+        if text.empty:
+            continue
+        share = float(text.str.extract(_LAT_LON_PAIR)[0].notna().mean())
+        if share < PAIR_SHARE:
+            continue
+        parts = cells.astype("object").where(cells.notna(), "").astype("str")
+        numbers = parts.str.extract(_LAT_LON_PAIR)
+        lat, lon = f"{column} (latitude)", f"{column} (longitude)"
+        placed = table.assign(**{lat: numbers[0], lon: numbers[1]})
+        how = f"{share:.0%} of its values are latitude, longitude pairs in brackets"
+        guesses = {role: Guess(role, str(column), how, share) for role in ("lat", "lon")}
+        return placed, CoordinateColumns(lat=lat, lon=lon), guesses
+    return None
 
 
 def coordinate_guesses(

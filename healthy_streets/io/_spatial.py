@@ -220,13 +220,19 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     if fmt in (KML, KMZ) and layers:
         return read_kml_folders(path, layers, layer, fmt), fmt
     if layer is None and len(layers) > 1:
-        non_empty = [name for name in layers if _feature_count(source, name) > 0]
+        # tables without shapes (a store's rejected rows, provenance...) are no layer to read
+        info = {name: _layer_info(source, name) for name in layers}
+        shaped = [name for name in layers if info[name][1]] or layers
+        non_empty = [name for name in shaped if info[name][0] > 0]
         if len(non_empty) == 1:
             layer = non_empty[0]
         else:
+            tables = len(layers) - len(shaped)
             raise InputFileError(
                 path,
-                f"The file holds {len(layers)} layers: {', '.join(map(repr, layers))}",
+                f"The file holds {len(shaped)} layers{' of shapes' if tables else ''}: "
+                f"{', '.join(map(repr, shaped))}"
+                + (f" (and {tables} tables without shapes)" if tables else ""),
                 fix=f"Choose one with {option('layer', 'NAME')}.",
             )
     if layer is not None and layers and layer not in layers:
@@ -492,6 +498,16 @@ def _wkb_has_non_finite(wkb: bytes) -> bool:
     except (struct.error, IndexError, RecursionError):
         return False
     return not np.isfinite(numbers).all()
+
+
+def _layer_info(source: str, layer: str) -> tuple[int, bool]:
+    """How many features a layer holds, and whether they have shapes (not a plain table)."""
+    try:
+        with gdal_notes():
+            info = pyogrio.read_info(source, layer=layer)
+    except (DataSourceError, DataLayerError):
+        return 0, False
+    return int(info["features"]), info.get("geometry_type") is not None
 
 
 def _feature_count(source: str, layer: str) -> int:

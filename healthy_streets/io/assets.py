@@ -66,6 +66,7 @@ from healthy_streets.io._coords import (
     PostcodeLookup,
     coordinate_guesses,
     find_coordinate_columns,
+    lat_lon_pair_columns,
     national_grid_note,
     outside_great_britain,
     points_from_table,
@@ -426,6 +427,11 @@ def _assets_from_table(
     its columns by); the coordinate columns used."""
     table = reject_bad_rows(table, book)
     columns = find_coordinate_columns(list(table.columns), coordinate_fields, path=path)
+    placed, paired = table, dict[str, Guess]()
+    if not columns.any and not coordinate_fields:
+        pairs = lat_lon_pair_columns(table)  # Socrata's "Location": "(51.55, -0.18)"
+        if pairs is not None:
+            placed, columns, paired = pairs
     if not columns.any:
         raise InputFileError(
             path,
@@ -439,7 +445,7 @@ def _assets_from_table(
         else postcodes
     )
     points = points_from_table(
-        table,
+        placed,
         columns,
         book,
         area=area,
@@ -448,7 +454,7 @@ def _assets_from_table(
         metres_crs=metres_crs,
     )
     frame = gpd.GeoDataFrame(table.loc[points.index], geometry=points, crs=working)
-    return frame, table, coordinate_guesses(columns, coordinate_fields)
+    return frame, table, {**coordinate_guesses(columns, coordinate_fields), **paired}
 
 
 def place_features(

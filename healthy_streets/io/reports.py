@@ -53,6 +53,7 @@ from healthy_streets.io._common import (
     all_match,
     blank_cells,
     check_input,
+    crs_of_wkt_numbers,
     decode_text,
     find_column,
     note_reading,
@@ -64,6 +65,7 @@ from healthy_streets.io._coords import (
     COORDINATE_COLUMNS,
     coordinate_guesses,
     find_coordinate_columns,
+    lat_lon_pair_columns,
     points_from_table,
 )
 from healthy_streets.io._frames import (
@@ -74,10 +76,18 @@ from healthy_streets.io._frames import (
     text_table,
 )
 from healthy_streets.io._json_text import mend_text, repair_sentence
-from healthy_streets.io._roles import NOTHING_LIKE_IT, Role, Roles, find_roles, header_matches
+from healthy_streets.io._roles import (
+    NOTHING_LIKE_IT,
+    Guess,
+    Role,
+    Roles,
+    find_roles,
+    header_matches,
+)
+from healthy_streets.io._spatial import frame_from_wkt_table
 from healthy_streets.io.assets import place_features, read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
-from healthy_streets.model.dates import column_date_order
+from healthy_streets.model.dates import EXCEL_SERIAL_DATES, column_date_order, excel_serial_date
 from healthy_streets.model.layers import REPORTS, conform
 from healthy_streets.model.privacy import (
     is_person_column,
@@ -233,10 +243,25 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "case_no",
         "case_id",
         "enquiry_number",
+        "enquiry_no",
         "enquiry_ref",
         "request_id",
+        "request_number",
+        "request_no",
         "service_request_id",
+        "service_request_number",
+        "service_request_no",
+        "sr_number",
+        "job_number",
+        "job_no",
+        "job_ref",
+        "reference_number",
+        "reference_no",
+        "ref_no",
+        "fault_number",
+        "fault_ref",
         "incident_id",
+        "incident_number",
         "id",
     ),
     "title": ("title", "summary", "subject"),
@@ -246,6 +271,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "service",
         "service_name",
         "enquiry_type",
+        "service_request_type",
         "request_type",
         "complaint_type",
         "problem_type",
@@ -594,6 +620,47 @@ def _header_roles(columns: Mapping[str, Sequence[str]]) -> tuple[Role, ...]:
     return tuple(Role(role, tuple(names)) for role, names in columns.items())
 
 
+#: An Excel day number, with the time as a fraction of the day ("42963.4375").
+_EXCEL_DAY = re.compile(r"\s*(\d{5})(\.\d+)?\s*")
+
+
+def _excel_day_time(value: object) -> str | None:
+    """The ISO date and time an Excel day number stands for ("42963.4375" ->
+    "2017-08-16T10:30:00"), for a day in :data:`EXCEL_SERIAL_DATES`; ``None`` otherwise."""
+    match = _EXCEL_DAY.fullmatch(str(value)) if value is not None else None
+    day = excel_serial_date(match[1]) if match else None
+    if match is None or day is None:
+        return None
+    seconds = round(float(match[2] or 0) * 86400)
+    return (dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=seconds)).isoformat()
+
+
+def _looks_like_report_date_by_its_header(value: str) -> bool:
+    """A date, or an Excel day number (a number in a column whose header names a date)."""
+    return looks_like_report_date(value) or _excel_day_time(value) is not None
+
+
+def _excel_days(values: pd.Series, column: str, book: AccountBook) -> pd.Series:
+    """``values`` with Excel day numbers written as ISO dates and times, said in the notes:
+    for a column that its header (or the user) names for a date, where a number is a day
+    (as a spreadsheet that lost its cells' date format saves them)."""
+    days = values.map(_excel_day_time)
+    found = days.notna()
+    if not found.any():
+        return values
+    low, high = EXCEL_SERIAL_DATES
+    first = values[found].iloc[0]
+    count = int(found.sum())
+    book.note(
+        f"{count} {'date' if count == 1 else 'dates'} in {column!r} "
+        f"{'is an Excel day number' if count == 1 else 'are Excel day numbers'} ({first} is "
+        f"{dt.datetime.fromisoformat(days[found].iloc[0]):%d %b %Y %H:%M}), read as such because "
+        f"the column's header names a date (only numbers for days from {low:%Y} to {high:%Y} "
+        "are read this way). Check them, and save the column formatted as dates."
+    )
+    return values.where(~found, days)
+
+
 #: The roles of a council CSV: found by header, else by content.
 CSV_ROLES: tuple[Role, ...] = (
     Role(
@@ -611,6 +678,7 @@ CSV_ROLES: tuple[Role, ...] = (
         share=0.8,
         what="read as dates",
         contradicts_below=0.5,
+        content_by_header=_looks_like_report_date_by_its_header,
     ),
     Role("confirmed", CSV_COLUMNS["confirmed"]),
     Role("fixed", CSV_COLUMNS["fixed"]),
@@ -712,8 +780,10 @@ def reports_from_csv(
     Roles not given in ``columns`` are found by the header (council and open-data headings:
     ``Ref``, ``Kind``, ``Type``, ``ReceivedDate``...) or, where no header says, by the
     values: dates that read are the date, a column whose values the report taxonomy knows
-    the category, known statuses the status, a FixMyStreet report link the id. Every guess
-    is said in the result's notes and kept in ``result.columns``.
+    the category, known statuses the status, a FixMyStreet report link the id. Each report
+    is placed by its coordinate columns, else by a WKT column (``WKT``, ``the_geom``...)
+    whose CRS its numbers show. Every guess is said in the result's notes and kept in
+    ``result.columns``.
 
     Parameters
     ----------
@@ -772,6 +842,7 @@ def reports_from_csv(
     path, table, places = _report_input(path, sheet=layer)
     given: dict[str, str] = {}
     coordinates: dict[str, str] = {}
+    placed_by: dict[str, Guess] = {}
     for role, column in (columns or {}).items():
         if role in ("lat", "lon", "easting", "northing", "grid_ref"):
             coordinates[role] = column
@@ -788,6 +859,10 @@ def reports_from_csv(
                 f"Unknown role {role!r} in the column mapping; the roles are "
                 f"{', '.join([*CSV_COLUMNS, 'lat', 'lon', 'easting', 'northing', 'grid_ref'])}."
             )
+    if places is None and not find_coordinate_columns(list(table.columns), coordinates).any:
+        wkt = _wkt_places(path, table)
+        if wkt is not None:
+            table, places, placed_by["geometry"] = wkt
     return _reports_from_table(
         path,
         table,
@@ -796,8 +871,34 @@ def reports_from_csv(
         coordinates=coordinates,
         by_content=True,
         places=places,
+        placed_by=placed_by,
         **options,
     )
+
+
+def _wkt_places(
+    path: Path, table: pd.DataFrame
+) -> tuple[pd.DataFrame, gpd.GeoSeries, Guess] | None:
+    """A table with no coordinate columns placed by its WKT column (``WKT``, ``the_geom``...),
+    as assets are: the table without it, the places in the CRS their numbers show
+    (longitude and latitude, or National Grid metres), and the guess said; ``None`` when
+    the table has no WKT column."""
+    frame = frame_from_wkt_table(path, table)
+    if frame is None:
+        return None
+    column = str(frame.attrs["geometry_field"])
+    crs, how = crs_of_wkt_numbers(frame.geometry)
+    if crs is None:
+        raise InputFileError(
+            path,
+            f"The reports are placed only by the WKT in {column!r}, whose numbers are neither "
+            "longitude and latitude nor National Grid metres, so their CRS cannot be told",
+            fix="Export the reports with Latitude/Longitude or Easting/Northing columns.",
+        )
+    places = frame.geometry.set_crs(crs)
+    places.name = column
+    places.attrs["geometry_problems"] = frame.attrs["geometry_problems"]  # text not WKT
+    return table.drop(columns=[column]), places, Guess("geometry", column, how)
 
 
 def reports_from_open311(
@@ -1197,10 +1298,12 @@ def _reports_from_table(
     working_crs: str | None = None,
     date_order: str | None = None,
     places: gpd.GeoSeries | None = None,
+    placed_by: Mapping[str, Guess] | None = None,
 ) -> ImportResult:
     """The ``reports`` layer of a table of reports whose columns play ``role_list``; each
     row placed by its coordinate columns or, given ``places`` (a GeoDataFrame's geometry,
-    indexed like ``table``), by its place there."""
+    indexed like ``table``), by its place there (``placed_by``: the guess of the column
+    they were read from, said with the others)."""
     working = working_crs or settings.working_crs
     taxonomy = taxonomy or report_taxonomy()
     book = AccountBook(path.name)
@@ -1212,11 +1315,20 @@ def _reports_from_table(
     coords = find_coordinate_columns(
         [] if places is not None else list(table.columns), coordinates, path=path
     )
+    paired: dict[str, Guess] = {}
+    if not coords.any and places is None and not coordinates:
+        pairs = lat_lon_pair_columns(table)  # Socrata's "Location": "(51.38, -2.36)"
+        if pairs is not None:
+            table, coords, paired = pairs
     personal = [c for c in table.columns if is_personal_column(str(c))]
-    found = find_roles(path, table, role_list, given, exclude=[*coords.names, *personal])
+    exclude = [*coords.names, *(g.column for g in paired.values() if g.column), *personal]
+    found = find_roles(path, table, role_list, given, exclude=exclude)
     if by_content and found["category"] is None and "category" not in (given or {}):
         taken = {g.column for g in found.guesses.values()} | set(coords.names) | set(personal)
-        guess = category_by_values(table, [c for c in table.columns if c not in taken], taxonomy)
+        # a title column that repeats a few known categories ("Subject": "Pothole") holds them
+        titled = [] if found["title"] is None else [found["title"]]
+        candidates = [c for c in table.columns if c not in taken or c in titled]
+        guess = category_by_values(table, candidates, taxonomy, repeated=titled)
         if guess is not None:
             found.guesses["category"] = guess
     roles: dict[str, str | None] = dict(found)
@@ -1235,7 +1347,9 @@ def _reports_from_table(
             "export, "
             f"map the columns with {option('columns')}.",
         )
-    record_guesses(book, found, coordinate_guesses(coords, coordinates))
+    record_guesses(
+        book, found, {**coordinate_guesses(coords, coordinates), **paired, **(placed_by or {})}
+    )
     if by_content and roles["created"] is not None and roles["confirmed"] is not None:
         book.note(
             f"Each report is dated by {roles['confirmed']!r} (when it was confirmed), else "
@@ -1248,6 +1362,10 @@ def _reports_from_table(
         if role not in read:  # each column's values taken once (they are not changed)
             read[role] = found.column_values(table, by_role[role])
         return read[role]
+
+    for role in ("confirmed", "created", "fixed"):  # a date column that lost its format
+        if found.guesses[role].named:
+            read[role] = _excel_days(column(role), str(roles[role]), book)
 
     ids = column("report_id").astype("object")
     no_id = ids.isna()
@@ -1554,7 +1672,7 @@ def _points_of(
     geometry or one outside Great Britain rejected, beyond ``area`` set apart); a line or
     an area stands for the point within it (a repair, which says so)."""
     shapes = places.geom_type
-    area_like = places.notna() & ~places.is_empty & (shapes != "Point")
+    area_like = ~places.isna() & ~places.is_empty & (shapes != "Point")
     if area_like.any():
         book.repair_many(
             places.index[area_like].to_series(),
@@ -1565,6 +1683,7 @@ def _points_of(
         places = places.copy()
         places[area_like] = places[area_like].representative_point()
     frame = gpd.GeoDataFrame(geometry=places, crs=places.crs)
+    frame.attrs["geometry_problems"] = places.attrs.get("geometry_problems", {})
     placed, _ = place_features(path, frame, None, book, crs=None, area=area, working=working)
     return placed.geometry
 

@@ -107,6 +107,15 @@ ZONE_FIELDS: dict[str, tuple[str, ...]] = {
         "date_implemented",
         "implemented",
         "implementation",
+        "date_of_implementation",
+        "implementation_year",
+        "year_implemented",
+        "effective_date",
+        "date_effective",
+        "date_operational",
+        "operational_date",
+        "date_introduced",
+        "introduced",
         "date_built",
         "datebuilt",
         "built",
@@ -272,6 +281,12 @@ def _looks_like_zone_name(value: str) -> bool:
     return looks_like_name(value[:80]) or name_before_date(value) is not None
 
 
+def _looks_like_zone_name_by_its_header(value: str) -> bool:
+    """A name, or a single letter (zones lettered "A", "B", "C") in a column whose header
+    names the name."""
+    return _looks_like_zone_name(value) or re.fullmatch(r"\s*[^\W\d_]\s*", value) is not None
+
+
 def _looks_like_zone_date_by_its_header(value: str) -> bool:
     """A date, or an Excel day number (a number in a column whose header names a date)."""
     return _looks_like_zone_date(value) or excel_serial_date(value) is not None
@@ -299,6 +314,7 @@ ZONE_ROLES: tuple[Role, ...] = (
         distinct=True,
         split=name_before_date,
         what_split=_NAME_AND_DATE,
+        content_by_header=_looks_like_zone_name_by_its_header,
     ),
     Role(
         "date",

@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,8 +52,8 @@ def slugify(text: str) -> str:
     Text whose slug would be longer than :data:`MAX_ID_LENGTH` characters is cut, and ends
     with a short hash of the whole so that different long texts keep different identifiers.
 
-    >>> slugify("Church Fields (North)")
-    'church-fields-north'
+    >>> slugify("Church Fields (North)"), slugify("Ffordd Tŷ Gwyn")
+    ('church-fields-north', 'ffordd-ty-gwyn')
     >>> len(slugify("Zone " * 100)) <= MAX_ID_LENGTH
     True
     """
@@ -60,8 +61,14 @@ def slugify(text: str) -> str:
 
 
 def _slug(text: object) -> tuple[str, bool]:
-    """The slug of ``text``, and whether it had to be shortened."""
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+    """The slug of ``text``, and whether it had to be shortened. Accented letters are their
+    plain letters ("Tŷ" -> "ty", "Café" -> "cafe"), not gaps."""
+    plain = "".join(
+        c
+        for c in unicodedata.normalize("NFKD", str(text).casefold())
+        if not unicodedata.combining(c)
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     shortened = len(slug) > MAX_ID_LENGTH
     if shortened:
         digest = hashlib.blake2b(slug.encode("utf-8"), digest_size=8).hexdigest()[:_HASH_LENGTH]
