@@ -855,3 +855,30 @@ def test_a_zone_id_of_an_analysts_layer_never_names_a_file_outside_the_folder(
     with pytest.raises(ConfigError, match="cannot name a file"):
         hs.save_monthly_plots(sample_layers, evaluation, out / "figures")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("command", ["assets", "reports"])
+def test_a_workbook_with_a_cell_far_beyond_its_table_is_refused_at_once(tmp_path, command):
+    """5 KB, one character in cell XFD1048576: read whole as a table, it held the import
+    for minutes and all the memory; now one message, in seconds. A table that fills its
+    extent is read as before."""
+    import time
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Category", "Latitude", "Longitude", "Created"])
+    sheet.append(["Bench", "Bench", 53.65, -2.62, "2024-01-01"])
+    sheet["XFD1048576"] = "x"
+    path = tmp_path / "walkabout.xlsx"
+    book.save(path)
+    began = time.monotonic()
+    result = run(command, path)
+    assert time.monotonic() - began < 30
+    assert result.exit_code == 1, result.output
+    assert "reaches row 1,048,576 and column 16,384, with 11 cells filled" in result.output
+    assert "Traceback" not in result.output
+    del sheet["XFD1048576"]
+    book.save(path)
+    assert run("assets", path).exit_code == 0
