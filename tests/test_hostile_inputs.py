@@ -882,3 +882,30 @@ def test_a_workbook_with_a_cell_far_beyond_its_table_is_refused_at_once(tmp_path
     del sheet["XFD1048576"]
     book.save(path)
     assert run("assets", path).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "said"),
+    [
+        ("assets", "Name,Category,Latitude,Longitude\nBench,Bench,53.65,-2.62" + "," * 2_000_000,
+         "Row 2 has 2,000,004 cells"),
+        ("reports", "Report ID,Category,Created,Latitude,Longitude" + ",x" * 1_000_000 + "\n",
+         "Row 1 has 1,000,005 cells"),
+    ],
+)  # fmt: skip
+def test_a_csv_row_of_millions_of_cells_is_refused_at_once(tmp_path, command, content, said):
+    """2 MB of commas on one line held pandas for minutes; a long text in quotes may still
+    hold as many commas as it likes."""
+    import time
+
+    path = tmp_path / "table.csv"
+    path.write_text(content + "\n")
+    began = time.monotonic()
+    result = run(command, path)
+    assert time.monotonic() - began < 30
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "Traceback" not in result.output
+    path.write_text(
+        'Name,Category,Latitude,Longitude,Notes\nBench,Bench,53.65,-2.62,"' + "," * 6000 + '"\n'
+    )
+    assert run("assets", path).exit_code == 0
