@@ -909,3 +909,29 @@ def test_a_csv_row_of_millions_of_cells_is_refused_at_once(tmp_path, command, co
         'Name,Category,Latitude,Longitude,Notes\nBench,Bench,53.65,-2.62,"' + "," * 6000 + '"\n'
     )
     assert run("assets", path).exit_code == 0
+
+
+def test_a_layer_or_sheet_of_thousands_of_fields_is_refused_before_it_is_read(tmp_path):
+    """A 3 MB GeoJSON of 200,000 properties held GDAL for minutes (20,000: 20 s), and the
+    columns' checks as long again: GDAL's summary is asked first. A workbook likewise."""
+    import time
+
+    import openpyxl
+
+    properties = {"name": "Bench", "category": "Bench"} | {f"k{i}": "v" for i in range(50_000)}
+    feature = {"type": "Feature", "properties": properties,
+               "geometry": {"type": "Point", "coordinates": [-2.62, 53.65]}}  # fmt: skip
+    path = tmp_path / "places.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    began = time.monotonic()
+    result = run("assets", path)
+    assert time.monotonic() - began < 30
+    assert result.exit_code == 1, result.output
+    assert "The file's features have 50,002 fields" in result.output
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Category", "Latitude", "Longitude", *range(6000)])
+    book.active.append(["Bench", "Bench", 53.65, -2.62])
+    book.save(tmp_path / "walkabout.xlsx")
+    result = run("assets", tmp_path / "walkabout.xlsx")
+    assert result.exit_code == 1, result.output
+    assert "The sheet 'Sheet' has 6,004 columns" in result.output

@@ -54,6 +54,7 @@ from healthy_streets.io._columns import (
     record_guesses,
 )
 from healthy_streets.io._common import (
+    MAX_CELLS,
     blank_cells,
     crs_of_wkt_numbers,
     note_reading,
@@ -643,6 +644,14 @@ def _refuse_far_cells(path: Path) -> None:
                     "character, perhaps) would make it millions of empty cells to read",
                     fix="Delete the rows below the table and the columns to its right in "
                     "Excel, or save the sheet as CSV.",
+                )
+            if columns > MAX_CELLS:
+                raise InputFileError(
+                    path,
+                    f"The sheet {sheet.title!r} has {columns:,} columns, more than any table "
+                    f"of zones, places or reports ({MAX_CELLS:,} at most)",
+                    fix="Delete the columns to the right of the table in Excel, or save the "
+                    "sheet as CSV.",
                 )
     finally:
         book.close()
