@@ -855,3 +855,83 @@ def test_a_zone_id_of_an_analysts_layer_never_names_a_file_outside_the_folder(
     with pytest.raises(ConfigError, match="cannot name a file"):
         hs.save_monthly_plots(sample_layers, evaluation, out / "figures")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("command", ["assets", "reports"])
+def test_a_workbook_with_a_cell_far_beyond_its_table_is_refused_at_once(tmp_path, command):
+    """5 KB, one character in cell XFD1048576: read whole as a table, it held the import
+    for minutes and all the memory; now one message, in seconds. A table that fills its
+    extent is read as before."""
+    import time
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Name", "Category", "Latitude", "Longitude", "Created"])
+    sheet.append(["Bench", "Bench", 53.65, -2.62, "2024-01-01"])
+    sheet["XFD1048576"] = "x"
+    path = tmp_path / "walkabout.xlsx"
+    book.save(path)
+    began = time.monotonic()
+    result = run(command, path)
+    assert time.monotonic() - began < 30
+    assert result.exit_code == 1, result.output
+    assert "reaches row 1,048,576 and column 16,384, with 11 cells filled" in result.output
+    assert "Traceback" not in result.output
+    del sheet["XFD1048576"]
+    book.save(path)
+    assert run("assets", path).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "said"),
+    [
+        ("assets", "Name,Category,Latitude,Longitude\nBench,Bench,53.65,-2.62" + "," * 2_000_000,
+         "Row 2 has 2,000,004 cells"),
+        ("reports", "Report ID,Category,Created,Latitude,Longitude" + ",x" * 1_000_000 + "\n",
+         "Row 1 has 1,000,005 cells"),
+    ],
+)  # fmt: skip
+def test_a_csv_row_of_millions_of_cells_is_refused_at_once(tmp_path, command, content, said):
+    """2 MB of commas on one line held pandas for minutes; a long text in quotes may still
+    hold as many commas as it likes."""
+    import time
+
+    path = tmp_path / "table.csv"
+    path.write_text(content + "\n")
+    began = time.monotonic()
+    result = run(command, path)
+    assert time.monotonic() - began < 30
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "Traceback" not in result.output
+    path.write_text(
+        'Name,Category,Latitude,Longitude,Notes\nBench,Bench,53.65,-2.62,"' + "," * 6000 + '"\n'
+    )
+    assert run("assets", path).exit_code == 0
+
+
+def test_a_layer_or_sheet_of_thousands_of_fields_is_refused_before_it_is_read(tmp_path):
+    """A 3 MB GeoJSON of 200,000 properties held GDAL for minutes (20,000: 20 s), and the
+    columns' checks as long again: GDAL's summary is asked first. A workbook likewise."""
+    import time
+
+    import openpyxl
+
+    properties = {"name": "Bench", "category": "Bench"} | {f"k{i}": "v" for i in range(50_000)}
+    feature = {"type": "Feature", "properties": properties,
+               "geometry": {"type": "Point", "coordinates": [-2.62, 53.65]}}  # fmt: skip
+    path = tmp_path / "places.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    began = time.monotonic()
+    result = run("assets", path)
+    assert time.monotonic() - began < 30
+    assert result.exit_code == 1, result.output
+    assert "The file's features have 50,002 fields" in result.output
+    book = openpyxl.Workbook()
+    book.active.append(["Name", "Category", "Latitude", "Longitude", *range(6000)])
+    book.active.append(["Bench", "Bench", 53.65, -2.62])
+    book.save(tmp_path / "walkabout.xlsx")
+    result = run("assets", tmp_path / "walkabout.xlsx")
+    assert result.exit_code == 1, result.output
+    assert "The sheet 'Sheet' has 6,004 columns" in result.output

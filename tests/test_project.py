@@ -357,7 +357,7 @@ def test_a_named_pipe_is_refused_as_an_input(tmp_path):
         ("[project]\nbuffer_m = '300'", "[project] buffer_m = '300' should be metres around"),
         (
             "[evaluation]\nwindow_months = 0",
-            "[evaluation] window_months (the window) must be a whole number of months, 1 or more",
+            "[evaluation] window_months (the window) must be a whole number of months, 1 to 600",
         ),
         (
             "[evaluation]\nring_m = -1",

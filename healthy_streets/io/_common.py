@@ -436,7 +436,30 @@ def _table_layout(path: Path) -> tuple[Text, str, int]:
     if decoded.is_blank():
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
     delimiter, header = _layout(decoded.head(20_000))
+    _refuse_wide_rows(path, decoded.text, delimiter)
     return decoded, delimiter, header
+
+
+#: The most cells a line of a table may hold: no export of zones, places or reports has
+#: more columns, and pandas takes minutes over a line of two million commas (2 MB).
+MAX_CELLS = 5_000
+
+
+def _refuse_wide_rows(path: Path, text: str, delimiter: str) -> None:
+    """Refuse a table with a row of more than :data:`MAX_CELLS` cells, naming it. Lines
+    are counted by their delimiters first (fast); only a text with such a line is read as
+    CSV, where a long text in quotes may hold as many commas as it likes."""
+    if not any(line.count(delimiter) >= MAX_CELLS for line in text.splitlines()):
+        return
+    for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if len(row) > MAX_CELLS:
+            raise InputFileError(
+                path,
+                f"Row {number} has {len(row):,} cells, more than any table of zones, places "
+                f"or reports ({MAX_CELLS:,} at most)",
+                fix="Open the file in a spreadsheet, delete the cells to the right of the "
+                "table, and save it as CSV again.",
+            )
 
 
 def _as_bytes(text: str) -> io.BytesIO | io.StringIO:

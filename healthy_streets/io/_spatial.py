@@ -24,7 +24,13 @@ from pyogrio.errors import DataLayerError, DataSourceError, FieldError, Geometry
 
 from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
-from healthy_streets.io._common import find_column, raise_special_file, read_table, refuse_non_data
+from healthy_streets.io._common import (
+    MAX_CELLS,
+    find_column,
+    raise_special_file,
+    read_table,
+    refuse_non_data,
+)
 from healthy_streets.io._json_text import mend_json, needs_mending
 from healthy_streets.io._kml import folder_paths, join_path
 from healthy_streets.model.account import AccountBook
@@ -330,6 +336,7 @@ def _read_frame(
     """The file as GDAL reads it (or ``source``, its mended text), its text in ``encoding``
     when one is given."""
     options = {} if encoding is None else {"encoding": encoding}
+    _refuse_many_fields(path, source, layer, options)
     try:
         with gdal_notes():
             try:
@@ -338,6 +345,27 @@ def _read_frame(
                 return _read_past_broken_shapes(source, layer, encoding)
     except (DataSourceError, DataLayerError, FieldError, GeometryError, ValueError) as exc:
         raise _unreadable(path, exc, fmt) from None
+
+
+def _refuse_many_fields(
+    path: Path, source: str | bytes, layer: str | None, options: dict[str, str]
+) -> None:
+    """Refuse a layer of more fields than any table of zones, places or reports has
+    (:data:`~healthy_streets.io._common.MAX_CELLS`), asked of GDAL's summary before the
+    features are read: a 3 MB GeoJSON of 200,000 properties held GDAL for minutes. A
+    summary GDAL cannot give is left for the reading to say what is wrong."""
+    try:
+        with gdal_notes():
+            fields = len(pyogrio.read_info(source, layer=layer, **options)["fields"])
+    except Exception:  # read_file says what is wrong with it
+        return
+    if fields > MAX_CELLS:
+        raise InputFileError(
+            path,
+            f"The file's features have {fields:,} fields, more than any table of zones, "
+            f"places or reports ({MAX_CELLS:,} at most)",
+            fix="Export only the columns needed (names, categories, dates, notes) from the GIS.",
+        )
 
 
 #: What is said of a Shapefile read in an encoding guessed (no .cpg names one), in the

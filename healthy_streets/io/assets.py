@@ -54,6 +54,7 @@ from healthy_streets.io._columns import (
     record_guesses,
 )
 from healthy_streets.io._common import (
+    MAX_CELLS,
     blank_cells,
     crs_of_wkt_numbers,
     note_reading,
@@ -573,6 +574,7 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     """
     with path.open("rb") as head:
         refuse_non_data(path, head.read(512))  # a sign-in page saved as .xlsx
+    _refuse_far_cells(path)
     try:
         sheets = pd.read_excel(
             path,
@@ -609,6 +611,56 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     chosen.columns = [str(c).strip() for c in chosen.columns]
     chosen.index = pd.RangeIndex(2, 2 + len(chosen))
     return blank_cells(_below_title_lines(chosen))
+
+
+#: A sheet reaching more cells than this (rows times columns, from A1 to its farthest
+#: filled cell) while filling fewer than one in :data:`_SPARSE` of them is refused: read
+#: whole, a 5 KB workbook with one character in cell XFD1048576 held the import for ever.
+_FAR_CELLS = 10_000_000
+_SPARSE = 20
+
+
+def _refuse_far_cells(path: Path) -> None:
+    """Refuse a workbook a sheet of which has a cell far beyond its table (a stray
+    character in row 1,048,576 or column XFD): read as a table, every empty cell up to it
+    would be held in memory. A workbook openpyxl cannot open is left for pandas to say so."""
+    import openpyxl  # with pandas' Excel reader
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # read_excel below says what is wrong with it
+        return
+    try:
+        for sheet in book.worksheets:
+            if not hasattr(sheet, "reset_dimensions"):
+                continue  # a chart sheet
+            sheet.reset_dimensions()  # the extent its cells give, not the one it declares
+            rows = columns = filled = 0
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.value is None or not hasattr(cell, "row"):
+                        continue
+                    filled += 1
+                    rows, columns = max(rows, cell.row), max(columns, cell.column)
+            if rows * columns > _FAR_CELLS and filled * _SPARSE < rows * columns:
+                raise InputFileError(
+                    path,
+                    f"The sheet {sheet.title!r} reaches row {rows:,} and column {columns:,}, "
+                    f"with {filled:,} cells filled: a cell far beyond the table (a stray "
+                    "character, perhaps) would make it millions of empty cells to read",
+                    fix="Delete the rows below the table and the columns to its right in "
+                    "Excel, or save the sheet as CSV.",
+                )
+            if columns > MAX_CELLS:
+                raise InputFileError(
+                    path,
+                    f"The sheet {sheet.title!r} has {columns:,} columns, more than any table "
+                    f"of zones, places or reports ({MAX_CELLS:,} at most)",
+                    fix="Delete the columns to the right of the table in Excel, or save the "
+                    "sheet as CSV.",
+                )
+    finally:
+        book.close()
 
 
 def _below_title_lines(sheet: pd.DataFrame) -> pd.DataFrame:
