@@ -143,3 +143,35 @@ def test_folders_the_taxonomy_does_not_know_give_the_innermost_name(tmp_path):
     result = read_assets(path)
     assert result.layer["category_text"].tolist() == ["Things to fix"]
     assert result.layer["category"].tolist() == ["other"]
+
+
+def _arcgis_placemark(number: int, fields: dict[str, str], lon: float, lat: float) -> str:
+    rows = "".join(f"<tr><td>{key}</td><td>{value}</td></tr>" for key, value in fields.items())
+    table = f'<html><body><table><tr><td colspan="2">Assets</td></tr>{rows}</table></body></html>'
+    return (
+        f"<Placemark><name>{number}</name><description><![CDATA[{table}]]></description>"
+        f"<Point><coordinates>{lon},{lat},0</coordinates></Point></Placemark>"
+    )
+
+
+def test_arcgis_kml_whose_fields_are_a_table_in_each_description(tmp_path):
+    # ArcGIS's "Layer To KML" writes each feature's attributes as an HTML table in its
+    # description: they are the file's columns, found by their headers as any file's are
+    marks = [
+        _arcgis_placemark(
+            1, {"SITE_NAME": "Hyde Park Corner", "ASSET_TYPE": "Bench"}, -1.565, 53.81
+        ),
+        _arcgis_placemark(
+            2, {"SITE_NAME": "Woodhouse Moor", "ASSET_TYPE": "Litter Bin"}, -1.560, 53.812
+        ),
+    ]
+    path = tmp_path / "assets.kml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+        f"<Document><Folder><name>Benches</name>{''.join(marks)}</Folder></Document></kml>"
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Hyde Park Corner", "Woodhouse Moor"]
+    assert result.layer["category"].tolist() == ["bench", "bin"]
+    assert result.columns["category"]["column"] == "ASSET_TYPE"
+    assert any("tables of fields" in note for note in result.notes)

@@ -11,6 +11,7 @@ beyond its limit is refused, as in :mod:`healthy_streets.io.reports`).
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ import pandas as pd
 
 __all__ = [
     "FolderLevels",
+    "description_fields",
     "folder_levels",
     "folder_paths",
     "join_path",
@@ -219,3 +221,30 @@ def folder_levels(
 def _listed(items: Iterable[str], most: int = 8) -> str:
     items = list(items)
     return ", ".join(items[:most]) + (", …" if len(items) > most else "")
+
+
+_TABLE_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr\s*>", re.IGNORECASE | re.DOTALL)
+_TABLE_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]\s*>", re.IGNORECASE | re.DOTALL)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
+
+def description_fields(value: object) -> dict[str, str] | None:
+    """The fields of a placemark's description written as an HTML table of field and value,
+    as ArcGIS's "Layer To KML" writes every feature's attributes; ``None`` when the
+    description is no such table (fewer than two rows of two cells).
+
+    >>> description_fields("<table><tr><td>SITE</td><td>Hyde Park</td></tr>"
+    ...                    "<tr><td>TYPE</td><td>Bench &amp; bin</td></tr></table>")
+    {'SITE': 'Hyde Park', 'TYPE': 'Bench & bin'}
+    """
+    if not isinstance(value, str) or "<t" not in value.lower():
+        return None
+    fields: dict[str, str] = {}
+    for row in _TABLE_ROW.findall(value):
+        cells = [
+            " ".join(html.unescape(_ANY_TAG.sub(" ", cell)).split())
+            for cell in _TABLE_CELL.findall(row)
+        ]
+        if len(cells) == 2 and cells[0] and cells[0] not in fields:
+            fields[cells[0]] = cells[1]
+    return fields if len(fields) >= 2 else None

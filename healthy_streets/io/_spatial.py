@@ -32,7 +32,7 @@ from healthy_streets.io._common import (
     refuse_non_data,
 )
 from healthy_streets.io._json_text import mend_json, needs_mending
-from healthy_streets.io._kml import folder_paths, join_path
+from healthy_streets.io._kml import description_fields, folder_paths, join_path
 from healthy_streets.model.account import AccountBook
 
 
@@ -224,7 +224,7 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     elif fmt in MULTI_LAYER:
         layers = list_layers(path)
     if fmt in (KML, KMZ) and layers:
-        return read_kml_folders(path, layers, layer, fmt), fmt
+        return _with_description_fields(read_kml_folders(path, layers, layer, fmt)), fmt
     if layer is None and len(layers) > 1:
         # tables without shapes (a store's rejected rows, provenance...) are no layer to read
         info = {name: _layer_info(source, name) for name in layers}
@@ -274,6 +274,46 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
     frame.index = pd.RangeIndex(1, len(frame) + 1)  # features numbered as a GIS numbers them
     frame.attrs["geometry_problems"] = {position + 1: why for position, why in problems.items()}
     return frame, fmt
+
+
+#: The share of a KML's descriptions that must be tables of fields to be read as its columns.
+DESCRIPTION_TABLE_SHARE = 0.8
+
+
+def _with_description_fields(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A KML whose descriptions are tables of fields (ArcGIS's "Layer To KML"): those fields
+    as its columns instead of the description (a field named as a column the file already
+    has is left in the table), said in ``attrs["text_notes"]``; else the frame as it is."""
+    column = next((c for c in frame.columns if str(c).casefold() == "description"), None)
+    if column is None:
+        return frame
+    given = frame[column].dropna()
+    given = given[given.astype("str").str.strip() != ""]
+    if given.empty:
+        return frame
+    parsed = given.map(description_fields)
+    if parsed.notna().mean() < DESCRIPTION_TABLE_SHARE:
+        return frame
+    taken = {str(c).casefold() for c in frame.columns if c != column}
+    keys = [
+        key
+        for key in dict.fromkeys(k for fields in parsed.dropna() for k in fields)
+        if key.casefold() not in taken
+    ]
+    out = frame.drop(columns=[column])
+    by_row = parsed.reindex(frame.index)
+    for key in keys:
+        out[key] = by_row.map(
+            lambda fields, k=key: fields.get(k) if isinstance(fields, dict) else None
+        )
+    out.attrs = dict(frame.attrs)
+    listed = ", ".join(map(repr, keys[:8])) + (", ..." if len(keys) > 8 else "")
+    out.attrs["text_notes"] = [
+        *frame.attrs.get("text_notes", []),
+        f"The placemarks' descriptions are tables of fields (as ArcGIS writes KML): read as "
+        f"the columns {listed}.",
+    ]
+    return out
 
 
 def read_kml_folders(
