@@ -304,9 +304,15 @@ def test_a_councils_default_for_one_of_our_layers_stays_the_default(store, updat
     assert [r["useAsDefault"] for r in streets] == [1]
 
 
-def test_a_layer_styles_table_that_is_not_qgiss_is_left_alone(tmp_path, update, caplog):
+def test_a_layer_styles_table_that_is_not_qgiss_is_left_alone(
+    tmp_path, update, caplog, monkeypatch
+):
     """A council's own table named layer_styles, of other columns: the store is updated
     without styles, with a warning, and the table keeps its rows (no traceback)."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("healthy_streets"), "propagate", True)  # a CLI ran
+    caplog.set_level(logging.WARNING, logger="healthy_streets")
     path = tmp_path / "store.gpkg"
     council = gpd.GeoDataFrame({"x": [1]}, geometry=[shapely.Point(0, 0)], crs=27700)
     council.to_file(path, layer="council_things")
