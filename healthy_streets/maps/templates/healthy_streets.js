@@ -1091,7 +1091,7 @@ var HS = (function () {
         }
       });
     });
-    if (best && best.moved > 0.5) {
+    if (best && best.moved >= 1) {
       map.panBy([own.left - best.x, own.top - best.y], { animate: false });
     }
   }
