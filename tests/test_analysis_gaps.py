@@ -321,6 +321,13 @@ def test_a_short_20mph_street_between_main_road_junctions_joins_the_zone_it_touc
     estate_ids = ["e1", "e2", "e3", "e4", "spine1", "spine2", "spine3", "stub", "link"]
     assert all(by_id[s].within(area) for s in estate_ids)
     assert not by_id["lone"].intersects(area)
+    # OpenStreetMap maps the limits in force: a school beside the estate is measured to it,
+    # not left with "no zone in force to measure from"
+    assert zones["status"].tolist() == ["implemented"]
+    school = t.assets([("school", "school", None, shapely.Point(X + 250, Y - 300))])
+    outside = schools_outside_zones(school, zones)
+    assert outside["nearest_zone_id"].tolist() == ["osm-20mph-1"]
+    assert 250 < outside["distance_m"].iloc[0] < 300  # to the zone's edge around the closes
 
 
 def test_council_bands_and_unknown_limits_against_osm():

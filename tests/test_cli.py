@@ -1096,8 +1096,12 @@ def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(t
     # no street inside a derived zone is a gap: only the two lone 20 mph cul-de-sacs
     outside = gaps[gaps["kind"] == "20 mph outside zones"]
     assert sorted(outside["street"]) == ["Maple Close", "Withnell Croft"]
-    # derived zones are not in force: schools are listed without a made-up distance
-    assert "no zone in force to measure from" in result.output
+    # derived zones are the 20 mph limits OpenStreetMap maps in force: a school outside
+    # them is measured to the nearest
+    schools = gaps[gaps["kind"] == "school outside zones"]
+    assert schools["zone_id"].tolist() == ["osm-20mph-1"]
+    assert schools["distance_m"].round().tolist() == [124.0]
+    assert "Primary School - 124 m from osm-20mph-1" in result.output
     assert "nan m" not in result.output
     # --layer says the same for the summary
     summary = run("summary", "--zones", str(store), "--layer", "zones", "--osm-file", osm)
@@ -1140,11 +1144,11 @@ def test_a_project_without_reports_shows_no_nan_and_scores_nothing_from_reports(
     assert summary["period_start"].isna().all() and summary["period_end"].isna().all()
     assert summary["reports_per_street_km_per_year"].isna().all()
     assert "2000-01-01" not in (tmp_path / "summary.csv").read_text(encoding="utf-8-sig")
-    # a school with no zone in force to measure from says so in the CSV too
+    # a school measured to the derived zones has no note; the CSV keeps its cells empty
     gaps = pd.read_csv(tmp_path / "gaps.csv", encoding="utf-8-sig")
     schools = gaps[gaps["kind"] == "school outside zones"]
-    assert len(schools) and schools["distance_m"].isna().all()
-    assert (schools["note"] == "no zone in force (status implemented) to measure from").all()
+    assert len(schools) and schools["distance_m"].notna().all()
+    assert schools["note"].isna().all()
 
 
 def test_zones_command_reads_a_file_geodatabase_folder(tmp_path):

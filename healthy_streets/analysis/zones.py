@@ -231,7 +231,9 @@ def zones_from_osm_20mph(
     -------
     GeoDataFrame
         The ``zones`` layer, largest first: ``zone_id`` ``osm-20mph-<n>``, status
-        ``unknown``, ``source`` "OpenStreetMap (derived)". When streets tagged 20 mph
+        ``implemented`` (OpenStreetMap maps the limits in force on its data's date; when
+        they came in is unknown, so none is evaluated before and after until given a
+        date), ``source`` "OpenStreetMap (derived)". When streets tagged 20 mph
         were left out (groups under ``min_area_m2`` touching no zone), or no zone was
         drawn, ``attrs["notes"]`` says why, with the largest left out and the
         ``min_area_m2`` that would keep it; logged too (a warning when no zone was drawn).
@@ -275,8 +277,8 @@ def zones_from_osm_20mph(
         {
             "zone_id": f"osm-20mph-{number}",
             "name": f"OSM 20mph area {number}",
-            "status": "unknown",
-            "status_text": "derived from OpenStreetMap streets tagged 20 mph",
+            "status": "implemented",
+            "status_text": "in force on OpenStreetMap's streets tagged 20 mph (derived)",
             "implemented_precision": "unknown",
             "source": "OpenStreetMap (derived)",
             "geometry": piece,
