@@ -414,10 +414,13 @@ def _words(words: tuple[str, ...], *, not_after: str = r"\w") -> str:
 
 
 _HOUSE_NUMBER = r"\d(?<![\w/.,:£$#-].)\d{0,3}[A-Za-z]?+(?:[ \t]*+[-–][ \t]*+\d{1,4}[A-Za-z]?+)?+"
+# A street of one word that ends as streets do: Broadway, Kingsway, Fishergate, Parkside.
+_ONE_WORD_STREET = r"[A-Z][a-z]++(?:(?<=[a-z]{3}way)|(?<=[a-z]{3}gate)|(?<=[a-z]{3}side))"
 _ADDRESS = re.compile(
     rf"{_HOUSE_NUMBER},?+[ \t]++"
     rf"(?:(?:(?!(?:{_MONTHS_DAYS})\b)[A-Z][A-Za-z'’.-]*+[ \t]++){{1,3}}(?i:{_STREETS})"
-    r"|[a-z]{3,}+[ \t]++(?:road|street|avenue|crescent|terrace|gardens|grove))\b"
+    r"|[a-z]{3,}+[ \t]++(?:road|street|avenue|crescent|terrace|gardens|grove)"
+    rf"|{_ONE_WORD_STREET})\b"
 )
 # "Flat 3, [address removed]": the flat goes with the address.
 _FLAT = re.compile(
