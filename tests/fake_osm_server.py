@@ -2,6 +2,8 @@
 
 It serves the sample neighbourhood's streets: Nominatim knows one place ("Yarrowside"),
 and Overpass answers every query with the sample's highway ways and their nodes.
+``overpass_script`` queues answers (a status, a content type and a body: a 504, an error
+page, an empty answer) for Overpass's next queries; ``overpass_always`` answers every query.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ class FakeOSM:
         self.features = overpass_elements(osm_file, features=True)
         self.place_polygon = place_polygon
         self.requests: list[str] = []
+        self.overpass_script: list[tuple[int, str, str]] = []
+        self.overpass_always: tuple[int, str, str] | None = None
         handler = self._handler()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -77,9 +81,11 @@ class FakeOSM:
             def log_message(self, *args: object) -> None:  # keep test output quiet
                 return None
 
-            def _send(self, body: str, content_type: str = "application/json") -> None:
+            def _send(
+                self, body: str, content_type: str = "application/json", status: int = 200
+            ) -> None:
                 data = body.encode("utf-8")
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -105,6 +111,13 @@ class FakeOSM:
                 server.requests.append(f"POST {urlsplit(self.path).path}")
                 length = int(self.headers.get("Content-Length", 0))
                 query = parse_qs(self.rfile.read(length).decode("utf-8")).get("data", [""])[0]
+                scripted = server.overpass_always
+                if server.overpass_script:
+                    scripted = server.overpass_script.pop(0)
+                if scripted is not None:
+                    status, content_type, text = scripted
+                    self._send(text, content_type, status)
+                    return
                 # osmnx asks for features node by node; for streets it asks for ways only
                 elements = server.features if "node[" in query else server.elements
                 body = {"version": 0.6, "generator": "fake overpass", "elements": elements}

@@ -7,15 +7,17 @@ import socket
 import time
 
 import geopandas as gpd
+import osmnx as ox
 import pytest
 import shapely
 from click.testing import CliRunner
 
 from healthy_streets import settings
 from healthy_streets.cli import main
-from healthy_streets.errors import NetworkUnavailableError
+from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.io.overpass import (
+    BUSY_TRIES,
     PlaceNotFoundError,
     street_network_from_bbox,
     street_network_from_place,
@@ -135,3 +137,53 @@ def test_assets_downloaded_by_place(server):
         local.layer["category"].value_counts().to_dict()
     )
     assert online.layer["source_ref"].str.match(r"^(node|way|relation)/\d+$").all()
+
+
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ((500, "text/html", "<html><body>Internal error</body></html>"), "answered 500"),
+        ((200, "application/json", '{"elements": []}'), "OpenStreetMap returned no streets"),
+    ],
+    ids=["error page", "no elements"],
+)
+def test_an_overpass_failure_is_not_called_an_unknown_place(server, answer, said):
+    # Nominatim finds Yarrowside; Overpass fails: the place name is not what is wrong
+    server.overpass_always = answer
+    with pytest.raises(HealthyStreetsError) as info:
+        street_network_from_place("Yarrowside")
+    message = str(info.value)
+    assert not isinstance(info.value, PlaceNotFoundError)
+    assert "Nominatim found no area" not in message
+    assert said in message
+    assert "street_network_from_osm_file(path)" in message
+    assert "\n" not in message
+
+
+def test_a_busy_overpass_is_waited_for_a_few_times_then_said(server, monkeypatch, caplog):
+    # osmnx waits 55 s after a 429 or 504 and asks again, forever: here, BUSY_TRIES times
+    waits: list[float] = []
+    monkeypatch.setattr(ox._overpass.time, "sleep", waits.append)
+    server.overpass_always = (504, "text/html", "<html>Gateway Timeout</html>")
+    with (
+        caplog.at_level("WARNING", logger="healthy_streets.io.overpass"),
+        pytest.raises(NetworkUnavailableError) as info,
+    ):
+        street_network_from_place("Yarrowside")
+    asked = [r for r in server.requests if r == "POST /api/interpreter"]
+    assert len(asked) == BUSY_TRIES
+    assert waits.count(55) == BUSY_TRIES - 1  # osmnx's own wait after each busy answer
+    message = str(info.value)
+    assert message.startswith("Overpass at 127.0.0.1 is busy (HTTP 504 Gateway Timeout)")
+    assert f"still busy after {BUSY_TRIES} tries" in message
+    assert "street_network_from_osm_file(path)" in message
+    said = [r.getMessage() for r in caplog.records if "tries again" in r.getMessage()]
+    assert len(said) == BUSY_TRIES - 1
+    assert "try 2 of 3" in said[0]
+
+
+def test_a_busy_overpass_that_recovers_gives_the_streets(server, monkeypatch):
+    monkeypatch.setattr(ox._overpass.time, "sleep", lambda seconds: None)
+    server.overpass_script = [(429, "text/plain", "rate limited")]
+    online = street_network_from_place("Yarrowside")
+    assert len(online.layer) == len(street_network_from_osm_file(OSM_FILE).layer)

@@ -1424,3 +1424,19 @@ def test_the_fetch_places_a_services_time_where_the_reader_does(sent):
     read = parse_report_dates(pd.Series([sent.replace("T", " ")])).iloc[0]
     assert _served(sent) == read.tz_convert("UTC").to_pydatetime()
     assert _served(sent).tzinfo == dt.UTC
+
+
+def test_an_answer_too_large_is_not_read_and_the_cache_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(open311, "MAX_ANSWER_BYTES", 50_000)
+    huge = json.dumps([report(900, 5, description="x" * 60_000)])
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(200, body=huge)]
+        with pytest.raises(InputFileError, match="larger than 0.0477 MB") as caught:
+            fetch(server, tmp_path / "fresh")  # nothing cached: one clear error
+        assert "\n" not in str(caught.value)
+        fetch(server, tmp_path)
+        server.script = [Failure(200, body=huge)]
+        result = fetch(server, tmp_path)
+    assert len(result.layer) == 12  # the cache, not the answer
+    [line] = [n for n in result.notes if "using the reports fetched" in n]
+    assert "larger than" in line

@@ -164,6 +164,9 @@ RETRIES = 4
 BACKOFF_S = 2.0
 #: The longest ``Retry-After`` waited out, in seconds; a longer one ends the fetch.
 MAX_WAIT_S = 300.0
+#: The largest answer read, in bytes. A page of :data:`PAGE_SIZE` reports is a few
+#: megabytes; a larger answer is not read into memory, and the fetch stops (the cache used).
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
 #: Reports asked for at once (``page_size`` and ``max_requests``): FixMyStreet's limit.
 PAGE_SIZE = 1000
 #: Pages read for one window of dates at most: a service that never sends a last page
@@ -475,8 +478,12 @@ class Open311Client:
             last = attempt == RETRIES
             try:
                 response = self.session.get(
-                    url or self.endpoint.url, params=query, timeout=settings.requests_timeout
+                    url or self.endpoint.url,
+                    params=query,
+                    timeout=settings.requests_timeout,
+                    stream=True,
                 )
+                self._read(response, url or self.endpoint.url)
             except (requests.ConnectionError, requests.Timeout) as exc:
                 what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
                 if last:
@@ -510,6 +517,33 @@ class Open311Client:
                 )
             return response
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _read(self, response: requests.Response, url: str) -> None:
+        """Read ``response``'s body, at most :data:`MAX_ANSWER_BYTES` of it: a larger
+        answer is an :class:`~healthy_streets.errors.InputFileError`, not tried again."""
+        limit = MAX_ANSWER_BYTES
+        too_large = InputFileError(
+            url,
+            f"The service's answer is larger than {limit / 2**20:.3g} MB (a page of "
+            f"{PAGE_SIZE} reports is a few), so it was not read",
+            fix=_fix_for("", self.endpoint),
+        )
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            response.close()
+            raise too_large
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in response.iter_content(chunk_size=64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large
+                chunks.append(chunk)
+        except BaseException:
+            response.close()
+            raise
+        response._content = b"".join(chunks)
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0:

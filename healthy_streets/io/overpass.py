@@ -11,6 +11,12 @@ reached, osmnx's rate-limit check is switched off, a cached answer is still used
 otherwise the user hears within seconds, in one line that points to a local extract
 (``--osm-file`` on the command line, ``[streets] osm_file`` in a project). When the
 host can be reached, osmnx keeps Overpass's rate limits.
+
+osmnx answers a ``429`` or ``504`` (a busy service) by waiting 55 seconds and asking again,
+with no end and nothing said. Here each such wait is said as it starts, and after
+:data:`BUSY_TRIES` busy answers the download stops with one line that points to a local
+extract. A failure of Overpass (an error page, an empty answer) is said as Overpass's, not
+as a place Nominatim did not find.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, HealthyStreetsError, NetworkUnavailableError
 from healthy_streets.io.osm import NOT_STREET_HIGHWAYS, STREET_TAGS, finish_network
 from healthy_streets.model.account import AccountBook, ImportResult
+from healthy_streets.model.progress import SHOWN
 
 __all__ = [
     "PlaceNotFoundError",
@@ -294,16 +301,23 @@ def _download_with(
     """Run an osmnx download of ``what`` with the toolkit's settings, its errors made plain:
     they point to ``local``, the setting (a key of
     :data:`~healthy_streets._audience.OPTIONS`) that reads the same from a local extract."""
-    with osmnx_settings(rate_limit=can_connect(settings.overpass_url)):
+    watch = _Watch(what=what, local=local)
+    with osmnx_settings(rate_limit=can_connect(settings.overpass_url), watch=watch):
         try:
             return fetch()
         except requests.RequestException as exc:
             raise _offline(exc, what=what, local=local) from None
         except (ox._errors.InsufficientResponseError, TypeError, ValueError) as exc:
-            if query is None:
+            failed = watch.failed
+            if failed is not None:  # the place was found: Overpass answered with an error
                 raise HealthyStreetsError(
-                    f"OpenStreetMap returned no {what} ({exc}). Check the area, or use a "
-                    f"local extract: {option(local)}."
+                    f"Overpass at {_host(failed.url)} answered {_status(failed)} when asked "
+                    f"for {what}. Try again later, or use a local extract: {option(local)}."
+                ) from None
+            if query is None or watch.overpass_answered:
+                raise HealthyStreetsError(
+                    f"OpenStreetMap returned no {what} ({_first_line(exc)}). Check the area, "
+                    f"or use a local extract: {option(local)}."
                 ) from None
             raise PlaceNotFoundError(
                 f"Nominatim found no area called {query!r} ({exc}). Check the spelling, add "
@@ -312,15 +326,77 @@ def _download_with(
             ) from None
 
 
+#: Busy answers (``429``, ``504``) in one download before it stops: osmnx
+#: waits 55 seconds after each, so three mean about two minutes of waiting.
+BUSY_TRIES = 3
+
+
+class _Watch:
+    """Sees every answer osmnx gets (a ``requests`` response hook): says each wait a busy
+    answer makes osmnx take, stops after :data:`BUSY_TRIES` of them, and remembers whether
+    Overpass answered and its last error, so that a failure is told as its service's."""
+
+    def __init__(self, *, what: str, local: str) -> None:
+        self.what = what
+        self.local = local
+        self.busy = 0
+        self.overpass_answered = False
+        self.failed: requests.Response | None = None
+
+    def __call__(self, response: requests.Response, *args: object, **kwargs: object) -> None:
+        url = str(response.url or "")
+        overpass = url.startswith(settings.overpass_url.rstrip("/"))
+        if overpass and not urlsplit(url).path.rstrip("/").endswith("/status"):
+            self.overpass_answered = True
+            self.failed = None if response.ok else response
+        service = "Overpass" if overpass else "Nominatim"
+        if response.status_code not in (429, 504):
+            return
+        self.busy += 1
+        why = f"{service} at {_host(url)} is busy (HTTP {_status(response)})"
+        if self.busy >= BUSY_TRIES:
+            response.close()  # the hook runs before requests reads the answer: release it
+            raise NetworkUnavailableError(
+                f"{why} and was still busy after {BUSY_TRIES} tries, so the {self.what} "
+                "were not downloaded. Try again later, or use a local OpenStreetMap extract "
+                f"instead (.osm, .osm.pbf): {option(self.local, 'FILE')}."
+            )
+        log.warning(
+            "%s; osmnx tries again in about a minute (try %d of %d).",
+            why,
+            self.busy + 1,
+            BUSY_TRIES,
+            extra=SHOWN,
+        )
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _status(response: requests.Response) -> str:
+    return f"{response.status_code} {response.reason or ''}".strip()
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0] if lines else type(exc).__name__)[:160]
+
+
 @contextlib.contextmanager
-def osmnx_settings(*, rate_limit: bool = True) -> Iterator[None]:
+def osmnx_settings(*, rate_limit: bool = True, watch: _Watch | None = None) -> Iterator[None]:
     """osmnx's settings as the toolkit needs them, for the duration of a download.
 
     The toolkit's own settings give the services, the cache folder and the timeout; way tags
     are the street tags; no lookup of the server's address through Google's DNS service.
-    ``rate_limit`` keeps osmnx's check of Overpass's status (and its pauses).
+    ``rate_limit`` keeps osmnx's check of Overpass's status (and its pauses); ``watch`` sees
+    every answer (a ``requests`` response hook).
     """
+    kwargs = dict(ox.settings.requests_kwargs)
+    if watch is not None:
+        kwargs["hooks"] = {"response": [watch]}
     wanted = {
+        "requests_kwargs": kwargs,
         "overpass_rate_limit": rate_limit,
         "overpass_url": settings.overpass_url,
         "nominatim_url": settings.nominatim_url,
