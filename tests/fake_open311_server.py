@@ -14,7 +14,9 @@ FixMyStreet's ``get_request`` does: the report, or nothing for a report it hides
 ``hidden``, left out of every answer); a report it does not have is a ``404``, as many
 services answer. ``script``
 queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests;
-``delay_s`` makes every answer wait (a service that hangs), until the server is closed.
+``delay_s`` makes every answer wait (a service that hangs), until the server is closed;
+``trickle_s`` sends every answer's body a byte at a time, that many seconds apart (a service
+that never times out), for at most :data:`TRICKLE_FOR_S` seconds, then the rest at once.
 """
 
 from __future__ import annotations
@@ -23,10 +25,14 @@ import datetime as dt
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
+
+#: The longest a body is trickled: a client that waits for it whole is slow, not stuck.
+TRICKLE_FOR_S = 15.0
 
 
 def moment(text: str) -> dt.datetime:
@@ -66,6 +72,7 @@ class FakeOpen311:
         self.script: list[Failure] = []
         self.junk: list[object] = []  # malformed items, sent once with the next answer
         self.delay_s = 0.0  # seconds before each answer: a service that hangs
+        self.trickle_s = 0.0  # seconds between the bytes of each answer's body
         self.closing = threading.Event()  # set when closed: a waiting answer ends at once
         self.requests: list[dict[str, str]] = []
         self.paths: list[str] = []  # the path of every request received
@@ -144,9 +151,25 @@ class FakeOpen311:
                     for name, value in headers.items():
                         self.send_header(name, value)
                     self.end_headers()
-                    self.wfile.write(data)
+                    if server.trickle_s:
+                        self._trickle(data)
+                    else:
+                        self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     return  # the client gave up waiting
+
+            def _trickle(self, data: bytes) -> None:
+                """``data`` a byte at a time, for at most :data:`TRICKLE_FOR_S`."""
+                self.wfile.flush()
+                sent = 0
+                until = time.monotonic() + TRICKLE_FOR_S
+                while sent < len(data) and time.monotonic() < until:
+                    self.wfile.write(data[sent : sent + 1])
+                    self.wfile.flush()
+                    sent += 1
+                    if server.closing.wait(server.trickle_s):
+                        return
+                self.wfile.write(data[sent:])
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)

@@ -1440,3 +1440,50 @@ def test_an_answer_too_large_is_not_read_and_the_cache_used(tmp_path, monkeypatc
     assert len(result.layer) == 12  # the cache, not the answer
     [line] = [n for n in result.notes if "using the reports fetched" in n]
     assert "larger than" in line
+
+
+@pytest.fixture
+def short_deadline(monkeypatch):
+    """Answers that must come whole in 1 s, tried twice."""
+    monkeypatch.setattr(open311, "ANSWER_DEADLINE_S", 1.0)
+    monkeypatch.setattr(open311, "RETRIES", 1)
+    return 1.0
+
+
+def test_a_service_that_trickles_is_cut_at_the_deadline_and_the_cache_used(
+    tmp_path, short_deadline
+):
+    with FakeOpen311(twelve()) as server:
+        fetch(server, tmp_path)
+        server.trickle_s = 0.05  # a byte every 0.05 s: never a read timeout, never done
+        before = len(server.requests)
+        started = time.monotonic()
+        result = fetch(server, tmp_path)
+        took = time.monotonic() - started
+    tries = open311.RETRIES + 1
+    assert tries * short_deadline <= took < tries * short_deadline + 1.5
+    assert len(server.since(before)) == tries  # the same request, tried again once
+    assert len(result.layer) == 12  # the cache
+    line = result.notes[0]
+    assert line.startswith(
+        f"Offline (timed out to 127.0.0.1:{server.httpd.server_address[1]} after {tries} tries: "
+        "the answer was not whole after 1 s): using the reports fetched from"
+    )
+    assert sum("Offline" in note for note in result.notes) == 1 and "\n" not in line
+
+
+def test_a_service_that_trickles_with_nothing_cached_is_one_error(tmp_path, short_deadline, caplog):
+    caplog.set_level("INFO", logger="healthy_streets.io.open311")
+    with FakeOpen311(twelve()) as server:
+        server.trickle_s = 0.05
+        started = time.monotonic()
+        with pytest.raises(NetworkUnavailableError) as caught:
+            fetch(server, tmp_path)
+        took = time.monotonic() - started
+    assert took < (open311.RETRIES + 1) * short_deadline + 1.5
+    message = str(caught.value)
+    assert "timed out to 127.0.0.1:" in message and "not whole after 1 s" in message
+    assert "Export the reports" in message and "\n" not in message
+    assert not (tmp_path / "requests.json").exists()
+    [wait] = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
+    assert "(the answer was not whole after 1 s); trying again in" in wait

@@ -13,7 +13,9 @@ wait 2, the next 4, whatever ``429`` came between them), :data:`RETRIES` times i
 server error is); each wait is
 logged as it starts, with its reason and length (the command line shows it); every request
 names the toolkit and its version in its ``User-Agent`` and gives up after
-:data:`healthy_streets.settings.requests_timeout` seconds.
+:data:`healthy_streets.settings.requests_timeout` seconds of silence, or when a whole answer
+has not come in :data:`ANSWER_DEADLINE_S` seconds (a service sending a byte at a time): both
+are timeouts, tried again as a dropped connection is.
 
 **What the standard offers, and FixMyStreet.** GeoReport v2 filters by the date a report
 was made (``start_date``, ``end_date``: at most 90 days apart), by ``status`` and by
@@ -81,6 +83,7 @@ what the service supports, when each old open report was last asked for by id).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import functools
@@ -90,6 +93,8 @@ import json
 import logging
 import math
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -167,6 +172,10 @@ MAX_WAIT_S = 300.0
 #: The largest answer read, in bytes. A page of :data:`PAGE_SIZE` reports is a few
 #: megabytes; a larger answer is not read into memory, and the fetch stops (the cache used).
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
+#: The longest an answer may take to come whole, in seconds, from the request's start: an
+#: answer still coming then (a service sending a byte at a time, each within
+#: :data:`~healthy_streets.settings.requests_timeout`) is cut, and is a timeout.
+ANSWER_DEADLINE_S = 120.0
 #: Reports asked for at once (``page_size`` and ``max_requests``): FixMyStreet's limit.
 PAGE_SIZE = 1000
 #: Pages read for one window of dates at most: a service that never sends a last page
@@ -369,6 +378,10 @@ class _UnreachableError(Exception):
     """The service cannot be reached (no connection, no name)."""
 
 
+class _OverdueError(Exception):
+    """The answer did not come whole within :data:`ANSWER_DEADLINE_S`."""
+
+
 class Open311Client:
     """A polite client of one GeoReport v2 service (see the module for what polite means).
 
@@ -476,6 +489,7 @@ class Open311Client:
             self._last = self.clock()
             self.requests_made.append(dict(query))
             last = attempt == RETRIES
+            deadline = time.monotonic() + ANSWER_DEADLINE_S  # real time, whatever the clock
             try:
                 response = self.session.get(
                     url or self.endpoint.url,
@@ -483,15 +497,16 @@ class Open311Client:
                     timeout=settings.requests_timeout,
                     stream=True,
                 )
-                self._read(response, url or self.endpoint.url)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                what = "timed out" if isinstance(exc, requests.Timeout) else "no connection"
+                self._read(response, url or self.endpoint.url, deadline=deadline)
+            except (requests.ConnectionError, requests.Timeout, _OverdueError) as exc:
+                timed_out = isinstance(exc, requests.Timeout | _OverdueError)
+                what = "timed out" if timed_out else "no connection"
+                detail = str(exc) if isinstance(exc, _OverdueError) else type(exc).__name__
                 if last:
                     raise _UnreachableError(
-                        f"{what} to {self.endpoint.host} after {RETRIES + 1} tries: "
-                        f"{type(exc).__name__}"
+                        f"{what} to {self.endpoint.host} after {RETRIES + 1} tries: {detail}"
                     ) from None
-                why = f"{what.capitalize()} to {self.endpoint.host} ({type(exc).__name__})"
+                why = f"{what.capitalize()} to {self.endpoint.host} ({detail})"
                 self._said_wait(why, BACKOFF_S * 2**failures, attempt=attempt, asked=False)
                 failures += 1
                 continue
@@ -518,9 +533,12 @@ class Open311Client:
             return response
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    def _read(self, response: requests.Response, url: str) -> None:
+    def _read(self, response: requests.Response, url: str, *, deadline: float) -> None:
         """Read ``response``'s body, at most :data:`MAX_ANSWER_BYTES` of it: a larger
-        answer is an :class:`~healthy_streets.errors.InputFileError`, not tried again."""
+        answer is an :class:`~healthy_streets.errors.InputFileError`, not tried again. An
+        answer not whole by ``deadline`` (:func:`time.monotonic`) is an
+        :class:`_OverdueError`: its connection is cut then, even in the middle of a read
+        that a byte every few seconds would keep waiting."""
         limit = MAX_ANSWER_BYTES
         too_large = InputFileError(
             url,
@@ -532,17 +550,30 @@ class Open311Client:
         if declared.isdigit() and int(declared) > limit:
             response.close()
             raise too_large
+        overdue = _OverdueError(f"the answer was not whole after {_seconds(ANSWER_DEADLINE_S)}")
+        cutter = _Cutter(response)
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), cutter.cut)
+        timer.daemon = True
+        timer.start()
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in response.iter_content(chunk_size=64 * 1024):
+            for chunk in response.iter_content(chunk_size=8 * 1024):
+                if cutter.done or time.monotonic() > deadline:
+                    raise overdue
                 size += len(chunk)
                 if size > limit:
                     raise too_large
                 chunks.append(chunk)
-        except BaseException:
+            if cutter.done:  # cut at the end of the body: what came may be short
+                raise overdue
+        except BaseException as exc:
+            timer.cancel()
             response.close()
+            if cutter.done and not isinstance(exc, _OverdueError | InputFileError):
+                raise overdue from None  # the cut connection's own error
             raise
+        timer.cancel()
         response._content = b"".join(chunks)
 
     def _pause(self, seconds: float) -> None:
@@ -562,6 +593,34 @@ class Open311Client:
             line = f"{why}; trying again in {_seconds(wait)} {tries}."
         log.info("%s", line, extra=SHOWN)
         self._pause(wait)
+
+
+class _Cutter:
+    """Cuts a response's connection from another thread (a timer's), waking a read waiting
+    on it: the read then ends, with an error or short, and :attr:`done` says why."""
+
+    def __init__(self, response: requests.Response) -> None:
+        self.response = response
+        self.done = False
+
+    def cut(self) -> None:
+        sock = _socket_of(self.response)
+        if sock is None:  # the body read whole already, or a connection we cannot reach
+            return
+        self.done = True
+        with contextlib.suppress(OSError):  # closed meanwhile
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # TLS too: its state left alone
+
+
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    """The socket ``response``'s body is read from, while it is being read: the one its
+    file (:mod:`http.client`'s, over a :class:`socket.SocketIO`) reads, else its
+    connection's (a connection kept alive keeps it there too); None once read whole."""
+    reader = getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None)
+    sock = getattr(reader, "_sock", None)
+    if sock is None:
+        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 def _why_busy(response: requests.Response, host: str) -> str:
