@@ -1487,3 +1487,41 @@ def test_a_service_that_trickles_with_nothing_cached_is_one_error(tmp_path, shor
     assert not (tmp_path / "requests.json").exists()
     [wait] = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
     assert "(the answer was not whole after 1 s); trying again in" in wait
+
+
+def test_an_answer_that_is_not_json_is_said_as_a_services_not_a_files(tmp_path):
+    cut = '{"requests": [{"request": [{"service_request_id": "1", "stat'
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(200, body=cut)]
+        with pytest.raises(InputFileError) as caught:
+            fetch(server, tmp_path)
+    error = caught.value
+    assert error.problem.startswith("The JSON cannot be read (line 1, column ")
+    assert error.fix.startswith("The service answered with something that is not Open311 JSON")
+    assert "try again later" in error.fix and "export the reports" in error.fix
+    assert "Download" not in str(error) and "file may be cut short" not in str(error)
+
+
+def test_an_empty_answer_is_said_as_a_services(tmp_path):
+    with FakeOpen311(twelve()) as server:
+        server.script = [Failure(200, body="  \n")]
+        with pytest.raises(InputFileError) as caught:
+            fetch(server, tmp_path)
+    assert caught.value.problem == "The service answered with nothing"
+    assert "not Open311 JSON" in caught.value.fix and "Export it again" not in str(caught.value)
+
+
+def test_requests_without_a_category_are_one_error_that_advises_no_column_mapping(tmp_path):
+    bare = [
+        {k: v for k, v in r.items() if k not in ("service_name", "service_code")} for r in twelve()
+    ]
+    with FakeOpen311(bare) as server:
+        args = ["reports", "--open311", server.url, "--jurisdiction-id", "chorley"]
+        args += ["--since", str(SINCE), "--cache", str(tmp_path)]
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    said = " ".join(result.output.split())
+    assert "Columns needed for reports are missing: category" in said
+    assert "GeoReport v2 requests have service_name or service_code" in said
+    assert "read that instead, healthy-streets reports FILE." in said
+    assert "--map" not in said and "map the columns" not in said

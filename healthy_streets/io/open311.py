@@ -116,6 +116,7 @@ from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
 from healthy_streets.io.overpass import can_connect
 from healthy_streets.io.reports import (
+    MISSING_COLUMNS,
     TIMEZONE,
     ReportOptions,
     _open311_items,
@@ -448,7 +449,7 @@ class Open311Client:
         """
         query = {**self.endpoint.base_params(), **params}
         response = self._answer(query, retry_errors=retry_errors)
-        return _items_of(response, self.endpoint.url)
+        return _items_of(response, self.endpoint.url, self.endpoint)
 
     def get_one(self, service_request_id: str) -> list[object] | None:
         """One service request, asked for by its id (GeoReport v2's GET Service Request,
@@ -475,7 +476,7 @@ class Open311Client:
         response = self._answer(query, retry_errors=True, url=url)
         if response.status_code in _ABSENT:
             return None
-        return _items_of(response, url)
+        return _items_of(response, url, self.endpoint)
 
     def _answer(
         self, query: dict[str, str], *, retry_errors: bool, url: str | None = None
@@ -658,7 +659,10 @@ def _one_url(url: str, service_request_id: str) -> str:
     return f"{resource}/{quote(service_request_id, safe='')}.{suffix}"
 
 
-def _items_of(response: requests.Response, url: str) -> list[object]:
+def _items_of(response: requests.Response, url: str, endpoint: _Endpoint) -> list[object]:
+    """The service requests of an answer; an answer that is not Open311 data is an
+    :class:`~healthy_streets.errors.InputFileError` that says what to do about a service
+    (not about a file)."""
     text = response.content.decode("utf-8", errors="replace")
     head = text.lstrip()[:300].lower()
     if head.startswith(("<!doctype html", "<html")):
@@ -667,7 +671,27 @@ def _items_of(response: requests.Response, url: str) -> list[object]:
             "The service answered with a web page, not Open311 data",
             fix=_fix_for(text, None),
         )
-    return _open311_items(url, text)
+    if not text.strip():
+        raise InputFileError(
+            url, "The service answered with nothing", fix=_not_open311_fix(text, endpoint)
+        )
+    try:
+        return _open311_items(url, text)
+    except InputFileError as exc:  # its advice is a file's ("download it again")
+        raise InputFileError(url, exc.problem, fix=_not_open311_fix(text, endpoint)) from None
+
+
+def _not_open311_fix(text: str, endpoint: _Endpoint) -> str:
+    """What to do about a service that answered with something that is not Open311 data."""
+    if "jurisdiction_id" in text and not endpoint.jurisdiction_id:
+        return _fix_for(text, endpoint)
+    kind = "XML" if text.lstrip().startswith("<") else "JSON"
+    return (
+        f"The service answered with something that is not Open311 {kind}: check the address "
+        "ends in /open311/v2/requests.json (or the service's own), or try again later; or "
+        f"export the reports from the service as a file and read that instead, "
+        f"{option('reports_file')}."
+    )
 
 
 def _fix_for(text: str, endpoint: _Endpoint | None) -> str:
@@ -2043,7 +2067,10 @@ def read_open311_cache(
         try:
             result = reports_from_open311(cache.folder / "requests.json", **options)
         except InputFileError as exc:
-            raise InputFileError(endpoint, exc.problem, fix=exc.fix) from None
+            fix = exc.fix
+            if exc.problem.startswith(MISSING_COLUMNS):  # its advice is a file's (--map)
+                fix = _missing_fix(cache)
+            raise InputFileError(endpoint, exc.problem, fix=fix) from None
     else:
         result = AccountBook(name).result(empty_layer(REPORTS, crs=options.get("working_crs")), 0)
     return _with_elsewhere(
@@ -2053,6 +2080,18 @@ def read_open311_cache(
         notes=list(notes),
         area=options.get("area"),
         working_crs=options.get("working_crs") or settings.working_crs,
+    )
+
+
+def _missing_fix(cache: _Cache) -> str:
+    """What to do about a service whose requests lack a category, a date or a place."""
+    given = ", ".join(repr(name) for name in _columns(cache.records.values()))
+    return (
+        f"Of the fields a report needs, the service's requests give {given}; GeoReport v2 "
+        "requests have service_name or service_code, requested_datetime, lat and long. "
+        "Check the address is the service's requests resource (.../open311/v2/requests.json), "
+        "or export the reports from the service as a file and read that instead, "
+        f"{option('reports_file')}."
     )
 
 

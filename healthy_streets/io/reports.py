@@ -230,6 +230,9 @@ OPEN311_COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
 }
 
+#: How the error for a table that lacks a category, a date or coordinates begins.
+MISSING_COLUMNS = "Columns needed for reports are missing"
+
 #: Roles a council CRM CSV can map (``--map ROLE=COLUMN``), with the headers tried when
 #: unmapped (council and open-data headings), most specific first.
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -1342,7 +1345,7 @@ def _reports_from_table(
     if missing:
         raise InputFileError(
             path,
-            f"Columns needed for reports are missing: {', '.join(missing)}",
+            f"{MISSING_COLUMNS}: {', '.join(missing)}",
             fix=f"The file has: {', '.join(map(quoted, _all_columns(table)))}. For a council "
             "export, "
             f"map the columns with {option('columns')}.",
