@@ -669,14 +669,20 @@ def test_reports_outside_the_area_are_counted_not_kept(tmp_path):
     zones = read_zones(SAMPLE / "zones.geojson").layer
     area = zones.union_all().buffer(300)
     far = [report(300 + i, 2 + i, where=ELSEWHERE) for i in range(3)]
-    with FakeOpen311([*twelve(), *far]) as server:
+    # coordinates that are no place are rejected with why, not counted outside the area
+    nowhere = [report(310, 3, lat=0, long=0), report(311, 3, lat=91.5, long=-2.6)]
+    with FakeOpen311([*twelve(), *far, *nowhere]) as server:
         result = fetch(server, tmp_path, area=area)
     assert len(result.layer) == 12
     assert result.n_outside == 3
     assert result.outside["distance_m"].min() > 200_000  # London is far from Chorley
+    assert result.outside["distance_m"].max() < 1_000_000  # and nothing is "inf km" away
+    reasons = dict(zip(result.rejected["row"], result.rejected["reason"], strict=True))
+    assert sorted(reasons) == ["310", "311"]
+    assert "0, 0, which is not a real place" in reasons["310"]
     assert any("outside the project area" in note for note in result.notes)
     cached = json.loads((tmp_path / "requests.json").read_text())
-    assert len(cached) == 12
+    assert len(cached) == 14  # not those outside; those of no place, rejected on every read
 
 
 def test_the_command_fetches_with_since_and_a_cache(tmp_path):

@@ -1137,8 +1137,8 @@ def _bounds(area: shapely.Geometry | None, working_crs: str) -> list[float] | No
 
 
 def _inside(bounds: list[float] | None, record: Mapping[str, object]) -> bool | None:
-    """Whether the record's coordinates lie in ``bounds`` (``None``: they cannot be read,
-    and the reader says so)."""
+    """Whether the record's coordinates lie in ``bounds`` (``None``: they cannot be read or
+    are no place, and the reader says so)."""
     if bounds is None:
         return True
     try:
@@ -1147,6 +1147,8 @@ def _inside(bounds: list[float] | None, record: Mapping[str, object]) -> bool | 
         return None
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None
+    if not (abs(lat) <= 90 and abs(lon) <= 180) or lat == lon == 0:
+        return None  # no place on Earth, or a blank sent as zeros: the reader rejects it
     west, south, east, north = bounds
     return bool(west <= lon <= east and south <= lat <= north)
 
