@@ -176,7 +176,16 @@ class Text:
     def text(self) -> str:
         """The content as text."""
         content = self.content
-        return content if isinstance(content, str) else content.read_bytes().decode("ascii")
+        return content if isinstance(content, str) else self.data.decode("ascii")
+
+    @functools.cached_property
+    def data(self) -> bytes:
+        """The content as UTF-8 bytes (a plain ASCII file's own, not decoded): for checks
+        that look for a few bytes (line breaks, delimiters) in the whole text."""
+        content = self.content
+        if isinstance(content, str):
+            return content.encode("utf-8", "surrogatepass")
+        return content.read_bytes()
 
     def head(self, size: int) -> str:
         """The first ``size`` characters."""
@@ -376,7 +385,7 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     every = list(frame.columns)
     if columns is not None:
         frame = frame[[c for c in every if columns(c)]]
-    frame.index = _spreadsheet_rows(decoded.text, delimiter, header, len(frame))
+    frame.index = _spreadsheet_rows(decoded, delimiter, header, len(frame))
     frame = blank_cells(frame, empty=np.nan)
     frame, footer = _without_footer(frame)
     frame.attrs["title_lines"] = header
@@ -436,7 +445,7 @@ def _table_layout(path: Path) -> tuple[Text, str, int]:
     if decoded.is_blank():
         raise InputFileError(path, "The file is empty.", fix="Export it again from its source.")
     delimiter, header = _layout(decoded.head(20_000))
-    _refuse_wide_rows(path, decoded.text, delimiter)
+    _refuse_wide_rows(path, decoded, delimiter)
     return decoded, delimiter, header
 
 
@@ -445,10 +454,15 @@ def _table_layout(path: Path) -> tuple[Text, str, int]:
 MAX_CELLS = 5_000
 
 
-def _refuse_wide_rows(path: Path, text: str, delimiter: str) -> None:
+def _refuse_wide_rows(path: Path, decoded: Text, delimiter: str) -> None:
     """Refuse a table with a row of more than :data:`MAX_CELLS` cells, naming it. Lines
-    are counted by their delimiters first (fast); only a text with such a line is read as
-    CSV, where a long text in quotes may hold as many commas as it likes."""
+    are measured first, then counted by their delimiters (fast); only a text with such a
+    line is read as CSV, where a long text in quotes may hold as many commas as it likes."""
+    data = np.frombuffer(decoded.data, dtype=np.uint8)
+    breaks = np.flatnonzero(data == ord("\n"))
+    if np.diff(breaks, prepend=-1, append=len(data)).max() <= MAX_CELLS:
+        return  # no line is long enough to hold that many cells (a line's length counts its end)
+    text = decoded.text
     if not any(line.count(delimiter) >= MAX_CELLS for line in text.splitlines()):
         return
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
@@ -772,17 +786,17 @@ def _lone_return_notes(splits: list[_Split], rows: pd.Index) -> list[str]:
 
 
 #: A blank line (or one of white space only), which pandas skips but a spreadsheet shows.
-_BLANK_LINE = re.compile(r"\n[ \t]*+\r?\n")
+_BLANK_LINE = re.compile(rb"\n[ \t]*+\r?\n")
 
 
-def _spreadsheet_rows(text: str, delimiter: str, header: int, n_rows: int) -> pd.Index:
+def _spreadsheet_rows(decoded: Text, delimiter: str, header: int, n_rows: int) -> pd.Index:
     """The rows of a table read by pandas, numbered as a spreadsheet opening the file shows
     them: the header is row ``header + 1``, and a blank line below it, which pandas skips,
     is a row too (a record spread over several lines by a quoted line break is one)."""
     plain = pd.RangeIndex(header + 2, header + 2 + n_rows)
-    if _BLANK_LINE.search(text) is None:
+    if _BLANK_LINE.search(decoded.data) is None:
         return plain
-    lines = io.StringIO(text, newline="").readlines()
+    lines = io.StringIO(decoded.text, newline="").readlines()
     reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)
     rows: list[int] = []
     try:

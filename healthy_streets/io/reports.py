@@ -625,6 +625,9 @@ def _header_roles(columns: Mapping[str, Sequence[str]]) -> tuple[Role, ...]:
 
 #: An Excel day number, with the time as a fraction of the day ("42963.4375").
 _EXCEL_DAY = re.compile(r"\s*(\d{5})(\.\d+)?\s*")
+# A value of the lines "\n".join(values) + "\n" that may be a day number (a line break first,
+# so that the search skips from one line to the next).
+_EXCEL_DAY_LINE = re.compile(r"\n[ \t]*\d{5}(?:\.\d+)?[ \t]*\n")
 
 
 def _excel_day_time(value: object) -> str | None:
@@ -647,7 +650,10 @@ def _excel_days(values: pd.Series, column: str, book: AccountBook) -> pd.Series:
     """``values`` with Excel day numbers written as ISO dates and times, said in the notes:
     for a column that its header (or the user) names for a date, where a number is a day
     (as a spreadsheet that lost its cells' date format saves them)."""
-    days = values.map(_excel_day_time)
+    given = values.dropna()
+    if not _EXCEL_DAY_LINE.search("\n" + "\n".join(map(str, given.tolist())) + "\n"):
+        return values  # (one search of all the values: dates are not looked at one by one)
+    days = values.map(_excel_day_time, na_action="ignore")
     found = days.notna()
     if not found.any():
         return values
