@@ -16,7 +16,9 @@ services answer. ``script``
 queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests;
 ``delay_s`` makes every answer wait (a service that hangs), until the server is closed;
 ``trickle_s`` sends every answer's body a byte at a time, that many seconds apart (a service
-that never times out), for at most :data:`TRICKLE_FOR_S` seconds, then the rest at once.
+that never times out), for at most :data:`TRICKLE_FOR_S` seconds, then the rest at once;
+``trickle_head_s`` does the same with its status line and headers. ``keep_alive`` answers in
+HTTP/1.1, keeping each connection open for the client's next request.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class FakeOpen311:
         updated_after: bool = False,
         needs_jurisdiction: bool = True,
         by_id: str = "one",
+        keep_alive: bool = False,
     ) -> None:
         self.reports = {str(r["service_request_id"]): dict(r) for r in reports}
         self.limit = limit
@@ -73,13 +76,17 @@ class FakeOpen311:
         self.junk: list[object] = []  # malformed items, sent once with the next answer
         self.delay_s = 0.0  # seconds before each answer: a service that hangs
         self.trickle_s = 0.0  # seconds between the bytes of each answer's body
+        self.trickle_head_s = 0.0  # seconds between the bytes of its status line and headers
         self.closing = threading.Event()  # set when closed: a waiting answer ends at once
         self.requests: list[dict[str, str]] = []
         self.paths: list[str] = []  # the path of every request received
         self.hidden: set[str] = set()  # reports hidden: in no answer, nothing at requests/<id>.json
         self.user_agents: list[str] = []
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        handler = self._handler()
+        if keep_alive:
+            handler.protocol_version = "HTTP/1.1"
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/open311/v2"
         self.url = f"{self.base}/requests.json"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -144,22 +151,31 @@ class FakeOpen311:
 
             def _send(self, status: int, body: str, content_type: str, **headers: str) -> None:
                 data = body.encode("utf-8")
+                headers = {"Content-Type": content_type, "Content-Length": str(len(data))} | headers
                 try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", content_type)
-                    self.send_header("Content-Length", str(len(data)))
-                    for name, value in headers.items():
-                        self.send_header(name, value)
-                    self.end_headers()
+                    if server.trickle_head_s:
+                        reason = self.responses[status][0]
+                        lines = [f"{self.protocol_version} {status} {reason}"]
+                        lines += [f"{name}: {value}" for name, value in headers.items()]
+                        head = "".join(f"{line}\r\n" for line in [*lines, ""])
+                        if not self._trickle(head.encode("latin-1"), server.trickle_head_s):
+                            return
+                    else:
+                        self.send_response(status)
+                        for name, value in headers.items():
+                            self.send_header(name, value)
+                        self.end_headers()
                     if server.trickle_s:
-                        self._trickle(data)
+                        self._trickle(data, server.trickle_s)
                     else:
                         self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):
                     return  # the client gave up waiting
 
-            def _trickle(self, data: bytes) -> None:
-                """``data`` a byte at a time, for at most :data:`TRICKLE_FOR_S`."""
+            def _trickle(self, data: bytes, every_s: float) -> bool:
+                """``data`` a byte every ``every_s`` seconds, for at most
+                :data:`TRICKLE_FOR_S`, then the rest at once: False when the server was
+                closed meanwhile (the rest not sent)."""
                 self.wfile.flush()
                 sent = 0
                 until = time.monotonic() + TRICKLE_FOR_S
@@ -167,9 +183,10 @@ class FakeOpen311:
                     self.wfile.write(data[sent : sent + 1])
                     self.wfile.flush()
                     sent += 1
-                    if server.closing.wait(server.trickle_s):
-                        return
+                    if server.closing.wait(every_s):
+                        return False
                 self.wfile.write(data[sent:])
+                return True
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)

@@ -9,6 +9,7 @@ import json
 import shutil
 import socket
 import sqlite3
+import threading
 import time
 import zipfile
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pyogrio
 import pytest
+import requests
 from click.testing import CliRunner
 
 from healthy_streets import settings
@@ -27,6 +29,7 @@ from healthy_streets.errors import (
     ProjectFileError,
 )
 from healthy_streets.io import open311
+from healthy_streets.io._deadline import Deadline, DeadlineAdapter, DeadlinePassedError
 from healthy_streets.io.open311 import Open311Client, endpoint_folder, reports_from_open311_server
 from healthy_streets.io.reports import read_reports
 from healthy_streets.project import load_project
@@ -1493,6 +1496,65 @@ def test_a_service_that_trickles_with_nothing_cached_is_one_error(tmp_path, shor
     assert not (tmp_path / "requests.json").exists()
     [wait] = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
     assert "(the answer was not whole after 1 s); trying again in" in wait
+
+
+def threads_of_the_client():
+    """The threads running but the fake server's (one for each connection it serves)."""
+    return {t for t in threading.enumerate() if "process_request_thread" not in t.name}
+
+
+def test_a_service_that_trickles_its_headers_is_cut_at_the_deadline(
+    tmp_path, short_deadline, caplog
+):
+    """The status line and headers a byte a second: each read comes well within the
+    timeout, and the deadline (counted from the request, not from the headers) still ends
+    each try, with one line, and leaves no thread behind."""
+    caplog.set_level("INFO", logger="healthy_streets.io.open311")
+    with FakeOpen311(twelve()) as server:
+        before = threads_of_the_client()
+        server.trickle_head_s = 1.0
+        started = time.monotonic()
+        with pytest.raises(NetworkUnavailableError) as caught:
+            fetch(server, tmp_path)
+        took = time.monotonic() - started
+        left = threads_of_the_client() - before
+    tries = open311.RETRIES + 1
+    assert tries * short_deadline <= took < tries * short_deadline + 1.5  # not 15 s a try
+    assert len(server.requests) == tries
+    message = str(caught.value)
+    assert f"timed out to 127.0.0.1:{server.httpd.server_address[1]} after {tries} tries" in message
+    assert "the answer was not whole after 1 s" in message
+    assert "Export the reports" in message and "\n" not in message
+    [wait] = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
+    assert "(the answer was not whole after 1 s); trying again in" in wait
+    assert not left
+
+
+def test_a_connection_kept_alive_is_cut_at_the_deadline_too(short_deadline):
+    """The next request on a connection an earlier answer left open: its socket, not
+    opened for this request, is the one cut."""
+    with FakeOpen311(twelve(), keep_alive=True) as server:
+        client = Open311Client(server.url, jurisdiction_id="chorley")
+        assert len(client.get({})) == 12
+        server.trickle_head_s = 1.0
+        started = time.monotonic()
+        with pytest.raises(open311._UnreachableError, match="not whole after 1 s"):
+            client.get({})
+        took = time.monotonic() - started
+    assert 2 * short_deadline <= took < 2 * short_deadline + 1.5
+
+
+def test_no_request_is_sent_once_the_deadline_has_passed():
+    """A connection opened (or a kept one used) after the deadline is not: nothing is
+    asked of the service when no answer could come in time."""
+    session = requests.Session()
+    session.mount("http://", DeadlineAdapter())
+    with FakeOpen311(twelve()) as server, Deadline(0.0) as deadline:
+        while not deadline.passed:
+            time.sleep(0.01)
+        with pytest.raises(DeadlinePassedError, match="not whole after 0 s"):
+            session.get(server.url, timeout=5)
+    assert server.requests == []
 
 
 def test_an_answer_that_is_not_json_is_said_as_a_services_not_a_files(tmp_path):

@@ -14,8 +14,9 @@ server error is); each wait is
 logged as it starts, with its reason and length (the command line shows it); every request
 names the toolkit and its version in its ``User-Agent`` and gives up after
 :data:`healthy_streets.settings.requests_timeout` seconds of silence, or when a whole answer
-has not come in :data:`ANSWER_DEADLINE_S` seconds (a service sending a byte at a time): both
-are timeouts, tried again as a dropped connection is.
+(its connection, status line, headers and body) has not come in :data:`ANSWER_DEADLINE_S`
+seconds from the request's start (a service sending a byte at a time): both are timeouts,
+each try has its own deadline, and a try timed out is tried again as a dropped connection is.
 
 **What the standard offers, and FixMyStreet.** GeoReport v2 filters by the date a report
 was made (``start_date``, ``end_date``: at most 90 days apart), by ``status`` and by
@@ -83,7 +84,6 @@ what the service supports, when each old open report was last asked for by id).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import email.utils
 import functools
@@ -93,8 +93,6 @@ import json
 import logging
 import math
 import re
-import socket
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -114,6 +112,7 @@ from healthy_streets._audience import option
 from healthy_streets._files import write_text_atomic
 from healthy_streets._version import __version__
 from healthy_streets.errors import ConfigError, InputFileError, NetworkUnavailableError
+from healthy_streets.io._deadline import Deadline, DeadlineAdapter
 from healthy_streets.io.overpass import can_connect
 from healthy_streets.io.reports import (
     MISSING_COLUMNS,
@@ -173,8 +172,9 @@ MAX_WAIT_S = 300.0
 #: The largest answer read, in bytes. A page of :data:`PAGE_SIZE` reports is a few
 #: megabytes; a larger answer is not read into memory, and the fetch stops (the cache used).
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
-#: The longest an answer may take to come whole, in seconds, from the request's start: an
-#: answer still coming then (a service sending a byte at a time, each within
+#: The longest an answer may take to come whole, in seconds, from the request's start
+#: (connecting, the status line and headers, the body): an answer still coming then (a
+#: service sending a byte at a time, each within
 #: :data:`~healthy_streets.settings.requests_timeout`) is cut, and is a timeout.
 ANSWER_DEADLINE_S = 120.0
 #: Reports asked for at once (``page_size`` and ``max_requests``): FixMyStreet's limit.
@@ -396,7 +396,9 @@ class Open311Client:
         Further query parameters every request carries (a service's own filters, such as
         FixMyStreet's ``agency_responsible``).
     session
-        The :class:`requests.Session` to use (default: a new one).
+        The :class:`requests.Session` to use (default: a new one). Its adapters for
+        ``http://`` and ``https://`` are replaced by ones whose connections
+        :data:`ANSWER_DEADLINE_S` can cut.
     sleep, clock
         How to wait and what time it is (monotonic seconds): tests make them instant.
 
@@ -427,6 +429,8 @@ class Open311Client:
         )
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        for scheme in ("http://", "https://"):  # connections the answer's deadline can cut
+            self.session.mount(scheme, DeadlineAdapter())
         self.sleep = sleep
         self.clock = clock
         self.requests_made: list[dict[str, str]] = []
@@ -490,15 +494,8 @@ class Open311Client:
             self._last = self.clock()
             self.requests_made.append(dict(query))
             last = attempt == RETRIES
-            deadline = time.monotonic() + ANSWER_DEADLINE_S  # real time, whatever the clock
             try:
-                response = self.session.get(
-                    url or self.endpoint.url,
-                    params=query,
-                    timeout=settings.requests_timeout,
-                    stream=True,
-                )
-                self._read(response, url or self.endpoint.url, deadline=deadline)
+                response = self._fetch(url or self.endpoint.url, query)
             except (requests.ConnectionError, requests.Timeout, _OverdueError) as exc:
                 timed_out = isinstance(exc, requests.Timeout | _OverdueError)
                 what = "timed out" if timed_out else "no connection"
@@ -534,12 +531,35 @@ class Open311Client:
             return response
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
-    def _read(self, response: requests.Response, url: str, *, deadline: float) -> None:
+    def _fetch(self, url: str, query: dict[str, str]) -> requests.Response:
+        """The answer to one request, read whole within :data:`ANSWER_DEADLINE_S` of its
+        start (real time, whatever :attr:`clock` says): connecting, the status line and
+        headers, and the body. The connection is cut then, even in the middle of a read
+        that a byte every few seconds would keep waiting, and the answer is an
+        :class:`_OverdueError`."""
+        overdue = _OverdueError(f"the answer was not whole after {_seconds(ANSWER_DEADLINE_S)}")
+        response: requests.Response | None = None
+        with Deadline(ANSWER_DEADLINE_S) as deadline:
+            try:
+                response = self.session.get(
+                    url, params=query, timeout=settings.requests_timeout, stream=True
+                )
+                self._read(response, url, deadline)
+                if deadline.stop():  # cut at the end of the body: what came may be short
+                    raise overdue
+            except BaseException as exc:
+                if response is not None:
+                    response.close()
+                cut = deadline.stop() and isinstance(exc, Exception)
+                if cut and not isinstance(exc, InputFileError | _OverdueError):
+                    raise overdue from None  # the cut connection's own error
+                raise
+        return response
+
+    def _read(self, response: requests.Response, url: str, deadline: Deadline) -> None:
         """Read ``response``'s body, at most :data:`MAX_ANSWER_BYTES` of it: a larger
-        answer is an :class:`~healthy_streets.errors.InputFileError`, not tried again. An
-        answer not whole by ``deadline`` (:func:`time.monotonic`) is an
-        :class:`_OverdueError`: its connection is cut then, even in the middle of a read
-        that a byte every few seconds would keep waiting."""
+        answer is an :class:`~healthy_streets.errors.InputFileError`, not tried again.
+        Reading stops when ``deadline`` has passed (the caller says so)."""
         limit = MAX_ANSWER_BYTES
         too_large = InputFileError(
             url,
@@ -549,32 +569,16 @@ class Open311Client:
         )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            response.close()
             raise too_large
-        overdue = _OverdueError(f"the answer was not whole after {_seconds(ANSWER_DEADLINE_S)}")
-        cutter = _Cutter(response)
-        timer = threading.Timer(max(0.0, deadline - time.monotonic()), cutter.cut)
-        timer.daemon = True
-        timer.start()
         chunks: list[bytes] = []
         size = 0
-        try:
-            for chunk in response.iter_content(chunk_size=8 * 1024):
-                if cutter.done or time.monotonic() > deadline:
-                    raise overdue
-                size += len(chunk)
-                if size > limit:
-                    raise too_large
-                chunks.append(chunk)
-            if cutter.done:  # cut at the end of the body: what came may be short
-                raise overdue
-        except BaseException as exc:
-            timer.cancel()
-            response.close()
-            if cutter.done and not isinstance(exc, _OverdueError | InputFileError):
-                raise overdue from None  # the cut connection's own error
-            raise
-        timer.cancel()
+        for chunk in response.iter_content(chunk_size=8 * 1024):
+            if deadline.passed:
+                return  # cut: said by the caller
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
         response._content = b"".join(chunks)
 
     def _pause(self, seconds: float) -> None:
@@ -594,34 +598,6 @@ class Open311Client:
             line = f"{why}; trying again in {_seconds(wait)} {tries}."
         log.info("%s", line, extra=SHOWN)
         self._pause(wait)
-
-
-class _Cutter:
-    """Cuts a response's connection from another thread (a timer's), waking a read waiting
-    on it: the read then ends, with an error or short, and :attr:`done` says why."""
-
-    def __init__(self, response: requests.Response) -> None:
-        self.response = response
-        self.done = False
-
-    def cut(self) -> None:
-        sock = _socket_of(self.response)
-        if sock is None:  # the body read whole already, or a connection we cannot reach
-            return
-        self.done = True
-        with contextlib.suppress(OSError):  # closed meanwhile
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # TLS too: its state left alone
-
-
-def _socket_of(response: requests.Response) -> socket.socket | None:
-    """The socket ``response``'s body is read from, while it is being read: the one its
-    file (:mod:`http.client`'s, over a :class:`socket.SocketIO`) reads, else its
-    connection's (a connection kept alive keeps it there too); None once read whole."""
-    reader = getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None)
-    sock = getattr(reader, "_sock", None)
-    if sock is None:
-        sock = getattr(getattr(response.raw, "connection", None), "sock", None)
-    return sock if isinstance(sock, socket.socket) else None
 
 
 def _why_busy(response: requests.Response, host: str) -> str:

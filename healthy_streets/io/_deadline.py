@@ -1,0 +1,200 @@
+"""A deadline for a whole HTTP answer asked for with :mod:`requests`: the connection, the
+status line and headers, and the body, however slowly a service sends them.
+
+``requests``' timeout bounds each wait for the next bytes, so a service that sends a byte
+every few seconds (its headers as well as its body) is never timed out. Here a timer shuts
+down the socket the answer comes on when the time is up, which wakes the read waiting on
+it; the read then fails (or ends short) and :attr:`Deadline.passed` says why.
+
+The socket is found through public hooks: a session with a :class:`DeadlineAdapter`
+mounted makes connections (:class:`urllib3.connection.HTTPConnection` subclasses) that show
+themselves, and the socket they hold (their ``sock``), to the deadline running in the
+thread as they connect and as each request is sent on them (a connection kept alive by an
+earlier answer too)::
+
+    session.mount("http://", DeadlineAdapter())
+    session.mount("https://", DeadlineAdapter())
+    with Deadline(120) as deadline:
+        response = session.get(url, timeout=20, stream=True)
+        body = response.content
+    # an error raised inside, with deadline.passed, is the deadline's
+
+What cannot be cut: the name lookup, and the opening of the connection (its TCP connect,
+and a TLS handshake, whose socket is out of reach until it is done), which are bounded by
+``requests``' timeout for each wait as before; a connection opened after the deadline is
+cut at once, before anything is asked on it. A connection through a SOCKS proxy is not seen
+at all (its pools are not urllib3's own): there, only the reading of each chunk of the body
+checks the time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import socket
+import threading
+from typing import TYPE_CHECKING, Any
+
+import requests.adapters
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+__all__ = ["Deadline", "DeadlineAdapter", "DeadlinePassedError"]
+
+#: The deadline running in this thread (or context), if any.
+_RUNNING: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "healthy_streets_deadline", default=None
+)
+
+
+class DeadlinePassedError(Exception):
+    """A connection was about to be opened or used after its answer's deadline."""
+
+
+class Deadline:
+    """``seconds`` from now for the answers asked for in the ``with`` block, through a
+    session with a :class:`DeadlineAdapter` mounted. Leaving the block stops the timer
+    (its thread ended before the block is left)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._passed = False
+        self._stopped = False
+        self._connections: list[HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
+        self._timer = threading.Timer(max(0.0, seconds), self._cut)
+        self._timer.name = "healthy-streets answer deadline"
+        self._timer.daemon = True
+        self._token: contextvars.Token[Deadline | None] | None = None
+
+    @property
+    def passed(self) -> bool:
+        """Whether the time ran out before :meth:`stop`: the answer's connection was cut
+        then, and whatever came may be short."""
+        return self._passed
+
+    def __enter__(self) -> Deadline:
+        self._token = _RUNNING.set(self)
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self._timer.join()
+        if self._token is not None:
+            _RUNNING.reset(self._token)
+            self._token = None
+
+    def stop(self) -> bool:
+        """Stop the clock (the answer is whole): True when it had run out already."""
+        with self._lock:
+            self._stopped = True
+        self._timer.cancel()
+        return self._passed
+
+    def watch(self, connection: HTTPConnection) -> None:
+        """Remember ``connection`` and its socket, to cut when the time is up; when it is up
+        already, cut them now and raise :class:`DeadlinePassedError`."""
+        with self._lock:
+            if connection not in self._connections:
+                self._connections.append(connection)
+            sock = connection.sock
+            if sock is not None and sock not in self._sockets:
+                self._sockets.append(sock)
+            if not self._passed:
+                return
+        _shut(sock)
+        raise DeadlinePassedError(f"the answer was not whole after {self.seconds:g} s")
+
+    def _cut(self) -> None:
+        """The timer's: shut down every socket watched, waking a read waiting on one. A
+        connection's socket is taken both as first seen (an answer read to its end after
+        the connection let it go keeps it) and as it is now (one being opened)."""
+        with self._lock:
+            if self._stopped:
+                return
+            self._passed = True
+            sockets = [*self._sockets, *(c.sock for c in self._connections)]
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket | None) -> None:
+    """Shut down ``sock``'s connection both ways, so that a read waiting on it ends at once;
+    the socket itself is left for its owner to close (a TLS socket's state too: the plain
+    socket's shutdown is called, not the TLS one's)."""
+    if sock is not None:
+        with contextlib.suppress(OSError):  # closed meanwhile
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+if TYPE_CHECKING:
+    _Base = HTTPConnection
+else:
+    _Base = object
+
+
+class _Watched(_Base):
+    """A connection that shows itself to the running :class:`Deadline` as it connects and
+    as each request is sent on it."""
+
+    def connect(self) -> None:
+        deadline = _RUNNING.get()
+        if deadline is not None:
+            deadline.watch(self)  # its socket, once open: a proxy's tunnel is read on it
+        super().connect()
+        if deadline is not None:
+            deadline.watch(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        deadline = _RUNNING.get()
+        if deadline is not None:
+            deadline.watch(self)  # a connection kept alive, or not yet opened
+        super().request(*args, **kwargs)
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+#: urllib3's pools, and the same pools making watched connections.
+_WATCHED_POOLS: dict[type[HTTPConnectionPool], type[HTTPConnectionPool]] = {
+    HTTPConnectionPool: _WatchedHTTPConnectionPool,
+    HTTPSConnectionPool: _WatchedHTTPSConnectionPool,
+}
+
+
+class DeadlineAdapter(requests.adapters.HTTPAdapter):
+    """``requests``' adapter, its connections (direct or through an HTTP proxy) watched by
+    the :class:`Deadline` running when they are used."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> urllib3.PoolManager:
+        manager: urllib3.PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        _watch_pools(manager)
+        return manager
+
+
+def _watch_pools(manager: urllib3.PoolManager) -> None:
+    """Make ``manager``'s new pools of urllib3's own classes make watched connections."""
+    manager.pool_classes_by_scheme = {
+        scheme: _WATCHED_POOLS.get(pool, pool)
+        for scheme, pool in manager.pool_classes_by_scheme.items()
+    }
