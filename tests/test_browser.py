@@ -4,6 +4,7 @@ data: may load, so these tests show the maps work in a hall with no wifi."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 
@@ -165,7 +166,7 @@ COVERED_CONTROLS = """() => {
   const W = innerWidth, H = innerHeight, found = [];
   const body = document.querySelector(".hs-side-body");
   const controls = [
-    ...document.querySelectorAll(".leaflet-control-zoom a, .hs-add button, " +
+    ...document.querySelectorAll(".leaflet-control-zoom a, .hs-add button, .hs-here > button, " +
       ".leaflet-control-scale, .leaflet-control-attribution, .hs-side-toggle")];
   const inLegend = body && getComputedStyle(body).display !== "none"
     ? [...body.querySelectorAll("input, button, summary")].filter((e) => e.checkVisibility())
@@ -409,11 +410,13 @@ def test_no_control_is_covered_by_another(browser, demo_dir, screen):
     page.locator(".hs-more summary").click()
     page.locator(".hs-more").scroll_into_view_if_needed()
     states["filter open"] = page.evaluate(COVERED_CONTROLS)
+    page.get_by_role("button", name="List what is here").click()
+    states["listing what is here"] = page.evaluate(COVERED_CONTROLS)
     page.get_by_role("button", name="Add a place").click()
     states["adding a place"] = page.evaluate(COVERED_CONTROLS)
     for state, result in states.items():
         assert result["found"] == [], (screen, state)
-        assert result["checked"] >= 6, (screen, state)
+        assert result["checked"] >= 7, (screen, state)
     # the side panel is never wider than the screen, and the map keeps most of it
     side = page.locator(".hs-side").bounding_box()
     assert side["x"] >= 0 and side["x"] + side["width"] <= SIZES[screen][0] + 0.5
@@ -1208,6 +1211,201 @@ def test_escape_closes_a_popup_opened_from_the_keyboard(browser, demo_dir):
     context.close()
 
 
+#: What the map draws in view, worked out from the layers themselves: every report drawn
+#: and every place shown (``[kind, index, distance from the map's middle in pixels]``,
+#: unrounded).
+DRAWN_IN_VIEW = """() => {
+  const map = HS.map(), size = map.getSize(), out = [];
+  const middle = map.project(map.containerPointToLatLng(size.divideBy(2)));
+  const add = (kind, i, lat, lon) => {
+    const p = map.latLngToContainerPoint([lat, lon]);
+    if (p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) {
+      out.push([kind, i, map.project([lat, lon]).distanceTo(middle)]);
+    }
+  };
+  const data = HS.layers.reports._data;
+  if (map.hasLayer(HS.layers.reports)) {
+    for (let i = 0; i < data.n; i++) {
+      if (data.shown[i]) { add("report", i, data.lat[i], data.lon[i]); }
+    }
+  }
+  const group = HS.layers.assets;
+  if (map.hasLayer(group)) {
+    for (const marker of group.getLayers()) {
+      const ll = marker.getLatLng();
+      add("place", marker.hsIndex, ll.lat, ll.lng);
+    }
+  }
+  return out;
+}"""
+
+#: The list's entries, in order: ``[kind, index, text]``.
+LISTED = """() => [...document.querySelectorAll(".hs-here-item")].map((b) =>
+  b.hasAttribute("data-hs-report") ? ["report", +b.getAttribute("data-hs-report"), b.innerText]
+                                   : ["place", +b.getAttribute("data-hs-place"), b.innerText])"""
+
+
+def _popup_open(page):
+    return page.evaluate("""() => { let open = 0;
+      HS.map().eachLayer((layer) => { if (layer instanceof L.Popup) { open += 1; } });
+      return open; }""")
+
+
+def _focused_entry(page):
+    return page.evaluate("""() => { const e = document.activeElement;
+      if (!e.classList.contains("hs-here-item")) { return e.getAttribute("aria-label") ||
+        (e.innerText || "").trim().split("\\n")[0] || e.tagName; }
+      return e.hasAttribute("data-hs-report") ? ["report", +e.getAttribute("data-hs-report")]
+                                              : ["place", +e.getAttribute("data-hs-place")]; }""")
+
+
+def test_reports_and_places_in_view_are_listed_and_open_from_the_keyboard(browser, demo_dir):
+    # the reports are drawn on a canvas and the places' markers are no tab stops: the
+    # keyboard reaches each through the list of what is in view, just after the map's
+    # own controls
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Skip to the map"
+    assert "List what is here" in page.evaluate("document.activeElement.getAttribute('aria-label')")
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(_focused_entry(page))
+    assert stops == ["Zoom in", "Zoom out", "Add a place", "List what is here"]
+    page.keyboard.press("Enter")
+    toggle = page.locator(".hs-here > button")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    # what the list says is in view is what the map draws there; it lists the 20 nearest
+    # the map's middle (not a tab stop per report)
+    drawn = page.evaluate(DRAWN_IN_VIEW)
+    reports = sum(1 for d in drawn if d[0] == "report")
+    places = sum(1 for d in drawn if d[0] == "place")
+    assert reports > 100 and places > 20
+    summary = page.locator(".hs-here-summary").inner_text()
+    assert summary == (
+        f"In view: {reports:,} reports and {places} places. The 20 nearest the middle of the map:"
+    )
+    listed = page.evaluate(LISTED)
+    assert len(listed) == 20
+    distance = {(d[0], d[1]): d[2] for d in drawn}
+    near = [distance[(kind, i)] for kind, i, _ in listed]
+    assert all(a <= b + 1e-6 for a, b in itertools.pairwise(near))
+    others = [v for k, v in distance.items() if k not in {(e[0], e[1]) for e in listed}]
+    assert max(near) <= min(others) + 1e-6
+    assert {kind for kind, _, _ in listed} == {"report", "place"}
+    # each entry says what it is, as the legend names it
+    data = page.evaluate("""() => { const d = HS.layers.reports._data;
+      return {titles: d.raw.titles, title: Array.from(d.raw.title), cat: Array.from(d.raw.cat),
+              labels: d.raw.categories.map((c) => c.label)}; }""")
+    for kind, i, text in listed:
+        if kind == "report":
+            assert text.startswith(data["titles"][data["title"][i]] + "\nReport, ")
+            assert data["labels"][data["cat"][i]] in text
+
+    # a report: Enter opens the popup a click on it opens, and the keyboard goes into it
+    report = next(e for e in listed if e[0] == "report")
+    point = page.evaluate(
+        """(i) => { const d = HS.layers.reports._data, map = HS.map();
+      const p = map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
+      const box = map.getContainer().getBoundingClientRect();
+      return {x: box.left + p.x, y: box.top + p.y, hit: HS.layers.reports.hitAt(p)}; }""",
+        report[1],
+    )
+    assert point["hit"] == report[1]  # (the report is on top where it is drawn)
+    page.mouse.click(point["x"], point["y"])
+    clicked = page.locator(".leaflet-popup .hs-popup").inner_text()
+    page.locator(f".hs-here-item[data-hs-report='{report[1]}']").focus()
+    assert _popup_open(page) == 1  # (the click's popup is still open)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert _popup_open(page) == 1
+    popup = page.locator(".leaflet-popup")
+    assert popup.locator(".hs-popup").inner_text() == clicked
+    assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
+    assert popup.get_attribute("role") == "dialog"
+    assert popup.get_attribute("aria-label") == clicked.split("\n")[0]
+    # Escape closes it and the keyboard is back on the report's entry; the list is as it
+    # was (the popup may have moved the map), so Tab goes on to the next entry
+    page.keyboard.press("Escape")
+    assert _popup_open(page) == 0
+    assert _focused_entry(page) == ["report", report[1]]
+    assert page.evaluate(LISTED) == listed
+    at = listed.index(report)
+    page.keyboard.press("Tab")
+    assert _focused_entry(page) == listed[at + 1][:2]
+
+    # a place, clustered or not: its popup is the one its marker opens on a click
+    place = next(e for e in listed if e[0] == "place")
+    page.locator(f".hs-here-item[data-hs-place='{place[1]}']").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    own = page.evaluate(
+        """(i) => { const m = HS.layers.assets.getLayers().find((m) => m.hsIndex === i);
+      return m.getPopup()._content(m).outerHTML; }""",
+        place[1],
+    )
+    assert page.evaluate("document.querySelector('.leaflet-popup .hs-popup').outerHTML") == own
+    # the popup's close button sends the keyboard back to the entry too
+    page.keyboard.press("Tab")
+    assert _focused_entry(page) == "Close popup"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert _popup_open(page) == 0
+    assert _focused_entry(page) == ["place", place[1]]
+
+    # once the keyboard is back on the map, the list follows it: moved and zoomed in, it
+    # lists what is in view there
+    page.evaluate("HS.map().getContainer().focus()")
+    for key in ("ArrowDown", "ArrowDown", "+"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(400)
+    drawn = page.evaluate(DRAWN_IN_VIEW)
+    listed = page.evaluate(LISTED)
+    assert {(e[0], e[1]) for e in listed} <= {(d[0], d[1]) for d in drawn}
+    assert len(listed) == min(20, len(drawn))
+    # hidden reports and places are not listed
+    page.get_by_role("button", name="Show only Trees").click()
+    page.locator("input[data-hs-layer='reports']").uncheck()
+    trees = page.evaluate("""() => HS.layers.assets.hsColumns.cat.map((c, i) =>
+      HS.layers.assets.hsCategories[c].key === "tree" ? i : -1).filter((i) => i >= 0)""")
+    listed = page.evaluate(LISTED)
+    assert listed and all(kind == "place" and i in trees for kind, i, _ in listed)
+    summary = page.locator(".hs-here-summary").inner_text()
+    assert (
+        summary.startswith("In view: ")
+        and " place" in summary
+        and "report" not in summary.split(".")[0]
+    )
+    assert summary.endswith("Reports are listed when the legend shows them as points.")
+    # folded away, the list is gone from the keyboard's way
+    toggle.click()
+    assert page.locator(".hs-here-body").is_hidden()
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert view.console_errors == []
+    page.close()
+
+
+def test_on_a_phone_the_list_folds_while_its_popup_is_open(browser, demo_dir):
+    view = OfflinePage(browser, viewport=SIZES["phone"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    page.get_by_role("button", name="List what is here").click()
+    first = page.locator(".hs-here-item").first
+    entry = page.evaluate(LISTED)[0]
+    first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    # the popup is not under the list: the list is folded, its button says so
+    assert page.locator(".hs-here-body").is_hidden()
+    assert page.locator(".hs-here > button").get_attribute("aria-expanded") == "false"
+    assert page.evaluate(COVERED_IN_POPUP) == []
+    page.keyboard.press("Escape")
+    assert page.locator(".hs-here-body").is_visible()
+    assert _focused_entry(page) == [entry[0], entry[1]]
+    assert view.console_errors == []
+    page.close()
+
+
 AXE_SERIOUS = ("critical", "serious")
 
 
@@ -1227,6 +1425,16 @@ def test_axe_finds_no_serious_problem_on_a_map(browser, demo_dir, screen):
         page.locator(".hs-side-toggle").click()
     page.locator(".hs-more summary").click()
     found["legend and filter open"] = axe_violations(page)
+    page.get_by_role("button", name="List what is here").click()
+    page.locator(".hs-here-item").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
+    found["a report opened from the list"] = axe_violations(page)
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(300)  # the popup fades out
+    found["listing what is here"] = axe_violations(page)
     page.get_by_role("button", name="Add a place").click()
     page.keyboard.press("Enter")
     page.locator(".hs-add-form").wait_for()
@@ -1442,6 +1650,28 @@ def test_text_from_data_files_never_runs(browser, hostile_map):
     page.evaluate("HS.layers.assets.getLayers()[0].openPopup()")
     assert "onerror=alert(1)" in page.locator(".leaflet-popup-content").last.inner_text()
     page.wait_for_timeout(300)
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    assert view.dialogs == []
+    assert view.console_errors == []
+    page.close()
+
+
+def test_the_list_of_what_is_here_shows_data_as_text(browser, hostile_map):
+    view = OfflinePage(browser)
+    page = view.open(hostile_map)
+    page.get_by_role("button", name="List what is here").click()
+    entries = page.locator(".hs-here-item")
+    assert entries.count() == 2  # the report and the bench
+    for k in range(2):
+        assert entries.nth(k).inner_text().startswith(XSS[:40])
+        entries.nth(k).focus()
+        page.keyboard.press("Enter")
+        popup = page.locator(".leaflet-popup")
+        assert popup.locator(".hs-popup-title").inner_text().startswith(XSS[:40])
+        assert popup.get_attribute("aria-label").startswith(XSS[:40])
+        page.keyboard.press("Escape")
+        assert entries.nth(k).evaluate("(e) => e === document.activeElement")
+        page.wait_for_timeout(300)  # the popup fades out
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert view.dialogs == []
     assert view.console_errors == []

@@ -127,7 +127,8 @@ var HS = (function () {
 
   /* Assets: a pictogram marker each; clustered when there are many. Categories can be
      shown and hidden one by one (the legend's rows). Neither markers nor cluster bubbles
-     are tab stops: the keyboard reaches the controls first, and the legend lists all. */
+     are tab stops: the keyboard reaches the controls first, and "List what is here" lists
+     the places in view (addHereList). */
   function assetLayer(cols, opts) {
     var clustered = opts.cluster && typeof L.markerClusterGroup === "function";
     if (clustered && L.MarkerCluster) { L.MarkerCluster.mergeOptions({ keyboard: false }); }
@@ -158,6 +159,14 @@ var HS = (function () {
     }
     if (clustered) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
     var keys = opts.categories.map(function (c) { return c.key; });
+    /* Open place i's popup where its marker's would open, whether the marker is shown or
+       inside a cluster (and return it). */
+    group.hsOpen = function (i) {
+      var offset = L.point(L.Popup.prototype.options.offset)
+        .add(icons[cols.cat[i]].options.popupAnchor);
+      return L.popup({ offset: offset }).setLatLng([cols.lat[i], cols.lon[i]])
+        .setContent(popupFor(markers[i])).openOn(map);
+    };
     group.hsColumns = cols;
     group.hsCategories = opts.categories;
     group.hsCategoryShown = function (key) { return keys.indexOf(key) >= 0 && !hidden[key]; };
@@ -217,14 +226,19 @@ var HS = (function () {
       data.listeners.forEach(function (fn) { fn(data); });
     };
     data.onChange = function (fn) { data.listeners.push(fn); };
+    /* one formatter for every date (making one per date costs most of a list's time) */
+    var dates = new Intl.DateTimeFormat("en-GB", {
+      day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+    data.dateText = function (i) { return dates.format(data.dateOf(i)); };
+    data.titleOf = function (i) {
+      return raw.titles[raw.title[i]] || raw.categories[raw.cat[i]].label;
+    };
     data.popupFor = function (i) {
       var cat = raw.categories[raw.cat[i]];
-      var date = data.dateOf(i).toLocaleDateString("en-GB", {
-        day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
       return popupBox([
-        ["Report", raw.titles[raw.title[i]] || cat.label],
+        ["Report", data.titleOf(i)],
         ["Category", cat.label],
-        ["Date", date],
+        ["Date", data.dateText(i)],
         ["Status", raw.statusLabels[raw.status[i]]],
         ["Street", raw.street[i] >= 0 ? raw.streets[raw.street[i]] : null],
         ["Details", raw.detail[i] >= 0 ? raw.details[raw.detail[i]] : null]
@@ -406,10 +420,10 @@ var HS = (function () {
       if (this._frame) { L.Util.cancelAnimFrame(this._frame); this._frame = null; }
       if (this._map) { L.DomUtil.removeClass(this._map.getContainer(), "hs-on-report"); }
     },
-    /* Open report i's popup. */
+    /* Open report i's popup (and return it). */
     open: function (i) {
       var data = this._data;
-      L.popup().setLatLng([data.lat[i], data.lon[i]])
+      return L.popup().setLatLng([data.lat[i], data.lon[i]])
         .setContent(data.popupFor(i)).openOn(this._map);
     },
     shownCount: function () { return this._data.count; },
@@ -843,6 +857,225 @@ var HS = (function () {
              download: download, start: startPicking };
   }
 
+  /* ---- What is here: the reports and places in view, from the keyboard ----
+     The reports are drawn on one canvas and the places are markers that are no tab stops
+     (a map may hold 100,000 reports). A button on the map lists those in view nearest
+     its middle, HERE_LIMIT at most: the arrow keys on the map move others to the middle,
+     + zooms in. Each is a button that opens the popup a click opens; the keyboard goes
+     into the popup, and Escape closes it and comes back to the button. The list is worked
+     out only while it is open, and stays as it is while the keyboard is in it (or in a
+     popup it opened), so that a popup panning the map never moves the button under the
+     keyboard. */
+  var HERE_LIMIT = 20;
+  var here = null;
+
+  function plural(n, one, many) {
+    return n.toLocaleString("en-GB") + " " + (n === 1 ? one : many);
+  }
+
+  /* The reports and places drawn in view: how many of each, and the HERE_LIMIT nearest
+     the map's middle on the screen, nearest first ({kind, i, d}). */
+  function inView() {
+    var bounds = map.getBounds(), centre = map.containerPointToLatLng(map.getSize().divideBy(2));
+    var south = bounds.getSouth(), north = bounds.getNorth();
+    var west = bounds.getWest(), east = bounds.getEast();
+    var nearest = [], counts = { report: 0, place: 0 }, rad = Math.PI / 180;
+    function mercator(la) { return Math.log(Math.tan(Math.PI / 4 + la * rad / 2)); }
+    var y0 = mercator(centre.lat);
+    function consider(kind, i, la, lo) {
+      if (la < south || la > north || lo < west || lo > east) { return; }
+      counts[kind]++;
+      var dx = (lo - centre.lng) * rad, dy = mercator(la) - y0, d = dx * dx + dy * dy;
+      if (nearest.length === HERE_LIMIT && d >= nearest[HERE_LIMIT - 1].d) { return; }
+      var at = nearest.length === HERE_LIMIT ? HERE_LIMIT - 1 : nearest.length;
+      while (at > 0 && nearest[at - 1].d > d) { nearest[at] = nearest[at - 1]; at--; }
+      nearest[at] = { kind: kind, i: i, d: d };
+    }
+    if (onMap("reports")) {
+      var data = layers.reports._data;
+      for (var i = 0; i < data.n; i++) {
+        if (data.shown[i]) { consider("report", i, data.lat[i], data.lon[i]); }
+      }
+    }
+    if (onMap("assets")) {
+      var group = layers.assets, cols = group.hsColumns;
+      var shown = group.hsCategories.map(function (c) { return group.hsCategoryShown(c.key); });
+      for (var j = 0; j < cols.lat.length; j++) {
+        if (shown[cols.cat[j]]) { consider("place", j, cols.lat[j], cols.lon[j]); }
+      }
+    }
+    return { counts: counts, nearest: nearest };
+  }
+
+  /* A list entry: the report's or place's symbol as drawn on the map, its name, and
+     what it is. */
+  function hereButton(item) {
+    var symbol, name, about;
+    if (item.kind === "report") {
+      var data = layers.reports._data, raw = data.raw, i = item.i;
+      var cat = raw.categories[raw.cat[i]], seen = raw.look[raw.status[i] === 0 ? "open" : "faded"];
+      symbol = document.createElementNS(SVG_NS, "svg");
+      symbol.setAttribute("viewBox", "0 0 20 20");
+      symbol.setAttribute("width", "20");
+      symbol.setAttribute("height", "20");
+      symbol.setAttribute("aria-hidden", "true");
+      var shape = document.createElementNS(SVG_NS, "path");
+      shape.setAttribute("d", shapePath(cat.shape || [], 10, 10, 7));
+      shape.setAttribute("fill", cat.colour);
+      shape.setAttribute("fill-opacity", String(seen.fill_opacity));
+      shape.setAttribute("stroke", seen.stroke);
+      shape.setAttribute("stroke-width", "1.5");
+      symbol.appendChild(shape);
+      name = data.titleOf(i);
+      about = ["Report", cat.label, data.dateText(i), raw.statusLabels[raw.status[i]]];
+    } else {
+      var group = layers.assets, cols = group.hsColumns;
+      var kind = group.hsCategories[cols.cat[item.i]];
+      symbol = pictogram(kind.colour, kind.symbol, 20, false);
+      name = cols.name[item.i] || kind.label;
+      about = ["Place", cols.name[item.i] ? kind.label : ""];
+    }
+    var button = el("button", "hs-here-item");
+    button.type = "button";
+    button.setAttribute("data-hs-" + item.kind, String(item.i));
+    button.appendChild(symbol);
+    var text = el("span", "hs-here-text");
+    text.appendChild(el("span", "hs-here-name", shorten(name, 60)));
+    text.appendChild(el("span", "hs-here-about", about.filter(Boolean).join(", ")));
+    button.appendChild(text);
+    button.addEventListener("click", function () { openFromList(item); });
+    return button;
+  }
+
+  /* Open an entry's popup and give it the keyboard: it is named by its title, for a
+     screen reader. */
+  function openFromList(item) {
+    var popup = item.kind === "report" ? layers.reports.open(item.i)
+      : layers.assets.hsOpen(item.i);
+    here.popup = popup;
+    var node = popup.getElement();
+    var content = node && node.querySelector(".leaflet-popup-content");
+    if (!content) { return; }
+    var title = content.querySelector(".hs-popup-title");
+    node.setAttribute("role", "dialog");
+    node.setAttribute("aria-label", title ? title.textContent : "Details");
+    content.setAttribute("tabindex", "-1");
+    /* too little room beside the list (a phone): the list folds while the popup is open */
+    if (overlap(node.getBoundingClientRect(), here.box.getBoundingClientRect()) > 0) {
+      here.show(false);
+      here.folded = true;
+      keepPopupClear(popup);
+    }
+    content.focus({ preventScroll: true });
+  }
+
+  /* Whether the keyboard is in the list, or a popup the list opened is open. */
+  function hereBusy() {
+    return !!here && (here.list.contains(document.activeElement) ||
+                      (!!here.popup && map.hasLayer(here.popup)));
+  }
+
+  function refreshHere(force) {
+    if (!here || (here.body.hidden && !here.folded)) { return; }
+    if (hereBusy() && !force) { here.stale = true; return; }
+    here.stale = false;
+    var found = inView(), counts = found.counts, total = counts.report + counts.place;
+    var said = [], nouns = [];
+    if (onMap("reports")) {
+      said.push(plural(counts.report, "report", "reports"));
+      nouns.push("report");
+    }
+    if (onMap("assets")) {
+      said.push(plural(counts.place, "place", "places"));
+      nouns.push("place");
+    }
+    var text;
+    if (!nouns.length) {
+      text = "Nothing to list: the legend turns the reports (as points) and the places on.";
+    } else if (!total) {
+      text = "No " + nouns.join(" or ") + " is in view: move the map, or zoom out (-).";
+    } else {
+      text = "In view: " + said.join(" and ") + "." + (total > found.nearest.length
+        ? " The " + found.nearest.length + " nearest the middle of the map:" : "");
+    }
+    if (nouns.length && layers.reports && nouns[0] !== "report") {
+      text += " Reports are listed when the legend shows them as points.";
+    }
+    here.summary.textContent = text;
+    here.more.hidden = total <= found.nearest.length;
+    here.list.textContent = "";
+    found.nearest.forEach(function (item) {
+      var row = el("li");
+      row.appendChild(hereButton(item));
+      here.list.appendChild(row);
+    });
+    fitHereList();
+  }
+
+  /* The list scrolls within the map's height, whatever the screen. */
+  function fitHereList() {
+    if (!here || here.body.hidden) { return; }
+    var bottom = map.getContainer().getBoundingClientRect().bottom;
+    var below = here.more.hidden ? 0 : here.more.offsetHeight + 4;
+    var room = bottom - here.list.getBoundingClientRect().top - below - 2 * POPUP_MARGIN - 16;
+    here.list.style.maxHeight = Math.max(96, Math.floor(room)) + "px";
+  }
+
+  function addHereList() {
+    if (!layers.reports && !layers.assets) { return; }
+    var Control = L.Control.extend({
+      options: { position: "topright" },
+      onAdd: function () {
+        var box = el("div", "hs-here hs-panel-control");
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        var toggle = el("button", "hs-button hs-secondary", "List what is here");
+        toggle.type = "button";
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.setAttribute("aria-controls", "hs-here-body");
+        var body = el("div", "hs-here-body");
+        body.id = "hs-here-body";
+        body.hidden = true;
+        var summary = el("p", "hs-here-summary");
+        summary.setAttribute("role", "status");
+        var list = el("ul", "hs-here-list");
+        list.setAttribute("aria-label", "Reports and places in view");
+        var more = el("p", "hs-note", "To list others, move them to the middle of the map " +
+                      "(arrow keys on the map) or zoom in (+).");
+        [summary, list, more].forEach(function (n) { body.appendChild(n); });
+        box.appendChild(toggle);
+        box.appendChild(body);
+        function show(open) {
+          body.hidden = !open;
+          toggle.setAttribute("aria-expanded", open ? "true" : "false");
+          toggle.textContent = open ? "Hide the list" : "List what is here";
+        }
+        here = { box: box, toggle: toggle, body: body, summary: summary, list: list,
+                 more: more, popup: null, stale: false, folded: false, show: show };
+        toggle.addEventListener("click", function () {
+          here.folded = false;
+          show(body.hidden);
+          refreshHere(true);
+        });
+        /* the keyboard has left the list (or the popup it opened has closed): catch up */
+        function later() {
+          setTimeout(function () { if (here.stale) { refreshHere(false); } }, 0);
+        }
+        list.addEventListener("focusout", later);
+        map.on("popupclose", function (e) {
+          if (e.popup !== here.popup) { return; }
+          here.popup = null;
+          if (here.folded) { here.folded = false; show(true); }
+          later();
+        });
+        map.on("moveend", function () { refreshHere(false); });
+        map.on("resize", fitHereList);
+        return box;
+      }
+    });
+    new Control().addTo(map);
+  }
+
   function register(key, layer, onMap) {
     layers[key] = layer;
     map = onMap;
@@ -918,6 +1151,7 @@ var HS = (function () {
       var drawn = section.querySelector('[data-hs-row][data-drawn="1"]') !== null;
       section.setAttribute("data-drawn", drawn ? "1" : "0");
     });
+    refreshHere(false);  // what is drawn has changed: so may what the list shows
   }
 
   function bindLegend() {
@@ -1097,13 +1331,19 @@ var HS = (function () {
   }
 
   /* Escape closes the open popup while the keyboard is on the map (a place's marker, the
-     popup's own buttons), and the keyboard goes back to what opened it. */
+     popup's own buttons, the list of what is here), and the keyboard goes back to what
+     opened it; so it does when the popup's close button closes it. */
   function bindPopupKeys() {
     var opener = null;
     map.on("popupopen", function (e) {
       var active = document.activeElement;
       opener = active && active !== document.body && map.getContainer().contains(active) &&
         !e.popup.getElement().contains(active) ? active : null;
+    });
+    map.on("popupclose", function (e) {
+      var node = e.popup.getElement(), active = document.activeElement;
+      var lost = !active || active === document.body || (!!node && node.contains(active));
+      if (lost && opener && document.contains(opener)) { opener.focus(); }
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key !== "Escape" || state.picking) { return; }
@@ -1124,10 +1364,12 @@ var HS = (function () {
     zoneBounds = opts.zone ? L.latLngBounds(opts.zone) : null;
     L.Popup.mergeOptions({ autoPan: false });
     map.on("popupopen", function (e) { keepPopupClear(e.popup); });
+    addHereList();  // (unfolds the list as a popup closes, before the keyboard goes back)
     bindPopupKeys();
     var container = map.getContainer();
     container.setAttribute("role", "main");
-    container.setAttribute("aria-label", "Map: arrow keys move it, + and - zoom");
+    container.setAttribute("aria-label", "Map: arrow keys move it, + and - zoom" +
+      (here ? "; \u201cList what is here\u201d lists its reports and places" : ""));
     // the controls come before the map's markers when tabbing
     if (map._controlContainer) { container.insertBefore(map._controlContainer, container.firstChild); }
     bindLegend();
