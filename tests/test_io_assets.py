@@ -183,16 +183,17 @@ def test_a_lone_carriage_return_in_a_cell_splits_the_row_and_is_said(tmp_path, n
 
 
 def test_a_split_row_is_named_after_a_row_of_empty_cells_too(tmp_path):
-    """A line of commas only is a row of empty cells (pandas keeps it), a line of spaces
-    is none: the rows are counted as they are read, numbered as a spreadsheet shows them
-    (the line of spaces is its row 3), and the note still names the split."""
+    """A line of commas only is a row of empty cells (pandas keeps it), skipped and said as
+    one, a line of spaces is a blank line: the rows are numbered as a spreadsheet shows
+    them (the line of spaces is its row 3), and the note still names the split."""
     path = tmp_path / "walkabout.csv"
     path.write_bytes(
         b"Name,Category,Lat,Lon\n,,,\n   \n"
         b"Bench\rby gate,Bench,53.66,-2.63\nHall,Bench,53.67,-2.64\n"
     )
     result = read_assets(path)
-    assert result.rows_in == 4 and set(result.rejected["row"]) == {"2", "4"}
+    assert result.rows_in == 3 and set(result.rejected["row"]) == {"4"}
+    assert any(n.startswith("Row 2 is empty (no cell holds anything);") for n in result.notes)
     split = [n for n in result.notes if "carriage return" in n]
     assert len(split) == 1 and split[0].startswith("Row 4 ends at a carriage return")
     assert "the rest of line 4 of the file was read as row 5" in split[0]
