@@ -1069,3 +1069,23 @@ def test_assets_placed_by_a_socrata_location_column_of_latitude_longitude_pairs(
     place = result.layer.to_crs("EPSG:4326").geometry.iloc[1]
     assert (round(place.x, 4), round(place.y, 4)) == (-0.1420, 51.5493)
     assert result.columns["lon"]["column"] == "Location"
+
+
+def test_sports_clubs_in_a_council_list_are_sports_not_community_groups(tmp_path):
+    path = tmp_path / "community_assets.csv"
+    path.write_text(
+        "Name,Type,Latitude,Longitude\n"
+        "Leyland United,Football Club,53.6512,-2.6255\n"
+        "Chorley CC,Cricket Club,53.6513,-2.6256\n"
+        "Worden Park Bowlers,Bowling Club,53.6514,-2.6257\n"
+        "Tuesday lunches,Lunch club,53.6515,-2.6258\n"
+        "Friends of the park,Community group,53.6516,-2.6259\n"
+    )
+    result = read_assets(path)
+    assert result.layer["category"].tolist() == [
+        "sport_leisure",
+        "sport_leisure",
+        "sport_leisure",
+        "community_group",
+        "community_group",
+    ]
