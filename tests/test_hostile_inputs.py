@@ -935,3 +935,38 @@ def test_a_layer_or_sheet_of_thousands_of_fields_is_refused_before_it_is_read(tm
     result = run("assets", tmp_path / "walkabout.xlsx")
     assert result.exit_code == 1, result.output
     assert "The sheet 'Sheet' has 6,004 columns" in result.output
+
+
+def test_a_row_with_too_many_cells_is_named_by_its_own_row_past_empty_rows(tmp_path):
+    path = tmp_path / "walkabout.csv"
+    path.write_text(
+        "Name,Lat,Lon\n"
+        "Bench,53.65,-2.63\n"
+        ",,\n"
+        "\n"
+        "Bench, by the gate,53.65,-2.63\n"  # row 5: four cells
+        ",,\n"
+        "Bin,53.65,-2.63\n"
+    )
+    result = read_assets(path)
+    assert result.layer["name"].tolist() == ["Bench", "Bin"]
+    assert result.layer["source_ref"].tolist() == ["2", "7"]
+    assert result.rejected["row"].tolist() == ["5"]
+    assert "4 cells but the header has 3 columns" in result.rejected.iloc[0]["reason"]
+    assert (result.rows_in, result.kept, result.n_rejected) == (3, 2, 1)
+    assert any(
+        n.startswith("2 rows are empty (no cell holds anything): rows 3, 6;") for n in result.notes
+    )
+
+
+@pytest.mark.parametrize("rows", [3, 1_500])  # each line tried, or one search of the file
+def test_a_row_of_quoted_empty_cells_among_quoted_rows_is_skipped(tmp_path, rows):
+    path = tmp_path / "walkabout.csv"
+    lines = ['"Name","Lat","Lon"']
+    lines += [f'"Bench {i}","53.65","-2.63"' for i in range(rows)]
+    lines.insert(3, '"","",""')  # row 4
+    path.write_text("\n".join(lines) + "\n")
+    result = read_assets(path)
+    assert (result.rows_in, result.kept, result.n_rejected) == (rows, rows, 0)
+    assert result.layer["source_ref"].tolist()[:3] == ["2", "3", "5"]
+    assert any(n.startswith("Row 4 is empty (no cell holds anything);") for n in result.notes)

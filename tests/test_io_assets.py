@@ -183,16 +183,17 @@ def test_a_lone_carriage_return_in_a_cell_splits_the_row_and_is_said(tmp_path, n
 
 
 def test_a_split_row_is_named_after_a_row_of_empty_cells_too(tmp_path):
-    """A line of commas only is a row of empty cells (pandas keeps it), a line of spaces
-    is none: the rows are counted as they are read, numbered as a spreadsheet shows them
-    (the line of spaces is its row 3), and the note still names the split."""
+    """A line of commas only is a row of empty cells (pandas keeps it), skipped and said as
+    one, a line of spaces is a blank line: the rows are numbered as a spreadsheet shows
+    them (the line of spaces is its row 3), and the note still names the split."""
     path = tmp_path / "walkabout.csv"
     path.write_bytes(
         b"Name,Category,Lat,Lon\n,,,\n   \n"
         b"Bench\rby gate,Bench,53.66,-2.63\nHall,Bench,53.67,-2.64\n"
     )
     result = read_assets(path)
-    assert result.rows_in == 4 and set(result.rejected["row"]) == {"2", "4"}
+    assert result.rows_in == 3 and set(result.rejected["row"]) == {"4"}
+    assert any(n.startswith("Row 2 is empty (no cell holds anything);") for n in result.notes)
     split = [n for n in result.notes if "carriage return" in n]
     assert len(split) == 1 and split[0].startswith("Row 4 ends at a carriage return")
     assert "the rest of line 4 of the file was read as row 5" in split[0]
@@ -1068,3 +1069,23 @@ def test_assets_placed_by_a_socrata_location_column_of_latitude_longitude_pairs(
     place = result.layer.to_crs("EPSG:4326").geometry.iloc[1]
     assert (round(place.x, 4), round(place.y, 4)) == (-0.1420, 51.5493)
     assert result.columns["lon"]["column"] == "Location"
+
+
+def test_sports_clubs_in_a_council_list_are_sports_not_community_groups(tmp_path):
+    path = tmp_path / "community_assets.csv"
+    path.write_text(
+        "Name,Type,Latitude,Longitude\n"
+        "Leyland United,Football Club,53.6512,-2.6255\n"
+        "Chorley CC,Cricket Club,53.6513,-2.6256\n"
+        "Worden Park Bowlers,Bowling Club,53.6514,-2.6257\n"
+        "Tuesday lunches,Lunch club,53.6515,-2.6258\n"
+        "Friends of the park,Community group,53.6516,-2.6259\n"
+    )
+    result = read_assets(path)
+    assert result.layer["category"].tolist() == [
+        "sport_leisure",
+        "sport_leisure",
+        "sport_leisure",
+        "community_group",
+        "community_group",
+    ]

@@ -52,6 +52,14 @@ def test_read_assets_knows_an_osm_file():
         ({"amenity": "shelter", "shelter_type": "picnic_shelter"}, ("bench", "amenity=shelter")),
         ({"highway": "residential"}, None),
         ({"building": "yes"}, None),
+        # a sports club's ground or clubhouse, not a community group; other clubs are no asset
+        ({"club": "sport", "sport": "cricket"}, ("sport_leisure", "club=sport")),
+        ({"leisure": "sports_club"}, ("sport_leisure", "leisure=sports_club")),
+        (
+            {"amenity": "community_centre", "club": "sport"},
+            ("community_centre", "amenity=community_centre"),
+        ),
+        ({"club": "scout"}, None),
     ],
 )
 def test_osm_presets(tags, expected):
@@ -76,3 +84,19 @@ def test_a_bench_whose_coordinates_are_not_numbers_is_rejected_the_rest_read(tmp
     assert rejected.loc["node/3", "value"] == "lat '53.651', lon 'Infinity'"
     assert (result.rows_in, result.kept, result.n_rejected) == (3, 1, 2)
     assert any("2 OSM nodes had coordinates that are not numbers" in n for n in result.notes)
+
+
+def test_sports_clubs_in_an_osm_file_are_read_as_sports_and_leisure(tmp_path):
+    path = tmp_path / "clubs.osm"
+    path.write_text(
+        '<?xml version="1.0"?><osm version="0.6">'
+        '<node id="1" lat="53.65" lon="-2.63"><tag k="club" v="sport"/>'
+        '<tag k="sport" v="cricket"/><tag k="name" v="Chorley Cricket Club"/></node>'
+        '<node id="2" lat="53.651" lon="-2.63"><tag k="leisure" v="sports_club"/></node>'
+        '<node id="3" lat="53.652" lon="-2.63"><tag k="club" v="scout"/></node>'
+        "</osm>"
+    )
+    result = assets_from_osm_file(path)
+    layer = result.layer.set_index("source_ref")
+    assert layer["category"].to_dict() == {"node/1": "sport_leisure", "node/2": "sport_leisure"}
+    assert layer.loc["node/1", "name"] == "Chorley Cricket Club"

@@ -1565,3 +1565,98 @@ def test_rows_after_a_blank_line_are_numbered_as_a_spreadsheet_shows_them(tmp_pa
     result = read_reports(crm)
     assert result.kept == 2
     assert result.rejected["row"].tolist() == ["5"]
+
+
+EMPTY_ROWS_CRM = (
+    "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+    "C1,Pothole,03/01/2023,428650,435300\n"
+    ",,,,\n"  # 3: a row of empty cells, as Excel saves one
+    "\n"  # 4: a blank line
+    "C2,Graffiti,14/01/2023,428900,434800\n"
+    '"","","","",""\n'  # 6: empty cells in quotes
+    " , ,  ,,\t\n"  # 7: white space only
+    "C3,Graffiti,garbage,428900,434800\n"  # 8: a bad date, named by its own row
+    ",,,,\r\n"  # 9-11: the rows Excel leaves below a table
+    ",,,\n"
+    ",,,,\n"
+)
+
+
+def test_rows_of_empty_cells_are_skipped_as_blank_lines_are_and_said(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(EMPTY_ROWS_CRM)
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["C1", "C2"]
+    assert result.rejected["row"].tolist() == ["8"]
+    assert "date" in result.rejected.iloc[0]["reason"]
+    assert (result.rows_in, result.kept, result.n_rejected) == (3, 2, 1)
+    assert (
+        "6 rows are empty (no cell holds anything): rows 3, 6\u20137, 9\u201311; skipped as "
+        "blank lines are, and not counted as rows read." in result.notes
+    )
+
+
+def test_a_total_line_below_rows_of_empty_cells_is_still_no_report(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        ",,,,\n"
+        "Total: 1,,,,\n"
+        ",,,,\n"
+    )
+    result = read_reports(crm)
+    assert (result.rows_in, result.kept, result.n_rejected) == (1, 1, 0)
+    assert any(n.startswith("The last line (row 4: 'Total: 1')") for n in result.notes)
+    assert any(
+        n.startswith("2 rows are empty (no cell holds anything): rows 3, 5;") for n in result.notes
+    )
+
+
+def test_a_row_of_cells_that_say_no_value_is_not_an_empty_row(tmp_path):
+    # "N/A" in every cell was typed by someone: the row is read, and rejected for what it lacks
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "N/A,N/A,N/A,N/A,N/A\n"
+    )
+    result = read_reports(crm)
+    assert result.rejected["row"].tolist() == ["3"]
+    assert not any("empty" in note for note in result.notes)
+
+
+def test_a_fixmystreet_row_filled_only_in_columns_not_read_is_not_empty(tmp_path):
+    # a FixMyStreet export is read for some of its columns: a row is empty only when all are
+    path = tmp_path / "fms.csv"
+    blank_but_staff = ",".join([""] * 22 + ["Sam Staff"])
+    path.write_text("\n".join([FMS_HEADER, FMS_ROWS[0], blank_but_staff, "," * 22]) + "\n")
+    result = reports_from_fixmystreet(path)
+    assert result.layer["report_id"].tolist() == ["101"]
+    assert result.rejected["row"].tolist() == ["3"]
+    assert "Row 4 is empty (no cell holds anything); skipped as blank lines are" in " ".join(
+        result.notes
+    )
+
+
+def test_empty_rows_of_an_excel_sheet_are_skipped_and_said(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Case Ref", "Enquiry Type", "Date Logged", "Easting", "Northing"])
+    sheet.append(["C1", "Pothole", "03/01/2023", 428650, 435300])
+    sheet.append([None, " ", "", None, "  "])  # 3: blank and white space cells
+    sheet.append(["C2", "Graffiti", "garbage", 428900, 434800])  # 4
+    sheet.append(["C3", "Graffiti", "14/01/2023", 428900, 434800])
+    sheet["A9"] = " "  # 6-8 unused, 9 a space typed far below
+    path = tmp_path / "crm.xlsx"
+    book.save(path)
+    result = read_reports(path)
+    assert result.layer["report_id"].tolist() == ["C1", "C3"]
+    assert result.rejected["row"].tolist() == ["4"]
+    assert (result.rows_in, result.kept) == (3, 2)
+    assert any(
+        n.startswith("5 rows are empty (no cell holds anything): rows 3, 6\u20139;")
+        for n in result.notes
+    )

@@ -181,6 +181,34 @@ def test_trafford_hubs_with_easting_and_northing_headed_the_wrong_way_round(shar
     assert not [note for note in read_right.notes if "wrong way round" in note]
 
 
+def test_leeds_eastings_and_northings_alone_warn_either_way_round_and_an_area_settles_it(
+    shared_data, tmp_path
+):
+    """Leeds lies on the grid's diagonal (eastings about 3 km below the northings): a file
+    of its places headed right and the same file headed the wrong way round are mirror
+    images, both on land near Leeds, 4 km apart. Alone, neither can be told from the other,
+    so both carry the warning (it is no false alarm: quietening it for the right file would
+    quieten it for the swapped one); read with the area of the Leeds extract, the right file
+    is read silently and the swapped one is read swapped, each row repaired."""
+    osm = shared_data / "osm"
+    places = read_assets(osm / "leeds_cycleway.osm").layer.geometry.representative_point()
+    table = pd.DataFrame(
+        {"Name": "x", "Type": "Bench", "E": places.x.round(), "N": places.y.round()}
+    )
+    right, swapped = tmp_path / "right.csv", tmp_path / "swapped.csv"
+    table.rename(columns={"E": "Easting", "N": "Northing"}).to_csv(right, index=False)
+    table.rename(columns={"E": "Northing", "N": "Easting"}).to_csv(swapped, index=False)
+    for path in (right, swapped):
+        [warning] = [n for n in read_assets(path).notes if "wrong way round" in n]
+        assert "nothing tells which way is right" in warning and "(4 km away)" in warning
+    area = gpd.read_file(osm / "leeds_cycleway_boundary.json").to_crs(27700).union_all()
+    read_right, read_swapped = read_assets(right, area=area), read_assets(swapped, area=area)
+    assert (read_right.kept, read_right.n_repaired, read_right.n_outside) == (161, 0, 28)
+    assert not [n for n in read_right.notes if "wrong way round" in n]
+    assert (read_swapped.kept, read_swapped.n_repaired, read_swapped.n_outside) == (161, 161, 28)
+    assert read_swapped.layer.geometry.geom_equals(read_right.layer.geometry).all()
+
+
 # ---- every asset and report file, read with no --field -----------------------------------
 
 ASSET_FILES = [

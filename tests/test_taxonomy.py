@@ -142,6 +142,20 @@ def test_report_categories(text, category):
         ("Outdoor gym", "sport_leisure"),
         ("Scout hut", "community_centre"),
         ("Telephone kiosk", "street_service"),
+        # a club of a sport is a place to play it, not a community group
+        ("Football Club", "sport_leisure"),
+        ("Cricket Club", "sport_leisure"),
+        ("Bowling Club", "sport_leisure"),
+        ("Rugby Club", "sport_leisure"),
+        ("Sports club", "sport_leisure"),
+        ("Leyland United Football Club", "sport_leisure"),
+        ("Chorley Swimming Club", "sport_leisure"),
+        ("Leyland Motors Athletic Club", "sport_leisure"),
+        ("Chorley FC", "sport_leisure"),
+        ("Lunch club", "community_group"),
+        ("Social club", "community_group"),
+        ("Walking group", "community_group"),
+        ("Golf shop", "shop_cafe"),
     ],
 )
 def test_asset_categories(text, category):

@@ -120,7 +120,8 @@ def refuse_non_data(path: Path, head: bytes) -> None:
 
 def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[object]) -> None:
     """Say in the import's account how the table was read: the title lines above the header
-    that were skipped (a note) and the ``kept`` rows whose text was repaired (a repair each:
+    that were skipped (a note), the rows of empty cells skipped (a note: see
+    :func:`without_empty_rows`) and the ``kept`` rows whose text was repaired (a repair each:
     bytes in another encoding, NUL bytes removed)."""
     skipped = int(table.attrs.get("title_lines", 0))
     if skipped:
@@ -137,6 +138,15 @@ def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[objec
             f"{'are totals' if len(footer) > 1 else 'is a total'} below the table, not a row: "
             "left out."
         )
+    empty: list[int] = table.attrs.get(EMPTY_ROWS, [])
+    if empty:
+        if len(empty) == 1:
+            said = f"Row {_rows_said(empty)} is empty (no cell holds anything)"
+        else:
+            said = (
+                f"{len(empty):,} rows are empty (no cell holds anything): rows {_rows_said(empty)}"
+            )
+        book.note(f"{said}; skipped as blank lines are, and not counted as rows read.")
     repairs: dict[object, str] = table.attrs.get("text_repairs", {})
     if repairs:
         rows = pd.Index(kept)
@@ -187,6 +197,28 @@ class Text:
             return content.encode("utf-8", "surrogatepass")
         return content.read_bytes()
 
+    @functools.cached_property
+    def breaks(self) -> np.ndarray:
+        """Where the line feeds are in :attr:`data` (byte offsets)."""
+        return np.flatnonzero(np.frombuffer(self.data, dtype=np.uint8) == ord("\n"))
+
+    def has_line(self, pattern: re.Pattern[bytes], starts: bytes) -> bool:
+        """Whether ``pattern``, which starts with a line feed, matches in :attr:`data` at a
+        line that starts with one of the bytes ``starts``: tried at those lines only, found
+        by the first byte after each line feed (a file of records starting with an id has
+        none), or by one search of the whole text when they are many."""
+        breaks, first = self._line_starts
+        at = breaks[np.isin(first, np.frombuffer(starts, dtype=np.uint8))]
+        if len(at) > _LINES_TRIED:
+            return pattern.search(self.data) is not None
+        return any(pattern.match(self.data, int(i)) for i in at)
+
+    @functools.cached_property
+    def _line_starts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The line feeds that a line follows, and that line's first byte."""
+        breaks = self.breaks[self.breaks + 1 < len(self.data)]
+        return breaks, np.frombuffer(self.data, dtype=np.uint8)[breaks + 1]
+
     def head(self, size: int) -> str:
         """The first ``size`` characters."""
         if isinstance(self.content, str):
@@ -217,6 +249,9 @@ class Text:
             for reason, lines in by_reason.items()
         ]
 
+
+#: Lines :meth:`Text.has_line` tries one by one; beyond, it searches the whole text.
+_LINES_TRIED = 1_000
 
 #: Any character ``str.strip`` keeps, in text and in ASCII bytes.
 _NOT_SPACE = re.compile(r"\S")
@@ -383,17 +418,24 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     splits = _lone_return_splits(decoded, delimiter, header, len(frame))
     frame = _line_up_split_rows(frame, splits)
     every = list(frame.columns)
+    raw = frame
     if columns is not None:
         frame = frame[[c for c in every if columns(c)]]
-    frame.index = _spreadsheet_rows(decoded, delimiter, header, len(frame))
+    rows = _spreadsheet_rows(decoded, delimiter, header, len(frame))
+    frame.index = rows
+    for kind in ("bad_rows", _BAD_ROW_NAMES):  # rows of _read_ragged, numbered in turn
+        if kind in frame.attrs:
+            frame.attrs[kind] = {rows[k - header - 2]: v for k, v in frame.attrs[kind].items()}
     frame = blank_cells(frame, empty=np.nan)
+    if _maybe_empty_rows(decoded, delimiter):
+        frame = without_empty_rows(frame, raw)
     frame, footer = _without_footer(frame)
     frame.attrs["title_lines"] = header
     frame.attrs["footer_lines"] = footer
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
-        decoded, delimiter, header, frame.index
+        decoded, delimiter, header, rows
     )
-    frame.attrs["text_notes"] += _lone_return_notes(splits, frame.index)
+    frame.attrs["text_notes"] += _lone_return_notes(splits, rows)
     if columns is not None:
         frame.attrs["all_columns"] = every
     return frame
@@ -420,6 +462,80 @@ def _without_footer(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[objec
         footer.insert(0, (frame.index[-1], " ".join(str(v).strip() for v in filled)))
         frame = frame.iloc[:-1]
     return frame, footer
+
+
+#: Attribute of a table read by :func:`read_table` (or an Excel sheet): the rows skipped
+#: because every cell was empty, as a spreadsheet numbers them.
+EMPTY_ROWS = "empty_rows"
+
+
+@functools.lru_cache(maxsize=8)
+def _empty_line(delimiter: str) -> re.Pattern[bytes]:
+    """A line of a file that may be a row of empty cells: delimiters, quotes and white
+    space only (``,,,,`` as Excel saves the rows below a table, ``"","",""``)."""
+    cells = re.escape(delimiter.encode("utf-8"))
+    return re.compile(rb'\n(?=[ \t]*["' + cells + rb'])[ \t"' + cells + rb"]*+\r?(?=\n|\Z)")
+
+
+def _maybe_empty_rows(decoded: Text, delimiter: str) -> bool:
+    """Whether a line of the file may be a row of empty cells (found on its bytes), so that
+    a file without any is not looked at row by row (most files)."""
+    return decoded.has_line(_empty_line(delimiter), b' \t"' + delimiter.encode("utf-8"))
+
+
+def without_empty_rows(table: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (its cells that mean "no value" missing, see :func:`blank_cells`) without
+    the rows every cell of which is empty or white space in ``raw``, the table as read
+    (every column, in the same order of rows): ``,,,,`` lines, as Excel saves the rows below
+    a table, are blank lines to whoever reads the file, not rows with every value missing.
+    They are listed in ``attrs["empty_rows"]`` (see :func:`note_reading`). A row set apart
+    because it could not be split into its columns (``attrs["bad_rows"]``) is kept, for its
+    rejection.
+
+    Only the rows with every cell of ``table`` missing are looked at again in ``raw``
+    (a row of ``N/A`` cells says so and is kept), column by column, on arrays.
+    """
+    missing = table.isna().to_numpy().all(axis=1) if len(table.columns) else None
+    candidates = np.arange(len(table)) if missing is None else np.flatnonzero(missing)
+    bad = table.attrs.get("bad_rows", {})
+    if bad and candidates.size:
+        candidates = candidates[~table.index[candidates].isin(list(bad))]
+    for column in range(raw.shape[1]):
+        if not candidates.size:
+            break
+        candidates = candidates[_blank(raw.iloc[:, column].to_numpy(dtype=object)[candidates])]
+    if not candidates.size:
+        return table
+    empty = np.zeros(len(table), dtype=bool)
+    empty[candidates] = True
+    out = table[~empty]
+    out.attrs = {**table.attrs, EMPTY_ROWS: table.index[empty].tolist()}
+    return out
+
+
+def _blank(cells: np.ndarray) -> np.ndarray:
+    """Which of ``cells`` (as read: text, or missing) hold nothing but white space."""
+    blank = (cells == "") | pd.isna(cells)
+    rest = np.flatnonzero(~blank)
+    if rest.size:
+        texts = pd.Series(cells[rest], dtype=object)
+        try:
+            blank[rest] = (texts.str.strip() == "").fillna(value=False).to_numpy(dtype=bool)
+        except AttributeError:  # no text among them (numbers): none blank
+            blank[rest] = False
+    return blank
+
+
+def _rows_said(rows: Sequence[int]) -> str:
+    """Row numbers as a reader scans them: runs as ranges (``3, 10–5,009``), the first few."""
+    runs: list[list[int]] = []
+    for number in rows:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    said = [f"{a:,}" if a == b else f"{a:,}\u2013{b:,}" for a, b in runs[:5]]
+    return ", ".join(said) + (", …" if len(runs) > 5 else "")
 
 
 def read_header(path: Path) -> list[str]:
@@ -458,9 +574,8 @@ def _refuse_wide_rows(path: Path, decoded: Text, delimiter: str) -> None:
     """Refuse a table with a row of more than :data:`MAX_CELLS` cells, naming it. Lines
     are measured first, then counted by their delimiters (fast); only a text with such a
     line is read as CSV, where a long text in quotes may hold as many commas as it likes."""
-    data = np.frombuffer(decoded.data, dtype=np.uint8)
-    breaks = np.flatnonzero(data == ord("\n"))
-    if np.diff(breaks, prepend=-1, append=len(data)).max() <= MAX_CELLS:
+    breaks = decoded.breaks
+    if np.diff(breaks, prepend=-1, append=len(decoded.data)).max() <= MAX_CELLS:
         return  # no line is long enough to hold that many cells (a line's length counts its end)
     text = decoded.text
     if not any(line.count(delimiter) >= MAX_CELLS for line in text.splitlines()):
@@ -558,7 +673,7 @@ def _read_ragged(text: str, delimiter: str, header: int) -> pd.DataFrame | None:
         for number, record in enumerate(reader):
             raw = "".join(lines[start : reader.line_num]).rstrip("\r\n")
             start = reader.line_num
-            if number >= header and any(cell.strip() for cell in record):
+            if number >= header and _read_by_pandas(record):  # a row of empty cells too
                 records.append((record, raw))
     except csv.Error:
         return None
@@ -570,7 +685,7 @@ def _read_ragged(text: str, delimiter: str, header: int) -> pd.DataFrame | None:
     held: dict[int, list[str]] = {}
     for position, (record, raw) in enumerate(records[1:]):
         if len(record) > len(names):
-            row = header + 2 + position
+            row = header + 2 + position  # numbered past blank lines by read_table
             text, held[row] = _without_people(record, raw, names, delimiter)
             bad[row] = (
                 f"The row has {len(record)} cells but the header has {len(names)} columns (a "
@@ -794,7 +909,7 @@ def _spreadsheet_rows(decoded: Text, delimiter: str, header: int, n_rows: int) -
     them: the header is row ``header + 1``, and a blank line below it, which pandas skips,
     is a row too (a record spread over several lines by a quoted line break is one)."""
     plain = pd.RangeIndex(header + 2, header + 2 + n_rows)
-    if _BLANK_LINE.search(decoded.data) is None:
+    if not decoded.has_line(_BLANK_LINE, b" \t\r\n"):
         return plain
     lines = io.StringIO(decoded.text, newline="").readlines()
     reader = csv.reader(lines, delimiter=delimiter, skipinitialspace=True)

@@ -62,6 +62,7 @@ from healthy_streets.io._common import (
     refuse_non_data,
     reject_bad_rows,
     to_working_crs,
+    without_empty_rows,
 )
 from healthy_streets.io._coords import (
     PostcodeLookup,
@@ -568,6 +569,8 @@ def _find_category_by_values(
 def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
     """A worksheet as a frame of strings, indexed by spreadsheet row (the header is row 1,
     or the first row with two cells filled below a title: see :func:`_below_title_lines`).
+    Rows whose every cell is empty are skipped and listed (see
+    :func:`~healthy_streets.io._common.without_empty_rows`).
 
     With no ``sheet``, the workbook's only sheet with data is read; several are an error that
     lists them.
@@ -610,7 +613,8 @@ def read_excel_table(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
         chosen = next(iter(filled.values()), next(iter(sheets.values())))
     chosen.columns = [str(c).strip() for c in chosen.columns]
     chosen.index = pd.RangeIndex(2, 2 + len(chosen))
-    return blank_cells(_below_title_lines(chosen))
+    table = _below_title_lines(chosen)
+    return without_empty_rows(blank_cells(table), table)
 
 
 #: A sheet reaching more cells than this (rows times columns, from A1 to its farthest
