@@ -1594,6 +1594,23 @@ def test_rows_of_empty_cells_are_skipped_as_blank_lines_are_and_said(tmp_path):
         "6 rows are empty (no cell holds anything): rows 3, 6\u20137, 9\u201311; skipped as "
         "blank lines are, and not counted as rows read." in result.notes
     )
+    assert "A blank line between the table's rows (row 4) was skipped" in result.notes
+
+
+def test_blank_lines_between_rows_are_said_and_those_at_the_end_are_not(tmp_path):
+    crm = tmp_path / "crm.csv"
+    crm.write_text(
+        "Case Ref,Enquiry Type,Date Logged,Easting,Northing\n"
+        "\n"  # 2
+        "C1,Pothole,03/01/2023,428650,435300\n"
+        "\n  \n"  # 4-5, the second of spaces
+        "C2,Graffiti,14/01/2023,428900,434800\n"
+        "\n\n"  # the file's end
+    )
+    result = read_reports(crm)
+    assert result.layer["report_id"].tolist() == ["C1", "C2"]
+    blank = [n for n in result.notes if "blank line" in n]
+    assert blank == ["3 blank lines between the table's rows (rows 2, 4\u20135) were skipped"]
 
 
 def test_a_total_line_below_rows_of_empty_cells_is_still_no_report(tmp_path):

@@ -147,6 +147,14 @@ def note_reading(table: pd.DataFrame, book: AccountBook, *, kept: Iterable[objec
                 f"{len(empty):,} rows are empty (no cell holds anything): rows {_rows_said(empty)}"
             )
         book.note(f"{said}; skipped as blank lines are, and not counted as rows read.")
+    blank: list[int] = table.attrs.get(BLANK_LINES, [])
+    if blank:
+        book.note(
+            f"A blank line between the table's rows (row {_rows_said(blank)}) was skipped"
+            if len(blank) == 1
+            else f"{len(blank):,} blank lines between the table's rows (rows "
+            f"{_rows_said(blank)}) were skipped"
+        )
     repairs: dict[object, str] = table.attrs.get("text_repairs", {})
     if repairs:
         rows = pd.Index(kept)
@@ -423,6 +431,7 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
         frame = frame[[c for c in every if columns(c)]]
     rows = _spreadsheet_rows(decoded, delimiter, header, len(frame))
     frame.index = rows
+    blank_lines = _blank_lines_between(rows, header)
     for kind in ("bad_rows", _BAD_ROW_NAMES):  # rows of _read_ragged, numbered in turn
         if kind in frame.attrs:
             frame.attrs[kind] = {rows[k - header - 2]: v for k, v in frame.attrs[kind].items()}
@@ -432,6 +441,7 @@ def read_table(path: Path, *, columns: Callable[[str], bool] | None = None) -> p
     frame, footer = _without_footer(frame)
     frame.attrs["title_lines"] = header
     frame.attrs["footer_lines"] = footer
+    frame.attrs[BLANK_LINES] = blank_lines
     frame.attrs["text_repairs"], frame.attrs["text_notes"] = _row_repairs(
         decoded, delimiter, header, rows
     )
@@ -467,6 +477,19 @@ def _without_footer(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[objec
 #: Attribute of a table read by :func:`read_table` (or an Excel sheet): the rows skipped
 #: because every cell was empty, as a spreadsheet numbers them.
 EMPTY_ROWS = "empty_rows"
+#: Attribute of a table read by :func:`read_table`: the blank lines among its rows (which
+#: pandas skips), as a spreadsheet numbers them.
+BLANK_LINES = "blank_lines"
+
+
+def _blank_lines_between(rows: pd.Index, header: int) -> list[int]:
+    """The rows a spreadsheet shows from the first below the header to the last read that
+    are not among ``rows`` (numbered by :func:`_spreadsheet_rows`): the blank lines between
+    them. Blank lines after the last row are the file's end, not said."""
+    if isinstance(rows, pd.RangeIndex) or not len(rows):
+        return []
+    numbers = np.arange(header + 2, int(rows[-1]) + 1)
+    return numbers[~np.isin(numbers, rows.to_numpy())].tolist()
 
 
 @functools.lru_cache(maxsize=8)
