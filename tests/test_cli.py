@@ -1073,7 +1073,7 @@ def test_the_derived_zones_summary_counts_one_zone_and_one_way_in_the_singular()
     )
 
 
-def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(tmp_path):
+def test_derived_zones_are_read_back_by_the_analysis_commands_without_a_layer(tmp_path):
     from conftest import SAMPLE
 
     osm = str(SAMPLE / "yarrowside.osm")
@@ -1083,13 +1083,15 @@ def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(t
     assert "5 candidate 20mph zones drawn from OSM. 2 ways (99 m) tagged 20 mph or less left" in (
         " ".join(made.output.split())
     )
-    # the store holds several layers: the analysis commands ask which, and take --zones-layer
-    asked = run("gaps", "--zones", str(store), "--osm-file", osm)
-    assert asked.exit_code == 1 and "'streets', 'zones'" in asked.output
+    # the file holds streets and zones: the zones healthy-streets wrote are read, and said
     out = tmp_path / "gaps.csv"
-    result = run("gaps", "--zones", str(store), "--zones-layer", "zones", "--osm-file", osm,
-                 "-o", str(out))  # fmt: skip
+    result = run("gaps", "--zones", str(store), "--osm-file", osm, "-o", str(out))
     assert result.exit_code == 0, result.output
+    assert (
+        "derived.gpkg: Read the layer 'zones', the zones healthy-streets wrote into the file "
+        "(it also holds 'streets'); choose another with --layer NAME."
+    ) in " ".join(result.output.split())
+    assert re.search(r"derived\.gpkg +features +5 +5 ", result.output)
     import pandas as pd
 
     gaps = pd.read_csv(out)
@@ -1103,10 +1105,39 @@ def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(t
     assert schools["distance_m"].round().tolist() == [124.0]
     assert "Primary School - 124 m from osm-20mph-1" in result.output
     assert "nan m" not in result.output
-    # --layer says the same for the summary
+    # --layer chooses all the same, and then nothing is said about it
     summary = run("summary", "--zones", str(store), "--layer", "zones", "--osm-file", osm)
     assert summary.exit_code == 0, summary.output
     assert "OSM 20mph area 1" in summary.output
+    assert "Read the layer" not in summary.output
+
+
+def test_a_network_written_without_zones_is_not_read_as_zones(tmp_path):
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    streets_only = tmp_path / "network.gpkg"
+    assert run("network", "--osm-file", osm, "--output", str(streets_only)).exit_code == 0
+    said = run("gaps", "--zones", str(streets_only), "--osm-file", osm)
+    assert said.exit_code == 1
+    assert " ".join(said.output.split()).endswith(
+        "network.gpkg: The file holds no zones layer: healthy-streets wrote 'streets' into it. "
+        "Give the file of zones, or choose a layer with --layer NAME; healthy-streets network "
+        "--derive-zones --output FILE draws them from OpenStreetMap."
+    )
+    assert "speed-limit lines" not in said.output and "Traceback" not in said.output
+    # zones too small for --min-area: the zones layer is there, and empty
+    none_drawn = tmp_path / "none.gpkg"
+    made = run("network", "--osm-file", osm, "--derive-zones", "--min-area", "1e9",
+               "--output", str(none_drawn))  # fmt: skip
+    assert made.exit_code == 0, made.output
+    empty = run("gaps", "--zones", str(none_drawn), "--osm-file", osm)
+    assert empty.exit_code == 1
+    assert (
+        "none.gpkg: The zones layer healthy-streets wrote into the file is empty (it also holds "
+        "'streets'). Give the file of zones, or choose a layer with --layer NAME; a lower "
+        "--min-area draws smaller zones."
+    ) in " ".join(empty.output.split())
 
 
 def test_a_project_without_reports_shows_no_nan_and_scores_nothing_from_reports(tmp_path):
@@ -1118,7 +1149,7 @@ def test_a_project_without_reports_shows_no_nan_and_scores_nothing_from_reports(
     store = tmp_path / "derived.gpkg"
     made = run("network", "--osm-file", osm, "--derive-zones", "--output", str(store))
     assert made.exit_code == 0, made.output
-    inputs = ["--zones", str(store), "--zones-layer", "zones", "--osm-file", osm]
+    inputs = ["--zones", str(store), "--osm-file", osm]
     shown = {}
     for command in (["summary"], ["summary", "--by-category"], ["scorecard"], ["gaps"]):
         out = tmp_path / f"{'-'.join(command)}.csv"

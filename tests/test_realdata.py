@@ -44,6 +44,31 @@ def test_leeds_pbf(shared_data):
     assert result.layer.crs == "EPSG:27700"
 
 
+def test_zones_derived_from_leeds_are_read_back_by_gaps_without_a_layer(shared_data, tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    osm = str(shared_data / "osm" / "leeds_cycleway.osm")
+    derived = tmp_path / "leeds.gpkg"
+    made = CliRunner().invoke(main, ["network", "--osm-file", osm, "--derive-zones",
+                                     "--output", str(derived)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "2 candidate 20mph zones drawn from OSM." in made.output
+    out = tmp_path / "gaps.csv"
+    gaps = CliRunner().invoke(main, ["gaps", "--zones", str(derived), "--osm-file", osm,
+                                     "-o", str(out)])  # fmt: skip
+    assert gaps.exit_code == 0, gaps.output
+    assert "leeds.gpkg: Read the layer 'zones', the zones healthy-streets wrote into the file" in (
+        " ".join(gaps.output.split())
+    )
+    found = pd.read_csv(out, encoding="utf-8-sig")
+    # the streets tagged faster than 20 mph inside the two zones drawn from the 20 mph ones
+    faster = found[found["kind"] == "faster in zone"]
+    assert sorted(faster["street"]) == ["Eastgate", "St Peters Street"]
+    assert set(faster["zone_id"]) == {"osm-20mph-1", "osm-20mph-2"}
+
+
 def test_the_date_of_each_real_extracts_data(shared_data):
     # the user trial's Overpass export of Oxford, taken on 25 February 2015
     result = street_network_from_osm_file(shared_data / "osm" / "oxford_centre.osm")

@@ -442,6 +442,17 @@ def _ours(found: dict[str, list[str]], meta: Callable[[], pd.DataFrame]) -> set[
     return set(meta()["layer"].dropna().astype("str"))
 
 
+def written_layers(path: Path) -> set[str]:
+    """The layers and tables of a GeoPackage that healthy-streets wrote, as its
+    ``healthy_streets_meta`` lists them (nothing for a file without that table, or one GDAL
+    cannot open)."""
+    try:
+        found = GeoPackageStore._found(path)
+    except (ForeignLayerError, pyogrio.errors.DataLayerError):
+        return set()
+    return _ours(found, lambda: GeoPackageStore._table(path, META_TABLE))
+
+
 @dataclass
 class PreparedUpdate:
     """A store update ready to be made real in one step.
