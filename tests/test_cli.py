@@ -458,7 +458,9 @@ def evaluation_table(*args):
 
     result = run("evaluate", *args, "--output", "-")
     assert result.exit_code == 0, result.output
-    return pd.read_csv(io.StringIO(result.stdout)).set_index("zone_id"), result
+    table = pd.read_csv(io.StringIO(result.stdout))
+    several = args.count("--category") > 1  # a row per zone and category
+    return table.set_index(["zone_id", "category"] if several else "zone_id"), result
 
 
 def test_evaluate_needs_no_street_network():
@@ -525,21 +527,26 @@ def test_evaluate_takes_the_baseline_from_before_the_decision():
     assert decided.loc["cowslip", "before_end"] == chosen.loc["cowslip", "before_end"]
 
 
-def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fall():
+def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fall(tmp_path):
     table, result = evaluation_table(
         "--sample", "--category", "dog_fouling", "--category", "Litter"
     )
-    assert sorted(set(table["category"])) == ["dog_fouling", "litter"]
-    assert len(table) == 8  # four zones, each for both categories
+    # one row per zone and category, each with its own key, the zone and category first
+    zones = ["yarrowside-north", "cowslip", "yarrow-meadows", "kestrel-park"]
+    assert table.index.tolist() == [(z, c) for c in ("dog_fouling", "litter") for z in zones]
+    header = result.stdout.splitlines()[0].lstrip("\ufeff")
+    assert header.startswith("zone_id,category,name,implemented_on,")
     tested = table[table["evaluated"]]
-    count, zones = len(tested), tested.index.nunique()
-    assert set(tested["adjustment"]) == {f"Holm over {count} tests ({zones} zones, 2 categories)"}
+    count, zones_tested = len(tested), tested.index.get_level_values("zone_id").nunique()
+    assert (count, zones_tested) == (3, 2)
+    assert set(tested["adjustment"]) == {"Holm over 3 tests (2 zones, 2 categories)"}
     # every verdict printed ends with the fall its counts could show, as in the table
     lines = [line for line in result.stderr.splitlines() if line.startswith(tuple(table["name"]))]
     assert len(lines) == 8
-    for (zone_id, row), line in zip(table.iterrows(), lines, strict=True):
-        assert line.startswith(f"{row['name']} ({zone_id}, ")
-        if row["category"] == "litter" and zone_id in ("yarrow-meadows", "kestrel-park"):
+    for ((zone_id, category), row), line in zip(table.iterrows(), lines, strict=True):
+        label = {"dog_fouling": "dog fouling", "litter": "litter and street cleaning"}
+        assert line.startswith(f"{row['name']} ({zone_id}, {label[category]}): "), line
+        if category == "litter" and zone_id in ("yarrow-meadows", "kestrel-park"):
             # no litter in the latest year on the streets outside all zones beyond the 100 m
             # next to them: no fall could show, and the verdict says so
             assert math.isnan(row["detectable_fall"])
@@ -550,11 +557,22 @@ def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fal
             ), line
             continue
         assert f"{row['detectable_fall']:.0%} or more" in line, line
-    kestrel = table[table["category"] == "dog_fouling"].loc["kestrel-park"]
+    kestrel = table.loc[("kestrel-park", "dog_fouling")]
     assert kestrel["verdict"].startswith(
         "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
         "latest 12 months"
     )
+    # the workbook holds the same rows under the same key
+    import pandas as pd
+
+    book = tmp_path / "evaluation.xlsx"
+    written = run("evaluate", "--sample", "--category", "dog_fouling", "--category", "Litter",
+                  "-o", str(book))  # fmt: skip
+    assert written.exit_code == 0, written.output
+    sheet = pd.read_excel(book, sheet_name="evaluation")
+    assert sheet.columns[:3].tolist() == ["zone_id", "category", "name"]
+    assert list(zip(sheet["zone_id"], sheet["category"], strict=True)) == table.index.tolist()
+    assert sheet["verdict"].tolist() == table["verdict"].tolist()
 
 
 def mill_lane_files(tmp_path, places):
