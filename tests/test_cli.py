@@ -163,6 +163,7 @@ def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
         "layer_styles",  # each layer's QGIS style
         "provenance",
         "rejected",
+        "repaired",  # the rows kept that the reader changed (none here)
         "speed_limits",
         "zones",
     ]

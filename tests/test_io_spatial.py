@@ -345,7 +345,7 @@ def test_a_store_without_the_toolkits_zones_asks_which_layer(tmp_path, shared_sa
     said = str(asked.value)
     assert said.endswith(
         "project.gpkg: The file holds 5 layers of shapes: 'streets', 'assets', 'reports', "
-        "'council_zones', 'zones' (and 4 tables without shapes). Choose one with "
+        "'council_zones', 'zones' (and 5 tables without shapes). Choose one with "
         'layer="NAME".'
     )
     assert read_zones(store, layer="council_zones").layer["name"].tolist() == (
