@@ -126,6 +126,19 @@ OPTIONS: dict[str, Option] = {
         "healthy-streets categories lists them",
         None,
     ),
+    "derive_zones": Option(
+        "zones_from_osm_20mph(streets) (from healthy_streets.analysis.zones) draws them from "
+        "OpenStreetMap",
+        "healthy-streets network --derive-zones --output FILE draws them from OpenStreetMap",
+        None,
+        kind="phrase",
+    ),
+    "min_area": Option(
+        "zones_from_osm_20mph(streets, min_area_m2=...) with a lower area draws smaller zones",
+        "a lower --min-area draws smaller zones",
+        None,
+        kind="phrase",
+    ),
     "speed_limit_lines": Option(
         "read_speed_limit_lines(path) (zones_from_speed_limit_lines(lines) makes zones of "
         'them, grouped by the field read_speed_limit_lines(path, fields={"group": FIELD}) '

@@ -420,6 +420,8 @@ def save_monthly_plots(
     drawn = ("control", "ring_m", "gap_m", "window_months", "baseline_months", "history_months")
     settings = {k: v for k, v in settings.items() if k in drawn}  # min_reports, adjust: not
     chosen = evaluation[evaluation["evaluated"].fillna(False).astype(bool)]
+    if "category" in chosen.index.names:  # several categories: keyed by zone and category
+        chosen = chosen.reset_index("category")
     if "category" in chosen.columns:  # each row's own: several categories evaluated together
         categories = [report_category(c) for c in chosen["category"]]
     else:

@@ -382,7 +382,7 @@ def test_zones_tested_together_are_adjusted_and_the_verdict_says_so():
     alone = before_after(zones, reports, baseline_months=12, adjust="none")
     assert "not adjusted for the 3 zones tested" in alone["verdict"].iloc[0]
     both = before_after(zones, reports, baseline_months=12, category=["dog_fouling", "litter"])
-    assert len(both) == 6
+    assert len(both) == 6 and both.index.is_unique  # each zone once for each category
     assert both["adjustment"].dropna().unique().tolist() == ["Holm over 3 zones"]  # no litter
     one = before_after(zones.iloc[:1], reports, baseline_months=12)
     assert one["adjustment"].iloc[0] == "Holm over 1 zone"
@@ -399,13 +399,41 @@ def test_zones_and_categories_are_adjusted_together_and_the_verdict_says_so():
     table = before_after(
         zones, reports, baseline_months=12, category=["dog_fouling", "Litter", "dog mess"]
     )
-    assert table["category"].tolist() == ["dog_fouling", "litter"]  # dog mess is dog fouling
+    # dog mess is dog fouling; each row keyed by its zone and category
+    assert table.index.tolist() == [("north", "dog_fouling"), ("north", "litter")]
     # each p about 0.02 alone (litter's comparison lacks the two first and last reports)
     assert table["p_value"].tolist() == pytest.approx([0.0223, 0.0209], abs=1e-4)
     assert table["p_adjusted"].tolist() == pytest.approx([2 * 0.0209] * 2, abs=1e-4)
     assert set(table["verdict_kind"]) == {"fall"}
     assert table["adjustment"].tolist() == ["Holm over 2 tests (1 zone, 2 categories)"] * 2
     assert "Holm-adjusted p = 0.042 over 2 tests (1 zone, 2 categories)" in table["verdict"].iloc[0]
+
+
+def test_several_categories_give_one_row_per_zone_and_category_keyed_by_both(sample_layers):
+    layers = sample_layers
+    both = before_after(layers, category=["dog_fouling", "Litter"])
+    assert both.index.names == ["zone_id", "category"] and both.index.is_unique
+    assert "category" not in both.columns  # in the key, not beside it
+    zones = layers.zones["zone_id"].tolist()
+    assert both.index.tolist() == [(z, c) for c in ("dog_fouling", "litter") for z in zones]
+    # each row is the evaluation of its own category: the same as that category alone
+    for category in ("dog_fouling", "litter"):
+        alone = before_after(layers, category=category)
+        assert alone.index.names == ["zone_id"] and alone.index.is_unique
+        assert (alone["category"] == category).all()
+        mine = both.xs(category, level="category")
+        assert mine["ratio_of_ratios"].equals(alone["ratio_of_ratios"])
+        assert mine["zone_before"].equals(alone["zone_before"])
+    # adjusted over the zones and the categories tested, as docs/evaluation.md says
+    tested = both[both["evaluated"]]
+    zones_tested = tested.index.get_level_values("zone_id").nunique()
+    assert set(tested["adjustment"]) == {
+        f"Holm over {len(tested)} tests ({zones_tested} zones, 2 categories)"
+    }
+    assert len(tested) == 3  # cowslip and yarrowside-north for dog fouling, one for litter
+    litter = both.loc[("cowslip", "litter")]
+    assert litter["verdict_kind"] == "not_enough_reports"
+    assert litter["verdict"].startswith("Not enough reports to tell: 8 litter and street")
 
 
 def test_p_values_near_the_threshold_never_read_across_it():

@@ -163,6 +163,7 @@ def test_zones_command_with_lines_and_a_grouping_field(tmp_path):
         "layer_styles",  # each layer's QGIS style
         "provenance",
         "rejected",
+        "repaired",  # the rows kept that the reader changed (none here)
         "speed_limits",
         "zones",
     ]
@@ -458,7 +459,9 @@ def evaluation_table(*args):
 
     result = run("evaluate", *args, "--output", "-")
     assert result.exit_code == 0, result.output
-    return pd.read_csv(io.StringIO(result.stdout)).set_index("zone_id"), result
+    table = pd.read_csv(io.StringIO(result.stdout))
+    several = args.count("--category") > 1  # a row per zone and category
+    return table.set_index(["zone_id", "category"] if several else "zone_id"), result
 
 
 def test_evaluate_needs_no_street_network():
@@ -525,21 +528,26 @@ def test_evaluate_takes_the_baseline_from_before_the_decision():
     assert decided.loc["cowslip", "before_end"] == chosen.loc["cowslip", "before_end"]
 
 
-def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fall():
+def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fall(tmp_path):
     table, result = evaluation_table(
         "--sample", "--category", "dog_fouling", "--category", "Litter"
     )
-    assert sorted(set(table["category"])) == ["dog_fouling", "litter"]
-    assert len(table) == 8  # four zones, each for both categories
+    # one row per zone and category, each with its own key, the zone and category first
+    zones = ["yarrowside-north", "cowslip", "yarrow-meadows", "kestrel-park"]
+    assert table.index.tolist() == [(z, c) for c in ("dog_fouling", "litter") for z in zones]
+    header = result.stdout.splitlines()[0].lstrip("\ufeff")
+    assert header.startswith("zone_id,category,name,implemented_on,")
     tested = table[table["evaluated"]]
-    count, zones = len(tested), tested.index.nunique()
-    assert set(tested["adjustment"]) == {f"Holm over {count} tests ({zones} zones, 2 categories)"}
+    count, zones_tested = len(tested), tested.index.get_level_values("zone_id").nunique()
+    assert (count, zones_tested) == (3, 2)
+    assert set(tested["adjustment"]) == {"Holm over 3 tests (2 zones, 2 categories)"}
     # every verdict printed ends with the fall its counts could show, as in the table
     lines = [line for line in result.stderr.splitlines() if line.startswith(tuple(table["name"]))]
     assert len(lines) == 8
-    for (zone_id, row), line in zip(table.iterrows(), lines, strict=True):
-        assert line.startswith(f"{row['name']} ({zone_id}, ")
-        if row["category"] == "litter" and zone_id in ("yarrow-meadows", "kestrel-park"):
+    for ((zone_id, category), row), line in zip(table.iterrows(), lines, strict=True):
+        label = {"dog_fouling": "dog fouling", "litter": "litter and street cleaning"}
+        assert line.startswith(f"{row['name']} ({zone_id}, {label[category]}): "), line
+        if category == "litter" and zone_id in ("yarrow-meadows", "kestrel-park"):
             # no litter in the latest year on the streets outside all zones beyond the 100 m
             # next to them: no fall could show, and the verdict says so
             assert math.isnan(row["detectable_fall"])
@@ -550,11 +558,22 @@ def test_evaluate_takes_several_categories_and_prints_every_zones_detectable_fal
             ), line
             continue
         assert f"{row['detectable_fall']:.0%} or more" in line, line
-    kestrel = table[table["category"] == "dog_fouling"].loc["kestrel-park"]
+    kestrel = table.loc[("kestrel-park", "dog_fouling")]
     assert kestrel["verdict"].startswith(
         "Not evaluated: the zone is proposed, not in force. For planning: at the rate of the "
         "latest 12 months"
     )
+    # the workbook holds the same rows under the same key
+    import pandas as pd
+
+    book = tmp_path / "evaluation.xlsx"
+    written = run("evaluate", "--sample", "--category", "dog_fouling", "--category", "Litter",
+                  "-o", str(book))  # fmt: skip
+    assert written.exit_code == 0, written.output
+    sheet = pd.read_excel(book, sheet_name="evaluation")
+    assert sheet.columns[:3].tolist() == ["zone_id", "category", "name"]
+    assert list(zip(sheet["zone_id"], sheet["category"], strict=True)) == table.index.tolist()
+    assert sheet["verdict"].tolist() == table["verdict"].tolist()
 
 
 def mill_lane_files(tmp_path, places):
@@ -1073,7 +1092,7 @@ def test_the_derived_zones_summary_counts_one_zone_and_one_way_in_the_singular()
     )
 
 
-def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(tmp_path):
+def test_derived_zones_are_read_back_by_the_analysis_commands_without_a_layer(tmp_path):
     from conftest import SAMPLE
 
     osm = str(SAMPLE / "yarrowside.osm")
@@ -1083,13 +1102,15 @@ def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(t
     assert "5 candidate 20mph zones drawn from OSM. 2 ways (99 m) tagged 20 mph or less left" in (
         " ".join(made.output.split())
     )
-    # the store holds several layers: the analysis commands ask which, and take --zones-layer
-    asked = run("gaps", "--zones", str(store), "--osm-file", osm)
-    assert asked.exit_code == 1 and "'streets', 'zones'" in asked.output
+    # the file holds streets and zones: the zones healthy-streets wrote are read, and said
     out = tmp_path / "gaps.csv"
-    result = run("gaps", "--zones", str(store), "--zones-layer", "zones", "--osm-file", osm,
-                 "-o", str(out))  # fmt: skip
+    result = run("gaps", "--zones", str(store), "--osm-file", osm, "-o", str(out))
     assert result.exit_code == 0, result.output
+    assert (
+        "derived.gpkg: Read the layer 'zones', the zones healthy-streets wrote into the file "
+        "(it also holds 'streets'); choose another with --layer NAME."
+    ) in " ".join(result.output.split())
+    assert re.search(r"derived\.gpkg +features +5 +5 ", result.output)
     import pandas as pd
 
     gaps = pd.read_csv(out)
@@ -1103,10 +1124,39 @@ def test_derived_zones_are_read_back_by_the_analysis_commands_with_zones_layer(t
     assert schools["distance_m"].round().tolist() == [124.0]
     assert "Primary School - 124 m from osm-20mph-1" in result.output
     assert "nan m" not in result.output
-    # --layer says the same for the summary
+    # --layer chooses all the same, and then nothing is said about it
     summary = run("summary", "--zones", str(store), "--layer", "zones", "--osm-file", osm)
     assert summary.exit_code == 0, summary.output
     assert "OSM 20mph area 1" in summary.output
+    assert "Read the layer" not in summary.output
+
+
+def test_a_network_written_without_zones_is_not_read_as_zones(tmp_path):
+    from conftest import SAMPLE
+
+    osm = str(SAMPLE / "yarrowside.osm")
+    streets_only = tmp_path / "network.gpkg"
+    assert run("network", "--osm-file", osm, "--output", str(streets_only)).exit_code == 0
+    said = run("gaps", "--zones", str(streets_only), "--osm-file", osm)
+    assert said.exit_code == 1
+    assert " ".join(said.output.split()).endswith(
+        "network.gpkg: The file holds no zones layer: healthy-streets wrote 'streets' into it. "
+        "Give the file of zones, or choose a layer with --layer NAME; healthy-streets network "
+        "--derive-zones --output FILE draws them from OpenStreetMap."
+    )
+    assert "speed-limit lines" not in said.output and "Traceback" not in said.output
+    # zones too small for --min-area: the zones layer is there, and empty
+    none_drawn = tmp_path / "none.gpkg"
+    made = run("network", "--osm-file", osm, "--derive-zones", "--min-area", "1e9",
+               "--output", str(none_drawn))  # fmt: skip
+    assert made.exit_code == 0, made.output
+    empty = run("gaps", "--zones", str(none_drawn), "--osm-file", osm)
+    assert empty.exit_code == 1
+    assert (
+        "none.gpkg: The zones layer healthy-streets wrote into the file is empty (it also holds "
+        "'streets'). Give the file of zones, or choose a layer with --layer NAME; a lower "
+        "--min-area draws smaller zones."
+    ) in " ".join(empty.output.split())
 
 
 def test_a_project_without_reports_shows_no_nan_and_scores_nothing_from_reports(tmp_path):
@@ -1118,7 +1168,7 @@ def test_a_project_without_reports_shows_no_nan_and_scores_nothing_from_reports(
     store = tmp_path / "derived.gpkg"
     made = run("network", "--osm-file", osm, "--derive-zones", "--output", str(store))
     assert made.exit_code == 0, made.output
-    inputs = ["--zones", str(store), "--zones-layer", "zones", "--osm-file", osm]
+    inputs = ["--zones", str(store), "--osm-file", osm]
     shown = {}
     for command in (["summary"], ["summary", "--by-category"], ["scorecard"], ["gaps"]):
         out = tmp_path / f"{'-'.join(command)}.csv"

@@ -191,7 +191,6 @@ def test_each_category_evaluated_together_gets_its_own_figure(layers, tmp_path):
     paths = save_monthly_plots(layers, evaluation, tmp_path)
     evaluated = evaluation[evaluation["evaluated"]]
     assert sorted(p.name for p in paths) == sorted(
-        f"{zone}_{category}.png"
-        for zone, category in zip(evaluated.index, evaluated["category"], strict=True)
+        f"{zone}_{category}.png" for zone, category in evaluated.index
     )
     assert "yarrowside-north_litter.png" in {p.name for p in paths}

@@ -3,6 +3,7 @@
 import zipfile
 
 import geopandas as gpd
+import pyogrio
 import pytest
 import shapely
 
@@ -303,3 +304,50 @@ def test_a_store_whose_only_map_layer_is_the_zones_is_read_without_layer(tmp_pat
     zones.to_file(store, layer="zones_2019")
     with pytest.raises(InputFileError, match="holds 2 layers of shapes: 'zones', 'zones_2019'"):
         read_zones(store)
+
+
+def test_the_zones_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
+    tmp_path, shared_sample_layers
+):
+    import healthy_streets as hs
+    from healthy_streets.io.store import open_store, store_update
+
+    zones = shared_sample_layers.zones
+    store = tmp_path / "project.gpkg"
+    open_store(store).update(store_update(shared_sample_layers, hs.sample_inputs()))
+    result = read_zones(store)
+    assert result.layer["zone_id"].tolist() == zones["zone_id"].tolist()
+    assert (
+        "Read the layer 'zones', the zones healthy-streets wrote into the file (it also holds "
+        "'streets', 'assets', 'reports'); choose another with layer=\"NAME\"."
+    ) in result.notes
+    # a layer of the council's own beside them: the toolkit's zones are still the ones read,
+    # and the note names the other
+    zones.to_file(store, layer="zones_2019")
+    again = read_zones(store)
+    assert again.layer["zone_id"].tolist() == zones["zone_id"].tolist()
+    assert any("'reports', 'zones_2019'); choose another" in note for note in again.notes)
+    assert read_zones(store, layer="zones_2019").layer["name"].tolist() == (zones["name"].tolist())
+
+
+def test_a_store_without_the_toolkits_zones_asks_which_layer(tmp_path, shared_sample_layers):
+    import healthy_streets as hs
+    from healthy_streets.io.store import open_store, store_update
+
+    layers = shared_sample_layers
+    store = tmp_path / "project.gpkg"
+    open_store(store).update(store_update(layers, hs.sample_inputs()))
+    council = layers.zones[["name", "geometry"]]
+    council.to_file(store, layer="council_zones")  # the council's, beside the toolkit's
+    pyogrio.write_dataframe(layers.zones.iloc[:0], store, layer="zones")  # no zones
+    with pytest.raises(InputFileError) as asked:
+        read_zones(store)
+    said = str(asked.value)
+    assert said.endswith(
+        "project.gpkg: The file holds 5 layers of shapes: 'streets', 'assets', 'reports', "
+        "'council_zones', 'zones' (and 5 tables without shapes). Choose one with "
+        'layer="NAME".'
+    )
+    assert read_zones(store, layer="council_zones").layer["name"].tolist() == (
+        layers.zones["name"].tolist()
+    )

@@ -1079,6 +1079,12 @@ def test_rows_kept_after_a_change_are_listed_in_repaired_csv(project):
     store = project / "out" / "healthy-streets.gpkg"
     provenance = pyogrio.read_dataframe(store, layer="provenance", read_geometry=False)
     assert len(repaired) == int(provenance["repaired"].sum())
+    # the store keeps the same rows, with the layer and the file each came from
+    stored = pyogrio.read_dataframe(store, layer="repaired", read_geometry=False)
+    assert stored[repaired.columns].astype(str).values.tolist() == repaired.values.tolist()
+    zones_path = str((project / "zones.geojson").resolve())
+    assert stored.loc[stored["source"] == "zones.geojson", "source_path"].tolist() == [zones_path]
+    assert stored.loc[stored["source"] == "zones.geojson", "layer"].tolist() == ["zones"]
 
 
 def test_a_quiet_build_still_warns_of_an_input_that_kept_nothing(project):

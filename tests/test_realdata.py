@@ -44,6 +44,52 @@ def test_leeds_pbf(shared_data):
     assert result.layer.crs == "EPSG:27700"
 
 
+def test_zones_derived_from_leeds_are_read_back_by_gaps_without_a_layer(shared_data, tmp_path):
+    from click.testing import CliRunner
+
+    from healthy_streets.cli import main
+
+    osm = str(shared_data / "osm" / "leeds_cycleway.osm")
+    derived = tmp_path / "leeds.gpkg"
+    made = CliRunner().invoke(main, ["network", "--osm-file", osm, "--derive-zones",
+                                     "--output", str(derived)])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "2 candidate 20mph zones drawn from OSM." in made.output
+    out = tmp_path / "gaps.csv"
+    gaps = CliRunner().invoke(main, ["gaps", "--zones", str(derived), "--osm-file", osm,
+                                     "-o", str(out)])  # fmt: skip
+    assert gaps.exit_code == 0, gaps.output
+    assert "leeds.gpkg: Read the layer 'zones', the zones healthy-streets wrote into the file" in (
+        " ".join(gaps.output.split())
+    )
+    found = pd.read_csv(out, encoding="utf-8-sig")
+    # the streets tagged faster than 20 mph inside the two zones drawn from the 20 mph ones
+    faster = found[found["kind"] == "faster in zone"]
+    assert sorted(faster["street"]) == ["Eastgate", "St Peters Street"]
+    assert set(faster["zone_id"]) == {"osm-20mph-1", "osm-20mph-2"}
+
+
+def test_camdens_mended_outlines_and_repeated_names_are_in_the_stores_repaired_table(
+    shared_data, tmp_path
+):
+    from healthy_streets.io.store import import_update, open_store
+
+    path = shared_data / "zones" / "camden_cpz.geojson"
+    store = open_store(tmp_path / "camden.gpkg")
+    store.update(import_update(read_zones(path), path))
+    repaired = store.read("repaired")
+    assert set(repaired["source"]) == {"camden_cpz.geojson"}
+    assert set(repaired["layer"]) == {"zones"}
+    rows = repaired.groupby("field")["row"].apply(sorted).to_dict()
+    # the two outlines that cross themselves, and the sub-zones named as an earlier one
+    assert rows == {"geometry": ["4", "53"], "sub_zone_name": ["10", "16", "18", "29", "9"]}
+    bow = repaired[repaired["row"] == "4"].iloc[0]
+    assert (
+        bow["value"] == "Self-intersection at -0.1308108183, 51.52733283 in the file's coordinates"
+    )
+    assert repaired.loc[repaired["row"] == "9", "value"].tolist() == ["CA-G (id 'ca-g-2')"]
+
+
 def test_the_date_of_each_real_extracts_data(shared_data):
     # the user trial's Overpass export of Oxford, taken on 25 February 2015
     result = street_network_from_osm_file(shared_data / "osm" / "oxford_centre.osm")

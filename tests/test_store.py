@@ -25,6 +25,7 @@ from healthy_streets.io.store import (
     open_store,
     store_update,
 )
+from healthy_streets.model.account import ACCOUNT_COLUMNS
 from healthy_streets.model.layers import LAYERS
 
 from conftest import SAMPLE
@@ -86,8 +87,8 @@ def test_the_geopackage_holds_every_layer_in_british_national_grid(tmp_path, lay
     open_store(path).update(update)
     listed = dict(pyogrio.list_layers(path))
     assert set(listed) == {
-        "zones", "streets", "assets", "reports", "rejected", "provenance", META_TABLE,
-        "layer_styles",  # QGIS's default style of each layer (tests/test_styles.py)
+        "zones", "streets", "assets", "reports", "rejected", "repaired", "provenance",
+        META_TABLE, "layer_styles",  # QGIS's default style of each layer (tests/test_styles.py)
     }  # fmt: skip
     for name in ("zones", "streets", "assets", "reports"):
         info = pyogrio.read_info(path, layer=name)
@@ -127,10 +128,10 @@ def test_the_geopackage_holds_every_layer_in_british_national_grid(tmp_path, lay
 def test_importing_again_replaces_instead_of_doubling(tmp_path, update):
     store = open_store(tmp_path / "store.gpkg")
     store.update(update)
-    names = ("zones", "streets", "assets", "reports", "rejected", "provenance", META_TABLE)
-    before = {name: len(store.read(name)) for name in names}
+    names = ("zones", "streets", "assets", "reports", "rejected", "repaired", "provenance")
+    before = {name: len(store.read(name)) for name in (*names, META_TABLE)}
     store.update(update)
-    assert {name: len(store.read(name)) for name in names} == before
+    assert {name: len(store.read(name)) for name in (*names, META_TABLE)} == before
 
 
 def test_a_full_disk_leaves_the_store_as_it_was(tmp_path, update, monkeypatch):
@@ -287,6 +288,76 @@ def test_rejected_rows_are_keyed_by_the_file_too(tmp_path):
     assert counts == {str(a.resolve()): 2, str(b.resolve()): 1}
 
 
+def mended_zones(path):
+    """A council's zones file: an outline that crosses itself (a bow tie) and two zones of
+    one name, which the reader mends and makes unique."""
+    bow_tie = shapely.Polygon([(358000, 417000), (358300, 417300), (358300, 417000),
+                               (358000, 417300)])  # fmt: skip
+    gpd.GeoDataFrame(
+        {"name": ["Mill Lane", "Church Fields", "Church Fields"], "status": ["Implemented"] * 3},
+        geometry=[
+            bow_tie,
+            shapely.box(359000, 417000, 359300, 417300),
+            shapely.box(360000, 417000, 360300, 417300),
+        ],
+        crs="EPSG:27700",
+    ).to_file(path)
+    return path
+
+
+def reports_with_contacts(path):
+    """Reports, one with a status the reader does not know, holding an e-mail and a phone."""
+    path.write_text(
+        "id,category,status,created,latitude,longitude\n"
+        "r1,Dog fouling,open,2025-01-02 10:00,53.651,-2.62\n"
+        "r2,Dog fouling,Passed to jo.bloggs@example.com on 07700 900123,2025-01-03 10:00,"
+        "53.652,-2.62\n"
+    )
+    return path
+
+
+def check_repaired(repaired, zones, reports):
+    """The store's ``repaired`` table for ``mended_zones`` and ``reports_with_contacts``."""
+    assert list(repaired.columns) == ["layer", *ACCOUNT_COLUMNS, "source_path"]
+    by_row = repaired.set_index(["layer", "row"]).sort_index()
+    assert by_row.index.tolist() == [("reports", "3"), ("zones", "1"), ("zones", "3")]
+    bow = by_row.loc[("zones", "1")]
+    assert (bow["source"], bow["field"]) == ("zones.geojson", "geometry")
+    assert bow["value"].startswith("Self-intersection at 358150")
+    assert bow["reason"].startswith("The outline crosses itself")
+    assert "it was mended" in bow["reason"]
+    twin = by_row.loc[("zones", "3")]
+    assert (twin["field"], twin["value"]) == ("name", "Church Fields (id 'church-fields-2')")
+    assert "the zone's id is made unique" in twin["reason"]
+    status = by_row.loc[("reports", "3")]
+    assert (status["source"], status["field"]) == ("reports.csv", "status")
+    assert status["value"] == "Passed to [email removed] on [phone removed]"
+    assert status["reason"] == "The status is not one the toolkit knows; counted as open."
+    assert set(repaired["source_path"]) == {str(zones.resolve()), str(reports.resolve())}
+    # no personal data anywhere in the table
+    text = repaired.to_csv()
+    assert "jo.bloggs" not in text and "07700" not in text and "900123" not in text
+
+
+def test_rows_the_reader_repaired_are_stored_with_what_was_read_and_why(tmp_path):
+    zones = mended_zones(tmp_path / "zones.geojson")
+    reports = reports_with_contacts(tmp_path / "reports.csv")
+    store = tmp_path / "store.gpkg"
+    for command, path in (("zones", zones), ("reports", reports), ("zones", zones)):
+        assert run(command, path, "-o", store).exit_code == 0  # the zones twice: not doubled
+    repaired = table(store, "repaired")
+    check_repaired(repaired, zones, reports)
+    assert "repaired" in set(table(store, META_TABLE)["layer"])
+    # the provenance counts the same rows
+    provenance = table(store, "provenance").set_index("input")
+    assert provenance.loc["zones.geojson", "repaired"] == 2
+    assert provenance.loc["reports.csv", "repaired"] == 1
+    # a file imported again without the problems leaves no repair of it behind
+    gpd.read_file(zones).iloc[:2].assign(geometry=lambda f: f.buffer(0)).to_file(zones)
+    assert run("zones", zones, "-o", store).exit_code == 0
+    assert table(store, "repaired")["layer"].tolist() == ["reports"]
+
+
 @pytest.mark.parametrize("ring", [False, True])
 def test_a_build_with_two_files_of_one_name_keeps_both(tmp_path, ring):
     """Two files named alike keep their own rows in the store, also when an evaluation's
@@ -413,6 +484,17 @@ def test_postgis_rows_are_keyed_by_the_file_and_foreign_tables_refused(
     engine.dispose()
     store.update(import_update(hs.read_zones(zones), zones), overwrite=True)
     assert len(store.read("zones")) == 4
+
+
+@pytest.mark.postgis
+def test_postgis_stores_the_rows_the_reader_repaired(postgis_url, schema, tmp_path):
+    zones = mended_zones(tmp_path / "zones.geojson")
+    reports = reports_with_contacts(tmp_path / "reports.csv")
+    store = open_store(postgis_url, schema=schema)
+    for path, read in ((zones, hs.read_zones), (reports, hs.read_reports), (zones, hs.read_zones)):
+        store.update(import_update(read(path), path))  # the zones twice: not doubled
+    check_repaired(store.read("repaired"), zones, reports)
+    assert "repaired" in set(store.read(META_TABLE)["layer"])
 
 
 @pytest.mark.postgis

@@ -371,8 +371,8 @@ def before_after(
         out of the comparison outside all zones, as a build would not have read them.
     category
         The report category (its key, label or a word for it: ``"dog_fouling"``,
-        ``"Dog fouling"``, ``"dog mess"``), or several: one row per zone and category, all
-        adjusted together.
+        ``"Dog fouling"``, ``"dog mess"``), or a list of several: one row per zone and
+        category, indexed by both, all adjusted together.
     window_months
         Months after the zone's date (the after window).
     control
@@ -422,12 +422,18 @@ def before_after(
     Returns
     -------
     DataFrame
-        One row per zone (and category), indexed by ``zone_id``:
+        One row per zone, indexed by ``zone_id``; for a list of categories, one row per
+        zone and category, indexed by both (``zone_id``, ``category``), so that each row
+        has its own key (``table.loc[("cowslip", "litter")]``, ``table.xs("litter",
+        level="category")``):
 
+        ``category``
+            The report category's key (a column when one category was given; the index's
+            second level for a list).
         ``name``, ``implemented_on``, ``implemented_precision``, ``decided_on``
             The zone; a date given with no precision is taken at its own (a timestamp: the
             day), and ``implemented_precision`` says which was used.
-        ``category``, ``control``, ``comparison``
+        ``control``, ``comparison``
             What was compared (``comparison`` in words; for the streets outside all zones,
             from ``gap_m`` to how far their reports reach). A ring that reaches beyond the
             reports says where it is cut: how far they were read (a ``Layers``'
@@ -508,6 +514,14 @@ def before_after(
     them, leaving out the 100 m next to them, where displaced reports land (95% CI). These
     counts could only show a fall of 56% or more, at the level adjusted over 2 zones.
 
+    Several categories, adjusted together: a row for each zone and category, keyed by both:
+
+    >>> both = before_after(layers, category=["dog_fouling", "litter"])
+    >>> both.loc[("cowslip", "litter"), "verdict_kind"]
+    'not_enough_reports'
+    >>> print(both.loc[("cowslip", "dog_fouling"), "adjustment"])
+    Holm over 3 tests (2 zones, 2 categories)
+
     Against a ring around each zone, with reports read as far as :func:`evaluation_buffer_m`
     says (give the ``Layers`` itself: a ring's comparison counts the reports read for it,
     which ``layers.reports`` leaves out):
@@ -573,7 +587,8 @@ def before_after(
         f"{verdict} {note}" if isinstance(note, str) and note else verdict
         for verdict, note in zip(table["verdict"], table["_notes"], strict=True)
     ]
-    return table.drop(columns=["_se", "_notes"]).set_index("zone_id")
+    keyed_by = ["zone_id"] if isinstance(category, str) else ["zone_id", "category"]
+    return table.drop(columns=["_se", "_notes"]).set_index(keyed_by)
 
 
 @dataclass(frozen=True)
@@ -657,11 +672,11 @@ def _read_as_a_build(
 
 _COLUMNS: dict[str, str] = {
     "zone_id": "object",
+    "category": "object",
     "name": "object",
     "implemented_on": "object",
     "implemented_precision": "object",
     "decided_on": "object",
-    "category": "object",
     "control": "object",
     "comparison": "object",
     "before_months": "float64",

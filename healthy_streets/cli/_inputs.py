@@ -23,8 +23,9 @@ zones_layer_opt = click.option(
     "zones_layer",
     metavar="NAME",
     default=None,
-    help="The layer of the zones file to read, when it holds several (a GeoPackage such as "
-    "network --derive-zones writes, a File Geodatabase, a zip of several shapefiles).",
+    help="The layer of the zones file to read, when it holds several (a File Geodatabase, "
+    "a zip of several shapefiles, a GeoPackage); the zones layer healthy-streets wrote into "
+    "a GeoPackage (network --derive-zones, a store) is read without it.",
 )
 
 

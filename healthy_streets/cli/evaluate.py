@@ -31,13 +31,15 @@ def _decisions(ctx: click.Context, param: click.Parameter, values: tuple[str, ..
     return pairs
 
 
-def _line(zone_id: object, row: Any, *, several: bool) -> str:
-    """A zone's verdict as printed, with the category when several were evaluated."""
+def _line(key: object, row: Any) -> str:
+    """A zone's verdict as printed, with the category when several were evaluated (the
+    table's key is then the zone and the category)."""
     from healthy_streets.model.taxonomy import REPORT_CATEGORIES  # not at start-up: --help
 
-    what = f"{row['name']} ({zone_id}"
-    what += f", {REPORT_CATEGORIES[row['category']].lower()})" if several else ")"
-    return f"{what}: {row['verdict']}"
+    if isinstance(key, tuple):
+        zone_id, category = key
+        return f"{row['name']} ({zone_id}, {REPORT_CATEGORIES[category].lower()}): {row['verdict']}"
+    return f"{row['name']} ({key}): {row['verdict']}"
 
 
 @click.command("evaluate")
@@ -188,8 +190,8 @@ def command(
         ring_m=ring_m,
         **settings,
     )
-    for zone_id, row in table.iterrows():
-        show(_line(zone_id, row, several=len(category) > 1))
+    for key, row in table.iterrows():
+        show(_line(key, row))
     # the figures first: their names follow the zones evaluated, and one that exists is
     # refused before anything is written
     if figures_dir:

@@ -121,7 +121,8 @@ def command(
     From a local file (--osm-file), or downloaded through osmnx by --place, --bbox or the
     area around --zones (cached in cache/osm). Railways, rivers and other ways are never
     streets, even when they carry maxspeed. With --output the `streets` layer (and with
-    --derive-zones a `zones` layer) is written into a GeoPackage.
+    --derive-zones a `zones` layer) is written into a GeoPackage, whose zones the other
+    commands read from it as --zones FILE.
 
     \b
     Examples:
@@ -131,7 +132,7 @@ def command(
       healthy-streets network --place "Chorley, Lancashire" --output chorley.gpkg
       healthy-streets network --bbox -2.66,53.63,-2.60,53.67
       healthy-streets network --osm-file area.osm.pbf --derive-zones --output derived.gpkg
-      healthy-streets gaps --zones derived.gpkg --zones-layer zones --osm-file area.osm.pbf
+      healthy-streets gaps --zones derived.gpkg --osm-file area.osm.pbf
     """
     from healthy_streets.analysis.zones import zones_from_osm_20mph
     from healthy_streets.io.streets import read_street_network

@@ -192,8 +192,16 @@ def list_layers(path: Path, *, source: str | None = None) -> list[str]:
         raise _unreadable(path, exc) from None
 
 
-def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFrame, Format]:
+def read_spatial(
+    path: Path, *, layer: str | None = None, ours: str | None = None
+) -> tuple[gpd.GeoDataFrame, Format]:
     """Read a spatial file into a GeoDataFrame as it is (CRS as declared, may be None).
+
+    ``ours`` names the layer the toolkit writes for what is being read (``"zones"``): in a
+    GeoPackage of several layers where no ``layer`` is chosen, that layer is read when
+    healthy-streets wrote it (its ``healthy_streets_meta`` table lists it), as a store or
+    ``healthy-streets network --derive-zones --output`` holds it; which layer was read is
+    said in ``frame.attrs["text_notes"]``.
 
     The rows are numbered from 1, as a GIS numbers features. A GeoJSON file whose text
     holds NUL characters or bytes that are not UTF-8 is mended first (see
@@ -215,6 +223,7 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
         _check_shapefile_parts(path)
     layers: list[str] = []
     inner: Format | None = None
+    chosen: str | None = None
     if fmt is ZIPPED_SHAPEFILE:
         source, inner = _zip_source(path, layer)
         if inner is FILE_GDB:
@@ -230,7 +239,10 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
         info = {name: _layer_info(source, name) for name in layers}
         shaped = [name for name in layers if info[name][1]] or layers
         non_empty = [name for name in shaped if info[name][0] > 0]
-        if len(non_empty) == 1:
+        chosen = _our_layer(path, shaped, non_empty, ours) if ours else None
+        if chosen is not None:
+            layer = chosen
+        elif len(non_empty) == 1:
             layer = non_empty[0]
         else:
             tables = len(layers) - len(shaped)
@@ -264,6 +276,14 @@ def read_spatial(path: Path, *, layer: str | None = None) -> tuple[gpd.GeoDataFr
         frame = _read_frame(path, source, layer, fmt, encoding)
     if encoding is not None:
         frame.attrs["text_notes"] = [ENCODING_NOTES[encoding]]
+    others = [n for n in layers if n != chosen and _layer_info(source, n)[1]] if chosen else []
+    if others:  # said only when another layer could have been meant
+        frame.attrs["text_notes"] = [
+            *frame.attrs.get("text_notes", []),
+            f"Read the layer {chosen!r}, the {ours} healthy-streets wrote into the file (it "
+            f"also holds {', '.join(map(repr, others))}); choose another with "
+            f"{option('layer', 'NAME')}.",
+        ]
     if mended is not None:  # features numbered from 1, as the frame's rows are below
         frame.attrs["text_repairs"], frame.attrs["text_notes"] = mended.repairs, mended.notes
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
@@ -566,6 +586,40 @@ def _wkb_has_non_finite(wkb: bytes) -> bool:
     except (struct.error, IndexError, RecursionError):
         return False
     return not np.isfinite(numbers).all()
+
+
+def _our_layer(path: Path, shaped: list[str], non_empty: list[str], ours: str) -> str | None:
+    """``ours`` when the file holds it and healthy-streets wrote it (the layer to read of a
+    file of several); None when the file is not one the toolkit wrote, or does not list it.
+
+    Raises
+    ------
+    InputFileError
+        When every layer of shapes is the toolkit's and ``ours`` is empty or missing (a
+        network written without zones, or with none drawn): reading another of its layers
+        as ``ours`` would only mislead.
+    """
+    from healthy_streets.io.store import written_layers  # the store reads through this module
+
+    written = written_layers(path)
+    if ours in written and ours in non_empty:
+        return ours
+    if not written or any(name not in written for name in shaped):
+        return None
+    held = ", ".join(repr(name) for name in shaped if name != ours)
+    if ours in shaped:
+        why = (
+            f"The {ours} layer healthy-streets wrote into the file is empty (it also holds {held})"
+        )
+        how = f"; {option('min_area')}" if ours == "zones" else ""
+    else:
+        why = f"The file holds no {ours} layer: healthy-streets wrote {held} into it"
+        how = f"; {option('derive_zones')}" if ours == "zones" else ""
+    raise InputFileError(
+        path,
+        why,
+        fix=f"Give the file of {ours}, or choose a layer with {option('layer', 'NAME')}{how}.",
+    )
 
 
 def _layer_info(source: str, layer: str) -> tuple[int, bool]:

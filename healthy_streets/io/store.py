@@ -7,15 +7,15 @@ written through SQLAlchemy, GeoAlchemy2 and psycopg into one schema.
 Layers: ``zones``, ``streets``, ``assets``, ``reports`` (and ``speed_limits`` where a
 project has council speed-limit lines), in the working CRS, with the columns of
 ``docs/layers.md`` and one more, ``source_path``. Tables: ``rejected`` (every row not used,
-with the reason), ``provenance`` (each input's name, path, size, SHA-256, modification time,
-when it was imported, rows in, kept, repaired, rejected, outside the project area, the
-toolkit's version, rows set aside for review and the date of the data, for an
-OpenStreetMap extract that says it) and
-``healthy_streets_meta`` (each layer and table the toolkit wrote, with its version and the
-build that wrote it); and from builds, ``builds`` and ``build_zones``, appended to by every
-build and never replaced, and ``build_items``, what the last build of every zone saw (the
-baseline of the next comparison), replaced by each such build
-(:mod:`healthy_streets.model.history`).
+with the reason), ``repaired`` (every row kept after the reader changed something in it:
+which field, the value as read, and what was done and why), ``provenance`` (each input's
+name, path, size, SHA-256, modification time, when it was imported, rows in, kept, repaired,
+rejected, outside the project area, the toolkit's version, rows set aside for review and the
+date of the data, for an OpenStreetMap extract that says it) and ``healthy_streets_meta``
+(each layer and table the toolkit wrote, with its version and the build that wrote it); and
+from builds, ``builds`` and ``build_zones``, appended to by every build and never replaced,
+and ``build_items``, what the last build of every zone saw (the baseline of the next
+comparison), replaced by each such build (:mod:`healthy_streets.model.history`).
 
 **What the toolkit wrote, and nothing else.** A layer or table of one of those names is the
 toolkit's only when ``healthy_streets_meta`` lists it and its columns are exactly the
@@ -27,17 +27,18 @@ layers of the file or schema are never touched. (A store written by a developmen
 from before ``healthy_streets_meta`` existed is refused the same way: rebuild it with
 ``--overwrite``.)
 
-**Rows keyed by the input's full identity.** Every row of a layer, and every rejected row,
-carries ``source_path``: the resolved path of the file it came from (or, for an online
-source, its name). ``source`` stays the file's name, for people to read. The provenance row
-of that input has the same ``path``, with the file's SHA-256: ``path`` and ``sha256``
-together identify what was imported. A project build replaces the store's contents whole, so
-that the store mirrors the files the project names (nothing lingers from a file since
-removed). A file imported alone (``healthy-streets reports FILE --output store.gpkg``)
-replaces the rows of earlier imports of the same layer from the same path (the same file,
-perhaps with new content), or with the same SHA-256 (the same content, moved): importing a
-file again never doubles its rows, while another file of the same name (``a/reports.json``
-and ``b/reports.json``) adds its own. A street network replaces the ``streets`` layer.
+**Rows keyed by the input's full identity.** Every row of a layer, and every rejected and
+repaired row, carries ``source_path``: the resolved path of the file it came from (or, for
+an online source, its name). ``source`` stays the file's name, for people to read. The
+provenance row of that input has the same ``path``, with the file's SHA-256: ``path`` and
+``sha256`` together identify what was imported. A project build replaces the store's
+contents whole, so that the store mirrors the files the project names (nothing lingers from
+a file since removed). A file imported alone (``healthy-streets reports FILE --output
+store.gpkg``) replaces the rows of earlier imports of the same layer from the same path (the
+same file, perhaps with new content), or with the same SHA-256 (the same content, moved):
+importing a file again never doubles its rows, while another file of the same name
+(``a/reports.json`` and ``b/reports.json``) adds its own. A street network replaces the
+``streets`` layer.
 
 **All at once or not at all.** An update is prepared first (:meth:`GeoPackageStore.prepare`:
 the GeoPackage updated in a copy; :meth:`PostGISStore.prepare`: one transaction, not yet
@@ -100,6 +101,7 @@ __all__ = [
     "META_TABLE",
     "PROVENANCE_COLUMNS",
     "REJECTED_COLUMNS",
+    "REPAIRED_COLUMNS",
     "SOURCE_PATH",
     "GeoPackageStore",
     "KeptAdditions",
@@ -140,6 +142,12 @@ PROVENANCE_COLUMNS = [
 #: The column every stored row has beyond its layer's: the input's resolved path.
 SOURCE_PATH = "source_path"
 REJECTED_COLUMNS = ["layer", *ACCOUNT_COLUMNS, SOURCE_PATH]
+#: The rows kept that the reader repaired, as the import's account says (the values and
+#: reasons with phone numbers and e-mail addresses removed, as in ``rejected``).
+REPAIRED_COLUMNS = ["layer", *ACCOUNT_COLUMNS, SOURCE_PATH]
+#: The tables of the imports' accounts, keyed as the layers' rows are: by ``layer`` and
+#: ``source_path``.
+ACCOUNT_TABLES = ("rejected", "repaired")
 #: The table listing what the toolkit wrote.
 META_TABLE = "healthy_streets_meta"
 META_COLUMNS = ["layer", "toolkit_version", "written_at", "build_id"]
@@ -154,6 +162,7 @@ BASELINE_TABLE = "build_items"
 GROWN_TABLES = {*HISTORY_TABLES, "provenance"}
 _TABLES = {
     "rejected": REJECTED_COLUMNS,
+    "repaired": REPAIRED_COLUMNS,
     "provenance": PROVENANCE_COLUMNS,
     META_TABLE: META_COLUMNS,
     **HISTORY_TABLES,
@@ -172,7 +181,7 @@ def store_names(layers: Iterable[str], *, history: bool = False) -> list[str]:
     """Every layer and table an update of ``layers`` writes (and with ``history``, a
     build's, the build records and what it saw)."""
     records = [*HISTORY_TABLES, BASELINE_TABLE] if history else []
-    return [*layers, "rejected", "provenance", *records, META_TABLE]
+    return [*layers, *ACCOUNT_TABLES, "provenance", *records, META_TABLE]
 
 
 @dataclass
@@ -188,6 +197,9 @@ class StoreUpdate:
     rejected
         Rejected rows (:data:`REJECTED_COLUMNS`), replacing those of the same layer and
         paths.
+    repaired
+        Rows kept that the reader repaired (:data:`REPAIRED_COLUMNS`), replacing those of
+        the same layer and paths.
     provenance
         One row per input (:data:`PROVENANCE_COLUMNS`), replacing earlier rows of the same
         role and path (or SHA-256).
@@ -204,10 +216,15 @@ class StoreUpdate:
     provenance: pd.DataFrame
     whole: bool = False
     history: dict[str, pd.DataFrame] = field(default_factory=dict)
+    repaired: pd.DataFrame = field(default_factory=lambda: _account_frame([], "repaired"))
 
     def names(self) -> list[str]:
         """Every layer and table this update writes."""
-        return [*self.layers, "rejected", "provenance", *self.history, META_TABLE]
+        return [*self.layers, *ACCOUNT_TABLES, "provenance", *self.history, META_TABLE]
+
+    def accounts(self) -> list[tuple[str, pd.DataFrame]]:
+        """The imports' account tables (``rejected``, ``repaired``) with their rows."""
+        return [("rejected", self.rejected), ("repaired", self.repaired)]
 
     def replaced(self, old_provenance: pd.DataFrame | None) -> dict[str, set[str] | None]:
         """Layer -> the ``source_path`` values whose rows this update replaces (``None``:
@@ -248,9 +265,14 @@ def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> Store
     identities = [_identity(r, p) for r, p in zip(layers.imports, paths, strict=True)]
     rows = [provenance_row(r, p) for r, p in zip(layers.imports, paths, strict=True)]
     rejected = [
-        _rejected(r, identity)
+        _account(r, "rejected", identity)
         for r, identity in zip(layers.imports, identities, strict=True)
         if len(r.rejected)
+    ]
+    repaired = [
+        _account(r, "repaired", identity)
+        for r, identity in zip(layers.imports, identities, strict=True)
+        if len(r.repaired)
     ]
     frames = {"zones": layers.zones, "streets": layers.streets}
     frames |= {"assets": layers.assets, "reports": layers.reports}
@@ -263,9 +285,10 @@ def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> Store
         update_layers[name] = (_with_source_paths(frame, mine), replaces)
     return StoreUpdate(
         layers=update_layers,
-        rejected=_rejected_frame(rejected),
+        rejected=_account_frame(rejected, "rejected"),
         provenance=pd.DataFrame(rows, columns=PROVENANCE_COLUMNS),
         whole=whole,
+        repaired=_account_frame(repaired, "repaired"),
     )
 
 
@@ -295,11 +318,13 @@ def import_update(
     layers = {result.kind: (result.layer.assign(**{SOURCE_PATH: identity}), replaces)}
     for name, frame in (extra or {}).items():
         layers[name] = (frame.assign(**{SOURCE_PATH: identity}), {identity})
-    rejected = [_rejected(result, identity)] if len(result.rejected) else []
+    rejected = [_account(result, "rejected", identity)] if len(result.rejected) else []
+    repaired = [_account(result, "repaired", identity)] if len(result.repaired) else []
     return StoreUpdate(
         layers=layers,
-        rejected=_rejected_frame(rejected),
+        rejected=_account_frame(rejected, "rejected"),
         provenance=pd.DataFrame([provenance_row(result, path)], columns=PROVENANCE_COLUMNS),
+        repaired=_account_frame(repaired, "repaired"),
     )
 
 
@@ -327,14 +352,19 @@ def _with_source_paths(
     return frame.assign(**{SOURCE_PATH: paths})
 
 
-def _rejected(result: ImportResult, identity: str) -> pd.DataFrame:
-    return result.rejected.assign(layer=result.kind, **{SOURCE_PATH: identity})
+def _account(result: ImportResult, table: str, identity: str) -> pd.DataFrame:
+    """The import's ``rejected`` or ``repaired`` rows, as the store keeps them: with the
+    layer and the input's identity (their values and reasons already without phone numbers
+    and e-mail addresses: :class:`~healthy_streets.model.account.AccountBook`)."""
+    rows: pd.DataFrame = getattr(result, table)
+    return rows.assign(layer=result.kind, **{SOURCE_PATH: identity})
 
 
-def _rejected_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _account_frame(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    columns = stored_columns(table)
     if not frames:
-        return pd.DataFrame(columns=REJECTED_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[REJECTED_COLUMNS]
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
@@ -440,6 +470,17 @@ def _ours(found: dict[str, list[str]], meta: Callable[[], pd.DataFrame]) -> set[
     if found.get(META_TABLE) != META_COLUMNS:
         return set()
     return set(meta()["layer"].dropna().astype("str"))
+
+
+def written_layers(path: Path) -> set[str]:
+    """The layers and tables of a GeoPackage that healthy-streets wrote, as its
+    ``healthy_streets_meta`` lists them (nothing for a file without that table, or one GDAL
+    cannot open)."""
+    try:
+        found = GeoPackageStore._found(path)
+    except (ForeignLayerError, pyogrio.errors.DataLayerError):
+        return set()
+    return _ours(found, lambda: GeoPackageStore._table(path, META_TABLE))
 
 
 @dataclass
@@ -671,7 +712,7 @@ class GeoPackageStore:
                     pd.concat([kept, new], ignore_index=True), geometry="geometry", crs=new.crs
                 )
             write_gpkg(new, copy, name)
-        for name, frame in (("rejected", update.rejected), ("provenance", update.provenance)):
+        for name, frame in (*update.accounts(), ("provenance", update.provenance)):
             if name in mine and not update.whole:
                 old = _in_todays_columns(self._table(copy, name), name)
                 frame = pd.concat([_unreplaced(old, name, replaced), frame], ignore_index=True)
@@ -763,8 +804,8 @@ class GeoPackageStore:
 
 
 def _unreplaced(old: pd.DataFrame, name: str, replaced: dict[str, set[str] | None]) -> pd.DataFrame:
-    """Rows of the ``rejected`` or ``provenance`` table that an update keeps."""
-    role, path = ("layer", SOURCE_PATH) if name == "rejected" else ("role", "path")
+    """Rows of the ``rejected``, ``repaired`` or ``provenance`` table that an update keeps."""
+    role, path = ("layer", SOURCE_PATH) if name in ACCOUNT_TABLES else ("role", "path")
     gone = pd.Series(False, index=old.index)
     for layer, paths in replaced.items():
         mine = old[role].astype("str") == layer
@@ -986,7 +1027,7 @@ class PostGISStore:
             if len(stored):
                 stored.to_postgis(name, conn, schema=self.schema, if_exists="append", index=False)
         for name, frame, (role, path) in (
-            ("rejected", update.rejected, ("layer", SOURCE_PATH)),
+            *((name, rows, ("layer", SOURCE_PATH)) for name, rows in update.accounts()),
             ("provenance", update.provenance, ("role", "path")),
         ):
             if name in present and update.whole:
@@ -1182,7 +1223,7 @@ class PostGISStore:
                 text("SELECT set_config(:name, :value, true)"), {"name": setting, "value": value}
             )
         digest = hashlib.sha256()
-        for table in (*LAYERS, "rejected", "provenance"):
+        for table in (*LAYERS, *ACCOUNT_TABLES, "provenance"):
             columns = conn.execute(
                 text(
                     "SELECT string_agg(column_name || ' ' || udt_name, ', ' "
@@ -1559,6 +1600,14 @@ def markdown() -> str:
                 "",
                 f"- `rejected`: {', '.join(f'`{c}`' for c in REJECTED_COLUMNS)}: every row not "
                 "used, with the reason.",
+                f"- `repaired`: {', '.join(f'`{c}`' for c in REPAIRED_COLUMNS)}: every row kept "
+                "that the reader changed, as its account says: the source file and the row (the "
+                "feature, or OSM way, numbered as the file numbers them; `all` for a repair of "
+                "the whole file, such as its CRS), the field, the value as read (`value`), and "
+                "what was used instead and why (`reason`: coordinates read swapped, a place "
+                "taken from its postcode, an outline mended, a zone's id made unique...). Values "
+                "and reasons carry no phone numbers, e-mail addresses or residents' names, as in "
+                "`rejected`.",
                 f"- `provenance`: {', '.join(f'`{c}`' for c in PROVENANCE_COLUMNS)}: one row per "
                 "input and role; `input` is the file's name, `path` and `sha256` identify it. "
                 "`rows_in` = `kept` + `rejected` + `outside` + `for_review` (rows set aside for "

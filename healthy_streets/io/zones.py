@@ -376,7 +376,9 @@ def read_zones(
         The file's CRS when it declares none (or declares a wrong one).
     layer
         The layer to read from a file holding several (GeoPackage, File Geodatabase, KML,
-        a zip of several shapefiles).
+        a zip of several shapefiles). A GeoPackage's ``zones`` layer that healthy-streets
+        wrote (a store, or ``healthy-streets network --derive-zones --output``) is read
+        without it, and said in the notes.
     fields
         Columns for the roles ``name``, ``status``, ``date``, ``tro_ref`` and
         ``zone_number`` where the guesses are wrong, e.g.
@@ -448,7 +450,7 @@ def read_zones(
     if own is not None:
         frame = own
     else:
-        frame, fmt = read_spatial(path, layer=layer)
+        frame, fmt = read_spatial(path, layer=layer, ours="zones")
     book = AccountBook(path.name)
     rows_in = len(frame)
     if rows_in == 0:
