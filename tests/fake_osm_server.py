@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -65,6 +66,7 @@ class FakeOSM:
         self.features = overpass_elements(osm_file, features=True)
         self.place_polygon = place_polygon
         self.requests: list[str] = []
+        self.arrived: list[float] = []  # when each request came (time.monotonic())
         self.overpass_script: list[tuple[int, str, str]] = []
         self.overpass_always: tuple[int, str, str] | None = None
         self.trickle_s = 0.0  # seconds between the bytes of an answer's body
@@ -109,6 +111,7 @@ class FakeOSM:
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 server.requests.append(f"GET {parts.path}")
+                server.arrived.append(time.monotonic())
                 if parts.path.endswith("/status"):
                     self._send(
                         "Connected as: 1\nCurrent time: 2026-11-25T00:00:00Z\n"
@@ -124,6 +127,7 @@ class FakeOSM:
 
             def do_POST(self) -> None:
                 server.requests.append(f"POST {urlsplit(self.path).path}")
+                server.arrived.append(time.monotonic())
                 length = int(self.headers.get("Content-Length", 0))
                 query = parse_qs(self.rfile.read(length).decode("utf-8")).get("data", [""])[0]
                 scripted = server.overpass_always
