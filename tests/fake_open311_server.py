@@ -16,8 +16,8 @@ services answer. ``script``
 queues failures (a 429 with its ``Retry-After``, a 500) to answer before the next requests;
 ``delay_s`` makes every answer wait (a service that hangs), until the server is closed;
 ``trickle_s`` sends every answer's body a byte at a time, that many seconds apart (a service
-that never times out), for at most :data:`TRICKLE_FOR_S` seconds, then the rest at once;
-``trickle_head_s`` does the same with its status line and headers. ``keep_alive`` answers in
+that never times out), for at most :data:`fake_http.TRICKLE_FOR_S` seconds, then the rest at
+once; ``trickle_head_s`` does the same with its status line and headers. ``keep_alive`` answers in
 HTTP/1.1, keeping each connection open for the client's next request.
 """
 
@@ -27,14 +27,12 @@ import datetime as dt
 import json
 import re
 import threading
-import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-#: The longest a body is trickled: a client that waits for it whole is slow, not stuck.
-TRICKLE_FOR_S = 15.0
+from fake_http import send_answer
 
 
 def moment(text: str) -> dt.datetime:
@@ -150,43 +148,16 @@ class FakeOpen311:
                 return None
 
             def _send(self, status: int, body: str, content_type: str, **headers: str) -> None:
-                data = body.encode("utf-8")
-                headers = {"Content-Type": content_type, "Content-Length": str(len(data))} | headers
-                try:
-                    if server.trickle_head_s:
-                        reason = self.responses[status][0]
-                        lines = [f"{self.protocol_version} {status} {reason}"]
-                        lines += [f"{name}: {value}" for name, value in headers.items()]
-                        head = "".join(f"{line}\r\n" for line in [*lines, ""])
-                        if not self._trickle(head.encode("latin-1"), server.trickle_head_s):
-                            return
-                    else:
-                        self.send_response(status)
-                        for name, value in headers.items():
-                            self.send_header(name, value)
-                        self.end_headers()
-                    if server.trickle_s:
-                        self._trickle(data, server.trickle_s)
-                    else:
-                        self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    return  # the client gave up waiting
-
-            def _trickle(self, data: bytes, every_s: float) -> bool:
-                """``data`` a byte every ``every_s`` seconds, for at most
-                :data:`TRICKLE_FOR_S`, then the rest at once: False when the server was
-                closed meanwhile (the rest not sent)."""
-                self.wfile.flush()
-                sent = 0
-                until = time.monotonic() + TRICKLE_FOR_S
-                while sent < len(data) and time.monotonic() < until:
-                    self.wfile.write(data[sent : sent + 1])
-                    self.wfile.flush()
-                    sent += 1
-                    if server.closing.wait(every_s):
-                        return False
-                self.wfile.write(data[sent:])
-                return True
+                send_answer(
+                    self,
+                    status,
+                    body.encode("utf-8"),
+                    content_type,
+                    headers=headers,
+                    closing=server.closing,
+                    trickle_head_s=server.trickle_head_s,
+                    trickle_s=server.trickle_s,
+                )
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)

@@ -4,17 +4,24 @@ It serves the sample neighbourhood's streets: Nominatim knows one place ("Yarrow
 and Overpass answers every query with the sample's highway ways and their nodes.
 ``overpass_script`` queues answers (a status, a content type and a body: a 504, an error
 page, an empty answer) for Overpass's next queries; ``overpass_always`` answers every query.
+``trickle_s`` sends the body of each answer a byte at a time, that many seconds apart (a
+service that never lets a read time out), ``trickle_head_s`` its status line and headers;
+``trickled`` names the answers slowed (the ends of their paths: ``/status`` and
+``/interpreter`` are Overpass's, ``/search`` Nominatim's).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import osmium
+
+from fake_http import send_answer
 
 
 def overpass_elements(osm_file: Path, *, features: bool = False) -> list[dict]:
@@ -59,8 +66,13 @@ class FakeOSM:
         self.features = overpass_elements(osm_file, features=True)
         self.place_polygon = place_polygon
         self.requests: list[str] = []
+        self.arrived: list[float] = []  # when each request came (time.monotonic())
         self.overpass_script: list[tuple[int, str, str]] = []
         self.overpass_always: tuple[int, str, str] | None = None
+        self.trickle_s = 0.0  # seconds between the bytes of an answer's body
+        self.trickle_head_s = 0.0  # seconds between the bytes of its status line and headers
+        self.trickled = ("/status", "/search", "/interpreter")
+        self.closing = threading.Event()  # set when closed: a trickled answer ends at once
         handler = self._handler()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -71,6 +83,7 @@ class FakeOSM:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.closing.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -84,16 +97,21 @@ class FakeOSM:
             def _send(
                 self, body: str, content_type: str = "application/json", status: int = 200
             ) -> None:
-                data = body.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                slow = urlsplit(self.path).path.endswith(server.trickled)
+                send_answer(
+                    self,
+                    status,
+                    body.encode("utf-8"),
+                    content_type,
+                    closing=server.closing,
+                    trickle_head_s=server.trickle_head_s if slow else 0.0,
+                    trickle_s=server.trickle_s if slow else 0.0,
+                )
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 server.requests.append(f"GET {parts.path}")
+                server.arrived.append(time.monotonic())
                 if parts.path.endswith("/status"):
                     self._send(
                         "Connected as: 1\nCurrent time: 2026-11-25T00:00:00Z\n"
@@ -109,6 +127,7 @@ class FakeOSM:
 
             def do_POST(self) -> None:
                 server.requests.append(f"POST {urlsplit(self.path).path}")
+                server.arrived.append(time.monotonic())
                 length = int(self.headers.get("Content-Length", 0))
                 query = parse_qs(self.rfile.read(length).decode("utf-8")).get("data", [""])[0]
                 scripted = server.overpass_always

@@ -9,12 +9,14 @@ import time
 import geopandas as gpd
 import osmnx as ox
 import pytest
+import requests
 import shapely
 from click.testing import CliRunner
 
 from healthy_streets import settings
 from healthy_streets.cli import main
 from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
+from healthy_streets.io import overpass
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.io.overpass import (
     BUSY_TRIES,
@@ -26,6 +28,7 @@ from healthy_streets.io.overpass import (
 from healthy_streets.io.zones import read_zones
 
 from conftest import SAMPLE
+from fake_http import threads_of_the_client
 from fake_osm_server import FakeOSM
 
 OSM_FILE = SAMPLE / "yarrowside.osm"
@@ -187,3 +190,76 @@ def test_a_busy_overpass_that_recovers_gives_the_streets(server, monkeypatch):
     server.overpass_script = [(429, "text/plain", "rate limited")]
     online = street_network_from_place("Yarrowside")
     assert len(online.layer) == len(street_network_from_osm_file(OSM_FILE).layer)
+
+
+@pytest.fixture
+def short_deadline(monkeypatch):
+    """Answers that must come whole within 1.5 s of their request: Overpass given 1 s to
+    run the query (also osmnx's wait for each read), and half a second more."""
+    monkeypatch.setattr(settings, "requests_timeout", 1.0)
+    monkeypatch.setattr(overpass, "ANSWER_MARGIN_S", 0.5)
+    assert overpass.answer_deadline_s() == 1.5
+    return 1.5
+
+
+@pytest.mark.parametrize(
+    ("trickled", "slowly", "service"),
+    [
+        ("/interpreter", "trickle_head_s", "Overpass"),
+        ("/interpreter", "trickle_s", "Overpass"),
+        ("/status", "trickle_head_s", "Overpass"),
+        ("/search", "trickle_s", "Nominatim"),
+    ],
+    ids=["query's headers", "query's body", "status's headers", "Nominatim's body"],
+)
+def test_an_answer_that_trickles_is_cut_at_the_deadline(
+    server, short_deadline, trickled, slowly, service
+):
+    """A byte every 0.2 s: each read comes well within osmnx's 1 s timeout, and the answer
+    would take 15 s (the fake's longest trickle) or, from a real service, for ever."""
+    before = threads_of_the_client()
+    server.trickled = (trickled,)
+    setattr(server, slowly, 0.2)
+    started = time.monotonic()
+    with pytest.raises(NetworkUnavailableError) as info:
+        street_network_from_place("Yarrowside")
+    ended = time.monotonic()
+    left = threads_of_the_client() - before
+    assert ended - started < short_deadline + 6  # not 15 s (with Nominatim's 1 s pause)
+    assert server.requests[-1].endswith(trickled)  # the answer cut was the last asked for
+    assert short_deadline - 0.1 <= ended - server.arrived[-1] < short_deadline + 1
+    message = str(info.value)
+    assert message.startswith(
+        f"{service} at 127.0.0.1 did not send its whole answer within 1.5 s of the request"
+    )
+    assert "streets for OpenStreetMap (Yarrowside) were not downloaded" in message
+    assert "street_network_from_osm_file(path)" in message
+    assert "\n" not in message
+    assert not left  # the deadline's timer has ended
+    assert requests.sessions.HTTPAdapter is requests.adapters.HTTPAdapter  # put back
+
+
+def test_a_slow_answer_whole_in_time_is_read(server, short_deadline, sample_extent, monkeypatch):
+    monkeypatch.setattr(overpass, "ANSWER_MARGIN_S", 5.0)  # 6 s for each answer
+    server.trickled = ("/status",)
+    server.trickle_s = 0.005  # its 190 bytes in about a second: slow, but in time
+    started = time.monotonic()
+    online = street_network_from_bbox(tuple(sample_extent))
+    assert time.monotonic() - started > 0.9
+    assert len(online.layer) > 400
+
+
+def test_a_trickling_overpass_through_the_cli(server, short_deadline, sample_extent):
+    west, south, east, north = sample_extent
+    server.trickled = ("/interpreter",)
+    server.trickle_s = 0.05
+    result = CliRunner().invoke(main, ["network", "--bbox", f"{west},{south},{east},{north}"])
+    assert time.monotonic() - server.arrived[-1] < short_deadline + 1  # not 15 s
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "Error: Overpass at 127.0.0.1 did not send its whole answer within 1.5 s"
+    )
+    assert "--osm-file FILE" in lines[0]
+    assert server.requests.count("POST /api/interpreter") == 1  # not tried again

@@ -9,7 +9,6 @@ import json
 import shutil
 import socket
 import sqlite3
-import threading
 import time
 import zipfile
 from zoneinfo import ZoneInfo
@@ -35,6 +34,7 @@ from healthy_streets.io.reports import read_reports
 from healthy_streets.project import load_project
 
 from conftest import SAMPLE
+from fake_http import threads_of_the_client
 from fake_open311_server import Failure, FakeOpen311
 
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -1496,11 +1496,6 @@ def test_a_service_that_trickles_with_nothing_cached_is_one_error(tmp_path, shor
     assert not (tmp_path / "requests.json").exists()
     [wait] = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
     assert "(the answer was not whole after 1 s); trying again in" in wait
-
-
-def threads_of_the_client():
-    """The threads running but the fake server's (one for each connection it serves)."""
-    return {t for t in threading.enumerate() if "process_request_thread" not in t.name}
 
 
 def test_a_service_that_trickles_its_headers_is_cut_at_the_deadline(

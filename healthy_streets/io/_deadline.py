@@ -19,6 +19,15 @@ earlier answer too)::
         body = response.content
     # an error raised inside, with deadline.passed, is the deadline's
 
+A library that asks through ``requests.get`` or ``requests.post`` (osmnx does) makes a new
+session for every request, out of reach. For it, :func:`each_answer_within` gives every
+answer asked for in its ``with`` block a deadline of its own, through the sessions made
+there (see its notes on how)::
+
+    with each_answer_within(300):
+        graph = osmnx.graph_from_place("Chorley, Lancashire")
+    # an answer not whole in 300 s from its request raised AnswerOverdueError
+
 What cannot be cut: the name lookup, and the opening of the connection (its TCP connect,
 and a TLS handshake, whose socket is out of reach until it is done), which are bounded by
 ``requests``' timeout for each wait as before; a connection opened after the deadline is
@@ -33,14 +42,23 @@ import contextlib
 import contextvars
 import socket
 import threading
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import requests.adapters
+import requests.sessions
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["Deadline", "DeadlineAdapter", "DeadlinePassedError"]
+__all__ = [
+    "AnswerDeadlineAdapter",
+    "AnswerOverdueError",
+    "Deadline",
+    "DeadlineAdapter",
+    "DeadlinePassedError",
+    "each_answer_within",
+]
 
 #: The deadline running in this thread (or context), if any.
 _RUNNING: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
@@ -198,3 +216,116 @@ def _watch_pools(manager: urllib3.PoolManager) -> None:
         scheme: _WATCHED_POOLS.get(pool, pool)
         for scheme, pool in manager.pool_classes_by_scheme.items()
     }
+
+
+class AnswerOverdueError(requests.exceptions.Timeout):
+    """An answer was not whole by its deadline (:class:`AnswerDeadlineAdapter`): its
+    connection was cut. ``request`` is the request (its ``url``), ``seconds`` the deadline."""
+
+    def __init__(self, request: requests.PreparedRequest, seconds: float) -> None:
+        super().__init__(f"the answer was not whole after {seconds:g} s", request=request)
+        self.seconds = seconds
+
+
+class AnswerDeadlineAdapter(DeadlineAdapter):
+    """A :class:`DeadlineAdapter` that gives every answer sent through it a
+    :class:`Deadline` of its own, ``seconds`` from its request: the connection, the status
+    line and headers and (unless the request is streamed, when the caller reads it) the
+    body, which is read here. An answer not whole then is an :class:`AnswerOverdueError`,
+    whatever error the cut connection raised (or a body that ended short)."""
+
+    def __init__(self, seconds: float, *args: Any, **kwargs: Any) -> None:
+        self.seconds = seconds
+        super().__init__(*args, **kwargs)
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> requests.Response:
+        with Deadline(self.seconds) as deadline:
+            try:
+                response = super().send(request, stream, *args, **kwargs)
+                if not stream:
+                    _ = response.content  # within the deadline (requests would read it after)
+            except Exception:
+                if deadline.stop():
+                    raise AnswerOverdueError(request, self.seconds) from None
+                raise
+            if deadline.stop():  # cut at the end of the body: what came may be short
+                response.close()
+                raise AnswerOverdueError(request, self.seconds)
+        return response
+
+
+#: The deadline of each answer asked for through the sessions made in this thread (or
+#: context), while :func:`each_answer_within` runs.
+_EACH_ANSWER: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "healthy_streets_each_answer", default=None
+)
+
+#: The name :class:`requests.Session` mounts its adapters by, in :mod:`requests.sessions`.
+_MOUNTED = "HTTPAdapter"
+
+
+class _SessionAdapters:
+    """The adapter a new :class:`requests.Session` mounts, replaced while any
+    :func:`each_answer_within` runs (in any thread) and put back when the last ends."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved: Callable[..., requests.adapters.HTTPAdapter] | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> requests.adapters.HTTPAdapter:
+        """The adapter for a session being made: with a deadline for each answer in a
+        thread where :func:`each_answer_within` runs, else requests' own, as before."""
+        seconds = _EACH_ANSWER.get()
+        if seconds is not None:
+            return AnswerDeadlineAdapter(seconds, *args, **kwargs)
+        saved = self._saved or requests.adapters.HTTPAdapter  # the last block just ended
+        return saved(*args, **kwargs)
+
+    def use(self) -> None:
+        with self._lock:
+            if self._users == 0:
+                self._saved = getattr(requests.sessions, _MOUNTED)
+                setattr(requests.sessions, _MOUNTED, self)
+            self._users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users == 0:
+                setattr(requests.sessions, _MOUNTED, self._saved)
+                self._saved = None
+
+
+_SESSION_ADAPTERS = _SessionAdapters()
+
+
+@contextlib.contextmanager
+def each_answer_within(seconds: float) -> Iterator[None]:
+    """Give every answer asked for in the ``with`` block, in this thread, ``seconds`` from
+    its request to be whole (:class:`AnswerDeadlineAdapter`); one that is not raises
+    :class:`AnswerOverdueError`.
+
+    For a library that asks through ``requests.get`` or ``requests.post``, which make a new
+    session for every request and offer no way to mount an adapter on it (osmnx 2 passes
+    only its ``requests_kwargs`` on). So, while the block runs, the adapter that
+    :class:`requests.Session` mounts (the ``HTTPAdapter`` it names in
+    :mod:`requests.sessions`) is replaced by a maker of adapters that gives sessions made
+    in this thread (this context: a thread started inside the block is not in it) the
+    deadline, and every other session requests' own adapter, as before. The name is put
+    back when the last such block, in any thread, ends. Sessions made before the block, or
+    kept from it, are left as they are.
+    """
+    token = _EACH_ANSWER.set(seconds)
+    _SESSION_ADAPTERS.use()
+    try:
+        yield
+    finally:
+        _SESSION_ADAPTERS.release()
+        _EACH_ANSWER.reset(token)

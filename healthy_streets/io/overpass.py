@@ -17,6 +17,13 @@ with no end and nothing said. Here each such wait is said as it starts, and afte
 :data:`BUSY_TRIES` busy answers the download stops with one line that points to a local
 extract. A failure of Overpass (an error page, an empty answer) is said as Overpass's, not
 as a place Nominatim did not find.
+
+osmnx gives up on an answer only after :data:`settings.requests_timeout` seconds of
+silence, so a service that sends its headers or body a byte every few seconds would keep a
+download waiting for hours. Here every answer (Nominatim's, Overpass's status and query)
+must be whole within :func:`answer_deadline_s` of its request: the time Overpass is given to
+run the query, plus :data:`ANSWER_MARGIN_S`. When it is not, its connection is cut and the
+download stops with one line that names the service and points to a local extract.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import shapely
 from healthy_streets import settings
 from healthy_streets._audience import option
 from healthy_streets.errors import ConfigError, HealthyStreetsError, NetworkUnavailableError
+from healthy_streets.io._deadline import AnswerOverdueError, each_answer_within
 from healthy_streets.io.osm import NOT_STREET_HIGHWAYS, STREET_TAGS, finish_network
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.progress import SHOWN
@@ -302,9 +310,14 @@ def _download_with(
     they point to ``local``, the setting (a key of
     :data:`~healthy_streets._audience.OPTIONS`) that reads the same from a local extract."""
     watch = _Watch(what=what, local=local)
-    with osmnx_settings(rate_limit=can_connect(settings.overpass_url), watch=watch):
+    with (
+        osmnx_settings(rate_limit=can_connect(settings.overpass_url), watch=watch),
+        each_answer_within(answer_deadline_s()),
+    ):
         try:
             return fetch()
+        except AnswerOverdueError as exc:
+            raise _overdue(exc, what=what, local=local) from None
         except requests.RequestException as exc:
             raise _offline(exc, what=what, local=local) from None
         except (ox._errors.InsufficientResponseError, TypeError, ValueError) as exc:
@@ -326,6 +339,34 @@ def _download_with(
             ) from None
 
 
+#: Seconds an answer may take, whole, beyond the time osmnx gives Overpass to run the query:
+#: for the answer's transfer (a county's streets are tens of megabytes) and a slow start.
+ANSWER_MARGIN_S = 120.0
+
+
+def answer_deadline_s() -> float:
+    """Seconds from a request to Nominatim or Overpass until its answer must be whole (its
+    status line, headers and body, however slowly they come): the time osmnx gives
+    Overpass to run the query (its ``[timeout:...]``, which is
+    :data:`settings.requests_timeout` here) plus :data:`ANSWER_MARGIN_S`; 140 s with the
+    default settings. A query that runs out of its time is ended by Overpass itself, with
+    its own error, well before."""
+    return settings.requests_timeout + ANSWER_MARGIN_S
+
+
+def _overdue(
+    exc: AnswerOverdueError, *, what: str, local: str = "osm_file"
+) -> NetworkUnavailableError:
+    """The one line for an answer not whole by its deadline, naming its service."""
+    url = str(getattr(exc.request, "url", None) or settings.overpass_url)
+    return NetworkUnavailableError(
+        f"{_service(url)} at {_host(url)} did not send its whole answer within "
+        f"{exc.seconds:g} s of the request (it was still coming), so the {what} were not "
+        "downloaded. Try again later, or use a local OpenStreetMap extract instead "
+        f"(.osm, .osm.pbf): {option(local, 'FILE')}."
+    )
+
+
 #: Busy answers (``429``, ``504``) in one download before it stops: osmnx
 #: waits 55 seconds after each, so three mean about two minutes of waiting.
 BUSY_TRIES = 3
@@ -345,11 +386,10 @@ class _Watch:
 
     def __call__(self, response: requests.Response, *args: object, **kwargs: object) -> None:
         url = str(response.url or "")
-        overpass = url.startswith(settings.overpass_url.rstrip("/"))
-        if overpass and not urlsplit(url).path.rstrip("/").endswith("/status"):
+        service = _service(url)
+        if service == "Overpass" and not urlsplit(url).path.rstrip("/").endswith("/status"):
             self.overpass_answered = True
             self.failed = None if response.ok else response
-        service = "Overpass" if overpass else "Nominatim"
         if response.status_code not in (429, 504):
             return
         self.busy += 1
@@ -368,6 +408,11 @@ class _Watch:
             BUSY_TRIES,
             extra=SHOWN,
         )
+
+
+def _service(url: str) -> str:
+    """The service ``url`` is of: Overpass (:data:`settings.overpass_url`), else Nominatim."""
+    return "Overpass" if url.startswith(settings.overpass_url.rstrip("/")) else "Nominatim"
 
 
 def _host(url: str) -> str:
