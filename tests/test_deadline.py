@@ -88,7 +88,7 @@ def test_a_trickled_answer_through_requests_get_is_cut(tmp_path):
             requests.get(server.url, timeout=5)
         took = time.monotonic() - started
         left = threads_of_the_client() - before
-    assert 1.0 <= took < 2.0  # not the fake's 15 s
+    assert 1.0 <= took < 6.0  # not the fake's 15 s (room for a busy machine)
     assert str(info.value) == "the answer was not whole after 1 s"
     assert info.value.request.url == server.url
     assert isinstance(info.value, requests.Timeout)  # as requests' own timeouts are

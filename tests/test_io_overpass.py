@@ -227,7 +227,7 @@ def test_an_answer_that_trickles_is_cut_at_the_deadline(
     left = threads_of_the_client() - before
     assert ended - started < short_deadline + 6  # not 15 s (with Nominatim's 1 s pause)
     assert server.requests[-1].endswith(trickled)  # the answer cut was the last asked for
-    assert short_deadline - 0.1 <= ended - server.arrived[-1] < short_deadline + 1
+    assert short_deadline - 0.1 <= ended - server.arrived[-1] < short_deadline + 5
     message = str(info.value)
     assert message.startswith(
         f"{service} at 127.0.0.1 did not send its whole answer within 1.5 s of the request"
@@ -254,7 +254,7 @@ def test_a_trickling_overpass_through_the_cli(server, short_deadline, sample_ext
     server.trickled = ("/interpreter",)
     server.trickle_s = 0.05
     result = CliRunner().invoke(main, ["network", "--bbox", f"{west},{south},{east},{north}"])
-    assert time.monotonic() - server.arrived[-1] < short_deadline + 1  # not 15 s
+    assert time.monotonic() - server.arrived[-1] < short_deadline + 5  # not 15 s
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1

@@ -577,6 +577,11 @@ def test_a_connection_that_fails_is_tried_again_then_the_cache_used(tmp_path, mo
     assert "ProxyError" in result.notes[0]
 
 
+#: How long a hanging fake service waits before answering (it stops when closed, so a
+#: client that gives up in time does not wait for it).
+HANG_S = 24.0
+
+
 @pytest.fixture
 def short_timeout(monkeypatch):
     """Requests that give up after 0.3 s, tried twice."""
@@ -590,12 +595,13 @@ def test_a_service_that_hangs_is_given_up_after_the_timeout_and_the_cache_used(
 ):
     with FakeOpen311(twelve()) as server:
         fetch(server, tmp_path)
-        server.delay_s = 10 * short_timeout  # connects, then answers nothing for 3 s
+        server.delay_s = HANG_S  # connects, then answers nothing until it is closed
         started = time.monotonic()
         result = fetch(server, tmp_path)
         took = time.monotonic() - started
     tries = open311.RETRIES + 1
-    assert tries * short_timeout <= took < tries * short_timeout + 1.5  # not 2 x 3 s
+    # given up after each try's timeout, not after the hang (room for a busy machine)
+    assert tries * short_timeout <= took < tries * short_timeout + HANG_S / 4
     assert len(result.layer) == 12  # the cache
     line = result.notes[0]
     assert line.startswith(f"Offline (timed out to 127.0.0.1:{server.httpd.server_address[1]} ")
@@ -605,12 +611,12 @@ def test_a_service_that_hangs_is_given_up_after_the_timeout_and_the_cache_used(
 
 def test_a_service_that_hangs_with_nothing_cached_is_one_error(tmp_path, short_timeout):
     with FakeOpen311(twelve()) as server:
-        server.delay_s = 10 * short_timeout
+        server.delay_s = HANG_S
         started = time.monotonic()
         with pytest.raises(NetworkUnavailableError) as caught:
             fetch(server, tmp_path)
         took = time.monotonic() - started
-    assert took < (open311.RETRIES + 1) * short_timeout + 1.5
+    assert took < (open311.RETRIES + 1) * short_timeout + HANG_S / 4
     message = str(caught.value)
     assert "timed out to 127.0.0.1:" in message and "Export the reports" in message
     assert "\n" not in message
@@ -1470,7 +1476,7 @@ def test_a_service_that_trickles_is_cut_at_the_deadline_and_the_cache_used(
         result = fetch(server, tmp_path)
         took = time.monotonic() - started
     tries = open311.RETRIES + 1
-    assert tries * short_deadline <= took < tries * short_deadline + 1.5
+    assert tries * short_deadline <= took < tries * short_deadline + 5
     assert len(server.since(before)) == tries  # the same request, tried again once
     assert len(result.layer) == 12  # the cache
     line = result.notes[0]
@@ -1489,7 +1495,7 @@ def test_a_service_that_trickles_with_nothing_cached_is_one_error(tmp_path, shor
         with pytest.raises(NetworkUnavailableError) as caught:
             fetch(server, tmp_path)
         took = time.monotonic() - started
-    assert took < (open311.RETRIES + 1) * short_deadline + 1.5
+    assert took < (open311.RETRIES + 1) * short_deadline + 5
     message = str(caught.value)
     assert "timed out to 127.0.0.1:" in message and "not whole after 1 s" in message
     assert "Export the reports" in message and "\n" not in message
@@ -1514,7 +1520,7 @@ def test_a_service_that_trickles_its_headers_is_cut_at_the_deadline(
         took = time.monotonic() - started
         left = threads_of_the_client() - before
     tries = open311.RETRIES + 1
-    assert tries * short_deadline <= took < tries * short_deadline + 1.5  # not 15 s a try
+    assert tries * short_deadline <= took < tries * short_deadline + 5  # not 15 s a try
     assert len(server.requests) == tries
     message = str(caught.value)
     assert f"timed out to 127.0.0.1:{server.httpd.server_address[1]} after {tries} tries" in message
@@ -1536,7 +1542,7 @@ def test_a_connection_kept_alive_is_cut_at_the_deadline_too(short_deadline):
         with pytest.raises(open311._UnreachableError, match="not whole after 1 s"):
             client.get({})
         took = time.monotonic() - started
-    assert 2 * short_deadline <= took < 2 * short_deadline + 1.5
+    assert 2 * short_deadline <= took < 2 * short_deadline + 5
 
 
 def test_no_request_is_sent_once_the_deadline_has_passed():
