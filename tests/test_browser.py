@@ -1239,8 +1239,9 @@ DRAWN_IN_VIEW = """() => {
   return out;
 }"""
 
-#: The list's entries, in order: ``[kind, index, text]``.
-LISTED = """() => [...document.querySelectorAll(".hs-here-item")].map((b) =>
+#: The list's report and place entries, in order: ``[kind, index, text]``.
+LISTED = """() => [...document.querySelectorAll(
+    ".hs-here-item[data-hs-report], .hs-here-item[data-hs-place]")].map((b) =>
   b.hasAttribute("data-hs-report") ? ["report", +b.getAttribute("data-hs-report"), b.innerText]
                                    : ["place", +b.getAttribute("data-hs-place"), b.innerText])"""
 
@@ -1255,8 +1256,9 @@ def _focused_entry(page):
     return page.evaluate("""() => { const e = document.activeElement;
       if (!e.classList.contains("hs-here-item")) { return e.getAttribute("aria-label") ||
         (e.innerText || "").trim().split("\\n")[0] || e.tagName; }
-      return e.hasAttribute("data-hs-report") ? ["report", +e.getAttribute("data-hs-report")]
-                                              : ["place", +e.getAttribute("data-hs-place")]; }""")
+      const kind = ["report", "place", "streets", "gaps", "other_zones"].find((k) =>
+        e.hasAttribute("data-hs-" + k));
+      return [kind, +e.getAttribute("data-hs-" + kind)]; }""")
 
 
 def test_reports_and_places_in_view_are_listed_and_open_from_the_keyboard(browser, demo_dir):
@@ -1283,8 +1285,9 @@ def test_reports_and_places_in_view_are_listed_and_open_from_the_keyboard(browse
     places = sum(1 for d in drawn if d[0] == "place")
     assert reports > 100 and places > 20
     summary = page.locator(".hs-here-summary").inner_text()
-    assert summary == (
-        f"In view: {reports:,} reports and {places} places. The 20 nearest the middle of the map:"
+    assert summary.startswith(
+        f"In view: {reports:,} reports and {places} places. The 20 nearest the middle of the map"
+        " are listed. Also in view: "
     )
     listed = page.evaluate(LISTED)
     assert len(listed) == 20
@@ -1386,6 +1389,185 @@ def test_reports_and_places_in_view_are_listed_and_open_from_the_keyboard(browse
     page.close()
 
 
+#: The lines the list lists, as the page holds them (``[leaflet id, feature]`` per layer
+#: drawn), this zone's shape, the view ``[west, south, east, north]`` and its middle.
+LINES_AND_VIEW = """() => { const map = HS.map(), b = map.getBounds();
+  const c = map.containerPointToLatLng(map.getSize().divideBy(2)), lines = {};
+  for (const key of ["streets", "gaps", "other_zones"]) {
+    lines[key] = map.hasLayer(HS.layers[key])
+      ? HS.layers[key].getLayers().map((l) => [L.stamp(l), l.feature]) : null;
+  }
+  return {lines: lines, zone: HS.layers.zone.getLayers()[0].feature,
+          view: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], middle: [c.lng, c.lat]};
+}"""
+
+#: The list's street, gap and zone entries by layer: ``[leaflet id, name, about]``.
+LISTED_LINES = """() => { const out = {};
+  for (const key of ["streets", "gaps", "other_zones"]) {
+    out[key] = [...document.querySelectorAll(`.hs-here-item[data-hs-${key}]`)].map((b) =>
+      [+b.getAttribute("data-hs-" + key), b.querySelector(".hs-here-name").textContent,
+       b.querySelector(".hs-here-about").textContent]);
+  }
+  return out; }"""
+
+
+def _lines_by_distance(state):
+    """Worked out here, not by the page's script: for each layer drawn, its lines' distances
+    from the map's middle on the screen (Web Mercator, in metres), each measured along the
+    part of the line in view; a street's segments once per name, at the nearest. Nearest
+    first: ``{key: [(name or id, distance, leaflet id, nearest point (lon, lat))]}``."""
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import shape
+    from shapely.ops import nearest_points
+
+    screen = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    earth = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    west, south, east, north = state["view"]
+    box = (*screen.transform(west, south), *screen.transform(east, north))
+    middle = shapely.Point(screen.transform(*state["middle"]))
+    found = {}
+    for key, lines in state["lines"].items():
+        if lines is None:
+            continue
+        best: dict = {}
+        for leaflet_id, feature in lines:
+            on_screen = shapely.transform(
+                shape(feature["geometry"]),
+                lambda xy: np.column_stack(screen.transform(xy[:, 0], xy[:, 1])),
+            )
+            part = shapely.clip_by_rect(on_screen, *box)
+            if part.is_empty:
+                continue
+            name = feature["properties"]["street"] if key == "streets" else leaflet_id
+            d = part.distance(middle)
+            if name not in best or d < best[name][0]:
+                at = nearest_points(part, middle)[0]
+                best[name] = (d, leaflet_id, earth.transform(at.x, at.y))
+        found[key] = sorted(((n, *v) for n, v in best.items()), key=lambda e: e[1])
+    return found
+
+
+def _assert_nearest_listed(listed, nearest, limit):
+    """``listed`` (the page's entries) are the ``limit`` nearest of ``nearest``, nearest
+    first (lines as near as each other in either order)."""
+    distance = {e[0]: e[1] for e in nearest}
+    near = [distance[name] for name in listed]
+    assert len(listed) == len(set(listed)) == min(limit, len(nearest))
+    assert all(a <= b + 1e-3 for a, b in itertools.pairwise(near))
+    others = [d for name, d in distance.items() if name not in listed]
+    assert not others or max(near) <= min(others) + 1e-3
+
+
+def test_streets_gaps_and_zones_in_view_are_listed_and_open_from_the_keyboard(browser, demo_dir):
+    # a street's, a gap's and another zone's line are no tab stops: the list names the few
+    # nearest the map's middle, in sections of their own after the reports and places
+    import shapely
+    from shapely.geometry import shape
+
+    view = OfflinePage(browser, viewport=SIZES["laptop"])
+    page = view.open(demo_dir / "maps" / "yarrowside-north.html")
+    page.get_by_role("button", name="List what is here").click()
+    state = page.evaluate(LINES_AND_VIEW)
+    nearest = _lines_by_distance(state)
+    listed = page.evaluate(LISTED_LINES)
+    assert len(nearest["streets"]) > 20 and nearest["gaps"] and nearest["other_zones"]
+    # each street once, by name: the 5 nearest; the 3 nearest gaps and other zones
+    _assert_nearest_listed([e[1] for e in listed["streets"]], nearest["streets"], 5)
+    assert all(
+        about.startswith("Street, ") and about.endswith(" mph") for _, _, about in listed["streets"]
+    )
+    _assert_nearest_listed([e[0] for e in listed["gaps"]], nearest["gaps"], 3)
+    _assert_nearest_listed([e[0] for e in listed["other_zones"]], nearest["other_zones"], 3)
+    features = {key: dict(lines) for key, lines in state["lines"].items()}
+    for leaflet_id, name, about in listed["other_zones"]:
+        assert (name, about) == (
+            features["other_zones"][leaflet_id]["properties"]["name"],
+            "Another 20mph zone",
+        )
+    headings = page.locator(".hs-here-heading").all_inner_texts()
+    assert headings == ["Reports and places", "Streets", "20mph gaps to check", "Other 20mph zones"]
+    # the summary says how many of each are in view and whether the middle is in the zone
+    inside = shape(state["zone"]["geometry"]).contains(shapely.Point(state["middle"]))
+    summary = page.locator(".hs-here-summary").inner_text()
+    gaps, zones = len(nearest["gaps"]), len(nearest["other_zones"])
+    assert summary.endswith(
+        f" Also in view: {len(nearest['streets'])} streets (the 5 nearest the middle listed), "
+        f"{gaps} gap{'s' if gaps > 1 else ''} to check and {zones} other 20mph "
+        f"zone{'s' if zones > 1 else ''}. The middle of the map is "
+        f"{'in' if inside else 'outside'} this zone."
+    )
+    # a bounded number of tab stops, whatever the map holds
+    assert page.locator(".hs-here-item").count() <= 31
+
+    # Enter opens the popup a click on the line opens, at the line's point nearest the
+    # middle; Escape brings the keyboard back
+    def open_entry(key, leaflet_id):
+        page.locator(f".hs-here-item[data-hs-{key}='{leaflet_id}']").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert _popup_open(page) == 1
+        assert page.evaluate("document.activeElement.closest('.leaflet-popup') !== null")
+        shown = page.evaluate("""() => { let at = null;
+          HS.map().eachLayer((l) => { if (l instanceof L.Popup) { at = l.getLatLng(); } });
+          return {html: document.querySelector('.leaflet-popup .hs-popup').outerHTML,
+                  title: document.querySelector('.leaflet-popup').getAttribute('aria-label'),
+                  at: [at.lng, at.lat]}; }""")
+        page.keyboard.press("Escape")
+        assert _popup_open(page) == 0
+        assert _focused_entry(page) == [key, leaflet_id]
+        page.wait_for_timeout(300)  # the popup fades out
+        return shown
+
+    for key in ("streets", "gaps"):
+        leaflet_id = listed[key][0][0]
+        shown = open_entry(key, leaflet_id)
+        own = page.evaluate(
+            """([key, id]) => { const line = HS.layers[key].getLayer(id);
+              return line.getPopup()._content(line).outerHTML; }""",
+            [key, leaflet_id],
+        )
+        assert shown["html"] == own
+        at = next(e[3] for e in nearest[key] if e[2] == leaflet_id)
+        assert shown["at"] == pytest.approx(at, abs=1e-7)
+        assert shown["title"] == listed[key][0][1]
+    # another zone's outline shows its name on hover (a click opens nothing): from the
+    # list, a popup named by it
+    leaflet_id, name, _ = listed["other_zones"][0]
+    shown = open_entry("other_zones", leaflet_id)
+    hover = page.evaluate(
+        """(id) => { const line = HS.layers.other_zones.getLayer(id);
+          return line.getTooltip()._content(line).textContent; }""",
+        leaflet_id,
+    )
+    assert shown["title"] == hover == name
+    assert shown["at"] == pytest.approx(
+        next(e[3] for e in nearest["other_zones"] if e[2] == leaflet_id), abs=1e-7
+    )
+
+    # an unnamed street is listed as such, with its type (the list follows the map once
+    # the keyboard is back on it)
+    page.evaluate("HS.map().getContainer().focus()")
+    unnamed = page.evaluate("""() => { const line = HS.layers.streets.getLayers().find((l) =>
+        l.feature.properties.street.startsWith("Unnamed ")), ll = line.getLatLngs();
+      HS.map().setView([(ll[0].lat + ll[1].lat) / 2, (ll[0].lng + ll[1].lng) / 2], 18,
+                       {animate: false});
+      return line.feature.properties; }""")
+    page.wait_for_timeout(300)
+    first = page.evaluate(LISTED_LINES)["streets"][0]
+    assert first[1] == f"Unnamed {unnamed['highway']}" == unnamed["street"]
+
+    # the list follows the legend: a layer turned off is not listed, nor said
+    for key in ("streets", "gaps", "other_zones"):
+        page.locator(f"input[data-hs-layer='{key}']").uncheck()
+    assert page.evaluate(LISTED_LINES) == {"streets": [], "gaps": [], "other_zones": []}
+    summary = page.locator(".hs-here-summary").inner_text()
+    assert "street" not in summary and "zones" not in summary and "gap" not in summary
+    assert view.console_errors == []
+    page.close()
+
+
 def test_on_a_phone_the_list_folds_while_its_popup_is_open(browser, demo_dir):
     view = OfflinePage(browser, viewport=SIZES["phone"])
     page = view.open(demo_dir / "maps" / "yarrowside-north.html")
@@ -1426,14 +1608,18 @@ def test_axe_finds_no_serious_problem_on_a_map(browser, demo_dir, screen):
     page.locator(".hs-more summary").click()
     found["legend and filter open"] = axe_violations(page)
     page.get_by_role("button", name="List what is here").click()
-    page.locator(".hs-here-item").first.focus()
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
-    )
-    found["a report opened from the list"] = axe_violations(page)
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(300)  # the popup fades out
+    for state, entry in (
+        ("a report opened from the list", "[data-hs-report]"),
+        ("a street opened from the list", "[data-hs-streets]"),
+    ):
+        page.locator(f".hs-here-item{entry}").first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+        )
+        found[state] = axe_violations(page)
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)  # the popup fades out
     found["listing what is here"] = axe_violations(page)
     page.get_by_role("button", name="Add a place").click()
     page.keyboard.press("Enter")
@@ -1586,8 +1772,14 @@ def hostile_map(tmp_path_factory):
     import layers_for_tests as t
 
     x, y = t.X0, t.Y0
-    zones = t.zones([("west", "implemented", "2022-01-10", (x, y, x + 300, y + 300))])
+    zones = t.zones(
+        [
+            ("west", "implemented", "2022-01-10", (x, y, x + 300, y + 300)),
+            ("east", "proposed", None, (x + 300, y, x + 600, y + 300)),
+        ]
+    )
     zones.loc[0, "name"] = f"West {XSS}"
+    zones.loc[1, "name"] = f"East {XSS}"
     streets = t.streets(
         [
             (
@@ -1661,14 +1853,16 @@ def test_the_list_of_what_is_here_shows_data_as_text(browser, hostile_map):
     page = view.open(hostile_map)
     page.get_by_role("button", name="List what is here").click()
     entries = page.locator(".hs-here-item")
-    assert entries.count() == 2  # the report and the bench
-    for k in range(2):
-        assert entries.nth(k).inner_text().startswith(XSS[:40])
+    # the report, the bench, the street and the zone beside this one
+    assert entries.count() == 4
+    names = [XSS, XSS, XSS, f"East {XSS}"]
+    for k, name in enumerate(names):
+        assert entries.nth(k).inner_text().startswith(name[:40])
         entries.nth(k).focus()
         page.keyboard.press("Enter")
         popup = page.locator(".leaflet-popup")
-        assert popup.locator(".hs-popup-title").inner_text().startswith(XSS[:40])
-        assert popup.get_attribute("aria-label").startswith(XSS[:40])
+        assert popup.locator(".hs-popup-title").inner_text().startswith(name[:40])
+        assert popup.get_attribute("aria-label").startswith(name[:40])
         page.keyboard.press("Escape")
         assert entries.nth(k).evaluate("(e) => e === document.activeElement")
         page.wait_for_timeout(300)  # the popup fades out

@@ -857,35 +857,64 @@ var HS = (function () {
              download: download, start: startPicking };
   }
 
-  /* ---- What is here: the reports and places in view, from the keyboard ----
-     The reports are drawn on one canvas and the places are markers that are no tab stops
-     (a map may hold 100,000 reports). A button on the map lists those in view nearest
-     its middle, HERE_LIMIT at most: the arrow keys on the map move others to the middle,
-     + zooms in. Each is a button that opens the popup a click opens; the keyboard goes
+  /* ---- What is here: what is in view, from the keyboard ----
+     The reports are drawn on one canvas, the places are markers that are no tab stops (a
+     map may hold 100,000 reports), and the lines (streets, 20mph gaps, other zones) are
+     no tab stops either (a zone has hundreds of streets). A button on the map lists what
+     is in view nearest its middle, in small sections under headings: HERE_LIMIT reports
+     and places at most, then a few streets (each once, by name), gaps to check and other
+     zones (LINE_SECTIONS): 31 entries at most, whatever the map holds. The arrow keys on
+     the map move others to the middle, + zooms in. Each is a button that opens the popup
+     a click opens (a line's at its point nearest the map's middle); the keyboard goes
      into the popup, and Escape closes it and comes back to the button. The list is worked
      out only while it is open, and stays as it is while the keyboard is in it (or in a
      popup it opened), so that a popup panning the map never moves the button under the
      keyboard. */
   var HERE_LIMIT = 20;
+  var LINE_SECTIONS = [
+    { key: "streets", limit: 5, heading: "Streets", one: "street", many: "streets" },
+    { key: "gaps", limit: 3, heading: "20mph gaps to check", one: "gap to check",
+      many: "gaps to check" },
+    { key: "other_zones", limit: 3, heading: "Other 20mph zones", one: "other 20mph zone",
+      many: "other 20mph zones" }
+  ];
   var here = null;
+  var RAD = Math.PI / 180;
 
   function plural(n, one, many) {
     return n.toLocaleString("en-GB") + " " + (n === 1 ? one : many);
   }
 
+  function andList(parts) {
+    return parts.length < 2 ? parts.join("")
+      : parts.slice(0, -1).join(", ") + " and " + parts[parts.length - 1];
+  }
+
+  /* Web Mercator, as the map draws the earth: distances in it are the screen's (to scale). */
+  function mercator(la) { return Math.log(Math.tan(Math.PI / 4 + la * RAD / 2)); }
+  function fromMercator(x, y) {
+    return L.latLng((2 * Math.atan(Math.exp(y)) - Math.PI / 2) / RAD, x / RAD);
+  }
+
+  /* The view: its bounds, its edges in Web Mercator, and its middle. */
+  function viewFrame() {
+    var bounds = map.getBounds(), centre = map.containerPointToLatLng(map.getSize().divideBy(2));
+    return { bounds: bounds, centre: centre,
+             south: bounds.getSouth(), north: bounds.getNorth(),
+             west: bounds.getWest(), east: bounds.getEast(),
+             left: bounds.getWest() * RAD, right: bounds.getEast() * RAD,
+             bottom: mercator(bounds.getSouth()), top: mercator(bounds.getNorth()),
+             x: centre.lng * RAD, y: mercator(centre.lat) };
+  }
+
   /* The reports and places drawn in view: how many of each, and the HERE_LIMIT nearest
      the map's middle on the screen, nearest first ({kind, i, d}). */
-  function inView() {
-    var bounds = map.getBounds(), centre = map.containerPointToLatLng(map.getSize().divideBy(2));
-    var south = bounds.getSouth(), north = bounds.getNorth();
-    var west = bounds.getWest(), east = bounds.getEast();
-    var nearest = [], counts = { report: 0, place: 0 }, rad = Math.PI / 180;
-    function mercator(la) { return Math.log(Math.tan(Math.PI / 4 + la * rad / 2)); }
-    var y0 = mercator(centre.lat);
+  function inView(f) {
+    var nearest = [], counts = { report: 0, place: 0 };
     function consider(kind, i, la, lo) {
-      if (la < south || la > north || lo < west || lo > east) { return; }
+      if (la < f.south || la > f.north || lo < f.west || lo > f.east) { return; }
       counts[kind]++;
-      var dx = (lo - centre.lng) * rad, dy = mercator(la) - y0, d = dx * dx + dy * dy;
+      var dx = lo * RAD - f.x, dy = mercator(la) - f.y, d = dx * dx + dy * dy;
       if (nearest.length === HERE_LIMIT && d >= nearest[HERE_LIMIT - 1].d) { return; }
       var at = nearest.length === HERE_LIMIT ? HERE_LIMIT - 1 : nearest.length;
       while (at > 0 && nearest[at - 1].d > d) { nearest[at] = nearest[at - 1]; at--; }
@@ -907,51 +936,179 @@ var HS = (function () {
     return { counts: counts, nearest: nearest };
   }
 
-  /* A list entry: the report's or place's symbol as drawn on the map, its name, and
-     what it is. */
-  function hereButton(item) {
-    var symbol, name, about;
+  /* The point of the segment a-b (Web Mercator) inside the view nearest its middle, as
+     [squared distance, x, y]; null if the segment misses the view (Liang-Barsky). */
+  function nearestInView(f, ax, ay, bx, by) {
+    var t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
+    var p = [-dx, dx, -dy, dy], q = [ax - f.left, f.right - ax, ay - f.bottom, f.top - ay];
+    for (var k = 0; k < 4; k++) {
+      if (p[k] === 0) {
+        if (q[k] < 0) { return null; }
+        continue;
+      }
+      var r = q[k] / p[k];
+      if (p[k] < 0) {
+        if (r > t1) { return null; }
+        t0 = Math.max(t0, r);
+      } else {
+        if (r < t0) { return null; }
+        t1 = Math.min(t1, r);
+      }
+    }
+    var length = dx * dx + dy * dy;
+    var t = length > 0 ? ((f.x - ax) * dx + (f.y - ay) * dy) / length : t0;
+    t = Math.max(t0, Math.min(t1, t));
+    var x = ax + t * dx, y = ay + t * dy, ex = x - f.x, ey = y - f.y;
+    return [ex * ex + ey * ey, x, y];
+  }
+
+  /* A line layer's lines in view, each measured by its point in view nearest the map's
+     middle: how many, and the section's few nearest, nearest first ({kind, line, d, x,
+     y}). A street's segments count once, by the name its popup gives (an unnamed one's
+     says its type: "Unnamed footway"), at its nearest segment. */
+  function linesInView(f, section) {
+    var best = {}, keys = [];
+    layers[section.key].eachLayer(function (line) {
+      if (!line.getLatLngs || !f.bounds.intersects(line.getBounds())) { return; }
+      var parts = line.getLatLngs(), found = null;
+      if (L.LineUtil.isFlat(parts)) { parts = [parts]; }
+      parts.forEach(function (part) {
+        var ax = 0, ay = 0;
+        for (var k = 0; k < part.length; k++) {
+          var bx = part[k].lng * RAD, by = mercator(part[k].lat);
+          var n = k > 0 ? nearestInView(f, ax, ay, bx, by) : null;
+          if (n && (!found || n[0] < found[0])) { found = n; }
+          ax = bx;
+          ay = by;
+        }
+      });
+      if (!found) { return; }
+      var key = section.key === "streets" ? "street:" + line.feature.properties.street
+        : "line:" + L.stamp(line);
+      if (!best[key]) { keys.push(key); }
+      if (!best[key] || found[0] < best[key].d) {
+        best[key] = { kind: section.key, line: line, d: found[0], x: found[1], y: found[2] };
+      }
+    });
+    var all = keys.map(function (k) { return best[k]; });
+    all.sort(function (a, b) { return a.d - b.d; });
+    return { count: all.length, nearest: all.slice(0, section.limit) };
+  }
+
+  /* Whether the map's middle lies in this zone (null while the zone is not drawn). */
+  function middleInZone(f) {
+    if (!onMap("zone")) { return null; }
+    var inside = false, lat = f.centre.lat, lng = f.centre.lng;
+    function rings(latlngs) {
+      if (L.LineUtil.isFlat(latlngs)) {
+        for (var a = 0, b = latlngs.length - 1; a < latlngs.length; b = a++) {
+          var p = latlngs[a], q = latlngs[b];
+          if ((p.lat > lat) !== (q.lat > lat) &&
+              lng < (q.lng - p.lng) * (lat - p.lat) / (q.lat - p.lat) + p.lng) {
+            inside = !inside;
+          }
+        }
+      } else {
+        latlngs.forEach(rings);
+      }
+    }
+    layers.zone.eachLayer(function (shape) {
+      if (shape.getLatLngs) { rings(shape.getLatLngs()); }
+    });
+    return inside;
+  }
+
+  function symbolBox() {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 20 20");
+    svg.setAttribute("width", "20");
+    svg.setAttribute("height", "20");
+    svg.setAttribute("aria-hidden", "true");
+    return svg;
+  }
+
+  /* A short stroke drawn as the line is on the map. */
+  function lineSymbol(style) {
+    var svg = symbolBox(), stroke = document.createElementNS(SVG_NS, "path");
+    stroke.setAttribute("d", "M3 15L17 5");
+    stroke.setAttribute("fill", "none");
+    stroke.setAttribute("stroke", style.color);
+    stroke.setAttribute("stroke-width", String(Math.min(style.weight || 3, 8)));
+    stroke.setAttribute("stroke-linecap", style.lineCap || "round");
+    if (style.opacity !== undefined) { stroke.setAttribute("stroke-opacity", String(style.opacity)); }
+    if (style.dashArray) { stroke.setAttribute("stroke-dasharray", style.dashArray); }
+    svg.appendChild(stroke);
+    return svg;
+  }
+
+  /* What an entry names: its symbol as drawn on the map, its name, and what it is. */
+  function hereEntry(item) {
     if (item.kind === "report") {
       var data = layers.reports._data, raw = data.raw, i = item.i;
       var cat = raw.categories[raw.cat[i]], seen = raw.look[raw.status[i] === 0 ? "open" : "faded"];
-      symbol = document.createElementNS(SVG_NS, "svg");
-      symbol.setAttribute("viewBox", "0 0 20 20");
-      symbol.setAttribute("width", "20");
-      symbol.setAttribute("height", "20");
-      symbol.setAttribute("aria-hidden", "true");
-      var shape = document.createElementNS(SVG_NS, "path");
+      var symbol = symbolBox(), shape = document.createElementNS(SVG_NS, "path");
       shape.setAttribute("d", shapePath(cat.shape || [], 10, 10, 7));
       shape.setAttribute("fill", cat.colour);
       shape.setAttribute("fill-opacity", String(seen.fill_opacity));
       shape.setAttribute("stroke", seen.stroke);
       shape.setAttribute("stroke-width", "1.5");
       symbol.appendChild(shape);
-      name = data.titleOf(i);
-      about = ["Report", cat.label, data.dateText(i), raw.statusLabels[raw.status[i]]];
-    } else {
-      var group = layers.assets, cols = group.hsColumns;
-      var kind = group.hsCategories[cols.cat[item.i]];
-      symbol = pictogram(kind.colour, kind.symbol, 20, false);
-      name = cols.name[item.i] || kind.label;
-      about = ["Place", cols.name[item.i] ? kind.label : ""];
+      return { symbol: symbol, name: data.titleOf(i),
+               about: ["Report", cat.label, data.dateText(i), raw.statusLabels[raw.status[i]]] };
     }
+    if (item.kind === "place") {
+      var cols = layers.assets.hsColumns, kind = layers.assets.hsCategories[cols.cat[item.i]];
+      return { symbol: pictogram(kind.colour, kind.symbol, 20, false),
+               name: cols.name[item.i] || kind.label,
+               about: ["Place", cols.name[item.i] ? kind.label : ""] };
+    }
+    var props = item.line.feature.properties, drawnAs = lineSymbol(item.line.options);
+    if (item.kind === "streets") {
+      return { symbol: drawnAs, name: props.street, about: ["Street", props.limit] };
+    }
+    if (item.kind === "gaps") {
+      return { symbol: drawnAs, name: props.street || "Unnamed street",
+               about: ["20mph gap to check", props.kind] };
+    }
+    return { symbol: drawnAs, name: props.name || "Unnamed zone", about: ["Another 20mph zone"] };
+  }
+
+  function hereButton(item) {
+    var entry = hereEntry(item);
     var button = el("button", "hs-here-item");
     button.type = "button";
-    button.setAttribute("data-hs-" + item.kind, String(item.i));
-    button.appendChild(symbol);
+    button.setAttribute("data-hs-" + item.kind,
+                        String(item.line ? L.stamp(item.line) : item.i));
+    button.appendChild(entry.symbol);
     var text = el("span", "hs-here-text");
-    text.appendChild(el("span", "hs-here-name", shorten(name, 60)));
-    text.appendChild(el("span", "hs-here-about", about.filter(Boolean).join(", ")));
+    text.appendChild(el("span", "hs-here-name", shorten(entry.name, 60)));
+    text.appendChild(el("span", "hs-here-about", entry.about.filter(Boolean).join(", ")));
     button.appendChild(text);
     button.addEventListener("click", function () { openFromList(item); });
     return button;
   }
 
+  /* The popup a click on an entry's thing opens: a line's at its point nearest the map's
+     middle. Another zone's outline shows its name on hover (and opens nothing on a
+     click): from the list, a popup names it. */
+  function openEntry(item) {
+    if (item.kind === "report") { return layers.reports.open(item.i); }
+    if (item.kind === "place") { return layers.assets.hsOpen(item.i); }
+    var at = fromMercator(item.x, item.y), line = item.line;
+    if (item.kind === "other_zones" || !line.getPopup()) {
+      return L.popup().setLatLng(at).setContent(popupBox([
+        ["20mph zone", line.feature.properties.name || "Unnamed zone"],
+        ["On the map", "Another 20mph zone's outline"]
+      ])).openOn(map);
+    }
+    line.openPopup(at);
+    return line.getPopup();
+  }
+
   /* Open an entry's popup and give it the keyboard: it is named by its title, for a
      screen reader. */
   function openFromList(item) {
-    var popup = item.kind === "report" ? layers.reports.open(item.i)
-      : layers.assets.hsOpen(item.i);
+    var popup = openEntry(item);
     here.popup = popup;
     var node = popup.getElement();
     var content = node && node.querySelector(".leaflet-popup-content");
@@ -975,12 +1132,11 @@ var HS = (function () {
                       (!!here.popup && map.hasLayer(here.popup)));
   }
 
-  function refreshHere(force) {
-    if (!here || (here.body.hidden && !here.folded)) { return; }
-    if (hereBusy() && !force) { here.stale = true; return; }
-    here.stale = false;
-    var found = inView(), counts = found.counts, total = counts.report + counts.place;
-    var said = [], nouns = [];
+  /* What the list says before its entries: how many of each thing are in view, how many
+     are listed, and whether the map's middle is in this zone. */
+  function hereSummary(found, lines, inZone) {
+    var counts = found.counts, total = counts.report + counts.place;
+    var said = [], nouns = [], text = "";
     if (onMap("reports")) {
       said.push(plural(counts.report, "report", "reports"));
       nouns.push("report");
@@ -989,26 +1145,70 @@ var HS = (function () {
       said.push(plural(counts.place, "place", "places"));
       nouns.push("place");
     }
-    var text;
-    if (!nouns.length) {
-      text = "Nothing to list: the legend turns the reports (as points) and the places on.";
-    } else if (!total) {
-      text = "No " + nouns.join(" or ") + " is in view: move the map, or zoom out (-).";
-    } else {
-      text = "In view: " + said.join(" and ") + "." + (total > found.nearest.length
-        ? " The " + found.nearest.length + " nearest the middle of the map:" : "");
+    if (!nouns.length && !lines.length) {
+      text = "Nothing to list: the legend turns the reports (as points), the places and " +
+        "the streets on.";
+    } else if (nouns.length && !total) {
+      text = "No " + nouns.join(" or ") + " is in view.";
+    } else if (nouns.length) {
+      text = "In view: " + andList(said) + "." + (total > found.nearest.length
+        ? " The " + found.nearest.length + " nearest the middle of the map are listed." : "");
     }
-    if (nouns.length && layers.reports && nouns[0] !== "report") {
+    if (lines.length) {
+      var parts = lines.map(function (s) {
+        var n = s.found.count, shown = s.found.nearest.length;
+        return (n ? plural(n, s.section.one, s.section.many) : "no " + s.section.one) +
+          (n > shown ? " (the " + shown + " nearest the middle listed)" : "");
+      });
+      text += (text ? " " : "") + (nouns.length ? "Also in view: " : "In view: ") +
+        andList(parts) + ".";
+    }
+    if (inZone !== null) {
+      text += " The middle of the map is " + (inZone ? "in" : "outside") + " this zone.";
+    }
+    if (!total && !lines.some(function (s) { return s.found.count; })) {
+      text += " Move the map, or zoom out (-).";
+    }
+    if (layers.reports && nouns[0] !== "report") {
       text += " Reports are listed when the legend shows them as points.";
     }
-    here.summary.textContent = text;
-    here.more.hidden = total <= found.nearest.length;
+    return text.trim();
+  }
+
+  function refreshHere(force) {
+    if (!here || (here.body.hidden && !here.folded)) { return; }
+    if (hereBusy() && !force) { here.stale = true; return; }
+    here.stale = false;
+    var f = viewFrame(), found = inView(f);
+    var lines = LINE_SECTIONS.filter(function (s) { return onMap(s.key); })
+      .map(function (s) { return { section: s, found: linesInView(f, s) }; });
+    here.summary.textContent = hereSummary(found, lines, middleInZone(f));
+    var more = found.counts.report + found.counts.place > found.nearest.length;
     here.list.textContent = "";
-    found.nearest.forEach(function (item) {
-      var row = el("li");
-      row.appendChild(hereButton(item));
-      here.list.appendChild(row);
+    function section(key, heading, items) {
+      if (!items.length) { return; }
+      var title = el("h2", "hs-here-heading", heading);
+      title.id = "hs-here-" + key;
+      var list = el("ul", "hs-here-items");
+      list.setAttribute("aria-labelledby", title.id);
+      items.forEach(function (item) {
+        var row = el("li");
+        row.appendChild(hereButton(item));
+        list.appendChild(row);
+      });
+      here.list.appendChild(title);
+      here.list.appendChild(list);
+    }
+    var kinds = [];
+    if (found.nearest.some(function (e) { return e.kind === "report"; })) { kinds.push("Reports"); }
+    if (found.nearest.some(function (e) { return e.kind === "place"; })) { kinds.push("places"); }
+    var heading = kinds.join(" and ");
+    section("points", heading.charAt(0).toUpperCase() + heading.slice(1), found.nearest);
+    lines.forEach(function (s) {
+      more = more || s.found.count > s.found.nearest.length;
+      section(s.section.key, s.section.heading, s.found.nearest);
     });
+    here.more.hidden = !more;
     fitHereList();
   }
 
@@ -1022,7 +1222,8 @@ var HS = (function () {
   }
 
   function addHereList() {
-    if (!layers.reports && !layers.assets) { return; }
+    var listed = ["reports", "assets"].concat(LINE_SECTIONS.map(function (s) { return s.key; }));
+    if (!listed.some(function (key) { return layers[key]; })) { return; }
     var Control = L.Control.extend({
       options: { position: "topright" },
       onAdd: function () {
@@ -1038,8 +1239,7 @@ var HS = (function () {
         body.hidden = true;
         var summary = el("p", "hs-here-summary");
         summary.setAttribute("role", "status");
-        var list = el("ul", "hs-here-list");
-        list.setAttribute("aria-label", "Reports and places in view");
+        var list = el("div", "hs-here-list");  // a section (heading and list) per kind
         var more = el("p", "hs-note", "To list others, move them to the middle of the map " +
                       "(arrow keys on the map) or zoom in (+).");
         [summary, list, more].forEach(function (n) { body.appendChild(n); });
@@ -1369,7 +1569,7 @@ var HS = (function () {
     var container = map.getContainer();
     container.setAttribute("role", "main");
     container.setAttribute("aria-label", "Map: arrow keys move it, + and - zoom" +
-      (here ? "; \u201cList what is here\u201d lists its reports and places" : ""));
+      (here ? "; \u201cList what is here\u201d lists what is in view" : ""));
     // the controls come before the map's markers when tabbing
     if (map._controlContainer) { container.insertBefore(map._controlContainer, container.firstChild); }
     bindLegend();
