@@ -33,6 +33,7 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._json_text import mend_json, needs_mending
 from healthy_streets.io._kml import description_fields, folder_paths, join_path
+from healthy_streets.io.store import written_layers
 from healthy_streets.model.account import AccountBook
 
 
@@ -599,8 +600,6 @@ def _our_layer(path: Path, shaped: list[str], non_empty: list[str], ours: str) -
         network written without zones, or with none drawn): reading another of its layers
         as ``ours`` would only mislead.
     """
-    from healthy_streets.io.store import written_layers  # the store reads through this module
-
     written = written_layers(path)
     if ours in written and ours in non_empty:
         return ours
