@@ -11,12 +11,13 @@ from collections.abc import Iterable, Iterator
 from glob import escape as glob_escape
 from pathlib import Path
 
-from healthy_streets.errors import OutputExistsError, OutputIsInputError
+from healthy_streets.errors import OutputExistsError, OutputIsInputError, OutputLinkError
 
 __all__ = [
     "SQLITE_SIDE_SUFFIXES",
     "atomic_path",
     "check_output",
+    "confined",
     "inside",
     "sha256",
     "side_files",
@@ -91,6 +92,26 @@ def inside(path: str | Path, folder: str | Path) -> bool:
         return path.parent.resolve().is_relative_to(Path(folder).resolve())
     except (OSError, RuntimeError, ValueError):  # a loop of links, a name too long
         return False
+
+
+def confined(path: str | Path, folder: str | Path) -> Path:
+    """``path``, a file to write in ``folder`` or below it, once no folder on the way to it
+    is a link that leads out of ``folder``; else :class:`OutputLinkError`, naming the
+    link: writing through it would replace files elsewhere on the machine.
+
+    >>> confined("/out/maps/a.html", "/out")
+    PosixPath('/out/maps/a.html')
+    """
+    path, folder = Path(path), Path(folder)
+    if inside(path, folder):
+        return path
+    step = folder
+    below = path.parent.relative_to(folder) if path.parent.is_relative_to(folder) else Path()
+    for part in below.parts:
+        step = step / part
+        if step.is_symlink() and not inside(step / "file", folder):
+            raise OutputLinkError(step, folder)
+    raise OutputLinkError(path.parent, folder)
 
 
 def sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:

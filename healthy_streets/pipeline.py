@@ -27,7 +27,7 @@ import shapely
 from healthy_streets import history, settings
 from healthy_streets._audience import audience, option, speaking_to
 from healthy_streets._build_record import MAPS_MADE
-from healthy_streets._files import check_output, sha256, write_fix
+from healthy_streets._files import check_output, confined, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
     Rebuild,
@@ -706,7 +706,7 @@ def write_outputs(
         check_printing()
     relative = _output_paths(layers, chosen, tables, pdf=pdf)
     for path in relative.values():
-        check_output(out / path, overwrite=overwrite, inputs=inputs)
+        check_output(confined(out / path, out), overwrite=overwrite, inputs=inputs)
     in_python = audience().audience == "python"  # its folder is out_dir here, not output
     named = speaking_to("python", flags={"output": "out_dir"}) if in_python else None
     with named or contextlib.nullcontext(), OutputStaging(out) as staging:
@@ -1010,6 +1010,7 @@ def build(
     zone_ids = None if zone is None else [_chosen_zone(project.inputs, zone)]
     if pdf:
         check_printing()
+    refuse_linked_folders(out)
     if not overwrite:
         refuse_existing_outputs(out)
     target = store or project.store or str(out / "healthy-streets.gpkg")
@@ -1259,7 +1260,8 @@ def _stage_project_outputs(
     """Stage the outputs ``relative`` names, as the project draws them (its title, focus
     and contact), once each is known to be one a build may write."""
     for path in relative.values():
-        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
+        target = confined(staging.out / path, staging.out)
+        check_output(target, overwrite=overwrite, inputs=project.inputs.paths())
     _stage_outputs(
         layers,
         staging,
@@ -1510,6 +1512,18 @@ def _made_by_toolkit(page: Path) -> bool:
     with page.open("rb") as handle:
         head = handle.read(4096)
     return f'<meta name="generator" content="{GENERATOR}'.encode() in head
+
+
+#: The folders a build writes into inside its output folder.
+OUTPUT_FOLDERS = ("maps", "tables")
+
+
+def refuse_linked_folders(out: Path) -> None:
+    """Raise :class:`~healthy_streets.errors.OutputLinkError` when a folder the build
+    writes into inside ``out`` (``maps/``, ``tables/``) is a link out of it: writing
+    through it would replace files elsewhere (refused before any work is done)."""
+    for folder in OUTPUT_FOLDERS:
+        confined(out / folder / "-", out)
 
 
 def refuse_existing_outputs(out: Path) -> None:
