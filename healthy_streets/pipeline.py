@@ -1111,6 +1111,7 @@ def _build_staged(
             inputs=project.inputs.paths(),
             additions=project.additions,
             read_before=_inputs_read_before(staging.out),
+            folder=project.folder,
         )
         left_out += kept.notes
         layers = load_layers(
@@ -1150,12 +1151,13 @@ def _build_staged(
             rows=map_rows(work, gaps=gaps, basemap=layers.basemap) if work else None,
         )
     reporter.step("Updating the store")
-    update = store_update(layers, project.inputs)
+    update = store_update(layers, project.inputs, folder=project.folder)
     update.history = history.build_record(
         layers,
         build_id=staging.id,
         project=project.name,
         provenance=update.provenance,
+        folder=project.folder,
         changes=changes,
         zones_drawn=zone_ids,
     )
@@ -1178,12 +1180,14 @@ def _build_staged(
                 store=store_entry(
                     str(prepared.moves[0][1]) if copy else "",
                     copy,
+                    out=staging.out,
                     store=store_at if prepared.digest is not None else None,
                     digest=prepared.digest,
                 ),
                 staged={str(path): staging.files / path for path in relative.values()},
                 zone_ids=[str(z) for z in layers.zones["zone_id"]],
                 layers=layers,
+                folder=project.folder,
             )
             record[MAPS_MADE] = _maps_made(staging.out, relative, [*stale, *unprinted])
             moves.append(_staged_record(staging, record))
@@ -1290,7 +1294,7 @@ def _reading_reports_again(
     """The layers of a build whose report files alone changed: zones, streets and assets
     from the store, the reports read again and attached to them."""
     inputs = project.inputs
-    layers = layers_but_reports(store_at, plan.record)
+    layers = layers_but_reports(store_at, plan.record, folder=project.folder)
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
     area = project_area(layers.zones, buffer_m=buffer_m)
@@ -1335,7 +1339,7 @@ def _rebuild_staged(
     maps left as they are (nothing at all changes when there is no map to draw)."""
     reporter.step(plan.said)
     around = None if plan.whole else plan.redraw
-    layers = layers_from_store(store_at, plan.record, around=around)
+    layers = layers_from_store(store_at, plan.record, folder=project.folder, around=around)
     if plan.redraw:
         layers.basemap = _basemap(project, layers)
     checkpoint("loaded")
@@ -1363,6 +1367,7 @@ def _rebuild_staged(
         staged={str(path): staging.files / path for path in relative.values()},
         zone_ids=zone_ids,
         layers=layers,
+        folder=project.folder,
         previous=plan.record,
     )
     record[MAPS_MADE] = _maps_made(out, relative, stale)
