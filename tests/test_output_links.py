@@ -3,47 +3,11 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
+from test_output_paths import project, run
 
 from healthy_streets._staging import OutputStaging
-from healthy_streets.cli import main
 from healthy_streets.errors import OutputLinkError
-
-from conftest import SAMPLE
-
-PROJECT = """
-[project]
-name = "Yarrowside"
-output = "out"
-
-[zones]
-file = "zones.geojson"
-
-[streets]
-osm_file = "yarrowside.osm"
-osm_assets = false
-
-[[reports]]
-file = "reports_fixmystreet.csv"
-"""
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def project(tmp_path: Path) -> Path:
-    """The sample as a project."""
-    folder = tmp_path / "council"
-    folder.mkdir()
-    for name in ("zones.geojson", "yarrowside.osm", "reports_fixmystreet.csv"):
-        shutil.copy(SAMPLE / name, folder / name)
-    (folder / "healthy-streets.toml").write_text(PROJECT, encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("folder", ["maps", "tables"])
