@@ -2,7 +2,9 @@
 library loads: where it is, its layout, the toolkit it was made with, and the zones it built.
 
 The record (``OUT/.healthy-streets-build.json``; see :mod:`healthy_streets._rebuild`) keeps
-each input file's path, SHA-256 and reader options, and every zone's ``zone_id`` and name.
+each input file's path (relative to the project folder:
+:func:`~healthy_streets._files.recorded_path`), SHA-256 and reader options, and every
+zone's ``zone_id`` and name.
 ``build --zone NAME`` checks the name against those zones (:func:`recorded_zones`) when the
 zones file is the one that build read, read the same way by the same toolkit: a misspelt
 zone is then said, with the closest names, with no more than the standard library loaded.
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from healthy_streets import settings
-from healthy_streets._files import inside, sha256, side_files
+from healthy_streets._files import inside, recorded_path, sha256, side_files
 from healthy_streets._version import __version__
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "TOOLKIT_SETTINGS",
     "as_recorded",
     "read_record",
+    "recorded_options",
     "recorded_zones",
     "side_file_digests",
     "toolkit_digest",
@@ -50,6 +53,20 @@ TOOLKIT_SETTINGS = ("working_crs", "nation", "street_buffer_m", "attach_distance
 def as_recorded(value: Any) -> Any:
     """``value`` as the record's JSON holds it (keys sorted, anything else as text)."""
     return json.loads(json.dumps(value, default=str, sort_keys=True))
+
+
+#: The reader options that name a file (an assets entry's ``postcodes`` lookup).
+FILE_OPTIONS = ("postcodes",)
+
+
+def recorded_options(options: dict[str, Any], folder: Path) -> Any:
+    """A reader's ``options`` as the record holds them (:func:`as_recorded`), a file they
+    name relative to the project ``folder`` (:func:`~healthy_streets._files.recorded_path`)."""
+    named = {
+        key: recorded_path(value, folder) if key in FILE_OPTIONS and value else value
+        for key, value in options.items()
+    }
+    return as_recorded(named)
 
 
 @functools.cache
@@ -106,8 +123,11 @@ def _in_output(out: Path, name: object) -> bool:
     )
 
 
-def recorded_zones(out: Path, zones_file: Path, options: dict[str, Any]) -> dict[str, list[str]]:
-    """The zones the last build into ``out`` read from ``zones_file`` with the reader's
+def recorded_zones(
+    out: Path, zones_file: Path, options: dict[str, Any], *, folder: Path
+) -> dict[str, list[str]]:
+    """The zones the last build into ``out`` read from ``zones_file`` (in the project
+    ``folder``) with the reader's
     ``options``, as ``{"zone_id": [...], "name": [...]}``; empty when that build is not
     known to have read them from this very file: no record, or one without its zones,
     another file or options, the file or a file read beside it (a Shapefile's .dbf)
@@ -126,7 +146,7 @@ def recorded_zones(out: Path, zones_file: Path, options: dict[str, Any]) -> dict
         return {}
     path = zones_file.resolve()
     entries = [f for f in inputs.get("files") or [] if f.get("role") == "zones"]
-    if len(entries) != 1 or not _same_file(entries[0], path, options):
+    if len(entries) != 1 or not _same_file(entries[0], path, options, folder):
         return {}
     zones = record["zones"]
     try:
@@ -138,10 +158,12 @@ def recorded_zones(out: Path, zones_file: Path, options: dict[str, Any]) -> dict
         return {}
 
 
-def _same_file(entry: dict[str, Any], path: Path, options: dict[str, Any]) -> bool:
+def _same_file(entry: dict[str, Any], path: Path, options: dict[str, Any], folder: Path) -> bool:
     """Whether the record's ``entry`` is the file at ``path`` read with ``options``, its
     content and that of the files read beside it unchanged."""
-    if entry.get("path") != str(path) or entry.get("options") != as_recorded(options):
+    if entry.get("path") != recorded_path(path, folder):
+        return False
+    if entry.get("options") != recorded_options(options, folder):
         return False
     try:
         if not path.is_file() or entry.get("sha256") != sha256(path):

@@ -11,13 +11,17 @@ from collections.abc import Iterable, Iterator
 from glob import escape as glob_escape
 from pathlib import Path
 
-from healthy_streets.errors import OutputExistsError, OutputIsInputError
+from healthy_streets.errors import OutputExistsError, OutputIsInputError, OutputLinkError
 
 __all__ = [
+    "OUTSIDE",
     "SQLITE_SIDE_SUFFIXES",
     "atomic_path",
     "check_output",
+    "confined",
     "inside",
+    "project_folder",
+    "recorded_path",
     "sha256",
     "side_files",
     "write_bytes_atomic",
@@ -91,6 +95,60 @@ def inside(path: str | Path, folder: str | Path) -> bool:
         return path.parent.resolve().is_relative_to(Path(folder).resolve())
     except (OSError, RuntimeError, ValueError):  # a loop of links, a name too long
         return False
+
+
+def confined(path: str | Path, folder: str | Path) -> Path:
+    """``path``, a file to write in ``folder`` or below it, once no folder on the way to it
+    is a link that leads out of ``folder``; else :class:`OutputLinkError`, naming the
+    link: writing through it would replace files elsewhere on the machine.
+
+    >>> confined("/out/maps/a.html", "/out")
+    PosixPath('/out/maps/a.html')
+    """
+    path, folder = Path(path), Path(folder)
+    if inside(path, folder):
+        return path
+    step = folder
+    below = path.parent.relative_to(folder) if path.parent.is_relative_to(folder) else Path()
+    for part in below.parts:
+        step = step / part
+        if step.is_symlink() and not inside(step / "file", folder):
+            raise OutputLinkError(step, folder)
+    raise OutputLinkError(path.parent, folder)
+
+
+#: How a published output names a file outside the project folder (see
+#: :func:`recorded_path`).
+OUTSIDE = "<outside>"
+
+
+def project_folder(start: str | Path) -> Path:
+    """The project folder ``start`` lies in: the nearest folder, ``start`` or above it,
+    holding a ``healthy-streets.toml``; else ``start`` itself (resolved)."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "healthy-streets.toml").is_file():
+            return folder
+    return start
+
+
+def recorded_path(path: str | Path, folder: str | Path) -> str:
+    """How a published output (the store, the build's record) names the file ``path``:
+    relative to the project ``folder`` (``reports/fixmystreet.csv``), or, for a file
+    outside it, ``<outside>/<digest>/<name>``, its name after the first 12 hex digits of the
+    SHA-256 of its resolved path. Where a file is on the officer's machine (their user
+    name, their folders) is never published, while two files of one name stay apart.
+
+    >>> recorded_path("/home/jane/council/reports/fms.csv", "/home/jane/council")
+    'reports/fms.csv'
+    >>> recorded_path("/home/jane/Downloads/fms.csv", "/home/jane/council")[:10]
+    '<outside>/'
+    """
+    resolved, base = Path(path).resolve(), Path(folder).resolve()
+    if resolved.is_relative_to(base) and resolved != base:
+        return resolved.relative_to(base).as_posix()
+    digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return f"{OUTSIDE}/{digest}/{resolved.name}"
 
 
 def sha256(path: str | Path, *, chunk: int = 1 << 20) -> str:

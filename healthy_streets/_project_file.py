@@ -62,7 +62,9 @@ def zone_in_last_build(
         zones, options = zones_file(data["zones"], file.parent)
         if output is None:  # as the project names it, beside the project file
             output = file.parent / data.get("project", {}).get("output", "out")
-        recorded = recorded_zones(Path(output).resolve(), zones, options)
+        recorded = recorded_zones(
+            Path(output).resolve(), zones, options, folder=file.parent.resolve()
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # the project file is not as it should be: loading it says why
     return zone_id_of(recorded, wanted) if recorded else None

@@ -2,7 +2,10 @@
 
 Every project build leaves a record beside its outputs, ``OUT/.healthy-streets-build.json``
 (moved into place with them, so it always describes the outputs it sits beside): the
-fingerprint of what the build read (each input file's role, resolved path, SHA-256, that of
+fingerprint of what the build read (each input file's role, path relative to the project
+folder (:func:`~healthy_streets._files.recorded_path`: the record sits in the output
+folder, which is shared, and never says where the files are on the officer's machine),
+SHA-256, that of
 each file read beside it (a Shapefile's .dbf, .shx, .prj...; a GeoPackage's -wal) and reader
 options; the project's settings; the toolkit's version), the SHA-256 of the GeoPackage
 store it wrote and of every output, how each import went, and every zone's id and name
@@ -52,11 +55,12 @@ from healthy_streets._build_record import (
     RECORD_NAME,
     as_recorded,
     read_record,
+    recorded_options,
     side_file_digests,
     toolkit_digest,
     toolkit_settings,
 )
-from healthy_streets._files import sha256
+from healthy_streets._files import recorded_path, sha256
 from healthy_streets._version import __version__
 from healthy_streets.history import public_url
 from healthy_streets.io.open311 import OPEN311_SERVER
@@ -96,6 +100,7 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
     roles: list[tuple[str, Any]] = [("zones", inputs.zones)]
     roles += [("assets", s) for s in inputs.assets] + [("reports", s) for s in inputs.reports]
     roles += [("speed_limits", inputs.speed_limits)] if inputs.speed_limits is not None else []
+    folder = project.folder
     files = []
     for role, source in roles:
         if source.format == OPEN311_SERVER:
@@ -108,9 +113,9 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
         if not source.path.is_file():
             why = why or f"{source.name} is not there"
             continue
-        files.append(_file_entry(role, source.path, source.format, source.options))
+        files.append(_file_entry(role, source.path, source.format, source.options, folder))
     if inputs.osm is not None and inputs.osm.is_file():
-        files.append(_file_entry("streets", inputs.osm, None, {}))
+        files.append(_file_entry("streets", inputs.osm, None, {}, folder))
     project_settings = {
         "title": project.name,
         "evaluation": project.evaluation,
@@ -133,19 +138,20 @@ def input_fingerprint(project: Project) -> dict[str, Any]:
 
 
 def _file_entry(
-    role: str, path: Path, format: str | None, options: dict[str, Any]
+    role: str, path: Path, format: str | None, options: dict[str, Any], folder: Path
 ) -> dict[str, Any]:
-    """An input file's role, place, content and options; its content is also that of the
-    files read with it (a Shapefile's .dbf, where QGIS saves an edited name; a GeoPackage's
-    -wal, where SQLite keeps rows not yet written into the file)."""
+    """An input file's role, place (relative to the project ``folder``), content and
+    options; its content is also that of the files read with it (a Shapefile's .dbf,
+    where QGIS saves an edited name; a GeoPackage's -wal, where SQLite keeps rows not yet
+    written into the file)."""
     return {
         "role": role,
         "name": path.name,
-        "path": str(path.resolve()),
+        "path": recorded_path(path, folder),
         "sha256": sha256(path),
         "side_files": side_file_digests(path),
         "format": format,
-        "options": as_recorded(options),
+        "options": recorded_options(options, folder),
     }
 
 
@@ -221,7 +227,7 @@ def plan_rebuild(
     reread = changed and _only_reports(record, fingerprint)
     if changed and not reread:
         return None, f"Reading every input: {changed} since the build of {when}."
-    path, why = _store_as_built(record, store_target, store, when)
+    path, why = _store_as_built(record, store_target, store, when, out)
     if why:
         return None, why
     if reread:
@@ -257,7 +263,7 @@ def plan_rebuild(
 
 
 def _store_as_built(
-    record: dict[str, Any], store_target: str, store: Any, when: str
+    record: dict[str, Any], store_target: str, store: Any, when: str, out: Path
 ) -> tuple[str, str]:
     """The store for people to read, and why it cannot be reused (``""``: it can): it
     must be the one the build of ``record`` wrote, holding what that build left in it.
@@ -278,7 +284,7 @@ def _store_as_built(
     else:
         path = Path(store_target)
         where = str(path)
-        if entry.get("target") != str(path.resolve()):
+        if entry.get("target") != recorded_path(path, out):
             return "", f"Reading every input: the build of {when} wrote another store."
         if not path.is_file():
             return "", f"Reading every input: the store {path} is missing; it is written anew."
@@ -368,6 +374,7 @@ def build_record(
     staged: dict[str, Path],
     zone_ids: list[str],
     layers: Layers,
+    folder: Path,
     previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The record a build leaves beside its outputs.
@@ -387,6 +394,9 @@ def build_record(
         Every zone of the build.
     layers
         Its layers (their imports' accounts are recorded).
+    folder
+        The project folder: each import's file is recorded relative to it, as the store
+        names it (:func:`~healthy_streets._files.recorded_path`).
     previous
         The record of the build reused: its outputs not staged this time keep their entry.
     """
@@ -416,7 +426,9 @@ def build_record(
             else int((previous or {}).get("changes_to_review", 0))
         ),
         "imports": [_account(r) for r in layers.imports],
-        "import_paths": [str(p) if p is not None else None for p in layers.import_paths],
+        "import_paths": [
+            recorded_path(p, folder) if p is not None else None for p in layers.import_paths
+        ],
     }
 
 
@@ -424,10 +436,12 @@ def store_entry(
     store_target: str,
     store_copy: Path | None,
     *,
+    out: Path,
     store: Any = None,
     digest: str | None = None,
 ) -> dict[str, Any]:
-    """How the record names the store a build wrote: for a GeoPackage, its path and the
+    """How the record names the store a build wrote: for a GeoPackage, its path relative
+    to the output folder ``out`` (:func:`~healthy_streets._files.recorded_path`) and the
     SHA-256 of the copy the build staged (the file it becomes); for a PostGIS ``store``,
     its URL without the password, its schema, its key and the ``digest`` of its content
     as the build left it."""
@@ -435,7 +449,7 @@ def store_entry(
         return {"target": store.name, "key": store.key, "sha256": None, "digest": digest}
     if store_copy is None:
         return {"target": str(store_target), "sha256": None}
-    return {"target": str(Path(store_target).resolve()), "sha256": sha256(store_copy)}
+    return {"target": recorded_path(store_target, out), "sha256": sha256(store_copy)}
 
 
 def write_record(record: dict[str, Any], path: Path) -> None:
@@ -503,6 +517,7 @@ def layers_from_store(
     store: Any,
     record: dict[str, Any],
     *,
+    folder: Path,
     around: list[str] | None = None,
     margin_m: float = 250.0,
 ) -> Layers:
@@ -515,6 +530,8 @@ def layers_from_store(
         A :class:`~healthy_streets.io.store.GeoPackageStore`.
     record
         The build's record (its imports' accounts go with the layers).
+    folder
+        The project folder, that the record's files are relative to.
     around
         Read only the assets and reports around these zones (what their maps show, and
         more); every zone and street is read. Default: every row.
@@ -546,14 +563,15 @@ def layers_from_store(
         reports=frames["reports"],
         imports=imports_of(record),
         speed_limits=speed_limits,
-        import_paths=[Path(p) if p else None for p in record.get("import_paths", [])],
+        import_paths=[folder / p if p else None for p in record.get("import_paths", [])],
     )
 
 
-def layers_but_reports(store: Any, record: dict[str, Any]) -> Layers:
+def layers_but_reports(store: Any, record: dict[str, Any], *, folder: Path) -> Layers:
     """Every layer of the build but the reports, as the store holds them, with each
     import's account (the reports' left out) and its rows: what a build whose report files
-    alone changed starts from."""
+    alone changed starts from. The record's files are relative to the project
+    ``folder``, as the store's ``source_path`` is."""
     frames = {name: store.read(name, with_paths=True) for name in ("zones", "streets", "assets")}
     if store.has("speed_limits"):
         frames["speed_limits"] = store.read("speed_limits", with_paths=True)
@@ -563,13 +581,13 @@ def layers_but_reports(store: Any, record: dict[str, Any]) -> Layers:
     for result, path in zip(imports_of(record), recorded, strict=True):
         if result.kind == "reports":
             continue
-        identity = str(Path(path).resolve()) if path else result.source
+        identity = recorded_path(folder / path, folder) if path else result.source
         frame = frames.get(result.kind)
         if frame is not None:
             mine = frame[frame[SOURCE_PATH].astype("str") == identity]
             result.layer = mine.drop(columns=SOURCE_PATH).reset_index(drop=True)
         imports.append(result)
-        paths.append(Path(path) if path else None)
+        paths.append(folder / path if path else None)
     plain = {name: frame.drop(columns=SOURCE_PATH) for name, frame in frames.items()}
     return Layers(
         zones=plain["zones"],

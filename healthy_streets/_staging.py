@@ -43,7 +43,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from healthy_streets._audience import option
-from healthy_streets._files import inside
+from healthy_streets._files import confined, inside
 from healthy_streets.errors import BuildLockedError, HealthyStreetsError
 
 __all__ = ["LOCK_NAME", "STAGING_PREFIX", "OutputStaging", "checkpoint", "deferred_signals"]
@@ -240,6 +240,8 @@ class OutputStaging:
     ) -> None:
         """Make the build real: commit the store, move every staged file into place, then
         remove the outputs the build no longer makes (the map of a zone since removed).
+        Nothing changes (:class:`~healthy_streets.errors.OutputLinkError`) when a folder
+        in the output folder that an output goes into is a link out of it.
 
         ``moves`` are (staged file, output) pairs. Signals are held back throughout and
         delivered once everything is in place. A build that received Ctrl-C or SIGTERM
@@ -248,6 +250,13 @@ class OutputStaging:
         """
         if self._stops:
             raise KeyboardInterrupt
+        # an output whose folder became a link out of the output folder while the build ran
+        # (maps/ -> elsewhere) is refused here, before the store or any file changes
+        for source, target in moves:
+            if inside(source, self.files):
+                confined(target, self.out)
+        for path in removes:
+            confined(path, self.out)
         with deferred_signals():
             store = {"key": store_key} if store_commit is not None else None
             self._write_plan(

@@ -12,6 +12,7 @@ it as one line and exits with status 1.
 from __future__ import annotations
 
 from os import PathLike
+from pathlib import Path
 
 from healthy_streets._audience import option
 
@@ -85,6 +86,24 @@ class OutputIsInputError(HealthyStreetsError, ValueError):
         super().__init__(
             f"{self.path} is one of the inputs; refusing to write an output over it. "
             "Choose another output path."
+        )
+
+
+class OutputLinkError(HealthyStreetsError, ValueError):
+    """A folder inside the output folder is a link to a place outside it: writing through
+    it would replace files elsewhere, so nothing is written."""
+
+    def __init__(self, link: str | PathLike[str], folder: str | PathLike[str]) -> None:
+        self.path = str(link)
+        try:
+            target = str(Path(link).resolve())
+        except (OSError, RuntimeError):
+            target = "a place that cannot be found"
+        super().__init__(
+            f"{self.path} is a link to {target}, outside the output folder {folder}: the "
+            "toolkit writes only inside the output folder, and nothing was written. Remove the "
+            f"link (the folder is made again), or choose another output folder with "
+            f"{option('output')}."
         )
 
 

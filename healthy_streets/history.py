@@ -58,6 +58,7 @@ def build_record(
     provenance: pd.DataFrame,
     changes: Changes | None = None,
     zones_drawn: Sequence[str] | None = None,
+    folder: Path | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The rows a build appends to the store's ``builds`` and ``build_zones`` tables, and
     for a build of every zone, the ``build_items`` that replace the last full build's.
@@ -78,6 +79,9 @@ def build_record(
         The zones whose maps a partial build drew (``None``: every zone's); recorded so
         that the partial build is never the baseline of a later comparison, and it leaves
         ``build_items`` as the last full build wrote it.
+    folder
+        The project folder, that the provenance's paths are relative to (an Open311
+        cache's is read there); default: the current folder.
 
     Notes
     -----
@@ -88,7 +92,7 @@ def build_record(
     (UTC), and their ``sha256`` is that of the cached reports the build read.
     """
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-    inputs = [_input_entry(r) for r in provenance.itertuples()]
+    inputs = [_input_entry(r, folder or Path.cwd()) for r in provenance.itertuples()]
     build = pd.DataFrame(
         [
             [
@@ -134,12 +138,13 @@ def _text(value: Any) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
-def _input_entry(row: Any) -> dict[str, Any]:
-    """An input as ``builds.inputs`` lists it (an Open311 cache with its service)."""
+def _input_entry(row: Any, folder: Path) -> dict[str, Any]:
+    """An input as ``builds.inputs`` lists it (an Open311 cache with its service); its
+    ``path`` is the provenance's, relative to the project ``folder``."""
     entry = {"role": str(row.role), "path": str(row.path), "sha256": _text(row.sha256)}
     if entry["sha256"] is not None:  # a file
         return entry
-    return entry | open311_origin(Path(str(row.path)))
+    return entry | open311_origin(folder / str(row.path))
 
 
 def open311_origin(folder: Path) -> dict[str, Any]:

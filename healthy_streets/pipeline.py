@@ -27,7 +27,7 @@ import shapely
 from healthy_streets import history, settings
 from healthy_streets._audience import audience, option, speaking_to
 from healthy_streets._build_record import MAPS_MADE
-from healthy_streets._files import check_output, sha256, write_fix
+from healthy_streets._files import check_output, confined, sha256, write_fix
 from healthy_streets._rebuild import (
     RECORD_NAME,
     Rebuild,
@@ -706,7 +706,7 @@ def write_outputs(
         check_printing()
     relative = _output_paths(layers, chosen, tables, pdf=pdf)
     for path in relative.values():
-        check_output(out / path, overwrite=overwrite, inputs=inputs)
+        check_output(confined(out / path, out), overwrite=overwrite, inputs=inputs)
     in_python = audience().audience == "python"  # its folder is out_dir here, not output
     named = speaking_to("python", flags={"output": "out_dir"}) if in_python else None
     with named or contextlib.nullcontext(), OutputStaging(out) as staging:
@@ -1010,6 +1010,7 @@ def build(
     zone_ids = None if zone is None else [_chosen_zone(project.inputs, zone)]
     if pdf:
         check_printing()
+    refuse_linked_folders(out)
     if not overwrite:
         refuse_existing_outputs(out)
     target = store or project.store or str(out / "healthy-streets.gpkg")
@@ -1110,6 +1111,7 @@ def _build_staged(
             inputs=project.inputs.paths(),
             additions=project.additions,
             read_before=_inputs_read_before(staging.out),
+            folder=project.folder,
         )
         left_out += kept.notes
         layers = load_layers(
@@ -1149,12 +1151,13 @@ def _build_staged(
             rows=map_rows(work, gaps=gaps, basemap=layers.basemap) if work else None,
         )
     reporter.step("Updating the store")
-    update = store_update(layers, project.inputs)
+    update = store_update(layers, project.inputs, folder=project.folder)
     update.history = history.build_record(
         layers,
         build_id=staging.id,
         project=project.name,
         provenance=update.provenance,
+        folder=project.folder,
         changes=changes,
         zones_drawn=zone_ids,
     )
@@ -1177,12 +1180,14 @@ def _build_staged(
                 store=store_entry(
                     str(prepared.moves[0][1]) if copy else "",
                     copy,
+                    out=staging.out,
                     store=store_at if prepared.digest is not None else None,
                     digest=prepared.digest,
                 ),
                 staged={str(path): staging.files / path for path in relative.values()},
                 zone_ids=[str(z) for z in layers.zones["zone_id"]],
                 layers=layers,
+                folder=project.folder,
             )
             record[MAPS_MADE] = _maps_made(staging.out, relative, [*stale, *unprinted])
             moves.append(_staged_record(staging, record))
@@ -1259,7 +1264,8 @@ def _stage_project_outputs(
     """Stage the outputs ``relative`` names, as the project draws them (its title, focus
     and contact), once each is known to be one a build may write."""
     for path in relative.values():
-        check_output(staging.out / path, overwrite=overwrite, inputs=project.inputs.paths())
+        target = confined(staging.out / path, staging.out)
+        check_output(target, overwrite=overwrite, inputs=project.inputs.paths())
     _stage_outputs(
         layers,
         staging,
@@ -1288,7 +1294,7 @@ def _reading_reports_again(
     """The layers of a build whose report files alone changed: zones, streets and assets
     from the store, the reports read again and attached to them."""
     inputs = project.inputs
-    layers = layers_but_reports(store_at, plan.record)
+    layers = layers_but_reports(store_at, plan.record, folder=project.folder)
     given = check_buffer_m(inputs.buffer_m)
     buffer_m = settings.street_buffer_m if given is None else given
     area = project_area(layers.zones, buffer_m=buffer_m)
@@ -1333,7 +1339,7 @@ def _rebuild_staged(
     maps left as they are (nothing at all changes when there is no map to draw)."""
     reporter.step(plan.said)
     around = None if plan.whole else plan.redraw
-    layers = layers_from_store(store_at, plan.record, around=around)
+    layers = layers_from_store(store_at, plan.record, folder=project.folder, around=around)
     if plan.redraw:
         layers.basemap = _basemap(project, layers)
     checkpoint("loaded")
@@ -1361,6 +1367,7 @@ def _rebuild_staged(
         staged={str(path): staging.files / path for path in relative.values()},
         zone_ids=zone_ids,
         layers=layers,
+        folder=project.folder,
         previous=plan.record,
     )
     record[MAPS_MADE] = _maps_made(out, relative, stale)
@@ -1510,6 +1517,18 @@ def _made_by_toolkit(page: Path) -> bool:
     with page.open("rb") as handle:
         head = handle.read(4096)
     return f'<meta name="generator" content="{GENERATOR}'.encode() in head
+
+
+#: The folders a build writes into inside its output folder.
+OUTPUT_FOLDERS = ("maps", "tables")
+
+
+def refuse_linked_folders(out: Path) -> None:
+    """Raise :class:`~healthy_streets.errors.OutputLinkError` when a folder the build
+    writes into inside ``out`` (``maps/``, ``tables/``) is a link out of it: writing
+    through it would replace files elsewhere (refused before any work is done)."""
+    for folder in OUTPUT_FOLDERS:
+        confined(out / folder / "-", out)
 
 
 def refuse_existing_outputs(out: Path) -> None:

@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from healthy_streets._audience import option
-from healthy_streets._files import check_output, side_files, write_text_atomic
+from healthy_streets._files import (
+    check_output,
+    project_folder,
+    side_files,
+    write_text_atomic,
+)
 from healthy_streets._project_file import CONFIG_NAME, project_file
 from healthy_streets._project_zones import zones_source
 from healthy_streets.analysis.evaluation import check_settings
@@ -125,6 +130,16 @@ class Project:
     compare: str | None = None
     in_database: bool = False
     additions: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The project folder, that published outputs name input files relative to (the
+        store's ``source_path``, the build's record): the project file's folder, or for a
+        project made in Python, the project folder around its output folder
+        (:func:`~healthy_streets._files.project_folder`)."""
+        if self.path is not None:
+            return Path(self.path).parent.resolve()
+        return project_folder(Path(self.output).parent)
 
 
 # The file's layout: table -> key -> (type, meaning). Tables in _LISTS are arrays of tables.

@@ -42,7 +42,7 @@ def layers(shared_sample_layers):
 
 @pytest.fixture(scope="module")
 def update(layers):
-    return store_update(layers, hs.sample_inputs())
+    return store_update(layers, hs.sample_inputs(), folder=SAMPLE)
 
 
 def open311(path, *ids, lat=53.651):
@@ -100,7 +100,7 @@ def test_the_geopackage_holds_every_layer_in_british_national_grid(tmp_path, lay
     assert list(provenance.columns) == PROVENANCE_COLUMNS
     zones_row = provenance.set_index("input").loc["zones.geojson"]
     assert zones_row["role"] == "zones"
-    assert zones_row["path"] == str((SAMPLE / "zones.geojson").resolve())
+    assert zones_row["path"] == "zones.geojson"  # relative to the project folder
     assert len(zones_row["sha256"]) == 64
     assert zones_row["size_bytes"] > 1000
     assert (zones_row["rows_in"], zones_row["kept"]) == (4, 4)
@@ -108,18 +108,15 @@ def test_the_geopackage_holds_every_layer_in_british_national_grid(tmp_path, lay
     rejected = table(path, "rejected")
     assert set(rejected["source"]) == {"yarrowside.osm", "reports_open311.json"}
     assert rejected["reason"].notna().all()
-    # every row says which file it came from, by the file's resolved path
+    # every row says which file it came from, by its path in the project folder
     reports = table(path, "reports")
     by_name = reports.groupby("source")["source_path"].unique().map(list).to_dict()
     assert by_name == {
-        "reports_fixmystreet.csv": [str((SAMPLE / "reports_fixmystreet.csv").resolve())],
-        "reports_open311.json": [str((SAMPLE / "reports_open311.json").resolve())],
+        "reports_fixmystreet.csv": ["reports_fixmystreet.csv"],
+        "reports_open311.json": ["reports_open311.json"],
     }
     assets = table(path, "assets")
-    assert set(assets["source_path"]) == {
-        str((SAMPLE / "assets_walkabout.csv").resolve()),
-        str((SAMPLE / "yarrowside.osm").resolve()),
-    }
+    assert set(assets["source_path"]) == {"assets_walkabout.csv", "yarrowside.osm"}
     meta = table(path, META_TABLE)
     assert set(meta["layer"]) == set(listed) - {"layer_styles"}  # shared: rows of its own
     assert set(meta["toolkit_version"]) == {hs.__version__}
@@ -246,14 +243,15 @@ def test_rows_are_keyed_by_the_file_not_its_name(tmp_path):
     reports = table(store, "reports")
     assert sorted(reports["report_id"]) == ["a1", "a2", "b1"]
     assert set(reports["source"]) == {"reports.json"}  # for people to read
+    # each file by its path in the store's folder (never where that is on the machine)
     paths = reports.set_index("report_id")["source_path"]
-    assert paths["a1"] == str(a.resolve()) and paths["b1"] == str(b.resolve())
+    assert paths["a1"] == "a/reports.json" and paths["b1"] == "b/reports.json"
     provenance = table(store, "provenance").set_index("path")
-    assert sorted(provenance.index) == sorted([str(a.resolve()), str(b.resolve())])
+    assert sorted(provenance.index) == ["a/reports.json", "b/reports.json"]
     from healthy_streets._files import sha256
 
-    assert provenance.loc[str(a.resolve()), "sha256"] == sha256(a)
-    assert provenance.loc[str(b.resolve()), "sha256"] == sha256(b)
+    assert provenance.loc["a/reports.json", "sha256"] == sha256(a)
+    assert provenance.loc["b/reports.json", "sha256"] == sha256(b)
 
     # the same file with new content replaces its own earlier rows, and only those
     open311(a, "a3")
@@ -262,7 +260,7 @@ def test_rows_are_keyed_by_the_file_not_its_name(tmp_path):
     assert sorted(reports["report_id"]) == ["a3", "b1"]
     provenance = table(store, "provenance").set_index("path")
     assert len(provenance) == 2
-    assert provenance.loc[str(a.resolve()), "sha256"] == sha256(a)
+    assert provenance.loc["a/reports.json", "sha256"] == sha256(a)
 
     # the same content from another path (the file was moved) replaces, never doubles
     moved = tmp_path / "archive" / "b-reports.json"
@@ -271,10 +269,11 @@ def test_rows_are_keyed_by_the_file_not_its_name(tmp_path):
     assert run("reports", moved, "-o", store).exit_code == 0
     reports = table(store, "reports")
     assert sorted(reports["report_id"]) == ["a3", "b1"]
-    assert reports.set_index("report_id").loc["b1", "source_path"] == str(moved.resolve())
-    assert sorted(table(store, "provenance")["path"]) == sorted(
-        [str(a.resolve()), str(moved.resolve())]
-    )
+    assert reports.set_index("report_id").loc["b1", "source_path"] == "archive/b-reports.json"
+    assert sorted(table(store, "provenance")["path"]) == [
+        "a/reports.json",
+        "archive/b-reports.json",
+    ]
 
 
 def test_rejected_rows_are_keyed_by_the_file_too(tmp_path):
@@ -285,7 +284,7 @@ def test_rejected_rows_are_keyed_by_the_file_too(tmp_path):
         assert run("reports", path, "-o", store).exit_code == 0
     rejected = table(store, "rejected")
     counts = rejected["source_path"].value_counts().to_dict()
-    assert counts == {str(a.resolve()): 2, str(b.resolve()): 1}
+    assert counts == {"a/reports.json": 2, "b/reports.json": 1}
 
 
 def mended_zones(path):
@@ -377,17 +376,17 @@ def test_a_build_with_two_files_of_one_name_keeps_both(tmp_path, ring):
     if ring:
         assert built.ring_reports["report_id"].tolist() == ["a3"]
     path = tmp_path / "store.gpkg"
-    open_store(path).update(store_update(built, inputs))
+    open_store(path).update(store_update(built, inputs, folder=tmp_path))
     reports = table(path, "reports").set_index("report_id")
     assert reports["source_path"].to_dict() == {
-        "a1": str(a.resolve()), "a2": str(a.resolve()), "b1": str(b.resolve()),
+        "a1": "a/reports.json", "a2": "a/reports.json", "b1": "b/reports.json",
     }  # fmt: skip
     provenance = table(path, "provenance")
     rows = provenance[provenance["role"] == "reports"].set_index("path")
-    assert set(rows.index) == {str(a.resolve()), str(b.resolve())}
-    assert rows.loc[str(a.resolve()), "rows_in"] == (3 if ring else 2)
-    assert rows.loc[str(a.resolve()), "kept"] == (3 if ring else 2)  # read, and counted
-    assert rows.loc[str(b.resolve()), "rows_in"] == 1
+    assert set(rows.index) == {"a/reports.json", "b/reports.json"}
+    assert rows.loc["a/reports.json", "rows_in"] == (3 if ring else 2)
+    assert rows.loc["a/reports.json", "kept"] == (3 if ring else 2)  # read, and counted
+    assert rows.loc["b/reports.json", "rows_in"] == 1
 
 
 def test_a_reports_file_imported_alone_replaces_only_its_rows(tmp_path, layers, update):
@@ -459,12 +458,12 @@ def test_postgis_rows_are_keyed_by_the_file_and_foreign_tables_refused(
     b = open311(tmp_path / "b" / "reports.json", "b1")
     store = open_store(postgis_url, schema=schema)
     for path in (a, b):
-        store.update(import_update(hs.read_reports(path), path))
+        store.update(import_update(hs.read_reports(path), path, folder=tmp_path))
     assert sorted(store.read("reports")["report_id"]) == ["a1", "a2", "b1"]
     open311(a, "a3")
-    store.update(import_update(hs.read_reports(a), a))
+    store.update(import_update(hs.read_reports(a), a, folder=tmp_path))
     assert sorted(store.read("reports")["report_id"]) == ["a3", "b1"]
-    assert sorted(store.read("provenance")["path"]) == sorted([str(a.resolve()), str(b.resolve())])
+    assert sorted(store.read("provenance")["path"]) == ["a/reports.json", "b/reports.json"]
 
     from sqlalchemy import text
 
@@ -605,13 +604,13 @@ def _provenance_of_an_older_store(store, tmp_path, make_older):
     assert before["for_review"].isna().all()  # not known, not nought
     store.check(["reports"])  # still the toolkit's table, not refused as another's
     path = open311(tmp_path / "new" / "reports.json", "n1", "n2")
-    store.update(import_update(hs.read_reports(path), path))
+    store.update(import_update(hs.read_reports(path), path, folder=tmp_path))
     after = store.read("provenance")
     assert list(after.columns) == PROVENANCE_COLUMNS
     after = after.set_index("path")
-    new = after.loc[str(path.resolve())]
+    new = after.loc["new/reports.json"]
     assert (new["rows_in"], new["kept"], new["for_review"]) == (2, 2, 0)
-    assert after.drop(index=str(path.resolve()))["for_review"].isna().all()
+    assert after.drop(index="new/reports.json")["for_review"].isna().all()
     assert len(after) == len(before) + 1
 
 

@@ -297,14 +297,18 @@ def store_output(
     overwrite
         Replace layers of those names that the toolkit did not write.
     """
-    from healthy_streets._files import check_output
+    from healthy_streets._files import check_output, project_folder
     from healthy_streets.cli._report import say
     from healthy_streets.io.store import import_update, open_store
 
+    # the store names the file relative to its project's folder (never where it is on the
+    # machine): the one around the GeoPackage, or for PostGIS around the current folder
+    folder = project_folder(Path.cwd())
     if not output.startswith("postgres"):
         read = [p for p in (source, *inputs) if p]
         check_output(output, overwrite=True, inputs=read)
-    update = import_update(result, source, extra=extra)
+        folder = project_folder(Path(output).absolute().parent)
+    update = import_update(result, source, extra=extra, folder=folder)
     store = open_store(output)
     store.update(update, overwrite=overwrite)
     say(f"Stored {', '.join(update.layers)} in {store.name}", err=True)  # no password

@@ -28,17 +28,23 @@ from before ``healthy_streets_meta`` existed is refused the same way: rebuild it
 ``--overwrite``.)
 
 **Rows keyed by the input's full identity.** Every row of a layer, and every rejected and
-repaired row, carries ``source_path``: the resolved path of the file it came from (or, for
-an online source, its name). ``source`` stays the file's name, for people to read. The
-provenance row of that input has the same ``path``, with the file's SHA-256: ``path`` and
-``sha256`` together identify what was imported. A project build replaces the store's
-contents whole, so that the store mirrors the files the project names (nothing lingers from
-a file since removed). A file imported alone (``healthy-streets reports FILE --output
-store.gpkg``) replaces the rows of earlier imports of the same layer from the same path (the
-same file, perhaps with new content), or with the same SHA-256 (the same content, moved):
-importing a file again never doubles its rows, while another file of the same name
-(``a/reports.json`` and ``b/reports.json``) adds its own. A street network replaces the
-``streets`` layer.
+repaired row, carries ``source_path``: the path of the file it came from relative to the project folder
+(``reports/fixmystreet.csv``; for a file outside it, ``<outside>/<digest>/<name>``, see
+:func:`~healthy_streets._files.recorded_path`), or, for an online source, its name. The
+store is shared: where the files are on the officer's machine (their user name, their
+folders) is never in it. The project folder is the project file's folder for a build; for
+a file imported alone, the nearest folder holding a ``healthy-streets.toml`` around the
+GeoPackage (else the GeoPackage's folder), or for PostGIS around the current folder. A store
+written before this holds absolute paths: a file imported again replaces the rows its
+absolute path keys too. ``source`` stays the file's name, for people to read. The provenance row
+of that input has the same ``path``, with the file's SHA-256: ``path`` and ``sha256``
+together identify what was imported. A project build replaces the store's contents whole, so
+that the store mirrors the files the project names (nothing lingers from a file since
+removed). A file imported alone (``healthy-streets reports FILE --output store.gpkg``)
+replaces the rows of earlier imports of the same layer from the same path (the same file,
+perhaps with new content), or with the same SHA-256 (the same content, moved): importing a
+file again never doubles its rows, while another file of the same name (``a/reports.json``
+and ``b/reports.json``) adds its own. A street network replaces the ``streets`` layer.
 
 **All at once or not at all.** An update is prepared first (:meth:`GeoPackageStore.prepare`:
 the GeoPackage updated in a copy; :meth:`PostGISStore.prepare`: one transaction, not yet
@@ -70,7 +76,7 @@ import pandas as pd
 import pyogrio
 
 from healthy_streets import settings
-from healthy_streets._files import sha256, write_fix
+from healthy_streets._files import project_folder, recorded_path, sha256, write_fix
 from healthy_streets._version import __version__
 from healthy_streets.errors import (
     ConfigError,
@@ -139,7 +145,8 @@ PROVENANCE_COLUMNS = [
     "for_review",
     "data_date",
 ]
-#: The column every stored row has beyond its layer's: the input's resolved path.
+#: The column every stored row has beyond its layer's: the input's path, relative to the
+#: project folder (:func:`~healthy_streets._files.recorded_path`).
 SOURCE_PATH = "source_path"
 REJECTED_COLUMNS = ["layer", *ACCOUNT_COLUMNS, SOURCE_PATH]
 #: The rows kept that the reader repaired, as the import's account says (the values and
@@ -209,6 +216,9 @@ class StoreUpdate:
     history
         A build's record: table name (``builds``, ``build_zones``) -> rows appended to it;
         and for a build of every zone, ``build_items`` -> the rows that replace it.
+    absolute
+        Each input's ``source_path`` -> its resolved path, as a store written before paths
+        were kept relative names it: rows of such a store keyed by it are replaced too.
     """
 
     layers: dict[str, tuple[gpd.GeoDataFrame, set[str] | None]]
@@ -217,6 +227,7 @@ class StoreUpdate:
     whole: bool = False
     history: dict[str, pd.DataFrame] = field(default_factory=dict)
     repaired: pd.DataFrame = field(default_factory=lambda: _account_frame([], "repaired"))
+    absolute: dict[str, str] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         """Every layer and table this update writes."""
@@ -231,7 +242,8 @@ class StoreUpdate:
         every row).
 
         Besides the paths named, rows of an earlier import of the same content (the same
-        SHA-256 for the same role, from another path: the file was moved) are replaced too.
+        SHA-256 for the same role, from another path: the file was moved), and rows an
+        earlier version keyed by the file's absolute path, are replaced too.
         """
         if self.whole:
             return dict.fromkeys(self.layers)
@@ -246,24 +258,29 @@ class StoreUpdate:
             if paths is None:
                 out[name] = None
                 continue
-            out[name] = set(paths).union(*(moved.get(p, set()) for p in paths))
+            earlier = {self.absolute[p] for p in paths if p in self.absolute}
+            out[name] = set(paths).union(earlier, *(moved.get(p, set()) for p in paths))
         return out
 
 
-def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> StoreUpdate:
+def store_update(
+    layers: Layers, inputs: Inputs, *, whole: bool = True, folder: str | Path | None = None
+) -> StoreUpdate:
     """The :class:`StoreUpdate` for a build's layers (by default replacing the store's
     contents whole, so that it mirrors the project).
 
     Each import is matched with its file through ``layers.import_paths`` (set by
     :func:`~healthy_streets.pipeline.load_layers`), else through the file names of
-    ``inputs``.
+    ``inputs``. Files are named relative to the project ``folder`` (default: the project
+    folder around the current folder, :func:`~healthy_streets._files.project_folder`).
     """
+    base = _base(folder)
     by_name = {s.path.name: s.path for s in inputs.sources() if s.path is not None}
     paths = list(getattr(layers, "import_paths", []) or [])
     if len(paths) != len(layers.imports):
         paths = [by_name.get(r.source) for r in layers.imports]
-    identities = [_identity(r, p) for r, p in zip(layers.imports, paths, strict=True)]
-    rows = [provenance_row(r, p) for r, p in zip(layers.imports, paths, strict=True)]
+    identities = [_identity(r, p, base) for r, p in zip(layers.imports, paths, strict=True)]
+    rows = [provenance_row(r, p, folder=base) for r, p in zip(layers.imports, paths, strict=True)]
     rejected = [
         _account(r, "rejected", identity)
         for r, identity in zip(layers.imports, identities, strict=True)
@@ -289,6 +306,7 @@ def store_update(layers: Layers, inputs: Inputs, *, whole: bool = True) -> Store
         provenance=pd.DataFrame(rows, columns=PROVENANCE_COLUMNS),
         whole=whole,
         repaired=_account_frame(repaired, "repaired"),
+        absolute=_absolute(zip(identities, paths, strict=True)),
     )
 
 
@@ -297,6 +315,7 @@ def import_update(
     path: str | Path | None,
     *,
     extra: dict[str, gpd.GeoDataFrame] | None = None,
+    folder: str | Path | None = None,
 ) -> StoreUpdate:
     """The :class:`StoreUpdate` for one file imported alone (``healthy-streets reports FILE
     --output store.gpkg``): its rows replace the rows of earlier imports of that file; the
@@ -311,9 +330,13 @@ def import_update(
     extra
         Layers derived from the import (zones drawn from speed-limit lines), stored with
         the same ``source_path``.
+    folder
+        The project folder the file is named relative to (default: the one around the
+        current folder, :func:`~healthy_streets._files.project_folder`).
     """
     path = Path(path) if path is not None else None
-    identity = _identity(result, path)
+    base = _base(folder)
+    identity = _identity(result, path, base)
     replaces = None if result.kind == "streets" else {identity}
     layers = {result.kind: (result.layer.assign(**{SOURCE_PATH: identity}), replaces)}
     for name, frame in (extra or {}).items():
@@ -323,14 +346,28 @@ def import_update(
     return StoreUpdate(
         layers=layers,
         rejected=_account_frame(rejected, "rejected"),
-        provenance=pd.DataFrame([provenance_row(result, path)], columns=PROVENANCE_COLUMNS),
+        provenance=pd.DataFrame(
+            [provenance_row(result, path, folder=base)], columns=PROVENANCE_COLUMNS
+        ),
         repaired=_account_frame(repaired, "repaired"),
+        absolute=_absolute([(identity, path)]),
     )
 
 
-def _identity(result: ImportResult, path: Path | None) -> str:
-    """How the store names an input: its resolved path, else the online source's name."""
-    return str(path.resolve()) if path is not None else result.source
+def _base(folder: str | Path | None) -> Path:
+    """The project folder files are named relative to (default: around the current one)."""
+    return Path(folder).resolve() if folder is not None else project_folder(Path.cwd())
+
+
+def _identity(result: ImportResult, path: Path | None, folder: Path) -> str:
+    """How the store names an input: its path relative to the project ``folder``
+    (:func:`~healthy_streets._files.recorded_path`), else the online source's name."""
+    return recorded_path(path, folder) if path is not None else result.source
+
+
+def _absolute(identities: Iterable[tuple[str, Path | None]]) -> dict[str, str]:
+    """Each file's ``source_path`` -> its resolved path (how earlier versions keyed it)."""
+    return {i: str(p.resolve()) for i, p in identities if p is not None}
 
 
 def _with_source_paths(
@@ -367,16 +404,18 @@ def _account_frame(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[columns]
 
 
-def provenance_row(result: ImportResult, path: Path | None) -> dict[str, Any]:
-    """Where a layer came from: the file's name and resolved path, its size, checksum and
-    times, and the account."""
+def provenance_row(
+    result: ImportResult, path: Path | None, *, folder: str | Path | None = None
+) -> dict[str, Any]:
+    """Where a layer came from: the file's name and path relative to the project
+    ``folder`` (:func:`store_update`), its size, checksum and times, and the account."""
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     is_file = path is not None and path.is_file()
     stat = path.stat() if is_file else None  # type: ignore[union-attr]
     return {
         "input": result.source,
         "role": result.kind,
-        "path": _identity(result, path),
+        "path": _identity(result, path, _base(folder)),
         "size_bytes": stat.st_size if stat else None,
         "sha256": sha256(path) if is_file else None,  # type: ignore[arg-type]
         "modified_at": (
@@ -1492,6 +1531,7 @@ def kept_additions(
     inputs: Iterable[Path],
     additions: Path | None = None,
     read_before: Iterable[str | Path] = (),
+    folder: str | Path | None = None,
 ) -> KeptAdditions:
     """Residents' additions imported into ``store`` by hand (``healthy-streets assets
     additions.geojson --output store.gpkg``) from files the project does not name: each
@@ -1510,6 +1550,8 @@ def kept_additions(
     read_before
         The files an earlier build read as the project's inputs (its record): likewise
         gone with the file, or with the project's entry naming it.
+    folder
+        The project folder (the store names files relative to it: :func:`store_update`).
 
     Returns
     -------
@@ -1519,16 +1561,19 @@ def kept_additions(
     if not store.has("assets"):
         return KeptAdditions()
     frame = store.read("assets", with_paths=True)
-    named = {str(Path(p).resolve()) for p in inputs}
-    earlier = {str(Path(p).resolve()) for p in read_before}
-    folder = additions.resolve() if additions is not None else None
+    base = _base(folder)
+    # as this version names them, and as earlier ones did (absolute)
+    named = {recorded_path(p, base) for p in inputs} | {str(Path(p).resolve()) for p in inputs}
+    earlier = {str(base / p) for p in read_before}
+    additions_folder = additions.resolve() if additions is not None else None
     additions_rows = frame[
         frame["source"].astype("str").str.endswith("(community map)")
         & ~frame[SOURCE_PATH].astype("str").isin(named)
     ]
     found = KeptAdditions()
     for path, rows in additions_rows.groupby(SOURCE_PATH, sort=True):
-        gone = _left_out(Path(str(path)), len(rows), folder=folder, earlier=earlier)
+        where = base / str(path)  # a relative path's file; an absolute one as it is
+        gone = _left_out(where, len(rows), folder=additions_folder, earlier=earlier)
         if gone:
             found.notes.append(gone)
             continue
@@ -1538,7 +1583,7 @@ def kept_additions(
             f"Kept from the store, where it was imported by hand from {path}: put the file in "
             "the project's additions folder to keep it with the project."
         )
-        found.imports.append((book.result(layer, len(layer)), Path(str(path))))
+        found.imports.append((book.result(layer, len(layer)), where))
     return found
 
 
@@ -1587,9 +1632,11 @@ def markdown() -> str:
                 "",
                 "| column | dtype | meaning |",
                 "|---|---|---|",
-                f"| `{SOURCE_PATH}` | `str` | The input the row came from: the file's resolved "
-                "path (an online source's name), the same as its `provenance.path`. `source` "
-                "stays the file's name, for people to read. |",
+                f"| `{SOURCE_PATH}` | `str` | The input the row came from: the file's path "
+                "relative to the project folder (`reports/fixmystreet.csv`; a file outside it "
+                "`<outside>/<digest>/<name>`, never where it is on the machine) or an online "
+                "source's name, the same as its `provenance.path`. `source` stays the file's "
+                "name, for people to read. |",
                 "",
                 "Rows are keyed by the input's full identity, not its name: importing a file "
                 "again (the same path, or the same SHA-256 from another path) replaces its earlier "
