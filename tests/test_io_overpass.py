@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import socket
 import time
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import osmnx as ox
 import pytest
 import requests
+import requests.adapters
 import shapely
 from click.testing import CliRunner
 
 from healthy_streets import settings
 from healthy_streets.cli import main
 from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
-from healthy_streets.io import overpass
+from healthy_streets.io import _deadline, overpass
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.io.overpass import (
     BUSY_TRIES,
@@ -195,7 +197,9 @@ def test_a_busy_overpass_that_recovers_gives_the_streets(server, monkeypatch):
 @pytest.fixture
 def short_deadline(monkeypatch):
     """Answers that must come whole within 1.5 s of their request: Overpass given 1 s to
-    run the query (also osmnx's wait for each read), and half a second more."""
+    run the query (also the wait for each read), Nominatim 1 s for each read, and half a
+    second more."""
+    monkeypatch.setattr(settings, "overpass_timeout", 1.0)
     monkeypatch.setattr(settings, "requests_timeout", 1.0)
     monkeypatch.setattr(overpass, "ANSWER_MARGIN_S", 0.5)
     assert overpass.answer_deadline_s() == 1.5
@@ -263,3 +267,36 @@ def test_a_trickling_overpass_through_the_cli(server, short_deadline, sample_ext
     )
     assert "--osm-file FILE" in lines[0]
     assert server.requests.count("POST /api/interpreter") == 1  # not tried again
+
+
+@pytest.fixture
+def timeouts(monkeypatch):
+    """The wait for each read, and the deadline of the whole answer, of every request sent
+    (its path: /search, /api/status, /api/interpreter)."""
+    sent: dict[str, tuple[float, float]] = {}
+    send = requests.adapters.HTTPAdapter.send
+
+    def recording(adapter, request, *args, **kwargs):
+        running = _deadline._RUNNING.get()
+        path = urlsplit(request.url).path
+        sent[path] = (kwargs.get("timeout"), running.seconds if running else None)
+        return send(adapter, request, *args, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", recording)
+    return sent
+
+
+def test_overpass_is_given_its_own_time_and_nominatim_the_requests_timeout(server, timeouts):
+    street_network_from_place("Yarrowside")
+    assert "[timeout:180]" in server.queries[-1]  # Overpass's own default, not 20 s
+    assert timeouts["/api/interpreter"] == (180, 300)  # each read; the whole answer
+    assert timeouts["/api/status"] == (180, 300)
+    assert timeouts["/search"] == (20, 140)  # Nominatim: settings.requests_timeout
+
+
+def test_the_overpass_timeout_setting(server, timeouts, monkeypatch, sample_extent):
+    monkeypatch.setattr(settings, "overpass_timeout", 900.0)
+    street_network_from_bbox(tuple(sample_extent))
+    assert "[timeout:900]" in server.queries[-1]
+    assert timeouts["/api/interpreter"] == (900, 1020)
+    assert ox.settings.overpass_settings == "[out:json][timeout:{timeout}]{maxsize}"  # put back
