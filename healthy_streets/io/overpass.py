@@ -28,13 +28,21 @@ Here every answer (Nominatim's, Overpass's status and query) must be whole withi
 :func:`answer_deadline_s` of its request: its service's time, plus :data:`ANSWER_MARGIN_S`.
 When it is not, its connection is cut and the download stops with one line that names the
 service and points to a local extract.
+
+Overpass that runs out of time or memory still answers ``200``, with what it had found by
+then (often nothing) and a ``remark`` that says so (``runtime error: Query timed out...``).
+osmnx only logs it; here such an answer stops the download with one line that says what
+Overpass said, so a partial street network is never taken for the whole (and nothing of it
+is cached). Any other remark is said as a warning and the answer is used.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
+import re
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,6 +64,7 @@ from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.progress import SHOWN
 
 __all__ = [
+    "OverpassIncompleteError",
     "PlaceNotFoundError",
     "street_network_from_bbox",
     "street_network_from_place",
@@ -72,6 +81,10 @@ STREET_FILTER = (
 
 class PlaceNotFoundError(HealthyStreetsError, LookupError):
     """Nominatim found no area for a place name."""
+
+
+class OverpassIncompleteError(HealthyStreetsError):
+    """Overpass answered, but said its answer is not whole (it ran out of time or memory)."""
 
 
 def street_network_from_place(
@@ -388,10 +401,17 @@ def _overdue(
 BUSY_TRIES = 3
 
 
+#: A remark of Overpass's that means its answer is not whole: a runtime error (the query
+#: ran out of time or memory, or failed), or a runtime remark that it timed out or ran out.
+INCOMPLETE_REMARK = re.compile(r"runtime error|timed out|out of memory|r[au]n out of", re.I)
+
+
 class _Watch:
     """Sees every answer osmnx gets (a ``requests`` response hook): says each wait a busy
-    answer makes osmnx take, stops after :data:`BUSY_TRIES` of them, and remembers whether
-    Overpass answered and its last error, so that a failure is told as its service's."""
+    answer makes osmnx take, stops after :data:`BUSY_TRIES` of them, stops at an answer of
+    Overpass's that its remark says is not whole (:data:`INCOMPLETE_REMARK`), and remembers
+    whether Overpass answered and its last error, so that a failure is told as its
+    service's."""
 
     def __init__(self, *, what: str, local: str) -> None:
         self.what = what
@@ -406,6 +426,8 @@ class _Watch:
         if service == "Overpass" and not urlsplit(url).path.rstrip("/").endswith("/status"):
             self.overpass_answered = True
             self.failed = None if response.ok else response
+            if response.ok:
+                self._check_remark(response)
         if response.status_code not in (429, 504):
             return
         self.busy += 1
@@ -424,6 +446,38 @@ class _Watch:
             BUSY_TRIES,
             extra=SHOWN,
         )
+
+    def _check_remark(self, response: requests.Response) -> None:
+        """Stop at an answer Overpass remarks is not whole; say any other remark."""
+        remark = _remark(response)
+        if remark is None:
+            return
+        said = " ".join(remark.split())[:300]  # Overpass's words, on one line
+        where = f"Overpass at {_host(str(response.url))}"
+        if INCOMPLETE_REMARK.search(remark):
+            raise OverpassIncompleteError(
+                f"{where} stopped before it had all the {self.what}: it said {said!r}, so "
+                "they were not downloaded (nothing of its answer is kept). Ask for a smaller "
+                "area, try again later, or use a local OpenStreetMap extract instead (.osm, "
+                f".osm.pbf): {option(self.local, 'FILE')}."
+            )
+        log.warning(
+            "%s remarked %r on the %s; its answer is used.", where, said, self.what, extra=SHOWN
+        )
+
+
+def _remark(response: requests.Response) -> str | None:
+    """The ``remark`` of an Overpass JSON answer, if it has one. The body (tens of megabytes
+    for a county) is parsed only when it holds the word."""
+    content = response.content
+    if b'"remark"' not in content:
+        return None
+    try:
+        answer = json.loads(content)
+    except ValueError:  # not JSON: osmnx says so
+        return None
+    remark = answer.get("remark") if isinstance(answer, dict) else None
+    return None if remark is None else str(remark)
 
 
 def _service(url: str) -> str:
