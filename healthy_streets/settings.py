@@ -30,7 +30,12 @@ osm_cache_folder : str
     Where osmnx caches Overpass and Nominatim answers (the online street network).
     Relative paths are resolved against the current directory.
 requests_timeout : float
-    Seconds before an online request to Overpass or Nominatim is given up.
+    Seconds of silence before an online request is given up: Nominatim's, and Open311's
+    (``reports --open311``).
+overpass_timeout : float
+    Seconds Overpass is given to run a query for the street network or assets (the query's
+    ``[timeout:...]``; Overpass's own default is 180), and the seconds of silence before
+    its answer is given up. Its whole answer must come within two minutes more.
 overpass_url, nominatim_url : str
     The online services used for the street network by place name, bounding box or polygon.
 map_workers : int or None
@@ -54,6 +59,7 @@ street_buffer_m: float = 300.0
 attach_distance_m: float = 50.0
 osm_cache_folder: str = "cache/osm"
 requests_timeout: float = 20.0
+overpass_timeout: float = 180.0
 overpass_url: str = "https://overpass-api.de/api"
 nominatim_url: str = "https://nominatim.openstreetmap.org/"
 chromium: str | None = None

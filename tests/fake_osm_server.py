@@ -66,6 +66,7 @@ class FakeOSM:
         self.features = overpass_elements(osm_file, features=True)
         self.place_polygon = place_polygon
         self.requests: list[str] = []
+        self.queries: list[str] = []  # the Overpass QL of each query, as asked
         self.arrived: list[float] = []  # when each request came (time.monotonic())
         self.overpass_script: list[tuple[int, str, str]] = []
         self.overpass_always: tuple[int, str, str] | None = None
@@ -130,6 +131,7 @@ class FakeOSM:
                 server.arrived.append(time.monotonic())
                 length = int(self.headers.get("Content-Length", 0))
                 query = parse_qs(self.rfile.read(length).decode("utf-8")).get("data", [""])[0]
+                server.queries.append(query)
                 scripted = server.overpass_always
                 if server.overpass_script:
                     scripted = server.overpass_script.pop(0)

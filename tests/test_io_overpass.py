@@ -3,20 +3,23 @@ Nominatim (nothing here reaches the internet)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import osmnx as ox
 import pytest
 import requests
+import requests.adapters
 import shapely
 from click.testing import CliRunner
 
 from healthy_streets import settings
 from healthy_streets.cli import main
 from healthy_streets.errors import HealthyStreetsError, NetworkUnavailableError
-from healthy_streets.io import overpass
+from healthy_streets.io import _deadline, overpass
 from healthy_streets.io.osm import street_network_from_osm_file
 from healthy_streets.io.overpass import (
     BUSY_TRIES,
@@ -195,7 +198,9 @@ def test_a_busy_overpass_that_recovers_gives_the_streets(server, monkeypatch):
 @pytest.fixture
 def short_deadline(monkeypatch):
     """Answers that must come whole within 1.5 s of their request: Overpass given 1 s to
-    run the query (also osmnx's wait for each read), and half a second more."""
+    run the query (also the wait for each read), Nominatim 1 s for each read, and half a
+    second more."""
+    monkeypatch.setattr(settings, "overpass_timeout", 1.0)
     monkeypatch.setattr(settings, "requests_timeout", 1.0)
     monkeypatch.setattr(overpass, "ANSWER_MARGIN_S", 0.5)
     assert overpass.answer_deadline_s() == 1.5
@@ -263,3 +268,108 @@ def test_a_trickling_overpass_through_the_cli(server, short_deadline, sample_ext
     )
     assert "--osm-file FILE" in lines[0]
     assert server.requests.count("POST /api/interpreter") == 1  # not tried again
+
+
+def an_answer_cut_short(server, remark: str) -> tuple[int, str, str]:
+    """Overpass's 200 answer with ``remark`` and a few of the streets it had found."""
+    ways = [e for e in server.elements if e["type"] == "way"][:3]
+    used = {ref for way in ways for ref in way["nodes"]}
+    nodes = [e for e in server.elements if e["type"] == "node" and e["id"] in used]
+    body = {"version": 0.6, "generator": "Overpass API", "elements": nodes + ways}
+    return (200, "application/json", json.dumps(body | {"remark": remark}))
+
+
+@pytest.mark.parametrize(
+    "remark",
+    [
+        'runtime error: Query timed out in "query" at line 3 after 21 seconds.',
+        "runtime error: Query run out of memory using about 2048 MB of RAM.",
+    ],
+    ids=["timed out", "out of memory"],
+)
+def test_an_answer_overpass_says_is_incomplete_fails_the_download(
+    server, sample_extent, tmp_path, remark
+):
+    west, south, east, north = sample_extent
+    server.overpass_always = an_answer_cut_short(server, remark)
+    out = tmp_path / "streets.gpkg"
+    bbox = f"{west},{south},{east},{north}"
+    result = CliRunner().invoke(main, ["network", "--bbox", bbox, "--output", str(out)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"Error: Overpass at 127.0.0.1 stopped before it had all the streets for "
+        f"OpenStreetMap (bbox {bbox}): it said {remark!r}, so they were not downloaded"
+    )
+    assert "Ask for a smaller area, try again later" in lines[0]
+    assert "--osm-file FILE" in lines[0]
+    assert not out.exists()
+    # nothing cached: the same download asks Overpass again, and gets the whole network
+    server.overpass_always = None
+    asked = server.requests.count("POST /api/interpreter")
+    whole = street_network_from_bbox((west, south, east, north))
+    assert server.requests.count("POST /api/interpreter") == asked + 1
+    assert len(whole.layer) > 400
+
+
+def test_an_incomplete_answer_for_assets_is_said_too(server):
+    from healthy_streets.io.osm_features import assets_from_osm_place
+
+    remark = 'runtime error: Query timed out in "print" at line 7 after 181 seconds.'
+    server.overpass_always = an_answer_cut_short(server, remark)
+    with pytest.raises(HealthyStreetsError) as info:
+        assets_from_osm_place("Yarrowside")
+    message = str(info.value)
+    assert message.startswith(
+        "Overpass at 127.0.0.1 stopped before it had all the OpenStreetMap features of "
+        f"'Yarrowside': it said {remark!r}, so they were not downloaded"
+    )
+    assert "assets_from_osm_file(path)" in message
+    assert "\n" not in message
+
+
+def test_a_remark_that_is_not_an_error_is_said_and_the_answer_used(server, caplog):
+    elements = {"version": 0.6, "elements": server.elements, "remark": "runtime remark: Test"}
+    server.overpass_always = (200, "application/json", json.dumps(elements))
+    with caplog.at_level("WARNING", logger="healthy_streets.io.overpass"):
+        online = street_network_from_place("Yarrowside")
+    assert len(online.layer) == len(street_network_from_osm_file(OSM_FILE).layer)
+    said = [r.getMessage() for r in caplog.records if "remarked" in r.getMessage()]
+    assert said == [
+        "Overpass at 127.0.0.1 remarked 'runtime remark: Test' on the streets for "
+        "OpenStreetMap (Yarrowside); its answer is used."
+    ]
+
+
+@pytest.fixture
+def timeouts(monkeypatch):
+    """The wait for each read, and the deadline of the whole answer, of every request sent
+    (its path: /search, /api/status, /api/interpreter)."""
+    sent: dict[str, tuple[float, float]] = {}
+    send = requests.adapters.HTTPAdapter.send
+
+    def recording(adapter, request, *args, **kwargs):
+        running = _deadline._RUNNING.get()
+        path = urlsplit(request.url).path
+        sent[path] = (kwargs.get("timeout"), running.seconds if running else None)
+        return send(adapter, request, *args, **kwargs)
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", recording)
+    return sent
+
+
+def test_overpass_is_given_its_own_time_and_nominatim_the_requests_timeout(server, timeouts):
+    street_network_from_place("Yarrowside")
+    assert "[timeout:180]" in server.queries[-1]  # Overpass's own default, not 20 s
+    assert timeouts["/api/interpreter"] == (180, 300)  # each read; the whole answer
+    assert timeouts["/api/status"] == (180, 300)
+    assert timeouts["/search"] == (20, 140)  # Nominatim: settings.requests_timeout
+
+
+def test_the_overpass_timeout_setting(server, timeouts, monkeypatch, sample_extent):
+    monkeypatch.setattr(settings, "overpass_timeout", 900.0)
+    street_network_from_bbox(tuple(sample_extent))
+    assert "[timeout:900]" in server.queries[-1]
+    assert timeouts["/api/interpreter"] == (900, 1020)
+    assert ox.settings.overpass_settings == "[out:json][timeout:{timeout}]{maxsize}"  # put back

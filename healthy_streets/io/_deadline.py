@@ -28,6 +28,14 @@ there (see its notes on how)::
         graph = osmnx.graph_from_place("Chorley, Lancashire")
     # an answer not whole in 300 s from its request raised AnswerOverdueError
 
+Either time may depend on the request (its service, say): give a function of the
+:class:`requests.PreparedRequest` instead of a number. ``read_timeout`` replaces the wait for
+each read that the library asked for::
+
+    with each_answer_within(lambda r: 300 if "overpass" in r.url else 140,
+                            read_timeout=lambda r: 180 if "overpass" in r.url else 20):
+        graph = osmnx.graph_from_place("Chorley, Lancashire")
+
 What cannot be cut: the name lookup, and the opening of the connection (its TCP connect,
 and a TLS handshake, whose socket is out of reach until it is done), which are bounded by
 ``requests``' timeout for each wait as before; a connection opened after the deadline is
@@ -57,8 +65,17 @@ __all__ = [
     "Deadline",
     "DeadlineAdapter",
     "DeadlinePassedError",
+    "Seconds",
     "each_answer_within",
 ]
+
+#: A time in seconds for an answer: the same for every request, or a function of the request.
+Seconds = float | Callable[[requests.PreparedRequest], float]
+
+
+def _seconds_for(seconds: Seconds, request: requests.PreparedRequest) -> float:
+    return seconds(request) if callable(seconds) else seconds
+
 
 #: The deadline running in this thread (or context), if any.
 _RUNNING: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
@@ -232,10 +249,14 @@ class AnswerDeadlineAdapter(DeadlineAdapter):
     :class:`Deadline` of its own, ``seconds`` from its request: the connection, the status
     line and headers and (unless the request is streamed, when the caller reads it) the
     body, which is read here. An answer not whole then is an :class:`AnswerOverdueError`,
-    whatever error the cut connection raised (or a body that ended short)."""
+    whatever error the cut connection raised (or a body that ended short). ``read_timeout``,
+    when given, is the wait for each read instead of the one the request was sent with."""
 
-    def __init__(self, seconds: float, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, seconds: Seconds, *args: Any, read_timeout: Seconds | None = None, **kwargs: Any
+    ) -> None:
         self.seconds = seconds
+        self.read_timeout = read_timeout
         super().__init__(*args, **kwargs)
 
     def send(
@@ -245,25 +266,28 @@ class AnswerDeadlineAdapter(DeadlineAdapter):
         *args: Any,
         **kwargs: Any,
     ) -> requests.Response:
-        with Deadline(self.seconds) as deadline:
+        seconds = _seconds_for(self.seconds, request)
+        if self.read_timeout is not None:
+            kwargs["timeout"] = _seconds_for(self.read_timeout, request)
+        with Deadline(seconds) as deadline:
             try:
                 response = super().send(request, stream, *args, **kwargs)
                 if not stream:
                     _ = response.content  # within the deadline (requests would read it after)
             except Exception:
                 if deadline.stop():
-                    raise AnswerOverdueError(request, self.seconds) from None
+                    raise AnswerOverdueError(request, seconds) from None
                 raise
             if deadline.stop():  # cut at the end of the body: what came may be short
                 response.close()
-                raise AnswerOverdueError(request, self.seconds)
+                raise AnswerOverdueError(request, seconds)
         return response
 
 
 #: The deadline of each answer asked for through the sessions made in this thread (or
 #: context), while :func:`each_answer_within` runs.
-_EACH_ANSWER: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "healthy_streets_each_answer", default=None
+_EACH_ANSWER: contextvars.ContextVar[tuple[Seconds, Seconds | None] | None] = (
+    contextvars.ContextVar("healthy_streets_each_answer", default=None)
 )
 
 #: The name :class:`requests.Session` mounts its adapters by, in :mod:`requests.sessions`.
@@ -282,9 +306,10 @@ class _SessionAdapters:
     def __call__(self, *args: Any, **kwargs: Any) -> requests.adapters.HTTPAdapter:
         """The adapter for a session being made: with a deadline for each answer in a
         thread where :func:`each_answer_within` runs, else requests' own, as before."""
-        seconds = _EACH_ANSWER.get()
-        if seconds is not None:
-            return AnswerDeadlineAdapter(seconds, *args, **kwargs)
+        limits = _EACH_ANSWER.get()
+        if limits is not None:
+            seconds, read_timeout = limits
+            return AnswerDeadlineAdapter(seconds, *args, read_timeout=read_timeout, **kwargs)
         saved = self._saved or requests.adapters.HTTPAdapter  # the last block just ended
         return saved(*args, **kwargs)
 
@@ -307,10 +332,11 @@ _SESSION_ADAPTERS = _SessionAdapters()
 
 
 @contextlib.contextmanager
-def each_answer_within(seconds: float) -> Iterator[None]:
+def each_answer_within(seconds: Seconds, *, read_timeout: Seconds | None = None) -> Iterator[None]:
     """Give every answer asked for in the ``with`` block, in this thread, ``seconds`` from
     its request to be whole (:class:`AnswerDeadlineAdapter`); one that is not raises
-    :class:`AnswerOverdueError`.
+    :class:`AnswerOverdueError`. ``seconds``, and ``read_timeout`` (the wait for each read,
+    when given, instead of the one asked for), may be functions of the request.
 
     For a library that asks through ``requests.get`` or ``requests.post``, which make a new
     session for every request and offer no way to mount an adapter on it (osmnx 2 passes
@@ -322,7 +348,7 @@ def each_answer_within(seconds: float) -> Iterator[None]:
     back when the last such block, in any thread, ends. Sessions made before the block, or
     kept from it, are left as they are.
     """
-    token = _EACH_ANSWER.set(seconds)
+    token = _EACH_ANSWER.set((seconds, read_timeout))
     _SESSION_ADAPTERS.use()
     try:
         yield

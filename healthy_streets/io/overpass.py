@@ -18,18 +18,31 @@ with no end and nothing said. Here each such wait is said as it starts, and afte
 extract. A failure of Overpass (an error page, an empty answer) is said as Overpass's, not
 as a place Nominatim did not find.
 
-osmnx gives up on an answer only after :data:`settings.requests_timeout` seconds of
-silence, so a service that sends its headers or body a byte every few seconds would keep a
-download waiting for hours. Here every answer (Nominatim's, Overpass's status and query)
-must be whole within :func:`answer_deadline_s` of its request: the time Overpass is given to
-run the query, plus :data:`ANSWER_MARGIN_S`. When it is not, its connection is cut and the
-download stops with one line that names the service and points to a local extract.
+Overpass is given :data:`settings.overpass_timeout` seconds (180 by default, Overpass's own
+default) to run a query: its ``[timeout:...]``, and the wait for each read of its answers.
+Nominatim's answers are waited for :data:`settings.requests_timeout` seconds a read.
+
+osmnx gives up on an answer only after that many seconds of silence, so a service that
+sends its headers or body a byte every few seconds would keep a download waiting for hours.
+Here every answer (Nominatim's, Overpass's status and query) must be whole within
+:func:`answer_deadline_s` of its request: its service's time, plus :data:`ANSWER_MARGIN_S`.
+When it is not, its connection is cut and the download stops with one line that names the
+service and points to a local extract.
+
+Overpass that runs out of time or memory still answers ``200``, with what it had found by
+then (often nothing) and a ``remark`` that says so (``runtime error: Query timed out...``).
+osmnx only logs it; here such an answer stops the download with one line that says what
+Overpass said, so a partial street network is never taken for the whole (and nothing of it
+is cached). Any other remark is said as a warning and the answer is used.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import math
+import re
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,6 +64,7 @@ from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.progress import SHOWN
 
 __all__ = [
+    "OverpassIncompleteError",
     "PlaceNotFoundError",
     "street_network_from_bbox",
     "street_network_from_place",
@@ -67,6 +81,10 @@ STREET_FILTER = (
 
 class PlaceNotFoundError(HealthyStreetsError, LookupError):
     """Nominatim found no area for a place name."""
+
+
+class OverpassIncompleteError(HealthyStreetsError):
+    """Overpass answered, but said its answer is not whole (it ran out of time or memory)."""
 
 
 def street_network_from_place(
@@ -312,7 +330,10 @@ def _download_with(
     watch = _Watch(what=what, local=local)
     with (
         osmnx_settings(rate_limit=can_connect(settings.overpass_url), watch=watch),
-        each_answer_within(answer_deadline_s()),
+        each_answer_within(
+            lambda request: answer_deadline_s(_service(str(request.url))),
+            read_timeout=lambda request: _timeout_s(_service(str(request.url))),
+        ),
     ):
         try:
             return fetch()
@@ -339,19 +360,27 @@ def _download_with(
             ) from None
 
 
-#: Seconds an answer may take, whole, beyond the time osmnx gives Overpass to run the query:
-#: for the answer's transfer (a county's streets are tens of megabytes) and a slow start.
+#: Seconds an answer may take, whole, beyond the time its service is given (for Overpass,
+#: to run the query): for the answer's transfer (a county's streets are tens of megabytes)
+#: and a slow start.
 ANSWER_MARGIN_S = 120.0
 
 
-def answer_deadline_s() -> float:
-    """Seconds from a request to Nominatim or Overpass until its answer must be whole (its
-    status line, headers and body, however slowly they come): the time osmnx gives
-    Overpass to run the query (its ``[timeout:...]``, which is
-    :data:`settings.requests_timeout` here) plus :data:`ANSWER_MARGIN_S`; 140 s with the
-    default settings. A query that runs out of its time is ended by Overpass itself, with
-    its own error, well before."""
-    return settings.requests_timeout + ANSWER_MARGIN_S
+def _timeout_s(service: str = "Overpass") -> float:
+    """The seconds ``service`` is given: :data:`settings.overpass_timeout` for Overpass (to
+    run a query, and for each read of its answers), :data:`settings.requests_timeout` for
+    Nominatim (for each read)."""
+    return settings.overpass_timeout if service == "Overpass" else settings.requests_timeout
+
+
+def answer_deadline_s(service: str = "Overpass") -> float:
+    """Seconds from a request to ``service`` (Overpass or Nominatim) until its answer must be
+    whole (its status line, headers and body, however slowly they come): the time the
+    service is given plus :data:`ANSWER_MARGIN_S`. For Overpass, its ``[timeout:...]``,
+    :data:`settings.overpass_timeout`, so 300 s with the default settings (a query that runs
+    out of its time is ended by Overpass itself, with its own remark, well before); for
+    Nominatim, :data:`settings.requests_timeout` (140 s)."""
+    return _timeout_s(service) + ANSWER_MARGIN_S
 
 
 def _overdue(
@@ -372,10 +401,17 @@ def _overdue(
 BUSY_TRIES = 3
 
 
+#: A remark of Overpass's that means its answer is not whole: a runtime error (the query
+#: ran out of time or memory, or failed), or a runtime remark that it timed out or ran out.
+INCOMPLETE_REMARK = re.compile(r"runtime error|timed out|out of memory|r[au]n out of", re.I)
+
+
 class _Watch:
     """Sees every answer osmnx gets (a ``requests`` response hook): says each wait a busy
-    answer makes osmnx take, stops after :data:`BUSY_TRIES` of them, and remembers whether
-    Overpass answered and its last error, so that a failure is told as its service's."""
+    answer makes osmnx take, stops after :data:`BUSY_TRIES` of them, stops at an answer of
+    Overpass's that its remark says is not whole (:data:`INCOMPLETE_REMARK`), and remembers
+    whether Overpass answered and its last error, so that a failure is told as its
+    service's."""
 
     def __init__(self, *, what: str, local: str) -> None:
         self.what = what
@@ -390,6 +426,8 @@ class _Watch:
         if service == "Overpass" and not urlsplit(url).path.rstrip("/").endswith("/status"):
             self.overpass_answered = True
             self.failed = None if response.ok else response
+            if response.ok:
+                self._check_remark(response)
         if response.status_code not in (429, 504):
             return
         self.busy += 1
@@ -408,6 +446,38 @@ class _Watch:
             BUSY_TRIES,
             extra=SHOWN,
         )
+
+    def _check_remark(self, response: requests.Response) -> None:
+        """Stop at an answer Overpass remarks is not whole; say any other remark."""
+        remark = _remark(response)
+        if remark is None:
+            return
+        said = " ".join(remark.split())[:300]  # Overpass's words, on one line
+        where = f"Overpass at {_host(str(response.url))}"
+        if INCOMPLETE_REMARK.search(remark):
+            raise OverpassIncompleteError(
+                f"{where} stopped before it had all the {self.what}: it said {said!r}, so "
+                "they were not downloaded (nothing of its answer is kept). Ask for a smaller "
+                "area, try again later, or use a local OpenStreetMap extract instead (.osm, "
+                f".osm.pbf): {option(self.local, 'FILE')}."
+            )
+        log.warning(
+            "%s remarked %r on the %s; its answer is used.", where, said, self.what, extra=SHOWN
+        )
+
+
+def _remark(response: requests.Response) -> str | None:
+    """The ``remark`` of an Overpass JSON answer, if it has one. The body (tens of megabytes
+    for a county) is parsed only when it holds the word."""
+    content = response.content
+    if b'"remark"' not in content:
+        return None
+    try:
+        answer = json.loads(content)
+    except ValueError:  # not JSON: osmnx says so
+        return None
+    remark = answer.get("remark") if isinstance(answer, dict) else None
+    return None if remark is None else str(remark)
 
 
 def _service(url: str) -> str:
@@ -432,8 +502,10 @@ def _first_line(exc: BaseException) -> str:
 def osmnx_settings(*, rate_limit: bool = True, watch: _Watch | None = None) -> Iterator[None]:
     """osmnx's settings as the toolkit needs them, for the duration of a download.
 
-    The toolkit's own settings give the services, the cache folder and the timeout; way tags
-    are the street tags; no lookup of the server's address through Google's DNS service.
+    The toolkit's own settings give the services, the cache folder and the timeouts (the
+    query's ``[timeout:...]`` is :data:`settings.overpass_timeout`, in osmnx's
+    ``overpass_settings``); way tags are the street tags; no lookup of the server's address
+    through Google's DNS service.
     ``rate_limit`` keeps osmnx's check of Overpass's status (and its pauses); ``watch`` sees
     every answer (a ``requests`` response hook).
     """
@@ -446,6 +518,9 @@ def osmnx_settings(*, rate_limit: bool = True, watch: _Watch | None = None) -> I
         "overpass_url": settings.overpass_url,
         "nominatim_url": settings.nominatim_url,
         "requests_timeout": settings.requests_timeout,
+        "overpass_settings": ox.settings.overpass_settings.replace(
+            "{timeout}", str(math.ceil(settings.overpass_timeout))
+        ),
         "cache_folder": settings.osm_cache_folder,
         "use_cache": True,
         "useful_tags_way": list(STREET_TAGS),
