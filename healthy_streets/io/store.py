@@ -28,23 +28,24 @@ from before ``healthy_streets_meta`` existed is refused the same way: rebuild it
 ``--overwrite``.)
 
 **Rows keyed by the input's full identity.** Every row of a layer, and every rejected and
-repaired row, carries ``source_path``: the path of the file it came from relative to the project folder
-(``reports/fixmystreet.csv``; for a file outside it, ``<outside>/<digest>/<name>``, see
-:func:`~healthy_streets._files.recorded_path`), or, for an online source, its name. The
-store is shared: where the files are on the officer's machine (their user name, their
-folders) is never in it. The project folder is the project file's folder for a build; for
-a file imported alone, the nearest folder holding a ``healthy-streets.toml`` around the
-GeoPackage (else the GeoPackage's folder), or for PostGIS around the current folder. A store
-written before this holds absolute paths: a file imported again replaces the rows its
-absolute path keys too. ``source`` stays the file's name, for people to read. The provenance row
-of that input has the same ``path``, with the file's SHA-256: ``path`` and ``sha256``
-together identify what was imported. A project build replaces the store's contents whole, so
-that the store mirrors the files the project names (nothing lingers from a file since
-removed). A file imported alone (``healthy-streets reports FILE --output store.gpkg``)
-replaces the rows of earlier imports of the same layer from the same path (the same file,
-perhaps with new content), or with the same SHA-256 (the same content, moved): importing a
-file again never doubles its rows, while another file of the same name (``a/reports.json``
-and ``b/reports.json``) adds its own. A street network replaces the ``streets`` layer.
+repaired row, carries ``source_path``: the path of the file it came from relative to the
+project folder (``reports/fixmystreet.csv``; for a file outside it,
+``<outside>/<digest>/<name>``, see :func:`~healthy_streets._files.recorded_path`), or, for
+an online source, its name. The store is shared: where the files are on the officer's
+machine (their user name, their folders) is never in it. The project folder is the project
+file's folder for a build; for a file imported alone, the nearest folder holding a
+``healthy-streets.toml`` around the GeoPackage (else the GeoPackage's folder), or for
+PostGIS around the current folder. A store written before this holds absolute paths: a file
+imported again replaces the rows its absolute path keys too. ``source`` stays the file's
+name, for people to read. The provenance row of that input has the same ``path``, with the
+file's SHA-256: ``path`` and ``sha256`` together identify what was imported. A project build
+replaces the store's contents whole, so that the store mirrors the files the project names
+(nothing lingers from a file since removed). A file imported alone (``healthy-streets
+reports FILE --output store.gpkg``) replaces the rows of earlier imports of the same layer
+from the same path (the same file, perhaps with new content), or with the same SHA-256 (the
+same content, moved): importing a file again never doubles its rows, while another file of
+the same name (``a/reports.json`` and ``b/reports.json``) adds its own. A street network
+replaces the ``streets`` layer.
 
 **All at once or not at all.** An update is prepared first (:meth:`GeoPackageStore.prepare`:
 the GeoPackage updated in a copy; :meth:`PostGISStore.prepare`: one transaction, not yet
