@@ -363,7 +363,7 @@ def test_overpass_is_given_its_own_time_and_nominatim_the_requests_timeout(serve
     street_network_from_place("Yarrowside")
     assert "[timeout:180]" in server.queries[-1]  # Overpass's own default, not 20 s
     assert timeouts["/api/interpreter"] == (180, 300)  # each read; the whole answer
-    assert timeouts["/api/status"] == (180, 300)
+    assert timeouts["/api/status"] == (20, 140)  # its status answers at once: no query
     assert timeouts["/search"] == (20, 140)  # Nominatim: settings.requests_timeout
 
 

@@ -331,8 +331,8 @@ def _download_with(
     with (
         osmnx_settings(rate_limit=can_connect(settings.overpass_url), watch=watch),
         each_answer_within(
-            lambda request: answer_deadline_s(_service(str(request.url))),
-            read_timeout=lambda request: _timeout_s(_service(str(request.url))),
+            lambda request: _given_s(str(request.url)) + ANSWER_MARGIN_S,
+            read_timeout=lambda request: _given_s(str(request.url)),
         ),
     ):
         try:
@@ -371,6 +371,19 @@ def _timeout_s(service: str = "Overpass") -> float:
     run a query, and for each read of its answers), :data:`settings.requests_timeout` for
     Nominatim (for each read)."""
     return settings.overpass_timeout if service == "Overpass" else settings.requests_timeout
+
+
+def _given_s(url: str) -> float:
+    """The seconds the service at ``url`` is given for each read of its answer: Overpass's
+    query the query's own time (:func:`_timeout_s`); its ``/status``, which answers at once
+    and runs nothing, and Nominatim :data:`settings.requests_timeout`."""
+    service = _service(url)
+    return settings.requests_timeout if _is_status(url) else _timeout_s(service)
+
+
+def _is_status(url: str) -> bool:
+    """Whether ``url`` asks Overpass for its rate-limit status, not a query."""
+    return _service(url) == "Overpass" and urlsplit(url).path.rstrip("/").endswith("/status")
 
 
 def answer_deadline_s(service: str = "Overpass") -> float:
@@ -423,7 +436,7 @@ class _Watch:
     def __call__(self, response: requests.Response, *args: object, **kwargs: object) -> None:
         url = str(response.url or "")
         service = _service(url)
-        if service == "Overpass" and not urlsplit(url).path.rstrip("/").endswith("/status"):
+        if service == "Overpass" and not _is_status(url):
             self.overpass_answered = True
             self.failed = None if response.ok else response
             if response.ok:
