@@ -33,7 +33,7 @@ from healthy_streets.io._common import (
 )
 from healthy_streets.io._json_text import mend_json, needs_mending
 from healthy_streets.io._kml import description_fields, folder_paths, join_path
-from healthy_streets.io.store import written_layers
+from healthy_streets.io._meta import written_layers
 from healthy_streets.model.account import AccountBook
 
 

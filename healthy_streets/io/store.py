@@ -86,6 +86,7 @@ from healthy_streets.errors import (
     StoreError,
 )
 from healthy_streets.io._common import check_buffer_m
+from healthy_streets.io._meta import META_COLUMNS, META_TABLE, listed_layers
 from healthy_streets.io.styles import write_styles
 from healthy_streets.io.write import write_gpkg
 from healthy_streets.model.account import ACCOUNT_COLUMNS, AccountBook, ImportResult
@@ -156,9 +157,6 @@ REPAIRED_COLUMNS = ["layer", *ACCOUNT_COLUMNS, SOURCE_PATH]
 #: The tables of the imports' accounts, keyed as the layers' rows are: by ``layer`` and
 #: ``source_path``.
 ACCOUNT_TABLES = ("rejected", "repaired")
-#: The table listing what the toolkit wrote.
-META_TABLE = "healthy_streets_meta"
-META_COLUMNS = ["layer", "toolkit_version", "written_at", "build_id"]
 #: The build records: appended to by every build, never replaced (model/history.py).
 HISTORY_TABLES = {"builds": BUILDS_COLUMNS, "build_zones": BUILD_ZONES_COLUMNS}
 #: What the last build of every zone saw (model/history.py): replaced whole by each such
@@ -504,25 +502,6 @@ def _current(name: str, columns: list[str]) -> bool:
     return columns == stored_columns(name) or earlier_version(name, columns)
 
 
-def _ours(found: dict[str, list[str]], meta: Callable[[], pd.DataFrame]) -> set[str]:
-    """The names ``healthy_streets_meta`` lists (nothing, if there is no such table of the
-    toolkit's)."""
-    if found.get(META_TABLE) != META_COLUMNS:
-        return set()
-    return set(meta()["layer"].dropna().astype("str"))
-
-
-def written_layers(path: Path) -> set[str]:
-    """The layers and tables of a GeoPackage that healthy-streets wrote, as its
-    ``healthy_streets_meta`` lists them (nothing for a file without that table, or one GDAL
-    cannot open)."""
-    try:
-        found = GeoPackageStore._found(path)
-    except (ForeignLayerError, pyogrio.errors.DataLayerError):
-        return set()
-    return _ours(found, lambda: GeoPackageStore._table(path, META_TABLE))
-
-
 @dataclass
 class PreparedUpdate:
     """A store update ready to be made real in one step.
@@ -672,7 +651,7 @@ class GeoPackageStore:
             return
         with self._failures():
             found = self._found(self.path)
-            ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+            ours = listed_layers(found, lambda: self._table(self.path, META_TABLE))
         foreign = _foreign(found, ours, names)
         if foreign:
             raise ForeignLayerError(self.path, foreign)
@@ -732,7 +711,7 @@ class GeoPackageStore:
     ) -> None:
         copy.unlink(missing_ok=True)
         found = self._found(self.path, overwrite=overwrite)
-        ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+        ours = listed_layers(found, lambda: self._table(self.path, META_TABLE))
         foreign = _foreign(found, ours, update.names())
         if foreign and not overwrite:
             raise ForeignLayerError(self.path, foreign)
@@ -818,7 +797,7 @@ class GeoPackageStore:
         hold that, the store's reports and places."""
         with self._failures():
             found = self._found(self.path)
-            ours = _ours(found, lambda: self._table(self.path, META_TABLE))
+            ours = listed_layers(found, lambda: self._table(self.path, META_TABLE))
             tables = {
                 name: self._table(self.path, name)
                 for name in ("builds", META_TABLE, BASELINE_TABLE)
@@ -967,7 +946,7 @@ class PostGISStore:
             ]
             for name in {*names, META_TABLE} & present
         }
-        return _foreign(found, _ours(found, lambda: self._select(conn, META_TABLE)), names)
+        return _foreign(found, listed_layers(found, lambda: self._select(conn, META_TABLE)), names)
 
     def _select(self, conn: Any, table: str) -> pd.DataFrame:
         return pd.read_sql(f'SELECT * FROM "{self.schema}"."{table}"', conn)  # noqa: S608
@@ -1195,7 +1174,7 @@ class PostGISStore:
                         name: [str(c["name"]) for c in inspector.get_columns(name, self.schema)]
                         for name in present & wanted
                     }
-                    ours = _ours(found, lambda: self._select(conn, META_TABLE))
+                    ours = listed_layers(found, lambda: self._select(conn, META_TABLE))
                     tables = {
                         name: self._select(conn, name)
                         for name in ("builds", META_TABLE, BASELINE_TABLE)
