@@ -307,14 +307,10 @@ def test_a_store_whose_only_map_layer_is_the_zones_is_read_without_layer(tmp_pat
 
 
 def test_the_zones_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
-    tmp_path, shared_sample_layers
+    tmp_path, shared_sample_layers, sample_store
 ):
-    import healthy_streets as hs
-    from healthy_streets.io.store import open_store, store_update
-
     zones = shared_sample_layers.zones
-    store = tmp_path / "project.gpkg"
-    open_store(store).update(store_update(shared_sample_layers, hs.sample_inputs()))
+    store = sample_store(tmp_path / "project.gpkg")
     result = read_zones(store)
     assert result.layer["zone_id"].tolist() == zones["zone_id"].tolist()
     assert (
@@ -331,14 +327,10 @@ def test_the_zones_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
 
 
 def test_the_toolkits_own_zones_are_read_by_their_known_columns_with_no_guesses(
-    tmp_path, shared_sample_layers
+    tmp_path, shared_sample_layers, sample_store
 ):
-    import healthy_streets as hs
-    from healthy_streets.io.store import open_store, store_update
-
     zones = shared_sample_layers.zones
-    store = tmp_path / "project.gpkg"
-    open_store(store).update(store_update(shared_sample_layers, hs.sample_inputs()))
+    store = sample_store(tmp_path / "project.gpkg")
     for result in (read_zones(store), read_zones(store, layer="ZONES")):
         assert not any(note.startswith("Columns:") for note in result.notes), result.notes
         assert not any("no column for" in note for note in result.notes)
