@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -219,7 +219,13 @@ def speaking_to(
         _SPEAKER.reset(token)
 
 
-def option(name: str, value: object = None, *, role: str | None = None) -> str:
+def option(
+    name: str,
+    value: object = None,
+    *,
+    role: str | None = None,
+    roles: Mapping[str, object] | None = None,
+) -> str:
     """The setting ``name`` as the listener writes it, with ``value`` if given.
 
     Parameters
@@ -230,6 +236,9 @@ def option(name: str, value: object = None, *, role: str | None = None) -> str:
         The value to show (``"EPSG:27700"``); for a flag, ignored.
     role
         For a mapping (``fields``, ``columns``): the role whose column ``value`` is.
+    roles
+        For a mapping: several roles at once, role -> column, said as one setting (one
+        ``fields=`` in Python), in place of ``role`` and ``value``.
 
     Examples
     --------
@@ -240,8 +249,16 @@ def option(name: str, value: object = None, *, role: str | None = None) -> str:
     >>> with speaking_to("cli"):
     ...     option("fields", "SCHEME", role="name")
     '--field name=SCHEME'
+    >>> option("fields", roles={"easting": "N", "northing": "E"})
+    'fields={"easting": "N", "northing": "E"}'
+    >>> with speaking_to("cli"):
+    ...     option("fields", roles={"easting": "N", "northing": "E"})
+    '--field easting=N --field northing=E'
     """
     spec = OPTIONS[name]
+    if roles is not None and spec.kind != "mapping":
+        raise ValueError(f"{name} is no mapping: it takes no roles")
+    pairs: _Pairs = list(roles.items()) if roles is not None else [(role, value)]
     speaker = audience()
     who = speaker.audience
     if who == "project" and spec.project is None:
@@ -250,19 +267,23 @@ def option(name: str, value: object = None, *, role: str | None = None) -> str:
     if who == "cli":
         if renamed is not None:
             spec = Option(spec.python, renamed, spec.project, spec.kind)
-        return _cli(spec, value, role)
+        return _cli(spec, value, pairs)
     if who == "project":
-        return _project(spec, value, role, speaker.table)
+        return _project(spec, value, pairs, speaker.table)
     if renamed is not None:
         spec = Option(renamed, spec.cli, spec.project, spec.kind)
-    return _python(spec, value, role)
+    return _python(spec, value, pairs)
 
 
 def _shown(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _python(spec: Option, value: object, role: str | None) -> str:
+#: A mapping's roles and their columns, as :func:`option` was given them.
+_Pairs = list[tuple[str | None, object]]
+
+
+def _python(spec: Option, value: object, pairs: _Pairs) -> str:
     if spec.kind == "phrase":
         return spec.python
     if spec.kind == "setting":
@@ -272,12 +293,17 @@ def _python(spec: Option, value: object, role: str | None) -> str:
     if not spec.python.isidentifier():
         return spec.python
     if spec.kind == "mapping":
-        pair = f"{_shown(role or 'ROLE')}: {_shown(value if value is not None else 'COLUMN')}"
-        return f"{spec.python}={{{pair}}}"
+        shown = (f"{_shown(r or 'ROLE')}: {_shown(_column(v))}" for r, v in pairs)
+        return f"{spec.python}={{{', '.join(shown)}}}"
     return f"{spec.python}=" if value is None else f"{spec.python}={_shown(value)}"
 
 
-def _cli(spec: Option, value: object, role: str | None) -> str:
+def _column(value: object) -> object:
+    """A mapping's column as said: ``COLUMN`` when none is given."""
+    return value if value is not None else "COLUMN"
+
+
+def _cli(spec: Option, value: object, pairs: _Pairs) -> str:
     if spec.kind == "setting":
         return spec.cli if value is None else f"{spec.cli}={value}"
     if spec.kind == "phrase" or not spec.cli.startswith("-"):
@@ -285,24 +311,25 @@ def _cli(spec: Option, value: object, role: str | None) -> str:
     if spec.kind == "flag":
         return spec.cli
     if spec.kind == "mapping":
-        return f"{spec.cli} {role or 'ROLE'}={value if value is not None else 'COLUMN'}"
+        return " ".join(f"{spec.cli} {r or 'ROLE'}={_column(v)}" for r, v in pairs)
     return spec.cli if value is None else f"{spec.cli} {value}"
 
 
-def _project(spec: Option, value: object, role: str | None, table: str) -> str:
+def _project(spec: Option, value: object, pairs: _Pairs, table: str) -> str:
     key = str(spec.project)
     if spec.kind == "phrase":
         return key
     if key.startswith("[") and spec.kind == "mapping":  # a table of its own: text = value
-        text = _shown(role or "TEXT")
-        return f"{key} {text} = {_shown(value if value is not None else 'VALUE')}"
+        shown = (
+            f"{_shown(r or 'TEXT')} = {_shown(v if v is not None else 'VALUE')}" for r, v in pairs
+        )
+        return f"{key} {' and '.join(shown)}"
     if key.startswith("["):
         where = key
     elif spec.kind == "mapping":
         kind = table.strip("[]").split("]")[0].strip("[ ") or "zones"
         where = f"[{kind}.{key}]" + (f" (of {table})" if table.startswith("[[") else "")
-        column = _shown(value if value is not None else "COLUMN")
-        return f"{where} {role or 'ROLE'} = {column}"
+        return f"{where} " + " and ".join(f"{r or 'ROLE'} = {_shown(_column(v))}" for r, v in pairs)
     else:
         where = f"{table} {key}" if table else key
     if spec.kind == "flag":

@@ -199,6 +199,21 @@ def shared_sample_layers():
 
 
 @pytest.fixture
+def sample_store(shared_sample_layers):
+    """Writes the sample layers into a new GeoPackage store at the path given (its
+    ``zones``, ``streets``, ``assets`` and ``reports`` layers, and the toolkit's tables),
+    and gives the path."""
+    import healthy_streets as hs
+    from healthy_streets.io.store import open_store, store_update
+
+    def write(path: Path) -> Path:
+        open_store(path).update(store_update(shared_sample_layers, hs.sample_inputs()))
+        return path
+
+    return write
+
+
+@pytest.fixture
 def sample_layers(shared_sample_layers):
     """``hs.load_layers(hs.sample_inputs())``, loaded once per session; each test gets its
     own deep copy, free to change."""

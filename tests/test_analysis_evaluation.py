@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 import math
 import re
@@ -434,6 +436,31 @@ def test_several_categories_give_one_row_per_zone_and_category_keyed_by_both(sam
     litter = both.loc[("cowslip", "litter")]
     assert litter["verdict_kind"] == "not_enough_reports"
     assert litter["verdict"].startswith("Not enough reports to tell: 8 litter and street")
+
+
+def test_a_row_not_tested_has_an_empty_adjustment_in_the_table_csv_and_workbook(
+    sample_layers, tmp_path
+):
+    import openpyxl
+
+    from healthy_streets.io.write import csv_text, write_workbook
+
+    both = before_after(sample_layers, category=["dog_fouling", "litter"])
+    untested = both[~both["evaluated"]]
+    assert len(untested) == 5
+    # missing as the other text columns' values are: None, not NaN
+    assert untested["adjustment"].tolist() == [None] * 5
+    assert untested["rtm_flag"].tolist() == [None] * 5
+    rows = list(csv.DictReader(io.StringIO(csv_text(both.reset_index()))))
+    cells = {(row["zone_id"], row["category"]): row["adjustment"] for row in rows}
+    assert cells[("cowslip", "litter")] == ""
+    assert cells[("cowslip", "dog_fouling")] == "Holm over 3 tests (2 zones, 2 categories)"
+    book = write_workbook({"evaluation": both.reset_index()}, tmp_path / "evaluation.xlsx")
+    sheet = openpyxl.load_workbook(book)["evaluation"]
+    column = [cell.value for cell in sheet[1]].index("adjustment")
+    values = {(row[0], row[1]): row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values[("cowslip", "litter")] is None
+    assert values[("cowslip", "dog_fouling")] == "Holm over 3 tests (2 zones, 2 categories)"
 
 
 def test_p_values_near_the_threshold_never_read_across_it():

@@ -473,3 +473,20 @@ def test_speed_limit_lines_given_as_zones_in_each_language(tmp_path):
     assert start + '[zones] speed_limits = "FILE", the zones themselves in [zones] file.' in str(
         info.value
     )
+
+
+def test_several_roles_of_a_mapping_are_one_setting_in_each_audience():
+    swapped = {"easting": "Northing", "northing": "Easting"}
+    assert (
+        option("fields", roles=swapped) == 'fields={"easting": "Northing", "northing": "Easting"}'
+    )
+    with speaking_to("cli"):
+        assert option("fields", roles=swapped) == (
+            "--field easting=Northing --field northing=Easting"
+        )
+    with speaking_to("project", table="[[assets]]"):
+        assert option("fields", roles=swapped) == (
+            '[assets.fields] (of [[assets]]) easting = "Northing" and northing = "Easting"'
+        )
+    with pytest.raises(ValueError, match="crs is no mapping"):
+        option("crs", roles=swapped)

@@ -1089,3 +1089,44 @@ def test_sports_clubs_in_a_council_list_are_sports_not_community_groups(tmp_path
         "community_group",
         "community_group",
     ]
+
+
+def test_the_assets_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
+    tmp_path, shared_sample_layers, sample_store
+):
+    import geopandas as gpd
+    import pyogrio
+
+    assets = shared_sample_layers.assets
+    store = sample_store(tmp_path / "project.gpkg")
+    result = read_assets(store)
+    assert sorted(result.layer["name"].dropna()) == sorted(assets["name"].dropna())
+    assert result.layer["category"].value_counts().to_dict() == (
+        assets["category"].value_counts().to_dict()
+    )
+    assert (
+        "Read the layer 'assets', the assets healthy-streets wrote into the file (it also "
+        "holds 'zones', 'streets', 'reports'); choose another with layer=\"NAME\"."
+    ) in result.notes
+    # a layer of the council's own beside it: named, it is the one read
+    council = gpd.GeoDataFrame(
+        {"Site": ["Library"], "Type": ["library"]}, geometry=[assets.geometry.iloc[0]], crs=27700
+    )
+    council.to_file(store, layer="council_assets")
+    assert read_assets(store, layer="council_assets").layer["name"].tolist() == ["Library"]
+    # a file the toolkit did not write still asks which layer
+    mine = tmp_path / "mine.gpkg"
+    council.to_file(mine, layer="libraries")
+    council.to_file(mine, layer="benches")
+    with pytest.raises(InputFileError, match="holds 2 layers: 'libraries', 'benches'"):
+        read_assets(mine)
+    # a store whose assets layer is empty says so, reading none of its other layers
+    empty = sample_store(tmp_path / "empty.gpkg")
+    pyogrio.write_dataframe(assets.iloc[:0], empty, layer="assets")
+    with pytest.raises(InputFileError) as said:
+        read_assets(empty)
+    assert str(said.value).endswith(
+        "empty.gpkg: The assets layer healthy-streets wrote into the file is empty (it also "
+        "holds 'zones', 'streets', 'reports'). Give the file of assets, or choose a layer "
+        'with layer="NAME".'
+    )

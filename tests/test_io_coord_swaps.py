@@ -3,6 +3,8 @@ cannot be right as given and can the other way, counted as repaired with the evi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import shapely
 from pyproj import Transformer
@@ -104,8 +106,21 @@ def test_columns_swapped_with_nothing_to_tell_are_read_as_headed_with_a_warning(
         "2.10° W; read the other way round, around 53.44° N, 2.32° W (20 km away); read either "
         "way, all 4 rows lie on land in Great Britain. They were read as headed. Check a place "
         'on the map; if it is wrong, name the columns the other way round: fields={"easting": '
-        '"Northing"} and fields={"northing": "Easting"}.'
+        '"Northing", "northing": "Easting"}.'
     )
+
+
+def test_the_call_the_warning_suggests_reads_the_columns_the_other_way_round(tmp_path):
+    path = _swapped_headings(tmp_path)
+    [warning] = [note for note in read_assets(path).notes if "wrong way round" in note]
+    suggested = re.search(r"the other way round: (fields=\{.*\})\.$", warning).group(1)
+    # the suggestion, as written, is one argument of a call that runs against the file
+    result = eval(f"read_assets(path, {suggested})", {"read_assets": read_assets, "path": path})
+    assert result.columns["easting"]["column"] == "Northing"
+    assert result.columns["northing"]["column"] == "Easting"
+    assert not [note for note in result.notes if "wrong way round" in note]
+    for (name, *_, east, north, _), point in zip(TRAFFORD, result.layer.geometry, strict=True):
+        assert point.equals(shapely.Point(east, north)), name
 
 
 def test_columns_named_by_the_user_are_not_doubted(tmp_path):
@@ -217,6 +232,12 @@ def test_the_warning_names_the_cli_flags_and_the_postcode_file_that_would_settle
         "northing=EASTING. The rows' postcodes ('Postcode') would settle it with a postcode "
         "file: --postcodes FILE."
     ) in text
+    # the flags suggested, given as written, read the columns the other way round
+    flags = re.search(r"the other way round: (--field \S+ --field \S+)\. ", text).group(1)
+    again = CliRunner().invoke(main, ["assets", str(path), *flags.split()])
+    assert again.exit_code == 0, again.output
+    assert "wrong way round" not in again.output
+    assert "easting <- 'NORTHING' (named by you)" in " ".join(again.output.split())
 
 
 # ---- a file imported alone into a store that holds the project's zones --------------------

@@ -814,7 +814,8 @@ def test_an_excel_fixmystreet_export_is_read_as_fixmystreet(tmp_path):
     ("name", "content", "message"),
     [
         ("reports.zip", b"PK\x03\x04" + bytes(200), "This is a zip file, not a table of reports"),
-        ("reports.gpkg", b"SQLite format 3\x00" + bytes(200), "This is a database"),
+        ("reports.sqlite", b"SQLite format 3\x00" + bytes(200), "This is a database"),
+        ("reports.gpkg", b"SQLite format 3\x00" + bytes(200), "cannot be read as spatial"),
         ("reports.csv", b"\x01\x02\x03\x1b\x7f,\x05\x06\n1,2\n", "not a table of text"),
     ],
 )
@@ -824,6 +825,43 @@ def test_a_binary_file_given_as_reports_is_one_clear_message(tmp_path, name, con
     with pytest.raises(InputFileError, match=message) as caught:
         read_reports(path)
     assert "\\x" not in str(caught.value) and "PK" not in str(caught.value)
+
+
+def test_the_reports_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
+    tmp_path, shared_sample_layers, sample_store
+):
+    import pyogrio
+
+    reports = shared_sample_layers.reports
+    store = sample_store(tmp_path / "project.gpkg")
+    result = read_reports(store)
+    read = result.layer.set_index("report_id").sort_index()
+    stored = reports.set_index("report_id").sort_index()
+    assert read.index.tolist() == stored.index.tolist()
+    assert read["category"].tolist() == stored["category"].tolist()
+    assert read["status"].tolist() == stored["status"].tolist()
+    assert (read["reported_at"] == stored["reported_at"]).all()
+    assert read.geometry.geom_equals_exact(stored.geometry, tolerance=0.01).all()
+    assert (
+        "Read the layer 'reports', the reports healthy-streets wrote into the file (it also "
+        "holds 'zones', 'streets', 'assets'); choose another with layer=\"NAME\"."
+    ) in result.notes
+    # a layer of the council's own beside it, named, is the one read
+    reports.iloc[:3].to_file(store, layer="council_reports")
+    chosen = read_reports(store, layer="council_reports")
+    assert chosen.layer["report_id"].tolist() == reports["report_id"].iloc[:3].tolist()
+    # a GeoPackage the toolkit did not write, of several layers, asks which
+    mine = tmp_path / "mine.gpkg"
+    reports.iloc[:3].to_file(mine, layer="north")
+    reports.iloc[3:6].to_file(mine, layer="south")
+    with pytest.raises(InputFileError, match="holds 2 layers: 'north', 'south'"):
+        read_reports(mine)
+    assert len(read_reports(mine, layer="south").layer) == 3
+    # a store without reports says so, reading none of its other layers as reports
+    empty = sample_store(tmp_path / "empty.gpkg")
+    pyogrio.write_dataframe(reports.iloc[:0], empty, layer="reports")
+    with pytest.raises(InputFileError, match="The reports layer healthy-streets wrote into the"):
+        read_reports(empty)
 
 
 @pytest.mark.parametrize("name", ["toilets.kml", "toilets.geojson", "walk.gpx"])

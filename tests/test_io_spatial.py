@@ -307,14 +307,10 @@ def test_a_store_whose_only_map_layer_is_the_zones_is_read_without_layer(tmp_pat
 
 
 def test_the_zones_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
-    tmp_path, shared_sample_layers
+    tmp_path, shared_sample_layers, sample_store
 ):
-    import healthy_streets as hs
-    from healthy_streets.io.store import open_store, store_update
-
     zones = shared_sample_layers.zones
-    store = tmp_path / "project.gpkg"
-    open_store(store).update(store_update(shared_sample_layers, hs.sample_inputs()))
+    store = sample_store(tmp_path / "project.gpkg")
     result = read_zones(store)
     assert result.layer["zone_id"].tolist() == zones["zone_id"].tolist()
     assert (
@@ -328,6 +324,34 @@ def test_the_zones_layer_healthy_streets_wrote_is_read_from_a_store_of_several(
     assert again.layer["zone_id"].tolist() == zones["zone_id"].tolist()
     assert any("'reports', 'zones_2019'); choose another" in note for note in again.notes)
     assert read_zones(store, layer="zones_2019").layer["name"].tolist() == (zones["name"].tolist())
+
+
+def test_the_toolkits_own_zones_are_read_by_their_known_columns_with_no_guesses(
+    tmp_path, shared_sample_layers, sample_store
+):
+    zones = shared_sample_layers.zones
+    store = sample_store(tmp_path / "project.gpkg")
+    for result in (read_zones(store), read_zones(store, layer="ZONES")):
+        assert not any(note.startswith("Columns:") for note in result.notes), result.notes
+        assert not any("no column for" in note for note in result.notes)
+        read = result.layer
+        for column in ("zone_id", "name", "status", "tro_ref", "implemented_on"):
+            assert read[column].tolist() == zones[column].tolist(), column
+        assert result.columns["date"] == {
+            "column": "implemented_on",
+            "how": "a healthy-streets zones layer",
+            "share": None,
+        }
+    # the same columns in a layer the council added are still guessed, and said
+    zones.to_file(store, layer="zones_2019")
+    council = read_zones(store, layer="zones_2019")
+    assert council.notes[0].startswith(
+        "Columns: name <- 'name' (header); date <- 'implemented_on' (header);"
+    )
+    # named by the user, the toolkit's columns are the user's
+    named = read_zones(store, fields={"name": "tro_ref"})
+    assert named.layer["name"].tolist() == zones["tro_ref"].tolist()
+    assert any("name <- 'tro_ref' (named by you)" in note for note in named.notes)
 
 
 def test_a_store_without_the_toolkits_zones_asks_which_layer(tmp_path, shared_sample_layers):

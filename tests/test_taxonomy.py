@@ -214,3 +214,42 @@ def test_every_report_category_has_a_tier_and_every_preset_a_category():
 def test_fold():
     assert fold("  Dog-Waste BINS! ") == "dog waste bin"
     assert fold("Men's Sheds") == "men shed"
+
+
+def _documented_keyword_orders() -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Each section of docs/taxonomy.md ("Assets", "Reports"): the order its keywords are
+    said to be tried in, and each category's first keyword, from its table."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "taxonomy.md").read_text(encoding="utf-8")
+    out = {}
+    for section in ("Assets", "Reports"):
+        body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+        said = re.search(r"^Keywords are tried in this order: (.+)\.$", body, re.MULTILINE)
+        assert said is not None, section
+        order = re.findall(r"`([a-z_]+)`", said.group(1))
+        first = {}
+        for row in body.splitlines():
+            cells = [c.strip() for c in row.strip("|").split("|")]
+            if row.startswith("| `") and re.match(r"`[^`]+`", cells[-1]):
+                first[cells[0].strip("`")] = re.match(r"`([^`]+)`", cells[-1]).group(1)
+        assert set(order) == set(first), section  # every category with keywords, once
+        out[section] = (order, first)
+    return out
+
+
+@pytest.mark.parametrize("section", ["Assets", "Reports"])
+def test_keywords_are_tried_in_the_order_the_reference_says(section):
+    # a text holding keywords of two categories is the one listed first, wherever the
+    # keywords stand in the text ("School crossing" is a crossing)
+    order, first = _documented_keyword_orders()[section]
+    taxonomy = asset_taxonomy() if section == "Assets" else report_taxonomy()
+    assert len(order) > 10
+    for i, earlier in enumerate(order):
+        for later in order[i + 1 :]:
+            for text in (
+                f"zzz {first[earlier]} {first[later]}",
+                f"zzz {first[later]} {first[earlier]}",
+            ):
+                match = taxonomy.match(text)
+                assert (match.category, match.how) == (earlier, "keyword"), text

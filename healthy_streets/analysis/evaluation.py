@@ -1173,7 +1173,10 @@ def _adjust_and_judge(table: pd.DataFrame, adjust: str) -> None:
         count, table.loc[tested, "zone_id"].nunique(), table.loc[tested, "category"].nunique()
     )
     note = f"{method} over {what}" if adjust != "none" else f"not adjusted ({what} tested)"
-    table["adjustment"] = pd.Series(tested, index=table.index).map({True: note, False: None})
+    # a row not tested has no adjustment: empty, as the other text columns' missing values
+    table["adjustment"] = pd.Series(
+        [note if one else None for one in tested], index=table.index, dtype="object"
+    )
     # the smallest fall found 4 times in 5 at the level the verdict uses: for one change
     # among the tests, Holm's and Benjamini-Hochberg's first threshold, 5% over their number
     level = ALPHA / count if adjust != "none" and count > 1 else ALPHA

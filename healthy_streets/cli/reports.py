@@ -107,7 +107,8 @@ def _tiers(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     "--layer",
     metavar="SHEET",
     default=None,
-    help="The sheet to read, when the reports are an Excel workbook of several sheets.",
+    help="The sheet to read, when the reports are an Excel workbook of several sheets (or "
+    "the layer of a GeoPackage).",
 )
 @synonyms_opt
 @date_order_opt
@@ -134,7 +135,8 @@ def command(
 
     FILE is a FixMyStreet CSV export (columns matched by name), Open311 GeoReport v2
     (JSON or XML), or any council CSV or Excel workbook (--layer SHEET for one of several
-    sheets): its columns are found by header (Ref, Kind, Type,
+    sheets), or a GeoPackage layer (a store's reports layer is read from among its others,
+    --layer NAME for another): its columns are found by header (Ref, Kind, Type,
     ReceivedDate...) or by their values (dates, categories the taxonomy knows, statuses),
     and the summary says which column plays which role; --field ROLE=COLUMN overrides a
     guess. Each report is placed by its coordinate columns (latitude/longitude,

@@ -44,7 +44,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
-from healthy_streets._audience import audience, option
+from healthy_streets._audience import option
 from healthy_streets.errors import InputFileError
 from healthy_streets.io._common import (
     NAN_CELLS,
@@ -857,9 +857,7 @@ def _unsure_note(
         f"{place_phrase(*here)}; read the other way round, around {place_phrase(*there)} "
         f"({apart / 1000:.0f} km away); {weighed}. They were read as headed. Check a place "
         "on the map; if it is wrong, name the columns the other way round: "
-        f"{option('fields', columns.northing, role='easting')}"
-        f"{' ' if audience().audience == 'cli' else ' and '}"
-        f"{option('fields', columns.easting, role='northing')}."
+        f"{option('fields', roles={'easting': columns.northing, 'northing': columns.easting})}."
     )
     if columns.postcode and postcodes is None:
         text += (

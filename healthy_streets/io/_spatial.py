@@ -202,7 +202,9 @@ def read_spatial(
     GeoPackage of several layers where no ``layer`` is chosen, that layer is read when
     healthy-streets wrote it (its ``healthy_streets_meta`` table lists it), as a store or
     ``healthy-streets network --derive-zones --output`` holds it; which layer was read is
-    said in ``frame.attrs["text_notes"]``.
+    said in ``frame.attrs["text_notes"]``. Whenever the layer read is that layer of the
+    toolkit's (chosen so, or named by ``layer``), ``frame.attrs["ours"]`` is ``ours``: its
+    columns are the toolkit's own, and need no guessing.
 
     The rows are numbered from 1, as a GIS numbers features. A GeoJSON file whose text
     holds NUL characters or bytes that are not UTF-8 is mended first (see
@@ -287,6 +289,8 @@ def read_spatial(
         ]
     if mended is not None:  # features numbered from 1, as the frame's rows are below
         frame.attrs["text_repairs"], frame.attrs["text_notes"] = mended.repairs, mended.notes
+    if ours is not None and _is_our_layer(path, fmt, layers, layer, chosen, ours):
+        frame.attrs["ours"] = ours
     if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
         raise InputFileError(
             path, "The file has no geometry column.", fix="Export it again with its shapes."
@@ -619,6 +623,25 @@ def _our_layer(path: Path, shaped: list[str], non_empty: list[str], ours: str) -
         why,
         fix=f"Give the file of {ours}, or choose a layer with {option('layer', 'NAME')}{how}.",
     )
+
+
+def _is_our_layer(
+    path: Path,
+    fmt: Format,
+    layers: list[str],
+    layer: str | None,
+    chosen: str | None,
+    ours: str,
+) -> bool:
+    """Whether the layer read is the ``ours`` layer healthy-streets wrote into a GeoPackage
+    (chosen as such, or named by ``layer``, or the file's only layer)."""
+    if chosen is not None:
+        return chosen == ours
+    read = layer if layer is not None else (layers[0] if len(layers) == 1 else None)
+    if fmt is not GEOPACKAGE or read != ours:
+        return False
+    with gdal_notes():
+        return ours in written_layers(path)
 
 
 def _layer_info(source: str, layer: str) -> tuple[int, bool]:

@@ -699,8 +699,9 @@ def _below_title_lines(sheet: pd.DataFrame) -> pd.DataFrame:
 
 def _read_spatial_assets(path: Path, layer: str | None) -> gpd.GeoDataFrame:
     """A spatial file; every folder of a KML/KMZ (its folder path kept in ``_layer``) unless
+    one is chosen; a GeoPackage's ``assets`` layer that healthy-streets wrote (a store) unless
     one is chosen. A KML's descriptions are HTML: read as text (see :func:`html_to_text`)."""
-    frame, fmt = read_spatial(path, layer=layer)
+    frame, fmt = read_spatial(path, layer=layer, ours="assets")
     if fmt in (KML, KMZ):
         for column in [c for c in frame.columns if str(c).lower() == "description"]:
             frame[column] = frame[column].map(html_to_text, na_action="ignore")

@@ -84,7 +84,7 @@ from healthy_streets.io._roles import (
     find_roles,
     header_matches,
 )
-from healthy_streets.io._spatial import frame_from_wkt_table
+from healthy_streets.io._spatial import frame_from_wkt_table, read_spatial
 from healthy_streets.io.assets import place_features, read_excel_table
 from healthy_streets.model.account import AccountBook, ImportResult
 from healthy_streets.model.dates import EXCEL_SERIAL_DATES, column_date_order, excel_serial_date
@@ -998,6 +998,8 @@ def _report_input(
     read but by the reader's roles, and person columns are cut out as a file's are."""
     if not is_frame(given):
         path = _check_reports_file(given)
+        if _is_geopackage(path):
+            return path, *_geopackage_reports(path, sheet)
         return path, read_report_table(path, columns=columns, sheet=sheet), None
     path, own = frame_or_file(given, "reports")
     assert own is not None
@@ -1007,6 +1009,23 @@ def _report_input(
     if places is not None:
         refuse_no_crs(places, path)
     return path, text_table(own), places
+
+
+def _is_geopackage(path: Path) -> bool:
+    """A GeoPackage by its name (a store holds its ``reports`` layer)."""
+    return path.suffix.lower() == ".gpkg"
+
+
+def _geopackage_reports(path: Path, layer: str | None) -> tuple[pd.DataFrame, gpd.GeoSeries]:
+    """A GeoPackage layer of reports as text, and its places: the ``reports`` layer that
+    healthy-streets wrote into a store of several unless ``layer`` chooses another (which
+    was read is said in the notes)."""
+    frame, _ = read_spatial(path, layer=layer, ours="reports")  # one with shapes, or refused
+    places = frame.geometry
+    refuse_no_crs(places, path)
+    table = text_table(frame)
+    table.attrs["text_notes"] = frame.attrs.get("text_notes", [])
+    return table, places
 
 
 #: Map layers given for reports, by their name.
@@ -1149,14 +1168,17 @@ def read_reports(
         A FixMyStreet CSV export, an Open311 GeoReport v2 answer (JSON or XML), or a
         council's CSV of reports. Or a GeoDataFrame of the analyst's own (placed by its
         geometry, in any CRS it declares), or a DataFrame with coordinate columns, read as
-        a file would be: the account and notes name it ``reports (a GeoDataFrame)``.
+        a file would be: the account and notes name it ``reports (a GeoDataFrame)``. Or a
+        GeoPackage: its one layer of shapes, or the ``reports`` layer healthy-streets wrote
+        into a store of several (said in the notes), read as a council's export.
     format
         ``"fixmystreet"`` (:func:`reports_from_fixmystreet`), ``"open311"``
         (:func:`reports_from_open311`) or ``"csv"`` (:func:`reports_from_csv`); ``None``
         decides by the file as above. A frame is FixMyStreet's when it has a ``Report ID``
         column and a ``Created`` or ``Confirmed`` one, else a council's.
     layer
-        The sheet of an Excel workbook of reports (default: its one sheet with data).
+        The sheet of an Excel workbook of reports (default: its one sheet with data), or the
+        layer of a GeoPackage.
     **options
         ``area``, ``taxonomy``, ``tiers``, ``working_crs``: see :class:`ReportOptions`.
         With ``format="csv"`` also ``columns`` (see :func:`reports_from_csv`).
@@ -1203,6 +1225,8 @@ def read_reports(
             path = _check_reports_file(path)
             if path.suffix.lower() in (".json", ".xml"):
                 format = "open311"
+            elif _is_geopackage(path):  # a store's reports layer: a council export's reader
+                format = "csv"
             else:
                 header = _report_header(path, layer)
                 format = "fixmystreet" if find_column(header, ["Report ID"]) else "csv"

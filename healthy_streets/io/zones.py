@@ -478,13 +478,18 @@ def read_zones(
     if warning:
         book.note(warning)
     frame = blank_missing(frame)
-    roles = find_roles(path, frame, ZONE_ROLES, fields, exclude=["_layer"])
-    titles = None if roles.guesses["name"].named else _names_in_titles(frame, roles)
-    if titles is not None:
-        roles.guesses["name"] = titles.guess
-    if roles["status"] is None and "_layer" in frame:
-        frame = _status_from_folders(frame, roles, read.attrs.get("kml_folders"))
-    book.record_columns(roles.as_record(), roles.describe())
+    titles = None
+    roles = _own_zone_roles(frame) if not fields and read.attrs.get("ours") == "zones" else None
+    if roles is not None:  # the toolkit's own columns: nothing was guessed, nothing to say
+        book.record_columns(roles.as_record(), None)
+    else:
+        roles = find_roles(path, frame, ZONE_ROLES, fields, exclude=["_layer"])
+        titles = None if roles.guesses["name"].named else _names_in_titles(frame, roles)
+        if titles is not None:
+            roles.guesses["name"] = titles.guess
+        if roles["status"] is None and "_layer" in frame:
+            frame = _status_from_folders(frame, roles, read.attrs.get("kml_folders"))
+        book.record_columns(roles.as_record(), roles.describe())
     zones = _attributes(frame, roles, book, path.name, date_order, titles)
     note_reading(read, book, kept=zones.index)
     return book.result(conform(zones, ZONES), rows_in, unit="features")
@@ -1100,6 +1105,31 @@ def _where_texts(which: list[tuple[object, str]]) -> str:
 
 #: The columns that mark a zones layer this toolkit wrote (a store's ``zones``).
 _OWN_ZONE_COLUMNS = ("zone_id", "name", "status", "implemented_precision", "source")
+
+#: The column of each role in the zones layer this toolkit writes (see ``docs/layers.md``);
+#: it has no zone numbers.
+_OWN_ZONE_ROLES = {
+    "name": "name",
+    "date": "implemented_on",
+    "status": "status",
+    "tro_ref": "tro_ref",
+}
+
+#: How the columns of the toolkit's own zones layer were chosen (:attr:`Guess.how`).
+_OWN_LAYER = "a healthy-streets zones layer"
+
+
+def _own_zone_roles(frame: pd.DataFrame) -> Roles | None:
+    """The roles of a zones layer this toolkit wrote, read from its known columns; None when
+    a column is missing (the layer was edited since), and the columns are found as any
+    file's are."""
+    if not set(_OWN_ZONE_ROLES.values()) <= set(frame.columns):
+        return None
+    roles = Roles()
+    for role in ZONE_ROLES:
+        column = _OWN_ZONE_ROLES.get(role.name)
+        roles.guesses[role.name] = Guess(role.name, column, _OWN_LAYER)
+    return roles
 
 
 def _own_zone_ids(frame: pd.DataFrame, book: AccountBook) -> list[str] | None:

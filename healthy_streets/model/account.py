@@ -331,11 +331,14 @@ class AccountBook:
         )
         self._outside.append(frame)
 
-    def record_columns(self, columns: dict[str, dict[str, object]], description: str) -> None:
+    def record_columns(
+        self, columns: dict[str, dict[str, object]], description: str | None
+    ) -> None:
         """Record which column played which role and why (``description`` is said to the
-        user among the notes)."""
+        user among the notes; ``None`` says nothing, for columns that were not guessed)."""
         self._columns = dict(columns)
-        self.note(description)
+        if description is not None:
+            self.note(description)
 
     def result(
         self,

@@ -990,7 +990,8 @@ def markdown() -> str:
         "`other` and is listed by the import. A project adds its own synonyms (text -> key).",
         'A keyword counts when a word of the text starts with it (`grit` in "Gritted path',
         'box"), or is that word when marked *(word)* (`aed` in "chorley_aed_list" and "AED',
-        "locations\"); keywords are tried in the order of the tables, and a category's",
+        'locations"); the categories are tried in the order listed under each table, and the',
+        'first with a keyword in the text decides ("School crossing" is a crossing). A category\'s',
         "keywords do not count in a text holding one of its *not* phrases (a car park is not a",
         "park; a traffic light is neither street lighting nor speeding, so it stays unmatched and",
         "is listed for the project to place).",
@@ -1007,6 +1008,8 @@ def markdown() -> str:
         words = ", ".join(_ASSET_SYNONYMS.get(key, ()))
         lines.append(f"| `{key}` | {label} | {words} | {_keywords_cell(key, asset=True)} |")
     lines += [
+        "",
+        _keyword_order(_ASSET_KEYWORDS),
         "",
         "## OpenStreetMap tags",
         "",
@@ -1033,7 +1036,14 @@ def markdown() -> str:
         words = ", ".join(_REPORT_SYNONYMS.get(key, ()))
         tier = RESPONSIBLE_TIER[key]
         lines.append(f"| `{key}` | {label} | {tier} | {words} | {_keywords_cell(key)} |")
+    lines += ["", _keyword_order(_REPORT_KEYWORDS)]
     return "\n".join(lines) + "\n"
+
+
+def _keyword_order(keywords: Mapping[str, tuple[str, ...]]) -> str:
+    """The order in which the categories' keywords are tried, as :meth:`Taxonomy.match`
+    tries them, as a sentence for the reference."""
+    return "Keywords are tried in this order: " + ", ".join(f"`{key}`" for key in keywords) + "."
 
 
 def _keywords_cell(key: str, *, asset: bool = False) -> str:
